@@ -1,0 +1,1 @@
+"""Espace: customer portal for French home insurance (MRH)."""

@@ -1,0 +1,85 @@
+"""Admin commands: ``espace migrate | seed | create-staff | purge``."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from datetime import timedelta
+
+from espace.db import session_scope
+from espace.migrations import upgrade_to_head
+from espace.models import StaffRole, StaffUser
+from espace.models.base import utcnow
+from espace.services import seed as seed_service
+from espace.services.identifiers import normalise_email
+from espace.services.passwords import hash_password
+from espace.services.sessions import purge_sessions
+
+CONNECTION_LOG_RETENTION = timedelta(days=396)  # 13 months
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    upgrade_to_head()
+    print("Base de données à jour.")
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    with session_scope() as session:
+        if args.if_empty and not seed_service.is_empty(session):
+            print("Données déjà présentes : rien à faire.")
+            return 0
+        report = seed_service.seed_demo(session)
+        print(f"Démo : {report.holders} assurés, {report.contracts} contrats, {report.staff} collaborateurs.")
+    if args.holders:
+        with session_scope() as session:
+            report = seed_service.seed_volume(session, holders=args.holders)
+        print(f"Volume : {report.holders} assurés, {report.contracts} contrats ajoutés.")
+    return 0
+
+
+def cmd_create_staff(args: argparse.Namespace) -> int:
+    password = os.environ.get("ESPACE_STAFF_PASSWORD") or getpass.getpass("Mot de passe : ")
+    if len(password) < 12:
+        print("Le mot de passe doit contenir au moins 12 caractères.", file=sys.stderr)
+        return 2
+    with session_scope() as session:
+        session.add(StaffUser(email=normalise_email(args.email), full_name=args.name, role=args.role,
+                              password_hash=hash_password(password)))
+    print(f"Collaborateur {args.email} créé ({args.role}).")
+    return 0
+
+
+def cmd_purge(_args: argparse.Namespace) -> int:
+    with session_scope() as session:
+        count = purge_sessions(session=session, older_than=utcnow() - CONNECTION_LOG_RETENTION)
+    print(f"{count} sessions de plus de 13 mois supprimées.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="espace", description="Administration d'Espace")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="met la base de données à jour").set_defaults(func=cmd_migrate)
+    seed = sub.add_parser("seed", help="charge les données de démonstration")
+    seed.add_argument("--if-empty", action="store_true", help="seulement si la base est vide")
+    seed.add_argument("--holders", type=int, default=0, help="ajoute N assurés générés (volume)")
+    seed.set_defaults(func=cmd_seed)
+    staff = sub.add_parser("create-staff", help="crée un compte collaborateur")
+    staff.add_argument("--email", required=True)
+    staff.add_argument("--name", required=True)
+    staff.add_argument("--role", required=True, choices=[r.value for r in StaffRole])
+    staff.set_defaults(func=cmd_create_staff)
+    sub.add_parser("purge", help="supprime les données de connexion de plus de 13 mois").set_defaults(func=cmd_purge)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

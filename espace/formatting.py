@@ -1,0 +1,39 @@
+"""French display formats: amounts as ``1 234,56 €``, dates as ``23/11/2026``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal
+
+LOCALE = "fr_FR"
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def money(cents: int | None) -> str:
+    if cents is None:
+        return ""
+    return format_currency(Decimal(cents) / 100, "EUR", locale=LOCALE)
+
+
+def number(value: int | float) -> str:
+    return format_decimal(value, locale=LOCALE)
+
+
+def date_fr(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(PARIS).date() if value.tzinfo else value.date()
+    return format_date(value, "dd/MM/yyyy", locale=LOCALE)
+
+
+def datetime_fr(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo:
+        value = value.astimezone(PARIS)
+    return format_datetime(value, "dd/MM/yyyy 'à' HH:mm", locale=LOCALE)

@@ -1,0 +1,21 @@
+"""Shared helpers for the SQLModel tables."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlmodel import SQLModel
+
+# Deterministic constraint names, so that migrations behave the same on SQLite and PostgreSQL.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Aware UTC timestamp (SQLModel's UTCDateTime refuses naive values)."""
+    return datetime.now(UTC)

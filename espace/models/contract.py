@@ -1,0 +1,150 @@
+"""Insured properties, contracts and the product catalogue (formulas, guarantees, options)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from espace.models.base import utcnow
+
+
+class PropertyType(StrEnum):
+    HOUSE = "house"
+    FLAT = "flat"
+
+
+class Occupancy(StrEnum):
+    OWNER = "owner"  # propriétaire occupant
+    TENANT = "tenant"  # locataire
+    LANDLORD = "landlord"  # propriétaire non occupant
+
+
+class ContractStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    TERMINATED = "terminated"
+
+
+class PaymentFrequency(StrEnum):
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    ANNUAL = "annual"
+
+
+class GuaranteeCategory(StrEnum):
+    HOME_DAMAGE = "home_damage"
+    CIVIL_LIABILITY = "civil_liability"
+    THEFT_VANDALISM = "theft_vandalism"
+    WATER_DAMAGE = "water_damage"
+    FIRE = "fire"
+    NATURAL_DISASTER = "natural_disaster"
+    STORM_HAIL_SNOW = "storm_hail_snow"
+    GLASS_BREAKAGE = "glass_breakage"
+    LEGAL_PROTECTION = "legal_protection"
+    ASSISTANCE = "assistance"
+
+
+class DeductibleKind(StrEnum):
+    NONE = "none"
+    FIXED = "fixed"  # amount in cents
+    PERCENT = "percent"  # basis points of the assessed damage
+    CONTRACT = "contract"  # the contract's chosen deductible level
+    LEGAL = "legal"  # set by law (catastrophe naturelle)
+
+
+class InsuredProperty(SQLModel, table=True):
+    __tablename__ = "insured_property"
+
+    id: int | None = Field(default=None, primary_key=True)
+    holder_id: int = Field(foreign_key="policyholder.id", index=True)
+    address_line1: str = Field(max_length=200)
+    address_line2: str = Field(default="", max_length=200)
+    postal_code: str = Field(max_length=10)
+    city: str = Field(max_length=100)
+    property_type: str = Field(max_length=10)
+    rooms: int
+    surface_m2: int
+    occupancy: str = Field(max_length=10)
+    floor: int | None = None
+    construction_year: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Formula(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20, unique=True)
+    name: str = Field(max_length=60)
+    tagline: str = Field(default="", max_length=200)
+    rank: int = 0
+
+
+class Guarantee(SQLModel, table=True):
+    """A guarantee of the catalogue, defined by articles of the general conditions."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True)
+    category: str = Field(max_length=30, index=True)
+    name: str = Field(max_length=120)
+    description: str = Field(default="", max_length=2000)
+    article_refs: str = Field(default="", max_length=100)  # e.g. "Art. 4.1 à 4.3"
+
+
+class FormulaGuarantee(SQLModel, table=True):
+    """How a formula includes a guarantee: ceiling, deductible, exclusions."""
+
+    __tablename__ = "formula_guarantee"
+    __table_args__ = (UniqueConstraint("formula_id", "guarantee_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    formula_id: int = Field(foreign_key="formula.id", index=True)
+    guarantee_id: int = Field(foreign_key="guarantee.id")
+    ceiling_cents: int | None = None  # None: up to the furniture capital / replacement value
+    ceiling_note: str = Field(default="", max_length=200)
+    deductible_kind: str = Field(default=DeductibleKind.CONTRACT, max_length=10)
+    deductible_value: int = 0  # cents for FIXED/LEGAL, basis points for PERCENT
+    exclusions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class ContractOptionDef(SQLModel, table=True):
+    """An optional cover that can be added to a contract."""
+
+    __tablename__ = "contract_option_def"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=30, unique=True)
+    name: str = Field(max_length=120)
+    description: str = Field(default="", max_length=1000)
+    guarantee_category: str = Field(default="", max_length=30)
+
+
+class Contract(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=10, unique=True)  # "MRH" + 7 digits
+    holder_id: int = Field(foreign_key="policyholder.id", index=True)
+    property_id: int = Field(foreign_key="insured_property.id", index=True)
+    product: str = Field(default="MRH", max_length=10)
+    formula_id: int = Field(foreign_key="formula.id")
+    furniture_capital_cents: int
+    deductible_cents: int  # chosen deductible level
+    annual_premium_cents: int  # all taxes included
+    annual_tax_cents: int
+    payment_frequency: str = Field(default=PaymentFrequency.MONTHLY, max_length=10)
+    start_date: date
+    end_date: date | None = None
+    status: str = Field(default=ContractStatus.ACTIVE, max_length=12, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ContractOption(SQLModel, table=True):
+    """An option taken on a contract."""
+
+    __tablename__ = "contract_option"
+    __table_args__ = (UniqueConstraint("contract_id", "option_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    option_id: int = Field(foreign_key="contract_option_def.id")
+    annual_price_cents: int = 0

@@ -1,0 +1,1 @@
+"""The domain: plain functions taking a SQLModel Session. No Reflex here."""

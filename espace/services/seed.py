@@ -1,0 +1,216 @@
+"""Demo data: the product catalogue, a demo policyholder with two homes, other holders and staff.
+
+``seed_volume`` adds many generated holders quickly (for benchmarks): they all share one
+pre-computed password hash, because hashing 10 000 argon2 passwords would take minutes.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlmodel import Session, func, select
+
+from espace.models import (
+    Account,
+    Contract,
+    ContractOption,
+    ContractOptionDef,
+    Formula,
+    FormulaGuarantee,
+    Guarantee,
+    InsuredProperty,
+    Occupancy,
+    PaymentFrequency,
+    Policyholder,
+    PropertyType,
+    StaffRole,
+    StaffUser,
+)
+from espace.services import catalogue_data as cat
+from espace.services.passwords import hash_password
+
+DEMO_EMAIL = "camille.martin@example.com"
+DEMO_PASSWORD = "Tournesol#Lyon2026"
+DEMO_CONTRACTS = ("MRH0412857", "MRH0413922")
+STAFF_PASSWORD = "Guichet#Espace2026"
+STAFF = [
+    ("sophie.bernard@espace-assurances.example", "Sophie Bernard", StaffRole.HANDLER),
+    ("marc.lefevre@espace-assurances.example", "Marc Lefèvre", StaffRole.EXPERT),
+    ("nadia.haddad@espace-assurances.example", "Nadia Haddad", StaffRole.MANAGER),
+]
+OTHER_HOLDER_PASSWORD = "Portail#Assure2026"
+
+_FIRST = ["Léa", "Hugo", "Chloé", "Lucas", "Manon", "Thomas", "Inès", "Nathan", "Jade", "Louis",
+          "Zoé", "Gabriel", "Emma", "Arthur", "Sarah", "Jules", "Camille", "Paul", "Alice", "Yanis"]
+_LAST = ["Dubois", "Moreau", "Laurent", "Simon", "Michel", "Lefebvre", "Leroy", "Roux", "David",
+         "Bertrand", "Morel", "Fournier", "Girard", "Bonnet", "Dupont", "Lambert", "Fontaine",
+         "Rousseau", "Vincent", "Muller", "Le Goff", "Kerjean", "Nguyen", "Benali", "Perrin"]
+_PLACES = [("75011", "Paris"), ("13006", "Marseille"), ("31000", "Toulouse"), ("33000", "Bordeaux"),
+           ("44000", "Nantes"), ("59000", "Lille"), ("67000", "Strasbourg"), ("35000", "Rennes"),
+           ("34000", "Montpellier"), ("06000", "Nice"), ("21000", "Dijon"), ("29200", "Brest"),
+           ("37000", "Tours"), ("63000", "Clermont-Ferrand"), ("38000", "Grenoble"), ("69007", "Lyon")]
+_STREETS = ["rue Victor Hugo", "avenue Jean Jaurès", "rue de la République", "boulevard Pasteur",
+            "rue des Lilas", "impasse des Tilleuls", "chemin des Vignes", "rue du Général Leclerc"]
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    holders: int
+    contracts: int
+    staff: int
+
+
+def is_empty(session: Session) -> bool:
+    return session.exec(select(func.count()).select_from(Policyholder)).one() == 0
+
+
+def seed_catalogue(session: Session) -> None:
+    if session.exec(select(Formula)).first() is not None:
+        return
+    formulas = {code: Formula(code=code, name=name, tagline=tag, rank=rank) for code, name, tag, rank in cat.FORMULAS}
+    guarantees = {
+        code: Guarantee(code=code, category=category, name=name, description=desc, article_refs=refs)
+        for code, category, name, desc, refs in cat.GUARANTEES
+    }
+    session.add_all([*formulas.values(), *guarantees.values()])
+    session.add_all(
+        ContractOptionDef(code=code, name=name, description=desc, guarantee_category=category)
+        for code, name, desc, category in cat.OPTIONS
+    )
+    session.flush()
+    for formula_code, covers in cat.COVER.items():
+        for guarantee_code, (ceiling, note, kind, value, exclusions) in covers.items():
+            session.add(
+                FormulaGuarantee(
+                    formula_id=formulas[formula_code].id,
+                    guarantee_id=guarantees[guarantee_code].id,
+                    ceiling_cents=ceiling,
+                    ceiling_note=note,
+                    deductible_kind=kind,
+                    deductible_value=value,
+                    exclusions=list(exclusions),
+                )
+            )
+    session.flush()
+
+
+def seed_demo(session: Session) -> SeedReport:
+    """Catalogue, the demo holder, 20 other holders and the staff. Idempotent."""
+    seed_catalogue(session)
+    if session.exec(select(Account).where(Account.email == DEMO_EMAIL)).first() is not None:
+        return SeedReport(holders=0, contracts=0, staff=0)
+    formulas = {f.code: f for f in session.exec(select(Formula)).all()}
+    options = {o.code: o for o in session.exec(select(ContractOptionDef)).all()}
+
+    camille = Policyholder(
+        civility="Mme", first_name="Camille", last_name="Martin", birth_date=date(1986, 3, 14),
+        email=DEMO_EMAIL, phone="+33612345678", address_line1="27 rue Duguesclin",
+        postal_code="69006", city="Lyon",
+    )
+    session.add(camille)
+    session.flush()
+    session.add(Account(holder_id=camille.id, email=DEMO_EMAIL, password_hash=hash_password(DEMO_PASSWORD)))
+    flat = InsuredProperty(
+        holder_id=camille.id, address_line1="27 rue Duguesclin", address_line2="3e étage, porte droite",
+        postal_code="69006", city="Lyon", property_type=PropertyType.FLAT, rooms=3, surface_m2=68,
+        occupancy=Occupancy.TENANT, floor=3, construction_year=1932,
+    )
+    house = InsuredProperty(
+        holder_id=camille.id, address_line1="4 chemin de Kerbiguet", postal_code="56340", city="Carnac",
+        property_type=PropertyType.HOUSE, rooms=5, surface_m2=112, occupancy=Occupancy.OWNER,
+        construction_year=1978,
+    )
+    session.add_all([flat, house])
+    session.flush()
+    lyon = Contract(
+        number=DEMO_CONTRACTS[0], holder_id=camille.id, property_id=flat.id, formula_id=formulas["CONFORT"].id,
+        furniture_capital_cents=2_500_000, deductible_cents=15_000, annual_premium_cents=18_640,
+        annual_tax_cents=1_539, payment_frequency=PaymentFrequency.MONTHLY, start_date=date(2021, 9, 1),
+    )
+    carnac = Contract(
+        number=DEMO_CONTRACTS[1], holder_id=camille.id, property_id=house.id, formula_id=formulas["INTEGRALE"].id,
+        furniture_capital_cents=6_000_000, deductible_cents=30_000, annual_premium_cents=54_280,
+        annual_tax_cents=4_482, payment_frequency=PaymentFrequency.ANNUAL, start_date=date(2023, 4, 15),
+    )
+    session.add_all([lyon, carnac])
+    session.flush()
+    session.add_all([
+        ContractOption(contract_id=lyon.id, option_id=options["PROTECTION_JURIDIQUE"].id, annual_price_cents=2_400),
+        ContractOption(contract_id=carnac.id, option_id=options["JARDIN_PISCINE"].id, annual_price_cents=4_800),
+        ContractOption(contract_id=carnac.id, option_id=options["OBJETS_VALEUR"].id, annual_price_cents=3_600),
+    ])
+    report = _seed_generated(session, count=20, start=1, password_hash=hash_password(OTHER_HOLDER_PASSWORD),
+                             formulas=list(formulas.values()), rng=random.Random(2026))
+    for email, name, role in STAFF:
+        session.add(StaffUser(email=email, full_name=name, role=role, password_hash=hash_password(STAFF_PASSWORD)))
+    session.flush()
+    return SeedReport(holders=report.holders + 1, contracts=report.contracts + 2, staff=len(STAFF))
+
+
+def seed_volume(session: Session, *, holders: int, batch: int = 1000) -> SeedReport:
+    """Add ``holders`` generated policyholders (with accounts and contracts) for benchmarks."""
+    seed_catalogue(session)
+    formulas = list(session.exec(select(Formula)).all())
+    start = session.exec(select(func.count()).select_from(Policyholder)).one() + 1
+    shared_hash = hash_password(OTHER_HOLDER_PASSWORD)
+    rng = random.Random(start)
+    total_holders = total_contracts = 0
+    for offset in range(0, holders, batch):
+        count = min(batch, holders - offset)
+        report = _seed_generated(session, count=count, start=start + offset, password_hash=shared_hash,
+                                 formulas=formulas, rng=rng)
+        session.commit()
+        total_holders += report.holders
+        total_contracts += report.contracts
+    return SeedReport(holders=total_holders, contracts=total_contracts, staff=0)
+
+
+def generated_email(index: int) -> str:
+    return f"assure{index:06d}@example.com"
+
+
+def _seed_generated(session: Session, *, count: int, start: int, password_hash: str,
+                    formulas: list[Formula], rng: random.Random) -> SeedReport:
+    people = []
+    for i in range(start, start + count):
+        postal_code, city = rng.choice(_PLACES)
+        people.append(Policyholder(
+            civility=rng.choice(["M.", "Mme"]), first_name=rng.choice(_FIRST), last_name=rng.choice(_LAST),
+            birth_date=date(1950, 1, 1) + timedelta(days=rng.randrange(0, 365 * 50)),
+            email=generated_email(i), phone=f"+336{rng.randrange(10_000_000, 99_999_999)}",
+            address_line1=f"{rng.randrange(1, 120)} {rng.choice(_STREETS)}", postal_code=postal_code, city=city,
+        ))
+    session.add_all(people)
+    session.flush()
+    properties: list[InsuredProperty] = []
+    for person in people:
+        session.add(Account(holder_id=person.id, email=person.email, password_hash=password_hash))
+        for n in range(1 if rng.random() < 0.7 else 2):
+            is_house = n == 1 or rng.random() < 0.35
+            rooms = rng.randrange(3, 7) if is_house else rng.randrange(1, 5)
+            properties.append(InsuredProperty(
+                holder_id=person.id, address_line1=person.address_line1 if n == 0 else f"{rng.randrange(1, 60)} {rng.choice(_STREETS)}",
+                postal_code=person.postal_code, city=person.city,
+                property_type=PropertyType.HOUSE if is_house else PropertyType.FLAT,
+                rooms=rooms, surface_m2=rooms * rng.randrange(18, 28),
+                occupancy=rng.choice([Occupancy.OWNER, Occupancy.TENANT]) if n == 0 else Occupancy.LANDLORD,
+            ))
+    session.add_all(properties)
+    session.flush()
+    contracts = []
+    for prop in properties:
+        formula = rng.choice(formulas)
+        premium = 9_000 + prop.rooms * 2_600 + formula.rank * 4_000 + rng.randrange(0, 3_000)
+        contracts.append(Contract(
+            number=f"MRH{2_000_000 + prop.id:07d}", holder_id=prop.holder_id, property_id=prop.id,
+            formula_id=formula.id, furniture_capital_cents=prop.rooms * 800_000,
+            deductible_cents=rng.choice([15_000, 30_000, 50_000]), annual_premium_cents=premium,
+            annual_tax_cents=round(premium * 9 / 109),
+            payment_frequency=rng.choice(list(PaymentFrequency)),
+            start_date=date(2015, 1, 1) + timedelta(days=rng.randrange(0, 365 * 11)),
+        ))
+    session.add_all(contracts)
+    session.flush()
+    return SeedReport(holders=len(people), contracts=len(contracts), staff=0)

@@ -1,0 +1,95 @@
+"""Application settings, read from the environment (prefix ``ESPACE_``) and ``.env``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Values that must never protect a production deployment.
+_WEAK_SECRETS = {"", "changeme", "change-me", "secret", "dev", "development", "espace", "default"}
+_MIN_SECRET_LENGTH = 32
+
+
+class InsecureSettingsError(RuntimeError):
+    """Raised when production settings are unsafe (missing or default secret)."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ESPACE_", env_file=".env", extra="ignore")
+
+    env: Literal["dev", "test", "prod"] = "dev"
+    data_dir: Path = PROJECT_ROOT / "data"
+    database_url: str = ""
+    secret_key: SecretStr = SecretStr("")
+    public_base_url: str = "http://localhost:8000"
+    port: int = 8000
+    redis_url: str = ""
+
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+    login_handoff_seconds: int = 60
+
+    mail_from: str = "Espace <ne-pas-repondre@espace.example>"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = True
+
+    insurer_name: str = "Espace Assurances"
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> "Settings":
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'espace.db'}"
+        self.public_base_url = self.public_base_url.rstrip("/")
+        secret = self.secret_key.get_secret_value()
+        if self.env == "prod":
+            if secret.strip().lower() in _WEAK_SECRETS or len(secret) < _MIN_SECRET_LENGTH:
+                raise InsecureSettingsError(
+                    "ESPACE_SECRET_KEY must be set to a random value of at least "
+                    f"{_MIN_SECRET_LENGTH} characters in production."
+                )
+        elif not secret:
+            self.secret_key = SecretStr(_dev_secret(self.data_dir))
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Secure cookies outside development, or whenever served over HTTPS."""
+        return self.env == "prod" or self.public_base_url.startswith("https://")
+
+    @property
+    def session_cookie_name(self) -> str:
+        # The __Host- prefix requires Secure, path=/ and no Domain attribute.
+        return "__Host-espace_session" if self.secure_cookies else "espace_session"
+
+
+def _dev_secret(data_dir: Path) -> str:
+    """A random secret generated once and kept under ``data/`` for development."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
