@@ -37,3 +37,17 @@ def datetime_fr(value: datetime | None) -> str:
     if value.tzinfo:
         value = value.astimezone(PARIS)
     return format_datetime(value, "dd/MM/yyyy 'à' HH:mm", locale=LOCALE)
+
+
+def phone(value: str) -> str:
+    """'+33612345678' -> '06 12 34 56 78' (international format for foreign numbers)."""
+    import phonenumbers
+
+    if not value:
+        return ""
+    try:
+        parsed = phonenumbers.parse(value, "FR")
+    except phonenumbers.NumberParseException:
+        return value
+    fmt = phonenumbers.PhoneNumberFormat.NATIONAL if parsed.country_code == 33 else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(parsed, fmt)

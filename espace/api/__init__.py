@@ -1,0 +1,1 @@
+"""HTTP routes mounted beside the Reflex app (cookies, downloads, health)."""

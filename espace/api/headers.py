@@ -1,0 +1,49 @@
+"""ASGI middleware adding security headers to every HTTP response."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
+
+_ALWAYS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"permissions-policy", b"camera=(self), geolocation=(self), microphone=()"),
+]
+
+
+def security_headers(app: ASGIApp) -> ASGIApp:
+    """Wrap ``app``. HTML pages also get ``Cache-Control: no-store``: after logout, the back
+    button must reload the page (which then finds no session) instead of showing a cached copy."""
+
+    async def wrapped(scope: Scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"
+                           or not _is_html(message)]
+                present = {k.lower() for k, _ in headers}
+                headers += [(k, v) for k, v in _ALWAYS if k not in present]
+                if _is_html(message):
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        await app(scope, receive, send_with_headers)
+
+    return wrapped
+
+
+def _is_html(message: Message) -> bool:
+    for key, value in message.get("headers", []):
+        if key.lower() == b"content-type":
+            return value.startswith(b"text/html")
+    return False

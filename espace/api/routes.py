@@ -1,0 +1,78 @@
+"""Starlette routes: the login hand-off that sets the HttpOnly session cookie, logout, health."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse
+from starlette.routing import Route
+
+from espace import routes
+from espace.db import get_engine, session_scope
+from espace.services import sessions
+from espace.settings import get_settings
+
+
+def _redirect(location: str) -> RedirectResponse:
+    response = RedirectResponse(location, status_code=303)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def handoff(request: Request) -> RedirectResponse:
+    """Exchange the one-time code from a successful sign-in for a session cookie."""
+    settings = get_settings()
+    cookie_name = settings.session_cookie_name
+    with session_scope() as db:
+        token = sessions.complete_handoff(
+            session=db,
+            code=request.query_params.get("code", ""),
+            previous_token=request.cookies.get(cookie_name),
+        )
+    if token is None:
+        return _redirect(f"{routes.LOGIN}?info=expire")
+    response = _redirect(routes.safe_next(request.query_params.get("suite")))
+    response.set_cookie(
+        cookie_name,
+        token,
+        httponly=True,
+        secure=settings.secure_cookies,
+        samesite="lax",
+        path="/",
+    )
+    return response
+
+
+async def logout(request: Request) -> RedirectResponse:
+    """End the session server-side and delete the cookie.
+
+    Only a same-origin navigation (or one typed by the user) may end a session, so that
+    another site cannot log people out by linking here.
+    """
+    settings = get_settings()
+    cookie_name = settings.session_cookie_name
+    if request.headers.get("sec-fetch-site", "none") in ("same-origin", "none"):
+        with session_scope() as db:
+            sessions.revoke(session=db, token=request.cookies.get(cookie_name), reason="logout")
+    response = _redirect(f"{routes.LOGIN}?info={quote('deconnecte')}")
+    response.delete_cookie(cookie_name, path="/", secure=settings.secure_cookies, httponly=True, samesite="lax")
+    return response
+
+
+async def health(_request: Request) -> JSONResponse:
+    with get_engine().connect() as conn:
+        conn.execute(text("SELECT 1"))
+    return JSONResponse({"status": "ok"}, headers={"Cache-Control": "no-store"})
+
+
+def build_api() -> Starlette:
+    return Starlette(
+        routes=[
+            Route(routes.HANDOFF, handoff, methods=["GET"]),
+            Route(routes.LOGOUT, logout, methods=["GET"]),
+            Route(routes.HEALTH, health, methods=["GET"]),
+        ]
+    )

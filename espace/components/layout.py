@@ -1,0 +1,96 @@
+"""The app shell: skip link, header with the holder's menu, navigation, main landmark.
+
+Side navigation on desktop; a bottom tab bar on phones (<= 768 px), both from the same links
+(see ``assets/espace.css``).
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from espace import routes
+from espace.state.session import SessionState
+
+# Only pages that exist appear here.
+NAV_ITEMS = [
+    (routes.CONTRACTS, "Mes contrats", "file-text"),
+    (routes.PROFILE, "Mon profil", "user-round"),
+]
+
+
+def brand() -> rx.Component:
+    return rx.el.a(
+        rx.el.span("E", class_name="brand-mark", aria_hidden="true"),
+        rx.el.span("Espace", class_name="brand-name"),
+        href=routes.HOME,
+        class_name="brand",
+        aria_label="Espace, accueil",
+    )
+
+
+def _nav_link(href: str, text: str, icon: str) -> rx.Component:
+    return rx.el.a(
+        rx.icon(icon, size=20, aria_hidden="true"),
+        rx.el.span(text),
+        href=href,
+        class_name="nav-link",
+        aria_current=rx.cond(rx.State.router.page.path == href, "page", "false"),
+    )
+
+
+def user_menu() -> rx.Component:
+    return rx.el.details(
+        rx.el.summary(
+            rx.icon("circle-user-round", size=22, aria_hidden="true"),
+            rx.el.span(SessionState.holder_name, class_name="user-name"),
+            rx.icon("chevron-down", size=16, aria_hidden="true"),
+            class_name="user-menu-button",
+            aria_label="Menu du compte",
+        ),
+        rx.el.div(
+            rx.el.a(rx.icon("user-round", size=18, aria_hidden="true"), "Mon profil", href=routes.PROFILE,
+                    class_name="menu-item"),
+            rx.el.button(
+                rx.icon("log-out", size=18, aria_hidden="true"),
+                "Se déconnecter",
+                type="button",
+                on_click=SessionState.logout,
+                class_name="menu-item",
+                id="logout",
+            ),
+            class_name="user-menu-panel",
+        ),
+        class_name="user-menu",
+    )
+
+
+def app_shell(title: str, *children: rx.Component, subtitle: str | rx.Var = "") -> rx.Component:
+    return rx.el.div(
+        rx.el.a("Aller au contenu", href="#contenu", class_name="skip-link"),
+        rx.el.header(
+            brand(),
+            user_menu(),
+            class_name="topbar",
+        ),
+        rx.el.div(
+            rx.el.nav(
+                *[_nav_link(href, text, icon) for href, text, icon in NAV_ITEMS],
+                class_name="mainnav",
+                aria_label="Navigation principale",
+            ),
+            rx.el.main(
+                rx.el.h1(title, class_name="page-title"),
+                *([rx.el.p(subtitle, class_name="page-subtitle")] if isinstance(subtitle, rx.Var) or subtitle else []),
+                *children,
+                id="contenu",
+                tab_index=-1,
+                class_name="content",
+            ),
+            class_name="shell",
+        ),
+        class_name="app",
+    )
+
+
+def loading(label: str = "Chargement…") -> rx.Component:
+    return rx.el.p(label, class_name="loading", role="status")

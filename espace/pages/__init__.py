@@ -1,0 +1,1 @@
+"""One module per page or page family; components only, no business rules."""

@@ -1,0 +1,74 @@
+"""/contrats: 'Mes contrats', every property of the holder with its contracts."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from espace.components.layout import app_shell, loading
+from espace.state.contracts import ContractCard, ContractsState, PropertyCard
+
+
+def _fact(label: str, value: rx.Var) -> rx.Component:
+    return rx.el.div(rx.el.dt(label), rx.el.dd(value), class_name="fact")
+
+
+def contract_row(contract: ContractCard) -> rx.Component:
+    return rx.el.article(
+        rx.el.header(
+            rx.el.div(
+                rx.el.h3("Formule ", contract.formula, class_name="contract-title"),
+                rx.el.p("Contrat n° ", rx.el.span(contract.number, class_name="mono"), class_name="contract-number"),
+            ),
+            rx.el.span(contract.status_label, class_name="badge", data_status=contract.status),
+            class_name="contract-head",
+        ),
+        rx.el.dl(
+            _fact("Cotisation annuelle TTC", contract.premium),
+            _fact("Paiement", contract.frequency),
+            _fact("Capital mobilier", contract.capital),
+            _fact("Franchise", contract.deductible),
+            _fact("Date d'effet", contract.start_date),
+            _fact("Prochaine échéance", contract.next_anniversary),
+            _fact("Options", contract.options),
+            class_name="facts",
+        ),
+        class_name="contract",
+        data_contract=contract.number,
+    )
+
+
+def property_card(prop: PropertyCard) -> rx.Component:
+    return rx.el.section(
+        rx.el.header(
+            rx.el.span(rx.icon(prop.icon, size=24, aria_hidden="true"), class_name="property-icon"),
+            rx.el.div(
+                rx.el.h2(prop.headline, class_name="property-title"),
+                rx.el.p(prop.address, class_name="property-address"),
+                rx.el.p(prop.details, class_name="property-details"),
+            ),
+            class_name="property-head",
+        ),
+        rx.foreach(prop.contracts, contract_row),
+        class_name="card property",
+    )
+
+
+def contracts_page() -> rx.Component:
+    return app_shell(
+        "Mes contrats",
+        rx.cond(
+            ContractsState.loaded,
+            rx.cond(
+                ContractsState.properties.length() > 0,
+                rx.el.div(rx.foreach(ContractsState.properties, property_card), class_name="stack"),
+                rx.el.p("Aucun contrat n'est rattaché à votre espace pour le moment.", class_name="empty"),
+            ),
+            loading(),
+        ),
+        subtitle=rx.cond(
+            ContractsState.loaded,
+            ContractsState.properties.length().to_string() + " bien(s) assuré(s) · "
+            + ContractsState.contract_count.to_string() + " contrat(s)",
+            "",
+        ),
+    )

@@ -1,0 +1,76 @@
+"""The signed-in holder, re-checked against the server-side session on every private handler."""
+
+from __future__ import annotations
+
+import json
+from http.cookies import CookieError, SimpleCookie
+from urllib.parse import quote
+
+import reflex as rx
+
+from espace import routes
+from espace.db import session_scope
+from espace.services import sessions
+from espace.services.portfolio import holder as load_holder
+from espace.settings import get_settings
+
+
+def read_session_cookie(cookie_header: str) -> str | None:
+    """The session token from a raw Cookie header (None if absent or malformed)."""
+    jar = SimpleCookie()
+    try:
+        jar.load(cookie_header or "")
+    except CookieError:
+        return None
+    morsel = jar.get(get_settings().session_cookie_name)
+    return morsel.value if morsel else None
+
+
+def full_navigation(path: str, *, clear_client_state: bool = False) -> rx.event.EventSpec:
+    """Leave the single-page app: the next page load opens a new socket with fresh cookies."""
+    prefix = "sessionStorage.clear();" if clear_client_state else ""
+    return rx.call_script(f"{prefix}window.location.replace({json.dumps(path)})")
+
+
+class SessionState(rx.State):
+    """Base of every private page's state."""
+
+    holder_name: str = ""
+
+    def _token(self) -> str | None:
+        return read_session_cookie(self.router.headers.cookie)
+
+    def _principal(self) -> sessions.Principal | None:
+        with session_scope() as db:
+            return sessions.validate(session=db, token=self._token())
+
+    def _holder_id(self) -> int | None:
+        """The signed-in holder's id, or None. Call at the start of every private handler."""
+        principal = self._principal()
+        return principal.holder_id if principal and principal.holder_id else None
+
+    def _to_login(self) -> rx.event.EventSpec:
+        """Forget everything shown and go to the login page, coming back here afterwards."""
+        self.reset()
+        path = self.router.page.path
+        target = routes.LOGIN + (f"?suite={quote(path)}" if path in routes.PRIVATE_PAGES else "")
+        return rx.redirect(target, replace=True)
+
+    def _load_header(self, holder_id: int) -> None:
+        with session_scope() as db:
+            person = load_holder(session=db, holder_id=holder_id)
+            self.holder_name = person.display_name if person else ""
+
+    @rx.event
+    def route_home(self):
+        """``/``: the portal for a signed-in holder, the login page otherwise."""
+        if self._holder_id() is None:
+            return rx.redirect(routes.LOGIN, replace=True)
+        return rx.redirect(routes.AFTER_LOGIN, replace=True)
+
+    @rx.event
+    def logout(self):
+        with session_scope() as db:
+            sessions.revoke(session=db, token=self._token(), reason="logout")
+        self.reset()
+        return full_navigation(routes.LOGOUT, clear_client_state=True)

@@ -1,0 +1,19 @@
+"""Reflex configuration: everything comes from Espace settings (environment, prefix ESPACE_)."""
+
+import reflex as rx
+
+from espace.settings import get_settings
+
+_settings = get_settings()
+
+config = rx.Config(
+    app_name="espace",
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    api_url=_settings.public_base_url,
+    deploy_url=_settings.public_base_url,
+    cors_allowed_origins=[_settings.public_base_url],
+    redis_url=_settings.redis_url or None,
+    state_manager_mode="redis" if _settings.redis_url else "memory",
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)
