@@ -1,0 +1,77 @@
+"""Builders of test data. Each returns flushed rows (ids set) in the given session."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from sqlmodel import Session, select
+
+from espace.models import (
+    Account,
+    Contract,
+    Formula,
+    InsuredProperty,
+    Occupancy,
+    Policyholder,
+    PropertyType,
+    StaffUser,
+)
+from espace.services.passwords import hash_password
+
+PASSWORD = "Tournesol#Test2026"
+_counter = itertools.count(1)
+_hash_cache: dict[str, str] = {}
+
+
+def _hash(password: str) -> str:
+    if password not in _hash_cache:
+        _hash_cache[password] = hash_password(password)
+    return _hash_cache[password]
+
+
+def holder(session: Session, *, password: str = PASSWORD, with_account: bool = True, **fields) -> Policyholder:
+    n = next(_counter)
+    person = Policyholder(**{
+        "civility": "Mme", "first_name": "Test", "last_name": f"Assurée{n}", "birth_date": date(1990, 1, 1),
+        "email": f"test{n}@example.com", "phone": "+33600000000", "address_line1": f"{n} rue du Test",
+        "postal_code": "75011", "city": "Paris", **fields,
+    })
+    session.add(person)
+    session.flush()
+    if with_account:
+        session.add(Account(holder_id=person.id, email=person.email, password_hash=_hash(password)))
+        session.flush()
+    return person
+
+
+def account_of(session: Session, person: Policyholder) -> Account:
+    return session.exec(select(Account).where(Account.holder_id == person.id)).one()
+
+
+def contract(session: Session, person: Policyholder, *, formula_code: str = "CONFORT", city: str = "Nantes",
+             number: str | None = None, **fields) -> Contract:
+    prop = InsuredProperty(
+        holder_id=person.id, address_line1="1 place du Commerce", postal_code="44000", city=city,
+        property_type=PropertyType.FLAT, rooms=2, surface_m2=45, occupancy=Occupancy.TENANT,
+    )
+    session.add(prop)
+    session.flush()
+    formula = session.exec(select(Formula).where(Formula.code == formula_code)).one()
+    row = Contract(**{
+        "number": number or f"MRH{9_000_000 + next(_counter):07d}", "holder_id": person.id,
+        "property_id": prop.id, "formula_id": formula.id, "furniture_capital_cents": 1_500_000,
+        "deductible_cents": 15_000, "annual_premium_cents": 15_000, "annual_tax_cents": 1_239,
+        "start_date": date(2024, 2, 29), **fields,
+    })
+    session.add(row)
+    session.flush()
+    return row
+
+
+def staff(session: Session, *, role: str = "handler", password: str = PASSWORD) -> StaffUser:
+    n = next(_counter)
+    user = StaffUser(email=f"staff{n}@espace.example", full_name=f"Agent {n}", role=role, password_hash=_hash(password))
+    session.add(user)
+    session.flush()
+    return user

@@ -1,0 +1,34 @@
+"""A real SQLite database migrated to head and seeded once; each test runs in a rolled-back transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from espace.db import get_engine, session_scope
+from espace.migrations import upgrade_to_head
+from espace.services.seed import seed_demo
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    upgrade_to_head()
+    with session_scope() as session:
+        seed_demo(session)
+    return get_engine()
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Session]:
+    connection = engine.connect()
+    transaction = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.close()
+        transaction.rollback()
+        connection.close()

@@ -1,0 +1,44 @@
+"""Reflex states: nothing secret is public, and private handlers re-check the session."""
+
+import inspect
+
+import reflex as rx
+
+import espace.espace  # noqa: F401  (registers every state and page)
+from espace.state.contracts import ContractsState
+from espace.state.profile import ProfileState
+from espace.state.session import SessionState
+
+FORBIDDEN = ("password", "hash", "token", "secret", "totp", "iban", "code")
+
+
+def _espace_states():
+    seen, todo = [], [rx.State]
+    while todo:
+        cls = todo.pop()
+        for sub in cls.get_substates():
+            todo.append(sub)
+            if sub.__module__.startswith("espace."):
+                seen.append(sub)
+    return seen
+
+
+def test_there_are_states_to_check():
+    names = {cls.__name__ for cls in _espace_states()}
+    assert {"SessionState", "LoginState", "ContractsState", "ProfileState"} <= names
+
+
+def test_no_public_var_holds_a_secret():
+    for cls in _espace_states():
+        public = set(cls.vars)  # backend (_underscore) vars are not in .vars
+        for name in public:
+            if name.endswith(("_error", "_hint", "_label")):  # French messages about a field, not its value
+                continue
+            assert not any(word in name.lower() for word in FORBIDDEN), f"{cls.__name__}.{name} is sent to the browser"
+
+
+def test_every_private_loader_checks_the_session_first():
+    for cls in (ContractsState, ProfileState):
+        source = inspect.getsource(cls.load.fn if hasattr(cls.load, "fn") else cls.load)
+        assert "self._holder_id()" in source and "self._to_login()" in source, cls.__name__
+    assert issubclass(ContractsState, SessionState) and issubclass(ProfileState, SessionState)
