@@ -22,6 +22,7 @@ app = rx.App(
     html_lang="fr",
     stylesheets=["/espace.css"],
     theme=None,
+    toaster=None,
     head_components=[
         rx.el.meta(name="theme-color", content="#0b4f6c"),
         rx.el.meta(name="description", content="Espace client assurance habitation"),

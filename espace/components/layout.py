@@ -22,9 +22,9 @@ def brand() -> rx.Component:
     return rx.el.a(
         rx.el.span("E", class_name="brand-mark", aria_hidden="true"),
         rx.el.span("Espace", class_name="brand-name"),
+        rx.el.span(" — accueil", class_name="sr-only"),
         href=routes.HOME,
         class_name="brand",
-        aria_label="Espace, accueil",
     )
 
 
@@ -43,9 +43,9 @@ def user_menu() -> rx.Component:
         rx.el.summary(
             rx.icon("circle-user-round", size=22, aria_hidden="true"),
             rx.el.span(SessionState.holder_name, class_name="user-name"),
+            rx.el.span(" — menu du compte", class_name="sr-only"),
             rx.icon("chevron-down", size=16, aria_hidden="true"),
             class_name="user-menu-button",
-            aria_label="Menu du compte",
         ),
         rx.el.div(
             rx.el.a(rx.icon("user-round", size=18, aria_hidden="true"), "Mon profil", href=routes.PROFILE,

@@ -51,7 +51,7 @@ def login_page() -> rx.Component:
                 text_field(
                     field_id="identifier",
                     label="Adresse e-mail ou numéro de contrat",
-                    hint="Exemple : nom@exemple.fr ou MRH0412857",
+                    hint="Exemple : nom@exemple.fr ou MRH1234567",
                     error=LoginState.identifier_error,
                     type="text",
                     auto_complete="username",

@@ -1,4 +1,5 @@
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from espace.api.headers import security_headers
 
@@ -16,7 +17,9 @@ def _run(content_type: bytes, cache_control: bytes | None = b"public, max-age=60
     async def send(message):
         sent.append(message)
 
-    asyncio.run(security_headers(app)({"type": "http"}, None, send))
+    # In a thread of its own: Playwright's sync API may own this thread's event loop.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, security_headers(app)({"type": "http"}, None, send)).result()
     return dict(sent[0]["headers"])
 
 
