@@ -1,0 +1,81 @@
+# Shared by run.sh and test.sh: installs what Espace needs, from PyPI, npm and (as root) Debian.
+# Sourced, not executed. Idempotent: a second run installs nothing new.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+TOOLS="$ROOT/.tools"
+
+log() { printf '\033[1;34m[espace]\033[0m %s\n' "$*"; }
+
+find_python() {
+  for candidate in "${PYTHON:-}" python3.11 python3; do
+    [ -n "$candidate" ] || continue
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+      echo "$candidate"; return 0
+    fi
+  done
+  echo "Python 3.11 is required (set PYTHON=/path/to/python3.11)." >&2
+  return 1
+}
+
+# ensure_python_env [extra]: a virtualenv with Espace installed (editable), plus the extra.
+ensure_python_env() {
+  local extra="${1:-}" spec="." stamp
+  [ -n "$extra" ] && spec=".[$extra]"
+  if [ ! -x "$VENV/bin/python" ]; then
+    log "Creating the virtual environment (.venv)"
+    "$(find_python)" -m venv "$VENV"
+  fi
+  stamp="$VENV/.espace-installed-$(cat "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)-${extra:-base}"
+  if [ ! -f "$stamp" ]; then
+    log "Installing Python dependencies ($spec)"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT/$spec"
+    touch "$stamp"
+  fi
+}
+
+# ensure_node_tools: bun (Reflex's build tool) and axe-core, from the npm registry, into .tools/.
+ensure_node_tools() {
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "Node.js 20+ with npm is required (Debian: apt-get install nodejs npm)." >&2
+    return 1
+  fi
+  if [ ! -x "$TOOLS/node_modules/.bin/bun" ] || [ ! -f "$TOOLS/node_modules/axe-core/axe.min.js" ]; then
+    log "Installing bun and axe-core from npm into .tools/"
+    npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error bun@1.4 axe-core@4 >/dev/null
+  fi
+  export PATH="$TOOLS/node_modules/.bin:$PATH"
+  export REFLEX_USE_SYSTEM_BUN=1 REFLEX_TELEMETRY_ENABLED=false
+}
+
+apt_install() {
+  if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
+    return 1
+  fi
+  if [ -z "${ESPACE_APT_UPDATED:-}" ]; then
+    apt-get update -qq >/dev/null
+    export ESPACE_APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# ensure_browser: Debian's Chromium where possible (Playwright's own download is blocked on
+# locked-down networks); on a laptop without it, Playwright's own Chromium.
+ensure_browser() {
+  if [ -n "${ESPACE_CHROMIUM:-}" ] || [ -x /usr/bin/chromium ] || [ -x /usr/bin/chromium-browser ]; then
+    return 0
+  fi
+  log "Installing Chromium"
+  apt_install chromium || "$VENV/bin/playwright" install chromium
+}
+
+# ensure_postgres: the PostgreSQL server binaries, so that the migrations are tested on it too.
+ensure_postgres() {
+  if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; then
+    return 0
+  fi
+  log "Installing PostgreSQL (for the migration tests)"
+  apt_install postgresql || log "PostgreSQL not installed: its tests will be skipped"
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Install what the tests need (Python deps, bun, axe-core, Chromium, PostgreSQL) and run the whole suite.
+# Extra arguments go to pytest, e.g. ./test.sh tests/unit -x
+set -euo pipefail
+source "$(dirname "$0")/scripts/bootstrap.sh"
+cd "$ROOT"
+
+ensure_python_env test
+ensure_node_tools
+ensure_browser
+ensure_postgres
+
+log "Running the test suite"
+exec "$VENV/bin/python" -m pytest "$@"
