@@ -67,6 +67,16 @@ class Settings(BaseSettings):
         return self.database_url.startswith("sqlite")
 
     @property
+    def allowed_origins(self) -> list[str]:
+        """The public origin; on localhost, its loopback aliases too (127.0.0.1, [::1])."""
+        origins = [self.public_base_url]
+        scheme, _, rest = self.public_base_url.partition("://")
+        host, sep, port = rest.partition(":")
+        if host == "localhost":
+            origins += [f"{scheme}://{alias}{sep}{port}" for alias in ("127.0.0.1", "[::1]")]
+        return origins
+
+    @property
     def secure_cookies(self) -> bool:
         """Secure cookies outside development, or whenever served over HTTPS."""
         return self.env == "prod" or self.public_base_url.startswith("https://")

@@ -40,3 +40,10 @@ def test_postgres_url_is_taken_as_is(tmp_path, monkeypatch):
     settings = Settings(data_dir=tmp_path)
     assert settings.database_url == "postgresql+psycopg://espace@db/espace"
     assert not settings.is_sqlite
+
+
+def test_allowed_origins_are_the_public_one_plus_loopback_aliases(tmp_path):
+    local = Settings(data_dir=tmp_path, public_base_url="http://localhost:8010")
+    assert local.allowed_origins == ["http://localhost:8010", "http://127.0.0.1:8010", "http://[::1]:8010"]
+    public = Settings(data_dir=tmp_path, public_base_url="https://espace.example")
+    assert public.allowed_origins == ["https://espace.example"]
