@@ -15,6 +15,7 @@ from espace.models.base import utcnow
 from espace.services import seed as seed_service
 from espace.services.identifiers import normalise_email
 from espace.services.passwords import hash_password
+from espace.services.security_overview import purge_login_events
 from espace.services.sessions import purge_sessions
 
 CONNECTION_LOG_RETENTION = timedelta(days=396)  # 13 months
@@ -53,9 +54,11 @@ def cmd_create_staff(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(_args: argparse.Namespace) -> int:
+    cutoff = utcnow() - CONNECTION_LOG_RETENTION
     with session_scope() as session:
-        count = purge_sessions(session=session, older_than=utcnow() - CONNECTION_LOG_RETENTION)
-    print(f"{count} sessions de plus de 13 mois supprimées.")
+        count = purge_sessions(session=session, older_than=cutoff)
+        events = purge_login_events(session=session, older_than=cutoff)
+    print(f"{count} sessions et {events} entrées de l'historique de connexion de plus de 13 mois supprimées.")
     return 0
 
 

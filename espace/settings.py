@@ -86,6 +86,11 @@ class Settings(BaseSettings):
         # The __Host- prefix requires Secure, path=/ and no Domain attribute.
         return "__Host-espace_session" if self.secure_cookies else "espace_session"
 
+    @property
+    def device_cookie_name(self) -> str:
+        """Identifies a browser across sign-ins (new-device alerts, trusted devices)."""
+        return "__Host-espace_device" if self.secure_cookies else "espace_device"
+
 
 def _dev_secret(data_dir: Path) -> str:
     """A random secret generated once and kept under ``data/`` for development."""

@@ -17,6 +17,7 @@ from espace.models import (
     PropertyType,
     StaffUser,
 )
+from espace.models.base import utcnow
 from espace.services.passwords import hash_password
 
 PASSWORD = "Tournesol#Test2026"
@@ -33,14 +34,14 @@ def _hash(password: str) -> str:
 def holder(session: Session, *, password: str = PASSWORD, with_account: bool = True, **fields) -> Policyholder:
     n = next(_counter)
     person = Policyholder(**{
-        "civility": "Mme", "first_name": "Test", "last_name": f"Assurée{n}", "birth_date": date(1990, 1, 1),
+        "civility": "Mme", "first_name": "Alix", "last_name": f"Assurée{n}", "birth_date": date(1990, 1, 1),
         "email": f"test{n}@example.com", "phone": "+33600000000", "address_line1": f"{n} rue du Test",
         "postal_code": "75011", "city": "Paris", **fields,
     })
     session.add(person)
     session.flush()
     if with_account:
-        session.add(Account(holder_id=person.id, email=person.email, password_hash=_hash(password)))
+        session.add(Account(holder_id=person.id, email=person.email, password_hash=_hash(password), activated_at=utcnow()))
         session.flush()
     return person
 

@@ -13,7 +13,11 @@ from starlette.routing import Route
 from espace import routes
 from espace.db import get_engine, session_scope
 from espace.services import sessions
+from espace.services.signin import finish_login
 from espace.settings import get_settings
+
+
+DEVICE_COOKIE_SECONDS = 400 * 24 * 3600  # browsers cap cookie lifetime at 400 days
 
 
 def _redirect(location: str) -> RedirectResponse:
@@ -27,22 +31,21 @@ async def handoff(request: Request) -> RedirectResponse:
     settings = get_settings()
     cookie_name = settings.session_cookie_name
     with session_scope() as db:
-        token = sessions.complete_handoff(
+        finished = finish_login(
             session=db,
             code=request.query_params.get("code", ""),
             previous_token=request.cookies.get(cookie_name),
+            device_token=request.cookies.get(settings.device_cookie_name),
+            ip=request.client.host if request.client else "",
+            user_agent=request.headers.get("user-agent", ""),
         )
-    if token is None:
+    if finished is None:
         return _redirect(f"{routes.LOGIN}?info=expire")
     response = _redirect(routes.safe_next(request.query_params.get("suite")))
-    response.set_cookie(
-        cookie_name,
-        token,
-        httponly=True,
-        secure=settings.secure_cookies,
-        samesite="lax",
-        path="/",
-    )
+    secure = settings.secure_cookies
+    response.set_cookie(cookie_name, finished.session_token, httponly=True, secure=secure, samesite="lax", path="/")
+    response.set_cookie(settings.device_cookie_name, finished.device_token, max_age=DEVICE_COOKIE_SECONDS,
+                        httponly=True, secure=secure, samesite="lax", path="/")
     return response
 
 

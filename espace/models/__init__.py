@@ -16,8 +16,32 @@ from espace.models.contract import (
     PropertyType,
 )
 from espace.models.identity import Account, AuthSession, Civility, Policyholder, StaffRole, StaffUser
+from espace.models.security import (
+    AccessRecoveryRequest,
+    ActionToken,
+    CodePurpose,
+    KnownDevice,
+    LoginEvent,
+    LoginResult,
+    OneTimeCode,
+    OutboxMessage,
+    PasswordHistory,
+    RecoveryCode,
+    TokenPurpose,
+)
 
 __all__ = [
+    "AccessRecoveryRequest",
+    "ActionToken",
+    "CodePurpose",
+    "KnownDevice",
+    "LoginEvent",
+    "LoginResult",
+    "OneTimeCode",
+    "OutboxMessage",
+    "PasswordHistory",
+    "RecoveryCode",
+    "TokenPurpose",
     "Account",
     "AuthSession",
     "Civility",

@@ -53,8 +53,17 @@ class Account(SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     is_active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+    activated_at: datetime | None = None  # None: activation link not used yet
     password_changed_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
+    failed_login_count: int = 0
+    locked_until: datetime | None = None
+    # TOTP secret, AES-GCM encrypted with a key derived from the secret key; None when not enrolled.
+    totp_secret_encrypted: str | None = Field(default=None, max_length=200)
+    totp_enabled_at: datetime | None = None
+    totp_last_step: int = 0  # replay protection: the last accepted 30-second step
+    phone_verified_at: datetime | None = None
+    recovery_codes_generated_at: datetime | None = None
 
 
 class StaffUser(SQLModel, table=True):
@@ -103,3 +112,6 @@ class AuthSession(SQLModel, table=True):
     revoked_reason: str = Field(default="", max_length=40)
     ip_address: str = Field(default="", max_length=45)
     user_agent: str = Field(default="", max_length=400)
+    device_id: int | None = Field(default=None, foreign_key="known_device.id")
+    trust_device: bool = False  # asked at login: "faire confiance à cet appareil"
+    step_up_at: datetime | None = None  # last second-factor check within this session

@@ -1,16 +1,61 @@
-"""Checking credentials. Login throttling and second factors build on this (account security)."""
+"""Signing in: credentials, lockout, per-address throttling, and which second factor is needed."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import StrEnum
 
-from espace.models import Account, Contract, StaffUser
+from sqlmodel import Session, func, select
+
+from espace.models import Account, Contract, LoginEvent, LoginResult, Policyholder, StaffUser
 from espace.models.base import utcnow
+from espace.services import devices, messaging, second_factor
 from espace.services.identifiers import normalise_contract_number, normalise_email
 from espace.services.passwords import burn_verification_time, hash_password, verify_password
 
-# One message for every failure: it never tells whether the account exists.
+# One message for every failure: it never tells whether the account exists or is locked
+# (a locked holder learns it by e-mail).
 LOGIN_FAILED_MESSAGE = "Identifiant ou mot de passe incorrect."
+THROTTLED_MESSAGE = "Trop de tentatives depuis votre connexion. Réessayez dans 15 minutes."
+NOT_ACTIVATED_MESSAGE = ("Votre espace n'est pas encore activé : cliquez sur le lien reçu par e-mail "
+                         "lors de votre inscription.")
+
+MAX_FAILURES = 5
+LOCK_DURATION = timedelta(minutes=30)
+IP_WINDOW = timedelta(minutes=15)
+IP_SLOWDOWN_AFTER = 5  # failures from one address, whatever the accounts
+IP_BLOCK_AFTER = 30
+_FAILURES = (LoginResult.BAD_CREDENTIALS, LoginResult.LOCKED, LoginResult.SECOND_FACTOR_FAILED,
+             LoginResult.IDENTITY_MISMATCH)
+
+
+class Method(StrEnum):
+    TOTP = "totp"
+    RECOVERY = "recovery"
+    EMAIL = "email"
+    SMS = "sms"
+
+
+class Outcome(StrEnum):
+    OK = "ok"
+    SECOND_FACTOR = "second_factor"
+    FAILED = "failed"
+    NOT_ACTIVATED = "not_activated"
+    THROTTLED = "throttled"
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    outcome: Outcome
+    account_id: int | None = None
+    methods: list[Method] = field(default_factory=list)
+    delay_seconds: float = 0.0  # the caller waits this long before answering (slows guessing)
+
+    @property
+    def message(self) -> str:
+        return {Outcome.FAILED: LOGIN_FAILED_MESSAGE, Outcome.THROTTLED: THROTTLED_MESSAGE,
+                Outcome.NOT_ACTIVATED: NOT_ACTIVATED_MESSAGE}.get(self.outcome, "")
 
 
 def find_account(*, session: Session, identifier: str) -> Account | None:
@@ -27,19 +72,125 @@ def find_account(*, session: Session, identifier: str) -> Account | None:
     return session.exec(statement).first()
 
 
-def authenticate(*, session: Session, identifier: str, password: str) -> Account | None:
-    """Return the active account matching the credentials, else None.
+def record_event(*, session: Session, result: str, account_id: int | None = None, ip: str = "",
+                 user_agent: str = "", new_device: bool = False) -> None:
+    session.add(LoginEvent(account_id=account_id, result=result, ip_address=ip[:45], user_agent=user_agent[:400],
+                           new_device=new_device))
 
-    The same work is done whether or not the account exists, to keep timings alike.
-    """
+
+def recent_failures_from(*, session: Session, ip: str) -> int:
+    if not ip:
+        return 0
+    return session.exec(select(func.count()).select_from(LoginEvent).where(
+        LoginEvent.ip_address == ip, LoginEvent.occurred_at > utcnow() - IP_WINDOW,
+        LoginEvent.result.in_(_FAILURES))).one()
+
+
+def ip_delay(failures: int) -> float:
+    """Half a second more per failure past the fifth, at most 5 s."""
+    return min(5.0, max(0, failures - IP_SLOWDOWN_AFTER + 1) * 0.5)
+
+
+def is_locked(account: Account) -> bool:
+    return account.locked_until is not None and account.locked_until > utcnow()
+
+
+def register_failure(*, session: Session, account: Account) -> None:
+    """Count a failed password or second factor; the fifth in a row locks for 30 minutes."""
+    account.failed_login_count += 1
+    if account.failed_login_count >= MAX_FAILURES:
+        account.failed_login_count = 0
+        account.locked_until = utcnow() + LOCK_DURATION
+        messaging.send_email(
+            session=session, to=account.email, account_id=account.id,
+            subject="Votre espace est verrouillé pendant 30 minutes",
+            body=("Bonjour,\n\nCinq tentatives de connexion successives ont échoué : par sécurité, l'accès à "
+                  "votre espace est suspendu pendant 30 minutes.\n\nPour le débloquer tout de suite, "
+                  f"choisissez un nouveau mot de passe : {messaging.link('/mot-de-passe-oublie')}\n\n"
+                  "Si ce n'était pas vous, nous vous recommandons de le faire dès maintenant."),
+        )
+    session.add(account)
+
+
+def attempt_password(*, session: Session, identifier: str, password: str, ip: str = "", user_agent: str = "",
+                     device_token: str | None = None) -> LoginAttempt:
+    """First step of signing in. Same work and same answer for unknown, wrong and locked."""
+    failures = recent_failures_from(session=session, ip=ip)
+    if failures >= IP_BLOCK_AFTER:
+        record_event(session=session, result=LoginResult.THROTTLED, ip=ip, user_agent=user_agent)
+        return LoginAttempt(Outcome.THROTTLED, delay_seconds=ip_delay(failures))
+    delay = ip_delay(failures)
+    account = find_account(session=session, identifier=identifier)
+    if account is None:
+        burn_verification_time(password)
+        record_event(session=session, result=LoginResult.BAD_CREDENTIALS, ip=ip, user_agent=user_agent)
+        return LoginAttempt(Outcome.FAILED, delay_seconds=delay)
+    password_ok = verify_password(password, account.password_hash)
+    if is_locked(account) or not account.is_active:
+        record_event(session=session, result=LoginResult.LOCKED, account_id=account.id, ip=ip, user_agent=user_agent)
+        return LoginAttempt(Outcome.FAILED, delay_seconds=delay)
+    if not password_ok:
+        register_failure(session=session, account=account)
+        record_event(session=session, result=LoginResult.BAD_CREDENTIALS, account_id=account.id, ip=ip,
+                     user_agent=user_agent)
+        return LoginAttempt(Outcome.FAILED, delay_seconds=delay)
+    account.failed_login_count = 0
+    session.add(account)
+    if account.activated_at is None:
+        record_event(session=session, result=LoginResult.NOT_ACTIVATED, account_id=account.id, ip=ip,
+                     user_agent=user_agent)
+        return LoginAttempt(Outcome.NOT_ACTIVATED, account_id=account.id)
+    methods = second_factor_methods(session=session, account=account, device_token=device_token)
+    if not methods:
+        return LoginAttempt(Outcome.OK, account_id=account.id)
+    if methods[0] is Method.EMAIL:  # new device without an authenticator app: e-mail code by default
+        second_factor.send_code(session=session, account=account, purpose="login", channel="email")
+    return LoginAttempt(Outcome.SECOND_FACTOR, account_id=account.id, methods=methods)
+
+
+def second_factor_methods(*, session: Session, account: Account, device_token: str | None) -> list[Method]:
+    """None on a trusted device; the app (or a recovery code) when enrolled; a code on a new device."""
+    device = devices.find_device(session=session, account_id=account.id, device_token=device_token)
+    if devices.is_trusted(device):
+        return []
+    if account.totp_enabled_at is not None:
+        return [Method.TOTP, Method.RECOVERY]
+    if device is None:
+        holder = session.get(Policyholder, account.holder_id)
+        return [Method.EMAIL, Method.SMS] if account.phone_verified_at and holder.phone else [Method.EMAIL]
+    return []
+
+
+def verify_second_factor(*, session: Session, account_id: int, method: str, code: str, ip: str = "",
+                         user_agent: str = "") -> None:
+    """Check the second factor of a sign-in; failures count toward the lockout."""
+    account = session.get(Account, account_id)
+    if account is None or is_locked(account):
+        raise second_factor.SecondFactorError("Session de connexion expirée : recommencez.")
+    try:
+        if method == Method.TOTP:
+            second_factor.verify_totp(session=session, account=account, code=code)
+        elif method == Method.RECOVERY:
+            second_factor.use_recovery_code(session=session, account_id=account.id, code=code)
+        else:
+            second_factor.verify_code(session=session, account_id=account.id, purpose="login", code=code)
+    except second_factor.SecondFactorError:
+        register_failure(session=session, account=account)
+        record_event(session=session, result=LoginResult.SECOND_FACTOR_FAILED, account_id=account.id, ip=ip,
+                     user_agent=user_agent)
+        raise
+    account.failed_login_count = 0
+    session.add(account)
+
+
+def authenticate(*, session: Session, identifier: str, password: str) -> Account | None:
+    """Password check alone (no lockout bookkeeping): for scripts and tests of the hashing."""
     account = find_account(session=session, identifier=identifier)
     if account is None:
         burn_verification_time(password)
         return None
     if not verify_password(password, account.password_hash) or not account.is_active:
         return None
-    account.last_login_at = utcnow()
-    session.add(account)
     return account
 
 
@@ -56,7 +207,8 @@ def authenticate_staff(*, session: Session, email: str, password: str) -> StaffU
 
 
 def create_account(*, session: Session, holder_id: int, email: str, password: str) -> Account:
-    account = Account(holder_id=holder_id, email=normalise_email(email), password_hash=hash_password(password))
+    account = Account(holder_id=holder_id, email=normalise_email(email), password_hash=hash_password(password),
+                      activated_at=utcnow())
     session.add(account)
     session.flush()
     return account

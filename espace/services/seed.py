@@ -28,6 +28,7 @@ from espace.models import (
     StaffRole,
     StaffUser,
 )
+from espace.models.base import utcnow
 from espace.services import catalogue_data as cat
 from espace.services.passwords import hash_password
 
@@ -111,7 +112,8 @@ def seed_demo(session: Session) -> SeedReport:
     )
     session.add(camille)
     session.flush()
-    session.add(Account(holder_id=camille.id, email=DEMO_EMAIL, password_hash=hash_password(DEMO_PASSWORD)))
+    session.add(Account(holder_id=camille.id, email=DEMO_EMAIL, password_hash=hash_password(DEMO_PASSWORD),
+                        activated_at=utcnow(), phone_verified_at=utcnow()))
     flat = InsuredProperty(
         holder_id=camille.id, address_line1="27 rue Duguesclin", address_line2="3e étage, porte droite",
         postal_code="69006", city="Lyon", property_type=PropertyType.FLAT, rooms=3, surface_m2=68,
@@ -186,7 +188,7 @@ def _seed_generated(session: Session, *, count: int, start: int, password_hash: 
     session.flush()
     properties: list[InsuredProperty] = []
     for person in people:
-        session.add(Account(holder_id=person.id, email=person.email, password_hash=password_hash))
+        session.add(Account(holder_id=person.id, email=person.email, password_hash=password_hash, activated_at=utcnow()))
         for n in range(1 if rng.random() < 0.7 else 2):
             is_house = n == 1 or rng.random() < 0.35
             rooms = rng.randrange(3, 7) if is_house else rng.randrange(1, 5)

@@ -35,6 +35,7 @@ def begin_login(
     staff_id: int | None = None,
     ip_address: str = "",
     user_agent: str = "",
+    trust_device: bool = False,
     settings: Settings | None = None,
 ) -> str:
     """Create a pending session and return its one-time hand-off code."""
@@ -52,6 +53,7 @@ def begin_login(
             expires_at=now + timedelta(hours=settings.session_absolute_hours),
             ip_address=ip_address[:45],
             user_agent=user_agent[:400],
+            trust_device=trust_device,
         )
     )
     session.flush()
@@ -59,6 +61,12 @@ def begin_login(
 
 
 def complete_handoff(*, session: Session, code: str, previous_token: str | None = None) -> str | None:
+    """See ``activate``; returns only the token."""
+    activated = activate(session=session, code=code, previous_token=previous_token)
+    return activated[0] if activated else None
+
+
+def activate(*, session: Session, code: str, previous_token: str | None = None) -> tuple[str, AuthSession] | None:
     """Exchange a hand-off code (single use, short-lived) for a fresh session token.
 
     Any session the browser still presented is revoked: the token rotates at every login.
@@ -81,7 +89,8 @@ def complete_handoff(*, session: Session, code: str, previous_token: str | None 
         return None
     if previous_token:
         revoke(session=session, token=previous_token, reason="rotated")
-    return token
+    row = session.exec(select(AuthSession).where(AuthSession.token_hash == digest(token))).one()
+    return token, row
 
 
 def validate(*, session: Session, token: str | None, settings: Settings | None = None) -> Principal | None:
@@ -119,6 +128,12 @@ def _principal(session: Session, row: AuthSession) -> Principal | None:
     if staff is None or not staff.is_active:
         return None
     return Principal(session_id=row.id, staff_id=staff.id, staff_role=staff.role)
+
+
+def mark_step_up(*, session: Session, session_id: int) -> None:
+    row = session.get(AuthSession, session_id)
+    row.step_up_at = utcnow()
+    session.add(row)
 
 
 def revoke(*, session: Session, token: str | None, reason: str = "logout") -> bool:

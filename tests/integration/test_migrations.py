@@ -35,3 +35,25 @@ def test_upgrade_is_idempotent(tmp_path):
     upgrade_to_head(url)
     upgrade_to_head(url)
     assert schema_diff(url) == []
+
+
+def test_existing_accounts_stay_active_through_the_security_migration(tmp_path):
+    from alembic import command
+    from sqlalchemy import text
+
+    from espace.migrations import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'upgrade.db'}"
+    command.upgrade(alembic_config(url), "0001")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO policyholder (civility, first_name, last_name, birth_date, email, phone, "
+                          "address_line1, address_line2, postal_code, city, country, created_at) VALUES ('M.', 'A', "
+                          "'B', '1980-01-01', 'a@b.fr', '', 'x', '', '75001', 'Paris', 'FR', '2025-01-01 00:00:00')"))
+        conn.execute(text("INSERT INTO account (holder_id, email, password_hash, is_active, created_at, "
+                          "password_changed_at) VALUES (1, 'a@b.fr', 'h', 1, '2025-01-01 00:00:00', '2025-01-01 00:00:00')"))
+    upgrade_to_head(url)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT activated_at, failed_login_count, totp_last_step FROM account")).one()
+    engine.dispose()
+    assert row[0] is not None and row[1] == 0 and row[2] == 0

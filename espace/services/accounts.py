@@ -1,0 +1,376 @@
+"""Account lifecycle: sign-up tied to a contract, activation, passwords, reset, lost access."""
+
+from __future__ import annotations
+
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from sqlmodel import Session, func, select
+
+from espace.models import (
+    AccessRecoveryRequest,
+    Account,
+    ActionToken,
+    CodePurpose,
+    Contract,
+    InsuredProperty,
+    PasswordHistory,
+    Policyholder,
+    TokenPurpose,
+)
+from espace.models.base import utcnow
+from espace.services import messaging, second_factor, sessions
+from espace.services.identifiers import normalise_contract_number, normalise_email
+from espace.services.password_policy import check_password, personal_words
+from espace.services.passwords import hash_password, verify_password
+from espace.services.tokens import digest, new_token
+
+ACTIVATION_VALIDITY = timedelta(hours=72)
+RESET_VALIDITY = timedelta(hours=24)
+NOT_ME_VALIDITY = timedelta(days=7)
+RECOVERY_TARGET = timedelta(hours=48)
+PASSWORD_HISTORY = 5
+RESEND_INTERVAL = timedelta(seconds=60)
+RESEND_PER_DAY = 5
+
+IDENTITY_MISMATCH_MESSAGE = ("Ces informations ne correspondent à aucun contrat. Vérifiez le numéro de contrat, "
+                             "le nom, la date de naissance et le code postal du logement assuré.")
+
+
+class AccountError(ValueError):
+    """A French message for the person, optionally tied to a form field."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# ---- identity ------------------------------------------------------------------------------
+
+def _fold_name(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c))
+
+
+def match_contract_identity(*, session: Session, contract_number: str, last_name: str, birth_date: date | None,
+                            postal_code: str) -> Policyholder | None:
+    """The holder whose contract, name, birth date and insured property's postal code all match."""
+    number = normalise_contract_number(contract_number)
+    if not number or birth_date is None:
+        return None
+    row = session.exec(
+        select(Policyholder, InsuredProperty)
+        .join(Contract, Contract.holder_id == Policyholder.id)
+        .join(InsuredProperty, InsuredProperty.id == Contract.property_id)
+        .where(Contract.number == number)
+    ).first()
+    if row is None:
+        return None
+    holder, prop = row
+    if (_fold_name(holder.last_name) == _fold_name(last_name) and holder.birth_date == birth_date
+            and prop.postal_code == postal_code.strip().replace(" ", "")):
+        return holder
+    return None
+
+
+def account_of_holder(*, session: Session, holder_id: int) -> Account | None:
+    return session.exec(select(Account).where(Account.holder_id == holder_id)).first()
+
+
+def holder_personal_words(holder: Policyholder, email: str = "") -> list[str]:
+    return personal_words(first_name=holder.first_name, last_name=holder.last_name,
+                          email=email or holder.email, birth_date=holder.birth_date)
+
+
+def clean_email(raw: str) -> str:
+    try:
+        return normalise_email(validate_email(raw.strip(), check_deliverability=False).normalized)
+    except EmailNotValidError:
+        raise AccountError("Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.", "email") from None
+
+
+# ---- passwords -----------------------------------------------------------------------------
+
+def _validate_new_password(*, session: Session, holder: Policyholder, password: str, confirm: str,
+                           account: Account | None, email: str = "") -> None:
+    if password != confirm:
+        raise AccountError("Les deux mots de passe ne sont pas identiques.", "confirm")
+    result = check_password(password, personal=holder_personal_words(holder, email))
+    if not result.ok:
+        raise AccountError(" ".join(result.errors), "password")
+    if account is not None:
+        previous = session.exec(select(PasswordHistory.password_hash).where(PasswordHistory.account_id == account.id)
+                                .order_by(PasswordHistory.id.desc()).limit(PASSWORD_HISTORY)).all()
+        if any(verify_password(password, old) for old in {account.password_hash, *previous}):
+            raise AccountError("Vous avez déjà utilisé ce mot de passe récemment : choisissez-en un nouveau.",
+                               "password")
+
+
+def _store_password(*, session: Session, account: Account, password: str) -> None:
+    account.password_hash = hash_password(password)
+    account.password_changed_at = utcnow()
+    account.failed_login_count = 0
+    account.locked_until = None
+    session.add(account)
+    session.add(PasswordHistory(account_id=account.id, password_hash=account.password_hash))
+    session.flush()
+    old = session.exec(select(PasswordHistory).where(PasswordHistory.account_id == account.id)
+                       .order_by(PasswordHistory.id.desc()).offset(PASSWORD_HISTORY)).all()
+    for row in old:
+        session.delete(row)
+
+
+def _notify_password_changed(session: Session, account: Account) -> None:
+    messaging.send_email(
+        session=session, to=account.email, account_id=account.id, subject="Votre mot de passe a été modifié",
+        body=("Bonjour,\n\nLe mot de passe de votre espace vient d'être modifié et toutes vos autres sessions "
+              "ont été fermées.\n\nSi vous n'êtes pas à l'origine de ce changement, réinitialisez-le tout de suite : "
+              f"{messaging.link('/mot-de-passe-oublie')}"),
+    )
+
+
+def change_password(*, session: Session, account_id: int, current: str, new: str, confirm: str,
+                    keep_session_id: int | None) -> None:
+    """Needs the current password; ends every other session."""
+    account = session.get(Account, account_id)
+    if not verify_password(current, account.password_hash):
+        raise AccountError("Mot de passe actuel incorrect.", "current")
+    holder = session.get(Policyholder, account.holder_id)
+    _validate_new_password(session=session, holder=holder, password=new, confirm=confirm, account=account)
+    _store_password(session=session, account=account, password=new)
+    sessions.revoke_all_for_account(session=session, account_id=account.id, reason="password_changed",
+                                    except_session_id=keep_session_id)
+    _notify_password_changed(session, account)
+
+
+# ---- tokens sent by e-mail -------------------------------------------------------------------
+
+def _issue_token(session: Session, account: Account, purpose: str, validity: timedelta,
+                 payload: dict | None = None) -> str:
+    token = new_token()
+    session.add(ActionToken(account_id=account.id, purpose=purpose, token_hash=digest(token),
+                            expires_at=utcnow() + validity, payload=payload or {}))
+    session.flush()
+    return token
+
+
+def _consume_token(session: Session, token: str, purpose: str) -> ActionToken | None:
+    row = session.exec(select(ActionToken).where(ActionToken.token_hash == digest(token or ""),
+                                                 ActionToken.purpose == purpose)).first()
+    if row is None or row.used_at is not None or row.expires_at <= utcnow():
+        return None
+    row.used_at = utcnow()
+    session.add(row)
+    return row
+
+
+def peek_token(*, session: Session, token: str, purpose: str) -> ActionToken | None:
+    row = session.exec(select(ActionToken).where(ActionToken.token_hash == digest(token or ""),
+                                                 ActionToken.purpose == purpose)).first()
+    if row is None or row.used_at is not None or row.expires_at <= utcnow():
+        return None
+    return row
+
+
+# ---- sign-up and activation ----------------------------------------------------------------
+
+def sign_up(*, session: Session, holder: Policyholder, email: str, password: str, confirm: str) -> Account:
+    if account_of_holder(session=session, holder_id=holder.id) is not None:
+        raise AccountError("Un espace existe déjà pour ce contrat. Connectez-vous, ou utilisez « Mot de passe "
+                           "oublié » si vous ne vous en souvenez plus.")
+    email = clean_email(email)
+    if session.exec(select(Account).where(Account.email == email)).first() is not None:
+        raise AccountError("Cette adresse e-mail est déjà utilisée par un autre espace.", "email")
+    _validate_new_password(session=session, holder=holder, password=password, confirm=confirm, account=None,
+                           email=email)
+    account = Account(holder_id=holder.id, email=email, password_hash="!", activated_at=None)
+    session.add(account)
+    session.flush()
+    _store_password(session=session, account=account, password=password)
+    send_activation(session=session, account=account)
+    return account
+
+
+def send_activation(*, session: Session, account: Account) -> None:
+    token = _issue_token(session, account, TokenPurpose.ACTIVATION, ACTIVATION_VALIDITY)
+    messaging.send_email(
+        session=session, to=account.email, account_id=account.id, subject="Activez votre espace client",
+        body=("Bonjour,\n\nPour activer votre espace client, ouvrez ce lien (valable 72 heures, une seule fois) :\n"
+              f"{messaging.link('/activation?jeton=' + token)}\n\n"
+              "Si vous n'avez pas demandé la création d'un espace, ignorez cet e-mail."),
+    )
+
+
+def resend_activation(*, session: Session, account_id: int) -> None:
+    account = session.get(Account, account_id)
+    if account is None or account.activated_at is not None:
+        return
+    recent = session.exec(select(ActionToken.created_at).where(
+        ActionToken.account_id == account.id, ActionToken.purpose == TokenPurpose.ACTIVATION,
+        ActionToken.created_at > utcnow() - timedelta(days=1)).order_by(ActionToken.created_at.desc())).all()
+    if recent and recent[0] > utcnow() - RESEND_INTERVAL:
+        raise AccountError("Un e-mail vient d'être envoyé : patientez une minute avant de le redemander.")
+    if len(recent) >= RESEND_PER_DAY:
+        raise AccountError("Vous avez demandé trop d'e-mails aujourd'hui : réessayez demain ou contactez-nous.")
+    send_activation(session=session, account=account)
+
+
+def activate(*, session: Session, token: str) -> Account | None:
+    row = _consume_token(session, token, TokenPurpose.ACTIVATION)
+    if row is None:
+        return None
+    account = session.get(Account, row.account_id)
+    account.activated_at = account.activated_at or utcnow()
+    session.add(account)
+    return account
+
+
+# ---- forgotten password ----------------------------------------------------------------------
+
+def request_reset(*, session: Session, identifier: str, channel: str) -> int | None:
+    """Send a reset link (e-mail) or code (SMS to the phone on file). Returns the account id for the
+    SMS step, or None; the caller answers the same way in every case."""
+    from espace.services.auth import find_account  # avoid a cycle at import time
+
+    account = find_account(session=session, identifier=identifier)
+    if account is None or not account.is_active:
+        return None
+    holder = session.get(Policyholder, account.holder_id)
+    if channel == "sms" and holder.phone:
+        second_factor.send_code(session=session, account=account, purpose=CodePurpose.RESET, channel="sms")
+        return account.id
+    token = _issue_token(session, account, TokenPurpose.RESET, RESET_VALIDITY)
+    messaging.send_email(
+        session=session, to=account.email, account_id=account.id, subject="Réinitialisez votre mot de passe",
+        body=("Bonjour,\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable 24 heures, une seule fois) :\n"
+              f"{messaging.link('/mot-de-passe/nouveau?jeton=' + token)}\n\n"
+              "Si vous n'avez rien demandé, ignorez cet e-mail : votre mot de passe actuel reste valable."),
+    )
+    return None if channel == "email" else account.id
+
+
+def _finish_reset(session: Session, account: Account, password: str, confirm: str) -> None:
+    holder = session.get(Policyholder, account.holder_id)
+    _validate_new_password(session=session, holder=holder, password=password, confirm=confirm, account=account)
+    _store_password(session=session, account=account, password=password)
+    for other in session.exec(select(ActionToken).where(ActionToken.account_id == account.id,
+                                                        ActionToken.purpose == TokenPurpose.RESET,
+                                                        ActionToken.used_at.is_(None))).all():
+        other.used_at = utcnow()
+        session.add(other)
+    if account.activated_at is None:  # a reset link proves the e-mail address too
+        account.activated_at = utcnow()
+    sessions.revoke_all_for_account(session=session, account_id=account.id, reason="password_reset")
+    _notify_password_changed(session, account)
+
+
+def reset_with_token(*, session: Session, token: str, password: str, confirm: str) -> Account:
+    row = peek_token(session=session, token=token, purpose=TokenPurpose.RESET)
+    if row is None:
+        raise AccountError("Ce lien n'est plus valable (déjà utilisé ou expiré). Demandez-en un nouveau.")
+    account = session.get(Account, row.account_id)
+    _finish_reset(session, account, password, confirm)  # raises before the token is spent on a bad password
+    _consume_token(session, token, TokenPurpose.RESET)
+    return account
+
+
+def reset_with_code(*, session: Session, account_id: int | None, code: str, password: str, confirm: str) -> Account:
+    if account_id is None:
+        raise AccountError("Code incorrect ou expiré : demandez-en un nouveau.", "code")
+    account = session.get(Account, account_id)
+    holder = session.get(Policyholder, account.holder_id)
+    _validate_new_password(session=session, holder=holder, password=password, confirm=confirm, account=account)
+    try:
+        second_factor.verify_code(session=session, account_id=account.id, purpose=CodePurpose.RESET, code=code)
+    except second_factor.SecondFactorError as error:
+        raise AccountError(str(error), "code") from None
+    _finish_reset(session, account, password, confirm)
+    return account
+
+
+# ---- lost e-mail access ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RecoveryStart:
+    kind: str  # "sms" | "request"
+    account_id: int | None = None
+    masked_phone: str = ""
+    request_id: int | None = None
+
+
+def mask_phone(phone: str) -> str:
+    digits = [c for c in phone if c.isdigit()]
+    return "•• •• •• " + "".join(digits[-4:-2]) + " " + "".join(digits[-2:]) if len(digits) >= 4 else "••"
+
+
+def start_recovery(*, session: Session, holder: Policyholder, contact_email: str = "", message: str = "") -> RecoveryStart:
+    account = account_of_holder(session=session, holder_id=holder.id)
+    if account is not None and holder.phone:
+        second_factor.send_code(session=session, account=account, purpose=CodePurpose.RECOVERY, channel="sms")
+        return RecoveryStart(kind="sms", account_id=account.id, masked_phone=mask_phone(holder.phone))
+    number = session.exec(select(Contract.number).where(Contract.holder_id == holder.id)).first()
+    request = AccessRecoveryRequest(holder_id=holder.id, contract_number=number or "", contact_email=contact_email[:254],
+                                    message=message[:1000], due_at=utcnow() + RECOVERY_TARGET)
+    session.add(request)
+    session.flush()
+    return RecoveryStart(kind="request", request_id=request.id)
+
+
+def finish_recovery(*, session: Session, account_id: int, code: str, new_email: str, password: str,
+                    confirm: str) -> Account:
+    """SMS code verified: new login e-mail and password; the old address is told."""
+    account = session.get(Account, account_id)
+    email = clean_email(new_email)
+    taken = session.exec(select(Account).where(Account.email == email, Account.id != account.id)).first()
+    if taken is not None:
+        raise AccountError("Cette adresse e-mail est déjà utilisée par un autre espace.", "email")
+    holder = session.get(Policyholder, account.holder_id)
+    _validate_new_password(session=session, holder=holder, password=password, confirm=confirm, account=account,
+                           email=email)
+    try:
+        second_factor.verify_code(session=session, account_id=account.id, purpose=CodePurpose.RECOVERY, code=code)
+    except second_factor.SecondFactorError as error:
+        raise AccountError(str(error), "code") from None
+    old_email = account.email
+    account.email = email
+    _store_password(session=session, account=account, password=password)
+    sessions.revoke_all_for_account(session=session, account_id=account.id, reason="access_recovered")
+    if old_email != email:
+        messaging.send_email(
+            session=session, to=old_email, account_id=account.id, subject="Votre adresse de connexion a changé",
+            body=("Bonjour,\n\nL'accès à votre espace a été récupéré par SMS et l'adresse de connexion a été "
+                  f"remplacée par {email}.\n\nSi vous n'êtes pas à l'origine de ce changement, appelez-nous "
+                  "immédiatement."),
+        )
+    messaging.send_email(session=session, to=email, account_id=account.id, subject="Accès à votre espace récupéré",
+                         body="Bonjour,\n\nVotre nouvelle adresse de connexion et votre nouveau mot de passe sont "
+                              "enregistrés. Vous pouvez vous connecter.")
+    return account
+
+
+def recovery_requests_open(*, session: Session) -> int:
+    return session.exec(select(func.count()).select_from(AccessRecoveryRequest)
+                        .where(AccessRecoveryRequest.status == "open")).one()
+
+
+# ---- "ce n'était pas moi" --------------------------------------------------------------------
+
+def not_me_link(*, session: Session, account: Account) -> str:
+    return messaging.link("/pas-moi?jeton=" + _issue_token(session, account, TokenPurpose.NOT_ME, NOT_ME_VALIDITY))
+
+
+def report_not_me(*, session: Session, token: str) -> bool:
+    """End every session, make the current password unusable, and send a reset link."""
+    row = _consume_token(session, token, TokenPurpose.NOT_ME)
+    if row is None:
+        return False
+    account = session.get(Account, row.account_id)
+    account.password_hash = "!" + secrets.token_hex(16)  # matches no password
+    account.password_changed_at = utcnow()
+    session.add(account)
+    sessions.revoke_all_for_account(session=session, account_id=account.id, reason="not_me")
+    request_reset(session=session, identifier=account.email, channel="email")
+    return True

@@ -1,0 +1,173 @@
+"""Second factors: TOTP (authenticator app), 6-digit codes by e-mail or SMS, recovery codes."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pyotp
+import segno
+from sqlmodel import Session, select
+
+from espace.models import Account, CodePurpose, OneTimeCode, Policyholder, RecoveryCode
+from espace.models.base import utcnow
+from espace.services import crypto, messaging
+
+CODE_LIFETIME = timedelta(minutes=10)
+CODE_MAX_ATTEMPTS = 5
+RECOVERY_CODE_COUNT = 10
+_RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+ISSUER = "Espace Assurances"
+
+
+class SecondFactorError(ValueError):
+    """A French message for the person: wrong, expired or exhausted code."""
+
+
+# ---- codes by e-mail or SMS -------------------------------------------------------------
+
+_CODE_TEXTS = {
+    CodePurpose.LOGIN: ("Votre code de connexion", "pour vous connecter à votre espace"),
+    CodePurpose.STEP_UP: ("Votre code de confirmation", "pour confirmer une opération sensible"),
+    CodePurpose.RESET: ("Votre code de réinitialisation", "pour choisir un nouveau mot de passe"),
+    CodePurpose.PHONE: ("Votre code de vérification", "pour vérifier votre numéro de téléphone"),
+    CodePurpose.RECOVERY: ("Votre code de récupération", "pour récupérer l'accès à votre espace"),
+}
+
+
+def send_code(*, session: Session, account: Account, purpose: str, channel: str) -> OneTimeCode:
+    """Send a fresh 6-digit code; earlier unused codes of the same purpose stop working."""
+    for old in session.exec(select(OneTimeCode).where(
+            OneTimeCode.account_id == account.id, OneTimeCode.purpose == purpose,
+            OneTimeCode.used_at.is_(None))).all():
+        old.used_at = utcnow()
+        session.add(old)
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    row = OneTimeCode(account_id=account.id, purpose=purpose, channel=channel, code_hash=crypto.code_digest(code),
+                      expires_at=utcnow() + CODE_LIFETIME)
+    session.add(row)
+    session.flush()
+    subject, why = _CODE_TEXTS[CodePurpose(purpose)]
+    text = f"{code} est votre code Espace {why}. Il est valable 10 minutes. Ne le communiquez à personne."
+    if channel == "sms":
+        holder = session.get(Policyholder, account.holder_id)
+        messaging.send_sms(session=session, to=holder.phone, body=text, account_id=account.id)
+    else:
+        messaging.send_email(session=session, to=account.email, subject=subject,
+                             body=f"Bonjour,\n\n{text}\n\nSi vous n'êtes pas à l'origine de cette demande, "
+                                  "changez votre mot de passe.", account_id=account.id)
+    return row
+
+
+def verify_code(*, session: Session, account_id: int, purpose: str, code: str) -> None:
+    """Accept the latest code once; raise SecondFactorError otherwise."""
+    row = session.exec(select(OneTimeCode).where(
+        OneTimeCode.account_id == account_id, OneTimeCode.purpose == purpose, OneTimeCode.used_at.is_(None),
+    ).order_by(OneTimeCode.id.desc())).first()
+    if row is None:
+        raise SecondFactorError("Aucun code en cours : demandez-en un nouveau.")
+    if row.expires_at <= utcnow():
+        raise SecondFactorError("Ce code a expiré : demandez-en un nouveau.")
+    if row.attempts >= CODE_MAX_ATTEMPTS:
+        raise SecondFactorError("Trop d'essais : demandez un nouveau code.")
+    row.attempts += 1
+    session.add(row)
+    if not secrets.compare_digest(row.code_hash, crypto.code_digest(_digits(code))):
+        left = CODE_MAX_ATTEMPTS - row.attempts
+        raise SecondFactorError(f"Code incorrect. Il vous reste {left} essai(s)." if left else
+                                "Code incorrect. Trop d'essais : demandez un nouveau code.")
+    row.used_at = utcnow()
+
+
+def _digits(code: str) -> str:
+    return "".join(c for c in (code or "") if c.isdigit())
+
+
+# ---- TOTP ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TotpEnrolment:
+    secret: str  # shown once as text, for manual entry
+    uri: str
+    qr_svg_data_uri: str
+
+
+def begin_totp(*, session: Session, account: Account) -> TotpEnrolment:
+    """Store a new (not yet enabled) secret, encrypted, and return what the page shows."""
+    secret = pyotp.random_base32()
+    account.totp_secret_encrypted = crypto.encrypt(secret, purpose=b"totp")
+    account.totp_enabled_at = None
+    account.totp_last_step = 0
+    session.add(account)
+    uri = pyotp.TOTP(secret).provisioning_uri(name=account.email, issuer_name=ISSUER)
+    data_uri = segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
+    return TotpEnrolment(secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)), uri=uri,
+                         qr_svg_data_uri=data_uri)
+
+
+def _check_totp(account: Account, code: str, at: float | None = None) -> int:
+    """The time step of a valid code not used before; raise otherwise (replay refused)."""
+    if not account.totp_secret_encrypted:
+        raise SecondFactorError("L'application d'authentification n'est pas configurée.")
+    totp = pyotp.TOTP(crypto.decrypt(account.totp_secret_encrypted, purpose=b"totp"))
+    now = at if at is not None else time.time()
+    digits = _digits(code)
+    for offset in (-1, 0, 1):  # one step of clock drift either way
+        step = int(now // 30) + offset
+        if secrets.compare_digest(totp.at(step * 30), digits):
+            if step <= account.totp_last_step:
+                raise SecondFactorError("Ce code a déjà été utilisé : attendez le suivant.")
+            return step
+    raise SecondFactorError("Code incorrect. Vérifiez l'heure de votre téléphone et réessayez.")
+
+
+def confirm_totp(*, session: Session, account: Account, code: str) -> None:
+    account.totp_last_step = _check_totp(account, code)
+    account.totp_enabled_at = utcnow()
+    session.add(account)
+
+
+def verify_totp(*, session: Session, account: Account, code: str) -> None:
+    if account.totp_enabled_at is None:
+        raise SecondFactorError("L'application d'authentification n'est pas activée.")
+    account.totp_last_step = _check_totp(account, code)
+    session.add(account)
+
+
+def disable_totp(*, session: Session, account: Account) -> None:
+    account.totp_secret_encrypted = None
+    account.totp_enabled_at = None
+    account.totp_last_step = 0
+    session.add(account)
+
+
+# ---- recovery codes -----------------------------------------------------------------------
+
+def generate_recovery_codes(*, session: Session, account: Account) -> list[str]:
+    """Ten new codes (the old ones stop working); shown once, stored as keyed digests."""
+    for old in session.exec(select(RecoveryCode).where(RecoveryCode.account_id == account.id)).all():
+        session.delete(old)
+    codes = ["".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(10)) for _ in range(RECOVERY_CODE_COUNT)]
+    session.add_all(RecoveryCode(account_id=account.id, code_hash=crypto.code_digest(c)) for c in codes)
+    account.recovery_codes_generated_at = utcnow()
+    session.add(account)
+    session.flush()
+    return [f"{c[:5]}-{c[5:]}" for c in codes]
+
+
+def use_recovery_code(*, session: Session, account_id: int, code: str) -> None:
+    normalised = "".join(c for c in (code or "").upper() if c.isalnum())
+    row = session.exec(select(RecoveryCode).where(
+        RecoveryCode.account_id == account_id, RecoveryCode.code_hash == crypto.code_digest(normalised),
+        RecoveryCode.used_at.is_(None))).first()
+    if row is None:
+        raise SecondFactorError("Code de secours incorrect ou déjà utilisé.")
+    row.used_at = utcnow()
+    session.add(row)
+
+
+def recovery_codes_left(*, session: Session, account_id: int) -> int:
+    return len(session.exec(select(RecoveryCode.id).where(
+        RecoveryCode.account_id == account_id, RecoveryCode.used_at.is_(None))).all())
