@@ -5,14 +5,31 @@ import reflex as rx
 from espace import routes
 from espace.api.headers import security_headers
 from espace.api.routes import build_api
+from espace.pages.account_flows import (
+    activation_page,
+    forgot_page,
+    lost_access_page,
+    not_me_page,
+    reset_page,
+    signup_page,
+)
 from espace.pages.contracts import contracts_page
+from espace.pages.dev_outbox import outbox_page
 from espace.pages.login import login_page
 from espace.pages.misc import home_page, not_found_page
 from espace.pages.profile import profile_page
+from espace.pages.security import security_page
+from espace.pages.staff import staff_access_page, staff_login_page
+from espace.settings import get_settings
+from espace.state.account_flows import ForgotState, LinkState, LostAccessState, ResetState, SignupState
 from espace.state.contracts import ContractsState
 from espace.state.login import LoginState
+from espace.state.meter import PasswordMeterState
+from espace.state.dev_outbox import OutboxState
 from espace.state.profile import ProfileState
+from espace.state.security import SecurityState
 from espace.state.session import SessionState
+from espace.state.staff import StaffAccessState, StaffLoginState
 
 # A page restored from the back/forward cache must be rebuilt from the server (which checks
 # the session) rather than shown as it was before logout.
@@ -36,4 +53,16 @@ app.add_page(home_page, route=routes.HOME, title="Espace", on_load=SessionState.
 app.add_page(login_page, route=routes.LOGIN, title="Connexion · Espace", on_load=LoginState.on_load)
 app.add_page(contracts_page, route=routes.CONTRACTS, title="Mes contrats · Espace", on_load=ContractsState.load)
 app.add_page(profile_page, route=routes.PROFILE, title="Mon profil · Espace", on_load=ProfileState.load)
+app.add_page(security_page, route=routes.SECURITY, title="Sécurité · Espace", on_load=[SecurityState.load, PasswordMeterState.clear])
+app.add_page(signup_page, route=routes.SIGNUP, title="Créer mon espace · Espace", on_load=[SignupState.on_load, PasswordMeterState.clear])
+app.add_page(activation_page, route=routes.ACTIVATION, title="Activation · Espace", on_load=LinkState.activate)
+app.add_page(forgot_page, route=routes.FORGOT, title="Mot de passe oublié · Espace", on_load=[ForgotState.on_load, PasswordMeterState.clear])
+app.add_page(reset_page, route=routes.RESET, title="Nouveau mot de passe · Espace", on_load=[ResetState.on_load, PasswordMeterState.clear])
+app.add_page(lost_access_page, route=routes.LOST_ACCESS, title="Accès perdu · Espace", on_load=[LostAccessState.on_load, PasswordMeterState.clear])
+app.add_page(not_me_page, route=routes.NOT_ME, title="Connexion inhabituelle · Espace", on_load=LinkState.not_me)
+app.add_page(staff_login_page, route=routes.STAFF_LOGIN, title="Gestion · Espace", on_load=StaffLoginState.on_load)
+app.add_page(staff_access_page, route=routes.STAFF_ACCESS_REQUESTS, title="Demandes d'accès · Gestion",
+             on_load=StaffAccessState.load)
+if get_settings().env != "prod":  # the development outbox never exists in production
+    app.add_page(outbox_page, route=routes.OUTBOX, title="Boîte d'envoi · Espace", on_load=OutboxState.load)
 app.add_page(not_found_page, route="404", title="Page introuvable · Espace")

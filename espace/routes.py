@@ -4,6 +4,16 @@ HOME = "/"
 LOGIN = "/connexion"
 CONTRACTS = "/contrats"
 PROFILE = "/profil"
+SECURITY = "/securite"
+SIGNUP = "/inscription"
+ACTIVATION = "/activation"
+FORGOT = "/mot-de-passe-oublie"
+RESET = "/mot-de-passe/nouveau"
+LOST_ACCESS = "/acces-perdu"
+NOT_ME = "/pas-moi"
+OUTBOX = "/dev/boite-mail"
+STAFF_LOGIN = "/gestion/connexion"
+STAFF_ACCESS_REQUESTS = "/gestion/acces"
 
 HANDOFF = "/api/auth/handoff"
 LOGOUT = "/api/auth/logout"
@@ -11,11 +21,12 @@ HEALTH = "/api/health"
 
 # Where the app lands after login when no safe "next" page was asked for.
 AFTER_LOGIN = CONTRACTS
-PRIVATE_PAGES = (CONTRACTS, PROFILE)
+PRIVATE_PAGES = (CONTRACTS, PROFILE, SECURITY)
+STAFF_PAGES = (STAFF_ACCESS_REQUESTS,)
 
 
 def safe_next(path: str | None) -> str:
     """Only an internal page of ours can be a post-login destination (no open redirect)."""
-    if path and path in PRIVATE_PAGES:
+    if path and (path in PRIVATE_PAGES or path in STAFF_PAGES):
         return path
     return AFTER_LOGIN

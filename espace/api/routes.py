@@ -60,7 +60,8 @@ async def logout(request: Request) -> RedirectResponse:
     if request.headers.get("sec-fetch-site", "none") in ("same-origin", "none"):
         with session_scope() as db:
             sessions.revoke(session=db, token=request.cookies.get(cookie_name), reason="logout")
-    response = _redirect(f"{routes.LOGIN}?info={quote('deconnecte')}")
+    after = routes.STAFF_LOGIN if request.query_params.get("vers") == "gestion" else f"{routes.LOGIN}?info={quote('deconnecte')}"
+    response = _redirect(after)
     response.delete_cookie(cookie_name, path="/", secure=settings.secure_cookies, httponly=True, samesite="lax")
     return response
 

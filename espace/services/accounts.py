@@ -374,3 +374,19 @@ def report_not_me(*, session: Session, token: str) -> bool:
     sessions.revoke_all_for_account(session=session, account_id=account.id, reason="not_me")
     request_reset(session=session, identifier=account.email, channel="email")
     return True
+
+
+def verify_identity(*, session: Session, contract_number: str, last_name: str, birth_date: date | None,
+                    postal_code: str, ip: str = "", user_agent: str = "") -> Policyholder:
+    """Match a contract identity, counting mismatches toward the per-address throttle."""
+    from espace.models import LoginResult
+    from espace.services.auth import IP_BLOCK_AFTER, THROTTLED_MESSAGE, record_event, recent_failures_from
+
+    if recent_failures_from(session=session, ip=ip) >= IP_BLOCK_AFTER:
+        raise AccountError(THROTTLED_MESSAGE)
+    holder = match_contract_identity(session=session, contract_number=contract_number, last_name=last_name,
+                                     birth_date=birth_date, postal_code=postal_code)
+    if holder is None:
+        record_event(session=session, result=LoginResult.IDENTITY_MISMATCH, ip=ip, user_agent=user_agent)
+        raise AccountError(IDENTITY_MISMATCH_MESSAGE)
+    return holder

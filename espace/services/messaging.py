@@ -95,3 +95,25 @@ def send_sms(*, session: Session, to: str, body: str, account_id: int | None = N
 
 def link(path: str) -> str:
     return f"{get_settings().public_base_url}{path}"
+
+
+def latest(*, session: Session, limit: int = 50) -> list[OutboxMessage]:
+    from sqlmodel import select
+
+    return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)).all())
+
+
+def split_links(text: str) -> list[tuple[str, bool]]:
+    """'see https://x/y now' -> [('see ', False), ('https://x/y', True), (' now', False)]"""
+    import re
+
+    parts: list[tuple[str, bool]] = []
+    position = 0
+    for match in re.finditer(r"https?://\S+", text):
+        if match.start() > position:
+            parts.append((text[position:match.start()], False))
+        parts.append((match.group(0), True))
+        position = match.end()
+    if position < len(text):
+        parts.append((text[position:], False))
+    return parts

@@ -42,6 +42,11 @@ STAFF = [
     ("nadia.haddad@espace-assurances.example", "Nadia Haddad", StaffRole.MANAGER),
 ]
 OTHER_HOLDER_PASSWORD = "Portail#Assure2026"
+# A holder with a contract but no portal account yet: try "Créer mon espace" with these.
+SIGNUP_DEMO = {"contract": "MRH0520318", "last_name": "Moreau", "birth_date": date(1991, 7, 8), "postal_code": "33000"}
+# A holder with an account but no phone on file: "Je n'ai plus accès à mon e-mail" becomes a staff request.
+NO_PHONE_DEMO = {"contract": "MRH0520466", "last_name": "Garnier", "birth_date": date(1962, 11, 30), "postal_code": "44000",
+                 "email": "helene.garnier@example.com"}
 
 _FIRST = ["Léa", "Hugo", "Chloé", "Lucas", "Manon", "Thomas", "Inès", "Nathan", "Jade", "Louis",
           "Zoé", "Gabriel", "Emma", "Arthur", "Sarah", "Jules", "Camille", "Paul", "Alice", "Yanis"]
@@ -143,12 +148,37 @@ def seed_demo(session: Session) -> SeedReport:
         ContractOption(contract_id=carnac.id, option_id=options["JARDIN_PISCINE"].id, annual_price_cents=4_800),
         ContractOption(contract_id=carnac.id, option_id=options["OBJETS_VALEUR"].id, annual_price_cents=3_600),
     ])
+    _seed_prospects(session, formulas)
     report = _seed_generated(session, count=20, start=1, password_hash=hash_password(OTHER_HOLDER_PASSWORD),
                              formulas=list(formulas.values()), rng=random.Random(2026))
     for email, name, role in STAFF:
         session.add(StaffUser(email=email, full_name=name, role=role, password_hash=hash_password(STAFF_PASSWORD)))
     session.flush()
-    return SeedReport(holders=report.holders + 1, contracts=report.contracts + 2, staff=len(STAFF))
+    return SeedReport(holders=report.holders + 3, contracts=report.contracts + 4, staff=len(STAFF))
+
+
+def _seed_prospects(session: Session, formulas: dict[str, Formula]) -> None:
+    julien = Policyholder(civility="M.", first_name="Julien", last_name="Moreau", birth_date=SIGNUP_DEMO["birth_date"],
+                          email="julien.moreau@example.com", phone="+33698765432", address_line1="8 cours de Verdun",
+                          postal_code="33000", city="Bordeaux")
+    helene = Policyholder(civility="Mme", first_name="Hélène", last_name="Garnier", birth_date=NO_PHONE_DEMO["birth_date"],
+                          email=NO_PHONE_DEMO["email"], phone="", address_line1="15 rue Crébillon",
+                          postal_code="44000", city="Nantes")
+    session.add_all([julien, helene])
+    session.flush()
+    session.add(Account(holder_id=helene.id, email=NO_PHONE_DEMO["email"], password_hash=hash_password(OTHER_HOLDER_PASSWORD),
+                        activated_at=utcnow()))
+    for person, number, kind, rooms, surface, occupancy in (
+            (julien, SIGNUP_DEMO["contract"], PropertyType.FLAT, 2, 41, Occupancy.TENANT),
+            (helene, NO_PHONE_DEMO["contract"], PropertyType.HOUSE, 6, 138, Occupancy.OWNER)):
+        prop = InsuredProperty(holder_id=person.id, address_line1=person.address_line1, postal_code=person.postal_code,
+                               city=person.city, property_type=kind, rooms=rooms, surface_m2=surface, occupancy=occupancy)
+        session.add(prop)
+        session.flush()
+        session.add(Contract(number=number, holder_id=person.id, property_id=prop.id, formula_id=formulas["CONFORT"].id,
+                             furniture_capital_cents=rooms * 800_000, deductible_cents=15_000,
+                             annual_premium_cents=14_000 + rooms * 2_500, annual_tax_cents=round((14_000 + rooms * 2_500) * 9 / 109),
+                             payment_frequency=PaymentFrequency.MONTHLY, start_date=date(2022, 1, 10)))
 
 
 def seed_volume(session: Session, *, holders: int, batch: int = 1000) -> SeedReport:

@@ -15,15 +15,19 @@ from espace.services.portfolio import holder as load_holder
 from espace.settings import get_settings
 
 
-def read_session_cookie(cookie_header: str) -> str | None:
-    """The session token from a raw Cookie header (None if absent or malformed)."""
+def read_cookie(cookie_header: str, name: str) -> str | None:
+    """One cookie's value from a raw Cookie header (None if absent or malformed)."""
     jar = SimpleCookie()
     try:
         jar.load(cookie_header or "")
     except CookieError:
         return None
-    morsel = jar.get(get_settings().session_cookie_name)
+    morsel = jar.get(name)
     return morsel.value if morsel else None
+
+
+def read_session_cookie(cookie_header: str) -> str | None:
+    return read_cookie(cookie_header, get_settings().session_cookie_name)
 
 
 def full_navigation(path: str, *, clear_client_state: bool = False) -> rx.event.EventSpec:
@@ -43,6 +47,11 @@ class SessionState(rx.State):
     def _principal(self) -> sessions.Principal | None:
         with session_scope() as db:
             return sessions.validate(session=db, token=self._token())
+
+    def _holder_principal(self) -> sessions.Principal | None:
+        """The signed-in holder's principal (with account and session ids), or None."""
+        principal = self._principal()
+        return principal if principal and principal.holder_id else None
 
     def _holder_id(self) -> int | None:
         """The signed-in holder's id, or None. Call at the start of every private handler."""

@@ -1,0 +1,25 @@
+"""The frame of public pages (login, sign-up, reset…): a centred card with the brand."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from espace.components.layout import brand
+
+
+def public_page(title: str, *children: rx.Component, lead: str = "", wide: bool = False) -> rx.Component:
+    return rx.el.div(
+        rx.el.main(
+            rx.el.div(brand(), class_name="login-brand"),
+            rx.el.h1(title, class_name="login-title"),
+            rx.el.p(lead, class_name="login-lead") if lead else rx.fragment(),
+            *children,
+            class_name="login-card" + (" login-card-wide" if wide else ""),
+            id="contenu",
+        ),
+        class_name="login-page",
+    )
+
+
+def back_to_login() -> rx.Component:
+    return rx.el.p(rx.el.a("← Retour à la connexion", href="/connexion"), class_name="card-links")

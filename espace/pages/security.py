@@ -1,0 +1,261 @@
+"""/securite: security score and one-click fixes, second factors, password, sessions, history."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from espace.components.forms import code_field, form_alert, new_password_fields, submit_button, text_field
+from espace.components.layout import app_shell, loading
+from espace.state.meter import PasswordMeterState
+from espace.state.security import HistoryItem, ScoreRow, SecurityState, SessionItem
+
+S = SecurityState
+
+
+def _fix_button(row: ScoreRow) -> rx.Component:
+    return rx.match(
+        row.key,
+        ("totp", rx.el.button("Activer", type="button", on_click=S.start_totp, class_name="button button-small")),
+        ("recovery", rx.el.button("Générer", type="button", on_click=S.ask_recovery_codes, class_name="button button-small")),
+        ("phone", rx.el.button("Vérifier", type="button", on_click=S.send_phone_code, class_name="button button-small")),
+        ("password", rx.el.a("Changer", href="#mot-de-passe", class_name="button button-small")),
+        ("sessions", rx.el.button("Fermer les autres sessions", type="button", on_click=S.end_others,
+                                  class_name="button button-small")),
+        rx.fragment(),
+    )
+
+
+def score_row(row: ScoreRow) -> rx.Component:
+    return rx.el.li(
+        rx.icon(rx.cond(row.done, "circle-check", "circle-dashed"), size=20, aria_hidden="true",
+                class_name=rx.cond(row.done, "ok", "todo")),
+        rx.el.span(row.label, class_name="score-label"),
+        rx.el.span("+", row.points.to_string(), " pts", class_name="score-points"),
+        rx.cond(row.done, rx.el.span("Fait", class_name="sr-only"), _fix_button(row)),
+        class_name="score-row",
+        data_done=row.done.to_string(),
+    )
+
+
+def score_card() -> rx.Component:
+    return rx.el.section(
+        rx.el.div(
+            rx.el.div(
+                rx.el.span(S.score.to_string(), class_name="score-value", id="security-score"),
+                rx.el.span("/100", class_name="score-max"),
+                class_name="score-number",
+            ),
+            rx.el.div(
+                rx.el.h2("Votre score de sécurité", class_name="card-title"),
+                rx.el.div(rx.el.div(class_name="progress-bar", style={"width": S.score.to_string() + "%"}),
+                          class_name="progress", role="progressbar", aria_valuenow=S.score, aria_valuemin=0,
+                          aria_valuemax=100, aria_label="Score de sécurité"),
+            ),
+            class_name="score-head",
+        ),
+        rx.el.ul(rx.foreach(S.score_rows, score_row), class_name="score-list"),
+        class_name="card",
+        aria_labelledby="score-title",
+    )
+
+
+def step_up_panel() -> rx.Component:
+    """Reusable second-factor confirmation before a sensitive action."""
+    return rx.cond(
+        S.stepup_for != "",
+        rx.el.div(
+            rx.el.h3("Confirmez votre identité", class_name="card-subtitle"),
+            rx.el.p(S.stepup_reason, class_name="field-hint"),
+            rx.el.p(S.stepup_help, class_name="field-hint"),
+            rx.el.form(
+                code_field(field_id="stepup_code", label="Code de confirmation", error=S.stepup_error),
+                rx.el.div(submit_button("Confirmer", block=False),
+                          rx.el.button("Annuler", type="button", on_click=S.stepup_cancel,
+                                       class_name="button button-secondary"), class_name="button-row"),
+                on_submit=S.stepup_submit, reset_on_submit=True, no_validate=True,
+            ),
+            rx.foreach(S.stepup_methods, lambda m: rx.cond(
+                m[0] != S.stepup_method,
+                rx.el.button("Utiliser plutôt : ", m[1], type="button", on_click=S.stepup_choose(m[0]),
+                             class_name="button button-link"))),
+            class_name="stepup",
+            role="group",
+            aria_label="Confirmation par un second facteur",
+        ),
+    )
+
+
+def two_factor_card() -> rx.Component:
+    enrol = rx.el.div(
+        rx.el.ol(
+            rx.el.li("Ouvrez votre application d'authentification (Google Authenticator, Microsoft Authenticator, "
+                     "FreeOTP, Aegis…)."),
+            rx.el.li("Scannez ce QR code, ou saisissez la clé à la main."),
+            rx.el.li("Saisissez le code à 6 chiffres affiché pour confirmer."),
+            class_name="steps",
+        ),
+        rx.el.div(
+            rx.el.img(src=S.enrol_qr, alt="QR code à scanner avec votre application d'authentification",
+                      class_name="qr", width=200, height=200),
+            rx.el.div(rx.el.p("Clé de configuration", class_name="field-label"),
+                      rx.el.code(S.enrol_key, class_name="secret-key", id="totp-key")),
+            class_name="enrol-grid",
+        ),
+        rx.el.form(
+            code_field(field_id="totp_code", label="Code affiché par l'application", error=S.enrol_error),
+            rx.el.div(submit_button("Valider le code", block=False),
+                      rx.el.button("Annuler", type="button", on_click=S.cancel_totp, class_name="button button-secondary"),
+                      class_name="button-row"),
+            on_submit=S.confirm_totp, reset_on_submit=True, no_validate=True,
+        ),
+        class_name="enrol",
+    )
+    return rx.el.section(
+        rx.el.h2("Double authentification", class_name="card-title"),
+        rx.cond(
+            S.totp_on,
+            rx.el.div(
+                rx.el.p(rx.icon("shield-check", size=18, aria_hidden="true"), "Application d'authentification activée",
+                        class_name="status-ok"),
+                rx.el.button("Désactiver", type="button", on_click=S.ask_disable_totp, class_name="button button-secondary"),
+            ),
+            rx.cond(
+                S.enrolling,
+                enrol,
+                rx.el.div(
+                    rx.el.p("Sans application, un code vous est envoyé par e-mail à chaque connexion depuis un nouvel "
+                            "appareil. Avec une application, vous êtes protégé(e) même si votre messagerie est piratée.",
+                            class_name="field-hint"),
+                    rx.el.button("Configurer une application", type="button", on_click=S.start_totp,
+                                 class_name="button button-primary"),
+                ),
+            ),
+        ),
+        rx.el.div(
+            rx.el.h3("Codes de secours", class_name="card-subtitle"),
+            rx.el.p("Ils vous permettent de vous connecter si vous perdez votre téléphone. Chacun ne sert qu'une fois. ",
+                    rx.cond(S.codes_left > 0, rx.el.span("Codes restants : ", rx.el.strong(S.codes_left.to_string()), "."),
+                            rx.el.span("Aucun code généré.")), class_name="field-hint"),
+            rx.cond(
+                S.shown_codes.length() > 0,
+                rx.el.div(
+                    rx.el.ul(rx.foreach(S.shown_codes, lambda c: rx.el.li(rx.el.code(c))), class_name="codes",
+                             id="recovery-codes"),
+                    rx.el.button("J'ai noté mes codes", type="button", on_click=S.hide_codes,
+                                 class_name="button button-secondary"),
+                ),
+                rx.el.button(rx.cond(S.codes_left > 0, "Générer de nouveaux codes", "Générer mes codes de secours"),
+                             type="button", on_click=S.ask_recovery_codes, class_name="button button-secondary"),
+            ),
+        ),
+        step_up_panel(),
+        class_name="card",
+        id="double-authentification",
+    )
+
+
+def phone_card() -> rx.Component:
+    return rx.el.section(
+        rx.el.h2("Téléphone mobile", class_name="card-title"),
+        rx.cond(
+            S.phone_masked == "",
+            rx.el.p("Aucun numéro de mobile n'est enregistré.", class_name="field-hint"),
+            rx.el.div(
+                rx.el.p("Numéro : ", rx.el.strong(S.phone_masked), " — ",
+                        rx.cond(S.phone_verified, rx.el.span("vérifié", class_name="status-ok"),
+                                rx.el.span("non vérifié", class_name="status-todo"))),
+                rx.cond(
+                    S.phone_code_sent,
+                    rx.el.form(
+                        code_field(field_id="phone_code", label="Code reçu par SMS", error=S.phone_error),
+                        submit_button("Vérifier", block=False),
+                        on_submit=S.confirm_phone, reset_on_submit=True, no_validate=True,
+                    ),
+                    rx.cond(~S.phone_verified,
+                            rx.el.button("Vérifier mon numéro", type="button", on_click=S.send_phone_code,
+                                         class_name="button button-secondary")),
+                ),
+            ),
+        ),
+        class_name="card",
+    )
+
+
+def password_card() -> rx.Component:
+    return rx.el.section(
+        rx.el.h2("Mot de passe", class_name="card-title"),
+        rx.el.form(
+            text_field(field_id="current", label="Mot de passe actuel", error=S.pw_current_error, type="password",
+                       auto_complete="current-password", max_length=128),
+            new_password_fields(state=PasswordMeterState, password_error=S.pw_new_error, confirm_error=S.pw_confirm_error),
+            submit_button("Changer le mot de passe", block=False),
+            on_submit=S.change_password, reset_on_submit=False, no_validate=True, id="password-form",
+        ),
+        class_name="card",
+        id="mot-de-passe",
+    )
+
+
+def session_row(item: SessionItem) -> rx.Component:
+    return rx.el.li(
+        rx.icon(rx.cond(item.kind == "Téléphone", "smartphone", "monitor"), size=20, aria_hidden="true"),
+        rx.el.div(
+            rx.el.p(rx.el.strong(item.device), rx.cond(item.current, rx.el.span("Cette session", class_name="badge"))),
+            rx.el.p("Ouverte le ", item.started, " · active le ", item.last_seen, " · IP ", item.ip, class_name="field-hint"),
+        ),
+        rx.cond(~item.current, rx.el.button("Déconnecter", type="button", on_click=S.end_session(item.id),
+                                            class_name="button button-small", aria_label="Déconnecter " + item.device)),
+        class_name="session-row",
+    )
+
+
+def history_row(item: HistoryItem) -> rx.Component:
+    return rx.el.tr(
+        rx.el.td(item.when),
+        rx.el.td(item.device, rx.cond(item.new_device, rx.el.span(" (nouvel appareil)", class_name="field-hint"))),
+        rx.el.td(item.ip),
+        rx.el.td(rx.el.span(item.result, class_name=rx.cond(item.success, "status-ok", "status-bad"))),
+    )
+
+
+def security_page() -> rx.Component:
+    return app_shell(
+        "Sécurité",
+        rx.cond(
+            S.loaded,
+            rx.el.div(
+                rx.cond(S.flash != "", rx.el.p(S.flash, class_name="notice notice-ok", role="status")),
+                score_card(),
+                two_factor_card(),
+                phone_card(),
+                password_card(),
+                rx.el.section(
+                    rx.el.div(rx.el.h2("Sessions ouvertes", class_name="card-title"),
+                              rx.el.button("Fermer les autres sessions", type="button", on_click=S.end_others,
+                                           class_name="button button-small"), class_name="card-head"),
+                    rx.el.ul(rx.foreach(S.open_sessions, session_row), class_name="session-list"),
+                    class_name="card",
+                ),
+                rx.el.section(
+                    rx.el.h2("Historique des connexions", class_name="card-title"),
+                    rx.el.div(
+                        rx.el.table(
+                            rx.el.caption("Les 30 dernières tentatives, conservées 13 mois", class_name="sr-only"),
+                            rx.el.thead(rx.el.tr(rx.el.th("Date", scope="col"), rx.el.th("Appareil", scope="col"),
+                                                 rx.el.th("Adresse IP", scope="col"), rx.el.th("Résultat", scope="col"))),
+                            rx.el.tbody(rx.foreach(S.history, history_row)),
+                            class_name="table",
+                        ),
+                        class_name="table-wrap",
+                        tab_index=0,
+                        role="region",
+                        aria_label="Historique des connexions",
+                    ),
+                    class_name="card",
+                ),
+                class_name="stack",
+            ),
+            loading(),
+        ),
+        subtitle="Protégez l'accès à votre espace : vos contrats, vos sinistres et vos coordonnées bancaires.",
+    )

@@ -1,0 +1,79 @@
+"""/gestion: staff sign-in and access-recovery requests."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from espace.components.forms import form_alert, submit_button, text_field
+from espace.components.layout import brand
+from espace.components.public import public_page
+from espace.state.staff import RequestItem, StaffAccessState, StaffLoginState
+
+
+def staff_login_page() -> rx.Component:
+    return public_page(
+        "Espace gestion",
+        form_alert(StaffLoginState.form_error),
+        rx.el.form(
+            text_field(field_id="email", label="Adresse e-mail professionnelle", type="email", auto_complete="username"),
+            text_field(field_id="password", label="Mot de passe", type="password", auto_complete="current-password"),
+            submit_button("Se connecter"),
+            on_submit=StaffLoginState.submit, reset_on_submit=False, no_validate=True, class_name="login-form",
+        ),
+        lead="Réservé aux collaborateurs.",
+    )
+
+
+def request_card(item: RequestItem) -> rx.Component:
+    return rx.el.article(
+        rx.el.header(
+            rx.el.h2(item.holder, class_name="card-title"),
+            rx.el.span(item.status, class_name="badge", data_status=rx.cond(item.status == "Traitée", "terminated", "active")),
+            rx.cond(item.late, rx.el.span("En retard", class_name="badge badge-warn")),
+            class_name="contract-head",
+        ),
+        rx.el.dl(
+            rx.el.div(rx.el.dt("Contrat"), rx.el.dd(item.contract), class_name="fact"),
+            rx.el.div(rx.el.dt("Reçue le"), rx.el.dd(item.created), class_name="fact"),
+            rx.el.div(rx.el.dt("À traiter avant le"), rx.el.dd(item.due), class_name="fact"),
+            rx.el.div(rx.el.dt("E-mail de contact"), rx.el.dd(item.contact), class_name="fact"),
+            rx.el.div(rx.el.dt("Téléphone au dossier"), rx.el.dd(item.phone), class_name="fact"),
+            class_name="facts",
+        ),
+        rx.cond(
+            item.status == "Traitée",
+            rx.el.p("Note : ", item.note, class_name="field-hint"),
+            rx.el.form(
+                rx.el.input(type="hidden", name="request_id", value=item.id.to_string()),
+                text_field(field_id="note-" + item.id.to_string(), name="note",
+                           label="Note de traitement (identité vérifiée, action faite)", type="text", max_length=1000),
+                submit_button("Marquer comme traitée", block=False),
+                on_submit=StaffAccessState.handle, reset_on_submit=True, no_validate=True,
+            ),
+        ),
+        class_name="card",
+    )
+
+
+def staff_access_page() -> rx.Component:
+    return rx.el.div(
+        rx.el.a("Aller au contenu", href="#contenu", class_name="skip-link"),
+        rx.el.header(
+            rx.el.div(brand(), rx.el.span("Gestion", class_name="badge"), class_name="brand-row"),
+            rx.el.div(rx.el.span(StaffAccessState.staff_name, class_name="user-name"),
+                      rx.el.button("Se déconnecter", type="button", on_click=StaffAccessState.logout,
+                                   class_name="button button-small"), class_name="brand-row"),
+            class_name="topbar",
+        ),
+        rx.el.main(
+            rx.el.h1("Demandes de récupération d'accès", class_name="page-title"),
+            rx.el.p("Assurés sans accès à leur e-mail et sans téléphone au dossier : vérifiez leur identité et "
+                    "recontactez-les sous 48 heures.", class_name="page-subtitle"),
+            form_alert(StaffAccessState.error),
+            rx.cond(StaffAccessState.loaded & (StaffAccessState.items.length() == 0) & (StaffAccessState.error == ""),
+                    rx.el.p("Aucune demande pour le moment.", class_name="empty")),
+            rx.el.div(rx.foreach(StaffAccessState.items, request_card), class_name="stack"),
+            id="contenu",
+            class_name="content content-wide",
+        ),
+    )

@@ -1,0 +1,41 @@
+"""Development-only: the messages the portal 'sent', so a person trying the demo can read codes."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from espace import formatting as fmt
+from espace.db import session_scope
+from espace.services import messaging
+from espace.settings import get_settings
+
+
+@dataclasses.dataclass
+class OutboxItem:
+    id: int = 0
+    channel: str = ""
+    recipient: str = ""
+    subject: str = ""
+    when: str = ""
+    parts: list[list[str]] = dataclasses.field(default_factory=list)  # [text, "link" | ""]
+
+
+class OutboxState(rx.State):
+    items: list[OutboxItem] = []
+    enabled: bool = False
+
+    @rx.event
+    def load(self):
+        self.enabled = get_settings().env != "prod"
+        if not self.enabled:
+            self.items = []
+            return rx.redirect("/404")
+        with session_scope() as db:
+            self.items = [
+                OutboxItem(m.id, m.channel, m.recipient, m.subject or "SMS", fmt.datetime_fr(m.created_at),
+                           [[text, "link" if is_link else ""] for text, is_link in messaging.split_links(m.body)])
+                for m in messaging.latest(session=db)
+            ]
+        return None

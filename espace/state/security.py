@@ -1,0 +1,348 @@
+"""'Sécurité': score with one-click fixes, second factors, password, sessions and history.
+
+Two public vars carry secrets on purpose, because the person must see them once: the TOTP
+enrolment (QR code and key, cleared when confirmed or cancelled) and freshly generated recovery
+codes (cleared when hidden or when the page is left).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from espace import formatting as fmt
+from espace.db import session_scope
+from espace.models import Account, Policyholder
+from espace.services import accounts, second_factor, security_overview as overview
+from espace.services.auth import Method
+from espace.services.second_factor import SecondFactorError
+from espace.services.sessions import Principal
+from espace.state.login import METHOD_LABELS, mask_email
+from espace.state.session import SessionState
+
+
+@dataclasses.dataclass
+class ScoreRow:
+    key: str = ""
+    label: str = ""
+    points: int = 0
+    done: bool = False
+
+
+@dataclasses.dataclass
+class HistoryItem:
+    when: str = ""
+    device: str = ""
+    kind: str = ""
+    ip: str = ""
+    result: str = ""
+    success: bool = False
+    new_device: bool = False
+
+
+@dataclasses.dataclass
+class SessionItem:
+    id: int = 0
+    device: str = ""
+    kind: str = ""
+    ip: str = ""
+    started: str = ""
+    last_seen: str = ""
+    current: bool = False
+
+
+STEP_UP_REASONS = {
+    "disable_totp": "Pour désactiver l'application d'authentification, confirmez votre identité.",
+    "recovery_codes": "Pour générer de nouveaux codes de secours, confirmez votre identité.",
+}
+
+
+class SecurityState(SessionState):
+    loaded: bool = False
+    flash: str = ""
+    score: int = 0
+    score_rows: list[ScoreRow] = []
+    history: list[HistoryItem] = []
+    open_sessions: list[SessionItem] = []
+
+    totp_on: bool = False
+    enrolling: bool = False
+    enrol_qr: str = ""
+    enrol_key: str = ""
+    enrol_error: str = ""
+    codes_left: int = 0
+    shown_codes: list[str] = []
+
+    phone_masked: str = ""
+    phone_verified: bool = False
+    phone_code_sent: bool = False
+    phone_error: str = ""
+
+    pw_current_error: str = ""
+    pw_new_error: str = ""
+    pw_confirm_error: str = ""
+
+    stepup_for: str = ""
+    stepup_reason: str = ""
+    stepup_methods: list[list[str]] = []
+    stepup_method: str = ""
+    stepup_help: str = ""
+    stepup_error: str = ""
+
+    # ---- loading ----------------------------------------------------------------------------
+
+    def _me(self) -> Principal | None:
+        return self._holder_principal()
+
+    @rx.event
+    def load(self):
+        me = self._me()
+        if me is None:
+            return self._to_login()
+        self._load_header(me.holder_id)
+        self.flash = ""
+        self.shown_codes = []
+        self._cancel_enrolment()
+        self._refresh(me)
+        self.loaded = True
+        return None
+
+    def _refresh(self, me: Principal) -> None:
+        with session_scope() as db:
+            account = db.get(Account, me.account_id)
+            holder = db.get(Policyholder, account.holder_id)
+            result = overview.security_score(session=db, account=account, current_session_id=me.session_id)
+            self.score = result.score
+            self.score_rows = [ScoreRow(i.key, i.label, i.points, i.done) for i in result.items]
+            self.history = [
+                HistoryItem(fmt.datetime_fr(h.occurred_at), h.device, h.kind, h.ip, h.result, h.success, h.new_device)
+                for h in overview.connection_history(session=db, account_id=account.id)
+            ]
+            self.open_sessions = [
+                SessionItem(s.id, s.device, s.kind, s.ip, fmt.datetime_fr(s.started_at), fmt.datetime_fr(s.last_seen_at),
+                            s.current)
+                for s in overview.open_sessions(session=db, account_id=account.id, current_session_id=me.session_id)
+            ]
+            self.totp_on = account.totp_enabled_at is not None
+            self.codes_left = second_factor.recovery_codes_left(session=db, account_id=account.id)
+            self.phone_masked = accounts.mask_phone(holder.phone) if holder.phone else ""
+            self.phone_verified = account.phone_verified_at is not None
+
+    # ---- authenticator app ------------------------------------------------------------------
+
+    def _cancel_enrolment(self) -> None:
+        self.enrolling, self.enrol_qr, self.enrol_key, self.enrol_error = False, "", "", ""
+
+    @rx.event
+    def start_totp(self):
+        me = self._me()
+        if me is None:
+            return self._to_login()
+        with session_scope() as db:
+            enrolment = second_factor.begin_totp(session=db, account=db.get(Account, me.account_id))
+        self.enrolling, self.enrol_qr, self.enrol_key, self.enrol_error = True, enrolment.qr_svg_data_uri, enrolment.secret, ""
+        self.flash = ""
+        return None
+
+    @rx.event
+    def confirm_totp(self, form: dict):
+        me = self._me()
+        if me is None:
+            return self._to_login()
+        code = str(form.get("totp_code", "")).strip()[:12]
+        if not code:
+            self.enrol_error = "Saisissez le code affiché par votre application."
+            return None
+        try:
+            with session_scope() as db:
+                second_factor.confirm_totp(session=db, account=db.get(Account, me.account_id), code=code)
+        except SecondFactorError as error:
+            self.enrol_error = str(error)
+            return None
+        self._cancel_enrolment()
+        self.flash = "La double authentification par application est activée."
+        self._refresh(me)
+        return None
+
+    @rx.event
+    def cancel_totp(self):
+        me = self._me()
+        if me is None:
+            return self._to_login()
+        with session_scope() as db:
+            account = db.get(Account, me.account_id)
+            if account.totp_enabled_at is None:
+                second_factor.disable_totp(session=db, account=account)
+        self._cancel_enrolment()
+        return None
+
+    @rx.event
+    def ask_disable_totp(self):
+        return self._with_step_up("disable_totp")
+
+    @rx.event
+    def ask_recovery_codes(self):
+        return self._with_step_up("recovery_codes")
+
+    @rx.event
+    def hide_codes(self):
+        self.shown_codes = []
+
+    def _run(self, action: str, me: Principal) -> None:
+        with session_scope() as db:
+            account = db.get(Account, me.account_id)
+            if action == "disable_totp":
+                second_factor.disable_totp(session=db, account=account)
+                self.flash = "L'application d'authentification est désactivée."
+            elif action == "recovery_codes":
+                self.shown_codes = second_factor.generate_recovery_codes(session=db, account=account)
+                self.flash = "Vos codes de secours sont prêts : notez-les maintenant, ils ne seront plus affichés."
+        self._refresh(me)
+
+    # ---- step-up ------------------------------------------------------------------------------
+
+    def _with_step_up(self, action: str):
+        me = self._me()
+        if me is None:
+            return self._to_login()
+        if action not in STEP_UP_REASONS:
+            return None
+        with session_scope() as db:
+            fresh = overview.has_recent_step_up(session=db, session_id=me.session_id)
+            methods = [] if fresh else overview.step_up_methods(session=db, account=db.get(Account, me.account_id))
+        if fresh:
+            self._run(action, me)
+            return None
+        self.stepup_for, self.stepup_reason = action, STEP_UP_REASONS[action]
+        self.stepup_methods = [[str(m), METHOD_LABELS[m]] for m in methods]
+        self._choose(str(methods[0]), me)
+        return None
+
+    def _choose(self, method: str, me: Principal) -> None:
+        self.stepup_method, self.stepup_error = method, ""
+        with session_scope() as db:
+            account = db.get(Account, me.account_id)
+            overview.start_step_up(session=db, account=account, method=method)
+            holder = db.get(Policyholder, account.holder_id)
+            self.stepup_help = {
+                Method.TOTP: "Saisissez le code de votre application d'authentification.",
+                Method.RECOVERY: "Saisissez l'un de vos codes de secours.",
+                Method.EMAIL: f"Un code vient d'être envoyé à {mask_email(account.email)}.",
+                Method.SMS: f"Un code vient d'être envoyé par SMS au {accounts.mask_phone(holder.phone)}.",
+            }[Method(method)]
+
+    @rx.event
+    def stepup_choose(self, method: str):
+        me = self._me()
+        if me is None:
+            return self._to_login()
+        if self.stepup_for and method in [m[0] for m in self.stepup_methods]:
+            self._choose(method, me)
+        return None
+
+    @rx.event
+    def stepup_submit(self, form: dict):
+        me = self._me()
+        if me is None:
+            return self._to_login()
+        action = self.stepup_for
+        if action not in STEP_UP_REASONS:
+            return None
+        code = str(form.get("stepup_code", "")).strip()[:20]
+        if not code:
+            self.stepup_error = "Saisissez le code."
+            return None
+        try:
+            with session_scope() as db:
+                overview.complete_step_up(session=db, account=db.get(Account, me.account_id), session_id=me.session_id,
+                                          method=self.stepup_method, code=code)
+        except SecondFactorError as error:
+            self.stepup_error = str(error)
+            return None
+        self.stepup_cancel()
+        self._run(action, me)
+        return None
+
+    @rx.event
+    def stepup_cancel(self):
+        self.stepup_for = self.stepup_reason = self.stepup_method = self.stepup_help = self.stepup_error = ""
+        self.stepup_methods = []
+
+    # ---- phone, password, sessions ------------------------------------------------------------
+
+    @rx.event
+    def send_phone_code(self):
+        me = self._me()
+        if me is None:
+            return self._to_login()
+        with session_scope() as db:
+            account = db.get(Account, me.account_id)
+            if not db.get(Policyholder, account.holder_id).phone:
+                self.phone_error = "Aucun numéro de mobile n'est enregistré : ajoutez-le depuis Mon profil."
+                return None
+            second_factor.send_code(session=db, account=account, purpose="phone", channel="sms")
+        self.phone_code_sent, self.phone_error, self.flash = True, "", ""
+        return None
+
+    @rx.event
+    def confirm_phone(self, form: dict):
+        me = self._me()
+        if me is None:
+            return self._to_login()
+        try:
+            with session_scope() as db:
+                overview.confirm_phone(session=db, account=db.get(Account, me.account_id),
+                                       code=str(form.get("phone_code", "")).strip()[:12])
+        except SecondFactorError as error:
+            self.phone_error = str(error)
+            return None
+        self.phone_code_sent, self.phone_error, self.flash = False, "", "Votre numéro de mobile est vérifié."
+        self._refresh(me)
+        return None
+
+    @rx.event
+    def change_password(self, form: dict):
+        me = self._me()
+        if me is None:
+            return self._to_login()
+        self.pw_current_error = self.pw_new_error = self.pw_confirm_error = self.flash = ""
+        if not form.get("current"):
+            self.pw_current_error = "Saisissez votre mot de passe actuel."
+            return None
+        try:
+            with session_scope() as db:
+                accounts.change_password(session=db, account_id=me.account_id, current=str(form["current"])[:512],
+                                         new=str(form.get("password", ""))[:512], confirm=str(form.get("confirm", ""))[:512],
+                                         keep_session_id=me.session_id)
+        except accounts.AccountError as error:
+            field = {"current": "pw_current_error", "password": "pw_new_error", "confirm": "pw_confirm_error"}
+            setattr(self, field.get(error.field, "pw_new_error"), str(error))
+            return None
+        self.flash = "Mot de passe modifié. Vos autres sessions ont été fermées."
+        self._refresh(me)
+        return rx.call_script("document.getElementById('password-form').reset()")
+
+    @rx.event
+    def end_session(self, session_id: int):
+        me = self._me()
+        if me is None:
+            return self._to_login()
+        with session_scope() as db:
+            ended = overview.end_session(session=db, account_id=me.account_id, session_id=int(session_id))
+        self.flash = "Session fermée." if ended else ""
+        if int(session_id) == me.session_id and ended:
+            return SessionState.logout
+        self._refresh(me)
+        return None
+
+    @rx.event
+    def end_others(self):
+        me = self._me()
+        if me is None:
+            return self._to_login()
+        with session_scope() as db:
+            count = overview.end_other_sessions(session=db, account_id=me.account_id, current_session_id=me.session_id)
+        self.flash = f"{count} autre(s) session(s) fermée(s)."
+        self._refresh(me)
+        return None

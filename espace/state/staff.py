@@ -1,0 +1,118 @@
+"""Staff area: sign-in and the access-recovery requests (the back office grows from here)."""
+
+from __future__ import annotations
+
+import dataclasses
+from urllib.parse import quote
+
+import reflex as rx
+
+from espace import formatting as fmt
+from espace import routes
+from espace.db import session_scope
+from espace.models import LoginResult
+from espace.services import auth, sessions, staff_access
+from espace.state.session import full_navigation, read_session_cookie
+
+
+class StaffLoginState(rx.State):
+    form_error: str = ""
+
+    @rx.event
+    def on_load(self):
+        self.form_error = ""
+
+    @rx.event
+    async def submit(self, form: dict):
+        import asyncio
+
+        email, password = str(form.get("email", "")).strip()[:254], str(form.get("password", ""))[:512]
+        ip, user_agent = self.router.session.client_ip, self.router.headers.user_agent
+        with session_scope() as db:
+            failures = auth.recent_failures_from(session=db, ip=ip)
+            staff = None if failures >= auth.IP_BLOCK_AFTER else auth.authenticate_staff(session=db, email=email,
+                                                                                         password=password)
+            if staff is None:
+                auth.record_event(session=db, result=LoginResult.BAD_CREDENTIALS, ip=ip, user_agent=user_agent)
+                code = None
+            else:
+                code = sessions.begin_login(session=db, staff_id=staff.id, ip_address=ip, user_agent=user_agent)
+        if code is None:
+            await asyncio.sleep(auth.ip_delay(failures))
+            self.form_error = auth.LOGIN_FAILED_MESSAGE
+            return None
+        return full_navigation(f"{routes.HANDOFF}?code={quote(code)}&suite={quote(routes.STAFF_ACCESS_REQUESTS)}")
+
+
+@dataclasses.dataclass
+class RequestItem:
+    id: int = 0
+    holder: str = ""
+    contract: str = ""
+    contact: str = ""
+    phone: str = ""
+    created: str = ""
+    due: str = ""
+    status: str = ""
+    late: bool = False
+    note: str = ""
+
+
+class StaffAccessState(rx.State):
+    staff_name: str = ""
+    items: list[RequestItem] = []
+    error: str = ""
+    loaded: bool = False
+
+    def _staff_id(self) -> int | None:
+        with session_scope() as db:
+            principal = sessions.validate(session=db, token=read_session_cookie(self.router.headers.cookie))
+        return principal.staff_id if principal and principal.staff_id else None
+
+    @rx.event
+    def load(self):
+        staff_id = self._staff_id()
+        if staff_id is None:
+            self.reset()
+            return rx.redirect(routes.STAFF_LOGIN, replace=True)
+        self._refresh(staff_id)
+        self.loaded = True
+        return None
+
+    def _refresh(self, staff_id: int) -> None:
+        from espace.models import StaffUser
+
+        try:
+            with session_scope() as db:
+                self.staff_name = db.get(StaffUser, staff_id).full_name
+                rows = staff_access.list_requests(session=db, staff_id=staff_id)
+        except staff_access.StaffForbidden as error:
+            self.items, self.error = [], str(error)
+            return
+        self.error = ""
+        self.items = [RequestItem(r.id, r.holder_name, r.contract_number, r.contact_email or "—", fmt.phone(r.holder_phone) or "—",
+                                  fmt.datetime_fr(r.created_at), fmt.datetime_fr(r.due_at),
+                                  "Traitée" if r.status == "handled" else "À traiter", r.late, r.note)
+                      for r in rows]
+
+    @rx.event
+    def handle(self, form: dict):
+        staff_id = self._staff_id()
+        if staff_id is None:
+            return rx.redirect(routes.STAFF_LOGIN, replace=True)
+        try:
+            with session_scope() as db:
+                staff_access.mark_handled(session=db, staff_id=staff_id, request_id=int(form.get("request_id", 0)),
+                                          note=str(form.get("note", "")))
+        except (staff_access.StaffForbidden, ValueError) as error:
+            self.error = str(error)
+            return None
+        self._refresh(staff_id)
+        return None
+
+    @rx.event
+    def logout(self):
+        with session_scope() as db:
+            sessions.revoke(session=db, token=read_session_cookie(self.router.headers.cookie), reason="logout")
+        self.reset()
+        return full_navigation(f"{routes.LOGOUT}?vers=gestion", clear_client_state=True)
