@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     login_handoff_seconds: int = 60
+    # Failed sign-ins from one address (any accounts) within 15 minutes: slowed after N, refused after M.
+    ip_slowdown_after: int = 5
+    ip_block_after: int = 30
 
     mail_from: str = "Espace <ne-pas-repondre@espace.example>"
     smtp_host: str = ""

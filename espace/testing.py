@@ -68,7 +68,8 @@ class RunningApp:
                 os.killpg(self.process.pid, signal.SIGKILL)
 
 
-def start_app(*, database_url: str, data_dir: Path, log_path: Path, timeout: float = 300) -> RunningApp:
+def start_app(*, database_url: str, data_dir: Path, log_path: Path, timeout: float = 300,
+              extra_env: dict[str, str] | None = None) -> RunningApp:
     """Build (production mode) and serve the app on one free port; return when it answers."""
     port = free_port()
     url = f"http://localhost:{port}"
@@ -78,6 +79,7 @@ def start_app(*, database_url: str, data_dir: Path, log_path: Path, timeout: flo
         "ESPACE_DATA_DIR": str(data_dir),
         "ESPACE_PUBLIC_BASE_URL": url,
         "ESPACE_PORT": str(port),
+        **(extra_env or {}),
     })
     beside_python = Path(sys.executable).parent / "reflex"
     reflex = str(beside_python) if beside_python.exists() else "reflex"

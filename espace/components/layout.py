@@ -90,6 +90,7 @@ def app_shell(title: str, *children: rx.Component, subtitle: str | rx.Var = "") 
             class_name="shell",
         ),
         class_name="app",
+        data_hydrated=rx.State.is_hydrated.to_string(),
     )
 
 

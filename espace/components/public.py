@@ -18,6 +18,7 @@ def public_page(title: str, *children: rx.Component, lead: str = "", wide: bool 
             id="contenu",
         ),
         class_name="login-page",
+        data_hydrated=rx.State.is_hydrated.to_string(),
     )
 
 

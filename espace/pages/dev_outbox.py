@@ -36,4 +36,5 @@ def outbox_page() -> rx.Component:
             id="contenu",
             class_name="content content-wide",
         ),
+        data_hydrated=rx.State.is_hydrated.to_string(),
     )

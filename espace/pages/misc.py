@@ -9,7 +9,8 @@ from espace.components.layout import brand
 
 
 def home_page() -> rx.Component:
-    return rx.el.main(rx.el.p("Redirection…", role="status", class_name="loading"), class_name="login-page")
+    return rx.el.main(rx.el.p("Redirection…", role="status", class_name="loading"), class_name="login-page",
+                      data_hydrated=rx.State.is_hydrated.to_string())
 
 
 def not_found_page() -> rx.Component:
@@ -23,4 +24,5 @@ def not_found_page() -> rx.Component:
             id="contenu",
         ),
         class_name="login-page",
+        data_hydrated=rx.State.is_hydrated.to_string(),
     )

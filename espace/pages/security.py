@@ -113,7 +113,7 @@ def two_factor_card() -> rx.Component:
     return rx.el.section(
         rx.el.h2("Double authentification", class_name="card-title"),
         rx.cond(
-            S.totp_on,
+            S.app_factor_on,
             rx.el.div(
                 rx.el.p(rx.icon("shield-check", size=18, aria_hidden="true"), "Application d'authentification activée",
                         class_name="status-ok"),
@@ -165,7 +165,7 @@ def phone_card() -> rx.Component:
                         rx.cond(S.phone_verified, rx.el.span("vérifié", class_name="status-ok"),
                                 rx.el.span("non vérifié", class_name="status-todo"))),
                 rx.cond(
-                    S.phone_code_sent,
+                    S.awaiting_phone_check,
                     rx.el.form(
                         code_field(field_id="phone_code", label="Code reçu par SMS", error=S.phone_error),
                         submit_button("Vérifier", block=False),

@@ -76,4 +76,5 @@ def staff_access_page() -> rx.Component:
             id="contenu",
             class_name="content content-wide",
         ),
+        data_hydrated=rx.State.is_hydrated.to_string(),
     )

@@ -380,9 +380,9 @@ def verify_identity(*, session: Session, contract_number: str, last_name: str, b
                     postal_code: str, ip: str = "", user_agent: str = "") -> Policyholder:
     """Match a contract identity, counting mismatches toward the per-address throttle."""
     from espace.models import LoginResult
-    from espace.services.auth import IP_BLOCK_AFTER, THROTTLED_MESSAGE, record_event, recent_failures_from
+    from espace.services.auth import THROTTLED_MESSAGE, ip_blocked, record_event, recent_failures_from
 
-    if recent_failures_from(session=session, ip=ip) >= IP_BLOCK_AFTER:
+    if ip_blocked(recent_failures_from(session=session, ip=ip)):
         raise AccountError(THROTTLED_MESSAGE)
     holder = match_contract_identity(session=session, contract_number=contract_number, last_name=last_name,
                                      birth_date=birth_date, postal_code=postal_code)

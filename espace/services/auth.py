@@ -13,6 +13,7 @@ from espace.models.base import utcnow
 from espace.services import devices, messaging, second_factor
 from espace.services.identifiers import normalise_contract_number, normalise_email
 from espace.services.passwords import burn_verification_time, hash_password, verify_password
+from espace.settings import get_settings
 
 # One message for every failure: it never tells whether the account exists or is locked
 # (a locked holder learns it by e-mail).
@@ -24,8 +25,6 @@ NOT_ACTIVATED_MESSAGE = ("Votre espace n'est pas encore activé : cliquez sur le
 MAX_FAILURES = 5
 LOCK_DURATION = timedelta(minutes=30)
 IP_WINDOW = timedelta(minutes=15)
-IP_SLOWDOWN_AFTER = 5  # failures from one address, whatever the accounts
-IP_BLOCK_AFTER = 30
 _FAILURES = (LoginResult.BAD_CREDENTIALS, LoginResult.LOCKED, LoginResult.SECOND_FACTOR_FAILED,
              LoginResult.IDENTITY_MISMATCH)
 
@@ -87,8 +86,12 @@ def recent_failures_from(*, session: Session, ip: str) -> int:
 
 
 def ip_delay(failures: int) -> float:
-    """Half a second more per failure past the fifth, at most 5 s."""
-    return min(5.0, max(0, failures - IP_SLOWDOWN_AFTER + 1) * 0.5)
+    """Half a second more per failure from one address past the threshold (5 by default), at most 5 s."""
+    return min(5.0, max(0, failures - get_settings().ip_slowdown_after + 1) * 0.5)
+
+
+def ip_blocked(failures: int) -> bool:
+    return failures >= get_settings().ip_block_after
 
 
 def is_locked(account: Account) -> bool:
@@ -116,7 +119,7 @@ def attempt_password(*, session: Session, identifier: str, password: str, ip: st
                      device_token: str | None = None) -> LoginAttempt:
     """First step of signing in. Same work and same answer for unknown, wrong and locked."""
     failures = recent_failures_from(session=session, ip=ip)
-    if failures >= IP_BLOCK_AFTER:
+    if ip_blocked(failures):
         record_event(session=session, result=LoginResult.THROTTLED, ip=ip, user_agent=user_agent)
         return LoginAttempt(Outcome.THROTTLED, delay_seconds=ip_delay(failures))
     delay = ip_delay(failures)

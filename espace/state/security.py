@@ -66,7 +66,7 @@ class SecurityState(SessionState):
     history: list[HistoryItem] = []
     open_sessions: list[SessionItem] = []
 
-    totp_on: bool = False
+    app_factor_on: bool = False
     enrolling: bool = False
     enrol_qr: str = ""
     enrol_key: str = ""
@@ -76,7 +76,7 @@ class SecurityState(SessionState):
 
     phone_masked: str = ""
     phone_verified: bool = False
-    phone_code_sent: bool = False
+    awaiting_phone_check: bool = False
     phone_error: str = ""
 
     pw_current_error: str = ""
@@ -124,7 +124,7 @@ class SecurityState(SessionState):
                             s.current)
                 for s in overview.open_sessions(session=db, account_id=account.id, current_session_id=me.session_id)
             ]
-            self.totp_on = account.totp_enabled_at is not None
+            self.app_factor_on = account.totp_enabled_at is not None
             self.codes_left = second_factor.recovery_codes_left(session=db, account_id=account.id)
             self.phone_masked = accounts.mask_phone(holder.phone) if holder.phone else ""
             self.phone_verified = account.phone_verified_at is not None
@@ -282,7 +282,7 @@ class SecurityState(SessionState):
                 self.phone_error = "Aucun numéro de mobile n'est enregistré : ajoutez-le depuis Mon profil."
                 return None
             second_factor.send_code(session=db, account=account, purpose="phone", channel="sms")
-        self.phone_code_sent, self.phone_error, self.flash = True, "", ""
+        self.awaiting_phone_check, self.phone_error, self.flash = True, "", ""
         return None
 
     @rx.event
@@ -297,7 +297,7 @@ class SecurityState(SessionState):
         except SecondFactorError as error:
             self.phone_error = str(error)
             return None
-        self.phone_code_sent, self.phone_error, self.flash = False, "", "Votre numéro de mobile est vérifié."
+        self.awaiting_phone_check, self.phone_error, self.flash = False, "", "Votre numéro de mobile est vérifié."
         self._refresh(me)
         return None
 

@@ -30,7 +30,7 @@ class StaffLoginState(rx.State):
         ip, user_agent = self.router.session.client_ip, self.router.headers.user_agent
         with session_scope() as db:
             failures = auth.recent_failures_from(session=db, ip=ip)
-            staff = None if failures >= auth.IP_BLOCK_AFTER else auth.authenticate_staff(session=db, email=email,
+            staff = None if auth.ip_blocked(failures) else auth.authenticate_staff(session=db, email=email,
                                                                                          password=password)
             if staff is None:
                 auth.record_event(session=db, result=LoginResult.BAD_CREDENTIALS, ip=ip, user_agent=user_agent)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from espace.db import make_engine
 from espace.migrations import upgrade_to_head
@@ -47,14 +47,21 @@ def app_db_url(tmp_path_factory) -> str:
 def live_app(app_db_url, tmp_path_factory) -> Iterator[RunningApp]:
     folder = tmp_path_factory.mktemp("e2e-app")
     RESULTS.mkdir(exist_ok=True)
-    app = start_app(database_url=app_db_url, data_dir=folder, log_path=RESULTS / "app.log")
+    # Every browser here shares 127.0.0.1: the per-address throttle (tested in integration tests)
+    # would otherwise block the suite's own deliberate failures.
+    app = start_app(database_url=app_db_url, data_dir=folder, log_path=RESULTS / "app.log",
+                    extra_env={"ESPACE_IP_SLOWDOWN_AFTER": "100000", "ESPACE_IP_BLOCK_AFTER": "100000"})
     yield app
     app.stop()
+
+
+_ENGINE = {}
 
 
 @pytest.fixture(scope="session")
 def app_engine(app_db_url):
     engine = make_engine(app_db_url)
+    _ENGINE["app"] = engine
     yield engine
     engine.dispose()
 
@@ -81,7 +88,7 @@ def device(request) -> str:
 
 
 @pytest.fixture
-def new_page(browser: Browser, live_app: RunningApp, request):
+def new_page(browser: Browser, live_app: RunningApp, app_engine, request):
     """Factory of pages in fresh browser contexts (another device, another person)."""
     contexts = []
 
@@ -90,7 +97,17 @@ def new_page(browser: Browser, live_app: RunningApp, request):
                                       **DEVICES[device_name])
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        original_goto = page.goto
+
+        def goto(url: str, **kwargs):
+            """Navigate, then wait until the page's on_load handlers have run (no racing them)."""
+            response = original_goto(url, **kwargs)
+            wait_ready(page)
+            return response
+
+        page.goto = goto
+        return page
 
     yield make
     failed = getattr(request.node, "rep_call", None) and request.node.rep_call.failed
@@ -107,11 +124,29 @@ def page(new_page, device) -> Page:
     return new_page(device)
 
 
-def login(page: Page, identifier: str = DEMO_EMAIL, password: str = DEMO_PASSWORD, *, start: str = "/connexion") -> None:
+def wait_ready(page: Page, url: re.Pattern | str | None = None) -> None:
+    """After a navigation: the URL (if given) is reached and the page is hydrated."""
+    if url is not None:
+        expect(page).to_have_url(url)
+    expect(page.locator("[data-hydrated='true']")).to_have_count(1)
+
+
+def login(page: Page, identifier: str = DEMO_EMAIL, password: str = DEMO_PASSWORD, *, start: str = "/connexion",
+          code_to: str | None = None) -> None:
+    """Fill the login form; when a new browser is asked for an e-mail code, read it from the outbox
+    (``code_to``: the account's e-mail, the demo holder's by default)."""
     page.goto(start)
     page.get_by_label("Adresse e-mail ou numéro de contrat").fill(identifier)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
+    heading = page.get_by_role("heading", name="Vérification en deux étapes")
+    alert = page.get_by_role("alert")
+    expect(heading.or_(alert).or_(page.get_by_role("heading", name="Mes contrats", level=1))
+           .or_(page.get_by_role("heading", name="Mon profil", level=1)).first).to_be_visible()
+    if heading.is_visible():
+        second_factor_by_email(page, _ENGINE["app"], code_to or (identifier if "@" in identifier else DEMO_EMAIL))
+    elif not alert.is_visible():
+        wait_ready(page)
 
 
 def assert_accessible(page: Page) -> None:
@@ -128,3 +163,47 @@ def assert_accessible(page: Page) -> None:
 
 
 __all__ = ["assert_accessible", "expect", "login"]
+
+
+# ---- data and outbox helpers for account-security tests ------------------------------------------
+
+def outbox_text(engine, to: str, channel: str = "email") -> str:
+    from espace.models import OutboxMessage
+
+    with Session(engine) as session:
+        message = session.exec(select(OutboxMessage).where(OutboxMessage.recipient == to, OutboxMessage.channel == channel)
+                               .order_by(OutboxMessage.id.desc())).first()
+        assert message is not None, f"no {channel} to {to} in the outbox"
+        return f"{message.subject}\n{message.body}"
+
+
+def outbox_code(engine, to: str, channel: str = "email") -> str:
+    return re.search(r"\b(\d{6})\b", outbox_text(engine, to, channel)).group(1)
+
+
+def outbox_link(engine, to: str) -> str:
+    return re.search(r"https?://[^/\s]+(/\S+jeton=[\w-]+)", outbox_text(engine, to)).group(1)
+
+
+def new_holder(engine, *, with_account: bool = True, **fields) -> dict:
+    """A committed holder (and account) with one contract, unique to the calling test."""
+    from tests import factories
+
+    with Session(engine) as session:
+        person = factories.holder(session, with_account=with_account, **fields)
+        contract = factories.contract(session, person)
+        session.commit()
+        return {"email": person.email, "last_name": person.last_name, "birth_date": person.birth_date.isoformat(),
+                "postal_code": "44000", "contract": contract.number, "phone": person.phone, "id": person.id,
+                "password": factories.PASSWORD}
+
+
+def second_factor_by_email(page: Page, engine, email: str, *, trust: bool = False) -> None:
+    expect(page.get_by_role("heading", name="Vérification en deux étapes")).to_be_visible()
+    page.get_by_label("Code de vérification").fill(outbox_code(engine, email))
+    if trust:
+        page.get_by_label("Faire confiance à cet appareil pendant 30 jours").check()
+    page.get_by_role("button", name="Valider").click()
+    # The browser now goes through the hand-off route to the portal: wait until it is there.
+    expect(page).not_to_have_url(re.compile(r"/connexion"))
+    wait_ready(page)

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from espace.models import AuthSession
 from espace.models.base import utcnow
 from espace.services.seed import DEMO_EMAIL, DEMO_PASSWORD
-from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.conftest import assert_accessible, login, second_factor_by_email
 
 FAILED = "Identifiant ou mot de passe incorrect."
 CONTRACTS_URL = re.compile(r"/contrats/?$")
@@ -94,12 +94,13 @@ def test_logout_ends_the_session_and_back_shows_nothing_private(page: Page, app_
     expect(page.get_by_text("Appartement à Lyon")).to_have_count(0)
 
 
-def test_private_pages_redirect_to_login_and_come_back_after(page: Page):
+def test_private_pages_redirect_to_login_and_come_back_after(page: Page, app_engine):
     page.goto("/profil")
     expect(page).to_have_url(re.compile(r"/connexion/?\?suite=(%2F|/)profil$"))
     page.get_by_label("Adresse e-mail ou numéro de contrat").fill(DEMO_EMAIL)
     page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    second_factor_by_email(page, app_engine, DEMO_EMAIL)
     expect(page).to_have_url(re.compile(r"/profil/?$"))
     expect(page.get_by_text("Mme Camille Martin")).to_be_visible()
     expect(page.get_by_text("14/03/1986")).to_be_visible()
