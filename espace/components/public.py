@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import reflex as rx
 
+from espace import routes
 from espace.components.layout import brand
+from espace.settings import get_settings
+
+
+def demo_banner() -> rx.Component:
+    """Outside production, e-mails and SMS are not sent: say where to read them."""
+    if get_settings().env == "prod":
+        return rx.fragment()
+    return rx.el.p("Démonstration : les e-mails et SMS envoyés (liens, codes) sont dans la ",
+                   rx.el.a("boîte d'envoi de développement", href=routes.OUTBOX, target="_blank"), ".",
+                   class_name="demo-banner")
 
 
 def public_page(title: str, *children: rx.Component, lead: str = "", wide: bool = False) -> rx.Component:
@@ -14,6 +25,7 @@ def public_page(title: str, *children: rx.Component, lead: str = "", wide: bool 
             rx.el.h1(title, class_name="login-title"),
             rx.el.p(lead, class_name="login-lead") if lead else rx.fragment(),
             *children,
+            demo_banner(),
             class_name="login-card" + (" login-card-wide" if wide else ""),
             id="contenu",
         ),
