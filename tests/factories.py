@@ -35,7 +35,7 @@ def holder(session: Session, *, password: str = PASSWORD, with_account: bool = T
     n = next(_counter)
     person = Policyholder(**{
         "civility": "Mme", "first_name": "Alix", "last_name": f"Assurée{n}", "birth_date": date(1990, 1, 1),
-        "email": f"test{n}@example.com", "phone": "+33600000000", "address_line1": f"{n} rue du Test",
+        "email": f"test{n}@example.com", "phone": f"+336{10_000_000 + n:08d}", "address_line1": f"{n} rue du Test",
         "postal_code": "75011", "city": "Paris", **fields,
     })
     session.add(person)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from espace.components.forms import code_field, form_alert, new_password_fields, submit_button, text_field
+from espace.components.forms import code_field, new_password_fields, submit_button, text_field
 from espace.components.layout import app_shell, loading
 from espace.state.meter import PasswordMeterState
 from espace.state.security import HistoryItem, ScoreRow, SecurityState, SessionItem

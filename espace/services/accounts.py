@@ -36,6 +36,8 @@ PASSWORD_HISTORY = 5
 RESEND_INTERVAL = timedelta(seconds=60)
 RESEND_PER_DAY = 5
 
+ACCOUNT_EXISTS_MESSAGE = ("Un espace existe déjà pour ce contrat. Connectez-vous, ou utilisez « Mot de passe "
+                          "oublié » si vous ne vous en souvenez plus.")
 IDENTITY_MISMATCH_MESSAGE = ("Ces informations ne correspondent à aucun contrat. Vérifiez le numéro de contrat, "
                              "le nom, la date de naissance et le code postal du logement assuré.")
 
@@ -179,8 +181,7 @@ def peek_token(*, session: Session, token: str, purpose: str) -> ActionToken | N
 
 def sign_up(*, session: Session, holder: Policyholder, email: str, password: str, confirm: str) -> Account:
     if account_of_holder(session=session, holder_id=holder.id) is not None:
-        raise AccountError("Un espace existe déjà pour ce contrat. Connectez-vous, ou utilisez « Mot de passe "
-                           "oublié » si vous ne vous en souvenez plus.")
+        raise AccountError(ACCOUNT_EXISTS_MESSAGE)
     email = clean_email(email)
     if session.exec(select(Account).where(Account.email == email)).first() is not None:
         raise AccountError("Cette adresse e-mail est déjà utilisée par un autre espace.", "email")

@@ -11,6 +11,7 @@ from sqlmodel import Session, func, select
 from espace.models import Account, Contract, LoginEvent, LoginResult, Policyholder, StaffUser
 from espace.models.base import utcnow
 from espace.services import devices, messaging, second_factor
+from espace.services.second_factor import Method
 from espace.services.identifiers import normalise_contract_number, normalise_email
 from espace.services.passwords import burn_verification_time, hash_password, verify_password
 from espace.settings import get_settings
@@ -27,13 +28,6 @@ LOCK_DURATION = timedelta(minutes=30)
 IP_WINDOW = timedelta(minutes=15)
 _FAILURES = (LoginResult.BAD_CREDENTIALS, LoginResult.LOCKED, LoginResult.SECOND_FACTOR_FAILED,
              LoginResult.IDENTITY_MISMATCH)
-
-
-class Method(StrEnum):
-    TOTP = "totp"
-    RECOVERY = "recovery"
-    EMAIL = "email"
-    SMS = "sms"
 
 
 class Outcome(StrEnum):
@@ -171,12 +165,7 @@ def verify_second_factor(*, session: Session, account_id: int, method: str, code
     if account is None or is_locked(account):
         raise second_factor.SecondFactorError("Session de connexion expirée : recommencez.")
     try:
-        if method == Method.TOTP:
-            second_factor.verify_totp(session=session, account=account, code=code)
-        elif method == Method.RECOVERY:
-            second_factor.use_recovery_code(session=session, account_id=account.id, code=code)
-        else:
-            second_factor.verify_code(session=session, account_id=account.id, purpose="login", code=code)
+        second_factor.verify(session=session, account=account, method=method, code=code, purpose="login")
     except second_factor.SecondFactorError:
         register_failure(session=session, account=account)
         record_event(session=session, result=LoginResult.SECOND_FACTOR_FAILED, account_id=account.id, ip=ip,

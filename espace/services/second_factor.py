@@ -6,6 +6,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 
 import pyotp
 import segno
@@ -24,6 +25,23 @@ ISSUER = "Espace Assurances"
 
 class SecondFactorError(ValueError):
     """A French message for the person: wrong, expired or exhausted code."""
+
+
+class Method(StrEnum):
+    TOTP = "totp"
+    RECOVERY = "recovery"
+    EMAIL = "email"
+    SMS = "sms"
+
+
+def verify(*, session: Session, account: Account, method: str, code: str, purpose: str) -> None:
+    """Check one second factor of any kind; ``purpose`` applies to e-mail and SMS codes."""
+    if method == Method.TOTP:
+        verify_totp(session=session, account=account, code=code)
+    elif method == Method.RECOVERY:
+        use_recovery_code(session=session, account_id=account.id, code=code)
+    else:
+        verify_code(session=session, account_id=account.id, purpose=purpose, code=code)
 
 
 # ---- codes by e-mail or SMS -------------------------------------------------------------

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from espace.models import Account, AuthSession, KnownDevice, LoginEvent, LoginResult, Policyholder
 from espace.models.base import utcnow
 from espace.services import devices, second_factor, sessions
-from espace.services.auth import Method
+from espace.services.second_factor import Method
 
 STEP_UP_VALIDITY = timedelta(minutes=5)
 PASSWORD_MAX_AGE = timedelta(days=365)
@@ -157,12 +157,7 @@ def start_step_up(*, session: Session, account: Account, method: str) -> None:
 
 def complete_step_up(*, session: Session, account: Account, session_id: int, method: str, code: str) -> None:
     """Verify the code (TOTP, recovery code, or e-mail/SMS code) and mark this session as stepped up."""
-    if method == Method.TOTP:
-        second_factor.verify_totp(session=session, account=account, code=code)
-    elif method == Method.RECOVERY:
-        second_factor.use_recovery_code(session=session, account_id=account.id, code=code)
-    else:
-        second_factor.verify_code(session=session, account_id=account.id, purpose="step_up", code=code)
+    second_factor.verify(session=session, account=account, method=method, code=code, purpose="step_up")
     sessions.mark_step_up(session=session, session_id=session_id)
 
 

@@ -91,8 +91,7 @@ class SignupState(IdentityForm):
         with session_scope() as db:
             exists = accounts.account_of_holder(session=db, holder_id=holder.id) is not None
         if exists:
-            self.form_error = ("Un espace existe déjà pour ce contrat. Connectez-vous, ou utilisez « Mot de passe "
-                               "oublié » si vous ne vous en souvenez plus.")
+            self.form_error = accounts.ACCOUNT_EXISTS_MESSAGE
             return
         self._holder_id, self.holder_first_name, self.step = holder.id, holder.first_name, "credentials"
 

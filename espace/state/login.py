@@ -13,7 +13,8 @@ from espace.db import session_scope
 from espace.models import Account, Policyholder
 from espace.models.base import utcnow
 from espace.services import accounts, auth, second_factor, sessions
-from espace.services.auth import Method, Outcome
+from espace.services.auth import Outcome
+from espace.services.second_factor import Method
 from espace.settings import get_settings
 from espace.state.session import full_navigation, read_cookie, read_session_cookie
 
@@ -35,6 +36,16 @@ METHOD_LABELS = {
 def mask_email(email: str) -> str:
     local, _, domain = email.partition("@")
     return f"{local[:1]}•••@{domain}"
+
+
+def method_help(method: str, *, email: str, phone: str) -> str:
+    """What to type for a second factor, and where an e-mail or SMS code was sent."""
+    return {
+        Method.TOTP: "Saisissez le code à 6 chiffres affiché par votre application d'authentification.",
+        Method.RECOVERY: "Saisissez l'un de vos codes de secours (format XXXXX-XXXXX). Chacun ne sert qu'une fois.",
+        Method.EMAIL: f"Nous avons envoyé un code à {mask_email(email)}. Il est valable 10 minutes.",
+        Method.SMS: f"Nous avons envoyé un code par SMS au {accounts.mask_phone(phone)}. Il est valable 10 minutes.",
+    }[Method(method)]
 
 
 class LoginState(rx.State):
@@ -126,13 +137,7 @@ class LoginState(rx.State):
             holder = db.get(Policyholder, account.holder_id)
             if method in (Method.EMAIL, Method.SMS) and not sent:
                 second_factor.send_code(session=db, account=account, purpose="login", channel=method)
-            self.method_help = {
-                Method.TOTP: "Saisissez le code à 6 chiffres affiché par votre application d'authentification.",
-                Method.RECOVERY: "Saisissez l'un de vos codes de secours (format XXXXX-XXXXX). Chacun ne sert qu'une fois.",
-                Method.EMAIL: f"Nous avons envoyé un code à {mask_email(account.email)}. Il est valable 10 minutes.",
-                Method.SMS: f"Nous avons envoyé un code par SMS au {accounts.mask_phone(holder.phone)}. "
-                            "Il est valable 10 minutes.",
-            }[Method(method)]
+            self.method_help = method_help(method, email=account.email, phone=holder.phone)
 
     @rx.event
     def choose_method(self, method: str):

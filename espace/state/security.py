@@ -15,10 +15,9 @@ from espace import formatting as fmt
 from espace.db import session_scope
 from espace.models import Account, Policyholder
 from espace.services import accounts, second_factor, security_overview as overview
-from espace.services.auth import Method
 from espace.services.second_factor import SecondFactorError
 from espace.services.sessions import Principal
-from espace.state.login import METHOD_LABELS, mask_email
+from espace.state.login import METHOD_LABELS, method_help
 from espace.state.session import SessionState
 
 
@@ -225,12 +224,7 @@ class SecurityState(SessionState):
             account = db.get(Account, me.account_id)
             overview.start_step_up(session=db, account=account, method=method)
             holder = db.get(Policyholder, account.holder_id)
-            self.stepup_help = {
-                Method.TOTP: "Saisissez le code de votre application d'authentification.",
-                Method.RECOVERY: "Saisissez l'un de vos codes de secours.",
-                Method.EMAIL: f"Un code vient d'être envoyé à {mask_email(account.email)}.",
-                Method.SMS: f"Un code vient d'être envoyé par SMS au {accounts.mask_phone(holder.phone)}.",
-            }[Method(method)]
+            self.stepup_help = method_help(method, email=account.email, phone=holder.phone)
 
     @rx.event
     def stepup_choose(self, method: str):

@@ -150,6 +150,7 @@ def test_forgotten_password_by_sms(page: Page, app_engine, device):
     page.get_by_label("Adresse e-mail ou numéro de contrat").fill(who["contract"])
     page.get_by_label("un code par SMS sur mon mobile").check()
     page.get_by_role("button", name="Continuer").click()
+    expect(page.get_by_label("Code reçu par SMS")).to_be_visible()  # the SMS is sent by then
     page.get_by_label("Code reçu par SMS").fill(outbox_code(app_engine, who["phone"], "sms"))
     page.get_by_label("Nouveau mot de passe").fill(NEW_PASSWORD)
     page.get_by_label("Confirmez le mot de passe").fill(NEW_PASSWORD + "!")
