@@ -6,6 +6,7 @@ import reflex as rx
 
 from espace.components.forms import code_field, new_password_fields, submit_button, text_field
 from espace.components.layout import app_shell, loading
+from espace.components.stepup import step_up_panel
 from espace.state.meter import PasswordMeterState
 from espace.state.security import HistoryItem, ScoreRow, SecurityState, SessionItem
 
@@ -56,32 +57,6 @@ def score_card() -> rx.Component:
         rx.el.ul(rx.foreach(S.score_rows, score_row), class_name="score-list"),
         class_name="card",
         aria_labelledby="score-title",
-    )
-
-
-def step_up_panel() -> rx.Component:
-    """Reusable second-factor confirmation before a sensitive action."""
-    return rx.cond(
-        S.stepup_for != "",
-        rx.el.div(
-            rx.el.h3("Confirmez votre identité", class_name="card-subtitle"),
-            rx.el.p(S.stepup_reason, class_name="field-hint"),
-            rx.el.p(S.stepup_help, class_name="field-hint"),
-            rx.el.form(
-                code_field(field_id="stepup_code", label="Code de confirmation", error=S.stepup_error),
-                rx.el.div(submit_button("Confirmer", block=False),
-                          rx.el.button("Annuler", type="button", on_click=S.stepup_cancel,
-                                       class_name="button button-secondary"), class_name="button-row"),
-                on_submit=S.stepup_submit, reset_on_submit=True, no_validate=True,
-            ),
-            rx.foreach(S.stepup_methods, lambda m: rx.cond(
-                m[0] != S.stepup_method,
-                rx.el.button("Utiliser plutôt : ", m[1], type="button", on_click=S.stepup_choose(m[0]),
-                             class_name="button button-link"))),
-            class_name="stepup",
-            role="group",
-            aria_label="Confirmation par un second facteur",
-        ),
     )
 
 
@@ -148,7 +123,7 @@ def two_factor_card() -> rx.Component:
                              type="button", on_click=S.ask_recovery_codes, class_name="button button-secondary"),
             ),
         ),
-        step_up_panel(),
+        step_up_panel(S),
         class_name="card",
         id="double-authentification",
     )

@@ -8,6 +8,7 @@ codes (cleared when hidden or when the page is left).
 from __future__ import annotations
 
 import dataclasses
+from typing import ClassVar
 
 import reflex as rx
 
@@ -17,8 +18,8 @@ from espace.models import Account, Policyholder
 from espace.services import accounts, second_factor, security_overview as overview
 from espace.services.second_factor import SecondFactorError
 from espace.services.sessions import Principal
-from espace.state.login import METHOD_LABELS, method_help
 from espace.state.session import SessionState
+from espace.state.stepup import StepUpMixin
 
 
 @dataclasses.dataclass
@@ -57,7 +58,9 @@ STEP_UP_REASONS = {
 }
 
 
-class SecurityState(SessionState):
+class SecurityState(SessionState, StepUpMixin):
+    STEP_UP_REASONS: ClassVar[dict[str, str]] = STEP_UP_REASONS
+
     loaded: bool = False
     flash: str = ""
     score: int = 0
@@ -81,13 +84,6 @@ class SecurityState(SessionState):
     pw_current_error: str = ""
     pw_new_error: str = ""
     pw_confirm_error: str = ""
-
-    stepup_for: str = ""
-    stepup_reason: str = ""
-    stepup_methods: list[list[str]] = []
-    stepup_method: str = ""
-    stepup_help: str = ""
-    stepup_error: str = ""
 
     # ---- loading ----------------------------------------------------------------------------
 
@@ -188,7 +184,7 @@ class SecurityState(SessionState):
     def hide_codes(self):
         self.shown_codes = []
 
-    def _run(self, action: str, me: Principal) -> None:
+    def _run_stepped_up(self, action: str, me: Principal) -> None:
         with session_scope() as db:
             account = db.get(Account, me.account_id)
             if action == "disable_totp":
@@ -198,70 +194,6 @@ class SecurityState(SessionState):
                 self.shown_codes = second_factor.generate_recovery_codes(session=db, account=account)
                 self.flash = "Vos codes de secours sont prêts : notez-les maintenant, ils ne seront plus affichés."
         self._refresh(me)
-
-    # ---- step-up ------------------------------------------------------------------------------
-
-    def _with_step_up(self, action: str):
-        me = self._me()
-        if me is None:
-            return self._to_login()
-        if action not in STEP_UP_REASONS:
-            return None
-        with session_scope() as db:
-            fresh = overview.has_recent_step_up(session=db, session_id=me.session_id)
-            methods = [] if fresh else overview.step_up_methods(session=db, account=db.get(Account, me.account_id))
-        if fresh:
-            self._run(action, me)
-            return None
-        self.stepup_for, self.stepup_reason = action, STEP_UP_REASONS[action]
-        self.stepup_methods = [[str(m), METHOD_LABELS[m]] for m in methods]
-        self._choose(str(methods[0]), me)
-        return None
-
-    def _choose(self, method: str, me: Principal) -> None:
-        self.stepup_method, self.stepup_error = method, ""
-        with session_scope() as db:
-            account = db.get(Account, me.account_id)
-            overview.start_step_up(session=db, account=account, method=method)
-            holder = db.get(Policyholder, account.holder_id)
-            self.stepup_help = method_help(method, email=account.email, phone=holder.phone)
-
-    @rx.event
-    def stepup_choose(self, method: str):
-        me = self._me()
-        if me is None:
-            return self._to_login()
-        if self.stepup_for and method in [m[0] for m in self.stepup_methods]:
-            self._choose(method, me)
-        return None
-
-    @rx.event
-    def stepup_submit(self, form: dict):
-        me = self._me()
-        if me is None:
-            return self._to_login()
-        action = self.stepup_for
-        if action not in STEP_UP_REASONS:
-            return None
-        code = str(form.get("stepup_code", "")).strip()[:20]
-        if not code:
-            self.stepup_error = "Saisissez le code."
-            return None
-        try:
-            with session_scope() as db:
-                overview.complete_step_up(session=db, account=db.get(Account, me.account_id), session_id=me.session_id,
-                                          method=self.stepup_method, code=code)
-        except SecondFactorError as error:
-            self.stepup_error = str(error)
-            return None
-        self.stepup_cancel()
-        self._run(action, me)
-        return None
-
-    @rx.event
-    def stepup_cancel(self):
-        self.stepup_for = self.stepup_reason = self.stepup_method = self.stepup_help = self.stepup_error = ""
-        self.stepup_methods = []
 
     # ---- phone, password, sessions ------------------------------------------------------------
 
