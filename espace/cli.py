@@ -62,6 +62,22 @@ def cmd_purge(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_terminate(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from espace.services.contracts_admin import terminate
+
+    end = date.fromisoformat(args.date) if args.date else date.today()
+    try:
+        with session_scope() as session:
+            terminate(session=session, number=args.number.upper(), end_date=end, reason=args.reason)
+    except LookupError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    print(f"Contrat {args.number.upper()} résilié au {end:%d/%m/%Y} ; ses attestations sont révoquées.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="espace", description="Administration d'Espace")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -76,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     staff.add_argument("--role", required=True, choices=[r.value for r in StaffRole])
     staff.set_defaults(func=cmd_create_staff)
     sub.add_parser("purge", help="supprime les données de connexion de plus de 13 mois").set_defaults(func=cmd_purge)
+    term = sub.add_parser("terminate-contract", help="résilie un contrat et révoque ses attestations")
+    term.add_argument("number", help="numéro de contrat, ex. MRH0412857")
+    term.add_argument("--date", help="date d'effet AAAA-MM-JJ (aujourd'hui par défaut)")
+    term.add_argument("--reason", default="Résiliation")
+    term.set_defaults(func=cmd_terminate)
     return parser
 
 

@@ -15,21 +15,25 @@ from espace.pages.account_flows import (
 )
 from espace.pages.contracts import contracts_page
 from espace.pages.dev_outbox import outbox_page
+from espace.pages.documents import documents_page
 from espace.pages.login import login_page
 from espace.pages.misc import home_page, not_found_page
 from espace.pages.profile import profile_page
 from espace.pages.security import security_page
 from espace.pages.staff import staff_access_page, staff_login_page
+from espace.pages.verify import verify_page
 from espace.settings import get_settings
 from espace.state.account_flows import ForgotState, LinkState, LostAccessState, ResetState, SignupState
 from espace.state.contracts import ContractsState
 from espace.state.login import LoginState
 from espace.state.meter import PasswordMeterState
 from espace.state.dev_outbox import OutboxState
+from espace.state.documents import DocumentsState
 from espace.state.profile import ProfileState
 from espace.state.security import SecurityState
 from espace.state.session import SessionState
 from espace.state.staff import StaffAccessState, StaffLoginState
+from espace.state.verify import VerifyState
 
 # A page restored from the back/forward cache must be rebuilt from the server (which checks
 # the session) rather than shown as it was before logout.
@@ -53,6 +57,8 @@ app.add_page(home_page, route=routes.HOME, title="Espace", on_load=SessionState.
 app.add_page(login_page, route=routes.LOGIN, title="Connexion · Espace", on_load=LoginState.on_load)
 app.add_page(contracts_page, route=routes.CONTRACTS, title="Mes contrats · Espace", on_load=ContractsState.load)
 app.add_page(profile_page, route=routes.PROFILE, title="Mon profil · Espace", on_load=ProfileState.load)
+app.add_page(documents_page, route=routes.DOCUMENTS, title="Mes documents · Espace", on_load=DocumentsState.load)
+app.add_page(verify_page, route=routes.VERIFY, title="Vérification d'attestation · Espace", on_load=VerifyState.load)
 app.add_page(security_page, route=routes.SECURITY, title="Sécurité · Espace", on_load=[SecurityState.load, PasswordMeterState.clear])
 app.add_page(signup_page, route=routes.SIGNUP, title="Créer mon espace · Espace", on_load=[SignupState.on_load, PasswordMeterState.clear])
 app.add_page(activation_page, route=routes.ACTIVATION, title="Activation · Espace", on_load=LinkState.activate)

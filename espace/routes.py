@@ -15,13 +15,17 @@ OUTBOX = "/dev/boite-mail"
 STAFF_LOGIN = "/gestion/connexion"
 STAFF_ACCESS_REQUESTS = "/gestion/acces"
 
+DOCUMENTS = "/documents"
+VERIFY = "/verifier"
+
 HANDOFF = "/api/auth/handoff"
+DOCUMENT_FILE = "/api/documents/{document_id:int}"
 LOGOUT = "/api/auth/logout"
 HEALTH = "/api/health"
 
 # Where the app lands after login when no safe "next" page was asked for.
 AFTER_LOGIN = CONTRACTS
-PRIVATE_PAGES = (CONTRACTS, PROFILE, SECURITY)
+PRIVATE_PAGES = (CONTRACTS, DOCUMENTS, PROFILE, SECURITY)
 STAFF_PAGES = (STAFF_ACCESS_REQUESTS,)
 
 
@@ -30,3 +34,7 @@ def safe_next(path: str | None) -> str:
     if path and (path in PRIVATE_PAGES or path in STAFF_PAGES):
         return path
     return AFTER_LOGIN
+
+
+def document_url(document_id: int, *, preview: bool = False) -> str:
+    return f"/api/documents/{document_id}" + ("?apercu=1" if preview else "")

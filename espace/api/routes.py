@@ -7,7 +7,7 @@ from urllib.parse import quote
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from espace import routes
@@ -66,6 +66,43 @@ async def logout(request: Request) -> RedirectResponse:
     return response
 
 
+def _not_found() -> PlainTextResponse:
+    return PlainTextResponse("Document introuvable.", status_code=404, headers={"Cache-Control": "no-store"})
+
+
+async def document(request: Request) -> Response:
+    """A holder's own document, after checking the session; each download is recorded."""
+    from espace.models import Account
+    from espace.services import documents
+
+    settings = get_settings()
+    inline = request.query_params.get("apercu") == "1"
+    with session_scope() as db:
+        principal = sessions.validate(session=db, token=request.cookies.get(settings.session_cookie_name))
+        if principal is None or principal.holder_id is None:
+            return PlainTextResponse("Connectez-vous pour accéder à vos documents.", status_code=401,
+                                     headers={"Cache-Control": "no-store"})
+        doc = documents.owned_document(session=db, holder_id=principal.holder_id,
+                                       document_id=request.path_params["document_id"])
+        if doc is None:
+            return _not_found()
+        try:
+            data = documents.content(session=db, document=doc)
+        except FileNotFoundError:
+            return _not_found()
+        documents.record_download(session=db, document=doc, account=db.get(Account, principal.account_id),
+                                  inline=inline, ip=request.client.host if request.client else "")
+        filename = f"{doc.reference}.pdf" if doc.mime_type == "application/pdf" else doc.reference
+        mime = doc.mime_type
+    disposition = "inline" if inline else "attachment"
+    return Response(data, media_type=mime, headers={
+        "Cache-Control": "no-store",
+        "Content-Disposition": f'{disposition}; filename="{filename}"',
+        "X-Frame-Options": "SAMEORIGIN",  # the library previews PDFs in a frame of the same site
+        "Content-Security-Policy": "frame-ancestors 'self'",
+    })
+
+
 async def health(_request: Request) -> JSONResponse:
     with get_engine().connect() as conn:
         conn.execute(text("SELECT 1"))
@@ -78,5 +115,6 @@ def build_api() -> Starlette:
             Route(routes.HANDOFF, handoff, methods=["GET"]),
             Route(routes.LOGOUT, logout, methods=["GET"]),
             Route(routes.HEALTH, health, methods=["GET"]),
+            Route(routes.DOCUMENT_FILE, document, methods=["GET"]),
         ]
     )

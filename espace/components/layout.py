@@ -14,6 +14,7 @@ from espace.state.session import SessionState
 # Only pages that exist appear here.
 NAV_ITEMS = [
     (routes.CONTRACTS, "Mes contrats", "file-text"),
+    (routes.DOCUMENTS, "Mes documents", "folder-open"),
     (routes.SECURITY, "Sécurité", "shield-check"),
     (routes.PROFILE, "Mon profil", "user-round"),
 ]

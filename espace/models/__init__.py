@@ -1,5 +1,7 @@
 """All tables, imported here so that ``SQLModel.metadata`` is complete (Alembic relies on it)."""
 
+from espace.models.billing import Payment, PaymentMethod, PaymentStatus
+
 from espace.models.contract import (
     Contract,
     ContractOption,
@@ -15,6 +17,7 @@ from espace.models.contract import (
     PaymentFrequency,
     PropertyType,
 )
+from espace.models.document import Attestation, AttestationKind, Document, DocumentDownload, DocumentKind
 from espace.models.identity import Account, AuthSession, Civility, Policyholder, StaffRole, StaffUser
 from espace.models.security import (
     AccessRecoveryRequest,
@@ -31,6 +34,14 @@ from espace.models.security import (
 )
 
 __all__ = [
+    "Attestation",
+    "AttestationKind",
+    "Document",
+    "DocumentDownload",
+    "DocumentKind",
+    "Payment",
+    "PaymentMethod",
+    "PaymentStatus",
     "AccessRecoveryRequest",
     "ActionToken",
     "CodePurpose",

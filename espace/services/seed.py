@@ -149,6 +149,14 @@ def seed_demo(session: Session) -> SeedReport:
         ContractOption(contract_id=carnac.id, option_id=options["OBJETS_VALEUR"].id, annual_price_cents=3_600),
     ])
     _seed_prospects(session, formulas)
+    today = date.today()
+    from espace.services import billing, documents
+    from espace.services.portfolio import next_anniversary
+
+    for contract in (lyon, carnac):
+        billing.seed_history(session=session, contract=contract, today=today,
+                             ahead_until=next_anniversary(contract.start_date, today) - timedelta(days=1))
+    documents.register_paid_receipts(session=session, holder_id=camille.id)
     report = _seed_generated(session, count=20, start=1, password_hash=hash_password(OTHER_HOLDER_PASSWORD),
                              formulas=list(formulas.values()), rng=random.Random(2026))
     for email, name, role in STAFF:

@@ -1,0 +1,1 @@
+"""PDF documents rendered with fpdf2 on one branded template."""

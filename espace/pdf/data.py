@@ -1,0 +1,93 @@
+"""What the PDF renderers receive: plain, already formatted French strings (no database access)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Insurer:
+    name: str = "Espace Assurances"
+    address: str = "12 quai de la Fosse, 44000 Nantes"
+    legal: str = ("Espace Assurances, société anonyme au capital de 12 000 000 €, RCS Nantes 912 345 678, "
+                  "entreprise régie par le Code des assurances, sous le contrôle de l'ACPR, "
+                  "4 place de Budapest, 75436 Paris Cedex 09.")
+    phone: str = "09 70 80 90 00"
+
+
+@dataclass(frozen=True)
+class GuaranteeLine:
+    category: str  # "Dégâts des eaux"
+    name: str  # "Dégâts des eaux et gel"
+    ceiling: str  # "25 000,00 €" or "Capital mobilier et frais de remise en état"
+    deductible: str  # "150,00 €", "380,00 € (franchise légale)", "Aucune"
+    exclusions: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AttestationData:
+    """An 'attestation d'assurance habitation'.
+
+    kind: "standard" (landlord, administration), "detailed" (syndic, mortgage lender: guarantees
+    and ceilings), "seasonal" (seasonal rental), "temporary" (a given period).
+    """
+
+    kind: str
+    title: str  # "Attestation d'assurance habitation", "… — location saisonnière", …
+    reference: str  # short human reference printed on the document, e.g. "ATT-2026-7F3K9Q"
+    verify_url: str  # encoded in the QR code
+    issued_on: str  # "23/11/2026"
+    holder_name: str  # "Mme Camille Martin"
+    holder_address: list[str]
+    property_address: list[str]
+    property_description: str  # "Appartement de 3 pièces, 68 m², occupé en qualité de locataire"
+    contract_number: str
+    formula: str  # "Confort"
+    contract_start: str  # "01/09/2021"
+    valid_from: str
+    valid_until: str
+    civil_liability: str  # "Responsabilité civile vie privée et occupant : jusqu'à 4 500 000,00 €"
+    purpose: str = ""  # kind-specific sentence (seasonal rental place/dates, temporary period reason)
+    guarantees: list[GuaranteeLine] = field(default_factory=list)  # filled for "detailed"
+    insurer: Insurer = field(default_factory=Insurer)
+
+
+@dataclass(frozen=True)
+class CertificateData:
+    """'Certificat de garanties': every guarantee of the contract, with ceilings, deductibles, exclusions."""
+
+    reference: str
+    issued_on: str
+    holder_name: str
+    holder_address: list[str]
+    property_address: list[str]
+    property_description: str
+    contract_number: str
+    formula: str
+    contract_start: str
+    furniture_capital: str  # "25 000,00 €"
+    deductible: str  # the contract's general deductible, "150,00 €"
+    options: list[str]
+    guarantees: list[GuaranteeLine]
+    insurer: Insurer = field(default_factory=Insurer)
+
+
+@dataclass(frozen=True)
+class ReceiptData:
+    """'Reçu de cotisation' for one payment."""
+
+    reference: str  # "REC-2026-000123"
+    issued_on: str
+    holder_name: str
+    holder_address: list[str]
+    contract_number: str
+    formula: str
+    property_address: list[str]
+    period: str  # "Novembre 2026" or "du 01/09/2026 au 31/08/2027"
+    due_date: str
+    paid_on: str
+    method: str  # "Prélèvement SEPA", "Carte bancaire"
+    amount_excl_tax: str  # "171,01 €"
+    tax: str  # "15,39 €"
+    amount: str  # "186,40 €" (TTC)
+    insurer: Insurer = field(default_factory=Insurer)

@@ -1,0 +1,90 @@
+"""'Reçu de cotisation' for one payment."""
+
+from __future__ import annotations
+
+from fpdf.enums import Align, XPos, YPos
+
+from espace.pdf.data import ReceiptData
+from espace.pdf.template import MUTED, RULE, TEAL, TEAL_TINT, EspaceDocument
+
+TITLE = "Reçu de cotisation"
+TAX_LABEL = "Taxe sur les conventions d'assurance"
+ISSUE_PLACE = "Nantes"
+
+
+def render_receipt(data: ReceiptData) -> bytes:
+    pdf = EspaceDocument(TITLE, data.reference, data.insurer)
+    pdf.letter_head(data.holder_name, data.holder_address, [
+        ("Référence", data.reference),
+        ("Émis le", data.issued_on),
+        ("Contrat n°", data.contract_number),
+    ])
+    pdf.title_block(TITLE)
+    _acknowledgement(pdf, data)
+    pdf.section("Contrat")
+    pdf.key_values([
+        ("Payeur", data.holder_name),
+        ("Contrat n°", data.contract_number),
+        ("Formule", data.formula),
+        ("Logement assuré", "\n".join(data.property_address)),
+    ])
+    pdf.section("Règlement")
+    pdf.key_values([
+        ("Période couverte", data.period),
+        ("Date d'échéance", data.due_date),
+        ("Date de paiement", data.paid_on),
+        ("Mode de paiement", data.method),
+    ])
+    _amounts(pdf, data)
+    _closing(pdf, data)
+    return pdf.to_bytes()
+
+
+def _acknowledgement(pdf: EspaceDocument, data: ReceiptData) -> None:
+    pdf.rich_paragraph([
+        ("Nous accusons réception de votre règlement de ", False),
+        (data.amount, True),
+        (f", reçu le {data.paid_on}, au titre de la cotisation de votre contrat d'assurance "
+         f"multirisque habitation n°\u00a0{data.contract_number} (période : {data.period}).", False),
+    ])
+
+
+def _amounts(pdf: EspaceDocument, data: ReceiptData) -> None:
+    pdf.section("Montant réglé")
+    rows = [("Cotisation hors taxes", data.amount_excl_tax), (TAX_LABEL, data.tax)]
+    row_height, total_height = 7.0, 10.0
+    pdf.ensure_space(row_height * len(rows) + total_height + 4)
+    left, width = pdf.l_margin, pdf.epw
+    label_width, amount_width = width - 60, 56.0
+    for label, amount in rows:
+        pdf.style(10)
+        pdf.set_x(left + 2)
+        pdf.cell(label_width, row_height, label)
+        pdf.cell(amount_width, row_height, amount, align=Align.R, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_draw_color(*RULE)
+        pdf.set_line_width(0.2)
+        pdf.line(left, pdf.get_y(), left + width, pdf.get_y())
+    top = pdf.get_y() + 1.5
+    pdf.set_fill_color(*TEAL_TINT)
+    pdf.rect(left, top, width, total_height, style="F")
+    pdf.set_fill_color(*TEAL)
+    pdf.rect(left, top, 1.4, total_height, style="F")
+    pdf.style(11, bold=True, color=TEAL)
+    pdf.set_xy(left + 2, top)
+    pdf.cell(label_width, total_height, "Montant total TTC")
+    pdf.cell(amount_width, total_height, data.amount, align=Align.R)
+    pdf.set_xy(left, top + total_height + 4)
+
+
+def _closing(pdf: EspaceDocument, data: ReceiptData) -> None:
+    pdf.paragraph("Nous vous remercions de votre confiance. Ce reçu ne vaut pas attestation d'assurance.",
+                  size=9.5)
+    pdf.style(10)
+    pdf.cell(0, 5.5, f"Fait à {ISSUE_PLACE}, le {data.issued_on}", align=Align.R,
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.style(10, bold=True, color=TEAL)
+    pdf.cell(0, 5.5, f"Pour {data.insurer.name}", align=Align.R,
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(4)
+    pdf.paragraph(f"Pour toute question : {data.insurer.phone}.", size=8,
+                  color=MUTED, line_height=4)

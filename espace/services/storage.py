@@ -1,0 +1,41 @@
+"""Private file storage under the data directory (never Reflex's public upload folder).
+
+Files are named by random keys; callers only ever pass keys read from the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from pathlib import Path
+
+from espace.settings import get_settings
+
+_KEY = re.compile(r"^[a-f0-9]{2}/[a-f0-9]{32}\.[a-z0-9]{2,5}$")
+
+
+def root() -> Path:
+    folder = get_settings().data_dir / "private"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def put(data: bytes, *, extension: str) -> tuple[str, str]:
+    """Store bytes; return (key, sha256)."""
+    name = secrets.token_hex(16)
+    key = f"{name[:2]}/{name}.{extension}"
+    path = root() / key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return key, hashlib.sha256(data).hexdigest()
+
+
+def get(key: str) -> bytes:
+    if not _KEY.match(key or ""):
+        raise FileNotFoundError(key)
+    return (root() / key).read_bytes()
+
+
+def exists(key: str) -> bool:
+    return bool(key) and _KEY.match(key) is not None and (root() / key).exists()

@@ -1,0 +1,259 @@
+"""'Mes documents': issue attestations and certificates, filter, preview and download documents."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import reflex as rx
+from sqlmodel import select
+
+from espace import formatting as fmt
+from espace import labels, routes
+from espace.db import session_scope
+from espace.models import Contract, ContractStatus, InsuredProperty
+from espace.services import attestations, documents
+from espace.services.attestations import AttestationError, AttestationRequest
+from espace.services.documents import DocumentFilters
+from espace.state.session import SessionState
+
+
+@dataclasses.dataclass
+class DocItem:
+    id: int = 0
+    kind: str = ""
+    kind_label: str = ""
+    title: str = ""
+    reference: str = ""
+    issued: str = ""
+    period: str = ""
+    amount: str = ""
+    contract: str = ""
+    downloaded: str = ""
+    url: str = ""
+    preview_url: str = ""
+
+
+def _amount_cents(raw: str) -> int | None:
+    """'1 234,5' -> 123450 ; '' -> None ; raises ValueError on anything else."""
+    text = raw.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace("€", "").replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(raw) from None
+    if value < 0:
+        raise ValueError(raw)
+    return int(value * 100)
+
+
+def _field(form: dict, name: str, limit: int) -> str:
+    """A submitted field as text ('' when absent: fields hidden by a condition arrive as None)."""
+    return str(form.get(name) or "").strip()[:limit]
+
+
+def _date(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def to_item(row: documents.DocumentRow) -> DocItem:
+    period = ""
+    if row.period_start and row.period_end:
+        period = f"du {fmt.date_fr(row.period_start)} au {fmt.date_fr(row.period_end)}"
+    downloaded = (f"Téléchargé le {fmt.date_fr(row.last_download_at)}" if row.last_download_at else "Jamais téléchargé")
+    return DocItem(id=row.id, kind=row.kind, kind_label=documents.KIND_LABELS.get(row.kind, row.kind), title=row.title,
+                   reference=row.reference, issued=fmt.date_fr(row.issued_at), period=period,
+                   amount=fmt.money(row.amount_cents) if row.amount_cents is not None else "",
+                   contract=f"{row.contract_number} · {row.property_label}" if row.contract_number else "",
+                   downloaded=downloaded, url=routes.document_url(row.id),
+                   preview_url=routes.document_url(row.id, preview=True))
+
+
+class DocumentsState(SessionState):
+    loaded: bool = False
+    items: list[DocItem] = []
+    total: int = 0
+    flash: str = ""
+
+    # filter options and values
+    kind_options: list[list[str]] = []
+    contract_options: list[list[str]] = []
+    category_options: list[list[str]] = []
+    f_kind: str = ""
+    f_contract: str = ""
+    f_from: str = ""
+    f_to: str = ""
+    f_min: str = ""
+    f_max: str = ""
+    f_category: str = ""
+    f_sort: str = "date_desc"
+    amount_error: str = ""
+    date_error: str = ""
+
+    # preview
+    preview_url: str = ""
+    preview_title: str = ""
+
+    # issuing
+    active_contracts: list[list[str]] = []
+    att_kind: str = "standard"
+    att_errors: dict[str, str] = {}
+    issued_url: str = ""
+    issued_title: str = ""
+
+    @rx.event
+    def load(self):
+        me = self._holder_principal()
+        if me is None:
+            return self._to_login()
+        self._load_header(me.holder_id)
+        self.flash = self.preview_url = self.issued_url = ""
+        self.att_errors = {}
+        self.att_kind = "standard"  # matches the radio checked by default
+        with session_scope() as db:
+            rows = db.exec(select(Contract, InsuredProperty).join(InsuredProperty, InsuredProperty.id == Contract.property_id)
+                           .where(Contract.holder_id == me.holder_id).order_by(Contract.start_date)).all()
+            self.contract_options = [[str(c.id), f"{c.number} · {p.city}"] for c, p in rows]
+            self.active_contracts = [[str(c.id), f"{c.number} · {labels.label(labels.PROPERTY_TYPE, p.property_type)} à {p.city}"]
+                                     for c, p in rows if c.status == ContractStatus.ACTIVE]
+        self._refresh(me.holder_id)
+        self.loaded = True
+        return None
+
+    def _filters(self) -> DocumentFilters:
+        return DocumentFilters(kind=self.f_kind, contract_id=int(self.f_contract) if self.f_contract.isdigit() else None,
+                               date_from=_date(self.f_from), date_to=_date(self.f_to),
+                               amount_min_cents=_amount_cents(self.f_min), amount_max_cents=_amount_cents(self.f_max),
+                               guarantee_category=self.f_category, sort=self.f_sort)
+
+    def _refresh(self, holder_id: int) -> None:
+        with session_scope() as db:
+            everything = documents.list_documents(session=db, holder_id=holder_id)
+            rows = documents.list_documents(session=db, holder_id=holder_id, filters=self._filters())
+        kinds = sorted({r.kind for r in everything})
+        self.kind_options = [[k, documents.KIND_LABELS.get(k, k)] for k in kinds]
+        categories = sorted({r.guarantee_category for r in everything if r.guarantee_category})
+        self.category_options = [[c, labels.label(labels.GUARANTEE_CATEGORY, c)] for c in categories]
+        self.total = len(everything)
+        self.items = [to_item(r) for r in rows]
+
+    @rx.event
+    def apply_filters(self, form: dict):
+        me = self._holder_principal()
+        if me is None:
+            return self._to_login()
+        self.amount_error = self.date_error = ""
+        f_min, f_max = _field(form, "f_min", 20), _field(form, "f_max", 20)
+        try:
+            low, high = _amount_cents(f_min), _amount_cents(f_max)
+        except ValueError:
+            self.amount_error = "Montant invalide : saisissez un nombre positif, par exemple 15,50."
+            return None
+        if low is not None and high is not None and low > high:
+            self.amount_error = "Le montant minimum dépasse le montant maximum."
+            return None
+        f_from, f_to = _field(form, "f_from", 10), _field(form, "f_to", 10)
+        if (f_from and _date(f_from) is None) or (f_to and _date(f_to) is None):
+            self.date_error = "Date invalide."
+            return None
+        if _date(f_from) and _date(f_to) and _date(f_from) > _date(f_to):
+            self.date_error = "La date de début suit la date de fin."
+            return None
+        self.f_kind = _field(form, "f_kind", 20)
+        self.f_contract = _field(form, "f_contract", 12)
+        self.f_category = _field(form, "f_category", 30)
+        self.f_sort = _field(form, "f_sort", 12) or "date_desc"
+        self.f_from, self.f_to, self.f_min, self.f_max = f_from, f_to, f_min, f_max
+        self._refresh(me.holder_id)
+        return None
+
+    @rx.event
+    def clear_filters(self):
+        me = self._holder_principal()
+        if me is None:
+            return self._to_login()
+        self.f_kind = self.f_contract = self.f_from = self.f_to = self.f_min = self.f_max = self.f_category = ""
+        self.f_sort = "date_desc"
+        self.amount_error = self.date_error = ""
+        self._refresh(me.holder_id)
+        return rx.call_script("document.getElementById('filters').reset()")
+
+    @rx.event
+    def open_preview(self, document_id: int):
+        me = self._holder_principal()
+        if me is None:
+            return self._to_login()
+        with session_scope() as db:
+            doc = documents.owned_document(session=db, holder_id=me.holder_id, document_id=int(document_id))
+            if doc is None:
+                self.preview_url = self.preview_title = ""
+                return None
+            self.preview_url, self.preview_title = routes.document_url(doc.id, preview=True), doc.title
+        return None
+
+    @rx.event
+    def close_preview(self):
+        self.preview_url = self.preview_title = ""
+
+    @rx.event
+    async def downloaded(self):
+        """After a download link was followed: show 'téléchargé le …' once the file was served."""
+        await asyncio.sleep(1.0)
+        me = self._holder_principal()
+        if me is not None:
+            self._refresh(me.holder_id)
+
+    @rx.event
+    def choose_kind(self, kind: str):
+        if kind in attestations.TITLES:
+            self.att_kind = kind
+            self.att_errors = {}
+
+    @rx.event
+    def issue_attestation(self, form: dict):
+        me = self._holder_principal()
+        if me is None:
+            return self._to_login()
+        self.att_errors, self.issued_url, self.flash = {}, "", ""
+        contract = _field(form, "att_contract", 12)
+        if not contract.isdigit():
+            self.att_errors = {"contract": "Choisissez un contrat."}
+            return None
+        self.att_kind = _field(form, "att_kind", 12) or self.att_kind
+        request = AttestationRequest(kind=self.att_kind, start=_date(_field(form, "att_start", 10)),
+                                     end=_date(_field(form, "att_end", 10)), place=_field(form, "att_place", 200))
+        try:
+            with session_scope() as db:
+                doc = attestations.issue(session=db, holder_id=me.holder_id, contract_id=int(contract), request=request)
+                self.issued_url, self.issued_title = routes.document_url(doc.id), doc.title
+        except AttestationError as error:
+            self.att_errors = {error.field or "kind": str(error)}
+            return None
+        self.flash = "Votre attestation est prête."
+        self._refresh(me.holder_id)
+        return None
+
+    @rx.event
+    def issue_certificate(self, form: dict):
+        me = self._holder_principal()
+        if me is None:
+            return self._to_login()
+        contract = _field(form, "cert_contract", 12)
+        self.issued_url, self.flash = "", ""
+        if not contract.isdigit():
+            return None
+        try:
+            with session_scope() as db:
+                doc = documents.issue_certificate(session=db, holder_id=me.holder_id, contract_id=int(contract))
+                self.issued_url, self.issued_title = routes.document_url(doc.id), doc.title
+        except LookupError:
+            return None
+        self.flash = "Votre certificat de garanties est prêt."
+        self._refresh(me.holder_id)
+        return None

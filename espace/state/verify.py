@@ -1,0 +1,24 @@
+"""/verifier: anyone holding an attestation checks it is genuine (public page)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from espace.db import session_scope
+from espace.services import attestations
+
+
+class VerifyState(rx.State):
+    status: str = ""  # valide | expirée | révoquée | inconnue
+    kind: str = ""
+    holder: str = ""
+    town: str = ""
+    valid_from: str = ""
+    valid_until: str = ""
+
+    @rx.event
+    def load(self):
+        with session_scope() as db:
+            result = attestations.verify(session=db, reference=self.router.url.query_parameters.get("ref", ""))
+        self.status, self.kind, self.holder, self.town = result.status, result.kind, result.holder, result.town
+        self.valid_from, self.valid_until = result.valid_from, result.valid_until
