@@ -25,7 +25,7 @@ def message(item: OutboxItem) -> rx.Component:
 
 def outbox_page() -> rx.Component:
     return rx.el.div(
-        rx.el.header(brand(), rx.el.span("Boîte d'envoi de développement", class_name="badge badge-warn"),
+        rx.el.header(brand(), rx.el.span("Développement", class_name="badge badge-warn"),
                      class_name="topbar"),
         rx.el.main(
             rx.el.h1("Messages envoyés", class_name="page-title"),

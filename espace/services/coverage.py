@@ -40,7 +40,7 @@ def deductible_text(kind: str, value: int, contract: Contract) -> tuple[str, int
 def cover_lines(*, session: Session, contract: Contract) -> list[CoverLine]:
     rows = session.exec(
         select(FormulaGuarantee, Guarantee).join(Guarantee, Guarantee.id == FormulaGuarantee.guarantee_id)
-        .where(FormulaGuarantee.formula_id == contract.formula_id).order_by(Guarantee.article_refs, Guarantee.id)
+        .where(FormulaGuarantee.formula_id == contract.formula_id).order_by(Guarantee.id)  # catalogue order
     ).all()
     lines = []
     for cover, guarantee in rows:

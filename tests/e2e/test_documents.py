@@ -214,5 +214,5 @@ def test_documents_page_on_a_phone(new_page, app_engine, device):
     open_documents(page, who)
     pdf = issue(page, "Standard (bailleur, administration)")
     assert who["contract"] in pdf_text(pdf)
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]  # no sideways scroll
     assert_accessible(page)
