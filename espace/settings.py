@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # Failed sign-ins from one address (any accounts) within 15 minutes: slowed after N, refused after M.
     ip_slowdown_after: int = 5
     ip_block_after: int = 30
+    # One-time codes (e-mail, SMS) per account and purpose: a pause between two, and a cap per hour.
+    code_resend_seconds: int = 30
+    codes_per_hour: int = 8
 
     mail_from: str = "Espace <ne-pas-repondre@espace.example>"
     smtp_host: str = ""

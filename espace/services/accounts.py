@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -241,7 +242,8 @@ def request_reset(*, session: Session, identifier: str, channel: str) -> int | N
         return None
     holder = session.get(Policyholder, account.holder_id)
     if channel == "sms" and holder.phone:
-        second_factor.send_code(session=session, account=account, purpose=CodePurpose.RESET, channel="sms")
+        with suppress(second_factor.CodeThrottled):  # the code sent moments ago still works; same answer
+            second_factor.send_code(session=session, account=account, purpose=CodePurpose.RESET, channel="sms")
         return account.id
     token = _issue_token(session, account, TokenPurpose.RESET, RESET_VALIDITY)
     messaging.send_email(
@@ -310,7 +312,8 @@ def mask_phone(phone: str) -> str:
 def start_recovery(*, session: Session, holder: Policyholder, contact_email: str = "", message: str = "") -> RecoveryStart:
     account = account_of_holder(session=session, holder_id=holder.id)
     if account is not None and holder.phone:
-        second_factor.send_code(session=session, account=account, purpose=CodePurpose.RECOVERY, channel="sms")
+        with suppress(second_factor.CodeThrottled):
+            second_factor.send_code(session=session, account=account, purpose=CodePurpose.RECOVERY, channel="sms")
         return RecoveryStart(kind="sms", account_id=account.id, masked_phone=mask_phone(holder.phone))
     number = session.exec(select(Contract.number).where(Contract.holder_id == holder.id)).first()
     request = AccessRecoveryRequest(holder_id=holder.id, contract_number=number or "", contact_email=contact_email[:254],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
@@ -141,7 +142,8 @@ def attempt_password(*, session: Session, identifier: str, password: str, ip: st
     if not methods:
         return LoginAttempt(Outcome.OK, account_id=account.id)
     if methods[0] is Method.EMAIL:  # new device without an authenticator app: e-mail code by default
-        second_factor.send_code(session=session, account=account, purpose="login", channel="email")
+        with suppress(second_factor.CodeThrottled):  # the previous code is still valid
+            second_factor.send_code(session=session, account=account, purpose="login", channel="email")
     return LoginAttempt(Outcome.SECOND_FACTOR, account_id=account.id, methods=methods)
 
 

@@ -15,9 +15,11 @@ from sqlmodel import Session, select
 from espace.models import Account, CodePurpose, OneTimeCode, Policyholder, RecoveryCode
 from espace.models.base import utcnow
 from espace.services import crypto, messaging
+from espace.settings import get_settings
 
 CODE_LIFETIME = timedelta(minutes=10)
 CODE_MAX_ATTEMPTS = 5
+
 RECOVERY_CODE_COUNT = 10
 _RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 ISSUER = "Espace Assurances"
@@ -55,8 +57,29 @@ _CODE_TEXTS = {
 }
 
 
+class CodeThrottled(SecondFactorError):
+    """Too many codes asked for: nothing was sent."""
+
+
+def _check_throttle(session: Session, account: Account, purpose: str, channel: str) -> None:
+    settings, now = get_settings(), utcnow()
+    recent = session.exec(select(OneTimeCode).where(
+        OneTimeCode.account_id == account.id, OneTimeCode.purpose == purpose,
+        OneTimeCode.created_at > now - timedelta(hours=1))).all()
+    if len(recent) >= settings.codes_per_hour:
+        raise CodeThrottled("Trop de codes demandés : réessayez dans une heure.")
+    pause = timedelta(seconds=settings.code_resend_seconds)
+    if any(row.channel == channel and row.created_at > now - pause for row in recent):
+        raise CodeThrottled("Un code vient d'être envoyé : patientez 30 secondes avant d'en demander un autre.")
+
+
 def send_code(*, session: Session, account: Account, purpose: str, channel: str) -> OneTimeCode:
-    """Send a fresh 6-digit code; earlier unused codes of the same purpose stop working."""
+    """Send a fresh 6-digit code; earlier unused codes of the same purpose stop working.
+
+    Raises CodeThrottled (nothing sent) when asked again too soon on the same channel (30 s by
+    default), or past the hourly cap for one purpose (8 by default).
+    """
+    _check_throttle(session, account, purpose, channel)
     for old in session.exec(select(OneTimeCode).where(
             OneTimeCode.account_id == account.id, OneTimeCode.purpose == purpose,
             OneTimeCode.used_at.is_(None))).all():

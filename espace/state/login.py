@@ -135,9 +135,12 @@ class LoginState(rx.State):
         with session_scope() as db:
             account = db.get(Account, self._pending_account_id)
             holder = db.get(Policyholder, account.holder_id)
-            if method in (Method.EMAIL, Method.SMS) and not sent:
-                second_factor.send_code(session=db, account=account, purpose="login", channel=method)
             self.method_help = method_help(method, email=account.email, phone=holder.phone)
+            if method in (Method.EMAIL, Method.SMS) and not sent:
+                try:
+                    second_factor.send_code(session=db, account=account, purpose="login", channel=method)
+                except second_factor.CodeThrottled as error:
+                    self.code_error = str(error)
 
     @rx.event
     def choose_method(self, method: str):
@@ -153,8 +156,8 @@ class LoginState(rx.State):
             return self._expired()
         if self.method in (Method.EMAIL, Method.SMS):
             self._select(self.method)
-            self.code_error = ""
-            self.method_help = "Un nouveau code vient d'être envoyé. " + self.method_help.split(". ", 1)[-1]
+            if not self.code_error:
+                self.method_help = "Un nouveau code vient d'être envoyé. " + self.method_help.split(". ", 1)[-1]
         return None
 
     @rx.event

@@ -207,7 +207,11 @@ class SecurityState(SessionState, StepUpMixin):
             if not db.get(Policyholder, account.holder_id).phone:
                 self.phone_error = "Aucun numéro de mobile n'est enregistré : ajoutez-le depuis Mon profil."
                 return None
-            second_factor.send_code(session=db, account=account, purpose="phone", channel="sms")
+            try:
+                second_factor.send_code(session=db, account=account, purpose="phone", channel="sms")
+            except SecondFactorError as error:
+                self.awaiting_phone_check, self.phone_error = True, str(error)
+                return None
         self.awaiting_phone_check, self.phone_error, self.flash = True, "", ""
         return None
 

@@ -57,9 +57,12 @@ class StepUpMixin(rx.State, mixin=True):
         self.stepup_method, self.stepup_error = method, ""
         with session_scope() as db:
             account = db.get(Account, me.account_id)
-            overview.start_step_up(session=db, account=account, method=method)
             holder = db.get(Policyholder, account.holder_id)
             self.stepup_help = method_help(method, email=account.email, phone=holder.phone)
+            try:
+                overview.start_step_up(session=db, account=account, method=method)
+            except SecondFactorError as error:  # throttled: nothing sent
+                self.stepup_error = str(error)
 
     @rx.event
     def stepup_choose(self, method: str):

@@ -49,7 +49,9 @@ def live_app(app_db_url, tmp_path_factory) -> Iterator[RunningApp]:
     # Every browser here shares 127.0.0.1: the per-address throttle (tested in integration tests)
     # would otherwise block the suite's own deliberate failures.
     app = start_app(database_url=app_db_url, data_dir=folder, log_path=RESULTS / "app.log",
-                    extra_env={"ESPACE_IP_SLOWDOWN_AFTER": "100000", "ESPACE_IP_BLOCK_AFTER": "100000"})
+                    extra_env={"ESPACE_IP_SLOWDOWN_AFTER": "100000", "ESPACE_IP_BLOCK_AFTER": "100000",
+                               # the demo holder signs in from dozens of new browsers within minutes
+                               "ESPACE_CODE_RESEND_SECONDS": "0", "ESPACE_CODES_PER_HOUR": "100000"})
     yield app
     app.stop()
 

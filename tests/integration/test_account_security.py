@@ -131,16 +131,18 @@ def test_email_code_expires_after_10_minutes_and_allows_5_tries(db):
     account = factories.account_of(db, person)
     second_factor.send_code(session=db, account=account, purpose="login", channel="email")
     code = last_code(db, person.email)
-    with time_machine.travel(utcnow() + timedelta(minutes=11)):
+    later = utcnow() + timedelta(minutes=11)
+    with time_machine.travel(later):
         with pytest.raises(SecondFactorError, match="expiré"):
             second_factor.verify_code(session=db, account_id=account.id, purpose="login", code=code)
-    second_factor.send_code(session=db, account=account, purpose="login", channel="email")
-    code = last_code(db, person.email)
-    for _ in range(5):
-        with pytest.raises(SecondFactorError):
-            second_factor.verify_code(session=db, account_id=account.id, purpose="login", code="000000" if code != "000000" else "111111")
-    with pytest.raises(SecondFactorError, match="Trop d'essais"):
-        second_factor.verify_code(session=db, account_id=account.id, purpose="login", code=code)
+        second_factor.send_code(session=db, account=account, purpose="login", channel="email")
+        code = last_code(db, person.email)
+        for _ in range(5):
+            with pytest.raises(SecondFactorError):
+                second_factor.verify_code(session=db, account_id=account.id, purpose="login",
+                                          code="000000" if code != "000000" else "111111")
+        with pytest.raises(SecondFactorError, match="Trop d'essais"):
+            second_factor.verify_code(session=db, account_id=account.id, purpose="login", code=code)
 
 
 def test_totp_enrolment_verification_and_replay_refused(db):
@@ -433,3 +435,30 @@ def test_phone_verification(db):
     assert account.phone_verified_at is not None
     assert db.get(Policyholder, person.id).phone == person.phone
     assert db.exec(select(Account).where(Account.id == account.id)).one().phone_verified_at is not None
+
+
+def test_codes_cannot_be_pumped(db):
+    person = factories.holder(db)
+    account = factories.account_of(db, person)
+    second_factor.send_code(session=db, account=account, purpose="login", channel="email")
+    with pytest.raises(second_factor.CodeThrottled, match="30 secondes"):
+        second_factor.send_code(session=db, account=account, purpose="login", channel="email")
+    second_factor.send_code(session=db, account=account, purpose="login", channel="sms")  # another channel
+    start = utcnow()
+    for i in range(1, 7):
+        with time_machine.travel(start + timedelta(seconds=31 * i)):
+            second_factor.send_code(session=db, account=account, purpose="login", channel="email")
+    with time_machine.travel(start + timedelta(seconds=31 * 7)):
+        with pytest.raises(second_factor.CodeThrottled, match="une heure"):
+            second_factor.send_code(session=db, account=account, purpose="login", channel="email")
+        second_factor.send_code(session=db, account=account, purpose="step_up", channel="email")  # other purpose
+    assert len(outbox(db, person.email)) == 8  # 7 login + 1 step-up: nothing sent when refused
+
+
+def test_a_throttled_reset_by_sms_answers_the_same_and_the_first_code_still_works(db):
+    person = factories.holder(db)
+    first = accounts.request_reset(session=db, identifier=person.email, channel="sms")
+    code = last_code(db, person.phone, "sms")
+    again = accounts.request_reset(session=db, identifier=person.email, channel="sms")
+    assert first == again and len(outbox(db, person.phone, "sms")) == 1
+    accounts.reset_with_code(session=db, account_id=again, code=code, password=NEW_PASSWORD, confirm=NEW_PASSWORD)
