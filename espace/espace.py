@@ -13,7 +13,10 @@ from espace.pages.account_flows import (
     reset_page,
     signup_page,
 )
+from espace.pages.conditions import conditions_page
+from espace.pages.contract_detail import contract_detail_page
 from espace.pages.contracts import contracts_page
+from espace.pages.cover import cover_page
 from espace.pages.dev_outbox import outbox_page
 from espace.pages.documents import documents_page
 from espace.pages.login import login_page
@@ -24,7 +27,10 @@ from espace.pages.staff import staff_access_page, staff_login_page
 from espace.pages.verify import verify_page
 from espace.settings import get_settings
 from espace.state.account_flows import ForgotState, LinkState, LostAccessState, ResetState, SignupState
+from espace.state.conditions import ConditionsState
+from espace.state.contract_detail import ContractDetailState
 from espace.state.contracts import ContractsState
+from espace.state.cover import CoverState
 from espace.state.login import LoginState
 from espace.state.meter import PasswordMeterState
 from espace.state.dev_outbox import OutboxState
@@ -57,6 +63,9 @@ app.add_page(home_page, route=routes.HOME, title="Espace", on_load=SessionState.
 app.add_page(login_page, route=routes.LOGIN, title="Connexion · Espace", on_load=LoginState.on_load)
 app.add_page(contracts_page, route=routes.CONTRACTS, title="Mes contrats · Espace", on_load=ContractsState.load)
 app.add_page(profile_page, route=routes.PROFILE, title="Mon profil · Espace", on_load=ProfileState.load)
+app.add_page(contract_detail_page, route=routes.CONTRACT, title="Mon contrat · Espace", on_load=ContractDetailState.load)
+app.add_page(conditions_page, route=routes.CONDITIONS, title="Conditions générales · Espace", on_load=ConditionsState.load)
+app.add_page(cover_page, route=routes.COVER, title="Modifier ma couverture · Espace", on_load=CoverState.load)
 app.add_page(documents_page, route=routes.DOCUMENTS, title="Mes documents · Espace", on_load=DocumentsState.load)
 app.add_page(verify_page, route=routes.VERIFY, title="Vérification d'attestation · Espace", on_load=VerifyState.load)
 app.add_page(security_page, route=routes.SECURITY, title="Sécurité · Espace", on_load=[SecurityState.load, PasswordMeterState.clear])

@@ -16,6 +16,9 @@ STAFF_LOGIN = "/gestion/connexion"
 STAFF_ACCESS_REQUESTS = "/gestion/acces"
 
 DOCUMENTS = "/documents"
+CONTRACT = "/contrat"
+CONDITIONS = "/contrat/conditions"
+COVER = "/contrat/modifier"
 VERIFY = "/verifier"
 
 HANDOFF = "/api/auth/handoff"
@@ -25,7 +28,7 @@ HEALTH = "/api/health"
 
 # Where the app lands after login when no safe "next" page was asked for.
 AFTER_LOGIN = CONTRACTS
-PRIVATE_PAGES = (CONTRACTS, DOCUMENTS, PROFILE, SECURITY)
+PRIVATE_PAGES = (CONTRACTS, DOCUMENTS, PROFILE, SECURITY, CONTRACT, CONDITIONS, COVER)
 STAFF_PAGES = (STAFF_ACCESS_REQUESTS,)
 
 

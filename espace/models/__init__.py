@@ -17,6 +17,7 @@ from espace.models.contract import (
     PaymentFrequency,
     PropertyType,
 )
+from espace.models.coverage import Endorsement, Simulation
 from espace.models.document import Attestation, AttestationKind, Document, DocumentDownload, DocumentKind
 from espace.models.identity import Account, AuthSession, Civility, Policyholder, StaffRole, StaffUser
 from espace.models.security import (
@@ -34,6 +35,8 @@ from espace.models.security import (
 )
 
 __all__ = [
+    "Endorsement",
+    "Simulation",
     "Attestation",
     "AttestationKind",
     "Document",

@@ -15,6 +15,7 @@ class DocumentKind(StrEnum):
     ATTESTATION = "attestation"
     CERTIFICATE = "certificate"
     RECEIPT = "receipt"
+    AVENANT = "avenant"
 
 
 class AttestationKind(StrEnum):

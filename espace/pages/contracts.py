@@ -32,6 +32,8 @@ def contract_row(contract: ContractCard) -> rx.Component:
             _fact("Options", contract.options),
             class_name="facts",
         ),
+        rx.el.a("Voir le détail", rx.el.span(" du contrat " + contract.number, class_name="sr-only"),
+                " des garanties", href="/contrat?n=" + contract.number, class_name="button button-small contract-link"),
         class_name="contract",
         data_contract=contract.number,
     )

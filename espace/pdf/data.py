@@ -91,3 +91,32 @@ class ReceiptData:
     tax: str  # "15,39 €"
     amount: str  # "186,40 €" (TTC)
     insurer: Insurer = field(default_factory=Insurer)
+
+
+@dataclass(frozen=True)
+class AvenantChange:
+    label: str  # "Franchise", "Capital mobilier", "Option Jardin et piscine"
+    before: str  # "150,00 €", "Non souscrite"
+    after: str  # "300,00 €", "Souscrite"
+
+
+@dataclass(frozen=True)
+class AvenantData:
+    """'Avenant' to a contract: what changes, from when, and the new premium."""
+
+    reference: str  # "AV-2026-000012"
+    number: int  # 3 for the third endorsement of this contract
+    issued_on: str
+    effective_on: str  # "01/12/2026"
+    holder_name: str
+    holder_address: list[str]
+    contract_number: str
+    formula: str  # after the change
+    property_address: list[str]
+    changes: list[AvenantChange]
+    old_premium: str  # annual, incl. tax
+    new_premium: str
+    prorata: str  # "+ 12,34 € pour la période du 01/12/2026 au 31/08/2027" or a refund
+    next_instalment: str  # "15,92 € par mois à partir du 05/12/2026"
+    consent: str  # "Accepté en ligne le 23/11/2026 à 10:42 par Mme Camille Martin"
+    insurer: Insurer = field(default_factory=Insurer)

@@ -55,3 +55,25 @@ def cover_lines(*, session: Session, contract: Contract) -> list[CoverLine]:
             exclusions=list(cover.exclusions), article_refs=guarantee.article_refs,
         ))
     return lines
+
+
+# What "covered" means in everyday terms, per category: (an example that is covered, one that is not).
+EXAMPLES = {
+    "home_damage": ("La foudre grille votre box et votre téléviseur.", "Un appareil tombe en panne d'usure."),
+    "civil_liability": ("Votre enfant casse les lunettes d'un camarade.", "Un accident avec votre voiture (assurance auto)."),
+    "theft_vandalism": ("Un cambrioleur force votre porte et emporte votre ordinateur.",
+                        "Un vol sans effraction, porte laissée ouverte."),
+    "water_damage": ("Une fuite de votre lave-linge abîme le parquet et le plafond du voisin.",
+                     "La réparation du tuyau qui fuit lui-même."),
+    "fire": ("Un court-circuit déclenche un incendie dans la cuisine.", "Une brûlure de cigarette sur le canapé, sans incendie."),
+    "natural_disaster": ("Une inondation reconnue par arrêté de catastrophe naturelle.",
+                         "Des dégâts d'inondation sans arrêté publié au Journal officiel."),
+    "storm_hail_snow": ("La tempête arrache des tuiles et la pluie entre dans le salon.", "Une antenne extérieure tordue par le vent."),
+    "glass_breakage": ("Une baie vitrée brisée par un ballon.", "Une rayure sur une vitre."),
+    "legal_protection": ("Un litige avec l'artisan qui a mal refait votre salle de bains.", "Une amende de stationnement."),
+    "assistance": ("Un serrurier en urgence après un cambriolage, la nuit.", "Un dépannage sans lien avec un sinistre garanti."),
+}
+
+
+def example(category: str) -> tuple[str, str]:
+    return EXAMPLES.get(category, ("", ""))

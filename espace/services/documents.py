@@ -28,6 +28,7 @@ KIND_LABELS = {
     DocumentKind.ATTESTATION: "Attestation",
     DocumentKind.CERTIFICATE: "Certificat de garanties",
     DocumentKind.RECEIPT: "Reçu de cotisation",
+    DocumentKind.AVENANT: "Avenant",
 }
 SORTS = {
     "date_desc": (Document.issued_at.desc(), Document.id.desc()),

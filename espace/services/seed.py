@@ -68,6 +68,25 @@ class SeedReport:
     staff: int
 
 
+def price_contract(session: Session, contract: Contract, prop: InsuredProperty, formula_code: str,
+                   options: tuple[str, ...] = ()) -> None:
+    """Set the premium from the tariff engine (as the insurer's system would) and record the options."""
+    from espace.services.tariff import RatingInput, price
+
+    quote = price(RatingInput(postal_code=prop.postal_code, property_type=prop.property_type, rooms=prop.rooms,
+                              surface_m2=prop.surface_m2, occupancy=prop.occupancy, formula=formula_code,
+                              furniture_capital_cents=contract.furniture_capital_cents,
+                              deductible_cents=contract.deductible_cents, options=frozenset(options)))
+    contract.annual_premium_cents, contract.annual_tax_cents = quote.annual_premium_cents, quote.taxes_cents
+    session.add(contract)
+    if options:
+        session.flush()
+        defs = {o.code: o for o in session.exec(select(ContractOptionDef).where(ContractOptionDef.code.in_(options))).all()}
+        for code in options:
+            amount = next((line.amount_cents for line in quote.lines if defs[code].name in line.label), 0)
+            session.add(ContractOption(contract_id=contract.id, option_id=defs[code].id, annual_price_cents=amount))
+
+
 def is_empty(session: Session) -> bool:
     return session.exec(select(func.count()).select_from(Policyholder)).one() == 0
 
@@ -108,7 +127,6 @@ def seed_demo(session: Session) -> SeedReport:
     if session.exec(select(Account).where(Account.email == DEMO_EMAIL)).first() is not None:
         return SeedReport(holders=0, contracts=0, staff=0)
     formulas = {f.code: f for f in session.exec(select(Formula)).all()}
-    options = {o.code: o for o in session.exec(select(ContractOptionDef)).all()}
 
     camille = Policyholder(
         civility="Mme", first_name="Camille", last_name="Martin", birth_date=date(1986, 3, 14),
@@ -133,21 +151,18 @@ def seed_demo(session: Session) -> SeedReport:
     session.flush()
     lyon = Contract(
         number=DEMO_CONTRACTS[0], holder_id=camille.id, property_id=flat.id, formula_id=formulas["CONFORT"].id,
-        furniture_capital_cents=2_500_000, deductible_cents=15_000, annual_premium_cents=18_640,
-        annual_tax_cents=1_539, payment_frequency=PaymentFrequency.MONTHLY, start_date=date(2021, 9, 1),
+        furniture_capital_cents=2_500_000, deductible_cents=15_000, annual_premium_cents=0,
+        annual_tax_cents=0, payment_frequency=PaymentFrequency.MONTHLY, start_date=date(2021, 9, 1),
     )
     carnac = Contract(
         number=DEMO_CONTRACTS[1], holder_id=camille.id, property_id=house.id, formula_id=formulas["INTEGRALE"].id,
-        furniture_capital_cents=6_000_000, deductible_cents=30_000, annual_premium_cents=54_280,
-        annual_tax_cents=4_482, payment_frequency=PaymentFrequency.ANNUAL, start_date=date(2023, 4, 15),
+        furniture_capital_cents=6_000_000, deductible_cents=30_000, annual_premium_cents=0,
+        annual_tax_cents=0, payment_frequency=PaymentFrequency.ANNUAL, start_date=date(2023, 4, 15),
     )
     session.add_all([lyon, carnac])
     session.flush()
-    session.add_all([
-        ContractOption(contract_id=lyon.id, option_id=options["PROTECTION_JURIDIQUE"].id, annual_price_cents=2_400),
-        ContractOption(contract_id=carnac.id, option_id=options["JARDIN_PISCINE"].id, annual_price_cents=4_800),
-        ContractOption(contract_id=carnac.id, option_id=options["OBJETS_VALEUR"].id, annual_price_cents=3_600),
-    ])
+    price_contract(session, lyon, flat, "CONFORT", ("PROTECTION_JURIDIQUE",))
+    price_contract(session, carnac, house, "INTEGRALE", ("JARDIN_PISCINE", "OBJETS_VALEUR"))
     _seed_prospects(session, formulas)
     today = date.today()
     from espace.services import billing, documents
@@ -183,10 +198,11 @@ def _seed_prospects(session: Session, formulas: dict[str, Formula]) -> None:
                                city=person.city, property_type=kind, rooms=rooms, surface_m2=surface, occupancy=occupancy)
         session.add(prop)
         session.flush()
-        session.add(Contract(number=number, holder_id=person.id, property_id=prop.id, formula_id=formulas["CONFORT"].id,
-                             furniture_capital_cents=rooms * 800_000, deductible_cents=15_000,
-                             annual_premium_cents=14_000 + rooms * 2_500, annual_tax_cents=round((14_000 + rooms * 2_500) * 9 / 109),
-                             payment_frequency=PaymentFrequency.MONTHLY, start_date=date(2022, 1, 10)))
+        contract = Contract(number=number, holder_id=person.id, property_id=prop.id, formula_id=formulas["CONFORT"].id,
+                            furniture_capital_cents=rooms * 800_000, deductible_cents=15_000, annual_premium_cents=0,
+                            annual_tax_cents=0, payment_frequency=PaymentFrequency.MONTHLY, start_date=date(2022, 1, 10))
+        session.add(contract)
+        price_contract(session, contract, prop, "CONFORT")
 
 
 def seed_volume(session: Session, *, holders: int, batch: int = 1000) -> SeedReport:
@@ -242,15 +258,14 @@ def _seed_generated(session: Session, *, count: int, start: int, password_hash: 
     contracts = []
     for prop in properties:
         formula = rng.choice(formulas)
-        premium = 9_000 + prop.rooms * 2_600 + formula.rank * 4_000 + rng.randrange(0, 3_000)
-        contracts.append(Contract(
+        contract = Contract(
             number=f"MRH{2_000_000 + prop.id:07d}", holder_id=prop.holder_id, property_id=prop.id,
             formula_id=formula.id, furniture_capital_cents=prop.rooms * 800_000,
-            deductible_cents=rng.choice([15_000, 30_000, 50_000]), annual_premium_cents=premium,
-            annual_tax_cents=round(premium * 9 / 109),
+            deductible_cents=rng.choice([15_000, 30_000, 50_000]), annual_premium_cents=0, annual_tax_cents=0,
             payment_frequency=rng.choice(list(PaymentFrequency)),
             start_date=date(2015, 1, 1) + timedelta(days=rng.randrange(0, 365 * 11)),
-        ))
-    session.add_all(contracts)
+        )
+        price_contract(session, contract, prop, formula.code)
+        contracts.append(contract)
     session.flush()
     return SeedReport(holders=len(people), contracts=len(contracts), staff=0)

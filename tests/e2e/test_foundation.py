@@ -28,7 +28,7 @@ def test_login_by_email_shows_both_properties(page: Page):
     expect(page.get_by_role("heading", name="Maison à Carnac")).to_be_visible()
     lyon = page.locator("[data-contract='MRH0412857']")
     expect(lyon).to_contain_text("Formule Confort")
-    expect(lyon).to_contain_text("186,40\u00a0€")
+    expect(lyon).to_contain_text("230,96\u00a0€")
     expect(lyon).to_contain_text("01/09/2027")
     expect(page.locator("[data-contract='MRH0413922']")).to_contain_text("Jardin et piscine")
     expect(page.get_by_text("Camille Martin")).to_be_visible()

@@ -15,7 +15,8 @@ def test_demo_holder_has_a_flat_in_lyon_and_a_house_in_brittany(db):
         ("flat", "Lyon", "69"), ("house", "Carnac", "56")]
     assert [c.number for p in portfolio for c in p.contracts] == list(DEMO_CONTRACTS)
     lyon = portfolio[0].contracts[0]
-    assert lyon.formula == "Confort" and lyon.annual_premium_cents == 18_640
+    # priced by the tariff engine: the Lyon golden case (204,80 €) plus the legal protection option
+    assert lyon.formula == "Confort" and lyon.annual_premium_cents == 23_096
     assert lyon.next_anniversary == date(2027, 9, 1)
     assert portfolio[1].contracts[0].options == ["Jardin et piscine", "Objets de valeur"]
 

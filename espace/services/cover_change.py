@@ -1,0 +1,315 @@
+"""Changing one's cover: quotes from the tariff engine, formula comparison, saved simulations,
+and the endorsement (avenant) that updates the contract and its future instalments."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, timedelta
+
+from sqlmodel import Session, func, select
+
+from espace import formatting as fmt
+from espace.models import (
+    Account,
+    Contract,
+    ContractOption,
+    ContractOptionDef,
+    ContractStatus,
+    Document,
+    DocumentKind,
+    Endorsement,
+    Formula,
+    InsuredProperty,
+    Payment,
+    PaymentStatus,
+    Policyholder,
+    Simulation,
+)
+from espace.services import documents, messaging
+from espace.services.billing import MONTHS_PER_PERIOD
+from espace.services.portfolio import next_anniversary
+from espace.services.tariff import Quote, RatingError, RatingInput, prorata_cents, price
+
+MAX_EFFECTIVE_DELAY = timedelta(days=90)
+CONSENT_TEXT = ("J'ai pris connaissance des modifications, de la nouvelle cotisation et de la régularisation, "
+                "et j'accepte cet avenant à mon contrat.")
+
+
+class CoverChangeError(ValueError):
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class CoverChoice:
+    formula: str
+    furniture_capital_cents: int
+    deductible_cents: int
+    options: frozenset[str] = field(default_factory=frozenset)
+    rooms: int = 0
+    surface_m2: int = 0
+    address_line1: str = ""  # a move: new address of the insured home
+    postal_code: str = ""
+    city: str = ""
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        data["options"] = sorted(self.options)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "CoverChoice":
+        return cls(**{**data, "options": frozenset(data.get("options", []))})
+
+
+def owned_contract(*, session: Session, holder_id: int, contract_id: int) -> Contract | None:
+    return session.exec(select(Contract).where(Contract.id == contract_id, Contract.holder_id == holder_id)).first()
+
+
+def option_codes(session: Session, contract: Contract) -> frozenset[str]:
+    return frozenset(session.exec(select(ContractOptionDef.code).join(ContractOption, ContractOption.option_id == ContractOptionDef.id)
+                                  .where(ContractOption.contract_id == contract.id)).all())
+
+
+def current_choice(*, session: Session, contract: Contract) -> CoverChoice:
+    prop = session.get(InsuredProperty, contract.property_id)
+    formula = session.get(Formula, contract.formula_id)
+    return CoverChoice(formula=formula.code, furniture_capital_cents=contract.furniture_capital_cents,
+                       deductible_cents=contract.deductible_cents, options=option_codes(session, contract),
+                       rooms=prop.rooms, surface_m2=prop.surface_m2, address_line1=prop.address_line1,
+                       postal_code=prop.postal_code, city=prop.city)
+
+
+def rating_input(prop: InsuredProperty, choice: CoverChoice) -> RatingInput:
+    return RatingInput(postal_code=choice.postal_code or prop.postal_code, property_type=prop.property_type,
+                       rooms=choice.rooms or prop.rooms, surface_m2=choice.surface_m2 or prop.surface_m2,
+                       occupancy=prop.occupancy, formula=choice.formula,
+                       furniture_capital_cents=choice.furniture_capital_cents, deductible_cents=choice.deductible_cents,
+                       options=choice.options, claims_last_3_years=0)
+
+
+def quote(*, session: Session, contract: Contract, choice: CoverChoice) -> Quote:
+    """Price a choice for this contract's home (raises RatingError with a French message and field)."""
+    return price(rating_input(session.get(InsuredProperty, contract.property_id), choice))
+
+
+def compare_formulas(*, session: Session, contract: Contract) -> list[tuple[str, str, Quote | None, str]]:
+    """(code, name, quote or None, error) for every formula, with the holder's other choices kept."""
+    base = current_choice(session=session, contract=contract)
+    result = []
+    for formula in session.exec(select(Formula).order_by(Formula.rank)).all():
+        options = frozenset(o for o in base.options if not (formula.code == "INTEGRALE" and o == "PROTECTION_JURIDIQUE")
+                            and not (formula.code == "ESSENTIELLE" and o == "BRIS_GLACE"))
+        try:
+            result.append((formula.code, formula.name, quote(session=session, contract=contract,
+                                                             choice=replace(base, formula=formula.code, options=options)), ""))
+        except RatingError as error:
+            result.append((formula.code, formula.name, None, error.message))
+    return result
+
+
+# ---- simulations --------------------------------------------------------------------------
+
+def save_simulation(*, session: Session, holder_id: int, contract_id: int, name: str, choice: CoverChoice) -> Simulation:
+    contract = owned_contract(session=session, holder_id=holder_id, contract_id=contract_id)
+    if contract is None:
+        raise CoverChangeError("Contrat introuvable.")
+    name = name.strip()
+    if not name:
+        raise CoverChangeError("Donnez un nom à cette simulation, par exemple « Franchise 300 € ».", "name")
+    result = quote(session=session, contract=contract, choice=choice)
+    simulation = Simulation(holder_id=holder_id, contract_id=contract.id, name=name[:60], inputs=choice.as_json(),
+                            lines=[[line.label, line.amount_cents] for line in result.lines],
+                            annual_premium_cents=result.annual_premium_cents, tariff_version=result.version)
+    session.add(simulation)
+    session.flush()
+    return simulation
+
+
+def simulations(*, session: Session, holder_id: int, contract_id: int) -> list[Simulation]:
+    return list(session.exec(select(Simulation).where(Simulation.holder_id == holder_id,
+                                                      Simulation.contract_id == contract_id)
+                             .order_by(Simulation.created_at, Simulation.id)).all())
+
+
+def delete_simulation(*, session: Session, holder_id: int, simulation_id: int) -> bool:
+    row = session.exec(select(Simulation).where(Simulation.id == simulation_id, Simulation.holder_id == holder_id)).first()
+    if row is None:
+        return False
+    session.delete(row)
+    return True
+
+
+# ---- endorsement ----------------------------------------------------------------------------
+
+def insurance_year(contract: Contract, day: date) -> tuple[date, date]:
+    """The contract year containing ``day``: from the last anniversary to the day before the next one."""
+    end = next_anniversary(contract.start_date, day) - timedelta(days=1)
+    start = next_anniversary(contract.start_date, end - timedelta(days=366))
+    return max(start, contract.start_date), end
+
+
+def describe_changes(session: Session, before: CoverChoice, after: CoverChoice) -> list[dict]:
+    names = {f.code: f.name for f in session.exec(select(Formula)).all()}
+    option_names = {o.code: o.name for o in session.exec(select(ContractOptionDef)).all()}
+    changes = []
+    if before.formula != after.formula:
+        changes.append({"label": "Formule", "before": names[before.formula], "after": names[after.formula]})
+    if before.furniture_capital_cents != after.furniture_capital_cents:
+        changes.append({"label": "Capital mobilier", "before": fmt.money(before.furniture_capital_cents),
+                        "after": fmt.money(after.furniture_capital_cents)})
+    if before.deductible_cents != after.deductible_cents:
+        changes.append({"label": "Franchise", "before": fmt.money(before.deductible_cents),
+                        "after": fmt.money(after.deductible_cents)})
+    for code in sorted(before.options ^ after.options):
+        taken = code in after.options
+        changes.append({"label": f"Option {option_names.get(code, code)}", "before": "Souscrite" if not taken else "Non souscrite",
+                        "after": "Souscrite" if taken else "Non souscrite"})
+    if (before.rooms, before.surface_m2) != (after.rooms, after.surface_m2):
+        changes.append({"label": "Logement (pièces, surface)", "before": f"{before.rooms} pièces, {before.surface_m2} m²",
+                        "after": f"{after.rooms} pièces, {after.surface_m2} m²"})
+    moved = (after.address_line1, after.postal_code, after.city) != (before.address_line1, before.postal_code, before.city)
+    if moved:
+        changes.append({"label": "Adresse du logement (déménagement)",
+                        "before": f"{before.address_line1}, {before.postal_code} {before.city}",
+                        "after": f"{after.address_line1}, {after.postal_code} {after.city}"})
+    return changes
+
+
+def _validate_move(choice: CoverChoice, before: CoverChoice) -> None:
+    moved = (choice.address_line1, choice.postal_code, choice.city) != (before.address_line1, before.postal_code, before.city)
+    if moved and not (choice.address_line1.strip() and choice.postal_code.strip() and choice.city.strip()):
+        raise CoverChangeError("Pour un déménagement, indiquez l'adresse complète du nouveau logement.", "address_line1")
+
+
+def endorse(*, session: Session, holder_id: int, account_id: int, contract_id: int, choice: CoverChoice,
+            effective: date, consent: bool, today: date | None = None) -> Endorsement:
+    """Validate a change: new contract terms from ``effective``, re-priced instalments, avenant PDF."""
+    from espace.pdf.avenant import render_avenant
+
+    today = today or date.today()
+    contract = owned_contract(session=session, holder_id=holder_id, contract_id=contract_id)
+    if contract is None or contract.status != ContractStatus.ACTIVE:
+        raise CoverChangeError("Ce contrat ne peut pas être modifié en ligne.")
+    if not consent:
+        raise CoverChangeError("Cochez la case pour accepter l'avenant.", "consent")
+    if effective < today or effective > today + MAX_EFFECTIVE_DELAY:
+        raise CoverChangeError("La date d'effet doit être comprise entre aujourd'hui et dans 90 jours.", "effective")
+    before = current_choice(session=session, contract=contract)
+    _validate_move(choice, before)
+    changes = describe_changes(session, before, choice)
+    if not changes:
+        raise CoverChangeError("Aucune modification à enregistrer : changez au moins un élément.")
+    new_quote = quote(session=session, contract=contract, choice=choice)
+    old_annual = contract.annual_premium_cents
+    year_start, year_end = insurance_year(contract, effective)
+    prorata = prorata_cents(old_annual, new_quote.annual_premium_cents, effective, year_start, year_end)
+
+    _apply(session, contract, choice, new_quote)
+    _reprice_instalments(session, contract, effective, year_end, prorata, new_quote)
+    number = session.exec(select(func.count()).select_from(Endorsement).where(Endorsement.contract_id == contract.id)).one() + 1
+    endorsement = Endorsement(contract_id=contract.id, number=number, effective_date=effective, changes=changes,
+                              old_premium_cents=old_annual, new_premium_cents=new_quote.annual_premium_cents,
+                              prorata_cents=prorata, tariff_version=new_quote.version, accepted_by_account_id=account_id,
+                              consent_text=CONSENT_TEXT)
+    session.add(endorsement)
+    session.flush()
+    endorsement.document_id = _avenant_document(session, contract, endorsement, year_end, render_avenant).id
+    session.add(endorsement)
+    account = session.get(Account, account_id)
+    messaging.send_email(
+        session=session, to=account.email, account_id=account.id, category="contracts",
+        subject=f"Votre avenant n° {number} au contrat {contract.number}",
+        body=(f"Bonjour,\n\nVotre avenant n° {number} au contrat {contract.number} prend effet le "
+              f"{fmt.date_fr(effective)}. Nouvelle cotisation annuelle : {fmt.money(new_quote.annual_premium_cents)}.\n"
+              "Vous le trouverez dans « Mes documents »."),
+    )
+    return endorsement
+
+
+def _apply(session: Session, contract: Contract, choice: CoverChoice, new_quote: Quote) -> None:
+    contract.formula_id = session.exec(select(Formula.id).where(Formula.code == choice.formula)).one()
+    contract.furniture_capital_cents = choice.furniture_capital_cents
+    contract.deductible_cents = choice.deductible_cents
+    contract.annual_premium_cents = new_quote.annual_premium_cents
+    contract.annual_tax_cents = new_quote.taxes_cents
+    session.add(contract)
+    prop = session.get(InsuredProperty, contract.property_id)
+    prop.rooms, prop.surface_m2 = choice.rooms or prop.rooms, choice.surface_m2 or prop.surface_m2
+    if choice.postal_code:
+        prop.address_line1, prop.postal_code, prop.city = choice.address_line1, choice.postal_code, choice.city
+        prop.address_line2 = ""
+    session.add(prop)
+    defs = {o.code: o for o in session.exec(select(ContractOptionDef)).all()}
+    for row in session.exec(select(ContractOption).where(ContractOption.contract_id == contract.id)).all():
+        session.delete(row)
+    session.flush()
+    prices = {line.label: line.amount_cents for line in new_quote.lines}
+    for code in sorted(choice.options):
+        label = next((k for k in prices if defs[code].name in k), "")
+        session.add(ContractOption(contract_id=contract.id, option_id=defs[code].id, annual_price_cents=prices.get(label, 0)))
+
+
+def _reprice_instalments(session: Session, contract: Contract, effective: date, year_end: date, prorata: int,
+                         new_quote: Quote) -> None:
+    """Scheduled instalments of the current year carry the prorata; later ones the new premium."""
+    per_year = 12 // MONTHS_PER_PERIOD[contract.payment_frequency]
+    scheduled = session.exec(select(Payment).where(Payment.contract_id == contract.id,
+                                                   Payment.status == PaymentStatus.SCHEDULED)
+                             .order_by(Payment.due_date)).all()
+    this_year = [p for p in scheduled if p.period_end <= year_end and p.due_date >= effective]
+    later = [p for p in scheduled if p.period_start > year_end]
+    tax_ratio = new_quote.taxes_cents / max(1, new_quote.annual_premium_cents)
+    for payment in later:
+        payment.amount_cents = new_quote.annual_premium_cents // per_year
+        payment.tax_cents = round(payment.amount_cents * tax_ratio)
+        session.add(payment)
+    if this_year:
+        share, rest = divmod(prorata, len(this_year))
+        for index, payment in enumerate(this_year):
+            payment.amount_cents += share + (rest if index == 0 else 0)
+            payment.tax_cents = round(payment.amount_cents * tax_ratio)
+            session.add(payment)
+    elif prorata:
+        due = max(effective, date.today())
+        session.add(Payment(contract_id=contract.id, holder_id=contract.holder_id, due_date=due, period_start=effective,
+                            period_end=year_end, amount_cents=prorata, tax_cents=round(prorata * tax_ratio),
+                            status=PaymentStatus.SCHEDULED))
+
+
+def _avenant_document(session: Session, contract: Contract, endorsement: Endorsement, year_end: date, render) -> Document:
+    from espace.pdf.data import AvenantChange, AvenantData
+    from espace.services.document_data import holder_lines, property_lines
+
+    holder = session.get(Policyholder, contract.holder_id)
+    prop = session.get(InsuredProperty, contract.property_id)
+    name, address = holder_lines(holder)
+    per_year = 12 // MONTHS_PER_PERIOD[contract.payment_frequency]
+    sign = "+ " if endorsement.prorata_cents >= 0 else "− "
+    reference = f"AV-{endorsement.effective_date.year}-{endorsement.id:06d}"
+    frequency = {"monthly": "par mois", "quarterly": "par trimestre", "annual": "par an"}[contract.payment_frequency]
+    data = AvenantData(
+        reference=reference, number=endorsement.number, issued_on=fmt.date_fr(date.today()),
+        effective_on=fmt.date_fr(endorsement.effective_date), holder_name=name, holder_address=address,
+        contract_number=contract.number, formula=session.get(Formula, contract.formula_id).name,
+        property_address=property_lines(prop),
+        changes=[AvenantChange(c["label"], c["before"], c["after"]) for c in endorsement.changes],
+        old_premium=fmt.money(endorsement.old_premium_cents), new_premium=fmt.money(endorsement.new_premium_cents),
+        prorata=(f"{sign}{fmt.money(abs(endorsement.prorata_cents))} pour la période du "
+                 f"{fmt.date_fr(endorsement.effective_date)} au {fmt.date_fr(year_end)}"),
+        next_instalment=f"{fmt.money(endorsement.new_premium_cents // per_year)} {frequency} à partir de la prochaine échéance annuelle",
+        consent=f"Accepté en ligne le {fmt.datetime_fr(endorsement.accepted_at)} par {name}",
+    )
+    document = Document(holder_id=contract.holder_id, contract_id=contract.id, kind=DocumentKind.AVENANT,
+                        title=f"Avenant n° {endorsement.number} — {contract.number}", reference=reference,
+                        amount_cents=endorsement.new_premium_cents, period_start=endorsement.effective_date)
+    documents.store_pdf(document, render(data))
+    session.add(document)
+    session.flush()
+    return document
+
+
+def endorsements_of(*, session: Session, contract_id: int) -> list[Endorsement]:
+    return list(session.exec(select(Endorsement).where(Endorsement.contract_id == contract_id)
+                             .order_by(Endorsement.number.desc())).all())

@@ -1,0 +1,360 @@
+"""/contrat/modifier?n=…: compare formulas, change the cover with an instant price, save and
+compare simulations, and validate the change as an avenant."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+
+import reflex as rx
+from sqlmodel import select
+
+from espace import formatting as fmt
+from espace import labels, routes
+from espace.db import session_scope
+from espace.models import ContractOptionDef, Formula, FormulaGuarantee, Guarantee, GuaranteeCategory
+from espace.services import cover_change, tariff_data
+from espace.services.cover_change import CoverChangeError, CoverChoice
+from espace.services.tariff import RatingError, instalment_cents, prorata_cents
+from espace.state.contract_detail import contract_by_number
+from espace.state.session import SessionState
+
+DEDUCTIBLE_LEVELS = sorted(tariff_data.CURRENT["deductible_coef_bp"])
+FREQUENCY_WORDS = {"monthly": "par mois", "quarterly": "par trimestre", "annual": "par an"}
+
+
+@dataclasses.dataclass
+class FormulaColumn:
+    code: str = ""
+    name: str = ""
+    premium: str = ""
+    current: bool = False
+    error: str = ""
+    cells: list[str] = dataclasses.field(default_factory=list)  # one per guarantee category
+
+
+@dataclasses.dataclass
+class SimItem:
+    id: int = 0
+    name: str = ""
+    premium: str = ""
+    summary: str = ""
+    lines: list[list[str]] = dataclasses.field(default_factory=list)
+    selected: bool = False
+
+
+def _euros_to_cents(text: str) -> int | None:
+    cleaned = text.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace("€", "").replace(",", ".")
+    try:
+        return round(float(cleaned) * 100) if cleaned else None
+    except ValueError:
+        return None
+
+
+class CoverState(SessionState):
+    loaded: bool = False
+    found: bool = False
+    number: str = ""
+    frequency: str = "monthly"
+    current_premium: str = ""
+    current_formula: str = ""
+    categories: list[str] = []
+    formulas: list[FormulaColumn] = []
+    option_choices: list[list[str]] = []  # [code, name, description]
+    deductible_choices: list[list[str]] = [[str(v), fmt.money(v)] for v in DEDUCTIBLE_LEVELS]
+
+    # the choice being simulated
+    c_formula: str = ""
+    c_capital: str = ""
+    c_deductible: str = ""
+    c_options: list[str] = []
+    c_rooms: str = ""
+    c_surface: str = ""
+    moving: bool = False
+    form_version: int = 0  # bumped when the fields are set from the server (remounts the inputs)
+    c_address: str = ""
+    c_postal: str = ""
+    c_city: str = ""
+
+    # the quote
+    q_ok: bool = False
+    q_lines: list[list[str]] = []
+    q_annual: str = ""
+    q_instalment: str = ""
+    q_diff: str = ""
+    q_increase: bool = False
+    q_prorata: str = ""
+    q_advice: list[str] = []
+    errors: dict[str, str] = {}
+
+    sims: list[SimItem] = []
+    sim_error: str = ""
+    endorse_error: str = ""
+    effective: str = ""
+    done_url: str = ""
+    done_text: str = ""
+
+    def _contract(self, db, me):
+        return contract_by_number(db, me.holder_id, self.router.url.query_parameters.get("n", ""))
+
+    @rx.event
+    def load(self):
+        me = self._holder_principal()
+        if me is None:
+            return self._to_login()
+        self._load_header(me.holder_id)
+        self.found, self.done_url, self.done_text, self.endorse_error, self.sim_error = False, "", "", "", ""
+        self.effective = date.today().isoformat()
+        with session_scope() as db:
+            contract = self._contract(db, me)
+            if contract is None:
+                self.loaded = True
+                return None
+            self.found, self.number, self.frequency = True, contract.number, contract.payment_frequency
+            self.current_premium = fmt.money(contract.annual_premium_cents)
+            choice = cover_change.current_choice(session=db, contract=contract)
+            self._set_fields(choice)
+            self.current_formula = choice.formula
+            self.option_choices = [[o.code, o.name, o.description]
+                                   for o in db.exec(select(ContractOptionDef).order_by(ContractOptionDef.id)).all()]
+            self._load_formulas(db, contract)
+            self._load_sims(db, me.holder_id, contract.id)
+            self._reprice(db, contract)
+        self.loaded = True
+        return None
+
+    def _set_fields(self, choice: CoverChoice) -> None:
+        self.c_formula, self.c_options = choice.formula, sorted(choice.options)
+        self.c_capital = str(choice.furniture_capital_cents // 100)
+        self.c_deductible = str(choice.deductible_cents)
+        self.c_rooms, self.c_surface = str(choice.rooms), str(choice.surface_m2)
+        self.c_address, self.c_postal, self.c_city = choice.address_line1, choice.postal_code, choice.city
+        self.moving = False
+        self.form_version += 1
+
+    def _load_formulas(self, db, contract) -> None:
+        categories = list(GuaranteeCategory)
+        self.categories = [labels.label(labels.GUARANTEE_CATEGORY, c) for c in categories]
+        rows = db.exec(select(FormulaGuarantee, Guarantee).join(Guarantee, Guarantee.id == FormulaGuarantee.guarantee_id)).all()
+        covered: dict[int, set[str]] = {}
+        for cover, guarantee in rows:
+            covered.setdefault(cover.formula_id, set()).add(guarantee.category)
+
+        ids = {f.code: f.id for f in db.exec(select(Formula)).all()}
+        self.formulas = [
+            FormulaColumn(code, name, fmt.money(q.annual_premium_cents) if q else "", code == self.current_formula, error,
+                          ["Oui" if c in covered.get(ids[code], set()) else "Non" for c in categories])
+            for code, name, q, error in cover_change.compare_formulas(session=db, contract=contract)
+        ]
+
+    def _load_sims(self, db, holder_id: int, contract_id: int) -> None:
+        selected = {s.id for s in self.sims if s.selected}
+        self.sims = [SimItem(s.id, s.name, fmt.money(s.annual_premium_cents),
+                             f"{s.inputs['formula'].capitalize()} · franchise {fmt.money(s.inputs['deductible_cents'])} · "
+                             f"capital {fmt.money(s.inputs['furniture_capital_cents'])}",
+                             [[label, fmt.money(amount)] for label, amount in s.lines], s.id in selected)
+                     for s in cover_change.simulations(session=db, holder_id=holder_id, contract_id=contract_id)]
+
+    def _choice(self) -> CoverChoice | None:
+        errors = {}
+        capital = _euros_to_cents(self.c_capital)
+        if capital is None:
+            errors["capital"] = "Saisissez un montant en euros, par exemple 25000."
+        rooms = int(self.c_rooms) if self.c_rooms.strip().isdigit() else None
+        surface = int(self.c_surface) if self.c_surface.strip().isdigit() else None
+        if rooms is None:
+            errors["rooms"] = "Saisissez un nombre de pièces."
+        if surface is None:
+            errors["surface"] = "Saisissez une surface en m²."
+        self.errors = errors
+        if errors:
+            return None
+        return CoverChoice(formula=self.c_formula, furniture_capital_cents=capital, deductible_cents=int(self.c_deductible or 0),
+                           options=frozenset(self.c_options), rooms=rooms, surface_m2=surface,
+                           address_line1=self.c_address.strip(), postal_code=self.c_postal.strip(), city=self.c_city.strip())
+
+    def _reprice(self, db, contract) -> None:
+        self.q_ok = False
+        choice = self._choice()
+        if choice is None:
+            return
+        try:
+            quote = cover_change.quote(session=db, contract=contract, choice=choice)
+        except RatingError as error:
+            field = {"furniture_capital_cents": "capital", "surface_m2": "surface", "postal_code": "postal",
+                     "deductible_cents": "deductible"}.get(error.field, error.field or "options")
+            self.errors = {field: error.message}
+            return
+        self.q_ok = True
+        self.q_lines = [[line.label, fmt.money(line.amount_cents)] for line in quote.lines]
+        self.q_annual = fmt.money(quote.annual_premium_cents)
+        self.q_instalment = f"{fmt.money(instalment_cents(quote.annual_premium_cents, self.frequency))} {FREQUENCY_WORDS[self.frequency]}"
+        diff = quote.annual_premium_cents - contract.annual_premium_cents
+        self.q_increase = diff > 0
+        self.q_diff = ("Identique à votre cotisation actuelle" if diff == 0 else
+                       f"{'+' if diff > 0 else '−'} {fmt.money(abs(diff))} par an par rapport à aujourd'hui")
+        effective = self._effective_date() or date.today()
+        start, end = cover_change.insurance_year(contract, effective)
+
+        prorata = prorata_cents(contract.annual_premium_cents, quote.annual_premium_cents, effective, start, end)
+        self.q_prorata = (f"{'À payer' if prorata >= 0 else 'À vous rembourser'} pour l'année en cours (du "
+                          f"{fmt.date_fr(effective)} au {fmt.date_fr(end)}) : {fmt.money(abs(prorata))}")
+        self.q_advice = list(quote.advice)
+
+    def _effective_date(self) -> date | None:
+        try:
+            return date.fromisoformat(self.effective)
+        except ValueError:
+            return None
+
+    def _with_contract(self, action):
+        me = self._holder_principal()
+        if me is None:
+            return self._to_login()
+        with session_scope() as db:
+            contract = self._contract(db, me)
+            if contract is None:
+                return None
+            return action(db, me, contract)
+
+    def _update(self, **fields):
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.done_url = ""
+        return self._with_contract(lambda db, me, contract: self._reprice(db, contract))
+
+    @rx.event
+    def set_formula(self, code: str):
+        if code in ("ESSENTIELLE", "CONFORT", "INTEGRALE"):
+            return self._update(c_formula=code)
+        return None
+
+    @rx.event
+    def set_capital(self, value: str):
+        return self._update(c_capital=str(value)[:12])
+
+    @rx.event
+    def set_deductible(self, value: str):
+        if value.isdigit() and int(value) in DEDUCTIBLE_LEVELS:
+            return self._update(c_deductible=value)
+        return None
+
+    @rx.event
+    def toggle_option(self, code: str):
+        options = set(self.c_options) ^ {code}
+        return self._update(c_options=sorted(o for o in options if o in {c[0] for c in self.option_choices}))
+
+    @rx.event
+    def set_rooms(self, value: str):
+        return self._update(c_rooms=str(value)[:3])
+
+    @rx.event
+    def set_surface(self, value: str):
+        return self._update(c_surface=str(value)[:5])
+
+    @rx.event
+    def set_moving(self, value: bool):
+        self.moving = bool(value)
+
+    @rx.event
+    def set_move(self, form: dict):
+        return self._update(c_address=str(form.get("c_address") or "")[:200], c_postal=str(form.get("c_postal") or "")[:5],
+                            c_city=str(form.get("c_city") or "")[:100])
+
+    @rx.event
+    def set_effective(self, value: str):
+        return self._update(effective=str(value)[:10])
+
+    @rx.event
+    def choose_formula(self, code: str):
+        return self.set_formula(code)
+
+    # ---- simulations ----
+
+    @rx.event
+    def save_simulation(self, form: dict):
+        def action(db, me, contract):
+            self.sim_error = ""
+            choice = self._choice()
+            if choice is None:
+                return None
+            try:
+                cover_change.save_simulation(session=db, holder_id=me.holder_id, contract_id=contract.id,
+                                             name=str(form.get("sim_name") or ""), choice=choice)
+            except (CoverChangeError, RatingError) as error:
+                self.sim_error = getattr(error, "message", str(error))
+                return None
+            self._load_sims(db, me.holder_id, contract.id)
+            return rx.call_script("document.getElementById('sim-form').reset()")
+        return self._with_contract(action)
+
+    @rx.event
+    def delete_simulation(self, simulation_id: int):
+        def action(db, me, contract):
+            cover_change.delete_simulation(session=db, holder_id=me.holder_id, simulation_id=int(simulation_id))
+            self._load_sims(db, me.holder_id, contract.id)
+        return self._with_contract(action)
+
+    @rx.event
+    def toggle_compare(self, simulation_id: int):
+        self.sims = [dataclasses.replace(s, selected=(not s.selected) if s.id == int(simulation_id) else s.selected)
+                     for s in self.sims]
+
+    @rx.event
+    def apply_simulation(self, simulation_id: int):
+        def action(db, me, contract):
+            sim = next((s for s in cover_change.simulations(session=db, holder_id=me.holder_id, contract_id=contract.id)
+                        if s.id == int(simulation_id)), None)
+            if sim is not None:
+                self._set_fields(CoverChoice.from_json(sim.inputs))
+                self._reprice(db, contract)
+        return self._with_contract(action)
+
+    @rx.event
+    def reset_choice(self):
+        def action(db, me, contract):
+            self._set_fields(cover_change.current_choice(session=db, contract=contract))
+            self._reprice(db, contract)
+        return self._with_contract(action)
+
+    # ---- validation ----
+
+    @rx.event
+    def endorse(self, form: dict):
+        def action(db, me, contract):
+            self.endorse_error = ""
+            choice = self._choice()
+            effective = self._effective_date()
+            if choice is None or effective is None:
+                self.endorse_error = "Vérifiez les informations saisies et la date d'effet."
+                return None
+            try:
+                endorsement = cover_change.endorse(session=db, holder_id=me.holder_id, account_id=me.account_id,
+                                                   contract_id=contract.id, choice=choice, effective=effective,
+                                                   consent=bool(form.get("consent")))
+            except (CoverChangeError, RatingError) as error:
+                self.endorse_error = getattr(error, "message", str(error))
+                return None
+            self.done_url = routes.document_url(endorsement.document_id)
+            self.done_text = (f"Avenant n° {endorsement.number} enregistré : effet le {fmt.date_fr(endorsement.effective_date)}, "
+                              f"nouvelle cotisation {fmt.money(endorsement.new_premium_cents)} par an.")
+            self.current_premium = fmt.money(endorsement.new_premium_cents)
+            self.current_formula = choice.formula
+            self._load_formulas(db, contract)
+            self._reprice(db, contract)
+            return None
+        return self._with_contract(action)
+
+    @rx.var
+    def compared(self) -> list[SimItem]:
+        return [s for s in self.sims if s.selected]
+
+    @rx.var
+    def max_effective(self) -> str:
+        return (date.today() + timedelta(days=90)).isoformat()
+
+    @rx.var
+    def today_iso(self) -> str:
+        return date.today().isoformat()
+
+
