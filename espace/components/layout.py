@@ -12,11 +12,11 @@ from espace import routes
 from espace.state.session import SessionState
 
 # Only pages that exist appear here.
-NAV_ITEMS = [
-    (routes.CONTRACTS, "Mes contrats", "file-text"),
-    (routes.DOCUMENTS, "Mes documents", "folder-open"),
-    (routes.SECURITY, "Sécurité", "shield-check"),
-    (routes.PROFILE, "Mon profil", "user-round"),
+NAV_ITEMS = [  # (route, label, short label for the phone tab bar, icon)
+    (routes.CONTRACTS, "Mes contrats", "Contrats", "file-text"),
+    (routes.DOCUMENTS, "Mes documents", "Documents", "folder-open"),
+    (routes.SECURITY, "Sécurité", "Sécurité", "shield-check"),
+    (routes.PROFILE, "Mon profil", "Profil", "user-round"),
 ]
 
 
@@ -30,10 +30,11 @@ def brand() -> rx.Component:
     )
 
 
-def _nav_link(href: str, text: str, icon: str) -> rx.Component:
+def _nav_link(href: str, text: str, short: str, icon: str) -> rx.Component:
     return rx.el.a(
         rx.icon(icon, size=20, aria_hidden="true"),
-        rx.el.span(text),
+        rx.el.span(text, class_name="nav-long"),
+        rx.el.span(short, class_name="nav-short", aria_hidden="true"),
         href=href,
         class_name="nav-link",
         aria_current=rx.cond(rx.State.router.page.path == href, "page", "false"),
@@ -76,7 +77,7 @@ def app_shell(title: str, *children: rx.Component, subtitle: str | rx.Var = "") 
         ),
         rx.el.div(
             rx.el.nav(
-                *[_nav_link(href, text, icon) for href, text, icon in NAV_ITEMS],
+                *[_nav_link(href, text, short, icon) for href, text, short, icon in NAV_ITEMS],
                 class_name="mainnav",
                 aria_label="Navigation principale",
             ),

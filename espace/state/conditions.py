@@ -91,4 +91,7 @@ class ConditionsState(SessionState):
         self.glossary = [GlossaryEntry(key, item["term"], item["definition"])
                          for key, item in sorted(cg.GLOSSARY.items(), key=lambda kv: kv[1]["term"].lower())]
         self.loaded = True
-        return None
+        # The articles render after this handler: honour a #anchor the page was opened with.
+        return rx.call_script("if(location.hash){setTimeout(function(){var e=document.getElementById("
+                              "decodeURIComponent(location.hash.slice(1)));if(e){e.scrollIntoView();"
+                              "e.focus({preventScroll:true});}},80);}")

@@ -49,6 +49,11 @@ def test_read_compare_simulate_and_sign_an_avenant(new_page, app_engine):
     expect(page.locator("[data-category='legal_protection']")).to_contain_text("Non couvert")
     assert_accessible(page)
 
+    water.get_by_role("link", name="Art. 6").click()  # from the contract straight to the article
+    wait_ready(page, re.compile(r"/contrat/conditions\?n=.*#art-6$"))
+    expect(page.locator("#art-6")).to_be_in_viewport()
+    page.go_back()
+    wait_ready(page, re.compile(r"/contrat\?n="))
     page.get_by_role("link", name="Conditions générales").click()
     wait_ready(page, re.compile(r"/contrat/conditions"))
     article = page.locator("#art-6")
