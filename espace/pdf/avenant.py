@@ -5,7 +5,7 @@ from __future__ import annotations
 from fpdf.enums import Align, XPos, YPos
 
 from espace.pdf.data import AvenantData
-from espace.pdf.template import MUTED, RULE, TEAL, TEAL_TINT, EspaceDocument
+from espace.pdf.template import MUTED, TEAL, EspaceDocument
 
 ISSUE_PLACE = "Nantes"
 CHANGE_HEADINGS = ("Modification", "Avant", "Après")
@@ -83,26 +83,8 @@ def _changes(pdf: EspaceDocument, data: AvenantData) -> None:
 def _premiums(pdf: EspaceDocument, data: AvenantData) -> None:
     pdf.ensure_space(PREMIUMS_HEIGHT)
     pdf.section("Cotisation")
-    row_height, total_height = 7.0, 10.0
-    left, width = pdf.l_margin, pdf.epw
-    label_width, amount_width = width - 60, 56.0
-    pdf.style(10)
-    pdf.set_x(left + 2)
-    pdf.cell(label_width, row_height, "Cotisation annuelle avant l'avenant (TTC)")
-    pdf.cell(amount_width, row_height, data.old_premium, align=Align.R, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_draw_color(*RULE)
-    pdf.set_line_width(0.2)
-    pdf.line(left, pdf.get_y(), left + width, pdf.get_y())
-    top = pdf.get_y() + 1.5
-    pdf.set_fill_color(*TEAL_TINT)
-    pdf.rect(left, top, width, total_height, style="F")
-    pdf.set_fill_color(*TEAL)
-    pdf.rect(left, top, 1.4, total_height, style="F")
-    pdf.style(11, bold=True, color=TEAL)
-    pdf.set_xy(left + 2, top)
-    pdf.cell(label_width, total_height, "Nouvelle cotisation annuelle TTC")
-    pdf.cell(amount_width, total_height, data.new_premium, align=Align.R)
-    pdf.set_xy(left, top + total_height + 3)
+    pdf.amount_rows([("Cotisation annuelle avant l'avenant (TTC)", data.old_premium)],
+                    ("Nouvelle cotisation annuelle TTC", data.new_premium), space_after=3)
     pdf.key_values([
         ("Ajustement au prorata", data.prorata),
         ("Prochaine échéance", data.next_instalment),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fpdf.enums import Align, XPos, YPos
 
 from espace.pdf.data import ReceiptData
-from espace.pdf.template import MUTED, RULE, TEAL, TEAL_TINT, EspaceDocument
+from espace.pdf.template import MUTED, TEAL, EspaceDocument
 
 TITLE = "Reçu de cotisation"
 TAX_LABEL = "Taxe sur les conventions d'assurance"
@@ -52,28 +52,8 @@ def _acknowledgement(pdf: EspaceDocument, data: ReceiptData) -> None:
 def _amounts(pdf: EspaceDocument, data: ReceiptData) -> None:
     pdf.section("Montant réglé")
     rows = [("Cotisation hors taxes", data.amount_excl_tax), (TAX_LABEL, data.tax)]
-    row_height, total_height = 7.0, 10.0
-    pdf.ensure_space(row_height * len(rows) + total_height + 4)
-    left, width = pdf.l_margin, pdf.epw
-    label_width, amount_width = width - 60, 56.0
-    for label, amount in rows:
-        pdf.style(10)
-        pdf.set_x(left + 2)
-        pdf.cell(label_width, row_height, label)
-        pdf.cell(amount_width, row_height, amount, align=Align.R, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_draw_color(*RULE)
-        pdf.set_line_width(0.2)
-        pdf.line(left, pdf.get_y(), left + width, pdf.get_y())
-    top = pdf.get_y() + 1.5
-    pdf.set_fill_color(*TEAL_TINT)
-    pdf.rect(left, top, width, total_height, style="F")
-    pdf.set_fill_color(*TEAL)
-    pdf.rect(left, top, 1.4, total_height, style="F")
-    pdf.style(11, bold=True, color=TEAL)
-    pdf.set_xy(left + 2, top)
-    pdf.cell(label_width, total_height, "Montant total TTC")
-    pdf.cell(amount_width, total_height, data.amount, align=Align.R)
-    pdf.set_xy(left, top + total_height + 4)
+    pdf.ensure_space(7.0 * len(rows) + 10.0 + 4)
+    pdf.amount_rows(rows, ("Montant total TTC", data.amount))
 
 
 def _closing(pdf: EspaceDocument, data: ReceiptData) -> None:

@@ -373,6 +373,30 @@ class EspaceDocument(FPDF):
         self.set_x(self.l_margin)
         self.ln(2)
 
+    def amount_rows(self, rows: Sequence[tuple[str, str]], total: tuple[str, str], space_after: float = 4.0) -> None:
+        """Label/amount rows separated by rules, then the total highlighted in a tinted band."""
+        row_height, total_height = 7.0, 10.0
+        left, width = self.l_margin, self.epw
+        label_width, amount_width = width - 60, 56.0
+        for label, amount in rows:
+            self.style(10)
+            self.set_x(left + 2)
+            self.cell(label_width, row_height, label)
+            self.cell(amount_width, row_height, amount, align=Align.R, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.set_draw_color(*RULE)
+            self.set_line_width(0.2)
+            self.line(left, self.get_y(), left + width, self.get_y())
+        top = self.get_y() + 1.5
+        self.set_fill_color(*TEAL_TINT)
+        self.rect(left, top, width, total_height, style="F")
+        self.set_fill_color(*TEAL)
+        self.rect(left, top, 1.4, total_height, style="F")
+        self.style(11, bold=True, color=TEAL)
+        self.set_xy(left + 2, top)
+        self.cell(label_width, total_height, total[0])
+        self.cell(amount_width, total_height, total[1], align=Align.R)
+        self.set_xy(left, top + total_height + space_after)
+
     @contextmanager
     def framed_box(self, min_height: float = 0.0, padding: float = 4.0,
                    fill: tuple[int, int, int] | None = None, accent: bool = False) -> Iterator[float]:
