@@ -27,6 +27,8 @@ DEVICES = {
 }
 AXE_JS = PROJECT_ROOT / ".tools" / "node_modules" / "axe-core" / "axe.min.js"
 RESULTS = PROJECT_ROOT / "test-results"
+# Two cores run the app, Chromium and the tests: give assertions room when the machine is busy.
+expect.set_options(timeout=10_000)
 
 
 @pytest.fixture(scope="session")
