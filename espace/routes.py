@@ -1,5 +1,7 @@
 """Route constants, shared by pages, states and API routes."""
 
+import re
+
 HOME = "/"
 LOGIN = "/connexion"
 CONTRACTS = "/contrats"
@@ -32,10 +34,14 @@ PRIVATE_PAGES = (CONTRACTS, DOCUMENTS, PROFILE, SECURITY, CONTRACT, CONDITIONS, 
 STAFF_PAGES = (STAFF_ACCESS_REQUESTS,)
 
 
+_SAFE_QUERY = re.compile(r"^[A-Za-z0-9_=&%.\-]{0,120}$")
+
+
 def safe_next(path: str | None) -> str:
-    """Only an internal page of ours can be a post-login destination (no open redirect)."""
-    if path and (path in PRIVATE_PAGES or path in STAFF_PAGES):
-        return path
+    """Only an internal page of ours (with a plain query string) can be a post-login destination."""
+    page, _, query = (path or "").partition("?")
+    if page and (page in PRIVATE_PAGES or page in STAFF_PAGES) and _SAFE_QUERY.match(query):
+        return f"{page}?{query}" if query else page
     return AFTER_LOGIN
 
 

@@ -25,7 +25,7 @@ from espace.models import (
     Policyholder,
     Simulation,
 )
-from espace.services import documents, messaging
+from espace.services import attestations, documents, messaging
 from espace.services.billing import MONTHS_PER_PERIOD
 from espace.services.portfolio import next_anniversary
 from espace.services.tariff import Quote, RatingError, RatingInput, prorata_cents, price
@@ -206,7 +206,10 @@ def endorse(*, session: Session, holder_id: int, account_id: int, contract_id: i
     year_start, year_end = insurance_year(contract, effective)
     prorata = prorata_cents(old_annual, new_quote.annual_premium_cents, effective, year_start, year_end)
 
+    moved = (choice.address_line1, choice.postal_code, choice.city) != (before.address_line1, before.postal_code, before.city)
     _apply(session, contract, choice, new_quote)
+    if moved:  # attestations issued so far name the old address
+        attestations.revoke_for_contract(session=session, contract_id=contract.id, reason="Déménagement")
     _reprice_instalments(session, contract, effective, year_end, prorata, new_quote)
     number = session.exec(select(func.count()).select_from(Endorsement).where(Endorsement.contract_id == contract.id)).one() + 1
     endorsement = Endorsement(contract_id=contract.id, number=number, effective_date=effective, changes=changes,

@@ -61,8 +61,9 @@ class SessionState(rx.State):
     def _to_login(self) -> rx.event.EventSpec:
         """Forget everything shown and go to the login page, coming back here afterwards."""
         self.reset()
-        path = self.router.page.path
-        target = routes.LOGIN + (f"?suite={quote(path)}" if path in routes.PRIVATE_PAGES else "")
+        path, query = self.router.page.path, self.router.url.query
+        wanted = f"{path}?{query}" if query else path
+        target = routes.LOGIN + (f"?suite={quote(wanted, safe='')}" if path in routes.PRIVATE_PAGES else "")
         return rx.redirect(target, replace=True)
 
     def _load_header(self, holder_id: int) -> None:

@@ -133,3 +133,11 @@ def test_another_holders_contract_number_gives_nothing(new_page, app_engine, dev
             expect(page.get_by_text("Ce contrat est introuvable dans votre espace.")).to_be_visible()
         expect(page.get_by_text(owner["contract"])).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+
+def test_a_deep_link_survives_the_login_detour(page: Page, app_engine):
+    page.goto("/contrat?n=MRH0413922")
+    expect(page).to_have_url(re.compile(r"/connexion/?\?suite="))
+    login(page, start=page.url)
+    wait_ready(page, re.compile(r"/contrat/?\?n=MRH0413922$"))
+    expect(page.get_by_role("heading", name="Maison à Carnac")).to_be_visible()

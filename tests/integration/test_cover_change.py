@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from espace.models import (
+    Attestation,
     Contract,
     ContractOption,
     Document,
@@ -87,11 +88,18 @@ def test_endorsement_updates_contract_schedule_documents_and_history(db):
 
 def test_a_move_updates_the_insured_home(db):
     person, account, contract, current = _setup(db)
+    from espace.services import attestations
+    from espace.services.attestations import AttestationRequest
+
+    issued = attestations.issue(session=db, holder_id=person.id, contract_id=contract.id,
+                                request=AttestationRequest(kind="standard"))
+    public_id = db.exec(select(Attestation).where(Attestation.document_id == issued.id)).one().public_id
     moved = replace(current, address_line1="5 rue Nationale", postal_code="37000", city="Tours", rooms=4, surface_m2=80)
     cover_change.endorse(session=db, holder_id=person.id, account_id=account.id, contract_id=contract.id, choice=moved,
                          effective=TODAY + timedelta(days=15), consent=True)
     prop = db.get(InsuredProperty, contract.property_id)
     assert (prop.city, prop.postal_code, prop.rooms, prop.surface_m2) == ("Tours", "37000", 4, 80)
+    assert attestations.verify(session=db, reference=attestations.sign(public_id)).status == "révoquée"
 
 
 @pytest.mark.parametrize("change, effective_days, consent, field", [

@@ -10,6 +10,9 @@ def test_only_private_pages_are_post_login_destinations():
     assert routes.safe_next("https://evil.example/") == routes.AFTER_LOGIN
     assert routes.safe_next("//evil.example") == routes.AFTER_LOGIN
     assert routes.safe_next(None) == routes.AFTER_LOGIN
+    assert routes.safe_next("/contrat?n=MRH0412857") == "/contrat?n=MRH0412857"
+    assert routes.safe_next("/contrat?n=<script>") == routes.AFTER_LOGIN
+    assert routes.safe_next("/ailleurs?n=1") == routes.AFTER_LOGIN
 
 
 def test_session_cookie_is_read_from_the_raw_header():
