@@ -39,6 +39,20 @@ def datetime_fr(value: datetime | None) -> str:
     return format_datetime(value, "dd/MM/yyyy 'à' HH:mm", locale=LOCALE)
 
 
+def parse_euros(text: str) -> int | None:
+    """'1 234,5 €' -> 123450 cents; '' -> None; ValueError for anything that is not an amount."""
+    cleaned = (text or "").replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace("€", "").replace(",", ".")
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except ArithmeticError:
+        raise ValueError(text) from None
+    if not value.is_finite():
+        raise ValueError(text)
+    return int((value * 100).to_integral_value())
+
+
 def phone(value: str) -> str:
     """'+33612345678' -> '06 12 34 56 78' (international format for foreign numbers)."""
     import phonenumbers

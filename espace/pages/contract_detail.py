@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from espace.components.facts import fact
 from espace import routes
 from espace.components.layout import app_shell, loading
 from espace.state.contract_detail import CategoryBlock, ContractDetailState as C, EndorsementItem, GuaranteeItem, OptionItem
 
-
-def _fact(label: str, value) -> rx.Component:
-    return rx.el.div(rx.el.dt(label), rx.el.dd(value), class_name="fact")
 
 
 def guarantee(item: GuaranteeItem) -> rx.Component:
@@ -18,7 +16,7 @@ def guarantee(item: GuaranteeItem) -> rx.Component:
         rx.el.p(rx.el.strong(item.name), " · ",
                 rx.el.a(item.article, href=routes.CONDITIONS + "?n=" + C.number + "#" + item.anchor,
                         class_name="article-link")),
-        rx.el.dl(_fact("Plafond", item.ceiling), _fact("Franchise", item.deductible), class_name="facts"),
+        rx.el.dl(fact("Plafond", item.ceiling), fact("Franchise", item.deductible), class_name="facts"),
         rx.cond(item.exclusions.length() > 0,
                 rx.el.details(rx.el.summary("Exclusions"),
                               rx.el.ul(rx.foreach(item.exclusions, lambda e: rx.el.li(e)), class_name="bullets"))),
@@ -77,9 +75,9 @@ def contract_detail_page() -> rx.Component:
                 rx.el.span(C.status_label, class_name="badge"),
                 class_name="contract-head",
             ),
-            rx.el.dl(_fact("Contrat n°", C.number), _fact("Formule", C.formula), _fact("Cotisation annuelle TTC", C.premium),
-                     _fact("Capital mobilier", C.capital), _fact("Franchise", C.deductible),
-                     _fact("Prochaine échéance", C.anniversary), class_name="facts"),
+            rx.el.dl(fact("Contrat n°", C.number), fact("Formule", C.formula), fact("Cotisation annuelle TTC", C.premium),
+                     fact("Capital mobilier", C.capital), fact("Franchise", C.deductible),
+                     fact("Prochaine échéance", C.anniversary), class_name="facts"),
             rx.el.div(
                 rx.el.a("Modifier ma couverture", href=routes.COVER + "?n=" + C.number, class_name="button button-primary"),
                 rx.el.a("Comparer les formules", href=routes.COVER + "?n=" + C.number + "#formules",

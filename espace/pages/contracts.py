@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from espace.components.facts import fact
 from espace.components.layout import app_shell, loading
 from espace.state.contracts import ContractCard, ContractsState, PropertyCard
 
-
-def _fact(label: str, value: rx.Var) -> rx.Component:
-    return rx.el.div(rx.el.dt(label), rx.el.dd(value), class_name="fact")
 
 
 def contract_row(contract: ContractCard) -> rx.Component:
@@ -23,13 +21,13 @@ def contract_row(contract: ContractCard) -> rx.Component:
             class_name="contract-head",
         ),
         rx.el.dl(
-            _fact("Cotisation annuelle TTC", contract.premium),
-            _fact("Paiement", contract.frequency),
-            _fact("Capital mobilier", contract.capital),
-            _fact("Franchise", contract.deductible),
-            _fact("Date d'effet", contract.start_date),
-            _fact("Prochaine échéance", contract.next_anniversary),
-            _fact("Options", contract.options),
+            fact("Cotisation annuelle TTC", contract.premium),
+            fact("Paiement", contract.frequency),
+            fact("Capital mobilier", contract.capital),
+            fact("Franchise", contract.deductible),
+            fact("Date d'effet", contract.start_date),
+            fact("Prochaine échéance", contract.next_anniversary),
+            fact("Options", contract.options),
             class_name="facts",
         ),
         rx.el.a("Voir le détail", rx.el.span(" du contrat " + contract.number, class_name="sr-only"),

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from espace.components.facts import fact
 from espace.components.public import public_page
 from espace.state.verify import VerifyState as V
 
-
-def _fact(label: str, value) -> rx.Component:
-    return rx.el.div(rx.el.dt(label), rx.el.dd(value), class_name="fact")
 
 
 def verify_page() -> rx.Component:
@@ -32,10 +30,10 @@ def verify_page() -> rx.Component:
         rx.cond(
             (V.status != "") & (V.status != "inconnue"),
             rx.el.dl(
-                _fact("Document", V.kind),
-                _fact("Assuré", V.holder),
-                _fact("Commune du logement assuré", V.town),
-                _fact("Période de validité", "du " + V.valid_from + " au " + V.valid_until),
+                fact("Document", V.kind),
+                fact("Assuré", V.holder),
+                fact("Commune du logement assuré", V.town),
+                fact("Période de validité", "du " + V.valid_from + " au " + V.valid_until),
                 class_name="facts facts-wide",
             ),
         ),

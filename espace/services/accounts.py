@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from espace.models import (
     AccessRecoveryRequest,
@@ -353,11 +353,6 @@ def finish_recovery(*, session: Session, account_id: int, code: str, new_email: 
                          body="Bonjour,\n\nVotre nouvelle adresse de connexion et votre nouveau mot de passe sont "
                               "enregistrés. Vous pouvez vous connecter.")
     return account
-
-
-def recovery_requests_open(*, session: Session) -> int:
-    return session.exec(select(func.count()).select_from(AccessRecoveryRequest)
-                        .where(AccessRecoveryRequest.status == "open")).one()
 
 
 # ---- "ce n'était pas moi" --------------------------------------------------------------------

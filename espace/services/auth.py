@@ -14,7 +14,7 @@ from espace.models.base import utcnow
 from espace.services import devices, messaging, second_factor
 from espace.services.second_factor import Method
 from espace.services.identifiers import normalise_contract_number, normalise_email
-from espace.services.passwords import burn_verification_time, hash_password, verify_password
+from espace.services.passwords import burn_verification_time, verify_password
 from espace.settings import get_settings
 
 # One message for every failure: it never tells whether the account exists or is locked
@@ -198,11 +198,3 @@ def authenticate_staff(*, session: Session, email: str, password: str) -> StaffU
     staff.last_login_at = utcnow()
     session.add(staff)
     return staff
-
-
-def create_account(*, session: Session, holder_id: int, email: str, password: str) -> Account:
-    account = Account(holder_id=holder_id, email=normalise_email(email), password_hash=hash_password(password),
-                      activated_at=utcnow())
-    session.add(account)
-    session.flush()
-    return account

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from espace.models import Account, AuthSession, KnownDevice, LoginEvent, LoginResult, Policyholder
+from espace.models import Account, AuthSession, LoginEvent, LoginResult, Policyholder
 from espace.models.base import utcnow
 from espace.services import devices, second_factor, sessions
 from espace.services.second_factor import Method
@@ -124,11 +124,6 @@ def security_score(*, session: Session, account: Account, current_session_id: in
                   all(s.known_device for s in others), "Fermer les autres sessions"),
     ]
     return SecurityScore(score=sum(i.points for i in items if i.done), items=items)
-
-
-def trusted_devices(*, session: Session, account_id: int) -> list[KnownDevice]:
-    return list(session.exec(select(KnownDevice).where(KnownDevice.account_id == account_id,
-                                                       KnownDevice.trusted_until > utcnow())).all())
 
 
 def purge_login_events(*, session: Session, older_than: datetime) -> int:

@@ -29,6 +29,11 @@ def parse_birth_date(raw: str) -> date | None:
     return value if date(1900, 1, 1) <= value <= date.today() else None
 
 
+def link_token(state: rx.State) -> str:
+    """The token of a link sent by e-mail (``?jeton=…``)."""
+    return state.router.url.query_parameters.get("jeton", "")[:100]
+
+
 class IdentityForm(rx.State):
     """Contract number, last name, birth date and postal code, with an error next to each."""
 
@@ -133,7 +138,7 @@ class LinkState(rx.State):
     outcome: str = ""  # ok | invalid
 
     def _token(self) -> str:
-        return self.router.url.query_parameters.get("jeton", "")[:100]
+        return link_token(self)
 
     @rx.event
     def activate(self):
@@ -207,7 +212,7 @@ class ResetState(rx.State):
         self.loaded = True
 
     def _token(self) -> str:
-        return self.router.url.query_parameters.get("jeton", "")[:100]
+        return link_token(self)
 
     @rx.event
     def save(self, form: dict):

@@ -43,14 +43,6 @@ class SimItem:
     selected: bool = False
 
 
-def _euros_to_cents(text: str) -> int | None:
-    cleaned = text.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace("€", "").replace(",", ".")
-    try:
-        return round(float(cleaned) * 100) if cleaned else None
-    except ValueError:
-        return None
-
-
 class CoverState(SessionState):
     loaded: bool = False
     found: bool = False
@@ -157,7 +149,10 @@ class CoverState(SessionState):
 
     def _choice(self) -> CoverChoice | None:
         errors = {}
-        capital = _euros_to_cents(self.c_capital)
+        try:
+            capital = fmt.parse_euros(self.c_capital)
+        except ValueError:
+            capital = None
         if capital is None:
             errors["capital"] = "Saisissez un montant en euros, par exemple 25000."
         rooms = int(self.c_rooms) if self.c_rooms.strip().isdigit() else None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 import reflex as rx
 from sqlmodel import select
@@ -37,17 +36,11 @@ class DocItem:
 
 
 def _amount_cents(raw: str) -> int | None:
-    """'1 234,5' -> 123450 ; '' -> None ; raises ValueError on anything else."""
-    text = raw.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace("€", "").replace(",", ".")
-    if not text:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(raw) from None
-    if value < 0:
+    """A filter amount: positive euros to cents ('' -> None); ValueError otherwise."""
+    cents = fmt.parse_euros(raw)
+    if cents is not None and cents < 0:
         raise ValueError(raw)
-    return int(value * 100)
+    return cents
 
 
 def _field(form: dict, name: str, limit: int) -> str:

@@ -24,3 +24,17 @@ def test_phone_national_for_france_international_otherwise():
     assert fmt.phone("+33612345678") == "06 12 34 56 78"
     assert fmt.phone("+32470123456").startswith("+32 ")
     assert fmt.phone("") == ""
+
+
+def test_parse_euros_reads_french_amounts():
+    assert fmt.parse_euros("1\u202f234,56\u00a0€") == 123456
+    assert fmt.parse_euros(" 25000 ") == 2_500_000
+    assert fmt.parse_euros("15,5") == 1550
+    assert fmt.parse_euros("") is None
+    assert fmt.parse_euros("-10") == -1000  # the caller decides whether a negative amount makes sense
+    for bad in ("abc", "12,3,4", "NaN", "Infinity"):
+        try:
+            fmt.parse_euros(bad)
+        except ValueError:
+            continue
+        raise AssertionError(f"{bad!r} was accepted")
