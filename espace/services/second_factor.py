@@ -69,7 +69,9 @@ def _check_throttle(session: Session, account: Account, purpose: str, channel: s
     if len(recent) >= settings.codes_per_hour:
         raise CodeThrottled("Trop de codes demandés : réessayez dans une heure.")
     pause = timedelta(seconds=settings.code_resend_seconds)
-    if any(row.channel == channel and row.created_at > now - pause for row in recent):
+    # The pause applies while the last code is still pending: once one was used, a new sign-in
+    # (another device) may get its code at once. The hourly cap bounds everything else.
+    if any(row.channel == channel and row.used_at is None and row.created_at > now - pause for row in recent):
         raise CodeThrottled("Un code vient d'être envoyé : patientez 30 secondes avant d'en demander un autre.")
 
 
@@ -83,7 +85,7 @@ def send_code(*, session: Session, account: Account, purpose: str, channel: str)
     for old in session.exec(select(OneTimeCode).where(
             OneTimeCode.account_id == account.id, OneTimeCode.purpose == purpose,
             OneTimeCode.used_at.is_(None))).all():
-        old.used_at = utcnow()
+        old.attempts = CODE_MAX_ATTEMPTS  # superseded: never accepted again, but not "used" (see the pause)
         session.add(old)
     code = f"{secrets.randbelow(1_000_000):06d}"
     row = OneTimeCode(account_id=account.id, purpose=purpose, channel=channel, code_hash=crypto.code_digest(code),

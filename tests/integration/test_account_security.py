@@ -462,3 +462,25 @@ def test_a_throttled_reset_by_sms_answers_the_same_and_the_first_code_still_work
     again = accounts.request_reset(session=db, identifier=person.email, channel="sms")
     assert first == again and len(outbox(db, person.phone, "sms")) == 1
     accounts.reset_with_code(session=db, account_id=again, code=code, password=NEW_PASSWORD, confirm=NEW_PASSWORD)
+
+
+def test_a_used_code_does_not_delay_the_next_sign_in(db):
+    person = factories.holder(db)
+    account = factories.account_of(db, person)
+    second_factor.send_code(session=db, account=account, purpose="login", channel="email")
+    second_factor.verify_code(session=db, account_id=account.id, purpose="login", code=last_code(db, person.email))
+    second_factor.send_code(session=db, account=account, purpose="login", channel="email")  # not throttled
+    second_factor.verify_code(session=db, account_id=account.id, purpose="login", code=last_code(db, person.email))
+
+
+def test_switching_channel_does_not_bypass_the_pause_and_old_codes_die(db):
+    person = factories.holder(db)
+    account = factories.account_of(db, person)
+    second_factor.send_code(session=db, account=account, purpose="login", channel="email")
+    first = last_code(db, person.email)
+    second_factor.send_code(session=db, account=account, purpose="login", channel="sms")
+    with pytest.raises(second_factor.CodeThrottled):
+        second_factor.send_code(session=db, account=account, purpose="login", channel="email")
+    with pytest.raises(SecondFactorError):  # superseded by the SMS code
+        second_factor.verify_code(session=db, account_id=account.id, purpose="login",
+                                  code=first if first != last_code(db, person.phone, "sms") else "000000")
