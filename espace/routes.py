@@ -22,16 +22,24 @@ CONTRACT = "/contrat"
 CONDITIONS = "/contrat/conditions"
 COVER = "/contrat/modifier"
 VERIFY = "/verifier"
+CLAIMS = "/sinistres"
+CLAIM_NEW = "/sinistres/declarer"
+CLAIM = "/sinistre"
+NOTIFICATIONS = "/notifications"
+STAFF_CLAIMS = "/gestion/sinistres"
+STAFF_CLAIM = "/gestion/sinistre"
 
 HANDOFF = "/api/auth/handoff"
 DOCUMENT_FILE = "/api/documents/{document_id:int}"
 LOGOUT = "/api/auth/logout"
 HEALTH = "/api/health"
+CLAIM_FILE = "/api/sinistres/fichiers/{file_id:int}"
 
 # Where the app lands after login when no safe "next" page was asked for.
 AFTER_LOGIN = CONTRACTS
-PRIVATE_PAGES = (CONTRACTS, DOCUMENTS, PROFILE, SECURITY, CONTRACT, CONDITIONS, COVER)
-STAFF_PAGES = (STAFF_ACCESS_REQUESTS,)
+PRIVATE_PAGES = (CONTRACTS, DOCUMENTS, PROFILE, SECURITY, CONTRACT, CONDITIONS, COVER, CLAIMS, CLAIM_NEW, CLAIM,
+                 NOTIFICATIONS)
+STAFF_PAGES = (STAFF_ACCESS_REQUESTS, STAFF_CLAIMS, STAFF_CLAIM)
 
 
 _SAFE_QUERY = re.compile(r"^[A-Za-z0-9_=&%.\-]{0,120}$")
@@ -47,3 +55,8 @@ def safe_next(path: str | None) -> str:
 
 def document_url(document_id: int, *, preview: bool = False) -> str:
     return f"/api/documents/{document_id}" + ("?apercu=1" if preview else "")
+
+
+def claim_file_url(file_id: int, *, thumbnail: bool = False, inline: bool = False) -> str:
+    query = "?miniature=1" if thumbnail else ("?apercu=1" if inline else "")
+    return f"/api/sinistres/fichiers/{file_id}{query}"

@@ -17,9 +17,20 @@ from espace.models.contract import (
     PaymentFrequency,
     PropertyType,
 )
+from espace.models.claim import (
+    Claim,
+    ClaimEvent,
+    ClaimFile,
+    ClaimFileKind,
+    ClaimItem,
+    ClaimMessage,
+    ClaimStatus,
+    StaffAuditLog,
+)
 from espace.models.coverage import Endorsement, Simulation
 from espace.models.document import Attestation, AttestationKind, Document, DocumentDownload, DocumentKind
 from espace.models.identity import Account, AuthSession, Civility, Policyholder, StaffRole, StaffUser
+from espace.models.notification import Notification, NotificationCategory
 from espace.models.security import (
     AccessRecoveryRequest,
     ActionToken,
@@ -35,6 +46,16 @@ from espace.models.security import (
 )
 
 __all__ = [
+    "Claim",
+    "ClaimEvent",
+    "ClaimFile",
+    "ClaimFileKind",
+    "ClaimItem",
+    "ClaimMessage",
+    "ClaimStatus",
+    "StaffAuditLog",
+    "Notification",
+    "NotificationCategory",
     "Endorsement",
     "Simulation",
     "Attestation",

@@ -1,0 +1,75 @@
+"""Indemnity = min(ceiling, assessed damage − deductible), never below zero.
+
+The ceiling and the deductible come from the contract's formula for the guarantee that answers
+the peril; a ceiling written as "up to the furniture capital" uses the contract's capital; the
+natural-disaster deductible is the legal one."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from sqlmodel import Session, select
+
+from espace import formatting as fmt
+from espace.models import Contract, DeductibleKind, Formula, FormulaGuarantee, Guarantee, GuaranteeCategory
+from espace.services.catalogue_data import NATURAL_DISASTER_DEDUCTIBLE_CENTS
+from espace.services.claim_perils import peril as find_peril
+
+
+@dataclass(frozen=True)
+class Indemnity:
+    covered: bool
+    guarantee: str  # the guarantee's name, empty when none applies
+    damage_cents: int
+    ceiling_cents: int
+    deductible_cents: int
+    indemnity_cents: int
+    explanation: str  # French, shown to the holder and to staff
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def settle(*, damage_cents: int, ceiling_cents: int, deductible_cents: int) -> int:
+    return max(0, min(ceiling_cents, damage_cents - deductible_cents))
+
+
+def _deductible(cover: FormulaGuarantee, contract: Contract, damage_cents: int, category: str) -> int:
+    if category == GuaranteeCategory.NATURAL_DISASTER:
+        return cover.deductible_value if cover.deductible_kind == DeductibleKind.LEGAL else NATURAL_DISASTER_DEDUCTIBLE_CENTS
+    kind = cover.deductible_kind
+    if kind == DeductibleKind.NONE:
+        return 0
+    if kind in (DeductibleKind.FIXED, DeductibleKind.LEGAL):
+        return cover.deductible_value
+    if kind == DeductibleKind.PERCENT:
+        return damage_cents * cover.deductible_value // 10_000
+    return contract.deductible_cents
+
+
+def compute(*, session: Session, contract: Contract, peril_code: str, damage_cents: int,
+            category: str = "") -> Indemnity:
+    """``category`` overrides the peril's guarantee category (staff choose it for "other" events)."""
+    found = find_peril(peril_code)
+    damage_cents = max(0, damage_cents)
+    category = category or (found.category if found else None) or ""
+    if found is None or not category:
+        return Indemnity(False, "", damage_cents, 0, 0, 0,
+                         "Votre gestionnaire détermine la garantie qui s'applique à cet événement, puis le montant.")
+    row = session.exec(
+        select(FormulaGuarantee, Guarantee).join(Guarantee, Guarantee.id == FormulaGuarantee.guarantee_id)
+        .where(FormulaGuarantee.formula_id == contract.formula_id, Guarantee.category == category)
+        .order_by(Guarantee.id)
+    ).first()
+    if row is None:
+        formula = session.get(Formula, contract.formula_id)
+        return Indemnity(False, "", damage_cents, 0, 0, 0,
+                         f"Votre formule {formula.name if formula else ''} ne comprend pas de garantie pour cet événement. "
+                         "Votre gestionnaire étudiera tout de même votre déclaration.".replace("  ", " "))
+    cover, guarantee = row
+    ceiling = cover.ceiling_cents if cover.ceiling_cents is not None else contract.furniture_capital_cents
+    deductible = _deductible(cover, contract, damage_cents, category)
+    amount = settle(damage_cents=damage_cents, ceiling_cents=ceiling, deductible_cents=deductible)
+    explanation = (f"{guarantee.name} : {fmt.money(damage_cents)} de dommages − franchise de {fmt.money(deductible)}"
+                   f", dans la limite du plafond de {fmt.money(ceiling)} = {fmt.money(amount)}.")
+    return Indemnity(True, guarantee.name, damage_cents, ceiling, deductible, amount, explanation)

@@ -1,0 +1,381 @@
+"""The claims back office: the queue, and what each staff role may do to a claim.
+
+Every action checks the staff member's role (and, for experts, that the claim is theirs), moves
+the claim through ``claim_stages`` (which dates it and tells the holder) and is written to the
+audit log with who and when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel import Session, select
+
+from espace import formatting as fmt
+from espace.formatting import PARIS
+from espace.models import (
+    Claim,
+    ClaimFileKind,
+    ClaimStatus,
+    Contract,
+    NotificationCategory,
+    Policyholder,
+    StaffAuditLog,
+    StaffRole,
+    StaffUser,
+)
+from espace.models.base import utcnow
+from espace.services import claim_indemnity, claim_perils, claim_stages, claims, messaging, notifications
+from espace.services.claims import ClaimInputError
+from espace.services.staff_access import StaffForbidden
+
+S = ClaimStatus
+R = StaffRole
+
+# What each role may do. Experts only ever see the claims they are appointed to.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "view_queue": frozenset({R.HANDLER, R.MANAGER, R.EXPERT}),
+    "assign_handler": frozenset({R.HANDLER, R.MANAGER}),  # a handler may only take a claim for themself
+    "appoint_expert": frozenset({R.HANDLER, R.MANAGER}),
+    "plan_visit": frozenset({R.EXPERT, R.HANDLER, R.MANAGER}),
+    "attach_report": frozenset({R.EXPERT, R.MANAGER}),
+    "assess": frozenset({R.EXPERT, R.HANDLER, R.MANAGER}),
+    "record_payment": frozenset({R.HANDLER, R.MANAGER}),
+    "request_documents": frozenset({R.HANDLER, R.MANAGER}),
+    "refuse": frozenset({R.HANDLER, R.MANAGER}),
+    "close": frozenset({R.HANDLER, R.MANAGER}),
+    "reopen": frozenset({R.MANAGER}),
+    "messages": frozenset({R.HANDLER, R.MANAGER}),
+    "upload": frozenset({R.EXPERT, R.HANDLER, R.MANAGER}),
+    "audit": frozenset({R.MANAGER}),
+}
+
+ROLE_LABELS = {R.HANDLER: "Gestionnaire sinistres", R.EXPERT: "Expert", R.MANAGER: "Responsable"}
+
+
+def can(staff: StaffUser, action: str) -> bool:
+    return staff.role in PERMISSIONS.get(action, frozenset())
+
+
+def active_staff(session: Session, staff_id: int | None) -> StaffUser:
+    staff = session.get(StaffUser, staff_id) if staff_id else None
+    if staff is None or not staff.is_active:
+        raise StaffForbidden("Votre session de gestion n'est plus valable.")
+    return staff
+
+
+def _require(staff: StaffUser, action: str) -> None:
+    if not can(staff, action):
+        raise StaffForbidden("Votre rôle ne permet pas cette action.")
+
+
+def _audit(session: Session, staff: StaffUser, action: str, claim: Claim, detail: str = "") -> None:
+    session.add(StaffAuditLog(staff_id=staff.id, action=action, object_type="claim", object_id=claim.id, detail=detail[:1000]))
+    session.flush()
+
+
+def visible_claim(*, session: Session, staff_id: int, number: str) -> Claim | None:
+    """A sent claim the staff member may see (experts: only those they are appointed to)."""
+    staff = active_staff(session, staff_id)
+    _require(staff, "view_queue")
+    query = select(Claim).where(Claim.number == (number or "").strip().upper(), Claim.status != S.DRAFT)
+    if staff.role == R.EXPERT:
+        query = query.where(Claim.expert_id == staff.id)
+    return session.exec(query).first()
+
+
+def _claim_for(session: Session, staff_id: int, claim_id: int, action: str) -> tuple[StaffUser, Claim]:
+    staff = active_staff(session, staff_id)
+    _require(staff, action)
+    query = select(Claim).where(Claim.id == claim_id, Claim.status != S.DRAFT)
+    if staff.role == R.EXPERT:
+        query = query.where(Claim.expert_id == staff.id)
+    claim = session.exec(query).first()
+    if claim is None:
+        raise StaffForbidden("Ce dossier n'existe pas ou ne vous est pas attribué.")
+    return staff, claim
+
+
+def _require_status(claim: Claim, allowed: tuple[str, ...], message: str) -> None:
+    if claim.status not in allowed:
+        raise ClaimInputError({"action": message})
+
+
+# ----- the queue -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = ""  # a ClaimStatus, "open" or ""
+    peril: str = ""
+    age: str = ""  # "" | "lt7" | "7to30" | "gt30"
+    late_only: bool = False
+    mine_only: bool = False
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    id: int
+    number: str
+    holder_name: str
+    contract_number: str
+    peril: str
+    status: str
+    submitted_at: datetime
+    age_days: int
+    due_at: datetime | None
+    late: bool
+    handler: str
+    expert: str
+    express: bool
+    declared_cents: int
+    indemnity_cents: int | None
+
+
+def queue(*, session: Session, staff_id: int, filters: QueueFilters = QueueFilters(), now: datetime | None = None,
+          limit: int = 200) -> list[QueueRow]:
+    staff = active_staff(session, staff_id)
+    _require(staff, "view_queue")
+    now = now or utcnow()
+    query = (select(Claim, Policyholder, Contract).join(Policyholder, Policyholder.id == Claim.holder_id)
+             .join(Contract, Contract.id == Claim.contract_id).where(Claim.status != S.DRAFT))
+    if staff.role == R.EXPERT:
+        query = query.where(Claim.expert_id == staff.id)
+    if filters.status == "open":
+        query = query.where(Claim.status.in_(claim_stages.OPEN_STATUSES))
+    elif filters.status in S.__members__.values():
+        query = query.where(Claim.status == filters.status)
+    if filters.peril in claim_perils.BY_CODE:
+        query = query.where(Claim.peril == filters.peril)
+    if filters.age == "lt7":
+        query = query.where(Claim.submitted_at >= now - timedelta(days=7))
+    elif filters.age == "7to30":
+        query = query.where(Claim.submitted_at < now - timedelta(days=7), Claim.submitted_at >= now - timedelta(days=30))
+    elif filters.age == "gt30":
+        query = query.where(Claim.submitted_at < now - timedelta(days=30))
+    if filters.late_only:
+        query = query.where(Claim.next_step_due_at.is_not(None), Claim.next_step_due_at < now)
+    if filters.mine_only:
+        query = query.where((Claim.handler_id == staff.id) | (Claim.expert_id == staff.id))
+    rows = session.exec(query.order_by(Claim.next_step_due_at.is_(None), Claim.next_step_due_at, Claim.submitted_at)
+                        .limit(limit)).all()
+    names = {s.id: s.full_name for s in session.exec(select(StaffUser)).all()}
+    return [QueueRow(
+        id=c.id, number=c.number, holder_name=f"{h.first_name} {h.last_name}", contract_number=k.number,
+        peril=claim_perils.label(c.peril), status=claim_stages.label(c.status), submitted_at=c.submitted_at,
+        age_days=(now - c.submitted_at).days, due_at=c.next_step_due_at,
+        late=c.next_step_due_at is not None and c.next_step_due_at < now,
+        handler=names.get(c.handler_id, ""), expert=names.get(c.expert_id, ""), express=c.express,
+        declared_cents=c.declared_total_cents, indemnity_cents=c.indemnity_cents,
+    ) for c, h, k in rows]
+
+
+def staff_of_role(*, session: Session, role: str) -> list[StaffUser]:
+    return list(session.exec(select(StaffUser).where(StaffUser.role == role, StaffUser.is_active)
+                             .order_by(StaffUser.full_name)).all())
+
+
+# ----- actions -------------------------------------------------------------------------------
+
+def assign_handler(*, session: Session, staff_id: int, claim_id: int, handler_id: int) -> Claim:
+    staff, claim = _claim_for(session, staff_id, claim_id, "assign_handler")
+    if staff.role == R.HANDLER and handler_id != staff.id:
+        raise StaffForbidden("Un gestionnaire ne peut prendre un dossier que pour lui-même.")
+    handler = session.get(StaffUser, handler_id)
+    if handler is None or not handler.is_active or handler.role not in (R.HANDLER, R.MANAGER):
+        raise ClaimInputError({"handler": "Choisissez un gestionnaire."})
+    claim.handler_id = handler.id
+    session.add(claim)
+    _audit(session, staff, "assign_handler", claim, handler.full_name)
+    return claim
+
+
+def appoint_expert(*, session: Session, staff_id: int, claim_id: int, expert_id: int) -> Claim:
+    staff, claim = _claim_for(session, staff_id, claim_id, "appoint_expert")
+    _require_status(claim, (S.RECEIVED, S.DOCUMENTS_REQUESTED, S.EXPERT_APPOINTED, S.VISIT_PLANNED),
+                    "Un expert ne peut plus être missionné à ce stade.")
+    expert = session.get(StaffUser, expert_id)
+    if expert is None or not expert.is_active or expert.role != R.EXPERT:
+        raise ClaimInputError({"expert": "Choisissez un expert."})
+    claim.expert_id = expert.id
+    claim_stages.move(session=session, claim=claim, kind=S.EXPERT_APPOINTED, staff_id=staff.id,
+                      detail=f"{expert.full_name} est l'expert chargé d'évaluer vos dommages.")
+    _audit(session, staff, "appoint_expert", claim, expert.full_name)
+    return claim
+
+
+def plan_visit(*, session: Session, staff_id: int, claim_id: int, day_text: str, time_text: str, note: str = "",
+               now: datetime | None = None) -> Claim:
+    staff, claim = _claim_for(session, staff_id, claim_id, "plan_visit")
+    _require_status(claim, (S.EXPERT_APPOINTED, S.VISIT_PLANNED), "Missionnez d'abord un expert.")
+    now = now or utcnow()
+    day = claim_perils.parse_date(day_text)
+    errors: dict[str, str] = {}
+    if day is None:
+        errors["visit_date"] = "Indiquez la date de la visite (JJ/MM/AAAA)."
+    try:
+        hour = time.fromisoformat((time_text or "").strip()[:5])
+    except ValueError:
+        errors["visit_time"] = "Indiquez l'heure de la visite (HH:MM)."
+    if errors:
+        raise ClaimInputError(errors)
+    visit = datetime.combine(day, hour, tzinfo=PARIS)
+    if visit < now.astimezone(PARIS):
+        raise ClaimInputError({"visit_date": "La visite ne peut pas être dans le passé."})
+    if visit > now.astimezone(PARIS) + timedelta(days=90):
+        raise ClaimInputError({"visit_date": "La visite doit avoir lieu dans les 90 jours."})
+    claim.visit_at, claim.visit_note = visit.astimezone(now.tzinfo), (note or "").strip()[:300]
+    detail = f"Visite de l'expert le {fmt.date_fr(visit)} à {visit:%H:%M}."
+    if claim.visit_note:
+        detail += f" {claim.visit_note}"
+    claim_stages.move(session=session, claim=claim, kind=S.VISIT_PLANNED, staff_id=staff.id, detail=detail,
+                      due_at=claim.visit_at)
+    _audit(session, staff, "plan_visit", claim, detail)
+    return claim
+
+
+def attach_report(*, session: Session, staff_id: int, claim_id: int, data: bytes, filename: str, summary: str) -> Claim:
+    staff, claim = _claim_for(session, staff_id, claim_id, "attach_report")
+    _require_status(claim, (S.EXPERT_APPOINTED, S.VISIT_PLANNED, S.EXPERT_REPORT), "Le rapport suit la mission de l'expert.")
+    summary = (summary or "").strip()
+    if len(summary) < 10:
+        raise ClaimInputError({"report_summary": "Résumez les conclusions du rapport pour l'assuré (10 caractères au moins)."})
+    record = claims.add_file(session=session, claim=claim, data=data, filename=filename, kind=ClaimFileKind.EXPERT_REPORT,
+                             staff_id=staff.id)
+    claim_stages.move(session=session, claim=claim, kind=S.EXPERT_REPORT, staff_id=staff.id, detail=summary[:1000])
+    _audit(session, staff, "attach_report", claim, record.filename)
+    return claim
+
+
+def assess(*, session: Session, staff_id: int, claim_id: int, damage_text: str, category: str = "") -> claim_indemnity.Indemnity:
+    """Enter the assessed damage; the indemnity follows from the contract's ceiling and deductible."""
+    staff, claim = _claim_for(session, staff_id, claim_id, "assess")
+    _require_status(claim, (S.RECEIVED, S.DOCUMENTS_REQUESTED, S.EXPERT_APPOINTED, S.VISIT_PLANNED, S.EXPERT_REPORT,
+                            S.INDEMNITY_COMPUTED), "L'indemnité ne peut plus être modifiée à ce stade.")
+    if staff.role == R.EXPERT and claim.status not in (S.VISIT_PLANNED, S.EXPERT_REPORT, S.INDEMNITY_COMPUTED):
+        raise StaffForbidden("L'expert chiffre les dommages après sa visite.")
+    try:
+        damage = fmt.parse_euros(damage_text)
+    except ValueError:
+        damage = -1
+    if damage is None or damage < 0 or damage > 100_000_000:
+        raise ClaimInputError({"damage": "Montant des dommages invalide : par exemple 2 450 ou 2 450,00."})
+    category = category or claim.guarantee_category
+    contract = session.get(Contract, claim.contract_id)
+    result = claim_indemnity.compute(session=session, contract=contract, peril_code=claim.peril, damage_cents=damage,
+                                     category=category)
+    if not result.covered:
+        raise ClaimInputError({"damage": f"Aucune garantie du contrat ne s'applique ({result.explanation}) : "
+                                         "choisissez la garantie ou refusez la prise en charge."})
+    claim.guarantee_category = category
+    claim.assessed_damage_cents, claim.ceiling_cents = result.damage_cents, result.ceiling_cents
+    claim.deductible_cents, claim.indemnity_cents = result.deductible_cents, result.indemnity_cents
+    claim_stages.move(session=session, claim=claim, kind=S.INDEMNITY_COMPUTED, staff_id=staff.id,
+                      detail=f"Indemnité : {fmt.money(result.indemnity_cents)}. {result.explanation}")
+    _audit(session, staff, "assess", claim, f"dommages {fmt.money(damage)} ; indemnité {fmt.money(result.indemnity_cents)}")
+    return result
+
+
+def record_payment(*, session: Session, staff_id: int, claim_id: int, reference: str = "") -> Claim:
+    staff, claim = _claim_for(session, staff_id, claim_id, "record_payment")
+    _require_status(claim, (S.INDEMNITY_COMPUTED,), "Calculez d'abord l'indemnité.")
+    reference = (reference or "").strip()[:40] or f"VIR-{claim.number}"
+    claim.payment_reference, claim.paid_at = reference, utcnow()
+    claim_stages.move(session=session, claim=claim, kind=S.PAYMENT_SENT, staff_id=staff.id,
+                      detail=f"Virement de {fmt.money(claim.indemnity_cents)} envoyé (référence {reference}).")
+    _audit(session, staff, "record_payment", claim, f"{fmt.money(claim.indemnity_cents)} ; {reference}")
+    return claim
+
+
+def request_documents(*, session: Session, staff_id: int, claim_id: int, what: str) -> Claim:
+    staff, claim = _claim_for(session, staff_id, claim_id, "request_documents")
+    _require_status(claim, claim_stages.OPEN_STATUSES, "Ce dossier est terminé.")
+    what = (what or "").strip()
+    if len(what) < 5:
+        raise ClaimInputError({"requested": "Précisez les documents attendus."})
+    claim.requested_documents = what[:1000]
+    claim_stages.move(session=session, claim=claim, kind=S.DOCUMENTS_REQUESTED, staff_id=staff.id,
+                      detail=f"Documents demandés : {claim.requested_documents}")
+    _audit(session, staff, "request_documents", claim, what)
+    return claim
+
+
+def refuse(*, session: Session, staff_id: int, claim_id: int, reason: str) -> Claim:
+    staff, claim = _claim_for(session, staff_id, claim_id, "refuse")
+    _require_status(claim, claim_stages.OPEN_STATUSES[:-2], "Ce dossier ne peut plus être refusé.")
+    reason = (reason or "").strip()
+    if len(reason) < 20:
+        raise ClaimInputError({"refusal": "Motivez le refus pour l'assuré (20 caractères au moins)."})
+    claim.refusal_reason = reason[:1000]
+    claim_stages.move(session=session, claim=claim, kind=S.REFUSED, staff_id=staff.id, detail=f"Motif : {claim.refusal_reason}")
+    _audit(session, staff, "refuse", claim, reason)
+    return claim
+
+
+def close(*, session: Session, staff_id: int, claim_id: int) -> Claim:
+    staff, claim = _claim_for(session, staff_id, claim_id, "close")
+    _require_status(claim, (S.PAYMENT_SENT,), "Un dossier se clôture après le paiement (sinon, refusez-le).")
+    claim_stages.move(session=session, claim=claim, kind=S.CLOSED, staff_id=staff.id, detail="Votre dossier est clôturé.")
+    _audit(session, staff, "close", claim)
+    return claim
+
+
+def reopen(*, session: Session, staff_id: int, claim_id: int, reason: str) -> Claim:
+    staff, claim = _claim_for(session, staff_id, claim_id, "reopen")
+    _require_status(claim, (S.CLOSED, S.REFUSED), "Seul un dossier clôturé ou refusé peut être rouvert.")
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise ClaimInputError({"reopen": "Indiquez pourquoi le dossier est rouvert."})
+    claim.closed_at = None
+    claim_stages.move(session=session, claim=claim, kind="reopened", status=S.RECEIVED, staff_id=staff.id, detail=reason)
+    _audit(session, staff, "reopen", claim, reason)
+    return claim
+
+
+def reply(*, session: Session, staff_id: int, claim_id: int, body: str) -> None:
+    staff, claim = _claim_for(session, staff_id, claim_id, "messages")
+    claims.post_message(session=session, claim=claim, body=body, staff_id=staff.id)
+    link = claim_stages.claim_link(claim)
+    notifications.notify(
+        session=session, holder_id=claim.holder_id, category=NotificationCategory.CLAIMS,
+        title=f"Nouveau message sur votre sinistre {claim.number}", body=body.strip()[:200], link=link,
+        email_subject=f"Nouveau message sur votre sinistre {claim.number}",
+        email_body=(f"Bonjour,\n\n{staff.full_name} vous a écrit au sujet de votre sinistre {claim.number}. "
+                    f"Lisez le message dans votre espace (il n'est pas copié dans cet e-mail) : {messaging.link(link)}"))
+    _audit(session, staff, "reply", claim)
+
+
+def upload(*, session: Session, staff_id: int, claim_id: int, data: bytes, filename: str, kind: str) -> None:
+    staff, claim = _claim_for(session, staff_id, claim_id, "upload")
+    allowed = (ClaimFileKind.CORRESPONDENCE, ClaimFileKind.QUOTE, ClaimFileKind.INVOICE, ClaimFileKind.PAYMENT_PROOF,
+               ClaimFileKind.PHOTO, ClaimFileKind.DOCUMENT)
+    if kind not in allowed:
+        raise ClaimInputError({"kind": "Choisissez le type de document."})
+    record = claims.add_file(session=session, claim=claim, data=data, filename=filename, kind=kind, staff_id=staff.id)
+    claim_stages.record(session=session, claim=claim, kind="documents_added", staff_id=staff.id,
+                        detail=f"« {record.filename} » ajouté par votre gestionnaire.")
+    _audit(session, staff, "upload", claim, record.filename)
+
+
+def file_for_staff(*, session: Session, staff_id: int, file_id: int):
+    from espace.models import ClaimFile
+
+    staff = active_staff(session, staff_id)
+    query = select(ClaimFile).join(Claim, Claim.id == ClaimFile.claim_id).where(ClaimFile.id == file_id,
+                                                                               Claim.status != S.DRAFT)
+    if staff.role == R.EXPERT:
+        query = query.where(Claim.expert_id == staff.id)
+    return session.exec(query).first()
+
+
+def audit_log(*, session: Session, staff_id: int, claim_id: int) -> list[tuple[StaffAuditLog, str]]:
+    staff = active_staff(session, staff_id)
+    if not can(staff, "audit"):
+        return []
+    rows = session.exec(select(StaffAuditLog, StaffUser).join(StaffUser, StaffUser.id == StaffAuditLog.staff_id)
+                        .where(StaffAuditLog.object_type == "claim", StaffAuditLog.object_id == claim_id)
+                        .order_by(StaffAuditLog.at.desc(), StaffAuditLog.id.desc())).all()
+    return [(log, user.full_name) for log, user in rows]
+
+
+def today_paris(now: datetime | None = None) -> date:
+    return (now or utcnow()).astimezone(PARIS).date()
