@@ -17,6 +17,29 @@ _ALWAYS = [
 ]
 
 
+# Reflex's upload endpoint buffers the request before our handlers see the files: refuse bodies
+# far beyond what a valid upload can be (a few 10 MB files at once), so that nobody fills the disk.
+UPLOAD_PATH = "/_upload"
+UPLOAD_REQUEST_LIMIT = 64 * 1024 * 1024
+
+
+async def _too_large(send) -> None:
+    body = "Envoi trop volumineux : 10 Mo au plus par fichier.".encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _declared_length(scope: Scope) -> int:
+    for key, value in scope.get("headers", []):
+        if key.lower() == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return 0
+    return 0
+
+
 def security_headers(app: ASGIApp) -> ASGIApp:
     """Wrap ``app``. HTML pages also get ``Cache-Control: no-store``: after logout, the back
     button must reload the page (which then finds no session) instead of showing a cached copy."""
@@ -24,6 +47,9 @@ def security_headers(app: ASGIApp) -> ASGIApp:
     async def wrapped(scope: Scope, receive, send) -> None:
         if scope["type"] != "http":
             await app(scope, receive, send)
+            return
+        if scope.get("path", "").startswith(UPLOAD_PATH) and _declared_length(scope) > UPLOAD_REQUEST_LIMIT:
+            await _too_large(send)
             return
 
         async def send_with_headers(message: Message) -> None:

@@ -103,6 +103,44 @@ async def document(request: Request) -> Response:
     })
 
 
+async def claim_file(request: Request) -> Response:
+    """A claim's photo or document: for its holder, or for staff allowed to see the claim."""
+    from espace.services import claims, claims_staff, storage
+    from espace.services.staff_access import StaffForbidden
+
+    settings = get_settings()
+    with session_scope() as db:
+        principal = sessions.validate(session=db, token=request.cookies.get(settings.session_cookie_name))
+        if principal is None:
+            return PlainTextResponse("Connectez-vous pour accéder à ce fichier.", status_code=401,
+                                     headers={"Cache-Control": "no-store"})
+        file_id = request.path_params["file_id"]
+        try:
+            record = (claims.file_for_holder(session=db, holder_id=principal.holder_id, file_id=file_id)
+                      if principal.holder_id else
+                      claims_staff.file_for_staff(session=db, staff_id=principal.staff_id, file_id=file_id))
+        except StaffForbidden:
+            record = None
+        if record is None:
+            return _not_found()
+        thumbnail = request.query_params.get("miniature") == "1" and bool(record.thumbnail_key)
+        key = record.thumbnail_key if thumbnail else record.storage_key
+        mime = "image/jpeg" if thumbnail else record.mime_type
+        filename = record.filename.replace('"', "")
+    try:
+        data = storage.get(key)
+    except FileNotFoundError:
+        return _not_found()
+    inline = thumbnail or request.query_params.get("apercu") == "1"
+    disposition = "inline" if inline else "attachment"
+    return Response(data, media_type=mime, headers={
+        "Cache-Control": "no-store",
+        "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(filename)}",
+        "X-Frame-Options": "SAMEORIGIN",
+        "Content-Security-Policy": "frame-ancestors 'self'",
+    })
+
+
 async def health(_request: Request) -> JSONResponse:
     with get_engine().connect() as conn:
         conn.execute(text("SELECT 1"))
@@ -116,5 +154,6 @@ def build_api() -> Starlette:
             Route(routes.LOGOUT, logout, methods=["GET"]),
             Route(routes.HEALTH, health, methods=["GET"]),
             Route(routes.DOCUMENT_FILE, document, methods=["GET"]),
+            Route(routes.CLAIM_FILE, claim_file, methods=["GET"]),
         ]
     )

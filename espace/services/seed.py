@@ -177,6 +177,11 @@ def seed_demo(session: Session) -> SeedReport:
     for email, name, role in STAFF:
         session.add(StaffUser(email=email, full_name=name, role=role, password_hash=hash_password(STAFF_PASSWORD)))
     session.flush()
+    from espace.services.seed_claims import seed_claims
+
+    others = list(session.exec(select(Contract).where(Contract.number.like("MRH2%"), Contract.status == "active")
+                               .order_by(Contract.id).limit(4)).all())
+    seed_claims(session, demo_contracts=[lyon, carnac], others=others)
     return SeedReport(holders=report.holders + 3, contracts=report.contracts + 4, staff=len(STAFF))
 
 
