@@ -13,6 +13,7 @@ from espace.pages.account_flows import (
     reset_page,
     signup_page,
 )
+from espace.pages.claims import claim_page, claim_wizard_page, claims_page
 from espace.pages.conditions import conditions_page
 from espace.pages.contract_detail import contract_detail_page
 from espace.pages.contracts import contracts_page
@@ -21,18 +22,21 @@ from espace.pages.dev_outbox import outbox_page
 from espace.pages.documents import documents_page
 from espace.pages.login import login_page
 from espace.pages.misc import home_page, not_found_page
+from espace.pages.notifications import notifications_page
 from espace.pages.profile import profile_page
 from espace.pages.security import security_page
 from espace.pages.staff import staff_access_page, staff_login_page
 from espace.pages.verify import verify_page
 from espace.settings import get_settings
 from espace.state.account_flows import ForgotState, LinkState, LostAccessState, ResetState, SignupState
+from espace.state.claims import ClaimState, ClaimsState, ClaimWizardState
 from espace.state.conditions import ConditionsState
 from espace.state.contract_detail import ContractDetailState
 from espace.state.contracts import ContractsState
 from espace.state.cover import CoverState
 from espace.state.login import LoginState
 from espace.state.meter import PasswordMeterState
+from espace.state.notifications import NotificationsState
 from espace.state.dev_outbox import OutboxState
 from espace.state.documents import DocumentsState
 from espace.state.profile import ProfileState
@@ -66,6 +70,10 @@ app.add_page(profile_page, route=routes.PROFILE, title="Mon profil · Espace", o
 app.add_page(contract_detail_page, route=routes.CONTRACT, title="Mon contrat · Espace", on_load=ContractDetailState.load)
 app.add_page(conditions_page, route=routes.CONDITIONS, title="Conditions générales · Espace", on_load=ConditionsState.load)
 app.add_page(cover_page, route=routes.COVER, title="Modifier ma couverture · Espace", on_load=CoverState.load)
+app.add_page(claims_page, route=routes.CLAIMS, title="Mes sinistres · Espace", on_load=ClaimsState.load)
+app.add_page(claim_wizard_page, route=routes.CLAIM_NEW, title="Déclarer un sinistre · Espace", on_load=ClaimWizardState.load)
+app.add_page(claim_page, route=routes.CLAIM, title="Suivi du sinistre · Espace", on_load=ClaimState.load)
+app.add_page(notifications_page, route=routes.NOTIFICATIONS, title="Notifications · Espace", on_load=NotificationsState.load)
 app.add_page(documents_page, route=routes.DOCUMENTS, title="Mes documents · Espace", on_load=DocumentsState.load)
 app.add_page(verify_page, route=routes.VERIFY, title="Vérification d'attestation · Espace", on_load=VerifyState.load)
 app.add_page(security_page, route=routes.SECURITY, title="Sécurité · Espace", on_load=[SecurityState.load, PasswordMeterState.clear])

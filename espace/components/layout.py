@@ -14,6 +14,7 @@ from espace.state.session import SessionState
 # Only pages that exist appear here.
 NAV_ITEMS = [  # (route, label, short label for the phone tab bar, icon)
     (routes.CONTRACTS, "Mes contrats", "Contrats", "file-text"),
+    (routes.CLAIMS, "Mes sinistres", "Sinistres", "life-buoy"),
     (routes.DOCUMENTS, "Mes documents", "Documents", "folder-open"),
     (routes.SECURITY, "Sécurité", "Sécurité", "shield-check"),
     (routes.PROFILE, "Mon profil", "Profil", "user-round"),
@@ -67,12 +68,25 @@ def user_menu() -> rx.Component:
     )
 
 
+def notification_bell() -> rx.Component:
+    count = SessionState.unread_notifications
+    return rx.el.a(
+        rx.icon("bell", size=22, aria_hidden="true"),
+        rx.cond(count > 0, rx.el.span(count, class_name="bell-count", aria_hidden="true")),
+        rx.el.span(rx.cond(count > 0, "Notifications : " + count.to_string() + " non lue(s)", "Notifications"),
+                   class_name="sr-only"),
+        href=routes.NOTIFICATIONS,
+        class_name="bell",
+        id="notification-bell",
+    )
+
+
 def app_shell(title: str, *children: rx.Component, subtitle: str | rx.Var = "") -> rx.Component:
     return rx.el.div(
         rx.el.a("Aller au contenu", href="#contenu", class_name="skip-link"),
         rx.el.header(
             brand(),
-            user_menu(),
+            rx.el.div(notification_bell(), user_menu(), class_name="topbar-actions"),
             class_name="topbar",
         ),
         rx.el.div(

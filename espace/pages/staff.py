@@ -1,13 +1,16 @@
-"""/gestion: staff sign-in and access-recovery requests."""
+"""/gestion: staff sign-in, the shared staff shell (header, navigation) and access-recovery requests."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from espace import routes
 from espace.components.forms import form_alert, submit_button, text_field
 from espace.components.layout import brand
 from espace.components.public import public_page
-from espace.state.staff import RequestItem, StaffAccessState, StaffLoginState
+from espace.state.staff import RequestItem, StaffAccessState, StaffLoginState, StaffSessionState
+
+STAFF_NAV = [(routes.STAFF_CLAIMS, "Sinistres", "folder-open"), (routes.STAFF_ACCESS_REQUESTS, "Demandes d'accès", "key-round")]
 
 
 def staff_login_page() -> rx.Component:
@@ -55,26 +58,57 @@ def request_card(item: RequestItem) -> rx.Component:
     )
 
 
-def staff_access_page() -> rx.Component:
+def staff_header() -> rx.Component:
+    return rx.el.header(
+        rx.el.div(brand(), rx.el.span("Gestion", class_name="badge"), class_name="brand-row"),
+        rx.el.div(
+            rx.el.span(StaffSessionState.staff_name, class_name="user-name"),
+            rx.cond(StaffSessionState.staff_role != "",
+                    rx.el.span(StaffSessionState.staff_role, class_name="staff-role")),
+            rx.el.button("Se déconnecter", type="button", on_click=StaffSessionState.logout,
+                         class_name="button button-small", id="staff-logout"),
+            class_name="brand-row staff-user",
+        ),
+        class_name="topbar",
+    )
+
+
+def staff_nav() -> rx.Component:
+    def link(href: str, text: str, icon: str) -> rx.Component:
+        current = rx.State.router.page.path == href
+        return rx.el.a(rx.icon(icon, size=18, aria_hidden="true"), text, href=href, class_name="staff-nav-link",
+                       aria_current=rx.cond(current, "page", "false"))
+
+    return rx.el.nav(*[link(href, text, icon) for href, text, icon in STAFF_NAV], class_name="staff-nav",
+                     aria_label="Navigation de la gestion")
+
+
+def staff_shell(title: str | rx.Var, *children: rx.Component, subtitle: str | rx.Var = "") -> rx.Component:
+    """Every staff page: skip link, header with the staff member and sign-out, navigation, one <main>."""
     return rx.el.div(
         rx.el.a("Aller au contenu", href="#contenu", class_name="skip-link"),
-        rx.el.header(
-            rx.el.div(brand(), rx.el.span("Gestion", class_name="badge"), class_name="brand-row"),
-            rx.el.div(rx.el.span(StaffAccessState.staff_name, class_name="user-name"),
-                      rx.el.button("Se déconnecter", type="button", on_click=StaffAccessState.logout,
-                                   class_name="button button-small"), class_name="brand-row"),
-            class_name="topbar",
-        ),
+        staff_header(),
+        staff_nav(),
         rx.el.main(
-            rx.el.h1("Demandes de récupération d'accès", class_name="page-title"),
-            rx.el.p("Assurés sans accès à leur e-mail et sans téléphone au dossier : vérifiez leur identité et "
-                    "recontactez-les sous 48 heures.", class_name="page-subtitle"),
-            form_alert(StaffAccessState.error),
-            rx.cond(StaffAccessState.loaded & (StaffAccessState.items.length() == 0) & (StaffAccessState.error == ""),
-                    rx.el.p("Aucune demande pour le moment.", class_name="empty")),
-            rx.el.div(rx.foreach(StaffAccessState.items, request_card), class_name="stack"),
+            rx.el.h1(title, class_name="page-title"),
+            *([rx.el.p(subtitle, class_name="page-subtitle")] if isinstance(subtitle, rx.Var) or subtitle else []),
+            *children,
             id="contenu",
+            tab_index=-1,
             class_name="content content-wide",
         ),
+        class_name="staff-app",
         data_hydrated=rx.State.is_hydrated.to_string(),
+    )
+
+
+def staff_access_page() -> rx.Component:
+    return staff_shell(
+        "Demandes de récupération d'accès",
+        form_alert(StaffAccessState.error),
+        rx.cond(StaffAccessState.loaded & (StaffAccessState.items.length() == 0) & (StaffAccessState.error == ""),
+                rx.el.p("Aucune demande pour le moment.", class_name="empty")),
+        rx.el.div(rx.foreach(StaffAccessState.items, request_card), class_name="stack"),
+        subtitle="Assurés sans accès à leur e-mail et sans téléphone au dossier : vérifiez leur identité et "
+                 "recontactez-les sous 48 heures.",
     )

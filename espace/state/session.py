@@ -10,7 +10,7 @@ import reflex as rx
 
 from espace import routes
 from espace.db import session_scope
-from espace.services import sessions
+from espace.services import notifications, sessions
 from espace.services.portfolio import holder as load_holder
 from espace.settings import get_settings
 
@@ -40,6 +40,7 @@ class SessionState(rx.State):
     """Base of every private page's state."""
 
     holder_name: str = ""
+    unread_notifications: int = 0
 
     def _token(self) -> str | None:
         return read_session_cookie(self.router.headers.cookie)
@@ -70,6 +71,7 @@ class SessionState(rx.State):
         with session_scope() as db:
             person = load_holder(session=db, holder_id=holder_id)
             self.holder_name = person.display_name if person else ""
+            self.unread_notifications = notifications.unread_count(session=db, holder_id=holder_id)
 
     @rx.event
     def route_home(self):

@@ -41,7 +41,7 @@ class StaffLoginState(rx.State):
             await asyncio.sleep(auth.ip_delay(failures))
             self.form_error = auth.LOGIN_FAILED_MESSAGE
             return None
-        return full_navigation(f"{routes.HANDOFF}?code={quote(code)}&suite={quote(routes.STAFF_ACCESS_REQUESTS)}")
+        return full_navigation(f"{routes.HANDOFF}?code={quote(code)}&suite={quote(routes.STAFF_CLAIMS)}")
 
 
 @dataclasses.dataclass
@@ -58,23 +58,50 @@ class RequestItem:
     note: str = ""
 
 
-class StaffAccessState(rx.State):
+class StaffSessionState(rx.State):
+    """Base of every staff page's state: the signed-in staff member, re-checked on every handler."""
+
     staff_name: str = ""
-    items: list[RequestItem] = []
-    error: str = ""
-    loaded: bool = False
+    staff_role: str = ""
 
     def _staff_id(self) -> int | None:
+        """The signed-in staff member's id, or None (no session, expired, or a holder's session)."""
         with session_scope() as db:
             principal = sessions.validate(session=db, token=read_session_cookie(self.router.headers.cookie))
         return principal.staff_id if principal and principal.staff_id else None
+
+    def _to_staff_login(self) -> rx.event.EventSpec:
+        """Forget everything shown and go to the staff sign-in page."""
+        self.reset()
+        return rx.redirect(routes.STAFF_LOGIN, replace=True)
+
+    def _load_staff_header(self, staff_id: int) -> None:
+        from espace.models import StaffUser
+        from espace.services.claims_staff import ROLE_LABELS
+
+        with session_scope() as db:
+            staff = db.get(StaffUser, staff_id)
+            self.staff_name = staff.full_name if staff else ""
+            self.staff_role = ROLE_LABELS.get(staff.role, "") if staff else ""
+
+    @rx.event
+    def logout(self):
+        with session_scope() as db:
+            sessions.revoke(session=db, token=read_session_cookie(self.router.headers.cookie), reason="logout")
+        self.reset()
+        return full_navigation(f"{routes.LOGOUT}?vers=gestion", clear_client_state=True)
+
+
+class StaffAccessState(StaffSessionState):
+    items: list[RequestItem] = []
+    error: str = ""
+    loaded: bool = False
 
     @rx.event
     def load(self):
         staff_id = self._staff_id()
         if staff_id is None:
-            self.reset()
-            return rx.redirect(routes.STAFF_LOGIN, replace=True)
+            return self._to_staff_login()
         self._refresh(staff_id)
         self.loaded = True
         return None
@@ -83,8 +110,8 @@ class StaffAccessState(rx.State):
         from espace.models import StaffUser
 
         try:
+            self._load_staff_header(staff_id)
             with session_scope() as db:
-                self.staff_name = db.get(StaffUser, staff_id).full_name
                 rows = staff_access.list_requests(session=db, staff_id=staff_id)
         except staff_access.StaffForbidden as error:
             self.items, self.error = [], str(error)
@@ -109,10 +136,3 @@ class StaffAccessState(rx.State):
             return None
         self._refresh(staff_id)
         return None
-
-    @rx.event
-    def logout(self):
-        with session_scope() as db:
-            sessions.revoke(session=db, token=read_session_cookie(self.router.headers.cookie), reason="logout")
-        self.reset()
-        return full_navigation(f"{routes.LOGOUT}?vers=gestion", clear_client_state=True)
