@@ -26,6 +26,7 @@ from espace.pages.notifications import notifications_page
 from espace.pages.profile import profile_page
 from espace.pages.security import security_page
 from espace.pages.staff import staff_access_page, staff_login_page
+from espace.pages.staff_claims import staff_claim_page, staff_claims_page
 from espace.pages.verify import verify_page
 from espace.settings import get_settings
 from espace.state.account_flows import ForgotState, LinkState, LostAccessState, ResetState, SignupState
@@ -43,6 +44,7 @@ from espace.state.profile import ProfileState
 from espace.state.security import SecurityState
 from espace.state.session import SessionState
 from espace.state.staff import StaffAccessState, StaffLoginState
+from espace.state.staff_claims import StaffClaimState, StaffClaimsState
 from espace.state.verify import VerifyState
 
 # A page restored from the back/forward cache must be rebuilt from the server (which checks
@@ -86,6 +88,8 @@ app.add_page(not_me_page, route=routes.NOT_ME, title="Connexion inhabituelle · 
 app.add_page(staff_login_page, route=routes.STAFF_LOGIN, title="Gestion · Espace", on_load=StaffLoginState.on_load)
 app.add_page(staff_access_page, route=routes.STAFF_ACCESS_REQUESTS, title="Demandes d'accès · Gestion",
              on_load=StaffAccessState.load)
+app.add_page(staff_claims_page, route=routes.STAFF_CLAIMS, title="Sinistres · Gestion", on_load=StaffClaimsState.load)
+app.add_page(staff_claim_page, route=routes.STAFF_CLAIM, title="Dossier sinistre · Gestion", on_load=StaffClaimState.load)
 if get_settings().env != "prod":  # the development outbox never exists in production
     app.add_page(outbox_page, route=routes.OUTBOX, title="Boîte d'envoi · Espace", on_load=OutboxState.load)
 app.add_page(not_found_page, route="404", title="Page introuvable · Espace")

@@ -257,7 +257,8 @@ def add_item(*, session: Session, claim: Claim, description: str, category: str,
     item = ClaimItem(claim_id=claim.id, description=description[:200], category=category, purchase_date=bought,
                      purchase_price_cents=price, estimate_cents=estimate_cents)
     session.add(item)
-    claim.declared_total_cents = declared_total(session=session, claim_id=claim.id) + estimate_cents
+    session.flush()  # the new item is in the sum below (autoflush or not): never count it twice
+    claim.declared_total_cents = declared_total(session=session, claim_id=claim.id)
     _touch(session, claim, STEP_ITEMS)
     return item
 
