@@ -39,7 +39,7 @@ def claim_card(card: ClaimCard) -> rx.Component:
     return rx.el.article(
         rx.el.div(
             rx.el.h2(rx.el.a(card.peril, " — ", card.number, href=routes.CLAIM + "?n=" + card.number), class_name="card-title"),
-            rx.el.span(card.status, class_name="badge", data_status=card.status_key),
+            rx.el.span(card.status, class_name="badge", data_status=card.stage),
             rx.cond(card.late, rx.el.span("En retard", class_name="badge badge-warn")),
             class_name="card-head",
         ),
@@ -494,7 +494,7 @@ def claim_page() -> rx.Component:
     body = rx.el.div(
         rx.el.section(
             rx.el.div(rx.el.h2(S.peril, " — ", S.number, class_name="card-title"),
-                      rx.el.span(S.status, class_name="badge", data_status=S.status_key, id="claim-status"),
+                      rx.el.span(S.status, class_name="badge", data_status=S.stage, id="claim-status"),
                       class_name="card-head"),
             rx.el.p(S.contract, class_name="field-hint"),
             rx.el.ol(rx.foreach(S.steps, tracker_step), class_name="tracker", aria_label="Étapes du sinistre", id="tracker"),

@@ -431,8 +431,8 @@ def visit_action() -> rx.Component:
         "Planifier la visite", "visit",
         _form("visit", C.plan_visit,
               rx.el.div(
-                  text_field(field_id="visit-date", name="visit_date", label="Date", type="date", error=_err("visit_date")),
-                  text_field(field_id="visit-time", name="visit_time", label="Heure", type="time", error=_err("visit_time")),
+                  text_field(field_id="visit-date", name="visit_date", label="Date de la visite", type="date", error=_err("visit_date")),
+                  text_field(field_id="visit-time", name="visit_time", label="Heure de la visite", type="time", error=_err("visit_time")),
                   class_name="grid-2",
               ),
               text_field(field_id="visit-note", name="visit_note", label="Note pour l'assuré (facultatif)", type="text",

@@ -85,7 +85,7 @@ class ClaimCard:
     peril: str = ""
     contract: str = ""
     status: str = ""
-    status_key: str = ""
+    stage: str = ""
     date: str = ""
     next_step: str = ""
     amount: str = ""
@@ -190,7 +190,7 @@ class ClaimsState(SessionState):
                 card = ClaimCard(
                     number=claim.number or "", draft_id=claim.id if claim.number is None else 0,
                     peril=claim_perils.label(claim.peril) if claim.peril else "Événement à préciser",
-                    contract=labels.get(claim.contract_id, ""), status=claim_stages.label(claim.status), status_key=claim.status,
+                    contract=labels.get(claim.contract_id, ""), status=claim_stages.label(claim.status), stage=claim.status,
                     date=(f"Déclaré le {fmt.date_fr(claim.submitted_at)}" if claim.submitted_at
                           else f"Commencé le {fmt.date_fr(claim.created_at)}"),
                     next_step=_current_next_step(db, claim),
@@ -601,7 +601,7 @@ class ClaimState(SessionState):
     peril: str = ""
     contract: str = ""
     status: str = ""
-    status_key: str = ""
+    stage: str = ""
     occurred: str = ""
     submitted: str = ""
     next_step: str = ""
@@ -663,7 +663,7 @@ class ClaimState(SessionState):
             staged = [e for e in history if e.kind != "documents_added"]
             now = utcnow()
             self.peril, self.contract = claim_perils.label(claim.peril), _contract_label(contract, prop)
-            self.status, self.status_key = claim_stages.label(claim.status), claim.status
+            self.status, self.stage = claim_stages.label(claim.status), claim.status
             self.occurred = fmt.datetime_fr(claim.occurred_at)
             self.submitted = fmt.datetime_fr(claim.submitted_at)
             self.next_step = staged[-1].next_step if staged else ""

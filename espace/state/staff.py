@@ -107,8 +107,6 @@ class StaffAccessState(StaffSessionState):
         return None
 
     def _refresh(self, staff_id: int) -> None:
-        from espace.models import StaffUser
-
         try:
             self._load_staff_header(staff_id)
             with session_scope() as db:

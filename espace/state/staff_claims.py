@@ -555,6 +555,8 @@ class StaffClaimState(StaffSessionState):
             return None
         self.errors = {}
         self.flash = success
+        if action == "report":
+            self.report_summary = ""
         self.form_versions = {**self.form_versions, action: self.form_versions.get(action, 0) + 1}
         self._refresh(staff_id)
         return None

@@ -189,6 +189,8 @@ def test_lost_email_access_without_phone_reaches_staff(new_page, app_engine):
     staff.get_by_label("Adresse e-mail professionnelle").fill(STAFF[0][0])
     staff.get_by_label("Mot de passe").fill(STAFF_PASSWORD)
     staff.get_by_role("button", name="Se connecter").click()
+    wait_ready(staff, re.compile(r"/gestion/sinistres"))  # staff land on the claims queue
+    staff.get_by_role("link", name="Demandes d'accès").click()
     expect(staff.get_by_role("heading", name="Demandes de récupération d'accès")).to_be_visible()
     card = staff.locator("article").filter(has_text=who["contract"])
     expect(card).to_contain_text("joignable@example.com")
@@ -209,6 +211,8 @@ def test_holder_and_staff_areas_are_separate(new_page, app_engine):
     staff.get_by_label("Adresse e-mail professionnelle").fill(STAFF[2][0])
     staff.get_by_label("Mot de passe").fill(STAFF_PASSWORD)
     staff.get_by_role("button", name="Se connecter").click()
+    wait_ready(staff, re.compile(r"/gestion/sinistres"))  # staff land on the claims queue
+    staff.get_by_role("link", name="Demandes d'accès").click()
     expect(staff.get_by_role("heading", name="Demandes de récupération d'accès")).to_be_visible()
     staff.goto("/contrats")
     expect(staff).to_have_url(LOGIN)
