@@ -102,3 +102,21 @@ def new_password_fields(*, state, password_error: rx.Var, confirm_error: rx.Var,
         text_field(field_id="confirm", label="Confirmez le mot de passe", error=confirm_error, type="password",
                    auto_complete="new-password", max_length=128),
     )
+
+
+def labelled_upload(zone: rx.Component, label: str) -> rx.Component:
+    """Give the file input that ``rx.upload`` generates an accessible name (Reflex offers no prop for it)."""
+    from reflex_components_core.el.elements.forms import Input
+
+    def visit(component) -> bool:
+        for child in getattr(component, "children", []):
+            if isinstance(child, Input):
+                child.custom_attrs["aria-label"] = label
+                return True
+            if visit(child):
+                return True
+        return False
+
+    if not visit(zone):
+        raise ValueError("no file input in this upload zone")
+    return zone

@@ -6,7 +6,7 @@ import reflex as rx
 
 from espace import routes
 from espace.components.facts import fact
-from espace.components.forms import field_error, form_alert, notice, submit_button, text_field
+from espace.components.forms import field_error, form_alert, labelled_upload, notice, submit_button, text_field
 from espace.components.layout import app_shell, loading
 from espace.services import claim_perils, claims
 from espace.state.claims import (
@@ -324,7 +324,7 @@ def upload_zone(upload_id: str, handler, kind_setter, errors) -> rx.Component:
                          on_change=kind_setter, class_name="field-input"),
             class_name="field",
         ),
-        rx.upload(
+        labelled_upload(rx.upload(
             rx.el.div(
                 rx.icon("camera", size=28, aria_hidden="true"),
                 rx.el.p(rx.el.strong("Prendre une photo ou choisir des fichiers")),
@@ -335,7 +335,7 @@ def upload_zone(upload_id: str, handler, kind_setter, errors) -> rx.Component:
             multiple=True,
             on_drop=handler(rx.upload_files(upload_id=upload_id)),
             class_name="dropzone",
-        ),
+        ), "Ajouter des photos ou documents"),
         rx.cond(errors.length() > 0, rx.el.div(
             rx.foreach(errors, lambda e: rx.el.p(rx.icon("circle-alert", size=16, aria_hidden="true"), e, class_name="field-error")),
             role="alert", id=upload_id + "-errors")),
@@ -560,7 +560,7 @@ def claim_page() -> rx.Component:
                 rx.el.tbody(rx.foreach(S.items, lambda i: rx.el.tr(rx.el.td(i.description), rx.el.td(i.category),
                                                                    rx.el.td(i.purchase), rx.el.td(i.estimate)))),
                 rx.el.tfoot(rx.el.tr(rx.el.th("Total", scope="row", col_span=3), rx.el.td(S.total))),
-                class_name="table"), class_name="table-wrap"),
+                class_name="table"), class_name="table-wrap", tab_index=0, role="region", aria_label="Biens déclarés"),
             class_name="card",
         ),
         class_name="stack",

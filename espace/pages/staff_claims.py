@@ -6,7 +6,7 @@ import reflex as rx
 
 from espace import routes
 from espace.components.facts import fact
-from espace.components.forms import field_error, form_alert, notice, submit_button, text_field
+from espace.components.forms import field_error, form_alert, labelled_upload, notice, submit_button, text_field
 from espace.components.layout import loading
 from espace.pages.staff import staff_shell
 from espace.services.uploads import MAX_BYTES
@@ -270,7 +270,7 @@ def items_card() -> rx.Component:
                                      rx.el.td(rx.el.strong(C.declared_total), class_name="num"))),
                 class_name="table",
             ),
-            class_name="table-wrap",
+            class_name="table-wrap", tab_index=0, role="region", aria_label="Biens déclarés",
         ),
         rx.cond(C.estimate_lines.length() > 0, rx.fragment(
             rx.el.h3("Estimation montrée à l'assuré lors de la déclaration", class_name="card-subtitle"),
@@ -379,7 +379,7 @@ def audit_card() -> rx.Component:
                     rx.el.thead(rx.el.tr(*[rx.el.th(c, scope="col") for c in ("Quand", "Qui", "Action", "Détail")])),
                     rx.el.tbody(rx.foreach(C.audit, _audit_row)),
                     class_name="table",
-                ), class_name="table-wrap")),
+                ), class_name="table-wrap", tab_index=0, role="region", aria_label="Journal des actions")),
     ))
 
 
@@ -444,14 +444,14 @@ def visit_action() -> rx.Component:
 def _dropzone(upload_id: str, label: str, on_drop, on_rejected, error: rx.Var) -> rx.Component:
     return rx.el.div(
         rx.el.p(label, class_name="field-label", id=f"{upload_id}-label"),
-        rx.upload.root(
+        labelled_upload(rx.upload.root(
             rx.el.button(rx.icon("upload", size=18, aria_hidden="true"), "Choisir ou déposer le fichier",
                          type="button", class_name="button button-secondary",
                          aria_describedby=f"{upload_id}-label {upload_id}-hint {upload_id}-error"),
             rx.el.p("PDF ou photo (JPEG, PNG, HEIC), 10 Mo au plus.", id=f"{upload_id}-hint", class_name="field-hint"),
             id=upload_id, multiple=False, max_files=1, max_size=MAX_BYTES, no_keyboard=True,
             on_drop=on_drop, on_drop_rejected=on_rejected, class_name="staff-dropzone",
-        ),
+        ), label),
         field_error(error, upload_id),
         class_name="field",
     )

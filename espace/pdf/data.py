@@ -120,3 +120,27 @@ class AvenantData:
     next_instalment: str  # "15,92 € par mois à partir du 05/12/2026"
     consent: str  # "Accepté en ligne le 23/11/2026 à 10:42 par Mme Camille Martin"
     insurer: Insurer = field(default_factory=Insurer)
+
+
+@dataclass(frozen=True)
+class SettlementData:
+    """'Avis de règlement de sinistre': how the indemnity was computed and when it was paid."""
+
+    reference: str  # the claim number
+    issued_on: str
+    holder_name: str
+    holder_address: list[str]
+    contract_number: str
+    formula: str
+    property_address: list[str]
+    peril: str
+    occurred_on: str
+    guarantee: str
+    damage: str
+    deductible: str
+    ceiling: str
+    indemnity: str
+    payment_reference: str
+    paid_on: str
+    express_reason: str = ""
+    insurer: Insurer = field(default_factory=Insurer)

@@ -280,10 +280,46 @@ def record_payment(*, session: Session, staff_id: int, claim_id: int, reference:
     _require_status(claim, (S.INDEMNITY_COMPUTED,), "Calculez d'abord l'indemnité.")
     reference = (reference or "").strip()[:40] or f"VIR-{claim.number}"
     claim.payment_reference, claim.paid_at = reference, utcnow()
+    _store_settlement_advice(session, claim, staff)
     claim_stages.move(session=session, claim=claim, kind=S.PAYMENT_SENT, staff_id=staff.id,
                       detail=f"Virement de {fmt.money(claim.indemnity_cents)} envoyé (référence {reference}).")
     _audit(session, staff, "record_payment", claim, f"{fmt.money(claim.indemnity_cents)} ; {reference}")
     return claim
+
+
+def _store_settlement_advice(session: Session, claim: Claim, staff: StaffUser) -> None:
+    """The 'avis de règlement' PDF, in the claim's document space as the payment proof."""
+    from espace.models import ClaimFile, Formula, InsuredProperty, Policyholder
+    from espace.pdf.data import SettlementData
+    from espace.pdf.settlement import render_settlement
+    from espace.services import storage
+    from espace.services.document_data import holder_lines, property_lines
+
+    contract = session.get(Contract, claim.contract_id)
+    holder_name, holder_address = holder_lines(session.get(Policyholder, claim.holder_id))
+    data = SettlementData(
+        reference=claim.number, issued_on=fmt.date_fr(claim.paid_at), holder_name=holder_name,
+        holder_address=holder_address, contract_number=contract.number,
+        formula=session.get(Formula, contract.formula_id).name,
+        property_address=property_lines(session.get(InsuredProperty, contract.property_id)),
+        peril=claim_perils.label(claim.peril), occurred_on=fmt.date_fr(claim.occurred_at),
+        guarantee=claim.estimate.get("guarantee", "") if not claim.guarantee_category else _guarantee_name(session, contract, claim),
+        damage=fmt.money(claim.assessed_damage_cents), deductible=fmt.money(claim.deductible_cents),
+        ceiling=fmt.money(claim.ceiling_cents), indemnity=fmt.money(claim.indemnity_cents),
+        payment_reference=claim.payment_reference, paid_on=fmt.date_fr(claim.paid_at), express_reason=claim.express_reason,
+    )
+    pdf = render_settlement(data)
+    key, digest = storage.put(pdf, extension="pdf")
+    session.add(ClaimFile(claim_id=claim.id, kind=ClaimFileKind.PAYMENT_PROOF, filename=f"avis-de-reglement-{claim.number}.pdf",
+                          mime_type="application/pdf", size_bytes=len(pdf), sha256=digest, storage_key=key,
+                          uploaded_by_staff_id=staff.id))
+    session.flush()
+
+
+def _guarantee_name(session: Session, contract: Contract, claim: Claim) -> str:
+    result = claim_indemnity.compute(session=session, contract=contract, peril_code=claim.peril, damage_cents=0,
+                                     category=claim.guarantee_category)
+    return result.guarantee
 
 
 def request_documents(*, session: Session, staff_id: int, claim_id: int, what: str) -> Claim:

@@ -106,7 +106,10 @@ def test_water_damage_from_phone_declaration_to_payment(new_page, app_engine, tm
 
     staff = new_page("desktop")
     staff_login(staff, "manager")
+    expect(staff.locator("#claims-queue")).to_contain_text(number)
+    assert_accessible(staff)
     staff.goto(f"/gestion/sinistre?n={number}")
+    assert_accessible(staff)
     staff.locator("#expert").select_option(label="Marc Lefèvre")
     staff.locator("#appoint-expert").click()
     expect(staff.locator("#visit-date")).to_be_visible()
@@ -135,6 +138,8 @@ def test_water_damage_from_phone_declaration_to_payment(new_page, app_engine, tm
     # Indemnity = min(ceiling, damage − deductible) = min(15 000 €, 1 500 € − 150 €).
     expect(page.locator("#settlement")).to_contain_text(fmt.money(135_000))
     expect(page.locator("#claim-documents")).to_contain_text("rapport.pdf")
+    expect(page.locator("#claim-documents")).to_contain_text(f"avis-de-reglement-{number}.pdf")
+    assert_accessible(page)
     with Session(app_engine) as db:
         claim = db.exec(select(Claim).where(Claim.number == number)).one()
         assert claim.indemnity_cents == 135_000
@@ -212,6 +217,12 @@ def test_bad_input_is_refused_in_french_and_nothing_is_lost(new_page, app_engine
     page.get_by_label("Estimation du dommage en €").fill("300")
     page.locator("#add-item").click()
     expect(page.locator("#items li")).to_have_count(1)
+    # The draft is saved at each step: reopening the page resumes it where it was left.
+    expect(page).to_have_url(re.compile(r"brouillon=\d+"))
+    page.reload()
+    wait_ready(page)
+    expect(page.locator("#step-label")).to_contain_text("Étape 6 sur 8")
+    expect(page.locator("#items")).to_contain_text("Hotte aspirante")
     next_step(page, 7)
 
     uploader = page.locator("#claim-files input[type=file]")

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 import time_machine
 from fpdf import FPDF
 from PIL import Image
@@ -677,6 +678,11 @@ def test_the_main_path_through_the_back_office(db, team):
     claims_staff.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
     assert claim.status == S.PAYMENT_SENT and claim.payment_reference == f"VIR-{claim.number}"
     assert claim.paid_at == NOW
+    advice = claims.files(session=db, claim_id=claim.id)[-1]  # the settlement advice, as the payment proof
+    assert advice.kind == ClaimFileKind.PAYMENT_PROOF and advice.mime_type == "application/pdf"
+    advice_text = " ".join(PdfReader(io.BytesIO(storage.get(advice.storage_key))).pages[0].extract_text().split())
+    assert claim.number in advice_text and "2 300,00 €" in advice_text.replace("\u202f", " ").replace("\xa0", " ")
+    assert f"VIR-{claim.number}" in advice_text
     claims_staff.close(session=db, staff_id=handler.id, claim_id=claim.id)
     assert claim.status == S.CLOSED and claim.closed_at == NOW and claim.next_step_due_at is None
 
