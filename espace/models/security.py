@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, CheckConstraint, Column
 from sqlmodel import Field, SQLModel
 
 from espace.models.base import utcnow
@@ -40,9 +40,11 @@ class OneTimeCode(SQLModel, table=True):
     """A 6-digit code sent by e-mail or SMS: 10 minutes, single use, 5 tries."""
 
     __tablename__ = "one_time_code"
+    __table_args__ = (CheckConstraint("(account_id IS NULL) <> (staff_id IS NULL)", name="one_owner"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    account_id: int = Field(foreign_key="account.id", index=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff_user.id", index=True)  # staff sign-in codes
     purpose: str = Field(max_length=12)
     channel: str = Field(max_length=5)  # email | sms
     code_hash: str = Field(max_length=64)  # HMAC-SHA256 keyed with the secret key

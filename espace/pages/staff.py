@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from espace import routes
-from espace.components.forms import form_alert, submit_button, text_field
+from espace.components.forms import code_field, form_alert, notice, submit_button, text_field
 from espace.components.layout import brand
 from espace.components.public import public_page
 from espace.state.staff import RequestItem, StaffAccessState, StaffLoginState, StaffSessionState
@@ -14,16 +14,28 @@ STAFF_NAV = [(routes.STAFF_CLAIMS, "Sinistres", "folder-open"), (routes.STAFF_AC
 
 
 def staff_login_page() -> rx.Component:
+    L = StaffLoginState
+    password_form = rx.el.form(
+        text_field(field_id="email", label="Adresse e-mail professionnelle", type="email", auto_complete="username"),
+        text_field(field_id="password", label="Mot de passe", type="password", auto_complete="current-password"),
+        submit_button("Se connecter"),
+        on_submit=L.submit, reset_on_submit=False, no_validate=True, class_name="login-form",
+    )
+    code_form = rx.el.div(
+        rx.el.h2("Vérification en deux étapes", class_name="card-title"),
+        notice(L.sent_hint),
+        rx.el.form(
+            code_field(field_id="code", label="Code reçu par e-mail", error=L.code_error),
+            submit_button("Valider"),
+            on_submit=L.verify, reset_on_submit=False, no_validate=True, class_name="login-form",
+        ),
+        rx.el.button("Renvoyer un code", type="button", on_click=L.resend, class_name="button-link"),
+    )
     return public_page(
         "Espace gestion",
-        form_alert(StaffLoginState.form_error),
-        rx.el.form(
-            text_field(field_id="email", label="Adresse e-mail professionnelle", type="email", auto_complete="username"),
-            text_field(field_id="password", label="Mot de passe", type="password", auto_complete="current-password"),
-            submit_button("Se connecter"),
-            on_submit=StaffLoginState.submit, reset_on_submit=False, no_validate=True, class_name="login-form",
-        ),
-        lead="Réservé aux collaborateurs.",
+        form_alert(L.form_error),
+        rx.cond(L.second_step, code_form, password_form),
+        lead="Réservé aux collaborateurs. Chaque connexion demande un code envoyé à votre e-mail professionnel.",
     )
 
 

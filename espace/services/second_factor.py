@@ -12,7 +12,7 @@ import pyotp
 import segno
 from sqlmodel import Session, select
 
-from espace.models import Account, CodePurpose, OneTimeCode, Policyholder, RecoveryCode
+from espace.models import Account, CodePurpose, OneTimeCode, Policyholder, RecoveryCode, StaffUser
 from espace.models.base import utcnow
 from espace.services import crypto, messaging
 from espace.settings import get_settings
@@ -61,11 +61,15 @@ class CodeThrottled(SecondFactorError):
     """Too many codes asked for: nothing was sent."""
 
 
-def _check_throttle(session: Session, account: Account, purpose: str, channel: str) -> None:
+def _owner(*, account_id: int | None = None, staff_id: int | None = None):
+    """Codes belong to a holder's account or, for the back office's sign-in, to a staff member."""
+    return OneTimeCode.account_id == account_id if account_id is not None else OneTimeCode.staff_id == staff_id
+
+
+def _check_throttle(session: Session, owner, purpose: str, channel: str) -> None:
     settings, now = get_settings(), utcnow()
     recent = session.exec(select(OneTimeCode).where(
-        OneTimeCode.account_id == account.id, OneTimeCode.purpose == purpose,
-        OneTimeCode.created_at > now - timedelta(hours=1))).all()
+        owner, OneTimeCode.purpose == purpose, OneTimeCode.created_at > now - timedelta(hours=1))).all()
     if len(recent) >= settings.codes_per_hour:
         raise CodeThrottled("Trop de codes demandés : réessayez dans une heure.")
     pause = timedelta(seconds=settings.code_resend_seconds)
@@ -75,23 +79,28 @@ def _check_throttle(session: Session, account: Account, purpose: str, channel: s
         raise CodeThrottled("Un code vient d'être envoyé : patientez 30 secondes avant d'en demander un autre.")
 
 
+def _issue(session: Session, owner, owner_fields: dict, purpose: str, channel: str) -> tuple[OneTimeCode, str]:
+    """Throttle, supersede the pending codes of this purpose, store a new one; return it with its digits."""
+    _check_throttle(session, owner, purpose, channel)
+    for old in session.exec(select(OneTimeCode).where(owner, OneTimeCode.purpose == purpose,
+                                                      OneTimeCode.used_at.is_(None))).all():
+        old.attempts = CODE_MAX_ATTEMPTS  # superseded: never accepted again, but not "used" (see the pause)
+        session.add(old)
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    row = OneTimeCode(**owner_fields, purpose=purpose, channel=channel, code_hash=crypto.code_digest(code),
+                      expires_at=utcnow() + CODE_LIFETIME)
+    session.add(row)
+    session.flush()
+    return row, code
+
+
 def send_code(*, session: Session, account: Account, purpose: str, channel: str) -> OneTimeCode:
     """Send a fresh 6-digit code; earlier unused codes of the same purpose stop working.
 
     Raises CodeThrottled (nothing sent) when asked again too soon on the same channel (30 s by
     default), or past the hourly cap for one purpose (8 by default).
     """
-    _check_throttle(session, account, purpose, channel)
-    for old in session.exec(select(OneTimeCode).where(
-            OneTimeCode.account_id == account.id, OneTimeCode.purpose == purpose,
-            OneTimeCode.used_at.is_(None))).all():
-        old.attempts = CODE_MAX_ATTEMPTS  # superseded: never accepted again, but not "used" (see the pause)
-        session.add(old)
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    row = OneTimeCode(account_id=account.id, purpose=purpose, channel=channel, code_hash=crypto.code_digest(code),
-                      expires_at=utcnow() + CODE_LIFETIME)
-    session.add(row)
-    session.flush()
+    row, code = _issue(session, _owner(account_id=account.id), {"account_id": account.id}, purpose, channel)
     subject, why = _CODE_TEXTS[CodePurpose(purpose)]
     text = f"{code} est votre code Espace {why}. Il est valable 10 minutes. Ne le communiquez à personne."
     if channel == "sms":
@@ -104,11 +113,28 @@ def send_code(*, session: Session, account: Account, purpose: str, channel: str)
     return row
 
 
+def send_staff_code(*, session: Session, staff: StaffUser) -> OneTimeCode:
+    """The back office's second factor: a code to the staff member's professional e-mail at each sign-in."""
+    row, code = _issue(session, _owner(staff_id=staff.id), {"staff_id": staff.id}, CodePurpose.LOGIN, "email")
+    messaging.send_email(session=session, to=staff.email, subject="Votre code de connexion à l'espace gestion",
+                         body=(f"Bonjour,\n\n{code} est votre code de connexion à l'espace gestion d'Espace. Il est "
+                               "valable 10 minutes. Ne le communiquez à personne.\n\nSi vous n'êtes pas à l'origine de "
+                               "cette connexion, prévenez immédiatement la sécurité informatique."))
+    return row
+
+
 def verify_code(*, session: Session, account_id: int, purpose: str, code: str) -> None:
     """Accept the latest code once; raise SecondFactorError otherwise."""
-    row = session.exec(select(OneTimeCode).where(
-        OneTimeCode.account_id == account_id, OneTimeCode.purpose == purpose, OneTimeCode.used_at.is_(None),
-    ).order_by(OneTimeCode.id.desc())).first()
+    _verify(session, _owner(account_id=account_id), purpose, code)
+
+
+def verify_staff_code(*, session: Session, staff_id: int, code: str) -> None:
+    _verify(session, _owner(staff_id=staff_id), CodePurpose.LOGIN, code)
+
+
+def _verify(session: Session, owner, purpose: str, code: str) -> None:
+    row = session.exec(select(OneTimeCode).where(owner, OneTimeCode.purpose == purpose, OneTimeCode.used_at.is_(None))
+                       .order_by(OneTimeCode.id.desc())).first()
     if row is None:
         raise SecondFactorError("Aucun code en cours : demandez-en un nouveau.")
     if row.expires_at <= utcnow():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from urllib.parse import quote
 
 import reflex as rx
@@ -11,16 +12,23 @@ from espace import formatting as fmt
 from espace import routes
 from espace.db import session_scope
 from espace.models import LoginResult
-from espace.services import auth, sessions, staff_access
+from espace.services import auth, second_factor, sessions, staff_access
 from espace.state.session import full_navigation, read_session_cookie
 
 
 class StaffLoginState(rx.State):
+    """Password, then a code sent to the professional e-mail: the back office always asks for both."""
+
     form_error: str = ""
+    code_error: str = ""
+    sent_hint: str = ""
+    second_step: bool = False
+    _pending_staff_id: int = 0
+    _pending_since: float = 0.0
 
     @rx.event
     def on_load(self):
-        self.form_error = ""
+        self.reset()
 
     @rx.event
     async def submit(self, form: dict):
@@ -34,14 +42,54 @@ class StaffLoginState(rx.State):
                                                                                          password=password)
             if staff is None:
                 auth.record_event(session=db, result=LoginResult.BAD_CREDENTIALS, ip=ip, user_agent=user_agent)
-                code = None
             else:
-                code = sessions.begin_login(session=db, staff_id=staff.id, ip_address=ip, user_agent=user_agent)
-        if code is None:
+                try:
+                    second_factor.send_staff_code(session=db, staff=staff)
+                    self.sent_hint = "Un code à 6 chiffres vient d'être envoyé à votre adresse e-mail professionnelle."
+                except second_factor.CodeThrottled as error:
+                    self.sent_hint = str(error)
+                self._pending_staff_id, self._pending_since = staff.id, time.monotonic()
+        if staff is None:
             await asyncio.sleep(auth.ip_delay(failures))
             self.form_error = auth.LOGIN_FAILED_MESSAGE
             return None
-        return full_navigation(f"{routes.HANDOFF}?code={quote(code)}&suite={quote(routes.STAFF_CLAIMS)}")
+        self.form_error, self.code_error, self.second_step = "", "", True
+        return None
+
+    @rx.event
+    def verify(self, form: dict):
+        staff_id = self._pending_staff_id
+        if not staff_id or time.monotonic() - self._pending_since > PENDING_SECONDS:
+            self.reset()
+            self.form_error = "Connexion expirée : saisissez à nouveau votre mot de passe."
+            return None
+        ip, user_agent = self.router.session.client_ip, self.router.headers.user_agent
+        with session_scope() as db:
+            try:
+                second_factor.verify_staff_code(session=db, staff_id=staff_id, code=str(form.get("code") or "")[:12])
+            except second_factor.SecondFactorError as error:
+                self.code_error = str(error)
+                return None  # the attempt is counted (committed) all the same
+            handoff = sessions.begin_login(session=db, staff_id=staff_id, ip_address=ip, user_agent=user_agent)
+        self.reset()
+        return full_navigation(f"{routes.HANDOFF}?code={quote(handoff)}&suite={quote(routes.STAFF_CLAIMS)}")
+
+    @rx.event
+    def resend(self):
+        if not self._pending_staff_id:
+            return None
+        from espace.models import StaffUser
+
+        with session_scope() as db:
+            try:
+                second_factor.send_staff_code(session=db, staff=db.get(StaffUser, self._pending_staff_id))
+                self.sent_hint, self.code_error = "Un nouveau code vient d'être envoyé.", ""
+            except second_factor.CodeThrottled as error:
+                self.code_error = str(error)
+        return None
+
+
+PENDING_SECONDS = 10 * 60
 
 
 @dataclasses.dataclass

@@ -152,6 +152,19 @@ def login(page: Page, identifier: str = DEMO_EMAIL, password: str = DEMO_PASSWOR
         wait_ready(page)
 
 
+def staff_login(page: Page, email: str, password: str | None = None) -> None:
+    """Sign in to the back office on the current page (password, then the code e-mailed to staff)."""
+    from espace.services.seed import STAFF_PASSWORD
+
+    page.get_by_label("Adresse e-mail professionnelle").fill(email)
+    page.get_by_label("Mot de passe").fill(password or STAFF_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name="Vérification en deux étapes")).to_be_visible()
+    page.get_by_label("Code reçu par e-mail").fill(outbox_code(_ENGINE["app"], email))
+    page.get_by_role("button", name="Valider").click()
+    wait_ready(page, re.compile(r"/gestion/sinistres"))  # staff land on the claims queue
+
+
 def assert_accessible(page: Page) -> None:
     """Run axe-core (WCAG 2.1 A/AA) and fail on serious or critical violations."""
     if not AXE_JS.exists():

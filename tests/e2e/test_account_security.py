@@ -8,7 +8,7 @@ import time
 import pyotp
 from playwright.sync_api import Page, expect
 
-from espace.services.seed import STAFF, STAFF_PASSWORD
+from espace.services.seed import STAFF
 from tests.e2e.conftest import (
     assert_accessible,
     login,
@@ -17,6 +17,7 @@ from tests.e2e.conftest import (
     outbox_link,
     outbox_text,
     second_factor_by_email,
+    staff_login,
     wait_ready,
 )
 
@@ -186,10 +187,7 @@ def test_lost_email_access_without_phone_reaches_staff(new_page, app_engine):
     staff = new_page("desktop")
     staff.goto("/gestion/acces")
     expect(staff).to_have_url(re.compile(r"/gestion/connexion/?$"))
-    staff.get_by_label("Adresse e-mail professionnelle").fill(STAFF[0][0])
-    staff.get_by_label("Mot de passe").fill(STAFF_PASSWORD)
-    staff.get_by_role("button", name="Se connecter").click()
-    wait_ready(staff, re.compile(r"/gestion/sinistres"))  # staff land on the claims queue
+    staff_login(staff, STAFF[0][0])
     staff.get_by_role("link", name="Demandes d'accès").click()
     expect(staff.get_by_role("heading", name="Demandes de récupération d'accès")).to_be_visible()
     card = staff.locator("article").filter(has_text=who["contract"])
@@ -208,10 +206,7 @@ def test_holder_and_staff_areas_are_separate(new_page, app_engine):
     expect(holder).to_have_url(re.compile(r"/gestion/connexion/?$"))
     staff = new_page("desktop")
     staff.goto("/gestion/connexion")
-    staff.get_by_label("Adresse e-mail professionnelle").fill(STAFF[2][0])
-    staff.get_by_label("Mot de passe").fill(STAFF_PASSWORD)
-    staff.get_by_role("button", name="Se connecter").click()
-    wait_ready(staff, re.compile(r"/gestion/sinistres"))  # staff land on the claims queue
+    staff_login(staff, STAFF[2][0])
     staff.get_by_role("link", name="Demandes d'accès").click()
     expect(staff.get_by_role("heading", name="Demandes de récupération d'accès")).to_be_visible()
     staff.goto("/contrats")

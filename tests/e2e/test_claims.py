@@ -15,8 +15,8 @@ from sqlmodel import Session, select
 from espace import formatting as fmt
 from espace.formatting import PARIS
 from espace.models import Claim, Notification, OutboxMessage
-from espace.services.seed import STAFF, STAFF_PASSWORD
-from tests.e2e.conftest import assert_accessible, login, new_holder, outbox_text, wait_ready
+from espace.services.seed import STAFF
+from tests.e2e.conftest import assert_accessible, login, new_holder, outbox_text, staff_login, wait_ready
 
 YESTERDAY = (datetime.now(PARIS) - timedelta(days=1)).date()
 STAFF_BY_ROLE = {role: email for email, _name, role in STAFF}
@@ -54,14 +54,6 @@ def next_step(page: Page, number: int) -> None:
 
 def pick(page: Page, question: str, answer: str) -> None:
     page.locator(f"[data-question='{question}']").get_by_text(answer, exact=True).click()
-
-
-def staff_login(page: Page, role: str) -> None:
-    page.goto("/gestion/connexion")
-    page.get_by_label("Adresse e-mail professionnelle").fill(STAFF_BY_ROLE[role])
-    page.get_by_label("Mot de passe").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    wait_ready(page, re.compile(r"/gestion/sinistres"))
 
 
 def test_water_damage_from_phone_declaration_to_payment(new_page, app_engine, tmp_path):
@@ -105,7 +97,8 @@ def test_water_damage_from_phone_declaration_to_payment(new_page, app_engine, tm
     assert number in acknowledgement and "Déclaration reçue" in acknowledgement and "/sinistre?n=" in acknowledgement
 
     staff = new_page("desktop")
-    staff_login(staff, "manager")
+    staff.goto("/gestion/connexion")
+    staff_login(staff, STAFF_BY_ROLE["manager"])
     expect(staff.locator("#claims-queue")).to_contain_text(number)
     assert_accessible(staff)
     staff.goto(f"/gestion/sinistre?n={number}")
