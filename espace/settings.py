@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     smtp_starttls: bool = True
 
     insurer_name: str = "Espace Assurances"
+    # SEPA creditor identifier (ICS) printed on mandates; the default is a test value.
+    sepa_creditor_id: str = "FR12ZZZ123456"
+    # Days before a direct debit when the reminder (notice + e-mail) is sent by `espace remind-debits`.
+    debit_reminder_days: int = 5
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> "Settings":

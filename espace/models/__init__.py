@@ -1,6 +1,14 @@
 """All tables, imported here so that ``SQLModel.metadata`` is complete (Alembic relies on it)."""
 
-from espace.models.billing import Payment, PaymentMethod, PaymentStatus
+from espace.models.billing import (
+    BankAccount,
+    CardPayment,
+    MandateStatus,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    SepaMandate,
+)
 
 from espace.models.contract import (
     Contract,
@@ -46,6 +54,10 @@ from espace.models.security import (
 )
 
 __all__ = [
+    "BankAccount",
+    "CardPayment",
+    "MandateStatus",
+    "SepaMandate",
     "Claim",
     "ClaimEvent",
     "ClaimFile",

@@ -132,6 +132,7 @@ class Contract(SQLModel, table=True):
     annual_premium_cents: int  # all taxes included
     annual_tax_cents: int
     payment_frequency: str = Field(default=PaymentFrequency.MONTHLY, max_length=10)
+    debit_day: int = Field(default=5, sa_column_kwargs={"server_default": "5"})  # day of the month of direct debits
     start_date: date
     end_date: date | None = None
     status: str = Field(default=ContractStatus.ACTIVE, max_length=12, index=True)

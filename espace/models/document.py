@@ -16,6 +16,7 @@ class DocumentKind(StrEnum):
     CERTIFICATE = "certificate"
     RECEIPT = "receipt"
     AVENANT = "avenant"
+    MANDATE = "mandate"  # mandat de prélèvement SEPA
 
 
 class AttestationKind(StrEnum):

@@ -29,6 +29,7 @@ KIND_LABELS = {
     DocumentKind.CERTIFICATE: "Certificat de garanties",
     DocumentKind.RECEIPT: "Reçu de cotisation",
     DocumentKind.AVENANT: "Avenant",
+    DocumentKind.MANDATE: "Mandat de prélèvement SEPA",
 }
 SORTS = {
     "date_desc": (Document.issued_at.desc(), Document.id.desc()),

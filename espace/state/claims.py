@@ -156,6 +156,20 @@ def _contract_label(contract: Contract, prop: InsuredProperty) -> str:
     return f"{contract.number} · {prop.address_line1}, {prop.city}"
 
 
+async def add_uploads(db, claim: Claim, files: list, kind: str, add) -> tuple[int, list[str]]:
+    """Add each file on its own (a refused file leaves the others); return (added, French refusals)."""
+    added, problems = 0, []
+    for upload in files:
+        data = await upload.read()
+        try:
+            with db.begin_nested():
+                add(session=db, claim=claim, data=data, filename=upload.name or "fichier", kind="" if kind == "auto" else kind)
+            added += 1
+        except uploads.UploadRejected as error:
+            problems.append(error.message)
+    return added, problems
+
+
 # ----- the list ------------------------------------------------------------------------------
 
 class ClaimsState(SessionState):
@@ -530,20 +544,12 @@ class ClaimWizardState(SessionState):
         if principal is None:
             return self._to_login()
         self.upload_errors = []
-        problems = []
         with session_scope() as db:
             claim = self._draft(db, principal.holder_id)
             if claim is None:
                 self.upload_errors = ["Ce brouillon n'existe plus."]
                 return None
-            for upload in files:
-                data = await upload.read()
-                try:
-                    with db.begin_nested():
-                        claims.add_file(session=db, claim=claim, data=data, filename=upload.name or "fichier",
-                                        kind="" if self.upload_kind == "auto" else self.upload_kind)
-                except uploads.UploadRejected as error:
-                    problems.append(error.message)
+            _added, problems = await add_uploads(db, claim, files, self.upload_kind, claims.add_file)
             self._show(db, claim)
         self.upload_errors = problems
         return None
@@ -729,21 +735,12 @@ class ClaimState(SessionState):
         holder_id = self._holder_id()
         if holder_id is None:
             return self._to_login()
-        problems, added = [], 0
         with session_scope() as db:
             claim = self._claim(db, holder_id)
             if claim is None:
                 self.upload_errors = ["Ce sinistre est introuvable."]
                 return None
-            for upload in files:
-                data = await upload.read()
-                try:
-                    with db.begin_nested():
-                        claims.add_document(session=db, claim=claim, data=data, filename=upload.name or "fichier",
-                                            kind="" if self.upload_kind == "auto" else self.upload_kind)
-                    added += 1
-                except uploads.UploadRejected as error:
-                    problems.append(error.message)
+            added, problems = await add_uploads(db, claim, files, self.upload_kind, claims.add_document)
         self.upload_errors = problems
         self.flash = f"{added} fichier(s) ajouté(s) à votre dossier." if added else ""
         self._refresh(holder_id)
