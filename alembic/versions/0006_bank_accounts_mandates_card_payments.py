@@ -27,7 +27,7 @@ def upgrade() -> None:
     sa.Column('account_holder', sqlmodel.sql.sqltypes.AutoString(length=140), nullable=False),
     sa.Column('iban_encrypted', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('iban_fingerprint', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('iban_country', sqlmodel.sql.sqltypes.AutoString(length=2), nullable=False),
+    sa.Column('iban_prefix', sqlmodel.sql.sqltypes.AutoString(length=4), nullable=False),
     sa.Column('iban_last4', sqlmodel.sql.sqltypes.AutoString(length=4), nullable=False),
     sa.Column('bic', sqlmodel.sql.sqltypes.AutoString(length=11), nullable=False),
     sa.Column('bank_name', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),

@@ -54,7 +54,7 @@ class BankAccount(SQLModel, table=True):
     account_holder: str = Field(max_length=140)  # the name on the account
     iban_encrypted: str = Field(max_length=200)
     iban_fingerprint: str = Field(max_length=64, index=True)  # keyed digest, to refuse the same account twice
-    iban_country: str = Field(max_length=2)
+    iban_prefix: str = Field(max_length=4)  # country and check digits, e.g. "FR76" (shown masked)
     iban_last4: str = Field(max_length=4)
     bic: str = Field(max_length=11)
     bank_name: str = Field(default="", max_length=120)
