@@ -81,6 +81,7 @@ def upgrade() -> None:
     sa.Column('ceiling_cents', sa.Integer(), nullable=True),
     sa.Column('deductible_cents', sa.Integer(), nullable=True),
     sa.Column('indemnity_cents', sa.Integer(), nullable=True),
+    sa.Column('paid_cents', sa.Integer(), nullable=False),
     sa.Column('payment_reference', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('paid_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('refusal_reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),

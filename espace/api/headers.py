@@ -40,6 +40,22 @@ def _declared_length(scope: Scope) -> int:
     return 0
 
 
+def _capped(receive):
+    """Stop reading an upload body past the limit: the request ends as if the client had gone."""
+    read = 0
+
+    async def wrapped() -> Message:
+        nonlocal read
+        message = await receive()
+        if message["type"] == "http.request":
+            read += len(message.get("body", b""))
+            if read > UPLOAD_REQUEST_LIMIT:
+                return {"type": "http.disconnect"}
+        return message
+
+    return wrapped
+
+
 def security_headers(app: ASGIApp) -> ASGIApp:
     """Wrap ``app``. HTML pages also get ``Cache-Control: no-store``: after logout, the back
     button must reload the page (which then finds no session) instead of showing a cached copy."""
@@ -48,9 +64,11 @@ def security_headers(app: ASGIApp) -> ASGIApp:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
-        if scope.get("path", "").startswith(UPLOAD_PATH) and _declared_length(scope) > UPLOAD_REQUEST_LIMIT:
-            await _too_large(send)
-            return
+        if scope.get("path", "").startswith(UPLOAD_PATH):
+            if _declared_length(scope) > UPLOAD_REQUEST_LIMIT:
+                await _too_large(send)
+                return
+            receive = _capped(receive)  # a chunked body has no length: count what is actually read
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -66,6 +66,7 @@ class Claim(SQLModel, table=True):
     ceiling_cents: int | None = None
     deductible_cents: int | None = None
     indemnity_cents: int | None = None
+    paid_cents: int = 0  # what was transferred so far (a reopened claim only gets the balance)
     payment_reference: str = Field(default="", max_length=40)
     paid_at: datetime | None = None
     refusal_reason: str = Field(default="", max_length=1000)

@@ -143,4 +143,28 @@ class SettlementData:
     payment_reference: str
     paid_on: str
     express_reason: str = ""
+    already_paid: str = ""  # a reopened claim: what earlier transfers paid
+    paid_now: str = ""  # this transfer (the balance)
+    insurer: Insurer = field(default_factory=Insurer)
+
+
+@dataclass(frozen=True)
+class MandateData:
+    """'Mandat de prélèvement SEPA' (core scheme, recurrent payments), signed online.
+
+    The only document that shows the IBAN in full: it is never indexed for search."""
+
+    reference: str  # RUM, "ESP-00000042-K7Q2M9X4ZD"
+    creditor_identifier: str  # ICS, "FR12ZZZ123456"
+    creditor_name: str  # "Espace Assurances"
+    creditor_address: list[str]
+    debtor_name: str  # the name on the account
+    debtor_address: list[str]
+    iban: str  # in full, in groups of four: "FR76 3000 6000 0112 3456 7890 189"
+    bic: str
+    bank_name: str
+    signed_on: str  # "23/11/2026"
+    signed_time: str  # "10:42"
+    signature_method: str  # "après vérification par code envoyé par e-mail"
+    payment_type: str = "récurrent"
     insurer: Insurer = field(default_factory=Insurer)

@@ -18,7 +18,7 @@ def render_settlement(data: SettlementData) -> bytes:
     pdf.title_block(TITLE)
     pdf.rich_paragraph([
         ("Nous vous confirmons le règlement de votre sinistre ", False), (data.reference, True),
-        (f" ({data.peril.lower()} survenu le {data.occurred_on}) : un virement de ", False), (data.indemnity, True),
+        (f" ({data.peril.lower()} survenu le {data.occurred_on}) : un virement de ", False), (data.paid_now or data.indemnity, True),
         (f" a été émis le {data.paid_on} sur votre compte bancaire.", False),
     ])
     pdf.section("Contrat")
@@ -33,7 +33,10 @@ def render_settlement(data: SettlementData) -> bytes:
     if data.express_reason:
         pdf.paragraph(f"Règlement express : {data.express_reason}", size=9)
     pdf.section("Paiement")
-    pdf.key_values([("Mode", "Virement bancaire"), ("Référence", data.payment_reference), ("Émis le", data.paid_on)])
+    rows = [("Mode", "Virement bancaire"), ("Référence", data.payment_reference), ("Émis le", data.paid_on)]
+    if data.already_paid:
+        rows += [("Déjà versé", data.already_paid), ("Versé par ce virement", data.paid_now)]
+    pdf.key_values(rows)
     pdf.paragraph(f"Une question sur ce règlement ? Écrivez à votre gestionnaire depuis votre espace ou appelez le "
                   f"{data.insurer.phone}.", size=9, color=MUTED)
     return pdf.to_bytes()

@@ -10,6 +10,7 @@ from espace.models import DeductibleKind as D
 from espace.models import GuaranteeCategory as C
 
 NATURAL_DISASTER_DEDUCTIBLE_CENTS = 38_000  # legal deductible for homes (arrêté du 5 septembre 2000 modifié)
+DROUGHT_DEDUCTIBLE_CENTS = 152_000  # legal deductible for subsidence after drought (mouvements de terrain, sécheresse)
 
 FORMULAS = [
     ("ESSENTIELLE", "Essentielle", "L'indispensable : responsabilité civile et grands événements.", 1),

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from espace import formatting as fmt
 from espace.models import Contract, DeductibleKind, Formula, FormulaGuarantee, Guarantee, GuaranteeCategory
-from espace.services.catalogue_data import NATURAL_DISASTER_DEDUCTIBLE_CENTS
+from espace.services.catalogue_data import DROUGHT_DEDUCTIBLE_CENTS, NATURAL_DISASTER_DEDUCTIBLE_CENTS
 from espace.services.claim_perils import peril as find_peril
 
 
@@ -34,8 +34,10 @@ def settle(*, damage_cents: int, ceiling_cents: int, deductible_cents: int) -> i
     return max(0, min(ceiling_cents, damage_cents - deductible_cents))
 
 
-def _deductible(cover: FormulaGuarantee, contract: Contract, damage_cents: int, category: str) -> int:
-    if category == GuaranteeCategory.NATURAL_DISASTER:
+def _deductible(cover: FormulaGuarantee, contract: Contract, damage_cents: int, category: str, answers: dict) -> int:
+    if category == GuaranteeCategory.NATURAL_DISASTER:  # set by law, whatever the contract says
+        if answers.get("event_type") == "drought":
+            return DROUGHT_DEDUCTIBLE_CENTS
         return cover.deductible_value if cover.deductible_kind == DeductibleKind.LEGAL else NATURAL_DISASTER_DEDUCTIBLE_CENTS
     kind = cover.deductible_kind
     if kind == DeductibleKind.NONE:
@@ -48,8 +50,10 @@ def _deductible(cover: FormulaGuarantee, contract: Contract, damage_cents: int, 
 
 
 def compute(*, session: Session, contract: Contract, peril_code: str, damage_cents: int,
-            category: str = "") -> Indemnity:
-    """``category`` overrides the peril's guarantee category (staff choose it for "other" events)."""
+            category: str = "", answers: dict | None = None) -> Indemnity:
+    """``category`` overrides the peril's guarantee category (staff choose it for "other" events);
+    ``answers`` (the declaration's) matter for catastrophes naturelles (drought, published order)."""
+    answers = answers or {}
     found = find_peril(peril_code)
     damage_cents = max(0, damage_cents)
     category = category or (found.category if found else None) or ""
@@ -68,8 +72,11 @@ def compute(*, session: Session, contract: Contract, peril_code: str, damage_cen
                          "Votre gestionnaire étudiera tout de même votre déclaration.".replace("  ", " "))
     cover, guarantee = row
     ceiling = cover.ceiling_cents if cover.ceiling_cents is not None else contract.furniture_capital_cents
-    deductible = _deductible(cover, contract, damage_cents, category)
+    deductible = _deductible(cover, contract, damage_cents, category, answers)
     amount = settle(damage_cents=damage_cents, ceiling_cents=ceiling, deductible_cents=deductible)
     explanation = (f"{guarantee.name} : {fmt.money(damage_cents)} de dommages − franchise de {fmt.money(deductible)}"
                    f", dans la limite du plafond de {fmt.money(ceiling)} = {fmt.money(amount)}.")
+    if category == GuaranteeCategory.NATURAL_DISASTER and answers.get("order_published") != "yes":
+        explanation += (" Sous réserve de la publication de l'arrêté de catastrophe naturelle au Journal officiel : "
+                        "sans arrêté, cette garantie ne s'applique pas.")
     return Indemnity(True, guarantee.name, damage_cents, ceiling, deductible, amount, explanation)

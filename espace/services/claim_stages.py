@@ -106,9 +106,10 @@ def claim_link(claim: Claim) -> str:
 
 def _notify(session: Session, claim: Claim, event: ClaimEvent) -> None:
     title = f"Sinistre {claim.number} : {label(event.kind).lower()}"
-    lines = [f"Bonjour,\n\nVotre sinistre {claim.number} a avancé : {label(event.kind)}, le {fmt.datetime_fr(event.at)}."]
-    if event.detail:
-        lines.append(event.detail)
+    # The e-mail names the stage and the next step only: what staff wrote (reasons, amounts, report
+    # conclusions) stays behind the sign-in.
+    lines = [f"Bonjour,\n\nVotre sinistre {claim.number} a avancé : {label(event.kind)}, le {fmt.datetime_fr(event.at)}.",
+             "Le détail est dans votre espace client."]
     if event.next_step:
         lines.append(f"Prochaine étape : {event.next_step}")
     lines.append(f"Suivre votre dossier : {messaging.link(claim_link(claim))}")

@@ -37,8 +37,9 @@ MIN_DESCRIPTION = 10
 # Express settlement: published rules (shown to holders and staff).
 EXPRESS_PERILS = ("glass_breakage",)
 EXPRESS_MAX_CENTS = 100_000
-EXPRESS_RULES = ("Règlement express : bris de glace garanti, facture ou devis joint, montant déclaré jusqu'à 1 000 €, "
-                 "déclaration dans les délais et aucun autre sinistre sur le contrat depuis 12 mois.")
+EXPRESS_RULES = ("Règlement express : bris de glace garanti, facture ou devis joint (choisissez « Facture » ou « Devis » "
+                 "comme type de fichier), montant déclaré jusqu'à 1 000 €, déclaration dans les délais et aucun autre "
+                 "sinistre sur le contrat depuis 12 mois.")
 
 
 class ClaimInputError(ValueError):
@@ -117,7 +118,7 @@ def deadline_for(claim: Claim, *, today: date) -> Deadline | None:
 def estimate(*, session: Session, claim: Claim) -> claim_indemnity.Indemnity:
     contract = session.get(Contract, claim.contract_id)
     return claim_indemnity.compute(session=session, contract=contract, peril_code=claim.peril,
-                                   damage_cents=declared_total(session=session, claim_id=claim.id))
+                                   damage_cents=declared_total(session=session, claim_id=claim.id), answers=claim.answers)
 
 
 # ----- the draft, step by step ---------------------------------------------------------------
@@ -189,6 +190,16 @@ def parse_when(day_text: str, time_text: str, *, now: datetime) -> tuple[datetim
     return local.astimezone(now.tzinfo), {}
 
 
+def _outside_cover(contract: Contract, occurred: datetime) -> str:
+    """A French message when the contract did not cover that day ("" when it did)."""
+    day = occurred.astimezone(PARIS).date()
+    if day < contract.start_date:
+        return f"Votre contrat {contract.number} a pris effet le {fmt.date_fr(contract.start_date)} : il ne couvre pas cette date."
+    if contract.end_date is not None and day > contract.end_date:
+        return f"Votre contrat {contract.number} a pris fin le {fmt.date_fr(contract.end_date)} : il ne couvre pas cette date."
+    return ""
+
+
 def set_when(*, session: Session, claim: Claim, day_text: str, time_text: str, description: str, now: datetime) -> None:
     occurred, errors = parse_when(day_text, time_text, now=now)
     description = (description or "").strip()
@@ -196,6 +207,10 @@ def set_when(*, session: Session, claim: Claim, day_text: str, time_text: str, d
         errors["description"] = "Décrivez ce qui s'est passé en quelques phrases (10 caractères au moins)."
     if occurred is not None and occurred.astimezone(PARIS).date() < claim.created_at.astimezone(PARIS).date() - timedelta(days=5 * 365):
         errors["occurred_date"] = "Cette date est trop ancienne."
+    if occurred is not None and "occurred_date" not in errors:
+        message = _outside_cover(session.get(Contract, claim.contract_id), occurred)
+        if message:
+            errors["occurred_date"] = message
     if errors:
         raise ClaimInputError(errors)
     claim.occurred_at, claim.description = occurred, description[:4000]
@@ -283,7 +298,10 @@ def items_done(*, session: Session, claim: Claim) -> None:
 def add_file(*, session: Session, claim: Claim, data: bytes, filename: str, kind: str = "",
              staff_id: int | None = None) -> ClaimFile:
     """Check by content, store privately with a thumbnail for photos. Raises uploads.UploadRejected."""
-    count = session.exec(select(func.count()).select_from(ClaimFile).where(ClaimFile.claim_id == claim.id)).one()
+    # The cap is the holder's: staff documents (expert report, letters) never count against it.
+    count = 0 if staff_id is not None else session.exec(
+        select(func.count()).select_from(ClaimFile).where(ClaimFile.claim_id == claim.id,
+                                                          ClaimFile.uploaded_by_staff_id.is_(None))).one()
     checked = uploads.check_upload(data=data, filename=filename, existing_count=count)
     key, digest = storage.put(data, extension=checked.extension)
     thumb = uploads.thumbnail(data=data, mime_type=checked.mime_type)
@@ -359,6 +377,23 @@ def _next_number(session: Session, year: int) -> str:
     return f"{prefix}{(int(last[-6:]) if last else 0) + 1:06d}"
 
 
+def _assign_number(session: Session, claim: Claim, year: int) -> None:
+    """The next number of the year; two claims sent at the same moment retry rather than fail."""
+    from sqlalchemy.exc import IntegrityError
+
+    for attempt in range(5):
+        try:
+            with session.begin_nested():
+                claim.number = _next_number(session, year)
+                session.add(claim)
+                session.flush()
+            return
+        except IntegrityError:
+            claim.number = None
+            if attempt == 4:
+                raise
+
+
 def _least_busy_handler(session: Session) -> int | None:
     handlers = session.exec(select(StaffUser).where(StaffUser.role == StaffRole.HANDLER, StaffUser.is_active)
                             .order_by(StaffUser.id)).all()
@@ -373,12 +408,17 @@ def submit(*, session: Session, claim: Claim, now: datetime) -> Sent:
     if claim.status != ClaimStatus.DRAFT:
         raise ClaimInputError({"claim": "Cette déclaration a déjà été envoyée."})
     missing = missing_steps(session=session, claim=claim)
+    contract = session.get(Contract, claim.contract_id)
+    if contract.holder_id != claim.holder_id or contract.status != ContractStatus.ACTIVE:
+        missing[STEP_CONTRACT] = "Choisissez un de vos contrats en cours."
+    elif claim.occurred_at is not None and _outside_cover(contract, claim.occurred_at):
+        missing[STEP_WHEN] = _outside_cover(contract, claim.occurred_at)
     if missing:
         raise ClaimInputError({f"step_{step}": message for step, message in missing.items()})
     today = now.astimezone(PARIS).date()
     found_deadline = deadline_for(claim, today=today)
     result = estimate(session=session, claim=claim)
-    claim.number = _next_number(session, today.year)
+    _assign_number(session, claim, today.year)
     claim.submitted_at = now
     claim.declared_total_cents = result.damage_cents
     claim.estimate = result.as_dict()
@@ -404,8 +444,7 @@ def express_eligibility(*, session: Session, claim: Claim, indemnity: claim_inde
     if claim.late_declaration or indemnity.damage_cents > EXPRESS_MAX_CENTS:
         return ""
     proof = session.exec(select(ClaimFile).where(ClaimFile.claim_id == claim.id,
-                                                 ClaimFile.kind.in_((ClaimFileKind.INVOICE, ClaimFileKind.QUOTE,
-                                                                     ClaimFileKind.DOCUMENT)))).first()
+                                                 ClaimFile.kind.in_((ClaimFileKind.INVOICE, ClaimFileKind.QUOTE)))).first()
     if proof is None:
         return ""
     since = (claim.submitted_at or utcnow()) - timedelta(days=365)

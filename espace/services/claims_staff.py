@@ -262,7 +262,7 @@ def assess(*, session: Session, staff_id: int, claim_id: int, damage_text: str, 
     category = category or claim.guarantee_category
     contract = session.get(Contract, claim.contract_id)
     result = claim_indemnity.compute(session=session, contract=contract, peril_code=claim.peril, damage_cents=damage,
-                                     category=category)
+                                     category=category, answers=claim.answers)
     if not result.covered:
         raise ClaimInputError({"damage": f"Aucune garantie du contrat ne s'applique ({result.explanation}) : "
                                          "choisissez la garantie ou refusez la prise en charge."})
@@ -278,16 +278,20 @@ def assess(*, session: Session, staff_id: int, claim_id: int, damage_text: str, 
 def record_payment(*, session: Session, staff_id: int, claim_id: int, reference: str = "") -> Claim:
     staff, claim = _claim_for(session, staff_id, claim_id, "record_payment")
     _require_status(claim, (S.INDEMNITY_COMPUTED,), "Calculez d'abord l'indemnité.")
-    reference = (reference or "").strip()[:40] or f"VIR-{claim.number}"
-    claim.payment_reference, claim.paid_at = reference, utcnow()
-    _store_settlement_advice(session, claim, staff)
+    balance = (claim.indemnity_cents or 0) - claim.paid_cents
+    if balance <= 0:
+        raise ClaimInputError({"action": "L'indemnité a déjà été versée : rien de plus à payer (clôturez le dossier)."})
+    earlier = sum(1 for e in claim_stages.events(session=session, claim_id=claim.id) if e.kind == S.PAYMENT_SENT)
+    reference = (reference or "").strip()[:40] or f"VIR-{claim.number}" + (f"-{earlier + 1}" if earlier else "")
+    claim.payment_reference, claim.paid_at, claim.paid_cents = reference, utcnow(), claim.paid_cents + balance
+    _store_settlement_advice(session, claim, staff, balance)
     claim_stages.move(session=session, claim=claim, kind=S.PAYMENT_SENT, staff_id=staff.id,
-                      detail=f"Virement de {fmt.money(claim.indemnity_cents)} envoyé (référence {reference}).")
-    _audit(session, staff, "record_payment", claim, f"{fmt.money(claim.indemnity_cents)} ; {reference}")
+                      detail=f"Virement de {fmt.money(balance)} envoyé (référence {reference}).")
+    _audit(session, staff, "record_payment", claim, f"{fmt.money(balance)} ; {reference}")
     return claim
 
 
-def _store_settlement_advice(session: Session, claim: Claim, staff: StaffUser) -> None:
+def _store_settlement_advice(session: Session, claim: Claim, staff: StaffUser, amount_cents: int) -> None:
     """The 'avis de règlement' PDF, in the claim's document space as the payment proof."""
     from espace.models import ClaimFile, Formula, InsuredProperty, Policyholder
     from espace.pdf.data import SettlementData
@@ -306,6 +310,8 @@ def _store_settlement_advice(session: Session, claim: Claim, staff: StaffUser) -
         guarantee=claim.estimate.get("guarantee", "") if not claim.guarantee_category else _guarantee_name(session, contract, claim),
         damage=fmt.money(claim.assessed_damage_cents), deductible=fmt.money(claim.deductible_cents),
         ceiling=fmt.money(claim.ceiling_cents), indemnity=fmt.money(claim.indemnity_cents),
+        already_paid=fmt.money(claim.paid_cents - amount_cents) if claim.paid_cents > amount_cents else "",
+        paid_now=fmt.money(amount_cents),
         payment_reference=claim.payment_reference, paid_on=fmt.date_fr(claim.paid_at), express_reason=claim.express_reason,
     )
     pdf = render_settlement(data)
@@ -324,7 +330,7 @@ def _guarantee_name(session: Session, contract: Contract, claim: Claim) -> str:
 
 def request_documents(*, session: Session, staff_id: int, claim_id: int, what: str) -> Claim:
     staff, claim = _claim_for(session, staff_id, claim_id, "request_documents")
-    _require_status(claim, claim_stages.OPEN_STATUSES, "Ce dossier est terminé.")
+    _require_status(claim, claim_stages.OPEN_STATUSES[:-1], "Ce dossier est terminé ou déjà payé.")
     what = (what or "").strip()
     if len(what) < 5:
         raise ClaimInputError({"requested": "Précisez les documents attendus."})
@@ -349,7 +355,9 @@ def refuse(*, session: Session, staff_id: int, claim_id: int, reason: str) -> Cl
 
 def close(*, session: Session, staff_id: int, claim_id: int) -> Claim:
     staff, claim = _claim_for(session, staff_id, claim_id, "close")
-    _require_status(claim, (S.PAYMENT_SENT,), "Un dossier se clôture après le paiement (sinon, refusez-le).")
+    nothing_owed = claim.status == S.INDEMNITY_COMPUTED and (claim.indemnity_cents or 0) <= claim.paid_cents
+    if claim.status != S.PAYMENT_SENT and not nothing_owed:
+        raise ClaimInputError({"action": "Un dossier se clôture après le paiement (sinon, refusez-le)."})
     claim_stages.move(session=session, claim=claim, kind=S.CLOSED, staff_id=staff.id, detail="Votre dossier est clôturé.")
     _audit(session, staff, "close", claim)
     return claim
@@ -361,7 +369,7 @@ def reopen(*, session: Session, staff_id: int, claim_id: int, reason: str) -> Cl
     reason = (reason or "").strip()
     if len(reason) < 10:
         raise ClaimInputError({"reopen": "Indiquez pourquoi le dossier est rouvert."})
-    claim.closed_at = None
+    claim.closed_at, claim.refusal_reason = None, ""
     claim_stages.move(session=session, claim=claim, kind="reopened", status=S.RECEIVED, staff_id=staff.id, detail=reason)
     _audit(session, staff, "reopen", claim, reason)
     return claim

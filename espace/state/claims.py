@@ -678,7 +678,8 @@ class ClaimState(SessionState):
             self.expert = names.get(claim.expert_id, "")
             self.visit = (f"{fmt.date_fr(claim.visit_at)} à {claim.visit_at.astimezone(PARIS):%H:%M}"
                           if claim.visit_at and claim.status in ("visit_planned",) else "")
-            self.express_reason, self.refusal_reason = claim.express_reason, claim.refusal_reason
+            self.express_reason = claim.express_reason
+            self.refusal_reason = claim.refusal_reason if claim.status == "refused" else ""
             self.requested = claim.requested_documents if claim.status == "documents_requested" else ""
             self.steps = [StepView(s.label, s.state, fmt.date_fr(s.at) if s.at else "")
                           for s in claim_stages.tracker(claim=claim, history=history)]

@@ -24,7 +24,7 @@ class StaffLoginState(rx.State):
     sent_hint: str = ""
     second_step: bool = False
     _pending_staff_id: int = 0
-    _pending_since: float = 0.0
+    _pending_since: float = 0.0  # wall-clock seconds (time.time): workers behind Redis share it
 
     @rx.event
     def on_load(self):
@@ -48,7 +48,7 @@ class StaffLoginState(rx.State):
                     self.sent_hint = "Un code à 6 chiffres vient d'être envoyé à votre adresse e-mail professionnelle."
                 except second_factor.CodeThrottled as error:
                     self.sent_hint = str(error)
-                self._pending_staff_id, self._pending_since = staff.id, time.monotonic()
+                self._pending_staff_id, self._pending_since = staff.id, time.time()
         if staff is None:
             await asyncio.sleep(auth.ip_delay(failures))
             self.form_error = auth.LOGIN_FAILED_MESSAGE
@@ -56,12 +56,17 @@ class StaffLoginState(rx.State):
         self.form_error, self.code_error, self.second_step = "", "", True
         return None
 
+    def _pending_valid(self) -> bool:
+        if self._pending_staff_id and 0 <= time.time() - self._pending_since <= PENDING_SECONDS:
+            return True
+        self.reset()
+        self.form_error = "Connexion expirée : saisissez à nouveau votre mot de passe."
+        return False
+
     @rx.event
     def verify(self, form: dict):
         staff_id = self._pending_staff_id
-        if not staff_id or time.monotonic() - self._pending_since > PENDING_SECONDS:
-            self.reset()
-            self.form_error = "Connexion expirée : saisissez à nouveau votre mot de passe."
+        if not self._pending_valid():
             return None
         ip, user_agent = self.router.session.client_ip, self.router.headers.user_agent
         with session_scope() as db:
@@ -76,13 +81,18 @@ class StaffLoginState(rx.State):
 
     @rx.event
     def resend(self):
-        if not self._pending_staff_id:
+        if not self._pending_valid():
             return None
         from espace.models import StaffUser
 
         with session_scope() as db:
+            staff = db.get(StaffUser, self._pending_staff_id)
+            if staff is None or not staff.is_active:
+                self.reset()
+                self.form_error = auth.LOGIN_FAILED_MESSAGE
+                return None
             try:
-                second_factor.send_staff_code(session=db, staff=db.get(StaffUser, self._pending_staff_id))
+                second_factor.send_staff_code(session=db, staff=staff)
                 self.sent_hint, self.code_error = "Un nouveau code vient d'être envoyé.", ""
             except second_factor.CodeThrottled as error:
                 self.code_error = str(error)

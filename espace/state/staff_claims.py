@@ -85,7 +85,7 @@ ACTION_RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "assess": ("assess", (S.RECEIVED, S.DOCUMENTS_REQUESTED, S.EXPERT_APPOINTED, S.VISIT_PLANNED, S.EXPERT_REPORT,
                           S.INDEMNITY_COMPUTED)),
     "payment": ("record_payment", (S.INDEMNITY_COMPUTED,)),
-    "documents": ("request_documents", _OPEN),
+    "documents": ("request_documents", _OPEN[:-1]),
     "refuse": ("refuse", _OPEN[:-2]),
     "close": ("close", (S.PAYMENT_SENT,)),
     "reopen": ("reopen", (S.CLOSED, S.REFUSED)),
@@ -105,6 +105,11 @@ def allowed_actions(staff: StaffUser, claim: Claim) -> dict[str, bool]:
     # A handler takes the claim for themself; a manager picks any handler.
     allowed["take"] = allowed["assign"] and staff.role == StaffRole.HANDLER and claim.handler_id != staff.id
     allowed["assign"] = allowed["assign"] and staff.role == StaffRole.MANAGER
+    owed = (claim.indemnity_cents or 0) - claim.paid_cents
+    allowed["payment"] = allowed["payment"] and owed > 0
+    # Nothing owed (damage under the deductible, or already paid): the claim closes without a transfer.
+    allowed["close"] = claims_staff.can(staff, "close") and (
+        claim.status == S.PAYMENT_SENT or (claim.status == S.INDEMNITY_COMPUTED and owed <= 0))
     return allowed
 
 

@@ -22,6 +22,7 @@ from espace import formatting as fmt
 from espace import routes
 from espace.formatting import PARIS
 from espace.models import (
+    Account,
     Claim,
     ClaimEvent,
     ClaimFile,
@@ -34,7 +35,7 @@ from espace.models import (
     StaffAuditLog,
     StaffUser,
 )
-from espace.services import claim_stages, claims, claims_staff, notifications, storage
+from espace.services import claim_indemnity, claim_stages, claims, claims_staff, notifications, storage
 from espace.services.catalogue_data import NATURAL_DISASTER_DEDUCTIBLE_CENTS
 from espace.services.claims import ClaimInputError
 from espace.services.claims_staff import QueueFilters
@@ -108,8 +109,8 @@ def _draft(db, person=None, contract=None, *, peril="water_damage", amounts=("23
 
 def _sent_claim(db, person=None, contract=None, *, files=(), now: datetime = NOW, **draft) -> Claim:
     claim = _draft(db, person, contract, now=now, **draft)
-    for data, name in files:
-        claims.add_file(session=db, claim=claim, data=data, filename=name)
+    for data, name, *kind in files:
+        claims.add_file(session=db, claim=claim, data=data, filename=name, kind=kind[0] if kind else "")
     claims.submit(session=db, claim=claim, now=now)
     return claim
 
@@ -520,13 +521,13 @@ def test_documents_added_after_sending_are_dated(db):
 
 # ----- express settlement ---------------------------------------------------------------------
 
-INVOICE = (pdf_bytes("Facture vitrier : 300 EUR"), "facture.pdf")
+INVOICE = (pdf_bytes("Facture vitrier : 300 EUR"), "facture.pdf", "invoice")  # typed "Facture" by the holder
 
 
 def test_express_settlement_for_a_small_glass_breakage_with_an_invoice(db):
     person = factories.holder(db)
     claim = _draft(db, person, peril="glass_breakage", amounts=("300",))
-    claims.add_file(session=db, claim=claim, data=INVOICE[0], filename=INVOICE[1])
+    claims.add_file(session=db, claim=claim, data=INVOICE[0], filename=INVOICE[1], kind=INVOICE[2])
     sent = claims.submit(session=db, claim=claim, now=NOW)
     assert sent.express is True and claim.express is True and claim.express_reason
     assert claim.status == S.INDEMNITY_COMPUTED
@@ -570,6 +571,11 @@ def test_a_claim_on_another_contract_does_not_prevent_express(db):
 def test_no_express_without_a_document(db):
     claim = _sent_claim(db, peril="glass_breakage", amounts=("300",), files=[(jpeg_bytes(), "vitre.jpg")])
     assert claim.express is False and claim.status == S.RECEIVED and claim.express_reason == ""
+
+
+def test_no_express_when_the_pdf_is_not_typed_as_an_invoice_or_quote(db):
+    claim = _sent_claim(db, peril="glass_breakage", amounts=("300",), files=[INVOICE[:2]])
+    assert claim.express is False
 
 
 @pytest.mark.parametrize("amounts, express", [(("1 000",), True), (("1 000,01",), False), (("700", "500"), False)])
@@ -1025,3 +1031,85 @@ def test_no_email_without_an_active_account(db):
     assert sent.emailed is False and sent.notification.id
     assert notifications.unread_count(session=db, holder_id=person.id) == 1
     assert contract.holder_id == person.id
+
+
+# ----- review findings: payment once, cover period, staff files, zero indemnity, e-mails ----------
+
+def _assessed(db, *, damage="2 450,00"):
+    handler, manager = factories.staff(db, role="handler"), factories.staff(db, role="manager")
+    claim = _sent_claim(db)
+    claims_staff.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text=damage)
+    return claim, handler, manager
+
+
+def test_a_claim_is_paid_once_and_a_reopened_claim_only_gets_the_balance(db):
+    claim, handler, manager = _assessed(db)
+    claims_staff.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
+    assert claim.paid_cents == 230_000
+    with pytest.raises(ClaimInputError):  # no more documents requests or refusals once paid
+        claims_staff.request_documents(session=db, staff_id=handler.id, claim_id=claim.id, what="Une facture")
+    with pytest.raises(ClaimInputError):
+        claims_staff.refuse(session=db, staff_id=handler.id, claim_id=claim.id, reason="Motif quelconque assez long")
+    claims_staff.close(session=db, staff_id=handler.id, claim_id=claim.id)
+    claims_staff.reopen(session=db, staff_id=manager.id, claim_id=claim.id, reason="Nouvelle facture du parqueteur.")
+    claims_staff.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text="2 450,00")
+    with pytest.raises(ClaimInputError, match="déjà été versée"):
+        claims_staff.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
+    claims_staff.close(session=db, staff_id=handler.id, claim_id=claim.id)  # nothing owed: closing is allowed
+    claims_staff.reopen(session=db, staff_id=manager.id, claim_id=claim.id, reason="Dommages complémentaires.")
+    claims_staff.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text="2 650,00")
+    claims_staff.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
+    assert claim.paid_cents == 250_000 and claim.payment_reference == f"VIR-{claim.number}-2"
+    assert claim.refusal_reason == ""
+
+
+def test_a_zero_indemnity_claim_can_be_closed_without_a_transfer(db):
+    claim, handler, _ = _assessed(db, damage="100")
+    assert claim.indemnity_cents == 0
+    with pytest.raises(ClaimInputError):
+        claims_staff.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
+    claims_staff.close(session=db, staff_id=handler.id, claim_id=claim.id)
+    assert claim.status == S.CLOSED
+
+
+def test_the_event_must_fall_within_the_contract(db):
+    person = factories.holder(db)
+    contract = factories.contract(db, person, start_date=date(2026, 11, 6))
+    claim = claims.start_draft(session=db, holder_id=person.id, account_id=None, contract_id=contract.id)
+    with pytest.raises(ClaimInputError) as refused:
+        claims.set_when(session=db, claim=claim, day_text="2026-11-05", time_text="", description="Vitre cassée hier soir.",
+                        now=NOW)
+    assert "a pris effet le 06/11/2026" in refused.value.errors["occurred_date"]
+    assert claim.occurred_at is None
+
+
+def test_staff_files_do_not_count_against_the_holders_twenty(db):
+    claim, handler, _ = _assessed(db)
+    for index in range(20 - len(claims.files(session=db, claim_id=claim.id))):
+        claims.add_file(session=db, claim=claim, data=jpeg_bytes(), filename=f"p{index}.jpg")
+    with pytest.raises(UploadRejected):
+        claims.add_file(session=db, claim=claim, data=jpeg_bytes(), filename="p21.jpg")
+    claims_staff.upload(session=db, staff_id=handler.id, claim_id=claim.id, data=pdf_bytes("Courrier"),
+                        filename="courrier.pdf", kind="correspondence")
+
+
+def test_stage_emails_do_not_copy_what_staff_wrote(db):
+    handler = factories.staff(db, role="handler")
+    claim = _sent_claim(db)
+    claims_staff.refuse(session=db, staff_id=handler.id, claim_id=claim.id,
+                        reason="Secret interne : exclusion pour défaut d'entretien constaté")
+    account = db.exec(select(Account).where(Account.holder_id == claim.holder_id)).one()
+    mail = db.exec(select(OutboxMessage).where(OutboxMessage.recipient == account.email)
+                   .order_by(OutboxMessage.id.desc())).first()
+    assert "Prise en charge refusée" in mail.body and "Secret interne" not in mail.body
+
+
+def test_drought_takes_the_legal_1520_euro_deductible(db):
+    person = factories.holder(db)
+    contract = factories.contract(db, person)
+    result = claim_indemnity.compute(session=db, contract=contract, peril_code="natural_disaster", damage_cents=1_000_000,
+                                     answers={"event_type": "drought", "order_published": "yes"})
+    assert result.deductible_cents == 152_000 and result.indemnity_cents == 848_000
+    pending = claim_indemnity.compute(session=db, contract=contract, peril_code="natural_disaster", damage_cents=1_000_000,
+                                      answers={"event_type": "flood", "order_published": "no"})
+    assert pending.deductible_cents == 38_000 and "Sous réserve de la publication" in pending.explanation

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import types
 from types import SimpleNamespace
 
 import pytest
@@ -62,5 +63,15 @@ def test_resending_too_soon_is_refused(db):
 
 def test_the_code_step_needs_the_password_step_first(engine):
     me = SimpleNamespace(_pending_staff_id=0, _pending_since=0.0, form_error="", code_error="", reset=lambda: None)
+    me._pending_valid = types.MethodType(StaffLoginState._pending_valid, me)
     assert StaffLoginState.verify.fn(me, {"code": "123456"}) is None
     assert "mot de passe" in me.form_error
+
+
+def test_a_pending_sign_in_expires_after_ten_minutes(engine):
+    import time
+
+    me = SimpleNamespace(_pending_staff_id=7, _pending_since=time.time() - 601, form_error="", code_error="",
+                         reset=lambda: None)
+    me._pending_valid = types.MethodType(StaffLoginState._pending_valid, me)
+    assert StaffLoginState.resend.fn(me) is None and "expirée" in me.form_error
