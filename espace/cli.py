@@ -78,6 +78,18 @@ def cmd_terminate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_remind_debits(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from espace.services.debit_reminders import send_due_reminders
+
+    today = date.fromisoformat(args.today) if args.today else date.today()
+    with session_scope() as session:
+        count = send_due_reminders(session=session, today=today, days=args.days)
+    print(f"{count} rappel(s) envoyé(s).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="espace", description="Administration d'Espace")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -97,6 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     term.add_argument("--date", help="date d'effet AAAA-MM-JJ (aujourd'hui par défaut)")
     term.add_argument("--reason", default="Résiliation")
     term.set_defaults(func=cmd_terminate)
+    remind = sub.add_parser("remind-debits", help="prévient les assurés des prochains prélèvements")
+    remind.add_argument("--today", help="date du jour AAAA-MM-JJ (aujourd'hui par défaut)")
+    remind.add_argument("--days", type=int, default=None, help="prélèvements des N prochains jours")
+    remind.set_defaults(func=cmd_remind_debits)
     return parser
 
 
