@@ -23,6 +23,7 @@ from espace.pages.documents import documents_page
 from espace.pages.login import login_page
 from espace.pages.misc import home_page, not_found_page
 from espace.pages.notifications import notifications_page
+from espace.pages.payments import payments_page, regularisation_page
 from espace.pages.profile import profile_page
 from espace.pages.security import security_page
 from espace.pages.staff import staff_access_page, staff_login_page
@@ -38,6 +39,7 @@ from espace.state.cover import CoverState
 from espace.state.login import LoginState
 from espace.state.meter import PasswordMeterState
 from espace.state.notifications import NotificationsState
+from espace.state.payments import PaymentsState, RegularisationState
 from espace.state.dev_outbox import OutboxState
 from espace.state.documents import DocumentsState
 from espace.state.profile import ProfileState
@@ -76,6 +78,9 @@ app.add_page(claims_page, route=routes.CLAIMS, title="Mes sinistres · Espace", 
 app.add_page(claim_wizard_page, route=routes.CLAIM_NEW, title="Déclarer un sinistre · Espace", on_load=ClaimWizardState.load)
 app.add_page(claim_page, route=routes.CLAIM, title="Suivi du sinistre · Espace", on_load=ClaimState.load)
 app.add_page(notifications_page, route=routes.NOTIFICATIONS, title="Notifications · Espace", on_load=NotificationsState.load)
+app.add_page(payments_page, route=routes.PAYMENTS, title="Mes paiements · Espace", on_load=PaymentsState.load)
+app.add_page(regularisation_page, route=routes.PAYMENT_REGULARISE, title="Régulariser un paiement · Espace",
+             on_load=RegularisationState.load)
 app.add_page(documents_page, route=routes.DOCUMENTS, title="Mes documents · Espace", on_load=DocumentsState.load)
 app.add_page(verify_page, route=routes.VERIFY, title="Vérification d'attestation · Espace", on_load=VerifyState.load)
 app.add_page(security_page, route=routes.SECURITY, title="Sécurité · Espace", on_load=[SecurityState.load, PasswordMeterState.clear])

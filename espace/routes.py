@@ -26,6 +26,8 @@ CLAIMS = "/sinistres"
 CLAIM_NEW = "/sinistres/declarer"
 CLAIM = "/sinistre"
 NOTIFICATIONS = "/notifications"
+PAYMENTS = "/paiements"
+PAYMENT_REGULARISE = "/paiements/regulariser"
 STAFF_CLAIMS = "/gestion/sinistres"
 STAFF_CLAIM = "/gestion/sinistre"
 
@@ -34,11 +36,12 @@ DOCUMENT_FILE = "/api/documents/{document_id:int}"
 LOGOUT = "/api/auth/logout"
 HEALTH = "/api/health"
 CLAIM_FILE = "/api/sinistres/fichiers/{file_id:int}"
+PAYMENTS_EXPORT = "/api/paiements/export"
 
 # Where the app lands after login when no safe "next" page was asked for.
 AFTER_LOGIN = CONTRACTS
 PRIVATE_PAGES = (CONTRACTS, DOCUMENTS, PROFILE, SECURITY, CONTRACT, CONDITIONS, COVER, CLAIMS, CLAIM_NEW, CLAIM,
-                 NOTIFICATIONS)
+                 NOTIFICATIONS, PAYMENTS, PAYMENT_REGULARISE)
 STAFF_PAGES = (STAFF_ACCESS_REQUESTS, STAFF_CLAIMS, STAFF_CLAIM)
 
 

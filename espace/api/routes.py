@@ -141,6 +141,38 @@ async def claim_file(request: Request) -> Response:
     })
 
 
+async def payments_export(request: Request) -> Response:
+    """The holder's payments over a period, as CSV (spreadsheet) or OFX (personal finance software)."""
+    from datetime import date
+
+    from espace.services import payment_exports
+
+    settings = get_settings()
+    kind = request.query_params.get("format", "csv")
+    try:
+        start = date.fromisoformat(request.query_params.get("du", ""))
+        end = date.fromisoformat(request.query_params.get("au", ""))
+    except ValueError:
+        return PlainTextResponse("Indiquez une période valide (du … au …).", status_code=400,
+                                 headers={"Cache-Control": "no-store"})
+    if kind not in ("csv", "ofx"):
+        return PlainTextResponse("Format inconnu : csv ou ofx.", status_code=400, headers={"Cache-Control": "no-store"})
+    with session_scope() as db:
+        principal = sessions.validate(session=db, token=request.cookies.get(settings.session_cookie_name))
+        if principal is None or principal.holder_id is None:
+            return PlainTextResponse("Connectez-vous pour exporter vos paiements.", status_code=401,
+                                     headers={"Cache-Control": "no-store"})
+        build = payment_exports.export_csv if kind == "csv" else payment_exports.export_ofx
+        try:
+            data = build(session=db, holder_id=principal.holder_id, start=start, end=end)
+        except payment_exports.ExportError as error:
+            return PlainTextResponse(str(error), status_code=400, headers={"Cache-Control": "no-store"})
+    media = "text/csv; charset=utf-8" if kind == "csv" else "application/x-ofx"
+    filename = f"espace-paiements-{start.isoformat()}-{end.isoformat()}.{kind}"
+    return Response(data, media_type=media, headers={"Cache-Control": "no-store",
+                                                     "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
 async def health(_request: Request) -> JSONResponse:
     with get_engine().connect() as conn:
         conn.execute(text("SELECT 1"))
@@ -155,5 +187,6 @@ def build_api() -> Starlette:
             Route(routes.HEALTH, health, methods=["GET"]),
             Route(routes.DOCUMENT_FILE, document, methods=["GET"]),
             Route(routes.CLAIM_FILE, claim_file, methods=["GET"]),
+            Route(routes.PAYMENTS_EXPORT, payments_export, methods=["GET"]),
         ]
     )

@@ -12,11 +12,12 @@ from espace import routes
 from espace.state.session import SessionState
 
 # Only pages that exist appear here.
-NAV_ITEMS = [  # (route, label, short label for the phone tab bar, icon)
+NAV_ITEMS = [  # (route, label, short label for the phone tab bar (None: not in the tab bar), icon)
     (routes.CONTRACTS, "Mes contrats", "Contrats", "file-text"),
     (routes.CLAIMS, "Mes sinistres", "Sinistres", "life-buoy"),
+    (routes.PAYMENTS, "Mes paiements", "Paiements", "credit-card"),
     (routes.DOCUMENTS, "Mes documents", "Documents", "folder-open"),
-    (routes.SECURITY, "Sécurité", "Sécurité", "shield-check"),
+    (routes.SECURITY, "Sécurité", None, "shield-check"),  # on phones: in the account menu
     (routes.PROFILE, "Mon profil", "Profil", "user-round"),
 ]
 
@@ -31,13 +32,13 @@ def brand() -> rx.Component:
     )
 
 
-def _nav_link(href: str, text: str, short: str, icon: str) -> rx.Component:
+def _nav_link(href: str, text: str, short: str | None, icon: str) -> rx.Component:
     return rx.el.a(
         rx.icon(icon, size=20, aria_hidden="true"),
         rx.el.span(text, class_name="nav-long"),
-        rx.el.span(short, class_name="nav-short", aria_hidden="true"),
+        rx.el.span(short or text, class_name="nav-short", aria_hidden="true"),
         href=href,
-        class_name="nav-link",
+        class_name="nav-link" if short else "nav-link nav-desktop-only",
         aria_current=rx.cond(rx.State.router.page.path == href, "page", "false"),
     )
 
@@ -53,6 +54,8 @@ def user_menu() -> rx.Component:
         ),
         rx.el.div(
             rx.el.a(rx.icon("user-round", size=18, aria_hidden="true"), "Mon profil", href=routes.PROFILE,
+                    class_name="menu-item"),
+            rx.el.a(rx.icon("shield-check", size=18, aria_hidden="true"), "Sécurité", href=routes.SECURITY,
                     class_name="menu-item"),
             rx.el.button(
                 rx.icon("log-out", size=18, aria_hidden="true"),

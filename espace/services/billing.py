@@ -21,11 +21,14 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, last_day))
 
 
-def instalments(contract: Contract, *, until: date, debit_day: int = DEFAULT_DEBIT_DAY) -> list[tuple[date, date, date, int, int]]:
+def instalments(contract: Contract, *, until: date, debit_day: int | None = None) -> list[tuple[date, date, date, int, int]]:
     """(period_start, period_end, due_date, amount, tax) from the contract's start until ``until``.
 
     Amounts split the annual premium evenly; the last instalment of each year takes the rounding rest.
+    Debits fall on ``debit_day``, by default the contract's own debit day.
     """
+    if debit_day is None:
+        debit_day = contract.debit_day or DEFAULT_DEBIT_DAY
     months = MONTHS_PER_PERIOD[PaymentFrequency(contract.payment_frequency)]
     per_year = 12 // months
     rows = []

@@ -171,6 +171,7 @@ def seed_demo(session: Session) -> SeedReport:
     for contract in (lyon, carnac):
         billing.seed_history(session=session, contract=contract, today=today,
                              ahead_until=next_anniversary(contract.start_date, today) - timedelta(days=1))
+    _reject_last_debit(session, lyon)
     documents.register_paid_receipts(session=session, holder_id=camille.id)
     report = _seed_generated(session, count=20, start=1, password_hash=hash_password(OTHER_HOLDER_PASSWORD),
                              formulas=list(formulas.values()), rng=random.Random(2026))
@@ -182,7 +183,42 @@ def seed_demo(session: Session) -> SeedReport:
     others = list(session.exec(select(Contract).where(Contract.number.like("MRH2%"), Contract.status == "active")
                                .order_by(Contract.id).limit(4)).all())
     seed_claims(session, demo_contracts=[lyon, carnac], others=others)
+    _seed_bank_account(session, camille)
     return SeedReport(holders=report.holders + 3, contracts=report.contracts + 4, staff=len(STAFF))
+
+
+DEMO_IBAN = "FR76 3000 6000 0112 3456 7890 189"
+
+
+def _reject_last_debit(session: Session, contract: Contract) -> None:
+    """The demo holder's latest direct debit came back unpaid: it waits for a regularisation by card."""
+    from espace.models import Payment, PaymentStatus
+
+    last = session.exec(select(Payment).where(Payment.contract_id == contract.id, Payment.status == PaymentStatus.PAID)
+                        .order_by(Payment.due_date.desc())).first()
+    if last is None:
+        return
+    last.status, last.paid_at = PaymentStatus.REJECTED, None
+    last.rejected_at = utcnow()
+    last.rejection_code, last.rejection_reason = "AM04", "Provision insuffisante sur le compte au jour du prélèvement."
+    session.add(last)
+    session.flush()
+
+
+def _seed_bank_account(session: Session, holder: Policyholder) -> None:
+    """A bank account with a signed mandate (its PDF in the documents); demo e-mails do not stay in the outbox."""
+    from sqlmodel import delete
+
+    from espace.models import OutboxMessage
+    from espace.services import bank_accounts, mandates
+
+    first_outbox = session.exec(select(OutboxMessage.id).order_by(OutboxMessage.id.desc())).first() or 0
+    account = bank_accounts.add_account(session=session, holder_id=holder.id, iban=DEMO_IBAN, bic="",
+                                        account_holder=holder.display_name, label="Compte courant")
+    mandates.sign_mandate(session=session, holder_id=holder.id, account_id=account.id, signed_ip="",
+                          signature_method="code envoyé par e-mail", now=utcnow() - timedelta(days=900))
+    session.exec(delete(OutboxMessage).where(OutboxMessage.id > first_outbox))
+    session.flush()
 
 
 def _seed_prospects(session: Session, formulas: dict[str, Formula]) -> None:

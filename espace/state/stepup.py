@@ -29,6 +29,7 @@ class StepUpMixin(rx.State, mixin=True):
     stepup_error: str = ""
 
     STEP_UP_REASONS: ClassVar[dict[str, str]] = {}
+    _stepped_up_with: str = ""  # the method of the check that allowed the action ("" when a recent one did)
 
     def _me(self) -> Principal | None:  # provided by SessionState
         raise NotImplementedError
@@ -46,6 +47,7 @@ class StepUpMixin(rx.State, mixin=True):
             fresh = overview.has_recent_step_up(session=db, session_id=me.session_id)
             methods = [] if fresh else overview.step_up_methods(session=db, account=db.get(Account, me.account_id))
         if fresh:
+            self._stepped_up_with = ""
             self._run_stepped_up(action, me)
             return None
         self.stepup_for, self.stepup_reason = action, self.STEP_UP_REASONS[action]
@@ -92,6 +94,7 @@ class StepUpMixin(rx.State, mixin=True):
         except SecondFactorError as error:
             self.stepup_error = str(error)
             return None
+        self._stepped_up_with = self.stepup_method
         self._stepup_clear()
         self._run_stepped_up(action, me)
         return None

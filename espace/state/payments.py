@@ -1,0 +1,448 @@
+"""'Mes paiements': schedule, history, debit day and frequency, bank accounts and SEPA mandates,
+exports; and the card regularisation of a rejected debit.
+
+The full IBAN never enters a State var: accounts are shown masked, and the IBAN typed in the
+form goes straight to the service (which encrypts it) without being kept."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import ClassVar
+
+import reflex as rx
+from sqlmodel import select
+
+from espace import formatting as fmt
+from espace import routes
+from espace.db import session_scope
+from espace.formatting import PARIS
+from espace.models import Contract, ContractStatus, InsuredProperty, MandateStatus
+from espace.models.base import utcnow
+from espace.services import bank_accounts, mandates, payments, regularisation
+from espace.services.bank_accounts import BankAccountError
+from espace.services.payment_provider import CardInput
+from espace.services.payments import PaymentChangeError
+from espace.services.sessions import Principal
+from espace.state.session import SessionState
+from espace.state.stepup import StepUpMixin
+
+FREQUENCY_LABELS = {"monthly": "Mensuel", "quarterly": "Trimestriel", "annual": "Annuel"}
+SIGNATURE_METHODS = {"email": "code envoyé par e-mail", "sms": "code envoyé par SMS", "totp": "application d'authentification",
+                     "recovery": "code de secours", "": "second facteur vérifié dans la session"}
+
+
+def _today() -> date:
+    return utcnow().astimezone(PARIS).date()
+
+
+@dataclasses.dataclass
+class PaymentRow:
+    id: int = 0
+    contract: str = ""
+    due: str = ""
+    period: str = ""
+    amount: str = ""
+    status: str = ""
+    status_label: str = ""
+    method: str = ""
+    reason: str = ""
+    receipt_url: str = ""
+
+
+@dataclasses.dataclass
+class YearTotal:
+    year: str = ""
+    total: str = ""
+    count: str = ""
+
+
+@dataclasses.dataclass
+class AccountRow:
+    id: int = 0
+    label: str = ""
+    owner: str = ""
+    masked: str = ""
+    bank: str = ""
+    is_default: bool = False
+    mandate: str = ""
+    mandate_url: str = ""
+    has_mandate: bool = False
+
+
+@dataclasses.dataclass
+class ContractBilling:
+    id: int = 0
+    label: str = ""
+    frequency: str = ""
+    frequency_label: str = ""
+    debit_day: int = 5
+    by_debit: bool = True
+
+
+@dataclasses.dataclass
+class PreviewRow:
+    period: str = ""
+    before: str = ""
+    after: str = ""
+    amount: str = ""
+
+
+def _period(start: date, end: date) -> str:
+    return f"du {fmt.date_fr(start)} au {fmt.date_fr(end)}"
+
+
+def _row(row) -> PaymentRow:
+    return PaymentRow(id=row.id, contract=row.contract_number, due=fmt.date_fr(row.due_date),
+                      period=_period(row.period_start, row.period_end), amount=fmt.money(row.amount_cents),
+                      status=row.status, status_label=row.status_label, method=row.method_label,
+                      reason=row.rejection_reason or "",
+                      receipt_url=routes.document_url(row.receipt_document_id) if row.receipt_document_id else "")
+
+
+class PaymentsState(SessionState, StepUpMixin):
+    STEP_UP_REASONS: ClassVar[dict[str, str]] = {
+        "sign_mandate": "Pour signer le mandat de prélèvement SEPA, confirmez votre identité.",
+    }
+
+    loaded: bool = False
+    flash: str = ""
+    rejected: list[PaymentRow] = []
+    upcoming: list[PaymentRow] = []
+    history: list[PaymentRow] = []
+    totals: list[YearTotal] = []
+    history_total: str = ""
+    year_options: list[list[str]] = []
+    contracts: list[ContractBilling] = []
+    contract_options: list[list[str]] = []
+    f_year: str = ""
+    f_contract: str = ""
+
+    accounts: list[AccountRow] = []
+    account_errors: dict[str, str] = {}
+    account_form_version: int = 0
+    accounts_error: str = ""
+
+    change_contract: str = ""
+    change_kind: str = ""  # debit_day | frequency
+    change_value: str = ""
+    change_preview: list[PreviewRow] = []
+    change_note: str = ""
+    change_errors: dict[str, str] = {}
+    frequency_rules: str = payments.FREQUENCY_RULES
+
+    export_start: str = ""
+    export_end: str = ""
+
+    _mandate_account_id: int = 0
+
+    def _me(self) -> Principal | None:
+        return self._holder_principal()
+
+    @rx.event
+    def load(self):
+        me = self._me()
+        if me is None:
+            return self._to_login()
+        self._load_header(me.holder_id)
+        self.flash, self.change_preview, self.change_errors, self.account_errors = "", [], {}, {}
+        today = _today()
+        self.export_start = date(today.year - 1, 1, 1).isoformat()
+        self.export_end = date(today.year - 1, 12, 31).isoformat()
+        self.f_year, self.f_contract = str(today.year), ""  # the current year first; "les 10 dernières années" on demand
+        self._refresh(me.holder_id)
+        self.loaded = True
+        return None
+
+    def _refresh(self, holder_id: int) -> None:
+        today = _today()
+        with session_scope() as db:
+            owned = db.exec(select(Contract, InsuredProperty).join(InsuredProperty, InsuredProperty.id == Contract.property_id)
+                            .where(Contract.holder_id == holder_id).order_by(Contract.number)).all()
+            self.contract_options = [[str(c.id), f"{c.number} · {p.city}"] for c, p in owned]
+            self.contracts = [ContractBilling(id=c.id, label=f"{c.number} · {p.address_line1}, {p.city}",
+                                              frequency=c.payment_frequency,
+                                              frequency_label=FREQUENCY_LABELS.get(c.payment_frequency, c.payment_frequency),
+                                              debit_day=c.debit_day, by_debit=c.payment_frequency != "annual")
+                              for c, p in owned if c.status == ContractStatus.ACTIVE]
+            rows = payments.schedule(session=db, holder_id=holder_id, today=today)
+            self.upcoming = [_row(r) for r in rows if r.status == "scheduled"]
+            self.rejected = [_row(r) for r in rows if r.status == "rejected"]
+            result = payments.history(session=db, holder_id=holder_id, today=today,
+                                      year=int(self.f_year) if self.f_year.isdigit() else None,
+                                      contract_id=int(self.f_contract) if self.f_contract.isdigit() else None)
+            self.history = [_row(r) for r in result.rows]
+            self.totals = [YearTotal(str(year), fmt.money(total), str(count)) for year, total, count in result.yearly_totals]
+            self.history_total = fmt.money(result.total_cents)
+            self.year_options = [[str(y), str(y)] for y in result.years_available]
+            self.accounts = []
+            for account in bank_accounts.list_accounts(session=db, holder_id=holder_id):
+                mandate = mandates.active_mandate_for(session=db, account_id=account.id)
+                self.accounts.append(AccountRow(
+                    id=account.id, label=account.label or account.bank_name or "Compte bancaire", owner=account.account_holder,
+                    masked=bank_accounts.masked(account), bank=account.bank_name, is_default=account.is_default,
+                    mandate=(f"Mandat {mandate.reference} signé le {fmt.date_fr(mandate.signed_at)}" if mandate else
+                             "Aucun mandat : signez-le pour payer par prélèvement avec ce compte."),
+                    mandate_url=routes.document_url(mandate.document_id) if mandate and mandate.document_id else "",
+                    has_mandate=mandate is not None and mandate.status == MandateStatus.ACTIVE,
+                ))
+
+    # ----- history filters -----
+
+    @rx.event
+    def filter_history(self, form: dict):
+        me = self._me()
+        if me is None:
+            return self._to_login()
+        self.f_year = str(form.get("f_year") or "")[:4]
+        self.f_contract = str(form.get("f_contract") or "")[:10]
+        self._refresh(me.holder_id)
+        return None
+
+    # ----- bank accounts and mandates -----
+
+    @rx.event
+    def add_account(self, form: dict):
+        me = self._me()
+        if me is None:
+            return self._to_login()
+        try:
+            with session_scope() as db:
+                bank_accounts.add_account(session=db, holder_id=me.holder_id, iban=str(form.get("iban") or "")[:60],
+                                          bic=str(form.get("bic") or "")[:20],
+                                          account_holder=str(form.get("account_holder") or "")[:140],
+                                          label=str(form.get("label") or "")[:60])
+        except BankAccountError as error:
+            self.account_errors = dict(error.errors)
+            return None
+        self.account_errors = {}
+        self.account_form_version += 1  # the IBAN typed leaves the page: the form is rebuilt empty
+        self.flash = "Compte ajouté. Signez le mandat de prélèvement pour l'utiliser."
+        self._refresh(me.holder_id)
+        return None
+
+    @rx.event
+    def ask_sign_mandate(self, account_id: int):
+        me = self._me()
+        if me is None:
+            return self._to_login()
+        with session_scope() as db:
+            owned = bank_accounts.owned_account(session=db, holder_id=me.holder_id, account_id=int(account_id))
+        if owned is None:
+            self.accounts_error = "Ce compte est introuvable."
+            return None
+        self._mandate_account_id = owned.id
+        return self._with_step_up("sign_mandate")
+
+    def _run_stepped_up(self, action: str, me: Principal) -> None:
+        if action != "sign_mandate" or not self._mandate_account_id:
+            return
+        try:
+            with session_scope() as db:
+                mandate = mandates.sign_mandate(session=db, holder_id=me.holder_id, account_id=self._mandate_account_id,
+                                                signed_ip=self.router.session.client_ip,
+                                                signature_method=SIGNATURE_METHODS.get(self._stepped_up_with, "second facteur"))
+                reference = mandate.reference
+        except BankAccountError as error:
+            self.accounts_error = next(iter(error.errors.values()), "Ce compte est introuvable.")
+            return
+        self._mandate_account_id = 0
+        self.accounts_error = ""
+        self.flash = f"Mandat {reference} signé : il est dans vos documents."
+        self._refresh(me.holder_id)
+
+    @rx.event
+    def make_default(self, account_id: int):
+        me = self._me()
+        if me is None:
+            return self._to_login()
+        try:
+            with session_scope() as db:
+                bank_accounts.set_default(session=db, holder_id=me.holder_id, account_id=int(account_id))
+        except BankAccountError as error:
+            self.accounts_error = next(iter(error.errors.values()), "Action impossible.")
+            return None
+        self.accounts_error, self.flash = "", "Ce compte sera utilisé pour vos prochains prélèvements."
+        self._refresh(me.holder_id)
+        return None
+
+    @rx.event
+    def remove_account(self, account_id: int):
+        me = self._me()
+        if me is None:
+            return self._to_login()
+        try:
+            with session_scope() as db:
+                bank_accounts.remove_account(session=db, holder_id=me.holder_id, account_id=int(account_id))
+        except BankAccountError as error:
+            self.accounts_error = next(iter(error.errors.values()), "Action impossible.")
+            return None
+        self.accounts_error, self.flash = "", "Le compte a été retiré."
+        self._refresh(me.holder_id)
+        return None
+
+    # ----- debit day and frequency -----
+
+    @rx.event
+    def preview_change(self, form: dict):
+        me = self._me()
+        if me is None:
+            return self._to_login()
+        self.change_contract = str(form.get("contract_id") or "")[:10]
+        self.change_kind = str(form.get("kind") or "")[:12]
+        self.change_value = str(form.get("value") or "")[:12]
+        self.change_preview, self.change_note = [], ""
+        if not self.change_contract.isdigit():
+            self.change_errors = {"contract": "Choisissez le contrat."}
+            return None
+        try:
+            with session_scope() as db:
+                if self.change_kind == "debit_day":
+                    day = int(self.change_value) if self.change_value.isdigit() else 0
+                    moved = payments.debit_day_preview(session=db, holder_id=me.holder_id,
+                                                       contract_id=int(self.change_contract), day=day, today=_today())
+                    rows = [PreviewRow(_period(r.period_start, r.period_end), fmt.date_fr(r.old_due), fmt.date_fr(r.new_due),
+                                       fmt.money(r.amount_cents)) for r in moved]
+                    self.change_note = f"Vos prochains prélèvements auront lieu le {day} du mois."
+                else:
+                    preview = payments.frequency_preview(session=db, holder_id=me.holder_id,
+                                                         contract_id=int(self.change_contract), frequency=self.change_value,
+                                                         today=_today())
+                    rows = [PreviewRow(_period(r.period_start, r.period_end), "—", fmt.date_fr(r.due_date),
+                                       fmt.money(r.amount_cents)) for r in preview.rows]
+                    self.change_note = preview.notice
+        except PaymentChangeError as error:
+            self.change_errors = dict(error.errors)
+            return None
+        self.change_errors = {}
+        self.change_preview = rows
+        if not rows:
+            self.change_errors = {self.change_kind or "contract": "Aucune échéance à venir n'est concernée."}
+        return None
+
+    @rx.event
+    def confirm_change(self):
+        me = self._me()
+        if me is None:
+            return self._to_login()
+        if not self.change_preview or not self.change_contract.isdigit():
+            return None
+        try:
+            with session_scope() as db:
+                if self.change_kind == "debit_day":
+                    payments.change_debit_day(session=db, holder_id=me.holder_id, contract_id=int(self.change_contract),
+                                              day=int(self.change_value), today=_today())
+                    self.flash = f"Date de prélèvement changée : le {self.change_value} du mois."
+                else:
+                    payments.change_frequency(session=db, holder_id=me.holder_id, contract_id=int(self.change_contract),
+                                              frequency=self.change_value, today=_today())
+                    self.flash = f"Fractionnement changé : {FREQUENCY_LABELS.get(self.change_value, '').lower()}."
+        except PaymentChangeError as error:
+            self.change_errors = dict(error.errors)
+            return None
+        self.change_preview, self.change_errors, self.change_note = [], {}, ""
+        self._refresh(me.holder_id)
+        return None
+
+    @rx.event
+    def cancel_change(self):
+        self.change_preview, self.change_errors, self.change_note = [], {}, ""
+
+    # ----- exports -----
+
+    @rx.event
+    def set_export_start(self, value: str):
+        self.export_start = str(value)[:10]
+
+    @rx.event
+    def set_export_end(self, value: str):
+        self.export_end = str(value)[:10]
+
+    @rx.var
+    def export_csv_url(self) -> str:
+        return f"{routes.PAYMENTS_EXPORT}?format=csv&du={self.export_start}&au={self.export_end}"
+
+    @rx.var
+    def export_ofx_url(self) -> str:
+        return f"{routes.PAYMENTS_EXPORT}?format=ofx&du={self.export_start}&au={self.export_end}"
+
+
+def _provider_name() -> str:
+    from espace.services.payment_provider import get_provider
+
+    try:
+        return get_provider().name
+    except Exception:  # noqa: BLE001 - no provider configured (production without a PSP)
+        return ""
+
+
+class RegularisationState(SessionState):
+    """Pay a rejected instalment by card through the payment provider (3-D Secure step included)."""
+
+    loaded: bool = False
+    found: bool = False
+    payment_id: int = 0
+    contract: str = ""
+    amount: str = ""
+    due: str = ""
+    reason: str = ""
+    errors: dict[str, str] = {}
+    message: str = ""
+    challenge: str = ""
+    done: bool = False
+    form_version: int = 0
+    test_mode: bool = False  # the built-in test provider: its test cards are shown
+    _card_payment_id: int = 0
+
+    @rx.event
+    def load(self):
+        holder_id = self._holder_id()
+        if holder_id is None:
+            return self._to_login()
+        self._load_header(holder_id)
+        self.reset()
+        raw = self.router.url.query_parameters.get("p", "")
+        with session_scope() as db:
+            payment = regularisation.owned_payment(session=db, holder_id=holder_id, payment_id=int(raw)) if raw.isdigit() else None
+            if payment is not None and payment.status == "rejected":
+                contract = db.get(Contract, payment.contract_id)
+                self.found, self.payment_id, self.contract = True, payment.id, contract.number
+                self.amount, self.due = fmt.money(payment.amount_cents), fmt.date_fr(payment.due_date)
+                self.reason = payment.rejection_reason
+        self.test_mode = _provider_name() == "test"
+        self.loaded = True
+        return None
+
+    @rx.event
+    def pay(self, form: dict):
+        holder_id = self._holder_id()
+        if holder_id is None:
+            return self._to_login()
+        expiry = str(form.get("card_expiry") or "").replace(" ", "")
+        month, _, year = expiry.partition("/")
+        card = CardInput(number=str(form.get("card_number") or "")[:30], expiry_month=month[:2], expiry_year=year[:4],
+                         cvc=str(form.get("card_cvc") or "")[:4], holder_name=str(form.get("card_holder") or "")[:100])
+        with session_scope() as db:
+            outcome = regularisation.start_card_payment(session=db, holder_id=holder_id, payment_id=self.payment_id, card=card)
+        self._show(outcome)
+        return None
+
+    @rx.event
+    def confirm(self, form: dict):
+        holder_id = self._holder_id()
+        if holder_id is None:
+            return self._to_login()
+        with session_scope() as db:
+            outcome = regularisation.confirm_card_payment(session=db, holder_id=holder_id, card_payment_id=self._card_payment_id,
+                                                          code=str(form.get("secure_code") or "")[:12])
+        self._show(outcome)
+        return None
+
+    def _show(self, outcome) -> None:
+        self.errors = dict(getattr(outcome, "errors", None) or {})
+        self.message = outcome.message
+        self.challenge = outcome.challenge_hint if outcome.status == "requires_action" else ""
+        self._card_payment_id = outcome.card_payment_id or 0 if outcome.status == "requires_action" else 0
+        self.done = outcome.status == "succeeded"
+        if outcome.status in ("declined", "failed"):
+            self.form_version += 1  # the card form is emptied: the number is never kept
