@@ -35,9 +35,11 @@ def _payment_table(rows, *, caption: str, table_id: str, with_receipt: bool) -> 
     return rx.el.div(
         rx.el.table(
             rx.el.caption(caption, class_name="sr-only"),
-            rx.el.thead(rx.el.tr(*[rx.el.th(h, scope="col") for h in headings])),
+            rx.el.thead(rx.el.tr(*[rx.el.th(h, scope="col", class_name="hide-phone" if h == "Période" else "")
+                                   for h in headings])),
             rx.el.tbody(rx.foreach(rows, lambda r: rx.el.tr(
-                rx.el.td(r.due), rx.el.td(r.contract), rx.el.td(r.period), rx.el.td(r.amount, class_name="num"),
+                rx.el.td(r.due), rx.el.td(r.contract), rx.el.td(r.period, class_name="hide-phone"),
+                rx.el.td(r.amount, class_name="num"),
                 rx.el.td(_status_badge(r), rx.cond(r.reason != "", rx.el.span(r.reason, class_name="field-hint block"))),
                 *([rx.el.td(rx.cond(r.receipt_url != "", rx.el.a("PDF", rx.el.span(" — reçu du ", r.due, class_name="sr-only"),
                                                                  href=r.receipt_url, download=True,

@@ -117,11 +117,13 @@ def test_bank_account_mandate_debit_day_and_exports(new_page, app_engine, device
         page.locator("#export-csv").click()
     text = open(csv_download.value.path(), encoding="utf-8-sig").read()
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert VALID_IBAN.replace(" ", "") not in text
     assert rows[0][0] == "Date de paiement" and rows[-1][0] == "Total"
     csv_total = sum(int(round(float(r[6].replace(",", ".")) * 100)) for r in rows[1:-1])
     assert fmt.money(csv_total) == shown_total and len(rows) - 2 == 12
     with page.expect_download() as ofx_download:
         page.locator("#export-ofx").click()
+    assert VALID_IBAN.replace(" ", "").encode() not in open(ofx_download.value.path(), "rb").read()
     tree = OFXTree()
     tree.parse(ofx_download.value.path())
     statement = tree.convert().statements[0]
