@@ -81,9 +81,10 @@ def cmd_terminate(args: argparse.Namespace) -> int:
 def cmd_remind_debits(args: argparse.Namespace) -> int:
     from datetime import date
 
+    from espace.formatting import PARIS
     from espace.services.debit_reminders import send_due_reminders
 
-    today = date.fromisoformat(args.today) if args.today else date.today()
+    today = date.fromisoformat(args.today) if args.today else utcnow().astimezone(PARIS).date()
     with session_scope() as session:
         count = send_due_reminders(session=session, today=today, days=args.days)
     print(f"{count} rappel(s) envoyé(s).")

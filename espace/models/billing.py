@@ -15,6 +15,7 @@ class PaymentStatus(StrEnum):
     PAID = "paid"  # payé
     REJECTED = "rejected"  # rejeté
     REGULARISED = "regularised"  # régularisé
+    PROCESSING = "processing"  # a card payment is under way (only one at a time)
 
 
 class PaymentMethod(StrEnum):

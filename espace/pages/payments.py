@@ -97,7 +97,7 @@ def history_section() -> rx.Component:
         ),
         rx.el.div(rx.el.table(
             rx.el.caption("Total payé par année", class_name="sr-only"),
-            rx.el.thead(rx.el.tr(rx.el.th("Année", scope="col"), rx.el.th("Paiements", scope="col"),
+            rx.el.thead(rx.el.tr(rx.el.th("Année d'échéance", scope="col"), rx.el.th("Paiements", scope="col"),
                                  rx.el.th("Total payé", scope="col"))),
             rx.el.tbody(rx.foreach(P.totals, lambda t: rx.el.tr(rx.el.th(t.year, scope="row"), rx.el.td(t.count),
                                                                   rx.el.td(t.total, class_name="num")))),
@@ -176,6 +176,7 @@ def _contract_change(contract: ContractBilling) -> rx.Component:
 def debit_section() -> rx.Component:
     return rx.el.section(
         rx.el.h2("Date de prélèvement et fractionnement", class_name="card-title", id="prelevement"),
+        rx.el.p(P.debit_day_rules, class_name="field-hint"),
         rx.el.p(P.frequency_rules, class_name="field-hint"),
         rx.foreach(P.contracts, _contract_change),
         class_name="card",

@@ -39,6 +39,7 @@ STATUS_LABELS = {
     PaymentStatus.PAID: "Payé",
     PaymentStatus.REJECTED: "Rejeté",
     PaymentStatus.REGULARISED: "Régularisé",
+    PaymentStatus.PROCESSING: "Paiement en cours",
 }
 PAID_STATUSES = (PaymentStatus.PAID, PaymentStatus.REGULARISED)  # what was actually paid
 HISTORY_YEARS = 10  # the current year and the 9 before it
@@ -152,7 +153,7 @@ def _row(payment: Payment, number: str, receipt_id: int | None) -> ScheduleRow:
         status_label=STATUS_LABELS.get(payment.status, payment.status),
         method_label=METHOD_LABELS.get(payment.method, payment.method),
         rejection_reason=payment.rejection_reason if payment.status != PaymentStatus.SCHEDULED else "",
-        receipt_document_id=receipt_id,
+        receipt_document_id=receipt_id if payment.status in PAID_STATUSES else None,  # a rejected debit has no receipt
     )
 
 
@@ -270,6 +271,7 @@ def change_debit_day(*, session: Session, holder_id: int, contract_id: int, day:
     moves = _moves(_check_debit_day(session, contract, day), day, today)
     for payment, new_due in moves:
         payment.due_date = new_due
+        payment.reminder_sent_at = None  # a reminder gave the old date: the new one gets its own
         session.add(payment)
     contract.debit_day = day
     session.add(contract)
@@ -289,8 +291,9 @@ def split_annual(total_cents: int, parts: int) -> list[int]:
     return [share] * (parts - 1) + [total_cents - share * (parts - 1)]
 
 
-def new_instalments(contract: Contract, frequency: str, effective: date) -> list[NewInstalment]:
-    """One insurance year from ``effective`` (an anniversary of the contract) split for ``frequency``."""
+def new_instalments(contract: Contract, frequency: str, effective: date, *, earliest: date | None = None) -> list[NewInstalment]:
+    """One insurance year from ``effective`` (an anniversary of the contract) split for ``frequency``;
+    no debit falls before ``earliest`` (the notice period from today)."""
     months = MONTHS_PER_PERIOD[PaymentFrequency(frequency)]
     per_year = 12 // months
     offset = 12 * (effective.year - contract.start_date.year)
@@ -302,6 +305,8 @@ def new_instalments(contract: Contract, frequency: str, effective: date) -> list
         start = add_months(contract.start_date, offset + months * index)
         end = add_months(contract.start_date, offset + months * (index + 1)) - timedelta(days=1)
         due = start if frequency == PaymentFrequency.ANNUAL else start.replace(day=day)
+        if earliest is not None and due < earliest:
+            due = earliest
         rows.append(NewInstalment(start, end, due, amounts[index], taxes[index]))
     return rows
 
@@ -324,7 +329,7 @@ def _frequency_plan(session: Session, contract: Contract, frequency: str, today:
                               f"{fmt.date_fr(effective)} est déjà réglée : contactez votre conseiller.")
     if errors:
         raise PaymentChangeError(errors)
-    rows = new_instalments(contract, frequency, effective)
+    rows = new_instalments(contract, frequency, effective, earliest=add_working_days(today, NOTICE_WORKING_DAYS))
     label = labels.PAYMENT_FREQUENCY[PaymentFrequency(frequency)]
     notice = (f"Paiement {label.lower()} à partir de l'échéance principale du {fmt.date_fr(effective)} : "
               f"{len(rows)} échéance{'s' if len(rows) > 1 else ''} pour {fmt.money(contract.annual_premium_cents)} "

@@ -57,6 +57,8 @@ def start_card_payment(*, session: Session, holder_id: int, payment_id: int, car
     errors = validate_card(card)
     if errors:
         return CardOutcome("invalid", "Vérifiez les informations de votre carte.", errors=errors)
+    if not _claim(session, payment):  # another tab or worker is paying it right now
+        return CardOutcome("not_payable", NOT_PAYABLE)
     contract = session.get(Contract, payment.contract_id)
     try:
         provider = get_provider()
@@ -64,6 +66,7 @@ def start_card_payment(*, session: Session, holder_id: int, payment_id: int, car
         result = provider.start(amount_cents=payment.amount_cents, description=description, card=card)
     except Exception as error:  # noqa: BLE001 - a provider outage is told to the holder, never raised
         log.warning("card payment for payment %s could not start: %s", payment.id, type(error).__name__)
+        _release(session, payment)
         return CardOutcome("failed", UNAVAILABLE)
     row = CardPayment(payment_id=payment.id, holder_id=holder_id, provider=provider.name[:20],
                       provider_reference=result.reference[:64], amount_cents=payment.amount_cents, status=result.status,
@@ -81,21 +84,44 @@ def confirm_card_payment(*, session: Session, holder_id: int, card_payment_id: i
         return CardOutcome("not_found", "Paiement introuvable.")
     if row.status != "requires_action":
         return CardOutcome("not_payable", "Ce paiement n'attend plus de confirmation.", card_payment_id=row.id)
-    if payment.status != PaymentStatus.REJECTED:  # settled meanwhile by another card payment: never charge twice
+    if payment.status != PaymentStatus.REJECTED or not _claim(session, payment):
+        # settled meanwhile by another card payment, or being confirmed in another tab: never charge twice
         _close(session, row, "failed", "Échéance déjà réglée.")
         return CardOutcome("not_payable", NOT_PAYABLE, card_payment_id=row.id)
     try:
         result = get_provider().confirm(reference=row.provider_reference, code=code)
     except Exception as error:  # noqa: BLE001
         log.warning("card payment %s could not be confirmed: %s", row.id, type(error).__name__)
+        _release(session, payment)
         return CardOutcome("failed", UNAVAILABLE, card_payment_id=row.id)
     if result.status == "requires_action":  # a provider may ask again; the row stays open
+        _release(session, payment)
         return CardOutcome("requires_action", "Code incorrect : saisissez le code reçu de votre banque.",
                            card_payment_id=row.id, challenge_hint=result.challenge_hint)
     return _conclude(session, payment, row, result)
 
 
+def _claim(session: Session, payment: Payment) -> bool:
+    """Take the payment for one card attempt: a conditional update that only one caller can win
+    (row lock on PostgreSQL, database write lock on SQLite), kept until the transaction ends."""
+    from sqlalchemy import update
+
+    won = session.execute(update(Payment).where(Payment.id == payment.id, Payment.status == PaymentStatus.REJECTED)
+                          .values(status=PaymentStatus.PROCESSING)).rowcount == 1
+    session.refresh(payment)
+    return won
+
+
+def _release(session: Session, payment: Payment) -> None:
+    """The attempt did not settle the payment: it is due again."""
+    payment.status = PaymentStatus.REJECTED
+    session.add(payment)
+    session.flush()
+
+
 def _conclude(session: Session, payment: Payment, row: CardPayment, result: ProviderResult) -> CardOutcome:
+    if result.status != "succeeded":
+        _release(session, payment)
     if result.status == "succeeded":
         _settle(session, payment, row)
         message = (f"Paiement de {fmt.money(payment.amount_cents)} accepté : votre échéance est régularisée. "

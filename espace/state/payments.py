@@ -32,6 +32,14 @@ SIGNATURE_METHODS = {"email": "code envoyé par e-mail", "sms": "code envoyé pa
                      "recovery": "code de secours", "": "second facteur vérifié dans la session"}
 
 
+def _int(text) -> int | None:
+    """A number typed or sent by the browser ("²" is a digit for str.isdigit, not for int)."""
+    try:
+        return int(str(text))
+    except ValueError:
+        return None
+
+
 def _today() -> date:
     return utcnow().astimezone(PARIS).date()
 
@@ -102,8 +110,12 @@ def _row(row) -> PaymentRow:
 
 class PaymentsState(SessionState, StepUpMixin):
     STEP_UP_REASONS: ClassVar[dict[str, str]] = {
-        "sign_mandate": "Pour signer le mandat de prélèvement SEPA, confirmez votre identité.",
+        "sign_mandate": ("Mandat de prélèvement SEPA : en le signant, vous autorisez Espace Assurances à envoyer des "
+                         "instructions à votre banque pour débiter votre compte, et votre banque à débiter votre compte "
+                         "conformément à ces instructions. Vous pouvez être remboursé par votre banque dans les 8 semaines "
+                         "suivant un prélèvement autorisé. Pour signer, saisissez le code de confirmation."),
     }
+    ALWAYS_ASK: ClassVar[frozenset[str]] = frozenset({"sign_mandate"})  # a signature is never implied by an earlier check
 
     loaded: bool = False
     flash: str = ""
@@ -129,7 +141,8 @@ class PaymentsState(SessionState, StepUpMixin):
     change_preview: list[PreviewRow] = []
     change_note: str = ""
     change_errors: dict[str, str] = {}
-    frequency_rules: str = payments.FREQUENCY_RULES
+    frequency_rules: str = " ".join(payments.FREQUENCY_RULES)
+    debit_day_rules: str = " ".join(payments.DEBIT_DAY_RULES)
 
     export_start: str = ""
     export_end: str = ""
@@ -146,6 +159,8 @@ class PaymentsState(SessionState, StepUpMixin):
             return self._to_login()
         self._load_header(me.holder_id)
         self.flash, self.change_preview, self.change_errors, self.account_errors = "", [], {}, {}
+        self.accounts_error, self._mandate_account_id = "", 0
+        self._stepup_clear()
         today = _today()
         self.export_start = date(today.year - 1, 1, 1).isoformat()
         self.export_end = date(today.year - 1, 12, 31).isoformat()
@@ -169,8 +184,7 @@ class PaymentsState(SessionState, StepUpMixin):
             self.upcoming = [_row(r) for r in rows if r.status == "scheduled"]
             self.rejected = [_row(r) for r in rows if r.status == "rejected"]
             result = payments.history(session=db, holder_id=holder_id, today=today,
-                                      year=int(self.f_year) if self.f_year.isdigit() else None,
-                                      contract_id=int(self.f_contract) if self.f_contract.isdigit() else None)
+                                      year=_int(self.f_year), contract_id=_int(self.f_contract))
             self.history = [_row(r) for r in result.rows]
             self.totals = [YearTotal(str(year), fmt.money(total), str(count)) for year, total, count in result.yearly_totals]
             self.history_total = fmt.money(result.total_cents)
@@ -227,7 +241,8 @@ class PaymentsState(SessionState, StepUpMixin):
         if me is None:
             return self._to_login()
         with session_scope() as db:
-            owned = bank_accounts.owned_account(session=db, holder_id=me.holder_id, account_id=int(account_id))
+            owned = (bank_accounts.owned_account(session=db, holder_id=me.holder_id, account_id=_int(account_id))
+                     if _int(account_id) is not None else None)
         if owned is None:
             self.accounts_error = "Ce compte est introuvable."
             return None
@@ -258,7 +273,7 @@ class PaymentsState(SessionState, StepUpMixin):
             return self._to_login()
         try:
             with session_scope() as db:
-                bank_accounts.set_default(session=db, holder_id=me.holder_id, account_id=int(account_id))
+                bank_accounts.set_default(session=db, holder_id=me.holder_id, account_id=_int(account_id) or 0)
         except BankAccountError as error:
             self.accounts_error = next(iter(error.errors.values()), "Action impossible.")
             return None
@@ -273,7 +288,7 @@ class PaymentsState(SessionState, StepUpMixin):
             return self._to_login()
         try:
             with session_scope() as db:
-                bank_accounts.remove_account(session=db, holder_id=me.holder_id, account_id=int(account_id))
+                bank_accounts.remove_account(session=db, holder_id=me.holder_id, account_id=_int(account_id) or 0)
         except BankAccountError as error:
             self.accounts_error = next(iter(error.errors.values()), "Action impossible.")
             return None
@@ -292,13 +307,13 @@ class PaymentsState(SessionState, StepUpMixin):
         self.change_kind = str(form.get("kind") or "")[:12]
         self.change_value = str(form.get("value") or "")[:12]
         self.change_preview, self.change_note = [], ""
-        if not self.change_contract.isdigit():
+        if _int(self.change_contract) is None:
             self.change_errors = {"contract": "Choisissez le contrat."}
             return None
         try:
             with session_scope() as db:
                 if self.change_kind == "debit_day":
-                    day = int(self.change_value) if self.change_value.isdigit() else 0
+                    day = _int(self.change_value) or 0
                     moved = payments.debit_day_preview(session=db, holder_id=me.holder_id,
                                                        contract_id=int(self.change_contract), day=day, today=_today())
                     rows = [PreviewRow(_period(r.period_start, r.period_end), fmt.date_fr(r.old_due), fmt.date_fr(r.new_due),
@@ -325,7 +340,8 @@ class PaymentsState(SessionState, StepUpMixin):
         me = self._me()
         if me is None:
             return self._to_login()
-        if not self.change_preview or not self.change_contract.isdigit():
+        if not self.change_preview or _int(self.change_contract) is None or (
+                self.change_kind == "debit_day" and _int(self.change_value) is None):
             return None
         try:
             with session_scope() as db:
@@ -403,7 +419,8 @@ class RegularisationState(SessionState):
         self.reset()
         raw = self.router.url.query_parameters.get("p", "")
         with session_scope() as db:
-            payment = regularisation.owned_payment(session=db, holder_id=holder_id, payment_id=int(raw)) if raw.isdigit() else None
+            payment = (regularisation.owned_payment(session=db, holder_id=holder_id, payment_id=_int(raw))
+                       if _int(raw) is not None else None)
             if payment is not None and payment.status == "rejected":
                 contract = db.get(Contract, payment.contract_id)
                 self.found, self.payment_id, self.contract = True, payment.id, contract.number

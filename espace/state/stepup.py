@@ -29,6 +29,8 @@ class StepUpMixin(rx.State, mixin=True):
     stepup_error: str = ""
 
     STEP_UP_REASONS: ClassVar[dict[str, str]] = {}
+    # Actions that always ask for a code, even right after another check (a signature, for instance).
+    ALWAYS_ASK: ClassVar[frozenset[str]] = frozenset()
     _stepped_up_with: str = ""  # the method of the check that allowed the action ("" when a recent one did)
 
     def _me(self) -> Principal | None:  # provided by SessionState
@@ -44,7 +46,7 @@ class StepUpMixin(rx.State, mixin=True):
         if action not in self.STEP_UP_REASONS:
             return None
         with session_scope() as db:
-            fresh = overview.has_recent_step_up(session=db, session_id=me.session_id)
+            fresh = action not in self.ALWAYS_ASK and overview.has_recent_step_up(session=db, session_id=me.session_id)
             methods = [] if fresh else overview.step_up_methods(session=db, account=db.get(Account, me.account_id))
         if fresh:
             self._stepped_up_with = ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from ofxtools.Parser import OFXTree
@@ -341,3 +341,51 @@ def test_exports_refuse_bad_periods(db):
             export(session=db, holder_id=person.id, start=date(2026, 5, 1), end=date(2026, 4, 1))
         with pytest.raises(ExportError, match="10 ans"):
             export(session=db, holder_id=person.id, start=date(2010, 1, 1), end=date(2026, 1, 1))
+
+
+# ----- review findings -------------------------------------------------------------------------
+
+def test_moving_the_debit_day_clears_the_reminder_of_moved_instalments(db):
+    from datetime import date, timedelta
+
+    from espace.models import Payment, PaymentStatus
+    from espace.services import billing, payments
+    from tests import factories
+
+    person = factories.holder(db)
+    today = date(2030, 3, 10)
+    contract = factories.contract(db, person, start_date=date(2029, 1, 1))
+    billing.seed_history(session=db, contract=contract, today=today, ahead_until=date(2030, 12, 31))
+    future = db.exec(select(Payment).where(Payment.contract_id == contract.id, Payment.status == PaymentStatus.SCHEDULED,
+                                           Payment.period_start > today + timedelta(days=10))).all()
+    for payment in future:
+        payment.reminder_sent_at = datetime(2030, 3, 1, tzinfo=UTC)
+        db.add(payment)
+    payments.change_debit_day(session=db, holder_id=person.id, contract_id=contract.id, day=15, today=today)
+    assert all(p.due_date.day == 15 and p.reminder_sent_at is None for p in future)
+
+
+def test_a_frequency_change_never_schedules_a_debit_in_the_past(db):
+    from datetime import date
+
+    from espace.models import SepaMandate
+    from espace.services import payments
+    from tests import factories
+
+    person = factories.holder(db)
+    contract = factories.contract(db, person, start_date=date(2028, 6, 20), payment_frequency="annual")
+    db.add(SepaMandate(reference=f"ESP-T-{person.id}", holder_id=person.id, bank_account_id=_account(db, person),
+                       creditor_identifier="FR12ZZZ123456", creditor_name="Espace", debtor_name="Alix"))
+    db.flush()
+    today = date(2030, 6, 10)
+    preview = payments.frequency_preview(session=db, holder_id=person.id, contract_id=contract.id, frequency="monthly",
+                                         today=today)
+    assert preview.rows[0].period_start == date(2030, 6, 20)
+    assert all(row.due_date > today for row in preview.rows)
+
+
+def _account(db, person) -> int:
+    from espace.services import bank_accounts
+
+    return bank_accounts.add_account(session=db, holder_id=person.id, iban="FR7630006000011234567890189", bic="",
+                                     account_holder="Alix").id

@@ -304,3 +304,23 @@ def test_cli_remind_debits(db, holder_a, monkeypatch, capsys):
     assert capsys.readouterr().out.strip() == "1 rappel(s) envoyé(s)."
     assert cli.main(["remind-debits", "--today", FAR.isoformat()]) == 0
     assert capsys.readouterr().out.strip() == "0 rappel(s) envoyé(s)."
+
+
+def test_only_one_card_attempt_can_hold_a_payment(db):
+    """The conditional claim: a second attempt while one is under way is refused without calling the provider."""
+    from espace.services import regularisation
+
+    person = factories.holder(db)
+    contract = factories.contract(db, person)
+    payment = Payment(contract_id=contract.id, holder_id=person.id, due_date=contract.start_date,
+                      period_start=contract.start_date, period_end=contract.start_date, amount_cents=1_500, tax_cents=100,
+                      status=PaymentStatus.REJECTED, rejection_reason="Provision insuffisante.")
+    db.add(payment)
+    db.flush()
+    assert regularisation._claim(db, payment) is True and payment.status == PaymentStatus.PROCESSING
+    assert regularisation._claim(db, payment) is False
+    outcome = regularisation.start_card_payment(session=db, holder_id=person.id, payment_id=payment.id,
+                                                card=CardInput("5555 5555 5555 4444", "12", "39", "123", "Alix"))
+    assert outcome.status == "not_payable"
+    regularisation._release(db, payment)
+    assert payment.status == PaymentStatus.REJECTED

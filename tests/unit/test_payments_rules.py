@@ -21,7 +21,8 @@ def _contract(**fields) -> Contract:
 
 def test_status_labels_are_french_and_complete():
     assert STATUS_LABELS == {PaymentStatus.SCHEDULED: "À venir", PaymentStatus.PAID: "Payé",
-                             PaymentStatus.REJECTED: "Rejeté", PaymentStatus.REGULARISED: "Régularisé"}
+                             PaymentStatus.REJECTED: "Rejeté", PaymentStatus.REGULARISED: "Régularisé",
+                             PaymentStatus.PROCESSING: "Paiement en cours"}
     assert ALLOWED_DEBIT_DAYS == (5, 10, 15)
     assert any("échéance principale" in rule for rule in FREQUENCY_RULES)
     assert any("mandat" in rule for rule in FREQUENCY_RULES)
