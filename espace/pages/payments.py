@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from espace import routes
-from espace.components.forms import field_error, form_alert, notice, submit_button, text_field
+from espace.components.forms import form_alert, notice, submit_button, text_field
 from espace.components.layout import app_shell, loading
 from espace.components.stepup import step_up_panel
 from espace.services.payment_provider import TEST_CARDS

@@ -1,0 +1,53 @@
+"""'Aide': the knowledge base, by category, each article with an anchor the search links to."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from espace import routes
+from espace.components.layout import app_shell, loading
+from espace.state.help import ArticleView, CategoryView, HelpState
+
+
+def article(item: ArticleView) -> rx.Component:
+    return rx.el.details(
+        rx.el.summary(item.title, class_name="faq-question"),
+        rx.foreach(item.paragraphs, lambda p: rx.el.p(p)),
+        rx.cond(item.links.length() > 0, rx.el.p(rx.foreach(item.links, lambda link: rx.el.a(
+            link.label, href=link.href, class_name="button-small")), class_name="button-row")),
+        id=item.slug, class_name="faq-item",
+    )
+
+
+def category(item: CategoryView) -> rx.Component:
+    return rx.el.section(
+        rx.el.h2(item.label, class_name="card-title", id="aide-" + item.key),
+        rx.foreach(item.articles, article),
+        class_name="card",
+    )
+
+
+# An article opened from a search result or a link (#slug) is unfolded and shown.
+OPEN_ANCHOR = ("(function(){function o(){var h=decodeURIComponent(location.hash.slice(1));if(!h)return;"
+               "var d=document.getElementById(h);if(d&&d.tagName==='DETAILS'){d.open=true;d.scrollIntoView();}}"
+               "window.addEventListener('hashchange',o);setTimeout(o,300);})();")
+
+
+def help_page() -> rx.Component:
+    return app_shell(
+        "Aide",
+        rx.cond(HelpState.loaded, rx.el.div(
+            rx.el.p("Une question ? Cherchez-la avec la barre de recherche en haut de la page, ou parcourez les "
+                    "réponses ci-dessous.", class_name="field-hint"),
+            rx.el.nav(rx.foreach(HelpState.categories, lambda c: rx.el.a(c.label, href="#aide-" + c.key,
+                                                                          class_name="button-small")),
+                      class_name="button-row", aria_label="Thèmes de l'aide"),
+            rx.foreach(HelpState.categories, category),
+            rx.el.p("Urgence 24 h/24 (fuite, effraction, incendie) : ", rx.el.a("01 86 95 00 00", href="tel:+33186950000"),
+                    ". Service client : ", rx.el.a("09 70 80 90 00", href="tel:+33970809000"), ".", class_name="notice"),
+            rx.el.p(rx.el.a("Déclarer un sinistre", href=routes.CLAIM_NEW, class_name="button button-primary")),
+            rx.script(OPEN_ANCHOR),
+            class_name="stack",
+        ), loading()),
+        subtitle="Les réponses aux questions les plus fréquentes.",
+    )

@@ -1,0 +1,1 @@
+"""Search over the insured's vocabulary: thesaurus and helpers for French queries."""

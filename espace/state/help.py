@@ -1,0 +1,54 @@
+"""The help centre (knowledge base): articles by category."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from espace.services import knowledge_data
+from espace.state.session import SessionState
+
+
+@dataclasses.dataclass
+class LinkView:
+    label: str = ""
+    href: str = ""
+
+
+@dataclasses.dataclass
+class ArticleView:
+    slug: str = ""
+    title: str = ""
+    paragraphs: list[str] = dataclasses.field(default_factory=list)
+    links: list[LinkView] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class CategoryView:
+    key: str = ""
+    label: str = ""
+    articles: list[ArticleView] = dataclasses.field(default_factory=list)
+
+
+def _categories() -> list[CategoryView]:
+    views = []
+    for key, label in knowledge_data.CATEGORIES.items():
+        articles = [ArticleView(a.slug, a.title, a.body.split("\n\n"), [LinkView(t, h) for t, h in a.links])
+                    for a in knowledge_data.ARTICLES if a.category == key]
+        views.append(CategoryView(key, label, articles))
+    return views
+
+
+class HelpState(SessionState):
+    loaded: bool = False
+    categories: list[CategoryView] = _categories()
+
+    @rx.event
+    def load(self):
+        holder_id = self._holder_id()
+        if holder_id is None:
+            return self._to_login()
+        self._load_header(holder_id)
+        self.loaded = True
+        return None
