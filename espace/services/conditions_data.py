@@ -48,7 +48,8 @@ def _number_in(text: str, unit: str) -> int:
 
 _LEGAL_DEDUCTIBLE = format_euros(NATURAL_DISASTER_DEDUCTIBLE_CENTS)
 _CONTRACT_DEDUCTIBLES = [format_euros(cents) for cents in (15_000, 30_000, 50_000)]
-_PHONE = "09 70 80 90 00"
+_PHONE = "09 70 80 90 00"  # customer service
+_ASSISTANCE_PHONE = "01 86 95 00 00"  # assistance, 24 h/24
 _ADDRESS = "12 quai de la Fosse, 44000 Nantes"
 
 _CH_GENERAL = "Dispositions générales"
@@ -347,7 +348,7 @@ ARTICLES: list[dict] = [
         "pas de {{franchise}} (voir [[Art. 16]]) : seul le seuil d'intervention s'applique.",
     ]),
     _article(14, "Assistance au domicile 24 h/24", _CH_LIABILITY, [
-        f"Notre service d'assistance est joignable 24 h/24 et 7 j/7 au {_PHONE}. Il intervient à la suite "
+        f"Notre service d'assistance est joignable 24 h/24 et 7 j/7 au {_ASSISTANCE_PHONE}. Il intervient à la suite "
         "d'un {{sinistre}} garanti qui rend votre logement inhabitable ou qui nécessite des mesures d'urgence.",
 
         "Selon la situation, nous organisons et prenons en charge l'envoi d'un serrurier ou d'un vitrier pour "
