@@ -38,7 +38,13 @@ from espace.models.claim import (
 from espace.models.coverage import Endorsement, Simulation
 from espace.models.document import Attestation, AttestationKind, Document, DocumentDownload, DocumentKind
 from espace.models.identity import Account, AuthSession, Civility, Policyholder, StaffRole, StaffUser
-from espace.models.notification import Notification, NotificationCategory
+from espace.models.notification import (
+    DashboardLayout,
+    Notification,
+    NotificationCategory,
+    NotificationSettings,
+    PushSubscription,
+)
 from espace.models.security import (
     AccessRecoveryRequest,
     ActionToken,
@@ -54,6 +60,9 @@ from espace.models.security import (
 )
 
 __all__ = [
+    "DashboardLayout",
+    "NotificationSettings",
+    "PushSubscription",
     "BankAccount",
     "CardPayment",
     "MandateStatus",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from espace.models.base import utcnow
@@ -28,3 +29,43 @@ class Notification(SQLModel, table=True):
     link: str = Field(default="", max_length=200)  # an internal page, e.g. /sinistre?n=SIN-2026-000123
     created_at: datetime = Field(default_factory=utcnow, index=True)
     read_at: datetime | None = None
+    critical: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})  # sent even with "critical only"
+
+
+class NotificationSettings(SQLModel, table=True):
+    """A holder's choices: channels per category, and "critical only"."""
+
+    __tablename__ = "notification_settings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    holder_id: int = Field(foreign_key="policyholder.id", unique=True)
+    critical_only: bool = False
+    # {"claims": {"email": true, "sms": false, "push": true, "in_app": true}, ...}; missing = the default
+    channels: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class PushSubscription(SQLModel, table=True):
+    """A browser's Web Push subscription (where the deployment configures VAPID keys)."""
+
+    __tablename__ = "push_subscription"
+
+    id: int | None = Field(default=None, primary_key=True)
+    holder_id: int = Field(foreign_key="policyholder.id", index=True)
+    endpoint: str = Field(max_length=1000, unique=True)
+    p256dh: str = Field(max_length=200)
+    auth: str = Field(max_length=100)
+    user_agent: str = Field(default="", max_length=400)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_error: str = Field(default="", max_length=300)
+
+
+class DashboardLayout(SQLModel, table=True):
+    """A holder's dashboard: the widgets in order, each one or two columns wide."""
+
+    __tablename__ = "dashboard_layout"
+
+    id: int | None = Field(default=None, primary_key=True)
+    holder_id: int = Field(foreign_key="policyholder.id", unique=True)
+    widgets: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # [{"id": "claims", "size": 2}]
+    updated_at: datetime = Field(default_factory=utcnow)
