@@ -25,6 +25,7 @@ from espace.pages.login import login_page
 from espace.pages.misc import home_page, not_found_page
 from espace.pages.notifications import notifications_page
 from espace.pages.payments import payments_page, regularisation_page
+from espace.pages.dashboard import dashboard_page
 from espace.pages.help import help_page
 from espace.pages.search import search_page
 from espace.pages.profile import profile_page
@@ -43,6 +44,7 @@ from espace.state.login import LoginState
 from espace.state.meter import PasswordMeterState
 from espace.state.notifications import NotificationsState
 from espace.state.payments import PaymentsState, RegularisationState
+from espace.state.dashboard import DashboardState
 from espace.state.help import HelpState
 from espace.state.search import SearchState
 from espace.state.dev_outbox import OutboxState
@@ -67,6 +69,9 @@ app = rx.App(
         rx.el.meta(name="theme-color", content="#0b4f6c"),
         rx.el.meta(name="description", content="Espace client assurance habitation"),
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
+        rx.el.link(rel="manifest", href="/manifest.webmanifest"),
+        rx.el.link(rel="apple-touch-icon", href="/icons/apple-touch-icon.png"),
+        rx.el.script(src="/pwa.js", defer=True),
         rx.el.script(_BFCACHE_GUARD),
         rx.el.script(SHORTCUT_SCRIPT),
     ],
@@ -97,6 +102,7 @@ app.add_page(notifications_page, route=routes.NOTIFICATIONS, title="Notification
 app.add_page(payments_page, route=routes.PAYMENTS, title="Mes paiements · Espace", on_load=PaymentsState.load)
 app.add_page(regularisation_page, route=routes.PAYMENT_REGULARISE, title="Régulariser un paiement · Espace",
              on_load=RegularisationState.load)
+app.add_page(dashboard_page, route=routes.DASHBOARD, title="Tableau de bord · Espace", on_load=DashboardState.load)
 app.add_page(help_page, route=routes.HELP, title="Aide · Espace", on_load=HelpState.load)
 app.add_page(search_page, route=routes.SEARCH, title="Recherche · Espace", on_load=SearchState.load)
 app.add_page(documents_page, route=routes.DOCUMENTS, title="Mes documents · Espace", on_load=DocumentsState.load)

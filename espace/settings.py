@@ -50,6 +50,13 @@ class Settings(BaseSettings):
     smtp_password: SecretStr = SecretStr("")
     smtp_starttls: bool = True
 
+    # Web Push (VAPID); without both keys, push notifications are off. Public key: base64url of the
+    # uncompressed P-256 point (`vapid --gen` then `vapid --applicationServerKey`). Private key: base64url
+    # (raw 32 bytes or DER), or the path of a PEM file (pywebpush reads it).
+    vapid_public_key: str = ""
+    vapid_private_key: SecretStr = SecretStr("")
+    vapid_subject: str = "mailto:dpo@espace-assurances.example"
+
     insurer_name: str = "Espace Assurances"
     # SEPA creditor identifier (ICS) printed on mandates; the default is a test value.
     sepa_creditor_id: str = "FR12ZZZ123456"

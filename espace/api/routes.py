@@ -93,14 +93,18 @@ async def document(request: Request) -> Response:
         documents.record_download(session=db, document=doc, account=db.get(Account, principal.account_id),
                                   inline=inline, ip=request.client.host if request.client else "")
         filename = f"{doc.reference}.pdf" if doc.mime_type == "application/pdf" else doc.reference
-        mime = doc.mime_type
+        mime, kind, title = doc.mime_type, doc.kind, f"{doc.title} ({doc.reference})"
     disposition = "inline" if inline else "attachment"
-    return Response(data, media_type=mime, headers={
+    headers = {
         "Cache-Control": "no-store",
         "Content-Disposition": f'{disposition}; filename="{filename}"',
         "X-Frame-Options": "SAMEORIGIN",  # the library previews PDFs in a frame of the same site
         "Content-Security-Policy": "frame-ancestors 'self'",
-    })
+    }
+    if kind == "attestation":  # the service worker keeps the last attestations for offline reading
+        headers["X-Espace-Offline"] = "attestation"
+        headers["X-Espace-Title"] = quote(title)
+    return Response(data, media_type=mime, headers=headers)
 
 
 async def claim_file(request: Request) -> Response:
@@ -180,8 +184,11 @@ async def health(_request: Request) -> JSONResponse:
 
 
 def build_api() -> Starlette:
+    from espace.api.push_routes import routes as push_routes
+
     return Starlette(
         routes=[
+            *push_routes(),
             Route(routes.HANDOFF, handoff, methods=["GET"]),
             Route(routes.LOGOUT, logout, methods=["GET"]),
             Route(routes.HEALTH, health, methods=["GET"]),

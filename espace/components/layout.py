@@ -14,10 +14,11 @@ from espace.state.session import SessionState
 
 # Only pages that exist appear here.
 NAV_ITEMS = [  # (route, label, short label for the phone tab bar (None: not in the tab bar), icon)
+    (routes.DASHBOARD, "Tableau de bord", "Accueil", "layout-dashboard"),
     (routes.CONTRACTS, "Mes contrats", "Contrats", "file-text"),
     (routes.CLAIMS, "Mes sinistres", "Sinistres", "life-buoy"),
     (routes.PAYMENTS, "Mes paiements", "Paiements", "credit-card"),
-    (routes.DOCUMENTS, "Mes documents", "Documents", "folder-open"),
+    (routes.DOCUMENTS, "Mes documents", None, "folder-open"),  # on phones: from the dashboard and contracts
     (routes.SECURITY, "Sécurité", None, "shield-check"),  # on phones: in the account menu
     (routes.PROFILE, "Mon profil", "Profil", "user-round"),
 ]

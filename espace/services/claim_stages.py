@@ -47,6 +47,10 @@ OPEN_STATUSES = (S.RECEIVED, S.DOCUMENTS_REQUESTED, S.EXPERT_APPOINTED, S.VISIT_
                  S.INDEMNITY_COMPUTED, S.PAYMENT_SENT)
 
 
+# Decisions the holder must hear about even with "critical only": a refusal, documents asked for.
+CRITICAL_STAGES = (S.REFUSED, S.DOCUMENTS_REQUESTED)
+
+
 def label(kind: str) -> str:
     return STAGES[kind].label if kind in STAGES else kind
 
@@ -115,7 +119,7 @@ def _notify(session: Session, claim: Claim, event: ClaimEvent) -> None:
     lines.append(f"Suivre votre dossier : {messaging.link(claim_link(claim))}")
     notifications.notify(session=session, holder_id=claim.holder_id, category=NotificationCategory.CLAIMS, title=title,
                          body=event.detail or event.next_step, link=claim_link(claim), email_subject=title,
-                         email_body="\n\n".join(lines))
+                         email_body="\n\n".join(lines), critical=event.kind in CRITICAL_STAGES)
 
 
 def events(*, session: Session, claim_id: int) -> list[ClaimEvent]:

@@ -1,4 +1,5 @@
-"""Notifications to a holder: an in-app notice (the bell) and, where wanted, an e-mail.
+"""Notifications to a holder: an in-app notice (the bell), an e-mail, an SMS and a Web Push,
+each as the holder's preferences allow (see ``notification_prefs``).
 
 Every feature that tells a holder something goes through ``notify`` so that the channels are
 chosen in one place."""
@@ -9,30 +10,54 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, func, select
 
-from espace.models import Account, Notification, NotificationCategory
+from espace.models import Account, Notification, NotificationCategory, Policyholder
 from espace.models.base import utcnow
-from espace.services import messaging
+from espace.services import messaging, notification_prefs, push
 
 
 @dataclass(frozen=True)
 class Sent:
-    notification: Notification
+    notification: Notification | None  # None when the holder turned the in-app notice off for this category
     emailed: bool
+    texted: bool = False
+    pushed: int = 0  # browsers that accepted the push
 
 
 def notify(*, session: Session, holder_id: int, category: NotificationCategory | str, title: str, body: str = "",
-           link: str = "", email_subject: str = "", email_body: str = "") -> Sent:
-    """Record the in-app notice; e-mail the holder's account address when an e-mail body is given."""
-    notice = Notification(holder_id=holder_id, category=str(category), title=title[:200], body=body[:1000], link=link[:200])
-    session.add(notice)
-    emailed = False
+           link: str = "", email_subject: str = "", email_body: str = "", sms_body: str = "",
+           critical: bool = False) -> Sent:
+    """Tell the holder on the channels their preferences allow for this category.
+
+    In-app: always for security and critical notices. E-mail: when an e-mail body is given, to the
+    active account's address. SMS: when an SMS text is given and the holder has a phone. Push: to
+    the browsers the holder subscribed, when VAPID keys are configured."""
+    category = str(category)
+    prefs = notification_prefs.settings_for(session=session, holder_id=holder_id)
+
+    def wants(channel: str) -> bool:
+        return notification_prefs.decide(prefs, category=category, channel=channel, critical=critical)
+
+    notice = None
+    if wants("in_app"):
+        notice = Notification(holder_id=holder_id, category=category, title=title[:200], body=body[:1000],
+                              link=link[:200], critical=critical)
+        session.add(notice)
     account = session.exec(select(Account).where(Account.holder_id == holder_id, Account.is_active)).first()
-    if email_body and account is not None:
+    emailed = bool(email_body) and account is not None and wants("email")
+    if emailed:
         messaging.send_email(session=session, to=account.email, subject=email_subject or title, body=email_body,
-                             account_id=account.id, category=str(category))
-        emailed = True
+                             account_id=account.id, category=category)
+    texted = False
+    if sms_body and wants("sms"):
+        holder = session.get(Policyholder, holder_id)
+        if holder is not None and holder.phone:
+            messaging.send_sms(session=session, to=holder.phone, body=sms_body,
+                               account_id=account.id if account else None, category=category)
+            texted = True
     session.flush()
-    return Sent(notice, emailed)
+    pushed = push.send_to_holder(session=session, holder_id=holder_id, title=title, body=body, link=link) \
+        if push.configured() and wants("push") else 0
+    return Sent(notice, emailed, texted, pushed)
 
 
 def unread_count(*, session: Session, holder_id: int) -> int:

@@ -26,9 +26,31 @@ class NoticeView:
     unread: bool = False
 
 
+@dataclasses.dataclass
+class PrefCell:
+    name: str = ""  # form field: "<category>.<channel>"
+    label: str = ""  # for screen readers: "Sinistres par e-mail"
+    checked: bool = False
+    locked: bool = False
+
+
+@dataclasses.dataclass
+class PrefRow:
+    category: str = ""
+    label: str = ""
+    cells: list[PrefCell] = dataclasses.field(default_factory=list)
+
+
 class NotificationsState(SessionState):
     loaded: bool = False
     notices: list[NoticeView] = []
+    pref_rows: list[PrefRow] = []
+    channel_labels: list[str] = []
+    critical_only: bool = False
+    prefs_version: int = 0
+    prefs_message: str = ""
+    push_available: bool = False
+    push_message: str = ""
 
     @rx.event
     def load(self):
@@ -40,7 +62,19 @@ class NotificationsState(SessionState):
         return None
 
     def _refresh(self, holder_id: int) -> None:
+        from espace.services import notification_prefs as prefs
+        from espace.services import push
+
         self._load_header(holder_id)
+        with session_scope() as db:
+            current = prefs.settings_for(session=db, holder_id=holder_id)
+        self.channel_labels = [prefs.CHANNEL_LABELS[c] for c in prefs.CHANNELS]
+        self.critical_only = current.critical_only
+        self.pref_rows = [PrefRow(category, prefs.CATEGORY_LABELS[category], [
+            PrefCell(f"{category}.{channel}", f"{prefs.CATEGORY_LABELS[category]} : {prefs.CHANNEL_LABELS[channel]}",
+                     current.matrix[category][channel], prefs.is_locked(category, channel))
+            for channel in prefs.CHANNELS]) for category in prefs.CATEGORIES]
+        self.push_available = push.configured()
         with session_scope() as db:
             rows = notifications.latest(session=db, holder_id=holder_id, limit=100)
             self.notices = [NoticeView(id=n.id, category=CATEGORY_LABELS.get(n.category, n.category), title=n.title,
@@ -68,6 +102,33 @@ class NotificationsState(SessionState):
             notifications.mark_read(session=db, holder_id=holder_id, notification_id=int(notification_id))
         self._refresh(holder_id)
         return None
+
+    @rx.event
+    def save_preferences(self, form: dict):
+        from espace.services import notification_prefs as prefs
+
+        holder_id = self._holder_id()
+        if holder_id is None:
+            return self._to_login()
+        matrix = {category: {channel: bool(form.get(f"{category}.{channel}")) for channel in prefs.CHANNELS}
+                  for category in prefs.CATEGORIES}
+        with session_scope() as db:
+            prefs.save(session=db, holder_id=holder_id, matrix=matrix, critical_only=bool(form.get("critical_only")))
+        self.prefs_message = "Vos préférences sont enregistrées."
+        self.prefs_version += 1
+        self._refresh(holder_id)
+        return None
+
+    @rx.event
+    def subscribe_push(self):
+        """The browser subscribes (assets/pwa.js) and posts its subscription to /api/push/abonnement."""
+        return rx.call_script("window.espacePush ? window.espacePush.subscribe() : "
+                              "Promise.resolve('Votre navigateur ne permet pas les notifications.')",
+                              callback=NotificationsState.push_done)
+
+    @rx.event
+    def push_done(self, message: str):
+        self.push_message = str(message or "")[:200]
 
     @rx.event
     def mark_all_read(self):

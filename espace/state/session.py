@@ -32,8 +32,16 @@ def read_session_cookie(cookie_header: str) -> str | None:
 
 def full_navigation(path: str, *, clear_client_state: bool = False) -> rx.event.EventSpec:
     """Leave the single-page app: the next page load opens a new socket with fresh cookies."""
-    prefix = "sessionStorage.clear();" if clear_client_state else ""
-    return rx.call_script(f"{prefix}window.location.replace({json.dumps(path)})")
+    target = json.dumps(path)
+    if not clear_client_state:
+        return rx.call_script(f"window.location.replace({target})")
+    # Logging out also forgets the attestations kept on this device for offline reading (assets/pwa.js),
+    # waiting for that at most a second.
+    return rx.call_script(
+        "sessionStorage.clear();"
+        "Promise.race([Promise.resolve(window.espaceLogoutCleanup && window.espaceLogoutCleanup()),"
+        " new Promise(function(r){setTimeout(r, 1000)})])"
+        f".catch(function(){{}}).then(function(){{window.location.replace({target})}})")
 
 
 class SessionState(rx.State):

@@ -144,7 +144,8 @@ def login(page: Page, identifier: str = DEMO_EMAIL, password: str = DEMO_PASSWOR
     page.get_by_role("button", name="Se connecter").click()
     heading = page.get_by_role("heading", name="Vérification en deux étapes")
     alert = page.get_by_role("alert")
-    expect(heading.or_(alert).or_(page.get_by_role("heading", name="Mes contrats", level=1))
+    expect(heading.or_(alert).or_(page.get_by_role("heading", name="Tableau de bord", level=1))
+           .or_(page.get_by_role("heading", name="Mes contrats", level=1))
            .or_(page.get_by_role("heading", name="Mon profil", level=1)).first).to_be_visible()
     if heading.is_visible():
         second_factor_by_email(page, _ENGINE["app"], code_to or (identifier if "@" in identifier else DEMO_EMAIL))

@@ -21,7 +21,7 @@ from tests.e2e.conftest import (
     wait_ready,
 )
 
-CONTRACTS = re.compile(r"/contrats/?$")
+CONTRACTS = re.compile(r"/tableau-de-bord/?$")  # the landing page after sign-in
 LOGIN = re.compile(r"/connexion/?(\?.*)?$")
 NEW_PASSWORD = "Girafe#Bleue-Quai2027"
 

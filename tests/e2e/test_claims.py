@@ -113,6 +113,7 @@ def test_water_damage_from_phone_declaration_to_payment(new_page, app_engine, tm
     staff.locator("#report-summary").fill("Parquet à remplacer sur 12 m², plinthes comprises.")
     staff.locator("#report-summary").blur()
     staff.locator("#report-upload input[type=file]").set_input_files(_pdf(tmp_path, "rapport.pdf", "Rapport d'expertise"))
+    expect(staff.get_by_text("rapport.pdf").first).to_be_visible()  # the upload is done before the next step
     expect(staff.locator("#damage")).to_be_visible()
     staff.locator("#damage").fill("1 500")
     staff.locator("#assess").click()

@@ -14,6 +14,7 @@ from tests.e2e.conftest import assert_accessible, login, second_factor_by_email
 
 FAILED = "Identifiant ou mot de passe incorrect."
 CONTRACTS_URL = re.compile(r"/contrats/?$")
+DASHBOARD_URL = re.compile(r"/tableau-de-bord/?$")  # where people land after signing in
 LOGIN_URL = re.compile(r"/connexion/?(\?.*)?$")
 
 
@@ -22,8 +23,10 @@ def test_login_by_email_shows_both_properties(page: Page):
     expect(page.get_by_role("heading", name="Connexion à votre espace")).to_be_visible()
     assert_accessible(page)
     login(page)
+    expect(page).to_have_url(DASHBOARD_URL)
+    expect(page.get_by_role("heading", name="Tableau de bord", level=1)).to_be_visible()
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Mes contrats").click()
     expect(page).to_have_url(CONTRACTS_URL)
-    expect(page.get_by_role("heading", name="Mes contrats", level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="Appartement à Lyon")).to_be_visible()
     expect(page.get_by_role("heading", name="Maison à Carnac")).to_be_visible()
     lyon = page.locator("[data-contract='MRH0412857']")
@@ -41,7 +44,8 @@ def test_login_by_email_shows_both_properties(page: Page):
 
 def test_login_by_contract_number(page: Page):
     login(page, identifier="mrh 0413922")
-    expect(page).to_have_url(CONTRACTS_URL)
+    expect(page).to_have_url(DASHBOARD_URL)
+    page.goto("/contrats")
     expect(page.get_by_role("heading", name="Maison à Carnac")).to_be_visible()
 
 
@@ -117,7 +121,7 @@ def test_forged_session_cookie_is_refused(page: Page, live_app):
 
 def test_expired_session_is_refused(page: Page, app_engine):
     login(page)
-    expect(page).to_have_url(CONTRACTS_URL)
+    expect(page).to_have_url(DASHBOARD_URL)
     with Session(app_engine) as db:
         for row in db.exec(select(AuthSession).where(AuthSession.revoked_at.is_(None))).all():
             row.expires_at = utcnow()
@@ -130,9 +134,9 @@ def test_expired_session_is_refused(page: Page, app_engine):
 
 def test_navigation_layout_and_landmarks(page: Page, device: str):
     login(page)
-    expect(page).to_have_url(CONTRACTS_URL)
+    expect(page).to_have_url(DASHBOARD_URL)
     nav = page.get_by_role("navigation", name="Navigation principale")
-    expect(nav.get_by_role("link", name="Mes contrats")).to_have_attribute("aria-current", "page")
+    expect(nav.get_by_role("link", name="Tableau de bord")).to_have_attribute("aria-current", "page")
     box = nav.bounding_box()
     viewport = page.viewport_size
     if device == "phone":  # bottom tab bar
@@ -153,11 +157,11 @@ def test_root_sends_to_login_or_portal(page: Page):
     page.goto("/")
     expect(page).to_have_url(LOGIN_URL)
     login(page)
-    expect(page).to_have_url(CONTRACTS_URL)
+    expect(page).to_have_url(DASHBOARD_URL)
     page.goto("/")
-    expect(page).to_have_url(CONTRACTS_URL)
+    expect(page).to_have_url(DASHBOARD_URL)
     page.goto("/connexion")
-    expect(page).to_have_url(CONTRACTS_URL)
+    expect(page).to_have_url(DASHBOARD_URL)
 
 
 def test_unknown_page_says_so_in_french(page: Page):

@@ -44,7 +44,7 @@ def test_handoff_refuses_reuse_and_open_redirects(client):
     code = _code()
     first = client.get("/api/auth/handoff", params={"code": code, "suite": "https://evil.example"},
                        follow_redirects=False)
-    assert first.headers["location"] == "/contrats"
+    assert first.headers["location"] == "/tableau-de-bord"
     client.cookies.clear()
     again = client.get("/api/auth/handoff", params={"code": code}, follow_redirects=False)
     assert again.headers["location"] == "/connexion?info=expire"

@@ -1,0 +1,204 @@
+"""'Tableau de bord': the holder's widgets, arranged and saved per holder (found on any device)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import reflex as rx
+
+from espace import routes
+from espace.db import session_scope
+from espace.formatting import PARIS
+from espace.models.base import utcnow
+from espace.services import dashboard
+from espace.services.dashboard import Slot
+from espace.state.session import SessionState
+
+
+@dataclasses.dataclass
+class SlotView:
+    id: str = ""
+    title: str = ""
+    size: int = 1
+    first: bool = False
+    last: bool = False
+
+
+@dataclasses.dataclass
+class CatalogueItem:
+    id: str = ""
+    title: str = ""
+    description: str = ""
+
+
+@dataclasses.dataclass
+class Pair:
+    label: str = ""
+    value: str = ""
+
+
+@dataclasses.dataclass
+class ClaimCardView:
+    number: str = ""
+    peril: str = ""
+    stage: str = ""
+    step: str = ""
+    progress: int = 0
+    next: str = ""
+    link: str = ""
+
+
+@dataclasses.dataclass
+class ContractCardView:
+    id: int = 0
+    number: str = ""
+    place: str = ""
+    formula: str = ""
+    categories: list[str] = dataclasses.field(default_factory=list)
+    more: int = 0
+    link: str = ""
+
+
+@dataclasses.dataclass
+class LinkItem:
+    title: str = ""
+    detail: str = ""
+    date: str = ""
+    link: str = ""
+    unread: bool = False
+
+
+class DashboardState(SessionState):
+    loaded: bool = False
+    editing: bool = False
+    slots: list[SlotView] = []
+    catalogue: list[CatalogueItem] = []
+    flash: str = ""
+    next_payment: list[Pair] = []
+    next_payment_note: str = ""
+    claims: list[ClaimCardView] = []
+    contracts: list[ContractCardView] = []
+    notifications: list[LinkItem] = []
+    messages: list[LinkItem] = []
+    documents: list[LinkItem] = []
+    security_score: int = 0
+    security_todo: list[str] = []
+    attestation_error: str = ""
+
+    @rx.event
+    def load(self):
+        principal = self._holder_principal()
+        if principal is None:
+            return self._to_login()
+        self._load_header(principal.holder_id)
+        self.flash, self.attestation_error = "", ""
+        self._refresh(principal)
+        self.loaded = True
+        return None
+
+    def _refresh(self, principal) -> None:
+        with session_scope() as db:
+            slots = dashboard.layout(session=db, holder_id=principal.holder_id)
+            data = dashboard.collect(session=db, holder_id=principal.holder_id, account_id=principal.account_id,
+                                     session_id=principal.session_id, today=utcnow().astimezone(PARIS).date(),
+                                     wanted={s.id for s in slots})
+        self._show_slots(slots)
+        self.next_payment = [Pair(label, value) for label, value in data.next_payment]
+        self.next_payment_note = data.next_payment_note
+        self.claims = [ClaimCardView(**c) for c in data.claims]
+        self.contracts = [ContractCardView(**c) for c in data.contracts]
+        self.notifications = [LinkItem(n["title"], "", n["date"], n["link"], n["unread"]) for n in data.notifications]
+        self.messages = [LinkItem(f"Sinistre {m['claim']}", m["body"], m["date"], m["link"]) for m in data.messages]
+        self.documents = [LinkItem(d["title"], "", d["date"], d["url"]) for d in data.documents]
+        self.security_score, self.security_todo = data.security_score, data.security_todo
+
+    def _show_slots(self, slots: list[Slot]) -> None:
+        self.slots = [SlotView(s.id, dashboard.BY_ID[s.id].title, s.size, i == 0, i == len(slots) - 1)
+                      for i, s in enumerate(slots)]
+        shown = {s.id for s in slots}
+        self.catalogue = [CatalogueItem(w.id, w.title, w.description) for w in dashboard.CATALOGUE if w.id not in shown]
+
+    def _change(self, change) -> None:
+        """Apply a layout change to the saved layout (the server's copy, not the browser's) and save it."""
+        principal = self._holder_principal()
+        if principal is None:
+            return
+        with session_scope() as db:
+            slots = dashboard.save(session=db, holder_id=principal.holder_id,
+                                   slots=change(dashboard.layout(session=db, holder_id=principal.holder_id)))
+        self._refresh(principal)
+        self._show_slots(slots)
+
+    @rx.event
+    def toggle_editing(self):
+        self.editing = not self.editing
+
+    @rx.event
+    def add_widget(self, widget_id: str):
+        if self._holder_id() is None:
+            return self._to_login()
+        if str(widget_id) in dashboard.BY_ID:
+            self._change(lambda slots: dashboard.add(slots, str(widget_id)))
+            self.flash = f"Module « {dashboard.BY_ID[str(widget_id)].title} » ajouté."
+        return None
+
+    @rx.event
+    def remove_widget(self, widget_id: str):
+        if self._holder_id() is None:
+            return self._to_login()
+        self._change(lambda slots: dashboard.remove(slots, str(widget_id)))
+        return None
+
+    @rx.event
+    def move_widget(self, widget_id: str, delta: int):
+        if self._holder_id() is None:
+            return self._to_login()
+        step = -1 if int(delta) < 0 else 1
+        self._change(lambda slots: dashboard.move(slots, str(widget_id), step))
+        return rx.call_script(f"document.getElementById({json.dumps('move-' + str(widget_id) + ('-up' if step < 0 else '-down'))})"
+                              "?.focus()")
+
+    @rx.event
+    def resize_widget(self, widget_id: str):
+        if self._holder_id() is None:
+            return self._to_login()
+        self._change(lambda slots: dashboard.resize(slots, str(widget_id)))
+        return None
+
+    @rx.event
+    def reorder(self, form: dict):
+        """Drag and drop (assets/dashboard.js writes the new order into the hidden field)."""
+        if self._holder_id() is None:
+            return self._to_login()
+        order = [part for part in str(form.get("order") or "").split(",") if part][:20]
+        self._change(lambda slots: dashboard.reorder(slots, order))
+        return None
+
+    @rx.event
+    def reset_layout(self):
+        if self._holder_id() is None:
+            return self._to_login()
+        self._change(lambda _slots: dashboard.default_layout())
+        self.flash = "Tableau de bord rétabli tel qu'à l'origine."
+        return None
+
+    @rx.event
+    def quick_attestation(self, contract_id: int):
+        """One tap: a standard attestation for today, downloaded at once."""
+        from espace.services import attestations
+
+        principal = self._holder_principal()
+        if principal is None:
+            return self._to_login()
+        try:
+            with session_scope() as db:
+                document = attestations.issue(session=db, holder_id=principal.holder_id, contract_id=int(contract_id),
+                                              request=attestations.AttestationRequest(kind="standard"),
+                                              today=utcnow().astimezone(PARIS).date())
+                url = routes.document_url(document.id)
+        except (attestations.AttestationError, ValueError) as error:
+            self.attestation_error = getattr(error, "message", None) or str(error)
+            return None
+        self.attestation_error = ""
+        return rx.call_script(f"window.location.href = {json.dumps(url)}")
