@@ -5,7 +5,7 @@
   window.__espaceDnd = true;
   var dragged = null;
   document.addEventListener("dragstart", function (e) {
-    var card = e.target.closest && e.target.closest("[data-widget][draggable="true"]");
+    var card = e.target.closest && e.target.closest('[data-widget][draggable="true"]');
     if (!card) return;
     dragged = card;
     e.dataTransfer.effectAllowed = "move";

@@ -71,7 +71,8 @@ app = rx.App(
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
         rx.el.link(rel="manifest", href="/manifest.webmanifest"),
         rx.el.link(rel="apple-touch-icon", href="/icons/apple-touch-icon.png"),
-        rx.el.script(src="/pwa.js", defer=True),
+        rx.el.script(src="/pwa.js", async_=True),
+        rx.el.script(src="/dashboard.js", async_=True),  # drag and drop of the dashboard's widgets
         rx.el.script(_BFCACHE_GUARD),
         rx.el.script(SHORTCUT_SCRIPT),
     ],

@@ -180,7 +180,6 @@ def dashboard_page() -> rx.Component:
                 rx.el.ul(rx.foreach(D.catalogue, catalogue_item), class_name="item-list", id="catalogue"),
                 class_name="card",
             )),
-            rx.script(src="/dashboard.js"),
             class_name="stack",
         ), loading()),
     )

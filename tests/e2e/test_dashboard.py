@@ -44,9 +44,11 @@ def test_customised_layout_is_saved_and_found_on_another_device(new_page, app_en
     expect(page.locator("#widgets [data-widget]").first).to_have_attribute("data-widget", "claims")
     page.locator("#remove-security").click()
     expect(page.locator("[data-widget='security']")).to_have_count(0)
-    if device == "desktop":  # a mouse: drag "contacts" onto "next_payment"
-        page.locator("[data-widget='contacts']").drag_to(page.locator("[data-widget='next_payment']"))
-        expect(page.locator("#widgets [data-widget]").nth(1)).to_have_attribute("data-widget", "contacts")
+    first = "claims"
+    if device == "desktop":  # a mouse: drag "attestations" onto the first widget
+        page.locator("[data-widget='attestations'] h2").drag_to(page.locator("[data-widget='claims'] h2"))
+        expect(page.locator("#widgets [data-widget]").first).to_have_attribute("data-widget", "attestations")
+        first = "attestations"
     saved = order(page)
     page.reload()
     wait_ready(page)
@@ -54,9 +56,35 @@ def test_customised_layout_is_saved_and_found_on_another_device(new_page, app_en
     other = new_page("phone" if device == "desktop" else "desktop")
     login(other, who["email"], who["password"])
     expect(other).to_have_url(DASHBOARD)
-    expect(other.locator("#widgets [data-widget]").first).to_have_attribute("data-widget", "claims")
+    expect(other.locator("#widgets [data-widget]").first).to_have_attribute("data-widget", first)
     assert order(other) == saved
     page.locator("#add-security").click() if page.locator("#add-security").is_visible() else None
     page.locator("#reset-layout").click()
     expect(page.locator("#widgets [data-widget]").first).to_have_attribute("data-widget", "next_payment")
     assert order(page) == default
+
+
+CACHED_INDEX = ("caches.open('espace-attestations').then(c => c.match('/__attestations.json'))"
+                ".then(r => r ? r.json() : []).then(list => list.length)")
+
+
+def test_attestation_readable_offline_then_forgotten_at_logout(new_page):
+    page = new_page("desktop")
+    login(page)
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15_000)
+    with page.expect_download():
+        page.locator("#quick-attestation-MRH0412857").click()
+    page.wait_for_function(CACHED_INDEX, timeout=15_000)
+    page.context.set_offline(True)
+    page.evaluate("location.assign('/tableau-de-bord')")
+    expect(page.get_by_role("heading", name="Vous êtes hors ligne")).to_be_visible()
+    saved = page.locator("a[href*='/api/documents/']").first
+    expect(saved).to_be_visible()
+    href = saved.get_attribute("href")
+    assert page.evaluate(f"fetch({href!r}).then(r => r.status + ' ' + r.headers.get('content-type'))") == "200 application/pdf"
+    page.context.set_offline(False)
+    page.goto("/tableau-de-bord")
+    page.locator(".user-menu summary").click()
+    page.locator("#logout").click()
+    expect(page).to_have_url(re.compile(r"/connexion"))
+    assert page.evaluate(CACHED_INDEX) == 0

@@ -203,7 +203,7 @@ def _node_works() -> bool:
 
 
 @needs_node
-@pytest.mark.parametrize("script", [SW, PWA], ids=["sw.js", "pwa.js"])
+@pytest.mark.parametrize("script", [SW, PWA, ASSETS / "dashboard.js"], ids=["sw.js", "pwa.js", "dashboard.js"])
 def test_javascript_syntax(script):
     if not _node_works():
         pytest.skip("node does not run")
