@@ -39,9 +39,11 @@ def signed_in_cookie(url: str, db_url: str) -> str:
         page.get_by_label("Adresse e-mail ou numéro de contrat").fill(DEMO_EMAIL)
         page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="Se connecter").click()
+        page.get_by_role("heading", name="Vérification en deux étapes").wait_for()
         page.get_by_label("Code de vérification").fill(latest_code(db_url, DEMO_EMAIL))
         page.get_by_role("button", name="Valider").click()
-        page.wait_for_url("**/tableau-de-bord")
+        page.wait_for_url("**/tableau-de-bord/")
+        page.wait_for_selector("[data-hydrated='true']")
         cookies = "; ".join(f"{c['name']}={c['value']}" for c in page.context.cookies())
         browser.close()
     return cookies
