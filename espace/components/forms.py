@@ -55,11 +55,14 @@ def notice(message: rx.Var, *, kind: str = "info") -> rx.Component:
 
 def submit_button(label: str | rx.Var, *, busy: rx.Var | bool = False, busy_label: str = "Patientez…",
                   block: bool = True, **props) -> rx.Component:
+    # Until the page is hydrated the browser would submit the form itself (a GET with the fields,
+    # passwords included, in the URL): the button waits for the app.
+    not_ready = ~rx.State.is_hydrated
     return rx.el.button(
         rx.cond(busy, busy_label, label) if isinstance(busy, rx.Var) else label,
         type="submit",
         class_name="button button-primary" + (" button-block" if block else ""),
-        disabled=busy if isinstance(busy, rx.Var) else False,
+        disabled=(not_ready | busy) if isinstance(busy, rx.Var) else not_ready,
         **props,
     )
 

@@ -40,6 +40,7 @@ def test_read_compare_simulate_and_sign_an_avenant(new_page, app_engine):
     who = holder_with_schedule(app_engine)
     page = new_page("desktop")
     login(page, who["email"], who["password"])
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Mes contrats").click()
     page.get_by_role("link", name=f"Voir le détail du contrat {who['contract']} des garanties").click()
     wait_ready(page, re.compile(r"/contrat\?n="))
     water = page.locator("[data-category='water_damage']")
