@@ -88,3 +88,27 @@ def test_attestation_readable_offline_then_forgotten_at_logout(new_page):
     page.locator("#logout").click()
     expect(page).to_have_url(re.compile(r"/connexion"))
     assert page.evaluate(CACHED_INDEX) == 0
+
+
+def test_notification_preferences_stop_claim_emails_but_not_security(new_page, app_engine):
+    from sqlmodel import Session
+
+    from espace.services import notification_prefs
+
+    who = new_holder(app_engine)
+    page = new_page("desktop")
+    login(page, who["email"], who["password"])
+    page.locator("#notification-bell").click()
+    wait_ready(page, re.compile(r"/notifications"))
+    claims_email = page.get_by_label("Sinistres : E-mail")
+    expect(claims_email).to_be_checked()
+    expect(page.get_by_label("Sécurité : E-mail")).to_be_disabled()  # security alerts cannot be turned off
+    claims_email.uncheck()
+    page.locator("#critical-only").check()
+    page.locator("#save-prefs").click()
+    expect(page.get_by_text("Vos préférences sont enregistrées.")).to_be_visible()
+    expect(page.get_by_label("Sinistres : E-mail")).not_to_be_checked()
+    assert_accessible(page)
+    with Session(app_engine) as db:
+        prefs = notification_prefs.settings_for(session=db, holder_id=who["id"])
+        assert prefs.critical_only and not prefs.matrix["claims"]["email"] and prefs.matrix["security"]["email"]
