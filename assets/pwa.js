@@ -83,6 +83,8 @@
     } catch (error) {
       // no controller, or it went away: the cache is deleted below anyway
     }
+    // The next person on this device must not receive this holder's notifications.
+    if (window.espacePush) window.espacePush.unsubscribe().catch(function () {});
     if (!("caches" in window)) return Promise.resolve(false);
     return caches.delete(ATTESTATIONS_CACHE).catch(function () {
       return false;

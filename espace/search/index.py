@@ -38,6 +38,7 @@ CREATE INDEX IF NOT EXISTS item_scope ON item(scope);
 CREATE VIRTUAL TABLE IF NOT EXISTS item_fts USING fts5(scope, title, body, tokenize='unicode61 remove_diacritics 2');
 CREATE TABLE IF NOT EXISTS word (word TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS vector_cache (digest TEXT PRIMARY KEY, vec BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
@@ -157,9 +158,19 @@ class SearchIndex:
             self._conn.executemany("INSERT OR REPLACE INTO vector_cache(digest, vec) VALUES (?, ?)",
                                    [(d, v.astype(np.float16).tobytes()) for d, v in pairs])
 
-    def clear(self) -> None:
+    def is_built(self) -> bool:
         with self._lock:
-            self._conn.executescript("DELETE FROM item; DELETE FROM item_fts; DELETE FROM word;")
+            return self._conn.execute("SELECT 1 FROM meta WHERE key = 'built'").fetchone() is not None
+
+    def mark_built(self) -> None:
+        with self._lock:
+            self._conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('built', datetime('now'))")
+
+    def clear(self) -> None:
+        """Empty the index, and the vectors cached from texts no longer indexed (they may be private)."""
+        with self._lock:
+            self._conn.executescript("DELETE FROM item; DELETE FROM item_fts; DELETE FROM word; "
+                                     "DELETE FROM meta WHERE key = 'built';")
             self._vocabulary = None
 
     # ----- reading -----

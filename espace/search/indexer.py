@@ -57,13 +57,14 @@ def rebuild(*, session: Session, index: SearchIndex | None = None) -> int:
         embed(docs, index)
         index.upsert(docs)
         total += len(docs)
+    index.mark_built()
     return total
 
 
 def ensure_built(*, index: SearchIndex | None = None) -> None:
-    """Build the index when it is empty (a fresh installation); otherwise leave it."""
+    """Build the index on a fresh installation, or when a first build was interrupted."""
     index = index or get_index()
-    if index.count() == 0:
+    if not index.is_built():
         with session_scope() as db:
             count = rebuild(session=db, index=index)
         log.info("search index built: %s items", count)
@@ -104,6 +105,8 @@ def _collect(session, _flush_context) -> None:
 
 
 def _after_commit(session) -> None:
+    if session.in_nested_transaction():  # a savepoint was released: the real commit comes later
+        return
     touched = session.info.pop("search_touched", set())
     deleted = session.info.pop("search_deleted", set())
     if not touched and not deleted:
@@ -199,5 +202,6 @@ def uninstall() -> None:
     _installed = False
 
 
-def _after_soft_rollback(session, _previous_transaction) -> None:
-    _after_rollback(session)
+def _after_soft_rollback(session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # a savepoint rolled back: what was pending before it stays
+        _after_rollback(session)

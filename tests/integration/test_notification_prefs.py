@@ -196,11 +196,13 @@ def test_push_is_sent_only_when_enabled_and_configured(db, pushes, monkeypatch):
 
     prefs.save(session=db, holder_id=person.id, matrix={"claims": {"push": True}}, critical_only=False)
     assert _notify(db, person).pushed == 1
+    assert pushes == []  # queued: sent after the commit, never for a change rolled back
+    notifications.send_pushes(db.info.pop("pending_push"), bind=db.bind)
     [call] = pushes
     assert call["info"] == {"endpoint": ENDPOINT, "keys": {"p256dh": sub.p256dh, "auth": sub.auth}}
     link = "/sinistre?n=SIN-2026-000001"
-    assert json.loads(call["data"]) == {"title": "Votre dossier avance", "body": "L'expert est désigné.",
-                                        "url": link, "tag": f"espace:{link}"}
+    message = json.loads(call["data"])  # the lock screen shows the title only
+    assert message["title"] == "Votre dossier avance" and not message.get("body") and message["url"] == link
     assert call["key"] == "private-key-for-tests" and call["ttl"] == 86400
     assert call["claims"]["sub"] == "mailto:dpo@espace-assurances.example"
 
@@ -227,8 +229,10 @@ def test_a_gone_subscription_is_deleted_and_other_errors_are_recorded(db, pushes
     assert db.get(PushSubscription, flaky.id).last_error.startswith("503 Push failed")
     pushes.fail = ConnectionError("réseau indisponible")
     prefs.save(session=db, holder_id=person.id, matrix={"claims": {"push": True}}, critical_only=False)
-    sent = _notify(db, person)  # never raised to the caller
-    assert sent.pushed == 0 and sent.notification is not None
+    sent = _notify(db, person)
+    assert sent.pushed == 1 and sent.notification is not None
+    notifications.send_pushes(db.info.pop("pending_push"), bind=db.bind)  # never raised to the caller
+    db.expire_all()
     assert db.get(PushSubscription, flaky.id).last_error == "réseau indisponible"
     pushes.fail = None
     assert push.send_to_holder(session=db, holder_id=person.id, title="T", body="B", link="/") == 1

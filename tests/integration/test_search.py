@@ -143,3 +143,33 @@ def test_did_you_mean_never_reveals_another_holders_words(index):
         assert own.did_you_mean == "lefevre"
         other = search.search(session=db, holder_id=stranger, query="lefevrr", index=index)
         assert other.did_you_mean != "lefevre"
+
+
+def test_a_savepoint_inside_a_transaction_does_not_lose_or_rush_the_index_update(engine, live_indexing):
+    """Savepoints (one per uploaded file) neither index too early nor drop what was pending."""
+    with session_scope() as db:
+        person = factories.holder(db)
+        contract = factories.contract(db, person)
+        now = utcnow()
+        claim = claims.start_draft(session=db, holder_id=person.id, account_id=None, contract_id=contract.id)
+        claims.set_peril(session=db, claim=claim, peril_code="glass_breakage")
+        claims.set_answers(session=db, claim=claim, raw={"pane": "window", "glass_cause": "accident"}, today=now.date())
+        claims.set_when(session=db, claim=claim, day_text=(now - timedelta(days=1)).date().isoformat(), time_text="",
+                        description="La vitre de la véranda est fendue.", now=now)
+        claims.add_item(session=db, claim=claim, description="Vitre", category="glass", purchase_date="",
+                        purchase_price="", estimate_text="200", today=now.date())
+        claims.submit(session=db, claim=claim, now=now)
+        holder_id, claim_id = person.id, claim.id
+    with session_scope() as db:
+        db.add(ClaimMessage(claim_id=claim_id, body="Le vitrier Anatole viendra mardi."))
+        db.flush()
+        with db.begin_nested():
+            pass  # released savepoint
+        try:
+            with db.begin_nested():
+                raise RuntimeError("a refused file")
+        except RuntimeError:
+            pass  # rolled-back savepoint
+    with Session(get_engine()) as db:
+        found = search.search(session=db, holder_id=holder_id, query="vitrier anatole")
+    assert any(h.kind == "message" for h in found.hits)
