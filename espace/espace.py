@@ -27,6 +27,7 @@ from espace.pages.notifications import notifications_page
 from espace.pages.payments import payments_page, regularisation_page
 from espace.pages.dashboard import dashboard_page
 from espace.pages.help import help_page
+from espace.pages.privacy import privacy_page
 from espace.pages.search import search_page
 from espace.pages.profile import profile_page
 from espace.pages.security import security_page
@@ -46,6 +47,7 @@ from espace.state.notifications import NotificationsState
 from espace.state.payments import PaymentsState, RegularisationState
 from espace.state.dashboard import DashboardState
 from espace.state.help import HelpState
+from espace.state.privacy import PrivacyState
 from espace.state.search import SearchState
 from espace.state.dev_outbox import OutboxState
 from espace.state.documents import DocumentsState
@@ -104,6 +106,7 @@ app.add_page(payments_page, route=routes.PAYMENTS, title="Mes paiements · Espac
 app.add_page(regularisation_page, route=routes.PAYMENT_REGULARISE, title="Régulariser un paiement · Espace",
              on_load=RegularisationState.load)
 app.add_page(dashboard_page, route=routes.DASHBOARD, title="Tableau de bord · Espace", on_load=DashboardState.load)
+app.add_page(privacy_page, route=routes.PRIVACY, title="Mes données · Espace", on_load=PrivacyState.load)
 app.add_page(help_page, route=routes.HELP, title="Aide · Espace", on_load=HelpState.load)
 app.add_page(search_page, route=routes.SEARCH, title="Recherche · Espace", on_load=SearchState.load)
 app.add_page(documents_page, route=routes.DOCUMENTS, title="Mes documents · Espace", on_load=DocumentsState.load)

@@ -28,6 +28,7 @@ CLAIM_NEW = "/sinistres/declarer"
 CLAIM = "/sinistre"
 NOTIFICATIONS = "/notifications"
 HELP = "/aide"
+PRIVACY = "/mes-donnees"
 SEARCH = "/recherche"
 PAYMENTS = "/paiements"
 PAYMENT_REGULARISE = "/paiements/regulariser"
@@ -40,11 +41,12 @@ LOGOUT = "/api/auth/logout"
 HEALTH = "/api/health"
 CLAIM_FILE = "/api/sinistres/fichiers/{file_id:int}"
 PAYMENTS_EXPORT = "/api/paiements/export"
+DATA_EXPORT = "/api/donnees/export"
 
 # Where the app lands after login when no safe "next" page was asked for.
 AFTER_LOGIN = DASHBOARD
 PRIVATE_PAGES = (DASHBOARD, CONTRACTS, DOCUMENTS, PROFILE, SECURITY, CONTRACT, CONDITIONS, COVER, CLAIMS, CLAIM_NEW, CLAIM,
-                 NOTIFICATIONS, PAYMENTS, PAYMENT_REGULARISE, HELP, SEARCH)
+                 NOTIFICATIONS, PAYMENTS, PAYMENT_REGULARISE, HELP, SEARCH, PRIVACY)
 STAFF_PAGES = (STAFF_ACCESS_REQUESTS, STAFF_CLAIMS, STAFF_CLAIM)
 
 

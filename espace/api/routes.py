@@ -60,7 +60,8 @@ async def logout(request: Request) -> RedirectResponse:
     if request.headers.get("sec-fetch-site", "none") in ("same-origin", "none"):
         with session_scope() as db:
             sessions.revoke(session=db, token=request.cookies.get(cookie_name), reason="logout")
-    after = routes.STAFF_LOGIN if request.query_params.get("vers") == "gestion" else f"{routes.LOGIN}?info={quote('deconnecte')}"
+    reason = "supprime" if request.query_params.get("motif") == "supprime" else "deconnecte"
+    after = routes.STAFF_LOGIN if request.query_params.get("vers") == "gestion" else f"{routes.LOGIN}?info={reason}"
     response = _redirect(after)
     response.delete_cookie(cookie_name, path="/", secure=settings.secure_cookies, httponly=True, samesite="lax")
     return response
@@ -177,6 +178,21 @@ async def payments_export(request: Request) -> Response:
                                                      "Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+async def data_export(request: Request) -> Response:
+    """The holder's own data, as JSON and CSV files in a ZIP (GDPR access and portability)."""
+    from espace.services import privacy
+
+    settings = get_settings()
+    with session_scope() as db:
+        principal = sessions.validate(session=db, token=request.cookies.get(settings.session_cookie_name))
+        if principal is None or principal.holder_id is None:
+            return PlainTextResponse("Connectez-vous pour exporter vos données.", status_code=401,
+                                     headers={"Cache-Control": "no-store"})
+        data = privacy.export_zip(session=db, holder_id=principal.holder_id)
+    return Response(data, media_type="application/zip", headers={
+        "Cache-Control": "no-store", "Content-Disposition": 'attachment; filename="mes-donnees-espace.zip"'})
+
+
 async def health(_request: Request) -> JSONResponse:
     with get_engine().connect() as conn:
         conn.execute(text("SELECT 1"))
@@ -195,5 +211,6 @@ def build_api() -> Starlette:
             Route(routes.DOCUMENT_FILE, document, methods=["GET"]),
             Route(routes.CLAIM_FILE, claim_file, methods=["GET"]),
             Route(routes.PAYMENTS_EXPORT, payments_export, methods=["GET"]),
+            Route(routes.DATA_EXPORT, data_export, methods=["GET"]),
         ]
     )

@@ -59,6 +59,8 @@ def user_menu() -> rx.Component:
                     class_name="menu-item"),
             rx.el.a(rx.icon("shield-check", size=18, aria_hidden="true"), "Sécurité", href=routes.SECURITY,
                     class_name="menu-item"),
+            rx.el.a(rx.icon("database", size=18, aria_hidden="true"), "Mes données", href=routes.PRIVACY,
+                    class_name="menu-item"),
             rx.el.a(rx.icon("circle-help", size=18, aria_hidden="true"), "Aide", href=routes.HELP, class_name="menu-item"),
             rx.el.button(
                 rx.icon("log-out", size=18, aria_hidden="true"),

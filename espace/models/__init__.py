@@ -45,6 +45,7 @@ from espace.models.notification import (
     NotificationSettings,
     PushSubscription,
 )
+from espace.models.privacy import Consent, PrivacyRequest
 from espace.models.security import (
     AccessRecoveryRequest,
     ActionToken,
@@ -60,6 +61,8 @@ from espace.models.security import (
 )
 
 __all__ = [
+    "Consent",
+    "PrivacyRequest",
     "DashboardLayout",
     "NotificationSettings",
     "PushSubscription",

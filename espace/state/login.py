@@ -20,6 +20,7 @@ from espace.state.session import full_navigation, read_cookie, read_session_cook
 
 NOTICES = {
     "deconnecte": "Vous êtes déconnecté(e). À bientôt !",
+    "supprime": "Votre espace client est supprimé. Un e-mail de confirmation vous a été envoyé.",
     "expire": "Votre lien de connexion a expiré. Merci de vous connecter à nouveau.",
     "active": "Votre espace est activé : vous pouvez vous connecter.",
     "nouveau-mdp": "Votre mot de passe est enregistré : vous pouvez vous connecter.",

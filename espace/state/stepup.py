@@ -50,8 +50,7 @@ class StepUpMixin(rx.State, mixin=True):
             methods = [] if fresh else overview.step_up_methods(session=db, account=db.get(Account, me.account_id))
         if fresh:
             self._stepped_up_with = ""
-            self._run_stepped_up(action, me)
-            return None
+            return self._run_stepped_up(action, me)
         self.stepup_for, self.stepup_reason = action, self.STEP_UP_REASONS[action]
         self.stepup_methods = [[str(m), METHOD_LABELS[m]] for m in methods]
         self._stepup_send(str(methods[0]), me)
@@ -98,8 +97,7 @@ class StepUpMixin(rx.State, mixin=True):
             return None
         self._stepped_up_with = self.stepup_method
         self._stepup_clear()
-        self._run_stepped_up(action, me)
-        return None
+        return self._run_stepped_up(action, me)  # an action may end by leaving the page
 
     def _stepup_clear(self) -> None:
         self.stepup_for = self.stepup_reason = self.stepup_method = self.stepup_help = self.stepup_error = ""
