@@ -8,7 +8,7 @@ from espace import routes
 from espace.components.forms import code_field, form_alert, notice, submit_button, text_field
 from espace.components.layout import brand
 from espace.components.public import public_page
-from espace.state.staff import RequestItem, StaffAccessState, StaffLoginState, StaffSessionState
+from espace.state.staff import PrivacyItem, RequestItem, StaffAccessState, StaffLoginState, StaffSessionState
 
 STAFF_NAV = [(routes.STAFF_CLAIMS, "Sinistres", "folder-open"), (routes.STAFF_ACCESS_REQUESTS, "Demandes d'accès", "key-round")]
 
@@ -121,6 +121,34 @@ def staff_access_page() -> rx.Component:
         rx.cond(StaffAccessState.loaded & (StaffAccessState.items.length() == 0) & (StaffAccessState.error == ""),
                 rx.el.p("Aucune demande pour le moment.", class_name="empty")),
         rx.el.div(rx.foreach(StaffAccessState.items, request_card), class_name="stack"),
+        rx.el.h2("Demandes RGPD (réponse sous un mois)", class_name="section-title", id="rgpd"),
+        rx.cond(StaffAccessState.loaded & (StaffAccessState.privacy_items.length() == 0),
+                rx.el.p("Aucune demande en cours.", class_name="empty")),
+        rx.el.div(rx.foreach(StaffAccessState.privacy_items, privacy_card), class_name="stack", id="privacy-requests"),
         subtitle="Assurés sans accès à leur e-mail et sans téléphone au dossier : vérifiez leur identité et "
-                 "recontactez-les sous 48 heures.",
+                 "recontactez-les sous 48 heures. Demandes d'exercice des droits RGPD.",
+    )
+
+
+def privacy_card(item: PrivacyItem) -> rx.Component:
+    return rx.el.article(
+        rx.el.header(
+            rx.el.h3(item.kind, " — ", item.holder, class_name="card-title"),
+            rx.cond(item.late, rx.el.span("En retard", class_name="badge badge-warn")),
+            class_name="contract-head",
+        ),
+        rx.el.dl(
+            rx.el.div(rx.el.dt("Reçue le"), rx.el.dd(item.created), class_name="fact"),
+            rx.el.div(rx.el.dt("Réponse avant le"), rx.el.dd(item.due), class_name="fact"),
+            class_name="facts",
+        ),
+        rx.el.p(item.note, class_name="field-hint"),
+        rx.el.form(
+            rx.el.input(type="hidden", name="request_id", value=item.id.to_string()),
+            text_field(field_id="privacy-note-" + item.id.to_string(), name="note",
+                       label="Ce qui a été fait (suppression des copies, réponse envoyée…)", type="text", max_length=1000),
+            submit_button("Marquer comme traitée", block=False),
+            on_submit=StaffAccessState.complete_privacy, reset_on_submit=True, no_validate=True,
+        ),
+        class_name="card",
     )

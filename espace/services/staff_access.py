@@ -38,6 +38,11 @@ def _require_role(session: Session, staff_id: int) -> StaffUser:
     return staff
 
 
+def require_access_role(*, session: Session, staff_id: int) -> StaffUser:
+    """Handlers and managers answer access and GDPR requests; experts do not."""
+    return _require_role(session, staff_id)
+
+
 def list_requests(*, session: Session, staff_id: int) -> list[RequestRow]:
     _require_role(session, staff_id)
     now = utcnow()

@@ -7,6 +7,7 @@ import time
 from urllib.parse import quote
 
 import reflex as rx
+from sqlmodel import select
 
 from espace import formatting as fmt
 from espace import routes
@@ -150,8 +151,23 @@ class StaffSessionState(rx.State):
         return full_navigation(f"{routes.LOGOUT}?vers=gestion", clear_client_state=True)
 
 
+@dataclasses.dataclass
+class PrivacyItem:
+    id: int = 0
+    holder: str = ""
+    kind: str = ""
+    created: str = ""
+    due: str = ""
+    late: bool = False
+    note: str = ""
+
+
+PRIVACY_KINDS = {"erasure": "Effacement", "export": "Export"}
+
+
 class StaffAccessState(StaffSessionState):
     items: list[RequestItem] = []
+    privacy_items: list[PrivacyItem] = []
     error: str = ""
     loaded: bool = False
 
@@ -177,6 +193,34 @@ class StaffAccessState(StaffSessionState):
                                   fmt.datetime_fr(r.created_at), fmt.datetime_fr(r.due_at),
                                   "Traitée" if r.status == "handled" else "À traiter", r.late, r.note)
                       for r in rows]
+        from espace.models import Policyholder
+        from espace.services import privacy
+
+        with session_scope() as db:  # GDPR requests, answered within the one-month deadline
+            requests = privacy.open_requests(session=db)
+            names = {p.id: f"{p.civility} {p.first_name} {p.last_name}" for p in
+                     db.exec(select(Policyholder).where(Policyholder.id.in_([r.holder_id for r in requests]))).all()}
+        self.privacy_items = [PrivacyItem(r.id, names.get(r.holder_id, ""), PRIVACY_KINDS.get(r.kind, r.kind),
+                                          fmt.datetime_fr(r.created_at), fmt.datetime_fr(r.due_at), r.overdue, r.note)
+                              for r in requests]
+
+    @rx.event
+    def complete_privacy(self, form: dict):
+        from espace.services import privacy
+
+        staff_id = self._staff_id()
+        if staff_id is None:
+            return rx.redirect(routes.STAFF_LOGIN, replace=True)
+        try:
+            with session_scope() as db:
+                staff_access.require_access_role(session=db, staff_id=staff_id)
+                privacy.complete(session=db, request_id=int(form.get("request_id", 0)), staff_id=staff_id,
+                                 note=str(form.get("note", ""))[:1000])
+        except (staff_access.StaffForbidden, privacy.PrivacyError, ValueError) as error:
+            self.error = str(error)
+            return None
+        self._refresh(staff_id)
+        return None
 
     @rx.event
     def handle(self, form: dict):
