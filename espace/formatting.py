@@ -65,3 +65,11 @@ def phone(value: str) -> str:
         return value
     fmt = phonenumbers.PhoneNumberFormat.NATIONAL if parsed.country_code == 33 else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     return phonenumbers.format_number(parsed, fmt)
+
+
+def parse_iso_date(raw: str) -> date | None:
+    """An <input type=date> value (YYYY-MM-DD); None when empty or not a date."""
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None

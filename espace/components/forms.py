@@ -35,6 +35,19 @@ def text_field(*, field_id: str, label: str, error: rx.Var | str = "", hint: str
     )
 
 
+def select_field(*, field_id: str, label: str, options, value, first: str | None = None, **props) -> rx.Component:
+    """A labelled <select> of ``options`` ([value, label] pairs), with an optional empty first choice."""
+    return rx.el.div(
+        rx.el.label(label, html_for=field_id, class_name="field-label"),
+        rx.el.select(
+            *([rx.el.option(first, value="")] if first is not None else []),
+            rx.foreach(options, lambda o: rx.el.option(o[1], value=o[0])),
+            id=field_id, name=field_id, default_value=value, class_name="field-input", **props,
+        ),
+        class_name="field",
+    )
+
+
 def code_field(*, field_id: str = "code", label: str = "Code à 6 chiffres", error: rx.Var | str = "",
                hint: str = "") -> rx.Component:
     return text_field(field_id=field_id, label=label, error=error, hint=hint, type="text", input_mode="numeric",

@@ -8,7 +8,7 @@ import reflex as rx
 from espace import routes
 from espace.components.forms import form_alert, notice
 from espace.components.layout import app_shell, loading
-from espace.state.dashboard import CatalogueItem, ClaimCardView, ContractCardView, DashboardState, LinkItem, SlotView
+from espace.state.dashboard import CatalogueItem, ClaimCardView, DashboardState, SlotView
 
 D = DashboardState
 

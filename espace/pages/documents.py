@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from espace.components.forms import field_error, submit_button, text_field
+from espace.components.forms import field_error, select_field, submit_button, text_field
 from espace.components.layout import app_shell, loading
 from espace.services.attestations import KIND_LABELS
 from espace.state.documents import DocItem, DocumentsState as D
 
 KIND_ICONS = {"attestation": "badge-check", "certificate": "shield", "receipt": "receipt"}
-
-
-def _select(*, field_id: str, label: str, options, value, first: str | None = None, **props) -> rx.Component:
-    return rx.el.div(
-        rx.el.label(label, html_for=field_id, class_name="field-label"),
-        rx.el.select(
-            *([rx.el.option(first, value="")] if first is not None else []),
-            rx.foreach(options, lambda o: rx.el.option(o[1], value=o[0])),
-            id=field_id, name=field_id, default_value=value, class_name="field-input", **props,
-        ),
-        class_name="field",
-    )
 
 
 def attestation_form() -> rx.Component:
@@ -40,7 +28,7 @@ def attestation_form() -> rx.Component:
         class_name="grid-2",
     )
     return rx.el.form(
-        _select(field_id="att_contract", label="Contrat", options=D.active_contracts, value="", first="Choisissez un contrat"),
+        select_field(field_id="att_contract", label="Contrat", options=D.active_contracts, value="", first="Choisissez un contrat"),
         field_error(err.get("contract", ""), "att_contract"),
         kinds,
         rx.cond(D.att_kind == "seasonal",
@@ -62,7 +50,7 @@ def issue_card() -> rx.Component:
         rx.el.h3("Certificat de garanties", class_name="card-subtitle"),
         rx.el.form(
             rx.el.div(
-                _select(field_id="cert_contract", label="Contrat", options=D.active_contracts, value="",
+                select_field(field_id="cert_contract", label="Contrat", options=D.active_contracts, value="",
                         first="Choisissez un contrat"),
                 submit_button("Obtenir le certificat", block=False),
                 class_name="inline-form",
@@ -86,18 +74,18 @@ def issue_card() -> rx.Component:
 def filters_form() -> rx.Component:
     return rx.el.form(
         rx.el.div(
-            _select(field_id="f_kind", label="Type", options=D.kind_options, value=D.f_kind, first="Tous"),
-            _select(field_id="f_contract", label="Contrat / logement", options=D.contract_options, value=D.f_contract,
+            select_field(field_id="f_kind", label="Type", options=D.kind_options, value=D.f_kind, first="Tous"),
+            select_field(field_id="f_contract", label="Contrat / logement", options=D.contract_options, value=D.f_contract,
                     first="Tous"),
             rx.cond(D.category_options.length() > 0,
-                    _select(field_id="f_category", label="Garantie", options=D.category_options, value=D.f_category,
+                    select_field(field_id="f_category", label="Garantie", options=D.category_options, value=D.f_category,
                             first="Toutes")),
             text_field(field_id="f_from", label="Du", type="date", default_value=D.f_from, error=D.date_error),
             text_field(field_id="f_to", label="Au", type="date", default_value=D.f_to),
             text_field(field_id="f_min", label="Montant min. (€)", type="text", input_mode="decimal",
                        default_value=D.f_min, error=D.amount_error),
             text_field(field_id="f_max", label="Montant max. (€)", type="text", input_mode="decimal", default_value=D.f_max),
-            _select(field_id="f_sort", label="Trier par",
+            select_field(field_id="f_sort", label="Trier par",
                     options=[["date_desc", "Plus récents"], ["date_asc", "Plus anciens"],
                              ["amount_desc", "Montant décroissant"], ["amount_asc", "Montant croissant"]],
                     value=D.f_sort),

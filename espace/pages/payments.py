@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from espace import routes
-from espace.components.forms import form_alert, notice, submit_button, text_field
+from espace.components.forms import form_alert, notice, select_field, submit_button, text_field
 from espace.components.layout import app_shell, loading
 from espace.components.stepup import step_up_panel
 from espace.services.payment_provider import TEST_CARDS
@@ -74,22 +74,13 @@ def schedule_section() -> rx.Component:
     )
 
 
-def _select(field_id: str, label: str, options, value, first: str) -> rx.Component:
-    return rx.el.div(
-        rx.el.label(label, html_for=field_id, class_name="field-label"),
-        rx.el.select(rx.el.option(first, value=""), rx.foreach(options, lambda o: rx.el.option(o[1], value=o[0])),
-                     id=field_id, name=field_id, default_value=value, class_name="field-input"),
-        class_name="field",
-    )
-
-
 def history_section() -> rx.Component:
     return rx.el.section(
         rx.el.h2("Historique des paiements", class_name="card-title", id="historique"),
         rx.el.form(
             rx.el.div(
-                _select("f_year", "Année", P.year_options, P.f_year, "Les 10 dernières années"),
-                _select("f_contract", "Contrat", P.contract_options, P.f_contract, "Tous les contrats"),
+                select_field(field_id="f_year", label="Année", options=P.year_options, value=P.f_year, first="Les 10 dernières années"),
+                select_field(field_id="f_contract", label="Contrat", options=P.contract_options, value=P.f_contract, first="Tous les contrats"),
                 class_name="grid-2",
             ),
             submit_button("Afficher", block=False),

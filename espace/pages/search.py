@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from espace import routes
-from espace.components.forms import form_alert
+from espace.components.forms import form_alert, select_field, text_field
 from espace.components.layout import app_shell, loading
 from espace.state.search import Group, HitView, Part, SearchState
 
@@ -44,21 +44,6 @@ def group_section(group: Group) -> rx.Component:
     )
 
 
-def _select(field_id: str, label: str, options, value, first: str) -> rx.Component:
-    return rx.el.div(
-        rx.el.label(label, html_for=field_id, class_name="field-label"),
-        rx.el.select(rx.el.option(first, value=""), rx.foreach(options, lambda o: rx.el.option(o[1], value=o[0])),
-                     id=field_id, name=field_id, default_value=value, class_name="field-input"),
-        class_name="field",
-    )
-
-
-def _input(field_id: str, label: str, value, **props) -> rx.Component:
-    return rx.el.div(rx.el.label(label, html_for=field_id, class_name="field-label"),
-                     rx.el.input(id=field_id, name=field_id, default_value=value, class_name="field-input", **props),
-                     class_name="field")
-
-
 def filters_form() -> rx.Component:
     return rx.el.form(
         rx.el.div(
@@ -70,13 +55,13 @@ def filters_form() -> rx.Component:
         rx.el.details(
             rx.el.summary("Filtres"),
             rx.el.div(
-                _select("f_kind", "Type", S.kind_options, S.f_kind, "Tout"),
-                _select("f_contract", "Contrat", S.contract_options, S.f_contract, "Tous"),
-                _select("f_category", "Garantie", S.category_options, S.f_category, "Toutes"),
-                _input("f_start", "Du", S.f_start, type="date"),
-                _input("f_end", "Au", S.f_end, type="date"),
-                _input("f_min", "Montant minimum (€)", S.f_min, input_mode="decimal"),
-                _input("f_max", "Montant maximum (€)", S.f_max, input_mode="decimal"),
+                select_field(field_id="f_kind", label="Type", options=S.kind_options, value=S.f_kind, first="Tout"),
+                select_field(field_id="f_contract", label="Contrat", options=S.contract_options, value=S.f_contract, first="Tous"),
+                select_field(field_id="f_category", label="Garantie", options=S.category_options, value=S.f_category, first="Toutes"),
+                text_field(field_id="f_start", label="Du", default_value=S.f_start, type="date"),
+                text_field(field_id="f_end", label="Au", default_value=S.f_end, type="date"),
+                text_field(field_id="f_min", label="Montant minimum (€)", default_value=S.f_min, input_mode="decimal"),
+                text_field(field_id="f_max", label="Montant maximum (€)", default_value=S.f_max, input_mode="decimal"),
                 class_name="filter-grid",
             ),
             rx.el.button("Effacer les filtres", type="button", on_click=S.clear_filters, class_name="button-link"),

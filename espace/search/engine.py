@@ -112,7 +112,7 @@ def correct(words: list[str], index: SearchIndex, own: set[str] | frozenset[str]
     Known words are those of shared items, the thesaurus, and ``own`` (the holder's own items')."""
     _groups, abbreviations, known = _thesaurus()
     shared = index.vocabulary()
-    vocabulary = [*shared, *sorted(own - set(shared))]
+    vocabulary = [*shared, *sorted(own - index.vocabulary_set())]
     vocab_set = set(vocabulary)
     # The shared stems are cached (the shared vocabulary changes rarely); the holder's own are few.
     vocab_stems = _stems_of(tuple(shared)) | {text.stem(w) for w in own}
@@ -322,7 +322,7 @@ def highlight(original: str, wanted: set[str], *, window: int = 0) -> list[tuple
 def _understood(words: list[str], index: SearchIndex) -> bool:
     """Whether any word of the query is a word of the index or of the thesaurus."""
     _groups, _abbreviations, known = _thesaurus()
-    vocabulary = set(index.vocabulary())
+    vocabulary = index.vocabulary_set()
     stems = _stems_of(tuple(index.vocabulary()))
     return any(w in vocabulary or w in known or text.stem(w) in stems for w in words)
 

@@ -82,6 +82,7 @@ class SearchIndex:
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(SCHEMA)
         self._vocabulary: list[str] | None = None
+        self._vocabulary_set: frozenset[str] = frozenset()
 
     # ----- writing -----
 
@@ -191,7 +192,14 @@ class SearchIndex:
         with self._lock:
             if self._vocabulary is None:
                 self._vocabulary = [row[0] for row in self._conn.execute("SELECT word FROM word")]
+                self._vocabulary_set = frozenset(self._vocabulary)
             return self._vocabulary
+
+    def vocabulary_set(self) -> frozenset[str]:
+        """The same words as a set, built once per change of the index (queries look words up in it)."""
+        with self._lock:
+            self.vocabulary()
+            return self._vocabulary_set
 
     def execute(self, sql: str, params: tuple | list = ()) -> list[tuple]:
         with self._lock:

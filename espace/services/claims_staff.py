@@ -158,7 +158,7 @@ def queue(*, session: Session, staff_id: int, filters: QueueFilters = QueueFilte
         query = query.where((Claim.handler_id == staff.id) | (Claim.expert_id == staff.id))
     rows = session.exec(query.order_by(Claim.next_step_due_at.is_(None), Claim.next_step_due_at, Claim.submitted_at)
                         .limit(limit)).all()
-    names = {s.id: s.full_name for s in session.exec(select(StaffUser)).all()}
+    names = staff_names(session=session)
     return [QueueRow(
         id=c.id, number=c.number, holder_name=f"{h.first_name} {h.last_name}", contract_number=k.number,
         peril=claim_perils.label(c.peril), status=claim_stages.label(c.status), submitted_at=c.submitted_at,
@@ -167,6 +167,11 @@ def queue(*, session: Session, staff_id: int, filters: QueueFilters = QueueFilte
         handler=names.get(c.handler_id, ""), expert=names.get(c.expert_id, ""), express=c.express,
         declared_cents=c.declared_total_cents, indemnity_cents=c.indemnity_cents,
     ) for c, h, k in rows]
+
+
+def staff_names(*, session: Session) -> dict[int, str]:
+    """Staff members' names by id (handlers and experts shown on claims)."""
+    return {s.id: s.full_name for s in session.exec(select(StaffUser)).all()}
 
 
 def staff_of_role(*, session: Session, role: str) -> list[StaffUser]:

@@ -13,9 +13,9 @@ from espace import formatting as fmt
 from espace import routes
 from espace.db import session_scope
 from espace.formatting import PARIS
-from espace.models import Claim, ClaimFile, ClaimItem, Contract, InsuredProperty, StaffUser
+from espace.models import Claim, ClaimFile, ClaimItem, Contract, InsuredProperty
 from espace.models.base import utcnow
-from espace.services import claim_perils, claim_stages, claims, uploads
+from espace.services import claim_perils, claim_stages, claims, claims_staff, uploads
 from espace.services.claim_deadlines import describe as describe_deadline
 from espace.services.claims import ClaimInputError
 from espace.state.session import SessionState
@@ -144,12 +144,6 @@ def estimate_facts(estimate: dict) -> list[Fact]:
     return [Fact("Garantie", estimate["guarantee"]), Fact("Montant déclaré", fmt.money(estimate["damage_cents"])),
             Fact("Franchise", fmt.money(estimate["deductible_cents"])), Fact("Plafond", fmt.money(estimate["ceiling_cents"])),
             Fact("Indemnité estimée", fmt.money(estimate["indemnity_cents"]))]
-
-
-def _staff_names(db) -> dict[int, str]:
-    from sqlmodel import select
-
-    return {s.id: s.full_name for s in db.exec(select(StaffUser)).all()}
 
 
 def _contract_label(contract: Contract, prop: InsuredProperty) -> str:
@@ -661,7 +655,7 @@ class ClaimState(SessionState):
                 return
             self.found = True
             claims.mark_staff_messages_read(session=db, claim=claim)
-            names = _staff_names(db)
+            names = claims_staff.staff_names(session=db)
             contract = db.get(Contract, claim.contract_id)
             prop = db.get(InsuredProperty, contract.property_id)
             found = claim_perils.peril(claim.peril)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from datetime import date
 
 import reflex as rx
 from sqlmodel import select
@@ -46,13 +45,6 @@ def _amount_cents(raw: str) -> int | None:
 def _field(form: dict, name: str, limit: int) -> str:
     """A submitted field as text ('' when absent: fields hidden by a condition arrive as None)."""
     return str(form.get(name) or "").strip()[:limit]
-
-
-def _date(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
 
 
 def to_item(row: documents.DocumentRow) -> DocItem:
@@ -121,7 +113,7 @@ class DocumentsState(SessionState):
 
     def _filters(self) -> DocumentFilters:
         return DocumentFilters(kind=self.f_kind, contract_id=int(self.f_contract) if self.f_contract.isdigit() else None,
-                               date_from=_date(self.f_from), date_to=_date(self.f_to),
+                               date_from=fmt.parse_iso_date(self.f_from), date_to=fmt.parse_iso_date(self.f_to),
                                amount_min_cents=_amount_cents(self.f_min), amount_max_cents=_amount_cents(self.f_max),
                                guarantee_category=self.f_category, sort=self.f_sort)
 
@@ -152,10 +144,10 @@ class DocumentsState(SessionState):
             self.amount_error = "Le montant minimum dépasse le montant maximum."
             return None
         f_from, f_to = _field(form, "f_from", 10), _field(form, "f_to", 10)
-        if (f_from and _date(f_from) is None) or (f_to and _date(f_to) is None):
+        if (f_from and fmt.parse_iso_date(f_from) is None) or (f_to and fmt.parse_iso_date(f_to) is None):
             self.date_error = "Date invalide."
             return None
-        if _date(f_from) and _date(f_to) and _date(f_from) > _date(f_to):
+        if fmt.parse_iso_date(f_from) and fmt.parse_iso_date(f_to) and fmt.parse_iso_date(f_from) > fmt.parse_iso_date(f_to):
             self.date_error = "La date de début suit la date de fin."
             return None
         self.f_kind = _field(form, "f_kind", 20)
@@ -219,8 +211,8 @@ class DocumentsState(SessionState):
             self.att_errors = {"contract": "Choisissez un contrat."}
             return None
         self.att_kind = _field(form, "att_kind", 12) or self.att_kind
-        request = AttestationRequest(kind=self.att_kind, start=_date(_field(form, "att_start", 10)),
-                                     end=_date(_field(form, "att_end", 10)), place=_field(form, "att_place", 200))
+        request = AttestationRequest(kind=self.att_kind, start=fmt.parse_iso_date(_field(form, "att_start", 10)),
+                                     end=fmt.parse_iso_date(_field(form, "att_end", 10)), place=_field(form, "att_place", 200))
         try:
             with session_scope() as db:
                 doc = attestations.issue(session=db, holder_id=me.holder_id, contract_id=int(contract), request=request)

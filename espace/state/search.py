@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date
 from urllib.parse import quote
 
 import reflex as rx
@@ -60,13 +59,6 @@ def _meta(hit: engine.Hit) -> str:
     if hit.contract:
         bits.append(hit.contract)
     return " · ".join(bits)
-
-
-def _date(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
 
 
 class SearchBoxState(SessionState):
@@ -141,7 +133,7 @@ class SearchState(SessionState):
         except ValueError:
             self.filter_error = "Montant invalide : par exemple 150 ou 1 234,50."
             return None
-        start, end = _date(self.f_start), _date(self.f_end)
+        start, end = fmt.parse_iso_date(self.f_start), fmt.parse_iso_date(self.f_end)
         if start and end and start > end:
             self.filter_error = "La date de début doit précéder la date de fin."
             return None

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 
 import reflex as rx
-from sqlmodel import select
 
 from espace import formatting as fmt
 from espace import labels, routes
@@ -421,7 +420,7 @@ class StaffClaimState(StaffSessionState):
         contract = db.get(Contract, claim.contract_id)
         prop = db.get(InsuredProperty, contract.property_id)
         formula = db.get(Formula, contract.formula_id)
-        names = {s.id: s.full_name for s in db.exec(select(StaffUser)).all()}
+        names = claims_staff.staff_names(session=db)
         now = utcnow()
         self.found = True
         self.number, self.status, self.status_label = claim.number or "", claim.status, claim_stages.label(claim.status)
