@@ -32,8 +32,15 @@ PRIVACY = "/mes-donnees"
 SEARCH = "/recherche"
 PAYMENTS = "/paiements"
 PAYMENT_REGULARISE = "/paiements/regulariser"
+MESSAGES = "/messages"
+MESSAGE = "/message"  # one thread: /message?n=<thread id>
+MESSAGE_NEW = "/messages/nouveau"
+ASSISTANT = "/assistant"
+EMAIL_CONFIRM = "/profil/confirmer-email"  # the link e-mailed to a new address: ?jeton=...
 STAFF_CLAIMS = "/gestion/sinistres"
 STAFF_CLAIM = "/gestion/sinistre"
+STAFF_INBOX = "/gestion/messages"
+STAFF_THREAD = "/gestion/message"  # /gestion/message?n=<thread id>
 
 HANDOFF = "/api/auth/handoff"
 DOCUMENT_FILE = "/api/documents/{document_id:int}"
@@ -42,12 +49,14 @@ HEALTH = "/api/health"
 CLAIM_FILE = "/api/sinistres/fichiers/{file_id:int}"
 PAYMENTS_EXPORT = "/api/paiements/export"
 DATA_EXPORT = "/api/donnees/export"
+MESSAGE_FILE = "/api/messages/fichiers/{attachment_id:int}"
 
 # Where the app lands after login when no safe "next" page was asked for.
 AFTER_LOGIN = DASHBOARD
 PRIVATE_PAGES = (DASHBOARD, CONTRACTS, DOCUMENTS, PROFILE, SECURITY, CONTRACT, CONDITIONS, COVER, CLAIMS, CLAIM_NEW, CLAIM,
-                 NOTIFICATIONS, PAYMENTS, PAYMENT_REGULARISE, HELP, SEARCH, PRIVACY)
-STAFF_PAGES = (STAFF_ACCESS_REQUESTS, STAFF_CLAIMS, STAFF_CLAIM)
+                 NOTIFICATIONS, PAYMENTS, PAYMENT_REGULARISE, HELP, SEARCH, PRIVACY, MESSAGES, MESSAGE, MESSAGE_NEW,
+                 ASSISTANT)
+STAFF_PAGES = (STAFF_ACCESS_REQUESTS, STAFF_CLAIMS, STAFF_CLAIM, STAFF_INBOX, STAFF_THREAD)
 
 
 _SAFE_QUERY = re.compile(r"^[A-Za-z0-9_=&%.\-]{0,120}$")
@@ -68,3 +77,7 @@ def document_url(document_id: int, *, preview: bool = False) -> str:
 def claim_file_url(file_id: int, *, thumbnail: bool = False, inline: bool = False) -> str:
     query = "?miniature=1" if thumbnail else ("?apercu=1" if inline else "")
     return f"/api/sinistres/fichiers/{file_id}{query}"
+
+
+def message_file_url(attachment_id: int) -> str:
+    return f"/api/messages/fichiers/{attachment_id}"

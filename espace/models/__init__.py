@@ -46,6 +46,16 @@ from espace.models.notification import (
     PushSubscription,
 )
 from espace.models.privacy import Consent, PrivacyRequest
+from espace.models.support import (
+    ArticleFeedback,
+    MessageAuthor,
+    ProfileChange,
+    SupportAttachment,
+    SupportMessage,
+    SupportThread,
+    ThreadCategory,
+    ThreadStatus,
+)
 from espace.models.security import (
     AccessRecoveryRequest,
     ActionToken,
@@ -61,6 +71,14 @@ from espace.models.security import (
 )
 
 __all__ = [
+    "ArticleFeedback",
+    "MessageAuthor",
+    "ProfileChange",
+    "SupportAttachment",
+    "SupportMessage",
+    "SupportThread",
+    "ThreadCategory",
+    "ThreadStatus",
     "Consent",
     "PrivacyRequest",
     "DashboardLayout",

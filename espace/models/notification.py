@@ -14,6 +14,7 @@ from espace.models.base import utcnow
 class NotificationCategory(StrEnum):
     CLAIMS = "claims"
     PAYMENTS = "payments"
+    MESSAGES = "messages"  # advisers' answers in the secure messaging
     DOCUMENTS = "documents"
     SECURITY = "security"
     PREVENTION = "prevention"

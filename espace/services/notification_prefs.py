@@ -22,6 +22,7 @@ CATEGORIES: tuple[str, ...] = tuple(category.value for category in NotificationC
 CATEGORY_LABELS: dict[str, str] = {
     NotificationCategory.CLAIMS.value: "Sinistres",
     NotificationCategory.PAYMENTS.value: "Paiements",
+    NotificationCategory.MESSAGES.value: "Messages de vos conseillers",
     NotificationCategory.DOCUMENTS.value: "Documents",
     NotificationCategory.SECURITY.value: "Sécurité",
     NotificationCategory.PREVENTION.value: "Conseils de prévention",
@@ -37,6 +38,7 @@ def _row(*, in_app: bool = True, email: bool = False, sms: bool = False, push: b
 DEFAULTS: dict[str, dict[str, bool]] = {
     NotificationCategory.CLAIMS.value: _row(email=True),
     NotificationCategory.PAYMENTS.value: _row(email=True),
+    NotificationCategory.MESSAGES.value: _row(email=True),
     NotificationCategory.DOCUMENTS.value: _row(email=True),
     NotificationCategory.SECURITY.value: _row(email=True),
     NotificationCategory.PREVENTION.value: _row(),

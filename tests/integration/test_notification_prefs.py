@@ -96,7 +96,7 @@ def test_defaults(db):
     assert set(got.matrix) == set(prefs.CATEGORY_LABELS) == {c.value for c in C}
     assert all(list(row) == list(prefs.CHANNELS) for row in got.matrix.values())
     assert all(row["in_app"] and not row["sms"] and not row["push"] for row in got.matrix.values())
-    assert [c for c, row in got.matrix.items() if row["email"]] == ["claims", "payments", "documents", "security"]
+    assert [c for c, row in got.matrix.items() if row["email"]] == ["claims", "payments", "messages", "documents", "security"]
     assert prefs.CATEGORY_LABELS["prevention"] == "Conseils de prévention"
     assert prefs.is_locked("security", "email") and prefs.is_locked(C.SECURITY, "in_app")
     assert not prefs.is_locked("security", "sms") and not prefs.is_locked("claims", "email")
