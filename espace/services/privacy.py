@@ -44,6 +44,7 @@ from espace.models import (
     Simulation,
     StaffAuditLog,
 )
+from espace.models.support import ArticleFeedback, ProfileChange, SupportAttachment, SupportMessage, SupportThread
 from espace.models.base import utcnow
 from espace.models.privacy import REQUEST_DEADLINE, Consent, PrivacyRequest
 from espace.services import messaging
@@ -180,6 +181,7 @@ def _tables(session: Session, holder_id: int) -> list[tuple[str, list[SQLModel]]
     contracts = _ids(session, Contract.id, Contract.holder_id == holder_id)
     claims = _ids(session, Claim.id, Claim.holder_id == holder_id)
     accounts = _ids(session, Account.id, Account.holder_id == holder_id)
+    threads = _ids(session, SupportThread.id, SupportThread.holder_id == holder_id)
 
     def by_holder(model) -> list:
         return list(session.exec(select(model).where(model.holder_id == holder_id).order_by(model.id)).all())
@@ -212,6 +214,11 @@ def _tables(session: Session, holder_id: int) -> list[tuple[str, list[SQLModel]]
         ("known_device", by(KnownDevice, KnownDevice.account_id, accounts)),
         ("consent", by_holder(Consent)),
         ("privacy_request", by_holder(PrivacyRequest)),
+        ("support_thread", by_holder(SupportThread)),
+        ("support_message", by(SupportMessage, SupportMessage.thread_id, threads)),
+        ("support_attachment", by(SupportAttachment, SupportAttachment.thread_id, threads)),
+        ("profile_change", by_holder(ProfileChange)),
+        ("article_feedback", by_holder(ArticleFeedback)),
     ]
 
 
@@ -269,6 +276,11 @@ _FILE_DESCRIPTIONS: dict[str, str] = {
     "known_device": "les appareils reconnus",
     "consent": "l'historique de vos consentements",
     "privacy_request": "vos demandes relatives à vos données",
+    "support_thread": "vos conversations avec nos conseillers (objet, statut, note de satisfaction)",
+    "support_message": "les messages de ces conversations, y compris vos échanges avec l'assistant transmis à un conseiller",
+    "support_attachment": "la liste des pièces jointes de vos messages",
+    "profile_change": "l'historique des modifications de vos coordonnées",
+    "article_feedback": "vos avis sur les articles d'aide",
 }
 
 
