@@ -14,6 +14,7 @@ from espace.pages.account_flows import (
     reset_page,
     signup_page,
 )
+from espace.pages.assistant import assistant_page
 from espace.pages.claims import claim_page, claim_wizard_page, claims_page
 from espace.pages.conditions import conditions_page
 from espace.pages.contract_detail import contract_detail_page
@@ -36,6 +37,7 @@ from espace.pages.staff_claims import staff_claim_page, staff_claims_page
 from espace.pages.verify import verify_page
 from espace.settings import get_settings
 from espace.state.account_flows import ForgotState, LinkState, LostAccessState, ResetState, SignupState
+from espace.state.assistant import AssistantState
 from espace.state.claims import ClaimState, ClaimsState, ClaimWizardState
 from espace.state.conditions import ConditionsState
 from espace.state.contract_detail import ContractDetailState
@@ -107,6 +109,7 @@ app.add_page(regularisation_page, route=routes.PAYMENT_REGULARISE, title="Régul
              on_load=RegularisationState.load)
 app.add_page(dashboard_page, route=routes.DASHBOARD, title="Tableau de bord · Espace", on_load=DashboardState.load)
 app.add_page(privacy_page, route=routes.PRIVACY, title="Mes données · Espace", on_load=PrivacyState.load)
+app.add_page(assistant_page, route=routes.ASSISTANT, title="Assistant Espace · Espace", on_load=AssistantState.load)
 app.add_page(help_page, route=routes.HELP, title="Aide · Espace", on_load=HelpState.load)
 app.add_page(search_page, route=routes.SEARCH, title="Recherche · Espace", on_load=SearchState.load)
 app.add_page(documents_page, route=routes.DOCUMENTS, title="Mes documents · Espace", on_load=DocumentsState.load)

@@ -242,6 +242,7 @@ class ClaimWizardState(SessionState):
     sent_express: str = ""
     errors: dict[str, str] = {}
     form_version: int = 0
+    _suggested_peril: str = ""  # a peril code from ?peril=, applied to the new draft
 
     contracts: list[Option] = []
     contract_id: str = ""
@@ -292,6 +293,9 @@ class ClaimWizardState(SessionState):
         self._clear()
         self._load_header(holder_id)
         draft_param = self.router.url.query_parameters.get("brouillon", "")
+        peril_param = self.router.url.query_parameters.get("peril", "")
+        # "?peril=theft" (from the assistant): the event is preselected, the holder can still change it.
+        self._suggested_peril = peril_param if claim_perils.peril(peril_param) else ""
         with session_scope() as db:
             self.contracts = [Option(str(c.id), _contract_label(c, p))
                               for c, p in claims.eligible_contracts(session=db, holder_id=holder_id)]
@@ -401,8 +405,11 @@ class ClaimWizardState(SessionState):
 
         def action(db, claim, principal):
             if claim is None:
-                return claims.start_draft(session=db, holder_id=principal.holder_id, account_id=principal.account_id,
-                                          contract_id=int(contract_id))
+                claim = claims.start_draft(session=db, holder_id=principal.holder_id, account_id=principal.account_id,
+                                           contract_id=int(contract_id))
+                if self._suggested_peril:
+                    claims.set_peril(session=db, claim=claim, peril_code=self._suggested_peril)
+                return claim
             claims.set_contract(session=db, claim=claim, contract_id=int(contract_id))
             return claim
 

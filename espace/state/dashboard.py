@@ -7,12 +7,12 @@ import json
 
 import reflex as rx
 
-from espace import routes
 from espace.db import session_scope
 from espace.formatting import PARIS
 from espace.models.base import utcnow
 from espace.services import dashboard
 from espace.services.dashboard import Slot
+from espace.state.quick_attestation import issue_today
 from espace.state.session import SessionState
 
 
@@ -109,7 +109,7 @@ class DashboardState(SessionState):
         self.claims = [ClaimCardView(**c) for c in data.claims]
         self.contracts = [ContractCardView(**c) for c in data.contracts]
         self.notifications = [LinkItem(n["title"], "", n["date"], n["link"], n["unread"]) for n in data.notifications]
-        self.messages = [LinkItem(f"Sinistre {m['claim']}", m["body"], m["date"], m["link"]) for m in data.messages]
+        self.messages = [LinkItem(m["title"], m["body"], m["date"], m["link"], m["unread"]) for m in data.messages]
         self.documents = [LinkItem(d["title"], "", d["date"], d["url"]) for d in data.documents]
         self.security_score, self.security_todo = data.security_score, data.security_todo
 
@@ -186,19 +186,8 @@ class DashboardState(SessionState):
     @rx.event
     def quick_attestation(self, contract_id: int):
         """One tap: a standard attestation for today, downloaded at once."""
-        from espace.services import attestations
-
         principal = self._holder_principal()
         if principal is None:
             return self._to_login()
-        try:
-            with session_scope() as db:
-                document = attestations.issue(session=db, holder_id=principal.holder_id, contract_id=int(contract_id),
-                                              request=attestations.AttestationRequest(kind="standard"),
-                                              today=utcnow().astimezone(PARIS).date())
-                url = routes.document_url(document.id)
-        except (attestations.AttestationError, ValueError) as error:
-            self.attestation_error = getattr(error, "message", None) or str(error)
-            return None
-        self.attestation_error = ""
-        return rx.call_script(f"window.location.href = {json.dumps(url)}")
+        url, self.attestation_error = issue_today(holder_id=principal.holder_id, contract_id=int(contract_id))
+        return rx.call_script(f"window.location.href = {json.dumps(url)}") if url else None

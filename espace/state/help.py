@@ -6,7 +6,8 @@ import dataclasses
 
 import reflex as rx
 
-from espace.services import knowledge_data
+from espace.db import session_scope
+from espace.services import help_feedback, knowledge_data
 from espace.state.session import SessionState
 
 
@@ -43,6 +44,7 @@ def _categories() -> list[CategoryView]:
 class HelpState(SessionState):
     loaded: bool = False
     categories: list[CategoryView] = _categories()
+    feedback: dict[str, str] = {}  # slug -> "yes" | "no": the holder's answer to "was this helpful"
 
     @rx.event
     def load(self):
@@ -50,5 +52,20 @@ class HelpState(SessionState):
         if holder_id is None:
             return self._to_login()
         self._load_header(holder_id)
+        with session_scope() as db:
+            self.feedback = {slug: "yes" if helpful else "no"
+                             for slug, helpful in help_feedback.answers(session=db, holder_id=holder_id).items()}
         self.loaded = True
+        return None
+
+    @rx.event
+    def rate(self, slug: str, helpful: bool):
+        holder_id = self._holder_id()
+        if holder_id is None:
+            return self._to_login()
+        if knowledge_data.article(str(slug)) is None:
+            return None
+        with session_scope() as db:
+            help_feedback.record(session=db, holder_id=holder_id, slug=str(slug), helpful=helpful is True)
+        self.feedback = {**self.feedback, str(slug): "yes" if helpful is True else "no"}
         return None

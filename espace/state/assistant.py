@@ -1,0 +1,176 @@
+"""Assistant Espace: the conversation shown on the page, and the hand-over to an adviser.
+
+The conversation lives on the server: the transcript sent to an adviser is the backend copy
+(``_transcript``), written only by ``ask``, never what the browser could claim was said."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import reflex as rx
+
+from espace import routes
+from espace.db import session_scope
+from espace.formatting import PARIS
+from espace.models.base import utcnow
+from espace.services import assistant
+from espace.state.quick_attestation import issue_today
+from espace.state.session import SessionState
+
+MAX_TURNS = 40  # questions kept in one conversation (the page and the hand-over)
+
+CATEGORY_OPTIONS = [["contract", "Mon contrat"], ["claim", "Un sinistre"], ["payment", "Un paiement"],
+                    ["other", "Autre demande"]]
+
+
+@dataclasses.dataclass
+class ActionView:
+    label: str = ""
+    href: str = ""
+    kind: str = "link"
+    contract_id: int = 0
+
+
+@dataclasses.dataclass
+class SourceView:
+    label: str = ""
+    href: str = ""
+
+
+@dataclasses.dataclass
+class TurnView:
+    author: str = "assistant"  # holder | assistant
+    paragraphs: list[str] = dataclasses.field(default_factory=list)
+    actions: list[ActionView] = dataclasses.field(default_factory=list)
+    sources: list[SourceView] = dataclasses.field(default_factory=list)
+    understood: bool = True
+
+
+def _view(reply: assistant.Reply) -> TurnView:
+    return TurnView("assistant", list(reply.paragraphs),
+                    [ActionView(a.label, a.href, a.kind, a.contract_id) for a in reply.actions],
+                    [SourceView(s.label, s.href) for s in reply.sources], reply.understood)
+
+
+def _plain(reply: assistant.Reply) -> str:
+    """The answer as the adviser reads it in the thread: text, then its sources."""
+    lines = list(reply.paragraphs)
+    if reply.sources:
+        lines.append("Sources : " + " ; ".join(s.label for s in reply.sources))
+    return "\n".join(lines)
+
+
+class AssistantState(SessionState):
+    loaded: bool = False
+    turns: list[TurnView] = []
+    suggestions: list[str] = list(assistant.SUGGESTIONS)
+    form_version: int = 0
+    error: str = ""
+    # Hand-over to an adviser
+    escalating: bool = False
+    escalate_subject: str = ""
+    escalate_category: str = "other"
+    escalate_errors: dict[str, str] = {}
+    category_options: list[list[str]] = CATEGORY_OPTIONS
+    _transcript: list[tuple[str, str]] = []
+    _category: str = "other"
+
+    @rx.event
+    def load(self):
+        holder_id = self._holder_id()
+        if holder_id is None:
+            return self._to_login()
+        self._load_header(holder_id)
+        self.loaded = True
+        return None
+
+    def _ask(self, question: str):
+        principal = self._holder_principal()
+        if principal is None:
+            return self._to_login()
+        question = (question or "").strip()[:assistant.MAX_QUESTION_CHARS]
+        if not question:
+            self.error = "Écrivez votre question."
+            return None
+        if len(self._transcript) >= 2 * MAX_TURNS:
+            self.error = "Cette conversation est longue : effacez-la pour en commencer une autre, ou parlez à un conseiller."
+            return None
+        with session_scope() as db:
+            reply = assistant.answer(session=db, holder_id=principal.holder_id, question=question,
+                                     today=utcnow().astimezone(PARIS).date())
+        self.error = ""
+        self.turns = [*self.turns, TurnView("holder", [question]), _view(reply)]
+        self._transcript = [*self._transcript, ("holder", question), ("assistant", _plain(reply))]
+        if reply.category != "other" or self._category == "other":
+            self._category = reply.category
+        if not self.escalate_subject:
+            self.escalate_subject = question[:120]
+        self.form_version += 1
+        return rx.call_script("document.getElementById('assistant-question')?.focus()")
+
+    @rx.event
+    def ask(self, form: dict):
+        return self._ask(str(form.get("question", "")))
+
+    @rx.event
+    def ask_suggestion(self, question: str):
+        if question not in assistant.SUGGESTIONS:
+            return None
+        return self._ask(question)
+
+    @rx.event
+    def download_attestation(self, contract_id: int):
+        principal = self._holder_principal()
+        if principal is None:
+            return self._to_login()
+        url, self.error = issue_today(holder_id=principal.holder_id, contract_id=int(contract_id))
+        return rx.call_script(f"window.location.href = {json.dumps(url)}") if url else None
+
+    @rx.event
+    def clear(self):
+        if self._holder_id() is None:
+            return self._to_login()
+        self.turns, self._transcript, self._category = [], [], "other"
+        self.escalating, self.escalate_subject, self.escalate_errors, self.error = False, "", {}, ""
+        self.form_version += 1
+        return None
+
+    @rx.event
+    def start_escalation(self):
+        if self._holder_id() is None:
+            return self._to_login()
+        self.escalating, self.escalate_errors = True, {}
+        self.escalate_category = self._category
+        if not self.escalate_subject:
+            self.escalate_subject = "Question à un conseiller"
+        return None
+
+    @rx.event
+    def cancel_escalation(self):
+        self.escalating, self.escalate_errors = False, {}
+
+    @rx.event
+    def escalate(self, form: dict):
+        """Open a message thread carrying the whole conversation, then show it."""
+        from espace.services import support
+
+        principal = self._holder_principal()
+        if principal is None:
+            return self._to_login()
+        subject = str(form.get("subject", "")).strip()
+        category = str(form.get("category", "other"))
+        body = str(form.get("body", "")).strip() or "Je souhaite parler à un conseiller au sujet de ma conversation avec l'assistant."
+        self.escalate_subject, self.escalate_category = subject[:120], category
+        try:
+            with session_scope() as db:
+                thread = support.open_thread(session=db, holder_id=principal.holder_id, subject=subject,
+                                             category=category, body=body, origin="assistant",
+                                             transcript=list(self._transcript))
+                thread_id = thread.id
+        except ValueError as error:
+            self.escalate_errors = {getattr(error, "field", "") or "body": str(error)}
+            return None
+        self.turns, self._transcript, self._category = [], [], "other"
+        self.escalating, self.escalate_subject, self.escalate_errors = False, "", {}
+        return rx.redirect(f"{routes.MESSAGE}?n={thread_id}")

@@ -1,0 +1,22 @@
+"""One tap: today's standard attestation for one of the holder's contracts (dashboard and assistant)."""
+
+from __future__ import annotations
+
+from espace import routes
+from espace.db import session_scope
+from espace.formatting import PARIS
+from espace.models.base import utcnow
+
+
+def issue_today(*, holder_id: int, contract_id: int) -> tuple[str, str]:
+    """(download url, "") or ("", the French error); the contract must be the holder's (checked by the service)."""
+    from espace.services import attestations
+
+    try:
+        with session_scope() as db:
+            document = attestations.issue(session=db, holder_id=holder_id, contract_id=int(contract_id),
+                                          request=attestations.AttestationRequest(kind="standard"),
+                                          today=utcnow().astimezone(PARIS).date())
+            return routes.document_url(document.id), ""
+    except (attestations.AttestationError, ValueError) as error:
+        return "", getattr(error, "message", None) or str(error)
