@@ -89,13 +89,22 @@ def notification_bell() -> rx.Component:
     )
 
 
+def assistant_link() -> rx.Component:
+    return rx.el.a(
+        rx.icon("message-circle-question", size=22, aria_hidden="true"),
+        rx.el.span("Assistant Espace", class_name="sr-only"),
+        href=routes.ASSISTANT, class_name="bell", id="assistant-link", title="Assistant Espace",
+        aria_current=rx.cond(rx.State.router.page.path == routes.ASSISTANT, "page", "false"),
+    )
+
+
 def app_shell(title: str, *children: rx.Component, subtitle: str | rx.Var = "") -> rx.Component:
     return rx.el.div(
         rx.el.a("Aller au contenu", href="#contenu", class_name="skip-link"),
         rx.el.header(
             brand(),
             search_box(),
-            rx.el.div(notification_bell(), user_menu(), class_name="topbar-actions"),
+            rx.el.div(assistant_link(), notification_bell(), user_menu(), class_name="topbar-actions"),
             class_name="topbar",
         ),
         rx.el.div(
