@@ -146,6 +146,37 @@ async def claim_file(request: Request) -> Response:
     })
 
 
+async def message_file(request: Request) -> Response:
+    """A file joined to a secure message: for the holder of the thread, or staff with the inbox."""
+    from espace.services import storage, support
+    from espace.services.staff_access import StaffForbidden
+
+    settings = get_settings()
+    with session_scope() as db:
+        principal = sessions.validate(session=db, token=request.cookies.get(settings.session_cookie_name))
+        if principal is None:
+            return PlainTextResponse("Connectez-vous pour accéder à ce fichier.", status_code=401,
+                                     headers={"Cache-Control": "no-store"})
+        attachment_id = request.path_params["attachment_id"]
+        try:
+            record = (support.attachment_for_holder(session=db, holder_id=principal.holder_id, attachment_id=attachment_id)
+                      if principal.holder_id else
+                      support.attachment_for_staff(session=db, staff_id=principal.staff_id, attachment_id=attachment_id))
+        except StaffForbidden:
+            record = None
+        if record is None:
+            return _not_found()
+        key, mime, filename = record.storage_key, record.mime_type, record.filename.replace('"', "")
+    try:
+        data = storage.get(key)
+    except FileNotFoundError:
+        return _not_found()
+    return Response(data, media_type=mime, headers={
+        "Cache-Control": "no-store",
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
+    })
+
+
 async def payments_export(request: Request) -> Response:
     """The holder's payments over a period, as CSV (spreadsheet) or OFX (personal finance software)."""
     from datetime import date
@@ -210,6 +241,7 @@ def build_api() -> Starlette:
             Route(routes.HEALTH, health, methods=["GET"]),
             Route(routes.DOCUMENT_FILE, document, methods=["GET"]),
             Route(routes.CLAIM_FILE, claim_file, methods=["GET"]),
+            Route(routes.MESSAGE_FILE, message_file, methods=["GET"]),
             Route(routes.PAYMENTS_EXPORT, payments_export, methods=["GET"]),
             Route(routes.DATA_EXPORT, data_export, methods=["GET"]),
         ]

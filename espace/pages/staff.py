@@ -10,7 +10,8 @@ from espace.components.layout import brand
 from espace.components.public import public_page
 from espace.state.staff import PrivacyItem, RequestItem, StaffAccessState, StaffLoginState, StaffSessionState
 
-STAFF_NAV = [(routes.STAFF_CLAIMS, "Sinistres", "folder-open"), (routes.STAFF_ACCESS_REQUESTS, "Demandes d'accès", "key-round")]
+STAFF_NAV = [(routes.STAFF_CLAIMS, "Sinistres", "folder-open"), (routes.STAFF_INBOX, "Messages", "mail"),
+             (routes.STAFF_ACCESS_REQUESTS, "Demandes d'accès", "key-round")]
 
 
 def staff_login_page() -> rx.Component:

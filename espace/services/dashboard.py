@@ -41,7 +41,7 @@ CATALOGUE: tuple[Widget, ...] = (
     Widget("attestations", "Attestations", "Votre attestation d'assurance en un geste, pour chaque logement."),
     Widget("notifications", "Notifications", "Les dernières nouvelles de vos dossiers et paiements."),
     Widget("guarantees", "Mes garanties", "Vos logements, formules et principales garanties.", 2),
-    Widget("messages", "Messages", "Les derniers messages de vos gestionnaires."),
+    Widget("messages", "Messages", "Les réponses de vos conseillers et de vos gestionnaires sinistres."),
     Widget("security", "Sécurité", "Votre score de sécurité et ce qui l'améliore."),
     Widget("documents", "Documents récents", "Vos derniers documents à télécharger."),
     Widget("contacts", "Contacts utiles", "Assistance 24 h/24 et service client."),
@@ -156,12 +156,7 @@ def collect(*, session: Session, holder_id: int, account_id: int | None, session
         data.notifications = [{"title": n.title, "date": fmt.date_fr(n.created_at), "link": n.link or routes.NOTIFICATIONS,
                                "unread": n.read_at is None} for n in rows]
     if "messages" in wanted:
-        rows = session.exec(select(ClaimMessage, Claim).join(Claim, Claim.id == ClaimMessage.claim_id)
-                            .where(Claim.holder_id == holder_id, ClaimMessage.staff_id.is_not(None))
-                            .order_by(ClaimMessage.created_at.desc()).limit(3)).all()
-        data.messages = [{"claim": c.number, "body": m.body[:140] + ("…" if len(m.body) > 140 else ""),
-                          "date": fmt.date_fr(m.created_at), "link": f"{routes.CLAIM}?n={c.number}#messages"}
-                         for m, c in rows]
+        _messages(session, holder_id, data)
     if "documents" in wanted:
         rows = session.exec(select(Document).where(Document.holder_id == holder_id)
                             .order_by(Document.issued_at.desc(), Document.id.desc()).limit(4)).all()
@@ -174,6 +169,23 @@ def collect(*, session: Session, holder_id: int, account_id: int | None, session
         data.security_score = score.score
         data.security_todo = [i.label for i in score.items if not i.done][:3]
     return data
+
+
+def _messages(session: Session, holder_id: int, data: DashboardData) -> None:
+    """Secure-messaging threads with an unread answer or waiting for the holder's reply, then the latest
+    messages of claim handlers."""
+    from espace.services import support
+
+    data.messages = [{"title": t.subject, "date": fmt.date_fr(t.last_message_at), "unread": t.unread,
+                      "body": "Nouvelle réponse" if t.unread else support.HOLDER_STATUS_LABELS[t.status],
+                      "link": f"{routes.MESSAGE}?n={t.id}"}
+                     for t in support.needing_attention(session=session, holder_id=holder_id)]
+    rows = session.exec(select(ClaimMessage, Claim).join(Claim, Claim.id == ClaimMessage.claim_id)
+                        .where(Claim.holder_id == holder_id, ClaimMessage.staff_id.is_not(None))
+                        .order_by(ClaimMessage.created_at.desc()).limit(3)).all()
+    data.messages += [{"title": f"Sinistre {c.number}", "body": m.body[:140] + ("…" if len(m.body) > 140 else ""),
+                       "date": fmt.date_fr(m.created_at), "unread": False, "link": f"{routes.CLAIM}?n={c.number}#messages"}
+                      for m, c in rows]
 
 
 def _next_payment(session: Session, holder_id: int, data: DashboardData) -> None:

@@ -183,6 +183,9 @@ def seed_demo(session: Session) -> SeedReport:
     others = list(session.exec(select(Contract).where(Contract.number.like("MRH2%"), Contract.status == "active")
                                .order_by(Contract.id).limit(4)).all())
     seed_claims(session, demo_contracts=[lyon, carnac], others=others)
+    from espace.services.seed_support import seed_support
+
+    seed_support(session, demo_holder_id=camille.id)
     _seed_bank_account(session, camille)
     return SeedReport(holders=report.holders + 3, contracts=report.contracts + 4, staff=len(STAFF))
 

@@ -157,7 +157,8 @@ def _signed_in(db, person):
 def two_holders(engine):
     def setup(db):
         alice, bob = factories.holder(db), factories.holder(db)
-        a_contract, _b_contract = factories.contract(db, alice), factories.contract(db, bob)
+        a_contract = factories.contract(db, alice)
+        factories.contract(db, bob)
         return SimpleNamespace(alice=_signed_in(db, alice), bob=_signed_in(db, bob), a_contract=a_contract.id)
 
     return _commit(setup)

@@ -1,0 +1,296 @@
+"""The staff inbox of secure messages (/gestion/messages) and one conversation (/gestion/message?n=<id>).
+
+Thin: every handler re-checks the staff session, then calls ``support``, which re-checks the role
+(handlers and managers; experts have no inbox). The thread's id stays on the server (``_thread_id``)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+from sqlmodel import select
+
+from espace import formatting as fmt
+from espace import routes
+from espace.db import session_scope
+from espace.models import Contract, Policyholder, StaffRole, SupportThread, ThreadCategory
+from espace.models.base import utcnow
+from espace.services import support
+from espace.services.claims_staff import ROLE_LABELS, staff_of_role
+from espace.services.staff_access import StaffForbidden
+from espace.state.messages import REPLY_UPLOAD_ID, STATUS_BADGE, MessageView, message_views, read_files
+from espace.state.staff import StaffSessionState
+
+STAFF_REPLY_UPLOAD_ID = "staff-" + REPLY_UPLOAD_ID
+STATUS_FILTERS: list[list[str]] = [["active", "À traiter ou en attente"], ["open", "À traiter"],
+                                   ["waiting", "En attente de l'assuré"], ["resolved", "Résolues"], ["", "Toutes"]]
+CATEGORY_FILTERS: list[list[str]] = [["", "Tous les sujets"]] + [[c.value, support.CATEGORY_LABELS[c]] for c in ThreadCategory]
+ASSIGNED_FILTERS: list[list[str]] = [["all", "Toutes"], ["mine", "Les miennes"], ["unassigned", "Non attribuées"]]
+_VALUES = {"status": {v for v, _ in STATUS_FILTERS}, "category": {v for v, _ in CATEGORY_FILTERS},
+           "assigned": {v for v, _ in ASSIGNED_FILTERS}}
+AUDIT_LABELS = {"take": "Prise en charge", "assign": "Attribution", "reply": "Réponse envoyée", "resolve": "Résolue",
+                "reopen": "Rouverte"}
+
+
+def _text(form: dict, name: str, limit: int) -> str:
+    value = (form or {}).get(name)
+    return "" if value is None else str(value)[:limit]
+
+
+def _flag(value) -> bool:
+    return value is True or str(value).lower() in ("on", "true", "1", "yes")
+
+
+# ----- the inbox ---------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class InboxItem:
+    url: str = ""
+    subject: str = ""
+    holder: str = ""
+    category: str = ""
+    status: str = ""
+    badge: str = ""
+    last: str = ""
+    due: str = ""
+    left: str = ""
+    late: bool = False
+    assignee: str = ""
+    unread: bool = False
+    from_assistant: bool = False
+
+
+def to_item(row: support.InboxRow) -> InboxItem:
+    return InboxItem(
+        url=f"{routes.STAFF_THREAD}?n={row.id}", subject=row.subject, holder=row.holder_name,
+        category=support.CATEGORY_LABELS.get(row.category, row.category),
+        status=support.STAFF_STATUS_LABELS.get(row.status, row.status), badge=STATUS_BADGE.get(row.status, ""),
+        last=fmt.datetime_fr(row.last_message_at), due=fmt.datetime_fr(row.due_at) or "—", left=row.time_left,
+        late=row.late, assignee=row.assignee or "—", unread=row.unread, from_assistant=row.origin == "assistant",
+    )
+
+
+def figures_text(found: support.InboxFigures) -> list[list[str]]:
+    share = "—" if found.within_target_share is None else f"{round(found.within_target_share * 100)} %"
+    return [["À traiter", str(found.open_count)], ["En retard", str(found.late_count)],
+            [f"Délai médian de première réponse ({support.FIGURES_DAYS} jours)", support.duration_text(found.median_first_reply)],
+            ["Premières réponses dans les délais", share]]
+
+
+class StaffInboxState(StaffSessionState):
+    loaded: bool = False
+    rows: list[InboxItem] = []
+    figures: list[list[str]] = []
+    error: str = ""
+    f_status: str = "active"
+    f_category: str = ""
+    f_assigned: str = "all"
+    f_late: bool = False
+
+    @rx.event
+    def load(self):
+        staff_id = self._staff_id()
+        if staff_id is None:
+            return self._to_staff_login()
+        self._load_staff_header(staff_id)
+        self._refresh(staff_id)
+        self.loaded = True
+        return None
+
+    def _refresh(self, staff_id: int) -> None:
+        filters = support.InboxFilters(status=self.f_status, category=self.f_category, assigned=self.f_assigned,
+                                       late_only=self.f_late)
+        try:
+            with session_scope() as db:
+                found = support.inbox(session=db, staff_id=staff_id, filters=filters)
+                numbers = support.figures(session=db, staff_id=staff_id)
+        except StaffForbidden as error:
+            self.rows, self.figures, self.error = [], [], str(error)
+            return
+        self.error = ""
+        self.rows, self.figures = [to_item(row) for row in found], figures_text(numbers)
+
+    def _apply(self, **changes):
+        staff_id = self._staff_id()
+        if staff_id is None:
+            return self._to_staff_login()
+        for name, value in changes.items():
+            if name == "late":
+                self.f_late = _flag(value)
+            elif value in _VALUES[name]:
+                setattr(self, f"f_{name}", value)
+        self._refresh(staff_id)
+        return None
+
+    @rx.event
+    def filter_status(self, value: str):
+        return self._apply(status=str(value)[:12])
+
+    @rx.event
+    def filter_category(self, value: str):
+        return self._apply(category=str(value)[:12])
+
+    @rx.event
+    def filter_assigned(self, value: str):
+        return self._apply(assigned=str(value)[:12])
+
+    @rx.event
+    def filter_late(self, checked: bool):
+        return self._apply(late=checked)
+
+    @rx.event
+    def apply_filters(self, form: dict):
+        return self._apply(status=_text(form, "status", 12), category=_text(form, "category", 12),
+                           assigned=_text(form, "assigned", 12), late=form.get("late"))
+
+
+# ----- one conversation ------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class AuditItem:
+    who: str = ""
+    action: str = ""
+    at: str = ""
+    detail: str = ""
+
+
+class StaffThreadState(StaffSessionState):
+    loaded: bool = False
+    found: bool = False
+    flash: str = ""
+    errors: dict[str, str] = {}
+    form_version: int = 0
+    subject: str = ""
+    status: str = ""
+    status_label: str = ""
+    badge: str = ""
+    category: str = ""
+    origin: str = ""
+    created: str = ""
+    due: str = ""
+    left: str = ""
+    late: bool = False
+    holder_name: str = ""
+    holder_email: str = ""
+    contract_numbers: str = ""
+    linked: str = ""
+    assignee: str = ""
+    rating: str = ""
+    transcript: list[MessageView] = []
+    conversation: list[MessageView] = []
+    audit: list[AuditItem] = []
+    can_take: bool = False
+    can_assign: bool = False
+    assignee_options: list[list[str]] = []
+
+    _thread_id: int = 0
+
+    @rx.event
+    def load(self):
+        staff_id = self._staff_id()
+        if staff_id is None:
+            return self._to_staff_login()
+        self._load_staff_header(staff_id)
+        param = self.router.url.query_parameters.get("n", "")[:12]
+        self._thread_id = int(param) if param.isdigit() else 0
+        self.flash, self.errors = "", {}
+        self._refresh(staff_id, mark_read=True)
+        self.loaded = True
+        return None
+
+    def _refresh(self, staff_id: int, *, mark_read: bool = False) -> None:
+        try:
+            with session_scope() as db:
+                thread = support.staff_thread(session=db, staff_id=staff_id, thread_id=self._thread_id)
+                if thread is not None:
+                    if mark_read:
+                        support.mark_staff_read(session=db, staff_id=staff_id, thread_id=thread.id)
+                    self._fill(db, staff_id, thread)
+        except StaffForbidden as error:
+            thread = None
+            self.errors = {"form": str(error)}
+        self.found = thread is not None
+        if thread is None:
+            self.transcript, self.conversation, self.audit, self.assignee_options = [], [], [], []
+
+    def _fill(self, db, staff_id: int, thread: SupportThread) -> None:
+        from espace.services.claims_staff import staff_names
+
+        staff = support.inbox_staff(db, staff_id)
+        holder = db.get(Policyholder, thread.holder_id)
+        now = utcnow()
+        self.subject, self.status, self.badge = thread.subject, thread.status, STATUS_BADGE.get(thread.status, "")
+        self.status_label = support.STAFF_STATUS_LABELS.get(thread.status, thread.status)
+        self.category = support.CATEGORY_LABELS.get(thread.category, thread.category)
+        self.origin = "Escalade de l'assistant" if thread.origin == "assistant" else "Espace client"
+        self.created = fmt.datetime_fr(thread.created_at)
+        self.due, self.left = fmt.datetime_fr(thread.reply_due_at), support.time_left(thread.reply_due_at, now)
+        self.late = thread.reply_due_at is not None and thread.reply_due_at < now
+        self.holder_name = f"{holder.civility} {holder.first_name} {holder.last_name}"
+        self.holder_email = holder.email
+        self.contract_numbers = ", ".join(db.exec(select(Contract.number).where(Contract.holder_id == holder.id)
+                                                  .order_by(Contract.number)).all()) or "—"
+        self.linked = support.linked_label(session=db, thread=thread)
+        self.assignee = staff_names(session=db).get(thread.assigned_staff_id, "")
+        self.rating = (f"{thread.rating} sur 5" + (f" — {thread.rating_comment}" if thread.rating_comment else "")
+                       if thread.rating else "")
+        self.transcript, self.conversation = message_views(db, thread, viewer="staff")
+        self.audit = [AuditItem(who, AUDIT_LABELS.get(log.action, log.action), fmt.datetime_fr(log.at), log.detail)
+                      for log, who in support.audit_log(session=db, staff_id=staff_id, thread_id=thread.id)]
+        self.can_take = staff.role == StaffRole.HANDLER and thread.assigned_staff_id != staff.id
+        self.can_assign = staff.role == StaffRole.MANAGER
+        self.assignee_options = ([[str(s.id), f"{s.full_name} ({ROLE_LABELS.get(s.role, s.role)})"]
+                                  for role in support.INBOX_ROLES for s in staff_of_role(session=db, role=role)]
+                                 if self.can_assign else [])
+
+    def _act(self, call, success: str):
+        """Re-check the session, run ``call(db, staff_id, thread_id)`` in one transaction, show the outcome."""
+        staff_id = self._staff_id()
+        if staff_id is None:
+            return self._to_staff_login()
+        self.flash = ""
+        try:
+            with session_scope() as db:
+                call(db, staff_id, self._thread_id)
+        except support.SupportError as error:
+            self.errors = {error.field or "form": str(error)}
+            return None
+        except StaffForbidden as error:
+            self.errors = {"form": str(error)}
+            return None
+        self.errors, self.flash = {}, success
+        self.form_version += 1
+        self._refresh(staff_id)
+        return None
+
+    @rx.event
+    def take(self):
+        return self._act(lambda db, me, tid: support.take(session=db, staff_id=me, thread_id=tid),
+                         "Vous traitez cette conversation.")
+
+    @rx.event
+    def assign(self, form: dict):
+        text = _text(form, "assignee", 12)
+        assignee_id = int(text) if text.isdigit() else 0
+        return self._act(lambda db, me, tid: support.assign(session=db, staff_id=me, thread_id=tid,
+                                                            assignee_id=assignee_id), "Conversation attribuée.")
+
+    @rx.event
+    async def reply(self, files: list[rx.UploadFile], form: dict):
+        body, attachments = _text(form, "body", support.BODY_MAX + 1), await read_files(files)
+        outcome = self._act(lambda db, me, tid: support.staff_reply(session=db, staff_id=me, thread_id=tid, body=body,
+                                                                    attachments=attachments),
+                            "Réponse envoyée : l'assuré est prévenu par e-mail.")
+        if outcome is None and not self.errors:
+            return rx.clear_selected_files(STAFF_REPLY_UPLOAD_ID)
+        return outcome
+
+    @rx.event
+    def resolve(self):
+        return self._act(lambda db, me, tid: support.resolve(session=db, staff_id=me, thread_id=tid),
+                         "Conversation résolue : l'assuré est invité à noter la réponse.")
+
+    @rx.event
+    def reopen(self):
+        return self._act(lambda db, me, tid: support.reopen(session=db, staff_id=me, thread_id=tid),
+                         "Conversation rouverte.")
