@@ -40,12 +40,19 @@ def get_engine() -> Engine:
 
 
 @contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on error."""
+def session_scope(engine: Engine | None = None, *,
+                  keep_on: tuple[type[BaseException], ...] = ()) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on error.
+
+    ``keep_on``: errors after which the work is still committed, then re-raised. A wrong second-factor
+    code is one: the failed attempt (and the login event) must be stored, or the 5-try limit never bites."""
     with Session(engine or get_engine(), expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
+        except keep_on:
+            session.commit()
+            raise
         except BaseException:
             session.rollback()
             raise

@@ -150,7 +150,7 @@ class SecurityState(SessionState, StepUpMixin):
             self.enrol_error = "Saisissez le code affiché par votre application."
             return None
         try:
-            with session_scope() as db:
+            with session_scope(keep_on=(SecondFactorError,)) as db:
                 second_factor.confirm_totp(session=db, account=db.get(Account, me.account_id), code=code)
         except SecondFactorError as error:
             self.enrol_error = str(error)
@@ -221,7 +221,7 @@ class SecurityState(SessionState, StepUpMixin):
         if me is None:
             return self._to_login()
         try:
-            with session_scope() as db:
+            with session_scope(keep_on=(SecondFactorError,)) as db:
                 overview.confirm_phone(session=db, account=db.get(Account, me.account_id),
                                        code=str(form.get("phone_code", "")).strip()[:12])
         except SecondFactorError as error:

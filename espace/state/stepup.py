@@ -89,7 +89,7 @@ class StepUpMixin(rx.State, mixin=True):
             self.stepup_error = "Saisissez le code."
             return None
         try:
-            with session_scope() as db:
+            with session_scope(keep_on=(SecondFactorError,)) as db:
                 overview.complete_step_up(session=db, account=db.get(Account, me.account_id), session_id=me.session_id,
                                           method=self.stepup_method, code=code)
         except SecondFactorError as error:

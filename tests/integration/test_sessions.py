@@ -1,6 +1,8 @@
 from datetime import timedelta
 
+import pytest
 import time_machine
+from sqlmodel import select
 
 from espace.models import AuthSession
 from espace.models.base import utcnow
@@ -114,3 +116,25 @@ def test_purge_removes_sessions_older_than_retention(db):
     sessions.complete_handoff(session=db, code=code)
     assert sessions.purge_sessions(session=db, older_than=utcnow()) == 0
     assert sessions.purge_sessions(session=db, older_than=utcnow() + timedelta(days=1)) >= 1
+
+
+def test_session_scope_keeps_the_work_of_a_kept_error_and_rolls_back_others(engine):
+    """A wrong code's counted attempt must survive the error that reports it (``keep_on``)."""
+    from sqlmodel import Session as _Session
+
+    from espace.db import session_scope
+    from espace.models import OutboxMessage
+
+    class Kept(Exception):
+        pass
+
+    for error, kept in ((Kept, True), (ValueError, False)):
+        recipient = f"scope-{error.__name__}@example.com"
+        with pytest.raises(error):
+            with session_scope(engine, keep_on=(Kept,)) as db:
+                db.add(OutboxMessage(recipient=recipient, channel="email", subject="s", body="b"))
+                db.flush()
+                raise error("stop")
+        with _Session(engine) as db:
+            found = db.exec(select(OutboxMessage).where(OutboxMessage.recipient == recipient)).first()
+        assert (found is not None) is kept
