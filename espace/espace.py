@@ -23,6 +23,7 @@ from espace.pages.cover import cover_page
 from espace.pages.dev_outbox import outbox_page
 from espace.pages.documents import documents_page
 from espace.pages.login import login_page
+from espace.pages.messages import messages_page, new_message_page, thread_page
 from espace.pages.misc import home_page, not_found_page
 from espace.pages.notifications import notifications_page
 from espace.pages.payments import payments_page, regularisation_page
@@ -30,10 +31,11 @@ from espace.pages.dashboard import dashboard_page
 from espace.pages.help import help_page
 from espace.pages.privacy import privacy_page
 from espace.pages.search import search_page
-from espace.pages.profile import profile_page
+from espace.pages.profile import email_confirm_page, profile_page
 from espace.pages.security import security_page
 from espace.pages.staff import staff_access_page, staff_login_page
 from espace.pages.staff_claims import staff_claim_page, staff_claims_page
+from espace.pages.staff_inbox import staff_inbox_page, staff_thread_page
 from espace.pages.verify import verify_page
 from espace.settings import get_settings
 from espace.state.account_flows import ForgotState, LinkState, LostAccessState, ResetState, SignupState
@@ -45,6 +47,7 @@ from espace.state.contracts import ContractsState
 from espace.state.cover import CoverState
 from espace.state.login import LoginState
 from espace.state.meter import PasswordMeterState
+from espace.state.messages import MessagesState, NewMessageState, ThreadState
 from espace.state.notifications import NotificationsState
 from espace.state.payments import PaymentsState, RegularisationState
 from espace.state.dashboard import DashboardState
@@ -53,11 +56,12 @@ from espace.state.privacy import PrivacyState
 from espace.state.search import SearchState
 from espace.state.dev_outbox import OutboxState
 from espace.state.documents import DocumentsState
-from espace.state.profile import ProfileState
+from espace.state.profile import EmailConfirmState, ProfileState
 from espace.state.security import SecurityState
 from espace.state.session import SessionState
 from espace.state.staff import StaffAccessState, StaffLoginState
 from espace.state.staff_claims import StaffClaimState, StaffClaimsState
+from espace.state.staff_inbox import StaffInboxState, StaffThreadState
 from espace.state.verify import VerifyState
 
 # A page restored from the back/forward cache must be rebuilt from the server (which checks
@@ -97,12 +101,17 @@ app.add_page(home_page, route=routes.HOME, title="Espace", on_load=SessionState.
 app.add_page(login_page, route=routes.LOGIN, title="Connexion · Espace", on_load=LoginState.on_load)
 app.add_page(contracts_page, route=routes.CONTRACTS, title="Mes contrats · Espace", on_load=ContractsState.load)
 app.add_page(profile_page, route=routes.PROFILE, title="Mon profil · Espace", on_load=ProfileState.load)
+app.add_page(email_confirm_page, route=routes.EMAIL_CONFIRM, title="Nouvelle adresse e-mail · Espace",
+             on_load=EmailConfirmState.confirm)
 app.add_page(contract_detail_page, route=routes.CONTRACT, title="Mon contrat · Espace", on_load=ContractDetailState.load)
 app.add_page(conditions_page, route=routes.CONDITIONS, title="Conditions générales · Espace", on_load=ConditionsState.load)
 app.add_page(cover_page, route=routes.COVER, title="Modifier ma couverture · Espace", on_load=CoverState.load)
 app.add_page(claims_page, route=routes.CLAIMS, title="Mes sinistres · Espace", on_load=ClaimsState.load)
 app.add_page(claim_wizard_page, route=routes.CLAIM_NEW, title="Déclarer un sinistre · Espace", on_load=ClaimWizardState.load)
 app.add_page(claim_page, route=routes.CLAIM, title="Suivi du sinistre · Espace", on_load=ClaimState.load)
+app.add_page(messages_page, route=routes.MESSAGES, title="Mes messages · Espace", on_load=MessagesState.load)
+app.add_page(new_message_page, route=routes.MESSAGE_NEW, title="Nouveau message · Espace", on_load=NewMessageState.load)
+app.add_page(thread_page, route=routes.MESSAGE, title="Conversation · Espace", on_load=ThreadState.load)
 app.add_page(notifications_page, route=routes.NOTIFICATIONS, title="Notifications · Espace", on_load=NotificationsState.load)
 app.add_page(payments_page, route=routes.PAYMENTS, title="Mes paiements · Espace", on_load=PaymentsState.load)
 app.add_page(regularisation_page, route=routes.PAYMENT_REGULARISE, title="Régulariser un paiement · Espace",
@@ -126,6 +135,8 @@ app.add_page(staff_access_page, route=routes.STAFF_ACCESS_REQUESTS, title="Deman
              on_load=StaffAccessState.load)
 app.add_page(staff_claims_page, route=routes.STAFF_CLAIMS, title="Sinistres · Gestion", on_load=StaffClaimsState.load)
 app.add_page(staff_claim_page, route=routes.STAFF_CLAIM, title="Dossier sinistre · Gestion", on_load=StaffClaimState.load)
+app.add_page(staff_inbox_page, route=routes.STAFF_INBOX, title="Messages · Gestion", on_load=StaffInboxState.load)
+app.add_page(staff_thread_page, route=routes.STAFF_THREAD, title="Conversation · Gestion", on_load=StaffThreadState.load)
 if get_settings().env != "prod":  # the development outbox never exists in production
     app.add_page(outbox_page, route=routes.OUTBOX, title="Boîte d'envoi · Espace", on_load=OutboxState.load)
 app.add_page(not_found_page, route="404", title="Page introuvable · Espace")

@@ -19,6 +19,7 @@ NAV_ITEMS = [  # (route, label, short label for the phone tab bar (None: not in 
     (routes.CLAIMS, "Mes sinistres", "Sinistres", "life-buoy"),
     (routes.PAYMENTS, "Mes paiements", "Paiements", "credit-card"),
     (routes.DOCUMENTS, "Mes documents", None, "folder-open"),  # on phones: from the dashboard and contracts
+    (routes.MESSAGES, "Mes messages", None, "mail"),  # on phones: in the account menu
     (routes.SECURITY, "Sécurité", None, "shield-check"),  # on phones: in the account menu
     (routes.PROFILE, "Mon profil", "Profil", "user-round"),
 ]
@@ -58,6 +59,8 @@ def user_menu() -> rx.Component:
             rx.el.a(rx.icon("user-round", size=18, aria_hidden="true"), "Mon profil", href=routes.PROFILE,
                     class_name="menu-item"),
             rx.el.a(rx.icon("shield-check", size=18, aria_hidden="true"), "Sécurité", href=routes.SECURITY,
+                    class_name="menu-item"),
+            rx.el.a(rx.icon("mail", size=18, aria_hidden="true"), "Messages", href=routes.MESSAGES,
                     class_name="menu-item"),
             rx.el.a(rx.icon("database", size=18, aria_hidden="true"), "Mes données", href=routes.PRIVACY,
                     class_name="menu-item"),

@@ -15,7 +15,8 @@ class CodePurpose(StrEnum):
     LOGIN = "login"  # second factor at sign-in
     STEP_UP = "step_up"  # sensitive action
     RESET = "reset"  # forgotten password by SMS
-    PHONE = "phone"  # phone verification
+    PHONE = "phone"  # verification of the number on file (Sécurité)
+    NEW_PHONE = "new_phone"  # a new number typed in "Mon profil", sent to that number only
     RECOVERY = "recovery"  # lost e-mail access, by SMS
 
 

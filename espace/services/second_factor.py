@@ -53,6 +53,7 @@ _CODE_TEXTS = {
     CodePurpose.STEP_UP: ("Votre code de confirmation", "pour confirmer une opération sensible"),
     CodePurpose.RESET: ("Votre code de réinitialisation", "pour choisir un nouveau mot de passe"),
     CodePurpose.PHONE: ("Votre code de vérification", "pour vérifier votre numéro de téléphone"),
+    CodePurpose.NEW_PHONE: ("Votre code de vérification", "pour confirmer votre nouveau numéro de téléphone"),
     CodePurpose.RECOVERY: ("Votre code de récupération", "pour récupérer l'accès à votre espace"),
 }
 
@@ -102,7 +103,7 @@ def send_code(*, session: Session, account: Account, purpose: str, channel: str)
     """
     row, code = _issue(session, _owner(account_id=account.id), {"account_id": account.id}, purpose, channel)
     subject, why = _CODE_TEXTS[CodePurpose(purpose)]
-    text = f"{code} est votre code Espace {why}. Il est valable 10 minutes. Ne le communiquez à personne."
+    text = _code_text(code, why)
     if channel == "sms":
         holder = session.get(Policyholder, account.holder_id)
         messaging.send_sms(session=session, to=holder.phone, body=text, account_id=account.id)
@@ -111,6 +112,21 @@ def send_code(*, session: Session, account: Account, purpose: str, channel: str)
                              body=f"Bonjour,\n\n{text}\n\nSi vous n'êtes pas à l'origine de cette demande, "
                                   "changez votre mot de passe.", account_id=account.id)
     return row
+
+
+def send_code_to_phone(*, session: Session, account: Account, phone: str) -> OneTimeCode:
+    """A ``CodePurpose.NEW_PHONE`` code by SMS to ``phone``, a number not on file yet (a new mobile to verify).
+
+    Throttled, stored and checked like ``send_code`` (``verify_code`` with the same purpose). Its own purpose:
+    a code sent to the new number cannot verify the number on file, nor the other way round."""
+    row, code = _issue(session, _owner(account_id=account.id), {"account_id": account.id}, CodePurpose.NEW_PHONE, "sms")
+    messaging.send_sms(session=session, to=phone, body=_code_text(code, _CODE_TEXTS[CodePurpose.NEW_PHONE][1]),
+                       account_id=account.id)
+    return row
+
+
+def _code_text(code: str, why: str) -> str:
+    return f"{code} est votre code Espace {why}. Il est valable 10 minutes. Ne le communiquez à personne."
 
 
 def send_staff_code(*, session: Session, staff: StaffUser) -> OneTimeCode:
