@@ -108,73 +108,68 @@ async def document(request: Request) -> Response:
     return Response(data, media_type=mime, headers=headers)
 
 
-async def claim_file(request: Request) -> Response:
-    """A claim's photo or document: for its holder, or for staff allowed to see the claim."""
-    from espace.services import claims, claims_staff, storage
+def _private_file(request: Request, for_holder, for_staff) -> tuple[object, Response | None]:
+    """The record a signed-in holder or staff member may read (``for_holder(db, holder_id)`` /
+    ``for_staff(db, staff_id)``), or the 401/404 response to send instead."""
     from espace.services.staff_access import StaffForbidden
 
     settings = get_settings()
     with session_scope() as db:
         principal = sessions.validate(session=db, token=request.cookies.get(settings.session_cookie_name))
         if principal is None:
-            return PlainTextResponse("Connectez-vous pour accéder à ce fichier.", status_code=401,
-                                     headers={"Cache-Control": "no-store"})
-        file_id = request.path_params["file_id"]
+            return None, PlainTextResponse("Connectez-vous pour accéder à ce fichier.", status_code=401,
+                                           headers={"Cache-Control": "no-store"})
         try:
-            record = (claims.file_for_holder(session=db, holder_id=principal.holder_id, file_id=file_id)
-                      if principal.holder_id else
-                      claims_staff.file_for_staff(session=db, staff_id=principal.staff_id, file_id=file_id))
+            record = (for_holder(db, principal.holder_id) if principal.holder_id else
+                      for_staff(db, principal.staff_id))
         except StaffForbidden:
             record = None
-        if record is None:
-            return _not_found()
-        thumbnail = request.query_params.get("miniature") == "1" and bool(record.thumbnail_key)
-        key = record.thumbnail_key if thumbnail else record.storage_key
-        mime = "image/jpeg" if thumbnail else record.mime_type
-        filename = record.filename.replace('"', "")
+        return record, (_not_found() if record is None else None)
+
+
+def _file_response(key: str, mime: str, filename: str, *, inline: bool) -> Response:
+    from espace.services import storage
+
     try:
         data = storage.get(key)
     except FileNotFoundError:
         return _not_found()
-    inline = thumbnail or request.query_params.get("apercu") == "1"
-    disposition = "inline" if inline else "attachment"
     return Response(data, media_type=mime, headers={
         "Cache-Control": "no-store",
-        "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(filename)}",
+        "Content-Disposition": f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(filename.replace(chr(34), ''))}",
         "X-Frame-Options": "SAMEORIGIN",
         "Content-Security-Policy": "frame-ancestors 'self'",
     })
 
 
+async def claim_file(request: Request) -> Response:
+    """A claim's photo or document: for its holder, or for staff allowed to see the claim."""
+    from espace.services import claims, claims_staff
+
+    file_id = request.path_params["file_id"]
+    record, refusal = _private_file(
+        request, lambda db, holder_id: claims.file_for_holder(session=db, holder_id=holder_id, file_id=file_id),
+        lambda db, staff_id: claims_staff.file_for_staff(session=db, staff_id=staff_id, file_id=file_id))
+    if refusal is not None:
+        return refusal
+    thumbnail = request.query_params.get("miniature") == "1" and bool(record.thumbnail_key)
+    return _file_response(record.thumbnail_key if thumbnail else record.storage_key,
+                          "image/jpeg" if thumbnail else record.mime_type, record.filename,
+                          inline=thumbnail or request.query_params.get("apercu") == "1")
+
+
 async def message_file(request: Request) -> Response:
     """A file joined to a secure message: for the holder of the thread, or staff with the inbox."""
-    from espace.services import storage, support
-    from espace.services.staff_access import StaffForbidden
+    from espace.services import support
 
-    settings = get_settings()
-    with session_scope() as db:
-        principal = sessions.validate(session=db, token=request.cookies.get(settings.session_cookie_name))
-        if principal is None:
-            return PlainTextResponse("Connectez-vous pour accéder à ce fichier.", status_code=401,
-                                     headers={"Cache-Control": "no-store"})
-        attachment_id = request.path_params["attachment_id"]
-        try:
-            record = (support.attachment_for_holder(session=db, holder_id=principal.holder_id, attachment_id=attachment_id)
-                      if principal.holder_id else
-                      support.attachment_for_staff(session=db, staff_id=principal.staff_id, attachment_id=attachment_id))
-        except StaffForbidden:
-            record = None
-        if record is None:
-            return _not_found()
-        key, mime, filename = record.storage_key, record.mime_type, record.filename.replace('"', "")
-    try:
-        data = storage.get(key)
-    except FileNotFoundError:
-        return _not_found()
-    return Response(data, media_type=mime, headers={
-        "Cache-Control": "no-store",
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
-    })
+    attachment_id = request.path_params["attachment_id"]
+    record, refusal = _private_file(
+        request,
+        lambda db, holder_id: support.attachment_for_holder(session=db, holder_id=holder_id, attachment_id=attachment_id),
+        lambda db, staff_id: support.attachment_for_staff(session=db, staff_id=staff_id, attachment_id=attachment_id))
+    if refusal is not None:
+        return refusal
+    return _file_response(record.storage_key, record.mime_type, record.filename, inline=False)
 
 
 async def payments_export(request: Request) -> Response:

@@ -20,6 +20,7 @@ from espace.services import support
 from espace.services.claim_perils import label as peril_label
 from espace.services.claims_staff import staff_names
 from espace.services.uploads import MAX_BYTES
+from espace.state.form_values import text as _text
 from espace.state.session import SessionState
 
 NEW_UPLOAD_ID = "message-files"
@@ -93,10 +94,6 @@ async def read_files(files: list) -> list[tuple[bytes, str]]:
     return [(await upload.read(MAX_BYTES + 1), upload.name or "fichier")
             for upload in (files or [])[:support.MAX_FILES_PER_MESSAGE + 1]]
 
-
-def _text(form: dict, name: str, limit: int) -> str:
-    value = (form or {}).get(name)
-    return "" if value is None else str(value)[:limit]
 
 
 def _int_or_none(text: str) -> int | None:

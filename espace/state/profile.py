@@ -19,6 +19,7 @@ from espace.models import Account, Policyholder
 from espace.services import profile
 from espace.services.profile import ProfileError
 from espace.services.sessions import Principal
+from espace.state.form_values import text as _text
 from espace.state.account_flows import link_token
 from espace.state.session import SessionState
 from espace.state.stepup import StepUpMixin
@@ -37,10 +38,6 @@ class ChangeRow:
     status: str = ""
     status_label: str = ""
     how: str = ""
-
-
-def _form_text(form: dict, name: str, limit: int = 300) -> str:
-    return str(form.get(name, ""))[:limit]
 
 
 class ProfileState(SessionState, StepUpMixin):
@@ -136,7 +133,7 @@ class ProfileState(SessionState, StepUpMixin):
         return None
 
     def _keep_typed(self, form: dict, names: tuple[str, ...]) -> None:
-        self.form_values = {**self.form_values, **{n: _form_text(form, n) for n in names}}
+        self.form_values = {**self.form_values, **{n: _text(form, n, 300) for n in names}}
         self.errors, self.flash = {}, ""
 
     def _show_error(self, error: ProfileError) -> None:
@@ -229,7 +226,7 @@ class ProfileState(SessionState, StepUpMixin):
         if me is None:
             return self._to_login()
         self.errors, self.flash = {}, ""
-        code = _form_text(form, "phone_code", 20).strip()
+        code = _text(form, "phone_code", 20).strip()
         if not code:
             self.errors = {"code": "Saisissez le code reçu par SMS."}
             return None

@@ -29,6 +29,8 @@ from espace.services import claim_perils, claim_stages, claims, claims_staff
 from espace.services.claims import ClaimInputError
 from espace.services.staff_access import StaffForbidden
 from espace.services.uploads import MAX_BYTES, UploadRejected
+from espace.state.form_values import flag as _flag
+from espace.state.form_values import text as _text
 from espace.state.staff import StaffSessionState
 
 S = ClaimStatus
@@ -112,11 +114,6 @@ def allowed_actions(staff: StaffUser, claim: Claim) -> dict[str, bool]:
     return allowed
 
 
-def _text(form: dict, name: str, limit: int = 4000) -> str:
-    """A submitted field as text ('' when absent: fields hidden by a condition arrive as None)."""
-    value = form.get(name)
-    return "" if value is None else str(value)[:limit]
-
 
 def _int(text: str) -> int:
     try:
@@ -124,9 +121,6 @@ def _int(text: str) -> int:
     except (TypeError, ValueError):
         return 0
 
-
-def _flag(value) -> bool:
-    return value is True or str(value).lower() in ("on", "true", "1", "yes")
 
 
 # ----- the queue -------------------------------------------------------------------------------

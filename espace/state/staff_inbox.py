@@ -18,6 +18,8 @@ from espace.models.base import utcnow
 from espace.services import support
 from espace.services.claims_staff import ROLE_LABELS, staff_of_role
 from espace.services.staff_access import StaffForbidden
+from espace.state.form_values import flag as _flag
+from espace.state.form_values import text as _text
 from espace.state.messages import REPLY_UPLOAD_ID, STATUS_BADGE, MessageView, message_views, read_files
 from espace.state.staff import StaffSessionState
 
@@ -32,13 +34,6 @@ AUDIT_LABELS = {"take": "Prise en charge", "assign": "Attribution", "reply": "RÃ
                 "reopen": "Rouverte"}
 
 
-def _text(form: dict, name: str, limit: int) -> str:
-    value = (form or {}).get(name)
-    return "" if value is None else str(value)[:limit]
-
-
-def _flag(value) -> bool:
-    return value is True or str(value).lower() in ("on", "true", "1", "yes")
 
 
 # ----- the inbox ---------------------------------------------------------------------------------
