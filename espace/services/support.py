@@ -164,10 +164,10 @@ def _store(session: Session, message: SupportMessage, checked: list[tuple[bytes,
 
 
 def _post(session: Session, thread: SupportThread, *, author: str, body: str, staff_id: int | None = None,
-          at: datetime | None = None, checked: list | None = None) -> SupportMessage:
+          at: datetime | None = None, checked: list | None = None, from_assistant_chat: bool = False) -> SupportMessage:
     """A message (and its already checked files) in the thread."""
     message = SupportMessage(thread_id=thread.id, author=author, staff_id=staff_id, body=body,
-                             created_at=at or utcnow())
+                             created_at=at or utcnow(), from_assistant_chat=from_assistant_chat)
     session.add(message)
     session.flush()
     _store(session, message, checked or [])
@@ -202,8 +202,8 @@ def open_thread(*, session: Session, holder_id: int, subject: str, category: str
                 transcript: Sequence[tuple[str, str]] = (),
                 attachments: Sequence[tuple[bytes, str]] = ()) -> SupportThread:
     """A new conversation. ``transcript`` (the assistant conversation, (author, text) pairs with author
-    "holder" or "assistant") is stored before the holder's ``body``, dated just before the thread (it
-    took place before), so that advisers read the whole exchange. Raises SupportError (French, ``field``)."""
+    "holder" or "assistant") is stored before the holder's ``body``, marked as such, so that advisers read
+    the whole exchange. Raises SupportError (French, ``field``)."""
     subject, category, body = clean_subject(subject), clean_category(category), clean_body(body)
     if origin not in ORIGINS:
         raise ValueError(f"origin must be one of {ORIGINS}")
@@ -216,8 +216,8 @@ def open_thread(*, session: Session, holder_id: int, subject: str, category: str
                            reply_due_at=reply_due(category, now), holder_read_at=now)
     session.add(thread)
     session.flush()
-    for index, (author, text) in enumerate(lines):
-        _post(session, thread, author=author, body=text, at=now - timedelta(seconds=len(lines) - index))
+    for author, text in lines:
+        _post(session, thread, author=author, body=text, at=now, from_assistant_chat=True)
     _post(session, thread, author=MessageAuthor.HOLDER, body=body, at=now, checked=checked)
     session.flush()
     return thread
@@ -340,8 +340,8 @@ def attachments_by_message(*, session: Session, thread_id: int) -> dict[int, lis
 
 
 def in_transcript(thread: SupportThread, message: SupportMessage) -> bool:
-    """The assistant conversation carried into the thread is dated before the thread itself."""
-    return message.created_at < thread.created_at
+    """Whether the message is part of the assistant conversation carried into the thread."""
+    return message.from_assistant_chat
 
 
 def attachment_for_holder(*, session: Session, holder_id: int, attachment_id: int) -> SupportAttachment | None:
