@@ -124,8 +124,6 @@ def assistant_page() -> rx.Component:
             rx.cond(A.escalating, _escalation()),
             rx.el.p("Urgence 24 h/24 (fuite, effraction, incendie) : ", rx.el.a("01 86 95 00 00", href="tel:+33186950000"),
                     ". Toutes les réponses : ", rx.el.a("Aide", href=routes.HELP), ".", class_name="field-hint"),
-            rx.script("setTimeout(function(){var l=document.getElementById('assistant-log');"
-                      "if(l){new MutationObserver(function(){l.scrollTop=l.scrollHeight;}).observe(l,{childList:true});}},300);"),
             class_name="stack",
         ), loading()),
         subtitle="Posez votre question : réponse immédiate, ou un conseiller prend le relais.",

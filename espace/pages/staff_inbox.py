@@ -92,6 +92,16 @@ def inbox_table() -> rx.Component:
     )
 
 
+def unhelpful_articles() -> rx.Component:
+    """Help articles holders answered "Non" to "Cet article vous a-t-il aidé ?": what to rewrite first."""
+    return rx.cond(I.unhelpful_articles.length() > 0, rx.el.section(
+        rx.el.h2("Articles d'aide jugés peu utiles", class_name="card-title"),
+        rx.el.ul(rx.foreach(I.unhelpful_articles, lambda row: rx.el.li(
+            rx.el.strong(row[0]), " (", rx.el.code(row[1]), ") — ", row[3], ", ", row[2])), class_name="stack-sm"),
+        class_name="card", id="help-feedback",
+    ))
+
+
 def staff_inbox_page() -> rx.Component:
     return staff_shell(
         "Messages des assurés",
@@ -107,6 +117,7 @@ def staff_inbox_page() -> rx.Component:
                                             rx.cond(I.rows.length() == 1, " conversation", " conversations"),
                                             class_name="result-count", role="status"),
                                     inbox_table())),
+                unhelpful_articles(),
             )),
         ),
         subtitle=f"Objectifs de réponse : sinistre {support.REPLY_TARGET_WORKING_DAYS['claim']} jour ouvré, "

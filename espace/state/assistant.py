@@ -20,6 +20,11 @@ from espace.state.session import SessionState
 
 MAX_TURNS = 40  # questions kept in one conversation (the page and the hand-over)
 
+# After an answer: the question asked at the top of the screen, its answer below, the field ready for the next one.
+SHOW_LATEST = ("setTimeout(function(){var b=document.querySelectorAll('#assistant-log .chat-mine');"
+               "var q=b[b.length-1];if(q){q.scrollIntoView({block:'start',behavior:'smooth'});}"
+               "var f=document.getElementById('assistant-question');if(f){f.focus({preventScroll:true});}},150)")
+
 CATEGORY_OPTIONS = [["contract", "Mon contrat"], ["claim", "Un sinistre"], ["payment", "Un paiement"],
                     ["other", "Autre demande"]]
 
@@ -107,7 +112,7 @@ class AssistantState(SessionState):
         if not self.escalate_subject:
             self.escalate_subject = question[:120]
         self.form_version += 1
-        return rx.call_script("document.getElementById('assistant-question')?.focus()")
+        return rx.call_script(SHOW_LATEST)
 
     @rx.event
     def ask(self, form: dict):

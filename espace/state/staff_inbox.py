@@ -15,7 +15,7 @@ from espace import routes
 from espace.db import session_scope
 from espace.models import Contract, Policyholder, StaffRole, SupportThread, ThreadCategory
 from espace.models.base import utcnow
-from espace.services import support
+from espace.services import help_feedback, support
 from espace.services.claims_staff import ROLE_LABELS, staff_of_role
 from espace.services.staff_access import StaffForbidden
 from espace.state.form_values import flag as _flag
@@ -72,10 +72,21 @@ def figures_text(found: support.InboxFigures) -> list[list[str]]:
             ["Premières réponses dans les délais", share]]
 
 
+def help_articles_text(counts: dict[str, tuple[int, int]], limit: int = 5) -> list[list[str]]:
+    """The help articles holders found least helpful: [title, slug, "n oui", "n non"], worst first."""
+    from espace.services import knowledge_data
+
+    ranked = sorted(((slug, yes, no) for slug, (yes, no) in counts.items() if no and knowledge_data.article(slug)),
+                    key=lambda row: (-row[2], row[1], row[0]))[:limit]
+    return [[knowledge_data.article(slug).title, slug, f"{yes} oui", f"{no} non"]
+            for slug, yes, no in ranked]
+
+
 class StaffInboxState(StaffSessionState):
     loaded: bool = False
     rows: list[InboxItem] = []
     figures: list[list[str]] = []
+    unhelpful_articles: list[list[str]] = []
     error: str = ""
     f_status: str = "active"
     f_category: str = ""
@@ -99,8 +110,9 @@ class StaffInboxState(StaffSessionState):
             with session_scope() as db:
                 found = support.inbox(session=db, staff_id=staff_id, filters=filters)
                 numbers = support.figures(session=db, staff_id=staff_id)
+                self.unhelpful_articles = help_articles_text(help_feedback.tally(session=db))
         except StaffForbidden as error:
-            self.rows, self.figures, self.error = [], [], str(error)
+            self.rows, self.figures, self.error, self.unhelpful_articles = [], [], str(error), []
             return
         self.error = ""
         self.rows, self.figures = [to_item(row) for row in found], figures_text(numbers)
