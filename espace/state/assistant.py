@@ -178,4 +178,4 @@ class AssistantState(SessionState):
             return None
         self.turns, self._transcript, self._category = [], [], "other"
         self.escalating, self.escalate_subject, self.escalate_errors = False, "", {}
-        return rx.redirect(f"{routes.MESSAGE}?n={thread_id}")
+        return rx.redirect(f"{routes.MESSAGE}?n={thread_id}&envoye=1")

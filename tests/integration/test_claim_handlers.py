@@ -215,3 +215,16 @@ def test_a_draft_file_is_not_visible_to_staff(two_holders, client):
 
     client.cookies.set(COOKIE, _commit(token))
     assert client.get(routes.claim_file_url(draft_file)).status_code == 404
+
+
+def test_a_peril_suggested_by_the_assistant_is_preselected_on_the_new_draft(two_holders):
+    """/sinistres/declarer?peril=theft: the new draft starts with theft (the holder can still change it)."""
+    bob = two_holders.bob[1]
+    with Session(get_engine(), expire_on_commit=False) as db:
+        contract = factories.contract(db, db.get(factories.Policyholder, bob.holder_id))
+        db.commit()
+    me = _stand_in(ClaimWizardState, bob, claim_id=0, peril="", answers={}, step=0, reached=0, _suggested_peril="theft")
+    ClaimWizardState.choose_contract.fn(me, {"contract": str(contract.id)})
+    assert me.errors == {} and me.claim_id
+    with Session(get_engine()) as db:
+        assert db.get(Claim, me.claim_id).peril == "theft"
