@@ -30,7 +30,7 @@ from espace.models import (
 )
 from espace.models.base import utcnow
 from espace.models.privacy import Consent, PrivacyRequest
-from espace.services import auth, bank_accounts, privacy, sessions
+from espace.services import auth, bank_accounts, privacy, sessions, support
 from tests import factories
 
 IBAN = "FR7630006000011234567890189"
@@ -51,6 +51,9 @@ def _populate(db, *, tag: str):
     db.add(ClaimItem(claim_id=claim.id, description=f"Parquet {tag}", category="floor", estimate_cents=90_000))
     db.add(ClaimEvent(claim_id=claim.id, kind="received", detail="Déclaration reçue"))
     db.add(ClaimMessage(claim_id=claim.id, body=f"Message du sinistre {tag}"))
+    support.open_thread(session=db, holder_id=person.id, subject=f"Question {tag}", category="contract",
+                        body=f"Message au conseiller {tag}", transcript=[("holder", f"Question à l'assistant {tag}"),
+                                                                           ("assistant", "Réponse")], origin="assistant")
     bank_accounts.add_account(session=db, holder_id=person.id, iban=IBAN, bic="", account_holder=person.display_name)
     device = KnownDevice(account_id=account.id, device_hash="d" * 64, label="Firefox · Linux")
     db.add(device)
@@ -120,6 +123,9 @@ def test_export_holds_only_the_holders_rows_and_no_secrets(db):
     assert set(files["known_device"][0]) == {"id", "label", "first_seen_at", "last_seen_at", "trusted_until"}
     assert files["privacy_request"][0]["kind"] == "export"
     assert files["claim_event"] and files["claim_item"] and files["login_event"] and files["consent"]
+    assert [row["subject"] for row in files["support_thread"]] == ["Question A"]
+    assert [row["body"] for row in files["support_message"]] == ["Question à l'assistant A", "Réponse",
+                                                                 "Message au conseiller A"]
 
     forbidden = {"password_hash", "totp_secret_encrypted", "iban_encrypted", "iban_fingerprint", "token_hash",
                  "code_hash", "handoff_hash", "device_hash", "storage_key"}
@@ -133,6 +139,7 @@ def test_export_holds_only_the_holders_rows_and_no_secrets(db):
             assert row.get("account_id") not in {bob_account.id}, table
     everything = "".join(archive.read(name).decode("utf-8-sig") for name in archive.namelist())
     for marker in (bob.email, bob.last_name, bob_contract.number, bob_claim.number, "Message du sinistre B",
+                   "Question B", "Message au conseiller B", "Question à l'assistant B",
                    "https://push.example/B", IBAN, IBAN[4:], alice_account.password_hash):
         assert marker not in everything
 
