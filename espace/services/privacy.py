@@ -153,6 +153,21 @@ DATA_INVENTORY: list[dict[str, str]] = [
         "who": "Nos services ; le service de notification push de votre navigateur",
     },
     {
+        "category": "Messages et assistant",
+        "what": "Vos conversations avec nos conseillers et leurs pièces jointes, les échanges avec l'assistant "
+                "que vous leur avez transmis, vos notes de satisfaction, vos avis sur les articles d'aide",
+        "why": "Exécution du contrat et traitement de vos demandes (art. 6.1.b) ; qualité de service (art. 6.1.f)",
+        "how_long": _CONTRACT_RETENTION + " ; avis sur l'aide : tant que votre compte est ouvert",
+        "who": "Les conseillers et gestionnaires qui traitent votre demande",
+    },
+    {
+        "category": "Historique des coordonnées",
+        "what": "Les changements d'adresse postale, de téléphone et d'e-mail, leur date et la vérification faite",
+        "why": "Sécurité de votre compte : prouver qui a modifié quoi (art. 6.1.f)",
+        "how_long": "Tant que votre compte est ouvert",
+        "who": "Nos équipes sécurité",
+    },
+    {
         "category": "Consentements",
         "what": "Vos choix pour les offres par e-mail, par SMS et le partage avec nos partenaires, avec leur historique",
         "why": "Votre consentement (art. 6.1.a), et la preuve de ce consentement (art. 7.1)",
@@ -335,8 +350,9 @@ def export_zip(*, session: Session, holder_id: int) -> bytes:
 
 ERASURE_EXPLANATION = (
     "Votre compte Espace est fermé et les données qui ne sont plus nécessaires sont effacées : téléphone, "
-    "adresse e-mail, appareils, notifications, préférences et consentements. En revanche, la loi nous oblige "
-    "à conserver vos contrats, vos paiements, vos sinistres et leurs documents, avec les nom, prénom, date de "
+    "adresse e-mail, historique de vos coordonnées, appareils, notifications, préférences et consentements. En "
+    "revanche, la loi nous oblige à conserver vos contrats, vos paiements, vos sinistres et leurs documents, vos "
+    "échanges avec nos conseillers, avec les nom, prénom, date de "
     "naissance et adresse qui les identifient, jusqu'au {until} (fin du contrat + 10 ans). Ces données sont "
     "alors archivées, accessibles aux seules personnes habilitées, puis supprimées à cette date. Nous traitons "
     "votre demande dans un délai d'un mois."
@@ -387,7 +403,8 @@ def _forget_account_secrets(session: Session, account: Account) -> None:
 
 
 def _forget_preferences(session: Session, holder_id: int) -> None:
-    for model in (PushSubscription, NotificationSettings, Notification, DashboardLayout):
+    """Preferences, notices, the history of contact details (old e-mails and phones) and help feedback."""
+    for model in (PushSubscription, NotificationSettings, Notification, DashboardLayout, ProfileChange, ArticleFeedback):
         _delete(session, session.exec(select(model).where(model.holder_id == holder_id)).all())
     for purpose in PURPOSES:
         session.add(Consent(holder_id=holder_id, purpose=purpose, granted=False, source="effacement"))
@@ -405,9 +422,11 @@ def _confirm(session: Session, *, to: str, account_id: int, explanation: str) ->
 
 _ERASURE_NOTE = (
     "Fait à la demande : compte fermé (mot de passe inutilisable), sessions révoquées, appareils, codes, "
-    "abonnements push, notifications, préférences et tableau de bord supprimés, consentements retirés, "
+    "abonnements push, notifications, préférences, tableau de bord, historique des coordonnées et avis sur "
+    "l'aide supprimés, consentements retirés, "
     "téléphone effacé, e-mail remplacé par {email}, confirmation envoyée à l'ancienne adresse. "
     "Conservés (obligation légale) : identité, adresse, contrats, paiements, sinistres et documents, "
+    "échanges avec les conseillers, "
     "journaux de connexion (13 mois). Reste à faire : vérifier les systèmes de gestion et partenaires, "
     "archiver le dossier."
 )

@@ -30,7 +30,8 @@ from espace.models import (
 )
 from espace.models.base import utcnow
 from espace.models.privacy import Consent, PrivacyRequest
-from espace.services import auth, bank_accounts, privacy, sessions, support
+from espace.models.support import ArticleFeedback, ProfileChange, SupportThread
+from espace.services import auth, bank_accounts, help_feedback, privacy, sessions, support
 from tests import factories
 
 IBAN = "FR7630006000011234567890189"
@@ -157,6 +158,8 @@ def test_erasure_closes_the_account_and_keeps_what_the_law_requires(db):
     bob, bob_account, *_ = _populate(db, tag="B")
     original_email = alice.email
     assert auth.authenticate(session=db, identifier=original_email, password=factories.PASSWORD) is not None
+    db.add(ProfileChange(holder_id=alice.id, field="email", old_value="ancienne@example.com", new_value=original_email))
+    help_feedback.record(session=db, holder_id=alice.id, slug="franchise", helpful=False)
 
     request = privacy.request_erasure(session=db, holder_id=alice.id, account_id=account.id)
 
@@ -173,10 +176,13 @@ def test_erasure_closes_the_account_and_keeps_what_the_law_requires(db):
     assert db.get(Contract, contract.id) is not None and db.get(Claim, claim.id) is not None
     assert db.exec(select(Payment).where(Payment.holder_id == alice.id)).all()
     assert db.exec(select(ClaimMessage).where(ClaimMessage.claim_id == claim.id)).all()
+    assert db.exec(select(SupportThread).where(SupportThread.holder_id == alice.id)).all()  # correspondence kept
     for model, column, owner in ((KnownDevice, KnownDevice.account_id, account.id),
                                  (Notification, Notification.holder_id, alice.id),
                                  (NotificationSettings, NotificationSettings.holder_id, alice.id),
-                                 (PushSubscription, PushSubscription.holder_id, alice.id)):
+                                 (PushSubscription, PushSubscription.holder_id, alice.id),
+                                 (ProfileChange, ProfileChange.holder_id, alice.id),
+                                 (ArticleFeedback, ArticleFeedback.holder_id, alice.id)):
         assert db.exec(select(model).where(column == owner)).all() == [], model
     assert privacy.consents(session=db, holder_id=alice.id) == dict.fromkeys(privacy.PURPOSES, False)
     assert privacy.consent_history(session=db, holder_id=alice.id)[0].source == "effacement"
