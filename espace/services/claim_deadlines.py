@@ -20,6 +20,7 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in _french_holidays(day.year)
 
 
+@lru_cache(maxsize=4096)
 def add_working_days(start: date, days: int) -> date:
     current = start
     while days > 0:

@@ -489,7 +489,9 @@ def figures(*, session: Session, staff_id: int, now: datetime | None = None) -> 
                               .where(SupportThread.status == T.OPEN)).one()
     late_count = session.exec(select(func.count()).select_from(SupportThread).where(
         SupportThread.status == T.OPEN, SupportThread.reply_due_at.is_not(None), SupportThread.reply_due_at < now)).one()
-    recent = session.exec(select(SupportThread).where(SupportThread.created_at >= now - timedelta(days=FIGURES_DAYS))).all()
+    # Only the three columns the figures need (rows with the same attribute names as a thread).
+    recent = session.exec(select(SupportThread.category, SupportThread.created_at, SupportThread.first_reply_at)
+                          .where(SupportThread.created_at >= now - timedelta(days=FIGURES_DAYS))).all()
     delay, share = first_reply_stats(recent, now)
     return InboxFigures(open_count, late_count, delay, share)
 
