@@ -1,5 +1,5 @@
-"""Lighthouse (npm `lighthouse`, Debian Chromium) at mobile settings for the login page and the
-signed-in dashboard: performance, accessibility and best-practices scores, and the PWA manifest's
+"""Lighthouse (npm `lighthouse`, Debian Chromium) at mobile settings for the login page and signed-in
+pages (dashboard, assistant, messages, profile): performance, accessibility and best-practices scores, and the PWA manifest's
 installability. Targets: performance >= 90, accessibility 100.
 
 Needs `npm install --prefix .tools lighthouse@12` once. Run: .venv/bin/python bench/bench_lighthouse.py
@@ -84,7 +84,10 @@ def main() -> None:
     try:
         cookie = signed_in_cookie(app.url, db_url)
         results = {"login (mobile)": lighthouse(f"{app.url}/connexion"),
-                   "dashboard (mobile)": lighthouse(f"{app.url}/tableau-de-bord", cookie)}
+                   "dashboard (mobile)": lighthouse(f"{app.url}/tableau-de-bord", cookie),
+                   "assistant (mobile)": lighthouse(f"{app.url}/assistant", cookie),
+                   "messages (mobile)": lighthouse(f"{app.url}/messages", cookie),
+                   "profile (mobile)": lighthouse(f"{app.url}/profil", cookie)}
     finally:
         app.stop()
     print(json.dumps(results, indent=2, ensure_ascii=False))
