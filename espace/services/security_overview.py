@@ -151,9 +151,32 @@ def start_step_up(*, session: Session, account: Account, method: str) -> None:
 
 
 def complete_step_up(*, session: Session, account: Account, session_id: int, method: str, code: str) -> None:
-    """Verify the code (TOTP, recovery code, or e-mail/SMS code) and mark this session as stepped up."""
-    second_factor.verify(session=session, account=account, method=method, code=code, purpose="step_up")
+    """Verify the code (TOTP, recovery code, or e-mail/SMS code) and mark this session as stepped up.
+
+    Wrong codes count like those of a sign-in, whatever the method (an app code has no per-code try
+    limit of its own): the fifth in a row locks the account for 30 minutes, ends this session (a
+    stolen session cannot keep guessing) and tells the holder by e-mail. The caller commits the count
+    (``session_scope(keep_on=...)``)."""
+    from espace.services import auth
+
+    if auth.is_locked(account):
+        raise second_factor.SecondFactorError(LOCKED_STEP_UP)
+    try:
+        second_factor.verify(session=session, account=account, method=method, code=code, purpose="step_up")
+    except second_factor.SecondFactorError:
+        auth.register_failure(session=session, account=account)
+        auth.record_event(session=session, result=LoginResult.SECOND_FACTOR_FAILED, account_id=account.id)
+        if auth.is_locked(account):
+            sessions.revoke_by_id(session=session, session_id=session_id, reason="step_up_locked")
+            raise second_factor.SecondFactorError(LOCKED_STEP_UP) from None
+        raise
+    account.failed_login_count = 0
+    session.add(account)
     sessions.mark_step_up(session=session, session_id=session_id)
+
+
+LOCKED_STEP_UP = ("Trop de codes erronés : par sécurité, votre espace est verrouillé pendant 30 minutes et cette "
+                  "session est fermée. Un e-mail vous a été envoyé.")
 
 
 def confirm_phone(*, session: Session, account: Account, code: str) -> None:

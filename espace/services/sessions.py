@@ -146,6 +146,15 @@ def revoke(*, session: Session, token: str | None, reason: str = "logout") -> bo
     return True
 
 
+def revoke_by_id(*, session: Session, session_id: int, reason: str) -> bool:
+    """End one session by its id (e.g. the one that exhausted its second-factor tries)."""
+    row = session.get(AuthSession, session_id)
+    if row is None or row.revoked_at is not None:
+        return False
+    _revoke_row(session, row, reason, utcnow())
+    return True
+
+
 def revoke_all_for_account(*, session: Session, account_id: int, reason: str, except_session_id: int | None = None) -> int:
     rows = session.exec(
         select(AuthSession).where(AuthSession.account_id == account_id, AuthSession.revoked_at.is_(None))

@@ -16,6 +16,7 @@ from espace.models import (
     Account,
     AuthSession,
     LoginEvent,
+    LoginResult,
     OutboxMessage,
     Policyholder,
     RecoveryCode,
@@ -484,3 +485,30 @@ def test_switching_channel_does_not_bypass_the_pause_and_old_codes_die(db):
     with pytest.raises(SecondFactorError):  # superseded by the SMS code
         second_factor.verify_code(session=db, account_id=account.id, purpose="login",
                                   code=first if first != last_code(db, person.phone, "sms") else "000000")
+
+
+def test_wrong_app_codes_at_a_step_up_lock_the_account_and_end_the_session(db):
+    """An app code has no per-code try limit: step-up failures count like sign-in ones, and the fifth
+    locks the account and ends the session that was guessing."""
+    person = factories.holder(db)
+    account = factories.account_of(db, person)
+    secret = second_factor.begin_totp(session=db, account=account).secret.replace(" ", "")
+    totp = pyotp.TOTP(secret)
+    now = time.time()
+    with time_machine.travel(now, tick=False):
+        second_factor.confirm_totp(session=db, account=account, code=totp.at(now))
+    token = sessions.complete_handoff(session=db, code=sessions.begin_login(session=db, account_id=account.id))
+    session_id = sessions.validate(session=db, token=token).session_id
+    wrong = "000000" if totp.now() != "000000" else "111111"
+    for _ in range(5):
+        with pytest.raises(SecondFactorError) as error:
+            security_overview.complete_step_up(session=db, account=account, session_id=session_id, method="totp",
+                                               code=wrong)
+    assert "verrouillé" in str(error.value) and auth.is_locked(account)
+    assert sessions.validate(session=db, token=token) is None
+    failures = db.exec(select(LoginEvent).where(LoginEvent.account_id == account.id,
+                                                LoginEvent.result == LoginResult.SECOND_FACTOR_FAILED)).all()
+    assert len(failures) == 5
+    with pytest.raises(SecondFactorError, match="verrouillé"):  # even the right code, while locked
+        security_overview.complete_step_up(session=db, account=account, session_id=session_id, method="totp",
+                                           code=totp.now())

@@ -221,15 +221,16 @@ def test_the_confirmation_page_needs_no_session(signed_in):
 
 
 def test_wrong_step_up_codes_are_counted_until_the_right_one_is_refused(signed_in):
-    """Each wrong code is committed with its handler's work: after 5, even the right code is refused."""
+    """Each wrong code is committed with its handler's work: the fifth locks the account and ends the
+    session, so even the right code is refused afterwards."""
     state = _loaded(signed_in["token"])
     S.save_email.fn(state, {"new_email": f"guess{signed_in['id']}@example.com"})
     step_up_code = _code(signed_in["email"])
     wrong = "000000" if step_up_code != "000000" else "111111"
     for _ in range(5):
         S.stepup_submit.fn(state, {"stepup_code": wrong})
-    S.stepup_submit.fn(state, {"stepup_code": step_up_code})
-    assert "Trop d'essais" in state.stepup_error
+    assert "verrouillé" in state.stepup_error
+    assert _is_login_redirect(S.stepup_submit.fn(state, {"stepup_code": step_up_code}))
     assert _changes(signed_in["id"]) == []
     with Session(get_engine()) as db:
         assert db.exec(select(OneTimeCode).where(OneTimeCode.purpose == "step_up")
