@@ -512,3 +512,27 @@ def test_wrong_app_codes_at_a_step_up_lock_the_account_and_end_the_session(db):
     with pytest.raises(SecondFactorError, match="verrouillé"):  # even the right code, while locked
         security_overview.complete_step_up(session=db, account=account, session_id=session_id, method="totp",
                                            code=totp.now())
+
+
+def test_wrong_sms_codes_of_a_reset_stay_counted_through_the_handler(engine):
+    """The handler's transaction keeps the counted attempt of a wrong code (it used to roll it back)."""
+    from types import SimpleNamespace
+
+    from sqlmodel import Session as _Session
+
+    from espace.db import get_engine
+    from espace.state.account_flows import ForgotState
+
+    with _Session(get_engine(), expire_on_commit=False) as db:
+        person = factories.holder(db)
+        account_id = accounts.request_reset(session=db, identifier=person.email, channel="sms")
+        db.commit()
+        code = last_code(db, person.phone, "sms")
+    me = SimpleNamespace(_account_id=account_id, code_error="", password_error="", confirm_error="", form_error="")
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(5):
+        ForgotState.reset_by_code.fn(me, {"code": wrong, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    ForgotState.reset_by_code.fn(me, {"code": code, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert "Trop d'essais" in me.code_error
+    with _Session(get_engine()) as db:
+        assert auth.authenticate(session=db, identifier=person.email, password=NEW_PASSWORD) is None
