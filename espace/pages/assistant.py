@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from espace import routes
+from espace.components.contact import assistance_link
 from espace.components.forms import field_error, form_alert, select_field, submit_button, text_field
 from espace.components.layout import app_shell, loading
 from espace.state.assistant import ActionView, AssistantState as A, SourceView, TurnView
@@ -122,7 +123,7 @@ def assistant_page() -> rx.Component:
                 class_name="card chat",
             ),
             rx.cond(A.escalating, _escalation()),
-            rx.el.p("Urgence 24 h/24 (fuite, effraction, incendie) : ", rx.el.a("01 86 95 00 00", href="tel:+33186950000"),
+            rx.el.p("Urgence 24 h/24 (fuite, effraction, incendie) : ", assistance_link(),
                     ". Toutes les réponses : ", rx.el.a("Aide", href=routes.HELP), ".", class_name="field-hint"),
             class_name="stack",
         ), loading()),

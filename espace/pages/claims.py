@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from espace import routes
+from espace.components.contact import assistance_link
 from espace.components.facts import fact
 from espace.components.forms import field_error, form_alert, labelled_upload, notice, submit_button, text_field
 from espace.components.layout import app_shell, loading
@@ -94,7 +95,7 @@ def claims_page() -> rx.Component:
                     rx.el.div(rx.foreach(S.cards, claim_card), class_name="stack"),
                     aria_label="Dossiers sinistres"),
                 rx.el.p("Urgence (fuite, effraction, incendie) : Assistance 24 h/24 au ",
-                        rx.el.a("01 86 95 00 00", href="tel:+33186950000"), ".", class_name="notice"),
+                        assistance_link(), ".", class_name="notice"),
                 class_name="stack",
             ),
             loading(),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from espace import routes
+from espace.components.contact import assistance_link, customer_service_link
 from espace.components.forms import form_alert, notice
 from espace.components.layout import app_shell, loading
 from espace.state.dashboard import CatalogueItem, ClaimCardView, DashboardState, SlotView
@@ -92,8 +93,8 @@ def w_security() -> rx.Component:
 
 def w_contacts() -> rx.Component:
     return rx.el.div(
-        rx.el.p("Assistance 24 h/24 : ", rx.el.a("01 86 95 00 00", href="tel:+33186950000")),
-        rx.el.p("Service client : ", rx.el.a("09 70 80 90 00", href="tel:+33970809000")),
+        rx.el.p("Assistance 24 h/24 : ", assistance_link()),
+        rx.el.p("Service client : ", customer_service_link()),
         rx.el.a("Aide et questions fréquentes", href=routes.HELP, class_name="widget-link"),
     )
 

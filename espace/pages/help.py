@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from espace import routes
+from espace.components.contact import assistance_link, customer_service_link
 from espace.components.layout import app_shell, loading
 from espace.state.help import ArticleView, CategoryView, HelpState
 
@@ -72,8 +73,8 @@ def help_page() -> rx.Component:
                                                                           class_name="button-small")),
                       class_name="button-row", aria_label="Thèmes de l'aide"),
             rx.foreach(HelpState.categories, category),
-            rx.el.p("Urgence 24 h/24 (fuite, effraction, incendie) : ", rx.el.a("01 86 95 00 00", href="tel:+33186950000"),
-                    ". Service client : ", rx.el.a("09 70 80 90 00", href="tel:+33970809000"), ".", class_name="notice"),
+            rx.el.p("Urgence 24 h/24 (fuite, effraction, incendie) : ", assistance_link(),
+                    ". Service client : ", customer_service_link(), ".", class_name="notice"),
             rx.el.p(rx.el.a("Déclarer un sinistre", href=routes.CLAIM_NEW, class_name="button button-primary")),
             rx.script(OPEN_ANCHOR),
             class_name="stack",

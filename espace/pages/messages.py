@@ -205,7 +205,7 @@ def _resolve_and_rate() -> rx.Component:
     )
     return rx.cond(
         S.status != "resolved",
-        rx.el.div(rx.el.button(rx.icon("circle-check", size=18, aria_hidden="true"), "Marquer comme résolu", type="button",
+        rx.el.div(rx.el.button(rx.icon("circle-check", size=18, aria_hidden="true"), "Marquer comme résolue", type="button",
                                on_click=S.resolve, class_name="button button-secondary", id="resolve-thread"),
                   class_name="button-row"),
         rx.cond(S.rating > 0,

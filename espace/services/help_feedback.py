@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from espace.models import ArticleFeedback
@@ -12,10 +13,16 @@ from espace.services import knowledge_data
 def record(*, session: Session, holder_id: int, slug: str, helpful: bool) -> ArticleFeedback:
     if knowledge_data.article(slug) is None:
         raise ValueError("Cet article n'existe pas.")
-    row = session.exec(select(ArticleFeedback).where(ArticleFeedback.holder_id == holder_id,
-                                                     ArticleFeedback.article_slug == slug)).first()
+    query = select(ArticleFeedback).where(ArticleFeedback.holder_id == holder_id, ArticleFeedback.article_slug == slug)
+    row = session.exec(query).first()
     if row is None:
-        row = ArticleFeedback(holder_id=holder_id, article_slug=slug, helpful=helpful)
+        try:
+            with session.begin_nested():  # two quick clicks: the second insert meets the first one's row
+                row = ArticleFeedback(holder_id=holder_id, article_slug=slug, helpful=bool(helpful))
+                session.add(row)
+            return row
+        except IntegrityError:
+            row = session.exec(query).one()
     row.helpful, row.answered_at = bool(helpful), utcnow()
     session.add(row)
     session.flush()

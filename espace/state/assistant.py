@@ -80,6 +80,17 @@ class AssistantState(SessionState):
     category_options: list[list[str]] = CATEGORY_OPTIONS
     _transcript: list[tuple[str, str]] = []
     _category: str = "other"
+    _owner: int = 0  # the holder this conversation belongs to (a browser tab may change hands)
+
+    def _forget(self) -> None:
+        self.turns, self._transcript, self._category = [], [], "other"
+        self.escalating, self.escalate_subject, self.escalate_errors, self.error = False, "", {}, ""
+
+    def _own(self, holder_id: int) -> None:
+        """A conversation started by someone else in this tab (before a sign-out) is never shown nor sent."""
+        if self._owner != holder_id:
+            self._forget()
+            self._owner = holder_id
 
     @rx.event
     def load(self):
@@ -87,6 +98,7 @@ class AssistantState(SessionState):
         if holder_id is None:
             return self._to_login()
         self._load_header(holder_id)
+        self._own(holder_id)
         self.loaded = True
         return None
 
@@ -94,6 +106,7 @@ class AssistantState(SessionState):
         principal = self._holder_principal()
         if principal is None:
             return self._to_login()
+        self._own(principal.holder_id)
         question = (question or "").strip()[:assistant.MAX_QUESTION_CHARS]
         if not question:
             self.error = "Écrivez votre question."
@@ -129,15 +142,14 @@ class AssistantState(SessionState):
         principal = self._holder_principal()
         if principal is None:
             return self._to_login()
-        url, self.error = issue_today(holder_id=principal.holder_id, contract_id=int(contract_id))
+        url, self.error = issue_today(holder_id=principal.holder_id, contract_id=contract_id)
         return rx.call_script(f"window.location.href = {json.dumps(url)}") if url else None
 
     @rx.event
     def clear(self):
         if self._holder_id() is None:
             return self._to_login()
-        self.turns, self._transcript, self._category = [], [], "other"
-        self.escalating, self.escalate_subject, self.escalate_errors, self.error = False, "", {}, ""
+        self._forget()
         self.form_version += 1
         return None
 
@@ -163,6 +175,11 @@ class AssistantState(SessionState):
         principal = self._holder_principal()
         if principal is None:
             return self._to_login()
+        if self._owner != principal.holder_id or not self._transcript:
+            self._own(principal.holder_id)
+            self.escalate_errors = {"body": "Posez d'abord votre question à l'assistant, ou écrivez directement "
+                                            "à un conseiller depuis « Mes messages »."}
+            return None
         subject = str(form.get("subject", "")).strip()
         category = str(form.get("category", "other"))
         body = str(form.get("body", "")).strip() or "Je souhaite parler à un conseiller au sujet de ma conversation avec l'assistant."
@@ -176,6 +193,5 @@ class AssistantState(SessionState):
         except ValueError as error:
             self.escalate_errors = {getattr(error, "field", "") or "body": str(error)}
             return None
-        self.turns, self._transcript, self._category = [], [], "other"
-        self.escalating, self.escalate_subject, self.escalate_errors = False, "", {}
+        self._forget()
         return rx.redirect(f"{routes.MESSAGE}?n={thread_id}&envoye=1")

@@ -189,5 +189,5 @@ class DashboardState(SessionState):
         principal = self._holder_principal()
         if principal is None:
             return self._to_login()
-        url, self.attestation_error = issue_today(holder_id=principal.holder_id, contract_id=int(contract_id))
+        url, self.attestation_error = issue_today(holder_id=principal.holder_id, contract_id=contract_id)
         return rx.call_script(f"window.location.href = {json.dumps(url)}") if url else None

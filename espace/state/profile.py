@@ -269,6 +269,8 @@ class ProfileState(SessionState, StepUpMixin):
         me = self._me()
         if me is None:
             return self._to_login()
+        if not str(change_id).isdigit():
+            return None
         with session_scope() as db:
             cancelled = profile.cancel_change(session=db, holder_id=me.holder_id, change_id=int(change_id))
         self.editing, self.errors = "", {}

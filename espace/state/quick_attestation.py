@@ -8,13 +8,18 @@ from espace.formatting import PARIS
 from espace.models.base import utcnow
 
 
-def issue_today(*, holder_id: int, contract_id: int) -> tuple[str, str]:
-    """(download url, "") or ("", the French error); the contract must be the holder's (checked by the service)."""
+def issue_today(*, holder_id: int, contract_id) -> tuple[str, str]:
+    """(download url, "") or ("", the French error); the contract must be the holder's (checked by the service).
+    ``contract_id`` comes from the browser: anything but an integer is refused."""
     from espace.services import attestations
 
     try:
+        contract_id = int(contract_id)
+    except (TypeError, ValueError):
+        return "", "Contrat introuvable."
+    try:
         with session_scope() as db:
-            document = attestations.issue(session=db, holder_id=holder_id, contract_id=int(contract_id),
+            document = attestations.issue(session=db, holder_id=holder_id, contract_id=contract_id,
                                           request=attestations.AttestationRequest(kind="standard"),
                                           today=utcnow().astimezone(PARIS).date())
             return routes.document_url(document.id), ""

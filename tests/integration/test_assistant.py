@@ -4,6 +4,7 @@ sources, "I don't know", and the handlers (attestation download, hand-over to an
 from __future__ import annotations
 
 from datetime import date
+import types
 from types import SimpleNamespace
 
 import pytest
@@ -164,13 +165,17 @@ def two_holders(engine):
     return _commit(setup)
 
 
-def _stand_in(principal):
-    me = SimpleNamespace(turns=[], error="", form_version=0, escalating=False, escalate_subject="",
-                         escalate_category="other", escalate_errors={}, _transcript=[], _category="other")
+def _stand_in(principal, me=None):
+    """A stand-in ``self`` signed in as ``principal`` (pass ``me`` to keep the same tab's state)."""
+    me = me or SimpleNamespace(turns=[], error="", form_version=0, escalating=False, escalate_subject="",
+                               escalate_category="other", escalate_errors={}, _transcript=[], _category="other",
+                               _owner=0, loaded=False)
     me._holder_principal = lambda: principal
     me._holder_id = lambda: principal.holder_id if principal else None
     me._to_login = lambda: "login"
-    me._ask = lambda question: AssistantState._ask(me, question)
+    me._load_header = lambda holder_id: None
+    for name in ("_ask", "_own", "_forget"):
+        setattr(me, name, types.MethodType(getattr(AssistantState, name), me))
     return me
 
 
@@ -222,3 +227,17 @@ def test_escalation_errors_stay_next_to_the_field(two_holders):
     AssistantState.ask.fn(me, {"question": "bonjour"})
     assert AssistantState.escalate.fn(me, {"subject": "", "category": "other"}) is None
     assert me.escalate_errors and len(me._transcript) == 2  # nothing lost
+
+
+def test_a_conversation_never_follows_the_tab_to_another_holder(two_holders):
+    """A's conversation, left in a browser tab, is neither shown to B nor sent to an adviser in B's name."""
+    tab = _stand_in(two_holders.alice)
+    AssistantState.ask.fn(tab, {"question": "Quelle est ma franchise dégât des eaux ?"})
+    assert tab.turns and tab._transcript
+    tab = _stand_in(two_holders.bob, me=tab)
+    AssistantState.escalate.fn(tab, {"subject": "Voler la conversation", "category": "other", "body": "x"})
+    assert tab.escalate_errors and tab.turns == [] and tab._transcript == []
+    AssistantState.load.fn(tab)
+    assert tab.turns == [] and tab._owner == two_holders.bob.holder_id
+    with Session(get_engine()) as db:
+        assert db.exec(select(SupportThread).where(SupportThread.holder_id == two_holders.bob.holder_id)).all() == []

@@ -1,0 +1,21 @@
+"""The insurer's phone numbers as tap-to-call links (one source: ``knowledge_data``)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from espace.services.knowledge_data import ASSISTANCE_PHONE, CUSTOMER_SERVICE_PHONE
+
+
+def _tel(number: str) -> str:
+    digits = "".join(c for c in number if c.isdigit())
+    return "tel:+33" + digits[1:]
+
+
+def assistance_link() -> rx.Component:
+    """24/7 assistance (leak, break-in, fire)."""
+    return rx.el.a(ASSISTANCE_PHONE, href=_tel(ASSISTANCE_PHONE))
+
+
+def customer_service_link() -> rx.Component:
+    return rx.el.a(CUSTOMER_SERVICE_PHONE, href=_tel(CUSTOMER_SERVICE_PHONE))
