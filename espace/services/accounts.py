@@ -304,6 +304,12 @@ class RecoveryStart:
     request_id: int | None = None
 
 
+def mask_email(email: str) -> str:
+    """'camille.martin@example.com' -> 'c•••@example.com'."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}"
+
+
 def mask_phone(phone: str) -> str:
     digits = [c for c in phone if c.isdigit()]
     return "•• •• •• " + "".join(digits[-4:-2]) + " " + "".join(digits[-2:]) if len(digits) >= 4 else "••"

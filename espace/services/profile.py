@@ -32,6 +32,7 @@ from espace.models import (
 )
 from espace.models.base import utcnow
 from espace.services import accounts, messaging, notifications, second_factor
+from espace.services.accounts import mask_email
 
 ADDRESS, PHONE, EMAIL = "address", "phone", "email"
 PENDING, DONE, CANCELLED = "pending", "done", "cancelled"
@@ -149,11 +150,6 @@ def clean_new_email(raw: str, *, current: str) -> str:
     if email == (current or "").lower():
         raise ProfileError("C'est déjà votre adresse e-mail actuelle.", "email")
     return email
-
-
-def mask_email(email: str) -> str:
-    local, _, domain = email.partition("@")
-    return f"{local[:1]}•••@{domain}"
 
 
 def masked(field: str, value: str) -> str:

@@ -13,6 +13,7 @@ from espace.db import session_scope
 from espace.models import Account, Policyholder
 from espace.models.base import utcnow
 from espace.services import accounts, auth, second_factor, sessions
+from espace.services.accounts import mask_email
 from espace.services.auth import Outcome
 from espace.services.second_factor import Method
 from espace.settings import get_settings
@@ -32,11 +33,6 @@ METHOD_LABELS = {
     Method.EMAIL: "Code par e-mail",
     Method.SMS: "Code par SMS",
 }
-
-
-def mask_email(email: str) -> str:
-    local, _, domain = email.partition("@")
-    return f"{local[:1]}•••@{domain}"
 
 
 def method_help(method: str, *, email: str, phone: str) -> str:
