@@ -9,8 +9,7 @@ import reflex as rx
 from espace import routes
 from espace.db import session_scope
 from espace.services import accounts
-from espace.services.accounts import AccountError
-from espace.services.accounts import mask_email
+from espace.services.accounts import AccountError, mask_email
 
 IDENTITY_FIELDS = ("contract", "last_name", "birth_date", "postal_code")
 REQUIRED = {
