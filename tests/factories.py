@@ -76,3 +76,23 @@ def staff(session: Session, *, role: str = "handler", password: str = PASSWORD) 
     session.add(user)
     session.flush()
     return user
+
+
+def committed(fn):
+    """Run ``fn(db)`` in its own session and commit, for tests whose code under test opens its own
+    sessions (state handlers, API routes); returns what ``fn`` returned, usable after the commit."""
+    from espace.db import get_engine
+
+    with Session(get_engine(), expire_on_commit=False) as db:
+        result = fn(db)
+        db.commit()
+        return result
+
+
+def signed_in(session: Session, person: Policyholder):
+    """(session token, Principal) of a fresh signed-in portal session of ``person``."""
+    from espace.services import sessions
+
+    account = account_of(session, person)
+    token = sessions.complete_handoff(session=session, code=sessions.begin_login(session=session, account_id=account.id))
+    return token, sessions.validate(session=session, token=token)

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from espace import formatting as fmt
 from espace.db import get_engine
 from espace.models import Document, SupportMessage, SupportThread
-from espace.services import assistant, claim_indemnity, coverage, sessions
+from espace.services import assistant, claim_indemnity, coverage
 from espace.state.assistant import AssistantState
 from tests import factories
 
@@ -141,17 +141,6 @@ def test_no_contract_no_invented_answer(db):
 
 # ---- handlers ------------------------------------------------------------------------------
 
-def _commit(fn):
-    with Session(get_engine(), expire_on_commit=False) as db:
-        result = fn(db)
-        db.commit()
-        return result
-
-
-def _signed_in(db, person):
-    account = factories.account_of(db, person)
-    token = sessions.complete_handoff(session=db, code=sessions.begin_login(session=db, account_id=account.id))
-    return sessions.validate(session=db, token=token)
 
 
 @pytest.fixture
@@ -160,9 +149,9 @@ def two_holders(engine):
         alice, bob = factories.holder(db), factories.holder(db)
         a_contract = factories.contract(db, alice)
         factories.contract(db, bob)
-        return SimpleNamespace(alice=_signed_in(db, alice), bob=_signed_in(db, bob), a_contract=a_contract.id)
+        return SimpleNamespace(alice=factories.signed_in(db, alice)[1], bob=factories.signed_in(db, bob)[1], a_contract=a_contract.id)
 
-    return _commit(setup)
+    return factories.committed(setup)
 
 
 def _stand_in(principal, me=None):

@@ -35,17 +35,6 @@ def _jpeg() -> bytes:
     return buffer.getvalue()
 
 
-def _commit(fn):
-    with Session(get_engine(), expire_on_commit=False) as db:
-        result = fn(db)
-        db.commit()
-        return result
-
-
-def _signed_in(db, person):
-    account = factories.account_of(db, person)
-    token = sessions.complete_handoff(session=db, code=sessions.begin_login(session=db, account_id=account.id))
-    return token, sessions.validate(session=db, token=token)
 
 
 def _claim(db, person, *, send: bool) -> Claim:
@@ -73,13 +62,13 @@ def two_holders(engine):
         b_draft = _claim(db, bob, send=False)
         a_notice = db.exec(select(Notification).where(Notification.holder_id == alice.id)).first()
         return SimpleNamespace(
-            alice=_signed_in(db, alice), bob=_signed_in(db, bob), a_draft=a_draft.id, a_sent=a_sent.id,
+            alice=factories.signed_in(db, alice), bob=factories.signed_in(db, bob), a_draft=a_draft.id, a_sent=a_sent.id,
             a_number=a_sent.number, b_draft=b_draft.id, a_notice=a_notice.id,
             a_item=db.exec(select(ClaimItem).where(ClaimItem.claim_id == a_draft.id)).first().id,
             a_file=db.exec(select(ClaimFile).where(ClaimFile.claim_id == a_sent.id)).first().id,
         )
 
-    return _commit(setup)
+    return factories.committed(setup)
 
 
 def _stand_in(cls, principal, **fields):
@@ -191,7 +180,7 @@ def test_claim_files_are_served_only_to_their_holder_and_allowed_staff(two_holde
                   for s in (expert, handler)]
         return expert.id, handler.id, tokens
 
-    expert_id, handler_id, (expert_token, handler_token) = _commit(staff_tokens)
+    expert_id, handler_id, (expert_token, handler_token) = factories.committed(staff_tokens)
     client.cookies.set(COOKIE, expert_token)
     assert client.get(url).status_code == 404  # not the expert appointed to this claim
     client.cookies.set(COOKIE, handler_token)
@@ -200,7 +189,7 @@ def test_claim_files_are_served_only_to_their_holder_and_allowed_staff(two_holde
     def appoint(db):
         claims_staff.appoint_expert(session=db, staff_id=handler_id, claim_id=two_holders.a_sent, expert_id=expert_id)
 
-    _commit(appoint)
+    factories.committed(appoint)
     client.cookies.set(COOKIE, expert_token)
     assert client.get(url).status_code == 200
 
@@ -213,7 +202,7 @@ def test_a_draft_file_is_not_visible_to_staff(two_holders, client):
         manager = factories.staff(db, role="manager")
         return sessions.complete_handoff(session=db, code=sessions.begin_login(session=db, staff_id=manager.id))
 
-    client.cookies.set(COOKIE, _commit(token))
+    client.cookies.set(COOKIE, factories.committed(token))
     assert client.get(routes.claim_file_url(draft_file)).status_code == 404
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,9 +25,7 @@ from espace.models import (
     Account,
     Claim,
     ClaimEvent,
-    ClaimFile,
     ClaimFileKind,
-    ClaimItem,
     ClaimMessage,
     ClaimStatus,
     Notification,

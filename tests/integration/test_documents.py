@@ -217,12 +217,6 @@ def test_storage_refuses_keys_that_are_not_its_own():
 
 # ---- the download route ------------------------------------------------------------------------
 
-def _committed(fn):
-    with Session(get_engine(), expire_on_commit=False) as db:
-        result = fn(db)
-        db.commit()
-        return result
-
 
 def _cookie(db, person) -> str:
     account = factories.account_of(db, person)
@@ -235,7 +229,7 @@ def test_download_route_checks_the_session_and_ownership(engine):
         document = _issue(db, alice, factories.contract(db, alice))
         return document.id, document.reference, _cookie(db, alice), _cookie(db, bob)
 
-    document_id, reference, alice_token, bob_token = _committed(setup)
+    document_id, reference, alice_token, bob_token = factories.committed(setup)
     with TestClient(build_api(), base_url="http://localhost:8000") as client:
         assert client.get(f"/api/documents/{document_id}").status_code == 401
         client.cookies.set("espace_session", bob_token)

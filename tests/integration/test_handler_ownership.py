@@ -20,25 +20,14 @@ from espace.state.staff import StaffAccessState
 from tests import factories
 
 
-def _signed_in(db, person):
-    account = factories.account_of(db, person)
-    token = sessions.complete_handoff(session=db, code=sessions.begin_login(session=db, account_id=account.id))
-    return token, sessions.validate(session=db, token=token)
-
-
-def _commit(fn):
-    with Session(get_engine(), expire_on_commit=False) as db:
-        result = fn(db)
-        db.commit()
-        return result
 
 
 def test_ending_a_session_by_id_only_reaches_your_own(engine):
     def setup(db):
         alice, bob = factories.holder(db), factories.holder(db)
-        return _signed_in(db, alice), _signed_in(db, bob)
+        return factories.signed_in(db, alice), factories.signed_in(db, bob)
 
-    (alice_token, alice), (bob_token, bob) = _commit(setup)
+    (alice_token, alice), (bob_token, bob) = factories.committed(setup)
     bob_self = SimpleNamespace(_me=lambda: bob, _refresh=lambda me: None, _to_login=lambda: "login", flash="")
     SecurityState.end_session.fn(bob_self, alice.session_id)
     with Session(get_engine()) as db:
@@ -63,7 +52,7 @@ def test_only_handlers_and_managers_handle_access_requests(engine):
         db.flush()
         return request.id, expert.id, handler.id
 
-    request_id, expert_id, handler_id = _commit(setup)
+    request_id, expert_id, handler_id = factories.committed(setup)
     expert_self = SimpleNamespace(_staff_id=lambda: expert_id, _refresh=lambda staff_id: None, error="")
     StaffAccessState.handle.fn(expert_self, {"request_id": str(request_id), "note": "x"})
     assert "rôle" in expert_self.error
@@ -80,7 +69,7 @@ def test_only_handlers_and_managers_handle_access_requests(engine):
 
 def test_a_holder_session_cannot_use_the_staff_area(engine):
     def setup(db):
-        return _signed_in(db, factories.holder(db))
+        return factories.signed_in(db, factories.holder(db))
 
-    _, holder = _commit(setup)
+    _, holder = factories.committed(setup)
     assert holder.staff_id is None  # StaffAccessState._staff_id() is None for a holder: redirected to staff login

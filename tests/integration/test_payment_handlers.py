@@ -17,12 +17,6 @@ from tests import factories
 IBAN = "FR7630006000011234567890189"
 
 
-def _commit(fn):
-    with Session(get_engine(), expire_on_commit=False) as db:
-        result = fn(db)
-        db.commit()
-        return result
-
 
 def _principal(db, person):
     account = factories.account_of(db, person)
@@ -47,7 +41,7 @@ def two_holders(engine):
         return SimpleNamespace(alice=_principal(db, alice), bob=_principal(db, bob), account=account.id, other=other.id,
                                payment=payment.id)
 
-    return _commit(setup)
+    return factories.committed(setup)
 
 
 def _payments_self(principal):

@@ -25,12 +25,6 @@ importlib.import_module("espace.espace")  # registers every state and page
 S = ProfileState
 
 
-def _commit(fn):
-    with Session(get_engine(), expire_on_commit=False) as db:
-        result = fn(db)
-        db.commit()
-        return result
-
 
 def _state(cls, token: str | None, path: str = routes.PROFILE, query: dict | None = None):
     root = rx.State(_reflex_internal_init=True)
@@ -79,12 +73,12 @@ def signed_in(engine):
         principal = sessions.validate(session=db, token=token)
         return person.id, person.email, person.phone, token, principal.session_id
 
-    holder_id, email, phone, token, session_id = _commit(setup)
+    holder_id, email, phone, token, session_id = factories.committed(setup)
     return {"id": holder_id, "email": email, "phone": phone, "token": token, "session_id": session_id}
 
 
 def _step_up_now(session_id: int) -> None:
-    _commit(lambda db: sessions.mark_step_up(session=db, session_id=session_id))
+    factories.committed(lambda db: sessions.mark_step_up(session=db, session_id=session_id))
 
 
 def _loaded(token: str):
@@ -186,7 +180,7 @@ def test_a_pending_change_of_another_holder_cannot_be_cancelled(signed_in, engin
         return profile.start_phone_change(session=db, holder_id=other.id, phone="0781234567",
                                           second_factor="email").id
 
-    change_id = _commit(setup)
+    change_id = factories.committed(setup)
     state = _loaded(signed_in["token"])
     S.cancel_change.fn(state, change_id)
     with Session(get_engine()) as db:
@@ -208,7 +202,7 @@ def test_the_step_up_runs_only_the_action_checked_with_the_values_checked(signed
 
 def test_the_confirmation_page_needs_no_session(signed_in):
     new = f"lien{signed_in['id']}@example.com"
-    _commit(lambda db: profile.start_email_change(session=db, holder_id=signed_in["id"], email=new,
+    factories.committed(lambda db: profile.start_email_change(session=db, holder_id=signed_in["id"], email=new,
                                                   second_factor="email"))
     token = re.search(r"jeton=([\w-]+)", _mail(new)[-1].body).group(1)
     page = _state(EmailConfirmState, None, routes.EMAIL_CONFIRM, {"jeton": token})

@@ -33,12 +33,6 @@ S = ClaimStatus
 
 # ----- helpers -----------------------------------------------------------------------------------
 
-def _commit(fn):
-    with Session(get_engine(), expire_on_commit=False) as db:
-        result = fn(db)
-        db.commit()
-        return result
-
 
 def _token(db, *, account_id=None, staff_id=None) -> str:
     return sessions.complete_handoff(session=db, code=sessions.begin_login(session=db, account_id=account_id,
@@ -111,7 +105,7 @@ def team(engine):
                   (("handler", "handler"), ("manager", "manager"), ("expert", "expert"), ("other_expert", "expert"))}
         return {role: (user.id, _token(db, staff_id=user.id)) for role, user in people.items()}
 
-    members = _commit(setup)
+    members = factories.committed(setup)
     yield members
 
     def teardown(db):
@@ -119,7 +113,7 @@ def team(engine):
             user = db.get(StaffUser, staff_id)
             user.is_active = False
             db.add(user)
-    _commit(teardown)
+    factories.committed(teardown)
 
 
 def _claim_page(team, role: str, number: str) -> StaffClaimState:
@@ -136,7 +130,7 @@ def test_a_holder_session_cannot_use_any_staff_handler(engine, team):
         person_account = factories.account_of(db, factories.holder(db))
         return claim.id, claim.number, _token(db, account_id=person_account.id)
 
-    claim_id, number, holder_token = _commit(setup)
+    claim_id, number, holder_token = factories.committed(setup)
     before_status, before_audit = _status(claim_id), _audit(claim_id)
     queue = _state(StaffClaimsState, holder_token)
     for call in (lambda: StaffClaimsState.load.fn(queue), lambda: StaffClaimsState.apply_filters.fn(queue, {"status": ""}),
@@ -184,7 +178,7 @@ def test_no_session_at_all_is_sent_to_staff_login(engine):
 # ----- experts only see and act on their own claims ----------------------------------------------
 
 def test_an_expert_neither_sees_nor_acts_on_a_claim_they_are_not_appointed_to(engine, team):
-    claim_id, number = _commit(lambda db: (lambda c: (c.id, c.number))(_claim(db)))
+    claim_id, number = factories.committed(lambda db: (lambda c: (c.id, c.number))(_claim(db)))
     page = _claim_page(team, "handler", number)
     StaffClaimState.appoint_expert.fn(page, {"expert": str(team["expert"][0])})
     assert page.errors == {} and _status(claim_id) == S.EXPERT_APPOINTED
@@ -223,7 +217,7 @@ def test_an_expert_neither_sees_nor_acts_on_a_claim_they_are_not_appointed_to(en
 # ----- the manager alone reopens ------------------------------------------------------------------
 
 def test_a_handler_cannot_reopen_a_claim_only_a_manager_can(engine, team):
-    claim_id, number = _commit(lambda db: (lambda c: (c.id, c.number))(_claim(db)))
+    claim_id, number = factories.committed(lambda db: (lambda c: (c.id, c.number))(_claim(db)))
     handler = _claim_page(team, "handler", number)
     StaffClaimState.refuse.fn(handler, {"refusal": "Trop court"})
     assert handler.errors.get("refusal") and _status(claim_id) == S.RECEIVED  # nothing saved on an error
@@ -247,7 +241,7 @@ def test_a_handler_cannot_reopen_a_claim_only_a_manager_can(engine, team):
 # ----- every action is written to the audit log ---------------------------------------------------
 
 def test_each_action_writes_an_audit_row_with_the_staff_id(engine, team):
-    claim_id, number = _commit(lambda db: (lambda c: (c.id, c.number))(_claim(db)))
+    claim_id, number = factories.committed(lambda db: (lambda c: (c.id, c.number))(_claim(db)))
     handler_id, manager_id, expert_id = team["handler"][0], team["manager"][0], team["expert"][0]
     handler, manager = _claim_page(team, "handler", number), _claim_page(team, "manager", number)
     assert handler.found and handler.number == number and handler.peril_label == "Dégât des eaux"
@@ -324,7 +318,7 @@ def test_queue_filters_late_peril_and_status(engine, team):
                             reason="Le vitrage n'est pas couvert par la formule choisie.")
         return water.number, glass.number, late.number
 
-    water, glass, late = _commit(setup)
+    water, glass, late = factories.committed(setup)
     queue = _state(StaffClaimsState, token)
     StaffClaimsState.load.fn(queue)
     StaffClaimsState.filter_mine.fn(queue, True)

@@ -386,17 +386,6 @@ def test_holder_b_gets_nothing_from_holder_as_thread_in_any_service(db):
 
 # ----- ownership: state handlers (as Reflex would call them for B's browser) -------------------------------
 
-def _commit(fn):
-    with Session(get_engine(), expire_on_commit=False) as db:
-        result = fn(db)
-        db.commit()
-        return result
-
-
-def _signed_in(db, person):
-    account = factories.account_of(db, person)
-    token = sessions.complete_handoff(session=db, code=sessions.begin_login(session=db, account_id=account.id))
-    return token, sessions.validate(session=db, token=token)
 
 
 def _staff_token(db, staff: StaffUser) -> str:
@@ -411,12 +400,12 @@ def two_holders(engine):
         thread = _open(db, alice.id, attachments=[(_jpeg(), "a.jpg")])
         expert, handler = factories.staff(db, role="expert"), factories.staff(db, role="handler")
         return SimpleNamespace(
-            alice=_signed_in(db, alice), bob=_signed_in(db, bob), thread=thread.id, contract=contract.id, claim=claim.id,
+            alice=factories.signed_in(db, alice), bob=factories.signed_in(db, bob), thread=thread.id, contract=contract.id, claim=claim.id,
             attachment=db.exec(select(SupportAttachment.id).where(SupportAttachment.thread_id == thread.id)).one(),
             expert=(expert.id, _staff_token(db, expert)), handler=(handler.id, _staff_token(db, handler)),
             bob_id=bob.id)
 
-    data = _commit(setup)
+    data = factories.committed(setup)
     yield data
 
     def teardown(db):
@@ -424,7 +413,7 @@ def two_holders(engine):
             user = db.get(StaffUser, staff_id)
             user.is_active = False
             db.add(user)
-    _commit(teardown)
+    factories.committed(teardown)
 
 
 def _stand_in(cls, *, holder=None, staff_id=None, **fields):
