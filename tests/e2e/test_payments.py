@@ -33,7 +33,7 @@ def holder_with_payments(engine, *, rejected: bool = False) -> dict:
         contract.annual_premium_cents, contract.annual_tax_cents = 24_000, 2_000
         db.add(contract)
         payments = billing.seed_history(session=db, contract=contract, today=TODAY,
-                                        ahead_until=date(TODAY.year, 12, 31))
+                                        ahead_until=TODAY + timedelta(days=400))
         if rejected:
             last = [p for p in payments if p.status == PaymentStatus.PAID][-1]
             last.status, last.paid_at = PaymentStatus.REJECTED, None
