@@ -48,6 +48,7 @@ from espace.models.support import ArticleFeedback, ProfileChange, SupportAttachm
 from espace.models.base import utcnow
 from espace.models.privacy import REQUEST_DEADLINE, Consent, PrivacyRequest
 from espace.services import messaging
+from espace.services.csv_cells import safe_cell, safe_row
 from espace.services.bank_accounts import masked
 from espace.services.passwords import hash_password
 from espace.services.sessions import revoke_all_for_account
@@ -258,11 +259,11 @@ def _csv(rows: list[dict[str, Any]]) -> bytes:
     columns = list(dict.fromkeys(key for row in rows for key in row))
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(columns)
+    writer.writerow(safe_row(columns))
     for row in rows:
         cells = [row.get(column) for column in columns]
         writer.writerow(["" if cell is None else json.dumps(cell, ensure_ascii=False)
-                         if isinstance(cell, dict | list) else cell for cell in cells])
+                         if isinstance(cell, dict | list) else safe_cell(cell) for cell in cells])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
