@@ -301,7 +301,7 @@ def _store_settlement_advice(session: Session, claim: Claim, staff: StaffUser, a
     from espace.models import ClaimFile, Formula, InsuredProperty, Policyholder
     from espace.pdf.data import SettlementData
     from espace.pdf.settlement import render_settlement
-    from espace.services import storage
+    from espace.services import private_files
     from espace.services.document_data import holder_lines, property_lines
 
     contract = session.get(Contract, claim.contract_id)
@@ -320,7 +320,7 @@ def _store_settlement_advice(session: Session, claim: Claim, staff: StaffUser, a
         payment_reference=claim.payment_reference, paid_on=fmt.date_fr(claim.paid_at), express_reason=claim.express_reason,
     )
     pdf = render_settlement(data)
-    key, digest = storage.put(pdf, extension="pdf")
+    key, digest = private_files.put(session=session, data=pdf, extension="pdf")
     session.add(ClaimFile(claim_id=claim.id, kind=ClaimFileKind.PAYMENT_PROOF, filename=f"avis-de-reglement-{claim.number}.pdf",
                           mime_type="application/pdf", size_bytes=len(pdf), sha256=digest, storage_key=key,
                           uploaded_by_staff_id=staff.id))

@@ -35,7 +35,7 @@ from espace.models import (
     ThreadStatus,
 )
 from espace.models.base import utcnow
-from espace.services import claim_stages, messaging, notifications, storage, uploads
+from espace.services import claim_stages, messaging, notifications, private_files, uploads
 from espace.services.staff_access import StaffForbidden
 
 T = ThreadStatus
@@ -156,7 +156,7 @@ def _thread_files(session: Session, thread_id: int) -> int:
 
 def _store(session: Session, message: SupportMessage, checked: list[tuple[bytes, uploads.CheckedUpload]]) -> None:
     for data, upload in checked:
-        key, digest = storage.put(data, extension=upload.extension)
+        key, digest = private_files.put(session=session, data=data, extension=upload.extension)
         session.add(SupportAttachment(thread_id=message.thread_id, message_id=message.id, filename=upload.filename,
                                       mime_type=upload.mime_type, size_bytes=upload.size_bytes, sha256=digest,
                                       storage_key=key))
