@@ -55,10 +55,14 @@ def cmd_create_staff(args: argparse.Namespace) -> int:
 
 def cmd_purge(_args: argparse.Namespace) -> int:
     cutoff = utcnow() - CONNECTION_LOG_RETENTION
+    from espace.services import staff_reads
+
     with session_scope() as session:
         count = purge_sessions(session=session, older_than=cutoff)
         events = purge_login_events(session=session, older_than=cutoff)
-    print(f"{count} sessions et {events} entrées de l'historique de connexion de plus de 13 mois supprimées.")
+        reads = staff_reads.purge(session=session, older_than=cutoff)
+    print(f"{count} sessions, {events} entrées de l'historique de connexion et {reads} consultations de dossiers "
+          "par les collaborateurs de plus de 13 mois supprimées.")
     return cmd_purge_files(_args)
 
 
@@ -128,7 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     staff.add_argument("--name", required=True)
     staff.add_argument("--role", required=True, choices=[r.value for r in StaffRole])
     staff.set_defaults(func=cmd_create_staff)
-    sub.add_parser("purge", help="supprime les données de connexion de plus de 13 mois et les fichiers orphelins"
+    sub.add_parser("purge", help="supprime les données de connexion et de consultation de plus de 13 mois, "
+                                 "et les fichiers orphelins"
                    ).set_defaults(func=cmd_purge)
     files = sub.add_parser("purge-files", help="supprime les fichiers stockés qu'aucune donnée ne référence plus")
     files.add_argument("--grace-minutes", type=int, default=60,

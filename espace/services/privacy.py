@@ -48,7 +48,7 @@ from espace.models import (
 from espace.models.support import ArticleFeedback, ProfileChange, SupportAttachment, SupportMessage, SupportThread
 from espace.models.base import utcnow
 from espace.models.privacy import REQUEST_DEADLINE, Consent, PrivacyRequest
-from espace.services import messaging
+from espace.services import messaging, staff_reads
 from espace.services.csv_cells import safe_cell, safe_row
 from espace.services.bank_accounts import masked
 from espace.services.passwords import hash_password
@@ -168,6 +168,14 @@ DATA_INVENTORY: list[dict[str, str]] = [
         "why": "Sécurité de votre compte : prouver qui a modifié quoi (art. 6.1.f)",
         "how_long": "Tant que votre compte est ouvert",
         "who": "Nos équipes sécurité",
+    },
+    {
+        "category": "Consultations de votre dossier",
+        "what": "Chaque ouverture de vos sinistres, conversations, fichiers ou demandes par nos collaborateurs : "
+                "date, rôle du collaborateur, ce qu'il a consulté",
+        "why": "Sécurité et confidentialité de vos données : tracer les accès (art. 32 RGPD ; art. 6.1.c et 6.1.f)",
+        "how_long": "13 mois",
+        "who": "Nos responsables et le délégué à la protection des données ; vous-même, dans « Mes données »",
     },
     {
         "category": "Consentements",
@@ -298,7 +306,11 @@ _FILE_DESCRIPTIONS: dict[str, str] = {
     "support_attachment": "la liste des pièces jointes de vos messages",
     "profile_change": "l'historique des modifications de vos coordonnées",
     "article_feedback": "vos avis sur les articles d'aide",
+    "qui_a_consulte_mon_dossier": "qui a consulté mon dossier : chaque ouverture de vos sinistres, conversations, "
+                                  "fichiers ou demandes par nos collaborateurs (date, rôle, ce qui a été consulté ; "
+                                  "13 mois)",
 }
+READS_FILE = "qui_a_consulte_mon_dossier"
 
 
 def _readme(names: list[str], at: datetime) -> str:
@@ -342,6 +354,12 @@ def export_zip(*, session: Session, holder_id: int) -> bytes:
             archive.writestr(f"{table}.json", json.dumps(data, ensure_ascii=False, indent=2))
             archive.writestr(f"{table}.csv", _csv(data))
             names.append(table)
+        reads = [{"at": read.at.isoformat(), "staff_role": read.role, "what": read.what, "detail": read.detail}
+                 for read in staff_reads.for_holder(session=session, holder_id=holder_id)]
+        if reads:
+            archive.writestr(f"{READS_FILE}.json", json.dumps(reads, ensure_ascii=False, indent=2))
+            archive.writestr(f"{READS_FILE}.csv", _csv(reads))
+            names.append(READS_FILE)
         archive.writestr("LISEZ-MOI.txt", ("\ufeff" + _readme(names, now)).encode("utf-8"))
     return buffer.getvalue()
 
