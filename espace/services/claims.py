@@ -37,7 +37,8 @@ MIN_DESCRIPTION = 10
 # account fill the disk. Five covers a holder with several properties and a declaration started twice.
 MAX_OPEN_DRAFTS = 5
 TOO_MANY_DRAFTS = (f"Vous avez déjà {MAX_OPEN_DRAFTS} déclarations en cours de rédaction : reprenez-en une, ou "
-                   "supprimez celles dont vous n'avez plus besoin depuis « Mes sinistres », avant d'en commencer une autre.")
+                   "supprimez celles dont vous n'avez plus besoin depuis « Mes sinistres », avant d'en commencer "
+                   "une autre.")
 
 # Express settlement: published rules (shown to holders and staff).
 EXPRESS_PERILS = ("glass_breakage",)

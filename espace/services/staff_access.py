@@ -56,8 +56,8 @@ def list_requests(*, session: Session, staff_id: int) -> list[RequestRow]:
                         .order_by(AccessRecoveryRequest.status.desc(), AccessRecoveryRequest.due_at)).all()
     for request, holder in rows:
         staff_reads.record(session=session, staff_id=staff.id, holder_id=holder.id, object_type="access_request",
-                           object_id=request.id, detail=f"Demande de récupération d'accès du {fmt.date_fr(request.created_at)}",
-                           now=now)
+                           object_id=request.id, now=now,
+                           detail=f"Demande de récupération d'accès du {fmt.date_fr(request.created_at)}")
     return [RequestRow(id=r.id, holder_name=f"{h.civility} {h.first_name} {h.last_name}", contract_number=r.contract_number,
                        contact_email=r.contact_email, holder_phone=h.phone, created_at=r.created_at, due_at=r.due_at,
                        status=r.status, late=r.status == "open" and r.due_at < now, note=r.handling_note)

@@ -596,7 +596,8 @@ def attachment_for_staff(*, session: Session, staff_id: int, attachment_id: int)
     if attachment is None or thread is None:
         return None
     staff_reads.record(session=session, staff_id=staff.id, holder_id=thread.holder_id, object_type="support_attachment",
-                       object_id=attachment.id, detail=f"« {attachment.filename} » (conversation « {thread.subject} »)")
+                       object_id=attachment.id,
+                       detail=f"« {attachment.filename} » (conversation « {thread.subject} »)")
     return attachment
 
 
