@@ -1,4 +1,4 @@
-"""Admin commands: ``espace migrate | seed | create-staff | purge``."""
+"""Admin commands: ``espace migrate | seed | create-staff | purge | purge-files | ...``."""
 
 from __future__ import annotations
 
@@ -55,10 +55,26 @@ def cmd_create_staff(args: argparse.Namespace) -> int:
 
 def cmd_purge(_args: argparse.Namespace) -> int:
     cutoff = utcnow() - CONNECTION_LOG_RETENTION
+    from espace.services import staff_reads
+
     with session_scope() as session:
         count = purge_sessions(session=session, older_than=cutoff)
         events = purge_login_events(session=session, older_than=cutoff)
-    print(f"{count} sessions et {events} entrées de l'historique de connexion de plus de 13 mois supprimées.")
+        reads = staff_reads.purge(session=session, older_than=cutoff)
+    print(f"{count} sessions, {events} entrées de l'historique de connexion et {reads} consultations de dossiers "
+          "par les collaborateurs de plus de 13 mois supprimées.")
+    return cmd_purge_files(_args)
+
+
+def cmd_purge_files(args: argparse.Namespace) -> int:
+    """Stored files that no row names any more (safe while the app runs: recent files are left alone)."""
+    from espace.services import private_files
+
+    grace = timedelta(minutes=max(getattr(args, "grace_minutes", 60) or 60, 10))
+    with session_scope() as session:
+        report = private_files.purge_orphans(session=session, grace=grace)
+    print(f"{report.deleted} fichier(s) orphelin(s) supprimé(s) ({report.bytes_freed / 1_048_576:.1f} Mo libérés, "
+          f"{report.checked} fichier(s) de plus de {int(grace.total_seconds() // 60)} minutes examiné(s)).")
     return 0
 
 
@@ -116,7 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
     staff.add_argument("--name", required=True)
     staff.add_argument("--role", required=True, choices=[r.value for r in StaffRole])
     staff.set_defaults(func=cmd_create_staff)
-    sub.add_parser("purge", help="supprime les données de connexion de plus de 13 mois").set_defaults(func=cmd_purge)
+    sub.add_parser("purge", help="supprime les données de connexion et de consultation de plus de 13 mois, "
+                                 "et les fichiers orphelins"
+                   ).set_defaults(func=cmd_purge)
+    files = sub.add_parser("purge-files", help="supprime les fichiers stockés qu'aucune donnée ne référence plus")
+    files.add_argument("--grace-minutes", type=int, default=60,
+                       help="ne touche pas aux fichiers plus récents (60 par défaut, 10 au moins)")
+    files.set_defaults(func=cmd_purge_files)
     term = sub.add_parser("terminate-contract", help="résilie un contrat et révoque ses attestations")
     term.add_argument("number", help="numéro de contrat, ex. MRH0412857")
     term.add_argument("--date", help="date d'effet AAAA-MM-JJ (aujourd'hui par défaut)")

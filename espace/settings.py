@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     # One-time codes (e-mail, SMS) per account and purpose: a pause between two, and a cap per hour.
     code_resend_seconds: int = 30
     codes_per_hour: int = 8
+    # "Forgotten password" requests (e-mail or SMS, any accounts) from one client address in an hour.
+    reset_requests_per_ip_hour: int = 20
 
     mail_from: str = "Espace <ne-pas-repondre@espace.example>"
     smtp_host: str = ""

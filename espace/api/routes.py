@@ -147,12 +147,14 @@ async def claim_file(request: Request) -> Response:
     from espace.services import claims, claims_staff
 
     file_id = request.path_params["file_id"]
+    wants_thumbnail = request.query_params.get("miniature") == "1"
     record, refusal = _private_file(
         request, lambda db, holder_id: claims.file_for_holder(session=db, holder_id=holder_id, file_id=file_id),
-        lambda db, staff_id: claims_staff.file_for_staff(session=db, staff_id=staff_id, file_id=file_id))
+        lambda db, staff_id: claims_staff.file_for_staff(session=db, staff_id=staff_id, file_id=file_id,
+                                                         thumbnail=wants_thumbnail))
     if refusal is not None:
         return refusal
-    thumbnail = request.query_params.get("miniature") == "1" and bool(record.thumbnail_key)
+    thumbnail = wants_thumbnail and bool(record.thumbnail_key)
     return _file_response(record.thumbnail_key if thumbnail else record.storage_key,
                           "image/jpeg" if thumbnail else record.mime_type, record.filename,
                           inline=thumbnail or request.query_params.get("apercu") == "1")

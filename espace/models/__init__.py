@@ -34,6 +34,7 @@ from espace.models.claim import (
     ClaimMessage,
     ClaimStatus,
     StaffAuditLog,
+    StaffReadLog,
 )
 from espace.models.coverage import Endorsement, Simulation
 from espace.models.document import Attestation, AttestationKind, Document, DocumentDownload, DocumentKind
@@ -96,6 +97,7 @@ __all__ = [
     "ClaimMessage",
     "ClaimStatus",
     "StaffAuditLog",
+    "StaffReadLog",
     "Notification",
     "NotificationCategory",
     "Endorsement",

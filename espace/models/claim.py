@@ -1,11 +1,11 @@
-"""Claims (sinistres): the declaration, its items, files, dated stages, messages; the staff audit log."""
+"""Claims (sinistres): the declaration, its items, files, dated stages, messages; the staff audit and read logs."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 from espace.models.base import utcnow
@@ -152,4 +152,22 @@ class StaffAuditLog(SQLModel, table=True):
     object_type: str = Field(max_length=20)
     object_id: int = Field(index=True)
     detail: str = Field(default="", max_length=1000)
+    at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class StaffReadLog(SQLModel, table=True):
+    """A staff member opened a holder's data (a claim, a conversation, a file, an access request): who, when, what.
+
+    Separate from the audit log of actions: reads are far more numerous, are tied to the holder (for the GDPR
+    export "qui a consulté mon dossier"), and are purged after 13 months like connection logs."""
+
+    __tablename__ = "staff_read_log"
+    __table_args__ = (Index("ix_staff_read_log_object", "object_type", "object_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff_user.id", index=True)
+    holder_id: int = Field(foreign_key="policyholder.id", index=True)
+    object_type: str = Field(max_length=20)  # claim | claim_file | support_thread | support_attachment | access_request
+    object_id: int
+    detail: str = Field(default="", max_length=200)  # what was opened, in words the holder understands
     at: datetime = Field(default_factory=utcnow, index=True)

@@ -35,6 +35,7 @@ class LoginResult(StrEnum):
     SECOND_FACTOR_FAILED = "second_factor_failed"
     THROTTLED = "throttled"
     IDENTITY_MISMATCH = "identity_mismatch"  # sign-up or access recovery with data matching no contract
+    RESET_REQUESTED = "reset_requested"  # a "forgotten password" request, counted per address (no account)
 
 
 class OneTimeCode(SQLModel, table=True):

@@ -50,6 +50,27 @@ def consents() -> rx.Component:
     )
 
 
+def staff_reads() -> rx.Component:
+    return rx.el.section(
+        rx.el.h2("Qui a consulté mon dossier", class_name="card-title"),
+        rx.el.p("Chaque fois qu'un de nos collaborateurs ouvre un de vos sinistres, une de vos conversations, un de "
+                "vos fichiers ou une de vos demandes, nous l'enregistrons (13 mois).", class_name="field-hint"),
+        rx.cond(P.reads.length() == 0,
+                rx.el.p("Aucune consultation enregistrée.", class_name="empty"),
+                rx.el.div(rx.el.table(
+                    rx.el.caption("Consultations de votre dossier par nos collaborateurs", class_name="sr-only"),
+                    rx.el.thead(rx.el.tr(*[rx.el.th(h, scope="col") for h in ("Quand", "Par", "Consulté")])),
+                    rx.el.tbody(rx.foreach(P.reads, lambda r: rx.el.tr(rx.el.td(r.date), rx.el.td(r.role),
+                                                                        rx.el.td(r.what)))),
+                    class_name="table", id="staff-reads"), class_name="table-wrap", tab_index=0, role="region",
+                    aria_label="Consultations de votre dossier")),
+        rx.cond(P.reads_total > P.reads.length(),
+                rx.el.p("Les ", P.reads.length().to_string(), " plus récentes sur ", P.reads_total.to_string(),
+                        " : la liste complète figure dans l'export de vos données.", class_name="field-hint")),
+        class_name="card", id="staff-reads-card",
+    )
+
+
 def rights() -> rx.Component:
     return rx.el.section(
         rx.el.h2("Exercer mes droits", class_name="card-title"),
@@ -72,7 +93,8 @@ def rights() -> rx.Component:
 def privacy_page() -> rx.Component:
     return app_shell(
         "Mes données",
-        rx.cond(P.loaded, rx.el.div(notice(P.flash, kind="ok"), inventory(), consents(), rights(), class_name="stack"),
+        rx.cond(P.loaded, rx.el.div(notice(P.flash, kind="ok"), inventory(), consents(), staff_reads(), rights(),
+                                     class_name="stack"),
                 loading()),
         subtitle="Vos données personnelles : ce que nous en faisons, vos choix et vos droits (RGPD).",
     )

@@ -371,6 +371,10 @@ def _audit_row(item: AuditRow) -> rx.Component:
     return rx.el.tr(rx.el.td(item.at), rx.el.td(item.who), rx.el.th(item.action, scope="row"), rx.el.td(item.detail))
 
 
+def _read_row(item) -> rx.Component:
+    return rx.el.tr(rx.el.td(item.at), rx.el.th(item.who, scope="row"), rx.el.td(item.role), rx.el.td(item.what))
+
+
 def audit_card() -> rx.Component:
     return rx.cond(_allowed("audit"), _section(
         "Journal des actions", "audit",
@@ -380,6 +384,15 @@ def audit_card() -> rx.Component:
                     rx.el.tbody(rx.foreach(C.audit, _audit_row)),
                     class_name="table",
                 ), class_name="table-wrap", tab_index=0, role="region", aria_label="Journal des actions")),
+        rx.el.h3("Consultations du dossier", class_name="card-subtitle"),
+        rx.el.p("Chaque ouverture du dossier ou d'un de ses fichiers par un collaborateur (l'assuré en voit la date, "
+                "le rôle et l'objet dans « Mes données »).", class_name="field-hint"),
+        rx.cond(C.reads.length() == 0, rx.el.p("Aucune consultation enregistrée.", class_name="empty"),
+                rx.el.div(rx.el.table(
+                    rx.el.thead(rx.el.tr(*[rx.el.th(c, scope="col") for c in ("Quand", "Qui", "Rôle", "Consulté")])),
+                    rx.el.tbody(rx.foreach(C.reads, _read_row)),
+                    class_name="table", id="claim-reads",
+                ), class_name="table-wrap", tab_index=0, role="region", aria_label="Consultations du dossier")),
     ))
 
 

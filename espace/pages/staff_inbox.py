@@ -211,6 +211,9 @@ def actions_panel() -> rx.Component:
         rx.cond(T.audit.length() > 0, rx.fragment(
             rx.el.h3("Journal", class_name="card-subtitle"),
             rx.el.ul(rx.foreach(T.audit, _audit_row), class_name="plain-list", id="thread-audit"))),
+        rx.cond(T.reads.length() > 0, rx.fragment(
+            rx.el.h3("Consultations", class_name="card-subtitle"),
+            rx.el.ul(rx.foreach(T.reads, _audit_row), class_name="plain-list", id="thread-reads"))),
         class_name="card staff-actions stack", aria_labelledby="thread-actions-title", id="thread-actions",
     )
 

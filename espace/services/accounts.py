@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from espace.models import (
     AccessRecoveryRequest,
@@ -18,6 +18,9 @@ from espace.models import (
     CodePurpose,
     Contract,
     InsuredProperty,
+    LoginEvent,
+    LoginResult,
+    OutboxMessage,
     PasswordHistory,
     Policyholder,
     TokenPurpose,
@@ -28,6 +31,7 @@ from espace.services.identifiers import normalise_contract_number, normalise_ema
 from espace.services.password_policy import check_password, personal_words
 from espace.services.passwords import hash_password, verify_password
 from espace.services.tokens import digest, new_token
+from espace.settings import get_settings
 
 ACTIVATION_VALIDITY = timedelta(hours=72)
 RESET_VALIDITY = timedelta(hours=24)
@@ -36,6 +40,8 @@ RECOVERY_TARGET = timedelta(hours=48)
 PASSWORD_HISTORY = 5
 RESEND_INTERVAL = timedelta(seconds=60)
 RESEND_PER_DAY = 5
+RESET_WINDOW = timedelta(hours=1)
+ADDRESS_TAKEN_SUBJECT = "Tentative de création d'un espace avec votre adresse e-mail"
 
 ACCOUNT_EXISTS_MESSAGE = ("Un espace existe déjà pour ce contrat. Connectez-vous, ou utilisez « Mot de passe "
                           "oublié » si vous ne vous en souvenez plus.")
@@ -180,20 +186,48 @@ def peek_token(*, session: Session, token: str, purpose: str) -> ActionToken | N
 
 # ---- sign-up and activation ----------------------------------------------------------------
 
-def sign_up(*, session: Session, holder: Policyholder, email: str, password: str, confirm: str) -> Account:
+def sign_up(*, session: Session, holder: Policyholder, email: str, password: str, confirm: str) -> Account | None:
+    """Create the holder's account and send the activation link.
+
+    When the address already belongs to another espace, nothing is created and None is returned: the owner of
+    the address is told by e-mail instead, and the caller answers exactly as for a new account ("check your
+    mailbox"), so that sign-up never tells whether an address has an account."""
     if account_of_holder(session=session, holder_id=holder.id) is not None:
         raise AccountError(ACCOUNT_EXISTS_MESSAGE)
     email = clean_email(email)
-    if session.exec(select(Account).where(Account.email == email)).first() is not None:
-        raise AccountError("Cette adresse e-mail est déjà utilisée par un autre espace.", "email")
     _validate_new_password(session=session, holder=holder, password=password, confirm=confirm, account=None,
                            email=email)
+    taken = session.exec(select(Account).where(Account.email == email)).first()
+    if taken is not None:
+        hash_password(password)  # the same work as creating the account: no timing difference either
+        _warn_address_owner(session, taken)
+        return None
     account = Account(holder_id=holder.id, email=email, password_hash="!", activated_at=None)
     session.add(account)
     session.flush()
     _store_password(session=session, account=account, password=password)
     send_activation(session=session, account=account)
     return account
+
+
+def _warn_address_owner(session: Session, owner: Account) -> None:
+    """Tell the owner of an address that someone tried to create an espace with it (at most once a minute and
+    5 times a day per account: whoever repeats the attempt cannot flood the mailbox)."""
+    if not owner.is_active:
+        return
+    sent = list(session.exec(select(OutboxMessage.created_at).where(
+        OutboxMessage.account_id == owner.id, OutboxMessage.subject == ADDRESS_TAKEN_SUBJECT,
+        OutboxMessage.created_at > utcnow() - timedelta(days=1)).order_by(OutboxMessage.created_at.desc())).all())
+    if len(sent) >= RESEND_PER_DAY or (sent and sent[0] > utcnow() - RESEND_INTERVAL):
+        return
+    messaging.send_email(
+        session=session, to=owner.email, account_id=owner.id, subject=ADDRESS_TAKEN_SUBJECT,
+        body=("Bonjour,\n\nQuelqu'un vient de demander la création d'un espace client avec votre adresse e-mail, "
+              "qui est déjà celle de votre espace. Aucun nouvel espace n'a été créé et le vôtre n'a pas changé.\n\n"
+              f"Si c'était vous, connectez-vous : {messaging.link('/connexion')}\n"
+              f"Mot de passe oublié ? Choisissez-en un nouveau : {messaging.link('/mot-de-passe-oublie')}\n\n"
+              "Si ce n'était pas vous, vous n'avez rien à faire."),
+    )
 
 
 def send_activation(*, session: Session, account: Account) -> None:
@@ -206,18 +240,34 @@ def send_activation(*, session: Session, account: Account) -> None:
     )
 
 
+def _check_resend(sent: list) -> None:
+    """The same pause and daily cap, and the same words, for every "send it again" of the sign-up."""
+    now = utcnow()
+    recent = sorted((at for at in sent if at > now - timedelta(days=1)), reverse=True)
+    if recent and recent[0] > now - RESEND_INTERVAL:
+        raise AccountError("Un e-mail vient d'être envoyé : patientez une minute avant de le redemander.")
+    if len(recent) >= RESEND_PER_DAY:
+        raise AccountError("Vous avez demandé trop d'e-mails aujourd'hui : réessayez demain ou contactez-nous.")
+
+
 def resend_activation(*, session: Session, account_id: int) -> None:
     account = session.get(Account, account_id)
     if account is None or account.activated_at is not None:
         return
-    recent = session.exec(select(ActionToken.created_at).where(
+    _check_resend(list(session.exec(select(ActionToken.created_at).where(
         ActionToken.account_id == account.id, ActionToken.purpose == TokenPurpose.ACTIVATION,
-        ActionToken.created_at > utcnow() - timedelta(days=1)).order_by(ActionToken.created_at.desc())).all()
-    if recent and recent[0] > utcnow() - RESEND_INTERVAL:
-        raise AccountError("Un e-mail vient d'être envoyé : patientez une minute avant de le redemander.")
-    if len(recent) >= RESEND_PER_DAY:
-        raise AccountError("Vous avez demandé trop d'e-mails aujourd'hui : réessayez demain ou contactez-nous.")
+        ActionToken.created_at > utcnow() - timedelta(days=1))).all()))
     send_activation(session=session, account=account)
+
+
+def resend_address_warning(*, session: Session, email: str, previous: list) -> None:
+    """"Send it again" after a sign-up with an address that already had an espace: the same pause and cap as
+    ``resend_activation``, counted on this sign-up's own sends (``previous``, the times the caller keeps), so the
+    answer is the one a new account would get; the owner's mailbox stays capped by ``_warn_address_owner``."""
+    _check_resend(previous)
+    owner = session.exec(select(Account).where(Account.email == normalise_email(email))).first()
+    if owner is not None:
+        _warn_address_owner(session, owner)
 
 
 def activate(*, session: Session, token: str) -> Account | None:
@@ -232,11 +282,19 @@ def activate(*, session: Session, token: str) -> Account | None:
 
 # ---- forgotten password ----------------------------------------------------------------------
 
-def request_reset(*, session: Session, identifier: str, channel: str) -> int | None:
-    """Send a reset link (e-mail) or code (SMS to the phone on file). Returns the account id for the
-    SMS step, or None; the caller answers the same way in every case."""
-    from espace.services.auth import find_account  # avoid a cycle at import time
+def request_reset(*, session: Session, identifier: str, channel: str, ip: str = "", user_agent: str = "") -> int | None:
+    """Send a reset link (e-mail) or code (SMS to the phone on file). Returns the account id for the SMS step,
+    or None; the caller answers the same way in every case.
 
+    Throttled like one-time codes, silently (the answer never changes): per account, a pause of
+    ``code_resend_seconds`` between two links and ``codes_per_hour`` links an hour; per client address,
+    ``reset_requests_per_ip_hour`` requests an hour whatever the accounts asked for (e-mail or SMS)."""
+    from espace.services.auth import find_account, record_event  # avoid a cycle at import time
+
+    if _reset_requests_from(session, ip) >= get_settings().reset_requests_per_ip_hour:
+        return None
+    if ip:  # counted for the address, tied to no account: the history of an account never shows it
+        record_event(session=session, result=LoginResult.RESET_REQUESTED, ip=ip, user_agent=user_agent)
     account = find_account(session=session, identifier=identifier)
     if account is None or not account.is_active:
         return None
@@ -245,6 +303,29 @@ def request_reset(*, session: Session, identifier: str, channel: str) -> int | N
         with suppress(second_factor.CodeThrottled):  # the code sent moments ago still works; same answer
             second_factor.send_code(session=session, account=account, purpose=CodePurpose.RESET, channel="sms")
         return account.id
+    if not _reset_links_throttled(session, account):
+        _send_reset_link(session, account)
+    return None if channel == "email" else account.id
+
+
+def _reset_requests_from(session: Session, ip: str) -> int:
+    if not ip:
+        return 0
+    return session.exec(select(func.count()).select_from(LoginEvent).where(
+        LoginEvent.ip_address == ip[:45], LoginEvent.result == LoginResult.RESET_REQUESTED,
+        LoginEvent.occurred_at > utcnow() - RESET_WINDOW)).one()
+
+
+def _reset_links_throttled(session: Session, account: Account) -> bool:
+    settings, now = get_settings(), utcnow()
+    sent = session.exec(select(ActionToken.created_at).where(
+        ActionToken.account_id == account.id, ActionToken.purpose == TokenPurpose.RESET,
+        ActionToken.created_at > now - RESET_WINDOW)).all()
+    return len(sent) >= settings.codes_per_hour or any(
+        at > now - timedelta(seconds=settings.code_resend_seconds) for at in sent)
+
+
+def _send_reset_link(session: Session, account: Account) -> None:
     token = _issue_token(session, account, TokenPurpose.RESET, RESET_VALIDITY)
     messaging.send_email(
         session=session, to=account.email, account_id=account.id, subject="Réinitialisez votre mot de passe",
@@ -252,7 +333,6 @@ def request_reset(*, session: Session, identifier: str, channel: str) -> int | N
               f"{messaging.link('/mot-de-passe/nouveau?jeton=' + token)}\n\n"
               "Si vous n'avez rien demandé, ignorez cet e-mail : votre mot de passe actuel reste valable."),
     )
-    return None if channel == "email" else account.id
 
 
 def _finish_reset(session: Session, account: Account, password: str, confirm: str) -> None:
@@ -377,7 +457,8 @@ def report_not_me(*, session: Session, token: str) -> bool:
     account.password_changed_at = utcnow()
     session.add(account)
     sessions.revoke_all_for_account(session=session, account_id=account.id, reason="not_me")
-    request_reset(session=session, identifier=account.email, channel="email")
+    if account.is_active:
+        _send_reset_link(session, account)  # never throttled: the holder has no other way back in
     return True
 
 

@@ -26,13 +26,19 @@ from espace.models import (
     StaffUser,
 )
 from espace.models.base import utcnow
-from espace.services import claim_deadlines, claim_indemnity, claim_perils, claim_stages, storage, uploads
+from espace.services import claim_deadlines, claim_indemnity, claim_perils, claim_stages, private_files, uploads
 from espace.services.claim_deadlines import Deadline
 
 STEPS = ("Contrat", "Événement", "Questions", "Date", "Lieu", "Biens", "Photos", "Récapitulatif")
 STEP_CONTRACT, STEP_PERIL, STEP_QUESTIONS, STEP_WHEN, STEP_WHERE, STEP_ITEMS, STEP_FILES, STEP_SUMMARY = range(8)
 MAX_ITEMS = 50
 MIN_DESCRIPTION = 10
+# Drafts a holder may keep at once: each can hold 20 files of 10 Mo, so an unlimited number would let one
+# account fill the disk. Five covers a holder with several properties and a declaration started twice.
+MAX_OPEN_DRAFTS = 5
+TOO_MANY_DRAFTS = (f"Vous avez déjà {MAX_OPEN_DRAFTS} déclarations en cours de rédaction : reprenez-en une, ou "
+                   "supprimez celles dont vous n'avez plus besoin depuis « Mes sinistres », avant d'en commencer "
+                   "une autre.")
 
 # Express settlement: published rules (shown to holders and staff).
 EXPRESS_PERILS = ("glass_breakage",)
@@ -138,8 +144,16 @@ def _touch(session: Session, claim: Claim, step: int) -> None:
     session.flush()
 
 
+def open_drafts(*, session: Session, holder_id: int) -> int:
+    return session.exec(select(func.count()).select_from(Claim).where(Claim.holder_id == holder_id,
+                                                                      Claim.status == ClaimStatus.DRAFT)).one()
+
+
 def start_draft(*, session: Session, holder_id: int, account_id: int | None, contract_id: int) -> Claim:
+    """A new draft, unless the holder already has ``MAX_OPEN_DRAFTS`` (ClaimInputError on "contract")."""
     contract = _owned_active_contract(session, holder_id, contract_id)
+    if open_drafts(session=session, holder_id=holder_id) >= MAX_OPEN_DRAFTS:
+        raise ClaimInputError({"contract": TOO_MANY_DRAFTS})
     claim = Claim(holder_id=holder_id, contract_id=contract.id, declared_by_account_id=account_id)
     session.add(claim)
     session.flush()
@@ -303,9 +317,9 @@ def add_file(*, session: Session, claim: Claim, data: bytes, filename: str, kind
         select(func.count()).select_from(ClaimFile).where(ClaimFile.claim_id == claim.id,
                                                           ClaimFile.uploaded_by_staff_id.is_(None))).one()
     checked = uploads.check_upload(data=data, filename=filename, existing_count=count)
-    key, digest = storage.put(data, extension=checked.extension)
     thumb = uploads.thumbnail(data=data, mime_type=checked.mime_type)
-    thumb_key = storage.put(thumb, extension="jpg")[0] if thumb else ""
+    key, digest = private_files.put(session=session, data=data, extension=checked.extension)
+    thumb_key = private_files.put(session=session, data=thumb, extension="jpg")[0] if thumb else ""
     if kind not in ClaimFileKind.__members__.values():
         kind = ClaimFileKind.PHOTO if checked.kind == "photo" else ClaimFileKind.DOCUMENT
     record = ClaimFile(claim_id=claim.id, kind=kind, filename=checked.filename, mime_type=checked.mime_type,
@@ -326,6 +340,7 @@ def remove_draft_file(*, session: Session, claim: Claim, file_id: int) -> bool:
         return False
     session.delete(record)
     session.flush()
+    private_files.delete_after_commit(session=session, keys=(record.storage_key, record.thumbnail_key))
     return True
 
 
@@ -334,11 +349,14 @@ def files_done(*, session: Session, claim: Claim) -> None:
 
 
 def delete_draft(*, session: Session, claim: Claim) -> None:
+    """The draft, its items and its files (the stored files go once the transaction commits)."""
     if claim.status != ClaimStatus.DRAFT:
         return
     for model in (ClaimItem, ClaimFile):
         for row in session.exec(select(model).where(model.claim_id == claim.id)).all():
             session.delete(row)
+            if isinstance(row, ClaimFile):
+                private_files.delete_after_commit(session=session, keys=(row.storage_key, row.thumbnail_key))
     session.flush()
     session.delete(claim)
     session.flush()

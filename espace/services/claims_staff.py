@@ -25,7 +25,7 @@ from espace.models import (
     StaffUser,
 )
 from espace.models.base import utcnow
-from espace.services import claim_indemnity, claim_perils, claim_stages, claims, messaging, notifications
+from espace.services import claim_indemnity, claim_perils, claim_stages, claims, messaging, notifications, staff_reads
 from espace.services.claims import ClaimInputError
 from espace.services.staff_access import StaffForbidden
 
@@ -75,13 +75,21 @@ def _audit(session: Session, staff: StaffUser, action: str, claim: Claim, detail
 
 
 def visible_claim(*, session: Session, staff_id: int, number: str) -> Claim | None:
-    """A sent claim the staff member may see (experts: only those they are appointed to)."""
+    """A sent claim the staff member may see (experts: only those they are appointed to); the read is logged."""
     staff = active_staff(session, staff_id)
     _require(staff, "view_queue")
     query = select(Claim).where(Claim.number == (number or "").strip().upper(), Claim.status != S.DRAFT)
     if staff.role == R.EXPERT:
         query = query.where(Claim.expert_id == staff.id)
-    return session.exec(query).first()
+    claim = session.exec(query).first()
+    if claim is not None:
+        _trace_claim_read(session, staff, claim)
+    return claim
+
+
+def _trace_claim_read(session: Session, staff: StaffUser, claim: Claim) -> None:
+    staff_reads.record(session=session, staff_id=staff.id, holder_id=claim.holder_id, object_type="claim",
+                       object_id=claim.id, detail=f"Sinistre {claim.number}")
 
 
 def _claim_for(session: Session, staff_id: int, claim_id: int, action: str) -> tuple[StaffUser, Claim]:
@@ -301,7 +309,7 @@ def _store_settlement_advice(session: Session, claim: Claim, staff: StaffUser, a
     from espace.models import ClaimFile, Formula, InsuredProperty, Policyholder
     from espace.pdf.data import SettlementData
     from espace.pdf.settlement import render_settlement
-    from espace.services import storage
+    from espace.services import private_files
     from espace.services.document_data import holder_lines, property_lines
 
     contract = session.get(Contract, claim.contract_id)
@@ -320,7 +328,7 @@ def _store_settlement_advice(session: Session, claim: Claim, staff: StaffUser, a
         payment_reference=claim.payment_reference, paid_on=fmt.date_fr(claim.paid_at), express_reason=claim.express_reason,
     )
     pdf = render_settlement(data)
-    key, digest = storage.put(pdf, extension="pdf")
+    key, digest = private_files.put(session=session, data=pdf, extension="pdf")
     session.add(ClaimFile(claim_id=claim.id, kind=ClaimFileKind.PAYMENT_PROOF, filename=f"avis-de-reglement-{claim.number}.pdf",
                           mime_type="application/pdf", size_bytes=len(pdf), sha256=digest, storage_key=key,
                           uploaded_by_staff_id=staff.id))
@@ -405,15 +413,38 @@ def upload(*, session: Session, staff_id: int, claim_id: int, data: bytes, filen
     _audit(session, staff, "upload", claim, record.filename)
 
 
-def file_for_staff(*, session: Session, staff_id: int, file_id: int):
+def file_for_staff(*, session: Session, staff_id: int, file_id: int, thumbnail: bool = False):
+    """A file of a claim the staff member may see; the read is logged (a thumbnail, shown on the claim's page,
+    counts as a read of the claim)."""
     from espace.models import ClaimFile
 
     staff = active_staff(session, staff_id)
-    query = select(ClaimFile).join(Claim, Claim.id == ClaimFile.claim_id).where(ClaimFile.id == file_id,
-                                                                               Claim.status != S.DRAFT)
+    query = (select(ClaimFile, Claim).join(Claim, Claim.id == ClaimFile.claim_id)
+             .where(ClaimFile.id == file_id, Claim.status != S.DRAFT))
     if staff.role == R.EXPERT:
         query = query.where(Claim.expert_id == staff.id)
-    return session.exec(query).first()
+    found = session.exec(query).first()
+    if found is None:
+        return None
+    record, claim = found
+    if thumbnail and record.thumbnail_key:
+        _trace_claim_read(session, staff, claim)
+    else:
+        staff_reads.record(session=session, staff_id=staff.id, holder_id=claim.holder_id, object_type="claim_file",
+                           object_id=record.id, detail=f"« {record.filename} » du sinistre {claim.number}")
+    return record
+
+
+def read_log(*, session: Session, staff_id: int, claim_id: int) -> list[tuple[str, str, datetime, str]]:
+    """Who opened this claim and its files: (name, role label, when, what), for managers only."""
+    from espace.models import ClaimFile
+
+    staff = active_staff(session, staff_id)
+    if not can(staff, "audit"):
+        return []
+    file_ids = session.exec(select(ClaimFile.id).where(ClaimFile.claim_id == claim_id)).all()
+    rows = staff_reads.for_objects(session=session, objects=[("claim", [claim_id]), ("claim_file", file_ids)])
+    return [(user.full_name, ROLE_LABELS.get(user.role, user.role), log.at, log.detail) for log, user in rows]
 
 
 def audit_log(*, session: Session, staff_id: int, claim_id: int) -> list[tuple[StaffAuditLog, str]]:

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from espace import formatting as fmt
 from espace.models import Contract, Payment
 from espace.services.billing import add_months
+from espace.services.csv_cells import safe_row
 from espace.services.payments import METHOD_LABELS, PAID_STATUSES, STATUS_LABELS
 
 MAX_YEARS = 10
@@ -88,14 +89,14 @@ def export_csv(*, session: Session, holder_id: int, start: date, end: date) -> b
     lines = paid_lines(session=session, holder_id=holder_id, start=start, end=end)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    writer.writerow(safe_row(CSV_HEADER))
     for line in lines:
         p = line.payment
-        writer.writerow([fmt.date_fr(line.paid_on), fmt.date_fr(p.due_date), line.contract_number, _period(p),
-                         METHOD_LABELS.get(p.method, p.method), STATUS_LABELS.get(p.status, p.status),
-                         cents_fr(p.amount_cents), cents_fr(p.tax_cents)])
-    writer.writerow(["Total", "", "", "", "", "", cents_fr(sum(line.payment.amount_cents for line in lines)),
-                     cents_fr(sum(line.payment.tax_cents for line in lines))])
+        writer.writerow(safe_row([fmt.date_fr(line.paid_on), fmt.date_fr(p.due_date), line.contract_number, _period(p),
+                                  METHOD_LABELS.get(p.method, p.method), STATUS_LABELS.get(p.status, p.status),
+                                  cents_fr(p.amount_cents), cents_fr(p.tax_cents)]))
+    writer.writerow(safe_row(["Total", "", "", "", "", "", cents_fr(sum(line.payment.amount_cents for line in lines)),
+                              cents_fr(sum(line.payment.tax_cents for line in lines))]))
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -35,6 +35,7 @@ from espace.models import (
     Notification,
     NotificationSettings,
     OneTimeCode,
+    OutboxMessage,
     PasswordHistory,
     Payment,
     Policyholder,
@@ -47,7 +48,8 @@ from espace.models import (
 from espace.models.support import ArticleFeedback, ProfileChange, SupportAttachment, SupportMessage, SupportThread
 from espace.models.base import utcnow
 from espace.models.privacy import REQUEST_DEADLINE, Consent, PrivacyRequest
-from espace.services import messaging
+from espace.services import messaging, staff_reads
+from espace.services.csv_cells import safe_cell, safe_row
 from espace.services.bank_accounts import masked
 from espace.services.passwords import hash_password
 from espace.services.sessions import revoke_all_for_account
@@ -168,6 +170,14 @@ DATA_INVENTORY: list[dict[str, str]] = [
         "who": "Nos équipes sécurité",
     },
     {
+        "category": "Consultations de votre dossier",
+        "what": "Chaque ouverture de vos sinistres, conversations, fichiers ou demandes par nos collaborateurs : "
+                "date, rôle du collaborateur, ce qu'il a consulté",
+        "why": "Sécurité et confidentialité de vos données : tracer les accès (art. 32 RGPD ; art. 6.1.c et 6.1.f)",
+        "how_long": "13 mois",
+        "who": "Nos responsables et le délégué à la protection des données ; vous-même, dans « Mes données »",
+    },
+    {
         "category": "Consentements",
         "what": "Vos choix pour les offres par e-mail, par SMS et le partage avec nos partenaires, avec leur historique",
         "why": "Votre consentement (art. 6.1.a), et la preuve de ce consentement (art. 7.1)",
@@ -258,11 +268,11 @@ def _csv(rows: list[dict[str, Any]]) -> bytes:
     columns = list(dict.fromkeys(key for row in rows for key in row))
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(columns)
+    writer.writerow(safe_row(columns))
     for row in rows:
         cells = [row.get(column) for column in columns]
         writer.writerow(["" if cell is None else json.dumps(cell, ensure_ascii=False)
-                         if isinstance(cell, dict | list) else cell for cell in cells])
+                         if isinstance(cell, dict | list) else safe_cell(cell) for cell in cells])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -296,7 +306,11 @@ _FILE_DESCRIPTIONS: dict[str, str] = {
     "support_attachment": "la liste des pièces jointes de vos messages",
     "profile_change": "l'historique des modifications de vos coordonnées",
     "article_feedback": "vos avis sur les articles d'aide",
+    "qui_a_consulte_mon_dossier": "qui a consulté mon dossier : chaque ouverture de vos sinistres, conversations, "
+                                  "fichiers ou demandes par nos collaborateurs (date, rôle, ce qui a été consulté ; "
+                                  "13 mois)",
 }
+READS_FILE = "qui_a_consulte_mon_dossier"
 
 
 def _readme(names: list[str], at: datetime) -> str:
@@ -340,6 +354,12 @@ def export_zip(*, session: Session, holder_id: int) -> bytes:
             archive.writestr(f"{table}.json", json.dumps(data, ensure_ascii=False, indent=2))
             archive.writestr(f"{table}.csv", _csv(data))
             names.append(table)
+        reads = [{"at": read.at.isoformat(), "staff_role": read.role, "what": read.what, "detail": read.detail}
+                 for read in staff_reads.for_holder(session=session, holder_id=holder_id)]
+        if reads:
+            archive.writestr(f"{READS_FILE}.json", json.dumps(reads, ensure_ascii=False, indent=2))
+            archive.writestr(f"{READS_FILE}.csv", _csv(reads))
+            names.append(READS_FILE)
         archive.writestr("LISEZ-MOI.txt", ("\ufeff" + _readme(names, now)).encode("utf-8"))
     return buffer.getvalue()
 
@@ -350,7 +370,8 @@ def export_zip(*, session: Session, holder_id: int) -> bytes:
 
 ERASURE_EXPLANATION = (
     "Votre compte Espace est fermé et les données qui ne sont plus nécessaires sont effacées : téléphone, "
-    "adresse e-mail, historique de vos coordonnées, appareils, notifications, préférences et consentements. En "
+    "adresse e-mail, historique de vos coordonnées, appareils, notifications, préférences, consentements, et "
+    "l'adresse et le contenu des e-mails et SMS que nous vous avons envoyés. En "
     "revanche, la loi nous oblige à conserver vos contrats, vos paiements, vos sinistres et leurs documents, vos "
     "échanges avec nos conseillers, avec les nom, prénom, date de "
     "naissance et adresse qui les identifient, jusqu'au {until} (fin du contrat + 10 ans). Ces données sont "
@@ -410,8 +431,40 @@ def _forget_preferences(session: Session, holder_id: int) -> None:
         session.add(Consent(holder_id=holder_id, purpose=purpose, granted=False, source="effacement"))
 
 
-def _confirm(session: Session, *, to: str, account_id: int, explanation: str) -> None:
-    messaging.send_email(
+def _contact_points(session: Session, account: Account, person: Policyholder) -> set[str]:
+    """Every e-mail address and phone number the holder used with us (current and in the history)."""
+    points = {account.email, person.email, person.phone}
+    for change in session.exec(select(ProfileChange).where(ProfileChange.holder_id == person.id,
+                                                          ProfileChange.field.in_(("email", "phone")))).all():
+        points.update((change.old_value, change.new_value))
+    return {point for point in points if point} | {point.lower() for point in points if point}
+
+
+ERASED_BODY = "[contenu effacé à la demande de la personne (RGPD)]"
+
+
+def _forget_outbox(session: Session, *, account_id: int, contact_points: set[str], anonymous: str,
+                   keep_id: int | None = None) -> int:
+    """Strip the e-mails and SMS sent to the holder of what identifies them or tells about them.
+
+    The row itself stays, with its channel, category, dates and delivery status: the trace that a security
+    or contract notice was sent (art. 5.2 RGPD, accountability; proof of information in a dispute) needs no
+    address and no content. ``keep_id``: the erasure confirmation while it still has to be delivered."""
+    query = select(OutboxMessage).where((OutboxMessage.account_id == account_id)
+                                        | OutboxMessage.recipient.in_(sorted(contact_points) or [""]))
+    count = 0
+    for message in session.exec(query).all():
+        if message.id == keep_id or (message.body == ERASED_BODY and message.recipient in (anonymous, "")):
+            continue
+        message.recipient = anonymous if message.channel == "email" else ""
+        message.subject, message.body, message.error = "", ERASED_BODY, ""
+        session.add(message)
+        count += 1
+    return count
+
+
+def _confirm(session: Session, *, to: str, account_id: int, explanation: str) -> OutboxMessage:
+    return messaging.send_email(
         session=session, to=to, account_id=account_id, category="security",
         subject="Votre demande d'effacement de données",
         body=("Bonjour,\n\nNous avons bien reçu votre demande d'effacement de vos données personnelles. "
@@ -424,7 +477,8 @@ _ERASURE_NOTE = (
     "Fait à la demande : compte fermé (mot de passe inutilisable), sessions révoquées, appareils, codes, "
     "abonnements push, notifications, préférences, tableau de bord, historique des coordonnées et avis sur "
     "l'aide supprimés, consentements retirés, "
-    "téléphone effacé, e-mail remplacé par {email}, confirmation envoyée à l'ancienne adresse. "
+    "téléphone effacé, e-mail remplacé par {email}, adresses et contenus des e-mails et SMS envoyés effacés "
+    "(leur date et leur type restent), confirmation envoyée à l'ancienne adresse. "
     "Conservés (obligation légale) : identité, adresse, contrats, paiements, sinistres et documents, "
     "échanges avec les conseillers, "
     "journaux de connexion (13 mois). Reste à faire : vérifier les systèmes de gestion et partenaires, "
@@ -441,7 +495,11 @@ def request_erasure(*, session: Session, holder_id: int, account_id: int) -> Pri
     original_email = account.email
     anonymous = f"supprime-{account.id}@anonyme.invalid"
     explanation = erasure_explanation(session=session, holder_id=holder_id)
-    _confirm(session, to=original_email, account_id=account.id, explanation=explanation)
+    contact_points = _contact_points(session, account, person)  # before the history of changes goes
+    confirmation = _confirm(session, to=original_email, account_id=account.id, explanation=explanation)
+    # The confirmation keeps its address until it is delivered; complete() strips it with the rest.
+    _forget_outbox(session, account_id=account.id, contact_points=contact_points, anonymous=anonymous,
+                   keep_id=None if confirmation.status == "sent" else confirmation.id)
 
     _forget_account_secrets(session, account)
     account.is_active = False
@@ -484,6 +542,9 @@ def complete(*, session: Session, request_id: int, staff_id: int, note: str = ""
     addition = f"Traité par l'agent n° {staff_id} : {note.strip()}".strip()
     request.note = "\n".join(part for part in (request.note, addition) if part)[-1000:]
     session.add(request)
+    if request.kind == "erasure":  # the confirmation e-mail had to be delivered first: strip it now
+        for account in session.exec(select(Account).where(Account.holder_id == request.holder_id)).all():
+            _forget_outbox(session, account_id=account.id, contact_points=set(), anonymous=account.email)
     session.add(StaffAuditLog(staff_id=staff_id, action="privacy_request_done", object_type="privacy_request",
                               object_id=request.id, detail=note.strip()[:1000]))
     session.flush()

@@ -44,11 +44,20 @@ def require_access_role(*, session: Session, staff_id: int) -> StaffUser:
 
 
 def list_requests(*, session: Session, staff_id: int) -> list[RequestRow]:
-    _require_role(session, staff_id)
+    """Every access-recovery request, with the holder's phone and contact address: each one shown is logged as a
+    read of that holder's data."""
+    from espace import formatting as fmt
+    from espace.services import staff_reads
+
+    staff = _require_role(session, staff_id)
     now = utcnow()
     rows = session.exec(select(AccessRecoveryRequest, Policyholder)
                         .join(Policyholder, Policyholder.id == AccessRecoveryRequest.holder_id)
                         .order_by(AccessRecoveryRequest.status.desc(), AccessRecoveryRequest.due_at)).all()
+    for request, holder in rows:
+        staff_reads.record(session=session, staff_id=staff.id, holder_id=holder.id, object_type="access_request",
+                           object_id=request.id, now=now,
+                           detail=f"Demande de récupération d'accès du {fmt.date_fr(request.created_at)}")
     return [RequestRow(id=r.id, holder_name=f"{h.civility} {h.first_name} {h.last_name}", contract_number=r.contract_number,
                        contact_email=r.contact_email, holder_phone=h.phone, created_at=r.created_at, due_at=r.due_at,
                        status=r.status, late=r.status == "open" and r.due_at < now, note=r.handling_note)

@@ -1,6 +1,7 @@
 """Private file storage under the data directory (never Reflex's public upload folder).
 
-Files are named by random keys; callers only ever pass keys read from the database.
+Files are named by random keys; callers only ever pass keys read from the database. Keeping files and
+rows in step (deleting after commit, purging orphans) is ``espace.services.private_files``'s job.
 """
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from espace.settings import get_settings
@@ -39,3 +42,29 @@ def get(key: str) -> bytes:
 
 def exists(key: str) -> bool:
     return bool(key) and _KEY.match(key) is not None and (root() / key).exists()
+
+
+def delete(key: str) -> int:
+    """Remove the file of a key; returns the bytes freed (0 when it was already gone or the key is not one)."""
+    if not _KEY.match(key or ""):
+        return 0
+    path = root() / key
+    try:
+        size = path.stat().st_size
+        path.unlink()
+    except FileNotFoundError:
+        return 0
+    return size
+
+
+def stored() -> Iterator[tuple[str, datetime, int]]:
+    """(key, last modification time (UTC), size) of every file named like a key; other files are ignored."""
+    for path in root().glob("??/*"):
+        key = f"{path.parent.name}/{path.name}"
+        if not _KEY.match(key):
+            continue
+        try:
+            info = path.stat()
+        except FileNotFoundError:  # deleted meanwhile
+            continue
+        yield key, datetime.fromtimestamp(info.st_mtime, UTC), info.st_size

@@ -35,7 +35,7 @@ from espace.models import (
     ThreadStatus,
 )
 from espace.models.base import utcnow
-from espace.services import claim_stages, messaging, notifications, storage, uploads
+from espace.services import claim_stages, messaging, notifications, private_files, staff_reads, uploads
 from espace.services.staff_access import StaffForbidden
 
 T = ThreadStatus
@@ -156,7 +156,7 @@ def _thread_files(session: Session, thread_id: int) -> int:
 
 def _store(session: Session, message: SupportMessage, checked: list[tuple[bytes, uploads.CheckedUpload]]) -> None:
     for data, upload in checked:
-        key, digest = storage.put(data, extension=upload.extension)
+        key, digest = private_files.put(session=session, data=data, extension=upload.extension)
         session.add(SupportAttachment(thread_id=message.thread_id, message_id=message.id, filename=upload.filename,
                                       mime_type=upload.mime_type, size_bytes=upload.size_bytes, sha256=digest,
                                       storage_key=key))
@@ -383,8 +383,13 @@ def _audit(session: Session, staff: StaffUser, action: str, thread: SupportThrea
 
 
 def staff_thread(*, session: Session, staff_id: int, thread_id: int) -> SupportThread | None:
-    inbox_staff(session, staff_id)
-    return session.get(SupportThread, thread_id) if thread_id else None
+    """The conversation for an adviser; the read is logged."""
+    staff = inbox_staff(session, staff_id)
+    thread = session.get(SupportThread, thread_id) if thread_id else None
+    if thread is not None:
+        staff_reads.record(session=session, staff_id=staff.id, holder_id=thread.holder_id, object_type="support_thread",
+                           object_id=thread.id, detail=f"Conversation « {thread.subject} »")
+    return thread
 
 
 def _thread_for(session: Session, staff_id: int, thread_id: int) -> tuple[StaffUser, SupportThread]:
@@ -584,8 +589,27 @@ def mark_staff_read(*, session: Session, staff_id: int, thread_id: int) -> None:
 
 
 def attachment_for_staff(*, session: Session, staff_id: int, attachment_id: int) -> SupportAttachment | None:
-    inbox_staff(session, staff_id)
-    return session.get(SupportAttachment, attachment_id)
+    """A file joined to a message, for an adviser; the download is logged."""
+    staff = inbox_staff(session, staff_id)
+    attachment = session.get(SupportAttachment, attachment_id)
+    thread = session.get(SupportThread, attachment.thread_id) if attachment is not None else None
+    if attachment is None or thread is None:
+        return None
+    staff_reads.record(session=session, staff_id=staff.id, holder_id=thread.holder_id, object_type="support_attachment",
+                       object_id=attachment.id,
+                       detail=f"« {attachment.filename} » (conversation « {thread.subject} »)")
+    return attachment
+
+
+def read_log(*, session: Session, staff_id: int, thread_id: int) -> list[tuple[str, datetime, str]]:
+    """Who opened this conversation and its files: (name, when, what), for managers only."""
+    staff = inbox_staff(session, staff_id)
+    if staff.role != StaffRole.MANAGER:
+        return []
+    files = session.exec(select(SupportAttachment.id).where(SupportAttachment.thread_id == thread_id)).all()
+    rows = staff_reads.for_objects(session=session, objects=[("support_thread", [thread_id]),
+                                                              ("support_attachment", files)])
+    return [(user.full_name, log.at, log.detail) for log, user in rows]
 
 
 def audit_log(*, session: Session, staff_id: int, thread_id: int) -> list[tuple[StaffAuditLog, str]]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import reflex as rx
 
 from espace import routes
 from espace.db import session_scope
+from espace.models.base import utcnow
 from espace.services import accounts
 from espace.services.accounts import AccountError, mask_email
 
@@ -82,6 +83,8 @@ class SignupState(IdentityForm):
     notice: str = ""
     _holder_id: int | None = None
     _account_id: int | None = None
+    _email: str = ""  # the address typed, when it already had an espace (nothing was created)
+    _sent_times: list[str] = []  # ISO times of this sign-up's e-mails, for the same "send again" limits
 
     @rx.event
     def on_load(self):
@@ -110,22 +113,32 @@ class SignupState(IdentityForm):
                 from espace.models import Policyholder
 
                 holder = db.get(Policyholder, self._holder_id)
-                account = accounts.sign_up(session=db, holder=holder, email=str(form.get("email", ""))[:254],
+                email = str(form.get("email", ""))[:254]
+                account = accounts.sign_up(session=db, holder=holder, email=email,
                                            password=str(form.get("password", ""))[:512],
                                            confirm=str(form.get("confirm", ""))[:512])
-                self._account_id, self.sent_to = account.id, mask_email(account.email)
         except AccountError as error:
             self._apply(error)
             return
+        # A new account or an address that already had one (its owner is told by e-mail): the same answer.
+        email = accounts.clean_email(email)
+        self._account_id = account.id if account is not None else None
+        self._email = "" if account is not None else email
+        self.sent_to, self._sent_times = mask_email(email), [utcnow().isoformat()]
         self.step = "sent"
 
     @rx.event
     def resend(self):
-        if self._account_id is None:
+        if self._account_id is None and not self._email:
             return
         try:
             with session_scope() as db:
-                accounts.resend_activation(session=db, account_id=self._account_id)
+                if self._account_id is not None:
+                    accounts.resend_activation(session=db, account_id=self._account_id)
+                else:
+                    accounts.resend_address_warning(session=db, email=self._email, previous=[
+                        datetime.fromisoformat(at) for at in self._sent_times])
+            self._sent_times = [*self._sent_times, utcnow().isoformat()][-10:]
             self.notice, self.form_error = "Un nouvel e-mail vient de vous être envoyé.", ""
         except AccountError as error:
             self.form_error, self.notice = str(error), ""
@@ -174,7 +187,9 @@ class ForgotState(rx.State):
         if self.identifier_error:
             return
         with session_scope() as db:
-            account_id = accounts.request_reset(session=db, identifier=identifier, channel=channel)
+            account_id = accounts.request_reset(session=db, identifier=identifier, channel=channel,
+                                                ip=self.router.session.client_ip,
+                                                user_agent=self.router.headers.user_agent)
         self._account_id = account_id if channel == "sms" else None
         self.step = "sms" if channel == "sms" else "sent"
 

@@ -11,7 +11,7 @@ import reflex as rx
 from espace import formatting as fmt
 from espace import routes
 from espace.db import session_scope
-from espace.services import privacy
+from espace.services import privacy, staff_reads
 from espace.services.sessions import Principal
 from espace.state.session import SessionState, full_navigation
 from espace.state.stepup import StepUpMixin
@@ -40,6 +40,16 @@ class HistoryRow:
     date: str = ""
 
 
+@dataclasses.dataclass
+class ReadRow:
+    date: str = ""
+    role: str = ""
+    what: str = ""
+
+
+READS_SHOWN = 20
+
+
 def _field(row: dict, *names: str) -> str:
     return next((str(row[n]) for n in names if n in row and row[n]), "")
 
@@ -55,6 +65,8 @@ class PrivacyState(SessionState, StepUpMixin):
     consent_rows: list[ConsentRow] = []
     history: list[HistoryRow] = []
     consents_version: int = 0
+    reads: list[ReadRow] = []  # "qui a consulté mon dossier": the most recent staff reads
+    reads_total: int = 0
     flash: str = ""
     erasure_text: str = ""
 
@@ -81,6 +93,9 @@ class PrivacyState(SessionState, StepUpMixin):
             self.erasure_text = privacy.erasure_explanation(session=db, holder_id=holder_id)
             current = privacy.consents(session=db, holder_id=holder_id)
             history = privacy.consent_history(session=db, holder_id=holder_id)
+            reads = staff_reads.for_holder(session=db, holder_id=holder_id, limit=READS_SHOWN)
+            self.reads_total = staff_reads.count_for_holder(session=db, holder_id=holder_id)
+        self.reads = [ReadRow(fmt.datetime_fr(r.at), r.role, r.detail or r.what) for r in reads]
         self.consent_rows = [ConsentRow(p, privacy.PURPOSES[p], bool(current.get(p))) for p in privacy.PURPOSES]
         self.history = [HistoryRow(privacy.PURPOSES.get(c.purpose, c.purpose), "Accepté" if c.granted else "Refusé",
                                    fmt.datetime_fr(c.changed_at)) for c in history[:20]]

@@ -293,13 +293,21 @@ class AuditRow:
     detail: str = ""
 
 
+@dataclasses.dataclass
+class ReadRow:
+    who: str = ""
+    role: str = ""
+    at: str = ""
+    what: str = ""
+
+
 # Display fields reset when the claim is not found (and before each fill).
 _EMPTY = dict(
     number="", status="", status_label="", late=False, express=False, express_reason="", holder_name="",
     holder_email="", holder_phone="", holder_address="", contract_number="", formula="", property_address="",
     peril="", peril_label="", answers=[], occurred="", submitted="", description="", location="", deadline="",
     late_declaration=False, items=[], declared_total="", estimate_lines=[], estimate_explanation="", files=[],
-    timeline=[], messages=[], audit=[], handler_name="", expert_name="", visit="", next_due="",
+    timeline=[], messages=[], audit=[], reads=[], handler_name="", expert_name="", visit="", next_due="",
     assessed_damage="", ceiling="", deductible="", indemnity="", indemnity_detail="", guarantee_category="",
     payment="", refusal_reason="", requested_documents="", allowed={}, handler_options=[], expert_options=[],
 )
@@ -344,6 +352,7 @@ class StaffClaimState(StaffSessionState):
     timeline: list[EventRow] = []
     messages: list[MessageRow] = []
     audit: list[AuditRow] = []
+    reads: list[ReadRow] = []  # who opened the claim and its files (managers only)
     handler_name: str = ""
     expert_name: str = ""
     visit: str = ""
@@ -450,6 +459,8 @@ class StaffClaimState(StaffSessionState):
         self.audit = [AuditRow(who=who, action=AUDIT_LABELS.get(log.action, log.action), at=fmt.datetime_fr(log.at),
                                detail=log.detail)
                       for log, who in claims_staff.audit_log(session=db, staff_id=staff_id, claim_id=claim.id)]
+        self.reads = [ReadRow(who=who, role=role, at=fmt.datetime_fr(at), what=what)
+                      for who, role, at, what in claims_staff.read_log(session=db, staff_id=staff_id, claim_id=claim.id)]
         self.handler_options = ([[str(s.id), f"{s.full_name} ({claims_staff.ROLE_LABELS.get(s.role, s.role)})"]
                                  for role in (StaffRole.HANDLER, StaffRole.MANAGER)
                                  for s in claims_staff.staff_of_role(session=db, role=role)]

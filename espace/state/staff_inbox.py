@@ -186,6 +186,7 @@ class StaffThreadState(StaffSessionState):
     transcript: list[MessageView] = []
     conversation: list[MessageView] = []
     audit: list[AuditItem] = []
+    reads: list[AuditItem] = []  # who opened the conversation and its files (managers only)
     can_take: bool = False
     can_assign: bool = False
     assignee_options: list[list[str]] = []
@@ -219,6 +220,7 @@ class StaffThreadState(StaffSessionState):
         self.found = thread is not None
         if thread is None:
             self.transcript, self.conversation, self.audit, self.assignee_options = [], [], [], []
+            self.reads = []
 
     def _fill(self, db, staff_id: int, thread: SupportThread) -> None:
         from espace.services.claims_staff import staff_names
@@ -244,6 +246,8 @@ class StaffThreadState(StaffSessionState):
         self.transcript, self.conversation = message_views(db, thread, viewer="staff")
         self.audit = [AuditItem(who, AUDIT_LABELS.get(log.action, log.action), fmt.datetime_fr(log.at), log.detail)
                       for log, who in support.audit_log(session=db, staff_id=staff_id, thread_id=thread.id)]
+        self.reads = [AuditItem(who, "Consultation", fmt.datetime_fr(at), what)
+                      for who, at, what in support.read_log(session=db, staff_id=staff_id, thread_id=thread.id)]
         self.can_take = staff.role == StaffRole.HANDLER and thread.assigned_staff_id != staff.id
         self.can_assign = staff.role == StaffRole.MANAGER
         self.assignee_options = ([[str(s.id), f"{s.full_name} ({ROLE_LABELS.get(s.role, s.role)})"]

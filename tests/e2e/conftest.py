@@ -53,7 +53,8 @@ def live_app(app_db_url, tmp_path_factory) -> Iterator[RunningApp]:
     app = start_app(database_url=app_db_url, data_dir=folder, log_path=RESULTS / "app.log",
                     extra_env={"ESPACE_IP_SLOWDOWN_AFTER": "100000", "ESPACE_IP_BLOCK_AFTER": "100000",
                                # the demo holder signs in from dozens of new browsers within minutes
-                               "ESPACE_CODE_RESEND_SECONDS": "0", "ESPACE_CODES_PER_HOUR": "100000"})
+                               "ESPACE_CODE_RESEND_SECONDS": "0", "ESPACE_CODES_PER_HOUR": "100000",
+                               "ESPACE_RESET_REQUESTS_PER_IP_HOUR": "100000"})
     yield app
     app.stop()
 
