@@ -31,16 +31,19 @@ def read_session_cookie(cookie_header: str) -> str | None:
     return read_cookie(cookie_header, get_settings().session_cookie_name)
 
 
+def _forwarded_for(router) -> str:
+    raw_headers = getattr(getattr(router, "headers", None), "raw_headers", None) or {}
+    return raw_headers.get("x-forwarded-for", "")
+
+
 def client_ip(router) -> str:
     """The address of the browser behind this socket (``self.router``), past trusted proxies only."""
-    return client_address(peer=router.session.client_ip,
-                          forwarded_for=router.headers.raw_headers.get("x-forwarded-for", ""))
+    return client_address(peer=router.session.client_ip, forwarded_for=_forwarded_for(router))
 
 
 def client_is_local(router) -> bool:
     """True when the browser behind this socket runs on this machine (see ``is_loopback_client``)."""
-    return is_loopback_client(peer=router.session.client_ip,
-                              forwarded_for=router.headers.raw_headers.get("x-forwarded-for", ""))
+    return is_loopback_client(peer=router.session.client_ip, forwarded_for=_forwarded_for(router))
 
 
 def full_navigation(path: str, *, clear_client_state: bool = False) -> rx.event.EventSpec:
