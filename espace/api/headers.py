@@ -227,7 +227,8 @@ def security_headers(app: ASGIApp) -> ASGIApp:
                 await _plain(send, 413, "Envoi trop volumineux : 10 Mo au plus par fichier et 50 Mo par envoi.")
                 return
             receive = _capped(receive)  # a chunked body has no length: count what is actually read
-        pages = not path.startswith("/api/") and scope.get("method") in ("GET", "HEAD")
+        # The app's pages: files of Reflex's build (never our API routes, nor Reflex's /_upload, /_health…)
+        pages = not path.startswith(("/api/", "/_")) and scope.get("method") in ("GET", "HEAD")
         if pages:
             scope = _only_gzip(scope)
         held: dict[str, Any] = {}
