@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Set everything up and run Espace with demo data on http://localhost:8000 (ESPACE_PORT to change).
+# Set everything up and run the Espace DEMO on http://localhost:8000 (ESPACE_PORT to change).
+# Not for production: see "Running in production" in README.md.
 set -euo pipefail
 source "$(dirname "$0")/scripts/bootstrap.sh"
 cd "$ROOT"
+
+if [ "${ESPACE_ENV:-dev}" = "prod" ]; then
+  echo "run.sh runs the demo (demo accounts with published passwords): it refuses ESPACE_ENV=prod." >&2
+  echo "To run in production, follow \"Running in production\" in README.md." >&2
+  exit 1
+fi
 
 ensure_python_env ""
 ensure_node_tools
@@ -12,6 +19,14 @@ export ESPACE_PUBLIC_BASE_URL="${ESPACE_PUBLIC_BASE_URL:-http://localhost:$PORT}
 "$VENV/bin/espace" migrate
 "$VENV/bin/espace" seed --if-empty
 
-log "Starting Espace on $ESPACE_PUBLIC_BASE_URL (Ctrl+C to stop)"
+log "==================================================================================="
+log "DEMO MODE (ESPACE_ENV=${ESPACE_ENV:-dev}): not a production setup."
+log " - demo accounts whose passwords are published in README.md;"
+log " - e-mails and SMS are not sent: codes and sign-in links are shown in the development"
+log "   mailbox $ESPACE_PUBLIC_BASE_URL/dev/boite-mail (answers browsers on this machine only)."
+log "Production: ESPACE_ENV=prod, a secret key, an https:// base URL, SMTP, no demo data;"
+log "see \"Running in production\" in README.md."
+log "==================================================================================="
+log "Starting the Espace demo on $ESPACE_PUBLIC_BASE_URL (Ctrl+C to stop)"
 log "Demo holder: camille.martin@example.com (or contract MRH0412857) / Tournesol#Lyon2026"
 exec "$VENV/bin/reflex" run --env prod --frontend-port "$PORT" --backend-port "$PORT"

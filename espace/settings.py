@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     public_base_url: str = "http://localhost:8000"
     port: int = 8000
     redis_url: str = ""
+    # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR blocks, comma-separated);
+    # empty: the client address is the TCP peer. See espace/services/client_address.py.
+    trusted_proxies: str = ""
 
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
@@ -72,6 +75,9 @@ class Settings(BaseSettings):
         if not self.database_url:
             self.database_url = f"sqlite:///{self.data_dir / 'espace.db'}"
         self.public_base_url = self.public_base_url.rstrip("/")
+        from espace.services.client_address import parse_trusted
+
+        parse_trusted(self.trusted_proxies)  # a typo stops the app at start
         secret = self.secret_key.get_secret_value()
         if self.env == "prod":
             if secret.strip().lower() in _WEAK_SECRETS or len(secret) < _MIN_SECRET_LENGTH:
@@ -101,6 +107,11 @@ class Settings(BaseSettings):
     def secure_cookies(self) -> bool:
         """Secure cookies outside development, or whenever served over HTTPS."""
         return self.env == "prod" or self.public_base_url.startswith("https://")
+
+    @property
+    def handoff_cookie_name(self) -> str:
+        """Binds a sign-in hand-off to the tab that typed the password (set by script just before it)."""
+        return "__Host-espace_handoff" if self.secure_cookies else "espace_handoff"
 
     @property
     def session_cookie_name(self) -> str:

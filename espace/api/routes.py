@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 
 from espace import routes
+from espace.api.client import request_ip
 from espace.db import get_engine, session_scope
 from espace.services import sessions
 from espace.services.signin import finish_login
@@ -26,23 +27,44 @@ def _redirect(location: str) -> RedirectResponse:
     return response
 
 
+def _from_another_site(request: Request) -> bool:
+    """A request another site (or anything but one of our pages) started: a ``Sec-Fetch-Site`` other
+    than same-origin, or an ``Origin`` that is not ours. Browsers without these headers are covered by
+    the hand-off cookie (SameSite=Strict) all the same."""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None and fetch_site != "same-origin":
+        return True
+    origin = request.headers.get("origin")
+    return origin is not None and origin not in get_settings().allowed_origins
+
+
 async def handoff(request: Request) -> RedirectResponse:
-    """Exchange the one-time code from a successful sign-in for a session cookie."""
+    """Exchange the one-time code from a successful sign-in for a session cookie.
+
+    The code is redeemed only by the browser that typed the password: its tab set the hand-off
+    cookie just before coming here (see ``state.session.handoff_navigation``), and a navigation
+    started by another site is refused. Otherwise an attacker could send his own code to a victim,
+    whose browser would then be signed in to the attacker's account (login CSRF)."""
     settings = get_settings()
     cookie_name = settings.session_cookie_name
-    with session_scope() as db:
-        finished = finish_login(
-            session=db,
-            code=request.query_params.get("code", ""),
-            previous_token=request.cookies.get(cookie_name),
-            device_token=request.cookies.get(settings.device_cookie_name),
-            ip=request.client.host if request.client else "",
-            user_agent=request.headers.get("user-agent", ""),
-        )
-    if finished is None:
-        return _redirect(f"{routes.LOGIN}?info=expire")
-    response = _redirect(routes.safe_next(request.query_params.get("suite")))
+    finished = None
+    if not _from_another_site(request):
+        with session_scope() as db:
+            finished = finish_login(
+                session=db,
+                code=request.query_params.get("code", ""),
+                binding=request.cookies.get(settings.handoff_cookie_name, ""),
+                previous_token=request.cookies.get(cookie_name),
+                device_token=request.cookies.get(settings.device_cookie_name),
+                ip=request_ip(request.scope),
+                user_agent=request.headers.get("user-agent", ""),
+            )
     secure = settings.secure_cookies
+    response = _redirect(f"{routes.LOGIN}?info=expire" if finished is None else
+                         routes.safe_next(request.query_params.get("suite")))
+    response.delete_cookie(settings.handoff_cookie_name, path="/", secure=secure, samesite="strict")
+    if finished is None:
+        return response
     response.set_cookie(cookie_name, finished.session_token, httponly=True, secure=secure, samesite="lax", path="/")
     response.set_cookie(settings.device_cookie_name, finished.device_token, max_age=DEVICE_COOKIE_SECONDS,
                         httponly=True, secure=secure, samesite="lax", path="/")
@@ -92,7 +114,7 @@ async def document(request: Request) -> Response:
         except FileNotFoundError:
             return _not_found()
         documents.record_download(session=db, document=doc, account=db.get(Account, principal.account_id),
-                                  inline=inline, ip=request.client.host if request.client else "")
+                                  inline=inline, ip=request_ip(request.scope))
         filename = f"{doc.reference}.pdf" if doc.mime_type == "application/pdf" else doc.reference
         mime, kind, title = doc.mime_type, doc.kind, f"{doc.title} ({doc.reference})"
     disposition = "inline" if inline else "attachment"

@@ -56,10 +56,9 @@ def category(item: CategoryView) -> rx.Component:
     )
 
 
-# An article opened from a search result or a link (#slug) is unfolded and shown.
-OPEN_ANCHOR = ("(function(){function o(){var h=decodeURIComponent(location.hash.slice(1));if(!h)return;"
-               "var d=document.getElementById(h);if(d&&d.tagName==='DETAILS'){d.open=true;d.scrollIntoView();}}"
-               "window.addEventListener('hashchange',o);setTimeout(o,300);})();")
+# An article opened from a search result or a link (#slug) is unfolded and shown (a file: no inline script
+# for the Content-Security-Policy to allow).
+OPEN_ANCHOR_SCRIPT = "/help-anchor.js"
 
 
 def help_page() -> rx.Component:
@@ -76,7 +75,7 @@ def help_page() -> rx.Component:
             rx.el.p("Urgence 24 h/24 (fuite, effraction, incendie) : ", assistance_link(),
                     ". Service client : ", customer_service_link(), ".", class_name="notice"),
             rx.el.p(rx.el.a("Déclarer un sinistre", href=routes.CLAIM_NEW, class_name="button button-primary")),
-            rx.script(OPEN_ANCHOR),
+            rx.script(src=OPEN_ANCHOR_SCRIPT),
             class_name="stack",
         ), loading()),
         subtitle="Les réponses aux questions les plus fréquentes.",

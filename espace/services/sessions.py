@@ -36,9 +36,14 @@ def begin_login(
     ip_address: str = "",
     user_agent: str = "",
     trust_device: bool = False,
+    binding: str = "",
     settings: Settings | None = None,
 ) -> str:
-    """Create a pending session and return its one-time hand-off code."""
+    """Create a pending session and return its one-time hand-off code.
+
+    ``binding`` is a random value only the browser that signed in holds (the sign-in handler gives
+    it to that tab alone, which sets it in the hand-off cookie): the code is then redeemable only
+    together with it, so a code sent to someone else's browser signs nobody in (login CSRF)."""
     settings = settings or get_settings()
     now = utcnow()
     code = new_token()
@@ -46,7 +51,7 @@ def begin_login(
         AuthSession(
             account_id=account_id,
             staff_id=staff_id,
-            handoff_hash=digest(code),
+            handoff_hash=_handoff_digest(code, binding),
             handoff_expires_at=now + timedelta(seconds=settings.login_handoff_seconds),
             created_at=now,
             last_seen_at=now,
@@ -60,16 +65,23 @@ def begin_login(
     return code
 
 
-def complete_handoff(*, session: Session, code: str, previous_token: str | None = None) -> str | None:
+def _handoff_digest(code: str, binding: str) -> str:
+    """What is stored for a hand-off: the digest of the code, bound to the browser's value when given."""
+    return digest(f"{code}.{binding}") if binding else digest(code)
+
+
+def complete_handoff(*, session: Session, code: str, previous_token: str | None = None, binding: str = "") -> str | None:
     """See ``activate``; returns only the token."""
-    activated = activate(session=session, code=code, previous_token=previous_token)
+    activated = activate(session=session, code=code, previous_token=previous_token, binding=binding)
     return activated[0] if activated else None
 
 
-def activate(*, session: Session, code: str, previous_token: str | None = None) -> tuple[str, AuthSession] | None:
+def activate(*, session: Session, code: str, previous_token: str | None = None,
+             binding: str = "") -> tuple[str, AuthSession] | None:
     """Exchange a hand-off code (single use, short-lived) for a fresh session token.
 
-    Any session the browser still presented is revoked: the token rotates at every login.
+    A code begun with a ``binding`` is redeemed only with that same binding. Any session the
+    browser still presented is revoked: the token rotates at every login.
     """
     if not code:
         return None
@@ -78,7 +90,7 @@ def activate(*, session: Session, code: str, previous_token: str | None = None) 
     result = session.exec(
         update(AuthSession)
         .where(
-            AuthSession.handoff_hash == digest(code),
+            AuthSession.handoff_hash == _handoff_digest(code, binding),
             AuthSession.token_hash.is_(None),
             AuthSession.revoked_at.is_(None),
             AuthSession.handoff_expires_at > now,

@@ -22,9 +22,13 @@ class FinishedLogin:
     new_device: bool
 
 
-def finish_login(*, session: Session, code: str, previous_token: str | None, device_token: str | None,
+def finish_login(*, session: Session, code: str, binding: str, previous_token: str | None, device_token: str | None,
                  ip: str = "", user_agent: str = "") -> FinishedLogin | None:
-    activated = sessions.activate(session=session, code=code, previous_token=previous_token)
+    """``binding``: the hand-off cookie of the browser redeeming the code (see ``sessions.begin_login``);
+    an empty one redeems nothing."""
+    if not binding:
+        return None
+    activated = sessions.activate(session=session, code=code, previous_token=previous_token, binding=binding)
     if activated is None:
         return None
     token, row = activated

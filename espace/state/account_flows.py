@@ -11,6 +11,7 @@ from espace.db import session_scope
 from espace.models.base import utcnow
 from espace.services import accounts
 from espace.services.accounts import AccountError, mask_email
+from espace.state.session import client_ip
 
 IDENTITY_FIELDS = ("contract", "last_name", "birth_date", "postal_code")
 REQUIRED = {
@@ -57,7 +58,7 @@ class IdentityForm(rx.State):
                 holder = accounts.verify_identity(
                     session=db, contract_number=str(form["contract"]), last_name=str(form["last_name"])[:100],
                     birth_date=parse_birth_date(str(form["birth_date"])), postal_code=str(form["postal_code"])[:10],
-                    ip=self.router.session.client_ip, user_agent=self.router.headers.user_agent)
+                    ip=client_ip(self.router), user_agent=self.router.headers.user_agent)
                 db.expunge(holder)
                 return holder
         except AccountError as error:

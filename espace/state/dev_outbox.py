@@ -10,6 +10,7 @@ from espace import formatting as fmt
 from espace.db import session_scope
 from espace.services import messaging
 from espace.settings import get_settings
+from espace.state.session import client_is_local
 
 
 @dataclasses.dataclass
@@ -22,13 +23,19 @@ class OutboxItem:
     parts: list[list[str]] = dataclasses.field(default_factory=list)  # [text, "link" | ""]
 
 
+def mailbox_open_to(router) -> bool:
+    """Only outside production, and only to a browser on this machine: the codes and links it shows
+    would take over any account. An event handler is reachable by anyone who can open a socket."""
+    return get_settings().env != "prod" and client_is_local(router)
+
+
 class OutboxState(rx.State):
     items: list[OutboxItem] = []
     enabled: bool = False
 
     @rx.event
     def load(self):
-        self.enabled = get_settings().env != "prod"
+        self.enabled = mailbox_open_to(self.router)
         if not self.enabled:
             self.items = []
             return rx.redirect("/404")

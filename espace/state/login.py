@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
-from urllib.parse import quote
 
 import reflex as rx
 
@@ -17,7 +16,8 @@ from espace.services.accounts import mask_email
 from espace.services.auth import Outcome
 from espace.services.second_factor import Method
 from espace.settings import get_settings
-from espace.state.session import full_navigation, read_cookie, read_session_cookie
+from espace.services.tokens import new_token
+from espace.state.session import client_ip, handoff_navigation, read_cookie, read_session_cookie
 
 NOTICES = {
     "deconnecte": "Vous êtes déconnecté(e). À bientôt !",
@@ -87,7 +87,7 @@ class LoginState(rx.State):
         return self.router.url.query_parameters.get("suite", "")
 
     def _client(self) -> tuple[str, str]:
-        return self.router.session.client_ip, self.router.headers.user_agent
+        return client_ip(self.router), self.router.headers.user_agent
 
     @rx.event
     async def submit(self, form_data: dict):
@@ -203,10 +203,10 @@ class LoginState(rx.State):
 
     def _finish(self, *, trust: bool):
         ip, user_agent = self._client()
+        binding = new_token()
         with session_scope() as db:
             code = sessions.begin_login(session=db, account_id=self._pending_account_id, ip_address=ip,
-                                        user_agent=user_agent, trust_device=trust)
+                                        user_agent=user_agent, trust_device=trust, binding=binding)
         self._pending_account_id = self._pending_until = None
         self.busy = True
-        target = f"{routes.HANDOFF}?code={quote(code)}&suite={quote(routes.safe_next(self._next()))}"
-        return full_navigation(target)
+        return handoff_navigation(code, binding, routes.safe_next(self._next()))

@@ -24,7 +24,7 @@ from espace.services.bank_accounts import BankAccountError
 from espace.services.payment_provider import CardInput
 from espace.services.payments import PaymentChangeError
 from espace.services.sessions import Principal
-from espace.state.session import SessionState
+from espace.state.session import SessionState, client_ip
 from espace.state.stepup import StepUpMixin
 
 FREQUENCY_LABELS = {"monthly": "Mensuel", "quarterly": "Trimestriel", "annual": "Annuel"}
@@ -255,7 +255,7 @@ class PaymentsState(SessionState, StepUpMixin):
         try:
             with session_scope() as db:
                 mandate = mandates.sign_mandate(session=db, holder_id=me.holder_id, account_id=self._mandate_account_id,
-                                                signed_ip=self.router.session.client_ip,
+                                                signed_ip=client_ip(self.router),
                                                 signature_method=SIGNATURE_METHODS.get(self._stepped_up_with, "second facteur"))
                 reference = mandate.reference
         except BankAccountError as error:

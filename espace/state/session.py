@@ -11,6 +11,7 @@ import reflex as rx
 from espace import routes
 from espace.db import session_scope
 from espace.services import notifications, sessions
+from espace.services.client_address import client_address, is_loopback_client
 from espace.services.portfolio import holder as load_holder
 from espace.settings import get_settings
 
@@ -30,6 +31,21 @@ def read_session_cookie(cookie_header: str) -> str | None:
     return read_cookie(cookie_header, get_settings().session_cookie_name)
 
 
+def _forwarded_for(router) -> str:
+    raw_headers = getattr(getattr(router, "headers", None), "raw_headers", None) or {}
+    return raw_headers.get("x-forwarded-for", "")
+
+
+def client_ip(router) -> str:
+    """The address of the browser behind this socket (``self.router``), past trusted proxies only."""
+    return client_address(peer=router.session.client_ip, forwarded_for=_forwarded_for(router))
+
+
+def client_is_local(router) -> bool:
+    """True when the browser behind this socket runs on this machine (see ``is_loopback_client``)."""
+    return is_loopback_client(peer=router.session.client_ip, forwarded_for=_forwarded_for(router))
+
+
 def full_navigation(path: str, *, clear_client_state: bool = False) -> rx.event.EventSpec:
     """Leave the single-page app: the next page load opens a new socket with fresh cookies."""
     target = json.dumps(path)
@@ -42,6 +58,17 @@ def full_navigation(path: str, *, clear_client_state: bool = False) -> rx.event.
         "Promise.race([Promise.resolve(window.espaceLogoutCleanup && window.espaceLogoutCleanup()),"
         " new Promise(function(r){setTimeout(r, 1000)})])"
         f".catch(function(){{}}).then(function(){{window.location.replace({target})}})")
+
+
+def handoff_navigation(code: str, binding: str, next_page: str) -> rx.event.EventSpec:
+    """Sign in through the hand-off route, from this tab only: ``binding`` (see ``sessions.begin_login``)
+    reaches this tab alone, over its socket, and goes into a short-lived SameSite=Strict cookie
+    (``__Host-`` in production) that the hand-off requires with the code."""
+    settings = get_settings()
+    cookie = (f"{settings.handoff_cookie_name}={binding}; Path=/; Max-Age={settings.login_handoff_seconds}; "
+              "SameSite=Strict" + ("; Secure" if settings.secure_cookies else ""))
+    target = json.dumps(f"{routes.HANDOFF}?code={quote(code)}&suite={quote(next_page)}")
+    return rx.call_script(f"document.cookie={json.dumps(cookie)};window.location.replace({target})")
 
 
 class SessionState(rx.State):

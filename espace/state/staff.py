@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from urllib.parse import quote
 
 import reflex as rx
 from sqlmodel import select
@@ -14,7 +13,8 @@ from espace import routes
 from espace.db import session_scope
 from espace.models import LoginResult
 from espace.services import auth, second_factor, sessions, staff_access
-from espace.state.session import full_navigation, read_session_cookie
+from espace.services.tokens import new_token
+from espace.state.session import client_ip, full_navigation, handoff_navigation, read_session_cookie
 
 
 class StaffLoginState(rx.State):
@@ -36,7 +36,7 @@ class StaffLoginState(rx.State):
         import asyncio
 
         email, password = str(form.get("email", "")).strip()[:254], str(form.get("password", ""))[:512]
-        ip, user_agent = self.router.session.client_ip, self.router.headers.user_agent
+        ip, user_agent = client_ip(self.router), self.router.headers.user_agent
         with session_scope() as db:
             failures = auth.recent_failures_from(session=db, ip=ip)
             staff = None if auth.ip_blocked(failures) else auth.authenticate_staff(session=db, email=email,
@@ -69,16 +69,18 @@ class StaffLoginState(rx.State):
         staff_id = self._pending_staff_id
         if not self._pending_valid():
             return None
-        ip, user_agent = self.router.session.client_ip, self.router.headers.user_agent
+        ip, user_agent = client_ip(self.router), self.router.headers.user_agent
         with session_scope() as db:
             try:
                 second_factor.verify_staff_code(session=db, staff_id=staff_id, code=str(form.get("code") or "")[:12])
             except second_factor.SecondFactorError as error:
                 self.code_error = str(error)
                 return None  # the attempt is counted (committed) all the same
-            handoff = sessions.begin_login(session=db, staff_id=staff_id, ip_address=ip, user_agent=user_agent)
+            binding = new_token()
+            handoff = sessions.begin_login(session=db, staff_id=staff_id, ip_address=ip, user_agent=user_agent,
+                                           binding=binding)
         self.reset()
-        return full_navigation(f"{routes.HANDOFF}?code={quote(handoff)}&suite={quote(routes.STAFF_CLAIMS)}")
+        return handoff_navigation(handoff, binding, routes.STAFF_CLAIMS)
 
     @rx.event
     def resend(self):

@@ -51,8 +51,10 @@ def attempt(db, person, password=factories.PASSWORD, ip=IP, device=None):
 
 def login_session(db, person, *, device="device-1", trust=False) -> tuple[str, AuthSession]:
     account = factories.account_of(db, person)
-    code = sessions.begin_login(session=db, account_id=account.id, user_agent="pytest", trust_device=trust)
-    finished = signin.finish_login(session=db, code=code, previous_token=None, device_token=device, user_agent="pytest")
+    code = sessions.begin_login(session=db, account_id=account.id, user_agent="pytest", trust_device=trust,
+                                binding="this-browser")
+    finished = signin.finish_login(session=db, code=code, binding="this-browser", previous_token=None,
+                                   device_token=device, user_agent="pytest")
     row = db.exec(select(AuthSession).where(AuthSession.activated_at.is_not(None), AuthSession.account_id == account.id)
                   .order_by(AuthSession.id.desc())).first()
     return finished.session_token, row
