@@ -189,7 +189,7 @@ class ForgotState(rx.State):
             return
         with session_scope() as db:
             account_id = accounts.request_reset(session=db, identifier=identifier, channel=channel,
-                                                ip=self.router.session.client_ip,
+                                                ip=client_ip(self.router),
                                                 user_agent=self.router.headers.user_agent)
         self._account_id = account_id if channel == "sms" else None
         self.step = "sms" if channel == "sms" else "sent"
