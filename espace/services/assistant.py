@@ -176,7 +176,7 @@ def _contracts(session: Session, holder_id: int, today: date | None = None) -> l
                 for c, f, p in rows]
     result = []
     for c, f, p in rows:
-        cover = coverage.cover_on(session=session, contract=c, on=max(today, c.start_date))
+        cover = coverage.cover_on(session=session, contract=c, on=coverage.shown_day(c, today))
         result.append(_Contract(c, cover.formula_name if cover else f.name,
                                 f"{labels.label(labels.PROPERTY_TYPE, p.property_type).lower()}, {p.city}", cover))
     return result
@@ -279,7 +279,7 @@ def _reimbursement(session: Session, holder_id: int, q: Question, today: date) -
     lines = [f"Pour {subject} ({name}), voici ce que prévoient vos garanties :"]
     for item in contracts:
         result = claim_indemnity.compute(session=session, contract=item.contract, peril_code=peril,
-                                         damage_cents=damage, on=max(today, item.contract.start_date), category=category)
+                                         damage_cents=damage, on=coverage.shown_day(item.contract, today), category=category)
         if not result.covered:
             lines.append(f"{_lead(contracts, item)}{result.explanation}")
             continue

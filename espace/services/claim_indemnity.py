@@ -67,9 +67,10 @@ def compute(*, session: Session, contract: Contract, peril_code: str, damage_cen
                          "Votre gestionnaire détermine la garantie qui s'applique à cet événement, puis le montant.")
     cover = coverage.cover_on(session=session, contract=contract, on=on)
     if cover is None:
+        state = "n'avait pas encore pris effet" if on < contract.start_date else "avait pris fin"
         return Indemnity(False, "", damage_cents, 0, 0, 0,
-                         f"Le {fmt.date_fr(on)}, votre contrat n'avait pas encore pris effet : aucune garantie ne "
-                         "s'applique. Votre gestionnaire étudiera tout de même votre déclaration.")
+                         f"Le {fmt.date_fr(on)}, votre contrat {state} : aucune garantie ne s'applique. "
+                         "Votre gestionnaire étudiera tout de même votre déclaration.")
     line = cover.line_for(category)
     if line is None:
         return Indemnity(False, "", damage_cents, 0, 0, 0,

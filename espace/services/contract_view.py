@@ -112,7 +112,7 @@ def build(*, session: Session, holder_id: int, number: str, today: date) -> Cont
                                                    Contract.holder_id == holder_id)).first()
     if contract is None:
         return None
-    shown = max(today, contract.start_date)  # a contract not started yet shows its first terms
+    shown = coverage.shown_day(contract, today)  # not started yet: its first terms; ended: its last ones
     cover = coverage.cover_on(session=session, contract=contract, on=shown)
     if cover is None:  # a contract row without versions: record its first one from the row itself
         contract_terms.record_initial(session=session, contract=contract, today=today)

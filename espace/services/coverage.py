@@ -159,9 +159,17 @@ def cover_of(*, session: Session, version: ContractTerms, on: date) -> Cover:
 
 
 def cover_on(*, session: Session, contract: Contract, on: date) -> Cover | None:
-    """What ``contract`` covers on ``on`` (None before its terms start)."""
+    """What ``contract`` covers on ``on`` (None before its terms start and after its end date)."""
+    if contract.end_date is not None and on > contract.end_date:
+        return None
     version = contract_terms.version_on(session=session, contract_id=contract.id, day=on)
     return cover_of(session=session, version=version, on=on) if version is not None else None
+
+
+def shown_day(contract: Contract, day: date) -> date:
+    """The day whose terms a page or document about ``day`` shows: within the contract's life."""
+    day = max(day, contract.start_date)
+    return min(day, contract.end_date) if contract.end_date is not None else day
 
 
 def cover_lines(*, session: Session, contract: Contract, on: date) -> list[CoverLine]:

@@ -219,7 +219,7 @@ def _claims(session: Session, holder_id: int, data: DashboardData) -> None:
 
 
 def _contracts(session: Session, holder_id: int, data: DashboardData, today: date) -> None:
-    from espace.services.coverage import cover_on
+    from espace.services.coverage import cover_on, shown_day
 
     rows = session.exec(select(Contract, InsuredProperty, Formula)
                         .join(InsuredProperty, InsuredProperty.id == Contract.property_id)
@@ -227,7 +227,7 @@ def _contracts(session: Session, holder_id: int, data: DashboardData, today: dat
                         .where(Contract.holder_id == holder_id, Contract.status == ContractStatus.ACTIVE)
                         .order_by(Contract.number)).all()
     for contract, prop, formula in rows:
-        cover = cover_on(session=session, contract=contract, on=max(today, contract.start_date))
+        cover = cover_on(session=session, contract=contract, on=shown_day(contract, today))
         lines = [line for line in cover.lines if line.grants] if cover else []  # guarantees in force today, options too
         categories = list(dict.fromkeys(line.category_label for line in lines))
         data.contracts.append({"id": contract.id, "number": contract.number,

@@ -14,7 +14,7 @@ from espace.models import (
     Policyholder,
 )
 from espace.pdf.data import AttestationData, CertificateData, GuaranteeLine, ReceiptData
-from espace.services.coverage import Cover, cover_on
+from espace.services.coverage import Cover, cover_on, shown_day
 
 METHOD_LABELS = {"sepa_debit": "Prélèvement SEPA", "card": "Carte bancaire", "transfer": "Virement"}
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -39,8 +39,8 @@ def property_description(prop) -> str:
 
 
 def _cover(session: Session, contract: Contract, on: date) -> Cover:
-    """The cover on ``on`` (the first version's when ``on`` precedes the start)."""
-    cover = cover_on(session=session, contract=contract, on=max(on, contract.start_date))
+    """The cover on ``on`` (the first version's before the start, the last one's after the end)."""
+    cover = cover_on(session=session, contract=contract, on=shown_day(contract, on))
     if cover is None:
         raise LookupError(f"no terms for contract {contract.number}")
     return cover

@@ -323,3 +323,16 @@ def test_contract_copy_on_the_row_stays_the_insured_home_until_a_move(db):
         claim = _claim(db, person, contract, occurred=today - timedelta(days=1), now=_noon(today), peril="water_damage")
     assert claims.loss_terms(session=db, claim=claim).city == "Nantes"
     assert db.get(InsuredProperty, contract.property_id).city == "Nantes"
+
+
+def test_an_ended_contract_covers_nothing_after_its_end_but_its_page_still_shows_its_last_terms(db):
+    person = factories.holder(db)
+    contract = factories.contract(db, person, start_date=date(2024, 2, 29), end_date=date(2026, 6, 30),
+                                  status="terminated")
+    assert coverage.cover_on(session=db, contract=contract, on=date(2026, 6, 30)).covers("water_damage")
+    assert coverage.cover_on(session=db, contract=contract, on=date(2026, 7, 1)) is None
+    late = claim_indemnity.compute(session=db, contract=contract, peril_code="water_damage", damage_cents=100_000,
+                                   on=date(2026, 7, 2))
+    assert late.covered is False and "avait pris fin" in late.explanation
+    page = contract_view.build(session=db, holder_id=person.id, number=contract.number, today=date(2026, 11, 9))
+    assert page.formula == "Confort" and next(c for c in page.categories if c.key == "water_damage").covered

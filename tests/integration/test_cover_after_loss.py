@@ -23,7 +23,7 @@ import espace.espace  # noqa: F401  (registers every state)
 from espace import routes
 from espace.db import get_engine
 from espace.formatting import PARIS
-from espace.models import Claim, Contract, Formula, StaffUser
+from espace.models import AuthSession, Claim, Contract, Formula, StaffUser
 from espace.services import sessions
 from espace.settings import get_settings
 from espace.state.claims import ClaimWizardState
@@ -35,15 +35,28 @@ NOW = datetime(2026, 11, 9, 10, 0, tzinfo=PARIS)  # a Monday
 TODAY = NOW.date()
 
 
+_OPENED: list[tuple[int | None, int | None]] = []  # (account_id, staff_id) of the sessions opened here
+
+
 @pytest.fixture(autouse=True)
-def frozen():
+def frozen(engine):
     with time_machine.travel(NOW, tick=False):
         yield
+    # The sessions opened under the frozen clock expired long ago for the rest of the suite: remove them.
+    def forget(db):
+        for account_id, staff_id in _OPENED:
+            owner = AuthSession.account_id == account_id if account_id else AuthSession.staff_id == staff_id
+            for row in db.exec(select(AuthSession).where(owner, AuthSession.created_at <= NOW)).all():
+                db.delete(row)
+    factories.committed(forget)
+    _OPENED.clear()
 
 
 def _token(db, *, account_id=None, staff_id=None) -> str:
-    return sessions.complete_handoff(session=db, code=sessions.begin_login(session=db, account_id=account_id,
-                                                                           staff_id=staff_id))
+    token = sessions.complete_handoff(session=db, code=sessions.begin_login(session=db, account_id=account_id,
+                                                                            staff_id=staff_id))
+    _OPENED.append((account_id, staff_id))
+    return token
 
 
 def _state(cls, token: str, path: str, query: dict[str, str]):
