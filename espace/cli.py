@@ -1,4 +1,5 @@
-"""Admin commands: ``espace migrate | seed | create-staff | purge | purge-files | ...``."""
+"""Admin commands: ``espace migrate | seed | create-staff | purge | purge-files | terminate-contract | reindex |
+remind-debits | apply-terms``."""
 
 from __future__ import annotations
 
@@ -119,6 +120,19 @@ def cmd_remind_debits(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_apply_terms(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from espace.formatting import PARIS
+    from espace.services.contract_terms import apply_due
+
+    today = date.fromisoformat(args.today) if args.today else utcnow().astimezone(PARIS).date()
+    with session_scope() as session:
+        count = apply_due(session=session, today=today)
+    print(f"{count} contrat(s) mis à jour avec les conditions en vigueur le {today:%d/%m/%Y}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="espace", description="Administration d'Espace")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -149,6 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
     remind.add_argument("--today", help="date du jour AAAA-MM-JJ (aujourd'hui par défaut)")
     remind.add_argument("--days", type=int, default=None, help="prélèvements des N prochains jours")
     remind.set_defaults(func=cmd_remind_debits)
+    terms = sub.add_parser("apply-terms", help="applique les avenants qui prennent effet (à lancer chaque jour)")
+    terms.add_argument("--today", help="date du jour AAAA-MM-JJ (aujourd'hui par défaut)")
+    terms.set_defaults(func=cmd_apply_terms)
     return parser
 
 

@@ -51,7 +51,9 @@ def account_of(session: Session, person: Policyholder) -> Account:
 
 
 def contract(session: Session, person: Policyholder, *, formula_code: str = "CONFORT", city: str = "Nantes",
-             number: str | None = None, **fields) -> Contract:
+             number: str | None = None, options: tuple[str, ...] = (), priced: bool = False, **fields) -> Contract:
+    """A contract with its first version of terms from its start date (as a subscription records it);
+    ``priced``: premium and option prices from the tariff engine instead of the fixed test amounts."""
     prop = InsuredProperty(
         holder_id=person.id, address_line1="1 place du Commerce", postal_code="44000", city=city,
         property_type=PropertyType.FLAT, rooms=2, surface_m2=45, occupancy=Occupancy.TENANT,
@@ -66,6 +68,15 @@ def contract(session: Session, person: Policyholder, *, formula_code: str = "CON
         "start_date": date(2024, 2, 29), **fields,
     })
     session.add(row)
+    session.flush()
+    if priced or options:
+        from espace.services.seed import price_contract
+
+        price_contract(session, row, prop, formula_code, tuple(options))
+    else:
+        from espace.services import contract_terms
+
+        contract_terms.record_initial(session=session, contract=row)
     session.flush()
     return row
 

@@ -53,6 +53,7 @@ class DeductibleKind(StrEnum):
     PERCENT = "percent"  # basis points of the assessed damage
     CONTRACT = "contract"  # the contract's chosen deductible level
     LEGAL = "legal"  # set by law (catastrophe naturelle)
+    BASE = "base"  # an option's: that of the formula's guarantee it extends, in the same category
 
 
 class InsuredProperty(SQLModel, table=True):
@@ -109,7 +110,11 @@ class FormulaGuarantee(SQLModel, table=True):
 
 
 class ContractOptionDef(SQLModel, table=True):
-    """An optional cover that can be added to a contract."""
+    """An optional cover that can be added to a contract, with what it covers.
+
+    ``guarantee_code`` set: the option grants that catalogue guarantee (its category is then covered, e.g.
+    Protection juridique on a formula without it). Empty: the option extends the cover of its category
+    (valuables, reinforced glass breakage...) or covers property the formula excludes (garden, pool)."""
 
     __tablename__ = "contract_option_def"
 
@@ -118,9 +123,24 @@ class ContractOptionDef(SQLModel, table=True):
     name: str = Field(max_length=120)
     description: str = Field(default="", max_length=1000)
     guarantee_category: str = Field(default="", max_length=30)
+    guarantee_code: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
+    ceiling_cents: int | None = None
+    ceiling_note: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    deductible_kind: str = Field(default=DeductibleKind.CONTRACT, max_length=10,
+                                 sa_column_kwargs={"server_default": DeductibleKind.CONTRACT.value})
+    deductible_value: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    exclusions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
+    article_refs: str = Field(default="", max_length=100, sa_column_kwargs={"server_default": ""})
 
 
 class Contract(SQLModel, table=True):
+    """A contract's identity (number, holder, start, status, payment) and a copy of the terms in force today.
+
+    The terms themselves are effective-dated in ``ContractTerms``: ``formula_id``, the capital, the deductible,
+    the premium, the ``ContractOption`` rows and the insured property's fields are a copy of the version in
+    force today, kept by ``services.contract_terms.apply_due`` (daily) for lists and summaries. Whatever
+    reads cover on a date (claims, attestations, the contract page) reads ``ContractTerms`` instead."""
+
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=10, unique=True)  # "MRH" + 7 digits
     holder_id: int = Field(foreign_key="policyholder.id", index=True)
@@ -140,7 +160,7 @@ class Contract(SQLModel, table=True):
 
 
 class ContractOption(SQLModel, table=True):
-    """An option taken on a contract."""
+    """An option taken on a contract in its terms in force today (a copy of ``ContractTerms.options``)."""
 
     __tablename__ = "contract_option"
     __table_args__ = (UniqueConstraint("contract_id", "option_id"),)
@@ -149,3 +169,34 @@ class ContractOption(SQLModel, table=True):
     contract_id: int = Field(foreign_key="contract.id", index=True)
     option_id: int = Field(foreign_key="contract_option_def.id")
     annual_price_cents: int = 0
+
+
+class ContractTerms(SQLModel, table=True):
+    """One version of a contract's terms, in force from ``effective_from`` until the day before the next
+    version's ``effective_from`` (the last one: until the contract ends). Versions are never edited; a
+    change of cover adds one. Two versions on the same day: the later one (higher id) wins."""
+
+    __tablename__ = "contract_terms"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    effective_from: date = Field(index=True)
+    formula_id: int = Field(foreign_key="formula.id")
+    furniture_capital_cents: int
+    deductible_cents: int
+    options: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # [{code, annual_price_cents}]
+    annual_premium_cents: int  # all taxes included
+    annual_tax_cents: int
+    tariff_version: str = Field(default="", max_length=20)
+    # the insured property as it is rated and named on the documents
+    address_line1: str = Field(max_length=200)
+    address_line2: str = Field(default="", max_length=200)
+    postal_code: str = Field(max_length=10)
+    city: str = Field(max_length=100)
+    property_type: str = Field(max_length=10)
+    rooms: int
+    surface_m2: int
+    occupancy: str = Field(max_length=10)
+    endorsement_id: int | None = Field(default=None, foreign_key="endorsement.id")  # None: subscription
+    created_at: datetime = Field(default_factory=utcnow)
+    applied_at: datetime | None = None  # when the contract's copy of today's terms was brought to this version

@@ -7,7 +7,14 @@ import reflex as rx
 from espace.components.facts import fact
 from espace import routes
 from espace.components.layout import app_shell, loading
-from espace.state.contract_detail import CategoryBlock, ContractDetailState as C, EndorsementItem, GuaranteeItem, OptionItem
+from espace.state.contract_detail import (
+    CategoryBlock,
+    ComingItem,
+    ContractDetailState as C,
+    EndorsementItem,
+    GuaranteeItem,
+    OptionItem,
+)
 
 
 
@@ -37,7 +44,7 @@ def category(block: CategoryBlock) -> rx.Component:
             rx.cond(block.covered, rx.el.li(rx.icon("circle-check", size=16, aria_hidden="true"), "Par exemple : ", block.yes,
                                             class_name="ok")),
             rx.el.li(rx.icon("circle-x", size=16, aria_hidden="true"),
-                     rx.cond(block.covered, "Non couvert : ", "Non couvert par votre formule, par exemple : "),
+                     rx.cond(block.covered, "Non couvert : ", "Non couvert par votre contrat, par exemple : "),
                      rx.cond(block.covered, block.no, block.yes), class_name="status-bad"),
             class_name="examples",
         ),
@@ -54,6 +61,15 @@ def option(item: OptionItem) -> rx.Component:
                           rx.cond(item.price != "", rx.el.span(" · ", item.price))),
                   rx.el.p(item.description, class_name="field-hint")),
         class_name="option-row",
+    )
+
+
+def coming(item: ComingItem) -> rx.Component:
+    return rx.el.li(
+        rx.el.div(rx.el.p(rx.el.strong("À partir du ", item.starts), " · formule ", item.formula, " · ", item.premium, " / an",
+                          rx.cond(item.number > 0, rx.el.span(" (avenant n° ", item.number.to_string(), ")"))),
+                  rx.el.ul(rx.foreach(item.changes, lambda c: rx.el.li(c)), class_name="bullets")),
+        class_name="doc-row",
     )
 
 
@@ -98,6 +114,13 @@ def contract_detail_page() -> rx.Component:
                     rx.el.p("Aucune échéance à venir d'ici la date anniversaire.", class_name="empty")),
             class_name="card",
         ),
+        rx.cond(C.coming.length() > 0, rx.el.section(
+            rx.el.h2("Modification à venir", class_name="card-title"),
+            rx.el.p("Ces changements ont été acceptés : ils s'appliqueront à leur date d'effet. D'ici là, vos garanties "
+                    "restent celles indiquées ci-dessous.", class_name="field-hint"),
+            rx.el.ul(rx.foreach(C.coming, coming), class_name="doc-list"),
+            class_name="card", id="a-venir",
+        )),
         rx.el.section(rx.el.h2("Vos garanties", class_name="card-title"), rx.foreach(C.categories, category),
                       class_name="card", id="garanties"),
         rx.el.section(rx.el.h2("Options", class_name="card-title"), rx.el.ul(rx.foreach(C.options, option), class_name="plain-list"),

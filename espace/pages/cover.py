@@ -185,7 +185,7 @@ def validation() -> rx.Component:
                           class_name="notice notice-ok issued", role="status")),
         rx.el.form(
             rx.el.div(rx.el.label("Date d'effet", html_for="effective", class_name="field-label"),
-                      rx.el.input(id="effective", name="effective", type="date", default_value=V.effective, min=V.today_iso,
+                      rx.el.input(id="effective", name="effective", type="date", default_value=V.effective, min=V.min_effective,
                                   max=V.max_effective, on_change=V.set_effective, class_name="field-input"),
                       class_name="field"),
             rx.el.label(rx.el.input(type="checkbox", name="consent", value="1", class_name="checkbox"), CONSENT_TEXT,
@@ -203,6 +203,7 @@ def cover_page() -> rx.Component:
         rx.cond(V.loaded, rx.cond(V.found, rx.el.div(
             rx.el.p("Contrat ", rx.el.a(V.number, href=routes.CONTRACT + "?n=" + V.number), " · cotisation actuelle ",
                     rx.el.strong(V.current_premium), " par an", class_name="field-hint"),
+            rx.cond(V.pending != "", rx.el.p(V.pending, class_name="notice", role="status", id="pending-change")),
             compare_table(),
             rx.el.div(choice_form(), quote_panel(), class_name="cover-grid"),
             simulations(),

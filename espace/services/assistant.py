@@ -162,16 +162,24 @@ class _Contract:
     contract: Contract
     formula: str
     place: str  # "appartement, Lyon"
+    cover: coverage.Cover | None = None  # in force today
 
 
-def _contracts(session: Session, holder_id: int) -> list[_Contract]:
+def _contracts(session: Session, holder_id: int, today: date | None = None) -> list[_Contract]:
     rows = session.exec(
         select(Contract, Formula, InsuredProperty).join(Formula, Formula.id == Contract.formula_id)
         .join(InsuredProperty, InsuredProperty.id == Contract.property_id)
         .where(Contract.holder_id == holder_id, Contract.status == ContractStatus.ACTIVE).order_by(Contract.start_date)
     ).all()
-    return [_Contract(c, f.name, f"{labels.label(labels.PROPERTY_TYPE, p.property_type).lower()}, {p.city}")
-            for c, f, p in rows]
+    if today is None:
+        return [_Contract(c, f.name, f"{labels.label(labels.PROPERTY_TYPE, p.property_type).lower()}, {p.city}")
+                for c, f, p in rows]
+    result = []
+    for c, f, p in rows:
+        cover = coverage.cover_on(session=session, contract=c, on=coverage.shown_day(c, today))
+        result.append(_Contract(c, cover.formula_name if cover else f.name,
+                                f"{labels.label(labels.PROPERTY_TYPE, p.property_type).lower()}, {p.city}", cover))
+    return result
 
 
 def _contract_source(item: _Contract) -> Source:
@@ -188,9 +196,9 @@ def _lead(contracts: list[_Contract], item: _Contract) -> str:
     return f"Contrat {item.contract.number} ({item.place}) : " if len(contracts) > 1 else ""
 
 
-def _line_for(session: Session, item: _Contract, category: str) -> coverage.CoverLine | None:
-    return next((line for line in coverage.cover_lines(session=session, contract=item.contract)
-                 if line.category == category), None)
+def _line_for(item: _Contract, category: str) -> coverage.CoverLine | None:
+    """The guarantee answering ``category`` today, the options taken included."""
+    return item.cover.line_for(category) if item.cover else None
 
 
 def _no_contract() -> Reply:
@@ -206,9 +214,9 @@ def _ask_category(what: str) -> Reply:
 
 # ----- answers --------------------------------------------------------------------------------
 
-def _deductible(session: Session, holder_id: int, q: Question) -> Reply:
+def _deductible(session: Session, holder_id: int, q: Question, today: date) -> Reply:
     category = category_of(q)
-    contracts = _contracts(session, holder_id)
+    contracts = _contracts(session, holder_id, today)
     if not contracts:
         return _no_contract()
     if not category:
@@ -216,7 +224,7 @@ def _deductible(session: Session, holder_id: int, q: Question) -> Reply:
     name = labels.label(labels.GUARANTEE_CATEGORY, category).lower()
     lines, sources = [], []
     for item in contracts:
-        line = _line_for(session, item, category)
+        line = _line_for(item, category)
         sources.append(_contract_source(item))
         if line is None:
             lines.append(f"{_lead(contracts, item)}votre formule {item.formula} ne comprend pas la garantie {name}.")
@@ -228,18 +236,18 @@ def _deductible(session: Session, holder_id: int, q: Question) -> Reply:
                  sources + [_article_source("franchise")], category="contract")
 
 
-def _ceiling_text(line: coverage.CoverLine, contract: Contract) -> str:
+def _ceiling_text(line: coverage.CoverLine, cover: coverage.Cover) -> str:
     if line.ceiling_cents is not None:
         return line.ceiling
-    capital, note = fmt.money(contract.furniture_capital_cents), line.ceiling
+    capital, note = fmt.money(cover.furniture_capital_cents), line.ceiling
     if note.lower().startswith("capital mobilier"):
         return f"{capital} (votre capital mobilier{note[len('capital mobilier'):]})"
     return f"{note[:1].lower()}{note[1:]} (capital mobilier : {capital})"
 
 
-def _ceiling(session: Session, holder_id: int, q: Question) -> Reply:
+def _ceiling(session: Session, holder_id: int, q: Question, today: date) -> Reply:
     category = category_of(q)
-    contracts = _contracts(session, holder_id)
+    contracts = _contracts(session, holder_id, today)
     if not contracts:
         return _no_contract()
     if not category:
@@ -247,19 +255,19 @@ def _ceiling(session: Session, holder_id: int, q: Question) -> Reply:
     name = labels.label(labels.GUARANTEE_CATEGORY, category).lower()
     lines = []
     for item in contracts:
-        line = _line_for(session, item, category)
+        line = _line_for(item, category)
         lines.append(f"{_lead(contracts, item)}" + (
             f"votre formule {item.formula} ne comprend pas la garantie {name}." if line is None else
-            f"plafond de la garantie « {line.name} » : {_ceiling_text(line, item.contract)} ; "
+            f"plafond de la garantie « {line.name} » : {_ceiling_text(line, item.cover)} ; "
             f"franchise : {line.deductible}."))
     return Reply("ceiling", lines, [Action("Voir mes garanties", _contract_source(contracts[0]).href)],
                  [_contract_source(item) for item in contracts], category="contract")
 
 
-def _reimbursement(session: Session, holder_id: int, q: Question) -> Reply:
+def _reimbursement(session: Session, holder_id: int, q: Question, today: date) -> Reply:
     damage = amount_cents(q.raw) or 0
     category = category_of(q)
-    contracts = _contracts(session, holder_id)
+    contracts = _contracts(session, holder_id, today)
     if not contracts:
         return _no_contract()
     if not category:
@@ -271,7 +279,7 @@ def _reimbursement(session: Session, holder_id: int, q: Question) -> Reply:
     lines = [f"Pour {subject} ({name}), voici ce que prévoient vos garanties :"]
     for item in contracts:
         result = claim_indemnity.compute(session=session, contract=item.contract, peril_code=peril,
-                                         damage_cents=damage, category=category)
+                                         damage_cents=damage, on=coverage.shown_day(item.contract, today), category=category)
         if not result.covered:
             lines.append(f"{_lead(contracts, item)}{result.explanation}")
             continue
@@ -426,8 +434,8 @@ def _faq(_session: Session, _holder_id: int, q: Question) -> Reply:
                  category=_ARTICLE_CATEGORY.get(article.category, "other"))
 
 
-_HANDLERS = {"password": _password, "deductible": _deductible, "reimbursement": _reimbursement, "ceiling": _ceiling,
-             "attestation": _attestation, "claim_status": _claim_status, "declare": _declare,
+_COVER_HANDLERS = {"deductible": _deductible, "reimbursement": _reimbursement, "ceiling": _ceiling}
+_HANDLERS = {"password": _password, "attestation": _attestation, "claim_status": _claim_status, "declare": _declare,
              "smalltalk": _smalltalk, "human": _human, "faq": _faq}
 
 
@@ -438,4 +446,6 @@ def answer(*, session: Session, holder_id: int, question: str, today: date) -> R
     intent = intent_of(q)
     if intent == "next_payment":
         return _next_payment(session, holder_id, q, today)
+    if intent in _COVER_HANDLERS:  # answered from the terms in force today
+        return _COVER_HANDLERS[intent](session, holder_id, q, today)
     return _HANDLERS[intent](session, holder_id, q)

@@ -26,7 +26,7 @@ from espace.models import (
     Policyholder,
 )
 from espace.models.base import utcnow
-from espace.services import documents, messaging
+from espace.services import contract_terms, documents, messaging
 from espace.services.document_data import attestation_data
 from espace.services.portfolio import next_anniversary
 from espace.settings import get_settings
@@ -112,6 +112,32 @@ def _validity(contract: Contract, request: AttestationRequest, today: date) -> t
     return request.start, request.end, f"Attestation délivrée pour la période du {fmt.date_fr(request.start)} au {fmt.date_fr(request.end)}."
 
 
+def _attested(version, kind: str) -> tuple:
+    """What an attestation of ``kind`` states about the terms (the detailed one lists the cover too)."""
+    home = (version.formula_id, version.address_line1, version.address_line2, version.postal_code, version.city,
+            version.property_type, version.rooms, version.surface_m2, version.occupancy)
+    if kind != AttestationKind.DETAILED:
+        return home
+    return (*home, version.furniture_capital_cents, version.deductible_cents, sorted(o["code"] for o in version.options))
+
+
+def _within_one_version(session: Session, contract: Contract, kind: str, valid_from: date, valid_until: date) -> date:
+    """An attestation states the terms in force from its first day: it ends the day before a signed change
+    of what it states (a move, another formula...). A chosen period that crosses one is refused."""
+    periods = contract_terms.boundaries(session=session, contract=contract, start=valid_from, end=valid_until)
+    if not periods:
+        return valid_until
+    first = _attested(periods[0].version, kind)
+    change = next((p.start for p in periods[1:] if _attested(p.version, kind) != first), None)
+    if change is None:
+        return valid_until
+    if kind in (AttestationKind.STANDARD, AttestationKind.DETAILED):
+        return change - timedelta(days=1)
+    raise AttestationError(f"Votre contrat change le {fmt.date_fr(change)} (avenant) : demandez une attestation "
+                           f"jusqu'au {fmt.date_fr(change - timedelta(days=1))}, puis une autre à partir du "
+                           f"{fmt.date_fr(change)}.", "end")
+
+
 def issue(*, session: Session, holder_id: int, contract_id: int, request: AttestationRequest,
           today: date | None = None) -> Document:
     """Issue and store an attestation for one of *this holder's* active contracts."""
@@ -126,6 +152,7 @@ def issue(*, session: Session, holder_id: int, contract_id: int, request: Attest
         raise AttestationError("Ce contrat n'est plus en cours : aucune attestation ne peut être délivrée.", "contract")
     today = today or date.today()
     valid_from, valid_until, purpose = _validity(contract, request, today)
+    valid_until = _within_one_version(session, contract, request.kind, valid_from, valid_until)
     public_id = secrets.token_urlsafe(12)
     reference = sign(public_id)
     human_ref = f"ATT-{today.year}-{public_id[:6].upper()}"
@@ -169,7 +196,8 @@ def verify(*, session: Session, reference: str, today: date | None = None) -> Ve
         return Verification(status="inconnue")
     contract = session.get(Contract, row.contract_id)
     holder = session.get(Policyholder, contract.holder_id)
-    prop = session.get(InsuredProperty, contract.property_id)
+    prop = (contract_terms.version_on(session=session, contract_id=contract.id, day=max(row.valid_from, contract.start_date))
+            or session.get(InsuredProperty, contract.property_id))  # the home the attestation names
     today = today or date.today()
     ended = contract.status == ContractStatus.TERMINATED or (contract.end_date is not None and contract.end_date < today)
     status = "révoquée" if row.revoked_at or ended else "expirée" if row.valid_until < today else "valide"
@@ -177,10 +205,28 @@ def verify(*, session: Session, reference: str, today: date | None = None) -> Ve
                         valid_from=fmt.date_fr(row.valid_from), valid_until=fmt.date_fr(row.valid_until))
 
 
-def revoke_for_contract(*, session: Session, contract_id: int, reason: str) -> int:
+def revoke_for_contract(*, session: Session, contract_id: int, reason: str, effective: date | None = None,
+                        today: date | None = None) -> int:
+    """Attestations of the contract stop being valid from ``effective`` (default: now).
+
+    From a later date (a move, a cancellation taking effect later), those valid beyond it end the day
+    before (``valid_until`` and the document's period shortened, the reason kept) and those starting on or
+    after it are revoked at once. Returns the number of attestations affected."""
+    today = today or date.today()
     rows = session.exec(select(Attestation).where(Attestation.contract_id == contract_id,
                                                   Attestation.revoked_at.is_(None))).all()
+    count = 0
     for row in rows:
-        row.revoked_at, row.revoked_reason = utcnow(), reason[:60]
+        if effective is None or effective <= today or row.valid_from >= effective:
+            row.revoked_at, row.revoked_reason = utcnow(), reason[:60]
+        elif row.valid_until >= effective:
+            row.valid_until, row.revoked_reason = effective - timedelta(days=1), reason[:60]
+            document = session.get(Document, row.document_id)
+            if document is not None:
+                document.period_end = row.valid_until
+                session.add(document)
+        else:
+            continue
         session.add(row)
-    return len(rows)
+        count += 1
+    return count

@@ -127,3 +127,22 @@ OPTIONS = [
     ("ASSISTANCE_PLUS", "Assistance renforcée",
      "Dépannage d'urgence plomberie, électricité et serrurerie sans sinistre garanti.", C.ASSISTANCE),
 ]
+
+# What each option covers: option code -> (granted guarantee code or None, ceiling_cents, ceiling_note,
+# deductible_kind, deductible_value, exclusions, article of the general conditions). A granted guarantee
+# makes its category covered (Protection juridique on Essentielle or Confort, with the ceiling and
+# threshold of Intégrale's); the other options extend the cover of their category or insure property
+# the formula leaves out (garden, pool). D.BASE: the deductible of the formula's guarantee extended.
+OPTION_COVER = {
+    "PROTECTION_JURIDIQUE": ("PROTECTION_JURIDIQUE", 2_000_000, "Par litige ; seuil d'intervention : 300 €", D.NONE, 0,
+                             ["Les litiges antérieurs à la souscription.", "Les amendes et leurs majorations."], "Art. 13"),
+    "OBJETS_VALEUR": (None, None, "Valeur déclarée de chaque objet, au-delà du plafond objets de valeur de la formule",
+                      D.CONTRACT, 0, ["Les objets non déclarés.", "Le vol sans effraction ni violence."], "Art. 9"),
+    "BRIS_GLACE": (None, None, "Plafond de la garantie Bris de glace", D.BASE, 0,
+                   ["Les rayures et écaillures.", "Les panneaux solaires de plus de 15 ans."], "Art. 10"),
+    "JARDIN_PISCINE": (None, 1_000_000, "Dont arbres et plantations : 500 € par arbre", D.CONTRACT, 0,
+                       ["Les dommages dus au gel ou à la sécheresse sur les plantations.",
+                        "Les piscines gonflables ou démontables."], "Art. 3"),
+    "ASSISTANCE_PLUS": (None, 50_000, "Dépannage d'urgence sans sinistre : 2 interventions par an", D.NONE, 0,
+                        ["Les pannes d'appareils électroménagers."], "Art. 14"),
+}

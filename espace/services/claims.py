@@ -26,7 +26,9 @@ from espace.models import (
     StaffUser,
 )
 from espace.models.base import utcnow
-from espace.services import claim_deadlines, claim_indemnity, claim_perils, claim_stages, private_files, uploads
+from espace.services import (
+    claim_deadlines, claim_indemnity, claim_perils, claim_stages, contract_terms, private_files, uploads,
+)
 from espace.services.claim_deadlines import Deadline
 
 STEPS = ("Contrat", "Événement", "Questions", "Date", "Lieu", "Biens", "Photos", "Récapitulatif")
@@ -121,10 +123,27 @@ def deadline_for(claim: Claim, *, today: date) -> Deadline | None:
     return claim_deadlines.deadline(kind=found.deadline, occurred=occurred.date(), today=today, order_date=order_date)
 
 
+def loss_date(claim: Claim, *, today: date | None = None) -> date:
+    """The day of the loss (Paris time), whose contract terms assess the claim; today while undated."""
+    occurred = occurred_local(claim)
+    return occurred.date() if occurred else (today or datetime.now(PARIS).date())
+
+
+def loss_terms(*, session: Session, claim: Claim):
+    """The contract's terms in force on the day of the loss (formula, home as insured, capital...);
+    those of its start when the loss predates it."""
+    contract = session.get(Contract, claim.contract_id)
+    day = max(loss_date(claim), contract.start_date)
+    return contract_terms.version_on(session=session, contract_id=contract.id, day=day) or \
+        contract_terms.snapshot(session=session, contract=contract)
+
+
 def estimate(*, session: Session, claim: Claim) -> claim_indemnity.Indemnity:
+    """The declared damage under the contract's terms in force on the day of the loss."""
     contract = session.get(Contract, claim.contract_id)
     return claim_indemnity.compute(session=session, contract=contract, peril_code=claim.peril,
-                                   damage_cents=declared_total(session=session, claim_id=claim.id), answers=claim.answers)
+                                   damage_cents=declared_total(session=session, claim_id=claim.id),
+                                   on=loss_date(claim), answers=claim.answers)
 
 
 # ----- the draft, step by step ---------------------------------------------------------------

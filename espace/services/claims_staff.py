@@ -275,7 +275,7 @@ def assess(*, session: Session, staff_id: int, claim_id: int, damage_text: str, 
     category = category or claim.guarantee_category
     contract = session.get(Contract, claim.contract_id)
     result = claim_indemnity.compute(session=session, contract=contract, peril_code=claim.peril, damage_cents=damage,
-                                     category=category, answers=claim.answers)
+                                     on=claims.loss_date(claim), category=category, answers=claim.answers)
     if not result.covered:
         raise ClaimInputError({"damage": f"Aucune garantie du contrat ne s'applique ({result.explanation}) : "
                                          "choisissez la garantie ou refusez la prise en charge."})
@@ -306,19 +306,20 @@ def record_payment(*, session: Session, staff_id: int, claim_id: int, reference:
 
 def _store_settlement_advice(session: Session, claim: Claim, staff: StaffUser, amount_cents: int) -> None:
     """The 'avis de règlement' PDF, in the claim's document space as the payment proof."""
-    from espace.models import ClaimFile, Formula, InsuredProperty, Policyholder
+    from espace.models import ClaimFile, Formula, Policyholder
     from espace.pdf.data import SettlementData
     from espace.pdf.settlement import render_settlement
     from espace.services import private_files
     from espace.services.document_data import holder_lines, property_lines
 
     contract = session.get(Contract, claim.contract_id)
+    loss_terms = claims.loss_terms(session=session, claim=claim)  # the home and formula of the loss date
     holder_name, holder_address = holder_lines(session.get(Policyholder, claim.holder_id))
     data = SettlementData(
         reference=claim.number, issued_on=fmt.date_fr(claim.paid_at), holder_name=holder_name,
         holder_address=holder_address, contract_number=contract.number,
-        formula=session.get(Formula, contract.formula_id).name,
-        property_address=property_lines(session.get(InsuredProperty, contract.property_id)),
+        formula=session.get(Formula, loss_terms.formula_id).name,
+        property_address=property_lines(loss_terms),
         peril=claim_perils.label(claim.peril), occurred_on=fmt.date_fr(claim.occurred_at),
         guarantee=claim.estimate.get("guarantee", "") if not claim.guarantee_category else _guarantee_name(session, contract, claim),
         damage=fmt.money(claim.assessed_damage_cents), deductible=fmt.money(claim.deductible_cents),
@@ -337,7 +338,7 @@ def _store_settlement_advice(session: Session, claim: Claim, staff: StaffUser, a
 
 def _guarantee_name(session: Session, contract: Contract, claim: Claim) -> str:
     result = claim_indemnity.compute(session=session, contract=contract, peril_code=claim.peril, damage_cents=0,
-                                     category=claim.guarantee_category)
+                                     on=claims.loss_date(claim), category=claim.guarantee_category)
     return result.guarantee
 
 

@@ -1,20 +1,24 @@
 """Changing one's cover: quotes from the tariff engine, formula comparison, saved simulations,
-and the endorsement (avenant) that updates the contract and its future instalments."""
+and the endorsement (avenant): a new version of the contract's terms from its effective date (nothing
+changes before it), the instalments of the year re-priced with the prorata, the avenant PDF."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, func, select
 
 from espace import formatting as fmt
+from espace.formatting import PARIS
 from espace.models import (
     Account,
+    Claim,
+    ClaimStatus,
     Contract,
-    ContractOption,
     ContractOptionDef,
     ContractStatus,
+    ContractTerms,
     Document,
     DocumentKind,
     Endorsement,
@@ -25,7 +29,7 @@ from espace.models import (
     Policyholder,
     Simulation,
 )
-from espace.services import attestations, documents, messaging
+from espace.services import attestations, contract_terms, documents, messaging
 from espace.services.billing import MONTHS_PER_PERIOD
 from espace.services.portfolio import next_anniversary
 from espace.services.tariff import Quote, RatingError, RatingInput, prorata_cents, price
@@ -67,42 +71,98 @@ def owned_contract(*, session: Session, holder_id: int, contract_id: int) -> Con
     return session.exec(select(Contract).where(Contract.id == contract_id, Contract.holder_id == holder_id)).first()
 
 
-def option_codes(session: Session, contract: Contract) -> frozenset[str]:
-    return frozenset(session.exec(select(ContractOptionDef.code).join(ContractOption, ContractOption.option_id == ContractOptionDef.id)
-                                  .where(ContractOption.contract_id == contract.id)).all())
+def option_codes(session: Session, contract: Contract, on: date | None = None) -> frozenset[str]:
+    """Options taken on ``on`` (default: in the newest version of the terms)."""
+    version = _version(session, contract, on)
+    return contract_terms.option_codes(version) if version is not None else frozenset()
 
 
-def current_choice(*, session: Session, contract: Contract) -> CoverChoice:
-    prop = session.get(InsuredProperty, contract.property_id)
-    formula = session.get(Formula, contract.formula_id)
-    return CoverChoice(formula=formula.code, furniture_capital_cents=contract.furniture_capital_cents,
-                       deductible_cents=contract.deductible_cents, options=option_codes(session, contract),
-                       rooms=prop.rooms, surface_m2=prop.surface_m2, address_line1=prop.address_line1,
-                       postal_code=prop.postal_code, city=prop.city)
+def _version(session: Session, contract: Contract, on: date | None) -> ContractTerms | None:
+    if on is None:
+        return contract_terms.latest(session=session, contract_id=contract.id)
+    return contract_terms.version_on(session=session, contract_id=contract.id, day=max(on, contract.start_date))
 
 
-def rating_input(prop: InsuredProperty, choice: CoverChoice) -> RatingInput:
+def _base_version(session: Session, contract: Contract, today: date) -> ContractTerms:
+    """The newest version, on which a change builds (recorded from the contract row if it has none yet)."""
+    return (contract_terms.latest(session=session, contract_id=contract.id)
+            or contract_terms.record_initial(session=session, contract=contract, today=today))
+
+
+def choice_of(session: Session, version: ContractTerms) -> CoverChoice:
+    formula = session.get(Formula, version.formula_id)
+    return CoverChoice(formula=formula.code, furniture_capital_cents=version.furniture_capital_cents,
+                       deductible_cents=version.deductible_cents, options=contract_terms.option_codes(version),
+                       rooms=version.rooms, surface_m2=version.surface_m2, address_line1=version.address_line1,
+                       postal_code=version.postal_code, city=version.city)
+
+
+def current_choice(*, session: Session, contract: Contract, on: date | None = None) -> CoverChoice:
+    """The terms in force on ``on`` as a choice; without a date, the newest signed terms (in force or
+    coming), on which a new change builds."""
+    version = _version(session, contract, on)
+    if version is None:  # a contract row without versions (built directly): its copy is its only version
+        terms = contract_terms.snapshot(session=session, contract=contract)
+        formula = session.get(Formula, terms.formula_id)
+        return CoverChoice(formula=formula.code, furniture_capital_cents=terms.furniture_capital_cents,
+                           deductible_cents=terms.deductible_cents, options=terms.option_codes, rooms=terms.rooms,
+                           surface_m2=terms.surface_m2, address_line1=terms.address_line1,
+                           postal_code=terms.postal_code, city=terms.city)
+    return choice_of(session, version)
+
+
+def rating_input(prop, choice: CoverChoice, claims_not_yet_rated: int = 0) -> RatingInput:
+    """``prop``: the insured home as rated (a version of the terms, or the property row)."""
     return RatingInput(postal_code=choice.postal_code or prop.postal_code, property_type=prop.property_type,
                        rooms=choice.rooms or prop.rooms, surface_m2=choice.surface_m2 or prop.surface_m2,
                        occupancy=prop.occupancy, formula=choice.formula,
                        furniture_capital_cents=choice.furniture_capital_cents, deductible_cents=choice.deductible_cents,
-                       options=choice.options, claims_last_3_years=0)
+                       options=choice.options, claims_last_3_years=0, claims_not_yet_rated=claims_not_yet_rated)
 
 
-def quote(*, session: Session, contract: Contract, choice: CoverChoice) -> Quote:
-    """Price a choice for this contract's home (raises RatingError with a French message and field)."""
-    return price(rating_input(session.get(InsuredProperty, contract.property_id), choice))
+def claims_counted(*, session: Session, contract_id: int, on: date) -> int:
+    """Claims the tariff counts on ``on``: declared (not drafts), not refused, occurred in the 3 years before."""
+    since = datetime.combine(on - timedelta(days=3 * 365), time(0), tzinfo=PARIS)
+    until = datetime.combine(on + timedelta(days=1), time(0), tzinfo=PARIS)
+    return session.exec(select(func.count()).select_from(Claim).where(
+        Claim.contract_id == contract_id, Claim.status.not_in((ClaimStatus.DRAFT, ClaimStatus.REFUSED)),
+        Claim.occurred_at.is_not(None), Claim.occurred_at >= since, Claim.occurred_at < until)).one()
 
 
-def compare_formulas(*, session: Session, contract: Contract) -> list[tuple[str, str, Quote | None, str]]:
+def quote(*, session: Session, contract: Contract, choice: CoverChoice, today: date | None = None) -> Quote:
+    """Price a choice for this contract's home (raises RatingError with a French message and field).
+
+    A change in the middle of the year keeps the claims coefficient set at the anniversary; claims
+    declared since are counted at the next one, so a no-claims bonus shows as "not renewed", not earned."""
+    today = today or date.today()
+    prop = _version(session, contract, None) or session.get(InsuredProperty, contract.property_id)
+    pending = claims_counted(session=session, contract_id=contract.id, on=today) if contract.id else 0
+    result = price(rating_input(prop, choice, pending))
+    if pending:
+        anniversary = next_anniversary(contract.start_date, today)
+        result = replace(result, advice=[*result.advice, (
+            f"{pending} sinistre{'s' if pending > 1 else ''} déclaré{'s' if pending > 1 else ''} ces 3 dernières "
+            f"années : le bonus sans sinistre s'applique jusqu'à l'échéance du {fmt.date_fr(anniversary)} et ne "
+            "sera pas reconduit ; votre cotisation sera revue à cette date.")])
+    return result
+
+
+def kept_options(options: frozenset[str], formula_code: str) -> frozenset[str]:
+    """The options that still make sense with another formula (Intégrale includes legal protection;
+    reinforced glass breakage needs the formula's glass breakage)."""
+    return frozenset(o for o in options if not (formula_code == "INTEGRALE" and o == "PROTECTION_JURIDIQUE")
+                     and not (formula_code == "ESSENTIELLE" and o == "BRIS_GLACE"))
+
+
+def compare_formulas(*, session: Session, contract: Contract,
+                     today: date | None = None) -> list[tuple[str, str, Quote | None, str]]:
     """(code, name, quote or None, error) for every formula, with the holder's other choices kept."""
     base = current_choice(session=session, contract=contract)
     result = []
     for formula in session.exec(select(Formula).order_by(Formula.rank)).all():
-        options = frozenset(o for o in base.options if not (formula.code == "INTEGRALE" and o == "PROTECTION_JURIDIQUE")
-                            and not (formula.code == "ESSENTIELLE" and o == "BRIS_GLACE"))
+        options = kept_options(base.options, formula.code)
         try:
-            result.append((formula.code, formula.name, quote(session=session, contract=contract,
+            result.append((formula.code, formula.name, quote(session=session, contract=contract, today=today,
                                                              choice=replace(base, formula=formula.code, options=options)), ""))
         except RatingError as error:
             result.append((formula.code, formula.name, None, error.message))
@@ -183,9 +243,33 @@ def _validate_move(choice: CoverChoice, before: CoverChoice) -> None:
         raise CoverChangeError("Pour un déménagement, indiquez l'adresse complète du nouveau logement.", "address_line1")
 
 
+@dataclass(frozen=True)
+class Prorata:
+    amount_cents: int  # signed: to pay (+) or to refund (−) for the rest of the insurance year
+    old_premium_cents: int  # the annual premium of the terms the change replaces
+    year_start: date
+    year_end: date
+
+
+def prorata_for(*, session: Session, contract: Contract, new_annual_cents: int, effective: date) -> Prorata:
+    """The premium difference from ``effective`` to the end of its insurance year, against the version
+    in force on that date (a version signed earlier and starting later already carries its own prorata)."""
+    version = contract_terms.version_on(session=session, contract_id=contract.id, day=max(effective, contract.start_date))
+    old = version.annual_premium_cents if version is not None else contract.annual_premium_cents
+    year_start, year_end = insurance_year(contract, effective)
+    return Prorata(prorata_cents(old, new_annual_cents, effective, year_start, year_end), old, year_start, year_end)
+
+
+def earliest_effective(*, session: Session, contract: Contract, today: date) -> date:
+    """A change takes effect at the earliest today, and never before a version already signed."""
+    newest = contract_terms.latest(session=session, contract_id=contract.id)
+    return max(today, newest.effective_from) if newest is not None else today
+
+
 def endorse(*, session: Session, holder_id: int, account_id: int, contract_id: int, choice: CoverChoice,
             effective: date, consent: bool, today: date | None = None) -> Endorsement:
-    """Validate a change: new contract terms from ``effective``, re-priced instalments, avenant PDF."""
+    """Validate a change: a new version of the terms from ``effective`` (the cover and the contract's
+    copy of today's terms change on that date, not before), re-priced instalments, avenant PDF."""
     from espace.pdf.avenant import render_avenant
 
     today = today or date.today()
@@ -196,29 +280,38 @@ def endorse(*, session: Session, holder_id: int, account_id: int, contract_id: i
         raise CoverChangeError("Cochez la case pour accepter l'avenant.", "consent")
     if effective < today or effective > today + MAX_EFFECTIVE_DELAY:
         raise CoverChangeError("La date d'effet doit être comprise entre aujourd'hui et dans 90 jours.", "effective")
-    before = current_choice(session=session, contract=contract)
+    if contract.end_date is not None and effective > contract.end_date:
+        raise CoverChangeError("La date d'effet doit précéder la fin de votre contrat.", "effective")
+    base = _base_version(session, contract, today)
+    if effective < base.effective_from:
+        raise CoverChangeError(f"Un avenant déjà accepté prend effet le {fmt.date_fr(base.effective_from)} : choisissez "
+                               "une date d'effet à partir de cette date.", "effective")
+    before = choice_of(session, base)
     _validate_move(choice, before)
     changes = describe_changes(session, before, choice)
     if not changes:
         raise CoverChangeError("Aucune modification à enregistrer : changez au moins un élément.")
-    new_quote = quote(session=session, contract=contract, choice=choice)
-    old_annual = contract.annual_premium_cents
-    year_start, year_end = insurance_year(contract, effective)
-    prorata = prorata_cents(old_annual, new_quote.annual_premium_cents, effective, year_start, year_end)
+    new_quote = quote(session=session, contract=contract, choice=choice, today=today)
+    prorata = prorata_for(session=session, contract=contract, new_annual_cents=new_quote.annual_premium_cents,
+                          effective=effective)
 
-    moved = (choice.address_line1, choice.postal_code, choice.city) != (before.address_line1, before.postal_code, before.city)
-    _apply(session, contract, choice, new_quote)
-    if moved:  # attestations issued so far name the old address
-        attestations.revoke_for_contract(session=session, contract_id=contract.id, reason="Déménagement")
-    _reprice_instalments(session, contract, effective, year_end, prorata, new_quote)
     number = session.exec(select(func.count()).select_from(Endorsement).where(Endorsement.contract_id == contract.id)).one() + 1
     endorsement = Endorsement(contract_id=contract.id, number=number, effective_date=effective, changes=changes,
-                              old_premium_cents=old_annual, new_premium_cents=new_quote.annual_premium_cents,
-                              prorata_cents=prorata, tariff_version=new_quote.version, accepted_by_account_id=account_id,
-                              consent_text=CONSENT_TEXT)
+                              old_premium_cents=prorata.old_premium_cents, new_premium_cents=new_quote.annual_premium_cents,
+                              prorata_cents=prorata.amount_cents, tariff_version=new_quote.version,
+                              accepted_by_account_id=account_id, consent_text=CONSENT_TEXT)
     session.add(endorsement)
     session.flush()
-    endorsement.document_id = _avenant_document(session, contract, endorsement, year_end, render_avenant).id
+    version = contract_terms.record_version(session=session, contract=contract, effective_from=effective,
+                                            terms=_new_terms(session, base, choice, new_quote),
+                                            endorsement_id=endorsement.id, today=today)
+    moved = (choice.address_line1, choice.postal_code, choice.city) != (before.address_line1, before.postal_code, before.city)
+    if moved:  # attestations naming the old address stop the day before the move
+        attestations.revoke_for_contract(session=session, contract_id=contract.id, reason="Déménagement",
+                                         effective=effective, today=today)
+    _reprice_instalments(session, contract, effective, prorata.year_end, prorata.amount_cents, new_quote, today)
+    endorsement.document_id = _avenant_document(session, contract, endorsement, version, prorata.year_end,
+                                                render_avenant, today).id
     session.add(endorsement)
     account = session.get(Account, account_id)
     messaging.send_email(
@@ -231,31 +324,30 @@ def endorse(*, session: Session, holder_id: int, account_id: int, contract_id: i
     return endorsement
 
 
-def _apply(session: Session, contract: Contract, choice: CoverChoice, new_quote: Quote) -> None:
-    contract.formula_id = session.exec(select(Formula.id).where(Formula.code == choice.formula)).one()
-    contract.furniture_capital_cents = choice.furniture_capital_cents
-    contract.deductible_cents = choice.deductible_cents
-    contract.annual_premium_cents = new_quote.annual_premium_cents
-    contract.annual_tax_cents = new_quote.taxes_cents
-    session.add(contract)
-    prop = session.get(InsuredProperty, contract.property_id)
-    prop.rooms, prop.surface_m2 = choice.rooms or prop.rooms, choice.surface_m2 or prop.surface_m2
-    if choice.postal_code:
-        prop.address_line1, prop.postal_code, prop.city = choice.address_line1, choice.postal_code, choice.city
-        prop.address_line2 = ""
-    session.add(prop)
-    defs = {o.code: o for o in session.exec(select(ContractOptionDef)).all()}
-    for row in session.exec(select(ContractOption).where(ContractOption.contract_id == contract.id)).all():
-        session.delete(row)
-    session.flush()
+def _new_terms(session: Session, base: ContractTerms, choice: CoverChoice, new_quote: Quote) -> contract_terms.Terms:
+    names = dict(session.exec(select(ContractOptionDef.code, ContractOptionDef.name)).all())
     prices = {line.label: line.amount_cents for line in new_quote.lines}
-    for code in sorted(choice.options):
-        label = next((k for k in prices if defs[code].name in k), "")
-        session.add(ContractOption(contract_id=contract.id, option_id=defs[code].id, annual_price_cents=prices.get(label, 0)))
+
+    def option_price(code: str) -> int:
+        label = f"Option {names[code]}"
+        return prices.get(label, next((amount for text, amount in prices.items() if names[code] in text), 0))
+
+    moved = bool(choice.postal_code) and ((choice.address_line1, choice.postal_code, choice.city)
+                                          != (base.address_line1, base.postal_code, base.city))
+    address = ({"address_line1": choice.address_line1, "address_line2": "", "postal_code": choice.postal_code,
+                "city": choice.city} if moved else {})
+    return replace(
+        contract_terms.terms_of(base),
+        formula_id=session.exec(select(Formula.id).where(Formula.code == choice.formula)).one(),
+        furniture_capital_cents=choice.furniture_capital_cents, deductible_cents=choice.deductible_cents,
+        annual_premium_cents=new_quote.annual_premium_cents, annual_tax_cents=new_quote.taxes_cents,
+        tariff_version=new_quote.version, options={code: option_price(code) for code in sorted(choice.options)},
+        rooms=choice.rooms or base.rooms, surface_m2=choice.surface_m2 or base.surface_m2, **address,
+    )
 
 
 def _reprice_instalments(session: Session, contract: Contract, effective: date, year_end: date, prorata: int,
-                         new_quote: Quote) -> None:
+                         new_quote: Quote, today: date) -> None:
     """Scheduled instalments of the current year carry the prorata; later ones the new premium."""
     per_year = 12 // MONTHS_PER_PERIOD[contract.payment_frequency]
     scheduled = session.exec(select(Payment).where(Payment.contract_id == contract.id,
@@ -275,28 +367,28 @@ def _reprice_instalments(session: Session, contract: Contract, effective: date, 
             payment.tax_cents = round(payment.amount_cents * tax_ratio)
             session.add(payment)
     elif prorata:
-        due = max(effective, date.today())
+        due = max(effective, today)
         session.add(Payment(contract_id=contract.id, holder_id=contract.holder_id, due_date=due, period_start=effective,
                             period_end=year_end, amount_cents=prorata, tax_cents=round(prorata * tax_ratio),
                             status=PaymentStatus.SCHEDULED))
 
 
-def _avenant_document(session: Session, contract: Contract, endorsement: Endorsement, year_end: date, render) -> Document:
+def _avenant_document(session: Session, contract: Contract, endorsement: Endorsement, version: ContractTerms,
+                      year_end: date, render, today: date) -> Document:
     from espace.pdf.data import AvenantChange, AvenantData
     from espace.services.document_data import holder_lines, property_lines
 
     holder = session.get(Policyholder, contract.holder_id)
-    prop = session.get(InsuredProperty, contract.property_id)
     name, address = holder_lines(holder)
     per_year = 12 // MONTHS_PER_PERIOD[contract.payment_frequency]
     sign = "+ " if endorsement.prorata_cents >= 0 else "− "
     reference = f"AV-{endorsement.effective_date.year}-{endorsement.id:06d}"
     frequency = {"monthly": "par mois", "quarterly": "par trimestre", "annual": "par an"}[contract.payment_frequency]
     data = AvenantData(
-        reference=reference, number=endorsement.number, issued_on=fmt.date_fr(date.today()),
+        reference=reference, number=endorsement.number, issued_on=fmt.date_fr(today),
         effective_on=fmt.date_fr(endorsement.effective_date), holder_name=name, holder_address=address,
-        contract_number=contract.number, formula=session.get(Formula, contract.formula_id).name,
-        property_address=property_lines(prop),
+        contract_number=contract.number, formula=session.get(Formula, version.formula_id).name,
+        property_address=property_lines(version),
         changes=[AvenantChange(c["label"], c["before"], c["after"]) for c in endorsement.changes],
         old_premium=fmt.money(endorsement.old_premium_cents), new_premium=fmt.money(endorsement.new_premium_cents),
         prorata=(f"{sign}{fmt.money(abs(endorsement.prorata_cents))} pour la période du "

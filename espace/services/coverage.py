@@ -1,14 +1,31 @@
-"""A contract's guarantees in plain French: ceilings, deductibles and exclusions."""
+"""What a contract covers on a date, in plain French: guarantees of its formula and options taken,
+with ceilings, deductibles and exclusions.
+
+``cover_on(contract, on)`` is the one answer to "what is covered, up to how much, with which deductible,
+on day D": it reads the version of the terms in force that day (``contract_terms``), so a claim uses its
+loss date, an attestation its validity, the contract page today. ``lines_for`` answers the same for a
+hypothetical choice (the formula comparison)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlmodel import Session, select
 
 from espace import formatting as fmt
 from espace import labels
-from espace.models import Contract, DeductibleKind, FormulaGuarantee, Guarantee
+from espace.models import (
+    Contract,
+    ContractOptionDef,
+    ContractTerms,
+    DeductibleKind,
+    Formula,
+    FormulaGuarantee,
+    Guarantee,
+)
+from espace.services import contract_terms
 
 
 @dataclass(frozen=True)
@@ -19,13 +36,50 @@ class CoverLine:
     name: str
     ceiling: str
     deductible: str
-    ceiling_cents: int | None
+    ceiling_cents: int | None  # None: up to the furniture capital / replacement value (see ``ceiling``)
     deductible_cents: int | None  # fixed amount when there is one
     exclusions: list[str] = field(default_factory=list)
     article_refs: str = ""
+    source: str = "formula"  # "formula" | "option"
+    option_code: str = ""
+    grants: bool = True  # makes its category covered (a formula guarantee, or an option granting one)
+    deductible_kind: str = DeductibleKind.CONTRACT
+    deductible_value: int = 0
 
 
-def deductible_text(kind: str, value: int, contract: Contract) -> tuple[str, int | None]:
+@dataclass(frozen=True)
+class TakenOption:
+    code: str
+    name: str
+    annual_price_cents: int
+
+
+@dataclass(frozen=True)
+class Cover:
+    """The cover of a contract on one day, from the version of its terms in force that day."""
+
+    contract_id: int
+    on: date
+    version: ContractTerms
+    formula_code: str
+    formula_name: str
+    furniture_capital_cents: int
+    deductible_cents: int
+    options: list[TakenOption]
+    lines: list[CoverLine]
+
+    def line_for(self, category: str) -> CoverLine | None:
+        """The guarantee that answers a category: the formula's, else an option granting it."""
+        return next((line for line in self.lines if line.category == category and line.grants), None)
+
+    def covers(self, category: str) -> bool:
+        return self.line_for(category) is not None
+
+    def lines_in(self, category: str) -> list[CoverLine]:
+        return [line for line in self.lines if line.category == category]
+
+
+def deductible_text(kind: str, value: int, contract_deductible_cents: int | None) -> tuple[str, int | None]:
     if kind == DeductibleKind.NONE:
         return "Aucune", 0
     if kind == DeductibleKind.FIXED:
@@ -34,27 +88,93 @@ def deductible_text(kind: str, value: int, contract: Contract) -> tuple[str, int
         return f"{fmt.number(value / 100)} % des dommages", None
     if kind == DeductibleKind.LEGAL:
         return f"{fmt.money(value)} (franchise légale)", value
-    return fmt.money(contract.deductible_cents), contract.deductible_cents
+    return fmt.money(contract_deductible_cents), contract_deductible_cents
 
 
-def cover_lines(*, session: Session, contract: Contract) -> list[CoverLine]:
+def _ceiling_text(ceiling_cents: int | None, note: str) -> str:
+    if ceiling_cents is None:
+        return note
+    return f"{fmt.money(ceiling_cents)} ({note})" if note else fmt.money(ceiling_cents)
+
+
+def lines_for(*, session: Session, formula_id: int, options: Iterable[str], deductible_cents: int) -> list[CoverLine]:
+    """The guarantees of a formula in catalogue order, then those of the options taken."""
     rows = session.exec(
         select(FormulaGuarantee, Guarantee).join(Guarantee, Guarantee.id == FormulaGuarantee.guarantee_id)
-        .where(FormulaGuarantee.formula_id == contract.formula_id).order_by(Guarantee.id)  # catalogue order
+        .where(FormulaGuarantee.formula_id == formula_id).order_by(Guarantee.id)  # catalogue order
     ).all()
     lines = []
     for cover, guarantee in rows:
-        ceiling = fmt.money(cover.ceiling_cents) if cover.ceiling_cents is not None else cover.ceiling_note
-        if cover.ceiling_cents is not None and cover.ceiling_note:
-            ceiling = f"{ceiling} ({cover.ceiling_note})"
-        deductible, deductible_cents = deductible_text(cover.deductible_kind, cover.deductible_value, contract)
+        deductible, deductible_cents_ = deductible_text(cover.deductible_kind, cover.deductible_value, deductible_cents)
         lines.append(CoverLine(
             code=guarantee.code, category=guarantee.category,
             category_label=labels.label(labels.GUARANTEE_CATEGORY, guarantee.category), name=guarantee.name,
-            ceiling=ceiling, deductible=deductible, ceiling_cents=cover.ceiling_cents, deductible_cents=deductible_cents,
-            exclusions=list(cover.exclusions), article_refs=guarantee.article_refs,
+            ceiling=_ceiling_text(cover.ceiling_cents, cover.ceiling_note), deductible=deductible,
+            ceiling_cents=cover.ceiling_cents, deductible_cents=deductible_cents_, exclusions=list(cover.exclusions),
+            article_refs=guarantee.article_refs, deductible_kind=cover.deductible_kind,
+            deductible_value=cover.deductible_value,
+        ))
+    codes = set(options)
+    if not codes:
+        return lines
+    formula_categories = {line.category for line in lines}
+    defs = session.exec(select(ContractOptionDef).where(ContractOptionDef.code.in_(sorted(codes)))
+                        .order_by(ContractOptionDef.id)).all()
+    granting = {g.code: g for g in session.exec(select(Guarantee).where(
+        Guarantee.code.in_([o.guarantee_code for o in defs if o.guarantee_code]))).all()}
+    for option in defs:
+        granted = granting.get(option.guarantee_code)
+        if granted is not None and granted.category in formula_categories:
+            continue  # the formula already includes it (the tariff refuses this combination anyway)
+        category = granted.category if granted else option.guarantee_category
+        kind, value = option.deductible_kind, option.deductible_value
+        if kind == DeductibleKind.BASE:
+            base = next((line for line in lines if line.category == category and line.source == "formula"), None)
+            kind, value = (base.deductible_kind, base.deductible_value) if base else (DeductibleKind.CONTRACT, 0)
+        deductible, deductible_cents_ = deductible_text(kind, value, deductible_cents)
+        lines.append(CoverLine(
+            code=granted.code if granted else option.code, category=category,
+            category_label=labels.label(labels.GUARANTEE_CATEGORY, category),
+            name=f"{granted.name if granted else option.name} (option)",
+            ceiling=_ceiling_text(option.ceiling_cents, option.ceiling_note), deductible=deductible,
+            ceiling_cents=option.ceiling_cents, deductible_cents=deductible_cents_, exclusions=list(option.exclusions),
+            article_refs=option.article_refs or (granted.article_refs if granted else ""), source="option",
+            option_code=option.code, grants=granted is not None, deductible_kind=kind, deductible_value=value,
         ))
     return lines
+
+
+def cover_of(*, session: Session, version: ContractTerms, on: date) -> Cover:
+    formula = session.get(Formula, version.formula_id)
+    prices = contract_terms.terms_of(version).options
+    names = dict(session.exec(select(ContractOptionDef.code, ContractOptionDef.name)
+                              .where(ContractOptionDef.code.in_(sorted(prices)))).all()) if prices else {}
+    return Cover(
+        contract_id=version.contract_id, on=on, version=version, formula_code=formula.code, formula_name=formula.name,
+        furniture_capital_cents=version.furniture_capital_cents, deductible_cents=version.deductible_cents,
+        options=[TakenOption(code, names.get(code, code), price) for code, price in sorted(prices.items())],
+        lines=lines_for(session=session, formula_id=version.formula_id, options=prices,
+                        deductible_cents=version.deductible_cents),
+    )
+
+
+def cover_on(*, session: Session, contract: Contract, on: date) -> Cover | None:
+    """What ``contract`` covers on ``on`` (None before its terms start and after its end date)."""
+    if contract.end_date is not None and on > contract.end_date:
+        return None
+    version = contract_terms.version_on(session=session, contract_id=contract.id, day=on)
+    return cover_of(session=session, version=version, on=on) if version is not None else None
+
+
+def shown_day(contract: Contract, day: date) -> date:
+    """The day whose terms a page or document about ``day`` shows: within the contract's life."""
+    day = max(day, contract.start_date)
+    return min(day, contract.end_date) if contract.end_date is not None else day
+
+
+def cover_lines(*, session: Session, contract: Contract, on: date) -> list[CoverLine]:
+    cover = cover_on(session=session, contract=contract, on=on)
+    return cover.lines if cover else []
 
 
 # What "covered" means in everyday terms, per category: (an example that is covered, one that is not).

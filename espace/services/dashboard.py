@@ -149,7 +149,7 @@ def collect(*, session: Session, holder_id: int, account_id: int | None, session
     if "claims" in wanted:
         _claims(session, holder_id, data)
     if wanted & {"attestations", "guarantees"}:
-        _contracts(session, holder_id, data)
+        _contracts(session, holder_id, data, today)
     if "notifications" in wanted:
         rows = session.exec(select(Notification).where(Notification.holder_id == holder_id)
                             .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(4)).all()
@@ -218,8 +218,8 @@ def _claims(session: Session, holder_id: int, data: DashboardData) -> None:
                             "next": staged[-1].next_step if staged else "", "link": f"{routes.CLAIM}?n={claim.number}"})
 
 
-def _contracts(session: Session, holder_id: int, data: DashboardData) -> None:
-    from espace.services.coverage import cover_lines
+def _contracts(session: Session, holder_id: int, data: DashboardData, today: date) -> None:
+    from espace.services.coverage import cover_on, shown_day
 
     rows = session.exec(select(Contract, InsuredProperty, Formula)
                         .join(InsuredProperty, InsuredProperty.id == Contract.property_id)
@@ -227,8 +227,11 @@ def _contracts(session: Session, holder_id: int, data: DashboardData) -> None:
                         .where(Contract.holder_id == holder_id, Contract.status == ContractStatus.ACTIVE)
                         .order_by(Contract.number)).all()
     for contract, prop, formula in rows:
-        categories = list(dict.fromkeys(line.category_label for line in cover_lines(session=session, contract=contract)))
+        cover = cover_on(session=session, contract=contract, on=shown_day(contract, today))
+        lines = [line for line in cover.lines if line.grants] if cover else []  # guarantees in force today, options too
+        categories = list(dict.fromkeys(line.category_label for line in lines))
         data.contracts.append({"id": contract.id, "number": contract.number,
                                "place": f"{labels.label(labels.PROPERTY_TYPE, prop.property_type)} à {prop.city}",
-                               "formula": formula.name, "categories": categories[:6], "more": max(0, len(categories) - 6),
+                               "formula": cover.formula_name if cover else formula.name, "categories": categories[:6],
+                               "more": max(0, len(categories) - 6),
                                "link": f"{routes.CONTRACT}?n={contract.number}"})

@@ -27,7 +27,7 @@ from espace.models import (
     PaymentStatus,
     SepaMandate,
 )
-from espace.services import notifications
+from espace.services import contract_terms, notifications
 from espace.services.billing import DEFAULT_DEBIT_DAY, MONTHS_PER_PERIOD, add_months
 from espace.services.claim_deadlines import add_working_days
 from espace.services.cover_change import insurance_year
@@ -291,15 +291,18 @@ def split_annual(total_cents: int, parts: int) -> list[int]:
     return [share] * (parts - 1) + [total_cents - share * (parts - 1)]
 
 
-def new_instalments(contract: Contract, frequency: str, effective: date, *, earliest: date | None = None) -> list[NewInstalment]:
+def new_instalments(contract: Contract, frequency: str, effective: date, *, earliest: date | None = None,
+                    terms=None) -> list[NewInstalment]:
     """One insurance year from ``effective`` (an anniversary of the contract) split for ``frequency``;
-    no debit falls before ``earliest`` (the notice period from today)."""
+    no debit falls before ``earliest`` (the notice period from today). ``terms``: the version of the
+    terms in force on ``effective`` (its premium), by default the contract's copy of today's."""
     months = MONTHS_PER_PERIOD[PaymentFrequency(frequency)]
     per_year = 12 // months
     offset = 12 * (effective.year - contract.start_date.year)
     day = min(contract.debit_day or DEFAULT_DEBIT_DAY, 28)
-    amounts = split_annual(contract.annual_premium_cents, per_year)
-    taxes = split_annual(contract.annual_tax_cents, per_year)
+    terms = terms or contract
+    amounts = split_annual(terms.annual_premium_cents, per_year)
+    taxes = split_annual(terms.annual_tax_cents, per_year)
     rows = []
     for index in range(per_year):
         start = add_months(contract.start_date, offset + months * index)
@@ -329,10 +332,12 @@ def _frequency_plan(session: Session, contract: Contract, frequency: str, today:
                               f"{fmt.date_fr(effective)} est déjà réglée : contactez votre conseiller.")
     if errors:
         raise PaymentChangeError(errors)
-    rows = new_instalments(contract, frequency, effective, earliest=add_working_days(today, NOTICE_WORKING_DAYS))
+    terms = contract_terms.version_on(session=session, contract_id=contract.id, day=effective) or contract
+    rows = new_instalments(contract, frequency, effective, earliest=add_working_days(today, NOTICE_WORKING_DAYS),
+                           terms=terms)
     label = labels.PAYMENT_FREQUENCY[PaymentFrequency(frequency)]
     notice = (f"Paiement {label.lower()} à partir de l'échéance principale du {fmt.date_fr(effective)} : "
-              f"{len(rows)} échéance{'s' if len(rows) > 1 else ''} pour {fmt.money(contract.annual_premium_cents)} "
+              f"{len(rows)} échéance{'s' if len(rows) > 1 else ''} pour {fmt.money(terms.annual_premium_cents)} "
               "par an. Les échéances d'ici là ne changent pas.")
     return FrequencyPreview(effective=effective, frequency=frequency, frequency_label=label, rows=rows,
                             annual_cents=sum(r.amount_cents for r in rows), notice=notice)

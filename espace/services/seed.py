@@ -7,7 +7,7 @@ pre-computed password hash, because hashing 10 000 argon2 passwords would take m
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlmodel import Session, func, select
@@ -15,7 +15,6 @@ from sqlmodel import Session, func, select
 from espace.models import (
     Account,
     Contract,
-    ContractOption,
     ContractOptionDef,
     Formula,
     FormulaGuarantee,
@@ -30,6 +29,7 @@ from espace.models import (
 )
 from espace.models.base import utcnow
 from espace.services import catalogue_data as cat
+from espace.services.contracts_admin import open_contract
 from espace.services.passwords import hash_password
 
 DEMO_EMAIL = "camille.martin@example.com"
@@ -70,21 +70,25 @@ class SeedReport:
 
 def price_contract(session: Session, contract: Contract, prop: InsuredProperty, formula_code: str,
                    options: tuple[str, ...] = ()) -> None:
-    """Set the premium from the tariff engine (as the insurer's system would) and record the options."""
+    """Re-price a contract row built directly (tests, imports) with the tariff engine: its terms from the
+    start date become this formula, these options and the tariff's premium (a version replacing any of
+    that day; later versions must not exist)."""
+    from espace.services import contract_terms
     from espace.services.tariff import RatingInput, price
+    from espace.services.tariff_data import CURRENT
 
     quote = price(RatingInput(postal_code=prop.postal_code, property_type=prop.property_type, rooms=prop.rooms,
                               surface_m2=prop.surface_m2, occupancy=prop.occupancy, formula=formula_code,
                               furniture_capital_cents=contract.furniture_capital_cents,
                               deductible_cents=contract.deductible_cents, options=frozenset(options)))
-    contract.annual_premium_cents, contract.annual_tax_cents = quote.annual_premium_cents, quote.taxes_cents
-    session.add(contract)
-    if options:
-        session.flush()
-        defs = {o.code: o for o in session.exec(select(ContractOptionDef).where(ContractOptionDef.code.in_(options))).all()}
-        for code in options:
-            amount = next((line.amount_cents for line in quote.lines if defs[code].name in line.label), 0)
-            session.add(ContractOption(contract_id=contract.id, option_id=defs[code].id, annual_price_cents=amount))
+    prices = {line.label: line.amount_cents for line in quote.lines}
+    formula_id = session.exec(select(Formula.id).where(Formula.code == formula_code)).one()
+    base = contract_terms.snapshot(session=session, contract=contract)
+    contract_terms.record_version(session=session, contract=contract, effective_from=contract.start_date, terms=replace(
+        base, formula_id=formula_id, annual_premium_cents=quote.annual_premium_cents, annual_tax_cents=quote.taxes_cents,
+        tariff_version=quote.version, options={code: prices.get(f"Option {CURRENT['options'][code]['name']}", 0)
+                                               for code in options},
+        **{name: getattr(prop, name) for name in contract_terms.PROPERTY_FIELDS}))
 
 
 def is_empty(session: Session) -> bool:
@@ -100,10 +104,13 @@ def seed_catalogue(session: Session) -> None:
         for code, category, name, desc, refs in cat.GUARANTEES
     }
     session.add_all([*formulas.values(), *guarantees.values()])
-    session.add_all(
-        ContractOptionDef(code=code, name=name, description=desc, guarantee_category=category)
-        for code, name, desc, category in cat.OPTIONS
-    )
+    session.flush()
+    for code, name, desc, category in cat.OPTIONS:
+        granted, ceiling, note, kind, value, exclusions, refs = cat.OPTION_COVER[code]
+        session.add(ContractOptionDef(code=code, name=name, description=desc, guarantee_category=category,
+                                      guarantee_code=granted or "", ceiling_cents=ceiling,
+                                      ceiling_note=note, deductible_kind=kind, deductible_value=value,
+                                      exclusions=list(exclusions), article_refs=refs))
     session.flush()
     for formula_code, covers in cat.COVER.items():
         for guarantee_code, (ceiling, note, kind, value, exclusions) in covers.items():
@@ -149,20 +156,13 @@ def seed_demo(session: Session) -> SeedReport:
     )
     session.add_all([flat, house])
     session.flush()
-    lyon = Contract(
-        number=DEMO_CONTRACTS[0], holder_id=camille.id, property_id=flat.id, formula_id=formulas["CONFORT"].id,
-        furniture_capital_cents=2_500_000, deductible_cents=15_000, annual_premium_cents=0,
-        annual_tax_cents=0, payment_frequency=PaymentFrequency.MONTHLY, start_date=date(2021, 9, 1),
-    )
-    carnac = Contract(
-        number=DEMO_CONTRACTS[1], holder_id=camille.id, property_id=house.id, formula_id=formulas["INTEGRALE"].id,
-        furniture_capital_cents=6_000_000, deductible_cents=30_000, annual_premium_cents=0,
-        annual_tax_cents=0, payment_frequency=PaymentFrequency.ANNUAL, start_date=date(2023, 4, 15),
-    )
-    session.add_all([lyon, carnac])
-    session.flush()
-    price_contract(session, lyon, flat, "CONFORT", ("PROTECTION_JURIDIQUE",))
-    price_contract(session, carnac, house, "INTEGRALE", ("JARDIN_PISCINE", "OBJETS_VALEUR"))
+    lyon = open_contract(session=session, number=DEMO_CONTRACTS[0], holder_id=camille.id, prop=flat, formula_code="CONFORT",
+                         furniture_capital_cents=2_500_000, deductible_cents=15_000, options=("PROTECTION_JURIDIQUE",),
+                         payment_frequency=PaymentFrequency.MONTHLY, start_date=date(2021, 9, 1))
+    carnac = open_contract(session=session, number=DEMO_CONTRACTS[1], holder_id=camille.id, prop=house,
+                           formula_code="INTEGRALE", furniture_capital_cents=6_000_000, deductible_cents=30_000,
+                           options=("JARDIN_PISCINE", "OBJETS_VALEUR"), payment_frequency=PaymentFrequency.ANNUAL,
+                           start_date=date(2023, 4, 15))
     _seed_prospects(session, formulas)
     today = date.today()
     from espace.services import billing, documents
@@ -242,11 +242,9 @@ def _seed_prospects(session: Session, formulas: dict[str, Formula]) -> None:
                                city=person.city, property_type=kind, rooms=rooms, surface_m2=surface, occupancy=occupancy)
         session.add(prop)
         session.flush()
-        contract = Contract(number=number, holder_id=person.id, property_id=prop.id, formula_id=formulas["CONFORT"].id,
-                            furniture_capital_cents=rooms * 800_000, deductible_cents=15_000, annual_premium_cents=0,
-                            annual_tax_cents=0, payment_frequency=PaymentFrequency.MONTHLY, start_date=date(2022, 1, 10))
-        session.add(contract)
-        price_contract(session, contract, prop, "CONFORT")
+        open_contract(session=session, number=number, holder_id=person.id, prop=prop, formula_code="CONFORT",
+                      furniture_capital_cents=rooms * 800_000, deductible_cents=15_000,
+                      payment_frequency=PaymentFrequency.MONTHLY, start_date=date(2022, 1, 10))
 
 
 def seed_volume(session: Session, *, holders: int, batch: int = 1000) -> SeedReport:
@@ -302,14 +300,11 @@ def _seed_generated(session: Session, *, count: int, start: int, password_hash: 
     contracts = []
     for prop in properties:
         formula = rng.choice(formulas)
-        contract = Contract(
-            number=f"MRH{2_000_000 + prop.id:07d}", holder_id=prop.holder_id, property_id=prop.id,
-            formula_id=formula.id, furniture_capital_cents=prop.rooms * 800_000,
-            deductible_cents=rng.choice([15_000, 30_000, 50_000]), annual_premium_cents=0, annual_tax_cents=0,
-            payment_frequency=rng.choice(list(PaymentFrequency)),
+        contracts.append(open_contract(
+            session=session, number=f"MRH{2_000_000 + prop.id:07d}", holder_id=prop.holder_id, prop=prop,
+            formula_code=formula.code, furniture_capital_cents=prop.rooms * 800_000,
+            deductible_cents=rng.choice([15_000, 30_000, 50_000]), payment_frequency=rng.choice(list(PaymentFrequency)),
             start_date=date(2015, 1, 1) + timedelta(days=rng.randrange(0, 365 * 11)),
-        )
-        price_contract(session, contract, prop, formula.code)
-        contracts.append(contract)
+        ))
     session.flush()
     return SeedReport(holders=len(people), contracts=len(contracts), staff=0)

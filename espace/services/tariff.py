@@ -48,6 +48,9 @@ class RatingInput:
     deductible_cents: int
     options: frozenset[str] = frozenset()
     claims_last_3_years: int = 0
+    # Claims the holder declared that the coefficient above does not count yet (it is set at the anniversary):
+    # with a no-claims bonus they make it "not renewed", never "earned".
+    claims_not_yet_rated: int = 0
 
 
 @dataclass(frozen=True)
@@ -316,7 +319,11 @@ def _adjustments(sheet: _Sheet, data: RatingInput, t: _Tables) -> None:
     sheet.scale(f"Franchise {_euros(data.deductible_cents)} {_percent(deductible_bp)}", deductible_bp)
     claims = data.claims_last_3_years
     claims_bp = t.tariff["claims_coef_bp"][min(claims, t.claims_top)]
-    if claims == 0:
+    if claims == 0 and data.claims_not_yet_rated > 0:
+        pending = data.claims_not_yet_rated
+        label = (f"Bonus sans sinistre {_percent(claims_bp)} jusqu'à l'échéance, non reconduit "
+                 f"({pending} sinistre{'s' if pending > 1 else ''} déclaré{'s' if pending > 1 else ''})")
+    elif claims == 0:
         label = f"Bonus sans sinistre {_percent(claims_bp)}"
     else:
         label = f"Majoration {claims} sinistre{'s' if claims > 1 else ''} en 3 ans {_percent(claims_bp)}"

@@ -329,7 +329,7 @@ class ClaimWizardState(SessionState):
         self.occurred_time = f"{local:%H:%M}" if local else ""
         self.description = claim.description
         self._deadline(claim)
-        prop = db.get(InsuredProperty, db.get(Contract, claim.contract_id).property_id)
+        prop = claims.loss_terms(session=db, claim=claim)  # the home insured on the day of the loss
         self.property_address = f"{prop.address_line1}, {prop.postal_code} {prop.city}"
         self.location_kind = claim.location_kind
         self.position_text = (f"Position enregistrée : {fmt.number(claim.latitude)}, {fmt.number(claim.longitude)}"
@@ -664,7 +664,7 @@ class ClaimState(SessionState):
             claims.mark_staff_messages_read(session=db, claim=claim)
             names = claims_staff.staff_names(session=db)
             contract = db.get(Contract, claim.contract_id)
-            prop = db.get(InsuredProperty, contract.property_id)
+            prop = claims.loss_terms(session=db, claim=claim)  # the home insured on the day of the loss
             found = claim_perils.peril(claim.peril)
             history = claim_stages.events(session=db, claim_id=claim.id)
             staged = [e for e in history if e.kind != "documents_added"]

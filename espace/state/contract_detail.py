@@ -1,4 +1,5 @@
-"""/contrat?n=…: one contract — guarantees by category, options, endorsements."""
+"""/contrat?n=…: one contract — guarantees by category (formula and options), options, coming changes,
+endorsements. The data comes from ``services.contract_view`` (the terms in force today)."""
 
 from __future__ import annotations
 
@@ -8,21 +9,9 @@ from datetime import date
 import reflex as rx
 from sqlmodel import select
 
-from espace import formatting as fmt
-from espace import labels, routes
 from espace.db import session_scope
-from espace.models import (
-    Contract,
-    ContractOption,
-    ContractOptionDef,
-    Formula,
-    GuaranteeCategory,
-    InsuredProperty,
-    Payment,
-    PaymentStatus,
-)
-from espace.services import cover_change, coverage
-from espace.services.portfolio import next_anniversary
+from espace.models import Contract
+from espace.services import contract_view
 from espace.state.session import SessionState
 
 
@@ -52,6 +41,15 @@ class OptionItem:
     description: str = ""
     taken: bool = False
     price: str = ""
+
+
+@dataclasses.dataclass
+class ComingItem:
+    starts: str = ""
+    formula: str = ""
+    premium: str = ""
+    changes: list[str] = dataclasses.field(default_factory=list)
+    number: int = 0
 
 
 @dataclasses.dataclass
@@ -90,6 +88,7 @@ class ContractDetailState(SessionState):
     anniversary: str = ""
     categories: list[CategoryBlock] = []
     options: list[OptionItem] = []
+    coming: list[ComingItem] = []
     endorsements: list[EndorsementItem] = []
     instalments: list[InstalmentItem] = []
 
@@ -101,48 +100,20 @@ class ContractDetailState(SessionState):
         self._load_header(me.holder_id)
         self.loaded, self.found = False, False
         with session_scope() as db:
-            contract = contract_by_number(db, me.holder_id, self.router.url.query_parameters.get("n", ""))
-            if contract is None:  # unknown, or another holder's: the same answer
-                self.loaded = True
-                return None
-            prop = db.get(InsuredProperty, contract.property_id)
-            self.number, self.found = contract.number, True
-            self.formula = db.get(Formula, contract.formula_id).name
-            self.status_label = labels.label(labels.CONTRACT_STATUS, contract.status)
-            self.headline = f"{labels.label(labels.PROPERTY_TYPE, prop.property_type)} à {prop.city}"
-            self.address = f"{prop.address_line1}, {prop.postal_code} {prop.city}"
-            self.premium, self.capital = fmt.money(contract.annual_premium_cents), fmt.money(contract.furniture_capital_cents)
-            self.deductible = fmt.money(contract.deductible_cents)
-            self.anniversary = fmt.date_fr(next_anniversary(contract.start_date, date.today()))
-            lines = coverage.cover_lines(session=db, contract=contract)
-            self.categories = [self._block(category, [line for line in lines if line.category == category])
-                               for category in GuaranteeCategory]
-            taken = cover_change.option_codes(db, contract)
-            prices = {o.option_id: o.annual_price_cents
-                      for o in db.exec(select(ContractOption).where(ContractOption.contract_id == contract.id)).all()}
-            self.options = [OptionItem(o.name, o.description, o.code in taken,
-                                       fmt.money(prices[o.id]) + " / an" if o.id in prices and prices[o.id] else "")
-                            for o in db.exec(select(ContractOptionDef).order_by(ContractOptionDef.id)).all()]
-            upcoming = db.exec(select(Payment).where(Payment.contract_id == contract.id,
-                                                     Payment.status == PaymentStatus.SCHEDULED)
-                               .order_by(Payment.due_date).limit(4)).all()
-            self.instalments = [InstalmentItem(fmt.date_fr(p.due_date), f"du {fmt.date_fr(p.period_start)} au "
-                                               f"{fmt.date_fr(p.period_end)}", fmt.money(p.amount_cents)) for p in upcoming]
-            self.endorsements = [
-                EndorsementItem(e.number, fmt.date_fr(e.effective_date), ", ".join(c["label"] for c in e.changes),
-                                fmt.money(e.new_premium_cents), routes.document_url(e.document_id) if e.document_id else "")
-                for e in cover_change.endorsements_of(session=db, contract_id=contract.id)
-            ]
+            view = contract_view.build(session=db, holder_id=me.holder_id, today=date.today(),
+                                       number=self.router.url.query_parameters.get("n", ""))
+        if view is None:  # unknown, or another holder's: the same answer
+            self.loaded = True
+            return None
+        self.number, self.found = view.number, True
+        self.formula, self.status_label, self.headline, self.address = view.formula, view.status_label, view.headline, view.address
+        self.premium, self.capital, self.deductible, self.anniversary = view.premium, view.capital, view.deductible, view.anniversary
+        self.categories = [CategoryBlock(c.key, c.label, c.covered,
+                                         [GuaranteeItem(g.name, g.ceiling, g.deductible, g.exclusions, g.article, g.anchor)
+                                          for g in c.guarantees], c.yes, c.no) for c in view.categories]
+        self.options = [OptionItem(o.name, o.description, o.taken, o.price) for o in view.options]
+        self.coming = [ComingItem(c.starts, c.formula, c.premium, c.changes, c.endorsement) for c in view.coming]
+        self.instalments = [InstalmentItem(*row) for row in view.instalments]
+        self.endorsements = [EndorsementItem(*row) for row in view.endorsements]
         self.loaded = True
         return None
-
-    @staticmethod
-    def _block(category: str, lines: list[coverage.CoverLine]) -> CategoryBlock:
-        yes, no = coverage.example(category)
-        return CategoryBlock(
-            key=category, label=labels.label(labels.GUARANTEE_CATEGORY, category), covered=bool(lines),
-            guarantees=[GuaranteeItem(line.name, line.ceiling, line.deductible, line.exclusions, line.article_refs,
-                                      line.article_refs.lower().replace(". ", "-").replace(" ", "-"))
-                        for line in lines],
-            yes=yes, no=no,
-        )

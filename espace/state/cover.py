@@ -12,10 +12,10 @@ from sqlmodel import select
 from espace import formatting as fmt
 from espace import labels, routes
 from espace.db import session_scope
-from espace.models import ContractOptionDef, Formula, FormulaGuarantee, Guarantee, GuaranteeCategory
-from espace.services import cover_change, tariff_data
+from espace.models import ContractOptionDef, Formula, GuaranteeCategory
+from espace.services import contract_terms, cover_change, coverage, tariff_data
 from espace.services.cover_change import CoverChangeError, CoverChoice
-from espace.services.tariff import RatingError, instalment_cents, prorata_cents
+from espace.services.tariff import RatingError, instalment_cents
 from espace.state.contract_detail import contract_by_number
 from espace.state.session import SessionState
 
@@ -50,6 +50,8 @@ class CoverState(SessionState):
     frequency: str = "monthly"
     current_premium: str = ""
     current_formula: str = ""
+    pending: str = ""  # a signed change not in force yet: "à partir du …"
+    min_effective: str = ""
     categories: list[str] = []
     formulas: list[FormulaColumn] = []
     option_choices: list[list[str]] = []  # [code, name, description]
@@ -96,15 +98,14 @@ class CoverState(SessionState):
             return self._to_login()
         self._load_header(me.holder_id)
         self.found, self.done_url, self.done_text, self.endorse_error, self.sim_error = False, "", "", "", ""
-        self.effective = date.today().isoformat()
         with session_scope() as db:
             contract = self._contract(db, me)
             if contract is None:
                 self.loaded = True
                 return None
             self.found, self.number, self.frequency = True, contract.number, contract.payment_frequency
-            self.current_premium = fmt.money(contract.annual_premium_cents)
-            choice = cover_change.current_choice(session=db, contract=contract)
+            self._load_terms(db, contract)
+            choice = cover_change.current_choice(session=db, contract=contract)  # the newest signed terms
             self._set_fields(choice)
             self.current_formula = choice.formula
             self.option_choices = [[o.code, o.name, o.description]
@@ -114,6 +115,19 @@ class CoverState(SessionState):
             self._reprice(db, contract)
         self.loaded = True
         return None
+
+    def _load_terms(self, db, contract) -> None:
+        """Today's premium, and the change already signed that a new one must follow."""
+        today = date.today()
+        current = contract_terms.version_on(session=db, contract_id=contract.id, day=max(today, contract.start_date))
+        self.current_premium = fmt.money(current.annual_premium_cents if current else contract.annual_premium_cents)
+        coming = contract_terms.upcoming(session=db, contract=contract, today=today)
+        self.pending = (f"Un avenant déjà accepté prend effet le {fmt.date_fr(coming[-1].start)} (cotisation "
+                        f"{fmt.money(coming[-1].version.annual_premium_cents)} par an) : les choix ci-dessous partent de "
+                        "cette nouvelle couverture, et une nouvelle modification prendra effet au plus tôt à cette date."
+                        if coming else "")
+        earliest = cover_change.earliest_effective(session=db, contract=contract, today=today)
+        self.min_effective = self.effective = earliest.isoformat()
 
     def _set_fields(self, choice: CoverChoice) -> None:
         self.c_formula, self.c_options = choice.formula, sorted(choice.options)
@@ -127,15 +141,17 @@ class CoverState(SessionState):
     def _load_formulas(self, db, contract) -> None:
         categories = list(GuaranteeCategory)
         self.categories = [labels.label(labels.GUARANTEE_CATEGORY, c) for c in categories]
-        rows = db.exec(select(FormulaGuarantee, Guarantee).join(Guarantee, Guarantee.id == FormulaGuarantee.guarantee_id)).all()
-        covered: dict[int, set[str]] = {}
-        for cover, guarantee in rows:
-            covered.setdefault(cover.formula_id, set()).add(guarantee.category)
-
         ids = {f.code: f.id for f in db.exec(select(Formula)).all()}
+        base = cover_change.current_choice(session=db, contract=contract)
+
+        def cells(code: str) -> list[str]:  # what this formula covers with the options the holder keeps
+            options = cover_change.kept_options(base.options, code)
+            lines = coverage.lines_for(session=db, formula_id=ids[code], options=options, deductible_cents=base.deductible_cents)
+            return ["Oui" if any(line.category == c and line.grants for line in lines) else "Non" for c in categories]
+
         self.formulas = [
             FormulaColumn(code, name, fmt.money(q.annual_premium_cents) if q else "", code == self.current_formula, error,
-                          ["Oui" if c in covered.get(ids[code], set()) else "Non" for c in categories])
+                          cells(code))
             for code, name, q, error in cover_change.compare_formulas(session=db, contract=contract)
         ]
 
@@ -184,16 +200,16 @@ class CoverState(SessionState):
         self.q_lines = [[line.label, fmt.money(line.amount_cents)] for line in quote.lines]
         self.q_annual = fmt.money(quote.annual_premium_cents)
         self.q_instalment = f"{fmt.money(instalment_cents(quote.annual_premium_cents, self.frequency))} {FREQUENCY_WORDS[self.frequency]}"
-        diff = quote.annual_premium_cents - contract.annual_premium_cents
+        effective = max(self._effective_date() or date.today(), contract.start_date)
+        prorata = cover_change.prorata_for(session=db, contract=contract, new_annual_cents=quote.annual_premium_cents,
+                                           effective=effective)  # against the terms in force on that date
+        diff = quote.annual_premium_cents - prorata.old_premium_cents
         self.q_increase = diff > 0
         self.q_diff = ("Identique à votre cotisation actuelle" if diff == 0 else
                        f"{'+' if diff > 0 else '−'} {fmt.money(abs(diff))} par an par rapport à aujourd'hui")
-        effective = self._effective_date() or date.today()
-        start, end = cover_change.insurance_year(contract, effective)
-
-        prorata = prorata_cents(contract.annual_premium_cents, quote.annual_premium_cents, effective, start, end)
-        self.q_prorata = (f"{'À payer' if prorata >= 0 else 'À vous rembourser'} pour l'année en cours (du "
-                          f"{fmt.date_fr(effective)} au {fmt.date_fr(end)}) : {fmt.money(abs(prorata))}")
+        amount = prorata.amount_cents
+        self.q_prorata = (f"{'À payer' if amount >= 0 else 'À vous rembourser'} pour l'année en cours (du "
+                          f"{fmt.date_fr(effective)} au {fmt.date_fr(prorata.year_end)}) : {fmt.money(abs(amount))}")
         self.q_advice = list(quote.advice)
 
     def _effective_date(self) -> date | None:
@@ -333,7 +349,8 @@ class CoverState(SessionState):
             self.done_url = routes.document_url(endorsement.document_id)
             self.done_text = (f"Avenant n° {endorsement.number} enregistré : effet le {fmt.date_fr(endorsement.effective_date)}, "
                               f"nouvelle cotisation {fmt.money(endorsement.new_premium_cents)} par an.")
-            self.current_premium = fmt.money(endorsement.new_premium_cents)
+            self._load_terms(db, contract)
+            self.effective = endorsement.effective_date.isoformat()
             self.current_formula = choice.formula
             self._load_formulas(db, contract)
             self._reprice(db, contract)

@@ -19,7 +19,6 @@ from espace.models import (
     ClaimStatus,
     Contract,
     Formula,
-    InsuredProperty,
     Policyholder,
     StaffRole,
     StaffUser,
@@ -421,8 +420,8 @@ class StaffClaimState(StaffSessionState):
         staff = claims_staff.active_staff(db, staff_id)
         holder = db.get(Policyholder, claim.holder_id)
         contract = db.get(Contract, claim.contract_id)
-        prop = db.get(InsuredProperty, contract.property_id)
-        formula = db.get(Formula, contract.formula_id)
+        prop = claims.loss_terms(session=db, claim=claim)  # the home and formula insured on the day of the loss
+        formula = db.get(Formula, prop.formula_id)
         names = claims_staff.staff_names(session=db)
         now = utcnow()
         self.found = True

@@ -5,6 +5,7 @@ reaches the staff inbox with the conversation, the adviser answers, the holder g
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from playwright.sync_api import expect
 from sqlmodel import Session, select
@@ -22,11 +23,11 @@ def _expected(app_engine) -> tuple[list[str], list[str]]:
     with Session(app_engine) as db:
         for number in DEMO_CONTRACTS:
             contract = db.exec(select(Contract).where(Contract.number == number)).one()
-            line = next(l for l in coverage.cover_lines(session=db, contract=contract) if l.category == "water_damage")
+            line = next(l for l in coverage.cover_lines(session=db, contract=contract, on=date.today()) if l.category == "water_damage")
             deductibles.append(f"Contrat {number}")
             deductibles.append(f"est de {line.deductible}")
             result = claim_indemnity.compute(session=db, contract=contract, peril_code="theft", damage_cents=80_000,
-                                             category="theft_vandalism")
+                                             on=date.today(), category="theft_vandalism")
             refunds.append(f"vous seriez remboursé {fmt.money(result.indemnity_cents)}")
     return deductibles, refunds
 

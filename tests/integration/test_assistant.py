@@ -60,7 +60,7 @@ def _text(reply: assistant.Reply) -> str:
 
 def test_deductible_is_read_from_the_contract(db, holder_with_contract):
     person, contract = holder_with_contract
-    line = next(l for l in coverage.cover_lines(session=db, contract=contract) if l.category == "water_damage")
+    line = next(l for l in coverage.cover_lines(session=db, contract=contract, on=TODAY) if l.category == "water_damage")
     reply = assistant.answer(session=db, holder_id=person.id, question="Quelle est ma franchise dégât des eaux ?",
                              today=TODAY)
     assert reply.intent == "deductible" and reply.understood
@@ -78,7 +78,7 @@ def test_deductible_without_a_peril_asks_which_one(db, holder_with_contract):
 def test_reimbursement_is_computed_from_ceiling_and_deductible(db, holder_with_contract):
     person, contract = holder_with_contract
     expected = claim_indemnity.compute(session=db, contract=contract, peril_code="theft", damage_cents=80_000,
-                                       category="theft_vandalism")
+                                       on=TODAY, category="theft_vandalism")
     assert expected.covered and expected.indemnity_cents == 80_000 - expected.deductible_cents
     reply = assistant.answer(session=db, holder_id=person.id,
                              question="Combien serai-je remboursé pour une télé de 800 € volée ?", today=TODAY)
@@ -94,7 +94,7 @@ def test_reimbursement_never_exceeds_the_ceiling(db):
     contract = factories.contract(db, person, formula_code="CONFORT")
     reply = assistant.answer(session=db, holder_id=person.id, question="combien pour 900 000 € de vol ?", today=TODAY)
     ceiling = claim_indemnity.compute(session=db, contract=contract, peril_code="theft", damage_cents=90_000_000,
-                                      category="theft_vandalism").ceiling_cents
+                                      on=TODAY, category="theft_vandalism").ceiling_cents
     assert f"vous seriez remboursé {fmt.money(ceiling)}" in _text(reply)
 
 

@@ -1106,8 +1106,8 @@ def test_drought_takes_the_legal_1520_euro_deductible(db):
     person = factories.holder(db)
     contract = factories.contract(db, person)
     result = claim_indemnity.compute(session=db, contract=contract, peril_code="natural_disaster", damage_cents=1_000_000,
-                                     answers={"event_type": "drought", "order_published": "yes"})
+                                     on=date.today(), answers={"event_type": "drought", "order_published": "yes"})
     assert result.deductible_cents == 152_000 and result.indemnity_cents == 848_000
     pending = claim_indemnity.compute(session=db, contract=contract, peril_code="natural_disaster", damage_cents=1_000_000,
-                                      answers={"event_type": "flood", "order_published": "no"})
+                                      on=date.today(), answers={"event_type": "flood", "order_published": "no"})
     assert pending.deductible_cents == 38_000 and "Sous réserve de la publication" in pending.explanation

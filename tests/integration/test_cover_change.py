@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
+from espace import formatting as fmt
 from espace.models import (
     Attestation,
     Contract,
@@ -30,10 +31,8 @@ TODAY = date.today()
 
 def _setup(db, **contract_fields):
     person = factories.holder(db)
-    contract = factories.contract(db, person, **contract_fields)
+    contract = factories.contract(db, person, priced=True, **contract_fields)
     current = cover_change.current_choice(session=db, contract=contract)
-    contract.annual_premium_cents = cover_change.quote(session=db, contract=contract, choice=current).annual_premium_cents
-    db.add(contract)
     account = factories.account_of(db, person)
     return person, account, contract, current
 
@@ -86,20 +85,27 @@ def test_endorsement_updates_contract_schedule_documents_and_history(db):
     assert [e.number for e in cover_change.endorsements_of(session=db, contract_id=contract.id)] == [2, 1]
 
 
-def test_a_move_updates_the_insured_home(db):
+def test_a_move_changes_the_insured_home_on_its_date(db):
     person, account, contract, current = _setup(db)
-    from espace.services import attestations
+    from espace.services import attestations, contract_terms
     from espace.services.attestations import AttestationRequest
 
     issued = attestations.issue(session=db, holder_id=person.id, contract_id=contract.id,
-                                request=AttestationRequest(kind="standard"))
-    public_id = db.exec(select(Attestation).where(Attestation.document_id == issued.id)).one().public_id
+                                request=AttestationRequest(kind="standard"), today=TODAY)
+    reference = attestations.sign(db.exec(select(Attestation).where(Attestation.document_id == issued.id)).one().public_id)
     moved = replace(current, address_line1="5 rue Nationale", postal_code="37000", city="Tours", rooms=4, surface_m2=80)
+    move_day = TODAY + timedelta(days=15)
     cover_change.endorse(session=db, holder_id=person.id, account_id=account.id, contract_id=contract.id, choice=moved,
-                         effective=TODAY + timedelta(days=15), consent=True)
+                         effective=move_day, consent=True, today=TODAY)
     prop = db.get(InsuredProperty, contract.property_id)
+    assert (prop.city, prop.rooms) == ("Nantes", 2)  # until the move, the insured home is the old one
+    check = attestations.verify(session=db, reference=reference, today=TODAY)  # the old home's attestation ends the day before
+    assert check.status == "valide" and check.town == "Nantes" and check.valid_until == fmt.date_fr(move_day - timedelta(days=1))
+    assert attestations.verify(session=db, reference=reference, today=move_day).status == "expirée"
+    assert contract_terms.apply_due(session=db, today=move_day) == 1
+    db.refresh(prop)
     assert (prop.city, prop.postal_code, prop.rooms, prop.surface_m2) == ("Tours", "37000", 4, 80)
-    assert attestations.verify(session=db, reference=attestations.sign(public_id)).status == "révoquée"
+    assert contract_terms.apply_due(session=db, today=move_day) == 0  # once
 
 
 @pytest.mark.parametrize("change, effective_days, consent, field", [

@@ -75,3 +75,18 @@ def test_demo_data_and_login_work_on_postgres(postgres_url):
             assert session.exec(select(Account)).first() is not None
     finally:
         engine.dispose()
+
+
+def test_contract_terms_migration_on_a_postgres_database_holding_data(postgres_url):
+    from sqlalchemy import text
+
+    from tests.integration.test_migrations import check_terms_backfill
+
+    admin = make_engine(postgres_url)
+    try:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("DROP DATABASE IF EXISTS terms_backfill"))
+            conn.execute(text("CREATE DATABASE terms_backfill"))
+    finally:
+        admin.dispose()
+    check_terms_backfill(postgres_url.rsplit("/", 1)[0] + "/terms_backfill")
