@@ -40,7 +40,8 @@ class StaffLoginState(rx.State):
         with session_scope() as db:
             failures = auth.recent_failures_from(session=db, ip=ip)
             staff = None if auth.ip_blocked(failures) else auth.authenticate_staff(session=db, email=email,
-                                                                                         password=password)
+                                                                                         password=password, ip=ip,
+                                                                                         user_agent=user_agent)
             if staff is None:
                 auth.record_event(session=db, result=LoginResult.BAD_CREDENTIALS, ip=ip, user_agent=user_agent)
             else:
@@ -72,10 +73,10 @@ class StaffLoginState(rx.State):
         ip, user_agent = self.router.session.client_ip, self.router.headers.user_agent
         with session_scope() as db:
             try:
-                second_factor.verify_staff_code(session=db, staff_id=staff_id, code=str(form.get("code") or "")[:12])
+                auth.verify_staff_code(session=db, staff_id=staff_id, code=str(form.get("code") or "")[:12])
             except second_factor.SecondFactorError as error:
                 self.code_error = str(error)
-                return None  # the attempt is counted (committed) all the same
+                return None  # the attempt is counted (committed by the service) all the same
             handoff = sessions.begin_login(session=db, staff_id=staff_id, ip_address=ip, user_agent=user_agent)
         self.reset()
         return full_navigation(f"{routes.HANDOFF}?code={quote(handoff)}&suite={quote(routes.STAFF_CLAIMS)}")
