@@ -240,8 +240,7 @@ def authenticate(*, session: Session, identifier: str, password: str) -> Account
     return account
 
 
-def authenticate_staff(*, session: Session, email: str, password: str, ip: str = "",
-                       user_agent: str = "") -> StaffUser | None:
+def authenticate_staff(*, session: Session, email: str, password: str) -> StaffUser | None:
     """The staff member if the password is right and the access is not locked; None otherwise, alike.
 
     Staff have the holders' lockout: 5 wrong passwords in a row (or 5 wrong e-mailed codes, see

@@ -40,8 +40,7 @@ class StaffLoginState(rx.State):
         with session_scope() as db:
             failures = auth.recent_failures_from(session=db, ip=ip)
             staff = None if auth.ip_blocked(failures) else auth.authenticate_staff(session=db, email=email,
-                                                                                         password=password, ip=ip,
-                                                                                         user_agent=user_agent)
+                                                                                         password=password)
             if staff is None:
                 auth.record_event(session=db, result=LoginResult.BAD_CREDENTIALS, ip=ip, user_agent=user_agent)
             else:
