@@ -40,19 +40,15 @@ def get_engine() -> Engine:
 
 
 @contextmanager
-def session_scope(engine: Engine | None = None, *,
-                  keep_on: tuple[type[BaseException], ...] = ()) -> Iterator[Session]:
+def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on error.
 
-    ``keep_on``: errors after which the work is still committed, then re-raised. A wrong second-factor
-    code is one: the failed attempt (and the login event) must be stored, or the 5-try limit never bites."""
+    Failed secret checks (wrong codes and passwords) are not the caller's business: the services commit
+    them on their own (``espace.services.failures``), whatever happens to this unit of work."""
     with Session(engine or get_engine(), expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
-        except keep_on:
-            session.commit()
-            raise
         except BaseException:
             session.rollback()
             raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from datetime import date
 
@@ -107,3 +108,34 @@ def signed_in(session: Session, person: Policyholder):
     account = account_of(session, person)
     token = sessions.complete_handoff(session=session, code=sessions.begin_login(session=session, account_id=account.id))
     return token, sessions.validate(session=session, token=token)
+
+
+def last_code(session: Session, to: str, channel: str = "email") -> str:
+    """The 6-digit code of the latest message sent to ``to``."""
+    import re
+
+    from espace.models import OutboxMessage
+
+    message = session.exec(select(OutboxMessage).where(OutboxMessage.recipient == to, OutboxMessage.channel == channel)
+                           .order_by(OutboxMessage.id.desc())).first()
+    return re.search(r"\b(\d{6})\b", message.body).group(1)
+
+
+def step_up(session: Session, person: Policyholder, *, session_id: int | None = None, now=None):
+    """A genuine step-up proof of ``person`` (an account without an authenticator app): a code e-mailed and
+    typed in a signed-in session (a new one unless ``session_id``), as ``stepup.complete_step_up`` checks it."""
+    from espace.services import second_factor, sessions, stepup
+
+    account = account_of(session, person)
+    if session_id is None:
+        session_id = signed_in(session, person)[1].session_id
+    with contextlib.suppress(second_factor.CodeThrottled):  # a code sent moments ago is still pending: typed here
+        stepup.start_step_up(session=session, account=account, method="email")
+    return stepup.complete_step_up(session=session, account=account, session_id=session_id, method="email",
+                                   code=last_code(session, account.email), now=now)
+
+
+def signed_in_with_step_up(session: Session, person: Policyholder):
+    """(session token, Principal, StepUpProof) of a fresh session of ``person`` that just passed a step-up."""
+    token, principal = signed_in(session, person)
+    return token, principal, step_up(session, person, session_id=principal.session_id)

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import functools
+import operator
+
 import reflex as rx
 
 from espace.components.forms import code_field, submit_button
 
 
-def step_up_panel(state) -> rx.Component:
+def step_up_panel(state, *, only: tuple[str, ...] = (), besides: tuple[str, ...] = ()) -> rx.Component:
+    """The panel, shown while an action waits for its code; ``only``/``besides`` place some actions' panel
+    elsewhere on the page (one panel at a time is on the page, whatever the action)."""
+    shown = state.stepup_for != ""
+    if only:
+        shown = functools.reduce(operator.or_, [state.stepup_for == action for action in only])
+    for action in besides:
+        shown = shown & (state.stepup_for != action)
     return rx.cond(
-        state.stepup_for != "",
+        shown,
         rx.el.div(
             rx.el.h3("Confirmez votre identité", class_name="card-subtitle"),
             rx.el.p(state.stepup_reason, class_name="field-hint"),

@@ -56,11 +56,16 @@ class Account(SQLModel, table=True):
     activated_at: datetime | None = None  # None: activation link not used yet
     password_changed_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
-    failed_login_count: int = 0
+    failed_login_count: int = 0  # wrong passwords in a row (a right password resets it)
+    failed_code_count: int = 0  # wrong second-factor codes in a row: only a right code resets it, not a password
     locked_until: datetime | None = None
     # TOTP secret, AES-GCM encrypted with a key derived from the secret key; None when not enrolled.
     totp_secret_encrypted: str | None = Field(default=None, max_length=200)
     totp_enabled_at: datetime | None = None
+    # A new authenticator being enrolled (encrypted the same way): it replaces the secret above only when
+    # confirmed with one of its codes; until then the active secret keeps working.
+    totp_pending_encrypted: str | None = Field(default=None, max_length=200)
+    totp_pending_at: datetime | None = None
     totp_last_step: int = 0  # replay protection: the last accepted 30-second step
     phone_verified_at: datetime | None = None
     recovery_codes_generated_at: datetime | None = None
@@ -79,6 +84,9 @@ class StaffUser(SQLModel, table=True):
     is_active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
+    failed_login_count: int = 0  # wrong passwords in a row
+    failed_code_count: int = 0  # wrong e-mailed codes in a row
+    locked_until: datetime | None = None
 
 
 class AuthSession(SQLModel, table=True):
@@ -114,4 +122,6 @@ class AuthSession(SQLModel, table=True):
     user_agent: str = Field(default="", max_length=400)
     device_id: int | None = Field(default=None, foreign_key="known_device.id")
     trust_device: bool = False  # asked at login: "faire confiance à cet appareil"
-    step_up_at: datetime | None = None  # last second-factor check within this session
+    step_up_at: datetime | None = None  # last second-factor check within this session (see services/stepup.py)
+    step_up_method: str = Field(default="", max_length=10)  # how it was checked: totp, recovery, email, sms
+    step_up_spent_at: datetime | None = None  # a signature-grade action used that check up

@@ -123,7 +123,7 @@ def two_factor_card() -> rx.Component:
                              type="button", on_click=S.ask_recovery_codes, class_name="button button-secondary"),
             ),
         ),
-        step_up_panel(S),
+        step_up_panel(S, besides=("password",)),
         class_name="card",
         id="double-authentification",
     )
@@ -166,6 +166,7 @@ def password_card() -> rx.Component:
             submit_button("Changer le mot de passe", block=False),
             on_submit=S.change_password, reset_on_submit=False, no_validate=True, id="password-form",
         ),
+        step_up_panel(S, only=("password",)),
         class_name="card",
         id="mot-de-passe",
     )

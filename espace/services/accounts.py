@@ -6,7 +6,7 @@ import secrets
 import unicodedata
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, func, select
@@ -26,10 +26,11 @@ from espace.models import (
     TokenPurpose,
 )
 from espace.models.base import utcnow
-from espace.services import messaging, second_factor, sessions
+from espace.services import messaging, second_factor, sessions, stepup
 from espace.services.identifiers import normalise_contract_number, normalise_email
 from espace.services.password_policy import check_password, personal_words
 from espace.services.passwords import hash_password, verify_password
+from espace.services.stepup import StepUpProof
 from espace.services.tokens import digest, new_token
 from espace.settings import get_settings
 
@@ -121,7 +122,7 @@ def _validate_new_password(*, session: Session, holder: Policyholder, password: 
 def _store_password(*, session: Session, account: Account, password: str) -> None:
     account.password_hash = hash_password(password)
     account.password_changed_at = utcnow()
-    account.failed_login_count = 0
+    account.failed_login_count = account.failed_code_count = 0  # a new password (a reset) unlocks
     account.locked_until = None
     session.add(account)
     session.add(PasswordHistory(account_id=account.id, password_hash=account.password_hash))
@@ -141,17 +142,35 @@ def _notify_password_changed(session: Session, account: Account) -> None:
     )
 
 
-def change_password(*, session: Session, account_id: int, current: str, new: str, confirm: str,
-                    keep_session_id: int | None) -> None:
-    """Needs the current password; ends every other session."""
+PASSWORD_CHANGE_LOCKED = ("Trop d'essais : par sécurité, votre espace est verrouillé pendant 30 minutes et cette "
+                          "session est fermée. Un e-mail vous a été envoyé.")
+
+
+def change_password(*, session: Session, account_id: int, current: str, new: str, confirm: str, proof: StepUpProof,
+                    ip: str = "", user_agent: str = "", now: datetime | None = None) -> None:
+    """Needs a step-up proof of this account and the current password; ends every session but the proof's.
+
+    A wrong current password counts like a failed sign-in (``auth.record_failure``: connection history,
+    per-address throttle, committed whatever the caller does): the fifth in a row locks the account for
+    30 minutes and ends this session."""
+    from espace.services import auth
+
+    now = now or utcnow()
+    stepup.require_step_up(session=session, proof=proof, account_id=account_id, now=now)
     account = session.get(Account, account_id)
+    if auth.ip_blocked(auth.recent_failures_from(session=session, ip=ip)):
+        raise AccountError(auth.THROTTLED_MESSAGE, "current")
     if not verify_password(current, account.password_hash):
+        if auth.record_failure(session=session, principal=account, counter=auth.PASSWORD,
+                               result=LoginResult.BAD_CREDENTIALS, ip=ip, user_agent=user_agent,
+                               end_session_id=proof.session_id, now=now):
+            raise AccountError(PASSWORD_CHANGE_LOCKED, "current")
         raise AccountError("Mot de passe actuel incorrect.", "current")
     holder = session.get(Policyholder, account.holder_id)
     _validate_new_password(session=session, holder=holder, password=new, confirm=confirm, account=account)
     _store_password(session=session, account=account, password=new)
     sessions.revoke_all_for_account(session=session, account_id=account.id, reason="password_changed",
-                                    except_session_id=keep_session_id)
+                                    except_session_id=proof.session_id)
     _notify_password_changed(session, account)
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, func, select
 
 from espace.models import Account, Contract, LoginEvent, LoginResult, Policyholder, StaffUser
 from espace.models.base import utcnow
-from espace.services import devices, messaging, second_factor
+from espace.services import devices, messaging, second_factor, sessions
+from espace.services.failures import commit_apart
 from espace.services.second_factor import Method
 from espace.services.identifiers import normalise_contract_number, normalise_email
 from espace.services.passwords import burn_verification_time, verify_password
@@ -89,25 +92,66 @@ def ip_blocked(failures: int) -> bool:
     return failures >= get_settings().ip_block_after
 
 
-def is_locked(account: Account) -> bool:
-    return account.locked_until is not None and account.locked_until > utcnow()
+def is_locked(account: Account | StaffUser, now: datetime | None = None) -> bool:
+    return account.locked_until is not None and account.locked_until > (now or utcnow())
 
 
-def register_failure(*, session: Session, account: Account) -> None:
-    """Count a failed password or second factor; the fifth in a row locks for 30 minutes."""
-    account.failed_login_count += 1
-    if account.failed_login_count >= MAX_FAILURES:
-        account.failed_login_count = 0
-        account.locked_until = utcnow() + LOCK_DURATION
+PASSWORD, CODE = "password", "code"  # the two failure counters: neither resets the other
+_LOCK_TEXTS = {
+    PASSWORD: "Cinq tentatives de connexion successives ont échoué",
+    CODE: "Cinq codes de vérification erronés ont été saisis",
+}
+
+
+def record_failure(*, session: Session, principal: Account | StaffUser, counter: str = PASSWORD,
+                   result: str | None = None, ip: str = "", user_agent: str = "",
+                   end_session_id: int | None = None, now: datetime | None = None) -> bool:
+    """Count one failed password or second-factor code of an account (or a staff member); True if it locks.
+
+    The fifth failure in a row of one counter locks for 30 minutes and tells the person by e-mail;
+    ``end_session_id`` is then ended too (a stolen session cannot keep guessing). The count, the lock,
+    the connection-history line (``result``, holders only) and the e-mail are committed on their own
+    (``failures.commit_apart``): a caller that rolls back its work does not erase them."""
+    model, target_id, now = type(principal), principal.id, now or utcnow()
+    column = model.failed_code_count if counter == CODE else model.failed_login_count
+
+    def work(db: Session) -> tuple[int, datetime | None]:
+        db.exec(update(model).where(model.id == target_id).values({column: column + 1})
+                .execution_options(synchronize_session=False))
+        count, locked_until = db.exec(select(column, model.locked_until).where(model.id == target_id)).one()
+        if count >= MAX_FAILURES:
+            count, locked_until = 0, now + LOCK_DURATION
+            db.exec(update(model).where(model.id == target_id).values({column: 0, model.locked_until: locked_until})
+                    .execution_options(synchronize_session=False))
+            _lock_email(db, principal, counter)
+            if end_session_id is not None:
+                sessions.revoke_by_id(session=db, session_id=end_session_id, reason="too_many_failures")
+        if result and model is Account:
+            record_event(session=db, result=result, account_id=target_id, ip=ip, user_agent=user_agent)
+        return count, locked_until
+
+    count, locked_until = commit_apart(session, work)
+    set_committed_value(principal, column.key, count)
+    set_committed_value(principal, "locked_until", locked_until)
+    return is_locked(principal, now)
+
+
+def _lock_email(db: Session, principal: Account | StaffUser, counter: str) -> None:
+    why = _LOCK_TEXTS[counter]
+    if isinstance(principal, StaffUser):
         messaging.send_email(
-            session=session, to=account.email, account_id=account.id,
-            subject="Votre espace est verrouillé pendant 30 minutes",
-            body=("Bonjour,\n\nCinq tentatives de connexion successives ont échoué : par sécurité, l'accès à "
-                  "votre espace est suspendu pendant 30 minutes.\n\nPour le débloquer tout de suite, "
-                  f"choisissez un nouveau mot de passe : {messaging.link('/mot-de-passe-oublie')}\n\n"
-                  "Si ce n'était pas vous, nous vous recommandons de le faire dès maintenant."),
-        )
-    session.add(account)
+            session=db, to=principal.email, subject="Votre accès à l'espace gestion est verrouillé pendant 30 minutes",
+            body=(f"Bonjour,\n\n{why} : par sécurité, votre accès à l'espace gestion est suspendu pendant "
+                  "30 minutes.\n\nSi ce n'était pas vous, prévenez immédiatement la sécurité informatique."))
+        return
+    messaging.send_email(
+        session=db, to=principal.email, account_id=principal.id,
+        subject="Votre espace est verrouillé pendant 30 minutes",
+        body=(f"Bonjour,\n\n{why} : par sécurité, l'accès à votre espace est suspendu pendant 30 minutes."
+              "\n\nPour le débloquer tout de suite, choisissez un nouveau mot de passe : "
+              f"{messaging.link('/mot-de-passe-oublie')}\n\n"
+              "Si ce n'était pas vous, nous vous recommandons de le faire dès maintenant."),
+    )
 
 
 def attempt_password(*, session: Session, identifier: str, password: str, ip: str = "", user_agent: str = "",
@@ -128,11 +172,10 @@ def attempt_password(*, session: Session, identifier: str, password: str, ip: st
         record_event(session=session, result=LoginResult.LOCKED, account_id=account.id, ip=ip, user_agent=user_agent)
         return LoginAttempt(Outcome.FAILED, delay_seconds=delay)
     if not password_ok:
-        register_failure(session=session, account=account)
-        record_event(session=session, result=LoginResult.BAD_CREDENTIALS, account_id=account.id, ip=ip,
-                     user_agent=user_agent)
+        record_failure(session=session, principal=account, counter=PASSWORD, result=LoginResult.BAD_CREDENTIALS,
+                       ip=ip, user_agent=user_agent)
         return LoginAttempt(Outcome.FAILED, delay_seconds=delay)
-    account.failed_login_count = 0
+    account.failed_login_count = 0  # the second-factor counter stays: only a right code resets it
     session.add(account)
     if account.activated_at is None:
         record_event(session=session, result=LoginResult.NOT_ACTIVATED, account_id=account.id, ip=ip,
@@ -148,32 +191,41 @@ def attempt_password(*, session: Session, identifier: str, password: str, ip: st
 
 
 def second_factor_methods(*, session: Session, account: Account, device_token: str | None) -> list[Method]:
-    """None on a trusted device; the app (or a recovery code) when enrolled; a code on a new device."""
+    """None on a device trusted less than 30 days ago ("Faire confiance à cet appareil"); otherwise the app
+    (or a recovery code) when enrolled, else a code by e-mail (or SMS). A browser that signed in before
+    without that tick is asked again at every new sign-in."""
     device = devices.find_device(session=session, account_id=account.id, device_token=device_token)
     if devices.is_trusted(device):
         return []
     if account.totp_enabled_at is not None:
         return [Method.TOTP, Method.RECOVERY]
-    if device is None:
-        holder = session.get(Policyholder, account.holder_id)
-        return [Method.EMAIL, Method.SMS] if account.phone_verified_at and holder.phone else [Method.EMAIL]
-    return []
+    holder = session.get(Policyholder, account.holder_id)
+    return [Method.EMAIL, Method.SMS] if account.phone_verified_at and holder.phone else [Method.EMAIL]
+
+
+LOCKED_BY_CODES = ("Trop de codes erronés : par sécurité, votre espace est verrouillé pendant 30 minutes. "
+                   "Un e-mail vous a été envoyé.")
 
 
 def verify_second_factor(*, session: Session, account_id: int, method: str, code: str, ip: str = "",
                          user_agent: str = "") -> None:
-    """Check the second factor of a sign-in; failures count toward the lockout."""
+    """Check the second factor of a sign-in.
+
+    Wrong codes count on their own (``failed_code_count``, committed whatever the caller does): a right
+    password in between does not reset them, and the fifth in a row locks the account for 30 minutes."""
     account = session.get(Account, account_id)
     if account is None or is_locked(account):
         raise second_factor.SecondFactorError("Session de connexion expirée : recommencez.")
+    if method not in second_factor_methods(session=session, account=account, device_token=None):
+        raise second_factor.SecondFactorError("Cette méthode de vérification n'est pas disponible.")
     try:
         second_factor.verify(session=session, account=account, method=method, code=code, purpose="login")
     except second_factor.SecondFactorError:
-        register_failure(session=session, account=account)
-        record_event(session=session, result=LoginResult.SECOND_FACTOR_FAILED, account_id=account.id, ip=ip,
-                     user_agent=user_agent)
+        if record_failure(session=session, principal=account, counter=CODE,
+                          result=LoginResult.SECOND_FACTOR_FAILED, ip=ip, user_agent=user_agent):
+            raise second_factor.SecondFactorError(LOCKED_BY_CODES) from None
         raise
-    account.failed_login_count = 0
+    account.failed_code_count = 0
     session.add(account)
 
 
@@ -189,12 +241,37 @@ def authenticate(*, session: Session, identifier: str, password: str) -> Account
 
 
 def authenticate_staff(*, session: Session, email: str, password: str) -> StaffUser | None:
+    """The staff member if the password is right and the access is not locked; None otherwise, alike.
+
+    Staff have the holders' lockout: 5 wrong passwords in a row (or 5 wrong e-mailed codes, see
+    ``verify_staff_code``) lock the access for 30 minutes and e-mail the staff member."""
     staff = session.exec(select(StaffUser).where(StaffUser.email == normalise_email(email))).first()
     if staff is None:
         burn_verification_time(password)
         return None
-    if not verify_password(password, staff.password_hash) or not staff.is_active:
+    password_ok = verify_password(password, staff.password_hash)
+    if not staff.is_active or is_locked(staff):
         return None
+    if not password_ok:
+        record_failure(session=session, principal=staff, counter=PASSWORD)
+        return None
+    staff.failed_login_count = 0
     staff.last_login_at = utcnow()
     session.add(staff)
     return staff
+
+
+def verify_staff_code(*, session: Session, staff_id: int, code: str) -> None:
+    """The code e-mailed at a staff sign-in; 5 wrong codes in a row lock the access for 30 minutes."""
+    staff = session.get(StaffUser, staff_id)
+    if staff is None or not staff.is_active or is_locked(staff):
+        raise second_factor.SecondFactorError("Connexion expirée : saisissez à nouveau votre mot de passe.")
+    try:
+        second_factor.verify_staff_code(session=session, staff_id=staff_id, code=code)
+    except second_factor.SecondFactorError:
+        if record_failure(session=session, principal=staff, counter=CODE):
+            raise second_factor.SecondFactorError(
+                "Trop de codes erronés : par sécurité, votre accès est verrouillé pendant 30 minutes.") from None
+        raise
+    staff.failed_code_count = 0
+    session.add(staff)

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import re
 import warnings
+from datetime import datetime
 from typing import NamedTuple
 
 from schwifty import BIC, IBAN
@@ -27,7 +28,9 @@ from espace.models import (
     SepaMandate,
 )
 from espace.models.base import utcnow
-from espace.services import crypto
+from espace.services import crypto, stepup
+from espace.services.insurer_authority import InsurerRecord
+from espace.services.stepup import StepUpProof
 
 IBAN_PURPOSE = b"iban"
 FINGERPRINT_PURPOSE = b"iban-fingerprint"
@@ -195,8 +198,11 @@ def _owned_query(holder_id: int):
 
 
 def add_account(*, session: Session, holder_id: int, iban: str, bic: str, account_holder: str,
-                label: str = "") -> BankAccount:
-    """Check and record a new account (not the default one: that needs a signed mandate)."""
+                authority: StepUpProof | InsurerRecord, label: str = "", now: datetime | None = None) -> BankAccount:
+    """Check and record a new account (not the default one: that needs a signed mandate).
+
+    Needs the holder's step-up proof (or the insurer's record of an account given outside the portal)."""
+    stepup.require_authority(session=session, authority=authority, holder_id=holder_id, now=now)
     errors, parsed, bic_value = check_fields(iban=iban, bic=bic, account_holder=account_holder, label=label)
     if parsed is not None and "iban" not in errors:
         digest = fingerprint(parsed.compact)
@@ -285,12 +291,15 @@ def check_can_drop_default(*, session: Session, holder_id: int, account: BankAcc
         raise BankAccountError({"account": MESSAGES[f"{prefix}debits_running"]})
 
 
-def remove_account(*, session: Session, holder_id: int, account_id: int) -> BankAccount:
+def remove_account(*, session: Session, holder_id: int, account_id: int, authority: StepUpProof | InsurerRecord,
+                   now: datetime | None = None) -> BankAccount:
+    """Remove an owned account and revoke its mandates: needs the holder's step-up proof (or the insurer's record)."""
+    stepup.require_authority(session=session, authority=authority, holder_id=holder_id, now=now)
     account = owned_account(session=session, holder_id=holder_id, account_id=account_id)
     if account is None:
         raise BankAccountError({"account": MESSAGES["not_found"]})
     check_can_drop_default(session=session, holder_id=holder_id, account=account)
-    now = utcnow()
+    now = now or utcnow()
     for mandate in session.exec(select(SepaMandate).where(SepaMandate.bank_account_id == account.id,
                                                           SepaMandate.status == MandateStatus.ACTIVE)).all():
         mandate.status, mandate.revoked_at = MandateStatus.REVOKED, now

@@ -1,7 +1,9 @@
 """SEPA direct-debit mandates (core scheme, recurrent): signature online, PDF, revocation.
 
-The caller has checked a second factor before `sign_mandate` (the page asks for a step-up).
-The mandate PDF shows the IBAN in full; the document's searchable text does not."""
+Signing and revoking check their own authority (``stepup.require_authority``): the holder's step-up proof,
+spent by a signature (a signature is never implied by an earlier check), or the insurer's record of a
+mandate signed or revoked outside the portal. The mandate PDF shows the IBAN in full; the document's
+searchable text does not."""
 
 from __future__ import annotations
 
@@ -23,8 +25,10 @@ from espace.models import (
 from espace.models.base import utcnow
 from espace.pdf.data import Insurer, MandateData
 from espace.pdf.mandate import TITLE, render_mandate
-from espace.services import bank_accounts, documents, notifications
+from espace.services import bank_accounts, documents, notifications, stepup
 from espace.services.bank_accounts import MESSAGES, BankAccountError
+from espace.services.insurer_authority import SOURCES, InsurerRecord
+from espace.services.stepup import StepUpProof
 from espace.services.document_data import holder_lines
 from espace.settings import get_settings
 
@@ -118,13 +122,24 @@ def _notify(session: Session, mandate: SepaMandate, account: BankAccount) -> Non
     )
 
 
-def sign_mandate(*, session: Session, holder_id: int, account_id: int, signed_ip: str, signature_method: str,
+SIGNATURE_METHODS = {"email": "code envoyé par e-mail", "sms": "code envoyé par SMS",
+                     "totp": "application d'authentification", "recovery": "code de secours"}
+
+
+def sign_mandate(*, session: Session, holder_id: int, account_id: int, signed_ip: str,
+                 authority: StepUpProof | InsurerRecord, signature_method: str = "",
                  now: datetime | None = None) -> SepaMandate:
-    """Sign a mandate for an owned account (second factor already checked by the caller)."""
+    """Sign a mandate for an owned account.
+
+    ``authority``: the holder's step-up proof, spent by the signature, or the insurer's record of a paper
+    mandate. ``signature_method`` (what the PDF says) defaults to how the proof was obtained."""
+    now = now or utcnow()
+    how = stepup.require_authority(session=session, authority=authority, holder_id=holder_id, now=now,
+                                   single_use=True)
     account = bank_accounts.owned_account(session=session, holder_id=holder_id, account_id=account_id)
     if account is None:
         raise BankAccountError({"account": MESSAGES["not_found"]})
-    now = now or utcnow()
+    signature_method = signature_method or SIGNATURE_METHODS.get(how) or SOURCES.get(how, "")
     settings = get_settings()
     _revoke_active(session, account.id, now)
     mandate = SepaMandate(
@@ -161,11 +176,14 @@ def owned_mandate(*, session: Session, holder_id: int, mandate_id: int) -> SepaM
                                                   SepaMandate.holder_id == holder_id)).first()
 
 
-def revoke(*, session: Session, holder_id: int, mandate_id: int) -> SepaMandate | None:
-    """Revoke an owned mandate; None when it is not the holder's.
+def revoke(*, session: Session, holder_id: int, mandate_id: int, authority: StepUpProof | InsurerRecord,
+           now: datetime | None = None) -> SepaMandate | None:
+    """Revoke an owned mandate; None when it is not the holder's. Needs the holder's step-up proof (or the
+    insurer's record of a revocation notified by the bank).
 
     The mandate of the account used for direct debits is refused like removing that account
     (another account or active contracts rely on it); otherwise that account stops being the default."""
+    stepup.require_authority(session=session, authority=authority, holder_id=holder_id, now=now)
     mandate = owned_mandate(session=session, holder_id=holder_id, mandate_id=mandate_id)
     if mandate is None or mandate.status != MandateStatus.ACTIVE:
         return mandate
@@ -174,7 +192,7 @@ def revoke(*, session: Session, holder_id: int, mandate_id: int) -> SepaMandate 
         bank_accounts.check_can_drop_default(session=session, holder_id=holder_id, account=account, revoking=True)
         account.is_default = False
         session.add(account)
-    mandate.status, mandate.revoked_at = MandateStatus.REVOKED, utcnow()
+    mandate.status, mandate.revoked_at = MandateStatus.REVOKED, now or utcnow()
     session.add(mandate)
     session.flush()
     return mandate

@@ -49,11 +49,12 @@ from espace.models import (
 from espace.models.support import ArticleFeedback, ProfileChange, SupportAttachment, SupportMessage, SupportThread
 from espace.models.base import utcnow
 from espace.models.privacy import REQUEST_DEADLINE, Consent, PrivacyRequest
-from espace.services import messaging, staff_reads
+from espace.services import messaging, staff_reads, stepup
 from espace.services.csv_cells import safe_cell, safe_row
 from espace.services.bank_accounts import masked
 from espace.services.passwords import hash_password
 from espace.services.sessions import revoke_all_for_account
+from espace.services.stepup import StepUpProof
 
 # ---------------------------------------------------------------------------------------------
 # Consents
@@ -193,8 +194,9 @@ DATA_INVENTORY: list[dict[str, str]] = [
 # ---------------------------------------------------------------------------------------------
 
 # Never exported, whatever the table: credentials, secrets and internal storage keys.
-_NEVER = {"password_hash", "totp_secret_encrypted", "totp_last_step", "token_hash", "handoff_hash", "code_hash",
-          "iban_encrypted", "iban_fingerprint", "device_hash", "storage_key", "thumbnail_key", "text_content"}
+_NEVER = {"password_hash", "totp_secret_encrypted", "totp_pending_encrypted", "totp_last_step", "token_hash",
+          "handoff_hash", "code_hash", "iban_encrypted", "iban_fingerprint", "device_hash", "storage_key",
+          "thumbnail_key", "text_content"}
 _ACCOUNT_FIELDS = ("id", "email", "created_at", "activated_at", "last_login_at")
 
 
@@ -489,8 +491,13 @@ _ERASURE_NOTE = (
 )
 
 
-def request_erasure(*, session: Session, holder_id: int, account_id: int) -> PrivacyRequest:
-    """Close the account now, erase what the law lets go, and open a request for staff to finish."""
+def request_erasure(*, session: Session, holder_id: int, account_id: int, proof: StepUpProof,
+                    now: datetime | None = None) -> PrivacyRequest:
+    """Close the account now, erase what the law lets go, and open a request for staff to finish.
+
+    Needs a step-up proof of this account, spent by the request (``stepup.require_step_up``)."""
+    stepup.require_step_up(session=session, proof=proof, account_id=account_id, holder_id=holder_id, now=now,
+                           single_use=True)
     account = session.exec(select(Account).where(Account.id == account_id, Account.holder_id == holder_id)).first()
     person = session.get(Policyholder, holder_id)
     if account is None or person is None:
@@ -508,7 +515,7 @@ def request_erasure(*, session: Session, holder_id: int, account_id: int) -> Pri
     account.is_active = False
     account.password_hash = hash_password(secrets.token_urlsafe(48))
     account.email = anonymous
-    account.totp_secret_encrypted = None
+    account.totp_secret_encrypted = account.totp_pending_encrypted = None
     account.totp_enabled_at = None
     account.phone_verified_at = None
     account.password_changed_at = utcnow()

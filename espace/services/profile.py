@@ -5,8 +5,9 @@ security notice (in-app and e-mail, whatever the holder's preferences). The phon
 change in two steps: a pending change, then a proof that the new number or address is the
 holder's (a code by SMS to the new number; a link e-mailed to the new address).
 
-The caller checks the second factor before calling a ``start_*``/``update_*`` function and passes
-how it was checked (``second_factor``): these functions do not ask for one.
+The ``start_*``/``update_*`` functions check their own step-up proof (``stepup.require_step_up``): a
+fresh second factor of this holder's account; the phone and the e-mail changes spend it. The history
+records how it was passed (the method, or "recent" for a check passed shortly before).
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ from espace.models import (
     TokenPurpose,
 )
 from espace.models.base import utcnow
-from espace.services import accounts, messaging, notifications, second_factor
+from espace.services import accounts, messaging, notifications, second_factor, stepup
 from espace.services.accounts import mask_email
+from espace.services.stepup import StepUpProof
 
 ADDRESS, PHONE, EMAIL = "address", "phone", "email"
 PENDING, DONE, CANCELLED = "pending", "done", "cancelled"
@@ -171,6 +173,13 @@ def _holder_and_account(session: Session, holder_id: int) -> tuple[Policyholder,
     return holder, account
 
 
+def _checked(session: Session, holder_id: int, proof: StepUpProof, now: datetime | None,
+             single_use: bool) -> str:
+    """Verify the step-up proof for this holder; how it was passed, as the history shows it."""
+    stepup.require_step_up(session=session, proof=proof, holder_id=holder_id, now=now, single_use=single_use)
+    return "recent" if proof.recent else proof.method
+
+
 def _record(session: Session, holder_id: int, field: str, old: str, new: str, status: str,
             method: str) -> ProfileChange:
     change = ProfileChange(holder_id=holder_id, field=field, old_value=old[:300], new_value=new[:300], status=status,
@@ -220,7 +229,8 @@ def _not_me(session: Session, account: Account) -> str:
 # ---- postal address -------------------------------------------------------------------------------
 
 def update_address(*, session: Session, holder_id: int, line1: str, line2: str, postal_code: str, city: str,
-                   second_factor: str) -> ProfileChange:
+                   proof: StepUpProof, now: datetime | None = None) -> ProfileChange:
+    how = _checked(session, holder_id, proof, now, single_use=False)
     holder, account = _holder_and_account(session, holder_id)
     address = clean_address(line1=line1, line2=line2, postal_code=postal_code, city=city)
     old = current_address(holder)
@@ -229,7 +239,7 @@ def update_address(*, session: Session, holder_id: int, line1: str, line2: str, 
     holder.address_line1, holder.address_line2 = address.line1, address.line2
     holder.postal_code, holder.city, holder.country = address.postal_code, address.city, address.country
     session.add(holder)
-    change = _record(session, holder_id, ADDRESS, old, address.one_line(), DONE, second_factor)
+    change = _record(session, holder_id, ADDRESS, old, address.one_line(), DONE, how)
     _alert(session, holder_id, title="Votre adresse postale a été modifiée", body=f"Nouvelle adresse : {address.one_line()}.",
            email_body=(f"Bonjour,\n\nL'adresse postale de votre espace a été modifiée le {fmt.datetime_fr(utcnow())}.\n\n"
                        f"  Ancienne adresse : {old}\n  Nouvelle adresse : {address.one_line()}\n\n"
@@ -261,12 +271,14 @@ def _send_phone_code(session: Session, account: Account, change: ProfileChange, 
     session.add(change)
 
 
-def start_phone_change(*, session: Session, holder_id: int, phone: str, second_factor: str) -> ProfileChange:
+def start_phone_change(*, session: Session, holder_id: int, phone: str, proof: StepUpProof,
+                       now: datetime | None = None) -> ProfileChange:
     """A pending change and a 6-digit code by SMS to the new number; an earlier pending change is cancelled."""
+    how = _checked(session, holder_id, proof, now, single_use=True)
     holder, account = _holder_and_account(session, holder_id)
     number = check_new_phone(session=session, holder_id=holder_id, phone=phone)
     _supersede(session, holder, account, PHONE)
-    change = _record(session, holder_id, PHONE, holder.phone, number, PENDING, second_factor)
+    change = _record(session, holder_id, PHONE, holder.phone, number, PENDING, how)
     _send_phone_code(session, account, change, field="phone")
     return change
 
@@ -343,12 +355,14 @@ def _refuse_taken(session: Session, account: Account, email: str) -> None:
         raise ProfileError("Cette adresse e-mail est déjà utilisée par un autre espace.", "email")
 
 
-def start_email_change(*, session: Session, holder_id: int, email: str, second_factor: str) -> ProfileChange:
+def start_email_change(*, session: Session, holder_id: int, email: str, proof: StepUpProof,
+                       now: datetime | None = None) -> ProfileChange:
     """A pending change, a link to the new address and an alert to the current one."""
+    how = _checked(session, holder_id, proof, now, single_use=True)
     holder, account = _holder_and_account(session, holder_id)
     new = check_new_email(session=session, holder_id=holder_id, email=email)
     _supersede(session, holder, account, EMAIL)
-    change = _record(session, holder_id, EMAIL, account.email, new, PENDING, second_factor)
+    change = _record(session, holder_id, EMAIL, account.email, new, PENDING, how)
     _send_email_link(session, account, change)
     _alert(session, holder_id, title="Demande de changement d'adresse e-mail",
            body=f"Un lien de confirmation a été envoyé à {new}.",

@@ -5,16 +5,19 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 import pyotp
 import segno
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from espace.models import Account, CodePurpose, OneTimeCode, Policyholder, RecoveryCode, StaffUser
 from espace.models.base import utcnow
-from espace.services import crypto, messaging
+from espace.services import crypto, messaging, stepup
+from espace.services.failures import commit_apart
 from espace.settings import get_settings
 
 CODE_LIFETIME = timedelta(minutes=10)
@@ -157,13 +160,27 @@ def _verify(session: Session, owner, purpose: str, code: str) -> None:
         raise SecondFactorError("Ce code a expiré : demandez-en un nouveau.")
     if row.attempts >= CODE_MAX_ATTEMPTS:
         raise SecondFactorError("Trop d'essais : demandez un nouveau code.")
-    row.attempts += 1
-    session.add(row)
     if not secrets.compare_digest(row.code_hash, crypto.code_digest(_digits(code))):
-        left = CODE_MAX_ATTEMPTS - row.attempts
-        raise SecondFactorError(f"Code incorrect. Il vous reste {left} essai(s)." if left else
+        left = CODE_MAX_ATTEMPTS - _count_wrong_try(session, row)
+        raise SecondFactorError(f"Code incorrect. Il vous reste {left} essai(s)." if left > 0 else
                                 "Code incorrect. Trop d'essais : demandez un nouveau code.")
+    row.attempts += 1
     row.used_at = utcnow()
+    session.add(row)
+
+
+def _count_wrong_try(session: Session, row: OneTimeCode) -> int:
+    """One more try of this code, committed whatever the caller does next; returns the tries made."""
+    code_id = row.id
+
+    def work(db: Session) -> int:
+        db.exec(update(OneTimeCode).where(OneTimeCode.id == code_id).values(attempts=OneTimeCode.attempts + 1)
+                .execution_options(synchronize_session=False))
+        return db.exec(select(OneTimeCode.attempts).where(OneTimeCode.id == code_id)).one()
+
+    attempts = commit_apart(session, work)
+    set_committed_value(row, "attempts", attempts)
+    return attempts
 
 
 def _digits(code: str) -> str:
@@ -171,6 +188,15 @@ def _digits(code: str) -> str:
 
 
 # ---- TOTP ----------------------------------------------------------------------------------
+#
+# Enrolling, replacing or removing the authenticator app, and regenerating recovery codes, change how the
+# account is protected: each needs a step-up proof (``stepup.require_step_up``), i.e. a code from a method
+# the account already had, checked in the last 5 minutes in this session. A new app is kept apart
+# (``totp_pending_encrypted``) until one of its codes confirms it: beginning an enrolment never touches
+# the active secret, so a stolen session that starts one changes nothing.
+
+PENDING_VALIDITY = timedelta(minutes=15)
+
 
 @dataclass(frozen=True)
 class TotpEnrolment:
@@ -179,12 +205,14 @@ class TotpEnrolment:
     qr_svg_data_uri: str
 
 
-def begin_totp(*, session: Session, account: Account) -> TotpEnrolment:
-    """Store a new (not yet enabled) secret, encrypted, and return what the page shows."""
+def begin_totp(*, session: Session, account: Account, proof: stepup.StepUpProof,
+               now: datetime | None = None) -> TotpEnrolment:
+    """Store a new secret, encrypted, as *pending* (the active one keeps working) and return what the page shows."""
+    now = now or utcnow()
+    stepup.require_step_up(session=session, proof=proof, account_id=account.id, now=now)
     secret = pyotp.random_base32()
-    account.totp_secret_encrypted = crypto.encrypt(secret, purpose=b"totp")
-    account.totp_enabled_at = None
-    account.totp_last_step = 0
+    account.totp_pending_encrypted = crypto.encrypt(secret, purpose=b"totp")
+    account.totp_pending_at = now
     session.add(account)
     uri = pyotp.TOTP(secret).provisioning_uri(name=account.email, issuer_name=ISSUER)
     data_uri = segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
@@ -192,37 +220,55 @@ def begin_totp(*, session: Session, account: Account) -> TotpEnrolment:
                          qr_svg_data_uri=data_uri)
 
 
-def _check_totp(account: Account, code: str, at: float | None = None) -> int:
+def _check_totp(encrypted: str | None, last_step: int, code: str, at: float | None = None) -> int:
     """The time step of a valid code not used before; raise otherwise (replay refused)."""
-    if not account.totp_secret_encrypted:
+    if not encrypted:
         raise SecondFactorError("L'application d'authentification n'est pas configurée.")
-    totp = pyotp.TOTP(crypto.decrypt(account.totp_secret_encrypted, purpose=b"totp"))
+    totp = pyotp.TOTP(crypto.decrypt(encrypted, purpose=b"totp"))
     now = at if at is not None else time.time()
     digits = _digits(code)
     for offset in (-1, 0, 1):  # one step of clock drift either way
         step = int(now // 30) + offset
         if secrets.compare_digest(totp.at(step * 30), digits):
-            if step <= account.totp_last_step:
+            if step <= last_step:
                 raise SecondFactorError("Ce code a déjà été utilisé : attendez le suivant.")
             return step
     raise SecondFactorError("Code incorrect. Vérifiez l'heure de votre téléphone et réessayez.")
 
 
-def confirm_totp(*, session: Session, account: Account, code: str) -> None:
-    account.totp_last_step = _check_totp(account, code)
-    account.totp_enabled_at = utcnow()
+def confirm_totp(*, session: Session, account: Account, code: str, proof: stepup.StepUpProof,
+                 now: datetime | None = None) -> None:
+    """Make the pending app the account's authenticator, once one of its codes is typed (replaces any other)."""
+    now = now or utcnow()
+    stepup.require_step_up(session=session, proof=proof, account_id=account.id, now=now)
+    if not account.totp_pending_encrypted or account.totp_pending_at is None \
+            or now - account.totp_pending_at > PENDING_VALIDITY:
+        raise SecondFactorError("Aucune application en cours d'ajout : recommencez la configuration.")
+    step = _check_totp(account.totp_pending_encrypted, 0, code, at=now.timestamp())
+    account.totp_secret_encrypted, account.totp_last_step = account.totp_pending_encrypted, step
+    account.totp_pending_encrypted = account.totp_pending_at = None
+    account.totp_enabled_at = now
     session.add(account)
 
 
-def verify_totp(*, session: Session, account: Account, code: str) -> None:
+def cancel_totp(*, session: Session, account: Account) -> None:
+    """Forget an enrolment in progress; the active authenticator, if any, is left as it is."""
+    account.totp_pending_encrypted = account.totp_pending_at = None
+    session.add(account)
+
+
+def verify_totp(*, session: Session, account: Account, code: str, at: float | None = None) -> None:
+    """A code of the *active* authenticator (never of one being enrolled)."""
     if account.totp_enabled_at is None:
         raise SecondFactorError("L'application d'authentification n'est pas activée.")
-    account.totp_last_step = _check_totp(account, code)
+    account.totp_last_step = _check_totp(account.totp_secret_encrypted, account.totp_last_step, code, at=at)
     session.add(account)
 
 
-def disable_totp(*, session: Session, account: Account) -> None:
-    account.totp_secret_encrypted = None
+def disable_totp(*, session: Session, account: Account, proof: stepup.StepUpProof,
+                 now: datetime | None = None) -> None:
+    stepup.require_step_up(session=session, proof=proof, account_id=account.id, now=now)
+    account.totp_secret_encrypted = account.totp_pending_encrypted = account.totp_pending_at = None
     account.totp_enabled_at = None
     account.totp_last_step = 0
     session.add(account)
@@ -230,8 +276,10 @@ def disable_totp(*, session: Session, account: Account) -> None:
 
 # ---- recovery codes -----------------------------------------------------------------------
 
-def generate_recovery_codes(*, session: Session, account: Account) -> list[str]:
-    """Ten new codes (the old ones stop working); shown once, stored as keyed digests."""
+def generate_recovery_codes(*, session: Session, account: Account, proof: stepup.StepUpProof,
+                            now: datetime | None = None) -> list[str]:
+    """Ten new codes (the old ones stop working); shown once, stored as keyed digests. Needs a step-up proof."""
+    stepup.require_step_up(session=session, proof=proof, account_id=account.id, now=now)
     for old in session.exec(select(RecoveryCode).where(RecoveryCode.account_id == account.id)).all():
         session.delete(old)
     codes = ["".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(10)) for _ in range(RECOVERY_CODE_COUNT)]

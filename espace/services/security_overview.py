@@ -10,10 +10,9 @@ from sqlmodel import Session, select
 
 from espace.models import Account, AuthSession, LoginEvent, LoginResult, Policyholder
 from espace.models.base import utcnow
-from espace.services import devices, second_factor, sessions
-from espace.services.second_factor import Method
+from espace.services import devices, second_factor, sessions, stepup
 
-STEP_UP_VALIDITY = timedelta(minutes=5)
+STEP_UP_VALIDITY = stepup.STEP_UP_VALIDITY
 PASSWORD_MAX_AGE = timedelta(days=365)
 
 RESULT_LABELS = {
@@ -131,52 +130,13 @@ def purge_login_events(*, session: Session, older_than: datetime) -> int:
     return result.rowcount or 0
 
 
-# ---- step-up: a fresh second factor before a sensitive action ---------------------------------
+# ---- step-up: moved to espace/services/stepup.py (kept here under their old names) -------------------
 
-def step_up_methods(*, session: Session, account: Account) -> list[Method]:
-    if account.totp_enabled_at is not None:
-        return [Method.TOTP, Method.RECOVERY]
-    holder = session.get(Policyholder, account.holder_id)
-    return [Method.EMAIL, Method.SMS] if account.phone_verified_at and holder.phone else [Method.EMAIL]
-
-
-def has_recent_step_up(*, session: Session, session_id: int) -> bool:
-    row = session.get(AuthSession, session_id)
-    return bool(row and row.step_up_at and utcnow() - row.step_up_at < STEP_UP_VALIDITY)
-
-
-def start_step_up(*, session: Session, account: Account, method: str) -> None:
-    if method in (Method.EMAIL, Method.SMS):
-        second_factor.send_code(session=session, account=account, purpose="step_up", channel=str(method))
-
-
-def complete_step_up(*, session: Session, account: Account, session_id: int, method: str, code: str) -> None:
-    """Verify the code (TOTP, recovery code, or e-mail/SMS code) and mark this session as stepped up.
-
-    Wrong codes count like those of a sign-in, whatever the method (an app code has no per-code try
-    limit of its own): the fifth in a row locks the account for 30 minutes, ends this session (a
-    stolen session cannot keep guessing) and tells the holder by e-mail. The caller commits the count
-    (``session_scope(keep_on=...)``)."""
-    from espace.services import auth
-
-    if auth.is_locked(account):
-        raise second_factor.SecondFactorError(LOCKED_STEP_UP)
-    try:
-        second_factor.verify(session=session, account=account, method=method, code=code, purpose="step_up")
-    except second_factor.SecondFactorError:
-        auth.register_failure(session=session, account=account)
-        auth.record_event(session=session, result=LoginResult.SECOND_FACTOR_FAILED, account_id=account.id)
-        if auth.is_locked(account):
-            sessions.revoke_by_id(session=session, session_id=session_id, reason="step_up_locked")
-            raise second_factor.SecondFactorError(LOCKED_STEP_UP) from None
-        raise
-    account.failed_login_count = 0
-    session.add(account)
-    sessions.mark_step_up(session=session, session_id=session_id)
-
-
-LOCKED_STEP_UP = ("Trop de codes erronés : par sécurité, votre espace est verrouillé pendant 30 minutes et cette "
-                  "session est fermée. Un e-mail vous a été envoyé.")
+step_up_methods = stepup.step_up_methods
+has_recent_step_up = stepup.has_recent_step_up
+start_step_up = stepup.start_step_up
+complete_step_up = stepup.complete_step_up
+LOCKED_STEP_UP = stepup.LOCKED_STEP_UP
 
 
 def confirm_phone(*, session: Session, account: Account, code: str) -> None:

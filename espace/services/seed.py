@@ -214,11 +214,13 @@ def _seed_bank_account(session: Session, holder: Policyholder) -> None:
 
     from espace.models import OutboxMessage
     from espace.services import bank_accounts, mandates
+    from espace.services.insurer_authority import InsurerRecord
 
     first_outbox = session.exec(select(OutboxMessage.id).order_by(OutboxMessage.id.desc())).first() or 0
+    demo = InsurerRecord(source="demo")
     account = bank_accounts.add_account(session=session, holder_id=holder.id, iban=DEMO_IBAN, bic="",
-                                        account_holder=holder.display_name, label="Compte courant")
-    mandates.sign_mandate(session=session, holder_id=holder.id, account_id=account.id, signed_ip="",
+                                        account_holder=holder.display_name, label="Compte courant", authority=demo)
+    mandates.sign_mandate(session=session, holder_id=holder.id, account_id=account.id, signed_ip="", authority=demo,
                           signature_method="code envoyé par e-mail", now=utcnow() - timedelta(days=900))
     session.exec(delete(OutboxMessage).where(OutboxMessage.id > first_outbox))
     session.flush()

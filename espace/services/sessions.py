@@ -142,12 +142,6 @@ def _principal(session: Session, row: AuthSession) -> Principal | None:
     return Principal(session_id=row.id, staff_id=staff.id, staff_role=staff.role)
 
 
-def mark_step_up(*, session: Session, session_id: int) -> None:
-    row = session.get(AuthSession, session_id)
-    row.step_up_at = utcnow()
-    session.add(row)
-
-
 def revoke(*, session: Session, token: str | None, reason: str = "logout") -> bool:
     if not token:
         return False

@@ -202,7 +202,7 @@ class ForgotState(rx.State):
             self.code_error = "Saisissez le code reçu par SMS."
             return
         try:
-            with session_scope(keep_on=(AccountError,)) as db:  # a wrong code stays counted
+            with session_scope() as db:  # a wrong code stays counted: the service commits the try itself
                 accounts.reset_with_code(session=db, account_id=self._account_id, code=code[:20],
                                          password=str(form.get("password", ""))[:512],
                                          confirm=str(form.get("confirm", ""))[:512])
@@ -275,7 +275,7 @@ class LostAccessState(IdentityForm):
             self.errors = {"code": "Saisissez le code reçu par SMS."}
             return
         try:
-            with session_scope(keep_on=(AccountError,)) as db:  # a wrong code stays counted
+            with session_scope() as db:  # a wrong code stays counted: the service commits the try itself
                 accounts.finish_recovery(session=db, account_id=self._account_id, code=str(form["code"])[:20],
                                          new_email=str(form.get("email", ""))[:254],
                                          password=str(form.get("password", ""))[:512],

@@ -168,7 +168,7 @@ class LoginState(rx.State):
             return None
         ip, user_agent = self._client()
         try:
-            with session_scope(keep_on=(second_factor.SecondFactorError,)) as db:
+            with session_scope() as db:  # a wrong code is counted by the service, whatever happens here
                 auth.verify_second_factor(session=db, account_id=account_id, method=self.method, code=code, ip=ip,
                                           user_agent=user_agent)
         except second_factor.SecondFactorError as error:

@@ -24,12 +24,11 @@ from espace.services.bank_accounts import BankAccountError
 from espace.services.payment_provider import CardInput
 from espace.services.payments import PaymentChangeError
 from espace.services.sessions import Principal
+from espace.services.stepup import StepUpProof, StepUpRequired
 from espace.state.session import SessionState, client_ip
 from espace.state.stepup import StepUpMixin
 
 FREQUENCY_LABELS = {"monthly": "Mensuel", "quarterly": "Trimestriel", "annual": "Annuel"}
-SIGNATURE_METHODS = {"email": "code envoyé par e-mail", "sms": "code envoyé par SMS", "totp": "application d'authentification",
-                     "recovery": "code de secours", "": "second facteur vérifié dans la session"}
 
 
 def _int(text) -> int | None:
@@ -114,6 +113,8 @@ class PaymentsState(SessionState, StepUpMixin):
                          "instructions à votre banque pour débiter votre compte, et votre banque à débiter votre compte "
                          "conformément à ces instructions. Vous pouvez être remboursé par votre banque dans les 8 semaines "
                          "suivant un prélèvement autorisé. Pour signer, saisissez le code de confirmation."),
+        "add_account": "Pour ajouter un compte bancaire, confirmez votre identité.",
+        "remove_account": "Retirer ce compte révoque aussi son mandat de prélèvement : confirmez votre identité.",
     }
     ALWAYS_ASK: ClassVar[frozenset[str]] = frozenset({"sign_mandate"})  # a signature is never implied by an earlier check
 
@@ -148,6 +149,7 @@ class PaymentsState(SessionState, StepUpMixin):
     export_end: str = ""
 
     _mandate_account_id: int = 0
+    _remove_account_id: int = 0
 
     def _me(self) -> Principal | None:
         return self._holder_principal()
@@ -159,7 +161,7 @@ class PaymentsState(SessionState, StepUpMixin):
             return self._to_login()
         self._load_header(me.holder_id)
         self.flash, self.change_preview, self.change_errors, self.account_errors = "", [], {}, {}
-        self.accounts_error, self._mandate_account_id = "", 0
+        self.accounts_error, self._mandate_account_id, self._remove_account_id = "", 0, 0
         self._stepup_clear()
         today = _today()
         self.export_start = date(today.year - 1, 1, 1).isoformat()
@@ -220,12 +222,21 @@ class PaymentsState(SessionState, StepUpMixin):
         me = self._me()
         if me is None:
             return self._to_login()
+        fields = {"iban": str(form.get("iban") or "")[:60], "bic": str(form.get("bic") or "")[:20],
+                  "account_holder": str(form.get("account_holder") or "")[:140], "label": str(form.get("label") or "")[:60]}
+        errors = bank_accounts.check_fields(**fields).errors
+        if errors:  # what can be checked before the second factor
+            self.account_errors = dict(errors)
+            return None
+        proof = self._recent_proof(me)
+        if proof is None:  # the IBAN is not kept here: after the check, the browser submits the form again
+            self.account_errors = {}
+            return self._with_step_up("add_account")
         try:
             with session_scope() as db:
-                bank_accounts.add_account(session=db, holder_id=me.holder_id, iban=str(form.get("iban") or "")[:60],
-                                          bic=str(form.get("bic") or "")[:20],
-                                          account_holder=str(form.get("account_holder") or "")[:140],
-                                          label=str(form.get("label") or "")[:60])
+                bank_accounts.add_account(session=db, holder_id=me.holder_id, authority=proof, **fields)
+        except StepUpRequired:
+            return self._with_step_up("add_account")
         except BankAccountError as error:
             self.account_errors = dict(error.errors)
             return None
@@ -249,22 +260,26 @@ class PaymentsState(SessionState, StepUpMixin):
         self._mandate_account_id = owned.id
         return self._with_step_up("sign_mandate")
 
-    def _run_stepped_up(self, action: str, me: Principal) -> None:
+    def _run_stepped_up(self, action: str, me: Principal, proof: StepUpProof):
+        if action == "add_account":
+            return rx.call_script("document.getElementById('account-form').requestSubmit()")
+        if action == "remove_account":
+            return self._remove(me, proof)
         if action != "sign_mandate" or not self._mandate_account_id:
-            return
+            return None
         try:
             with session_scope() as db:
                 mandate = mandates.sign_mandate(session=db, holder_id=me.holder_id, account_id=self._mandate_account_id,
-                                                signed_ip=client_ip(self.router),
-                                                signature_method=SIGNATURE_METHODS.get(self._stepped_up_with, "second facteur"))
+                                                signed_ip=client_ip(self.router), authority=proof)
                 reference = mandate.reference
         except BankAccountError as error:
             self.accounts_error = next(iter(error.errors.values()), "Ce compte est introuvable.")
-            return
+            return None
         self._mandate_account_id = 0
         self.accounts_error = ""
         self.flash = f"Mandat {reference} signé : il est dans vos documents."
         self._refresh(me.holder_id)
+        return None
 
     @rx.event
     def make_default(self, account_id: int):
@@ -283,12 +298,26 @@ class PaymentsState(SessionState, StepUpMixin):
 
     @rx.event
     def remove_account(self, account_id: int):
+        """Removing an account revokes its mandates: after a step-up (or within 5 minutes of one)."""
         me = self._me()
         if me is None:
             return self._to_login()
+        with session_scope() as db:
+            owned = (bank_accounts.owned_account(session=db, holder_id=me.holder_id, account_id=_int(account_id))
+                     if _int(account_id) is not None else None)
+        if owned is None:
+            self.accounts_error = "Ce compte est introuvable."
+            return None
+        self._remove_account_id = owned.id
+        return self._with_step_up("remove_account")
+
+    def _remove(self, me: Principal, proof: StepUpProof):
+        account_id, self._remove_account_id = self._remove_account_id, 0
+        if not account_id:
+            return None
         try:
             with session_scope() as db:
-                bank_accounts.remove_account(session=db, holder_id=me.holder_id, account_id=_int(account_id) or 0)
+                bank_accounts.remove_account(session=db, holder_id=me.holder_id, account_id=account_id, authority=proof)
         except BankAccountError as error:
             self.accounts_error = next(iter(error.errors.values()), "Action impossible.")
             return None

@@ -13,6 +13,7 @@ from espace import routes
 from espace.db import session_scope
 from espace.services import privacy, staff_reads
 from espace.services.sessions import Principal
+from espace.services.stepup import StepUpProof
 from espace.state.session import SessionState, full_navigation
 from espace.state.stepup import StepUpMixin
 
@@ -117,12 +118,12 @@ class PrivacyState(SessionState, StepUpMixin):
     def ask_erasure(self):
         return self._with_step_up("erasure")
 
-    def _run_stepped_up(self, action: str, me: Principal):
+    def _run_stepped_up(self, action: str, me: Principal, proof: StepUpProof):
         if action != "erasure":
-            return
+            return None
         try:
             with session_scope() as db:
-                privacy.request_erasure(session=db, holder_id=me.holder_id, account_id=me.account_id)
+                privacy.request_erasure(session=db, holder_id=me.holder_id, account_id=me.account_id, proof=proof)
         except privacy.PrivacyError:
             self.flash = "Cette demande n'a pas pu être enregistrée : contactez-nous."
             return None

@@ -19,6 +19,7 @@ from espace.models import Account, Policyholder
 from espace.services import profile
 from espace.services.profile import ProfileError
 from espace.services.sessions import Principal
+from espace.services.stepup import StepUpProof
 from espace.state.form_values import text as _text
 from espace.state.account_flows import link_token
 from espace.state.session import SessionState
@@ -186,26 +187,25 @@ class ProfileState(SessionState, StepUpMixin):
         self.editing, self._draft = action, {"action": action, **values}
         return self._with_step_up(action)
 
-    def _run_stepped_up(self, action: str, me: Principal):
-        draft, self._draft = self._draft, {}
+    def _run_stepped_up(self, action: str, me: Principal, proof: StepUpProof):
+        draft = self._draft
         if draft.get("action") != action:
             return None
-        method = self._stepped_up_with or "recent"
         try:
             with session_scope() as db:
                 if action == profile.ADDRESS:
                     profile.update_address(session=db, holder_id=me.holder_id, line1=draft["line1"],
                                            line2=draft["line2"], postal_code=draft["postal_code"], city=draft["city"],
-                                           second_factor=method)
+                                           proof=proof)
                 elif action == profile.PHONE:
-                    profile.start_phone_change(session=db, holder_id=me.holder_id, phone=draft["phone"],
-                                               second_factor=method)
+                    profile.start_phone_change(session=db, holder_id=me.holder_id, phone=draft["phone"], proof=proof)
                 elif action == profile.EMAIL:
-                    profile.start_email_change(session=db, holder_id=me.holder_id, email=draft["email"],
-                                               second_factor=method)
+                    profile.start_email_change(session=db, holder_id=me.holder_id, email=draft["email"], proof=proof)
         except ProfileError as error:  # nothing was changed or sent
+            self._draft = {}
             self._show_error(error)
             return None
+        self._draft = {}  # kept until done: a proof refused meanwhile asks again for the same change
         self.flash = {
             profile.ADDRESS: "Votre adresse postale est modifiée.",
             profile.PHONE: "Un code vient d'être envoyé par SMS à votre nouveau numéro.",

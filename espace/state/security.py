@@ -18,6 +18,7 @@ from espace.models import Account, Policyholder
 from espace.services import accounts, second_factor, security_overview as overview
 from espace.services.second_factor import SecondFactorError
 from espace.services.sessions import Principal
+from espace.services.stepup import StepUpProof, StepUpRequired
 from espace.state.session import SessionState
 from espace.state.stepup import StepUpMixin
 
@@ -53,8 +54,13 @@ class SessionItem:
 
 
 STEP_UP_REASONS = {
+    "enrol_totp": ("Pour configurer une application d'authentification, confirmez votre identité avec un moyen "
+                   "que votre espace connaît déjà."),
+    "confirm_totp": ("Pour terminer la configuration de l'application, confirmez à nouveau votre identité, puis "
+                     "saisissez le code affiché par la nouvelle application."),
     "disable_totp": "Pour désactiver l'application d'authentification, confirmez votre identité.",
     "recovery_codes": "Pour générer de nouveaux codes de secours, confirmez votre identité.",
+    "password": "Pour changer votre mot de passe, confirmez votre identité.",
 }
 
 
@@ -131,14 +137,9 @@ class SecurityState(SessionState, StepUpMixin):
 
     @rx.event
     def start_totp(self):
-        me = self._me()
-        if me is None:
-            return self._to_login()
-        with session_scope() as db:
-            enrolment = second_factor.begin_totp(session=db, account=db.get(Account, me.account_id))
-        self.enrolling, self.enrol_qr, self.enrol_key, self.enrol_error = True, enrolment.qr_svg_data_uri, enrolment.secret, ""
+        """Enrol (or replace) the authenticator app: after a step-up with a method the account already has."""
         self.flash = ""
-        return None
+        return self._with_step_up("enrol_totp")
 
     @rx.event
     def confirm_totp(self, form: dict):
@@ -149,9 +150,14 @@ class SecurityState(SessionState, StepUpMixin):
         if not code:
             self.enrol_error = "Saisissez le code affiché par votre application."
             return None
+        proof = self._recent_proof(me)
+        if proof is None:  # the step-up of the enrolment is more than 5 minutes old: ask again
+            return self._with_step_up("confirm_totp")
         try:
-            with session_scope(keep_on=(SecondFactorError,)) as db:
-                second_factor.confirm_totp(session=db, account=db.get(Account, me.account_id), code=code)
+            with session_scope() as db:
+                second_factor.confirm_totp(session=db, account=db.get(Account, me.account_id), code=code, proof=proof)
+        except StepUpRequired:
+            return self._with_step_up("confirm_totp")
         except SecondFactorError as error:
             self.enrol_error = str(error)
             return None
@@ -165,10 +171,8 @@ class SecurityState(SessionState, StepUpMixin):
         me = self._me()
         if me is None:
             return self._to_login()
-        with session_scope() as db:
-            account = db.get(Account, me.account_id)
-            if account.totp_enabled_at is None:
-                second_factor.disable_totp(session=db, account=account)
+        with session_scope() as db:  # only the enrolment in progress: an active app stays as it is
+            second_factor.cancel_totp(session=db, account=db.get(Account, me.account_id))
         self._cancel_enrolment()
         return None
 
@@ -184,16 +188,26 @@ class SecurityState(SessionState, StepUpMixin):
     def hide_codes(self):
         self.shown_codes = []
 
-    def _run_stepped_up(self, action: str, me: Principal) -> None:
+    def _run_stepped_up(self, action: str, me: Principal, proof: StepUpProof):
+        if action == "password":  # the browser sends the form again, now that a check was passed
+            return rx.call_script("document.getElementById('password-form').requestSubmit()")
         with session_scope() as db:
             account = db.get(Account, me.account_id)
-            if action == "disable_totp":
-                second_factor.disable_totp(session=db, account=account)
+            if action == "enrol_totp":
+                enrolment = second_factor.begin_totp(session=db, account=account, proof=proof)
+                self.enrolling, self.enrol_qr, self.enrol_key = True, enrolment.qr_svg_data_uri, enrolment.secret
+                self.enrol_error = ""
+            elif action == "confirm_totp":
+                self.enrol_error = "Identité confirmée : saisissez le code affiché maintenant par l'application."
+            elif action == "disable_totp":
+                second_factor.disable_totp(session=db, account=account, proof=proof)
+                self._cancel_enrolment()
                 self.flash = "L'application d'authentification est désactivée."
             elif action == "recovery_codes":
-                self.shown_codes = second_factor.generate_recovery_codes(session=db, account=account)
+                self.shown_codes = second_factor.generate_recovery_codes(session=db, account=account, proof=proof)
                 self.flash = "Vos codes de secours sont prêts : notez-les maintenant, ils ne seront plus affichés."
         self._refresh(me)
+        return None
 
     # ---- phone, password, sessions ------------------------------------------------------------
 
@@ -221,7 +235,7 @@ class SecurityState(SessionState, StepUpMixin):
         if me is None:
             return self._to_login()
         try:
-            with session_scope(keep_on=(SecondFactorError,)) as db:
+            with session_scope() as db:  # a wrong code is counted by the service, whatever happens here
                 overview.confirm_phone(session=db, account=db.get(Account, me.account_id),
                                        code=str(form.get("phone_code", "")).strip()[:12])
         except SecondFactorError as error:
@@ -240,11 +254,17 @@ class SecurityState(SessionState, StepUpMixin):
         if not form.get("current"):
             self.pw_current_error = "Saisissez votre mot de passe actuel."
             return None
+        proof = self._recent_proof(me)
+        if proof is None:  # nothing typed is kept here: after the check, the browser submits the form again
+            return self._with_step_up("password")
         try:
             with session_scope() as db:
                 accounts.change_password(session=db, account_id=me.account_id, current=str(form["current"])[:512],
                                          new=str(form.get("password", ""))[:512], confirm=str(form.get("confirm", ""))[:512],
-                                         keep_session_id=me.session_id)
+                                         proof=proof, ip=self.router.session.client_ip,
+                                         user_agent=self.router.headers.user_agent)
+        except StepUpRequired:
+            return self._with_step_up("password")
         except accounts.AccountError as error:
             field = {"current": "pw_current_error", "password": "pw_new_error", "confirm": "pw_confirm_error"}
             setattr(self, field.get(error.field, "pw_new_error"), str(error))

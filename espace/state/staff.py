@@ -72,10 +72,10 @@ class StaffLoginState(rx.State):
         ip, user_agent = client_ip(self.router), self.router.headers.user_agent
         with session_scope() as db:
             try:
-                second_factor.verify_staff_code(session=db, staff_id=staff_id, code=str(form.get("code") or "")[:12])
+                auth.verify_staff_code(session=db, staff_id=staff_id, code=str(form.get("code") or "")[:12])
             except second_factor.SecondFactorError as error:
                 self.code_error = str(error)
-                return None  # the attempt is counted (committed) all the same
+                return None  # the attempt is counted (committed by the service) all the same
             binding = new_token()
             handoff = sessions.begin_login(session=db, staff_id=staff_id, ip_address=ip, user_agent=user_agent,
                                            binding=binding)

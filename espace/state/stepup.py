@@ -1,9 +1,12 @@
 """A fresh second-factor check before a sensitive action, for any private page.
 
 A page state mixes this in, declares ``STEP_UP_REASONS`` (action -> why, in French) and
-implements ``_run_stepped_up(action, me)``. Calling ``self._with_step_up(action)`` runs the
-action at once if this session passed a check in the last 5 minutes, and otherwise shows
-``components.stepup.step_up_panel(State)`` until the person types a valid code.
+implements ``_run_stepped_up(action, me, proof)``, which passes ``proof`` (a ``stepup.StepUpProof``)
+to the service: the service verifies it itself. Calling ``self._with_step_up(action)`` runs the
+action at once if this session passed a check in the last 5 minutes (not for ``ALWAYS_ASK``
+actions), and otherwise shows ``components.stepup.step_up_panel(State)`` until the person types a
+valid code. A service that finds the proof no longer valid raises ``StepUpRequired``: the panel
+opens again.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ import reflex as rx
 
 from espace.db import session_scope
 from espace.models import Account, Policyholder
-from espace.services import security_overview as overview
+from espace.services import stepup
 from espace.services.second_factor import SecondFactorError
 from espace.services.sessions import Principal
+from espace.services.stepup import StepUpProof, StepUpRequired
 from espace.state.login import METHOD_LABELS, method_help
 
 
@@ -31,13 +35,17 @@ class StepUpMixin(rx.State, mixin=True):
     STEP_UP_REASONS: ClassVar[dict[str, str]] = {}
     # Actions that always ask for a code, even right after another check (a signature, for instance).
     ALWAYS_ASK: ClassVar[frozenset[str]] = frozenset()
-    _stepped_up_with: str = ""  # the method of the check that allowed the action ("" when a recent one did)
 
     def _me(self) -> Principal | None:  # provided by SessionState
         raise NotImplementedError
 
-    def _run_stepped_up(self, action: str, me: Principal) -> None:
+    def _run_stepped_up(self, action: str, me: Principal, proof: StepUpProof):
         raise NotImplementedError
+
+    def _recent_proof(self, me: Principal) -> StepUpProof | None:
+        """This session's still-valid step-up proof, if a check was passed in the last 5 minutes."""
+        with session_scope() as db:
+            return stepup.recent_proof(session=db, account_id=me.account_id, session_id=me.session_id)
 
     def _with_step_up(self, action: str):
         me = self._me()
@@ -45,16 +53,26 @@ class StepUpMixin(rx.State, mixin=True):
             return self._to_login()
         if action not in self.STEP_UP_REASONS:
             return None
+        proof = None if action in self.ALWAYS_ASK else self._recent_proof(me)
+        if proof is not None:
+            return self._run_checked(action, me, proof)
+        self._stepup_open(action, me)
+        return None
+
+    def _run_checked(self, action: str, me: Principal, proof: StepUpProof):
+        try:
+            return self._run_stepped_up(action, me, proof)
+        except StepUpRequired as error:  # the proof expired or was spent meanwhile: nothing was done
+            self._stepup_open(action, me, error=str(error))
+            return None
+
+    def _stepup_open(self, action: str, me: Principal, error: str = "") -> None:
         with session_scope() as db:
-            fresh = action not in self.ALWAYS_ASK and overview.has_recent_step_up(session=db, session_id=me.session_id)
-            methods = [] if fresh else overview.step_up_methods(session=db, account=db.get(Account, me.account_id))
-        if fresh:
-            self._stepped_up_with = ""
-            return self._run_stepped_up(action, me)
+            methods = stepup.step_up_methods(session=db, account=db.get(Account, me.account_id))
         self.stepup_for, self.stepup_reason = action, self.STEP_UP_REASONS[action]
         self.stepup_methods = [[str(m), METHOD_LABELS[m]] for m in methods]
         self._stepup_send(str(methods[0]), me)
-        return None
+        self.stepup_error = error or self.stepup_error
 
     def _stepup_send(self, method: str, me: Principal) -> None:
         self.stepup_method, self.stepup_error = method, ""
@@ -63,7 +81,7 @@ class StepUpMixin(rx.State, mixin=True):
             holder = db.get(Policyholder, account.holder_id)
             self.stepup_help = method_help(method, email=account.email, phone=holder.phone)
             try:
-                overview.start_step_up(session=db, account=account, method=method)
+                stepup.start_step_up(session=db, account=account, method=method)
             except SecondFactorError as error:  # throttled: nothing sent
                 self.stepup_error = str(error)
 
@@ -88,16 +106,16 @@ class StepUpMixin(rx.State, mixin=True):
         if not code:
             self.stepup_error = "Saisissez le code."
             return None
-        try:
-            with session_scope(keep_on=(SecondFactorError,)) as db:
-                overview.complete_step_up(session=db, account=db.get(Account, me.account_id), session_id=me.session_id,
-                                          method=self.stepup_method, code=code)
+        try:  # a wrong code is counted by the service, whatever happens to this transaction
+            with session_scope() as db:
+                proof = stepup.complete_step_up(session=db, account=db.get(Account, me.account_id),
+                                                session_id=me.session_id, method=self.stepup_method, code=code,
+                                                ip=self.router.session.client_ip, user_agent=self.router.headers.user_agent)
         except SecondFactorError as error:
             self.stepup_error = str(error)
             return None
-        self._stepped_up_with = self.stepup_method
         self._stepup_clear()
-        return self._run_stepped_up(action, me)  # an action may end by leaving the page
+        return self._run_checked(action, me, proof)  # an action may end by leaving the page
 
     def _stepup_clear(self) -> None:
         self.stepup_for = self.stepup_reason = self.stepup_method = self.stepup_help = self.stepup_error = ""

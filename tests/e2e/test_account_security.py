@@ -71,6 +71,10 @@ def test_sign_up_activate_then_protect_with_an_authenticator_app(page: Page, app
     wait_ready(page, re.compile(r"/securite/?$"))
     expect(page.get_by_role("heading", name="Votre score de sécurité")).to_be_visible()
     page.get_by_role("button", name="Configurer une application").click()
+    # A second factor the account already has (its e-mail) before a new one is added.
+    expect(page.get_by_role("heading", name="Confirmez votre identité")).to_be_visible()
+    page.get_by_label("Code de confirmation").fill(outbox_code(app_engine, email))
+    page.get_by_role("button", name="Confirmer", exact=True).click()
     secret = page.locator("#totp-key").inner_text().replace(" ", "")
     totp = pyotp.TOTP(secret)
     assert_accessible(page)
@@ -285,3 +289,22 @@ def test_recovery_codes_need_a_second_factor_and_work_once(page: Page, app_engin
             expect(page).to_have_url(CONTRACTS)
             logout(page)
     expect(page.locator("#code-error")).to_contain_text("déjà utilisé")
+
+
+def test_changing_the_password_asks_for_a_code_first(page: Page, app_engine):
+    who = new_holder(app_engine)
+    login(page, who["email"], who["password"])
+    page.goto("/securite")
+    form = page.locator("#password-form")
+    form.get_by_label("Mot de passe actuel").fill(who["password"])
+    form.get_by_label("Nouveau mot de passe").fill(NEW_PASSWORD)
+    form.get_by_label("Confirmez le mot de passe").fill(NEW_PASSWORD)
+    form.get_by_role("button", name="Changer le mot de passe").click()
+    panel = page.locator("#mot-de-passe").get_by_role("group", name="Confirmation par un second facteur")
+    expect(panel.get_by_role("heading", name="Confirmez votre identité")).to_be_visible()
+    panel.get_by_label("Code de confirmation").fill(outbox_code(app_engine, who["email"]))
+    panel.get_by_role("button", name="Confirmer", exact=True).click()  # the form is then sent again by the page
+    expect(page.get_by_text("Mot de passe modifié. Vos autres sessions ont été fermées.")).to_be_visible()
+    logout(page)
+    login(page, who["email"], NEW_PASSWORD, code_to=who["email"])
+    expect(page).to_have_url(CONTRACTS)

@@ -76,6 +76,9 @@ def test_bank_account_mandate_debit_day_and_exports(new_page, app_engine, device
 
     form.get_by_label("IBAN").fill(VALID_IBAN)
     page.locator("#add-account").click()
+    expect(page.get_by_role("heading", name="Confirmez votre identité")).to_be_visible()  # adding an IBAN: a code
+    page.get_by_label("Code de confirmation").fill(outbox_code(app_engine, who["email"]))
+    page.get_by_role("button", name="Confirmer", exact=True).click()
     account_card = page.locator("[data-account]").first
     expect(account_card).to_contain_text("FR76 •••• •••• •••• 0189")
     expect(form.get_by_label("IBAN")).to_have_value("")  # the typed IBAN does not stay on the page
@@ -176,10 +179,13 @@ def test_another_holders_payment_and_mandate_give_nothing(new_page, app_engine):
     with Session(app_engine) as db:
         from espace.services import bank_accounts, mandates
 
+        from espace.services.insurer_authority import InsurerRecord
+
+        record = InsurerRecord(source="core_system")
         account = bank_accounts.add_account(session=db, holder_id=owner["id"], iban=VALID_IBAN, bic="", account_holder="Alix",
-                                            label="")
+                                            label="", authority=record)
         mandate = mandates.sign_mandate(session=db, holder_id=owner["id"], account_id=account.id, signed_ip="",
-                                        signature_method="code envoyé par e-mail")
+                                        authority=record)
         db.commit()
         mandate_document = mandate.document_id
     stranger = new_holder(app_engine)

@@ -117,7 +117,7 @@ def test_failures_from_one_address_across_accounts_are_slowed_then_blocked(db):
 
 # ---- second factor at sign-in ---------------------------------------------------------------------
 
-def test_new_device_gets_an_email_code_known_device_does_not(db):
+def test_only_a_trusted_device_skips_the_code(db):
     person = factories.holder(db)
     first = attempt(db, person, device=None)
     assert first.outcome is Outcome.SECOND_FACTOR and first.methods == [Method.EMAIL]
@@ -125,7 +125,9 @@ def test_new_device_gets_an_email_code_known_device_does_not(db):
     auth.verify_second_factor(session=db, account_id=first.account_id, method="email", code=code)
     with pytest.raises(SecondFactorError):  # single use
         auth.verify_second_factor(session=db, account_id=first.account_id, method="email", code=code)
-    login_session(db, person, device="laptop")
+    login_session(db, person, device="laptop")  # "Faire confiance à cet appareil" not ticked
+    assert attempt(db, person, device="laptop").outcome is Outcome.SECOND_FACTOR
+    login_session(db, person, device="laptop", trust=True)
     assert attempt(db, person, device="laptop").outcome is Outcome.OK
 
 
@@ -151,29 +153,42 @@ def test_email_code_expires_after_10_minutes_and_allows_5_tries(db):
 def test_totp_enrolment_verification_and_replay_refused(db):
     person = factories.holder(db)
     account = factories.account_of(db, person)
-    enrolment = second_factor.begin_totp(session=db, account=account)
+    proof = factories.step_up(db, person)
+    enrolment = second_factor.begin_totp(session=db, account=account, proof=proof)
     assert enrolment.qr_svg_data_uri.startswith("data:image/svg+xml")
     secret = enrolment.secret.replace(" ", "")
-    assert secret not in (account.totp_secret_encrypted or "")  # encrypted at rest
-    assert crypto.decrypt(account.totp_secret_encrypted, purpose=b"totp") == secret
+    assert secret not in (account.totp_pending_encrypted or "")  # encrypted at rest
+    assert crypto.decrypt(account.totp_pending_encrypted, purpose=b"totp") == secret
+    assert account.totp_secret_encrypted is None and account.totp_enabled_at is None  # pending until confirmed
     totp = pyotp.TOTP(secret)
     with pytest.raises(SecondFactorError):
-        second_factor.confirm_totp(session=db, account=account, code="000000" if totp.now() != "000000" else "111111")
+        second_factor.confirm_totp(session=db, account=account, code="000000" if totp.now() != "000000" else "111111",
+                                   proof=proof)
     now = time.time()
     with time_machine.travel(now, tick=False):
-        second_factor.confirm_totp(session=db, account=account, code=totp.at(now))
+        second_factor.confirm_totp(session=db, account=account, code=totp.at(now), proof=proof)
         with pytest.raises(SecondFactorError, match="déjà été utilisé"):
             second_factor.verify_totp(session=db, account=account, code=totp.at(now))
     with time_machine.travel(now + 30, tick=False):
         second_factor.verify_totp(session=db, account=account, code=totp.at(now + 30))
     assert attempt(db, person, device="any").methods == [Method.TOTP, Method.RECOVERY]
+    assert crypto.decrypt(account.totp_secret_encrypted, purpose=b"totp") == secret
+    assert account.totp_pending_encrypted is None
+
+
+def enable_totp(db, account) -> pyotp.TOTP:
+    """An authenticator app set up directly in the database (the enrolment itself is tested above)."""
+    secret = pyotp.random_base32()
+    account.totp_secret_encrypted, account.totp_enabled_at = crypto.encrypt(secret, purpose=b"totp"), utcnow()
+    db.add(account)
+    db.flush()
+    return pyotp.TOTP(secret)
 
 
 def test_trusted_device_skips_the_second_factor_for_30_days(db):
     person = factories.holder(db)
     account = factories.account_of(db, person)
-    second_factor.begin_totp(session=db, account=account)
-    account.totp_enabled_at = utcnow()
+    enable_totp(db, account)
     login_session(db, person, device="phone", trust=True)
     assert attempt(db, person, device="phone").outcome is Outcome.OK
     assert attempt(db, person, device="other").outcome is Outcome.SECOND_FACTOR
@@ -184,7 +199,8 @@ def test_trusted_device_skips_the_second_factor_for_30_days(db):
 def test_recovery_codes_are_ten_single_use_and_replaced_when_regenerated(db):
     person = factories.holder(db)
     account = factories.account_of(db, person)
-    codes = second_factor.generate_recovery_codes(session=db, account=account)
+    proof = factories.step_up(db, person)
+    codes = second_factor.generate_recovery_codes(session=db, account=account, proof=proof)
     assert len(codes) == 10 and len(set(codes)) == 10
     stored = db.exec(select(RecoveryCode.code_hash).where(RecoveryCode.account_id == account.id)).all()
     assert not set(c.replace("-", "") for c in codes) & set(stored)
@@ -192,7 +208,7 @@ def test_recovery_codes_are_ten_single_use_and_replaced_when_regenerated(db):
     with pytest.raises(SecondFactorError):
         second_factor.use_recovery_code(session=db, account_id=account.id, code=codes[0])
     assert second_factor.recovery_codes_left(session=db, account_id=account.id) == 9
-    fresh = second_factor.generate_recovery_codes(session=db, account=account)
+    fresh = second_factor.generate_recovery_codes(session=db, account=account, proof=proof)
     with pytest.raises(SecondFactorError):
         second_factor.use_recovery_code(session=db, account_id=account.id, code=codes[1])
     second_factor.use_recovery_code(session=db, account_id=account.id, code=fresh[1])
@@ -201,9 +217,10 @@ def test_recovery_codes_are_ten_single_use_and_replaced_when_regenerated(db):
 def test_second_factor_failures_count_toward_the_lockout(db):
     person = factories.holder(db)
     first = attempt(db, person)
+    wrong = "000000" if last_code(db, person.email) != "000000" else "111111"
     for _ in range(5):
         with pytest.raises(SecondFactorError):
-            auth.verify_second_factor(session=db, account_id=first.account_id, method="totp", code="123456")
+            auth.verify_second_factor(session=db, account_id=first.account_id, method="email", code=wrong)
     assert auth.is_locked(factories.account_of(db, person))
 
 
@@ -303,17 +320,18 @@ def test_reset_request_for_unknown_account_sends_nothing(db):
 def test_password_history_refuses_the_last_five(db):
     person = factories.holder(db)
     account = factories.account_of(db, person)
+    proof = factories.step_up(db, person)
     passwords = [factories.PASSWORD] + [f"Girafe#Bleue-Quai{i}x" for i in range(5)]
     for current, new in zip(passwords, passwords[1:]):
         accounts.change_password(session=db, account_id=account.id, current=current, new=new, confirm=new,
-                                 keep_session_id=None)
+                                 proof=proof)
     for old in passwords[1:]:
         with pytest.raises(accounts.AccountError, match="déjà utilisé"):
             accounts.change_password(session=db, account_id=account.id, current=passwords[-1], new=old, confirm=old,
-                                     keep_session_id=None)
+                                     proof=proof)
     # the oldest fell out of the 5 kept
     accounts.change_password(session=db, account_id=account.id, current=passwords[-1], new=passwords[0],
-                             confirm=passwords[0], keep_session_id=None)
+                             confirm=passwords[0], proof=proof)
 
 
 def test_change_password_needs_the_current_one_and_ends_other_sessions(db):
@@ -321,11 +339,12 @@ def test_change_password_needs_the_current_one_and_ends_other_sessions(db):
     mine, row = login_session(db, person, device="a")
     other, _ = login_session(db, person, device="b")
     account = factories.account_of(db, person)
+    proof = factories.step_up(db, person, session_id=row.id)
     with pytest.raises(accounts.AccountError, match="actuel incorrect"):
         accounts.change_password(session=db, account_id=account.id, current="nope", new=NEW_PASSWORD,
-                                 confirm=NEW_PASSWORD, keep_session_id=row.id)
+                                 confirm=NEW_PASSWORD, proof=proof)
     accounts.change_password(session=db, account_id=account.id, current=factories.PASSWORD, new=NEW_PASSWORD,
-                             confirm=NEW_PASSWORD, keep_session_id=row.id)
+                             confirm=NEW_PASSWORD, proof=proof)
     assert sessions.validate(session=db, token=mine) is not None
     assert sessions.validate(session=db, token=other) is None
 
@@ -384,9 +403,9 @@ def test_history_sessions_and_score(db):
     sessions.complete_handoff(session=db, code=sessions.begin_login(session=db, account_id=account.id))
     assert security_overview.security_score(session=db, account=account, current_session_id=current.id).score == 20
     assert security_overview.end_other_sessions(session=db, account_id=account.id, current_session_id=current.id) == 1
-    second_factor.begin_totp(session=db, account=account)
-    account.totp_enabled_at = utcnow()
-    second_factor.generate_recovery_codes(session=db, account=account)
+    proof = factories.step_up(db, person, session_id=current.id)
+    second_factor.generate_recovery_codes(session=db, account=account, proof=proof)
+    enable_totp(db, account)
     account.phone_verified_at = utcnow()
     assert security_overview.security_score(session=db, account=account, current_session_id=current.id).score == 100
     with time_machine.travel(utcnow() + timedelta(days=366)):
@@ -494,11 +513,7 @@ def test_wrong_app_codes_at_a_step_up_lock_the_account_and_end_the_session(db):
     locks the account and ends the session that was guessing."""
     person = factories.holder(db)
     account = factories.account_of(db, person)
-    secret = second_factor.begin_totp(session=db, account=account).secret.replace(" ", "")
-    totp = pyotp.TOTP(secret)
-    now = time.time()
-    with time_machine.travel(now, tick=False):
-        second_factor.confirm_totp(session=db, account=account, code=totp.at(now))
+    totp = enable_totp(db, account)
     token = sessions.complete_handoff(session=db, code=sessions.begin_login(session=db, account_id=account.id))
     session_id = sessions.validate(session=db, token=token).session_id
     wrong = "000000" if totp.now() != "000000" else "111111"

@@ -3,6 +3,7 @@ default account rules, the mandate document and what it must never leak (the ful
 
 from __future__ import annotations
 
+import functools
 import io
 from datetime import UTC, datetime
 
@@ -24,12 +25,15 @@ from espace.models import (
 from espace.services import bank_accounts as ba
 from espace.services import documents, mandates, storage
 from espace.services.bank_accounts import BankAccountError
+from espace.services.insurer_authority import InsurerRecord
 from espace.settings import get_settings
 from tests import factories
 
 IBAN_A = "FR7630006000011234567890189"
 IBAN_B = "DE89370400440532013000"
 IBAN_A_GROUPED = "FR76 3000 6000 0112 3456 7890 189"
+# These tests are about the domain rules; who may act is tested in tests/integration/test_stepup_enforcement.py.
+RECORD = InsurerRecord(source="core_system")
 
 
 def leaks(value: object, iban: str = IBAN_A) -> bool:
@@ -40,12 +44,13 @@ def leaks(value: object, iban: str = IBAN_A) -> bool:
 
 def add(db, holder, iban=IBAN_A, **fields) -> BankAccount:
     return ba.add_account(session=db, holder_id=holder.id, iban=iban, bic=fields.pop("bic", ""),
-                          account_holder=fields.pop("account_holder", "Camille Martin"), **fields)
+                          account_holder=fields.pop("account_holder", "Camille Martin"), authority=RECORD, **fields)
 
 
 def sign(db, holder, account, **fields) -> SepaMandate:
     return mandates.sign_mandate(session=db, holder_id=holder.id, account_id=account.id, signed_ip="203.0.113.7",
-                                 signature_method=fields.pop("signature_method", "code envoyé par e-mail"), **fields)
+                                 signature_method=fields.pop("signature_method", "code envoyé par e-mail"),
+                                 authority=fields.pop("authority", RECORD), **fields)
 
 
 def count(db, model, *where) -> int:
@@ -96,7 +101,7 @@ def test_nothing_saved_on_error(db, holder):
 
 def test_removed_account_can_be_added_again(db, holder):
     account = add(db, holder)
-    ba.remove_account(session=db, holder_id=holder.id, account_id=account.id)
+    ba.remove_account(session=db, holder_id=holder.id, account_id=account.id, authority=RECORD)
     again = add(db, holder)
     assert again.id != account.id
     assert [a.id for a in ba.list_accounts(session=db, holder_id=holder.id)] == [again.id]
@@ -191,8 +196,8 @@ def test_another_holder_cannot_reach_an_account_or_a_mandate(db, holder, other):
     assert ba.list_accounts(session=db, holder_id=other.id) == []
     assert mandates.owned_mandate(session=db, holder_id=other.id, mandate_id=mandate.id) is None
     assert mandates.list_mandates(session=db, holder_id=other.id) == []
-    assert mandates.revoke(session=db, holder_id=other.id, mandate_id=mandate.id) is None
-    for action in (ba.set_default, ba.remove_account):
+    assert mandates.revoke(session=db, holder_id=other.id, mandate_id=mandate.id, authority=RECORD) is None
+    for action in (ba.set_default, functools.partial(ba.remove_account, authority=RECORD)):
         with pytest.raises(BankAccountError) as caught:
             action(session=db, holder_id=other.id, account_id=account.id)
         assert set(caught.value.errors) == {"account"}
@@ -213,7 +218,7 @@ def test_revoke_a_mandate_of_a_secondary_account(db, holder):
     main, spare = add(db, holder), add(db, holder, iban=IBAN_B)
     sign(db, holder, main)
     spare_mandate = sign(db, holder, spare)
-    revoked = mandates.revoke(session=db, holder_id=holder.id, mandate_id=spare_mandate.id)
+    revoked = mandates.revoke(session=db, holder_id=holder.id, mandate_id=spare_mandate.id, authority=RECORD)
     assert revoked.status == MandateStatus.REVOKED and revoked.revoked_at is not None
     assert mandates.active_mandate_for(session=db, account_id=spare.id) is None
     with pytest.raises(BankAccountError):  # no mandate any more: cannot become the default
@@ -225,12 +230,13 @@ def test_revoking_the_default_mandate_follows_the_default_rules(db, holder):
     mandate = sign(db, holder, account)
     contract = factories.contract(db, holder)
     with pytest.raises(BankAccountError) as caught:
-        mandates.revoke(session=db, holder_id=holder.id, mandate_id=mandate.id)
+        mandates.revoke(session=db, holder_id=holder.id, mandate_id=mandate.id, authority=RECORD)
     assert "révoquez" in caught.value.errors["account"]
     contract.status = ContractStatus.TERMINATED
     db.add(contract)
     db.flush()
-    assert mandates.revoke(session=db, holder_id=holder.id, mandate_id=mandate.id).status == MandateStatus.REVOKED
+    revoked = mandates.revoke(session=db, holder_id=holder.id, mandate_id=mandate.id, authority=RECORD)
+    assert revoked.status == MandateStatus.REVOKED
     db.refresh(account)
     assert not account.is_default
 
@@ -240,7 +246,7 @@ def test_remove_default_refused_while_another_account_exists(db, holder):
     add(db, holder, iban=IBAN_B)
     sign(db, holder, main)
     with pytest.raises(BankAccountError) as caught:
-        ba.remove_account(session=db, holder_id=holder.id, account_id=main.id)
+        ba.remove_account(session=db, holder_id=holder.id, account_id=main.id, authority=RECORD)
     assert "choisissez d'abord un autre compte" in caught.value.errors["account"]
     db.refresh(main)
     assert main.removed_at is None and main.is_default
@@ -251,7 +257,7 @@ def test_remove_default_refused_while_contracts_are_debited(db, holder):
     sign(db, holder, account)
     factories.contract(db, holder)
     with pytest.raises(BankAccountError) as caught:
-        ba.remove_account(session=db, holder_id=holder.id, account_id=account.id)
+        ba.remove_account(session=db, holder_id=holder.id, account_id=account.id, authority=RECORD)
     assert "contrats en cours" in caught.value.errors["account"]
 
 
@@ -260,20 +266,20 @@ def test_remove_secondary_account_revokes_its_mandates(db, holder):
     sign(db, holder, main)
     spare_mandate = sign(db, holder, spare)
     factories.contract(db, holder)
-    ba.remove_account(session=db, holder_id=holder.id, account_id=spare.id)
+    ba.remove_account(session=db, holder_id=holder.id, account_id=spare.id, authority=RECORD)
     db.refresh(spare_mandate)
     assert spare.removed_at is not None and spare_mandate.status == MandateStatus.REVOKED
     assert ba.owned_account(session=db, holder_id=holder.id, account_id=spare.id) is None
     assert [a.id for a in ba.list_accounts(session=db, holder_id=holder.id)] == [main.id]
     # now alone but still debiting the contract: still refused
     with pytest.raises(BankAccountError):
-        ba.remove_account(session=db, holder_id=holder.id, account_id=main.id)
+        ba.remove_account(session=db, holder_id=holder.id, account_id=main.id, authority=RECORD)
 
 
 def test_remove_last_default_account_without_contracts(db, holder):
     account = add(db, holder)
     mandate = sign(db, holder, account)
-    ba.remove_account(session=db, holder_id=holder.id, account_id=account.id)
+    ba.remove_account(session=db, holder_id=holder.id, account_id=account.id, authority=RECORD)
     db.refresh(mandate)
     assert account.removed_at is not None and not account.is_default
     assert mandate.status == MandateStatus.REVOKED
@@ -282,6 +288,6 @@ def test_remove_last_default_account_without_contracts(db, holder):
 
 def test_removed_account_cannot_get_a_mandate(db, holder):
     account = add(db, holder)
-    ba.remove_account(session=db, holder_id=holder.id, account_id=account.id)
+    ba.remove_account(session=db, holder_id=holder.id, account_id=account.id, authority=RECORD)
     with pytest.raises(BankAccountError):
         sign(db, holder, account)

@@ -10,7 +10,8 @@ from sqlmodel import Session, select
 
 from espace.db import get_engine
 from espace.models import BankAccount, CardPayment, Payment, PaymentStatus, SepaMandate
-from espace.services import bank_accounts, mandates, sessions
+from espace.services import bank_accounts, mandates, stepup
+from espace.services.insurer_authority import InsurerRecord
 from espace.state.payments import PaymentsState, RegularisationState
 from tests import factories
 
@@ -19,9 +20,9 @@ IBAN = "FR7630006000011234567890189"
 
 
 def _principal(db, person):
-    account = factories.account_of(db, person)
-    token = sessions.complete_handoff(session=db, code=sessions.begin_login(session=db, account_id=account.id))
-    return sessions.validate(session=db, token=token)
+    """A signed-in session that passed a step-up just now: the handlers' ownership checks are what is tested."""
+    _, principal, _ = factories.signed_in_with_step_up(db, person)
+    return principal
 
 
 @pytest.fixture
@@ -33,10 +34,12 @@ def two_holders(engine):
                           period_start=contract.start_date, period_end=contract.start_date, amount_cents=2_000,
                           tax_cents=200, status=PaymentStatus.REJECTED, rejection_reason="Provision insuffisante.")
         db.add(payment)
-        account = bank_accounts.add_account(session=db, holder_id=alice.id, iban=IBAN, bic="", account_holder="Alice")
+        record = InsurerRecord(source="core_system")
+        account = bank_accounts.add_account(session=db, holder_id=alice.id, iban=IBAN, bic="", account_holder="Alice",
+                                            authority=record)
         other = bank_accounts.add_account(session=db, holder_id=alice.id, iban="FR1420041010050500013M02606", bic="",
-                                          account_holder="Alice")
-        mandates.sign_mandate(session=db, holder_id=alice.id, account_id=account.id, signed_ip="", signature_method="test")
+                                          account_holder="Alice", authority=record)
+        mandates.sign_mandate(session=db, holder_id=alice.id, account_id=account.id, signed_ip="", authority=record)
         db.flush()
         return SimpleNamespace(alice=_principal(db, alice), bob=_principal(db, bob), account=account.id, other=other.id,
                                payment=payment.id)
@@ -45,13 +48,20 @@ def two_holders(engine):
 
 
 def _payments_self(principal):
-    me = SimpleNamespace(flash="", accounts_error="", account_errors={}, _mandate_account_id=0, stepup_for="",
-                         _stepped_up_with="", router=SimpleNamespace(session=SimpleNamespace(client_ip="")))
+    me = SimpleNamespace(flash="", accounts_error="", account_errors={}, _mandate_account_id=0, _remove_account_id=0,
+                         stepup_for="", router=SimpleNamespace(session=SimpleNamespace(client_ip="")))
     me._me = lambda: principal
     me._to_login = lambda: "login"
     me._refresh = lambda holder_id: None
-    me._with_step_up = lambda action: types.MethodType(PaymentsState._run_stepped_up, me)(action, principal)
+    me._remove = types.MethodType(PaymentsState._remove, me)
+    run = types.MethodType(PaymentsState._run_stepped_up, me)
+    me._with_step_up = lambda action: run(action, principal, _proof(principal))
     return me
+
+
+def _proof(principal):
+    with Session(get_engine()) as db:
+        return stepup.recent_proof(session=db, account_id=principal.account_id, session_id=principal.session_id)
 
 
 def test_account_handlers_refuse_another_holders_account(two_holders):
@@ -66,7 +76,7 @@ def test_account_handlers_refuse_another_holders_account(two_holders):
         assert db.exec(select(SepaMandate).where(SepaMandate.bank_account_id == two_holders.other)).first() is None
     # Even with A's account id planted server-side, the signature goes through B's ownership check.
     bob._mandate_account_id = two_holders.other
-    PaymentsState._run_stepped_up(bob, "sign_mandate", two_holders.bob)
+    PaymentsState._run_stepped_up(bob, "sign_mandate", two_holders.bob, _proof(two_holders.bob))
     with Session(get_engine()) as db:
         assert db.exec(select(SepaMandate).where(SepaMandate.bank_account_id == two_holders.other)).first() is None
 

@@ -387,5 +387,7 @@ def test_a_frequency_change_never_schedules_a_debit_in_the_past(db):
 def _account(db, person) -> int:
     from espace.services import bank_accounts
 
+    from espace.services.insurer_authority import InsurerRecord
+
     return bank_accounts.add_account(session=db, holder_id=person.id, iban="FR7630006000011234567890189", bic="",
-                                     account_holder="Alix").id
+                                     account_holder="Alix", authority=InsurerRecord(source="core_system")).id

@@ -90,3 +90,19 @@ def test_contract_terms_migration_on_a_postgres_database_holding_data(postgres_u
     finally:
         admin.dispose()
     check_terms_backfill(postgres_url.rsplit("/", 1)[0] + "/terms_backfill")
+
+
+def test_failed_checks_survive_the_callers_rollback_on_postgres(postgres_url):
+    """Wrong codes and passwords are committed on their own on PostgreSQL too (see test_failure_counting.py)."""
+    from tests.integration import test_failure_counting as counting
+
+    upgrade_to_head(postgres_url)
+    engine = make_engine(postgres_url)
+    try:
+        for write_first in (False, True):
+            counting.check_step_up_failures_survive_the_callers_rollback(engine, write_first=write_first)
+            counting.check_code_tries_survive_the_callers_rollback(engine, write_first=write_first)
+        counting.check_password_change_failures_survive_the_callers_rollback(engine)
+        counting.check_a_committing_caller_counts_once(engine)
+    finally:
+        engine.dispose()

@@ -32,6 +32,8 @@ from espace.models.base import utcnow
 from espace.models.privacy import Consent, PrivacyRequest
 from espace.models.support import ArticleFeedback, ProfileChange, SupportThread
 from espace.services import auth, bank_accounts, help_feedback, privacy, sessions, support
+from espace.services.insurer_authority import InsurerRecord
+from espace.services.stepup import StepUpRequired
 from tests import factories
 
 IBAN = "FR7630006000011234567890189"
@@ -55,7 +57,8 @@ def _populate(db, *, tag: str):
     support.open_thread(session=db, holder_id=person.id, subject=f"Question {tag}", category="contract",
                         body=f"Message au conseiller {tag}", transcript=[("holder", f"Question à l'assistant {tag}"),
                                                                            ("assistant", "Réponse")], origin="assistant")
-    bank_accounts.add_account(session=db, holder_id=person.id, iban=IBAN, bic="", account_holder=person.display_name)
+    bank_accounts.add_account(session=db, holder_id=person.id, iban=IBAN, bic="", account_holder=person.display_name,
+                              authority=InsurerRecord(source="core_system"))
     device = KnownDevice(account_id=account.id, device_hash="d" * 64, label="Firefox · Linux")
     db.add(device)
     db.add(LoginEvent(account_id=account.id, result="success", ip_address="203.0.113.7"))
@@ -161,7 +164,8 @@ def test_erasure_closes_the_account_and_keeps_what_the_law_requires(db):
     db.add(ProfileChange(holder_id=alice.id, field="email", old_value="ancienne@example.com", new_value=original_email))
     help_feedback.record(session=db, holder_id=alice.id, slug="franchise", helpful=False)
 
-    request = privacy.request_erasure(session=db, holder_id=alice.id, account_id=account.id)
+    request = privacy.request_erasure(session=db, holder_id=alice.id, account_id=account.id,
+                                      proof=factories.step_up(db, alice))
 
     anonymous = f"supprime-{account.id}@anonyme.invalid"
     assert auth.authenticate(session=db, identifier=original_email, password=factories.PASSWORD) is None
@@ -204,9 +208,11 @@ def test_erasure_closes_the_account_and_keeps_what_the_law_requires(db):
 def test_erasure_refuses_an_account_of_another_holder(db):
     alice = factories.holder(db)
     bob = factories.holder(db)
-    with pytest.raises(privacy.PrivacyError):
-        privacy.request_erasure(session=db, holder_id=alice.id, account_id=factories.account_of(db, bob).id)
-    assert factories.account_of(db, bob).is_active
+    for proof in (factories.step_up(db, alice), factories.step_up(db, bob)):
+        with pytest.raises(StepUpRequired):
+            privacy.request_erasure(session=db, holder_id=alice.id, account_id=factories.account_of(db, bob).id,
+                                    proof=proof)
+    assert factories.account_of(db, bob).is_active and factories.account_of(db, alice).is_active
 
 
 def test_explanation_names_the_retention_date(db):
@@ -222,7 +228,8 @@ def test_staff_see_open_requests_with_overdue_flag_and_complete_them(db):
     agent = factories.staff(db)
     late = PrivacyRequest(holder_id=person.id, kind="erasure", created_at=utcnow() - timedelta(days=40),
                           due_at=utcnow() - timedelta(days=10))
-    fresh = privacy.request_erasure(session=db, holder_id=person.id, account_id=factories.account_of(db, person).id)
+    fresh = privacy.request_erasure(session=db, holder_id=person.id, account_id=factories.account_of(db, person).id,
+                                    proof=factories.step_up(db, person))
     db.add(late)
     db.flush()
     listed = [r for r in privacy.open_requests(session=db) if r.holder_id == person.id]

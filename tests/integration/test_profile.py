@@ -11,15 +11,27 @@ from sqlmodel import select
 
 from espace.models import Account, Notification, OutboxMessage, Policyholder, ProfileChange
 from espace.models.base import utcnow
-from espace.services import auth, profile, second_factor, security_overview
+from espace.services import auth, profile, second_factor, security_overview, stepup
 from espace.services.profile import ProfileError
 from espace.services.second_factor import SecondFactorError
 from tests import factories
 
 
 def outbox(db, to: str, channel: str = "email") -> list[OutboxMessage]:
-    return list(db.exec(select(OutboxMessage).where(OutboxMessage.recipient == to, OutboxMessage.channel == channel)
+    """What was sent to ``to``, but the step-up codes the tests type to get their proofs."""
+    return list(db.exec(select(OutboxMessage).where(OutboxMessage.recipient == to, OutboxMessage.channel == channel,
+                                                    OutboxMessage.subject != "Votre code de confirmation")
                         .order_by(OutboxMessage.id)).all())
+
+
+def start_phone(db, person, phone: str):
+    return profile.start_phone_change(session=db, holder_id=person.id, phone=phone, proof=factories.step_up(db, person))
+
+
+def recent(db, person):
+    """The proof of a check passed shortly before (as a page re-obtains it), recorded as "recent"."""
+    proof = factories.step_up(db, person)
+    return stepup.recent_proof(session=db, account_id=proof.account_id, session_id=proof.session_id)
 
 
 def code_in(message: OutboxMessage) -> str:
@@ -52,7 +64,7 @@ def person(db):
 def test_address_change_is_saved_recorded_and_announced(db, person):
     old = profile.current_address(person)
     change = profile.update_address(session=db, holder_id=person.id, line1=" 8  allée des Tilleuls", line2="Bât. C",
-                                    postal_code="44 300", city="Nantes", second_factor="email")
+                                    postal_code="44 300", city="Nantes", proof=factories.step_up(db, person))
     db.refresh(person)
     assert (person.address_line1, person.address_line2, person.postal_code, person.city, person.country) == \
         ("8 allée des Tilleuls", "Bât. C", "44300", "Nantes", "FR")
@@ -70,11 +82,11 @@ def test_a_wrong_address_changes_nothing(db, person):
     before = profile.current_address(person)
     with pytest.raises(ProfileError) as error:
         profile.update_address(session=db, holder_id=person.id, line1="8 allée des Tilleuls", line2="",
-                               postal_code="99000", city="Nantes", second_factor="email")
+                               postal_code="99000", city="Nantes", proof=factories.step_up(db, person))
     assert error.value.field == "postal_code"
     with pytest.raises(ProfileError, match="déjà votre adresse"):
         profile.update_address(session=db, holder_id=person.id, line1=person.address_line1, line2="",
-                               postal_code=person.postal_code, city=person.city, second_factor="email")
+                               postal_code=person.postal_code, city=person.city, proof=factories.step_up(db, person))
     db.refresh(person)
     assert profile.current_address(person) == before and changes(db, person) == [] and outbox(db, person.email) == []
 
@@ -83,7 +95,7 @@ def test_a_wrong_address_changes_nothing(db, person):
 
 def test_phone_change_needs_the_code_sent_to_the_new_number(db, person):
     account = factories.account_of(db, person)
-    change = profile.start_phone_change(session=db, holder_id=person.id, phone="07 81 23 45 67", second_factor="totp")
+    change = start_phone(db, person, "07 81 23 45 67")
     assert (change.status, change.old_value, change.new_value) == ("pending", "+33611112222", "+33781234567")
     [sms] = outbox(db, "+33781234567", "sms")
     assert outbox(db, "+33611112222", "sms") == []  # nothing to the old number yet
@@ -109,12 +121,12 @@ def test_phone_change_needs_the_code_sent_to_the_new_number(db, person):
 
 
 def test_starting_again_supersedes_the_pending_phone_change(db, person):
-    first = profile.start_phone_change(session=db, holder_id=person.id, phone="0781234567", second_factor="email")
+    first = start_phone(db, person, "0781234567")
     first_code = code_in(outbox(db, "+33781234567", "sms")[-1])
     with pytest.raises(ProfileError, match="patientez"):  # asked again at once: nothing sent, nothing changed
-        profile.start_phone_change(session=db, holder_id=person.id, phone="0699887766", second_factor="email")
+        start_phone(db, person, "0699887766")
     with later(31):
-        second = profile.start_phone_change(session=db, holder_id=person.id, phone="0699887766", second_factor="email")
+        second = start_phone(db, person, "0699887766")
         db.refresh(first)
         assert first.status == "cancelled" and second.status == "pending"
         with pytest.raises(ProfileError):
@@ -128,7 +140,7 @@ def test_starting_again_supersedes_the_pending_phone_change(db, person):
 def test_a_code_sent_to_the_old_number_cannot_confirm_a_new_one(db, person):
     """The 'Sécurité' page's check of the number on file has its own kind of code, in both directions."""
     account = factories.account_of(db, person)
-    profile.start_phone_change(session=db, holder_id=person.id, phone="0781234567", second_factor="email")
+    start_phone(db, person, "0781234567")
     with later(31):
         second_factor.send_code(session=db, account=account, purpose="phone", channel="sms")
         old_number_code = code_in(outbox(db, "+33611112222", "sms")[-1])
@@ -142,7 +154,7 @@ def test_a_code_sent_to_the_old_number_cannot_confirm_a_new_one(db, person):
 
 
 def test_a_cancelled_phone_change_cannot_be_confirmed(db, person):
-    change = profile.start_phone_change(session=db, holder_id=person.id, phone="0781234567", second_factor="email")
+    change = start_phone(db, person, "0781234567")
     assert profile.cancel_change(session=db, holder_id=person.id, change_id=change.id)
     with pytest.raises(ProfileError, match="Aucun changement"):
         profile.confirm_phone_change(session=db, holder_id=person.id,
@@ -154,14 +166,14 @@ def test_phone_checks(db, person):
     with pytest.raises(ProfileError, match="déjà votre numéro"):
         profile.check_new_phone(session=db, holder_id=person.id, phone="06 11 11 22 22")
     with pytest.raises(ProfileError, match="pas un mobile"):
-        profile.start_phone_change(session=db, holder_id=person.id, phone="01 42 68 53 00", second_factor="email")
+        start_phone(db, person, "01 42 68 53 00")
     assert changes(db, person) == []
 
 
 # ---- e-mail address -----------------------------------------------------------------------------------
 
 def _start_email(db, person, new="Nouvelle.Adresse@Example.com"):
-    return profile.start_email_change(session=db, holder_id=person.id, email=new, second_factor="email")
+    return profile.start_email_change(session=db, holder_id=person.id, email=new, proof=factories.step_up(db, person))
 
 
 def test_email_change_goes_through_a_link_sent_to_the_new_address(db, person):
@@ -272,9 +284,9 @@ def test_holder_and_account_emails_both_change(db, person):
 
 def test_history_is_newest_first_and_masks_phone_and_email(db, person):
     profile.update_address(session=db, holder_id=person.id, line1="3 rue Neuve", line2="", postal_code="44000",
-                           city="Nantes", second_factor="recent")
+                           city="Nantes", proof=recent(db, person))
     with later(2):
-        profile.start_phone_change(session=db, holder_id=person.id, phone="0781234567", second_factor="sms")
+        start_phone(db, person, "0781234567")
         code = code_in(outbox(db, "+33781234567", "sms")[-1])
     with later(4):
         profile.confirm_phone_change(session=db, holder_id=person.id, code=code)
@@ -285,14 +297,14 @@ def test_history_is_newest_first_and_masks_phone_and_email(db, person):
     views = [profile.describe(r) for r in rows]
     assert (views[0].what, views[0].status_label, views[0].new) == ("Adresse e-mail", "En attente", "h•••@example.com")
     assert (views[1].old, views[1].new, views[1].status_label) == ("•• •• •• 22 22", "•• •• •• 45 67", "Effectuée")
-    assert views[1].how == "Code par SMS, puis code SMS au nouveau numéro"
+    assert views[1].how == "Code par e-mail, puis code SMS au nouveau numéro"
     assert views[2].how == "Vérification récente" and views[2].new == "3 rue Neuve, 44000 Nantes"
     assert rows[1].new_value == "+33781234567"  # stored in full
     assert profile.history(session=db, holder_id=factories.holder(db).id) == []
 
 
 def test_another_holders_pending_change_cannot_be_cancelled(db, person):
-    change = profile.start_phone_change(session=db, holder_id=person.id, phone="0781234567", second_factor="email")
+    change = start_phone(db, person, "0781234567")
     intruder = factories.holder(db)
     assert not profile.cancel_change(session=db, holder_id=intruder.id, change_id=change.id)
     db.refresh(change)

@@ -77,8 +77,10 @@ def signed_in(engine):
     return {"id": holder_id, "email": email, "phone": phone, "token": token, "session_id": session_id}
 
 
-def _step_up_now(session_id: int) -> None:
-    factories.committed(lambda db: sessions.mark_step_up(session=db, session_id=session_id))
+def _step_up_now(signed_in: dict) -> None:
+    """A genuine step-up (an e-mailed code typed) in the signed-in session, just now."""
+    factories.committed(lambda db: factories.step_up(db, db.get(Policyholder, signed_in["id"]),
+                                                     session_id=signed_in["session_id"]))
 
 
 def _loaded(token: str):
@@ -106,7 +108,7 @@ def test_every_handler_sends_a_signed_out_caller_to_login(signed_in):
 
 def test_email_change_waits_for_a_fresh_second_factor(signed_in):
     new = f"handler{signed_in['id']}@example.com"
-    _step_up_now(signed_in["session_id"])  # even right after another check: always asked
+    _step_up_now(signed_in)  # even right after another check: always asked
     state = _loaded(signed_in["token"])
     S.edit.fn(state, "email")
     S.save_email.fn(state, {"new_email": new})
@@ -135,7 +137,7 @@ def test_the_address_asks_unless_a_check_was_passed_in_the_last_five_minutes(sig
     assert state.stepup_for == "address"
     assert profile.current_address(_holder(signed_in["id"])) == before and _changes(signed_in["id"]) == []
 
-    _step_up_now(signed_in["session_id"])
+    _step_up_now(signed_in)
     state = _loaded(signed_in["token"])
     S.save_address.fn(state, ADDRESS)
     assert state.stepup_for == "" and state.flash == "Votre adresse postale est modifiée."
@@ -146,7 +148,7 @@ def test_the_address_asks_unless_a_check_was_passed_in_the_last_five_minutes(sig
 
 
 def test_the_phone_always_asks_and_wrong_codes_are_counted(signed_in):
-    _step_up_now(signed_in["session_id"])
+    _step_up_now(signed_in)
     state = _loaded(signed_in["token"])
     S.save_phone.fn(state, {"new_phone": "07 81 23 45 67"})
     assert state.stepup_for == "phone" and _mail("+33781234567", "sms") == [] and _changes(signed_in["id"]) == []
@@ -178,7 +180,7 @@ def test_a_pending_change_of_another_holder_cannot_be_cancelled(signed_in, engin
     def setup(db):
         other = factories.holder(db)
         return profile.start_phone_change(session=db, holder_id=other.id, phone="0781234567",
-                                          second_factor="email").id
+                                          proof=factories.step_up(db, other)).id
 
     change_id = factories.committed(setup)
     state = _loaded(signed_in["token"])
@@ -202,8 +204,9 @@ def test_the_step_up_runs_only_the_action_checked_with_the_values_checked(signed
 
 def test_the_confirmation_page_needs_no_session(signed_in):
     new = f"lien{signed_in['id']}@example.com"
-    factories.committed(lambda db: profile.start_email_change(session=db, holder_id=signed_in["id"], email=new,
-                                                  second_factor="email"))
+    factories.committed(lambda db: profile.start_email_change(
+        session=db, holder_id=signed_in["id"], email=new,
+        proof=factories.step_up(db, db.get(Policyholder, signed_in["id"]), session_id=signed_in["session_id"])))
     token = re.search(r"jeton=([\w-]+)", _mail(new)[-1].body).group(1)
     page = _state(EmailConfirmState, None, routes.EMAIL_CONFIRM, {"jeton": token})
     EmailConfirmState.confirm.fn(page)

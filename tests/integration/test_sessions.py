@@ -118,23 +118,18 @@ def test_purge_removes_sessions_older_than_retention(db):
     assert sessions.purge_sessions(session=db, older_than=utcnow() + timedelta(days=1)) >= 1
 
 
-def test_session_scope_keeps_the_work_of_a_kept_error_and_rolls_back_others(engine):
-    """A wrong code's counted attempt must survive the error that reports it (``keep_on``)."""
+def test_session_scope_rolls_back_on_any_error(engine):
+    """Failed checks are committed by the services themselves (tests/integration/test_failure_counting.py)."""
     from sqlmodel import Session as _Session
 
     from espace.db import session_scope
     from espace.models import OutboxMessage
 
-    class Kept(Exception):
-        pass
-
-    for error, kept in ((Kept, True), (ValueError, False)):
-        recipient = f"scope-{error.__name__}@example.com"
-        with pytest.raises(error):
-            with session_scope(engine, keep_on=(Kept,)) as db:
-                db.add(OutboxMessage(recipient=recipient, channel="email", subject="s", body="b"))
-                db.flush()
-                raise error("stop")
-        with _Session(engine) as db:
-            found = db.exec(select(OutboxMessage).where(OutboxMessage.recipient == recipient)).first()
-        assert (found is not None) is kept
+    recipient = "scope-rollback@example.com"
+    with pytest.raises(ValueError):
+        with session_scope(engine) as db:
+            db.add(OutboxMessage(recipient=recipient, channel="email", subject="s", body="b"))
+            db.flush()
+            raise ValueError("stop")
+    with _Session(engine) as db:
+        assert db.exec(select(OutboxMessage).where(OutboxMessage.recipient == recipient)).first() is None
