@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
+from espace import fake_clock
 from espace.db import make_engine
 from espace.migrations import upgrade_to_head
 from espace.services.seed import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
@@ -99,6 +101,8 @@ def new_page(browser: Browser, live_app: RunningApp, app_engine, request):
         context = browser.new_context(base_url=live_app.url, locale="fr-FR", timezone_id="Europe/Paris",
                                       **DEVICES[device_name])
         context.set_default_timeout(15_000)
+        if fake_clock.active():  # the suite runs at another date: the pages' clock (Date) starts there too
+            context.clock.install(time=datetime.now(UTC))
         contexts.append(context)
         page = context.new_page()
         original_goto = page.goto
