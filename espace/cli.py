@@ -11,7 +11,7 @@ from datetime import timedelta
 from espace.db import session_scope
 from espace.migrations import upgrade_to_head
 from espace.models import StaffRole, StaffUser
-from espace.models.base import utcnow
+from espace.models.base import today_paris, utcnow
 from espace.services import seed as seed_service
 from espace.services.identifiers import normalise_email
 from espace.services.passwords import hash_password
@@ -67,7 +67,7 @@ def cmd_terminate(args: argparse.Namespace) -> int:
 
     from espace.services.contracts_admin import terminate
 
-    end = date.fromisoformat(args.date) if args.date else date.today()
+    end = date.fromisoformat(args.date) if args.date else today_paris()
     try:
         with session_scope() as session:
             terminate(session=session, number=args.number.upper(), end_date=end, reason=args.reason)

@@ -25,7 +25,7 @@ from espace.models import (
     InsuredProperty,
     Policyholder,
 )
-from espace.models.base import utcnow
+from espace.models.base import today_paris, utcnow
 from espace.services import documents, messaging
 from espace.services.document_data import attestation_data
 from espace.services.portfolio import next_anniversary
@@ -124,7 +124,7 @@ def issue(*, session: Session, holder_id: int, contract_id: int, request: Attest
         raise AttestationError("Choisissez l'un de vos contrats.", "contract")
     if contract.status != ContractStatus.ACTIVE:
         raise AttestationError("Ce contrat n'est plus en cours : aucune attestation ne peut être délivrée.", "contract")
-    today = today or date.today()
+    today = today or today_paris()
     valid_from, valid_until, purpose = _validity(contract, request, today)
     public_id = secrets.token_urlsafe(12)
     reference = sign(public_id)
@@ -170,7 +170,7 @@ def verify(*, session: Session, reference: str, today: date | None = None) -> Ve
     contract = session.get(Contract, row.contract_id)
     holder = session.get(Policyholder, contract.holder_id)
     prop = session.get(InsuredProperty, contract.property_id)
-    today = today or date.today()
+    today = today or today_paris()
     ended = contract.status == ContractStatus.TERMINATED or (contract.end_date is not None and contract.end_date < today)
     status = "révoquée" if row.revoked_at or ended else "expirée" if row.valid_until < today else "valide"
     return Verification(status=status, kind=TITLES[row.kind], holder=mask_name(holder), town=prop.city,

@@ -25,6 +25,7 @@ from espace.models import (
     Policyholder,
     Simulation,
 )
+from espace.models.base import today_paris
 from espace.services import attestations, documents, messaging
 from espace.services.billing import MONTHS_PER_PERIOD
 from espace.services.portfolio import next_anniversary
@@ -188,7 +189,7 @@ def endorse(*, session: Session, holder_id: int, account_id: int, contract_id: i
     """Validate a change: new contract terms from ``effective``, re-priced instalments, avenant PDF."""
     from espace.pdf.avenant import render_avenant
 
-    today = today or date.today()
+    today = today or today_paris()
     contract = owned_contract(session=session, holder_id=holder_id, contract_id=contract_id)
     if contract is None or contract.status != ContractStatus.ACTIVE:
         raise CoverChangeError("Ce contrat ne peut pas être modifié en ligne.")
@@ -210,7 +211,7 @@ def endorse(*, session: Session, holder_id: int, account_id: int, contract_id: i
     _apply(session, contract, choice, new_quote)
     if moved:  # attestations issued so far name the old address
         attestations.revoke_for_contract(session=session, contract_id=contract.id, reason="Déménagement")
-    _reprice_instalments(session, contract, effective, year_end, prorata, new_quote)
+    _reprice_instalments(session, contract, effective, year_end, prorata, new_quote, today)
     number = session.exec(select(func.count()).select_from(Endorsement).where(Endorsement.contract_id == contract.id)).one() + 1
     endorsement = Endorsement(contract_id=contract.id, number=number, effective_date=effective, changes=changes,
                               old_premium_cents=old_annual, new_premium_cents=new_quote.annual_premium_cents,
@@ -218,7 +219,7 @@ def endorse(*, session: Session, holder_id: int, account_id: int, contract_id: i
                               consent_text=CONSENT_TEXT)
     session.add(endorsement)
     session.flush()
-    endorsement.document_id = _avenant_document(session, contract, endorsement, year_end, render_avenant).id
+    endorsement.document_id = _avenant_document(session, contract, endorsement, year_end, render_avenant, today).id
     session.add(endorsement)
     account = session.get(Account, account_id)
     messaging.send_email(
@@ -255,7 +256,7 @@ def _apply(session: Session, contract: Contract, choice: CoverChoice, new_quote:
 
 
 def _reprice_instalments(session: Session, contract: Contract, effective: date, year_end: date, prorata: int,
-                         new_quote: Quote) -> None:
+                         new_quote: Quote, today: date) -> None:
     """Scheduled instalments of the current year carry the prorata; later ones the new premium."""
     per_year = 12 // MONTHS_PER_PERIOD[contract.payment_frequency]
     scheduled = session.exec(select(Payment).where(Payment.contract_id == contract.id,
@@ -275,13 +276,14 @@ def _reprice_instalments(session: Session, contract: Contract, effective: date, 
             payment.tax_cents = round(payment.amount_cents * tax_ratio)
             session.add(payment)
     elif prorata:
-        due = max(effective, date.today())
+        due = max(effective, today)
         session.add(Payment(contract_id=contract.id, holder_id=contract.holder_id, due_date=due, period_start=effective,
                             period_end=year_end, amount_cents=prorata, tax_cents=round(prorata * tax_ratio),
                             status=PaymentStatus.SCHEDULED))
 
 
-def _avenant_document(session: Session, contract: Contract, endorsement: Endorsement, year_end: date, render) -> Document:
+def _avenant_document(session: Session, contract: Contract, endorsement: Endorsement, year_end: date, render,
+                      today: date) -> Document:
     from espace.pdf.data import AvenantChange, AvenantData
     from espace.services.document_data import holder_lines, property_lines
 
@@ -293,7 +295,7 @@ def _avenant_document(session: Session, contract: Contract, endorsement: Endorse
     reference = f"AV-{endorsement.effective_date.year}-{endorsement.id:06d}"
     frequency = {"monthly": "par mois", "quarterly": "par trimestre", "annual": "par an"}[contract.payment_frequency]
     data = AvenantData(
-        reference=reference, number=endorsement.number, issued_on=fmt.date_fr(date.today()),
+        reference=reference, number=endorsement.number, issued_on=fmt.date_fr(today),
         effective_on=fmt.date_fr(endorsement.effective_date), holder_name=name, holder_address=address,
         contract_number=contract.number, formula=session.get(Formula, contract.formula_id).name,
         property_address=property_lines(prop),

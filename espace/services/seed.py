@@ -28,7 +28,7 @@ from espace.models import (
     StaffRole,
     StaffUser,
 )
-from espace.models.base import utcnow
+from espace.models.base import today_paris, utcnow
 from espace.services import catalogue_data as cat
 from espace.services.passwords import hash_password
 
@@ -164,7 +164,7 @@ def seed_demo(session: Session) -> SeedReport:
     price_contract(session, lyon, flat, "CONFORT", ("PROTECTION_JURIDIQUE",))
     price_contract(session, carnac, house, "INTEGRALE", ("JARDIN_PISCINE", "OBJETS_VALEUR"))
     _seed_prospects(session, formulas)
-    today = date.today()
+    today = today_paris()
     from espace.services import billing, documents
     from espace.services.portfolio import next_anniversary
 

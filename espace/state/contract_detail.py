@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
 
 import reflex as rx
 from sqlmodel import select
@@ -21,6 +20,7 @@ from espace.models import (
     Payment,
     PaymentStatus,
 )
+from espace.models.base import today_paris
 from espace.services import cover_change, coverage
 from espace.services.portfolio import next_anniversary
 from espace.state.session import SessionState
@@ -113,7 +113,7 @@ class ContractDetailState(SessionState):
             self.address = f"{prop.address_line1}, {prop.postal_code} {prop.city}"
             self.premium, self.capital = fmt.money(contract.annual_premium_cents), fmt.money(contract.furniture_capital_cents)
             self.deductible = fmt.money(contract.deductible_cents)
-            self.anniversary = fmt.date_fr(next_anniversary(contract.start_date, date.today()))
+            self.anniversary = fmt.date_fr(next_anniversary(contract.start_date, today_paris()))
             lines = coverage.cover_lines(session=db, contract=contract)
             self.categories = [self._block(category, [line for line in lines if line.category == category])
                                for category in GuaranteeCategory]

@@ -13,6 +13,7 @@ from espace import formatting as fmt
 from espace import labels, routes
 from espace.db import session_scope
 from espace.models import ContractOptionDef, Formula, FormulaGuarantee, Guarantee, GuaranteeCategory
+from espace.models.base import today_paris
 from espace.services import cover_change, tariff_data
 from espace.services.cover_change import CoverChangeError, CoverChoice
 from espace.services.tariff import RatingError, instalment_cents, prorata_cents
@@ -96,7 +97,7 @@ class CoverState(SessionState):
             return self._to_login()
         self._load_header(me.holder_id)
         self.found, self.done_url, self.done_text, self.endorse_error, self.sim_error = False, "", "", "", ""
-        self.effective = date.today().isoformat()
+        self.effective = today_paris().isoformat()
         with session_scope() as db:
             contract = self._contract(db, me)
             if contract is None:
@@ -188,7 +189,7 @@ class CoverState(SessionState):
         self.q_increase = diff > 0
         self.q_diff = ("Identique à votre cotisation actuelle" if diff == 0 else
                        f"{'+' if diff > 0 else '−'} {fmt.money(abs(diff))} par an par rapport à aujourd'hui")
-        effective = self._effective_date() or date.today()
+        effective = self._effective_date() or today_paris()
         start, end = cover_change.insurance_year(contract, effective)
 
         prorata = prorata_cents(contract.annual_premium_cents, quote.annual_premium_cents, effective, start, end)
@@ -346,10 +347,10 @@ class CoverState(SessionState):
 
     @rx.var
     def max_effective(self) -> str:
-        return (date.today() + timedelta(days=90)).isoformat()
+        return (today_paris() + timedelta(days=90)).isoformat()
 
     @rx.var
     def today_iso(self) -> str:
-        return date.today().isoformat()
+        return today_paris().isoformat()
 
 
