@@ -206,6 +206,16 @@ def outbox_link(engine, to: str) -> str:
     return re.search(r"https?://[^/\s]+(/\S+jeton=[\w-]+)", outbox_text(engine, to)).group(1)
 
 
+def demo_claim_number(engine, peril: str = "water_damage") -> str:
+    """The demo holder's claim of that peril (its number carries the year of the seed's date)."""
+    from espace.models import Account, Claim
+
+    with Session(engine) as session:
+        holder_id = session.exec(select(Account.holder_id).where(Account.email == DEMO_EMAIL)).one()
+        return session.exec(select(Claim.number).where(Claim.holder_id == holder_id, Claim.peril == peril,
+                                                       Claim.number.is_not(None))).one()
+
+
 def new_holder(engine, *, with_account: bool = True, **fields) -> dict:
     """A committed holder (and account) with one contract, unique to the calling test."""
     from tests import factories
