@@ -131,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from espace.fake_clock import install_from_env
+
+    install_from_env()  # tests only: a CLI run by the suite at another date (ESPACE_FAKE_NOW, ESPACE_ENV=test)
     args = build_parser().parse_args(argv)
     return args.func(args)
 

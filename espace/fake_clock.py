@@ -4,9 +4,9 @@ Tests only. With ``ESPACE_ENV=test`` and ``ESPACE_FAKE_NOW`` set, :func:`install
 process's wall clock (``time.time``, ``datetime.now``, ``date.today``...) start at that moment and tick
 from there, with time-machine (a test dependency, imported only then). The pytest process installs it
 first (tests/conftest.py) and records in ``ESPACE_FAKE_NOW_ANCHOR`` the real time at which the fake clock
-read ``ESPACE_FAKE_NOW``; the app that the e2e tests start inherits both variables and installs the
-same clock from rxconfig.py, so every process agrees on the fake time to the millisecond instead of each
-restarting at ``ESPACE_FAKE_NOW``. The browser's clock is moved by Playwright (tests/e2e/conftest.py).
+read ``ESPACE_FAKE_NOW``; the app that the e2e tests start and the ``espace`` CLI they run inherit both
+variables and install the same clock (rxconfig.py, cli.main), so every process agrees on the fake time to
+the millisecond instead of each restarting at ``ESPACE_FAKE_NOW``. The browser's clock is moved by Playwright (tests/e2e/conftest.py).
 
 A value without an offset is Paris time (``2027-01-01T00:30`` is 23:30 UTC on 31 December); a date
 alone is midnight in Paris. The process's own time zone (TZ) is left as it is, as on a real machine.
