@@ -2,7 +2,10 @@
 
 import reflex as rx
 
+from espace.fake_clock import install_from_env
 from espace.settings import get_settings
+
+install_from_env()  # tests only: the e2e suite run at another date (ESPACE_FAKE_NOW, ESPACE_ENV=test)
 
 _settings = get_settings()
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 from espace.db import session_scope
 from espace.migrations import upgrade_to_head
 from espace.models import StaffRole, StaffUser
-from espace.models.base import utcnow
+from espace.models.base import today_paris, utcnow
 from espace.services import seed as seed_service
 from espace.services.identifiers import normalise_email
 from espace.services.passwords import hash_password
@@ -84,7 +84,7 @@ def cmd_terminate(args: argparse.Namespace) -> int:
 
     from espace.services.contracts_admin import terminate
 
-    end = date.fromisoformat(args.date) if args.date else date.today()
+    end = date.fromisoformat(args.date) if args.date else today_paris()
     try:
         with session_scope() as session:
             terminate(session=session, number=args.number.upper(), end_date=end, reason=args.reason)
@@ -170,6 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from espace.fake_clock import install_from_env
+
+    install_from_env()  # tests only: a CLI run by the suite at another date (ESPACE_FAKE_NOW, ESPACE_ENV=test)
     args = build_parser().parse_args(argv)
     return args.func(args)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import SQLModel
 
@@ -19,3 +20,9 @@ SQLModel.metadata.naming_convention = {
 def utcnow() -> datetime:
     """Aware UTC timestamp (SQLModel's UTCDateTime refuses naive values)."""
     return datetime.now(UTC)
+
+
+def today_paris() -> date:
+    """Today in France, the portal's calendar, whatever the server's time zone (``date.today()`` is the server's:
+    on a UTC server it is still 31 December at 00:30 on 1 January in Paris)."""
+    return utcnow().astimezone(ZoneInfo("Europe/Paris")).date()

@@ -25,7 +25,7 @@ from espace.models import (
     InsuredProperty,
     Policyholder,
 )
-from espace.models.base import utcnow
+from espace.models.base import today_paris, utcnow
 from espace.services import contract_terms, documents, messaging
 from espace.services.document_data import attestation_data
 from espace.services.portfolio import next_anniversary
@@ -150,7 +150,7 @@ def issue(*, session: Session, holder_id: int, contract_id: int, request: Attest
         raise AttestationError("Choisissez l'un de vos contrats.", "contract")
     if contract.status != ContractStatus.ACTIVE:
         raise AttestationError("Ce contrat n'est plus en cours : aucune attestation ne peut être délivrée.", "contract")
-    today = today or date.today()
+    today = today or today_paris()
     valid_from, valid_until, purpose = _validity(contract, request, today)
     valid_until = _within_one_version(session, contract, request.kind, valid_from, valid_until)
     public_id = secrets.token_urlsafe(12)
@@ -198,7 +198,7 @@ def verify(*, session: Session, reference: str, today: date | None = None) -> Ve
     holder = session.get(Policyholder, contract.holder_id)
     prop = (contract_terms.version_on(session=session, contract_id=contract.id, day=max(row.valid_from, contract.start_date))
             or session.get(InsuredProperty, contract.property_id))  # the home the attestation names
-    today = today or date.today()
+    today = today or today_paris()
     ended = contract.status == ContractStatus.TERMINATED or (contract.end_date is not None and contract.end_date < today)
     status = "révoquée" if row.revoked_at or ended else "expirée" if row.valid_until < today else "valide"
     return Verification(status=status, kind=TITLES[row.kind], holder=mask_name(holder), town=prop.city,
@@ -212,7 +212,7 @@ def revoke_for_contract(*, session: Session, contract_id: int, reason: str, effe
     From a later date (a move, a cancellation taking effect later), those valid beyond it end the day
     before (``valid_until`` and the document's period shortened, the reason kept) and those starting on or
     after it are revoked at once. Returns the number of attestations affected."""
-    today = today or date.today()
+    today = today or today_paris()
     rows = session.exec(select(Attestation).where(Attestation.contract_id == contract_id,
                                                   Attestation.revoked_at.is_(None))).all()
     count = 0

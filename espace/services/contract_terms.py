@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from espace.models import Contract, ContractOption, ContractOptionDef, ContractTerms, InsuredProperty
-from espace.models.base import utcnow
+from espace.models.base import today_paris, utcnow
 
 PROPERTY_FIELDS = ("address_line1", "address_line2", "postal_code", "city", "property_type", "rooms", "surface_m2",
                    "occupancy")
@@ -134,7 +134,7 @@ def record_version(*, session: Session, contract: Contract, effective_from: date
     The new version must be the newest (a version starting later must not exist): a change is
     always made on top of what has been signed. When it is already in force, the contract's copy of
     today's terms follows at once; otherwise ``apply_due`` brings it on its date."""
-    today = today or date.today()
+    today = today or today_paris()
     if effective_from < contract.start_date:
         raise TermsError(f"effective date {effective_from} before the contract's start {contract.start_date}")
     newest = latest(session=session, contract_id=contract.id)

@@ -29,6 +29,7 @@ from espace.models import (
     Policyholder,
     Simulation,
 )
+from espace.models.base import today_paris
 from espace.services import attestations, contract_terms, documents, messaging
 from espace.services.billing import MONTHS_PER_PERIOD
 from espace.services.portfolio import next_anniversary
@@ -134,7 +135,7 @@ def quote(*, session: Session, contract: Contract, choice: CoverChoice, today: d
 
     A change in the middle of the year keeps the claims coefficient set at the anniversary; claims
     declared since are counted at the next one, so a no-claims bonus shows as "not renewed", not earned."""
-    today = today or date.today()
+    today = today or today_paris()
     prop = _version(session, contract, None) or session.get(InsuredProperty, contract.property_id)
     pending = claims_counted(session=session, contract_id=contract.id, on=today) if contract.id else 0
     result = price(rating_input(prop, choice, pending))
@@ -272,7 +273,7 @@ def endorse(*, session: Session, holder_id: int, account_id: int, contract_id: i
     copy of today's terms change on that date, not before), re-priced instalments, avenant PDF."""
     from espace.pdf.avenant import render_avenant
 
-    today = today or date.today()
+    today = today or today_paris()
     contract = owned_contract(session=session, holder_id=holder_id, contract_id=contract_id)
     if contract is None or contract.status != ContractStatus.ACTIVE:
         raise CoverChangeError("Ce contrat ne peut pas être modifié en ligne.")

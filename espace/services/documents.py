@@ -21,7 +21,7 @@ from espace.models import (
     PaymentStatus,
 )
 from espace.formatting import PARIS
-from espace.models.base import utcnow
+from espace.models.base import today_paris, utcnow
 from espace.services import storage
 
 KIND_LABELS = {
@@ -133,7 +133,7 @@ def content(*, session: Session, document: Document) -> bytes:
 
         payment = session.get(Payment, document.payment_id)
         store_pdf(document, render_receipt(receipt_data(session=session, payment=payment, reference=document.reference,
-                                                        issued_on=date.today())))
+                                                        issued_on=today_paris())))
         session.add(document)
         return storage.get(document.storage_key)
     raise FileNotFoundError(document.id)
@@ -151,7 +151,7 @@ def issue_certificate(*, session: Session, holder_id: int, contract_id: int, tod
     contract = session.exec(select(Contract).where(Contract.id == contract_id, Contract.holder_id == holder_id)).first()
     if contract is None:
         raise LookupError("contract")
-    today = today or date.today()
+    today = today or today_paris()
     reference = f"CERT-{today.year}-{contract.number[3:]}-{today.strftime('%m%d')}"
     document = Document(holder_id=holder_id, contract_id=contract.id, kind=DocumentKind.CERTIFICATE,
                         title=f"Certificat de garanties — {contract.number}", reference=reference)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, Protocol
 
+from espace.models.base import today_paris
 from espace.settings import get_settings
 
 Status = Literal["succeeded", "requires_action", "declined", "failed"]
@@ -134,7 +135,7 @@ def validate_card(card: CardInput, *, today: date | None = None) -> dict[str, st
     elif not luhn_ok(number):
         errors["card_number"] = "Numéro de carte invalide : vérifiez votre saisie."
     expiry = _expiry(card)
-    today = today or date.today()
+    today = today or today_paris()
     if expiry is None:
         errors["card_expiry"] = "Date d'expiration invalide : format MM/AA."
     elif expiry < (today.year, today.month):

@@ -15,6 +15,7 @@ from espace.models import (
     InsuredProperty,
     Policyholder,
 )
+from espace.models.base import today_paris
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def holder(*, session: Session, holder_id: int) -> Policyholder | None:
 
 def list_portfolio(*, session: Session, holder_id: int, today: date | None = None) -> list[PropertySummary]:
     """Every property of the holder with its contracts, newest property last."""
-    today = today or date.today()
+    today = today or today_paris()
     properties = session.exec(
         select(InsuredProperty).where(InsuredProperty.holder_id == holder_id).order_by(InsuredProperty.id)
     ).all()

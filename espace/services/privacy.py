@@ -47,7 +47,7 @@ from espace.models import (
     StaffAuditLog,
 )
 from espace.models.support import ArticleFeedback, ProfileChange, SupportAttachment, SupportMessage, SupportThread
-from espace.models.base import utcnow
+from espace.models.base import today_paris, utcnow
 from espace.models.privacy import REQUEST_DEADLINE, Consent, PrivacyRequest
 from espace.services import messaging, staff_reads, stepup
 from espace.services.csv_cells import safe_cell, safe_row
@@ -389,7 +389,7 @@ def retention_until(*, session: Session, holder_id: int) -> str:
     """The date (dd/mm/yyyy) until which contract data is kept, or a description while a contract runs."""
     ends = list(session.exec(select(Contract.end_date).where(Contract.holder_id == holder_id)).all())
     if not ends:
-        return utcnow().strftime("%d/%m/%Y")
+        return today_paris().strftime("%d/%m/%Y")
     if any(end is None for end in ends):
         return "dixième anniversaire de la fin de votre dernier contrat"
     last = max(ends)

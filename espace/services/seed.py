@@ -27,7 +27,7 @@ from espace.models import (
     StaffRole,
     StaffUser,
 )
-from espace.models.base import utcnow
+from espace.models.base import today_paris, utcnow
 from espace.services import catalogue_data as cat
 from espace.services.contracts_admin import open_contract
 from espace.services.passwords import hash_password
@@ -164,7 +164,7 @@ def seed_demo(session: Session) -> SeedReport:
                            options=("JARDIN_PISCINE", "OBJETS_VALEUR"), payment_frequency=PaymentFrequency.ANNUAL,
                            start_date=date(2023, 4, 15))
     _seed_prospects(session, formulas)
-    today = date.today()
+    today = today_paris()
     from espace.services import billing, documents
     from espace.services.portfolio import next_anniversary
 

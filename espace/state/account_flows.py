@@ -8,7 +8,7 @@ import reflex as rx
 
 from espace import routes
 from espace.db import session_scope
-from espace.models.base import utcnow
+from espace.models.base import today_paris, utcnow
 from espace.services import accounts
 from espace.services.accounts import AccountError, mask_email
 from espace.state.session import client_ip
@@ -27,7 +27,7 @@ def parse_birth_date(raw: str) -> date | None:
         value = date.fromisoformat(raw.strip())
     except ValueError:
         return None
-    return value if date(1900, 1, 1) <= value <= date.today() else None
+    return value if date(1900, 1, 1) <= value <= today_paris() else None
 
 
 def link_token(state: rx.State) -> str:

@@ -4,12 +4,12 @@ endorsements. The data comes from ``services.contract_view`` (the terms in force
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
 
 import reflex as rx
 from sqlmodel import select
 
 from espace.db import session_scope
+from espace.models.base import today_paris
 from espace.models import Contract
 from espace.services import contract_view
 from espace.state.session import SessionState
@@ -100,7 +100,7 @@ class ContractDetailState(SessionState):
         self._load_header(me.holder_id)
         self.loaded, self.found = False, False
         with session_scope() as db:
-            view = contract_view.build(session=db, holder_id=me.holder_id, today=date.today(),
+            view = contract_view.build(session=db, holder_id=me.holder_id, today=today_paris(),
                                        number=self.router.url.query_parameters.get("n", ""))
         if view is None:  # unknown, or another holder's: the same answer
             self.loaded = True

@@ -12,6 +12,7 @@ from sqlmodel import select
 from espace import formatting as fmt
 from espace import labels, routes
 from espace.db import session_scope
+from espace.models.base import today_paris
 from espace.models import ContractOptionDef, Formula, GuaranteeCategory
 from espace.services import contract_terms, cover_change, coverage, tariff_data
 from espace.services.cover_change import CoverChangeError, CoverChoice
@@ -118,7 +119,7 @@ class CoverState(SessionState):
 
     def _load_terms(self, db, contract) -> None:
         """Today's premium, and the change already signed that a new one must follow."""
-        today = date.today()
+        today = today_paris()
         current = contract_terms.version_on(session=db, contract_id=contract.id, day=max(today, contract.start_date))
         self.current_premium = fmt.money(current.annual_premium_cents if current else contract.annual_premium_cents)
         coming = contract_terms.upcoming(session=db, contract=contract, today=today)
@@ -200,7 +201,7 @@ class CoverState(SessionState):
         self.q_lines = [[line.label, fmt.money(line.amount_cents)] for line in quote.lines]
         self.q_annual = fmt.money(quote.annual_premium_cents)
         self.q_instalment = f"{fmt.money(instalment_cents(quote.annual_premium_cents, self.frequency))} {FREQUENCY_WORDS[self.frequency]}"
-        effective = max(self._effective_date() or date.today(), contract.start_date)
+        effective = max(self._effective_date() or today_paris(), contract.start_date)
         prorata = cover_change.prorata_for(session=db, contract=contract, new_annual_cents=quote.annual_premium_cents,
                                            effective=effective)  # against the terms in force on that date
         diff = quote.annual_premium_cents - prorata.old_premium_cents
@@ -363,10 +364,10 @@ class CoverState(SessionState):
 
     @rx.var
     def max_effective(self) -> str:
-        return (date.today() + timedelta(days=90)).isoformat()
+        return (today_paris() + timedelta(days=90)).isoformat()
 
     @rx.var
     def today_iso(self) -> str:
-        return date.today().isoformat()
+        return today_paris().isoformat()
 
 

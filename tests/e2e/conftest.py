@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
+from espace import fake_clock
 from espace.db import make_engine
 from espace.migrations import upgrade_to_head
 from espace.services.seed import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
@@ -100,6 +102,8 @@ def new_page(browser: Browser, live_app: RunningApp, app_engine, request):
         context = browser.new_context(base_url=live_app.url, locale="fr-FR", timezone_id="Europe/Paris",
                                       **DEVICES[device_name])
         context.set_default_timeout(15_000)
+        if fake_clock.active():  # the suite runs at another date: the pages' clock (Date) starts there too
+            context.clock.install(time=datetime.now(UTC))
         contexts.append(context)
         page = context.new_page()
         original_goto = page.goto
@@ -203,6 +207,16 @@ def outbox_code(engine, to: str, channel: str = "email") -> str:
 
 def outbox_link(engine, to: str) -> str:
     return re.search(r"https?://[^/\s]+(/\S+jeton=[\w-]+)", outbox_text(engine, to)).group(1)
+
+
+def demo_claim_number(engine, peril: str = "water_damage") -> str:
+    """The demo holder's claim of that peril (its number carries the year of the seed's date)."""
+    from espace.models import Account, Claim
+
+    with Session(engine) as session:
+        holder_id = session.exec(select(Account.holder_id).where(Account.email == DEMO_EMAIL)).one()
+        return session.exec(select(Claim.number).where(Claim.holder_id == holder_id, Claim.peril == peril,
+                                                       Claim.number.is_not(None))).one()
 
 
 def new_holder(engine, *, with_account: bool = True, **fields) -> dict:

@@ -17,8 +17,12 @@ from espace.models import Claim, Notification, OutboxMessage
 from espace.services.seed import STAFF
 from tests.e2e.conftest import assert_accessible, login, new_holder, outbox_text, staff_login, wait_ready
 
-YESTERDAY = (datetime.now(PARIS) - timedelta(days=1)).date()
 STAFF_BY_ROLE = {role: email for email, _name, role in STAFF}
+
+
+def _yesterday():
+    """Computed when the test runs (in Paris), not when the module was imported: a run may cross midnight."""
+    return (datetime.now(PARIS) - timedelta(days=1)).date()
 
 
 def _photo(folder, name: str, color: str) -> str:
@@ -66,7 +70,7 @@ def test_water_damage_from_phone_declaration_to_payment(new_page, app_engine, tm
     pick(page, "neighbour_involved", "Non")
     pick(page, "leak_stopped", "Oui")
     next_step(page, 4)
-    page.get_by_label("Date du sinistre (ou de sa découverte)").fill(YESTERDAY.isoformat())
+    page.get_by_label("Date du sinistre (ou de sa découverte)").fill(_yesterday().isoformat())
     page.get_by_label("Heure approximative (facultatif)").fill("21:15")
     page.get_by_label("Que s'est-il passé ?").fill("Le flexible du lave-vaisselle a cédé : le parquet de la cuisine est gondolé.")
     next_step(page, 5)
@@ -193,7 +197,7 @@ def test_bad_input_is_refused_in_french_and_nothing_is_lost(new_page, app_engine
     expect(page.locator("#occurred_date-error")).to_contain_text("ne peut pas être dans le futur")
     expect(page.get_by_label("Que s'est-il passé ?")).to_have_value(description)
     expect(page.locator("#step-label")).to_contain_text("Étape 4 sur 8")
-    page.get_by_label("Date du sinistre (ou de sa découverte)").fill(YESTERDAY.isoformat())
+    page.get_by_label("Date du sinistre (ou de sa découverte)").fill(_yesterday().isoformat())
     page.get_by_label("Que s'est-il passé ?").fill("")
     page.locator("#wizard-next").click()
     expect(page.locator("#description-error")).to_contain_text("Décrivez ce qui s'est passé")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 from sqlmodel import Session
 
+from espace.models.base import today_paris
 from tests.e2e.conftest import assert_accessible, login, new_holder, wait_ready
 
 
@@ -19,14 +20,15 @@ def holder_with_schedule(engine) -> dict:
     from espace.services.seed import price_contract
     from tests import factories
 
+    today = today_paris()
     with Session(engine, expire_on_commit=False) as db:
         person = factories.holder(db)
         contract = factories.contract(db, person, city="Nantes", payment_frequency="monthly",
-                                      start_date=date.today().replace(day=1) - timedelta(days=200))
+                                      start_date=today.replace(day=1) - timedelta(days=200))
         price_contract(db, contract, db.get(__import__("espace.models", fromlist=["InsuredProperty"]).InsuredProperty,
                                             contract.property_id), "CONFORT")
-        _, year_end = cover_change.insurance_year(contract, date.today())
-        billing.seed_history(session=db, contract=contract, today=date.today(), ahead_until=year_end)
+        _, year_end = cover_change.insurance_year(contract, today)
+        billing.seed_history(session=db, contract=contract, today=today, ahead_until=year_end)
         db.commit()
         return {"email": person.email, "password": factories.PASSWORD, "contract": contract.number}
 

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import assert_accessible, login, new_holder, wait_ready
+from tests.e2e.conftest import assert_accessible, demo_claim_number, login, new_holder, wait_ready
 
 DASHBOARD = re.compile(r"/tableau-de-bord/?$")
 
@@ -16,11 +16,11 @@ def order(page: Page) -> list[str]:
     return page.locator("#widgets [data-widget]").evaluate_all("els => els.map(e => e.dataset.widget)")
 
 
-def test_widgets_show_real_data(page: Page):
+def test_widgets_show_real_data(page: Page, app_engine):
     login(page)
     expect(page).to_have_url(DASHBOARD)
     claims = page.locator("[data-widget='claims']")
-    expect(claims).to_contain_text("SIN-2026-000001")
+    expect(claims).to_contain_text(demo_claim_number(app_engine))
     expect(claims).to_contain_text("Expert missionné")
     expect(page.locator("[data-widget='next_payment']")).to_contain_text("rejeté")
     expect(page.locator("[data-widget='contacts']")).to_contain_text("01 86 95 00 00")

@@ -16,9 +16,8 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from espace import formatting as fmt
+from espace.models.base import today_paris
 from tests.e2e.conftest import assert_accessible, login, new_holder, wait_ready
-
-TODAY = date.today()
 
 
 def open_documents(page: Page, who: dict) -> None:
@@ -66,7 +65,8 @@ def test_every_attestation_kind_downloads_reads_and_verifies(new_page, app_engin
     page = new_page("desktop")
     open_documents(page, who)
     assert_accessible(page)
-    start, end = TODAY + timedelta(days=3), TODAY + timedelta(days=17)
+    today = today_paris()
+    start, end = today + timedelta(days=3), today + timedelta(days=17)
     kinds = {
         "Standard (bailleur, administration)": {},
         "Détaillée (syndic, banque : garanties et plafonds)": {},
@@ -116,8 +116,9 @@ def test_bad_attestation_requests_are_refused_next_to_the_field(page: Page, app_
     form = page.locator("#attestation-form")
     form.get_by_label("Contrat").select_option(index=1)
     form.get_by_label("Location saisonnière").check()
-    form.get_by_label("Du", exact=True).fill((TODAY + timedelta(days=5)).isoformat())
-    form.get_by_label("Au", exact=True).fill((TODAY + timedelta(days=2)).isoformat())
+    today = today_paris()
+    form.get_by_label("Du", exact=True).fill((today + timedelta(days=5)).isoformat())
+    form.get_by_label("Au", exact=True).fill((today + timedelta(days=2)).isoformat())
     form.get_by_role("button", name="Générer l'attestation").click()
     expect(page.locator("#att_place-error")).to_contain_text("adresse de la location")
     form.get_by_label("Adresse de la location saisonnière").fill("Gîte des Dunes, Erquy")
@@ -133,6 +134,7 @@ def holder_with_receipts(engine) -> dict:
     from espace.services import billing, documents
     from tests import factories
 
+    today = today_paris()
     with Session(engine, expire_on_commit=False) as db:
         person = factories.holder(db)
         lyon = factories.contract(db, person, city="Lyon", payment_frequency="quarterly", start_date=date(2024, 1, 1),
@@ -140,10 +142,11 @@ def holder_with_receipts(engine) -> dict:
         nantes = factories.contract(db, person, city="Nantes", payment_frequency="annual", start_date=date(2023, 6, 10),
                                     annual_premium_cents=61_000, annual_tax_cents=5_037)
         for contract in (lyon, nantes):
-            billing.seed_history(session=db, contract=contract, today=TODAY, ahead_until=TODAY + timedelta(days=200))
+            billing.seed_history(session=db, contract=contract, today=today, ahead_until=today + timedelta(days=200))
         documents.register_paid_receipts(session=db, holder_id=person.id)
         db.commit()
-        return {"email": person.email, "password": factories.PASSWORD, "lyon": lyon.number, "nantes": nantes.number}
+        return {"email": person.email, "password": factories.PASSWORD, "lyon": lyon.number, "nantes": nantes.number,
+                "today": today}
 
 
 def test_library_filters_preview_and_download_trace(page: Page, app_engine):
@@ -156,7 +159,8 @@ def test_library_filters_preview_and_download_trace(page: Page, app_engine):
     filters.get_by_role("button", name="Filtrer").click()
     rows = page.locator(".doc-row")
     expect(rows.first).to_contain_text(who["nantes"])
-    paid_years = sum(1 for year in range(2023, TODAY.year + 1) if date(year, 6, 5) <= TODAY)  # debited on the 5th
+    today = who["today"]
+    paid_years = sum(1 for year in range(2023, today.year + 1) if date(year, 6, 5) <= today)  # debited on the 5th
     expect(rows).to_have_count(paid_years)
     annual = rows.count()
     expect(rows.filter(has_text=who["lyon"])).to_have_count(0)
@@ -187,7 +191,7 @@ def test_library_filters_preview_and_download_trace(page: Page, app_engine):
         rows.first.get_by_role("link", name=re.compile("^Télécharger")).click()
     pdf = open(download.value.path(), "rb").read()
     assert "610,00" in pdf_text(pdf) and who["nantes"] in pdf_text(pdf)
-    expect(rows.first).to_contain_text(f"Téléchargé le {fmt.date_fr(TODAY)}")
+    expect(rows.first).to_contain_text(f"Téléchargé le {fmt.date_fr(today_paris())}")  # in Paris, not UTC
 
     page.get_by_role("button", name="Effacer les filtres").click()
     expect(rows.filter(has_text=who["lyon"]).first).to_be_visible()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
+from espace import formatting as fmt
 from espace.models import AuthSession
-from espace.models.base import utcnow
+from espace.models.base import today_paris, utcnow
 from espace.services.seed import DEMO_EMAIL, DEMO_PASSWORD
 from tests.e2e.conftest import assert_accessible, login, second_factor_by_email
 
@@ -32,7 +34,8 @@ def test_login_by_email_shows_both_properties(page: Page):
     lyon = page.locator("[data-contract='MRH0412857']")
     expect(lyon).to_contain_text("Formule Confort")
     expect(lyon).to_contain_text("230,96\u00a0€")
-    expect(lyon).to_contain_text("01/09/2027")
+    today = today_paris()  # the Lyon contract started on 01/09/2021: its next anniversary
+    expect(lyon).to_contain_text(fmt.date_fr(date(today.year + ((today.month, today.day) >= (9, 1)), 9, 1)))
     expect(page.locator("[data-contract='MRH0413922']")).to_contain_text("Jardin et piscine")
     expect(page.get_by_text("Camille Martin")).to_be_visible()
     assert_accessible(page)

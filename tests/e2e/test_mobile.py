@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import demo_claim_number, login
 
 PAGES = ["/tableau-de-bord", "/contrats", "/contrat?n=MRH0412857", "/contrat/conditions?n=MRH0412857",
-         "/contrat/modifier?n=MRH0412857", "/sinistres", "/sinistres/declarer", "/sinistre?n=SIN-2026-000001",
+         "/contrat/modifier?n=MRH0412857", "/sinistres", "/sinistres/declarer", "/sinistre?n={claim}",
          "/paiements", "/documents", "/securite", "/profil", "/notifications", "/aide", "/recherche?q=fuite"]
 
 SMALL_TARGETS = """() => [...document.querySelectorAll(
@@ -21,12 +21,14 @@ SMALL_TARGETS = """() => [...document.querySelectorAll(
              + Math.round(e.getBoundingClientRect().height))"""
 
 
-def test_every_page_fits_a_360_px_phone(new_page):
+def test_every_page_fits_a_360_px_phone(new_page, app_engine):
     page = new_page("phone")
     page.set_viewport_size({"width": 360, "height": 740})
     login(page)
     problems = {}
+    claim = demo_claim_number(app_engine)  # the demo claim's number carries the year it was declared
     for path in PAGES:
+        path = path.format(claim=claim)
         page.goto(path)
         expect(page.locator("main")).to_be_visible()
         page.wait_for_timeout(200)

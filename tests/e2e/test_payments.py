@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from ofxtools.Parser import OFXTree
 from playwright.sync_api import Page, expect
@@ -13,27 +13,27 @@ from pypdf import PdfReader
 from sqlmodel import Session, select
 
 from espace import formatting as fmt
-from espace.formatting import PARIS
 from espace.models import BankAccount, Contract, Payment, PaymentStatus, SepaMandate
+from espace.models.base import today_paris
 from espace.services import billing, documents
 from espace.settings import PROJECT_ROOT
 from tests.e2e.conftest import assert_accessible, login, new_holder, outbox_code, wait_ready
 
 VALID_IBAN = "FR76 3000 6000 0112 3456 7890 189"
 WRONG_IBAN = "FR76 3000 6000 0112 3456 7890 188"  # one digit off: the check digits no longer match
-TODAY = datetime.now(PARIS).date()
 
 
 def holder_with_payments(engine, *, rejected: bool = False) -> dict:
     """A new holder whose monthly contract started three years ago, with its payments (one rejected)."""
     who = new_holder(engine)
+    who["today"] = today = today_paris()  # each test's own today, not the day the module was imported
     with Session(engine) as db:
         contract = db.exec(select(Contract).where(Contract.number == who["contract"])).one()
-        contract.start_date = date(TODAY.year - 3, 1, 1)
+        contract.start_date = date(today.year - 3, 1, 1)
         contract.annual_premium_cents, contract.annual_tax_cents = 24_000, 2_000
         db.add(contract)
-        payments = billing.seed_history(session=db, contract=contract, today=TODAY,
-                                        ahead_until=TODAY + timedelta(days=400))
+        payments = billing.seed_history(session=db, contract=contract, today=today,
+                                        ahead_until=today + timedelta(days=400))
         if rejected:
             last = [p for p in payments if p.status == PaymentStatus.PAID][-1]
             last.status, last.paid_at = PaymentStatus.REJECTED, None
@@ -105,12 +105,12 @@ def test_bank_account_mandate_debit_day_and_exports(new_page, app_engine, device
     expect(page.get_by_text("Date de prélèvement changée : le 15 du mois.")).to_be_visible()
     with Session(app_engine) as db:
         moved = db.exec(select(Payment).where(Payment.contract_id == who["contract_id"], Payment.status == "scheduled",
-                                              Payment.period_start > TODAY + timedelta(days=5))).all()
+                                              Payment.period_start > who["today"] + timedelta(days=5))).all()
     assert moved and all(p.due_date.day == 15 for p in moved)
     expect(page.locator("#schedule")).to_contain_text(fmt.date_fr(moved[0].due_date))
 
     # Exports of last year: both parse and their totals equal the history's total for that year.
-    last_year = TODAY.year - 1
+    last_year = who["today"].year - 1
     page.locator("#f_year").select_option(str(last_year))
     page.get_by_role("button", name="Afficher").click()
     year_row = page.locator("#year-totals tbody tr", has_text=str(last_year))
@@ -151,7 +151,7 @@ def test_a_rejected_debit_is_regularised_by_card(new_page, app_engine, device):
     def pay(number: str) -> None:
         page.get_by_label("Nom sur la carte").fill("Alix Test")
         page.get_by_label("Numéro de carte").fill(number)
-        page.get_by_label("Date d'expiration (MM/AA)").fill(f"12/{(TODAY.year + 2) % 100:02d}")
+        page.get_by_label("Date d'expiration (MM/AA)").fill(f"12/{(who['today'].year + 2) % 100:02d}")
         page.get_by_label("Cryptogramme").fill("123")
         page.locator("#pay").click()
 

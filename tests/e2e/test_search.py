@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import assert_accessible, login, new_holder, wait_ready
+from tests.e2e.conftest import assert_accessible, demo_claim_number, login, new_holder, wait_ready
 
 
 def wait_for_index(page: Page) -> None:
@@ -73,7 +73,7 @@ def test_a_holder_never_finds_the_demo_holders_data(new_page, app_engine):
     page = new_page("desktop")
     login(page, stranger["email"], stranger["password"])
     wait_for_index(page)
-    for query in ("SIN-2026-000001", "mandat prélèvement", "ballon voisin parquet"):
+    for query in (demo_claim_number(app_engine), "mandat prélèvement", "ballon voisin parquet"):
         page.goto(f"/recherche?q={query}")
         expect(page.locator("[data-kind='claim'], [data-kind='message'], [data-kind='document'], "
                             "[data-kind='payment']")).to_have_count(0)

@@ -21,12 +21,13 @@ from espace.models import (
     Payment,
     PaymentStatus,
 )
+from espace.models.base import today_paris
 from espace.services import billing, cover_change, storage
 from espace.services.cover_change import CoverChangeError
 from espace.services.tariff import RatingError
 from tests import factories
 
-TODAY = date.today()
+TODAY = today_paris()  # the portal's calendar is France's, whatever the server's time zone
 
 
 def _setup(db, **contract_fields):
@@ -62,7 +63,7 @@ def test_endorsement_updates_contract_schedule_documents_and_history(db):
     expected = cover_change.quote(session=db, contract=contract, choice=new)
     old_premium = contract.annual_premium_cents
     endorsement = cover_change.endorse(session=db, holder_id=person.id, account_id=account.id, contract_id=contract.id,
-                                       choice=new, effective=TODAY, consent=True)
+                                       choice=new, effective=TODAY, consent=True, today=TODAY)
     assert endorsement.number == 1 and endorsement.new_premium_cents == expected.annual_premium_cents
     assert {c["label"] for c in endorsement.changes} == {"Franchise", "Option Assistance renforcée"}
     db.refresh(contract)
@@ -80,7 +81,7 @@ def test_endorsement_updates_contract_schedule_documents_and_history(db):
     assert db.exec(select(OutboxMessage).where(OutboxMessage.recipient == person.email)).all()[-1].subject.startswith("Votre avenant n° 1")
     second = cover_change.endorse(session=db, holder_id=person.id, account_id=account.id, contract_id=contract.id,
                                   choice=replace(new, formula="INTEGRALE", options=frozenset({"ASSISTANCE_PLUS"})),
-                                  effective=TODAY + timedelta(days=10), consent=True)
+                                  effective=TODAY + timedelta(days=10), consent=True, today=TODAY)
     assert second.number == 2
     assert [e.number for e in cover_change.endorsements_of(session=db, contract_id=contract.id)] == [2, 1]
 
@@ -121,7 +122,7 @@ def test_refusals_keep_the_contract_as_it_was(db, change, effective_days, consen
     with pytest.raises(CoverChangeError) as error:
         cover_change.endorse(session=db, holder_id=person.id, account_id=account.id, contract_id=contract.id,
                              choice=replace(current, **change), effective=TODAY + timedelta(days=effective_days),
-                             consent=consent)
+                             consent=consent, today=TODAY)
     assert error.value.field == field and str(error.value)
     assert (contract.annual_premium_cents, contract.deductible_cents) == before
     assert db.exec(select(Endorsement).where(Endorsement.contract_id == contract.id)).all() == []
@@ -133,7 +134,7 @@ def test_invalid_choices_are_refused_by_the_tariff_with_french_messages(db):
                 replace(current, options=frozenset({"JARDIN_PISCINE"}))):  # a flat has no garden
         with pytest.raises(RatingError) as error:
             cover_change.endorse(session=db, holder_id=person.id, account_id=account.id, contract_id=contract.id,
-                                 choice=bad, effective=TODAY, consent=True)
+                                 choice=bad, effective=TODAY, consent=True, today=TODAY)
         assert error.value.message and error.value.field
 
 
@@ -142,7 +143,8 @@ def test_another_holders_contract_and_simulations_give_nothing(db):
     bob, bob_account, _, _ = _setup(db)
     with pytest.raises(CoverChangeError):
         cover_change.endorse(session=db, holder_id=bob.id, account_id=bob_account.id, contract_id=alice_contract.id,
-                             choice=replace(alice_choice, deductible_cents=50_000), effective=TODAY, consent=True)
+                             choice=replace(alice_choice, deductible_cents=50_000), effective=TODAY, consent=True,
+                             today=TODAY)
     with pytest.raises(CoverChangeError):
         cover_change.save_simulation(session=db, holder_id=bob.id, contract_id=alice_contract.id, name="x",
                                      choice=alice_choice)

@@ -3,7 +3,7 @@ receipts rendered on demand, and the authenticated download route."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -14,18 +14,18 @@ from espace.api.routes import build_api
 from espace.db import get_engine
 from espace.formatting import PARIS
 from espace.models import Attestation, Document, DocumentKind
-from espace.models.base import utcnow
+from espace.models.base import today_paris, utcnow
 from espace.services import attestations, billing, contracts_admin, documents, sessions, storage
 from espace.services.attestations import AttestationError, AttestationRequest
 from espace.services.documents import DocumentFilters
 from tests import factories
 
-TODAY = date.today()
+TODAY = today_paris()  # passed to the services below, so that a run crossing midnight stays consistent
 
 
 def _issue(db, person, contract, kind="standard", **extra):
     return attestations.issue(session=db, holder_id=person.id, contract_id=contract.id,
-                              request=AttestationRequest(kind=kind, **extra))
+                              request=AttestationRequest(kind=kind, **extra), today=TODAY)
 
 
 def _reference(db, document) -> str:
@@ -89,7 +89,7 @@ def test_terminated_contract_revokes_and_time_expires(db):
     contract = factories.contract(db, person)
     temporary = _issue(db, person, contract, "temporary", start=TODAY, end=TODAY + timedelta(days=5))
     standard = _issue(db, person, contract)
-    with time_machine.travel(datetime.combine(TODAY + timedelta(days=7), datetime.min.time(), tzinfo=PARIS)):
+    with time_machine.travel(datetime.combine(TODAY + timedelta(days=7), time(12), tzinfo=PARIS)):  # noon in Paris
         assert attestations.verify(session=db, reference=_reference(db, temporary)).status == "expirée"
     contracts_admin.terminate(session=db, number=contract.number, end_date=TODAY)
     assert attestations.verify(session=db, reference=_reference(db, standard)).status == "révoquée"

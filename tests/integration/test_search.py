@@ -4,14 +4,14 @@ items are searchable right after the commit; filters; keyword search without the
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
 
 from espace.db import get_engine, session_scope
-from espace.models import Account, ClaimMessage
-from espace.models.base import utcnow
+from espace.models import Account, Claim, ClaimMessage
+from espace.models.base import today_paris, utcnow
 from espace.search import embeddings, indexer
 from espace.search import engine as search
 from espace.search.engine import SearchFilters
@@ -42,7 +42,10 @@ def test_a_holder_never_finds_another_holders_data(index):
         camille_keys = {doc.key for doc in sources.holder_docs(db, camille)}
         own = search.search(session=db, holder_id=camille, query="voisin ballon parquet", index=index)
         assert any(k in camille_keys for k in _keys(own))
-        for query in ("voisin ballon parquet Martin", "mandat prélèvement SEPA", "échéance rejeté", "SIN-2026-000001",
+        # her claim numbers carry the year of the seed's date
+        numbers = db.exec(select(Claim.number).where(Claim.holder_id == camille, Claim.number.is_not(None))).all()
+        assert numbers
+        for query in ("voisin ballon parquet Martin", "mandat prélèvement SEPA", "échéance rejeté", *numbers,
                       "tempête tuiles Carnac"):
             other = search.search(session=db, holder_id=stranger, query=query, index=index)
             assert not camille_keys & set(_keys(other)), query
@@ -75,10 +78,10 @@ def test_filters_by_kind_amount_period_and_contract(index):
         payments = search.search(session=db, holder_id=camille, query="échéance",
                                  filters=SearchFilters(kinds=("payment",), min_cents=1_000, max_cents=5_000), index=index)
         assert payments.hits and all(h.kind == "payment" and 1_000 <= h.amount_cents <= 5_000 for h in payments.hits)
+        since = today_paris() - timedelta(days=60)
         recent = search.search(session=db, holder_id=camille, query="échéance",
-                               filters=SearchFilters(kinds=("payment",), start=date.today() - timedelta(days=60)),
-                               index=index)
-        assert all(h.day >= date.today() - timedelta(days=60) for h in recent.hits)
+                               filters=SearchFilters(kinds=("payment",), start=since), index=index)
+        assert recent.hits and all(h.day >= since for h in recent.hits)
         lyon = search.search(session=db, holder_id=camille, query="échéance",
                              filters=SearchFilters(kinds=("payment",), contract="MRH0412857"), index=index)
         assert lyon.hits and all(h.contract == "MRH0412857" for h in lyon.hits)
@@ -99,11 +102,11 @@ def test_a_new_message_is_searchable_within_a_second_of_the_commit(engine, live_
         claim = claims.start_draft(session=db, holder_id=person.id, account_id=None, contract_id=contract.id)
         claims.set_peril(session=db, claim=claim, peril_code="fire")
         claims.set_answers(session=db, claim=claim, raw={"firefighters_called": "no", "fire_origin": "cooking",
-                                                         "someone_injured": "no"}, today=now.date())
-        claims.set_when(session=db, claim=claim, day_text=(now - timedelta(days=1)).date().isoformat(), time_text="",
+                                                         "someone_injured": "no"}, today=today_paris())
+        claims.set_when(session=db, claim=claim, day_text=(today_paris() - timedelta(days=1)).isoformat(), time_text="",
                         description="La friteuse a pris feu dans la cuisine.", now=now)
         claims.add_item(session=db, claim=claim, description="Hotte", category="appliances", purchase_date="",
-                        purchase_price="", estimate_text="300", today=now.date())
+                        purchase_price="", estimate_text="300", today=today_paris())
         claims.submit(session=db, claim=claim, now=now)
         holder_id, claim_id = person.id, claim.id
     started = time.perf_counter()
@@ -153,11 +156,12 @@ def test_a_savepoint_inside_a_transaction_does_not_lose_or_rush_the_index_update
         now = utcnow()
         claim = claims.start_draft(session=db, holder_id=person.id, account_id=None, contract_id=contract.id)
         claims.set_peril(session=db, claim=claim, peril_code="glass_breakage")
-        claims.set_answers(session=db, claim=claim, raw={"pane": "window", "glass_cause": "accident"}, today=now.date())
-        claims.set_when(session=db, claim=claim, day_text=(now - timedelta(days=1)).date().isoformat(), time_text="",
+        claims.set_answers(session=db, claim=claim, raw={"pane": "window", "glass_cause": "accident"},
+                           today=today_paris())
+        claims.set_when(session=db, claim=claim, day_text=(today_paris() - timedelta(days=1)).isoformat(), time_text="",
                         description="La vitre de la véranda est fendue.", now=now)
         claims.add_item(session=db, claim=claim, description="Vitre", category="glass", purchase_date="",
-                        purchase_price="", estimate_text="200", today=now.date())
+                        purchase_price="", estimate_text="200", today=today_paris())
         claims.submit(session=db, claim=claim, now=now)
         holder_id, claim_id = person.id, claim.id
     with session_scope() as db:

@@ -23,7 +23,7 @@ from espace.models import Account
 from espace.search import engine as search_engine
 from espace.search.index import SearchIndex
 from espace.services.seed import DEMO_EMAIL
-from tests.search_quality.queries import CATEGORIES, QUERIES, relevant
+from tests.search_quality.queries import CATEGORIES, QUERIES, query_text, relevant
 
 pytestmark = pytest.mark.search_quality
 
@@ -85,7 +85,8 @@ class Scores:
 def run_queries(db: Session, holder_id: int, index: SearchIndex) -> list[Outcome]:
     outcomes = []
     search_engine.search(session=db, holder_id=holder_id, query="échauffement", index=index)  # loads the model
-    for category, query, keys in QUERIES:
+    for category, labelled, keys in QUERIES:
+        query = query_text(db, holder_id, labelled)
         wanted = relevant(db, holder_id, keys)
         started = time.perf_counter()
         result = search_engine.search(session=db, holder_id=holder_id, query=query, index=index)

@@ -11,9 +11,9 @@ Public items use their index keys as they are (``guarantee:confort:degats_eaux``
 ``glossary:franchise``, ``faq:degat-des-eaux``). Her own data has database ids that depend on the
 seed, so it is written with symbolic keys that :func:`resolve` maps to index keys at run time:
 
-- ``claim@SIN-2026-000001``: the claim with this number;
-  ``claim@water_damage`` / ``claim@storm``: her (only) claim of that peril (the numbers carry the
-  year of the declaration, which moves with the seed's date; the peril does not);
+- ``claim@water_damage`` / ``claim@storm``: her (only) claim of that peril (its number carries the
+  year of the declaration, which moves with the seed's date; the peril does not). A query that is a
+  claim number is written ``{number@water_damage}`` and typed as that claim's number (:func:`query_text`);
 - ``message@water_damage:staff`` / ``message@water_damage:holder``: the message of that claim written
   by the handler / by her;
 - ``payment@rejected``: her rejected direct debit; ``payment@next``: the next scheduled one;
@@ -29,6 +29,8 @@ Every one of those items answers the query equally well (e.g. any receipt for «
 """
 
 from __future__ import annotations
+
+import re
 
 from sqlmodel import Session, select
 
@@ -47,8 +49,8 @@ ELECTRIC = {"guarantee:confort:dommages_elec", "guarantee:integrale:dommages_ele
 LIABILITY = {"guarantee:confort:rc_vie_privee", "guarantee:integrale:rc_vie_privee", "article:art-12"}
 ASSISTANCE = {"guarantee:confort:assistance", "guarantee:integrale:assistance", "article:art-14"}
 
-MY_WATER_CLAIM = "claim@water_damage"  # SIN-2026-000001: leak from the upstairs neighbour, expert appointed
-MY_STORM_CLAIM = "claim@storm"  # SIN-2025-000001: tiles torn off by storm Ciarán, paid and closed
+MY_WATER_CLAIM = "claim@water_damage"  # declared 6 days ago: leak from the upstairs neighbour, expert appointed
+MY_STORM_CLAIM = "claim@storm"  # declared 419 days ago: tiles torn off by storm Ciarán, paid and closed
 
 QUERIES: list[tuple[str, str, set[str]]] = [
     # ----- synonym: the holder's word is not the insurer's -----
@@ -132,8 +134,8 @@ QUERIES: list[tuple[str, str, set[str]]] = [
     ("own_data", "prélèvement rejeté", {"payment@rejected", "faq:prelevement-rejete"}),
     ("own_data", "mandat sepa", {"document@mandate", "faq:compte-bancaire-mandat"}),
     ("own_data", "reçu de cotisation novembre 2025", {"document@receipt:2025-11"}),
-    ("own_data", "SIN-2026-000001", {"claim@SIN-2026-000001", "message@SIN-2026-000001:staff",
-                                     "message@SIN-2026-000001:holder"}),
+    ("own_data", "{number@water_damage}", {MY_WATER_CLAIM, "message@water_damage:staff",
+                                           "message@water_damage:holder"}),
     ("own_data", "mon dégât des eaux en cours", {MY_WATER_CLAIM}),
     ("own_data", "virement indemnité tempête", {MY_STORM_CLAIM}),
     ("own_data", "parquet abîmé", {MY_WATER_CLAIM}),
@@ -277,6 +279,13 @@ def resolve_all(session: Session, holder_id: int, key: str) -> set[str]:
     if not found:
         raise LookupError(f"nothing for {key!r}")
     return set(found)
+
+
+def query_text(session: Session, holder_id: int, query: str) -> str:
+    """What the holder types: ``{number@water_damage}`` becomes that claim's number (SIN-<year>-000001)."""
+    for ref in re.findall(r"\{number@(\w+)\}", query):
+        query = query.replace(f"{{number@{ref}}}", _claim(session, holder_id, ref).number)
+    return query
 
 
 def relevant(session: Session, holder_id: int, keys: set[str]) -> set[str]:
