@@ -1,9 +1,9 @@
 """Alembic environment: the URL comes from Espace settings unless the caller set one."""
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import espace.models  # noqa: F401  (registers every table)
+from alembic import context
 from espace.db import make_engine
 from espace.settings import get_settings
 

@@ -31,10 +31,21 @@ from espace.models import Account  # noqa: E402
 from espace.services import assistant  # noqa: E402
 from espace.services.seed import DEMO_EMAIL, seed_demo  # noqa: E402
 
-FAQ_QUESTIONS = ("comment résilier mon contrat ?", "mon prélèvement a été rejeté", "je déménage",
-                 "comment supprimer mes données ?", "qui appeler en urgence ?", "mon compte est bloqué",
-                 "c'est quoi un avenant ?", "comment changer la date de mon prélèvement ?")
-OUT_OF_SCOPE = ("quel temps fera-t-il demain ?", "recette de la tarte tatin", "qui a gagné le match hier ?")
+FAQ_QUESTIONS = (
+    "comment résilier mon contrat ?",
+    "mon prélèvement a été rejeté",
+    "je déménage",
+    "comment supprimer mes données ?",
+    "qui appeler en urgence ?",
+    "mon compte est bloqué",
+    "c'est quoi un avenant ?",
+    "comment changer la date de mon prélèvement ?",
+)
+OUT_OF_SCOPE = (
+    "quel temps fera-t-il demain ?",
+    "recette de la tarte tatin",
+    "qui a gagné le match hier ?",
+)
 
 
 def timed(fn, questions, n: int) -> dict:

@@ -36,13 +36,34 @@ from espace.services.seed import seed_demo, seed_volume  # noqa: E402
 
 
 def _draft(session: Session, contract: Contract, now) -> Claim:
-    claim = claims.start_draft(session=session, holder_id=contract.holder_id, account_id=None, contract_id=contract.id)
+    claim = claims.start_draft(
+        session=session, holder_id=contract.holder_id, account_id=None, contract_id=contract.id
+    )
     claims.set_peril(session=session, claim=claim, peril_code="glass_breakage")
-    claims.set_answers(session=session, claim=claim, raw={"pane": "window", "glass_cause": "accident"}, today=now.date())
-    claims.set_when(session=session, claim=claim, day_text=(now - timedelta(days=1)).date().isoformat(), time_text="",
-                    description="Vitre de la cuisine fendue par un choc.", now=now)
-    claims.add_item(session=session, claim=claim, description="Vitre", category="glass", purchase_date="",
-                    purchase_price="", estimate_text="450", today=now.date())
+    claims.set_answers(
+        session=session,
+        claim=claim,
+        raw={"pane": "window", "glass_cause": "accident"},
+        today=now.date(),
+    )
+    claims.set_when(
+        session=session,
+        claim=claim,
+        day_text=(now - timedelta(days=1)).date().isoformat(),
+        time_text="",
+        description="Vitre de la cuisine fendue par un choc.",
+        now=now,
+    )
+    claims.add_item(
+        session=session,
+        claim=claim,
+        description="Vitre",
+        category="glass",
+        purchase_date="",
+        purchase_price="",
+        estimate_text="450",
+        today=now.date(),
+    )
     return claim
 
 
@@ -51,18 +72,34 @@ def _volume(session: Session, count: int) -> None:
     contracts = session.exec(select(Contract.id, Contract.holder_id)).all()
     now = utcnow()
     handler = session.exec(select(StaffUser).where(StaffUser.role == StaffRole.HANDLER)).first()
-    statuses = [ClaimStatus.RECEIVED, ClaimStatus.EXPERT_APPOINTED, ClaimStatus.INDEMNITY_COMPUTED, ClaimStatus.CLOSED]
+    statuses = [
+        ClaimStatus.RECEIVED,
+        ClaimStatus.EXPERT_APPOINTED,
+        ClaimStatus.INDEMNITY_COMPUTED,
+        ClaimStatus.CLOSED,
+    ]
     for index in range(count):
         contract_id, holder_id = contracts[index % len(contracts)]
         sent = now - timedelta(hours=index % (24 * 365))
-        claim = Claim(number=f"SIN-2000-{index:06d}", holder_id=holder_id, contract_id=contract_id, status=statuses[index % 4],
-                      peril="water_damage", submitted_at=sent, created_at=sent, handler_id=handler.id,
-                      next_step_due_at=sent + timedelta(days=3), declared_total_cents=50_000)
+        claim = Claim(
+            number=f"SIN-2000-{index:06d}",
+            holder_id=holder_id,
+            contract_id=contract_id,
+            status=statuses[index % 4],
+            peril="water_damage",
+            submitted_at=sent,
+            created_at=sent,
+            handler_id=handler.id,
+            next_step_due_at=sent + timedelta(days=3),
+            declared_total_cents=50_000,
+        )
         session.add(claim)
         if index % 1000 == 999:
             session.flush()
     session.flush()
-    session.add_all(ClaimEvent(claim_id=c, kind="received") for c in session.exec(select(Claim.id)).all())
+    session.add_all(
+        ClaimEvent(claim_id=c, kind="received") for c in session.exec(select(Claim.id)).all()
+    )
     session.commit()
 
 
@@ -77,7 +114,9 @@ def main() -> None:
         seed_demo(session)
         seed_volume(session, holders=2_000)
         session.commit()
-        contracts = session.exec(select(Contract).where(Contract.status == "active").limit(args.n)).all()
+        contracts = session.exec(
+            select(Contract).where(Contract.status == "active").limit(args.n)
+        ).all()
         now = utcnow()
         times = []
         for contract in contracts:
@@ -97,14 +136,19 @@ def main() -> None:
             checked = uploads.check_upload(data=photo, filename="photo.jpg")
             uploads.thumbnail(data=photo, mime_type=checked.mime_type)
             times.append(time.perf_counter() - start)
-        results["photo_12mp_check_and_thumbnail"] = {**summary(times), "photo_mb": round(len(photo) / 1e6, 1)}
+        results["photo_12mp_check_and_thumbnail"] = {
+            **summary(times),
+            "photo_mb": round(len(photo) / 1e6, 1),
+        }
 
         _volume(session, args.claims)
         total = session.exec(select(Claim.id)).all()
         handler = session.exec(select(StaffUser).where(StaffUser.role == StaffRole.MANAGER)).first()
-        for name, filters in (("queue_open", claims_staff.QueueFilters(status="open")),
-                              ("queue_late_only", claims_staff.QueueFilters(late_only=True)),
-                              ("queue_water_gt30", claims_staff.QueueFilters(peril="water_damage", age="gt30"))):
+        for name, filters in (
+            ("queue_open", claims_staff.QueueFilters(status="open")),
+            ("queue_late_only", claims_staff.QueueFilters(late_only=True)),
+            ("queue_water_gt30", claims_staff.QueueFilters(peril="water_damage", age="gt30")),
+        ):
             times = []
             for _ in range(50):
                 start = time.perf_counter()

@@ -40,8 +40,12 @@ def pct(values: list[float], p: float) -> float:
 
 def summary(times: list[float]) -> dict:
     ms = [t * 1000 for t in times]
-    return {"n": len(ms), "p50_ms": round(pct(ms, 50), 1), "p95_ms": round(pct(ms, 95), 1),
-            "mean_ms": round(statistics.mean(ms), 1)}
+    return {
+        "n": len(ms),
+        "p50_ms": round(pct(ms, 50), 1),
+        "p95_ms": round(pct(ms, 95), 1),
+        "mean_ms": round(statistics.mean(ms), 1),
+    }
 
 
 def main() -> None:
@@ -56,9 +60,18 @@ def main() -> None:
         contract = session.exec(select(Contract).where(Contract.holder_id == holder_id)).first()
         from datetime import date
 
-        data = attestation_data(session=session, contract=contract, kind="detailed", title="Attestation détaillée",
-                                reference="ATT-BENCH", verify_url="https://espace.example/verifier?ref=x.y",
-                                valid_from=date.today(), valid_until=date.today(), purpose="", issued_on=date.today())
+        data = attestation_data(
+            session=session,
+            contract=contract,
+            kind="detailed",
+            title="Attestation détaillée",
+            reference="ATT-BENCH",
+            verify_url="https://espace.example/verifier?ref=x.y",
+            valid_from=date.today(),
+            valid_until=date.today(),
+            purpose="",
+            issued_on=date.today(),
+        )
         render_attestation(data)  # warm caches (fonts)
         render_times = []
         for _ in range(args.n):
@@ -69,11 +82,18 @@ def main() -> None:
         kinds = ["standard", "detailed"]
         for i in range(args.n):
             start = time.perf_counter()
-            attestations.issue(session=session, holder_id=holder_id, contract_id=contract.id,
-                               request=AttestationRequest(kind=kinds[i % 2]))
+            attestations.issue(
+                session=session,
+                holder_id=holder_id,
+                contract_id=contract.id,
+                request=AttestationRequest(kind=kinds[i % 2]),
+            )
             session.commit()
             service_times.append(time.perf_counter() - start)
-    results = {"render_detailed_attestation": summary(render_times), "issue_attestation_service": summary(service_times)}
+    results = {
+        "render_detailed_attestation": summary(render_times),
+        "issue_attestation_service": summary(service_times),
+    }
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "documents.json").write_text(json.dumps(results, indent=2))

@@ -62,8 +62,11 @@ def latest_code(url: str, email: str) -> str:
 
     engine = make_engine(url)
     with Session(engine) as session:
-        body = session.exec(select(OutboxMessage.body).where(OutboxMessage.recipient == email)
-                            .order_by(OutboxMessage.id.desc())).first()
+        body = session.exec(
+            select(OutboxMessage.body)
+            .where(OutboxMessage.recipient == email)
+            .order_by(OutboxMessage.id.desc())
+        ).first()
     engine.dispose()
     return re.search(r"\b(\d{6})\b", body).group(1)
 
@@ -74,8 +77,13 @@ def pct(values: list[float], p: float) -> float:
 
 
 def group_rss_mb(pgid: int) -> float:
-    out = subprocess.run(["ps", "-e", "-o", "pgid=,rss="], capture_output=True, text=True, check=True).stdout
-    return sum(int(rss) for g, rss in (line.split() for line in out.splitlines()) if int(g) == pgid) / 1024
+    out = subprocess.run(
+        ["ps", "-e", "-o", "pgid=,rss="], capture_output=True, text=True, check=True
+    ).stdout
+    return (
+        sum(int(rss) for g, rss in (line.split() for line in out.splitlines()) if int(g) == pgid)
+        / 1024
+    )
 
 
 def main() -> None:
@@ -87,9 +95,22 @@ def main() -> None:
     results: dict[str, object] = {}
 
     started = time.perf_counter()
-    subprocess.run([str(Path(sys.executable).parent / "reflex"), "export", "--env", "prod", "--frontend-only",
-                    "--no-zip", "--zip-dest-dir", tempfile.mkdtemp()], cwd=ROOT, env=tool_env(), check=True,
-                   capture_output=True)
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "reflex"),
+            "export",
+            "--env",
+            "prod",
+            "--frontend-only",
+            "--no-zip",
+            "--zip-dest-dir",
+            tempfile.mkdtemp(),
+        ],
+        cwd=ROOT,
+        env=tool_env(),
+        check=True,
+        capture_output=True,
+    )
     results["production_build_s"] = round(time.perf_counter() - started, 2)
 
     folder = Path(tempfile.mkdtemp(prefix="espace-bench-"))
@@ -100,14 +121,26 @@ def main() -> None:
         seed_demo(session)
         session.commit()
         seed_volume(session, holders=args.sessions)
-        emails = [e for e in session.exec(select(Account.email).order_by(Account.id)).all() if e != DEMO_EMAIL]
+        emails = [
+            e
+            for e in session.exec(select(Account.email).order_by(Account.id)).all()
+            if e != DEMO_EMAIL
+        ]
     engine.dispose()
 
     # Every benchmark browser comes from 127.0.0.1 and is a new device: raise the per-address and
     # per-account throttles as the end-to-end tests do, and pass the e-mail code from the outbox.
-    app = start_app(database_url=url, data_dir=folder, log_path=folder / "app.log",
-                    extra_env={"ESPACE_IP_SLOWDOWN_AFTER": "100000", "ESPACE_IP_BLOCK_AFTER": "100000",
-                               "ESPACE_CODE_RESEND_SECONDS": "0", "ESPACE_CODES_PER_HOUR": "100000"})
+    app = start_app(
+        database_url=url,
+        data_dir=folder,
+        log_path=folder / "app.log",
+        extra_env={
+            "ESPACE_IP_SLOWDOWN_AFTER": "100000",
+            "ESPACE_IP_BLOCK_AFTER": "100000",
+            "ESPACE_CODE_RESEND_SECONDS": "0",
+            "ESPACE_CODES_PER_HOUR": "100000",
+        },
+    )
     results["start_to_serving_s"] = round(app.started_in, 2)
     try:
         with sync_playwright() as pw:
@@ -124,11 +157,20 @@ def main() -> None:
                 page.goto("/connexion")
                 page.get_by_role("button", name="Se connecter").wait_for(state="visible")
                 renders.append((time.perf_counter() - start) * 1000)
-                fcps.append(page.evaluate(
-                    "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? 0"))
+                fcps.append(
+                    page.evaluate(
+                        "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? 0"
+                    )
+                )
                 context.close()
-            results["login_first_render_ms"] = {"p50": round(pct(renders, 50)), "p95": round(pct(renders, 95))}
-            results["login_first_contentful_paint_ms"] = {"p50": round(pct(fcps, 50)), "p95": round(pct(fcps, 95))}
+            results["login_first_render_ms"] = {
+                "p50": round(pct(renders, 50)),
+                "p95": round(pct(renders, 95)),
+            }
+            results["login_first_contentful_paint_ms"] = {
+                "p50": round(pct(fcps, 50)),
+                "p95": round(pct(fcps, 95)),
+            }
 
             context = browser.new_context(base_url=app.url)
             page = context.new_page()
@@ -136,8 +178,12 @@ def main() -> None:
             page.get_by_role("button", name="Se connecter").wait_for()
             page.wait_for_timeout(500)  # let the websocket settle
             clicks = page.evaluate(CLICK_JS, args.clicks)
-            results["click_round_trip_ms"] = {"n": len(clicks), "p50": round(pct(clicks, 50), 1),
-                                              "p95": round(pct(clicks, 95), 1), "mean": round(statistics.mean(clicks), 1)}
+            results["click_round_trip_ms"] = {
+                "n": len(clicks),
+                "p50": round(pct(clicks, 50), 1),
+                "p95": round(pct(clicks, 95), 1),
+                "mean": round(statistics.mean(clicks), 1),
+            }
             context.close()
 
             results["backend_rss_idle_mb"] = round(group_rss_mb(app.process.pid), 1)
@@ -159,7 +205,8 @@ def main() -> None:
             rss = round(group_rss_mb(app.process.pid), 1)
             results[f"backend_rss_after_{len(contexts)}_sessions_mb"] = rss
             results["backend_rss_per_session_kb"] = round(
-                (rss - results["backend_rss_idle_mb"]) * 1024 / max(1, len(contexts)), 1)
+                (rss - results["backend_rss_idle_mb"]) * 1024 / max(1, len(contexts)), 1
+            )
             for context in contexts:
                 context.close()
             browser.close()

@@ -51,9 +51,15 @@ def signed_in_cookie(url: str, db_url: str) -> str:
 
 def lighthouse(url: str, cookie: str = "") -> dict:
     out = Path(tempfile.mkdtemp()) / "report.json"
-    command = [str(LIGHTHOUSE), url, "--output=json", f"--output-path={out}", "--quiet",
-               f"--only-categories={','.join(CATEGORIES)}",
-               "--chrome-flags=--headless=new --no-sandbox --disable-dev-shm-usage"]
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        "--output=json",
+        f"--output-path={out}",
+        "--quiet",
+        f"--only-categories={','.join(CATEGORIES)}",
+        "--chrome-flags=--headless=new --no-sandbox --disable-dev-shm-usage",
+    ]
     if cookie:
         command.append(f"--extra-headers={json.dumps({'Cookie': cookie})}")
     env = tool_env({"CHROME_PATH": chromium_executable() or "/usr/bin/chromium"})
@@ -62,9 +68,15 @@ def lighthouse(url: str, cookie: str = "") -> dict:
     scores = {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
     audits = report["audits"]
     scores["first_contentful_paint_ms"] = round(audits["first-contentful-paint"]["numericValue"])
-    scores["largest_contentful_paint_ms"] = round(audits["largest-contentful-paint"]["numericValue"])
+    scores["largest_contentful_paint_ms"] = round(
+        audits["largest-contentful-paint"]["numericValue"]
+    )
     scores["total_blocking_time_ms"] = round(audits["total-blocking-time"]["numericValue"])
-    failing = [a["id"] for a in audits.values() if a.get("score") == 0 and a.get("scoreDisplayMode") == "binary"]
+    failing = [
+        a["id"]
+        for a in audits.values()
+        if a.get("score") == 0 and a.get("scoreDisplayMode") == "binary"
+    ]
     scores["failing_audits"] = failing[:10]
     return scores
 
@@ -83,16 +95,20 @@ def main() -> None:
     app = start_app(database_url=db_url, data_dir=folder, log_path=folder / "app.log")
     try:
         cookie = signed_in_cookie(app.url, db_url)
-        results = {"login (mobile)": lighthouse(f"{app.url}/connexion"),
-                   "dashboard (mobile)": lighthouse(f"{app.url}/tableau-de-bord", cookie),
-                   "assistant (mobile)": lighthouse(f"{app.url}/assistant", cookie),
-                   "messages (mobile)": lighthouse(f"{app.url}/messages", cookie),
-                   "profile (mobile)": lighthouse(f"{app.url}/profil", cookie)}
+        results = {
+            "login (mobile)": lighthouse(f"{app.url}/connexion"),
+            "dashboard (mobile)": lighthouse(f"{app.url}/tableau-de-bord", cookie),
+            "assistant (mobile)": lighthouse(f"{app.url}/assistant", cookie),
+            "messages (mobile)": lighthouse(f"{app.url}/messages", cookie),
+            "profile (mobile)": lighthouse(f"{app.url}/profil", cookie),
+        }
     finally:
         app.stop()
     print(json.dumps(results, indent=2, ensure_ascii=False))
     os.makedirs(ROOT / "bench" / "results", exist_ok=True)
-    (ROOT / "bench" / "results" / "lighthouse.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    (ROOT / "bench" / "results" / "lighthouse.json").write_text(
+        json.dumps(results, indent=2, ensure_ascii=False)
+    )
 
 
 if __name__ == "__main__":

@@ -49,22 +49,49 @@ def main() -> None:
     with Session(get_engine(), expire_on_commit=False) as db:
         seed_demo(db)
         person = factories.holder(db)
-        contracts = [factories.contract(db, person, start_date=date(today.year - 10, 1, 1), annual_premium_cents=30_000)
-                     for _ in range(2)]
-        count = sum(len(billing.seed_history(session=db, contract=c, today=today, ahead_until=date(today.year, 12, 31)))
-                    for c in contracts)
+        contracts = [
+            factories.contract(
+                db, person, start_date=date(today.year - 10, 1, 1), annual_premium_cents=30_000
+            )
+            for _ in range(2)
+        ]
+        count = sum(
+            len(
+                billing.seed_history(
+                    session=db, contract=c, today=today, ahead_until=date(today.year, 12, 31)
+                )
+            )
+            for c in contracts
+        )
         db.commit()
         start, end = date(today.year - 9, 1, 1), today
         results = {
             "payments_of_holder": count,
-            "history_10_years": timed(lambda: payments.history(session=db, holder_id=person.id, today=today), args.n),
-            "export_csv_10_years": timed(lambda: payment_exports.export_csv(session=db, holder_id=person.id, start=start,
-                                                                            end=end), args.n),
-            "export_ofx_10_years": timed(lambda: payment_exports.export_ofx(session=db, holder_id=person.id, start=start,
-                                                                            end=end), args.n),
-            "debit_day_preview": timed(lambda: payments.debit_day_preview(session=db, holder_id=person.id,
-                                                                          contract_id=contracts[0].id, day=15, today=today),
-                                       args.n),
+            "history_10_years": timed(
+                lambda: payments.history(session=db, holder_id=person.id, today=today), args.n
+            ),
+            "export_csv_10_years": timed(
+                lambda: payment_exports.export_csv(
+                    session=db, holder_id=person.id, start=start, end=end
+                ),
+                args.n,
+            ),
+            "export_ofx_10_years": timed(
+                lambda: payment_exports.export_ofx(
+                    session=db, holder_id=person.id, start=start, end=end
+                ),
+                args.n,
+            ),
+            "debit_day_preview": timed(
+                lambda: payments.debit_day_preview(
+                    session=db,
+                    holder_id=person.id,
+                    contract_id=contracts[0].id,
+                    day=15,
+                    today=today,
+                ),
+                args.n,
+            ),
         }
     print(json.dumps(results, indent=2, ensure_ascii=False))
 

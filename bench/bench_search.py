@@ -39,11 +39,34 @@ from espace.search import engine, indexer, sources  # noqa: E402
 from espace.search.index import SearchDoc, SearchIndex  # noqa: E402
 from espace.services.seed import DEMO_EMAIL, seed_demo  # noqa: E402
 
-QUERIES = ["fuite", "cambriolage", "vitre cassée", "inondation", "attestation", "franchise dégât des eaux", "cambriolge",
-           "prélèvement rejeté", "combien je paie par mois", "échéance novembre", "expert visite", "mandat sepa",
-           "résilier", "plafond vol bijoux", "tempête toiture", "mot de passe oublié", "reçu cotisation", "rib"]
-_PERILS = ["dégât des eaux, fuite sous l'évier", "vol avec effraction de la porte", "bris de la baie vitrée",
-           "tempête, tuiles arrachées", "incendie dans la cuisine", "inondation du sous-sol"]
+QUERIES = [
+    "fuite",
+    "cambriolage",
+    "vitre cassée",
+    "inondation",
+    "attestation",
+    "franchise dégât des eaux",
+    "cambriolge",
+    "prélèvement rejeté",
+    "combien je paie par mois",
+    "échéance novembre",
+    "expert visite",
+    "mandat sepa",
+    "résilier",
+    "plafond vol bijoux",
+    "tempête toiture",
+    "mot de passe oublié",
+    "reçu cotisation",
+    "rib",
+]
+_PERILS = [
+    "dégât des eaux, fuite sous l'évier",
+    "vol avec effraction de la porte",
+    "bris de la baie vitrée",
+    "tempête, tuiles arrachées",
+    "incendie dans la cuisine",
+    "inondation du sous-sol",
+]
 
 
 def synthetic(holder: int, n: int, rng: random.Random) -> list[SearchDoc]:
@@ -54,15 +77,37 @@ def synthetic(holder: int, n: int, rng: random.Random) -> list[SearchDoc]:
         day = date(2017, 1, 1) + timedelta(days=rng.randrange(3600))
         amount = rng.randrange(1_500, 90_000)
         if kind == "payment":
-            title, body = f"Échéance du {day:%d/%m/%Y} — {amount / 100:.2f} € (payé)", "Cotisation du contrat, prélèvement SEPA."
+            title, body = (
+                f"Échéance du {day:%d/%m/%Y} — {amount / 100:.2f} € (payé)",
+                "Cotisation du contrat, prélèvement SEPA.",
+            )
         elif kind == "document":
-            title, body = "Reçu de cotisation", f"Reçu REC-{holder}-{i} période {day:%m/%Y} montant {amount / 100:.2f} €"
+            title, body = (
+                "Reçu de cotisation",
+                f"Reçu REC-{holder}-{i} période {day:%m/%Y} montant {amount / 100:.2f} €",
+            )
         elif kind == "claim":
-            title, body = f"Sinistre SIN-{day.year}-{holder:06d} — {rng.choice(_PERILS)}", rng.choice(_PERILS)
+            title, body = (
+                f"Sinistre SIN-{day.year}-{holder:06d} — {rng.choice(_PERILS)}",
+                rng.choice(_PERILS),
+            )
         else:
-            title, body = "Message — sinistre", f"Bonjour, l'expert passe le {day:%d/%m}. {rng.choice(_PERILS)}"
-        docs.append(SearchDoc(key=f"{kind}:{holder}-{i}", kind=kind, scope=scope, title=title, body=body, url="/",
-                              day=day, amount_cents=amount))
+            title, body = (
+                "Message — sinistre",
+                f"Bonjour, l'expert passe le {day:%d/%m}. {rng.choice(_PERILS)}",
+            )
+        docs.append(
+            SearchDoc(
+                key=f"{kind}:{holder}-{i}",
+                kind=kind,
+                scope=scope,
+                title=title,
+                body=body,
+                url="/",
+                day=day,
+                amount_cents=amount,
+            )
+        )
     return docs
 
 
@@ -85,9 +130,13 @@ def main() -> None:
         index = SearchIndex(_TMP / "search.db")
         start = time.perf_counter()
         real = indexer.rebuild(session=db, index=index)
-        results["real_items_with_embeddings"] = {"items": real,
-                                                 "items_per_s": round(real / (time.perf_counter() - start), 1)}
-        sample_vectors = [row[0] for row in index.execute("SELECT vec FROM item WHERE vec IS NOT NULL LIMIT 200")]
+        results["real_items_with_embeddings"] = {
+            "items": real,
+            "items_per_s": round(real / (time.perf_counter() - start), 1),
+        }
+        sample_vectors = [
+            row[0] for row in index.execute("SELECT vec FROM item WHERE vec IS NOT NULL LIMIT 200")
+        ]
         holder = 100_000
         for size in sorted(args.sizes):
             missing = size - index.count()
@@ -97,7 +146,9 @@ def main() -> None:
                 for doc in docs:
                     import numpy as np
 
-                    doc.vector = np.frombuffer(rng.choice(sample_vectors), dtype=np.float16).astype(np.float32)
+                    doc.vector = np.frombuffer(rng.choice(sample_vectors), dtype=np.float16).astype(
+                        np.float32
+                    )
                 index.upsert(docs)
                 missing -= len(docs)
                 holder += 1
@@ -111,17 +162,36 @@ def main() -> None:
             suggest = []
             for i in range(args.queries):
                 t = time.perf_counter()
-                engine.search(session=db, holder_id=camille, query=QUERIES[i % len(QUERIES)][:4], index=index, limit=6,
-                              prefix=True, semantic=False)
+                engine.search(
+                    session=db,
+                    holder_id=camille,
+                    query=QUERIES[i % len(QUERIES)][:4],
+                    index=index,
+                    limit=6,
+                    prefix=True,
+                    semantic=False,
+                )
                 suggest.append((time.perf_counter() - t) * 1000)
             results[f"items_{index.count()}"] = {
-                "query_p50_ms": round(pct(times, 50), 1), "query_p95_ms": round(pct(times, 95), 1),
-                "suggest_p50_ms": round(pct(suggest, 50), 1), "suggest_p95_ms": round(pct(suggest, 95), 1),
-                "bulk_index_items_per_s": round(max(1, size - real) / max(added_s, 1e-6)) if added_s > 0.01 else None,
-                "index_file_mb": round(sum(p.stat().st_size for p in _TMP.glob("search.db*")) / 1e6, 1),
+                "query_p50_ms": round(pct(times, 50), 1),
+                "query_p95_ms": round(pct(times, 95), 1),
+                "suggest_p50_ms": round(pct(suggest, 50), 1),
+                "suggest_p95_ms": round(pct(suggest, 95), 1),
+                "bulk_index_items_per_s": round(max(1, size - real) / max(added_s, 1e-6))
+                if added_s > 0.01
+                else None,
+                "index_file_mb": round(
+                    sum(p.stat().st_size for p in _TMP.glob("search.db*")) / 1e6, 1
+                ),
                 "rss_mb": round(rss_mb()),
             }
-            print(json.dumps({f"items_{index.count()}": results[f"items_{index.count()}"]}, ensure_ascii=False), flush=True)
+            print(
+                json.dumps(
+                    {f"items_{index.count()}": results[f"items_{index.count()}"]},
+                    ensure_ascii=False,
+                ),
+                flush=True,
+            )
     print(json.dumps(results, indent=2, ensure_ascii=False))
 
 

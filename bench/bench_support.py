@@ -54,15 +54,37 @@ def populate(db: Session, count: int) -> tuple[int, int]:
         status = rng.choice(["open", "waiting", "resolved", "resolved"])
         category = rng.choice(["contract", "claim", "payment", "other"])
         first = created + timedelta(hours=rng.uniform(1, 60)) if status != "open" else None
-        thread = SupportThread(holder_id=holders[i % len(holders)], subject=f"Question {i}", category=category,
-                               status=status, created_at=created, last_message_at=first or created,
-                               reply_due_at=support.reply_due(category, created) if status == "open" else None,
-                               first_reply_at=first, assigned_staff_id=rng.choice(handlers + [None]))
+        thread = SupportThread(
+            holder_id=holders[i % len(holders)],
+            subject=f"Question {i}",
+            category=category,
+            status=status,
+            created_at=created,
+            last_message_at=first or created,
+            reply_due_at=support.reply_due(category, created) if status == "open" else None,
+            first_reply_at=first,
+            assigned_staff_id=rng.choice(handlers + [None]),
+        )
         db.add(thread)
         db.flush()
-        db.add(SupportMessage(thread_id=thread.id, author="holder", body="Bonjour, j'ai une question.", created_at=created))
+        db.add(
+            SupportMessage(
+                thread_id=thread.id,
+                author="holder",
+                body="Bonjour, j'ai une question.",
+                created_at=created,
+            )
+        )
         if first:
-            db.add(SupportMessage(thread_id=thread.id, author="staff", staff_id=handlers[0], body="Réponse.", created_at=first))
+            db.add(
+                SupportMessage(
+                    thread_id=thread.id,
+                    author="staff",
+                    staff_id=handlers[0],
+                    body="Réponse.",
+                    created_at=first,
+                )
+            )
     db.flush()
     return holders[0], handlers[0]
 
@@ -77,20 +99,42 @@ def main() -> None:
         seed_demo(db)
         holder_id, _ = populate(db, args.threads)
         handler = db.exec(select(StaffUser).where(StaffUser.role == "handler")).first()
-        escalated = support.open_thread(session=db, holder_id=holder_id, subject="Depuis l'assistant", category="claim",
-                                        body="Je souhaite parler à un conseiller.", origin="assistant",
-                                        transcript=[("holder", "Question ?"), ("assistant", "Réponse.")] * 10)
+        escalated = support.open_thread(
+            session=db,
+            holder_id=holder_id,
+            subject="Depuis l'assistant",
+            category="claim",
+            body="Je souhaite parler à un conseiller.",
+            origin="assistant",
+            transcript=[("holder", "Question ?"), ("assistant", "Réponse.")] * 10,
+        )
         db.commit()
         results = {
             "threads": args.threads,
             "inbox_default": timed(lambda: support.inbox(session=db, staff_id=handler.id), args.n),
-            "inbox_late_only": timed(lambda: support.inbox(session=db, staff_id=handler.id,
-                                                           filters=support.InboxFilters(late_only=True)), args.n),
-            "inbox_mine_claims": timed(lambda: support.inbox(session=db, staff_id=handler.id, filters=support.InboxFilters(
-                category="claim", assigned="mine")), args.n),
-            "figures_30_days": timed(lambda: support.figures(session=db, staff_id=handler.id), args.n),
-            "holder_thread_list": timed(lambda: support.list_threads(session=db, holder_id=holder_id), args.n),
-            "open_escalated_thread": timed(lambda: support.messages(session=db, thread_id=escalated.id), args.n),
+            "inbox_late_only": timed(
+                lambda: support.inbox(
+                    session=db, staff_id=handler.id, filters=support.InboxFilters(late_only=True)
+                ),
+                args.n,
+            ),
+            "inbox_mine_claims": timed(
+                lambda: support.inbox(
+                    session=db,
+                    staff_id=handler.id,
+                    filters=support.InboxFilters(category="claim", assigned="mine"),
+                ),
+                args.n,
+            ),
+            "figures_30_days": timed(
+                lambda: support.figures(session=db, staff_id=handler.id), args.n
+            ),
+            "holder_thread_list": timed(
+                lambda: support.list_threads(session=db, holder_id=holder_id), args.n
+            ),
+            "open_escalated_thread": timed(
+                lambda: support.messages(session=db, thread_id=escalated.id), args.n
+            ),
         }
     print(json.dumps(results, indent=2, ensure_ascii=False))
 

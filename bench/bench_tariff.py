@@ -18,8 +18,28 @@ sys.path.insert(0, str(ROOT))
 from espace.services.tariff import RatingError, RatingInput, price  # noqa: E402
 from espace.services.tariff_data import CURRENT  # noqa: E402
 
-POSTAL_CODES = ["69006", "75011", "13001", "23000", "56340", "20000", "20200", "97110", "97400", "21000", "33000",
-                "59000", "31000", "44000", "85100", "29200", "67000", "06000", "38000", "48000"]
+POSTAL_CODES = [
+    "69006",
+    "75011",
+    "13001",
+    "23000",
+    "56340",
+    "20000",
+    "20200",
+    "97110",
+    "97400",
+    "21000",
+    "33000",
+    "59000",
+    "31000",
+    "44000",
+    "85100",
+    "29200",
+    "67000",
+    "06000",
+    "38000",
+    "48000",
+]
 
 
 def pct(values: list[float], p: float) -> float:
@@ -33,11 +53,18 @@ def random_input(rng: random.Random) -> RatingInput:
     occupancy = rng.choice(["owner", "tenant", "landlord"])
     formula = rng.choice(list(CURRENT["base_cents"]))
     options = {code for code in CURRENT["options"] if rng.random() < 0.3}
-    return RatingInput(postal_code=rng.choice(POSTAL_CODES), property_type=kind, rooms=rooms,
-                       surface_m2=max(9, rooms * rng.randint(9, 35)), occupancy=occupancy, formula=formula,
-                       furniture_capital_cents=rng.randrange(500_000, 15_000_001, 100_000),
-                       deductible_cents=rng.choice(list(CURRENT["deductible_coef_bp"])), options=frozenset(options),
-                       claims_last_3_years=rng.choice([0, 0, 0, 1, 2, 3]))
+    return RatingInput(
+        postal_code=rng.choice(POSTAL_CODES),
+        property_type=kind,
+        rooms=rooms,
+        surface_m2=max(9, rooms * rng.randint(9, 35)),
+        occupancy=occupancy,
+        formula=formula,
+        furniture_capital_cents=rng.randrange(500_000, 15_000_001, 100_000),
+        deductible_cents=rng.choice(list(CURRENT["deductible_coef_bp"])),
+        options=frozenset(options),
+        claims_last_3_years=rng.choice([0, 0, 0, 1, 2, 3]),
+    )
 
 
 def main() -> None:
@@ -47,7 +74,9 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(args.seed)
     inputs, refused = [], 0
-    while len(inputs) < args.n:  # keep homes that can be priced (e.g. no Jardin et piscine for a flat)
+    while (
+        len(inputs) < args.n
+    ):  # keep homes that can be priced (e.g. no Jardin et piscine for a flat)
         data = random_input(rng)
         try:
             price(data)  # also warms up

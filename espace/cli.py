@@ -34,7 +34,9 @@ def cmd_seed(args: argparse.Namespace) -> int:
             print("Données déjà présentes : rien à faire.")
             return 0
         report = seed_service.seed_demo(session)
-        print(f"Démo : {report.holders} assurés, {report.contracts} contrats, {report.staff} collaborateurs.")
+        print(
+            f"Démo : {report.holders} assurés, {report.contracts} contrats, {report.staff} collaborateurs."
+        )
     if args.holders:
         with session_scope() as session:
             report = seed_service.seed_volume(session, holders=args.holders)
@@ -48,8 +50,14 @@ def cmd_create_staff(args: argparse.Namespace) -> int:
         print("Le mot de passe doit contenir au moins 12 caractères.", file=sys.stderr)
         return 2
     with session_scope() as session:
-        session.add(StaffUser(email=normalise_email(args.email), full_name=args.name, role=args.role,
-                              password_hash=hash_password(password)))
+        session.add(
+            StaffUser(
+                email=normalise_email(args.email),
+                full_name=args.name,
+                role=args.role,
+                password_hash=hash_password(password),
+            )
+        )
     print(f"Collaborateur {args.email} créé ({args.role}).")
     return 0
 
@@ -62,8 +70,10 @@ def cmd_purge(_args: argparse.Namespace) -> int:
         count = purge_sessions(session=session, older_than=cutoff)
         events = purge_login_events(session=session, older_than=cutoff)
         reads = staff_reads.purge(session=session, older_than=cutoff)
-    print(f"{count} sessions, {events} entrées de l'historique de connexion et {reads} consultations de dossiers "
-          "par les collaborateurs de plus de 13 mois supprimées.")
+    print(
+        f"{count} sessions, {events} entrées de l'historique de connexion et {reads} consultations de dossiers "
+        "par les collaborateurs de plus de 13 mois supprimées."
+    )
     return cmd_purge_files(_args)
 
 
@@ -74,8 +84,10 @@ def cmd_purge_files(args: argparse.Namespace) -> int:
     grace = timedelta(minutes=max(getattr(args, "grace_minutes", 60) or 60, 10))
     with session_scope() as session:
         report = private_files.purge_orphans(session=session, grace=grace)
-    print(f"{report.deleted} fichier(s) orphelin(s) supprimé(s) ({report.bytes_freed / 1_048_576:.1f} Mo libérés, "
-          f"{report.checked} fichier(s) de plus de {int(grace.total_seconds() // 60)} minutes examiné(s)).")
+    print(
+        f"{report.deleted} fichier(s) orphelin(s) supprimé(s) ({report.bytes_freed / 1_048_576:.1f} Mo libérés, "
+        f"{report.checked} fichier(s) de plus de {int(grace.total_seconds() // 60)} minutes examiné(s))."
+    )
     return 0
 
 
@@ -91,7 +103,9 @@ def cmd_terminate(args: argparse.Namespace) -> int:
     except LookupError as error:
         print(str(error), file=sys.stderr)
         return 2
-    print(f"Contrat {args.number.upper()} résilié au {end:%d/%m/%Y} ; ses attestations sont révoquées.")
+    print(
+        f"Contrat {args.number.upper()} résilié au {end:%d/%m/%Y} ; ses attestations sont révoquées."
+    )
     return 0
 
 
@@ -103,7 +117,9 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     with session_scope() as session:
         count = indexer.rebuild(session=session)
-    print(f"Index de recherche reconstruit : {count} éléments en {time.perf_counter() - start:.1f} s.")
+    print(
+        f"Index de recherche reconstruit : {count} éléments en {time.perf_counter() - start:.1f} s."
+    )
     return 0
 
 
@@ -146,24 +162,38 @@ def build_parser() -> argparse.ArgumentParser:
     staff.add_argument("--name", required=True)
     staff.add_argument("--role", required=True, choices=[r.value for r in StaffRole])
     staff.set_defaults(func=cmd_create_staff)
-    sub.add_parser("purge", help="supprime les données de connexion et de consultation de plus de 13 mois, "
-                                 "et les fichiers orphelins"
-                   ).set_defaults(func=cmd_purge)
-    files = sub.add_parser("purge-files", help="supprime les fichiers stockés qu'aucune donnée ne référence plus")
-    files.add_argument("--grace-minutes", type=int, default=60,
-                       help="ne touche pas aux fichiers plus récents (60 par défaut, 10 au moins)")
+    sub.add_parser(
+        "purge",
+        help="supprime les données de connexion et de consultation de plus de 13 mois, "
+        "et les fichiers orphelins",
+    ).set_defaults(func=cmd_purge)
+    files = sub.add_parser(
+        "purge-files", help="supprime les fichiers stockés qu'aucune donnée ne référence plus"
+    )
+    files.add_argument(
+        "--grace-minutes",
+        type=int,
+        default=60,
+        help="ne touche pas aux fichiers plus récents (60 par défaut, 10 au moins)",
+    )
     files.set_defaults(func=cmd_purge_files)
-    term = sub.add_parser("terminate-contract", help="résilie un contrat et révoque ses attestations")
+    term = sub.add_parser(
+        "terminate-contract", help="résilie un contrat et révoque ses attestations"
+    )
     term.add_argument("number", help="numéro de contrat, ex. MRH0412857")
     term.add_argument("--date", help="date d'effet AAAA-MM-JJ (aujourd'hui par défaut)")
     term.add_argument("--reason", default="Résiliation")
     term.set_defaults(func=cmd_terminate)
-    sub.add_parser("reindex", help="reconstruit l'index de recherche").set_defaults(func=cmd_reindex)
+    sub.add_parser("reindex", help="reconstruit l'index de recherche").set_defaults(
+        func=cmd_reindex
+    )
     remind = sub.add_parser("remind-debits", help="prévient les assurés des prochains prélèvements")
     remind.add_argument("--today", help="date du jour AAAA-MM-JJ (aujourd'hui par défaut)")
     remind.add_argument("--days", type=int, default=None, help="prélèvements des N prochains jours")
     remind.set_defaults(func=cmd_remind_debits)
-    terms = sub.add_parser("apply-terms", help="applique les avenants qui prennent effet (à lancer chaque jour)")
+    terms = sub.add_parser(
+        "apply-terms", help="applique les avenants qui prennent effet (à lancer chaque jour)"
+    )
     terms.add_argument("--today", help="date du jour AAAA-MM-JJ (aujourd'hui par défaut)")
     terms.set_defaults(func=cmd_apply_terms)
     return parser

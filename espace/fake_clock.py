@@ -50,7 +50,9 @@ def install_from_env() -> datetime | None:
     if start is None or _installed is not None:
         return _installed
     if os.environ.get("ESPACE_ENV") != "test":
-        raise RuntimeError(f"{FAKE_NOW_VAR} is for tests only: it needs ESPACE_ENV=test in the environment")
+        raise RuntimeError(
+            f"{FAKE_NOW_VAR} is for tests only: it needs ESPACE_ENV=test in the environment"
+        )
     import time_machine
 
     real_now = time.time()

@@ -41,7 +41,14 @@ def datetime_fr(value: datetime | None) -> str:
 
 def parse_euros(text: str) -> int | None:
     """'1 234,5 €' -> 123450 cents; '' -> None; ValueError for anything that is not an amount."""
-    cleaned = (text or "").replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace("€", "").replace(",", ".")
+    cleaned = (
+        (text or "")
+        .replace("\u202f", "")
+        .replace("\u00a0", "")
+        .replace(" ", "")
+        .replace("€", "")
+        .replace(",", ".")
+    )
     if not cleaned:
         return None
     try:
@@ -63,7 +70,11 @@ def phone(value: str) -> str:
         parsed = phonenumbers.parse(value, "FR")
     except phonenumbers.NumberParseException:
         return value
-    fmt = phonenumbers.PhoneNumberFormat.NATIONAL if parsed.country_code == 33 else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    fmt = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if parsed.country_code == 33
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
     return phonenumbers.format_number(parsed, fmt)
 
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from espace.models import ContractStatus, GuaranteeCategory, Occupancy, PaymentFrequency, PropertyType
+from espace.models import (
+    ContractStatus,
+    GuaranteeCategory,
+    Occupancy,
+    PaymentFrequency,
+    PropertyType,
+)
 
 PROPERTY_TYPE = {PropertyType.HOUSE: "Maison", PropertyType.FLAT: "Appartement"}
 

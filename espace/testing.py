@@ -45,7 +45,9 @@ def chromium_executable() -> str | None:
 def tool_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """Environment for Reflex: bun from .tools (installed from npm), no telemetry."""
     env = dict(os.environ)
-    env["PATH"] = f"{PROJECT_ROOT / '.tools' / 'node_modules' / '.bin'}{os.pathsep}{env.get('PATH', '')}"
+    env["PATH"] = (
+        f"{PROJECT_ROOT / '.tools' / 'node_modules' / '.bin'}{os.pathsep}{env.get('PATH', '')}"
+    )
     env["REFLEX_USE_SYSTEM_BUN"] = "1"
     env["REFLEX_TELEMETRY_ENABLED"] = "false"
     env.update(extra or {})
@@ -68,33 +70,57 @@ class RunningApp:
                 os.killpg(self.process.pid, signal.SIGKILL)
 
 
-def start_app(*, database_url: str, data_dir: Path, log_path: Path, timeout: float = 300,
-              extra_env: dict[str, str] | None = None) -> RunningApp:
+def start_app(
+    *,
+    database_url: str,
+    data_dir: Path,
+    log_path: Path,
+    timeout: float = 300,
+    extra_env: dict[str, str] | None = None,
+) -> RunningApp:
     """Build (production mode) and serve the app on one free port; return when it answers."""
     port = free_port()
     url = f"http://localhost:{port}"
-    env = tool_env({
-        "ESPACE_ENV": "test",
-        "ESPACE_DATABASE_URL": database_url,
-        "ESPACE_DATA_DIR": str(data_dir),
-        "ESPACE_PUBLIC_BASE_URL": url,
-        "ESPACE_PORT": str(port),
-        **(extra_env or {}),
-    })
+    env = tool_env(
+        {
+            "ESPACE_ENV": "test",
+            "ESPACE_DATABASE_URL": database_url,
+            "ESPACE_DATA_DIR": str(data_dir),
+            "ESPACE_PUBLIC_BASE_URL": url,
+            "ESPACE_PORT": str(port),
+            **(extra_env or {}),
+        }
+    )
     beside_python = Path(sys.executable).parent / "reflex"
     reflex = str(beside_python) if beside_python.exists() else "reflex"
     log = log_path.open("w")
     started = time.monotonic()
     process = subprocess.Popen(
-        [reflex, "run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port),
-         "--backend-host", "127.0.0.1"],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            reflex,
+            "run",
+            "--env",
+            "prod",
+            "--frontend-port",
+            str(port),
+            "--backend-port",
+            str(port),
+            "--backend-host",
+            "127.0.0.1",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     app = RunningApp(url=url, process=process, log_path=log_path, started_in=0.0)
     deadline = started + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the app exited early; see {log_path}:\n{log_path.read_text()[-3000:]}")
+            raise RuntimeError(
+                f"the app exited early; see {log_path}:\n{log_path.read_text()[-3000:]}"
+            )
         if _answers(f"{url}/api/health") and _answers(f"{url}/connexion"):
             app.started_in = time.monotonic() - started
             return app

@@ -82,24 +82,43 @@ class Reply:
 
     @property
     def redirects(self) -> list[str]:
-        return [e.get("payload", {}).get("path", "") for e in self.events if e.get("name") == "_redirect"]
+        return [
+            e.get("payload", {}).get("path", "")
+            for e in self.events
+            if e.get("name") == "_redirect"
+        ]
 
     @property
     def scripts(self) -> list[str]:
-        return [e.get("payload", {}).get("javascript_code", "") for e in self.events if e.get("name") == "_call_script"]
+        return [
+            e.get("payload", {}).get("javascript_code", "")
+            for e in self.events
+            if e.get("name") == "_call_script"
+        ]
 
 
 class AsyncReflexSocket:
     """One browser tab's socket. ``cookies`` are sent in the handshake, as the browser would."""
 
-    def __init__(self, base_url: str, *, cookies: Mapping[str, str] | None = None, token: str | None = None,
-                 headers: Mapping[str, str] | None = None, timeout: float = 30.0):
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        cookies: Mapping[str, str] | None = None,
+        token: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float = 30.0,
+    ):
         self.base_url = base_url.rstrip("/")
         self.token = token or str(uuid.uuid4())
         self.timeout = timeout
         self.page = "/"
         self._cookies = dict(cookies or {})
-        self._headers = {"Origin": self.base_url, "User-Agent": "espace-testing-ws", **(headers or {})}
+        self._headers = {
+            "Origin": self.base_url,
+            "User-Agent": "espace-testing-ws",
+            **(headers or {}),
+        }
         self._client = socketio.AsyncClient(reconnection=False)
         self._inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._client.on("event", self._received, namespace=EVENT_PATH)
@@ -111,9 +130,14 @@ class AsyncReflexSocket:
         headers = dict(self._headers)
         if self._cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self._cookies.items())
-        await self._client.connect(f"{self.base_url}?{urlencode({'token': self.token})}", headers=headers,
-                                   transports=["websocket"], namespaces=[EVENT_PATH], socketio_path=EVENT_PATH,
-                                   wait_timeout=self.timeout)
+        await self._client.connect(
+            f"{self.base_url}?{urlencode({'token': self.token})}",
+            headers=headers,
+            transports=["websocket"],
+            namespaces=[EVENT_PATH],
+            socketio_path=EVENT_PATH,
+            wait_timeout=self.timeout,
+        )
 
     async def close(self) -> None:
         await self._client.disconnect()
@@ -125,13 +149,29 @@ class AsyncReflexSocket:
             data["query"] = dict(parse_qsl(parts.query))
         return data
 
-    async def send(self, name: str, payload: Mapping[str, Any] | None = None, *, page: str | None = None) -> None:
+    async def send(
+        self, name: str, payload: Mapping[str, Any] | None = None, *, page: str | None = None
+    ) -> None:
         """Send one event without waiting: ``name`` is ``"<state path>.<handler>"``."""
-        await self._client.emit("event", {"name": name, "payload": dict(payload or {}),
-                                          "router_data": self._router_data(page or self.page)}, namespace=EVENT_PATH)
+        await self._client.emit(
+            "event",
+            {
+                "name": name,
+                "payload": dict(payload or {}),
+                "router_data": self._router_data(page or self.page),
+            },
+            namespace=EVENT_PATH,
+        )
 
-    async def call(self, state: type | str, handler: str | None = None, payload: Mapping[str, Any] | None = None, *,
-                   page: str | None = None, rounds: int = 2) -> Reply:
+    async def call(
+        self,
+        state: type | str,
+        handler: str | None = None,
+        payload: Mapping[str, Any] | None = None,
+        *,
+        page: str | None = None,
+        rounds: int = 2,
+    ) -> Reply:
         """Run one handler as the browser would and return what came back once it (and, with
         ``rounds=2``, what it chained on the server) has finished."""
         await self.send(handler_name(state, handler), payload, page=page)
@@ -177,7 +217,9 @@ class ReflexSocket:
 
     def __init__(self, base_url: str, **options: Any):
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="reflex-socket", daemon=True)
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="reflex-socket", daemon=True
+        )
         self._thread.start()
         self._socket: AsyncReflexSocket = self._run(self._make(base_url, options))
 
@@ -202,11 +244,20 @@ class ReflexSocket:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=10)
 
-    def send(self, name: str, payload: Mapping[str, Any] | None = None, *, page: str | None = None) -> None:
+    def send(
+        self, name: str, payload: Mapping[str, Any] | None = None, *, page: str | None = None
+    ) -> None:
         self._run(self._socket.send(name, payload, page=page))
 
-    def call(self, state: type | str, handler: str | None = None, payload: Mapping[str, Any] | None = None, *,
-             page: str | None = None, rounds: int = 2) -> Reply:
+    def call(
+        self,
+        state: type | str,
+        handler: str | None = None,
+        payload: Mapping[str, Any] | None = None,
+        *,
+        page: str | None = None,
+        rounds: int = 2,
+    ) -> Reply:
         return self._run(self._socket.call(state, handler, payload, page=page, rounds=rounds))
 
     def open_page(self, page: str, *, rounds: int = 1) -> Reply:

@@ -25,7 +25,9 @@ SUPERSAMPLE = 4  # draw large, then downscale: smooth edges without relying on a
 
 # Height of the letter, as a share of the icon's side.
 ANY_LETTER = 0.50
-MASKABLE_LETTER = 0.40  # its bounding box's corners stay at ~29 % of the side from the centre, under 40 %
+MASKABLE_LETTER = (
+    0.40  # its bounding box's corners stay at ~29 % of the side from the centre, under 40 %
+)
 CORNER_RADIUS = 14 / 64  # same rounding as favicon.svg (rx=14 on a 64 viewBox)
 
 
@@ -35,7 +37,9 @@ def _letter(draw: ImageDraw.ImageDraw, side: int, height_share: float) -> None:
     if FONT.exists():
         size = int(target)
         font = ImageFont.truetype(str(FONT), size)
-        for _ in range(3):  # the ink of a capital is shorter than the font size: scale to the real height
+        for _ in range(
+            3
+        ):  # the ink of a capital is shorter than the font size: scale to the real height
             left, top, right, bottom = draw.textbbox((0, 0), "E", font=font)
             size = max(1, round(size * target / (bottom - top)))
             font = ImageFont.truetype(str(FONT), size)
@@ -47,9 +51,23 @@ def _letter(draw: ImageDraw.ImageDraw, side: int, height_share: float) -> None:
     # No bundled font: the geometric "E" of favicon.svg (path M20 18h24v6H27v5h15v6H27v5h17v6H20z, 24x28).
     scale = target / 28
     ox, oy = (side - 24 * scale) / 2, (side - target) / 2
-    points = [(20, 18), (44, 18), (44, 24), (27, 24), (27, 29), (42, 29), (42, 35), (27, 35), (27, 40), (44, 40),
-              (44, 46), (20, 46)]
-    draw.polygon([(ox + (px - 20) * scale, oy + (py - 18) * scale) for px, py in points], fill=WHITE)
+    points = [
+        (20, 18),
+        (44, 18),
+        (44, 24),
+        (27, 24),
+        (27, 29),
+        (42, 29),
+        (42, 35),
+        (27, 35),
+        (27, 40),
+        (44, 40),
+        (44, 46),
+        (20, 46),
+    ]
+    draw.polygon(
+        [(ox + (px - 20) * scale, oy + (py - 18) * scale) for px, py in points], fill=WHITE
+    )
 
 
 def draw_icon(side: int, *, maskable: bool = False, full_bleed: bool = False) -> Image.Image:
@@ -59,7 +77,9 @@ def draw_icon(side: int, *, maskable: bool = False, full_bleed: bool = False) ->
     if maskable or full_bleed:
         draw.rectangle((0, 0, big, big), fill=BRAND)
     else:
-        draw.rounded_rectangle((0, 0, big - 1, big - 1), radius=round(big * CORNER_RADIUS), fill=BRAND)
+        draw.rounded_rectangle(
+            (0, 0, big - 1, big - 1), radius=round(big * CORNER_RADIUS), fill=BRAND
+        )
     _letter(draw, big, MASKABLE_LETTER if maskable else ANY_LETTER)
     image = image.resize((side, side), Image.LANCZOS)
     if maskable or full_bleed:

@@ -32,17 +32,35 @@ def _hash(password: str) -> str:
     return _hash_cache[password]
 
 
-def holder(session: Session, *, password: str = PASSWORD, with_account: bool = True, **fields) -> Policyholder:
+def holder(
+    session: Session, *, password: str = PASSWORD, with_account: bool = True, **fields
+) -> Policyholder:
     n = next(_counter)
-    person = Policyholder(**{
-        "civility": "Mme", "first_name": "Alix", "last_name": f"Assurée{n}", "birth_date": date(1990, 1, 1),
-        "email": f"test{n}@example.com", "phone": f"+336{10_000_000 + n:08d}", "address_line1": f"{n} rue du Test",
-        "postal_code": "75011", "city": "Paris", **fields,
-    })
+    person = Policyholder(
+        **{
+            "civility": "Mme",
+            "first_name": "Alix",
+            "last_name": f"Assurée{n}",
+            "birth_date": date(1990, 1, 1),
+            "email": f"test{n}@example.com",
+            "phone": f"+336{10_000_000 + n:08d}",
+            "address_line1": f"{n} rue du Test",
+            "postal_code": "75011",
+            "city": "Paris",
+            **fields,
+        }
+    )
     session.add(person)
     session.flush()
     if with_account:
-        session.add(Account(holder_id=person.id, email=person.email, password_hash=_hash(password), activated_at=utcnow()))
+        session.add(
+            Account(
+                holder_id=person.id,
+                email=person.email,
+                password_hash=_hash(password),
+                activated_at=utcnow(),
+            )
+        )
         session.flush()
     return person
 
@@ -51,23 +69,46 @@ def account_of(session: Session, person: Policyholder) -> Account:
     return session.exec(select(Account).where(Account.holder_id == person.id)).one()
 
 
-def contract(session: Session, person: Policyholder, *, formula_code: str = "CONFORT", city: str = "Nantes",
-             number: str | None = None, options: tuple[str, ...] = (), priced: bool = False, **fields) -> Contract:
+def contract(
+    session: Session,
+    person: Policyholder,
+    *,
+    formula_code: str = "CONFORT",
+    city: str = "Nantes",
+    number: str | None = None,
+    options: tuple[str, ...] = (),
+    priced: bool = False,
+    **fields,
+) -> Contract:
     """A contract with its first version of terms from its start date (as a subscription records it);
     ``priced``: premium and option prices from the tariff engine instead of the fixed test amounts."""
     prop = InsuredProperty(
-        holder_id=person.id, address_line1="1 place du Commerce", postal_code="44000", city=city,
-        property_type=PropertyType.FLAT, rooms=2, surface_m2=45, occupancy=Occupancy.TENANT,
+        holder_id=person.id,
+        address_line1="1 place du Commerce",
+        postal_code="44000",
+        city=city,
+        property_type=PropertyType.FLAT,
+        rooms=2,
+        surface_m2=45,
+        occupancy=Occupancy.TENANT,
     )
     session.add(prop)
     session.flush()
     formula = session.exec(select(Formula).where(Formula.code == formula_code)).one()
-    row = Contract(**{
-        "number": number or f"MRH{9_000_000 + next(_counter):07d}", "holder_id": person.id,
-        "property_id": prop.id, "formula_id": formula.id, "furniture_capital_cents": 1_500_000,
-        "deductible_cents": 15_000, "annual_premium_cents": 15_000, "annual_tax_cents": 1_239,
-        "start_date": date(2024, 2, 29), **fields,
-    })
+    row = Contract(
+        **{
+            "number": number or f"MRH{9_000_000 + next(_counter):07d}",
+            "holder_id": person.id,
+            "property_id": prop.id,
+            "formula_id": formula.id,
+            "furniture_capital_cents": 1_500_000,
+            "deductible_cents": 15_000,
+            "annual_premium_cents": 15_000,
+            "annual_tax_cents": 1_239,
+            "start_date": date(2024, 2, 29),
+            **fields,
+        }
+    )
     session.add(row)
     session.flush()
     if priced or options:
@@ -84,7 +125,12 @@ def contract(session: Session, person: Policyholder, *, formula_code: str = "CON
 
 def staff(session: Session, *, role: str = "handler", password: str = PASSWORD) -> StaffUser:
     n = next(_counter)
-    user = StaffUser(email=f"staff{n}@espace.example", full_name=f"Agent {n}", role=role, password_hash=_hash(password))
+    user = StaffUser(
+        email=f"staff{n}@espace.example",
+        full_name=f"Agent {n}",
+        role=role,
+        password_hash=_hash(password),
+    )
     session.add(user)
     session.flush()
     return user
@@ -106,7 +152,9 @@ def signed_in(session: Session, person: Policyholder):
     from espace.services import sessions
 
     account = account_of(session, person)
-    token = sessions.complete_handoff(session=session, code=sessions.begin_login(session=session, account_id=account.id))
+    token = sessions.complete_handoff(
+        session=session, code=sessions.begin_login(session=session, account_id=account.id)
+    )
     return token, sessions.validate(session=session, token=token)
 
 
@@ -116,23 +164,34 @@ def last_code(session: Session, to: str, channel: str = "email") -> str:
 
     from espace.models import OutboxMessage
 
-    message = session.exec(select(OutboxMessage).where(OutboxMessage.recipient == to, OutboxMessage.channel == channel)
-                           .order_by(OutboxMessage.id.desc())).first()
+    message = session.exec(
+        select(OutboxMessage)
+        .where(OutboxMessage.recipient == to, OutboxMessage.channel == channel)
+        .order_by(OutboxMessage.id.desc())
+    ).first()
     return re.search(r"\b(\d{6})\b", message.body).group(1)
 
 
 def step_up(session: Session, person: Policyholder, *, session_id: int | None = None, now=None):
     """A genuine step-up proof of ``person`` (an account without an authenticator app): a code e-mailed and
     typed in a signed-in session (a new one unless ``session_id``), as ``stepup.complete_step_up`` checks it."""
-    from espace.services import second_factor, sessions, stepup
+    from espace.services import second_factor, stepup
 
     account = account_of(session, person)
     if session_id is None:
         session_id = signed_in(session, person)[1].session_id
-    with contextlib.suppress(second_factor.CodeThrottled):  # a code sent moments ago is still pending: typed here
+    with contextlib.suppress(
+        second_factor.CodeThrottled
+    ):  # a code sent moments ago is still pending: typed here
         stepup.start_step_up(session=session, account=account, method="email")
-    return stepup.complete_step_up(session=session, account=account, session_id=session_id, method="email",
-                                   code=last_code(session, account.email), now=now)
+    return stepup.complete_step_up(
+        session=session,
+        account=account,
+        session_id=session_id,
+        method="email",
+        code=last_code(session, account.email),
+        now=now,
+    )
 
 
 def signed_in_with_step_up(session: Session, person: Policyholder):

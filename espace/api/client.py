@@ -10,7 +10,11 @@ from espace.services.client_address import client_address, is_loopback_client
 
 def _peer_and_forwarded(scope: Mapping[str, Any]) -> tuple[str, str]:
     client = scope.get("client") or ("", 0)
-    forwarded = [value.decode("latin-1") for key, value in scope.get("headers", []) if key.lower() == b"x-forwarded-for"]
+    forwarded = [
+        value.decode("latin-1")
+        for key, value in scope.get("headers", [])
+        if key.lower() == b"x-forwarded-for"
+    ]
     return str(client[0] or ""), ", ".join(forwarded)
 
 

@@ -29,7 +29,9 @@ from espace.settings import get_settings
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
-ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
+ASGIApp = Callable[
+    [Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]
+]
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +67,9 @@ assert routes.OUTBOX.startswith(DEV_PREFIX)
 _INLINE_SCRIPT = re.compile(rb"<script\b([^>]*)>(.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
 _SRC_ATTRIBUTE = re.compile(rb"\ssrc\s*=", re.IGNORECASE)
 _MAX_HTML_BYTES = 4 * 1024 * 1024
-_hashes: OrderedDict[bytes, list[str]] = OrderedDict()  # page digest -> its script hashes, last pages served
+_hashes: OrderedDict[bytes, list[str]] = (
+    OrderedDict()
+)  # page digest -> its script hashes, last pages served
 
 
 def inline_script_hashes(html: bytes) -> list[str]:
@@ -113,12 +117,22 @@ def _page_script_hashes(body: bytes, encoding: bytes) -> list[str]:
     if found is None:
         html: bytes | None
         try:
-            html = (gzip.decompress(body) if encoding == b"gzip" else zlib.decompress(body) if encoding == b"deflate"
-                    else body if encoding in (b"", b"identity") else None)
+            html = (
+                gzip.decompress(body)
+                if encoding == b"gzip"
+                else zlib.decompress(body)
+                if encoding == b"deflate"
+                else body
+                if encoding in (b"", b"identity")
+                else None
+            )
         except (OSError, zlib.error, EOFError):
             html = None
         if html is None:
-            log.warning("HTML page in an encoding the policy cannot read (%r): its inline scripts are blocked", encoding)
+            log.warning(
+                "HTML page in an encoding the policy cannot read (%r): its inline scripts are blocked",
+                encoding,
+            )
         found = _hashes[key] = inline_script_hashes(html or b"")
         while len(_hashes) > 256:
             _hashes.popitem(last=False)
@@ -135,6 +149,7 @@ def _file_bytes(path: str) -> bytes | None:
 
 
 # ---- helpers on raw ASGI messages -------------------------------------------------------------------
+
 
 def _header(headers, name: bytes) -> bytes | None:
     for key, value in headers:
@@ -157,9 +172,18 @@ def _declared_length(scope: Scope) -> int:
 
 async def _plain(send, status: int, text: str) -> None:
     body = text.encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-                            (b"cache-control", b"no-store"), *_ALWAYS]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"cache-control", b"no-store"),
+                *_ALWAYS,
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -185,7 +209,9 @@ def _has_valid_session(scope: Scope) -> bool:
     from espace.db import session_scope
     from espace.services import sessions
 
-    cookie = "; ".join(v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"cookie")
+    cookie = "; ".join(
+        v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"cookie"
+    )
     token = cookie_parser(cookie).get(get_settings().session_cookie_name)
     if not token:
         return False
@@ -200,10 +226,14 @@ def _only_gzip(scope: Scope) -> Scope:
     if accepted is None or accepted.replace(b" ", b"").lower() in (b"gzip", b""):
         return scope
     value = b"gzip" if b"gzip" in accepted.lower() else b"identity"
-    return {**scope, "headers": [(k, value if k.lower() == b"accept-encoding" else v) for k, v in headers]}
+    return {
+        **scope,
+        "headers": [(k, value if k.lower() == b"accept-encoding" else v) for k, v in headers],
+    }
 
 
 # ---- the middleware ---------------------------------------------------------------------------------
+
 
 def security_headers(app: ASGIApp) -> ASGIApp:
     """Wrap ``app``. HTML pages also get ``Cache-Control: no-store``: after logout, the back
@@ -224,7 +254,11 @@ def security_headers(app: ASGIApp) -> ASGIApp:
                 await _plain(send, 401, "Connectez-vous pour envoyer des fichiers.")
                 return
             if _declared_length(scope) > UPLOAD_REQUEST_LIMIT:
-                await _plain(send, 413, "Envoi trop volumineux : 10 Mo au plus par fichier et 50 Mo par envoi.")
+                await _plain(
+                    send,
+                    413,
+                    "Envoi trop volumineux : 10 Mo au plus par fichier et 50 Mo par envoi.",
+                )
                 return
             receive = _capped(receive)  # a chunked body has no length: count what is actually read
         # The app's pages: files of Reflex's build (never our API routes, nor Reflex's /_upload, /_health…)
@@ -235,7 +269,11 @@ def security_headers(app: ASGIApp) -> ASGIApp:
 
         def finish_headers(start: Message, body: bytes | None) -> Message:
             html = _is_html(start)
-            headers = [(k, v) for k, v in start.get("headers", []) if not (html and k.lower() == b"cache-control")]
+            headers = [
+                (k, v)
+                for k, v in start.get("headers", [])
+                if not (html and k.lower() == b"cache-control")
+            ]
             present = {k.lower() for k, _ in headers}
             headers += [(k, v) for k, v in _ALWAYS if k not in present]
             if settings.secure_cookies:
@@ -244,21 +282,35 @@ def security_headers(app: ASGIApp) -> ASGIApp:
                 headers.append((b"cache-control", b"no-store"))
                 if b"content-security-policy" not in present and (body is not None or not pages):
                     encoding = (_header(headers, b"content-encoding") or b"").lower()
-                    hashes = _page_script_hashes(body, encoding) if pages and body is not None else None
+                    hashes = (
+                        _page_script_hashes(body, encoding) if pages and body is not None else None
+                    )
                     headers.append((b"content-security-policy", content_security_policy(hashes)))
             return {**start, "headers": headers}
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                if pages and _is_html(message) and scope.get("method") == "GET" and message.get("status") != 304:
-                    held["start"], held["body"] = message, []  # the page's scripts are hashed once it is all here
+                if (
+                    pages
+                    and _is_html(message)
+                    and scope.get("method") == "GET"
+                    and message.get("status") != 304
+                ):
+                    held["start"], held["body"] = (
+                        message,
+                        [],
+                    )  # the page's scripts are hashed once it is all here
                     return
                 await send(finish_headers(message, None))
                 return
             if message["type"] == "http.response.pathsend" and "start" in held:
                 # The server sends the file itself (Granian's pathsend extension): hash the file's scripts.
                 start = held.pop("start")
-                await send(finish_headers(start, await anyio.to_thread.run_sync(_file_bytes, message["path"])))
+                await send(
+                    finish_headers(
+                        start, await anyio.to_thread.run_sync(_file_bytes, message["path"])
+                    )
+                )
                 await send(message)
                 return
             if message["type"] == "http.response.body" and "start" in held:
@@ -267,7 +319,9 @@ def security_headers(app: ASGIApp) -> ASGIApp:
                 if message.get("more_body", False) and len(body) <= _MAX_HTML_BYTES:
                     return
                 start = held.pop("start")
-                await send(finish_headers(start, body if not message.get("more_body", False) else None))
+                await send(
+                    finish_headers(start, body if not message.get("more_body", False) else None)
+                )
                 await send({**message, "body": body})
                 return
             await send(message)

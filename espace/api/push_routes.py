@@ -48,8 +48,9 @@ async def _body(request: Request) -> dict | None:
 def _refused(request: Request) -> JSONResponse | None:
     """A cross-site request, or one without JSON, is refused before the session is looked at."""
     origin = request.headers.get("origin")
-    if (request.headers.get("sec-fetch-site", "same-origin") != "same-origin"
-            or (origin is not None and origin not in get_settings().allowed_origins)):
+    if request.headers.get("sec-fetch-site", "same-origin") != "same-origin" or (
+        origin is not None and origin not in get_settings().allowed_origins
+    ):
         return _error("Requête refusée : elle doit venir de votre espace client.", 403)
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
         return _error("Requête invalide : contenu JSON attendu.", 400)
@@ -63,7 +64,9 @@ async def subscription(request: Request) -> JSONResponse:
     data = await _body(request)
     settings = get_settings()
     with session_scope() as db:
-        principal = sessions.validate(session=db, token=request.cookies.get(settings.session_cookie_name))
+        principal = sessions.validate(
+            session=db, token=request.cookies.get(settings.session_cookie_name)
+        )
         if principal is None or principal.holder_id is None:
             return _error("Connectez-vous pour gérer les notifications sur cet appareil.", 401)
         if data is None:
@@ -77,8 +80,12 @@ async def subscription(request: Request) -> JSONResponse:
         if not push.configured():
             return _error("Les notifications sur l'appareil ne sont pas disponibles.", 404)
         try:
-            push.subscribe(session=db, holder_id=principal.holder_id, subscription=data,
-                           user_agent=request.headers.get("user-agent", ""))
+            push.subscribe(
+                session=db,
+                holder_id=principal.holder_id,
+                subscription=data,
+                user_agent=request.headers.get("user-agent", ""),
+            )
         except push.PushError as error:
             return _error(str(error), 400)
     return _json({"subscribed": True}, 201)

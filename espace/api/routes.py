@@ -17,7 +17,6 @@ from espace.services import sessions
 from espace.services.signin import finish_login
 from espace.settings import get_settings
 
-
 DEVICE_COOKIE_SECONDS = 400 * 24 * 3600  # browsers cap cookie lifetime at 400 days
 
 
@@ -60,14 +59,26 @@ async def handoff(request: Request) -> RedirectResponse:
                 user_agent=request.headers.get("user-agent", ""),
             )
     secure = settings.secure_cookies
-    response = _redirect(f"{routes.LOGIN}?info=expire" if finished is None else
-                         routes.safe_next(request.query_params.get("suite")))
+    response = _redirect(
+        f"{routes.LOGIN}?info=expire"
+        if finished is None
+        else routes.safe_next(request.query_params.get("suite"))
+    )
     response.delete_cookie(settings.handoff_cookie_name, path="/", secure=secure, samesite="strict")
     if finished is None:
         return response
-    response.set_cookie(cookie_name, finished.session_token, httponly=True, secure=secure, samesite="lax", path="/")
-    response.set_cookie(settings.device_cookie_name, finished.device_token, max_age=DEVICE_COOKIE_SECONDS,
-                        httponly=True, secure=secure, samesite="lax", path="/")
+    response.set_cookie(
+        cookie_name, finished.session_token, httponly=True, secure=secure, samesite="lax", path="/"
+    )
+    response.set_cookie(
+        settings.device_cookie_name,
+        finished.device_token,
+        max_age=DEVICE_COOKIE_SECONDS,
+        httponly=True,
+        secure=secure,
+        samesite="lax",
+        path="/",
+    )
     return response
 
 
@@ -83,14 +94,22 @@ async def logout(request: Request) -> RedirectResponse:
         with session_scope() as db:
             sessions.revoke(session=db, token=request.cookies.get(cookie_name), reason="logout")
     reason = "supprime" if request.query_params.get("motif") == "supprime" else "deconnecte"
-    after = routes.STAFF_LOGIN if request.query_params.get("vers") == "gestion" else f"{routes.LOGIN}?info={reason}"
+    after = (
+        routes.STAFF_LOGIN
+        if request.query_params.get("vers") == "gestion"
+        else f"{routes.LOGIN}?info={reason}"
+    )
     response = _redirect(after)
-    response.delete_cookie(cookie_name, path="/", secure=settings.secure_cookies, httponly=True, samesite="lax")
+    response.delete_cookie(
+        cookie_name, path="/", secure=settings.secure_cookies, httponly=True, samesite="lax"
+    )
     return response
 
 
 def _not_found() -> PlainTextResponse:
-    return PlainTextResponse("Document introuvable.", status_code=404, headers={"Cache-Control": "no-store"})
+    return PlainTextResponse(
+        "Document introuvable.", status_code=404, headers={"Cache-Control": "no-store"}
+    )
 
 
 async def document(request: Request) -> Response:
@@ -101,20 +120,33 @@ async def document(request: Request) -> Response:
     settings = get_settings()
     inline = request.query_params.get("apercu") == "1"
     with session_scope() as db:
-        principal = sessions.validate(session=db, token=request.cookies.get(settings.session_cookie_name))
+        principal = sessions.validate(
+            session=db, token=request.cookies.get(settings.session_cookie_name)
+        )
         if principal is None or principal.holder_id is None:
-            return PlainTextResponse("Connectez-vous pour accéder à vos documents.", status_code=401,
-                                     headers={"Cache-Control": "no-store"})
-        doc = documents.owned_document(session=db, holder_id=principal.holder_id,
-                                       document_id=request.path_params["document_id"])
+            return PlainTextResponse(
+                "Connectez-vous pour accéder à vos documents.",
+                status_code=401,
+                headers={"Cache-Control": "no-store"},
+            )
+        doc = documents.owned_document(
+            session=db,
+            holder_id=principal.holder_id,
+            document_id=request.path_params["document_id"],
+        )
         if doc is None:
             return _not_found()
         try:
             data = documents.content(session=db, document=doc)
         except FileNotFoundError:
             return _not_found()
-        documents.record_download(session=db, document=doc, account=db.get(Account, principal.account_id),
-                                  inline=inline, ip=request_ip(request.scope))
+        documents.record_download(
+            session=db,
+            document=doc,
+            account=db.get(Account, principal.account_id),
+            inline=inline,
+            ip=request_ip(request.scope),
+        )
         filename = f"{doc.reference}.pdf" if doc.mime_type == "application/pdf" else doc.reference
         mime, kind, title = doc.mime_type, doc.kind, f"{doc.title} ({doc.reference})"
     disposition = "inline" if inline else "attachment"
@@ -137,13 +169,21 @@ def _private_file(request: Request, for_holder, for_staff) -> tuple[object, Resp
 
     settings = get_settings()
     with session_scope() as db:
-        principal = sessions.validate(session=db, token=request.cookies.get(settings.session_cookie_name))
+        principal = sessions.validate(
+            session=db, token=request.cookies.get(settings.session_cookie_name)
+        )
         if principal is None:
-            return None, PlainTextResponse("Connectez-vous pour accéder à ce fichier.", status_code=401,
-                                           headers={"Cache-Control": "no-store"})
+            return None, PlainTextResponse(
+                "Connectez-vous pour accéder à ce fichier.",
+                status_code=401,
+                headers={"Cache-Control": "no-store"},
+            )
         try:
-            record = (for_holder(db, principal.holder_id) if principal.holder_id else
-                      for_staff(db, principal.staff_id))
+            record = (
+                for_holder(db, principal.holder_id)
+                if principal.holder_id
+                else for_staff(db, principal.staff_id)
+            )
         except StaffForbidden:
             record = None
         return record, (_not_found() if record is None else None)
@@ -156,12 +196,16 @@ def _file_response(key: str, mime: str, filename: str, *, inline: bool) -> Respo
         data = storage.get(key)
     except FileNotFoundError:
         return _not_found()
-    return Response(data, media_type=mime, headers={
-        "Cache-Control": "no-store",
-        "Content-Disposition": f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(filename.replace(chr(34), ''))}",
-        "X-Frame-Options": "SAMEORIGIN",
-        "Content-Security-Policy": "frame-ancestors 'self'",
-    })
+    return Response(
+        data,
+        media_type=mime,
+        headers={
+            "Cache-Control": "no-store",
+            "Content-Disposition": f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(filename.replace(chr(34), ''))}",
+            "X-Frame-Options": "SAMEORIGIN",
+            "Content-Security-Policy": "frame-ancestors 'self'",
+        },
+    )
 
 
 async def claim_file(request: Request) -> Response:
@@ -171,15 +215,23 @@ async def claim_file(request: Request) -> Response:
     file_id = request.path_params["file_id"]
     wants_thumbnail = request.query_params.get("miniature") == "1"
     record, refusal = _private_file(
-        request, lambda db, holder_id: claims.file_for_holder(session=db, holder_id=holder_id, file_id=file_id),
-        lambda db, staff_id: claims_staff.file_for_staff(session=db, staff_id=staff_id, file_id=file_id,
-                                                         thumbnail=wants_thumbnail))
+        request,
+        lambda db, holder_id: claims.file_for_holder(
+            session=db, holder_id=holder_id, file_id=file_id
+        ),
+        lambda db, staff_id: claims_staff.file_for_staff(
+            session=db, staff_id=staff_id, file_id=file_id, thumbnail=wants_thumbnail
+        ),
+    )
     if refusal is not None:
         return refusal
     thumbnail = wants_thumbnail and bool(record.thumbnail_key)
-    return _file_response(record.thumbnail_key if thumbnail else record.storage_key,
-                          "image/jpeg" if thumbnail else record.mime_type, record.filename,
-                          inline=thumbnail or request.query_params.get("apercu") == "1")
+    return _file_response(
+        record.thumbnail_key if thumbnail else record.storage_key,
+        "image/jpeg" if thumbnail else record.mime_type,
+        record.filename,
+        inline=thumbnail or request.query_params.get("apercu") == "1",
+    )
 
 
 async def message_file(request: Request) -> Response:
@@ -189,8 +241,13 @@ async def message_file(request: Request) -> Response:
     attachment_id = request.path_params["attachment_id"]
     record, refusal = _private_file(
         request,
-        lambda db, holder_id: support.attachment_for_holder(session=db, holder_id=holder_id, attachment_id=attachment_id),
-        lambda db, staff_id: support.attachment_for_staff(session=db, staff_id=staff_id, attachment_id=attachment_id))
+        lambda db, holder_id: support.attachment_for_holder(
+            session=db, holder_id=holder_id, attachment_id=attachment_id
+        ),
+        lambda db, staff_id: support.attachment_for_staff(
+            session=db, staff_id=staff_id, attachment_id=attachment_id
+        ),
+    )
     if refusal is not None:
         return refusal
     return _file_response(record.storage_key, record.mime_type, record.filename, inline=False)
@@ -208,24 +265,42 @@ async def payments_export(request: Request) -> Response:
         start = date.fromisoformat(request.query_params.get("du", ""))
         end = date.fromisoformat(request.query_params.get("au", ""))
     except ValueError:
-        return PlainTextResponse("Indiquez une période valide (du … au …).", status_code=400,
-                                 headers={"Cache-Control": "no-store"})
+        return PlainTextResponse(
+            "Indiquez une période valide (du … au …).",
+            status_code=400,
+            headers={"Cache-Control": "no-store"},
+        )
     if kind not in ("csv", "ofx"):
-        return PlainTextResponse("Format inconnu : csv ou ofx.", status_code=400, headers={"Cache-Control": "no-store"})
+        return PlainTextResponse(
+            "Format inconnu : csv ou ofx.", status_code=400, headers={"Cache-Control": "no-store"}
+        )
     with session_scope() as db:
-        principal = sessions.validate(session=db, token=request.cookies.get(settings.session_cookie_name))
+        principal = sessions.validate(
+            session=db, token=request.cookies.get(settings.session_cookie_name)
+        )
         if principal is None or principal.holder_id is None:
-            return PlainTextResponse("Connectez-vous pour exporter vos paiements.", status_code=401,
-                                     headers={"Cache-Control": "no-store"})
+            return PlainTextResponse(
+                "Connectez-vous pour exporter vos paiements.",
+                status_code=401,
+                headers={"Cache-Control": "no-store"},
+            )
         build = payment_exports.export_csv if kind == "csv" else payment_exports.export_ofx
         try:
             data = build(session=db, holder_id=principal.holder_id, start=start, end=end)
         except payment_exports.ExportError as error:
-            return PlainTextResponse(str(error), status_code=400, headers={"Cache-Control": "no-store"})
+            return PlainTextResponse(
+                str(error), status_code=400, headers={"Cache-Control": "no-store"}
+            )
     media = "text/csv; charset=utf-8" if kind == "csv" else "application/x-ofx"
     filename = f"espace-paiements-{start.isoformat()}-{end.isoformat()}.{kind}"
-    return Response(data, media_type=media, headers={"Cache-Control": "no-store",
-                                                     "Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        data,
+        media_type=media,
+        headers={
+            "Cache-Control": "no-store",
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
+    )
 
 
 async def data_export(request: Request) -> Response:
@@ -234,13 +309,24 @@ async def data_export(request: Request) -> Response:
 
     settings = get_settings()
     with session_scope() as db:
-        principal = sessions.validate(session=db, token=request.cookies.get(settings.session_cookie_name))
+        principal = sessions.validate(
+            session=db, token=request.cookies.get(settings.session_cookie_name)
+        )
         if principal is None or principal.holder_id is None:
-            return PlainTextResponse("Connectez-vous pour exporter vos données.", status_code=401,
-                                     headers={"Cache-Control": "no-store"})
+            return PlainTextResponse(
+                "Connectez-vous pour exporter vos données.",
+                status_code=401,
+                headers={"Cache-Control": "no-store"},
+            )
         data = privacy.export_zip(session=db, holder_id=principal.holder_id)
-    return Response(data, media_type="application/zip", headers={
-        "Cache-Control": "no-store", "Content-Disposition": 'attachment; filename="mes-donnees-espace.zip"'})
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={
+            "Cache-Control": "no-store",
+            "Content-Disposition": 'attachment; filename="mes-donnees-espace.zip"',
+        },
+    )
 
 
 async def health(_request: Request) -> JSONResponse:

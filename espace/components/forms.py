@@ -10,14 +10,24 @@ from espace.services.password_policy import RULES_TEXT
 def field_error(message: rx.Var, field_id: str) -> rx.Component:
     return rx.cond(
         message != "",
-        rx.el.p(rx.icon("circle-alert", size=16, aria_hidden="true"), message, id=f"{field_id}-error",
-                class_name="field-error"),
+        rx.el.p(
+            rx.icon("circle-alert", size=16, aria_hidden="true"),
+            message,
+            id=f"{field_id}-error",
+            class_name="field-error",
+        ),
     )
 
 
-def text_field(*, field_id: str, label: str, error: rx.Var | str = "", hint: str = "", **input_props) -> rx.Component:
+def text_field(
+    *, field_id: str, label: str, error: rx.Var | str = "", hint: str = "", **input_props
+) -> rx.Component:
     has_error = isinstance(error, rx.Var)
-    described = " ".join(x for x in (f"{field_id}-hint" if hint else "", f"{field_id}-error" if has_error else "") if x)
+    described = " ".join(
+        x
+        for x in (f"{field_id}-hint" if hint else "", f"{field_id}-error" if has_error else "")
+        if x
+    )
     extra = {"aria_describedby": described} if described else {}
     return rx.el.div(
         rx.el.label(label, html_for=field_id, class_name="field-label"),
@@ -35,39 +45,72 @@ def text_field(*, field_id: str, label: str, error: rx.Var | str = "", hint: str
     )
 
 
-def select_field(*, field_id: str, label: str, options, value, first: str | None = None, **props) -> rx.Component:
+def select_field(
+    *, field_id: str, label: str, options, value, first: str | None = None, **props
+) -> rx.Component:
     """A labelled <select> of ``options`` ([value, label] pairs), with an optional empty first choice."""
     return rx.el.div(
         rx.el.label(label, html_for=field_id, class_name="field-label"),
         rx.el.select(
             *([rx.el.option(first, value="")] if first is not None else []),
             rx.foreach(options, lambda o: rx.el.option(o[1], value=o[0])),
-            id=field_id, name=field_id, default_value=value, class_name="field-input", **props,
+            id=field_id,
+            name=field_id,
+            default_value=value,
+            class_name="field-input",
+            **props,
         ),
         class_name="field",
     )
 
 
-def code_field(*, field_id: str = "code", label: str = "Code à 6 chiffres", error: rx.Var | str = "",
-               hint: str = "") -> rx.Component:
-    return text_field(field_id=field_id, label=label, error=error, hint=hint, type="text", input_mode="numeric",
-                      auto_complete="one-time-code", max_length=12, class_name="field-input code-input")
+def code_field(
+    *,
+    field_id: str = "code",
+    label: str = "Code à 6 chiffres",
+    error: rx.Var | str = "",
+    hint: str = "",
+) -> rx.Component:
+    return text_field(
+        field_id=field_id,
+        label=label,
+        error=error,
+        hint=hint,
+        type="text",
+        input_mode="numeric",
+        auto_complete="one-time-code",
+        max_length=12,
+        class_name="field-input code-input",
+    )
 
 
 def form_alert(message: rx.Var, *, element_id: str = "form-error") -> rx.Component:
     return rx.cond(
         message != "",
-        rx.el.div(rx.icon("circle-alert", size=18, aria_hidden="true"), rx.el.span(message), class_name="form-error",
-                  role="alert", id=element_id),
+        rx.el.div(
+            rx.icon("circle-alert", size=18, aria_hidden="true"),
+            rx.el.span(message),
+            class_name="form-error",
+            role="alert",
+            id=element_id,
+        ),
     )
 
 
 def notice(message: rx.Var, *, kind: str = "info") -> rx.Component:
-    return rx.cond(message != "", rx.el.p(message, class_name=f"notice notice-{kind}", role="status"))
+    return rx.cond(
+        message != "", rx.el.p(message, class_name=f"notice notice-{kind}", role="status")
+    )
 
 
-def submit_button(label: str | rx.Var, *, busy: rx.Var | bool = False, busy_label: str = "Patientez…",
-                  block: bool = True, **props) -> rx.Component:
+def submit_button(
+    label: str | rx.Var,
+    *,
+    busy: rx.Var | bool = False,
+    busy_label: str = "Patientez…",
+    block: bool = True,
+    **props,
+) -> rx.Component:
     # Until the page is hydrated the browser would submit the form itself (a GET with the fields,
     # passwords included, in the URL): the button waits for the app.
     not_ready = ~rx.State.is_hydrated
@@ -84,39 +127,70 @@ def password_meter(level: rx.Var, label: rx.Var, hints: rx.Var, *, field_id: str
     """A live strength meter: five bars, a word, and what is missing."""
     return rx.el.div(
         rx.el.div(
-            *[rx.el.span(class_name=rx.cond(level >= i, "meter-bar meter-on", "meter-bar")) for i in range(5)],
+            *[
+                rx.el.span(class_name=rx.cond(level >= i, "meter-bar meter-on", "meter-bar"))
+                for i in range(5)
+            ],
             class_name="meter-bars",
             data_level=level.to_string(),
             aria_hidden="true",
         ),
-        rx.el.p("Robustesse : ", rx.el.strong(label), class_name="meter-label", aria_live="polite",
-                id=f"{field_id}-meter"),
+        rx.el.p(
+            "Robustesse : ",
+            rx.el.strong(label),
+            class_name="meter-label",
+            aria_live="polite",
+            id=f"{field_id}-meter",
+        ),
         rx.cond(
             hints.length() > 0,
-            rx.el.ul(rx.foreach(hints, lambda h: rx.el.li(h)), class_name="meter-hints", aria_label="Il manque"),
+            rx.el.ul(
+                rx.foreach(hints, lambda h: rx.el.li(h)),
+                class_name="meter-hints",
+                aria_label="Il manque",
+            ),
         ),
         class_name="meter",
     )
 
 
-def new_password_fields(*, state, password_error: rx.Var, confirm_error: rx.Var, password_label: str = "Nouveau mot de passe") -> rx.Component:
+def new_password_fields(
+    *,
+    state,
+    password_error: rx.Var,
+    confirm_error: rx.Var,
+    password_label: str = "Nouveau mot de passe",
+) -> rx.Component:
     """New password with the live meter, and its confirmation. ``state`` is a PasswordMeterState subclass."""
     return rx.fragment(
         rx.el.div(
             rx.el.label(password_label, html_for="password", class_name="field-label"),
             rx.el.p(RULES_TEXT, id="password-hint", class_name="field-hint"),
             rx.el.input(
-                id="password", name="password", type="password", auto_complete="new-password", max_length=128,
-                class_name="field-input", aria_invalid=rx.cond(password_error != "", "true", "false"),
+                id="password",
+                name="password",
+                type="password",
+                auto_complete="new-password",
+                max_length=128,
+                class_name="field-input",
+                aria_invalid=rx.cond(password_error != "", "true", "false"),
                 aria_describedby="password-hint password-meter password-error",
                 on_change=state.update_meter.debounce(250),
             ),
-            password_meter(state.meter_level, state.meter_label, state.meter_hints, field_id="password"),
+            password_meter(
+                state.meter_level, state.meter_label, state.meter_hints, field_id="password"
+            ),
             field_error(password_error, "password"),
             class_name="field",
         ),
-        text_field(field_id="confirm", label="Confirmez le mot de passe", error=confirm_error, type="password",
-                   auto_complete="new-password", max_length=128),
+        text_field(
+            field_id="confirm",
+            label="Confirmez le mot de passe",
+            error=confirm_error,
+            type="password",
+            auto_complete="new-password",
+            max_length=128,
+        ),
     )
 
 

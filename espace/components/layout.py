@@ -18,7 +18,12 @@ NAV_ITEMS = [  # (route, label, short label for the phone tab bar (None: not in 
     (routes.CONTRACTS, "Mes contrats", "Contrats", "file-text"),
     (routes.CLAIMS, "Mes sinistres", "Sinistres", "life-buoy"),
     (routes.PAYMENTS, "Mes paiements", "Paiements", "credit-card"),
-    (routes.DOCUMENTS, "Mes documents", None, "folder-open"),  # on phones: from the dashboard and contracts
+    (
+        routes.DOCUMENTS,
+        "Mes documents",
+        None,
+        "folder-open",
+    ),  # on phones: from the dashboard and contracts
     (routes.MESSAGES, "Mes messages", None, "mail"),  # on phones: in the account menu
     (routes.SECURITY, "Sécurité", None, "shield-check"),  # on phones: in the account menu
     (routes.PROFILE, "Mon profil", "Profil", "user-round"),
@@ -56,15 +61,36 @@ def user_menu() -> rx.Component:
             class_name="user-menu-button",
         ),
         rx.el.div(
-            rx.el.a(rx.icon("user-round", size=18, aria_hidden="true"), "Mon profil", href=routes.PROFILE,
-                    class_name="menu-item"),
-            rx.el.a(rx.icon("shield-check", size=18, aria_hidden="true"), "Sécurité", href=routes.SECURITY,
-                    class_name="menu-item"),
-            rx.el.a(rx.icon("mail", size=18, aria_hidden="true"), "Messages", href=routes.MESSAGES,
-                    class_name="menu-item"),
-            rx.el.a(rx.icon("database", size=18, aria_hidden="true"), "Mes données", href=routes.PRIVACY,
-                    class_name="menu-item"),
-            rx.el.a(rx.icon("circle-help", size=18, aria_hidden="true"), "Aide", href=routes.HELP, class_name="menu-item"),
+            rx.el.a(
+                rx.icon("user-round", size=18, aria_hidden="true"),
+                "Mon profil",
+                href=routes.PROFILE,
+                class_name="menu-item",
+            ),
+            rx.el.a(
+                rx.icon("shield-check", size=18, aria_hidden="true"),
+                "Sécurité",
+                href=routes.SECURITY,
+                class_name="menu-item",
+            ),
+            rx.el.a(
+                rx.icon("mail", size=18, aria_hidden="true"),
+                "Messages",
+                href=routes.MESSAGES,
+                class_name="menu-item",
+            ),
+            rx.el.a(
+                rx.icon("database", size=18, aria_hidden="true"),
+                "Mes données",
+                href=routes.PRIVACY,
+                class_name="menu-item",
+            ),
+            rx.el.a(
+                rx.icon("circle-help", size=18, aria_hidden="true"),
+                "Aide",
+                href=routes.HELP,
+                class_name="menu-item",
+            ),
             rx.el.button(
                 rx.icon("log-out", size=18, aria_hidden="true"),
                 "Se déconnecter",
@@ -84,8 +110,12 @@ def notification_bell() -> rx.Component:
     return rx.el.a(
         rx.icon("bell", size=22, aria_hidden="true"),
         rx.cond(count > 0, rx.el.span(count, class_name="bell-count", aria_hidden="true")),
-        rx.el.span(rx.cond(count > 0, "Notifications : " + count.to_string() + " non lue(s)", "Notifications"),
-                   class_name="sr-only"),
+        rx.el.span(
+            rx.cond(
+                count > 0, "Notifications : " + count.to_string() + " non lue(s)", "Notifications"
+            ),
+            class_name="sr-only",
+        ),
         href=routes.NOTIFICATIONS,
         class_name="bell",
         id="notification-bell",
@@ -96,7 +126,10 @@ def assistant_link() -> rx.Component:
     return rx.el.a(
         rx.icon("message-circle-question", size=22, aria_hidden="true"),
         rx.el.span("Assistant Espace", class_name="sr-only"),
-        href=routes.ASSISTANT, class_name="bell", id="assistant-link", title="Assistant Espace",
+        href=routes.ASSISTANT,
+        class_name="bell",
+        id="assistant-link",
+        title="Assistant Espace",
         aria_current=rx.cond(rx.State.router.page.path == routes.ASSISTANT, "page", "false"),
     )
 
@@ -107,7 +140,9 @@ def app_shell(title: str, *children: rx.Component, subtitle: str | rx.Var = "") 
         rx.el.header(
             brand(),
             search_box(),
-            rx.el.div(assistant_link(), notification_bell(), user_menu(), class_name="topbar-actions"),
+            rx.el.div(
+                assistant_link(), notification_bell(), user_menu(), class_name="topbar-actions"
+            ),
             class_name="topbar",
         ),
         rx.el.div(
@@ -118,7 +153,11 @@ def app_shell(title: str, *children: rx.Component, subtitle: str | rx.Var = "") 
             ),
             rx.el.main(
                 rx.el.h1(title, class_name="page-title"),
-                *([rx.el.p(subtitle, class_name="page-subtitle")] if isinstance(subtitle, rx.Var) or subtitle else []),
+                *(
+                    [rx.el.p(subtitle, class_name="page-subtitle")]
+                    if isinstance(subtitle, rx.Var) or subtitle
+                    else []
+                ),
                 *children,
                 id="contenu",
                 tab_index=-1,

@@ -13,12 +13,17 @@ def demo_banner() -> rx.Component:
     """Outside production, e-mails and SMS are not sent: say where to read them."""
     if get_settings().env == "prod":
         return rx.fragment()
-    return rx.el.p("Démonstration : les e-mails et SMS envoyés (liens, codes) sont dans la ",
-                   rx.el.a("boîte d'envoi de développement", href=routes.OUTBOX, target="_blank"), ".",
-                   class_name="demo-banner")
+    return rx.el.p(
+        "Démonstration : les e-mails et SMS envoyés (liens, codes) sont dans la ",
+        rx.el.a("boîte d'envoi de développement", href=routes.OUTBOX, target="_blank"),
+        ".",
+        class_name="demo-banner",
+    )
 
 
-def public_page(title: str, *children: rx.Component, lead: str = "", wide: bool = False) -> rx.Component:
+def public_page(
+    title: str, *children: rx.Component, lead: str = "", wide: bool = False
+) -> rx.Component:
     return rx.el.div(
         rx.el.main(
             rx.el.div(brand(), class_name="login-brand"),

@@ -9,7 +9,17 @@ from espace.models.billing import (
     PaymentStatus,
     SepaMandate,
 )
-
+from espace.models.claim import (
+    Claim,
+    ClaimEvent,
+    ClaimFile,
+    ClaimFileKind,
+    ClaimItem,
+    ClaimMessage,
+    ClaimStatus,
+    StaffAuditLog,
+    StaffReadLog,
+)
 from espace.models.contract import (
     Contract,
     ContractOption,
@@ -26,20 +36,22 @@ from espace.models.contract import (
     PaymentFrequency,
     PropertyType,
 )
-from espace.models.claim import (
-    Claim,
-    ClaimEvent,
-    ClaimFile,
-    ClaimFileKind,
-    ClaimItem,
-    ClaimMessage,
-    ClaimStatus,
-    StaffAuditLog,
-    StaffReadLog,
-)
 from espace.models.coverage import Endorsement, Simulation
-from espace.models.document import Attestation, AttestationKind, Document, DocumentDownload, DocumentKind
-from espace.models.identity import Account, AuthSession, Civility, Policyholder, StaffRole, StaffUser
+from espace.models.document import (
+    Attestation,
+    AttestationKind,
+    Document,
+    DocumentDownload,
+    DocumentKind,
+)
+from espace.models.identity import (
+    Account,
+    AuthSession,
+    Civility,
+    Policyholder,
+    StaffRole,
+    StaffUser,
+)
 from espace.models.notification import (
     DashboardLayout,
     Notification,
@@ -48,16 +60,6 @@ from espace.models.notification import (
     PushSubscription,
 )
 from espace.models.privacy import Consent, PrivacyRequest
-from espace.models.support import (
-    ArticleFeedback,
-    MessageAuthor,
-    ProfileChange,
-    SupportAttachment,
-    SupportMessage,
-    SupportThread,
-    ThreadCategory,
-    ThreadStatus,
-)
 from espace.models.security import (
     AccessRecoveryRequest,
     ActionToken,
@@ -70,6 +72,16 @@ from espace.models.security import (
     PasswordHistory,
     RecoveryCode,
     TokenPurpose,
+)
+from espace.models.support import (
+    ArticleFeedback,
+    MessageAuthor,
+    ProfileChange,
+    SupportAttachment,
+    SupportMessage,
+    SupportThread,
+    ThreadCategory,
+    ThreadStatus,
 )
 
 __all__ = [

@@ -38,8 +38,12 @@ class Payment(SQLModel, table=True):
     paid_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     rejected_at: datetime | None = None
-    rejection_code: str = Field(default="", max_length=8, sa_column_kwargs={"server_default": ""})  # SEPA reason, e.g. AM04
-    rejection_reason: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})  # French
+    rejection_code: str = Field(
+        default="", max_length=8, sa_column_kwargs={"server_default": ""}
+    )  # SEPA reason, e.g. AM04
+    rejection_reason: str = Field(
+        default="", max_length=200, sa_column_kwargs={"server_default": ""}
+    )  # French
     regularised_at: datetime | None = None
     reminder_sent_at: datetime | None = None
 
@@ -54,7 +58,9 @@ class BankAccount(SQLModel, table=True):
     label: str = Field(default="", max_length=60)
     account_holder: str = Field(max_length=140)  # the name on the account
     iban_encrypted: str = Field(max_length=200)
-    iban_fingerprint: str = Field(max_length=64, index=True)  # keyed digest, to refuse the same account twice
+    iban_fingerprint: str = Field(
+        max_length=64, index=True
+    )  # keyed digest, to refuse the same account twice
     iban_prefix: str = Field(max_length=4)  # country and check digits, e.g. "FR76" (shown masked)
     iban_last4: str = Field(max_length=4)
     bic: str = Field(max_length=11)
@@ -83,7 +89,9 @@ class SepaMandate(SQLModel, table=True):
     debtor_name: str = Field(max_length=140)
     signed_at: datetime = Field(default_factory=utcnow)
     signed_ip: str = Field(default="", max_length=45)
-    signature_method: str = Field(default="", max_length=40)  # e.g. "code e-mail", "application TOTP"
+    signature_method: str = Field(
+        default="", max_length=40
+    )  # e.g. "code e-mail", "application TOTP"
     status: str = Field(default=MandateStatus.ACTIVE, max_length=10, index=True)
     revoked_at: datetime | None = None
     document_id: int | None = Field(default=None, foreign_key="document.id")

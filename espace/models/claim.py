@@ -38,14 +38,18 @@ class Claim(SQLModel, table=True):
     """A claim, from the first draft of its declaration to its closing."""
 
     id: int | None = Field(default=None, primary_key=True)
-    number: str | None = Field(default=None, max_length=20, unique=True)  # SIN-2026-000123, set when sent
+    number: str | None = Field(
+        default=None, max_length=20, unique=True
+    )  # SIN-2026-000123, set when sent
     holder_id: int = Field(foreign_key="policyholder.id", index=True)
     contract_id: int = Field(foreign_key="contract.id", index=True)
     declared_by_account_id: int | None = Field(default=None, foreign_key="account.id")
     status: str = Field(default=ClaimStatus.DRAFT, max_length=24, index=True)
     draft_step: int = 0  # where the wizard resumes
     peril: str = Field(default="", max_length=24, index=True)
-    guarantee_category: str = Field(default="", max_length=30)  # set by staff when the peril does not say
+    guarantee_category: str = Field(
+        default="", max_length=30
+    )  # set by staff when the peril does not say
     answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     description: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     occurred_at: datetime | None = None
@@ -73,7 +77,9 @@ class Claim(SQLModel, table=True):
     requested_documents: str = Field(default="", max_length=1000)
     express: bool = False
     express_reason: str = Field(default="", max_length=300)
-    next_step_due_at: datetime | None = Field(default=None, index=True)  # when the current stage is late
+    next_step_due_at: datetime | None = Field(
+        default=None, index=True
+    )  # when the current stage is late
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     submitted_at: datetime | None = Field(default=None, index=True)
@@ -110,7 +116,9 @@ class ClaimFile(SQLModel, table=True):
     storage_key: str = Field(max_length=80)
     thumbnail_key: str = Field(default="", max_length=80)
     uploaded_at: datetime = Field(default_factory=utcnow)
-    uploaded_by_staff_id: int | None = Field(default=None, foreign_key="staff_user.id")  # None: the holder
+    uploaded_by_staff_id: int | None = Field(
+        default=None, foreign_key="staff_user.id"
+    )  # None: the holder
 
 
 class ClaimEvent(SQLModel, table=True):
@@ -120,7 +128,9 @@ class ClaimEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="claim.id", index=True)
-    kind: str = Field(max_length=24)  # a ClaimStatus value, or "reopened", "documents_added", "express"
+    kind: str = Field(
+        max_length=24
+    )  # a ClaimStatus value, or "reopened", "documents_added", "express"
     at: datetime = Field(default_factory=utcnow)
     detail: str = Field(default="", max_length=1000)  # shown to the holder
     next_step: str = Field(default="", max_length=300)
@@ -135,7 +145,9 @@ class ClaimMessage(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="claim.id", index=True)
-    staff_id: int | None = Field(default=None, foreign_key="staff_user.id")  # None: written by the holder
+    staff_id: int | None = Field(
+        default=None, foreign_key="staff_user.id"
+    )  # None: written by the holder
     body: str = Field(max_length=4000)
     created_at: datetime = Field(default_factory=utcnow)
     read_at: datetime | None = None  # by the other side
@@ -167,7 +179,11 @@ class StaffReadLog(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     staff_id: int = Field(foreign_key="staff_user.id", index=True)
     holder_id: int = Field(foreign_key="policyholder.id", index=True)
-    object_type: str = Field(max_length=20)  # claim | claim_file | support_thread | support_attachment | access_request
+    object_type: str = Field(
+        max_length=20
+    )  # claim | claim_file | support_thread | support_attachment | access_request
     object_id: int
-    detail: str = Field(default="", max_length=200)  # what was opened, in words the holder understands
+    detail: str = Field(
+        default="", max_length=200
+    )  # what was opened, in words the holder understands
     at: datetime = Field(default_factory=utcnow, index=True)

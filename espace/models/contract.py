@@ -126,10 +126,15 @@ class ContractOptionDef(SQLModel, table=True):
     guarantee_code: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
     ceiling_cents: int | None = None
     ceiling_note: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
-    deductible_kind: str = Field(default=DeductibleKind.CONTRACT, max_length=10,
-                                 sa_column_kwargs={"server_default": DeductibleKind.CONTRACT.value})
+    deductible_kind: str = Field(
+        default=DeductibleKind.CONTRACT,
+        max_length=10,
+        sa_column_kwargs={"server_default": DeductibleKind.CONTRACT.value},
+    )
     deductible_value: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
-    exclusions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
+    exclusions: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     article_refs: str = Field(default="", max_length=100, sa_column_kwargs={"server_default": ""})
 
 
@@ -152,7 +157,9 @@ class Contract(SQLModel, table=True):
     annual_premium_cents: int  # all taxes included
     annual_tax_cents: int
     payment_frequency: str = Field(default=PaymentFrequency.MONTHLY, max_length=10)
-    debit_day: int = Field(default=5, sa_column_kwargs={"server_default": "5"})  # day of the month of direct debits
+    debit_day: int = Field(
+        default=5, sa_column_kwargs={"server_default": "5"}
+    )  # day of the month of direct debits
     start_date: date
     end_date: date | None = None
     status: str = Field(default=ContractStatus.ACTIVE, max_length=12, index=True)
@@ -184,7 +191,9 @@ class ContractTerms(SQLModel, table=True):
     formula_id: int = Field(foreign_key="formula.id")
     furniture_capital_cents: int
     deductible_cents: int
-    options: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # [{code, annual_price_cents}]
+    options: list[dict] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )  # [{code, annual_price_cents}]
     annual_premium_cents: int  # all taxes included
     annual_tax_cents: int
     tariff_version: str = Field(default="", max_length=20)
@@ -197,6 +206,10 @@ class ContractTerms(SQLModel, table=True):
     rooms: int
     surface_m2: int
     occupancy: str = Field(max_length=10)
-    endorsement_id: int | None = Field(default=None, foreign_key="endorsement.id")  # None: subscription
+    endorsement_id: int | None = Field(
+        default=None, foreign_key="endorsement.id"
+    )  # None: subscription
     created_at: datetime = Field(default_factory=utcnow)
-    applied_at: datetime | None = None  # when the contract's copy of today's terms was brought to this version
+    applied_at: datetime | None = (
+        None  # when the contract's copy of today's terms was brought to this version
+    )

@@ -33,7 +33,9 @@ class Endorsement(SQLModel, table=True):
     contract_id: int = Field(foreign_key="contract.id", index=True)
     number: int  # 1, 2, 3… per contract
     effective_date: date
-    changes: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # [{label, before, after}]
+    changes: list = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )  # [{label, before, after}]
     old_premium_cents: int
     new_premium_cents: int
     prorata_cents: int

@@ -66,7 +66,9 @@ class Attestation(SQLModel, table=True):
     document_id: int = Field(foreign_key="document.id", unique=True)
     contract_id: int = Field(foreign_key="contract.id", index=True)
     kind: str = Field(max_length=12)
-    public_id: str = Field(max_length=32, unique=True)  # random; the QR code carries it with a signature
+    public_id: str = Field(
+        max_length=32, unique=True
+    )  # random; the QR code carries it with a signature
     valid_from: date
     valid_until: date
     purpose: str = Field(default="", max_length=300)

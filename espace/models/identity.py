@@ -57,7 +57,9 @@ class Account(SQLModel, table=True):
     password_changed_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
     failed_login_count: int = 0  # wrong passwords in a row (a right password resets it)
-    failed_code_count: int = 0  # wrong second-factor codes in a row: only a right code resets it, not a password
+    failed_code_count: int = (
+        0  # wrong second-factor codes in a row: only a right code resets it, not a password
+    )
     locked_until: datetime | None = None
     # TOTP secret, AES-GCM encrypted with a key derived from the secret key; None when not enrolled.
     totp_secret_encrypted: str | None = Field(default=None, max_length=200)
@@ -99,9 +101,7 @@ class AuthSession(SQLModel, table=True):
 
     __tablename__ = "auth_session"
     __table_args__ = (
-        CheckConstraint(
-            "(account_id IS NULL) <> (staff_id IS NULL)", name="one_principal"
-        ),
+        CheckConstraint("(account_id IS NULL) <> (staff_id IS NULL)", name="one_principal"),
         UniqueConstraint("token_hash"),
         UniqueConstraint("handoff_hash"),
     )
@@ -122,6 +122,10 @@ class AuthSession(SQLModel, table=True):
     user_agent: str = Field(default="", max_length=400)
     device_id: int | None = Field(default=None, foreign_key="known_device.id")
     trust_device: bool = False  # asked at login: "faire confiance à cet appareil"
-    step_up_at: datetime | None = None  # last second-factor check within this session (see services/stepup.py)
-    step_up_method: str = Field(default="", max_length=10)  # how it was checked: totp, recovery, email, sms
+    step_up_at: datetime | None = (
+        None  # last second-factor check within this session (see services/stepup.py)
+    )
+    step_up_method: str = Field(
+        default="", max_length=10
+    )  # how it was checked: totp, recovery, email, sms
     step_up_spent_at: datetime | None = None  # a signature-grade action used that check up

@@ -27,10 +27,14 @@ class Notification(SQLModel, table=True):
     category: str = Field(max_length=20)
     title: str = Field(max_length=200)
     body: str = Field(default="", max_length=1000)
-    link: str = Field(default="", max_length=200)  # an internal page, e.g. /sinistre?n=SIN-2026-000123
+    link: str = Field(
+        default="", max_length=200
+    )  # an internal page, e.g. /sinistre?n=SIN-2026-000123
     created_at: datetime = Field(default_factory=utcnow, index=True)
     read_at: datetime | None = None
-    critical: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})  # sent even with "critical only"
+    critical: bool = Field(
+        default=False, sa_column_kwargs={"server_default": "0"}
+    )  # sent even with "critical only"
 
 
 class NotificationSettings(SQLModel, table=True):
@@ -68,5 +72,7 @@ class DashboardLayout(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     holder_id: int = Field(foreign_key="policyholder.id", unique=True)
-    widgets: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # [{"id": "claims", "size": 2}]
+    widgets: list = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )  # [{"id": "claims", "size": 2}]
     updated_at: datetime = Field(default_factory=utcnow)

@@ -34,19 +34,27 @@ class LoginResult(StrEnum):
     NOT_ACTIVATED = "not_activated"
     SECOND_FACTOR_FAILED = "second_factor_failed"
     THROTTLED = "throttled"
-    IDENTITY_MISMATCH = "identity_mismatch"  # sign-up or access recovery with data matching no contract
-    RESET_REQUESTED = "reset_requested"  # a "forgotten password" request, counted per address (no account)
+    IDENTITY_MISMATCH = (
+        "identity_mismatch"  # sign-up or access recovery with data matching no contract
+    )
+    RESET_REQUESTED = (
+        "reset_requested"  # a "forgotten password" request, counted per address (no account)
+    )
 
 
 class OneTimeCode(SQLModel, table=True):
     """A 6-digit code sent by e-mail or SMS: 10 minutes, single use, 5 tries."""
 
     __tablename__ = "one_time_code"
-    __table_args__ = (CheckConstraint("(account_id IS NULL) <> (staff_id IS NULL)", name="one_owner"),)
+    __table_args__ = (
+        CheckConstraint("(account_id IS NULL) <> (staff_id IS NULL)", name="one_owner"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
-    staff_id: int | None = Field(default=None, foreign_key="staff_user.id", index=True)  # staff sign-in codes
+    staff_id: int | None = Field(
+        default=None, foreign_key="staff_user.id", index=True
+    )  # staff sign-in codes
     purpose: str = Field(max_length=12)
     channel: str = Field(max_length=5)  # email | sms
     code_hash: str = Field(max_length=64)  # HMAC-SHA256 keyed with the secret key
@@ -153,6 +161,3 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = None
     status: str = Field(default="queued", max_length=10)  # queued | sent | failed | outbox
     error: str = Field(default="", max_length=500)
-
-
-

@@ -88,7 +88,7 @@ class SupportAttachment(SQLModel, table=True):
 
 
 class ArticleFeedback(SQLModel, table=True):
-    """"Cet article vous a-t-il aidé ?": one answer per holder and article (the latest counts)."""
+    """ "Cet article vous a-t-il aidé ?": one answer per holder and article (the latest counts)."""
 
     __tablename__ = "article_feedback"
     __table_args__ = (UniqueConstraint("holder_id", "article_slug"),)
@@ -110,6 +110,10 @@ class ProfileChange(SQLModel, table=True):
     field: str = Field(max_length=12)  # address | phone | email
     old_value: str = Field(default="", max_length=300)
     new_value: str = Field(default="", max_length=300)
-    status: str = Field(default="done", max_length=10)  # pending (waiting for a confirmation) | done | cancelled
-    second_factor: str = Field(default="", max_length=10)  # how the change was confirmed: totp, email, sms, recent
+    status: str = Field(
+        default="done", max_length=10
+    )  # pending (waiting for a confirmation) | done | cancelled
+    second_factor: str = Field(
+        default="", max_length=10
+    )  # how the change was confirmed: totp, email, sms, recent
     changed_at: datetime = Field(default_factory=utcnow, index=True)

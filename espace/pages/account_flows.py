@@ -14,22 +14,54 @@ from espace.components.forms import (
     text_field,
 )
 from espace.components.public import back_to_login, public_page
-from espace.state.account_flows import ForgotState, LinkState, LostAccessState, ResetState, SignupState
+from espace.state.account_flows import (
+    ForgotState,
+    LinkState,
+    LostAccessState,
+    ResetState,
+    SignupState,
+)
 from espace.state.meter import PasswordMeterState
 
 
 def identity_fields(state) -> rx.Component:
     err = state.errors
     return rx.fragment(
-        text_field(field_id="contract", label="Numéro de contrat", hint="Il figure sur vos conditions particulières : "
-                   "MRH suivi de 7 chiffres.", error=err.get("contract", ""), type="text", auto_capitalize="characters",
-                   auto_complete="off", max_length=14),
-        text_field(field_id="last_name", label="Nom de famille", error=err.get("last_name", ""), type="text",
-                   auto_complete="family-name", max_length=100),
-        text_field(field_id="birth_date", label="Date de naissance", error=err.get("birth_date", ""), type="date",
-                   auto_complete="bday", min="1900-01-01"),
-        text_field(field_id="postal_code", label="Code postal du logement assuré", error=err.get("postal_code", ""),
-                   type="text", input_mode="numeric", auto_complete="off", max_length=5),
+        text_field(
+            field_id="contract",
+            label="Numéro de contrat",
+            hint="Il figure sur vos conditions particulières : MRH suivi de 7 chiffres.",
+            error=err.get("contract", ""),
+            type="text",
+            auto_capitalize="characters",
+            auto_complete="off",
+            max_length=14,
+        ),
+        text_field(
+            field_id="last_name",
+            label="Nom de famille",
+            error=err.get("last_name", ""),
+            type="text",
+            auto_complete="family-name",
+            max_length=100,
+        ),
+        text_field(
+            field_id="birth_date",
+            label="Date de naissance",
+            error=err.get("birth_date", ""),
+            type="date",
+            auto_complete="bday",
+            min="1900-01-01",
+        ),
+        text_field(
+            field_id="postal_code",
+            label="Code postal du logement assuré",
+            error=err.get("postal_code", ""),
+            type="text",
+            input_mode="numeric",
+            auto_complete="off",
+            max_length=5,
+        ),
     )
 
 
@@ -41,29 +73,70 @@ def signup_page() -> rx.Component:
         form_alert(s.form_error),
         rx.match(
             s.step,
-            ("credentials", rx.el.form(
-                rx.el.p("Bonjour ", s.holder_first_name, ", votre contrat est bien reconnu. Choisissez maintenant "
-                        "vos identifiants.", class_name="notice notice-ok", role="status"),
-                text_field(field_id="email", label="Adresse e-mail", hint="Elle vous servira d'identifiant.",
-                           error=s.errors.get("email", ""), type="email", auto_complete="email", max_length=254),
-                new_password_fields(state=PasswordMeterState, password_error=s.errors.get("password", ""),
-                                    confirm_error=s.errors.get("confirm", ""), password_label="Mot de passe"),
-                submit_button("Créer mon espace"),
-                on_submit=s.create, reset_on_submit=False, no_validate=True, class_name="login-form",
-            )),
-            ("sent", rx.el.div(
-                rx.el.p("Dernière étape : nous avons envoyé un lien d'activation à ", rx.el.strong(s.sent_to),
-                        ". Il est valable 72 heures.", class_name="notice notice-ok", role="status"),
-                rx.el.p("Pensez à vérifier vos courriers indésirables.", class_name="field-hint"),
-                rx.el.button("Renvoyer l'e-mail", type="button", on_click=s.resend,
-                             class_name="button button-secondary button-block"),
-            )),
+            (
+                "credentials",
+                rx.el.form(
+                    rx.el.p(
+                        "Bonjour ",
+                        s.holder_first_name,
+                        ", votre contrat est bien reconnu. Choisissez maintenant vos identifiants.",
+                        class_name="notice notice-ok",
+                        role="status",
+                    ),
+                    text_field(
+                        field_id="email",
+                        label="Adresse e-mail",
+                        hint="Elle vous servira d'identifiant.",
+                        error=s.errors.get("email", ""),
+                        type="email",
+                        auto_complete="email",
+                        max_length=254,
+                    ),
+                    new_password_fields(
+                        state=PasswordMeterState,
+                        password_error=s.errors.get("password", ""),
+                        confirm_error=s.errors.get("confirm", ""),
+                        password_label="Mot de passe",
+                    ),
+                    submit_button("Créer mon espace"),
+                    on_submit=s.create,
+                    reset_on_submit=False,
+                    no_validate=True,
+                    class_name="login-form",
+                ),
+            ),
+            (
+                "sent",
+                rx.el.div(
+                    rx.el.p(
+                        "Dernière étape : nous avons envoyé un lien d'activation à ",
+                        rx.el.strong(s.sent_to),
+                        ". Il est valable 72 heures.",
+                        class_name="notice notice-ok",
+                        role="status",
+                    ),
+                    rx.el.p(
+                        "Pensez à vérifier vos courriers indésirables.", class_name="field-hint"
+                    ),
+                    rx.el.button(
+                        "Renvoyer l'e-mail",
+                        type="button",
+                        on_click=s.resend,
+                        class_name="button button-secondary button-block",
+                    ),
+                ),
+            ),
             rx.el.form(
-                rx.el.p("Pour vérifier que vous êtes bien titulaire d'un contrat, saisissez ces quatre informations.",
-                        class_name="field-hint"),
+                rx.el.p(
+                    "Pour vérifier que vous êtes bien titulaire d'un contrat, saisissez ces quatre informations.",
+                    class_name="field-hint",
+                ),
                 identity_fields(s),
                 submit_button("Continuer"),
-                on_submit=s.check_identity, reset_on_submit=False, no_validate=True, class_name="login-form",
+                on_submit=s.check_identity,
+                reset_on_submit=False,
+                no_validate=True,
+                class_name="login-form",
             ),
         ),
         back_to_login(),
@@ -77,10 +150,16 @@ def activation_page() -> rx.Component:
         rx.cond(
             LinkState.outcome == "invalid",
             rx.el.div(
-                rx.el.p("Ce lien d'activation n'est plus valable : il a déjà servi ou il a expiré (72 heures).",
-                        class_name="form-error", role="alert"),
-                rx.el.p("Connectez-vous avec votre adresse e-mail et votre mot de passe : vous pourrez demander un "
-                        "nouveau lien.", class_name="field-hint"),
+                rx.el.p(
+                    "Ce lien d'activation n'est plus valable : il a déjà servi ou il a expiré (72 heures).",
+                    class_name="form-error",
+                    role="alert",
+                ),
+                rx.el.p(
+                    "Connectez-vous avec votre adresse e-mail et votre mot de passe : vous pourrez demander un "
+                    "nouveau lien.",
+                    class_name="field-hint",
+                ),
             ),
             rx.el.p("Activation en cours…", role="status", class_name="loading"),
         ),
@@ -93,17 +172,36 @@ def not_me_page() -> rx.Component:
         "Connexion inhabituelle",
         rx.match(
             LinkState.outcome,
-            ("ok", rx.el.div(
-                rx.el.p("Merci. Toutes les sessions de votre espace ont été fermées et votre mot de passe a été "
-                        "désactivé.", class_name="notice notice-ok", role="status"),
-                rx.el.p("Nous venons de vous envoyer un e-mail pour choisir un nouveau mot de passe. Activez ensuite "
-                        "la double authentification depuis la page Sécurité.", class_name="field-hint"),
-            )),
-            ("invalid", rx.el.p("Ce lien n'est plus valable. Si vous pensez que quelqu'un accède à votre espace, "
-                                "réinitialisez votre mot de passe.", class_name="form-error", role="alert")),
+            (
+                "ok",
+                rx.el.div(
+                    rx.el.p(
+                        "Merci. Toutes les sessions de votre espace ont été fermées et votre mot de passe a été "
+                        "désactivé.",
+                        class_name="notice notice-ok",
+                        role="status",
+                    ),
+                    rx.el.p(
+                        "Nous venons de vous envoyer un e-mail pour choisir un nouveau mot de passe. Activez ensuite "
+                        "la double authentification depuis la page Sécurité.",
+                        class_name="field-hint",
+                    ),
+                ),
+            ),
+            (
+                "invalid",
+                rx.el.p(
+                    "Ce lien n'est plus valable. Si vous pensez que quelqu'un accède à votre espace, "
+                    "réinitialisez votre mot de passe.",
+                    class_name="form-error",
+                    role="alert",
+                ),
+            ),
             rx.el.p("Sécurisation en cours…", role="status", class_name="loading"),
         ),
-        rx.el.p(rx.el.a("Réinitialiser mon mot de passe", href=routes.FORGOT), class_name="card-links"),
+        rx.el.p(
+            rx.el.a("Réinitialiser mon mot de passe", href=routes.FORGOT), class_name="card-links"
+        ),
         back_to_login(),
     )
 
@@ -115,34 +213,79 @@ def forgot_page() -> rx.Component:
         form_alert(s.form_error),
         rx.match(
             s.step,
-            ("sent", rx.el.p("Si un espace correspond, un e-mail contenant un lien de réinitialisation vient d'être "
-                             "envoyé à l'adresse enregistrée. Le lien est valable 24 heures.",
-                             class_name="notice notice-ok", role="status")),
-            ("sms", rx.el.form(
-                rx.el.p("Si un espace correspond et qu'un téléphone mobile est enregistré, un code vient d'être envoyé "
-                        "par SMS. Il est valable 10 minutes.", class_name="notice notice-ok", role="status"),
-                code_field(field_id="code", label="Code reçu par SMS", error=s.code_error),
-                new_password_fields(state=PasswordMeterState, password_error=s.password_error,
-                                    confirm_error=s.confirm_error),
-                submit_button("Enregistrer le nouveau mot de passe"),
-                on_submit=s.reset_by_code, reset_on_submit=False, no_validate=True, class_name="login-form",
-            )),
+            (
+                "sent",
+                rx.el.p(
+                    "Si un espace correspond, un e-mail contenant un lien de réinitialisation vient d'être "
+                    "envoyé à l'adresse enregistrée. Le lien est valable 24 heures.",
+                    class_name="notice notice-ok",
+                    role="status",
+                ),
+            ),
+            (
+                "sms",
+                rx.el.form(
+                    rx.el.p(
+                        "Si un espace correspond et qu'un téléphone mobile est enregistré, un code vient d'être envoyé "
+                        "par SMS. Il est valable 10 minutes.",
+                        class_name="notice notice-ok",
+                        role="status",
+                    ),
+                    code_field(field_id="code", label="Code reçu par SMS", error=s.code_error),
+                    new_password_fields(
+                        state=PasswordMeterState,
+                        password_error=s.password_error,
+                        confirm_error=s.confirm_error,
+                    ),
+                    submit_button("Enregistrer le nouveau mot de passe"),
+                    on_submit=s.reset_by_code,
+                    reset_on_submit=False,
+                    no_validate=True,
+                    class_name="login-form",
+                ),
+            ),
             rx.el.form(
-                text_field(field_id="identifier", label="Adresse e-mail ou numéro de contrat",
-                           error=s.identifier_error, type="text", auto_complete="username", auto_capitalize="none"),
+                text_field(
+                    field_id="identifier",
+                    label="Adresse e-mail ou numéro de contrat",
+                    error=s.identifier_error,
+                    type="text",
+                    auto_complete="username",
+                    auto_capitalize="none",
+                ),
                 rx.el.fieldset(
                     rx.el.legend("Recevoir", class_name="field-label"),
-                    rx.el.label(rx.el.input(type="radio", name="channel", value="email", default_checked=True,
-                                            class_name="checkbox"), "un lien par e-mail", class_name="check-row"),
-                    rx.el.label(rx.el.input(type="radio", name="channel", value="sms", class_name="checkbox"),
-                                "un code par SMS sur mon mobile", class_name="check-row"),
+                    rx.el.label(
+                        rx.el.input(
+                            type="radio",
+                            name="channel",
+                            value="email",
+                            default_checked=True,
+                            class_name="checkbox",
+                        ),
+                        "un lien par e-mail",
+                        class_name="check-row",
+                    ),
+                    rx.el.label(
+                        rx.el.input(
+                            type="radio", name="channel", value="sms", class_name="checkbox"
+                        ),
+                        "un code par SMS sur mon mobile",
+                        class_name="check-row",
+                    ),
                     class_name="field fieldset",
                 ),
                 submit_button("Continuer"),
-                on_submit=s.request, reset_on_submit=False, no_validate=True, class_name="login-form",
+                on_submit=s.request,
+                reset_on_submit=False,
+                no_validate=True,
+                class_name="login-form",
             ),
         ),
-        rx.el.p(rx.el.a("Je n'ai plus accès à mon adresse e-mail", href=routes.LOST_ACCESS), class_name="card-links"),
+        rx.el.p(
+            rx.el.a("Je n'ai plus accès à mon adresse e-mail", href=routes.LOST_ACCESS),
+            class_name="card-links",
+        ),
         back_to_login(),
         lead="Choisissez comment recevoir de quoi définir un nouveau mot de passe.",
     )
@@ -158,15 +301,28 @@ def reset_page() -> rx.Component:
             rx.cond(
                 s.valid,
                 rx.el.form(
-                    new_password_fields(state=PasswordMeterState, password_error=s.password_error,
-                                        confirm_error=s.confirm_error),
+                    new_password_fields(
+                        state=PasswordMeterState,
+                        password_error=s.password_error,
+                        confirm_error=s.confirm_error,
+                    ),
                     submit_button("Enregistrer"),
-                    on_submit=s.save, reset_on_submit=False, no_validate=True, class_name="login-form",
+                    on_submit=s.save,
+                    reset_on_submit=False,
+                    no_validate=True,
+                    class_name="login-form",
                 ),
                 rx.el.div(
-                    rx.el.p("Ce lien n'est plus valable : il a déjà servi ou il a expiré (24 heures).",
-                            class_name="form-error", role="alert"),
-                    rx.el.a("Demander un nouveau lien", href=routes.FORGOT, class_name="button button-primary"),
+                    rx.el.p(
+                        "Ce lien n'est plus valable : il a déjà servi ou il a expiré (24 heures).",
+                        class_name="form-error",
+                        role="alert",
+                    ),
+                    rx.el.a(
+                        "Demander un nouveau lien",
+                        href=routes.FORGOT,
+                        class_name="button button-primary",
+                    ),
                 ),
             ),
             rx.el.p("Vérification du lien…", role="status", class_name="loading"),
@@ -182,34 +338,81 @@ def lost_access_page() -> rx.Component:
         form_alert(s.form_error),
         rx.match(
             s.step,
-            ("sms", rx.el.form(
-                rx.el.p("Un code vient d'être envoyé par SMS au ", rx.el.strong(s.masked_phone),
+            (
+                "sms",
+                rx.el.form(
+                    rx.el.p(
+                        "Un code vient d'être envoyé par SMS au ",
+                        rx.el.strong(s.masked_phone),
                         ". Saisissez-le, puis votre nouvelle adresse e-mail et un nouveau mot de passe.",
-                        class_name="notice notice-ok", role="status"),
-                code_field(field_id="code", label="Code reçu par SMS", error=s.errors.get("code", "")),
-                text_field(field_id="email", label="Nouvelle adresse e-mail", error=s.errors.get("email", ""),
-                           type="email", auto_complete="email", max_length=254),
-                new_password_fields(state=PasswordMeterState, password_error=s.errors.get("password", ""),
-                                    confirm_error=s.errors.get("confirm", "")),
-                submit_button("Récupérer mon accès"),
-                on_submit=s.finish, reset_on_submit=False, no_validate=True, class_name="login-form",
-            )),
-            ("request", rx.el.p("Votre demande est enregistrée. Aucun téléphone n'étant enregistré sur votre dossier, "
-                                "un conseiller vérifiera votre identité et vous recontactera sous 48 heures.",
-                                class_name="notice notice-ok", role="status")),
-            ("done", rx.el.div(
-                rx.el.p("C'est fait : votre nouvelle adresse e-mail et votre nouveau mot de passe sont enregistrés.",
-                        class_name="notice notice-ok", role="status"),
-                rx.el.a("Me connecter", href=routes.LOGIN, class_name="button button-primary button-block"),
-            )),
+                        class_name="notice notice-ok",
+                        role="status",
+                    ),
+                    code_field(
+                        field_id="code", label="Code reçu par SMS", error=s.errors.get("code", "")
+                    ),
+                    text_field(
+                        field_id="email",
+                        label="Nouvelle adresse e-mail",
+                        error=s.errors.get("email", ""),
+                        type="email",
+                        auto_complete="email",
+                        max_length=254,
+                    ),
+                    new_password_fields(
+                        state=PasswordMeterState,
+                        password_error=s.errors.get("password", ""),
+                        confirm_error=s.errors.get("confirm", ""),
+                    ),
+                    submit_button("Récupérer mon accès"),
+                    on_submit=s.finish,
+                    reset_on_submit=False,
+                    no_validate=True,
+                    class_name="login-form",
+                ),
+            ),
+            (
+                "request",
+                rx.el.p(
+                    "Votre demande est enregistrée. Aucun téléphone n'étant enregistré sur votre dossier, "
+                    "un conseiller vérifiera votre identité et vous recontactera sous 48 heures.",
+                    class_name="notice notice-ok",
+                    role="status",
+                ),
+            ),
+            (
+                "done",
+                rx.el.div(
+                    rx.el.p(
+                        "C'est fait : votre nouvelle adresse e-mail et votre nouveau mot de passe sont enregistrés.",
+                        class_name="notice notice-ok",
+                        role="status",
+                    ),
+                    rx.el.a(
+                        "Me connecter",
+                        href=routes.LOGIN,
+                        class_name="button button-primary button-block",
+                    ),
+                ),
+            ),
             rx.el.form(
-                rx.el.p("Vérifions votre identité à partir de votre contrat.", class_name="field-hint"),
+                rx.el.p(
+                    "Vérifions votre identité à partir de votre contrat.", class_name="field-hint"
+                ),
                 identity_fields(s),
-                text_field(field_id="contact_email", label="Adresse e-mail où vous joindre (facultatif)",
-                           hint="Utile si un conseiller doit vous recontacter.", type="email", auto_complete="email",
-                           max_length=254),
+                text_field(
+                    field_id="contact_email",
+                    label="Adresse e-mail où vous joindre (facultatif)",
+                    hint="Utile si un conseiller doit vous recontacter.",
+                    type="email",
+                    auto_complete="email",
+                    max_length=254,
+                ),
                 submit_button("Continuer"),
-                on_submit=s.check_identity, reset_on_submit=False, no_validate=True, class_name="login-form",
+                on_submit=s.check_identity,
+                reset_on_submit=False,
+                no_validate=True,
+                class_name="login-form",
             ),
         ),
         back_to_login(),

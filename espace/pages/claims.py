@@ -7,15 +7,22 @@ import reflex as rx
 from espace import routes
 from espace.components.contact import assistance_link
 from espace.components.facts import fact
-from espace.components.forms import field_error, form_alert, labelled_upload, notice, submit_button, text_field
+from espace.components.forms import (
+    field_error,
+    form_alert,
+    labelled_upload,
+    notice,
+    submit_button,
+    text_field,
+)
 from espace.components.layout import app_shell, loading
 from espace.services import claim_perils, claims
 from espace.state.claims import (
     HOLDER_FILE_KINDS,
     ClaimCard,
+    ClaimsState,
     ClaimState,
     ClaimWizardState,
-    ClaimsState,
     EventView,
     Fact,
     FileView,
@@ -27,7 +34,9 @@ from espace.state.claims import (
 )
 
 W = ClaimWizardState
-UPLOAD_HINT = "Photos (JPEG, PNG, HEIC) ou PDF, 10 Mo au plus par fichier, 20 fichiers au plus par sinistre."
+UPLOAD_HINT = (
+    "Photos (JPEG, PNG, HEIC) ou PDF, 10 Mo au plus par fichier, 20 fichiers au plus par sinistre."
+)
 
 
 def _facts(rows) -> rx.Component:
@@ -36,10 +45,14 @@ def _facts(rows) -> rx.Component:
 
 # ----- list ----------------------------------------------------------------------------------
 
+
 def claim_card(card: ClaimCard) -> rx.Component:
     return rx.el.article(
         rx.el.div(
-            rx.el.h2(rx.el.a(card.peril, " — ", card.number, href=routes.CLAIM + "?n=" + card.number), class_name="card-title"),
+            rx.el.h2(
+                rx.el.a(card.peril, " — ", card.number, href=routes.CLAIM + "?n=" + card.number),
+                class_name="card-title",
+            ),
             rx.el.span(card.status, class_name="badge", data_status=card.stage),
             rx.cond(card.late, rx.el.span("En retard", class_name="badge badge-warn")),
             class_name="card-head",
@@ -48,23 +61,39 @@ def claim_card(card: ClaimCard) -> rx.Component:
         rx.el.p(card.date),
         rx.cond(card.next_step != "", rx.el.p(rx.el.strong("Prochaine étape : "), card.next_step)),
         rx.cond(card.amount != "", rx.el.p(card.amount)),
-        rx.el.div(rx.el.a("Suivre ce sinistre", href=routes.CLAIM + "?n=" + card.number, class_name="button-small"),
-                  class_name="button-row"),
+        rx.el.div(
+            rx.el.a(
+                "Suivre ce sinistre",
+                href=routes.CLAIM + "?n=" + card.number,
+                class_name="button-small",
+            ),
+            class_name="button-row",
+        ),
         class_name="card",
     )
 
 
 def draft_card(card: ClaimCard) -> rx.Component:
     return rx.el.article(
-        rx.el.div(rx.el.h3(card.peril, class_name="card-title"), rx.el.span("Brouillon", class_name="badge badge-warn"),
-                  class_name="card-head"),
+        rx.el.div(
+            rx.el.h3(card.peril, class_name="card-title"),
+            rx.el.span("Brouillon", class_name="badge badge-warn"),
+            class_name="card-head",
+        ),
         rx.el.p(card.contract, class_name="field-hint"),
         rx.el.p(card.date),
         rx.el.div(
-            rx.el.a("Reprendre la déclaration", href=routes.CLAIM_NEW + "?brouillon=" + card.draft_id.to_string(),
-                    class_name="button button-primary"),
-            rx.el.button("Supprimer le brouillon", type="button", on_click=ClaimsState.delete_draft(card.draft_id),
-                         class_name="button-link"),
+            rx.el.a(
+                "Reprendre la déclaration",
+                href=routes.CLAIM_NEW + "?brouillon=" + card.draft_id.to_string(),
+                class_name="button button-primary",
+            ),
+            rx.el.button(
+                "Supprimer le brouillon",
+                type="button",
+                on_click=ClaimsState.delete_draft(card.draft_id),
+                class_name="button-link",
+            ),
             class_name="button-row",
         ),
         class_name="card",
@@ -79,23 +108,47 @@ def claims_page() -> rx.Component:
             S.loaded,
             rx.el.div(
                 notice(S.flash, kind="ok"),
-                rx.cond(S.can_declare,
-                        rx.el.a(rx.icon("plus", size=18, aria_hidden="true"), "Déclarer un sinistre", href=routes.CLAIM_NEW,
-                                class_name="button button-primary", id="declare-claim"),
-                        rx.el.p("Aucun contrat en cours : la déclaration en ligne n'est pas possible.", class_name="empty")),
-                rx.cond(S.drafts.length() > 0, rx.el.section(
-                    rx.el.h2("Déclarations à terminer", class_name="section-title"),
-                    rx.el.div(rx.foreach(S.drafts, draft_card), class_name="stack"),
-                    aria_label="Brouillons")),
+                rx.cond(
+                    S.can_declare,
+                    rx.el.a(
+                        rx.icon("plus", size=18, aria_hidden="true"),
+                        "Déclarer un sinistre",
+                        href=routes.CLAIM_NEW,
+                        class_name="button button-primary",
+                        id="declare-claim",
+                    ),
+                    rx.el.p(
+                        "Aucun contrat en cours : la déclaration en ligne n'est pas possible.",
+                        class_name="empty",
+                    ),
+                ),
+                rx.cond(
+                    S.drafts.length() > 0,
+                    rx.el.section(
+                        rx.el.h2("Déclarations à terminer", class_name="section-title"),
+                        rx.el.div(rx.foreach(S.drafts, draft_card), class_name="stack"),
+                        aria_label="Brouillons",
+                    ),
+                ),
                 rx.el.section(
                     rx.el.h2("Mes dossiers", class_name="section-title"),
-                    rx.cond(S.cards.length() == 0,
-                            rx.el.p("Vous n'avez déclaré aucun sinistre. En cas de besoin, la déclaration prend "
-                                    "quelques minutes, 24 h/24.", class_name="empty")),
+                    rx.cond(
+                        S.cards.length() == 0,
+                        rx.el.p(
+                            "Vous n'avez déclaré aucun sinistre. En cas de besoin, la déclaration prend "
+                            "quelques minutes, 24 h/24.",
+                            class_name="empty",
+                        ),
+                    ),
                     rx.el.div(rx.foreach(S.cards, claim_card), class_name="stack"),
-                    aria_label="Dossiers sinistres"),
-                rx.el.p("Urgence (fuite, effraction, incendie) : Assistance 24 h/24 au ",
-                        assistance_link(), ".", class_name="notice"),
+                    aria_label="Dossiers sinistres",
+                ),
+                rx.el.p(
+                    "Urgence (fuite, effraction, incendie) : Assistance 24 h/24 au ",
+                    assistance_link(),
+                    ".",
+                    class_name="notice",
+                ),
                 class_name="stack",
             ),
             loading(),
@@ -106,10 +159,18 @@ def claims_page() -> rx.Component:
 
 # ----- wizard --------------------------------------------------------------------------------
 
+
 def _radio_card(name: str, option: Option, checked, on_change=None, hint=None) -> rx.Component:
     props = {"on_change": on_change} if on_change is not None else {}
     return rx.el.label(
-        rx.el.input(type="radio", name=name, value=option.value, default_checked=checked, class_name="checkbox", **props),
+        rx.el.input(
+            type="radio",
+            name=name,
+            value=option.value,
+            default_checked=checked,
+            class_name="checkbox",
+            **props,
+        ),
         rx.el.span(option.label, hint) if hint is not None else rx.el.span(option.label),
         class_name="check-row choice-card",
     )
@@ -117,8 +178,19 @@ def _radio_card(name: str, option: Option, checked, on_change=None, hint=None) -
 
 def _nav(next_label: str = "Continuer", *, next_props: dict | None = None) -> rx.Component:
     return rx.el.div(
-        rx.cond(W.step > 0, rx.el.button("Retour", type="button", on_click=W.back, class_name="button button-secondary")),
-        rx.el.button(next_label, type="submit", class_name="button button-primary", id="wizard-next", **(next_props or {})),
+        rx.cond(
+            W.step > 0,
+            rx.el.button(
+                "Retour", type="button", on_click=W.back, class_name="button button-secondary"
+            ),
+        ),
+        rx.el.button(
+            next_label,
+            type="submit",
+            class_name="button button-primary",
+            id="wizard-next",
+            **(next_props or {}),
+        ),
         class_name="button-row wizard-nav",
     )
 
@@ -132,13 +204,22 @@ def step_contract() -> rx.Component:
             class_name="field fieldset",
         ),
         _nav(),
-        on_submit=W.choose_contract, reset_on_submit=False, no_validate=True, key=W.form_version.to_string(),
+        on_submit=W.choose_contract,
+        reset_on_submit=False,
+        no_validate=True,
+        key=W.form_version.to_string(),
     )
 
 
 def _peril_option(peril) -> rx.Component:
     return rx.el.label(
-        rx.el.input(type="radio", name="peril", value=peril.code, default_checked=W.peril == peril.code, class_name="checkbox"),
+        rx.el.input(
+            type="radio",
+            name="peril",
+            value=peril.code,
+            default_checked=W.peril == peril.code,
+            class_name="checkbox",
+        ),
         rx.icon(peril.icon, size=22, aria_hidden="true"),
         rx.el.span(rx.el.strong(peril.label), rx.el.span(peril.summary, class_name="field-hint")),
         class_name="check-row choice-card peril-card",
@@ -154,7 +235,10 @@ def step_peril() -> rx.Component:
             class_name="field fieldset",
         ),
         _nav(),
-        on_submit=W.choose_peril, reset_on_submit=False, no_validate=True, key=W.form_version.to_string(),
+        on_submit=W.choose_peril,
+        reset_on_submit=False,
+        no_validate=True,
+        key=W.form_version.to_string(),
     )
 
 
@@ -162,60 +246,120 @@ def question_field(q: QuestionView) -> rx.Component:
     choice = rx.el.fieldset(
         rx.el.legend(q.label, class_name="field-label"),
         rx.cond(q.hint != "", rx.el.p(q.hint, class_name="field-hint")),
-        rx.foreach(q.options, lambda o: rx.el.label(
-            rx.el.input(type="radio", name=q.id, value=o.value, default_checked=q.value == o.value, class_name="checkbox",
-                        on_change=W.set_answer(q.id, o.value)),
-            rx.el.span(o.label), class_name="check-row")),
+        rx.foreach(
+            q.options,
+            lambda o: rx.el.label(
+                rx.el.input(
+                    type="radio",
+                    name=q.id,
+                    value=o.value,
+                    default_checked=q.value == o.value,
+                    class_name="checkbox",
+                    on_change=W.set_answer(q.id, o.value),
+                ),
+                rx.el.span(o.label),
+                class_name="check-row",
+            ),
+        ),
         field_error(q.error, "q-" + q.id),
         class_name="field fieldset",
     )
     entry = rx.el.div(
-        rx.el.label(q.label, rx.cond(q.required, "", " (facultatif)"), html_for="q-" + q.id, class_name="field-label"),
+        rx.el.label(
+            q.label,
+            rx.cond(q.required, "", " (facultatif)"),
+            html_for="q-" + q.id,
+            class_name="field-label",
+        ),
         rx.cond(q.hint != "", rx.el.p(q.hint, class_name="field-hint")),
-        rx.el.input(id="q-" + q.id, name=q.id, type=rx.cond(q.kind == "date", "date", "text"), default_value=q.value,
-                    class_name="field-input", aria_invalid=rx.cond(q.error != "", "true", "false"),
-                    aria_describedby="q-" + q.id + "-error"),
+        rx.el.input(
+            id="q-" + q.id,
+            name=q.id,
+            type=rx.cond(q.kind == "date", "date", "text"),
+            default_value=q.value,
+            class_name="field-input",
+            aria_invalid=rx.cond(q.error != "", "true", "false"),
+            aria_describedby="q-" + q.id + "-error",
+        ),
         field_error(q.error, "q-" + q.id),
         class_name="field",
     )
-    return rx.el.div(rx.cond(q.kind == "choice", choice, entry), hidden=~q.visible, data_question=q.id)
+    return rx.el.div(
+        rx.cond(q.kind == "choice", choice, entry), hidden=~q.visible, data_question=q.id
+    )
 
 
 def step_questions() -> rx.Component:
     return rx.el.form(
         rx.el.h2(W.peril_label, class_name="section-title"),
-        rx.cond(W.questions.length() == 0,
-                rx.el.p("Pas de question particulière pour cet événement : continuez.", class_name="empty")),
+        rx.cond(
+            W.questions.length() == 0,
+            rx.el.p(
+                "Pas de question particulière pour cet événement : continuez.", class_name="empty"
+            ),
+        ),
         rx.foreach(W.questions, question_field),
         _nav(),
-        on_submit=W.save_answers, reset_on_submit=False, no_validate=True, key=W.form_version.to_string(),
+        on_submit=W.save_answers,
+        reset_on_submit=False,
+        no_validate=True,
+        key=W.form_version.to_string(),
     )
 
 
 def step_when() -> rx.Component:
     return rx.el.form(
         rx.el.div(
-            text_field(field_id="occurred_date", label="Date du sinistre (ou de sa découverte)", type="date",
-                       default_value=W.occurred_date, error=W.errors.get("occurred_date", ""),
-                       on_change=W.preview_deadline),
-            text_field(field_id="occurred_time", label="Heure approximative (facultatif)", type="time",
-                       default_value=W.occurred_time, error=W.errors.get("occurred_time", "")),
+            text_field(
+                field_id="occurred_date",
+                label="Date du sinistre (ou de sa découverte)",
+                type="date",
+                default_value=W.occurred_date,
+                error=W.errors.get("occurred_date", ""),
+                on_change=W.preview_deadline,
+            ),
+            text_field(
+                field_id="occurred_time",
+                label="Heure approximative (facultatif)",
+                type="time",
+                default_value=W.occurred_time,
+                error=W.errors.get("occurred_time", ""),
+            ),
             class_name="grid-2",
         ),
-        rx.cond(W.deadline_text != "", rx.el.p(W.deadline_text, class_name="field-hint", id="deadline-text")),
-        rx.cond(W.late_text != "", rx.el.p(W.late_text, class_name="notice notice-warn", id="late-text", role="status")),
+        rx.cond(
+            W.deadline_text != "",
+            rx.el.p(W.deadline_text, class_name="field-hint", id="deadline-text"),
+        ),
+        rx.cond(
+            W.late_text != "",
+            rx.el.p(W.late_text, class_name="notice notice-warn", id="late-text", role="status"),
+        ),
         rx.el.div(
             rx.el.label("Que s'est-il passé ?", html_for="description", class_name="field-label"),
-            rx.el.p("Les circonstances, ce qui est abîmé, ce que vous avez déjà fait.", class_name="field-hint",
-                    id="description-hint"),
-            rx.el.textarea(id="description", name="description", default_value=W.description, rows=5, max_length=4000,
-                           class_name="field-input", aria_describedby="description-hint description-error",
-                           aria_invalid=rx.cond(W.errors.get("description", "") != "", "true", "false")),
+            rx.el.p(
+                "Les circonstances, ce qui est abîmé, ce que vous avez déjà fait.",
+                class_name="field-hint",
+                id="description-hint",
+            ),
+            rx.el.textarea(
+                id="description",
+                name="description",
+                default_value=W.description,
+                rows=5,
+                max_length=4000,
+                class_name="field-input",
+                aria_describedby="description-hint description-error",
+                aria_invalid=rx.cond(W.errors.get("description", "") != "", "true", "false"),
+            ),
             field_error(W.errors.get("description", ""), "description"),
             class_name="field",
         ),
         _nav(),
-        on_submit=W.save_when, reset_on_submit=False, no_validate=True, key=W.form_version.to_string(),
+        on_submit=W.save_when,
+        reset_on_submit=False,
+        no_validate=True,
+        key=W.form_version.to_string(),
     )
 
 
@@ -225,33 +369,59 @@ def step_where() -> rx.Component:
         rx.el.div(
             rx.el.h3("À l'adresse du logement assuré", class_name="card-title"),
             rx.el.p(W.property_address),
-            rx.el.button("Oui, à cette adresse", type="button", on_click=W.use_property_address,
-                         class_name="button button-primary", id="use-address"),
+            rx.el.button(
+                "Oui, à cette adresse",
+                type="button",
+                on_click=W.use_property_address,
+                class_name="button button-primary",
+                id="use-address",
+            ),
             class_name="card",
         ),
         rx.el.div(
             rx.el.h3("Ailleurs (dépendance, jardin, lieu proche)", class_name="card-title"),
-            rx.el.p("Avec votre accord, nous enregistrons la position de votre téléphone ou ordinateur, une seule fois, "
-                    "pour ce sinistre. Votre navigateur vous demandera l'autorisation.", class_name="field-hint"),
+            rx.el.p(
+                "Avec votre accord, nous enregistrons la position de votre téléphone ou ordinateur, une seule fois, "
+                "pour ce sinistre. Votre navigateur vous demandera l'autorisation.",
+                class_name="field-hint",
+            ),
             rx.cond(W.position_text != "", rx.el.p(W.position_text)),
-            rx.el.button("Utiliser ma position", type="button", on_click=W.ask_position, class_name="button button-secondary",
-                         id="use-position"),
+            rx.el.button(
+                "Utiliser ma position",
+                type="button",
+                on_click=W.ask_position,
+                class_name="button button-secondary",
+                id="use-position",
+            ),
             class_name="card",
         ),
         field_error(W.errors.get("location", ""), "location"),
-        rx.el.div(rx.el.button("Retour", type="button", on_click=W.back, class_name="button button-secondary"),
-                  class_name="button-row wizard-nav"),
+        rx.el.div(
+            rx.el.button(
+                "Retour", type="button", on_click=W.back, class_name="button button-secondary"
+            ),
+            class_name="button-row wizard-nav",
+        ),
         class_name="stack",
     )
 
 
 def item_row(item: ItemView) -> rx.Component:
     return rx.el.li(
-        rx.el.div(rx.el.strong(item.description), rx.el.span(item.category, class_name="field-hint"),
-                  rx.el.span("Achat : ", item.purchase, class_name="field-hint"), class_name="item-text"),
+        rx.el.div(
+            rx.el.strong(item.description),
+            rx.el.span(item.category, class_name="field-hint"),
+            rx.el.span("Achat : ", item.purchase, class_name="field-hint"),
+            class_name="item-text",
+        ),
         rx.el.span(item.estimate, class_name="item-amount"),
-        rx.el.button(rx.icon("trash-2", size=16, aria_hidden="true"), rx.el.span("Retirer ", item.description, class_name="sr-only"),
-                     type="button", on_click=W.remove_item(item.id), class_name="button-small"),
+        rx.el.button(
+            rx.icon("trash-2", size=16, aria_hidden="true"),
+            rx.el.span("Retirer ", item.description, class_name="sr-only"),
+            type="button",
+            on_click=W.remove_item(item.id),
+            class_name="button-small",
+        ),
         class_name="item-row",
     )
 
@@ -259,42 +429,91 @@ def item_row(item: ItemView) -> rx.Component:
 def step_items() -> rx.Component:
     err = W.errors
     return rx.el.div(
-        rx.el.p("Listez les biens abîmés ou volés, avec une estimation de leur valeur ou du coût de remise en état.",
-                class_name="field-hint"),
-        rx.cond(W.items.length() > 0, rx.el.div(
-            rx.el.ul(rx.foreach(W.items, item_row), class_name="item-list", id="items"),
-            rx.el.p("Total déclaré : ", rx.el.strong(W.total), class_name="item-total"),
-        )),
+        rx.el.p(
+            "Listez les biens abîmés ou volés, avec une estimation de leur valeur ou du coût de remise en état.",
+            class_name="field-hint",
+        ),
+        rx.cond(
+            W.items.length() > 0,
+            rx.el.div(
+                rx.el.ul(rx.foreach(W.items, item_row), class_name="item-list", id="items"),
+                rx.el.p("Total déclaré : ", rx.el.strong(W.total), class_name="item-total"),
+            ),
+        ),
         rx.el.form(
             rx.el.h3("Ajouter un bien", class_name="card-title"),
-            text_field(field_id="item_description", label="Description", error=err.get("item_description", ""), type="text",
-                       max_length=200, placeholder="Parquet du salon, téléviseur…"),
+            text_field(
+                field_id="item_description",
+                label="Description",
+                error=err.get("item_description", ""),
+                type="text",
+                max_length=200,
+                placeholder="Parquet du salon, téléviseur…",
+            ),
             rx.el.div(
                 rx.el.label("Catégorie", html_for="item_category", class_name="field-label"),
-                rx.el.select(rx.el.option("Choisissez", value=""),
-                             *[rx.el.option(label, value=value) for value, label in claim_perils.ITEM_CATEGORIES],
-                             id="item_category", name="item_category", class_name="field-input",
-                             aria_describedby="item_category-error"),
+                rx.el.select(
+                    rx.el.option("Choisissez", value=""),
+                    *[
+                        rx.el.option(label, value=value)
+                        for value, label in claim_perils.ITEM_CATEGORIES
+                    ],
+                    id="item_category",
+                    name="item_category",
+                    class_name="field-input",
+                    aria_describedby="item_category-error",
+                ),
                 field_error(err.get("item_category", ""), "item_category"),
                 class_name="field",
             ),
             rx.el.div(
-                text_field(field_id="item_purchase_date", label="Date d'achat (facultatif)", type="date",
-                           error=err.get("item_purchase_date", "")),
-                text_field(field_id="item_purchase_price", label="Prix d'achat en € (facultatif)", type="text",
-                           input_mode="decimal", error=err.get("item_purchase_price", "")),
+                text_field(
+                    field_id="item_purchase_date",
+                    label="Date d'achat (facultatif)",
+                    type="date",
+                    error=err.get("item_purchase_date", ""),
+                ),
+                text_field(
+                    field_id="item_purchase_price",
+                    label="Prix d'achat en € (facultatif)",
+                    type="text",
+                    input_mode="decimal",
+                    error=err.get("item_purchase_price", ""),
+                ),
                 class_name="grid-2",
             ),
-            text_field(field_id="item_estimate", label="Estimation du dommage en €", type="text", input_mode="decimal",
-                       error=err.get("item_estimate", ""), hint="Coût de réparation ou de remplacement, par exemple 1 250,00."),
-            rx.el.button("Ajouter ce bien", type="submit", class_name="button button-secondary", id="add-item"),
-            on_submit=W.add_item, reset_on_submit=False, no_validate=True, key=W.form_version.to_string(),
+            text_field(
+                field_id="item_estimate",
+                label="Estimation du dommage en €",
+                type="text",
+                input_mode="decimal",
+                error=err.get("item_estimate", ""),
+                hint="Coût de réparation ou de remplacement, par exemple 1 250,00.",
+            ),
+            rx.el.button(
+                "Ajouter ce bien",
+                type="submit",
+                class_name="button button-secondary",
+                id="add-item",
+            ),
+            on_submit=W.add_item,
+            reset_on_submit=False,
+            no_validate=True,
+            key=W.form_version.to_string(),
             class_name="card",
         ),
         field_error(err.get("items", ""), "items"),
         rx.el.div(
-            rx.el.button("Retour", type="button", on_click=W.back, class_name="button button-secondary"),
-            rx.el.button("Continuer", type="button", on_click=W.items_done, class_name="button button-primary", id="wizard-next"),
+            rx.el.button(
+                "Retour", type="button", on_click=W.back, class_name="button button-secondary"
+            ),
+            rx.el.button(
+                "Continuer",
+                type="button",
+                on_click=W.items_done,
+                class_name="button button-primary",
+                id="wizard-next",
+            ),
             class_name="button-row wizard-nav",
         ),
         class_name="stack",
@@ -303,16 +522,42 @@ def step_items() -> rx.Component:
 
 def file_tile(item: FileView, on_remove=None) -> rx.Component:
     return rx.el.li(
-        rx.cond(item.is_photo,
-                rx.el.img(src=item.thumb_url, alt="Photo " + item.name, class_name="file-thumb", loading="lazy"),
-                rx.el.span(rx.icon("file-text", size=28, aria_hidden="true"), class_name="file-thumb file-icon")),
+        rx.cond(
+            item.is_photo,
+            rx.el.img(
+                src=item.thumb_url,
+                alt="Photo " + item.name,
+                class_name="file-thumb",
+                loading="lazy",
+            ),
+            rx.el.span(
+                rx.icon("file-text", size=28, aria_hidden="true"), class_name="file-thumb file-icon"
+            ),
+        ),
         rx.el.div(
-            rx.el.a(item.name, href=item.preview_url, target="_blank", rel="noopener", class_name="file-name"),
+            rx.el.a(
+                item.name,
+                href=item.preview_url,
+                target="_blank",
+                rel="noopener",
+                class_name="file-name",
+            ),
             rx.el.span(item.kind, " · ", item.size, " · ", item.uploaded, class_name="field-hint"),
             class_name="file-text",
         ),
-        *([rx.el.button(rx.icon("trash-2", size=16, aria_hidden="true"), rx.el.span("Retirer ", item.name, class_name="sr-only"),
-                        type="button", on_click=on_remove(item.id), class_name="button-small")] if on_remove else []),
+        *(
+            [
+                rx.el.button(
+                    rx.icon("trash-2", size=16, aria_hidden="true"),
+                    rx.el.span("Retirer ", item.name, class_name="sr-only"),
+                    type="button",
+                    on_click=on_remove(item.id),
+                    class_name="button-small",
+                )
+            ]
+            if on_remove
+            else []
+        ),
         class_name="file-row",
     )
 
@@ -321,36 +566,70 @@ def upload_zone(upload_id: str, handler, kind_setter, errors) -> rx.Component:
     return rx.el.div(
         rx.el.div(
             rx.el.label("Type de fichier", html_for=upload_id + "-kind", class_name="field-label"),
-            rx.el.select(*[rx.el.option(label, value=value) for value, label in HOLDER_FILE_KINDS], id=upload_id + "-kind",
-                         on_change=kind_setter, class_name="field-input"),
+            rx.el.select(
+                *[rx.el.option(label, value=value) for value, label in HOLDER_FILE_KINDS],
+                id=upload_id + "-kind",
+                on_change=kind_setter,
+                class_name="field-input",
+            ),
             class_name="field",
         ),
-        labelled_upload(rx.upload(
-            rx.el.div(
-                rx.icon("camera", size=28, aria_hidden="true"),
-                rx.el.p(rx.el.strong("Prendre une photo ou choisir des fichiers")),
-                rx.el.p(UPLOAD_HINT, class_name="field-hint"),
-                class_name="dropzone-inner",
+        labelled_upload(
+            rx.upload(
+                rx.el.div(
+                    rx.icon("camera", size=28, aria_hidden="true"),
+                    rx.el.p(rx.el.strong("Prendre une photo ou choisir des fichiers")),
+                    rx.el.p(UPLOAD_HINT, class_name="field-hint"),
+                    class_name="dropzone-inner",
+                ),
+                id=upload_id,
+                multiple=True,
+                on_drop=handler(rx.upload_files(upload_id=upload_id)),
+                class_name="dropzone",
             ),
-            id=upload_id,
-            multiple=True,
-            on_drop=handler(rx.upload_files(upload_id=upload_id)),
-            class_name="dropzone",
-        ), "Ajouter des photos ou documents"),
-        rx.cond(errors.length() > 0, rx.el.div(
-            rx.foreach(errors, lambda e: rx.el.p(rx.icon("circle-alert", size=16, aria_hidden="true"), e, class_name="field-error")),
-            role="alert", id=upload_id + "-errors")),
+            "Ajouter des photos ou documents",
+        ),
+        rx.cond(
+            errors.length() > 0,
+            rx.el.div(
+                rx.foreach(
+                    errors,
+                    lambda e: rx.el.p(
+                        rx.icon("circle-alert", size=16, aria_hidden="true"),
+                        e,
+                        class_name="field-error",
+                    ),
+                ),
+                role="alert",
+                id=upload_id + "-errors",
+            ),
+        ),
     )
 
 
 def step_files() -> rx.Component:
     return rx.el.div(
-        rx.cond(W.documents_hint != "", rx.el.p("Utile pour ce sinistre : ", W.documents_hint, class_name="notice")),
+        rx.cond(
+            W.documents_hint != "",
+            rx.el.p("Utile pour ce sinistre : ", W.documents_hint, class_name="notice"),
+        ),
         upload_zone("claim-files", W.upload, W.set_upload_kind, W.upload_errors),
-        rx.el.ul(rx.foreach(W.files, lambda f: file_tile(f, W.remove_file)), class_name="file-list", id="claim-file-list"),
+        rx.el.ul(
+            rx.foreach(W.files, lambda f: file_tile(f, W.remove_file)),
+            class_name="file-list",
+            id="claim-file-list",
+        ),
         rx.el.div(
-            rx.el.button("Retour", type="button", on_click=W.back, class_name="button button-secondary"),
-            rx.el.button("Continuer", type="button", on_click=W.files_done, class_name="button button-primary", id="wizard-next"),
+            rx.el.button(
+                "Retour", type="button", on_click=W.back, class_name="button button-secondary"
+            ),
+            rx.el.button(
+                "Continuer",
+                type="button",
+                on_click=W.files_done,
+                class_name="button button-primary",
+                id="wizard-next",
+            ),
             class_name="button-row wizard-nav",
         ),
         class_name="stack",
@@ -363,37 +642,78 @@ def step_summary() -> rx.Component:
             rx.el.h2("Estimation de votre indemnité", class_name="card-title"),
             rx.cond(W.estimate.length() > 0, _facts(W.estimate)),
             rx.el.p(W.estimate_note, class_name="field-hint", id="estimate-note"),
-            rx.el.p("Estimation indicative à partir de vos montants : l'indemnité définitive dépend de l'évaluation des "
-                    "dommages (expertise, justificatifs).", class_name="field-hint"),
+            rx.el.p(
+                "Estimation indicative à partir de vos montants : l'indemnité définitive dépend de l'évaluation des "
+                "dommages (expertise, justificatifs).",
+                class_name="field-hint",
+            ),
             rx.cond(W.express_hint != "", rx.el.p(W.express_hint, class_name="notice")),
-            class_name="card estimate", id="estimate",
+            class_name="card estimate",
+            id="estimate",
         ),
         rx.el.section(
             rx.el.h2("Votre déclaration", class_name="card-title"),
-            rx.el.dl(fact("Événement", W.peril_label), fact("Date", W.occurred_date), fact("Lieu", rx.cond(
-                W.location_kind == "property", W.property_address, W.position_text)), class_name="facts"),
+            rx.el.dl(
+                fact("Événement", W.peril_label),
+                fact("Date", W.occurred_date),
+                fact(
+                    "Lieu",
+                    rx.cond(W.location_kind == "property", W.property_address, W.position_text),
+                ),
+                class_name="facts",
+            ),
             rx.cond(W.summary_answers.length() > 0, _facts(W.summary_answers)),
             rx.el.p(W.description, class_name="quote"),
-            rx.el.ul(rx.foreach(W.items, lambda i: rx.el.li(i.description, " — ", i.estimate)), class_name="plain-list"),
+            rx.el.ul(
+                rx.foreach(W.items, lambda i: rx.el.li(i.description, " — ", i.estimate)),
+                class_name="plain-list",
+            ),
             rx.el.p(W.files.length().to_string(), " fichier(s) joint(s)."),
             rx.cond(W.deadline_text != "", rx.el.p(W.deadline_text, class_name="field-hint")),
             rx.cond(W.late_text != "", rx.el.p(W.late_text, class_name="notice notice-warn")),
             class_name="card",
         ),
-        rx.cond(W.missing.length() > 0, rx.el.div(
-            rx.el.p("Avant d'envoyer :", class_name="field-label"),
-            rx.el.ul(rx.foreach(W.missing, lambda m: rx.el.li(m))), class_name="form-error", role="alert")),
+        rx.cond(
+            W.missing.length() > 0,
+            rx.el.div(
+                rx.el.p("Avant d'envoyer :", class_name="field-label"),
+                rx.el.ul(rx.foreach(W.missing, lambda m: rx.el.li(m))),
+                class_name="form-error",
+                role="alert",
+            ),
+        ),
         rx.el.form(
-            rx.el.label(rx.el.input(type="checkbox", name="certify", value="yes", class_name="checkbox", id="certify"),
-                        rx.el.span("Je certifie l'exactitude de ma déclaration. Une fausse déclaration peut entraîner la "
-                                   "perte du droit à indemnité."), class_name="check-row"),
+            rx.el.label(
+                rx.el.input(
+                    type="checkbox",
+                    name="certify",
+                    value="yes",
+                    class_name="checkbox",
+                    id="certify",
+                ),
+                rx.el.span(
+                    "Je certifie l'exactitude de ma déclaration. Une fausse déclaration peut entraîner la "
+                    "perte du droit à indemnité."
+                ),
+                class_name="check-row",
+            ),
             field_error(W.errors.get("certify", ""), "certify"),
             rx.el.div(
-                rx.el.button("Retour", type="button", on_click=W.back, class_name="button button-secondary"),
-                rx.el.button("Envoyer ma déclaration", type="submit", class_name="button button-primary", id="send-claim"),
+                rx.el.button(
+                    "Retour", type="button", on_click=W.back, class_name="button button-secondary"
+                ),
+                rx.el.button(
+                    "Envoyer ma déclaration",
+                    type="submit",
+                    class_name="button button-primary",
+                    id="send-claim",
+                ),
                 class_name="button-row wizard-nav",
             ),
-            on_submit=W.send, reset_on_submit=False, no_validate=True, key=W.form_version.to_string(),
+            on_submit=W.send,
+            reset_on_submit=False,
+            no_validate=True,
+            key=W.form_version.to_string(),
         ),
         class_name="stack",
     )
@@ -405,26 +725,53 @@ def sent_panel() -> rx.Component:
         rx.el.h2("Déclaration envoyée", class_name="card-title"),
         rx.el.p("Votre numéro de sinistre : ", rx.el.strong(W.sent_number, id="claim-number")),
         rx.el.p(rx.el.strong("Prochaine étape : "), W.sent_next_step),
-        rx.cond(W.sent_express != "", rx.el.p("Règlement express : ", W.sent_express, class_name="notice notice-ok")),
+        rx.cond(
+            W.sent_express != "",
+            rx.el.p("Règlement express : ", W.sent_express, class_name="notice notice-ok"),
+        ),
         rx.el.p("Un accusé de réception vous a été envoyé par e-mail."),
-        rx.el.div(rx.el.a("Suivre mon sinistre", href=routes.CLAIM + "?n=" + W.sent_number, class_name="button button-primary",
-                          id="follow-claim"),
-                  rx.el.a("Mes sinistres", href=routes.CLAIMS, class_name="button button-secondary"), class_name="button-row"),
-        class_name="card sent-panel", role="status",
+        rx.el.div(
+            rx.el.a(
+                "Suivre mon sinistre",
+                href=routes.CLAIM + "?n=" + W.sent_number,
+                class_name="button button-primary",
+                id="follow-claim",
+            ),
+            rx.el.a("Mes sinistres", href=routes.CLAIMS, class_name="button button-secondary"),
+            class_name="button-row",
+        ),
+        class_name="card sent-panel",
+        role="status",
     )
 
 
 def stepper() -> rx.Component:
     return rx.el.nav(
         rx.el.p(W.step_number, " : ", W.step_label, class_name="stepper-label", id="step-label"),
-        rx.el.div(rx.el.div(class_name="progress-bar", style={"width": W.progress}), class_name="progress",
-                  role="progressbar", aria_valuenow=W.step + 1, aria_valuemin=1, aria_valuemax=len(claims.STEPS),
-                  aria_label="Avancement de la déclaration"),
-        rx.el.ol(*[rx.el.li(rx.cond(
-            (i <= W.reached) & ((W.claim_id > 0) | (i == 0)) & (W.step != i),
-            rx.el.button(label, type="button", on_click=W.go_to(i), class_name="button-link"),
-            rx.el.span(label, aria_current=rx.cond(W.step == i, "step", "false")),
-        )) for i, label in enumerate(claims.STEPS)], class_name="stepper-steps"),
+        rx.el.div(
+            rx.el.div(class_name="progress-bar", style={"width": W.progress}),
+            class_name="progress",
+            role="progressbar",
+            aria_valuenow=W.step + 1,
+            aria_valuemin=1,
+            aria_valuemax=len(claims.STEPS),
+            aria_label="Avancement de la déclaration",
+        ),
+        rx.el.ol(
+            *[
+                rx.el.li(
+                    rx.cond(
+                        (i <= W.reached) & ((W.claim_id > 0) | (i == 0)) & (W.step != i),
+                        rx.el.button(
+                            label, type="button", on_click=W.go_to(i), class_name="button-link"
+                        ),
+                        rx.el.span(label, aria_current=rx.cond(W.step == i, "step", "false")),
+                    )
+                )
+                for i, label in enumerate(claims.STEPS)
+            ],
+            class_name="stepper-steps",
+        ),
         aria_label="Étapes de la déclaration",
         class_name="stepper",
     )
@@ -440,18 +787,32 @@ def claim_wizard_page() -> rx.Component:
                 sent_panel(),
                 rx.el.div(
                     form_alert(W.errors.get("claim", "")),
-                    rx.cond(W.contracts.length() == 0,
-                            rx.el.p("Aucun contrat en cours : la déclaration en ligne n'est pas possible.", class_name="empty"),
+                    rx.cond(
+                        W.contracts.length() == 0,
+                        rx.el.p(
+                            "Aucun contrat en cours : la déclaration en ligne n'est pas possible.",
+                            class_name="empty",
+                        ),
+                        rx.el.div(
+                            stepper(),
                             rx.el.div(
-                                stepper(),
-                                rx.el.div(rx.match(
+                                rx.match(
                                     W.step,
-                                    (0, step_contract()), (1, step_peril()), (2, step_questions()), (3, step_when()),
-                                    (4, step_where()), (5, step_items()), (6, step_files()), (7, step_summary()),
+                                    (0, step_contract()),
+                                    (1, step_peril()),
+                                    (2, step_questions()),
+                                    (3, step_when()),
+                                    (4, step_where()),
+                                    (5, step_items()),
+                                    (6, step_files()),
+                                    (7, step_summary()),
                                     step_contract(),
-                                ), class_name="card wizard-card"),
-                                class_name="stack",
-                            )),
+                                ),
+                                class_name="card wizard-card",
+                            ),
+                            class_name="stack",
+                        ),
+                    ),
                     class_name="stack",
                 ),
             ),
@@ -463,13 +824,23 @@ def claim_wizard_page() -> rx.Component:
 
 # ----- tracker -------------------------------------------------------------------------------
 
+
 def tracker_step(step: StepView) -> rx.Component:
     return rx.el.li(
         rx.el.span(class_name="tracker-dot", aria_hidden="true"),
         rx.el.span(step.label, class_name="tracker-label"),
-        rx.el.span(rx.match(step.state, ("done", step.date), ("current", "En cours · " + step.date), ("skipped", "Sans objet"),
-                            "À venir"), class_name="tracker-date"),
-        class_name="tracker-step", data_state=step.state,
+        rx.el.span(
+            rx.match(
+                step.state,
+                ("done", step.date),
+                ("current", "En cours · " + step.date),
+                ("skipped", "Sans objet"),
+                "À venir",
+            ),
+            class_name="tracker-date",
+        ),
+        class_name="tracker-step",
+        data_state=step.state,
     )
 
 
@@ -477,7 +848,9 @@ def history_row(event: EventView) -> rx.Component:
     return rx.el.li(
         rx.el.p(rx.el.strong(event.label), " · ", rx.el.time(event.date)),
         rx.cond(event.detail != "", rx.el.p(event.detail)),
-        rx.cond(event.next_step != "", rx.el.p("Ensuite : ", event.next_step, class_name="field-hint")),
+        rx.cond(
+            event.next_step != "", rx.el.p("Ensuite : ", event.next_step, class_name="field-hint")
+        ),
         class_name="history-row",
     )
 
@@ -494,28 +867,78 @@ def claim_page() -> rx.Component:
     S = ClaimState
     body = rx.el.div(
         rx.el.section(
-            rx.el.div(rx.el.h2(S.peril, " — ", S.number, class_name="card-title"),
-                      rx.el.span(S.status, class_name="badge", data_status=S.stage, id="claim-status"),
-                      class_name="card-head"),
+            rx.el.div(
+                rx.el.h2(S.peril, " — ", S.number, class_name="card-title"),
+                rx.el.span(S.status, class_name="badge", data_status=S.stage, id="claim-status"),
+                class_name="card-head",
+            ),
             rx.el.p(S.contract, class_name="field-hint"),
-            rx.el.ol(rx.foreach(S.steps, tracker_step), class_name="tracker", aria_label="Étapes du sinistre", id="tracker"),
-            rx.cond(S.next_step != "", rx.el.p(rx.el.strong("Prochaine étape : "), S.next_step, class_name="notice",
-                                               id="next-step")),
-            rx.cond(S.late, rx.el.p("Cette étape a pris du retard : votre gestionnaire en est informé. Vous pouvez lui écrire "
-                                    "ci-dessous.", class_name="notice notice-warn")),
-            rx.cond(S.requested != "", rx.el.p(rx.el.strong("Documents demandés : "), S.requested, class_name="notice notice-warn")),
-            rx.cond(S.express_reason != "", rx.el.p(rx.el.strong("Règlement express : "), S.express_reason,
-                                                    class_name="notice notice-ok")),
-            rx.cond(S.refusal_reason != "", rx.el.p(rx.el.strong("Motif du refus : "), S.refusal_reason,
-                                                    class_name="notice notice-warn")),
-            rx.el.dl(fact("Déclaré le", S.submitted), fact("Survenu le", S.occurred),
-                     fact("Gestionnaire", rx.cond(S.handler != "", S.handler, "En cours d'attribution")),
-                     rx.cond(S.expert != "", fact("Expert", S.expert)),
-                     rx.cond(S.visit != "", fact("Visite de l'expert", S.visit)), class_name="facts"),
+            rx.el.ol(
+                rx.foreach(S.steps, tracker_step),
+                class_name="tracker",
+                aria_label="Étapes du sinistre",
+                id="tracker",
+            ),
+            rx.cond(
+                S.next_step != "",
+                rx.el.p(
+                    rx.el.strong("Prochaine étape : "),
+                    S.next_step,
+                    class_name="notice",
+                    id="next-step",
+                ),
+            ),
+            rx.cond(
+                S.late,
+                rx.el.p(
+                    "Cette étape a pris du retard : votre gestionnaire en est informé. Vous pouvez lui écrire "
+                    "ci-dessous.",
+                    class_name="notice notice-warn",
+                ),
+            ),
+            rx.cond(
+                S.requested != "",
+                rx.el.p(
+                    rx.el.strong("Documents demandés : "),
+                    S.requested,
+                    class_name="notice notice-warn",
+                ),
+            ),
+            rx.cond(
+                S.express_reason != "",
+                rx.el.p(
+                    rx.el.strong("Règlement express : "),
+                    S.express_reason,
+                    class_name="notice notice-ok",
+                ),
+            ),
+            rx.cond(
+                S.refusal_reason != "",
+                rx.el.p(
+                    rx.el.strong("Motif du refus : "),
+                    S.refusal_reason,
+                    class_name="notice notice-warn",
+                ),
+            ),
+            rx.el.dl(
+                fact("Déclaré le", S.submitted),
+                fact("Survenu le", S.occurred),
+                fact("Gestionnaire", rx.cond(S.handler != "", S.handler, "En cours d'attribution")),
+                rx.cond(S.expert != "", fact("Expert", S.expert)),
+                rx.cond(S.visit != "", fact("Visite de l'expert", S.visit)),
+                class_name="facts",
+            ),
             class_name="card",
         ),
-        rx.cond(S.settlement.length() > 0, rx.el.section(
-            rx.el.h2("Votre indemnité", class_name="card-title"), _facts(S.settlement), class_name="card", id="settlement")),
+        rx.cond(
+            S.settlement.length() > 0,
+            rx.el.section(
+                rx.el.h2("Votre indemnité", class_name="card-title"),
+                _facts(S.settlement),
+                class_name="card",
+                id="settlement",
+            ),
+        ),
         rx.el.section(
             rx.el.h2("Estimation à la déclaration", class_name="card-title"),
             rx.cond(S.estimate.length() > 0, _facts(S.estimate)),
@@ -524,22 +947,38 @@ def claim_page() -> rx.Component:
         ),
         rx.el.section(
             rx.el.h2("Messages avec votre gestionnaire", class_name="card-title"),
-            rx.cond(S.messages.length() == 0, rx.el.p("Aucun message pour l'instant.", class_name="empty")),
+            rx.cond(
+                S.messages.length() == 0,
+                rx.el.p("Aucun message pour l'instant.", class_name="empty"),
+            ),
             rx.el.ul(rx.foreach(S.messages, message_row), class_name="messages", id="messages"),
             rx.el.form(
                 rx.el.label("Votre message", html_for="message", class_name="field-label"),
-                rx.el.textarea(id="message", name="message", rows=3, max_length=4000, class_name="field-input",
-                               aria_describedby="message-error"),
+                rx.el.textarea(
+                    id="message",
+                    name="message",
+                    rows=3,
+                    max_length=4000,
+                    class_name="field-input",
+                    aria_describedby="message-error",
+                ),
                 field_error(S.message_error, "message"),
                 submit_button("Envoyer le message", block=False, id="send-message"),
-                on_submit=S.send_message, reset_on_submit=False, no_validate=True, key=S.message_version.to_string(),
+                on_submit=S.send_message,
+                reset_on_submit=False,
+                no_validate=True,
+                key=S.message_version.to_string(),
             ),
             class_name="card",
         ),
         rx.el.section(
             rx.el.h2("Documents du dossier", class_name="card-title"),
             notice(S.flash, kind="ok"),
-            rx.el.ul(rx.foreach(S.files, lambda f: file_tile(f)), class_name="file-list", id="claim-documents"),
+            rx.el.ul(
+                rx.foreach(S.files, lambda f: file_tile(f)),
+                class_name="file-list",
+                id="claim-documents",
+            ),
             rx.el.h3("Ajouter un document", class_name="card-subtitle"),
             upload_zone("claim-documents-upload", S.upload, S.set_upload_kind, S.upload_errors),
             class_name="card",
@@ -551,26 +990,68 @@ def claim_page() -> rx.Component:
         ),
         rx.el.section(
             rx.el.h2("Votre déclaration", class_name="card-title"),
-            rx.el.dl(fact("Lieu", S.location), rx.cond(S.declared_deadline != "", fact("Délai de déclaration", S.declared_deadline)),
-                     class_name="facts"),
+            rx.el.dl(
+                fact("Lieu", S.location),
+                rx.cond(
+                    S.declared_deadline != "", fact("Délai de déclaration", S.declared_deadline)
+                ),
+                class_name="facts",
+            ),
             rx.cond(S.answers.length() > 0, _facts(S.answers)),
             rx.el.p(S.description, class_name="quote"),
-            rx.el.div(rx.el.table(
-                rx.el.thead(rx.el.tr(rx.el.th("Bien", scope="col"), rx.el.th("Catégorie", scope="col"),
-                                     rx.el.th("Achat", scope="col"), rx.el.th("Estimation", scope="col"))),
-                rx.el.tbody(rx.foreach(S.items, lambda i: rx.el.tr(rx.el.td(i.description), rx.el.td(i.category),
-                                                                   rx.el.td(i.purchase), rx.el.td(i.estimate)))),
-                rx.el.tfoot(rx.el.tr(rx.el.th("Total", scope="row", col_span=3), rx.el.td(S.total))),
-                class_name="table"), class_name="table-wrap", tab_index=0, role="region", aria_label="Biens déclarés"),
+            rx.el.div(
+                rx.el.table(
+                    rx.el.thead(
+                        rx.el.tr(
+                            rx.el.th("Bien", scope="col"),
+                            rx.el.th("Catégorie", scope="col"),
+                            rx.el.th("Achat", scope="col"),
+                            rx.el.th("Estimation", scope="col"),
+                        )
+                    ),
+                    rx.el.tbody(
+                        rx.foreach(
+                            S.items,
+                            lambda i: rx.el.tr(
+                                rx.el.td(i.description),
+                                rx.el.td(i.category),
+                                rx.el.td(i.purchase),
+                                rx.el.td(i.estimate),
+                            ),
+                        )
+                    ),
+                    rx.el.tfoot(
+                        rx.el.tr(rx.el.th("Total", scope="row", col_span=3), rx.el.td(S.total))
+                    ),
+                    class_name="table",
+                ),
+                class_name="table-wrap",
+                tab_index=0,
+                role="region",
+                aria_label="Biens déclarés",
+            ),
             class_name="card",
         ),
         class_name="stack",
     )
     return app_shell(
         "Suivi du sinistre",
-        rx.cond(S.loaded, rx.cond(S.found, body, rx.el.div(
-            rx.el.p("Ce sinistre est introuvable.", class_name="empty"),
-            rx.el.a("Voir mes sinistres", href=routes.CLAIMS, class_name="button button-secondary"))), loading()),
+        rx.cond(
+            S.loaded,
+            rx.cond(
+                S.found,
+                body,
+                rx.el.div(
+                    rx.el.p("Ce sinistre est introuvable.", class_name="empty"),
+                    rx.el.a(
+                        "Voir mes sinistres",
+                        href=routes.CLAIMS,
+                        class_name="button button-secondary",
+                    ),
+                ),
+            ),
+            loading(),
+        ),
         rx.el.p(rx.el.a("← Tous mes sinistres", href=routes.CLAIMS)),
     )
 

@@ -9,13 +9,16 @@ from espace.components.layout import app_shell, loading
 from espace.state.contracts import ContractCard, ContractsState, PropertyCard
 
 
-
 def contract_row(contract: ContractCard) -> rx.Component:
     return rx.el.article(
         rx.el.header(
             rx.el.div(
                 rx.el.h3("Formule ", contract.formula, class_name="contract-title"),
-                rx.el.p("Contrat n° ", rx.el.span(contract.number, class_name="mono"), class_name="contract-number"),
+                rx.el.p(
+                    "Contrat n° ",
+                    rx.el.span(contract.number, class_name="mono"),
+                    class_name="contract-number",
+                ),
             ),
             rx.el.span(contract.status_label, class_name="badge", data_status=contract.status),
             class_name="contract-head",
@@ -30,8 +33,13 @@ def contract_row(contract: ContractCard) -> rx.Component:
             fact("Options", contract.options),
             class_name="facts",
         ),
-        rx.el.a("Voir le détail", rx.el.span(" du contrat " + contract.number, class_name="sr-only"),
-                " des garanties", href="/contrat?n=" + contract.number, class_name="button button-small contract-link"),
+        rx.el.a(
+            "Voir le détail",
+            rx.el.span(" du contrat " + contract.number, class_name="sr-only"),
+            " des garanties",
+            href="/contrat?n=" + contract.number,
+            class_name="button button-small contract-link",
+        ),
         class_name="contract",
         data_contract=contract.number,
     )
@@ -61,14 +69,19 @@ def contracts_page() -> rx.Component:
             rx.cond(
                 ContractsState.properties.length() > 0,
                 rx.el.div(rx.foreach(ContractsState.properties, property_card), class_name="stack"),
-                rx.el.p("Aucun contrat n'est rattaché à votre espace pour le moment.", class_name="empty"),
+                rx.el.p(
+                    "Aucun contrat n'est rattaché à votre espace pour le moment.",
+                    class_name="empty",
+                ),
             ),
             loading(),
         ),
         subtitle=rx.cond(
             ContractsState.loaded,
-            ContractsState.properties.length().to_string() + " bien(s) assuré(s) · "
-            + ContractsState.contract_count.to_string() + " contrat(s)",
+            ContractsState.properties.length().to_string()
+            + " bien(s) assuré(s) · "
+            + ContractsState.contract_count.to_string()
+            + " contrat(s)",
             "",
         ),
     )

@@ -9,8 +9,11 @@ from espace.components.layout import brand
 
 
 def home_page() -> rx.Component:
-    return rx.el.main(rx.el.p("Redirection…", role="status", class_name="loading"), class_name="login-page",
-                      data_hydrated=rx.State.is_hydrated.to_string())
+    return rx.el.main(
+        rx.el.p("Redirection…", role="status", class_name="loading"),
+        class_name="login-page",
+        data_hydrated=rx.State.is_hydrated.to_string(),
+    )
 
 
 def not_found_page() -> rx.Component:

@@ -16,20 +16,52 @@ S = SecurityState
 def _fix_button(row: ScoreRow) -> rx.Component:
     return rx.match(
         row.key,
-        ("totp", rx.el.button("Activer", type="button", on_click=S.start_totp, class_name="button button-small")),
-        ("recovery", rx.el.button("Générer", type="button", on_click=S.ask_recovery_codes, class_name="button button-small")),
-        ("phone", rx.el.button("Vérifier", type="button", on_click=S.send_phone_code, class_name="button button-small")),
+        (
+            "totp",
+            rx.el.button(
+                "Activer", type="button", on_click=S.start_totp, class_name="button button-small"
+            ),
+        ),
+        (
+            "recovery",
+            rx.el.button(
+                "Générer",
+                type="button",
+                on_click=S.ask_recovery_codes,
+                class_name="button button-small",
+            ),
+        ),
+        (
+            "phone",
+            rx.el.button(
+                "Vérifier",
+                type="button",
+                on_click=S.send_phone_code,
+                class_name="button button-small",
+            ),
+        ),
         ("password", rx.el.a("Changer", href="#mot-de-passe", class_name="button button-small")),
-        ("sessions", rx.el.button("Fermer les autres sessions", type="button", on_click=S.end_others,
-                                  class_name="button button-small")),
+        (
+            "sessions",
+            rx.el.button(
+                "Fermer les autres sessions",
+                type="button",
+                on_click=S.end_others,
+                class_name="button button-small",
+            ),
+        ),
         rx.fragment(),
     )
 
 
 def score_row(row: ScoreRow) -> rx.Component:
     return rx.el.li(
-        rx.icon(rx.cond(row.done, "circle-check", "circle-dashed"), size=20, aria_hidden="true",
-                class_name=rx.cond(row.done, "ok", "todo")),
+        rx.icon(
+            rx.cond(row.done, "circle-check", "circle-dashed"),
+            size=20,
+            aria_hidden="true",
+            class_name=rx.cond(row.done, "ok", "todo"),
+        ),
         rx.el.span(row.label, class_name="score-label"),
         rx.el.span("+", row.points.to_string(), " pts", class_name="score-points"),
         rx.cond(row.done, rx.el.span("Fait", class_name="sr-only"), _fix_button(row)),
@@ -48,9 +80,17 @@ def score_card() -> rx.Component:
             ),
             rx.el.div(
                 rx.el.h2("Votre score de sécurité", class_name="card-title"),
-                rx.el.div(rx.el.div(class_name="progress-bar", style={"width": S.score.to_string() + "%"}),
-                          class_name="progress", role="progressbar", aria_valuenow=S.score, aria_valuemin=0,
-                          aria_valuemax=100, aria_label="Score de sécurité"),
+                rx.el.div(
+                    rx.el.div(
+                        class_name="progress-bar", style={"width": S.score.to_string() + "%"}
+                    ),
+                    class_name="progress",
+                    role="progressbar",
+                    aria_valuenow=S.score,
+                    aria_valuemin=0,
+                    aria_valuemax=100,
+                    aria_label="Score de sécurité",
+                ),
             ),
             class_name="score-head",
         ),
@@ -63,25 +103,45 @@ def score_card() -> rx.Component:
 def two_factor_card() -> rx.Component:
     enrol = rx.el.div(
         rx.el.ol(
-            rx.el.li("Ouvrez votre application d'authentification (Google Authenticator, Microsoft Authenticator, "
-                     "FreeOTP, Aegis…)."),
+            rx.el.li(
+                "Ouvrez votre application d'authentification (Google Authenticator, Microsoft Authenticator, "
+                "FreeOTP, Aegis…)."
+            ),
             rx.el.li("Scannez ce QR code, ou saisissez la clé à la main."),
             rx.el.li("Saisissez le code à 6 chiffres affiché pour confirmer."),
             class_name="steps",
         ),
         rx.el.div(
-            rx.el.img(src=S.enrol_qr, alt="QR code à scanner avec votre application d'authentification",
-                      class_name="qr", width=200, height=200),
-            rx.el.div(rx.el.p("Clé de configuration", class_name="field-label"),
-                      rx.el.code(S.enrol_key, class_name="secret-key", id="totp-key")),
+            rx.el.img(
+                src=S.enrol_qr,
+                alt="QR code à scanner avec votre application d'authentification",
+                class_name="qr",
+                width=200,
+                height=200,
+            ),
+            rx.el.div(
+                rx.el.p("Clé de configuration", class_name="field-label"),
+                rx.el.code(S.enrol_key, class_name="secret-key", id="totp-key"),
+            ),
             class_name="enrol-grid",
         ),
         rx.el.form(
-            code_field(field_id="totp_code", label="Code affiché par l'application", error=S.enrol_error),
-            rx.el.div(submit_button("Valider le code", block=False),
-                      rx.el.button("Annuler", type="button", on_click=S.cancel_totp, class_name="button button-secondary"),
-                      class_name="button-row"),
-            on_submit=S.confirm_totp, reset_on_submit=True, no_validate=True,
+            code_field(
+                field_id="totp_code", label="Code affiché par l'application", error=S.enrol_error
+            ),
+            rx.el.div(
+                submit_button("Valider le code", block=False),
+                rx.el.button(
+                    "Annuler",
+                    type="button",
+                    on_click=S.cancel_totp,
+                    class_name="button button-secondary",
+                ),
+                class_name="button-row",
+            ),
+            on_submit=S.confirm_totp,
+            reset_on_submit=True,
+            no_validate=True,
         ),
         class_name="enrol",
     )
@@ -90,37 +150,72 @@ def two_factor_card() -> rx.Component:
         rx.cond(
             S.app_factor_on,
             rx.el.div(
-                rx.el.p(rx.icon("shield-check", size=18, aria_hidden="true"), "Application d'authentification activée",
-                        class_name="status-ok"),
-                rx.el.button("Désactiver", type="button", on_click=S.ask_disable_totp, class_name="button button-secondary"),
+                rx.el.p(
+                    rx.icon("shield-check", size=18, aria_hidden="true"),
+                    "Application d'authentification activée",
+                    class_name="status-ok",
+                ),
+                rx.el.button(
+                    "Désactiver",
+                    type="button",
+                    on_click=S.ask_disable_totp,
+                    class_name="button button-secondary",
+                ),
             ),
             rx.cond(
                 S.enrolling,
                 enrol,
                 rx.el.div(
-                    rx.el.p("Sans application, un code vous est envoyé par e-mail à chaque connexion depuis un nouvel "
-                            "appareil. Avec une application, vous êtes protégé(e) même si votre messagerie est piratée.",
-                            class_name="field-hint"),
-                    rx.el.button("Configurer une application", type="button", on_click=S.start_totp,
-                                 class_name="button button-primary"),
+                    rx.el.p(
+                        "Sans application, un code vous est envoyé par e-mail à chaque connexion depuis un nouvel "
+                        "appareil. Avec une application, vous êtes protégé(e) même si votre messagerie est piratée.",
+                        class_name="field-hint",
+                    ),
+                    rx.el.button(
+                        "Configurer une application",
+                        type="button",
+                        on_click=S.start_totp,
+                        class_name="button button-primary",
+                    ),
                 ),
             ),
         ),
         rx.el.div(
             rx.el.h3("Codes de secours", class_name="card-subtitle"),
-            rx.el.p("Ils vous permettent de vous connecter si vous perdez votre téléphone. Chacun ne sert qu'une fois. ",
-                    rx.cond(S.codes_left > 0, rx.el.span("Codes restants : ", rx.el.strong(S.codes_left.to_string()), "."),
-                            rx.el.span("Aucun code généré.")), class_name="field-hint"),
+            rx.el.p(
+                "Ils vous permettent de vous connecter si vous perdez votre téléphone. Chacun ne sert qu'une fois. ",
+                rx.cond(
+                    S.codes_left > 0,
+                    rx.el.span("Codes restants : ", rx.el.strong(S.codes_left.to_string()), "."),
+                    rx.el.span("Aucun code généré."),
+                ),
+                class_name="field-hint",
+            ),
             rx.cond(
                 S.shown_codes.length() > 0,
                 rx.el.div(
-                    rx.el.ul(rx.foreach(S.shown_codes, lambda c: rx.el.li(rx.el.code(c))), class_name="codes",
-                             id="recovery-codes"),
-                    rx.el.button("J'ai noté mes codes", type="button", on_click=S.hide_codes,
-                                 class_name="button button-secondary"),
+                    rx.el.ul(
+                        rx.foreach(S.shown_codes, lambda c: rx.el.li(rx.el.code(c))),
+                        class_name="codes",
+                        id="recovery-codes",
+                    ),
+                    rx.el.button(
+                        "J'ai noté mes codes",
+                        type="button",
+                        on_click=S.hide_codes,
+                        class_name="button button-secondary",
+                    ),
                 ),
-                rx.el.button(rx.cond(S.codes_left > 0, "Générer de nouveaux codes", "Générer mes codes de secours"),
-                             type="button", on_click=S.ask_recovery_codes, class_name="button button-secondary"),
+                rx.el.button(
+                    rx.cond(
+                        S.codes_left > 0,
+                        "Générer de nouveaux codes",
+                        "Générer mes codes de secours",
+                    ),
+                    type="button",
+                    on_click=S.ask_recovery_codes,
+                    class_name="button button-secondary",
+                ),
             ),
         ),
         step_up_panel(S, besides=("password",)),
@@ -136,19 +231,36 @@ def phone_card() -> rx.Component:
             S.phone_masked == "",
             rx.el.p("Aucun numéro de mobile n'est enregistré.", class_name="field-hint"),
             rx.el.div(
-                rx.el.p("Numéro : ", rx.el.strong(S.phone_masked), " — ",
-                        rx.cond(S.phone_verified, rx.el.span("vérifié", class_name="status-ok"),
-                                rx.el.span("non vérifié", class_name="status-todo"))),
+                rx.el.p(
+                    "Numéro : ",
+                    rx.el.strong(S.phone_masked),
+                    " — ",
+                    rx.cond(
+                        S.phone_verified,
+                        rx.el.span("vérifié", class_name="status-ok"),
+                        rx.el.span("non vérifié", class_name="status-todo"),
+                    ),
+                ),
                 rx.cond(
                     S.awaiting_phone_check,
                     rx.el.form(
-                        code_field(field_id="phone_code", label="Code reçu par SMS", error=S.phone_error),
+                        code_field(
+                            field_id="phone_code", label="Code reçu par SMS", error=S.phone_error
+                        ),
                         submit_button("Vérifier", block=False),
-                        on_submit=S.confirm_phone, reset_on_submit=True, no_validate=True,
+                        on_submit=S.confirm_phone,
+                        reset_on_submit=True,
+                        no_validate=True,
                     ),
-                    rx.cond(~S.phone_verified,
-                            rx.el.button("Vérifier mon numéro", type="button", on_click=S.send_phone_code,
-                                         class_name="button button-secondary")),
+                    rx.cond(
+                        ~S.phone_verified,
+                        rx.el.button(
+                            "Vérifier mon numéro",
+                            type="button",
+                            on_click=S.send_phone_code,
+                            class_name="button button-secondary",
+                        ),
+                    ),
                 ),
             ),
         ),
@@ -160,11 +272,24 @@ def password_card() -> rx.Component:
     return rx.el.section(
         rx.el.h2("Mot de passe", class_name="card-title"),
         rx.el.form(
-            text_field(field_id="current", label="Mot de passe actuel", error=S.pw_current_error, type="password",
-                       auto_complete="current-password", max_length=128),
-            new_password_fields(state=PasswordMeterState, password_error=S.pw_new_error, confirm_error=S.pw_confirm_error),
+            text_field(
+                field_id="current",
+                label="Mot de passe actuel",
+                error=S.pw_current_error,
+                type="password",
+                auto_complete="current-password",
+                max_length=128,
+            ),
+            new_password_fields(
+                state=PasswordMeterState,
+                password_error=S.pw_new_error,
+                confirm_error=S.pw_confirm_error,
+            ),
             submit_button("Changer le mot de passe", block=False),
-            on_submit=S.change_password, reset_on_submit=False, no_validate=True, id="password-form",
+            on_submit=S.change_password,
+            reset_on_submit=False,
+            no_validate=True,
+            id="password-form",
         ),
         step_up_panel(S, only=("password",)),
         class_name="card",
@@ -174,13 +299,34 @@ def password_card() -> rx.Component:
 
 def session_row(item: SessionItem) -> rx.Component:
     return rx.el.li(
-        rx.icon(rx.cond(item.kind == "Téléphone", "smartphone", "monitor"), size=20, aria_hidden="true"),
-        rx.el.div(
-            rx.el.p(rx.el.strong(item.device), rx.cond(item.current, rx.el.span("Cette session", class_name="badge"))),
-            rx.el.p("Ouverte le ", item.started, " · active le ", item.last_seen, " · IP ", item.ip, class_name="field-hint"),
+        rx.icon(
+            rx.cond(item.kind == "Téléphone", "smartphone", "monitor"), size=20, aria_hidden="true"
         ),
-        rx.cond(~item.current, rx.el.button("Déconnecter", type="button", on_click=S.end_session(item.id),
-                                            class_name="button button-small", aria_label="Déconnecter " + item.device)),
+        rx.el.div(
+            rx.el.p(
+                rx.el.strong(item.device),
+                rx.cond(item.current, rx.el.span("Cette session", class_name="badge")),
+            ),
+            rx.el.p(
+                "Ouverte le ",
+                item.started,
+                " · active le ",
+                item.last_seen,
+                " · IP ",
+                item.ip,
+                class_name="field-hint",
+            ),
+        ),
+        rx.cond(
+            ~item.current,
+            rx.el.button(
+                "Déconnecter",
+                type="button",
+                on_click=S.end_session(item.id),
+                class_name="button button-small",
+                aria_label="Déconnecter " + item.device,
+            ),
+        ),
         class_name="session-row",
     )
 
@@ -188,9 +334,14 @@ def session_row(item: SessionItem) -> rx.Component:
 def history_row(item: HistoryItem) -> rx.Component:
     return rx.el.tr(
         rx.el.td(item.when),
-        rx.el.td(item.device, rx.cond(item.new_device, rx.el.span(" (nouvel appareil)", class_name="field-hint"))),
+        rx.el.td(
+            item.device,
+            rx.cond(item.new_device, rx.el.span(" (nouvel appareil)", class_name="field-hint")),
+        ),
         rx.el.td(item.ip),
-        rx.el.td(rx.el.span(item.result, class_name=rx.cond(item.success, "status-ok", "status-bad"))),
+        rx.el.td(
+            rx.el.span(item.result, class_name=rx.cond(item.success, "status-ok", "status-bad"))
+        ),
     )
 
 
@@ -200,15 +351,24 @@ def security_page() -> rx.Component:
         rx.cond(
             S.loaded,
             rx.el.div(
-                rx.cond(S.flash != "", rx.el.p(S.flash, class_name="notice notice-ok", role="status")),
+                rx.cond(
+                    S.flash != "", rx.el.p(S.flash, class_name="notice notice-ok", role="status")
+                ),
                 score_card(),
                 two_factor_card(),
                 phone_card(),
                 password_card(),
                 rx.el.section(
-                    rx.el.div(rx.el.h2("Sessions ouvertes", class_name="card-title"),
-                              rx.el.button("Fermer les autres sessions", type="button", on_click=S.end_others,
-                                           class_name="button button-small"), class_name="card-head"),
+                    rx.el.div(
+                        rx.el.h2("Sessions ouvertes", class_name="card-title"),
+                        rx.el.button(
+                            "Fermer les autres sessions",
+                            type="button",
+                            on_click=S.end_others,
+                            class_name="button button-small",
+                        ),
+                        class_name="card-head",
+                    ),
                     rx.el.ul(rx.foreach(S.open_sessions, session_row), class_name="session-list"),
                     class_name="card",
                 ),
@@ -216,9 +376,18 @@ def security_page() -> rx.Component:
                     rx.el.h2("Historique des connexions", class_name="card-title"),
                     rx.el.div(
                         rx.el.table(
-                            rx.el.caption("Les 30 dernières tentatives, conservées 13 mois", class_name="sr-only"),
-                            rx.el.thead(rx.el.tr(rx.el.th("Date", scope="col"), rx.el.th("Appareil", scope="col"),
-                                                 rx.el.th("Adresse IP", scope="col"), rx.el.th("Résultat", scope="col"))),
+                            rx.el.caption(
+                                "Les 30 dernières tentatives, conservées 13 mois",
+                                class_name="sr-only",
+                            ),
+                            rx.el.thead(
+                                rx.el.tr(
+                                    rx.el.th("Date", scope="col"),
+                                    rx.el.th("Appareil", scope="col"),
+                                    rx.el.th("Adresse IP", scope="col"),
+                                    rx.el.th("Résultat", scope="col"),
+                                )
+                            ),
                             rx.el.tbody(rx.foreach(S.history, history_row)),
                             class_name="table",
                         ),

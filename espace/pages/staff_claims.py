@@ -6,7 +6,14 @@ import reflex as rx
 
 from espace import routes
 from espace.components.facts import fact
-from espace.components.forms import field_error, form_alert, labelled_upload, notice, submit_button, text_field
+from espace.components.forms import (
+    field_error,
+    form_alert,
+    labelled_upload,
+    notice,
+    submit_button,
+    text_field,
+)
 from espace.components.layout import loading
 from espace.pages.staff import staff_shell
 from espace.services.uploads import MAX_BYTES
@@ -31,14 +38,23 @@ from espace.state.staff_claims import StaffClaimState as C
 
 
 def _described(field_id: str, error: rx.Var | None, hint: str) -> dict:
-    ids = " ".join(x for x in (f"{field_id}-hint" if hint else "", f"{field_id}-error" if error is not None else "") if x)
+    ids = " ".join(
+        x
+        for x in (
+            f"{field_id}-hint" if hint else "",
+            f"{field_id}-error" if error is not None else "",
+        )
+        if x
+    )
     props = {"aria_describedby": ids} if ids else {}
     if error is not None:
         props["aria_invalid"] = rx.cond(error != "", "true", "false")
     return props
 
 
-def _field(field_id: str, label: str, control: rx.Component, error: rx.Var | None = None, hint: str = "") -> rx.Component:
+def _field(
+    field_id: str, label: str, control: rx.Component, error: rx.Var | None = None, hint: str = ""
+) -> rx.Component:
     return rx.el.div(
         rx.el.label(label, html_for=field_id, class_name="field-label"),
         rx.el.p(hint, id=f"{field_id}-hint", class_name="field-hint") if hint else rx.fragment(),
@@ -48,28 +64,76 @@ def _field(field_id: str, label: str, control: rx.Component, error: rx.Var | Non
     )
 
 
-def select_field(*, field_id: str, label: str, options, name: str | None = None, first: str | None = None,
-                 error: rx.Var | None = None, hint: str = "", **props) -> rx.Component:
+def select_field(
+    *,
+    field_id: str,
+    label: str,
+    options,
+    name: str | None = None,
+    first: str | None = None,
+    error: rx.Var | None = None,
+    hint: str = "",
+    **props,
+) -> rx.Component:
     """A labelled <select>; ``options`` is a list of [value, label] (a Var or a Python list)."""
-    opts = (rx.foreach(options, lambda o: rx.el.option(o[1], value=o[0])) if isinstance(options, rx.Var)
-            else rx.fragment(*[rx.el.option(text, value=value) for value, text in options]))
-    return _field(field_id, label, rx.el.select(
-        *([rx.el.option(first, value="")] if first is not None else []), opts,
-        id=field_id, name=name or field_id.replace("-", "_"), class_name="field-input",
-        **_described(field_id, error, hint), **props,
-    ), error, hint)
+    opts = (
+        rx.foreach(options, lambda o: rx.el.option(o[1], value=o[0]))
+        if isinstance(options, rx.Var)
+        else rx.fragment(*[rx.el.option(text, value=value) for value, text in options])
+    )
+    return _field(
+        field_id,
+        label,
+        rx.el.select(
+            *([rx.el.option(first, value="")] if first is not None else []),
+            opts,
+            id=field_id,
+            name=name or field_id.replace("-", "_"),
+            class_name="field-input",
+            **_described(field_id, error, hint),
+            **props,
+        ),
+        error,
+        hint,
+    )
 
 
-def textarea_field(*, field_id: str, label: str, error: rx.Var | None = None, hint: str = "", rows: int = 3,
-                   max_length: int = 1000, **props) -> rx.Component:
-    return _field(field_id, label, rx.el.textarea(
-        id=field_id, name=props.pop("name", field_id.replace("-", "_")), rows=rows, max_length=max_length,
-        class_name="field-input", **_described(field_id, error, hint), **props,
-    ), error, hint)
+def textarea_field(
+    *,
+    field_id: str,
+    label: str,
+    error: rx.Var | None = None,
+    hint: str = "",
+    rows: int = 3,
+    max_length: int = 1000,
+    **props,
+) -> rx.Component:
+    return _field(
+        field_id,
+        label,
+        rx.el.textarea(
+            id=field_id,
+            name=props.pop("name", field_id.replace("-", "_")),
+            rows=rows,
+            max_length=max_length,
+            class_name="field-input",
+            **_described(field_id, error, hint),
+            **props,
+        ),
+        error,
+        hint,
+    )
 
 
 def _badge(text: str, kind: str = "") -> rx.Component:
-    return rx.el.span(text, class_name={"": "badge", "warn": "badge badge-warn", "express-staff": "badge staff-badge-express"}[kind])
+    return rx.el.span(
+        text,
+        class_name={
+            "": "badge",
+            "warn": "badge badge-warn",
+            "express-staff": "badge staff-badge-express",
+        }[kind],
+    )
 
 
 def _err(name: str) -> rx.Var:
@@ -90,31 +154,91 @@ def _version(name: str) -> rx.Var:
 def filters_form() -> rx.Component:
     return rx.el.form(
         rx.el.div(
-            select_field(field_id="f-status", name="status", label="Étape", options=STATUS_FILTERS, value=Q.f_status,
-                         on_change=Q.filter_status),
-            select_field(field_id="f-peril", name="peril", label="Événement", options=PERIL_FILTERS, value=Q.f_peril,
-                         on_change=Q.filter_peril),
-            select_field(field_id="f-age", name="age", label="Ancienneté de la déclaration", options=AGE_FILTERS,
-                         value=Q.f_age, on_change=Q.filter_age),
+            select_field(
+                field_id="f-status",
+                name="status",
+                label="Étape",
+                options=STATUS_FILTERS,
+                value=Q.f_status,
+                on_change=Q.filter_status,
+            ),
+            select_field(
+                field_id="f-peril",
+                name="peril",
+                label="Événement",
+                options=PERIL_FILTERS,
+                value=Q.f_peril,
+                on_change=Q.filter_peril,
+            ),
+            select_field(
+                field_id="f-age",
+                name="age",
+                label="Ancienneté de la déclaration",
+                options=AGE_FILTERS,
+                value=Q.f_age,
+                on_change=Q.filter_age,
+            ),
             class_name="filters-grid",
         ),
         rx.el.div(
-            rx.el.label(rx.el.input(type="checkbox", id="f-late", name="late", checked=Q.f_late, on_change=Q.filter_late,
-                                    class_name="checkbox"), "En retard seulement", class_name="check-row"),
-            rx.el.label(rx.el.input(type="checkbox", id="f-mine", name="mine", checked=Q.f_mine, on_change=Q.filter_mine,
-                                    class_name="checkbox"), "Mes dossiers seulement", class_name="check-row"),
+            rx.el.label(
+                rx.el.input(
+                    type="checkbox",
+                    id="f-late",
+                    name="late",
+                    checked=Q.f_late,
+                    on_change=Q.filter_late,
+                    class_name="checkbox",
+                ),
+                "En retard seulement",
+                class_name="check-row",
+            ),
+            rx.el.label(
+                rx.el.input(
+                    type="checkbox",
+                    id="f-mine",
+                    name="mine",
+                    checked=Q.f_mine,
+                    on_change=Q.filter_mine,
+                    class_name="checkbox",
+                ),
+                "Mes dossiers seulement",
+                class_name="check-row",
+            ),
             submit_button("Filtrer", block=False, id="apply-filters"),
-            rx.el.button("Réinitialiser", type="button", on_click=Q.clear_filters, class_name="button button-secondary",
-                         id="clear-filters"),
+            rx.el.button(
+                "Réinitialiser",
+                type="button",
+                on_click=Q.clear_filters,
+                class_name="button button-secondary",
+                id="clear-filters",
+            ),
             class_name="button-row",
         ),
-        on_submit=Q.apply_filters, reset_on_submit=False, no_validate=True, role="search",
-        aria_label="Filtrer les dossiers", class_name="card staff-queue-filters", id="queue-filters",
+        on_submit=Q.apply_filters,
+        reset_on_submit=False,
+        no_validate=True,
+        role="search",
+        aria_label="Filtrer les dossiers",
+        class_name="card staff-queue-filters",
+        id="queue-filters",
     )
 
 
-QUEUE_COLUMNS = ("Numéro", "Assuré", "Contrat", "Événement", "Étape", "Reçu le", "Âge (jours)", "Échéance",
-                 "Gestionnaire", "Expert", "Montant déclaré", "Indemnité")
+QUEUE_COLUMNS = (
+    "Numéro",
+    "Assuré",
+    "Contrat",
+    "Événement",
+    "Étape",
+    "Reçu le",
+    "Âge (jours)",
+    "Échéance",
+    "Gestionnaire",
+    "Expert",
+    "Montant déclaré",
+    "Indemnité",
+)
 
 
 def queue_row(row: QueueItem) -> rx.Component:
@@ -165,11 +289,21 @@ def staff_claims_page() -> rx.Component:
             loading(),
             rx.cond(
                 Q.rows.length() == 0,
-                rx.cond(Q.error == "", rx.el.p("Aucun dossier ne correspond à ces filtres.", class_name="empty",
-                                               id="queue-empty")),
+                rx.cond(
+                    Q.error == "",
+                    rx.el.p(
+                        "Aucun dossier ne correspond à ces filtres.",
+                        class_name="empty",
+                        id="queue-empty",
+                    ),
+                ),
                 rx.fragment(
-                    rx.el.p(Q.rows.length().to_string(), rx.cond(Q.rows.length() == 1, " dossier", " dossiers"),
-                            class_name="result-count", role="status"),
+                    rx.el.p(
+                        Q.rows.length().to_string(),
+                        rx.cond(Q.rows.length() == 1, " dossier", " dossiers"),
+                        class_name="result-count",
+                        role="status",
+                    ),
                     queue_table(),
                 ),
             ),
@@ -189,8 +323,16 @@ def claim_header() -> rx.Component:
             rx.cond(C.express, _badge("Express", "express-staff")),
             class_name="staff-badges",
         ),
-        rx.cond(C.next_due != "", rx.el.p("Prochaine échéance : ", rx.el.strong(C.next_due), class_name="muted")),
-        rx.cond(C.express, rx.el.p("Règlement express : ", C.express_reason, class_name="notice", id="express-reason")),
+        rx.cond(
+            C.next_due != "",
+            rx.el.p("Prochaine échéance : ", rx.el.strong(C.next_due), class_name="muted"),
+        ),
+        rx.cond(
+            C.express,
+            rx.el.p(
+                "Règlement express : ", C.express_reason, class_name="notice", id="express-reason"
+            ),
+        ),
         class_name="staff-claim-head",
     )
 
@@ -208,7 +350,8 @@ def _section(title: str, section_id: str, *children, **props) -> rx.Component:
 
 def people_card() -> rx.Component:
     return _section(
-        "Assuré et contrat", "holder",
+        "Assuré et contrat",
+        "holder",
         rx.el.dl(
             fact("Assuré", C.holder_name),
             fact("E-mail", C.holder_email),
@@ -231,14 +374,22 @@ def _pair(item: AnswerItem) -> rx.Component:
 
 def declaration_card() -> rx.Component:
     return _section(
-        "Déclaration", "declaration",
+        "Déclaration",
+        "declaration",
         rx.el.dl(
             fact("Événement", C.peril_label),
             fact("Survenu le", C.occurred),
             fact("Déclaré le", C.submitted),
-            fact("Délai de déclaration", rx.fragment(
-                C.deadline, " ",
-                rx.cond(C.late_declaration, _badge("Hors délai", "warn"), _badge("Dans les délais")))),
+            fact(
+                "Délai de déclaration",
+                rx.fragment(
+                    C.deadline,
+                    " ",
+                    rx.cond(
+                        C.late_declaration, _badge("Hors délai", "warn"), _badge("Dans les délais")
+                    ),
+                ),
+            ),
             fact("Lieu", C.location),
             rx.foreach(C.answers, _pair),
             class_name="facts",
@@ -260,23 +411,52 @@ def _item_row(item: ItemRow) -> rx.Component:
 
 def items_card() -> rx.Component:
     return _section(
-        "Biens déclarés", "items",
+        "Biens déclarés",
+        "items",
         rx.el.div(
             rx.el.table(
-                rx.el.thead(rx.el.tr(*[rx.el.th(c, scope="col") for c in
-                                       ("Bien", "Catégorie", "Acheté le", "Prix d'achat", "Estimation")])),
+                rx.el.thead(
+                    rx.el.tr(
+                        *[
+                            rx.el.th(c, scope="col")
+                            for c in (
+                                "Bien",
+                                "Catégorie",
+                                "Acheté le",
+                                "Prix d'achat",
+                                "Estimation",
+                            )
+                        ]
+                    )
+                ),
                 rx.el.tbody(rx.foreach(C.items, _item_row)),
-                rx.el.tfoot(rx.el.tr(rx.el.th("Total déclaré", scope="row", col_span=4),
-                                     rx.el.td(rx.el.strong(C.declared_total), class_name="num"))),
+                rx.el.tfoot(
+                    rx.el.tr(
+                        rx.el.th("Total déclaré", scope="row", col_span=4),
+                        rx.el.td(rx.el.strong(C.declared_total), class_name="num"),
+                    )
+                ),
                 class_name="table",
             ),
-            class_name="table-wrap", tab_index=0, role="region", aria_label="Biens déclarés",
+            class_name="table-wrap",
+            tab_index=0,
+            role="region",
+            aria_label="Biens déclarés",
         ),
-        rx.cond(C.estimate_lines.length() > 0, rx.fragment(
-            rx.el.h3("Estimation montrée à l'assuré lors de la déclaration", class_name="card-subtitle"),
-            rx.el.dl(rx.foreach(C.estimate_lines, _pair), class_name="facts"),
-            rx.cond(C.estimate_explanation != "", rx.el.p(C.estimate_explanation, class_name="field-hint")),
-        )),
+        rx.cond(
+            C.estimate_lines.length() > 0,
+            rx.fragment(
+                rx.el.h3(
+                    "Estimation montrée à l'assuré lors de la déclaration",
+                    class_name="card-subtitle",
+                ),
+                rx.el.dl(rx.foreach(C.estimate_lines, _pair), class_name="facts"),
+                rx.cond(
+                    C.estimate_explanation != "",
+                    rx.el.p(C.estimate_explanation, class_name="field-hint"),
+                ),
+            ),
+        ),
     )
 
 
@@ -284,21 +464,30 @@ def indemnity_card() -> rx.Component:
     return rx.cond(
         (C.indemnity != "") | (C.refusal_reason != "") | (C.requested_documents != ""),
         _section(
-            "Décision et indemnisation", "decision",
-            rx.cond(C.indemnity != "", rx.fragment(
-                rx.el.dl(
-                    fact("Dommages retenus", C.assessed_damage),
-                    fact("Plafond", C.ceiling),
-                    fact("Franchise", C.deductible),
-                    fact("Indemnité", rx.el.span(C.indemnity, id="indemnity-amount")),
-                    class_name="facts",
+            "Décision et indemnisation",
+            "decision",
+            rx.cond(
+                C.indemnity != "",
+                rx.fragment(
+                    rx.el.dl(
+                        fact("Dommages retenus", C.assessed_damage),
+                        fact("Plafond", C.ceiling),
+                        fact("Franchise", C.deductible),
+                        fact("Indemnité", rx.el.span(C.indemnity, id="indemnity-amount")),
+                        class_name="facts",
+                    ),
+                    rx.el.p(C.indemnity_detail, class_name="field-hint", id="indemnity-detail"),
                 ),
-                rx.el.p(C.indemnity_detail, class_name="field-hint", id="indemnity-detail"),
-            )),
+            ),
             rx.cond(C.payment != "", rx.el.p("Paiement : ", C.payment)),
-            rx.cond(C.requested_documents != "", rx.el.p("Documents demandés : ", C.requested_documents,
-                                                         class_name="staff-prewrap")),
-            rx.cond(C.refusal_reason != "", rx.el.p("Motif du refus : ", C.refusal_reason, class_name="staff-prewrap")),
+            rx.cond(
+                C.requested_documents != "",
+                rx.el.p("Documents demandés : ", C.requested_documents, class_name="staff-prewrap"),
+            ),
+            rx.cond(
+                C.refusal_reason != "",
+                rx.el.p("Motif du refus : ", C.refusal_reason, class_name="staff-prewrap"),
+            ),
         ),
     )
 
@@ -307,15 +496,39 @@ def _file(item: FileRow) -> rx.Component:
     return rx.el.li(
         rx.cond(
             item.photo,
-            rx.el.a(rx.el.img(src=item.thumbnail_url, alt=item.alt, class_name="staff-thumb", loading="lazy",
-                              width="96", height="96"),
-                    href=item.url, target="_blank", rel="noopener"),
+            rx.el.a(
+                rx.el.img(
+                    src=item.thumbnail_url,
+                    alt=item.alt,
+                    class_name="staff-thumb",
+                    loading="lazy",
+                    width="96",
+                    height="96",
+                ),
+                href=item.url,
+                target="_blank",
+                rel="noopener",
+            ),
             rx.el.span(rx.icon("file-text", size=24, aria_hidden="true"), class_name="doc-icon"),
         ),
         rx.el.div(
-            rx.el.p(rx.el.a(item.name, href=item.url, target="_blank", rel="noopener",
-                            custom_attrs={"reloadDocument": True})),
-            rx.el.p(item.kind, " · ajouté le ", item.uploaded, " par ", item.uploader, class_name="muted"),
+            rx.el.p(
+                rx.el.a(
+                    item.name,
+                    href=item.url,
+                    target="_blank",
+                    rel="noopener",
+                    custom_attrs={"reloadDocument": True},
+                )
+            ),
+            rx.el.p(
+                item.kind,
+                " · ajouté le ",
+                item.uploaded,
+                " par ",
+                item.uploader,
+                class_name="muted",
+            ),
             class_name="doc-body",
         ),
         class_name="doc-row",
@@ -324,245 +537,523 @@ def _file(item: FileRow) -> rx.Component:
 
 def files_card() -> rx.Component:
     return _section(
-        "Pièces du dossier", "files",
-        rx.cond(C.files.length() == 0, rx.el.p("Aucune pièce jointe.", class_name="empty"),
-                rx.el.ul(rx.foreach(C.files, _file), class_name="doc-list")),
+        "Pièces du dossier",
+        "files",
+        rx.cond(
+            C.files.length() == 0,
+            rx.el.p("Aucune pièce jointe.", class_name="empty"),
+            rx.el.ul(rx.foreach(C.files, _file), class_name="doc-list"),
+        ),
     )
 
 
 def _event(item: EventRow) -> rx.Component:
     return rx.el.li(
-        rx.el.p(rx.el.strong(item.label), " — ", item.at,
-                rx.cond(item.by != "", rx.el.span(" (", item.by, ")", class_name="muted"))),
+        rx.el.p(
+            rx.el.strong(item.label),
+            " — ",
+            item.at,
+            rx.cond(item.by != "", rx.el.span(" (", item.by, ")", class_name="muted")),
+        ),
         rx.cond(item.detail != "", rx.el.p(item.detail, class_name="staff-prewrap")),
-        rx.cond(item.next_step != "", rx.el.p("Annoncé à l'assuré : ", item.next_step, class_name="muted")),
+        rx.cond(
+            item.next_step != "",
+            rx.el.p("Annoncé à l'assuré : ", item.next_step, class_name="muted"),
+        ),
         class_name="staff-timeline-item",
     )
 
 
 def timeline_card() -> rx.Component:
-    return _section("Historique", "staff-timeline", rx.el.ol(rx.foreach(C.timeline, _event), class_name="staff-timeline"))
+    return _section(
+        "Historique",
+        "staff-timeline",
+        rx.el.ol(rx.foreach(C.timeline, _event), class_name="staff-timeline"),
+    )
 
 
 def _message(item: MessageRow) -> rx.Component:
     return rx.el.li(
         rx.el.p(rx.el.strong(item.author), " — ", item.at, class_name="staff-message-head"),
         rx.el.p(item.body, class_name="staff-prewrap"),
-        class_name=rx.cond(item.from_staff, "staff-message staff-msg-mine", "staff-message staff-msg-holder"),
+        class_name=rx.cond(
+            item.from_staff, "staff-message staff-msg-mine", "staff-message staff-msg-holder"
+        ),
     )
 
 
 def messages_card() -> rx.Component:
-    return rx.cond(_allowed("messages"), _section(
-        "Messages avec l'assuré", "messages",
-        rx.cond(C.messages.length() == 0, rx.el.p("Aucun message pour le moment.", class_name="empty"),
-                rx.el.ol(rx.foreach(C.messages, _message), class_name="staff-message-list")),
-        rx.el.form(
-            form_alert(_err("messages"), element_id="reply-alert"),
-            textarea_field(field_id="reply-body", label="Votre message à l'assuré", error=_err("message"), rows=4,
-                           max_length=4000, hint="L'assuré est prévenu par e-mail ; le texte n'est lisible que dans son espace."),
-            submit_button("Envoyer le message", block=False, id="reply"),
-            on_submit=C.reply, reset_on_submit=False, no_validate=True, key=_version("messages"),
+    return rx.cond(
+        _allowed("messages"),
+        _section(
+            "Messages avec l'assuré",
+            "messages",
+            rx.cond(
+                C.messages.length() == 0,
+                rx.el.p("Aucun message pour le moment.", class_name="empty"),
+                rx.el.ol(rx.foreach(C.messages, _message), class_name="staff-message-list"),
+            ),
+            rx.el.form(
+                form_alert(_err("messages"), element_id="reply-alert"),
+                textarea_field(
+                    field_id="reply-body",
+                    label="Votre message à l'assuré",
+                    error=_err("message"),
+                    rows=4,
+                    max_length=4000,
+                    hint="L'assuré est prévenu par e-mail ; le texte n'est lisible que dans son espace.",
+                ),
+                submit_button("Envoyer le message", block=False, id="reply"),
+                on_submit=C.reply,
+                reset_on_submit=False,
+                no_validate=True,
+                key=_version("messages"),
+            ),
         ),
-    ))
+    )
 
 
 def _audit_row(item: AuditRow) -> rx.Component:
-    return rx.el.tr(rx.el.td(item.at), rx.el.td(item.who), rx.el.th(item.action, scope="row"), rx.el.td(item.detail))
+    return rx.el.tr(
+        rx.el.td(item.at),
+        rx.el.td(item.who),
+        rx.el.th(item.action, scope="row"),
+        rx.el.td(item.detail),
+    )
 
 
 def _read_row(item) -> rx.Component:
-    return rx.el.tr(rx.el.td(item.at), rx.el.th(item.who, scope="row"), rx.el.td(item.role), rx.el.td(item.what))
+    return rx.el.tr(
+        rx.el.td(item.at), rx.el.th(item.who, scope="row"), rx.el.td(item.role), rx.el.td(item.what)
+    )
 
 
 def audit_card() -> rx.Component:
-    return rx.cond(_allowed("audit"), _section(
-        "Journal des actions", "audit",
-        rx.cond(C.audit.length() == 0, rx.el.p("Aucune action enregistrée.", class_name="empty"),
-                rx.el.div(rx.el.table(
-                    rx.el.thead(rx.el.tr(*[rx.el.th(c, scope="col") for c in ("Quand", "Qui", "Action", "Détail")])),
-                    rx.el.tbody(rx.foreach(C.audit, _audit_row)),
-                    class_name="table",
-                ), class_name="table-wrap", tab_index=0, role="region", aria_label="Journal des actions")),
-        rx.el.h3("Consultations du dossier", class_name="card-subtitle"),
-        rx.el.p("Chaque ouverture du dossier ou d'un de ses fichiers par un collaborateur (l'assuré en voit la date, "
-                "le rôle et l'objet dans « Mes données »).", class_name="field-hint"),
-        rx.cond(C.reads.length() == 0, rx.el.p("Aucune consultation enregistrée.", class_name="empty"),
-                rx.el.div(rx.el.table(
-                    rx.el.thead(rx.el.tr(*[rx.el.th(c, scope="col") for c in ("Quand", "Qui", "Rôle", "Consulté")])),
-                    rx.el.tbody(rx.foreach(C.reads, _read_row)),
-                    class_name="table", id="claim-reads",
-                ), class_name="table-wrap", tab_index=0, role="region", aria_label="Consultations du dossier")),
-    ))
+    return rx.cond(
+        _allowed("audit"),
+        _section(
+            "Journal des actions",
+            "audit",
+            rx.cond(
+                C.audit.length() == 0,
+                rx.el.p("Aucune action enregistrée.", class_name="empty"),
+                rx.el.div(
+                    rx.el.table(
+                        rx.el.thead(
+                            rx.el.tr(
+                                *[
+                                    rx.el.th(c, scope="col")
+                                    for c in ("Quand", "Qui", "Action", "Détail")
+                                ]
+                            )
+                        ),
+                        rx.el.tbody(rx.foreach(C.audit, _audit_row)),
+                        class_name="table",
+                    ),
+                    class_name="table-wrap",
+                    tab_index=0,
+                    role="region",
+                    aria_label="Journal des actions",
+                ),
+            ),
+            rx.el.h3("Consultations du dossier", class_name="card-subtitle"),
+            rx.el.p(
+                "Chaque ouverture du dossier ou d'un de ses fichiers par un collaborateur (l'assuré en voit la date, "
+                "le rôle et l'objet dans « Mes données »).",
+                class_name="field-hint",
+            ),
+            rx.cond(
+                C.reads.length() == 0,
+                rx.el.p("Aucune consultation enregistrée.", class_name="empty"),
+                rx.el.div(
+                    rx.el.table(
+                        rx.el.thead(
+                            rx.el.tr(
+                                *[
+                                    rx.el.th(c, scope="col")
+                                    for c in ("Quand", "Qui", "Rôle", "Consulté")
+                                ]
+                            )
+                        ),
+                        rx.el.tbody(rx.foreach(C.reads, _read_row)),
+                        class_name="table",
+                        id="claim-reads",
+                    ),
+                    class_name="table-wrap",
+                    tab_index=0,
+                    role="region",
+                    aria_label="Consultations du dossier",
+                ),
+            ),
+        ),
+    )
 
 
 # ----- one claim: the action panel -----------------------------------------------------------------
 
 
 def _action(title: str, action_id: str, *children) -> rx.Component:
-    return rx.el.div(rx.el.h3(title, class_name="card-subtitle"), *children, class_name="staff-action", id=f"action-{action_id}")
+    return rx.el.div(
+        rx.el.h3(title, class_name="card-subtitle"),
+        *children,
+        class_name="staff-action",
+        id=f"action-{action_id}",
+    )
 
 
 def _form(name: str, handler, *children, **props) -> rx.Component:
     return rx.el.form(
         form_alert(_err(name), element_id=f"{name}-alert"),
         *children,
-        on_submit=handler, reset_on_submit=False, no_validate=True, key=_version(name), **props,
+        on_submit=handler,
+        reset_on_submit=False,
+        no_validate=True,
+        key=_version(name),
+        **props,
     )
 
 
 def assign_action() -> rx.Component:
     return rx.fragment(
-        rx.cond(_allowed("take"), _action(
-            "Gestionnaire", "take",
-            form_alert(_err("assign"), element_id="assign-alert"),
-            rx.el.button("Prendre le dossier", type="button", on_click=C.take_claim, class_name="button button-primary",
-                         id="take-claim"),
-        )),
-        rx.cond(_allowed("assign"), _action(
-            "Gestionnaire", "assign",
-            _form("assign", C.assign_handler,
-                  select_field(field_id="handler", label="Attribuer le dossier à", options=C.handler_options,
-                               first="Choisissez un gestionnaire", error=_err("handler"), default_value=""),
-                  submit_button("Attribuer", block=False, id="assign-handler")),
-        )),
+        rx.cond(
+            _allowed("take"),
+            _action(
+                "Gestionnaire",
+                "take",
+                form_alert(_err("assign"), element_id="assign-alert"),
+                rx.el.button(
+                    "Prendre le dossier",
+                    type="button",
+                    on_click=C.take_claim,
+                    class_name="button button-primary",
+                    id="take-claim",
+                ),
+            ),
+        ),
+        rx.cond(
+            _allowed("assign"),
+            _action(
+                "Gestionnaire",
+                "assign",
+                _form(
+                    "assign",
+                    C.assign_handler,
+                    select_field(
+                        field_id="handler",
+                        label="Attribuer le dossier à",
+                        options=C.handler_options,
+                        first="Choisissez un gestionnaire",
+                        error=_err("handler"),
+                        default_value="",
+                    ),
+                    submit_button("Attribuer", block=False, id="assign-handler"),
+                ),
+            ),
+        ),
     )
 
 
 def appoint_action() -> rx.Component:
-    return rx.cond(_allowed("appoint"), _action(
-        "Missionner un expert", "appoint",
-        _form("appoint", C.appoint_expert,
-              select_field(field_id="expert", label="Expert", options=C.expert_options, first="Choisissez un expert",
-                           error=_err("expert"), default_value=""),
-              submit_button("Missionner l'expert", block=False, id="appoint-expert")),
-    ))
+    return rx.cond(
+        _allowed("appoint"),
+        _action(
+            "Missionner un expert",
+            "appoint",
+            _form(
+                "appoint",
+                C.appoint_expert,
+                select_field(
+                    field_id="expert",
+                    label="Expert",
+                    options=C.expert_options,
+                    first="Choisissez un expert",
+                    error=_err("expert"),
+                    default_value="",
+                ),
+                submit_button("Missionner l'expert", block=False, id="appoint-expert"),
+            ),
+        ),
+    )
 
 
 def visit_action() -> rx.Component:
-    return rx.cond(_allowed("visit"), _action(
-        "Planifier la visite", "visit",
-        _form("visit", C.plan_visit,
-              rx.el.div(
-                  text_field(field_id="visit-date", name="visit_date", label="Date de la visite", type="date", error=_err("visit_date")),
-                  text_field(field_id="visit-time", name="visit_time", label="Heure de la visite", type="time", error=_err("visit_time")),
-                  class_name="grid-2",
-              ),
-              text_field(field_id="visit-note", name="visit_note", label="Note pour l'assuré (facultatif)", type="text",
-                         max_length=300),
-              submit_button("Planifier la visite", block=False, id="plan-visit")),
-    ))
+    return rx.cond(
+        _allowed("visit"),
+        _action(
+            "Planifier la visite",
+            "visit",
+            _form(
+                "visit",
+                C.plan_visit,
+                rx.el.div(
+                    text_field(
+                        field_id="visit-date",
+                        name="visit_date",
+                        label="Date de la visite",
+                        type="date",
+                        error=_err("visit_date"),
+                    ),
+                    text_field(
+                        field_id="visit-time",
+                        name="visit_time",
+                        label="Heure de la visite",
+                        type="time",
+                        error=_err("visit_time"),
+                    ),
+                    class_name="grid-2",
+                ),
+                text_field(
+                    field_id="visit-note",
+                    name="visit_note",
+                    label="Note pour l'assuré (facultatif)",
+                    type="text",
+                    max_length=300,
+                ),
+                submit_button("Planifier la visite", block=False, id="plan-visit"),
+            ),
+        ),
+    )
 
 
 def _dropzone(upload_id: str, label: str, on_drop, on_rejected, error: rx.Var) -> rx.Component:
     return rx.el.div(
         rx.el.p(label, class_name="field-label", id=f"{upload_id}-label"),
-        labelled_upload(rx.upload.root(
-            rx.el.button(rx.icon("upload", size=18, aria_hidden="true"), "Choisir ou déposer le fichier",
-                         type="button", class_name="button button-secondary",
-                         aria_describedby=f"{upload_id}-label {upload_id}-hint {upload_id}-error"),
-            rx.el.p("PDF ou photo (JPEG, PNG, HEIC), 10 Mo au plus.", id=f"{upload_id}-hint", class_name="field-hint"),
-            id=upload_id, multiple=False, max_files=1, max_size=MAX_BYTES, no_keyboard=True,
-            on_drop=on_drop, on_drop_rejected=on_rejected, class_name="staff-dropzone",
-        ), label),
+        labelled_upload(
+            rx.upload.root(
+                rx.el.button(
+                    rx.icon("upload", size=18, aria_hidden="true"),
+                    "Choisir ou déposer le fichier",
+                    type="button",
+                    class_name="button button-secondary",
+                    aria_describedby=f"{upload_id}-label {upload_id}-hint {upload_id}-error",
+                ),
+                rx.el.p(
+                    "PDF ou photo (JPEG, PNG, HEIC), 10 Mo au plus.",
+                    id=f"{upload_id}-hint",
+                    class_name="field-hint",
+                ),
+                id=upload_id,
+                multiple=False,
+                max_files=1,
+                max_size=MAX_BYTES,
+                no_keyboard=True,
+                on_drop=on_drop,
+                on_drop_rejected=on_rejected,
+                class_name="staff-dropzone",
+            ),
+            label,
+        ),
         field_error(error, upload_id),
         class_name="field",
     )
 
 
 def report_action() -> rx.Component:
-    return rx.cond(_allowed("report"), _action(
-        "Rapport d'expertise", "report",
-        form_alert(_err("report"), element_id="report-alert"),
-        rx.el.div(
-            textarea_field(field_id="report-summary", label="Conclusions du rapport (montrées à l'assuré)",
-                           error=_err("report_summary"), rows=4, hint="Écrivez le résumé avant de joindre le fichier.",
-                           on_change=C.set_report_summary.debounce(300), on_blur=C.set_report_summary,
-                           default_value=C.report_summary),
-            key=_version("report"),
+    return rx.cond(
+        _allowed("report"),
+        _action(
+            "Rapport d'expertise",
+            "report",
+            form_alert(_err("report"), element_id="report-alert"),
+            rx.el.div(
+                textarea_field(
+                    field_id="report-summary",
+                    label="Conclusions du rapport (montrées à l'assuré)",
+                    error=_err("report_summary"),
+                    rows=4,
+                    hint="Écrivez le résumé avant de joindre le fichier.",
+                    on_change=C.set_report_summary.debounce(300),
+                    on_blur=C.set_report_summary,
+                    default_value=C.report_summary,
+                ),
+                key=_version("report"),
+            ),
+            _dropzone(
+                "report-upload",
+                "Fichier du rapport",
+                C.upload_report(rx.upload_files(upload_id="report-upload")),
+                C.report_rejected,
+                _err("report_file"),
+            ),
         ),
-        _dropzone("report-upload", "Fichier du rapport",
-                  C.upload_report(rx.upload_files(upload_id="report-upload")), C.report_rejected, _err("report_file")),
-    ))
+    )
 
 
 def assess_action() -> rx.Component:
-    return rx.cond(_allowed("assess"), _action(
-        "Chiffrer les dommages", "assess",
-        _form("assess", C.assess,
-              text_field(field_id="damage", label="Montant des dommages retenus (€)", type="text", input_mode="decimal",
-                         hint="Par exemple 2 450,00. L'indemnité = min(plafond, dommages − franchise).",
-                         error=_err("damage"), max_length=20),
-              rx.cond(C.peril == "other",
-                      select_field(field_id="category", label="Garantie qui s'applique", options=CATEGORY_OPTIONS,
-                                   first="Choisissez la garantie", default_value=C.guarantee_category)),
-              submit_button("Calculer l'indemnité", block=False, id="assess")),
-        rx.cond(C.indemnity != "", rx.el.p("Indemnité actuelle : ", rx.el.strong(C.indemnity), rx.el.br(),
-                                           C.indemnity_detail, class_name="notice", id="assess-result")),
-    ))
+    return rx.cond(
+        _allowed("assess"),
+        _action(
+            "Chiffrer les dommages",
+            "assess",
+            _form(
+                "assess",
+                C.assess,
+                text_field(
+                    field_id="damage",
+                    label="Montant des dommages retenus (€)",
+                    type="text",
+                    input_mode="decimal",
+                    hint="Par exemple 2 450,00. L'indemnité = min(plafond, dommages − franchise).",
+                    error=_err("damage"),
+                    max_length=20,
+                ),
+                rx.cond(
+                    C.peril == "other",
+                    select_field(
+                        field_id="category",
+                        label="Garantie qui s'applique",
+                        options=CATEGORY_OPTIONS,
+                        first="Choisissez la garantie",
+                        default_value=C.guarantee_category,
+                    ),
+                ),
+                submit_button("Calculer l'indemnité", block=False, id="assess"),
+            ),
+            rx.cond(
+                C.indemnity != "",
+                rx.el.p(
+                    "Indemnité actuelle : ",
+                    rx.el.strong(C.indemnity),
+                    rx.el.br(),
+                    C.indemnity_detail,
+                    class_name="notice",
+                    id="assess-result",
+                ),
+            ),
+        ),
+    )
 
 
 def payment_action() -> rx.Component:
-    return rx.cond(_allowed("payment"), _action(
-        "Paiement de l'indemnité", "payment",
-        rx.el.p("Montant à virer : ", rx.el.strong(C.indemnity)),
-        _form("payment", C.record_payment,
-              text_field(field_id="payment-reference", name="payment_reference",
-                         label="Référence du virement (facultatif)", type="text", max_length=40),
-              submit_button("Enregistrer le paiement", block=False, id="record-payment")),
-    ))
+    return rx.cond(
+        _allowed("payment"),
+        _action(
+            "Paiement de l'indemnité",
+            "payment",
+            rx.el.p("Montant à virer : ", rx.el.strong(C.indemnity)),
+            _form(
+                "payment",
+                C.record_payment,
+                text_field(
+                    field_id="payment-reference",
+                    name="payment_reference",
+                    label="Référence du virement (facultatif)",
+                    type="text",
+                    max_length=40,
+                ),
+                submit_button("Enregistrer le paiement", block=False, id="record-payment"),
+            ),
+        ),
+    )
 
 
 def documents_action() -> rx.Component:
-    return rx.cond(_allowed("documents"), _action(
-        "Demander des documents", "documents",
-        _form("documents", C.request_documents,
-              textarea_field(field_id="requested", label="Documents attendus de l'assuré", error=_err("requested")),
-              submit_button("Demander les documents", block=False, id="request-documents")),
-    ))
+    return rx.cond(
+        _allowed("documents"),
+        _action(
+            "Demander des documents",
+            "documents",
+            _form(
+                "documents",
+                C.request_documents,
+                textarea_field(
+                    field_id="requested",
+                    label="Documents attendus de l'assuré",
+                    error=_err("requested"),
+                ),
+                submit_button("Demander les documents", block=False, id="request-documents"),
+            ),
+        ),
+    )
 
 
 def refuse_action() -> rx.Component:
-    return rx.cond(_allowed("refuse"), _action(
-        "Refuser la prise en charge", "refuse",
-        _form("refuse", C.refuse,
-              textarea_field(field_id="refusal", label="Motif du refus (montré à l'assuré)", error=_err("refusal"),
-                             hint="20 caractères au moins : citez la garantie ou l'exclusion en cause."),
-              submit_button("Refuser la prise en charge", block=False, id="refuse")),
-    ))
+    return rx.cond(
+        _allowed("refuse"),
+        _action(
+            "Refuser la prise en charge",
+            "refuse",
+            _form(
+                "refuse",
+                C.refuse,
+                textarea_field(
+                    field_id="refusal",
+                    label="Motif du refus (montré à l'assuré)",
+                    error=_err("refusal"),
+                    hint="20 caractères au moins : citez la garantie ou l'exclusion en cause.",
+                ),
+                submit_button("Refuser la prise en charge", block=False, id="refuse"),
+            ),
+        ),
+    )
 
 
 def close_action() -> rx.Component:
-    return rx.cond(_allowed("close"), _action(
-        "Clôturer", "close",
-        form_alert(_err("close"), element_id="close-alert"),
-        rx.el.p("Le paiement est envoyé : le dossier peut être clôturé.", class_name="field-hint"),
-        rx.el.button("Clôturer le dossier", type="button", on_click=C.close_claim, class_name="button button-primary",
-                     id="close-claim"),
-    ))
+    return rx.cond(
+        _allowed("close"),
+        _action(
+            "Clôturer",
+            "close",
+            form_alert(_err("close"), element_id="close-alert"),
+            rx.el.p(
+                "Le paiement est envoyé : le dossier peut être clôturé.", class_name="field-hint"
+            ),
+            rx.el.button(
+                "Clôturer le dossier",
+                type="button",
+                on_click=C.close_claim,
+                class_name="button button-primary",
+                id="close-claim",
+            ),
+        ),
+    )
 
 
 def reopen_action() -> rx.Component:
-    return rx.cond(_allowed("reopen"), _action(
-        "Rouvrir le dossier", "reopen",
-        rx.el.form(
-            textarea_field(field_id="reopen-reason", label="Motif de la réouverture", error=_err("reopen")),
-            submit_button("Rouvrir le dossier", block=False, id="reopen"),
-            on_submit=C.reopen, reset_on_submit=False, no_validate=True, key=_version("reopen"),
+    return rx.cond(
+        _allowed("reopen"),
+        _action(
+            "Rouvrir le dossier",
+            "reopen",
+            rx.el.form(
+                textarea_field(
+                    field_id="reopen-reason", label="Motif de la réouverture", error=_err("reopen")
+                ),
+                submit_button("Rouvrir le dossier", block=False, id="reopen"),
+                on_submit=C.reopen,
+                reset_on_submit=False,
+                no_validate=True,
+                key=_version("reopen"),
+            ),
         ),
-    ))
+    )
 
 
 def upload_action() -> rx.Component:
-    return rx.cond(_allowed("upload"), _action(
-        "Ajouter un document", "upload",
-        form_alert(_err("upload"), element_id="upload-alert"),
-        select_field(field_id="document-kind", label="Type de document", options=DOCUMENT_KINDS,
-                     first="Choisissez le type", error=_err("kind"), value=C.document_kind,
-                     on_change=C.set_document_kind),
-        _dropzone("document-upload", "Fichier", C.upload_document(rx.upload_files(upload_id="document-upload")),
-                  C.document_rejected, _err("upload_file")),
-    ))
+    return rx.cond(
+        _allowed("upload"),
+        _action(
+            "Ajouter un document",
+            "upload",
+            form_alert(_err("upload"), element_id="upload-alert"),
+            select_field(
+                field_id="document-kind",
+                label="Type de document",
+                options=DOCUMENT_KINDS,
+                first="Choisissez le type",
+                error=_err("kind"),
+                value=C.document_kind,
+                on_change=C.set_document_kind,
+            ),
+            _dropzone(
+                "document-upload",
+                "Fichier",
+                C.upload_document(rx.upload_files(upload_id="document-upload")),
+                C.document_rejected,
+                _err("upload_file"),
+            ),
+        ),
+    )
 
 
 def action_panel() -> rx.Component:
@@ -588,8 +1079,15 @@ def action_panel() -> rx.Component:
 
 def staff_claim_page() -> rx.Component:
     return staff_shell(
-        rx.cond(C.found, "Dossier " + C.number, rx.cond(C.loaded, "Dossier introuvable", "Dossier sinistre")),
-        rx.el.p(rx.el.a("← Retour à la liste des sinistres", href=routes.STAFF_CLAIMS), class_name="staff-back-link"),
+        rx.cond(
+            C.found,
+            "Dossier " + C.number,
+            rx.cond(C.loaded, "Dossier introuvable", "Dossier sinistre"),
+        ),
+        rx.el.p(
+            rx.el.a("← Retour à la liste des sinistres", href=routes.STAFF_CLAIMS),
+            class_name="staff-back-link",
+        ),
         rx.cond(
             ~C.loaded,
             loading(),
@@ -599,8 +1097,14 @@ def staff_claim_page() -> rx.Component:
                     claim_header(),
                     rx.el.div(
                         rx.el.div(
-                            people_card(), declaration_card(), items_card(), indemnity_card(), files_card(),
-                            timeline_card(), messages_card(), audit_card(),
+                            people_card(),
+                            declaration_card(),
+                            items_card(),
+                            indemnity_card(),
+                            files_card(),
+                            timeline_card(),
+                            messages_card(),
+                            audit_card(),
                             class_name="stack",
                         ),
                         action_panel(),

@@ -29,22 +29,55 @@ from espace.state.staff_inbox import StaffThreadState as T
 def inbox_filters() -> rx.Component:
     return rx.el.form(
         rx.el.div(
-            select_field(field_id="f-status", name="status", label="Statut", options=STATUS_FILTERS, value=I.f_status,
-                         on_change=I.filter_status),
-            select_field(field_id="f-category", name="category", label="Sujet", options=CATEGORY_FILTERS,
-                         value=I.f_category, on_change=I.filter_category),
-            select_field(field_id="f-assigned", name="assigned", label="Attribution", options=ASSIGNED_FILTERS,
-                         value=I.f_assigned, on_change=I.filter_assigned),
+            select_field(
+                field_id="f-status",
+                name="status",
+                label="Statut",
+                options=STATUS_FILTERS,
+                value=I.f_status,
+                on_change=I.filter_status,
+            ),
+            select_field(
+                field_id="f-category",
+                name="category",
+                label="Sujet",
+                options=CATEGORY_FILTERS,
+                value=I.f_category,
+                on_change=I.filter_category,
+            ),
+            select_field(
+                field_id="f-assigned",
+                name="assigned",
+                label="Attribution",
+                options=ASSIGNED_FILTERS,
+                value=I.f_assigned,
+                on_change=I.filter_assigned,
+            ),
             class_name="filters-grid",
         ),
         rx.el.div(
-            rx.el.label(rx.el.input(type="checkbox", id="f-late", name="late", checked=I.f_late, on_change=I.filter_late,
-                                    class_name="checkbox"), "En retard seulement", class_name="check-row"),
+            rx.el.label(
+                rx.el.input(
+                    type="checkbox",
+                    id="f-late",
+                    name="late",
+                    checked=I.f_late,
+                    on_change=I.filter_late,
+                    class_name="checkbox",
+                ),
+                "En retard seulement",
+                class_name="check-row",
+            ),
             submit_button("Filtrer", block=False, id="apply-inbox-filters"),
             class_name="button-row",
         ),
-        on_submit=I.apply_filters, reset_on_submit=False, no_validate=True, role="search",
-        aria_label="Filtrer les conversations", class_name="card staff-queue-filters", id="inbox-filters",
+        on_submit=I.apply_filters,
+        reset_on_submit=False,
+        no_validate=True,
+        role="search",
+        aria_label="Filtrer les conversations",
+        class_name="card staff-queue-filters",
+        id="inbox-filters",
     )
 
 
@@ -52,19 +85,35 @@ def inbox_figures() -> rx.Component:
     return rx.el.section(
         rx.el.h2("Délais de réponse", class_name="sr-only"),
         rx.el.dl(rx.foreach(I.figures, lambda f: fact(f[0], f[1])), class_name="facts"),
-        class_name="card", id="inbox-figures", aria_label="Délais de réponse",
+        class_name="card",
+        id="inbox-figures",
+        aria_label="Délais de réponse",
     )
 
 
-INBOX_COLUMNS = ("Objet", "Assuré", "Sujet", "Statut", "Dernier message", "Réponse attendue", "Délai", "Attribuée à")
+INBOX_COLUMNS = (
+    "Objet",
+    "Assuré",
+    "Sujet",
+    "Statut",
+    "Dernier message",
+    "Réponse attendue",
+    "Délai",
+    "Attribuée à",
+)
 
 
 def inbox_row(row: InboxItem) -> rx.Component:
     return rx.el.tr(
         rx.el.th(
             rx.el.a(row.subject, href=row.url),
-            rx.cond(row.unread, rx.el.span(" ", rx.el.span("Nouveau", class_name="badge badge-warn"))),
-            rx.cond(row.from_assistant, rx.el.span(" ", rx.el.span("Assistant", class_name="badge staff-badge-express"))),
+            rx.cond(
+                row.unread, rx.el.span(" ", rx.el.span("Nouveau", class_name="badge badge-warn"))
+            ),
+            rx.cond(
+                row.from_assistant,
+                rx.el.span(" ", rx.el.span("Assistant", class_name="badge staff-badge-express")),
+            ),
             scope="row",
         ),
         rx.el.td(row.holder),
@@ -72,7 +121,12 @@ def inbox_row(row: InboxItem) -> rx.Component:
         rx.el.td(rx.el.span(row.status, class_name="badge", data_status=row.badge)),
         rx.el.td(row.last),
         rx.el.td(row.due),
-        rx.el.td(row.left, rx.cond(row.late, rx.el.span(" ", rx.el.span("En retard", class_name="badge badge-warn")))),
+        rx.el.td(
+            row.left,
+            rx.cond(
+                row.late, rx.el.span(" ", rx.el.span("En retard", class_name="badge badge-warn"))
+            ),
+        ),
         rx.el.td(row.assignee),
         data_late=rx.cond(row.late, "true", "false"),
     )
@@ -81,25 +135,41 @@ def inbox_row(row: InboxItem) -> rx.Component:
 def inbox_table() -> rx.Component:
     return rx.el.div(
         rx.el.table(
-            rx.el.caption("Conversations avec les assurés, la réponse la plus urgente d'abord", class_name="sr-only"),
+            rx.el.caption(
+                "Conversations avec les assurés, la réponse la plus urgente d'abord",
+                class_name="sr-only",
+            ),
             rx.el.thead(rx.el.tr(*[rx.el.th(col, scope="col") for col in INBOX_COLUMNS])),
             rx.el.tbody(rx.foreach(I.rows, inbox_row)),
             class_name="table staff-queue-table",
             id="inbox",
         ),
-        class_name="staff-table-scroll", role="region", tab_index=0,
+        class_name="staff-table-scroll",
+        role="region",
+        tab_index=0,
         aria_label="Liste des conversations (faites défiler horizontalement sur petit écran)",
     )
 
 
 def unhelpful_articles() -> rx.Component:
     """Help articles holders answered "Non" to "Cet article vous a-t-il aidé ?": what to rewrite first."""
-    return rx.cond(I.unhelpful_articles.length() > 0, rx.el.section(
-        rx.el.h2("Articles d'aide jugés peu utiles", class_name="card-title"),
-        rx.el.ul(rx.foreach(I.unhelpful_articles, lambda row: rx.el.li(
-            rx.el.strong(row[0]), " (", rx.el.code(row[1]), ") — ", row[3], ", ", row[2])), class_name="stack-sm"),
-        class_name="card", id="help-feedback",
-    ))
+    return rx.cond(
+        I.unhelpful_articles.length() > 0,
+        rx.el.section(
+            rx.el.h2("Articles d'aide jugés peu utiles", class_name="card-title"),
+            rx.el.ul(
+                rx.foreach(
+                    I.unhelpful_articles,
+                    lambda row: rx.el.li(
+                        rx.el.strong(row[0]), " (", rx.el.code(row[1]), ") — ", row[3], ", ", row[2]
+                    ),
+                ),
+                class_name="stack-sm",
+            ),
+            class_name="card",
+            id="help-feedback",
+        ),
+    )
 
 
 def staff_inbox_page() -> rx.Component:
@@ -109,19 +179,32 @@ def staff_inbox_page() -> rx.Component:
         rx.cond(
             ~I.loaded,
             loading(),
-            rx.cond(I.error == "", rx.fragment(
-                inbox_figures(),
-                inbox_filters(),
-                rx.cond(I.rows.length() == 0, rx.el.p("Aucune conversation ne correspond à ces filtres.", class_name="empty"),
-                        rx.fragment(rx.el.p(I.rows.length().to_string(),
-                                            rx.cond(I.rows.length() == 1, " conversation", " conversations"),
-                                            class_name="result-count", role="status"),
-                                    inbox_table())),
-                unhelpful_articles(),
-            )),
+            rx.cond(
+                I.error == "",
+                rx.fragment(
+                    inbox_figures(),
+                    inbox_filters(),
+                    rx.cond(
+                        I.rows.length() == 0,
+                        rx.el.p(
+                            "Aucune conversation ne correspond à ces filtres.", class_name="empty"
+                        ),
+                        rx.fragment(
+                            rx.el.p(
+                                I.rows.length().to_string(),
+                                rx.cond(I.rows.length() == 1, " conversation", " conversations"),
+                                class_name="result-count",
+                                role="status",
+                            ),
+                            inbox_table(),
+                        ),
+                    ),
+                    unhelpful_articles(),
+                ),
+            ),
         ),
         subtitle=f"Objectifs de réponse : sinistre {support.REPLY_TARGET_WORKING_DAYS['claim']} jour ouvré, "
-                 f"autres sujets {support.REPLY_TARGET_WORKING_DAYS['other']} jours ouvrés (avant 18 h).",
+        f"autres sujets {support.REPLY_TARGET_WORKING_DAYS['other']} jours ouvrés (avant 18 h).",
     )
 
 
@@ -133,13 +216,19 @@ def _err(name: str) -> rx.Var:
 
 
 def _section(title: str, section_id: str, *children) -> rx.Component:
-    return rx.el.section(rx.el.h2(title, class_name="card-title", id=f"{section_id}-title"), *children,
-                         class_name="card", aria_labelledby=f"{section_id}-title", id=section_id)
+    return rx.el.section(
+        rx.el.h2(title, class_name="card-title", id=f"{section_id}-title"),
+        *children,
+        class_name="card",
+        aria_labelledby=f"{section_id}-title",
+        id=section_id,
+    )
 
 
 def holder_card() -> rx.Component:
     return _section(
-        "Assuré et demande", "thread-holder",
+        "Assuré et demande",
+        "thread-holder",
         rx.el.dl(
             fact("Assuré", T.holder_name),
             fact("E-mail", T.holder_email),
@@ -157,37 +246,71 @@ def holder_card() -> rx.Component:
 
 
 def transcript_card() -> rx.Component:
-    return rx.cond(T.transcript.length() > 0, _section(
-        "Conversation avec l'assistant", "assistant-transcript",
-        rx.el.p("Échange de l'assuré avec l'assistant Espace, avant la transmission à un conseiller.",
-                class_name="field-hint"),
-        rx.el.ol(rx.foreach(T.transcript, message_item), class_name="messages"),
-    ))
+    return rx.cond(
+        T.transcript.length() > 0,
+        _section(
+            "Conversation avec l'assistant",
+            "assistant-transcript",
+            rx.el.p(
+                "Échange de l'assuré avec l'assistant Espace, avant la transmission à un conseiller.",
+                class_name="field-hint",
+            ),
+            rx.el.ol(rx.foreach(T.transcript, message_item), class_name="messages"),
+        ),
+    )
 
 
 def conversation_card() -> rx.Component:
-    return _section("Messages", "thread-messages",
-                    rx.el.ol(rx.foreach(T.conversation, message_item), class_name="messages", id="messages"))
+    return _section(
+        "Messages",
+        "thread-messages",
+        rx.el.ol(rx.foreach(T.conversation, message_item), class_name="messages", id="messages"),
+    )
 
 
 def reply_card() -> rx.Component:
-    return rx.cond(T.status != "resolved", _section(
-        "Répondre à l'assuré", "thread-reply",
-        rx.el.form(
-            textarea_field(field_id="staff-reply-body", name="body", label="Votre réponse", error=_err("body"), rows=6,
-                           max_length=support.BODY_MAX,
-                           hint="L'assuré est prévenu par e-mail ; votre texte n'est lisible que dans son espace."),
-            attachment_zone(STAFF_REPLY_UPLOAD_ID, _err("files")),
-            rx.el.div(submit_button("Envoyer la réponse", block=False, id="send-staff-reply"), class_name="button-row"),
-            on_submit=lambda form_data: T.reply(rx.upload_files(upload_id=STAFF_REPLY_UPLOAD_ID), form_data),
-            reset_on_submit=False, no_validate=True, key=T.form_version.to_string(), class_name="stack",
+    return rx.cond(
+        T.status != "resolved",
+        _section(
+            "Répondre à l'assuré",
+            "thread-reply",
+            rx.el.form(
+                textarea_field(
+                    field_id="staff-reply-body",
+                    name="body",
+                    label="Votre réponse",
+                    error=_err("body"),
+                    rows=6,
+                    max_length=support.BODY_MAX,
+                    hint="L'assuré est prévenu par e-mail ; votre texte n'est lisible que dans son espace.",
+                ),
+                attachment_zone(STAFF_REPLY_UPLOAD_ID, _err("files")),
+                rx.el.div(
+                    submit_button("Envoyer la réponse", block=False, id="send-staff-reply"),
+                    class_name="button-row",
+                ),
+                on_submit=lambda form_data: T.reply(
+                    rx.upload_files(upload_id=STAFF_REPLY_UPLOAD_ID), form_data
+                ),
+                reset_on_submit=False,
+                no_validate=True,
+                key=T.form_version.to_string(),
+                class_name="stack",
+            ),
         ),
-    ))
+    )
 
 
 def _audit_row(item: AuditItem) -> rx.Component:
-    return rx.el.li(rx.el.strong(item.action), " — ", item.at, " (", item.who, ")",
-                    rx.cond(item.detail != "", rx.fragment(" : ", item.detail)))
+    return rx.el.li(
+        rx.el.strong(item.action),
+        " — ",
+        item.at,
+        " (",
+        item.who,
+        ")",
+        rx.cond(item.detail != "", rx.fragment(" : ", item.detail)),
+    )
 
 
 def actions_panel() -> rx.Component:
@@ -195,33 +318,81 @@ def actions_panel() -> rx.Component:
         rx.el.h2("Actions", class_name="card-title", id="thread-actions-title"),
         notice(T.flash, kind="ok"),
         form_alert(_err("action"), element_id="action-alert"),
-        rx.cond(T.can_take, rx.el.button("Prendre la conversation", type="button", on_click=T.take,
-                                         class_name="button button-primary", id="take-thread")),
-        rx.cond(T.can_assign, rx.el.form(
-            select_field(field_id="assignee", label="Attribuer à", options=T.assignee_options,
-                         first="Choisissez un gestionnaire", error=_err("assignee"), default_value=""),
-            submit_button("Attribuer", block=False, id="assign-thread"),
-            on_submit=T.assign, reset_on_submit=False, no_validate=True, key=T.form_version.to_string(),
-        )),
-        rx.cond(T.status != "resolved",
-                rx.el.button("Marquer comme résolue", type="button", on_click=T.resolve,
-                             class_name="button button-secondary", id="resolve-thread"),
-                rx.el.button("Rouvrir la conversation", type="button", on_click=T.reopen,
-                             class_name="button button-secondary", id="reopen-thread")),
-        rx.cond(T.audit.length() > 0, rx.fragment(
-            rx.el.h3("Journal", class_name="card-subtitle"),
-            rx.el.ul(rx.foreach(T.audit, _audit_row), class_name="plain-list", id="thread-audit"))),
-        rx.cond(T.reads.length() > 0, rx.fragment(
-            rx.el.h3("Consultations", class_name="card-subtitle"),
-            rx.el.ul(rx.foreach(T.reads, _audit_row), class_name="plain-list", id="thread-reads"))),
-        class_name="card staff-actions stack", aria_labelledby="thread-actions-title", id="thread-actions",
+        rx.cond(
+            T.can_take,
+            rx.el.button(
+                "Prendre la conversation",
+                type="button",
+                on_click=T.take,
+                class_name="button button-primary",
+                id="take-thread",
+            ),
+        ),
+        rx.cond(
+            T.can_assign,
+            rx.el.form(
+                select_field(
+                    field_id="assignee",
+                    label="Attribuer à",
+                    options=T.assignee_options,
+                    first="Choisissez un gestionnaire",
+                    error=_err("assignee"),
+                    default_value="",
+                ),
+                submit_button("Attribuer", block=False, id="assign-thread"),
+                on_submit=T.assign,
+                reset_on_submit=False,
+                no_validate=True,
+                key=T.form_version.to_string(),
+            ),
+        ),
+        rx.cond(
+            T.status != "resolved",
+            rx.el.button(
+                "Marquer comme résolue",
+                type="button",
+                on_click=T.resolve,
+                class_name="button button-secondary",
+                id="resolve-thread",
+            ),
+            rx.el.button(
+                "Rouvrir la conversation",
+                type="button",
+                on_click=T.reopen,
+                class_name="button button-secondary",
+                id="reopen-thread",
+            ),
+        ),
+        rx.cond(
+            T.audit.length() > 0,
+            rx.fragment(
+                rx.el.h3("Journal", class_name="card-subtitle"),
+                rx.el.ul(
+                    rx.foreach(T.audit, _audit_row), class_name="plain-list", id="thread-audit"
+                ),
+            ),
+        ),
+        rx.cond(
+            T.reads.length() > 0,
+            rx.fragment(
+                rx.el.h3("Consultations", class_name="card-subtitle"),
+                rx.el.ul(
+                    rx.foreach(T.reads, _audit_row), class_name="plain-list", id="thread-reads"
+                ),
+            ),
+        ),
+        class_name="card staff-actions stack",
+        aria_labelledby="thread-actions-title",
+        id="thread-actions",
     )
 
 
 def staff_thread_page() -> rx.Component:
     return staff_shell(
         rx.cond(T.found, T.subject, rx.cond(T.loaded, "Conversation introuvable", "Conversation")),
-        rx.el.p(rx.el.a("← Retour aux messages", href=routes.STAFF_INBOX), class_name="staff-back-link"),
+        rx.el.p(
+            rx.el.a("← Retour aux messages", href=routes.STAFF_INBOX), class_name="staff-back-link"
+        ),
         form_alert(_err("form")),
         rx.cond(
             ~T.loaded,
@@ -230,19 +401,33 @@ def staff_thread_page() -> rx.Component:
                 T.found,
                 rx.fragment(
                     rx.el.div(
-                        rx.el.span(T.status_label, class_name="badge", data_status=T.badge, id="thread-status"),
+                        rx.el.span(
+                            T.status_label,
+                            class_name="badge",
+                            data_status=T.badge,
+                            id="thread-status",
+                        ),
                         rx.cond(T.late, rx.el.span("En retard", class_name="badge badge-warn")),
                         class_name="staff-badges staff-claim-head",
                     ),
                     rx.el.div(
-                        rx.el.div(holder_card(), transcript_card(), conversation_card(), reply_card(),
-                                  field_error(_err("thread"), "thread"), class_name="stack"),
+                        rx.el.div(
+                            holder_card(),
+                            transcript_card(),
+                            conversation_card(),
+                            reply_card(),
+                            field_error(_err("thread"), "thread"),
+                            class_name="stack",
+                        ),
                         actions_panel(),
                         class_name="staff-claim-grid",
                     ),
                 ),
-                rx.el.div(rx.el.p("Conversation introuvable.", id="thread-not-found"),
-                          rx.el.p(rx.el.a("Revenir aux messages", href=routes.STAFF_INBOX)), class_name="card"),
+                rx.el.div(
+                    rx.el.p("Conversation introuvable.", id="thread-not-found"),
+                    rx.el.p(rx.el.a("Revenir aux messages", href=routes.STAFF_INBOX)),
+                    class_name="card",
+                ),
             ),
         ),
     )

@@ -9,19 +9,49 @@ from espace.components.public import public_page
 from espace.state.verify import VerifyState as V
 
 
-
 def verify_page() -> rx.Component:
     verdict = rx.match(
         V.status,
-        ("valide", rx.el.p(rx.icon("shield-check", size=22, aria_hidden="true"), "Attestation valide",
-                           class_name="verdict verdict-ok", role="status", id="verdict")),
-        ("expirée", rx.el.p(rx.icon("clock", size=22, aria_hidden="true"), "Attestation expirée",
-                            class_name="verdict verdict-warn", role="status", id="verdict")),
-        ("révoquée", rx.el.p(rx.icon("shield-x", size=22, aria_hidden="true"), "Attestation révoquée",
-                             class_name="verdict verdict-bad", role="status", id="verdict")),
-        ("inconnue", rx.el.p(rx.icon("shield-alert", size=22, aria_hidden="true"),
-                             "Référence inconnue ou modifiée : ce document n'est pas authentique.",
-                             class_name="verdict verdict-bad", role="status", id="verdict")),
+        (
+            "valide",
+            rx.el.p(
+                rx.icon("shield-check", size=22, aria_hidden="true"),
+                "Attestation valide",
+                class_name="verdict verdict-ok",
+                role="status",
+                id="verdict",
+            ),
+        ),
+        (
+            "expirée",
+            rx.el.p(
+                rx.icon("clock", size=22, aria_hidden="true"),
+                "Attestation expirée",
+                class_name="verdict verdict-warn",
+                role="status",
+                id="verdict",
+            ),
+        ),
+        (
+            "révoquée",
+            rx.el.p(
+                rx.icon("shield-x", size=22, aria_hidden="true"),
+                "Attestation révoquée",
+                class_name="verdict verdict-bad",
+                role="status",
+                id="verdict",
+            ),
+        ),
+        (
+            "inconnue",
+            rx.el.p(
+                rx.icon("shield-alert", size=22, aria_hidden="true"),
+                "Référence inconnue ou modifiée : ce document n'est pas authentique.",
+                class_name="verdict verdict-bad",
+                role="status",
+                id="verdict",
+            ),
+        ),
         rx.el.p("Vérification en cours…", class_name="loading", role="status"),
     )
     return public_page(
@@ -37,8 +67,10 @@ def verify_page() -> rx.Component:
                 class_name="facts facts-wide",
             ),
         ),
-        rx.el.p("Cette page indique seulement si l'attestation a été délivrée par Espace Assurances et si elle est "
-                "en vigueur. Une attestation est révoquée quand le contrat prend fin ou est remplacé.",
-                class_name="login-footnote"),
+        rx.el.p(
+            "Cette page indique seulement si l'attestation a été délivrée par Espace Assurances et si elle est "
+            "en vigueur. Une attestation est révoquée quand le contrat prend fin ou est remplacé.",
+            class_name="login-footnote",
+        ),
         lead="Service de vérification d'Espace Assurances.",
     )

@@ -17,11 +17,15 @@ EXCLUSION_SIZE, EXCLUSION_SPACING, EXCLUSION_INDENT = 8.0, 1.3, PAD_X + 3
 
 def render_certificate(data: CertificateData) -> bytes:
     pdf = EspaceDocument(TITLE, data.reference, data.insurer)
-    pdf.letter_head(data.holder_name, data.holder_address, [
-        ("Référence", data.reference),
-        ("Délivré le", data.issued_on),
-        ("Contrat n°", data.contract_number),
-    ])
+    pdf.letter_head(
+        data.holder_name,
+        data.holder_address,
+        [
+            ("Référence", data.reference),
+            ("Délivré le", data.issued_on),
+            ("Contrat n°", data.contract_number),
+        ],
+    )
     pdf.title_block(TITLE)
     pdf.paragraph(
         f"Le présent certificat récapitule les garanties du contrat d'assurance multirisque habitation "
@@ -35,23 +39,27 @@ def render_certificate(data: CertificateData) -> bytes:
     pdf.paragraph(
         "Ce certificat est établi à titre d'information. Les garanties s'exercent dans les limites et "
         "conditions prévues aux conditions générales et particulières du contrat.",
-        size=8, color=MUTED, line_height=4,
+        size=8,
+        color=MUTED,
+        line_height=4,
     )
     return pdf.to_bytes()
 
 
 def _contract(pdf: EspaceDocument, data: CertificateData) -> None:
     pdf.section("Votre contrat")
-    pdf.key_values([
-        ("Assuré(e)", data.holder_name),
-        ("Contrat n°", data.contract_number),
-        ("Formule", data.formula),
-        ("Date de souscription", data.contract_start),
-        ("Logement assuré", "\n".join([*data.property_address, data.property_description])),
-        ("Capital mobilier", data.furniture_capital),
-        ("Franchise générale", data.deductible),
-        ("Options souscrites", "\n".join(data.options) if data.options else "Aucune"),
-    ])
+    pdf.key_values(
+        [
+            ("Assuré(e)", data.holder_name),
+            ("Contrat n°", data.contract_number),
+            ("Formule", data.formula),
+            ("Date de souscription", data.contract_start),
+            ("Logement assuré", "\n".join([*data.property_address, data.property_description])),
+            ("Capital mobilier", data.furniture_capital),
+            ("Franchise générale", data.deductible),
+            ("Options souscrites", "\n".join(data.options) if data.options else "Aucune"),
+        ]
+    )
 
 
 def _guarantee_list(pdf: EspaceDocument, guarantees: list[GuaranteeLine]) -> None:
@@ -93,7 +101,7 @@ def _cells(line: GuaranteeLine) -> tuple[tuple[str, bool], ...]:
 
 def _row_height(pdf: EspaceDocument, line: GuaranteeLine) -> float:
     heights = []
-    for (width, _), (text, bold) in zip(COLUMNS, _cells(line)):
+    for (width, _), (text, bold) in zip(COLUMNS, _cells(line), strict=True):
         pdf.style(9, bold=bold)
         heights.append(pdf.text_height(text, width - 2 * PAD_X, LINE))
     return max(heights) + 2 * PAD_Y
@@ -108,7 +116,8 @@ def _block_height(pdf: EspaceDocument, line: GuaranteeLine, new_category: bool) 
         pdf.style(EXCLUSION_SIZE)
         width = pdf.epw - EXCLUSION_INDENT
         height += LABEL_HEIGHT + sum(
-            pdf.text_height(item, width, EXCLUSION_SIZE * EXCLUSION_SPACING / pdf.k) for item in line.exclusions
+            pdf.text_height(item, width, EXCLUSION_SIZE * EXCLUSION_SPACING / pdf.k)
+            for item in line.exclusions
         )
     return height
 
@@ -117,7 +126,7 @@ def _guarantee(pdf: EspaceDocument, line: GuaranteeLine) -> None:
     x, top, height = pdf.l_margin, pdf.get_y(), _row_height(pdf, line)
     pdf.set_fill_color(*TEAL_TINT)
     pdf.rect(x, top, pdf.epw, height, style="F")
-    for (width, _), (text, bold) in zip(COLUMNS, _cells(line)):
+    for (width, _), (text, bold) in zip(COLUMNS, _cells(line), strict=True):
         pdf.style(9, bold=bold)
         pdf.set_xy(x + PAD_X, top + PAD_Y)
         pdf.multi_cell(width - 2 * PAD_X, LINE, text, align=Align.L)
@@ -127,6 +136,10 @@ def _guarantee(pdf: EspaceDocument, line: GuaranteeLine) -> None:
         pdf.style(EXCLUSION_SIZE, bold=True, color=MUTED)
         pdf.set_x(pdf.l_margin + PAD_X)
         pdf.cell(0, LABEL_HEIGHT, "Exclusions", new_x="LMARGIN", new_y="NEXT")
-        pdf.bullets(line.exclusions, size=EXCLUSION_SIZE, indent=EXCLUSION_INDENT,
-                    line_spacing=EXCLUSION_SPACING)
+        pdf.bullets(
+            line.exclusions,
+            size=EXCLUSION_SIZE,
+            indent=EXCLUSION_INDENT,
+            line_spacing=EXCLUSION_SPACING,
+        )
     pdf.ln(BLOCK_GAP)

@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 class Insurer:
     name: str = "Espace Assurances"
     address: str = "12 quai de la Fosse, 44000 Nantes"
-    legal: str = ("Espace Assurances, société anonyme au capital de 12 000 000 €, RCS Nantes 912 345 678, "
-                  "entreprise régie par le Code des assurances, sous le contrôle de l'ACPR, "
-                  "4 place de Budapest, 75436 Paris Cedex 09.")
+    legal: str = (
+        "Espace Assurances, société anonyme au capital de 12 000 000 €, RCS Nantes 912 345 678, "
+        "entreprise régie par le Code des assurances, sous le contrôle de l'ACPR, "
+        "4 place de Budapest, 75436 Paris Cedex 09."
+    )
     phone: str = "09 70 80 90 00"
 
 
@@ -47,7 +49,9 @@ class AttestationData:
     valid_from: str
     valid_until: str
     civil_liability: str  # "Responsabilité civile vie privée et occupant : jusqu'à 4 500 000,00 €"
-    purpose: str = ""  # kind-specific sentence (seasonal rental place/dates, temporary period reason)
+    purpose: str = (
+        ""  # kind-specific sentence (seasonal rental place/dates, temporary period reason)
+    )
     guarantees: list[GuaranteeLine] = field(default_factory=list)  # filled for "detailed"
     insurer: Insurer = field(default_factory=Insurer)
 

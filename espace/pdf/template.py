@@ -54,8 +54,13 @@ BOTTOM_MARGIN = 26.0  # automatic page break before the footer
 DROPPED_TABLES = ("GDEF", "GPOS", "GSUB", "MATH", "FFTM", "hdmx", "meta", "kern")
 # Characters of nearly every document: Latin (with Vietnamese), punctuation, currency, common symbols.
 LATIN = (
-    (0x0020, 0x007E), (0x00A0, 0x036F), (0x1E00, 0x1EFF), (0x2000, 0x22FF), (0x25A0, 0x25FF),
-    (0xFB00, 0xFB06), (0xFFFD, 0xFFFD),
+    (0x0020, 0x007E),
+    (0x00A0, 0x036F),
+    (0x1E00, 0x1EFF),
+    (0x2000, 0x22FF),
+    (0x25A0, 0x25FF),
+    (0xFB00, 0xFB06),
+    (0xFFFD, 0xFFFD),
 )
 
 
@@ -98,8 +103,14 @@ def _without_dropped_tables(path: Path) -> bytes:
 
 def _restricted(program: bytes, ranges: Sequence[tuple[int, int]]) -> ttLib.TTFont:
     font = ttLib.TTFont(BytesIO(program), recalcTimestamp=False)
-    options = subset.Options(notdef_outline=True, recommended_glyphs=True, glyph_names=True,
-                             name_IDs=["*"], name_languages=["*"], name_legacy=True)
+    options = subset.Options(
+        notdef_outline=True,
+        recommended_glyphs=True,
+        glyph_names=True,
+        name_IDs=["*"],
+        name_languages=["*"],
+        name_legacy=True,
+    )
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=[code for first, last in ranges for code in range(first, last + 1)])
     subsetter.subset(font)
@@ -115,8 +126,12 @@ def _face(style: str) -> _Face:
             prototype.ttfont.close()
             prototype.ttfont = None
             latin = _restricted(program, LATIN)
-            face = _Face(prototype=prototype, program=program, latin_program=_save(latin),
-                         latin_glyphs=frozenset(latin.getGlyphOrder()))
+            face = _Face(
+                prototype=prototype,
+                program=program,
+                latin_program=_save(latin),
+                latin_glyphs=frozenset(latin.getGlyphOrder()),
+            )
             _FACES[style] = face
         return face
 
@@ -124,8 +139,13 @@ def _face(style: str) -> _Face:
 def _copy_descriptor(desc: PDFFontDescriptor) -> PDFFontDescriptor:
     # fpdf2 sets the font name, the object id and the font file on it while writing a PDF.
     return PDFFontDescriptor(
-        ascent=desc.ascent, descent=desc.descent, cap_height=desc.cap_height, flags=desc.flags,
-        font_b_box=desc.font_b_box, italic_angle=desc.italic_angle, stem_v=desc.stem_v,
+        ascent=desc.ascent,
+        descent=desc.descent,
+        cap_height=desc.cap_height,
+        flags=desc.flags,
+        font_b_box=desc.font_b_box,
+        italic_angle=desc.italic_angle,
+        stem_v=desc.stem_v,
         missing_width=desc.missing_width,
     )
 
@@ -151,12 +171,15 @@ def _document_font(face: _Face, index: int) -> TTFFont:
 
 def _attach_font_program(font: TTFFont, face: _Face) -> None:
     program = face.program_for(font.subset.get_all_glyph_names())
-    font.ttfont = ttLib.TTFont(BytesIO(program), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
+    font.ttfont = ttLib.TTFont(
+        BytesIO(program), recalcTimestamp=False, recalcBBoxes=False, lazy=True
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Template
 # ---------------------------------------------------------------------------------------------
+
 
 class EspaceDocument(FPDF):
     """A4 portrait page with the Espace header and footer, and the layout helpers."""
@@ -196,7 +219,9 @@ class EspaceDocument(FPDF):
 
     # -- text style --------------------------------------------------------------------------
 
-    def style(self, size: float = 10, bold: bool = False, color: tuple[int, int, int] = INK) -> None:
+    def style(
+        self, size: float = 10, bold: bool = False, color: tuple[int, int, int] = INK
+    ) -> None:
         self.set_font(FONT_FAMILY, "B" if bold else "", size)
         self.set_text_color(*color)
 
@@ -255,7 +280,9 @@ class EspaceDocument(FPDF):
 
     def text_height(self, text: str, width: float, line_height: float) -> float:
         """Height of `text` in a multi_cell of `width`, with the current font."""
-        return self.multi_cell(width, line_height, text, dry_run=True, output=MethodReturnValue.HEIGHT)
+        return self.multi_cell(
+            width, line_height, text, dry_run=True, output=MethodReturnValue.HEIGHT
+        )
 
     def ensure_space(self, height: float) -> None:
         if self.will_page_break(height):
@@ -263,7 +290,9 @@ class EspaceDocument(FPDF):
 
     # -- blocks ------------------------------------------------------------------------------
 
-    def letter_head(self, name: str, address: Sequence[str], facts: Sequence[tuple[str, str]]) -> None:
+    def letter_head(
+        self, name: str, address: Sequence[str], facts: Sequence[tuple[str, str]]
+    ) -> None:
         """Top of the first page: short facts on the left, the addressee on the right
         (where a window envelope shows it)."""
         top, x = self.get_y(), 112.0
@@ -298,8 +327,14 @@ class EspaceDocument(FPDF):
         self.line(self.l_margin, y, self.l_margin + 16, y)
         self.set_y(y + 2.8)
 
-    def key_values(self, rows: Sequence[tuple[str, str]], key_width: float = 50.0,
-                   size: float = 9.5, line_height: float = 5.0, right: float | None = None) -> None:
+    def key_values(
+        self,
+        rows: Sequence[tuple[str, str]],
+        key_width: float = 50.0,
+        size: float = 9.5,
+        line_height: float = 5.0,
+        right: float | None = None,
+    ) -> None:
         """Two columns: grey labels on the left, values on the right (values may span lines).
 
         `right`: where the block ends (default: the right margin).
@@ -319,15 +354,27 @@ class EspaceDocument(FPDF):
             self.multi_cell(value_width, line_height, value)
             self.set_xy(x, top + height + 1.2)
 
-    def paragraph(self, text: str, size: float = 10, bold: bool = False,
-                  color: tuple[int, int, int] = INK, line_height: float = 5.2,
-                  align: Align = Align.J, space_after: float = 2.5) -> None:
+    def paragraph(
+        self,
+        text: str,
+        size: float = 10,
+        bold: bool = False,
+        color: tuple[int, int, int] = INK,
+        line_height: float = 5.2,
+        align: Align = Align.J,
+        space_after: float = 2.5,
+    ) -> None:
         self.style(size, bold=bold, color=color)
         self.multi_cell(0, line_height, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(space_after)
 
-    def rich_paragraph(self, parts: Sequence[tuple[str, bool]], size: float = 10,
-                       line_spacing: float = 1.45, space_after: float = 2.5) -> None:
+    def rich_paragraph(
+        self,
+        parts: Sequence[tuple[str, bool]],
+        size: float = 10,
+        line_spacing: float = 1.45,
+        space_after: float = 2.5,
+    ) -> None:
         """A justified paragraph made of (text, bold) runs."""
         with self.text_columns(text_align=Align.J, line_height=line_spacing) as columns:
             with columns.paragraph() as paragraph:
@@ -337,34 +384,53 @@ class EspaceDocument(FPDF):
         self.set_x(self.l_margin)
         self.ln(space_after)
 
-    def bullets(self, items: Sequence[str], size: float = 8.5, color: tuple[int, int, int] = MUTED,
-                indent: float = 4.0, line_spacing: float = 1.3) -> None:
+    def bullets(
+        self,
+        items: Sequence[str],
+        size: float = 8.5,
+        color: tuple[int, int, int] = MUTED,
+        indent: float = 4.0,
+        line_spacing: float = 1.3,
+    ) -> None:
         """A small bulleted list."""
         self.style(size, color=color)
-        with self.text_columns(text_align=Align.L, line_height=line_spacing,
-                               l_margin=self.l_margin + indent) as columns:
+        with self.text_columns(
+            text_align=Align.L, line_height=line_spacing, l_margin=self.l_margin + indent
+        ) as columns:
             for item in items:
                 with columns.paragraph(bullet_string="•", bullet_r_margin=1.6) as paragraph:
                     paragraph.write(item)
         self.set_x(self.l_margin)
 
-    def data_table(self, headings: Sequence[str], rows: Sequence[Sequence[str]],
-                   col_widths: Sequence[float], aligns: Sequence[str] | None = None,
-                   size: float = 8.5) -> None:
+    def data_table(
+        self,
+        headings: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        col_widths: Sequence[float],
+        aligns: Sequence[str] | None = None,
+        size: float = 8.5,
+    ) -> None:
         """A table with a teal header row, zebra rows, wrapped cells, header repeated on each page."""
         self.set_draw_color(*RULE)
         self.set_line_width(0.2)
         self.set_fill_color(*WHITE)  # fpdf2 fills the other rows with the current fill colour
         self.style(size)
-        headings_style = FontFace(family=FONT_FAMILY, emphasis="BOLD", size_pt=size,
-                                  color=WHITE, fill_color=TEAL)
+        headings_style = FontFace(
+            family=FONT_FAMILY, emphasis="BOLD", size_pt=size, color=WHITE, fill_color=TEAL
+        )
         with self.table(
-            col_widths=tuple(col_widths), width=self.w - self.l_margin - self.r_margin,
-            align=Align.L, text_align=tuple(aligns or ["LEFT"] * len(headings)),
-            line_height=size * 0.5, padding=(1.3, 2.2), v_align="MIDDLE",
-            headings_style=headings_style, cell_fill_color=TEAL_TINT,
+            col_widths=tuple(col_widths),
+            width=self.w - self.l_margin - self.r_margin,
+            align=Align.L,
+            text_align=tuple(aligns or ["LEFT"] * len(headings)),
+            line_height=size * 0.5,
+            padding=(1.3, 2.2),
+            v_align="MIDDLE",
+            headings_style=headings_style,
+            cell_fill_color=TEAL_TINT,
             cell_fill_mode=TableCellFillMode.EVEN_ROWS,
-            borders_layout=TableBordersLayout.HORIZONTAL_LINES, repeat_headings=1,
+            borders_layout=TableBordersLayout.HORIZONTAL_LINES,
+            repeat_headings=1,
         ) as table:
             for values in [headings, *rows]:
                 row = table.row()
@@ -373,7 +439,9 @@ class EspaceDocument(FPDF):
         self.set_x(self.l_margin)
         self.ln(2)
 
-    def amount_rows(self, rows: Sequence[tuple[str, str]], total: tuple[str, str], space_after: float = 4.0) -> None:
+    def amount_rows(
+        self, rows: Sequence[tuple[str, str]], total: tuple[str, str], space_after: float = 4.0
+    ) -> None:
         """Label/amount rows separated by rules, then the total highlighted in a tinted band."""
         row_height, total_height = 7.0, 10.0
         left, width = self.l_margin, self.epw
@@ -382,7 +450,9 @@ class EspaceDocument(FPDF):
             self.style(10)
             self.set_x(left + 2)
             self.cell(label_width, row_height, label)
-            self.cell(amount_width, row_height, amount, align=Align.R, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.cell(
+                amount_width, row_height, amount, align=Align.R, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            )
             self.set_draw_color(*RULE)
             self.set_line_width(0.2)
             self.line(left, self.get_y(), left + width, self.get_y())
@@ -398,8 +468,13 @@ class EspaceDocument(FPDF):
         self.set_xy(left, top + total_height + space_after)
 
     @contextmanager
-    def framed_box(self, min_height: float = 0.0, padding: float = 4.0,
-                   fill: tuple[int, int, int] | None = None, accent: bool = False) -> Iterator[float]:
+    def framed_box(
+        self,
+        min_height: float = 0.0,
+        padding: float = 4.0,
+        fill: tuple[int, int, int] | None = None,
+        accent: bool = False,
+    ) -> Iterator[float]:
         """A rounded frame around what the block draws; yields the inner width.
 
         The content must fit on the current page: `min_height` (without padding) is reserved first.
@@ -411,8 +486,15 @@ class EspaceDocument(FPDF):
         width = self.w - left - right
         if fill is not None:
             self.set_fill_color(*fill)
-            self.rect(left, top, width, min_height + 2 * padding, style="F",
-                      round_corners=True, corner_radius=1.8)
+            self.rect(
+                left,
+                top,
+                width,
+                min_height + 2 * padding,
+                style="F",
+                round_corners=True,
+                corner_radius=1.8,
+            )
         self.set_left_margin(left + padding)
         self.set_right_margin(right + padding)
         self.set_xy(left + padding, top + padding)
@@ -424,8 +506,9 @@ class EspaceDocument(FPDF):
         bottom = max(self.get_y(), top + padding + min_height) + padding
         self.set_draw_color(*RULE)
         self.set_line_width(0.3)
-        self.rect(left, top, width, bottom - top, style="D", round_corners=not accent,
-                  corner_radius=1.8)
+        self.rect(
+            left, top, width, bottom - top, style="D", round_corners=not accent, corner_radius=1.8
+        )
         if accent:
             self.set_fill_color(*TEAL)
             self.rect(left, top, 1.4, bottom - top, style="F")

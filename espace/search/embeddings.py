@@ -13,7 +13,9 @@ from espace.settings import get_settings
 
 log = logging.getLogger(__name__)
 DIM = 384
-PASSAGE_CHARS = 700  # the title and the start of the text: enough for the gist, and 5x faster than 512 tokens
+PASSAGE_CHARS = (
+    700  # the title and the start of the text: enough for the gist, and 5x faster than 512 tokens
+)
 _lock = threading.Lock()  # the engine is not re-entrant: one encoding at a time
 _load_lock = threading.Lock()  # loading the model (once)
 _state: dict[str, object] = {}
@@ -46,7 +48,9 @@ def passages(texts: list[str]) -> np.ndarray | None:
     if model is None or not texts:
         return None
     with _lock:  # the engine is not re-entrant
-        return np.asarray(model.passage([t[:PASSAGE_CHARS] for t in texts]), dtype=np.float32).reshape(len(texts), DIM)
+        return np.asarray(
+            model.passage([t[:PASSAGE_CHARS] for t in texts]), dtype=np.float32
+        ).reshape(len(texts), DIM)
 
 
 def query(text: str, *, wait: float = 0.3) -> np.ndarray | None:

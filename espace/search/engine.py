@@ -27,11 +27,21 @@ KEYWORD_LIMIT = 100
 DENSE_LIMIT = 30
 DENSE_MIN = 0.80  # e5 cosine below this is noise for our short texts
 STRICT_WEIGHT = 1.2  # the words of the query, the items with all of them first
-COVERAGE_MIN = 0.5  # share of the best item's coverage (idf of the query words found) to be ranked there
+COVERAGE_MIN = (
+    0.5  # share of the best item's coverage (idf of the query words found) to be ranked there
+)
 WIDE_WEIGHT = 1.0  # their synonyms (the words themselves when the thesaurus knows none)
 DENSE_WEIGHT = 0.8  # sentence embeddings
-KINDS = {"guarantee": "Garanties", "article": "Conditions générales", "glossary": "Lexique", "faq": "Aide",
-         "document": "Documents", "claim": "Sinistres", "message": "Messages", "payment": "Paiements"}
+KINDS = {
+    "guarantee": "Garanties",
+    "article": "Conditions générales",
+    "glossary": "Lexique",
+    "faq": "Aide",
+    "document": "Documents",
+    "claim": "Sinistres",
+    "message": "Messages",
+    "payment": "Paiements",
+}
 
 
 @dataclass(frozen=True)
@@ -70,13 +80,16 @@ class SearchResult:
 
 # ----- query understanding --------------------------------------------------------------------
 
+
 @lru_cache(maxsize=1)
 def _thesaurus() -> tuple[list[tuple[str, ...]], dict[str, str], frozenset[str]]:
     from espace.search import thesaurus_data as data
 
     groups = [tuple(dict.fromkeys(text.fold(e) for e in group)) for group in data.SYNONYM_GROUPS]
     abbreviations = {text.fold(k): text.fold(v) for k, v in data.ABBREVIATIONS.items()}
-    known = frozenset(w for group in groups for e in group for w in text.words(e)) | frozenset(abbreviations)
+    known = frozenset(w for group in groups for e in group for w in text.words(e)) | frozenset(
+        abbreviations
+    )
     return groups, abbreviations, known
 
 
@@ -106,7 +119,9 @@ def _max_edits(word: str) -> int:
     return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
 
 
-def correct(words: list[str], index: SearchIndex, own: set[str] | frozenset[str] = frozenset()) -> list[str]:
+def correct(
+    words: list[str], index: SearchIndex, own: set[str] | frozenset[str] = frozenset()
+) -> list[str]:
     """Replace words unknown to the index and the thesaurus by the closest known word (typos): the
     fewest edits (a swap of two neighbouring letters counts as one), then the most frequent word.
     Known words are those of shared items, the thesaurus, and ``own`` (the holder's own items')."""
@@ -119,8 +134,14 @@ def correct(words: list[str], index: SearchIndex, own: set[str] | frozenset[str]
     fixed = []
     for word in words:
         edits = _max_edits(word)
-        if (word in vocab_set or word in known or word.isdigit() or not edits or word in text.STOP_WORDS
-                or text.stem(word) in vocab_stems):
+        if (
+            word in vocab_set
+            or word in known
+            or word.isdigit()
+            or not edits
+            or word in text.STOP_WORDS
+            or text.stem(word) in vocab_stems
+        ):
             fixed.append(word)
             continue
         choices = [*vocabulary, *sorted(known - vocab_set)]
@@ -130,8 +151,12 @@ def correct(words: list[str], index: SearchIndex, own: set[str] | frozenset[str]
             continue
         fewest = min(distance for _w, distance, _i in found)
         candidates = [w for w, distance, _i in found if distance == fewest]
-        counts = dict(index.execute(f"SELECT word, n FROM word WHERE word IN ({','.join('?' * len(candidates))})",
-                                    candidates))
+        counts = dict(
+            index.execute(
+                f"SELECT word, n FROM word WHERE word IN ({','.join('?' * len(candidates))})",
+                candidates,
+            )
+        )
         fixed.append(max(candidates, key=lambda w: (counts.get(w, 0), w in known)))
     return fixed
 
@@ -146,9 +171,17 @@ def expand(phrase: str) -> list[str]:
     by_stems, longest = _groups_by_stems()
     words = " ".join(abbreviations.get(w, w) for w in phrase.split())
     stems = text.stems(words)
-    spans = [(i, j) for i in range(len(stems)) for j in range(i + 1, min(len(stems), i + longest) + 1)
-             if tuple(stems[i:j]) in by_stems]
-    kept = [(i, j) for i, j in spans if not any(a <= i and j <= b and (a, b) != (i, j) for a, b in spans)]
+    spans = [
+        (i, j)
+        for i in range(len(stems))
+        for j in range(i + 1, min(len(stems), i + longest) + 1)
+        if tuple(stems[i:j]) in by_stems
+    ]
+    kept = [
+        (i, j)
+        for i, j in spans
+        if not any(a <= i and j <= b and (a, b) != (i, j) for a, b in spans)
+    ]
     found: list[str] = []
     for i, j in kept:
         for number in by_stems[tuple(stems[i:j])]:
@@ -167,6 +200,7 @@ def _fts_phrase(expression: str) -> str | None:
 
 # ----- the holder's reach ---------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Reach:
     scopes: tuple[str, ...]
@@ -175,9 +209,12 @@ class Reach:
 
 
 def reach(session: Session, holder_id: int) -> Reach:
-    rows = session.exec(select(Contract, Formula).join(Formula, Formula.id == Contract.formula_id)
-                        .where(Contract.holder_id == holder_id).order_by(Contract.status != ContractStatus.ACTIVE,
-                                                                         Contract.number)).all()
+    rows = session.exec(
+        select(Contract, Formula)
+        .join(Formula, Formula.id == Contract.formula_id)
+        .where(Contract.holder_id == holder_id)
+        .order_by(Contract.status != ContractStatus.ACTIVE, Contract.number)
+    ).all()
     by_formula: dict[str, str] = {}
     for contract, formula in rows:
         if contract.status == ContractStatus.ACTIVE:
@@ -187,6 +224,7 @@ def reach(session: Session, holder_id: int) -> Reach:
 
 
 # ----- rankers --------------------------------------------------------------------------------
+
 
 def _where(reach_: Reach, filters: SearchFilters) -> tuple[str, list]:
     clauses = [f"item.scope IN ({','.join('?' * len(reach_.scopes))})"]
@@ -223,16 +261,20 @@ def _keyword(index: SearchIndex, match: str, reach_: Reach, filters: SearchFilte
     where, params = _where(reach_, filters)
     # Items that score the same (a holder's monthly payments or receipts differ only by their dates):
     # the one nearest to today first.
-    sql = (f"SELECT item.id FROM item_fts JOIN item ON item.id = item_fts.rowid "
-           f"WHERE item_fts MATCH ? AND {where} ORDER BY round(bm25(item_fts, 0.0, 3.0, 1.0), 2), {_NEAREST} "
-           f"LIMIT {KEYWORD_LIMIT}")
+    sql = (
+        f"SELECT item.id FROM item_fts JOIN item ON item.id = item_fts.rowid "
+        f"WHERE item_fts MATCH ? AND {where} ORDER BY round(bm25(item_fts, 0.0, 3.0, 1.0), 2), {_NEAREST} "
+        f"LIMIT {KEYWORD_LIMIT}"
+    )
     try:
         return [row[0] for row in index.execute(sql, [f"{scope_filter} AND ({match})", *params])]
     except Exception:  # noqa: BLE001 - a malformed match (should not happen: terms are quoted) finds nothing
         return []
 
 
-def _coordinated(index: SearchIndex, terms: list[str], reach_: Reach, filters: SearchFilters) -> list[int]:
+def _coordinated(
+    index: SearchIndex, terms: list[str], reach_: Reach, filters: SearchFilters
+) -> list[int]:
     """The items with every word of the query first, then those with most of them, a rare word counting
     more than a common one (idf); BM25 order among equals. A strict AND would find nothing for "ma box a
     grillé pendant l'orage" where the item about electrical damage has two of its three words."""
@@ -241,12 +283,19 @@ def _coordinated(index: SearchIndex, terms: list[str], reach_: Reach, filters: S
     if len(terms) == 1 or not ranked:
         return ranked
     scope_filter = "scope : (" + " OR ".join(f'"{s}"' for s in reach_.scopes) + ")"
-    total = index.execute(f"SELECT count(*) FROM item WHERE scope IN ({','.join('?' * len(reach_.scopes))})",
-                          list(reach_.scopes))[0][0]
+    total = index.execute(
+        f"SELECT count(*) FROM item WHERE scope IN ({','.join('?' * len(reach_.scopes))})",
+        list(reach_.scopes),
+    )[0][0]
     coverage: dict[int, float] = dict.fromkeys(ranked, 0.0)
     for term in terms:
-        found = {row[0] for row in index.execute("SELECT rowid FROM item_fts WHERE item_fts MATCH ?",
-                                                 [f"{scope_filter} AND ({term})"])}
+        found = {
+            row[0]
+            for row in index.execute(
+                "SELECT rowid FROM item_fts WHERE item_fts MATCH ?",
+                [f"{scope_filter} AND ({term})"],
+            )
+        }
         weight = math.log((total + 1) / (len(found) + 0.5))
         for item_id in found.intersection(coverage):
             coverage[item_id] += weight
@@ -254,8 +303,10 @@ def _coordinated(index: SearchIndex, terms: list[str], reach_: Reach, filters: S
     # left to the widened ranker: here it would vote as if it matched the query.
     best = max(coverage.values())
     position = {item_id: i for i, item_id in enumerate(ranked)}
-    return sorted((item_id for item_id in ranked if coverage[item_id] >= COVERAGE_MIN * best),
-                  key=lambda item_id: (-round(coverage[item_id], 3), position[item_id]))
+    return sorted(
+        (item_id for item_id in ranked if coverage[item_id] >= COVERAGE_MIN * best),
+        key=lambda item_id: (-round(coverage[item_id], 3), position[item_id]),
+    )
 
 
 def _dense(index: SearchIndex, phrase: str, reach_: Reach, filters: SearchFilters) -> list[int]:
@@ -263,11 +314,15 @@ def _dense(index: SearchIndex, phrase: str, reach_: Reach, filters: SearchFilter
     if vector is None:
         return []
     where, params = _where(reach_, filters)
-    rows = index.execute(f"SELECT item.id, item.vec, {_NEAREST} FROM item WHERE item.vec IS NOT NULL AND {where}",
-                         params)
+    rows = index.execute(
+        f"SELECT item.id, item.vec, {_NEAREST} FROM item WHERE item.vec IS NOT NULL AND {where}",
+        params,
+    )
     if not rows:
         return []
-    matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float16).reshape(len(rows), embeddings.DIM)
+    matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float16).reshape(
+        len(rows), embeddings.DIM
+    )
     scores = np.round(matrix.astype(np.float32) @ vector, 3)  # float16 vectors: finer is noise
     order = np.lexsort((np.array([r[2] for r in rows], dtype=np.float64), -scores))[:DENSE_LIMIT]
     return [rows[i][0] for i in order if scores[i] >= DENSE_MIN]
@@ -307,7 +362,7 @@ def highlight(original: str, wanted: set[str], *, window: int = 0) -> list[tuple
         if token.start() < start_char or token.end() > end_char or not marked:
             continue
         if token.start() > position:
-            parts.append((original[position:token.start()], False))
+            parts.append((original[position : token.start()], False))
         parts.append((token.group(), True))
         position = token.end()
     if position < end_char:
@@ -319,6 +374,7 @@ def highlight(original: str, wanted: set[str], *, window: int = 0) -> list[tuple
 
 # ----- search ---------------------------------------------------------------------------------
 
+
 def _understood(words: list[str], index: SearchIndex) -> bool:
     """Whether any word of the query is a word of the index or of the thesaurus."""
     _groups, _abbreviations, known = _thesaurus()
@@ -327,8 +383,17 @@ def _understood(words: list[str], index: SearchIndex) -> bool:
     return any(w in vocabulary or w in known or text.stem(w) in stems for w in words)
 
 
-def search(*, session: Session, holder_id: int, query: str, filters: SearchFilters = SearchFilters(), limit: int = 40,
-           index: SearchIndex | None = None, prefix: bool = False, semantic: bool = True) -> SearchResult:
+def search(
+    *,
+    session: Session,
+    holder_id: int,
+    query: str,
+    filters: SearchFilters = SearchFilters(),
+    limit: int = 40,
+    index: SearchIndex | None = None,
+    prefix: bool = False,
+    semantic: bool = True,
+) -> SearchResult:
     index = index or get_index()
     query = (query or "").strip()[:200]
     words = text.terms(query)
@@ -352,7 +417,9 @@ def search(*, session: Session, holder_id: int, query: str, filters: SearchFilte
         widened = [p for p in (_fts_phrase(e) for e in expansions) if p] or words_
         if prefix:  # a word being typed has no synonyms yet
             widened.append(words_[-1])
-        rankings.append((_keyword(index, " OR ".join(dict.fromkeys(widened)), reach_, filters), WIDE_WEIGHT))
+        rankings.append(
+            (_keyword(index, " OR ".join(dict.fromkeys(widened)), reach_, filters), WIDE_WEIGHT)
+        )
         keyword_found = any(ranking for ranking, _weight in rankings)
         if semantic and (keyword_found or _understood(corrected, index)):
             # Meaning helps a query made of real words; for gibberish ("zzqxw") the nearest vectors are noise.
@@ -361,25 +428,50 @@ def search(*, session: Session, holder_id: int, query: str, filters: SearchFilte
             rankings.append((dense, DENSE_WEIGHT))
     else:  # filters only: the newest items of these kinds
         where, params = _where(reach_, filters)
-        rankings.append(([r[0] for r in index.execute(f"SELECT item.id FROM item WHERE {where} ORDER BY item.day DESC "
-                                                      f"LIMIT {limit}", params)], 1.0))
+        rankings.append(
+            (
+                [
+                    r[0]
+                    for r in index.execute(
+                        f"SELECT item.id FROM item WHERE {where} ORDER BY item.day DESC "
+                        f"LIMIT {limit}",
+                        params,
+                    )
+                ],
+                1.0,
+            )
+        )
     fused = sorted(_fuse(rankings).items(), key=lambda kv: -kv[1])[:limit]
     if not fused:
         return result
     ids = [item_id for item_id, _ in fused]
-    rows = {r[0]: r for r in index.execute(
-        f"SELECT id, key, kind, scope, title, body, url, day, amount_cents, category, contract FROM item "
-        f"WHERE id IN ({','.join('?' * len(ids))})", ids)}
+    rows = {
+        r[0]: r
+        for r in index.execute(
+            f"SELECT id, key, kind, scope, title, body, url, day, amount_cents, category, contract FROM item "
+            f"WHERE id IN ({','.join('?' * len(ids))})",
+            ids,
+        )
+    }
     for item_id, score in fused:
         row = rows.get(item_id)
         if row is None:
             continue
         _id, key, kind, scope, title, body, url, day, amount, category, contract = row
         contract_number = reach_.contract_by_formula.get(scope, reach_.default_contract)
-        result.hits.append(Hit(
-            key=key, kind=kind, title=title, url=url.replace("{contract}", contract_number),
-            snippet=highlight(body, wanted, window=28), title_parts=highlight(title, wanted),
-            day=date.fromisoformat(day) if day else None, amount_cents=amount, category=category, contract=contract,
-            score=score,
-        ))
+        result.hits.append(
+            Hit(
+                key=key,
+                kind=kind,
+                title=title,
+                url=url.replace("{contract}", contract_number),
+                snippet=highlight(body, wanted, window=28),
+                title_parts=highlight(title, wanted),
+                day=date.fromisoformat(day) if day else None,
+                amount_cents=amount,
+                category=category,
+                contract=contract,
+                score=score,
+            )
+        )
     return result

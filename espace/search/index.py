@@ -95,16 +95,32 @@ class SearchIndex:
             try:
                 for doc in docs:
                     self._delete(cur, doc.key)
-                    vec = doc.vector.astype(np.float16).tobytes() if doc.vector is not None else None
+                    vec = (
+                        doc.vector.astype(np.float16).tobytes() if doc.vector is not None else None
+                    )
                     cur.execute(
                         "INSERT INTO item(key, kind, scope, title, body, url, day, amount_cents, category, contract, vec)"
                         " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                        (doc.key, doc.kind, doc.scope, doc.title, doc.body, doc.url,
-                         doc.day.isoformat() if doc.day else None, doc.amount_cents, doc.category, doc.contract, vec))
+                        (
+                            doc.key,
+                            doc.kind,
+                            doc.scope,
+                            doc.title,
+                            doc.body,
+                            doc.url,
+                            doc.day.isoformat() if doc.day else None,
+                            doc.amount_cents,
+                            doc.category,
+                            doc.contract,
+                            vec,
+                        ),
+                    )
                     rowid = cur.lastrowid
                     # The scope is a token too: a holder's query only walks the posting lists of their scopes.
-                    cur.execute("INSERT INTO item_fts(rowid, scope, title, body) VALUES (?,?,?,?)",
-                                (rowid, doc.scope, text.normalise(doc.title), text.normalise(doc.body)))
+                    cur.execute(
+                        "INSERT INTO item_fts(rowid, scope, title, body) VALUES (?,?,?,?)",
+                        (rowid, doc.scope, text.normalise(doc.title), text.normalise(doc.body)),
+                    )
                     self._count_words(cur, doc, +1)
                 cur.execute("COMMIT")
             except BaseException:
@@ -122,7 +138,9 @@ class SearchIndex:
             self._vocabulary = None
 
     def _delete(self, cur: sqlite3.Cursor, key: str) -> None:
-        row = cur.execute("SELECT id, title, body, scope FROM item WHERE key = ?", (key,)).fetchone()
+        row = cur.execute(
+            "SELECT id, title, body, scope FROM item WHERE key = ?", (key,)
+        ).fetchone()
         if row is None:
             return
         cur.execute("DELETE FROM item_fts WHERE rowid = ?", (row[0],))
@@ -137,10 +155,14 @@ class SearchIndex:
             return
         counts = Counter(w for w in text.terms(doc.indexed_text) if not w.isdigit() and len(w) > 2)
         if sign > 0:
-            cur.executemany("INSERT INTO word(word, n) VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET n = n + excluded.n",
-                            list(counts.items()))
+            cur.executemany(
+                "INSERT INTO word(word, n) VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET n = n + excluded.n",
+                list(counts.items()),
+            )
         else:
-            cur.executemany("UPDATE word SET n = n - ? WHERE word = ?", [(n, w) for w, n in counts.items()])
+            cur.executemany(
+                "UPDATE word SET n = n - ? WHERE word = ?", [(n, w) for w, n in counts.items()]
+            )
             cur.execute("DELETE FROM word WHERE n <= 0")
 
     def cached_vectors(self, digests: list[str]) -> dict[str, np.ndarray]:
@@ -148,30 +170,40 @@ class SearchIndex:
         found: dict[str, np.ndarray] = {}
         with self._lock:
             for start in range(0, len(digests), 500):
-                chunk = digests[start:start + 500]
+                chunk = digests[start : start + 500]
                 for digest, blob in self._conn.execute(
-                        f"SELECT digest, vec FROM vector_cache WHERE digest IN ({','.join('?' * len(chunk))})", chunk):
+                    f"SELECT digest, vec FROM vector_cache WHERE digest IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                ):
                     found[digest] = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
         return found
 
     def cache_vectors(self, pairs: list[tuple[str, np.ndarray]]) -> None:
         with self._lock:
-            self._conn.executemany("INSERT OR REPLACE INTO vector_cache(digest, vec) VALUES (?, ?)",
-                                   [(d, v.astype(np.float16).tobytes()) for d, v in pairs])
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO vector_cache(digest, vec) VALUES (?, ?)",
+                [(d, v.astype(np.float16).tobytes()) for d, v in pairs],
+            )
 
     def is_built(self) -> bool:
         with self._lock:
-            return self._conn.execute("SELECT 1 FROM meta WHERE key = 'built'").fetchone() is not None
+            return (
+                self._conn.execute("SELECT 1 FROM meta WHERE key = 'built'").fetchone() is not None
+            )
 
     def mark_built(self) -> None:
         with self._lock:
-            self._conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('built', datetime('now'))")
+            self._conn.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('built', datetime('now'))"
+            )
 
     def clear(self) -> None:
         """Empty the index, and the vectors cached from texts no longer indexed (they may be private)."""
         with self._lock:
-            self._conn.executescript("DELETE FROM item; DELETE FROM item_fts; DELETE FROM word; "
-                                     "DELETE FROM meta WHERE key = 'built';")
+            self._conn.executescript(
+                "DELETE FROM item; DELETE FROM item_fts; DELETE FROM word; "
+                "DELETE FROM meta WHERE key = 'built';"
+            )
             self._vocabulary = None
 
     # ----- reading -----

@@ -11,7 +11,16 @@ from sqlalchemy import event
 from sqlmodel import Session, select
 
 from espace.db import session_scope
-from espace.models import Claim, ClaimEvent, ClaimItem, ClaimMessage, Contract, Document, Payment, Policyholder
+from espace.models import (
+    Claim,
+    ClaimEvent,
+    ClaimItem,
+    ClaimMessage,
+    Contract,
+    Document,
+    Payment,
+    Policyholder,
+)
 from espace.search import embeddings, sources
 from espace.search.index import SearchDoc, SearchIndex, get_index
 
@@ -20,7 +29,7 @@ BATCH = 8  # small batches: queries get the model between two batches
 
 
 def _digest(doc: SearchDoc) -> str:
-    return hashlib.sha256(doc.indexed_text[:embeddings.PASSAGE_CHARS].encode()).hexdigest()
+    return hashlib.sha256(doc.indexed_text[: embeddings.PASSAGE_CHARS].encode()).hexdigest()
 
 
 def embed(docs: list[SearchDoc], index: SearchIndex | None = None) -> None:
@@ -35,13 +44,15 @@ def embed(docs: list[SearchDoc], index: SearchIndex | None = None) -> None:
         if digest in known:
             doc.vector = known[digest]
     for start in range(0, len(missing), BATCH):
-        chunk = missing[start:start + BATCH]
+        chunk = missing[start : start + BATCH]
         vectors = embeddings.passages([d.indexed_text for d, _ in chunk])
         if vectors is None:
             return
-        for (doc, _digest_), vector in zip(chunk, vectors, strict=True):
+        for (doc, _doc_digest), vector in zip(chunk, vectors, strict=True):
             doc.vector = vector
-        index.cache_vectors([(digest, vector) for (_d, digest), vector in zip(chunk, vectors, strict=True)])
+        index.cache_vectors(
+            [(digest, vector) for (_d, digest), vector in zip(chunk, vectors, strict=True)]
+        )
 
 
 def rebuild(*, session: Session, index: SearchIndex | None = None) -> int:
@@ -77,6 +88,7 @@ def ensure_built_in_background() -> threading.Thread:
 
 
 # ----- after each commit ----------------------------------------------------------------------
+
 
 def _touched_key(obj) -> tuple[str, int] | None:
     if isinstance(obj, Document):
@@ -122,8 +134,13 @@ def _after_rollback(session) -> None:
     session.info.pop("search_deleted", None)
 
 
-def refresh(*, touched: set[tuple[str, int]], deleted: set[tuple[str, int]] = frozenset(), bind=None,
-            index: SearchIndex | None = None) -> None:
+def refresh(
+    *,
+    touched: set[tuple[str, int]],
+    deleted: set[tuple[str, int]] = frozenset(),
+    bind=None,
+    index: SearchIndex | None = None,
+) -> None:
     index = index or get_index()
     gone = [f"{kind}:{ident}" for kind, ident in deleted]
     docs: list[SearchDoc] = []
@@ -159,22 +176,40 @@ def _place(db, contract_id, cache: dict) -> str:
 def _build(db, kind: str, ident: int, numbers: dict) -> SearchDoc | None:
     if kind == "document":
         doc = db.get(Document, ident)
-        return sources.document_doc(doc, _contract_number(db, doc.contract_id, numbers),
-                                    _place(db, doc.contract_id, numbers)) if doc else None
+        return (
+            sources.document_doc(
+                doc,
+                _contract_number(db, doc.contract_id, numbers),
+                _place(db, doc.contract_id, numbers),
+            )
+            if doc
+            else None
+        )
     if kind == "claim":
         claim = db.get(Claim, ident)
         if claim is None or claim.number is None:  # drafts are not searchable
             return None
-        return sources.claim_doc(db, claim, _contract_number(db, claim.contract_id, numbers),
-                                 _place(db, claim.contract_id, numbers))
+        return sources.claim_doc(
+            db,
+            claim,
+            _contract_number(db, claim.contract_id, numbers),
+            _place(db, claim.contract_id, numbers),
+        )
     if kind == "message":
         message = db.get(ClaimMessage, ident)
         claim = db.get(Claim, message.claim_id) if message else None
         return sources.message_doc(message, claim) if claim else None
     if kind == "payment":
         payment = db.get(Payment, ident)
-        return sources.payment_doc(payment, _contract_number(db, payment.contract_id, numbers),
-                                   _place(db, payment.contract_id, numbers)) if payment else None
+        return (
+            sources.payment_doc(
+                payment,
+                _contract_number(db, payment.contract_id, numbers),
+                _place(db, payment.contract_id, numbers),
+            )
+            if payment
+            else None
+        )
     return None
 
 
@@ -203,5 +238,7 @@ def uninstall() -> None:
 
 
 def _after_soft_rollback(session, previous_transaction) -> None:
-    if previous_transaction.parent is None:  # a savepoint rolled back: what was pending before it stays
+    if (
+        previous_transaction.parent is None
+    ):  # a savepoint rolled back: what was pending before it stays
         _after_rollback(session)

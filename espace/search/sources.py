@@ -33,8 +33,20 @@ from espace.search.index import SearchDoc
 
 PUBLIC = "pub"
 DOCUMENT_TEXT_LIMIT = 6000  # the beginning of a PDF's text is what identifies it
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
-          "décembre")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 def holder_scope(holder_id: int) -> str:
@@ -47,14 +59,21 @@ def formula_scope(code: str) -> str:
 
 # ----- public and per-formula content ---------------------------------------------------------
 
+
 def faq_docs() -> Iterator[SearchDoc]:
     from espace.services import knowledge_data
 
     for article in knowledge_data.ARTICLES:
         body = "\n\n".join([article.body, " ".join(article.keywords)])
-        yield SearchDoc(key=f"faq:{article.slug}", kind="faq", scope=PUBLIC, title=article.title, body=body,
-                        url=f"{routes.HELP}#{article.slug}",
-                        category=knowledge_data.CATEGORIES.get(article.category, ""))
+        yield SearchDoc(
+            key=f"faq:{article.slug}",
+            kind="faq",
+            scope=PUBLIC,
+            title=article.title,
+            body=body,
+            url=f"{routes.HELP}#{article.slug}",
+            category=knowledge_data.CATEGORIES.get(article.category, ""),
+        )
 
 
 def condition_docs() -> Iterator[SearchDoc]:
@@ -62,12 +81,23 @@ def condition_docs() -> Iterator[SearchDoc]:
 
     for article in cg.ARTICLES:
         body = "\n\n".join(cg.visible_text(p) for p in article["paragraphs"])
-        yield SearchDoc(key=f"article:{article['slug']}", kind="article", scope=PUBLIC,
-                        title=f"{article['number']} — {article['title']}", body=body,
-                        url=f"{routes.CONDITIONS}?n={{contract}}#{article['slug']}")
+        yield SearchDoc(
+            key=f"article:{article['slug']}",
+            kind="article",
+            scope=PUBLIC,
+            title=f"{article['number']} — {article['title']}",
+            body=body,
+            url=f"{routes.CONDITIONS}?n={{contract}}#{article['slug']}",
+        )
     for key, entry in cg.GLOSSARY.items():
-        yield SearchDoc(key=f"glossary:{cg.glossary_anchor(key)}", kind="glossary", scope=PUBLIC, title=entry["term"],
-                        body=entry["definition"], url=f"{routes.CONDITIONS}?n={{contract}}#glossaire-{key}")
+        yield SearchDoc(
+            key=f"glossary:{cg.glossary_anchor(key)}",
+            kind="glossary",
+            scope=PUBLIC,
+            title=entry["term"],
+            body=entry["definition"],
+            url=f"{routes.CONDITIONS}?n={{contract}}#glossaire-{key}",
+        )
 
 
 def related_terms(*labels_: str) -> list[str]:
@@ -88,23 +118,42 @@ def related_terms(*labels_: str) -> list[str]:
 def guarantee_docs(session: Session) -> Iterator[SearchDoc]:
     from espace.services.coverage import deductible_text, example
 
-    rows = session.exec(select(FormulaGuarantee, Guarantee, Formula).join(Guarantee, Guarantee.id == FormulaGuarantee.guarantee_id)
-                        .join(Formula, Formula.id == FormulaGuarantee.formula_id)).all()
+    rows = session.exec(
+        select(FormulaGuarantee, Guarantee, Formula)
+        .join(Guarantee, Guarantee.id == FormulaGuarantee.guarantee_id)
+        .join(Formula, Formula.id == FormulaGuarantee.formula_id)
+    ).all()
     for cover, guarantee, formula in rows:
-        ceiling = fmt.money(cover.ceiling_cents) if cover.ceiling_cents is not None else cover.ceiling_note
+        ceiling = (
+            fmt.money(cover.ceiling_cents)
+            if cover.ceiling_cents is not None
+            else cover.ceiling_note
+        )
         kind = cover.deductible_kind
-        deductible = ("la franchise choisie dans votre contrat" if kind == "contract"
-                      else deductible_text(kind, cover.deductible_value, None)[0])
+        deductible = (
+            "la franchise choisie dans votre contrat"
+            if kind == "contract"
+            else deductible_text(kind, cover.deductible_value, None)[0]
+        )
         yes, no = example(guarantee.category)
         category = labels.label(labels.GUARANTEE_CATEGORY, guarantee.category)
         related = related_terms(guarantee.name, category)
-        body = (f"{guarantee.description}\n\nCatégorie : {category}. "
-                f"Plafond : {ceiling}. Franchise : {deductible}. {guarantee.article_refs} des conditions générales.\n\n"
-                f"Exemple couvert : {yes} Non couvert : {no}\n\nExclusions : " + " ".join(cover.exclusions)
-                + (f"\n\nVoir aussi : {', '.join(related)}." if related else ""))
-        yield SearchDoc(key=f"guarantee:{formula.code.lower()}:{guarantee.code.lower()}", kind="guarantee",
-                        scope=formula_scope(formula.code), title=f"{guarantee.name} (formule {formula.name})", body=body,
-                        url=f"{routes.CONTRACT}?n={{contract}}", category=guarantee.category)
+        body = (
+            f"{guarantee.description}\n\nCatégorie : {category}. "
+            f"Plafond : {ceiling}. Franchise : {deductible}. {guarantee.article_refs} des conditions générales.\n\n"
+            f"Exemple couvert : {yes} Non couvert : {no}\n\nExclusions : "
+            + " ".join(cover.exclusions)
+            + (f"\n\nVoir aussi : {', '.join(related)}." if related else "")
+        )
+        yield SearchDoc(
+            key=f"guarantee:{formula.code.lower()}:{guarantee.code.lower()}",
+            kind="guarantee",
+            scope=formula_scope(formula.code),
+            title=f"{guarantee.name} (formule {formula.name})",
+            body=body,
+            url=f"{routes.CONTRACT}?n={{contract}}",
+            category=guarantee.category,
+        )
 
 
 def public_docs(session: Session) -> list[SearchDoc]:
@@ -115,25 +164,37 @@ def public_docs(session: Session) -> list[SearchDoc]:
 # Own items also carry the words people use to find them besides their title: the month in letters
 # ("reçu de novembre"), the town of the insured home ("Carnac") and where a claim or payment stands.
 
+
 def month_year(day: date | None) -> str:
     return f"{MONTHS[day.month - 1]} {day.year}" if day else ""
 
 
 def _period(start: date | None, end: date | None) -> str:
-    """"période du 01/11/2025 au 30/11/2025 (novembre 2025)"."""
+    """ "période du 01/11/2025 au 30/11/2025 (novembre 2025)"."""
     if not start or not end:
         return ""
-    months = month_year(start) if (start.year, start.month) == (end.year, end.month) \
+    months = (
+        month_year(start)
+        if (start.year, start.month) == (end.year, end.month)
         else f"{month_year(start)} à {month_year(end)}"
+    )
     return f"période du {fmt.date_fr(start)} au {fmt.date_fr(end)} ({months})"
 
 
 def _rhythm(start: date | None, end: date | None) -> str:
-    """"mensuelle", "trimestrielle" or "annuelle": how often the premium of this period is paid."""
+    """ "mensuelle", "trimestrielle" or "annuelle": how often the premium of this period is paid."""
     if not start or not end:
         return ""
     days = (end - start).days + 1
-    return "mensuelle" if days <= 31 else "trimestrielle" if days <= 92 else "annuelle" if days >= 360 else ""
+    return (
+        "mensuelle"
+        if days <= 31
+        else "trimestrielle"
+        if days <= 92
+        else "annuelle"
+        if days >= 360
+        else ""
+    )
 
 
 def contract_place(session: Session, contract_id: int | None) -> str:
@@ -146,7 +207,11 @@ def contract_place(session: Session, contract_id: int | None) -> str:
 
 
 def _contract_words(contract_number: str, place: str) -> str:
-    return f"Contrat {contract_number}" + (f" ({place})" if place else "") if contract_number else place
+    return (
+        f"Contrat {contract_number}" + (f" ({place})" if place else "")
+        if contract_number
+        else place
+    )
 
 
 def document_doc(document: Document, contract_number: str = "", place: str = "") -> SearchDoc:
@@ -155,45 +220,99 @@ def document_doc(document: Document, contract_number: str = "", place: str = "")
     kind_label = KIND_LABELS.get(document.kind, document.kind)
     issued = document.issued_at.astimezone(fmt.PARIS).date() if document.issued_at else None
     rhythm = _rhythm(document.period_start, document.period_end) if document.payment_id else ""
-    facts = [kind_label, document.reference, _contract_words(contract_number, place),
-             f"Cotisation {rhythm}" if rhythm else "", _period(document.period_start, document.period_end),
-             fmt.money(document.amount_cents) if document.amount_cents is not None else "",
-             f"émis le {fmt.date_fr(issued)} ({month_year(issued)})" if issued else ""]
-    body = ". ".join(x for x in facts if x) + "\n" + (document.text_content or "")[:DOCUMENT_TEXT_LIMIT]
-    return SearchDoc(key=f"document:{document.id}", kind="document", scope=holder_scope(document.holder_id),
-                     title=document.title, body=body, url=routes.document_url(document.id, preview=True),
-                     day=document.issued_at.astimezone(fmt.PARIS).date() if document.issued_at else None,
-                     amount_cents=document.amount_cents, category=document.guarantee_category, contract=contract_number)
+    facts = [
+        kind_label,
+        document.reference,
+        _contract_words(contract_number, place),
+        f"Cotisation {rhythm}" if rhythm else "",
+        _period(document.period_start, document.period_end),
+        fmt.money(document.amount_cents) if document.amount_cents is not None else "",
+        f"émis le {fmt.date_fr(issued)} ({month_year(issued)})" if issued else "",
+    ]
+    body = (
+        ". ".join(x for x in facts if x)
+        + "\n"
+        + (document.text_content or "")[:DOCUMENT_TEXT_LIMIT]
+    )
+    return SearchDoc(
+        key=f"document:{document.id}",
+        kind="document",
+        scope=holder_scope(document.holder_id),
+        title=document.title,
+        body=body,
+        url=routes.document_url(document.id, preview=True),
+        day=document.issued_at.astimezone(fmt.PARIS).date() if document.issued_at else None,
+        amount_cents=document.amount_cents,
+        category=document.guarantee_category,
+        contract=contract_number,
+    )
 
 
-def claim_doc(session: Session, claim: Claim, contract_number: str = "", place: str | None = None) -> SearchDoc:
+def claim_doc(
+    session: Session, claim: Claim, contract_number: str = "", place: str | None = None
+) -> SearchDoc:
     from espace.services import claim_perils, claim_stages
 
     found = claim_perils.peril(claim.peril)
-    answers = " ".join(f"{q} {a}" for q, a in claim_perils.answer_text(found, claim.answers)) if found else ""
-    items = " ".join(i.description for i in session.exec(select(ClaimItem).where(ClaimItem.claim_id == claim.id)).all())
-    stages = " ".join(f"{claim_stages.label(e.kind)} {e.detail}" for e in
-                      session.exec(select(ClaimEvent).where(ClaimEvent.claim_id == claim.id)).all())
+    answers = (
+        " ".join(f"{q} {a}" for q, a in claim_perils.answer_text(found, claim.answers))
+        if found
+        else ""
+    )
+    items = " ".join(
+        i.description
+        for i in session.exec(select(ClaimItem).where(ClaimItem.claim_id == claim.id)).all()
+    )
+    stages = " ".join(
+        f"{claim_stages.label(e.kind)} {e.detail}"
+        for e in session.exec(select(ClaimEvent).where(ClaimEvent.claim_id == claim.id)).all()
+    )
     place = contract_place(session, claim.contract_id) if place is None else place
     occurred = claim.occurred_at.astimezone(fmt.PARIS).date() if claim.occurred_at else None
-    standing = "Dossier en cours" if claim.status in claim_stages.OPEN_STATUSES else claim_stages.label(claim.status)
-    context = ". ".join(x for x in (standing, f"survenu en {month_year(occurred)}" if occurred else "",
-                                    _contract_words(contract_number, place)) if x)
-    body = "\n".join(x for x in (claim.description, answers, items, stages, context, claim.number or "") if x)
-    return SearchDoc(key=f"claim:{claim.id}", kind="claim", scope=holder_scope(claim.holder_id),
-                     title=f"Sinistre {claim.number} — {claim_perils.label(claim.peril)} ({claim_stages.label(claim.status)})",
-                     body=body, url=f"{routes.CLAIM}?n={claim.number}",
-                     day=claim.occurred_at.astimezone(fmt.PARIS).date() if claim.occurred_at else None,
-                     amount_cents=claim.indemnity_cents if claim.indemnity_cents is not None else claim.declared_total_cents,
-                     category=(found.category or "") if found else "", contract=contract_number)
+    standing = (
+        "Dossier en cours"
+        if claim.status in claim_stages.OPEN_STATUSES
+        else claim_stages.label(claim.status)
+    )
+    context = ". ".join(
+        x
+        for x in (
+            standing,
+            f"survenu en {month_year(occurred)}" if occurred else "",
+            _contract_words(contract_number, place),
+        )
+        if x
+    )
+    body = "\n".join(
+        x for x in (claim.description, answers, items, stages, context, claim.number or "") if x
+    )
+    return SearchDoc(
+        key=f"claim:{claim.id}",
+        kind="claim",
+        scope=holder_scope(claim.holder_id),
+        title=f"Sinistre {claim.number} — {claim_perils.label(claim.peril)} ({claim_stages.label(claim.status)})",
+        body=body,
+        url=f"{routes.CLAIM}?n={claim.number}",
+        day=claim.occurred_at.astimezone(fmt.PARIS).date() if claim.occurred_at else None,
+        amount_cents=claim.indemnity_cents
+        if claim.indemnity_cents is not None
+        else claim.declared_total_cents,
+        category=(found.category or "") if found else "",
+        contract=contract_number,
+    )
 
 
 def message_doc(message: ClaimMessage, claim: Claim) -> SearchDoc:
     author = "Votre gestionnaire" if message.staff_id else "Vous"
-    return SearchDoc(key=f"message:{message.id}", kind="message", scope=holder_scope(claim.holder_id),
-                     title=f"Message — sinistre {claim.number} ({author})", body=message.body,
-                     url=f"{routes.CLAIM}?n={claim.number}#messages",
-                     day=message.created_at.astimezone(fmt.PARIS).date() if message.created_at else None)
+    return SearchDoc(
+        key=f"message:{message.id}",
+        kind="message",
+        scope=holder_scope(claim.holder_id),
+        title=f"Message — sinistre {claim.number} ({author})",
+        body=message.body,
+        url=f"{routes.CLAIM}?n={claim.number}#messages",
+        day=message.created_at.astimezone(fmt.PARIS).date() if message.created_at else None,
+    )
 
 
 def _payment_standing(payment: Payment) -> str:
@@ -214,27 +333,50 @@ def payment_doc(payment: Payment, contract_number: str, place: str = "") -> Sear
     status = STATUS_LABELS.get(payment.status, payment.status)
     title = f"Échéance du {fmt.date_fr(payment.due_date)} — {fmt.money(payment.amount_cents)} ({status.lower()})"
     rhythm = _rhythm(payment.period_start, payment.period_end)
-    body = (f"Cotisation {rhythm + ' ' if rhythm else ''}du contrat {contract_number}{f' ({place})' if place else ''}, "
-            f"{_period(payment.period_start, payment.period_end)}. Échéance de {month_year(payment.due_date)}. "
-            f"{METHOD_LABELS.get(payment.method, payment.method)}. {status}. {_payment_standing(payment)} "
-            f"{payment.rejection_reason}")
-    return SearchDoc(key=f"payment:{payment.id}", kind="payment", scope=holder_scope(payment.holder_id), title=title,
-                     body=body, url=f"{routes.PAYMENTS}#historique", day=payment.due_date,
-                     amount_cents=payment.amount_cents, contract=contract_number)
+    body = (
+        f"Cotisation {rhythm + ' ' if rhythm else ''}du contrat {contract_number}{f' ({place})' if place else ''}, "
+        f"{_period(payment.period_start, payment.period_end)}. Échéance de {month_year(payment.due_date)}. "
+        f"{METHOD_LABELS.get(payment.method, payment.method)}. {status}. {_payment_standing(payment)} "
+        f"{payment.rejection_reason}"
+    )
+    return SearchDoc(
+        key=f"payment:{payment.id}",
+        kind="payment",
+        scope=holder_scope(payment.holder_id),
+        title=title,
+        body=body,
+        url=f"{routes.PAYMENTS}#historique",
+        day=payment.due_date,
+        amount_cents=payment.amount_cents,
+        contract=contract_number,
+    )
 
 
 def holder_docs(session: Session, holder_id: int, *, today: date | None = None) -> list[SearchDoc]:
     contracts = session.exec(select(Contract).where(Contract.holder_id == holder_id)).all()
     numbers = {c.id: c.number for c in contracts}
     places = {c.id: contract_place(session, c.id) for c in contracts}
-    docs: list[SearchDoc] = [document_doc(d, numbers.get(d.contract_id, ""), places.get(d.contract_id, "")) for d in
-                             session.exec(select(Document).where(Document.holder_id == holder_id)).all()]
-    claims = session.exec(select(Claim).where(Claim.holder_id == holder_id, Claim.number.is_not(None))).all()
-    docs += [claim_doc(session, c, numbers.get(c.contract_id, ""), places.get(c.contract_id, "")) for c in claims]
+    docs: list[SearchDoc] = [
+        document_doc(d, numbers.get(d.contract_id, ""), places.get(d.contract_id, ""))
+        for d in session.exec(select(Document).where(Document.holder_id == holder_id)).all()
+    ]
+    claims = session.exec(
+        select(Claim).where(Claim.holder_id == holder_id, Claim.number.is_not(None))
+    ).all()
+    docs += [
+        claim_doc(session, c, numbers.get(c.contract_id, ""), places.get(c.contract_id, ""))
+        for c in claims
+    ]
     by_id = {c.id: c for c in claims}
     if by_id:
-        docs += [message_doc(m, by_id[m.claim_id]) for m in
-                 session.exec(select(ClaimMessage).where(ClaimMessage.claim_id.in_(list(by_id)))).all()]
-    docs += [payment_doc(p, numbers.get(p.contract_id, ""), places.get(p.contract_id, "")) for p in
-             session.exec(select(Payment).where(Payment.holder_id == holder_id)).all()]
+        docs += [
+            message_doc(m, by_id[m.claim_id])
+            for m in session.exec(
+                select(ClaimMessage).where(ClaimMessage.claim_id.in_(list(by_id)))
+            ).all()
+        ]
+    docs += [
+        payment_doc(p, numbers.get(p.contract_id, ""), places.get(p.contract_id, ""))
+        for p in session.exec(select(Payment).where(Payment.holder_id == holder_id)).all()
+    ]
     return docs

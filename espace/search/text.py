@@ -16,7 +16,8 @@ _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "ß": "ss"})
 
 # Common French words that carry no meaning for search (folded, without accents). Not "non": "non
 # couvert" is the opposite of "couvert".
-STOP_WORDS = frozenset("""
+STOP_WORDS = frozenset(
+    """
 a au aux avec ce ces cet cette dans de des du elle en est et etre il ils je la le les leur leurs lui ma mais me
 mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos
 votre vous y d l j m n s t c qu est sont ai as avons avez ont suis es etes sommes etait quel quelle quels quelles
@@ -24,7 +25,8 @@ comment combien quand pourquoi puis peut peux faut fait faire mon ma mes si sans
 moins tres tout tous toute toutes aussi donc alors car comme dont ou la-bas ici y-a-t il-y
 apres avant pendant depuis entre vers contre lors selon jusqu jusque deja encore ni oui quoi lequel laquelle
 dois doit doivent devez veux veut voulez vais va vont avoir ete sera serait fais font pouvez bonjour merci svp stp
-""".split())
+""".split()
+)
 
 
 def fold(text: str) -> str:

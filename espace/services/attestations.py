@@ -64,7 +64,9 @@ class AttestationRequest:
 @lru_cache
 def _signing_key() -> bytes:
     secret = get_settings().secret_key.get_secret_value().encode()
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"espace", info=b"attestation-reference").derive(secret)
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=b"espace", info=b"attestation-reference"
+    ).derive(secret)
 
 
 def sign(public_id: str) -> str:
@@ -83,8 +85,12 @@ def verify_url(reference: str) -> str:
     return messaging.link(f"/verifier?ref={reference}")
 
 
-def _validity(contract: Contract, request: AttestationRequest, today: date) -> tuple[date, date, str]:
-    contract_end = contract.end_date or (next_anniversary(contract.start_date, today) - timedelta(days=1))
+def _validity(
+    contract: Contract, request: AttestationRequest, today: date
+) -> tuple[date, date, str]:
+    contract_end = contract.end_date or (
+        next_anniversary(contract.start_date, today) - timedelta(days=1)
+    )
     if request.kind in (AttestationKind.STANDARD, AttestationKind.DETAILED):
         return max(today, contract.start_date), contract_end, ""
     if request.kind == AttestationKind.SEASONAL and not request.place.strip():  # the form's order
@@ -97,34 +103,62 @@ def _validity(contract: Contract, request: AttestationRequest, today: date) -> t
         raise AttestationError("La date de fin doit suivre la date de début.", "end")
     if request.start < today:
         raise AttestationError("La période ne peut pas commencer dans le passé.", "start")
-    if request.start < contract.start_date or (contract.end_date and request.end > contract.end_date):
+    if request.start < contract.start_date or (
+        contract.end_date and request.end > contract.end_date
+    ):
         raise AttestationError("La période doit être couverte par votre contrat.", "end")
     days = (request.end - request.start).days + 1
     if request.kind == AttestationKind.SEASONAL:
         if days > MAX_SEASONAL_DAYS:
-            raise AttestationError(f"Une location saisonnière dure au plus {MAX_SEASONAL_DAYS} jours.", "end")
-        purpose = (f"Location saisonnière au {request.place.strip()[:150]} du {fmt.date_fr(request.start)} au "
-                   f"{fmt.date_fr(request.end)} : la garantie responsabilité civile villégiature du contrat "
-                   "couvre l'assuré pour les dommages causés au logement loué.")
+            raise AttestationError(
+                f"Une location saisonnière dure au plus {MAX_SEASONAL_DAYS} jours.", "end"
+            )
+        purpose = (
+            f"Location saisonnière au {request.place.strip()[:150]} du {fmt.date_fr(request.start)} au "
+            f"{fmt.date_fr(request.end)} : la garantie responsabilité civile villégiature du contrat "
+            "couvre l'assuré pour les dommages causés au logement loué."
+        )
         return request.start, request.end, purpose
     if days > MAX_TEMPORARY_DAYS:
         raise AttestationError("Une attestation temporaire couvre au plus un an.", "end")
-    return request.start, request.end, f"Attestation délivrée pour la période du {fmt.date_fr(request.start)} au {fmt.date_fr(request.end)}."
+    return (
+        request.start,
+        request.end,
+        f"Attestation délivrée pour la période du {fmt.date_fr(request.start)} au {fmt.date_fr(request.end)}.",
+    )
 
 
 def _attested(version, kind: str) -> tuple:
     """What an attestation of ``kind`` states about the terms (the detailed one lists the cover too)."""
-    home = (version.formula_id, version.address_line1, version.address_line2, version.postal_code, version.city,
-            version.property_type, version.rooms, version.surface_m2, version.occupancy)
+    home = (
+        version.formula_id,
+        version.address_line1,
+        version.address_line2,
+        version.postal_code,
+        version.city,
+        version.property_type,
+        version.rooms,
+        version.surface_m2,
+        version.occupancy,
+    )
     if kind != AttestationKind.DETAILED:
         return home
-    return (*home, version.furniture_capital_cents, version.deductible_cents, sorted(o["code"] for o in version.options))
+    return (
+        *home,
+        version.furniture_capital_cents,
+        version.deductible_cents,
+        sorted(o["code"] for o in version.options),
+    )
 
 
-def _within_one_version(session: Session, contract: Contract, kind: str, valid_from: date, valid_until: date) -> date:
+def _within_one_version(
+    session: Session, contract: Contract, kind: str, valid_from: date, valid_until: date
+) -> date:
     """An attestation states the terms in force from its first day: it ends the day before a signed change
     of what it states (a move, another formula...). A chosen period that crosses one is refused."""
-    periods = contract_terms.boundaries(session=session, contract=contract, start=valid_from, end=valid_until)
+    periods = contract_terms.boundaries(
+        session=session, contract=contract, start=valid_from, end=valid_until
+    )
     if not periods:
         return valid_until
     first = _attested(periods[0].version, kind)
@@ -133,44 +167,82 @@ def _within_one_version(session: Session, contract: Contract, kind: str, valid_f
         return valid_until
     if kind in (AttestationKind.STANDARD, AttestationKind.DETAILED):
         return change - timedelta(days=1)
-    raise AttestationError(f"Votre contrat change le {fmt.date_fr(change)} (avenant) : demandez une attestation "
-                           f"jusqu'au {fmt.date_fr(change - timedelta(days=1))}, puis une autre à partir du "
-                           f"{fmt.date_fr(change)}.", "end")
+    raise AttestationError(
+        f"Votre contrat change le {fmt.date_fr(change)} (avenant) : demandez une attestation "
+        f"jusqu'au {fmt.date_fr(change - timedelta(days=1))}, puis une autre à partir du "
+        f"{fmt.date_fr(change)}.",
+        "end",
+    )
 
 
-def issue(*, session: Session, holder_id: int, contract_id: int, request: AttestationRequest,
-          today: date | None = None) -> Document:
+def issue(
+    *,
+    session: Session,
+    holder_id: int,
+    contract_id: int,
+    request: AttestationRequest,
+    today: date | None = None,
+) -> Document:
     """Issue and store an attestation for one of *this holder's* active contracts."""
     from espace.pdf.attestation import render_attestation
 
     if request.kind not in TITLES:
         raise AttestationError("Choisissez le type d'attestation.", "kind")
-    contract = session.exec(select(Contract).where(Contract.id == contract_id, Contract.holder_id == holder_id)).first()
+    contract = session.exec(
+        select(Contract).where(Contract.id == contract_id, Contract.holder_id == holder_id)
+    ).first()
     if contract is None:
         raise AttestationError("Choisissez l'un de vos contrats.", "contract")
     if contract.status != ContractStatus.ACTIVE:
-        raise AttestationError("Ce contrat n'est plus en cours : aucune attestation ne peut être délivrée.", "contract")
+        raise AttestationError(
+            "Ce contrat n'est plus en cours : aucune attestation ne peut être délivrée.", "contract"
+        )
     today = today or today_paris()
     valid_from, valid_until, purpose = _validity(contract, request, today)
     valid_until = _within_one_version(session, contract, request.kind, valid_from, valid_until)
     public_id = secrets.token_urlsafe(12)
     reference = sign(public_id)
     human_ref = f"ATT-{today.year}-{public_id[:6].upper()}"
-    data = attestation_data(session=session, contract=contract, kind=request.kind, title=TITLES[request.kind],
-                            reference=human_ref, verify_url=verify_url(reference), valid_from=valid_from,
-                            valid_until=valid_until, purpose=purpose, issued_on=today)
-    document = Document(holder_id=holder_id, contract_id=contract.id, kind=DocumentKind.ATTESTATION,
-                        title=f"{TITLES[request.kind]} — {contract.number}", reference=human_ref,
-                        period_start=valid_from, period_end=valid_until)
+    data = attestation_data(
+        session=session,
+        contract=contract,
+        kind=request.kind,
+        title=TITLES[request.kind],
+        reference=human_ref,
+        verify_url=verify_url(reference),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        purpose=purpose,
+        issued_on=today,
+    )
+    document = Document(
+        holder_id=holder_id,
+        contract_id=contract.id,
+        kind=DocumentKind.ATTESTATION,
+        title=f"{TITLES[request.kind]} — {contract.number}",
+        reference=human_ref,
+        period_start=valid_from,
+        period_end=valid_until,
+    )
     documents.store_pdf(document, render_attestation(data))
     session.add(document)
     session.flush()
-    session.add(Attestation(document_id=document.id, contract_id=contract.id, kind=request.kind, public_id=public_id,
-                            valid_from=valid_from, valid_until=valid_until, purpose=purpose))
+    session.add(
+        Attestation(
+            document_id=document.id,
+            contract_id=contract.id,
+            kind=request.kind,
+            public_id=public_id,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            purpose=purpose,
+        )
+    )
     return document
 
 
 # ---- public verification -----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Verification:
@@ -191,30 +263,58 @@ def mask_name(holder: Policyholder) -> str:
 def verify(*, session: Session, reference: str, today: date | None = None) -> Verification:
     """What a third party may learn from the QR code: kind, masked name, town, period, status."""
     public_id = _unsign(reference.strip()[:80])
-    row = session.exec(select(Attestation).where(Attestation.public_id == public_id)).first() if public_id else None
+    row = (
+        session.exec(select(Attestation).where(Attestation.public_id == public_id)).first()
+        if public_id
+        else None
+    )
     if row is None:
         return Verification(status="inconnue")
     contract = session.get(Contract, row.contract_id)
     holder = session.get(Policyholder, contract.holder_id)
-    prop = (contract_terms.version_on(session=session, contract_id=contract.id, day=max(row.valid_from, contract.start_date))
-            or session.get(InsuredProperty, contract.property_id))  # the home the attestation names
+    prop = contract_terms.version_on(
+        session=session, contract_id=contract.id, day=max(row.valid_from, contract.start_date)
+    ) or session.get(InsuredProperty, contract.property_id)  # the home the attestation names
     today = today or today_paris()
-    ended = contract.status == ContractStatus.TERMINATED or (contract.end_date is not None and contract.end_date < today)
-    status = "révoquée" if row.revoked_at or ended else "expirée" if row.valid_until < today else "valide"
-    return Verification(status=status, kind=TITLES[row.kind], holder=mask_name(holder), town=prop.city,
-                        valid_from=fmt.date_fr(row.valid_from), valid_until=fmt.date_fr(row.valid_until))
+    ended = contract.status == ContractStatus.TERMINATED or (
+        contract.end_date is not None and contract.end_date < today
+    )
+    status = (
+        "révoquée"
+        if row.revoked_at or ended
+        else "expirée"
+        if row.valid_until < today
+        else "valide"
+    )
+    return Verification(
+        status=status,
+        kind=TITLES[row.kind],
+        holder=mask_name(holder),
+        town=prop.city,
+        valid_from=fmt.date_fr(row.valid_from),
+        valid_until=fmt.date_fr(row.valid_until),
+    )
 
 
-def revoke_for_contract(*, session: Session, contract_id: int, reason: str, effective: date | None = None,
-                        today: date | None = None) -> int:
+def revoke_for_contract(
+    *,
+    session: Session,
+    contract_id: int,
+    reason: str,
+    effective: date | None = None,
+    today: date | None = None,
+) -> int:
     """Attestations of the contract stop being valid from ``effective`` (default: now).
 
     From a later date (a move, a cancellation taking effect later), those valid beyond it end the day
     before (``valid_until`` and the document's period shortened, the reason kept) and those starting on or
     after it are revoked at once. Returns the number of attestations affected."""
     today = today or today_paris()
-    rows = session.exec(select(Attestation).where(Attestation.contract_id == contract_id,
-                                                  Attestation.revoked_at.is_(None))).all()
+    rows = session.exec(
+        select(Attestation).where(
+            Attestation.contract_id == contract_id, Attestation.revoked_at.is_(None)
+        )
+    ).all()
     count = 0
     for row in rows:
         if effective is None or effective <= today or row.valid_from >= effective:

@@ -15,23 +15,29 @@ from espace.models import Account, Contract, LoginEvent, LoginResult, Policyhold
 from espace.models.base import utcnow
 from espace.services import devices, messaging, second_factor, sessions
 from espace.services.failures import commit_apart
-from espace.services.second_factor import Method
 from espace.services.identifiers import normalise_contract_number, normalise_email
 from espace.services.passwords import burn_verification_time, verify_password
+from espace.services.second_factor import Method
 from espace.settings import get_settings
 
 # One message for every failure: it never tells whether the account exists or is locked
 # (a locked holder learns it by e-mail).
 LOGIN_FAILED_MESSAGE = "Identifiant ou mot de passe incorrect."
 THROTTLED_MESSAGE = "Trop de tentatives depuis votre connexion. Réessayez dans 15 minutes."
-NOT_ACTIVATED_MESSAGE = ("Votre espace n'est pas encore activé : cliquez sur le lien reçu par e-mail "
-                         "lors de votre inscription.")
+NOT_ACTIVATED_MESSAGE = (
+    "Votre espace n'est pas encore activé : cliquez sur le lien reçu par e-mail "
+    "lors de votre inscription."
+)
 
 MAX_FAILURES = 5
 LOCK_DURATION = timedelta(minutes=30)
 IP_WINDOW = timedelta(minutes=15)
-_FAILURES = (LoginResult.BAD_CREDENTIALS, LoginResult.LOCKED, LoginResult.SECOND_FACTOR_FAILED,
-             LoginResult.IDENTITY_MISMATCH)
+_FAILURES = (
+    LoginResult.BAD_CREDENTIALS,
+    LoginResult.LOCKED,
+    LoginResult.SECOND_FACTOR_FAILED,
+    LoginResult.IDENTITY_MISMATCH,
+)
 
 
 class Outcome(StrEnum):
@@ -51,8 +57,11 @@ class LoginAttempt:
 
     @property
     def message(self) -> str:
-        return {Outcome.FAILED: LOGIN_FAILED_MESSAGE, Outcome.THROTTLED: THROTTLED_MESSAGE,
-                Outcome.NOT_ACTIVATED: NOT_ACTIVATED_MESSAGE}.get(self.outcome, "")
+        return {
+            Outcome.FAILED: LOGIN_FAILED_MESSAGE,
+            Outcome.THROTTLED: THROTTLED_MESSAGE,
+            Outcome.NOT_ACTIVATED: NOT_ACTIVATED_MESSAGE,
+        }.get(self.outcome, "")
 
 
 def find_account(*, session: Session, identifier: str) -> Account | None:
@@ -69,18 +78,38 @@ def find_account(*, session: Session, identifier: str) -> Account | None:
     return session.exec(statement).first()
 
 
-def record_event(*, session: Session, result: str, account_id: int | None = None, ip: str = "",
-                 user_agent: str = "", new_device: bool = False) -> None:
-    session.add(LoginEvent(account_id=account_id, result=result, ip_address=ip[:45], user_agent=user_agent[:400],
-                           new_device=new_device))
+def record_event(
+    *,
+    session: Session,
+    result: str,
+    account_id: int | None = None,
+    ip: str = "",
+    user_agent: str = "",
+    new_device: bool = False,
+) -> None:
+    session.add(
+        LoginEvent(
+            account_id=account_id,
+            result=result,
+            ip_address=ip[:45],
+            user_agent=user_agent[:400],
+            new_device=new_device,
+        )
+    )
 
 
 def recent_failures_from(*, session: Session, ip: str) -> int:
     if not ip:
         return 0
-    return session.exec(select(func.count()).select_from(LoginEvent).where(
-        LoginEvent.ip_address == ip, LoginEvent.occurred_at > utcnow() - IP_WINDOW,
-        LoginEvent.result.in_(_FAILURES))).one()
+    return session.exec(
+        select(func.count())
+        .select_from(LoginEvent)
+        .where(
+            LoginEvent.ip_address == ip,
+            LoginEvent.occurred_at > utcnow() - IP_WINDOW,
+            LoginEvent.result.in_(_FAILURES),
+        )
+    ).one()
 
 
 def ip_delay(failures: int) -> float:
@@ -103,9 +132,17 @@ _LOCK_TEXTS = {
 }
 
 
-def record_failure(*, session: Session, principal: Account | StaffUser, counter: str = PASSWORD,
-                   result: str | None = None, ip: str = "", user_agent: str = "",
-                   end_session_id: int | None = None, now: datetime | None = None) -> bool:
+def record_failure(
+    *,
+    session: Session,
+    principal: Account | StaffUser,
+    counter: str = PASSWORD,
+    result: str | None = None,
+    ip: str = "",
+    user_agent: str = "",
+    end_session_id: int | None = None,
+    now: datetime | None = None,
+) -> bool:
     """Count one failed password or second-factor code of an account (or a staff member); True if it locks.
 
     The fifth failure in a row of one counter locks for 30 minutes and tells the person by e-mail;
@@ -116,18 +153,32 @@ def record_failure(*, session: Session, principal: Account | StaffUser, counter:
     column = model.failed_code_count if counter == CODE else model.failed_login_count
 
     def work(db: Session) -> tuple[int, datetime | None]:
-        db.exec(update(model).where(model.id == target_id).values({column: column + 1})
-                .execution_options(synchronize_session=False))
-        count, locked_until = db.exec(select(column, model.locked_until).where(model.id == target_id)).one()
+        db.exec(
+            update(model)
+            .where(model.id == target_id)
+            .values({column: column + 1})
+            .execution_options(synchronize_session=False)
+        )
+        count, locked_until = db.exec(
+            select(column, model.locked_until).where(model.id == target_id)
+        ).one()
         if count >= MAX_FAILURES:
             count, locked_until = 0, now + LOCK_DURATION
-            db.exec(update(model).where(model.id == target_id).values({column: 0, model.locked_until: locked_until})
-                    .execution_options(synchronize_session=False))
+            db.exec(
+                update(model)
+                .where(model.id == target_id)
+                .values({column: 0, model.locked_until: locked_until})
+                .execution_options(synchronize_session=False)
+            )
             _lock_email(db, principal, counter)
             if end_session_id is not None:
-                sessions.revoke_by_id(session=db, session_id=end_session_id, reason="too_many_failures")
+                sessions.revoke_by_id(
+                    session=db, session_id=end_session_id, reason="too_many_failures"
+                )
         if result and model is Account:
-            record_event(session=db, result=result, account_id=target_id, ip=ip, user_agent=user_agent)
+            record_event(
+                session=db, result=result, account_id=target_id, ip=ip, user_agent=user_agent
+            )
         return count, locked_until
 
     count, locked_until = commit_apart(session, work)
@@ -140,22 +191,38 @@ def _lock_email(db: Session, principal: Account | StaffUser, counter: str) -> No
     why = _LOCK_TEXTS[counter]
     if isinstance(principal, StaffUser):
         messaging.send_email(
-            session=db, to=principal.email, subject="Votre accès à l'espace gestion est verrouillé pendant 30 minutes",
-            body=(f"Bonjour,\n\n{why} : par sécurité, votre accès à l'espace gestion est suspendu pendant "
-                  "30 minutes.\n\nSi ce n'était pas vous, prévenez immédiatement la sécurité informatique."))
+            session=db,
+            to=principal.email,
+            subject="Votre accès à l'espace gestion est verrouillé pendant 30 minutes",
+            body=(
+                f"Bonjour,\n\n{why} : par sécurité, votre accès à l'espace gestion est suspendu pendant "
+                "30 minutes.\n\nSi ce n'était pas vous, prévenez immédiatement la sécurité informatique."
+            ),
+        )
         return
     messaging.send_email(
-        session=db, to=principal.email, account_id=principal.id,
+        session=db,
+        to=principal.email,
+        account_id=principal.id,
         subject="Votre espace est verrouillé pendant 30 minutes",
-        body=(f"Bonjour,\n\n{why} : par sécurité, l'accès à votre espace est suspendu pendant 30 minutes."
-              "\n\nPour le débloquer tout de suite, choisissez un nouveau mot de passe : "
-              f"{messaging.link('/mot-de-passe-oublie')}\n\n"
-              "Si ce n'était pas vous, nous vous recommandons de le faire dès maintenant."),
+        body=(
+            f"Bonjour,\n\n{why} : par sécurité, l'accès à votre espace est suspendu pendant 30 minutes."
+            "\n\nPour le débloquer tout de suite, choisissez un nouveau mot de passe : "
+            f"{messaging.link('/mot-de-passe-oublie')}\n\n"
+            "Si ce n'était pas vous, nous vous recommandons de le faire dès maintenant."
+        ),
     )
 
 
-def attempt_password(*, session: Session, identifier: str, password: str, ip: str = "", user_agent: str = "",
-                     device_token: str | None = None) -> LoginAttempt:
+def attempt_password(
+    *,
+    session: Session,
+    identifier: str,
+    password: str,
+    ip: str = "",
+    user_agent: str = "",
+    device_token: str | None = None,
+) -> LoginAttempt:
     """First step of signing in. Same work and same answer for unknown, wrong and locked."""
     failures = recent_failures_from(session=session, ip=ip)
     if ip_blocked(failures):
@@ -165,32 +232,57 @@ def attempt_password(*, session: Session, identifier: str, password: str, ip: st
     account = find_account(session=session, identifier=identifier)
     if account is None:
         burn_verification_time(password)
-        record_event(session=session, result=LoginResult.BAD_CREDENTIALS, ip=ip, user_agent=user_agent)
+        record_event(
+            session=session, result=LoginResult.BAD_CREDENTIALS, ip=ip, user_agent=user_agent
+        )
         return LoginAttempt(Outcome.FAILED, delay_seconds=delay)
     password_ok = verify_password(password, account.password_hash)
     if is_locked(account) or not account.is_active:
-        record_event(session=session, result=LoginResult.LOCKED, account_id=account.id, ip=ip, user_agent=user_agent)
+        record_event(
+            session=session,
+            result=LoginResult.LOCKED,
+            account_id=account.id,
+            ip=ip,
+            user_agent=user_agent,
+        )
         return LoginAttempt(Outcome.FAILED, delay_seconds=delay)
     if not password_ok:
-        record_failure(session=session, principal=account, counter=PASSWORD, result=LoginResult.BAD_CREDENTIALS,
-                       ip=ip, user_agent=user_agent)
+        record_failure(
+            session=session,
+            principal=account,
+            counter=PASSWORD,
+            result=LoginResult.BAD_CREDENTIALS,
+            ip=ip,
+            user_agent=user_agent,
+        )
         return LoginAttempt(Outcome.FAILED, delay_seconds=delay)
     account.failed_login_count = 0  # the second-factor counter stays: only a right code resets it
     session.add(account)
     if account.activated_at is None:
-        record_event(session=session, result=LoginResult.NOT_ACTIVATED, account_id=account.id, ip=ip,
-                     user_agent=user_agent)
+        record_event(
+            session=session,
+            result=LoginResult.NOT_ACTIVATED,
+            account_id=account.id,
+            ip=ip,
+            user_agent=user_agent,
+        )
         return LoginAttempt(Outcome.NOT_ACTIVATED, account_id=account.id)
     methods = second_factor_methods(session=session, account=account, device_token=device_token)
     if not methods:
         return LoginAttempt(Outcome.OK, account_id=account.id)
-    if methods[0] is Method.EMAIL:  # new device without an authenticator app: e-mail code by default
+    if (
+        methods[0] is Method.EMAIL
+    ):  # new device without an authenticator app: e-mail code by default
         with suppress(second_factor.CodeThrottled):  # the previous code is still valid
-            second_factor.send_code(session=session, account=account, purpose="login", channel="email")
+            second_factor.send_code(
+                session=session, account=account, purpose="login", channel="email"
+            )
     return LoginAttempt(Outcome.SECOND_FACTOR, account_id=account.id, methods=methods)
 
 
-def second_factor_methods(*, session: Session, account: Account, device_token: str | None) -> list[Method]:
+def second_factor_methods(
+    *, session: Session, account: Account, device_token: str | None
+) -> list[Method]:
     """None on a device trusted less than 30 days ago ("Faire confiance à cet appareil"); otherwise the app
     (or a recovery code) when enrolled, else a code by e-mail (or SMS). A browser that signed in before
     without that tick is asked again at every new sign-in."""
@@ -200,15 +292,20 @@ def second_factor_methods(*, session: Session, account: Account, device_token: s
     if account.totp_enabled_at is not None:
         return [Method.TOTP, Method.RECOVERY]
     holder = session.get(Policyholder, account.holder_id)
-    return [Method.EMAIL, Method.SMS] if account.phone_verified_at and holder.phone else [Method.EMAIL]
+    return (
+        [Method.EMAIL, Method.SMS] if account.phone_verified_at and holder.phone else [Method.EMAIL]
+    )
 
 
-LOCKED_BY_CODES = ("Trop de codes erronés : par sécurité, votre espace est verrouillé pendant 30 minutes. "
-                   "Un e-mail vous a été envoyé.")
+LOCKED_BY_CODES = (
+    "Trop de codes erronés : par sécurité, votre espace est verrouillé pendant 30 minutes. "
+    "Un e-mail vous a été envoyé."
+)
 
 
-def verify_second_factor(*, session: Session, account_id: int, method: str, code: str, ip: str = "",
-                         user_agent: str = "") -> None:
+def verify_second_factor(
+    *, session: Session, account_id: int, method: str, code: str, ip: str = "", user_agent: str = ""
+) -> None:
     """Check the second factor of a sign-in.
 
     Wrong codes count on their own (``failed_code_count``, committed whatever the caller does): a right
@@ -219,10 +316,18 @@ def verify_second_factor(*, session: Session, account_id: int, method: str, code
     if method not in second_factor_methods(session=session, account=account, device_token=None):
         raise second_factor.SecondFactorError("Cette méthode de vérification n'est pas disponible.")
     try:
-        second_factor.verify(session=session, account=account, method=method, code=code, purpose="login")
+        second_factor.verify(
+            session=session, account=account, method=method, code=code, purpose="login"
+        )
     except second_factor.SecondFactorError:
-        if record_failure(session=session, principal=account, counter=CODE,
-                          result=LoginResult.SECOND_FACTOR_FAILED, ip=ip, user_agent=user_agent):
+        if record_failure(
+            session=session,
+            principal=account,
+            counter=CODE,
+            result=LoginResult.SECOND_FACTOR_FAILED,
+            ip=ip,
+            user_agent=user_agent,
+        ):
             raise second_factor.SecondFactorError(LOCKED_BY_CODES) from None
         raise
     account.failed_code_count = 0
@@ -265,13 +370,16 @@ def verify_staff_code(*, session: Session, staff_id: int, code: str) -> None:
     """The code e-mailed at a staff sign-in; 5 wrong codes in a row lock the access for 30 minutes."""
     staff = session.get(StaffUser, staff_id)
     if staff is None or not staff.is_active or is_locked(staff):
-        raise second_factor.SecondFactorError("Connexion expirée : saisissez à nouveau votre mot de passe.")
+        raise second_factor.SecondFactorError(
+            "Connexion expirée : saisissez à nouveau votre mot de passe."
+        )
     try:
         second_factor.verify_staff_code(session=session, staff_id=staff_id, code=code)
     except second_factor.SecondFactorError:
         if record_failure(session=session, principal=staff, counter=CODE):
             raise second_factor.SecondFactorError(
-                "Trop de codes erronés : par sécurité, votre accès est verrouillé pendant 30 minutes.") from None
+                "Trop de codes erronés : par sécurité, votre accès est verrouillé pendant 30 minutes."
+            ) from None
         raise
     staff.failed_code_count = 0
     session.add(staff)

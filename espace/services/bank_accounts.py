@@ -47,7 +47,7 @@ MESSAGES = {
     "iban_national": "Le numéro IBAN est invalide : la clé RIB du compte ne correspond pas. Vérifiez les chiffres saisis.",
     "iban_structure": "Le numéro IBAN contient des caractères inattendus pour ce pays. Vérifiez votre saisie.",
     "iban_sepa": "Ce compte n'est pas situé dans la zone SEPA : le prélèvement n'est possible que depuis un compte "
-                 "d'un pays de la zone SEPA.",
+    "d'un pays de la zone SEPA.",
     "iban_duplicate": "Ce compte est déjà enregistré dans votre espace.",
     "bic_needed": "Nous ne pouvons pas retrouver le BIC de cette banque : saisissez-le (il figure sur votre RIB).",
     "bic_invalid": "Le BIC est invalide : il compte 8 ou 11 caractères, par exemple AGRIFRPP ou AGRIFRPPXXX.",
@@ -58,13 +58,13 @@ MESSAGES = {
     "not_found": "Ce compte est introuvable.",
     "mandate_first": "Signez d'abord le mandat de prélèvement pour ce compte.",
     "choose_other": "Ce compte est celui de vos prélèvements : choisissez d'abord un autre compte pour les "
-                    "prélèvements (après avoir signé son mandat), puis retirez celui-ci.",
+    "prélèvements (après avoir signé son mandat), puis retirez celui-ci.",
     "debits_running": "Ce compte sert aux prélèvements de vos contrats en cours : ajoutez d'abord un autre compte, "
-                      "signez son mandat et choisissez-le pour les prélèvements, puis retirez celui-ci.",
+    "signez son mandat et choisissez-le pour les prélèvements, puis retirez celui-ci.",
     "revoke_choose_other": "Ce mandat sert à vos prélèvements : choisissez d'abord un autre compte pour les "
-                           "prélèvements (après avoir signé son mandat), puis révoquez celui-ci.",
+    "prélèvements (après avoir signé son mandat), puis révoquez celui-ci.",
     "revoke_debits_running": "Ce mandat sert aux prélèvements de vos contrats en cours : ajoutez d'abord un autre "
-                             "compte, signez son mandat et choisissez-le pour les prélèvements, puis révoquez celui-ci.",
+    "compte, signez son mandat et choisissez-le pour les prélèvements, puis révoquez celui-ci.",
 }
 _ERROR_KEYS = [  # most specific first (InvalidBBANChecksum etc. are not subclasses of each other)
     (sx.InvalidChecksumDigits, "iban_checksum"),
@@ -92,7 +92,9 @@ def normalise(value: str) -> str:
 
 def fingerprint(iban: str) -> str:
     """Keyed digest of the normalised IBAN: compares accounts without decrypting, useless without the key."""
-    return hmac.new(crypto._key(FINGERPRINT_PURPOSE), normalise(iban).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        crypto._key(FINGERPRINT_PURPOSE), normalise(iban).encode(), hashlib.sha256
+    ).hexdigest()
 
 
 def masked(account: BankAccount) -> str:
@@ -108,12 +110,13 @@ def full_iban(account: BankAccount) -> str:
 def grouped(iban: str) -> str:
     """'FR76 3000 6000 0112 3456 7890 189'."""
     compact = normalise(iban)
-    return " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
 # ---------------------------------------------------------------------------------------------
 # Validation
 # ---------------------------------------------------------------------------------------------
+
 
 def _parse_iban(value: str) -> tuple[IBAN | None, str]:
     """(IBAN, "") or (None, message key). The exception text is never kept: it may quote the IBAN."""
@@ -147,7 +150,11 @@ def _check_bic(iban: IBAN, value: str) -> tuple[str, str]:
         bic = BIC(value)
     except sx.SchwiftyException:
         return "", "bic_invalid"
-    ok = bic.country_code in FR_TERRITORIES if iban.country_code == "FR" else bic.country_code == iban.country_code
+    ok = (
+        bic.country_code in FR_TERRITORIES
+        if iban.country_code == "FR"
+        else bic.country_code == iban.country_code
+    )
     return (str(bic.compact), "") if ok else ("", "bic_country")
 
 
@@ -193,28 +200,53 @@ def check_fields(*, iban: str, bic: str, account_holder: str, label: str = "") -
 # Accounts
 # ---------------------------------------------------------------------------------------------
 
+
 def _owned_query(holder_id: int):
-    return select(BankAccount).where(BankAccount.holder_id == holder_id, BankAccount.removed_at.is_(None))
+    return select(BankAccount).where(
+        BankAccount.holder_id == holder_id, BankAccount.removed_at.is_(None)
+    )
 
 
-def add_account(*, session: Session, holder_id: int, iban: str, bic: str, account_holder: str,
-                authority: StepUpProof | InsurerRecord, label: str = "", now: datetime | None = None) -> BankAccount:
+def add_account(
+    *,
+    session: Session,
+    holder_id: int,
+    iban: str,
+    bic: str,
+    account_holder: str,
+    authority: StepUpProof | InsurerRecord,
+    label: str = "",
+    now: datetime | None = None,
+) -> BankAccount:
     """Check and record a new account (not the default one: that needs a signed mandate).
 
     Needs the holder's step-up proof (or the insurer's record of an account given outside the portal)."""
     stepup.require_authority(session=session, authority=authority, holder_id=holder_id, now=now)
-    errors, parsed, bic_value = check_fields(iban=iban, bic=bic, account_holder=account_holder, label=label)
+    errors, parsed, bic_value = check_fields(
+        iban=iban, bic=bic, account_holder=account_holder, label=label
+    )
     if parsed is not None and "iban" not in errors:
         digest = fingerprint(parsed.compact)
-        if session.exec(_owned_query(holder_id).where(BankAccount.iban_fingerprint == digest)).first() is not None:
+        if (
+            session.exec(
+                _owned_query(holder_id).where(BankAccount.iban_fingerprint == digest)
+            ).first()
+            is not None
+        ):
             errors["iban"] = MESSAGES["iban_duplicate"]
     if errors:
         raise BankAccountError(errors)
     compact = str(parsed.compact)
     account = BankAccount(
-        holder_id=holder_id, label=label.strip(), account_holder=" ".join(account_holder.split()),
-        iban_encrypted=crypto.encrypt(compact, purpose=IBAN_PURPOSE), iban_fingerprint=fingerprint(compact),
-        iban_prefix=compact[:4], iban_last4=compact[-4:], bic=bic_value, bank_name=_bank_name(parsed, bic_value),
+        holder_id=holder_id,
+        label=label.strip(),
+        account_holder=" ".join(account_holder.split()),
+        iban_encrypted=crypto.encrypt(compact, purpose=IBAN_PURPOSE),
+        iban_fingerprint=fingerprint(compact),
+        iban_prefix=compact[:4],
+        iban_last4=compact[-4:],
+        bic=bic_value,
+        bank_name=_bank_name(parsed, bic_value),
     )
     session.add(account)
     session.flush()
@@ -223,7 +255,9 @@ def add_account(*, session: Session, holder_id: int, iban: str, bic: str, accoun
 
 def list_accounts(*, session: Session, holder_id: int) -> list[BankAccount]:
     """Accounts not removed, the default one first, then the oldest first."""
-    query = _owned_query(holder_id).order_by(BankAccount.is_default.desc(), BankAccount.created_at, BankAccount.id)
+    query = _owned_query(holder_id).order_by(
+        BankAccount.is_default.desc(), BankAccount.created_at, BankAccount.id
+    )
     return list(session.exec(query).all())
 
 
@@ -237,13 +271,22 @@ def default_account(*, session: Session, holder_id: int) -> BankAccount | None:
 
 
 def _has_active_mandate(session: Session, account_id: int) -> bool:
-    return session.exec(select(SepaMandate.id).where(SepaMandate.bank_account_id == account_id,
-                                                     SepaMandate.status == MandateStatus.ACTIVE)).first() is not None
+    return (
+        session.exec(
+            select(SepaMandate.id).where(
+                SepaMandate.bank_account_id == account_id,
+                SepaMandate.status == MandateStatus.ACTIVE,
+            )
+        ).first()
+        is not None
+    )
 
 
 def make_default(*, session: Session, holder_id: int, account: BankAccount) -> None:
     """Mark `account` (already checked) as the one for direct debits; unmark the others."""
-    for other in session.exec(_owned_query(holder_id).where(BankAccount.is_default.is_(True))).all():
+    for other in session.exec(
+        _owned_query(holder_id).where(BankAccount.is_default.is_(True))
+    ).all():
         if other.id != account.id:
             other.is_default = False
             session.add(other)
@@ -267,17 +310,27 @@ def _debited_contracts(session: Session, holder_id: int) -> bool:
 
     A contract has no payment method of its own: it counts unless all its scheduled instalments
     are paid another way (direct debit is the default method)."""
-    contracts = session.exec(select(Contract.id).where(Contract.holder_id == holder_id,
-                                                       Contract.status == ContractStatus.ACTIVE)).all()
+    contracts = session.exec(
+        select(Contract.id).where(
+            Contract.holder_id == holder_id, Contract.status == ContractStatus.ACTIVE
+        )
+    ).all()
     for contract_id in contracts:
-        methods = set(session.exec(select(Payment.method).where(Payment.contract_id == contract_id,
-                                                                Payment.status == PaymentStatus.SCHEDULED)).all())
+        methods = set(
+            session.exec(
+                select(Payment.method).where(
+                    Payment.contract_id == contract_id, Payment.status == PaymentStatus.SCHEDULED
+                )
+            ).all()
+        )
         if not methods or PaymentMethod.SEPA_DEBIT in methods:
             return True
     return False
 
 
-def check_can_drop_default(*, session: Session, holder_id: int, account: BankAccount, revoking: bool = False) -> None:
+def check_can_drop_default(
+    *, session: Session, holder_id: int, account: BankAccount, revoking: bool = False
+) -> None:
     """Raise if `account` is the default one and debits still need it (another account or active contracts).
 
     `revoking`: the messages speak of revoking its mandate rather than removing the account."""
@@ -291,8 +344,14 @@ def check_can_drop_default(*, session: Session, holder_id: int, account: BankAcc
         raise BankAccountError({"account": MESSAGES[f"{prefix}debits_running"]})
 
 
-def remove_account(*, session: Session, holder_id: int, account_id: int, authority: StepUpProof | InsurerRecord,
-                   now: datetime | None = None) -> BankAccount:
+def remove_account(
+    *,
+    session: Session,
+    holder_id: int,
+    account_id: int,
+    authority: StepUpProof | InsurerRecord,
+    now: datetime | None = None,
+) -> BankAccount:
     """Remove an owned account and revoke its mandates: needs the holder's step-up proof (or the insurer's record)."""
     stepup.require_authority(session=session, authority=authority, holder_id=holder_id, now=now)
     account = owned_account(session=session, holder_id=holder_id, account_id=account_id)
@@ -300,8 +359,11 @@ def remove_account(*, session: Session, holder_id: int, account_id: int, authori
         raise BankAccountError({"account": MESSAGES["not_found"]})
     check_can_drop_default(session=session, holder_id=holder_id, account=account)
     now = now or utcnow()
-    for mandate in session.exec(select(SepaMandate).where(SepaMandate.bank_account_id == account.id,
-                                                          SepaMandate.status == MandateStatus.ACTIVE)).all():
+    for mandate in session.exec(
+        select(SepaMandate).where(
+            SepaMandate.bank_account_id == account.id, SepaMandate.status == MandateStatus.ACTIVE
+        )
+    ).all():
         mandate.status, mandate.revoked_at = MandateStatus.REVOKED, now
         session.add(mandate)
     account.removed_at, account.is_default = now, False

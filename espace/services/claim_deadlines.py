@@ -38,14 +38,18 @@ class Deadline:
     consequence: str  # shown when late; empty otherwise
 
 
-LATE_CONSEQUENCE = ("Votre déclaration arrive après le délai légal. Nous l'étudions quand même : l'assureur ne peut "
-                    "refuser de vous indemniser pour ce seul retard que s'il lui a causé un préjudice (article L113-2 "
-                    "du Code des assurances). Expliquez la raison du retard dans la description.")
+LATE_CONSEQUENCE = (
+    "Votre déclaration arrive après le délai légal. Nous l'étudions quand même : l'assureur ne peut "
+    "refuser de vous indemniser pour ce seul retard que s'il lui a causé un préjudice (article L113-2 "
+    "du Code des assurances). Expliquez la raison du retard dans la description."
+)
 
 
 def deadline(*, kind: str, occurred: date, today: date, order_date: date | None = None) -> Deadline:
     if kind == "natcat":
-        rule = "30 jours après la publication de l'arrêté de catastrophe naturelle au Journal officiel"
+        rule = (
+            "30 jours après la publication de l'arrêté de catastrophe naturelle au Journal officiel"
+        )
         if order_date is None:
             return Deadline(None, False, rule, "")
         due = order_date + timedelta(days=30)

@@ -14,7 +14,10 @@ from sqlmodel import Session
 from espace import formatting as fmt
 from espace.models import Contract, DeductibleKind, GuaranteeCategory
 from espace.services import coverage
-from espace.services.catalogue_data import DROUGHT_DEDUCTIBLE_CENTS, NATURAL_DISASTER_DEDUCTIBLE_CENTS
+from espace.services.catalogue_data import (
+    DROUGHT_DEDUCTIBLE_CENTS,
+    NATURAL_DISASTER_DEDUCTIBLE_CENTS,
+)
 from espace.services.claim_perils import peril as find_peril
 
 
@@ -36,12 +39,21 @@ def settle(*, damage_cents: int, ceiling_cents: int, deductible_cents: int) -> i
     return max(0, min(ceiling_cents, damage_cents - deductible_cents))
 
 
-def _deductible(line: coverage.CoverLine, contract_deductible_cents: int, damage_cents: int, category: str,
-                answers: dict) -> int:
+def _deductible(
+    line: coverage.CoverLine,
+    contract_deductible_cents: int,
+    damage_cents: int,
+    category: str,
+    answers: dict,
+) -> int:
     if category == GuaranteeCategory.NATURAL_DISASTER:  # set by law, whatever the contract says
         if answers.get("event_type") == "drought":
             return DROUGHT_DEDUCTIBLE_CENTS
-        return line.deductible_value if line.deductible_kind == DeductibleKind.LEGAL else NATURAL_DISASTER_DEDUCTIBLE_CENTS
+        return (
+            line.deductible_value
+            if line.deductible_kind == DeductibleKind.LEGAL
+            else NATURAL_DISASTER_DEDUCTIBLE_CENTS
+        )
     kind = line.deductible_kind
     if kind == DeductibleKind.NONE:
         return 0
@@ -52,8 +64,16 @@ def _deductible(line: coverage.CoverLine, contract_deductible_cents: int, damage
     return contract_deductible_cents
 
 
-def compute(*, session: Session, contract: Contract, peril_code: str, damage_cents: int, on: date,
-            category: str = "", answers: dict | None = None) -> Indemnity:
+def compute(
+    *,
+    session: Session,
+    contract: Contract,
+    peril_code: str,
+    damage_cents: int,
+    on: date,
+    category: str = "",
+    answers: dict | None = None,
+) -> Indemnity:
     """The indemnity under the terms in force on ``on``, the date of the loss.
 
     ``category`` overrides the peril's guarantee category (staff choose it for "other" events);
@@ -63,25 +83,52 @@ def compute(*, session: Session, contract: Contract, peril_code: str, damage_cen
     damage_cents = max(0, damage_cents)
     category = category or (found.category if found else None) or ""
     if found is None or not category:
-        return Indemnity(False, "", damage_cents, 0, 0, 0,
-                         "Votre gestionnaire détermine la garantie qui s'applique à cet événement, puis le montant.")
+        return Indemnity(
+            False,
+            "",
+            damage_cents,
+            0,
+            0,
+            0,
+            "Votre gestionnaire détermine la garantie qui s'applique à cet événement, puis le montant.",
+        )
     cover = coverage.cover_on(session=session, contract=contract, on=on)
     if cover is None:
         state = "n'avait pas encore pris effet" if on < contract.start_date else "avait pris fin"
-        return Indemnity(False, "", damage_cents, 0, 0, 0,
-                         f"Le {fmt.date_fr(on)}, votre contrat {state} : aucune garantie ne s'applique. "
-                         "Votre gestionnaire étudiera tout de même votre déclaration.")
+        return Indemnity(
+            False,
+            "",
+            damage_cents,
+            0,
+            0,
+            0,
+            f"Le {fmt.date_fr(on)}, votre contrat {state} : aucune garantie ne s'applique. "
+            "Votre gestionnaire étudiera tout de même votre déclaration.",
+        )
     line = cover.line_for(category)
     if line is None:
-        return Indemnity(False, "", damage_cents, 0, 0, 0,
-                         f"Votre formule {cover.formula_name} ne comprend pas de garantie pour cet événement. "
-                         "Votre gestionnaire étudiera tout de même votre déclaration.")
-    ceiling = line.ceiling_cents if line.ceiling_cents is not None else cover.furniture_capital_cents
+        return Indemnity(
+            False,
+            "",
+            damage_cents,
+            0,
+            0,
+            0,
+            f"Votre formule {cover.formula_name} ne comprend pas de garantie pour cet événement. "
+            "Votre gestionnaire étudiera tout de même votre déclaration.",
+        )
+    ceiling = (
+        line.ceiling_cents if line.ceiling_cents is not None else cover.furniture_capital_cents
+    )
     deductible = _deductible(line, cover.deductible_cents, damage_cents, category, answers)
     amount = settle(damage_cents=damage_cents, ceiling_cents=ceiling, deductible_cents=deductible)
-    explanation = (f"{line.name} : {fmt.money(damage_cents)} de dommages − franchise de {fmt.money(deductible)}"
-                   f", dans la limite du plafond de {fmt.money(ceiling)} = {fmt.money(amount)}.")
+    explanation = (
+        f"{line.name} : {fmt.money(damage_cents)} de dommages − franchise de {fmt.money(deductible)}"
+        f", dans la limite du plafond de {fmt.money(ceiling)} = {fmt.money(amount)}."
+    )
     if category == GuaranteeCategory.NATURAL_DISASTER and answers.get("order_published") != "yes":
-        explanation += (" Sous réserve de la publication de l'arrêté de catastrophe naturelle au Journal officiel : "
-                        "sans arrêté, cette garantie ne s'applique pas.")
+        explanation += (
+            " Sous réserve de la publication de l'arrêté de catastrophe naturelle au Journal officiel : "
+            "sans arrêté, cette garantie ne s'applique pas."
+        )
     return Indemnity(True, line.name, damage_cents, ceiling, deductible, amount, explanation)

@@ -25,7 +25,15 @@ from espace.models import (
     StaffUser,
 )
 from espace.models.base import utcnow
-from espace.services import claim_indemnity, claim_perils, claim_stages, claims, messaging, notifications, staff_reads
+from espace.services import (
+    claim_indemnity,
+    claim_perils,
+    claim_stages,
+    claims,
+    messaging,
+    notifications,
+    staff_reads,
+)
 from espace.services.claims import ClaimInputError
 from espace.services.staff_access import StaffForbidden
 
@@ -35,7 +43,9 @@ R = StaffRole
 # What each role may do. Experts only ever see the claims they are appointed to.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "view_queue": frozenset({R.HANDLER, R.MANAGER, R.EXPERT}),
-    "assign_handler": frozenset({R.HANDLER, R.MANAGER}),  # a handler may only take a claim for themself
+    "assign_handler": frozenset(
+        {R.HANDLER, R.MANAGER}
+    ),  # a handler may only take a claim for themself
     "appoint_expert": frozenset({R.HANDLER, R.MANAGER}),
     "plan_visit": frozenset({R.EXPERT, R.HANDLER, R.MANAGER}),
     "attach_report": frozenset({R.EXPERT, R.MANAGER}),
@@ -70,7 +80,15 @@ def _require(staff: StaffUser, action: str) -> None:
 
 
 def _audit(session: Session, staff: StaffUser, action: str, claim: Claim, detail: str = "") -> None:
-    session.add(StaffAuditLog(staff_id=staff.id, action=action, object_type="claim", object_id=claim.id, detail=detail[:1000]))
+    session.add(
+        StaffAuditLog(
+            staff_id=staff.id,
+            action=action,
+            object_type="claim",
+            object_id=claim.id,
+            detail=detail[:1000],
+        )
+    )
     session.flush()
 
 
@@ -78,7 +96,9 @@ def visible_claim(*, session: Session, staff_id: int, number: str) -> Claim | No
     """A sent claim the staff member may see (experts: only those they are appointed to); the read is logged."""
     staff = active_staff(session, staff_id)
     _require(staff, "view_queue")
-    query = select(Claim).where(Claim.number == (number or "").strip().upper(), Claim.status != S.DRAFT)
+    query = select(Claim).where(
+        Claim.number == (number or "").strip().upper(), Claim.status != S.DRAFT
+    )
     if staff.role == R.EXPERT:
         query = query.where(Claim.expert_id == staff.id)
     claim = session.exec(query).first()
@@ -88,11 +108,19 @@ def visible_claim(*, session: Session, staff_id: int, number: str) -> Claim | No
 
 
 def _trace_claim_read(session: Session, staff: StaffUser, claim: Claim) -> None:
-    staff_reads.record(session=session, staff_id=staff.id, holder_id=claim.holder_id, object_type="claim",
-                       object_id=claim.id, detail=f"Sinistre {claim.number}")
+    staff_reads.record(
+        session=session,
+        staff_id=staff.id,
+        holder_id=claim.holder_id,
+        object_type="claim",
+        object_id=claim.id,
+        detail=f"Sinistre {claim.number}",
+    )
 
 
-def _claim_for(session: Session, staff_id: int, claim_id: int, action: str) -> tuple[StaffUser, Claim]:
+def _claim_for(
+    session: Session, staff_id: int, claim_id: int, action: str
+) -> tuple[StaffUser, Claim]:
     staff = active_staff(session, staff_id)
     _require(staff, action)
     query = select(Claim).where(Claim.id == claim_id, Claim.status != S.DRAFT)
@@ -110,6 +138,7 @@ def _require_status(claim: Claim, allowed: tuple[str, ...], message: str) -> Non
 
 
 # ----- the queue -----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class QueueFilters:
@@ -139,13 +168,23 @@ class QueueRow:
     indemnity_cents: int | None
 
 
-def queue(*, session: Session, staff_id: int, filters: QueueFilters = QueueFilters(), now: datetime | None = None,
-          limit: int = 200) -> list[QueueRow]:
+def queue(
+    *,
+    session: Session,
+    staff_id: int,
+    filters: QueueFilters = QueueFilters(),
+    now: datetime | None = None,
+    limit: int = 200,
+) -> list[QueueRow]:
     staff = active_staff(session, staff_id)
     _require(staff, "view_queue")
     now = now or utcnow()
-    query = (select(Claim, Policyholder, Contract).join(Policyholder, Policyholder.id == Claim.holder_id)
-             .join(Contract, Contract.id == Claim.contract_id).where(Claim.status != S.DRAFT))
+    query = (
+        select(Claim, Policyholder, Contract)
+        .join(Policyholder, Policyholder.id == Claim.holder_id)
+        .join(Contract, Contract.id == Claim.contract_id)
+        .where(Claim.status != S.DRAFT)
+    )
     if staff.role == R.EXPERT:
         query = query.where(Claim.expert_id == staff.id)
     if filters.status == "open":
@@ -157,24 +196,42 @@ def queue(*, session: Session, staff_id: int, filters: QueueFilters = QueueFilte
     if filters.age == "lt7":
         query = query.where(Claim.submitted_at >= now - timedelta(days=7))
     elif filters.age == "7to30":
-        query = query.where(Claim.submitted_at < now - timedelta(days=7), Claim.submitted_at >= now - timedelta(days=30))
+        query = query.where(
+            Claim.submitted_at < now - timedelta(days=7),
+            Claim.submitted_at >= now - timedelta(days=30),
+        )
     elif filters.age == "gt30":
         query = query.where(Claim.submitted_at < now - timedelta(days=30))
     if filters.late_only:
         query = query.where(Claim.next_step_due_at.is_not(None), Claim.next_step_due_at < now)
     if filters.mine_only:
         query = query.where((Claim.handler_id == staff.id) | (Claim.expert_id == staff.id))
-    rows = session.exec(query.order_by(Claim.next_step_due_at.is_(None), Claim.next_step_due_at, Claim.submitted_at)
-                        .limit(limit)).all()
+    rows = session.exec(
+        query.order_by(
+            Claim.next_step_due_at.is_(None), Claim.next_step_due_at, Claim.submitted_at
+        ).limit(limit)
+    ).all()
     names = staff_names(session=session)
-    return [QueueRow(
-        id=c.id, number=c.number, holder_name=f"{h.first_name} {h.last_name}", contract_number=k.number,
-        peril=claim_perils.label(c.peril), status=claim_stages.label(c.status), submitted_at=c.submitted_at,
-        age_days=(now - c.submitted_at).days, due_at=c.next_step_due_at,
-        late=c.next_step_due_at is not None and c.next_step_due_at < now,
-        handler=names.get(c.handler_id, ""), expert=names.get(c.expert_id, ""), express=c.express,
-        declared_cents=c.declared_total_cents, indemnity_cents=c.indemnity_cents,
-    ) for c, h, k in rows]
+    return [
+        QueueRow(
+            id=c.id,
+            number=c.number,
+            holder_name=f"{h.first_name} {h.last_name}",
+            contract_number=k.number,
+            peril=claim_perils.label(c.peril),
+            status=claim_stages.label(c.status),
+            submitted_at=c.submitted_at,
+            age_days=(now - c.submitted_at).days,
+            due_at=c.next_step_due_at,
+            late=c.next_step_due_at is not None and c.next_step_due_at < now,
+            handler=names.get(c.handler_id, ""),
+            expert=names.get(c.expert_id, ""),
+            express=c.express,
+            declared_cents=c.declared_total_cents,
+            indemnity_cents=c.indemnity_cents,
+        )
+        for c, h, k in rows
+    ]
 
 
 def staff_names(*, session: Session) -> dict[int, str]:
@@ -183,11 +240,17 @@ def staff_names(*, session: Session) -> dict[int, str]:
 
 
 def staff_of_role(*, session: Session, role: str) -> list[StaffUser]:
-    return list(session.exec(select(StaffUser).where(StaffUser.role == role, StaffUser.is_active)
-                             .order_by(StaffUser.full_name)).all())
+    return list(
+        session.exec(
+            select(StaffUser)
+            .where(StaffUser.role == role, StaffUser.is_active)
+            .order_by(StaffUser.full_name)
+        ).all()
+    )
 
 
 # ----- actions -------------------------------------------------------------------------------
+
 
 def assign_handler(*, session: Session, staff_id: int, claim_id: int, handler_id: int) -> Claim:
     staff, claim = _claim_for(session, staff_id, claim_id, "assign_handler")
@@ -204,20 +267,36 @@ def assign_handler(*, session: Session, staff_id: int, claim_id: int, handler_id
 
 def appoint_expert(*, session: Session, staff_id: int, claim_id: int, expert_id: int) -> Claim:
     staff, claim = _claim_for(session, staff_id, claim_id, "appoint_expert")
-    _require_status(claim, (S.RECEIVED, S.DOCUMENTS_REQUESTED, S.EXPERT_APPOINTED, S.VISIT_PLANNED),
-                    "Un expert ne peut plus être missionné à ce stade.")
+    _require_status(
+        claim,
+        (S.RECEIVED, S.DOCUMENTS_REQUESTED, S.EXPERT_APPOINTED, S.VISIT_PLANNED),
+        "Un expert ne peut plus être missionné à ce stade.",
+    )
     expert = session.get(StaffUser, expert_id)
     if expert is None or not expert.is_active or expert.role != R.EXPERT:
         raise ClaimInputError({"expert": "Choisissez un expert."})
     claim.expert_id = expert.id
-    claim_stages.move(session=session, claim=claim, kind=S.EXPERT_APPOINTED, staff_id=staff.id,
-                      detail=f"{expert.full_name} est l'expert chargé d'évaluer vos dommages.")
+    claim_stages.move(
+        session=session,
+        claim=claim,
+        kind=S.EXPERT_APPOINTED,
+        staff_id=staff.id,
+        detail=f"{expert.full_name} est l'expert chargé d'évaluer vos dommages.",
+    )
     _audit(session, staff, "appoint_expert", claim, expert.full_name)
     return claim
 
 
-def plan_visit(*, session: Session, staff_id: int, claim_id: int, day_text: str, time_text: str, note: str = "",
-               now: datetime | None = None) -> Claim:
+def plan_visit(
+    *,
+    session: Session,
+    staff_id: int,
+    claim_id: int,
+    day_text: str,
+    time_text: str,
+    note: str = "",
+    now: datetime | None = None,
+) -> Claim:
     staff, claim = _claim_for(session, staff_id, claim_id, "plan_visit")
     _require_status(claim, (S.EXPERT_APPOINTED, S.VISIT_PLANNED), "Missionnez d'abord un expert.")
     now = now or utcnow()
@@ -240,51 +319,115 @@ def plan_visit(*, session: Session, staff_id: int, claim_id: int, day_text: str,
     detail = f"Visite de l'expert le {fmt.date_fr(visit)} à {visit:%H:%M}."
     if claim.visit_note:
         detail += f" {claim.visit_note}"
-    claim_stages.move(session=session, claim=claim, kind=S.VISIT_PLANNED, staff_id=staff.id, detail=detail,
-                      due_at=claim.visit_at)
+    claim_stages.move(
+        session=session,
+        claim=claim,
+        kind=S.VISIT_PLANNED,
+        staff_id=staff.id,
+        detail=detail,
+        due_at=claim.visit_at,
+    )
     _audit(session, staff, "plan_visit", claim, detail)
     return claim
 
 
-def attach_report(*, session: Session, staff_id: int, claim_id: int, data: bytes, filename: str, summary: str) -> Claim:
+def attach_report(
+    *, session: Session, staff_id: int, claim_id: int, data: bytes, filename: str, summary: str
+) -> Claim:
     staff, claim = _claim_for(session, staff_id, claim_id, "attach_report")
-    _require_status(claim, (S.EXPERT_APPOINTED, S.VISIT_PLANNED, S.EXPERT_REPORT), "Le rapport suit la mission de l'expert.")
+    _require_status(
+        claim,
+        (S.EXPERT_APPOINTED, S.VISIT_PLANNED, S.EXPERT_REPORT),
+        "Le rapport suit la mission de l'expert.",
+    )
     summary = (summary or "").strip()
     if len(summary) < 10:
-        raise ClaimInputError({"report_summary": "Résumez les conclusions du rapport pour l'assuré (10 caractères au moins)."})
-    record = claims.add_file(session=session, claim=claim, data=data, filename=filename, kind=ClaimFileKind.EXPERT_REPORT,
-                             staff_id=staff.id)
-    claim_stages.move(session=session, claim=claim, kind=S.EXPERT_REPORT, staff_id=staff.id, detail=summary[:1000])
+        raise ClaimInputError(
+            {
+                "report_summary": "Résumez les conclusions du rapport pour l'assuré (10 caractères au moins)."
+            }
+        )
+    record = claims.add_file(
+        session=session,
+        claim=claim,
+        data=data,
+        filename=filename,
+        kind=ClaimFileKind.EXPERT_REPORT,
+        staff_id=staff.id,
+    )
+    claim_stages.move(
+        session=session, claim=claim, kind=S.EXPERT_REPORT, staff_id=staff.id, detail=summary[:1000]
+    )
     _audit(session, staff, "attach_report", claim, record.filename)
     return claim
 
 
-def assess(*, session: Session, staff_id: int, claim_id: int, damage_text: str, category: str = "") -> claim_indemnity.Indemnity:
+def assess(
+    *, session: Session, staff_id: int, claim_id: int, damage_text: str, category: str = ""
+) -> claim_indemnity.Indemnity:
     """Enter the assessed damage; the indemnity follows from the contract's ceiling and deductible."""
     staff, claim = _claim_for(session, staff_id, claim_id, "assess")
-    _require_status(claim, (S.RECEIVED, S.DOCUMENTS_REQUESTED, S.EXPERT_APPOINTED, S.VISIT_PLANNED, S.EXPERT_REPORT,
-                            S.INDEMNITY_COMPUTED), "L'indemnité ne peut plus être modifiée à ce stade.")
-    if staff.role == R.EXPERT and claim.status not in (S.VISIT_PLANNED, S.EXPERT_REPORT, S.INDEMNITY_COMPUTED):
+    _require_status(
+        claim,
+        (
+            S.RECEIVED,
+            S.DOCUMENTS_REQUESTED,
+            S.EXPERT_APPOINTED,
+            S.VISIT_PLANNED,
+            S.EXPERT_REPORT,
+            S.INDEMNITY_COMPUTED,
+        ),
+        "L'indemnité ne peut plus être modifiée à ce stade.",
+    )
+    if staff.role == R.EXPERT and claim.status not in (
+        S.VISIT_PLANNED,
+        S.EXPERT_REPORT,
+        S.INDEMNITY_COMPUTED,
+    ):
         raise StaffForbidden("L'expert chiffre les dommages après sa visite.")
     try:
         damage = fmt.parse_euros(damage_text)
     except ValueError:
         damage = -1
     if damage is None or damage < 0 or damage > 100_000_000:
-        raise ClaimInputError({"damage": "Montant des dommages invalide : par exemple 2 450 ou 2 450,00."})
+        raise ClaimInputError(
+            {"damage": "Montant des dommages invalide : par exemple 2 450 ou 2 450,00."}
+        )
     category = category or claim.guarantee_category
     contract = session.get(Contract, claim.contract_id)
-    result = claim_indemnity.compute(session=session, contract=contract, peril_code=claim.peril, damage_cents=damage,
-                                     on=claims.loss_date(claim), category=category, answers=claim.answers)
+    result = claim_indemnity.compute(
+        session=session,
+        contract=contract,
+        peril_code=claim.peril,
+        damage_cents=damage,
+        on=claims.loss_date(claim),
+        category=category,
+        answers=claim.answers,
+    )
     if not result.covered:
-        raise ClaimInputError({"damage": f"Aucune garantie du contrat ne s'applique ({result.explanation}) : "
-                                         "choisissez la garantie ou refusez la prise en charge."})
+        raise ClaimInputError(
+            {
+                "damage": f"Aucune garantie du contrat ne s'applique ({result.explanation}) : "
+                "choisissez la garantie ou refusez la prise en charge."
+            }
+        )
     claim.guarantee_category = category
     claim.assessed_damage_cents, claim.ceiling_cents = result.damage_cents, result.ceiling_cents
     claim.deductible_cents, claim.indemnity_cents = result.deductible_cents, result.indemnity_cents
-    claim_stages.move(session=session, claim=claim, kind=S.INDEMNITY_COMPUTED, staff_id=staff.id,
-                      detail=f"Indemnité : {fmt.money(result.indemnity_cents)}. {result.explanation}")
-    _audit(session, staff, "assess", claim, f"dommages {fmt.money(damage)} ; indemnité {fmt.money(result.indemnity_cents)}")
+    claim_stages.move(
+        session=session,
+        claim=claim,
+        kind=S.INDEMNITY_COMPUTED,
+        staff_id=staff.id,
+        detail=f"Indemnité : {fmt.money(result.indemnity_cents)}. {result.explanation}",
+    )
+    _audit(
+        session,
+        staff,
+        "assess",
+        claim,
+        f"dommages {fmt.money(damage)} ; indemnité {fmt.money(result.indemnity_cents)}",
+    )
     return result
 
 
@@ -293,18 +436,39 @@ def record_payment(*, session: Session, staff_id: int, claim_id: int, reference:
     _require_status(claim, (S.INDEMNITY_COMPUTED,), "Calculez d'abord l'indemnité.")
     balance = (claim.indemnity_cents or 0) - claim.paid_cents
     if balance <= 0:
-        raise ClaimInputError({"action": "L'indemnité a déjà été versée : rien de plus à payer (clôturez le dossier)."})
-    earlier = sum(1 for e in claim_stages.events(session=session, claim_id=claim.id) if e.kind == S.PAYMENT_SENT)
-    reference = (reference or "").strip()[:40] or f"VIR-{claim.number}" + (f"-{earlier + 1}" if earlier else "")
-    claim.payment_reference, claim.paid_at, claim.paid_cents = reference, utcnow(), claim.paid_cents + balance
+        raise ClaimInputError(
+            {
+                "action": "L'indemnité a déjà été versée : rien de plus à payer (clôturez le dossier)."
+            }
+        )
+    earlier = sum(
+        1
+        for e in claim_stages.events(session=session, claim_id=claim.id)
+        if e.kind == S.PAYMENT_SENT
+    )
+    reference = (reference or "").strip()[:40] or f"VIR-{claim.number}" + (
+        f"-{earlier + 1}" if earlier else ""
+    )
+    claim.payment_reference, claim.paid_at, claim.paid_cents = (
+        reference,
+        utcnow(),
+        claim.paid_cents + balance,
+    )
     _store_settlement_advice(session, claim, staff, balance)
-    claim_stages.move(session=session, claim=claim, kind=S.PAYMENT_SENT, staff_id=staff.id,
-                      detail=f"Virement de {fmt.money(balance)} envoyé (référence {reference}).")
+    claim_stages.move(
+        session=session,
+        claim=claim,
+        kind=S.PAYMENT_SENT,
+        staff_id=staff.id,
+        detail=f"Virement de {fmt.money(balance)} envoyé (référence {reference}).",
+    )
     _audit(session, staff, "record_payment", claim, f"{fmt.money(balance)} ; {reference}")
     return claim
 
 
-def _store_settlement_advice(session: Session, claim: Claim, staff: StaffUser, amount_cents: int) -> None:
+def _store_settlement_advice(
+    session: Session, claim: Claim, staff: StaffUser, amount_cents: int
+) -> None:
     """The 'avis de règlement' PDF, in the claim's document space as the payment proof."""
     from espace.models import ClaimFile, Formula, Policyholder
     from espace.pdf.data import SettlementData
@@ -313,32 +477,61 @@ def _store_settlement_advice(session: Session, claim: Claim, staff: StaffUser, a
     from espace.services.document_data import holder_lines, property_lines
 
     contract = session.get(Contract, claim.contract_id)
-    loss_terms = claims.loss_terms(session=session, claim=claim)  # the home and formula of the loss date
+    loss_terms = claims.loss_terms(
+        session=session, claim=claim
+    )  # the home and formula of the loss date
     holder_name, holder_address = holder_lines(session.get(Policyholder, claim.holder_id))
     data = SettlementData(
-        reference=claim.number, issued_on=fmt.date_fr(claim.paid_at), holder_name=holder_name,
-        holder_address=holder_address, contract_number=contract.number,
+        reference=claim.number,
+        issued_on=fmt.date_fr(claim.paid_at),
+        holder_name=holder_name,
+        holder_address=holder_address,
+        contract_number=contract.number,
         formula=session.get(Formula, loss_terms.formula_id).name,
         property_address=property_lines(loss_terms),
-        peril=claim_perils.label(claim.peril), occurred_on=fmt.date_fr(claim.occurred_at),
-        guarantee=claim.estimate.get("guarantee", "") if not claim.guarantee_category else _guarantee_name(session, contract, claim),
-        damage=fmt.money(claim.assessed_damage_cents), deductible=fmt.money(claim.deductible_cents),
-        ceiling=fmt.money(claim.ceiling_cents), indemnity=fmt.money(claim.indemnity_cents),
-        already_paid=fmt.money(claim.paid_cents - amount_cents) if claim.paid_cents > amount_cents else "",
+        peril=claim_perils.label(claim.peril),
+        occurred_on=fmt.date_fr(claim.occurred_at),
+        guarantee=claim.estimate.get("guarantee", "")
+        if not claim.guarantee_category
+        else _guarantee_name(session, contract, claim),
+        damage=fmt.money(claim.assessed_damage_cents),
+        deductible=fmt.money(claim.deductible_cents),
+        ceiling=fmt.money(claim.ceiling_cents),
+        indemnity=fmt.money(claim.indemnity_cents),
+        already_paid=fmt.money(claim.paid_cents - amount_cents)
+        if claim.paid_cents > amount_cents
+        else "",
         paid_now=fmt.money(amount_cents),
-        payment_reference=claim.payment_reference, paid_on=fmt.date_fr(claim.paid_at), express_reason=claim.express_reason,
+        payment_reference=claim.payment_reference,
+        paid_on=fmt.date_fr(claim.paid_at),
+        express_reason=claim.express_reason,
     )
     pdf = render_settlement(data)
     key, digest = private_files.put(session=session, data=pdf, extension="pdf")
-    session.add(ClaimFile(claim_id=claim.id, kind=ClaimFileKind.PAYMENT_PROOF, filename=f"avis-de-reglement-{claim.number}.pdf",
-                          mime_type="application/pdf", size_bytes=len(pdf), sha256=digest, storage_key=key,
-                          uploaded_by_staff_id=staff.id))
+    session.add(
+        ClaimFile(
+            claim_id=claim.id,
+            kind=ClaimFileKind.PAYMENT_PROOF,
+            filename=f"avis-de-reglement-{claim.number}.pdf",
+            mime_type="application/pdf",
+            size_bytes=len(pdf),
+            sha256=digest,
+            storage_key=key,
+            uploaded_by_staff_id=staff.id,
+        )
+    )
     session.flush()
 
 
 def _guarantee_name(session: Session, contract: Contract, claim: Claim) -> str:
-    result = claim_indemnity.compute(session=session, contract=contract, peril_code=claim.peril, damage_cents=0,
-                                     on=claims.loss_date(claim), category=claim.guarantee_category)
+    result = claim_indemnity.compute(
+        session=session,
+        contract=contract,
+        peril_code=claim.peril,
+        damage_cents=0,
+        on=claims.loss_date(claim),
+        category=claim.guarantee_category,
+    )
     return result.guarantee
 
 
@@ -349,8 +542,13 @@ def request_documents(*, session: Session, staff_id: int, claim_id: int, what: s
     if len(what) < 5:
         raise ClaimInputError({"requested": "Précisez les documents attendus."})
     claim.requested_documents = what[:1000]
-    claim_stages.move(session=session, claim=claim, kind=S.DOCUMENTS_REQUESTED, staff_id=staff.id,
-                      detail=f"Documents demandés : {claim.requested_documents}")
+    claim_stages.move(
+        session=session,
+        claim=claim,
+        kind=S.DOCUMENTS_REQUESTED,
+        staff_id=staff.id,
+        detail=f"Documents demandés : {claim.requested_documents}",
+    )
     _audit(session, staff, "request_documents", claim, what)
     return claim
 
@@ -360,31 +558,58 @@ def refuse(*, session: Session, staff_id: int, claim_id: int, reason: str) -> Cl
     _require_status(claim, claim_stages.OPEN_STATUSES[:-2], "Ce dossier ne peut plus être refusé.")
     reason = (reason or "").strip()
     if len(reason) < 20:
-        raise ClaimInputError({"refusal": "Motivez le refus pour l'assuré (20 caractères au moins)."})
+        raise ClaimInputError(
+            {"refusal": "Motivez le refus pour l'assuré (20 caractères au moins)."}
+        )
     claim.refusal_reason = reason[:1000]
-    claim_stages.move(session=session, claim=claim, kind=S.REFUSED, staff_id=staff.id, detail=f"Motif : {claim.refusal_reason}")
+    claim_stages.move(
+        session=session,
+        claim=claim,
+        kind=S.REFUSED,
+        staff_id=staff.id,
+        detail=f"Motif : {claim.refusal_reason}",
+    )
     _audit(session, staff, "refuse", claim, reason)
     return claim
 
 
 def close(*, session: Session, staff_id: int, claim_id: int) -> Claim:
     staff, claim = _claim_for(session, staff_id, claim_id, "close")
-    nothing_owed = claim.status == S.INDEMNITY_COMPUTED and (claim.indemnity_cents or 0) <= claim.paid_cents
+    nothing_owed = (
+        claim.status == S.INDEMNITY_COMPUTED and (claim.indemnity_cents or 0) <= claim.paid_cents
+    )
     if claim.status != S.PAYMENT_SENT and not nothing_owed:
-        raise ClaimInputError({"action": "Un dossier se clôture après le paiement (sinon, refusez-le)."})
-    claim_stages.move(session=session, claim=claim, kind=S.CLOSED, staff_id=staff.id, detail="Votre dossier est clôturé.")
+        raise ClaimInputError(
+            {"action": "Un dossier se clôture après le paiement (sinon, refusez-le)."}
+        )
+    claim_stages.move(
+        session=session,
+        claim=claim,
+        kind=S.CLOSED,
+        staff_id=staff.id,
+        detail="Votre dossier est clôturé.",
+    )
     _audit(session, staff, "close", claim)
     return claim
 
 
 def reopen(*, session: Session, staff_id: int, claim_id: int, reason: str) -> Claim:
     staff, claim = _claim_for(session, staff_id, claim_id, "reopen")
-    _require_status(claim, (S.CLOSED, S.REFUSED), "Seul un dossier clôturé ou refusé peut être rouvert.")
+    _require_status(
+        claim, (S.CLOSED, S.REFUSED), "Seul un dossier clôturé ou refusé peut être rouvert."
+    )
     reason = (reason or "").strip()
     if len(reason) < 10:
         raise ClaimInputError({"reopen": "Indiquez pourquoi le dossier est rouvert."})
     claim.closed_at, claim.refusal_reason = None, ""
-    claim_stages.move(session=session, claim=claim, kind="reopened", status=S.RECEIVED, staff_id=staff.id, detail=reason)
+    claim_stages.move(
+        session=session,
+        claim=claim,
+        kind="reopened",
+        status=S.RECEIVED,
+        staff_id=staff.id,
+        detail=reason,
+    )
     _audit(session, staff, "reopen", claim, reason)
     return claim
 
@@ -394,23 +619,45 @@ def reply(*, session: Session, staff_id: int, claim_id: int, body: str) -> None:
     claims.post_message(session=session, claim=claim, body=body, staff_id=staff.id)
     link = claim_stages.claim_link(claim)
     notifications.notify(
-        session=session, holder_id=claim.holder_id, category=NotificationCategory.CLAIMS,
-        title=f"Nouveau message sur votre sinistre {claim.number}", body=body.strip()[:200], link=link,
+        session=session,
+        holder_id=claim.holder_id,
+        category=NotificationCategory.CLAIMS,
+        title=f"Nouveau message sur votre sinistre {claim.number}",
+        body=body.strip()[:200],
+        link=link,
         email_subject=f"Nouveau message sur votre sinistre {claim.number}",
-        email_body=(f"Bonjour,\n\n{staff.full_name} vous a écrit au sujet de votre sinistre {claim.number}. "
-                    f"Lisez le message dans votre espace (il n'est pas copié dans cet e-mail) : {messaging.link(link)}"))
+        email_body=(
+            f"Bonjour,\n\n{staff.full_name} vous a écrit au sujet de votre sinistre {claim.number}. "
+            f"Lisez le message dans votre espace (il n'est pas copié dans cet e-mail) : {messaging.link(link)}"
+        ),
+    )
     _audit(session, staff, "reply", claim)
 
 
-def upload(*, session: Session, staff_id: int, claim_id: int, data: bytes, filename: str, kind: str) -> None:
+def upload(
+    *, session: Session, staff_id: int, claim_id: int, data: bytes, filename: str, kind: str
+) -> None:
     staff, claim = _claim_for(session, staff_id, claim_id, "upload")
-    allowed = (ClaimFileKind.CORRESPONDENCE, ClaimFileKind.QUOTE, ClaimFileKind.INVOICE, ClaimFileKind.PAYMENT_PROOF,
-               ClaimFileKind.PHOTO, ClaimFileKind.DOCUMENT)
+    allowed = (
+        ClaimFileKind.CORRESPONDENCE,
+        ClaimFileKind.QUOTE,
+        ClaimFileKind.INVOICE,
+        ClaimFileKind.PAYMENT_PROOF,
+        ClaimFileKind.PHOTO,
+        ClaimFileKind.DOCUMENT,
+    )
     if kind not in allowed:
         raise ClaimInputError({"kind": "Choisissez le type de document."})
-    record = claims.add_file(session=session, claim=claim, data=data, filename=filename, kind=kind, staff_id=staff.id)
-    claim_stages.record(session=session, claim=claim, kind="documents_added", staff_id=staff.id,
-                        detail=f"« {record.filename} » ajouté par votre gestionnaire.")
+    record = claims.add_file(
+        session=session, claim=claim, data=data, filename=filename, kind=kind, staff_id=staff.id
+    )
+    claim_stages.record(
+        session=session,
+        claim=claim,
+        kind="documents_added",
+        staff_id=staff.id,
+        detail=f"« {record.filename} » ajouté par votre gestionnaire.",
+    )
     _audit(session, staff, "upload", claim, record.filename)
 
 
@@ -420,8 +667,11 @@ def file_for_staff(*, session: Session, staff_id: int, file_id: int, thumbnail: 
     from espace.models import ClaimFile
 
     staff = active_staff(session, staff_id)
-    query = (select(ClaimFile, Claim).join(Claim, Claim.id == ClaimFile.claim_id)
-             .where(ClaimFile.id == file_id, Claim.status != S.DRAFT))
+    query = (
+        select(ClaimFile, Claim)
+        .join(Claim, Claim.id == ClaimFile.claim_id)
+        .where(ClaimFile.id == file_id, Claim.status != S.DRAFT)
+    )
     if staff.role == R.EXPERT:
         query = query.where(Claim.expert_id == staff.id)
     found = session.exec(query).first()
@@ -431,12 +681,20 @@ def file_for_staff(*, session: Session, staff_id: int, file_id: int, thumbnail: 
     if thumbnail and record.thumbnail_key:
         _trace_claim_read(session, staff, claim)
     else:
-        staff_reads.record(session=session, staff_id=staff.id, holder_id=claim.holder_id, object_type="claim_file",
-                           object_id=record.id, detail=f"« {record.filename} » du sinistre {claim.number}")
+        staff_reads.record(
+            session=session,
+            staff_id=staff.id,
+            holder_id=claim.holder_id,
+            object_type="claim_file",
+            object_id=record.id,
+            detail=f"« {record.filename} » du sinistre {claim.number}",
+        )
     return record
 
 
-def read_log(*, session: Session, staff_id: int, claim_id: int) -> list[tuple[str, str, datetime, str]]:
+def read_log(
+    *, session: Session, staff_id: int, claim_id: int
+) -> list[tuple[str, str, datetime, str]]:
     """Who opened this claim and its files: (name, role label, when, what), for managers only."""
     from espace.models import ClaimFile
 
@@ -444,17 +702,25 @@ def read_log(*, session: Session, staff_id: int, claim_id: int) -> list[tuple[st
     if not can(staff, "audit"):
         return []
     file_ids = session.exec(select(ClaimFile.id).where(ClaimFile.claim_id == claim_id)).all()
-    rows = staff_reads.for_objects(session=session, objects=[("claim", [claim_id]), ("claim_file", file_ids)])
-    return [(user.full_name, ROLE_LABELS.get(user.role, user.role), log.at, log.detail) for log, user in rows]
+    rows = staff_reads.for_objects(
+        session=session, objects=[("claim", [claim_id]), ("claim_file", file_ids)]
+    )
+    return [
+        (user.full_name, ROLE_LABELS.get(user.role, user.role), log.at, log.detail)
+        for log, user in rows
+    ]
 
 
 def audit_log(*, session: Session, staff_id: int, claim_id: int) -> list[tuple[StaffAuditLog, str]]:
     staff = active_staff(session, staff_id)
     if not can(staff, "audit"):
         return []
-    rows = session.exec(select(StaffAuditLog, StaffUser).join(StaffUser, StaffUser.id == StaffAuditLog.staff_id)
-                        .where(StaffAuditLog.object_type == "claim", StaffAuditLog.object_id == claim_id)
-                        .order_by(StaffAuditLog.at.desc(), StaffAuditLog.id.desc())).all()
+    rows = session.exec(
+        select(StaffAuditLog, StaffUser)
+        .join(StaffUser, StaffUser.id == StaffAuditLog.staff_id)
+        .where(StaffAuditLog.object_type == "claim", StaffAuditLog.object_id == claim_id)
+        .order_by(StaffAuditLog.at.desc(), StaffAuditLog.id.desc())
+    ).all()
     return [(log, user.full_name) for log, user in rows]
 
 

@@ -28,7 +28,9 @@ def parse_trusted(value: str) -> tuple[Network, ...]:
         try:
             networks.append(ipaddress.ip_network(item, strict=False))
         except ValueError as error:
-            raise ValueError(f"ESPACE_TRUSTED_PROXIES: {item!r} is not an IP address or network") from error
+            raise ValueError(
+                f"ESPACE_TRUSTED_PROXIES: {item!r} is not an IP address or network"
+            ) from error
     return tuple(networks)
 
 
@@ -58,7 +60,9 @@ def _configured() -> tuple[Network, ...]:
     return parse_trusted(get_settings().trusted_proxies)
 
 
-def client_address(*, peer: str, forwarded_for: str | None = "", trusted: tuple[Network, ...] | None = None) -> str:
+def client_address(
+    *, peer: str, forwarded_for: str | None = "", trusted: tuple[Network, ...] | None = None
+) -> str:
     """The client's address: ``peer`` (the TCP peer) unless it is a trusted proxy, in which case
     the ``X-Forwarded-For`` chain (all such headers joined with commas, in order) is walked from
     the right past every trusted hop. ``trusted`` defaults to ESPACE_TRUSTED_PROXIES."""
@@ -69,13 +73,17 @@ def client_address(*, peer: str, forwarded_for: str | None = "", trusted: tuple[
     hops = [part for part in (forwarded_for or "").split(",") if part.strip()]
     while _trusted(current, networks) and hops:
         previous = _address(hops.pop())
-        if previous is None:  # a trusted proxy wrote something that is not an address: stop at that proxy
+        if (
+            previous is None
+        ):  # a trusted proxy wrote something that is not an address: stop at that proxy
             break
         current = previous
     return str(current)
 
 
-def is_loopback_client(*, peer: str, forwarded_for: str | None = "", trusted: tuple[Network, ...] | None = None) -> bool:
+def is_loopback_client(
+    *, peer: str, forwarded_for: str | None = "", trusted: tuple[Network, ...] | None = None
+) -> bool:
     """True only for a request made on this machine: the resolved client is a loopback address,
     and a forwarded request counts only when it came through trusted hops (a local reverse proxy
     that is not declared in ESPACE_TRUSTED_PROXIES makes every visitor look local: refuse those)."""

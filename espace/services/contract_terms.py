@@ -20,12 +20,32 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from espace.models import Contract, ContractOption, ContractOptionDef, ContractTerms, InsuredProperty
+from espace.models import (
+    Contract,
+    ContractOption,
+    ContractOptionDef,
+    ContractTerms,
+    InsuredProperty,
+)
 from espace.models.base import today_paris, utcnow
 
-PROPERTY_FIELDS = ("address_line1", "address_line2", "postal_code", "city", "property_type", "rooms", "surface_m2",
-                   "occupancy")
-CONTRACT_FIELDS = ("formula_id", "furniture_capital_cents", "deductible_cents", "annual_premium_cents", "annual_tax_cents")
+PROPERTY_FIELDS = (
+    "address_line1",
+    "address_line2",
+    "postal_code",
+    "city",
+    "property_type",
+    "rooms",
+    "surface_m2",
+    "occupancy",
+)
+CONTRACT_FIELDS = (
+    "formula_id",
+    "furniture_capital_cents",
+    "deductible_cents",
+    "annual_premium_cents",
+    "annual_tax_cents",
+)
 
 
 class TermsError(ValueError):
@@ -65,12 +85,16 @@ class Period:
 
 
 def terms_of(version: ContractTerms) -> Terms:
-    return Terms(formula_id=version.formula_id, furniture_capital_cents=version.furniture_capital_cents,
-                 deductible_cents=version.deductible_cents, annual_premium_cents=version.annual_premium_cents,
-                 annual_tax_cents=version.annual_tax_cents, options={o["code"]: int(o.get("annual_price_cents", 0))
-                                                                      for o in version.options},
-                 tariff_version=version.tariff_version,
-                 **{name: getattr(version, name) for name in PROPERTY_FIELDS})
+    return Terms(
+        formula_id=version.formula_id,
+        furniture_capital_cents=version.furniture_capital_cents,
+        deductible_cents=version.deductible_cents,
+        annual_premium_cents=version.annual_premium_cents,
+        annual_tax_cents=version.annual_tax_cents,
+        options={o["code"]: int(o.get("annual_price_cents", 0)) for o in version.options},
+        tariff_version=version.tariff_version,
+        **{name: getattr(version, name) for name in PROPERTY_FIELDS},
+    )
 
 
 def option_codes(version: ContractTerms) -> frozenset[str]:
@@ -79,33 +103,51 @@ def option_codes(version: ContractTerms) -> frozenset[str]:
 
 # ---- reading ---------------------------------------------------------------------------------
 
+
 def versions(*, session: Session, contract_id: int) -> list[ContractTerms]:
     """Every version of the contract, oldest first (superseded same-day versions included)."""
-    return list(session.exec(select(ContractTerms).where(ContractTerms.contract_id == contract_id)
-                             .order_by(ContractTerms.effective_from, ContractTerms.id)).all())
+    return list(
+        session.exec(
+            select(ContractTerms)
+            .where(ContractTerms.contract_id == contract_id)
+            .order_by(ContractTerms.effective_from, ContractTerms.id)
+        ).all()
+    )
 
 
 def version_on(*, session: Session, contract_id: int, day: date) -> ContractTerms | None:
     """The version in force on ``day``; None before the contract's first version."""
-    return session.exec(select(ContractTerms).where(ContractTerms.contract_id == contract_id,
-                                                    ContractTerms.effective_from <= day)
-                        .order_by(ContractTerms.effective_from.desc(), ContractTerms.id.desc())).first()
+    return session.exec(
+        select(ContractTerms)
+        .where(ContractTerms.contract_id == contract_id, ContractTerms.effective_from <= day)
+        .order_by(ContractTerms.effective_from.desc(), ContractTerms.id.desc())
+    ).first()
 
 
 def latest(*, session: Session, contract_id: int) -> ContractTerms | None:
     """The newest version (in force today or coming)."""
-    return session.exec(select(ContractTerms).where(ContractTerms.contract_id == contract_id)
-                        .order_by(ContractTerms.effective_from.desc(), ContractTerms.id.desc())).first()
+    return session.exec(
+        select(ContractTerms)
+        .where(ContractTerms.contract_id == contract_id)
+        .order_by(ContractTerms.effective_from.desc(), ContractTerms.id.desc())
+    ).first()
 
 
 def periods(*, session: Session, contract: Contract) -> list[Period]:
     """The versions that take effect, each with its first and last day (superseded ones left out)."""
     rows = versions(session=session, contract_id=contract.id)
-    kept = [row for index, row in enumerate(rows)
-            if index + 1 == len(rows) or rows[index + 1].effective_from != row.effective_from]
+    kept = [
+        row
+        for index, row in enumerate(rows)
+        if index + 1 == len(rows) or rows[index + 1].effective_from != row.effective_from
+    ]
     result = []
     for index, row in enumerate(kept):
-        end = kept[index + 1].effective_from - timedelta(days=1) if index + 1 < len(kept) else contract.end_date
+        end = (
+            kept[index + 1].effective_from - timedelta(days=1)
+            if index + 1 < len(kept)
+            else contract.end_date
+        )
         result.append(Period(row, row.effective_from, end))
     return result
 
@@ -121,14 +163,24 @@ def boundaries(*, session: Session, contract: Contract, start: date, end: date) 
     for p in periods(session=session, contract=contract):
         if p.start > end or (p.end is not None and p.end < start):
             continue
-        result.append(Period(p.version, max(p.start, start), min(p.end, end) if p.end is not None else end))
+        result.append(
+            Period(p.version, max(p.start, start), min(p.end, end) if p.end is not None else end)
+        )
     return result
 
 
 # ---- writing ---------------------------------------------------------------------------------
 
-def record_version(*, session: Session, contract: Contract, effective_from: date, terms: Terms,
-                   endorsement_id: int | None = None, today: date | None = None) -> ContractTerms:
+
+def record_version(
+    *,
+    session: Session,
+    contract: Contract,
+    effective_from: date,
+    terms: Terms,
+    endorsement_id: int | None = None,
+    today: date | None = None,
+) -> ContractTerms:
     """Add the version in force from ``effective_from``; nothing changes before that date.
 
     The new version must be the newest (a version starting later must not exist): a change is
@@ -136,16 +188,28 @@ def record_version(*, session: Session, contract: Contract, effective_from: date
     today's terms follows at once; otherwise ``apply_due`` brings it on its date."""
     today = today or today_paris()
     if effective_from < contract.start_date:
-        raise TermsError(f"effective date {effective_from} before the contract's start {contract.start_date}")
+        raise TermsError(
+            f"effective date {effective_from} before the contract's start {contract.start_date}"
+        )
     newest = latest(session=session, contract_id=contract.id)
     if newest is not None and newest.effective_from > effective_from:
         raise TermsError(f"a version starts on {newest.effective_from}, after {effective_from}")
-    row = ContractTerms(contract_id=contract.id, effective_from=effective_from, formula_id=terms.formula_id,
-                        furniture_capital_cents=terms.furniture_capital_cents, deductible_cents=terms.deductible_cents,
-                        options=[{"code": code, "annual_price_cents": price} for code, price in sorted(terms.options.items())],
-                        annual_premium_cents=terms.annual_premium_cents, annual_tax_cents=terms.annual_tax_cents,
-                        tariff_version=terms.tariff_version, endorsement_id=endorsement_id,
-                        **{name: getattr(terms, name) for name in PROPERTY_FIELDS})
+    row = ContractTerms(
+        contract_id=contract.id,
+        effective_from=effective_from,
+        formula_id=terms.formula_id,
+        furniture_capital_cents=terms.furniture_capital_cents,
+        deductible_cents=terms.deductible_cents,
+        options=[
+            {"code": code, "annual_price_cents": price}
+            for code, price in sorted(terms.options.items())
+        ],
+        annual_premium_cents=terms.annual_premium_cents,
+        annual_tax_cents=terms.annual_tax_cents,
+        tariff_version=terms.tariff_version,
+        endorsement_id=endorsement_id,
+        **{name: getattr(terms, name) for name in PROPERTY_FIELDS},
+    )
     session.add(row)
     session.flush()
     sync_current(session=session, contract=contract, today=today)
@@ -155,22 +219,36 @@ def record_version(*, session: Session, contract: Contract, effective_from: date
 def snapshot(*, session: Session, contract: Contract) -> Terms:
     """The terms as the contract row's copy holds them (to record a first version for rows built directly)."""
     prop = session.get(InsuredProperty, contract.property_id)
-    options = session.exec(select(ContractOptionDef.code, ContractOption.annual_price_cents)
-                           .join(ContractOption, ContractOption.option_id == ContractOptionDef.id)
-                           .where(ContractOption.contract_id == contract.id)).all()
-    return Terms(formula_id=contract.formula_id, furniture_capital_cents=contract.furniture_capital_cents,
-                 deductible_cents=contract.deductible_cents, annual_premium_cents=contract.annual_premium_cents,
-                 annual_tax_cents=contract.annual_tax_cents, options={code: price for code, price in options},
-                 **{name: getattr(prop, name) for name in PROPERTY_FIELDS})
+    options = session.exec(
+        select(ContractOptionDef.code, ContractOption.annual_price_cents)
+        .join(ContractOption, ContractOption.option_id == ContractOptionDef.id)
+        .where(ContractOption.contract_id == contract.id)
+    ).all()
+    return Terms(
+        formula_id=contract.formula_id,
+        furniture_capital_cents=contract.furniture_capital_cents,
+        deductible_cents=contract.deductible_cents,
+        annual_premium_cents=contract.annual_premium_cents,
+        annual_tax_cents=contract.annual_tax_cents,
+        options={code: price for code, price in options},
+        **{name: getattr(prop, name) for name in PROPERTY_FIELDS},
+    )
 
 
-def record_initial(*, session: Session, contract: Contract, today: date | None = None) -> ContractTerms:
+def record_initial(
+    *, session: Session, contract: Contract, today: date | None = None
+) -> ContractTerms:
     """The first version, from the start date, as the contract row describes it (subscription, import)."""
     existing = versions(session=session, contract_id=contract.id)
     if existing:
         return existing[0]
-    return record_version(session=session, contract=contract, effective_from=contract.start_date,
-                          terms=snapshot(session=session, contract=contract), today=today)
+    return record_version(
+        session=session,
+        contract=contract,
+        effective_from=contract.start_date,
+        terms=snapshot(session=session, contract=contract),
+        today=today,
+    )
 
 
 def sync_current(*, session: Session, contract: Contract, today: date) -> bool:
@@ -189,28 +267,49 @@ def sync_current(*, session: Session, contract: Contract, today: date) -> bool:
     if changed:
         session.add(contract)
     prop = session.get(InsuredProperty, contract.property_id)
-    if prop is not None and any(getattr(prop, name) != getattr(version, name) for name in PROPERTY_FIELDS):
+    if prop is not None and any(
+        getattr(prop, name) != getattr(version, name) for name in PROPERTY_FIELDS
+    ):
         for name in PROPERTY_FIELDS:
             setattr(prop, name, getattr(version, name))
         session.add(prop)
         changed = True
     wanted = {o["code"]: int(o.get("annual_price_cents", 0)) for o in version.options}
-    rows = session.exec(select(ContractOption, ContractOptionDef.code)
-                        .join(ContractOptionDef, ContractOptionDef.id == ContractOption.option_id)
-                        .where(ContractOption.contract_id == contract.id)).all()
+    rows = session.exec(
+        select(ContractOption, ContractOptionDef.code)
+        .join(ContractOptionDef, ContractOptionDef.id == ContractOption.option_id)
+        .where(ContractOption.contract_id == contract.id)
+    ).all()
     if {code: row.annual_price_cents for row, code in rows} != wanted:
         for row, _code in rows:
             session.delete(row)
         session.flush()
-        ids = dict(session.exec(select(ContractOptionDef.code, ContractOptionDef.id)
-                                .where(ContractOptionDef.code.in_(list(wanted)))).all()) if wanted else {}
+        ids = (
+            dict(
+                session.exec(
+                    select(ContractOptionDef.code, ContractOptionDef.id).where(
+                        ContractOptionDef.code.in_(list(wanted))
+                    )
+                ).all()
+            )
+            if wanted
+            else {}
+        )
         for code, price in sorted(wanted.items()):
-            session.add(ContractOption(contract_id=contract.id, option_id=ids[code], annual_price_cents=price))
+            session.add(
+                ContractOption(
+                    contract_id=contract.id, option_id=ids[code], annual_price_cents=price
+                )
+            )
         changed = True
     now = utcnow()
-    for row in session.exec(select(ContractTerms).where(ContractTerms.contract_id == contract.id,
-                                                        ContractTerms.effective_from <= day,
-                                                        ContractTerms.applied_at.is_(None))).all():
+    for row in session.exec(
+        select(ContractTerms).where(
+            ContractTerms.contract_id == contract.id,
+            ContractTerms.effective_from <= day,
+            ContractTerms.applied_at.is_(None),
+        )
+    ).all():
         row.applied_at = now
         session.add(row)
     session.flush()
@@ -221,9 +320,11 @@ def apply_due(*, session: Session, today: date) -> int:
     """Bring every contract whose coming version has started to its terms of today (the daily job).
 
     Returns the number of contracts whose copy changed; running it again the same day changes nothing."""
-    contract_ids = session.exec(select(ContractTerms.contract_id).where(ContractTerms.effective_from <= today,
-                                                                       ContractTerms.applied_at.is_(None))
-                                .distinct()).all()
+    contract_ids = session.exec(
+        select(ContractTerms.contract_id)
+        .where(ContractTerms.effective_from <= today, ContractTerms.applied_at.is_(None))
+        .distinct()
+    ).all()
     changed = 0
     for contract_id in sorted(contract_ids):
         contract = session.get(Contract, contract_id)

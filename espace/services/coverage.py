@@ -36,13 +36,17 @@ class CoverLine:
     name: str
     ceiling: str
     deductible: str
-    ceiling_cents: int | None  # None: up to the furniture capital / replacement value (see ``ceiling``)
+    ceiling_cents: (
+        int | None
+    )  # None: up to the furniture capital / replacement value (see ``ceiling``)
     deductible_cents: int | None  # fixed amount when there is one
     exclusions: list[str] = field(default_factory=list)
     article_refs: str = ""
     source: str = "formula"  # "formula" | "option"
     option_code: str = ""
-    grants: bool = True  # makes its category covered (a formula guarantee, or an option granting one)
+    grants: bool = (
+        True  # makes its category covered (a formula guarantee, or an option granting one)
+    )
     deductible_kind: str = DeductibleKind.CONTRACT
     deductible_value: int = 0
 
@@ -70,7 +74,9 @@ class Cover:
 
     def line_for(self, category: str) -> CoverLine | None:
         """The guarantee that answers a category: the formula's, else an option granting it."""
-        return next((line for line in self.lines if line.category == category and line.grants), None)
+        return next(
+            (line for line in self.lines if line.category == category and line.grants), None
+        )
 
     def covers(self, category: str) -> bool:
         return self.line_for(category) is not None
@@ -79,7 +85,9 @@ class Cover:
         return [line for line in self.lines if line.category == category]
 
 
-def deductible_text(kind: str, value: int, contract_deductible_cents: int | None) -> tuple[str, int | None]:
+def deductible_text(
+    kind: str, value: int, contract_deductible_cents: int | None
+) -> tuple[str, int | None]:
     if kind == DeductibleKind.NONE:
         return "Aucune", 0
     if kind == DeductibleKind.FIXED:
@@ -97,31 +105,54 @@ def _ceiling_text(ceiling_cents: int | None, note: str) -> str:
     return f"{fmt.money(ceiling_cents)} ({note})" if note else fmt.money(ceiling_cents)
 
 
-def lines_for(*, session: Session, formula_id: int, options: Iterable[str], deductible_cents: int) -> list[CoverLine]:
+def lines_for(
+    *, session: Session, formula_id: int, options: Iterable[str], deductible_cents: int
+) -> list[CoverLine]:
     """The guarantees of a formula in catalogue order, then those of the options taken."""
     rows = session.exec(
-        select(FormulaGuarantee, Guarantee).join(Guarantee, Guarantee.id == FormulaGuarantee.guarantee_id)
-        .where(FormulaGuarantee.formula_id == formula_id).order_by(Guarantee.id)  # catalogue order
+        select(FormulaGuarantee, Guarantee)
+        .join(Guarantee, Guarantee.id == FormulaGuarantee.guarantee_id)
+        .where(FormulaGuarantee.formula_id == formula_id)
+        .order_by(Guarantee.id)  # catalogue order
     ).all()
     lines = []
     for cover, guarantee in rows:
-        deductible, deductible_cents_ = deductible_text(cover.deductible_kind, cover.deductible_value, deductible_cents)
-        lines.append(CoverLine(
-            code=guarantee.code, category=guarantee.category,
-            category_label=labels.label(labels.GUARANTEE_CATEGORY, guarantee.category), name=guarantee.name,
-            ceiling=_ceiling_text(cover.ceiling_cents, cover.ceiling_note), deductible=deductible,
-            ceiling_cents=cover.ceiling_cents, deductible_cents=deductible_cents_, exclusions=list(cover.exclusions),
-            article_refs=guarantee.article_refs, deductible_kind=cover.deductible_kind,
-            deductible_value=cover.deductible_value,
-        ))
+        deductible, deductible_cents_ = deductible_text(
+            cover.deductible_kind, cover.deductible_value, deductible_cents
+        )
+        lines.append(
+            CoverLine(
+                code=guarantee.code,
+                category=guarantee.category,
+                category_label=labels.label(labels.GUARANTEE_CATEGORY, guarantee.category),
+                name=guarantee.name,
+                ceiling=_ceiling_text(cover.ceiling_cents, cover.ceiling_note),
+                deductible=deductible,
+                ceiling_cents=cover.ceiling_cents,
+                deductible_cents=deductible_cents_,
+                exclusions=list(cover.exclusions),
+                article_refs=guarantee.article_refs,
+                deductible_kind=cover.deductible_kind,
+                deductible_value=cover.deductible_value,
+            )
+        )
     codes = set(options)
     if not codes:
         return lines
     formula_categories = {line.category for line in lines}
-    defs = session.exec(select(ContractOptionDef).where(ContractOptionDef.code.in_(sorted(codes)))
-                        .order_by(ContractOptionDef.id)).all()
-    granting = {g.code: g for g in session.exec(select(Guarantee).where(
-        Guarantee.code.in_([o.guarantee_code for o in defs if o.guarantee_code]))).all()}
+    defs = session.exec(
+        select(ContractOptionDef)
+        .where(ContractOptionDef.code.in_(sorted(codes)))
+        .order_by(ContractOptionDef.id)
+    ).all()
+    granting = {
+        g.code: g
+        for g in session.exec(
+            select(Guarantee).where(
+                Guarantee.code.in_([o.guarantee_code for o in defs if o.guarantee_code])
+            )
+        ).all()
+    }
     for option in defs:
         granted = granting.get(option.guarantee_code)
         if granted is not None and granted.category in formula_categories:
@@ -129,32 +160,70 @@ def lines_for(*, session: Session, formula_id: int, options: Iterable[str], dedu
         category = granted.category if granted else option.guarantee_category
         kind, value = option.deductible_kind, option.deductible_value
         if kind == DeductibleKind.BASE:
-            base = next((line for line in lines if line.category == category and line.source == "formula"), None)
-            kind, value = (base.deductible_kind, base.deductible_value) if base else (DeductibleKind.CONTRACT, 0)
+            base = next(
+                (line for line in lines if line.category == category and line.source == "formula"),
+                None,
+            )
+            kind, value = (
+                (base.deductible_kind, base.deductible_value)
+                if base
+                else (DeductibleKind.CONTRACT, 0)
+            )
         deductible, deductible_cents_ = deductible_text(kind, value, deductible_cents)
-        lines.append(CoverLine(
-            code=granted.code if granted else option.code, category=category,
-            category_label=labels.label(labels.GUARANTEE_CATEGORY, category),
-            name=f"{granted.name if granted else option.name} (option)",
-            ceiling=_ceiling_text(option.ceiling_cents, option.ceiling_note), deductible=deductible,
-            ceiling_cents=option.ceiling_cents, deductible_cents=deductible_cents_, exclusions=list(option.exclusions),
-            article_refs=option.article_refs or (granted.article_refs if granted else ""), source="option",
-            option_code=option.code, grants=granted is not None, deductible_kind=kind, deductible_value=value,
-        ))
+        lines.append(
+            CoverLine(
+                code=granted.code if granted else option.code,
+                category=category,
+                category_label=labels.label(labels.GUARANTEE_CATEGORY, category),
+                name=f"{granted.name if granted else option.name} (option)",
+                ceiling=_ceiling_text(option.ceiling_cents, option.ceiling_note),
+                deductible=deductible,
+                ceiling_cents=option.ceiling_cents,
+                deductible_cents=deductible_cents_,
+                exclusions=list(option.exclusions),
+                article_refs=option.article_refs or (granted.article_refs if granted else ""),
+                source="option",
+                option_code=option.code,
+                grants=granted is not None,
+                deductible_kind=kind,
+                deductible_value=value,
+            )
+        )
     return lines
 
 
 def cover_of(*, session: Session, version: ContractTerms, on: date) -> Cover:
     formula = session.get(Formula, version.formula_id)
     prices = contract_terms.terms_of(version).options
-    names = dict(session.exec(select(ContractOptionDef.code, ContractOptionDef.name)
-                              .where(ContractOptionDef.code.in_(sorted(prices)))).all()) if prices else {}
+    names = (
+        dict(
+            session.exec(
+                select(ContractOptionDef.code, ContractOptionDef.name).where(
+                    ContractOptionDef.code.in_(sorted(prices))
+                )
+            ).all()
+        )
+        if prices
+        else {}
+    )
     return Cover(
-        contract_id=version.contract_id, on=on, version=version, formula_code=formula.code, formula_name=formula.name,
-        furniture_capital_cents=version.furniture_capital_cents, deductible_cents=version.deductible_cents,
-        options=[TakenOption(code, names.get(code, code), price) for code, price in sorted(prices.items())],
-        lines=lines_for(session=session, formula_id=version.formula_id, options=prices,
-                        deductible_cents=version.deductible_cents),
+        contract_id=version.contract_id,
+        on=on,
+        version=version,
+        formula_code=formula.code,
+        formula_name=formula.name,
+        furniture_capital_cents=version.furniture_capital_cents,
+        deductible_cents=version.deductible_cents,
+        options=[
+            TakenOption(code, names.get(code, code), price)
+            for code, price in sorted(prices.items())
+        ],
+        lines=lines_for(
+            session=session,
+            formula_id=version.formula_id,
+            options=prices,
+            deductible_cents=version.deductible_cents,
+        ),
     )
 
 
@@ -179,19 +248,43 @@ def cover_lines(*, session: Session, contract: Contract, on: date) -> list[Cover
 
 # What "covered" means in everyday terms, per category: (an example that is covered, one that is not).
 EXAMPLES = {
-    "home_damage": ("La foudre grille votre box et votre téléviseur.", "Un appareil tombe en panne d'usure."),
-    "civil_liability": ("Votre enfant casse les lunettes d'un camarade.", "Un accident avec votre voiture (assurance auto)."),
-    "theft_vandalism": ("Un cambrioleur force votre porte et emporte votre ordinateur.",
-                        "Un vol sans effraction, porte laissée ouverte."),
-    "water_damage": ("Une fuite de votre lave-linge abîme le parquet et le plafond du voisin.",
-                     "La réparation du tuyau qui fuit lui-même."),
-    "fire": ("Un court-circuit déclenche un incendie dans la cuisine.", "Une brûlure de cigarette sur le canapé, sans incendie."),
-    "natural_disaster": ("Une inondation reconnue par arrêté de catastrophe naturelle.",
-                         "Des dégâts d'inondation sans arrêté publié au Journal officiel."),
-    "storm_hail_snow": ("La tempête arrache des tuiles et la pluie entre dans le salon.", "Une antenne extérieure tordue par le vent."),
+    "home_damage": (
+        "La foudre grille votre box et votre téléviseur.",
+        "Un appareil tombe en panne d'usure.",
+    ),
+    "civil_liability": (
+        "Votre enfant casse les lunettes d'un camarade.",
+        "Un accident avec votre voiture (assurance auto).",
+    ),
+    "theft_vandalism": (
+        "Un cambrioleur force votre porte et emporte votre ordinateur.",
+        "Un vol sans effraction, porte laissée ouverte.",
+    ),
+    "water_damage": (
+        "Une fuite de votre lave-linge abîme le parquet et le plafond du voisin.",
+        "La réparation du tuyau qui fuit lui-même.",
+    ),
+    "fire": (
+        "Un court-circuit déclenche un incendie dans la cuisine.",
+        "Une brûlure de cigarette sur le canapé, sans incendie.",
+    ),
+    "natural_disaster": (
+        "Une inondation reconnue par arrêté de catastrophe naturelle.",
+        "Des dégâts d'inondation sans arrêté publié au Journal officiel.",
+    ),
+    "storm_hail_snow": (
+        "La tempête arrache des tuiles et la pluie entre dans le salon.",
+        "Une antenne extérieure tordue par le vent.",
+    ),
     "glass_breakage": ("Une baie vitrée brisée par un ballon.", "Une rayure sur une vitre."),
-    "legal_protection": ("Un litige avec l'artisan qui a mal refait votre salle de bains.", "Une amende de stationnement."),
-    "assistance": ("Un serrurier en urgence après un cambriolage, la nuit.", "Un dépannage sans lien avec un sinistre garanti."),
+    "legal_protection": (
+        "Un litige avec l'artisan qui a mal refait votre salle de bains.",
+        "Une amende de stationnement.",
+    ),
+    "assistance": (
+        "Un serrurier en urgence après un cambriolage, la nuit.",
+        "Un dépannage sans lien avec un sinistre garanti.",
+    ),
 }
 
 

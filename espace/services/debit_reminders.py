@@ -32,12 +32,21 @@ def masked_account(account: BankAccount) -> str:
 
 
 def due_for_reminder(*, session: Session, today: date, days: int) -> list[tuple[Payment, Contract]]:
-    return list(session.exec(
-        select(Payment, Contract).join(Contract, Contract.id == Payment.contract_id)
-        .where(Payment.status == PaymentStatus.SCHEDULED, Payment.method == PaymentMethod.SEPA_DEBIT,
-               Payment.due_date >= today, Payment.due_date <= today + timedelta(days=days),
-               Payment.reminder_sent_at.is_(None), Contract.status == ContractStatus.ACTIVE)
-        .order_by(Payment.due_date, Payment.id)).all())
+    return list(
+        session.exec(
+            select(Payment, Contract)
+            .join(Contract, Contract.id == Payment.contract_id)
+            .where(
+                Payment.status == PaymentStatus.SCHEDULED,
+                Payment.method == PaymentMethod.SEPA_DEBIT,
+                Payment.due_date >= today,
+                Payment.due_date <= today + timedelta(days=days),
+                Payment.reminder_sent_at.is_(None),
+                Contract.status == ContractStatus.ACTIVE,
+            )
+            .order_by(Payment.due_date, Payment.id)
+        ).all()
+    )
 
 
 def send_due_reminders(*, session: Session, today: date, days: int | None = None) -> int:
@@ -54,8 +63,12 @@ def send_due_reminders(*, session: Session, today: date, days: int | None = None
 
 def _claim(session: Session, payment: Payment) -> bool:
     now = utcnow()
-    result = session.exec(update(Payment).where(Payment.id == payment.id, Payment.reminder_sent_at.is_(None))
-                          .values(reminder_sent_at=now).execution_options(synchronize_session=False))
+    result = session.exec(
+        update(Payment)
+        .where(Payment.id == payment.id, Payment.reminder_sent_at.is_(None))
+        .values(reminder_sent_at=now)
+        .execution_options(synchronize_session=False)
+    )
     if result.rowcount != 1:
         return False
     payment.reminder_sent_at = now
@@ -63,9 +76,15 @@ def _claim(session: Session, payment: Payment) -> bool:
 
 
 def _default_account(session: Session, holder_id: int) -> BankAccount | None:
-    return session.exec(select(BankAccount).where(BankAccount.holder_id == holder_id, BankAccount.is_default,
-                                                  BankAccount.removed_at.is_(None))
-                        .order_by(BankAccount.id.desc())).first()
+    return session.exec(
+        select(BankAccount)
+        .where(
+            BankAccount.holder_id == holder_id,
+            BankAccount.is_default,
+            BankAccount.removed_at.is_(None),
+        )
+        .order_by(BankAccount.id.desc())
+    ).first()
 
 
 def _remind(session: Session, payment: Payment, contract: Contract) -> None:
@@ -73,10 +92,20 @@ def _remind(session: Session, payment: Payment, contract: Contract) -> None:
     account = _default_account(session, payment.holder_id)
     on_account = f" sur le compte {masked_account(account)}" if account is not None else ""
     body = f"Votre cotisation du contrat {contract.number} sera prélevée le {day}{on_account}."
-    email = (f"Bonjour,\n\nLe {day}, nous prélèverons {amount} pour votre contrat d'assurance habitation "
-             f"{contract.number}{on_account}.\n\nPensez à vérifier que votre compte est approvisionné : "
-             f"un prélèvement rejeté peut entraîner des frais bancaires.\n\n"
-             f"Vos échéances : {messaging.link(routes.PAYMENTS)}")
+    email = (
+        f"Bonjour,\n\nLe {day}, nous prélèverons {amount} pour votre contrat d'assurance habitation "
+        f"{contract.number}{on_account}.\n\nPensez à vérifier que votre compte est approvisionné : "
+        f"un prélèvement rejeté peut entraîner des frais bancaires.\n\n"
+        f"Vos échéances : {messaging.link(routes.PAYMENTS)}"
+    )
     title = f"Prélèvement de {amount} le {day}"
-    notifications.notify(session=session, holder_id=payment.holder_id, category=NotificationCategory.PAYMENTS,
-                         title=title, body=body, link=routes.PAYMENTS, email_subject=title, email_body=email)
+    notifications.notify(
+        session=session,
+        holder_id=payment.holder_id,
+        category=NotificationCategory.PAYMENTS,
+        title=title,
+        body=body,
+        link=routes.PAYMENTS,
+        email_subject=title,
+        email_body=email,
+    )

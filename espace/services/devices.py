@@ -34,7 +34,11 @@ def describe(user_agent: str) -> DeviceLabel:
         return DeviceLabel("Navigateur inconnu", "Système inconnu", "Appareil")
     parsed = parse(user_agent)
     agent, system, device = parsed.user_agent, parsed.os, parsed.device
-    browser = agent.family.replace("HeadlessChrome", "Chrome").replace("Mobile Safari", "Safari mobile") if agent else "Navigateur"
+    browser = (
+        agent.family.replace("HeadlessChrome", "Chrome").replace("Mobile Safari", "Safari mobile")
+        if agent
+        else "Navigateur"
+    )
     if agent and agent.major:
         browser = f"{browser} {agent.major}"
     os_name = system.family if system else "Système inconnu"
@@ -63,26 +67,36 @@ def mask_ip(ip: str) -> str:
     return ":".join(g.lstrip("0") or "0" for g in groups[:3]) + ":xxxx:…"
 
 
-def find_device(*, session: Session, account_id: int, device_token: str | None) -> KnownDevice | None:
+def find_device(
+    *, session: Session, account_id: int, device_token: str | None
+) -> KnownDevice | None:
     if not device_token:
         return None
-    return session.exec(select(KnownDevice).where(
-        KnownDevice.account_id == account_id, KnownDevice.device_hash == digest(device_token))).first()
+    return session.exec(
+        select(KnownDevice).where(
+            KnownDevice.account_id == account_id, KnownDevice.device_hash == digest(device_token)
+        )
+    ).first()
 
 
 def is_trusted(device: KnownDevice | None) -> bool:
     return bool(device and device.trusted_until and device.trusted_until > utcnow())
 
 
-def remember_device(*, session: Session, account_id: int, device_token: str, user_agent: str,
-                    trust: bool) -> tuple[KnownDevice, bool]:
+def remember_device(
+    *, session: Session, account_id: int, device_token: str, user_agent: str, trust: bool
+) -> tuple[KnownDevice, bool]:
     """Record a sign-in from this browser; returns (device, is_new)."""
     device = find_device(session=session, account_id=account_id, device_token=device_token)
     is_new = device is None
     now = utcnow()
     if device is None:
-        device = KnownDevice(account_id=account_id, device_hash=digest(device_token),
-                             label=str(describe(user_agent))[:120], first_seen_at=now)
+        device = KnownDevice(
+            account_id=account_id,
+            device_hash=digest(device_token),
+            label=str(describe(user_agent))[:120],
+            first_seen_at=now,
+        )
     device.last_seen_at = now
     if trust:
         device.trusted_until = now + TRUST_PERIOD

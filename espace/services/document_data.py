@@ -17,19 +17,43 @@ from espace.pdf.data import AttestationData, CertificateData, GuaranteeLine, Rec
 from espace.services.coverage import Cover, cover_on, shown_day
 
 METHOD_LABELS = {"sepa_debit": "Prélèvement SEPA", "card": "Carte bancaire", "transfer": "Virement"}
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre"]
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 
 
 def holder_lines(holder: Policyholder) -> tuple[str, list[str]]:
     name = f"{holder.civility} {holder.first_name} {holder.last_name}"
-    address = [line for line in (holder.address_line1, holder.address_line2, f"{holder.postal_code} {holder.city}") if line]
+    address = [
+        line
+        for line in (
+            holder.address_line1,
+            holder.address_line2,
+            f"{holder.postal_code} {holder.city}",
+        )
+        if line
+    ]
     return name, address
 
 
 def property_lines(prop) -> list[str]:
     """``prop``: an InsuredProperty, or a version of the terms (the home as insured on a date)."""
-    return [line for line in (prop.address_line1, prop.address_line2, f"{prop.postal_code} {prop.city}") if line]
+    return [
+        line
+        for line in (prop.address_line1, prop.address_line2, f"{prop.postal_code} {prop.city}")
+        if line
+    ]
 
 
 def property_description(prop) -> str:
@@ -47,9 +71,16 @@ def _cover(session: Session, contract: Contract, on: date) -> Cover:
 
 
 def guarantee_lines(cover: Cover) -> list[GuaranteeLine]:
-    return [GuaranteeLine(category=line.category_label, name=line.name, ceiling=line.ceiling,
-                          deductible=line.deductible, exclusions=line.exclusions)
-            for line in cover.lines]
+    return [
+        GuaranteeLine(
+            category=line.category_label,
+            name=line.name,
+            ceiling=line.ceiling,
+            deductible=line.deductible,
+            exclusions=line.exclusions,
+        )
+        for line in cover.lines
+    ]
 
 
 def civil_liability_line(cover: Cover) -> str:
@@ -59,34 +90,66 @@ def civil_liability_line(cover: Cover) -> str:
     return "Responsabilité civile : non garantie par ce contrat"
 
 
-def attestation_data(*, session: Session, contract: Contract, kind: str, title: str, reference: str,
-                     verify_url: str, valid_from: date, valid_until: date, purpose: str, issued_on: date) -> AttestationData:
+def attestation_data(
+    *,
+    session: Session,
+    contract: Contract,
+    kind: str,
+    title: str,
+    reference: str,
+    verify_url: str,
+    valid_from: date,
+    valid_until: date,
+    purpose: str,
+    issued_on: date,
+) -> AttestationData:
     """What the attestation states: the terms in force from ``valid_from`` (``attestations.issue`` keeps the
     validity within one version of what it states)."""
     holder = session.get(Policyholder, contract.holder_id)
     cover = _cover(session, contract, valid_from)
     name, address = holder_lines(holder)
     return AttestationData(
-        kind=kind, title=title, reference=reference, verify_url=verify_url, issued_on=fmt.date_fr(issued_on),
-        holder_name=name, holder_address=address, property_address=property_lines(cover.version),
-        property_description=property_description(cover.version), contract_number=contract.number,
-        formula=cover.formula_name, contract_start=fmt.date_fr(contract.start_date), valid_from=fmt.date_fr(valid_from),
-        valid_until=fmt.date_fr(valid_until), civil_liability=civil_liability_line(cover), purpose=purpose,
+        kind=kind,
+        title=title,
+        reference=reference,
+        verify_url=verify_url,
+        issued_on=fmt.date_fr(issued_on),
+        holder_name=name,
+        holder_address=address,
+        property_address=property_lines(cover.version),
+        property_description=property_description(cover.version),
+        contract_number=contract.number,
+        formula=cover.formula_name,
+        contract_start=fmt.date_fr(contract.start_date),
+        valid_from=fmt.date_fr(valid_from),
+        valid_until=fmt.date_fr(valid_until),
+        civil_liability=civil_liability_line(cover),
+        purpose=purpose,
         guarantees=guarantee_lines(cover) if kind == "detailed" else [],
     )
 
 
-def certificate_data(*, session: Session, contract: Contract, reference: str, issued_on: date) -> CertificateData:
+def certificate_data(
+    *, session: Session, contract: Contract, reference: str, issued_on: date
+) -> CertificateData:
     """The guarantees in force on the day of issue, the options taken included."""
     holder = session.get(Policyholder, contract.holder_id)
     cover = _cover(session, contract, issued_on)
     name, address = holder_lines(holder)
     return CertificateData(
-        reference=reference, issued_on=fmt.date_fr(issued_on), holder_name=name, holder_address=address,
-        property_address=property_lines(cover.version), property_description=property_description(cover.version),
-        contract_number=contract.number, formula=cover.formula_name, contract_start=fmt.date_fr(contract.start_date),
-        furniture_capital=fmt.money(cover.furniture_capital_cents), deductible=fmt.money(cover.deductible_cents),
-        options=sorted(o.name for o in cover.options) or ["Aucune"], guarantees=guarantee_lines(cover),
+        reference=reference,
+        issued_on=fmt.date_fr(issued_on),
+        holder_name=name,
+        holder_address=address,
+        property_address=property_lines(cover.version),
+        property_description=property_description(cover.version),
+        contract_number=contract.number,
+        formula=cover.formula_name,
+        contract_start=fmt.date_fr(contract.start_date),
+        furniture_capital=fmt.money(cover.furniture_capital_cents),
+        deductible=fmt.money(cover.deductible_cents),
+        options=sorted(o.name for o in cover.options) or ["Aucune"],
+        guarantees=guarantee_lines(cover),
     )
 
 
@@ -96,16 +159,26 @@ def period_label(payment: Payment) -> str:
     return f"du {fmt.date_fr(payment.period_start)} au {fmt.date_fr(payment.period_end)}"
 
 
-def receipt_data(*, session: Session, payment: Payment, reference: str, issued_on: date) -> ReceiptData:
+def receipt_data(
+    *, session: Session, payment: Payment, reference: str, issued_on: date
+) -> ReceiptData:
     contract = session.get(Contract, payment.contract_id)
     holder = session.get(Policyholder, contract.holder_id)
     cover = _cover(session, contract, payment.period_start)  # the terms of the period paid for
     name, address = holder_lines(holder)
     return ReceiptData(
-        reference=reference, issued_on=fmt.date_fr(issued_on), holder_name=name, holder_address=address,
-        contract_number=contract.number, formula=cover.formula_name, property_address=property_lines(cover.version),
-        period=period_label(payment), due_date=fmt.date_fr(payment.due_date), paid_on=fmt.date_fr(payment.paid_at),
+        reference=reference,
+        issued_on=fmt.date_fr(issued_on),
+        holder_name=name,
+        holder_address=address,
+        contract_number=contract.number,
+        formula=cover.formula_name,
+        property_address=property_lines(cover.version),
+        period=period_label(payment),
+        due_date=fmt.date_fr(payment.due_date),
+        paid_on=fmt.date_fr(payment.paid_at),
         method=METHOD_LABELS.get(payment.method, payment.method),
-        amount_excl_tax=fmt.money(payment.amount_cents - payment.tax_cents), tax=fmt.money(payment.tax_cents),
+        amount_excl_tax=fmt.money(payment.amount_cents - payment.tax_cents),
+        tax=fmt.money(payment.tax_cents),
         amount=fmt.money(payment.amount_cents),
     )

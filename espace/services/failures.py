@@ -39,8 +39,13 @@ def _has_written(session: Session) -> bool:
     if name == "sqlite":  # pysqlite opens a transaction at the first write only
         return bool(connection.connection.dbapi_connection.in_transaction)
     if name == "postgresql":  # a transaction id is assigned at the first write only
-        return connection.exec_driver_sql("SELECT pg_current_xact_id_if_assigned()").scalar() is not None
-    return True  # unknown database: assume the worst (joins the transaction, replayed if rolled back)
+        return (
+            connection.exec_driver_sql("SELECT pg_current_xact_id_if_assigned()").scalar()
+            is not None
+        )
+    return (
+        True  # unknown database: assume the worst (joins the transaction, replayed if rolled back)
+    )
 
 
 def commit_apart(session: Session, work: Callable[[Session], T]) -> T:

@@ -55,8 +55,12 @@ def configure_sms_sender(sender: SmsSender | None) -> None:
     _sms_sender = sender
 
 
-def _deliver(session: Session, message: OutboxMessage, sender: EmailSender | SmsSender | None,
-             settings: Settings) -> None:
+def _deliver(
+    session: Session,
+    message: OutboxMessage,
+    sender: EmailSender | SmsSender | None,
+    settings: Settings,
+) -> None:
     if sender is None:
         message.status = "outbox"
         return
@@ -68,14 +72,29 @@ def _deliver(session: Session, message: OutboxMessage, sender: EmailSender | Sms
         return
     message.status, message.sent_at = "sent", utcnow()
     if settings.env == "prod":
-        message.body = "[contenu supprimé après envoi]"  # codes and links do not stay in the database
+        message.body = (
+            "[contenu supprimé après envoi]"  # codes and links do not stay in the database
+        )
 
 
-def send_email(*, session: Session, to: str, subject: str, body: str, account_id: int | None = None,
-               category: str = "security") -> OutboxMessage:
+def send_email(
+    *,
+    session: Session,
+    to: str,
+    subject: str,
+    body: str,
+    account_id: int | None = None,
+    category: str = "security",
+) -> OutboxMessage:
     settings = get_settings()
-    message = OutboxMessage(channel="email", recipient=to, subject=subject, body=body + EMAIL_SIGNATURE,
-                            account_id=account_id, category=category)
+    message = OutboxMessage(
+        channel="email",
+        recipient=to,
+        subject=subject,
+        body=body + EMAIL_SIGNATURE,
+        account_id=account_id,
+        category=category,
+    )
     session.add(message)
     session.flush()
     _deliver(session, message, SmtpSender() if settings.smtp_host else None, settings)
@@ -83,9 +102,17 @@ def send_email(*, session: Session, to: str, subject: str, body: str, account_id
     return message
 
 
-def send_sms(*, session: Session, to: str, body: str, account_id: int | None = None,
-             category: str = "security") -> OutboxMessage:
-    message = OutboxMessage(channel="sms", recipient=to, body=body, account_id=account_id, category=category)
+def send_sms(
+    *,
+    session: Session,
+    to: str,
+    body: str,
+    account_id: int | None = None,
+    category: str = "security",
+) -> OutboxMessage:
+    message = OutboxMessage(
+        channel="sms", recipient=to, body=body, account_id=account_id, category=category
+    )
     session.add(message)
     session.flush()
     _deliver(session, message, _sms_sender, get_settings())
@@ -100,7 +127,9 @@ def link(path: str) -> str:
 def latest(*, session: Session, limit: int = 50) -> list[OutboxMessage]:
     from sqlmodel import select
 
-    return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)).all())
+    return list(
+        session.exec(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)).all()
+    )
 
 
 def split_links(text: str) -> list[tuple[str, bool]]:
@@ -111,7 +140,7 @@ def split_links(text: str) -> list[tuple[str, bool]]:
     position = 0
     for match in re.finditer(r"https?://\S+", text):
         if match.start() > position:
-            parts.append((text[position:match.start()], False))
+            parts.append((text[position : match.start()], False))
         parts.append((match.group(0), True))
         position = match.end()
     if position < len(text):

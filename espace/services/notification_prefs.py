@@ -30,7 +30,9 @@ CATEGORY_LABELS: dict[str, str] = {
 }
 
 
-def _row(*, in_app: bool = True, email: bool = False, sms: bool = False, push: bool = False) -> dict[str, bool]:
+def _row(
+    *, in_app: bool = True, email: bool = False, sms: bool = False, push: bool = False
+) -> dict[str, bool]:
     return {"in_app": in_app, "email": email, "sms": sms, "push": push}
 
 
@@ -46,8 +48,12 @@ DEFAULTS: dict[str, dict[str, bool]] = {
 }
 
 # Channels the holder cannot turn off (the page shows them ticked and disabled).
-LOCKED: frozenset[tuple[str, str]] = frozenset({(NotificationCategory.SECURITY.value, "in_app"),
-                                                (NotificationCategory.SECURITY.value, "email")})
+LOCKED: frozenset[tuple[str, str]] = frozenset(
+    {
+        (NotificationCategory.SECURITY.value, "in_app"),
+        (NotificationCategory.SECURITY.value, "email"),
+    }
+)
 
 
 class PrefsError(ValueError):
@@ -68,7 +74,9 @@ def is_locked(category: str, channel: str) -> bool:
 
 
 def _row_of(session: Session, holder_id: int) -> NotificationSettings | None:
-    return session.exec(select(NotificationSettings).where(NotificationSettings.holder_id == holder_id)).first()
+    return session.exec(
+        select(NotificationSettings).where(NotificationSettings.holder_id == holder_id)
+    ).first()
 
 
 def _merged(stored: Mapping) -> dict[str, dict[str, bool]]:
@@ -113,7 +121,11 @@ def save(*, session: Session, holder_id: int, matrix: Mapping, critical_only: bo
     if not isinstance(critical_only, bool):
         raise PrefsError("Choix « notifications importantes uniquement » invalide.")
     row = _row_of(session, holder_id) or NotificationSettings(holder_id=holder_id, channels={})
-    channels = {category: dict(values) for category, values in (row.channels or {}).items() if category in CATEGORIES}
+    channels = {
+        category: dict(values)
+        for category, values in (row.channels or {}).items()
+        if category in CATEGORIES
+    }
     for category, values in clean.items():
         channels.setdefault(category, {}).update(values)
     row.channels = channels  # a new dict, so the JSON column is seen as changed
@@ -141,7 +153,17 @@ def decide(prefs: Prefs, *, category: str, channel: str, critical: bool = False)
     return prefs.allows(category, channel)
 
 
-def wants(*, session: Session, holder_id: int, category: NotificationCategory | str, channel: str,
-          critical: bool = False) -> bool:
-    return decide(settings_for(session=session, holder_id=holder_id), category=str(category), channel=channel,
-                  critical=critical)
+def wants(
+    *,
+    session: Session,
+    holder_id: int,
+    category: NotificationCategory | str,
+    channel: str,
+    critical: bool = False,
+) -> bool:
+    return decide(
+        settings_for(session=session, holder_id=holder_id),
+        category=str(category),
+        channel=channel,
+        critical=critical,
+    )

@@ -12,11 +12,15 @@ from zxcvbn import zxcvbn
 
 MAX_LENGTH = 128
 BRAND_WORDS = ("espace", "assurance", "assurances", "mrh")
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"})
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
+)
 _LEVELS = ["Très faible", "Faible", "Moyen", "Bon", "Excellent"]
 
-RULES_TEXT = ("Au moins 12 caractères mêlant majuscules, minuscules, chiffres et caractères spéciaux ; "
-              "ou 14 caractères avec trois de ces types ; ou une phrase de passe de 20 caractères.")
+RULES_TEXT = (
+    "Au moins 12 caractères mêlant majuscules, minuscules, chiffres et caractères spéciaux ; "
+    "ou 14 caractères avec trois de ces types ; ou une phrase de passe de 20 caractères."
+)
 
 
 @dataclass(frozen=True)
@@ -50,10 +54,20 @@ def _fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).translate(_LEET)
 
 
-def personal_words(*, first_name: str = "", last_name: str = "", email: str = "",
-                   birth_date: date | None = None, extra: tuple[str, ...] = ()) -> list[str]:
-    words = [*re.split(r"[\s\-']+", first_name), *re.split(r"[\s\-']+", last_name),
-             *re.split(r"[._+\-]+", email.split("@")[0]), *extra]
+def personal_words(
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    birth_date: date | None = None,
+    extra: tuple[str, ...] = (),
+) -> list[str]:
+    words = [
+        *re.split(r"[\s\-']+", first_name),
+        *re.split(r"[\s\-']+", last_name),
+        *re.split(r"[._+\-]+", email.split("@")[0]),
+        *extra,
+    ]
     if birth_date:
         words += [str(birth_date.year), birth_date.strftime("%d%m"), birth_date.strftime("%d%m%y")]
     return sorted({_fold(w) for w in words if len(w) >= 4})
@@ -63,7 +77,9 @@ def check_password(password: str, *, personal: list[str] | None = None) -> Passw
     """Errors (French, empty when acceptable), and a level with hints for the live meter."""
     errors: list[str] = []
     if len(password) > MAX_LENGTH:
-        return PasswordCheck(errors=[f"Le mot de passe doit contenir au plus {MAX_LENGTH} caractères."])
+        return PasswordCheck(
+            errors=[f"Le mot de passe doit contenir au plus {MAX_LENGTH} caractères."]
+        )
     classes = _classes(password)
     hints = []
     if len(password) < 12:
@@ -83,11 +99,18 @@ def check_password(password: str, *, personal: list[str] | None = None) -> Passw
 
     folded = _fold(password)
     if any(word in folded for word in (*(personal or []), *BRAND_WORDS)):
-        errors.append("Évitez votre nom, votre date de naissance, votre adresse e-mail et le nom d'Espace.")
+        errors.append(
+            "Évitez votre nom, votre date de naissance, votre adresse e-mail et le nom d'Espace."
+        )
 
-    estimate = zxcvbn(password[:72])  # zxcvbn refuses longer input; the start is what a guesser tries
-    common = sum(len(m["token"]) for m in estimate["sequence"]
-                 if m["pattern"] == "dictionary" and m.get("dictionary_name") == "passwords")
+    estimate = zxcvbn(
+        password[:72]
+    )  # zxcvbn refuses longer input; the start is what a guesser tries
+    common = sum(
+        len(m["token"])
+        for m in estimate["sequence"]
+        if m["pattern"] == "dictionary" and m.get("dictionary_name") == "passwords"
+    )
     if common >= 0.6 * len(password) or estimate["score"] < 2:
         errors.append("Ce mot de passe est trop courant ou trop facile à deviner.")
 

@@ -9,7 +9,7 @@ import csv
 import io
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func
@@ -23,8 +23,16 @@ from espace.services.payments import METHOD_LABELS, PAID_STATUSES, STATUS_LABELS
 
 MAX_YEARS = 10
 PAYEE_NAME = "Espace Assurances"
-CSV_HEADER = ["Date de paiement", "Date d'échéance", "Contrat", "Période", "Mode de paiement", "Statut",
-              "Montant TTC (€)", "Dont taxes (€)"]
+CSV_HEADER = [
+    "Date de paiement",
+    "Date d'échéance",
+    "Contrat",
+    "Période",
+    "Mode de paiement",
+    "Statut",
+    "Montant TTC (€)",
+    "Dont taxes (€)",
+]
 
 
 class ExportError(ValueError):
@@ -56,10 +64,15 @@ def paid_lines(*, session: Session, holder_id: int, start: date, end: date) -> l
     check_period(start, end)
     paid_at = func.coalesce(Payment.paid_at, Payment.regularised_at)
     rows = session.exec(
-        select(Payment, Contract.number).join(Contract, Contract.id == Payment.contract_id)
-        .where(Payment.holder_id == holder_id, Contract.holder_id == holder_id, Payment.status.in_(PAID_STATUSES),
-               paid_at >= datetime.combine(start, time(), tzinfo=fmt.PARIS),
-               paid_at < datetime.combine(end + timedelta(days=1), time(), tzinfo=fmt.PARIS))
+        select(Payment, Contract.number)
+        .join(Contract, Contract.id == Payment.contract_id)
+        .where(
+            Payment.holder_id == holder_id,
+            Contract.holder_id == holder_id,
+            Payment.status.in_(PAID_STATUSES),
+            paid_at >= datetime.combine(start, time(), tzinfo=fmt.PARIS),
+            paid_at < datetime.combine(end + timedelta(days=1), time(), tzinfo=fmt.PARIS),
+        )
     ).all()
     lines = []
     for payment, number in rows:
@@ -92,11 +105,34 @@ def export_csv(*, session: Session, holder_id: int, start: date, end: date) -> b
     writer.writerow(safe_row(CSV_HEADER))
     for line in lines:
         p = line.payment
-        writer.writerow(safe_row([fmt.date_fr(line.paid_on), fmt.date_fr(p.due_date), line.contract_number, _period(p),
-                                  METHOD_LABELS.get(p.method, p.method), STATUS_LABELS.get(p.status, p.status),
-                                  cents_fr(p.amount_cents), cents_fr(p.tax_cents)]))
-    writer.writerow(safe_row(["Total", "", "", "", "", "", cents_fr(sum(line.payment.amount_cents for line in lines)),
-                              cents_fr(sum(line.payment.tax_cents for line in lines))]))
+        writer.writerow(
+            safe_row(
+                [
+                    fmt.date_fr(line.paid_on),
+                    fmt.date_fr(p.due_date),
+                    line.contract_number,
+                    _period(p),
+                    METHOD_LABELS.get(p.method, p.method),
+                    STATUS_LABELS.get(p.status, p.status),
+                    cents_fr(p.amount_cents),
+                    cents_fr(p.tax_cents),
+                ]
+            )
+        )
+    writer.writerow(
+        safe_row(
+            [
+                "Total",
+                "",
+                "",
+                "",
+                "",
+                "",
+                cents_fr(sum(line.payment.amount_cents for line in lines)),
+                cents_fr(sum(line.payment.tax_cents for line in lines)),
+            ]
+        )
+    )
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -104,7 +140,16 @@ def export_ofx(*, session: Session, holder_id: int, start: date, end: date) -> b
     """An OFX 2.2 bank statement in EUR: one DEBIT per payment, the ledger balance is minus the total."""
     from ofxtools.header import make_header
     from ofxtools.models import (
-        BANKACCTFROM, BANKMSGSRSV1, BANKTRANLIST, LEDGERBAL, OFX, SIGNONMSGSRSV1, SONRS, STATUS, STMTRS, STMTTRN,
+        BANKACCTFROM,
+        BANKMSGSRSV1,
+        BANKTRANLIST,
+        LEDGERBAL,
+        OFX,
+        SIGNONMSGSRSV1,
+        SONRS,
+        STATUS,
+        STMTRS,
+        STMTTRN,
         STMTTRNRS,
     )
 
@@ -112,22 +157,38 @@ def export_ofx(*, session: Session, holder_id: int, start: date, end: date) -> b
     dtstart = datetime.combine(start, time(), tzinfo=fmt.PARIS)
     dtend = datetime.combine(end, time(23, 59, 59), tzinfo=fmt.PARIS)
     transactions = [
-        STMTTRN(trntype="DEBIT", dtposted=line.paid_at, dtuser=datetime.combine(line.payment.due_date, time(), tzinfo=fmt.PARIS),
-                trnamt=_euros(-line.payment.amount_cents), fitid=f"ESPACE-PAY-{line.payment.id}",
-                name=PAYEE_NAME, memo=f"Contrat {line.contract_number} - période {_period(line.payment)}")
+        STMTTRN(
+            trntype="DEBIT",
+            dtposted=line.paid_at,
+            dtuser=datetime.combine(line.payment.due_date, time(), tzinfo=fmt.PARIS),
+            trnamt=_euros(-line.payment.amount_cents),
+            fitid=f"ESPACE-PAY-{line.payment.id}",
+            name=PAYEE_NAME,
+            memo=f"Contrat {line.contract_number} - période {_period(line.payment)}",
+        )
         for line in lines
     ]
     total = _euros(-sum(line.payment.amount_cents for line in lines))
     statement = STMTRS(
-        curdef="EUR", bankacctfrom=BANKACCTFROM(bankid="ESPACE", acctid=f"ESPACE-{holder_id}", accttype="CHECKING"),
+        curdef="EUR",
+        bankacctfrom=BANKACCTFROM(
+            bankid="ESPACE", acctid=f"ESPACE-{holder_id}", accttype="CHECKING"
+        ),
         banktranlist=BANKTRANLIST(*transactions, dtstart=dtstart, dtend=dtend),
         ledgerbal=LEDGERBAL(balamt=total, dtasof=dtend),
     )
     ok = STATUS(code=0, severity="INFO")
     ofx = OFX(
-        signonmsgsrsv1=SIGNONMSGSRSV1(sonrs=SONRS(status=ok, dtserver=datetime.now(timezone.utc), language="FRA")),
-        bankmsgsrsv1=BANKMSGSRSV1(STMTTRNRS(trnuid=f"ESPACE-{holder_id}-{start:%Y%m%d}-{end:%Y%m%d}", status=ok,
-                                            stmtrs=statement)),
+        signonmsgsrsv1=SIGNONMSGSRSV1(
+            sonrs=SONRS(status=ok, dtserver=datetime.now(UTC), language="FRA")
+        ),
+        bankmsgsrsv1=BANKMSGSRSV1(
+            STMTTRNRS(
+                trnuid=f"ESPACE-{holder_id}-{start:%Y%m%d}-{end:%Y%m%d}",
+                status=ok,
+                stmtrs=statement,
+            )
+        ),
     )
     body = ET.tostring(ofx.to_etree(), encoding="unicode")
     return (str(make_header(version=220)) + body).encode("utf-8")

@@ -130,8 +130,11 @@ def validate_card(card: CardInput, *, today: date | None = None) -> dict[str, st
     if not number:
         errors["card_number"] = "Saisissez le numéro de votre carte."
     elif not number.isdigit() or not (15 if amex else 13) <= len(number) <= (15 if amex else 19):
-        errors["card_number"] = ("Le numéro de carte doit comporter 15 chiffres." if amex
-                                 else "Le numéro de carte doit comporter de 13 à 19 chiffres.")
+        errors["card_number"] = (
+            "Le numéro de carte doit comporter 15 chiffres."
+            if amex
+            else "Le numéro de carte doit comporter de 13 à 19 chiffres."
+        )
     elif not luhn_ok(number):
         errors["card_number"] = "Numéro de carte invalide : vérifiez votre saisie."
     expiry = _expiry(card)
@@ -167,17 +170,28 @@ class TestProvider:
         if errors:
             return ProviderResult(status="failed", decline_reason=" ".join(errors.values()))
         number = digits(card.number)
-        result = dict(reference=f"tst_{secrets.token_urlsafe(18)}", brand=card_brand(number), last4=number[-4:])
+        result = dict(
+            reference=f"tst_{secrets.token_urlsafe(18)}",
+            brand=card_brand(number),
+            last4=number[-4:],
+        )
         if number in _TEST_DECLINES:
-            return ProviderResult(status="declined", decline_reason=_TEST_DECLINES[number], **result)
+            return ProviderResult(
+                status="declined", decline_reason=_TEST_DECLINES[number], **result
+            )
         if number in _FRICTIONLESS:
             return ProviderResult(status="succeeded", **result)
-        return ProviderResult(status="requires_action", **result,
-                              challenge_hint="Saisissez le code reçu de votre banque (carte de test : 123456).")
+        return ProviderResult(
+            status="requires_action",
+            **result,
+            challenge_hint="Saisissez le code reçu de votre banque (carte de test : 123456).",
+        )
 
     def confirm(self, *, reference: str, code: str) -> ProviderResult:
         if not re.fullmatch(r"tst_[A-Za-z0-9_-]{10,60}", reference or ""):
-            return ProviderResult(status="failed", reference=reference or "", decline_reason="Transaction inconnue.")
+            return ProviderResult(
+                status="failed", reference=reference or "", decline_reason="Transaction inconnue."
+            )
         if secrets.compare_digest((code or "").strip().encode(), TEST_3DS_CODE.encode()):
             return ProviderResult(status="succeeded", reference=reference)
         return ProviderResult(status="declined", reference=reference, decline_reason=DECLINE_3DS)

@@ -63,38 +63,60 @@ def holder(*, session: Session, holder_id: int) -> Policyholder | None:
     return session.get(Policyholder, holder_id)
 
 
-def list_portfolio(*, session: Session, holder_id: int, today: date | None = None) -> list[PropertySummary]:
+def list_portfolio(
+    *, session: Session, holder_id: int, today: date | None = None
+) -> list[PropertySummary]:
     """Every property of the holder with its contracts, newest property last."""
     today = today or today_paris()
     properties = session.exec(
-        select(InsuredProperty).where(InsuredProperty.holder_id == holder_id).order_by(InsuredProperty.id)
+        select(InsuredProperty)
+        .where(InsuredProperty.holder_id == holder_id)
+        .order_by(InsuredProperty.id)
     ).all()
     rows = session.exec(
-        select(Contract, Formula).join(Formula, Formula.id == Contract.formula_id)
-        .where(Contract.holder_id == holder_id).order_by(Contract.start_date)
+        select(Contract, Formula)
+        .join(Formula, Formula.id == Contract.formula_id)
+        .where(Contract.holder_id == holder_id)
+        .order_by(Contract.start_date)
     ).all()
     option_rows = session.exec(
         select(ContractOption.contract_id, ContractOptionDef.name)
         .join(ContractOptionDef, ContractOptionDef.id == ContractOption.option_id)
         .join(Contract, Contract.id == ContractOption.contract_id)
-        .where(Contract.holder_id == holder_id).order_by(ContractOptionDef.name)
+        .where(Contract.holder_id == holder_id)
+        .order_by(ContractOptionDef.name)
     ).all()
     options: dict[int, list[str]] = {}
     for contract_id, name in option_rows:
         options.setdefault(contract_id, []).append(name)
     by_property: dict[int, list[ContractSummary]] = {}
     for contract, formula in rows:
-        by_property.setdefault(contract.property_id, []).append(ContractSummary(
-            id=contract.id, number=contract.number, formula=formula.name, status=contract.status,
-            annual_premium_cents=contract.annual_premium_cents,
-            furniture_capital_cents=contract.furniture_capital_cents, deductible_cents=contract.deductible_cents,
-            payment_frequency=contract.payment_frequency, start_date=contract.start_date,
-            next_anniversary=next_anniversary(contract.start_date, today), options=options.get(contract.id, []),
-        ))
+        by_property.setdefault(contract.property_id, []).append(
+            ContractSummary(
+                id=contract.id,
+                number=contract.number,
+                formula=formula.name,
+                status=contract.status,
+                annual_premium_cents=contract.annual_premium_cents,
+                furniture_capital_cents=contract.furniture_capital_cents,
+                deductible_cents=contract.deductible_cents,
+                payment_frequency=contract.payment_frequency,
+                start_date=contract.start_date,
+                next_anniversary=next_anniversary(contract.start_date, today),
+                options=options.get(contract.id, []),
+            )
+        )
     return [
         PropertySummary(
-            id=p.id, property_type=p.property_type, address_line1=p.address_line1, address_line2=p.address_line2,
-            postal_code=p.postal_code, city=p.city, rooms=p.rooms, surface_m2=p.surface_m2, occupancy=p.occupancy,
+            id=p.id,
+            property_type=p.property_type,
+            address_line1=p.address_line1,
+            address_line2=p.address_line2,
+            postal_code=p.postal_code,
+            city=p.city,
+            rooms=p.rooms,
+            surface_m2=p.surface_m2,
+            occupancy=p.occupancy,
             contracts=by_property.get(p.id, []),
         )
         for p in properties

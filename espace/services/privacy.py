@@ -46,12 +46,18 @@ from espace.models import (
     Simulation,
     StaffAuditLog,
 )
-from espace.models.support import ArticleFeedback, ProfileChange, SupportAttachment, SupportMessage, SupportThread
 from espace.models.base import today_paris, utcnow
 from espace.models.privacy import REQUEST_DEADLINE, Consent, PrivacyRequest
+from espace.models.support import (
+    ArticleFeedback,
+    ProfileChange,
+    SupportAttachment,
+    SupportMessage,
+    SupportThread,
+)
 from espace.services import messaging, staff_reads, stepup
-from espace.services.csv_cells import safe_cell, safe_row
 from espace.services.bank_accounts import masked
+from espace.services.csv_cells import safe_cell, safe_row
 from espace.services.passwords import hash_password
 from espace.services.sessions import revoke_all_for_account
 from espace.services.stepup import StepUpProof
@@ -82,8 +88,9 @@ def consent_history(*, session: Session, holder_id: int) -> list[Consent]:
     return list(session.exec(query.order_by(Consent.changed_at.desc(), Consent.id.desc())).all())
 
 
-def set_consent(*, session: Session, holder_id: int, purpose: str, granted: bool,
-                source: str = "espace") -> Consent | None:
+def set_consent(
+    *, session: Session, holder_id: int, purpose: str, granted: bool, source: str = "espace"
+) -> Consent | None:
     """Record a change (nothing when the choice is the same); returns the new row or None."""
     if purpose not in PURPOSES:
         raise ValueError(f"finalité inconnue : {purpose}")
@@ -99,7 +106,9 @@ def set_consent(*, session: Session, holder_id: int, purpose: str, granted: bool
 # What we keep, why, how long, who receives it (article 13 information)
 # ---------------------------------------------------------------------------------------------
 
-_CONTRACT_RETENTION = "Durée du contrat, puis 10 ans après sa fin (prescription et obligations légales)"
+_CONTRACT_RETENTION = (
+    "Durée du contrat, puis 10 ans après sa fin (prescription et obligations légales)"
+)
 _INSURER = "Nos services de gestion ; l'assureur et ses réassureurs"
 
 DATA_INVENTORY: list[dict[str, str]] = [
@@ -113,7 +122,7 @@ DATA_INVENTORY: list[dict[str, str]] = [
     {
         "category": "Contrats et biens assurés",
         "what": "Numéro de contrat, formule, options, capital mobilier, franchise, cotisation, "
-                "adresse et caractéristiques du logement, avenants et simulations",
+        "adresse et caractéristiques du logement, avenants et simulations",
         "why": "Exécution du contrat ; obligations légales du Code des assurances (art. 6.1.b et 6.1.c)",
         "how_long": _CONTRACT_RETENTION,
         "who": _INSURER,
@@ -121,7 +130,7 @@ DATA_INVENTORY: list[dict[str, str]] = [
     {
         "category": "Paiements et coordonnées bancaires",
         "what": "Échéances, paiements et rejets, mandats SEPA, IBAN (chiffré, affiché masqué), "
-                "4 derniers chiffres et marque de la carte (jamais le numéro complet)",
+        "4 derniers chiffres et marque de la carte (jamais le numéro complet)",
         "why": "Exécution du contrat ; obligations comptables et fiscales (art. 6.1.b et 6.1.c)",
         "how_long": _CONTRACT_RETENTION + " ; pièces comptables 10 ans",
         "who": "Nos services de gestion, notre banque et notre prestataire de paiement par carte",
@@ -129,7 +138,7 @@ DATA_INVENTORY: list[dict[str, str]] = [
     {
         "category": "Sinistres",
         "what": "Déclarations, descriptions, biens endommagés, photos et justificatifs, "
-                "rapports d'expertise, messages échangés, indemnisations",
+        "rapports d'expertise, messages échangés, indemnisations",
         "why": "Exécution du contrat ; lutte contre la fraude (art. 6.1.b et 6.1.f)",
         "how_long": _CONTRACT_RETENTION,
         "who": "Gestionnaires sinistres, experts mandatés, réparateurs et, le cas échéant, l'assureur du tiers",
@@ -151,7 +160,7 @@ DATA_INVENTORY: list[dict[str, str]] = [
     {
         "category": "Notifications et préférences",
         "what": "Notifications de l'Espace, choix des canaux (e-mail, SMS, push), abonnements push, "
-                "disposition du tableau de bord",
+        "disposition du tableau de bord",
         "why": "Fonctionnement de votre Espace (art. 6.1.b)",
         "how_long": "Tant que votre compte est ouvert",
         "who": "Nos services ; le service de notification push de votre navigateur",
@@ -159,7 +168,7 @@ DATA_INVENTORY: list[dict[str, str]] = [
     {
         "category": "Messages et assistant",
         "what": "Vos conversations avec nos conseillers et leurs pièces jointes, les échanges avec l'assistant "
-                "que vous leur avez transmis, vos notes de satisfaction, vos avis sur les articles d'aide",
+        "que vous leur avez transmis, vos notes de satisfaction, vos avis sur les articles d'aide",
         "why": "Exécution du contrat et traitement de vos demandes (art. 6.1.b) ; qualité de service (art. 6.1.f)",
         "how_long": _CONTRACT_RETENTION + " ; avis sur l'aide : tant que votre compte est ouvert",
         "who": "Les conseillers et gestionnaires qui traitent votre demande",
@@ -174,7 +183,7 @@ DATA_INVENTORY: list[dict[str, str]] = [
     {
         "category": "Consultations de votre dossier",
         "what": "Chaque ouverture de vos sinistres, conversations, fichiers ou demandes par nos collaborateurs : "
-                "date, rôle du collaborateur, ce qu'il a consulté",
+        "date, rôle du collaborateur, ce qu'il a consulté",
         "why": "Sécurité et confidentialité de vos données : tracer les accès (art. 32 RGPD ; art. 6.1.c et 6.1.f)",
         "how_long": "13 mois",
         "who": "Nos responsables et le délégué à la protection des données ; vous-même, dans « Mes données »",
@@ -194,9 +203,21 @@ DATA_INVENTORY: list[dict[str, str]] = [
 # ---------------------------------------------------------------------------------------------
 
 # Never exported, whatever the table: credentials, secrets and internal storage keys.
-_NEVER = {"password_hash", "totp_secret_encrypted", "totp_pending_encrypted", "totp_last_step", "token_hash",
-          "handoff_hash", "code_hash", "iban_encrypted", "iban_fingerprint", "device_hash", "storage_key",
-          "thumbnail_key", "text_content"}
+_NEVER = {
+    "password_hash",
+    "totp_secret_encrypted",
+    "totp_pending_encrypted",
+    "totp_last_step",
+    "token_hash",
+    "handoff_hash",
+    "code_hash",
+    "iban_encrypted",
+    "iban_fingerprint",
+    "device_hash",
+    "storage_key",
+    "thumbnail_key",
+    "text_content",
+}
 _ACCOUNT_FIELDS = ("id", "email", "created_at", "activated_at", "last_login_at")
 
 
@@ -212,10 +233,16 @@ def _tables(session: Session, holder_id: int) -> list[tuple[str, list[SQLModel]]
     threads = _ids(session, SupportThread.id, SupportThread.holder_id == holder_id)
 
     def by_holder(model) -> list:
-        return list(session.exec(select(model).where(model.holder_id == holder_id).order_by(model.id)).all())
+        return list(
+            session.exec(select(model).where(model.holder_id == holder_id).order_by(model.id)).all()
+        )
 
     def by(model, column, ids: list[int]) -> list:
-        return list(session.exec(select(model).where(column.in_(ids)).order_by(model.id)).all()) if ids else []
+        return (
+            list(session.exec(select(model).where(column.in_(ids)).order_by(model.id)).all())
+            if ids
+            else []
+        )
 
     return [
         ("policyholder", by(Policyholder, Policyholder.id, [holder_id])),
@@ -264,7 +291,10 @@ def _row(table: str, row: SQLModel) -> dict[str, Any]:
     elif table == "bank_account":
         data["iban_masked"] = masked(row)
     elif table == "known_device":
-        data = {key: data[key] for key in ("id", "label", "first_seen_at", "last_seen_at", "trusted_until")}
+        data = {
+            key: data[key]
+            for key in ("id", "label", "first_seen_at", "last_seen_at", "trusted_until")
+        }
     return {key: _plain(value) for key, value in data.items() if key not in _NEVER}
 
 
@@ -275,8 +305,16 @@ def _csv(rows: list[dict[str, Any]]) -> bytes:
     writer.writerow(safe_row(columns))
     for row in rows:
         cells = [row.get(column) for column in columns]
-        writer.writerow(["" if cell is None else json.dumps(cell, ensure_ascii=False)
-                         if isinstance(cell, dict | list) else safe_cell(cell) for cell in cells])
+        writer.writerow(
+            [
+                ""
+                if cell is None
+                else json.dumps(cell, ensure_ascii=False)
+                if isinstance(cell, dict | list)
+                else safe_cell(cell)
+                for cell in cells
+            ]
+        )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -312,8 +350,8 @@ _FILE_DESCRIPTIONS: dict[str, str] = {
     "profile_change": "l'historique des modifications de vos coordonnées",
     "article_feedback": "vos avis sur les articles d'aide",
     "qui_a_consulte_mon_dossier": "qui a consulté mon dossier : chaque ouverture de vos sinistres, conversations, "
-                                  "fichiers ou demandes par nos collaborateurs (date, rôle, ce qui a été consulté ; "
-                                  "13 mois)",
+    "fichiers ou demandes par nos collaborateurs (date, rôle, ce qui a été consulté ; "
+    "13 mois)",
 }
 READS_FILE = "qui_a_consulte_mon_dossier"
 
@@ -345,9 +383,17 @@ def _readme(names: list[str], at: datetime) -> str:
 def export_zip(*, session: Session, holder_id: int) -> bytes:
     """Everything we hold about this holder, as JSON and CSV files in a ZIP (recorded as an export request)."""
     now = utcnow()
-    session.add(PrivacyRequest(holder_id=holder_id, kind="export", status="done", created_at=now,
-                               due_at=now + REQUEST_DEADLINE, completed_at=now,
-                               note="Export généré et téléchargé depuis l'Espace"))
+    session.add(
+        PrivacyRequest(
+            holder_id=holder_id,
+            kind="export",
+            status="done",
+            created_at=now,
+            due_at=now + REQUEST_DEADLINE,
+            completed_at=now,
+            note="Export généré et téléchargé depuis l'Espace",
+        )
+    )
     session.flush()
     buffer = io.BytesIO()
     names = []
@@ -359,8 +405,15 @@ def export_zip(*, session: Session, holder_id: int) -> bytes:
             archive.writestr(f"{table}.json", json.dumps(data, ensure_ascii=False, indent=2))
             archive.writestr(f"{table}.csv", _csv(data))
             names.append(table)
-        reads = [{"at": read.at.isoformat(), "staff_role": read.role, "what": read.what, "detail": read.detail}
-                 for read in staff_reads.for_holder(session=session, holder_id=holder_id)]
+        reads = [
+            {
+                "at": read.at.isoformat(),
+                "staff_role": read.role,
+                "what": read.what,
+                "detail": read.detail,
+            }
+            for read in staff_reads.for_holder(session=session, holder_id=holder_id)
+        ]
         if reads:
             archive.writestr(f"{READS_FILE}.json", json.dumps(reads, ensure_ascii=False, indent=2))
             archive.writestr(f"{READS_FILE}.csv", _csv(reads))
@@ -387,7 +440,9 @@ ERASURE_EXPLANATION = (
 
 def retention_until(*, session: Session, holder_id: int) -> str:
     """The date (dd/mm/yyyy) until which contract data is kept, or a description while a contract runs."""
-    ends = list(session.exec(select(Contract.end_date).where(Contract.holder_id == holder_id)).all())
+    ends = list(
+        session.exec(select(Contract.end_date).where(Contract.holder_id == holder_id)).all()
+    )
     if not ends:
         return today_paris().strftime("%d/%m/%Y")
     if any(end is None for end in ends):
@@ -419,8 +474,11 @@ def _delete(session: Session, rows) -> int:
 def _forget_account_secrets(session: Session, account: Account) -> None:
     """Sessions revoked; devices, codes, tokens and old password hashes deleted."""
     revoke_all_for_account(session=session, account_id=account.id, reason="erasure")
-    for auth in session.exec(select(AuthSession).where(AuthSession.account_id == account.id,
-                                                       AuthSession.device_id.is_not(None))).all():
+    for auth in session.exec(
+        select(AuthSession).where(
+            AuthSession.account_id == account.id, AuthSession.device_id.is_not(None)
+        )
+    ).all():
         auth.device_id = None
         session.add(auth)
     session.flush()
@@ -430,17 +488,29 @@ def _forget_account_secrets(session: Session, account: Account) -> None:
 
 def _forget_preferences(session: Session, holder_id: int) -> None:
     """Preferences, notices, the history of contact details (old e-mails and phones) and help feedback."""
-    for model in (PushSubscription, NotificationSettings, Notification, DashboardLayout, ProfileChange, ArticleFeedback):
+    for model in (
+        PushSubscription,
+        NotificationSettings,
+        Notification,
+        DashboardLayout,
+        ProfileChange,
+        ArticleFeedback,
+    ):
         _delete(session, session.exec(select(model).where(model.holder_id == holder_id)).all())
     for purpose in PURPOSES:
-        session.add(Consent(holder_id=holder_id, purpose=purpose, granted=False, source="effacement"))
+        session.add(
+            Consent(holder_id=holder_id, purpose=purpose, granted=False, source="effacement")
+        )
 
 
 def _contact_points(session: Session, account: Account, person: Policyholder) -> set[str]:
     """Every e-mail address and phone number the holder used with us (current and in the history)."""
     points = {account.email, person.email, person.phone}
-    for change in session.exec(select(ProfileChange).where(ProfileChange.holder_id == person.id,
-                                                          ProfileChange.field.in_(("email", "phone")))).all():
+    for change in session.exec(
+        select(ProfileChange).where(
+            ProfileChange.holder_id == person.id, ProfileChange.field.in_(("email", "phone"))
+        )
+    ).all():
         points.update((change.old_value, change.new_value))
     return {point for point in points if point} | {point.lower() for point in points if point}
 
@@ -448,18 +518,28 @@ def _contact_points(session: Session, account: Account, person: Policyholder) ->
 ERASED_BODY = "[contenu effacé à la demande de la personne (RGPD)]"
 
 
-def _forget_outbox(session: Session, *, account_id: int, contact_points: set[str], anonymous: str,
-                   keep_id: int | None = None) -> int:
+def _forget_outbox(
+    session: Session,
+    *,
+    account_id: int,
+    contact_points: set[str],
+    anonymous: str,
+    keep_id: int | None = None,
+) -> int:
     """Strip the e-mails and SMS sent to the holder of what identifies them or tells about them.
 
     The row itself stays, with its channel, category, dates and delivery status: the trace that a security
     or contract notice was sent (art. 5.2 RGPD, accountability; proof of information in a dispute) needs no
     address and no content. ``keep_id``: the erasure confirmation while it still has to be delivered."""
-    query = select(OutboxMessage).where((OutboxMessage.account_id == account_id)
-                                        | OutboxMessage.recipient.in_(sorted(contact_points) or [""]))
+    query = select(OutboxMessage).where(
+        (OutboxMessage.account_id == account_id)
+        | OutboxMessage.recipient.in_(sorted(contact_points) or [""])
+    )
     count = 0
     for message in session.exec(query).all():
-        if message.id == keep_id or (message.body == ERASED_BODY and message.recipient in (anonymous, "")):
+        if message.id == keep_id or (
+            message.body == ERASED_BODY and message.recipient in (anonymous, "")
+        ):
             continue
         message.recipient = anonymous if message.channel == "email" else ""
         message.subject, message.body, message.error = "", ERASED_BODY, ""
@@ -470,11 +550,16 @@ def _forget_outbox(session: Session, *, account_id: int, contact_points: set[str
 
 def _confirm(session: Session, *, to: str, account_id: int, explanation: str) -> OutboxMessage:
     return messaging.send_email(
-        session=session, to=to, account_id=account_id, category="security",
+        session=session,
+        to=to,
+        account_id=account_id,
+        category="security",
         subject="Votre demande d'effacement de données",
-        body=("Bonjour,\n\nNous avons bien reçu votre demande d'effacement de vos données personnelles. "
-              "Votre compte Espace est fermé dès maintenant et vous ne recevrez plus de message à cette adresse.\n\n"
-              f"{explanation}\n\nSi vous n'êtes pas à l'origine de cette demande, contactez-nous sans attendre."),
+        body=(
+            "Bonjour,\n\nNous avons bien reçu votre demande d'effacement de vos données personnelles. "
+            "Votre compte Espace est fermé dès maintenant et vous ne recevrez plus de message à cette adresse.\n\n"
+            f"{explanation}\n\nSi vous n'êtes pas à l'origine de cette demande, contactez-nous sans attendre."
+        ),
     )
 
 
@@ -491,14 +576,28 @@ _ERASURE_NOTE = (
 )
 
 
-def request_erasure(*, session: Session, holder_id: int, account_id: int, proof: StepUpProof,
-                    now: datetime | None = None) -> PrivacyRequest:
+def request_erasure(
+    *,
+    session: Session,
+    holder_id: int,
+    account_id: int,
+    proof: StepUpProof,
+    now: datetime | None = None,
+) -> PrivacyRequest:
     """Close the account now, erase what the law lets go, and open a request for staff to finish.
 
     Needs a step-up proof of this account, spent by the request (``stepup.require_step_up``)."""
-    stepup.require_step_up(session=session, proof=proof, account_id=account_id, holder_id=holder_id, now=now,
-                           single_use=True)
-    account = session.exec(select(Account).where(Account.id == account_id, Account.holder_id == holder_id)).first()
+    stepup.require_step_up(
+        session=session,
+        proof=proof,
+        account_id=account_id,
+        holder_id=holder_id,
+        now=now,
+        single_use=True,
+    )
+    account = session.exec(
+        select(Account).where(Account.id == account_id, Account.holder_id == holder_id)
+    ).first()
     person = session.get(Policyholder, holder_id)
     if account is None or person is None:
         raise PrivacyError("compte introuvable")
@@ -506,10 +605,17 @@ def request_erasure(*, session: Session, holder_id: int, account_id: int, proof:
     anonymous = f"supprime-{account.id}@anonyme.invalid"
     explanation = erasure_explanation(session=session, holder_id=holder_id)
     contact_points = _contact_points(session, account, person)  # before the history of changes goes
-    confirmation = _confirm(session, to=original_email, account_id=account.id, explanation=explanation)
+    confirmation = _confirm(
+        session, to=original_email, account_id=account.id, explanation=explanation
+    )
     # The confirmation keeps its address until it is delivered; complete() strips it with the rest.
-    _forget_outbox(session, account_id=account.id, contact_points=contact_points, anonymous=anonymous,
-                   keep_id=None if confirmation.status == "sent" else confirmation.id)
+    _forget_outbox(
+        session,
+        account_id=account.id,
+        contact_points=contact_points,
+        anonymous=anonymous,
+        keep_id=None if confirmation.status == "sent" else confirmation.id,
+    )
 
     _forget_account_secrets(session, account)
     account.is_active = False
@@ -525,8 +631,14 @@ def request_erasure(*, session: Session, holder_id: int, account_id: int, proof:
     _forget_preferences(session, holder_id)
 
     now = utcnow()
-    request = PrivacyRequest(holder_id=holder_id, kind="erasure", status="open", created_at=now,
-                             due_at=now + REQUEST_DEADLINE, note=_ERASURE_NOTE.format(email=anonymous)[:1000])
+    request = PrivacyRequest(
+        holder_id=holder_id,
+        kind="erasure",
+        status="open",
+        created_at=now,
+        due_at=now + REQUEST_DEADLINE,
+        note=_ERASURE_NOTE.format(email=anonymous)[:1000],
+    )
     session.add(request)
     session.flush()
     return request
@@ -536,6 +648,7 @@ def request_erasure(*, session: Session, holder_id: int, account_id: int, proof:
 # Staff
 # ---------------------------------------------------------------------------------------------
 
+
 def open_requests(*, session: Session) -> list[PrivacyRequest]:
     """Open requests, the most urgent first; read ``request.overdue`` for the one-month deadline."""
     query = select(PrivacyRequest).where(PrivacyRequest.status == "open")
@@ -544,8 +657,11 @@ def open_requests(*, session: Session) -> list[PrivacyRequest]:
 
 def complete(*, session: Session, request_id: int, staff_id: int, note: str = "") -> PrivacyRequest:
     """Mark an open request done, with the staff member's note (and an audit log line)."""
-    request = session.exec(select(PrivacyRequest).where(PrivacyRequest.id == request_id,
-                                                        PrivacyRequest.status == "open")).first()
+    request = session.exec(
+        select(PrivacyRequest).where(
+            PrivacyRequest.id == request_id, PrivacyRequest.status == "open"
+        )
+    ).first()
     if request is None:
         raise PrivacyError("demande introuvable ou déjà traitée")
     request.status, request.completed_at = "done", utcnow()
@@ -553,10 +669,20 @@ def complete(*, session: Session, request_id: int, staff_id: int, note: str = ""
     request.note = "\n".join(part for part in (request.note, addition) if part)[-1000:]
     session.add(request)
     if request.kind == "erasure":  # the confirmation e-mail had to be delivered first: strip it now
-        for account in session.exec(select(Account).where(Account.holder_id == request.holder_id)).all():
-            _forget_outbox(session, account_id=account.id, contact_points=set(), anonymous=account.email)
-    session.add(StaffAuditLog(staff_id=staff_id, action="privacy_request_done", object_type="privacy_request",
-                              object_id=request.id, detail=note.strip()[:1000]))
+        for account in session.exec(
+            select(Account).where(Account.holder_id == request.holder_id)
+        ).all():
+            _forget_outbox(
+                session, account_id=account.id, contact_points=set(), anonymous=account.email
+            )
+    session.add(
+        StaffAuditLog(
+            staff_id=staff_id,
+            action="privacy_request_done",
+            object_type="privacy_request",
+            object_id=request.id,
+            detail=note.strip()[:1000],
+        )
+    )
     session.flush()
     return request
-

@@ -40,7 +40,12 @@ _DOOMED = "espace.private_files.doomed"  # keys whose rows were deleted in it
 def _key_columns():
     from espace.models import ClaimFile, Document, SupportAttachment
 
-    return (ClaimFile.storage_key, ClaimFile.thumbnail_key, SupportAttachment.storage_key, Document.storage_key)
+    return (
+        ClaimFile.storage_key,
+        ClaimFile.thumbnail_key,
+        SupportAttachment.storage_key,
+        Document.storage_key,
+    )
 
 
 def referenced(connection: Connection | Session, keys: Iterable[str]) -> set[str]:
@@ -48,13 +53,16 @@ def referenced(connection: Connection | Session, keys: Iterable[str]) -> set[str
     wanted = sorted({key for key in keys if key})
     found: set[str] = set()
     for start in range(0, len(wanted), _BATCH):
-        batch = wanted[start:start + _BATCH]
-        query = union_all(*(select(column.label("key")).where(column.in_(batch)) for column in _key_columns()))
+        batch = wanted[start : start + _BATCH]
+        query = union_all(
+            *(select(column.label("key")).where(column.in_(batch)) for column in _key_columns())
+        )
         found.update(row[0] for row in connection.execute(query))
     return found
 
 
 # ----- within a transaction ------------------------------------------------------------------
+
 
 def put(*, session: Session, data: bytes, extension: str) -> tuple[str, str]:
     """Store bytes for a row added in ``session``; returns (key, sha256). Deleted again if no committed row
@@ -77,7 +85,9 @@ def _delete_unreferenced(bind: Engine | Connection, keys: set[str]) -> None:
         else:  # a session joined to an outer connection (tests): what it sees is what was committed
             kept = referenced(bind, keys)
     except Exception:  # noqa: BLE001 - never fail a commit that happened; purge_orphans will catch up
-        log.exception("could not check %d stored files after a commit; left to purge_orphans", len(keys))
+        log.exception(
+            "could not check %d stored files after a commit; left to purge_orphans", len(keys)
+        )
         return
     for key in keys - kept:
         storage.delete(key)
@@ -105,6 +115,7 @@ def _after_transaction_end(session: OrmSession, transaction) -> None:
 
 # ----- the purge -----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class PurgeReport:
     checked: int
@@ -112,7 +123,9 @@ class PurgeReport:
     bytes_freed: int
 
 
-def purge_orphans(*, session: Session, now: datetime | None = None, grace: timedelta = ORPHAN_GRACE) -> PurgeReport:
+def purge_orphans(
+    *, session: Session, now: datetime | None = None, grace: timedelta = ORPHAN_GRACE
+) -> PurgeReport:
     """Delete stored files that no row names and that are older than ``grace``. Safe to run at any time."""
     cutoff = (now or utcnow()) - grace
     old = {key: size for key, modified, size in storage.stored() if modified < cutoff}

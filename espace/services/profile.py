@@ -38,11 +38,18 @@ from espace.services.stepup import StepUpProof
 
 ADDRESS, PHONE, EMAIL = "address", "phone", "email"
 PENDING, DONE, CANCELLED = "pending", "done", "cancelled"
-PENDING_VALIDITY = timedelta(hours=24)  # a pending change (and its e-mailed link) lapses after a day
+PENDING_VALIDITY = timedelta(
+    hours=24
+)  # a pending change (and its e-mailed link) lapses after a day
 LINE_MAX, CITY_MAX = 100, 100
-MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
-LINK_INVALID = ("Lien expiré ou déjà utilisé : un lien de confirmation ne sert qu'une fois, pendant 24 heures, et une "
-                "demande plus récente le remplace.")
+MOBILE_TYPES = (
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+)
+LINK_INVALID = (
+    "Lien expiré ou déjà utilisé : un lien de confirmation ne sert qu'une fois, pendant 24 heures, et une "
+    "demande plus récente le remplace."
+)
 
 
 class ProfileError(ValueError):
@@ -55,6 +62,7 @@ class ProfileError(ValueError):
 
 # ---- validation (no database) ------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Address:
     line1: str
@@ -64,7 +72,9 @@ class Address:
     country: str = "FR"
 
     def one_line(self) -> str:
-        return ", ".join(x for x in (self.line1, self.line2, f"{self.postal_code} {self.city}") if x)
+        return ", ".join(
+            x for x in (self.line1, self.line2, f"{self.postal_code} {self.city}") if x
+        )
 
 
 def _text(raw: str) -> str:
@@ -80,7 +90,9 @@ def _departement_exists(code: str) -> bool:
     if prefix == 97:
         return 971 <= three <= 976
     if prefix == 98:
-        return 986 <= three <= 988  # Wallis-et-Futuna, Polynésie, Nouvelle-Calédonie (980: Monaco, not France)
+        return (
+            986 <= three <= 988
+        )  # Wallis-et-Futuna, Polynésie, Nouvelle-Calédonie (980: Monaco, not France)
     return 1 <= prefix <= 95
 
 
@@ -91,7 +103,9 @@ def clean_postal_code(raw: str) -> str:
     if not re.fullmatch(r"\d{5}", code):
         raise ProfileError("Le code postal compte 5 chiffres, par exemple 44000.", "postal_code")
     if not _departement_exists(code):
-        raise ProfileError("Ce code postal ne correspond à aucun département français.", "postal_code")
+        raise ProfileError(
+            "Ce code postal ne correspond à aucun département français.", "postal_code"
+        )
     return code
 
 
@@ -111,7 +125,9 @@ def address_errors(*, line1: str, line2: str, postal_code: str, city: str) -> di
     if not first:
         errors["line1"] = "Saisissez le numéro et la voie, par exemple 12 rue des Lilas."
     elif len(first) > LINE_MAX:
-        errors["line1"] = f"{LINE_MAX} caractères au plus : utilisez le complément d'adresse pour la suite."
+        errors["line1"] = (
+            f"{LINE_MAX} caractères au plus : utilisez le complément d'adresse pour la suite."
+        )
     if len(second) > LINE_MAX:
         errors["line2"] = f"{LINE_MAX} caractères au plus."
     try:
@@ -135,11 +151,17 @@ def clean_mobile(raw: str) -> str:
     except phonenumbers.NumberParseException:
         number = None
     if number is None or number.extension or not phonenumbers.is_valid_number(number):
-        raise ProfileError("Ce numéro n'est pas valide : saisissez par exemple 06 12 34 56 78, ou +32 470 12 34 56 "
-                           "pour un numéro étranger.", "phone")
+        raise ProfileError(
+            "Ce numéro n'est pas valide : saisissez par exemple 06 12 34 56 78, ou +32 470 12 34 56 "
+            "pour un numéro étranger.",
+            "phone",
+        )
     if phonenumbers.number_type(number) not in MOBILE_TYPES:
-        raise ProfileError("Ce numéro n'est pas un mobile : saisissez un numéro qui peut recevoir des SMS "
-                           "(06 ou 07 en France).", "phone")
+        raise ProfileError(
+            "Ce numéro n'est pas un mobile : saisissez un numéro qui peut recevoir des SMS "
+            "(06 ou 07 en France).",
+            "phone",
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -165,6 +187,7 @@ def masked(field: str, value: str) -> str:
 
 # ---- shared steps ---------------------------------------------------------------------------------
 
+
 def _holder_and_account(session: Session, holder_id: int) -> tuple[Policyholder, Account]:
     holder = session.get(Policyholder, holder_id)
     account = accounts.account_of_holder(session=session, holder_id=holder_id)
@@ -173,25 +196,42 @@ def _holder_and_account(session: Session, holder_id: int) -> tuple[Policyholder,
     return holder, account
 
 
-def _checked(session: Session, holder_id: int, proof: StepUpProof, now: datetime | None,
-             single_use: bool) -> str:
+def _checked(
+    session: Session, holder_id: int, proof: StepUpProof, now: datetime | None, single_use: bool
+) -> str:
     """Verify the step-up proof for this holder; how it was passed, as the history shows it."""
-    stepup.require_step_up(session=session, proof=proof, holder_id=holder_id, now=now, single_use=single_use)
+    stepup.require_step_up(
+        session=session, proof=proof, holder_id=holder_id, now=now, single_use=single_use
+    )
     return "recent" if proof.recent else proof.method
 
 
-def _record(session: Session, holder_id: int, field: str, old: str, new: str, status: str,
-            method: str) -> ProfileChange:
-    change = ProfileChange(holder_id=holder_id, field=field, old_value=old[:300], new_value=new[:300], status=status,
-                           second_factor=(method or "recent")[:10])
+def _record(
+    session: Session, holder_id: int, field: str, old: str, new: str, status: str, method: str
+) -> ProfileChange:
+    change = ProfileChange(
+        holder_id=holder_id,
+        field=field,
+        old_value=old[:300],
+        new_value=new[:300],
+        status=status,
+        second_factor=(method or "recent")[:10],
+    )
     session.add(change)
     session.flush()
     return change
 
 
 def _pending(session: Session, holder_id: int, field: str) -> list[ProfileChange]:
-    return list(session.exec(select(ProfileChange).where(
-        ProfileChange.holder_id == holder_id, ProfileChange.field == field, ProfileChange.status == PENDING)).all())
+    return list(
+        session.exec(
+            select(ProfileChange).where(
+                ProfileChange.holder_id == holder_id,
+                ProfileChange.field == field,
+                ProfileChange.status == PENDING,
+            )
+        ).all()
+    )
 
 
 def _live(change: ProfileChange) -> bool:
@@ -199,9 +239,13 @@ def _live(change: ProfileChange) -> bool:
 
 
 def _burn_email_links(session: Session, account_id: int) -> None:
-    for row in session.exec(select(ActionToken).where(ActionToken.account_id == account_id,
-                                                      ActionToken.purpose == TokenPurpose.EMAIL_CHANGE,
-                                                      ActionToken.used_at.is_(None))).all():
+    for row in session.exec(
+        select(ActionToken).where(
+            ActionToken.account_id == account_id,
+            ActionToken.purpose == TokenPurpose.EMAIL_CHANGE,
+            ActionToken.used_at.is_(None),
+        )
+    ).all():
         row.used_at = utcnow()
         session.add(row)
 
@@ -215,21 +259,42 @@ def _supersede(session: Session, holder: Policyholder, account: Account, field: 
         _burn_email_links(session, account.id)
 
 
-def _alert(session: Session, holder_id: int, *, title: str, body: str, email_body: str = "") -> None:
-    notifications.notify(session=session, holder_id=holder_id, category=NotificationCategory.SECURITY, title=title,
-                         body=body, link=routes.PROFILE, email_body=email_body)
+def _alert(
+    session: Session, holder_id: int, *, title: str, body: str, email_body: str = ""
+) -> None:
+    notifications.notify(
+        session=session,
+        holder_id=holder_id,
+        category=NotificationCategory.SECURITY,
+        title=title,
+        body=body,
+        link=routes.PROFILE,
+        email_body=email_body,
+    )
 
 
 def _not_me(session: Session, account: Account) -> str:
-    return ("Si c'est vous, il n'y a rien à faire.\n\nCe n'était pas vous ? Ouvrez ce lien : toutes les sessions "
-            "seront fermées et vous choisirez un nouveau mot de passe :\n"
-            f"{accounts.not_me_link(session=session, account=account)}")
+    return (
+        "Si c'est vous, il n'y a rien à faire.\n\nCe n'était pas vous ? Ouvrez ce lien : toutes les sessions "
+        "seront fermées et vous choisirez un nouveau mot de passe :\n"
+        f"{accounts.not_me_link(session=session, account=account)}"
+    )
 
 
 # ---- postal address -------------------------------------------------------------------------------
 
-def update_address(*, session: Session, holder_id: int, line1: str, line2: str, postal_code: str, city: str,
-                   proof: StepUpProof, now: datetime | None = None) -> ProfileChange:
+
+def update_address(
+    *,
+    session: Session,
+    holder_id: int,
+    line1: str,
+    line2: str,
+    postal_code: str,
+    city: str,
+    proof: StepUpProof,
+    now: datetime | None = None,
+) -> ProfileChange:
     how = _checked(session, holder_id, proof, now, single_use=False)
     holder, account = _holder_and_account(session, holder_id)
     address = clean_address(line1=line1, line2=line2, postal_code=postal_code, city=city)
@@ -237,21 +302,35 @@ def update_address(*, session: Session, holder_id: int, line1: str, line2: str, 
     if address.one_line() == old:
         raise ProfileError("C'est déjà votre adresse enregistrée.")
     holder.address_line1, holder.address_line2 = address.line1, address.line2
-    holder.postal_code, holder.city, holder.country = address.postal_code, address.city, address.country
+    holder.postal_code, holder.city, holder.country = (
+        address.postal_code,
+        address.city,
+        address.country,
+    )
     session.add(holder)
     change = _record(session, holder_id, ADDRESS, old, address.one_line(), DONE, how)
-    _alert(session, holder_id, title="Votre adresse postale a été modifiée", body=f"Nouvelle adresse : {address.one_line()}.",
-           email_body=(f"Bonjour,\n\nL'adresse postale de votre espace a été modifiée le {fmt.datetime_fr(utcnow())}.\n\n"
-                       f"  Ancienne adresse : {old}\n  Nouvelle adresse : {address.one_line()}\n\n"
-                       f"{_not_me(session, account)}"))
+    _alert(
+        session,
+        holder_id,
+        title="Votre adresse postale a été modifiée",
+        body=f"Nouvelle adresse : {address.one_line()}.",
+        email_body=(
+            f"Bonjour,\n\nL'adresse postale de votre espace a été modifiée le {fmt.datetime_fr(utcnow())}.\n\n"
+            f"  Ancienne adresse : {old}\n  Nouvelle adresse : {address.one_line()}\n\n"
+            f"{_not_me(session, account)}"
+        ),
+    )
     return change
 
 
 def current_address(holder: Policyholder) -> str:
-    return Address(holder.address_line1, holder.address_line2, holder.postal_code, holder.city).one_line()
+    return Address(
+        holder.address_line1, holder.address_line2, holder.postal_code, holder.city
+    ).one_line()
 
 
 # ---- mobile phone ---------------------------------------------------------------------------------
+
 
 def check_new_phone(*, session: Session, holder_id: int, phone: str) -> str:
     """The new number in E.164, or ProfileError (invalid, not a mobile, the current one)."""
@@ -262,17 +341,24 @@ def check_new_phone(*, session: Session, holder_id: int, phone: str) -> str:
     return number
 
 
-def _send_phone_code(session: Session, account: Account, change: ProfileChange, *, field: str) -> None:
+def _send_phone_code(
+    session: Session, account: Account, change: ProfileChange, *, field: str
+) -> None:
     try:
-        row = second_factor.send_code_to_phone(session=session, account=account, phone=change.new_value)
+        row = second_factor.send_code_to_phone(
+            session=session, account=account, phone=change.new_value
+        )
     except second_factor.CodeThrottled as error:  # nothing sent
         raise ProfileError(str(error), field) from None
-    change.changed_at = row.created_at  # ties the change to this code: a later phone code cannot confirm it
+    change.changed_at = (
+        row.created_at
+    )  # ties the change to this code: a later phone code cannot confirm it
     session.add(change)
 
 
-def start_phone_change(*, session: Session, holder_id: int, phone: str, proof: StepUpProof,
-                       now: datetime | None = None) -> ProfileChange:
+def start_phone_change(
+    *, session: Session, holder_id: int, phone: str, proof: StepUpProof, now: datetime | None = None
+) -> ProfileChange:
     """A pending change and a 6-digit code by SMS to the new number; an earlier pending change is cancelled."""
     how = _checked(session, holder_id, proof, now, single_use=True)
     holder, account = _holder_and_account(session, holder_id)
@@ -287,7 +373,10 @@ def _live_pending(session: Session, holder_id: int, field: str) -> ProfileChange
     change = next((c for c in _pending(session, holder_id, field) if _live(c)), None)
     if change is None:
         what = "de numéro" if field == PHONE else "d'adresse e-mail"
-        raise ProfileError(f"Aucun changement {what} en attente : recommencez.", "code" if field == PHONE else "email")
+        raise ProfileError(
+            f"Aucun changement {what} en attente : recommencez.",
+            "code" if field == PHONE else "email",
+        )
     return change
 
 
@@ -300,9 +389,13 @@ def resend_phone_code(*, session: Session, holder_id: int) -> ProfileChange:
 
 def _code_is_for(session: Session, account: Account, change: ProfileChange) -> bool:
     """No phone code was sent after this change's (e.g. the 'Sécurité' page's check of the old number)."""
-    later = session.exec(select(OneTimeCode.id).where(
-        OneTimeCode.account_id == account.id, OneTimeCode.purpose == CodePurpose.NEW_PHONE,
-        OneTimeCode.created_at > change.changed_at)).first()
+    later = session.exec(
+        select(OneTimeCode.id).where(
+            OneTimeCode.account_id == account.id,
+            OneTimeCode.purpose == CodePurpose.NEW_PHONE,
+            OneTimeCode.created_at > change.changed_at,
+        )
+    ).first()
     return later is None
 
 
@@ -313,9 +406,13 @@ def confirm_phone_change(*, session: Session, holder_id: int, code: str) -> Prof
     holder, account = _holder_and_account(session, holder_id)
     change = _live_pending(session, holder_id, PHONE)
     if not _code_is_for(session, account, change):
-        raise ProfileError("Ce code ne correspond plus à votre demande : demandez un nouveau code.", "code")
+        raise ProfileError(
+            "Ce code ne correspond plus à votre demande : demandez un nouveau code.", "code"
+        )
     try:
-        second_factor.verify_code(session=session, account_id=account.id, purpose=CodePurpose.NEW_PHONE, code=code)
+        second_factor.verify_code(
+            session=session, account_id=account.id, purpose=CodePurpose.NEW_PHONE, code=code
+        )
     except second_factor.SecondFactorError as error:
         raise ProfileError(str(error), "code") from None
     old = holder.phone
@@ -328,18 +425,31 @@ def confirm_phone_change(*, session: Session, holder_id: int, code: str) -> Prof
 
 
 def _alert_phone_changed(session: Session, account: Account, old: str, new: str) -> None:
-    _alert(session, account.holder_id, title="Votre numéro de mobile a été modifié",
-           body=f"Nouveau numéro : {fmt.phone(new)}.",
-           email_body=(f"Bonjour,\n\nLe numéro de mobile de votre espace a été modifié le {fmt.datetime_fr(utcnow())} : "
-                       f"{masked(PHONE, old)} → {masked(PHONE, new)}.\nLes codes par SMS "
-                       f"seront désormais envoyés au nouveau numéro.\n\n{_not_me(session, account)}"))
+    _alert(
+        session,
+        account.holder_id,
+        title="Votre numéro de mobile a été modifié",
+        body=f"Nouveau numéro : {fmt.phone(new)}.",
+        email_body=(
+            f"Bonjour,\n\nLe numéro de mobile de votre espace a été modifié le {fmt.datetime_fr(utcnow())} : "
+            f"{masked(PHONE, old)} → {masked(PHONE, new)}.\nLes codes par SMS "
+            f"seront désormais envoyés au nouveau numéro.\n\n{_not_me(session, account)}"
+        ),
+    )
     if old:
-        messaging.send_sms(session=session, to=old, account_id=account.id,
-                           body=(f"Espace : le numéro de mobile de votre espace a été remplacé par {masked(PHONE, new)}. "
-                                 "Si ce n'est pas vous, appelez-nous ou ouvrez le lien reçu par e-mail."))
+        messaging.send_sms(
+            session=session,
+            to=old,
+            account_id=account.id,
+            body=(
+                f"Espace : le numéro de mobile de votre espace a été remplacé par {masked(PHONE, new)}. "
+                "Si ce n'est pas vous, appelez-nous ou ouvrez le lien reçu par e-mail."
+            ),
+        )
 
 
 # ---- e-mail address -------------------------------------------------------------------------------
+
 
 def check_new_email(*, session: Session, holder_id: int, email: str) -> str:
     """The new address, lower-cased, or ProfileError (invalid, the current one, another account's)."""
@@ -350,13 +460,16 @@ def check_new_email(*, session: Session, holder_id: int, email: str) -> str:
 
 
 def _refuse_taken(session: Session, account: Account, email: str) -> None:
-    taken = session.exec(select(Account.id).where(Account.email == email, Account.id != account.id)).first()
+    taken = session.exec(
+        select(Account.id).where(Account.email == email, Account.id != account.id)
+    ).first()
     if taken is not None:
         raise ProfileError("Cette adresse e-mail est déjà utilisée par un autre espace.", "email")
 
 
-def start_email_change(*, session: Session, holder_id: int, email: str, proof: StepUpProof,
-                       now: datetime | None = None) -> ProfileChange:
+def start_email_change(
+    *, session: Session, holder_id: int, email: str, proof: StepUpProof, now: datetime | None = None
+) -> ProfileChange:
     """A pending change, a link to the new address and an alert to the current one."""
     how = _checked(session, holder_id, proof, now, single_use=True)
     holder, account = _holder_and_account(session, holder_id)
@@ -364,35 +477,58 @@ def start_email_change(*, session: Session, holder_id: int, email: str, proof: S
     _supersede(session, holder, account, EMAIL)
     change = _record(session, holder_id, EMAIL, account.email, new, PENDING, how)
     _send_email_link(session, account, change)
-    _alert(session, holder_id, title="Demande de changement d'adresse e-mail",
-           body=f"Un lien de confirmation a été envoyé à {new}.",
-           email_body=(f"Bonjour,\n\nUne demande de changement de votre adresse e-mail vers {mask_email(new)} a été faite "
-                       f"le {fmt.datetime_fr(utcnow())}. Elle ne prendra effet que si le lien envoyé à cette adresse "
-                       f"est ouvert.\n\n{_not_me(session, account)}"))
+    _alert(
+        session,
+        holder_id,
+        title="Demande de changement d'adresse e-mail",
+        body=f"Un lien de confirmation a été envoyé à {new}.",
+        email_body=(
+            f"Bonjour,\n\nUne demande de changement de votre adresse e-mail vers {mask_email(new)} a été faite "
+            f"le {fmt.datetime_fr(utcnow())}. Elle ne prendra effet que si le lien envoyé à cette adresse "
+            f"est ouvert.\n\n{_not_me(session, account)}"
+        ),
+    )
     return change
 
 
 def _send_email_link(session: Session, account: Account, change: ProfileChange) -> None:
     _burn_email_links(session, account.id)  # only the latest link works
-    token = accounts._issue_token(session, account, TokenPurpose.EMAIL_CHANGE, PENDING_VALIDITY,
-                                  {"email": change.new_value, "change_id": change.id})
+    token = accounts._issue_token(
+        session,
+        account,
+        TokenPurpose.EMAIL_CHANGE,
+        PENDING_VALIDITY,
+        {"email": change.new_value, "change_id": change.id},
+    )
     messaging.send_email(
-        session=session, to=change.new_value, account_id=account.id, subject="Confirmez votre nouvelle adresse e-mail",
-        body=("Bonjour,\n\nPour que cette adresse devienne celle de votre espace client (et votre identifiant de "
-              "connexion), ouvrez ce lien, valable 24 heures et une seule fois :\n"
-              f"{messaging.link(f'{routes.EMAIL_CONFIRM}?jeton={token}')}\n\n"
-              "Si vous n'avez rien demandé, ignorez cet e-mail : rien ne changera."))
+        session=session,
+        to=change.new_value,
+        account_id=account.id,
+        subject="Confirmez votre nouvelle adresse e-mail",
+        body=(
+            "Bonjour,\n\nPour que cette adresse devienne celle de votre espace client (et votre identifiant de "
+            "connexion), ouvrez ce lien, valable 24 heures et une seule fois :\n"
+            f"{messaging.link(f'{routes.EMAIL_CONFIRM}?jeton={token}')}\n\n"
+            "Si vous n'avez rien demandé, ignorez cet e-mail : rien ne changera."
+        ),
+    )
 
 
 def resend_email_link(*, session: Session, holder_id: int) -> ProfileChange:
     """A new link for the pending change (the previous one stops working), at most once a minute."""
     _, account = _holder_and_account(session, holder_id)
     change = _live_pending(session, holder_id, EMAIL)
-    last = session.exec(select(ActionToken.created_at).where(
-        ActionToken.account_id == account.id, ActionToken.purpose == TokenPurpose.EMAIL_CHANGE)
-        .order_by(ActionToken.created_at.desc())).first()
+    last = session.exec(
+        select(ActionToken.created_at)
+        .where(
+            ActionToken.account_id == account.id, ActionToken.purpose == TokenPurpose.EMAIL_CHANGE
+        )
+        .order_by(ActionToken.created_at.desc())
+    ).first()
     if last is not None and last > utcnow() - accounts.RESEND_INTERVAL:
-        raise ProfileError("Un e-mail vient d'être envoyé : patientez une minute avant de le redemander.", "email")
+        raise ProfileError(
+            "Un e-mail vient d'être envoyé : patientez une minute avant de le redemander.", "email"
+        )
     _send_email_link(session, account, change)
     change.changed_at = utcnow()
     session.add(change)
@@ -407,15 +543,19 @@ def confirm_email_change(*, session: Session, token: str) -> ProfileChange:
     if found is None:
         raise ProfileError(LINK_INVALID)
     account, change = found
-    if account.password_changed_at > change.changed_at:  # "ce n'était pas moi" or a reset since the request
+    if (
+        account.password_changed_at > change.changed_at
+    ):  # "ce n'était pas moi" or a reset since the request
         _cancel(session, change, account)
         raise ProfileError(LINK_INVALID)
     try:
         _refuse_taken(session, account, change.new_value)
     except ProfileError:
         _cancel(session, change, account)
-        raise ProfileError("Cette adresse e-mail est désormais utilisée par un autre espace : la demande est annulée. "
-                           "Connectez-vous pour en choisir une autre.") from None
+        raise ProfileError(
+            "Cette adresse e-mail est désormais utilisée par un autre espace : la demande est annulée. "
+            "Connectez-vous pour en choisir une autre."
+        ) from None
     return _switch_email(session, account, change)
 
 
@@ -426,9 +566,14 @@ def _email_request(session: Session, token: str) -> tuple[Account, ProfileChange
     if account is None or not account.is_active:
         return None
     change_id, email = row.payload.get("change_id"), row.payload.get("email")
-    change = session.exec(select(ProfileChange).where(
-        ProfileChange.id == int(change_id or 0), ProfileChange.holder_id == account.holder_id,
-        ProfileChange.field == EMAIL, ProfileChange.status == PENDING)).first()
+    change = session.exec(
+        select(ProfileChange).where(
+            ProfileChange.id == int(change_id or 0),
+            ProfileChange.holder_id == account.holder_id,
+            ProfileChange.field == EMAIL,
+            ProfileChange.status == PENDING,
+        )
+    ).first()
     return (account, change) if change is not None and change.new_value == email else None
 
 
@@ -440,13 +585,23 @@ def _switch_email(session: Session, account: Account, change: ProfileChange) -> 
     session.add_all([account, holder, change])
     _supersede(session, holder, account, EMAIL)  # burns this link and any other
     messaging.send_email(
-        session=session, to=old, account_id=account.id, subject="Votre adresse e-mail a été modifiée",
-        body=(f"Bonjour,\n\nL'adresse e-mail de votre espace client est désormais {mask_email(change.new_value)} depuis "
-              f"le {fmt.datetime_fr(utcnow())}. C'est elle qui sert à vous connecter ; cette adresse-ci ne recevra plus "
-              "nos messages.\n\nSi vous n'êtes pas à l'origine de ce changement, récupérez l'accès à votre espace par "
-              f"SMS : {messaging.link(routes.LOST_ACCESS)}, puis contactez-nous."))
-    _alert(session, account.holder_id, title="Votre adresse e-mail a été modifiée",
-           body=f"Votre nouvelle adresse, {change.new_value}, sert désormais à vous connecter.")
+        session=session,
+        to=old,
+        account_id=account.id,
+        subject="Votre adresse e-mail a été modifiée",
+        body=(
+            f"Bonjour,\n\nL'adresse e-mail de votre espace client est désormais {mask_email(change.new_value)} depuis "
+            f"le {fmt.datetime_fr(utcnow())}. C'est elle qui sert à vous connecter ; cette adresse-ci ne recevra plus "
+            "nos messages.\n\nSi vous n'êtes pas à l'origine de ce changement, récupérez l'accès à votre espace par "
+            f"SMS : {messaging.link(routes.LOST_ACCESS)}, puis contactez-nous."
+        ),
+    )
+    _alert(
+        session,
+        account.holder_id,
+        title="Votre adresse e-mail a été modifiée",
+        body=f"Votre nouvelle adresse, {change.new_value}, sert désormais à vous connecter.",
+    )
     return change
 
 
@@ -459,8 +614,13 @@ def _cancel(session: Session, change: ProfileChange, account: Account) -> None:
 
 def cancel_change(*, session: Session, holder_id: int, change_id: int) -> bool:
     """Cancel one of *this holder's* pending changes (another holder's id matches nothing)."""
-    change = session.exec(select(ProfileChange).where(ProfileChange.id == change_id, ProfileChange.holder_id == holder_id,
-                                                      ProfileChange.status == PENDING)).first()
+    change = session.exec(
+        select(ProfileChange).where(
+            ProfileChange.id == change_id,
+            ProfileChange.holder_id == holder_id,
+            ProfileChange.status == PENDING,
+        )
+    ).first()
     account = accounts.account_of_holder(session=session, holder_id=holder_id)
     if change is None or account is None:
         return False
@@ -470,20 +630,37 @@ def cancel_change(*, session: Session, holder_id: int, change_id: int) -> bool:
 
 # ---- reading ----------------------------------------------------------------------------------------
 
+
 def pending_changes(*, session: Session, holder_id: int) -> dict[str, ProfileChange]:
     """The live pending change of each field that has one (``phone``, ``email``)."""
     return {c.field: c for f in (PHONE, EMAIL) for c in _pending(session, holder_id, f) if _live(c)}
 
 
 def history(*, session: Session, holder_id: int, limit: int = 50) -> list[ProfileChange]:
-    return list(session.exec(select(ProfileChange).where(ProfileChange.holder_id == holder_id)
-                             .order_by(ProfileChange.changed_at.desc(), ProfileChange.id.desc()).limit(limit)).all())
+    return list(
+        session.exec(
+            select(ProfileChange)
+            .where(ProfileChange.holder_id == holder_id)
+            .order_by(ProfileChange.changed_at.desc(), ProfileChange.id.desc())
+            .limit(limit)
+        ).all()
+    )
 
 
 FIELD_LABELS = {ADDRESS: "Adresse postale", PHONE: "Téléphone mobile", EMAIL: "Adresse e-mail"}
-STATUS_LABELS = {PENDING: "En attente", DONE: "Effectuée", CANCELLED: "Annulée", "expired": "Expirée"}
-FACTOR_LABELS = {"totp": "Application d'authentification", "recovery": "Code de secours", "email": "Code par e-mail",
-                 "sms": "Code par SMS", "recent": "Vérification récente"}
+STATUS_LABELS = {
+    PENDING: "En attente",
+    DONE: "Effectuée",
+    CANCELLED: "Annulée",
+    "expired": "Expirée",
+}
+FACTOR_LABELS = {
+    "totp": "Application d'authentification",
+    "recovery": "Code de secours",
+    "email": "Code par e-mail",
+    "sms": "Code par SMS",
+    "recent": "Vérification récente",
+}
 PROOF_LABELS = {PHONE: "code SMS au nouveau numéro", EMAIL: "lien ouvert à la nouvelle adresse"}
 
 
@@ -505,6 +682,12 @@ def describe(change: ProfileChange) -> ChangeView:
     how = FACTOR_LABELS.get(change.second_factor, change.second_factor)
     if change.field in PROOF_LABELS and status == DONE:
         how += f", puis {PROOF_LABELS[change.field]}"
-    return ChangeView(changed_at=change.changed_at, what=FIELD_LABELS.get(change.field, change.field),
-                      old=masked(change.field, change.old_value), new=masked(change.field, change.new_value),
-                      status=status, status_label=STATUS_LABELS.get(status, status), how=how)
+    return ChangeView(
+        changed_at=change.changed_at,
+        what=FIELD_LABELS.get(change.field, change.field),
+        old=masked(change.field, change.old_value),
+        new=masked(change.field, change.new_value),
+        status=status,
+        status_label=STATUS_LABELS.get(status, status),
+        how=how,
+    )

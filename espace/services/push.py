@@ -51,6 +51,7 @@ def public_key() -> str:
 
 # ---- subscriptions -----------------------------------------------------------------------------
 
+
 def _b64url_key(value: object, *, size: int, prefix: bytes = b"") -> str:
     if not isinstance(value, str) or not value or len(value) > 200 or not _B64URL.match(value):
         raise PushError("Abonnement invalide : clé de chiffrement mal formée.")
@@ -65,11 +66,24 @@ def _b64url_key(value: object, *, size: int, prefix: bytes = b"") -> str:
 
 
 def _endpoint(value: object) -> str:
-    if not isinstance(value, str) or not value or len(value) > 1000 or any(c.isspace() for c in value):
-        raise PushError("Abonnement invalide : adresse du service de notification manquante ou trop longue.")
+    if (
+        not isinstance(value, str)
+        or not value
+        or len(value) > 1000
+        or any(c.isspace() for c in value)
+    ):
+        raise PushError(
+            "Abonnement invalide : adresse du service de notification manquante ou trop longue."
+        )
     parts = urlsplit(value)
     host = (parts.hostname or "").lower()
-    if parts.scheme != "https" or not host or parts.username or parts.password or parts.port not in (None, 443):
+    if (
+        parts.scheme != "https"
+        or not host
+        or parts.username
+        or parts.password
+        or parts.port not in (None, 443)
+    ):
         raise PushError("Abonnement invalide : le service de notification doit être en HTTPS.")
     if not any(host == known or host.endswith("." + known) for known in PUSH_SERVICE_HOSTS):
         raise PushError("Ce service de notification n'est pas pris en charge.")
@@ -89,11 +103,15 @@ def validate(subscription: object) -> tuple[str, str, str]:
     return endpoint, p256dh, auth
 
 
-def subscribe(*, session: Session, holder_id: int, subscription: dict, user_agent: str = "") -> PushSubscription:
+def subscribe(
+    *, session: Session, holder_id: int, subscription: dict, user_agent: str = ""
+) -> PushSubscription:
     """Record (or refresh) a browser's subscription. An endpoint known for another holder moves to
     this one: the device is shared, and only its latest signed-in holder should get the notices."""
     endpoint, p256dh, auth = validate(subscription)
-    row = session.exec(select(PushSubscription).where(PushSubscription.endpoint == endpoint)).first()
+    row = session.exec(
+        select(PushSubscription).where(PushSubscription.endpoint == endpoint)
+    ).first()
     if row is None:
         row = PushSubscription(holder_id=holder_id, endpoint=endpoint, p256dh=p256dh, auth=auth)
     row.holder_id, row.p256dh, row.auth = holder_id, p256dh, auth
@@ -114,8 +132,11 @@ def _trim(session: Session, holder_id: int) -> None:
 
 
 def unsubscribe(*, session: Session, holder_id: int, endpoint: str) -> bool:
-    row = session.exec(select(PushSubscription).where(PushSubscription.endpoint == endpoint,
-                                                      PushSubscription.holder_id == holder_id)).first()
+    row = session.exec(
+        select(PushSubscription).where(
+            PushSubscription.endpoint == endpoint, PushSubscription.holder_id == holder_id
+        )
+    ).first()
     if row is None:
         return False
     session.delete(row)
@@ -124,11 +145,17 @@ def unsubscribe(*, session: Session, holder_id: int, endpoint: str) -> bool:
 
 
 def list_for(*, session: Session, holder_id: int) -> list[PushSubscription]:
-    return list(session.exec(select(PushSubscription).where(PushSubscription.holder_id == holder_id)
-                             .order_by(PushSubscription.created_at.desc(), PushSubscription.id.desc())).all())
+    return list(
+        session.exec(
+            select(PushSubscription)
+            .where(PushSubscription.holder_id == holder_id)
+            .order_by(PushSubscription.created_at.desc(), PushSubscription.id.desc())
+        ).all()
+    )
 
 
 # ---- messages ------------------------------------------------------------------------------------
+
 
 def _safe_link(link: str) -> str:
     """Only a page of the portal: an absolute path, never another site."""
@@ -145,8 +172,12 @@ def _encode(payload: dict) -> bytes:
 def build_message(title: str, body: str, link: str) -> bytes:
     """The JSON the service worker shows: {"title", "body", "url", "tag"}, at most 3 KB."""
     url = _safe_link(link)
-    payload = {"title": (title or "Espace")[:200], "body": (body or "")[:1000], "url": url,
-               "tag": f"espace:{url}"[:120]}
+    payload = {
+        "title": (title or "Espace")[:200],
+        "body": (body or "")[:1000],
+        "url": url,
+        "tag": f"espace:{url}"[:120],
+    }
     data = _encode(payload)
     while len(data) > MAX_MESSAGE_BYTES:
         field = "body" if payload["body"] else "title"  # shorten the text first, the title last
@@ -157,7 +188,9 @@ def build_message(title: str, body: str, link: str) -> bytes:
     return data
 
 
-def send_to_holder(*, session: Session, holder_id: int, title: str, body: str = "", link: str = "") -> int:
+def send_to_holder(
+    *, session: Session, holder_id: int, title: str, body: str = "", link: str = ""
+) -> int:
     """Push to each of the holder's browsers; returns how many accepted. Never raises: a gone
     subscription (404/410) is deleted, another failure is noted on the subscription."""
     if not configured():
@@ -170,16 +203,27 @@ def send_to_holder(*, session: Session, holder_id: int, title: str, body: str = 
     for row in list_for(session=session, holder_id=holder_id):
         info = {"endpoint": row.endpoint, "keys": {"p256dh": row.p256dh, "auth": row.auth}}
         try:
-            pywebpush.webpush(info, data, settings.vapid_private_key.get_secret_value(),
-                              vapid_claims={"sub": settings.vapid_subject}, ttl=TTL_SECONDS,
-                              timeout=SEND_TIMEOUT_SECONDS)
+            pywebpush.webpush(
+                info,
+                data,
+                settings.vapid_private_key.get_secret_value(),
+                vapid_claims={"sub": settings.vapid_subject},
+                ttl=TTL_SECONDS,
+                timeout=SEND_TIMEOUT_SECONDS,
+            )
         except Exception as error:  # noqa: BLE001 - a push failure never stops the notice
-            status = getattr(error, "status_code", None) if isinstance(error, pywebpush.WebPushException) else None
+            status = (
+                getattr(error, "status_code", None)
+                if isinstance(error, pywebpush.WebPushException)
+                else None
+            )
             if status in (404, 410):
                 session.delete(row)
                 continue
             log.warning("web push to subscription %s failed: %s", row.id, error)
-            row.last_error = (f"{status} " if status else "") + str(getattr(error, "message", error))
+            row.last_error = (f"{status} " if status else "") + str(
+                getattr(error, "message", error)
+            )
             row.last_error = row.last_error[:300]
             session.add(row)
             continue

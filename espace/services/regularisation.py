@@ -14,7 +14,15 @@ from sqlmodel import Session, select
 
 from espace import formatting as fmt
 from espace import routes
-from espace.models import CardPayment, Contract, Document, NotificationCategory, Payment, PaymentMethod, PaymentStatus
+from espace.models import (
+    CardPayment,
+    Contract,
+    Document,
+    NotificationCategory,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+)
 from espace.models.base import utcnow
 from espace.services import documents, messaging, notifications
 from espace.services.payment_provider import CardInput, ProviderResult, get_provider, validate_card
@@ -23,8 +31,12 @@ log = logging.getLogger(__name__)
 
 STILL_DUE = "Votre échéance reste à régler."
 NOT_FOUND = "Échéance introuvable."
-NOT_PAYABLE = "Cette échéance n'est pas à régulariser : elle n'a pas été rejetée ou elle est déjà réglée."
-UNAVAILABLE = "Le paiement par carte est momentanément indisponible. Réessayez dans quelques instants."
+NOT_PAYABLE = (
+    "Cette échéance n'est pas à régulariser : elle n'a pas été rejetée ou elle est déjà réglée."
+)
+UNAVAILABLE = (
+    "Le paiement par carte est momentanément indisponible. Réessayez dans quelques instants."
+)
 
 
 @dataclass(frozen=True)
@@ -38,17 +50,26 @@ class CardOutcome:
 
 
 def rejected_payments(*, session: Session, holder_id: int) -> list[Payment]:
-    return list(session.exec(select(Payment).where(Payment.holder_id == holder_id,
-                                                   Payment.status == PaymentStatus.REJECTED)
-                             .order_by(Payment.due_date, Payment.id)).all())
+    return list(
+        session.exec(
+            select(Payment)
+            .where(Payment.holder_id == holder_id, Payment.status == PaymentStatus.REJECTED)
+            .order_by(Payment.due_date, Payment.id)
+        ).all()
+    )
 
 
 def owned_payment(*, session: Session, holder_id: int, payment_id: int) -> Payment | None:
-    return session.exec(select(Payment).where(Payment.id == payment_id, Payment.holder_id == holder_id)
-                        .with_for_update()).first()
+    return session.exec(
+        select(Payment)
+        .where(Payment.id == payment_id, Payment.holder_id == holder_id)
+        .with_for_update()
+    ).first()
 
 
-def start_card_payment(*, session: Session, holder_id: int, payment_id: int, card: CardInput) -> CardOutcome:
+def start_card_payment(
+    *, session: Session, holder_id: int, payment_id: int, card: CardInput
+) -> CardOutcome:
     payment = owned_payment(session=session, holder_id=holder_id, payment_id=payment_id)
     if payment is None:
         return CardOutcome("not_found", NOT_FOUND)
@@ -63,27 +84,49 @@ def start_card_payment(*, session: Session, holder_id: int, payment_id: int, car
     try:
         provider = get_provider()
         description = f"Cotisation {contract.number} — échéance du {fmt.date_fr(payment.due_date)}"
-        result = provider.start(amount_cents=payment.amount_cents, description=description, card=card)
+        result = provider.start(
+            amount_cents=payment.amount_cents, description=description, card=card
+        )
     except Exception as error:  # noqa: BLE001 - a provider outage is told to the holder, never raised
-        log.warning("card payment for payment %s could not start: %s", payment.id, type(error).__name__)
+        log.warning(
+            "card payment for payment %s could not start: %s", payment.id, type(error).__name__
+        )
         _release(session, payment)
         return CardOutcome("failed", UNAVAILABLE)
-    row = CardPayment(payment_id=payment.id, holder_id=holder_id, provider=provider.name[:20],
-                      provider_reference=result.reference[:64], amount_cents=payment.amount_cents, status=result.status,
-                      card_brand=result.brand[:20], card_last4=result.last4[-4:])
+    row = CardPayment(
+        payment_id=payment.id,
+        holder_id=holder_id,
+        provider=provider.name[:20],
+        provider_reference=result.reference[:64],
+        amount_cents=payment.amount_cents,
+        status=result.status,
+        card_brand=result.brand[:20],
+        card_last4=result.last4[-4:],
+    )
     session.add(row)
     session.flush()
     return _conclude(session, payment, row, result)
 
 
-def confirm_card_payment(*, session: Session, holder_id: int, card_payment_id: int, code: str) -> CardOutcome:
-    row = session.exec(select(CardPayment).where(CardPayment.id == card_payment_id, CardPayment.holder_id == holder_id)
-                       .with_for_update()).first()
-    payment = None if row is None else owned_payment(session=session, holder_id=holder_id, payment_id=row.payment_id)
+def confirm_card_payment(
+    *, session: Session, holder_id: int, card_payment_id: int, code: str
+) -> CardOutcome:
+    row = session.exec(
+        select(CardPayment)
+        .where(CardPayment.id == card_payment_id, CardPayment.holder_id == holder_id)
+        .with_for_update()
+    ).first()
+    payment = (
+        None
+        if row is None
+        else owned_payment(session=session, holder_id=holder_id, payment_id=row.payment_id)
+    )
     if payment is None:
         return CardOutcome("not_found", "Paiement introuvable.")
     if row.status != "requires_action":
-        return CardOutcome("not_payable", "Ce paiement n'attend plus de confirmation.", card_payment_id=row.id)
+        return CardOutcome(
+            "not_payable", "Ce paiement n'attend plus de confirmation.", card_payment_id=row.id
+        )
     if payment.status != PaymentStatus.REJECTED or not _claim(session, payment):
         # settled meanwhile by another card payment, or being confirmed in another tab: never charge twice
         _close(session, row, "failed", "Échéance déjà réglée.")
@@ -96,8 +139,12 @@ def confirm_card_payment(*, session: Session, holder_id: int, card_payment_id: i
         return CardOutcome("failed", UNAVAILABLE, card_payment_id=row.id)
     if result.status == "requires_action":  # a provider may ask again; the row stays open
         _release(session, payment)
-        return CardOutcome("requires_action", "Code incorrect : saisissez le code reçu de votre banque.",
-                           card_payment_id=row.id, challenge_hint=result.challenge_hint)
+        return CardOutcome(
+            "requires_action",
+            "Code incorrect : saisissez le code reçu de votre banque.",
+            card_payment_id=row.id,
+            challenge_hint=result.challenge_hint,
+        )
     return _conclude(session, payment, row, result)
 
 
@@ -106,8 +153,14 @@ def _claim(session: Session, payment: Payment) -> bool:
     (row lock on PostgreSQL, database write lock on SQLite), kept until the transaction ends."""
     from sqlalchemy import update
 
-    won = session.execute(update(Payment).where(Payment.id == payment.id, Payment.status == PaymentStatus.REJECTED)
-                          .values(status=PaymentStatus.PROCESSING)).rowcount == 1
+    won = (
+        session.execute(
+            update(Payment)
+            .where(Payment.id == payment.id, Payment.status == PaymentStatus.REJECTED)
+            .values(status=PaymentStatus.PROCESSING)
+        ).rowcount
+        == 1
+    )
     session.refresh(payment)
     return won
 
@@ -119,19 +172,28 @@ def _release(session: Session, payment: Payment) -> None:
     session.flush()
 
 
-def _conclude(session: Session, payment: Payment, row: CardPayment, result: ProviderResult) -> CardOutcome:
+def _conclude(
+    session: Session, payment: Payment, row: CardPayment, result: ProviderResult
+) -> CardOutcome:
     if result.status != "succeeded":
         _release(session, payment)
     if result.status == "succeeded":
         _settle(session, payment, row)
-        message = (f"Paiement de {fmt.money(payment.amount_cents)} accepté : votre échéance est régularisée. "
-                   "Le reçu est disponible dans vos documents.")
+        message = (
+            f"Paiement de {fmt.money(payment.amount_cents)} accepté : votre échéance est régularisée. "
+            "Le reçu est disponible dans vos documents."
+        )
         return CardOutcome("succeeded", message, card_payment_id=row.id)
     if result.status == "requires_action":
-        return CardOutcome("requires_action", "Votre banque demande de confirmer ce paiement.", card_payment_id=row.id,
-                           challenge_hint=result.challenge_hint or "Saisissez le code reçu de votre banque.")
-    reason = result.decline_reason or ("Paiement refusé." if result.status == "declined" else
-                                       "Le paiement n'a pas pu aboutir.")
+        return CardOutcome(
+            "requires_action",
+            "Votre banque demande de confirmer ce paiement.",
+            card_payment_id=row.id,
+            challenge_hint=result.challenge_hint or "Saisissez le code reçu de votre banque.",
+        )
+    reason = result.decline_reason or (
+        "Paiement refusé." if result.status == "declined" else "Le paiement n'a pas pu aboutir."
+    )
     _close(session, row, "declined" if result.status == "declined" else "failed", reason)
     return CardOutcome(row.status, f"{reason} {STILL_DUE}", card_payment_id=row.id)
 
@@ -158,7 +220,12 @@ def _refresh_receipt(document: Document, paid_at: datetime) -> None:
     """A receipt registered before the debit was rejected is re-dated and re-rendered (card, new date)."""
     document.issued_at = paid_at
     if document.storage_key:
-        document.storage_key, document.sha256, document.size_bytes, document.text_content = "", "", 0, ""
+        document.storage_key, document.sha256, document.size_bytes, document.text_content = (
+            "",
+            "",
+            0,
+            "",
+        )
 
 
 def _notify_settled(session: Session, payment: Payment, row: CardPayment) -> None:
@@ -166,10 +233,21 @@ def _notify_settled(session: Session, payment: Payment, row: CardPayment) -> Non
     amount, due = fmt.money(payment.amount_cents), fmt.date_fr(payment.due_date)
     ending = f"se terminant par {row.card_last4}" if row.card_last4 else ""
     card = " ".join(filter(None, ["carte", row.card_brand, ending]))
-    body = (f"Votre paiement de {amount} par {card} a été accepté : l'échéance du {due} "
-            f"du contrat {contract.number} est régularisée.")
-    email = (f"Bonjour,\n\n{body}\n\nLe reçu de cotisation est disponible dans vos documents : "
-             f"{messaging.link(routes.DOCUMENTS)}\n\nVos paiements : {messaging.link(routes.PAYMENTS)}")
-    notifications.notify(session=session, holder_id=payment.holder_id, category=NotificationCategory.PAYMENTS,
-                         title="Paiement régularisé", body=body, link=routes.PAYMENTS,
-                         email_subject=f"Paiement régularisé — contrat {contract.number}", email_body=email)
+    body = (
+        f"Votre paiement de {amount} par {card} a été accepté : l'échéance du {due} "
+        f"du contrat {contract.number} est régularisée."
+    )
+    email = (
+        f"Bonjour,\n\n{body}\n\nLe reçu de cotisation est disponible dans vos documents : "
+        f"{messaging.link(routes.DOCUMENTS)}\n\nVos paiements : {messaging.link(routes.PAYMENTS)}"
+    )
+    notifications.notify(
+        session=session,
+        holder_id=payment.holder_id,
+        category=NotificationCategory.PAYMENTS,
+        title="Paiement régularisé",
+        body=body,
+        link=routes.PAYMENTS,
+        email_subject=f"Paiement régularisé — contrat {contract.number}",
+        email_body=email,
+    )

@@ -56,7 +56,10 @@ _CODE_TEXTS = {
     CodePurpose.STEP_UP: ("Votre code de confirmation", "pour confirmer une opération sensible"),
     CodePurpose.RESET: ("Votre code de réinitialisation", "pour choisir un nouveau mot de passe"),
     CodePurpose.PHONE: ("Votre code de vérification", "pour vérifier votre numéro de téléphone"),
-    CodePurpose.NEW_PHONE: ("Votre code de vérification", "pour confirmer votre nouveau numéro de téléphone"),
+    CodePurpose.NEW_PHONE: (
+        "Votre code de vérification",
+        "pour confirmer votre nouveau numéro de téléphone",
+    ),
     CodePurpose.RECOVERY: ("Votre code de récupération", "pour récupérer l'accès à votre espace"),
 }
 
@@ -67,32 +70,56 @@ class CodeThrottled(SecondFactorError):
 
 def _owner(*, account_id: int | None = None, staff_id: int | None = None):
     """Codes belong to a holder's account or, for the back office's sign-in, to a staff member."""
-    return OneTimeCode.account_id == account_id if account_id is not None else OneTimeCode.staff_id == staff_id
+    return (
+        OneTimeCode.account_id == account_id
+        if account_id is not None
+        else OneTimeCode.staff_id == staff_id
+    )
 
 
 def _check_throttle(session: Session, owner, purpose: str, channel: str) -> None:
     settings, now = get_settings(), utcnow()
-    recent = session.exec(select(OneTimeCode).where(
-        owner, OneTimeCode.purpose == purpose, OneTimeCode.created_at > now - timedelta(hours=1))).all()
+    recent = session.exec(
+        select(OneTimeCode).where(
+            owner, OneTimeCode.purpose == purpose, OneTimeCode.created_at > now - timedelta(hours=1)
+        )
+    ).all()
     if len(recent) >= settings.codes_per_hour:
         raise CodeThrottled("Trop de codes demandés : réessayez dans une heure.")
     pause = timedelta(seconds=settings.code_resend_seconds)
     # The pause applies while the last code is still pending: once one was used, a new sign-in
     # (another device) may get its code at once. The hourly cap bounds everything else.
-    if any(row.channel == channel and row.used_at is None and row.created_at > now - pause for row in recent):
-        raise CodeThrottled("Un code vient d'être envoyé : patientez 30 secondes avant d'en demander un autre.")
+    if any(
+        row.channel == channel and row.used_at is None and row.created_at > now - pause
+        for row in recent
+    ):
+        raise CodeThrottled(
+            "Un code vient d'être envoyé : patientez 30 secondes avant d'en demander un autre."
+        )
 
 
-def _issue(session: Session, owner, owner_fields: dict, purpose: str, channel: str) -> tuple[OneTimeCode, str]:
+def _issue(
+    session: Session, owner, owner_fields: dict, purpose: str, channel: str
+) -> tuple[OneTimeCode, str]:
     """Throttle, supersede the pending codes of this purpose, store a new one; return it with its digits."""
     _check_throttle(session, owner, purpose, channel)
-    for old in session.exec(select(OneTimeCode).where(owner, OneTimeCode.purpose == purpose,
-                                                      OneTimeCode.used_at.is_(None))).all():
-        old.attempts = CODE_MAX_ATTEMPTS  # superseded: never accepted again, but not "used" (see the pause)
+    for old in session.exec(
+        select(OneTimeCode).where(
+            owner, OneTimeCode.purpose == purpose, OneTimeCode.used_at.is_(None)
+        )
+    ).all():
+        old.attempts = (
+            CODE_MAX_ATTEMPTS  # superseded: never accepted again, but not "used" (see the pause)
+        )
         session.add(old)
     code = f"{secrets.randbelow(1_000_000):06d}"
-    row = OneTimeCode(**owner_fields, purpose=purpose, channel=channel, code_hash=crypto.code_digest(code),
-                      expires_at=utcnow() + CODE_LIFETIME)
+    row = OneTimeCode(
+        **owner_fields,
+        purpose=purpose,
+        channel=channel,
+        code_hash=crypto.code_digest(code),
+        expires_at=utcnow() + CODE_LIFETIME,
+    )
     session.add(row)
     session.flush()
     return row, code
@@ -104,16 +131,23 @@ def send_code(*, session: Session, account: Account, purpose: str, channel: str)
     Raises CodeThrottled (nothing sent) when asked again too soon on the same channel (30 s by
     default), or past the hourly cap for one purpose (8 by default).
     """
-    row, code = _issue(session, _owner(account_id=account.id), {"account_id": account.id}, purpose, channel)
+    row, code = _issue(
+        session, _owner(account_id=account.id), {"account_id": account.id}, purpose, channel
+    )
     subject, why = _CODE_TEXTS[CodePurpose(purpose)]
     text = _code_text(code, why)
     if channel == "sms":
         holder = session.get(Policyholder, account.holder_id)
         messaging.send_sms(session=session, to=holder.phone, body=text, account_id=account.id)
     else:
-        messaging.send_email(session=session, to=account.email, subject=subject,
-                             body=f"Bonjour,\n\n{text}\n\nSi vous n'êtes pas à l'origine de cette demande, "
-                                  "changez votre mot de passe.", account_id=account.id)
+        messaging.send_email(
+            session=session,
+            to=account.email,
+            subject=subject,
+            body=f"Bonjour,\n\n{text}\n\nSi vous n'êtes pas à l'origine de cette demande, "
+            "changez votre mot de passe.",
+            account_id=account.id,
+        )
     return row
 
 
@@ -122,9 +156,19 @@ def send_code_to_phone(*, session: Session, account: Account, phone: str) -> One
 
     Throttled, stored and checked like ``send_code`` (``verify_code`` with the same purpose). Its own purpose:
     a code sent to the new number cannot verify the number on file, nor the other way round."""
-    row, code = _issue(session, _owner(account_id=account.id), {"account_id": account.id}, CodePurpose.NEW_PHONE, "sms")
-    messaging.send_sms(session=session, to=phone, body=_code_text(code, _CODE_TEXTS[CodePurpose.NEW_PHONE][1]),
-                       account_id=account.id)
+    row, code = _issue(
+        session,
+        _owner(account_id=account.id),
+        {"account_id": account.id},
+        CodePurpose.NEW_PHONE,
+        "sms",
+    )
+    messaging.send_sms(
+        session=session,
+        to=phone,
+        body=_code_text(code, _CODE_TEXTS[CodePurpose.NEW_PHONE][1]),
+        account_id=account.id,
+    )
     return row
 
 
@@ -134,11 +178,19 @@ def _code_text(code: str, why: str) -> str:
 
 def send_staff_code(*, session: Session, staff: StaffUser) -> OneTimeCode:
     """The back office's second factor: a code to the staff member's professional e-mail at each sign-in."""
-    row, code = _issue(session, _owner(staff_id=staff.id), {"staff_id": staff.id}, CodePurpose.LOGIN, "email")
-    messaging.send_email(session=session, to=staff.email, subject="Votre code de connexion à l'espace gestion",
-                         body=(f"Bonjour,\n\n{code} est votre code de connexion à l'espace gestion d'Espace. Il est "
-                               "valable 10 minutes. Ne le communiquez à personne.\n\nSi vous n'êtes pas à l'origine de "
-                               "cette connexion, prévenez immédiatement la sécurité informatique."))
+    row, code = _issue(
+        session, _owner(staff_id=staff.id), {"staff_id": staff.id}, CodePurpose.LOGIN, "email"
+    )
+    messaging.send_email(
+        session=session,
+        to=staff.email,
+        subject="Votre code de connexion à l'espace gestion",
+        body=(
+            f"Bonjour,\n\n{code} est votre code de connexion à l'espace gestion d'Espace. Il est "
+            "valable 10 minutes. Ne le communiquez à personne.\n\nSi vous n'êtes pas à l'origine de "
+            "cette connexion, prévenez immédiatement la sécurité informatique."
+        ),
+    )
     return row
 
 
@@ -152,8 +204,11 @@ def verify_staff_code(*, session: Session, staff_id: int, code: str) -> None:
 
 
 def _verify(session: Session, owner, purpose: str, code: str) -> None:
-    row = session.exec(select(OneTimeCode).where(owner, OneTimeCode.purpose == purpose, OneTimeCode.used_at.is_(None))
-                       .order_by(OneTimeCode.id.desc())).first()
+    row = session.exec(
+        select(OneTimeCode)
+        .where(owner, OneTimeCode.purpose == purpose, OneTimeCode.used_at.is_(None))
+        .order_by(OneTimeCode.id.desc())
+    ).first()
     if row is None:
         raise SecondFactorError("Aucun code en cours : demandez-en un nouveau.")
     if row.expires_at <= utcnow():
@@ -162,8 +217,11 @@ def _verify(session: Session, owner, purpose: str, code: str) -> None:
         raise SecondFactorError("Trop d'essais : demandez un nouveau code.")
     if not secrets.compare_digest(row.code_hash, crypto.code_digest(_digits(code))):
         left = CODE_MAX_ATTEMPTS - _count_wrong_try(session, row)
-        raise SecondFactorError(f"Code incorrect. Il vous reste {left} essai(s)." if left > 0 else
-                                "Code incorrect. Trop d'essais : demandez un nouveau code.")
+        raise SecondFactorError(
+            f"Code incorrect. Il vous reste {left} essai(s)."
+            if left > 0
+            else "Code incorrect. Trop d'essais : demandez un nouveau code."
+        )
     row.attempts += 1
     row.used_at = utcnow()
     session.add(row)
@@ -174,8 +232,12 @@ def _count_wrong_try(session: Session, row: OneTimeCode) -> int:
     code_id = row.id
 
     def work(db: Session) -> int:
-        db.exec(update(OneTimeCode).where(OneTimeCode.id == code_id).values(attempts=OneTimeCode.attempts + 1)
-                .execution_options(synchronize_session=False))
+        db.exec(
+            update(OneTimeCode)
+            .where(OneTimeCode.id == code_id)
+            .values(attempts=OneTimeCode.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
         return db.exec(select(OneTimeCode.attempts).where(OneTimeCode.id == code_id)).one()
 
     attempts = commit_apart(session, work)
@@ -205,8 +267,9 @@ class TotpEnrolment:
     qr_svg_data_uri: str
 
 
-def begin_totp(*, session: Session, account: Account, proof: stepup.StepUpProof,
-               now: datetime | None = None) -> TotpEnrolment:
+def begin_totp(
+    *, session: Session, account: Account, proof: stepup.StepUpProof, now: datetime | None = None
+) -> TotpEnrolment:
     """Store a new secret, encrypted, as *pending* (the active one keeps working) and return what the page shows."""
     now = now or utcnow()
     stepup.require_step_up(session=session, proof=proof, account_id=account.id, now=now)
@@ -216,8 +279,11 @@ def begin_totp(*, session: Session, account: Account, proof: stepup.StepUpProof,
     session.add(account)
     uri = pyotp.TOTP(secret).provisioning_uri(name=account.email, issuer_name=ISSUER)
     data_uri = segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
-    return TotpEnrolment(secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)), uri=uri,
-                         qr_svg_data_uri=data_uri)
+    return TotpEnrolment(
+        secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        uri=uri,
+        qr_svg_data_uri=data_uri,
+    )
 
 
 def _check_totp(encrypted: str | None, last_step: int, code: str, at: float | None = None) -> int:
@@ -236,14 +302,25 @@ def _check_totp(encrypted: str | None, last_step: int, code: str, at: float | No
     raise SecondFactorError("Code incorrect. Vérifiez l'heure de votre téléphone et réessayez.")
 
 
-def confirm_totp(*, session: Session, account: Account, code: str, proof: stepup.StepUpProof,
-                 now: datetime | None = None) -> None:
+def confirm_totp(
+    *,
+    session: Session,
+    account: Account,
+    code: str,
+    proof: stepup.StepUpProof,
+    now: datetime | None = None,
+) -> None:
     """Make the pending app the account's authenticator, once one of its codes is typed (replaces any other)."""
     now = now or utcnow()
     stepup.require_step_up(session=session, proof=proof, account_id=account.id, now=now)
-    if not account.totp_pending_encrypted or account.totp_pending_at is None \
-            or now - account.totp_pending_at > PENDING_VALIDITY:
-        raise SecondFactorError("Aucune application en cours d'ajout : recommencez la configuration.")
+    if (
+        not account.totp_pending_encrypted
+        or account.totp_pending_at is None
+        or now - account.totp_pending_at > PENDING_VALIDITY
+    ):
+        raise SecondFactorError(
+            "Aucune application en cours d'ajout : recommencez la configuration."
+        )
     step = _check_totp(account.totp_pending_encrypted, 0, code, at=now.timestamp())
     account.totp_secret_encrypted, account.totp_last_step = account.totp_pending_encrypted, step
     account.totp_pending_encrypted = account.totp_pending_at = None
@@ -261,12 +338,15 @@ def verify_totp(*, session: Session, account: Account, code: str, at: float | No
     """A code of the *active* authenticator (never of one being enrolled)."""
     if account.totp_enabled_at is None:
         raise SecondFactorError("L'application d'authentification n'est pas activée.")
-    account.totp_last_step = _check_totp(account.totp_secret_encrypted, account.totp_last_step, code, at=at)
+    account.totp_last_step = _check_totp(
+        account.totp_secret_encrypted, account.totp_last_step, code, at=at
+    )
     session.add(account)
 
 
-def disable_totp(*, session: Session, account: Account, proof: stepup.StepUpProof,
-                 now: datetime | None = None) -> None:
+def disable_totp(
+    *, session: Session, account: Account, proof: stepup.StepUpProof, now: datetime | None = None
+) -> None:
     stepup.require_step_up(session=session, proof=proof, account_id=account.id, now=now)
     account.totp_secret_encrypted = account.totp_pending_encrypted = account.totp_pending_at = None
     account.totp_enabled_at = None
@@ -276,14 +356,23 @@ def disable_totp(*, session: Session, account: Account, proof: stepup.StepUpProo
 
 # ---- recovery codes -----------------------------------------------------------------------
 
-def generate_recovery_codes(*, session: Session, account: Account, proof: stepup.StepUpProof,
-                            now: datetime | None = None) -> list[str]:
+
+def generate_recovery_codes(
+    *, session: Session, account: Account, proof: stepup.StepUpProof, now: datetime | None = None
+) -> list[str]:
     """Ten new codes (the old ones stop working); shown once, stored as keyed digests. Needs a step-up proof."""
     stepup.require_step_up(session=session, proof=proof, account_id=account.id, now=now)
-    for old in session.exec(select(RecoveryCode).where(RecoveryCode.account_id == account.id)).all():
+    for old in session.exec(
+        select(RecoveryCode).where(RecoveryCode.account_id == account.id)
+    ).all():
         session.delete(old)
-    codes = ["".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(10)) for _ in range(RECOVERY_CODE_COUNT)]
-    session.add_all(RecoveryCode(account_id=account.id, code_hash=crypto.code_digest(c)) for c in codes)
+    codes = [
+        "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(10))
+        for _ in range(RECOVERY_CODE_COUNT)
+    ]
+    session.add_all(
+        RecoveryCode(account_id=account.id, code_hash=crypto.code_digest(c)) for c in codes
+    )
     account.recovery_codes_generated_at = utcnow()
     session.add(account)
     session.flush()
@@ -292,9 +381,13 @@ def generate_recovery_codes(*, session: Session, account: Account, proof: stepup
 
 def use_recovery_code(*, session: Session, account_id: int, code: str) -> None:
     normalised = "".join(c for c in (code or "").upper() if c.isalnum())
-    row = session.exec(select(RecoveryCode).where(
-        RecoveryCode.account_id == account_id, RecoveryCode.code_hash == crypto.code_digest(normalised),
-        RecoveryCode.used_at.is_(None))).first()
+    row = session.exec(
+        select(RecoveryCode).where(
+            RecoveryCode.account_id == account_id,
+            RecoveryCode.code_hash == crypto.code_digest(normalised),
+            RecoveryCode.used_at.is_(None),
+        )
+    ).first()
     if row is None:
         raise SecondFactorError("Code de secours incorrect ou déjà utilisé.")
     row.used_at = utcnow()
@@ -302,5 +395,10 @@ def use_recovery_code(*, session: Session, account_id: int, code: str) -> None:
 
 
 def recovery_codes_left(*, session: Session, account_id: int) -> int:
-    return len(session.exec(select(RecoveryCode.id).where(
-        RecoveryCode.account_id == account_id, RecoveryCode.used_at.is_(None))).all())
+    return len(
+        session.exec(
+            select(RecoveryCode.id).where(
+                RecoveryCode.account_id == account_id, RecoveryCode.used_at.is_(None)
+            )
+        ).all()
+    )

@@ -22,29 +22,61 @@ from espace.models.base import utcnow
 from espace.services import claims, claims_staff
 
 # (contract number or generated holder index, peril, answers, description, items, days ago, stages to run)
-_WATER = {"origin": "leak", "neighbour_involved": "yes", "amicable_report": "yes", "leak_stopped": "yes"}
+_WATER = {
+    "origin": "leak",
+    "neighbour_involved": "yes",
+    "amicable_report": "yes",
+    "leak_stopped": "yes",
+}
 _STORM = {"weather_event": "wind", "roof_damaged": "yes", "protection_taken": "yes"}
 
 
-def _draft(session: Session, contract: Contract, peril: str, answers: dict, description: str,
-           items: list[tuple[str, str, str]], occurred: datetime) -> Claim:
+def _draft(
+    session: Session,
+    contract: Contract,
+    peril: str,
+    answers: dict,
+    description: str,
+    items: list[tuple[str, str, str]],
+    occurred: datetime,
+) -> Claim:
     account = session.exec(select(Account).where(Account.holder_id == contract.holder_id)).first()
-    claim = claims.start_draft(session=session, holder_id=contract.holder_id, account_id=account.id if account else None,
-                               contract_id=contract.id)
+    claim = claims.start_draft(
+        session=session,
+        holder_id=contract.holder_id,
+        account_id=account.id if account else None,
+        contract_id=contract.id,
+    )
     claims.set_peril(session=session, claim=claim, peril_code=peril)
     claims.set_answers(session=session, claim=claim, raw=answers, today=occurred.date())
-    claims.set_when(session=session, claim=claim, day_text=occurred.date().isoformat(), time_text=f"{occurred:%H:%M}",
-                    description=description, now=occurred + timedelta(hours=2))
+    claims.set_when(
+        session=session,
+        claim=claim,
+        day_text=occurred.date().isoformat(),
+        time_text=f"{occurred:%H:%M}",
+        description=description,
+        now=occurred + timedelta(hours=2),
+    )
     claims.set_location(session=session, claim=claim, kind="property")
     for text, category, amount in items:
-        claims.add_item(session=session, claim=claim, description=text, category=category, purchase_date="",
-                        purchase_price="", estimate_text=amount, today=occurred.date())
+        claims.add_item(
+            session=session,
+            claim=claim,
+            description=text,
+            category=category,
+            purchase_date="",
+            purchase_price="",
+            estimate_text=amount,
+            today=occurred.date(),
+        )
     return claim
 
 
 def _backdate(session: Session, claim: Claim, start: datetime, step: timedelta) -> None:
     """Spread the claim's events from ``start`` by ``step``, as if it had lived in the past."""
-    events = session.exec(select(ClaimEvent).where(ClaimEvent.claim_id == claim.id).order_by(ClaimEvent.id)).all()
+    events = session.exec(
+        select(ClaimEvent).where(ClaimEvent.claim_id == claim.id).order_by(ClaimEvent.id)
+    ).all()
     for index, event in enumerate(events):
         shift = start + step * index - event.at
         event.at = event.at + shift
@@ -60,10 +92,14 @@ def _backdate(session: Session, claim: Claim, start: datetime, step: timedelta) 
     if claim.closed_at:
         claim.closed_at = last.at
     session.add(claim)
-    for message in session.exec(select(ClaimMessage).where(ClaimMessage.claim_id == claim.id)).all():
+    for message in session.exec(
+        select(ClaimMessage).where(ClaimMessage.claim_id == claim.id)
+    ).all():
         message.created_at = last.at + timedelta(hours=3 if message.staff_id else 1)
         session.add(message)
-    for notice in session.exec(select(Notification).where(Notification.link.like(f"%{claim.number}"))).all():
+    for notice in session.exec(
+        select(Notification).where(Notification.link.like(f"%{claim.number}"))
+    ).all():
         notice.created_at, notice.read_at = last.at, last.at if claim.status == "closed" else None
         session.add(notice)
 
@@ -71,33 +107,70 @@ def _backdate(session: Session, claim: Claim, start: datetime, step: timedelta) 
 def seed_claims(session: Session, *, demo_contracts: list[Contract], others: list[Contract]) -> int:
     now = utcnow()
     staff = {s.role: s for s in session.exec(select(StaffUser)).all()}
-    handler, expert, manager = staff[StaffRole.HANDLER], staff[StaffRole.EXPERT], staff[StaffRole.MANAGER]
+    handler, expert, manager = (
+        staff[StaffRole.HANDLER],
+        staff[StaffRole.EXPERT],
+        staff[StaffRole.MANAGER],
+    )
     lyon, carnac = demo_contracts
-    first_outbox = session.exec(select(OutboxMessage.id).order_by(OutboxMessage.id.desc())).first() or 0
+    first_outbox = (
+        session.exec(select(OutboxMessage.id).order_by(OutboxMessage.id.desc())).first() or 0
+    )
 
-    storm = _draft(session, carnac, "storm", _STORM, "La tempête Ciarán a arraché une partie des tuiles côté ouest ; "
-                   "la pluie est entrée dans la chambre du haut.",
-                   [("Tuiles et liteaux de toiture", "building", "1 850"), ("Plafond de la chambre", "building", "450")],
-                   now - timedelta(days=420))
+    storm = _draft(
+        session,
+        carnac,
+        "storm",
+        _STORM,
+        "La tempête Ciarán a arraché une partie des tuiles côté ouest ; "
+        "la pluie est entrée dans la chambre du haut.",
+        [
+            ("Tuiles et liteaux de toiture", "building", "1 850"),
+            ("Plafond de la chambre", "building", "450"),
+        ],
+        now - timedelta(days=420),
+    )
     claims.submit(session=session, claim=storm, now=now - timedelta(days=419))
-    claims_staff.appoint_expert(session=session, staff_id=handler.id, claim_id=storm.id, expert_id=expert.id)
-    claims_staff.plan_visit(session=session, staff_id=expert.id, claim_id=storm.id, day_text=(now + timedelta(days=2)).date().isoformat(),
-                            time_text="10:00")
+    claims_staff.appoint_expert(
+        session=session, staff_id=handler.id, claim_id=storm.id, expert_id=expert.id
+    )
+    claims_staff.plan_visit(
+        session=session,
+        staff_id=expert.id,
+        claim_id=storm.id,
+        day_text=(now + timedelta(days=2)).date().isoformat(),
+        time_text="10:00",
+    )
     claims_staff.assess(session=session, staff_id=expert.id, claim_id=storm.id, damage_text="2 300")
     claims_staff.record_payment(session=session, staff_id=handler.id, claim_id=storm.id)
     claims_staff.close(session=session, staff_id=handler.id, claim_id=storm.id)
     _backdate(session, storm, now - timedelta(days=419), timedelta(days=6))
 
-    water = _draft(session, lyon, "water_damage", _WATER, "Fuite du ballon d'eau chaude du voisin du dessus : le plafond "
-                   "et le parquet du séjour sont abîmés.",
-                   [("Parquet du séjour", "building", "1 800"), ("Peinture du plafond", "building", "650")],
-                   now - timedelta(days=7))
+    water = _draft(
+        session,
+        lyon,
+        "water_damage",
+        _WATER,
+        "Fuite du ballon d'eau chaude du voisin du dessus : le plafond "
+        "et le parquet du séjour sont abîmés.",
+        [("Parquet du séjour", "building", "1 800"), ("Peinture du plafond", "building", "650")],
+        now - timedelta(days=7),
+    )
     claims.submit(session=session, claim=water, now=now - timedelta(days=6))
-    claims_staff.appoint_expert(session=session, staff_id=handler.id, claim_id=water.id, expert_id=expert.id)
-    claims.post_message(session=session, claim=water, body="Bonjour, le voisin a fait réparer son ballon. "
-                        "Quand l'expert peut-il passer ?")
-    claims_staff.reply(session=session, staff_id=handler.id, claim_id=water.id,
-                       body="Bonjour Madame Martin, M. Lefèvre vous appelle cette semaine pour fixer la visite.")
+    claims_staff.appoint_expert(
+        session=session, staff_id=handler.id, claim_id=water.id, expert_id=expert.id
+    )
+    claims.post_message(
+        session=session,
+        claim=water,
+        body="Bonjour, le voisin a fait réparer son ballon. Quand l'expert peut-il passer ?",
+    )
+    claims_staff.reply(
+        session=session,
+        staff_id=handler.id,
+        claim_id=water.id,
+        body="Bonjour Madame Martin, M. Lefèvre vous appelle cette semaine pour fixer la visite.",
+    )
     _backdate(session, water, now - timedelta(days=6), timedelta(days=2))
 
     count = 2
@@ -105,14 +178,25 @@ def seed_claims(session: Session, *, demo_contracts: list[Contract], others: lis
         if index >= len(others):
             break
         if "police_report_date" in answers:
-            answers = {**answers, "police_report_date": (now - timedelta(days=days + 1)).date().isoformat()}
-        claim = _draft(session, others[index], peril, answers, text, items, now - timedelta(days=days + 1))
+            answers = {
+                **answers,
+                "police_report_date": (now - timedelta(days=days + 1)).date().isoformat(),
+            }
+        claim = _draft(
+            session, others[index], peril, answers, text, items, now - timedelta(days=days + 1)
+        )
         claims.submit(session=session, claim=claim, now=now - timedelta(days=days))
         if "expert" in stages:
-            claims_staff.appoint_expert(session=session, staff_id=manager.id, claim_id=claim.id, expert_id=expert.id)
+            claims_staff.appoint_expert(
+                session=session, staff_id=manager.id, claim_id=claim.id, expert_id=expert.id
+            )
         if "docs" in stages:
-            claims_staff.request_documents(session=session, staff_id=handler.id, claim_id=claim.id,
-                                           what="Le récépissé de dépôt de plainte et les factures des objets volés.")
+            claims_staff.request_documents(
+                session=session,
+                staff_id=handler.id,
+                claim_id=claim.id,
+                what="Le récépissé de dépôt de plainte et les factures des objets volés.",
+            )
         _backdate(session, claim, now - timedelta(days=days), timedelta(days=1))
         count += 1
     # Demo e-mails were "sent" in the past: keep the outbox for what happens from now on.
@@ -122,16 +206,45 @@ def seed_claims(session: Session, *, demo_contracts: list[Contract], others: lis
 
 
 _QUEUE = [
-    ("theft", {"police_report_ref": "2026/004512", "police_report_date": None, "forced_entry": "yes", "entry_point": "door",
-               "stolen_summary": "Ordinateur portable, console de jeux, bijoux."},
-     "Porte d'entrée forcée pendant les vacances, appartement fouillé.",
-     [("Ordinateur portable", "appliances", "1 200"), ("Bague en or", "valuables", "900")], 12, ("docs",)),
-    ("fire", {"firefighters_called": "yes", "fire_origin": "cooking", "someone_injured": "no"},
-     "Feu de friteuse dans la cuisine, hotte et meubles hauts brûlés.",
-     [("Meubles hauts de cuisine", "furniture", "2 400"), ("Hotte aspirante", "appliances", "380")], 3, ("expert",)),
-    ("glass_breakage", {"pane": "bay", "glass_cause": "accident"}, "Un ballon a brisé la baie vitrée du salon.",
-     [("Baie vitrée du salon", "glass", "1 450")], 1, ()),
-    ("water_damage", {"origin": "infiltration", "neighbour_involved": "no", "leak_stopped": "no"},
-     "Infiltration par la terrasse après les orages, tache au plafond de la chambre.",
-     [("Plafond de la chambre", "building", "700")], 9, ()),
+    (
+        "theft",
+        {
+            "police_report_ref": "2026/004512",
+            "police_report_date": None,
+            "forced_entry": "yes",
+            "entry_point": "door",
+            "stolen_summary": "Ordinateur portable, console de jeux, bijoux.",
+        },
+        "Porte d'entrée forcée pendant les vacances, appartement fouillé.",
+        [("Ordinateur portable", "appliances", "1 200"), ("Bague en or", "valuables", "900")],
+        12,
+        ("docs",),
+    ),
+    (
+        "fire",
+        {"firefighters_called": "yes", "fire_origin": "cooking", "someone_injured": "no"},
+        "Feu de friteuse dans la cuisine, hotte et meubles hauts brûlés.",
+        [
+            ("Meubles hauts de cuisine", "furniture", "2 400"),
+            ("Hotte aspirante", "appliances", "380"),
+        ],
+        3,
+        ("expert",),
+    ),
+    (
+        "glass_breakage",
+        {"pane": "bay", "glass_cause": "accident"},
+        "Un ballon a brisé la baie vitrée du salon.",
+        [("Baie vitrée du salon", "glass", "1 450")],
+        1,
+        (),
+    ),
+    (
+        "water_damage",
+        {"origin": "infiltration", "neighbour_involved": "no", "leak_stopped": "no"},
+        "Infiltration par la terrasse après les orages, tache au plafond de la chambre.",
+        [("Plafond de la chambre", "building", "700")],
+        9,
+        (),
+    ),
 ]

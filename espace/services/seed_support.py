@@ -29,12 +29,15 @@ from espace.services import support
 def _dated(session: Session, thread: SupportThread, start: datetime, step: timedelta) -> None:
     """Spread the thread's messages from ``start`` by ``step`` as if it had lived in the past (the assistant
     transcript stays just before the thread), and date what follows from them accordingly."""
-    rows = session.exec(select(SupportMessage).where(SupportMessage.thread_id == thread.id)
-                        .order_by(SupportMessage.created_at, SupportMessage.id)).all()
+    rows = session.exec(
+        select(SupportMessage)
+        .where(SupportMessage.thread_id == thread.id)
+        .order_by(SupportMessage.created_at, SupportMessage.id)
+    ).all()
     transcript = [m for m in rows if support.in_transcript(thread, m)]
     for index, message in enumerate(transcript):
         message.created_at = start - timedelta(minutes=len(transcript) - index)
-    for index, message in enumerate(rows[len(transcript):]):
+    for index, message in enumerate(rows[len(transcript) :]):
         message.created_at = start + step * index
     session.add_all(rows)
     last, staff = rows[-1].created_at, [m.created_at for m in rows if m.author == "staff"]
@@ -47,11 +50,16 @@ def _dated(session: Session, thread: SupportThread, start: datetime, step: timed
     if thread.resolved_at:
         thread.resolved_at = thread.rated_at = last + step
     session.add(thread)
-    for log in session.exec(select(StaffAuditLog).where(StaffAuditLog.object_type == "support_thread",
-                                                        StaffAuditLog.object_id == thread.id)).all():
+    for log in session.exec(
+        select(StaffAuditLog).where(
+            StaffAuditLog.object_type == "support_thread", StaffAuditLog.object_id == thread.id
+        )
+    ).all():
         log.at = last
         session.add(log)
-    for notice in session.exec(select(Notification).where(Notification.link == support.thread_link(thread))).all():
+    for notice in session.exec(
+        select(Notification).where(Notification.link == support.thread_link(thread))
+    ).all():
         notice.created_at = last
         notice.read_at = last if thread.status == ThreadStatus.RESOLVED else None
         session.add(notice)
@@ -59,16 +67,27 @@ def _dated(session: Session, thread: SupportThread, start: datetime, step: timed
 
 def seed_support(session: Session, *, demo_holder_id: int) -> int:
     """The demo conversations; returns how many were added."""
-    if session.exec(select(SupportThread.id).where(SupportThread.holder_id == demo_holder_id)).first() is not None:
+    if (
+        session.exec(
+            select(SupportThread.id).where(SupportThread.holder_id == demo_holder_id)
+        ).first()
+        is not None
+    ):
         return 0
     now = utcnow()
     staff = {s.role: s for s in session.exec(select(StaffUser)).all()}
     handler, manager = staff[StaffRole.HANDLER], staff[StaffRole.MANAGER]
-    first_outbox = session.exec(select(OutboxMessage.id).order_by(OutboxMessage.id.desc())).first() or 0
+    first_outbox = (
+        session.exec(select(OutboxMessage.id).order_by(OutboxMessage.id.desc())).first() or 0
+    )
     _debit_question(session, demo_holder_id, handler, now)
     _water_question(session, demo_holder_id, handler, now)
-    others = [a.holder_id for a in session.exec(select(Account).where(Account.holder_id != demo_holder_id)
-                                                 .order_by(Account.id).limit(2)).all()]
+    others = [
+        a.holder_id
+        for a in session.exec(
+            select(Account).where(Account.holder_id != demo_holder_id).order_by(Account.id).limit(2)
+        ).all()
+    ]
     count = 2 + _inbox_work(session, others, manager, now)
     # Demo e-mails were "sent" in the past: keep the outbox for what happens from now on.
     session.exec(delete(OutboxMessage).where(OutboxMessage.id > first_outbox))
@@ -77,35 +96,62 @@ def seed_support(session: Session, *, demo_holder_id: int) -> int:
 
 
 def _debit_question(session: Session, holder_id: int, handler: StaffUser, now: datetime) -> None:
-    lyon = session.exec(select(Contract).where(Contract.holder_id == holder_id).order_by(Contract.number)).first()
+    lyon = session.exec(
+        select(Contract).where(Contract.holder_id == holder_id).order_by(Contract.number)
+    ).first()
     thread = support.open_thread(
-        session=session, holder_id=holder_id, category="payment",
+        session=session,
+        holder_id=holder_id,
+        category="payment",
         subject="Changer la date de mes prélèvements",
         body="Bonjour,\n\nMon salaire est versé le 28 : pourriez-vous prélever ma cotisation mensuelle le 5 du mois "
-             f"plutôt que le 1er ? Il s'agit du contrat {lyon.number if lyon else ''}.\n\nMerci, Camille Martin")
-    support.staff_reply(session=session, staff_id=handler.id, thread_id=thread.id,
-                        body="Bonjour Madame Martin,\n\nC'est fait : à partir du mois prochain, votre cotisation sera "
-                             "prélevée le 5. Votre nouvel échéancier est disponible dans « Mes paiements ».\n\n"
-                             "Bonne journée, Sophie Bernard")
-    support.reply(session=session, holder_id=holder_id, thread_id=thread.id, body="Parfait, merci beaucoup !")
+        f"plutôt que le 1er ? Il s'agit du contrat {lyon.number if lyon else ''}.\n\nMerci, Camille Martin",
+    )
+    support.staff_reply(
+        session=session,
+        staff_id=handler.id,
+        thread_id=thread.id,
+        body="Bonjour Madame Martin,\n\nC'est fait : à partir du mois prochain, votre cotisation sera "
+        "prélevée le 5. Votre nouvel échéancier est disponible dans « Mes paiements ».\n\n"
+        "Bonne journée, Sophie Bernard",
+    )
+    support.reply(
+        session=session, holder_id=holder_id, thread_id=thread.id, body="Parfait, merci beaucoup !"
+    )
     support.resolve(session=session, staff_id=handler.id, thread_id=thread.id)
-    support.rate(session=session, holder_id=holder_id, thread_id=thread.id, rating=5,
-                 comment="Réponse rapide et claire.")
+    support.rate(
+        session=session,
+        holder_id=holder_id,
+        thread_id=thread.id,
+        rating=5,
+        comment="Réponse rapide et claire.",
+    )
     _dated(session, thread, now - timedelta(days=40), timedelta(hours=5))
 
 
 def _water_question(session: Session, holder_id: int, handler: StaffUser, now: datetime) -> None:
-    claim = session.exec(select(Claim).where(Claim.holder_id == holder_id, Claim.peril == "water_damage",
-                                             Claim.number.is_not(None))).first()
+    claim = session.exec(
+        select(Claim).where(
+            Claim.holder_id == holder_id, Claim.peril == "water_damage", Claim.number.is_not(None)
+        )
+    ).first()
     thread = support.open_thread(
-        session=session, holder_id=holder_id, category="claim", claim_id=claim.id if claim else None,
+        session=session,
+        holder_id=holder_id,
+        category="claim",
+        claim_id=claim.id if claim else None,
         subject="Devis du plombier pour le dégât des eaux",
         body="Bonjour,\n\nLe plombier est passé et m'a remis un devis pour la reprise du parquet. "
-             "Dois-je attendre la visite de l'expert pour lancer les travaux ?")
-    support.staff_reply(session=session, staff_id=handler.id, thread_id=thread.id,
-                        body="Bonjour Madame Martin,\n\nMerci pour votre message. Attendez la visite de l'expert avant "
-                             "de commencer les travaux : il doit constater les dommages. Pouvez-vous nous envoyer le "
-                             "devis du plombier en pièce jointe, ici ?\n\nSophie Bernard")
+        "Dois-je attendre la visite de l'expert pour lancer les travaux ?",
+    )
+    support.staff_reply(
+        session=session,
+        staff_id=handler.id,
+        thread_id=thread.id,
+        body="Bonjour Madame Martin,\n\nMerci pour votre message. Attendez la visite de l'expert avant "
+        "de commencer les travaux : il doit constater les dommages. Pouvez-vous nous envoyer le "
+        "devis du plombier en pièce jointe, ici ?\n\nSophie Bernard",
+    )
     _dated(session, thread, now - timedelta(days=2), timedelta(hours=3))
 
 
@@ -113,18 +159,36 @@ def _inbox_work(session: Session, holder_ids: list[int], manager: StaffUser, now
     if len(holder_ids) < 2:
         return 0
     late = support.open_thread(
-        session=session, holder_id=holder_ids[0], category="contract", subject="Ajouter ma compagne au contrat",
-        body="Bonjour, ma compagne vient s'installer chez moi : faut-il l'ajouter au contrat habitation ?")
+        session=session,
+        holder_id=holder_ids[0],
+        category="contract",
+        subject="Ajouter ma compagne au contrat",
+        body="Bonjour, ma compagne vient s'installer chez moi : faut-il l'ajouter au contrat habitation ?",
+    )
     _dated(session, late, now - timedelta(days=6), timedelta(hours=1))
     escalated = support.open_thread(
-        session=session, holder_id=holder_ids[1], category="other", origin="assistant",
+        session=session,
+        holder_id=holder_ids[1],
+        category="other",
+        origin="assistant",
         subject="Attestation pour ma future location",
         body="Je voudrais parler à un conseiller, s'il vous plaît.",
-        transcript=[("holder", "Il me faut une attestation pour le logement que je vais louer le mois prochain."),
-                    ("assistant", "Une attestation porte sur le logement assuré par votre contrat. Pour un nouveau "
-                                  "logement, le contrat doit d'abord être modifié ou souscrit : un conseiller peut "
-                                  "vous aider."),
-                    ("holder", "D'accord.")])
-    support.assign(session=session, staff_id=manager.id, thread_id=escalated.id, assignee_id=manager.id)
+        transcript=[
+            (
+                "holder",
+                "Il me faut une attestation pour le logement que je vais louer le mois prochain.",
+            ),
+            (
+                "assistant",
+                "Une attestation porte sur le logement assuré par votre contrat. Pour un nouveau "
+                "logement, le contrat doit d'abord être modifié ou souscrit : un conseiller peut "
+                "vous aider.",
+            ),
+            ("holder", "D'accord."),
+        ],
+    )
+    support.assign(
+        session=session, staff_id=manager.id, thread_id=escalated.id, assignee_id=manager.id
+    )
     _dated(session, escalated, now - timedelta(hours=3), timedelta(minutes=1))
     return 2

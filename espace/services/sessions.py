@@ -70,14 +70,17 @@ def _handoff_digest(code: str, binding: str) -> str:
     return digest(f"{code}.{binding}") if binding else digest(code)
 
 
-def complete_handoff(*, session: Session, code: str, previous_token: str | None = None, binding: str = "") -> str | None:
+def complete_handoff(
+    *, session: Session, code: str, previous_token: str | None = None, binding: str = ""
+) -> str | None:
     """See ``activate``; returns only the token."""
     activated = activate(session=session, code=code, previous_token=previous_token, binding=binding)
     return activated[0] if activated else None
 
 
-def activate(*, session: Session, code: str, previous_token: str | None = None,
-             binding: str = "") -> tuple[str, AuthSession] | None:
+def activate(
+    *, session: Session, code: str, previous_token: str | None = None, binding: str = ""
+) -> tuple[str, AuthSession] | None:
     """Exchange a hand-off code (single use, short-lived) for a fresh session token.
 
     A code begun with a ``binding`` is redeemed only with that same binding. Any session the
@@ -105,7 +108,9 @@ def activate(*, session: Session, code: str, previous_token: str | None = None,
     return token, row
 
 
-def validate(*, session: Session, token: str | None, settings: Settings | None = None) -> Principal | None:
+def validate(
+    *, session: Session, token: str | None, settings: Settings | None = None
+) -> Principal | None:
     """The principal of a valid session token, or None (unknown, revoked, idle or expired)."""
     if not token:
         return None
@@ -161,9 +166,13 @@ def revoke_by_id(*, session: Session, session_id: int, reason: str) -> bool:
     return True
 
 
-def revoke_all_for_account(*, session: Session, account_id: int, reason: str, except_session_id: int | None = None) -> int:
+def revoke_all_for_account(
+    *, session: Session, account_id: int, reason: str, except_session_id: int | None = None
+) -> int:
     rows = session.exec(
-        select(AuthSession).where(AuthSession.account_id == account_id, AuthSession.revoked_at.is_(None))
+        select(AuthSession).where(
+            AuthSession.account_id == account_id, AuthSession.revoked_at.is_(None)
+        )
     ).all()
     now = utcnow()
     count = 0

@@ -51,23 +51,45 @@ def list_requests(*, session: Session, staff_id: int) -> list[RequestRow]:
 
     staff = _require_role(session, staff_id)
     now = utcnow()
-    rows = session.exec(select(AccessRecoveryRequest, Policyholder)
-                        .join(Policyholder, Policyholder.id == AccessRecoveryRequest.holder_id)
-                        .order_by(AccessRecoveryRequest.status.desc(), AccessRecoveryRequest.due_at)).all()
+    rows = session.exec(
+        select(AccessRecoveryRequest, Policyholder)
+        .join(Policyholder, Policyholder.id == AccessRecoveryRequest.holder_id)
+        .order_by(AccessRecoveryRequest.status.desc(), AccessRecoveryRequest.due_at)
+    ).all()
     for request, holder in rows:
-        staff_reads.record(session=session, staff_id=staff.id, holder_id=holder.id, object_type="access_request",
-                           object_id=request.id, now=now,
-                           detail=f"Demande de récupération d'accès du {fmt.date_fr(request.created_at)}")
-    return [RequestRow(id=r.id, holder_name=f"{h.civility} {h.first_name} {h.last_name}", contract_number=r.contract_number,
-                       contact_email=r.contact_email, holder_phone=h.phone, created_at=r.created_at, due_at=r.due_at,
-                       status=r.status, late=r.status == "open" and r.due_at < now, note=r.handling_note)
-            for r, h in rows]
+        staff_reads.record(
+            session=session,
+            staff_id=staff.id,
+            holder_id=holder.id,
+            object_type="access_request",
+            object_id=request.id,
+            now=now,
+            detail=f"Demande de récupération d'accès du {fmt.date_fr(request.created_at)}",
+        )
+    return [
+        RequestRow(
+            id=r.id,
+            holder_name=f"{h.civility} {h.first_name} {h.last_name}",
+            contract_number=r.contract_number,
+            contact_email=r.contact_email,
+            holder_phone=h.phone,
+            created_at=r.created_at,
+            due_at=r.due_at,
+            status=r.status,
+            late=r.status == "open" and r.due_at < now,
+            note=r.handling_note,
+        )
+        for r, h in rows
+    ]
 
 
 def mark_handled(*, session: Session, staff_id: int, request_id: int, note: str) -> bool:
     _require_role(session, staff_id)
-    request = session.exec(select(AccessRecoveryRequest).where(AccessRecoveryRequest.id == request_id,
-                                                               AccessRecoveryRequest.status == "open")).first()
+    request = session.exec(
+        select(AccessRecoveryRequest).where(
+            AccessRecoveryRequest.id == request_id, AccessRecoveryRequest.status == "open"
+        )
+    ).first()
     if request is None:
         return False
     request.status, request.handled_at, request.handled_by_id = "handled", utcnow(), staff_id

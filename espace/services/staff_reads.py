@@ -26,7 +26,11 @@ from espace.models import StaffReadLog, StaffRole, StaffUser
 from espace.models.base import utcnow
 
 REPEAT_WINDOW = timedelta(minutes=10)
-ROLE_LABELS = {StaffRole.HANDLER: "Gestionnaire", StaffRole.EXPERT: "Expert mandaté", StaffRole.MANAGER: "Responsable"}
+ROLE_LABELS = {
+    StaffRole.HANDLER: "Gestionnaire",
+    StaffRole.EXPERT: "Expert mandaté",
+    StaffRole.MANAGER: "Responsable",
+}
 OBJECT_LABELS = {
     "claim": "Dossier sinistre",
     "claim_file": "Fichier d'un sinistre",
@@ -36,19 +40,38 @@ OBJECT_LABELS = {
 }
 
 
-def record(*, session: Session, staff_id: int, holder_id: int, object_type: str, object_id: int, detail: str = "",
-           now: datetime | None = None) -> StaffReadLog | None:
+def record(
+    *,
+    session: Session,
+    staff_id: int,
+    holder_id: int,
+    object_type: str,
+    object_id: int,
+    detail: str = "",
+    now: datetime | None = None,
+) -> StaffReadLog | None:
     """Log a read (None when the same staff member opened the same thing within ``REPEAT_WINDOW``)."""
     if object_type not in OBJECT_LABELS:
         raise ValueError(f"unknown object type: {object_type!r}")
     now = now or utcnow()
-    recent = session.exec(select(StaffReadLog.id).where(
-        StaffReadLog.staff_id == staff_id, StaffReadLog.object_type == object_type,
-        StaffReadLog.object_id == object_id, StaffReadLog.at > now - REPEAT_WINDOW)).first()
+    recent = session.exec(
+        select(StaffReadLog.id).where(
+            StaffReadLog.staff_id == staff_id,
+            StaffReadLog.object_type == object_type,
+            StaffReadLog.object_id == object_id,
+            StaffReadLog.at > now - REPEAT_WINDOW,
+        )
+    ).first()
     if recent is not None:
         return None
-    row = StaffReadLog(staff_id=staff_id, holder_id=holder_id, object_type=object_type, object_id=object_id,
-                       detail=detail[:200], at=now)
+    row = StaffReadLog(
+        staff_id=staff_id,
+        holder_id=holder_id,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail[:200],
+        at=now,
+    )
     session.add(row)
     session.flush()
     return row
@@ -66,29 +89,52 @@ class HolderRead:
 
 def for_holder(*, session: Session, holder_id: int, limit: int | None = None) -> list[HolderRead]:
     """Who (by role) consulted the holder's file, most recent first."""
-    query = (select(StaffReadLog, StaffUser.role).join(StaffUser, StaffUser.id == StaffReadLog.staff_id)
-             .where(StaffReadLog.holder_id == holder_id).order_by(StaffReadLog.at.desc(), StaffReadLog.id.desc()))
+    query = (
+        select(StaffReadLog, StaffUser.role)
+        .join(StaffUser, StaffUser.id == StaffReadLog.staff_id)
+        .where(StaffReadLog.holder_id == holder_id)
+        .order_by(StaffReadLog.at.desc(), StaffReadLog.id.desc())
+    )
     if limit:
         query = query.limit(limit)
-    return [HolderRead(log.at, ROLE_LABELS.get(role, "Collaborateur"), OBJECT_LABELS.get(log.object_type, ""),
-                       log.detail) for log, role in session.exec(query).all()]
+    return [
+        HolderRead(
+            log.at,
+            ROLE_LABELS.get(role, "Collaborateur"),
+            OBJECT_LABELS.get(log.object_type, ""),
+            log.detail,
+        )
+        for log, role in session.exec(query).all()
+    ]
 
 
 def count_for_holder(*, session: Session, holder_id: int) -> int:
-    return session.exec(select(func.count()).select_from(StaffReadLog).where(StaffReadLog.holder_id == holder_id)).one()
+    return session.exec(
+        select(func.count()).select_from(StaffReadLog).where(StaffReadLog.holder_id == holder_id)
+    ).one()
 
 
-def for_objects(*, session: Session, objects: Sequence[tuple[str, Sequence[int]]],
-                limit: int = 200) -> list[tuple[StaffReadLog, StaffUser]]:
+def for_objects(
+    *, session: Session, objects: Sequence[tuple[str, Sequence[int]]], limit: int = 200
+) -> list[tuple[StaffReadLog, StaffUser]]:
     """The reads of the given objects ((type, ids) pairs) with the staff member, most recent first (for managers:
     the caller checks the role)."""
-    conditions = [(StaffReadLog.object_type == kind) & StaffReadLog.object_id.in_(list(ids))
-                  for kind, ids in objects if ids]
+    conditions = [
+        (StaffReadLog.object_type == kind) & StaffReadLog.object_id.in_(list(ids))
+        for kind, ids in objects
+        if ids
+    ]
     if not conditions:
         return []
-    return list(session.exec(select(StaffReadLog, StaffUser).join(StaffUser, StaffUser.id == StaffReadLog.staff_id)
-                             .where(or_(*conditions)).order_by(StaffReadLog.at.desc(), StaffReadLog.id.desc())
-                             .limit(limit)).all())
+    return list(
+        session.exec(
+            select(StaffReadLog, StaffUser)
+            .join(StaffUser, StaffUser.id == StaffReadLog.staff_id)
+            .where(or_(*conditions))
+            .order_by(StaffReadLog.at.desc(), StaffReadLog.id.desc())
+            .limit(limit)
+        ).all()
+    )
 
 
 def purge(*, session: Session, older_than: datetime) -> int:

@@ -63,9 +63,13 @@ from espace.services.insurer_authority import InsurerRecord
 
 STEP_UP_VALIDITY = timedelta(minutes=5)
 
-STEP_UP_NEEDED = "Pour des raisons de sécurité, confirmez votre identité avec un code avant de continuer."
-LOCKED_STEP_UP = ("Trop de codes erronés : par sécurité, votre espace est verrouillé pendant 30 minutes et cette "
-                  "session est fermée. Un e-mail vous a été envoyé.")
+STEP_UP_NEEDED = (
+    "Pour des raisons de sécurité, confirmez votre identité avec un code avant de continuer."
+)
+LOCKED_STEP_UP = (
+    "Trop de codes erronés : par sécurité, votre espace est verrouillé pendant 30 minutes et cette "
+    "session est fermée. Un e-mail vous a été envoyé."
+)
 
 
 class StepUpRequired(PermissionError):
@@ -88,14 +92,23 @@ class StepUpProof:
 
 # ---- reading the session's last check --------------------------------------------------------------
 
+
 def _session_row(session: Session, session_id: int) -> AuthSession | None:
-    return session.exec(select(AuthSession).where(AuthSession.id == session_id)
-                        .execution_options(populate_existing=True)).first()
+    return session.exec(
+        select(AuthSession)
+        .where(AuthSession.id == session_id)
+        .execution_options(populate_existing=True)
+    ).first()
 
 
 def _signed_in(row: AuthSession | None, account_id: int, now: datetime) -> bool:
-    return (row is not None and row.account_id == account_id and row.revoked_at is None
-            and row.token_hash is not None and row.expires_at > now)
+    return (
+        row is not None
+        and row.account_id == account_id
+        and row.revoked_at is None
+        and row.token_hash is not None
+        and row.expires_at > now
+    )
 
 
 def _fresh(row: AuthSession, now: datetime) -> bool:
@@ -107,27 +120,45 @@ def _unspent(row: AuthSession) -> bool:
     return row.step_up_spent_at is None or row.step_up_spent_at < row.step_up_at
 
 
-def recent_proof(*, session: Session, account_id: int, session_id: int,
-                 now: datetime | None = None) -> StepUpProof | None:
+def recent_proof(
+    *, session: Session, account_id: int, session_id: int, now: datetime | None = None
+) -> StepUpProof | None:
     """The proof of this session's last check if it is still valid (less than 5 minutes old), else None."""
     now = now or utcnow()
     row = _session_row(session, session_id)
     if not _signed_in(row, account_id, now) or not _fresh(row, now):
         return None
-    return StepUpProof(account_id=account_id, session_id=row.id, verified_at=row.step_up_at,
-                       method=row.step_up_method, recent=True)
+    return StepUpProof(
+        account_id=account_id,
+        session_id=row.id,
+        verified_at=row.step_up_at,
+        method=row.step_up_method,
+        recent=True,
+    )
 
 
 def has_recent_step_up(*, session: Session, session_id: int, now: datetime | None = None) -> bool:
     row = _session_row(session, session_id)
-    return row is not None and row.account_id is not None and recent_proof(
-        session=session, account_id=row.account_id, session_id=session_id, now=now) is not None
+    return (
+        row is not None
+        and row.account_id is not None
+        and recent_proof(session=session, account_id=row.account_id, session_id=session_id, now=now)
+        is not None
+    )
 
 
 # ---- the check every sensitive function makes ---------------------------------------------------------
 
-def require_step_up(*, session: Session, proof: StepUpProof | None, account_id: int | None = None,
-                    holder_id: int | None = None, now: datetime | None = None, single_use: bool = False) -> Account:
+
+def require_step_up(
+    *,
+    session: Session,
+    proof: StepUpProof | None,
+    account_id: int | None = None,
+    holder_id: int | None = None,
+    now: datetime | None = None,
+    single_use: bool = False,
+) -> Account:
     """The account the proof stands for, if it proves a recent second factor for *this* account (or holder).
 
     Raises StepUpRequired otherwise. ``single_use`` spends the check (see the module's docstring)."""
@@ -139,38 +170,64 @@ def require_step_up(*, session: Session, proof: StepUpProof | None, account_id: 
     if not isinstance(proof, StepUpProof):
         raise StepUpRequired()
     account = session.get(Account, proof.account_id)
-    if (account is None or not account.is_active or is_locked(account, now)
-            or (account_id is not None and account.id != account_id)
-            or (holder_id is not None and account.holder_id != holder_id)):
+    if (
+        account is None
+        or not account.is_active
+        or is_locked(account, now)
+        or (account_id is not None and account.id != account_id)
+        or (holder_id is not None and account.holder_id != holder_id)
+    ):
         raise StepUpRequired()
     row = _session_row(session, proof.session_id)
-    if not _signed_in(row, account.id, now) or not _fresh(row, now) or row.step_up_at != proof.verified_at:
+    if (
+        not _signed_in(row, account.id, now)
+        or not _fresh(row, now)
+        or row.step_up_at != proof.verified_at
+    ):
         raise StepUpRequired()
     if single_use:
         if not _unspent(row):
             raise StepUpRequired()
-        spent = session.exec(update(AuthSession).where(
-            AuthSession.id == row.id, AuthSession.step_up_at.is_not(None),
-            or_(AuthSession.step_up_spent_at.is_(None), AuthSession.step_up_spent_at < AuthSession.step_up_at))
-            .values(step_up_spent_at=now).execution_options(synchronize_session=False))
+        spent = session.exec(
+            update(AuthSession)
+            .where(
+                AuthSession.id == row.id,
+                AuthSession.step_up_at.is_not(None),
+                or_(
+                    AuthSession.step_up_spent_at.is_(None),
+                    AuthSession.step_up_spent_at < AuthSession.step_up_at,
+                ),
+            )
+            .values(step_up_spent_at=now)
+            .execution_options(synchronize_session=False)
+        )
         if spent.rowcount != 1:  # spent meanwhile by another request
             raise StepUpRequired()
         set_committed_value(row, "step_up_spent_at", now)
     return account
 
 
-def require_authority(*, session: Session, authority: StepUpProof | InsurerRecord | None, holder_id: int,
-                      now: datetime | None = None, single_use: bool = False) -> str:
+def require_authority(
+    *,
+    session: Session,
+    authority: StepUpProof | InsurerRecord | None,
+    holder_id: int,
+    now: datetime | None = None,
+    single_use: bool = False,
+) -> str:
     """For the bank-account and mandate functions: the holder's step-up, or the insurer's own record of
     what the holder did elsewhere. Returns how it was authorised (a step-up method, or the record's source)."""
     if isinstance(authority, InsurerRecord):
         return authority.source
     proof = authority if isinstance(authority, StepUpProof) else None
-    require_step_up(session=session, proof=proof, holder_id=holder_id, now=now, single_use=single_use)
+    require_step_up(
+        session=session, proof=proof, holder_id=holder_id, now=now, single_use=single_use
+    )
     return proof.method
 
 
 # ---- passing a check ------------------------------------------------------------------------------------
+
 
 def step_up_methods(*, session: Session, account: Account) -> list[str]:
     """The methods the account already has: the app (or a recovery code) once enrolled, else e-mail (or SMS)."""
@@ -179,7 +236,9 @@ def step_up_methods(*, session: Session, account: Account) -> list[str]:
     if account.totp_enabled_at is not None:
         return [Method.TOTP, Method.RECOVERY]
     holder = session.get(Policyholder, account.holder_id)
-    return [Method.EMAIL, Method.SMS] if account.phone_verified_at and holder.phone else [Method.EMAIL]
+    return (
+        [Method.EMAIL, Method.SMS] if account.phone_verified_at and holder.phone else [Method.EMAIL]
+    )
 
 
 def start_step_up(*, session: Session, account: Account, method: str) -> None:
@@ -189,11 +248,22 @@ def start_step_up(*, session: Session, account: Account, method: str) -> None:
     if method not in step_up_methods(session=session, account=account):
         raise second_factor.SecondFactorError("Cette méthode de vérification n'est pas disponible.")
     if method in (second_factor.Method.EMAIL, second_factor.Method.SMS):
-        second_factor.send_code(session=session, account=account, purpose="step_up", channel=str(method))
+        second_factor.send_code(
+            session=session, account=account, purpose="step_up", channel=str(method)
+        )
 
 
-def complete_step_up(*, session: Session, account: Account, session_id: int, method: str, code: str,
-                     now: datetime | None = None, ip: str = "", user_agent: str = "") -> StepUpProof:
+def complete_step_up(
+    *,
+    session: Session,
+    account: Account,
+    session_id: int,
+    method: str,
+    code: str,
+    now: datetime | None = None,
+    ip: str = "",
+    user_agent: str = "",
+) -> StepUpProof:
     """Check a code of one of the account's methods in this signed-in session and return the proof.
 
     Wrong codes count like those of a sign-in (``failed_code_count``, committed whatever the caller's
@@ -210,15 +280,26 @@ def complete_step_up(*, session: Session, account: Account, session_id: int, met
     if method not in step_up_methods(session=session, account=account):
         raise second_factor.SecondFactorError("Cette méthode de vérification n'est pas disponible.")
     try:
-        second_factor.verify(session=session, account=account, method=method, code=code, purpose="step_up")
+        second_factor.verify(
+            session=session, account=account, method=method, code=code, purpose="step_up"
+        )
     except second_factor.SecondFactorError:
-        if auth.record_failure(session=session, principal=account, counter=auth.CODE,
-                               result=LoginResult.SECOND_FACTOR_FAILED, ip=ip, user_agent=user_agent,
-                               end_session_id=session_id, now=now):
+        if auth.record_failure(
+            session=session,
+            principal=account,
+            counter=auth.CODE,
+            result=LoginResult.SECOND_FACTOR_FAILED,
+            ip=ip,
+            user_agent=user_agent,
+            end_session_id=session_id,
+            now=now,
+        ):
             raise second_factor.SecondFactorError(LOCKED_STEP_UP) from None
         raise
     account.failed_code_count = 0
     row.step_up_at, row.step_up_method, row.step_up_spent_at = now, str(method)[:10], None
     session.add_all([account, row])
     session.flush()
-    return StepUpProof(account_id=account.id, session_id=row.id, verified_at=now, method=str(method))
+    return StepUpProof(
+        account_id=account.id, session_id=row.id, verified_at=now, method=str(method)
+    )

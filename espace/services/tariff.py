@@ -80,6 +80,7 @@ class RatingError(ValueError):
 
 # ---- rounding and labels --------------------------------------------------------------------------
 
+
 def _div_half_up(numerator: int, denominator: int) -> int:
     """numerator / denominator rounded to the nearest integer, halves away from zero (symmetric)."""
     sign = -1 if (numerator < 0) != (denominator < 0) else 1
@@ -119,6 +120,7 @@ def _rooms(n: int) -> str:
 
 # ---- compiled lookups -------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Tables:
     tariff: dict
@@ -133,11 +135,18 @@ _COMPILED: dict[int, _Tables] = {}
 
 def _compile(tariff: dict) -> _Tables:
     zones = tariff["zones"]
-    zone_of_dept = {dept: (zone, zones[zone]["coef_bp"]) for dept, zone in tariff["zone_of_departement"].items()}
+    zone_of_dept = {
+        dept: (zone, zones[zone]["coef_bp"]) for dept, zone in tariff["zone_of_departement"].items()
+    }
     levels = [_euros(level) for level in sorted(tariff["deductible_coef_bp"])]
     text = levels[0] if len(levels) == 1 else f"{', '.join(levels[:-1])} ou {levels[-1]}"
-    return _Tables(tariff=tariff, zone_of_dept=zone_of_dept, deductibles_text=text,
-                   claims_top=max(tariff["claims_coef_bp"]), option_order=tuple(tariff["options"]))
+    return _Tables(
+        tariff=tariff,
+        zone_of_dept=zone_of_dept,
+        deductibles_text=text,
+        claims_top=max(tariff["claims_coef_bp"]),
+        option_order=tuple(tariff["options"]),
+    )
 
 
 def _tables(tariff: dict) -> _Tables:
@@ -169,6 +178,7 @@ def zone_of(postal_code: str, tariff: dict = CURRENT) -> int | None:
 
 # ---- validation ---------------------------------------------------------------------------------
 
+
 def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -185,13 +195,24 @@ def _validate(data: RatingInput, t: _Tables) -> None:
     if departement_of(data.postal_code) not in t.zone_of_dept:
         raise RatingError(f"Code postal inconnu : {data.postal_code}.", "postal_code")
     _validate_capital(data, tariff["limits"])
-    if data.deductible_cents not in tariff["deductible_coef_bp"] or not _is_int(data.deductible_cents):
-        shown = _euros(data.deductible_cents) if _is_int(data.deductible_cents) else str(data.deductible_cents)
-        raise RatingError(f"Franchise non proposée : {shown}. Choisissez {t.deductibles_text}.", "deductible_cents")
+    if data.deductible_cents not in tariff["deductible_coef_bp"] or not _is_int(
+        data.deductible_cents
+    ):
+        shown = (
+            _euros(data.deductible_cents)
+            if _is_int(data.deductible_cents)
+            else str(data.deductible_cents)
+        )
+        raise RatingError(
+            f"Franchise non proposée : {shown}. Choisissez {t.deductibles_text}.",
+            "deductible_cents",
+        )
     claims_max = tariff["limits"]["claims_max"]
     if not _is_int(data.claims_last_3_years) or not 0 <= data.claims_last_3_years <= claims_max:
-        raise RatingError(f"Le nombre de sinistres des 3 dernières années doit être compris entre 0 et {claims_max}.",
-                          "claims_last_3_years")
+        raise RatingError(
+            f"Le nombre de sinistres des 3 dernières années doit être compris entre 0 et {claims_max}.",
+            "claims_last_3_years",
+        )
     _validate_options(data, t)
 
 
@@ -205,10 +226,15 @@ def _validate_home(data: RatingInput, limits: dict) -> None:
     per_room = limits["surface_min_m2_per_room"] * rooms
     prefix = f"Surface impossible pour {_rooms(rooms)} : {number(surface)}{NBSP}m²"
     if surface > limits["surface_max_m2"]:
-        raise RatingError(f"{prefix} (maximum {number(limits['surface_max_m2'])}{NBSP}m²).", "surface_m2")
+        raise RatingError(
+            f"{prefix} (maximum {number(limits['surface_max_m2'])}{NBSP}m²).", "surface_m2"
+        )
     if surface < per_room and per_room > limits["surface_min_m2"]:
-        raise RatingError(f"{prefix} (au moins {limits['surface_min_m2_per_room']}{NBSP}m² par pièce, "
-                          f"soit {number(per_room)}{NBSP}m²).", "surface_m2")
+        raise RatingError(
+            f"{prefix} (au moins {limits['surface_min_m2_per_room']}{NBSP}m² par pièce, "
+            f"soit {number(per_room)}{NBSP}m²).",
+            "surface_m2",
+        )
     if surface < limits["surface_min_m2"]:
         raise RatingError(f"{prefix} (minimum {limits['surface_min_m2']}{NBSP}m²).", "surface_m2")
 
@@ -218,11 +244,16 @@ def _validate_capital(data: RatingInput, limits: dict) -> None:
     low, high = limits["capital_min_cents"], limits["capital_max_cents"]
     if data.occupancy == "landlord":
         if not _is_int(capital) or not (capital == 0 or low <= capital <= high):
-            raise RatingError(f"Le capital mobilier doit être nul (location vide) ou compris entre {_euros(low)} "
-                              f"et {_euros(high)}.", "furniture_capital_cents")
+            raise RatingError(
+                f"Le capital mobilier doit être nul (location vide) ou compris entre {_euros(low)} "
+                f"et {_euros(high)}.",
+                "furniture_capital_cents",
+            )
     elif not _is_int(capital) or not low <= capital <= high:
-        raise RatingError(f"Le capital mobilier doit être compris entre {_euros(low)} et {_euros(high)}.",
-                          "furniture_capital_cents")
+        raise RatingError(
+            f"Le capital mobilier doit être compris entre {_euros(low)} et {_euros(high)}.",
+            "furniture_capital_cents",
+        )
 
 
 def _validate_options(data: RatingInput, t: _Tables) -> None:
@@ -243,22 +274,34 @@ def _validate_option(data: RatingInput, option: dict, covers: frozenset[str], ta
         allowed = " et aux ".join(PROPERTY_PLURALS[p] for p in option["price"])
         raise RatingError(f"L'option {name} est réservée aux {allowed}.", "options")
     if data.occupancy not in option.get("occupancies", OCCUPANCY_NAMES):
-        raise RatingError(f"L'option {name} n'est pas proposée à un {OCCUPANCY_NAMES[data.occupancy].lower()}.",
-                          "options")
+        raise RatingError(
+            f"L'option {name} n'est pas proposée à un {OCCUPANCY_NAMES[data.occupancy].lower()}.",
+            "options",
+        )
     included = option.get("excluded_if_formula_covers")
     if included and included in covers:
-        raise RatingError(f"L'option {name} est déjà incluse dans la formule {FORMULA_NAMES[formula]}.", "options")
+        raise RatingError(
+            f"L'option {name} est déjà incluse dans la formule {FORMULA_NAMES[formula]}.", "options"
+        )
     required = option.get("requires_formula_cover")
     if required and required not in covers:
-        with_it = " ou ".join(FORMULA_NAMES[f] for f, c in tariff["formula_covers"].items() if required in c)
-        raise RatingError(f"L'option {name} demande une formule qui couvre {tariff['cover_names'][required]} "
-                          f"({with_it}).", "options")
+        with_it = " ou ".join(
+            FORMULA_NAMES[f] for f, c in tariff["formula_covers"].items() if required in c
+        )
+        raise RatingError(
+            f"L'option {name} demande une formule qui couvre {tariff['cover_names'][required]} "
+            f"({with_it}).",
+            "options",
+        )
     minimum = option.get("min_capital_cents", 0)
     if data.furniture_capital_cents < minimum:
-        raise RatingError(f"L'option {name} demande un capital mobilier d'au moins {_euros(minimum)}.", "options")
+        raise RatingError(
+            f"L'option {name} demande un capital mobilier d'au moins {_euros(minimum)}.", "options"
+        )
 
 
 # ---- pricing steps --------------------------------------------------------------------------------
+
 
 class _Sheet:
     """The lines being written, and the running subtotal."""
@@ -279,7 +322,10 @@ class _Sheet:
 
 def _home(sheet: _Sheet, data: RatingInput, tariff: dict) -> None:
     kind, formula = data.property_type, data.formula
-    sheet.add(f"Base {FORMULA_NAMES[formula]} — {PROPERTY_NAMES[kind]}", tariff["base_cents"][formula][kind])
+    sheet.add(
+        f"Base {FORMULA_NAMES[formula]} — {PROPERTY_NAMES[kind]}",
+        tariff["base_cents"][formula][kind],
+    )
     extra_rooms = data.rooms - 1
     if extra_rooms:
         per_room = tariff["per_extra_room_cents"][formula][kind]
@@ -289,7 +335,10 @@ def _home(sheet: _Sheet, data: RatingInput, tariff: dict) -> None:
     extra_m2 = data.surface_m2 - threshold
     if extra_m2 > 0:
         per_m2 = tariff["surface"]["per_m2_cents"][kind]
-        sheet.add(f"Surface au-delà de {threshold}{NBSP}m² : {extra_m2}{NBSP}m² × {money(per_m2)}", extra_m2 * per_m2)
+        sheet.add(
+            f"Surface au-delà de {threshold}{NBSP}m² : {extra_m2}{NBSP}m² × {money(per_m2)}",
+            extra_m2 * per_m2,
+        )
 
 
 def _location(sheet: _Sheet, data: RatingInput, t: _Tables) -> None:
@@ -316,13 +365,17 @@ def _furniture(sheet: _Sheet, data: RatingInput, tariff: dict) -> None:
 
 def _adjustments(sheet: _Sheet, data: RatingInput, t: _Tables) -> None:
     deductible_bp = t.tariff["deductible_coef_bp"][data.deductible_cents]
-    sheet.scale(f"Franchise {_euros(data.deductible_cents)} {_percent(deductible_bp)}", deductible_bp)
+    sheet.scale(
+        f"Franchise {_euros(data.deductible_cents)} {_percent(deductible_bp)}", deductible_bp
+    )
     claims = data.claims_last_3_years
     claims_bp = t.tariff["claims_coef_bp"][min(claims, t.claims_top)]
     if claims == 0 and data.claims_not_yet_rated > 0:
         pending = data.claims_not_yet_rated
-        label = (f"Bonus sans sinistre {_percent(claims_bp)} jusqu'à l'échéance, non reconduit "
-                 f"({pending} sinistre{'s' if pending > 1 else ''} déclaré{'s' if pending > 1 else ''})")
+        label = (
+            f"Bonus sans sinistre {_percent(claims_bp)} jusqu'à l'échéance, non reconduit "
+            f"({pending} sinistre{'s' if pending > 1 else ''} déclaré{'s' if pending > 1 else ''})"
+        )
     elif claims == 0:
         label = f"Bonus sans sinistre {_percent(claims_bp)}"
     else:
@@ -343,7 +396,9 @@ def _options(sheet: _Sheet, data: RatingInput, t: _Tables) -> int:
     return damage
 
 
-def _taxes(sheet: _Sheet, core_cents: int, damage_options_cents: int, data: RatingInput, tariff: dict) -> None:
+def _taxes(
+    sheet: _Sheet, core_cents: int, damage_options_cents: int, data: RatingInput, tariff: dict
+) -> None:
     damage = _apply_bp(core_cents, tariff["damage_share_bp"][data.formula]) + damage_options_cents
     catnat = _apply_bp(damage, tariff["catnat_bp"])
     sheet.add(f"Surprime catastrophes naturelles ({_rate(tariff['catnat_bp'])})", catnat)
@@ -365,12 +420,18 @@ def price(data: RatingInput, tariff: dict = CURRENT) -> Quote:
     damage_options = _options(sheet, data, t)
     premium_excl_tax = sheet.total
     _taxes(sheet, core, damage_options, data, tariff)
-    return Quote(version=tariff["version"], lines=sheet.lines, premium_excl_tax_cents=premium_excl_tax,
-                 taxes_cents=sheet.total - premium_excl_tax, annual_premium_cents=sheet.total,
-                 advice=advice(data, tariff))
+    return Quote(
+        version=tariff["version"],
+        lines=sheet.lines,
+        premium_excl_tax_cents=premium_excl_tax,
+        taxes_cents=sheet.total - premium_excl_tax,
+        annual_premium_cents=sheet.total,
+        advice=advice(data, tariff),
+    )
 
 
 # ---- advice ---------------------------------------------------------------------------------------
+
 
 def advice(data: RatingInput, tariff: dict = CURRENT) -> list[str]:
     """Plain-French hints about the choices (never blocking)."""
@@ -378,22 +439,35 @@ def advice(data: RatingInput, tariff: dict = CURRENT) -> list[str]:
     rules = tariff["advice"]
     advised = rules["capital_per_room_cents"] * data.rooms
     if data.occupancy != "landlord" and data.furniture_capital_cents < advised:
-        tips.append(f"Votre capital mobilier semble faible pour {_rooms(data.rooms)} : comptez au moins {money(advised)}.")
+        tips.append(
+            f"Votre capital mobilier semble faible pour {_rooms(data.rooms)} : comptez au moins {money(advised)}."
+        )
     reference = rules["deductible_with_claims_cents"]
     if data.claims_last_3_years > 0 and data.deductible_cents > reference:
         claims = data.claims_last_3_years
-        tips.append(f"Avec {claims} sinistre{'s' if claims > 1 else ''} ces 3 dernières années, une franchise de "
-                    f"{money(data.deductible_cents)} restera à votre charge à chaque nouveau sinistre : une franchise "
-                    f"de {money(reference)} ou moins vous protège mieux.")
-    if data.property_type == "house" and data.formula == "INTEGRALE" and "JARDIN_PISCINE" not in data.options:
-        tips.append("Votre maison a un jardin ou une piscine ? L'option Jardin et piscine protège arbres, plantations, "
-                    "mobilier de jardin et piscine.")
+        tips.append(
+            f"Avec {claims} sinistre{'s' if claims > 1 else ''} ces 3 dernières années, une franchise de "
+            f"{money(data.deductible_cents)} restera à votre charge à chaque nouveau sinistre : une franchise "
+            f"de {money(reference)} ou moins vous protège mieux."
+        )
+    if (
+        data.property_type == "house"
+        and data.formula == "INTEGRALE"
+        and "JARDIN_PISCINE" not in data.options
+    ):
+        tips.append(
+            "Votre maison a un jardin ou une piscine ? L'option Jardin et piscine protège arbres, plantations, "
+            "mobilier de jardin et piscine."
+        )
     if data.formula == "ESSENTIELLE":
-        tips.append("La formule Essentielle ne couvre ni le bris de glace ni le vol : la formule Confort les inclut.")
+        tips.append(
+            "La formule Essentielle ne couvre ni le bris de glace ni le vol : la formule Confort les inclut."
+        )
     return tips
 
 
 # ---- instalments and prorata ----------------------------------------------------------------------
+
 
 def instalment_cents(annual_cents: int, frequency: str) -> int:
     """The regular instalment for a payment frequency; the rounding rest goes on the last instalment."""
@@ -404,15 +478,22 @@ def instalment_cents(annual_cents: int, frequency: str) -> int:
     return annual_cents // per_year
 
 
-def prorata_cents(old_annual_cents: int, new_annual_cents: int, effective: date, period_start: date,
-                  period_end: date) -> int:
+def prorata_cents(
+    old_annual_cents: int,
+    new_annual_cents: int,
+    effective: date,
+    period_start: date,
+    period_end: date,
+) -> int:
     """Signed premium difference for the days from ``effective`` to ``period_end`` inclusive.
 
     The period is the insurance year (365 or 366 days). Rounded to the cent, halves away from zero,
     so that an increase and the matching decrease give opposite amounts.
     """
     if not period_start <= effective <= period_end:
-        raise ValueError(f"effective date {effective} outside the period {period_start} - {period_end}")
+        raise ValueError(
+            f"effective date {effective} outside the period {period_start} - {period_end}"
+        )
     period_days = (period_end - period_start).days + 1
     remaining_days = (period_end - effective).days + 1
     return _div_half_up((new_annual_cents - old_annual_cents) * remaining_days, period_days)

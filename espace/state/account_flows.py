@@ -42,7 +42,11 @@ class IdentityForm(rx.State):
     form_error: str = ""
 
     def _field_errors(self, form: dict) -> dict[str, str]:
-        errors = {name: message for name, message in REQUIRED.items() if not str(form.get(name, "")).strip()}
+        errors = {
+            name: message
+            for name, message in REQUIRED.items()
+            if not str(form.get(name, "")).strip()
+        }
         if "birth_date" not in errors and parse_birth_date(str(form.get("birth_date", ""))) is None:
             errors["birth_date"] = "Date de naissance invalide : utilisez le format jj/mm/aaaa."
         return errors
@@ -56,9 +60,14 @@ class IdentityForm(rx.State):
         try:
             with session_scope() as db:
                 holder = accounts.verify_identity(
-                    session=db, contract_number=str(form["contract"]), last_name=str(form["last_name"])[:100],
-                    birth_date=parse_birth_date(str(form["birth_date"])), postal_code=str(form["postal_code"])[:10],
-                    ip=client_ip(self.router), user_agent=self.router.headers.user_agent)
+                    session=db,
+                    contract_number=str(form["contract"]),
+                    last_name=str(form["last_name"])[:100],
+                    birth_date=parse_birth_date(str(form["birth_date"])),
+                    postal_code=str(form["postal_code"])[:10],
+                    ip=client_ip(self.router),
+                    user_agent=self.router.headers.user_agent,
+                )
                 db.expunge(holder)
                 return holder
         except AccountError as error:
@@ -85,7 +94,9 @@ class SignupState(IdentityForm):
     _holder_id: int | None = None
     _account_id: int | None = None
     _email: str = ""  # the address typed, when it already had an espace (nothing was created)
-    _sent_times: list[str] = []  # ISO times of this sign-up's e-mails, for the same "send again" limits
+    _sent_times: list[
+        str
+    ] = []  # ISO times of this sign-up's e-mails, for the same "send again" limits
 
     @rx.event
     def on_load(self):
@@ -101,7 +112,11 @@ class SignupState(IdentityForm):
         if exists:
             self.form_error = accounts.ACCOUNT_EXISTS_MESSAGE
             return
-        self._holder_id, self.holder_first_name, self.step = holder.id, holder.first_name, "credentials"
+        self._holder_id, self.holder_first_name, self.step = (
+            holder.id,
+            holder.first_name,
+            "credentials",
+        )
 
     @rx.event
     def create(self, form: dict):
@@ -115,9 +130,13 @@ class SignupState(IdentityForm):
 
                 holder = db.get(Policyholder, self._holder_id)
                 email = str(form.get("email", ""))[:254]
-                account = accounts.sign_up(session=db, holder=holder, email=email,
-                                           password=str(form.get("password", ""))[:512],
-                                           confirm=str(form.get("confirm", ""))[:512])
+                account = accounts.sign_up(
+                    session=db,
+                    holder=holder,
+                    email=email,
+                    password=str(form.get("password", ""))[:512],
+                    confirm=str(form.get("confirm", ""))[:512],
+                )
         except AccountError as error:
             self._apply(error)
             return
@@ -137,8 +156,11 @@ class SignupState(IdentityForm):
                 if self._account_id is not None:
                     accounts.resend_activation(session=db, account_id=self._account_id)
                 else:
-                    accounts.resend_address_warning(session=db, email=self._email, previous=[
-                        datetime.fromisoformat(at) for at in self._sent_times])
+                    accounts.resend_address_warning(
+                        session=db,
+                        email=self._email,
+                        previous=[datetime.fromisoformat(at) for at in self._sent_times],
+                    )
             self._sent_times = [*self._sent_times, utcnow().isoformat()][-10:]
             self.notice, self.form_error = "Un nouvel e-mail vient de vous être envoyé.", ""
         except AccountError as error:
@@ -164,7 +186,9 @@ class LinkState(rx.State):
     @rx.event
     def not_me(self):
         with session_scope() as db:
-            self.outcome = "ok" if accounts.report_not_me(session=db, token=self._token()) else "invalid"
+            self.outcome = (
+                "ok" if accounts.report_not_me(session=db, token=self._token()) else "invalid"
+            )
 
 
 class ForgotState(rx.State):
@@ -184,13 +208,19 @@ class ForgotState(rx.State):
     def request(self, form: dict):
         identifier = str(form.get("identifier", "")).strip()[:254]
         channel = "sms" if form.get("channel") == "sms" else "email"
-        self.identifier_error = "" if identifier else "Saisissez votre adresse e-mail ou votre numéro de contrat."
+        self.identifier_error = (
+            "" if identifier else "Saisissez votre adresse e-mail ou votre numéro de contrat."
+        )
         if self.identifier_error:
             return
         with session_scope() as db:
-            account_id = accounts.request_reset(session=db, identifier=identifier, channel=channel,
-                                                ip=client_ip(self.router),
-                                                user_agent=self.router.headers.user_agent)
+            account_id = accounts.request_reset(
+                session=db,
+                identifier=identifier,
+                channel=channel,
+                ip=client_ip(self.router),
+                user_agent=self.router.headers.user_agent,
+            )
         self._account_id = account_id if channel == "sms" else None
         self.step = "sms" if channel == "sms" else "sent"
 
@@ -202,10 +232,16 @@ class ForgotState(rx.State):
             self.code_error = "Saisissez le code reçu par SMS."
             return
         try:
-            with session_scope() as db:  # a wrong code stays counted: the service commits the try itself
-                accounts.reset_with_code(session=db, account_id=self._account_id, code=code[:20],
-                                         password=str(form.get("password", ""))[:512],
-                                         confirm=str(form.get("confirm", ""))[:512])
+            with (
+                session_scope() as db
+            ):  # a wrong code stays counted: the service commits the try itself
+                accounts.reset_with_code(
+                    session=db,
+                    account_id=self._account_id,
+                    code=code[:20],
+                    password=str(form.get("password", ""))[:512],
+                    confirm=str(form.get("confirm", ""))[:512],
+                )
         except AccountError as error:
             setattr(self, f"{error.field}_error" if error.field else "form_error", str(error))
             return
@@ -223,7 +259,9 @@ class ResetState(rx.State):
     def on_load(self):
         self.reset()
         with session_scope() as db:
-            self.valid = accounts.peek_token(session=db, token=self._token(), purpose="reset") is not None
+            self.valid = (
+                accounts.peek_token(session=db, token=self._token(), purpose="reset") is not None
+            )
         self.loaded = True
 
     def _token(self) -> str:
@@ -234,8 +272,12 @@ class ResetState(rx.State):
         self.password_error = self.confirm_error = self.form_error = ""
         try:
             with session_scope() as db:
-                accounts.reset_with_token(session=db, token=self._token(), password=str(form.get("password", ""))[:512],
-                                          confirm=str(form.get("confirm", ""))[:512])
+                accounts.reset_with_token(
+                    session=db,
+                    token=self._token(),
+                    password=str(form.get("password", ""))[:512],
+                    confirm=str(form.get("confirm", ""))[:512],
+                )
         except AccountError as error:
             setattr(self, f"{error.field}_error" if error.field else "form_error", str(error))
             return None
@@ -257,11 +299,18 @@ class LostAccessState(IdentityForm):
         if holder is None:
             return
         with session_scope() as db:
-            start = accounts.start_recovery(session=db, holder=holder,
-                                            contact_email=str(form.get("contact_email", "")).strip()[:254],
-                                            message=str(form.get("message", "")).strip()[:1000])
+            start = accounts.start_recovery(
+                session=db,
+                holder=holder,
+                contact_email=str(form.get("contact_email", "")).strip()[:254],
+                message=str(form.get("message", "")).strip()[:1000],
+            )
         if start.kind == "sms":
-            self._account_id, self.masked_phone, self.step = start.account_id, start.masked_phone, "sms"
+            self._account_id, self.masked_phone, self.step = (
+                start.account_id,
+                start.masked_phone,
+                "sms",
+            )
         else:
             self.step = "request"
 
@@ -275,11 +324,17 @@ class LostAccessState(IdentityForm):
             self.errors = {"code": "Saisissez le code reçu par SMS."}
             return
         try:
-            with session_scope() as db:  # a wrong code stays counted: the service commits the try itself
-                accounts.finish_recovery(session=db, account_id=self._account_id, code=str(form["code"])[:20],
-                                         new_email=str(form.get("email", ""))[:254],
-                                         password=str(form.get("password", ""))[:512],
-                                         confirm=str(form.get("confirm", ""))[:512])
+            with (
+                session_scope() as db
+            ):  # a wrong code stays counted: the service commits the try itself
+                accounts.finish_recovery(
+                    session=db,
+                    account_id=self._account_id,
+                    code=str(form["code"])[:20],
+                    new_email=str(form.get("email", ""))[:254],
+                    password=str(form.get("password", ""))[:512],
+                    confirm=str(form.get("confirm", ""))[:512],
+                )
         except AccountError as error:
             self._apply(error)
             return

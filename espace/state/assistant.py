@@ -21,12 +21,18 @@ from espace.state.session import SessionState
 MAX_TURNS = 40  # questions kept in one conversation (the page and the hand-over)
 
 # After an answer: the question asked at the top of the screen, its answer below, the field ready for the next one.
-SHOW_LATEST = ("setTimeout(function(){var b=document.querySelectorAll('#assistant-log .chat-mine');"
-               "var q=b[b.length-1];if(q){q.scrollIntoView({block:'start',behavior:'smooth'});}"
-               "var f=document.getElementById('assistant-question');if(f){f.focus({preventScroll:true});}},150)")
+SHOW_LATEST = (
+    "setTimeout(function(){var b=document.querySelectorAll('#assistant-log .chat-mine');"
+    "var q=b[b.length-1];if(q){q.scrollIntoView({block:'start',behavior:'smooth'});}"
+    "var f=document.getElementById('assistant-question');if(f){f.focus({preventScroll:true});}},150)"
+)
 
-CATEGORY_OPTIONS = [["contract", "Mon contrat"], ["claim", "Un sinistre"], ["payment", "Un paiement"],
-                    ["other", "Autre demande"]]
+CATEGORY_OPTIONS = [
+    ["contract", "Mon contrat"],
+    ["claim", "Un sinistre"],
+    ["payment", "Un paiement"],
+    ["other", "Autre demande"],
+]
 
 
 @dataclasses.dataclass
@@ -53,9 +59,13 @@ class TurnView:
 
 
 def _view(reply: assistant.Reply) -> TurnView:
-    return TurnView("assistant", list(reply.paragraphs),
-                    [ActionView(a.label, a.href, a.kind, a.contract_id) for a in reply.actions],
-                    [SourceView(s.label, s.href) for s in reply.sources], reply.understood)
+    return TurnView(
+        "assistant",
+        list(reply.paragraphs),
+        [ActionView(a.label, a.href, a.kind, a.contract_id) for a in reply.actions],
+        [SourceView(s.label, s.href) for s in reply.sources],
+        reply.understood,
+    )
 
 
 def _plain(reply: assistant.Reply) -> str:
@@ -107,7 +117,7 @@ class AssistantState(SessionState):
         if principal is None:
             return self._to_login()
         self._own(principal.holder_id)
-        question = (question or "").strip()[:assistant.MAX_QUESTION_CHARS]
+        question = (question or "").strip()[: assistant.MAX_QUESTION_CHARS]
         if not question:
             self.error = "Écrivez votre question."
             return None
@@ -115,8 +125,12 @@ class AssistantState(SessionState):
             self.error = "Cette conversation est longue : effacez-la pour en commencer une autre, ou parlez à un conseiller."
             return None
         with session_scope() as db:
-            reply = assistant.answer(session=db, holder_id=principal.holder_id, question=question,
-                                     today=utcnow().astimezone(PARIS).date())
+            reply = assistant.answer(
+                session=db,
+                holder_id=principal.holder_id,
+                question=question,
+                today=utcnow().astimezone(PARIS).date(),
+            )
         self.error = ""
         self.turns = [*self.turns, TurnView("holder", [question]), _view(reply)]
         self._transcript = [*self._transcript, ("holder", question), ("assistant", _plain(reply))]
@@ -177,18 +191,29 @@ class AssistantState(SessionState):
             return self._to_login()
         if self._owner != principal.holder_id or not self._transcript:
             self._own(principal.holder_id)
-            self.escalate_errors = {"body": "Posez d'abord votre question à l'assistant, ou écrivez directement "
-                                            "à un conseiller depuis « Mes messages »."}
+            self.escalate_errors = {
+                "body": "Posez d'abord votre question à l'assistant, ou écrivez directement "
+                "à un conseiller depuis « Mes messages »."
+            }
             return None
         subject = str(form.get("subject", "")).strip()
         category = str(form.get("category", "other"))
-        body = str(form.get("body", "")).strip() or "Je souhaite parler à un conseiller au sujet de ma conversation avec l'assistant."
+        body = (
+            str(form.get("body", "")).strip()
+            or "Je souhaite parler à un conseiller au sujet de ma conversation avec l'assistant."
+        )
         self.escalate_subject, self.escalate_category = subject[:120], category
         try:
             with session_scope() as db:
-                thread = support.open_thread(session=db, holder_id=principal.holder_id, subject=subject,
-                                             category=category, body=body, origin="assistant",
-                                             transcript=list(self._transcript))
+                thread = support.open_thread(
+                    session=db,
+                    holder_id=principal.holder_id,
+                    subject=subject,
+                    category=category,
+                    body=body,
+                    origin="assistant",
+                    transcript=list(self._transcript),
+                )
                 thread_id = thread.id
         except ValueError as error:
             self.escalate_errors = {getattr(error, "field", "") or "body": str(error)}

@@ -7,6 +7,7 @@ an id sent by the browser never reaches another holder's claim."""
 from __future__ import annotations
 
 import dataclasses
+
 import reflex as rx
 
 from espace import formatting as fmt
@@ -21,14 +22,24 @@ from espace.services.claims import ClaimInputError
 from espace.state.session import SessionState
 
 FILE_KIND_LABELS = {
-    "photo": "Photo", "document": "Document", "quote": "Devis", "invoice": "Facture", "expert_report": "Rapport d'expertise",
-    "correspondence": "Courrier", "payment_proof": "Justificatif de paiement",
+    "photo": "Photo",
+    "document": "Document",
+    "quote": "Devis",
+    "invoice": "Facture",
+    "expert_report": "Rapport d'expertise",
+    "correspondence": "Courrier",
+    "payment_proof": "Justificatif de paiement",
 }
-HOLDER_FILE_KINDS = [["auto", "Détecter (photo ou document)"], ["invoice", "Facture"], ["quote", "Devis"],
-                     ["document", "Autre document (plainte, constat…)"]]
+HOLDER_FILE_KINDS = [
+    ["auto", "Détecter (photo ou document)"],
+    ["invoice", "Facture"],
+    ["quote", "Devis"],
+    ["document", "Autre document (plainte, constat…)"],
+]
 
 
 # ----- display rows (plain values only: everything here is sent to the browser) ---------------
+
 
 @dataclasses.dataclass
 class Option:
@@ -116,34 +127,58 @@ class MessageView:
 
 
 def _size(n: int) -> str:
-    return f"{fmt.number(round(n / 1024 / 1024, 1))} Mo" if n >= 1024 * 1024 else f"{max(1, n // 1024)} Ko"
+    return (
+        f"{fmt.number(round(n / 1024 / 1024, 1))} Mo"
+        if n >= 1024 * 1024
+        else f"{max(1, n // 1024)} Ko"
+    )
 
 
 def file_view(record: ClaimFile, staff_names: dict[int, str]) -> FileView:
     return FileView(
-        id=record.id, name=record.filename, kind=FILE_KIND_LABELS.get(record.kind, record.kind), size=_size(record.size_bytes),
+        id=record.id,
+        name=record.filename,
+        kind=FILE_KIND_LABELS.get(record.kind, record.kind),
+        size=_size(record.size_bytes),
         uploaded=fmt.datetime_fr(record.uploaded_at),
-        by=staff_names.get(record.uploaded_by_staff_id, "Espace Assurances") if record.uploaded_by_staff_id else "Vous",
-        is_photo=bool(record.thumbnail_key), url=routes.claim_file_url(record.id),
+        by=staff_names.get(record.uploaded_by_staff_id, "Espace Assurances")
+        if record.uploaded_by_staff_id
+        else "Vous",
+        is_photo=bool(record.thumbnail_key),
+        url=routes.claim_file_url(record.id),
         preview_url=routes.claim_file_url(record.id, inline=True),
         thumb_url=routes.claim_file_url(record.id, thumbnail=True) if record.thumbnail_key else "",
     )
 
 
 def item_view(item: ClaimItem) -> ItemView:
-    purchase = ", ".join(x for x in (fmt.date_fr(item.purchase_date) if item.purchase_date else "",
-                                     fmt.money(item.purchase_price_cents) if item.purchase_price_cents else "") if x)
-    return ItemView(id=item.id, description=item.description,
-                    category=claim_perils.ITEM_CATEGORY_LABELS.get(item.category, item.category),
-                    purchase=purchase or "—", estimate=fmt.money(item.estimate_cents))
+    purchase = ", ".join(
+        x
+        for x in (
+            fmt.date_fr(item.purchase_date) if item.purchase_date else "",
+            fmt.money(item.purchase_price_cents) if item.purchase_price_cents else "",
+        )
+        if x
+    )
+    return ItemView(
+        id=item.id,
+        description=item.description,
+        category=claim_perils.ITEM_CATEGORY_LABELS.get(item.category, item.category),
+        purchase=purchase or "—",
+        estimate=fmt.money(item.estimate_cents),
+    )
 
 
 def estimate_facts(estimate: dict) -> list[Fact]:
     if not estimate.get("covered"):
         return []
-    return [Fact("Garantie", estimate["guarantee"]), Fact("Montant déclaré", fmt.money(estimate["damage_cents"])),
-            Fact("Franchise", fmt.money(estimate["deductible_cents"])), Fact("Plafond", fmt.money(estimate["ceiling_cents"])),
-            Fact("Indemnité estimée", fmt.money(estimate["indemnity_cents"]))]
+    return [
+        Fact("Garantie", estimate["guarantee"]),
+        Fact("Montant déclaré", fmt.money(estimate["damage_cents"])),
+        Fact("Franchise", fmt.money(estimate["deductible_cents"])),
+        Fact("Plafond", fmt.money(estimate["ceiling_cents"])),
+        Fact("Indemnité estimée", fmt.money(estimate["indemnity_cents"])),
+    ]
 
 
 def _contract_label(contract: Contract, prop: InsuredProperty) -> str:
@@ -157,7 +192,13 @@ async def add_uploads(db, claim: Claim, files: list, kind: str, add) -> tuple[in
         data = await upload.read()
         try:
             with db.begin_nested():
-                add(session=db, claim=claim, data=data, filename=upload.name or "fichier", kind="" if kind == "auto" else kind)
+                add(
+                    session=db,
+                    claim=claim,
+                    data=data,
+                    filename=upload.name or "fichier",
+                    kind="" if kind == "auto" else kind,
+                )
             added += 1
         except uploads.UploadRejected as error:
             problems.append(error.message)
@@ -165,6 +206,7 @@ async def add_uploads(db, claim: Claim, files: list, kind: str, add) -> tuple[in
 
 
 # ----- the list ------------------------------------------------------------------------------
+
 
 class ClaimsState(SessionState):
     loaded: bool = False
@@ -186,23 +228,42 @@ class ClaimsState(SessionState):
     def _refresh(self, holder_id: int) -> None:
         now = utcnow()
         with session_scope() as db:
-            contracts = {c.id: (c, p) for c, p in claims.eligible_contracts(session=db, holder_id=holder_id)}
+            contracts = {
+                c.id: (c, p) for c, p in claims.eligible_contracts(session=db, holder_id=holder_id)
+            }
             from sqlmodel import select
 
-            labels = {c.id: _contract_label(c, p) for c, p in db.exec(
-                select(Contract, InsuredProperty).join(InsuredProperty, InsuredProperty.id == Contract.property_id)
-                .where(Contract.holder_id == holder_id)).all()}
+            labels = {
+                c.id: _contract_label(c, p)
+                for c, p in db.exec(
+                    select(Contract, InsuredProperty)
+                    .join(InsuredProperty, InsuredProperty.id == Contract.property_id)
+                    .where(Contract.holder_id == holder_id)
+                ).all()
+            }
             rows = claims.list_claims(session=db, holder_id=holder_id)
             cards, drafts = [], []
             for claim in rows:
                 card = ClaimCard(
-                    number=claim.number or "", draft_id=claim.id if claim.number is None else 0,
-                    peril=claim_perils.label(claim.peril) if claim.peril else "Événement à préciser",
-                    contract=labels.get(claim.contract_id, ""), status=claim_stages.label(claim.status), stage=claim.status,
-                    date=(f"Déclaré le {fmt.date_fr(claim.submitted_at)}" if claim.submitted_at
-                          else f"Commencé le {fmt.date_fr(claim.created_at)}"),
+                    number=claim.number or "",
+                    draft_id=claim.id if claim.number is None else 0,
+                    peril=claim_perils.label(claim.peril)
+                    if claim.peril
+                    else "Événement à préciser",
+                    contract=labels.get(claim.contract_id, ""),
+                    status=claim_stages.label(claim.status),
+                    stage=claim.status,
+                    date=(
+                        f"Déclaré le {fmt.date_fr(claim.submitted_at)}"
+                        if claim.submitted_at
+                        else f"Commencé le {fmt.date_fr(claim.created_at)}"
+                    ),
                     next_step=_current_next_step(db, claim),
-                    amount=(f"Indemnité : {fmt.money(claim.indemnity_cents)}" if claim.indemnity_cents is not None else ""),
+                    amount=(
+                        f"Indemnité : {fmt.money(claim.indemnity_cents)}"
+                        if claim.indemnity_cents is not None
+                        else ""
+                    ),
                     late=bool(claim.next_step_due_at and claim.next_step_due_at < now),
                 )
                 (drafts if claim.number is None else cards).append(card)
@@ -231,6 +292,7 @@ def _current_next_step(db, claim: Claim) -> str:
 
 
 # ----- the wizard ----------------------------------------------------------------------------
+
 
 class ClaimWizardState(SessionState):
     loaded: bool = False
@@ -297,11 +359,15 @@ class ClaimWizardState(SessionState):
         # "?peril=theft" (from the assistant): the event is preselected, the holder can still change it.
         self._suggested_peril = peril_param if claim_perils.peril(peril_param) else ""
         with session_scope() as db:
-            self.contracts = [Option(str(c.id), _contract_label(c, p))
-                              for c, p in claims.eligible_contracts(session=db, holder_id=holder_id)]
+            self.contracts = [
+                Option(str(c.id), _contract_label(c, p))
+                for c, p in claims.eligible_contracts(session=db, holder_id=holder_id)
+            ]
             claim = None
             if draft_param.isdigit():
-                claim = claims.owned_draft(session=db, holder_id=holder_id, claim_id=int(draft_param))
+                claim = claims.owned_draft(
+                    session=db, holder_id=holder_id, claim_id=int(draft_param)
+                )
             if claim is not None:
                 self._show(db, claim)
                 self.step = min(claim.draft_step, claims.STEP_SUMMARY)
@@ -332,14 +398,19 @@ class ClaimWizardState(SessionState):
         prop = claims.loss_terms(session=db, claim=claim)  # the home insured on the day of the loss
         self.property_address = f"{prop.address_line1}, {prop.postal_code} {prop.city}"
         self.location_kind = claim.location_kind
-        self.position_text = (f"Position enregistrée : {fmt.number(claim.latitude)}, {fmt.number(claim.longitude)}"
-                              + (f" (à {claim.location_accuracy_m} m près)" if claim.location_accuracy_m else "")
-                              if claim.latitude is not None else "")
+        self.position_text = (
+            f"Position enregistrée : {fmt.number(claim.latitude)}, {fmt.number(claim.longitude)}"
+            + (f" (à {claim.location_accuracy_m} m près)" if claim.location_accuracy_m else "")
+            if claim.latitude is not None
+            else ""
+        )
         rows = claims.items(session=db, claim_id=claim.id)
         self.items = [item_view(i) for i in rows]
         self.total = fmt.money(sum(i.estimate_cents for i in rows))
         self.files = [file_view(f, {}) for f in claims.files(session=db, claim_id=claim.id)]
-        self.summary_answers = [Fact(q, a) for q, a in claim_perils.answer_text(found, claim.answers)] if found else []
+        self.summary_answers = (
+            [Fact(q, a) for q, a in claim_perils.answer_text(found, claim.answers)] if found else []
+        )
         result = claims.estimate(session=db, claim=claim)
         self.estimate = estimate_facts(result.as_dict())
         self.estimate_note = result.explanation
@@ -358,13 +429,27 @@ class ClaimWizardState(SessionState):
             return
         # All the peril's questions are rendered (hidden ones too), so that inputs keep their place.
         visible = {q.id for q in claim_perils.visible_questions(found, self.answers)}
-        self.questions = [QuestionView(id=q.id, label=q.label, kind=q.kind, hint=q.hint, required=q.required,
-                                       value=self.answers.get(q.id, ""), error=self.errors.get(q.id, ""),
-                                       visible=q.id in visible, options=[Option(v, t) for v, t in q.options])
-                          for q in found.questions]
+        self.questions = [
+            QuestionView(
+                id=q.id,
+                label=q.label,
+                kind=q.kind,
+                hint=q.hint,
+                required=q.required,
+                value=self.answers.get(q.id, ""),
+                error=self.errors.get(q.id, ""),
+                visible=q.id in visible,
+                options=[Option(v, t) for v, t in q.options],
+            )
+            for q in found.questions
+        ]
 
     def _draft(self, db, holder_id: int) -> Claim | None:
-        return claims.owned_draft(session=db, holder_id=holder_id, claim_id=self.claim_id) if self.claim_id else None
+        return (
+            claims.owned_draft(session=db, holder_id=holder_id, claim_id=self.claim_id)
+            if self.claim_id
+            else None
+        )
 
     def _save(self, action, *, creating: bool = False) -> rx.event.EventSpec | None:
         """Run ``action(db, claim, holder_id)`` on the holder's draft; show errors next to fields, or refresh."""
@@ -375,7 +460,9 @@ class ClaimWizardState(SessionState):
             claim = self._draft(db, principal.holder_id)
             if claim is None and (self.claim_id or not creating):
                 self._clear()
-                self.errors = {"claim": "Ce brouillon n'existe plus : commencez une nouvelle déclaration."}
+                self.errors = {
+                    "claim": "Ce brouillon n'existe plus : commencez une nouvelle déclaration."
+                }
                 return None
             try:
                 result = action(db, claim, principal)
@@ -405,8 +492,12 @@ class ClaimWizardState(SessionState):
 
         def action(db, claim, principal):
             if claim is None:
-                claim = claims.start_draft(session=db, holder_id=principal.holder_id, account_id=principal.account_id,
-                                           contract_id=int(contract_id))
+                claim = claims.start_draft(
+                    session=db,
+                    holder_id=principal.holder_id,
+                    account_id=principal.account_id,
+                    contract_id=int(contract_id),
+                )
                 if self._suggested_peril:
                     claims.set_peril(session=db, claim=claim, peril_code=self._suggested_peril)
                 return claim
@@ -417,12 +508,16 @@ class ClaimWizardState(SessionState):
         if outcome is not None or self.errors:
             return outcome
         self._go(claims.STEP_PERIL)
-        return rx.call_script(f"window.history.replaceState(null,'','{routes.CLAIM_NEW}?brouillon={self.claim_id}')")
+        return rx.call_script(
+            f"window.history.replaceState(null,'','{routes.CLAIM_NEW}?brouillon={self.claim_id}')"
+        )
 
     @rx.event
     def choose_peril(self, form: dict):
         peril = str(form.get("peril") or "")
-        outcome = self._save(lambda db, claim, _p: claims.set_peril(session=db, claim=claim, peril_code=peril))
+        outcome = self._save(
+            lambda db, claim, _p: claims.set_peril(session=db, claim=claim, peril_code=peril)
+        )
         if not self.errors:
             self._go(claims.STEP_QUESTIONS)
         return outcome
@@ -430,15 +525,20 @@ class ClaimWizardState(SessionState):
     @rx.event
     def set_answer(self, question_id: str, value: str):
         """Live answers, so that conditional questions appear; saved with the step's form."""
-        if claim_perils.peril(self.peril) and question_id in {q.id for q in claim_perils.peril(self.peril).questions}:
+        if claim_perils.peril(self.peril) and question_id in {
+            q.id for q in claim_perils.peril(self.peril).questions
+        }:
             self.answers = {**self.answers, question_id: str(value)[:500]}
             self._build_questions()
 
     @rx.event
     def save_answers(self, form: dict):
         raw = {**self.answers, **{k: str(v or "") for k, v in form.items()}}
-        outcome = self._save(lambda db, claim, _p: claims.set_answers(session=db, claim=claim, raw=raw,
-                                                                       today=utcnow().astimezone(PARIS).date()))
+        outcome = self._save(
+            lambda db, claim, _p: claims.set_answers(
+                session=db, claim=claim, raw=raw, today=utcnow().astimezone(PARIS).date()
+            )
+        )
         if not self.errors:
             self._go(claims.STEP_WHEN)
         else:
@@ -456,8 +556,17 @@ class ClaimWizardState(SessionState):
             return
         from espace.services.claim_deadlines import deadline
 
-        order = claim_perils.parse_date(self.answers.get("order_date", "")) if found.deadline == "natcat" else None
-        result = deadline(kind=found.deadline, occurred=parsed, today=utcnow().astimezone(PARIS).date(), order_date=order)
+        order = (
+            claim_perils.parse_date(self.answers.get("order_date", ""))
+            if found.deadline == "natcat"
+            else None
+        )
+        result = deadline(
+            kind=found.deadline,
+            occurred=parsed,
+            today=utcnow().astimezone(PARIS).date(),
+            order_date=order,
+        )
         self.deadline_text, self.late_text = describe_deadline(result), result.consequence
 
     @rx.event
@@ -465,17 +574,31 @@ class ClaimWizardState(SessionState):
         day, hour = str(form.get("occurred_date") or ""), str(form.get("occurred_time") or "")
         text = str(form.get("description") or "")
         self.occurred_date, self.occurred_time, self.description = day[:10], hour[:5], text[:4000]
-        outcome = self._save(lambda db, claim, _p: claims.set_when(session=db, claim=claim, day_text=day, time_text=hour,
-                                                                    description=text, now=utcnow()))
+        outcome = self._save(
+            lambda db, claim, _p: claims.set_when(
+                session=db,
+                claim=claim,
+                day_text=day,
+                time_text=hour,
+                description=text,
+                now=utcnow(),
+            )
+        )
         if not self.errors:
             self._go(claims.STEP_WHERE)
         else:
-            self.occurred_date, self.occurred_time, self.description = day[:10], hour[:5], text[:4000]
+            self.occurred_date, self.occurred_time, self.description = (
+                day[:10],
+                hour[:5],
+                text[:4000],
+            )
         return outcome
 
     @rx.event
     def use_property_address(self):
-        outcome = self._save(lambda db, claim, _p: claims.set_location(session=db, claim=claim, kind="property"))
+        outcome = self._save(
+            lambda db, claim, _p: claims.set_location(session=db, claim=claim, kind="property")
+        )
         if not self.errors:
             self._go(claims.STEP_ITEMS)
         return outcome
@@ -494,8 +617,10 @@ class ClaimWizardState(SessionState):
     @rx.event
     def got_position(self, result: dict):
         if not isinstance(result, dict) or "lat" not in result:
-            self.errors = {"location": "Votre position n'a pas pu être lue (autorisation refusée ou indisponible). "
-                                       "Vous pouvez choisir l'adresse du logement."}
+            self.errors = {
+                "location": "Votre position n'a pas pu être lue (autorisation refusée ou indisponible). "
+                "Vous pouvez choisir l'adresse du logement."
+            }
             return None
         try:
             lat, lng = float(result["lat"]), float(result["lng"])
@@ -503,8 +628,16 @@ class ClaimWizardState(SessionState):
         except (TypeError, ValueError):
             self.errors = {"location": "Position illisible : choisissez l'adresse du logement."}
             return None
-        outcome = self._save(lambda db, claim, _p: claims.set_location(session=db, claim=claim, kind="geolocation",
-                                                                        latitude=lat, longitude=lng, accuracy_m=accuracy))
+        outcome = self._save(
+            lambda db, claim, _p: claims.set_location(
+                session=db,
+                claim=claim,
+                kind="geolocation",
+                latitude=lat,
+                longitude=lng,
+                accuracy_m=accuracy,
+            )
+        )
         if not self.errors:
             self._go(claims.STEP_ITEMS)
         return outcome
@@ -512,12 +645,16 @@ class ClaimWizardState(SessionState):
     @rx.event
     def add_item(self, form: dict):
         def action(db, claim, _p):
-            claims.add_item(session=db, claim=claim, description=str(form.get("item_description") or ""),
-                            category=str(form.get("item_category") or ""),
-                            purchase_date=str(form.get("item_purchase_date") or ""),
-                            purchase_price=str(form.get("item_purchase_price") or ""),
-                            estimate_text=str(form.get("item_estimate") or ""),
-                            today=utcnow().astimezone(PARIS).date())
+            claims.add_item(
+                session=db,
+                claim=claim,
+                description=str(form.get("item_description") or ""),
+                category=str(form.get("item_category") or ""),
+                purchase_date=str(form.get("item_purchase_date") or ""),
+                purchase_price=str(form.get("item_purchase_price") or ""),
+                estimate_text=str(form.get("item_estimate") or ""),
+                today=utcnow().astimezone(PARIS).date(),
+            )
 
         outcome = self._save(action)
         if not self.errors:
@@ -526,7 +663,9 @@ class ClaimWizardState(SessionState):
 
     @rx.event
     def remove_item(self, item_id: int):
-        return self._save(lambda db, claim, _p: claims.remove_item(session=db, claim=claim, item_id=int(item_id)))
+        return self._save(
+            lambda db, claim, _p: claims.remove_item(session=db, claim=claim, item_id=int(item_id))
+        )
 
     @rx.event
     def items_done(self):
@@ -550,14 +689,20 @@ class ClaimWizardState(SessionState):
             if claim is None:
                 self.upload_errors = ["Ce brouillon n'existe plus."]
                 return None
-            _added, problems = await add_uploads(db, claim, files, self.upload_kind, claims.add_file)
+            _added, problems = await add_uploads(
+                db, claim, files, self.upload_kind, claims.add_file
+            )
             self._show(db, claim)
         self.upload_errors = problems
         return None
 
     @rx.event
     def remove_file(self, file_id: int):
-        return self._save(lambda db, claim, _p: claims.remove_draft_file(session=db, claim=claim, file_id=int(file_id)))
+        return self._save(
+            lambda db, claim, _p: claims.remove_draft_file(
+                session=db, claim=claim, file_id=int(file_id)
+            )
+        )
 
     @rx.event
     def files_done(self):
@@ -582,14 +727,19 @@ class ClaimWizardState(SessionState):
     @rx.event
     def send(self, form: dict):
         if not form.get("certify"):
-            self.errors = {"certify": "Cochez la case pour certifier l'exactitude de votre déclaration."}
+            self.errors = {
+                "certify": "Cochez la case pour certifier l'exactitude de votre déclaration."
+            }
             return None
         sent_box: dict = {}
 
         def action(db, claim, _p):
             sent = claims.submit(session=db, claim=claim, now=utcnow())
-            sent_box.update(number=sent.claim.number, next_step=sent.next_step,
-                            express=sent.claim.express_reason if sent.express else "")
+            sent_box.update(
+                number=sent.claim.number,
+                next_step=sent.next_step,
+                express=sent.claim.express_reason if sent.express else "",
+            )
 
         outcome = self._save(action)
         if self.errors:
@@ -600,6 +750,7 @@ class ClaimWizardState(SessionState):
 
 
 # ----- the tracker ---------------------------------------------------------------------------
+
 
 class ClaimState(SessionState):
     loaded: bool = False
@@ -639,7 +790,11 @@ class ClaimState(SessionState):
     flash: str = ""
 
     def _claim(self, db, holder_id: int) -> Claim | None:
-        return claims.owned_claim(session=db, holder_id=holder_id, number=self.number) if self.number else None
+        return (
+            claims.owned_claim(session=db, holder_id=holder_id, number=self.number)
+            if self.number
+            else None
+        )
 
     @rx.event
     def load(self):
@@ -664,12 +819,17 @@ class ClaimState(SessionState):
             claims.mark_staff_messages_read(session=db, claim=claim)
             names = claims_staff.staff_names(session=db)
             contract = db.get(Contract, claim.contract_id)
-            prop = claims.loss_terms(session=db, claim=claim)  # the home insured on the day of the loss
+            prop = claims.loss_terms(
+                session=db, claim=claim
+            )  # the home insured on the day of the loss
             found = claim_perils.peril(claim.peril)
             history = claim_stages.events(session=db, claim_id=claim.id)
             staged = [e for e in history if e.kind != "documents_added"]
             now = utcnow()
-            self.peril, self.contract = claim_perils.label(claim.peril), _contract_label(contract, prop)
+            self.peril, self.contract = (
+                claim_perils.label(claim.peril),
+                _contract_label(contract, prop),
+            )
             self.status, self.stage = claim_stages.label(claim.status), claim.status
             self.occurred = fmt.datetime_fr(claim.occurred_at)
             self.submitted = fmt.datetime_fr(claim.submitted_at)
@@ -677,36 +837,81 @@ class ClaimState(SessionState):
             self.late = bool(claim.next_step_due_at and claim.next_step_due_at < now)
             self.handler = names.get(claim.handler_id, "")
             self.expert = names.get(claim.expert_id, "")
-            self.visit = (f"{fmt.date_fr(claim.visit_at)} à {claim.visit_at.astimezone(PARIS):%H:%M}"
-                          if claim.visit_at and claim.status in ("visit_planned",) else "")
+            self.visit = (
+                f"{fmt.date_fr(claim.visit_at)} à {claim.visit_at.astimezone(PARIS):%H:%M}"
+                if claim.visit_at and claim.status in ("visit_planned",)
+                else ""
+            )
             self.express_reason = claim.express_reason
             self.refusal_reason = claim.refusal_reason if claim.status == "refused" else ""
-            self.requested = claim.requested_documents if claim.status == "documents_requested" else ""
-            self.steps = [StepView(s.label, s.state, fmt.date_fr(s.at) if s.at else "")
-                          for s in claim_stages.tracker(claim=claim, history=history)]
-            self.history = [EventView(claim_stages.label(e.kind), fmt.datetime_fr(e.at), e.detail, e.next_step)
-                            for e in reversed(history)]
-            self.answers = [Fact(q, a) for q, a in claim_perils.answer_text(found, claim.answers)] if found else []
+            self.requested = (
+                claim.requested_documents if claim.status == "documents_requested" else ""
+            )
+            self.steps = [
+                StepView(s.label, s.state, fmt.date_fr(s.at) if s.at else "")
+                for s in claim_stages.tracker(claim=claim, history=history)
+            ]
+            self.history = [
+                EventView(claim_stages.label(e.kind), fmt.datetime_fr(e.at), e.detail, e.next_step)
+                for e in reversed(history)
+            ]
+            self.answers = (
+                [Fact(q, a) for q, a in claim_perils.answer_text(found, claim.answers)]
+                if found
+                else []
+            )
             self.description = claim.description
-            self.location = (f"{prop.address_line1}, {prop.postal_code} {prop.city}" if claim.location_kind == "property"
-                             else f"Position GPS : {fmt.number(claim.latitude)}, {fmt.number(claim.longitude)}")
-            self.declared_deadline = (("Déclaré après le délai légal du " if claim.late_declaration else "Délai légal : ")
-                                      + fmt.date_fr(claim.declaration_deadline)) if claim.declaration_deadline else ""
+            self.location = (
+                f"{prop.address_line1}, {prop.postal_code} {prop.city}"
+                if claim.location_kind == "property"
+                else f"Position GPS : {fmt.number(claim.latitude)}, {fmt.number(claim.longitude)}"
+            )
+            self.declared_deadline = (
+                (
+                    (
+                        "Déclaré après le délai légal du "
+                        if claim.late_declaration
+                        else "Délai légal : "
+                    )
+                    + fmt.date_fr(claim.declaration_deadline)
+                )
+                if claim.declaration_deadline
+                else ""
+            )
             rows = claims.items(session=db, claim_id=claim.id)
-            self.items, self.total = [item_view(i) for i in rows], fmt.money(sum(i.estimate_cents for i in rows))
+            self.items, self.total = (
+                [item_view(i) for i in rows],
+                fmt.money(sum(i.estimate_cents for i in rows)),
+            )
             self.estimate = estimate_facts(claim.estimate)
             self.estimate_note = claim.estimate.get("explanation", "")
-            self.settlement = ([Fact("Dommages retenus", fmt.money(claim.assessed_damage_cents)),
-                                Fact("Franchise", fmt.money(claim.deductible_cents)),
-                                Fact("Plafond", fmt.money(claim.ceiling_cents)),
-                                Fact("Indemnité", fmt.money(claim.indemnity_cents))]
-                               if claim.indemnity_cents is not None else [])
+            self.settlement = (
+                [
+                    Fact("Dommages retenus", fmt.money(claim.assessed_damage_cents)),
+                    Fact("Franchise", fmt.money(claim.deductible_cents)),
+                    Fact("Plafond", fmt.money(claim.ceiling_cents)),
+                    Fact("Indemnité", fmt.money(claim.indemnity_cents)),
+                ]
+                if claim.indemnity_cents is not None
+                else []
+            )
             if claim.paid_at:
-                self.settlement.append(Fact("Virement", f"envoyé le {fmt.date_fr(claim.paid_at)} (réf. {claim.payment_reference})"))
+                self.settlement.append(
+                    Fact(
+                        "Virement",
+                        f"envoyé le {fmt.date_fr(claim.paid_at)} (réf. {claim.payment_reference})",
+                    )
+                )
             self.files = [file_view(f, names) for f in claims.files(session=db, claim_id=claim.id)]
-            self.messages = [MessageView(author=names.get(m.staff_id, "Votre gestionnaire") if m.staff_id else "Vous",
-                                         mine=m.staff_id is None, date=fmt.datetime_fr(m.created_at), body=m.body)
-                             for m in claims.messages(session=db, claim_id=claim.id)]
+            self.messages = [
+                MessageView(
+                    author=names.get(m.staff_id, "Votre gestionnaire") if m.staff_id else "Vous",
+                    mine=m.staff_id is None,
+                    date=fmt.datetime_fr(m.created_at),
+                    body=m.body,
+                )
+                for m in claims.messages(session=db, claim_id=claim.id)
+            ]
 
     @rx.event
     def send_message(self, form: dict):
@@ -742,9 +947,10 @@ class ClaimState(SessionState):
             if claim is None:
                 self.upload_errors = ["Ce sinistre est introuvable."]
                 return None
-            added, problems = await add_uploads(db, claim, files, self.upload_kind, claims.add_document)
+            added, problems = await add_uploads(
+                db, claim, files, self.upload_kind, claims.add_document
+            )
         self.upload_errors = problems
         self.flash = f"{added} fichier(s) ajouté(s) à votre dossier." if added else ""
         self._refresh(holder_id)
         return None
-

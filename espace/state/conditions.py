@@ -58,11 +58,30 @@ def build_articles(formula_code: str) -> list[Article]:
         overrides.setdefault(item["article"], []).append(item["text"])
     articles = []
     for art in cg.ARTICLES:
-        paragraphs = [Paragraph([Segment(seg["kind"], seg["text"], seg.get("target", ""),
-                                         cg.GLOSSARY[seg["target"]]["definition"] if seg["kind"] == "term" else "")
-                                 for seg in cg.render_paragraph(text)]) for text in art["paragraphs"]]
-        articles.append(Article(art["number"], art["slug"], art["title"], art.get("chapter", ""), paragraphs,
-                                " ".join(overrides.get(art["number"], []))))
+        paragraphs = [
+            Paragraph(
+                [
+                    Segment(
+                        seg["kind"],
+                        seg["text"],
+                        seg.get("target", ""),
+                        cg.GLOSSARY[seg["target"]]["definition"] if seg["kind"] == "term" else "",
+                    )
+                    for seg in cg.render_paragraph(text)
+                ]
+            )
+            for text in art["paragraphs"]
+        ]
+        articles.append(
+            Article(
+                art["number"],
+                art["slug"],
+                art["title"],
+                art.get("chapter", ""),
+                paragraphs,
+                " ".join(overrides.get(art["number"], [])),
+            )
+        )
     return articles
 
 
@@ -82,16 +101,22 @@ class ConditionsState(SessionState):
             return self._to_login()
         self._load_header(me.holder_id)
         with session_scope() as db:
-            contract = contract_by_number(db, me.holder_id, self.router.url.query_parameters.get("n", ""))
+            contract = contract_by_number(
+                db, me.holder_id, self.router.url.query_parameters.get("n", "")
+            )
             formula = db.get(Formula, contract.formula_id) if contract else None
         self.number = contract.number if contract else ""
         self.formula = formula.name if formula else ""
         self.articles = build_articles(formula.code if formula else "")
         self.toc = [TocEntry(a.number, a.slug, a.title, bool(a.particular)) for a in self.articles]
-        self.glossary = [GlossaryEntry(key, item["term"], item["definition"])
-                         for key, item in sorted(cg.GLOSSARY.items(), key=lambda kv: kv[1]["term"].lower())]
+        self.glossary = [
+            GlossaryEntry(key, item["term"], item["definition"])
+            for key, item in sorted(cg.GLOSSARY.items(), key=lambda kv: kv[1]["term"].lower())
+        ]
         self.loaded = True
         # The articles render after this handler: honour a #anchor the page was opened with.
-        return rx.call_script("if(location.hash){setTimeout(function(){var e=document.getElementById("
-                              "decodeURIComponent(location.hash.slice(1)));if(e){e.scrollIntoView();"
-                              "e.focus({preventScroll:true});}},80);}")
+        return rx.call_script(
+            "if(location.hash){setTimeout(function(){var e=document.getElementById("
+            "decodeURIComponent(location.hash.slice(1)));if(e){e.scrollIntoView();"
+            "e.focus({preventScroll:true});}},80);}"
+        )

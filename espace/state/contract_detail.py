@@ -9,8 +9,8 @@ import reflex as rx
 from sqlmodel import select
 
 from espace.db import session_scope
-from espace.models.base import today_paris
 from espace.models import Contract
+from espace.models.base import today_paris
 from espace.services import contract_view
 from espace.state.session import SessionState
 
@@ -70,8 +70,11 @@ class EndorsementItem:
 
 def contract_by_number(db, holder_id: int, number: str) -> Contract | None:
     """One of *this holder's* contracts by number (another holder's number finds nothing)."""
-    return db.exec(select(Contract).where(Contract.number == number.strip().upper()[:10],
-                                          Contract.holder_id == holder_id)).first()
+    return db.exec(
+        select(Contract).where(
+            Contract.number == number.strip().upper()[:10], Contract.holder_id == holder_id
+        )
+    ).first()
 
 
 class ContractDetailState(SessionState):
@@ -100,19 +103,49 @@ class ContractDetailState(SessionState):
         self._load_header(me.holder_id)
         self.loaded, self.found = False, False
         with session_scope() as db:
-            view = contract_view.build(session=db, holder_id=me.holder_id, today=today_paris(),
-                                       number=self.router.url.query_parameters.get("n", ""))
+            view = contract_view.build(
+                session=db,
+                holder_id=me.holder_id,
+                today=today_paris(),
+                number=self.router.url.query_parameters.get("n", ""),
+            )
         if view is None:  # unknown, or another holder's: the same answer
             self.loaded = True
             return None
         self.number, self.found = view.number, True
-        self.formula, self.status_label, self.headline, self.address = view.formula, view.status_label, view.headline, view.address
-        self.premium, self.capital, self.deductible, self.anniversary = view.premium, view.capital, view.deductible, view.anniversary
-        self.categories = [CategoryBlock(c.key, c.label, c.covered,
-                                         [GuaranteeItem(g.name, g.ceiling, g.deductible, g.exclusions, g.article, g.anchor)
-                                          for g in c.guarantees], c.yes, c.no) for c in view.categories]
+        self.formula, self.status_label, self.headline, self.address = (
+            view.formula,
+            view.status_label,
+            view.headline,
+            view.address,
+        )
+        self.premium, self.capital, self.deductible, self.anniversary = (
+            view.premium,
+            view.capital,
+            view.deductible,
+            view.anniversary,
+        )
+        self.categories = [
+            CategoryBlock(
+                c.key,
+                c.label,
+                c.covered,
+                [
+                    GuaranteeItem(
+                        g.name, g.ceiling, g.deductible, g.exclusions, g.article, g.anchor
+                    )
+                    for g in c.guarantees
+                ],
+                c.yes,
+                c.no,
+            )
+            for c in view.categories
+        ]
         self.options = [OptionItem(o.name, o.description, o.taken, o.price) for o in view.options]
-        self.coming = [ComingItem(c.starts, c.formula, c.premium, c.changes, c.endorsement) for c in view.coming]
+        self.coming = [
+            ComingItem(c.starts, c.formula, c.premium, c.changes, c.endorsement)
+            for c in view.coming
+        ]
         self.instalments = [InstalmentItem(*row) for row in view.instalments]
         self.endorsements = [EndorsementItem(*row) for row in view.endorsements]
         self.loaded = True

@@ -12,8 +12,8 @@ from sqlmodel import select
 from espace import formatting as fmt
 from espace import labels, routes
 from espace.db import session_scope
-from espace.models.base import today_paris
 from espace.models import ContractOptionDef, Formula, GuaranteeCategory
+from espace.models.base import today_paris
 from espace.services import contract_terms, cover_change, coverage, tariff_data
 from espace.services.cover_change import CoverChangeError, CoverChoice
 from espace.services.tariff import RatingError, instalment_cents
@@ -98,19 +98,33 @@ class CoverState(SessionState):
         if me is None:
             return self._to_login()
         self._load_header(me.holder_id)
-        self.found, self.done_url, self.done_text, self.endorse_error, self.sim_error = False, "", "", "", ""
+        self.found, self.done_url, self.done_text, self.endorse_error, self.sim_error = (
+            False,
+            "",
+            "",
+            "",
+            "",
+        )
         with session_scope() as db:
             contract = self._contract(db, me)
             if contract is None:
                 self.loaded = True
                 return None
-            self.found, self.number, self.frequency = True, contract.number, contract.payment_frequency
+            self.found, self.number, self.frequency = (
+                True,
+                contract.number,
+                contract.payment_frequency,
+            )
             self._load_terms(db, contract)
-            choice = cover_change.current_choice(session=db, contract=contract)  # the newest signed terms
+            choice = cover_change.current_choice(
+                session=db, contract=contract
+            )  # the newest signed terms
             self._set_fields(choice)
             self.current_formula = choice.formula
-            self.option_choices = [[o.code, o.name, o.description]
-                                   for o in db.exec(select(ContractOptionDef).order_by(ContractOptionDef.id)).all()]
+            self.option_choices = [
+                [o.code, o.name, o.description]
+                for o in db.exec(select(ContractOptionDef).order_by(ContractOptionDef.id)).all()
+            ]
             self._load_formulas(db, contract)
             self._load_sims(db, me.holder_id, contract.id)
             self._reprice(db, contract)
@@ -120,13 +134,20 @@ class CoverState(SessionState):
     def _load_terms(self, db, contract) -> None:
         """Today's premium, and the change already signed that a new one must follow."""
         today = today_paris()
-        current = contract_terms.version_on(session=db, contract_id=contract.id, day=max(today, contract.start_date))
-        self.current_premium = fmt.money(current.annual_premium_cents if current else contract.annual_premium_cents)
+        current = contract_terms.version_on(
+            session=db, contract_id=contract.id, day=max(today, contract.start_date)
+        )
+        self.current_premium = fmt.money(
+            current.annual_premium_cents if current else contract.annual_premium_cents
+        )
         coming = contract_terms.upcoming(session=db, contract=contract, today=today)
-        self.pending = (f"Un avenant déjà accepté prend effet le {fmt.date_fr(coming[-1].start)} (cotisation "
-                        f"{fmt.money(coming[-1].version.annual_premium_cents)} par an) : les choix ci-dessous partent de "
-                        "cette nouvelle couverture, et une nouvelle modification prendra effet au plus tôt à cette date."
-                        if coming else "")
+        self.pending = (
+            f"Un avenant déjà accepté prend effet le {fmt.date_fr(coming[-1].start)} (cotisation "
+            f"{fmt.money(coming[-1].version.annual_premium_cents)} par an) : les choix ci-dessous partent de "
+            "cette nouvelle couverture, et une nouvelle modification prendra effet au plus tôt à cette date."
+            if coming
+            else ""
+        )
         earliest = cover_change.earliest_effective(session=db, contract=contract, today=today)
         self.min_effective = self.effective = earliest.isoformat()
 
@@ -135,7 +156,11 @@ class CoverState(SessionState):
         self.c_capital = str(choice.furniture_capital_cents // 100)
         self.c_deductible = str(choice.deductible_cents)
         self.c_rooms, self.c_surface = str(choice.rooms), str(choice.surface_m2)
-        self.c_address, self.c_postal, self.c_city = choice.address_line1, choice.postal_code, choice.city
+        self.c_address, self.c_postal, self.c_city = (
+            choice.address_line1,
+            choice.postal_code,
+            choice.city,
+        )
         self.moving = False
         self.form_version += 1
 
@@ -145,24 +170,49 @@ class CoverState(SessionState):
         ids = {f.code: f.id for f in db.exec(select(Formula)).all()}
         base = cover_change.current_choice(session=db, contract=contract)
 
-        def cells(code: str) -> list[str]:  # what this formula covers with the options the holder keeps
+        def cells(
+            code: str,
+        ) -> list[str]:  # what this formula covers with the options the holder keeps
             options = cover_change.kept_options(base.options, code)
-            lines = coverage.lines_for(session=db, formula_id=ids[code], options=options, deductible_cents=base.deductible_cents)
-            return ["Oui" if any(line.category == c and line.grants for line in lines) else "Non" for c in categories]
+            lines = coverage.lines_for(
+                session=db,
+                formula_id=ids[code],
+                options=options,
+                deductible_cents=base.deductible_cents,
+            )
+            return [
+                "Oui" if any(line.category == c and line.grants for line in lines) else "Non"
+                for c in categories
+            ]
 
         self.formulas = [
-            FormulaColumn(code, name, fmt.money(q.annual_premium_cents) if q else "", code == self.current_formula, error,
-                          cells(code))
+            FormulaColumn(
+                code,
+                name,
+                fmt.money(q.annual_premium_cents) if q else "",
+                code == self.current_formula,
+                error,
+                cells(code),
+            )
             for code, name, q, error in cover_change.compare_formulas(session=db, contract=contract)
         ]
 
     def _load_sims(self, db, holder_id: int, contract_id: int) -> None:
         selected = {s.id for s in self.sims if s.selected}
-        self.sims = [SimItem(s.id, s.name, fmt.money(s.annual_premium_cents),
-                             f"{s.inputs['formula'].capitalize()} · franchise {fmt.money(s.inputs['deductible_cents'])} · "
-                             f"capital {fmt.money(s.inputs['furniture_capital_cents'])}",
-                             [[label, fmt.money(amount)] for label, amount in s.lines], s.id in selected)
-                     for s in cover_change.simulations(session=db, holder_id=holder_id, contract_id=contract_id)]
+        self.sims = [
+            SimItem(
+                s.id,
+                s.name,
+                fmt.money(s.annual_premium_cents),
+                f"{s.inputs['formula'].capitalize()} · franchise {fmt.money(s.inputs['deductible_cents'])} · "
+                f"capital {fmt.money(s.inputs['furniture_capital_cents'])}",
+                [[label, fmt.money(amount)] for label, amount in s.lines],
+                s.id in selected,
+            )
+            for s in cover_change.simulations(
+                session=db, holder_id=holder_id, contract_id=contract_id
+            )
+        ]
 
     def _choice(self) -> CoverChoice | None:
         errors = {}
@@ -181,9 +231,17 @@ class CoverState(SessionState):
         self.errors = errors
         if errors:
             return None
-        return CoverChoice(formula=self.c_formula, furniture_capital_cents=capital, deductible_cents=int(self.c_deductible or 0),
-                           options=frozenset(self.c_options), rooms=rooms, surface_m2=surface,
-                           address_line1=self.c_address.strip(), postal_code=self.c_postal.strip(), city=self.c_city.strip())
+        return CoverChoice(
+            formula=self.c_formula,
+            furniture_capital_cents=capital,
+            deductible_cents=int(self.c_deductible or 0),
+            options=frozenset(self.c_options),
+            rooms=rooms,
+            surface_m2=surface,
+            address_line1=self.c_address.strip(),
+            postal_code=self.c_postal.strip(),
+            city=self.c_city.strip(),
+        )
 
     def _reprice(self, db, contract) -> None:
         self.q_ok = False
@@ -193,8 +251,12 @@ class CoverState(SessionState):
         try:
             quote = cover_change.quote(session=db, contract=contract, choice=choice)
         except RatingError as error:
-            field = {"furniture_capital_cents": "capital", "surface_m2": "surface", "postal_code": "postal",
-                     "deductible_cents": "deductible"}.get(error.field, error.field or "options")
+            field = {
+                "furniture_capital_cents": "capital",
+                "surface_m2": "surface",
+                "postal_code": "postal",
+                "deductible_cents": "deductible",
+            }.get(error.field, error.field or "options")
             self.errors = {field: error.message}
             return
         self.q_ok = True
@@ -202,15 +264,24 @@ class CoverState(SessionState):
         self.q_annual = fmt.money(quote.annual_premium_cents)
         self.q_instalment = f"{fmt.money(instalment_cents(quote.annual_premium_cents, self.frequency))} {FREQUENCY_WORDS[self.frequency]}"
         effective = max(self._effective_date() or today_paris(), contract.start_date)
-        prorata = cover_change.prorata_for(session=db, contract=contract, new_annual_cents=quote.annual_premium_cents,
-                                           effective=effective)  # against the terms in force on that date
+        prorata = cover_change.prorata_for(
+            session=db,
+            contract=contract,
+            new_annual_cents=quote.annual_premium_cents,
+            effective=effective,
+        )  # against the terms in force on that date
         diff = quote.annual_premium_cents - prorata.old_premium_cents
         self.q_increase = diff > 0
-        self.q_diff = ("Identique à votre cotisation actuelle" if diff == 0 else
-                       f"{'+' if diff > 0 else '−'} {fmt.money(abs(diff))} par an par rapport à aujourd'hui")
+        self.q_diff = (
+            "Identique à votre cotisation actuelle"
+            if diff == 0
+            else f"{'+' if diff > 0 else '−'} {fmt.money(abs(diff))} par an par rapport à aujourd'hui"
+        )
         amount = prorata.amount_cents
-        self.q_prorata = (f"{'À payer' if amount >= 0 else 'À vous rembourser'} pour l'année en cours (du "
-                          f"{fmt.date_fr(effective)} au {fmt.date_fr(prorata.year_end)}) : {fmt.money(abs(amount))}")
+        self.q_prorata = (
+            f"{'À payer' if amount >= 0 else 'À vous rembourser'} pour l'année en cours (du "
+            f"{fmt.date_fr(effective)} au {fmt.date_fr(prorata.year_end)}) : {fmt.money(abs(amount))}"
+        )
         self.q_advice = list(quote.advice)
 
     def _effective_date(self) -> date | None:
@@ -254,7 +325,9 @@ class CoverState(SessionState):
     @rx.event
     def toggle_option(self, code: str):
         options = set(self.c_options) ^ {code}
-        return self._update(c_options=sorted(o for o in options if o in {c[0] for c in self.option_choices}))
+        return self._update(
+            c_options=sorted(o for o in options if o in {c[0] for c in self.option_choices})
+        )
 
     @rx.event
     def set_rooms(self, value: str):
@@ -270,8 +343,11 @@ class CoverState(SessionState):
 
     @rx.event
     def set_move(self, form: dict):
-        return self._update(c_address=str(form.get("c_address") or "")[:200], c_postal=str(form.get("c_postal") or "")[:5],
-                            c_city=str(form.get("c_city") or "")[:100])
+        return self._update(
+            c_address=str(form.get("c_address") or "")[:200],
+            c_postal=str(form.get("c_postal") or "")[:5],
+            c_city=str(form.get("c_city") or "")[:100],
+        )
 
     @rx.event
     def set_effective(self, value: str):
@@ -291,35 +367,57 @@ class CoverState(SessionState):
             if choice is None:
                 return None
             try:
-                cover_change.save_simulation(session=db, holder_id=me.holder_id, contract_id=contract.id,
-                                             name=str(form.get("sim_name") or ""), choice=choice)
+                cover_change.save_simulation(
+                    session=db,
+                    holder_id=me.holder_id,
+                    contract_id=contract.id,
+                    name=str(form.get("sim_name") or ""),
+                    choice=choice,
+                )
             except (CoverChangeError, RatingError) as error:
                 self.sim_error = getattr(error, "message", str(error))
                 return None
             self._load_sims(db, me.holder_id, contract.id)
             return rx.call_script("document.getElementById('sim-form').reset()")
+
         return self._with_contract(action)
 
     @rx.event
     def delete_simulation(self, simulation_id: int):
         def action(db, me, contract):
-            cover_change.delete_simulation(session=db, holder_id=me.holder_id, simulation_id=int(simulation_id))
+            cover_change.delete_simulation(
+                session=db, holder_id=me.holder_id, simulation_id=int(simulation_id)
+            )
             self._load_sims(db, me.holder_id, contract.id)
+
         return self._with_contract(action)
 
     @rx.event
     def toggle_compare(self, simulation_id: int):
-        self.sims = [dataclasses.replace(s, selected=(not s.selected) if s.id == int(simulation_id) else s.selected)
-                     for s in self.sims]
+        self.sims = [
+            dataclasses.replace(
+                s, selected=(not s.selected) if s.id == int(simulation_id) else s.selected
+            )
+            for s in self.sims
+        ]
 
     @rx.event
     def apply_simulation(self, simulation_id: int):
         def action(db, me, contract):
-            sim = next((s for s in cover_change.simulations(session=db, holder_id=me.holder_id, contract_id=contract.id)
-                        if s.id == int(simulation_id)), None)
+            sim = next(
+                (
+                    s
+                    for s in cover_change.simulations(
+                        session=db, holder_id=me.holder_id, contract_id=contract.id
+                    )
+                    if s.id == int(simulation_id)
+                ),
+                None,
+            )
             if sim is not None:
                 self._set_fields(CoverChoice.from_json(sim.inputs))
                 self._reprice(db, contract)
+
         return self._with_contract(action)
 
     @rx.event
@@ -327,6 +425,7 @@ class CoverState(SessionState):
         def action(db, me, contract):
             self._set_fields(cover_change.current_choice(session=db, contract=contract))
             self._reprice(db, contract)
+
         return self._with_contract(action)
 
     # ---- validation ----
@@ -341,21 +440,30 @@ class CoverState(SessionState):
                 self.endorse_error = "Vérifiez les informations saisies et la date d'effet."
                 return None
             try:
-                endorsement = cover_change.endorse(session=db, holder_id=me.holder_id, account_id=me.account_id,
-                                                   contract_id=contract.id, choice=choice, effective=effective,
-                                                   consent=bool(form.get("consent")))
+                endorsement = cover_change.endorse(
+                    session=db,
+                    holder_id=me.holder_id,
+                    account_id=me.account_id,
+                    contract_id=contract.id,
+                    choice=choice,
+                    effective=effective,
+                    consent=bool(form.get("consent")),
+                )
             except (CoverChangeError, RatingError) as error:
                 self.endorse_error = getattr(error, "message", str(error))
                 return None
             self.done_url = routes.document_url(endorsement.document_id)
-            self.done_text = (f"Avenant n° {endorsement.number} enregistré : effet le {fmt.date_fr(endorsement.effective_date)}, "
-                              f"nouvelle cotisation {fmt.money(endorsement.new_premium_cents)} par an.")
+            self.done_text = (
+                f"Avenant n° {endorsement.number} enregistré : effet le {fmt.date_fr(endorsement.effective_date)}, "
+                f"nouvelle cotisation {fmt.money(endorsement.new_premium_cents)} par an."
+            )
             self._load_terms(db, contract)
             self.effective = endorsement.effective_date.isoformat()
             self.current_formula = choice.formula
             self._load_formulas(db, contract)
             self._reprice(db, contract)
             return None
+
         return self._with_contract(action)
 
     @rx.var
@@ -369,5 +477,3 @@ class CoverState(SessionState):
     @rx.var
     def today_iso(self) -> str:
         return today_paris().isoformat()
-
-

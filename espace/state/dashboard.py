@@ -100,24 +100,40 @@ class DashboardState(SessionState):
     def _refresh(self, principal) -> None:
         with session_scope() as db:
             slots = dashboard.layout(session=db, holder_id=principal.holder_id)
-            data = dashboard.collect(session=db, holder_id=principal.holder_id, account_id=principal.account_id,
-                                     session_id=principal.session_id, today=utcnow().astimezone(PARIS).date(),
-                                     wanted={s.id for s in slots})
+            data = dashboard.collect(
+                session=db,
+                holder_id=principal.holder_id,
+                account_id=principal.account_id,
+                session_id=principal.session_id,
+                today=utcnow().astimezone(PARIS).date(),
+                wanted={s.id for s in slots},
+            )
         self._show_slots(slots)
         self.next_payment = [Pair(label, value) for label, value in data.next_payment]
         self.next_payment_note = data.next_payment_note
         self.claims = [ClaimCardView(**c) for c in data.claims]
         self.contracts = [ContractCardView(**c) for c in data.contracts]
-        self.notifications = [LinkItem(n["title"], "", n["date"], n["link"], n["unread"]) for n in data.notifications]
-        self.messages = [LinkItem(m["title"], m["body"], m["date"], m["link"], m["unread"]) for m in data.messages]
+        self.notifications = [
+            LinkItem(n["title"], "", n["date"], n["link"], n["unread"]) for n in data.notifications
+        ]
+        self.messages = [
+            LinkItem(m["title"], m["body"], m["date"], m["link"], m["unread"])
+            for m in data.messages
+        ]
         self.documents = [LinkItem(d["title"], "", d["date"], d["url"]) for d in data.documents]
         self.security_score, self.security_todo = data.security_score, data.security_todo
 
     def _show_slots(self, slots: list[Slot]) -> None:
-        self.slots = [SlotView(s.id, dashboard.BY_ID[s.id].title, s.size, i == 0, i == len(slots) - 1)
-                      for i, s in enumerate(slots)]
+        self.slots = [
+            SlotView(s.id, dashboard.BY_ID[s.id].title, s.size, i == 0, i == len(slots) - 1)
+            for i, s in enumerate(slots)
+        ]
         shown = {s.id for s in slots}
-        self.catalogue = [CatalogueItem(w.id, w.title, w.description) for w in dashboard.CATALOGUE if w.id not in shown]
+        self.catalogue = [
+            CatalogueItem(w.id, w.title, w.description)
+            for w in dashboard.CATALOGUE
+            if w.id not in shown
+        ]
 
     def _change(self, change) -> None:
         """Apply a layout change to the saved layout (the server's copy, not the browser's) and save it."""
@@ -125,8 +141,11 @@ class DashboardState(SessionState):
         if principal is None:
             return
         with session_scope() as db:
-            slots = dashboard.save(session=db, holder_id=principal.holder_id,
-                                   slots=change(dashboard.layout(session=db, holder_id=principal.holder_id)))
+            slots = dashboard.save(
+                session=db,
+                holder_id=principal.holder_id,
+                slots=change(dashboard.layout(session=db, holder_id=principal.holder_id)),
+            )
         self._refresh(principal)
         self._show_slots(slots)
 
@@ -156,8 +175,10 @@ class DashboardState(SessionState):
             return self._to_login()
         step = -1 if int(delta) < 0 else 1
         self._change(lambda slots: dashboard.move(slots, str(widget_id), step))
-        return rx.call_script(f"document.getElementById({json.dumps('move-' + str(widget_id) + ('-up' if step < 0 else '-down'))})"
-                              "?.focus()")
+        return rx.call_script(
+            f"document.getElementById({json.dumps('move-' + str(widget_id) + ('-up' if step < 0 else '-down'))})"
+            "?.focus()"
+        )
 
     @rx.event
     def resize_widget(self, widget_id: str):
@@ -189,5 +210,7 @@ class DashboardState(SessionState):
         principal = self._holder_principal()
         if principal is None:
             return self._to_login()
-        url, self.attestation_error = issue_today(holder_id=principal.holder_id, contract_id=contract_id)
+        url, self.attestation_error = issue_today(
+            holder_id=principal.holder_id, contract_id=contract_id
+        )
         return rx.call_script(f"window.location.href = {json.dumps(url)}") if url else None

@@ -41,8 +41,17 @@ class OutboxState(rx.State):
             return rx.redirect("/404")
         with session_scope() as db:
             self.items = [
-                OutboxItem(m.id, m.channel, m.recipient, m.subject or "SMS", fmt.datetime_fr(m.created_at),
-                           [[text, "link" if is_link else ""] for text, is_link in messaging.split_links(m.body)])
+                OutboxItem(
+                    m.id,
+                    m.channel,
+                    m.recipient,
+                    m.subject or "SMS",
+                    fmt.datetime_fr(m.created_at),
+                    [
+                        [text, "link" if is_link else ""]
+                        for text, is_link in messaging.split_links(m.body)
+                    ],
+                )
                 for m in messaging.latest(session=db)
             ]
         return None

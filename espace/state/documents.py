@@ -51,13 +51,25 @@ def to_item(row: documents.DocumentRow) -> DocItem:
     period = ""
     if row.period_start and row.period_end:
         period = f"du {fmt.date_fr(row.period_start)} au {fmt.date_fr(row.period_end)}"
-    downloaded = (f"Téléchargé le {fmt.date_fr(row.last_download_at)}" if row.last_download_at else "Jamais téléchargé")
-    return DocItem(id=row.id, kind=row.kind, kind_label=documents.KIND_LABELS.get(row.kind, row.kind), title=row.title,
-                   reference=row.reference, issued=fmt.date_fr(row.issued_at), period=period,
-                   amount=fmt.money(row.amount_cents) if row.amount_cents is not None else "",
-                   contract=f"{row.contract_number} · {row.property_label}" if row.contract_number else "",
-                   downloaded=downloaded, url=routes.document_url(row.id),
-                   preview_url=routes.document_url(row.id, preview=True))
+    downloaded = (
+        f"Téléchargé le {fmt.date_fr(row.last_download_at)}"
+        if row.last_download_at
+        else "Jamais téléchargé"
+    )
+    return DocItem(
+        id=row.id,
+        kind=row.kind,
+        kind_label=documents.KIND_LABELS.get(row.kind, row.kind),
+        title=row.title,
+        reference=row.reference,
+        issued=fmt.date_fr(row.issued_at),
+        period=period,
+        amount=fmt.money(row.amount_cents) if row.amount_cents is not None else "",
+        contract=f"{row.contract_number} · {row.property_label}" if row.contract_number else "",
+        downloaded=downloaded,
+        url=routes.document_url(row.id),
+        preview_url=routes.document_url(row.id, preview=True),
+    )
 
 
 class DocumentsState(SessionState):
@@ -102,29 +114,49 @@ class DocumentsState(SessionState):
         self.att_errors = {}
         self.att_kind = "standard"  # matches the radio checked by default
         with session_scope() as db:
-            rows = db.exec(select(Contract, InsuredProperty).join(InsuredProperty, InsuredProperty.id == Contract.property_id)
-                           .where(Contract.holder_id == me.holder_id).order_by(Contract.start_date)).all()
+            rows = db.exec(
+                select(Contract, InsuredProperty)
+                .join(InsuredProperty, InsuredProperty.id == Contract.property_id)
+                .where(Contract.holder_id == me.holder_id)
+                .order_by(Contract.start_date)
+            ).all()
             self.contract_options = [[str(c.id), f"{c.number} · {p.city}"] for c, p in rows]
-            self.active_contracts = [[str(c.id), f"{c.number} · {labels.label(labels.PROPERTY_TYPE, p.property_type)} à {p.city}"]
-                                     for c, p in rows if c.status == ContractStatus.ACTIVE]
+            self.active_contracts = [
+                [
+                    str(c.id),
+                    f"{c.number} · {labels.label(labels.PROPERTY_TYPE, p.property_type)} à {p.city}",
+                ]
+                for c, p in rows
+                if c.status == ContractStatus.ACTIVE
+            ]
         self._refresh(me.holder_id)
         self.loaded = True
         return None
 
     def _filters(self) -> DocumentFilters:
-        return DocumentFilters(kind=self.f_kind, contract_id=int(self.f_contract) if self.f_contract.isdigit() else None,
-                               date_from=fmt.parse_iso_date(self.f_from), date_to=fmt.parse_iso_date(self.f_to),
-                               amount_min_cents=_amount_cents(self.f_min), amount_max_cents=_amount_cents(self.f_max),
-                               guarantee_category=self.f_category, sort=self.f_sort)
+        return DocumentFilters(
+            kind=self.f_kind,
+            contract_id=int(self.f_contract) if self.f_contract.isdigit() else None,
+            date_from=fmt.parse_iso_date(self.f_from),
+            date_to=fmt.parse_iso_date(self.f_to),
+            amount_min_cents=_amount_cents(self.f_min),
+            amount_max_cents=_amount_cents(self.f_max),
+            guarantee_category=self.f_category,
+            sort=self.f_sort,
+        )
 
     def _refresh(self, holder_id: int) -> None:
         with session_scope() as db:
             everything = documents.list_documents(session=db, holder_id=holder_id)
-            rows = documents.list_documents(session=db, holder_id=holder_id, filters=self._filters())
+            rows = documents.list_documents(
+                session=db, holder_id=holder_id, filters=self._filters()
+            )
         kinds = sorted({r.kind for r in everything})
         self.kind_options = [[k, documents.KIND_LABELS.get(k, k)] for k in kinds]
         categories = sorted({r.guarantee_category for r in everything if r.guarantee_category})
-        self.category_options = [[c, labels.label(labels.GUARANTEE_CATEGORY, c)] for c in categories]
+        self.category_options = [
+            [c, labels.label(labels.GUARANTEE_CATEGORY, c)] for c in categories
+        ]
         self.total = len(everything)
         self.items = [to_item(r) for r in rows]
 
@@ -144,10 +176,16 @@ class DocumentsState(SessionState):
             self.amount_error = "Le montant minimum dépasse le montant maximum."
             return None
         f_from, f_to = _field(form, "f_from", 10), _field(form, "f_to", 10)
-        if (f_from and fmt.parse_iso_date(f_from) is None) or (f_to and fmt.parse_iso_date(f_to) is None):
+        if (f_from and fmt.parse_iso_date(f_from) is None) or (
+            f_to and fmt.parse_iso_date(f_to) is None
+        ):
             self.date_error = "Date invalide."
             return None
-        if fmt.parse_iso_date(f_from) and fmt.parse_iso_date(f_to) and fmt.parse_iso_date(f_from) > fmt.parse_iso_date(f_to):
+        if (
+            fmt.parse_iso_date(f_from)
+            and fmt.parse_iso_date(f_to)
+            and fmt.parse_iso_date(f_from) > fmt.parse_iso_date(f_to)
+        ):
             self.date_error = "La date de début suit la date de fin."
             return None
         self.f_kind = _field(form, "f_kind", 20)
@@ -163,7 +201,9 @@ class DocumentsState(SessionState):
         me = self._holder_principal()
         if me is None:
             return self._to_login()
-        self.f_kind = self.f_contract = self.f_from = self.f_to = self.f_min = self.f_max = self.f_category = ""
+        self.f_kind = self.f_contract = self.f_from = self.f_to = self.f_min = self.f_max = (
+            self.f_category
+        ) = ""
         self.f_sort = "date_desc"
         self.amount_error = self.date_error = ""
         self._refresh(me.holder_id)
@@ -175,11 +215,16 @@ class DocumentsState(SessionState):
         if me is None:
             return self._to_login()
         with session_scope() as db:
-            doc = documents.owned_document(session=db, holder_id=me.holder_id, document_id=int(document_id))
+            doc = documents.owned_document(
+                session=db, holder_id=me.holder_id, document_id=int(document_id)
+            )
             if doc is None:
                 self.preview_url = self.preview_title = ""
                 return None
-            self.preview_url, self.preview_title = routes.document_url(doc.id, preview=True), doc.title
+            self.preview_url, self.preview_title = (
+                routes.document_url(doc.id, preview=True),
+                doc.title,
+            )
         return None
 
     @rx.event
@@ -211,11 +256,17 @@ class DocumentsState(SessionState):
             self.att_errors = {"contract": "Choisissez un contrat."}
             return None
         self.att_kind = _field(form, "att_kind", 12) or self.att_kind
-        request = AttestationRequest(kind=self.att_kind, start=fmt.parse_iso_date(_field(form, "att_start", 10)),
-                                     end=fmt.parse_iso_date(_field(form, "att_end", 10)), place=_field(form, "att_place", 200))
+        request = AttestationRequest(
+            kind=self.att_kind,
+            start=fmt.parse_iso_date(_field(form, "att_start", 10)),
+            end=fmt.parse_iso_date(_field(form, "att_end", 10)),
+            place=_field(form, "att_place", 200),
+        )
         try:
             with session_scope() as db:
-                doc = attestations.issue(session=db, holder_id=me.holder_id, contract_id=int(contract), request=request)
+                doc = attestations.issue(
+                    session=db, holder_id=me.holder_id, contract_id=int(contract), request=request
+                )
                 self.issued_url, self.issued_title = routes.document_url(doc.id), doc.title
         except AttestationError as error:
             self.att_errors = {error.field or "kind": str(error)}
@@ -235,7 +286,9 @@ class DocumentsState(SessionState):
             return None
         try:
             with session_scope() as db:
-                doc = documents.issue_certificate(session=db, holder_id=me.holder_id, contract_id=int(contract))
+                doc = documents.issue_certificate(
+                    session=db, holder_id=me.holder_id, contract_id=int(contract)
+                )
                 self.issued_url, self.issued_title = routes.document_url(doc.id), doc.title
         except LookupError:
             return None

@@ -35,8 +35,11 @@ class CategoryView:
 def _categories() -> list[CategoryView]:
     views = []
     for key, label in knowledge_data.CATEGORIES.items():
-        articles = [ArticleView(a.slug, a.title, a.body.split("\n\n"), [LinkView(t, h) for t, h in a.links])
-                    for a in knowledge_data.ARTICLES if a.category == key]
+        articles = [
+            ArticleView(a.slug, a.title, a.body.split("\n\n"), [LinkView(t, h) for t, h in a.links])
+            for a in knowledge_data.ARTICLES
+            if a.category == key
+        ]
         views.append(CategoryView(key, label, articles))
     return views
 
@@ -53,8 +56,10 @@ class HelpState(SessionState):
             return self._to_login()
         self._load_header(holder_id)
         with session_scope() as db:
-            self.feedback = {slug: "yes" if helpful else "no"
-                             for slug, helpful in help_feedback.answers(session=db, holder_id=holder_id).items()}
+            self.feedback = {
+                slug: "yes" if helpful else "no"
+                for slug, helpful in help_feedback.answers(session=db, holder_id=holder_id).items()
+            }
         self.loaded = True
         return None
 
@@ -66,6 +71,8 @@ class HelpState(SessionState):
         if knowledge_data.article(str(slug)) is None:
             return None
         with session_scope() as db:
-            help_feedback.record(session=db, holder_id=holder_id, slug=str(slug), helpful=helpful is True)
+            help_feedback.record(
+                session=db, holder_id=holder_id, slug=str(slug), helpful=helpful is True
+            )
         self.feedback = {**self.feedback, str(slug): "yes" if helpful is True else "no"}
         return None

@@ -15,8 +15,8 @@ from espace.services import accounts, auth, second_factor, sessions
 from espace.services.accounts import mask_email
 from espace.services.auth import Outcome
 from espace.services.second_factor import Method
-from espace.settings import get_settings
 from espace.services.tokens import new_token
+from espace.settings import get_settings
 from espace.state.session import client_ip, handoff_navigation, read_cookie, read_session_cookie
 
 NOTICES = {
@@ -72,7 +72,9 @@ class LoginState(rx.State):
         self._reset_form()
         self.notice = NOTICES.get(self.router.url.query_parameters.get("info", ""), "")
         with session_scope() as db:
-            principal = sessions.validate(session=db, token=read_session_cookie(self.router.headers.cookie))
+            principal = sessions.validate(
+                session=db, token=read_session_cookie(self.router.headers.cookie)
+            )
         if principal and principal.holder_id:
             return rx.redirect(routes.safe_next(self._next()), replace=True)
         return None
@@ -93,7 +95,9 @@ class LoginState(rx.State):
     async def submit(self, form_data: dict):
         identifier = str(form_data.get("identifier", "")).strip()[:254]
         password = str(form_data.get("password", ""))[:512]
-        self.identifier_error = "" if identifier else "Saisissez votre adresse e-mail ou votre numéro de contrat."
+        self.identifier_error = (
+            "" if identifier else "Saisissez votre adresse e-mail ou votre numéro de contrat."
+        )
         self.password_error = "" if password else "Saisissez votre mot de passe."
         self.form_error = self.notice = ""
         self.can_resend_activation = False
@@ -102,8 +106,14 @@ class LoginState(rx.State):
         ip, user_agent = self._client()
         device = read_cookie(self.router.headers.cookie, get_settings().device_cookie_name)
         with session_scope() as db:
-            attempt = auth.attempt_password(session=db, identifier=identifier, password=password, ip=ip,
-                                            user_agent=user_agent, device_token=device)
+            attempt = auth.attempt_password(
+                session=db,
+                identifier=identifier,
+                password=password,
+                ip=ip,
+                user_agent=user_agent,
+                device_token=device,
+            )
         if attempt.delay_seconds:
             await asyncio.sleep(attempt.delay_seconds)
         if attempt.outcome in (Outcome.FAILED, Outcome.THROTTLED):
@@ -123,7 +133,11 @@ class LoginState(rx.State):
         return self._finish(trust=False)
 
     def _pending(self) -> int | None:
-        if self._pending_account_id is None or self._pending_until is None or self._pending_until < utcnow():
+        if (
+            self._pending_account_id is None
+            or self._pending_until is None
+            or self._pending_until < utcnow()
+        ):
             return None
         return self._pending_account_id
 
@@ -135,7 +149,9 @@ class LoginState(rx.State):
             self.method_help = method_help(method, email=account.email, phone=holder.phone)
             if method in (Method.EMAIL, Method.SMS) and not sent:
                 try:
-                    second_factor.send_code(session=db, account=account, purpose="login", channel=method)
+                    second_factor.send_code(
+                        session=db, account=account, purpose="login", channel=method
+                    )
                 except second_factor.CodeThrottled as error:
                     self.code_error = str(error)
 
@@ -154,7 +170,9 @@ class LoginState(rx.State):
         if self.method in (Method.EMAIL, Method.SMS):
             self._select(self.method)
             if not self.code_error:
-                self.method_help = "Un nouveau code vient d'être envoyé. " + self.method_help.split(". ", 1)[-1]
+                self.method_help = (
+                    "Un nouveau code vient d'être envoyé. " + self.method_help.split(". ", 1)[-1]
+                )
         return None
 
     @rx.event
@@ -168,9 +186,17 @@ class LoginState(rx.State):
             return None
         ip, user_agent = self._client()
         try:
-            with session_scope() as db:  # a wrong code is counted by the service, whatever happens here
-                auth.verify_second_factor(session=db, account_id=account_id, method=self.method, code=code, ip=ip,
-                                          user_agent=user_agent)
+            with (
+                session_scope() as db
+            ):  # a wrong code is counted by the service, whatever happens here
+                auth.verify_second_factor(
+                    session=db,
+                    account_id=account_id,
+                    method=self.method,
+                    code=code,
+                    ip=ip,
+                    user_agent=user_agent,
+                )
         except second_factor.SecondFactorError as error:
             self.code_error = str(error)
             return None
@@ -205,8 +231,14 @@ class LoginState(rx.State):
         ip, user_agent = self._client()
         binding = new_token()
         with session_scope() as db:
-            code = sessions.begin_login(session=db, account_id=self._pending_account_id, ip_address=ip,
-                                        user_agent=user_agent, trust_device=trust, binding=binding)
+            code = sessions.begin_login(
+                session=db,
+                account_id=self._pending_account_id,
+                ip_address=ip,
+                user_agent=user_agent,
+                trust_device=trust,
+                binding=binding,
+            )
         self._pending_account_id = self._pending_until = None
         self.busy = True
         return handoff_navigation(code, binding, routes.safe_next(self._next()))

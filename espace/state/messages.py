@@ -15,7 +15,15 @@ from sqlmodel import select
 from espace import formatting as fmt
 from espace import routes
 from espace.db import session_scope
-from espace.models import Claim, Contract, InsuredProperty, MessageAuthor, SupportThread, ThreadCategory, ThreadStatus
+from espace.models import (
+    Claim,
+    Contract,
+    InsuredProperty,
+    MessageAuthor,
+    SupportThread,
+    ThreadCategory,
+    ThreadStatus,
+)
 from espace.services import support
 from espace.services.claim_perils import label as peril_label
 from espace.services.claims_staff import staff_names
@@ -26,10 +34,17 @@ from espace.state.session import SessionState
 NEW_UPLOAD_ID = "message-files"
 REPLY_UPLOAD_ID = "reply-files"
 CATEGORY_OPTIONS: list[list[str]] = [
-    [ThreadCategory.CONTRACT.value, "Mon contrat"], [ThreadCategory.CLAIM.value, "Un sinistre"],
-    [ThreadCategory.PAYMENT.value, "Un paiement"], [ThreadCategory.OTHER.value, "Autre question"]]
+    [ThreadCategory.CONTRACT.value, "Mon contrat"],
+    [ThreadCategory.CLAIM.value, "Un sinistre"],
+    [ThreadCategory.PAYMENT.value, "Un paiement"],
+    [ThreadCategory.OTHER.value, "Autre question"],
+]
 # Badge look per status (the stylesheet colours badges by data-status).
-STATUS_BADGE = {ThreadStatus.OPEN: "scheduled", ThreadStatus.WAITING: "suspended", ThreadStatus.RESOLVED: "terminated"}
+STATUS_BADGE = {
+    ThreadStatus.OPEN: "scheduled",
+    ThreadStatus.WAITING: "suspended",
+    ThreadStatus.RESOLVED: "terminated",
+}
 
 
 @dataclasses.dataclass
@@ -62,10 +77,16 @@ class ThreadCard:
 
 
 def size_text(n: int) -> str:
-    return f"{fmt.number(round(n / 1024 / 1024, 1))} Mo" if n >= 1024 * 1024 else f"{max(1, n // 1024)} Ko"
+    return (
+        f"{fmt.number(round(n / 1024 / 1024, 1))} Mo"
+        if n >= 1024 * 1024
+        else f"{max(1, n // 1024)} Ko"
+    )
 
 
-def message_views(db, thread: SupportThread, *, viewer: str) -> tuple[list[MessageView], list[MessageView]]:
+def message_views(
+    db, thread: SupportThread, *, viewer: str
+) -> tuple[list[MessageView], list[MessageView]]:
     """(the assistant conversation carried into the thread, the conversation itself), named for ``viewer``
     ("holder": "Vous" and the adviser's name; "staff": the holder's name and the adviser's)."""
     from espace.models import Policyholder
@@ -81,19 +102,28 @@ def message_views(db, thread: SupportThread, *, viewer: str) -> tuple[list[Messa
             author = names.get(message.staff_id, "Votre conseiller")
         else:
             author = support.ASSISTANT_NAME
-        view = MessageView(author=author, kind=message.author, mine=message.author == (
-            MessageAuthor.HOLDER if viewer == "holder" else MessageAuthor.STAFF), date=fmt.datetime_fr(message.created_at),
-            body=message.body, files=[FileLink(f.filename, routes.message_file_url(f.id), size_text(f.size_bytes))
-                                      for f in files.get(message.id, [])])
+        view = MessageView(
+            author=author,
+            kind=message.author,
+            mine=message.author
+            == (MessageAuthor.HOLDER if viewer == "holder" else MessageAuthor.STAFF),
+            date=fmt.datetime_fr(message.created_at),
+            body=message.body,
+            files=[
+                FileLink(f.filename, routes.message_file_url(f.id), size_text(f.size_bytes))
+                for f in files.get(message.id, [])
+            ],
+        )
         (transcript if support.in_transcript(thread, message) else conversation).append(view)
     return transcript, conversation
 
 
 async def read_files(files: list) -> list[tuple[bytes, str]]:
     """The uploaded files' bytes (at most one byte past the limit: the service refuses them by size)."""
-    return [(await upload.read(MAX_BYTES + 1), upload.name or "fichier")
-            for upload in (files or [])[:support.MAX_FILES_PER_MESSAGE + 1]]
-
+    return [
+        (await upload.read(MAX_BYTES + 1), upload.name or "fichier")
+        for upload in (files or [])[: support.MAX_FILES_PER_MESSAGE + 1]
+    ]
 
 
 def _int_or_none(text: str) -> int | None:
@@ -101,6 +131,7 @@ def _int_or_none(text: str) -> int | None:
 
 
 # ----- the list --------------------------------------------------------------------------------
+
 
 class MessagesState(SessionState):
     loaded: bool = False
@@ -114,16 +145,25 @@ class MessagesState(SessionState):
         self._load_header(holder_id)
         with session_scope() as db:
             rows = support.list_threads(session=db, holder_id=holder_id)
-        self.threads = [ThreadCard(url=f"{routes.MESSAGE}?n={t.id}", subject=t.subject,
-                                   category=support.CATEGORY_LABELS.get(t.category, t.category),
-                                   status=support.HOLDER_STATUS_LABELS.get(t.status, t.status),
-                                   badge=STATUS_BADGE.get(t.status, ""), date=fmt.datetime_fr(t.last_message_at),
-                                   unread=t.unread, from_assistant=t.origin == "assistant") for t in rows]
+        self.threads = [
+            ThreadCard(
+                url=f"{routes.MESSAGE}?n={t.id}",
+                subject=t.subject,
+                category=support.CATEGORY_LABELS.get(t.category, t.category),
+                status=support.HOLDER_STATUS_LABELS.get(t.status, t.status),
+                badge=STATUS_BADGE.get(t.status, ""),
+                date=fmt.datetime_fr(t.last_message_at),
+                unread=t.unread,
+                from_assistant=t.origin == "assistant",
+            )
+            for t in rows
+        ]
         self.loaded = True
         return None
 
 
 # ----- a new message ---------------------------------------------------------------------------
+
 
 class NewMessageState(SessionState):
     loaded: bool = False
@@ -142,19 +182,32 @@ class NewMessageState(SessionState):
         wanted = self.router.url.query_parameters.get("sujet", "")
         self.category = wanted if wanted in set(ThreadCategory) else ""
         with session_scope() as db:
-            self.contract_options = [[str(c.id), f"{c.number} · {p.address_line1}, {p.city}"] for c, p in db.exec(
-                select(Contract, InsuredProperty).join(InsuredProperty, InsuredProperty.id == Contract.property_id)
-                .where(Contract.holder_id == holder_id).order_by(Contract.number)).all()]
-            self.claim_options = [[str(c.id), f"{c.number} · {peril_label(c.peril)}"] for c in db.exec(
-                select(Claim).where(Claim.holder_id == holder_id, Claim.number.is_not(None))
-                .order_by(Claim.submitted_at.desc())).all()]
+            self.contract_options = [
+                [str(c.id), f"{c.number} · {p.address_line1}, {p.city}"]
+                for c, p in db.exec(
+                    select(Contract, InsuredProperty)
+                    .join(InsuredProperty, InsuredProperty.id == Contract.property_id)
+                    .where(Contract.holder_id == holder_id)
+                    .order_by(Contract.number)
+                ).all()
+            ]
+            self.claim_options = [
+                [str(c.id), f"{c.number} · {peril_label(c.peril)}"]
+                for c in db.exec(
+                    select(Claim)
+                    .where(Claim.holder_id == holder_id, Claim.number.is_not(None))
+                    .order_by(Claim.submitted_at.desc())
+                ).all()
+            ]
         self.loaded = True
         return None
 
     @rx.event
     def set_category(self, value: str):
         self.category = value if value in set(ThreadCategory) else ""
-        self.errors = {k: v for k, v in self.errors.items() if k not in ("category", "contract", "claim")}
+        self.errors = {
+            k: v for k, v in self.errors.items() if k not in ("category", "contract", "claim")
+        }
 
     @rx.event
     async def send(self, files: list[rx.UploadFile], form: dict):
@@ -162,23 +215,39 @@ class NewMessageState(SessionState):
         if holder_id is None:
             return self._to_login()
         category = _text(form, "category", 12)
-        linked = {"contract_id": _int_or_none(_text(form, "contract", 12)) if category == ThreadCategory.CONTRACT else None,
-                  "claim_id": _int_or_none(_text(form, "claim", 12)) if category == ThreadCategory.CLAIM else None}
+        linked = {
+            "contract_id": _int_or_none(_text(form, "contract", 12))
+            if category == ThreadCategory.CONTRACT
+            else None,
+            "claim_id": _int_or_none(_text(form, "claim", 12))
+            if category == ThreadCategory.CLAIM
+            else None,
+        }
         attachments = await read_files(files)
         try:
             with session_scope() as db:
-                thread = support.open_thread(session=db, holder_id=holder_id, subject=_text(form, "subject", 300),
-                                             category=category, body=_text(form, "body", support.BODY_MAX + 1),
-                                             attachments=attachments, **linked)
+                thread = support.open_thread(
+                    session=db,
+                    holder_id=holder_id,
+                    subject=_text(form, "subject", 300),
+                    category=category,
+                    body=_text(form, "body", support.BODY_MAX + 1),
+                    attachments=attachments,
+                    **linked,
+                )
                 thread_id = thread.id
         except support.SupportError as error:
             self.errors = {error.field or "form": str(error)}
             return None
         self.errors = {}
-        return [rx.clear_selected_files(NEW_UPLOAD_ID), rx.redirect(f"{routes.MESSAGE}?n={thread_id}&envoye=1")]
+        return [
+            rx.clear_selected_files(NEW_UPLOAD_ID),
+            rx.redirect(f"{routes.MESSAGE}?n={thread_id}&envoye=1"),
+        ]
 
 
 # ----- one conversation -------------------------------------------------------------------------
+
 
 class ThreadState(SessionState):
     loaded: bool = False
@@ -208,15 +277,20 @@ class ThreadState(SessionState):
         param = self.router.url.query_parameters.get("n", "")[:12]
         self._thread_id = int(param) if param.isdigit() else 0
         self.errors = {}
-        self.flash = "Votre message est envoyé : un conseiller vous répond au plus vite." if (
-            self.router.url.query_parameters.get("envoye") == "1") else ""
+        self.flash = (
+            "Votre message est envoyé : un conseiller vous répond au plus vite."
+            if (self.router.url.query_parameters.get("envoye") == "1")
+            else ""
+        )
         self._refresh(holder_id)
         self.loaded = True
         return None
 
     def _refresh(self, holder_id: int) -> None:
         with session_scope() as db:
-            thread = support.holder_thread(session=db, holder_id=holder_id, thread_id=self._thread_id)
+            thread = support.holder_thread(
+                session=db, holder_id=holder_id, thread_id=self._thread_id
+            )
             self.found = thread is not None
             if thread is None:
                 self.transcript, self.conversation, self.subject = [], [], ""
@@ -250,20 +324,30 @@ class ThreadState(SessionState):
     @rx.event
     async def reply(self, files: list[rx.UploadFile], form: dict):
         body, attachments = _text(form, "body", support.BODY_MAX + 1), await read_files(files)
-        outcome = self._act(lambda db, me, tid: support.reply(session=db, holder_id=me, thread_id=tid, body=body,
-                                                              attachments=attachments), "Votre message est envoyé.")
+        outcome = self._act(
+            lambda db, me, tid: support.reply(
+                session=db, holder_id=me, thread_id=tid, body=body, attachments=attachments
+            ),
+            "Votre message est envoyé.",
+        )
         if outcome is None and not self.errors:
             return rx.clear_selected_files(REPLY_UPLOAD_ID)
         return outcome
 
     @rx.event
     def resolve(self):
-        return self._act(lambda db, me, tid: support.resolve_by_holder(session=db, holder_id=me, thread_id=tid),
-                         "Conversation marquée comme résolue. Merci !")
+        return self._act(
+            lambda db, me, tid: support.resolve_by_holder(session=db, holder_id=me, thread_id=tid),
+            "Conversation marquée comme résolue. Merci !",
+        )
 
     @rx.event
     def rate(self, form: dict):
         rating = _int_or_none(_text(form, "rating", 2)) or 0
         comment = _text(form, "comment", support.RATING_COMMENT_MAX + 1)
-        return self._act(lambda db, me, tid: support.rate(session=db, holder_id=me, thread_id=tid, rating=rating,
-                                                          comment=comment), "Merci pour votre avis.")
+        return self._act(
+            lambda db, me, tid: support.rate(
+                session=db, holder_id=me, thread_id=tid, rating=rating, comment=comment
+            ),
+            "Merci pour votre avis.",
+        )

@@ -11,8 +11,14 @@ from espace.db import session_scope
 from espace.services import notifications
 from espace.state.session import SessionState
 
-CATEGORY_LABELS = {"claims": "Sinistres", "payments": "Paiements", "documents": "Documents", "security": "Sécurité",
-                   "prevention": "Prévention", "offers": "Offres"}
+CATEGORY_LABELS = {
+    "claims": "Sinistres",
+    "payments": "Paiements",
+    "documents": "Documents",
+    "security": "Sécurité",
+    "prevention": "Prévention",
+    "offers": "Offres",
+}
 
 
 @dataclasses.dataclass
@@ -70,16 +76,37 @@ class NotificationsState(SessionState):
             current = prefs.settings_for(session=db, holder_id=holder_id)
         self.channel_labels = [prefs.CHANNEL_LABELS[c] for c in prefs.CHANNELS]
         self.critical_only = current.critical_only
-        self.pref_rows = [PrefRow(category, prefs.CATEGORY_LABELS[category], [
-            PrefCell(f"{category}.{channel}", f"{prefs.CATEGORY_LABELS[category]} : {prefs.CHANNEL_LABELS[channel]}",
-                     current.matrix[category][channel], prefs.is_locked(category, channel))
-            for channel in prefs.CHANNELS]) for category in prefs.CATEGORIES]
+        self.pref_rows = [
+            PrefRow(
+                category,
+                prefs.CATEGORY_LABELS[category],
+                [
+                    PrefCell(
+                        f"{category}.{channel}",
+                        f"{prefs.CATEGORY_LABELS[category]} : {prefs.CHANNEL_LABELS[channel]}",
+                        current.matrix[category][channel],
+                        prefs.is_locked(category, channel),
+                    )
+                    for channel in prefs.CHANNELS
+                ],
+            )
+            for category in prefs.CATEGORIES
+        ]
         self.push_available = push.configured()
         with session_scope() as db:
             rows = notifications.latest(session=db, holder_id=holder_id, limit=100)
-            self.notices = [NoticeView(id=n.id, category=CATEGORY_LABELS.get(n.category, n.category), title=n.title,
-                                       body=n.body, link=n.link, date=fmt.datetime_fr(n.created_at), unread=n.read_at is None)
-                            for n in rows]
+            self.notices = [
+                NoticeView(
+                    id=n.id,
+                    category=CATEGORY_LABELS.get(n.category, n.category),
+                    title=n.title,
+                    body=n.body,
+                    link=n.link,
+                    date=fmt.datetime_fr(n.created_at),
+                    unread=n.read_at is None,
+                )
+                for n in rows
+            ]
 
     @rx.event
     def open_notice(self, notification_id: int):
@@ -88,8 +115,16 @@ class NotificationsState(SessionState):
         if holder_id is None:
             return self._to_login()
         with session_scope() as db:
-            notice = notifications.mark_read(session=db, holder_id=holder_id, notification_id=int(notification_id))
-            link = notice.link if notice is not None and notice.link.startswith("/") and not notice.link.startswith("//") else ""
+            notice = notifications.mark_read(
+                session=db, holder_id=holder_id, notification_id=int(notification_id)
+            )
+            link = (
+                notice.link
+                if notice is not None
+                and notice.link.startswith("/")
+                and not notice.link.startswith("//")
+                else ""
+            )
         self._refresh(holder_id)
         return rx.redirect(link) if link else None
 
@@ -99,7 +134,9 @@ class NotificationsState(SessionState):
         if holder_id is None:
             return self._to_login()
         with session_scope() as db:
-            notifications.mark_read(session=db, holder_id=holder_id, notification_id=int(notification_id))
+            notifications.mark_read(
+                session=db, holder_id=holder_id, notification_id=int(notification_id)
+            )
         self._refresh(holder_id)
         return None
 
@@ -110,10 +147,19 @@ class NotificationsState(SessionState):
         holder_id = self._holder_id()
         if holder_id is None:
             return self._to_login()
-        matrix = {category: {channel: bool(form.get(f"{category}.{channel}")) for channel in prefs.CHANNELS}
-                  for category in prefs.CATEGORIES}
+        matrix = {
+            category: {
+                channel: bool(form.get(f"{category}.{channel}")) for channel in prefs.CHANNELS
+            }
+            for category in prefs.CATEGORIES
+        }
         with session_scope() as db:
-            prefs.save(session=db, holder_id=holder_id, matrix=matrix, critical_only=bool(form.get("critical_only")))
+            prefs.save(
+                session=db,
+                holder_id=holder_id,
+                matrix=matrix,
+                critical_only=bool(form.get("critical_only")),
+            )
         self.prefs_message = "Vos préférences sont enregistrées."
         self.prefs_version += 1
         self._refresh(holder_id)
@@ -122,9 +168,11 @@ class NotificationsState(SessionState):
     @rx.event
     def subscribe_push(self):
         """The browser subscribes (assets/pwa.js) and posts its subscription to /api/push/abonnement."""
-        return rx.call_script("window.espacePush ? window.espacePush.subscribe() : "
-                              "Promise.resolve('Votre navigateur ne permet pas les notifications.')",
-                              callback=NotificationsState.push_done)
+        return rx.call_script(
+            "window.espacePush ? window.espacePush.subscribe() : "
+            "Promise.resolve('Votre navigateur ne permet pas les notifications.')",
+            callback=NotificationsState.push_done,
+        )
 
     @rx.event
     def push_done(self, message: str):

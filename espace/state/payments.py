@@ -100,23 +100,34 @@ def _period(start: date, end: date) -> str:
 
 
 def _row(row) -> PaymentRow:
-    return PaymentRow(id=row.id, contract=row.contract_number, due=fmt.date_fr(row.due_date),
-                      period=_period(row.period_start, row.period_end), amount=fmt.money(row.amount_cents),
-                      status=row.status, status_label=row.status_label, method=row.method_label,
-                      reason=row.rejection_reason or "",
-                      receipt_url=routes.document_url(row.receipt_document_id) if row.receipt_document_id else "")
+    return PaymentRow(
+        id=row.id,
+        contract=row.contract_number,
+        due=fmt.date_fr(row.due_date),
+        period=_period(row.period_start, row.period_end),
+        amount=fmt.money(row.amount_cents),
+        status=row.status,
+        status_label=row.status_label,
+        method=row.method_label,
+        reason=row.rejection_reason or "",
+        receipt_url=routes.document_url(row.receipt_document_id) if row.receipt_document_id else "",
+    )
 
 
 class PaymentsState(SessionState, StepUpMixin):
     STEP_UP_REASONS: ClassVar[dict[str, str]] = {
-        "sign_mandate": ("Mandat de prélèvement SEPA : en le signant, vous autorisez Espace Assurances à envoyer des "
-                         "instructions à votre banque pour débiter votre compte, et votre banque à débiter votre compte "
-                         "conformément à ces instructions. Vous pouvez être remboursé par votre banque dans les 8 semaines "
-                         "suivant un prélèvement autorisé. Pour signer, saisissez le code de confirmation."),
+        "sign_mandate": (
+            "Mandat de prélèvement SEPA : en le signant, vous autorisez Espace Assurances à envoyer des "
+            "instructions à votre banque pour débiter votre compte, et votre banque à débiter votre compte "
+            "conformément à ces instructions. Vous pouvez être remboursé par votre banque dans les 8 semaines "
+            "suivant un prélèvement autorisé. Pour signer, saisissez le code de confirmation."
+        ),
         "add_account": "Pour ajouter un compte bancaire, confirmez votre identité.",
         "remove_account": "Retirer ce compte révoque aussi son mandat de prélèvement : confirmez votre identité.",
     }
-    ALWAYS_ASK: ClassVar[frozenset[str]] = frozenset({"sign_mandate"})  # a signature is never implied by an earlier check
+    ALWAYS_ASK: ClassVar[frozenset[str]] = frozenset(
+        {"sign_mandate"}
+    )  # a signature is never implied by an earlier check
 
     loaded: bool = False
     flash: str = ""
@@ -166,7 +177,10 @@ class PaymentsState(SessionState, StepUpMixin):
         today = _today()
         self.export_start = date(today.year - 1, 1, 1).isoformat()
         self.export_end = date(today.year - 1, 12, 31).isoformat()
-        self.f_year, self.f_contract = str(today.year), ""  # the current year first; "les 10 dernières années" on demand
+        self.f_year, self.f_contract = (
+            str(today.year),
+            "",
+        )  # the current year first; "les 10 dernières années" on demand
         self._refresh(me.holder_id)
         self.loaded = True
         return None
@@ -174,34 +188,64 @@ class PaymentsState(SessionState, StepUpMixin):
     def _refresh(self, holder_id: int) -> None:
         today = _today()
         with session_scope() as db:
-            owned = db.exec(select(Contract, InsuredProperty).join(InsuredProperty, InsuredProperty.id == Contract.property_id)
-                            .where(Contract.holder_id == holder_id).order_by(Contract.number)).all()
+            owned = db.exec(
+                select(Contract, InsuredProperty)
+                .join(InsuredProperty, InsuredProperty.id == Contract.property_id)
+                .where(Contract.holder_id == holder_id)
+                .order_by(Contract.number)
+            ).all()
             self.contract_options = [[str(c.id), f"{c.number} · {p.city}"] for c, p in owned]
-            self.contracts = [ContractBilling(id=c.id, label=f"{c.number} · {p.address_line1}, {p.city}",
-                                              frequency=c.payment_frequency,
-                                              frequency_label=FREQUENCY_LABELS.get(c.payment_frequency, c.payment_frequency),
-                                              debit_day=c.debit_day, by_debit=c.payment_frequency != "annual")
-                              for c, p in owned if c.status == ContractStatus.ACTIVE]
+            self.contracts = [
+                ContractBilling(
+                    id=c.id,
+                    label=f"{c.number} · {p.address_line1}, {p.city}",
+                    frequency=c.payment_frequency,
+                    frequency_label=FREQUENCY_LABELS.get(c.payment_frequency, c.payment_frequency),
+                    debit_day=c.debit_day,
+                    by_debit=c.payment_frequency != "annual",
+                )
+                for c, p in owned
+                if c.status == ContractStatus.ACTIVE
+            ]
             rows = payments.schedule(session=db, holder_id=holder_id, today=today)
             self.upcoming = [_row(r) for r in rows if r.status == "scheduled"]
             self.rejected = [_row(r) for r in rows if r.status == "rejected"]
-            result = payments.history(session=db, holder_id=holder_id, today=today,
-                                      year=_int(self.f_year), contract_id=_int(self.f_contract))
+            result = payments.history(
+                session=db,
+                holder_id=holder_id,
+                today=today,
+                year=_int(self.f_year),
+                contract_id=_int(self.f_contract),
+            )
             self.history = [_row(r) for r in result.rows]
-            self.totals = [YearTotal(str(year), fmt.money(total), str(count)) for year, total, count in result.yearly_totals]
+            self.totals = [
+                YearTotal(str(year), fmt.money(total), str(count))
+                for year, total, count in result.yearly_totals
+            ]
             self.history_total = fmt.money(result.total_cents)
             self.year_options = [[str(y), str(y)] for y in result.years_available]
             self.accounts = []
             for account in bank_accounts.list_accounts(session=db, holder_id=holder_id):
                 mandate = mandates.active_mandate_for(session=db, account_id=account.id)
-                self.accounts.append(AccountRow(
-                    id=account.id, label=account.label or account.bank_name or "Compte bancaire", owner=account.account_holder,
-                    masked=bank_accounts.masked(account), bank=account.bank_name, is_default=account.is_default,
-                    mandate=(f"Mandat {mandate.reference} signé le {fmt.date_fr(mandate.signed_at)}" if mandate else
-                             "Aucun mandat : signez-le pour payer par prélèvement avec ce compte."),
-                    mandate_url=routes.document_url(mandate.document_id) if mandate and mandate.document_id else "",
-                    has_mandate=mandate is not None and mandate.status == MandateStatus.ACTIVE,
-                ))
+                self.accounts.append(
+                    AccountRow(
+                        id=account.id,
+                        label=account.label or account.bank_name or "Compte bancaire",
+                        owner=account.account_holder,
+                        masked=bank_accounts.masked(account),
+                        bank=account.bank_name,
+                        is_default=account.is_default,
+                        mandate=(
+                            f"Mandat {mandate.reference} signé le {fmt.date_fr(mandate.signed_at)}"
+                            if mandate
+                            else "Aucun mandat : signez-le pour payer par prélèvement avec ce compte."
+                        ),
+                        mandate_url=routes.document_url(mandate.document_id)
+                        if mandate and mandate.document_id
+                        else "",
+                        has_mandate=mandate is not None and mandate.status == MandateStatus.ACTIVE,
+                    )
+                )
 
     # ----- history filters -----
 
@@ -222,19 +266,27 @@ class PaymentsState(SessionState, StepUpMixin):
         me = self._me()
         if me is None:
             return self._to_login()
-        fields = {"iban": str(form.get("iban") or "")[:60], "bic": str(form.get("bic") or "")[:20],
-                  "account_holder": str(form.get("account_holder") or "")[:140], "label": str(form.get("label") or "")[:60]}
+        fields = {
+            "iban": str(form.get("iban") or "")[:60],
+            "bic": str(form.get("bic") or "")[:20],
+            "account_holder": str(form.get("account_holder") or "")[:140],
+            "label": str(form.get("label") or "")[:60],
+        }
         errors = bank_accounts.check_fields(**fields).errors
         if errors:  # what can be checked before the second factor
             self.account_errors = dict(errors)
             return None
         proof = self._recent_proof(me)
-        if proof is None:  # the IBAN is not kept here: after the check, the browser submits the form again
+        if (
+            proof is None
+        ):  # the IBAN is not kept here: after the check, the browser submits the form again
             self.account_errors = {}
             return self._with_step_up("add_account")
         try:
             with session_scope() as db:
-                bank_accounts.add_account(session=db, holder_id=me.holder_id, authority=proof, **fields)
+                bank_accounts.add_account(
+                    session=db, holder_id=me.holder_id, authority=proof, **fields
+                )
         except StepUpRequired:
             return self._with_step_up("add_account")
         except BankAccountError as error:
@@ -252,8 +304,13 @@ class PaymentsState(SessionState, StepUpMixin):
         if me is None:
             return self._to_login()
         with session_scope() as db:
-            owned = (bank_accounts.owned_account(session=db, holder_id=me.holder_id, account_id=_int(account_id))
-                     if _int(account_id) is not None else None)
+            owned = (
+                bank_accounts.owned_account(
+                    session=db, holder_id=me.holder_id, account_id=_int(account_id)
+                )
+                if _int(account_id) is not None
+                else None
+            )
         if owned is None:
             self.accounts_error = "Ce compte est introuvable."
             return None
@@ -269,8 +326,13 @@ class PaymentsState(SessionState, StepUpMixin):
             return None
         try:
             with session_scope() as db:
-                mandate = mandates.sign_mandate(session=db, holder_id=me.holder_id, account_id=self._mandate_account_id,
-                                                signed_ip=client_ip(self.router), authority=proof)
+                mandate = mandates.sign_mandate(
+                    session=db,
+                    holder_id=me.holder_id,
+                    account_id=self._mandate_account_id,
+                    signed_ip=client_ip(self.router),
+                    authority=proof,
+                )
                 reference = mandate.reference
         except BankAccountError as error:
             self.accounts_error = next(iter(error.errors.values()), "Ce compte est introuvable.")
@@ -288,11 +350,16 @@ class PaymentsState(SessionState, StepUpMixin):
             return self._to_login()
         try:
             with session_scope() as db:
-                bank_accounts.set_default(session=db, holder_id=me.holder_id, account_id=_int(account_id) or 0)
+                bank_accounts.set_default(
+                    session=db, holder_id=me.holder_id, account_id=_int(account_id) or 0
+                )
         except BankAccountError as error:
             self.accounts_error = next(iter(error.errors.values()), "Action impossible.")
             return None
-        self.accounts_error, self.flash = "", "Ce compte sera utilisé pour vos prochains prélèvements."
+        self.accounts_error, self.flash = (
+            "",
+            "Ce compte sera utilisé pour vos prochains prélèvements.",
+        )
         self._refresh(me.holder_id)
         return None
 
@@ -303,8 +370,13 @@ class PaymentsState(SessionState, StepUpMixin):
         if me is None:
             return self._to_login()
         with session_scope() as db:
-            owned = (bank_accounts.owned_account(session=db, holder_id=me.holder_id, account_id=_int(account_id))
-                     if _int(account_id) is not None else None)
+            owned = (
+                bank_accounts.owned_account(
+                    session=db, holder_id=me.holder_id, account_id=_int(account_id)
+                )
+                if _int(account_id) is not None
+                else None
+            )
         if owned is None:
             self.accounts_error = "Ce compte est introuvable."
             return None
@@ -317,7 +389,9 @@ class PaymentsState(SessionState, StepUpMixin):
             return None
         try:
             with session_scope() as db:
-                bank_accounts.remove_account(session=db, holder_id=me.holder_id, account_id=account_id, authority=proof)
+                bank_accounts.remove_account(
+                    session=db, holder_id=me.holder_id, account_id=account_id, authority=proof
+                )
         except BankAccountError as error:
             self.accounts_error = next(iter(error.errors.values()), "Action impossible.")
             return None
@@ -343,17 +417,40 @@ class PaymentsState(SessionState, StepUpMixin):
             with session_scope() as db:
                 if self.change_kind == "debit_day":
                     day = _int(self.change_value) or 0
-                    moved = payments.debit_day_preview(session=db, holder_id=me.holder_id,
-                                                       contract_id=int(self.change_contract), day=day, today=_today())
-                    rows = [PreviewRow(_period(r.period_start, r.period_end), fmt.date_fr(r.old_due), fmt.date_fr(r.new_due),
-                                       fmt.money(r.amount_cents)) for r in moved]
+                    moved = payments.debit_day_preview(
+                        session=db,
+                        holder_id=me.holder_id,
+                        contract_id=int(self.change_contract),
+                        day=day,
+                        today=_today(),
+                    )
+                    rows = [
+                        PreviewRow(
+                            _period(r.period_start, r.period_end),
+                            fmt.date_fr(r.old_due),
+                            fmt.date_fr(r.new_due),
+                            fmt.money(r.amount_cents),
+                        )
+                        for r in moved
+                    ]
                     self.change_note = f"Vos prochains prélèvements auront lieu le {day} du mois."
                 else:
-                    preview = payments.frequency_preview(session=db, holder_id=me.holder_id,
-                                                         contract_id=int(self.change_contract), frequency=self.change_value,
-                                                         today=_today())
-                    rows = [PreviewRow(_period(r.period_start, r.period_end), "—", fmt.date_fr(r.due_date),
-                                       fmt.money(r.amount_cents)) for r in preview.rows]
+                    preview = payments.frequency_preview(
+                        session=db,
+                        holder_id=me.holder_id,
+                        contract_id=int(self.change_contract),
+                        frequency=self.change_value,
+                        today=_today(),
+                    )
+                    rows = [
+                        PreviewRow(
+                            _period(r.period_start, r.period_end),
+                            "—",
+                            fmt.date_fr(r.due_date),
+                            fmt.money(r.amount_cents),
+                        )
+                        for r in preview.rows
+                    ]
                     self.change_note = preview.notice
         except PaymentChangeError as error:
             self.change_errors = dict(error.errors)
@@ -361,7 +458,9 @@ class PaymentsState(SessionState, StepUpMixin):
         self.change_errors = {}
         self.change_preview = rows
         if not rows:
-            self.change_errors = {self.change_kind or "contract": "Aucune échéance à venir n'est concernée."}
+            self.change_errors = {
+                self.change_kind or "contract": "Aucune échéance à venir n'est concernée."
+            }
         return None
 
     @rx.event
@@ -369,18 +468,31 @@ class PaymentsState(SessionState, StepUpMixin):
         me = self._me()
         if me is None:
             return self._to_login()
-        if not self.change_preview or _int(self.change_contract) is None or (
-                self.change_kind == "debit_day" and _int(self.change_value) is None):
+        if (
+            not self.change_preview
+            or _int(self.change_contract) is None
+            or (self.change_kind == "debit_day" and _int(self.change_value) is None)
+        ):
             return None
         try:
             with session_scope() as db:
                 if self.change_kind == "debit_day":
-                    payments.change_debit_day(session=db, holder_id=me.holder_id, contract_id=int(self.change_contract),
-                                              day=int(self.change_value), today=_today())
+                    payments.change_debit_day(
+                        session=db,
+                        holder_id=me.holder_id,
+                        contract_id=int(self.change_contract),
+                        day=int(self.change_value),
+                        today=_today(),
+                    )
                     self.flash = f"Date de prélèvement changée : le {self.change_value} du mois."
                 else:
-                    payments.change_frequency(session=db, holder_id=me.holder_id, contract_id=int(self.change_contract),
-                                              frequency=self.change_value, today=_today())
+                    payments.change_frequency(
+                        session=db,
+                        holder_id=me.holder_id,
+                        contract_id=int(self.change_contract),
+                        frequency=self.change_value,
+                        today=_today(),
+                    )
                     self.flash = f"Fractionnement changé : {FREQUENCY_LABELS.get(self.change_value, '').lower()}."
         except PaymentChangeError as error:
             self.change_errors = dict(error.errors)
@@ -448,12 +560,18 @@ class RegularisationState(SessionState):
         self.reset()
         raw = self.router.url.query_parameters.get("p", "")
         with session_scope() as db:
-            payment = (regularisation.owned_payment(session=db, holder_id=holder_id, payment_id=_int(raw))
-                       if _int(raw) is not None else None)
+            payment = (
+                regularisation.owned_payment(session=db, holder_id=holder_id, payment_id=_int(raw))
+                if _int(raw) is not None
+                else None
+            )
             if payment is not None and payment.status == "rejected":
                 contract = db.get(Contract, payment.contract_id)
                 self.found, self.payment_id, self.contract = True, payment.id, contract.number
-                self.amount, self.due = fmt.money(payment.amount_cents), fmt.date_fr(payment.due_date)
+                self.amount, self.due = (
+                    fmt.money(payment.amount_cents),
+                    fmt.date_fr(payment.due_date),
+                )
                 self.reason = payment.rejection_reason
         self.test_mode = _provider_name() == "test"
         self.loaded = True
@@ -466,10 +584,17 @@ class RegularisationState(SessionState):
             return self._to_login()
         expiry = str(form.get("card_expiry") or "").replace(" ", "")
         month, _, year = expiry.partition("/")
-        card = CardInput(number=str(form.get("card_number") or "")[:30], expiry_month=month[:2], expiry_year=year[:4],
-                         cvc=str(form.get("card_cvc") or "")[:4], holder_name=str(form.get("card_holder") or "")[:100])
+        card = CardInput(
+            number=str(form.get("card_number") or "")[:30],
+            expiry_month=month[:2],
+            expiry_year=year[:4],
+            cvc=str(form.get("card_cvc") or "")[:4],
+            holder_name=str(form.get("card_holder") or "")[:100],
+        )
         with session_scope() as db:
-            outcome = regularisation.start_card_payment(session=db, holder_id=holder_id, payment_id=self.payment_id, card=card)
+            outcome = regularisation.start_card_payment(
+                session=db, holder_id=holder_id, payment_id=self.payment_id, card=card
+            )
         self._show(outcome)
         return None
 
@@ -479,8 +604,12 @@ class RegularisationState(SessionState):
         if holder_id is None:
             return self._to_login()
         with session_scope() as db:
-            outcome = regularisation.confirm_card_payment(session=db, holder_id=holder_id, card_payment_id=self._card_payment_id,
-                                                          code=str(form.get("secure_code") or "")[:12])
+            outcome = regularisation.confirm_card_payment(
+                session=db,
+                holder_id=holder_id,
+                card_payment_id=self._card_payment_id,
+                code=str(form.get("secure_code") or "")[:12],
+            )
         self._show(outcome)
         return None
 
@@ -488,7 +617,9 @@ class RegularisationState(SessionState):
         self.errors = dict(getattr(outcome, "errors", None) or {})
         self.message = outcome.message
         self.challenge = outcome.challenge_hint if outcome.status == "requires_action" else ""
-        self._card_payment_id = outcome.card_payment_id or 0 if outcome.status == "requires_action" else 0
+        self._card_payment_id = (
+            outcome.card_payment_id or 0 if outcome.status == "requires_action" else 0
+        )
         self.done = outcome.status == "succeeded"
         if outcome.status in ("declined", "failed"):
             self.form_version += 1  # the card form is emptied: the number is never kept

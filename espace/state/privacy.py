@@ -57,7 +57,9 @@ def _field(row: dict, *names: str) -> str:
 
 class PrivacyState(SessionState, StepUpMixin):
     STEP_UP_REASONS: ClassVar[dict[str, str]] = {
-        "erasure": ("Supprimer votre espace client est définitif : confirmez votre identité avec le code reçu."),
+        "erasure": (
+            "Supprimer votre espace client est définitif : confirmez votre identité avec le code reçu."
+        ),
     }
     ALWAYS_ASK: ClassVar[frozenset[str]] = frozenset({"erasure"})
 
@@ -87,9 +89,16 @@ class PrivacyState(SessionState, StepUpMixin):
         return None
 
     def _refresh(self, holder_id: int) -> None:
-        self.inventory = [InventoryRow(_field(r, "category", "categorie"), _field(r, "what", "data", "donnees"),
-                                       _field(r, "why", "purpose", "basis"), _field(r, "how_long", "retention", "duration"),
-                                       _field(r, "recipients", "who", "shared_with")) for r in privacy.DATA_INVENTORY]
+        self.inventory = [
+            InventoryRow(
+                _field(r, "category", "categorie"),
+                _field(r, "what", "data", "donnees"),
+                _field(r, "why", "purpose", "basis"),
+                _field(r, "how_long", "retention", "duration"),
+                _field(r, "recipients", "who", "shared_with"),
+            )
+            for r in privacy.DATA_INVENTORY
+        ]
         with session_scope() as db:
             self.erasure_text = privacy.erasure_explanation(session=db, holder_id=holder_id)
             current = privacy.consents(session=db, holder_id=holder_id)
@@ -97,9 +106,17 @@ class PrivacyState(SessionState, StepUpMixin):
             reads = staff_reads.for_holder(session=db, holder_id=holder_id, limit=READS_SHOWN)
             self.reads_total = staff_reads.count_for_holder(session=db, holder_id=holder_id)
         self.reads = [ReadRow(fmt.datetime_fr(r.at), r.role, r.detail or r.what) for r in reads]
-        self.consent_rows = [ConsentRow(p, privacy.PURPOSES[p], bool(current.get(p))) for p in privacy.PURPOSES]
-        self.history = [HistoryRow(privacy.PURPOSES.get(c.purpose, c.purpose), "Accepté" if c.granted else "Refusé",
-                                   fmt.datetime_fr(c.changed_at)) for c in history[:20]]
+        self.consent_rows = [
+            ConsentRow(p, privacy.PURPOSES[p], bool(current.get(p))) for p in privacy.PURPOSES
+        ]
+        self.history = [
+            HistoryRow(
+                privacy.PURPOSES.get(c.purpose, c.purpose),
+                "Accepté" if c.granted else "Refusé",
+                fmt.datetime_fr(c.changed_at),
+            )
+            for c in history[:20]
+        ]
 
     @rx.event
     def save_consents(self, form: dict):
@@ -108,7 +125,12 @@ class PrivacyState(SessionState, StepUpMixin):
             return self._to_login()
         with session_scope() as db:
             for purpose in privacy.PURPOSES:
-                privacy.set_consent(session=db, holder_id=me.holder_id, purpose=purpose, granted=bool(form.get(purpose)))
+                privacy.set_consent(
+                    session=db,
+                    holder_id=me.holder_id,
+                    purpose=purpose,
+                    granted=bool(form.get(purpose)),
+                )
         self.flash = "Vos choix sont enregistrés."
         self.consents_version += 1
         self._refresh(me.holder_id)
@@ -123,7 +145,9 @@ class PrivacyState(SessionState, StepUpMixin):
             return None
         try:
             with session_scope() as db:
-                privacy.request_erasure(session=db, holder_id=me.holder_id, account_id=me.account_id, proof=proof)
+                privacy.request_erasure(
+                    session=db, holder_id=me.holder_id, account_id=me.account_id, proof=proof
+                )
         except privacy.PrivacyError:
             self.flash = "Cette demande n'a pas pu être enregistrée : contactez-nous."
             return None

@@ -20,8 +20,8 @@ from espace.services import profile
 from espace.services.profile import ProfileError
 from espace.services.sessions import Principal
 from espace.services.stepup import StepUpProof
-from espace.state.form_values import text as _text
 from espace.state.account_flows import link_token
+from espace.state.form_values import text as _text
 from espace.state.session import SessionState
 from espace.state.stepup import StepUpMixin
 
@@ -44,10 +44,14 @@ class ChangeRow:
 class ProfileState(SessionState, StepUpMixin):
     STEP_UP_REASONS: ClassVar[dict[str, str]] = {
         profile.ADDRESS: "Pour modifier votre adresse postale, confirmez votre identité.",
-        profile.PHONE: ("Pour changer de numéro de mobile, confirmez votre identité. Un code sera ensuite envoyé par "
-                        "SMS au nouveau numéro."),
-        profile.EMAIL: ("Pour changer d'adresse e-mail, confirmez votre identité. Un lien sera ensuite envoyé à la "
-                        "nouvelle adresse."),
+        profile.PHONE: (
+            "Pour changer de numéro de mobile, confirmez votre identité. Un code sera ensuite envoyé par "
+            "SMS au nouveau numéro."
+        ),
+        profile.EMAIL: (
+            "Pour changer d'adresse e-mail, confirmez votre identité. Un lien sera ensuite envoyé à la "
+            "nouvelle adresse."
+        ),
     }
     ALWAYS_ASK: ClassVar[frozenset[str]] = frozenset({profile.PHONE, profile.EMAIL})
 
@@ -95,14 +99,30 @@ class ProfileState(SessionState, StepUpMixin):
             views = [profile.describe(c) for c in profile.history(session=db, holder_id=holder_id)]
             self.civility_name = f"{person.civility} {person.first_name} {person.last_name}"
             self.birth_date = fmt.date_fr(person.birth_date)
-            self.email, self.phone, self.address = person.email, fmt.phone(person.phone), profile.current_address(person)
-            current = {"line1": person.address_line1, "line2": person.address_line2,
-                       "postal_code": person.postal_code, "city": person.city, "new_phone": "", "new_email": ""}
+            self.email, self.phone, self.address = (
+                person.email,
+                fmt.phone(person.phone),
+                profile.current_address(person),
+            )
+            current = {
+                "line1": person.address_line1,
+                "line2": person.address_line2,
+                "postal_code": person.postal_code,
+                "city": person.city,
+                "new_phone": "",
+                "new_email": "",
+            }
         phone, mail = pending.get(profile.PHONE), pending.get(profile.EMAIL)
-        self.pending_phone, self.pending_phone_id = (fmt.phone(phone.new_value), phone.id) if phone else ("", 0)
+        self.pending_phone, self.pending_phone_id = (
+            (fmt.phone(phone.new_value), phone.id) if phone else ("", 0)
+        )
         self.pending_email, self.pending_email_id = (mail.new_value, mail.id) if mail else ("", 0)
-        self.changes = [ChangeRow(fmt.datetime_fr(v.changed_at), v.what, v.old, v.new, v.status, v.status_label, v.how)
-                        for v in views]
+        self.changes = [
+            ChangeRow(
+                fmt.datetime_fr(v.changed_at), v.what, v.old, v.new, v.status, v.status_label, v.how
+            )
+            for v in views
+        ]
         if not self.editing:
             self.form_values = current
             self.form_version += 1
@@ -120,8 +140,10 @@ class ProfileState(SessionState, StepUpMixin):
         self.editing, self.errors, self.flash, self._draft = "", {}, "", {}
         self._refresh(me.holder_id)  # fresh default values
         self.editing = field
-        return rx.call_script(f"setTimeout(function(){{var e=document.getElementById('{FIRST_INPUT[field]}');"
-                              "if(e){e.focus();}},50)")
+        return rx.call_script(
+            f"setTimeout(function(){{var e=document.getElementById('{FIRST_INPUT[field]}');"
+            "if(e){e.focus();}},50)"
+        )
 
     @rx.event
     def close_edit(self):
@@ -162,7 +184,9 @@ class ProfileState(SessionState, StepUpMixin):
         self._keep_typed(form, ("new_phone",))
         try:
             with session_scope() as db:
-                number = profile.check_new_phone(session=db, holder_id=me.holder_id, phone=self.form_values["new_phone"])
+                number = profile.check_new_phone(
+                    session=db, holder_id=me.holder_id, phone=self.form_values["new_phone"]
+                )
         except ProfileError as error:
             self._show_error(error)
             return None
@@ -181,7 +205,9 @@ class ProfileState(SessionState, StepUpMixin):
         except ProfileError as error:
             self._show_error(error)
             return None
-        return self._ask(profile.EMAIL, {"email": new})  # whether another account uses it: after the code
+        return self._ask(
+            profile.EMAIL, {"email": new}
+        )  # whether another account uses it: after the code
 
     def _ask(self, action: str, values: dict[str, str]):
         self.editing, self._draft = action, {"action": action, **values}
@@ -194,13 +220,23 @@ class ProfileState(SessionState, StepUpMixin):
         try:
             with session_scope() as db:
                 if action == profile.ADDRESS:
-                    profile.update_address(session=db, holder_id=me.holder_id, line1=draft["line1"],
-                                           line2=draft["line2"], postal_code=draft["postal_code"], city=draft["city"],
-                                           proof=proof)
+                    profile.update_address(
+                        session=db,
+                        holder_id=me.holder_id,
+                        line1=draft["line1"],
+                        line2=draft["line2"],
+                        postal_code=draft["postal_code"],
+                        city=draft["city"],
+                        proof=proof,
+                    )
                 elif action == profile.PHONE:
-                    profile.start_phone_change(session=db, holder_id=me.holder_id, phone=draft["phone"], proof=proof)
+                    profile.start_phone_change(
+                        session=db, holder_id=me.holder_id, phone=draft["phone"], proof=proof
+                    )
                 elif action == profile.EMAIL:
-                    profile.start_email_change(session=db, holder_id=me.holder_id, email=draft["email"], proof=proof)
+                    profile.start_email_change(
+                        session=db, holder_id=me.holder_id, email=draft["email"], proof=proof
+                    )
         except ProfileError as error:  # nothing was changed or sent
             self._draft = {}
             self._show_error(error)
@@ -214,8 +250,10 @@ class ProfileState(SessionState, StepUpMixin):
         self.editing = ""  # the pending change's banner takes over for the phone and the e-mail
         self._refresh(me.holder_id)
         if action == profile.PHONE:
-            return rx.call_script("setTimeout(function(){var e=document.getElementById('phone_code');"
-                                  "if(e){e.focus();}},50)")
+            return rx.call_script(
+                "setTimeout(function(){var e=document.getElementById('phone_code');"
+                "if(e){e.focus();}},50)"
+            )
         return None
 
     # ---- pending changes ------------------------------------------------------------------------------
@@ -242,12 +280,17 @@ class ProfileState(SessionState, StepUpMixin):
 
     @rx.event
     def resend_phone(self):
-        return self._resend(profile.resend_phone_code, "code", "Un nouveau code vient d'être envoyé par SMS.")
+        return self._resend(
+            profile.resend_phone_code, "code", "Un nouveau code vient d'être envoyé par SMS."
+        )
 
     @rx.event
     def resend_email(self):
-        return self._resend(profile.resend_email_link, "email_link",
-                            "Un nouveau lien vient d'être envoyé ; le précédent ne fonctionne plus.")
+        return self._resend(
+            profile.resend_email_link,
+            "email_link",
+            "Un nouveau lien vient d'être envoyé ; le précédent ne fonctionne plus.",
+        )
 
     def _resend(self, service, error_key: str, done: str):
         me = self._me()
@@ -272,7 +315,9 @@ class ProfileState(SessionState, StepUpMixin):
         if not str(change_id).isdigit():
             return None
         with session_scope() as db:
-            cancelled = profile.cancel_change(session=db, holder_id=me.holder_id, change_id=int(change_id))
+            cancelled = profile.cancel_change(
+                session=db, holder_id=me.holder_id, change_id=int(change_id)
+            )
         self.editing, self.errors = "", {}
         self.flash = "La demande est annulée." if cancelled else ""
         self._refresh(me.holder_id)

@@ -19,9 +19,13 @@ def issue_today(*, holder_id: int, contract_id) -> tuple[str, str]:
         return "", "Contrat introuvable."
     try:
         with session_scope() as db:
-            document = attestations.issue(session=db, holder_id=holder_id, contract_id=contract_id,
-                                          request=attestations.AttestationRequest(kind="standard"),
-                                          today=utcnow().astimezone(PARIS).date())
+            document = attestations.issue(
+                session=db,
+                holder_id=holder_id,
+                contract_id=contract_id,
+                request=attestations.AttestationRequest(kind="standard"),
+                today=utcnow().astimezone(PARIS).date(),
+            )
             return routes.document_url(document.id), ""
     except (attestations.AttestationError, ValueError) as error:
         return "", getattr(error, "message", None) or str(error)

@@ -75,9 +75,23 @@ class SearchBoxState(SessionState):
             self.suggestions = []
             return
         with session_scope() as db:
-            found = engine.search(session=db, holder_id=holder_id, query=self.box_query, limit=6, prefix=True, semantic=False)
-        self.suggestions = [Suggestion("".join(t for t, _ in h.title_parts), engine.KINDS.get(h.kind, h.kind), h.url,
-                                       h.url.startswith("/api/")) for h in found.hits]
+            found = engine.search(
+                session=db,
+                holder_id=holder_id,
+                query=self.box_query,
+                limit=6,
+                prefix=True,
+                semantic=False,
+            )
+        self.suggestions = [
+            Suggestion(
+                "".join(t for t, _ in h.title_parts),
+                engine.KINDS.get(h.kind, h.kind),
+                h.url,
+                h.url.startswith("/api/"),
+            )
+            for h in found.hits
+        ]
 
     @rx.event
     def submit(self, form: dict):
@@ -138,8 +152,15 @@ class SearchState(SessionState):
             self.filter_error = "La date de début doit précéder la date de fin."
             return None
         self.filter_error = ""
-        return SearchFilters(kinds=(self.f_kind,) if self.f_kind in engine.KINDS else (), start=start, end=end,
-                             min_cents=low, max_cents=high, category=self.f_category, contract=self.f_contract)
+        return SearchFilters(
+            kinds=(self.f_kind,) if self.f_kind in engine.KINDS else (),
+            start=start,
+            end=end,
+            min_cents=low,
+            max_cents=high,
+            category=self.f_category,
+            contract=self.f_contract,
+        )
 
     def _run(self, holder_id: int) -> None:
         from sqlmodel import select
@@ -147,20 +168,36 @@ class SearchState(SessionState):
         from espace.models import Contract
 
         with session_scope() as db:
-            self.contract_options = [[c.number, c.number] for c in
-                                     db.exec(select(Contract).where(Contract.holder_id == holder_id)
-                                             .order_by(Contract.number)).all()]
+            self.contract_options = [
+                [c.number, c.number]
+                for c in db.exec(
+                    select(Contract)
+                    .where(Contract.holder_id == holder_id)
+                    .order_by(Contract.number)
+                ).all()
+            ]
             filters = self._filters()
             if filters is None:
                 self.groups, self.total, self.did_you_mean = [], 0, ""
                 return
-            found = engine.search(session=db, holder_id=holder_id, query=self.query, filters=filters)
+            found = engine.search(
+                session=db, holder_id=holder_id, query=self.query, filters=filters
+            )
         self.did_you_mean = found.did_you_mean
         groups: dict[str, Group] = {}
         for hit in found.hits:
-            group = groups.setdefault(hit.kind, Group(hit.kind, engine.KINDS.get(hit.kind, hit.kind), []))
-            group.hits.append(HitView(_parts(hit.title_parts), _parts(hit.snippet), hit.url, hit.url.startswith("/api/"),
-                                      _meta(hit)))
+            group = groups.setdefault(
+                hit.kind, Group(hit.kind, engine.KINDS.get(hit.kind, hit.kind), [])
+            )
+            group.hits.append(
+                HitView(
+                    _parts(hit.title_parts),
+                    _parts(hit.snippet),
+                    hit.url,
+                    hit.url.startswith("/api/"),
+                    _meta(hit),
+                )
+            )
         self.groups = list(groups.values())
         self.total = len(found.hits)
 
@@ -173,8 +210,11 @@ class SearchState(SessionState):
         for name in ("f_kind", "f_start", "f_end", "f_min", "f_max", "f_category", "f_contract"):
             setattr(self, name, str(form.get(name) or "")[:40])
         self._run(holder_id)
-        query = "&".join(f"{name[2:]}={quote(getattr(self, name))}" for name in
-                         ("f_kind", "f_start", "f_end", "f_min", "f_max", "f_category", "f_contract") if getattr(self, name))
+        query = "&".join(
+            f"{name[2:]}={quote(getattr(self, name))}"
+            for name in ("f_kind", "f_start", "f_end", "f_min", "f_max", "f_category", "f_contract")
+            if getattr(self, name)
+        )
         url = f"{routes.SEARCH}?q={quote(self.query)}" + (f"&{query}" if query else "")
         return rx.call_script(f"window.history.replaceState(null, '', {json.dumps(url)})")
 
@@ -186,7 +226,9 @@ class SearchState(SessionState):
         self.query, self.did_you_mean = self.did_you_mean, ""
         self.form_version += 1
         self._run(holder_id)
-        return rx.call_script(f"window.history.replaceState(null, '', {json.dumps(routes.SEARCH + '?q=' + quote(self.query))})")
+        return rx.call_script(
+            f"window.history.replaceState(null, '', {json.dumps(routes.SEARCH + '?q=' + quote(self.query))})"
+        )
 
     @rx.event
     def clear_filters(self):

@@ -15,7 +15,8 @@ import reflex as rx
 from espace import formatting as fmt
 from espace.db import session_scope
 from espace.models import Account, Policyholder
-from espace.services import accounts, second_factor, security_overview as overview
+from espace.services import accounts, second_factor
+from espace.services import security_overview as overview
 from espace.services.second_factor import SecondFactorError
 from espace.services.sessions import Principal
 from espace.services.stepup import StepUpProof, StepUpRequired
@@ -54,10 +55,14 @@ class SessionItem:
 
 
 STEP_UP_REASONS = {
-    "enrol_totp": ("Pour configurer une application d'authentification, confirmez votre identité avec un moyen "
-                   "que votre espace connaît déjà."),
-    "confirm_totp": ("Pour terminer la configuration de l'application, confirmez à nouveau votre identité, puis "
-                     "saisissez le code affiché par la nouvelle application."),
+    "enrol_totp": (
+        "Pour configurer une application d'authentification, confirmez votre identité avec un moyen "
+        "que votre espace connaît déjà."
+    ),
+    "confirm_totp": (
+        "Pour terminer la configuration de l'application, confirmez à nouveau votre identité, puis "
+        "saisissez le code affiché par la nouvelle application."
+    ),
     "disable_totp": "Pour désactiver l'application d'authentification, confirmez votre identité.",
     "recovery_codes": "Pour générer de nouveaux codes de secours, confirmez votre identité.",
     "password": "Pour changer votre mot de passe, confirmez votre identité.",
@@ -113,17 +118,36 @@ class SecurityState(SessionState, StepUpMixin):
         with session_scope() as db:
             account = db.get(Account, me.account_id)
             holder = db.get(Policyholder, account.holder_id)
-            result = overview.security_score(session=db, account=account, current_session_id=me.session_id)
+            result = overview.security_score(
+                session=db, account=account, current_session_id=me.session_id
+            )
             self.score = result.score
             self.score_rows = [ScoreRow(i.key, i.label, i.points, i.done) for i in result.items]
             self.history = [
-                HistoryItem(fmt.datetime_fr(h.occurred_at), h.device, h.kind, h.ip, h.result, h.success, h.new_device)
+                HistoryItem(
+                    fmt.datetime_fr(h.occurred_at),
+                    h.device,
+                    h.kind,
+                    h.ip,
+                    h.result,
+                    h.success,
+                    h.new_device,
+                )
                 for h in overview.connection_history(session=db, account_id=account.id)
             ]
             self.open_sessions = [
-                SessionItem(s.id, s.device, s.kind, s.ip, fmt.datetime_fr(s.started_at), fmt.datetime_fr(s.last_seen_at),
-                            s.current)
-                for s in overview.open_sessions(session=db, account_id=account.id, current_session_id=me.session_id)
+                SessionItem(
+                    s.id,
+                    s.device,
+                    s.kind,
+                    s.ip,
+                    fmt.datetime_fr(s.started_at),
+                    fmt.datetime_fr(s.last_seen_at),
+                    s.current,
+                )
+                for s in overview.open_sessions(
+                    session=db, account_id=account.id, current_session_id=me.session_id
+                )
             ]
             self.app_factor_on = account.totp_enabled_at is not None
             self.codes_left = second_factor.recovery_codes_left(session=db, account_id=account.id)
@@ -155,7 +179,9 @@ class SecurityState(SessionState, StepUpMixin):
             return self._with_step_up("confirm_totp")
         try:
             with session_scope() as db:
-                second_factor.confirm_totp(session=db, account=db.get(Account, me.account_id), code=code, proof=proof)
+                second_factor.confirm_totp(
+                    session=db, account=db.get(Account, me.account_id), code=code, proof=proof
+                )
         except StepUpRequired:
             return self._with_step_up("confirm_totp")
         except SecondFactorError as error:
@@ -195,16 +221,24 @@ class SecurityState(SessionState, StepUpMixin):
             account = db.get(Account, me.account_id)
             if action == "enrol_totp":
                 enrolment = second_factor.begin_totp(session=db, account=account, proof=proof)
-                self.enrolling, self.enrol_qr, self.enrol_key = True, enrolment.qr_svg_data_uri, enrolment.secret
+                self.enrolling, self.enrol_qr, self.enrol_key = (
+                    True,
+                    enrolment.qr_svg_data_uri,
+                    enrolment.secret,
+                )
                 self.enrol_error = ""
             elif action == "confirm_totp":
-                self.enrol_error = "Identité confirmée : saisissez le code affiché maintenant par l'application."
+                self.enrol_error = (
+                    "Identité confirmée : saisissez le code affiché maintenant par l'application."
+                )
             elif action == "disable_totp":
                 second_factor.disable_totp(session=db, account=account, proof=proof)
                 self._cancel_enrolment()
                 self.flash = "L'application d'authentification est désactivée."
             elif action == "recovery_codes":
-                self.shown_codes = second_factor.generate_recovery_codes(session=db, account=account, proof=proof)
+                self.shown_codes = second_factor.generate_recovery_codes(
+                    session=db, account=account, proof=proof
+                )
                 self.flash = "Vos codes de secours sont prêts : notez-les maintenant, ils ne seront plus affichés."
         self._refresh(me)
         return None
@@ -219,7 +253,9 @@ class SecurityState(SessionState, StepUpMixin):
         with session_scope() as db:
             account = db.get(Account, me.account_id)
             if not db.get(Policyholder, account.holder_id).phone:
-                self.phone_error = "Aucun numéro de mobile n'est enregistré : ajoutez-le depuis Mon profil."
+                self.phone_error = (
+                    "Aucun numéro de mobile n'est enregistré : ajoutez-le depuis Mon profil."
+                )
                 return None
             try:
                 second_factor.send_code(session=db, account=account, purpose="phone", channel="sms")
@@ -235,13 +271,22 @@ class SecurityState(SessionState, StepUpMixin):
         if me is None:
             return self._to_login()
         try:
-            with session_scope() as db:  # a wrong code is counted by the service, whatever happens here
-                overview.confirm_phone(session=db, account=db.get(Account, me.account_id),
-                                       code=str(form.get("phone_code", "")).strip()[:12])
+            with (
+                session_scope() as db
+            ):  # a wrong code is counted by the service, whatever happens here
+                overview.confirm_phone(
+                    session=db,
+                    account=db.get(Account, me.account_id),
+                    code=str(form.get("phone_code", "")).strip()[:12],
+                )
         except SecondFactorError as error:
             self.phone_error = str(error)
             return None
-        self.awaiting_phone_check, self.phone_error, self.flash = False, "", "Votre numéro de mobile est vérifié."
+        self.awaiting_phone_check, self.phone_error, self.flash = (
+            False,
+            "",
+            "Votre numéro de mobile est vérifié.",
+        )
         self._refresh(me)
         return None
 
@@ -255,18 +300,30 @@ class SecurityState(SessionState, StepUpMixin):
             self.pw_current_error = "Saisissez votre mot de passe actuel."
             return None
         proof = self._recent_proof(me)
-        if proof is None:  # nothing typed is kept here: after the check, the browser submits the form again
+        if (
+            proof is None
+        ):  # nothing typed is kept here: after the check, the browser submits the form again
             return self._with_step_up("password")
         try:
             with session_scope() as db:
-                accounts.change_password(session=db, account_id=me.account_id, current=str(form["current"])[:512],
-                                         new=str(form.get("password", ""))[:512], confirm=str(form.get("confirm", ""))[:512],
-                                         proof=proof, ip=self.router.session.client_ip,
-                                         user_agent=self.router.headers.user_agent)
+                accounts.change_password(
+                    session=db,
+                    account_id=me.account_id,
+                    current=str(form["current"])[:512],
+                    new=str(form.get("password", ""))[:512],
+                    confirm=str(form.get("confirm", ""))[:512],
+                    proof=proof,
+                    ip=self.router.session.client_ip,
+                    user_agent=self.router.headers.user_agent,
+                )
         except StepUpRequired:
             return self._with_step_up("password")
         except accounts.AccountError as error:
-            field = {"current": "pw_current_error", "password": "pw_new_error", "confirm": "pw_confirm_error"}
+            field = {
+                "current": "pw_current_error",
+                "password": "pw_new_error",
+                "confirm": "pw_confirm_error",
+            }
             setattr(self, field.get(error.field, "pw_new_error"), str(error))
             return None
         self.flash = "Mot de passe modifié. Vos autres sessions ont été fermées."
@@ -279,7 +336,9 @@ class SecurityState(SessionState, StepUpMixin):
         if me is None:
             return self._to_login()
         with session_scope() as db:
-            ended = overview.end_session(session=db, account_id=me.account_id, session_id=int(session_id))
+            ended = overview.end_session(
+                session=db, account_id=me.account_id, session_id=int(session_id)
+            )
         self.flash = "Session fermée." if ended else ""
         if int(session_id) == me.session_id and ended:
             return SessionState.logout
@@ -292,7 +351,9 @@ class SecurityState(SessionState, StepUpMixin):
         if me is None:
             return self._to_login()
         with session_scope() as db:
-            count = overview.end_other_sessions(session=db, account_id=me.account_id, current_session_id=me.session_id)
+            count = overview.end_other_sessions(
+                session=db, account_id=me.account_id, current_session_id=me.session_id
+            )
         self.flash = f"{count} autre(s) session(s) fermée(s)."
         self._refresh(me)
         return None

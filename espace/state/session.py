@@ -57,7 +57,8 @@ def full_navigation(path: str, *, clear_client_state: bool = False) -> rx.event.
         "sessionStorage.clear();"
         "Promise.race([Promise.resolve(window.espaceLogoutCleanup && window.espaceLogoutCleanup()),"
         " new Promise(function(r){setTimeout(r, 1000)})])"
-        f".catch(function(){{}}).then(function(){{window.location.replace({target})}})")
+        f".catch(function(){{}}).then(function(){{window.location.replace({target})}})"
+    )
 
 
 def handoff_navigation(code: str, binding: str, next_page: str) -> rx.event.EventSpec:
@@ -65,8 +66,10 @@ def handoff_navigation(code: str, binding: str, next_page: str) -> rx.event.Even
     reaches this tab alone, over its socket, and goes into a short-lived SameSite=Strict cookie
     (``__Host-`` in production) that the hand-off requires with the code."""
     settings = get_settings()
-    cookie = (f"{settings.handoff_cookie_name}={binding}; Path=/; Max-Age={settings.login_handoff_seconds}; "
-              "SameSite=Strict" + ("; Secure" if settings.secure_cookies else ""))
+    cookie = (
+        f"{settings.handoff_cookie_name}={binding}; Path=/; Max-Age={settings.login_handoff_seconds}; "
+        "SameSite=Strict" + ("; Secure" if settings.secure_cookies else "")
+    )
     target = json.dumps(f"{routes.HANDOFF}?code={quote(code)}&suite={quote(next_page)}")
     return rx.call_script(f"document.cookie={json.dumps(cookie)};window.location.replace({target})")
 
@@ -99,7 +102,9 @@ class SessionState(rx.State):
         self.reset()
         path, query = self.router.page.path, self.router.url.query
         wanted = f"{path}?{query}" if query else path
-        target = routes.LOGIN + (f"?suite={quote(wanted, safe='')}" if path in routes.PRIVATE_PAGES else "")
+        target = routes.LOGIN + (
+            f"?suite={quote(wanted, safe='')}" if path in routes.PRIVATE_PAGES else ""
+        )
         return rx.redirect(target, replace=True)
 
     def _load_header(self, holder_id: int) -> None:

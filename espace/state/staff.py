@@ -35,14 +35,22 @@ class StaffLoginState(rx.State):
     async def submit(self, form: dict):
         import asyncio
 
-        email, password = str(form.get("email", "")).strip()[:254], str(form.get("password", ""))[:512]
+        email, password = (
+            str(form.get("email", "")).strip()[:254],
+            str(form.get("password", ""))[:512],
+        )
         ip, user_agent = client_ip(self.router), self.router.headers.user_agent
         with session_scope() as db:
             failures = auth.recent_failures_from(session=db, ip=ip)
-            staff = None if auth.ip_blocked(failures) else auth.authenticate_staff(session=db, email=email,
-                                                                                         password=password)
+            staff = (
+                None
+                if auth.ip_blocked(failures)
+                else auth.authenticate_staff(session=db, email=email, password=password)
+            )
             if staff is None:
-                auth.record_event(session=db, result=LoginResult.BAD_CREDENTIALS, ip=ip, user_agent=user_agent)
+                auth.record_event(
+                    session=db, result=LoginResult.BAD_CREDENTIALS, ip=ip, user_agent=user_agent
+                )
             else:
                 try:
                     second_factor.send_staff_code(session=db, staff=staff)
@@ -72,13 +80,16 @@ class StaffLoginState(rx.State):
         ip, user_agent = client_ip(self.router), self.router.headers.user_agent
         with session_scope() as db:
             try:
-                auth.verify_staff_code(session=db, staff_id=staff_id, code=str(form.get("code") or "")[:12])
+                auth.verify_staff_code(
+                    session=db, staff_id=staff_id, code=str(form.get("code") or "")[:12]
+                )
             except second_factor.SecondFactorError as error:
                 self.code_error = str(error)
                 return None  # the attempt is counted (committed by the service) all the same
             binding = new_token()
-            handoff = sessions.begin_login(session=db, staff_id=staff_id, ip_address=ip, user_agent=user_agent,
-                                           binding=binding)
+            handoff = sessions.begin_login(
+                session=db, staff_id=staff_id, ip_address=ip, user_agent=user_agent, binding=binding
+            )
         self.reset()
         return handoff_navigation(handoff, binding, routes.STAFF_CLAIMS)
 
@@ -128,7 +139,9 @@ class StaffSessionState(rx.State):
     def _staff_id(self) -> int | None:
         """The signed-in staff member's id, or None (no session, expired, or a holder's session)."""
         with session_scope() as db:
-            principal = sessions.validate(session=db, token=read_session_cookie(self.router.headers.cookie))
+            principal = sessions.validate(
+                session=db, token=read_session_cookie(self.router.headers.cookie)
+            )
         return principal.staff_id if principal and principal.staff_id else None
 
     def _to_staff_login(self) -> rx.event.EventSpec:
@@ -148,7 +161,9 @@ class StaffSessionState(rx.State):
     @rx.event
     def logout(self):
         with session_scope() as db:
-            sessions.revoke(session=db, token=read_session_cookie(self.router.headers.cookie), reason="logout")
+            sessions.revoke(
+                session=db, token=read_session_cookie(self.router.headers.cookie), reason="logout"
+            )
         self.reset()
         return full_navigation(f"{routes.LOGOUT}?vers=gestion", clear_client_state=True)
 
@@ -191,20 +206,44 @@ class StaffAccessState(StaffSessionState):
             self.items, self.error = [], str(error)
             return
         self.error = ""
-        self.items = [RequestItem(r.id, r.holder_name, r.contract_number, r.contact_email or "—", fmt.phone(r.holder_phone) or "—",
-                                  fmt.datetime_fr(r.created_at), fmt.datetime_fr(r.due_at),
-                                  "Traitée" if r.status == "handled" else "À traiter", r.late, r.note)
-                      for r in rows]
+        self.items = [
+            RequestItem(
+                r.id,
+                r.holder_name,
+                r.contract_number,
+                r.contact_email or "—",
+                fmt.phone(r.holder_phone) or "—",
+                fmt.datetime_fr(r.created_at),
+                fmt.datetime_fr(r.due_at),
+                "Traitée" if r.status == "handled" else "À traiter",
+                r.late,
+                r.note,
+            )
+            for r in rows
+        ]
         from espace.models import Policyholder
         from espace.services import privacy
 
         with session_scope() as db:  # GDPR requests, answered within the one-month deadline
             requests = privacy.open_requests(session=db)
-            names = {p.id: f"{p.civility} {p.first_name} {p.last_name}" for p in
-                     db.exec(select(Policyholder).where(Policyholder.id.in_([r.holder_id for r in requests]))).all()}
-        self.privacy_items = [PrivacyItem(r.id, names.get(r.holder_id, ""), PRIVACY_KINDS.get(r.kind, r.kind),
-                                          fmt.datetime_fr(r.created_at), fmt.datetime_fr(r.due_at), r.overdue, r.note)
-                              for r in requests]
+            names = {
+                p.id: f"{p.civility} {p.first_name} {p.last_name}"
+                for p in db.exec(
+                    select(Policyholder).where(Policyholder.id.in_([r.holder_id for r in requests]))
+                ).all()
+            }
+        self.privacy_items = [
+            PrivacyItem(
+                r.id,
+                names.get(r.holder_id, ""),
+                PRIVACY_KINDS.get(r.kind, r.kind),
+                fmt.datetime_fr(r.created_at),
+                fmt.datetime_fr(r.due_at),
+                r.overdue,
+                r.note,
+            )
+            for r in requests
+        ]
 
     @rx.event
     def complete_privacy(self, form: dict):
@@ -216,8 +255,12 @@ class StaffAccessState(StaffSessionState):
         try:
             with session_scope() as db:
                 staff_access.require_access_role(session=db, staff_id=staff_id)
-                privacy.complete(session=db, request_id=int(form.get("request_id", 0)), staff_id=staff_id,
-                                 note=str(form.get("note", ""))[:1000])
+                privacy.complete(
+                    session=db,
+                    request_id=int(form.get("request_id", 0)),
+                    staff_id=staff_id,
+                    note=str(form.get("note", ""))[:1000],
+                )
         except (staff_access.StaffForbidden, privacy.PrivacyError, ValueError) as error:
             self.error = str(error)
             return None
@@ -231,8 +274,12 @@ class StaffAccessState(StaffSessionState):
             return rx.redirect(routes.STAFF_LOGIN, replace=True)
         try:
             with session_scope() as db:
-                staff_access.mark_handled(session=db, staff_id=staff_id, request_id=int(form.get("request_id", 0)),
-                                          note=str(form.get("note", "")))
+                staff_access.mark_handled(
+                    session=db,
+                    staff_id=staff_id,
+                    request_id=int(form.get("request_id", 0)),
+                    note=str(form.get("note", "")),
+                )
         except (staff_access.StaffForbidden, ValueError) as error:
             self.error = str(error)
             return None

@@ -38,10 +38,17 @@ NOT_FOUND = "Dossier introuvable."
 # ----- the queue's filters (also used by the page) ---------------------------------------------
 
 STATUS_FILTERS: list[list[str]] = [["open", "En cours"], ["", "Toutes les étapes"]] + [
-    [status.value, claim_stages.label(status)] for status in S if status != S.DRAFT]
-PERIL_FILTERS: list[list[str]] = [["", "Tous les événements"]] + [[p.code, p.label] for p in claim_perils.PERILS]
-AGE_FILTERS: list[list[str]] = [["", "Toutes"], ["lt7", "Moins de 7 jours"], ["7to30", "De 7 à 30 jours"],
-                                ["gt30", "Plus de 30 jours"]]
+    [status.value, claim_stages.label(status)] for status in S if status != S.DRAFT
+]
+PERIL_FILTERS: list[list[str]] = [["", "Tous les événements"]] + [
+    [p.code, p.label] for p in claim_perils.PERILS
+]
+AGE_FILTERS: list[list[str]] = [
+    ["", "Toutes"],
+    ["lt7", "Moins de 7 jours"],
+    ["7to30", "De 7 à 30 jours"],
+    ["gt30", "Plus de 30 jours"],
+]
 _STATUS_VALUES = {value for value, _ in STATUS_FILTERS}
 _PERIL_VALUES = {value for value, _ in PERIL_FILTERS}
 _AGE_VALUES = {value for value, _ in AGE_FILTERS}
@@ -56,9 +63,18 @@ FILE_KIND_LABELS = {
     ClaimFileKind.PAYMENT_PROOF: "Justificatif de paiement",
 }
 # What staff may add with "Ajouter un document".
-DOCUMENT_KINDS: list[list[str]] = [[kind.value, FILE_KIND_LABELS[kind]] for kind in (
-    ClaimFileKind.CORRESPONDENCE, ClaimFileKind.QUOTE, ClaimFileKind.INVOICE, ClaimFileKind.PAYMENT_PROOF)]
-CATEGORY_OPTIONS: list[list[str]] = [[str(code), text] for code, text in labels.GUARANTEE_CATEGORY.items()]
+DOCUMENT_KINDS: list[list[str]] = [
+    [kind.value, FILE_KIND_LABELS[kind]]
+    for kind in (
+        ClaimFileKind.CORRESPONDENCE,
+        ClaimFileKind.QUOTE,
+        ClaimFileKind.INVOICE,
+        ClaimFileKind.PAYMENT_PROOF,
+    )
+]
+CATEGORY_OPTIONS: list[list[str]] = [
+    [str(code), text] for code, text in labels.GUARANTEE_CATEGORY.items()
+]
 
 AUDIT_LABELS = {
     "assign_handler": "Attribution du gestionnaire",
@@ -79,11 +95,23 @@ AUDIT_LABELS = {
 _OPEN = tuple(claim_stages.OPEN_STATUSES)
 ACTION_RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "assign": ("assign_handler", _OPEN),
-    "appoint": ("appoint_expert", (S.RECEIVED, S.DOCUMENTS_REQUESTED, S.EXPERT_APPOINTED, S.VISIT_PLANNED)),
+    "appoint": (
+        "appoint_expert",
+        (S.RECEIVED, S.DOCUMENTS_REQUESTED, S.EXPERT_APPOINTED, S.VISIT_PLANNED),
+    ),
     "visit": ("plan_visit", (S.EXPERT_APPOINTED, S.VISIT_PLANNED)),
     "report": ("attach_report", (S.EXPERT_APPOINTED, S.VISIT_PLANNED, S.EXPERT_REPORT)),
-    "assess": ("assess", (S.RECEIVED, S.DOCUMENTS_REQUESTED, S.EXPERT_APPOINTED, S.VISIT_PLANNED, S.EXPERT_REPORT,
-                          S.INDEMNITY_COMPUTED)),
+    "assess": (
+        "assess",
+        (
+            S.RECEIVED,
+            S.DOCUMENTS_REQUESTED,
+            S.EXPERT_APPOINTED,
+            S.VISIT_PLANNED,
+            S.EXPERT_REPORT,
+            S.INDEMNITY_COMPUTED,
+        ),
+    ),
     "payment": ("record_payment", (S.INDEMNITY_COMPUTED,)),
     "documents": ("request_documents", _OPEN[:-1]),
     "refuse": ("refuse", _OPEN[:-2]),
@@ -98,20 +126,24 @@ _EXPERT_ASSESS = (S.VISIT_PLANNED, S.EXPERT_REPORT, S.INDEMNITY_COMPUTED)
 
 def allowed_actions(staff: StaffUser, claim: Claim) -> dict[str, bool]:
     """Which panel actions this staff member may do on this claim now (the service decides anyway)."""
-    allowed = {name: claims_staff.can(staff, permission) and claim.status in statuses
-               for name, (permission, statuses) in ACTION_RULES.items()}
+    allowed = {
+        name: claims_staff.can(staff, permission) and claim.status in statuses
+        for name, (permission, statuses) in ACTION_RULES.items()
+    }
     if staff.role == StaffRole.EXPERT:
         allowed["assess"] = allowed["assess"] and claim.status in _EXPERT_ASSESS
     # A handler takes the claim for themself; a manager picks any handler.
-    allowed["take"] = allowed["assign"] and staff.role == StaffRole.HANDLER and claim.handler_id != staff.id
+    allowed["take"] = (
+        allowed["assign"] and staff.role == StaffRole.HANDLER and claim.handler_id != staff.id
+    )
     allowed["assign"] = allowed["assign"] and staff.role == StaffRole.MANAGER
     owed = (claim.indemnity_cents or 0) - claim.paid_cents
     allowed["payment"] = allowed["payment"] and owed > 0
     # Nothing owed (damage under the deductible, or already paid): the claim closes without a transfer.
     allowed["close"] = claims_staff.can(staff, "close") and (
-        claim.status == S.PAYMENT_SENT or (claim.status == S.INDEMNITY_COMPUTED and owed <= 0))
+        claim.status == S.PAYMENT_SENT or (claim.status == S.INDEMNITY_COMPUTED and owed <= 0)
+    )
     return allowed
-
 
 
 def _int(text: str) -> int:
@@ -121,8 +153,8 @@ def _int(text: str) -> int:
         return 0
 
 
-
 # ----- the queue -------------------------------------------------------------------------------
+
 
 @dataclasses.dataclass
 class QueueItem:
@@ -145,10 +177,20 @@ class QueueItem:
 
 def to_queue_item(row: claims_staff.QueueRow) -> QueueItem:
     return QueueItem(
-        number=row.number, url=f"{routes.STAFF_CLAIM}?n={row.number}", holder=row.holder_name,
-        contract=row.contract_number, peril=row.peril, status=row.status, received=fmt.date_fr(row.submitted_at),
-        age=row.age_days, due=fmt.date_fr(row.due_at) or "—", late=row.late, handler=row.handler or "—",
-        expert=row.expert or "—", express=row.express, declared=fmt.money(row.declared_cents),
+        number=row.number,
+        url=f"{routes.STAFF_CLAIM}?n={row.number}",
+        holder=row.holder_name,
+        contract=row.contract_number,
+        peril=row.peril,
+        status=row.status,
+        received=fmt.date_fr(row.submitted_at),
+        age=row.age_days,
+        due=fmt.date_fr(row.due_at) or "—",
+        late=row.late,
+        handler=row.handler or "—",
+        expert=row.expert or "—",
+        express=row.express,
+        declared=fmt.money(row.declared_cents),
         indemnity=fmt.money(row.indemnity_cents) or "—",
     )
 
@@ -174,8 +216,13 @@ class StaffClaimsState(StaffSessionState):
         return None
 
     def _filters(self) -> claims_staff.QueueFilters:
-        return claims_staff.QueueFilters(status=self.f_status, peril=self.f_peril, age=self.f_age,
-                                         late_only=self.f_late, mine_only=self.f_mine)
+        return claims_staff.QueueFilters(
+            status=self.f_status,
+            peril=self.f_peril,
+            age=self.f_age,
+            late_only=self.f_late,
+            mine_only=self.f_mine,
+        )
 
     def _refresh(self, staff_id: int) -> None:
         try:
@@ -210,8 +257,13 @@ class StaffClaimsState(StaffSessionState):
     @rx.event
     def apply_filters(self, form: dict):
         """The filters form, submitted as a whole."""
-        return self._apply(status=_text(form, "status", 40), peril=_text(form, "peril", 40), age=_text(form, "age", 10),
-                           late=_flag(form.get("late")), mine=_flag(form.get("mine")))
+        return self._apply(
+            status=_text(form, "status", 40),
+            peril=_text(form, "peril", 40),
+            age=_text(form, "age", 10),
+            late=_flag(form.get("late")),
+            mine=_flag(form.get("mine")),
+        )
 
     @rx.event
     def filter_status(self, value: str):
@@ -239,6 +291,7 @@ class StaffClaimsState(StaffSessionState):
 
 
 # ----- one claim -------------------------------------------------------------------------------
+
 
 @dataclasses.dataclass
 class AnswerItem:
@@ -302,13 +355,53 @@ class ReadRow:
 
 # Display fields reset when the claim is not found (and before each fill).
 _EMPTY = dict(
-    number="", status="", status_label="", late=False, express=False, express_reason="", holder_name="",
-    holder_email="", holder_phone="", holder_address="", contract_number="", formula="", property_address="",
-    peril="", peril_label="", answers=[], occurred="", submitted="", description="", location="", deadline="",
-    late_declaration=False, items=[], declared_total="", estimate_lines=[], estimate_explanation="", files=[],
-    timeline=[], messages=[], audit=[], reads=[], handler_name="", expert_name="", visit="", next_due="",
-    assessed_damage="", ceiling="", deductible="", indemnity="", indemnity_detail="", guarantee_category="",
-    payment="", refusal_reason="", requested_documents="", allowed={}, handler_options=[], expert_options=[],
+    number="",
+    status="",
+    status_label="",
+    late=False,
+    express=False,
+    express_reason="",
+    holder_name="",
+    holder_email="",
+    holder_phone="",
+    holder_address="",
+    contract_number="",
+    formula="",
+    property_address="",
+    peril="",
+    peril_label="",
+    answers=[],
+    occurred="",
+    submitted="",
+    description="",
+    location="",
+    deadline="",
+    late_declaration=False,
+    items=[],
+    declared_total="",
+    estimate_lines=[],
+    estimate_explanation="",
+    files=[],
+    timeline=[],
+    messages=[],
+    audit=[],
+    reads=[],
+    handler_name="",
+    expert_name="",
+    visit="",
+    next_due="",
+    assessed_damage="",
+    ceiling="",
+    deductible="",
+    indemnity="",
+    indemnity_detail="",
+    guarantee_category="",
+    payment="",
+    refusal_reason="",
+    requested_documents="",
+    allowed={},
+    handler_options=[],
+    expert_options=[],
 )
 
 
@@ -407,8 +500,13 @@ class StaffClaimState(StaffSessionState):
         try:
             with session_scope() as db:
                 claim = db.get(Claim, self._claim_id) if self._claim_id else None
-                visible = claim is not None and claims_staff.visible_claim(session=db, staff_id=staff_id,
-                                                                           number=claim.number or "") is not None
+                visible = (
+                    claim is not None
+                    and claims_staff.visible_claim(
+                        session=db, staff_id=staff_id, number=claim.number or ""
+                    )
+                    is not None
+                )
                 if visible:
                     self._fill(db, staff_id, claim)
         except StaffForbidden:
@@ -420,75 +518,168 @@ class StaffClaimState(StaffSessionState):
         staff = claims_staff.active_staff(db, staff_id)
         holder = db.get(Policyholder, claim.holder_id)
         contract = db.get(Contract, claim.contract_id)
-        prop = claims.loss_terms(session=db, claim=claim)  # the home and formula insured on the day of the loss
+        prop = claims.loss_terms(
+            session=db, claim=claim
+        )  # the home and formula insured on the day of the loss
         formula = db.get(Formula, prop.formula_id)
         names = claims_staff.staff_names(session=db)
         now = utcnow()
         self.found = True
-        self.number, self.status, self.status_label = claim.number or "", claim.status, claim_stages.label(claim.status)
+        self.number, self.status, self.status_label = (
+            claim.number or "",
+            claim.status,
+            claim_stages.label(claim.status),
+        )
         self.late = claim.next_step_due_at is not None and claim.next_step_due_at < now
         self.next_due = fmt.date_fr(claim.next_step_due_at)
         self.express, self.express_reason = claim.express, claim.express_reason
         self.holder_name = f"{holder.civility} {holder.first_name} {holder.last_name}".strip()
         self.holder_email, self.holder_phone = holder.email, fmt.phone(holder.phone) or "—"
-        self.holder_address = ", ".join(x for x in (holder.address_line1, holder.address_line2,
-                                                    f"{holder.postal_code} {holder.city}") if x)
+        self.holder_address = ", ".join(
+            x
+            for x in (
+                holder.address_line1,
+                holder.address_line2,
+                f"{holder.postal_code} {holder.city}",
+            )
+            if x
+        )
         self.contract_number, self.formula = contract.number, formula.name if formula else ""
-        self.property_address = ", ".join(x for x in (prop.address_line1, prop.address_line2,
-                                                      f"{prop.postal_code} {prop.city}") if x)
+        self.property_address = ", ".join(
+            x
+            for x in (prop.address_line1, prop.address_line2, f"{prop.postal_code} {prop.city}")
+            if x
+        )
         self._fill_declaration(claim)
         self._fill_items(db, claim)
         self._fill_estimate(claim)
         self._fill_files(db, claim, names)
         history = claim_stages.events(session=db, claim_id=claim.id)
-        self.timeline = [EventRow(label=claim_stages.label(e.kind), at=fmt.datetime_fr(e.at), detail=e.detail,
-                                  next_step=e.next_step, by=names.get(e.staff_id, "") if e.staff_id else "")
-                         for e in history]
-        self.handler_name, self.expert_name = names.get(claim.handler_id, ""), names.get(claim.expert_id, "")
-        self.visit = (f"{fmt.datetime_fr(claim.visit_at)}" + (f" — {claim.visit_note}" if claim.visit_note else "")
-                      if claim.visit_at else "")
+        self.timeline = [
+            EventRow(
+                label=claim_stages.label(e.kind),
+                at=fmt.datetime_fr(e.at),
+                detail=e.detail,
+                next_step=e.next_step,
+                by=names.get(e.staff_id, "") if e.staff_id else "",
+            )
+            for e in history
+        ]
+        self.handler_name, self.expert_name = (
+            names.get(claim.handler_id, ""),
+            names.get(claim.expert_id, ""),
+        )
+        self.visit = (
+            f"{fmt.datetime_fr(claim.visit_at)}"
+            + (f" — {claim.visit_note}" if claim.visit_note else "")
+            if claim.visit_at
+            else ""
+        )
         self._fill_assessment(claim, history)
-        self.payment = (f"{fmt.money(claim.indemnity_cents)} le {fmt.date_fr(claim.paid_at)} (référence "
-                        f"{claim.payment_reference})" if claim.paid_at else "")
-        self.refusal_reason, self.requested_documents = claim.refusal_reason, claim.requested_documents
+        self.payment = (
+            f"{fmt.money(claim.indemnity_cents)} le {fmt.date_fr(claim.paid_at)} (référence "
+            f"{claim.payment_reference})"
+            if claim.paid_at
+            else ""
+        )
+        self.refusal_reason, self.requested_documents = (
+            claim.refusal_reason,
+            claim.requested_documents,
+        )
         self.allowed = allowed_actions(staff, claim)
-        self.messages = [MessageRow(author=names.get(m.staff_id, "Gestion") if m.staff_id else holder.display_name,
-                                    at=fmt.datetime_fr(m.created_at), body=m.body, from_staff=m.staff_id is not None)
-                         for m in claims.messages(session=db, claim_id=claim.id)] if self.allowed["messages"] else []
-        self.audit = [AuditRow(who=who, action=AUDIT_LABELS.get(log.action, log.action), at=fmt.datetime_fr(log.at),
-                               detail=log.detail)
-                      for log, who in claims_staff.audit_log(session=db, staff_id=staff_id, claim_id=claim.id)]
-        self.reads = [ReadRow(who=who, role=role, at=fmt.datetime_fr(at), what=what)
-                      for who, role, at, what in claims_staff.read_log(session=db, staff_id=staff_id, claim_id=claim.id)]
-        self.handler_options = ([[str(s.id), f"{s.full_name} ({claims_staff.ROLE_LABELS.get(s.role, s.role)})"]
-                                 for role in (StaffRole.HANDLER, StaffRole.MANAGER)
-                                 for s in claims_staff.staff_of_role(session=db, role=role)]
-                                if self.allowed["assign"] else [])
-        self.expert_options = ([[str(s.id), s.full_name] for s in claims_staff.staff_of_role(session=db, role=StaffRole.EXPERT)]
-                               if self.allowed["appoint"] else [])
+        self.messages = (
+            [
+                MessageRow(
+                    author=names.get(m.staff_id, "Gestion") if m.staff_id else holder.display_name,
+                    at=fmt.datetime_fr(m.created_at),
+                    body=m.body,
+                    from_staff=m.staff_id is not None,
+                )
+                for m in claims.messages(session=db, claim_id=claim.id)
+            ]
+            if self.allowed["messages"]
+            else []
+        )
+        self.audit = [
+            AuditRow(
+                who=who,
+                action=AUDIT_LABELS.get(log.action, log.action),
+                at=fmt.datetime_fr(log.at),
+                detail=log.detail,
+            )
+            for log, who in claims_staff.audit_log(session=db, staff_id=staff_id, claim_id=claim.id)
+        ]
+        self.reads = [
+            ReadRow(who=who, role=role, at=fmt.datetime_fr(at), what=what)
+            for who, role, at, what in claims_staff.read_log(
+                session=db, staff_id=staff_id, claim_id=claim.id
+            )
+        ]
+        self.handler_options = (
+            [
+                [str(s.id), f"{s.full_name} ({claims_staff.ROLE_LABELS.get(s.role, s.role)})"]
+                for role in (StaffRole.HANDLER, StaffRole.MANAGER)
+                for s in claims_staff.staff_of_role(session=db, role=role)
+            ]
+            if self.allowed["assign"]
+            else []
+        )
+        self.expert_options = (
+            [
+                [str(s.id), s.full_name]
+                for s in claims_staff.staff_of_role(session=db, role=StaffRole.EXPERT)
+            ]
+            if self.allowed["appoint"]
+            else []
+        )
 
     def _fill_declaration(self, claim: Claim) -> None:
         found = claim_perils.peril(claim.peril)
         self.peril, self.peril_label = claim.peril, claim_perils.label(claim.peril)
-        self.answers = [AnswerItem(q, a) for q, a in claim_perils.answer_text(found, claim.answers)] if found else []
+        self.answers = (
+            [AnswerItem(q, a) for q, a in claim_perils.answer_text(found, claim.answers)]
+            if found
+            else []
+        )
         self.occurred = fmt.datetime_fr(claim.occurred_at)
         self.submitted = fmt.datetime_fr(claim.submitted_at)
         self.description = claim.description
-        if claim.location_kind == "geolocation" and claim.latitude is not None and claim.longitude is not None:
-            accuracy = f" (précision ± {fmt.number(claim.location_accuracy_m)} m)" if claim.location_accuracy_m else ""
-            self.location = (f"Position relevée : latitude {claim.latitude:.5f} ; longitude {claim.longitude:.5f}"
-                             .replace(".", ",") + accuracy)
+        if (
+            claim.location_kind == "geolocation"
+            and claim.latitude is not None
+            and claim.longitude is not None
+        ):
+            accuracy = (
+                f" (précision ± {fmt.number(claim.location_accuracy_m)} m)"
+                if claim.location_accuracy_m
+                else ""
+            )
+            self.location = (
+                f"Position relevée : latitude {claim.latitude:.5f} ; longitude {claim.longitude:.5f}".replace(
+                    ".", ","
+                )
+                + accuracy
+            )
         else:
             self.location = "À l'adresse du logement assuré"
         self.deadline = fmt.date_fr(claim.declaration_deadline) or "—"
         self.late_declaration = claim.late_declaration
-        self.guarantee_category = claim.guarantee_category or (found.category if found and found.category else "")
+        self.guarantee_category = claim.guarantee_category or (
+            found.category if found and found.category else ""
+        )
 
     def _fill_items(self, db, claim: Claim) -> None:
         rows = claims.items(session=db, claim_id=claim.id)
-        self.items = [ItemRow(description=i.description, category=claim_perils.ITEM_CATEGORY_LABELS.get(i.category, i.category),
-                              purchased=fmt.date_fr(i.purchase_date) or "—", price=fmt.money(i.purchase_price_cents) or "—",
-                              estimate=fmt.money(i.estimate_cents)) for i in rows]
+        self.items = [
+            ItemRow(
+                description=i.description,
+                category=claim_perils.ITEM_CATEGORY_LABELS.get(i.category, i.category),
+                purchased=fmt.date_fr(i.purchase_date) or "—",
+                price=fmt.money(i.purchase_price_cents) or "—",
+                estimate=fmt.money(i.estimate_cents),
+            )
+            for i in rows
+        ]
         self.declared_total = fmt.money(sum(i.estimate_cents for i in rows))
 
     def _fill_estimate(self, claim: Claim) -> None:
@@ -496,12 +687,16 @@ class StaffClaimState(StaffSessionState):
         if not shown:
             self.estimate_lines, self.estimate_explanation = [], ""
             return
-        lines = [AnswerItem("Garantie", shown.get("guarantee") or "Aucune garantie identifiée"),
-                 AnswerItem("Dommages déclarés", fmt.money(shown.get("damage_cents", 0)))]
+        lines = [
+            AnswerItem("Garantie", shown.get("guarantee") or "Aucune garantie identifiée"),
+            AnswerItem("Dommages déclarés", fmt.money(shown.get("damage_cents", 0))),
+        ]
         if shown.get("covered"):
-            lines += [AnswerItem("Plafond", fmt.money(shown.get("ceiling_cents", 0))),
-                      AnswerItem("Franchise", fmt.money(shown.get("deductible_cents", 0))),
-                      AnswerItem("Indemnité estimée", fmt.money(shown.get("indemnity_cents", 0)))]
+            lines += [
+                AnswerItem("Plafond", fmt.money(shown.get("ceiling_cents", 0))),
+                AnswerItem("Franchise", fmt.money(shown.get("deductible_cents", 0))),
+                AnswerItem("Indemnité estimée", fmt.money(shown.get("indemnity_cents", 0))),
+            ]
         self.estimate_lines, self.estimate_explanation = lines, str(shown.get("explanation", ""))
 
     def _fill_files(self, db, claim: Claim, names: dict) -> None:
@@ -510,18 +705,28 @@ class StaffClaimState(StaffSessionState):
             photo = f.mime_type.startswith("image/") and bool(f.thumbnail_key)
             kind = FILE_KIND_LABELS.get(f.kind, f.kind)
             uploaded = fmt.date_fr(f.uploaded_at)
-            rows.append(FileRow(
-                name=f.filename, kind=kind, uploaded=uploaded,
-                uploader=names.get(f.uploaded_by_staff_id, "Gestion") if f.uploaded_by_staff_id else "Assuré",
-                photo=photo, url=routes.claim_file_url(f.id, inline=photo),
-                thumbnail_url=routes.claim_file_url(f.id, thumbnail=True) if photo else "",
-                alt=f"{kind} « {f.filename} », ajoutée le {uploaded}" if photo else "",
-            ))
+            rows.append(
+                FileRow(
+                    name=f.filename,
+                    kind=kind,
+                    uploaded=uploaded,
+                    uploader=names.get(f.uploaded_by_staff_id, "Gestion")
+                    if f.uploaded_by_staff_id
+                    else "Assuré",
+                    photo=photo,
+                    url=routes.claim_file_url(f.id, inline=photo),
+                    thumbnail_url=routes.claim_file_url(f.id, thumbnail=True) if photo else "",
+                    alt=f"{kind} « {f.filename} », ajoutée le {uploaded}" if photo else "",
+                )
+            )
         self.files = rows
 
     def _fill_assessment(self, claim: Claim, history) -> None:
         self.assessed_damage = fmt.money(claim.assessed_damage_cents)
-        self.ceiling, self.deductible = fmt.money(claim.ceiling_cents), fmt.money(claim.deductible_cents)
+        self.ceiling, self.deductible = (
+            fmt.money(claim.ceiling_cents),
+            fmt.money(claim.deductible_cents),
+        )
         self.indemnity = fmt.money(claim.indemnity_cents)
         detail = ""
         for event in reversed(history):
@@ -529,8 +734,10 @@ class StaffClaimState(StaffSessionState):
                 detail = event.detail
                 break
         if not detail and claim.indemnity_cents is not None:
-            detail = (f"min(plafond {self.ceiling} ; dommages {self.assessed_damage} − franchise {self.deductible}) "
-                      f"= {self.indemnity}")
+            detail = (
+                f"min(plafond {self.ceiling} ; dommages {self.assessed_damage} − franchise {self.deductible}) "
+                f"= {self.indemnity}"
+            )
         self.indemnity_detail = detail
 
     # ----- acting ----------------------------------------------------------------------------
@@ -571,27 +778,50 @@ class StaffClaimState(StaffSessionState):
 
     @rx.event
     def take_claim(self):
-        return self._act("assign", lambda db, me, cid: claims_staff.assign_handler(
-            session=db, staff_id=me, claim_id=cid, handler_id=me), "Vous êtes le gestionnaire de ce dossier.")
+        return self._act(
+            "assign",
+            lambda db, me, cid: claims_staff.assign_handler(
+                session=db, staff_id=me, claim_id=cid, handler_id=me
+            ),
+            "Vous êtes le gestionnaire de ce dossier.",
+        )
 
     @rx.event
     def assign_handler(self, form: dict):
         handler_id = _int(_text(form, "handler", 12))
-        return self._act("assign", lambda db, me, cid: claims_staff.assign_handler(
-            session=db, staff_id=me, claim_id=cid, handler_id=handler_id), "Gestionnaire attribué.")
+        return self._act(
+            "assign",
+            lambda db, me, cid: claims_staff.assign_handler(
+                session=db, staff_id=me, claim_id=cid, handler_id=handler_id
+            ),
+            "Gestionnaire attribué.",
+        )
 
     @rx.event
     def appoint_expert(self, form: dict):
         expert_id = _int(_text(form, "expert", 12))
-        return self._act("appoint", lambda db, me, cid: claims_staff.appoint_expert(
-            session=db, staff_id=me, claim_id=cid, expert_id=expert_id), "Expert missionné : l'assuré est prévenu.")
+        return self._act(
+            "appoint",
+            lambda db, me, cid: claims_staff.appoint_expert(
+                session=db, staff_id=me, claim_id=cid, expert_id=expert_id
+            ),
+            "Expert missionné : l'assuré est prévenu.",
+        )
 
     @rx.event
     def plan_visit(self, form: dict):
-        day, hour, note = _text(form, "visit_date", 20), _text(form, "visit_time", 10), _text(form, "visit_note", 300)
-        return self._act("visit", lambda db, me, cid: claims_staff.plan_visit(
-            session=db, staff_id=me, claim_id=cid, day_text=day, time_text=hour, note=note),
-            "Visite planifiée : l'assuré est prévenu.")
+        day, hour, note = (
+            _text(form, "visit_date", 20),
+            _text(form, "visit_time", 10),
+            _text(form, "visit_note", 300),
+        )
+        return self._act(
+            "visit",
+            lambda db, me, cid: claims_staff.plan_visit(
+                session=db, staff_id=me, claim_id=cid, day_text=day, time_text=hour, note=note
+            ),
+            "Visite planifiée : l'assuré est prévenu.",
+        )
 
     @rx.event
     def set_report_summary(self, value: str):
@@ -604,57 +834,95 @@ class StaffClaimState(StaffSessionState):
         upload = files[0]
         data, name = await upload.read(MAX_BYTES + 1), upload.name or ""
         summary = self.report_summary
-        return self._act("report", lambda db, me, cid: claims_staff.attach_report(
-            session=db, staff_id=me, claim_id=cid, data=data, filename=name, summary=summary),
-            "Rapport d'expertise joint : l'assuré est prévenu.")
+        return self._act(
+            "report",
+            lambda db, me, cid: claims_staff.attach_report(
+                session=db, staff_id=me, claim_id=cid, data=data, filename=name, summary=summary
+            ),
+            "Rapport d'expertise joint : l'assuré est prévenu.",
+        )
 
     @rx.event
     def report_rejected(self, rejected: list[dict]):
-        self.errors = {"report_file": "Fichier refusé : une photo (JPEG, PNG, HEIC) ou un PDF de 10 Mo au plus."}
+        self.errors = {
+            "report_file": "Fichier refusé : une photo (JPEG, PNG, HEIC) ou un PDF de 10 Mo au plus."
+        }
 
     @rx.event
     def assess(self, form: dict):
         damage, category = _text(form, "damage", 30), _text(form, "category", 30)
         if self.peril != "other":
             category = ""
-        return self._act("assess", lambda db, me, cid: claims_staff.assess(
-            session=db, staff_id=me, claim_id=cid, damage_text=damage, category=category),
-            "Indemnité calculée : l'assuré est prévenu.")
+        return self._act(
+            "assess",
+            lambda db, me, cid: claims_staff.assess(
+                session=db, staff_id=me, claim_id=cid, damage_text=damage, category=category
+            ),
+            "Indemnité calculée : l'assuré est prévenu.",
+        )
 
     @rx.event
     def record_payment(self, form: dict):
         reference = _text(form, "payment_reference", 40)
-        return self._act("payment", lambda db, me, cid: claims_staff.record_payment(
-            session=db, staff_id=me, claim_id=cid, reference=reference), "Paiement enregistré : l'assuré est prévenu.")
+        return self._act(
+            "payment",
+            lambda db, me, cid: claims_staff.record_payment(
+                session=db, staff_id=me, claim_id=cid, reference=reference
+            ),
+            "Paiement enregistré : l'assuré est prévenu.",
+        )
 
     @rx.event
     def request_documents(self, form: dict):
         what = _text(form, "requested", 1000)
-        return self._act("documents", lambda db, me, cid: claims_staff.request_documents(
-            session=db, staff_id=me, claim_id=cid, what=what), "Documents demandés à l'assuré.")
+        return self._act(
+            "documents",
+            lambda db, me, cid: claims_staff.request_documents(
+                session=db, staff_id=me, claim_id=cid, what=what
+            ),
+            "Documents demandés à l'assuré.",
+        )
 
     @rx.event
     def refuse(self, form: dict):
         reason = _text(form, "refusal", 1000)
-        return self._act("refuse", lambda db, me, cid: claims_staff.refuse(
-            session=db, staff_id=me, claim_id=cid, reason=reason), "Refus enregistré : l'assuré est prévenu.")
+        return self._act(
+            "refuse",
+            lambda db, me, cid: claims_staff.refuse(
+                session=db, staff_id=me, claim_id=cid, reason=reason
+            ),
+            "Refus enregistré : l'assuré est prévenu.",
+        )
 
     @rx.event
     def close_claim(self):
-        return self._act("close", lambda db, me, cid: claims_staff.close(session=db, staff_id=me, claim_id=cid),
-                         "Dossier clôturé.")
+        return self._act(
+            "close",
+            lambda db, me, cid: claims_staff.close(session=db, staff_id=me, claim_id=cid),
+            "Dossier clôturé.",
+        )
 
     @rx.event
     def reopen(self, form: dict):
         reason = _text(form, "reopen_reason", 1000)
-        return self._act("reopen", lambda db, me, cid: claims_staff.reopen(
-            session=db, staff_id=me, claim_id=cid, reason=reason), "Dossier rouvert.")
+        return self._act(
+            "reopen",
+            lambda db, me, cid: claims_staff.reopen(
+                session=db, staff_id=me, claim_id=cid, reason=reason
+            ),
+            "Dossier rouvert.",
+        )
 
     @rx.event
     def reply(self, form: dict):
         body = _text(form, "reply_body", 4001)
-        return self._act("messages", lambda db, me, cid: claims_staff.reply(
-            session=db, staff_id=me, claim_id=cid, body=body), "Message envoyé à l'assuré.")
+        return self._act(
+            "messages",
+            lambda db, me, cid: claims_staff.reply(
+                session=db, staff_id=me, claim_id=cid, body=body
+            ),
+            "Message envoyé à l'assuré.",
+        )
 
     @rx.event
     def set_document_kind(self, value: str):
@@ -666,9 +934,16 @@ class StaffClaimState(StaffSessionState):
             return None
         upload = files[0]
         data, name, kind = await upload.read(MAX_BYTES + 1), upload.name or "", self.document_kind
-        return self._act("upload", lambda db, me, cid: claims_staff.upload(
-            session=db, staff_id=me, claim_id=cid, data=data, filename=name, kind=kind), "Document ajouté au dossier.")
+        return self._act(
+            "upload",
+            lambda db, me, cid: claims_staff.upload(
+                session=db, staff_id=me, claim_id=cid, data=data, filename=name, kind=kind
+            ),
+            "Document ajouté au dossier.",
+        )
 
     @rx.event
     def document_rejected(self, rejected: list[dict]):
-        self.errors = {"upload_file": "Fichier refusé : une photo (JPEG, PNG, HEIC) ou un PDF de 10 Mo au plus."}
+        self.errors = {
+            "upload_file": "Fichier refusé : une photo (JPEG, PNG, HEIC) ou un PDF de 10 Mo au plus."
+        }

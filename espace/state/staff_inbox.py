@@ -20,23 +20,47 @@ from espace.services.claims_staff import ROLE_LABELS, staff_of_role
 from espace.services.staff_access import StaffForbidden
 from espace.state.form_values import flag as _flag
 from espace.state.form_values import text as _text
-from espace.state.messages import REPLY_UPLOAD_ID, STATUS_BADGE, MessageView, message_views, read_files
+from espace.state.messages import (
+    REPLY_UPLOAD_ID,
+    STATUS_BADGE,
+    MessageView,
+    message_views,
+    read_files,
+)
 from espace.state.staff import StaffSessionState
 
 STAFF_REPLY_UPLOAD_ID = "staff-" + REPLY_UPLOAD_ID
-STATUS_FILTERS: list[list[str]] = [["active", "À traiter ou en attente"], ["open", "À traiter"],
-                                   ["waiting", "En attente de l'assuré"], ["resolved", "Résolues"], ["", "Toutes"]]
-CATEGORY_FILTERS: list[list[str]] = [["", "Tous les sujets"]] + [[c.value, support.CATEGORY_LABELS[c]] for c in ThreadCategory]
-ASSIGNED_FILTERS: list[list[str]] = [["all", "Toutes"], ["mine", "Les miennes"], ["unassigned", "Non attribuées"]]
-_VALUES = {"status": {v for v, _ in STATUS_FILTERS}, "category": {v for v, _ in CATEGORY_FILTERS},
-           "assigned": {v for v, _ in ASSIGNED_FILTERS}}
-AUDIT_LABELS = {"take": "Prise en charge", "assign": "Attribution", "reply": "Réponse envoyée", "resolve": "Résolue",
-                "reopen": "Rouverte"}
-
-
+STATUS_FILTERS: list[list[str]] = [
+    ["active", "À traiter ou en attente"],
+    ["open", "À traiter"],
+    ["waiting", "En attente de l'assuré"],
+    ["resolved", "Résolues"],
+    ["", "Toutes"],
+]
+CATEGORY_FILTERS: list[list[str]] = [["", "Tous les sujets"]] + [
+    [c.value, support.CATEGORY_LABELS[c]] for c in ThreadCategory
+]
+ASSIGNED_FILTERS: list[list[str]] = [
+    ["all", "Toutes"],
+    ["mine", "Les miennes"],
+    ["unassigned", "Non attribuées"],
+]
+_VALUES = {
+    "status": {v for v, _ in STATUS_FILTERS},
+    "category": {v for v, _ in CATEGORY_FILTERS},
+    "assigned": {v for v, _ in ASSIGNED_FILTERS},
+}
+AUDIT_LABELS = {
+    "take": "Prise en charge",
+    "assign": "Attribution",
+    "reply": "Réponse envoyée",
+    "resolve": "Résolue",
+    "reopen": "Rouverte",
+}
 
 
 # ----- the inbox ---------------------------------------------------------------------------------
+
 
 @dataclasses.dataclass
 class InboxItem:
@@ -57,29 +81,53 @@ class InboxItem:
 
 def to_item(row: support.InboxRow) -> InboxItem:
     return InboxItem(
-        url=f"{routes.STAFF_THREAD}?n={row.id}", subject=row.subject, holder=row.holder_name,
+        url=f"{routes.STAFF_THREAD}?n={row.id}",
+        subject=row.subject,
+        holder=row.holder_name,
         category=support.CATEGORY_LABELS.get(row.category, row.category),
-        status=support.STAFF_STATUS_LABELS.get(row.status, row.status), badge=STATUS_BADGE.get(row.status, ""),
-        last=fmt.datetime_fr(row.last_message_at), due=fmt.datetime_fr(row.due_at) or "—", left=row.time_left,
-        late=row.late, assignee=row.assignee or "—", unread=row.unread, from_assistant=row.origin == "assistant",
+        status=support.STAFF_STATUS_LABELS.get(row.status, row.status),
+        badge=STATUS_BADGE.get(row.status, ""),
+        last=fmt.datetime_fr(row.last_message_at),
+        due=fmt.datetime_fr(row.due_at) or "—",
+        left=row.time_left,
+        late=row.late,
+        assignee=row.assignee or "—",
+        unread=row.unread,
+        from_assistant=row.origin == "assistant",
     )
 
 
 def figures_text(found: support.InboxFigures) -> list[list[str]]:
-    share = "—" if found.within_target_share is None else f"{round(found.within_target_share * 100)} %"
-    return [["À traiter", str(found.open_count)], ["En retard", str(found.late_count)],
-            [f"Délai médian de première réponse ({support.FIGURES_DAYS} jours)", support.duration_text(found.median_first_reply)],
-            ["Premières réponses dans les délais", share]]
+    share = (
+        "—" if found.within_target_share is None else f"{round(found.within_target_share * 100)} %"
+    )
+    return [
+        ["À traiter", str(found.open_count)],
+        ["En retard", str(found.late_count)],
+        [
+            f"Délai médian de première réponse ({support.FIGURES_DAYS} jours)",
+            support.duration_text(found.median_first_reply),
+        ],
+        ["Premières réponses dans les délais", share],
+    ]
 
 
 def help_articles_text(counts: dict[str, tuple[int, int]], limit: int = 5) -> list[list[str]]:
     """The help articles holders found least helpful: [title, slug, "n oui", "n non"], worst first."""
     from espace.services import knowledge_data
 
-    ranked = sorted(((slug, yes, no) for slug, (yes, no) in counts.items() if no and knowledge_data.article(slug)),
-                    key=lambda row: (-row[2], row[1], row[0]))[:limit]
-    return [[knowledge_data.article(slug).title, slug, f"{yes} oui", f"{no} non"]
-            for slug, yes, no in ranked]
+    ranked = sorted(
+        (
+            (slug, yes, no)
+            for slug, (yes, no) in counts.items()
+            if no and knowledge_data.article(slug)
+        ),
+        key=lambda row: (-row[2], row[1], row[0]),
+    )[:limit]
+    return [
+        [knowledge_data.article(slug).title, slug, f"{yes} oui", f"{no} non"]
+        for slug, yes, no in ranked
+    ]
 
 
 class StaffInboxState(StaffSessionState):
@@ -104,8 +152,12 @@ class StaffInboxState(StaffSessionState):
         return None
 
     def _refresh(self, staff_id: int) -> None:
-        filters = support.InboxFilters(status=self.f_status, category=self.f_category, assigned=self.f_assigned,
-                                       late_only=self.f_late)
+        filters = support.InboxFilters(
+            status=self.f_status,
+            category=self.f_category,
+            assigned=self.f_assigned,
+            late_only=self.f_late,
+        )
         try:
             with session_scope() as db:
                 found = support.inbox(session=db, staff_id=staff_id, filters=filters)
@@ -147,11 +199,16 @@ class StaffInboxState(StaffSessionState):
 
     @rx.event
     def apply_filters(self, form: dict):
-        return self._apply(status=_text(form, "status", 12), category=_text(form, "category", 12),
-                           assigned=_text(form, "assigned", 12), late=form.get("late"))
+        return self._apply(
+            status=_text(form, "status", 12),
+            category=_text(form, "category", 12),
+            assigned=_text(form, "assigned", 12),
+            late=form.get("late"),
+        )
 
 
 # ----- one conversation ------------------------------------------------------------------------------
+
 
 @dataclasses.dataclass
 class AuditItem:
@@ -209,7 +266,9 @@ class StaffThreadState(StaffSessionState):
     def _refresh(self, staff_id: int, *, mark_read: bool = False) -> None:
         try:
             with session_scope() as db:
-                thread = support.staff_thread(session=db, staff_id=staff_id, thread_id=self._thread_id)
+                thread = support.staff_thread(
+                    session=db, staff_id=staff_id, thread_id=self._thread_id
+                )
                 if thread is not None:
                     if mark_read:
                         support.mark_staff_read(session=db, staff_id=staff_id, thread_id=thread.id)
@@ -228,31 +287,64 @@ class StaffThreadState(StaffSessionState):
         staff = support.inbox_staff(db, staff_id)
         holder = db.get(Policyholder, thread.holder_id)
         now = utcnow()
-        self.subject, self.status, self.badge = thread.subject, thread.status, STATUS_BADGE.get(thread.status, "")
+        self.subject, self.status, self.badge = (
+            thread.subject,
+            thread.status,
+            STATUS_BADGE.get(thread.status, ""),
+        )
         self.status_label = support.STAFF_STATUS_LABELS.get(thread.status, thread.status)
         self.category = support.CATEGORY_LABELS.get(thread.category, thread.category)
         self.origin = "Escalade de l'assistant" if thread.origin == "assistant" else "Espace client"
         self.created = fmt.datetime_fr(thread.created_at)
-        self.due, self.left = fmt.datetime_fr(thread.reply_due_at), support.time_left(thread.reply_due_at, now)
+        self.due, self.left = (
+            fmt.datetime_fr(thread.reply_due_at),
+            support.time_left(thread.reply_due_at, now),
+        )
         self.late = thread.reply_due_at is not None and thread.reply_due_at < now
         self.holder_name = f"{holder.civility} {holder.first_name} {holder.last_name}"
         self.holder_email = holder.email
-        self.contract_numbers = ", ".join(db.exec(select(Contract.number).where(Contract.holder_id == holder.id)
-                                                  .order_by(Contract.number)).all()) or "—"
+        self.contract_numbers = (
+            ", ".join(
+                db.exec(
+                    select(Contract.number)
+                    .where(Contract.holder_id == holder.id)
+                    .order_by(Contract.number)
+                ).all()
+            )
+            or "—"
+        )
         self.linked = support.linked_label(session=db, thread=thread)
         self.assignee = staff_names(session=db).get(thread.assigned_staff_id, "")
-        self.rating = (f"{thread.rating} sur 5" + (f" — {thread.rating_comment}" if thread.rating_comment else "")
-                       if thread.rating else "")
+        self.rating = (
+            f"{thread.rating} sur 5"
+            + (f" — {thread.rating_comment}" if thread.rating_comment else "")
+            if thread.rating
+            else ""
+        )
         self.transcript, self.conversation = message_views(db, thread, viewer="staff")
-        self.audit = [AuditItem(who, AUDIT_LABELS.get(log.action, log.action), fmt.datetime_fr(log.at), log.detail)
-                      for log, who in support.audit_log(session=db, staff_id=staff_id, thread_id=thread.id)]
-        self.reads = [AuditItem(who, "Consultation", fmt.datetime_fr(at), what)
-                      for who, at, what in support.read_log(session=db, staff_id=staff_id, thread_id=thread.id)]
+        self.audit = [
+            AuditItem(
+                who, AUDIT_LABELS.get(log.action, log.action), fmt.datetime_fr(log.at), log.detail
+            )
+            for log, who in support.audit_log(session=db, staff_id=staff_id, thread_id=thread.id)
+        ]
+        self.reads = [
+            AuditItem(who, "Consultation", fmt.datetime_fr(at), what)
+            for who, at, what in support.read_log(
+                session=db, staff_id=staff_id, thread_id=thread.id
+            )
+        ]
         self.can_take = staff.role == StaffRole.HANDLER and thread.assigned_staff_id != staff.id
         self.can_assign = staff.role == StaffRole.MANAGER
-        self.assignee_options = ([[str(s.id), f"{s.full_name} ({ROLE_LABELS.get(s.role, s.role)})"]
-                                  for role in support.INBOX_ROLES for s in staff_of_role(session=db, role=role)]
-                                 if self.can_assign else [])
+        self.assignee_options = (
+            [
+                [str(s.id), f"{s.full_name} ({ROLE_LABELS.get(s.role, s.role)})"]
+                for role in support.INBOX_ROLES
+                for s in staff_of_role(session=db, role=role)
+            ]
+            if self.can_assign
+            else []
+        )
 
     def _act(self, call, success: str):
         """Re-check the session, run ``call(db, staff_id, thread_id)`` in one transaction, show the outcome."""
@@ -276,32 +368,45 @@ class StaffThreadState(StaffSessionState):
 
     @rx.event
     def take(self):
-        return self._act(lambda db, me, tid: support.take(session=db, staff_id=me, thread_id=tid),
-                         "Vous traitez cette conversation.")
+        return self._act(
+            lambda db, me, tid: support.take(session=db, staff_id=me, thread_id=tid),
+            "Vous traitez cette conversation.",
+        )
 
     @rx.event
     def assign(self, form: dict):
         text = _text(form, "assignee", 12)
         assignee_id = int(text) if text.isdigit() else 0
-        return self._act(lambda db, me, tid: support.assign(session=db, staff_id=me, thread_id=tid,
-                                                            assignee_id=assignee_id), "Conversation attribuée.")
+        return self._act(
+            lambda db, me, tid: support.assign(
+                session=db, staff_id=me, thread_id=tid, assignee_id=assignee_id
+            ),
+            "Conversation attribuée.",
+        )
 
     @rx.event
     async def reply(self, files: list[rx.UploadFile], form: dict):
         body, attachments = _text(form, "body", support.BODY_MAX + 1), await read_files(files)
-        outcome = self._act(lambda db, me, tid: support.staff_reply(session=db, staff_id=me, thread_id=tid, body=body,
-                                                                    attachments=attachments),
-                            "Réponse envoyée : l'assuré est prévenu par e-mail.")
+        outcome = self._act(
+            lambda db, me, tid: support.staff_reply(
+                session=db, staff_id=me, thread_id=tid, body=body, attachments=attachments
+            ),
+            "Réponse envoyée : l'assuré est prévenu par e-mail.",
+        )
         if outcome is None and not self.errors:
             return rx.clear_selected_files(STAFF_REPLY_UPLOAD_ID)
         return outcome
 
     @rx.event
     def resolve(self):
-        return self._act(lambda db, me, tid: support.resolve(session=db, staff_id=me, thread_id=tid),
-                         "Conversation résolue : l'assuré est invité à noter la réponse.")
+        return self._act(
+            lambda db, me, tid: support.resolve(session=db, staff_id=me, thread_id=tid),
+            "Conversation résolue : l'assuré est invité à noter la réponse.",
+        )
 
     @rx.event
     def reopen(self):
-        return self._act(lambda db, me, tid: support.reopen(session=db, staff_id=me, thread_id=tid),
-                         "Conversation rouverte.")
+        return self._act(
+            lambda db, me, tid: support.reopen(session=db, staff_id=me, thread_id=tid),
+            "Conversation rouverte.",
+        )

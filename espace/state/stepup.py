@@ -45,7 +45,9 @@ class StepUpMixin(rx.State, mixin=True):
     def _recent_proof(self, me: Principal) -> StepUpProof | None:
         """This session's still-valid step-up proof, if a check was passed in the last 5 minutes."""
         with session_scope() as db:
-            return stepup.recent_proof(session=db, account_id=me.account_id, session_id=me.session_id)
+            return stepup.recent_proof(
+                session=db, account_id=me.account_id, session_id=me.session_id
+            )
 
     def _with_step_up(self, action: str):
         me = self._me()
@@ -62,7 +64,9 @@ class StepUpMixin(rx.State, mixin=True):
     def _run_checked(self, action: str, me: Principal, proof: StepUpProof):
         try:
             return self._run_stepped_up(action, me, proof)
-        except StepUpRequired as error:  # the proof expired or was spent meanwhile: nothing was done
+        except (
+            StepUpRequired
+        ) as error:  # the proof expired or was spent meanwhile: nothing was done
             self._stepup_open(action, me, error=str(error))
             return None
 
@@ -108,9 +112,15 @@ class StepUpMixin(rx.State, mixin=True):
             return None
         try:  # a wrong code is counted by the service, whatever happens to this transaction
             with session_scope() as db:
-                proof = stepup.complete_step_up(session=db, account=db.get(Account, me.account_id),
-                                                session_id=me.session_id, method=self.stepup_method, code=code,
-                                                ip=self.router.session.client_ip, user_agent=self.router.headers.user_agent)
+                proof = stepup.complete_step_up(
+                    session=db,
+                    account=db.get(Account, me.account_id),
+                    session_id=me.session_id,
+                    method=self.stepup_method,
+                    code=code,
+                    ip=self.router.session.client_ip,
+                    user_agent=self.router.headers.user_agent,
+                )
         except SecondFactorError as error:
             self.stepup_error = str(error)
             return None
@@ -118,7 +128,9 @@ class StepUpMixin(rx.State, mixin=True):
         return self._run_checked(action, me, proof)  # an action may end by leaving the page
 
     def _stepup_clear(self) -> None:
-        self.stepup_for = self.stepup_reason = self.stepup_method = self.stepup_help = self.stepup_error = ""
+        self.stepup_for = self.stepup_reason = self.stepup_method = self.stepup_help = (
+            self.stepup_error
+        ) = ""
         self.stepup_methods = []
 
     @rx.event

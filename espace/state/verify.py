@@ -19,6 +19,13 @@ class VerifyState(rx.State):
     @rx.event
     def load(self):
         with session_scope() as db:
-            result = attestations.verify(session=db, reference=self.router.url.query_parameters.get("ref", ""))
-        self.status, self.kind, self.holder, self.town = result.status, result.kind, result.holder, result.town
+            result = attestations.verify(
+                session=db, reference=self.router.url.query_parameters.get("ref", "")
+            )
+        self.status, self.kind, self.holder, self.town = (
+            result.status,
+            result.kind,
+            result.holder,
+            result.town,
+        )
         self.valid_from, self.valid_until = result.valid_from, result.valid_until

@@ -24,8 +24,12 @@ from espace.testing import CHROMIUM_ARGS, RunningApp, chromium_executable, start
 
 DEVICES = {
     "desktop": {"viewport": {"width": 1280, "height": 800}},
-    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-              "device_scale_factor": 2},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+    },
 }
 AXE_JS = PROJECT_ROOT / ".tools" / "node_modules" / "axe-core" / "axe.min.js"
 RESULTS = PROJECT_ROOT / "test-results"
@@ -52,11 +56,19 @@ def live_app(app_db_url, tmp_path_factory) -> Iterator[RunningApp]:
     RESULTS.mkdir(exist_ok=True)
     # Every browser here shares 127.0.0.1: the per-address throttle (tested in integration tests)
     # would otherwise block the suite's own deliberate failures.
-    app = start_app(database_url=app_db_url, data_dir=folder, log_path=RESULTS / "app.log",
-                    extra_env={"ESPACE_IP_SLOWDOWN_AFTER": "100000", "ESPACE_IP_BLOCK_AFTER": "100000",
-                               # the demo holder signs in from dozens of new browsers within minutes
-                               "ESPACE_CODE_RESEND_SECONDS": "0", "ESPACE_CODES_PER_HOUR": "100000",
-                               "ESPACE_RESET_REQUESTS_PER_IP_HOUR": "100000"})
+    app = start_app(
+        database_url=app_db_url,
+        data_dir=folder,
+        log_path=RESULTS / "app.log",
+        extra_env={
+            "ESPACE_IP_SLOWDOWN_AFTER": "100000",
+            "ESPACE_IP_BLOCK_AFTER": "100000",
+            # the demo holder signs in from dozens of new browsers within minutes
+            "ESPACE_CODE_RESEND_SECONDS": "0",
+            "ESPACE_CODES_PER_HOUR": "100000",
+            "ESPACE_RESET_REQUESTS_PER_IP_HOUR": "100000",
+        },
+    )
     yield app
     app.stop()
 
@@ -99,10 +111,16 @@ def new_page(browser: Browser, live_app: RunningApp, app_engine, request):
     contexts = []
 
     def make(device_name: str = "desktop") -> Page:
-        context = browser.new_context(base_url=live_app.url, locale="fr-FR", timezone_id="Europe/Paris",
-                                      **DEVICES[device_name])
+        context = browser.new_context(
+            base_url=live_app.url,
+            locale="fr-FR",
+            timezone_id="Europe/Paris",
+            **DEVICES[device_name],
+        )
         context.set_default_timeout(15_000)
-        if fake_clock.active():  # the suite runs at another date: the pages' clock (Date) starts there too
+        if (
+            fake_clock.active()
+        ):  # the suite runs at another date: the pages' clock (Date) starts there too
             context.clock.install(time=datetime.now(UTC))
         contexts.append(context)
         page = context.new_page()
@@ -123,7 +141,9 @@ def new_page(browser: Browser, live_app: RunningApp, app_engine, request):
         if failed:
             for page_index, opened in enumerate(context.pages):
                 name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
-                opened.screenshot(path=str(RESULTS / f"{name}-{index}-{page_index}.png"), full_page=True)
+                opened.screenshot(
+                    path=str(RESULTS / f"{name}-{index}-{page_index}.png"), full_page=True
+                )
         context.close()
 
 
@@ -139,8 +159,14 @@ def wait_ready(page: Page, url: re.Pattern | str | None = None) -> None:
     expect(page.locator("[data-hydrated='true']")).to_have_count(1)
 
 
-def login(page: Page, identifier: str = DEMO_EMAIL, password: str = DEMO_PASSWORD, *, start: str = "/connexion",
-          code_to: str | None = None) -> None:
+def login(
+    page: Page,
+    identifier: str = DEMO_EMAIL,
+    password: str = DEMO_PASSWORD,
+    *,
+    start: str = "/connexion",
+    code_to: str | None = None,
+) -> None:
     """Fill the login form; when a new browser is asked for an e-mail code, read it from the outbox
     (``code_to``: the account's e-mail, the demo holder's by default)."""
     page.goto(start)
@@ -149,11 +175,17 @@ def login(page: Page, identifier: str = DEMO_EMAIL, password: str = DEMO_PASSWOR
     page.get_by_role("button", name="Se connecter").click()
     heading = page.get_by_role("heading", name="Vérification en deux étapes")
     alert = page.get_by_role("alert")
-    expect(heading.or_(alert).or_(page.get_by_role("heading", name="Tableau de bord", level=1))
-           .or_(page.get_by_role("heading", name="Mes contrats", level=1))
-           .or_(page.get_by_role("heading", name="Mon profil", level=1)).first).to_be_visible()
+    expect(
+        heading.or_(alert)
+        .or_(page.get_by_role("heading", name="Tableau de bord", level=1))
+        .or_(page.get_by_role("heading", name="Mes contrats", level=1))
+        .or_(page.get_by_role("heading", name="Mon profil", level=1))
+        .first
+    ).to_be_visible()
     if heading.is_visible():
-        second_factor_by_email(page, _ENGINE["app"], code_to or (identifier if "@" in identifier else DEMO_EMAIL))
+        second_factor_by_email(
+            page, _ENGINE["app"], code_to or (identifier if "@" in identifier else DEMO_EMAIL)
+        )
     elif not alert.is_visible():
         wait_ready(page)
 
@@ -176,13 +208,19 @@ def assert_accessible(page: Page) -> None:
     if not AXE_JS.exists():
         pytest.fail(f"axe-core is missing at {AXE_JS}: run the README's test command")
     # Served as a same-origin file (the pages' Content-Security-Policy rightly blocks an injected inline script).
-    page.route("**/__axe-core.js", lambda route: route.fulfill(path=str(AXE_JS), content_type="text/javascript"))
+    page.route(
+        "**/__axe-core.js",
+        lambda route: route.fulfill(path=str(AXE_JS), content_type="text/javascript"),
+    )
     page.add_script_tag(url="/__axe-core.js")
     results = page.evaluate(
         "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})"
     )
     bad = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
-    summary = [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in bad]
+    summary = [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in bad
+    ]
     assert not bad, json.dumps(summary, indent=2, ensure_ascii=False)
 
 
@@ -191,12 +229,16 @@ __all__ = ["assert_accessible", "expect", "login"]
 
 # ---- data and outbox helpers for account-security tests ------------------------------------------
 
+
 def outbox_text(engine, to: str, channel: str = "email") -> str:
     from espace.models import OutboxMessage
 
     with Session(engine) as session:
-        message = session.exec(select(OutboxMessage).where(OutboxMessage.recipient == to, OutboxMessage.channel == channel)
-                               .order_by(OutboxMessage.id.desc())).first()
+        message = session.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.recipient == to, OutboxMessage.channel == channel)
+            .order_by(OutboxMessage.id.desc())
+        ).first()
         assert message is not None, f"no {channel} to {to} in the outbox"
         return f"{message.subject}\n{message.body}"
 
@@ -215,8 +257,11 @@ def demo_claim_number(engine, peril: str = "water_damage") -> str:
 
     with Session(engine) as session:
         holder_id = session.exec(select(Account.holder_id).where(Account.email == DEMO_EMAIL)).one()
-        return session.exec(select(Claim.number).where(Claim.holder_id == holder_id, Claim.peril == peril,
-                                                       Claim.number.is_not(None))).one()
+        return session.exec(
+            select(Claim.number).where(
+                Claim.holder_id == holder_id, Claim.peril == peril, Claim.number.is_not(None)
+            )
+        ).one()
 
 
 def new_holder(engine, *, with_account: bool = True, **fields) -> dict:
@@ -227,9 +272,16 @@ def new_holder(engine, *, with_account: bool = True, **fields) -> dict:
         person = factories.holder(session, with_account=with_account, **fields)
         contract = factories.contract(session, person)
         session.commit()
-        return {"email": person.email, "last_name": person.last_name, "birth_date": person.birth_date.isoformat(),
-                "postal_code": "44000", "contract": contract.number, "phone": person.phone, "id": person.id,
-                "password": factories.PASSWORD}
+        return {
+            "email": person.email,
+            "last_name": person.last_name,
+            "birth_date": person.birth_date.isoformat(),
+            "postal_code": "44000",
+            "contract": contract.number,
+            "phone": person.phone,
+            "id": person.id,
+            "password": factories.PASSWORD,
+        }
 
 
 def second_factor_by_email(page: Page, engine, email: str, *, trust: bool = False) -> None:

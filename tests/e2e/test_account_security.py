@@ -62,7 +62,9 @@ def test_sign_up_activate_then_protect_with_an_authenticator_app(page: Page, app
     login(page, email, NEW_PASSWORD)  # new device: e-mail code, read from the outbox
     expect(page).to_have_url(CONTRACTS)
 
-    link = page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Sécurité")
+    link = page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Sécurité"
+    )
     if link.is_visible():
         link.click()
     else:  # phones: the tab bar keeps five tabs; security is in the account menu
@@ -115,7 +117,9 @@ def test_a_new_browser_needs_an_email_code_unless_trusted(new_page, app_engine, 
     alert = outbox_text(app_engine, who["email"])
     assert alert.startswith("Nouvelle connexion à votre espace") and "Ce n'était pas vous" in alert
     logout(first)
-    login(first, who["email"], who["password"], code_to="nobody")  # trusted for 30 days: no code asked
+    login(
+        first, who["email"], who["password"], code_to="nobody"
+    )  # trusted for 30 days: no code asked
     expect(first).to_have_url(CONTRACTS)
 
     other = new_page(device)
@@ -134,7 +138,9 @@ def test_five_wrong_passwords_lock_the_account_and_a_reset_unlocks_it(page: Page
     login(page, who["email"], who["password"])
     expect(page.get_by_role("alert")).to_have_text("Identifiant ou mot de passe incorrect.")
     expect(page).to_have_url(LOGIN)
-    assert outbox_text(app_engine, who["email"]).startswith("Votre espace est verrouillé pendant 30 minutes")
+    assert outbox_text(app_engine, who["email"]).startswith(
+        "Votre espace est verrouillé pendant 30 minutes"
+    )
 
     page.get_by_role("link", name="Mot de passe oublié ?").click()
     wait_ready(page, re.compile(r"/mot-de-passe-oublie/?$"))
@@ -142,7 +148,9 @@ def test_five_wrong_passwords_lock_the_account_and_a_reset_unlocks_it(page: Page
     page.get_by_role("button", name="Continuer").click()
     expect(page.get_by_text("Si un espace correspond")).to_be_visible()
     page.goto(outbox_link(app_engine, who["email"]))
-    page.get_by_label("Nouveau mot de passe").fill(who["password"])  # the current one is refused (history)
+    page.get_by_label("Nouveau mot de passe").fill(
+        who["password"]
+    )  # the current one is refused (history)
     page.get_by_label("Confirmez le mot de passe").fill(who["password"])
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.locator("#password-error")).to_contain_text("déjà utilisé")
@@ -189,7 +197,9 @@ def test_lost_email_access_without_phone_reaches_staff(new_page, app_engine):
     holder_page = new_page("phone")
     holder_page.goto("/acces-perdu")
     fill_identity(holder_page, who)
-    holder_page.get_by_label("Adresse e-mail où vous joindre (facultatif)").fill("joignable@example.com")
+    holder_page.get_by_label("Adresse e-mail où vous joindre (facultatif)").fill(
+        "joignable@example.com"
+    )
     holder_page.get_by_role("button", name="Continuer").click()
     expect(holder_page.get_by_text("un conseiller vérifiera votre identité")).to_be_visible()
 
@@ -203,7 +213,9 @@ def test_lost_email_access_without_phone_reaches_staff(new_page, app_engine):
     expect(card).to_contain_text("joignable@example.com")
     expect(card).to_contain_text("À traiter")
     assert_accessible(staff)
-    card.get_by_label("Note de traitement (identité vérifiée, action faite)").fill("Rappelé, pièce d'identité vérifiée")
+    card.get_by_label("Note de traitement (identité vérifiée, action faite)").fill(
+        "Rappelé, pièce d'identité vérifiée"
+    )
     card.get_by_role("button", name="Marquer comme traitée").click()
     expect(card).to_contain_text("Traitée")
 
@@ -248,10 +260,16 @@ def test_security_page_lists_history_and_ends_another_session(new_page, app_engi
     expect(page.get_by_role("heading", name="Sessions ouvertes")).to_be_visible()
     rows = page.locator(".session-row")
     expect(rows).to_have_count(2)
-    expect(page.get_by_role("region", name="Historique des connexions")).to_contain_text("Mot de passe incorrect")
-    expect(page.get_by_role("region", name="Historique des connexions")).to_contain_text(re.compile(r"\d+\.\d+\.\d+\.xxx"))
+    expect(page.get_by_role("region", name="Historique des connexions")).to_contain_text(
+        "Mot de passe incorrect"
+    )
+    expect(page.get_by_role("region", name="Historique des connexions")).to_contain_text(
+        re.compile(r"\d+\.\d+\.\d+\.xxx")
+    )
     assert_accessible(page)
-    rows.filter(has_not_text="Cette session").get_by_role("button", name=re.compile("Déconnecter")).click()
+    rows.filter(has_not_text="Cette session").get_by_role(
+        "button", name=re.compile("Déconnecter")
+    ).click()
     expect(rows).to_have_count(1)
     other.goto("/contrats")
     expect(other).to_have_url(LOGIN)
@@ -300,11 +318,17 @@ def test_changing_the_password_asks_for_a_code_first(page: Page, app_engine):
     form.get_by_label("Nouveau mot de passe").fill(NEW_PASSWORD)
     form.get_by_label("Confirmez le mot de passe").fill(NEW_PASSWORD)
     form.get_by_role("button", name="Changer le mot de passe").click()
-    panel = page.locator("#mot-de-passe").get_by_role("group", name="Confirmation par un second facteur")
+    panel = page.locator("#mot-de-passe").get_by_role(
+        "group", name="Confirmation par un second facteur"
+    )
     expect(panel.get_by_role("heading", name="Confirmez votre identité")).to_be_visible()
     panel.get_by_label("Code de confirmation").fill(outbox_code(app_engine, who["email"]))
-    panel.get_by_role("button", name="Confirmer", exact=True).click()  # the form is then sent again by the page
-    expect(page.get_by_text("Mot de passe modifié. Vos autres sessions ont été fermées.")).to_be_visible()
+    panel.get_by_role(
+        "button", name="Confirmer", exact=True
+    ).click()  # the form is then sent again by the page
+    expect(
+        page.get_by_text("Mot de passe modifié. Vos autres sessions ont été fermées.")
+    ).to_be_visible()
     logout(page)
     login(page, who["email"], NEW_PASSWORD, code_to=who["email"])
     expect(page).to_have_url(CONTRACTS)

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from espace import formatting as fmt
 from espace.models import Contract
+from espace.models.base import today_paris
 from espace.services import claim_indemnity, coverage
 from espace.services.seed import DEMO_CONTRACTS, DEMO_EMAIL, STAFF
 from tests.e2e.conftest import assert_accessible, login, outbox_text, staff_login, wait_ready
@@ -23,11 +24,21 @@ def _expected(app_engine) -> tuple[list[str], list[str]]:
     with Session(app_engine) as db:
         for number in DEMO_CONTRACTS:
             contract = db.exec(select(Contract).where(Contract.number == number)).one()
-            line = next(l for l in coverage.cover_lines(session=db, contract=contract, on=date.today()) if l.category == "water_damage")
+            line = next(
+                cover
+                for cover in coverage.cover_lines(session=db, contract=contract, on=today_paris())
+                if cover.category == "water_damage"
+            )
             deductibles.append(f"Contrat {number}")
             deductibles.append(f"est de {line.deductible}")
-            result = claim_indemnity.compute(session=db, contract=contract, peril_code="theft", damage_cents=80_000,
-                                             on=date.today(), category="theft_vandalism")
+            result = claim_indemnity.compute(
+                session=db,
+                contract=contract,
+                peril_code="theft",
+                damage_cents=80_000,
+                on=date.today(),
+                category="theft_vandalism",
+            )
             refunds.append(f"vous seriez remboursé {fmt.money(result.indemnity_cents)}")
     return deductibles, refunds
 
@@ -53,14 +64,18 @@ def test_five_questions_then_an_adviser_takes_over(new_page, app_engine, device)
     answer = page.locator(".chat-bubble").last
     expect(answer).to_contain_text("Votre attestation d'assurance habitation est prête")
     with page.expect_download() as download:
-        answer.get_by_role("button", name=re.compile(f"Télécharger l'attestation — {DEMO_CONTRACTS[0]}")).click()
+        answer.get_by_role(
+            "button", name=re.compile(f"Télécharger l'attestation — {DEMO_CONTRACTS[0]}")
+        ).click()
     assert open(download.value.path(), "rb").read(5) == b"%PDF-"
 
     # 2. The water-damage franchise, read from each contract.
     answer = _ask(page, "Quelle est ma franchise dégât des eaux ?")
     for piece in deductibles:
         expect(answer).to_contain_text(piece)
-    expect(answer.get_by_role("link", name=re.compile(f"Vos garanties — contrat {DEMO_CONTRACTS[0]}"))).to_be_visible()
+    expect(
+        answer.get_by_role("link", name=re.compile(f"Vos garanties — contrat {DEMO_CONTRACTS[0]}"))
+    ).to_be_visible()
 
     # 3. The reimbursement of a stolen 800 € TV: amount − franchise within the ceiling.
     answer = _ask(page, "Combien serai-je remboursé pour une télé de 800 € volée ?")
@@ -69,7 +84,9 @@ def test_five_questions_then_an_adviser_takes_over(new_page, app_engine, device)
 
     # 4. The forgotten password: the recovery path.
     answer = _ask(page, "J'ai oublié mon mot de passe")
-    expect(answer.get_by_role("link", name="Mot de passe oublié")).to_have_attribute("href", "/mot-de-passe-oublie")
+    expect(answer.get_by_role("link", name="Mot de passe oublié")).to_have_attribute(
+        "href", "/mot-de-passe-oublie"
+    )
 
     # 5. Declaring a claim: the wizard.
     answer = _ask(page, "Déclarer un sinistre")
@@ -102,9 +119,13 @@ def test_five_questions_then_an_adviser_takes_over(new_page, app_engine, device)
     expect(row).to_be_visible()
     row.get_by_role("link", name=subject).click()
     wait_ready(staff, re.compile(r"/gestion/message\?n=\d+"))
-    expect(staff.get_by_text("Combien serai-je remboursé pour une télé de 800 € volée ?")).to_be_visible()
+    expect(
+        staff.get_by_text("Combien serai-je remboursé pour une télé de 800 € volée ?")
+    ).to_be_visible()
     expect(staff.get_by_text(refunds[0]).first).to_be_visible()
-    staff.get_by_label("Votre réponse").fill("Bonjour, je confirme les montants indiqués par l'assistant.")
+    staff.get_by_label("Votre réponse").fill(
+        "Bonjour, je confirme les montants indiqués par l'assistant."
+    )
     staff.locator("#send-staff-reply").click()
     expect(staff.locator("#messages")).to_contain_text("je confirme les montants")
 

@@ -15,7 +15,14 @@ from espace import formatting as fmt
 from espace.formatting import PARIS
 from espace.models import Claim, Notification, OutboxMessage
 from espace.services.seed import STAFF
-from tests.e2e.conftest import assert_accessible, login, new_holder, outbox_text, staff_login, wait_ready
+from tests.e2e.conftest import (
+    assert_accessible,
+    login,
+    new_holder,
+    outbox_text,
+    staff_login,
+    wait_ready,
+)
 
 STAFF_BY_ROLE = {role: email for email, _name, role in STAFF}
 
@@ -43,7 +50,9 @@ def _pdf(folder, name: str, text: str) -> str:
 
 def open_wizard(page: Page, who: dict) -> None:
     login(page, who["email"], who["password"])
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Mes sinistres").click()
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Mes sinistres"
+    ).click()
     wait_ready(page, re.compile(r"/sinistres/?$"))
     page.get_by_role("link", name="Déclarer un sinistre").click()
     wait_ready(page, re.compile(r"/sinistres/declarer"))
@@ -72,7 +81,9 @@ def test_water_damage_from_phone_declaration_to_payment(new_page, app_engine, tm
     next_step(page, 4)
     page.get_by_label("Date du sinistre (ou de sa découverte)").fill(_yesterday().isoformat())
     page.get_by_label("Heure approximative (facultatif)").fill("21:15")
-    page.get_by_label("Que s'est-il passé ?").fill("Le flexible du lave-vaisselle a cédé : le parquet de la cuisine est gondolé.")
+    page.get_by_label("Que s'est-il passé ?").fill(
+        "Le flexible du lave-vaisselle a cédé : le parquet de la cuisine est gondolé."
+    )
     next_step(page, 5)
     page.get_by_role("button", name="Oui, à cette adresse").click()
     expect(page.locator("#step-label")).to_contain_text("Étape 6 sur 8")
@@ -83,7 +94,8 @@ def test_water_damage_from_phone_declaration_to_payment(new_page, app_engine, tm
     expect(page.locator("#items")).to_contain_text(fmt.money(180_000))
     next_step(page, 7)
     page.locator("#claim-files input[type=file]").set_input_files(
-        [_photo(tmp_path, "cuisine.jpg", "brown"), _photo(tmp_path, "parquet.jpg", "orange")])
+        [_photo(tmp_path, "cuisine.jpg", "brown"), _photo(tmp_path, "parquet.jpg", "orange")]
+    )
     expect(page.locator("#claim-file-list li")).to_have_count(2)
     expect(page.locator("#claim-file-list img")).to_have_count(2)  # thumbnails
     next_step(page, 8)
@@ -97,7 +109,11 @@ def test_water_damage_from_phone_declaration_to_payment(new_page, app_engine, tm
     expect(page.locator("#claim-number")).to_have_text(re.compile(r"^SIN-\d{4}-\d{6}$"))
     number = page.locator("#claim-number").inner_text()
     acknowledgement = outbox_text(app_engine, holder["email"])
-    assert number in acknowledgement and "Déclaration reçue" in acknowledgement and "/sinistre?n=" in acknowledgement
+    assert (
+        number in acknowledgement
+        and "Déclaration reçue" in acknowledgement
+        and "/sinistre?n=" in acknowledgement
+    )
 
     staff = new_page("desktop")
     staff.goto("/gestion/connexion")
@@ -116,8 +132,12 @@ def test_water_damage_from_phone_declaration_to_payment(new_page, app_engine, tm
     expect(staff.locator("#report-summary")).to_be_visible()
     staff.locator("#report-summary").fill("Parquet à remplacer sur 12 m², plinthes comprises.")
     staff.locator("#report-summary").blur()
-    staff.locator("#report-upload input[type=file]").set_input_files(_pdf(tmp_path, "rapport.pdf", "Rapport d'expertise"))
-    expect(staff.get_by_text("rapport.pdf").first).to_be_visible()  # the upload is done before the next step
+    staff.locator("#report-upload input[type=file]").set_input_files(
+        _pdf(tmp_path, "rapport.pdf", "Rapport d'expertise")
+    )
+    expect(
+        staff.get_by_text("rapport.pdf").first
+    ).to_be_visible()  # the upload is done before the next step
     expect(staff.locator("#damage")).to_be_visible()
     staff.locator("#damage").fill("1 500")
     staff.locator("#assess").click()
@@ -127,8 +147,14 @@ def test_water_damage_from_phone_declaration_to_payment(new_page, app_engine, tm
 
     page.goto(f"/sinistre?n={number}")
     tracker = page.locator("#tracker")
-    for label in ("Déclaration reçue", "Expert missionné", "Visite planifiée", "Rapport d'expertise", "Indemnité calculée",
-                  "Paiement envoyé"):
+    for label in (
+        "Déclaration reçue",
+        "Expert missionné",
+        "Visite planifiée",
+        "Rapport d'expertise",
+        "Indemnité calculée",
+        "Paiement envoyé",
+    ):
         step = tracker.locator(".tracker-step", has_text=label)
         expect(step).to_contain_text(re.compile(r"\d{2}/\d{2}/\d{4}"))
     expect(tracker.locator(".tracker-step", has_text="Dossier clôturé")).to_contain_text("À venir")
@@ -141,8 +167,11 @@ def test_water_damage_from_phone_declaration_to_payment(new_page, app_engine, tm
         claim = db.exec(select(Claim).where(Claim.number == number)).one()
         assert claim.indemnity_cents == 135_000
         notices = db.exec(select(Notification).where(Notification.holder_id == holder["id"])).all()
-        mails = db.exec(select(OutboxMessage).where(OutboxMessage.recipient == holder["email"],
-                                                    OutboxMessage.subject.contains(number))).all()
+        mails = db.exec(
+            select(OutboxMessage).where(
+                OutboxMessage.recipient == holder["email"], OutboxMessage.subject.contains(number)
+            )
+        ).all()
     assert len(notices) >= 6 and len(mails) >= 6
     expect(page.locator("#notification-bell .bell-count")).to_be_visible()
     page.locator("#notification-bell").click()
@@ -151,14 +180,35 @@ def test_water_damage_from_phone_declaration_to_payment(new_page, app_engine, tm
     assert_accessible(page)
 
 
-@pytest.mark.parametrize("peril, asked, not_asked", [
-    ("Dégât des eaux", ["D'où vient l'eau ?", "Un voisin ou un autre logement est-il concerné ?"],
-     ["Numéro du récépissé de dépôt de plainte"]),
-    ("Vol ou cambriolage", ["Numéro du récépissé de dépôt de plainte", "Date du dépôt de plainte", "Y a-t-il eu effraction ?"],
-     ["D'où vient l'eau ?"]),
-    ("Incendie", ["Les pompiers sont-ils intervenus ?", "Origine du feu"], ["Y a-t-il eu effraction ?"]),
-    ("Bris de glace", ["Qu'est-ce qui est cassé ?", "Comment est-ce arrivé ?"], ["Les pompiers sont-ils intervenus ?"]),
-])
+@pytest.mark.parametrize(
+    "peril, asked, not_asked",
+    [
+        (
+            "Dégât des eaux",
+            ["D'où vient l'eau ?", "Un voisin ou un autre logement est-il concerné ?"],
+            ["Numéro du récépissé de dépôt de plainte"],
+        ),
+        (
+            "Vol ou cambriolage",
+            [
+                "Numéro du récépissé de dépôt de plainte",
+                "Date du dépôt de plainte",
+                "Y a-t-il eu effraction ?",
+            ],
+            ["D'où vient l'eau ?"],
+        ),
+        (
+            "Incendie",
+            ["Les pompiers sont-ils intervenus ?", "Origine du feu"],
+            ["Y a-t-il eu effraction ?"],
+        ),
+        (
+            "Bris de glace",
+            ["Qu'est-ce qui est cassé ?", "Comment est-ce arrivé ?"],
+            ["Les pompiers sont-ils intervenus ?"],
+        ),
+    ],
+)
 def test_the_questions_follow_the_peril(new_page, app_engine, peril, asked, not_asked):
     page = new_page("desktop")
     open_wizard(page, new_holder(app_engine))
@@ -170,11 +220,15 @@ def test_the_questions_follow_the_peril(new_page, app_engine, peril, asked, not_
     for text in not_asked:
         expect(page.get_by_text(text, exact=True)).to_have_count(0)
     if peril == "Dégât des eaux":  # a question that depends on an earlier answer
-        amicable = page.get_by_text("Un constat amiable dégât des eaux a-t-il été rempli ?", exact=True)
+        amicable = page.get_by_text(
+            "Un constat amiable dégât des eaux a-t-il été rempli ?", exact=True
+        )
         expect(amicable).to_be_hidden()
         pick(page, "neighbour_involved", "Oui")
         expect(amicable).to_be_visible()
-    if peril == "Vol ou cambriolage":  # required answers are asked for, in French, next to the question
+    if (
+        peril == "Vol ou cambriolage"
+    ):  # required answers are asked for, in French, next to the question
         page.locator("#wizard-next").click()
         expect(page.locator("#q-police_report_ref-error")).to_contain_text("nécessaire")
 
@@ -238,14 +292,18 @@ def test_bad_input_is_refused_in_french_and_nothing_is_lost(new_page, app_engine
     many = [_photo(tmp_path, f"vue-{n:02d}.jpg", (n * 10, 80, 120)) for n in range(20)]
     uploader.set_input_files(many)
     expect(errors).to_contain_text("20 fichiers")
-    expect(page.locator("#claim-file-list li")).to_have_count(20)  # the first photo and 19 more; the 21st refused
+    expect(page.locator("#claim-file-list li")).to_have_count(
+        20
+    )  # the first photo and 19 more; the 21st refused
     expect(page.locator("#claim-file-list")).to_contain_text("hotte.jpg")
 
 
 def test_holders_reach_only_their_own_claims_and_never_the_back_office(new_page, app_engine):
     """(The claim-file route is tested over HTTP with both holders' cookies in the integration tests.)"""
     with Session(app_engine) as db:
-        demo_claim = db.exec(select(Claim).where(Claim.number.is_not(None)).order_by(Claim.id)).first()
+        demo_claim = db.exec(
+            select(Claim).where(Claim.number.is_not(None)).order_by(Claim.id)
+        ).first()
     stranger = new_holder(app_engine)
     page = new_page("desktop")
     login(page, stranger["email"], stranger["password"])

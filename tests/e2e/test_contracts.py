@@ -23,10 +23,22 @@ def holder_with_schedule(engine) -> dict:
     today = today_paris()
     with Session(engine, expire_on_commit=False) as db:
         person = factories.holder(db)
-        contract = factories.contract(db, person, city="Nantes", payment_frequency="monthly",
-                                      start_date=today.replace(day=1) - timedelta(days=200))
-        price_contract(db, contract, db.get(__import__("espace.models", fromlist=["InsuredProperty"]).InsuredProperty,
-                                            contract.property_id), "CONFORT")
+        contract = factories.contract(
+            db,
+            person,
+            city="Nantes",
+            payment_frequency="monthly",
+            start_date=today.replace(day=1) - timedelta(days=200),
+        )
+        price_contract(
+            db,
+            contract,
+            db.get(
+                __import__("espace.models", fromlist=["InsuredProperty"]).InsuredProperty,
+                contract.property_id,
+            ),
+            "CONFORT",
+        )
         _, year_end = cover_change.insurance_year(contract, today)
         billing.seed_history(session=db, contract=contract, today=today, ahead_until=year_end)
         db.commit()
@@ -34,16 +46,26 @@ def holder_with_schedule(engine) -> dict:
 
 
 def amount(text: str) -> float:
-    return float(re.search(r"([\d\u202f\u00a0 ]+,\d\d)", text).group(1).replace("\u202f", "").replace("\u00a0", "")
-                 .replace(" ", "").replace(",", "."))
+    return float(
+        re.search(r"([\d\u202f\u00a0 ]+,\d\d)", text)
+        .group(1)
+        .replace("\u202f", "")
+        .replace("\u00a0", "")
+        .replace(" ", "")
+        .replace(",", ".")
+    )
 
 
 def test_read_compare_simulate_and_sign_an_avenant(new_page, app_engine):
     who = holder_with_schedule(app_engine)
     page = new_page("desktop")
     login(page, who["email"], who["password"])
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Mes contrats").click()
-    page.get_by_role("link", name=f"Voir le détail du contrat {who['contract']} des garanties").click()
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Mes contrats"
+    ).click()
+    page.get_by_role(
+        "link", name=f"Voir le détail du contrat {who['contract']} des garanties"
+    ).click()
     wait_ready(page, re.compile(r"/contrat\?n="))
     water = page.locator("[data-category='water_damage']")
     expect(water).to_contain_text("Couvert")
@@ -74,7 +96,10 @@ def test_read_compare_simulate_and_sign_an_avenant(new_page, app_engine):
     page.goto(f"/contrat/modifier?n={who['contract']}")
     compare = page.get_by_role("region", name="Comparaison des formules")
     expect(compare.locator("th[data-formula='CONFORT']")).to_contain_text("Votre formule")
-    prices = [amount(compare.locator(f"th[data-formula='{code}']").inner_text()) for code in ("ESSENTIELLE", "CONFORT", "INTEGRALE")]
+    prices = [
+        amount(compare.locator(f"th[data-formula='{code}']").inner_text())
+        for code in ("ESSENTIELLE", "CONFORT", "INTEGRALE")
+    ]
     assert prices == sorted(prices)
     annual = page.locator("#quote-annual")
     current = amount(annual.inner_text())
@@ -115,7 +140,12 @@ def test_read_compare_simulate_and_sign_an_avenant(new_page, app_engine):
     expect(link).to_be_visible()
     with page.expect_download() as download:
         link.click()
-    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(open(download.value.path(), "rb").read())).pages).split())
+    text = " ".join(
+        " ".join(
+            p.extract_text()
+            for p in PdfReader(io.BytesIO(open(download.value.path(), "rb").read())).pages
+        ).split()
+    )
     assert who["contract"] in text and "Franchise" in text and "500,00" in text
     assert f"{cheaper:.2f}".replace(".", ",") in text.replace("\u202f", "").replace(" ", "")
 
@@ -133,7 +163,9 @@ def test_another_holders_contract_number_gives_nothing(new_page, app_engine, dev
     for path in ("/contrat", "/contrat/modifier", "/contrat/conditions"):
         page.goto(f"{path}?n={owner['contract']}")
         if path != "/contrat/conditions":
-            expect(page.get_by_text("Ce contrat est introuvable dans votre espace.")).to_be_visible()
+            expect(
+                page.get_by_text("Ce contrat est introuvable dans votre espace.")
+            ).to_be_visible()
         expect(page.get_by_text(owner["contract"])).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 

@@ -13,7 +13,9 @@ DASHBOARD = re.compile(r"/tableau-de-bord/?$")
 
 
 def order(page: Page) -> list[str]:
-    return page.locator("#widgets [data-widget]").evaluate_all("els => els.map(e => e.dataset.widget)")
+    return page.locator("#widgets [data-widget]").evaluate_all(
+        "els => els.map(e => e.dataset.widget)"
+    )
 
 
 def test_widgets_show_real_data(page: Page, app_engine):
@@ -46,8 +48,12 @@ def test_customised_layout_is_saved_and_found_on_another_device(new_page, app_en
     expect(page.locator("[data-widget='security']")).to_have_count(0)
     first = "claims"
     if device == "desktop":  # a mouse: drag "attestations" onto the first widget
-        page.locator("[data-widget='attestations'] h2").drag_to(page.locator("[data-widget='claims'] h2"))
-        expect(page.locator("#widgets [data-widget]").first).to_have_attribute("data-widget", "attestations")
+        page.locator("[data-widget='attestations'] h2").drag_to(
+            page.locator("[data-widget='claims'] h2")
+        )
+        expect(page.locator("#widgets [data-widget]").first).to_have_attribute(
+            "data-widget", "attestations"
+        )
         first = "attestations"
     saved = order(page)
     page.reload()
@@ -60,18 +66,24 @@ def test_customised_layout_is_saved_and_found_on_another_device(new_page, app_en
     assert order(other) == saved
     page.locator("#add-security").click() if page.locator("#add-security").is_visible() else None
     page.locator("#reset-layout").click()
-    expect(page.locator("#widgets [data-widget]").first).to_have_attribute("data-widget", "next_payment")
+    expect(page.locator("#widgets [data-widget]").first).to_have_attribute(
+        "data-widget", "next_payment"
+    )
     assert order(page) == default
 
 
-CACHED_INDEX = ("caches.open('espace-attestations').then(c => c.match('/__attestations.json'))"
-                ".then(r => r ? r.json() : []).then(list => list.length)")
+CACHED_INDEX = (
+    "caches.open('espace-attestations').then(c => c.match('/__attestations.json'))"
+    ".then(r => r ? r.json() : []).then(list => list.length)"
+)
 
 
 def test_attestation_readable_offline_then_forgotten_at_logout(new_page):
     page = new_page("desktop")
     login(page)
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15_000)
+    page.wait_for_function(
+        "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15_000
+    )
     with page.expect_download():
         page.locator("#quick-attestation-MRH0412857").click()
     page.wait_for_function(CACHED_INDEX, timeout=15_000)
@@ -81,7 +93,10 @@ def test_attestation_readable_offline_then_forgotten_at_logout(new_page):
     saved = page.locator("a[href*='/api/documents/']").first
     expect(saved).to_be_visible()
     href = saved.get_attribute("href")
-    assert page.evaluate(f"fetch({href!r}).then(r => r.status + ' ' + r.headers.get('content-type'))") == "200 application/pdf"
+    assert (
+        page.evaluate(f"fetch({href!r}).then(r => r.status + ' ' + r.headers.get('content-type'))")
+        == "200 application/pdf"
+    )
     page.context.set_offline(False)
     page.goto("/tableau-de-bord")
     page.locator(".user-menu summary").click()
@@ -102,7 +117,9 @@ def test_notification_preferences_stop_claim_emails_but_not_security(new_page, a
     wait_ready(page, re.compile(r"/notifications"))
     claims_email = page.get_by_label("Sinistres : E-mail")
     expect(claims_email).to_be_checked()
-    expect(page.get_by_label("Sécurité : E-mail")).to_be_disabled()  # security alerts cannot be turned off
+    expect(
+        page.get_by_label("Sécurité : E-mail")
+    ).to_be_disabled()  # security alerts cannot be turned off
     claims_email.uncheck()
     page.locator("#critical-only").check()
     page.locator("#save-prefs").click()
@@ -111,4 +128,8 @@ def test_notification_preferences_stop_claim_emails_but_not_security(new_page, a
     assert_accessible(page)
     with Session(app_engine) as db:
         prefs = notification_prefs.settings_for(session=db, holder_id=who["id"])
-        assert prefs.critical_only and not prefs.matrix["claims"]["email"] and prefs.matrix["security"]["email"]
+        assert (
+            prefs.critical_only
+            and not prefs.matrix["claims"]["email"]
+            and prefs.matrix["security"]["email"]
+        )

@@ -22,7 +22,9 @@ from tests.e2e.conftest import assert_accessible, login, new_holder, wait_ready
 
 def open_documents(page: Page, who: dict) -> None:
     login(page, who["email"], who["password"])
-    link = page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Mes documents")
+    link = page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Mes documents"
+    )
     if link.is_visible():
         link.click()
     else:  # phones: five tabs; the documents are reached from the dashboard
@@ -48,7 +50,9 @@ def issue(page: Page, kind_label: str, **fields) -> bytes:
 
 
 def pdf_text(pdf: bytes) -> str:
-    return " ".join(" ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    return " ".join(
+        " ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf)).pages).split()
+    )
 
 
 def qr_url(pdf: bytes) -> str:
@@ -70,8 +74,11 @@ def test_every_attestation_kind_downloads_reads_and_verifies(new_page, app_engin
     kinds = {
         "Standard (bailleur, administration)": {},
         "Détaillée (syndic, banque : garanties et plafonds)": {},
-        "Location saisonnière": {"Adresse de la location saisonnière": "3 rue du Port, 29900 Concarneau",
-                                 "Du": start.isoformat(), "Au": end.isoformat()},
+        "Location saisonnière": {
+            "Adresse de la location saisonnière": "3 rue du Port, 29900 Concarneau",
+            "Du": start.isoformat(),
+            "Au": end.isoformat(),
+        },
         "Temporaire (période choisie)": {"Du": start.isoformat(), "Au": end.isoformat()},
     }
     urls = {}
@@ -98,13 +105,21 @@ def test_every_attestation_kind_downloads_reads_and_verifies(new_page, app_engin
     expect(third_party.get_by_text("Nantes")).to_be_visible()
     assert_accessible(third_party)
 
-    forged = re.sub(r"ref=(.)", lambda m: "ref=" + ("B" if m.group(1) != "B" else "C"), urls["Standard (bailleur, administration)"])
+    forged = re.sub(
+        r"ref=(.)",
+        lambda m: "ref=" + ("B" if m.group(1) != "B" else "C"),
+        urls["Standard (bailleur, administration)"],
+    )
     third_party.goto(forged)
     expect(third_party.locator("#verdict")).to_contain_text("n'est pas authentique")
 
     env = {**os.environ, "ESPACE_DATABASE_URL": app_db_url}
-    subprocess.run([sys.executable, "-m", "espace.cli", "terminate-contract", who["contract"]], env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "espace.cli", "terminate-contract", who["contract"]],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     for url in urls.values():
         third_party.goto(url)
         expect(third_party.locator("#verdict")).to_have_text("Attestation révoquée")
@@ -124,7 +139,9 @@ def test_bad_attestation_requests_are_refused_next_to_the_field(page: Page, app_
     form.get_by_label("Adresse de la location saisonnière").fill("Gîte des Dunes, Erquy")
     form.get_by_role("button", name="Générer l'attestation").click()
     expect(page.locator("#att_end-error")).to_contain_text("doit suivre")
-    expect(form.get_by_label("Adresse de la location saisonnière")).to_have_value("Gîte des Dunes, Erquy")
+    expect(form.get_by_label("Adresse de la location saisonnière")).to_have_value(
+        "Gîte des Dunes, Erquy"
+    )
 
 
 def holder_with_receipts(engine) -> dict:
@@ -137,16 +154,37 @@ def holder_with_receipts(engine) -> dict:
     today = today_paris()
     with Session(engine, expire_on_commit=False) as db:
         person = factories.holder(db)
-        lyon = factories.contract(db, person, city="Lyon", payment_frequency="quarterly", start_date=date(2024, 1, 1),
-                                  annual_premium_cents=24_000, annual_tax_cents=1_982)
-        nantes = factories.contract(db, person, city="Nantes", payment_frequency="annual", start_date=date(2023, 6, 10),
-                                    annual_premium_cents=61_000, annual_tax_cents=5_037)
+        lyon = factories.contract(
+            db,
+            person,
+            city="Lyon",
+            payment_frequency="quarterly",
+            start_date=date(2024, 1, 1),
+            annual_premium_cents=24_000,
+            annual_tax_cents=1_982,
+        )
+        nantes = factories.contract(
+            db,
+            person,
+            city="Nantes",
+            payment_frequency="annual",
+            start_date=date(2023, 6, 10),
+            annual_premium_cents=61_000,
+            annual_tax_cents=5_037,
+        )
         for contract in (lyon, nantes):
-            billing.seed_history(session=db, contract=contract, today=today, ahead_until=today + timedelta(days=200))
+            billing.seed_history(
+                session=db, contract=contract, today=today, ahead_until=today + timedelta(days=200)
+            )
         documents.register_paid_receipts(session=db, holder_id=person.id)
         db.commit()
-        return {"email": person.email, "password": factories.PASSWORD, "lyon": lyon.number, "nantes": nantes.number,
-                "today": today}
+        return {
+            "email": person.email,
+            "password": factories.PASSWORD,
+            "lyon": lyon.number,
+            "nantes": nantes.number,
+            "today": today,
+        }
 
 
 def test_library_filters_preview_and_download_trace(page: Page, app_engine):
@@ -160,7 +198,9 @@ def test_library_filters_preview_and_download_trace(page: Page, app_engine):
     rows = page.locator(".doc-row")
     expect(rows.first).to_contain_text(who["nantes"])
     today = who["today"]
-    paid_years = sum(1 for year in range(2023, today.year + 1) if date(year, 6, 5) <= today)  # debited on the 5th
+    paid_years = sum(
+        1 for year in range(2023, today.year + 1) if date(year, 6, 5) <= today
+    )  # debited on the 5th
     expect(rows).to_have_count(paid_years)
     annual = rows.count()
     expect(rows.filter(has_text=who["lyon"])).to_have_count(0)
@@ -183,7 +223,9 @@ def test_library_filters_preview_and_download_trace(page: Page, app_engine):
     rows.first.get_by_role("button", name=re.compile("^Aperçu")).click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
-    expect(dialog.locator("iframe")).to_have_attribute("src", re.compile(r"/api/documents/\d+\?apercu=1"))
+    expect(dialog.locator("iframe")).to_have_attribute(
+        "src", re.compile(r"/api/documents/\d+\?apercu=1")
+    )
     dialog.get_by_role("button", name="Fermer l'aperçu").click()
     expect(dialog).to_have_count(0)
 
@@ -191,7 +233,9 @@ def test_library_filters_preview_and_download_trace(page: Page, app_engine):
         rows.first.get_by_role("link", name=re.compile("^Télécharger")).click()
     pdf = open(download.value.path(), "rb").read()
     assert "610,00" in pdf_text(pdf) and who["nantes"] in pdf_text(pdf)
-    expect(rows.first).to_contain_text(f"Téléchargé le {fmt.date_fr(today_paris())}")  # in Paris, not UTC
+    expect(rows.first).to_contain_text(
+        f"Téléchargé le {fmt.date_fr(today_paris())}"
+    )  # in Paris, not UTC
 
     page.get_by_role("button", name="Effacer les filtres").click()
     expect(rows.filter(has_text=who["lyon"]).first).to_be_visible()
@@ -222,5 +266,7 @@ def test_documents_page_on_a_phone(new_page, app_engine, device):
     open_documents(page, who)
     pdf = issue(page, "Standard (bailleur, administration)")
     assert who["contract"] in pdf_text(pdf)
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]  # no sideways scroll
+    assert (
+        page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    )  # no sideways scroll
     assert_accessible(page)

@@ -30,8 +30,11 @@ def _session_cookie(engine, email: str) -> dict[str, str]:
 def _demo_claim(engine) -> Claim:
     with Session(engine) as db:
         holder = db.exec(select(Policyholder).where(Policyholder.email == DEMO_EMAIL)).one()
-        return db.exec(select(Claim).where(Claim.holder_id == holder.id, Claim.number.is_not(None))
-                       .order_by(Claim.id)).first()
+        return db.exec(
+            select(Claim)
+            .where(Claim.holder_id == holder.id, Claim.number.is_not(None))
+            .order_by(Claim.id)
+        ).first()
 
 
 def test_the_socket_client_reads_what_the_page_would_show(live_app, app_engine):
@@ -41,18 +44,26 @@ def test_the_socket_client_reads_what_the_page_would_show(live_app, app_engine):
         ws.open_page(page)
         reply = ws.call(ClaimState, "load", page=page)
     shown = reply.state(ClaimState)
-    assert shown["found"] is True and shown["number"] == claim.number and shown["description"] == claim.description
+    assert (
+        shown["found"] is True
+        and shown["number"] == claim.number
+        and shown["description"] == claim.description
+    )
     assert reply.redirects == []
 
 
-def test_a_signed_out_socket_calling_a_private_handler_is_sent_to_login_with_nothing(live_app, app_engine):
+def test_a_signed_out_socket_calling_a_private_handler_is_sent_to_login_with_nothing(
+    live_app, app_engine
+):
     claim = _demo_claim(app_engine)
     page = f"/sinistre?n={claim.number}"
     with ReflexSocket(live_app.url) as ws:
         ws.open_page("/connexion")
         reply = ws.call(ClaimState, "load", page=page)
     assert reply.redirects and reply.redirects[0].startswith("/connexion")
-    assert not reply.state(ClaimState).get("found") and claim.description not in json.dumps(reply.deltas)
+    assert not reply.state(ClaimState).get("found") and claim.description not in json.dumps(
+        reply.deltas
+    )
 
 
 def test_another_holders_socket_gets_nothing_of_the_claim(live_app, app_engine):
@@ -63,16 +74,27 @@ def test_another_holders_socket_gets_nothing_of_the_claim(live_app, app_engine):
         ws.open_page("/sinistres")
         reply = ws.call(ClaimState, "load", page=page)
     assert reply.state(ClaimState).get("found") is not True
-    leaked = {path: values for path, values in reply.changed().items() if claim.description in json.dumps(values)}
+    leaked = {
+        path: values
+        for path, values in reply.changed().items()
+        if claim.description in json.dumps(values)
+    }
     assert leaked == {}
-    assert reply.state(ClaimState).get("description", "") == "" and reply.state(ClaimState).get("history", []) == []
+    assert (
+        reply.state(ClaimState).get("description", "") == ""
+        and reply.state(ClaimState).get("history", []) == []
+    )
 
 
 def test_the_dev_mailbox_handler_gives_nothing_to_a_forwarded_client(live_app, app_engine):
     local = new_holder(app_engine)
     with ReflexSocket(live_app.url) as ws:  # signing in from a new device puts a code in the outbox
         ws.open_page("/connexion")
-        ws.call(LoginState, "submit", {"form_data": {"identifier": local["email"], "password": local["password"]}})
+        ws.call(
+            LoginState,
+            "submit",
+            {"form_data": {"identifier": local["email"], "password": local["password"]}},
+        )
         mine = ws.call(OutboxState, "load", page="/dev/boite-mail")
     assert any(item["recipient"] == local["email"] for item in mine.state(OutboxState)["items"])
     # the same socket call coming through a reverse proxy (not declared as trusted): nothing
@@ -86,11 +108,22 @@ def _attackers_link(live_app, app_engine) -> tuple[str, dict]:
     attacker = new_holder(app_engine)
     with ReflexSocket(live_app.url) as ws:
         ws.open_page("/connexion")
-        reply = ws.call(LoginState, "submit",
-                        {"form_data": {"identifier": attacker["email"], "password": attacker["password"]}})
+        reply = ws.call(
+            LoginState,
+            "submit",
+            {"form_data": {"identifier": attacker["email"], "password": attacker["password"]}},
+        )
         if reply.state(LoginState).get("step") == "second_factor":
-            reply = ws.call(LoginState, "verify", {"form_data": {"code": outbox_code(app_engine, attacker["email"])}})
-    link = next(re.search(r'replace\("([^"]+)"\)', script).group(1) for script in reply.scripts if "handoff" in script)
+            reply = ws.call(
+                LoginState,
+                "verify",
+                {"form_data": {"code": outbox_code(app_engine, attacker["email"])}},
+            )
+    link = next(
+        re.search(r'replace\("([^"]+)"\)', script).group(1)
+        for script in reply.scripts
+        if "handoff" in script
+    )
     return link, attacker
 
 
@@ -99,8 +132,13 @@ def test_an_attackers_sign_in_link_signs_the_victim_in_to_nothing(new_page, live
     victim = new_page("desktop")
     login(victim)  # the victim is signed in to her own account
     # 1. she clicks the link on the attacker's site (a cross-site navigation)
-    victim.route("http://attaquant.example/**", lambda route: route.fulfill(
-        content_type="text/html", body=f'<a id="go" href="{live_app.url}{link}">Votre attestation</a>'))
+    victim.route(
+        "http://attaquant.example/**",
+        lambda route: route.fulfill(
+            content_type="text/html",
+            body=f'<a id="go" href="{live_app.url}{link}">Votre attestation</a>',
+        ),
+    )
     victim.evaluate("() => { window.location.href = 'http://attaquant.example/' }")
     victim.locator("#go").click()
     wait_ready(victim, re.compile(r"/tableau-de-bord"))
@@ -111,5 +149,11 @@ def test_an_attackers_sign_in_link_signs_the_victim_in_to_nothing(new_page, live
     expect(victim.get_by_text(attacker["last_name"])).to_have_count(0)
     with Session(app_engine) as db:
         account = db.exec(select(Account).where(Account.email == attacker["email"])).one()
-        assert db.exec(select(AuthSession).where(AuthSession.account_id == account.id,
-                                                 AuthSession.activated_at.is_not(None))).first() is None
+        assert (
+            db.exec(
+                select(AuthSession).where(
+                    AuthSession.account_id == account.id, AuthSession.activated_at.is_not(None)
+                )
+            ).first()
+            is None
+        )

@@ -27,7 +27,9 @@ def test_login_by_email_shows_both_properties(page: Page):
     login(page)
     expect(page).to_have_url(DASHBOARD_URL)
     expect(page.get_by_role("heading", name="Tableau de bord", level=1)).to_be_visible()
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Mes contrats").click()
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Mes contrats"
+    ).click()
     expect(page).to_have_url(CONTRACTS_URL)
     expect(page.get_by_role("heading", name="Appartement à Lyon")).to_be_visible()
     expect(page.get_by_role("heading", name="Maison à Carnac")).to_be_visible()
@@ -35,7 +37,9 @@ def test_login_by_email_shows_both_properties(page: Page):
     expect(lyon).to_contain_text("Formule Confort")
     expect(lyon).to_contain_text("230,96\u00a0€")
     today = today_paris()  # the Lyon contract started on 01/09/2021: its next anniversary
-    expect(lyon).to_contain_text(fmt.date_fr(date(today.year + ((today.month, today.day) >= (9, 1)), 9, 1)))
+    expect(lyon).to_contain_text(
+        fmt.date_fr(date(today.year + ((today.month, today.day) >= (9, 1)), 9, 1))
+    )
     expect(page.locator("[data-contract='MRH0413922']")).to_contain_text("Jardin et piscine")
     expect(page.get_by_text("Camille Martin")).to_be_visible()
     assert_accessible(page)
@@ -69,7 +73,9 @@ def test_empty_fields_get_messages_next_to_them_and_typed_text_is_kept(page: Pag
     page.get_by_role("button", name="Se connecter").click()
     expect(page.locator("#password-error")).to_have_text("Saisissez votre mot de passe.")
     expect(page.get_by_label("Mot de passe")).to_have_attribute("aria-invalid", "true")
-    expect(page.get_by_label("Adresse e-mail ou numéro de contrat")).to_have_value("camille.martin@example.com")
+    expect(page.get_by_label("Adresse e-mail ou numéro de contrat")).to_have_value(
+        "camille.martin@example.com"
+    )
     page.get_by_label("Adresse e-mail ou numéro de contrat").fill("")
     page.get_by_label("Mot de passe").fill("x")
     page.get_by_role("button", name="Se connecter").click()
@@ -82,7 +88,9 @@ def test_logout_ends_the_session_and_back_shows_nothing_private(page: Page, app_
     expect(page.get_by_text("Appartement à Lyon").first).to_be_visible()  # on the dashboard
     token = next(c["value"] for c in page.context.cookies() if c["name"] == "espace_session")
     # Browse within the app, so that "back" after logout lands on a private page's URL.
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Mon profil").click()
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Mon profil"
+    ).click()
     expect(page.get_by_text("Mme Camille Martin")).to_be_visible()
     page.locator("summary.user-menu-button").click()
     page.get_by_role("button", name="Se déconnecter").click()
@@ -116,7 +124,9 @@ def test_private_pages_redirect_to_login_and_come_back_after(page: Page, app_eng
 
 
 def test_forged_session_cookie_is_refused(page: Page, live_app):
-    page.context.add_cookies([{"name": "espace_session", "value": "forged-" + "A" * 40, "url": live_app.url}])
+    page.context.add_cookies(
+        [{"name": "espace_session", "value": "forged-" + "A" * 40, "url": live_app.url}]
+    )
     page.goto("/contrats")
     expect(page).to_have_url(LOGIN_URL)
     expect(page.get_by_text("Appartement à Lyon")).to_have_count(0)
@@ -139,14 +149,21 @@ def test_navigation_layout_and_landmarks(page: Page, device: str):
     login(page)
     expect(page).to_have_url(DASHBOARD_URL)
     nav = page.get_by_role("navigation", name="Navigation principale")
-    expect(nav.get_by_role("link", name="Tableau de bord")).to_have_attribute("aria-current", "page")
+    expect(nav.get_by_role("link", name="Tableau de bord")).to_have_attribute(
+        "aria-current", "page"
+    )
     box = nav.bounding_box()
     viewport = page.viewport_size
     if device == "phone":  # bottom tab bar
-        assert box["y"] + box["height"] >= viewport["height"] - 1 and box["width"] >= viewport["width"] - 1
+        assert (
+            box["y"] + box["height"] >= viewport["height"] - 1
+            and box["width"] >= viewport["width"] - 1
+        )
     else:  # side navigation
         assert box["x"] == 0 and box["width"] < 300 and box["height"] > 400
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]  # no sideways scroll
+    assert (
+        page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    )  # no sideways scroll
     expect(page.get_by_role("main")).to_have_count(1)
     expect(page.get_by_role("banner")).to_have_count(1)
     page.keyboard.press("Tab")

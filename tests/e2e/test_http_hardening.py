@@ -14,15 +14,19 @@ from espace.services.seed import DEMO_EMAIL
 from tests import factories
 from tests.e2e.conftest import expect, login, wait_ready
 
-WATCH_CSP = ("window.__csp = [];"
-             "document.addEventListener('securitypolicyviolation', function (e) {"
-             " window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sample || '')); });")
+WATCH_CSP = (
+    "window.__csp = [];"
+    "document.addEventListener('securitypolicyviolation', function (e) {"
+    " window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sample || '')); });"
+)
 
 
 def test_pages_carry_a_strict_policy_and_work_without_a_single_violation(new_page, app_engine):
     with Session(app_engine) as db:
         holder = db.exec(select(Policyholder).where(Policyholder.email == DEMO_EMAIL)).one()
-        claim = db.exec(select(Claim).where(Claim.holder_id == holder.id, Claim.number.is_not(None))).first()
+        claim = db.exec(
+            select(Claim).where(Claim.holder_id == holder.id, Claim.number.is_not(None))
+        ).first()
     page = new_page("desktop")
     page.add_init_script(WATCH_CSP)
     console = []
@@ -33,7 +37,9 @@ def test_pages_carry_a_strict_policy_and_work_without_a_single_violation(new_pag
         response = page.goto(path)
         policy = response.headers["content-security-policy"]
         assert "'unsafe-inline'" not in policy.split("script-src ")[1].split(";")[0]
-        assert "strict-transport-security" not in response.headers  # plain http in tests; HSTS in production
+        assert (
+            "strict-transport-security" not in response.headers
+        )  # plain http in tests; HSTS in production
         return response
 
     visit("/connexion")
@@ -68,10 +74,15 @@ def _raw(url: str, request: bytes) -> bytes:
 
 def _upload_headers(url: str, length: int, cookie: str = "") -> bytes:
     host = urlsplit(url).netloc
-    lines = [f"POST /_upload HTTP/1.1", f"Host: {host}", "Reflex-Client-Token: an-attacker",
-             "Reflex-Event-Handler: reflex___state____state.espace___state___session____session_state."
-             "espace___state___claims____claim_state.upload",
-             "Content-Type: multipart/form-data; boundary=x", f"Content-Length: {length}"]
+    lines = [
+        "POST /_upload HTTP/1.1",
+        f"Host: {host}",
+        "Reflex-Client-Token: an-attacker",
+        "Reflex-Event-Handler: reflex___state____state.espace___state___session____session_state."
+        "espace___state___claims____claim_state.upload",
+        "Content-Type: multipart/form-data; boundary=x",
+        f"Content-Length: {length}",
+    ]
     if cookie:
         lines.append(f"Cookie: {cookie}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
@@ -81,7 +92,10 @@ def test_an_anonymous_upload_is_refused_before_its_body_is_sent(live_app):
     # 40 MB announced, not a byte sent: the refusal comes at once
     answer = _raw(live_app.url, _upload_headers(live_app.url, 40 * 1024 * 1024))
     assert answer.startswith(b"HTTP/1.1 401")
-    answer = _raw(live_app.url, _upload_headers(live_app.url, 40 * 1024 * 1024, cookie="espace_session=forged"))
+    answer = _raw(
+        live_app.url,
+        _upload_headers(live_app.url, 40 * 1024 * 1024, cookie="espace_session=forged"),
+    )
     assert answer.startswith(b"HTTP/1.1 401")
 
 
@@ -89,7 +103,10 @@ def test_a_signed_in_upload_over_the_cap_is_refused_before_its_body_is_sent(live
     with Session(app_engine, expire_on_commit=False) as db:
         token, _ = factories.signed_in(db, factories.holder(db))
         db.commit()
-    answer = _raw(live_app.url, _upload_headers(live_app.url, 60 * 1024 * 1024, cookie=f"espace_session={token}"))
+    answer = _raw(
+        live_app.url,
+        _upload_headers(live_app.url, 60 * 1024 * 1024, cookie=f"espace_session={token}"),
+    )
     assert answer.startswith(b"HTTP/1.1 413")
 
 
@@ -97,8 +114,11 @@ def test_the_dev_mailbox_page_answers_this_machine_only(new_page, live_app):
     page = new_page("desktop")
     page.goto("/dev/boite-mail")
     expect(page.get_by_role("heading", name="Messages envoyés")).to_be_visible()
-    forwarded = page.request.get(f"{live_app.url}/dev/boite-mail/", headers={"X-Forwarded-For": "203.0.113.7"},
-                                 max_redirects=0)
+    forwarded = page.request.get(
+        f"{live_app.url}/dev/boite-mail/",
+        headers={"X-Forwarded-For": "203.0.113.7"},
+        max_redirects=0,
+    )
     assert forwarded.status == 404
     wait_ready(page)
     assert re.search(r"/dev/boite-mail", page.url)

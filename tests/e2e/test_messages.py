@@ -13,7 +13,14 @@ from sqlmodel import Session, select
 
 from espace.models import Account, SupportThread
 from espace.services.seed import DEMO_EMAIL, STAFF
-from tests.e2e.conftest import assert_accessible, login, new_holder, outbox_text, staff_login, wait_ready
+from tests.e2e.conftest import (
+    assert_accessible,
+    login,
+    new_holder,
+    outbox_text,
+    staff_login,
+    wait_ready,
+)
 from tests.e2e.test_mobile import SMALL_TARGETS
 
 HANDLER = STAFF[0][0]  # Sophie Bernard, gestionnaire
@@ -41,7 +48,9 @@ def open_messages(page: Page, device: str) -> None:
         page.locator(".user-menu summary").click()
         page.get_by_role("link", name="Messages", exact=True).click()
     else:
-        page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Mes messages").click()
+        page.get_by_role("navigation", name="Navigation principale").get_by_role(
+            "link", name="Mes messages"
+        ).click()
     wait_ready(page, re.compile(r"/messages/?$"))
     expect(page.get_by_role("heading", name="Mes messages", level=1)).to_be_visible()
 
@@ -52,7 +61,9 @@ def write_new_message(page: Page, subject: str, photo: str) -> str:
     page.get_by_label("Objet").fill("Ab")
     page.get_by_label("Votre demande concerne").select_option("contract")
     page.get_by_label("Contrat concerné").select_option(index=1)
-    page.get_by_label("Votre message").fill("Je viens d'acheter un canapé à 3 000 € : suis-je bien couvert ?")
+    page.get_by_label("Votre message").fill(
+        "Je viens d'acheter un canapé à 3 000 € : suis-je bien couvert ?"
+    )
     page.locator("#message-files input[type=file]").set_input_files(photo)
     expect(page.locator("#message-files-chosen")).to_contain_text("canape.jpg")
     page.locator("#send-new-message").click()
@@ -73,7 +84,9 @@ def write_new_message(page: Page, subject: str, photo: str) -> str:
 def staff_answers(staff: Page, subject: str, holder: dict, pdf: str) -> None:
     staff.goto("/gestion/connexion")
     staff_login(staff, HANDLER)
-    staff.get_by_role("navigation", name="Navigation de la gestion").get_by_role("link", name="Messages").click()
+    staff.get_by_role("navigation", name="Navigation de la gestion").get_by_role(
+        "link", name="Messages"
+    ).click()
     wait_ready(staff, re.compile(r"/gestion/messages"))
     expect(staff.locator("#inbox-figures")).to_contain_text("En retard")
     row = staff.locator("#inbox tr", has_text=subject)
@@ -95,7 +108,9 @@ def staff_answers(staff: Page, subject: str, holder: dict, pdf: str) -> None:
     assert_accessible(staff)
 
 
-def test_a_holder_and_an_adviser_talk_until_the_answer_is_rated(new_page, app_engine, device, tmp_path):
+def test_a_holder_and_an_adviser_talk_until_the_answer_is_rated(
+    new_page, app_engine, device, tmp_path
+):
     holder = new_holder(app_engine)
     subject = f"Canapé neuf ({device})"
     page = new_page(device)
@@ -150,8 +165,11 @@ def test_a_holder_and_an_adviser_talk_until_the_answer_is_rated(new_page, app_en
 def test_messages_pages_fit_a_360_px_phone_and_stay_private(new_page, app_engine):
     with Session(app_engine) as db:
         holder_id = db.exec(select(Account.holder_id).where(Account.email == DEMO_EMAIL)).one()
-        waiting = db.exec(select(SupportThread).where(SupportThread.holder_id == holder_id,
-                                                      SupportThread.status == "waiting")).first()
+        waiting = db.exec(
+            select(SupportThread).where(
+                SupportThread.holder_id == holder_id, SupportThread.status == "waiting"
+            )
+        ).first()
     page = new_page("phone")
     page.set_viewport_size({"width": 360, "height": 740})
     login(page)
@@ -160,7 +178,10 @@ def test_messages_pages_fit_a_360_px_phone_and_stay_private(new_page, app_engine
         page.goto(path)
         expect(page.locator("main")).to_be_visible()
         page.wait_for_timeout(200)
-        width, small = page.evaluate("document.documentElement.scrollWidth"), page.evaluate(SMALL_TARGETS)
+        width, small = (
+            page.evaluate("document.documentElement.scrollWidth"),
+            page.evaluate(SMALL_TARGETS),
+        )
         if width > 360 or small:
             problems[path] = {"scroll_width": width, "small_targets": small[:8]}
     assert not problems, problems

@@ -7,9 +7,23 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import demo_claim_number, login
 
-PAGES = ["/tableau-de-bord", "/contrats", "/contrat?n=MRH0412857", "/contrat/conditions?n=MRH0412857",
-         "/contrat/modifier?n=MRH0412857", "/sinistres", "/sinistres/declarer", "/sinistre?n={claim}",
-         "/paiements", "/documents", "/securite", "/profil", "/notifications", "/aide", "/recherche?q=fuite"]
+PAGES = [
+    "/tableau-de-bord",
+    "/contrats",
+    "/contrat?n=MRH0412857",
+    "/contrat/conditions?n=MRH0412857",
+    "/contrat/modifier?n=MRH0412857",
+    "/sinistres",
+    "/sinistres/declarer",
+    "/sinistre?n={claim}",
+    "/paiements",
+    "/documents",
+    "/securite",
+    "/profil",
+    "/notifications",
+    "/aide",
+    "/recherche?q=fuite",
+]
 
 SMALL_TARGETS = """() => [...document.querySelectorAll(
     'button, .button, .button-small, .nav-link, .menu-item, select, input[type=text], input[type=email], input[type=search],'
@@ -26,7 +40,9 @@ def test_every_page_fits_a_360_px_phone(new_page, app_engine):
     page.set_viewport_size({"width": 360, "height": 740})
     login(page)
     problems = {}
-    claim = demo_claim_number(app_engine)  # the demo claim's number carries the year it was declared
+    claim = demo_claim_number(
+        app_engine
+    )  # the demo claim's number carries the year it was declared
     for path in PAGES:
         path = path.format(claim=claim)
         page.goto(path)

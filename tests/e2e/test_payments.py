@@ -26,18 +26,24 @@ WRONG_IBAN = "FR76 3000 6000 0112 3456 7890 188"  # one digit off: the check dig
 def holder_with_payments(engine, *, rejected: bool = False) -> dict:
     """A new holder whose monthly contract started three years ago, with its payments (one rejected)."""
     who = new_holder(engine)
-    who["today"] = today = today_paris()  # each test's own today, not the day the module was imported
+    who["today"] = today = (
+        today_paris()
+    )  # each test's own today, not the day the module was imported
     with Session(engine) as db:
         contract = db.exec(select(Contract).where(Contract.number == who["contract"])).one()
         contract.start_date = date(today.year - 3, 1, 1)
         contract.annual_premium_cents, contract.annual_tax_cents = 24_000, 2_000
         db.add(contract)
-        payments = billing.seed_history(session=db, contract=contract, today=today,
-                                        ahead_until=today + timedelta(days=400))
+        payments = billing.seed_history(
+            session=db, contract=contract, today=today, ahead_until=today + timedelta(days=400)
+        )
         if rejected:
             last = [p for p in payments if p.status == PaymentStatus.PAID][-1]
             last.status, last.paid_at = PaymentStatus.REJECTED, None
-            last.rejection_code, last.rejection_reason = "AM04", "Provision insuffisante sur le compte."
+            last.rejection_code, last.rejection_reason = (
+                "AM04",
+                "Provision insuffisante sur le compte.",
+            )
             db.add(last)
             who["rejected_id"] = last.id
         db.flush()
@@ -49,13 +55,17 @@ def holder_with_payments(engine, *, rejected: bool = False) -> dict:
 
 def open_payments(page: Page, who: dict) -> None:
     login(page, who["email"], who["password"])
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Mes paiements").click()
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Mes paiements"
+    ).click()
     wait_ready(page, re.compile(r"/paiements/?$"))
 
 
 def _received_frames(page: Page) -> list[str]:
     frames: list[str] = []
-    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(str(payload))))
+    page.on(
+        "websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(str(payload)))
+    )
     return frames
 
 
@@ -64,7 +74,9 @@ def test_bank_account_mandate_debit_day_and_exports(new_page, app_engine, device
     page = new_page(device)
     frames = _received_frames(page)
     open_payments(page, who)
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]  # no sideways scroll
+    assert (
+        page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    )  # no sideways scroll
     form = page.locator("#account-form")
     form.get_by_label("Titulaire du compte").fill("Alix Test")
     form.get_by_label("IBAN").fill(WRONG_IBAN)
@@ -72,11 +84,15 @@ def test_bank_account_mandate_debit_day_and_exports(new_page, app_engine, device
     expect(page.locator("#iban-error")).to_contain_text("clé de contrôle")
     expect(form.get_by_label("Titulaire du compte")).to_have_value("Alix Test")
     with Session(app_engine) as db:
-        assert db.exec(select(BankAccount).where(BankAccount.holder_id == who["id"])).first() is None
+        assert (
+            db.exec(select(BankAccount).where(BankAccount.holder_id == who["id"])).first() is None
+        )
 
     form.get_by_label("IBAN").fill(VALID_IBAN)
     page.locator("#add-account").click()
-    expect(page.get_by_role("heading", name="Confirmez votre identité")).to_be_visible()  # adding an IBAN: a code
+    expect(
+        page.get_by_role("heading", name="Confirmez votre identité")
+    ).to_be_visible()  # adding an IBAN: a code
     page.get_by_label("Code de confirmation").fill(outbox_code(app_engine, who["email"]))
     page.get_by_role("button", name="Confirmer", exact=True).click()
     account_card = page.locator("[data-account]").first
@@ -86,7 +102,9 @@ def test_bank_account_mandate_debit_day_and_exports(new_page, app_engine, device
     expect(page.get_by_role("heading", name="Confirmez votre identité")).to_be_visible()
     page.get_by_label("Code de confirmation").fill(outbox_code(app_engine, who["email"]))
     page.get_by_role("button", name="Confirmer", exact=True).click()
-    expect(account_card).to_contain_text("Compte de prélèvement")  # first mandate: the account is the default
+    expect(account_card).to_contain_text(
+        "Compte de prélèvement"
+    )  # first mandate: the account is the default
     with Session(app_engine) as db:
         mandate = db.exec(select(SepaMandate).where(SepaMandate.holder_id == who["id"])).one()
     expect(account_card).to_contain_text(mandate.reference)
@@ -104,8 +122,13 @@ def test_bank_account_mandate_debit_day_and_exports(new_page, app_engine, device
     page.locator("#confirm-change").click()
     expect(page.get_by_text("Date de prélèvement changée : le 15 du mois.")).to_be_visible()
     with Session(app_engine) as db:
-        moved = db.exec(select(Payment).where(Payment.contract_id == who["contract_id"], Payment.status == "scheduled",
-                                              Payment.period_start > who["today"] + timedelta(days=5))).all()
+        moved = db.exec(
+            select(Payment).where(
+                Payment.contract_id == who["contract_id"],
+                Payment.status == "scheduled",
+                Payment.period_start > who["today"] + timedelta(days=5),
+            )
+        ).all()
     assert moved and all(p.due_date.day == 15 for p in moved)
     expect(page.locator("#schedule")).to_contain_text(fmt.date_fr(moved[0].due_date))
 
@@ -151,7 +174,9 @@ def test_a_rejected_debit_is_regularised_by_card(new_page, app_engine, device):
     def pay(number: str) -> None:
         page.get_by_label("Nom sur la carte").fill("Alix Test")
         page.get_by_label("Numéro de carte").fill(number)
-        page.get_by_label("Date d'expiration (MM/AA)").fill(f"12/{(who['today'].year + 2) % 100:02d}")
+        page.get_by_label("Date d'expiration (MM/AA)").fill(
+            f"12/{(who['today'].year + 2) % 100:02d}"
+        )
         page.get_by_label("Cryptogramme").fill("123")
         page.locator("#pay").click()
 
@@ -178,14 +203,21 @@ def test_another_holders_payment_and_mandate_give_nothing(new_page, app_engine):
     owner = holder_with_payments(app_engine, rejected=True)
     with Session(app_engine) as db:
         from espace.services import bank_accounts, mandates
-
         from espace.services.insurer_authority import InsurerRecord
 
         record = InsurerRecord(source="core_system")
-        account = bank_accounts.add_account(session=db, holder_id=owner["id"], iban=VALID_IBAN, bic="", account_holder="Alix",
-                                            label="", authority=record)
-        mandate = mandates.sign_mandate(session=db, holder_id=owner["id"], account_id=account.id, signed_ip="",
-                                        authority=record)
+        account = bank_accounts.add_account(
+            session=db,
+            holder_id=owner["id"],
+            iban=VALID_IBAN,
+            bic="",
+            account_holder="Alix",
+            label="",
+            authority=record,
+        )
+        mandate = mandates.sign_mandate(
+            session=db, holder_id=owner["id"], account_id=account.id, signed_ip="", authority=record
+        )
         db.commit()
         mandate_document = mandate.document_id
     stranger = new_holder(app_engine)

@@ -9,7 +9,15 @@ import zipfile
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, login, new_holder, outbox_code, outbox_text, staff_login, wait_ready
+from tests.e2e.conftest import (
+    assert_accessible,
+    login,
+    new_holder,
+    outbox_code,
+    outbox_text,
+    staff_login,
+    wait_ready,
+)
 
 
 def open_privacy(page, who):
@@ -68,8 +76,14 @@ def test_erasure_needs_a_second_factor_then_the_account_is_closed(new_page, app_
     staff.goto("/gestion/connexion")
     staff_login(staff, STAFF[0][0])
     staff.get_by_role("link", name="Demandes d'accès").click()
-    card = staff.locator("#privacy-requests article").filter(has_text="Effacement").filter(has_text=who["last_name"])
+    card = (
+        staff.locator("#privacy-requests article")
+        .filter(has_text="Effacement")
+        .filter(has_text=who["last_name"])
+    )
     expect(card).to_contain_text(fmt.date_fr(utcnow() + timedelta(days=30)))
-    card.get_by_label("Ce qui a été fait (suppression des copies, réponse envoyée…)").fill("Copies supprimées, réponse envoyée")
+    card.get_by_label("Ce qui a été fait (suppression des copies, réponse envoyée…)").fill(
+        "Copies supprimées, réponse envoyée"
+    )
     card.get_by_role("button", name="Marquer comme traitée").click()
     expect(card).to_have_count(0)

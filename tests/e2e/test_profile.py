@@ -9,7 +9,14 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import assert_accessible, login, new_holder, outbox_code, outbox_link, outbox_text
+from tests.e2e.conftest import (
+    assert_accessible,
+    login,
+    new_holder,
+    outbox_code,
+    outbox_link,
+    outbox_text,
+)
 from tests.e2e.test_account_security import logout
 
 DASHBOARD = re.compile(r"/tableau-de-bord/?$")
@@ -32,7 +39,9 @@ def fits(page: Page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
-def test_change_email_with_the_link_sent_to_the_new_address(page: Page, new_page, app_engine, device):
+def test_change_email_with_the_link_sent_to_the_new_address(
+    page: Page, new_page, app_engine, device
+):
     page.app_engine = app_engine
     who = new_holder(app_engine)
     old, new = who["email"], f"nouvelle-{who['id']}@example.com"
@@ -52,9 +61,14 @@ def test_change_email_with_the_link_sent_to_the_new_address(page: Page, new_page
     pending = page.get_by_role("region", name="Changement d'adresse e-mail en attente")
     expect(pending).to_contain_text(new)
     alert = outbox_text(app_engine, old)
-    assert alert.startswith("Demande de changement d'adresse e-mail") and "vers n•••@example.com" in alert
+    assert (
+        alert.startswith("Demande de changement d'adresse e-mail")
+        and "vers n•••@example.com" in alert
+    )
     assert "/pas-moi?jeton=" in alert
-    expect(page.locator("#contact-email")).to_contain_text(old)  # unchanged until the link is opened
+    expect(page.locator("#contact-email")).to_contain_text(
+        old
+    )  # unchanged until the link is opened
     fits(page)
     assert_accessible(page)
 
@@ -69,7 +83,9 @@ def test_change_email_with_the_link_sent_to_the_new_address(page: Page, new_page
     page.goto("/profil")
     expect(page.locator("#contact-email")).to_contain_text(new)
     expect(page.locator("#profile-history")).to_contain_text("Adresse e-mail")
-    expect(page.locator("#profile-history")).to_contain_text("Code par e-mail, puis lien ouvert à la nouvelle adresse")
+    expect(page.locator("#profile-history")).to_contain_text(
+        "Code par e-mail, puis lien ouvert à la nouvelle adresse"
+    )
     logout(page)
     login(page, old, who["password"])
     expect(page.get_by_role("alert")).to_have_text("Identifiant ou mot de passe incorrect.")
@@ -82,7 +98,7 @@ def test_change_phone_with_the_sms_code_then_the_address(page: Page, app_engine,
     who = new_holder(app_engine)
     digits = f"{who['id']:06d}"[-6:]
     national, e164 = "0698" + digits, "+33698" + digits
-    shown = " ".join(national[i:i + 2] for i in range(0, 10, 2))
+    shown = " ".join(national[i : i + 2] for i in range(0, 10, 2))
     open_profile(page, who)
 
     page.get_by_role("button", name="Modifier le téléphone mobile").click()
@@ -110,7 +126,9 @@ def test_change_phone_with_the_sms_code_then_the_address(page: Page, app_engine,
     expect(page.get_by_label("Numéro et voie")).to_have_value("5 quai de la Fosse")
     page.get_by_label("Code postal").fill("44000")
     page.get_by_label("Commune").fill("Nantes")
-    page.get_by_role("button", name="Enregistrer l'adresse").click()  # a code was typed minutes ago: not asked again
+    page.get_by_role(
+        "button", name="Enregistrer l'adresse"
+    ).click()  # a code was typed minutes ago: not asked again
     expect(page.get_by_text("Votre adresse postale est modifiée.")).to_be_visible()
     expect(page.locator("#contact-address")).to_contain_text("5 quai de la Fosse, 44000 Nantes")
     assert outbox_text(app_engine, who["email"]).startswith("Votre adresse postale a été modifiée")

@@ -75,5 +75,9 @@ def test_a_holder_never_finds_the_demo_holders_data(new_page, app_engine):
     wait_for_index(page)
     for query in (demo_claim_number(app_engine), "mandat prélèvement", "ballon voisin parquet"):
         page.goto(f"/recherche?q={query}")
-        expect(page.locator("[data-kind='claim'], [data-kind='message'], [data-kind='document'], "
-                            "[data-kind='payment']")).to_have_count(0)
+        expect(
+            page.locator(
+                "[data-kind='claim'], [data-kind='message'], [data-kind='document'], "
+                "[data-kind='payment']"
+            )
+        ).to_have_count(0)

@@ -27,15 +27,28 @@ NEW_PASSWORD = "Girafe#Bleue-Quai2027"
 
 def _mails(to: str, subject: str) -> list[OutboxMessage]:
     with Session(get_engine()) as db:
-        return list(db.exec(select(OutboxMessage).where(OutboxMessage.recipient == to,
-                                                        OutboxMessage.subject == subject)).all())
+        return list(
+            db.exec(
+                select(OutboxMessage).where(
+                    OutboxMessage.recipient == to, OutboxMessage.subject == subject
+                )
+            ).all()
+        )
 
 
 def _forgot(ip: str):
-    return SimpleNamespace(step="request", identifier_error="", code_error="", password_error="", confirm_error="",
-                           form_error="", _account_id=None,
-                           router=SimpleNamespace(session=SimpleNamespace(client_ip=ip),
-                                                  headers=SimpleNamespace(user_agent="flood/1.0")))
+    return SimpleNamespace(
+        step="request",
+        identifier_error="",
+        code_error="",
+        password_error="",
+        confirm_error="",
+        form_error="",
+        _account_id=None,
+        router=SimpleNamespace(
+            session=SimpleNamespace(client_ip=ip), headers=SimpleNamespace(user_agent="flood/1.0")
+        ),
+    )
 
 
 def _answer(me) -> tuple:
@@ -53,7 +66,9 @@ def test_reset_emails_to_one_account_are_throttled_like_codes(engine):
     assert len(_mails(email, RESET_SUBJECT)) == 1
     settings = get_settings()
     start = utcnow()
-    for n in range(1, 2 * settings.codes_per_hour):  # one request after each pause, from fresh addresses
+    for n in range(
+        1, 2 * settings.codes_per_hour
+    ):  # one request after each pause, from fresh addresses
         with time_machine.travel(start + timedelta(seconds=(settings.code_resend_seconds + 1) * n)):
             me = _forgot(f"203.0.113.{100 + n}")
             ForgotState.request.fn(me, {"identifier": email, "channel": "email"})
@@ -70,10 +85,14 @@ def test_reset_requests_from_one_address_are_capped_whatever_the_accounts(engine
         ForgotState.request.fn(me, {"identifier": email, "channel": "email"})
         assert _answer(me) == _answer(ghost) == ("sent", "", "", None)
     sent = [email for email in emails if _mails(email, RESET_SUBJECT)]
-    assert len(sent) == get_settings().reset_requests_per_ip_hour - 1  # the unknown address counted too
+    assert (
+        len(sent) == get_settings().reset_requests_per_ip_hour - 1
+    )  # the unknown address counted too
     late = emails[-1]
     assert late not in sent
-    ForgotState.request.fn(_forgot("198.51.100.78"), {"identifier": late, "channel": "email"})  # another address
+    ForgotState.request.fn(
+        _forgot("198.51.100.78"), {"identifier": late, "channel": "email"}
+    )  # another address
     assert len(_mails(late, RESET_SUBJECT)) == 1
     sms = _forgot("198.51.100.77")  # the SMS channel is capped for the address as well
     ForgotState.request.fn(sms, {"identifier": emails[0], "channel": "sms"})
@@ -84,21 +103,40 @@ def test_ce_n_etait_pas_moi_still_sends_a_link_after_a_flood(db):
     person = factories.holder(db)
     account = factories.account_of(db, person)
     for _ in range(3):
-        accounts.request_reset(session=db, identifier=person.email, channel="email", ip="192.0.2.40")
-    before = db.exec(select(OutboxMessage).where(OutboxMessage.subject == RESET_SUBJECT,
-                                                 OutboxMessage.account_id == account.id)).all()
+        accounts.request_reset(
+            session=db, identifier=person.email, channel="email", ip="192.0.2.40"
+        )
+    before = db.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.subject == RESET_SUBJECT, OutboxMessage.account_id == account.id
+        )
+    ).all()
     token = accounts.not_me_link(session=db, account=account).rsplit("=", 1)[1]
     assert accounts.report_not_me(session=db, token=token)
-    after = db.exec(select(OutboxMessage).where(OutboxMessage.subject == RESET_SUBJECT,
-                                                OutboxMessage.account_id == account.id)).all()
+    after = db.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.subject == RESET_SUBJECT, OutboxMessage.account_id == account.id
+        )
+    ).all()
     assert len(before) == 1 and len(after) == 2
 
 
 # ----- sign-up step 2 ---------------------------------------------------------------------------------
 
+
 def _signup(holder_id: int):
-    me = SimpleNamespace(step="credentials", holder_first_name="Alix", sent_to="", notice="", errors={}, form_error="",
-                         _holder_id=holder_id, _account_id=None, _email="", _sent_times=[])
+    me = SimpleNamespace(
+        step="credentials",
+        holder_first_name="Alix",
+        sent_to="",
+        notice="",
+        errors={},
+        form_error="",
+        _holder_id=holder_id,
+        _account_id=None,
+        _email="",
+        _sent_times=[],
+    )
     me._apply = types.MethodType(SignupState._apply, me)
     return me
 
@@ -109,8 +147,11 @@ def _shown(me) -> tuple:
 
 def test_sign_up_with_a_taken_address_answers_like_a_free_one_and_tells_the_owner(engine):
     def setup(db):
-        owner, newcomer, other = factories.holder(db), factories.holder(db, with_account=False), \
-            factories.holder(db, with_account=False)
+        owner, newcomer, other = (
+            factories.holder(db),
+            factories.holder(db, with_account=False),
+            factories.holder(db, with_account=False),
+        )
         return owner.email, newcomer.id, other.id
 
     owner_email, newcomer_id, other_id = factories.committed(setup)
@@ -123,9 +164,14 @@ def test_sign_up_with_a_taken_address_answers_like_a_free_one_and_tells_the_owne
     assert "déjà utilisée" not in repr(vars(taken))
 
     with Session(get_engine()) as db:
-        assert db.exec(select(Account).where(Account.holder_id == other_id)).first() is None  # nothing created
-        assert db.exec(select(Account).where(Account.holder_id == newcomer_id)).one().email == free_email
-    warning, = _mails(owner_email, accounts.ADDRESS_TAKEN_SUBJECT)
+        assert (
+            db.exec(select(Account).where(Account.holder_id == other_id)).first() is None
+        )  # nothing created
+        assert (
+            db.exec(select(Account).where(Account.holder_id == newcomer_id)).one().email
+            == free_email
+        )
+    (warning,) = _mails(owner_email, accounts.ADDRESS_TAKEN_SUBJECT)
     assert "/connexion" in warning.body and "/mot-de-passe-oublie" in warning.body
     assert _mails(owner_email, "Activez votre espace client") == []
 
@@ -136,7 +182,10 @@ def test_sign_up_with_a_taken_address_answers_like_a_free_one_and_tells_the_owne
     with time_machine.travel(utcnow() + timedelta(seconds=61)):
         for me in (free, taken):
             SignupState.resend.fn(me)
-    assert free.notice == taken.notice == "Un nouvel e-mail vient de vous être envoyé." and taken.form_error == ""
+    assert (
+        free.notice == taken.notice == "Un nouvel e-mail vient de vous être envoyé."
+        and taken.form_error == ""
+    )
     assert len(_mails(owner_email, accounts.ADDRESS_TAKEN_SUBJECT)) == 2
 
 
@@ -144,9 +193,19 @@ def test_the_owner_is_not_flooded_by_repeated_attempts(db):
     owner = factories.holder(db)
     for _ in range(10):
         newcomer = factories.holder(db, with_account=False)
-        assert accounts.sign_up(session=db, holder=newcomer, email=owner.email, password=NEW_PASSWORD,
-                                confirm=NEW_PASSWORD) is None
-    assert len(db.exec(select(OutboxMessage).where(OutboxMessage.recipient == owner.email)).all()) == 1
+        assert (
+            accounts.sign_up(
+                session=db,
+                holder=newcomer,
+                email=owner.email,
+                password=NEW_PASSWORD,
+                confirm=NEW_PASSWORD,
+            )
+            is None
+        )
+    assert (
+        len(db.exec(select(OutboxMessage).where(OutboxMessage.recipient == owner.email)).all()) == 1
+    )
 
 
 def test_password_errors_come_first_for_taken_and_free_addresses_alike(db):
@@ -154,7 +213,9 @@ def test_password_errors_come_first_for_taken_and_free_addresses_alike(db):
     newcomer = factories.holder(db, with_account=False)
     for email in (owner.email, "libre@example.com"):
         try:
-            accounts.sign_up(session=db, holder=newcomer, email=email, password="court", confirm="court")
+            accounts.sign_up(
+                session=db, holder=newcomer, email=email, password="court", confirm="court"
+            )
         except accounts.AccountError as error:
             assert error.field == "password"
         else:

@@ -6,7 +6,9 @@ from tests import factories
 
 
 def test_login_by_email_any_case(db):
-    account = authenticate(session=db, identifier="  Camille.Martin@EXAMPLE.com", password=DEMO_PASSWORD)
+    account = authenticate(
+        session=db, identifier="  Camille.Martin@EXAMPLE.com", password=DEMO_PASSWORD
+    )
     assert account is not None and account.email == DEMO_EMAIL
 
 
@@ -54,5 +56,8 @@ def test_a_contract_number_finds_only_its_own_holder(db):
 
 def test_staff_login(db):
     agent = factories.staff(db)
-    assert authenticate_staff(session=db, email=agent.email.upper(), password=factories.PASSWORD).id == agent.id
+    assert (
+        authenticate_staff(session=db, email=agent.email.upper(), password=factories.PASSWORD).id
+        == agent.id
+    )
     assert authenticate_staff(session=db, email=agent.email, password="wrong") is None

@@ -22,7 +22,7 @@ from espace.db import get_engine
 from espace.models import Claim, ClaimFile, ClaimItem, ClaimMessage, Notification
 from espace.models.base import utcnow
 from espace.services import claims, claims_staff, notifications, sessions
-from espace.state.claims import ClaimState, ClaimsState, ClaimWizardState
+from espace.state.claims import ClaimsState, ClaimState, ClaimWizardState
 from espace.state.notifications import NotificationsState
 from tests import factories
 
@@ -35,19 +35,37 @@ def _jpeg() -> bytes:
     return buffer.getvalue()
 
 
-
-
 def _claim(db, person, *, send: bool) -> Claim:
     contract = factories.contract(db, person)
     now = utcnow()
-    claim = claims.start_draft(session=db, holder_id=person.id, account_id=None, contract_id=contract.id)
+    claim = claims.start_draft(
+        session=db, holder_id=person.id, account_id=None, contract_id=contract.id
+    )
     claims.set_peril(session=db, claim=claim, peril_code="fire")
-    claims.set_answers(session=db, claim=claim, raw={"firefighters_called": "no", "fire_origin": "cooking",
-                                                     "someone_injured": "no"}, today=now.date())
-    claims.set_when(session=db, claim=claim, day_text=(now - timedelta(days=1)).date().isoformat(), time_text="",
-                    description="Un feu de poêle a noirci la cuisine.", now=now)
-    claims.add_item(session=db, claim=claim, description="Hotte", category="appliances", purchase_date="",
-                    purchase_price="", estimate_text="400", today=now.date())
+    claims.set_answers(
+        session=db,
+        claim=claim,
+        raw={"firefighters_called": "no", "fire_origin": "cooking", "someone_injured": "no"},
+        today=now.date(),
+    )
+    claims.set_when(
+        session=db,
+        claim=claim,
+        day_text=(now - timedelta(days=1)).date().isoformat(),
+        time_text="",
+        description="Un feu de poêle a noirci la cuisine.",
+        now=now,
+    )
+    claims.add_item(
+        session=db,
+        claim=claim,
+        description="Hotte",
+        category="appliances",
+        purchase_date="",
+        purchase_price="",
+        estimate_text="400",
+        today=now.date(),
+    )
     claims.add_file(session=db, claim=claim, data=_jpeg(), filename="cuisine.jpg")
     if send:
         claims.submit(session=db, claim=claim, now=now)
@@ -62,8 +80,13 @@ def two_holders(engine):
         b_draft = _claim(db, bob, send=False)
         a_notice = db.exec(select(Notification).where(Notification.holder_id == alice.id)).first()
         return SimpleNamespace(
-            alice=factories.signed_in(db, alice), bob=factories.signed_in(db, bob), a_draft=a_draft.id, a_sent=a_sent.id,
-            a_number=a_sent.number, b_draft=b_draft.id, a_notice=a_notice.id,
+            alice=factories.signed_in(db, alice),
+            bob=factories.signed_in(db, bob),
+            a_draft=a_draft.id,
+            a_sent=a_sent.id,
+            a_number=a_sent.number,
+            b_draft=b_draft.id,
+            a_notice=a_notice.id,
             a_item=db.exec(select(ClaimItem).where(ClaimItem.claim_id == a_draft.id)).first().id,
             a_file=db.exec(select(ClaimFile).where(ClaimFile.claim_id == a_sent.id)).first().id,
         )
@@ -73,9 +96,25 @@ def two_holders(engine):
 
 def _stand_in(cls, principal, **fields):
     """A stand-in ``self`` for ``cls``: its own helper methods bound to it, signed in as ``principal``."""
-    me = SimpleNamespace(errors={}, form_version=0, upload_errors=[], upload_kind="auto", flash="", message_error="",
-                         **fields)
-    for name in ("_save", "_draft", "_show", "_deadline", "_build_questions", "_go", "_claim", "_refresh"):
+    me = SimpleNamespace(
+        errors={},
+        form_version=0,
+        upload_errors=[],
+        upload_kind="auto",
+        flash="",
+        message_error="",
+        **fields,
+    )
+    for name in (
+        "_save",
+        "_draft",
+        "_show",
+        "_deadline",
+        "_build_questions",
+        "_go",
+        "_claim",
+        "_refresh",
+    ):
         if hasattr(cls, name):
             setattr(me, name, types.MethodType(getattr(cls, name), me))
     me._holder_principal = lambda: principal
@@ -98,8 +137,14 @@ def _count(model, **where) -> int:
 def test_wizard_handlers_never_touch_another_holders_draft(two_holders):
     bob = two_holders.bob[1]
     me = _stand_in(ClaimWizardState, bob, claim_id=two_holders.a_draft, peril="fire", answers={})
-    items_before, files_before = _count(ClaimItem, claim_id=two_holders.a_draft), _count(ClaimFile, claim_id=two_holders.a_draft)
-    ClaimWizardState.add_item.fn(me, {"item_description": "Télévision", "item_category": "appliances", "item_estimate": "900"})
+    items_before, files_before = (
+        _count(ClaimItem, claim_id=two_holders.a_draft),
+        _count(ClaimFile, claim_id=two_holders.a_draft),
+    )
+    ClaimWizardState.add_item.fn(
+        me,
+        {"item_description": "Télévision", "item_category": "appliances", "item_estimate": "900"},
+    )
     assert "claim" in me.errors
     me.claim_id = two_holders.a_draft
     ClaimWizardState.remove_item.fn(me, two_holders.a_item)
@@ -122,12 +167,17 @@ def test_wizard_handlers_never_touch_another_holders_draft(two_holders):
     me = _stand_in(ClaimWizardState, bob, claim_id=two_holders.b_draft, peril="fire", answers={})
     ClaimWizardState.remove_item.fn(me, two_holders.a_item)
     ClaimWizardState.remove_file.fn(me, two_holders.a_file)
-    assert _count(ClaimItem, id=two_holders.a_item) == 1 and _count(ClaimFile, id=two_holders.a_file) == 1
+    assert (
+        _count(ClaimItem, id=two_holders.a_item) == 1
+        and _count(ClaimFile, id=two_holders.a_file) == 1
+    )
 
 
 def test_list_tracker_and_notification_handlers_refuse_other_ids(two_holders):
     bob = two_holders.bob[1]
-    ClaimsState.delete_draft.fn(_stand_in(ClaimsState, bob, cards=[], drafts=[], can_declare=False), two_holders.a_draft)
+    ClaimsState.delete_draft.fn(
+        _stand_in(ClaimsState, bob, cards=[], drafts=[], can_declare=False), two_holders.a_draft
+    )
     assert _count(Claim, id=two_holders.a_draft) == 1
 
     tracker = _stand_in(ClaimState, bob, number=two_holders.a_number)
@@ -146,7 +196,9 @@ def test_list_tracker_and_notification_handlers_refuse_other_ids(two_holders):
 
 
 def test_signed_out_callers_go_to_login(engine):
-    nobody = SimpleNamespace(_holder_id=lambda: None, _holder_principal=lambda: None, _to_login=lambda: "login")
+    nobody = SimpleNamespace(
+        _holder_id=lambda: None, _holder_principal=lambda: None, _to_login=lambda: "login"
+    )
     assert ClaimsState.delete_draft.fn(nobody, 1) == "login"
     assert ClaimState.send_message.fn(nobody, {"message": "x"}) == "login"
     wizard = _stand_in(ClaimWizardState, None, claim_id=1)
@@ -167,7 +219,10 @@ def test_claim_files_are_served_only_to_their_holder_and_allowed_staff(two_holde
     client.cookies.set(COOKIE, two_holders.alice[0])
     mine = client.get(url)
     assert mine.status_code == 200 and mine.headers["content-type"] == "image/jpeg"
-    assert mine.headers["cache-control"] == "no-store" and "attachment" in mine.headers["content-disposition"]
+    assert (
+        mine.headers["cache-control"] == "no-store"
+        and "attachment" in mine.headers["content-disposition"]
+    )
     thumb = client.get(url + "?miniature=1")
     assert thumb.status_code == 200 and "inline" in thumb.headers["content-disposition"]
     client.cookies.set(COOKIE, two_holders.bob[0])
@@ -176,8 +231,12 @@ def test_claim_files_are_served_only_to_their_holder_and_allowed_staff(two_holde
 
     def staff_tokens(db):
         expert, handler = factories.staff(db, role="expert"), factories.staff(db, role="handler")
-        tokens = [sessions.complete_handoff(session=db, code=sessions.begin_login(session=db, staff_id=s.id))
-                  for s in (expert, handler)]
+        tokens = [
+            sessions.complete_handoff(
+                session=db, code=sessions.begin_login(session=db, staff_id=s.id)
+            )
+            for s in (expert, handler)
+        ]
         return expert.id, handler.id, tokens
 
     expert_id, handler_id, (expert_token, handler_token) = factories.committed(staff_tokens)
@@ -187,7 +246,9 @@ def test_claim_files_are_served_only_to_their_holder_and_allowed_staff(two_holde
     assert client.get(url).status_code == 200
 
     def appoint(db):
-        claims_staff.appoint_expert(session=db, staff_id=handler_id, claim_id=two_holders.a_sent, expert_id=expert_id)
+        claims_staff.appoint_expert(
+            session=db, staff_id=handler_id, claim_id=two_holders.a_sent, expert_id=expert_id
+        )
 
     factories.committed(appoint)
     client.cookies.set(COOKIE, expert_token)
@@ -196,11 +257,15 @@ def test_claim_files_are_served_only_to_their_holder_and_allowed_staff(two_holde
 
 def test_a_draft_file_is_not_visible_to_staff(two_holders, client):
     with Session(get_engine()) as db:
-        draft_file = db.exec(select(ClaimFile).where(ClaimFile.claim_id == two_holders.a_draft)).first().id
+        draft_file = (
+            db.exec(select(ClaimFile).where(ClaimFile.claim_id == two_holders.a_draft)).first().id
+        )
 
     def token(db):
         manager = factories.staff(db, role="manager")
-        return sessions.complete_handoff(session=db, code=sessions.begin_login(session=db, staff_id=manager.id))
+        return sessions.complete_handoff(
+            session=db, code=sessions.begin_login(session=db, staff_id=manager.id)
+        )
 
     client.cookies.set(COOKIE, factories.committed(token))
     assert client.get(routes.claim_file_url(draft_file)).status_code == 404
@@ -212,7 +277,16 @@ def test_a_peril_suggested_by_the_assistant_is_preselected_on_the_new_draft(two_
     with Session(get_engine(), expire_on_commit=False) as db:
         contract = factories.contract(db, db.get(factories.Policyholder, bob.holder_id))
         db.commit()
-    me = _stand_in(ClaimWizardState, bob, claim_id=0, peril="", answers={}, step=0, reached=0, _suggested_peril="theft")
+    me = _stand_in(
+        ClaimWizardState,
+        bob,
+        claim_id=0,
+        peril="",
+        answers={},
+        step=0,
+        reached=0,
+        _suggested_peril="theft",
+    )
     ClaimWizardState.choose_contract.fn(me, {"contract": str(contract.id)})
     assert me.errors == {} and me.claim_id
     with Session(get_engine()) as db:

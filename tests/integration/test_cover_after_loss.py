@@ -35,26 +35,37 @@ NOW = datetime(2026, 11, 9, 10, 0, tzinfo=PARIS)  # a Monday
 TODAY = NOW.date()
 
 
-_OPENED: list[tuple[int | None, int | None]] = []  # (account_id, staff_id) of the sessions opened here
+_OPENED: list[
+    tuple[int | None, int | None]
+] = []  # (account_id, staff_id) of the sessions opened here
 
 
 @pytest.fixture(autouse=True)
 def frozen(engine):
     with time_machine.travel(NOW, tick=False):
         yield
+
     # The sessions opened under the frozen clock expired long ago for the rest of the suite: remove them.
     def forget(db):
         for account_id, staff_id in _OPENED:
-            owner = AuthSession.account_id == account_id if account_id else AuthSession.staff_id == staff_id
-            for row in db.exec(select(AuthSession).where(owner, AuthSession.created_at <= NOW)).all():
+            owner = (
+                AuthSession.account_id == account_id
+                if account_id
+                else AuthSession.staff_id == staff_id
+            )
+            for row in db.exec(
+                select(AuthSession).where(owner, AuthSession.created_at <= NOW)
+            ).all():
                 db.delete(row)
+
     factories.committed(forget)
     _OPENED.clear()
 
 
 def _token(db, *, account_id=None, staff_id=None) -> str:
-    token = sessions.complete_handoff(session=db, code=sessions.begin_login(session=db, account_id=account_id,
-                                                                            staff_id=staff_id))
+    token = sessions.complete_handoff(
+        session=db, code=sessions.begin_login(session=db, account_id=account_id, staff_id=staff_id)
+    )
     _OPENED.append((account_id, staff_id))
     return token
 
@@ -64,10 +75,18 @@ def _state(cls, token: str, path: str, query: dict[str, str]):
     root = rx.State(_reflex_internal_init=True)
     state = root.get_substate(cls.get_full_name().split("."))
     query_string = "&".join(f"{k}={v}" for k, v in query.items())
-    state._update_router_vars({"headers": {"cookie": f"{get_settings().session_cookie_name}={token}",
-                                           "origin": "http://localhost:8000"},
-                               "pathname": path, "asPath": path + (f"?{query_string}" if query_string else ""),
-                               "query": query}, {})
+    state._update_router_vars(
+        {
+            "headers": {
+                "cookie": f"{get_settings().session_cookie_name}={token}",
+                "origin": "http://localhost:8000",
+            },
+            "pathname": path,
+            "asPath": path + (f"?{query_string}" if query_string else ""),
+            "query": query,
+        },
+        {},
+    )
     return state
 
 
@@ -92,6 +111,7 @@ def manager(engine):
         user = db.get(StaffUser, member[0])
         user.is_active = False
         db.add(user)
+
     factories.committed(teardown)
 
 
@@ -110,14 +130,30 @@ def _declare_yesterdays_broken_window(token: str, contract_id: int) -> tuple[Cla
     ClaimWizardState.choose_contract.fn(wizard, {"contract": str(contract_id)})
     ClaimWizardState.choose_peril.fn(wizard, {"peril": "glass_breakage"})
     ClaimWizardState.save_answers.fn(wizard, {"pane": "window", "glass_cause": "accident"})
-    ClaimWizardState.save_when.fn(wizard, {"occurred_date": (TODAY - timedelta(days=1)).isoformat(), "occurred_time": "18:00",
-                                           "description": "Un ballon a brisé la baie vitrée du salon."})
+    ClaimWizardState.save_when.fn(
+        wizard,
+        {
+            "occurred_date": (TODAY - timedelta(days=1)).isoformat(),
+            "occurred_time": "18:00",
+            "description": "Un ballon a brisé la baie vitrée du salon.",
+        },
+    )
     ClaimWizardState.use_property_address.fn(wizard)
-    ClaimWizardState.add_item.fn(wizard, {"item_description": "Baie vitrée du salon", "item_category": "building",
-                                          "item_estimate": "950"})
+    ClaimWizardState.add_item.fn(
+        wizard,
+        {
+            "item_description": "Baie vitrée du salon",
+            "item_category": "building",
+            "item_estimate": "950",
+        },
+    )
     ClaimWizardState.items_done.fn(wizard)
     ClaimWizardState.set_upload_kind.fn(wizard, "invoice")
-    asyncio.run(ClaimWizardState.upload.fn(wizard, [rx.UploadFile(file=io.BytesIO(_invoice()), path=Path("facture.pdf"))]))
+    asyncio.run(
+        ClaimWizardState.upload.fn(
+            wizard, [rx.UploadFile(file=io.BytesIO(_invoice()), path=Path("facture.pdf"))]
+        )
+    )
     ClaimWizardState.files_done.fn(wizard)
     assert wizard.errors == {} and wizard.upload_errors == []
     summary = dict((fact.label, fact.value) for fact in wizard.estimate)
@@ -126,21 +162,37 @@ def _declare_yesterdays_broken_window(token: str, contract_id: int) -> tuple[Cla
     return wizard, summary.get("Indemnité estimée", "")
 
 
-@pytest.mark.parametrize("before, after, covered", [
-    ("ESSENTIELLE", "CONFORT", False),  # glass breakage bought after the loss: not covered on the loss date
-    ("CONFORT", "ESSENTIELLE", True),  # dropped in 3 months: still covered on the loss date
-])
-def test_a_change_effective_in_three_months_does_not_apply_to_yesterdays_loss(engine, manager, before, after, covered):
+@pytest.mark.parametrize(
+    "before, after, covered",
+    [
+        (
+            "ESSENTIELLE",
+            "CONFORT",
+            False,
+        ),  # glass breakage bought after the loss: not covered on the loss date
+        ("CONFORT", "ESSENTIELLE", True),  # dropped in 3 months: still covered on the loss date
+    ],
+)
+def test_a_change_effective_in_three_months_does_not_apply_to_yesterdays_loss(
+    engine, manager, before, after, covered
+):
     def setup(db):
         person = factories.holder(db)
         contract = factories.contract(db, person, formula_code=before)
-        return person.id, contract.id, contract.number, _token(db, account_id=factories.account_of(db, person).id)
+        return (
+            person.id,
+            contract.id,
+            contract.number,
+            _token(db, account_id=factories.account_of(db, person).id),
+        )
 
     holder_id, contract_id, number, token = factories.committed(setup)
     _change_cover_in_three_months(token, number, after)
     wizard, shown_estimate = _declare_yesterdays_broken_window(token, contract_id)
     with Session(get_engine()) as db:
-        claim = db.exec(select(Claim).where(Claim.number == wizard.sent_number, Claim.holder_id == holder_id)).one()
+        claim = db.exec(
+            select(Claim).where(Claim.number == wizard.sent_number, Claim.holder_id == holder_id)
+        ).one()
         assert claim.estimate["covered"] is covered
         if covered:  # Confort on the loss date: 950 € − the 75 € glass deductible, settled at once
             assert shown_estimate == "875,00\u00a0€" and claim.estimate["indemnity_cents"] == 87_500
@@ -156,10 +208,18 @@ def test_a_change_effective_in_three_months_does_not_apply_to_yesterdays_loss(en
     with Session(get_engine()) as db:
         claim = db.exec(select(Claim).where(Claim.number == wizard.sent_number)).one()
         if covered:
-            assert page.errors == {} and claim.indemnity_cents == 87_500 and claim.deductible_cents == 7_500
+            assert (
+                page.errors == {}
+                and claim.indemnity_cents == 87_500
+                and claim.deductible_cents == 7_500
+            )
         else:
-            assert "Aucune garantie" in page.errors.get("damage", "") and claim.indemnity_cents is None
-        assert db.get(Formula, db.get(Contract, contract_id).formula_id).code == before  # today's terms did not move
+            assert (
+                "Aucune garantie" in page.errors.get("damage", "") and claim.indemnity_cents is None
+            )
+        assert (
+            db.get(Formula, db.get(Contract, contract_id).formula_id).code == before
+        )  # today's terms did not move
 
 
 def test_the_contract_page_shows_protection_juridique_taken_as_an_option_as_covered(engine):
@@ -168,8 +228,11 @@ def test_the_contract_page_shows_protection_juridique_taken_as_an_option_as_cove
     from espace.services.seed import DEMO_CONTRACTS, DEMO_EMAIL
     from espace.state.contract_detail import ContractDetailState
 
-    token = factories.committed(lambda db: _token(db, account_id=db.exec(
-        select(Account.id).where(Account.email == DEMO_EMAIL)).one()))
+    token = factories.committed(
+        lambda db: _token(
+            db, account_id=db.exec(select(Account.id).where(Account.email == DEMO_EMAIL)).one()
+        )
+    )
     page = _state(ContractDetailState, token, routes.CONTRACT, {"n": DEMO_CONTRACTS[0]})
     assert ContractDetailState.load.fn(page) is None and page.found
     legal = next(block for block in page.categories if block.key == "legal_protection")

@@ -21,14 +21,22 @@ from tests import factories
 def _tab(peer: str, forwarded_for: str = ""):
     """A stand-in ``self``: the socket of a browser at ``peer`` calling OutboxState.load."""
     raw = {"x-forwarded-for": forwarded_for} if forwarded_for else {}
-    return SimpleNamespace(items=[], enabled=False, router=SimpleNamespace(
-        session=SimpleNamespace(client_ip=peer), headers=SimpleNamespace(raw_headers=raw)))
+    return SimpleNamespace(
+        items=[],
+        enabled=False,
+        router=SimpleNamespace(
+            session=SimpleNamespace(client_ip=peer), headers=SimpleNamespace(raw_headers=raw)
+        ),
+    )
 
 
 @pytest.fixture
 def a_code_in_the_outbox(engine):
-    factories.committed(lambda db: messaging.send_email(session=db, to="victim@example.com", subject="Votre code",
-                                                        body="Votre code : 123456"))
+    factories.committed(
+        lambda db: messaging.send_email(
+            session=db, to="victim@example.com", subject="Votre code", body="Votre code : 123456"
+        )
+    )
 
 
 def test_a_browser_on_this_machine_reads_the_mailbox(a_code_in_the_outbox):
@@ -37,11 +45,14 @@ def test_a_browser_on_this_machine_reads_the_mailbox(a_code_in_the_outbox):
     assert tab.enabled and any(item.recipient == "victim@example.com" for item in tab.items)
 
 
-@pytest.mark.parametrize("peer, forwarded_for", [
-    ("203.0.113.7", ""),           # anyone on the internet, straight to the app
-    ("127.0.0.1", "203.0.113.7"),  # through a reverse proxy on this machine
-    ("203.0.113.7", "127.0.0.1"),  # claiming to be local
-])
+@pytest.mark.parametrize(
+    "peer, forwarded_for",
+    [
+        ("203.0.113.7", ""),  # anyone on the internet, straight to the app
+        ("127.0.0.1", "203.0.113.7"),  # through a reverse proxy on this machine
+        ("203.0.113.7", "127.0.0.1"),  # claiming to be local
+    ],
+)
 def test_the_handler_gives_other_clients_nothing(a_code_in_the_outbox, peer, forwarded_for):
     tab = _tab(peer, forwarded_for)
     OutboxState.load.fn(tab)

@@ -20,12 +20,19 @@ from espace.services.attestations import AttestationError, AttestationRequest
 from espace.services.documents import DocumentFilters
 from tests import factories
 
-TODAY = today_paris()  # passed to the services below, so that a run crossing midnight stays consistent
+TODAY = (
+    today_paris()
+)  # passed to the services below, so that a run crossing midnight stays consistent
 
 
 def _issue(db, person, contract, kind="standard", **extra):
-    return attestations.issue(session=db, holder_id=person.id, contract_id=contract.id,
-                              request=AttestationRequest(kind=kind, **extra), today=TODAY)
+    return attestations.issue(
+        session=db,
+        holder_id=person.id,
+        contract_id=contract.id,
+        request=AttestationRequest(kind=kind, **extra),
+        today=TODAY,
+    )
 
 
 def _reference(db, document) -> str:
@@ -33,12 +40,22 @@ def _reference(db, document) -> str:
     return attestations.sign(row.public_id)
 
 
-@pytest.mark.parametrize("kind, extra", [
-    ("standard", {}),
-    ("detailed", {}),
-    ("seasonal", {"start": TODAY + timedelta(days=10), "end": TODAY + timedelta(days=24), "place": "3 rue du Port, 29900 Concarneau"}),
-    ("temporary", {"start": TODAY + timedelta(days=1), "end": TODAY + timedelta(days=60)}),
-])
+@pytest.mark.parametrize(
+    "kind, extra",
+    [
+        ("standard", {}),
+        ("detailed", {}),
+        (
+            "seasonal",
+            {
+                "start": TODAY + timedelta(days=10),
+                "end": TODAY + timedelta(days=24),
+                "place": "3 rue du Port, 29900 Concarneau",
+            },
+        ),
+        ("temporary", {"start": TODAY + timedelta(days=1), "end": TODAY + timedelta(days=60)}),
+    ],
+)
 def test_each_attestation_kind_is_stored_extracted_and_verifiable(db, kind, extra):
     person = factories.holder(db)
     contract = factories.contract(db, person)
@@ -61,7 +78,11 @@ def test_standard_validity_runs_to_the_day_before_the_next_anniversary(db):
     contract = factories.contract(db, person, start_date=date(2024, 3, 10))
     document = _issue(db, person, contract)
     assert document.period_start == TODAY
-    assert document.period_end.month == 3 and document.period_end.day == 9 and document.period_end > TODAY
+    assert (
+        document.period_end.month == 3
+        and document.period_end.day == 9
+        and document.period_end > TODAY
+    )
 
 
 def test_verification_shows_only_what_a_third_party_needs(db):
@@ -70,7 +91,14 @@ def test_verification_shows_only_what_a_third_party_needs(db):
     result = attestations.verify(session=db, reference=_reference(db, _issue(db, person, contract)))
     assert result.holder == "Mme B. D********"
     shown = " ".join(str(v) for v in result.__dict__.values())
-    for private in ("Delacroix", "Bérénice", person.email, "place du Commerce", contract.number, "44000"):
+    for private in (
+        "Delacroix",
+        "Bérénice",
+        person.email,
+        "place du Commerce",
+        contract.number,
+        "44000",
+    ):
         assert private not in shown
 
 
@@ -78,34 +106,68 @@ def test_tampered_or_unknown_references_are_not_genuine(db):
     person = factories.holder(db)
     reference = _reference(db, _issue(db, person, factories.contract(db, person)))
     public_id, signature = reference.rsplit(".", 1)
-    for forged in (public_id + "." + ("A" if signature[0] != "A" else "B") + signature[1:],
-                   ("x" if public_id[0] != "x" else "y") + reference[1:], public_id, "", "n'importe quoi",
-                   attestations.sign("unknown-public-id")):
+    for forged in (
+        public_id + "." + ("A" if signature[0] != "A" else "B") + signature[1:],
+        ("x" if public_id[0] != "x" else "y") + reference[1:],
+        public_id,
+        "",
+        "n'importe quoi",
+        attestations.sign("unknown-public-id"),
+    ):
         assert attestations.verify(session=db, reference=forged).status == "inconnue"
 
 
 def test_terminated_contract_revokes_and_time_expires(db):
     person = factories.holder(db)
     contract = factories.contract(db, person)
-    temporary = _issue(db, person, contract, "temporary", start=TODAY, end=TODAY + timedelta(days=5))
+    temporary = _issue(
+        db, person, contract, "temporary", start=TODAY, end=TODAY + timedelta(days=5)
+    )
     standard = _issue(db, person, contract)
-    with time_machine.travel(datetime.combine(TODAY + timedelta(days=7), time(12), tzinfo=PARIS)):  # noon in Paris
-        assert attestations.verify(session=db, reference=_reference(db, temporary)).status == "expirée"
+    with time_machine.travel(
+        datetime.combine(TODAY + timedelta(days=7), time(12), tzinfo=PARIS)
+    ):  # noon in Paris
+        assert (
+            attestations.verify(session=db, reference=_reference(db, temporary)).status == "expirée"
+        )
     contracts_admin.terminate(session=db, number=contract.number, end_date=TODAY)
     assert attestations.verify(session=db, reference=_reference(db, standard)).status == "révoquée"
     with pytest.raises(AttestationError, match="plus en cours"):
         _issue(db, person, contract)
 
 
-@pytest.mark.parametrize("kind, extra, field", [
-    ("seasonal", {"start": TODAY + timedelta(days=1), "end": TODAY + timedelta(days=3)}, "place"),
-    ("seasonal", {"start": TODAY + timedelta(days=1), "end": TODAY + timedelta(days=120), "place": "Gîte"}, "end"),
-    ("temporary", {"start": TODAY + timedelta(days=5), "end": TODAY + timedelta(days=2)}, "end"),
-    ("temporary", {"start": TODAY - timedelta(days=5), "end": TODAY + timedelta(days=2)}, "start"),
-    ("temporary", {"end": TODAY + timedelta(days=2)}, "start"),
-    ("temporary", {"start": TODAY, "end": TODAY + timedelta(days=400)}, "end"),
-    ("unknown", {}, "kind"),
-])
+@pytest.mark.parametrize(
+    "kind, extra, field",
+    [
+        (
+            "seasonal",
+            {"start": TODAY + timedelta(days=1), "end": TODAY + timedelta(days=3)},
+            "place",
+        ),
+        (
+            "seasonal",
+            {
+                "start": TODAY + timedelta(days=1),
+                "end": TODAY + timedelta(days=120),
+                "place": "Gîte",
+            },
+            "end",
+        ),
+        (
+            "temporary",
+            {"start": TODAY + timedelta(days=5), "end": TODAY + timedelta(days=2)},
+            "end",
+        ),
+        (
+            "temporary",
+            {"start": TODAY - timedelta(days=5), "end": TODAY + timedelta(days=2)},
+            "start",
+        ),
+        ("temporary", {"end": TODAY + timedelta(days=2)}, "start"),
+        ("temporary", {"start": TODAY, "end": TODAY + timedelta(days=400)}, "end"),
+        ("unknown", {}, "kind"),
+    ],
+)
 def test_bad_requests_get_a_french_message_on_their_field(db, kind, extra, field):
     person = factories.holder(db)
     with pytest.raises(AttestationError) as error:
@@ -122,7 +184,10 @@ def test_another_holders_contract_gives_nothing(db):
         documents.issue_certificate(session=db, holder_id=bob.id, contract_id=alice_contract.id)
     document = _issue(db, alice, alice_contract)
     assert documents.owned_document(session=db, holder_id=bob.id, document_id=document.id) is None
-    assert documents.owned_document(session=db, holder_id=alice.id, document_id=document.id).id == document.id
+    assert (
+        documents.owned_document(session=db, holder_id=alice.id, document_id=document.id).id
+        == document.id
+    )
     assert documents.list_documents(session=db, holder_id=bob.id) == []
 
 
@@ -131,16 +196,30 @@ def test_certificate_lists_every_guarantee(db):
     contract = factories.contract(db, person, formula_code="INTEGRALE")
     document = documents.issue_certificate(session=db, holder_id=person.id, contract_id=contract.id)
     text = " ".join(document.text_content.split())
-    for name in ("Incendie", "Dégâts des eaux", "Catastrophes naturelles", "Protection juridique", "380,00"):
+    for name in (
+        "Incendie",
+        "Dégâts des eaux",
+        "Catastrophes naturelles",
+        "Protection juridique",
+        "380,00",
+    ):
         assert name in text
 
 
 # ---- the library's filters ----------------------------------------------------------------------
 
+
 def _doc(db, person, contract, *, kind, amount=None, issued=None, category="", title="Doc"):
-    document = Document(holder_id=person.id, contract_id=contract.id if contract else None, kind=kind, title=title,
-                        reference=f"REF-{kind}-{amount}-{category}", amount_cents=amount, guarantee_category=category,
-                        issued_at=issued or utcnow())
+    document = Document(
+        holder_id=person.id,
+        contract_id=contract.id if contract else None,
+        kind=kind,
+        title=title,
+        reference=f"REF-{kind}-{amount}-{category}",
+        amount_cents=amount,
+        guarantee_category=category,
+        issued_at=issued or utcnow(),
+    )
     db.add(document)
     db.flush()
     return document
@@ -148,7 +227,10 @@ def _doc(db, person, contract, *, kind, amount=None, issued=None, category="", t
 
 def test_filters_combine(db):
     person, other = factories.holder(db), factories.holder(db)
-    lyon, nantes = factories.contract(db, person, city="Lyon"), factories.contract(db, person, city="Nantes")
+    lyon, nantes = (
+        factories.contract(db, person, city="Lyon"),
+        factories.contract(db, person, city="Nantes"),
+    )
     jan = datetime(2025, 1, 15, 10, tzinfo=PARIS)
     jun = datetime(2025, 6, 15, 10, tzinfo=PARIS)
     a = _doc(db, person, lyon, kind="receipt", amount=1_500, issued=jan)
@@ -158,14 +240,20 @@ def test_filters_combine(db):
     _doc(db, other, factories.contract(db, other), kind="receipt", amount=4_000, issued=jun)
 
     def ids(**filters):
-        return [row.id for row in documents.list_documents(session=db, holder_id=person.id,
-                                                           filters=DocumentFilters(**filters))]
+        return [
+            row.id
+            for row in documents.list_documents(
+                session=db, holder_id=person.id, filters=DocumentFilters(**filters)
+            )
+        ]
 
     assert set(ids()) == {a.id, b.id, c.id, d.id}
     assert set(ids(kind="receipt")) == {a.id, b.id, c.id}
     assert ids(kind="receipt", contract_id=lyon.id, date_from=date(2025, 6, 1)) == [b.id]
     assert set(ids(amount_min_cents=2_000, amount_max_cents=4_500)) == {c.id}
-    assert ids(kind="receipt", contract_id=nantes.id, amount_min_cents=4_000, date_to=date(2025, 6, 15)) == [c.id]
+    assert ids(
+        kind="receipt", contract_id=nantes.id, amount_min_cents=4_000, date_to=date(2025, 6, 15)
+    ) == [c.id]
     assert ids(date_to=date(2025, 1, 15)) == [a.id]  # the whole last day counts
     assert ids(guarantee_category="water_damage") == [d.id]
     assert ids(guarantee_category="water_damage", kind="receipt") == []
@@ -175,15 +263,22 @@ def test_filters_combine(db):
 
 # ---- receipts and downloads ---------------------------------------------------------------------
 
+
 def test_paid_instalments_get_receipts_rendered_on_demand(db):
     person = factories.holder(db)
-    contract = factories.contract(db, person, payment_frequency="quarterly", start_date=date(2025, 1, 1))
-    payments = billing.seed_history(session=db, contract=contract, today=date(2025, 8, 1), ahead_until=date(2025, 12, 31))
+    contract = factories.contract(
+        db, person, payment_frequency="quarterly", start_date=date(2025, 1, 1)
+    )
+    payments = billing.seed_history(
+        session=db, contract=contract, today=date(2025, 8, 1), ahead_until=date(2025, 12, 31)
+    )
     assert [p.status for p in payments] == ["paid", "paid", "paid", "scheduled"]
     assert sum(p.amount_cents for p in payments) == contract.annual_premium_cents
     assert documents.register_paid_receipts(session=db, holder_id=person.id) == 3
     assert documents.register_paid_receipts(session=db, holder_id=person.id) == 3  # idempotent
-    receipts = documents.list_documents(session=db, holder_id=person.id, filters=DocumentFilters(kind="receipt"))
+    receipts = documents.list_documents(
+        session=db, holder_id=person.id, filters=DocumentFilters(kind="receipt")
+    )
     assert len(receipts) == 3 and all(r.last_download_at is None for r in receipts)
     document = db.get(Document, receipts[0].id)
     assert document.storage_key == ""
@@ -191,7 +286,12 @@ def test_paid_instalments_get_receipts_rendered_on_demand(db):
     assert pdf.startswith(b"%PDF") and contract.number in document.text_content
     account = factories.account_of(db, person)
     documents.record_download(session=db, document=document, account=account, inline=True)
-    assert documents.list_documents(session=db, holder_id=person.id, filters=DocumentFilters(kind="receipt"))[0].last_download_at is None
+    assert (
+        documents.list_documents(
+            session=db, holder_id=person.id, filters=DocumentFilters(kind="receipt")
+        )[0].last_download_at
+        is None
+    )
     documents.record_download(session=db, document=document, account=account, inline=False)
     rows = {r.id: r for r in documents.list_documents(session=db, holder_id=person.id)}
     assert rows[document.id].last_download_at is not None and rows[document.id].download_count == 1
@@ -200,8 +300,14 @@ def test_paid_instalments_get_receipts_rendered_on_demand(db):
 @pytest.mark.parametrize("frequency, count", [("monthly", 12), ("quarterly", 4), ("annual", 1)])
 def test_instalments_split_the_annual_premium_exactly(db, frequency, count):
     person = factories.holder(db)
-    contract = factories.contract(db, person, payment_frequency=frequency, annual_premium_cents=18_641,
-                                  annual_tax_cents=1_539, start_date=date(2024, 2, 29))
+    contract = factories.contract(
+        db,
+        person,
+        payment_frequency=frequency,
+        annual_premium_cents=18_641,
+        annual_tax_cents=1_539,
+        start_date=date(2024, 2, 29),
+    )
     rows = billing.instalments(contract, until=date(2025, 2, 27))
     assert len(rows) == count
     assert sum(r[3] for r in rows) == 18_641 and sum(r[4] for r in rows) == 1_539
@@ -220,7 +326,9 @@ def test_storage_refuses_keys_that_are_not_its_own():
 
 def _cookie(db, person) -> str:
     account = factories.account_of(db, person)
-    return sessions.complete_handoff(session=db, code=sessions.begin_login(session=db, account_id=account.id))
+    return sessions.complete_handoff(
+        session=db, code=sessions.begin_login(session=db, account_id=account.id)
+    )
 
 
 def test_download_route_checks_the_session_and_ownership(engine):
@@ -244,5 +352,7 @@ def test_download_route_checks_the_session_and_ownership(engine):
         preview = client.get(f"/api/documents/{document_id}?apercu=1")
         assert preview.headers["content-disposition"].startswith("inline")
     with Session(get_engine()) as db:
-        person_docs = documents.list_documents(session=db, holder_id=db.get(Document, document_id).holder_id)
+        person_docs = documents.list_documents(
+            session=db, holder_id=db.get(Document, document_id).holder_id
+        )
         assert person_docs[0].download_count == 1  # the preview is not counted as a download

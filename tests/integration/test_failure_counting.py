@@ -14,7 +14,15 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from espace.models import Account, AuthSession, LoginEvent, LoginResult, OneTimeCode, OutboxMessage, StaffUser
+from espace.models import (
+    Account,
+    AuthSession,
+    LoginEvent,
+    LoginResult,
+    OneTimeCode,
+    OutboxMessage,
+    StaffUser,
+)
 from espace.models.base import utcnow
 from espace.services import accounts, auth, crypto, second_factor, sessions, stepup
 from espace.services.second_factor import SecondFactorError
@@ -30,13 +38,19 @@ def _committed(engine: Engine, fn):
 
 def _holder_with_app(engine: Engine) -> tuple[int, int, pyotp.TOTP]:
     """(account id, signed-in session id, authenticator) of a new committed holder."""
+
     def setup(db):
         person = factories.holder(db)
         account = factories.account_of(db, person)
         secret = pyotp.random_base32()
-        account.totp_secret_encrypted, account.totp_enabled_at = crypto.encrypt(secret, purpose=b"totp"), utcnow()
+        account.totp_secret_encrypted, account.totp_enabled_at = (
+            crypto.encrypt(secret, purpose=b"totp"),
+            utcnow(),
+        )
         db.add(account)
-        token = sessions.complete_handoff(session=db, code=sessions.begin_login(session=db, account_id=account.id))
+        token = sessions.complete_handoff(
+            session=db, code=sessions.begin_login(session=db, account_id=account.id)
+        )
         return account.id, sessions.validate(session=db, token=token).session_id, pyotp.TOTP(secret)
 
     return _committed(engine, setup)
@@ -46,7 +60,14 @@ def _rolled_back(engine: Engine, fn, *, write_first: bool = False) -> None:
     """Call ``fn(db)`` (which raises SecondFactorError or AccountError), then roll the caller's work back."""
     with Session(engine, expire_on_commit=False) as db:
         if write_first:  # the caller already wrote something in its transaction
-            db.add(OutboxMessage(channel="email", recipient="caller@example.com", subject="caller's work", body="x"))
+            db.add(
+                OutboxMessage(
+                    channel="email",
+                    recipient="caller@example.com",
+                    subject="caller's work",
+                    body="x",
+                )
+            )
             db.flush()
         with pytest.raises((SecondFactorError, accounts.AccountError)):
             fn(db)
@@ -60,25 +81,50 @@ def _account(engine: Engine, account_id: int) -> Account:
 
 def _events(engine: Engine, account_id: int, result: str) -> int:
     with Session(engine) as db:
-        return db.exec(select(func.count()).select_from(LoginEvent).where(
-            LoginEvent.account_id == account_id, LoginEvent.result == result)).one()
+        return db.exec(
+            select(func.count())
+            .select_from(LoginEvent)
+            .where(LoginEvent.account_id == account_id, LoginEvent.result == result)
+        ).one()
 
 
-def check_step_up_failures_survive_the_callers_rollback(engine: Engine, *, write_first: bool) -> None:
+def check_step_up_failures_survive_the_callers_rollback(
+    engine: Engine, *, write_first: bool
+) -> None:
     account_id, session_id, app = _holder_with_app(engine)
     wrong = "000000" if app.now() != "000000" else "111111"
     for tries in range(1, 6):
-        _rolled_back(engine, lambda db: stepup.complete_step_up(
-            session=db, account=db.get(Account, account_id), session_id=session_id, method="totp", code=wrong),
-            write_first=write_first)
+        _rolled_back(
+            engine,
+            lambda db: stepup.complete_step_up(
+                session=db,
+                account=db.get(Account, account_id),
+                session_id=session_id,
+                method="totp",
+                code=wrong,
+            ),
+            write_first=write_first,
+        )
         assert _events(engine, account_id, LoginResult.SECOND_FACTOR_FAILED) == tries
     account = _account(engine, account_id)
-    assert auth.is_locked(account) and account.failed_code_count == 0  # the fifth locked (and reset the count)
+    assert (
+        auth.is_locked(account) and account.failed_code_count == 0
+    )  # the fifth locked (and reset the count)
     with Session(engine) as db:
-        assert db.get(AuthSession, session_id).revoked_at is not None  # the guessing session was ended
-        assert db.exec(select(OutboxMessage).where(OutboxMessage.recipient == "caller@example.com")).first() is None
-        locked_mail = db.exec(select(OutboxMessage).where(OutboxMessage.account_id == account_id)
-                              .order_by(OutboxMessage.id.desc())).first()
+        assert (
+            db.get(AuthSession, session_id).revoked_at is not None
+        )  # the guessing session was ended
+        assert (
+            db.exec(
+                select(OutboxMessage).where(OutboxMessage.recipient == "caller@example.com")
+            ).first()
+            is None
+        )
+        locked_mail = db.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.account_id == account_id)
+            .order_by(OutboxMessage.id.desc())
+        ).first()
         assert locked_mail.subject == "Votre espace est verrouillé pendant 30 minutes"
 
 
@@ -92,8 +138,13 @@ def check_code_tries_survive_the_callers_rollback(engine: Engine, *, write_first
     account_id, code = _committed(engine, setup)
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(3):
-        _rolled_back(engine, lambda db: auth.verify_second_factor(session=db, account_id=account_id, method="email",
-                                                                  code=wrong), write_first=write_first)
+        _rolled_back(
+            engine,
+            lambda db: auth.verify_second_factor(
+                session=db, account_id=account_id, method="email", code=wrong
+            ),
+            write_first=write_first,
+        )
     with Session(engine) as db:
         row = db.exec(select(OneTimeCode).where(OneTimeCode.account_id == account_id)).one()
     assert row.attempts == 3 and row.used_at is None
@@ -108,9 +159,18 @@ def check_password_change_failures_survive_the_callers_rollback(engine: Engine) 
 
     account_id, proof = _committed(engine, setup)
     for _ in range(2):
-        _rolled_back(engine, lambda db: accounts.change_password(
-            session=db, account_id=account_id, current="Devine#Peut-Etre2026", new="Girafe#Bleue-Quai2027",
-            confirm="Girafe#Bleue-Quai2027", proof=proof, ip="192.0.2.77"))
+        _rolled_back(
+            engine,
+            lambda db: accounts.change_password(
+                session=db,
+                account_id=account_id,
+                current="Devine#Peut-Etre2026",
+                new="Girafe#Bleue-Quai2027",
+                confirm="Girafe#Bleue-Quai2027",
+                proof=proof,
+                ip="192.0.2.77",
+            ),
+        )
     assert _account(engine, account_id).failed_login_count == 2
     assert _events(engine, account_id, LoginResult.BAD_CREDENTIALS) == 2
 
@@ -119,11 +179,20 @@ def check_a_committing_caller_counts_once(engine: Engine) -> None:
     account_id, session_id, app = _holder_with_app(engine)
     wrong = "000000" if app.now() != "000000" else "111111"
     with Session(engine, expire_on_commit=False) as db:
-        db.add(OutboxMessage(channel="email", recipient="caller@example.com", subject="committed work", body="x"))
+        db.add(
+            OutboxMessage(
+                channel="email", recipient="caller@example.com", subject="committed work", body="x"
+            )
+        )
         db.flush()
         with pytest.raises(SecondFactorError):
-            stepup.complete_step_up(session=db, account=db.get(Account, account_id), session_id=session_id,
-                                    method="totp", code=wrong)
+            stepup.complete_step_up(
+                session=db,
+                account=db.get(Account, account_id),
+                session_id=session_id,
+                method="totp",
+                code=wrong,
+            )
         db.commit()
     assert _account(engine, account_id).failed_code_count == 1
     assert _events(engine, account_id, LoginResult.SECOND_FACTOR_FAILED) == 1
@@ -131,12 +200,17 @@ def check_a_committing_caller_counts_once(engine: Engine) -> None:
 
 # ---- on SQLite (the embedded default) -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("write_first", [False, True], ids=["caller-read-only", "caller-already-wrote"])
+
+@pytest.mark.parametrize(
+    "write_first", [False, True], ids=["caller-read-only", "caller-already-wrote"]
+)
 def test_step_up_failures_survive_the_callers_rollback(engine, write_first):
     check_step_up_failures_survive_the_callers_rollback(engine, write_first=write_first)
 
 
-@pytest.mark.parametrize("write_first", [False, True], ids=["caller-read-only", "caller-already-wrote"])
+@pytest.mark.parametrize(
+    "write_first", [False, True], ids=["caller-read-only", "caller-already-wrote"]
+)
 def test_code_tries_survive_the_callers_rollback(engine, write_first):
     check_code_tries_survive_the_callers_rollback(engine, write_first=write_first)
 
@@ -158,11 +232,15 @@ def test_staff_failures_survive_the_callers_rollback(engine):
 
     staff_id, email, code = _committed(engine, setup)
     wrong = "000000" if code != "000000" else "111111"
-    _rolled_back(engine, lambda db: auth.verify_staff_code(session=db, staff_id=staff_id, code=wrong))
+    _rolled_back(
+        engine, lambda db: auth.verify_staff_code(session=db, staff_id=staff_id, code=wrong)
+    )
     with Session(engine) as db:
         staff = db.get(StaffUser, staff_id)
         assert staff.failed_code_count == 1
-        assert auth.authenticate_staff(session=db, email=email, password="Mauvais#Essai2026") is None
+        assert (
+            auth.authenticate_staff(session=db, email=email, password="Mauvais#Essai2026") is None
+        )
         db.rollback()
     with Session(engine) as db:
         assert db.get(StaffUser, staff_id).failed_login_count == 1

@@ -1,4 +1,4 @@
-""""Cet article vous a-t-il aidé ?": one answer per holder and article, unknown articles refused."""
+""" "Cet article vous a-t-il aidé ?": one answer per holder and article, unknown articles refused."""
 
 from __future__ import annotations
 
@@ -41,7 +41,9 @@ def test_rate_handler_records_for_the_signed_in_holder_only(engine):
     HelpState.rate.fn(me, "<img src=x>", True)
     assert me.feedback == {"declarer-sinistre": "no"}
     with Session(get_engine()) as db:
-        assert help_feedback.answers(session=db, holder_id=person.id) == {"declarer-sinistre": False}
+        assert help_feedback.answers(session=db, holder_id=person.id) == {
+            "declarer-sinistre": False
+        }
     nobody = SimpleNamespace(_holder_id=lambda: None, _to_login=lambda: "login")
     assert HelpState.rate.fn(nobody, "franchise", True) == "login"
 
@@ -49,6 +51,8 @@ def test_rate_handler_records_for_the_signed_in_holder_only(engine):
 def test_staff_see_the_least_helpful_articles_first():
     from espace.state.staff_inbox import help_articles_text
 
-    rows = help_articles_text({"franchise": (5, 1), "declarer-sinistre": (0, 3), "formules": (4, 0), "inconnu": (0, 9)})
+    rows = help_articles_text(
+        {"franchise": (5, 1), "declarer-sinistre": (0, 3), "formules": (4, 0), "inconnu": (0, 9)}
+    )
     assert [row[1] for row in rows] == ["declarer-sinistre", "franchise"]
     assert rows[0][2:] == ["0 oui", "3 non"]

@@ -43,14 +43,27 @@ def leaks(value: object, iban: str = IBAN_A) -> bool:
 
 
 def add(db, holder, iban=IBAN_A, **fields) -> BankAccount:
-    return ba.add_account(session=db, holder_id=holder.id, iban=iban, bic=fields.pop("bic", ""),
-                          account_holder=fields.pop("account_holder", "Camille Martin"), authority=RECORD, **fields)
+    return ba.add_account(
+        session=db,
+        holder_id=holder.id,
+        iban=iban,
+        bic=fields.pop("bic", ""),
+        account_holder=fields.pop("account_holder", "Camille Martin"),
+        authority=RECORD,
+        **fields,
+    )
 
 
 def sign(db, holder, account, **fields) -> SepaMandate:
-    return mandates.sign_mandate(session=db, holder_id=holder.id, account_id=account.id, signed_ip="203.0.113.7",
-                                 signature_method=fields.pop("signature_method", "code envoyé par e-mail"),
-                                 authority=fields.pop("authority", RECORD), **fields)
+    return mandates.sign_mandate(
+        session=db,
+        holder_id=holder.id,
+        account_id=account.id,
+        signed_ip="203.0.113.7",
+        signature_method=fields.pop("signature_method", "code envoyé par e-mail"),
+        authority=fields.pop("authority", RECORD),
+        **fields,
+    )
 
 
 def count(db, model, *where) -> int:
@@ -69,11 +82,17 @@ def other(db):
 
 # -- adding accounts ---------------------------------------------------------------------------
 
+
 def test_add_account_encrypts_the_iban_at_rest(db, holder):
     account = add(db, holder, iban="fr76 3000 6000 0112 3456 7890 189", label="Compte joint")
     assert (account.iban_prefix, account.iban_last4, account.bic) == ("FR76", "0189", "AGRIFRPPXXX")
     assert account.bank_name and account.label == "Compte joint" and not account.is_default
-    row = db.connection().execute(text("SELECT * FROM bank_account WHERE id = :id"), {"id": account.id}).mappings().one()
+    row = (
+        db.connection()
+        .execute(text("SELECT * FROM bank_account WHERE id = :id"), {"id": account.id})
+        .mappings()
+        .one()
+    )
     assert not any(leaks(value) for value in row.values())
     assert ba.full_iban(account) == IBAN_A
     assert ba.masked(account) == "FR76 •••• •••• •••• 0189"
@@ -91,8 +110,12 @@ def test_same_iban_refused_for_the_same_holder_only(db, holder, other):
 
 def test_nothing_saved_on_error(db, holder):
     before = count(db, BankAccount)
-    for fields in ({"iban": "FR7630006000011234567890188"}, {"bic": "DEUTDEFF"}, {"account_holder": " "},
-                   {"label": "x" * 61}):
+    for fields in (
+        {"iban": "FR7630006000011234567890188"},
+        {"bic": "DEUTDEFF"},
+        {"account_holder": " "},
+        {"label": "x" * 61},
+    ):
         with pytest.raises(BankAccountError) as caught:
             add(db, holder, **fields)
         assert not leaks(caught.value)
@@ -109,18 +132,23 @@ def test_removed_account_can_be_added_again(db, holder):
 
 # -- default account ------------------------------------------------------------------------------
 
+
 def test_set_default_requires_an_active_mandate(db, holder):
     account = add(db, holder)
     with pytest.raises(BankAccountError) as caught:
         ba.set_default(session=db, holder_id=holder.id, account_id=account.id)
-    assert caught.value.errors == {"account": "Signez d'abord le mandat de prélèvement pour ce compte."}
+    assert caught.value.errors == {
+        "account": "Signez d'abord le mandat de prélèvement pour ce compte."
+    }
     assert ba.default_account(session=db, holder_id=holder.id) is None
 
 
 def test_exactly_one_default_after_set_default(db, holder):
     first, second = add(db, holder), add(db, holder, iban=IBAN_B)
     sign(db, holder, first)
-    assert ba.default_account(session=db, holder_id=holder.id).id == first.id  # first mandate: default
+    assert (
+        ba.default_account(session=db, holder_id=holder.id).id == first.id
+    )  # first mandate: default
     sign(db, holder, second)
     assert ba.default_account(session=db, holder_id=holder.id).id == first.id  # the default stays
     ba.set_default(session=db, holder_id=holder.id, account_id=second.id)
@@ -131,6 +159,7 @@ def test_exactly_one_default_after_set_default(db, holder):
 
 # -- signing ------------------------------------------------------------------------------------------
 
+
 def test_sign_mandate_stores_the_document_and_never_leaks_the_iban(db, holder):
     account = add(db, holder)
     signed_at = datetime(2026, 11, 23, 9, 42, tzinfo=UTC)
@@ -138,29 +167,53 @@ def test_sign_mandate_stores_the_document_and_never_leaks_the_iban(db, holder):
     settings = get_settings()
     assert mandate.status == MandateStatus.ACTIVE and mandate.signed_ip == "203.0.113.7"
     assert mandate.reference.startswith(f"ESP-{holder.id:08d}-") and len(mandate.reference) <= 35
-    assert (mandate.creditor_identifier, mandate.creditor_name) == (settings.sepa_creditor_id, settings.insurer_name)
+    assert (mandate.creditor_identifier, mandate.creditor_name) == (
+        settings.sepa_creditor_id,
+        settings.insurer_name,
+    )
     assert mandate.debtor_name == "Camille Martin"
     assert mandates.active_mandate_for(session=db, account_id=account.id).id == mandate.id
 
     document = db.get(Document, mandate.document_id)
-    assert (document.kind, document.title, document.reference) == (DocumentKind.MANDATE, "Mandat de prélèvement SEPA",
-                                                                   mandate.reference)
+    assert (document.kind, document.title, document.reference) == (
+        DocumentKind.MANDATE,
+        "Mandat de prélèvement SEPA",
+        mandate.reference,
+    )
     assert document.holder_id == holder.id and document.contract_id is None
     assert storage.exists(document.storage_key)
-    pdf_text = " ".join(PdfReader(io.BytesIO(documents.content(session=db, document=document))).pages[0]
-                        .extract_text().split())
+    pdf_text = " ".join(
+        PdfReader(io.BytesIO(documents.content(session=db, document=document)))
+        .pages[0]
+        .extract_text()
+        .split()
+    )
     assert mandate.reference in pdf_text and IBAN_A_GROUPED in pdf_text
     assert settings.sepa_creditor_id in pdf_text and "AGRIFRPPXXX" in pdf_text
-    assert "Signé électroniquement le 23/11/2026 à 10:42 après vérification par code envoyé par e-mail" in pdf_text
+    assert (
+        "Signé électroniquement le 23/11/2026 à 10:42 après vérification par code envoyé par e-mail"
+        in pdf_text
+    )
 
-    assert mandate.reference in document.text_content and "FR76 •••• •••• •••• 0189" in document.text_content
+    assert (
+        mandate.reference in document.text_content
+        and "FR76 •••• •••• •••• 0189" in document.text_content
+    )
     assert not leaks(document.text_content)
 
-    outbox = db.exec(select(OutboxMessage).where(OutboxMessage.account_id == factories.account_of(db, holder).id,
-                                                 OutboxMessage.category == "payments")).all()
-    assert len(outbox) == 1 and mandate.reference in outbox[0].body and "•••• 0189" in outbox[0].body
+    outbox = db.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.account_id == factories.account_of(db, holder).id,
+            OutboxMessage.category == "payments",
+        )
+    ).all()
+    assert (
+        len(outbox) == 1 and mandate.reference in outbox[0].body and "•••• 0189" in outbox[0].body
+    )
     notices = db.exec(select(Notification).where(Notification.holder_id == holder.id)).all()
-    assert [n.title for n in notices] == ["Mandat de prélèvement signé"] and notices[0].link == "/paiements"
+    assert [n.title for n in notices] == ["Mandat de prélèvement signé"] and notices[
+        0
+    ].link == "/paiements"
     for value in [m.subject for m in outbox] + [m.body for m in outbox] + [n.body for n in notices]:
         assert not leaks(value)
 
@@ -173,8 +226,9 @@ def test_signing_again_revokes_the_previous_mandate_of_the_account(db, holder):
     db.refresh(first)
     assert first.status == MandateStatus.REVOKED and first.revoked_at is not None
     assert mandates.active_mandate_for(session=db, account_id=account.id).id == second.id
-    assert [m.id for m in mandates.list_mandates(session=db, holder_id=holder.id)] == sorted([first.id, second.id],
-                                                                                                reverse=True)
+    assert [m.id for m in mandates.list_mandates(session=db, holder_id=holder.id)] == sorted(
+        [first.id, second.id], reverse=True
+    )
 
 
 def test_rum_retries_on_collision(db, holder, monkeypatch):
@@ -187,6 +241,7 @@ def test_rum_retries_on_collision(db, holder, monkeypatch):
 
 # -- ownership -------------------------------------------------------------------------------------
 
+
 def test_another_holder_cannot_reach_an_account_or_a_mandate(db, holder, other):
     account = add(db, holder)
     mandate = sign(db, holder, account)
@@ -196,7 +251,10 @@ def test_another_holder_cannot_reach_an_account_or_a_mandate(db, holder, other):
     assert ba.list_accounts(session=db, holder_id=other.id) == []
     assert mandates.owned_mandate(session=db, holder_id=other.id, mandate_id=mandate.id) is None
     assert mandates.list_mandates(session=db, holder_id=other.id) == []
-    assert mandates.revoke(session=db, holder_id=other.id, mandate_id=mandate.id, authority=RECORD) is None
+    assert (
+        mandates.revoke(session=db, holder_id=other.id, mandate_id=mandate.id, authority=RECORD)
+        is None
+    )
     for action in (ba.set_default, functools.partial(ba.remove_account, authority=RECORD)):
         with pytest.raises(BankAccountError) as caught:
             action(session=db, holder_id=other.id, account_id=account.id)
@@ -214,11 +272,14 @@ def test_another_holder_cannot_reach_an_account_or_a_mandate(db, holder, other):
 
 # -- revoking and removing -----------------------------------------------------------------------
 
+
 def test_revoke_a_mandate_of_a_secondary_account(db, holder):
     main, spare = add(db, holder), add(db, holder, iban=IBAN_B)
     sign(db, holder, main)
     spare_mandate = sign(db, holder, spare)
-    revoked = mandates.revoke(session=db, holder_id=holder.id, mandate_id=spare_mandate.id, authority=RECORD)
+    revoked = mandates.revoke(
+        session=db, holder_id=holder.id, mandate_id=spare_mandate.id, authority=RECORD
+    )
     assert revoked.status == MandateStatus.REVOKED and revoked.revoked_at is not None
     assert mandates.active_mandate_for(session=db, account_id=spare.id) is None
     with pytest.raises(BankAccountError):  # no mandate any more: cannot become the default
@@ -235,7 +296,9 @@ def test_revoking_the_default_mandate_follows_the_default_rules(db, holder):
     contract.status = ContractStatus.TERMINATED
     db.add(contract)
     db.flush()
-    revoked = mandates.revoke(session=db, holder_id=holder.id, mandate_id=mandate.id, authority=RECORD)
+    revoked = mandates.revoke(
+        session=db, holder_id=holder.id, mandate_id=mandate.id, authority=RECORD
+    )
     assert revoked.status == MandateStatus.REVOKED
     db.refresh(account)
     assert not account.is_default

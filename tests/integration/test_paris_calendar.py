@@ -23,7 +23,9 @@ from espace.services.payment_provider import CardInput, validate_card
 from tests import factories
 
 NEW_YEAR_IN_PARIS = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # 00:30 on 1 January 2027 in Paris
-LEAP_DAY_EVENING = datetime(2028, 2, 29, 22, 30, tzinfo=UTC)  # 23:30 on 29 February 2028 in Paris (winter: UTC+1)
+LEAP_DAY_EVENING = datetime(
+    2028, 2, 29, 22, 30, tzinfo=UTC
+)  # 23:30 on 29 February 2028 in Paris (winter: UTC+1)
 
 
 def test_today_is_the_date_in_paris():
@@ -39,11 +41,20 @@ def test_an_attestation_issued_after_midnight_in_paris_is_dated_that_day(db):
     person = factories.holder(db)
     contract = factories.contract(db, person)
     with time_machine.travel(NEW_YEAR_IN_PARIS, tick=False):
-        document = attestations.issue(session=db, holder_id=person.id, contract_id=contract.id,
-                                      request=AttestationRequest(kind="standard"))
-        assert document.period_start == date(2027, 1, 1) and document.reference.startswith("ATT-2027-")
+        document = attestations.issue(
+            session=db,
+            holder_id=person.id,
+            contract_id=contract.id,
+            request=AttestationRequest(kind="standard"),
+        )
+        assert document.period_start == date(2027, 1, 1) and document.reference.startswith(
+            "ATT-2027-"
+        )
         row = db.exec(select(Attestation).where(Attestation.document_id == document.id)).one()
-        assert attestations.verify(session=db, reference=attestations.sign(row.public_id)).status == "valide"
+        assert (
+            attestations.verify(session=db, reference=attestations.sign(row.public_id)).status
+            == "valide"
+        )
 
 
 def test_a_cover_change_cannot_take_effect_on_the_day_before_in_paris(db):
@@ -54,18 +65,39 @@ def test_a_cover_change_cannot_take_effect_on_the_day_before_in_paris(db):
     cheaper = replace(current, deductible_cents=50_000)
     with time_machine.travel(NEW_YEAR_IN_PARIS, tick=False):
         with pytest.raises(CoverChangeError) as refused:
-            cover_change.endorse(session=db, holder_id=person.id, account_id=account.id, contract_id=contract.id,
-                                 choice=cheaper, effective=date(2026, 12, 31), consent=True)
+            cover_change.endorse(
+                session=db,
+                holder_id=person.id,
+                account_id=account.id,
+                contract_id=contract.id,
+                choice=cheaper,
+                effective=date(2026, 12, 31),
+                consent=True,
+            )
         assert refused.value.field == "effective"
-        endorsement = cover_change.endorse(session=db, holder_id=person.id, account_id=account.id,
-                                           contract_id=contract.id, choice=cheaper, effective=date(2027, 1, 1),
-                                           consent=True)
+        endorsement = cover_change.endorse(
+            session=db,
+            holder_id=person.id,
+            account_id=account.id,
+            contract_id=contract.id,
+            choice=cheaper,
+            effective=date(2027, 1, 1),
+            consent=True,
+        )
         assert endorsement.effective_date == date(2027, 1, 1)
 
 
 def test_a_card_expiring_in_december_is_expired_on_new_years_night_in_paris():
-    card = CardInput(number="4242 4242 4242 4242", expiry_month="12", expiry_year="26", cvc="123", holder_name="A B")
+    card = CardInput(
+        number="4242 4242 4242 4242",
+        expiry_month="12",
+        expiry_year="26",
+        cvc="123",
+        holder_name="A B",
+    )
     with time_machine.travel(NEW_YEAR_IN_PARIS, tick=False):
         assert validate_card(card)["card_expiry"] == "Cette carte est expirée."
-    with time_machine.travel(datetime(2026, 12, 31, 22, 30, tzinfo=UTC), tick=False):  # 23:30 on 31 December
+    with time_machine.travel(
+        datetime(2026, 12, 31, 22, 30, tzinfo=UTC), tick=False
+    ):  # 23:30 on 31 December
         assert "card_expiry" not in validate_card(card)

@@ -12,7 +12,9 @@ def test_demo_holder_has_a_flat_in_lyon_and_a_house_in_brittany(db):
     account = db.exec(select(Account).where(Account.email == DEMO_EMAIL)).one()
     portfolio = list_portfolio(session=db, holder_id=account.holder_id, today=date(2026, 11, 23))
     assert [(p.property_type, p.city, p.postal_code[:2]) for p in portfolio] == [
-        ("flat", "Lyon", "69"), ("house", "Carnac", "56")]
+        ("flat", "Lyon", "69"),
+        ("house", "Carnac", "56"),
+    ]
     assert [c.number for p in portfolio for c in p.contracts] == list(DEMO_CONTRACTS)
     lyon = portfolio[0].contracts[0]
     # priced by the tariff engine: the Lyon golden case (204,80 €) plus the legal protection option
@@ -37,9 +39,10 @@ def test_demo_seed_is_idempotent_and_complete(db):
 
 
 def test_volume_seed_creates_holders_with_accounts_and_valid_numbers(tmp_path):
+    from sqlmodel import Session
+
     from espace.db import make_engine
     from espace.migrations import upgrade_to_head
-    from sqlmodel import Session
 
     url = f"sqlite:///{tmp_path / 'volume.db'}"
     upgrade_to_head(url)

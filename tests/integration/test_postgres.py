@@ -45,10 +45,22 @@ def postgres_url() -> Iterator[str]:
         entry = pwd.getpwnam("postgres")
         os.chown(folder, entry.pw_uid, entry.pw_gid)
     data, port = os.path.join(folder, "data"), free_port()
-    run = lambda *args: subprocess.run([*as_user, *args], check=True, capture_output=True, timeout=120)  # noqa: E731
+
+    def run(*args):
+        return subprocess.run([*as_user, *args], check=True, capture_output=True, timeout=120)
+
     run(initdb, "-D", data, "-U", "espace", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
-    run(pg_ctl, "-D", data, "-w", "-l", os.path.join(folder, "log"),
-        "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+    run(
+        pg_ctl,
+        "-D",
+        data,
+        "-w",
+        "-l",
+        os.path.join(folder, "log"),
+        "-o",
+        f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off",
+        "start",
+    )
     try:
         yield f"postgresql+psycopg://espace@127.0.0.1:{port}/postgres"
     finally:
@@ -71,7 +83,9 @@ def test_demo_data_and_login_work_on_postgres(postgres_url):
         with Session(engine) as session:
             account = authenticate(session=session, identifier="MRH0412857", password=DEMO_PASSWORD)
             assert account is not None and account.email == DEMO_EMAIL
-            assert [p.city for p in list_portfolio(session=session, holder_id=account.holder_id)] == ["Lyon", "Carnac"]
+            assert [
+                p.city for p in list_portfolio(session=session, holder_id=account.holder_id)
+            ] == ["Lyon", "Carnac"]
             assert session.exec(select(Account)).first() is not None
     finally:
         engine.dispose()
@@ -100,7 +114,9 @@ def test_failed_checks_survive_the_callers_rollback_on_postgres(postgres_url):
     engine = make_engine(postgres_url)
     try:
         for write_first in (False, True):
-            counting.check_step_up_failures_survive_the_callers_rollback(engine, write_first=write_first)
+            counting.check_step_up_failures_survive_the_callers_rollback(
+                engine, write_first=write_first
+            )
             counting.check_code_tries_survive_the_callers_rollback(engine, write_first=write_first)
         counting.check_password_change_failures_survive_the_callers_rollback(engine)
         counting.check_a_committing_caller_counts_once(engine)

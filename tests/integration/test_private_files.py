@@ -35,7 +35,9 @@ def _path(key: str):
 
 def _draft_with_photos(db, person, photos: int = 2) -> Claim:
     contract = factories.contract(db, person)
-    claim = claims.start_draft(session=db, holder_id=person.id, account_id=None, contract_id=contract.id)
+    claim = claims.start_draft(
+        session=db, holder_id=person.id, account_id=None, contract_id=contract.id
+    )
     for n in range(photos):
         claims.add_file(session=db, claim=claim, data=_jpeg(), filename=f"photo{n}.jpg")
     return claim
@@ -47,8 +49,22 @@ def _keys(db, claim_id: int) -> list[str]:
 
 
 def _stand_in(cls, principal, **fields):
-    defaults = dict(errors={}, form_version=0, upload_errors=[], upload_kind="auto", flash="", cards=[], drafts=[],
-                    can_declare=False, claim_id=0, peril="", answers={}, step=0, reached=0, _suggested_peril="")
+    defaults = dict(
+        errors={},
+        form_version=0,
+        upload_errors=[],
+        upload_kind="auto",
+        flash="",
+        cards=[],
+        drafts=[],
+        can_declare=False,
+        claim_id=0,
+        peril="",
+        answers={},
+        step=0,
+        reached=0,
+        _suggested_peril="",
+    )
     me = SimpleNamespace(**{**defaults, **fields})
     for name in ("_save", "_draft", "_show", "_deadline", "_build_questions", "_go", "_refresh"):
         if hasattr(cls, name):
@@ -61,6 +77,7 @@ def _stand_in(cls, principal, **fields):
 
 
 # ----- deleting with the rows, after the commit --------------------------------------------------
+
 
 def test_deleting_a_draft_from_the_list_removes_its_photos_and_thumbnails(engine):
     def setup(db):
@@ -81,10 +98,17 @@ def test_removing_a_file_from_the_wizard_removes_it_from_disk(engine):
         person = factories.holder(db)
         claim = _draft_with_photos(db, person, photos=1)
         record = db.exec(select(ClaimFile).where(ClaimFile.claim_id == claim.id)).one()
-        return factories.signed_in(db, person)[1], claim.id, record.id, (record.storage_key, record.thumbnail_key)
+        return (
+            factories.signed_in(db, person)[1],
+            claim.id,
+            record.id,
+            (record.storage_key, record.thumbnail_key),
+        )
 
     principal, draft_id, file_id, keys = factories.committed(setup)
-    ClaimWizardState.remove_file.fn(_stand_in(ClaimWizardState, principal, claim_id=draft_id), file_id)
+    ClaimWizardState.remove_file.fn(
+        _stand_in(ClaimWizardState, principal, claim_id=draft_id), file_id
+    )
     assert not any(_path(key).exists() for key in keys)
 
 
@@ -103,11 +127,15 @@ def test_a_deletion_in_a_released_savepoint_waits_for_the_real_commit(engine):
         claim = _draft_with_photos(db, factories.holder(db), photos=1)
         db.commit()
         claim_id, keys = claim.id, _keys(db, claim.id)
-        claim.description = "Fuite sous l'évier."  # a write first: SQLite's driver would commit a first SAVEPOINT
+        claim.description = (
+            "Fuite sous l'évier."  # a write first: SQLite's driver would commit a first SAVEPOINT
+        )
         db.flush()
         with db.begin_nested():
             claims.delete_draft(session=db, claim=claim)
-        assert all(_path(key).exists() for key in keys)  # released savepoint: the outer transaction may still fail
+        assert all(
+            _path(key).exists() for key in keys
+        )  # released savepoint: the outer transaction may still fail
         db.rollback()
         assert all(_path(key).exists() for key in keys)
         with db.begin_nested():
@@ -134,14 +162,22 @@ def test_files_stored_in_a_rolled_back_transaction_are_deleted(engine):
     storage.put = spy
     try:
         with pytest.raises(RuntimeError), session_scope() as db:
-            support.open_thread(session=db, holder_id=holder_id, subject="Photos du dégât", category="other",
-                                body="Voici les photos", attachments=[(_jpeg(), "a.jpg"), (_jpeg("red"), "b.jpg")])
+            support.open_thread(
+                session=db,
+                holder_id=holder_id,
+                subject="Photos du dégât",
+                category="other",
+                body="Voici les photos",
+                attachments=[(_jpeg(), "a.jpg"), (_jpeg("red"), "b.jpg")],
+            )
             raise RuntimeError("the handler failed after the upload")
     finally:
         storage.put = real_put
     assert len(stored) == 2 and not any(_path(key).exists() for key in stored)
     with Session(get_engine()) as db:
-        assert not db.exec(select(SupportAttachment).where(SupportAttachment.storage_key.in_(stored))).all()
+        assert not db.exec(
+            select(SupportAttachment).where(SupportAttachment.storage_key.in_(stored))
+        ).all()
 
 
 def test_a_file_whose_savepoint_rolled_back_goes_and_the_others_stay(engine):
@@ -159,6 +195,7 @@ def test_a_file_whose_savepoint_rolled_back_goes_and_the_others_stay(engine):
 
 # ----- the draft cap ---------------------------------------------------------------------------------
 
+
 def test_a_holder_cannot_open_more_than_five_drafts(engine):
     def setup(db):
         person = factories.holder(db)
@@ -172,17 +209,26 @@ def test_a_holder_cannot_open_more_than_five_drafts(engine):
         assert me.errors == {} and me.claim_id
     me = _stand_in(ClaimWizardState, principal)
     ClaimWizardState.choose_contract.fn(me, {"contract": str(contract_id)})
-    assert me.errors == {"contract": claims.TOO_MANY_DRAFTS} and "déjà 5 déclarations" in me.errors["contract"]
+    assert (
+        me.errors == {"contract": claims.TOO_MANY_DRAFTS}
+        and "déjà 5 déclarations" in me.errors["contract"]
+    )
     with Session(get_engine()) as db:
-        assert claims.open_drafts(session=db, holder_id=principal.holder_id) == claims.MAX_OPEN_DRAFTS
+        assert (
+            claims.open_drafts(session=db, holder_id=principal.holder_id) == claims.MAX_OPEN_DRAFTS
+        )
         # Deleting one frees a place; a sent claim never counts.
-        claims.delete_draft(session=db, claim=db.exec(select(Claim).where(Claim.holder_id == principal.holder_id)).first())
+        claims.delete_draft(
+            session=db,
+            claim=db.exec(select(Claim).where(Claim.holder_id == principal.holder_id)).first(),
+        )
         db.commit()
     ClaimWizardState.choose_contract.fn(me, {"contract": str(contract_id)})
     assert me.errors == {} and me.claim_id
 
 
 # ----- the purge of orphans -------------------------------------------------------------------------
+
 
 def _age(key: str, hours: float) -> None:
     stamp = (utcnow() - timedelta(hours=hours)).timestamp()
@@ -205,7 +251,9 @@ def test_purge_deletes_old_orphans_only_and_is_idempotent(db):
     assert report.deleted >= 1 and report.bytes_freed >= len(b"orphan")
     assert not _path(old_orphan).exists()
     assert _path(young_orphan).exists()  # its row may still be committing
-    assert all(_path(key).exists() for key in referenced)  # named by a row (even one not committed yet here)
+    assert all(
+        _path(key).exists() for key in referenced
+    )  # named by a row (even one not committed yet here)
     assert stranger.exists()
     assert private_files.purge_orphans(session=db).deleted == 0
     later = private_files.purge_orphans(session=db, now=utcnow() + timedelta(hours=2))

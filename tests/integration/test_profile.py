@@ -19,13 +19,23 @@ from tests import factories
 
 def outbox(db, to: str, channel: str = "email") -> list[OutboxMessage]:
     """What was sent to ``to``, but the step-up codes the tests type to get their proofs."""
-    return list(db.exec(select(OutboxMessage).where(OutboxMessage.recipient == to, OutboxMessage.channel == channel,
-                                                    OutboxMessage.subject != "Votre code de confirmation")
-                        .order_by(OutboxMessage.id)).all())
+    return list(
+        db.exec(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.recipient == to,
+                OutboxMessage.channel == channel,
+                OutboxMessage.subject != "Votre code de confirmation",
+            )
+            .order_by(OutboxMessage.id)
+        ).all()
+    )
 
 
 def start_phone(db, person, phone: str):
-    return profile.start_phone_change(session=db, holder_id=person.id, phone=phone, proof=factories.step_up(db, person))
+    return profile.start_phone_change(
+        session=db, holder_id=person.id, phone=phone, proof=factories.step_up(db, person)
+    )
 
 
 def recent(db, person):
@@ -48,8 +58,13 @@ def later(seconds: int = 61):
 
 
 def changes(db, person) -> list[ProfileChange]:
-    return list(db.exec(select(ProfileChange).where(ProfileChange.holder_id == person.id)
-                        .order_by(ProfileChange.id)).all())
+    return list(
+        db.exec(
+            select(ProfileChange)
+            .where(ProfileChange.holder_id == person.id)
+            .order_by(ProfileChange.id)
+        ).all()
+    )
 
 
 @pytest.fixture
@@ -61,15 +76,31 @@ def person(db):
 
 # ---- postal address -----------------------------------------------------------------------------------
 
+
 def test_address_change_is_saved_recorded_and_announced(db, person):
     old = profile.current_address(person)
-    change = profile.update_address(session=db, holder_id=person.id, line1=" 8  allée des Tilleuls", line2="Bât. C",
-                                    postal_code="44 300", city="Nantes", proof=factories.step_up(db, person))
+    change = profile.update_address(
+        session=db,
+        holder_id=person.id,
+        line1=" 8  allée des Tilleuls",
+        line2="Bât. C",
+        postal_code="44 300",
+        city="Nantes",
+        proof=factories.step_up(db, person),
+    )
     db.refresh(person)
-    assert (person.address_line1, person.address_line2, person.postal_code, person.city, person.country) == \
-        ("8 allée des Tilleuls", "Bât. C", "44300", "Nantes", "FR")
+    assert (
+        person.address_line1,
+        person.address_line2,
+        person.postal_code,
+        person.city,
+        person.country,
+    ) == ("8 allée des Tilleuls", "Bât. C", "44300", "Nantes", "FR")
     assert (change.field, change.status, change.second_factor) == ("address", "done", "email")
-    assert (change.old_value, change.new_value) == (old, "8 allée des Tilleuls, Bât. C, 44300 Nantes")
+    assert (change.old_value, change.new_value) == (
+        old,
+        "8 allée des Tilleuls, Bât. C, 44300 Nantes",
+    )
     [mail] = outbox(db, person.email)
     assert mail.subject == "Votre adresse postale a été modifiée"
     assert old in mail.body and "8 allée des Tilleuls, Bât. C, 44300 Nantes" in mail.body
@@ -81,22 +112,45 @@ def test_address_change_is_saved_recorded_and_announced(db, person):
 def test_a_wrong_address_changes_nothing(db, person):
     before = profile.current_address(person)
     with pytest.raises(ProfileError) as error:
-        profile.update_address(session=db, holder_id=person.id, line1="8 allée des Tilleuls", line2="",
-                               postal_code="99000", city="Nantes", proof=factories.step_up(db, person))
+        profile.update_address(
+            session=db,
+            holder_id=person.id,
+            line1="8 allée des Tilleuls",
+            line2="",
+            postal_code="99000",
+            city="Nantes",
+            proof=factories.step_up(db, person),
+        )
     assert error.value.field == "postal_code"
     with pytest.raises(ProfileError, match="déjà votre adresse"):
-        profile.update_address(session=db, holder_id=person.id, line1=person.address_line1, line2="",
-                               postal_code=person.postal_code, city=person.city, proof=factories.step_up(db, person))
+        profile.update_address(
+            session=db,
+            holder_id=person.id,
+            line1=person.address_line1,
+            line2="",
+            postal_code=person.postal_code,
+            city=person.city,
+            proof=factories.step_up(db, person),
+        )
     db.refresh(person)
-    assert profile.current_address(person) == before and changes(db, person) == [] and outbox(db, person.email) == []
+    assert (
+        profile.current_address(person) == before
+        and changes(db, person) == []
+        and outbox(db, person.email) == []
+    )
 
 
 # ---- mobile phone --------------------------------------------------------------------------------------
 
+
 def test_phone_change_needs_the_code_sent_to_the_new_number(db, person):
     account = factories.account_of(db, person)
     change = start_phone(db, person, "07 81 23 45 67")
-    assert (change.status, change.old_value, change.new_value) == ("pending", "+33611112222", "+33781234567")
+    assert (change.status, change.old_value, change.new_value) == (
+        "pending",
+        "+33611112222",
+        "+33781234567",
+    )
     [sms] = outbox(db, "+33781234567", "sms")
     assert outbox(db, "+33611112222", "sms") == []  # nothing to the old number yet
     db.refresh(person)
@@ -112,7 +166,9 @@ def test_phone_change_needs_the_code_sent_to_the_new_number(db, person):
     assert person.phone == "+33781234567" and account.phone_verified_at is not None
     assert done.id == change.id and done.status == "done"
     [alert] = outbox(db, person.email)
-    assert alert.subject == "Votre numéro de mobile a été modifié" and "•• •• •• 45 67" in alert.body
+    assert (
+        alert.subject == "Votre numéro de mobile a été modifié" and "•• •• •• 45 67" in alert.body
+    )
     assert "/pas-moi?jeton=" in alert.body
     [warning] = outbox(db, "+33611112222", "sms")
     assert "remplacé" in warning.body and "45 67" in warning.body
@@ -123,7 +179,9 @@ def test_phone_change_needs_the_code_sent_to_the_new_number(db, person):
 def test_starting_again_supersedes_the_pending_phone_change(db, person):
     first = start_phone(db, person, "0781234567")
     first_code = code_in(outbox(db, "+33781234567", "sms")[-1])
-    with pytest.raises(ProfileError, match="patientez"):  # asked again at once: nothing sent, nothing changed
+    with pytest.raises(
+        ProfileError, match="patientez"
+    ):  # asked again at once: nothing sent, nothing changed
         start_phone(db, person, "0699887766")
     with later(31):
         second = start_phone(db, person, "0699887766")
@@ -131,8 +189,9 @@ def test_starting_again_supersedes_the_pending_phone_change(db, person):
         assert first.status == "cancelled" and second.status == "pending"
         with pytest.raises(ProfileError):
             profile.confirm_phone_change(session=db, holder_id=person.id, code=first_code)
-        profile.confirm_phone_change(session=db, holder_id=person.id,
-                                     code=code_in(outbox(db, "+33699887766", "sms")[-1]))
+        profile.confirm_phone_change(
+            session=db, holder_id=person.id, code=code_in(outbox(db, "+33699887766", "sms")[-1])
+        )
     db.refresh(person)
     assert person.phone == "+33699887766"
 
@@ -157,8 +216,9 @@ def test_a_cancelled_phone_change_cannot_be_confirmed(db, person):
     change = start_phone(db, person, "0781234567")
     assert profile.cancel_change(session=db, holder_id=person.id, change_id=change.id)
     with pytest.raises(ProfileError, match="Aucun changement"):
-        profile.confirm_phone_change(session=db, holder_id=person.id,
-                                     code=code_in(outbox(db, "+33781234567", "sms")[-1]))
+        profile.confirm_phone_change(
+            session=db, holder_id=person.id, code=code_in(outbox(db, "+33781234567", "sms")[-1])
+        )
     assert changes(db, person)[0].status == "cancelled"
 
 
@@ -172,8 +232,11 @@ def test_phone_checks(db, person):
 
 # ---- e-mail address -----------------------------------------------------------------------------------
 
+
 def _start_email(db, person, new="Nouvelle.Adresse@Example.com"):
-    return profile.start_email_change(session=db, holder_id=person.id, email=new, proof=factories.step_up(db, person))
+    return profile.start_email_change(
+        session=db, holder_id=person.id, email=new, proof=factories.step_up(db, person)
+    )
 
 
 def test_email_change_goes_through_a_link_sent_to_the_new_address(db, person):
@@ -184,9 +247,13 @@ def test_email_change_goes_through_a_link_sent_to_the_new_address(db, person):
     [link_mail] = outbox(db, new)
     assert link_mail.subject == "Confirmez votre nouvelle adresse e-mail"
     [request_alert] = outbox(db, old)
-    assert "demande de changement de votre adresse e-mail vers n•••@example.com" in request_alert.body
+    assert (
+        "demande de changement de votre adresse e-mail vers n•••@example.com" in request_alert.body
+    )
     assert "/pas-moi?jeton=" in request_alert.body and new not in request_alert.body
-    assert factories.account_of(db, person).email == old  # nothing changes before the link is opened
+    assert (
+        factories.account_of(db, person).email == old
+    )  # nothing changes before the link is opened
 
     done = profile.confirm_email_change(session=db, token=token_in(link_mail))
     account = factories.account_of(db, person)
@@ -194,7 +261,10 @@ def test_email_change_goes_through_a_link_sent_to_the_new_address(db, person):
     assert account.email == person.email == new and done.status == "done"
     final = outbox(db, old)[-1]
     assert final.subject == "Votre adresse e-mail a été modifiée" and "/acces-perdu" in final.body
-    titles = [n.title for n in db.exec(select(Notification).where(Notification.holder_id == person.id)).all()]
+    titles = [
+        n.title
+        for n in db.exec(select(Notification).where(Notification.holder_id == person.id)).all()
+    ]
     assert "Votre adresse e-mail a été modifiée" in titles
     assert auth.authenticate(session=db, identifier=new, password=factories.PASSWORD) is not None
     assert auth.authenticate(session=db, identifier=old, password=factories.PASSWORD) is None
@@ -266,7 +336,9 @@ def test_a_password_reset_after_the_request_voids_the_link(db, person):
         db.add(account)
         db.flush()
         with pytest.raises(ProfileError, match="Lien expiré"):
-            profile.confirm_email_change(session=db, token=token_in(outbox(db, change.new_value)[-1]))
+            profile.confirm_email_change(
+                session=db, token=token_in(outbox(db, change.new_value)[-1])
+            )
     assert factories.account_of(db, person).email == person.email
     db.refresh(change)
     assert change.status == "cancelled"
@@ -282,9 +354,17 @@ def test_holder_and_account_emails_both_change(db, person):
 
 # ---- history and ownership -------------------------------------------------------------------------------
 
+
 def test_history_is_newest_first_and_masks_phone_and_email(db, person):
-    profile.update_address(session=db, holder_id=person.id, line1="3 rue Neuve", line2="", postal_code="44000",
-                           city="Nantes", proof=recent(db, person))
+    profile.update_address(
+        session=db,
+        holder_id=person.id,
+        line1="3 rue Neuve",
+        line2="",
+        postal_code="44000",
+        city="Nantes",
+        proof=recent(db, person),
+    )
     with later(2):
         start_phone(db, person, "0781234567")
         code = code_in(outbox(db, "+33781234567", "sms")[-1])
@@ -295,8 +375,16 @@ def test_history_is_newest_first_and_masks_phone_and_email(db, person):
         rows = profile.history(session=db, holder_id=person.id)
     assert [r.field for r in rows] == ["email", "phone", "address"]
     views = [profile.describe(r) for r in rows]
-    assert (views[0].what, views[0].status_label, views[0].new) == ("Adresse e-mail", "En attente", "h•••@example.com")
-    assert (views[1].old, views[1].new, views[1].status_label) == ("•• •• •• 22 22", "•• •• •• 45 67", "Effectuée")
+    assert (views[0].what, views[0].status_label, views[0].new) == (
+        "Adresse e-mail",
+        "En attente",
+        "h•••@example.com",
+    )
+    assert (views[1].old, views[1].new, views[1].status_label) == (
+        "•• •• •• 22 22",
+        "•• •• •• 45 67",
+        "Effectuée",
+    )
     assert views[1].how == "Code par e-mail, puis code SMS au nouveau numéro"
     assert views[2].how == "Vérification récente" and views[2].new == "3 rue Neuve, 44000 Nantes"
     assert rows[1].new_value == "+33781234567"  # stored in full

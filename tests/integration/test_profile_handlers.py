@@ -25,26 +25,40 @@ importlib.import_module("espace.espace")  # registers every state and page
 S = ProfileState
 
 
-
 def _state(cls, token: str | None, path: str = routes.PROFILE, query: dict | None = None):
     root = rx.State(_reflex_internal_init=True)
     state = root.get_substate(cls.get_full_name().split("."))
     cookie = f"{get_settings().session_cookie_name}={token}" if token else ""
     search = "&".join(f"{k}={v}" for k, v in (query or {}).items())
-    state._update_router_vars({"headers": {"cookie": cookie, "origin": "http://localhost:8000"}, "pathname": path,
-                               "asPath": path + (f"?{search}" if search else ""), "query": query or {}}, {})
+    state._update_router_vars(
+        {
+            "headers": {"cookie": cookie, "origin": "http://localhost:8000"},
+            "pathname": path,
+            "asPath": path + (f"?{search}" if search else ""),
+            "query": query or {},
+        },
+        {},
+    )
     return state
 
 
 def _is_login_redirect(spec) -> bool:
-    return (isinstance(spec, rx.event.EventSpec) and bool(spec.args)
-            and str(getattr(spec.args[0][1], "_var_value", "")).startswith(routes.LOGIN))
+    return (
+        isinstance(spec, rx.event.EventSpec)
+        and bool(spec.args)
+        and str(getattr(spec.args[0][1], "_var_value", "")).startswith(routes.LOGIN)
+    )
 
 
 def _mail(to: str, channel: str = "email") -> list[OutboxMessage]:
     with Session(get_engine()) as db:
-        return list(db.exec(select(OutboxMessage).where(OutboxMessage.recipient == to, OutboxMessage.channel == channel)
-                            .order_by(OutboxMessage.id)).all())
+        return list(
+            db.exec(
+                select(OutboxMessage)
+                .where(OutboxMessage.recipient == to, OutboxMessage.channel == channel)
+                .order_by(OutboxMessage.id)
+            ).all()
+        )
 
 
 def _code(to: str, channel: str = "email") -> str:
@@ -53,8 +67,13 @@ def _code(to: str, channel: str = "email") -> str:
 
 def _changes(holder_id: int) -> list[ProfileChange]:
     with Session(get_engine()) as db:
-        return list(db.exec(select(ProfileChange).where(ProfileChange.holder_id == holder_id)
-                            .order_by(ProfileChange.id)).all())
+        return list(
+            db.exec(
+                select(ProfileChange)
+                .where(ProfileChange.holder_id == holder_id)
+                .order_by(ProfileChange.id)
+            ).all()
+        )
 
 
 def _holder(holder_id: int) -> Policyholder:
@@ -65,22 +84,34 @@ def _holder(holder_id: int) -> Policyholder:
 @pytest.fixture
 def signed_in(engine):
     """A holder (phone +336…) with a contract and a signed-in session without a recent second factor."""
+
     def setup(db):
         person = factories.holder(db)
         factories.contract(db, person)
         account = factories.account_of(db, person)
-        token = sessions.complete_handoff(session=db, code=sessions.begin_login(session=db, account_id=account.id))
+        token = sessions.complete_handoff(
+            session=db, code=sessions.begin_login(session=db, account_id=account.id)
+        )
         principal = sessions.validate(session=db, token=token)
         return person.id, person.email, person.phone, token, principal.session_id
 
     holder_id, email, phone, token, session_id = factories.committed(setup)
-    return {"id": holder_id, "email": email, "phone": phone, "token": token, "session_id": session_id}
+    return {
+        "id": holder_id,
+        "email": email,
+        "phone": phone,
+        "token": token,
+        "session_id": session_id,
+    }
 
 
 def _step_up_now(signed_in: dict) -> None:
     """A genuine step-up (an e-mailed code typed) in the signed-in session, just now."""
-    factories.committed(lambda db: factories.step_up(db, db.get(Policyholder, signed_in["id"]),
-                                                     session_id=signed_in["session_id"]))
+    factories.committed(
+        lambda db: factories.step_up(
+            db, db.get(Policyholder, signed_in["id"]), session_id=signed_in["session_id"]
+        )
+    )
 
 
 def _loaded(token: str):
@@ -94,10 +125,18 @@ ADDRESS = {"line1": "5 quai de la Fosse", "line2": "", "postal_code": "44000", "
 
 def test_every_handler_sends_a_signed_out_caller_to_login(signed_in):
     calls = [
-        (S.load, ()), (S.edit, ("email",)), (S.close_edit, ()), (S.save_address, (ADDRESS,)),
-        (S.save_phone, ({"new_phone": "0781234567"},)), (S.save_email, ({"new_email": "x@example.com"},)),
-        (S.confirm_phone, ({"phone_code": "123456"},)), (S.resend_phone, ()), (S.resend_email, ()),
-        (S.cancel_change, (1,)), (S.stepup_submit, ({"stepup_code": "123456"},)), (S.stepup_choose, ("email",)),
+        (S.load, ()),
+        (S.edit, ("email",)),
+        (S.close_edit, ()),
+        (S.save_address, (ADDRESS,)),
+        (S.save_phone, ({"new_phone": "0781234567"},)),
+        (S.save_email, ({"new_email": "x@example.com"},)),
+        (S.confirm_phone, ({"phone_code": "123456"},)),
+        (S.resend_phone, ()),
+        (S.resend_email, ()),
+        (S.cancel_change, (1,)),
+        (S.stepup_submit, ({"stepup_code": "123456"},)),
+        (S.stepup_choose, ("email",)),
     ]
     for token in (None, "forged-" + "A" * 40):
         for handler, args in calls:
@@ -123,7 +162,9 @@ def test_email_change_waits_for_a_fresh_second_factor(signed_in):
     S.stepup_submit.fn(state, {"stepup_code": step_up_code})
     [change] = _changes(signed_in["id"])
     assert (change.status, change.new_value, change.second_factor) == ("pending", new, "email")
-    assert len(_mail(new)) == 1 and state.pending_email == new and state.pending_email_id == change.id
+    assert (
+        len(_mail(new)) == 1 and state.pending_email == new and state.pending_email_id == change.id
+    )
     assert state.form_values["new_email"] == ""  # the form is closed: the banner takes over
 
 
@@ -132,10 +173,16 @@ def test_the_address_asks_unless_a_check_was_passed_in_the_last_five_minutes(sig
     before = profile.current_address(_holder(signed_in["id"]))
     S.save_address.fn(state, {**ADDRESS, "postal_code": "4400"})
     assert state.errors["postal_code"] and state.stepup_for == ""
-    assert state.form_values["postal_code"] == "4400" and state.form_values["line1"] == ADDRESS["line1"]  # kept
+    assert (
+        state.form_values["postal_code"] == "4400"
+        and state.form_values["line1"] == ADDRESS["line1"]
+    )  # kept
     S.save_address.fn(state, ADDRESS)
     assert state.stepup_for == "address"
-    assert profile.current_address(_holder(signed_in["id"])) == before and _changes(signed_in["id"]) == []
+    assert (
+        profile.current_address(_holder(signed_in["id"])) == before
+        and _changes(signed_in["id"]) == []
+    )
 
     _step_up_now(signed_in)
     state = _loaded(signed_in["token"])
@@ -151,7 +198,11 @@ def test_the_phone_always_asks_and_wrong_codes_are_counted(signed_in):
     _step_up_now(signed_in)
     state = _loaded(signed_in["token"])
     S.save_phone.fn(state, {"new_phone": "07 81 23 45 67"})
-    assert state.stepup_for == "phone" and _mail("+33781234567", "sms") == [] and _changes(signed_in["id"]) == []
+    assert (
+        state.stepup_for == "phone"
+        and _mail("+33781234567", "sms") == []
+        and _changes(signed_in["id"]) == []
+    )
     S.stepup_submit.fn(state, {"stepup_code": _code(signed_in["email"])})
     assert state.pending_phone == "07 81 23 45 67" and state.stepup_for == ""
     sms_code = _code("+33781234567", "sms")
@@ -162,8 +213,16 @@ def test_the_phone_always_asks_and_wrong_codes_are_counted(signed_in):
     assert "Trop d'essais" in state.errors["code"]
     assert _holder(signed_in["id"]).phone == signed_in["phone"]
     with Session(get_engine()) as db:
-        assert db.exec(select(OneTimeCode).where(OneTimeCode.purpose == "new_phone")
-                       .order_by(OneTimeCode.id.desc())).first().attempts == 5
+        assert (
+            db.exec(
+                select(OneTimeCode)
+                .where(OneTimeCode.purpose == "new_phone")
+                .order_by(OneTimeCode.id.desc())
+            )
+            .first()
+            .attempts
+            == 5
+        )
 
 
 def test_phone_change_confirmed_by_the_handler(signed_in):
@@ -171,7 +230,10 @@ def test_phone_change_confirmed_by_the_handler(signed_in):
     S.save_phone.fn(state, {"new_phone": "0699887766"})
     S.stepup_submit.fn(state, {"stepup_code": _code(signed_in["email"])})
     S.confirm_phone.fn(state, {"phone_code": _code("+33699887766", "sms")})
-    assert state.flash == "Votre numéro de mobile est modifié et vérifié." and state.phone == "06 99 88 77 66"
+    assert (
+        state.flash == "Votre numéro de mobile est modifié et vérifié."
+        and state.phone == "06 99 88 77 66"
+    )
     assert _holder(signed_in["id"]).phone == "+33699887766"
     assert "remplacé" in _mail(signed_in["phone"], "sms")[-1].body
 
@@ -179,8 +241,9 @@ def test_phone_change_confirmed_by_the_handler(signed_in):
 def test_a_pending_change_of_another_holder_cannot_be_cancelled(signed_in, engine):
     def setup(db):
         other = factories.holder(db)
-        return profile.start_phone_change(session=db, holder_id=other.id, phone="0781234567",
-                                          proof=factories.step_up(db, other)).id
+        return profile.start_phone_change(
+            session=db, holder_id=other.id, phone="0781234567", proof=factories.step_up(db, other)
+        ).id
 
     change_id = factories.committed(setup)
     state = _loaded(signed_in["token"])
@@ -204,9 +267,16 @@ def test_the_step_up_runs_only_the_action_checked_with_the_values_checked(signed
 
 def test_the_confirmation_page_needs_no_session(signed_in):
     new = f"lien{signed_in['id']}@example.com"
-    factories.committed(lambda db: profile.start_email_change(
-        session=db, holder_id=signed_in["id"], email=new,
-        proof=factories.step_up(db, db.get(Policyholder, signed_in["id"]), session_id=signed_in["session_id"])))
+    factories.committed(
+        lambda db: profile.start_email_change(
+            session=db,
+            holder_id=signed_in["id"],
+            email=new,
+            proof=factories.step_up(
+                db, db.get(Policyholder, signed_in["id"]), session_id=signed_in["session_id"]
+            ),
+        )
+    )
     token = re.search(r"jeton=([\w-]+)", _mail(new)[-1].body).group(1)
     page = _state(EmailConfirmState, None, routes.EMAIL_CONFIRM, {"jeton": token})
     EmailConfirmState.confirm.fn(page)
@@ -230,5 +300,13 @@ def test_wrong_step_up_codes_are_counted_until_the_right_one_is_refused(signed_i
     assert _is_login_redirect(S.stepup_submit.fn(state, {"stepup_code": step_up_code}))
     assert _changes(signed_in["id"]) == []
     with Session(get_engine()) as db:
-        assert db.exec(select(OneTimeCode).where(OneTimeCode.purpose == "step_up")
-                       .order_by(OneTimeCode.id.desc())).first().attempts >= 5
+        assert (
+            db.exec(
+                select(OneTimeCode)
+                .where(OneTimeCode.purpose == "step_up")
+                .order_by(OneTimeCode.id.desc())
+            )
+            .first()
+            .attempts
+            >= 5
+        )

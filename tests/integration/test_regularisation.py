@@ -31,13 +31,31 @@ FAR = date(2040, 1, 10)  # after every seeded schedule
 
 
 def card(number: str = "4242 4242 4242 4242", cvc: str = "123") -> CardInput:
-    return CardInput(number=number, expiry_month="12", expiry_year="39", cvc=cvc, holder_name="Alix Assurée")
+    return CardInput(
+        number=number, expiry_month="12", expiry_year="39", cvc=cvc, holder_name="Alix Assurée"
+    )
 
 
-def payment(db: Session, contract, *, due: date = date(2026, 3, 5), status: str = PaymentStatus.SCHEDULED,
-            method: str = PaymentMethod.SEPA_DEBIT, amount: int = 1250) -> Payment:
-    row = Payment(contract_id=contract.id, holder_id=contract.holder_id, due_date=due, period_start=due,
-                  period_end=due + timedelta(days=30), amount_cents=amount, tax_cents=103, status=status, method=method)
+def payment(
+    db: Session,
+    contract,
+    *,
+    due: date = date(2026, 3, 5),
+    status: str = PaymentStatus.SCHEDULED,
+    method: str = PaymentMethod.SEPA_DEBIT,
+    amount: int = 1250,
+) -> Payment:
+    row = Payment(
+        contract_id=contract.id,
+        holder_id=contract.holder_id,
+        due_date=due,
+        period_start=due,
+        period_end=due + timedelta(days=30),
+        amount_cents=amount,
+        tax_cents=103,
+        status=status,
+        method=method,
+    )
     db.add(row)
     db.flush()
     return row
@@ -63,8 +81,13 @@ def count(db: Session, model, *where) -> int:
 
 
 def emails_to(db: Session, person) -> list[OutboxMessage]:
-    return list(db.exec(select(OutboxMessage).where(OutboxMessage.recipient == person.email)
-                        .order_by(OutboxMessage.id)).all())
+    return list(
+        db.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.recipient == person.email)
+            .order_by(OutboxMessage.id)
+        ).all()
+    )
 
 
 def test_rejected_payments_lists_only_owned_rejected(db, holder_a):
@@ -73,25 +96,42 @@ def test_rejected_payments_lists_only_owned_rejected(db, holder_a):
     payment(db, contract, due=date(2026, 4, 5))
     other = factories.holder(db)
     rejected(db, factories.contract(db, other))
-    assert [p.id for p in regularisation.rejected_payments(session=db, holder_id=person.id)] == [mine.id]
+    assert [p.id for p in regularisation.rejected_payments(session=db, holder_id=person.id)] == [
+        mine.id
+    ]
     assert regularisation.owned_payment(session=db, holder_id=other.id, payment_id=mine.id) is None
-    assert regularisation.owned_payment(session=db, holder_id=person.id, payment_id=mine.id).id == mine.id
+    assert (
+        regularisation.owned_payment(session=db, holder_id=person.id, payment_id=mine.id).id
+        == mine.id
+    )
 
 
 def test_regularised_by_card_with_3ds(db, holder_a, caplog):
     caplog.set_level("DEBUG")
     person, contract = holder_a
     due = rejected(db, contract)
-    started = regularisation.start_card_payment(session=db, holder_id=person.id, payment_id=due.id, card=card())
-    assert started.status == "requires_action" and started.card_payment_id and "123456" in started.challenge_hint
+    started = regularisation.start_card_payment(
+        session=db, holder_id=person.id, payment_id=due.id, card=card()
+    )
+    assert (
+        started.status == "requires_action"
+        and started.card_payment_id
+        and "123456" in started.challenge_hint
+    )
     assert db.get(Payment, due.id).status == PaymentStatus.REJECTED
     row = db.get(CardPayment, started.card_payment_id)
     assert (row.status, row.card_brand, row.card_last4, row.amount_cents, row.provider) == (
-        "requires_action", "Visa", "4242", 1250, "test")
+        "requires_action",
+        "Visa",
+        "4242",
+        1250,
+        "test",
+    )
     assert row.provider_reference.startswith("tst_")
 
-    outcome = regularisation.confirm_card_payment(session=db, holder_id=person.id,
-                                                  card_payment_id=started.card_payment_id, code="123456")
+    outcome = regularisation.confirm_card_payment(
+        session=db, holder_id=person.id, card_payment_id=started.card_payment_id, code="123456"
+    )
     assert outcome.status == "succeeded" and "régularisée" in outcome.message
     db.refresh(due)
     assert (due.status, due.method) == (PaymentStatus.REGULARISED, PaymentMethod.CARD)
@@ -100,19 +140,30 @@ def test_regularised_by_card_with_3ds(db, holder_a, caplog):
     assert (row.status, row.card_last4) == ("succeeded", "4242") and row.completed_at is not None
 
     receipt = db.exec(select(Document).where(Document.payment_id == due.id)).one()
-    assert receipt.kind == DocumentKind.RECEIPT and receipt.holder_id == person.id and receipt.amount_cents == 1250
+    assert (
+        receipt.kind == DocumentKind.RECEIPT
+        and receipt.holder_id == person.id
+        and receipt.amount_cents == 1250
+    )
     pdf = documents.content(session=db, document=receipt)
     assert pdf.startswith(b"%PDF") and "Carte bancaire" in receipt.text_content
 
     notice = db.exec(select(Notification).where(Notification.holder_id == person.id)).one()
-    assert (notice.category, notice.title, notice.link) == ("payments", "Paiement régularisé", "/paiements")
+    assert (notice.category, notice.title, notice.link) == (
+        "payments",
+        "Paiement régularisé",
+        "/paiements",
+    )
     [mail] = emails_to(db, person)
     assert contract.number in mail.body and "4242" in mail.body and "4242 4242" not in mail.body
 
-    again = regularisation.confirm_card_payment(session=db, holder_id=person.id,
-                                                card_payment_id=started.card_payment_id, code="123456")
+    again = regularisation.confirm_card_payment(
+        session=db, holder_id=person.id, card_payment_id=started.card_payment_id, code="123456"
+    )
     assert again.status == "not_payable"
-    paid_again = regularisation.start_card_payment(session=db, holder_id=person.id, payment_id=due.id, card=card())
+    paid_again = regularisation.start_card_payment(
+        session=db, holder_id=person.id, payment_id=due.id, card=card()
+    )
     assert paid_again.status == "not_payable"
     assert count(db, CardPayment, CardPayment.payment_id == due.id) == 1
     assert "4242424242424242" not in caplog.text and "4242 4242" not in caplog.text
@@ -129,19 +180,24 @@ def test_receipt_rendered_before_the_rejection_is_redone(db, holder_a):
     due.status, due.rejected_at = PaymentStatus.REJECTED, utcnow()
     db.add(due)
     db.flush()
-    outcome = regularisation.start_card_payment(session=db, holder_id=person.id, payment_id=due.id,
-                                                card=card("5555 5555 5555 4444"))
+    outcome = regularisation.start_card_payment(
+        session=db, holder_id=person.id, payment_id=due.id, card=card("5555 5555 5555 4444")
+    )
     assert outcome.status == "succeeded"
     documents.content(session=db, document=receipt)
-    assert "Carte bancaire" in receipt.text_content and receipt.issued_at == db.get(Payment, due.id).paid_at
+    assert (
+        "Carte bancaire" in receipt.text_content
+        and receipt.issued_at == db.get(Payment, due.id).paid_at
+    )
     assert count(db, Document, Document.payment_id == due.id) == 1
 
 
 def test_frictionless_card_settles_at_once(db, holder_a):
     person, contract = holder_a
     due = rejected(db, contract)
-    outcome = regularisation.start_card_payment(session=db, holder_id=person.id, payment_id=due.id,
-                                                card=card("5555 5555 5555 4444"))
+    outcome = regularisation.start_card_payment(
+        session=db, holder_id=person.id, payment_id=due.id, card=card("5555 5555 5555 4444")
+    )
     assert outcome.status == "succeeded"
     assert db.get(Payment, due.id).status == PaymentStatus.REGULARISED
     assert count(db, Document, Document.payment_id == due.id) == 1
@@ -150,25 +206,36 @@ def test_frictionless_card_settles_at_once(db, holder_a):
 def test_wrong_3ds_code_declines_and_payment_stays_rejected(db, holder_a):
     person, contract = holder_a
     due = rejected(db, contract)
-    started = regularisation.start_card_payment(session=db, holder_id=person.id, payment_id=due.id, card=card())
-    outcome = regularisation.confirm_card_payment(session=db, holder_id=person.id,
-                                                  card_payment_id=started.card_payment_id, code="654321")
+    started = regularisation.start_card_payment(
+        session=db, holder_id=person.id, payment_id=due.id, card=card()
+    )
+    outcome = regularisation.confirm_card_payment(
+        session=db, holder_id=person.id, card_payment_id=started.card_payment_id, code="654321"
+    )
     assert outcome.status == "declined"
     assert outcome.message == "Authentification 3-D Secure échouée. Votre échéance reste à régler."
     assert db.get(CardPayment, started.card_payment_id).status == "declined"
     assert db.get(Payment, due.id).status == PaymentStatus.REJECTED
 
 
-@pytest.mark.parametrize("number, reason", [
-    ("4000 0000 0000 0002", "Paiement refusé par votre banque."),
-    ("4000 0000 0000 9995", "Provision insuffisante."),
-    ("4000 0000 0000 0069", "Carte expirée."),
-])
+@pytest.mark.parametrize(
+    "number, reason",
+    [
+        ("4000 0000 0000 0002", "Paiement refusé par votre banque."),
+        ("4000 0000 0000 9995", "Provision insuffisante."),
+        ("4000 0000 0000 0069", "Carte expirée."),
+    ],
+)
 def test_declined_card(db, holder_a, number, reason):
     person, contract = holder_a
     due = rejected(db, contract)
-    outcome = regularisation.start_card_payment(session=db, holder_id=person.id, payment_id=due.id, card=card(number))
-    assert (outcome.status, outcome.message) == ("declined", f"{reason} Votre échéance reste à régler.")
+    outcome = regularisation.start_card_payment(
+        session=db, holder_id=person.id, payment_id=due.id, card=card(number)
+    )
+    assert (outcome.status, outcome.message) == (
+        "declined",
+        f"{reason} Votre échéance reste à régler.",
+    )
     row = db.get(CardPayment, outcome.card_payment_id)
     assert (row.status, row.decline_reason, row.card_last4) == ("declined", reason, number[-4:])
     db.refresh(due)
@@ -180,8 +247,12 @@ def test_declined_card(db, holder_a, number, reason):
 def test_invalid_card_writes_nothing(db, holder_a):
     person, contract = holder_a
     due = rejected(db, contract)
-    outcome = regularisation.start_card_payment(session=db, holder_id=person.id, payment_id=due.id,
-                                                card=card("4242 4242 4242 4241", cvc="12"))
+    outcome = regularisation.start_card_payment(
+        session=db,
+        holder_id=person.id,
+        payment_id=due.id,
+        card=card("4242 4242 4242 4241", cvc="12"),
+    )
     assert outcome.status == "invalid" and outcome.card_payment_id is None
     assert set(outcome.errors) == {"card_number", "card_cvc"}
     assert count(db, CardPayment, CardPayment.payment_id == due.id) == 0
@@ -191,13 +262,19 @@ def test_invalid_card_writes_nothing(db, holder_a):
 def test_other_holder_cannot_pay_or_confirm(db, holder_a):
     person, contract = holder_a
     due = rejected(db, contract)
-    started = regularisation.start_card_payment(session=db, holder_id=person.id, payment_id=due.id, card=card())
+    started = regularisation.start_card_payment(
+        session=db, holder_id=person.id, payment_id=due.id, card=card()
+    )
     intruder = factories.holder(db)
-    by_payment = regularisation.start_card_payment(session=db, holder_id=intruder.id, payment_id=due.id,
-                                                   card=card("5555 5555 5555 4444"))
-    by_card = regularisation.confirm_card_payment(session=db, holder_id=intruder.id,
-                                                  card_payment_id=started.card_payment_id, code="123456")
-    unknown = regularisation.start_card_payment(session=db, holder_id=person.id, payment_id=10**9, card=card())
+    by_payment = regularisation.start_card_payment(
+        session=db, holder_id=intruder.id, payment_id=due.id, card=card("5555 5555 5555 4444")
+    )
+    by_card = regularisation.confirm_card_payment(
+        session=db, holder_id=intruder.id, card_payment_id=started.card_payment_id, code="123456"
+    )
+    unknown = regularisation.start_card_payment(
+        session=db, holder_id=person.id, payment_id=10**9, card=card()
+    )
     assert by_payment.status == by_card.status == unknown.status == "not_found"
     assert by_payment.message == unknown.message
     assert db.get(CardPayment, started.card_payment_id).status == "requires_action"
@@ -209,8 +286,9 @@ def test_other_holder_cannot_pay_or_confirm(db, holder_a):
 def test_only_rejected_payments_can_be_paid(db, holder_a, status):
     person, contract = holder_a
     due = payment(db, contract, status=status)
-    outcome = regularisation.start_card_payment(session=db, holder_id=person.id, payment_id=due.id,
-                                                card=card("5555 5555 5555 4444"))
+    outcome = regularisation.start_card_payment(
+        session=db, holder_id=person.id, payment_id=due.id, card=card("5555 5555 5555 4444")
+    )
     assert outcome.status == "not_payable"
     assert count(db, CardPayment, CardPayment.payment_id == due.id) == 0
     assert db.get(Payment, due.id).status == status
@@ -224,7 +302,9 @@ def test_provider_outage_is_told_not_raised(db, holder_a, monkeypatch):
         raise RuntimeError("down")
 
     monkeypatch.setattr(regularisation, "get_provider", broken)
-    outcome = regularisation.start_card_payment(session=db, holder_id=person.id, payment_id=due.id, card=card())
+    outcome = regularisation.start_card_payment(
+        session=db, holder_id=person.id, payment_id=due.id, card=card()
+    )
     assert outcome.status == "failed" and "indisponible" in outcome.message
     assert db.get(Payment, due.id).status == PaymentStatus.REJECTED
 
@@ -235,9 +315,18 @@ def test_provider_outage_is_told_not_raised(db, holder_a, monkeypatch):
 @pytest.fixture
 def with_account(db, holder_a):
     person, contract = holder_a
-    db.add(BankAccount(holder_id=person.id, account_holder="Alix Assurée", iban_encrypted=crypto.encrypt(IBAN),
-                       iban_fingerprint="f" * 64, iban_prefix="FR76", iban_last4=IBAN[-4:], bic="PSSTFRPPXXX",
-                       is_default=True))
+    db.add(
+        BankAccount(
+            holder_id=person.id,
+            account_holder="Alix Assurée",
+            iban_encrypted=crypto.encrypt(IBAN),
+            iban_fingerprint="f" * 64,
+            iban_prefix="FR76",
+            iban_last4=IBAN[-4:],
+            bic="PSSTFRPPXXX",
+            is_default=True,
+        )
+    )
     db.flush()
     return person, contract
 
@@ -260,13 +349,17 @@ def test_reminder_sent_once_for_debit_due_soon(db, with_account):
 
     [notice] = db.exec(select(Notification).where(Notification.holder_id == person.id)).all()
     assert notice.category == "payments" and notice.link == "/paiements"
-    assert notice.title.startswith("Prélèvement de 12,50") and notice.title.endswith("le 13/01/2040")
+    assert notice.title.startswith("Prélèvement de 12,50") and notice.title.endswith(
+        "le 13/01/2040"
+    )
     [mail] = emails_to(db, person)
     assert contract.number in mail.body and "12,50" in mail.body and "13/01/2040" in mail.body
     assert "FR76 •••• •••• •••• 0189" in mail.body
     assert IBAN not in mail.body and IBAN[4:12] not in mail.body and IBAN not in notice.body
 
-    assert debit_reminders.send_due_reminders(session=db, today=FAR + timedelta(days=7)) == 1  # `later` now
+    assert (
+        debit_reminders.send_due_reminders(session=db, today=FAR + timedelta(days=7)) == 1
+    )  # `later` now
 
 
 def test_reminder_window_and_inactive_contract(db, with_account):
@@ -312,15 +405,27 @@ def test_only_one_card_attempt_can_hold_a_payment(db):
 
     person = factories.holder(db)
     contract = factories.contract(db, person)
-    payment = Payment(contract_id=contract.id, holder_id=person.id, due_date=contract.start_date,
-                      period_start=contract.start_date, period_end=contract.start_date, amount_cents=1_500, tax_cents=100,
-                      status=PaymentStatus.REJECTED, rejection_reason="Provision insuffisante.")
+    payment = Payment(
+        contract_id=contract.id,
+        holder_id=person.id,
+        due_date=contract.start_date,
+        period_start=contract.start_date,
+        period_end=contract.start_date,
+        amount_cents=1_500,
+        tax_cents=100,
+        status=PaymentStatus.REJECTED,
+        rejection_reason="Provision insuffisante.",
+    )
     db.add(payment)
     db.flush()
     assert regularisation._claim(db, payment) is True and payment.status == PaymentStatus.PROCESSING
     assert regularisation._claim(db, payment) is False
-    outcome = regularisation.start_card_payment(session=db, holder_id=person.id, payment_id=payment.id,
-                                                card=CardInput("5555 5555 5555 4444", "12", "39", "123", "Alix"))
+    outcome = regularisation.start_card_payment(
+        session=db,
+        holder_id=person.id,
+        payment_id=payment.id,
+        card=CardInput("5555 5555 5555 4444", "12", "39", "123", "Alix"),
+    )
     assert outcome.status == "not_payable"
     regularisation._release(db, payment)
     assert payment.status == PaymentStatus.REJECTED

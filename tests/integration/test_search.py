@@ -38,15 +38,26 @@ def test_a_holder_never_finds_another_holders_data(index):
 
     with Session(get_engine()) as db:
         camille = _camille(db)
-        stranger = db.exec(select(Account.holder_id).where(Account.email == "assure000001@example.com")).one()
+        stranger = db.exec(
+            select(Account.holder_id).where(Account.email == "assure000001@example.com")
+        ).one()
         camille_keys = {doc.key for doc in sources.holder_docs(db, camille)}
-        own = search.search(session=db, holder_id=camille, query="voisin ballon parquet", index=index)
+        own = search.search(
+            session=db, holder_id=camille, query="voisin ballon parquet", index=index
+        )
         assert any(k in camille_keys for k in _keys(own))
         # her claim numbers carry the year of the seed's date
-        numbers = db.exec(select(Claim.number).where(Claim.holder_id == camille, Claim.number.is_not(None))).all()
+        numbers = db.exec(
+            select(Claim.number).where(Claim.holder_id == camille, Claim.number.is_not(None))
+        ).all()
         assert numbers
-        for query in ("voisin ballon parquet Martin", "mandat prélèvement SEPA", "échéance rejeté", *numbers,
-                      "tempête tuiles Carnac"):
+        for query in (
+            "voisin ballon parquet Martin",
+            "mandat prélèvement SEPA",
+            "échéance rejeté",
+            *numbers,
+            "tempête tuiles Carnac",
+        ):
             other = search.search(session=db, holder_id=stranger, query=query, index=index)
             assert not camille_keys & set(_keys(other)), query
 
@@ -54,10 +65,16 @@ def test_a_holder_never_finds_another_holders_data(index):
 def test_guarantees_are_those_of_the_holders_formulas(index):
     with Session(get_engine()) as db:
         camille = _camille(db)  # Confort and Intégrale, no Essentielle
-        result = search.search(session=db, holder_id=camille, query="dégâts des eaux garantie", index=index)
+        result = search.search(
+            session=db, holder_id=camille, query="dégâts des eaux garantie", index=index
+        )
         guarantees = [k for k in _keys(result) if k.startswith("guarantee:")]
         assert guarantees and not any(k.startswith("guarantee:essentielle") for k in guarantees)
-        assert all("{contract}" not in hit.url and "MRH" in hit.url for hit in result.hits if hit.kind == "guarantee")
+        assert all(
+            "{contract}" not in hit.url and "MRH" in hit.url
+            for hit in result.hits
+            if hit.kind == "guarantee"
+        )
 
 
 def test_synonyms_typos_and_highlights(index):
@@ -75,15 +92,32 @@ def test_synonyms_typos_and_highlights(index):
 def test_filters_by_kind_amount_period_and_contract(index):
     with Session(get_engine()) as db:
         camille = _camille(db)
-        payments = search.search(session=db, holder_id=camille, query="échéance",
-                                 filters=SearchFilters(kinds=("payment",), min_cents=1_000, max_cents=5_000), index=index)
-        assert payments.hits and all(h.kind == "payment" and 1_000 <= h.amount_cents <= 5_000 for h in payments.hits)
+        payments = search.search(
+            session=db,
+            holder_id=camille,
+            query="échéance",
+            filters=SearchFilters(kinds=("payment",), min_cents=1_000, max_cents=5_000),
+            index=index,
+        )
+        assert payments.hits and all(
+            h.kind == "payment" and 1_000 <= h.amount_cents <= 5_000 for h in payments.hits
+        )
         since = today_paris() - timedelta(days=60)
-        recent = search.search(session=db, holder_id=camille, query="échéance",
-                               filters=SearchFilters(kinds=("payment",), start=since), index=index)
+        recent = search.search(
+            session=db,
+            holder_id=camille,
+            query="échéance",
+            filters=SearchFilters(kinds=("payment",), start=since),
+            index=index,
+        )
         assert recent.hits and all(h.day >= since for h in recent.hits)
-        lyon = search.search(session=db, holder_id=camille, query="échéance",
-                             filters=SearchFilters(kinds=("payment",), contract="MRH0412857"), index=index)
+        lyon = search.search(
+            session=db,
+            holder_id=camille,
+            query="échéance",
+            filters=SearchFilters(kinds=("payment",), contract="MRH0412857"),
+            index=index,
+        )
         assert lyon.hits and all(h.contract == "MRH0412857" for h in lyon.hits)
 
 
@@ -99,23 +133,47 @@ def test_a_new_message_is_searchable_within_a_second_of_the_commit(engine, live_
         person = factories.holder(db)
         contract = factories.contract(db, person)
         now = utcnow()
-        claim = claims.start_draft(session=db, holder_id=person.id, account_id=None, contract_id=contract.id)
+        claim = claims.start_draft(
+            session=db, holder_id=person.id, account_id=None, contract_id=contract.id
+        )
         claims.set_peril(session=db, claim=claim, peril_code="fire")
-        claims.set_answers(session=db, claim=claim, raw={"firefighters_called": "no", "fire_origin": "cooking",
-                                                         "someone_injured": "no"}, today=today_paris())
-        claims.set_when(session=db, claim=claim, day_text=(today_paris() - timedelta(days=1)).isoformat(), time_text="",
-                        description="La friteuse a pris feu dans la cuisine.", now=now)
-        claims.add_item(session=db, claim=claim, description="Hotte", category="appliances", purchase_date="",
-                        purchase_price="", estimate_text="300", today=today_paris())
+        claims.set_answers(
+            session=db,
+            claim=claim,
+            raw={"firefighters_called": "no", "fire_origin": "cooking", "someone_injured": "no"},
+            today=today_paris(),
+        )
+        claims.set_when(
+            session=db,
+            claim=claim,
+            day_text=(today_paris() - timedelta(days=1)).isoformat(),
+            time_text="",
+            description="La friteuse a pris feu dans la cuisine.",
+            now=now,
+        )
+        claims.add_item(
+            session=db,
+            claim=claim,
+            description="Hotte",
+            category="appliances",
+            purchase_date="",
+            purchase_price="",
+            estimate_text="300",
+            today=today_paris(),
+        )
         claims.submit(session=db, claim=claim, now=now)
         holder_id, claim_id = person.id, claim.id
     started = time.perf_counter()
     with session_scope() as db:
-        db.add(ClaimMessage(claim_id=claim_id, body="Le carreleur Zébulon passe jeudi pour le devis."))
+        db.add(
+            ClaimMessage(claim_id=claim_id, body="Le carreleur Zébulon passe jeudi pour le devis.")
+        )
     with Session(get_engine()) as db:
         found = search.search(session=db, holder_id=holder_id, query="zebulon carreleur")
     elapsed = time.perf_counter() - started
-    assert any(h.kind == "message" for h in found.hits), "the message was not indexed after the commit"
+    assert any(h.kind == "message" for h in found.hits), (
+        "the message was not indexed after the commit"
+    )
     assert elapsed < 1.0
     with Session(get_engine()) as db:
         fire = search.search(session=db, holder_id=holder_id, query="friteuse")
@@ -129,7 +187,9 @@ def test_keyword_search_works_without_the_model(index, monkeypatch):
     embeddings.reset()
     try:
         with Session(get_engine()) as db:
-            result = search.search(session=db, holder_id=_camille(db), query="attestation", index=index)
+            result = search.search(
+                session=db, holder_id=_camille(db), query="attestation", index=index
+            )
         assert result.hits and not embeddings.available()
     finally:
         monkeypatch.undo()
@@ -140,7 +200,9 @@ def test_did_you_mean_never_reveals_another_holders_words(index):
     """Typo correction draws on shared content and the holder's own items only."""
     with Session(get_engine()) as db:
         camille = _camille(db)
-        stranger = db.exec(select(Account.holder_id).where(Account.email == "assure000001@example.com")).one()
+        stranger = db.exec(
+            select(Account.holder_id).where(Account.email == "assure000001@example.com")
+        ).one()
         # "Lefèvre" (the expert named in Camille's claim) is in her own items only.
         own = search.search(session=db, holder_id=camille, query="lefevrr", index=index)
         assert own.did_you_mean == "lefevre"
@@ -148,20 +210,42 @@ def test_did_you_mean_never_reveals_another_holders_words(index):
         assert other.did_you_mean != "lefevre"
 
 
-def test_a_savepoint_inside_a_transaction_does_not_lose_or_rush_the_index_update(engine, live_indexing):
+def test_a_savepoint_inside_a_transaction_does_not_lose_or_rush_the_index_update(
+    engine, live_indexing
+):
     """Savepoints (one per uploaded file) neither index too early nor drop what was pending."""
     with session_scope() as db:
         person = factories.holder(db)
         contract = factories.contract(db, person)
         now = utcnow()
-        claim = claims.start_draft(session=db, holder_id=person.id, account_id=None, contract_id=contract.id)
+        claim = claims.start_draft(
+            session=db, holder_id=person.id, account_id=None, contract_id=contract.id
+        )
         claims.set_peril(session=db, claim=claim, peril_code="glass_breakage")
-        claims.set_answers(session=db, claim=claim, raw={"pane": "window", "glass_cause": "accident"},
-                           today=today_paris())
-        claims.set_when(session=db, claim=claim, day_text=(today_paris() - timedelta(days=1)).isoformat(), time_text="",
-                        description="La vitre de la véranda est fendue.", now=now)
-        claims.add_item(session=db, claim=claim, description="Vitre", category="glass", purchase_date="",
-                        purchase_price="", estimate_text="200", today=today_paris())
+        claims.set_answers(
+            session=db,
+            claim=claim,
+            raw={"pane": "window", "glass_cause": "accident"},
+            today=today_paris(),
+        )
+        claims.set_when(
+            session=db,
+            claim=claim,
+            day_text=(today_paris() - timedelta(days=1)).isoformat(),
+            time_text="",
+            description="La vitre de la véranda est fendue.",
+            now=now,
+        )
+        claims.add_item(
+            session=db,
+            claim=claim,
+            description="Vitre",
+            category="glass",
+            purchase_date="",
+            purchase_price="",
+            estimate_text="200",
+            today=today_paris(),
+        )
         claims.submit(session=db, claim=claim, now=now)
         holder_id, claim_id = person.id, claim.id
     with session_scope() as db:

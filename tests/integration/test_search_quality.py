@@ -84,7 +84,9 @@ class Scores:
 
 def run_queries(db: Session, holder_id: int, index: SearchIndex) -> list[Outcome]:
     outcomes = []
-    search_engine.search(session=db, holder_id=holder_id, query="échauffement", index=index)  # loads the model
+    search_engine.search(
+        session=db, holder_id=holder_id, query="échauffement", index=index
+    )  # loads the model
     for category, labelled, keys in QUERIES:
         query = query_text(db, holder_id, labelled)
         wanted = relevant(db, holder_id, keys)
@@ -101,19 +103,30 @@ def report(outcomes: list[Outcome], titles: dict[str, str]) -> str:
     for name, scores in [*groups, ("ALL", Scores(outcomes))]:
         if name == "ALL":
             lines.append("-" * len(lines[0]))
-        lines.append(f"{name:<12} {len(scores.outcomes):>3} {scores.hit_recall:>13.3f} {scores.full_recall:>14.3f} "
-                     f"{scores.mrr:>6.3f}")
+        lines.append(
+            f"{name:<12} {len(scores.outcomes):>3} {scores.hit_recall:>13.3f} {scores.full_recall:>14.3f} "
+            f"{scores.mrr:>6.3f}"
+        )
     times = sorted(o.seconds * 1000 for o in outcomes)
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    lines.append(f"latency: p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, max {times[-1]:.1f} ms")
+    lines.append(
+        f"latency: p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, max {times[-1]:.1f} ms"
+    )
     misses = [o for o in outcomes if o.full < 1.0]
     if misses:
-        lines += ["", "Queries with relevant items missing from the top 5 (rank of the first relevant item; top 5):"]
+        lines += [
+            "",
+            "Queries with relevant items missing from the top 5 (rank of the first relevant item; top 5):",
+        ]
         for o in misses:
-            lines.append(f"- [{o.category}] {o.query!r}: first relevant at {o.first_rank or '-'}, "
-                         f"found {len(o.relevant & set(o.ranked[:TOP]))}/{min(TOP, len(o.relevant))}")
+            lines.append(
+                f"- [{o.category}] {o.query!r}: first relevant at {o.first_rank or '-'}, "
+                f"found {len(o.relevant & set(o.ranked[:TOP]))}/{min(TOP, len(o.relevant))}"
+            )
             for key in o.ranked[:TOP]:
-                lines.append(f"    {'+' if key in o.relevant else ' '} {key:<40} {titles.get(key, '')[:70]}")
+                lines.append(
+                    f"    {'+' if key in o.relevant else ' '} {key:<40} {titles.get(key, '')[:70]}"
+                )
     return "\n".join(lines)
 
 

@@ -14,7 +14,9 @@ from tests import factories
 def _login(db, person=None):
     person = person or factories.holder(db)
     account = factories.account_of(db, person)
-    code = sessions.begin_login(session=db, account_id=account.id, ip_address="203.0.113.7", user_agent="pytest")
+    code = sessions.begin_login(
+        session=db, account_id=account.id, ip_address="203.0.113.7", user_agent="pytest"
+    )
     return person, account, code
 
 
@@ -105,8 +107,12 @@ def test_revoke_all_but_current(db):
     _, _, code2 = _login(db, person)
     other = sessions.complete_handoff(session=db, code=code2)
     current = sessions.validate(session=db, token=keep)
-    assert sessions.revoke_all_for_account(session=db, account_id=account.id, reason="test",
-                                           except_session_id=current.session_id) == 1
+    assert (
+        sessions.revoke_all_for_account(
+            session=db, account_id=account.id, reason="test", except_session_id=current.session_id
+        )
+        == 1
+    )
     assert sessions.validate(session=db, token=keep) is not None
     assert sessions.validate(session=db, token=other) is None
 
@@ -132,4 +138,7 @@ def test_session_scope_rolls_back_on_any_error(engine):
             db.flush()
             raise ValueError("stop")
     with _Session(engine) as db:
-        assert db.exec(select(OutboxMessage).where(OutboxMessage.recipient == recipient)).first() is None
+        assert (
+            db.exec(select(OutboxMessage).where(OutboxMessage.recipient == recipient)).first()
+            is None
+        )

@@ -18,7 +18,11 @@ from tests import factories
 def _code_sent_to(db, email: str) -> str:
     import re
 
-    message = db.exec(select(OutboxMessage).where(OutboxMessage.recipient == email).order_by(OutboxMessage.id.desc())).first()
+    message = db.exec(
+        select(OutboxMessage)
+        .where(OutboxMessage.recipient == email)
+        .order_by(OutboxMessage.id.desc())
+    ).first()
     return re.search(r"\b(\d{6})\b", message.body).group(1)
 
 
@@ -62,7 +66,9 @@ def test_resending_too_soon_is_refused(db):
 
 
 def test_the_code_step_needs_the_password_step_first(engine):
-    me = SimpleNamespace(_pending_staff_id=0, _pending_since=0.0, form_error="", code_error="", reset=lambda: None)
+    me = SimpleNamespace(
+        _pending_staff_id=0, _pending_since=0.0, form_error="", code_error="", reset=lambda: None
+    )
     me._pending_valid = types.MethodType(StaffLoginState._pending_valid, me)
     assert StaffLoginState.verify.fn(me, {"code": "123456"}) is None
     assert "mot de passe" in me.form_error
@@ -71,7 +77,12 @@ def test_the_code_step_needs_the_password_step_first(engine):
 def test_a_pending_sign_in_expires_after_ten_minutes(engine):
     import time
 
-    me = SimpleNamespace(_pending_staff_id=7, _pending_since=time.time() - 601, form_error="", code_error="",
-                         reset=lambda: None)
+    me = SimpleNamespace(
+        _pending_staff_id=7,
+        _pending_since=time.time() - 601,
+        form_error="",
+        code_error="",
+        reset=lambda: None,
+    )
     me._pending_valid = types.MethodType(StaffLoginState._pending_valid, me)
     assert StaffLoginState.resend.fn(me) is None and "expirée" in me.form_error

@@ -12,8 +12,12 @@ from espace.state.session import SessionState
 FORBIDDEN = ("password", "hash", "token", "secret", "totp", "iban", "code", "key", "qr")
 # Shown to the person once, on purpose, and emptied afterwards (see espace/state/security.py):
 # the authenticator enrolment (QR code and key) and freshly generated recovery codes.
-SHOWN_ONCE = {"SecurityState.enrol_qr", "SecurityState.enrol_key", "SecurityState.shown_codes",
-              "SecurityState.codes_left"}  # codes_left is a count
+SHOWN_ONCE = {
+    "SecurityState.enrol_qr",
+    "SecurityState.enrol_key",
+    "SecurityState.shown_codes",
+    "SecurityState.codes_left",
+}  # codes_left is a count
 
 
 def _espace_states():
@@ -36,11 +40,15 @@ def test_no_public_var_holds_a_secret():
     for cls in _espace_states():
         public = set(cls.vars)  # backend (_underscore) vars are not in .vars
         for name in public:
-            if name.endswith(("_error", "_hint", "_label")):  # French messages about a field, not its value
+            if name.endswith(
+                ("_error", "_hint", "_label")
+            ):  # French messages about a field, not its value
                 continue
             if f"{cls.__name__}.{name}" in SHOWN_ONCE:
                 continue
-            assert not any(word in name.lower() for word in FORBIDDEN), f"{cls.__name__}.{name} is sent to the browser"
+            assert not any(word in name.lower() for word in FORBIDDEN), (
+                f"{cls.__name__}.{name} is sent to the browser"
+            )
 
 
 def test_every_private_loader_checks_the_session_first():

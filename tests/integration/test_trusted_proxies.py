@@ -19,7 +19,6 @@ from espace.api.routes import build_api
 from espace.db import get_engine
 from espace.models import LoginEvent
 from espace.services import sessions
-from espace.services.auth import Outcome
 from espace.settings import get_settings
 from espace.state.login import LoginState
 from tests import factories
@@ -37,13 +36,31 @@ def behind_proxy(monkeypatch, engine):
 
 def _browser(peer: str, forwarded_for: str = ""):
     """A stand-in ``self`` for LoginState: the tab of a browser whose socket arrived from ``peer``."""
-    headers = SimpleNamespace(cookie="", user_agent="pytest", raw_headers={"x-forwarded-for": forwarded_for}
-                              if forwarded_for else {})
-    tab = SimpleNamespace(identifier_error="", password_error="", form_error="", notice="", can_resend_activation=False,
-                          busy=False, step="password", methods=[], method="", method_help="", code_error="",
-                          _pending_account_id=None, _pending_until=None,
-                          router=SimpleNamespace(session=SimpleNamespace(client_ip=peer), headers=headers,
-                                                 url=SimpleNamespace(query_parameters={})))
+    headers = SimpleNamespace(
+        cookie="",
+        user_agent="pytest",
+        raw_headers={"x-forwarded-for": forwarded_for} if forwarded_for else {},
+    )
+    tab = SimpleNamespace(
+        identifier_error="",
+        password_error="",
+        form_error="",
+        notice="",
+        can_resend_activation=False,
+        busy=False,
+        step="password",
+        methods=[],
+        method="",
+        method_help="",
+        code_error="",
+        _pending_account_id=None,
+        _pending_until=None,
+        router=SimpleNamespace(
+            session=SimpleNamespace(client_ip=peer),
+            headers=headers,
+            url=SimpleNamespace(query_parameters={}),
+        ),
+    )
     for name in ("_client", "_select", "_finish", "_next", "_reset_form"):
         setattr(tab, name, types.MethodType(getattr(LoginState, name), tab))
     return tab
@@ -62,7 +79,12 @@ def _events(email_ip: str) -> list[LoginEvent]:
 def test_one_visitors_failures_behind_the_proxy_do_not_block_the_others(behind_proxy):
     person = factories.committed(lambda db: factories.holder(db))
     for _ in range(3):  # the attacker, through the proxy, hits the per-address limit
-        assert "incorrect" in _submit(_browser(PROXY, "198.18.1.66"), person.email, "Wrong#Password2026").form_error
+        assert (
+            "incorrect"
+            in _submit(
+                _browser(PROXY, "198.18.1.66"), person.email, "Wrong#Password2026"
+            ).form_error
+        )
     blocked = _submit(_browser(PROXY, "198.18.1.66"), person.email, factories.PASSWORD)
     assert blocked.form_error and blocked.step == "password"
     # another visitor behind the same proxy signs in normally
@@ -85,11 +107,17 @@ def test_the_hand_off_route_records_the_visitor_not_the_proxy(behind_proxy):
         return factories.account_of(db, factories.holder(db)).id
 
     account_id = factories.committed(setup)
-    code = factories.committed(lambda db: sessions.begin_login(session=db, account_id=account_id, binding="tab"))
+    code = factories.committed(
+        lambda db: sessions.begin_login(session=db, account_id=account_id, binding="tab")
+    )
     with TestClient(build_api(), base_url="http://localhost:8000", client=(PROXY, 40000)) as client:
         client.cookies.set(get_settings().handoff_cookie_name, "tab")
-        response = client.get("/api/auth/handoff", params={"code": code}, follow_redirects=False,
-                              headers={"x-forwarded-for": "198.18.3.7"})
+        response = client.get(
+            "/api/auth/handoff",
+            params={"code": code},
+            follow_redirects=False,
+            headers={"x-forwarded-for": "198.18.3.7"},
+        )
     assert response.headers["location"] == "/tableau-de-bord"
     with Session(get_engine()) as db:
         event = db.exec(select(LoginEvent).where(LoginEvent.account_id == account_id)).one()

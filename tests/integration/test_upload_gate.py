@@ -19,8 +19,10 @@ MB = 1024 * 1024
 def _post(*, cookie: str | None, length: int | None, chunks: list[int] = ()):
     """POST /_upload through the middleware to a stand-in of Reflex's endpoint, which reads every chunk."""
     read = SimpleNamespace(messages=[], status=None)
-    pending = [{"type": "http.request", "body": b"x" * size, "more_body": n < len(chunks) - 1}
-               for n, size in enumerate(chunks)] or [{"type": "http.request", "body": b"", "more_body": False}]
+    pending = [
+        {"type": "http.request", "body": b"x" * size, "more_body": n < len(chunks) - 1}
+        for n, size in enumerate(chunks)
+    ] or [{"type": "http.request", "body": b"", "more_body": False}]
 
     async def receive():
         return pending.pop(0) if pending else {"type": "http.disconnect"}
@@ -38,12 +40,21 @@ def _post(*, cookie: str | None, length: int | None, chunks: list[int] = ()):
         if message["type"] == "http.response.start":
             read.status = message["status"]
 
-    headers = [(b"reflex-client-token", b"tab"), (b"reflex-event-handler", b"state.claim_wizard_state.upload")]
+    headers = [
+        (b"reflex-client-token", b"tab"),
+        (b"reflex-event-handler", b"state.claim_wizard_state.upload"),
+    ]
     if cookie:
         headers.append((b"cookie", cookie.encode()))
     if length is not None:
         headers.append((b"content-length", str(length).encode()))
-    scope = {"type": "http", "method": "POST", "path": "/_upload", "headers": headers, "client": ("198.18.9.1", 5000)}
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/_upload",
+        "headers": headers,
+        "client": ("198.18.9.1", 5000),
+    }
     with ThreadPoolExecutor(1) as pool:  # Playwright's sync API may own this thread's event loop
         pool.submit(asyncio.run, security_headers(reflex_upload)(scope, receive, send)).result()
     return read

@@ -45,19 +45,35 @@ GLASS = {"guarantee:confort:bris_glace", "guarantee:integrale:bris_glace", "arti
 NATCAT = {"guarantee:confort:catnat", "guarantee:integrale:catnat", "article:art-8"}
 STORM = {"guarantee:confort:climat", "guarantee:integrale:climat", "article:art-7"}
 FIRE = {"guarantee:confort:incendie", "guarantee:integrale:incendie", "article:art-5"}
-ELECTRIC = {"guarantee:confort:dommages_elec", "guarantee:integrale:dommages_elec", "article:art-11"}
-LIABILITY = {"guarantee:confort:rc_vie_privee", "guarantee:integrale:rc_vie_privee", "article:art-12"}
+ELECTRIC = {
+    "guarantee:confort:dommages_elec",
+    "guarantee:integrale:dommages_elec",
+    "article:art-11",
+}
+LIABILITY = {
+    "guarantee:confort:rc_vie_privee",
+    "guarantee:integrale:rc_vie_privee",
+    "article:art-12",
+}
 ASSISTANCE = {"guarantee:confort:assistance", "guarantee:integrale:assistance", "article:art-14"}
 
-MY_WATER_CLAIM = "claim@water_damage"  # declared 6 days ago: leak from the upstairs neighbour, expert appointed
-MY_STORM_CLAIM = "claim@storm"  # declared 419 days ago: tiles torn off by storm Ciarán, paid and closed
+MY_WATER_CLAIM = (
+    "claim@water_damage"  # declared 6 days ago: leak from the upstairs neighbour, expert appointed
+)
+MY_STORM_CLAIM = (
+    "claim@storm"  # declared 419 days ago: tiles torn off by storm Ciarán, paid and closed
+)
 
 QUERIES: list[tuple[str, str, set[str]]] = [
     # ----- synonym: the holder's word is not the insurer's -----
     ("synonym", "fuite", WATER | {"faq:degat-des-eaux", MY_WATER_CLAIM}),
     ("synonym", "cambriolage", THEFT | {"faq:vol-cambriolage"}),
     ("synonym", "vitre", GLASS | {"faq:reglement-express-bris-de-glace"}),
-    ("synonym", "inondation", NATCAT | {"faq:catastrophe-naturelle", "glossary:catastrophe-naturelle"}),
+    (
+        "synonym",
+        "inondation",
+        NATCAT | {"faq:catastrophe-naturelle", "glossary:catastrophe-naturelle"},
+    ),
     ("synonym", "voleur", THEFT | {"faq:vol-cambriolage"}),
     ("synonym", "coup de vent", STORM | {MY_STORM_CLAIM}),
     ("synonym", "carreau cassé", GLASS | {"faq:reglement-express-bris-de-glace"}),
@@ -66,11 +82,18 @@ QUERIES: list[tuple[str, str, set[str]]] = [
     ("synonym", "quittance", {"faq:quittances", "document@receipt*"}),
     ("synonym", "dédommagement", {"article:art-19", "glossary:indemnite", "faq:franchise"}),
     ("synonym", "reste à charge", {"glossary:franchise", "article:art-16", "faq:franchise"}),
-
     # ----- typo: letters missing, doubled or swapped -----
     ("typo", "cambriolge", THEFT | {"faq:vol-cambriolage"}),
-    ("typo", "innondation", NATCAT | {"faq:catastrophe-naturelle", "glossary:catastrophe-naturelle"}),
-    ("typo", "atestation", {"faq:attestation-habitation", "faq:types-attestations", "faq:verifier-attestation"}),
+    (
+        "typo",
+        "innondation",
+        NATCAT | {"faq:catastrophe-naturelle", "glossary:catastrophe-naturelle"},
+    ),
+    (
+        "typo",
+        "atestation",
+        {"faq:attestation-habitation", "faq:types-attestations", "faq:verifier-attestation"},
+    ),
     ("typo", "franchize", {"glossary:franchise", "article:art-16", "faq:franchise"}),
     ("typo", "prelevment rejete", {"payment@rejected", "faq:prelevement-rejete"}),
     ("typo", "fuitte d'eau", WATER | {"faq:degat-des-eaux", MY_WATER_CLAIM}),
@@ -80,69 +103,146 @@ QUERIES: list[tuple[str, str, set[str]]] = [
     ("typo", "mot de pase oublié", {"faq:mot-de-passe-oublie"}),
     ("typo", "vétustée", {"glossary:vetuste", "article:art-19"}),
     ("typo", "sinitre en cours", {MY_WATER_CLAIM}),
-
     # ----- accents: typed without them -----
-    ("accents", "degat des eaux", WATER | {"faq:degat-des-eaux", "faq:constat-amiable-degat-des-eaux", MY_WATER_CLAIM}),
+    (
+        "accents",
+        "degat des eaux",
+        WATER | {"faq:degat-des-eaux", "faq:constat-amiable-degat-des-eaux", MY_WATER_CLAIM},
+    ),
     ("accents", "prelevement rejete", {"payment@rejected", "faq:prelevement-rejete"}),
     ("accents", "echeancier", {"payment@upcoming*", "faq:fractionnement", "faq:date-prelevement"}),
-    ("accents", "resiliation", {"faq:resilier-contrat", "article:art-21", "faq:remboursement-resiliation"}),
+    (
+        "accents",
+        "resiliation",
+        {"faq:resilier-contrat", "article:art-21", "faq:remboursement-resiliation"},
+    ),
     ("accents", "vetuste", {"glossary:vetuste", "article:art-19"}),
-    ("accents", "catastrophe naturelle arrete", NATCAT | {"faq:catastrophe-naturelle",
-                                                          "glossary:catastrophe-naturelle"}),
+    (
+        "accents",
+        "catastrophe naturelle arrete",
+        NATCAT | {"faq:catastrophe-naturelle", "glossary:catastrophe-naturelle"},
+    ),
     ("accents", "responsabilite civile", LIABILITY),
     ("accents", "reglement express bris de glace", {"faq:reglement-express-bris-de-glace"}),
     ("accents", "dommages electriques", ELECTRIC),
     ("accents", "recu de cotisation", {"faq:quittances", "document@receipt*"}),
     ("accents", "expertise desaccord", {"article:art-18", "faq:visite-expert"}),
-
     # ----- paraphrase: the situation told in everyday words -----
     ("paraphrase", "l'eau coule du plafond", WATER | {"faq:degat-des-eaux", MY_WATER_CLAIM}),
-    ("paraphrase", "on m'a volé mon vélo dans la cave", THEFT | {"faq:vol-cambriolage", "glossary:dependances"}),
+    (
+        "paraphrase",
+        "on m'a volé mon vélo dans la cave",
+        THEFT | {"faq:vol-cambriolage", "glossary:dependances"},
+    ),
     ("paraphrase", "ma box a grillé pendant l'orage", ELECTRIC),
     ("paraphrase", "le vent a arraché des tuiles", STORM | {MY_STORM_CLAIM}),
     ("paraphrase", "mon fils a cassé la télé d'un copain", LIABILITY),
-    ("paraphrase", "je n'arrive plus à me connecter", {"faq:mot-de-passe-oublie", "faq:compte-bloque",
-                                                       "faq:acces-email-perdu", "faq:se-connecter"}),
+    (
+        "paraphrase",
+        "je n'arrive plus à me connecter",
+        {
+            "faq:mot-de-passe-oublie",
+            "faq:compte-bloque",
+            "faq:acces-email-perdu",
+            "faq:se-connecter",
+        },
+    ),
     ("paraphrase", "je ne veux plus recevoir de pub", {"faq:prospection-commerciale"}),
     ("paraphrase", "je change de banque", {"faq:compte-bancaire-mandat"}),
     ("paraphrase", "la baie vitrée est fendue", GLASS | {"faq:reglement-express-bris-de-glace"}),
-    ("paraphrase", "mes bijoux ont disparu", THEFT | {"faq:vol-cambriolage", "glossary:objets-de-valeur"}),
-    ("paraphrase", "je quitte mon appartement pour une maison", {"faq:demenagement", "article:art-4",
-                                                                 "article:art-21"}),
-
+    (
+        "paraphrase",
+        "mes bijoux ont disparu",
+        THEFT | {"faq:vol-cambriolage", "glossary:objets-de-valeur"},
+    ),
+    (
+        "paraphrase",
+        "je quitte mon appartement pour une maison",
+        {"faq:demenagement", "article:art-4", "article:art-21"},
+    ),
     # ----- question: asked as a whole sentence -----
-    ("question", "combien je paie par mois ?", {"payment@upcoming*", "faq:fractionnement", "article:art-20"}),
-    ("question", "que faire après un cambriolage ?", THEFT | {"faq:vol-cambriolage", "faq:assistance-urgence"}),
-    ("question", "qui appeler la nuit pour une fuite ?", ASSISTANCE | {"faq:assistance-urgence", "faq:degat-des-eaux"}),
-    ("question", "comment déclarer un sinistre ?", {"faq:declarer-sinistre", "article:art-17",
-                                                     "faq:delais-declaration"}),
-    ("question", "combien de temps pour déclarer un vol ?", {"faq:delais-declaration", "article:art-17",
-                                                              "article:art-9"}),
-    ("question", "est-ce que je suis remboursé à neuf ?", {"glossary:valeur-a-neuf", "article:art-19",
-                                                            "faq:formules"}),
-    ("question", "où est mon attestation d'assurance ?", {"faq:attestation-habitation", "faq:types-attestations"}),
-    ("question", "quand l'expert va-t-il passer ?", {"message@water_damage:staff", "message@water_damage:holder",
-                                                      MY_WATER_CLAIM, "faq:visite-expert", "faq:etapes-sinistre"}),
+    (
+        "question",
+        "combien je paie par mois ?",
+        {"payment@upcoming*", "faq:fractionnement", "article:art-20"},
+    ),
+    (
+        "question",
+        "que faire après un cambriolage ?",
+        THEFT | {"faq:vol-cambriolage", "faq:assistance-urgence"},
+    ),
+    (
+        "question",
+        "qui appeler la nuit pour une fuite ?",
+        ASSISTANCE | {"faq:assistance-urgence", "faq:degat-des-eaux"},
+    ),
+    (
+        "question",
+        "comment déclarer un sinistre ?",
+        {"faq:declarer-sinistre", "article:art-17", "faq:delais-declaration"},
+    ),
+    (
+        "question",
+        "combien de temps pour déclarer un vol ?",
+        {"faq:delais-declaration", "article:art-17", "article:art-9"},
+    ),
+    (
+        "question",
+        "est-ce que je suis remboursé à neuf ?",
+        {"glossary:valeur-a-neuf", "article:art-19", "faq:formules"},
+    ),
+    (
+        "question",
+        "où est mon attestation d'assurance ?",
+        {"faq:attestation-habitation", "faq:types-attestations"},
+    ),
+    (
+        "question",
+        "quand l'expert va-t-il passer ?",
+        {
+            "message@water_damage:staff",
+            "message@water_damage:holder",
+            MY_WATER_CLAIM,
+            "faq:visite-expert",
+            "faq:etapes-sinistre",
+        },
+    ),
     ("question", "comment changer la date du prélèvement ?", {"faq:date-prelevement"}),
-    ("question", "pourquoi mon prélèvement a été refusé ?", {"payment@rejected", "faq:prelevement-rejete"}),
-    ("question", "une tempête c'est une catastrophe naturelle ?", {"faq:catastrophe-naturelle", "article:art-7",
-                                                                    "article:art-8"}),
-
+    (
+        "question",
+        "pourquoi mon prélèvement a été refusé ?",
+        {"payment@rejected", "faq:prelevement-rejete"},
+    ),
+    (
+        "question",
+        "une tempête c'est une catastrophe naturelle ?",
+        {"faq:catastrophe-naturelle", "article:art-7", "article:art-8"},
+    ),
     # ----- own_data: her claims, messages, payments, documents -----
     ("own_data", "mon sinistre tempête", {MY_STORM_CLAIM}),
-    ("own_data", "message de l'expert", {"message@water_damage:staff", "message@water_damage:holder", MY_WATER_CLAIM}),
+    (
+        "own_data",
+        "message de l'expert",
+        {"message@water_damage:staff", "message@water_damage:holder", MY_WATER_CLAIM},
+    ),
     ("own_data", "prélèvement rejeté", {"payment@rejected", "faq:prelevement-rejete"}),
     ("own_data", "mandat sepa", {"document@mandate", "faq:compte-bancaire-mandat"}),
     ("own_data", "reçu de cotisation novembre 2025", {"document@receipt:2025-11"}),
-    ("own_data", "{number@water_damage}", {MY_WATER_CLAIM, "message@water_damage:staff",
-                                           "message@water_damage:holder"}),
+    (
+        "own_data",
+        "{number@water_damage}",
+        {MY_WATER_CLAIM, "message@water_damage:staff", "message@water_damage:holder"},
+    ),
     ("own_data", "mon dégât des eaux en cours", {MY_WATER_CLAIM}),
     ("own_data", "virement indemnité tempête", {MY_STORM_CLAIM}),
     ("own_data", "parquet abîmé", {MY_WATER_CLAIM}),
     ("own_data", "prochain prélèvement", {"payment@next"}),
-    ("own_data", "cotisation maison de Carnac", {"payment@contract:MRH0413922*", "document@receipt:MRH0413922*"}),
+    (
+        "own_data",
+        "cotisation maison de Carnac",
+        {"payment@contract:MRH0413922*", "document@receipt:MRH0413922*"},
+    ),
     ("own_data", "mes reçus 2024", {"document@receipt:2024*"}),
-
     # ----- conditions: general-conditions articles and glossary -----
     ("conditions", "subrogation", {"glossary:subrogation", "article:art-19"}),
     ("conditions", "délai de déclaration", {"article:art-17", "faq:delais-declaration"}),
@@ -150,37 +250,75 @@ QUERIES: list[tuple[str, str, set[str]]] = [
     ("conditions", "exclusions communes", {"article:art-15"}),
     ("conditions", "prescription", {"glossary:prescription", "article:art-23"}),
     ("conditions", "déchéance", {"glossary:decheance", "article:art-17"}),
-    ("conditions", "dépendances", {"glossary:dependances", "article:art-3", "article:art-4", "article:art-9"}),
+    (
+        "conditions",
+        "dépendances",
+        {"glossary:dependances", "article:art-3", "article:art-4", "article:art-9"},
+    ),
     ("conditions", "plafond de garantie", {"glossary:plafond", "article:art-19"}),
-    ("conditions", "mise en demeure cotisation impayée", {"article:art-20", "faq:prelevement-rejete"}),
+    (
+        "conditions",
+        "mise en demeure cotisation impayée",
+        {"article:art-20", "faq:prelevement-rejete"},
+    ),
     ("conditions", "médiateur", {"article:art-23", "faq:reclamation-cnil"}),
-    ("conditions", "loi Hamon", {"article:art-21", "faq:resilier-contrat", "faq:remboursement-resiliation"}),
+    (
+        "conditions",
+        "loi Hamon",
+        {"article:art-21", "faq:resilier-contrat", "faq:remboursement-resiliation"},
+    ),
     ("conditions", "personnes assurées", {"article:art-2", "glossary:assure"}),
-
     # ----- short: one word, often ambiguous -----
     ("short", "eau", WATER | {"faq:degat-des-eaux", MY_WATER_CLAIM}),
     ("short", "vol", THEFT | {"faq:vol-cambriolage"}),
     ("short", "verre", GLASS | {"faq:reglement-express-bris-de-glace"}),
     ("short", "feu", FIRE),
-    ("short", "expert", {"faq:visite-expert", "glossary:expertise", "article:art-18", MY_WATER_CLAIM,
-                         "message@water_damage:holder"}),
+    (
+        "short",
+        "expert",
+        {
+            "faq:visite-expert",
+            "glossary:expertise",
+            "article:art-18",
+            MY_WATER_CLAIM,
+            "message@water_damage:holder",
+        },
+    ),
     ("short", "franchise", {"glossary:franchise", "article:art-16", "faq:franchise"}),
     ("short", "sepa", {"document@mandate", "faq:compte-bancaire-mandat"}),
     ("short", "tempête", STORM | {MY_STORM_CLAIM}),
-    ("short", "attestation", {"faq:attestation-habitation", "faq:types-attestations", "faq:verifier-attestation"}),
+    (
+        "short",
+        "attestation",
+        {"faq:attestation-habitation", "faq:types-attestations", "faq:verifier-attestation"},
+    ),
     ("short", "rib", {"faq:compte-bancaire-mandat", "document@mandate"}),
     ("short", "serrurier", ASSISTANCE | {"faq:assistance-urgence", "faq:vol-cambriolage"}),
     ("short", "grêle", STORM),
 ]
 
-CATEGORIES = ("synonym", "typo", "accents", "paraphrase", "question", "own_data", "conditions", "short")
+CATEGORIES = (
+    "synonym",
+    "typo",
+    "accents",
+    "paraphrase",
+    "question",
+    "own_data",
+    "conditions",
+    "short",
+)
 
 
 # ----- symbolic keys -> index keys ----------------------------------------------------------------
 
+
 def _claim(session: Session, holder_id: int, ref: str) -> Claim:
     query = select(Claim).where(Claim.holder_id == holder_id, Claim.number.is_not(None))
-    query = query.where(Claim.number == ref) if ref.startswith("SIN-") else query.where(Claim.peril == ref)
+    query = (
+        query.where(Claim.number == ref)
+        if ref.startswith("SIN-")
+        else query.where(Claim.peril == ref)
+    )
     found = session.exec(query).all()
     if len(found) != 1:
         raise LookupError(f"{len(found)} claims for {ref!r}")
@@ -188,25 +326,37 @@ def _claim(session: Session, holder_id: int, ref: str) -> Claim:
 
 
 def _contract_id(session: Session, holder_id: int, number: str) -> int:
-    contract = session.exec(select(Contract).where(Contract.holder_id == holder_id, Contract.number == number)).first()
+    contract = session.exec(
+        select(Contract).where(Contract.holder_id == holder_id, Contract.number == number)
+    ).first()
     if contract is None:
         raise LookupError(f"no contract {number!r}")
     return contract.id
 
 
-def _payments(session: Session, holder_id: int, month: str = "", contract: str = "") -> list[Payment]:
+def _payments(
+    session: Session, holder_id: int, month: str = "", contract: str = ""
+) -> list[Payment]:
     """The holder's payments due in ``month`` ("YYYY-MM" or "YYYY", all when empty), on ``contract``."""
     query = select(Payment).where(Payment.holder_id == holder_id)
     if contract:
         query = query.where(Payment.contract_id == _contract_id(session, holder_id, contract))
-    return [p for p in session.exec(query.order_by(Payment.due_date, Payment.id)).all()
-            if p.due_date.isoformat().startswith(month)]
+    return [
+        p
+        for p in session.exec(query.order_by(Payment.due_date, Payment.id)).all()
+        if p.due_date.isoformat().startswith(month)
+    ]
 
 
-def _receipts(session: Session, holder_id: int, month: str = "", contract: str = "") -> list[Document]:
+def _receipts(
+    session: Session, holder_id: int, month: str = "", contract: str = ""
+) -> list[Document]:
     by_payment = {p.id: p for p in _payments(session, holder_id, month, contract)}
-    documents = session.exec(select(Document).where(Document.holder_id == holder_id,
-                                                    Document.kind == DocumentKind.RECEIPT)).all()
+    documents = session.exec(
+        select(Document).where(
+            Document.holder_id == holder_id, Document.kind == DocumentKind.RECEIPT
+        )
+    ).all()
     return [d for d in documents if d.payment_id in by_payment]
 
 
@@ -217,7 +367,7 @@ def _only(items: list, what: str):
 
 
 def _split(ref: str) -> tuple[str, str]:
-    """"2025-11:MRH0412857" -> ("2025-11", "MRH0412857"); "MRH0413922" -> ("", "MRH0413922")."""
+    """ "2025-11:MRH0412857" -> ("2025-11", "MRH0412857"); "MRH0413922" -> ("", "MRH0413922")."""
     month, contract = "", ""
     for part in ref.split(":") if ref else []:
         if part.startswith("MRH"):
@@ -244,18 +394,25 @@ def resolve(session: Session, holder_id: int, key: str) -> str:
         return f"message:{_only(wanted, key).id}"
     if kind == "payment":
         if ref == "rejected":
-            rejected = [p for p in _payments(session, holder_id) if p.status == PaymentStatus.REJECTED]
+            rejected = [
+                p for p in _payments(session, holder_id) if p.status == PaymentStatus.REJECTED
+            ]
             return f"payment:{_only(rejected, key).id}"
         if ref == "next":
-            upcoming = [p for p in _payments(session, holder_id) if p.status == PaymentStatus.SCHEDULED]
+            upcoming = [
+                p for p in _payments(session, holder_id) if p.status == PaymentStatus.SCHEDULED
+            ]
             if not upcoming:
                 raise LookupError(key)
             return f"payment:{upcoming[0].id}"
         return f"payment:{_only(_payments(session, holder_id, *_split(ref)), key).id}"
     if kind == "document":
         if ref == "mandate":
-            mandates = session.exec(select(Document).where(Document.holder_id == holder_id,
-                                                           Document.kind == DocumentKind.MANDATE)).all()
+            mandates = session.exec(
+                select(Document).where(
+                    Document.holder_id == holder_id, Document.kind == DocumentKind.MANDATE
+                )
+            ).all()
             return f"document:{_only(list(mandates), key).id}"
         if ref.startswith("receipt:"):
             return f"document:{_only(_receipts(session, holder_id, *_split(ref.removeprefix('receipt:'))), key).id}"
@@ -268,12 +425,23 @@ def resolve_all(session: Session, holder_id: int, key: str) -> set[str]:
         return {resolve(session, holder_id, key)}
     kind, ref = key[:-1].split("@", 1)
     if kind == "payment" and ref == "upcoming":
-        found = [f"payment:{p.id}" for p in _payments(session, holder_id) if p.status == PaymentStatus.SCHEDULED]
+        found = [
+            f"payment:{p.id}"
+            for p in _payments(session, holder_id)
+            if p.status == PaymentStatus.SCHEDULED
+        ]
     elif kind == "payment" and ref.startswith("contract:"):
-        found = [f"payment:{p.id}" for p in _payments(session, holder_id, contract=ref.removeprefix("contract:"))]
+        found = [
+            f"payment:{p.id}"
+            for p in _payments(session, holder_id, contract=ref.removeprefix("contract:"))
+        ]
     elif kind == "document" and (ref == "receipt" or ref.startswith("receipt:")):
-        found = [f"document:{d.id}" for d in _receipts(session, holder_id, *_split(ref.removeprefix("receipt")
-                                                                                      .removeprefix(":")))]
+        found = [
+            f"document:{d.id}"
+            for d in _receipts(
+                session, holder_id, *_split(ref.removeprefix("receipt").removeprefix(":"))
+            )
+        ]
     else:
         raise ValueError(f"unknown symbolic key {key!r}")
     if not found:

@@ -20,8 +20,11 @@ CHANGES = [
     AvenantChange("Formule", "Confort", "Intégrale"),
     AvenantChange("Franchise", f"150,00{NBSP}€", f"300,00{NBSP}€"),
     AvenantChange("Capital mobilier", f"25{NNBSP}000,00{NBSP}€", f"45{NNBSP}000,00{NBSP}€"),
-    AvenantChange("Option Objets de valeur «Bijoux et œuvres d'art»", "Non souscrite",
-                  f"Souscrite, jusqu'à 12{NNBSP}000,00{NBSP}€"),
+    AvenantChange(
+        "Option Objets de valeur «Bijoux et œuvres d'art»",
+        "Non souscrite",
+        f"Souscrite, jusqu'à 12{NNBSP}000,00{NBSP}€",
+    ),
 ]
 
 
@@ -48,6 +51,7 @@ def avenant(**changes) -> AvenantData:
 
 # -- helpers (as in test_pdf.py) ----------------------------------------------------------------
 
+
 def reader(pdf: bytes) -> pypdf.PdfReader:
     return pypdf.PdfReader(BytesIO(pdf))
 
@@ -72,12 +76,15 @@ def embedded_fonts(pdf: bytes) -> dict[str, bool]:
             font = font.get_object()
             name = str(font["/BaseFont"]).lstrip("/").split("+", 1)[-1]
             descendants = font.get("/DescendantFonts")
-            descriptor = descendants[0].get_object().get("/FontDescriptor", {}) if descendants else {}
+            descriptor = (
+                descendants[0].get_object().get("/FontDescriptor", {}) if descendants else {}
+            )
             fonts[name] = "/FontFile2" in descriptor
     return fonts
 
 
 # -- tests --------------------------------------------------------------------------------------
+
 
 def test_avenant_prints_the_contract_the_changes_and_the_premiums():
     data = avenant()
@@ -85,18 +92,25 @@ def test_avenant_prints_the_contract_the_changes_and_the_premiums():
     assert pdf.startswith(b"%PDF")
     text = flat("\n".join(page_texts(pdf)))
     for expected in [
-        "Avenant n° 3 au contrat MRH-2024-018830", data.reference, data.contract_number,
-        "Mme Lætitia Cœur", "8 place du Bouffay, Bâtiment B, 2e étage, 44000 Nantes",  # the holder
+        "Avenant n° 3 au contrat MRH-2024-018830",
+        data.reference,
+        data.contract_number,
+        "Mme Lætitia Cœur",
+        "8 place du Bouffay, Bâtiment B, 2e étage, 44000 Nantes",  # the holder
         "Espace Assurances, 12 quai de la Fosse, 44000 Nantes",  # the insurer
-        "ci-après « le souscripteur »", "ci-après « l'assureur »", "formule Intégrale",
-        "Date d'effet", "Modification Avant Après",
+        "ci-après « le souscripteur »",
+        "ci-après « l'assureur »",
+        "formule Intégrale",
+        "Date d'effet",
+        "Modification Avant Après",
         f"Cotisation annuelle avant l'avenant (TTC) {shown(data.old_premium)}",
         f"Nouvelle cotisation annuelle TTC {shown(data.new_premium)}",
         f"Ajustement au prorata {shown(data.prorata)}",
         f"Prochaine échéance {shown(data.next_instalment)}",
         "Les autres clauses et conditions du contrat demeurent inchangées.",
         data.consent,
-        "Fait à Nantes, le 23/11/2026", "Pour Espace Assurances",
+        "Fait à Nantes, le 23/11/2026",
+        "Pour Espace Assurances",
     ]:
         assert expected in text, expected
     assert f"prennent effet le {data.effective_on} à zéro heure" in text
@@ -106,14 +120,18 @@ def test_avenant_prints_the_contract_the_changes_and_the_premiums():
 def test_each_change_is_a_row_with_its_label_before_and_after():
     text = flat("\n".join(page_texts(render_avenant(avenant()))))
     for change in CHANGES:
-        assert f"{shown(change.label)} {shown(change.before)} {shown(change.after)}" in text, change.label
+        assert f"{shown(change.label)} {shown(change.before)} {shown(change.after)}" in text, (
+            change.label
+        )
     assert "Option Objets de valeur «Bijoux et œuvres d'art» Non souscrite" in text
 
 
 def test_a_refund_and_a_single_change():
-    data = avenant(changes=[AvenantChange("Franchise", f"150,00{NBSP}€", f"500,00{NBSP}€")],
-                   new_premium=f"498,10{NBSP}€", prorata=f"− 33,52{NBSP}€ remboursés pour la période du "
-                                                          "01/12/2026 au 31/08/2027")
+    data = avenant(
+        changes=[AvenantChange("Franchise", f"150,00{NBSP}€", f"500,00{NBSP}€")],
+        new_premium=f"498,10{NBSP}€",
+        prorata=f"− 33,52{NBSP}€ remboursés pour la période du 01/12/2026 au 31/08/2027",
+    )
     texts = page_texts(render_avenant(data))
     assert len(texts) == 1  # a usual avenant fits on one page
     text = flat(texts[0])
@@ -138,8 +156,12 @@ def test_metadata():
 
 @pytest.mark.parametrize("count", [1, 4, 30])
 def test_header_footer_on_every_page_and_the_signature_kept_with_the_consent(count):
-    changes = [AvenantChange(f"Modification numéro {index + 1:02d}", f"{index},00{NBSP}€", f"{index + 1},00{NBSP}€")
-               for index in range(count)]
+    changes = [
+        AvenantChange(
+            f"Modification numéro {index + 1:02d}", f"{index},00{NBSP}€", f"{index + 1},00{NBSP}€"
+        )
+        for index in range(count)
+    ]
     data = avenant(changes=changes)
     texts = page_texts(render_avenant(data))
     for number, text in enumerate(texts, start=1):
@@ -151,8 +173,14 @@ def test_header_footer_on_every_page_and_the_signature_kept_with_the_consent(cou
     for change in changes:
         assert f"{change.label} {shown(change.before)} {shown(change.after)}" in everything
     closing = [text for text in texts if "Fait à Nantes" in text]
-    assert len(closing) == 1 and data.consent in closing[0] and "demeurent inchangées" in flat(closing[0])
+    assert (
+        len(closing) == 1
+        and data.consent in closing[0]
+        and "demeurent inchangées" in flat(closing[0])
+    )
     if count == 30:
         assert len(texts) >= 2
         # the column headings are repeated on every page of the table
-        assert all("Modification Avant Après" in text for text in texts if "Modification numéro" in text)
+        assert all(
+            "Modification Avant Après" in text for text in texts if "Modification numéro" in text
+        )

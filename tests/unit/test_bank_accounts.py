@@ -19,13 +19,22 @@ VALID_DE = "DE89370400440532013000"
 BRAZIL = "BR1800360305000010009795493C1"  # valid check digits, outside the SEPA zone
 
 
-def check(iban: str = VALID_FR, bic: str = "", holder: str = "Camille Martin", label: str = "") -> ba.Checked:
+def check(
+    iban: str = VALID_FR, bic: str = "", holder: str = "Camille Martin", label: str = ""
+) -> ba.Checked:
     return ba.check_fields(iban=iban, bic=bic, account_holder=holder, label=label)
 
 
 def test_masked_shows_prefix_three_groups_and_last_four():
-    account = BankAccount(holder_id=1, account_holder="x", iban_encrypted="x", iban_fingerprint="x",
-                          iban_prefix="FR76", iban_last4="1234", bic="AGRIFRPP")
+    account = BankAccount(
+        holder_id=1,
+        account_holder="x",
+        iban_encrypted="x",
+        iban_fingerprint="x",
+        iban_prefix="FR76",
+        iban_last4="1234",
+        bic="AGRIFRPP",
+    )
     assert ba.masked(account) == "FR76 •••• •••• •••• 1234"
 
 
@@ -43,8 +52,10 @@ def test_valid_iban_derives_bic():
 
 def test_wrong_check_digits():
     result = check(WRONG_KEY_FR)
-    assert result.errors["iban"] == ("Le numéro IBAN est invalide : la clé de contrôle ne correspond pas. "
-                                     "Vérifiez les chiffres saisis.")
+    assert result.errors["iban"] == (
+        "Le numéro IBAN est invalide : la clé de contrôle ne correspond pas. "
+        "Vérifiez les chiffres saisis."
+    )
 
 
 def test_wrong_length():
@@ -130,21 +141,42 @@ def test_rum_reference_format():
 
 
 def test_method_phrase():
-    assert method_phrase("code envoyé par e-mail") == "après vérification par code envoyé par e-mail"
-    assert method_phrase("application d'authentification") == "après vérification par l'application d'authentification"
+    assert (
+        method_phrase("code envoyé par e-mail") == "après vérification par code envoyé par e-mail"
+    )
+    assert (
+        method_phrase("application d'authentification")
+        == "après vérification par l'application d'authentification"
+    )
 
 
 def test_mandate_pdf_content():
     data = MandateData(
-        reference="ESP-00000042-K7Q2M9X4ZD", creditor_identifier="FR12ZZZ123456", creditor_name="Espace Assurances",
-        creditor_address=["12 quai de la Fosse, 44000 Nantes"], debtor_name="Mme Camille Martin",
-        debtor_address=["3 rue du Test", "75011 Paris"], iban=ba.grouped(VALID_FR), bic="AGRIFRPPXXX",
-        bank_name="CREDIT AGRICOLE SA", signed_on="23/11/2026", signed_time="10:42",
-        signature_method=method_phrase("code envoyé par e-mail"))
+        reference="ESP-00000042-K7Q2M9X4ZD",
+        creditor_identifier="FR12ZZZ123456",
+        creditor_name="Espace Assurances",
+        creditor_address=["12 quai de la Fosse, 44000 Nantes"],
+        debtor_name="Mme Camille Martin",
+        debtor_address=["3 rue du Test", "75011 Paris"],
+        iban=ba.grouped(VALID_FR),
+        bic="AGRIFRPPXXX",
+        bank_name="CREDIT AGRICOLE SA",
+        signed_on="23/11/2026",
+        signed_time="10:42",
+        signature_method=method_phrase("code envoyé par e-mail"),
+    )
     text = " ".join(PdfReader(io.BytesIO(render_mandate(data))).pages[0].extract_text().split())
-    for expected in ("Mandat de prélèvement SEPA", "Référence unique du mandat (RUM) ESP-00000042-K7Q2M9X4ZD",
-                     "Identifiant créancier SEPA (ICS) FR12ZZZ123456", "FR76 3000 6000 0112 3456 7890 189",
-                     "AGRIFRPPXXX", "CREDIT AGRICOLE SA", "Type de paiement : récurrent", "12 quai de la Fosse",
-                     "3 rue du Test", "dans les 8 semaines suivant la date de débit",
-                     "Signé électroniquement le 23/11/2026 à 10:42 après vérification par code envoyé par e-mail"):
+    for expected in (
+        "Mandat de prélèvement SEPA",
+        "Référence unique du mandat (RUM) ESP-00000042-K7Q2M9X4ZD",
+        "Identifiant créancier SEPA (ICS) FR12ZZZ123456",
+        "FR76 3000 6000 0112 3456 7890 189",
+        "AGRIFRPPXXX",
+        "CREDIT AGRICOLE SA",
+        "Type de paiement : récurrent",
+        "12 quai de la Fosse",
+        "3 rue du Test",
+        "dans les 8 semaines suivant la date de débit",
+        "Signé électroniquement le 23/11/2026 à 10:42 après vérification par code envoyé par e-mail",
+    ):
         assert expected in text

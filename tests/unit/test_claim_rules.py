@@ -11,7 +11,13 @@ from espace.formatting import PARIS
 from espace.models import Claim, ClaimEvent, ClaimStatus
 from espace.services import claim_deadlines, claim_indemnity, claim_perils, claim_stages
 from espace.services.claim_deadlines import add_working_days, deadline, is_working_day
-from espace.services.claim_perils import BY_CODE, PERILS, clean_answers, parse_date, visible_questions
+from espace.services.claim_perils import (
+    BY_CODE,
+    PERILS,
+    clean_answers,
+    parse_date,
+    visible_questions,
+)
 
 S = ClaimStatus
 TODAY = date(2026, 6, 10)  # a Wednesday
@@ -19,40 +25,50 @@ TODAY = date(2026, 6, 10)  # a Wednesday
 
 # ----- working days and deadlines -------------------------------------------------------------
 
-@pytest.mark.parametrize("day", [
-    date(2026, 5, 14),  # Ascension
-    date(2026, 11, 11),  # Armistice
-    date(2026, 12, 25),  # Noël
-    date(2027, 1, 1),  # Jour de l'an
-    date(2026, 7, 14),  # Fête nationale
-    date(2026, 5, 1),  # Fête du travail
-])
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2026, 5, 14),  # Ascension
+        date(2026, 11, 11),  # Armistice
+        date(2026, 12, 25),  # Noël
+        date(2027, 1, 1),  # Jour de l'an
+        date(2026, 7, 14),  # Fête nationale
+        date(2026, 5, 1),  # Fête du travail
+    ],
+)
 def test_french_public_holidays_are_not_working_days(day):
     assert day.weekday() < 5  # each of them falls on a weekday in that year
     assert not is_working_day(day)
 
 
-@pytest.mark.parametrize("day, expected", [
-    (date(2026, 6, 13), False),  # Saturday
-    (date(2026, 6, 14), False),  # Sunday
-    (date(2026, 6, 15), True),  # Monday
-    (date(2026, 11, 12), True),  # the day after Armistice
-])
+@pytest.mark.parametrize(
+    "day, expected",
+    [
+        (date(2026, 6, 13), False),  # Saturday
+        (date(2026, 6, 14), False),  # Sunday
+        (date(2026, 6, 15), True),  # Monday
+        (date(2026, 11, 12), True),  # the day after Armistice
+    ],
+)
 def test_weekends_are_not_working_days(day, expected):
     assert is_working_day(day) is expected
 
 
-@pytest.mark.parametrize("start, days, expected", [
-    (date(2026, 6, 10), 2, date(2026, 6, 12)),  # Wed -> Fri
-    (date(2026, 6, 11), 2, date(2026, 6, 15)),  # Thu -> Mon, over the weekend
-    (date(2026, 6, 12), 5, date(2026, 6, 19)),  # Fri -> next Fri
-    (date(2026, 11, 10), 1, date(2026, 11, 12)),  # Tue -> Thu: Wed 11 November skipped
-    (date(2026, 11, 9), 5, date(2026, 11, 17)),  # Armistice + weekend
-    (date(2026, 5, 13), 1, date(2026, 5, 15)),  # Ascension (Thu 14 May) skipped
-    (date(2026, 12, 24), 2, date(2026, 12, 29)),  # Christmas Friday + weekend
-    (date(2026, 12, 31), 1, date(2027, 1, 4)),  # New Year's Day (Fri) + weekend, across years
-    (date(2026, 6, 10), 0, date(2026, 6, 10)),
-])
+@pytest.mark.parametrize(
+    "start, days, expected",
+    [
+        (date(2026, 6, 10), 2, date(2026, 6, 12)),  # Wed -> Fri
+        (date(2026, 6, 11), 2, date(2026, 6, 15)),  # Thu -> Mon, over the weekend
+        (date(2026, 6, 12), 5, date(2026, 6, 19)),  # Fri -> next Fri
+        (date(2026, 11, 10), 1, date(2026, 11, 12)),  # Tue -> Thu: Wed 11 November skipped
+        (date(2026, 11, 9), 5, date(2026, 11, 17)),  # Armistice + weekend
+        (date(2026, 5, 13), 1, date(2026, 5, 15)),  # Ascension (Thu 14 May) skipped
+        (date(2026, 12, 24), 2, date(2026, 12, 29)),  # Christmas Friday + weekend
+        (date(2026, 12, 31), 1, date(2027, 1, 4)),  # New Year's Day (Fri) + weekend, across years
+        (date(2026, 6, 10), 0, date(2026, 6, 10)),
+    ],
+)
 def test_add_working_days_skips_weekends_and_holidays(start, days, expected):
     assert add_working_days(start, days) == expected
 
@@ -89,10 +105,20 @@ def test_late_declaration_explains_the_consequence_with_the_law():
 
 
 def test_natural_disaster_deadline_runs_from_the_order_publication():
-    found = deadline(kind="natcat", occurred=date(2026, 1, 5), today=date(2026, 3, 1), order_date=date(2026, 2, 10))
+    found = deadline(
+        kind="natcat",
+        occurred=date(2026, 1, 5),
+        today=date(2026, 3, 1),
+        order_date=date(2026, 2, 10),
+    )
     assert found.due == date(2026, 3, 12)  # 30 calendar days, not working days
     assert not found.late  # months after the event, yet in time
-    late = deadline(kind="natcat", occurred=date(2026, 1, 5), today=date(2026, 3, 13), order_date=date(2026, 2, 10))
+    late = deadline(
+        kind="natcat",
+        occurred=date(2026, 1, 5),
+        today=date(2026, 3, 13),
+        order_date=date(2026, 2, 10),
+    )
     assert late.late and "L113-2" in late.consequence
 
 
@@ -109,6 +135,7 @@ def test_describe_gives_the_french_due_date():
 
 
 # ----- perils and their questions -------------------------------------------------------------
+
 
 def test_every_peril_has_a_label_and_a_known_deadline_kind():
     assert len(BY_CODE) == len(PERILS)  # codes are unique
@@ -143,8 +170,15 @@ def test_each_peril_asks_its_own_questions():
     def ids(code):
         return {q.id for q in BY_CODE[code].questions}
 
-    assert ids("water_damage") == {"origin", "neighbour_involved", "amicable_report", "leak_stopped"}
-    assert {"police_report_ref", "police_report_date", "forced_entry", "stolen_summary"} <= ids("theft")
+    assert ids("water_damage") == {
+        "origin",
+        "neighbour_involved",
+        "amicable_report",
+        "leak_stopped",
+    }
+    assert {"police_report_ref", "police_report_date", "forced_entry", "stolen_summary"} <= ids(
+        "theft"
+    )
     assert ids("fire") == {"firefighters_called", "fire_origin", "someone_injured"}
     assert ids("glass_breakage") == {"pane", "glass_cause"}
     assert "police_report_ref" not in ids("water_damage") | ids("fire") | ids("glass_breakage")
@@ -175,7 +209,12 @@ def test_water_damage_with_a_neighbour_requires_the_amicable_report():
 
 
 def test_hidden_questions_are_dropped_when_their_condition_is_not_met():
-    raw = {"origin": "leak", "neighbour_involved": "no", "leak_stopped": "no", "amicable_report": "yes"}
+    raw = {
+        "origin": "leak",
+        "neighbour_involved": "no",
+        "leak_stopped": "no",
+        "amicable_report": "yes",
+    }
     answers, errors = clean_answers(WATER, raw, today=TODAY)
     assert errors == {}
     assert "amicable_report" not in answers
@@ -193,8 +232,14 @@ def test_missing_required_answers_give_french_errors():
 
 
 def _theft(**overrides) -> dict:
-    return {"police_report_ref": "PV-2026-0042", "police_report_date": "2026-06-09", "forced_entry": "yes",
-            "entry_point": "window", "stolen_summary": "Ordinateur portable et bijoux", **overrides}
+    return {
+        "police_report_ref": "PV-2026-0042",
+        "police_report_date": "2026-06-09",
+        "forced_entry": "yes",
+        "entry_point": "window",
+        "stolen_summary": "Ordinateur portable et bijoux",
+        **overrides,
+    }
 
 
 def test_a_complete_theft_declaration_is_accepted():
@@ -244,23 +289,32 @@ def test_parse_date():
 
 
 def test_unknown_keys_are_dropped():
-    answers, errors = clean_answers(GLASS, {"pane": "bay", "glass_cause": "weather", "admin": "1",
-                                            "police_report_ref": "X"}, today=TODAY)
+    answers, errors = clean_answers(
+        GLASS,
+        {"pane": "bay", "glass_cause": "weather", "admin": "1", "police_report_ref": "X"},
+        today=TODAY,
+    )
     assert errors == {}
     assert answers == {"pane": "bay", "glass_cause": "weather"}
 
 
 def test_text_answers_are_truncated_to_their_max_length():
-    answers, errors = clean_answers(THEFT, _theft(police_report_ref="R" * 100, stolen_summary="x" * 900), today=TODAY)
+    answers, errors = clean_answers(
+        THEFT, _theft(police_report_ref="R" * 100, stolen_summary="x" * 900), today=TODAY
+    )
     assert errors == {}
     assert answers["police_report_ref"] == "R" * 40
     assert answers["stolen_summary"] == "x" * 500
 
 
 def test_natural_disaster_asks_for_the_order_only_once_published():
-    answers, errors = clean_answers(NATCAT, {"event_type": "flood", "order_published": "no"}, today=TODAY)
+    answers, errors = clean_answers(
+        NATCAT, {"event_type": "flood", "order_published": "no"}, today=TODAY
+    )
     assert errors == {} and answers == {"event_type": "flood", "order_published": "no"}
-    _, errors = clean_answers(NATCAT, {"event_type": "flood", "order_published": "yes"}, today=TODAY)
+    _, errors = clean_answers(
+        NATCAT, {"event_type": "flood", "order_published": "yes"}, today=TODAY
+    )
     assert set(errors) == {"order_reference", "order_date"}
 
 
@@ -280,43 +334,59 @@ def test_answer_text_gives_french_labels():
         ("Par où les voleurs sont-ils entrés ?", "Fenêtre ou baie vitrée"),
         ("Qu'est-ce qui a été volé ?", "Ordinateur portable et bijoux"),
     ]
-    water = claim_perils.answer_text(WATER, {"origin": "overflow", "neighbour_involved": "no", "leak_stopped": "yes"})
-    assert water == [("D'où vient l'eau ?", "Débordement (baignoire, lave-linge, évier)"),
-                     ("Un voisin ou un autre logement est-il concerné ?", "Non"),
-                     ("L'eau est-elle arrêtée ?", "Oui")]
+    water = claim_perils.answer_text(
+        WATER, {"origin": "overflow", "neighbour_involved": "no", "leak_stopped": "yes"}
+    )
+    assert water == [
+        ("D'où vient l'eau ?", "Débordement (baignoire, lave-linge, évier)"),
+        ("Un voisin ou un autre logement est-il concerné ?", "Non"),
+        ("L'eau est-elle arrêtée ?", "Oui"),
+    ]
 
 
 # ----- indemnity ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("damage, ceiling, deductible, expected", [
-    (230_000, 1_500_000, 15_000, 215_000),  # damage − deductible
-    (30_000, 500_000, 7_500, 22_500),
-    (600_000, 500_000, 7_500, 500_000),  # the ceiling caps
-    (507_500, 500_000, 7_500, 500_000),  # exactly at the ceiling
-    (507_501, 500_000, 7_500, 500_000),
-    (507_499, 500_000, 7_500, 499_999),
-    (10_000, 500_000, 15_000, 0),  # below the deductible: nothing, never negative
-    (15_000, 500_000, 15_000, 0),  # equal to the deductible
-    (15_001, 500_000, 15_000, 1),
-    (0, 500_000, 38_000, 0),
-    (100_000, 0, 0, 0),  # no ceiling left
-    (100_000, 500_000, 0, 100_000),  # no deductible
-])
+
+@pytest.mark.parametrize(
+    "damage, ceiling, deductible, expected",
+    [
+        (230_000, 1_500_000, 15_000, 215_000),  # damage − deductible
+        (30_000, 500_000, 7_500, 22_500),
+        (600_000, 500_000, 7_500, 500_000),  # the ceiling caps
+        (507_500, 500_000, 7_500, 500_000),  # exactly at the ceiling
+        (507_501, 500_000, 7_500, 500_000),
+        (507_499, 500_000, 7_500, 499_999),
+        (10_000, 500_000, 15_000, 0),  # below the deductible: nothing, never negative
+        (15_000, 500_000, 15_000, 0),  # equal to the deductible
+        (15_001, 500_000, 15_000, 1),
+        (0, 500_000, 38_000, 0),
+        (100_000, 0, 0, 0),  # no ceiling left
+        (100_000, 500_000, 0, 100_000),  # no deductible
+    ],
+)
 def test_settle(damage, ceiling, deductible, expected):
-    assert claim_indemnity.settle(damage_cents=damage, ceiling_cents=ceiling, deductible_cents=deductible) == expected
+    assert (
+        claim_indemnity.settle(
+            damage_cents=damage, ceiling_cents=ceiling, deductible_cents=deductible
+        )
+        == expected
+    )
 
 
 @pytest.mark.parametrize("damage", [0, 1, 7_499, 7_500, 7_501, 250_000, 507_500, 10_000_000])
 @pytest.mark.parametrize("ceiling", [0, 100_000, 500_000])
 @pytest.mark.parametrize("deductible", [0, 7_500, 38_000])
 def test_settle_properties(damage, ceiling, deductible):
-    amount = claim_indemnity.settle(damage_cents=damage, ceiling_cents=ceiling, deductible_cents=deductible)
+    amount = claim_indemnity.settle(
+        damage_cents=damage, ceiling_cents=ceiling, deductible_cents=deductible
+    )
     assert 0 <= amount <= ceiling
     assert amount <= max(0, damage - deductible)
     assert amount == max(0, min(ceiling, damage - deductible))
 
 
 # ----- stages and the tracker -----------------------------------------------------------------
+
 
 def test_due_after_is_18h_paris_on_the_nth_working_day_in_utc():
     start = datetime(2026, 11, 10, 9, 30, tzinfo=UTC)  # Tuesday
@@ -329,7 +399,9 @@ def test_due_after_is_18h_paris_on_the_nth_working_day_in_utc():
 
 
 def test_due_after_counts_from_the_paris_day():
-    late_evening = datetime(2026, 6, 11, 22, 30, tzinfo=UTC)  # already Friday 12 June 00:30 in Paris
+    late_evening = datetime(
+        2026, 6, 11, 22, 30, tzinfo=UTC
+    )  # already Friday 12 June 00:30 in Paris
     assert claim_stages.due_after(late_evening, 1) == datetime(2026, 6, 15, 16, 0, tzinfo=UTC)
 
 
@@ -349,7 +421,10 @@ def _claim(status: str) -> Claim:
 
 
 def _history(*kinds: str) -> list[ClaimEvent]:
-    return [ClaimEvent(id=i + 1, claim_id=1, kind=kind, at=T0 + timedelta(days=i)) for i, kind in enumerate(kinds)]
+    return [
+        ClaimEvent(id=i + 1, claim_id=1, kind=kind, at=T0 + timedelta(days=i))
+        for i, kind in enumerate(kinds)
+    ]
 
 
 def _states(steps) -> list[tuple[str, str]]:
@@ -359,11 +434,24 @@ def _states(steps) -> list[tuple[str, str]]:
 def test_tracker_follows_the_main_path_in_order():
     history = _history(S.RECEIVED, S.EXPERT_APPOINTED, S.VISIT_PLANNED)
     steps = claim_stages.tracker(claim=_claim(S.VISIT_PLANNED), history=history)
-    assert [s.kind for s in steps] == [S.RECEIVED, S.EXPERT_APPOINTED, S.VISIT_PLANNED, S.EXPERT_REPORT,
-                                       S.INDEMNITY_COMPUTED, S.PAYMENT_SENT, S.CLOSED]
-    assert _states(steps) == [(S.RECEIVED, "done"), (S.EXPERT_APPOINTED, "done"), (S.VISIT_PLANNED, "current"),
-                              (S.EXPERT_REPORT, "upcoming"), (S.INDEMNITY_COMPUTED, "upcoming"),
-                              (S.PAYMENT_SENT, "upcoming"), (S.CLOSED, "upcoming")]
+    assert [s.kind for s in steps] == [
+        S.RECEIVED,
+        S.EXPERT_APPOINTED,
+        S.VISIT_PLANNED,
+        S.EXPERT_REPORT,
+        S.INDEMNITY_COMPUTED,
+        S.PAYMENT_SENT,
+        S.CLOSED,
+    ]
+    assert _states(steps) == [
+        (S.RECEIVED, "done"),
+        (S.EXPERT_APPOINTED, "done"),
+        (S.VISIT_PLANNED, "current"),
+        (S.EXPERT_REPORT, "upcoming"),
+        (S.INDEMNITY_COMPUTED, "upcoming"),
+        (S.PAYMENT_SENT, "upcoming"),
+        (S.CLOSED, "upcoming"),
+    ]
     assert [s.at for s in steps[:3]] == [T0, T0 + timedelta(days=1), T0 + timedelta(days=2)]
     assert all(s.at is None for s in steps[3:])
     assert steps[0].label == "Déclaration reçue"
@@ -375,10 +463,18 @@ def test_tracker_just_received():
 
 
 def test_express_settlement_marks_the_expert_stages_skipped():
-    steps = claim_stages.tracker(claim=_claim(S.INDEMNITY_COMPUTED), history=_history(S.RECEIVED, "express"))
-    assert _states(steps) == [(S.RECEIVED, "done"), (S.EXPERT_APPOINTED, "skipped"), (S.VISIT_PLANNED, "skipped"),
-                              (S.EXPERT_REPORT, "skipped"), (S.INDEMNITY_COMPUTED, "current"),
-                              (S.PAYMENT_SENT, "upcoming"), (S.CLOSED, "upcoming")]
+    steps = claim_stages.tracker(
+        claim=_claim(S.INDEMNITY_COMPUTED), history=_history(S.RECEIVED, "express")
+    )
+    assert _states(steps) == [
+        (S.RECEIVED, "done"),
+        (S.EXPERT_APPOINTED, "skipped"),
+        (S.VISIT_PLANNED, "skipped"),
+        (S.EXPERT_REPORT, "skipped"),
+        (S.INDEMNITY_COMPUTED, "current"),
+        (S.PAYMENT_SENT, "upcoming"),
+        (S.CLOSED, "upcoming"),
+    ]
     assert steps[4].at == T0 + timedelta(days=1)  # the express event dates the indemnity stage
     assert steps[1].at is None
 
@@ -391,8 +487,15 @@ def test_refused_path():
 
 
 def test_closed_claim_is_all_done():
-    history = _history(S.RECEIVED, S.EXPERT_APPOINTED, S.VISIT_PLANNED, S.EXPERT_REPORT, S.INDEMNITY_COMPUTED,
-                       S.PAYMENT_SENT, S.CLOSED)
+    history = _history(
+        S.RECEIVED,
+        S.EXPERT_APPOINTED,
+        S.VISIT_PLANNED,
+        S.EXPERT_REPORT,
+        S.INDEMNITY_COMPUTED,
+        S.PAYMENT_SENT,
+        S.CLOSED,
+    )
     steps = claim_stages.tracker(claim=_claim(S.CLOSED), history=history)
     assert all(state == "done" for _, state in _states(steps))
     assert steps[-1].at == T0 + timedelta(days=6)
@@ -401,19 +504,33 @@ def test_closed_claim_is_all_done():
 def test_closed_express_claim_keeps_its_skipped_stages():
     history = _history(S.RECEIVED, "express", S.PAYMENT_SENT, S.CLOSED)
     steps = claim_stages.tracker(claim=_claim(S.CLOSED), history=history)
-    assert [state for _, state in _states(steps)] == ["done", "skipped", "skipped", "skipped", "done", "done", "done"]
+    assert [state for _, state in _states(steps)] == [
+        "done",
+        "skipped",
+        "skipped",
+        "skipped",
+        "done",
+        "done",
+        "done",
+    ]
 
 
 def test_documents_requested_keeps_the_last_main_stage_current():
     history = _history(S.RECEIVED, S.EXPERT_APPOINTED, S.DOCUMENTS_REQUESTED)
     steps = claim_stages.tracker(claim=_claim(S.DOCUMENTS_REQUESTED), history=history)
-    assert _states(steps)[:3] == [(S.RECEIVED, "done"), (S.EXPERT_APPOINTED, "current"), (S.VISIT_PLANNED, "upcoming")]
+    assert _states(steps)[:3] == [
+        (S.RECEIVED, "done"),
+        (S.EXPERT_APPOINTED, "current"),
+        (S.VISIT_PLANNED, "upcoming"),
+    ]
 
 
 def test_next_step_text_gives_the_deadline_in_french():
     due = datetime(2026, 11, 12, 17, 0, tzinfo=UTC)
     text = claim_stages._next_step_text(S.RECEIVED, due)
-    assert text == ("Votre gestionnaire étudie votre déclaration et vous contacte. Au plus tard le 12/11/2026.")
+    assert text == (
+        "Votre gestionnaire étudie votre déclaration et vous contacte. Au plus tard le 12/11/2026."
+    )
     assert claim_stages._next_step_text(S.CLOSED, due) == ""
     assert claim_stages.claim_link(_claim(S.RECEIVED)) == "/sinistre?n=SIN-2026-000001"
     assert due.astimezone(PARIS).hour == 18

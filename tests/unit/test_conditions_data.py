@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -18,7 +19,9 @@ def all_paragraphs() -> list[str]:
 
 
 def all_override_texts() -> list[str]:
-    return [override["text"] for overrides in cg.PARTICULAR_OVERRIDES.values() for override in overrides]
+    return [
+        override["text"] for overrides in cg.PARTICULAR_OVERRIDES.values() for override in overrides
+    ]
 
 
 def test_version():
@@ -40,7 +43,9 @@ def test_articles_are_numbered_1_to_23_in_order_with_unique_slugs():
 def test_every_article_has_3_to_6_paragraphs():
     for article in cg.ARTICLES:
         assert 3 <= len(article["paragraphs"]) <= 6, article["number"]
-        assert all(paragraph.strip() == paragraph and paragraph for paragraph in article["paragraphs"])
+        assert all(
+            paragraph.strip() == paragraph and paragraph for paragraph in article["paragraphs"]
+        )
 
 
 def test_every_guarantee_has_its_article_with_the_same_number_and_title():
@@ -102,9 +107,24 @@ def test_no_paragraph_has_unclosed_markup():
 
 
 def test_glossary_has_the_expected_entries_with_plain_definitions():
-    expected = {"franchise", "plafond", "vétusté", "sinistre", "tiers", "valeur à neuf", "capital mobilier",
-                "objets de valeur", "effraction", "catastrophe naturelle", "dépendances", "avenant", "échéance",
-                "souscripteur", "dommages immatériels", "subrogation"}
+    expected = {
+        "franchise",
+        "plafond",
+        "vétusté",
+        "sinistre",
+        "tiers",
+        "valeur à neuf",
+        "capital mobilier",
+        "objets de valeur",
+        "effraction",
+        "catastrophe naturelle",
+        "dépendances",
+        "avenant",
+        "échéance",
+        "souscripteur",
+        "dommages immatériels",
+        "subrogation",
+    }
     assert expected <= set(cg.GLOSSARY)
     assert len(cg.GLOSSARY) >= 14
     for key, entry in cg.GLOSSARY.items():
@@ -129,12 +149,13 @@ def test_render_paragraph_rebuilds_the_visible_text(text):
     assert cg.visible_text(text) == expected
     # no two text segments in a row
     kinds = [segment["kind"] for segment in segments]
-    assert all(not (a == b == "text") for a, b in zip(kinds, kinds[1:]))
+    assert all(not (a == b == "text") for a, b in itertools.pairwise(kinds))
 
 
 def test_render_paragraph_segments():
     segments = cg.render_paragraph(
-        "La {{franchise}} de l'[[Art. 16]] et la {{vétusté|vétusté déduite}} s'appliquent.")
+        "La {{franchise}} de l'[[Art. 16]] et la {{vétusté|vétusté déduite}} s'appliquent."
+    )
     assert segments == [
         {"kind": "text", "text": "La ", "target": ""},
         {"kind": "term", "text": "franchise", "target": "franchise"},
@@ -144,14 +165,25 @@ def test_render_paragraph_segments():
         {"kind": "term", "text": "vétusté déduite", "target": "vétusté"},
         {"kind": "text", "text": " s'appliquent.", "target": ""},
     ]
-    assert cg.render_paragraph("Sans balisage.") == [{"kind": "text", "text": "Sans balisage.", "target": ""}]
+    assert cg.render_paragraph("Sans balisage.") == [
+        {"kind": "text", "text": "Sans balisage.", "target": ""}
+    ]
     assert cg.render_paragraph("") == []
 
 
-@pytest.mark.parametrize("text", [
-    "Voir [[Art. 99]].", "Voir [[art. 16]].", "Une {{inconnu}}.", "Une {{franchises|franchises}}.",
-    "Voir [[Art. 16.", "Une {{franchise.", "Voir Art. 16]].", "Une franchise}}.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Voir [[Art. 99]].",
+        "Voir [[art. 16]].",
+        "Une {{inconnu}}.",
+        "Une {{franchises|franchises}}.",
+        "Voir [[Art. 16.",
+        "Une {{franchise.",
+        "Voir Art. 16]].",
+        "Une franchise}}.",
+    ],
+)
 def test_render_paragraph_rejects_unknown_targets_and_unclosed_markup(text):
     with pytest.raises(ValueError):
         cg.render_paragraph(text)
@@ -173,7 +205,9 @@ def test_particular_overrides_agree_with_the_catalogue():
     for formula, overrides in cg.PARTICULAR_OVERRIDES.items():
         texts: dict[str, str] = {}
         for override in overrides:
-            texts[override["article"]] = texts.get(override["article"], "") + cg.visible_text(override["text"])
+            texts[override["article"]] = texts.get(override["article"], "") + cg.visible_text(
+                override["text"]
+            )
         for code, number in articles.items():
             cover = COVER[formula].get(code)
             if cover is None:  # not in this formula: the particular conditions must say so
@@ -191,16 +225,34 @@ def test_particular_overrides_agree_with_the_catalogue():
 
 
 def test_the_text_is_real_french_contract_text():
-    text = " ".join([*map(cg.visible_text, [*all_paragraphs(), *all_override_texts()]),
-                     *(entry["definition"] for entry in cg.GLOSSARY.values())]).lower()
+    text = " ".join(
+        [
+            *map(cg.visible_text, [*all_paragraphs(), *all_override_texts()]),
+            *(entry["definition"] for entry in cg.GLOSSARY.values()),
+        ]
+    ).lower()
     assert "lorem" not in text and "ipsum" not in text and "todo" not in text
-    for expected in ["l125-1", "arrêté interministériel", f"380{cg.NBSP}€", "l113-2", "5 jours ouvrés",
-                     "2 jours ouvrés", "30 jours", "plainte", "l113-15-2", "rgpd", "médiation", "vétusté",
-                     "valeur à neuf"]:
+    for expected in [
+        "l125-1",
+        "arrêté interministériel",
+        f"380{cg.NBSP}€",
+        "l113-2",
+        "5 jours ouvrés",
+        "2 jours ouvrés",
+        "30 jours",
+        "plainte",
+        "l113-15-2",
+        "rgpd",
+        "médiation",
+        "vétusté",
+        "valeur à neuf",
+    ]:
         assert expected in text, expected
 
 
 def test_chapters_group_the_articles_in_order():
     groups = cg.chapters()
     assert [article for _chapter, articles in groups for article in articles] == cg.ARTICLES
-    assert len({chapter for chapter, _articles in groups}) == len(groups)  # each chapter is contiguous
+    assert len({chapter for chapter, _articles in groups}) == len(
+        groups
+    )  # each chapter is contiguous

@@ -1,16 +1,26 @@
 from espace.services import crypto
 from espace.services.devices import describe, mask_ip
 
-IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-          "Version/17.5 Mobile/15E148 Safari/604.1")
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.5 Mobile/15E148 Safari/604.1"
+)
 DESKTOP = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36"
 
 
 def test_user_agents_become_french_labels():
     phone = describe(IPHONE)
-    assert phone.kind == "Téléphone" and phone.browser.startswith("Safari mobile 17") and phone.system == "iOS 17"
+    assert (
+        phone.kind == "Téléphone"
+        and phone.browser.startswith("Safari mobile 17")
+        and phone.system == "iOS 17"
+    )
     desktop = describe(DESKTOP)
-    assert desktop.kind == "Ordinateur" and desktop.browser == "Chrome 156" and desktop.system == "Linux"
+    assert (
+        desktop.kind == "Ordinateur"
+        and desktop.browser == "Chrome 156"
+        and desktop.system == "Linux"
+    )
     assert describe("").browser == "Navigateur inconnu"
 
 
@@ -33,6 +43,9 @@ def test_encryption_round_trip_is_randomised_and_authenticated():
 
 
 def test_code_digest_is_keyed_and_stable():
-    assert crypto.code_digest("123456") == crypto.code_digest("123456") != crypto.code_digest("123457")
+    assert (
+        crypto.code_digest("123456") == crypto.code_digest("123456") != crypto.code_digest("123457")
+    )
     import hashlib
+
     assert crypto.code_digest("123456") != hashlib.sha256(b"123456").hexdigest()

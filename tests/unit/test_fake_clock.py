@@ -22,15 +22,30 @@ print(json.dumps({"now": time.time(), "monotonic": time.monotonic(), "today": da
 
 
 def _child(**env: str) -> dict:
-    base = {k: v for k, v in os.environ.items() if k not in (fake_clock.FAKE_NOW_VAR, fake_clock.ANCHOR_VAR)}
-    done = subprocess.run([sys.executable, "-c", CHILD], cwd=PROJECT_ROOT, env={**base, **env},
-                          capture_output=True, text=True, timeout=60, check=True)
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in (fake_clock.FAKE_NOW_VAR, fake_clock.ANCHOR_VAR)
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD],
+        cwd=PROJECT_ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return json.loads(done.stdout)
 
 
 def test_a_moment_without_offset_is_paris_time():
-    assert fake_clock.parse_fake_now("2027-01-01T00:30") == datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
-    assert fake_clock.parse_fake_now("2028-02-29 12:00+00:00") == datetime(2028, 2, 29, 12, 0, tzinfo=UTC)
+    assert fake_clock.parse_fake_now("2027-01-01T00:30") == datetime(
+        2026, 12, 31, 23, 30, tzinfo=UTC
+    )
+    assert fake_clock.parse_fake_now("2028-02-29 12:00+00:00") == datetime(
+        2028, 2, 29, 12, 0, tzinfo=UTC
+    )
     assert fake_clock.parse_fake_now("2028-02-29") == datetime(2028, 2, 28, 23, 0, tzinfo=UTC)
 
 
@@ -39,9 +54,15 @@ def test_processes_started_later_share_the_clock_of_the_first():
     start = datetime(2028, 2, 29, 11, 0, tzinfo=UTC).timestamp()
     assert start <= first["now"] < start + 30  # it starts there and ticks
     assert first["today"] == "2028-02-29"
-    second = _child(ESPACE_ENV="test", ESPACE_FAKE_NOW="2028-02-29T12:00", ESPACE_FAKE_NOW_ANCHOR=first["anchor"])
+    second = _child(
+        ESPACE_ENV="test",
+        ESPACE_FAKE_NOW="2028-02-29T12:00",
+        ESPACE_FAKE_NOW_ANCHOR=first["anchor"],
+    )
     # The second process started later; its clock is not reset to 12:00 but agrees with the first's.
-    assert second["now"] - second["monotonic"] == pytest.approx(first["now"] - first["monotonic"], abs=0.5)
+    assert second["now"] - second["monotonic"] == pytest.approx(
+        first["now"] - first["monotonic"], abs=0.5
+    )
 
 
 def test_the_fake_clock_refuses_to_run_outside_tests(monkeypatch):

@@ -31,7 +31,9 @@ def test_parse_euros_reads_french_amounts():
     assert fmt.parse_euros(" 25000 ") == 2_500_000
     assert fmt.parse_euros("15,5") == 1550
     assert fmt.parse_euros("") is None
-    assert fmt.parse_euros("-10") == -1000  # the caller decides whether a negative amount makes sense
+    assert (
+        fmt.parse_euros("-10") == -1000
+    )  # the caller decides whether a negative amount makes sense
     for bad in ("abc", "12,3,4", "NaN", "Infinity"):
         try:
             fmt.parse_euros(bad)

@@ -5,14 +5,17 @@ from espace.services.identifiers import normalise_contract_number, normalise_ema
 from espace.services.passwords import hash_password, verify_password
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("MRH0412857", "MRH0412857"),
-    ("mrh 041 2857", "MRH0412857"),
-    (" MRH-0412857 ", "MRH0412857"),
-    ("MRH041285", None),
-    ("camille@example.com", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("MRH0412857", "MRH0412857"),
+        ("mrh 041 2857", "MRH0412857"),
+        (" MRH-0412857 ", "MRH0412857"),
+        ("MRH041285", None),
+        ("camille@example.com", None),
+        ("", None),
+    ],
+)
 def test_contract_number(raw, expected):
     assert normalise_contract_number(raw) == expected
 

@@ -10,8 +10,19 @@ import pytest
 from espace.services.knowledge_data import ARTICLES, BY_SLUG, CATEGORIES, FaqArticle, article
 
 ALLOWED_ROUTES = {
-    "/connexion", "/mot-de-passe-oublie", "/acces-perdu", "/securite", "/profil", "/contrats", "/contrat/conditions",
-    "/contrat/modifier", "/documents", "/sinistres", "/sinistres/declarer", "/paiements", "/notifications",
+    "/connexion",
+    "/mot-de-passe-oublie",
+    "/acces-perdu",
+    "/securite",
+    "/profil",
+    "/contrats",
+    "/contrat/conditions",
+    "/contrat/modifier",
+    "/documents",
+    "/sinistres",
+    "/sinistres/declarer",
+    "/paiements",
+    "/notifications",
 }
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 IDS = [a.slug for a in ARTICLES]
@@ -82,11 +93,16 @@ def test_key_portal_facts_stay_consistent():
     assert "5 tentatives" in text["compte-bloque"] and "30 minutes" in text["compte-bloque"]
     assert "24 heures" in text["mot-de-passe-oublie"]
     assert "48 heures" in text["acces-email-perdu"]
-    assert "2 jours ouvrés" in text["delais-declaration"] and "5 jours ouvrés" in text["delais-declaration"]
+    assert (
+        "2 jours ouvrés" in text["delais-declaration"]
+        and "5 jours ouvrés" in text["delais-declaration"]
+    )
     assert "30 jours" in text["delais-declaration"] and "L113-2" in text["delais-declaration"]
     assert "380 €" in text["catastrophe-naturelle"] and "1 520 €" in text["catastrophe-naturelle"]
-    assert "1 000 €" in text["reglement-express-bris-de-glace"] and "12 derniers mois" in text[
-        "reglement-express-bris-de-glace"]
+    assert (
+        "1 000 €" in text["reglement-express-bris-de-glace"]
+        and "12 derniers mois" in text["reglement-express-bris-de-glace"]
+    )
     assert all(day in text["date-prelevement"] for day in ("le 5", "le 10", "le 15"))
     assert "13 mois" in text["duree-conservation"] and "10 ans" in text["duree-conservation"]
     assert "dpo@espace-assurances.example" in text["droits-rgpd"]

@@ -7,7 +7,10 @@ from espace.settings import Settings
 
 def test_split_links():
     assert split_links("Ouvrez https://x.fr/a?jeton=1 maintenant") == [
-        ("Ouvrez ", False), ("https://x.fr/a?jeton=1", True), (" maintenant", False)]
+        ("Ouvrez ", False),
+        ("https://x.fr/a?jeton=1", True),
+        (" maintenant", False),
+    ]
     assert split_links("sans lien") == [("sans lien", False)]
 
 
@@ -34,8 +37,16 @@ def test_smtp_sender_uses_settings(monkeypatch, tmp_path):
             sent["message"] = message
 
     monkeypatch.setattr(messaging.smtplib, "SMTP", FakeSMTP)
-    settings = Settings(data_dir=tmp_path, smtp_host="smtp.example", smtp_port=2525, smtp_user="u", smtp_password="p")
-    outgoing = messaging.OutboxMessage(channel="email", recipient="a@b.fr", subject="Sujet é", body="Corps")
+    settings = Settings(
+        data_dir=tmp_path,
+        smtp_host="smtp.example",
+        smtp_port=2525,
+        smtp_user="u",
+        smtp_password="p",
+    )
+    outgoing = messaging.OutboxMessage(
+        channel="email", recipient="a@b.fr", subject="Sujet é", body="Corps"
+    )
     messaging.SmtpSender().send(outgoing, settings)
     assert sent["server"] == ("smtp.example", 2525) and sent["tls"] and sent["login"] == ("u", "p")
     assert sent["message"]["To"] == "a@b.fr" and sent["message"]["Subject"] == "Sujet é"

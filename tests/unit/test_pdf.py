@@ -22,21 +22,50 @@ NNBSP = "\u202f"  # French thousands separator
 NBSP = "\u00a0"
 
 HOLDER_ADDRESS = ["27 rue Duguesclin", "3e étage, porte droite", "69006 Lyon"]
-PROPERTY_DESCRIPTION = f"Appartement de 3 pièces, 68{NBSP}m², en cœur d'îlot, occupé en qualité de locataire"
-CIVIL_LIABILITY = f"Responsabilité civile vie privée et occupant : jusqu'à 4{NNBSP}500{NNBSP}000,00{NBSP}€"
+PROPERTY_DESCRIPTION = (
+    f"Appartement de 3 pièces, 68{NBSP}m², en cœur d'îlot, occupé en qualité de locataire"
+)
+CIVIL_LIABILITY = (
+    f"Responsabilité civile vie privée et occupant : jusqu'à 4{NNBSP}500{NNBSP}000,00{NBSP}€"
+)
 
 GUARANTEES = [
-    GuaranteeLine("Incendie", "Incendie, explosion et foudre", "Capital mobilier et frais de remise en état",
-                  f"150,00{NBSP}€", ["Les dommages causés par un fumeur (brûlures isolées)"]),
-    GuaranteeLine("Dégâts des eaux", "Dégâts des eaux et gel", f"25{NNBSP}000,00{NBSP}€", f"150,00{NBSP}€",
-                  ["Les infiltrations par les façades", "Le défaut d'entretien manifeste"]),
-    GuaranteeLine("Événements naturels", "Catastrophes naturelles", "Capital mobilier",
-                  f"380,00{NBSP}€ (franchise légale)"),
-    GuaranteeLine("Vol", "Vol et vandalisme", f"12{NNBSP}500,00{NBSP}€", f"250,00{NBSP}€",
-                  ["Les vols commis sans effraction dans les parties communes"]),
-    GuaranteeLine("Bris de glace", "Bris des vitres et des miroirs", f"3{NNBSP}000,00{NBSP}€", "Aucune"),
-    GuaranteeLine("Responsabilité civile", "Dommages causés aux tiers",
-                  f"4{NNBSP}500{NNBSP}000,00{NBSP}€", "Aucune"),
+    GuaranteeLine(
+        "Incendie",
+        "Incendie, explosion et foudre",
+        "Capital mobilier et frais de remise en état",
+        f"150,00{NBSP}€",
+        ["Les dommages causés par un fumeur (brûlures isolées)"],
+    ),
+    GuaranteeLine(
+        "Dégâts des eaux",
+        "Dégâts des eaux et gel",
+        f"25{NNBSP}000,00{NBSP}€",
+        f"150,00{NBSP}€",
+        ["Les infiltrations par les façades", "Le défaut d'entretien manifeste"],
+    ),
+    GuaranteeLine(
+        "Événements naturels",
+        "Catastrophes naturelles",
+        "Capital mobilier",
+        f"380,00{NBSP}€ (franchise légale)",
+    ),
+    GuaranteeLine(
+        "Vol",
+        "Vol et vandalisme",
+        f"12{NNBSP}500,00{NBSP}€",
+        f"250,00{NBSP}€",
+        ["Les vols commis sans effraction dans les parties communes"],
+    ),
+    GuaranteeLine(
+        "Bris de glace", "Bris des vitres et des miroirs", f"3{NNBSP}000,00{NBSP}€", "Aucune"
+    ),
+    GuaranteeLine(
+        "Responsabilité civile",
+        "Dommages causés aux tiers",
+        f"4{NNBSP}500{NNBSP}000,00{NBSP}€",
+        "Aucune",
+    ),
 ]
 
 ATTESTATION_TITLES = {
@@ -48,8 +77,10 @@ ATTESTATION_TITLES = {
 ATTESTATION_PURPOSES = {
     "standard": "",
     "detailed": "Attestation établie à la demande de l'assuré pour le syndic de copropriété «Régie Bellecour».",
-    "seasonal": ("Le contrat garantit la location saisonnière du logement «Les Mouettes», "
-                 "12 allée des Œillets, 44500 La Baule, du 04/07/2026 au 18/07/2026."),
+    "seasonal": (
+        "Le contrat garantit la location saisonnière du logement «Les Mouettes», "
+        "12 allée des Œillets, 44500 La Baule, du 04/07/2026 au 18/07/2026."
+    ),
     "temporary": "Attestation délivrée pour la période des travaux de rénovation, du 01/12/2026 au 28/02/2027.",
 }
 
@@ -121,14 +152,17 @@ def many_guarantees(count: int) -> list[GuaranteeLine]:
             name=f"Garantie numéro {index + 1:02d}",
             ceiling=f"{index + 1}{NNBSP}000,00{NBSP}€",
             deductible=f"150,00{NBSP}€",
-            exclusions=[f"Exclusion A de la garantie {index + 1:02d}",
-                        f"Exclusion B de la garantie {index + 1:02d}, liée au défaut d'entretien"],
+            exclusions=[
+                f"Exclusion A de la garantie {index + 1:02d}",
+                f"Exclusion B de la garantie {index + 1:02d}, liée au défaut d'entretien",
+            ],
         )
         for index in range(count)
     ]
 
 
 # -- helpers ------------------------------------------------------------------------------------
+
 
 def reader(pdf: bytes) -> pypdf.PdfReader:
     return pypdf.PdfReader(BytesIO(pdf))
@@ -162,14 +196,20 @@ def embedded_fonts(pdf: bytes) -> dict[str, bool]:
             font = font.get_object()
             name = str(font["/BaseFont"]).lstrip("/").split("+", 1)[-1]
             descendants = font.get("/DescendantFonts")
-            descriptor = descendants[0].get_object().get("/FontDescriptor", {}) if descendants else {}
+            descriptor = (
+                descendants[0].get_object().get("/FontDescriptor", {}) if descendants else {}
+            )
             fonts[name] = "/FontFile2" in descriptor
     return fonts
 
 
 def decoded_qr_codes(pdf: bytes) -> list[str]:
     image = pypdfium2.PdfDocument(BytesIO(pdf))[0].render(scale=200 / 72).to_pil()
-    return [code.text for code in zxingcpp.read_barcodes(image) if code.format == zxingcpp.BarcodeFormat.QRCode]
+    return [
+        code.text
+        for code in zxingcpp.read_barcodes(image)
+        if code.format == zxingcpp.BarcodeFormat.QRCode
+    ]
 
 
 def bold_chunks(pdf: bytes) -> list[str]:
@@ -196,15 +236,25 @@ def test_attestation_prints_the_contract_the_holder_and_the_validity(kind):
     assert pdf.startswith(b"%PDF")
     text = full_text(pdf)
     flat_text = flat(text)
-    for expected in [data.title, data.holder_name, *HOLDER_ADDRESS, data.contract_number, data.reference,
-                     "Cette attestation est valable du 23/11/2026 au 31/08/2027",
-                     "Fait à Nantes, le 23/11/2026",
-                     "Pour Espace Assurances, le service Gestion des contrats",
-                     "ne peut engager l'assureur au-delà des conditions du contrat"]:
+    for expected in [
+        data.title,
+        data.holder_name,
+        *HOLDER_ADDRESS,
+        data.contract_number,
+        data.reference,
+        "Cette attestation est valable du 23/11/2026 au 31/08/2027",
+        "Fait à Nantes, le 23/11/2026",
+        "Pour Espace Assurances, le service Gestion des contrats",
+        "ne peut engager l'assureur au-delà des conditions du contrat",
+    ]:
         assert expected in flat_text, expected
-    assert "27 rue Duguesclin, 3e étage, porte droite, 69006 Lyon" in flat_text  # the insured property
+    assert (
+        "27 rue Duguesclin, 3e étage, porte droite, 69006 Lyon" in flat_text
+    )  # the insured property
     assert shown(f"68{NBSP}m², en cœur d'îlot") in flat_text
-    assert shown(f"4{NNBSP}500{NNBSP}000,00{NBSP}€") in text  # civil liability ceiling, never split by a wrap
+    assert (
+        shown(f"4{NNBSP}500{NNBSP}000,00{NBSP}€") in text
+    )  # civil liability ceiling, never split by a wrap
     assert "responsabilité civile" in text
     assert "Vérifiez l'authenticité de cette attestation" in flat_text
     assert data.verify_url in text
@@ -239,7 +289,9 @@ def test_attestation_qr_code_decodes_to_the_verification_url(kind):
 
 def test_qr_code_follows_the_data():
     other = "https://espace.example.fr/verifier/ATT-2026-OTHER1?c=00000000"
-    assert decoded_qr_codes(render_attestation(attestation("standard", verify_url=other))) == [other]
+    assert decoded_qr_codes(render_attestation(attestation("standard", verify_url=other))) == [
+        other
+    ]
 
 
 def test_attestation_metadata():
@@ -254,7 +306,10 @@ def test_attestation_metadata():
 # -- every document -----------------------------------------------------------------------------
 
 ALL_DOCUMENTS = {
-    **{f"attestation-{kind}": (render_attestation, (lambda kind=kind: attestation(kind))) for kind in KINDS},
+    **{
+        f"attestation-{kind}": (render_attestation, (lambda kind=kind: attestation(kind)))
+        for kind in KINDS
+    },
     "certificate": (render_certificate, certificate),
     "receipt": (render_receipt, receipt),
 }
@@ -291,11 +346,15 @@ def font_files(pdf: bytes) -> dict[str, bytes]:
 def test_each_document_embeds_its_own_font_subset():
     """The font cache must not leak one document's glyphs into the next one."""
     first = font_files(render_receipt(receipt()))
-    render_certificate(replace(certificate(), holder_name="M. Jørgen Strauß-Żelazny"))  # glyphs not in the receipt
+    render_certificate(
+        replace(certificate(), holder_name="M. Jørgen Strauß-Żelazny")
+    )  # glyphs not in the receipt
     again = font_files(render_receipt(receipt()))
     assert first == again
     full = (FONT_DIR / "DejaVuSans.ttf").stat().st_size
-    assert all(1_000 < len(data) < full / 5 for data in first.values())  # subsets, not the whole font
+    assert all(
+        1_000 < len(data) < full / 5 for data in first.values()
+    )  # subsets, not the whole font
 
 
 def test_characters_outside_latin_are_embedded_too(caplog):
@@ -309,15 +368,25 @@ def test_characters_outside_latin_are_embedded_too(caplog):
 
 # -- certificate --------------------------------------------------------------------------------
 
+
 def test_certificate_lists_the_contract_and_every_guarantee_with_its_exclusions():
     data = certificate()
     pdf = render_certificate(data)
     assert pdf.startswith(b"%PDF")
     text = full_text(pdf)
     flat_text = flat(text)
-    for expected in ["Certificat de garanties", "Mme Lætitia Cœur", "MRH-2024-018830", "Sérénité", "15/03/2024",
-                     shown(f"45{NNBSP}000,00{NBSP}€"), "Objets de valeur «Bijoux et œuvres d'art»", "Rééquipement à neuf",
-                     "8 place du Bouffay", "44000 Nantes"]:
+    for expected in [
+        "Certificat de garanties",
+        "Mme Lætitia Cœur",
+        "MRH-2024-018830",
+        "Sérénité",
+        "15/03/2024",
+        shown(f"45{NNBSP}000,00{NBSP}€"),
+        "Objets de valeur «Bijoux et œuvres d'art»",
+        "Rééquipement à neuf",
+        "8 place du Bouffay",
+        "44000 Nantes",
+    ]:
         assert expected in text, expected
     for line in data.guarantees:
         assert line.name in flat_text
@@ -345,19 +414,34 @@ def test_certificate_with_40_guarantees_spans_several_pages():
 
 # -- receipt ------------------------------------------------------------------------------------
 
+
 def test_receipt_prints_the_payment_and_the_amounts():
     data = receipt()
     pdf = render_receipt(data)
     assert pdf.startswith(b"%PDF")
     text = full_text(pdf)
     flat_text = flat(text)
-    for expected in ["Reçu de cotisation", "REC-2026-000123", "Mme Lætitia Cœur", "MRH-2024-018830", "Sérénité",
-                     "8 place du Bouffay", "Novembre 2026", "05/11/2026", "Prélèvement SEPA",
-                     shown(data.amount_excl_tax), shown(data.tax), shown(data.amount), "Taxe sur les conventions d'assurance"]:
+    for expected in [
+        "Reçu de cotisation",
+        "REC-2026-000123",
+        "Mme Lætitia Cœur",
+        "MRH-2024-018830",
+        "Sérénité",
+        "8 place du Bouffay",
+        "Novembre 2026",
+        "05/11/2026",
+        "Prélèvement SEPA",
+        shown(data.amount_excl_tax),
+        shown(data.tax),
+        shown(data.amount),
+        "Taxe sur les conventions d'assurance",
+    ]:
         assert expected in text, expected
     assert "Nous accusons réception de votre règlement de" in flat_text
     assert f"Cotisation hors taxes {shown(data.amount_excl_tax)}" in text
     assert f"Taxe sur les conventions d'assurance {shown(data.tax)}" in text
     assert f"Montant total TTC {shown(data.amount)}" in text
-    assert any(shown(data.amount) in chunk for chunk in bold_chunks(pdf))  # the total incl. tax is in bold
+    assert any(
+        shown(data.amount) in chunk for chunk in bold_chunks(pdf)
+    )  # the total incl. tax is in bold
     assert not any(shown(data.tax) in chunk for chunk in bold_chunks(pdf))

@@ -8,8 +8,18 @@ from espace.services import profile
 from espace.services.profile import ProfileError
 
 
-@pytest.mark.parametrize("typed", ["06 12 34 56 78", "0612345678", "06.12.34.56.78", "+33 6 12 34 56 78",
-                                   "0033612345678", "+33612345678", " 06-12-34-56-78 "])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "06 12 34 56 78",
+        "0612345678",
+        "06.12.34.56.78",
+        "+33 6 12 34 56 78",
+        "0033612345678",
+        "+33612345678",
+        " 06-12-34-56-78 ",
+    ],
+)
 def test_a_french_mobile_in_any_usual_writing_is_stored_in_e164(typed):
     assert profile.clean_mobile(typed) == "+33612345678"
 
@@ -27,7 +37,9 @@ def test_landlines_and_internet_boxes_are_refused_as_not_mobile(typed):
 
 def test_a_foreign_mobile_with_its_country_code_is_accepted():
     assert profile.clean_mobile("+32 470 12 34 56") == "+32470123456"  # Belgium
-    assert profile.clean_mobile("0041 79 123 45 67") == "+41791234567"  # Switzerland, 00 prefix from France
+    assert (
+        profile.clean_mobile("0041 79 123 45 67") == "+41791234567"
+    )  # Switzerland, 00 prefix from France
 
 
 def test_a_foreign_landline_is_refused():
@@ -35,8 +47,18 @@ def test_a_foreign_landline_is_refused():
         profile.clean_mobile("+49 30 12345678")  # Berlin
 
 
-@pytest.mark.parametrize("typed", ["abc", "06 12 34", "06 12 34 56 78 90", "+99 612345678", "12345",
-                                   "06 12 34 56 78 poste 12", "0612345678" * 5])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "abc",
+        "06 12 34",
+        "06 12 34 56 78 90",
+        "+99 612345678",
+        "12345",
+        "06 12 34 56 78 poste 12",
+        "0612345678" * 5,
+    ],
+)
 def test_garbage_is_refused_with_an_example(typed):
     with pytest.raises(ProfileError) as error:
         profile.clean_mobile(typed)
@@ -48,9 +70,20 @@ def test_an_empty_number_is_asked_for():
         profile.clean_mobile("   ")
 
 
-@pytest.mark.parametrize("typed,stored", [("44000", "44000"), (" 75 011 ", "75011"), ("01000", "01000"),
-                                          ("20000", "20000"), ("20200", "20200"), ("97400", "97400"),
-                                          ("97600", "97600"), ("98800", "98800"), ("95000", "95000")])
+@pytest.mark.parametrize(
+    "typed,stored",
+    [
+        ("44000", "44000"),
+        (" 75 011 ", "75011"),
+        ("01000", "01000"),
+        ("20000", "20000"),
+        ("20200", "20200"),
+        ("97400", "97400"),
+        ("97600", "97600"),
+        ("98800", "98800"),
+        ("95000", "95000"),
+    ],
+)
 def test_french_postal_codes(typed, stored):
     assert profile.clean_postal_code(typed) == stored
 
@@ -71,21 +104,33 @@ def test_postal_codes_of_no_french_departement_are_refused(typed):
 def test_address_errors_lists_every_wrong_field():
     errors = profile.address_errors(line1="", line2="x" * 101, postal_code="123", city="  ")
     assert set(errors) == {"line1", "line2", "postal_code", "city"}
-    assert profile.address_errors(line1="12 rue des Lilas", line2="", postal_code="44000", city="Nantes") == {}
-    assert "100 caractères" in profile.address_errors(line1="a" * 101, line2="", postal_code="44000",
-                                                      city="Nantes")["line1"]
+    assert (
+        profile.address_errors(
+            line1="12 rue des Lilas", line2="", postal_code="44000", city="Nantes"
+        )
+        == {}
+    )
+    assert (
+        "100 caractères"
+        in profile.address_errors(line1="a" * 101, line2="", postal_code="44000", city="Nantes")[
+            "line1"
+        ]
+    )
 
 
 def test_clean_address_tidies_spaces_and_control_characters():
-    address = profile.clean_address(line1="  12   rue\tdes Lilas ", line2="Bât.\nB", postal_code="44 000",
-                                    city=" Nantes ")
+    address = profile.clean_address(
+        line1="  12   rue\tdes Lilas ", line2="Bât.\nB", postal_code="44 000", city=" Nantes "
+    )
     assert address == profile.Address("12 rue des Lilas", "Bât. B", "44000", "Nantes", "FR")
     assert address.one_line() == "12 rue des Lilas, Bât. B, 44000 Nantes"
 
 
 def test_new_email_is_lower_cased_and_must_differ_from_the_current_one():
-    assert profile.clean_new_email(" Nouvelle.Adresse@Example.FR ", current="old@example.com") == \
-        "nouvelle.adresse@example.fr"
+    assert (
+        profile.clean_new_email(" Nouvelle.Adresse@Example.FR ", current="old@example.com")
+        == "nouvelle.adresse@example.fr"
+    )
     with pytest.raises(ProfileError, match="déjà votre adresse") as same:
         profile.clean_new_email("OLD@example.com", current="old@example.com")
     assert same.value.field == "email"

@@ -24,7 +24,13 @@ MANIFEST = ASSETS / "manifest.webmanifest"
 SW = ASSETS / "sw.js"
 PWA = ASSETS / "pwa.js"
 OFFLINE = ASSETS / "offline.html"
-ICON_FILES = ["icon-192.png", "icon-512.png", "maskable-192.png", "maskable-512.png", "apple-touch-icon.png"]
+ICON_FILES = [
+    "icon-192.png",
+    "icon-512.png",
+    "maskable-192.png",
+    "maskable-512.png",
+    "apple-touch-icon.png",
+]
 HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 ORIGIN = "https://espace.test"
 
@@ -41,6 +47,7 @@ def manifest() -> dict:
 
 
 # ---------- manifest ----------
+
 
 def test_manifest_identity(manifest):
     assert manifest["name"] == "Espace — Assurance habitation"
@@ -103,9 +110,18 @@ def test_maskable_icons_keep_the_mark_in_the_safe_zone():
         with Image.open(ASSETS / "icons" / name) as image:
             pixels = image.convert("RGB")
             side = image.size[0]
-            assert pixels.getpixel((0, 0)) == (0x0B, 0x4F, 0x6C)  # full bleed: the mask may cut anywhere
+            assert pixels.getpixel((0, 0)) == (
+                0x0B,
+                0x4F,
+                0x6C,
+            )  # full bleed: the mask may cut anywhere
             centre, radius = (side - 1) / 2, side * 0.4
-            white = [(x, y) for y in range(side) for x in range(side) if min(pixels.getpixel((x, y))) > 200]
+            white = [
+                (x, y)
+                for y in range(side)
+                for x in range(side)
+                if min(pixels.getpixel((x, y))) > 200
+            ]
             assert white, "the mark is missing"
             assert all(math.hypot(x - centre, y - centre) <= radius for x, y in white), name
 
@@ -117,10 +133,15 @@ def test_any_icons_are_the_rounded_mark():
             side = image.size[0]
             assert rgba.getpixel((0, 0))[3] == 0  # rounded corner
             assert rgba.getpixel((side // 2, side // 10))[:3] == (0x0B, 0x4F, 0x6C)
-            assert rgba.getpixel((side // 2, side // 2))[:3] == (255, 255, 255)  # the E's middle bar
+            assert rgba.getpixel((side // 2, side // 2))[:3] == (
+                255,
+                255,
+                255,
+            )  # the E's middle bar
 
 
 # ---------- service worker, offline page, pwa.js (static checks) ----------
+
 
 def test_service_worker_exclusions_fallback_and_caches():
     source = SW.read_text(encoding="utf-8")
@@ -135,7 +156,12 @@ def test_service_worker_exclusions_fallback_and_caches():
     assert '"/__attestations.json"' in source
     assert "X-Espace-Offline" in source and "X-Espace-Title" in source
     assert "self.skipWaiting()" in source and "self.clients.claim()" in source
-    for url in ("/espace.css", "/favicon.svg", "/manifest.webmanifest", *(f"/icons/{n}" for n in ICON_FILES)):
+    for url in (
+        "/espace.css",
+        "/favicon.svg",
+        "/manifest.webmanifest",
+        *(f"/icons/{n}" for n in ICON_FILES),
+    ):
         assert f'"{url}"' in source, url
         assert _asset(url).is_file(), url
 
@@ -199,11 +225,16 @@ needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
 
 def _node_works() -> bool:
-    return NODE is not None and subprocess.run([NODE, "--version"], capture_output=True).returncode == 0
+    return (
+        NODE is not None
+        and subprocess.run([NODE, "--version"], capture_output=True).returncode == 0
+    )
 
 
 @needs_node
-@pytest.mark.parametrize("script", [SW, PWA, ASSETS / "dashboard.js"], ids=["sw.js", "pwa.js", "dashboard.js"])
+@pytest.mark.parametrize(
+    "script", [SW, PWA, ASSETS / "dashboard.js"], ids=["sw.js", "pwa.js", "dashboard.js"]
+)
 def test_javascript_syntax(script):
     if not _node_works():
         pytest.skip("node does not run")
@@ -563,7 +594,9 @@ def _run_harness(tmp_path: Path, source: str) -> None:
     script = tmp_path / "harness.js"
     script.write_text(source, encoding="utf-8")
     env = {"PATH": str(Path(NODE).parent), "SW": str(SW), "PWA": str(PWA), "ASSETS": str(ASSETS)}
-    result = subprocess.run([NODE, str(script)], capture_output=True, text=True, env=env, timeout=60)
+    result = subprocess.run(
+        [NODE, str(script)], capture_output=True, text=True, env=env, timeout=60
+    )
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stdout + result.stderr
 
 

@@ -48,9 +48,11 @@ import pytest  # noqa: E402
 from espace.api.headers import content_security_policy, inline_script_hashes  # noqa: E402
 from espace.settings import get_settings  # noqa: E402
 
-PAGE = (b'<!DOCTYPE html><html><head><script async="" src="/pwa.js"></script><script>var a=1;</script>'
-        b'<script type="module">import("/assets/entry.js");</script></head><body><p>x</p>'
-        b"<script>var a=1;</script></body></html>")
+PAGE = (
+    b'<!DOCTYPE html><html><head><script async="" src="/pwa.js"></script><script>var a=1;</script>'
+    b'<script type="module">import("/assets/entry.js");</script></head><body><p>x</p>'
+    b"<script>var a=1;</script></body></html>"
+)
 
 
 def _sha(text: bytes) -> str:
@@ -67,12 +69,23 @@ def _page(body: bytes, *, path="/connexion", method="GET", encoding: bytes | Non
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         size = -(-len(body) // chunks)
         for n in range(chunks):
-            await send({"type": "http.response.body", "body": body[n * size:(n + 1) * size], "more_body": n < chunks - 1})
+            await send(
+                {
+                    "type": "http.response.body",
+                    "body": body[n * size : (n + 1) * size],
+                    "more_body": n < chunks - 1,
+                }
+            )
 
     async def send(message):
         sent.append(message)
 
-    scope = {"type": "http", "path": path, "method": method, "headers": [(b"accept-encoding", b"gzip, br, zstd")]}
+    scope = {
+        "type": "http",
+        "path": path,
+        "method": method,
+        "headers": [(b"accept-encoding", b"gzip, br, zstd")],
+    }
     with ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, security_headers(app)(scope, None, send)).result()
     return dict(sent[0]["headers"]), b"".join(m.get("body", b"") for m in sent[1:])
@@ -89,8 +102,12 @@ def test_each_page_allows_exactly_its_own_inline_scripts(encoding, chunks):
     assert sent_body == body  # the page itself is untouched
     policy = headers[b"content-security-policy"].decode()
     directives = dict(d.split(" ", 1) for d in policy.split("; ") if " " in d)
-    assert directives["script-src"].split() == ["'self'", "'unsafe-eval'", _sha(b"var a=1;"),
-                                                _sha(b'import("/assets/entry.js");')]
+    assert directives["script-src"].split() == [
+        "'self'",
+        "'unsafe-eval'",
+        _sha(b"var a=1;"),
+        _sha(b'import("/assets/entry.js");'),
+    ]
     assert "'unsafe-inline'" not in directives["script-src"]
     assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
     assert directives["default-src"] == "'self'" and directives["base-uri"] == "'self'"
@@ -111,7 +128,9 @@ def test_no_hsts_in_development_and_hsts_in_production(monkeypatch):
 def test_html_from_anywhere_else_gets_a_policy_without_inline_scripts():
     headers, _ = _page(PAGE, path="/api/anything")
     assert b"sha256-" not in headers[b"content-security-policy"]
-    assert content_security_policy().startswith(b"default-src 'self'; script-src 'self' 'unsafe-eval';")
+    assert content_security_policy().startswith(
+        b"default-src 'self'; script-src 'self' 'unsafe-eval';"
+    )
 
 
 def test_a_page_sent_as_a_file_is_hashed_from_the_file(tmp_path):
@@ -121,8 +140,13 @@ def test_a_page_sent_as_a_file_is_hashed_from_the_file(tmp_path):
     sent = []
 
     async def app(scope, receive, send):
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"text/html"), (b"content-encoding", b"gzip")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"text/html"), (b"content-encoding", b"gzip")],
+            }
+        )
         await send({"type": "http.response.pathsend", "path": str(page)})
 
     async def send(message):
@@ -140,7 +164,13 @@ def test_pages_are_asked_for_in_gzip_only_so_that_they_can_be_read():
 
     async def app(scope, receive, send):
         seen.append(dict(scope["headers"])[b"accept-encoding"])
-        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/css")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"text/css")],
+            }
+        )
         await send({"type": "http.response.body", "body": b""})
 
     async def send(message):
@@ -148,6 +178,11 @@ def test_pages_are_asked_for_in_gzip_only_so_that_they_can_be_read():
 
     with ThreadPoolExecutor(1) as pool:
         for accepted in (b"gzip, deflate, br, zstd", b"br"):
-            scope = {"type": "http", "path": "/aide/", "method": "GET", "headers": [(b"accept-encoding", accepted)]}
+            scope = {
+                "type": "http",
+                "path": "/aide/",
+                "method": "GET",
+                "headers": [(b"accept-encoding", accepted)],
+            }
             pool.submit(asyncio.run, security_headers(app)(scope, None, send)).result()
     assert seen == [b"gzip", b"identity"]

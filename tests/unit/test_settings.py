@@ -23,7 +23,12 @@ def test_production_refuses_missing_default_or_short_secret(tmp_path, secret):
 
 
 def test_production_accepts_a_long_random_secret(tmp_path):
-    settings = Settings(env="prod", data_dir=tmp_path, secret_key="x7" * 24, public_base_url="https://espace.example/")
+    settings = Settings(
+        env="prod",
+        data_dir=tmp_path,
+        secret_key="x7" * 24,
+        public_base_url="https://espace.example/",
+    )
     assert settings.public_base_url == "https://espace.example"
     assert not (tmp_path / "secret_key").exists()
 
@@ -44,6 +49,10 @@ def test_postgres_url_is_taken_as_is(tmp_path, monkeypatch):
 
 def test_allowed_origins_are_the_public_one_plus_loopback_aliases(tmp_path):
     local = Settings(data_dir=tmp_path, public_base_url="http://localhost:8010")
-    assert local.allowed_origins == ["http://localhost:8010", "http://127.0.0.1:8010", "http://[::1]:8010"]
+    assert local.allowed_origins == [
+        "http://localhost:8010",
+        "http://127.0.0.1:8010",
+        "http://[::1]:8010",
+    ]
     public = Settings(data_dir=tmp_path, public_base_url="https://espace.example")
     assert public.allowed_origins == ["https://espace.example"]

@@ -17,7 +17,10 @@ def signed_in(monkeypatch):
 
 def _run(scope, chunks):
     seen, sent = [], []
-    queue = [{"type": "http.request", "body": c, "more_body": i < len(chunks) - 1} for i, c in enumerate(chunks)]
+    queue = [
+        {"type": "http.request", "body": c, "more_body": i < len(chunks) - 1}
+        for i, c in enumerate(chunks)
+    ]
 
     async def receive():
         return queue.pop(0) if queue else {"type": "http.disconnect"}

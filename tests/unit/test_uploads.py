@@ -42,7 +42,9 @@ def png_header_only(width: int, height: int) -> bytes:
     """A PNG whose header claims a huge size (no pixel data is needed to open it)."""
 
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     idat = zlib.compress(b"\x00" * 16)
@@ -63,7 +65,11 @@ def rejection(**kwargs) -> str:
 def test_jpeg_png_and_pdf_are_accepted_with_their_detected_type():
     jpeg = image_bytes("JPEG")
     assert check_upload(data=jpeg, filename="IMG_0001.JPG") == CheckedUpload(
-        kind="photo", mime_type="image/jpeg", extension="jpg", size_bytes=len(jpeg), filename="IMG_0001.JPG"
+        kind="photo",
+        mime_type="image/jpeg",
+        extension="jpg",
+        size_bytes=len(jpeg),
+        filename="IMG_0001.JPG",
     )
     png = check_upload(data=image_bytes("PNG"), filename="capture.png")
     assert (png.kind, png.mime_type, png.extension) == ("photo", "image/png", "png")
@@ -90,7 +96,11 @@ def test_heic_photo_is_accepted():
 
 def test_type_comes_from_content_not_extension():
     checked = check_upload(data=image_bytes("PNG"), filename="scan.pdf")
-    assert (checked.mime_type, checked.extension, checked.filename) == ("image/png", "png", "scan.pdf")
+    assert (checked.mime_type, checked.extension, checked.filename) == (
+        "image/png",
+        "png",
+        "scan.pdf",
+    )
     checked = check_upload(data=pdf_bytes(), filename="photo.jpg")
     assert (checked.kind, checked.extension) == ("pdf", "pdf")
 
@@ -109,7 +119,9 @@ def test_other_formats_are_refused_even_if_they_are_images():
     for fmt in ("GIF", "BMP", "WEBP"):
         message = rejection(data=image_bytes(fmt), filename=f"image.{fmt.lower()}")
         assert "JPEG, PNG, HEIC ou PDF" in message
-    assert "JPEG, PNG, HEIC ou PDF" in rejection(data=b"bonjour, ceci est du texte", filename="note.jpg")
+    assert "JPEG, PNG, HEIC ou PDF" in rejection(
+        data=b"bonjour, ceci est du texte", filename="note.jpg"
+    )
 
 
 def test_too_big_file_is_refused_with_its_size_in_mo():
