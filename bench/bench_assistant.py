@@ -25,11 +25,11 @@ os.environ.setdefault("ESPACE_DATABASE_URL", f"sqlite:///{_TMP / 'bench.db'}")
 from sqlmodel import Session, select  # noqa: E402
 
 from bench.bench_documents import summary  # noqa: E402
-from espace.db import get_engine  # noqa: E402
-from espace.migrations import upgrade_to_head  # noqa: E402
-from espace.models import Account  # noqa: E402
-from espace.services import assistant  # noqa: E402
-from espace.services.seed import DEMO_EMAIL, seed_demo  # noqa: E402
+from espace.core.db import get_engine  # noqa: E402
+from espace.core.migrations import upgrade_to_head  # noqa: E402
+from espace.demo.seed import DEMO_EMAIL, seed_demo  # noqa: E402
+from espace.identity.models import Account  # noqa: E402
+from espace.support import assistant  # noqa: E402
 
 FAQ_QUESTIONS = (
     "comment résilier mon contrat ?",

@@ -9,15 +9,15 @@ import os
 import sys
 from datetime import timedelta
 
-from espace.db import session_scope
-from espace.migrations import upgrade_to_head
-from espace.models import StaffRole, StaffUser
-from espace.models.base import today_paris, utcnow
-from espace.services import seed as seed_service
-from espace.services.identifiers import normalise_email
-from espace.services.passwords import hash_password
-from espace.services.security_overview import purge_login_events
-from espace.services.sessions import purge_sessions
+from espace.core.db import session_scope
+from espace.core.migrations import upgrade_to_head
+from espace.core.models import today_paris, utcnow
+from espace.demo import seed as seed_service
+from espace.identity.identifiers import normalise_email
+from espace.identity.models import StaffRole, StaffUser
+from espace.identity.passwords import hash_password
+from espace.identity.security_page import purge_login_events
+from espace.identity.sessions import purge_sessions
 
 CONNECTION_LOG_RETENTION = timedelta(days=396)  # 13 months
 
@@ -64,7 +64,7 @@ def cmd_create_staff(args: argparse.Namespace) -> int:
 
 def cmd_purge(_args: argparse.Namespace) -> int:
     cutoff = utcnow() - CONNECTION_LOG_RETENTION
-    from espace.services import staff_reads
+    from espace.identity import staff_reads
 
     with session_scope() as session:
         count = purge_sessions(session=session, older_than=cutoff)
@@ -79,7 +79,7 @@ def cmd_purge(_args: argparse.Namespace) -> int:
 
 def cmd_purge_files(args: argparse.Namespace) -> int:
     """Stored files that no row names any more (safe while the app runs: recent files are left alone)."""
-    from espace.services import private_files
+    from espace.documents import private_files
 
     grace = timedelta(minutes=max(getattr(args, "grace_minutes", 60) or 60, 10))
     with session_scope() as session:
@@ -94,7 +94,7 @@ def cmd_purge_files(args: argparse.Namespace) -> int:
 def cmd_terminate(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from espace.services.contracts_admin import terminate
+    from espace.contracts.admin import terminate
 
     end = date.fromisoformat(args.date) if args.date else today_paris()
     try:
@@ -126,8 +126,8 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 def cmd_remind_debits(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from espace.formatting import PARIS
-    from espace.services.debit_reminders import send_due_reminders
+    from espace.billing.debit_reminders import send_due_reminders
+    from espace.core.formatting import PARIS
 
     today = date.fromisoformat(args.today) if args.today else utcnow().astimezone(PARIS).date()
     with session_scope() as session:
@@ -139,8 +139,8 @@ def cmd_remind_debits(args: argparse.Namespace) -> int:
 def cmd_apply_terms(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from espace.formatting import PARIS
-    from espace.services.contract_terms import apply_due
+    from espace.contracts.terms import apply_due
+    from espace.core.formatting import PARIS
 
     today = date.fromisoformat(args.today) if args.today else utcnow().astimezone(PARIS).date()
     with session_scope() as session:
@@ -200,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from espace.fake_clock import install_from_env
+    from espace.core.fake_clock import install_from_env
 
     install_from_env()  # tests only: a CLI run by the suite at another date (ESPACE_FAKE_NOW, ESPACE_ENV=test)
     args = build_parser().parse_args(argv)

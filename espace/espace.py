@@ -6,6 +6,7 @@ from espace import routes
 from espace.api.headers import security_headers
 from espace.api.routes import build_api
 from espace.components.search_box import SHORTCUT_SCRIPT
+from espace.core.settings import get_settings
 from espace.pages.account_flows import (
     activation_page,
     forgot_page,
@@ -37,7 +38,6 @@ from espace.pages.staff import staff_access_page, staff_login_page
 from espace.pages.staff_claims import staff_claim_page, staff_claims_page
 from espace.pages.staff_inbox import staff_inbox_page, staff_thread_page
 from espace.pages.verify import verify_page
-from espace.settings import get_settings
 from espace.state.account_flows import (
     ForgotState,
     LinkState,

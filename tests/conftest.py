@@ -13,7 +13,7 @@ os.environ.pop("ESPACE_REDIS_URL", None)
 
 import pytest  # noqa: E402
 
-from espace import fake_clock  # noqa: E402
+from espace.core import fake_clock  # noqa: E402
 
 # ESPACE_FAKE_NOW=2026-12-31T23:30 runs the suite at that date (scripts/at_date.sh): the clock moves before
 # any test module is imported, and the app started by the e2e tests inherits the same clock.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from espace.services.client_address import client_address, is_loopback_client
+from espace.core.client_address import client_address, is_loopback_client
 
 
 def _peer_and_forwarded(scope: Mapping[str, Any]) -> tuple[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from espace.services.password_policy import RULES_TEXT
+from espace.identity.password_policy import RULES_TEXT
 
 
 def field_error(message: rx.Var, field_id: str) -> rx.Component:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from espace import routes
+from espace.claims import declaration, perils
 from espace.components.contact import assistance_link
 from espace.components.facts import fact
 from espace.components.forms import (
@@ -16,7 +17,6 @@ from espace.components.forms import (
     text_field,
 )
 from espace.components.layout import app_shell, loading
-from espace.services import claim_perils, claims
 from espace.state.claims import (
     HOLDER_FILE_KINDS,
     ClaimCard,
@@ -230,7 +230,7 @@ def step_peril() -> rx.Component:
     return rx.el.form(
         rx.el.fieldset(
             rx.el.legend("Que s'est-il passé ?", class_name="field-label"),
-            rx.el.div(*[_peril_option(p) for p in claim_perils.PERILS], class_name="peril-grid"),
+            rx.el.div(*[_peril_option(p) for p in perils.PERILS], class_name="peril-grid"),
             field_error(W.errors.get("peril", ""), "peril"),
             class_name="field fieldset",
         ),
@@ -454,10 +454,7 @@ def step_items() -> rx.Component:
                 rx.el.label("Catégorie", html_for="item_category", class_name="field-label"),
                 rx.el.select(
                     rx.el.option("Choisissez", value=""),
-                    *[
-                        rx.el.option(label, value=value)
-                        for value, label in claim_perils.ITEM_CATEGORIES
-                    ],
+                    *[rx.el.option(label, value=value) for value, label in perils.ITEM_CATEGORIES],
                     id="item_category",
                     name="item_category",
                     class_name="field-input",
@@ -754,7 +751,7 @@ def stepper() -> rx.Component:
             role="progressbar",
             aria_valuenow=W.step + 1,
             aria_valuemin=1,
-            aria_valuemax=len(claims.STEPS),
+            aria_valuemax=len(declaration.STEPS),
             aria_label="Avancement de la déclaration",
         ),
         rx.el.ol(
@@ -768,7 +765,7 @@ def stepper() -> rx.Component:
                         rx.el.span(label, aria_current=rx.cond(W.step == i, "step", "false")),
                     )
                 )
-                for i, label in enumerate(claims.STEPS)
+                for i, label in enumerate(declaration.STEPS)
             ],
             class_name="stepper-steps",
         ),

@@ -7,7 +7,7 @@ import reflex as rx
 from espace import routes
 from espace.components.forms import field_error, submit_button
 from espace.components.layout import app_shell, loading
-from espace.services.cover_change import CONSENT_TEXT
+from espace.contracts.cover_change import CONSENT_TEXT
 from espace.state.cover import CoverState as V
 from espace.state.cover import FormulaColumn, SimItem
 

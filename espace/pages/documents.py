@@ -6,7 +6,7 @@ import reflex as rx
 
 from espace.components.forms import field_error, select_field, submit_button, text_field
 from espace.components.layout import app_shell, loading
-from espace.services.attestations import KIND_LABELS
+from espace.contracts.attestations import KIND_LABELS
 from espace.state.documents import DocItem
 from espace.state.documents import DocumentsState as D
 

@@ -15,7 +15,6 @@ from espace.components.forms import (
     text_field,
 )
 from espace.components.layout import app_shell, loading
-from espace.services import support
 from espace.state.messages import (
     CATEGORY_OPTIONS,
     NEW_UPLOAD_ID,
@@ -27,6 +26,7 @@ from espace.state.messages import (
     ThreadCard,
     ThreadState,
 )
+from espace.support import threads as support
 
 FILES_HINT = (
     f"Facultatif. Photos (JPEG, PNG, HEIC) ou PDF, 10 Mo au plus par fichier, "

@@ -5,11 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from espace import routes
+from espace.billing.card_payments import TEST_CARDS
+from espace.billing.payments import ALLOWED_DEBIT_DAYS
 from espace.components.forms import form_alert, notice, select_field, submit_button, text_field
 from espace.components.layout import app_shell, loading
 from espace.components.stepup import step_up_panel
-from espace.services.payment_provider import TEST_CARDS
-from espace.services.payments import ALLOWED_DEBIT_DAYS
 from espace.state.payments import (
     FREQUENCY_LABELS,
     AccountRow,

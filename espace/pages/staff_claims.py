@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from espace import routes
+from espace.claims.uploads import MAX_BYTES
 from espace.components.facts import fact
 from espace.components.forms import (
     field_error,
@@ -16,7 +17,6 @@ from espace.components.forms import (
 )
 from espace.components.layout import loading
 from espace.pages.staff import staff_shell
-from espace.services.uploads import MAX_BYTES
 from espace.state.staff_claims import (
     AGE_FILTERS,
     CATEGORY_OPTIONS,

@@ -11,7 +11,6 @@ from espace.components.layout import loading
 from espace.pages.messages import attachment_zone, message_item
 from espace.pages.staff import staff_shell
 from espace.pages.staff_claims import select_field, textarea_field
-from espace.services import support
 from espace.state.staff_inbox import (
     ASSIGNED_FILTERS,
     CATEGORY_FILTERS,
@@ -22,6 +21,7 @@ from espace.state.staff_inbox import (
 )
 from espace.state.staff_inbox import StaffInboxState as I
 from espace.state.staff_inbox import StaffThreadState as T
+from espace.support import threads
 
 # ----- the inbox ---------------------------------------------------------------------------------
 
@@ -203,8 +203,8 @@ def staff_inbox_page() -> rx.Component:
                 ),
             ),
         ),
-        subtitle=f"Objectifs de réponse : sinistre {support.REPLY_TARGET_WORKING_DAYS['claim']} jour ouvré, "
-        f"autres sujets {support.REPLY_TARGET_WORKING_DAYS['other']} jours ouvrés (avant 18 h).",
+        subtitle=f"Objectifs de réponse : sinistre {threads.REPLY_TARGET_WORKING_DAYS['claim']} jour ouvré, "
+        f"autres sujets {threads.REPLY_TARGET_WORKING_DAYS['other']} jours ouvrés (avant 18 h).",
     )
 
 
@@ -281,7 +281,7 @@ def reply_card() -> rx.Component:
                     label="Votre réponse",
                     error=_err("body"),
                     rows=6,
-                    max_length=support.BODY_MAX,
+                    max_length=threads.BODY_MAX,
                     hint="L'assuré est prévenu par e-mail ; votre texte n'est lisible que dans son espace.",
                 ),
                 attachment_zone(STAFF_REPLY_UPLOAD_ID, _err("files")),

@@ -7,10 +7,10 @@ from datetime import date, datetime
 import reflex as rx
 
 from espace import routes
-from espace.db import session_scope
-from espace.models.base import today_paris, utcnow
-from espace.services import accounts
-from espace.services.accounts import AccountError, mask_email
+from espace.core.db import session_scope
+from espace.core.models import today_paris, utcnow
+from espace.identity import accounts
+from espace.identity.accounts import AccountError, mask_email
 from espace.state.session import client_ip
 
 IDENTITY_FIELDS = ("contract", "last_name", "birth_date", "postal_code")
@@ -126,7 +126,7 @@ class SignupState(IdentityForm):
         self.errors, self.form_error = {}, ""
         try:
             with session_scope() as db:
-                from espace.models import Policyholder
+                from espace.identity.models import Policyholder
 
                 holder = db.get(Policyholder, self._holder_id)
                 email = str(form.get("email", ""))[:254]

@@ -11,12 +11,12 @@ import json
 import reflex as rx
 
 from espace import routes
-from espace.db import session_scope
-from espace.formatting import PARIS
-from espace.models.base import utcnow
-from espace.services import assistant
+from espace.core.db import session_scope
+from espace.core.formatting import PARIS
+from espace.core.models import utcnow
 from espace.state.quick_attestation import issue_today
 from espace.state.session import SessionState
+from espace.support import assistant
 
 MAX_TURNS = 40  # questions kept in one conversation (the page and the hand-over)
 
@@ -184,7 +184,7 @@ class AssistantState(SessionState):
     @rx.event
     def escalate(self, form: dict):
         """Open a message thread carrying the whole conversation, then show it."""
-        from espace.services import support
+        from espace.support import threads
 
         principal = self._holder_principal()
         if principal is None:
@@ -205,7 +205,7 @@ class AssistantState(SessionState):
         self.escalate_subject, self.escalate_category = subject[:120], category
         try:
             with session_scope() as db:
-                thread = support.open_thread(
+                thread = threads.open_thread(
                     session=db,
                     holder_id=principal.holder_id,
                     subject=subject,

@@ -6,10 +6,10 @@ import dataclasses
 
 import reflex as rx
 
-from espace import formatting as fmt
-from espace import labels
-from espace.db import session_scope
-from espace.services.portfolio import PropertySummary, list_portfolio
+from espace.contracts import labels
+from espace.contracts.portfolio import PropertySummary, list_portfolio
+from espace.core import formatting as fmt
+from espace.core.db import session_scope
 from espace.state.session import SessionState
 
 

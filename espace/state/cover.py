@@ -9,14 +9,14 @@ from datetime import date, timedelta
 import reflex as rx
 from sqlmodel import select
 
-from espace import formatting as fmt
-from espace import labels, routes
-from espace.db import session_scope
-from espace.models import ContractOptionDef, Formula, GuaranteeCategory
-from espace.models.base import today_paris
-from espace.services import contract_terms, cover_change, coverage, tariff_data
-from espace.services.cover_change import CoverChangeError, CoverChoice
-from espace.services.tariff import RatingError, instalment_cents
+from espace import routes
+from espace.contracts import cover_change, coverage, labels, tariff_data, terms
+from espace.contracts.cover_change import CoverChangeError, CoverChoice
+from espace.contracts.models import ContractOptionDef, Formula, GuaranteeCategory
+from espace.contracts.tariff import RatingError, instalment_cents
+from espace.core import formatting as fmt
+from espace.core.db import session_scope
+from espace.core.models import today_paris
 from espace.state.contract_detail import contract_by_number
 from espace.state.session import SessionState
 
@@ -134,13 +134,13 @@ class CoverState(SessionState):
     def _load_terms(self, db, contract) -> None:
         """Today's premium, and the change already signed that a new one must follow."""
         today = today_paris()
-        current = contract_terms.version_on(
+        current = terms.version_on(
             session=db, contract_id=contract.id, day=max(today, contract.start_date)
         )
         self.current_premium = fmt.money(
             current.annual_premium_cents if current else contract.annual_premium_cents
         )
-        coming = contract_terms.upcoming(session=db, contract=contract, today=today)
+        coming = terms.upcoming(session=db, contract=contract, today=today)
         self.pending = (
             f"Un avenant déjà accepté prend effet le {fmt.date_fr(coming[-1].start)} (cotisation "
             f"{fmt.money(coming[-1].version.annual_premium_cents)} par an) : les choix ci-dessous partent de "

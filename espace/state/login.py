@@ -8,15 +8,15 @@ from datetime import datetime, timedelta
 import reflex as rx
 
 from espace import routes
-from espace.db import session_scope
-from espace.models import Account, Policyholder
-from espace.models.base import utcnow
-from espace.services import accounts, auth, second_factor, sessions
-from espace.services.accounts import mask_email
-from espace.services.auth import Outcome
-from espace.services.second_factor import Method
-from espace.services.tokens import new_token
-from espace.settings import get_settings
+from espace.core.db import session_scope
+from espace.core.models import utcnow
+from espace.core.settings import get_settings
+from espace.core.tokens import new_token
+from espace.identity import accounts, auth, second_factor, sessions
+from espace.identity.accounts import mask_email
+from espace.identity.auth import Outcome
+from espace.identity.models import Account, Policyholder
+from espace.identity.second_factor import Method
 from espace.state.session import client_ip, handoff_navigation, read_cookie, read_session_cookie
 
 NOTICES = {

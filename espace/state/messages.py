@@ -1,7 +1,7 @@
 """Secure messaging for the holder: the list (/messages), a new message (/messages/nouveau) and one
 conversation (/message?n=<id>).
 
-Thin: every handler re-reads the session and calls ``support``, which loads the thread with the
+Thin: every handler re-reads the session and calls ``support.threads``, which loads the thread with the
 holder's id in the query. The thread's id stays on the server (``_thread_id``); forms are not
 cleared on an error, so nothing typed is lost."""
 
@@ -12,24 +12,18 @@ import dataclasses
 import reflex as rx
 from sqlmodel import select
 
-from espace import formatting as fmt
 from espace import routes
-from espace.db import session_scope
-from espace.models import (
-    Claim,
-    Contract,
-    InsuredProperty,
-    MessageAuthor,
-    SupportThread,
-    ThreadCategory,
-    ThreadStatus,
-)
-from espace.services import support
-from espace.services.claim_perils import label as peril_label
-from espace.services.claims_staff import staff_names
-from espace.services.uploads import MAX_BYTES
+from espace.claims.models import Claim
+from espace.claims.perils import label as peril_label
+from espace.claims.uploads import MAX_BYTES
+from espace.claims.workflow import staff_names
+from espace.contracts.models import Contract, InsuredProperty
+from espace.core import formatting as fmt
+from espace.core.db import session_scope
 from espace.state.form_values import text as _text
 from espace.state.session import SessionState
+from espace.support import threads as support
+from espace.support.models import MessageAuthor, SupportThread, ThreadCategory, ThreadStatus
 
 NEW_UPLOAD_ID = "message-files"
 REPLY_UPLOAD_ID = "reply-files"
@@ -89,7 +83,7 @@ def message_views(
 ) -> tuple[list[MessageView], list[MessageView]]:
     """(the assistant conversation carried into the thread, the conversation itself), named for ``viewer``
     ("holder": "Vous" and the adviser's name; "staff": the holder's name and the adviser's)."""
-    from espace.models import Policyholder
+    from espace.identity.models import Policyholder
 
     names = staff_names(session=db)
     holder = db.get(Policyholder, thread.holder_id)

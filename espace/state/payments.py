@@ -13,18 +13,19 @@ from typing import ClassVar
 import reflex as rx
 from sqlmodel import select
 
-from espace import formatting as fmt
 from espace import routes
-from espace.db import session_scope
-from espace.formatting import PARIS
-from espace.models import Contract, ContractStatus, InsuredProperty, MandateStatus
-from espace.models.base import utcnow
-from espace.services import bank_accounts, mandates, payments, regularisation
-from espace.services.bank_accounts import BankAccountError
-from espace.services.payment_provider import CardInput
-from espace.services.payments import PaymentChangeError
-from espace.services.sessions import Principal
-from espace.services.stepup import StepUpProof, StepUpRequired
+from espace.billing import bank_accounts, mandates, payments, regularisation
+from espace.billing.bank_accounts import BankAccountError
+from espace.billing.card_payments import CardInput
+from espace.billing.models import MandateStatus
+from espace.billing.payments import PaymentChangeError
+from espace.contracts.models import Contract, ContractStatus, InsuredProperty
+from espace.core import formatting as fmt
+from espace.core.db import session_scope
+from espace.core.formatting import PARIS
+from espace.core.models import utcnow
+from espace.identity.sessions import Principal
+from espace.identity.stepup import StepUpProof, StepUpRequired
 from espace.state.session import SessionState, client_ip
 from espace.state.stepup import StepUpMixin
 
@@ -525,7 +526,7 @@ class PaymentsState(SessionState, StepUpMixin):
 
 
 def _provider_name() -> str:
-    from espace.services.payment_provider import get_provider
+    from espace.billing.card_payments import get_provider
 
     try:
         return get_provider().name

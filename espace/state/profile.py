@@ -13,13 +13,13 @@ from typing import ClassVar
 
 import reflex as rx
 
-from espace import formatting as fmt
-from espace.db import session_scope
-from espace.models import Account, Policyholder
-from espace.services import profile
-from espace.services.profile import ProfileError
-from espace.services.sessions import Principal
-from espace.services.stepup import StepUpProof
+from espace.core import formatting as fmt
+from espace.core.db import session_scope
+from espace.identity import profile
+from espace.identity.models import Account, Policyholder
+from espace.identity.profile import ProfileError
+from espace.identity.sessions import Principal
+from espace.identity.stepup import StepUpProof
 from espace.state.account_flows import link_token
 from espace.state.form_values import text as _text
 from espace.state.session import SessionState

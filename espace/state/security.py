@@ -12,14 +12,14 @@ from typing import ClassVar
 
 import reflex as rx
 
-from espace import formatting as fmt
-from espace.db import session_scope
-from espace.models import Account, Policyholder
-from espace.services import accounts, second_factor
-from espace.services import security_overview as overview
-from espace.services.second_factor import SecondFactorError
-from espace.services.sessions import Principal
-from espace.services.stepup import StepUpProof, StepUpRequired
+from espace.core import formatting as fmt
+from espace.core.db import session_scope
+from espace.identity import accounts, second_factor
+from espace.identity import security_page as overview
+from espace.identity.models import Account, Policyholder
+from espace.identity.second_factor import SecondFactorError
+from espace.identity.sessions import Principal
+from espace.identity.stepup import StepUpProof, StepUpRequired
 from espace.state.session import SessionState
 from espace.state.stepup import StepUpMixin
 

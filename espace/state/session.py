@@ -9,11 +9,12 @@ from urllib.parse import quote
 import reflex as rx
 
 from espace import routes
-from espace.db import session_scope
-from espace.services import notifications, sessions
-from espace.services.client_address import client_address, is_loopback_client
-from espace.services.portfolio import holder as load_holder
-from espace.settings import get_settings
+from espace.contracts.portfolio import holder as load_holder
+from espace.core.client_address import client_address, is_loopback_client
+from espace.core.db import session_scope
+from espace.core.settings import get_settings
+from espace.identity import sessions
+from espace.notifications import notices
 
 
 def read_cookie(cookie_header: str, name: str) -> str | None:
@@ -111,7 +112,7 @@ class SessionState(rx.State):
         with session_scope() as db:
             person = load_holder(session=db, holder_id=holder_id)
             self.holder_name = person.display_name if person else ""
-            self.unread_notifications = notifications.unread_count(session=db, holder_id=holder_id)
+            self.unread_notifications = notices.unread_count(session=db, holder_id=holder_id)
 
     @rx.event
     def route_home(self):

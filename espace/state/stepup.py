@@ -15,12 +15,12 @@ from typing import ClassVar
 
 import reflex as rx
 
-from espace.db import session_scope
-from espace.models import Account, Policyholder
-from espace.services import stepup
-from espace.services.second_factor import SecondFactorError
-from espace.services.sessions import Principal
-from espace.services.stepup import StepUpProof, StepUpRequired
+from espace.core.db import session_scope
+from espace.identity import stepup
+from espace.identity.models import Account, Policyholder
+from espace.identity.second_factor import SecondFactorError
+from espace.identity.sessions import Principal
+from espace.identity.stepup import StepUpProof, StepUpRequired
 from espace.state.login import METHOD_LABELS, method_help
 
 

@@ -15,11 +15,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
-from espace import fake_clock
-from espace.db import make_engine
-from espace.migrations import upgrade_to_head
-from espace.services.seed import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
-from espace.settings import PROJECT_ROOT
+from espace.core import fake_clock
+from espace.core.db import make_engine
+from espace.core.migrations import upgrade_to_head
+from espace.core.settings import PROJECT_ROOT
+from espace.demo.seed import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
 from espace.testing import CHROMIUM_ARGS, RunningApp, chromium_executable, start_app
 
 DEVICES = {
@@ -192,7 +192,7 @@ def login(
 
 def staff_login(page: Page, email: str, password: str | None = None) -> None:
     """Sign in to the back office on the current page (password, then the code e-mailed to staff)."""
-    from espace.services.seed import STAFF_PASSWORD
+    from espace.demo.seed import STAFF_PASSWORD
 
     page.get_by_label("Adresse e-mail professionnelle").fill(email)
     page.get_by_label("Mot de passe").fill(password or STAFF_PASSWORD)
@@ -231,7 +231,7 @@ __all__ = ["assert_accessible", "expect", "login"]
 
 
 def outbox_text(engine, to: str, channel: str = "email") -> str:
-    from espace.models import OutboxMessage
+    from espace.notifications.models import OutboxMessage
 
     with Session(engine) as session:
         message = session.exec(
@@ -253,7 +253,8 @@ def outbox_link(engine, to: str) -> str:
 
 def demo_claim_number(engine, peril: str = "water_damage") -> str:
     """The demo holder's claim of that peril (its number carries the year of the seed's date)."""
-    from espace.models import Account, Claim
+    from espace.claims.models import Claim
+    from espace.identity.models import Account
 
     with Session(engine) as session:
         holder_id = session.exec(select(Account.holder_id).where(Account.email == DEMO_EMAIL)).one()

@@ -11,10 +11,11 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
-from espace import formatting as fmt
-from espace.formatting import PARIS
-from espace.models import Claim, Notification, OutboxMessage
-from espace.services.seed import STAFF
+from espace.claims.models import Claim
+from espace.core import formatting as fmt
+from espace.core.formatting import PARIS
+from espace.demo.seed import STAFF
+from espace.notifications.models import Notification, OutboxMessage
 from tests.e2e.conftest import (
     assert_accessible,
     login,

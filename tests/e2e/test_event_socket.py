@@ -8,8 +8,9 @@ import re
 
 from sqlmodel import Session, select
 
-from espace.models import Account, AuthSession, Claim, Policyholder
-from espace.services.seed import DEMO_EMAIL
+from espace.claims.models import Claim
+from espace.demo.seed import DEMO_EMAIL
+from espace.identity.models import Account, AuthSession, Policyholder
 from espace.state.claims import ClaimState
 from espace.state.dev_outbox import OutboxState
 from espace.state.login import LoginState

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from espace.db import get_engine, session_scope
-from espace.migrations import upgrade_to_head
-from espace.services.seed import seed_demo
+from espace.core.db import get_engine, session_scope
+from espace.core.migrations import upgrade_to_head
+from espace.demo.seed import seed_demo
 
 
 @pytest.fixture(scope="session")

@@ -13,11 +13,12 @@ from types import SimpleNamespace
 import time_machine
 from sqlmodel import Session, select
 
-from espace.db import get_engine
-from espace.models import Account, OutboxMessage
-from espace.models.base import utcnow
-from espace.services import accounts
-from espace.settings import get_settings
+from espace.core.db import get_engine
+from espace.core.models import utcnow
+from espace.core.settings import get_settings
+from espace.identity import accounts
+from espace.identity.models import Account
+from espace.notifications.models import OutboxMessage
 from espace.state.account_flows import ForgotState, SignupState
 from tests import factories
 

@@ -12,28 +12,29 @@ import pytest
 import time_machine
 from sqlmodel import select
 
-from espace.models import (
+from espace.core import crypto
+from espace.core.models import utcnow
+from espace.identity import (
+    accounts,
+    auth,
+    second_factor,
+    security_page,
+    sessions,
+    signin,
+    stepup,
+)
+from espace.identity.auth import Method, Outcome
+from espace.identity.models import (
     AccessRecoveryRequest,
     Account,
     AuthSession,
     LoginEvent,
     LoginResult,
-    OutboxMessage,
     Policyholder,
     RecoveryCode,
 )
-from espace.models.base import utcnow
-from espace.services import (
-    accounts,
-    auth,
-    crypto,
-    second_factor,
-    security_overview,
-    sessions,
-    signin,
-)
-from espace.services.auth import Method, Outcome
-from espace.services.second_factor import SecondFactorError
+from espace.identity.second_factor import SecondFactorError
+from espace.notifications.models import OutboxMessage
 from tests import factories
 
 IP = "198.51.100.23"
@@ -547,25 +548,23 @@ def test_history_sessions_and_score(db):
     attempt(db, person, password="bad")
     _, current = login_session(db, person, device="d1")
     account = factories.account_of(db, person)
-    history = security_overview.connection_history(session=db, account_id=account.id)
+    history = security_page.connection_history(session=db, account_id=account.id)
     assert [h.success for h in history][:2] == [True, False]
     assert history[0].ip in ("inconnue",) or history[0].ip.endswith("xxx")
-    score = security_overview.security_score(
-        session=db, account=account, current_session_id=current.id
-    )
+    score = security_page.security_score(session=db, account=account, current_session_id=current.id)
     assert score.score == 35  # recent password, no other session
     # a session opened without going through the device bookkeeping counts as an unknown device
     sessions.complete_handoff(
         session=db, code=sessions.begin_login(session=db, account_id=account.id)
     )
     assert (
-        security_overview.security_score(
+        security_page.security_score(
             session=db, account=account, current_session_id=current.id
         ).score
         == 20
     )
     assert (
-        security_overview.end_other_sessions(
+        security_page.end_other_sessions(
             session=db, account_id=account.id, current_session_id=current.id
         )
         == 1
@@ -575,16 +574,14 @@ def test_history_sessions_and_score(db):
     enable_totp(db, account)
     account.phone_verified_at = utcnow()
     assert (
-        security_overview.security_score(
+        security_page.security_score(
             session=db, account=account, current_session_id=current.id
         ).score
         == 100
     )
     with time_machine.travel(utcnow() + timedelta(days=366)):
         assert (
-            security_overview.security_score(
-                session=db, account=account, current_session_id=None
-            ).score
+            security_page.security_score(session=db, account=account, current_session_id=None).score
             == 80
         )
 
@@ -593,11 +590,11 @@ def test_a_holder_cannot_end_another_holders_session(db):
     alice, bob = factories.holder(db), factories.holder(db)
     alice_token, alice_row = login_session(db, alice)
     bob_account = factories.account_of(db, bob)
-    assert not security_overview.end_session(
+    assert not security_page.end_session(
         session=db, account_id=bob_account.id, session_id=alice_row.id
     )
     assert sessions.validate(session=db, token=alice_token) is not None
-    assert security_overview.end_session(
+    assert security_page.end_session(
         session=db, account_id=alice_row.account_id, session_id=alice_row.id
     )
     assert sessions.validate(session=db, token=alice_token) is None
@@ -607,23 +604,23 @@ def test_step_up_is_valid_five_minutes(db):
     person = factories.holder(db)
     _, row = login_session(db, person)
     account = factories.account_of(db, person)
-    assert security_overview.step_up_methods(session=db, account=account) == [Method.EMAIL]
-    security_overview.start_step_up(session=db, account=account, method="email")
+    assert stepup.step_up_methods(session=db, account=account) == [Method.EMAIL]
+    stepup.start_step_up(session=db, account=account, method="email")
     with pytest.raises(SecondFactorError):
-        security_overview.complete_step_up(
+        stepup.complete_step_up(
             session=db, account=account, session_id=row.id, method="email", code="999999x"
         )
-    assert not security_overview.has_recent_step_up(session=db, session_id=row.id)
-    security_overview.complete_step_up(
+    assert not stepup.has_recent_step_up(session=db, session_id=row.id)
+    stepup.complete_step_up(
         session=db,
         account=account,
         session_id=row.id,
         method="email",
         code=last_code(db, person.email),
     )
-    assert security_overview.has_recent_step_up(session=db, session_id=row.id)
+    assert stepup.has_recent_step_up(session=db, session_id=row.id)
     with time_machine.travel(utcnow() + timedelta(minutes=6)):
-        assert not security_overview.has_recent_step_up(session=db, session_id=row.id)
+        assert not stepup.has_recent_step_up(session=db, session_id=row.id)
 
 
 def test_login_events_older_than_13_months_are_purged(db):
@@ -637,8 +634,7 @@ def test_login_events_older_than_13_months_are_purged(db):
     )
     db.flush()
     assert (
-        security_overview.purge_login_events(session=db, older_than=utcnow() - timedelta(days=396))
-        >= 1
+        security_page.purge_login_events(session=db, older_than=utcnow() - timedelta(days=396)) >= 1
     )
     remaining = db.exec(select(LoginEvent).where(LoginEvent.account_id == account.id)).all()
     assert len(remaining) == 1
@@ -648,7 +644,7 @@ def test_phone_verification(db):
     person = factories.holder(db)
     account = factories.account_of(db, person)
     second_factor.send_code(session=db, account=account, purpose="phone", channel="sms")
-    security_overview.confirm_phone(
+    security_page.confirm_phone(
         session=db, account=account, code=last_code(db, person.phone, "sms")
     )
     assert account.phone_verified_at is not None
@@ -736,7 +732,7 @@ def test_wrong_app_codes_at_a_step_up_lock_the_account_and_end_the_session(db):
     wrong = "000000" if totp.now() != "000000" else "111111"
     for _ in range(5):
         with pytest.raises(SecondFactorError) as error:
-            security_overview.complete_step_up(
+            stepup.complete_step_up(
                 session=db, account=account, session_id=session_id, method="totp", code=wrong
             )
     assert "verrouillé" in str(error.value) and auth.is_locked(account)
@@ -749,7 +745,7 @@ def test_wrong_app_codes_at_a_step_up_lock_the_account_and_end_the_session(db):
     ).all()
     assert len(failures) == 5
     with pytest.raises(SecondFactorError, match="verrouillé"):  # even the right code, while locked
-        security_overview.complete_step_up(
+        stepup.complete_step_up(
             session=db, account=account, session_id=session_id, method="totp", code=totp.now()
         )
 
@@ -760,7 +756,7 @@ def test_wrong_sms_codes_of_a_reset_stay_counted_through_the_handler(engine):
 
     from sqlmodel import Session as _Session
 
-    from espace.db import get_engine
+    from espace.core.db import get_engine
     from espace.state.account_flows import ForgotState
 
     with _Session(get_engine(), expire_on_commit=False) as db:

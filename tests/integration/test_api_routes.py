@@ -11,11 +11,11 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from espace.api.routes import build_api
-from espace.db import session_scope
-from espace.models import OutboxMessage
-from espace.services import second_factor, sessions
-from espace.services.auth import authenticate
-from espace.services.seed import DEMO_EMAIL, DEMO_PASSWORD
+from espace.core.db import session_scope
+from espace.demo.seed import DEMO_EMAIL, DEMO_PASSWORD
+from espace.identity import second_factor, sessions
+from espace.identity.auth import authenticate
+from espace.notifications.models import OutboxMessage
 from tests import factories
 
 COOKIE = "espace_session"

@@ -10,11 +10,14 @@ from types import SimpleNamespace
 import pytest
 from sqlmodel import Session, select
 
-from espace import formatting as fmt
-from espace.db import get_engine
-from espace.models import Document, SupportMessage, SupportThread
-from espace.services import assistant, claim_indemnity, coverage
+from espace.claims import indemnity
+from espace.contracts import coverage
+from espace.core import formatting as fmt
+from espace.core.db import get_engine
+from espace.documents.models import Document
 from espace.state.assistant import AssistantState
+from espace.support import assistant
+from espace.support.models import SupportMessage, SupportThread
 from tests import factories
 
 TODAY = date(2026, 11, 23)
@@ -100,7 +103,7 @@ def test_deductible_without_a_peril_asks_which_one(db, holder_with_contract):
 
 def test_reimbursement_is_computed_from_ceiling_and_deductible(db, holder_with_contract):
     person, contract = holder_with_contract
-    expected = claim_indemnity.compute(
+    expected = indemnity.compute(
         session=db,
         contract=contract,
         peril_code="theft",
@@ -128,7 +131,7 @@ def test_reimbursement_never_exceeds_the_ceiling(db):
     reply = assistant.answer(
         session=db, holder_id=person.id, question="combien pour 900 000 € de vol ?", today=TODAY
     )
-    ceiling = claim_indemnity.compute(
+    ceiling = indemnity.compute(
         session=db,
         contract=contract,
         peril_code="theft",

@@ -1,7 +1,7 @@
 import time
 
-from espace.services.auth import authenticate, authenticate_staff, find_account
-from espace.services.seed import DEMO_EMAIL, DEMO_PASSWORD
+from espace.demo.seed import DEMO_EMAIL, DEMO_PASSWORD
+from espace.identity.auth import authenticate, authenticate_staff, find_account
 from tests import factories
 
 

@@ -18,10 +18,13 @@ from starlette.testclient import TestClient
 
 from espace import routes
 from espace.api.routes import build_api
-from espace.db import get_engine
-from espace.models import Claim, ClaimFile, ClaimItem, ClaimMessage, Notification
-from espace.models.base import utcnow
-from espace.services import claims, claims_staff, notifications, sessions
+from espace.claims import declaration, workflow
+from espace.claims.models import Claim, ClaimFile, ClaimItem, ClaimMessage
+from espace.core.db import get_engine
+from espace.core.models import utcnow
+from espace.identity import sessions
+from espace.notifications import notices as notifications
+from espace.notifications.models import Notification
 from espace.state.claims import ClaimsState, ClaimState, ClaimWizardState
 from espace.state.notifications import NotificationsState
 from tests import factories
@@ -38,17 +41,17 @@ def _jpeg() -> bytes:
 def _claim(db, person, *, send: bool) -> Claim:
     contract = factories.contract(db, person)
     now = utcnow()
-    claim = claims.start_draft(
+    claim = declaration.start_draft(
         session=db, holder_id=person.id, account_id=None, contract_id=contract.id
     )
-    claims.set_peril(session=db, claim=claim, peril_code="fire")
-    claims.set_answers(
+    declaration.set_peril(session=db, claim=claim, peril_code="fire")
+    declaration.set_answers(
         session=db,
         claim=claim,
         raw={"firefighters_called": "no", "fire_origin": "cooking", "someone_injured": "no"},
         today=now.date(),
     )
-    claims.set_when(
+    declaration.set_when(
         session=db,
         claim=claim,
         day_text=(now - timedelta(days=1)).date().isoformat(),
@@ -56,7 +59,7 @@ def _claim(db, person, *, send: bool) -> Claim:
         description="Un feu de poêle a noirci la cuisine.",
         now=now,
     )
-    claims.add_item(
+    declaration.add_item(
         session=db,
         claim=claim,
         description="Hotte",
@@ -66,9 +69,9 @@ def _claim(db, person, *, send: bool) -> Claim:
         estimate_text="400",
         today=now.date(),
     )
-    claims.add_file(session=db, claim=claim, data=_jpeg(), filename="cuisine.jpg")
+    declaration.add_file(session=db, claim=claim, data=_jpeg(), filename="cuisine.jpg")
     if send:
-        claims.submit(session=db, claim=claim, now=now)
+        declaration.submit(session=db, claim=claim, now=now)
     return claim
 
 
@@ -246,7 +249,7 @@ def test_claim_files_are_served_only_to_their_holder_and_allowed_staff(two_holde
     assert client.get(url).status_code == 200
 
     def appoint(db):
-        claims_staff.appoint_expert(
+        workflow.appoint_expert(
             session=db, staff_id=handler_id, claim_id=two_holders.a_sent, expert_id=expert_id
         )
 

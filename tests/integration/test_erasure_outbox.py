@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from espace.models import OutboxMessage, ProfileChange
-from espace.services import accounts, messaging, notifications, privacy
+from espace.identity import accounts
+from espace.identity.models import ProfileChange
+from espace.notifications import notices, outbox
+from espace.notifications.models import OutboxMessage
+from espace.privacy import rights
 from tests import factories
 
 
@@ -28,7 +31,7 @@ def test_erasure_strips_addresses_and_bodies_from_the_outbox(db):
     accounts.request_reset(
         session=db, identifier=alice.email, channel="email"
     )  # a secret link in the body
-    notifications.notify(
+    notices.notify(
         session=db,
         holder_id=alice.id,
         category="claims",
@@ -37,13 +40,11 @@ def test_erasure_strips_addresses_and_bodies_from_the_outbox(db):
         email_subject="Votre sinistre de la cuisine",
         email_body="Le plombier passe demain.",
     )
-    messaging.send_email(
+    outbox.send_email(
         session=db, to=old_email, subject="Ancienne adresse", body="Bonjour Alice"
     )  # no account id
-    messaging.send_sms(session=db, to=old_phone, body="Votre code : 123456")
-    messaging.send_sms(
-        session=db, to=alice.phone, body="Votre code : 654321", account_id=account.id
-    )
+    outbox.send_sms(session=db, to=old_phone, body="Votre code : 123456")
+    outbox.send_sms(session=db, to=alice.phone, body="Votre code : 654321", account_id=account.id)
     accounts.request_reset(session=db, identifier=bob.email, channel="email")
     original_email, phone = alice.email, alice.phone
     before = {
@@ -55,7 +56,7 @@ def test_erasure_strips_addresses_and_bodies_from_the_outbox(db):
     proof = factories.step_up(
         db, alice
     )  # the erasure needs a fresh second factor (its code e-mail is stripped too)
-    request = privacy.request_erasure(
+    request = rights.request_erasure(
         session=db, holder_id=alice.id, account_id=account.id, proof=proof
     )
 
@@ -67,7 +68,7 @@ def test_erasure_strips_addresses_and_bodies_from_the_outbox(db):
     stripped = [db.get(OutboxMessage, message_id) for message_id in before]
     for message in stripped:
         assert message.recipient in (anonymous, "") and message.subject == ""
-        assert message.body == privacy.ERASED_BODY
+        assert message.body == rights.ERASED_BODY
         assert "jeton=" not in message.body and "plombier" not in message.body
         assert (message.channel, message.category, message.created_at, message.status) == before[
             message.id
@@ -77,7 +78,7 @@ def test_erasure_strips_addresses_and_bodies_from_the_outbox(db):
     assert "jeton=" in _sent_to(db, bob.email)[0].body and bob_account.email == bob.email
 
     staff = factories.staff(db)
-    privacy.complete(session=db, request_id=request.id, staff_id=staff.id, note="Archivé")
+    rights.complete(session=db, request_id=request.id, staff_id=staff.id, note="Archivé")
     db.refresh(confirmation)
-    assert confirmation.recipient == anonymous and confirmation.body == privacy.ERASED_BODY
+    assert confirmation.recipient == anonymous and confirmation.body == rights.ERASED_BODY
     assert _sent_to(db, original_email, old_email, old_phone, phone) == []

@@ -14,18 +14,19 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from espace.models import (
+from espace.core import crypto
+from espace.core.models import utcnow
+from espace.identity import accounts, auth, second_factor, sessions, stepup
+from espace.identity.models import (
     Account,
     AuthSession,
     LoginEvent,
     LoginResult,
     OneTimeCode,
-    OutboxMessage,
     StaffUser,
 )
-from espace.models.base import utcnow
-from espace.services import accounts, auth, crypto, second_factor, sessions, stepup
-from espace.services.second_factor import SecondFactorError
+from espace.identity.second_factor import SecondFactorError
+from espace.notifications.models import OutboxMessage
 from tests import factories
 
 

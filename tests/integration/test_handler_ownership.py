@@ -11,10 +11,10 @@ from types import SimpleNamespace
 import pytest
 from sqlmodel import Session, select
 
-from espace.db import get_engine
-from espace.models import AccessRecoveryRequest, AuthSession
-from espace.models.base import utcnow
-from espace.services import sessions, staff_access
+from espace.core.db import get_engine
+from espace.core.models import utcnow
+from espace.identity import sessions, staff_access
+from espace.identity.models import AccessRecoveryRequest, AuthSession
 from espace.state.security import SecurityState
 from espace.state.staff import StaffAccessState
 from tests import factories

@@ -7,10 +7,10 @@ from types import SimpleNamespace
 import pytest
 from sqlmodel import Session, select
 
-from espace.db import get_engine
-from espace.models import ArticleFeedback
-from espace.services import help_feedback
+from espace.core.db import get_engine
 from espace.state.help import HelpState
+from espace.support import help_feedback
+from espace.support.models import ArticleFeedback
 from tests import factories
 
 

@@ -12,21 +12,17 @@ from pypdf import PdfReader
 from sqlalchemy import text
 from sqlmodel import func, select
 
-from espace.models import (
-    BankAccount,
-    ContractStatus,
-    Document,
-    DocumentKind,
-    MandateStatus,
-    Notification,
-    OutboxMessage,
-    SepaMandate,
-)
-from espace.services import bank_accounts as ba
-from espace.services import documents, mandates, storage
-from espace.services.bank_accounts import BankAccountError
-from espace.services.insurer_authority import InsurerRecord
-from espace.settings import get_settings
+from espace.billing import bank_accounts as ba
+from espace.billing import mandates
+from espace.billing.bank_accounts import BankAccountError
+from espace.billing.models import BankAccount, MandateStatus, SepaMandate
+from espace.contracts.models import ContractStatus
+from espace.core import storage
+from espace.core.settings import get_settings
+from espace.documents import library
+from espace.documents.models import Document, DocumentKind
+from espace.identity.insurer_authority import InsurerRecord
+from espace.notifications.models import Notification, OutboxMessage
 from tests import factories
 
 IBAN_A = "FR7630006000011234567890189"
@@ -183,7 +179,7 @@ def test_sign_mandate_stores_the_document_and_never_leaks_the_iban(db, holder):
     assert document.holder_id == holder.id and document.contract_id is None
     assert storage.exists(document.storage_key)
     pdf_text = " ".join(
-        PdfReader(io.BytesIO(documents.content(session=db, document=document)))
+        PdfReader(io.BytesIO(library.content(session=db, document=document)))
         .pages[0]
         .extract_text()
         .split()

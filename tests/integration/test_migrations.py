@@ -7,10 +7,10 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import Session, SQLModel, select
 
-from espace import formatting as fmt
-from espace.db import make_engine
-from espace.formatting import PARIS
-from espace.migrations import upgrade_to_head
+from espace.core import formatting as fmt
+from espace.core.db import make_engine
+from espace.core.formatting import PARIS
+from espace.core.migrations import upgrade_to_head
 
 
 def schema_diff(url: str) -> list:
@@ -57,7 +57,7 @@ def test_existing_accounts_stay_active_through_the_security_migration(tmp_path):
     from sqlalchemy import text
 
     from alembic import command
-    from espace.migrations import alembic_config
+    from espace.core.migrations import alembic_config
 
     url = f"sqlite:///{tmp_path / 'upgrade.db'}"
     command.upgrade(alembic_config(url), "0001")
@@ -95,7 +95,7 @@ def _before_terms(url: str) -> str:
     from alembic.script import ScriptDirectory
 
     from alembic import command
-    from espace.migrations import alembic_config
+    from espace.core.migrations import alembic_config
 
     cfg = alembic_config(url)
     previous = ScriptDirectory.from_config(cfg).get_revision("0013").down_revision
@@ -108,16 +108,15 @@ def _contracts_before_terms(url: str) -> dict[str, int]:
     before the migration and effective after it, already written on the row), one unreadable."""
     from sqlalchemy import text
 
-    from espace.models import (
-        Account,
+    from espace.contracts.models import (
         Contract,
         ContractOption,
         Endorsement,
         Formula,
         Guarantee,
         InsuredProperty,
-        Policyholder,
     )
+    from espace.identity.models import Account, Policyholder
 
     engine = make_engine(url)
     try:
@@ -280,8 +279,8 @@ def check_terms_backfill(url: str) -> None:
     """Migrate a database holding contracts and endorsements, then check the versions and the copies."""
     import time_machine
 
-    from espace.models import Contract, ContractOption, ContractTerms, InsuredProperty
-    from espace.services import contract_terms, coverage
+    from espace.contracts import coverage, terms
+    from espace.contracts.models import Contract, ContractOption, ContractTerms, InsuredProperty
 
     _before_terms(url)
     ids = _contracts_before_terms(url)
@@ -293,7 +292,7 @@ def check_terms_backfill(url: str) -> None:
         with Session(engine) as db:
 
             def versions(key):
-                return contract_terms.versions(session=db, contract_id=ids[key])
+                return terms.versions(session=db, contract_id=ids[key])
 
             (plain,) = versions("plain")
             assert (
@@ -377,12 +376,8 @@ def check_terms_backfill(url: str) -> None:
             )
 
             # the daily job applies the move on its date, once
-            assert (
-                contract_terms.apply_due(session=db, today=MIGRATION_DAY + timedelta(days=29)) == 0
-            )
-            assert (
-                contract_terms.apply_due(session=db, today=MIGRATION_DAY + timedelta(days=30)) == 1
-            )
+            assert terms.apply_due(session=db, today=MIGRATION_DAY + timedelta(days=29)) == 0
+            assert terms.apply_due(session=db, today=MIGRATION_DAY + timedelta(days=30)) == 1
             db.refresh(prop)
             assert (prop.city, prop.rooms) == ("Tours", 3)
             assert (

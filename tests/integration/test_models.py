@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from espace.models import Account, AuthSession, Contract
-from espace.models.base import utcnow
+from espace.contracts.models import Contract
+from espace.core.models import utcnow
+from espace.identity.models import Account, AuthSession
 from tests import factories
 
 

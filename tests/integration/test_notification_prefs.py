@@ -16,12 +16,13 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from espace.api import push_routes
-from espace.db import session_scope
-from espace.models import Notification, OutboxMessage, PushSubscription
-from espace.models import NotificationCategory as C
-from espace.services import notification_prefs as prefs
-from espace.services import notifications, push, sessions
-from espace.settings import get_settings
+from espace.core.db import session_scope
+from espace.core.settings import get_settings
+from espace.identity import sessions
+from espace.notifications import notices, push
+from espace.notifications import preferences as prefs
+from espace.notifications.models import Notification, OutboxMessage, PushSubscription
+from espace.notifications.models import NotificationCategory as C
 from tests import factories
 
 ENDPOINT = "https://updates.push.services.mozilla.com/wpush/v2/gAAAAABtest"
@@ -63,7 +64,7 @@ def _notices(db, person):
 
 
 def _notify(db, person, category=C.CLAIMS, **extra):
-    return notifications.notify(
+    return notices.notify(
         session=db,
         holder_id=person.id,
         category=category,
@@ -247,7 +248,7 @@ def test_sms_only_when_enabled_and_the_phone_is_known(db):
 
 def test_the_existing_call_shape_still_works(db):
     person = factories.holder(db)
-    sent = notifications.notify(
+    sent = notices.notify(
         session=db, holder_id=person.id, category="claims", title="Titre", email_body="Corps"
     )
     assert sent.emailed is True and sent.notification.id and sent.notification.critical is False
@@ -269,7 +270,7 @@ def test_push_is_sent_only_when_enabled_and_configured(db, pushes, monkeypatch):
     )
     assert _notify(db, person).pushed == 1
     assert pushes == []  # queued: sent after the commit, never for a change rolled back
-    notifications.send_pushes(db.info.pop("pending_push"), bind=db.bind)
+    notices.send_pushes(db.info.pop("pending_push"), bind=db.bind)
     [call] = pushes
     assert call["info"] == {"endpoint": ENDPOINT, "keys": {"p256dh": sub.p256dh, "auth": sub.auth}}
     link = "/sinistre?n=SIN-2026-000001"
@@ -315,9 +316,7 @@ def test_a_gone_subscription_is_deleted_and_other_errors_are_recorded(db, pushes
     )
     sent = _notify(db, person)
     assert sent.pushed == 1 and sent.notification is not None
-    notifications.send_pushes(
-        db.info.pop("pending_push"), bind=db.bind
-    )  # never raised to the caller
+    notices.send_pushes(db.info.pop("pending_push"), bind=db.bind)  # never raised to the caller
     db.expire_all()
     assert db.get(PushSubscription, flaky.id).last_error == "réseau indisponible"
     pushes.fail = None

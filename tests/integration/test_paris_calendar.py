@@ -14,12 +14,12 @@ import pytest
 import time_machine
 from sqlmodel import select
 
-from espace.models import Attestation
-from espace.models.base import today_paris
-from espace.services import attestations, cover_change
-from espace.services.attestations import AttestationRequest
-from espace.services.cover_change import CoverChangeError
-from espace.services.payment_provider import CardInput, validate_card
+from espace.billing.card_payments import CardInput, validate_card
+from espace.contracts import attestations, cover_change
+from espace.contracts.attestations import AttestationRequest
+from espace.contracts.cover_change import CoverChangeError
+from espace.contracts.models import Attestation
+from espace.core.models import today_paris
 from tests import factories
 
 NEW_YEAR_IN_PARIS = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # 00:30 on 1 January 2027 in Paris

@@ -8,10 +8,11 @@ from types import SimpleNamespace
 import pytest
 from sqlmodel import Session, select
 
-from espace.db import get_engine
-from espace.models import BankAccount, CardPayment, Payment, PaymentStatus, SepaMandate
-from espace.services import bank_accounts, mandates, stepup
-from espace.services.insurer_authority import InsurerRecord
+from espace.billing import bank_accounts, mandates
+from espace.billing.models import BankAccount, CardPayment, Payment, PaymentStatus, SepaMandate
+from espace.core.db import get_engine
+from espace.identity import stepup
+from espace.identity.insurer_authority import InsurerRecord
 from espace.state.payments import PaymentsState, RegularisationState
 from tests import factories
 

@@ -11,19 +11,14 @@ import pytest
 from ofxtools.Parser import OFXTree
 from sqlmodel import select
 
-from espace.formatting import PARIS
-from espace.models import (
-    BankAccount,
-    Document,
-    MandateStatus,
-    Notification,
-    Payment,
-    PaymentStatus,
-    SepaMandate,
-)
-from espace.services import billing, documents, payment_exports, payments
-from espace.services.payment_exports import ExportError
-from espace.services.payments import PaymentChangeError
+from espace.billing import exports, instalments, payments
+from espace.billing.exports import ExportError
+from espace.billing.models import BankAccount, MandateStatus, Payment, PaymentStatus, SepaMandate
+from espace.billing.payments import PaymentChangeError
+from espace.billing.receipts import register_paid_receipts
+from espace.core.formatting import PARIS
+from espace.documents.models import Document
+from espace.notifications.models import Notification
 from tests import factories
 
 TODAY = date(2026, 6, 3)  # a Wednesday: two working days later is Friday 5 June
@@ -33,7 +28,7 @@ IBAN = "FR7630006000011234567890189"
 def _seeded(db, person=None, *, until: date, today: date = TODAY, **fields):
     person = person or factories.holder(db)
     contract = factories.contract(db, person, **fields)
-    billing.seed_history(session=db, contract=contract, today=today, ahead_until=until)
+    instalments.seed_history(session=db, contract=contract, today=today, ahead_until=until)
     return person, contract
 
 
@@ -92,13 +87,13 @@ def test_schedule_shows_the_insurance_year_and_the_last_twelve_months(db):
         "Provision insuffisante",
     )
     db.add(rejected)
-    documents.register_paid_receipts(session=db, holder_id=person.id)
+    register_paid_receipts(session=db, holder_id=person.id)
     db.flush()
 
     rows = payments.schedule(session=db, holder_id=person.id, contract_id=monthly.id, today=TODAY)
     # paid in the last 12 months (from 5 June 2025) and the current year (March 2026 - February 2027)
     assert [r.due_date for r in rows] == [
-        billing.add_months(date(2025, 6, 5), i) for i in range(21)
+        instalments.add_months(date(2025, 6, 5), i) for i in range(21)
     ]
     assert {r.contract_number for r in rows} == {monthly.number}
     by_due = {r.due_date: r for r in rows}
@@ -478,7 +473,7 @@ def _export_setup(db):
 
 def test_csv_export_is_french_and_totals_what_was_paid(db):
     person, contract, _, expected = _export_setup(db)
-    data = payment_exports.export_csv(
+    data = exports.export_csv(
         session=db, holder_id=person.id, start=date(2026, 1, 1), end=date(2026, 4, 30)
     )
     assert (
@@ -506,11 +501,11 @@ def test_csv_export_is_french_and_totals_what_was_paid(db):
     assert lines[0][2] == contract.number and lines[0][3] == "du 01/01/2026 au 31/01/2026"
     assert lines[0][4] == "Prélèvement SEPA" and lines[0][6] == "15,53" and lines[0][7] == "1,28"
     assert total[:6] == ["Total", "", "", "", "", ""]
-    assert total[6] == payment_exports.cents_fr(sum(p.amount_cents for p in expected)) == "46,59"
-    assert total[7] == payment_exports.cents_fr(sum(p.tax_cents for p in expected))
+    assert total[6] == exports.cents_fr(sum(p.amount_cents for p in expected)) == "46,59"
+    assert total[7] == exports.cents_fr(sum(p.tax_cents for p in expected))
     assert "MRH8888888" not in data.decode("utf-8-sig")
 
-    empty = payment_exports.export_csv(
+    empty = exports.export_csv(
         session=db, holder_id=person.id, start=date(2020, 1, 1), end=date(2020, 12, 31)
     )
     assert list(csv.reader(io.StringIO(empty.decode("utf-8-sig")), delimiter=";"))[-1] == [
@@ -527,7 +522,7 @@ def test_csv_export_is_french_and_totals_what_was_paid(db):
 
 def test_ofx_export_parses_back_and_holds_no_bank_details(db):
     person, contract, other_contract, expected = _export_setup(db)
-    data = payment_exports.export_ofx(
+    data = exports.export_ofx(
         session=db, holder_id=person.id, start=date(2026, 1, 1), end=date(2026, 4, 30)
     )
     text = data.decode("utf-8")
@@ -563,7 +558,7 @@ def test_ofx_export_parses_back_and_holds_no_bank_details(db):
 
 def test_exports_refuse_bad_periods(db):
     person = factories.holder(db)
-    for export in (payment_exports.export_csv, payment_exports.export_ofx):
+    for export in (exports.export_csv, exports.export_ofx):
         with pytest.raises(ExportError):
             export(session=db, holder_id=person.id, start=date(2026, 5, 1), end=date(2026, 4, 1))
         with pytest.raises(ExportError, match="10 ans"):
@@ -576,14 +571,16 @@ def test_exports_refuse_bad_periods(db):
 def test_moving_the_debit_day_clears_the_reminder_of_moved_instalments(db):
     from datetime import date, timedelta
 
-    from espace.models import Payment, PaymentStatus
-    from espace.services import billing, payments
+    from espace.billing import instalments, payments
+    from espace.billing.models import Payment, PaymentStatus
     from tests import factories
 
     person = factories.holder(db)
     today = date(2030, 3, 10)
     contract = factories.contract(db, person, start_date=date(2029, 1, 1))
-    billing.seed_history(session=db, contract=contract, today=today, ahead_until=date(2030, 12, 31))
+    instalments.seed_history(
+        session=db, contract=contract, today=today, ahead_until=date(2030, 12, 31)
+    )
     future = db.exec(
         select(Payment).where(
             Payment.contract_id == contract.id,
@@ -603,8 +600,8 @@ def test_moving_the_debit_day_clears_the_reminder_of_moved_instalments(db):
 def test_a_frequency_change_never_schedules_a_debit_in_the_past(db):
     from datetime import date
 
-    from espace.models import SepaMandate
-    from espace.services import payments
+    from espace.billing import payments
+    from espace.billing.models import SepaMandate
     from tests import factories
 
     person = factories.holder(db)
@@ -631,8 +628,8 @@ def test_a_frequency_change_never_schedules_a_debit_in_the_past(db):
 
 
 def _account(db, person) -> int:
-    from espace.services import bank_accounts
-    from espace.services.insurer_authority import InsurerRecord
+    from espace.billing import bank_accounts
+    from espace.identity.insurer_authority import InsurerRecord
 
     return bank_accounts.add_account(
         session=db,

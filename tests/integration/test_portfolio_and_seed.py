@@ -2,9 +2,10 @@ from datetime import date
 
 from sqlmodel import func, select
 
-from espace.models import Account, Contract, Policyholder, StaffUser
-from espace.services.portfolio import list_portfolio
-from espace.services.seed import DEMO_CONTRACTS, DEMO_EMAIL, seed_demo, seed_volume
+from espace.contracts.models import Contract
+from espace.contracts.portfolio import list_portfolio
+from espace.demo.seed import DEMO_CONTRACTS, DEMO_EMAIL, seed_demo, seed_volume
+from espace.identity.models import Account, Policyholder, StaffUser
 from tests import factories
 
 
@@ -41,8 +42,8 @@ def test_demo_seed_is_idempotent_and_complete(db):
 def test_volume_seed_creates_holders_with_accounts_and_valid_numbers(tmp_path):
     from sqlmodel import Session
 
-    from espace.db import make_engine
-    from espace.migrations import upgrade_to_head
+    from espace.core.db import make_engine
+    from espace.core.migrations import upgrade_to_head
 
     url = f"sqlite:///{tmp_path / 'volume.db'}"
     upgrade_to_head(url)

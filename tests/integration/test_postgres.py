@@ -16,12 +16,12 @@ from collections.abc import Iterator
 import pytest
 from sqlmodel import Session, select
 
-from espace.db import make_engine
-from espace.migrations import upgrade_to_head
-from espace.models import Account
-from espace.services.auth import authenticate
-from espace.services.portfolio import list_portfolio
-from espace.services.seed import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
+from espace.contracts.portfolio import list_portfolio
+from espace.core.db import make_engine
+from espace.core.migrations import upgrade_to_head
+from espace.demo.seed import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
+from espace.identity.auth import authenticate
+from espace.identity.models import Account
 from espace.testing import free_port
 from tests.integration.test_migrations import schema_diff
 

@@ -11,29 +11,25 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from espace.models import (
-    AuthSession,
-    Claim,
-    ClaimEvent,
-    ClaimItem,
-    ClaimMessage,
-    Contract,
-    KnownDevice,
-    LoginEvent,
+from espace.billing import bank_accounts
+from espace.billing.models import Payment
+from espace.claims.models import Claim, ClaimEvent, ClaimItem, ClaimMessage, StaffAuditLog
+from espace.contracts.models import Contract
+from espace.core.models import utcnow
+from espace.identity import auth, sessions
+from espace.identity.insurer_authority import InsurerRecord
+from espace.identity.models import AuthSession, KnownDevice, LoginEvent, Policyholder, ProfileChange
+from espace.identity.stepup import StepUpRequired
+from espace.notifications.models import (
     Notification,
     NotificationSettings,
     OutboxMessage,
-    Payment,
-    Policyholder,
     PushSubscription,
-    StaffAuditLog,
 )
-from espace.models.base import utcnow
-from espace.models.privacy import Consent, PrivacyRequest
-from espace.models.support import ArticleFeedback, ProfileChange, SupportThread
-from espace.services import auth, bank_accounts, help_feedback, privacy, sessions, support
-from espace.services.insurer_authority import InsurerRecord
-from espace.services.stepup import StepUpRequired
+from espace.privacy import rights
+from espace.privacy.models import Consent, PrivacyRequest
+from espace.support import help_feedback, threads
+from espace.support.models import ArticleFeedback, SupportThread
 from tests import factories
 
 IBAN = "FR7630006000011234567890189"
@@ -75,7 +71,7 @@ def _populate(db, *, tag: str):
     )
     db.add(ClaimEvent(claim_id=claim.id, kind="received", detail="Déclaration reçue"))
     db.add(ClaimMessage(claim_id=claim.id, body=f"Message du sinistre {tag}"))
-    support.open_thread(
+    threads.open_thread(
         session=db,
         holder_id=person.id,
         subject=f"Question {tag}",
@@ -107,7 +103,7 @@ def _populate(db, *, tag: str):
     token, auth_session = sessions.activate(session=db, code=code)
     auth_session.device_id = device.id
     db.add(auth_session)
-    privacy.set_consent(session=db, holder_id=person.id, purpose="offers_email", granted=True)
+    rights.set_consent(session=db, holder_id=person.id, purpose="offers_email", granted=True)
     db.flush()
     return person, account, contract, claim, token
 
@@ -122,34 +118,32 @@ def _json_files(archive: zipfile.ZipFile) -> dict[str, list[dict]]:
 
 def test_consents_default_to_false_and_keep_a_history(db):
     person = factories.holder(db)
-    assert privacy.consents(session=db, holder_id=person.id) == dict.fromkeys(
-        privacy.PURPOSES, False
-    )
+    assert rights.consents(session=db, holder_id=person.id) == dict.fromkeys(rights.PURPOSES, False)
     assert (
-        privacy.set_consent(session=db, holder_id=person.id, purpose="offers_sms", granted=True)
+        rights.set_consent(session=db, holder_id=person.id, purpose="offers_sms", granted=True)
         is not None
     )
     assert (
-        privacy.set_consent(session=db, holder_id=person.id, purpose="offers_sms", granted=True)
+        rights.set_consent(session=db, holder_id=person.id, purpose="offers_sms", granted=True)
         is None
     )
     assert (
-        privacy.set_consent(session=db, holder_id=person.id, purpose="partners", granted=False)
+        rights.set_consent(session=db, holder_id=person.id, purpose="partners", granted=False)
         is None
     )
-    privacy.set_consent(session=db, holder_id=person.id, purpose="offers_sms", granted=False)
-    assert privacy.consents(session=db, holder_id=person.id)["offers_sms"] is False
-    history = privacy.consent_history(session=db, holder_id=person.id)
+    rights.set_consent(session=db, holder_id=person.id, purpose="offers_sms", granted=False)
+    assert rights.consents(session=db, holder_id=person.id)["offers_sms"] is False
+    history = rights.consent_history(session=db, holder_id=person.id)
     assert [(row.purpose, row.granted) for row in history] == [
         ("offers_sms", False),
         ("offers_sms", True),
     ]
     with pytest.raises(ValueError):
-        privacy.set_consent(session=db, holder_id=person.id, purpose="spam", granted=True)
+        rights.set_consent(session=db, holder_id=person.id, purpose="spam", granted=True)
 
 
 def test_data_inventory_covers_every_category_with_retention():
-    categories = " ".join(item["category"] for item in privacy.DATA_INVENTORY).lower()
+    categories = " ".join(item["category"] for item in rights.DATA_INVENTORY).lower()
     for word in (
         "identité",
         "contrats",
@@ -161,9 +155,9 @@ def test_data_inventory_covers_every_category_with_retention():
         "consentements",
     ):
         assert word in categories
-    for item in privacy.DATA_INVENTORY:
+    for item in rights.DATA_INVENTORY:
         assert set(item) == {"category", "what", "why", "how_long", "who"} and all(item.values())
-    by_category = {item["category"]: item for item in privacy.DATA_INVENTORY}
+    by_category = {item["category"]: item for item in rights.DATA_INVENTORY}
     assert "13 mois" in by_category["Journaux de connexion"]["how_long"]
     assert "10 ans" in by_category["Contrats et biens assurés"]["how_long"]
 
@@ -172,7 +166,7 @@ def test_export_holds_only_the_holders_rows_and_no_secrets(db):
     alice, alice_account, alice_contract, alice_claim, _ = _populate(db, tag="A")
     bob, bob_account, bob_contract, bob_claim, _ = _populate(db, tag="B")
 
-    data = privacy.export_zip(session=db, holder_id=alice.id)
+    data = rights.export_zip(session=db, holder_id=alice.id)
     archive = zipfile.ZipFile(io.BytesIO(data))
     files = _json_files(archive)
 
@@ -278,7 +272,7 @@ def test_erasure_closes_the_account_and_keeps_what_the_law_requires(db):
     )
     help_feedback.record(session=db, holder_id=alice.id, slug="franchise", helpful=False)
 
-    request = privacy.request_erasure(
+    request = rights.request_erasure(
         session=db, holder_id=alice.id, account_id=account.id, proof=factories.step_up(db, alice)
     )
 
@@ -317,10 +311,8 @@ def test_erasure_closes_the_account_and_keeps_what_the_law_requires(db):
         (ArticleFeedback, ArticleFeedback.holder_id, alice.id),
     ):
         assert db.exec(select(model).where(column == owner)).all() == [], model
-    assert privacy.consents(session=db, holder_id=alice.id) == dict.fromkeys(
-        privacy.PURPOSES, False
-    )
-    assert privacy.consent_history(session=db, holder_id=alice.id)[0].source == "effacement"
+    assert rights.consents(session=db, holder_id=alice.id) == dict.fromkeys(rights.PURPOSES, False)
+    assert rights.consent_history(session=db, holder_id=alice.id)[0].source == "effacement"
 
     assert (request.kind, request.status) == ("erasure", "open")
     assert request.due_at - request.created_at == timedelta(days=30)
@@ -346,7 +338,7 @@ def test_erasure_refuses_an_account_of_another_holder(db):
     bob = factories.holder(db)
     for proof in (factories.step_up(db, alice), factories.step_up(db, bob)):
         with pytest.raises(StepUpRequired):
-            privacy.request_erasure(
+            rights.request_erasure(
                 session=db,
                 holder_id=alice.id,
                 account_id=factories.account_of(db, bob).id,
@@ -358,9 +350,9 @@ def test_erasure_refuses_an_account_of_another_holder(db):
 def test_explanation_names_the_retention_date(db):
     person = factories.holder(db)
     factories.contract(db, person, end_date=date(2027, 2, 28), status="terminated")
-    text = privacy.erasure_explanation(session=db, holder_id=person.id)
+    text = rights.erasure_explanation(session=db, holder_id=person.id)
     assert "jusqu'au 28/02/2037 (fin du contrat + 10 ans)" in text
-    assert "{until}" in privacy.ERASURE_EXPLANATION
+    assert "{until}" in rights.ERASURE_EXPLANATION
 
 
 def test_staff_see_open_requests_with_overdue_flag_and_complete_them(db):
@@ -372,7 +364,7 @@ def test_staff_see_open_requests_with_overdue_flag_and_complete_them(db):
         created_at=utcnow() - timedelta(days=40),
         due_at=utcnow() - timedelta(days=10),
     )
-    fresh = privacy.request_erasure(
+    fresh = rights.request_erasure(
         session=db,
         holder_id=person.id,
         account_id=factories.account_of(db, person).id,
@@ -380,11 +372,11 @@ def test_staff_see_open_requests_with_overdue_flag_and_complete_them(db):
     )
     db.add(late)
     db.flush()
-    listed = [r for r in privacy.open_requests(session=db) if r.holder_id == person.id]
+    listed = [r for r in rights.open_requests(session=db) if r.holder_id == person.id]
     assert [r.id for r in listed] == [late.id, fresh.id]
     assert [r.overdue for r in listed] == [True, False]
 
-    done = privacy.complete(
+    done = rights.complete(
         session=db, request_id=late.id, staff_id=agent.id, note="Archivage effectué"
     )
     assert (
@@ -392,7 +384,7 @@ def test_staff_see_open_requests_with_overdue_flag_and_complete_them(db):
         and done.completed_at is not None
         and "Archivage effectué" in done.note
     )
-    assert late.id not in {r.id for r in privacy.open_requests(session=db)}
+    assert late.id not in {r.id for r in rights.open_requests(session=db)}
     assert (
         db.exec(
             select(StaffAuditLog).where(
@@ -403,7 +395,7 @@ def test_staff_see_open_requests_with_overdue_flag_and_complete_them(db):
         .staff_id
         == agent.id
     )
-    with pytest.raises(privacy.PrivacyError):
-        privacy.complete(session=db, request_id=late.id, staff_id=agent.id, note="encore")
+    with pytest.raises(rights.PrivacyError):
+        rights.complete(session=db, request_id=late.id, staff_id=agent.id, note="encore")
     assert db.exec(select(Consent).where(Consent.holder_id == person.id)).all()
     assert db.get(Policyholder, person.id).phone == ""

@@ -15,11 +15,15 @@ from PIL import Image
 from sqlmodel import Session, select
 
 from espace import cli
-from espace.db import get_engine, session_scope
-from espace.models import Claim, ClaimFile, SupportAttachment
-from espace.models.base import utcnow
-from espace.services import claims, private_files, storage, support
+from espace.claims import declaration
+from espace.claims.models import Claim, ClaimFile
+from espace.core import storage
+from espace.core.db import get_engine, session_scope
+from espace.core.models import utcnow
+from espace.documents import private_files
 from espace.state.claims import ClaimsState, ClaimWizardState
+from espace.support import threads
+from espace.support.models import SupportAttachment
 from tests import factories
 
 
@@ -35,11 +39,11 @@ def _path(key: str):
 
 def _draft_with_photos(db, person, photos: int = 2) -> Claim:
     contract = factories.contract(db, person)
-    claim = claims.start_draft(
+    claim = declaration.start_draft(
         session=db, holder_id=person.id, account_id=None, contract_id=contract.id
     )
     for n in range(photos):
-        claims.add_file(session=db, claim=claim, data=_jpeg(), filename=f"photo{n}.jpg")
+        declaration.add_file(session=db, claim=claim, data=_jpeg(), filename=f"photo{n}.jpg")
     return claim
 
 
@@ -116,7 +120,7 @@ def test_a_rolled_back_deletion_keeps_the_files(db):
     claim = _draft_with_photos(db, factories.holder(db))
     db.commit()
     keys = _keys(db, claim.id)
-    claims.delete_draft(session=db, claim=claim)
+    declaration.delete_draft(session=db, claim=claim)
     assert all(_path(key).exists() for key in keys)  # nothing goes before the commit
     db.rollback()
     assert all(_path(key).exists() for key in keys) and db.get(Claim, claim.id) is not None
@@ -132,14 +136,14 @@ def test_a_deletion_in_a_released_savepoint_waits_for_the_real_commit(engine):
         )
         db.flush()
         with db.begin_nested():
-            claims.delete_draft(session=db, claim=claim)
+            declaration.delete_draft(session=db, claim=claim)
         assert all(
             _path(key).exists() for key in keys
         )  # released savepoint: the outer transaction may still fail
         db.rollback()
         assert all(_path(key).exists() for key in keys)
         with db.begin_nested():
-            claims.delete_draft(session=db, claim=db.get(Claim, claim_id))
+            declaration.delete_draft(session=db, claim=db.get(Claim, claim_id))
         db.commit()  # this time the outer transaction commits: the files go
     assert not any(_path(key).exists() for key in keys)
 
@@ -162,7 +166,7 @@ def test_files_stored_in_a_rolled_back_transaction_are_deleted(engine):
     storage.put = spy
     try:
         with pytest.raises(RuntimeError), session_scope() as db:
-            support.open_thread(
+            threads.open_thread(
                 session=db,
                 holder_id=holder_id,
                 subject="Photos du dégât",
@@ -185,7 +189,9 @@ def test_a_file_whose_savepoint_rolled_back_goes_and_the_others_stay(engine):
         claim = _draft_with_photos(db, factories.holder(db), photos=1)
         kept = _keys(db, claim.id)
         with pytest.raises(RuntimeError), db.begin_nested():
-            claims.add_file(session=db, claim=claim, data=_jpeg("blue"), filename="refused.jpg")
+            declaration.add_file(
+                session=db, claim=claim, data=_jpeg("blue"), filename="refused.jpg"
+            )
             lost = [k for k in _keys(db, claim.id) if k not in kept]
             raise RuntimeError("refused")
         db.commit()
@@ -203,22 +209,23 @@ def test_a_holder_cannot_open_more_than_five_drafts(engine):
         return factories.signed_in(db, person)[1], contract.id
 
     principal, contract_id = factories.committed(setup)
-    for _ in range(claims.MAX_OPEN_DRAFTS):
+    for _ in range(declaration.MAX_OPEN_DRAFTS):
         me = _stand_in(ClaimWizardState, principal)
         ClaimWizardState.choose_contract.fn(me, {"contract": str(contract_id)})
         assert me.errors == {} and me.claim_id
     me = _stand_in(ClaimWizardState, principal)
     ClaimWizardState.choose_contract.fn(me, {"contract": str(contract_id)})
     assert (
-        me.errors == {"contract": claims.TOO_MANY_DRAFTS}
+        me.errors == {"contract": declaration.TOO_MANY_DRAFTS}
         and "déjà 5 déclarations" in me.errors["contract"]
     )
     with Session(get_engine()) as db:
         assert (
-            claims.open_drafts(session=db, holder_id=principal.holder_id) == claims.MAX_OPEN_DRAFTS
+            declaration.open_drafts(session=db, holder_id=principal.holder_id)
+            == declaration.MAX_OPEN_DRAFTS
         )
         # Deleting one frees a place; a sent claim never counts.
-        claims.delete_draft(
+        declaration.delete_draft(
             session=db,
             claim=db.exec(select(Claim).where(Claim.holder_id == principal.holder_id)).first(),
         )

@@ -9,11 +9,12 @@ import pytest
 import time_machine
 from sqlmodel import select
 
-from espace.models import Account, Notification, OutboxMessage, Policyholder, ProfileChange
-from espace.models.base import utcnow
-from espace.services import auth, profile, second_factor, security_overview, stepup
-from espace.services.profile import ProfileError
-from espace.services.second_factor import SecondFactorError
+from espace.core.models import utcnow
+from espace.identity import auth, profile, second_factor, security_page, stepup
+from espace.identity.models import Account, Policyholder, ProfileChange
+from espace.identity.profile import ProfileError
+from espace.identity.second_factor import SecondFactorError
+from espace.notifications.models import Notification, OutboxMessage
 from tests import factories
 
 
@@ -207,7 +208,7 @@ def test_a_code_sent_to_the_old_number_cannot_confirm_a_new_one(db, person):
             profile.confirm_phone_change(session=db, holder_id=person.id, code=old_number_code)
         new_number_code = code_in(outbox(db, "+33781234567", "sms")[-1])
         with pytest.raises(SecondFactorError):
-            security_overview.confirm_phone(session=db, account=account, code=new_number_code)
+            security_page.confirm_phone(session=db, account=account, code=new_number_code)
     db.refresh(person)
     assert person.phone == "+33611112222"
 

@@ -14,10 +14,11 @@ import reflex as rx
 from sqlmodel import Session, select
 
 from espace import routes
-from espace.db import get_engine
-from espace.models import OneTimeCode, OutboxMessage, Policyholder, ProfileChange
-from espace.services import profile, sessions
-from espace.settings import get_settings
+from espace.core.db import get_engine
+from espace.core.settings import get_settings
+from espace.identity import profile, sessions
+from espace.identity.models import OneTimeCode, Policyholder, ProfileChange
+from espace.notifications.models import OutboxMessage
 from espace.state.profile import EmailConfirmState, ProfileState
 from tests import factories
 

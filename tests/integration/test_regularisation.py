@@ -9,21 +9,15 @@ import pytest
 from sqlmodel import Session, func, select
 
 from espace import cli
-from espace.models import (
-    BankAccount,
-    CardPayment,
-    ContractStatus,
-    Document,
-    DocumentKind,
-    Notification,
-    OutboxMessage,
-    Payment,
-    PaymentMethod,
-    PaymentStatus,
-)
-from espace.models.base import utcnow
-from espace.services import crypto, debit_reminders, documents, regularisation
-from espace.services.payment_provider import CardInput
+from espace.billing import debit_reminders, receipts, regularisation
+from espace.billing.card_payments import CardInput
+from espace.billing.models import BankAccount, CardPayment, Payment, PaymentMethod, PaymentStatus
+from espace.contracts.models import ContractStatus
+from espace.core import crypto
+from espace.core.models import utcnow
+from espace.documents import library
+from espace.documents.models import Document, DocumentKind
+from espace.notifications.models import Notification, OutboxMessage
 from tests import factories
 
 IBAN = "FR7630006000011234567890189"
@@ -145,7 +139,7 @@ def test_regularised_by_card_with_3ds(db, holder_a, caplog):
         and receipt.holder_id == person.id
         and receipt.amount_cents == 1250
     )
-    pdf = documents.content(session=db, document=receipt)
+    pdf = library.content(session=db, document=receipt, render_missing=receipts.render_missing)
     assert pdf.startswith(b"%PDF") and "Carte bancaire" in receipt.text_content
 
     notice = db.exec(select(Notification).where(Notification.holder_id == person.id)).one()
@@ -173,9 +167,9 @@ def test_receipt_rendered_before_the_rejection_is_redone(db, holder_a):
     person, contract = holder_a
     due = payment(db, contract, status=PaymentStatus.PAID)
     due.paid_at = utcnow() - timedelta(days=40)
-    receipt = documents.register_receipt(session=db, payment=due)
+    receipt = receipts.register_receipt(session=db, payment=due)
     db.flush()
-    documents.content(session=db, document=receipt)
+    library.content(session=db, document=receipt, render_missing=receipts.render_missing)
     assert "Prélèvement SEPA" in receipt.text_content
     due.status, due.rejected_at = PaymentStatus.REJECTED, utcnow()
     db.add(due)
@@ -184,7 +178,7 @@ def test_receipt_rendered_before_the_rejection_is_redone(db, holder_a):
         session=db, holder_id=person.id, payment_id=due.id, card=card("5555 5555 5555 4444")
     )
     assert outcome.status == "succeeded"
-    documents.content(session=db, document=receipt)
+    library.content(session=db, document=receipt, render_missing=receipts.render_missing)
     assert (
         "Carte bancaire" in receipt.text_content
         and receipt.issued_at == db.get(Payment, due.id).paid_at
@@ -401,7 +395,7 @@ def test_cli_remind_debits(db, holder_a, monkeypatch, capsys):
 
 def test_only_one_card_attempt_can_hold_a_payment(db):
     """The conditional claim: a second attempt while one is under way is refused without calling the provider."""
-    from espace.services import regularisation
+    from espace.billing import regularisation
 
     person = factories.holder(db)
     contract = factories.contract(db, person)

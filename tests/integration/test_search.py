@@ -9,14 +9,15 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from espace.db import get_engine, session_scope
-from espace.models import Account, Claim, ClaimMessage
-from espace.models.base import today_paris, utcnow
+from espace.claims import declaration
+from espace.claims.models import Claim, ClaimMessage
+from espace.core.db import get_engine, session_scope
+from espace.core.models import today_paris, utcnow
+from espace.demo.seed import DEMO_EMAIL
+from espace.identity.models import Account
 from espace.search import embeddings, indexer
 from espace.search import engine as search
 from espace.search.engine import SearchFilters
-from espace.services import claims
-from espace.services.seed import DEMO_EMAIL
 from tests import factories
 
 
@@ -133,17 +134,17 @@ def test_a_new_message_is_searchable_within_a_second_of_the_commit(engine, live_
         person = factories.holder(db)
         contract = factories.contract(db, person)
         now = utcnow()
-        claim = claims.start_draft(
+        claim = declaration.start_draft(
             session=db, holder_id=person.id, account_id=None, contract_id=contract.id
         )
-        claims.set_peril(session=db, claim=claim, peril_code="fire")
-        claims.set_answers(
+        declaration.set_peril(session=db, claim=claim, peril_code="fire")
+        declaration.set_answers(
             session=db,
             claim=claim,
             raw={"firefighters_called": "no", "fire_origin": "cooking", "someone_injured": "no"},
             today=today_paris(),
         )
-        claims.set_when(
+        declaration.set_when(
             session=db,
             claim=claim,
             day_text=(today_paris() - timedelta(days=1)).isoformat(),
@@ -151,7 +152,7 @@ def test_a_new_message_is_searchable_within_a_second_of_the_commit(engine, live_
             description="La friteuse a pris feu dans la cuisine.",
             now=now,
         )
-        claims.add_item(
+        declaration.add_item(
             session=db,
             claim=claim,
             description="Hotte",
@@ -161,7 +162,7 @@ def test_a_new_message_is_searchable_within_a_second_of_the_commit(engine, live_
             estimate_text="300",
             today=today_paris(),
         )
-        claims.submit(session=db, claim=claim, now=now)
+        declaration.submit(session=db, claim=claim, now=now)
         holder_id, claim_id = person.id, claim.id
     started = time.perf_counter()
     with session_scope() as db:
@@ -181,7 +182,7 @@ def test_a_new_message_is_searchable_within_a_second_of_the_commit(engine, live_
 
 
 def test_keyword_search_works_without_the_model(index, monkeypatch):
-    from espace.settings import get_settings
+    from espace.core.settings import get_settings
 
     monkeypatch.setattr(get_settings(), "search_model", "none")
     embeddings.reset()
@@ -218,17 +219,17 @@ def test_a_savepoint_inside_a_transaction_does_not_lose_or_rush_the_index_update
         person = factories.holder(db)
         contract = factories.contract(db, person)
         now = utcnow()
-        claim = claims.start_draft(
+        claim = declaration.start_draft(
             session=db, holder_id=person.id, account_id=None, contract_id=contract.id
         )
-        claims.set_peril(session=db, claim=claim, peril_code="glass_breakage")
-        claims.set_answers(
+        declaration.set_peril(session=db, claim=claim, peril_code="glass_breakage")
+        declaration.set_answers(
             session=db,
             claim=claim,
             raw={"pane": "window", "glass_cause": "accident"},
             today=today_paris(),
         )
-        claims.set_when(
+        declaration.set_when(
             session=db,
             claim=claim,
             day_text=(today_paris() - timedelta(days=1)).isoformat(),
@@ -236,7 +237,7 @@ def test_a_savepoint_inside_a_transaction_does_not_lose_or_rush_the_index_update
             description="La vitre de la véranda est fendue.",
             now=now,
         )
-        claims.add_item(
+        declaration.add_item(
             session=db,
             claim=claim,
             description="Vitre",
@@ -246,7 +247,7 @@ def test_a_savepoint_inside_a_transaction_does_not_lose_or_rush_the_index_update
             estimate_text="200",
             today=today_paris(),
         )
-        claims.submit(session=db, claim=claim, now=now)
+        declaration.submit(session=db, claim=claim, now=now)
         holder_id, claim_id = person.id, claim.id
     with session_scope() as db:
         db.add(ClaimMessage(claim_id=claim_id, body="Le vitrier Anatole viendra mardi."))

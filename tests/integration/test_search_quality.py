@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from espace.models import Account
+from espace.demo.seed import DEMO_EMAIL
+from espace.identity.models import Account
 from espace.search import engine as search_engine
 from espace.search.index import SearchIndex
-from espace.services.seed import DEMO_EMAIL
 from tests.search_quality.queries import CATEGORIES, QUERIES, query_text, relevant
 
 pytestmark = pytest.mark.search_quality

@@ -20,21 +20,16 @@ import time_machine
 from sqlmodel import Session, func, select
 
 from espace import routes
-from espace.db import get_engine
-from espace.models import (
-    Account,
-    AuthSession,
-    BankAccount,
-    LoginEvent,
-    LoginResult,
-    OutboxMessage,
-    SepaMandate,
-    StaffUser,
-)
-from espace.models.base import utcnow
-from espace.services import auth, bank_accounts, crypto, mandates, sessions, signin
-from espace.services.insurer_authority import InsurerRecord
-from espace.settings import get_settings
+from espace.billing import bank_accounts, mandates
+from espace.billing.models import BankAccount, SepaMandate
+from espace.core import crypto
+from espace.core.db import get_engine
+from espace.core.models import utcnow
+from espace.core.settings import get_settings
+from espace.identity import auth, sessions, signin
+from espace.identity.insurer_authority import InsurerRecord
+from espace.identity.models import Account, AuthSession, LoginEvent, LoginResult, StaffUser
+from espace.notifications.models import OutboxMessage
 from espace.state.login import LoginState
 from espace.state.payments import PaymentsState
 from espace.state.security import SecurityState
@@ -180,7 +175,7 @@ def test_replacing_the_authenticator_keeps_the_old_one_until_the_new_one_is_conf
         crypto.decrypt(account.totp_secret_encrypted, purpose=b"totp") == old_secret
     )  # still the active one
     with time_machine.travel(start + 30, tick=False):
-        from espace.services import second_factor
+        from espace.identity import second_factor
 
         with Session(get_engine()) as db:  # the old app still signs in while the new one is pending
             second_factor.verify_totp(

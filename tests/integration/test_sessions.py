@@ -4,10 +4,10 @@ import pytest
 import time_machine
 from sqlmodel import select
 
-from espace.models import AuthSession
-from espace.models.base import utcnow
-from espace.services import sessions
-from espace.services.tokens import digest
+from espace.core.models import utcnow
+from espace.core.tokens import digest
+from espace.identity import sessions
+from espace.identity.models import AuthSession
 from tests import factories
 
 
@@ -128,8 +128,8 @@ def test_session_scope_rolls_back_on_any_error(engine):
     """Failed checks are committed by the services themselves (tests/integration/test_failure_counting.py)."""
     from sqlmodel import Session as _Session
 
-    from espace.db import session_scope
-    from espace.models import OutboxMessage
+    from espace.core.db import session_scope
+    from espace.notifications.models import OutboxMessage
 
     recipient = "scope-rollback@example.com"
     with pytest.raises(ValueError):

@@ -17,14 +17,16 @@ from PIL import Image
 from sqlmodel import Session, select
 
 import espace.espace  # noqa: F401  (registers every state)
-from espace import formatting as fmt
 from espace import routes
-from espace.db import get_engine
-from espace.formatting import PARIS
-from espace.models import Claim, ClaimFile, ClaimMessage, ClaimStatus, StaffAuditLog, StaffUser
-from espace.models.base import utcnow
-from espace.services import claims, claims_staff, sessions
-from espace.settings import get_settings
+from espace.claims import declaration, workflow
+from espace.claims.models import Claim, ClaimFile, ClaimMessage, ClaimStatus, StaffAuditLog
+from espace.core import formatting as fmt
+from espace.core.db import get_engine
+from espace.core.formatting import PARIS
+from espace.core.models import utcnow
+from espace.core.settings import get_settings
+from espace.identity import sessions
+from espace.identity.models import StaffUser
 from espace.state.staff_claims import StaffClaimsState, StaffClaimState
 from tests import factories
 
@@ -71,20 +73,20 @@ def _claim(db, *, peril: str = "water_damage") -> Claim:
     contract = factories.contract(db, person)
     now = utcnow()
     today = now.astimezone(PARIS).date()
-    claim = claims.start_draft(
+    claim = declaration.start_draft(
         session=db,
         holder_id=person.id,
         account_id=factories.account_of(db, person).id,
         contract_id=contract.id,
     )
-    claims.set_peril(session=db, claim=claim, peril_code=peril)
+    declaration.set_peril(session=db, claim=claim, peril_code=peril)
     answers = (
         {"origin": "leak", "neighbour_involved": "no", "leak_stopped": "yes"}
         if peril == "water_damage"
         else {"pane": "window", "glass_cause": "accident"}
     )
-    claims.set_answers(session=db, claim=claim, raw=answers, today=today)
-    claims.set_when(
+    declaration.set_answers(session=db, claim=claim, raw=answers, today=today)
+    declaration.set_when(
         session=db,
         claim=claim,
         day_text=(today - timedelta(days=1)).isoformat(),
@@ -92,7 +94,7 @@ def _claim(db, *, peril: str = "water_damage") -> Claim:
         description="Fuite sous l'évier de la cuisine, parquet gonflé.",
         now=now,
     )
-    claims.add_item(
+    declaration.add_item(
         session=db,
         claim=claim,
         description="Parquet de la cuisine",
@@ -102,7 +104,7 @@ def _claim(db, *, peril: str = "water_damage") -> Claim:
         estimate_text="1 200,00",
         today=today,
     )
-    claims.submit(session=db, claim=claim, now=now)
+    declaration.submit(session=db, claim=claim, now=now)
     return claim
 
 
@@ -438,7 +440,7 @@ def test_queue_filters_late_peril_and_status(engine, team):
             db.add(claim)
         late.next_step_due_at = utcnow() - timedelta(days=2)
         db.flush()
-        claims_staff.refuse(
+        workflow.refuse(
             session=db,
             staff_id=handler_id,
             claim_id=glass.id,

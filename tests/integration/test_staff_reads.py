@@ -23,15 +23,19 @@ from starlette.testclient import TestClient
 import espace.espace  # noqa: F401  (registers every state)
 from espace import cli, routes
 from espace.api.routes import build_api
-from espace.db import get_engine
-from espace.models import AccessRecoveryRequest, StaffReadLog, StaffUser, SupportAttachment
-from espace.models.base import utcnow
-from espace.services import claims, claims_staff, privacy, sessions, staff_reads, support
-from espace.settings import get_settings
+from espace.claims import declaration, workflow
+from espace.core.db import get_engine
+from espace.core.models import utcnow
+from espace.core.settings import get_settings
+from espace.identity import sessions, staff_reads
+from espace.identity.models import AccessRecoveryRequest, StaffReadLog, StaffUser
+from espace.privacy import rights
 from espace.state.privacy import PrivacyState
 from espace.state.staff import StaffAccessState
 from espace.state.staff_claims import StaffClaimState
 from espace.state.staff_inbox import StaffThreadState
+from espace.support import threads
+from espace.support.models import SupportAttachment
 from tests import factories
 
 COOKIE = "espace_session"
@@ -85,17 +89,17 @@ def world(engine):
         person = factories.holder(db)
         contract = factories.contract(db, person)
         now = utcnow()
-        claim = claims.start_draft(
+        claim = declaration.start_draft(
             session=db, holder_id=person.id, account_id=None, contract_id=contract.id
         )
-        claims.set_peril(session=db, claim=claim, peril_code="fire")
-        claims.set_answers(
+        declaration.set_peril(session=db, claim=claim, peril_code="fire")
+        declaration.set_answers(
             session=db,
             claim=claim,
             raw={"firefighters_called": "no", "fire_origin": "cooking", "someone_injured": "no"},
             today=now.date(),
         )
-        claims.set_when(
+        declaration.set_when(
             session=db,
             claim=claim,
             day_text=(now - timedelta(days=1)).date().isoformat(),
@@ -103,7 +107,7 @@ def world(engine):
             description="Un feu de poêle a noirci la cuisine.",
             now=now,
         )
-        claims.add_item(
+        declaration.add_item(
             session=db,
             claim=claim,
             description="Hotte",
@@ -113,9 +117,9 @@ def world(engine):
             estimate_text="400",
             today=now.date(),
         )
-        photo = claims.add_file(session=db, claim=claim, data=_jpeg(), filename="cuisine.jpg")
-        claims.submit(session=db, claim=claim, now=now)
-        thread = support.open_thread(
+        photo = declaration.add_file(session=db, claim=claim, data=_jpeg(), filename="cuisine.jpg")
+        declaration.submit(session=db, claim=claim, now=now)
+        thread = threads.open_thread(
             session=db,
             holder_id=person.id,
             subject="Franchise",
@@ -257,14 +261,14 @@ def test_the_holder_sees_who_consulted_the_file_by_role_in_mes_donnees_and_the_e
     assert page.reads_total == 2
     with Session(get_engine()) as db:
         archive = zipfile.ZipFile(
-            io.BytesIO(privacy.export_zip(session=db, holder_id=world.holder_id))
+            io.BytesIO(rights.export_zip(session=db, holder_id=world.holder_id))
         )
-    rows = json.loads(archive.read(f"{privacy.READS_FILE}.json"))
+    rows = json.loads(archive.read(f"{rights.READS_FILE}.json"))
     assert [(r["staff_role"], r["detail"]) for r in rows] == [
         ("Responsable", "Conversation « Franchise »"),
         ("Gestionnaire", f"Sinistre {world.number}"),
     ]
-    assert f"{privacy.READS_FILE}.csv" in archive.namelist()
+    assert f"{rights.READS_FILE}.csv" in archive.namelist()
     assert "qui a consulté mon dossier" in archive.read("LISEZ-MOI.txt").decode("utf-8-sig")
     everything = "".join(archive.read(name).decode("utf-8-sig") for name in archive.namelist())
     assert world.handler_name not in everything  # roles, not names (CJEU C-579/21)
@@ -272,10 +276,10 @@ def test_the_holder_sees_who_consulted_the_file_by_role_in_mes_donnees_and_the_e
 
 def test_the_read_log_is_written_by_the_services_whoever_calls_them(world):
     with Session(get_engine()) as db:
-        claims_staff.visible_claim(session=db, staff_id=world.manager[0], number=world.number)
-        claims_staff.file_for_staff(session=db, staff_id=world.manager[0], file_id=world.photo)
-        support.staff_thread(session=db, staff_id=world.manager[0], thread_id=world.thread)
-        support.attachment_for_staff(
+        workflow.visible_claim(session=db, staff_id=world.manager[0], number=world.number)
+        workflow.file_for_staff(session=db, staff_id=world.manager[0], file_id=world.photo)
+        threads.staff_thread(session=db, staff_id=world.manager[0], thread_id=world.thread)
+        threads.attachment_for_staff(
             session=db, staff_id=world.manager[0], attachment_id=world.attachment
         )
         types = [

@@ -8,9 +8,10 @@ from types import SimpleNamespace
 import pytest
 from sqlmodel import select
 
-from espace.models import OneTimeCode, OutboxMessage
-from espace.services import second_factor
-from espace.services.second_factor import SecondFactorError
+from espace.identity import second_factor
+from espace.identity.models import OneTimeCode
+from espace.identity.second_factor import SecondFactorError
+from espace.notifications.models import OutboxMessage
 from espace.state.staff import StaffLoginState
 from tests import factories
 

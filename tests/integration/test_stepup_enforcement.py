@@ -18,32 +18,18 @@ import pytest
 from sqlmodel import func, select
 
 import espace
-from espace.models import (
-    Account,
-    AuthSession,
-    BankAccount,
-    Document,
-    OutboxMessage,
-    Policyholder,
-    PrivacyRequest,
-    ProfileChange,
-    RecoveryCode,
-    SepaMandate,
-)
-from espace.models.base import utcnow
-from espace.services import (
-    accounts,
-    bank_accounts,
-    crypto,
-    mandates,
-    privacy,
-    profile,
-    second_factor,
-    sessions,
-    stepup,
-)
-from espace.services.insurer_authority import InsurerRecord
-from espace.services.stepup import StepUpProof, StepUpRequired
+from espace.billing import bank_accounts, mandates
+from espace.billing.models import BankAccount, SepaMandate
+from espace.core import crypto
+from espace.core.models import utcnow
+from espace.documents.models import Document
+from espace.identity import accounts, profile, second_factor, sessions, stepup
+from espace.identity.insurer_authority import InsurerRecord
+from espace.identity.models import Account, AuthSession, Policyholder, ProfileChange, RecoveryCode
+from espace.identity.stepup import StepUpProof, StepUpRequired
+from espace.notifications.models import OutboxMessage
+from espace.privacy import rights
+from espace.privacy.models import PrivacyRequest
 from tests import factories
 
 IBAN = "FR7630006000011234567890189"
@@ -241,9 +227,9 @@ SENSITIVE = [
         snapshot=lambda db, p, ctx: _profile(db, p),
     ),
     Sensitive(
-        "privacy.request_erasure",
+        "rights.request_erasure",
         single_use=True,
-        call=lambda db, p, ctx, proof, now: privacy.request_erasure(
+        call=lambda db, p, ctx, proof, now: rights.request_erasure(
             session=db, holder_id=p.id, account_id=_account(db, p).id, proof=proof, now=now
         ),
         snapshot=lambda db, p, ctx: (
@@ -423,7 +409,7 @@ def test_every_sensitive_function_takes_a_proof_and_checks_it_first():
         profile.update_address,
         profile.start_phone_change,
         profile.start_email_change,
-        privacy.request_erasure,
+        rights.request_erasure,
         second_factor.begin_totp,
         second_factor.confirm_totp,
         second_factor.disable_totp,
@@ -456,7 +442,7 @@ def test_an_insurer_record_is_accepted_only_by_bank_details(db):
             proof=RECORD,
         )
     with pytest.raises(StepUpRequired):
-        privacy.request_erasure(
+        rights.request_erasure(
             session=db,
             holder_id=world.person.id,
             account_id=_account(db, world.person).id,
@@ -492,4 +478,4 @@ def test_only_a_checked_code_records_a_step_up():
                 and isinstance(node.ctx, ast.Store)
             ) or (isinstance(node, ast.keyword) and node.arg == "step_up_at"):
                 writers.add(path.relative_to(root).as_posix())
-    assert writers == {"services/stepup.py"}
+    assert writers == {"identity/stepup.py"}

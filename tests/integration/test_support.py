@@ -19,24 +19,23 @@ from starlette.testclient import TestClient
 
 from espace import routes
 from espace.api.routes import build_api
-from espace.db import get_engine
-from espace.models import (
-    Notification,
-    OutboxMessage,
-    StaffAuditLog,
-    StaffUser,
-    SupportAttachment,
-    SupportMessage,
-    SupportThread,
-)
-from espace.models.base import utcnow
-from espace.services import claims, notification_prefs, sessions, storage, support
-from espace.services.seed import DEMO_EMAIL
-from espace.services.seed_support import seed_support
-from espace.services.staff_access import StaffForbidden
-from espace.services.support import SupportError
+from espace.claims import declaration
+from espace.claims.models import StaffAuditLog
+from espace.core import storage
+from espace.core.db import get_engine
+from espace.core.models import utcnow
+from espace.demo.seed import DEMO_EMAIL
+from espace.demo.support import seed_support
+from espace.identity import sessions
+from espace.identity.models import StaffUser
+from espace.identity.staff_access import StaffForbidden
+from espace.notifications import preferences
+from espace.notifications.models import Notification, OutboxMessage
 from espace.state.messages import NewMessageState, ThreadState
 from espace.state.staff_inbox import StaffInboxState, StaffThreadState
+from espace.support import threads as support
+from espace.support.models import SupportAttachment, SupportMessage, SupportThread
+from espace.support.threads import SupportError
 from tests import factories
 
 COOKIE = "espace_session"
@@ -75,17 +74,17 @@ def _field(call) -> str:
 def _sent_claim(db, person):
     contract = factories.contract(db, person)
     now = utcnow()
-    claim = claims.start_draft(
+    claim = declaration.start_draft(
         session=db, holder_id=person.id, account_id=None, contract_id=contract.id
     )
-    claims.set_peril(session=db, claim=claim, peril_code="fire")
-    claims.set_answers(
+    declaration.set_peril(session=db, claim=claim, peril_code="fire")
+    declaration.set_answers(
         session=db,
         claim=claim,
         raw={"firefighters_called": "no", "fire_origin": "cooking", "someone_injured": "no"},
         today=now.date(),
     )
-    claims.set_when(
+    declaration.set_when(
         session=db,
         claim=claim,
         day_text=(now - timedelta(days=1)).date().isoformat(),
@@ -93,7 +92,7 @@ def _sent_claim(db, person):
         description="Un feu de poêle a noirci la cuisine.",
         now=now,
     )
-    claims.add_item(
+    declaration.add_item(
         session=db,
         claim=claim,
         description="Hotte",
@@ -103,7 +102,7 @@ def _sent_claim(db, person):
         estimate_text="400",
         today=now.date(),
     )
-    claims.submit(session=db, claim=claim, now=now)
+    declaration.submit(session=db, claim=claim, now=now)
     return claim
 
 
@@ -124,7 +123,7 @@ def test_open_thread_validates_each_field_in_french(db):
     assert (
         _field(lambda: _open(db, person.id, category="claim", claim_id=their_claim.id)) == "claim"
     )
-    draft = claims.start_draft(
+    draft = declaration.start_draft(
         session=db, holder_id=person.id, account_id=None, contract_id=mine.id
     )
     assert _field(lambda: _open(db, person.id, category="claim", claim_id=draft.id)) == "claim"
@@ -313,7 +312,7 @@ def test_a_staff_reply_is_announced_without_its_text(db):
 
 def test_the_e_mail_respects_the_holders_preferences(db):
     person, handler = factories.holder(db), factories.staff(db, role="handler")
-    notification_prefs.save(
+    preferences.save(
         session=db,
         holder_id=person.id,
         critical_only=False,
@@ -330,7 +329,7 @@ def test_the_e_mail_respects_the_holders_preferences(db):
         ).first()
         is not None
     )
-    notification_prefs.save(
+    preferences.save(
         session=db, holder_id=person.id, critical_only=True, matrix={"messages": {"email": True}}
     )
     support.reply(session=db, holder_id=person.id, thread_id=thread.id, body="Merci")
@@ -842,7 +841,7 @@ def test_attachments_are_served_only_to_their_holder_and_inbox_staff(two_holders
 
 
 def test_the_demo_holder_has_a_rated_and_a_waiting_conversation(db):
-    from espace.models import Account
+    from espace.identity.models import Account
 
     holder_id = db.exec(select(Account.holder_id).where(Account.email == DEMO_EMAIL)).one()
     threads = support.list_threads(session=db, holder_id=holder_id)

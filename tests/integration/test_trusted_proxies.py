@@ -16,10 +16,10 @@ from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from espace.api.routes import build_api
-from espace.db import get_engine
-from espace.models import LoginEvent
-from espace.services import sessions
-from espace.settings import get_settings
+from espace.core.db import get_engine
+from espace.core.settings import get_settings
+from espace.identity import sessions
+from espace.identity.models import LoginEvent
 from espace.state.login import LoginState
 from tests import factories
 

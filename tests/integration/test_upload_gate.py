@@ -10,7 +10,8 @@ from types import SimpleNamespace
 import pytest
 
 from espace.api.headers import UPLOAD_REQUEST_LIMIT, security_headers
-from espace.services import support, uploads
+from espace.claims import uploads
+from espace.support import threads
 from tests import factories
 
 MB = 1024 * 1024
@@ -67,7 +68,7 @@ def session_cookie(engine):
 
 
 def test_the_cap_is_what_the_handlers_accept():
-    assert UPLOAD_REQUEST_LIMIT == support.MAX_FILES_PER_MESSAGE * uploads.MAX_BYTES + MB < 64 * MB
+    assert UPLOAD_REQUEST_LIMIT == threads.MAX_FILES_PER_MESSAGE * uploads.MAX_BYTES + MB < 64 * MB
 
 
 @pytest.mark.parametrize("cookie", [None, "espace_session=forged", "other=1"])

@@ -10,8 +10,8 @@ from io import BytesIO
 import pypdf
 import pytest
 
-from espace.pdf.avenant import render_avenant
-from espace.pdf.data import AvenantChange, AvenantData
+from espace.documents.pdf.avenant import render_avenant
+from espace.documents.pdf.data import AvenantChange, AvenantData
 
 NNBSP = "\u202f"  # French thousands separator
 NBSP = "\u00a0"

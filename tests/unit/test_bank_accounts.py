@@ -7,11 +7,11 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from espace.models import BankAccount
-from espace.pdf.data import MandateData
-from espace.pdf.mandate import render_mandate
-from espace.services import bank_accounts as ba
-from espace.services.mandates import method_phrase, new_reference
+from espace.billing import bank_accounts as ba
+from espace.billing.mandates import method_phrase, new_reference
+from espace.billing.models import BankAccount
+from espace.documents.pdf.data import MandateData
+from espace.documents.pdf.mandate import render_mandate
 
 VALID_FR = "FR7630006000011234567890189"
 WRONG_KEY_FR = "FR7630006000011234567890188"

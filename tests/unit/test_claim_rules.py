@@ -7,17 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from espace.formatting import PARIS
-from espace.models import Claim, ClaimEvent, ClaimStatus
-from espace.services import claim_deadlines, claim_indemnity, claim_perils, claim_stages
-from espace.services.claim_deadlines import add_working_days, deadline, is_working_day
-from espace.services.claim_perils import (
-    BY_CODE,
-    PERILS,
-    clean_answers,
-    parse_date,
-    visible_questions,
-)
+from espace.claims import deadlines, indemnity, perils, stages
+from espace.claims.deadlines import deadline
+from espace.claims.models import Claim, ClaimEvent, ClaimStatus
+from espace.claims.perils import BY_CODE, PERILS, clean_answers, parse_date, visible_questions
+from espace.core.formatting import PARIS
+from espace.core.working_days import add_working_days, is_working_day
 
 S = ClaimStatus
 TODAY = date(2026, 6, 10)  # a Wednesday
@@ -101,7 +96,7 @@ def test_late_declaration_explains_the_consequence_with_the_law():
     assert found.due == date(2026, 6, 8)
     assert found.late is True
     assert found.consequence.strip() and "L113-2" in found.consequence
-    assert found.consequence == claim_deadlines.LATE_CONSEQUENCE
+    assert found.consequence == deadlines.LATE_CONSEQUENCE
 
 
 def test_natural_disaster_deadline_runs_from_the_order_publication():
@@ -126,12 +121,12 @@ def test_natural_disaster_without_an_order_has_no_due_date_and_is_never_late():
     found = deadline(kind="natcat", occurred=date(2020, 1, 5), today=TODAY, order_date=None)
     assert found.due is None and found.late is False and found.consequence == ""
     assert "arrêté" in found.rule
-    assert claim_deadlines.describe(found) == f"Délai de déclaration : {found.rule}."
+    assert deadlines.describe(found) == f"Délai de déclaration : {found.rule}."
 
 
 def test_describe_gives_the_french_due_date():
     found = deadline(kind="theft", occurred=date(2026, 6, 10), today=TODAY)
-    assert claim_deadlines.describe(found).endswith("soit le 12/06/2026.")
+    assert deadlines.describe(found).endswith("soit le 12/06/2026.")
 
 
 # ----- perils and their questions -------------------------------------------------------------
@@ -142,7 +137,7 @@ def test_every_peril_has_a_label_and_a_known_deadline_kind():
     for found in PERILS:
         assert found.label.strip() and found.summary.strip()
         assert found.deadline in ("theft", "standard", "natcat")
-        assert claim_perils.label(found.code) == found.label
+        assert perils.label(found.code) == found.label
         ids = [q.id for q in found.questions]
         assert len(ids) == len(set(ids))
         for question in found.questions:
@@ -162,8 +157,8 @@ def test_deadline_kinds_by_peril():
 
 
 def test_unknown_peril():
-    assert claim_perils.peril("meteorite") is None
-    assert claim_perils.label("meteorite") == "Non précisé"
+    assert perils.peril("meteorite") is None
+    assert perils.label("meteorite") == "Non précisé"
 
 
 def test_each_peril_asks_its_own_questions():
@@ -326,7 +321,7 @@ def test_optional_questions_may_stay_blank():
 
 def test_answer_text_gives_french_labels():
     answers, _ = clean_answers(THEFT, _theft(), today=TODAY)
-    lines = claim_perils.answer_text(THEFT, answers)
+    lines = perils.answer_text(THEFT, answers)
     assert lines == [
         ("Numéro du récépissé de dépôt de plainte", "PV-2026-0042"),
         ("Date du dépôt de plainte", "09/06/2026"),
@@ -334,7 +329,7 @@ def test_answer_text_gives_french_labels():
         ("Par où les voleurs sont-ils entrés ?", "Fenêtre ou baie vitrée"),
         ("Qu'est-ce qui a été volé ?", "Ordinateur portable et bijoux"),
     ]
-    water = claim_perils.answer_text(
+    water = perils.answer_text(
         WATER, {"origin": "overflow", "neighbour_involved": "no", "leak_stopped": "yes"}
     )
     assert water == [
@@ -366,9 +361,7 @@ def test_answer_text_gives_french_labels():
 )
 def test_settle(damage, ceiling, deductible, expected):
     assert (
-        claim_indemnity.settle(
-            damage_cents=damage, ceiling_cents=ceiling, deductible_cents=deductible
-        )
+        indemnity.settle(damage_cents=damage, ceiling_cents=ceiling, deductible_cents=deductible)
         == expected
     )
 
@@ -377,7 +370,7 @@ def test_settle(damage, ceiling, deductible, expected):
 @pytest.mark.parametrize("ceiling", [0, 100_000, 500_000])
 @pytest.mark.parametrize("deductible", [0, 7_500, 38_000])
 def test_settle_properties(damage, ceiling, deductible):
-    amount = claim_indemnity.settle(
+    amount = indemnity.settle(
         damage_cents=damage, ceiling_cents=ceiling, deductible_cents=deductible
     )
     assert 0 <= amount <= ceiling
@@ -390,27 +383,27 @@ def test_settle_properties(damage, ceiling, deductible):
 
 def test_due_after_is_18h_paris_on_the_nth_working_day_in_utc():
     start = datetime(2026, 11, 10, 9, 30, tzinfo=UTC)  # Tuesday
-    due = claim_stages.due_after(start, 2)  # Wed 11 (Armistice) skipped: Thu 12, Fri 13
+    due = stages.due_after(start, 2)  # Wed 11 (Armistice) skipped: Thu 12, Fri 13
     assert due == datetime(2026, 11, 13, 17, 0, tzinfo=UTC)  # 18:00 Paris (winter time)
     assert due.tzinfo == UTC
-    summer = claim_stages.due_after(datetime(2026, 6, 12, 8, 0, tzinfo=UTC), 1)  # Friday -> Monday
+    summer = stages.due_after(datetime(2026, 6, 12, 8, 0, tzinfo=UTC), 1)  # Friday -> Monday
     assert summer == datetime(2026, 6, 15, 16, 0, tzinfo=UTC)  # 18:00 Paris (summer time)
-    assert claim_stages.due_after(start, None) is None
+    assert stages.due_after(start, None) is None
 
 
 def test_due_after_counts_from_the_paris_day():
     late_evening = datetime(
         2026, 6, 11, 22, 30, tzinfo=UTC
     )  # already Friday 12 June 00:30 in Paris
-    assert claim_stages.due_after(late_evening, 1) == datetime(2026, 6, 15, 16, 0, tzinfo=UTC)
+    assert stages.due_after(late_evening, 1) == datetime(2026, 6, 15, 16, 0, tzinfo=UTC)
 
 
 def test_stage_labels():
-    assert claim_stages.label(S.RECEIVED) == "Déclaration reçue"
-    assert claim_stages.label("express") == "Règlement express"
-    assert claim_stages.label("unknown") == "unknown"
+    assert stages.label(S.RECEIVED) == "Déclaration reçue"
+    assert stages.label("express") == "Règlement express"
+    assert stages.label("unknown") == "unknown"
     for status in S:
-        assert status in claim_stages.STAGES
+        assert status in stages.STAGES
 
 
 T0 = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
@@ -433,7 +426,7 @@ def _states(steps) -> list[tuple[str, str]]:
 
 def test_tracker_follows_the_main_path_in_order():
     history = _history(S.RECEIVED, S.EXPERT_APPOINTED, S.VISIT_PLANNED)
-    steps = claim_stages.tracker(claim=_claim(S.VISIT_PLANNED), history=history)
+    steps = stages.tracker(claim=_claim(S.VISIT_PLANNED), history=history)
     assert [s.kind for s in steps] == [
         S.RECEIVED,
         S.EXPERT_APPOINTED,
@@ -458,12 +451,12 @@ def test_tracker_follows_the_main_path_in_order():
 
 
 def test_tracker_just_received():
-    steps = claim_stages.tracker(claim=_claim(S.RECEIVED), history=_history(S.RECEIVED))
+    steps = stages.tracker(claim=_claim(S.RECEIVED), history=_history(S.RECEIVED))
     assert steps[0].state == "current" and all(s.state == "upcoming" for s in steps[1:])
 
 
 def test_express_settlement_marks_the_expert_stages_skipped():
-    steps = claim_stages.tracker(
+    steps = stages.tracker(
         claim=_claim(S.INDEMNITY_COMPUTED), history=_history(S.RECEIVED, "express")
     )
     assert _states(steps) == [
@@ -481,7 +474,7 @@ def test_express_settlement_marks_the_expert_stages_skipped():
 
 def test_refused_path():
     history = _history(S.RECEIVED, S.EXPERT_APPOINTED, S.REFUSED)
-    steps = claim_stages.tracker(claim=_claim(S.REFUSED), history=history)
+    steps = stages.tracker(claim=_claim(S.REFUSED), history=history)
     assert _states(steps) == [(S.RECEIVED, "done"), (S.REFUSED, "current")]
     assert steps[1].at == T0 + timedelta(days=2) and steps[1].label == "Prise en charge refusée"
 
@@ -496,14 +489,14 @@ def test_closed_claim_is_all_done():
         S.PAYMENT_SENT,
         S.CLOSED,
     )
-    steps = claim_stages.tracker(claim=_claim(S.CLOSED), history=history)
+    steps = stages.tracker(claim=_claim(S.CLOSED), history=history)
     assert all(state == "done" for _, state in _states(steps))
     assert steps[-1].at == T0 + timedelta(days=6)
 
 
 def test_closed_express_claim_keeps_its_skipped_stages():
     history = _history(S.RECEIVED, "express", S.PAYMENT_SENT, S.CLOSED)
-    steps = claim_stages.tracker(claim=_claim(S.CLOSED), history=history)
+    steps = stages.tracker(claim=_claim(S.CLOSED), history=history)
     assert [state for _, state in _states(steps)] == [
         "done",
         "skipped",
@@ -517,7 +510,7 @@ def test_closed_express_claim_keeps_its_skipped_stages():
 
 def test_documents_requested_keeps_the_last_main_stage_current():
     history = _history(S.RECEIVED, S.EXPERT_APPOINTED, S.DOCUMENTS_REQUESTED)
-    steps = claim_stages.tracker(claim=_claim(S.DOCUMENTS_REQUESTED), history=history)
+    steps = stages.tracker(claim=_claim(S.DOCUMENTS_REQUESTED), history=history)
     assert _states(steps)[:3] == [
         (S.RECEIVED, "done"),
         (S.EXPERT_APPOINTED, "current"),
@@ -527,10 +520,10 @@ def test_documents_requested_keeps_the_last_main_stage_current():
 
 def test_next_step_text_gives_the_deadline_in_french():
     due = datetime(2026, 11, 12, 17, 0, tzinfo=UTC)
-    text = claim_stages._next_step_text(S.RECEIVED, due)
+    text = stages._next_step_text(S.RECEIVED, due)
     assert text == (
         "Votre gestionnaire étudie votre déclaration et vous contacte. Au plus tard le 12/11/2026."
     )
-    assert claim_stages._next_step_text(S.CLOSED, due) == ""
-    assert claim_stages.claim_link(_claim(S.RECEIVED)) == "/sinistre?n=SIN-2026-000001"
+    assert stages._next_step_text(S.CLOSED, due) == ""
+    assert stages.claim_link(_claim(S.RECEIVED)) == "/sinistre?n=SIN-2026-000001"
     assert due.astimezone(PARIS).hour == 18

@@ -2,8 +2,8 @@
 
 import pytest
 
-from espace.services.client_address import client_address, is_loopback_client, parse_trusted
-from espace.settings import Settings
+from espace.core.client_address import client_address, is_loopback_client, parse_trusted
+from espace.core.settings import Settings
 
 PROXIES = parse_trusted("10.0.0.0/8, 192.0.2.10 2001:db8:1::/48")
 

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from espace.services import conditions_data as cg
-from espace.services.catalogue_data import COVER, FORMULAS, GUARANTEES
+from espace.contracts import conditions_data as cg
+from espace.contracts.catalogue_data import COVER, FORMULAS, GUARANTEES
 
 REF = re.compile(r"\[\[([^\]]*)\]\]")
 TERM = re.compile(r"\{\{([^}]*)\}\}")

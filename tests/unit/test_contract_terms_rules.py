@@ -10,9 +10,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from espace import formatting as fmt
-from espace.services.coverage import Cover, CoverLine
-from espace.services.tariff import RatingInput, price
+from espace.contracts.coverage import Cover, CoverLine
+from espace.contracts.tariff import RatingInput, price
+from espace.core import formatting as fmt
 
 MIGRATION = Path(__file__).resolve().parents[2] / "alembic" / "versions" / "0013_contract_terms.py"
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from espace.services.csv_cells import safe_cell, safe_row
+from espace.core.csv_cells import safe_cell, safe_row
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
-from espace.services import crypto
-from espace.services.devices import describe, mask_ip
+from espace.core import crypto
+from espace.identity.devices import describe, mask_ip
 
 IPHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from espace import fake_clock
-from espace.settings import PROJECT_ROOT
+from espace.core import fake_clock
+from espace.core.settings import PROJECT_ROOT
 
 CHILD = """
 import json, os, time

@@ -1,6 +1,6 @@
 from datetime import UTC, date, datetime
 
-from espace import formatting as fmt
+from espace.core import formatting as fmt
 
 NNBSP = "\u202f"  # French thousands separator
 NBSP = "\u00a0"

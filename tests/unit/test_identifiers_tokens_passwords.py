@@ -1,8 +1,8 @@
 import pytest
 
-from espace.services import tokens
-from espace.services.identifiers import normalise_contract_number, normalise_email
-from espace.services.passwords import hash_password, verify_password
+from espace.core import tokens
+from espace.identity.identifiers import normalise_contract_number, normalise_email
+from espace.identity.passwords import hash_password, verify_password
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,8 @@
 """E-mail delivery: SMTP when configured, the outbox otherwise; link splitting for the dev outbox."""
 
-from espace.services import messaging
-from espace.services.messaging import split_links
-from espace.settings import Settings
+from espace.core.settings import Settings
+from espace.notifications import outbox
+from espace.notifications.outbox import split_links
 
 
 def test_split_links():
@@ -36,7 +36,7 @@ def test_smtp_sender_uses_settings(monkeypatch, tmp_path):
         def send_message(self, message):
             sent["message"] = message
 
-    monkeypatch.setattr(messaging.smtplib, "SMTP", FakeSMTP)
+    monkeypatch.setattr(outbox.smtplib, "SMTP", FakeSMTP)
     settings = Settings(
         data_dir=tmp_path,
         smtp_host="smtp.example",
@@ -44,10 +44,10 @@ def test_smtp_sender_uses_settings(monkeypatch, tmp_path):
         smtp_user="u",
         smtp_password="p",
     )
-    outgoing = messaging.OutboxMessage(
+    outgoing = outbox.OutboxMessage(
         channel="email", recipient="a@b.fr", subject="Sujet é", body="Corps"
     )
-    messaging.SmtpSender().send(outgoing, settings)
+    outbox.SmtpSender().send(outgoing, settings)
     assert sent["server"] == ("smtp.example", 2525) and sent["tls"] and sent["login"] == ("u", "p")
     assert sent["message"]["To"] == "a@b.fr" and sent["message"]["Subject"] == "Sujet é"
     assert "Corps" in sent["message"].get_content()

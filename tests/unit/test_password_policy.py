@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from espace.services.password_policy import check_password, meets_cnil_rules, personal_words
+from espace.identity.password_policy import check_password, meets_cnil_rules, personal_words
 
 CAMILLE = personal_words(
     first_name="Camille",

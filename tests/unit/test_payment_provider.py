@@ -6,14 +6,8 @@ from datetime import date
 
 import pytest
 
-from espace.services import payment_provider as pp
-from espace.services.payment_provider import (
-    CardInput,
-    TestProvider,
-    card_brand,
-    luhn_ok,
-    validate_card,
-)
+from espace.billing import card_payments as pp
+from espace.billing.card_payments import CardInput, TestProvider, card_brand, luhn_ok, validate_card
 
 TODAY = date(2026, 3, 15)
 

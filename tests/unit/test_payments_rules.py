@@ -7,16 +7,17 @@ from datetime import date
 
 import pytest
 
-from espace.models import Contract, PaymentStatus
-from espace.services import billing
-from espace.services.payment_exports import ExportError, cents_fr, check_period
-from espace.services.payments import (
+from espace.billing import instalments as billing
+from espace.billing.exports import ExportError, cents_fr, check_period
+from espace.billing.models import PaymentStatus
+from espace.billing.payments import (
     ALLOWED_DEBIT_DAYS,
     FREQUENCY_RULES,
     STATUS_LABELS,
     new_instalments,
     split_annual,
 )
+from espace.contracts.models import Contract
 
 
 def _contract(**fields) -> Contract:

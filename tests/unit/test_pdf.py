@@ -12,11 +12,11 @@ import pypdfium2
 import pytest
 import zxingcpp
 
-from espace.pdf.attestation import render_attestation
-from espace.pdf.certificate import render_certificate
-from espace.pdf.data import AttestationData, CertificateData, GuaranteeLine, ReceiptData
-from espace.pdf.receipt import render_receipt
-from espace.pdf.template import FONT_DIR
+from espace.documents.pdf.attestation import render_attestation
+from espace.documents.pdf.certificate import render_certificate
+from espace.documents.pdf.data import AttestationData, CertificateData, GuaranteeLine, ReceiptData
+from espace.documents.pdf.receipt import render_receipt
+from espace.documents.pdf.template import FONT_DIR
 
 NNBSP = "\u202f"  # French thousands separator
 NBSP = "\u00a0"

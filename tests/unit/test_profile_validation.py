@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from espace.services import profile
-from espace.services.profile import ProfileError
+from espace.identity import profile
+from espace.identity.profile import ProfileError
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from espace.services import push
-from espace.services.push import PushError, build_message, validate
+from espace.notifications import push
+from espace.notifications.push import PushError, build_message, validate
 
 ENDPOINT = "https://fcm.googleapis.com/fcm/send/abc:DEF-123"
 
@@ -128,7 +128,7 @@ def test_malformed_subscriptions_are_refused(bad):
 def test_not_configured_without_vapid_keys(monkeypatch):
     from pydantic import SecretStr
 
-    from espace.settings import get_settings
+    from espace.core.settings import get_settings
 
     settings = get_settings()
     monkeypatch.setattr(settings, "vapid_public_key", "")

@@ -1,7 +1,7 @@
 from datetime import date
 
 from espace import routes
-from espace.services.portfolio import next_anniversary
+from espace.contracts.portfolio import next_anniversary
 from espace.state.session import read_session_cookie
 
 

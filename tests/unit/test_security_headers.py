@@ -46,7 +46,7 @@ import hashlib  # noqa: E402
 import pytest  # noqa: E402
 
 from espace.api.headers import content_security_policy, inline_script_hashes  # noqa: E402
-from espace.settings import get_settings  # noqa: E402
+from espace.core.settings import get_settings  # noqa: E402
 
 PAGE = (
     b'<!DOCTYPE html><html><head><script async="" src="/pwa.js"></script><script>var a=1;</script>'

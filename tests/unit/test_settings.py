@@ -1,6 +1,6 @@
 import pytest
 
-from espace.settings import InsecureSettingsError, Settings
+from espace.core.settings import InsecureSettingsError, Settings
 
 
 def test_defaults_to_sqlite_under_data_dir(tmp_path):

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from espace.formatting import PARIS
-from espace.models import SupportThread, ThreadCategory
-from espace.services import support
-from espace.services.support import (
+from espace.core.formatting import PARIS
+from espace.support import threads as support
+from espace.support.models import SupportThread, ThreadCategory
+from espace.support.threads import (
     SupportError,
     duration_text,
     first_reply_stats,

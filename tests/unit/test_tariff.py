@@ -1,6 +1,6 @@
 """The rating engine: golden cases computed by hand, invariants, validation, zones, prorata.
 
-Hand arithmetic uses the 2026-01 tariff (espace/services/tariff_data.py). Each step is rounded half up
+Hand arithmetic uses the 2026-01 tariff (espace/contracts/tariff_data.py). Each step is rounded half up
 to the cent: "x → y" below shows the exact value and its rounding.
 """
 
@@ -10,10 +10,10 @@ from datetime import date
 
 import pytest
 
-from espace.models import PaymentFrequency
-from espace.services import tariff_data
-from espace.services.catalogue_data import COVER, OPTIONS
-from espace.services.tariff import (
+from espace.contracts import tariff_data
+from espace.contracts.catalogue_data import COVER, OPTIONS
+from espace.contracts.models import PaymentFrequency
+from espace.contracts.tariff import (
     PriceLine,
     Quote,
     RatingError,

@@ -10,8 +10,8 @@ from fpdf import FPDF
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from espace.services import uploads
-from espace.services.uploads import (
+from espace.claims import uploads
+from espace.claims.uploads import (
     MAX_BYTES,
     MAX_FILES_PER_CLAIM,
     CheckedUpload,
