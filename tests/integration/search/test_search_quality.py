@@ -3,7 +3,7 @@ an index of the seeded database, with recall@5 and MRR per category.
 
 Run it alone, with the table printed:
 
-    .venv/bin/pytest -m search_quality -s tests/integration/test_search_quality.py
+    .venv/bin/pytest -m search_quality -s tests/integration/search/test_search_quality.py
 
 The table is also written to ``test-results/search_quality.txt``.
 """
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.search_quality
 TOP = 5
 MIN_HIT_RECALL = 0.9
 MIN_MRR = 0.8
-REPORT = Path(__file__).resolve().parents[2] / "test-results" / "search_quality.txt"
+REPORT = Path(__file__).resolve().parents[3] / "test-results" / "search_quality.txt"
 
 
 @dataclass

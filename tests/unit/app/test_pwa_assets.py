@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 import pytest
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 ASSETS = ROOT / "assets"
 MANIFEST = ASSETS / "manifest.webmanifest"
 SW = ASSETS / "sw.js"

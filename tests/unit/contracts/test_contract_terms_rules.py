@@ -14,7 +14,7 @@ from espace.contracts.coverage import Cover, CoverLine
 from espace.contracts.tariff import RatingInput, price
 from espace.core import formatting as fmt
 
-MIGRATION = Path(__file__).resolve().parents[2] / "alembic" / "versions" / "0013_contract_terms.py"
+MIGRATION = Path(__file__).resolve().parents[3] / "alembic" / "versions" / "0013_contract_terms.py"
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from espace.demo.seed import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
 from espace.identity.auth import authenticate
 from espace.identity.models import Account
 from espace.testing import free_port
-from tests.integration.test_migrations import schema_diff
+from tests.integration.core.test_migrations import schema_diff
 
 pytestmark = pytest.mark.postgres
 
@@ -94,7 +94,7 @@ def test_demo_data_and_login_work_on_postgres(postgres_url):
 def test_contract_terms_migration_on_a_postgres_database_holding_data(postgres_url):
     from sqlalchemy import text
 
-    from tests.integration.test_migrations import check_terms_backfill
+    from tests.integration.core.test_migrations import check_terms_backfill
 
     admin = make_engine(postgres_url)
     try:
@@ -108,7 +108,7 @@ def test_contract_terms_migration_on_a_postgres_database_holding_data(postgres_u
 
 def test_failed_checks_survive_the_callers_rollback_on_postgres(postgres_url):
     """Wrong codes and passwords are committed on their own on PostgreSQL too (see test_failure_counting.py)."""
-    from tests.integration import test_failure_counting as counting
+    from tests.integration.identity import test_failure_counting as counting
 
     upgrade_to_head(postgres_url)
     engine = make_engine(postgres_url)
