@@ -6,7 +6,7 @@ insurer must record it. Such callers pass an ``InsurerRecord`` instead of a ``St
 functions that accept one (``stepup.require_authority``: bank accounts and mandates only).
 
 This module is the insurer's side of the domain: ``espace.state``, ``espace.pages`` and ``espace.api`` must
-never import it (tests/unit/test_authority_layering.py checks it), so no handler a browser can call holds
+never import it (an import-linter contract in pyproject.toml checks it), so no handler a browser can call holds
 this authority. See ``espace/identity/stepup.py`` for the whole design.
 """
 
