@@ -5,7 +5,8 @@ import reflex as rx
 from espace.core.fake_clock import install_from_env
 from espace.core.settings import get_settings
 
-install_from_env()  # tests only: the e2e suite run at another date (ESPACE_FAKE_NOW, ESPACE_ENV=test)
+# tests only: the e2e suite run at another date (ESPACE_FAKE_NOW, ESPACE_ENV=test)
+install_from_env()
 
 _settings = get_settings()
 

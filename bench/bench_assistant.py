@@ -1,6 +1,6 @@
-"""Assistant Espace: answer time for the five common questions and for help-article questions, on the
-demo holder (two contracts), and the share of a set of everyday questions it answers or admits not
-knowing. Prints p50/p95.
+"""Assistant Espace: answer time for the five common questions and for help-article questions, on
+the demo holder (two contracts), and the share of a set of everyday questions it answers or admits
+not knowing. Prints p50/p95.
 
 Run: .venv/bin/python bench/bench_assistant.py [--n 200]
 """
@@ -75,8 +75,12 @@ def main() -> None:
         results = {
             "five_common_questions": timed(ask, assistant.SUGGESTIONS, args.n),
             "help_article_questions": timed(ask, FAQ_QUESTIONS, args.n),
-            "faq_questions_answered": f"{sum(ask(q).understood for q in FAQ_QUESTIONS)}/{len(FAQ_QUESTIONS)}",
-            "out_of_scope_admitted": f"{sum(not ask(q).understood for q in OUT_OF_SCOPE)}/{len(OUT_OF_SCOPE)}",
+            "faq_questions_answered": (
+                f"{sum(ask(q).understood for q in FAQ_QUESTIONS)}/{len(FAQ_QUESTIONS)}"
+            ),
+            "out_of_scope_admitted": (
+                f"{sum(not ask(q).understood for q in OUT_OF_SCOPE)}/{len(OUT_OF_SCOPE)}"
+            ),
         }
     print(json.dumps(results, indent=2, ensure_ascii=False))
 

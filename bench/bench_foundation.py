@@ -41,7 +41,10 @@ async (n) => {
     const hidden = wantIdentifierError ? 'password-error' : 'identifier-error';
     const done = new Promise((resolve) => {
       const observer = new MutationObserver(() => {
-        if (document.getElementById(shown) && !document.getElementById(hidden)) { observer.disconnect(); resolve(); }
+        if (document.getElementById(shown) && !document.getElementById(hidden)) {
+          observer.disconnect();
+          resolve();
+        }
       });
       observer.observe(document.body, {childList: true, subtree: true});
     });

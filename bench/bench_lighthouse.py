@@ -1,8 +1,10 @@
-"""Lighthouse (npm `lighthouse`, Debian Chromium) at mobile settings for the login page and signed-in
-pages (dashboard, assistant, messages, profile): performance, accessibility and best-practices scores, and the PWA manifest's
-installability. Targets: performance >= 90, accessibility 100.
+"""Lighthouse (npm `lighthouse`, Debian Chromium) at mobile settings for the login page and
+signed-in pages (dashboard, assistant, messages, profile): performance, accessibility and
+best-practices scores, and the PWA manifest's installability. Targets: performance >= 90,
+accessibility 100.
 
-Needs `npm install --prefix .tools lighthouse@12` once. Run: .venv/bin/python bench/bench_lighthouse.py
+Needs `npm install --prefix .tools lighthouse@12` once. Run: .venv/bin/python
+bench/bench_lighthouse.py
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""Secure messaging at scale: the staff inbox and its figures with 10 000 threads (a third of them in
-the last 30 days), a holder's thread list, and opening a thread with the assistant's conversation.
-Prints p50/p95.
+"""Secure messaging at scale: the staff inbox and its figures with 10 000 threads (a third of them
+in the last 30 days), a holder's thread list, and opening a thread with the assistant's
+conversation. Prints p50/p95.
 
 Run: .venv/bin/python bench/bench_support.py [--threads 10000] [--n 50]
 """

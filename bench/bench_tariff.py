@@ -1,5 +1,5 @@
-"""Rating engine speed: p50/p95 of ``price()`` over N (default 1 000) varied homes, random but seeded.
-Target p95 < 20 ms. No assertion: targets are read by people.
+"""Rating engine speed: p50/p95 of ``price()`` over N (default 1 000) varied homes, random but
+seeded. Target p95 < 20 ms. No assertion: targets are read by people.
 
 Run: .venv/bin/python bench/bench_tariff.py [--n 1000] [--seed 2026]
 """

@@ -1,5 +1,5 @@
-"""Admin commands: ``espace migrate | seed | create-staff | purge | purge-files | terminate-contract | reindex |
-remind-debits | apply-terms``."""
+"""Admin commands: ``espace migrate | seed | create-staff | purge | purge-files | terminate-contract
+| reindex | remind-debits | apply-terms``."""
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ def cmd_seed(args: argparse.Namespace) -> int:
             return 0
         report = seed_service.seed_demo(session)
         print(
-            f"Démo : {report.holders} assurés, {report.contracts} contrats, {report.staff} collaborateurs."
+            f"Démo : {report.holders} assurés, {report.contracts} contrats, {report.staff} "
+            "collaborateurs."
         )
     if args.holders:
         with session_scope() as session:
@@ -71,22 +72,24 @@ def cmd_purge(_args: argparse.Namespace) -> int:
         events = purge_login_events(session=session, older_than=cutoff)
         reads = staff_reads.purge(session=session, older_than=cutoff)
     print(
-        f"{count} sessions, {events} entrées de l'historique de connexion et {reads} consultations de dossiers "
-        "par les collaborateurs de plus de 13 mois supprimées."
+        f"{count} sessions, {events} entrées de l'historique de connexion et {reads} "
+        "consultations de dossiers par les collaborateurs de plus de 13 mois supprimées."
     )
     return cmd_purge_files(_args)
 
 
 def cmd_purge_files(args: argparse.Namespace) -> int:
-    """Stored files that no row names any more (safe while the app runs: recent files are left alone)."""
+    """Stored files that no row names any more (safe while the app runs: recent files are left
+    alone)."""
     from espace.documents import private_files
 
     grace = timedelta(minutes=max(getattr(args, "grace_minutes", 60) or 60, 10))
     with session_scope() as session:
         report = private_files.purge_orphans(session=session, grace=grace)
     print(
-        f"{report.deleted} fichier(s) orphelin(s) supprimé(s) ({report.bytes_freed / 1_048_576:.1f} Mo libérés, "
-        f"{report.checked} fichier(s) de plus de {int(grace.total_seconds() // 60)} minutes examiné(s))."
+        f"{report.deleted} fichier(s) orphelin(s) supprimé(s) "
+        f"({report.bytes_freed / 1_048_576:.1f} Mo libérés, {report.checked} fichier(s) de plus "
+        f"de {int(grace.total_seconds() // 60)} minutes examiné(s))."
     )
     return 0
 
@@ -104,7 +107,8 @@ def cmd_terminate(args: argparse.Namespace) -> int:
         print(str(error), file=sys.stderr)
         return 2
     print(
-        f"Contrat {args.number.upper()} résilié au {end:%d/%m/%Y} ; ses attestations sont révoquées."
+        f"Contrat {args.number.upper()} résilié au {end:%d/%m/%Y} ; ses attestations sont "
+        "révoquées."
     )
     return 0
 
@@ -202,7 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from espace.core.fake_clock import install_from_env
 
-    install_from_env()  # tests only: a CLI run by the suite at another date (ESPACE_FAKE_NOW, ESPACE_ENV=test)
+    # tests only: a CLI run by the suite at another date (ESPACE_FAKE_NOW, ESPACE_ENV=test)
+    install_from_env()
     args = build_parser().parse_args(argv)
     return args.func(args)
 

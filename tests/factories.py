@@ -72,8 +72,9 @@ def contract(
     priced: bool = False,
     **fields,
 ) -> Contract:
-    """A contract with its first version of terms from its start date (as a subscription records it);
-    ``priced``: premium and option prices from the tariff engine instead of the fixed test amounts."""
+    """A contract with its first version of terms from its start date (as a subscription records
+    it); ``priced``: premium and option prices from the tariff engine instead of the fixed test
+    amounts."""
     prop = InsuredProperty(
         holder_id=person.id,
         address_line1="1 place du Commerce",
@@ -165,8 +166,9 @@ def last_code(session: Session, to: str, channel: str = "email") -> str:
 
 
 def step_up(session: Session, person: Policyholder, *, session_id: int | None = None, now=None):
-    """A genuine step-up proof of ``person`` (an account without an authenticator app): a code e-mailed and
-    typed in a signed-in session (a new one unless ``session_id``), as ``stepup.complete_step_up`` checks it."""
+    """A genuine step-up proof of ``person`` (an account without an authenticator app): a code
+    e-mailed and typed in a signed-in session (a new one unless ``session_id``), as
+    ``stepup.complete_step_up`` checks it."""
     from espace.identity import second_factor, stepup
 
     account = account_of(session, person)
@@ -187,6 +189,7 @@ def step_up(session: Session, person: Policyholder, *, session_id: int | None = 
 
 
 def signed_in_with_step_up(session: Session, person: Policyholder):
-    """(session token, Principal, StepUpProof) of a fresh session of ``person`` that just passed a step-up."""
+    """(session token, Principal, StepUpProof) of a fresh session of ``person`` that just passed a
+    step-up."""
     token, principal = signed_in(session, person)
     return token, principal, step_up(session, person, session_id=principal.session_id)

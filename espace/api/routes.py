@@ -28,8 +28,8 @@ def _redirect(location: str) -> RedirectResponse:
 
 def _from_another_site(request: Request) -> bool:
     """A request another site (or anything but one of our pages) started: a ``Sec-Fetch-Site`` other
-    than same-origin, or an ``Origin`` that is not ours. Browsers without these headers are covered by
-    the hand-off cookie (SameSite=Strict) all the same."""
+    than same-origin, or an ``Origin`` that is not ours. Browsers without these headers are covered
+    by the hand-off cookie (SameSite=Strict) all the same."""
     fetch_site = request.headers.get("sec-fetch-site")
     if fetch_site is not None and fetch_site != "same-origin":
         return True
@@ -202,7 +202,10 @@ def _file_response(key: str, mime: str, filename: str, *, inline: bool) -> Respo
         media_type=mime,
         headers={
             "Cache-Control": "no-store",
-            "Content-Disposition": f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(filename.replace(chr(34), ''))}",
+            "Content-Disposition": (
+                f"{'inline' if inline else 'attachment'}; "
+                f"filename*=UTF-8''{quote(filename.replace(chr(34), ''))}"
+            ),
             "X-Frame-Options": "SAMEORIGIN",
             "Content-Security-Policy": "frame-ancestors 'self'",
         },
@@ -255,7 +258,8 @@ async def message_file(request: Request) -> Response:
 
 
 async def payments_export(request: Request) -> Response:
-    """The holder's payments over a period, as CSV (spreadsheet) or OFX (personal finance software)."""
+    """The holder's payments over a period, as CSV (spreadsheet) or OFX (personal finance
+    software)."""
     from datetime import date
 
     from espace.billing import exports

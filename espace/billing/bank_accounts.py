@@ -1,4 +1,5 @@
-"""The holder's bank accounts for direct debits: IBAN/BIC checks, encryption at rest, default account.
+"""The holder's bank accounts for direct debits: IBAN/BIC checks, encryption at rest, default
+account.
 
 The full IBAN is only ever held encrypted (``iban_encrypted``); lists and messages show it masked.
 It never appears in a log line nor in an exception message. Only the mandate PDF decrypts it
@@ -35,36 +36,67 @@ from espace.identity.stepup import StepUpProof
 IBAN_PURPOSE = b"iban"
 FINGERPRINT_PURPOSE = b"iban-fingerprint"
 BULLETS = "••••"
-# IBANs of the French overseas departments and collectivities start with FR; their banks' BICs may not.
+# IBANs of the French overseas departments and collectivities start with FR; their banks' BICs may
+# not.
 FR_TERRITORIES = {"FR", "GF", "GP", "MQ", "RE", "YT", "PM", "BL", "MF", "NC", "PF", "WF"}
 
 MESSAGES = {
     "iban_empty": "Saisissez l'IBAN du compte à débiter.",
-    "iban_checksum": "Le numéro IBAN est invalide : la clé de contrôle ne correspond pas. Vérifiez les chiffres saisis.",
-    "iban_length": "Le numéro IBAN n'a pas le bon nombre de caractères pour ce pays. Vérifiez qu'il est complet.",
+    "iban_checksum": (
+        "Le numéro IBAN est invalide : la clé de contrôle ne correspond pas. Vérifiez les "
+        "chiffres saisis."
+    ),
+    "iban_length": (
+        "Le numéro IBAN n'a pas le bon nombre de caractères pour ce pays. Vérifiez qu'il est "
+        "complet."
+    ),
     "iban_country": "Le code pays de l'IBAN (ses deux premières lettres) n'est pas reconnu.",
-    "iban_bank": "Le code banque contenu dans cet IBAN n'est pas reconnu. Vérifiez les chiffres saisis.",
-    "iban_national": "Le numéro IBAN est invalide : la clé RIB du compte ne correspond pas. Vérifiez les chiffres saisis.",
-    "iban_structure": "Le numéro IBAN contient des caractères inattendus pour ce pays. Vérifiez votre saisie.",
-    "iban_sepa": "Ce compte n'est pas situé dans la zone SEPA : le prélèvement n'est possible que depuis un compte "
-    "d'un pays de la zone SEPA.",
+    "iban_bank": (
+        "Le code banque contenu dans cet IBAN n'est pas reconnu. Vérifiez les chiffres saisis."
+    ),
+    "iban_national": (
+        "Le numéro IBAN est invalide : la clé RIB du compte ne correspond pas. Vérifiez les "
+        "chiffres saisis."
+    ),
+    "iban_structure": (
+        "Le numéro IBAN contient des caractères inattendus pour ce pays. Vérifiez votre saisie."
+    ),
+    "iban_sepa": (
+        "Ce compte n'est pas situé dans la zone SEPA : le prélèvement n'est possible que depuis un "
+        "compte d'un pays de la zone SEPA."
+    ),
     "iban_duplicate": "Ce compte est déjà enregistré dans votre espace.",
-    "bic_needed": "Nous ne pouvons pas retrouver le BIC de cette banque : saisissez-le (il figure sur votre RIB).",
-    "bic_invalid": "Le BIC est invalide : il compte 8 ou 11 caractères, par exemple AGRIFRPP ou AGRIFRPPXXX.",
-    "bic_country": "Le BIC ne correspond pas au pays de l'IBAN. Vérifiez les deux numéros sur votre RIB.",
+    "bic_needed": (
+        "Nous ne pouvons pas retrouver le BIC de cette banque : saisissez-le (il figure sur votre "
+        "RIB)."
+    ),
+    "bic_invalid": (
+        "Le BIC est invalide : il compte 8 ou 11 caractères, par exemple AGRIFRPP ou AGRIFRPPXXX."
+    ),
+    "bic_country": (
+        "Le BIC ne correspond pas au pays de l'IBAN. Vérifiez les deux numéros sur votre RIB."
+    ),
     "holder_empty": "Saisissez le nom du titulaire du compte, tel qu'il figure sur votre RIB.",
     "holder_length": "Le nom du titulaire doit compter entre 2 et 140 caractères.",
     "label_length": "Le libellé ne doit pas dépasser 60 caractères.",
     "not_found": "Ce compte est introuvable.",
     "mandate_first": "Signez d'abord le mandat de prélèvement pour ce compte.",
-    "choose_other": "Ce compte est celui de vos prélèvements : choisissez d'abord un autre compte pour les "
-    "prélèvements (après avoir signé son mandat), puis retirez celui-ci.",
-    "debits_running": "Ce compte sert aux prélèvements de vos contrats en cours : ajoutez d'abord un autre compte, "
-    "signez son mandat et choisissez-le pour les prélèvements, puis retirez celui-ci.",
-    "revoke_choose_other": "Ce mandat sert à vos prélèvements : choisissez d'abord un autre compte pour les "
-    "prélèvements (après avoir signé son mandat), puis révoquez celui-ci.",
-    "revoke_debits_running": "Ce mandat sert aux prélèvements de vos contrats en cours : ajoutez d'abord un autre "
-    "compte, signez son mandat et choisissez-le pour les prélèvements, puis révoquez celui-ci.",
+    "choose_other": (
+        "Ce compte est celui de vos prélèvements : choisissez d'abord un autre compte pour les "
+        "prélèvements (après avoir signé son mandat), puis retirez celui-ci."
+    ),
+    "debits_running": (
+        "Ce compte sert aux prélèvements de vos contrats en cours : ajoutez d'abord un autre "
+        "compte, signez son mandat et choisissez-le pour les prélèvements, puis retirez celui-ci."
+    ),
+    "revoke_choose_other": (
+        "Ce mandat sert à vos prélèvements : choisissez d'abord un autre compte pour les "
+        "prélèvements (après avoir signé son mandat), puis révoquez celui-ci."
+    ),
+    "revoke_debits_running": (
+        "Ce mandat sert aux prélèvements de vos contrats en cours : ajoutez d'abord un autre "
+        "compte, signez son mandat et choisissez-le pour les prélèvements, puis révoquez celui-ci."
+    ),
 }
 _ERROR_KEYS = [  # most specific first (InvalidBBANChecksum etc. are not subclasses of each other)
     (sx.InvalidChecksumDigits, "iban_checksum"),
@@ -78,7 +110,8 @@ _ERROR_KEYS = [  # most specific first (InvalidBBANChecksum etc. are not subclas
 
 
 class BankAccountError(ValueError):
-    """Refused input or action; ``errors`` maps a field id (iban, bic, account_holder, label, account) to French."""
+    """Refused input or action; ``errors`` maps a field id (iban, bic, account_holder, label,
+    account) to French."""
 
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(errors.values()))
@@ -91,7 +124,8 @@ def normalise(value: str) -> str:
 
 
 def fingerprint(iban: str) -> str:
-    """Keyed digest of the normalised IBAN: compares accounts without decrypting, useless without the key."""
+    """Keyed digest of the normalised IBAN: compares accounts without decrypting, useless without
+    the key."""
     return hmac.new(
         crypto._key(FINGERPRINT_PURPOSE), normalise(iban).encode(), hashlib.sha256
     ).hexdigest()
@@ -119,7 +153,8 @@ def grouped(iban: str) -> str:
 
 
 def _parse_iban(value: str) -> tuple[IBAN | None, str]:
-    """(IBAN, "") or (None, message key). The exception text is never kept: it may quote the IBAN."""
+    """(IBAN, "") or (None, message key). The exception text is never kept: it may quote the
+    IBAN."""
     if not value:
         return None, "iban_empty"
     try:
@@ -220,7 +255,8 @@ def add_account(
 ) -> BankAccount:
     """Check and record a new account (not the default one: that needs a signed mandate).
 
-    Needs the holder's step-up proof (or the insurer's record of an account given outside the portal)."""
+    Needs the holder's step-up proof (or the insurer's record of an account given outside the
+    portal)."""
     stepup.require_authority(session=session, authority=authority, holder_id=holder_id, now=now)
     errors, parsed, bic_value = check_fields(
         iban=iban, bic=bic, account_holder=account_holder, label=label
@@ -331,7 +367,8 @@ def _debited_contracts(session: Session, holder_id: int) -> bool:
 def check_can_drop_default(
     *, session: Session, holder_id: int, account: BankAccount, revoking: bool = False
 ) -> None:
-    """Raise if `account` is the default one and debits still need it (another account or active contracts).
+    """Raise if `account` is the default one and debits still need it (another account or active
+    contracts).
 
     `revoking`: the messages speak of revoking its mandate rather than removing the account."""
     if not account.is_default:
@@ -352,7 +389,8 @@ def remove_account(
     authority: StepUpProof | InsurerRecord,
     now: datetime | None = None,
 ) -> BankAccount:
-    """Remove an owned account and revoke its mandates: needs the holder's step-up proof (or the insurer's record)."""
+    """Remove an owned account and revoke its mandates: needs the holder's step-up proof (or the
+    insurer's record)."""
     stepup.require_authority(session=session, authority=authority, holder_id=holder_id, now=now)
     account = owned_account(session=session, holder_id=holder_id, account_id=account_id)
     if account is None:

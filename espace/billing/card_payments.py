@@ -1,8 +1,9 @@
 """Card payments through a payment service provider (PSP), and a built-in test provider.
 
 In production an insurer plugs its own PSP (its acquirer's API) with ``configure_provider``; with
-none plugged, ``get_provider`` refuses to run in production. Elsewhere the default is ``TestProvider``,
-which behaves like a real acquirer (validation, 3-D Secure challenge, declines) without any network access, so the whole regularisation path runs offline.
+none plugged, ``get_provider`` refuses to run in production. Elsewhere the default is
+``TestProvider``, which behaves like a real acquirer (validation, 3-D Secure challenge, declines)
+without any network access, so the whole regularisation path runs offline.
 
 The card number and CVC never leave this module: they are not stored, not logged and hidden from
 ``repr``; only the brand and the last four digits come back in a ``ProviderResult``.

@@ -44,7 +44,8 @@ def due_for_reminder(*, session: Session, today: date, days: int) -> list[tuple[
 
 
 def send_due_reminders(*, session: Session, today: date, days: int | None = None) -> int:
-    """Remind every debit due within ``days`` (settings.debit_reminder_days by default); the count sent."""
+    """Remind every debit due within ``days`` (settings.debit_reminder_days by default); the count
+    sent."""
     days = get_settings().debit_reminder_days if days is None else days
     sent = 0
     for payment, contract in due_for_reminder(session=session, today=today, days=days):
@@ -87,10 +88,10 @@ def _remind(session: Session, payment: Payment, contract: Contract) -> None:
     on_account = f" sur le compte {masked_account(account)}" if account is not None else ""
     body = f"Votre cotisation du contrat {contract.number} sera prélevée le {day}{on_account}."
     email = (
-        f"Bonjour,\n\nLe {day}, nous prélèverons {amount} pour votre contrat d'assurance habitation "
-        f"{contract.number}{on_account}.\n\nPensez à vérifier que votre compte est approvisionné : "
-        f"un prélèvement rejeté peut entraîner des frais bancaires.\n\n"
-        f"Vos échéances : {outbox.link(routes.PAYMENTS)}"
+        f"Bonjour,\n\nLe {day}, nous prélèverons {amount} pour votre contrat d'assurance "
+        f"habitation {contract.number}{on_account}.\n\n"
+        "Pensez à vérifier que votre compte est approvisionné : un prélèvement rejeté peut "
+        f"entraîner des frais bancaires.\n\nVos échéances : {outbox.link(routes.PAYMENTS)}"
     )
     title = f"Prélèvement de {amount} le {day}"
     notices.notify(

@@ -1,7 +1,9 @@
 """Exports of what a holder actually paid (paid and regularised instalments) over a period:
-a CSV for spreadsheets (French conventions) and an OFX 2 bank statement for personal-finance software.
+a CSV for spreadsheets (French conventions) and an OFX 2 bank statement for personal-finance
+software.
 
-Only the holder's own payments; no bank details (the OFX account is a pseudo identifier, never an IBAN)."""
+Only the holder's own payments; no bank details (the OFX account is a pseudo identifier, never an
+IBAN)."""
 
 from __future__ import annotations
 
@@ -49,7 +51,8 @@ class PaidLine:
 
 
 def _aware(value: datetime) -> datetime:
-    """Datetimes come back in UTC; one set in this session but never stored may be naive (Paris time)."""
+    """Datetimes come back in UTC; one set in this session but never stored may be naive (Paris
+    time)."""
     return value if value.tzinfo else value.replace(tzinfo=fmt.PARIS)
 
 
@@ -138,7 +141,8 @@ def export_csv(*, session: Session, holder_id: int, start: date, end: date) -> b
 
 
 def export_ofx(*, session: Session, holder_id: int, start: date, end: date) -> bytes:
-    """An OFX 2.2 bank statement in EUR: one DEBIT per payment, the ledger balance is minus the total."""
+    """An OFX 2.2 bank statement in EUR: one DEBIT per payment, the ledger balance is minus the
+    total."""
     from ofxtools.header import make_header
     from ofxtools.models import (
         BANKACCTFROM,

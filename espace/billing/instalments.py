@@ -38,8 +38,8 @@ def instalments(
 ) -> list[tuple[date, date, date, int, int]]:
     """(period_start, period_end, due_date, amount, tax) from the contract's start until ``until``.
 
-    Amounts split the annual premium evenly; the last instalment of each year takes the rounding rest.
-    Debits fall on ``debit_day``, by default the contract's own debit day.
+    Amounts split the annual premium evenly; the last instalment of each year takes the rounding
+    rest. Debits fall on ``debit_day``, by default the contract's own debit day.
     """
     if debit_day is None:
         debit_day = contract.debit_day or DEFAULT_DEBIT_DAY

@@ -1,9 +1,9 @@
 """SEPA direct-debit mandates (core scheme, recurrent): signature online, PDF, revocation.
 
-Signing and revoking check their own authority (``stepup.require_authority``): the holder's step-up proof,
-spent by a signature (a signature is never implied by an earlier check), or the insurer's record of a
-mandate signed or revoked outside the portal. The mandate PDF shows the IBAN in full; the document's
-searchable text does not."""
+Signing and revoking check their own authority (``stepup.require_authority``): the holder's step-up
+proof, spent by a signature (a signature is never implied by an earlier check), or the insurer's
+record of a mandate signed or revoked outside the portal. The mandate PDF shows the IBAN in full;
+the document's searchable text does not."""
 
 from __future__ import annotations
 
@@ -143,13 +143,16 @@ def _notify(session: Session, mandate: SepaMandate, account: BankAccount) -> Non
         holder_id=mandate.holder_id,
         category=NotificationCategory.PAYMENTS,
         title="Mandat de prélèvement signé",
-        body=f"Votre mandat {mandate.reference} pour le compte {iban} est actif. Il est disponible dans vos documents.",
+        body=(
+            f"Votre mandat {mandate.reference} pour le compte {iban} est actif. Il est disponible "
+            "dans vos documents."
+        ),
         link=PAYMENTS_LINK,
         email_body=(
-            f"Bonjour,\n\nVous avez signé le mandat de prélèvement SEPA {mandate.reference} pour le compte "
-            f"{iban} ({mandate.creditor_name}, ICS {mandate.creditor_identifier}).\n\n"
-            "Le mandat est disponible dans la rubrique Mes documents de votre espace client. "
-            "Si vous n'êtes pas à l'origine de cette signature, contactez-nous sans attendre."
+            f"Bonjour,\n\nVous avez signé le mandat de prélèvement SEPA {mandate.reference} pour "
+            f"le compte {iban} ({mandate.creditor_name}, ICS {mandate.creditor_identifier}).\n\n"
+            "Le mandat est disponible dans la rubrique Mes documents de votre espace client. Si "
+            "vous n'êtes pas à l'origine de cette signature, contactez-nous sans attendre."
         ),
     )
 
@@ -174,8 +177,9 @@ def sign_mandate(
 ) -> SepaMandate:
     """Sign a mandate for an owned account.
 
-    ``authority``: the holder's step-up proof, spent by the signature, or the insurer's record of a paper
-    mandate. ``signature_method`` (what the PDF says) defaults to how the proof was obtained."""
+    ``authority``: the holder's step-up proof, spent by the signature, or the insurer's record of a
+    paper mandate. ``signature_method`` (what the PDF says) defaults to how the proof was
+    obtained."""
     now = now or utcnow()
     how = stepup.require_authority(
         session=session, authority=authority, holder_id=holder_id, now=now, single_use=True
@@ -246,11 +250,11 @@ def revoke(
     authority: StepUpProof | InsurerRecord,
     now: datetime | None = None,
 ) -> SepaMandate | None:
-    """Revoke an owned mandate; None when it is not the holder's. Needs the holder's step-up proof (or the
-    insurer's record of a revocation notified by the bank).
+    """Revoke an owned mandate; None when it is not the holder's. Needs the holder's step-up proof
+    (or the insurer's record of a revocation notified by the bank).
 
-    The mandate of the account used for direct debits is refused like removing that account
-    (another account or active contracts rely on it); otherwise that account stops being the default."""
+    The mandate of the account used for direct debits is refused like removing that account (another
+    account or active contracts rely on it); otherwise that account stops being the default."""
     stepup.require_authority(session=session, authority=authority, holder_id=holder_id, now=now)
     mandate = owned_mandate(session=session, holder_id=holder_id, mandate_id=mandate_id)
     if mandate is None or mandate.status != MandateStatus.ACTIVE:

@@ -1,4 +1,5 @@
-"""Premium payments, the holder's bank accounts and SEPA mandates, card payments through a provider."""
+"""Premium payments, the holder's bank accounts and SEPA mandates, card payments through a
+provider."""
 
 from __future__ import annotations
 
@@ -76,7 +77,8 @@ class MandateStatus(StrEnum):
 
 
 class SepaMandate(SQLModel, table=True):
-    """A SEPA direct-debit mandate (core scheme, recurrent), signed online after a second-factor check."""
+    """A SEPA direct-debit mandate (core scheme, recurrent), signed online after a second-factor
+    check."""
 
     __tablename__ = "sepa_mandate"
 
@@ -100,7 +102,8 @@ class SepaMandate(SQLModel, table=True):
 class CardPayment(SQLModel, table=True):
     """A card payment through the payment provider (the regularisation of a rejected debit).
 
-    The card number is never stored: only its brand and last four digits, as the provider returns them."""
+    The card number is never stored: only its brand and last four digits, as the provider returns
+    them."""
 
     __tablename__ = "card_payment"
 

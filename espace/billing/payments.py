@@ -41,25 +41,31 @@ NOTICE_WORKING_DAYS = 2  # a debit due within this many working days can no long
 
 DEBIT_DAY_RULES = (
     "Vous pouvez choisir d'être prélevé le 5, le 10 ou le 15 du mois.",
-    "Le nouveau jour s'applique à partir de la prochaine période : la cotisation de la période en cours "
-    "garde sa date.",
-    f"Un prélèvement prévu dans les {NOTICE_WORKING_DAYS} prochains jours ouvrés garde sa date, la banque "
-    "l'ayant déjà reçu.",
-    "En paiement annuel, le prélèvement a lieu à la date anniversaire du contrat : il n'y a pas de jour à choisir.",
+    "Le nouveau jour s'applique à partir de la prochaine période : la cotisation de la période en "
+    "cours garde sa date.",
+    f"Un prélèvement prévu dans les {NOTICE_WORKING_DAYS} prochains jours ouvrés garde sa date, "
+    "la banque l'ayant déjà reçu.",
+    "En paiement annuel, le prélèvement a lieu à la date anniversaire du contrat : il n'y a "
+    "pas de jour à choisir.",
 )
 FREQUENCY_RULES = (
-    "Le changement de fréquence prend effet à la prochaine échéance principale (la date anniversaire de votre "
-    "contrat) ; les échéances de l'année en cours ne changent pas.",
-    "Votre cotisation annuelle reste la même : elle est répartie en 12 mensualités, 4 trimestrialités ou un "
-    "paiement unique ; la dernière échéance de l'année reçoit les centimes d'arrondi.",
-    "Le paiement mensuel ou trimestriel se fait par prélèvement SEPA : il demande un mandat de prélèvement actif.",
-    "Le paiement annuel ne demande pas de mandat : la cotisation est due en une fois à la date anniversaire.",
-    "Les prélèvements mensuels et trimestriels ont lieu à votre jour de prélèvement (le 5, le 10 ou le 15 du mois).",
+    "Le changement de fréquence prend effet à la prochaine échéance principale (la date "
+    "anniversaire de votre contrat) ; les échéances de l'année en cours ne changent pas.",
+    "Votre cotisation annuelle reste la même : elle est répartie en 12 mensualités, 4 "
+    "trimestrialités ou un paiement unique ; la dernière échéance de l'année reçoit les centimes "
+    "d'arrondi.",
+    "Le paiement mensuel ou trimestriel se fait par prélèvement SEPA : il demande un mandat "
+    "de prélèvement actif.",
+    "Le paiement annuel ne demande pas de mandat : la cotisation est due en une fois à la "
+    "date anniversaire.",
+    "Les prélèvements mensuels et trimestriels ont lieu à votre jour de prélèvement (le 5, le "
+    "10 ou le 15 du mois).",
 )
 
 
 class PaymentChangeError(ValueError):
-    """A refused change; ``errors`` maps a field ("contract", "frequency", "debit_day") to a French message."""
+    """A refused change; ``errors`` maps a field ("contract", "frequency", "debit_day") to a French
+    message."""
 
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__(" ".join(errors.values()))
@@ -217,8 +223,8 @@ def history(
     year: int | None = None,
     contract_id: int | None = None,
 ) -> HistoryResult:
-    """Settled and rejected payments due since 1 January nine years ago, newest first, with yearly totals
-    of what was actually paid (paid and regularised)."""
+    """Settled and rejected payments due since 1 January nine years ago, newest first, with yearly
+    totals of what was actually paid (paid and regularised)."""
     since = date(today.year - HISTORY_YEARS + 1, 1, 1)
     query = _rows_query(holder_id, contract_id).where(
         Payment.status != PaymentStatus.SCHEDULED, Payment.due_date >= since
@@ -242,7 +248,7 @@ def history(
     )
 
 
-# ---- changes: shared checks -----------------------------------------------------------------------
+# ---- changes: shared checks ----------------------------------------------------------------------
 
 
 def _changeable_contract(session: Session, holder_id: int, contract_id: int) -> Contract:
@@ -310,8 +316,8 @@ def _check_debit_day(session: Session, contract: Contract, day: int) -> list[Pay
 
 
 def _moves(scheduled: list[Payment], day: int, today: date) -> list[tuple[Payment, date]]:
-    """Scheduled debits of the periods starting after today, moved to ``day`` of the period's first month,
-    except those due (before or after the move) within the notice given to the bank."""
+    """Scheduled debits of the periods starting after today, moved to ``day`` of the period's first
+    month, except those due (before or after the move) within the notice given to the bank."""
     limit = add_working_days(today, NOTICE_WORKING_DAYS)
     moves = []
     for payment in scheduled:
@@ -361,7 +367,7 @@ def change_debit_day(
     return len(moves)
 
 
-# ---- payment frequency ----------------------------------------------------------------------------
+# ---- payment frequency ---------------------------------------------------------------------------
 
 
 def split_annual(total_cents: int, parts: int) -> list[int]:
@@ -373,9 +379,10 @@ def split_annual(total_cents: int, parts: int) -> list[int]:
 def new_instalments(
     contract: Contract, frequency: str, effective: date, *, earliest: date | None = None, terms=None
 ) -> list[NewInstalment]:
-    """One insurance year from ``effective`` (an anniversary of the contract) split for ``frequency``;
-    no debit falls before ``earliest`` (the notice period from today). ``terms``: the version of the
-    terms in force on ``effective`` (its premium), by default the contract's copy of today's."""
+    """One insurance year from ``effective`` (an anniversary of the contract) split for
+    ``frequency``; no debit falls before ``earliest`` (the notice period from today). ``terms``: the
+    version of the terms in force on ``effective`` (its premium), by default the contract's copy of
+    today's."""
     months = MONTHS_PER_PERIOD[PaymentFrequency(frequency)]
     per_year = 12 // months
     offset = 12 * (effective.year - contract.start_date.year)
@@ -443,9 +450,9 @@ def _frequency_plan(
     )
     label = labels.PAYMENT_FREQUENCY[PaymentFrequency(frequency)]
     notice = (
-        f"Paiement {label.lower()} à partir de l'échéance principale du {fmt.date_fr(effective)} : "
-        f"{len(rows)} échéance{'s' if len(rows) > 1 else ''} pour {fmt.money(terms.annual_premium_cents)} "
-        "par an. Les échéances d'ici là ne changent pas."
+        f"Paiement {label.lower()} à partir de l'échéance principale du {fmt.date_fr(effective)} "
+        f": {len(rows)} échéance{'s' if len(rows) > 1 else ''} pour "
+        f"{fmt.money(terms.annual_premium_cents)} par an. Les échéances d'ici là ne changent pas."
     )
     return FrequencyPreview(
         effective=effective,
@@ -467,7 +474,8 @@ def frequency_preview(
 def change_frequency(
     *, session: Session, holder_id: int, contract_id: int, frequency: str, today: date
 ) -> FrequencyPreview:
-    """Record the new frequency on the contract and rebuild the schedule from the next anniversary."""
+    """Record the new frequency on the contract and rebuild the schedule from the next
+    anniversary."""
     contract = _changeable_contract(session, holder_id, contract_id)
     plan = _frequency_plan(session, contract, frequency, today)
     for payment in _scheduled(session, contract):

@@ -124,7 +124,8 @@ def confirm_card_payment(
             "not_payable", "Ce paiement n'attend plus de confirmation.", card_payment_id=row.id
         )
     if payment.status != PaymentStatus.REJECTED or not _claim(session, payment):
-        # settled meanwhile by another card payment, or being confirmed in another tab: never charge twice
+        # settled meanwhile by another card payment, or being confirmed in another tab: never charge
+        # twice
         _close(session, row, "failed", "Échéance déjà réglée.")
         return CardOutcome("not_payable", NOT_PAYABLE, card_payment_id=row.id)
     try:
@@ -176,8 +177,8 @@ def _conclude(
     if result.status == "succeeded":
         _settle(session, payment, row)
         message = (
-            f"Paiement de {fmt.money(payment.amount_cents)} accepté : votre échéance est régularisée. "
-            "Le reçu est disponible dans vos documents."
+            f"Paiement de {fmt.money(payment.amount_cents)} accepté : votre échéance est "
+            "régularisée. Le reçu est disponible dans vos documents."
         )
         return CardOutcome("succeeded", message, card_payment_id=row.id)
     if result.status == "requires_action":
@@ -213,7 +214,8 @@ def _settle(session: Session, payment: Payment, row: CardPayment) -> None:
 
 
 def _refresh_receipt(document: Document, paid_at: datetime) -> None:
-    """A receipt registered before the debit was rejected is re-dated and re-rendered (card, new date)."""
+    """A receipt registered before the debit was rejected is re-dated and re-rendered (card, new
+    date)."""
     document.issued_at = paid_at
     if document.storage_key:
         document.storage_key, document.sha256, document.size_bytes, document.text_content = (

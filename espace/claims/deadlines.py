@@ -18,9 +18,9 @@ class Deadline:
 
 
 LATE_CONSEQUENCE = (
-    "Votre déclaration arrive après le délai légal. Nous l'étudions quand même : l'assureur ne peut "
-    "refuser de vous indemniser pour ce seul retard que s'il lui a causé un préjudice (article L113-2 "
-    "du Code des assurances). Expliquez la raison du retard dans la description."
+    "Votre déclaration arrive après le délai légal. Nous l'étudions quand même : l'assureur ne "
+    "peut refuser de vous indemniser pour ce seul retard que s'il lui a causé un préjudice "
+    "(article L113-2 du Code des assurances). Expliquez la raison du retard dans la description."
 )
 
 

@@ -42,8 +42,9 @@ STEPS = ("Contrat", "Événement", "Questions", "Date", "Lieu", "Biens", "Photos
 ) = range(8)
 MAX_ITEMS = 50
 MIN_DESCRIPTION = 10
-# Drafts a holder may keep at once: each can hold 20 files of 10 Mo, so an unlimited number would let one
-# account fill the disk. Five covers a holder with several properties and a declaration started twice.
+# Drafts a holder may keep at once: each can hold 20 files of 10 Mo, so an unlimited number would
+# let one account fill the disk. Five covers a holder with several properties and a declaration
+# started twice.
 MAX_OPEN_DRAFTS = 5
 TOO_MANY_DRAFTS = (
     f"Vous avez déjà {MAX_OPEN_DRAFTS} déclarations en cours de rédaction : reprenez-en une, ou "
@@ -55,9 +56,9 @@ TOO_MANY_DRAFTS = (
 EXPRESS_PERILS = ("glass_breakage",)
 EXPRESS_MAX_CENTS = 100_000
 EXPRESS_RULES = (
-    "Règlement express : bris de glace garanti, facture ou devis joint (choisissez « Facture » ou « Devis » "
-    "comme type de fichier), montant déclaré jusqu'à 1 000 €, déclaration dans les délais et aucun autre "
-    "sinistre sur le contrat depuis 12 mois."
+    "Règlement express : bris de glace garanti, facture ou devis joint (choisissez « Facture » ou "
+    "« Devis » comme type de fichier), montant déclaré jusqu'à 1 000 €, déclaration dans les "
+    "délais et aucun autre sinistre sur le contrat depuis 12 mois."
 )
 
 
@@ -177,7 +178,8 @@ def deadline_for(claim: Claim, *, today: date) -> Deadline | None:
 
 
 def loss_date(claim: Claim, *, today: date | None = None) -> date:
-    """The day of the loss (Paris time), whose contract terms assess the claim; today while undated."""
+    """The day of the loss (Paris time), whose contract terms assess the claim; today while
+    undated."""
     occurred = occurred_local(claim)
     return occurred.date() if occurred else (today or datetime.now(PARIS).date())
 
@@ -239,7 +241,8 @@ def open_drafts(*, session: Session, holder_id: int) -> int:
 def start_draft(
     *, session: Session, holder_id: int, account_id: int | None, contract_id: int
 ) -> Claim:
-    """A new draft, unless the holder already has ``MAX_OPEN_DRAFTS`` (ClaimInputError on "contract")."""
+    """A new draft, unless the holder already has ``MAX_OPEN_DRAFTS`` (ClaimInputError on
+    "contract")."""
     contract = _owned_active_contract(session, holder_id, contract_id)
     if open_drafts(session=session, holder_id=holder_id) >= MAX_OPEN_DRAFTS:
         raise ClaimInputError({"contract": TOO_MANY_DRAFTS})
@@ -292,7 +295,9 @@ def parse_when(
         return None, {"occurred_date": "La date du sinistre ne peut pas être dans le futur."}
     if day < local_now.date() - timedelta(days=5 * 365):
         return None, {
-            "occurred_date": "Cette date est trop ancienne (plus de 5 ans) : contactez votre gestionnaire."
+            "occurred_date": (
+                "Cette date est trop ancienne (plus de 5 ans) : contactez votre gestionnaire."
+            )
         }
     return local.astimezone(now.tzinfo), {}
 
@@ -301,9 +306,15 @@ def _outside_cover(contract: Contract, occurred: datetime) -> str:
     """A French message when the contract did not cover that day ("" when it did)."""
     day = occurred.astimezone(PARIS).date()
     if day < contract.start_date:
-        return f"Votre contrat {contract.number} a pris effet le {fmt.date_fr(contract.start_date)} : il ne couvre pas cette date."
+        return (
+            f"Votre contrat {contract.number} a pris effet le {fmt.date_fr(contract.start_date)} "
+            ": il ne couvre pas cette date."
+        )
     if contract.end_date is not None and day > contract.end_date:
-        return f"Votre contrat {contract.number} a pris fin le {fmt.date_fr(contract.end_date)} : il ne couvre pas cette date."
+        return (
+            f"Votre contrat {contract.number} a pris fin le {fmt.date_fr(contract.end_date)} : il "
+            "ne couvre pas cette date."
+        )
     return ""
 
 
@@ -453,7 +464,8 @@ def add_file(
     kind: str = "",
     staff_id: int | None = None,
 ) -> ClaimFile:
-    """Check by content, store privately with a thumbnail for photos. Raises uploads.UploadRejected."""
+    """Check by content, store privately with a thumbnail for photos. Raises
+    uploads.UploadRejected."""
     # The cap is the holder's: staff documents (expert report, letters) never count against it.
     count = (
         0
@@ -620,8 +632,9 @@ def submit(*, session: Session, claim: Claim, now: datetime) -> Sent:
     session.flush()
     peril_label = perils.label(claim.peril).lower()
     detail = (
-        f"Nous avons bien reçu votre déclaration ({peril_label}, survenu le {fmt.date_fr(claim.occurred_at)}). "
-        f"Estimation de l'indemnité : {fmt.money(result.indemnity_cents)}."
+        f"Nous avons bien reçu votre déclaration ({peril_label}, survenu le "
+        f"{fmt.date_fr(claim.occurred_at)}). Estimation de l'indemnité : "
+        f"{fmt.money(result.indemnity_cents)}."
     )
     event = stages.move(session=session, claim=claim, kind=ClaimStatus.RECEIVED, detail=detail)
     express_reason = express_eligibility(session=session, claim=claim, indemnity=result)
@@ -661,7 +674,8 @@ def express_eligibility(
         return ""
     return (
         f"Bris de glace avec justificatif, montant déclaré de {fmt.money(indemnity.damage_cents)} "
-        f"(jusqu'à {fmt.money(EXPRESS_MAX_CENTS)}), déclaré dans les délais, aucun autre sinistre depuis 12 mois."
+        f"(jusqu'à {fmt.money(EXPRESS_MAX_CENTS)}), déclaré dans les délais, aucun autre sinistre "
+        "depuis 12 mois."
     )
 
 

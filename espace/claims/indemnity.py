@@ -2,7 +2,8 @@
 
 The ceiling and the deductible come from the contract's terms in force on the date of the loss (the
 guarantee of the formula that answers the peril, or an option granting it); a ceiling written as "up
-to the furniture capital" uses that version's capital; the natural-disaster deductible is the legal one."""
+to the furniture capital" uses that version's capital; the natural-disaster deductible is the legal
+one."""
 
 from __future__ import annotations
 
@@ -77,7 +78,8 @@ def compute(
     """The indemnity under the terms in force on ``on``, the date of the loss.
 
     ``category`` overrides the peril's guarantee category (staff choose it for "other" events);
-    ``answers`` (the declaration's) matter for catastrophes naturelles (drought, published order)."""
+    ``answers`` (the declaration's) matter for catastrophes naturelles (drought, published
+    order)."""
     answers = answers or {}
     found = find_peril(peril_code)
     damage_cents = max(0, damage_cents)
@@ -90,7 +92,8 @@ def compute(
             0,
             0,
             0,
-            "Votre gestionnaire détermine la garantie qui s'applique à cet événement, puis le montant.",
+            "Votre gestionnaire détermine la garantie qui s'applique à cet événement, puis le "
+            "montant.",
         )
     cover = coverage.cover_on(session=session, contract=contract, on=on)
     if cover is None:
@@ -123,12 +126,13 @@ def compute(
     deductible = _deductible(line, cover.deductible_cents, damage_cents, category, answers)
     amount = settle(damage_cents=damage_cents, ceiling_cents=ceiling, deductible_cents=deductible)
     explanation = (
-        f"{line.name} : {fmt.money(damage_cents)} de dommages − franchise de {fmt.money(deductible)}"
-        f", dans la limite du plafond de {fmt.money(ceiling)} = {fmt.money(amount)}."
+        f"{line.name} : {fmt.money(damage_cents)} de dommages − franchise de "
+        f"{fmt.money(deductible)}, dans la limite du plafond de {fmt.money(ceiling)} = "
+        f"{fmt.money(amount)}."
     )
     if category == GuaranteeCategory.NATURAL_DISASTER and answers.get("order_published") != "yes":
         explanation += (
-            " Sous réserve de la publication de l'arrêté de catastrophe naturelle au Journal officiel : "
-            "sans arrêté, cette garantie ne s'applique pas."
+            " Sous réserve de la publication de l'arrêté de catastrophe naturelle au Journal "
+            "officiel : sans arrêté, cette garantie ne s'applique pas."
         )
     return Indemnity(True, line.name, damage_cents, ceiling, deductible, amount, explanation)

@@ -1,4 +1,5 @@
-"""Claims (sinistres): the declaration, its items, files, dated stages, messages; the staff audit log."""
+"""Claims (sinistres): the declaration, its items, files, dated stages, messages; the staff audit
+log."""
 
 from __future__ import annotations
 

@@ -31,7 +31,8 @@ class Peril:
     icon: str
     summary: str
     category: str | None  # the guarantee category that answers it; None: the handler decides
-    deadline: str  # "theft" (2 working days), "natcat" (30 days after the order), "standard" (5 working days)
+    # "theft" (2 working days), "natcat" (30 days after the order), "standard" (5 working days)
+    deadline: str
     questions: tuple[Question, ...] = field(default_factory=tuple)
     documents_hint: str = ""
 
@@ -40,7 +41,10 @@ _POLICE_REF = Question(
     "police_report_ref",
     "Numéro du récépissé de dépôt de plainte",
     "text",
-    hint="Il figure sur le récépissé remis par la police ou la gendarmerie (ou la pré-plainte en ligne).",
+    hint=(
+        "Il figure sur le récépissé remis par la police ou la gendarmerie (ou la pré-plainte en "
+        "ligne)."
+    ),
     max_length=40,
 )
 _POLICE_DATE = Question("police_report_date", "Date du dépôt de plainte", "date")
@@ -91,7 +95,8 @@ PERILS: tuple[Peril, ...] = (
                 hint="Coupez l'arrivée d'eau si vous le pouvez : c'est la première chose à faire.",
             ),
         ),
-        "Photos des dégâts et de l'origine de la fuite, constat amiable s'il y en a un, devis ou factures.",
+        "Photos des dégâts et de l'origine de la fuite, constat amiable s'il y en a un, devis "
+        "ou factures.",
     ),
     Peril(
         "fire",
@@ -189,7 +194,8 @@ PERILS: tuple[Peril, ...] = (
                 ),
             ),
         ),
-        "Photo du vitrage, devis ou facture de remplacement (règlement express possible avec la facture).",
+        "Photo du vitrage, devis ou facture de remplacement (règlement express possible avec "
+        "la facture).",
     ),
     Peril(
         "natural_disaster",
@@ -216,7 +222,10 @@ PERILS: tuple[Peril, ...] = (
                 "L'arrêté de catastrophe naturelle est-il publié au Journal officiel ?",
                 "choice",
                 YES_NO,
-                hint="Sans arrêté publié, déclarez quand même : nous suivons la publication pour vous.",
+                hint=(
+                    "Sans arrêté publié, déclarez quand même : nous suivons la publication pour "
+                    "vous."
+                ),
             ),
             Question(
                 "order_reference",
@@ -255,7 +264,9 @@ PERILS: tuple[Peril, ...] = (
                 "Avez-vous protégé le logement (bâche, planches) ?",
                 "choice",
                 YES_NO,
-                hint="Les frais de mesures conservatoires sont pris en charge : gardez les factures.",
+                hint=(
+                    "Les frais de mesures conservatoires sont pris en charge : gardez les factures."
+                ),
             ),
         ),
         "Photos des dégâts, factures des mesures conservatoires.",

@@ -119,7 +119,8 @@ def move(
     status: str | None = None,
     notify: bool = True,
 ) -> ClaimEvent:
-    """Record a stage: dated event, new status, the current step's deadline, notice and e-mail to the holder.
+    """Record a stage: dated event, new status, the current step's deadline, notice and e-mail to
+    the holder.
 
     ``kind`` is what happened (a status, or "reopened"/"express"); ``status`` the claim's status
     afterwards (defaults to ``kind``)."""
@@ -151,7 +152,8 @@ def move(
 def record(
     *, session: Session, claim: Claim, kind: str, detail: str = "", staff_id: int | None = None
 ) -> ClaimEvent:
-    """A dated event that does not change the claim's stage (documents added, a request withdrawn...)."""
+    """A dated event that does not change the claim's stage (documents added, a request
+    withdrawn...)."""
     event = ClaimEvent(claim_id=claim.id, kind=kind, detail=detail[:1000], staff_id=staff_id)
     claim.updated_at = event.at
     session.add(event)
@@ -169,7 +171,8 @@ def _notify(session: Session, claim: Claim, event: ClaimEvent) -> None:
     # The e-mail names the stage and the next step only: what staff wrote (reasons, amounts, report
     # conclusions) stays behind the sign-in.
     lines = [
-        f"Bonjour,\n\nVotre sinistre {claim.number} a avancé : {label(event.kind)}, le {fmt.datetime_fr(event.at)}.",
+        f"Bonjour,\n\nVotre sinistre {claim.number} a avancé : {label(event.kind)}, le "
+        f"{fmt.datetime_fr(event.at)}.",
         "Le détail est dans votre espace client.",
     ]
     if event.next_step:

@@ -110,7 +110,8 @@ def check_upload(*, data: bytes, filename: str, existing_count: int = 0) -> Chec
     name = sanitize_filename(filename)
     if existing_count >= MAX_FILES_PER_CLAIM:
         raise UploadRejected(
-            f"Un sinistre peut compter au plus {MAX_FILES_PER_CLAIM} fichiers : « {name} » n'a pas été ajouté."
+            f"Un sinistre peut compter au plus {MAX_FILES_PER_CLAIM} fichiers : « {name} » "
+            "n'a pas été ajouté."
         )
     if not data:
         raise UploadRejected(f"Le fichier « {name} » est vide.")
@@ -164,7 +165,8 @@ def _check_image(data: bytes, fmt: _Format, name: str) -> None:
         raise
     except Exception:  # noqa: BLE001 - Pillow and libheif raise many kinds of errors on damaged files
         raise UploadRejected(
-            f"La photo « {name} » est illisible ou endommagée : reprenez-la ou envoyez-la à nouveau."
+            f"La photo « {name} » est illisible ou endommagée : reprenez-la ou envoyez-la à "
+            "nouveau."
         ) from None
 
 
@@ -181,8 +183,8 @@ def _check_pixels(image: Image.Image, name: str) -> None:
 def _too_many_pixels(name: str, pixels: int | None) -> UploadRejected:
     size = f" ({_decimal_fr(pixels / 1_000_000)} mégapixels)" if pixels else ""
     return UploadRejected(
-        f"La photo « {name} » est trop grande{size} : la limite est de {MAX_PIXELS // 1_000_000} mégapixels. "
-        "Réduisez sa résolution avant de l'envoyer."
+        f"La photo « {name} » est trop grande{size} : la limite est de {MAX_PIXELS // 1_000_000} "
+        "mégapixels. Réduisez sa résolution avant de l'envoyer."
     )
 
 
@@ -196,11 +198,13 @@ def _check_pdf(data: bytes, name: str) -> None:
         encrypted, pages = False, 0
     if encrypted:
         raise UploadRejected(
-            f"Le PDF « {name} » est protégé par un mot de passe ou chiffré : envoyez une version non protégée."
+            f"Le PDF « {name} » est protégé par un mot de passe ou chiffré : envoyez une "
+            "version non protégée."
         )
     if pages < 1:
         raise UploadRejected(
-            f"Le PDF « {name} » est illisible ou endommagé : enregistrez-le à nouveau puis renvoyez-le."
+            f"Le PDF « {name} » est illisible ou endommagé : enregistrez-le à nouveau puis "
+            "renvoyez-le."
         )
 
 

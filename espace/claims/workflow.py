@@ -81,7 +81,8 @@ def _audit(session: Session, staff: StaffUser, action: str, claim: Claim, detail
 
 
 def visible_claim(*, session: Session, staff_id: int, number: str) -> Claim | None:
-    """A sent claim the staff member may see (experts: only those they are appointed to); the read is logged."""
+    """A sent claim the staff member may see (experts: only those they are appointed to); the read
+    is logged."""
     staff = active_staff(session, staff_id)
     _require(staff, "view_queue")
     query = select(Claim).where(
@@ -332,7 +333,9 @@ def attach_report(
     if len(summary) < 10:
         raise ClaimInputError(
             {
-                "report_summary": "Résumez les conclusions du rapport pour l'assuré (10 caractères au moins)."
+                "report_summary": (
+                    "Résumez les conclusions du rapport pour l'assuré (10 caractères au moins)."
+                )
             }
         )
     record = declaration.add_file(
@@ -353,7 +356,8 @@ def attach_report(
 def assess(
     *, session: Session, staff_id: int, claim_id: int, damage_text: str, category: str = ""
 ) -> claim_indemnity.Indemnity:
-    """Enter the assessed damage; the indemnity follows from the contract's ceiling and deductible."""
+    """Enter the assessed damage; the indemnity follows from the contract's ceiling and
+    deductible."""
     staff, claim = _claim_for(session, staff_id, claim_id, "assess")
     _require_status(
         claim,
@@ -426,7 +430,9 @@ def record_payment(*, session: Session, staff_id: int, claim_id: int, reference:
     if balance <= 0:
         raise ClaimInputError(
             {
-                "action": "L'indemnité a déjà été versée : rien de plus à payer (clôturez le dossier)."
+                "action": (
+                    "L'indemnité a déjà été versée : rien de plus à payer (clôturez le dossier)."
+                )
             }
         )
     earlier = sum(
@@ -615,8 +621,9 @@ def reply(*, session: Session, staff_id: int, claim_id: int, body: str) -> None:
         link=link,
         email_subject=f"Nouveau message sur votre sinistre {claim.number}",
         email_body=(
-            f"Bonjour,\n\n{staff.full_name} vous a écrit au sujet de votre sinistre {claim.number}. "
-            f"Lisez le message dans votre espace (il n'est pas copié dans cet e-mail) : {outbox.link(link)}"
+            f"Bonjour,\n\n{staff.full_name} vous a écrit au sujet de votre sinistre "
+            f"{claim.number}. Lisez le message dans votre espace (il n'est pas copié dans cet "
+            f"e-mail) : {outbox.link(link)}"
         ),
     )
     _audit(session, staff, "reply", claim)
@@ -650,8 +657,8 @@ def upload(
 
 
 def file_for_staff(*, session: Session, staff_id: int, file_id: int, thumbnail: bool = False):
-    """A file of a claim the staff member may see; the read is logged (a thumbnail, shown on the claim's page,
-    counts as a read of the claim)."""
+    """A file of a claim the staff member may see; the read is logged (a thumbnail, shown on the
+    claim's page, counts as a read of the claim)."""
     from espace.claims.models import ClaimFile
 
     staff = active_staff(session, staff_id)

@@ -1,4 +1,5 @@
-"""Contract changes made by the insurer (staff, CLI, imports and the demo data): subscription and termination."""
+"""Contract changes made by the insurer (staff, CLI, imports and the demo data): subscription and
+termination."""
 
 from __future__ import annotations
 
@@ -33,8 +34,9 @@ def open_contract(
     claims_last_3_years: int = 0,
     today: date | None = None,
 ) -> Contract:
-    """Subscribe a contract on ``prop``: priced by the tariff engine (as the insurer's system would), its
-    first version of terms recorded from ``start_date``, and the contract's copy of today's terms set."""
+    """Subscribe a contract on ``prop``: priced by the tariff engine (as the insurer's system
+    would), its first version of terms recorded from ``start_date``, and the contract's copy of
+    today's terms set."""
     from espace.contracts.tariff import RatingInput, price
     from espace.contracts.tariff_data import CURRENT
 

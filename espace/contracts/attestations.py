@@ -115,9 +115,10 @@ def _validity(
                 f"Une location saisonnière dure au plus {MAX_SEASONAL_DAYS} jours.", "end"
             )
         purpose = (
-            f"Location saisonnière au {request.place.strip()[:150]} du {fmt.date_fr(request.start)} au "
-            f"{fmt.date_fr(request.end)} : la garantie responsabilité civile villégiature du contrat "
-            "couvre l'assuré pour les dommages causés au logement loué."
+            f"Location saisonnière au {request.place.strip()[:150]} du "
+            f"{fmt.date_fr(request.start)} au {fmt.date_fr(request.end)} : la garantie "
+            "responsabilité civile villégiature du contrat couvre l'assuré pour les dommages "
+            "causés au logement loué."
         )
         return request.start, request.end, purpose
     if days > MAX_TEMPORARY_DAYS:
@@ -125,12 +126,14 @@ def _validity(
     return (
         request.start,
         request.end,
-        f"Attestation délivrée pour la période du {fmt.date_fr(request.start)} au {fmt.date_fr(request.end)}.",
+        f"Attestation délivrée pour la période du {fmt.date_fr(request.start)} au "
+        f"{fmt.date_fr(request.end)}.",
     )
 
 
 def _attested(version, kind: str) -> tuple:
-    """What an attestation of ``kind`` states about the terms (the detailed one lists the cover too)."""
+    """What an attestation of ``kind`` states about the terms (the detailed one lists the cover
+    too)."""
     home = (
         version.formula_id,
         version.address_line1,
@@ -155,8 +158,9 @@ def _attested(version, kind: str) -> tuple:
 def _within_one_version(
     session: Session, contract: Contract, kind: str, valid_from: date, valid_until: date
 ) -> date:
-    """An attestation states the terms in force from its first day: it ends the day before a signed change
-    of what it states (a move, another formula...). A chosen period that crosses one is refused."""
+    """An attestation states the terms in force from its first day: it ends the day before a signed
+    change of what it states (a move, another formula...). A chosen period that crosses one is
+    refused."""
     periods = terms.boundaries(
         session=session, contract=contract, start=valid_from, end=valid_until
     )
@@ -307,9 +311,9 @@ def revoke_for_contract(
 ) -> int:
     """Attestations of the contract stop being valid from ``effective`` (default: now).
 
-    From a later date (a move, a cancellation taking effect later), those valid beyond it end the day
-    before (``valid_until`` and the document's period shortened, the reason kept) and those starting on or
-    after it are revoked at once. Returns the number of attestations affected."""
+    From a later date (a move, a cancellation taking effect later), those valid beyond it end the
+    day before (``valid_until`` and the document's period shortened, the reason kept) and those
+    starting on or after it are revoked at once. Returns the number of attestations affected."""
     today = today or today_paris()
     rows = session.exec(
         select(Attestation).where(

@@ -82,15 +82,16 @@ GUARANTEES = [
         "DOMMAGES_ELEC",
         C.HOME_DAMAGE,
         "Dommages électriques",
-        "Dommages aux appareils électriques et électroniques causés par la foudre ou une surtension.",
+        "Dommages aux appareils électriques et électroniques causés par la foudre ou une "
+        "surtension.",
         "Art. 11",
     ),
     (
         "RC_VIE_PRIVEE",
         C.CIVIL_LIABILITY,
         "Responsabilité civile vie privée et occupant",
-        "Dommages causés aux tiers par vous, les membres de votre foyer et vos animaux domestiques, "
-        "et responsabilité envers le propriétaire et les voisins.",
+        "Dommages causés aux tiers par vous, les membres de votre foyer et vos animaux "
+        "domestiques, et responsabilité envers le propriétaire et les voisins.",
         "Art. 12",
     ),
     (
@@ -115,7 +116,8 @@ _COMMON_EXCLUSIONS = [
     "Les dommages résultant d'un défaut d'entretien connu et non réparé.",
 ]
 
-# formula code -> guarantee code -> (ceiling_cents, ceiling_note, deductible_kind, deductible_value, exclusions)
+# formula code -> guarantee code -> (ceiling_cents, ceiling_note, deductible_kind, deductible_value,
+# exclusions)
 COVER = {
     "ESSENTIELLE": {
         "INCENDIE": (
@@ -316,7 +318,8 @@ OPTIONS = [
     (
         "PROTECTION_JURIDIQUE",
         "Protection juridique",
-        "Litiges avec un voisin, un artisan, un bailleur ou un vendeur : conseil et frais de procédure.",
+        "Litiges avec un voisin, un artisan, un bailleur ou un vendeur : conseil et frais de "
+        "procédure.",
         C.LEGAL_PROTECTION,
     ),
     (
@@ -345,11 +348,12 @@ OPTIONS = [
     ),
 ]
 
-# What each option covers: option code -> (granted guarantee code or None, ceiling_cents, ceiling_note,
-# deductible_kind, deductible_value, exclusions, article of the general conditions). A granted guarantee
-# makes its category covered (Protection juridique on Essentielle or Confort, with the ceiling and
-# threshold of Intégrale's); the other options extend the cover of their category or insure property
-# the formula leaves out (garden, pool). D.BASE: the deductible of the formula's guarantee extended.
+# What each option covers: option code -> (granted guarantee code or None, ceiling_cents,
+# ceiling_note, deductible_kind, deductible_value, exclusions, article of the general conditions). A
+# granted guarantee makes its category covered (Protection juridique on Essentielle or Confort, with
+# the ceiling and threshold of Intégrale's); the other options extend the cover of their category or
+# insure property the formula leaves out (garden, pool). D.BASE: the deductible of the formula's
+# guarantee extended.
 OPTION_COVER = {
     "PROTECTION_JURIDIQUE": (
         "PROTECTION_JURIDIQUE",

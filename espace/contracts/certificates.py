@@ -1,5 +1,6 @@
 """What a contract's certificates state: the attestation's and the certificate of guarantees' data,
-built from the terms in force on the day they speak of; ``issue_certificate`` files the certificate."""
+built from the terms in force on the day they speak of; ``issue_certificate`` files the
+certificate."""
 
 from __future__ import annotations
 
@@ -66,8 +67,8 @@ def attestation_data(
     purpose: str,
     issued_on: date,
 ) -> AttestationData:
-    """What the attestation states: the terms in force from ``valid_from`` (``attestations.issue`` keeps the
-    validity within one version of what it states)."""
+    """What the attestation states: the terms in force from ``valid_from`` (``attestations.issue``
+    keeps the validity within one version of what it states)."""
     holder = session.get(Policyholder, contract.holder_id)
     cover = document_cover(session, contract, valid_from)
     name, address = holder_lines(holder)

@@ -1,5 +1,5 @@
-"""Changing one's cover: quotes from the tariff engine, formula comparison, saved simulations,
-and the endorsement (avenant): a new version of the contract's terms from its effective date (nothing
+"""Changing one's cover: quotes from the tariff engine, formula comparison, saved simulations, and
+the endorsement (avenant): a new version of the contract's terms from its effective date (nothing
 changes before it), the instalments of the year re-priced with the prorata, the avenant PDF."""
 
 from __future__ import annotations
@@ -90,7 +90,8 @@ def _version(session: Session, contract: Contract, on: date | None) -> ContractT
 
 
 def _base_version(session: Session, contract: Contract, today: date) -> ContractTerms:
-    """The newest version, on which a change builds (recorded from the contract row if it has none yet)."""
+    """The newest version, on which a change builds (recorded from the contract row if it has none
+    yet)."""
     return contract_terms.latest(
         session=session, contract_id=contract.id
     ) or contract_terms.record_initial(session=session, contract=contract, today=today)
@@ -112,8 +113,8 @@ def choice_of(session: Session, version: ContractTerms) -> CoverChoice:
 
 
 def current_choice(*, session: Session, contract: Contract, on: date | None = None) -> CoverChoice:
-    """The terms in force on ``on`` as a choice; without a date, the newest signed terms (in force or
-    coming), on which a new change builds."""
+    """The terms in force on ``on`` as a choice; without a date, the newest signed terms (in force
+    or coming), on which a new change builds."""
     version = _version(session, contract, on)
     if (
         version is None
@@ -152,7 +153,8 @@ def rating_input(prop, choice: CoverChoice, claims_not_yet_rated: int = 0) -> Ra
 
 
 def claims_counted(*, session: Session, contract_id: int, on: date) -> int:
-    """Claims the tariff counts on ``on``: declared (not drafts), not refused, occurred in the 3 years before."""
+    """Claims the tariff counts on ``on``: declared (not drafts), not refused, occurred in the 3
+    years before."""
     since = datetime.combine(on - timedelta(days=3 * 365), time(0), tzinfo=PARIS)
     until = datetime.combine(on + timedelta(days=1), time(0), tzinfo=PARIS)
     return session.exec(
@@ -174,7 +176,8 @@ def quote(
     """Price a choice for this contract's home (raises RatingError with a French message and field).
 
     A change in the middle of the year keeps the claims coefficient set at the anniversary; claims
-    declared since are counted at the next one, so a no-claims bonus shows as "not renewed", not earned."""
+    declared since are counted at the next one, so a no-claims bonus shows as "not renewed", not
+    earned."""
     today = today or today_paris()
     prop = _version(session, contract, None) or session.get(InsuredProperty, contract.property_id)
     pending = (
@@ -188,8 +191,9 @@ def quote(
             advice=[
                 *result.advice,
                 (
-                    f"{pending} sinistre{'s' if pending > 1 else ''} déclaré{'s' if pending > 1 else ''} ces 3 dernières "
-                    f"années : le bonus sans sinistre s'applique jusqu'à l'échéance du {fmt.date_fr(anniversary)} et ne "
+                    f"{pending} sinistre{'s' if pending > 1 else ''} "
+                    f"déclaré{'s' if pending > 1 else ''} ces 3 dernières années : le bonus sans "
+                    f"sinistre s'applique jusqu'à l'échéance du {fmt.date_fr(anniversary)} et ne "
                     "sera pas reconduit ; votre cotisation sera revue à cette date."
                 ),
             ],
@@ -211,7 +215,8 @@ def kept_options(options: frozenset[str], formula_code: str) -> frozenset[str]:
 def compare_formulas(
     *, session: Session, contract: Contract, today: date | None = None
 ) -> list[tuple[str, str, Quote | None, str]]:
-    """(code, name, quote or None, error) for every formula, with the holder's other choices kept."""
+    """(code, name, quote or None, error) for every formula, with the holder's other choices
+    kept."""
     base = current_choice(session=session, contract=contract)
     result = []
     for formula in session.exec(select(Formula).order_by(Formula.rank)).all():
@@ -288,7 +293,8 @@ def delete_simulation(*, session: Session, holder_id: int, simulation_id: int) -
 
 
 def insurance_year(contract: Contract, day: date) -> tuple[date, date]:
-    """The contract year containing ``day``: from the last anniversary to the day before the next one."""
+    """The contract year containing ``day``: from the last anniversary to the day before the next
+    one."""
     end = next_anniversary(contract.start_date, day) - timedelta(days=1)
     start = next_anniversary(contract.start_date, end - timedelta(days=366))
     return max(start, contract.start_date), end
@@ -377,8 +383,9 @@ class Prorata:
 def prorata_for(
     *, session: Session, contract: Contract, new_annual_cents: int, effective: date
 ) -> Prorata:
-    """The premium difference from ``effective`` to the end of its insurance year, against the version
-    in force on that date (a version signed earlier and starting later already carries its own prorata)."""
+    """The premium difference from ``effective`` to the end of its insurance year, against the
+    version in force on that date (a version signed earlier and starting later already carries its
+    own prorata)."""
     version = contract_terms.version_on(
         session=session, contract_id=contract.id, day=max(effective, contract.start_date)
     )
@@ -409,8 +416,9 @@ def endorse(
     consent: bool,
     today: date | None = None,
 ) -> Endorsement:
-    """Validate a change: a new version of the terms from ``effective`` (the cover and the contract's
-    copy of today's terms change on that date, not before), re-priced instalments, avenant PDF."""
+    """Validate a change: a new version of the terms from ``effective`` (the cover and the
+    contract's copy of today's terms change on that date, not before), re-priced instalments,
+    avenant PDF."""
     from espace.documents.pdf.avenant import render_avenant
 
     today = today or today_paris()
@@ -430,8 +438,8 @@ def endorse(
     base = _base_version(session, contract, today)
     if effective < base.effective_from:
         raise CoverChangeError(
-            f"Un avenant déjà accepté prend effet le {fmt.date_fr(base.effective_from)} : choisissez "
-            "une date d'effet à partir de cette date.",
+            f"Un avenant déjà accepté prend effet le {fmt.date_fr(base.effective_from)} : "
+            "choisissez une date d'effet à partir de cette date.",
             "effective",
         )
     before = choice_of(session, base)
@@ -506,7 +514,8 @@ def endorse(
         subject=f"Votre avenant n° {number} au contrat {contract.number}",
         body=(
             f"Bonjour,\n\nVotre avenant n° {number} au contrat {contract.number} prend effet le "
-            f"{fmt.date_fr(effective)}. Nouvelle cotisation annuelle : {fmt.money(new_quote.annual_premium_cents)}.\n"
+            f"{fmt.date_fr(effective)}. Nouvelle cotisation annuelle : "
+            f"{fmt.money(new_quote.annual_premium_cents)}.\n"
             "Vous le trouverez dans « Mes documents »."
         ),
     )
@@ -636,7 +645,10 @@ def _avenant_document(
             f"{sign}{fmt.money(abs(endorsement.prorata_cents))} pour la période du "
             f"{fmt.date_fr(endorsement.effective_date)} au {fmt.date_fr(year_end)}"
         ),
-        next_instalment=f"{fmt.money(endorsement.new_premium_cents // per_year)} {frequency} à partir de la prochaine échéance annuelle",
+        next_instalment=(
+            f"{fmt.money(endorsement.new_premium_cents // per_year)} {frequency} à partir de la "
+            "prochaine échéance annuelle"
+        ),
         consent=f"Accepté en ligne le {fmt.datetime_fr(endorsement.accepted_at)} par {name}",
     )
     document = Document(

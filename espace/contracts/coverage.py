@@ -1,10 +1,10 @@
 """What a contract covers on a date, in plain French: guarantees of its formula and options taken,
 with ceilings, deductibles and exclusions.
 
-``cover_on(contract, on)`` is the one answer to "what is covered, up to how much, with which deductible,
-on day D": it reads the version of the terms in force that day (``terms``), so a claim uses its
-loss date, an attestation its validity, the contract page today. ``lines_for`` answers the same for a
-hypothetical choice (the formula comparison)."""
+``cover_on(contract, on)`` is the one answer to "what is covered, up to how much, with which
+deductible, on day D": it reads the version of the terms in force that day (``terms``), so a claim
+uses its loss date, an attestation its validity, the contract page today. ``lines_for`` answers the
+same for a hypothetical choice (the formula comparison)."""
 
 from __future__ import annotations
 
@@ -245,7 +245,8 @@ def cover_lines(*, session: Session, contract: Contract, on: date) -> list[Cover
     return cover.lines if cover else []
 
 
-# What "covered" means in everyday terms, per category: (an example that is covered, one that is not).
+# What "covered" means in everyday terms, per category: (an example that is covered, one that is
+# not).
 EXAMPLES = {
     "home_damage": (
         "La foudre grille votre box et votre téléviseur.",

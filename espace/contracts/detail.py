@@ -1,5 +1,6 @@
-"""Read model of one contract's page ("/contrat?n="): the cover in force on the day shown, the options,
-the changes signed and coming ("à partir du …"), the next instalments and the endorsements."""
+"""Read model of one contract's page ("/contrat?n="): the cover in force on the day shown, the
+options, the changes signed and coming ("à partir du …"), the next instalments and the
+endorsements."""
 
 from __future__ import annotations
 
@@ -137,7 +138,8 @@ def _coming(session: Session, contract: Contract, today: date) -> list[ComingVie
 
 
 def build(*, session: Session, holder_id: int, number: str, today: date) -> ContractView | None:
-    """The page of one of *this holder's* contracts (another holder's number gives None, like an unknown one)."""
+    """The page of one of *this holder's* contracts (another holder's number gives None, like an
+    unknown one)."""
     contract = session.exec(
         select(Contract).where(
             Contract.number == number.strip().upper()[:10], Contract.holder_id == holder_id

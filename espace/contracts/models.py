@@ -121,9 +121,10 @@ class FormulaGuarantee(SQLModel, table=True):
 class ContractOptionDef(SQLModel, table=True):
     """An optional cover that can be added to a contract, with what it covers.
 
-    ``guarantee_code`` set: the option grants that catalogue guarantee (its category is then covered, e.g.
-    Protection juridique on a formula without it). Empty: the option extends the cover of its category
-    (valuables, reinforced glass breakage...) or covers property the formula excludes (garden, pool)."""
+    ``guarantee_code`` set: the option grants that catalogue guarantee (its category is then
+    covered, e.g. Protection juridique on a formula without it). Empty: the option extends the cover
+    of its category (valuables, reinforced glass breakage...) or covers property the formula
+    excludes (garden, pool)."""
 
     __tablename__ = "contract_option_def"
 
@@ -148,12 +149,14 @@ class ContractOptionDef(SQLModel, table=True):
 
 
 class Contract(SQLModel, table=True):
-    """A contract's identity (number, holder, start, status, payment) and a copy of the terms in force today.
+    """A contract's identity (number, holder, start, status, payment) and a copy of the terms in
+    force today.
 
-    The terms themselves are effective-dated in ``ContractTerms``: ``formula_id``, the capital, the deductible,
-    the premium, the ``ContractOption`` rows and the insured property's fields are a copy of the version in
-    force today, kept by ``services.contract_terms.apply_due`` (daily) for lists and summaries. Whatever
-    reads cover on a date (claims, attestations, the contract page) reads ``ContractTerms`` instead."""
+    The terms themselves are effective-dated in ``ContractTerms``: ``formula_id``, the capital, the
+    deductible, the premium, the ``ContractOption`` rows and the insured property's fields are a
+    copy of the version in force today, kept by ``services.contract_terms.apply_due`` (daily) for
+    lists and summaries. Whatever reads cover on a date (claims, attestations, the contract page)
+    reads ``ContractTerms`` instead."""
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=10, unique=True)  # "MRH" + 7 digits
@@ -176,7 +179,8 @@ class Contract(SQLModel, table=True):
 
 
 class ContractOption(SQLModel, table=True):
-    """An option taken on a contract in its terms in force today (a copy of ``ContractTerms.options``)."""
+    """An option taken on a contract in its terms in force today (a copy of
+    ``ContractTerms.options``)."""
 
     __tablename__ = "contract_option"
     __table_args__ = (UniqueConstraint("contract_id", "option_id"),)
@@ -188,9 +192,10 @@ class ContractOption(SQLModel, table=True):
 
 
 class ContractTerms(SQLModel, table=True):
-    """One version of a contract's terms, in force from ``effective_from`` until the day before the next
-    version's ``effective_from`` (the last one: until the contract ends). Versions are never edited; a
-    change of cover adds one. Two versions on the same day: the later one (higher id) wins."""
+    """One version of a contract's terms, in force from ``effective_from`` until the day before the
+    next version's ``effective_from`` (the last one: until the contract ends). Versions are never
+    edited; a change of cover adds one. Two versions on the same day: the later one (higher id)
+    wins."""
 
     __tablename__ = "contract_terms"
 

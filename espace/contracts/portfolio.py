@@ -48,7 +48,8 @@ class PropertySummary:
 
 
 def next_anniversary(start: date, today: date) -> date:
-    """The next yearly anniversary of ``start`` strictly after ``today`` (29 Feb falls on 28 Feb)."""
+    """The next yearly anniversary of ``start`` strictly after ``today`` (29 Feb falls on 28
+    Feb)."""
     for year in (today.year, today.year + 1):
         try:
             candidate = start.replace(year=year)

@@ -3,7 +3,8 @@
 ``price(RatingInput)`` gives a ``Quote``: the breakdown in French lines that add up exactly to the
 annual premium, taxes included. Steps, each rounded half up to the cent:
 
-1. base premium of the formula and property type, rooms beyond the first, surface beyond a threshold;
+1. base premium of the formula and property type, rooms beyond the first, surface beyond a
+   threshold;
 2. × zone of the département, × occupancy;
 3. + furniture capital beyond the capital included;
 4. × deductible level, × claims history (bonus or surcharge);
@@ -11,8 +12,8 @@ annual premium, taxes included. Steps, each rounded half up to the cent:
 6. catastrophe-naturelle surcharge on the property-damage part, TSCA on premium + surcharge, and the
    fixed "contribution attentats".
 
-``premium_excl_tax_cents`` is the sum of steps 1-5 and ``taxes_cents`` the legal part of step 6
-(the catastrophe-naturelle surcharge is a premium set by law, shown with the taxes as on the notices).
+``premium_excl_tax_cents`` is the sum of steps 1-5 and ``taxes_cents`` the legal part of step 6 (the
+catastrophe-naturelle surcharge is a premium set by law, shown with the taxes as on the notices).
 The rating data is in ``tariff_data.py``.
 """
 
@@ -48,7 +49,8 @@ class RatingInput:
     deductible_cents: int
     options: frozenset[str] = frozenset()
     claims_last_3_years: int = 0
-    # Claims the holder declared that the coefficient above does not count yet (it is set at the anniversary):
+    # Claims the holder declared that the coefficient above does not count yet (it is set at the
+    # anniversary):
     # with a no-claims bonus they make it "not renewed", never "earned".
     claims_not_yet_rated: int = 0
 
@@ -70,7 +72,8 @@ class Quote:
 
 
 class RatingError(ValueError):
-    """Input that cannot be priced: ``message`` in French for the person, ``field`` of RatingInput."""
+    """Input that cannot be priced: ``message`` in French for the person, ``field`` of
+    RatingInput."""
 
     def __init__(self, message: str, field: str) -> None:
         super().__init__(message)
@@ -78,7 +81,7 @@ class RatingError(ValueError):
         self.field = field
 
 
-# ---- rounding and labels --------------------------------------------------------------------------
+# ---- rounding and labels -------------------------------------------------------------------------
 
 
 def _div_half_up(numerator: int, denominator: int) -> int:
@@ -160,7 +163,8 @@ _tables(CURRENT)  # precompute at import
 
 
 def departement_of(postal_code: str) -> str | None:
-    """INSEE département code of a French postal code: "69006" -> "69", "20000" -> "2A", "97110" -> "971"."""
+    """INSEE département code of a French postal code: "69006" -> "69", "20000" -> "2A", "97110" ->
+    "971"."""
     code = (postal_code or "").strip()
     if len(code) != 5 or not (code.isascii() and code.isdigit()):
         return None
@@ -210,7 +214,8 @@ def _validate(data: RatingInput, t: _Tables) -> None:
     claims_max = tariff["limits"]["claims_max"]
     if not _is_int(data.claims_last_3_years) or not 0 <= data.claims_last_3_years <= claims_max:
         raise RatingError(
-            f"Le nombre de sinistres des 3 dernières années doit être compris entre 0 et {claims_max}.",
+            "Le nombre de sinistres des 3 dernières années doit être compris entre 0 et "
+            f"{claims_max}.",
             "claims_last_3_years",
         )
     _validate_options(data, t)
@@ -300,7 +305,7 @@ def _validate_option(data: RatingInput, option: dict, covers: frozenset[str], ta
         )
 
 
-# ---- pricing steps --------------------------------------------------------------------------------
+# ---- pricing steps -------------------------------------------------------------------------------
 
 
 class _Sheet:
@@ -379,7 +384,10 @@ def _adjustments(sheet: _Sheet, data: RatingInput, t: _Tables) -> None:
     elif claims == 0:
         label = f"Bonus sans sinistre {_percent(claims_bp)}"
     else:
-        label = f"Majoration {claims} sinistre{'s' if claims > 1 else ''} en 3 ans {_percent(claims_bp)}"
+        label = (
+            f"Majoration {claims} sinistre{'s' if claims > 1 else ''} en 3 ans "
+            f"{_percent(claims_bp)}"
+        )
     sheet.scale(label, claims_bp)
 
 
@@ -408,7 +416,8 @@ def _taxes(
 
 
 def price(data: RatingInput, tariff: dict = CURRENT) -> Quote:
-    """Price a home; raises RatingError (French message and field) for input that cannot be priced."""
+    """Price a home; raises RatingError (French message and field) for input that cannot be
+    priced."""
     t = _tables(tariff)
     _validate(data, t)
     sheet = _Sheet()
@@ -430,7 +439,7 @@ def price(data: RatingInput, tariff: dict = CURRENT) -> Quote:
     )
 
 
-# ---- advice ---------------------------------------------------------------------------------------
+# ---- advice --------------------------------------------------------------------------------------
 
 
 def advice(data: RatingInput, tariff: dict = CURRENT) -> list[str]:
@@ -440,15 +449,16 @@ def advice(data: RatingInput, tariff: dict = CURRENT) -> list[str]:
     advised = rules["capital_per_room_cents"] * data.rooms
     if data.occupancy != "landlord" and data.furniture_capital_cents < advised:
         tips.append(
-            f"Votre capital mobilier semble faible pour {_rooms(data.rooms)} : comptez au moins {money(advised)}."
+            f"Votre capital mobilier semble faible pour {_rooms(data.rooms)} : comptez au "
+            f"moins {money(advised)}."
         )
     reference = rules["deductible_with_claims_cents"]
     if data.claims_last_3_years > 0 and data.deductible_cents > reference:
         claims = data.claims_last_3_years
         tips.append(
-            f"Avec {claims} sinistre{'s' if claims > 1 else ''} ces 3 dernières années, une franchise de "
-            f"{money(data.deductible_cents)} restera à votre charge à chaque nouveau sinistre : une franchise "
-            f"de {money(reference)} ou moins vous protège mieux."
+            f"Avec {claims} sinistre{'s' if claims > 1 else ''} ces 3 dernières années, une "
+            f"franchise de {money(data.deductible_cents)} restera à votre charge à chaque nouveau "
+            f"sinistre : une franchise de {money(reference)} ou moins vous protège mieux."
         )
     if (
         data.property_type == "house"
@@ -456,21 +466,23 @@ def advice(data: RatingInput, tariff: dict = CURRENT) -> list[str]:
         and "JARDIN_PISCINE" not in data.options
     ):
         tips.append(
-            "Votre maison a un jardin ou une piscine ? L'option Jardin et piscine protège arbres, plantations, "
-            "mobilier de jardin et piscine."
+            "Votre maison a un jardin ou une piscine ? L'option Jardin et piscine protège arbres, "
+            "plantations, mobilier de jardin et piscine."
         )
     if data.formula == "ESSENTIELLE":
         tips.append(
-            "La formule Essentielle ne couvre ni le bris de glace ni le vol : la formule Confort les inclut."
+            "La formule Essentielle ne couvre ni le bris de glace ni le vol : la formule "
+            "Confort les inclut."
         )
     return tips
 
 
-# ---- instalments and prorata ----------------------------------------------------------------------
+# ---- instalments and prorata ---------------------------------------------------------------------
 
 
 def instalment_cents(annual_cents: int, frequency: str) -> int:
-    """The regular instalment for a payment frequency; the rounding rest goes on the last instalment."""
+    """The regular instalment for a payment frequency; the rounding rest goes on the last
+    instalment."""
     try:
         per_year = FREQUENCIES[str(frequency)]
     except KeyError:

@@ -10,8 +10,8 @@ Where the values come from:
 - "law": fixed by a text (code des assurances, code général des impôts), cited next to it;
 - "market": orders of magnitude of the French MRH market in 2025-2026 (comparators, FFA/France
   Assureurs statistics: average MRH premium around 200-250 € TTC a year for a flat and 350-450 € for
-  a house), calibrated so that a 3-room flat in a mid zone costs about 150-250 € TTC in Confort and a
-  5-room house about 350-600 €. They are this product's pricing choices, not regulated figures.
+  a house), calibrated so that a 3-room flat in a mid zone costs about 150-250 € TTC in Confort and
+  a 5-room house about 350-600 €. They are this product's pricing choices, not regulated figures.
 """
 
 from __future__ import annotations
@@ -133,11 +133,12 @@ DEPARTEMENTS = {
 
 TARIFF_2026 = {
     "version": "2026-01",
-    # --- Property and furniture limits (validation) ---------------------------------------------------
+    # --- Property and furniture limits (validation) -----------------------------------------------
     "limits": {
         "rooms": (1, 20),
-        # 9 m² is the minimum main room of a decent home (décret n° 2002-120 du 30 janvier 2002, art. 4);
-        # 7 m² a room on average is this product's plausibility check (market practice, not a legal figure).
+        # 9 m² is the minimum main room of a decent home (décret n° 2002-120 du 30 janvier 2002,
+        # art. 4); 7 m² a room on average is this product's plausibility check (market practice, not
+        # a legal figure).
         "surface_min_m2": 9,
         "surface_max_m2": 1_000,
         "surface_min_m2_per_room": 7,
@@ -145,19 +146,19 @@ TARIFF_2026 = {
         "capital_max_cents": 30_000_000,  # market: above it, a "habitation haut de gamme" contract
         "claims_max": 20,
     },
-    # --- Base premium (market) --------------------------------------------------------------------------
+    # --- Base premium (market) --------------------------------------------------------------------
     # Annual premium HT for the home's first room, per formula and property type. It covers the
-    # building (owner) or the tenant's liability towards the owner (risques locatifs), the contents up
-    # to the included capital, civil liability and assistance. A house costs more than a flat: more
-    # exposed surfaces (roof, outbuildings), more fire and storm claims.
+    # building (owner) or the tenant's liability towards the owner (risques locatifs), the contents
+    # up to the included capital, civil liability and assistance. A house costs more than a flat:
+    # more exposed surfaces (roof, outbuildings), more fire and storm claims.
     "base_cents": {
         "ESSENTIELLE": {"flat": 7_000, "house": 12_000},
         "CONFORT": {"flat": 9_500, "house": 17_000},
         "INTEGRALE": {"flat": 13_000, "house": 19_500},
     },
-    # Each room beyond the first (market: rooms are the classic French MRH rating unit).
-    # Invariant checked by the tests: a room is always worth more than the included capital it brings
-    # (see "furniture"), so that one more room never lowers the premium.
+    # Each room beyond the first (market: rooms are the classic French MRH rating unit). Invariant
+    # checked by the tests: a room is always worth more than the included capital it brings (see
+    # "furniture"), so that one more room never lowers the premium.
     "per_extra_room_cents": {
         "ESSENTIELLE": {"flat": 1_400, "house": 2_200},
         "CONFORT": {"flat": 1_900, "house": 3_000},
@@ -169,7 +170,7 @@ TARIFF_2026 = {
         "threshold_m2": {"flat": 60, "house": 100},
         "per_m2_cents": {"flat": 60, "house": 50},
     },
-    # --- Geographic zones (market) -------------------------------------------------------------------
+    # --- Geographic zones (market) ----------------------------------------------------------------
     # Theft frequency is highest in large cities; storms, floods, coastal flooding (Xynthia 2010,
     # Cévennes episodes, Alex 2020) and wildfires weigh on the coasts and the south; cyclones and
     # earthquakes overseas. Coefficients apply to the base premium (rooms and surface included).
@@ -263,27 +264,29 @@ TARIFF_2026 = {
             ],
             2,
         ),
-        # 3: large cities (Lyon, Lille, Toulouse, Bordeaux, Nantes, Strasbourg, Grenoble) and the outer Paris ring
+        # 3: large cities (Lyon, Lille, Toulouse, Bordeaux, Nantes, Strasbourg, Grenoble) and the
+        #    outer Paris ring
         **dict.fromkeys(["31", "33", "38", "44", "59", "67", "69", "77", "78", "91", "95"], 3),
         # 4: Paris, the inner ring and Marseille: highest theft and water-damage frequency
         **dict.fromkeys(["13", "75", "92", "93", "94"], 4),
-        # 5: Atlantic and Channel coasts exposed to storms, Mediterranean coast to floods and wildfires, Corsica
+        # 5: Atlantic and Channel coasts exposed to storms, Mediterranean coast to floods and
+        #    wildfires, Corsica
         **dict.fromkeys(
             ["06", "11", "17", "29", "30", "34", "56", "66", "83", "85", "2A", "2B"], 5
         ),
         # 6: overseas départements (by their 3-digit code)
         **dict.fromkeys(["971", "972", "973", "974", "975", "976"], 6),
     },
-    # --- Occupancy (market) ----------------------------------------------------------------------------
+    # --- Occupancy (market) -----------------------------------------------------------------------
     # A tenant must insure his "risques locatifs" (art. 7 g de la loi n° 89-462 du 6 juillet 1989)
     # rather than the whole building: cheaper. A landlord not living there ("propriétaire non
-    # occupant", PNO; compulsory liability cover for co-owners since the loi ALUR, art. 9-1 de la loi
-    # n° 65-557 du 10 juillet 1965) insures the building and his liability, without contents.
+    # occupant", PNO; compulsory liability cover for co-owners since the loi ALUR, art. 9-1 de la
+    # loi n° 65-557 du 10 juillet 1965) insures the building and his liability, without contents.
     "occupancy_coef_bp": {"owner": 10_000, "tenant": 8_500, "landlord": 7_000},
-    # --- Furniture capital (market) ----------------------------------------------------------------
-    # Capital included per room, per formula; each started 1 000 € beyond it is charged. A landlord's
-    # base covers no contents: his furniture (furnished rental) is charged from the first euro, and a
-    # capital of 0 (unfurnished rental) is allowed for him only.
+    # --- Furniture capital (market) ---------------------------------------------------------------
+    # Capital included per room, per formula; each started 1 000 € beyond it is charged. A
+    # landlord's base covers no contents: his furniture (furnished rental) is charged from the first
+    # euro, and a capital of 0 (unfurnished rental) is allowed for him only.
     "furniture": {
         "included_per_room_cents": {
             "ESSENTIELLE": 400_000,
@@ -293,11 +296,11 @@ TARIFF_2026 = {
         "landlord_included_cents": 0,
         "price_per_1000_cents": {"ESSENTIELLE": 200, "CONFORT": 230, "INTEGRALE": 240},
     },
-    # --- Contract deductible (market) ----------------------------------------------------------------
-    # Level -> coefficient. 300 € is the reference; a lower deductible costs more, a higher one less.
-    # (Natural disasters keep their legal deductible of 380 €, whatever the level chosen.)
+    # --- Contract deductible (market) -------------------------------------------------------------
+    # Level -> coefficient. 300 € is the reference; a lower deductible costs more, a higher one
+    # less. (Natural disasters keep their legal deductible of 380 €, whatever the level chosen.)
     "deductible_coef_bp": {15_000: 10_500, 30_000: 10_000, 50_000: 9_500, 100_000: 8_800},
-    # --- Claims history over the last 3 years (market) ----------------------------------------------
+    # --- Claims history over the last 3 years (market) --------------------------------------------
     # Number of claims -> coefficient; the last entry applies to that number and more.
     "claims_coef_bp": {0: 9_500, 1: 10_000, 2: 11_500, 3: 13_500},
     # --- What the formulas include (from catalogue_data.COVER; checked by the tests) --------------
@@ -311,7 +314,7 @@ TARIFF_2026 = {
         "glass": "le bris de glace",
         "legal": "la protection juridique",
     },
-    # --- Options (market), in catalogue order --------------------------------------------------------
+    # --- Options (market), in catalogue order -----------------------------------------------------
     # price: property type -> (fixed, per room) in cents HT; "damage": part of the property-damage
     # premium (subject to the catastrophe-naturelle surcharge); rules: who may take it.
     "options": {
@@ -345,20 +348,21 @@ TARIFF_2026 = {
             "price": {"flat": (1_800, 0), "house": (2_400, 0)},
         },
     },
-    # --- Advice (market rules of thumb) ------------------------------------------------------------
+    # --- Advice (market rules of thumb) -----------------------------------------------------------
     "advice": {
         # below 5 000 € a room, the contents of a furnished home are usually under-insured
         "capital_per_room_cents": 500_000,
-        # with claims in the last 3 years, a deductible above this level is likely to cost more than it saves
+        # with claims in the last 3 years, a deductible above this level is likely to cost more than
+        # it saves
         "deductible_with_claims_cents": 30_000,
     },
-    # --- Taxes and legal surcharges (law) -------------------------------------------------------------
+    # --- Taxes and legal surcharges (law) ---------------------------------------------------------
     # Share of the premium (after options are set aside) for property damage (fire, water, storm,
     # theft, glass, electrical damage) as opposed to civil liability, assistance and legal
     # protection (market split; Intégrale includes legal protection, hence a lower share).
     "damage_share_bp": {"ESSENTIELLE": 8_000, "CONFORT": 8_000, "INTEGRALE": 7_600},
-    # Catastrophe-naturelle surcharge (art. L125-2 et A125-2 du code des assurances): a percentage of
-    # the premium for property damage, 12 % until 2024, 20 % for homes since 1 January 2025
+    # Catastrophe-naturelle surcharge (art. L125-2 et A125-2 du code des assurances): a percentage
+    # of the premium for property damage, 12 % until 2024, 20 % for homes since 1 January 2025
     # (arrêté du 22 décembre 2023).
     "catnat_bp": 2_000,
     # Taxe sur les conventions d'assurance (art. 991 et 1001 du CGI): 9 % for home multi-risk

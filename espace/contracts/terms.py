@@ -1,16 +1,18 @@
 """Effective-dated contract terms: every change of cover is a new version from a date.
 
-A contract's terms (formula, options and their prices, furniture capital, deductible, insured property
-as rated, annual premium and tax) live in ``ContractTerms`` rows. The version in force on a day is the
-one with the latest ``effective_from`` on or before that day (the later row wins on the same day); it
-lasts until the day before the next version starts. Nothing edits a version: subscription, endorsement
-and renewal each add one with ``record_version``, which refuses to slip a version in before a later one.
+A contract's terms (formula, options and their prices, furniture capital, deductible, insured
+property as rated, annual premium and tax) live in ``ContractTerms`` rows. The version in force on a
+day is the one with the latest ``effective_from`` on or before that day (the later row wins on the
+same day); it lasts until the day before the next version starts. Nothing edits a version:
+subscription, endorsement and renewal each add one with ``record_version``, which refuses to slip a
+version in before a later one.
 
 The contract row keeps a copy of the version in force *today* (``Contract.formula_id``, capital,
-deductible, premium, tax, the ``ContractOption`` rows and the insured property's fields) for lists and
-summaries. ``sync_current`` brings one contract's copy up to date and ``apply_due`` does it for every
-contract whose next version has started (run it daily: ``espace apply-terms``); both are idempotent.
-Anything that reads cover on a date (claims, attestations, the contract page) calls ``version_on``.
+deductible, premium, tax, the ``ContractOption`` rows and the insured property's fields) for lists
+and summaries. ``sync_current`` brings one contract's copy up to date and ``apply_due`` does it for
+every contract whose next version has started (run it daily: ``espace apply-terms``); both are
+idempotent. Anything that reads cover on a date (claims, attestations, the contract page) calls
+``version_on``.
 """
 
 from __future__ import annotations
@@ -134,7 +136,8 @@ def latest(*, session: Session, contract_id: int) -> ContractTerms | None:
 
 
 def periods(*, session: Session, contract: Contract) -> list[Period]:
-    """The versions that take effect, each with its first and last day (superseded ones left out)."""
+    """The versions that take effect, each with its first and last day (superseded ones left
+    out)."""
     rows = versions(session=session, contract_id=contract.id)
     kept = [
         row
@@ -158,7 +161,8 @@ def upcoming(*, session: Session, contract: Contract, today: date) -> list[Perio
 
 
 def boundaries(*, session: Session, contract: Contract, start: date, end: date) -> list[Period]:
-    """The periods overlapping ``start``..``end``, clipped to it (for a prorata or a document's validity)."""
+    """The periods overlapping ``start``..``end``, clipped to it (for a prorata or a document's
+    validity)."""
     result = []
     for p in periods(session=session, contract=contract):
         if p.start > end or (p.end is not None and p.end < start):
@@ -217,7 +221,8 @@ def record_version(
 
 
 def snapshot(*, session: Session, contract: Contract) -> Terms:
-    """The terms as the contract row's copy holds them (to record a first version for rows built directly)."""
+    """The terms as the contract row's copy holds them (to record a first version for rows built
+    directly)."""
     prop = session.get(InsuredProperty, contract.property_id)
     options = session.exec(
         select(ContractOptionDef.code, ContractOption.annual_price_cents)
@@ -238,7 +243,8 @@ def snapshot(*, session: Session, contract: Contract) -> Terms:
 def record_initial(
     *, session: Session, contract: Contract, today: date | None = None
 ) -> ContractTerms:
-    """The first version, from the start date, as the contract row describes it (subscription, import)."""
+    """The first version, from the start date, as the contract row describes it (subscription,
+    import)."""
     existing = versions(session=session, contract_id=contract.id)
     if existing:
         return existing[0]
@@ -319,7 +325,8 @@ def sync_current(*, session: Session, contract: Contract, today: date) -> bool:
 def apply_due(*, session: Session, today: date) -> int:
     """Bring every contract whose coming version has started to its terms of today (the daily job).
 
-    Returns the number of contracts whose copy changed; running it again the same day changes nothing."""
+    Returns the number of contracts whose copy changed; running it again the same day changes
+    nothing."""
     contract_ids = session.exec(
         select(ContractTerms.contract_id)
         .where(ContractTerms.effective_from <= today, ContractTerms.applied_at.is_(None))

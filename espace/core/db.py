@@ -43,8 +43,9 @@ def get_engine() -> Engine:
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on error.
 
-    Failed secret checks (wrong codes and passwords) are not the caller's business: the services commit
-    them on their own (``espace.identity.failures``), whatever happens to this unit of work."""
+    Failed secret checks (wrong codes and passwords) are not the caller's business: the services
+    commit them on their own (``espace.identity.failures``), whatever happens to this unit of
+    work."""
     with Session(engine or get_engine(), expire_on_commit=False) as session:
         try:
             yield session

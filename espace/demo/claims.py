@@ -14,7 +14,8 @@ from espace.core.models import utcnow
 from espace.identity.models import Account, StaffRole, StaffUser
 from espace.notifications.models import Notification, OutboxMessage
 
-# (contract number or generated holder index, peril, answers, description, items, days ago, stages to run)
+# (contract number or generated holder index, peril, answers, description, items, days ago, stages
+# to run)
 _WATER = {
     "origin": "leak",
     "neighbour_involved": "yes",

@@ -46,7 +46,8 @@ SIGNUP_DEMO = {
     "birth_date": date(1991, 7, 8),
     "postal_code": "33000",
 }
-# A holder with an account but no phone on file: "Je n'ai plus accès à mon e-mail" becomes a staff request.
+# A holder with an account but no phone on file: "Je n'ai plus accès à mon e-mail" becomes a staff
+# request.
 NO_PHONE_DEMO = {
     "contract": "MRH0520466",
     "last_name": "Garnier",
@@ -148,9 +149,9 @@ def price_contract(
     formula_code: str,
     options: tuple[str, ...] = (),
 ) -> None:
-    """Re-price a contract row built directly (tests, imports) with the tariff engine: its terms from the
-    start date become this formula, these options and the tariff's premium (a version replacing any of
-    that day; later versions must not exist)."""
+    """Re-price a contract row built directly (tests, imports) with the tariff engine: its terms
+    from the start date become this formula, these options and the tariff's premium (a version
+    replacing any of that day; later versions must not exist)."""
     from espace.contracts import terms as contract_terms
     from espace.contracts.tariff import RatingInput, price
     from espace.contracts.tariff_data import CURRENT
@@ -373,7 +374,8 @@ DEMO_IBAN = "FR76 3000 6000 0112 3456 7890 189"
 
 
 def _reject_last_debit(session: Session, contract: Contract) -> None:
-    """The demo holder's latest direct debit came back unpaid: it waits for a regularisation by card."""
+    """The demo holder's latest direct debit came back unpaid: it waits for a regularisation by
+    card."""
     from espace.billing.models import Payment, PaymentStatus
 
     last = session.exec(
@@ -394,7 +396,8 @@ def _reject_last_debit(session: Session, contract: Contract) -> None:
 
 
 def _seed_bank_account(session: Session, holder: Policyholder) -> None:
-    """A bank account with a signed mandate (its PDF in the documents); demo e-mails do not stay in the outbox."""
+    """A bank account with a signed mandate (its PDF in the documents); demo e-mails do not stay in
+    the outbox."""
     from sqlmodel import delete
 
     from espace.billing import bank_accounts, mandates

@@ -19,8 +19,9 @@ from espace.support.models import SupportMessage, SupportThread, ThreadStatus
 
 
 def _dated(session: Session, thread: SupportThread, start: datetime, step: timedelta) -> None:
-    """Spread the thread's messages from ``start`` by ``step`` as if it had lived in the past (the assistant
-    transcript stays just before the thread), and date what follows from them accordingly."""
+    """Spread the thread's messages from ``start`` by ``step`` as if it had lived in the past (the
+    assistant transcript stays just before the thread), and date what follows from them
+    accordingly."""
     rows = session.exec(
         select(SupportMessage)
         .where(SupportMessage.thread_id == thread.id)
@@ -96,16 +97,21 @@ def _debit_question(session: Session, holder_id: int, handler: StaffUser, now: d
         holder_id=holder_id,
         category="payment",
         subject="Changer la date de mes prélèvements",
-        body="Bonjour,\n\nMon salaire est versé le 28 : pourriez-vous prélever ma cotisation mensuelle le 5 du mois "
-        f"plutôt que le 1er ? Il s'agit du contrat {lyon.number if lyon else ''}.\n\nMerci, Camille Martin",
+        body=(
+            "Bonjour,\n\nMon salaire est versé le 28 : pourriez-vous prélever ma cotisation "
+            "mensuelle le 5 du mois plutôt que le 1er ? Il s'agit du contrat "
+            f"{lyon.number if lyon else ''}.\n\nMerci, Camille Martin"
+        ),
     )
     threads.staff_reply(
         session=session,
         staff_id=handler.id,
         thread_id=thread.id,
-        body="Bonjour Madame Martin,\n\nC'est fait : à partir du mois prochain, votre cotisation sera "
-        "prélevée le 5. Votre nouvel échéancier est disponible dans « Mes paiements ».\n\n"
-        "Bonne journée, Sophie Bernard",
+        body=(
+            "Bonjour Madame Martin,\n\nC'est fait : à partir du mois prochain, votre cotisation "
+            "sera prélevée le 5. Votre nouvel échéancier est disponible dans « Mes paiements "
+            "».\n\nBonne journée, Sophie Bernard"
+        ),
     )
     threads.reply(
         session=session, holder_id=holder_id, thread_id=thread.id, body="Parfait, merci beaucoup !"
@@ -140,9 +146,11 @@ def _water_question(session: Session, holder_id: int, handler: StaffUser, now: d
         session=session,
         staff_id=handler.id,
         thread_id=thread.id,
-        body="Bonjour Madame Martin,\n\nMerci pour votre message. Attendez la visite de l'expert avant "
-        "de commencer les travaux : il doit constater les dommages. Pouvez-vous nous envoyer le "
-        "devis du plombier en pièce jointe, ici ?\n\nSophie Bernard",
+        body=(
+            "Bonjour Madame Martin,\n\nMerci pour votre message. Attendez la visite de l'expert "
+            "avant de commencer les travaux : il doit constater les dommages. Pouvez-vous nous "
+            "envoyer le devis du plombier en pièce jointe, ici ?\n\nSophie Bernard"
+        ),
     )
     _dated(session, thread, now - timedelta(days=2), timedelta(hours=3))
 
@@ -155,7 +163,10 @@ def _inbox_work(session: Session, holder_ids: list[int], manager: StaffUser, now
         holder_id=holder_ids[0],
         category="contract",
         subject="Ajouter ma compagne au contrat",
-        body="Bonjour, ma compagne vient s'installer chez moi : faut-il l'ajouter au contrat habitation ?",
+        body=(
+            "Bonjour, ma compagne vient s'installer chez moi : faut-il l'ajouter au contrat "
+            "habitation ?"
+        ),
     )
     _dated(session, late, now - timedelta(days=6), timedelta(hours=1))
     escalated = threads.open_thread(

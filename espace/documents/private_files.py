@@ -4,14 +4,14 @@ A file lives as long as a row names its key (claim photos and their thumbnails, 
 documents). Three rules keep the disk from filling up with files nobody can reach:
 
 - ``delete_after_commit``: a service that deletes a row hands over its keys; the files go once the
-  transaction has really committed. A rolled-back transaction loses nothing, and a key that a committed
-  row still names is never deleted (checked against the database after the commit).
+  transaction has really committed. A rolled-back transaction loses nothing, and a key that a
+  committed row still names is never deleted (checked against the database after the commit).
 - ``put``: a file stored during a transaction that then rolls back (or whose row was in a savepoint
   that rolled back) is deleted when the transaction ends.
-- ``purge_orphans`` (``espace purge-files``): whatever escaped the two rules above (a crash between the
-  commit and the deletion, files written before this module existed, documents re-rendered) is deleted
-  once it is older than a grace period, so that a file whose row is still being committed is left alone.
-  Idempotent and safe while the app runs.
+- ``purge_orphans`` (``espace purge-files``): whatever escaped the two rules above (a crash between
+  the commit and the deletion, files written before this module existed, documents re-rendered) is
+  deleted once it is older than a grace period, so that a file whose row is still being committed is
+  left alone. Idempotent and safe while the app runs.
 """
 
 from __future__ import annotations
@@ -67,15 +67,16 @@ def referenced(connection: Connection | Session, keys: Iterable[str]) -> set[str
 
 
 def put(*, session: Session, data: bytes, extension: str) -> tuple[str, str]:
-    """Store bytes for a row added in ``session``; returns (key, sha256). Deleted again if no committed row
-    names the key when the transaction ends."""
+    """Store bytes for a row added in ``session``; returns (key, sha256). Deleted again if no
+    committed row names the key when the transaction ends."""
     key, digest = storage.put(data, extension=extension)
     session.info.setdefault(_NEW, set()).add(key)
     return key, digest
 
 
 def delete_after_commit(*, session: Session, keys: Iterable[str]) -> None:
-    """The files of rows deleted in ``session``: removed once the transaction commits, not before."""
+    """The files of rows deleted in ``session``: removed once the transaction commits, not
+    before."""
     session.info.setdefault(_DOOMED, set()).update(key for key in keys if key)
 
 
@@ -108,8 +109,9 @@ def _after_commit(session: OrmSession) -> None:
 def _after_transaction_end(session: OrmSession, transaction) -> None:
     if transaction.parent is not None:
         return
-    # Still here after the outermost transaction ended: it was rolled back (or the session closed without
-    # committing). The deleted rows are back, so their files stay; files stored for it name no committed row.
+    # Still here after the outermost transaction ended: it was rolled back (or the session closed
+    # without committing). The deleted rows are back, so their files stay; files stored for it name
+    # no committed row.
     session.info.pop(_DOOMED, None)
     for key in session.info.pop(_NEW, set()):
         storage.delete(key)
@@ -128,7 +130,8 @@ class PurgeReport:
 def purge_orphans(
     *, session: Session, now: datetime | None = None, grace: timedelta = ORPHAN_GRACE
 ) -> PurgeReport:
-    """Delete stored files that no row names and that are older than ``grace``. Safe to run at any time."""
+    """Delete stored files that no row names and that are older than ``grace``. Safe to run at any
+    time."""
     cutoff = (now or utcnow()) - grace
     old = {key: size for key, modified, size in storage.stored() if modified < cutoff}
     kept = referenced(session.connection(), old)

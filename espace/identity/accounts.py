@@ -178,8 +178,9 @@ def _notify_password_changed(session: Session, account: Account) -> None:
         account_id=account.id,
         subject="Votre mot de passe a été modifié",
         body=(
-            "Bonjour,\n\nLe mot de passe de votre espace vient d'être modifié et toutes vos autres sessions "
-            "ont été fermées.\n\nSi vous n'êtes pas à l'origine de ce changement, réinitialisez-le tout de suite : "
+            "Bonjour,\n\nLe mot de passe de votre espace vient d'être modifié et toutes vos "
+            "autres sessions ont été fermées.\n\n"
+            "Si vous n'êtes pas à l'origine de ce changement, réinitialisez-le tout de suite : "
             f"{outbox.link('/mot-de-passe-oublie')}"
         ),
     )
@@ -203,11 +204,12 @@ def change_password(
     user_agent: str = "",
     now: datetime | None = None,
 ) -> None:
-    """Needs a step-up proof of this account and the current password; ends every session but the proof's.
+    """Needs a step-up proof of this account and the current password; ends every session but the
+    proof's.
 
-    A wrong current password counts like a failed sign-in (``auth.record_failure``: connection history,
-    per-address throttle, committed whatever the caller does): the fifth in a row locks the account for
-    30 minutes and ends this session."""
+    A wrong current password counts like a failed sign-in (``auth.record_failure``: connection
+    history, per-address throttle, committed whatever the caller does): the fifth in a row locks the
+    account for 30 minutes and ends this session."""
     from espace.identity import auth
 
     now = now or utcnow()
@@ -298,9 +300,10 @@ def sign_up(
 ) -> Account | None:
     """Create the holder's account and send the activation link.
 
-    When the address already belongs to another espace, nothing is created and None is returned: the owner of
-    the address is told by e-mail instead, and the caller answers exactly as for a new account ("check your
-    mailbox"), so that sign-up never tells whether an address has an account."""
+    When the address already belongs to another espace, nothing is created and None is returned: the
+    owner of the address is told by e-mail instead, and the caller answers exactly as for a new
+    account ("check your mailbox"), so that sign-up never tells whether an address has an
+    account."""
     if account_of_holder(session=session, holder_id=holder.id) is not None:
         raise AccountError(ACCOUNT_EXISTS_MESSAGE)
     email = clean_email(email)
@@ -328,8 +331,8 @@ def sign_up(
 
 
 def _warn_address_owner(session: Session, owner: Account) -> None:
-    """Tell the owner of an address that someone tried to create an espace with it (at most once a minute and
-    5 times a day per account: whoever repeats the attempt cannot flood the mailbox)."""
+    """Tell the owner of an address that someone tried to create an espace with it (at most once a
+    minute and 5 times a day per account: whoever repeats the attempt cannot flood the mailbox)."""
     if not owner.is_active:
         return
     sent = list(
@@ -351,10 +354,12 @@ def _warn_address_owner(session: Session, owner: Account) -> None:
         account_id=owner.id,
         subject=ADDRESS_TAKEN_SUBJECT,
         body=(
-            "Bonjour,\n\nQuelqu'un vient de demander la création d'un espace client avec votre adresse e-mail, "
-            "qui est déjà celle de votre espace. Aucun nouvel espace n'a été créé et le vôtre n'a pas changé.\n\n"
+            "Bonjour,\n\nQuelqu'un vient de demander la création d'un espace client avec votre "
+            "adresse e-mail, qui est déjà celle de votre espace. Aucun nouvel espace n'a été "
+            "créé et le vôtre n'a pas changé.\n\n"
             f"Si c'était vous, connectez-vous : {outbox.link('/connexion')}\n"
-            f"Mot de passe oublié ? Choisissez-en un nouveau : {outbox.link('/mot-de-passe-oublie')}\n\n"
+            "Mot de passe oublié ? Choisissez-en un nouveau : "
+            f"{outbox.link('/mot-de-passe-oublie')}\n\n"
             "Si ce n'était pas vous, vous n'avez rien à faire."
         ),
     )
@@ -368,15 +373,16 @@ def send_activation(*, session: Session, account: Account) -> None:
         account_id=account.id,
         subject="Activez votre espace client",
         body=(
-            "Bonjour,\n\nPour activer votre espace client, ouvrez ce lien (valable 72 heures, une seule fois) :\n"
-            f"{outbox.link('/activation?jeton=' + token)}\n\n"
+            "Bonjour,\n\nPour activer votre espace client, ouvrez ce lien (valable 72 heures, "
+            f"une seule fois) :\n{outbox.link('/activation?jeton=' + token)}\n\n"
             "Si vous n'avez pas demandé la création d'un espace, ignorez cet e-mail."
         ),
     )
 
 
 def _check_resend(sent: list) -> None:
-    """The same pause and daily cap, and the same words, for every "send it again" of the sign-up."""
+    """The same pause and daily cap, and the same words, for every "send it again" of the
+    sign-up."""
     now = utcnow()
     recent = sorted((at for at in sent if at > now - timedelta(days=1)), reverse=True)
     if recent and recent[0] > now - RESEND_INTERVAL:
@@ -408,9 +414,10 @@ def resend_activation(*, session: Session, account_id: int) -> None:
 
 
 def resend_address_warning(*, session: Session, email: str, previous: list) -> None:
-    """ "Send it again" after a sign-up with an address that already had an espace: the same pause and cap as
-    ``resend_activation``, counted on this sign-up's own sends (``previous``, the times the caller keeps), so the
-    answer is the one a new account would get; the owner's mailbox stays capped by ``_warn_address_owner``."""
+    """ "Send it again" after a sign-up with an address that already had an espace: the same pause
+    and cap as ``resend_activation``, counted on this sign-up's own sends (``previous``, the times
+    the caller keeps), so the answer is the one a new account would get; the owner's mailbox stays
+    capped by ``_warn_address_owner``."""
     _check_resend(previous)
     owner = session.exec(select(Account).where(Account.email == normalise_email(email))).first()
     if owner is not None:
@@ -433,12 +440,13 @@ def activate(*, session: Session, token: str) -> Account | None:
 def request_reset(
     *, session: Session, identifier: str, channel: str, ip: str = "", user_agent: str = ""
 ) -> int | None:
-    """Send a reset link (e-mail) or code (SMS to the phone on file). Returns the account id for the SMS step,
-    or None; the caller answers the same way in every case.
+    """Send a reset link (e-mail) or code (SMS to the phone on file). Returns the account id for the
+    SMS step, or None; the caller answers the same way in every case.
 
     Throttled like one-time codes, silently (the answer never changes): per account, a pause of
-    ``code_resend_seconds`` between two links and ``codes_per_hour`` links an hour; per client address,
-    ``reset_requests_per_ip_hour`` requests an hour whatever the accounts asked for (e-mail or SMS)."""
+    ``code_resend_seconds`` between two links and ``codes_per_hour`` links an hour; per client
+    address, ``reset_requests_per_ip_hour`` requests an hour whatever the accounts asked for (e-mail
+    or SMS)."""
     from espace.identity.auth import find_account, record_event  # avoid a cycle at import time
 
     if _reset_requests_from(session, ip) >= get_settings().reset_requests_per_ip_hour:
@@ -500,9 +508,10 @@ def _send_reset_link(session: Session, account: Account) -> None:
         account_id=account.id,
         subject="Réinitialisez votre mot de passe",
         body=(
-            "Bonjour,\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable 24 heures, une seule fois) :\n"
-            f"{outbox.link('/mot-de-passe/nouveau?jeton=' + token)}\n\n"
-            "Si vous n'avez rien demandé, ignorez cet e-mail : votre mot de passe actuel reste valable."
+            "Bonjour,\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable 24 "
+            f"heures, une seule fois) :\n{outbox.link('/mot-de-passe/nouveau?jeton=' + token)}\n\n"
+            "Si vous n'avez rien demandé, ignorez cet e-mail : votre mot de passe actuel reste "
+            "valable."
         ),
     )
 
@@ -652,9 +661,9 @@ def finish_recovery(
             account_id=account.id,
             subject="Votre adresse de connexion a changé",
             body=(
-                "Bonjour,\n\nL'accès à votre espace a été récupéré par SMS et l'adresse de connexion a été "
-                f"remplacée par {email}.\n\nSi vous n'êtes pas à l'origine de ce changement, appelez-nous "
-                "immédiatement."
+                "Bonjour,\n\nL'accès à votre espace a été récupéré par SMS et l'adresse de "
+                f"connexion a été remplacée par {email}.\n\n"
+                "Si vous n'êtes pas à l'origine de ce changement, appelez-nous immédiatement."
             ),
         )
     outbox.send_email(

@@ -115,7 +115,8 @@ def recent_failures_from(*, session: Session, ip: str) -> int:
 
 
 def ip_delay(failures: int) -> float:
-    """Half a second more per failure from one address past the threshold (5 by default), at most 5 s."""
+    """Half a second more per failure from one address past the threshold (5 by default), at most 5
+    s."""
     return min(5.0, max(0, failures - get_settings().ip_slowdown_after + 1) * 0.5)
 
 
@@ -145,12 +146,13 @@ def record_failure(
     end_session_id: int | None = None,
     now: datetime | None = None,
 ) -> bool:
-    """Count one failed password or second-factor code of an account (or a staff member); True if it locks.
+    """Count one failed password or second-factor code of an account (or a staff member); True if it
+    locks.
 
     The fifth failure in a row of one counter locks for 30 minutes and tells the person by e-mail;
-    ``end_session_id`` is then ended too (a stolen session cannot keep guessing). The count, the lock,
-    the connection-history line (``result``, holders only) and the e-mail are committed on their own
-    (``failures.commit_apart``): a caller that rolls back its work does not erase them."""
+    ``end_session_id`` is then ended too (a stolen session cannot keep guessing). The count, the
+    lock, the connection-history line (``result``, holders only) and the e-mail are committed on
+    their own (``failures.commit_apart``): a caller that rolls back its work does not erase them."""
     model, target_id, now = type(principal), principal.id, now or utcnow()
     column = model.failed_code_count if counter == CODE else model.failed_login_count
 
@@ -197,8 +199,9 @@ def _lock_email(db: Session, principal: Account | StaffUser, counter: str) -> No
             to=principal.email,
             subject="Votre accès à l'espace gestion est verrouillé pendant 30 minutes",
             body=(
-                f"Bonjour,\n\n{why} : par sécurité, votre accès à l'espace gestion est suspendu pendant "
-                "30 minutes.\n\nSi ce n'était pas vous, prévenez immédiatement la sécurité informatique."
+                f"Bonjour,\n\n{why} : par sécurité, votre accès à l'espace gestion est suspendu "
+                "pendant 30 minutes.\n\nSi ce n'était pas vous, prévenez immédiatement la "
+                "sécurité informatique."
             ),
         )
         return
@@ -208,8 +211,8 @@ def _lock_email(db: Session, principal: Account | StaffUser, counter: str) -> No
         account_id=principal.id,
         subject="Votre espace est verrouillé pendant 30 minutes",
         body=(
-            f"Bonjour,\n\n{why} : par sécurité, l'accès à votre espace est suspendu pendant 30 minutes."
-            "\n\nPour le débloquer tout de suite, choisissez un nouveau mot de passe : "
+            f"Bonjour,\n\n{why} : par sécurité, l'accès à votre espace est suspendu pendant 30 "
+            "minutes.\n\nPour le débloquer tout de suite, choisissez un nouveau mot de passe : "
             f"{outbox.link('/mot-de-passe-oublie')}\n\n"
             "Si ce n'était pas vous, nous vous recommandons de le faire dès maintenant."
         ),
@@ -285,9 +288,9 @@ def attempt_password(
 def second_factor_methods(
     *, session: Session, account: Account, device_token: str | None
 ) -> list[Method]:
-    """None on a device trusted less than 30 days ago ("Faire confiance à cet appareil"); otherwise the app
-    (or a recovery code) when enrolled, else a code by e-mail (or SMS). A browser that signed in before
-    without that tick is asked again at every new sign-in."""
+    """None on a device trusted less than 30 days ago ("Faire confiance à cet appareil"); otherwise
+    the app (or a recovery code) when enrolled, else a code by e-mail (or SMS). A browser that
+    signed in before without that tick is asked again at every new sign-in."""
     device = devices.find_device(session=session, account_id=account.id, device_token=device_token)
     if devices.is_trusted(device):
         return []
@@ -310,8 +313,9 @@ def verify_second_factor(
 ) -> None:
     """Check the second factor of a sign-in.
 
-    Wrong codes count on their own (``failed_code_count``, committed whatever the caller does): a right
-    password in between does not reset them, and the fifth in a row locks the account for 30 minutes."""
+    Wrong codes count on their own (``failed_code_count``, committed whatever the caller does): a
+    right password in between does not reset them, and the fifth in a row locks the account for 30
+    minutes."""
     account = session.get(Account, account_id)
     if account is None or is_locked(account):
         raise second_factor.SecondFactorError("Session de connexion expirée : recommencez.")
@@ -348,7 +352,8 @@ def authenticate(*, session: Session, identifier: str, password: str) -> Account
 
 
 def authenticate_staff(*, session: Session, email: str, password: str) -> StaffUser | None:
-    """The staff member if the password is right and the access is not locked; None otherwise, alike.
+    """The staff member if the password is right and the access is not locked; None otherwise,
+    alike.
 
     Staff have the holders' lockout: 5 wrong passwords in a row (or 5 wrong e-mailed codes, see
     ``verify_staff_code``) lock the access for 30 minutes and e-mail the staff member."""
@@ -369,7 +374,8 @@ def authenticate_staff(*, session: Session, email: str, password: str) -> StaffU
 
 
 def verify_staff_code(*, session: Session, staff_id: int, code: str) -> None:
-    """The code e-mailed at a staff sign-in; 5 wrong codes in a row lock the access for 30 minutes."""
+    """The code e-mailed at a staff sign-in; 5 wrong codes in a row lock the access for 30
+    minutes."""
     staff = session.get(StaffUser, staff_id)
     if staff is None or not staff.is_active or is_locked(staff):
         raise second_factor.SecondFactorError(
@@ -380,7 +386,8 @@ def verify_staff_code(*, session: Session, staff_id: int, code: str) -> None:
     except second_factor.SecondFactorError:
         if record_failure(session=session, principal=staff, counter=CODE):
             raise second_factor.SecondFactorError(
-                "Trop de codes erronés : par sécurité, votre accès est verrouillé pendant 30 minutes."
+                "Trop de codes erronés : par sécurité, votre accès est verrouillé pendant 30 "
+                "minutes."
             ) from None
         raise
     staff.failed_code_count = 0

@@ -1,17 +1,20 @@
-"""Failed secret checks (wrong codes, wrong passwords) are stored whatever the caller's transaction does.
+"""Failed secret checks (wrong codes, wrong passwords) are stored whatever the caller's transaction
+does.
 
-A wrong code raises an error, and a caller that rolls back on errors (``session_scope``, an API request,
-a job) would otherwise erase the count with it: guessing would never be limited. ``commit_apart`` writes
-such a record in its own short transaction, on a separate connection, and commits it at once; the
-caller's work is untouched (and it sees the new counts: nothing it holds in memory is stale).
+A wrong code raises an error, and a caller that rolls back on errors (``session_scope``, an API
+request, a job) would otherwise erase the count with it: guessing would never be limited.
+``commit_apart`` writes such a record in its own short transaction, on a separate connection, and
+commits it at once; the caller's work is untouched (and it sees the new counts: nothing it holds in
+memory is stale).
 
 Three cases, on SQLite and PostgreSQL alike:
 
 - the caller has not written anything yet in its transaction (every service checks secrets before
   writing): a separate connection, committed now;
 - the caller already wrote (an open write transaction would make a second SQLite writer wait for it,
-  and on PostgreSQL it may hold the very rows): the record joins the caller's transaction, and if that
-  transaction ends without a commit the record is written again on its own right after the rollback;
+  and on PostgreSQL it may hold the very rows): the record joins the caller's transaction, and if
+  that transaction ends without a commit the record is written again on its own right after the
+  rollback;
 - the caller's session is bound to a connection whose transaction it does not own (tests that roll
   everything back, migrations): the record joins that transaction, whose owner decides.
 """
@@ -51,8 +54,9 @@ def _has_written(session: Session) -> bool:
 def commit_apart(session: Session, work: Callable[[Session], T]) -> T:
     """Run ``work(s)`` in a transaction of its own and commit it, whatever happens to ``session``'s.
 
-    ``work`` receives the session to write with; it must find its rows by id (not use objects loaded by
-    the caller) and may run twice in the replay case, so it only applies increments and inserts."""
+    ``work`` receives the session to write with; it must find its rows by id (not use objects loaded
+    by the caller) and may run twice in the replay case, so it only applies increments and
+    inserts."""
     bind = session.get_bind()
     if isinstance(bind, Connection):
         return _in_callers_transaction(session, work)
@@ -73,9 +77,11 @@ def _in_callers_transaction(session: Session, work: Callable[[Session], T]) -> T
 
 
 def _replay_unless_committed(session: Session, bind, work: Callable[[Session], T]) -> None:
-    """Once the caller's transaction ends, write the record again on its own unless that transaction committed.
+    """Once the caller's transaction ends, write the record again on its own unless that transaction
+    committed.
 
-    (The listeners stay on the session, inert once used: SQLAlchemy forbids removing them while they run.)"""
+    (The listeners stay on the session, inert once used: SQLAlchemy forbids removing them while they
+    run.)"""
     transaction = session.get_transaction()
     state = {"committed": False, "done": False}
 

@@ -1,13 +1,14 @@
 """The insurer's own authority over bank details: recording what the holder did outside the portal.
 
 A mandate signed on paper and received by post, a revocation notified by the holder's bank, accounts
-migrated from the insurer's core system, the demo data: none comes with a holder's second factor, yet the
-insurer must record it. Such callers pass an ``InsurerRecord`` instead of a ``StepUpProof`` to the
-functions that accept one (``stepup.require_authority``: bank accounts and mandates only).
+migrated from the insurer's core system, the demo data: none comes with a holder's second factor,
+yet the insurer must record it. Such callers pass an ``InsurerRecord`` instead of a ``StepUpProof``
+to the functions that accept one (``stepup.require_authority``: bank accounts and mandates only).
 
-This module is the insurer's side of the domain: ``espace.state``, ``espace.pages`` and ``espace.api`` must
-never import it (an import-linter contract in pyproject.toml checks it), so no handler a browser can call holds
-this authority. See ``espace/identity/stepup.py`` for the whole design.
+This module is the insurer's side of the domain: ``espace.state``, ``espace.pages`` and
+``espace.api`` must never import it (an import-linter contract in pyproject.toml checks it), so no
+handler a browser can call holds this authority. See ``espace/identity/stepup.py`` for the whole
+design.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ SOURCES = {
 
 @dataclass(frozen=True)
 class InsurerRecord:
-    """The insurer records an event that happened outside the portal; ``reference`` points at its evidence."""
+    """The insurer records an event that happened outside the portal; ``reference`` points at its
+    evidence."""
 
     source: str  # a key of SOURCES
     reference: str = ""

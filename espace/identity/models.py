@@ -1,5 +1,6 @@
-"""People and their access: policyholders, portal accounts, staff, sessions; account security (one-time
-codes, action tokens, recovery codes, devices, login history); staff reads; profile changes."""
+"""People and their access: policyholders, portal accounts, staff, sessions; account security
+(one-time codes, action tokens, recovery codes, devices, login history); staff reads; profile
+changes."""
 
 from __future__ import annotations
 
@@ -65,8 +66,8 @@ class Account(SQLModel, table=True):
     # TOTP secret, AES-GCM encrypted with a key derived from the secret key; None when not enrolled.
     totp_secret_encrypted: str | None = Field(default=None, max_length=200)
     totp_enabled_at: datetime | None = None
-    # A new authenticator being enrolled (encrypted the same way): it replaces the secret above only when
-    # confirmed with one of its codes; until then the active secret keeps working.
+    # A new authenticator being enrolled (encrypted the same way): it replaces the secret above only
+    # when confirmed with one of its codes; until then the active secret keeps working.
     totp_pending_encrypted: str | None = Field(default=None, max_length=200)
     totp_pending_at: datetime | None = None
     totp_last_step: int = 0  # replay protection: the last accepted 30-second step
@@ -270,10 +271,12 @@ class AccessRecoveryRequest(SQLModel, table=True):
 
 
 class StaffReadLog(SQLModel, table=True):
-    """A staff member opened a holder's data (a claim, a conversation, a file, an access request): who, when, what.
+    """A staff member opened a holder's data (a claim, a conversation, a file, an access request):
+    who, when, what.
 
-    Separate from the audit log of actions: reads are far more numerous, are tied to the holder (for the GDPR
-    export "qui a consulté mon dossier"), and are purged after 13 months like connection logs."""
+    Separate from the audit log of actions: reads are far more numerous, are tied to the holder (for
+    the GDPR export "qui a consulté mon dossier"), and are purged after 13 months like connection
+    logs."""
 
     __tablename__ = "staff_read_log"
     __table_args__ = (Index("ix_staff_read_log_object", "object_type", "object_id"),)

@@ -48,8 +48,8 @@ MOBILE_TYPES = (
     phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
 )
 LINK_INVALID = (
-    "Lien expiré ou déjà utilisé : un lien de confirmation ne sert qu'une fois, pendant 24 heures, et une "
-    "demande plus récente le remplace."
+    "Lien expiré ou déjà utilisé : un lien de confirmation ne sert qu'une fois, pendant 24 "
+    "heures, et une demande plus récente le remplace."
 )
 
 
@@ -153,8 +153,8 @@ def clean_mobile(raw: str) -> str:
         number = None
     if number is None or number.extension or not phonenumbers.is_valid_number(number):
         raise ProfileError(
-            "Ce numéro n'est pas valide : saisissez par exemple 06 12 34 56 78, ou +32 470 12 34 56 "
-            "pour un numéro étranger.",
+            "Ce numéro n'est pas valide : saisissez par exemple 06 12 34 56 78, ou +32 470 12 34 "
+            "56 pour un numéro étranger.",
             "phone",
         )
     if phonenumbers.number_type(number) not in MOBILE_TYPES:
@@ -186,7 +186,7 @@ def masked(field: str, value: str) -> str:
     return mask_email(value) if field == EMAIL else value
 
 
-# ---- shared steps ---------------------------------------------------------------------------------
+# ---- shared steps --------------------------------------------------------------------------------
 
 
 def _holder_and_account(session: Session, holder_id: int) -> tuple[Policyholder, Account]:
@@ -276,13 +276,14 @@ def _alert(
 
 def _not_me(session: Session, account: Account) -> str:
     return (
-        "Si c'est vous, il n'y a rien à faire.\n\nCe n'était pas vous ? Ouvrez ce lien : toutes les sessions "
-        "seront fermées et vous choisirez un nouveau mot de passe :\n"
+        "Si c'est vous, il n'y a rien à faire.\n\n"
+        "Ce n'était pas vous ? Ouvrez ce lien : toutes les sessions seront fermées et vous "
+        "choisirez un nouveau mot de passe :\n"
         f"{accounts.not_me_link(session=session, account=account)}"
     )
 
 
-# ---- postal address -------------------------------------------------------------------------------
+# ---- postal address ------------------------------------------------------------------------------
 
 
 def update_address(
@@ -316,9 +317,9 @@ def update_address(
         title="Votre adresse postale a été modifiée",
         body=f"Nouvelle adresse : {address.one_line()}.",
         email_body=(
-            f"Bonjour,\n\nL'adresse postale de votre espace a été modifiée le {fmt.datetime_fr(utcnow())}.\n\n"
-            f"  Ancienne adresse : {old}\n  Nouvelle adresse : {address.one_line()}\n\n"
-            f"{_not_me(session, account)}"
+            "Bonjour,\n\nL'adresse postale de votre espace a été modifiée le "
+            f"{fmt.datetime_fr(utcnow())}.\n\n  Ancienne adresse : {old}\n"
+            f"  Nouvelle adresse : {address.one_line()}\n\n{_not_me(session, account)}"
         ),
     )
     return change
@@ -330,7 +331,7 @@ def current_address(holder: Policyholder) -> str:
     ).one_line()
 
 
-# ---- mobile phone ---------------------------------------------------------------------------------
+# ---- mobile phone --------------------------------------------------------------------------------
 
 
 def check_new_phone(*, session: Session, holder_id: int, phone: str) -> str:
@@ -360,7 +361,8 @@ def _send_phone_code(
 def start_phone_change(
     *, session: Session, holder_id: int, phone: str, proof: StepUpProof, now: datetime | None = None
 ) -> ProfileChange:
-    """A pending change and a 6-digit code by SMS to the new number; an earlier pending change is cancelled."""
+    """A pending change and a 6-digit code by SMS to the new number; an earlier pending change is
+    cancelled."""
     how = _checked(session, holder_id, proof, now, single_use=True)
     holder, account = _holder_and_account(session, holder_id)
     number = check_new_phone(session=session, holder_id=holder_id, phone=phone)
@@ -389,7 +391,8 @@ def resend_phone_code(*, session: Session, holder_id: int) -> ProfileChange:
 
 
 def _code_is_for(session: Session, account: Account, change: ProfileChange) -> bool:
-    """No phone code was sent after this change's (e.g. the 'Sécurité' page's check of the old number)."""
+    """No phone code was sent after this change's (e.g. the 'Sécurité' page's check of the old
+    number)."""
     later = session.exec(
         select(OneTimeCode.id).where(
             OneTimeCode.account_id == account.id,
@@ -432,9 +435,10 @@ def _alert_phone_changed(session: Session, account: Account, old: str, new: str)
         title="Votre numéro de mobile a été modifié",
         body=f"Nouveau numéro : {fmt.phone(new)}.",
         email_body=(
-            f"Bonjour,\n\nLe numéro de mobile de votre espace a été modifié le {fmt.datetime_fr(utcnow())} : "
-            f"{masked(PHONE, old)} → {masked(PHONE, new)}.\nLes codes par SMS "
-            f"seront désormais envoyés au nouveau numéro.\n\n{_not_me(session, account)}"
+            "Bonjour,\n\nLe numéro de mobile de votre espace a été modifié le "
+            f"{fmt.datetime_fr(utcnow())} : {masked(PHONE, old)} → {masked(PHONE, new)}.\n"
+            "Les codes par SMS seront désormais envoyés au nouveau numéro.\n\n"
+            f"{_not_me(session, account)}"
         ),
     )
     if old:
@@ -443,17 +447,19 @@ def _alert_phone_changed(session: Session, account: Account, old: str, new: str)
             to=old,
             account_id=account.id,
             body=(
-                f"Espace : le numéro de mobile de votre espace a été remplacé par {masked(PHONE, new)}. "
-                "Si ce n'est pas vous, appelez-nous ou ouvrez le lien reçu par e-mail."
+                "Espace : le numéro de mobile de votre espace a été remplacé par "
+                f"{masked(PHONE, new)}. Si ce n'est pas vous, appelez-nous ou ouvrez le lien reçu "
+                "par e-mail."
             ),
         )
 
 
-# ---- e-mail address -------------------------------------------------------------------------------
+# ---- e-mail address ------------------------------------------------------------------------------
 
 
 def check_new_email(*, session: Session, holder_id: int, email: str) -> str:
-    """The new address, lower-cased, or ProfileError (invalid, the current one, another account's)."""
+    """The new address, lower-cased, or ProfileError (invalid, the current one, another
+    account's)."""
     _, account = _holder_and_account(session, holder_id)
     new = clean_new_email(email, current=account.email)
     _refuse_taken(session, account, new)
@@ -484,9 +490,9 @@ def start_email_change(
         title="Demande de changement d'adresse e-mail",
         body=f"Un lien de confirmation a été envoyé à {new}.",
         email_body=(
-            f"Bonjour,\n\nUne demande de changement de votre adresse e-mail vers {mask_email(new)} a été faite "
-            f"le {fmt.datetime_fr(utcnow())}. Elle ne prendra effet que si le lien envoyé à cette adresse "
-            f"est ouvert.\n\n{_not_me(session, account)}"
+            "Bonjour,\n\nUne demande de changement de votre adresse e-mail vers "
+            f"{mask_email(new)} a été faite le {fmt.datetime_fr(utcnow())}. Elle ne prendra effet "
+            f"que si le lien envoyé à cette adresse est ouvert.\n\n{_not_me(session, account)}"
         ),
     )
     return change
@@ -507,8 +513,8 @@ def _send_email_link(session: Session, account: Account, change: ProfileChange) 
         account_id=account.id,
         subject="Confirmez votre nouvelle adresse e-mail",
         body=(
-            "Bonjour,\n\nPour que cette adresse devienne celle de votre espace client (et votre identifiant de "
-            "connexion), ouvrez ce lien, valable 24 heures et une seule fois :\n"
+            "Bonjour,\n\nPour que cette adresse devienne celle de votre espace client (et votre "
+            "identifiant de connexion), ouvrez ce lien, valable 24 heures et une seule fois :\n"
             f"{outbox.link(f'{routes.EMAIL_CONFIRM}?jeton={token}')}\n\n"
             "Si vous n'avez rien demandé, ignorez cet e-mail : rien ne changera."
         ),
@@ -539,7 +545,8 @@ def resend_email_link(*, session: Session, holder_id: int) -> ProfileChange:
 def confirm_email_change(*, session: Session, token: str) -> ProfileChange:
     """The link's token alone (it may be opened on another device, signed out) switches the address.
 
-    A request that can no longer succeed is cancelled before ProfileError is raised: commit anyway."""
+    A request that can no longer succeed is cancelled before ProfileError is raised: commit
+    anyway."""
     found = _email_request(session, token)
     if found is None:
         raise ProfileError(LINK_INVALID)
@@ -554,8 +561,8 @@ def confirm_email_change(*, session: Session, token: str) -> ProfileChange:
     except ProfileError:
         _cancel(session, change, account)
         raise ProfileError(
-            "Cette adresse e-mail est désormais utilisée par un autre espace : la demande est annulée. "
-            "Connectez-vous pour en choisir une autre."
+            "Cette adresse e-mail est désormais utilisée par un autre espace : la demande est "
+            "annulée. Connectez-vous pour en choisir une autre."
         ) from None
     return _switch_email(session, account, change)
 
@@ -591,10 +598,11 @@ def _switch_email(session: Session, account: Account, change: ProfileChange) -> 
         account_id=account.id,
         subject="Votre adresse e-mail a été modifiée",
         body=(
-            f"Bonjour,\n\nL'adresse e-mail de votre espace client est désormais {mask_email(change.new_value)} depuis "
-            f"le {fmt.datetime_fr(utcnow())}. C'est elle qui sert à vous connecter ; cette adresse-ci ne recevra plus "
-            "nos messages.\n\nSi vous n'êtes pas à l'origine de ce changement, récupérez l'accès à votre espace par "
-            f"SMS : {outbox.link(routes.LOST_ACCESS)}, puis contactez-nous."
+            "Bonjour,\n\nL'adresse e-mail de votre espace client est désormais "
+            f"{mask_email(change.new_value)} depuis le {fmt.datetime_fr(utcnow())}. C'est elle "
+            "qui sert à vous connecter ; cette adresse-ci ne recevra plus nos messages.\n\n"
+            "Si vous n'êtes pas à l'origine de ce changement, récupérez l'accès à votre espace "
+            f"par SMS : {outbox.link(routes.LOST_ACCESS)}, puis contactez-nous."
         ),
     )
     _alert(
@@ -629,7 +637,7 @@ def cancel_change(*, session: Session, holder_id: int, change_id: int) -> bool:
     return True
 
 
-# ---- reading ----------------------------------------------------------------------------------------
+# ---- reading -------------------------------------------------------------------------------------
 
 
 def pending_changes(*, session: Session, holder_id: int) -> dict[str, ProfileChange]:

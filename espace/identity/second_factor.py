@@ -110,7 +110,8 @@ def _check_throttle(session: Session, owner, purpose: str, channel: str) -> None
 def _issue(
     session: Session, owner, owner_fields: dict, purpose: str, channel: str
 ) -> tuple[OneTimeCode, str]:
-    """Throttle, supersede the pending codes of this purpose, store a new one; return it with its digits."""
+    """Throttle, supersede the pending codes of this purpose, store a new one; return it with its
+    digits."""
     _check_throttle(session, owner, purpose, channel)
     for old in session.exec(
         select(OneTimeCode).where(
@@ -161,9 +162,11 @@ def send_code(*, session: Session, account: Account, purpose: str, channel: str)
 
 
 def send_code_to_phone(*, session: Session, account: Account, phone: str) -> OneTimeCode:
-    """A ``CodePurpose.NEW_PHONE`` code by SMS to ``phone``, a number not on file yet (a new mobile to verify).
+    """A ``CodePurpose.NEW_PHONE`` code by SMS to ``phone``, a number not on file yet (a new mobile
+    to verify).
 
-    Throttled, stored and checked like ``send_code`` (``verify_code`` with the same purpose). Its own purpose:
+    Throttled, stored and checked like ``send_code`` (``verify_code`` with the same purpose). Its
+    own purpose:
     a code sent to the new number cannot verify the number on file, nor the other way round."""
     row, code = _issue(
         session,
@@ -182,11 +185,15 @@ def send_code_to_phone(*, session: Session, account: Account, phone: str) -> One
 
 
 def _code_text(code: str, why: str) -> str:
-    return f"{code} est votre code Espace {why}. Il est valable 10 minutes. Ne le communiquez à personne."
+    return (
+        f"{code} est votre code Espace {why}. Il est valable 10 minutes. Ne le communiquez à "
+        "personne."
+    )
 
 
 def send_staff_code(*, session: Session, staff: StaffUser) -> OneTimeCode:
-    """The back office's second factor: a code to the staff member's professional e-mail at each sign-in."""
+    """The back office's second factor: a code to the staff member's professional e-mail at each
+    sign-in."""
     row, code = _issue(
         session, _owner(staff_id=staff.id), {"staff_id": staff.id}, CodePurpose.LOGIN, "email"
     )
@@ -196,8 +203,9 @@ def send_staff_code(*, session: Session, staff: StaffUser) -> OneTimeCode:
         subject="Votre code de connexion à l'espace gestion",
         body=(
             f"Bonjour,\n\n{code} est votre code de connexion à l'espace gestion d'Espace. Il est "
-            "valable 10 minutes. Ne le communiquez à personne.\n\nSi vous n'êtes pas à l'origine de "
-            "cette connexion, prévenez immédiatement la sécurité informatique."
+            "valable 10 minutes. Ne le communiquez à personne.\n\n"
+            "Si vous n'êtes pas à l'origine de cette connexion, prévenez immédiatement la "
+            "sécurité informatique."
         ),
     )
     return row
@@ -237,7 +245,8 @@ def _verify(session: Session, owner, purpose: str, code: str) -> None:
 
 
 def _count_wrong_try(session: Session, row: OneTimeCode) -> int:
-    """One more try of this code, committed whatever the caller does next; returns the tries made."""
+    """One more try of this code, committed whatever the caller does next; returns the tries
+    made."""
     code_id = row.id
 
     def work(db: Session) -> int:
@@ -260,11 +269,11 @@ def _digits(code: str) -> str:
 
 # ---- TOTP ----------------------------------------------------------------------------------
 #
-# Enrolling, replacing or removing the authenticator app, and regenerating recovery codes, change how the
-# account is protected: each needs a step-up proof (``stepup.require_step_up``), i.e. a code from a method
-# the account already had, checked in the last 5 minutes in this session. A new app is kept apart
-# (``totp_pending_encrypted``) until one of its codes confirms it: beginning an enrolment never touches
-# the active secret, so a stolen session that starts one changes nothing.
+# Enrolling, replacing or removing the authenticator app, and regenerating recovery codes, change
+# how the account is protected: each needs a step-up proof (``stepup.require_step_up``), i.e. a code
+# from a method the account already had, checked in the last 5 minutes in this session. A new app is
+# kept apart (``totp_pending_encrypted``) until one of its codes confirms it: beginning an enrolment
+# never touches the active secret, so a stolen session that starts one changes nothing.
 
 PENDING_VALIDITY = timedelta(minutes=15)
 
@@ -279,7 +288,8 @@ class TotpEnrolment:
 def begin_totp(
     *, session: Session, account: Account, proof: stepup.StepUpProof, now: datetime | None = None
 ) -> TotpEnrolment:
-    """Store a new secret, encrypted, as *pending* (the active one keeps working) and return what the page shows."""
+    """Store a new secret, encrypted, as *pending* (the active one keeps working) and return what
+    the page shows."""
     now = now or utcnow()
     stepup.require_step_up(session=session, proof=proof, account_id=account.id, now=now)
     secret = pyotp.random_base32()
@@ -319,7 +329,8 @@ def confirm_totp(
     proof: stepup.StepUpProof,
     now: datetime | None = None,
 ) -> None:
-    """Make the pending app the account's authenticator, once one of its codes is typed (replaces any other)."""
+    """Make the pending app the account's authenticator, once one of its codes is typed (replaces
+    any other)."""
     now = now or utcnow()
     stepup.require_step_up(session=session, proof=proof, account_id=account.id, now=now)
     if (
@@ -369,7 +380,8 @@ def disable_totp(
 def generate_recovery_codes(
     *, session: Session, account: Account, proof: stepup.StepUpProof, now: datetime | None = None
 ) -> list[str]:
-    """Ten new codes (the old ones stop working); shown once, stored as keyed digests. Needs a step-up proof."""
+    """Ten new codes (the old ones stop working); shown once, stored as keyed digests. Needs a
+    step-up proof."""
     stepup.require_step_up(session=session, proof=proof, account_id=account.id, now=now)
     for old in session.exec(
         select(RecoveryCode).where(RecoveryCode.account_id == account.id)

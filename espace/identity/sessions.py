@@ -1,4 +1,5 @@
-"""Server-side sessions: pending hand-off, activation, validation with idle/absolute expiry, revocation."""
+"""Server-side sessions: pending hand-off, activation, validation with idle/absolute expiry,
+revocation."""
 
 from __future__ import annotations
 
@@ -66,7 +67,8 @@ def begin_login(
 
 
 def _handoff_digest(code: str, binding: str) -> str:
-    """What is stored for a hand-off: the digest of the code, bound to the browser's value when given."""
+    """What is stored for a hand-off: the digest of the code, bound to the browser's value when
+    given."""
     return digest(f"{code}.{binding}") if binding else digest(code)
 
 
@@ -184,7 +186,8 @@ def revoke_all_for_account(
 
 
 def purge_sessions(*, session: Session, older_than: datetime) -> int:
-    """Delete sessions that ended before ``older_than`` (connection data is kept 13 months at most)."""
+    """Delete sessions that ended before ``older_than`` (connection data is kept 13 months at
+    most)."""
     rows = session.exec(select(AuthSession).where(AuthSession.expires_at < older_than)).all()
     for row in rows:
         session.delete(row)

@@ -33,8 +33,8 @@ def finish_login(
     ip: str = "",
     user_agent: str = "",
 ) -> FinishedLogin | None:
-    """``binding``: the hand-off cookie of the browser redeeming the code (see ``sessions.begin_login``);
-    an empty one redeems nothing."""
+    """``binding``: the hand-off cookie of the browser redeeming the code (see
+    ``sessions.begin_login``); an empty one redeems nothing."""
     if not binding:
         return None
     activated = sessions.activate(
@@ -79,11 +79,13 @@ def _alert_new_device(session: Session, account: Account, user_agent: str, ip: s
         account_id=account.id,
         subject="Nouvelle connexion à votre espace",
         body=(
-            f"Bonjour,\n\nUne connexion à votre espace a eu lieu depuis un appareil que nous ne connaissions pas :\n\n"
-            f"  Date : {fmt.datetime_fr(utcnow())}\n  Appareil : {label.kind}\n  Navigateur : {label.browser}\n"
+            "Bonjour,\n\nUne connexion à votre espace a eu lieu depuis un appareil que nous ne "
+            f"connaissions pas :\n\n  Date : {fmt.datetime_fr(utcnow())}\n"
+            f"  Appareil : {label.kind}\n  Navigateur : {label.browser}\n"
             f"  Système : {label.system}\n  Adresse IP : {devices.mask_ip(ip)}\n\n"
-            "Si c'était vous, il n'y a rien à faire.\n\nCe n'était pas vous ? Ouvrez ce lien : toutes les sessions "
-            "seront fermées et vous choisirez un nouveau mot de passe :\n"
+            "Si c'était vous, il n'y a rien à faire.\n\n"
+            "Ce n'était pas vous ? Ouvrez ce lien : toutes les sessions seront fermées et vous "
+            "choisirez un nouveau mot de passe :\n"
             f"{accounts.not_me_link(session=session, account=account)}"
         ),
     )

@@ -44,8 +44,8 @@ def require_access_role(*, session: Session, staff_id: int) -> StaffUser:
 
 
 def list_requests(*, session: Session, staff_id: int) -> list[RequestRow]:
-    """Every access-recovery request, with the holder's phone and contact address: each one shown is logged as a
-    read of that holder's data."""
+    """Every access-recovery request, with the holder's phone and contact address: each one shown is
+    logged as a read of that holder's data."""
     from espace.core import formatting as fmt
     from espace.identity import staff_reads
 

@@ -1,17 +1,19 @@
-"""The trace of staff reads: every time a staff member opens a holder's claim, conversation, file or access
-request, who, when and what.
+"""The trace of staff reads: every time a staff member opens a holder's claim, conversation, file or
+access request, who, when and what.
 
-The services that give staff a holder's data record the read themselves (``claims.workflow.visible_claim`` and
-``file_for_staff``, ``support.threads.staff_thread`` and ``attachment_for_staff``, ``staff_access.list_requests``), so
-no screen, API or job can read without leaving a trace. Managers see the reads of a claim or a conversation
-next to its audit log; the holder sees them on "Mes données" and in the GDPR export.
+The services that give staff a holder's data record the read themselves
+(``claims.workflow.visible_claim`` and ``file_for_staff``, ``support.threads.staff_thread`` and
+``attachment_for_staff``, ``staff_access.list_requests``), so no screen, API or job can read without
+leaving a trace. Managers see the reads of a claim or a conversation next to its audit log; the
+holder sees them on "Mes données" and in the GDPR export.
 
-Opening the same thing again within ``REPEAT_WINDOW`` is one read (a page refreshed after each action, the
-thumbnails of a claim's photos), so the log stays readable.
+Opening the same thing again within ``REPEAT_WINDOW`` is one read (a page refreshed after each
+action, the thumbnails of a claim's photos), so the log stays readable.
 
-What the holder is shown: when, the staff member's role and what was opened, not the staff member's name
-(CJEU C-579/21, 22 June 2023: the data subject is entitled to the dates and purposes of consultations, not
-necessarily to the identity of the employees who made them). Managers see names."""
+What the holder is shown: when, the staff member's role and what was opened, not the staff member's
+name (CJEU C-579/21, 22 June 2023: the data subject is entitled to the dates and purposes of
+consultations, not necessarily to the identity of the employees who made them). Managers see
+names."""
 
 from __future__ import annotations
 
@@ -50,7 +52,8 @@ def record(
     detail: str = "",
     now: datetime | None = None,
 ) -> StaffReadLog | None:
-    """Log a read (None when the same staff member opened the same thing within ``REPEAT_WINDOW``)."""
+    """Log a read (None when the same staff member opened the same thing within
+    ``REPEAT_WINDOW``)."""
     if object_type not in OBJECT_LABELS:
         raise ValueError(f"unknown object type: {object_type!r}")
     now = now or utcnow()
@@ -117,7 +120,8 @@ def count_for_holder(*, session: Session, holder_id: int) -> int:
 def for_objects(
     *, session: Session, objects: Sequence[tuple[str, Sequence[int]]], limit: int = 200
 ) -> list[tuple[StaffReadLog, StaffUser]]:
-    """The reads of the given objects ((type, ids) pairs) with the staff member, most recent first (for managers:
+    """The reads of the given objects ((type, ids) pairs) with the staff member, most recent first
+    (for managers:
     the caller checks the role)."""
     conditions = [
         (StaffReadLog.object_type == kind) & StaffReadLog.object_id.in_(list(ids))

@@ -1,51 +1,59 @@
-"""Step-up: the proof of a fresh second factor, which every sensitive service function checks itself.
+"""Step-up: the proof of a fresh second factor, which every sensitive service function checks
+itself.
 
-Sensitive functions (signing and revoking a SEPA mandate, adding or removing a bank account, changing the
-postal address, the mobile phone or the e-mail address, erasing the account, every change to a second
-factor, changing the password) take a ``proof`` and call ``require_step_up`` before anything else. No
-caller, whether a Reflex handler, the insurer's API, the CLI or a job, can make them act by forgetting a
-check or by passing a flag: the function refuses (``StepUpRequired``) and changes nothing.
+Sensitive functions (signing and revoking a SEPA mandate, adding or removing a bank account,
+changing the postal address, the mobile phone or the e-mail address, erasing the account, every
+change to a second factor, changing the password) take a ``proof`` and call ``require_step_up``
+before anything else. No caller, whether a Reflex handler, the insurer's API, the CLI or a job, can
+make them act by forgetting a check or by passing a flag: the function refuses (``StepUpRequired``)
+and changes nothing.
 
 How a proof is obtained
-  ``complete_step_up`` checks a code from a method the account *already* has (``step_up_methods``: the
-  authenticator app or a recovery code when one is enrolled, otherwise a code by e-mail, or SMS to a
-  verified mobile). Wrong codes count toward the lockout on their own counter and are committed whatever
-  the caller's transaction does (``auth.record_failure``); the fifth locks the account for 30 minutes and
-  ends the session. A right code records the check on the session's row (``step_up_at``,
-  ``step_up_method``) and returns a ``StepUpProof``: the account, the session and the time of that check.
-  ``recent_proof`` returns the proof of the session's last check again while it is valid, for pages that
-  ask only when no check was passed recently. Nothing else records a check.
+  ``complete_step_up`` checks a code from a method the account *already* has (``step_up_methods``:
+  the authenticator app or a recovery code when one is enrolled, otherwise a code by e-mail, or SMS
+  to a verified mobile). Wrong codes count toward the lockout on their own counter and are committed
+  whatever the caller's transaction does (``auth.record_failure``); the fifth locks the account for
+  30 minutes and ends the session. A right code records the check on the session's row
+  (``step_up_at``, ``step_up_method``) and returns a ``StepUpProof``: the account, the session and
+  the time of that check. ``recent_proof`` returns the proof of the session's last check again while
+  it is valid, for pages that ask only when no check was passed recently. Nothing else records a
+  check.
 
 What ``require_step_up`` verifies, against the database, at ``now`` (a parameter)
-  The session row exists, belongs to the account the function acts on (``account_id`` or ``holder_id``),
-  is signed in, neither revoked nor expired; its last check is the proof's one and less than 5 minutes
-  old; the account is active and not locked. The proof is a claim and the database the truth: building a
-  ``StepUpProof`` by hand gains nothing, it passes only where a genuine check was recorded.
-  ``single_use=True`` (a mandate signature, an e-mail or phone change, an erasure: what the holder
-  confirms as such) also needs a check that no such action used yet, and uses it up in the caller's
-  transaction: two signatures never rest on one code. Ordinary changes (address, bank accounts, second
-  factors, password) accept any valid check, used up or not, for its 5 minutes.
+  The session row exists, belongs to the account the function acts on (``account_id`` or
+  ``holder_id``), is signed in, neither revoked nor expired; its last check is the proof's one and
+  less than 5 minutes old; the account is active and not locked. The proof is a claim and the
+  database the truth: building a ``StepUpProof`` by hand gains nothing, it passes only where a
+  genuine check was recorded. ``single_use=True`` (a mandate signature, an e-mail or phone change,
+  an erasure: what the holder confirms as such) also needs a check that no such action used yet, and
+  uses it up in the caller's transaction: two signatures never rest on one code. Ordinary changes
+  (address, bank accounts, second factors, password) accept any valid check, used up or not, for its
+  5 minutes.
 
 No second factor at all?
-  Every account able to sign in has one: its e-mail address, proven by the activation link (or a reset
-  link, or the SMS of the lost-access flow). Sign-up creates nothing else, so the first authenticator app
-  is enrolled after an e-mail code (or SMS to a verified mobile). Once an app is enrolled, only the app or a
-  recovery code pass a step-up: a stolen mailbox alone can no longer replace the app.
+  Every account able to sign in has one: its e-mail address, proven by the activation link (or a
+  reset link, or the SMS of the lost-access flow). Sign-up creates nothing else, so the first
+  authenticator app is enrolled after an e-mail code (or SMS to a verified mobile). Once an app is
+  enrolled, only the app or a recovery code pass a step-up: a stolen mailbox alone can no longer
+  replace the app.
 
 Callers that are not the holder in a signed-in session
-  There is no bypass flag. Such a caller brings another *kind* of authority, a distinct type that the
-  function names in its signature and verifies in its own way:
-  - ``insurer_authority.InsurerRecord``: the insurer records what the holder did outside the portal (a
-    paper mandate received by post, a revocation notified by the bank, data from its core system, the demo
-    data). Only the bank-account and mandate functions accept it (``require_authority``), and the UI, State
-    and API layers never import its module (a test checks it): a handler cannot pass one.
-  - the future insurer API gets its own type (e.g. ``ApiClientAuthority``), minted by the API layer once the
-    client is authenticated (mutual TLS or a signed request), checked against a table of clients and their
-    scopes, and audited at each use. What needs the holder's own consent (mandate signature, e-mail or
-    phone change, erasure, second-factor and password changes) stays ``StepUpProof``-only: the API may
-    start such a request, the holder confirms it with a second factor.
+  There is no bypass flag. Such a caller brings another *kind* of authority, a distinct type that
+  the function names in its signature and verifies in its own way:
+  - ``insurer_authority.InsurerRecord``: the insurer records what the holder did outside the portal
+    (a paper mandate received by post, a revocation notified by the bank, data from its core system,
+    the demo data). Only the bank-account and mandate functions accept it (``require_authority``),
+    and the UI, State and API layers never import its module (a test checks it): a handler cannot
+    pass one.
+  - the future insurer API gets its own type (e.g. ``ApiClientAuthority``), minted by the API layer
+    once the client is authenticated (mutual TLS or a signed request), checked against a table of
+    clients and their scopes, and audited at each use. What needs the holder's own consent (mandate
+    signature, e-mail or phone change, erasure, second-factor and password changes) stays
+    ``StepUpProof``-only: the API may start such a request, the holder confirms it with a second
+    factor.
   - jobs act for the insurer and hold no holder authority; a job that must change a holder's bank
-    details does it from an ``InsurerRecord`` of the event it processes (e.g. a bank's revocation notice).
+    details does it from an ``InsurerRecord`` of the event it processes (e.g. a bank's revocation
+    notice).
 """
 
 from __future__ import annotations
@@ -90,7 +98,7 @@ class StepUpProof:
     recent: bool = False  # re-obtained by ``recent_proof``, not typed for this very action
 
 
-# ---- reading the session's last check --------------------------------------------------------------
+# ---- reading the session's last check ------------------------------------------------------------
 
 
 def _session_row(session: Session, session_id: int) -> AuthSession | None:
@@ -123,7 +131,8 @@ def _unspent(row: AuthSession) -> bool:
 def recent_proof(
     *, session: Session, account_id: int, session_id: int, now: datetime | None = None
 ) -> StepUpProof | None:
-    """The proof of this session's last check if it is still valid (less than 5 minutes old), else None."""
+    """The proof of this session's last check if it is still valid (less than 5 minutes old), else
+    None."""
     now = now or utcnow()
     row = _session_row(session, session_id)
     if not _signed_in(row, account_id, now) or not _fresh(row, now):
@@ -147,7 +156,7 @@ def has_recent_step_up(*, session: Session, session_id: int, now: datetime | Non
     )
 
 
-# ---- the check every sensitive function makes ---------------------------------------------------------
+# ---- the check every sensitive function makes ----------------------------------------------------
 
 
 def require_step_up(
@@ -159,9 +168,11 @@ def require_step_up(
     now: datetime | None = None,
     single_use: bool = False,
 ) -> Account:
-    """The account the proof stands for, if it proves a recent second factor for *this* account (or holder).
+    """The account the proof stands for, if it proves a recent second factor for *this* account (or
+    holder).
 
-    Raises StepUpRequired otherwise. ``single_use`` spends the check (see the module's docstring)."""
+    Raises StepUpRequired otherwise. ``single_use`` spends the check (see the module's
+    docstring)."""
     from espace.identity.auth import is_locked
 
     if account_id is None and holder_id is None:
@@ -215,8 +226,9 @@ def require_authority(
     now: datetime | None = None,
     single_use: bool = False,
 ) -> str:
-    """For the bank-account and mandate functions: the holder's step-up, or the insurer's own record of
-    what the holder did elsewhere. Returns how it was authorised (a step-up method, or the record's source)."""
+    """For the bank-account and mandate functions: the holder's step-up, or the insurer's own record
+    of what the holder did elsewhere. Returns how it was authorised (a step-up method, or the
+    record's source)."""
     if isinstance(authority, InsurerRecord):
         return authority.source
     proof = authority if isinstance(authority, StepUpProof) else None
@@ -226,11 +238,12 @@ def require_authority(
     return proof.method
 
 
-# ---- passing a check ------------------------------------------------------------------------------------
+# ---- passing a check -----------------------------------------------------------------------------
 
 
 def step_up_methods(*, session: Session, account: Account) -> list[str]:
-    """The methods the account already has: the app (or a recovery code) once enrolled, else e-mail (or SMS)."""
+    """The methods the account already has: the app (or a recovery code) once enrolled, else e-mail
+    (or SMS)."""
     from espace.identity.second_factor import Method
 
     if account.totp_enabled_at is not None:
@@ -242,7 +255,8 @@ def step_up_methods(*, session: Session, account: Account) -> list[str]:
 
 
 def start_step_up(*, session: Session, account: Account, method: str) -> None:
-    """Send the code of an e-mail or SMS step-up (nothing to send for the app or a recovery code)."""
+    """Send the code of an e-mail or SMS step-up (nothing to send for the app or a recovery
+    code)."""
     from espace.identity import second_factor
 
     if method not in step_up_methods(session=session, account=account):
@@ -266,9 +280,9 @@ def complete_step_up(
 ) -> StepUpProof:
     """Check a code of one of the account's methods in this signed-in session and return the proof.
 
-    Wrong codes count like those of a sign-in (``failed_code_count``, committed whatever the caller's
-    transaction does): the fifth in a row locks the account for 30 minutes, ends this session (a stolen
-    session cannot keep guessing) and tells the holder by e-mail."""
+    Wrong codes count like those of a sign-in (``failed_code_count``, committed whatever the
+    caller's transaction does): the fifth in a row locks the account for 30 minutes, ends this
+    session (a stolen session cannot keep guessing) and tells the holder by e-mail."""
     from espace.identity import auth, second_factor
 
     now = now or utcnow()

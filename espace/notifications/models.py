@@ -1,5 +1,5 @@
-"""In-app notifications (the bell), one row per message to a holder; preferences, push subscriptions,
-the e-mail/SMS outbox."""
+"""In-app notifications (the bell), one row per message to a holder; preferences, push
+subscriptions, the e-mail/SMS outbox."""
 
 from __future__ import annotations
 
@@ -46,7 +46,8 @@ class NotificationSettings(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     holder_id: int = Field(foreign_key="policyholder.id", unique=True)
     critical_only: bool = False
-    # {"claims": {"email": true, "sms": false, "push": true, "in_app": true}, ...}; missing = the default
+    # {"claims": {"email": true, "sms": false, "push": true, "in_app": true}, ...}; missing = the
+    # default
     channels: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -93,8 +93,8 @@ def notify(
     session.flush()
     pushed = 0
     if push.configured() and wants("push"):
-        # Sent after the commit (a rolled-back change is never announced, and no network call holds the
-        # transaction); the lock screen shows the title only: details stay behind the sign-in.
+        # Sent after the commit (a rolled-back change is never announced, and no network call holds
+        # the transaction); the lock screen shows the title only: details stay behind the sign-in.
         session.info.setdefault("pending_push", []).append((holder_id, title, link))
         pushed = 1
     return Sent(notice, emailed, texted, pushed)

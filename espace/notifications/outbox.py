@@ -18,7 +18,10 @@ from espace.notifications.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
-EMAIL_SIGNATURE = "\n\n—\nEspace Assurances · Votre espace client\nCet e-mail est envoyé automatiquement, merci de ne pas y répondre."
+EMAIL_SIGNATURE = (
+    "\n\n—\nEspace Assurances · Votre espace client\n"
+    "Cet e-mail est envoyé automatiquement, merci de ne pas y répondre."
+)
 
 
 class EmailSender(Protocol):

@@ -116,7 +116,8 @@ def _validated(matrix: Mapping) -> dict[str, dict[str, bool]]:
 
 
 def save(*, session: Session, holder_id: int, matrix: Mapping, critical_only: bool) -> Prefs:
-    """Store the holder's choices (merged over earlier ones); locked channels stay on whatever is sent."""
+    """Store the holder's choices (merged over earlier ones); locked channels stay on whatever is
+    sent."""
     clean = _validated(matrix)
     if not isinstance(critical_only, bool):
         raise PrefsError("Choix « notifications importantes uniquement » invalide.")

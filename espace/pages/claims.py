@@ -135,8 +135,8 @@ def claims_page() -> rx.Component:
                     rx.cond(
                         S.cards.length() == 0,
                         rx.el.p(
-                            "Vous n'avez déclaré aucun sinistre. En cas de besoin, la déclaration prend "
-                            "quelques minutes, 24 h/24.",
+                            "Vous n'avez déclaré aucun sinistre. En cas de besoin, la déclaration "
+                            "prend quelques minutes, 24 h/24.",
                             class_name="empty",
                         ),
                     ),
@@ -381,8 +381,9 @@ def step_where() -> rx.Component:
         rx.el.div(
             rx.el.h3("Ailleurs (dépendance, jardin, lieu proche)", class_name="card-title"),
             rx.el.p(
-                "Avec votre accord, nous enregistrons la position de votre téléphone ou ordinateur, une seule fois, "
-                "pour ce sinistre. Votre navigateur vous demandera l'autorisation.",
+                "Avec votre accord, nous enregistrons la position de votre téléphone ou "
+                "ordinateur, une seule fois, pour ce sinistre. Votre navigateur vous demandera "
+                "l'autorisation.",
                 class_name="field-hint",
             ),
             rx.cond(W.position_text != "", rx.el.p(W.position_text)),
@@ -430,7 +431,8 @@ def step_items() -> rx.Component:
     err = W.errors
     return rx.el.div(
         rx.el.p(
-            "Listez les biens abîmés ou volés, avec une estimation de leur valeur ou du coût de remise en état.",
+            "Listez les biens abîmés ou volés, avec une estimation de leur valeur ou du coût "
+            "de remise en état.",
             class_name="field-hint",
         ),
         rx.cond(
@@ -640,8 +642,8 @@ def step_summary() -> rx.Component:
             rx.cond(W.estimate.length() > 0, _facts(W.estimate)),
             rx.el.p(W.estimate_note, class_name="field-hint", id="estimate-note"),
             rx.el.p(
-                "Estimation indicative à partir de vos montants : l'indemnité définitive dépend de l'évaluation des "
-                "dommages (expertise, justificatifs).",
+                "Estimation indicative à partir de vos montants : l'indemnité définitive dépend "
+                "de l'évaluation des dommages (expertise, justificatifs).",
                 class_name="field-hint",
             ),
             rx.cond(W.express_hint != "", rx.el.p(W.express_hint, class_name="notice")),
@@ -689,8 +691,8 @@ def step_summary() -> rx.Component:
                     id="certify",
                 ),
                 rx.el.span(
-                    "Je certifie l'exactitude de ma déclaration. Une fausse déclaration peut entraîner la "
-                    "perte du droit à indemnité."
+                    "Je certifie l'exactitude de ma déclaration. Une fausse déclaration peut "
+                    "entraîner la perte du droit à indemnité."
                 ),
                 class_name="check-row",
             ),
@@ -815,7 +817,9 @@ def claim_wizard_page() -> rx.Component:
             ),
             loading(),
         ),
-        subtitle="Votre déclaration est enregistrée à chaque étape : vous pouvez la reprendre plus tard.",
+        subtitle=(
+            "Votre déclaration est enregistrée à chaque étape : vous pouvez la reprendre plus tard."
+        ),
     )
 
 
@@ -888,8 +892,8 @@ def claim_page() -> rx.Component:
             rx.cond(
                 S.late,
                 rx.el.p(
-                    "Cette étape a pris du retard : votre gestionnaire en est informé. Vous pouvez lui écrire "
-                    "ci-dessous.",
+                    "Cette étape a pris du retard : votre gestionnaire en est informé. Vous "
+                    "pouvez lui écrire ci-dessous.",
                     class_name="notice notice-warn",
                 ),
             ),

@@ -1,4 +1,5 @@
-"""/contrat/modifier: compare formulas, change the cover with an instant price, simulations, avenant."""
+"""/contrat/modifier: compare formulas, change the cover with an instant price, simulations,
+avenant."""
 
 from __future__ import annotations
 
@@ -490,5 +491,8 @@ def cover_page() -> rx.Component:
             ),
             loading(),
         ),
-        subtitle="Chaque changement est chiffré immédiatement ; rien n'est modifié avant votre validation.",
+        subtitle=(
+            "Chaque changement est chiffré immédiatement ; rien n'est modifié avant votre "
+            "validation."
+        ),
     )

@@ -73,8 +73,8 @@ def issue_card() -> rx.Component:
     return rx.el.section(
         rx.el.h2("Obtenir une attestation", class_name="card-title"),
         rx.el.p(
-            "Chaque attestation porte un QR code : votre bailleur, votre syndic ou votre banque peut vérifier "
-            "en ligne qu'elle est authentique et en vigueur.",
+            "Chaque attestation porte un QR code : votre bailleur, votre syndic ou votre banque "
+            "peut vérifier en ligne qu'elle est authentique et en vigueur.",
             class_name="field-hint",
         ),
         attestation_form(),

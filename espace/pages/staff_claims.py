@@ -1,4 +1,5 @@
-"""/gestion/sinistres (the claims queue) and /gestion/sinistre?n=… (one claim with its action panel)."""
+"""/gestion/sinistres (the claims queue) and /gestion/sinistre?n=… (one claim with its action
+panel)."""
 
 from __future__ import annotations
 
@@ -601,7 +602,10 @@ def messages_card() -> rx.Component:
                     error=_err("message"),
                     rows=4,
                     max_length=4000,
-                    hint="L'assuré est prévenu par e-mail ; le texte n'est lisible que dans son espace.",
+                    hint=(
+                        "L'assuré est prévenu par e-mail ; le texte n'est lisible que dans son "
+                        "espace."
+                    ),
                 ),
                 submit_button("Envoyer le message", block=False, id="reply"),
                 on_submit=C.reply,
@@ -658,8 +662,8 @@ def audit_card() -> rx.Component:
             ),
             rx.el.h3("Consultations du dossier", class_name="card-subtitle"),
             rx.el.p(
-                "Chaque ouverture du dossier ou d'un de ses fichiers par un collaborateur (l'assuré en voit la date, "
-                "le rôle et l'objet dans « Mes données »).",
+                "Chaque ouverture du dossier ou d'un de ses fichiers par un collaborateur "
+                "(l'assuré en voit la date, le rôle et l'objet dans « Mes données »).",
                 class_name="field-hint",
             ),
             rx.cond(
@@ -689,7 +693,7 @@ def audit_card() -> rx.Component:
     )
 
 
-# ----- one claim: the action panel -----------------------------------------------------------------
+# ----- one claim: the action panel ----------------------------------------------------------------
 
 
 def _action(title: str, action_id: str, *children) -> rx.Component:

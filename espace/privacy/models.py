@@ -17,7 +17,8 @@ def _due() -> datetime:
 
 
 class Consent(SQLModel, table=True):
-    """One row per change: the current choice is the latest row of each purpose (none: not granted)."""
+    """One row per change: the current choice is the latest row of each purpose (none: not
+    granted)."""
 
     id: int | None = Field(default=None, primary_key=True)
     holder_id: int = Field(foreign_key="policyholder.id", index=True)

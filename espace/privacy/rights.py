@@ -1,4 +1,5 @@
-"""GDPR ("Mes données"): consents, data inventory, export (access and portability), erasure requests."""
+"""GDPR ("Mes données"): consents, data inventory, export (access and portability), erasure
+requests."""
 
 from __future__ import annotations
 
@@ -122,7 +123,10 @@ DATA_INVENTORY: list[dict[str, str]] = [
         "category": "Contrats et biens assurés",
         "what": "Numéro de contrat, formule, options, capital mobilier, franchise, cotisation, "
         "adresse et caractéristiques du logement, avenants et simulations",
-        "why": "Exécution du contrat ; obligations légales du Code des assurances (art. 6.1.b et 6.1.c)",
+        "why": (
+            "Exécution du contrat ; obligations légales du Code des assurances (art. 6.1.b et "
+            "6.1.c)"
+        ),
         "how_long": _CONTRACT_RETENTION,
         "who": _INSURER,
     },
@@ -140,56 +144,86 @@ DATA_INVENTORY: list[dict[str, str]] = [
         "rapports d'expertise, messages échangés, indemnisations",
         "why": "Exécution du contrat ; lutte contre la fraude (art. 6.1.b et 6.1.f)",
         "how_long": _CONTRACT_RETENTION,
-        "who": "Gestionnaires sinistres, experts mandatés, réparateurs et, le cas échéant, l'assureur du tiers",
+        "who": (
+            "Gestionnaires sinistres, experts mandatés, réparateurs et, le cas échéant, "
+            "l'assureur du tiers"
+        ),
     },
     {
         "category": "Documents",
-        "what": "Attestations d'assurance, conditions particulières, avis d'échéance, quittances, avenants, mandats",
+        "what": (
+            "Attestations d'assurance, conditions particulières, avis d'échéance, quittances, "
+            "avenants, mandats"
+        ),
         "why": "Exécution du contrat ; obligations légales (art. 6.1.b et 6.1.c)",
         "how_long": _CONTRACT_RETENTION,
         "who": _INSURER + " ; les tiers à qui vous remettez une attestation",
     },
     {
         "category": "Journaux de connexion",
-        "what": "Date et heure, adresse IP, navigateur, résultat de la connexion, appareils reconnus",
+        "what": (
+            "Date et heure, adresse IP, navigateur, résultat de la connexion, appareils reconnus"
+        ),
         "why": "Sécurité de votre compte et obligations de conservation (art. 6.1.c et 6.1.f)",
         "how_long": "13 mois au plus",
         "who": "Nos équipes sécurité ; les autorités sur réquisition judiciaire",
     },
     {
         "category": "Notifications et préférences",
-        "what": "Notifications de l'Espace, choix des canaux (e-mail, SMS, push), abonnements push, "
-        "disposition du tableau de bord",
+        "what": (
+            "Notifications de l'Espace, choix des canaux (e-mail, SMS, push), abonnements push, "
+            "disposition du tableau de bord"
+        ),
         "why": "Fonctionnement de votre Espace (art. 6.1.b)",
         "how_long": "Tant que votre compte est ouvert",
         "who": "Nos services ; le service de notification push de votre navigateur",
     },
     {
         "category": "Messages et assistant",
-        "what": "Vos conversations avec nos conseillers et leurs pièces jointes, les échanges avec l'assistant "
-        "que vous leur avez transmis, vos notes de satisfaction, vos avis sur les articles d'aide",
-        "why": "Exécution du contrat et traitement de vos demandes (art. 6.1.b) ; qualité de service (art. 6.1.f)",
+        "what": (
+            "Vos conversations avec nos conseillers et leurs pièces jointes, les échanges avec "
+            "l'assistant que vous leur avez transmis, vos notes de satisfaction, vos avis sur les "
+            "articles d'aide"
+        ),
+        "why": (
+            "Exécution du contrat et traitement de vos demandes (art. 6.1.b) ; qualité de service "
+            "(art. 6.1.f)"
+        ),
         "how_long": _CONTRACT_RETENTION + " ; avis sur l'aide : tant que votre compte est ouvert",
         "who": "Les conseillers et gestionnaires qui traitent votre demande",
     },
     {
         "category": "Historique des coordonnées",
-        "what": "Les changements d'adresse postale, de téléphone et d'e-mail, leur date et la vérification faite",
+        "what": (
+            "Les changements d'adresse postale, de téléphone et d'e-mail, leur date et la "
+            "vérification faite"
+        ),
         "why": "Sécurité de votre compte : prouver qui a modifié quoi (art. 6.1.f)",
         "how_long": "Tant que votre compte est ouvert",
         "who": "Nos équipes sécurité",
     },
     {
         "category": "Consultations de votre dossier",
-        "what": "Chaque ouverture de vos sinistres, conversations, fichiers ou demandes par nos collaborateurs : "
-        "date, rôle du collaborateur, ce qu'il a consulté",
-        "why": "Sécurité et confidentialité de vos données : tracer les accès (art. 32 RGPD ; art. 6.1.c et 6.1.f)",
+        "what": (
+            "Chaque ouverture de vos sinistres, conversations, fichiers ou demandes par nos "
+            "collaborateurs : date, rôle du collaborateur, ce qu'il a consulté"
+        ),
+        "why": (
+            "Sécurité et confidentialité de vos données : tracer les accès (art. 32 RGPD ; art. "
+            "6.1.c et 6.1.f)"
+        ),
         "how_long": "13 mois",
-        "who": "Nos responsables et le délégué à la protection des données ; vous-même, dans « Mes données »",
+        "who": (
+            "Nos responsables et le délégué à la protection des données ; vous-même, dans « Mes "
+            "données »"
+        ),
     },
     {
         "category": "Consentements",
-        "what": "Vos choix pour les offres par e-mail, par SMS et le partage avec nos partenaires, avec leur historique",
+        "what": (
+            "Vos choix pour les offres par e-mail, par SMS et le partage avec nos partenaires, "
+            "avec leur historique"
+        ),
         "why": "Votre consentement (art. 6.1.a), et la preuve de ce consentement (art. 7.1)",
         "how_long": "Durée de la relation, puis 5 ans pour la preuve",
         "who": "Nos services ; nos partenaires uniquement si vous l'avez accepté",
@@ -319,11 +353,16 @@ def _csv(rows: list[dict[str, Any]]) -> bytes:
 
 _FILE_DESCRIPTIONS: dict[str, str] = {
     "policyholder": "votre identité et vos coordonnées",
-    "account": "votre compte Espace (e-mail de connexion, dates de création, d'activation et de dernière connexion)",
+    "account": (
+        "votre compte Espace (e-mail de connexion, dates de création, d'activation et de dernière "
+        "connexion)"
+    ),
     "contract": "vos contrats d'assurance habitation",
     "insured_property": "les logements assurés",
     "contract_option": "les options souscrites",
-    "contract_terms": "les versions successives des conditions de vos contrats, avec leur date d'effet",
+    "contract_terms": (
+        "les versions successives des conditions de vos contrats, avec leur date d'effet"
+    ),
     "payment": "vos échéances et paiements",
     "document": "la liste de vos documents (les PDF restent téléchargeables depuis l'Espace)",
     "attestation": "les attestations d'assurance délivrées",
@@ -343,14 +382,20 @@ _FILE_DESCRIPTIONS: dict[str, str] = {
     "known_device": "les appareils reconnus",
     "consent": "l'historique de vos consentements",
     "privacy_request": "vos demandes relatives à vos données",
-    "support_thread": "vos conversations avec nos conseillers (objet, statut, note de satisfaction)",
-    "support_message": "les messages de ces conversations, y compris vos échanges avec l'assistant transmis à un conseiller",
+    "support_thread": (
+        "vos conversations avec nos conseillers (objet, statut, note de satisfaction)"
+    ),
+    "support_message": (
+        "les messages de ces conversations, y compris vos échanges avec l'assistant transmis à un "
+        "conseiller"
+    ),
     "support_attachment": "la liste des pièces jointes de vos messages",
     "profile_change": "l'historique des modifications de vos coordonnées",
     "article_feedback": "vos avis sur les articles d'aide",
-    "qui_a_consulte_mon_dossier": "qui a consulté mon dossier : chaque ouverture de vos sinistres, conversations, "
-    "fichiers ou demandes par nos collaborateurs (date, rôle, ce qui a été consulté ; "
-    "13 mois)",
+    "qui_a_consulte_mon_dossier": (
+        "qui a consulté mon dossier : chaque ouverture de vos sinistres, conversations, fichiers "
+        "ou demandes par nos collaborateurs (date, rôle, ce qui a été consulté ; 13 mois)"
+    ),
 }
 READS_FILE = "qui_a_consulte_mon_dossier"
 
@@ -369,18 +414,21 @@ def _readme(names: list[str], at: datetime) -> str:
     lines += [f"- {name}.json / {name}.csv : {_FILE_DESCRIPTIONS[name]}" for name in names]
     lines += [
         "",
-        "Pour votre sécurité, ne figurent pas dans cet export : votre mot de passe (conservé sous forme",
+        "Pour votre sécurité, ne figurent pas dans cet export : votre mot de passe (conservé "
+        "sous forme",
         "d'empreinte), les secrets de double authentification, les codes et liens à usage unique,",
         "l'IBAN complet (remplacé par sa forme masquée) et les fichiers eux-mêmes (photos, PDF),",
         "que vous pouvez télécharger depuis votre Espace.",
         "",
-        "Une question ? Écrivez à notre délégué à la protection des données depuis la page « Mes données ».",
+        "Une question ? Écrivez à notre délégué à la protection des données depuis la page « "
+        "Mes données ».",
     ]
     return "\r\n".join(lines) + "\r\n"
 
 
 def export_zip(*, session: Session, holder_id: int) -> bytes:
-    """Everything we hold about this holder, as JSON and CSV files in a ZIP (recorded as an export request)."""
+    """Everything we hold about this holder, as JSON and CSV files in a ZIP (recorded as an export
+    request)."""
     now = utcnow()
     session.add(
         PrivacyRequest(
@@ -426,19 +474,20 @@ def export_zip(*, session: Session, holder_id: int) -> bytes:
 # ---------------------------------------------------------------------------------------------
 
 ERASURE_EXPLANATION = (
-    "Votre compte Espace est fermé et les données qui ne sont plus nécessaires sont effacées : téléphone, "
-    "adresse e-mail, historique de vos coordonnées, appareils, notifications, préférences, consentements, et "
-    "l'adresse et le contenu des e-mails et SMS que nous vous avons envoyés. En "
-    "revanche, la loi nous oblige à conserver vos contrats, vos paiements, vos sinistres et leurs documents, vos "
-    "échanges avec nos conseillers, avec les nom, prénom, date de "
-    "naissance et adresse qui les identifient, jusqu'au {until} (fin du contrat + 10 ans). Ces données sont "
-    "alors archivées, accessibles aux seules personnes habilitées, puis supprimées à cette date. Nous traitons "
-    "votre demande dans un délai d'un mois."
+    "Votre compte Espace est fermé et les données qui ne sont plus nécessaires sont effacées : "
+    "téléphone, adresse e-mail, historique de vos coordonnées, appareils, notifications, "
+    "préférences, consentements, et l'adresse et le contenu des e-mails et SMS que nous vous "
+    "avons envoyés. En revanche, la loi nous oblige à conserver vos contrats, vos paiements, vos "
+    "sinistres et leurs documents, vos échanges avec nos conseillers, avec les nom, prénom, date "
+    "de naissance et adresse qui les identifient, jusqu'au {until} (fin du contrat + 10 ans). Ces "
+    "données sont alors archivées, accessibles aux seules personnes habilitées, puis supprimées à "
+    "cette date. Nous traitons votre demande dans un délai d'un mois."
 )
 
 
 def retention_until(*, session: Session, holder_id: int) -> str:
-    """The date (dd/mm/yyyy) until which contract data is kept, or a description while a contract runs."""
+    """The date (dd/mm/yyyy) until which contract data is kept, or a description while a contract
+    runs."""
     ends = list(
         session.exec(select(Contract.end_date).where(Contract.holder_id == holder_id)).all()
     )
@@ -486,7 +535,8 @@ def _forget_account_secrets(session: Session, account: Account) -> None:
 
 
 def _forget_preferences(session: Session, holder_id: int) -> None:
-    """Preferences, notices, the history of contact details (old e-mails and phones) and help feedback."""
+    """Preferences, notices, the history of contact details (old e-mails and phones) and help
+    feedback."""
     for model in (
         PushSubscription,
         NotificationSettings,
@@ -503,7 +553,8 @@ def _forget_preferences(session: Session, holder_id: int) -> None:
 
 
 def _contact_points(session: Session, account: Account, person: Policyholder) -> set[str]:
-    """Every e-mail address and phone number the holder used with us (current and in the history)."""
+    """Every e-mail address and phone number the holder used with us (current and in the
+    history)."""
     points = {account.email, person.email, person.phone}
     for change in session.exec(
         select(ProfileChange).where(
@@ -527,9 +578,10 @@ def _forget_outbox(
 ) -> int:
     """Strip the e-mails and SMS sent to the holder of what identifies them or tells about them.
 
-    The row itself stays, with its channel, category, dates and delivery status: the trace that a security
-    or contract notice was sent (art. 5.2 RGPD, accountability; proof of information in a dispute) needs no
-    address and no content. ``keep_id``: the erasure confirmation while it still has to be delivered."""
+    The row itself stays, with its channel, category, dates and delivery status: the trace that a
+    security or contract notice was sent (art. 5.2 RGPD, accountability; proof of information in a
+    dispute) needs no address and no content. ``keep_id``: the erasure confirmation while it still
+    has to be delivered."""
     query = select(OutboxMessage).where(
         (OutboxMessage.account_id == account_id)
         | OutboxMessage.recipient.in_(sorted(contact_points) or [""])
@@ -555,23 +607,23 @@ def _confirm(session: Session, *, to: str, account_id: int, explanation: str) ->
         category="security",
         subject="Votre demande d'effacement de données",
         body=(
-            "Bonjour,\n\nNous avons bien reçu votre demande d'effacement de vos données personnelles. "
-            "Votre compte Espace est fermé dès maintenant et vous ne recevrez plus de message à cette adresse.\n\n"
-            f"{explanation}\n\nSi vous n'êtes pas à l'origine de cette demande, contactez-nous sans attendre."
+            "Bonjour,\n\nNous avons bien reçu votre demande d'effacement de vos données "
+            "personnelles. Votre compte Espace est fermé dès maintenant et vous ne recevrez plus "
+            f"de message à cette adresse.\n\n{explanation}\n\n"
+            "Si vous n'êtes pas à l'origine de cette demande, contactez-nous sans attendre."
         ),
     )
 
 
 _ERASURE_NOTE = (
-    "Fait à la demande : compte fermé (mot de passe inutilisable), sessions révoquées, appareils, codes, "
-    "abonnements push, notifications, préférences, tableau de bord, historique des coordonnées et avis sur "
-    "l'aide supprimés, consentements retirés, "
-    "téléphone effacé, e-mail remplacé par {email}, adresses et contenus des e-mails et SMS envoyés effacés "
-    "(leur date et leur type restent), confirmation envoyée à l'ancienne adresse. "
-    "Conservés (obligation légale) : identité, adresse, contrats, paiements, sinistres et documents, "
-    "échanges avec les conseillers, "
-    "journaux de connexion (13 mois). Reste à faire : vérifier les systèmes de gestion et partenaires, "
-    "archiver le dossier."
+    "Fait à la demande : compte fermé (mot de passe inutilisable), sessions révoquées, appareils, "
+    "codes, abonnements push, notifications, préférences, tableau de bord, historique des "
+    "coordonnées et avis sur l'aide supprimés, consentements retirés, téléphone effacé, e-mail "
+    "remplacé par {email}, adresses et contenus des e-mails et SMS envoyés effacés (leur date et "
+    "leur type restent), confirmation envoyée à l'ancienne adresse. Conservés (obligation légale) "
+    ": identité, adresse, contrats, paiements, sinistres et documents, échanges avec les "
+    "conseillers, journaux de connexion (13 mois). Reste à faire : vérifier les systèmes de "
+    "gestion et partenaires, archiver le dossier."
 )
 
 

@@ -140,7 +140,8 @@ class SignupState(IdentityForm):
         except AccountError as error:
             self._apply(error)
             return
-        # A new account or an address that already had one (its owner is told by e-mail): the same answer.
+        # A new account or an address that already had one (its owner is told by e-mail): the same
+        # answer.
         email = accounts.clean_email(email)
         self._account_id = account.id if account is not None else None
         self._email = "" if account is not None else email

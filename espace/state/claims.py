@@ -187,7 +187,8 @@ def _contract_label(contract: Contract, prop: InsuredProperty) -> str:
 
 
 async def add_uploads(db, claim: Claim, files: list, kind: str, add) -> tuple[int, list[str]]:
-    """Add each file on its own (a refused file leaves the others); return (added, French refusals)."""
+    """Add each file on its own (a refused file leaves the others); return (added, French
+    refusals)."""
     added, problems = 0, []
     for upload in files:
         data = await upload.read()
@@ -356,7 +357,8 @@ class ClaimWizardState(SessionState):
         self._load_header(holder_id)
         draft_param = self.router.url.query_parameters.get("brouillon", "")
         peril_param = self.router.url.query_parameters.get("peril", "")
-        # "?peril=theft" (from the assistant): the event is preselected, the holder can still change it.
+        # "?peril=theft" (from the assistant): the event is preselected, the holder can still change
+        # it.
         self._suggested_peril = peril_param if perils.peril(peril_param) else ""
         with session_scope() as db:
             self.contracts = [
@@ -456,7 +458,8 @@ class ClaimWizardState(SessionState):
         )
 
     def _save(self, action, *, creating: bool = False) -> rx.event.EventSpec | None:
-        """Run ``action(db, claim, holder_id)`` on the holder's draft; show errors next to fields, or refresh."""
+        """Run ``action(db, claim, holder_id)`` on the holder's draft; show errors next to fields,
+        or refresh."""
         principal = self._holder_principal()
         if principal is None:
             return self._to_login()
@@ -611,10 +614,10 @@ class ClaimWizardState(SessionState):
     def ask_position(self):
         self.errors = {}
         return rx.call_script(
-            "new Promise((resolve) => { if (!navigator.geolocation) { resolve({error: 'unsupported'}); return; }"
-            " navigator.geolocation.getCurrentPosition("
-            " (p) => resolve({lat: p.coords.latitude, lng: p.coords.longitude, acc: p.coords.accuracy}),"
-            " (e) => resolve({error: String(e.code)}), {timeout: 15000, maximumAge: 60000}); })",
+            "new Promise((resolve) => { if (!navigator.geolocation) { resolve({error: "
+            "'unsupported'}); return; } navigator.geolocation.getCurrentPosition( (p) => "
+            "resolve({lat: p.coords.latitude, lng: p.coords.longitude, acc: p.coords.accuracy}), "
+            "(e) => resolve({error: String(e.code)}), {timeout: 15000, maximumAge: 60000}); })",
             callback=ClaimWizardState.got_position,
         )
 
@@ -622,8 +625,10 @@ class ClaimWizardState(SessionState):
     def got_position(self, result: dict):
         if not isinstance(result, dict) or "lat" not in result:
             self.errors = {
-                "location": "Votre position n'a pas pu être lue (autorisation refusée ou indisponible). "
-                "Vous pouvez choisir l'adresse du logement."
+                "location": (
+                    "Votre position n'a pas pu être lue (autorisation refusée ou indisponible). "
+                    "Vous pouvez choisir l'adresse du logement."
+                )
             }
             return None
         try:

@@ -45,7 +45,10 @@ def to_card(prop: PropertySummary) -> PropertyCard:
         icon="house" if prop.property_type == "house" else "building-2",
         headline=f"{labels.label(labels.PROPERTY_TYPE, prop.property_type)} à {prop.city}",
         address=f"{address}, {prop.postal_code} {prop.city}",
-        details=f"{prop.rooms} pièces · {prop.surface_m2} m² · {labels.label(labels.OCCUPANCY, prop.occupancy)}",
+        details=(
+            f"{prop.rooms} pièces · {prop.surface_m2} m² · "
+            f"{labels.label(labels.OCCUPANCY, prop.occupancy)}"
+        ),
         contracts=[
             ContractCard(
                 number=c.number,

@@ -136,7 +136,8 @@ class DashboardState(SessionState):
         ]
 
     def _change(self, change) -> None:
-        """Apply a layout change to the saved layout (the server's copy, not the browser's) and save it."""
+        """Apply a layout change to the saved layout (the server's copy, not the browser's) and save
+        it."""
         principal = self._holder_principal()
         if principal is None:
             return
@@ -175,10 +176,8 @@ class DashboardState(SessionState):
             return self._to_login()
         step = -1 if int(delta) < 0 else 1
         self._change(lambda slots: widgets.move(slots, str(widget_id), step))
-        return rx.call_script(
-            f"document.getElementById({json.dumps('move-' + str(widget_id) + ('-up' if step < 0 else '-down'))})"
-            "?.focus()"
-        )
+        button = f"move-{widget_id}-{'up' if step < 0 else 'down'}"
+        return rx.call_script(f"document.getElementById({json.dumps(button)})?.focus()")
 
     @rx.event
     def resize_widget(self, widget_id: str):

@@ -125,7 +125,8 @@ class DocumentsState(SessionState):
             self.active_contracts = [
                 [
                     str(c.id),
-                    f"{c.number} · {labels.label(labels.PROPERTY_TYPE, p.property_type)} à {p.city}",
+                    f"{c.number} · {labels.label(labels.PROPERTY_TYPE, p.property_type)} à "
+                    f"{p.city}",
                 ]
                 for c, p in rows
                 if c.status == ContractStatus.ACTIVE

@@ -38,10 +38,20 @@ METHOD_LABELS = {
 def method_help(method: str, *, email: str, phone: str) -> str:
     """What to type for a second factor, and where an e-mail or SMS code was sent."""
     return {
-        Method.TOTP: "Saisissez le code à 6 chiffres affiché par votre application d'authentification.",
-        Method.RECOVERY: "Saisissez l'un de vos codes de secours (format XXXXX-XXXXX). Chacun ne sert qu'une fois.",
-        Method.EMAIL: f"Nous avons envoyé un code à {mask_email(email)}. Il est valable 10 minutes.",
-        Method.SMS: f"Nous avons envoyé un code par SMS au {accounts.mask_phone(phone)}. Il est valable 10 minutes.",
+        Method.TOTP: (
+            "Saisissez le code à 6 chiffres affiché par votre application d'authentification."
+        ),
+        Method.RECOVERY: (
+            "Saisissez l'un de vos codes de secours (format XXXXX-XXXXX). Chacun ne sert qu'une "
+            "fois."
+        ),
+        Method.EMAIL: (
+            f"Nous avons envoyé un code à {mask_email(email)}. Il est valable 10 minutes."
+        ),
+        Method.SMS: (
+            f"Nous avons envoyé un code par SMS au {accounts.mask_phone(phone)}. Il est valable "
+            "10 minutes."
+        ),
     }[Method(method)]
 
 

@@ -1,8 +1,8 @@
 """Secure messaging for the holder: the list (/messages), a new message (/messages/nouveau) and one
 conversation (/message?n=<id>).
 
-Thin: every handler re-reads the session and calls ``support.threads``, which loads the thread with the
-holder's id in the query. The thread's id stays on the server (``_thread_id``); forms are not
+Thin: every handler re-reads the session and calls ``support.threads``, which loads the thread with
+the holder's id in the query. The thread's id stays on the server (``_thread_id``); forms are not
 cleared on an error, so nothing typed is lost."""
 
 from __future__ import annotations
@@ -81,8 +81,9 @@ def size_text(n: int) -> str:
 def message_views(
     db, thread: SupportThread, *, viewer: str
 ) -> tuple[list[MessageView], list[MessageView]]:
-    """(the assistant conversation carried into the thread, the conversation itself), named for ``viewer``
-    ("holder": "Vous" and the adviser's name; "staff": the holder's name and the adviser's)."""
+    """(the assistant conversation carried into the thread, the conversation itself), named for
+    ``viewer`` ("holder": "Vous" and the adviser's name; "staff": the holder's name and the
+    adviser's)."""
     from espace.identity.models import Policyholder
 
     names = staff_names(session=db)
@@ -113,7 +114,8 @@ def message_views(
 
 
 async def read_files(files: list) -> list[tuple[bytes, str]]:
-    """The uploaded files' bytes (at most one byte past the limit: the service refuses them by size)."""
+    """The uploaded files' bytes (at most one byte past the limit: the service refuses them by
+    size)."""
     return [
         (await upload.read(MAX_BYTES + 1), upload.name or "fichier")
         for upload in (files or [])[: support.MAX_FILES_PER_MESSAGE + 1]
@@ -299,7 +301,8 @@ class ThreadState(SessionState):
             self.rating, self.rating_comment = thread.rating or 0, thread.rating_comment
 
     def _act(self, call, success: str):
-        """Re-check the session, run ``call(db, holder_id, thread_id)``, show the outcome (errors by field)."""
+        """Re-check the session, run ``call(db, holder_id, thread_id)``, show the outcome (errors by
+        field)."""
         holder_id = self._holder_id()
         if holder_id is None:
             return self._to_login()

@@ -167,7 +167,8 @@ class NotificationsState(SessionState):
 
     @rx.event
     def subscribe_push(self):
-        """The browser subscribes (assets/pwa.js) and posts its subscription to /api/push/abonnement."""
+        """The browser subscribes (assets/pwa.js) and posts its subscription to
+        /api/push/abonnement."""
         return rx.call_script(
             "window.espacePush ? window.espacePush.subscribe() : "
             "Promise.resolve('Votre navigateur ne permet pas les notifications.')",

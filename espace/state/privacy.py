@@ -59,7 +59,8 @@ def _field(row: dict, *names: str) -> str:
 class PrivacyState(SessionState, StepUpMixin):
     STEP_UP_REASONS: ClassVar[dict[str, str]] = {
         "erasure": (
-            "Supprimer votre espace client est définitif : confirmez votre identité avec le code reçu."
+            "Supprimer votre espace client est définitif : confirmez votre identité avec le "
+            "code reçu."
         ),
     }
     ALWAYS_ASK: ClassVar[frozenset[str]] = frozenset({"erasure"})

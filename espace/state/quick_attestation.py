@@ -1,4 +1,5 @@
-"""One tap: today's standard attestation for one of the holder's contracts (dashboard and assistant)."""
+"""One tap: today's standard attestation for one of the holder's contracts (dashboard and
+assistant)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from espace.core.models import utcnow
 
 
 def issue_today(*, holder_id: int, contract_id) -> tuple[str, str]:
-    """(download url, "") or ("", the French error); the contract must be the holder's (checked by the service).
-    ``contract_id`` comes from the browser: anything but an integer is refused."""
+    """(download url, "") or ("", the French error); the contract must be the holder's (checked by
+    the service). ``contract_id`` comes from the browser: anything but an integer is refused."""
     from espace.contracts import attestations
 
     try:

@@ -228,7 +228,8 @@ class SearchState(SessionState):
         self.form_version += 1
         self._run(holder_id)
         return rx.call_script(
-            f"window.history.replaceState(null, '', {json.dumps(routes.SEARCH + '?q=' + quote(self.query))})"
+            "window.history.replaceState(null, '', "
+            f"{json.dumps(routes.SEARCH + '?q=' + quote(self.query))})"
         )
 
     @rx.event

@@ -56,8 +56,8 @@ class SessionItem:
 
 STEP_UP_REASONS = {
     "enrol_totp": (
-        "Pour configurer une application d'authentification, confirmez votre identité avec un moyen "
-        "que votre espace connaît déjà."
+        "Pour configurer une application d'authentification, confirmez votre identité avec un "
+        "moyen que votre espace connaît déjà."
     ),
     "confirm_totp": (
         "Pour terminer la configuration de l'application, confirmez à nouveau votre identité, puis "
@@ -161,7 +161,8 @@ class SecurityState(SessionState, StepUpMixin):
 
     @rx.event
     def start_totp(self):
-        """Enrol (or replace) the authenticator app: after a step-up with a method the account already has."""
+        """Enrol (or replace) the authenticator app: after a step-up with a method the account
+        already has."""
         self.flash = ""
         return self._with_step_up("enrol_totp")
 
@@ -239,7 +240,10 @@ class SecurityState(SessionState, StepUpMixin):
                 self.shown_codes = second_factor.generate_recovery_codes(
                     session=db, account=account, proof=proof
                 )
-                self.flash = "Vos codes de secours sont prêts : notez-les maintenant, ils ne seront plus affichés."
+                self.flash = (
+                    "Vos codes de secours sont prêts : notez-les maintenant, ils ne seront plus "
+                    "affichés."
+                )
         self._refresh(me)
         return None
 

@@ -18,7 +18,8 @@ from espace.state.session import client_ip, full_navigation, handoff_navigation,
 
 
 class StaffLoginState(rx.State):
-    """Password, then a code sent to the professional e-mail: the back office always asks for both."""
+    """Password, then a code sent to the professional e-mail: the back office always asks for
+    both."""
 
     form_error: str = ""
     code_error: str = ""
@@ -54,7 +55,10 @@ class StaffLoginState(rx.State):
             else:
                 try:
                     second_factor.send_staff_code(session=db, staff=staff)
-                    self.sent_hint = "Un code à 6 chiffres vient d'être envoyé à votre adresse e-mail professionnelle."
+                    self.sent_hint = (
+                        "Un code à 6 chiffres vient d'être envoyé à votre adresse e-mail "
+                        "professionnelle."
+                    )
                 except second_factor.CodeThrottled as error:
                     self.sent_hint = str(error)
                 self._pending_staff_id, self._pending_since = staff.id, time.time()

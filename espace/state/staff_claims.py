@@ -1,4 +1,5 @@
-"""The staff claims back office: the queue (/gestion/sinistres) and one claim (/gestion/sinistre?n=…).
+"""The staff claims back office: the queue (/gestion/sinistres) and one claim
+(/gestion/sinistre?n=…).
 
 Thin: every handler re-checks the staff session, then calls ``claims.workflow`` which re-checks the
 role and (for experts) that the claim is theirs. Public vars hold display strings only; the claim's
@@ -119,7 +120,8 @@ _EXPERT_ASSESS = (S.VISIT_PLANNED, S.EXPERT_REPORT, S.INDEMNITY_COMPUTED)
 
 
 def allowed_actions(staff: StaffUser, claim: Claim) -> dict[str, bool]:
-    """Which panel actions this staff member may do on this claim now (the service decides anyway)."""
+    """Which panel actions this staff member may do on this claim now (the service decides
+    anyway)."""
     allowed = {
         name: workflow.can(staff, permission) and claim.status in statuses
         for name, (permission, statuses) in ACTION_RULES.items()
@@ -133,7 +135,8 @@ def allowed_actions(staff: StaffUser, claim: Claim) -> dict[str, bool]:
     allowed["assign"] = allowed["assign"] and staff.role == StaffRole.MANAGER
     owed = (claim.indemnity_cents or 0) - claim.paid_cents
     allowed["payment"] = allowed["payment"] and owed > 0
-    # Nothing owed (damage under the deductible, or already paid): the claim closes without a transfer.
+    # Nothing owed (damage under the deductible, or already paid): the claim closes without a
+    # transfer.
     allowed["close"] = workflow.can(staff, "close") and (
         claim.status == S.PAYMENT_SENT or (claim.status == S.INDEMNITY_COMPUTED and owed <= 0)
     )
@@ -647,9 +650,8 @@ class StaffClaimState(StaffSessionState):
                 else ""
             )
             self.location = (
-                f"Position relevée : latitude {claim.latitude:.5f} ; longitude {claim.longitude:.5f}".replace(
-                    ".", ","
-                )
+                f"Position relevée : latitude {claim.latitude:.5f} ; longitude "
+                f"{claim.longitude:.5f}".replace(".", ",")
                 + accuracy
             )
         else:
@@ -727,15 +729,16 @@ class StaffClaimState(StaffSessionState):
                 break
         if not detail and claim.indemnity_cents is not None:
             detail = (
-                f"min(plafond {self.ceiling} ; dommages {self.assessed_damage} − franchise {self.deductible}) "
-                f"= {self.indemnity}"
+                f"min(plafond {self.ceiling} ; dommages {self.assessed_damage} − franchise "
+                f"{self.deductible}) = {self.indemnity}"
             )
         self.indemnity_detail = detail
 
     # ----- acting ----------------------------------------------------------------------------
 
     def _act(self, action: str, call, success: str):
-        """Re-check the session, run ``call(db, staff_id, claim_id)`` in one transaction, show the outcome.
+        """Re-check the session, run ``call(db, staff_id, claim_id)`` in one transaction, show the
+        outcome.
 
         On an error nothing was saved and the forms keep what was typed."""
         staff_id = self._staff_id()
@@ -837,7 +840,9 @@ class StaffClaimState(StaffSessionState):
     @rx.event
     def report_rejected(self, rejected: list[dict]):
         self.errors = {
-            "report_file": "Fichier refusé : une photo (JPEG, PNG, HEIC) ou un PDF de 10 Mo au plus."
+            "report_file": (
+                "Fichier refusé : une photo (JPEG, PNG, HEIC) ou un PDF de 10 Mo au plus."
+            )
         }
 
     @rx.event
@@ -935,5 +940,7 @@ class StaffClaimState(StaffSessionState):
     @rx.event
     def document_rejected(self, rejected: list[dict]):
         self.errors = {
-            "upload_file": "Fichier refusé : une photo (JPEG, PNG, HEIC) ou un PDF de 10 Mo au plus."
+            "upload_file": (
+                "Fichier refusé : une photo (JPEG, PNG, HEIC) ou un PDF de 10 Mo au plus."
+            )
         }

@@ -1,7 +1,9 @@
-"""The staff inbox of secure messages (/gestion/messages) and one conversation (/gestion/message?n=<id>).
+"""The staff inbox of secure messages (/gestion/messages) and one conversation
+(/gestion/message?n=<id>).
 
-Thin: every handler re-checks the staff session, then calls ``support.threads``, which re-checks the role
-(handlers and managers; experts have no inbox). The thread's id stays on the server (``_thread_id``)."""
+Thin: every handler re-checks the staff session, then calls ``support.threads``, which re-checks the
+role (handlers and managers; experts have no inbox). The thread's id stays on the server
+(``_thread_id``)."""
 
 from __future__ import annotations
 
@@ -115,7 +117,8 @@ def figures_text(found: threads.InboxFigures) -> list[list[str]]:
 
 
 def help_articles_text(counts: dict[str, tuple[int, int]], limit: int = 5) -> list[list[str]]:
-    """The help articles holders found least helpful: [title, slug, "n oui", "n non"], worst first."""
+    """The help articles holders found least helpful: [title, slug, "n oui", "n non"], worst
+    first."""
     from espace.services import knowledge_data
 
     ranked = sorted(
@@ -209,7 +212,7 @@ class StaffInboxState(StaffSessionState):
         )
 
 
-# ----- one conversation ------------------------------------------------------------------------------
+# ----- one conversation ---------------------------------------------------------------------------
 
 
 @dataclasses.dataclass
@@ -349,7 +352,8 @@ class StaffThreadState(StaffSessionState):
         )
 
     def _act(self, call, success: str):
-        """Re-check the session, run ``call(db, staff_id, thread_id)`` in one transaction, show the outcome."""
+        """Re-check the session, run ``call(db, staff_id, thread_id)`` in one transaction, show the
+        outcome."""
         staff_id = self._staff_id()
         if staff_id is None:
             return self._to_staff_login()

@@ -33,7 +33,8 @@ class StepUpMixin(rx.State, mixin=True):
     stepup_error: str = ""
 
     STEP_UP_REASONS: ClassVar[dict[str, str]] = {}
-    # Actions that always ask for a code, even right after another check (a signature, for instance).
+    # Actions that always ask for a code, even right after another check (a signature, for
+    # instance).
     ALWAYS_ASK: ClassVar[frozenset[str]] = frozenset()
 
     def _me(self) -> Principal | None:  # provided by SessionState

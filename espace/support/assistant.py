@@ -30,7 +30,8 @@ from espace.services import knowledge_data
 class Action:
     label: str
     href: str = ""  # an internal page; empty for an in-page action
-    # link | attestation (issue and download today's attestation for contract_id) | escalate (to an adviser)
+    # link | attestation (issue and download today's attestation for contract_id) | escalate (to an
+    # adviser)
     kind: str = "link"
     contract_id: int = 0
 
@@ -135,7 +136,8 @@ _AMOUNT = re.compile(
     r"(\d{1,3}(?:[  \u202f.]\d{3})+|\d+)(?:,(\d{1,2}))?\s*(?:€|euros?\b|eur\b|e\b)", re.IGNORECASE
 )
 _ITEM = re.compile(
-    r"\b(?:pour|d'|de)\s*(?:un|une|mon|ma|mes|le|la|les|des)\s+([a-zà-ÿ' -]{2,30}?)\s+(?:de|d'une valeur de|à)\s+\d",
+    r"\b(?:pour|d'|de)\s*(?:un|une|mon|ma|mes|le|la|les|des)\s+([a-zà-ÿ' "
+    r"-]{2,30}?)\s+(?:de|d'une valeur de|à)\s+\d",
     re.IGNORECASE,
 )
 
@@ -301,7 +303,8 @@ def _no_contract() -> Reply:
     return Reply(
         "no_contract",
         [
-            "Vous n'avez pas de contrat en cours : je ne peux pas répondre à partir de vos garanties."
+            "Vous n'avez pas de contrat en cours : je ne peux pas répondre à partir de vos "
+            "garanties."
         ],
         [Action("Voir mes contrats", routes.CONTRACTS)],
         understood=True,
@@ -336,7 +339,8 @@ def _deductible(session: Session, holder_id: int, q: Question, today: date) -> R
         sources.append(_contract_source(item))
         if line is None:
             lines.append(
-                f"{_lead(contracts, item)}votre formule {item.formula} ne comprend pas la garantie {name}."
+                f"{_lead(contracts, item)}votre formule {item.formula} ne comprend pas la "
+                f"garantie {name}."
             )
         else:
             lines.append(
@@ -344,7 +348,8 @@ def _deductible(session: Session, holder_id: int, q: Question, today: date) -> R
                 f"{line.deductible}."
             )
     lines.append(
-        "La franchise est la part des dommages qui reste à votre charge : elle est déduite de l'indemnité."
+        "La franchise est la part des dommages qui reste à votre charge : elle est déduite de "
+        "l'indemnité."
     )
     return Reply(
         "deductible",
@@ -380,8 +385,8 @@ def _ceiling(session: Session, holder_id: int, q: Question, today: date) -> Repl
             + (
                 f"votre formule {item.formula} ne comprend pas la garantie {name}."
                 if line is None
-                else f"plafond de la garantie « {line.name} » : {_ceiling_text(line, item.cover)} ; "
-                f"franchise : {line.deductible}."
+                else f"plafond de la garantie « {line.name} » : "
+                f"{_ceiling_text(line, item.cover)} ; franchise : {line.deductible}."
             )
         )
     return Reply(
@@ -422,17 +427,19 @@ def _reimbursement(session: Session, holder_id: int, q: Question, today: date) -
             continue
         lines.append(
             f"{_lead(contracts, item)}vous seriez remboursé {fmt.money(result.indemnity_cents)} : "
-            f"{fmt.money(damage)} − franchise de {fmt.money(result.deductible_cents)}, dans la limite du "
-            f"plafond de {fmt.money(result.ceiling_cents)} (garantie « {result.guarantee} »)."
+            f"{fmt.money(damage)} − franchise de {fmt.money(result.deductible_cents)}, dans la "
+            f"limite du plafond de {fmt.money(result.ceiling_cents)} (garantie « "
+            f"{result.guarantee} »)."
         )
     if category == "theft_vandalism":
         lines.append(
-            "Le vol doit avoir eu lieu avec effraction, escalade, fausses clés ou agression, et vous devez "
-            "porter plainte puis nous le déclarer sous 2 jours ouvrés."
+            "Le vol doit avoir eu lieu avec effraction, escalade, fausses clés ou agression, et "
+            "vous devez porter plainte puis nous le déclarer sous 2 jours ouvrés."
         )
     lines.append(
-        "C'est une estimation à partir de la valeur que vous indiquez : le montant définitif dépend des "
-        "justificatifs (facture, photos) et de la vétusté prévue par vos conditions générales."
+        "C'est une estimation à partir de la valeur que vous indiquez : le montant définitif "
+        "dépend des justificatifs (facture, photos) et de la vétusté prévue par vos conditions "
+        "générales."
     )
     return Reply(
         "reimbursement",
@@ -463,9 +470,11 @@ def _attestation(session: Session, holder_id: int, q: Question) -> Reply:
     return Reply(
         "attestation",
         [
-            "Votre attestation d'assurance habitation est prête : téléchargez-la ci-dessous, elle est datée "
-            "d'aujourd'hui et porte un QR code que votre bailleur ou votre syndic peut vérifier.",
-            "Elle est aussi dans « Mes documents », avec les attestations détaillées et temporaires.",
+            "Votre attestation d'assurance habitation est prête : téléchargez-la ci-dessous, elle "
+            "est datée d'aujourd'hui et porte un QR code que votre bailleur ou votre syndic peut "
+            "vérifier.",
+            "Elle est aussi dans « Mes documents », avec les attestations détaillées et "
+            "temporaires.",
         ],
         actions,
         [_article_source("attestation-habitation")],
@@ -478,10 +487,11 @@ def _password(_session: Session, _holder_id: int, _q: Question) -> Reply:
         "password",
         [
             "Vous êtes connecté : vous pouvez changer votre mot de passe dans « Sécurité ».",
-            "Si vous l'avez oublié, sur la page de connexion choisissez « Mot de passe oublié ? » et indiquez votre "
-            "e-mail ou votre numéro de contrat : vous recevez un lien (valable 1 heure) par e-mail, ou un code par SMS.",
-            "Vous n'avez plus accès à votre e-mail ? La page « Accès perdu » vous permet de prouver votre identité "
-            "avec votre contrat.",
+            "Si vous l'avez oublié, sur la page de connexion choisissez « Mot de passe oublié ? » "
+            "et indiquez votre e-mail ou votre numéro de contrat : vous recevez un lien (valable "
+            "1 heure) par e-mail, ou un code par SMS.",
+            "Vous n'avez plus accès à votre e-mail ? La page « Accès perdu » vous permet de "
+            "prouver votre identité avec votre contrat.",
         ],
         [
             Action("Changer mon mot de passe", routes.SECURITY),
@@ -499,9 +509,11 @@ def _declare(_session: Session, _holder_id: int, q: Question) -> Reply:
     return Reply(
         "declare",
         [
-            "Je vous ouvre la déclaration en ligne : elle prend environ 5 minutes et s'enregistre à chaque étape.",
-            "Préparez vos photos, vos factures et, en cas de vol, votre dépôt de plainte. En cas d'urgence (fuite, "
-            f"effraction), appelez l'assistance 24 h/24 au {knowledge_data.ASSISTANCE_PHONE}.",
+            "Je vous ouvre la déclaration en ligne : elle prend environ 5 minutes et "
+            "s'enregistre à chaque étape.",
+            "Préparez vos photos, vos factures et, en cas de vol, votre dépôt de plainte. En cas "
+            "d'urgence (fuite, effraction), appelez l'assistance 24 h/24 au "
+            f"{knowledge_data.ASSISTANCE_PHONE}.",
         ],
         [Action("Déclarer un sinistre", href)],
         [_article_source("declarer-sinistre")],
@@ -561,8 +573,9 @@ def _next_payment(session: Session, holder_id: int, _q: Question, today: date) -
     return Reply(
         "next_payment",
         [
-            f"Votre prochaine échéance est de {fmt.money(row.amount_cents)} le {fmt.date_fr(row.due_date)} "
-            f"(contrat {row.contract_number}, {row.method_label.lower()})."
+            f"Votre prochaine échéance est de {fmt.money(row.amount_cents)} le "
+            f"{fmt.date_fr(row.due_date)} (contrat {row.contract_number}, "
+            f"{row.method_label.lower()})."
         ],
         [Action("Voir mon échéancier", routes.PAYMENTS)],
         [Source("Échéancier — Mes paiements", routes.PAYMENTS)],
@@ -575,8 +588,9 @@ def _human(_session: Session, _holder_id: int, _q: Question) -> Reply:
         "human",
         [
             "Je peux vous mettre en relation avec un conseiller par la messagerie sécurisée : il "
-            "recevra notre conversation, vous n'aurez pas à répéter votre question. Réponse sous 2 jours "
-            f"ouvrés. Pour une urgence, appelez l'assistance 24 h/24 au {knowledge_data.ASSISTANCE_PHONE}."
+            "recevra notre conversation, vous n'aurez pas à répéter votre question. Réponse sous "
+            "2 jours ouvrés. Pour une urgence, appelez l'assistance 24 h/24 au "
+            f"{knowledge_data.ASSISTANCE_PHONE}."
         ],
         [Action("Parler à un conseiller", kind="escalate")],
     )
@@ -628,9 +642,9 @@ _ARTICLES = _article_stems()
 def best_article(question: str) -> tuple[knowledge_data.FaqArticle | None, bool]:
     """The help article that answers best, and whether it answers well enough to be shown.
 
-    A word of the question counts when it (or a synonym from the search thesaurus) is in the article's
-    title or keywords, or when it is itself in the body. Confident: most words in the title, or
-    three quarters of them anywhere."""
+    A word of the question counts when it (or a synonym from the search thesaurus) is in the
+    article's title or keywords, or when it is itself in the body. Confident: most words in the
+    title, or three quarters of them anywhere."""
     wanted = [s for s in _stems(question) if s not in _GENERIC]
     if not wanted:
         return None, False

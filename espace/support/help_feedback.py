@@ -1,4 +1,5 @@
-""" "Cet article vous a-t-il aidé ?": one answer per holder and help article, the latest one counts."""
+""" "Cet article vous a-t-il aidé ?": one answer per holder and help article, the latest one
+counts."""
 
 from __future__ import annotations
 

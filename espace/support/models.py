@@ -67,7 +67,8 @@ class SupportMessage(SQLModel, table=True):
     staff_id: int | None = Field(default=None, foreign_key="staff_user.id")
     body: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
-    # Part of the assistant conversation carried into the thread at hand-over (not written to the adviser).
+    # Part of the assistant conversation carried into the thread at hand-over (not written to the
+    # adviser).
     from_assistant_chat: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 

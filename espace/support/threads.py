@@ -286,9 +286,9 @@ def open_thread(
     transcript: Sequence[tuple[str, str]] = (),
     attachments: Sequence[tuple[bytes, str]] = (),
 ) -> SupportThread:
-    """A new conversation. ``transcript`` (the assistant conversation, (author, text) pairs with author
-    "holder" or "assistant") is stored before the holder's ``body``, marked as such, so that advisers read
-    the whole exchange. Raises SupportError (French, ``field``)."""
+    """A new conversation. ``transcript`` (the assistant conversation, (author, text) pairs with
+    author "holder" or "assistant") is stored before the holder's ``body``, marked as such, so that
+    advisers read the whole exchange. Raises SupportError (French, ``field``)."""
     subject, category, body = clean_subject(subject), clean_category(category), clean_body(body)
     if origin not in ORIGINS:
         raise ValueError(f"origin must be one of {ORIGINS}")
@@ -341,7 +341,8 @@ def reply(
     body: str,
     attachments: Sequence[tuple[bytes, str]] = (),
 ) -> SupportMessage:
-    """The holder writes in their thread; a resolved or waiting thread is open again (the insurer's turn)."""
+    """The holder writes in their thread; a resolved or waiting thread is open again (the insurer's
+    turn)."""
     body = clean_body(body)
     thread = _holder_thread_or_fail(session, holder_id, thread_id)
     checked = _checked_files(attachments, _thread_files(session, thread.id))
@@ -381,7 +382,8 @@ def resolve_by_holder(*, session: Session, holder_id: int, thread_id: int) -> Su
 def rate(
     *, session: Session, holder_id: int, thread_id: int, rating: int, comment: str = ""
 ) -> SupportThread:
-    """A satisfaction rating (1 to 5, optional comment), once the thread is resolved, and only once."""
+    """A satisfaction rating (1 to 5, optional comment), once the thread is resolved, and only
+    once."""
     thread = _holder_thread_or_fail(session, holder_id, thread_id)
     if thread.status != T.RESOLVED:
         raise SupportError("Vous pourrez noter la réponse une fois la demande résolue.", "rating")
@@ -428,7 +430,8 @@ class ThreadSummary:
 
 
 def list_threads(*, session: Session, holder_id: int) -> list[ThreadSummary]:
-    """The holder's threads, the most recent first, each with its unread flag (an adviser's new message)."""
+    """The holder's threads, the most recent first, each with its unread flag (an adviser's new
+    message)."""
     last = _last_staff_message()
     rows = session.exec(
         select(SupportThread, last.c.at)
@@ -519,7 +522,8 @@ def thread_link(thread: SupportThread) -> str:
 
 
 def inbox_staff(session: Session, staff_id: int | None) -> StaffUser:
-    """The signed-in staff member if they may use the inbox (handlers and managers); StaffForbidden otherwise."""
+    """The signed-in staff member if they may use the inbox (handlers and managers); StaffForbidden
+    otherwise."""
     staff = session.get(StaffUser, staff_id) if staff_id else None
     if staff is None or not staff.is_active:
         raise StaffForbidden("Votre session de gestion n'est plus valable.")
@@ -672,8 +676,9 @@ class InboxFigures:
 def first_reply_stats(
     threads: Sequence[SupportThread], now: datetime
 ) -> tuple[timedelta | None, float | None]:
-    """Median first-response time, and the share of first answers given within the target (a thread still
-    unanswered after its target counts as missed; one unanswered within its target is not counted yet)."""
+    """Median first-response time, and the share of first answers given within the target (a thread
+    still unanswered after its target counts as missed; one unanswered within its target is not
+    counted yet)."""
     delays, met, counted = [], 0, 0
     for thread in threads:
         target = reply_due(thread.category, thread.created_at)
@@ -712,7 +717,8 @@ def figures(*, session: Session, staff_id: int, now: datetime | None = None) -> 
 
 
 def assign(*, session: Session, staff_id: int, thread_id: int, assignee_id: int) -> SupportThread:
-    """A manager assigns the thread to any handler or manager; a handler only takes it for themself."""
+    """A manager assigns the thread to any handler or manager; a handler only takes it for
+    themself."""
     staff, thread = _thread_for(session, staff_id, thread_id)
     if staff.role == StaffRole.HANDLER and assignee_id != staff.id:
         raise StaffForbidden("Un gestionnaire ne peut prendre une conversation que pour lui-même.")
@@ -740,7 +746,8 @@ def staff_reply(
     body: str,
     attachments: Sequence[tuple[bytes, str]] = (),
 ) -> SupportMessage:
-    """An adviser answers: the holder's turn ("en attente de votre réponse"), told by notice and e-mail."""
+    """An adviser answers: the holder's turn ("en attente de votre réponse"), told by notice and
+    e-mail."""
     body = clean_body(body)
     staff, thread = _thread_for(session, staff_id, thread_id)
     if thread.status == T.RESOLVED:
@@ -769,9 +776,9 @@ def _notify_reply(session: Session, thread: SupportThread, staff: StaffUser) -> 
         link=link,
         email_subject=f"Nouveau message au sujet de « {thread.subject} »",
         email_body=(
-            f"Bonjour,\n\nUn nouveau message au sujet de « {thread.subject} » vous attend dans votre espace "
-            f"sécurisé. Pour votre confidentialité, il n'est pas copié dans cet e-mail.\n\n"
-            f"Lire le message : {outbox.link(link)}"
+            f"Bonjour,\n\nUn nouveau message au sujet de « {thread.subject} » vous attend dans "
+            "votre espace sécurisé. Pour votre confidentialité, il n'est pas copié dans cet "
+            f"e-mail.\n\nLire le message : {outbox.link(link)}"
         ),
     )
 
@@ -798,9 +805,9 @@ def _invite_rating(session: Session, thread: SupportThread) -> None:
         link=link,
         email_subject=f"Votre demande « {thread.subject} » est résolue",
         email_body=(
-            f"Bonjour,\n\nVotre demande « {thread.subject} » est résolue. Dites-nous en un clic si la réponse "
-            f"vous a aidé, et écrivez-nous à nouveau dans la même conversation si besoin : "
-            f"{outbox.link(link)}"
+            f"Bonjour,\n\nVotre demande « {thread.subject} » est résolue. Dites-nous en un clic "
+            "si la réponse vous a aidé, et écrivez-nous à nouveau dans la même conversation si "
+            f"besoin : {outbox.link(link)}"
         ),
     )
 

@@ -191,7 +191,8 @@ def login(
 
 
 def staff_login(page: Page, email: str, password: str | None = None) -> None:
-    """Sign in to the back office on the current page (password, then the code e-mailed to staff)."""
+    """Sign in to the back office on the current page (password, then the code e-mailed to
+    staff)."""
     from espace.demo.seed import STAFF_PASSWORD
 
     page.get_by_label("Adresse e-mail professionnelle").fill(email)
@@ -207,14 +208,16 @@ def assert_accessible(page: Page) -> None:
     """Run axe-core (WCAG 2.1 A/AA) and fail on serious or critical violations."""
     if not AXE_JS.exists():
         pytest.fail(f"axe-core is missing at {AXE_JS}: run the README's test command")
-    # Served as a same-origin file (the pages' Content-Security-Policy rightly blocks an injected inline script).
+    # Served as a same-origin file (the pages' Content-Security-Policy rightly blocks an injected
+    # inline script).
     page.route(
         "**/__axe-core.js",
         lambda route: route.fulfill(path=str(AXE_JS), content_type="text/javascript"),
     )
     page.add_script_tag(url="/__axe-core.js")
     results = page.evaluate(
-        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})"
+        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', "
+        "'wcag21aa', 'best-practice']})"
     )
     bad = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
     summary = [

@@ -15,7 +15,8 @@ from tests.e2e.conftest import assert_accessible, login, new_holder, wait_ready
 
 
 def holder_with_schedule(engine) -> dict:
-    """A fresh holder whose monthly contract is priced by the tariff and has its instalments scheduled."""
+    """A fresh holder whose monthly contract is priced by the tariff and has its instalments
+    scheduled."""
     from espace.billing import instalments
     from espace.contracts import cover_change
     from espace.demo.seed import price_contract

@@ -145,7 +145,8 @@ def test_bad_attestation_requests_are_refused_next_to_the_field(page: Page, app_
 
 
 def holder_with_receipts(engine) -> dict:
-    """A fresh holder with a quarterly contract in Lyon and an annual one in Nantes, and their receipts."""
+    """A fresh holder with a quarterly contract in Lyon and an annual one in Nantes, and their
+    receipts."""
     from sqlmodel import Session
 
     from espace.billing import instalments, receipts

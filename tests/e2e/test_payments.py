@@ -1,4 +1,5 @@
-"""Payments in the browser: bank account and SEPA mandate, debit day, exports, card regularisation."""
+"""Payments in the browser: bank account and SEPA mandate, debit day, exports, card
+regularisation."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ WRONG_IBAN = "FR76 3000 6000 0112 3456 7890 188"  # one digit off: the check dig
 
 
 def holder_with_payments(engine, *, rejected: bool = False) -> dict:
-    """A new holder whose monthly contract started three years ago, with its payments (one rejected)."""
+    """A new holder whose monthly contract started three years ago, with its payments (one
+    rejected)."""
     who = new_holder(engine)
     who["today"] = today = (
         today_paris()

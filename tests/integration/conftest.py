@@ -1,4 +1,5 @@
-"""A real SQLite database migrated to head and seeded once; each test runs in a rolled-back transaction."""
+"""A real SQLite database migrated to head and seeded once; each test runs in a rolled-back
+transaction."""
 
 from __future__ import annotations
 

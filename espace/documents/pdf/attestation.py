@@ -60,13 +60,14 @@ def _certification(pdf: EspaceDocument, data: AttestationData) -> None:
             (f"{data.insurer.name} atteste que ", False),
             (data.holder_name, True),
             (
-                f", demeurant {_one_line(data.holder_address)}, est titulaire du contrat d'assurance "
-                "multirisque habitation n°\u00a0",
+                f", demeurant {_one_line(data.holder_address)}, est titulaire du contrat "
+                "d'assurance multirisque habitation n°\u00a0",
                 False,
             ),
             (data.contract_number, True),
             (
-                f" (formule {data.formula}), souscrit le {data.contract_start}, garantissant le logement situé ",
+                f" (formule {data.formula}), souscrit le {data.contract_start}, garantissant "
+                "le logement situé ",
                 False,
             ),
             (_one_line(data.property_address), True),
@@ -84,7 +85,8 @@ def _validity(pdf: EspaceDocument, data: AttestationData) -> None:
                 (" au ", False),
                 (data.valid_until, True),
                 (
-                    ", sous réserve que le contrat ne soit ni suspendu ni résilié au cours de cette période.",
+                    ", sous réserve que le contrat ne soit ni suspendu ni résilié au cours de "
+                    "cette période.",
                     False,
                 ),
             ],

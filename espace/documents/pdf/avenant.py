@@ -46,25 +46,27 @@ def _one_line(lines: list[str]) -> str:
 
 
 def _preamble(pdf: EspaceDocument, data: AvenantData) -> None:
-    """The parties, in the formal way: 'Entre …, ci-après le souscripteur, et …, ci-après l'assureur'."""
+    """The parties, in the formal way: 'Entre …, ci-après le souscripteur, et …, ci-après
+    l'assureur'."""
     pdf.rich_paragraph(
         [
             ("Entre ", False),
             (data.holder_name, True),
             (
-                f", demeurant {_one_line(data.holder_address)}, ci-après «\u00a0le souscripteur\u00a0», et ",
+                f", demeurant {_one_line(data.holder_address)}, ci-après «\u00a0le "
+                "souscripteur\u00a0», et ",
                 False,
             ),
             (data.insurer.name, True),
             (
-                f", {data.insurer.address}, ci-après «\u00a0l'assureur\u00a0», il est convenu de modifier le contrat "
-                "d'assurance multirisque habitation n°\u00a0",
+                f", {data.insurer.address}, ci-après «\u00a0l'assureur\u00a0», il est convenu de "
+                "modifier le contrat d'assurance multirisque habitation n°\u00a0",
                 False,
             ),
             (data.contract_number, True),
             (
-                f" (formule {data.formula}), garantissant le logement situé {_one_line(data.property_address)}, "
-                "dans les conditions suivantes.",
+                f" (formule {data.formula}), garantissant le logement situé "
+                f"{_one_line(data.property_address)}, dans les conditions suivantes.",
                 False,
             ),
         ]
@@ -129,7 +131,8 @@ def _closing(pdf: EspaceDocument, data: AvenantData) -> None:
     pdf.ensure_space(CLOSING_HEIGHT)
     pdf.ln(3)
     pdf.paragraph(
-        f"Le présent avenant fait partie intégrante du contrat n°\u00a0{data.contract_number}. {UNCHANGED}",
+        "Le présent avenant fait partie intégrante du contrat "
+        f"n°\u00a0{data.contract_number}. {UNCHANGED}",
         size=9.5,
         space_after=3,
     )

@@ -28,17 +28,17 @@ def render_certificate(data: CertificateData) -> bytes:
     )
     pdf.title_block(TITLE)
     pdf.paragraph(
-        f"Le présent certificat récapitule les garanties du contrat d'assurance multirisque habitation "
-        f"n°\u00a0{data.contract_number} souscrit par {data.holder_name}, avec leurs plafonds, "
-        "leurs franchises et leurs exclusions."
+        "Le présent certificat récapitule les garanties du contrat d'assurance multirisque "
+        f"habitation n°\u00a0{data.contract_number} souscrit par {data.holder_name}, avec leurs "
+        "plafonds, leurs franchises et leurs exclusions."
     )
     _contract(pdf, data)
     pdf.section("Garanties")
     _guarantee_list(pdf, data.guarantees)
     pdf.ln(2)
     pdf.paragraph(
-        "Ce certificat est établi à titre d'information. Les garanties s'exercent dans les limites et "
-        "conditions prévues aux conditions générales et particulières du contrat.",
+        "Ce certificat est établi à titre d'information. Les garanties s'exercent dans les "
+        "limites et conditions prévues aux conditions générales et particulières du contrat.",
         size=8,
         color=MUTED,
         line_height=4,

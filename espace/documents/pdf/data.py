@@ -58,7 +58,8 @@ class AttestationData:
 
 @dataclass(frozen=True)
 class CertificateData:
-    """'Certificat de garanties': every guarantee of the contract, with ceilings, deductibles, exclusions."""
+    """'Certificat de garanties': every guarantee of the contract, with ceilings, deductibles,
+    exclusions."""
 
     reference: str
     issued_on: str

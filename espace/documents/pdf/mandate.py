@@ -1,4 +1,5 @@
-"""'Mandat de prélèvement SEPA' (core scheme, recurrent payments), signed online after a second factor.
+"""'Mandat de prélèvement SEPA' (core scheme, recurrent payments), signed online after a second
+factor.
 
 The mandate is the one document that shows the IBAN in full (the debtor's bank needs it); its text
 is therefore never indexed as is (see `espace.billing.mandates`)."""
@@ -17,18 +18,19 @@ SIGNATURE_HEIGHT = 16.0
 
 def legal_text(creditor: str) -> str:
     return (
-        f"En signant ce formulaire de mandat, vous autorisez {creditor} à envoyer des instructions à votre "
-        f"banque pour débiter votre compte, et votre banque à débiter votre compte conformément aux "
-        f"instructions d'{creditor}. Vous bénéficiez du droit d'être remboursé par votre banque selon les "
-        "conditions décrites dans la convention que vous avez passée avec elle. Une demande de remboursement "
-        "doit être présentée dans les 8 semaines suivant la date de débit de votre compte pour un prélèvement "
-        "autorisé."
+        f"En signant ce formulaire de mandat, vous autorisez {creditor} à envoyer des "
+        "instructions à votre banque pour débiter votre compte, et votre banque à débiter votre "
+        f"compte conformément aux instructions d'{creditor}. Vous bénéficiez du droit d'être "
+        "remboursé par votre banque selon les conditions décrites dans la convention que vous "
+        "avez passée avec elle. Une demande de remboursement doit être présentée dans les 8 "
+        "semaines suivant la date de débit de votre compte pour un prélèvement autorisé."
     )
 
 
 def signature_line(data: MandateData) -> str:
     return (
-        f"Signé électroniquement le {data.signed_on} à {data.signed_time} {data.signature_method}".rstrip()
+        f"Signé électroniquement le {data.signed_on} à {data.signed_time} "
+        f"{data.signature_method}".rstrip()
         + "."
     )
 
@@ -75,8 +77,8 @@ def render_mandate(data: MandateData) -> bytes:
     pdf.paragraph(f"Type de paiement : {data.payment_type}", bold=True, align=Align.L)
     pdf.paragraph(legal_text(data.creditor_name), size=9.5)
     pdf.paragraph(
-        "Vos droits concernant le présent mandat sont expliqués dans un document que vous pouvez obtenir "
-        "auprès de votre banque.",
+        "Vos droits concernant le présent mandat sont expliqués dans un document que vous pouvez "
+        "obtenir auprès de votre banque.",
         size=8.5,
         color=MUTED,
         line_height=4.4,

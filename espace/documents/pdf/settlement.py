@@ -66,8 +66,8 @@ def render_settlement(data: SettlementData) -> bytes:
         rows += [("Déjà versé", data.already_paid), ("Versé par ce virement", data.paid_now)]
     pdf.key_values(rows)
     pdf.paragraph(
-        f"Une question sur ce règlement ? Écrivez à votre gestionnaire depuis votre espace ou appelez le "
-        f"{data.insurer.phone}.",
+        "Une question sur ce règlement ? Écrivez à votre gestionnaire depuis votre espace ou "
+        f"appelez le {data.insurer.phone}.",
         size=9,
         color=MUTED,
     )

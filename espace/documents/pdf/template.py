@@ -50,9 +50,11 @@ BOTTOM_MARGIN = 26.0  # automatic page break before the footer
 # Font cache
 # ---------------------------------------------------------------------------------------------
 
-# Tables fpdf2 drops from every embedded subset (it positions the glyphs itself, text shaping is off).
+# Tables fpdf2 drops from every embedded subset (it positions the glyphs itself, text shaping is
+# off).
 DROPPED_TABLES = ("GDEF", "GPOS", "GSUB", "MATH", "FFTM", "hdmx", "meta", "kern")
-# Characters of nearly every document: Latin (with Vietnamese), punctuation, currency, common symbols.
+# Characters of nearly every document: Latin (with Vietnamese), punctuation, currency, common
+# symbols.
 LATIN = (
     (0x0020, 0x007E),
     (0x00A0, 0x036F),
@@ -201,7 +203,8 @@ class EspaceDocument(FPDF):
         self.add_page()
 
     def _register_fonts(self) -> None:
-        # What add_font(FONT_FAMILY, style, FONT_DIR / filename) does, without parsing the file again.
+        # What add_font(FONT_FAMILY, style, FONT_DIR / filename) does, without parsing the file
+        # again.
         self._faces: dict[str, _Face] = {}
         for style in FONT_FILES:
             key = f"{FONT_FAMILY.lower()}{style}"
@@ -410,7 +413,8 @@ class EspaceDocument(FPDF):
         aligns: Sequence[str] | None = None,
         size: float = 8.5,
     ) -> None:
-        """A table with a teal header row, zebra rows, wrapped cells, header repeated on each page."""
+        """A table with a teal header row, zebra rows, wrapped cells, header repeated on each
+        page."""
         self.set_draw_color(*RULE)
         self.set_line_width(0.2)
         self.set_fill_color(*WHITE)  # fpdf2 fills the other rows with the current fill colour

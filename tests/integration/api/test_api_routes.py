@@ -113,16 +113,18 @@ def test_cross_site_logout_link_does_not_end_the_session(client):
     assert _valid(token)
 
 
-# ---- login CSRF: an attacker's code sent to a victim's browser signs nobody in -----------------------
+# ---- login CSRF: an attacker's code sent to a victim's browser signs nobody in -------------------
 
 
 def _attacker_code() -> str:
-    """The attacker signed in with his own password in his own browser and stopped before the hand-off."""
+    """The attacker signed in with his own password in his own browser and stopped before the
+    hand-off."""
     return _code(binding="the-attackers-own-browser")
 
 
 def test_a_code_without_its_browser_cookie_signs_nobody_in(client):
-    client.cookies.clear()  # the victim's browser: it never signed in, so it holds no hand-off cookie
+    # the victim's browser: it never signed in, so it holds no hand-off cookie
+    client.cookies.clear()
     response = client.get(
         "/api/auth/handoff", params={"code": _attacker_code()}, follow_redirects=False
     )
@@ -131,7 +133,8 @@ def test_a_code_without_its_browser_cookie_signs_nobody_in(client):
 
 
 def test_a_code_begun_in_another_browser_is_refused_in_this_one(client):
-    # the victim's browser holds a hand-off cookie of its own (it is signing in too): not the attacker's
+    # the victim's browser holds a hand-off cookie of its own (it is signing in too): not the
+    # attacker's
     response = client.get(
         "/api/auth/handoff", params={"code": _attacker_code()}, follow_redirects=False
     )
@@ -169,7 +172,8 @@ def test_the_tab_that_signed_in_gets_its_session(client):
 
 
 def _issued_by_the_app(spec) -> tuple[str, str | None]:
-    """(code, hand-off cookie value or None) from what a sign-in handler sends to the tab that signed in."""
+    """(code, hand-off cookie value or None) from what a sign-in handler sends to the tab that
+    signed in."""
     script = dict((str(k), v._var_value) for k, v in spec.args)["javascript_code"]
     code = re.search(r"code=([^&\"]+)", script).group(1)
     binding = re.search(HANDOFF_COOKIE + r"=([^;\"]+)", script)
@@ -177,7 +181,8 @@ def _issued_by_the_app(spec) -> tuple[str, str | None]:
 
 
 def _holder_sign_in():
-    """The holder's sign-in handler finishing, exactly as Reflex runs it for the tab that typed the password."""
+    """The holder's sign-in handler finishing, exactly as Reflex runs it for the tab that typed the
+    password."""
     from espace.state.login import LoginState
 
     with session_scope() as db:

@@ -35,7 +35,8 @@ def behind_proxy(monkeypatch, engine):
 
 
 def _browser(peer: str, forwarded_for: str = ""):
-    """A stand-in ``self`` for LoginState: the tab of a browser whose socket arrived from ``peer``."""
+    """A stand-in ``self`` for LoginState: the tab of a browser whose socket arrived from
+    ``peer``."""
     headers = SimpleNamespace(
         cookie="",
         user_agent="pytest",

@@ -18,7 +18,8 @@ MB = 1024 * 1024
 
 
 def _post(*, cookie: str | None, length: int | None, chunks: list[int] = ()):
-    """POST /_upload through the middleware to a stand-in of Reflex's endpoint, which reads every chunk."""
+    """POST /_upload through the middleware to a stand-in of Reflex's endpoint, which reads every
+    chunk."""
     read = SimpleNamespace(messages=[], status=None)
     pending = [
         {"type": "http.request", "body": b"x" * size, "more_body": n < len(chunks) - 1}

@@ -28,7 +28,8 @@ from tests import factories
 IBAN_A = "FR7630006000011234567890189"
 IBAN_B = "DE89370400440532013000"
 IBAN_A_GROUPED = "FR76 3000 6000 0112 3456 7890 189"
-# These tests are about the domain rules; who may act is tested in tests/integration/identity/test_stepup_enforcement.py.
+# These tests are about the domain rules; who may act is tested in
+# tests/integration/identity/test_stepup_enforcement.py.
 RECORD = InsurerRecord(source="core_system")
 
 
@@ -153,7 +154,7 @@ def test_exactly_one_default_after_set_default(db, holder):
     assert [a.is_default for a in accounts] == [True, False]
 
 
-# -- signing ------------------------------------------------------------------------------------------
+# -- signing ---------------------------------------------------------------------------------------
 
 
 def test_sign_mandate_stores_the_document_and_never_leaks_the_iban(db, holder):

@@ -1,4 +1,5 @@
-"""Payments handlers: holder B sending holder A's ids (account, payment, card payment) gets nothing."""
+"""Payments handlers: holder B sending holder A's ids (account, payment, card payment) gets
+nothing."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ IBAN = "FR7630006000011234567890189"
 
 
 def _principal(db, person):
-    """A signed-in session that passed a step-up just now: the handlers' ownership checks are what is tested."""
+    """A signed-in session that passed a step-up just now: the handlers' ownership checks are what
+    is tested."""
     _, principal, _ = factories.signed_in_with_step_up(db, person)
     return principal
 

@@ -1,4 +1,5 @@
-"""« Mes paiements » against a real database: schedule, history, debit day, frequency, CSV and OFX exports."""
+"""« Mes paiements » against a real database: schedule, history, debit day, frequency, CSV and OFX
+exports."""
 
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ def _mandate(db, person) -> SepaMandate:
     return mandate
 
 
-# ---- schedule -------------------------------------------------------------------------------------
+# ---- schedule ------------------------------------------------------------------------------------
 
 
 def test_schedule_shows_the_insurance_year_and_the_last_twelve_months(db):
@@ -91,7 +92,8 @@ def test_schedule_shows_the_insurance_year_and_the_last_twelve_months(db):
     db.flush()
 
     rows = payments.schedule(session=db, holder_id=person.id, contract_id=monthly.id, today=TODAY)
-    # paid in the last 12 months (from 5 June 2025) and the current year (March 2026 - February 2027)
+    # paid in the last 12 months (from 5 June 2025) and the current year (March 2026 - February
+    # 2027)
     assert [r.due_date for r in rows] == [
         instalments.add_months(date(2025, 6, 5), i) for i in range(21)
     ]
@@ -142,7 +144,7 @@ def test_schedule_of_another_holders_contract_is_empty(db):
     )
 
 
-# ---- history --------------------------------------------------------------------------------------
+# ---- history -------------------------------------------------------------------------------------
 
 
 def test_history_covers_ten_years_with_filters_and_yearly_totals(db):
@@ -204,11 +206,12 @@ def test_history_covers_ten_years_with_filters_and_yearly_totals(db):
     assert nothing.rows == [] and nothing.yearly_totals == [] and nothing.total_cents == 0
 
 
-# ---- debit day ------------------------------------------------------------------------------------
+# ---- debit day -----------------------------------------------------------------------------------
 
 
 def test_debit_day_moves_from_the_next_period_but_not_a_debit_due_within_two_working_days(db):
-    # periods start on the 4th, debits on the 5th: the period starting 4 June is due on Friday 5 June
+    # periods start on the 4th, debits on the 5th: the period starting 4 June is due on Friday 5
+    # June
     person, contract = _seeded(
         db, until=date(2027, 3, 3), start_date=date(2024, 3, 4), payment_frequency="monthly"
     )
@@ -312,7 +315,7 @@ def test_debit_day_refusals_change_nothing(db):
     assert {p.id: p.due_date for p in _payments(db, monthly)} == before
 
 
-# ---- frequency ------------------------------------------------------------------------------------
+# ---- frequency -----------------------------------------------------------------------------------
 
 
 def test_monthly_needs_an_active_mandate_and_the_new_split_adds_up(db):
@@ -437,7 +440,7 @@ def test_frequency_change_of_another_holders_contract_is_refused(db):
     assert contract.payment_frequency == "monthly"
 
 
-# ---- exports --------------------------------------------------------------------------------------
+# ---- exports -------------------------------------------------------------------------------------
 
 
 def _export_setup(db):

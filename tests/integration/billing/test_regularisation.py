@@ -1,4 +1,5 @@
-"""Regularisation of a rejected debit by card (through the built-in test provider), and debit reminders."""
+"""Regularisation of a rejected debit by card (through the built-in test provider), and debit
+reminders."""
 
 from __future__ import annotations
 
@@ -303,7 +304,7 @@ def test_provider_outage_is_told_not_raised(db, holder_a, monkeypatch):
     assert db.get(Payment, due.id).status == PaymentStatus.REJECTED
 
 
-# --- Debit reminders -------------------------------------------------------------------------------
+# --- Debit reminders ------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -394,7 +395,8 @@ def test_cli_remind_debits(db, holder_a, monkeypatch, capsys):
 
 
 def test_only_one_card_attempt_can_hold_a_payment(db):
-    """The conditional claim: a second attempt while one is under way is refused without calling the provider."""
+    """The conditional claim: a second attempt while one is under way is refused without calling the
+    provider."""
     from espace.billing import regularisation
 
     person = factories.holder(db)

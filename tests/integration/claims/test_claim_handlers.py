@@ -98,7 +98,8 @@ def two_holders(engine):
 
 
 def _stand_in(cls, principal, **fields):
-    """A stand-in ``self`` for ``cls``: its own helper methods bound to it, signed in as ``principal``."""
+    """A stand-in ``self`` for ``cls``: its own helper methods bound to it, signed in as
+    ``principal``."""
     me = SimpleNamespace(
         errors={},
         form_version=0,
@@ -275,7 +276,8 @@ def test_a_draft_file_is_not_visible_to_staff(two_holders, client):
 
 
 def test_a_peril_suggested_by_the_assistant_is_preselected_on_the_new_draft(two_holders):
-    """/sinistres/declarer?peril=theft: the new draft starts with theft (the holder can still change it)."""
+    """/sinistres/declarer?peril=theft: the new draft starts with theft (the holder can still change
+    it)."""
     bob = two_holders.bob[1]
     with Session(get_engine(), expire_on_commit=False) as db:
         contract = factories.contract(db, db.get(factories.Policyholder, bob.holder_id))

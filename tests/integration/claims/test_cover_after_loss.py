@@ -1,4 +1,5 @@
-"""Issue 16, finding 2 — "cover bought after a loss pays for that loss", replayed at the handler level.
+"""Issue 16, finding 2 — "cover bought after a loss pays for that loss", replayed at the handler
+level.
 
 A holder changes their cover through the cover page's handler with an effective date 3 months away,
 then declares yesterday's broken window through the claim wizard's handlers, and a manager assesses
@@ -47,7 +48,8 @@ def frozen(engine):
     with time_machine.travel(NOW, tick=False):
         yield
 
-    # The sessions opened under the frozen clock expired long ago for the rest of the suite: remove them.
+    # The sessions opened under the frozen clock expired long ago for the rest of the suite: remove
+    # them.
     def forget(db):
         for account_id, staff_id in _OPENED:
             owner = (
@@ -73,7 +75,8 @@ def _token(db, *, account_id=None, staff_id=None) -> str:
 
 
 def _state(cls, token: str, path: str, query: dict[str, str]):
-    """A fresh state of ``cls`` whose websocket handshake carried ``token`` as the session cookie."""
+    """A fresh state of ``cls`` whose websocket handshake carried ``token`` as the session
+    cookie."""
     root = rx.State(_reflex_internal_init=True)
     state = root.get_substate(cls.get_full_name().split("."))
     query_string = "&".join(f"{k}={v}" for k, v in query.items())
@@ -225,7 +228,8 @@ def test_a_change_effective_in_three_months_does_not_apply_to_yesterdays_loss(
 
 
 def test_the_contract_page_shows_protection_juridique_taken_as_an_option_as_covered(engine):
-    """Issue 20: on MRH0412857 the page said "Non couvert par votre formule" above "Protection juridique — souscrite"."""
+    """Issue 20: on MRH0412857 the page said "Non couvert par votre formule" above "Protection
+    juridique — souscrite"."""
     from espace.demo.seed import DEMO_CONTRACTS, DEMO_EMAIL
     from espace.identity.models import Account
     from espace.state.contract_detail import ContractDetailState

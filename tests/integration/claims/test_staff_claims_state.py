@@ -137,7 +137,8 @@ def _status(claim_id: int) -> str:
 
 @pytest.fixture
 def team(engine):
-    """A handler, a manager and two experts, each with a signed-in staff session; deactivated afterwards."""
+    """A handler, a manager and two experts, each with a signed-in staff session; deactivated
+    afterwards."""
 
     def setup(db):
         people = {

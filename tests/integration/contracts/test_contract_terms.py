@@ -244,7 +244,8 @@ def test_an_endorsement_next_month_changes_nothing_before_its_date(db, today):
             today=today,
         )
         db.refresh(contract)
-        # today's cover, the contract row and its page are unchanged; the page shows the coming version
+        # today's cover, the contract row and its page are unchanged; the page shows the coming
+        # version
         assert db.get(Formula, contract.formula_id).code == "ESSENTIELLE"
         assert not coverage.cover_on(session=db, contract=contract, on=today).covers(
             "glass_breakage"
@@ -364,7 +365,8 @@ def test_the_prorata_follows_the_version_boundaries(db):
         )
     p1, p2 = first.new_premium_cents, second.new_premium_cents
     assert first.old_premium_cents == p0 and second.old_premium_cents == p1
-    # started on 29 February: the insurance year runs from 28 February 2026 to 27 February 2027 (365 days)
+    # started on 29 February: the insurance year runs from 28 February 2026 to 27 February 2027 (365
+    # days)
     assert cover_change.insurance_year(contract, date(2026, 12, 1)) == (
         date(2026, 2, 28),
         date(2027, 2, 27),
@@ -376,7 +378,7 @@ def test_the_prorata_follows_the_version_boundaries(db):
     ]  # described against the version it follows
 
 
-# ----- claims on the terms of the loss date ---------------------------------------------------------
+# ----- claims on the terms of the loss date -------------------------------------------------------
 
 
 def test_a_claim_dated_before_an_upgrade_is_assessed_on_the_old_terms(db):

@@ -1,4 +1,5 @@
-"""Changing the cover against a real database: quotes, simulations, endorsements and the schedule."""
+"""Changing the cover against a real database: quotes, simulations, endorsements and the
+schedule."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Every CSV the portal writes is safe to open in a spreadsheet: a hostile text comes out as text (a leading
-quote), amounts stay numbers. One test per export."""
+"""Every CSV the portal writes is safe to open in a spreadsheet: a hostile text comes out as text (a
+leading quote), amounts stay numbers. One test per export."""
 
 from __future__ import annotations
 

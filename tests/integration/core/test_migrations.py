@@ -65,15 +65,17 @@ def test_existing_accounts_stay_active_through_the_security_migration(tmp_path):
     with engine.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO policyholder (civility, first_name, last_name, birth_date, email, phone, "
-                "address_line1, address_line2, postal_code, city, country, created_at) VALUES ('M.', 'A', "
-                "'B', '1980-01-01', 'a@b.fr', '', 'x', '', '75001', 'Paris', 'FR', '2025-01-01 00:00:00')"
+                "INSERT INTO policyholder (civility, first_name, last_name, birth_date, email, "
+                "phone, address_line1, address_line2, postal_code, city, country, created_at) "
+                "VALUES ('M.', 'A', 'B', '1980-01-01', 'a@b.fr', '', 'x', '', '75001', 'Paris', "
+                "'FR', '2025-01-01 00:00:00')"
             )
         )
         conn.execute(
             text(
                 "INSERT INTO account (holder_id, email, password_hash, is_active, created_at, "
-                "password_changed_at) VALUES (1, 'a@b.fr', 'h', 1, '2025-01-01 00:00:00', '2025-01-01 00:00:00')"
+                "password_changed_at) VALUES (1, 'a@b.fr', 'h', 1, '2025-01-01 00:00:00', "
+                "'2025-01-01 00:00:00')"
             )
         )
     upgrade_to_head(url)
@@ -91,7 +93,8 @@ MIGRATION_DAY = date(2026, 11, 9)
 
 
 def _before_terms(url: str) -> str:
-    """Upgrade to the revision just before the contract-terms migration (whatever it is chained to)."""
+    """Upgrade to the revision just before the contract-terms migration (whatever it is chained
+    to)."""
     from alembic.script import ScriptDirectory
 
     from alembic import command
@@ -139,8 +142,8 @@ def _contracts_before_terms(url: str) -> dict[str, int]:
             ):
                 db.execute(
                     text(
-                        "INSERT INTO contract_option_def (code, name, description, guarantee_category) "
-                        "VALUES (:code, :name, '', '')"
+                        "INSERT INTO contract_option_def (code, name, description, "
+                        "guarantee_category) VALUES (:code, :name, '', '')"
                     ),
                     {"code": code, "name": name},
                 )
@@ -276,7 +279,8 @@ def _contracts_before_terms(url: str) -> dict[str, int]:
 
 
 def check_terms_backfill(url: str) -> None:
-    """Migrate a database holding contracts and endorsements, then check the versions and the copies."""
+    """Migrate a database holding contracts and endorsements, then check the versions and the
+    copies."""
     import time_machine
 
     from espace.contracts import coverage, terms
@@ -342,7 +346,8 @@ def check_terms_backfill(url: str) -> None:
                 True,
             ]
 
-            # the row had been moved at signature: it is back to the terms in force on the migration day
+            # the row had been moved at signature: it is back to the terms in force on the migration
+            # day
             contract = db.get(Contract, ids["history"])
             prop = db.get(InsuredProperty, contract.property_id)
             assert (

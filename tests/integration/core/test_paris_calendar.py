@@ -1,8 +1,9 @@
 """The portal's "today" is France's, whatever the server's time zone.
 
 At 00:30 on 1 January in Paris a UTC server's ``date.today()`` still says 31 December. Services that
-defaulted to it issued attestations dated the day before, accepted a cover change "effective yesterday"
-and took an expired card. Each check runs at that explicit instant (TZ of the test process untouched).
+defaulted to it issued attestations dated the day before, accepted a cover change "effective
+yesterday" and took an expired card. Each check runs at that explicit instant (TZ of the test
+process untouched).
 """
 
 from __future__ import annotations

@@ -107,7 +107,8 @@ def test_contract_terms_migration_on_a_postgres_database_holding_data(postgres_u
 
 
 def test_failed_checks_survive_the_callers_rollback_on_postgres(postgres_url):
-    """Wrong codes and passwords are committed on their own on PostgreSQL too (see test_failure_counting.py)."""
+    """Wrong codes and passwords are committed on their own on PostgreSQL too (see
+    test_failure_counting.py)."""
     from tests.integration.identity import test_failure_counting as counting
 
     upgrade_to_head(postgres_url)

@@ -1,6 +1,7 @@
-"""Stored files follow their rows (finding 6 of issue 16): deleted claim files leave the disk after the commit
-(never before: a rolled-back transaction keeps them), drafts are capped per holder, and a purge removes the
-orphans that escape (files of a rolled-back transaction, of a crash between commit and deletion)."""
+"""Stored files follow their rows (finding 6 of issue 16): deleted claim files leave the disk after
+the commit (never before: a rolled-back transaction keeps them), drafts are capped per holder, and a
+purge removes the orphans that escape (files of a rolled-back transaction, of a crash between commit
+and deletion)."""
 
 from __future__ import annotations
 
@@ -199,7 +200,7 @@ def test_a_file_whose_savepoint_rolled_back_goes_and_the_others_stay(engine):
     assert all(_path(key).exists() for key in kept)
 
 
-# ----- the draft cap ---------------------------------------------------------------------------------
+# ----- the draft cap ------------------------------------------------------------------------------
 
 
 def test_a_holder_cannot_open_more_than_five_drafts(engine):
@@ -234,7 +235,7 @@ def test_a_holder_cannot_open_more_than_five_drafts(engine):
     assert me.errors == {} and me.claim_id
 
 
-# ----- the purge of orphans -------------------------------------------------------------------------
+# ----- the purge of orphans -----------------------------------------------------------------------
 
 
 def _age(key: str, hours: float) -> None:

@@ -1,6 +1,7 @@
 """Anonymous account flows neither flood mailboxes nor reveal accounts (issue 16, low findings):
 - "forgotten password" e-mails are throttled per account and per client address, silently;
-- sign-up step 2 answers the same for an address that already has an espace, and tells its owner instead.
+- sign-up step 2 answers the same for an address that already has an espace, and tells its owner
+  instead.
 
 Handlers are called as Reflex would call them (a stand-in ``self``), on the real database."""
 
@@ -122,7 +123,7 @@ def test_ce_n_etait_pas_moi_still_sends_a_link_after_a_flood(db):
     assert len(before) == 1 and len(after) == 2
 
 
-# ----- sign-up step 2 ---------------------------------------------------------------------------------
+# ----- sign-up step 2 -----------------------------------------------------------------------------
 
 
 def _signup(holder_id: int):

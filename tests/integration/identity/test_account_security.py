@@ -1,4 +1,5 @@
-"""Account security against a real database: lockout, throttling, second factors, tokens, recovery."""
+"""Account security against a real database: lockout, throttling, second factors, tokens,
+recovery."""
 
 from __future__ import annotations
 
@@ -165,7 +166,7 @@ def test_failures_from_one_address_across_accounts_are_slowed_then_blocked(db):
     )  # another address is fine
 
 
-# ---- second factor at sign-in ---------------------------------------------------------------------
+# ---- second factor at sign-in --------------------------------------------------------------------
 
 
 def test_only_a_trusted_device_skips_the_code(db):
@@ -240,7 +241,8 @@ def test_totp_enrolment_verification_and_replay_refused(db):
 
 
 def enable_totp(db, account) -> pyotp.TOTP:
-    """An authenticator app set up directly in the database (the enrolment itself is tested above)."""
+    """An authenticator app set up directly in the database (the enrolment itself is tested
+    above)."""
     secret = pyotp.random_base32()
     account.totp_secret_encrypted, account.totp_enabled_at = (
         crypto.encrypt(secret, purpose=b"totp"),
@@ -720,8 +722,8 @@ def test_switching_channel_does_not_bypass_the_pause_and_old_codes_die(db):
 
 
 def test_wrong_app_codes_at_a_step_up_lock_the_account_and_end_the_session(db):
-    """An app code has no per-code try limit: step-up failures count like sign-in ones, and the fifth
-    locks the account and ends the session that was guessing."""
+    """An app code has no per-code try limit: step-up failures count like sign-in ones, and the
+    fifth locks the account and ends the session that was guessing."""
     person = factories.holder(db)
     account = factories.account_of(db, person)
     totp = enable_totp(db, account)
@@ -751,7 +753,8 @@ def test_wrong_app_codes_at_a_step_up_lock_the_account_and_end_the_session(db):
 
 
 def test_wrong_sms_codes_of_a_reset_stay_counted_through_the_handler(engine):
-    """The handler's transaction keeps the counted attempt of a wrong code (it used to roll it back)."""
+    """The handler's transaction keeps the counted attempt of a wrong code (it used to roll it
+    back)."""
     from types import SimpleNamespace
 
     from sqlmodel import Session as _Session

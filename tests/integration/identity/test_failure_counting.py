@@ -1,8 +1,10 @@
-"""Wrong codes and passwords are committed by the services themselves, whatever the caller's transaction does.
+"""Wrong codes and passwords are committed by the services themselves, whatever the caller's
+transaction does.
 
-Each caller here rolls its work back after the wrong code (as ``session_scope`` does on an error, and as an API
-request or a job might): the count, the code's tries, the connection-history line and the lock stay. Run on
-SQLite here and on PostgreSQL in test_postgres.py (``check_*`` functions shared with it).
+Each caller here rolls its work back after the wrong code (as ``session_scope`` does on an error,
+and as an API request or a job might): the count, the code's tries, the connection-history line and
+the lock stay. Run on SQLite here and on PostgreSQL in test_postgres.py (``check_*`` functions
+shared with it).
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ def _holder_with_app(engine: Engine) -> tuple[int, int, pyotp.TOTP]:
 
 
 def _rolled_back(engine: Engine, fn, *, write_first: bool = False) -> None:
-    """Call ``fn(db)`` (which raises SecondFactorError or AccountError), then roll the caller's work back."""
+    """Call ``fn(db)`` (which raises SecondFactorError or AccountError), then roll the caller's work
+    back."""
     with Session(engine, expire_on_commit=False) as db:
         if write_first:  # the caller already wrote something in its transaction
             db.add(
@@ -199,7 +202,7 @@ def check_a_committing_caller_counts_once(engine: Engine) -> None:
     assert _events(engine, account_id, LoginResult.SECOND_FACTOR_FAILED) == 1
 
 
-# ---- on SQLite (the embedded default) -----------------------------------------------------------------------
+# ---- on SQLite (the embedded default) ------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""'Mon profil' against the real database: address, phone and e-mail changes, their alerts and history."""
+"""'Mon profil' against the real database: address, phone and e-mail changes, their alerts and
+history."""
 
 from __future__ import annotations
 
@@ -40,7 +41,8 @@ def start_phone(db, person, phone: str):
 
 
 def recent(db, person):
-    """The proof of a check passed shortly before (as a page re-obtains it), recorded as "recent"."""
+    """The proof of a check passed shortly before (as a page re-obtains it), recorded as
+    "recent"."""
     proof = factories.step_up(db, person)
     return stepup.recent_proof(session=db, account_id=proof.account_id, session_id=proof.session_id)
 
@@ -75,7 +77,7 @@ def person(db):
     return who
 
 
-# ---- postal address -----------------------------------------------------------------------------------
+# ---- postal address ------------------------------------------------------------------------------
 
 
 def test_address_change_is_saved_recorded_and_announced(db, person):
@@ -141,7 +143,7 @@ def test_a_wrong_address_changes_nothing(db, person):
     )
 
 
-# ---- mobile phone --------------------------------------------------------------------------------------
+# ---- mobile phone --------------------------------------------------------------------------------
 
 
 def test_phone_change_needs_the_code_sent_to_the_new_number(db, person):
@@ -198,7 +200,8 @@ def test_starting_again_supersedes_the_pending_phone_change(db, person):
 
 
 def test_a_code_sent_to_the_old_number_cannot_confirm_a_new_one(db, person):
-    """The 'Sécurité' page's check of the number on file has its own kind of code, in both directions."""
+    """The 'Sécurité' page's check of the number on file has its own kind of code, in both
+    directions."""
     account = factories.account_of(db, person)
     start_phone(db, person, "0781234567")
     with later(31):
@@ -231,7 +234,7 @@ def test_phone_checks(db, person):
     assert changes(db, person) == []
 
 
-# ---- e-mail address -----------------------------------------------------------------------------------
+# ---- e-mail address ------------------------------------------------------------------------------
 
 
 def _start_email(db, person, new="Nouvelle.Adresse@Example.com"):
@@ -353,7 +356,7 @@ def test_holder_and_account_emails_both_change(db, person):
     assert holder.email == account.email == f"double{person.id}@example.com"
 
 
-# ---- history and ownership -------------------------------------------------------------------------------
+# ---- history and ownership -----------------------------------------------------------------------
 
 
 def test_history_is_newest_first_and_masks_phone_and_email(db, person):

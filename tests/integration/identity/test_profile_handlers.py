@@ -84,7 +84,8 @@ def _holder(holder_id: int) -> Policyholder:
 
 @pytest.fixture
 def signed_in(engine):
-    """A holder (phone +336…) with a contract and a signed-in session without a recent second factor."""
+    """A holder (phone +336…) with a contract and a signed-in session without a recent second
+    factor."""
 
     def setup(db):
         person = factories.holder(db)
@@ -255,7 +256,8 @@ def test_a_pending_change_of_another_holder_cannot_be_cancelled(signed_in, engin
 
 
 def test_the_step_up_runs_only_the_action_checked_with_the_values_checked(signed_in):
-    """A code typed for one action cannot be replayed for another one, nor without a form sent first."""
+    """A code typed for one action cannot be replayed for another one, nor without a form sent
+    first."""
     state = _loaded(signed_in["token"])
     S.stepup_submit.fn(state, {"stepup_code": "123456"})  # nothing was asked
     assert _changes(signed_in["id"]) == []
@@ -289,8 +291,8 @@ def test_the_confirmation_page_needs_no_session(signed_in):
 
 
 def test_wrong_step_up_codes_are_counted_until_the_right_one_is_refused(signed_in):
-    """Each wrong code is committed with its handler's work: the fifth locks the account and ends the
-    session, so even the right code is refused afterwards."""
+    """Each wrong code is committed with its handler's work: the fifth locks the account and ends
+    the session, so even the right code is refused afterwards."""
     state = _loaded(signed_in["token"])
     S.save_email.fn(state, {"new_email": f"guess{signed_in['id']}@example.com"})
     step_up_code = _code(signed_in["email"])

@@ -1,9 +1,11 @@
-"""Issue 16's attacks, replayed at the event level: real Reflex states whose websocket handshake carried the
-attacker's cookies, their handlers called with the arguments an attacker's client would send.
+"""Issue 16's attacks, replayed at the event level: real Reflex states whose websocket handshake
+carried the attacker's cookies, their handlers called with the arguments an attacker's client would
+send.
 
-Each test failed on the code before the fix (see the issue): the authenticator takeover (finding 1), second-factor
-guessing across password re-entries (finding 4), the "current password" oracle (finding 5), the staff lockout, the
-"trust this device" tick and removing a bank account without a step-up (low findings).
+Each test failed on the code before the fix (see the issue): the authenticator takeover (finding 1),
+second-factor guessing across password re-entries (finding 4), the "current password" oracle
+(finding 5), the staff lockout, the "trust this device" tick and removing a bank account without a
+step-up (low findings).
 """
 
 from __future__ import annotations
@@ -112,7 +114,7 @@ def _passes_step_up(state, email: str):
     return None
 
 
-# ---- finding 1: authenticator takeover with a stolen session ---------------------------------------------
+# ---- finding 1: authenticator takeover with a stolen session -------------------------------------
 
 
 def test_a_stolen_session_cannot_enrol_its_own_authenticator(engine):
@@ -189,7 +191,8 @@ def test_replacing_the_authenticator_keeps_the_old_one_until_the_new_one_is_conf
 
 
 def test_a_first_authenticator_is_enrolled_after_an_email_code(engine):
-    """An account without an app still has a second factor: its e-mail address (proven at activation)."""
+    """An account without an app still has a second factor: its e-mail address (proven at
+    activation)."""
 
     def setup(db):
         person = factories.holder(db)
@@ -206,7 +209,7 @@ def test_a_first_authenticator_is_enrolled_after_an_email_code(engine):
     assert _account(account_id).totp_enabled_at is not None and holder.app_factor_on
 
 
-# ---- finding 4: second-factor guessing is limited whatever happens to the password -------------------------
+# ---- finding 4: second-factor guessing is limited whatever happens to the password ---------------
 
 
 def test_wrong_codes_lock_at_five_even_with_the_right_password_in_between(engine):
@@ -250,7 +253,7 @@ def test_wrong_codes_lock_at_five_even_with_the_right_password_in_between(engine
     assert _outbox(email)[-1].subject == "Votre espace est verrouillé pendant 30 minutes"
 
 
-# ---- finding 5: the "current password" of the password change is counted and throttled ---------------------
+# ---- finding 5: the "current password" of the password change is counted and throttled -----------
 
 
 def test_guessing_the_current_password_locks_the_account_and_ends_the_session(engine):
@@ -312,7 +315,7 @@ def test_the_password_change_needs_a_step_up_and_keeps_nothing_typed(engine):
     )
 
 
-# ---- low: staff lockout ----------------------------------------------------------------------------------------
+# ---- low: staff lockout --------------------------------------------------------------------------
 
 
 def test_staff_are_locked_after_five_wrong_passwords(engine):
@@ -368,7 +371,7 @@ def test_staff_are_locked_after_five_wrong_codes_whatever_the_password_does(engi
         )
 
 
-# ---- low: "Faire confiance à cet appareil" -------------------------------------------------------------------
+# ---- low: "Faire confiance à cet appareil" -------------------------------------------------------
 
 
 def _sign_in(email: str, device: str, *, trust: bool, ip: str):
@@ -413,7 +416,7 @@ def test_a_trusted_browser_is_not_asked_for_30_days(engine):
         assert later.step == "second_factor"
 
 
-# ---- low: removing a bank account (and its mandates) needs a step-up ---------------------------------------
+# ---- low: removing a bank account (and its mandates) needs a step-up -----------------------------
 
 
 def test_a_stolen_session_cannot_remove_a_bank_account_or_add_one(engine):

@@ -125,7 +125,8 @@ def test_purge_removes_sessions_older_than_retention(db):
 
 
 def test_session_scope_rolls_back_on_any_error(engine):
-    """Failed checks are committed by the services themselves (tests/integration/identity/test_failure_counting.py)."""
+    """Failed checks are committed by the services themselves
+    (tests/integration/identity/test_failure_counting.py)."""
     from sqlmodel import Session as _Session
 
     from espace.core.db import session_scope

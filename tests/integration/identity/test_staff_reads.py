@@ -1,9 +1,10 @@
-"""Staff reads are traced (issue 16): every staff view of a holder's claim, conversation, file or access request
-is logged (who, when, what), shown to managers next to the audit log, and given to the holder on "Mes données"
-and in the GDPR export ("qui a consulté mon dossier"), by role, without the staff member's name.
+"""Staff reads are traced (issue 16): every staff view of a holder's claim, conversation, file or
+access request is logged (who, when, what), shown to managers next to the audit log, and given to
+the holder on "Mes données" and in the GDPR export ("qui a consulté mon dossier"), by role, without
+the staff member's name.
 
-States are real Reflex states whose handshake carries a staff session cookie (as in test_staff_claims_state);
-files are fetched over HTTP."""
+States are real Reflex states whose handshake carries a staff session cookie (as in
+test_staff_claims_state); files are fetched over HTTP."""
 
 from __future__ import annotations
 
@@ -83,7 +84,8 @@ def _reads(holder_id: int) -> list[tuple[str, int, int]]:
 
 @pytest.fixture
 def world(engine):
-    """A holder with a sent claim (one photo) and a conversation (one attachment); a handler and a manager."""
+    """A holder with a sent claim (one photo) and a conversation (one attachment); a handler and a
+    manager."""
 
     def setup(db):
         person = factories.holder(db)

@@ -1,8 +1,10 @@
-"""Every sensitive service function checks its own step-up proof: without a valid one it refuses and changes nothing.
+"""Every sensitive service function checks its own step-up proof: without a valid one it refuses and
+changes nothing.
 
-For each function: a positive control (a genuine proof works), then the refusals: no proof, an expired one, one of
-another account, one naming a session of the account that passed no check, one whose session was signed out, one
-already spent by a signature-grade action. Each refusal leaves the database as it was.
+For each function: a positive control (a genuine proof works), then the refusals: no proof, an
+expired one, one of another account, one naming a session of the account that passed no check, one
+whose session was signed out, one already spent by a signature-grade action. Each refusal leaves the
+database as it was.
 """
 
 from __future__ import annotations
@@ -95,7 +97,7 @@ def _profile(db, person) -> tuple:
     )
 
 
-# ---- the sensitive functions -------------------------------------------------------------------------------
+# ---- the sensitive functions ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -400,7 +402,8 @@ def test_signature_grade_functions_use_the_check_up_and_others_do_not(db):
 
 
 def test_every_sensitive_function_takes_a_proof_and_checks_it_first():
-    """The list above is the list of sensitive functions: each names its proof and calls the check itself."""
+    """The list above is the list of sensitive functions: each names its proof and calls the check
+    itself."""
     functions = [
         mandates.sign_mandate,
         mandates.revoke,
@@ -453,7 +456,8 @@ def test_an_insurer_record_is_accepted_only_by_bank_details(db):
 
 
 def test_no_layer_a_browser_reaches_imports_the_insurer_authority():
-    """Reflex states, pages and the HTTP API never hold the insurer's authority over bank details."""
+    """Reflex states, pages and the HTTP API never hold the insurer's authority over bank
+    details."""
     root = Path(espace.__file__).parent
     for folder in ("state", "pages", "api", "components"):
         for path in (root / folder).rglob("*.py"):
@@ -467,7 +471,8 @@ def test_no_layer_a_browser_reaches_imports_the_insurer_authority():
 
 
 def test_only_a_checked_code_records_a_step_up():
-    """Nothing but ``stepup.complete_step_up`` writes a session's check (no helper a handler could call)."""
+    """Nothing but ``stepup.complete_step_up`` writes a session's check (no helper a handler could
+    call)."""
     root = Path(espace.__file__).parent
     writers = set()
     for path in root.rglob("*.py"):

@@ -1,5 +1,6 @@
 """The development mailbox shows one-time codes and sign-in links: only outside production, and only
-to a browser on this machine, whether it asks for the page over HTTP or calls the state's handler."""
+to a browser on this machine, whether it asks for the page over HTTP or calls the state's
+handler."""
 
 from __future__ import annotations
 

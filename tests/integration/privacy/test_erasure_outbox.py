@@ -1,6 +1,7 @@
-"""GDPR erasure also strips the outbox (issue 16): the e-mails and SMS sent to the holder lose their address,
-subject and content; only what proves a message was sent (channel, category, dates, status) stays. The erasure
-confirmation keeps its address until it is delivered, and is stripped when staff complete the request."""
+"""GDPR erasure also strips the outbox (issue 16): the e-mails and SMS sent to the holder lose their
+address, subject and content; only what proves a message was sent (channel, category, dates, status)
+stays. The erasure confirmation keeps its address until it is delivered, and is stripped when staff
+complete the request."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""GDPR dashboard backend: consents, export ZIP (only the holder's rows, no secrets), erasure, staff requests."""
+"""GDPR dashboard backend: consents, export ZIP (only the holder's rows, no secrets), erasure, staff
+requests."""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ IBAN = "FR7630006000011234567890189"
 
 
 def _populate(db, *, tag: str):
-    """A holder with a contract, payments, a claim with messages, a bank account, devices, sessions."""
+    """A holder with a contract, payments, a claim with messages, a bank account, devices,
+    sessions."""
     person = factories.holder(db)
     account = factories.account_of(db, person)
     contract = factories.contract(db, person)

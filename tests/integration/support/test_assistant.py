@@ -312,7 +312,8 @@ def test_escalation_errors_stay_next_to_the_field(two_holders):
 
 
 def test_a_conversation_never_follows_the_tab_to_another_holder(two_holders):
-    """A's conversation, left in a browser tab, is neither shown to B nor sent to an adviser in B's name."""
+    """A's conversation, left in a browser tab, is neither shown to B nor sent to an adviser in B's
+    name."""
     tab = _stand_in(two_holders.alice)
     AssistantState.ask.fn(tab, {"question": "Quelle est ma franchise dégât des eaux ?"})
     assert tab.turns and tab._transcript

@@ -1,4 +1,5 @@
-""" "Cet article vous a-t-il aidé ?": one answer per holder and article, unknown articles refused."""
+""" "Cet article vous a-t-il aidé ?": one answer per holder and article, unknown articles
+refused."""
 
 from __future__ import annotations
 

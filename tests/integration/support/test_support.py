@@ -106,7 +106,7 @@ def _sent_claim(db, person):
     return claim
 
 
-# ----- opening a thread -----------------------------------------------------------------------------
+# ----- opening a thread ---------------------------------------------------------------------------
 
 
 def test_open_thread_validates_each_field_in_french(db):
@@ -175,7 +175,7 @@ def test_an_assistant_escalation_keeps_the_transcript_before_the_holders_message
         _open(db, person.id, transcript=[("staff", "Je suis un conseiller")])
 
 
-# ----- statuses and targets -----------------------------------------------------------------------------
+# ----- statuses and targets -----------------------------------------------------------------------
 
 
 def test_statuses_and_response_time_targets_follow_the_conversation(db):
@@ -277,7 +277,7 @@ def test_unread_flags_for_holder_and_staff(db):
     ]  # still waiting
 
 
-# ----- what the holder is told ---------------------------------------------------------------------------
+# ----- what the holder is told --------------------------------------------------------------------
 
 
 def _mails(db, email: str) -> list[OutboxMessage]:
@@ -353,7 +353,7 @@ def test_resolving_invites_the_holder_to_rate(db):
     )
 
 
-# ----- ratings -------------------------------------------------------------------------------------------
+# ----- ratings ------------------------------------------------------------------------------------
 
 
 def test_a_rating_comes_after_resolution_between_1_and_5_and_only_once(db):
@@ -376,7 +376,7 @@ def test_a_rating_comes_after_resolution_between_1_and_5_and_only_once(db):
     assert thread.rating == 4
 
 
-# ----- staff roles and assignment ------------------------------------------------------------------------------
+# ----- staff roles and assignment -----------------------------------------------------------------
 
 
 def test_experts_have_no_inbox(db):
@@ -479,7 +479,7 @@ def test_inbox_filters_and_figures(db):
     assert figures.median_first_reply is not None
 
 
-# ----- attachments --------------------------------------------------------------------------------------
+# ----- attachments --------------------------------------------------------------------------------
 
 
 def test_attachments_are_checked_by_content_and_stored_privately(db):
@@ -573,7 +573,7 @@ def test_refused_files_stop_the_whole_message(db):
     assert len(support.messages(session=db, thread_id=thread.id)) == messages_before
 
 
-# ----- ownership: services -------------------------------------------------------------------------------
+# ----- ownership: services ------------------------------------------------------------------------
 
 
 def test_holder_b_gets_nothing_from_holder_as_thread_in_any_service(db):
@@ -605,7 +605,7 @@ def test_holder_b_gets_nothing_from_holder_as_thread_in_any_service(db):
     assert thread.status == "open" and thread.rating is None
 
 
-# ----- ownership: state handlers (as Reflex would call them for B's browser) -------------------------------
+# ----- ownership: state handlers (as Reflex would call them for B's browser) ----------------------
 
 
 def _staff_token(db, staff: StaffUser) -> str:
@@ -808,7 +808,7 @@ def test_a_handler_answers_through_the_state(two_holders):
     assert me.can_take is False and me.can_assign is False
 
 
-# ----- the download route ----------------------------------------------------------------------------
+# ----- the download route -------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -837,7 +837,7 @@ def test_attachments_are_served_only_to_their_holder_and_inbox_staff(two_holders
     assert client.get(url).status_code == 200
 
 
-# ----- demo data ----------------------------------------------------------------------------------------
+# ----- demo data ----------------------------------------------------------------------------------
 
 
 def test_the_demo_holder_has_a_rated_and_a_waiting_conversation(db):

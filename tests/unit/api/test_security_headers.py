@@ -37,7 +37,7 @@ def test_static_assets_keep_their_cache_policy():
     assert headers[b"x-content-type-options"] == b"nosniff"
 
 
-# ---- Content-Security-Policy and HSTS ----------------------------------------------------------------
+# ---- Content-Security-Policy and HSTS ------------------------------------------------------------
 
 import base64  # noqa: E402
 import gzip  # noqa: E402

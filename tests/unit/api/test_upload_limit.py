@@ -11,7 +11,8 @@ from espace.api import headers
 
 @pytest.fixture(autouse=True)
 def signed_in(monkeypatch):
-    """These requests carry a valid session (refusing the others is tested in test_upload_gate.py)."""
+    """These requests carry a valid session (refusing the others is tested in
+    test_upload_gate.py)."""
     monkeypatch.setattr(headers, "_has_valid_session", lambda scope: True)
 
 

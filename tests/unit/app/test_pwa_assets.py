@@ -294,7 +294,10 @@ class FakeCache {
   paths() { return [...this.entries.keys()].map((k) => k.slice(ORIGIN.length)).sort(); }
 }
 const caches = {
-  async open(name) { if (!stores.has(name)) stores.set(name, new FakeCache()); return stores.get(name); },
+  async open(name) {
+    if (!stores.has(name)) stores.set(name, new FakeCache());
+    return stores.get(name);
+  },
   async delete(name) { return stores.delete(name); },
   async keys() { return [...stores.keys()]; },
   async has(name) { return stores.has(name); },
@@ -334,13 +337,19 @@ function dispatch(type, extra = {}) {
   let responded = null;
   const event = Object.assign({
     waitUntil(p) { waits.push(Promise.resolve(p)); },
-    respondWith(p) { assert.equal(responded, null, "respondWith twice"); responded = Promise.resolve(p); },
+    respondWith(p) {
+      assert.equal(responded, null, "respondWith twice");
+      responded = Promise.resolve(p);
+    },
   }, extra);
   for (const fn of listeners[type] || []) fn(event);
   return {
     responded: () => responded !== null,
     response: () => responded,
-    settled: async () => { if (responded) await responded.catch(() => {}); await Promise.all(waits); },
+    settled: async () => {
+      if (responded) await responded.catch(() => {});
+      await Promise.all(waits);
+    },
   };
 }
 
@@ -376,8 +385,10 @@ async function index() {
   await installed.settled();
   const shell = stores.get("espace-shell-v1");
   assert.deepEqual(shell.paths(), [
-    "/espace.css", "/favicon.svg", "/icons/apple-touch-icon.png", "/icons/icon-192.png", "/icons/icon-512.png",
-    "/icons/maskable-192.png", "/icons/maskable-512.png", "/manifest.webmanifest", "/offline.html"].sort());
+    "/espace.css", "/favicon.svg", "/icons/apple-touch-icon.png", "/icons/icon-192.png",
+    "/icons/icon-512.png",
+    "/icons/maskable-192.png", "/icons/maskable-512.png", "/manifest.webmanifest",
+    "/offline.html"].sort());
   assert.equal(log.skipWaiting, 1);
 
   // activate: old shell versions go, the attestations stay
@@ -392,7 +403,8 @@ async function index() {
   for (const [url, init] of [
     ["/_event", {}], ["/_event/?EIO=4&transport=websocket", {}], ["/_upload", {}],
     ["/api/auth/handoff?t=x", { mode: "navigate" }], ["/api/auth/logout", { mode: "navigate" }],
-    ["/api/documents/7", { method: "POST" }], ["/tableau-de-bord", { method: "POST", mode: "navigate" }],
+    ["/api/documents/7", { method: "POST" }],
+    ["/tableau-de-bord", { method: "POST", mode: "navigate" }],
     ["https://cdn.example.org/lib.js", {}], ["https://autre.example.org/", { mode: "navigate" }],
     ["/assets/app-abc123.js", {}], ["/api/sinistres/fichiers/3", {}],
   ]) {
@@ -411,12 +423,15 @@ async function index() {
   network.online = true;
 
   // attestations: stored under both URLs, with an index; other documents are not stored
-  network.handler = docRoute((id) => id === "8" ? attestation(id, "Relevé", { kind: null }) : attestation(id, "Attestation d'assurance 2025 — Résidence"));
+  network.handler = docRoute((id) => id === "8"
+    ? attestation(id, "Relevé", { kind: null })
+    : attestation(id, "Attestation d'assurance 2025 — Résidence"));
   result = await get("/api/documents/7");
   assert.equal(await result.response.text(), "%PDF-7");
   await get("/api/documents/8?apercu=1");
   const saved = stores.get("espace-attestations");
-  assert.deepEqual(saved.paths(), ["/__attestations.json", "/api/documents/7", "/api/documents/7?apercu=1"]);
+  assert.deepEqual(
+    saved.paths(), ["/__attestations.json", "/api/documents/7", "/api/documents/7?apercu=1"]);
   let entries = await index();
   assert.equal(entries.length, 1);
   assert.equal(entries[0].id, "7");
@@ -427,9 +442,11 @@ async function index() {
   network.online = false;
   result = await get("/api/documents/7?apercu=1", { mode: "navigate" });
   assert.equal(await result.response.text(), "%PDF-7");
-  assert.match(result.response.headers.get("Content-Disposition"), /^inline; filename="ATT-7.pdf"$/);
+  assert.match(
+    result.response.headers.get("Content-Disposition"), /^inline; filename="ATT-7.pdf"$/);
   result = await get("/api/documents/7");
-  assert.match(result.response.headers.get("Content-Disposition"), /^attachment; filename="ATT-7.pdf"$/);
+  assert.match(
+    result.response.headers.get("Content-Disposition"), /^attachment; filename="ATT-7.pdf"$/);
   result = await get("/api/documents/8");
   assert.equal(result.response.status, 503);
   result = await get("/api/documents/8", { mode: "navigate" });
@@ -446,7 +463,8 @@ async function index() {
   for (const id of ["10", "11", "12", "13", "14"]) await get("/api/documents/" + id);
   entries = await index();
   assert.deepEqual(entries.map((e) => e.id), ["14", "13", "12", "11", "10"]);
-  assert.ok(!stores.get("espace-attestations").paths().some((p) => p.startsWith("/api/documents/7")));
+  assert.ok(!stores.get("espace-attestations").paths()
+    .some((p) => p.startsWith("/api/documents/7")));
   await get("/api/documents/11?apercu=1");  // seen again: back on top, not duplicated
   assert.deepEqual((await index()).map((e) => e.id), ["11", "14", "13", "12", "10"]);
 
@@ -456,7 +474,9 @@ async function index() {
 
   // a download that started before logout is not stored after it
   let release;
-  network.handler = docRoute((id) => new Promise((resolve) => { release = () => resolve(attestation(id, "Tardive")); }));
+  network.handler = docRoute((id) => new Promise((resolve) => {
+    release = () => resolve(attestation(id, "Tardive"));
+  }));
   const pending = dispatch("fetch", { request: new FakeRequest("/api/documents/20") });
   await new Promise((r) => setTimeout(r, 0));
   await dispatch("message", { data: { type: "logout" } }).settled();
@@ -480,8 +500,12 @@ async function index() {
   assert.equal(stores.has("espace-attestations"), false);
 
   // push
-  const pushData = (payload) => ({ data: { json: () => payload, text: () => JSON.stringify(payload) } });
-  await dispatch("push", pushData({ title: "Sinistre mis à jour", body: "Un expert a été désigné.", url: "/sinistre?id=4", tag: "sinistre-4" })).settled();
+  const pushData = (payload) => (
+    { data: { json: () => payload, text: () => JSON.stringify(payload) } });
+  await dispatch("push", pushData({
+    title: "Sinistre mis à jour", body: "Un expert a été désigné.", url: "/sinistre?id=4",
+    tag: "sinistre-4",
+  })).settled();
   await dispatch("push", pushData({ title: "Piège", url: "https://evil.example/x" })).settled();
   await dispatch("push", pushData({ title: "Piège 2", url: "javascript:alert(1)" })).settled();
   const [first, evil, evil2] = log.notifications;
@@ -497,7 +521,10 @@ async function index() {
   const notification = (url) => ({ notification: { data: { url }, close() {} } });
   await dispatch("notificationclick", notification(ORIGIN + "/sinistre?id=4")).settled();
   assert.deepEqual(log.opened, [ORIGIN + "/sinistre?id=4"]);
-  windows.push({ url: ORIGIN + "/sinistre?id=4", focus() { log.focused.push(this.url); return Promise.resolve(this); } });
+  windows.push({
+    url: ORIGIN + "/sinistre?id=4",
+    focus() { log.focused.push(this.url); return Promise.resolve(this); },
+  });
   await dispatch("notificationclick", notification(ORIGIN + "/sinistre?id=4")).settled();
   assert.deepEqual(log.focused, [ORIGIN + "/sinistre?id=4"]);
   await dispatch("notificationclick", notification("https://evil.example/")).settled();
@@ -529,7 +556,9 @@ const document = {
   readyState: "loading",
   createElement: () => ({ textContent: "" }),
   head: { appendChild(el) { log.appended.push(el.textContent); } },
-  documentElement: { classList: { toggle(name, on) { on ? classes.add(name) : classes.delete(name); } } },
+  documentElement: {
+    classList: { toggle(name, on) { on ? classes.add(name) : classes.delete(name); } },
+  },
   addEventListener(type, fn) { documentListeners[type] = fn; },
 };
 const navigator = {
@@ -547,7 +576,8 @@ window.caches = caches;
 const location = new URL("https://espace.test/profil");
 
 new Function("window", "document", "navigator", "caches", "location", "Element",
-  fs.readFileSync(process.env.PWA, "utf8"))(window, document, navigator, caches, location, FakeElement);
+  fs.readFileSync(process.env.PWA, "utf8"))(
+    window, document, navigator, caches, location, FakeElement);
 
 (async () => {
   // registered once the page has loaded
@@ -556,13 +586,19 @@ new Function("window", "document", "navigator", "caches", "location", "Element",
   assert.deepEqual(log.registered, [["/sw.js", { scope: "/" }]]);
 
   // install button: hidden until the browser offers installation
-  assert.match(log.appended[0], /html:not\(\.espace-installable\) \[data-install-app\]\{display:none/);
+  assert.match(
+    log.appended[0], /html:not\(\.espace-installable\) \[data-install-app\]\{display:none/);
   let prompted = 0;
-  const promptEvent = { preventDefault() { this.prevented = true; }, prompt() { prompted += 1; }, userChoice: Promise.resolve({}) };
+  const promptEvent = {
+    preventDefault() { this.prevented = true; },
+    prompt() { prompted += 1; },
+    userChoice: Promise.resolve({}),
+  };
   windowListeners.beforeinstallprompt(promptEvent);
   assert.ok(promptEvent.prevented);
   assert.ok(classes.has("espace-installable"));
-  documentListeners.click({ target: new FakeElement({ "data-install-app": "" }), preventDefault() {} });
+  documentListeners.click(
+    { target: new FakeElement({ "data-install-app": "" }), preventDefault() {} });
   assert.equal(prompted, 1);
   assert.ok(!classes.has("espace-installable"));
   windowListeners.beforeinstallprompt(promptEvent);
@@ -576,7 +612,10 @@ new Function("window", "document", "navigator", "caches", "location", "Element",
   navigator.serviceWorker.controller = null;  // not controlled yet: still deletes
   await window.espaceLogoutCleanup();
   assert.deepEqual(log.deleted, ["espace-attestations", "espace-attestations"]);
-  documentListeners.click({ target: new FakeElement({ href: "/api/auth/logout" }), preventDefault() { throw new Error("must not block"); } });
+  documentListeners.click({
+    target: new FakeElement({ href: "/api/auth/logout" }),
+    preventDefault() { throw new Error("must not block"); },
+  });
   assert.equal(log.deleted.length, 3);
 
   assert.equal(typeof window.espacePush.subscribe, "function");

@@ -177,6 +177,7 @@ def test_mandate_pdf_content():
         "12 quai de la Fosse",
         "3 rue du Test",
         "dans les 8 semaines suivant la date de débit",
-        "Signé électroniquement le 23/11/2026 à 10:42 après vérification par code envoyé par e-mail",
+        "Signé électroniquement le 23/11/2026 à 10:42 après vérification par code envoyé par "
+        "e-mail",
     ):
         assert expected in text

@@ -1,4 +1,5 @@
-"""Pure rules of « Mes paiements »: splitting a premium, new schedules, French amounts, export periods."""
+"""Pure rules of « Mes paiements »: splitting a premium, new schedules, French amounts, export
+periods."""
 
 from __future__ import annotations
 

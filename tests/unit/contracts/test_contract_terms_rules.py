@@ -1,5 +1,5 @@
-"""Rules of effective-dated terms that need no database: reading an endorsement's recorded changes back
-(the 0013 migration), which line answers a category, and the no-claims bonus line."""
+"""Rules of effective-dated terms that need no database: reading an endorsement's recorded changes
+back (the 0013 migration), which line answers a category, and the no-claims bonus line."""
 
 from __future__ import annotations
 
@@ -249,6 +249,7 @@ def test_the_no_claims_bonus_line_says_when_it_will_not_be_renewed():
     bonus = [line.label for line in clean.lines if line.label.startswith("Bonus")]
     assert bonus == ["Bonus sans sinistre \u22125\u00a0%"]
     assert [line.label for line in pending.lines if line.label.startswith("Bonus")] == [
-        "Bonus sans sinistre \u22125\u00a0% jusqu'à l'échéance, non reconduit (2 sinistres déclarés)"
+        "Bonus sans sinistre \u22125\u00a0% jusqu'à l'échéance, non reconduit (2 sinistres "
+        "déclarés)"
     ]
     assert pending.annual_premium_cents == clean.annual_premium_cents

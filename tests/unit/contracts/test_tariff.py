@@ -1,7 +1,7 @@
 """The rating engine: golden cases computed by hand, invariants, validation, zones, prorata.
 
-Hand arithmetic uses the 2026-01 tariff (espace/contracts/tariff_data.py). Each step is rounded half up
-to the cent: "x → y" below shows the exact value and its rounding.
+Hand arithmetic uses the 2026-01 tariff (espace/contracts/tariff_data.py). Each step is rounded half
+up to the cent: "x → y" below shows the exact value and its rounding.
 """
 
 import random
@@ -155,7 +155,8 @@ def test_golden_paris_landlord_furnished_studio():
     ]
     assert quote.annual_premium_cents == 12_059  # 9 402 + 1 120 + 947 + 590 = 120,59 €
     assert quote.advice == [
-        "La formule Essentielle ne couvre ni le bris de glace ni le vol : la formule Confort les inclut."
+        "La formule Essentielle ne couvre ni le bris de glace ni le vol : la formule Confort "
+        "les inclut."
     ]
 
 
@@ -190,8 +191,9 @@ def test_golden_rural_house_with_two_claims():
     ]
     assert quote.annual_premium_cents == 31_118  # 24 144 + 3 863 + 2 521 + 590 = 311,18 €
     assert quote.advice == [
-        f"Avec 2 sinistres ces 3 dernières années, une franchise de 500,00{EUR} restera à votre charge à chaque "
-        f"nouveau sinistre : une franchise de 300,00{EUR} ou moins vous protège mieux."
+        f"Avec 2 sinistres ces 3 dernières années, une franchise de 500,00{EUR} restera à votre "
+        f"charge à chaque nouveau sinistre : une franchise de 300,00{EUR} ou moins vous protège "
+        "mieux."
     ]
 
 
@@ -261,8 +263,10 @@ def test_golden_guadeloupe_house_essentielle_tenant():
     ]
     assert quote.annual_premium_cents == 23_834  # 18 715 + 2 610 + 1 919 + 590 = 238,34 €
     assert quote.advice == [
-        f"Votre capital mobilier semble faible pour 3 pièces : comptez au moins 15{NNBSP}000,00{EUR}.",
-        "La formule Essentielle ne couvre ni le bris de glace ni le vol : la formule Confort les inclut.",
+        "Votre capital mobilier semble faible pour 3 pièces : comptez au moins "
+        f"15{NNBSP}000,00{EUR}.",
+        "La formule Essentielle ne couvre ni le bris de glace ni le vol : la formule Confort "
+        "les inclut.",
     ]
 
 
@@ -353,7 +357,8 @@ def test_more_rooms_never_cost_less():
             assert total(replace(data, rooms=data.rooms + 1)) >= total(data), data
             checked += 1
     assert checked > 100
-    # worst case for the invariant: the capital exactly covered by the included capital of the extra room
+    # worst case for the invariant: the capital exactly covered by the included capital of the extra
+    # room
     for formula in ("ESSENTIELLE", "CONFORT", "INTEGRALE"):
         for kind in ("flat", "house"):
             for rooms in range(1, 20):
@@ -410,7 +415,7 @@ def test_price_is_deterministic_and_quote_frozen():
         price(CARNAC).annual_premium_cents = 0  # type: ignore[misc]
 
 
-# ---- validation -----------------------------------------------------------------------------------
+# ---- validation ----------------------------------------------------------------------------------
 
 CAPITAL_RANGE = (
     f"Le capital mobilier doit être compris entre 3{NNBSP}000{EUR} et 300{NNBSP}000{EUR}."
@@ -427,7 +432,8 @@ CAPITAL_RANGE = (
         (
             {"occupancy": "landlord", "furniture_capital_cents": 100_000},
             "furniture_capital_cents",
-            f"Le capital mobilier doit être nul (location vide) ou compris entre 3{NNBSP}000{EUR} et 300{NNBSP}000{EUR}.",
+            "Le capital mobilier doit être nul (location vide) ou compris entre "
+            f"3{NNBSP}000{EUR} et 300{NNBSP}000{EUR}.",
         ),
         (
             {"surface_m2": 8, "rooms": 1},
@@ -463,7 +469,8 @@ CAPITAL_RANGE = (
         (
             {"deductible_cents": 20_000},
             "deductible_cents",
-            f"Franchise non proposée : 200{EUR}. Choisissez 150{EUR}, 300{EUR}, 500{EUR} ou 1{NNBSP}000{EUR}.",
+            f"Franchise non proposée : 200{EUR}. Choisissez 150{EUR}, 300{EUR}, 500{EUR} ou "
+            f"1{NNBSP}000{EUR}.",
         ),
         ({"formula": "PREMIUM"}, "formula", "Formule inconnue : PREMIUM."),
         ({"property_type": "boat"}, "property_type", "Type de logement inconnu : boat."),
@@ -492,7 +499,8 @@ CAPITAL_RANGE = (
         (
             {"options": frozenset({"BRIS_GLACE"}), "formula": "ESSENTIELLE"},
             "options",
-            "L'option Bris de glace renforcé demande une formule qui couvre le bris de glace (Confort ou Intégrale).",
+            "L'option Bris de glace renforcé demande une formule qui couvre le bris de glace "
+            "(Confort ou Intégrale).",
         ),
         (
             {"options": frozenset({"OBJETS_VALEUR"}), "occupancy": "landlord"},
@@ -610,34 +618,37 @@ def test_formula_covers_match_the_catalogue(formula):
     assert ("legal" in covers) == ("PROTECTION_JURIDIQUE" in COVER[formula])
 
 
-# ---- advice ---------------------------------------------------------------------------------------
+# ---- advice --------------------------------------------------------------------------------------
 
 
 def test_advice():
     assert advice(LYON) == []
     low = replace(LYON, furniture_capital_cents=1_400_000)
     assert advice(low) == [
-        f"Votre capital mobilier semble faible pour 3 pièces : comptez au moins 15{NNBSP}000,00{EUR}."
+        "Votre capital mobilier semble faible pour 3 pièces : comptez au moins "
+        f"15{NNBSP}000,00{EUR}."
     ]
     assert advice(replace(low, occupancy="landlord")) == []  # a landlord insures no contents
     assert advice(replace(LYON, rooms=1, furniture_capital_cents=400_000)) == [
         f"Votre capital mobilier semble faible pour 1 pièce : comptez au moins 5{NNBSP}000,00{EUR}."
     ]
     assert advice(replace(LYON, deductible_cents=100_000, claims_last_3_years=1)) == [
-        f"Avec 1 sinistre ces 3 dernières années, une franchise de 1{NNBSP}000,00{EUR} restera à votre charge à "
-        f"chaque nouveau sinistre : une franchise de 300,00{EUR} ou moins vous protège mieux."
+        f"Avec 1 sinistre ces 3 dernières années, une franchise de 1{NNBSP}000,00{EUR} restera à "
+        f"votre charge à chaque nouveau sinistre : une franchise de 300,00{EUR} ou moins vous "
+        "protège mieux."
     ]
     assert advice(replace(LYON, deductible_cents=30_000, claims_last_3_years=3)) == []
     assert advice(replace(CARNAC, options=frozenset())) == [
-        "Votre maison a un jardin ou une piscine ? L'option Jardin et piscine protège arbres, plantations, "
-        "mobilier de jardin et piscine."
+        "Votre maison a un jardin ou une piscine ? L'option Jardin et piscine protège arbres, "
+        "plantations, mobilier de jardin et piscine."
     ]
     assert price(replace(LYON, formula="ESSENTIELLE")).advice == [
-        "La formule Essentielle ne couvre ni le bris de glace ni le vol : la formule Confort les inclut."
+        "La formule Essentielle ne couvre ni le bris de glace ni le vol : la formule Confort "
+        "les inclut."
     ]
 
 
-# ---- instalments and prorata ----------------------------------------------------------------------
+# ---- instalments and prorata ---------------------------------------------------------------------
 
 
 def test_instalments():

@@ -31,7 +31,8 @@ def test_one_trusted_proxy_gives_the_address_it_saw():
 
 
 def test_a_chain_of_proxies_is_walked_from_the_right_past_trusted_hops_only():
-    # client 203.0.113.7 -> proxy 192.0.2.10 -> proxy 10.0.0.5 -> app; the client forged "198.51.100.1"
+    # client 203.0.113.7 -> proxy 192.0.2.10 -> proxy 10.0.0.5 -> app; the client forged
+    # "198.51.100.1"
     chain = "198.51.100.1, 203.0.113.7, 192.0.2.10"
     assert client_address(peer="10.0.0.5", forwarded_for=chain, trusted=PROXIES) == "203.0.113.7"
 

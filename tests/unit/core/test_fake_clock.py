@@ -1,4 +1,5 @@
-"""The fake clock used to run the suite at another date (scripts/at_date.sh) moves every process alike."""
+"""The fake clock used to run the suite at another date (scripts/at_date.sh) moves every process
+alike."""
 
 import json
 import os
@@ -14,10 +15,10 @@ from espace.core.settings import PROJECT_ROOT
 CHILD = """
 import json, os, time
 from datetime import date, datetime
-from espace import fake_clock
+from espace.core import fake_clock
 fake_clock.install_from_env()
-print(json.dumps({"now": time.time(), "monotonic": time.monotonic(), "today": date.today().isoformat(),
-                  "anchor": os.environ[fake_clock.ANCHOR_VAR]}))
+print(json.dumps({"now": time.time(), "monotonic": time.monotonic(),
+                  "today": date.today().isoformat(), "anchor": os.environ[fake_clock.ANCHOR_VAR]}))
 """
 
 

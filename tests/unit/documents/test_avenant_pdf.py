@@ -57,7 +57,8 @@ def reader(pdf: bytes) -> pypdf.PdfReader:
 
 
 def shown(text: str) -> str:
-    """fpdf2 may draw a no-break space with the space glyph; justified lines come back with runs of spaces."""
+    """fpdf2 may draw a no-break space with the space glyph; justified lines come back with runs of
+    spaces."""
     return re.sub(" {2,}", " ", text.replace(NBSP, " "))
 
 

@@ -76,12 +76,18 @@ ATTESTATION_TITLES = {
 }
 ATTESTATION_PURPOSES = {
     "standard": "",
-    "detailed": "Attestation établie à la demande de l'assuré pour le syndic de copropriété «Régie Bellecour».",
+    "detailed": (
+        "Attestation établie à la demande de l'assuré pour le syndic de copropriété «Régie "
+        "Bellecour»."
+    ),
     "seasonal": (
         "Le contrat garantit la location saisonnière du logement «Les Mouettes», "
         "12 allée des Œillets, 44500 La Baule, du 04/07/2026 au 18/07/2026."
     ),
-    "temporary": "Attestation délivrée pour la période des travaux de rénovation, du 01/12/2026 au 28/02/2027.",
+    "temporary": (
+        "Attestation délivrée pour la période des travaux de rénovation, du 01/12/2026 au "
+        "28/02/2027."
+    ),
 }
 
 
@@ -179,7 +185,8 @@ def full_text(pdf: bytes) -> str:
 def shown(text: str) -> str:
     """`text` compared with the extracted text: when fpdf2 wraps or justifies a line it never breaks
     it at a no-break space but draws that space with the space glyph, so U+00A0 may come back as " "
-    (narrow no-break spaces, U+202F, come back unchanged). Justified lines come back with runs of spaces."""
+    (narrow no-break spaces, U+202F, come back unchanged). Justified lines come back with runs of
+    spaces."""
     return re.sub(" {2,}", " ", text.replace(NBSP, " "))
 
 
@@ -189,7 +196,8 @@ def flat(text: str) -> str:
 
 
 def embedded_fonts(pdf: bytes) -> dict[str, bool]:
-    """BaseFont name (subset prefix removed) -> whether a font program is embedded, for every page."""
+    """BaseFont name (subset prefix removed) -> whether a font program is embedded, for every
+    page."""
     fonts = {}
     for page in reader(pdf).pages:
         for font in page["/Resources"]["/Font"].values():

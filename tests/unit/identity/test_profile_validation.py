@@ -1,4 +1,5 @@
-"""What 'Mon profil' accepts as a mobile number, a postal code, an address and a new e-mail address."""
+"""What 'Mon profil' accepts as a mobile number, a postal code, an address and a new e-mail
+address."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""E-mail delivery: SMTP when configured, the outbox otherwise; link splitting for the dev outbox."""
+"""E-mail delivery: SMTP when configured, the outbox otherwise; link splitting for the dev
+outbox."""
 
 from espace.core.settings import Settings
 from espace.notifications import outbox

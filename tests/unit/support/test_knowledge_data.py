@@ -1,4 +1,5 @@
-"""The help centre data: enough articles per category, well-formed slugs, titles, bodies and links."""
+"""The help centre data: enough articles per category, well-formed slugs, titles, bodies and
+links."""
 
 from __future__ import annotations
 
