@@ -1,4 +1,4 @@
-"""The client address of an HTTP request (ASGI scope), through ``services.client_address``."""
+"""The client address of an HTTP request (ASGI scope), through ``core.client_address``."""
 
 from __future__ import annotations
 

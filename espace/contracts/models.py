@@ -154,7 +154,7 @@ class Contract(SQLModel, table=True):
 
     The terms themselves are effective-dated in ``ContractTerms``: ``formula_id``, the capital, the
     deductible, the premium, the ``ContractOption`` rows and the insured property's fields are a
-    copy of the version in force today, kept by ``services.contract_terms.apply_due`` (daily) for
+    copy of the version in force today, kept by ``contracts.terms.apply_due`` (daily) for
     lists and summaries. Whatever reads cover on a date (claims, attestations, the contract page)
     reads ``ContractTerms`` instead."""
 

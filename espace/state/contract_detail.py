@@ -1,5 +1,5 @@
 """/contrat?n=…: one contract — guarantees by category (formula and options), options, coming
-changes, endorsements. The data comes from ``services.contract_view`` (the terms in force today)."""
+changes, endorsements. The data comes from ``contracts.detail`` (the terms in force today)."""
 
 from __future__ import annotations
 
