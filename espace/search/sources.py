@@ -242,12 +242,14 @@ def document_doc(document: Document, contract_number: str = "", place: str = "")
 def claim_doc(
     session: Session, claim: Claim, contract_number: str = "", place: str | None = None
 ) -> SearchDoc:
-    from espace.claims import perils
+    from espace.claims import perils as claim_perils
     from espace.claims import stages as claim_stages
 
-    found = perils.peril(claim.peril)
+    found = claim_perils.peril(claim.peril)
     answers = (
-        " ".join(f"{q} {a}" for q, a in perils.answer_text(found, claim.answers)) if found else ""
+        " ".join(f"{q} {a}" for q, a in claim_perils.answer_text(found, claim.answers))
+        if found
+        else ""
     )
     items = " ".join(
         i.description
@@ -280,7 +282,7 @@ def claim_doc(
         key=f"claim:{claim.id}",
         kind="claim",
         scope=holder_scope(claim.holder_id),
-        title=f"Sinistre {claim.number} — {perils.label(claim.peril)} ({claim_stages.label(claim.status)})",
+        title=f"Sinistre {claim.number} — {claim_perils.label(claim.peril)} ({claim_stages.label(claim.status)})",
         body=body,
         url=f"{routes.CLAIM}?n={claim.number}",
         day=claim.occurred_at.astimezone(fmt.PARIS).date() if claim.occurred_at else None,
