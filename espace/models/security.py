@@ -169,5 +169,6 @@ class OutboxMessage(SQLModel, table=True):
     status: str = Field(default="queued", max_length=10)
     error: str = Field(default="", max_length=500)
     attempts: int = 0
-    due_at: datetime | None = None  # when a worker should take it (queued, retry)
+    # When a worker should take it (queued, retry); the sweeper queues it again long after.
+    due_at: datetime | None = Field(default_factory=utcnow)
     claimed_at: datetime | None = None  # when the last try started (sending)

@@ -284,7 +284,9 @@ def test_push_is_sent_only_when_enabled_and_configured(db, pushes, monkeypatch):
         session=db, holder_id=person.id, matrix={"claims": {"push": True}}, critical_only=False
     )
     assert _notify(db, person).pushed == 1
-    assert pushes == []  # queued: sent by the worker after the commit, never for a change rolled back
+    assert (
+        pushes == []
+    )  # queued: sent by the worker after the commit, never for a change rolled back
     [row] = _outbox(db, person, "push")
     assert (row.subject, row.body, row.status) == (
         "Votre dossier avance",
