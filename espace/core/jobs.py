@@ -58,6 +58,15 @@ def make_huey(settings: Settings | None = None) -> Huey:
 huey: Huey = make_huey()
 
 
+def _forget_connection_in_child() -> None:
+    """A forked process (several app workers) opens its own SQLite connection to the queue."""
+    if hasattr(huey.storage, "_conn"):
+        huey.storage._conn = None
+
+
+os.register_at_fork(after_in_child=_forget_connection_in_child)
+
+
 # ----- enqueue after the commit ------------------------------------------------------------------
 
 
