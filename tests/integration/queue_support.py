@@ -33,6 +33,7 @@ class Receiver:
         self.lock = threading.Lock()
         self.mail_from = 0  # MAIL FROM commands: a client started a message
         self.received: list[str] = []  # subjects whose content arrived (DATA)
+        self.received_ids: list[tuple[str, str]] = []  # (Message-ID, subject) of each arrival
         self.accepted: list[tuple[str, str]] = []  # (Message-ID, subject) answered 250
         self.hold: dict[str, float] = {}  # subject -> seconds to wait before answering, first time
         self.failures: dict[str, int] = {}  # subject -> how many times to answer 451 first
@@ -52,6 +53,7 @@ class Receiver:
         subject = str(email.header.make_header(email.header.decode_header(message["Subject"])))
         with self.lock:
             self.received.append(subject)
+            self.received_ids.append((message["Message-ID"], subject))
             delay = self.hold.pop(subject, 0)
             failing = self.failures.get(subject, 0) > 0
             if failing:

@@ -11,6 +11,8 @@ server that a test makes slow or failing:
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from types import SimpleNamespace
 
 import pytest
@@ -25,6 +27,7 @@ from espace.settings import get_settings
 from tests import factories
 from tests.integration.queue_support import (
     Receiver,
+    free_port,
     smtp_server,
     start_worker,
     stop_worker,
@@ -95,6 +98,8 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_sends_each_mail_once(tmp
     assert receiver.accepted_subjects() == {s: 1 for s in subjects}  # each once, none lost
     assert len({message_id for message_id, _ in receiver.accepted}) == 5
     assert receiver.received.count("Message 1") == 2  # it was in flight when the worker died
+    copies = {mid for mid, subject in receiver.received_ids if subject == "Message 1"}
+    assert len(copies) == 1  # the same Message-ID both times: a mail system may drop the copy
     with Session(engine) as db:
         rows = {m.id: m for m in db.exec(select(OutboxMessage)).all()}
     assert rows[ids[0]].attempts == 2 and {rows[i].attempts for i in ids[1:]} == {1}
@@ -165,6 +170,72 @@ def test_a_rolled_back_transaction_sends_nothing(mail_worker, monkeypatch):
     )
     assert not {"Annulé", "Annulé aussi"} & set(mail_worker.receiver.received)
     assert not {"Annulé", "Annulé aussi"} & set(_statuses(mail_worker.engine))
+
+
+# ----- the same on Redis -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed")
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url)
+        wait_for(lambda: _answers(client), "redis answers", timeout=20)
+        yield url
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def _answers(client) -> bool:
+    try:
+        return bool(client.ping())
+    except Exception:  # noqa: BLE001 - not up yet
+        return False
+
+
+def test_the_queue_works_on_redis(tmp_path, monkeypatch, redis_url):
+    from espace.settings import Settings
+
+    storage = jobs.make_huey(Settings(data_dir=tmp_path, redis_url=redis_url)).storage
+    monkeypatch.setattr(jobs.huey, "storage", storage)
+    assert type(storage).__name__.startswith("Redis") and jobs.ping()
+    receiver = Receiver()
+    receiver.failures["Par Redis"] = 1  # one retry: scheduled in Redis
+    url, engine = _database(tmp_path)
+    with smtp_server(receiver) as port:
+        _queue_mails(engine, "Par Redis")
+        assert jobs.queue_depth() == 1
+        env = worker_env(tmp_path, url, port, ESPACE_REDIS_URL=redis_url)
+        worker = start_worker(env, tmp_path / "worker.log", "--workers", "1", "--no-periodic")
+        try:
+            wait_for(lambda: _statuses(engine)["Par Redis"] == "sent", "sent through Redis")
+        finally:
+            stop_worker(worker)
+    assert receiver.accepted_subjects() == {"Par Redis": 1}
+    assert _row(engine, "Par Redis").attempts == 2 and jobs.queue_depth() == 0
+    assert not (tmp_path / "queue.db").exists()  # no SQLite queue when Redis is configured
+    engine.dispose()
 
 
 # ----- periodic jobs: two workers ------------------------------------------------------------------
