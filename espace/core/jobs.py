@@ -10,6 +10,8 @@ Hooks for the rest of the code:
   in Paris) however many workers run: the run is claimed in the database (``job_run``). The function
   gets the keyword arguments it accepts among ``session``, ``today`` and ``now``.
 - ``queue_depth()``, ``scheduled_count()``, ``ping()``: for metrics and readiness checks, from any process.
+- A task defined outside this module (``@jobs.huey.task()``) must be imported by the worker to run:
+  add its module to ``TASK_MODULES``.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ PARIS = ZoneInfo("Europe/Paris")
 # A periodic run still 'running' after this long belongs to a worker that died: another may take it.
 JOB_STALE = timedelta(hours=2)
 _PENDING = "espace_jobs_after_commit"
+# Modules defining tasks of their own (``@jobs.huey.task()``), imported by the worker at start.
+TASK_MODULES: list[str] = []
 
 
 def make_huey(settings: Settings | None = None) -> Huey:
@@ -337,6 +341,8 @@ def run_worker(*, workers: int = 2, catch_up: bool = True, periodic_jobs: bool =
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
+    for name in TASK_MODULES:
+        importlib.import_module(name)
     load_plugins()
     requeue_stale()  # what a worker killed earlier left behind
     if catch_up and periodic_jobs:  # jobs missed while no worker ran (each runs once a day anyway)
