@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -22,6 +23,7 @@ from espace.core import jobs
 from espace.db import make_engine
 from espace.migrations import upgrade_to_head
 from espace.models import JobRun, OutboxMessage
+from espace.models.base import utcnow
 from espace.services import messaging
 from espace.settings import get_settings
 from tests import factories
@@ -88,6 +90,8 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_sends_each_mail_once(tmp
         wait_for(receiver.dropped.is_set, "the server sees the client go", timeout=10)
         assert receiver.accepted == []
         assert _statuses(engine) == {"Message 1": "sending"} | {s: "queued" for s in subjects[1:]}
+        claimed = _row(engine, "Message 1").claimed_at  # the next worker takes it once stale (1 s)
+        wait_for(lambda: utcnow() - claimed > timedelta(seconds=1.5), "the dead claim goes stale")
 
         second = start_worker(env, tmp_path / "worker-2.log", "--workers", "1", "--no-periodic")
         try:
