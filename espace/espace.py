@@ -35,6 +35,7 @@ from espace.pages.search import search_page
 from espace.pages.security import security_page
 from espace.pages.staff import staff_access_page, staff_login_page
 from espace.pages.staff_claims import staff_claim_page, staff_claims_page
+from espace.pages.staff_deliveries import staff_deliveries_page
 from espace.pages.staff_inbox import staff_inbox_page, staff_thread_page
 from espace.pages.verify import verify_page
 from espace.settings import get_settings
@@ -67,6 +68,7 @@ from espace.state.security import SecurityState
 from espace.state.session import SessionState
 from espace.state.staff import StaffAccessState, StaffLoginState
 from espace.state.staff_claims import StaffClaimsState, StaffClaimState
+from espace.state.staff_deliveries import StaffDeliveriesState
 from espace.state.staff_inbox import StaffInboxState, StaffThreadState
 from espace.state.verify import VerifyState
 
@@ -283,6 +285,12 @@ app.add_page(
     route=routes.STAFF_THREAD,
     title="Conversation · Gestion",
     on_load=StaffThreadState.load,
+)
+app.add_page(
+    staff_deliveries_page,
+    route=routes.STAFF_DELIVERIES,
+    title="Envois en échec · Gestion",
+    on_load=StaffDeliveriesState.load,
 )
 if get_settings().env != "prod":  # the development outbox never exists in production
     app.add_page(

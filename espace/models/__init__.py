@@ -52,6 +52,7 @@ from espace.models.identity import (
     StaffRole,
     StaffUser,
 )
+from espace.models.jobs import JobRun
 from espace.models.notification import (
     DashboardLayout,
     Notification,
@@ -131,6 +132,7 @@ __all__ = [
     "LoginResult",
     "OneTimeCode",
     "OutboxMessage",
+    "JobRun",
     "PasswordHistory",
     "RecoveryCode",
     "TokenPurpose",
