@@ -1,0 +1,1 @@
+"""Platform code shared by every domain: storage backends, logging, metrics, health, process helpers."""
