@@ -6,6 +6,7 @@ from espace import routes
 from espace.api.headers import security_headers
 from espace.api.routes import build_api
 from espace.components.search_box import SHORTCUT_SCRIPT
+from espace.core import observability
 from espace.pages.account_flows import (
     activation_page,
     forgot_page,
@@ -92,8 +93,9 @@ app = rx.App(
         rx.el.script(_BFCACHE_GUARD),
         rx.el.script(SHORTCUT_SCRIPT),
     ],
-    api_transformer=[build_api(), security_headers],
+    api_transformer=[build_api(), security_headers, observability.observe_requests],
 )
+observability.install()  # JSON logs with request ids, event timing, sign-in failure counts
 
 
 def _start_search() -> None:

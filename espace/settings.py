@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     s3_region: str = "us-east-1"
     s3_prefix: str = ""
     s3_server_side_encryption: str = ""  # e.g. AES256, when the storage supports it
+    # Operations (espace/core/observability.py): logs as JSON lines ("auto": JSON in production);
+    # /metrics answers loopback requests that did not come through a proxy, or anyone presenting
+    # this bearer token when it is set.
+    log_format: Literal["auto", "json", "text"] = "auto"
+    metrics_token: SecretStr = SecretStr("")
 
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12

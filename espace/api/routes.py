@@ -348,9 +348,11 @@ async def health(_request: Request) -> JSONResponse:
 
 def build_api() -> Starlette:
     from espace.api.push_routes import routes as push_routes
+    from espace.core.observability import routes as ops_routes
 
     return Starlette(
         routes=[
+            *ops_routes(),
             *push_routes(),
             Route(routes.HANDOFF, handoff, methods=["GET"]),
             Route(routes.LOGOUT, logout, methods=["GET"]),
