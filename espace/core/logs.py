@@ -177,7 +177,12 @@ def configure_logging(*, force: bool = False) -> None:
     root.addHandler(out)
     if root.level == logging.WARNING or root.level == logging.NOTSET:
         root.setLevel(logging.INFO)
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "granian", "reflex"):
+    for name in (
+        "uvicorn",
+        "uvicorn.error",
+        "granian",
+        "reflex",
+    ):  # not uvicorn.access: ours is better
         logger = logging.getLogger(name)
         logger.handlers = [h for h in logger.handlers if getattr(h, "_espace", False)]
         logger.propagate = True

@@ -38,7 +38,10 @@ def render(
     tls_key: str = "",
     dev_mailbox: bool = False,
     deploy: Path = DEPLOY,
+    max_fails: int = 3,
 ) -> str:
+    """``max_fails``: failed connections before nginx leaves a backend out for 10 s (0: never; the
+    test stack stops and starts backends faster than that)."""
     if not backends:
         raise ValueError("at least one backend (host:port)")
     listen_lines = [f"    listen {listen}{' ssl http2' if tls_cert else ''};"]
@@ -50,7 +53,7 @@ def render(
         ]
     values = {
         "UPSTREAM_SERVERS": "\n".join(
-            f"    server {b} max_fails=3 fail_timeout=10s;" for b in backends
+            f"    server {b} max_fails={max_fails} fail_timeout=10s;" for b in backends
         ),
         "FRONTEND": str(frontend),
         "SERVER_NAME": server_name,
