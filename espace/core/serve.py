@@ -75,12 +75,37 @@ def environment(*, port: int, base: dict[str, str] | None = None) -> dict[str, s
     return env
 
 
+def wait_ready(port: int, *, timeout: float = 90) -> bool:
+    """Poll ``/readyz`` of the backend on ``port`` (systemd's ExecStartPost: a rolling restart moves
+    to the next unit only once this one serves)."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(1)
+    return False
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run one Espace backend process.")
-    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--port", type=int)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--server", default=os.environ.get("ESPACE_SERVER", "uvicorn"))
+    parser.add_argument(
+        "--wait-ready", type=int, metavar="PORT", help="wait for /readyz, then exit"
+    )
     args = parser.parse_args(argv)
+    if args.wait_ready:
+        return 0 if wait_ready(args.wait_ready) else 1
+    if not args.port:
+        parser.error("--port is required")
     args_list = command(port=args.port, host=args.host, server=args.server)
     os.chdir(PROJECT_ROOT)  # rxconfig.py is read from the working directory
     os.execve(args_list[0], args_list, environment(port=args.port))
