@@ -26,6 +26,9 @@ def _seed(database_url: str) -> None:
 
 @pytest.fixture(scope="module")
 def production_stack(tmp_path_factory):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)  # two backends, nginx and the servers share the cores
     try:
         with (
             stack(

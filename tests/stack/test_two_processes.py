@@ -26,7 +26,6 @@ from espace.testing_stack import build_frontend, wait_for
 from tests.e2e.conftest import new_holder, outbox_code
 
 pytestmark = pytest.mark.stack
-expect.set_options(timeout=20_000)
 MANAGER = next(email for email, _name, role in STAFF if role == "manager")
 
 
