@@ -6,6 +6,7 @@ from espace import routes
 from espace.api.headers import security_headers
 from espace.api.routes import build_api
 from espace.components.search_box import SHORTCUT_SCRIPT
+from espace.core import health, metrics, observability
 from espace.pages.account_flows import (
     activation_page,
     forgot_page,
@@ -94,8 +95,35 @@ app = rx.App(
         rx.el.script(_BFCACHE_GUARD),
         rx.el.script(SHORTCUT_SCRIPT),
     ],
-    api_transformer=[build_api(), security_headers],
+    api_transformer=[build_api(), security_headers, observability.observe_requests],
 )
+observability.install()  # JSON logs with request ids, event timing, sign-in failure counts
+
+
+def _queue_ready() -> None:
+    from espace.core import jobs
+
+    if not jobs.ping():
+        raise RuntimeError("job queue unreachable")
+
+
+def _failed_deliveries() -> dict[str, int]:
+    from espace.db import session_scope
+    from espace.services import deliveries
+
+    with session_scope() as db:
+        return deliveries.failed_count(session=db)
+
+
+def _queue_depth() -> dict[str, int]:
+    from espace.core import jobs
+
+    return {"pending": jobs.queue_depth(), "scheduled": jobs.scheduled_count()}
+
+
+health.register_readiness_check("queue", _queue_ready)
+metrics.register_queue_depth(_queue_depth)
+metrics.register_failed_deliveries(_failed_deliveries)
 
 
 def _start_search() -> None:

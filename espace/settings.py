@@ -35,6 +35,20 @@ class Settings(BaseSettings):
     # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR blocks, comma-separated);
     # empty: the client address is the TCP peer. See espace/services/client_address.py.
     trusted_proxies: str = ""
+    # Private files: S3-compatible object storage when a bucket is set (espace/core/file_store.py),
+    # otherwise the folder <data_dir>/private. Endpoint empty: AWS itself.
+    s3_endpoint: str = ""
+    s3_bucket: str = ""
+    s3_access_key: str = ""
+    s3_secret_key: SecretStr = SecretStr("")
+    s3_region: str = "us-east-1"
+    s3_prefix: str = ""
+    s3_server_side_encryption: str = ""  # e.g. AES256, when the storage supports it
+    # Operations (espace/core/observability.py): logs as JSON lines ("auto": JSON in production);
+    # /metrics answers loopback requests that did not come through a proxy, or anyone presenting
+    # this bearer token when it is set.
+    log_format: Literal["auto", "json", "text"] = "auto"
+    metrics_token: SecretStr = SecretStr("")
 
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12

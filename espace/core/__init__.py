@@ -1,1 +1,2 @@
-"""Shared infrastructure: the job queue (``jobs``); more of the platform (database, settings, storage) moves here."""
+"""Platform code shared by every domain: the job queue, storage backends, logging, metrics, health,
+process helpers."""

@@ -295,6 +295,17 @@ periodic(
 periodic(
     "purge-files", crontab(minute="45", hour="0-5"), "espace.services.private_files:purge_orphans"
 )
+
+
+@huey.periodic_task(crontab(minute="*"), name="sweep_tab_states")
+def sweep_tab_states() -> None:
+    """Every minute, with Reflex's state in Redis: release closed tabs' state, keep open ones alive
+    (idempotent and harmless when two workers run it; nothing to do with the embedded default)."""
+    from espace.core.state_sweeper import sweep_tab_states as sweep
+
+    sweep()
+
+
 # Slots for work in progress elsewhere (one line each when it lands):
 # periodic("renew-contracts", crontab(minute="0", hour="4-20"), "espace.contracts.renewal:renew_due")
 # periodic("search-catch-up", crontab(minute="*/10"), "espace.search.indexer:catch_up", every="hour")

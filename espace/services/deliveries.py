@@ -282,11 +282,14 @@ def failed(*, session: Session, staff_id: int, limit: int = 200) -> list[FailedR
     ]
 
 
-def failed_count(*, session: Session) -> int:
-    """How many messages are failed now (for metrics)."""
-    return session.exec(
-        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "failed")
-    ).one()
+def failed_count(*, session: Session) -> dict[str, int]:
+    """How many messages are failed now, per channel (for metrics)."""
+    rows = session.exec(
+        select(OutboxMessage.channel, func.count())
+        .where(OutboxMessage.status == "failed")
+        .group_by(OutboxMessage.channel)
+    ).all()
+    return {channel: count for channel, count in rows}
 
 
 def resend(*, session: Session, staff_id: int, message_id: int) -> OutboxMessage:

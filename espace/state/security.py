@@ -20,7 +20,7 @@ from espace.services import security_overview as overview
 from espace.services.second_factor import SecondFactorError
 from espace.services.sessions import Principal
 from espace.services.stepup import StepUpProof, StepUpRequired
-from espace.state.session import SessionState
+from espace.state.session import SessionState, client_ip
 from espace.state.stepup import StepUpMixin
 
 
@@ -313,7 +313,7 @@ class SecurityState(SessionState, StepUpMixin):
                     new=str(form.get("password", ""))[:512],
                     confirm=str(form.get("confirm", ""))[:512],
                     proof=proof,
-                    ip=self.router.session.client_ip,
+                    ip=client_ip(self.router),
                     user_agent=self.router.headers.user_agent,
                 )
         except StepUpRequired:

@@ -188,7 +188,7 @@ def test_the_service_refuses_on_its_own(db, queue):
     db.refresh(message)
     assert message.status == "failed"
     assert message.id in {row.id for row in deliveries.failed(session=db, staff_id=manager.id)}
-    assert deliveries.failed_count(session=db) >= 1
+    assert sum(deliveries.failed_count(session=db).values()) >= 1
     with pytest.raises(deliveries.NotResendable):  # only failed messages go back to the queue
         sent = OutboxMessage(channel="email", recipient="a@b.fr", body="x", status="sent")
         db.add(sent)
