@@ -1,5 +1,5 @@
 """Admin commands: ``espace migrate | seed | create-staff | purge | purge-files | terminate-contract
-| reindex | remind-debits | apply-terms``."""
+| reindex | remind-debits | apply-terms | worker``."""
 
 from __future__ import annotations
 
@@ -16,10 +16,7 @@ from espace.demo import seed as seed_service
 from espace.identity.identifiers import normalise_email
 from espace.identity.models import StaffRole, StaffUser
 from espace.identity.passwords import hash_password
-from espace.identity.security_page import purge_login_events
-from espace.identity.sessions import purge_sessions
-
-CONNECTION_LOG_RETENTION = timedelta(days=396)  # 13 months
+from espace.privacy.retention import purge_connection_data
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
@@ -64,16 +61,12 @@ def cmd_create_staff(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(_args: argparse.Namespace) -> int:
-    cutoff = utcnow() - CONNECTION_LOG_RETENTION
-    from espace.identity import staff_reads
-
     with session_scope() as session:
-        count = purge_sessions(session=session, older_than=cutoff)
-        events = purge_login_events(session=session, older_than=cutoff)
-        reads = staff_reads.purge(session=session, older_than=cutoff)
+        purged = purge_connection_data(session=session, now=utcnow())
     print(
-        f"{count} sessions, {events} entrées de l'historique de connexion et {reads} "
-        "consultations de dossiers par les collaborateurs de plus de 13 mois supprimées."
+        f"{purged.sessions} sessions, {purged.login_events} entrées de l'historique de connexion "
+        f"et {purged.staff_reads} consultations de dossiers par les collaborateurs de plus de 13 mois "
+        "supprimées."
     )
     return cmd_purge_files(_args)
 
@@ -153,6 +146,14 @@ def cmd_apply_terms(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    from espace.core import jobs
+
+    return jobs.run_worker(
+        workers=args.workers, catch_up=not args.no_catch_up, periodic_jobs=not args.no_periodic
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="espace", description="Administration d'Espace")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -200,6 +201,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     terms.add_argument("--today", help="date du jour AAAA-MM-JJ (aujourd'hui par défaut)")
     terms.set_defaults(func=cmd_apply_terms)
+    worker = sub.add_parser(
+        "worker",
+        help="envoie les e-mails, SMS et notifications push et lance les tâches périodiques "
+        "(à lancer à côté de l'application)",
+    )
+    worker.add_argument("--workers", type=int, default=2, help="tâches en parallèle (2 par défaut)")
+    worker.add_argument(
+        "--no-catch-up",
+        action="store_true",
+        help="ne pas lancer au démarrage les tâches du jour pas encore faites",
+    )
+    worker.add_argument(
+        "--no-periodic",
+        action="store_true",
+        help="seulement les envois, sans les tâches périodiques (un autre worker les lance)",
+    )
+    worker.set_defaults(func=cmd_worker)
     return parser
 
 

@@ -97,3 +97,18 @@ run_checks() {
     fi
   )
 }
+
+# ensure_stack_servers: Redis and nginx, for the production-layout tests (tests/stack: two backends
+# behind nginx on PostgreSQL, Redis and an S3 server). Without them those tests are skipped.
+ensure_stack_servers() {
+  local missing=()
+  command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "Installing ${missing[*]} (for the production-layout tests)"
+  apt_install "${missing[@]}" || log "${missing[*]} not installed: the production-layout tests will be skipped"
+  # Debian starts the packaged services; the tests start their own on free ports
+  if command -v systemctl >/dev/null 2>&1; then
+    systemctl disable --now redis-server nginx >/dev/null 2>&1 || true
+  fi
+}

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -114,6 +115,10 @@ def _not_found() -> PlainTextResponse:
 
 async def document(request: Request) -> Response:
     """A holder's own document, after checking the session; each download is recorded."""
+    return await run_in_threadpool(_document, request)  # database and file storage block
+
+
+def _document(request: Request) -> Response:
     from espace.billing import receipts
     from espace.documents import library
     from espace.identity.models import Account
@@ -190,15 +195,19 @@ def _private_file(request: Request, for_holder, for_staff) -> tuple[object, Resp
         return record, (_not_found() if record is None else None)
 
 
-def _file_response(key: str, mime: str, filename: str, *, inline: bool) -> Response:
+async def _file_response(key: str, mime: str, filename: str, *, inline: bool) -> Response:
+    """Stream a stored file (local folder or object storage: both block, so in a worker thread)."""
+    from starlette.concurrency import iterate_in_threadpool
+    from starlette.responses import StreamingResponse
+
     from espace.core import storage
 
     try:
-        data = storage.get(key)
+        chunks = await run_in_threadpool(storage.chunks, key)
     except FileNotFoundError:
         return _not_found()
-    return Response(
-        data,
+    return StreamingResponse(
+        iterate_in_threadpool(chunks),
         media_type=mime,
         headers={
             "Cache-Control": "no-store",
@@ -218,7 +227,8 @@ async def claim_file(request: Request) -> Response:
 
     file_id = request.path_params["file_id"]
     wants_thumbnail = request.query_params.get("miniature") == "1"
-    record, refusal = _private_file(
+    record, refusal = await run_in_threadpool(
+        _private_file,
         request,
         lambda db, holder_id: declaration.file_for_holder(
             session=db, holder_id=holder_id, file_id=file_id
@@ -230,7 +240,7 @@ async def claim_file(request: Request) -> Response:
     if refusal is not None:
         return refusal
     thumbnail = wants_thumbnail and bool(record.thumbnail_key)
-    return _file_response(
+    return await _file_response(
         record.thumbnail_key if thumbnail else record.storage_key,
         "image/jpeg" if thumbnail else record.mime_type,
         record.filename,
@@ -243,7 +253,8 @@ async def message_file(request: Request) -> Response:
     from espace.support import threads
 
     attachment_id = request.path_params["attachment_id"]
-    record, refusal = _private_file(
+    record, refusal = await run_in_threadpool(
+        _private_file,
         request,
         lambda db, holder_id: threads.attachment_for_holder(
             session=db, holder_id=holder_id, attachment_id=attachment_id
@@ -254,7 +265,7 @@ async def message_file(request: Request) -> Response:
     )
     if refusal is not None:
         return refusal
-    return _file_response(record.storage_key, record.mime_type, record.filename, inline=False)
+    return await _file_response(record.storage_key, record.mime_type, record.filename, inline=False)
 
 
 async def payments_export(request: Request) -> Response:
@@ -342,9 +353,11 @@ async def health(_request: Request) -> JSONResponse:
 
 def build_api() -> Starlette:
     from espace.api.push_routes import routes as push_routes
+    from espace.api.observability import routes as ops_routes
 
     return Starlette(
         routes=[
+            *ops_routes(),
             *push_routes(),
             Route(routes.HANDOFF, handoff, methods=["GET"]),
             Route(routes.LOGOUT, logout, methods=["GET"]),

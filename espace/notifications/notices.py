@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import event
 from sqlmodel import Session, func, select
 
 from espace.core.models import utcnow
@@ -93,41 +92,18 @@ def notify(
     session.flush()
     pushed = 0
     if push.configured() and wants("push"):
-        # Sent after the commit (a rolled-back change is never announced, and no network call holds
-        # the transaction); the lock screen shows the title only: details stay behind the sign-in.
-        session.info.setdefault("pending_push", []).append((holder_id, title, link))
+        # An outbox row like the e-mail: the worker sends it after the commit (a rolled-back change is
+        # never announced, and no network call holds the request); the lock screen shows the title only.
+        outbox.send_push(
+            session=session,
+            holder_id=holder_id,
+            title=title,
+            link=link,
+            account_id=account.id if account else None,
+            category=category,
+        )
         pushed = 1
     return Sent(notice, emailed, texted, pushed)
-
-
-def _send_pending_pushes(session) -> None:
-    if session.in_nested_transaction():  # a savepoint was released: wait for the real commit
-        return
-    send_pushes(session.info.pop("pending_push", []), bind=session.bind)
-
-
-def send_pushes(pending: list[tuple[int, str, str]], *, bind) -> None:
-    """Send queued pushes (title and link only) in a session of their own."""
-    if not pending:
-        return
-    try:
-        with Session(bind, expire_on_commit=False) as db:
-            for holder_id, title, link in pending:
-                push.send_to_holder(
-                    session=db, holder_id=holder_id, title=title, body="", link=link
-                )
-            db.commit()
-    except Exception:  # noqa: BLE001 - a push is a courtesy: never fail the action that triggered it
-        log.exception("web push after commit failed")
-
-
-def _forget_pending_pushes(session, previous_transaction) -> None:
-    if previous_transaction.parent is None:
-        session.info.pop("pending_push", None)
-
-
-event.listen(Session, "after_commit", _send_pending_pushes)
-event.listen(Session, "after_soft_rollback", _forget_pending_pushes)
 
 
 def unread_count(*, session: Session, holder_id: int) -> int:

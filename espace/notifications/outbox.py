@@ -1,18 +1,21 @@
-"""Outgoing e-mail and SMS. Every message is written to the outbox table first; then a sender
-delivers it: SMTP when configured, otherwise nothing (the outbox is the delivery in development,
-and a development-only page shows it). SMS providers plug in through ``SmsSender``."""
+"""Outgoing e-mail, SMS and push: the transactional outbox. Every message is a row written in the
+caller's transaction; once it commits, the worker delivers it (``espace.notifications.deliveries``,
+queued by ``espace.core.jobs``): SMTP when configured, otherwise nothing (the outbox is the delivery in
+development, and a development-only page shows it). A rolled-back change sends nothing, and no
+network call is made inside the request. SMS providers plug in through ``SmsSender``."""
 
 from __future__ import annotations
 
 import logging
 import smtplib
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from sqlmodel import Session
 
-from espace.core.models import utcnow
+from espace.core import jobs
 from espace.core.settings import Settings, get_settings
 from espace.notifications.models import OutboxMessage
 
@@ -39,7 +42,7 @@ class SmtpSender:
         email["To"] = message.recipient
         email["Subject"] = message.subject
         email["Date"] = formatdate(localtime=True)
-        email["Message-ID"] = make_msgid(domain="espace")
+        email["Message-ID"] = message_id(message, settings)
         email.set_content(message.body)
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=15) as smtp:
             if settings.smtp_starttls:
@@ -49,35 +52,35 @@ class SmtpSender:
             smtp.send_message(email)
 
 
+def message_id(message: OutboxMessage, settings: Settings) -> str:
+    """The same Message-ID at every try of a message: a mail system may drop a copy it already has."""
+    host = urlsplit(settings.public_base_url).hostname or "espace"
+    return f"<outbox-{message.id}-{int(message.created_at.timestamp())}@{host}>"
+
+
 _sms_sender: SmsSender | None = None
 
 
 def configure_sms_sender(sender: SmsSender | None) -> None:
-    """Plug in an SMS provider (an insurer's gateway); without one, SMS stay in the outbox."""
+    """Plug in an SMS provider (an insurer's gateway); without one, SMS stay in the outbox. The worker
+    sends SMS: call this in a module listed in ESPACE_PLUGINS, which ``espace worker`` imports."""
     global _sms_sender
     _sms_sender = sender
 
 
-def _deliver(
-    session: Session,
-    message: OutboxMessage,
-    sender: EmailSender | SmsSender | None,
-    settings: Settings,
-) -> None:
-    if sender is None:
-        message.status = "outbox"
-        return
-    try:
-        sender.send(message, settings)
-    except Exception as error:  # noqa: BLE001 - delivery failures are recorded, never raised to the user
-        log.warning("delivery of message %s failed: %s", message.id, error)
-        message.status, message.error = "failed", str(error)[:500]
-        return
-    message.status, message.sent_at = "sent", utcnow()
-    if settings.env == "prod":
-        message.body = (
-            "[contenu supprimé après envoi]"  # codes and links do not stay in the database
-        )
+def sms_sender() -> SmsSender | None:
+    return _sms_sender
+
+
+def _queue(session: Session, message: OutboxMessage) -> OutboxMessage:
+    """Write the message in the caller's transaction; the worker delivers it after the commit."""
+    # The task lives with the delivery, which uses this module's senders: imported when first used.
+    from espace.notifications.deliveries import deliver_message
+
+    session.add(message)
+    session.flush()
+    jobs.enqueue_after_commit(session, deliver_message, message.id)
+    return message
 
 
 def send_email(
@@ -89,7 +92,6 @@ def send_email(
     account_id: int | None = None,
     category: str = "security",
 ) -> OutboxMessage:
-    settings = get_settings()
     message = OutboxMessage(
         channel="email",
         recipient=to,
@@ -98,11 +100,7 @@ def send_email(
         account_id=account_id,
         category=category,
     )
-    session.add(message)
-    session.flush()
-    _deliver(session, message, SmtpSender() if settings.smtp_host else None, settings)
-    session.add(message)
-    return message
+    return _queue(session, message)
 
 
 def send_sms(
@@ -116,11 +114,29 @@ def send_sms(
     message = OutboxMessage(
         channel="sms", recipient=to, body=body, account_id=account_id, category=category
     )
-    session.add(message)
-    session.flush()
-    _deliver(session, message, _sms_sender, get_settings())
-    session.add(message)
-    return message
+    return _queue(session, message)
+
+
+def send_push(
+    *,
+    session: Session,
+    holder_id: int,
+    title: str,
+    link: str = "",
+    account_id: int | None = None,
+    category: str = "security",
+) -> OutboxMessage:
+    """A Web Push to the holder's browsers: the title and the portal page only (the lock screen shows
+    it; details stay behind the sign-in)."""
+    message = OutboxMessage(
+        channel="push",
+        recipient=f"holder:{holder_id}",
+        subject=title[:200],
+        body=link[:200],
+        account_id=account_id,
+        category=category,
+    )
+    return _queue(session, message)
 
 
 def link(path: str) -> str:
@@ -131,7 +147,12 @@ def latest(*, session: Session, limit: int = 50) -> list[OutboxMessage]:
     from sqlmodel import select
 
     return list(
-        session.exec(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)).all()
+        session.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.channel != "push")
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        ).all()
     )
 
 

@@ -20,7 +20,7 @@ from espace.identity.models import Account, Policyholder
 from espace.identity.second_factor import SecondFactorError
 from espace.identity.sessions import Principal
 from espace.identity.stepup import StepUpProof, StepUpRequired
-from espace.state.session import SessionState
+from espace.state.session import SessionState, client_ip
 from espace.state.stepup import StepUpMixin
 
 
@@ -317,7 +317,7 @@ class SecurityState(SessionState, StepUpMixin):
                     new=str(form.get("password", ""))[:512],
                     confirm=str(form.get("confirm", ""))[:512],
                     proof=proof,
-                    ip=self.router.session.client_ip,
+                    ip=client_ip(self.router),
                     user_agent=self.router.headers.user_agent,
                 )
         except StepUpRequired:

@@ -22,6 +22,7 @@ from espace.identity.second_factor import SecondFactorError
 from espace.identity.sessions import Principal
 from espace.identity.stepup import StepUpProof, StepUpRequired
 from espace.state.login import METHOD_LABELS, method_help
+from espace.state.session import client_ip
 
 
 class StepUpMixin(rx.State, mixin=True):
@@ -119,7 +120,7 @@ class StepUpMixin(rx.State, mixin=True):
                     session_id=me.session_id,
                     method=self.stepup_method,
                     code=code,
-                    ip=self.router.session.client_ip,
+                    ip=client_ip(self.router),
                     user_agent=self.router.headers.user_agent,
                 )
         except SecondFactorError as error:

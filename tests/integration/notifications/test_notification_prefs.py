@@ -59,6 +59,22 @@ def _outbox(db, person, channel="email"):
     ).all()
 
 
+def _deliver_pushes(db, person) -> list[str]:
+    """What the worker does after the commit: deliver the holder's queued push rows (same connection)."""
+    from espace.notifications import deliveries
+
+    rows = db.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.recipient == f"holder:{person.id}",
+            OutboxMessage.channel == "push",
+            OutboxMessage.status.in_(("queued", "retry")),
+        )
+    ).all()
+    outcomes = [deliveries.deliver(message_id=row.id, bind=db.connection()).status for row in rows]
+    db.expire_all()
+    return outcomes
+
+
 def _notices(db, person):
     return db.exec(select(Notification).where(Notification.holder_id == person.id)).all()
 
@@ -269,8 +285,16 @@ def test_push_is_sent_only_when_enabled_and_configured(db, pushes, monkeypatch):
         session=db, holder_id=person.id, matrix={"claims": {"push": True}}, critical_only=False
     )
     assert _notify(db, person).pushed == 1
-    assert pushes == []  # queued: sent after the commit, never for a change rolled back
-    notices.send_pushes(db.info.pop("pending_push"), bind=db.bind)
+    assert (
+        pushes == []
+    )  # queued: sent by the worker after the commit, never for a change rolled back
+    [row] = _outbox(db, person, "push")
+    assert (row.subject, row.body, row.status) == (
+        "Votre dossier avance",
+        "/sinistre?n=SIN-2026-000001",
+        "queued",
+    )
+    assert _deliver_pushes(db, person) == ["sent"]
     [call] = pushes
     assert call["info"] == {"endpoint": ENDPOINT, "keys": {"p256dh": sub.p256dh, "auth": sub.auth}}
     link = "/sinistre?n=SIN-2026-000001"
@@ -316,9 +340,10 @@ def test_a_gone_subscription_is_deleted_and_other_errors_are_recorded(db, pushes
     )
     sent = _notify(db, person)
     assert sent.pushed == 1 and sent.notification is not None
-    notices.send_pushes(db.info.pop("pending_push"), bind=db.bind)  # never raised to the caller
-    db.expire_all()
+    assert _deliver_pushes(db, person) == ["retry"]  # never raised: the worker tries again later
     assert db.get(PushSubscription, flaky.id).last_error == "réseau indisponible"
+    [row] = _outbox(db, person, "push")
+    assert row.status == "retry" and "réseau indisponible" in row.error
     pushes.fail = None
     assert push.send_to_holder(session=db, holder_id=person.id, title="T", body="B", link="/") == 1
     assert db.get(PushSubscription, flaky.id).last_error == ""
