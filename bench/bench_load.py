@@ -233,8 +233,8 @@ def session_cookies(database_url: str, count: int, cookie_name: str) -> list[dic
     from sqlmodel import Session, select
 
     from espace.core.db import make_engine
-    from espace.identity.models import Account
     from espace.identity import sessions
+    from espace.identity.models import Account
 
     engine = make_engine(database_url)
     cookies = []

@@ -3,10 +3,10 @@
 import reflex as rx
 
 from espace import routes
+from espace.api import observability
 from espace.api.headers import security_headers
 from espace.api.routes import build_api
 from espace.components.search_box import SHORTCUT_SCRIPT
-from espace.api import observability
 from espace.core import health, metrics
 from espace.core.settings import get_settings
 from espace.identity import signin_metrics

@@ -352,8 +352,8 @@ async def health(_request: Request) -> JSONResponse:
 
 
 def build_api() -> Starlette:
-    from espace.api.push_routes import routes as push_routes
     from espace.api.observability import routes as ops_routes
+    from espace.api.push_routes import routes as push_routes
 
     return Starlette(
         routes=[

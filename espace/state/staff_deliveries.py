@@ -8,12 +8,12 @@ import dataclasses
 
 import reflex as rx
 
-from espace.core import formatting as fmt
 from espace import routes
+from espace.core import formatting as fmt
 from espace.core.db import session_scope
 from espace.identity import failed_deliveries
-from espace.notifications import deliveries
 from espace.identity.staff_access import StaffForbidden
+from espace.notifications import deliveries
 from espace.state.staff import StaffSessionState
 
 

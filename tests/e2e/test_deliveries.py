@@ -7,9 +7,9 @@ import re
 
 from sqlmodel import Session
 
-from espace.notifications.models import OutboxMessage
-from espace.identity.models import StaffRole
 from espace.demo.seed import STAFF
+from espace.identity.models import StaffRole
+from espace.notifications.models import OutboxMessage
 from tests.e2e.conftest import assert_accessible, expect, staff_login, wait_ready
 
 MANAGER = next(email for email, _, role in STAFF if role == StaffRole.MANAGER)

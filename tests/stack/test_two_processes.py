@@ -19,10 +19,10 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
-from espace.core.formatting import PARIS
 from espace.claims.models import Claim, ClaimFile
-from espace.notifications.models import OutboxMessage
+from espace.core.formatting import PARIS
 from espace.demo.seed import STAFF, STAFF_PASSWORD
+from espace.notifications.models import OutboxMessage
 from espace.testing_stack import build_frontend, wait_for
 from tests.e2e.conftest import new_holder, outbox_code
 

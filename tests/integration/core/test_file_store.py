@@ -137,8 +137,8 @@ def test_claim_photo_on_object_storage_streams_to_its_holder_only(on_s3, engine)
     from starlette.testclient import TestClient
 
     from espace.api.routes import build_api
-    from espace.core.db import session_scope
     from espace.claims import declaration
+    from espace.core.db import session_scope
     from espace.identity import sessions
     from tests import factories
 

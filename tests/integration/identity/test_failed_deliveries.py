@@ -11,15 +11,15 @@ from sqlmodel import Session, select
 
 import espace.espace  # noqa: F401  (registers every state)
 from espace import routes
+from espace.claims.models import StaffAuditLog
 from espace.core import jobs
 from espace.core.db import get_engine
-from espace.notifications.models import OutboxMessage
-from espace.claims.models import StaffAuditLog
-from espace.identity.models import StaffUser
-from espace.notifications import deliveries
-from espace.identity import failed_deliveries, sessions
-from espace.identity.staff_access import StaffForbidden
 from espace.core.settings import get_settings
+from espace.identity import failed_deliveries, sessions
+from espace.identity.models import StaffUser
+from espace.identity.staff_access import StaffForbidden
+from espace.notifications import deliveries
+from espace.notifications.models import OutboxMessage
 from espace.state.staff_deliveries import StaffDeliveriesState
 from tests import factories
 
@@ -190,9 +190,13 @@ def test_the_service_refuses_on_its_own(db, queue):
             failed_deliveries.resend(session=db, staff_id=staff_id, message_id=message.id)
     db.refresh(message)
     assert message.status == "failed"
-    assert message.id in {row.id for row in failed_deliveries.failed(session=db, staff_id=manager.id)}
+    assert message.id in {
+        row.id for row in failed_deliveries.failed(session=db, staff_id=manager.id)
+    }
     assert sum(deliveries.failed_count(session=db).values()) >= 1
-    with pytest.raises(failed_deliveries.NotResendable):  # only failed messages go back to the queue
+    with pytest.raises(
+        failed_deliveries.NotResendable
+    ):  # only failed messages go back to the queue
         sent = OutboxMessage(channel="email", recipient="a@b.fr", body="x", status="sent")
         db.add(sent)
         db.flush()

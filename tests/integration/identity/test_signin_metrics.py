@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from espace.core import metrics
-from espace.identity import signin_metrics
-from espace.identity import auth
+from espace.identity import auth, signin_metrics
 from tests import factories
 
 

@@ -18,4 +18,6 @@ def count_run(*, session, today) -> int:
     return 1
 
 
-jobs.periodic("test-once", crontab(minute="*"), "tests.integration.notifications.queue_plugin:count_run")
+jobs.periodic(
+    "test-once", crontab(minute="*"), "tests.integration.notifications.queue_plugin:count_run"
+)

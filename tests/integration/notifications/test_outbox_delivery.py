@@ -17,10 +17,10 @@ from sqlmodel import Session, select
 from espace.core import jobs
 from espace.core.db import get_engine
 from espace.core.job_runs import JobRun
-from espace.notifications.models import OutboxMessage
 from espace.core.models import utcnow
-from espace.notifications import deliveries, outbox
 from espace.core.settings import get_settings
+from espace.notifications import deliveries, outbox
+from espace.notifications.models import OutboxMessage
 
 
 @pytest.fixture

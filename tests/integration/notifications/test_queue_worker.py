@@ -21,12 +21,12 @@ from sqlmodel import Session, select
 
 from espace.core import jobs
 from espace.core.db import make_engine
-from espace.core.migrations import upgrade_to_head
 from espace.core.job_runs import JobRun
-from espace.notifications.models import OutboxMessage
+from espace.core.migrations import upgrade_to_head
 from espace.core.models import utcnow
-from espace.notifications import outbox
 from espace.core.settings import get_settings
+from espace.notifications import outbox
+from espace.notifications.models import OutboxMessage
 from tests import factories
 from tests.integration.notifications.queue_support import (
     Receiver,
