@@ -21,9 +21,9 @@ config = rx.Config(
     redis_url=_settings.redis_url or None,
     state_manager_mode="redis" if _settings.redis_url else "memory",
     # How long a tab's state outlives its last event. Redis: an hour as a safety net, while
-    # espace/core/state_sweeper.py (a periodic job) frees closed tabs' state within minutes and keeps
-    # open tabs' keys alive. In memory (one process): the session's idle timeout, after which the
-    # state is worthless (the page reloads its data from on_load if the tab comes back).
+    # espace/core/state_sweeper.py (a periodic job) frees closed tabs' state within minutes and
+    # keeps open tabs' keys alive. In memory (one process): the session's idle timeout, after which
+    # the state is worthless (the page reloads its data from on_load if the tab comes back).
     redis_token_expiration=STATE_TTL_SECONDS
     if _settings.redis_url
     else 60 * _settings.session_idle_minutes,

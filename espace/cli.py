@@ -65,8 +65,8 @@ def cmd_purge(_args: argparse.Namespace) -> int:
         purged = purge_connection_data(session=session, now=utcnow())
     print(
         f"{purged.sessions} sessions, {purged.login_events} entrées de l'historique de connexion "
-        f"et {purged.staff_reads} consultations de dossiers par les collaborateurs de plus de 13 mois "
-        "supprimées."
+        f"et {purged.staff_reads} consultations de dossiers par les collaborateurs de plus de 13 "
+        "mois supprimées."
     )
     return cmd_purge_files(_args)
 

@@ -1,11 +1,11 @@
 """After ``deploy/build_frontend.sh`` has built the frontend: the nginx headers of its static files.
 
-The backend's middleware (``espace.api.headers``) gives every page a Content-Security-Policy listing the
-SHA-256 of that page's inline scripts. When nginx serves the built pages itself, it must send the same
-headers: this computes them from the very files it will serve, with the same functions, and writes
-``headers.conf``, a set of nginx ``map`` blocks (keyed by the file nginx resolved, ``$uri`` after
-``try_files``) that ``deploy/nginx/espace.conf.template`` includes. It also writes ``BUILD``: the
-base URL and environment the build is for, and the sha256 of every file (two builds of the same
+The backend's middleware (``espace.api.headers``) gives every page a Content-Security-Policy listing
+the SHA-256 of that page's inline scripts. When nginx serves the built pages itself, it must send
+the same headers: this computes them from the very files it will serve, with the same functions, and
+writes ``headers.conf``, a set of nginx ``map`` blocks (keyed by the file nginx resolved, ``$uri``
+after ``try_files``) that ``deploy/nginx/espace.conf.template`` includes. It also writes ``BUILD``:
+the base URL and environment the build is for, and the sha256 of every file (two builds of the same
 commit must list the same).
 
     python -m espace.api.frontend_build OUT_DIR        # OUT_DIR/client holds the build
@@ -56,7 +56,8 @@ def headers_conf(client: Path) -> str:
         "map $uri $espace_cache {",
         '    default "no-cache";',
         f"    ~^/assets/ {_quote(IMMUTABLE)};",
-        '    ~\\.html$ "no-store";',  # after logout, Back must reload the page (which finds no session)
+        # after logout, Back must reload the page (which finds no session)
+        '    ~\\.html$ "no-store";',
         "}",
         "map $uri $espace_hsts {",
         f"    default {_quote(HSTS.decode() if settings.secure_cookies else '')};",

@@ -1,8 +1,9 @@
 """Operations endpoints and the request middleware, installed by ``espace/espace.py``.
 
-- ``routes()``: ``/healthz``, ``/readyz`` (``espace.core.health``), ``/metrics`` (``espace.core.metrics``);
-- ``observe_requests``: ASGI middleware (the outermost one) that gives each HTTP request a request id
-  (nginx's ``X-Request-ID`` when it comes through a trusted proxy), times it into
+- ``routes()``: ``/healthz``, ``/readyz`` (``espace.core.health``), ``/metrics``
+  (``espace.core.metrics``);
+- ``observe_requests``: ASGI middleware (the outermost one) that gives each HTTP request a request
+  id (nginx's ``X-Request-ID`` when it comes through a trusted proxy), times it into
   ``espace_http_request_duration_seconds`` and logs one line per request (method, route, status, ms,
   client address), never the query string (it may carry tokens);
 - ``install()``: logging configuration and event timing (failed sign-ins are counted by
@@ -108,7 +109,7 @@ def observe_requests(app):
     return wrapped
 
 
-# ---- endpoints ----------------------------------------------------------------------------------------
+# ---- endpoints -----------------------------------------------------------------------------------
 
 _NO_STORE = {"Cache-Control": "no-store"}
 
@@ -127,7 +128,8 @@ async def readyz(_request: Request) -> Response:
 
 
 def metrics_allowed(scope) -> bool:
-    """A bearer token when one is configured; otherwise only loopback requests that no proxy forwarded."""
+    """A bearer token when one is configured; otherwise only loopback requests that no proxy
+    forwarded."""
     import hmac
 
     from espace.core.client_address import _address

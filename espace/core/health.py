@@ -1,8 +1,9 @@
 """``/healthz`` (the process answers) and ``/readyz`` (it can serve: database, Redis and object
 storage when configured, and whatever other parts register, e.g. the job queue).
 
-A load balancer or systemd watchdog polls ``/healthz``; a deploy waits for ``/readyz`` before sending
-traffic. ``/readyz`` names the failing checks but never shows an error's text (it is public).
+A load balancer or systemd watchdog polls ``/healthz``; a deploy waits for ``/readyz`` before
+sending traffic. ``/readyz`` names the failing checks but never shows an error's text (it is
+public).
 """
 
 from __future__ import annotations

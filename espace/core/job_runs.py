@@ -1,5 +1,5 @@
-"""Runs of the periodic jobs (espace/core/jobs.py): one row per job and period, claimed by the worker
-that runs it, so that two workers never run the same job twice for the same period."""
+"""Runs of the periodic jobs (espace/core/jobs.py): one row per job and period, claimed by the
+worker that runs it, so that two workers never run the same job twice for the same period."""
 
 from __future__ import annotations
 

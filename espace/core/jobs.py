@@ -1,15 +1,17 @@
-"""The job queue (huey): a SQLite file in the data dir by default, Redis when ESPACE_REDIS_URL is set.
-``espace worker`` runs the consumer (``run_worker``); the app and the CLI only enqueue.
+"""The job queue (huey): a SQLite file in the data dir by default, Redis when ESPACE_REDIS_URL is
+set. ``espace worker`` runs the consumer (``run_worker``); the app and the CLI only enqueue.
 
 Hooks for the rest of the code:
-- ``enqueue_after_commit(session, task, *args)``: run ``task(*args)`` on the worker once the session's
-  transaction commits, never for a rolled-back one. Tasks must be idempotent and tolerate a missing row:
-  huey removes a job from the queue before running it, so a worker killed mid-job loses it, and the
-  database row (not the queue) is the source of truth that a sweeper re-enqueues from.
-- ``periodic(name, when, "module:function")``: a job run on a schedule, at most once per period (a day
-  in Paris) however many workers run: the run is claimed in the database (``job_run``). The function
-  gets the keyword arguments it accepts among ``session``, ``today`` and ``now``.
-- ``queue_depth()``, ``scheduled_count()``, ``ping()``: for metrics and readiness checks, from any process.
+- ``enqueue_after_commit(session, task, *args)``: run ``task(*args)`` on the worker once the
+  session's transaction commits, never for a rolled-back one. Tasks must be idempotent and tolerate
+  a missing row: huey removes a job from the queue before running it, so a worker killed mid-job
+  loses it, and the database row (not the queue) is the source of truth that a sweeper re-enqueues
+  from.
+- ``periodic(name, when, "module:function")``: a job run on a schedule, at most once per period (a
+  day in Paris) however many workers run: the run is claimed in the database (``job_run``). The
+  function gets the keyword arguments it accepts among ``session``, ``today`` and ``now``.
+- ``queue_depth()``, ``scheduled_count()``, ``ping()``: for metrics and readiness checks, from any
+  process.
 - A task defined outside this module (``@jobs.huey.task()``) must be imported by the worker to run:
   add its module to ``TASK_MODULES``; ``at_worker_start(fn)``: ``fn()`` runs when a worker starts.
 - Core imports no domain: the domain functions run here are named by strings ("module:function",
@@ -46,14 +48,15 @@ PARIS = ZoneInfo("Europe/Paris")
 JOB_STALE = timedelta(hours=2)
 _PENDING = "espace_jobs_after_commit"
 # Modules defining tasks of their own (``@jobs.huey.task()``), imported by the worker at start: the
-# delivery of the outbox (``deliver_message``, its sweeper, what a worker stopped at once gives back).
-# Named, not imported: core imports no domain (a test checks each one imports).
+# delivery of the outbox (``deliver_message``, its sweeper, what a worker stopped at once gives
+# back). Named, not imported: core imports no domain (a test checks each one imports).
 TASK_MODULES: list[str] = ["espace.notifications.deliveries"]
 
 
 def make_huey(settings: Settings | None = None) -> Huey:
     settings = settings or get_settings()
-    # No results are read back; errors are logged, and deliveries keep their own state in the database.
+    # No results are read back; errors are logged, and deliveries keep their own state in the
+    # database.
     options = {"results": False, "utc": True, "store_intermediate_errors": False}
     if settings.redis_url:
         return RedisHuey(QUEUE_NAME, url=settings.redis_url, **options)
@@ -111,7 +114,7 @@ def at_worker_start(function: Callable[[], object]) -> Callable[[], object]:
     return function
 
 
-# ----- periodic jobs -------------------------------------------------------------------------------
+# ----- periodic jobs ------------------------------------------------------------------------------
 
 
 @dataclass
@@ -130,8 +133,8 @@ def periodic(
     name: str, when: Callable[[datetime], bool], target: str, *, every: str = "day"
 ) -> PeriodicJob:
     """Register a periodic job; the worker triggers it on ``when`` (and once at start, to catch up),
-    and it runs at most once per period. Trigger a daily job several times a day: a run that failed or
-    was missed (worker down) is made at the next trigger."""
+    and it runs at most once per period. Trigger a daily job several times a day: a run that failed
+    or was missed (worker down) is made at the next trigger."""
     if name in PERIODIC:
         raise ValueError(f"periodic job {name!r} already registered")
     if every not in ("day", "hour"):
@@ -220,7 +223,8 @@ def _finish_run(run_id: int, status: str, result: str) -> None:
 
 
 def run_periodic(name: str, *, now: datetime | None = None) -> str:
-    """Run a registered job for the period of ``now`` unless it was done: "done", "skipped" or "failed"."""
+    """Run a registered job for the period of ``now`` unless it was done: "done", "skipped" or
+    "failed"."""
     from espace.core.db import session_scope
     from espace.core.models import utcnow
 
@@ -281,8 +285,12 @@ def sweep_tab_states() -> None:
 
 
 # Slots for work in progress elsewhere (one line each when it lands):
-# periodic("renew-contracts", crontab(minute="0", hour="4-20"), "espace.contracts.renewal:renew_due")
-# periodic("search-catch-up", crontab(minute="*/10"), "espace.search.indexer:catch_up", every="hour")
+# periodic(
+#     "renew-contracts", crontab(minute="0", hour="4-20"), "espace.contracts.renewal:renew_due"
+# )
+# periodic(
+#     "search-catch-up", crontab(minute="*/10"), "espace.search.indexer:catch_up", every="hour"
+# )
 
 
 # ----- metrics and readiness ---------------------------------------------------------------------
@@ -308,7 +316,7 @@ def ping() -> bool:
     return True
 
 
-# ----- the worker ----------------------------------------------------------------------------------
+# ----- the worker ---------------------------------------------------------------------------------
 
 
 def load_plugins(settings: Settings | None = None) -> list[str]:
@@ -319,9 +327,9 @@ def load_plugins(settings: Settings | None = None) -> list[str]:
 
 
 def run_worker(*, workers: int = 2, catch_up: bool = True, periodic_jobs: bool = True) -> int:
-    """``espace worker``: the consumer, its scheduler (periodic jobs, retries) and ``workers`` threads.
-    SIGTERM stops it gracefully (running jobs finish, 30 s at most); SIGINT at once (a message being
-    sent is queued again)."""
+    """``espace worker``: the consumer, its scheduler (periodic jobs, retries) and ``workers``
+    threads. SIGTERM stops it gracefully (running jobs finish, 30 s at most); SIGINT at once (a
+    message being sent is queued again)."""
     if not logging.getLogger().handlers:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"

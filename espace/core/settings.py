@@ -84,10 +84,11 @@ class Settings(BaseSettings):
     # Days before a direct debit when the reminder (notice + e-mail) is sent by `espace
     # remind-debits`.
     debit_reminder_days: int = 5
-    # Job queue (espace/core/jobs.py, huey): a SQLite file in the data dir, or Redis when redis_url is set.
-    # Outgoing messages: tries before a message is marked failed (shown to managers), the first retry
-    # delay (doubled at each retry), and after how long a message claimed by a worker that died, or
-    # never picked up, is queued again by the sweeper (longer than any send: SMTP times out at 15 s).
+    # Job queue (espace/core/jobs.py, huey): a SQLite file in the data dir, or Redis when redis_url
+    # is set. Outgoing messages: tries before a message is marked failed (shown to managers), the
+    # first retry delay (doubled at each retry), and after how long a message claimed by a worker
+    # that died, or never picked up, is queued again by the sweeper (longer than any send: SMTP
+    # times out at 15 s).
     delivery_attempts: int = 6
     delivery_retry_seconds: int = 30
     delivery_stale_seconds: int = 600

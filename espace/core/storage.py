@@ -1,9 +1,9 @@
-"""Private file storage (never Reflex's public upload folder): the local folder under the data directory,
-or S3-compatible object storage when configured (``espace.core.file_store``).
+"""Private file storage (never Reflex's public upload folder): the local folder under the data
+directory, or S3-compatible object storage when configured (``espace.core.file_store``).
 
-Files are named by random keys; callers only ever pass keys read from the database. Keeping files and
-rows in step (deleting after commit, purging orphans) is ``espace.documents.private_files``'s job.
-Every function blocks (disk or network): async routes call them in a worker thread.
+Files are named by random keys; callers only ever pass keys read from the database. Keeping files
+and rows in step (deleting after commit, purging orphans) is ``espace.documents.private_files``'s
+job. Every function blocks (disk or network): async routes call them in a worker thread.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ def get(key: str) -> bytes:
 
 
 def chunks(key: str) -> Iterator[bytes]:
-    """The file as an iterator of chunks, for streaming; ``FileNotFoundError`` before the first one."""
+    """The file as an iterator of chunks, for streaming; ``FileNotFoundError`` before the first
+    one."""
     if not _KEY.match(key or ""):
         raise FileNotFoundError(key)
     return file_store.current().chunks(key)
@@ -64,7 +65,8 @@ def delete(key: str) -> int:
 
 
 def stored() -> Iterator[tuple[str, datetime, int]]:
-    """(key, last modification time (UTC), size) of every file named like a key; other files are ignored."""
+    """(key, last modification time (UTC), size) of every file named like a key; other files are
+    ignored."""
     for key, modified, size in file_store.current().stored():
         if _KEY.match(key):
             yield key, modified, size

@@ -48,7 +48,8 @@ def _manager(session: Session, staff_id: int | None) -> StaffUser:
 
 
 def failed(*, session: Session, staff_id: int, limit: int = 200) -> list[FailedRow]:
-    """The messages that could not be delivered, newest first (never their content: codes, links)."""
+    """The messages that could not be delivered, newest first (never their content: codes,
+    links)."""
     _manager(session, staff_id)
     rows = session.exec(
         select(OutboxMessage)

@@ -52,7 +52,7 @@ class Outcome:
     retry_in: float | None = None  # seconds before the next try (status retry)
 
 
-# ----- one delivery ----------------------------------------------------------------------------------
+# ----- one delivery -------------------------------------------------------------------------------
 
 
 class PushSender:
@@ -88,7 +88,8 @@ def _sender(message: OutboxMessage, settings: Settings, bind: Engine | Connectio
 
 
 def _erased(message: OutboxMessage) -> bool:
-    """Its recipient was erased (GDPR) before it left: it must not go (``.invalid`` never resolves)."""
+    """Its recipient was erased (GDPR) before it left: it must not go (``.invalid`` never
+    resolves)."""
     return not message.recipient or message.recipient.endswith(".invalid")
 
 
@@ -113,7 +114,8 @@ def retry_delay(attempts: int, settings: Settings | None = None) -> float:
 def deliver(
     *, message_id: int, bind: Engine | Connection | None = None, now: datetime | None = None
 ) -> Outcome:
-    """Claim, send and mark one message. Safe to call twice, from two workers, or for a message gone."""
+    """Claim, send and mark one message. Safe to call twice, from two workers, or for a message
+    gone."""
     from espace.core.db import get_engine
 
     bind = bind if bind is not None else get_engine()
@@ -186,8 +188,8 @@ def release(*, message_id: int, bind: Engine | Connection | None = None) -> bool
 
 def sweep(*, bind: Engine | Connection | None = None, now: datetime | None = None) -> list[int]:
     """Messages to queue again: claimed by a worker that died ('sending' for too long, given back to
-    'queued'), or queued/retrying long past their due time (the job was lost). Each is stamped, so it
-    is queued again at most once per ``delivery_stale_seconds``."""
+    'queued'), or queued/retrying long past their due time (the job was lost). Each is stamped, so
+    it is queued again at most once per ``delivery_stale_seconds``."""
     from espace.core.db import get_engine
 
     bind = bind if bind is not None else get_engine()
@@ -233,7 +235,7 @@ def sweep(*, bind: Engine | Connection | None = None, now: datetime | None = Non
     return ids
 
 
-# ----- the jobs (run by the worker) ----------------------------------------------------------------
+# ----- the jobs (run by the worker) ---------------------------------------------------------------
 
 
 @jobs.huey.task()
@@ -257,7 +259,8 @@ def requeue_stale(*, now: datetime | None = None) -> int:
 
 @jobs.huey.signal(SIGNAL_INTERRUPTED)
 def _interrupted(_signal, task, *_args) -> None:
-    """The worker stopped at once in the middle of a delivery: give the message back to the queue."""
+    """The worker stopped at once in the middle of a delivery: give the message back to the
+    queue."""
     if isinstance(task, deliver_message.task_class) and task.args:
         if release(message_id=task.args[0]):
             jobs.huey.enqueue(deliver_message.s(task.args[0]))
@@ -265,11 +268,12 @@ def _interrupted(_signal, task, *_args) -> None:
 
 @jobs.huey.periodic_task(crontab(minute="*"))
 def sweep_outbox() -> None:
-    # No lock needed: two sweepers at once only re-queue a message twice, and its claim sends it once.
+    # No lock needed: two sweepers at once only re-queue a message twice, and its claim sends it
+    # once.
     requeue_stale()
 
 
-# ----- for the metrics -------------------------------------------------------------------------------
+# ----- for the metrics ----------------------------------------------------------------------------
 
 
 def failed_count(*, session: Session) -> dict[str, int]:

@@ -92,8 +92,9 @@ def notify(
     session.flush()
     pushed = 0
     if push.configured() and wants("push"):
-        # An outbox row like the e-mail: the worker sends it after the commit (a rolled-back change is
-        # never announced, and no network call holds the request); the lock screen shows the title only.
+        # An outbox row like the e-mail: the worker sends it after the commit (a rolled-back change
+        # is never announced, and no network call holds the request); the lock screen shows the
+        # title only.
         outbox.send_push(
             session=session,
             holder_id=holder_id,

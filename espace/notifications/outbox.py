@@ -1,7 +1,7 @@
 """Outgoing e-mail, SMS and push: the transactional outbox. Every message is a row written in the
 caller's transaction; once it commits, the worker delivers it (``espace.notifications.deliveries``,
-queued by ``espace.core.jobs``): SMTP when configured, otherwise nothing (the outbox is the delivery in
-development, and a development-only page shows it). A rolled-back change sends nothing, and no
+queued by ``espace.core.jobs``): SMTP when configured, otherwise nothing (the outbox is the delivery
+in development, and a development-only page shows it). A rolled-back change sends nothing, and no
 network call is made inside the request. SMS providers plug in through ``SmsSender``."""
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ class SmtpSender:
 
 
 def message_id(message: OutboxMessage, settings: Settings) -> str:
-    """The same Message-ID at every try of a message: a mail system may drop a copy it already has."""
+    """The same Message-ID at every try of a message: a mail system may drop a copy it already
+    has."""
     host = urlsplit(settings.public_base_url).hostname or "espace"
     return f"<outbox-{message.id}-{int(message.created_at.timestamp())}@{host}>"
 
@@ -62,8 +63,9 @@ _sms_sender: SmsSender | None = None
 
 
 def configure_sms_sender(sender: SmsSender | None) -> None:
-    """Plug in an SMS provider (an insurer's gateway); without one, SMS stay in the outbox. The worker
-    sends SMS: call this in a module listed in ESPACE_PLUGINS, which ``espace worker`` imports."""
+    """Plug in an SMS provider (an insurer's gateway); without one, SMS stay in the outbox. The
+    worker sends SMS: call this in a module listed in ESPACE_PLUGINS, which ``espace worker``
+    imports."""
     global _sms_sender
     _sms_sender = sender
 
@@ -126,8 +128,8 @@ def send_push(
     account_id: int | None = None,
     category: str = "security",
 ) -> OutboxMessage:
-    """A Web Push to the holder's browsers: the title and the portal page only (the lock screen shows
-    it; details stay behind the sign-in)."""
+    """A Web Push to the holder's browsers: the title and the portal page only (the lock screen
+    shows it; details stay behind the sign-in)."""
     message = OutboxMessage(
         channel="push",
         recipient=f"holder:{holder_id}",

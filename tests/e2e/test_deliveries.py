@@ -1,5 +1,5 @@
-"""Failed deliveries in the back office (/gestion/envois): a manager sees a message the worker gave up
-on, without its content, and sends it again; a handler gets no list."""
+"""Failed deliveries in the back office (/gestion/envois): a manager sees a message the worker gave
+up on, without its content, and sends it again; a handler gets no list."""
 
 from __future__ import annotations
 

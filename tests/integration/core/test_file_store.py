@@ -2,8 +2,8 @@
 object storage (moto's server, started here as a separate process, spoken to over HTTP by boto3).
 
 Then the app's own storage functions and the authenticated download route on object storage: a claim
-photo stored through the claims domain (``espace.claims``) lands in the bucket (not on disk) and streams back through
-``/api/sinistres/fichiers/<id>``, only to its holder.
+photo stored through the claims domain (``espace.claims``) lands in the bucket (not on disk) and
+streams back through ``/api/sinistres/fichiers/<id>``, only to its holder.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def test_stored_lists_keys_with_size_and_utc_time(store):
     assert [key for key, _, _ in store.stored()] == [KEY_B]
 
 
-# ----- the app on object storage ---------------------------------------------------------------------
+# ----- the app on object storage ------------------------------------------------------------------
 
 
 @pytest.fixture

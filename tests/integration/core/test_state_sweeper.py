@@ -1,5 +1,5 @@
-"""The state sweeper on a real Redis: open tabs keep their state (TTL re-armed), closed tabs lose it once
-idle past the grace period, busy tabs and other keys are never touched."""
+"""The state sweeper on a real Redis: open tabs keep their state (TTL re-armed), closed tabs lose it
+once idle past the grace period, busy tabs and other keys are never touched."""
 
 from __future__ import annotations
 

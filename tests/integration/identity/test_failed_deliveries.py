@@ -1,6 +1,6 @@
-"""Failed deliveries in the back office (/gestion/envois): managers see the messages the worker gave up
-on and send them again (audited); handlers, experts and holders cannot, whether they call the page's
-handlers as Reflex would or the service directly. The content of a message is never shown."""
+"""Failed deliveries in the back office (/gestion/envois): managers see the messages the worker gave
+up on and send them again (audited); handlers, experts and holders cannot, whether they call the
+page's handlers as Reflex would or the service directly. The content of a message is never shown."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""For the tests of the real worker: a local SMTP server (aiosmtpd) whose answers a test scripts, and
-``espace worker`` processes started on a database and a queue of the test's own."""
+"""For the tests of the real worker: a local SMTP server (aiosmtpd) whose answers a test scripts,
+and ``espace worker`` processes started on a database and a queue of the test's own."""
 
 from __future__ import annotations
 

@@ -60,7 +60,8 @@ def _outbox(db, person, channel="email"):
 
 
 def _deliver_pushes(db, person) -> list[str]:
-    """What the worker does after the commit: deliver the holder's queued push rows (same connection)."""
+    """What the worker does after the commit: deliver the holder's queued push rows (same
+    connection)."""
     from espace.notifications import deliveries
 
     rows = db.exec(

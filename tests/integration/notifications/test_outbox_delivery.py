@@ -61,7 +61,7 @@ def _mail(db, subject: str = "Votre code", to: str = "camille@example.com") -> O
     return outbox.send_email(session=db, to=to, subject=subject, body="Code : 123456")
 
 
-# ----- queued after the commit, never for a rollback -----------------------------------------------
+# ----- queued after the commit, never for a rollback ----------------------------------------------
 
 
 def test_a_message_is_queued_when_its_transaction_commits_and_never_when_it_rolls_back(
@@ -99,7 +99,7 @@ def test_a_savepoint_released_waits_for_the_real_commit(engine, queue):
         db.commit()
 
 
-# ----- one delivery --------------------------------------------------------------------------------
+# ----- one delivery -------------------------------------------------------------------------------
 
 
 def test_a_delivery_claims_its_message_so_it_goes_once(db, smtp):
@@ -172,7 +172,7 @@ def test_a_receiver_that_fails_twice_gets_the_message_once(db, smtp):
     assert (message.status, message.attempts, message.error) == ("sent", 3, "")
 
 
-# ----- the sweeper ---------------------------------------------------------------------------------
+# ----- the sweeper --------------------------------------------------------------------------------
 
 
 def test_the_sweeper_takes_back_what_a_dead_worker_left(db, smtp):
@@ -209,7 +209,7 @@ def test_requeue_stale_enqueues_the_swept_messages(monkeypatch, queue):
     assert deliveries.requeue_stale() == 2 and _queued_ids(queue) == [7, 9]
 
 
-# ----- periodic jobs -------------------------------------------------------------------------------
+# ----- periodic jobs ------------------------------------------------------------------------------
 
 RUNS: list[str] = []
 

@@ -1,5 +1,5 @@
-"""The real worker (``espace worker`` processes, huey's consumer on a SQLite queue) against a local SMTP
-server that a test makes slow or failing:
+"""The real worker (``espace worker`` processes, huey's consumer on a SQLite queue) against a local
+SMTP server that a test makes slow or failing:
 
 - a worker killed (SIGKILL) while the server holds a message, then restarted: every queued e-mail is
   delivered exactly once, none is lost;
@@ -68,7 +68,7 @@ def _row(engine, subject: str) -> OutboxMessage:
         return db.exec(select(OutboxMessage).where(OutboxMessage.subject == subject)).one()
 
 
-# ----- a worker killed mid-delivery ----------------------------------------------------------------
+# ----- a worker killed mid-delivery ---------------------------------------------------------------
 
 
 def test_a_worker_killed_mid_delivery_loses_nothing_and_sends_each_mail_once(tmp_path, monkeypatch):
@@ -111,7 +111,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_sends_each_mail_once(tmp
     engine.dispose()
 
 
-# ----- retries, failure, rollback: one worker for the module ----------------------------------------
+# ----- retries, failure, rollback: one worker for the module --------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +177,7 @@ def test_a_rolled_back_transaction_sends_nothing(mail_worker, monkeypatch):
     assert not {"Annulé", "Annulé aussi"} & set(_statuses(mail_worker.engine))
 
 
-# ----- the same on Redis -----------------------------------------------------------------------------
+# ----- the same on Redis --------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -243,7 +243,7 @@ def test_the_queue_works_on_redis(tmp_path, monkeypatch, redis_url):
     engine.dispose()
 
 
-# ----- periodic jobs: two workers ------------------------------------------------------------------
+# ----- periodic jobs: two workers -----------------------------------------------------------------
 
 
 def test_two_workers_running_the_same_periodic_job_do_it_once(tmp_path):
@@ -281,7 +281,7 @@ def test_two_workers_running_the_same_periodic_job_do_it_once(tmp_path):
     engine.dispose()
 
 
-# ----- a slow SMTP server does not hold the request -------------------------------------------------
+# ----- a slow SMTP server does not hold the request -----------------------------------------------
 
 RESET_SUBJECT = "Réinitialisez votre mot de passe"
 

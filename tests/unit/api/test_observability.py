@@ -1,5 +1,5 @@
-"""Logs never carry secrets or full IBANs, carry the request id, and are JSON in production; metrics and
-health endpoints answer who they should."""
+"""Logs never carry secrets or full IBANs, carry the request id, and are JSON in production; metrics
+and health endpoints answer who they should."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""The deploy folder stays in step with the code: the units run commands that exist, the nginx template
-renders completely (production with TLS, the test stack without), the backend command is the one the
-stack runs."""
+"""The deploy folder stays in step with the code: the units run commands that exist, the nginx
+template renders completely (production with TLS, the test stack without), the backend command is
+the one the stack runs."""
 
 from __future__ import annotations
 
