@@ -266,7 +266,7 @@ def _runs(engine, name: str) -> list[JobRun]:
 
 
 def test_two_workers_running_the_same_periodic_job_do_it_once(fresh_engine, test_job):
-    job = test_job("tests.integration.test_outbox_delivery:slow_job", "test-two-workers")
+    job = test_job("tests.integration.notifications.test_outbox_delivery:slow_job", "test-two-workers")
     now = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)
     start = threading.Barrier(4)
     outcomes: list[str] = []
@@ -292,7 +292,7 @@ def test_two_workers_running_the_same_periodic_job_do_it_once(fresh_engine, test
 
 
 def test_a_failed_periodic_run_is_made_at_the_next_trigger(fresh_engine, test_job):
-    job = test_job("tests.integration.test_outbox_delivery:flaky_job", "test-flaky")
+    job = test_job("tests.integration.notifications.test_outbox_delivery:flaky_job", "test-flaky")
     now = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
     assert jobs.run_periodic(job.name, now=now) == "failed"
     [run] = _runs(fresh_engine, job.name)
@@ -303,7 +303,7 @@ def test_a_failed_periodic_run_is_made_at_the_next_trigger(fresh_engine, test_jo
 
 
 def test_a_run_left_running_by_a_dead_worker_is_taken_over_later(fresh_engine, test_job):
-    job = test_job("tests.integration.test_outbox_delivery:slow_job", "test-dead-run")
+    job = test_job("tests.integration.notifications.test_outbox_delivery:slow_job", "test-dead-run")
     now = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
     with Session(fresh_engine) as db:
         db.add(JobRun(name=job.name, period="2026-12-06", started_at=now))
