@@ -2,10 +2,10 @@
 
 from sqlmodel import SQLModel
 
-import espace.models  # noqa: F401  (registers every table)
+import espace.tables  # noqa: F401  (registers every table)
 from alembic import context
-from espace.db import make_engine
-from espace.settings import get_settings
+from espace.core.db import make_engine
+from espace.core.settings import get_settings
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -1,12 +1,14 @@
 """Load benchmark: N concurrent signed-in sessions over Reflex's event socket (issue 18, item 8).
 
-Each session is a real tab: a session cookie made with the app's own session functions, a websocket to
-``/_event``, the dashboard opened (hydrate + on_load), then every 2-8 s a click on a real handler
-(``DashboardState.move_widget``, down then back up). The round trip is the time from sending the event
-to the delta that answers it. Printed for each scenario: clicks, errors, p50/p95/p99, clicks/s, and the
-backend's memory per open tab ((RSS with the tabs open - RSS before) / N, process tree).
+Each session is a real tab: a session cookie made with the app's own session functions, a websocket
+to ``/_event``, the dashboard opened (hydrate + on_load), then every 2-8 s a click on a real handler
+(``DashboardState.move_widget``, down then back up). The round trip is the time from sending the
+event to the delta that answers it. Printed for each scenario: clicks, errors, p50/p95/p99,
+clicks/s, and the backend's memory per open tab ((RSS with the tabs open - RSS before) / N, process
+tree).
 
-Scenarios (one run, one machine, the same PostgreSQL + Redis for all, backends started fresh for each):
+Scenarios (one run, one machine, the same PostgreSQL + Redis for all, backends started fresh for
+each):
   Espace, one process:       N = 50, 200, 500           (--sizes)
   Espace, two processes:     N = 500 behind nginx       (--two)
   bare Reflex app, one proc: the same N                 (bench/bare_app: one state, one handler)
@@ -46,7 +48,7 @@ BARE = ROOT / "bench" / "bare_app"
 SECRET = "bench-load-secret-0123456789abcdefghijklmnop"
 
 
-# ---- one tab ----------------------------------------------------------------------------------------
+# ---- one tab -------------------------------------------------------------------------------------
 
 
 class Tab(AsyncReflexSocket):
@@ -210,14 +212,14 @@ async def _close(tab: Tab) -> None:
         pass
 
 
-# ---- data ------------------------------------------------------------------------------------------
+# ---- data ----------------------------------------------------------------------------------------
 
 
 def seed(database_url: str, holders: int) -> None:
     from sqlmodel import Session
 
-    from espace.db import make_engine
-    from espace.services.seed import seed_demo, seed_volume
+    from espace.core.db import make_engine
+    from espace.demo.seed import seed_demo, seed_volume
 
     engine = make_engine(database_url)
     with Session(engine) as session:
@@ -229,12 +231,13 @@ def seed(database_url: str, holders: int) -> None:
 
 
 def session_cookies(database_url: str, count: int, cookie_name: str) -> list[dict[str, str]]:
-    """Signed-in sessions of ``count`` generated holders, made with the app's own session functions."""
+    """Signed-in sessions of ``count`` generated holders, made with the app's own session
+    functions."""
     from sqlmodel import Session, select
 
-    from espace.db import make_engine
-    from espace.models import Account
-    from espace.services import sessions
+    from espace.core.db import make_engine
+    from espace.identity import sessions
+    from espace.identity.models import Account
 
     engine = make_engine(database_url)
     cookies = []
@@ -256,7 +259,7 @@ def session_cookies(database_url: str, count: int, cookie_name: str) -> list[dic
     return cookies
 
 
-# ---- processes -------------------------------------------------------------------------------------
+# ---- processes -----------------------------------------------------------------------------------
 
 
 def start_bare(folder: Path, redis_url: str, origin: str, server: str):
@@ -298,8 +301,8 @@ def print_row(r: Result) -> None:
 
 
 HEADER = (
-    f"{'scenario':<34} {'N':>5} {'opened':>6} {'clicks':>6} {'errors':>6} "
-    f"{'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'clk/s':>7} {'open ms':>8} {'RSS MB':>7} {'KB/tab':>7}"
+    f"{'scenario':<34} {'N':>5} {'opened':>6} {'clicks':>6} {'errors':>6} {'p50 ms':>8} "
+    f"{'p95 ms':>8} {'p99 ms':>8} {'clk/s':>7} {'open ms':>8} {'RSS MB':>7} {'KB/tab':>7}"
 )
 
 
@@ -332,7 +335,7 @@ def main() -> int:
         print("starting PostgreSQL and Redis, seeding", most, "holders...", flush=True)
         database_url = stop_all.enter_context(postgres())
         redis_url = stop_all.enter_context(redis(folder / "redis"))
-        from espace.migrations import upgrade_to_head
+        from espace.core.migrations import upgrade_to_head
 
         upgrade_to_head(database_url)
         seed(database_url, most)
@@ -440,7 +443,8 @@ def main() -> int:
             (frontend / "client").mkdir(parents=True, exist_ok=True)
             (frontend / "client" / "index.html").write_text("<!doctype html><title>Espace</title>")
             (frontend / "headers.conf").write_text(
-                'map $uri $espace_csp { default ""; }\nmap $uri $espace_cache { default "no-cache"; }\n'
+                'map $uri $espace_csp { default ""; }\n'
+                'map $uri $espace_cache { default "no-cache"; }\n'
                 'map $uri $espace_hsts { default ""; }\n'
             )
             try:
@@ -484,8 +488,9 @@ def main() -> int:
                     for bare in bares:
                         bare.stop()
     print(
-        "\nround trip = event sent -> delta of the clicked state received (load generator on the same"
-        "\ncores); KB/tab = backend RSS growth with the tabs open / tabs (process tree, all backends)."
+        "\nround trip = event sent -> delta of the clicked state received (load generator on the "
+        "same\ncores); KB/tab = backend RSS growth with the tabs open / tabs (process tree, all "
+        "backends)."
     )
     errors = [r for r in results if r.errors]
     for r in errors:

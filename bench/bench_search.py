@@ -32,12 +32,12 @@ os.environ.setdefault("ESPACE_DATABASE_URL", f"sqlite:///{_TMP / 'bench.db'}")
 from sqlmodel import Session, select  # noqa: E402
 
 from bench.bench_documents import pct  # noqa: E402
-from espace.db import get_engine  # noqa: E402
-from espace.migrations import upgrade_to_head  # noqa: E402
-from espace.models import Account  # noqa: E402
+from espace.core.db import get_engine  # noqa: E402
+from espace.core.migrations import upgrade_to_head  # noqa: E402
+from espace.demo.seed import DEMO_EMAIL, seed_demo  # noqa: E402
+from espace.identity.models import Account  # noqa: E402
 from espace.search import engine, indexer, sources  # noqa: E402
 from espace.search.index import SearchDoc, SearchIndex  # noqa: E402
-from espace.services.seed import DEMO_EMAIL, seed_demo  # noqa: E402
 
 QUERIES = [
     "fuite",

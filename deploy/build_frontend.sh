@@ -11,7 +11,7 @@
 #   OUT_DIR/BUILD            what was built (base URL, env, reflex and bun versions, sha256 of the files)
 # The build is reproducible: Reflex bakes .web/reflex.json (a random project hash and timestamps) into a
 # chunk, so it is normalised and the bundle rebuilt; two builds of the same commit, lock file and bun
-# version give byte-identical files (tests/integration/test_frontend_build.py). Every backend must run the
+# version give byte-identical files (tests/stack/test_two_processes.py). Every backend must run the
 # same commit: a page from another build gets `state_mismatch` and reloads itself.
 #
 # Environment: REFLEX_WEB_WORKDIR (default .web-build) keeps this build apart from the `.web` that
@@ -42,5 +42,5 @@ rm -rf "$OUT/client.new"
 cp -a "$REFLEX_WEB_WORKDIR/build/client" "$OUT/client.new"
 rm -rf "$OUT/client"
 mv "$OUT/client.new" "$OUT/client"
-"$PY" -m espace.core.frontend_build "$OUT"
+"$PY" -m espace.api.frontend_build "$OUT"
 echo "frontend built into $OUT/client (headers: $OUT/headers.conf)"

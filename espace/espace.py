@@ -3,10 +3,13 @@
 import reflex as rx
 
 from espace import routes
+from espace.api import observability
 from espace.api.headers import security_headers
 from espace.api.routes import build_api
 from espace.components.search_box import SHORTCUT_SCRIPT
-from espace.core import health, metrics, observability
+from espace.core import health, metrics
+from espace.core.settings import get_settings
+from espace.identity import signin_metrics
 from espace.pages.account_flows import (
     activation_page,
     forgot_page,
@@ -39,7 +42,6 @@ from espace.pages.staff_claims import staff_claim_page, staff_claims_page
 from espace.pages.staff_deliveries import staff_deliveries_page
 from espace.pages.staff_inbox import staff_inbox_page, staff_thread_page
 from espace.pages.verify import verify_page
-from espace.settings import get_settings
 from espace.state.account_flows import (
     ForgotState,
     LinkState,
@@ -97,7 +99,8 @@ app = rx.App(
     ],
     api_transformer=[build_api(), security_headers, observability.observe_requests],
 )
-observability.install()  # JSON logs with request ids, event timing, sign-in failure counts
+observability.install()  # JSON logs with request ids, event timing
+signin_metrics.install()  # failed sign-ins counted where they are recorded
 
 
 def _queue_ready() -> None:
@@ -108,8 +111,8 @@ def _queue_ready() -> None:
 
 
 def _failed_deliveries() -> dict[str, int]:
-    from espace.db import session_scope
-    from espace.services import deliveries
+    from espace.core.db import session_scope
+    from espace.notifications import deliveries
 
     with session_scope() as db:
         return deliveries.failed_count(session=db)

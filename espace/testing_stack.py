@@ -1,10 +1,10 @@
 """Start the production layout on one machine, for tests and benchmarks: PostgreSQL, Redis, an
-S3-compatible server (moto), N Espace backend processes (no ``reflex run`` supervisor) and nginx in front,
-serving the frontend built once (``deploy/build_frontend.sh``), with the configuration rendered from
-``deploy/nginx/espace.conf.template``, the same template production uses.
+S3-compatible server (moto), N Espace backend processes (no ``reflex run`` supervisor) and nginx in
+front, serving the frontend built once (``deploy/build_frontend.sh``), with the configuration
+rendered from ``deploy/nginx/espace.conf.template``, the same template production uses.
 
-Each piece is a context manager that stops what it started; ``Stack`` starts them all. Nothing here is
-used in production; the pieces skip (``Unavailable``) when a server binary is not installed.
+Each piece is a context manager that stops what it started; ``Stack`` starts them all. Nothing here
+is used in production; the pieces skip (``Unavailable``) when a server binary is not installed.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from espace.settings import PROJECT_ROOT
+from espace.core.settings import PROJECT_ROOT
 from espace.testing import free_port, tool_env
 
 VENV_BIN = Path(sys.executable).parent
@@ -108,7 +108,7 @@ def _spawn(args: list[str], *, log: Path, env: dict | None = None, cwd: Path | N
         handle.close()
 
 
-# ---- PostgreSQL -----------------------------------------------------------------------------------
+# ---- PostgreSQL ----------------------------------------------------------------------------------
 
 
 def _pg_bin(name: str) -> str:
@@ -120,8 +120,8 @@ def _pg_bin(name: str) -> str:
 
 @contextmanager
 def postgres() -> Iterator[str]:
-    """A throwaway cluster; yields its SQLAlchemy URL (database ``postgres``, user ``espace``).
-    Its folder is a fresh one under the system's temporary folder, which the postgres user can reach."""
+    """A throwaway cluster; yields its SQLAlchemy URL (database ``postgres``, user ``espace``). Its
+    folder is a fresh one under the system's temporary folder, which the postgres user can reach."""
     initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
     base = Path(tempfile.mkdtemp(prefix="espace-pg-"))
     as_user: list[str] = []
@@ -153,7 +153,7 @@ def postgres() -> Iterator[str]:
         shutil.rmtree(base, ignore_errors=True)
 
 
-# ---- Redis ----------------------------------------------------------------------------------------
+# ---- Redis ---------------------------------------------------------------------------------------
 
 
 @contextmanager
@@ -191,7 +191,7 @@ def redis(folder: Path) -> Iterator[str]:
         stop_process(process)
 
 
-# ---- S3 (moto server) -----------------------------------------------------------------------------
+# ---- S3 (moto server) ----------------------------------------------------------------------------
 
 
 @dataclass
@@ -247,7 +247,7 @@ def s3_server(folder: Path) -> Iterator[S3Server]:
         stop_process(process)
 
 
-# ---- the frontend, built once ---------------------------------------------------------------------
+# ---- the frontend, built once --------------------------------------------------------------------
 
 
 def build_frontend(out: Path, *, env: dict[str, str], log: Path) -> Path:
@@ -267,7 +267,7 @@ def build_frontend(out: Path, *, env: dict[str, str], log: Path) -> Path:
     return out
 
 
-# ---- Espace backends ------------------------------------------------------------------------------
+# ---- Espace backends -----------------------------------------------------------------------------
 
 
 @dataclass
@@ -344,7 +344,7 @@ def start_backend(
     return backend
 
 
-# ---- nginx ----------------------------------------------------------------------------------------
+# ---- nginx ---------------------------------------------------------------------------------------
 
 
 @contextmanager
@@ -401,7 +401,7 @@ http {{
         stop_process(process)
 
 
-# ---- everything -----------------------------------------------------------------------------------
+# ---- everything ----------------------------------------------------------------------------------
 
 
 @dataclass
@@ -429,7 +429,8 @@ class Stack:
         )
 
     def only(self, index: int) -> Backend:
-        """Leave only backend ``index`` running: whatever nginx forwards now, that process answers."""
+        """Leave only backend ``index`` running: whatever nginx forwards now, that process
+        answers."""
         self.start_backend(index)
         for other in range(len(self.backends)):
             if other != index:
@@ -454,7 +455,7 @@ def stack(
 ) -> Iterator[Stack]:
     """Start the production layout; ``seed(database_url)`` runs after the migrations, before the
     backends start. ``frontend``: a build made earlier for the same port (benchmarks reuse it)."""
-    from espace.migrations import upgrade_to_head
+    from espace.core.migrations import upgrade_to_head
 
     folder.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stop_all:

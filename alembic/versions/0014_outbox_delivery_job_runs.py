@@ -5,12 +5,13 @@ Revises: 0013
 Create Date: 2026-12-06
 
 Messages were sent inside the request, once; they are now delivered by the worker after the commit
-(``espace.services.deliveries``): ``attempts`` counts the tries, ``due_at`` says when a worker should
-take the message (queued, or waiting for a retry), ``claimed_at`` when the current try started.
-Existing rows keep their status (sent, failed, outbox); a row still ``queued`` (never sent by the old
-code) becomes due now, and the worker's sweeper sends it.
+(``espace.notifications.deliveries``): ``attempts`` counts the tries, ``due_at`` says when a worker
+should take the message (queued, or waiting for a retry), ``claimed_at`` when the current try
+started. Existing rows keep their status (sent, failed, outbox); a row still ``queued`` (never sent
+by the old code) becomes due now, and the worker's sweeper sends it.
 
-``job_run``: one row per periodic job and period (a day in Paris), claimed by the worker that runs it.
+``job_run``: one row per periodic job and period (a day in Paris), claimed by the worker that runs
+it.
 """
 
 from collections.abc import Sequence

@@ -1,4 +1,5 @@
-"""A bare Reflex app measured next to Espace by bench/bench_load.py (same server, same state manager)."""
+"""A bare Reflex app measured next to Espace by bench/bench_load.py (same server, same state
+manager)."""
 
 import os
 

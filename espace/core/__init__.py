@@ -1,2 +1,3 @@
-"""Platform code shared by every domain: the job queue, storage backends, logging, metrics, health,
-process helpers."""
+"""Generic helpers every domain uses, with no knowledge of the business: settings, database,
+formatting, time, crypto, tokens, storage; and the platform: the job queue, storage backends,
+logging, metrics, health, process helpers. No domain code and no Reflex here."""

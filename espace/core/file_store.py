@@ -3,17 +3,18 @@
 Both backends keep the same contract (tests/integration/test_file_store.py runs it on both):
 
 - ``put(key, data)`` stores bytes under a key (overwriting), ``get(key)`` returns them,
-  ``chunks(key)`` opens the file and returns an iterator of byte chunks (``FileNotFoundError`` is raised
-  by the call itself when the key is missing, before any chunk is read, so a route can answer 404),
+  ``chunks(key)`` opens the file and returns an iterator of byte chunks (``FileNotFoundError`` is
+  raised by the call itself when the key is missing, before any chunk is read, so a route can answer
+  404),
 - ``exists(key)``, ``delete(key)`` (returns the bytes freed, 0 when already gone),
 - ``stored()`` lists ``(key, last modified in UTC, size)`` of every stored file.
 
-Keys are validated by ``espace.services.storage``, which names them; this module stores what it is given.
-Every call blocks (disk or network): async code calls it in a worker thread (Starlette's
+Keys are validated by ``espace.core.storage``, which names them; this module stores what it is
+given. Every call blocks (disk or network): async code calls it in a worker thread (Starlette's
 ``run_in_threadpool`` / ``iterate_in_threadpool``).
 
-The backend is chosen from the settings: ``ESPACE_S3_ENDPOINT`` + ``ESPACE_S3_BUCKET`` (+ keys) select
-S3, otherwise files go under ``<data_dir>/private``.
+The backend is chosen from the settings: ``ESPACE_S3_ENDPOINT`` + ``ESPACE_S3_BUCKET`` (+ keys)
+select S3, otherwise files go under ``<data_dir>/private``.
 """
 
 from __future__ import annotations
@@ -100,8 +101,8 @@ class LocalFolderStore:
 class S3Store:
     """An S3-compatible bucket (AWS, MinIO, Ceph, Garage, Scaleway, OVH…), through boto3.
 
-    Objects are ``<prefix><key>``, private (the bucket is never exposed to browsers: downloads stream
-    through the app's authenticated routes), optionally encrypted at rest by the server."""
+    Objects are ``<prefix><key>``, private (the bucket is never exposed to browsers: downloads
+    stream through the app's authenticated routes), optionally encrypted at rest by the server."""
 
     name = "s3"
 
@@ -141,8 +142,8 @@ class S3Store:
         return code in ("404", "NoSuchKey", "NotFound")
 
     def ensure_bucket(self) -> None:
-        """Create the bucket when it does not exist (tests, first start); production buckets are made
-        by their operator, with versioning and encryption as the insurer's policy says."""
+        """Create the bucket when it does not exist (tests, first start); production buckets are
+        made by their operator, with versioning and encryption as the insurer's policy says."""
         from botocore.exceptions import ClientError
 
         try:
@@ -234,7 +235,7 @@ _current: tuple[tuple, FileStore] | None = None
 
 
 def _config() -> tuple:
-    from espace.settings import get_settings
+    from espace.core.settings import get_settings
 
     s = get_settings()
     return (

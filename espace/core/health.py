@@ -1,8 +1,9 @@
 """``/healthz`` (the process answers) and ``/readyz`` (it can serve: database, Redis and object
 storage when configured, and whatever other parts register, e.g. the job queue).
 
-A load balancer or systemd watchdog polls ``/healthz``; a deploy waits for ``/readyz`` before sending
-traffic. ``/readyz`` names the failing checks but never shows an error's text (it is public).
+A load balancer or systemd watchdog polls ``/healthz``; a deploy waits for ``/readyz`` before
+sending traffic. ``/readyz`` names the failing checks but never shows an error's text (it is
+public).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def register_readiness_check(name: str, check: Callable[[], None]) -> None:
 def _database() -> None:
     from sqlalchemy import text
 
-    from espace.db import get_engine
+    from espace.core.db import get_engine
 
     with get_engine().connect() as connection:
         connection.execute(text("SELECT 1"))
@@ -32,7 +33,7 @@ def _database() -> None:
 def _redis() -> None:
     import redis
 
-    from espace.settings import get_settings
+    from espace.core.settings import get_settings
 
     client = redis.Redis.from_url(
         get_settings().redis_url, socket_timeout=2, socket_connect_timeout=2
@@ -52,7 +53,7 @@ def _object_storage() -> None:
 
 
 def checks() -> dict[str, Callable[[], None]]:
-    from espace.settings import get_settings
+    from espace.core.settings import get_settings
 
     settings = get_settings()
     found: dict[str, Callable[[], None]] = {"database": _database}

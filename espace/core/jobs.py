@@ -1,17 +1,21 @@
-"""The job queue (huey): a SQLite file in the data dir by default, Redis when ESPACE_REDIS_URL is set.
-``espace worker`` runs the consumer (``run_worker``); the app and the CLI only enqueue.
+"""The job queue (huey): a SQLite file in the data dir by default, Redis when ESPACE_REDIS_URL is
+set. ``espace worker`` runs the consumer (``run_worker``); the app and the CLI only enqueue.
 
 Hooks for the rest of the code:
-- ``enqueue_after_commit(session, task, *args)``: run ``task(*args)`` on the worker once the session's
-  transaction commits, never for a rolled-back one. Tasks must be idempotent and tolerate a missing row:
-  huey removes a job from the queue before running it, so a worker killed mid-job loses it, and the
-  database row (not the queue) is the source of truth that a sweeper re-enqueues from.
-- ``periodic(name, when, "module:function")``: a job run on a schedule, at most once per period (a day
-  in Paris) however many workers run: the run is claimed in the database (``job_run``). The function
-  gets the keyword arguments it accepts among ``session``, ``today`` and ``now``.
-- ``queue_depth()``, ``scheduled_count()``, ``ping()``: for metrics and readiness checks, from any process.
+- ``enqueue_after_commit(session, task, *args)``: run ``task(*args)`` on the worker once the
+  session's transaction commits, never for a rolled-back one. Tasks must be idempotent and tolerate
+  a missing row: huey removes a job from the queue before running it, so a worker killed mid-job
+  loses it, and the database row (not the queue) is the source of truth that a sweeper re-enqueues
+  from.
+- ``periodic(name, when, "module:function")``: a job run on a schedule, at most once per period (a
+  day in Paris) however many workers run: the run is claimed in the database (``job_run``). The
+  function gets the keyword arguments it accepts among ``session``, ``today`` and ``now``.
+- ``queue_depth()``, ``scheduled_count()``, ``ping()``: for metrics and readiness checks, from any
+  process.
 - A task defined outside this module (``@jobs.huey.task()``) must be imported by the worker to run:
-  add its module to ``TASK_MODULES``.
+  add its module to ``TASK_MODULES``; ``at_worker_start(fn)``: ``fn()`` runs when a worker starts.
+- Core imports no domain: the domain functions run here are named by strings ("module:function",
+  module names), imported by the worker when it runs them.
 """
 
 from __future__ import annotations
@@ -29,14 +33,12 @@ from zoneinfo import ZoneInfo
 
 from huey import RedisHuey, SqliteHuey, crontab
 from huey.api import Huey, TaskWrapper
-from huey.exceptions import RetryTask
-from huey.signals import SIGNAL_INTERRUPTED
 from sqlalchemy import and_, event, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
-from espace.settings import Settings, get_settings
+from espace.core.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +47,16 @@ PARIS = ZoneInfo("Europe/Paris")
 # A periodic run still 'running' after this long belongs to a worker that died: another may take it.
 JOB_STALE = timedelta(hours=2)
 _PENDING = "espace_jobs_after_commit"
-# Modules defining tasks of their own (``@jobs.huey.task()``), imported by the worker at start.
-TASK_MODULES: list[str] = []
+# Modules defining tasks of their own (``@jobs.huey.task()``), imported by the worker at start: the
+# delivery of the outbox (``deliver_message``, its sweeper, what a worker stopped at once gives
+# back). Named, not imported: core imports no domain (a test checks each one imports).
+TASK_MODULES: list[str] = ["espace.notifications.deliveries"]
 
 
 def make_huey(settings: Settings | None = None) -> Huey:
     settings = settings or get_settings()
-    # No results are read back; errors are logged, and deliveries keep their own state in the database.
+    # No results are read back; errors are logged, and deliveries keep their own state in the
+    # database.
     options = {"results": False, "utc": True, "store_intermediate_errors": False}
     if settings.redis_url:
         return RedisHuey(QUEUE_NAME, url=settings.redis_url, **options)
@@ -96,48 +101,20 @@ def _drop_pending(session: OrmSession, transaction) -> None:
         session.info.pop(_PENDING, None)
 
 
-# ----- deliveries ----------------------------------------------------------------------------------
+# ----- at the worker's start ----------------------------------------------------------------------
+
+# Functions the worker calls once at start, after importing TASK_MODULES and the plugins (the outbox
+# queues again what a worker killed earlier left behind). Registered with ``at_worker_start``.
+WORKER_START: list[Callable[[], object]] = []
 
 
-@huey.task()
-def deliver_message(message_id: int) -> None:
-    """Send one outbox message (claimed first: a second run does nothing); retried with backoff."""
-    from espace.services import deliveries
-
-    outcome = deliveries.deliver(message_id=message_id)
-    if outcome.retry_in is not None:
-        raise RetryTask(delay=outcome.retry_in)
+def at_worker_start(function: Callable[[], object]) -> Callable[[], object]:
+    """Call ``function()`` when a worker starts, before the periodic jobs catch up."""
+    WORKER_START.append(function)
+    return function
 
 
-def requeue_stale(*, now: datetime | None = None) -> int:
-    """Queue again the messages a dead worker left claimed, or whose job was lost; how many."""
-    from espace.services import deliveries
-
-    ids = deliveries.sweep(now=now)
-    for message_id in ids:
-        huey.enqueue(deliver_message.s(message_id))
-    if ids:
-        log.warning("re-queued %d outbox message(s) left behind", len(ids))
-    return len(ids)
-
-
-@huey.signal(SIGNAL_INTERRUPTED)
-def _interrupted(_signal, task, *_args) -> None:
-    """The worker stopped at once in the middle of a delivery: give the message back to the queue."""
-    if isinstance(task, deliver_message.task_class) and task.args:
-        from espace.services import deliveries
-
-        if deliveries.release(message_id=task.args[0]):
-            huey.enqueue(deliver_message.s(task.args[0]))
-
-
-@huey.periodic_task(crontab(minute="*"))
-def sweep_outbox() -> None:
-    # No lock needed: two sweepers at once only re-queue a message twice, and its claim sends it once.
-    requeue_stale()
-
-
-# ----- periodic jobs -------------------------------------------------------------------------------
+# ----- periodic jobs ------------------------------------------------------------------------------
 
 
 @dataclass
@@ -156,8 +133,8 @@ def periodic(
     name: str, when: Callable[[datetime], bool], target: str, *, every: str = "day"
 ) -> PeriodicJob:
     """Register a periodic job; the worker triggers it on ``when`` (and once at start, to catch up),
-    and it runs at most once per period. Trigger a daily job several times a day: a run that failed or
-    was missed (worker down) is made at the next trigger."""
+    and it runs at most once per period. Trigger a daily job several times a day: a run that failed
+    or was missed (worker down) is made at the next trigger."""
     if name in PERIODIC:
         raise ValueError(f"periodic job {name!r} already registered")
     if every not in ("day", "hour"):
@@ -190,8 +167,8 @@ def _worker_id() -> str:
 
 def _claim_run(name: str, period: str, now: datetime) -> int | None:
     """The id of the job_run row this worker now holds, or None if another run has it or is done."""
-    from espace.db import get_engine
-    from espace.models import JobRun
+    from espace.core.db import get_engine
+    from espace.core.job_runs import JobRun
 
     with Session(get_engine(), expire_on_commit=False) as db:
         row = JobRun(name=name, period=period, worker=_worker_id(), started_at=now)
@@ -231,9 +208,9 @@ def _claim_run(name: str, period: str, now: datetime) -> int | None:
 
 
 def _finish_run(run_id: int, status: str, result: str) -> None:
-    from espace.db import get_engine
-    from espace.models import JobRun
-    from espace.models.base import utcnow
+    from espace.core.db import get_engine
+    from espace.core.job_runs import JobRun
+    from espace.core.models import utcnow
 
     with Session(get_engine()) as db:
         db.exec(
@@ -246,9 +223,10 @@ def _finish_run(run_id: int, status: str, result: str) -> None:
 
 
 def run_periodic(name: str, *, now: datetime | None = None) -> str:
-    """Run a registered job for the period of ``now`` unless it was done: "done", "skipped" or "failed"."""
-    from espace.db import session_scope
-    from espace.models.base import utcnow
+    """Run a registered job for the period of ``now`` unless it was done: "done", "skipped" or
+    "failed"."""
+    from espace.core.db import session_scope
+    from espace.core.models import utcnow
 
     job = PERIODIC[name]
     now = now or utcnow()
@@ -283,17 +261,17 @@ def _describe(result: object) -> str:
 
 # The jobs of Espace. One line each; times are UTC (Paris is UTC+1, +2 in summer). Daily jobs are
 # triggered every hour of a window, so that a missed or failed run is made up within the day.
-periodic("apply-terms", crontab(minute="5"), "espace.services.contract_terms:apply_due")
+periodic("apply-terms", crontab(minute="5"), "espace.contracts.terms:apply_due")
 periodic(
     "remind-debits",
     crontab(minute="15", hour="5-18"),
-    "espace.services.debit_reminders:send_due_reminders",
+    "espace.billing.debit_reminders:send_due_reminders",
 )
 periodic(
-    "purge", crontab(minute="30", hour="0-5"), "espace.services.retention:purge_connection_data"
+    "purge", crontab(minute="30", hour="0-5"), "espace.privacy.retention:purge_connection_data"
 )
 periodic(
-    "purge-files", crontab(minute="45", hour="0-5"), "espace.services.private_files:purge_orphans"
+    "purge-files", crontab(minute="45", hour="0-5"), "espace.documents.private_files:purge_orphans"
 )
 
 
@@ -307,8 +285,12 @@ def sweep_tab_states() -> None:
 
 
 # Slots for work in progress elsewhere (one line each when it lands):
-# periodic("renew-contracts", crontab(minute="0", hour="4-20"), "espace.contracts.renewal:renew_due")
-# periodic("search-catch-up", crontab(minute="*/10"), "espace.search.indexer:catch_up", every="hour")
+# periodic(
+#     "renew-contracts", crontab(minute="0", hour="4-20"), "espace.contracts.renewal:renew_due"
+# )
+# periodic(
+#     "search-catch-up", crontab(minute="*/10"), "espace.search.indexer:catch_up", every="hour"
+# )
 
 
 # ----- metrics and readiness ---------------------------------------------------------------------
@@ -334,7 +316,7 @@ def ping() -> bool:
     return True
 
 
-# ----- the worker ----------------------------------------------------------------------------------
+# ----- the worker ---------------------------------------------------------------------------------
 
 
 def load_plugins(settings: Settings | None = None) -> list[str]:
@@ -345,9 +327,9 @@ def load_plugins(settings: Settings | None = None) -> list[str]:
 
 
 def run_worker(*, workers: int = 2, catch_up: bool = True, periodic_jobs: bool = True) -> int:
-    """``espace worker``: the consumer, its scheduler (periodic jobs, retries) and ``workers`` threads.
-    SIGTERM stops it gracefully (running jobs finish, 30 s at most); SIGINT at once (a message being
-    sent is queued again)."""
+    """``espace worker``: the consumer, its scheduler (periodic jobs, retries) and ``workers``
+    threads. SIGTERM stops it gracefully (running jobs finish, 30 s at most); SIGINT at once (a
+    message being sent is queued again)."""
     if not logging.getLogger().handlers:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -355,7 +337,8 @@ def run_worker(*, workers: int = 2, catch_up: bool = True, periodic_jobs: bool =
     for name in TASK_MODULES:
         importlib.import_module(name)
     load_plugins()
-    requeue_stale()  # what a worker killed earlier left behind
+    for function in WORKER_START:  # e.g. what a worker killed earlier left behind
+        function()
     if catch_up and periodic_jobs:  # jobs missed while no worker ran (each runs once a day anyway)
         for job in PERIODIC.values():
             huey.enqueue(job.task.s())

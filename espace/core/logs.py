@@ -1,11 +1,11 @@
 """Structured logs: one JSON object per line (production), with the request id, never a secret.
 
-- ``configure_logging()`` (called when the app starts): JSON lines on stderr when ``ESPACE_LOG_FORMAT``
-  is ``json`` (the default in production), plain text otherwise; the root logger, uvicorn's and
-  Reflex's loggers all go through it.
-- ``request_id``: a context variable set for each HTTP request (from nginx's ``X-Request-ID`` when it
-  comes through a trusted proxy, otherwise generated) and for each Reflex event; every line logged
-  while handling it carries it.
+- ``configure_logging()`` (called when the app starts): JSON lines on stderr when
+  ``ESPACE_LOG_FORMAT`` is ``json`` (the default in production), plain text otherwise; the root
+  logger, uvicorn's and Reflex's loggers all go through it.
+- ``request_id``: a context variable set for each HTTP request (from nginx's ``X-Request-ID`` when
+  it comes through a trusted proxy, otherwise generated) and for each Reflex event; every line
+  logged while handling it carries it.
 - ``ScrubFilter``: removes what must never reach a log: IBANs (only the country, check digits and
   last four characters stay), passwords, tokens, one-time codes, cookies and Authorization headers,
   e-mail/SMS bodies, and the configured secrets themselves (secret key, SMTP password, S3 key).
@@ -33,7 +33,7 @@ def new_request_id(offered: str | None = None) -> str:
     return uuid.uuid4().hex
 
 
-# ---- scrubbing ------------------------------------------------------------------------------------
+# ---- scrubbing -----------------------------------------------------------------------------------
 
 _IBAN = re.compile(r"\b([A-Z]{2}\d{2})((?:[ -]?[A-Z0-9]){7,30})\b")
 _SECRET_PAIRS = re.compile(
@@ -55,7 +55,7 @@ def _mask_iban(match: re.Match) -> str:
 
 def _configured_secrets() -> list[str]:
     try:
-        from espace.settings import get_settings
+        from espace.core.settings import get_settings
 
         s = get_settings()
     except Exception:  # noqa: BLE001 - logging must work before (and without) valid settings
@@ -108,7 +108,7 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-# ---- formats --------------------------------------------------------------------------------------
+# ---- formats -------------------------------------------------------------------------------------
 
 _STANDARD = set(vars(logging.LogRecord("x", 0, "x", 0, "", None, None))) | {
     "message",
@@ -162,7 +162,7 @@ def configure_logging(*, force: bool = False) -> None:
     global _configured
     if _configured and not force:
         return
-    from espace.settings import get_settings
+    from espace.core.settings import get_settings
 
     settings = get_settings()
     json_lines = settings.log_format == "json" or (

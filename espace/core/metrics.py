@@ -1,14 +1,18 @@
 """Prometheus metrics of one backend process (prometheus-client), served at ``/metrics``.
 
 Each process keeps its own registry; Prometheus scrapes every backend on its loopback port
-(``127.0.0.1:8001/metrics``, ``:8002``...), never through the public proxy (nginx answers 404 there).
-``/metrics`` answers requests made on the machine that did not come through a proxy, or, when
-``ESPACE_METRICS_TOKEN`` is set, any request with ``Authorization: Bearer <token>``.
+(``127.0.0.1:8001/metrics``, ``:8002``...), never through the public proxy (nginx answers 404
+there). ``/metrics`` answers requests made on the machine that did not come through a proxy, or,
+when ``ESPACE_METRICS_TOKEN`` is set, any request with ``Authorization: Bearer <token>``.
 
-Hooks for other parts of Espace (the job queue):
-- ``register_queue_depth(fn)``: ``fn()`` returns ``{queue name: jobs waiting}``, read at each scrape;
-- ``register_failed_deliveries(fn)``: ``fn()`` returns ``{channel: messages given up}``, read at each
-  scrape from the database (the worker that gives up is another process, so a counter here would miss it).
+Hooks for other parts of Espace (the job queue, the sign-in):
+- ``record_signin_failure(reason)``: counted by ``espace.identity.signin_metrics`` where a failed
+  sign-in is recorded (core knows no table);
+- ``register_queue_depth(fn)``: ``fn()`` returns ``{queue name: jobs waiting}``, read at each
+  scrape;
+- ``register_failed_deliveries(fn)``: ``fn()`` returns ``{channel: messages given up}``, read at
+  each scrape from the database (the worker that gives up is another process, so a counter here
+  would miss it).
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5, 
 
 HTTP_REQUESTS = Histogram(
     "espace_http_request_duration_seconds",
-    "HTTP requests answered by this process (pages, API routes, uploads), by route group and status.",
+    "HTTP requests answered by this process (pages, API routes, uploads), by route group and "
+    "status.",
     ["method", "route", "status"],
     buckets=_LATENCY_BUCKETS,
     registry=REGISTRY,
@@ -75,7 +80,8 @@ class _QueueCollector:
         yield _gauge("espace_queue_depth", "Jobs waiting in the job queue.", "queue", _queue_depth)
         yield _gauge(
             "espace_failed_deliveries",
-            "Messages (e-mail, SMS, push) given up after their last try and not resent, by channel.",
+            "Messages (e-mail, SMS, push) given up after their last try and not resent, by "
+            "channel.",
             "channel",
             _failed_deliveries,
         )
@@ -98,24 +104,7 @@ def _gauge(name: str, text: str, label: str, sources: list[Callable[[], Mapping[
 REGISTRY.register(_QueueCollector())
 
 
-# ---- sign-in failures: counted where they are recorded ----------------------------------------------
-
-
-def _count_login_events() -> None:
-    from sqlalchemy import event
-
-    from espace.models.security import LoginEvent, LoginResult
-
-    not_failures = {LoginResult.SUCCESS.value, LoginResult.RESET_REQUESTED.value}
-
-    @event.listens_for(LoginEvent, "after_insert")
-    def _after_insert(_mapper, _connection, target) -> None:
-        result = str(getattr(target, "result", "") or "")
-        if result and result not in not_failures:
-            record_signin_failure(result)
-
-
-# ---- Reflex events ----------------------------------------------------------------------------------
+# ---- Reflex events -------------------------------------------------------------------------------
 
 
 def handler_label(event_name: str) -> str:
@@ -129,8 +118,8 @@ def handler_label(event_name: str) -> str:
 def install_event_timing() -> None:
     """Time each event in Reflex's processor (lock, handler, delta), with a request id for its logs.
 
-    Reflex 0.10 has no hook after an event; this wraps ``BaseStateEventProcessor._execute_event``, the
-    one place every foreground and background event goes through (checked by tests/unit)."""
+    Reflex 0.10 has no hook after an event; this wraps ``BaseStateEventProcessor._execute_event``,
+    the one place every foreground and background event goes through (checked by tests/unit)."""
     from reflex_base.event.processor.base_state_processor import BaseStateEventProcessor
 
     from espace.core.logs import new_request_id, request_id
@@ -163,6 +152,5 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    _count_login_events()
     install_event_timing()
     _installed = True

@@ -2,7 +2,8 @@
 
     python -m espace.core.nginx_conf --backend 127.0.0.1:8001 --backend 127.0.0.1:8002 \\
         --frontend /srv/espace/frontend/current --server-name espace.example.fr \\
-        --listen 443 --tls-cert /etc/ssl/espace.pem --tls-key /etc/ssl/espace.key > /etc/nginx/conf.d/espace.conf
+        --listen 443 --tls-cert /etc/ssl/espace.pem --tls-key /etc/ssl/espace.key \\
+        > /etc/nginx/conf.d/espace.conf
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 import sys
 from pathlib import Path
 
-from espace.settings import PROJECT_ROOT
+from espace.core.settings import PROJECT_ROOT
 
 DEPLOY = PROJECT_ROOT / "deploy"
 TEMPLATE = DEPLOY / "nginx" / "espace.conf.template"

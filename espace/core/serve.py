@@ -1,14 +1,15 @@
 """Run one Espace backend process without the ``reflex run`` supervisor (production, the test stack,
-the load benchmark): the frontend is built once by ``deploy/build_frontend.sh`` and served by nginx; this
-process answers the event socket, uploads and the API.
+the load benchmark): the frontend is built once by ``deploy/build_frontend.sh`` and served by nginx;
+this process answers the event socket, uploads and the API.
 
     python -m espace.core.serve --port 8001 [--host 127.0.0.1] [--server uvicorn|granian]
 
-- ``__REFLEX_SKIP_COMPILE=true``: the backend does not compile or build the frontend (without it, each
-  process would rewrite ``.web`` and call bun);
+- ``__REFLEX_SKIP_COMPILE=true``: the backend does not compile or build the frontend (without it,
+  each process would rewrite ``.web`` and call bun);
 - ``REFLEX_ENV_MODE=prod``: errors shown to users do not carry the exception;
-- ``REFLEX_WEB_WORKDIR``: where Reflex keeps its few backend files (``stateful_pages.json``), one folder
-  per process so that processes never write the same file (default ``<data_dir>/run/web-<port>``);
+- ``REFLEX_WEB_WORKDIR``: where Reflex keeps its few backend files (``stateful_pages.json``), one
+  folder per process so that processes never write the same file (default
+  ``<data_dir>/run/web-<port>``);
 - the server: uvicorn (default; ~85 KB per open websocket here against ~210 KB for granian, see
   ``bench/bench_load.py``), or granian. One process, one event loop: run one unit per core
   (``deploy/systemd/espace-backend@.service``), all sharing PostgreSQL, Redis and object storage.
@@ -21,7 +22,7 @@ import os
 import sys
 from pathlib import Path
 
-from espace.settings import PROJECT_ROOT
+from espace.core.settings import PROJECT_ROOT
 
 
 def command(*, port: int, host: str = "127.0.0.1", server: str = "uvicorn") -> list[str]:
@@ -35,7 +36,7 @@ def command(*, port: int, host: str = "127.0.0.1", server: str = "uvicorn") -> l
             host,
             "--port",
             str(port),
-            "--no-access-log",  # requests are logged by espace.core.observability, with their id
+            "--no-access-log",  # requests are logged by espace.api.observability, with their id
             "--ws",
             "wsproto",
             "--timeout-graceful-shutdown",
@@ -62,7 +63,7 @@ def command(*, port: int, host: str = "127.0.0.1", server: str = "uvicorn") -> l
 
 
 def environment(*, port: int, base: dict[str, str] | None = None) -> dict[str, str]:
-    from espace.settings import get_settings
+    from espace.core.settings import get_settings
 
     env = dict(os.environ if base is None else base)
     env["__REFLEX_SKIP_COMPILE"] = "true"

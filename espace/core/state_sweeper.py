@@ -2,14 +2,15 @@
 
 Reflex keeps each tab's state in Redis keys ``<tab token>_<state name>`` written with a TTL
 (``redis_token_expiration``, an hour) that only a *write* re-arms: a substate that is read but not
-written expires even while its tab is open, and a closed tab's state stays an hour. When a tab's socket
-closes, Reflex deletes its socket record ``token_manager_socket_record_<token>`` at once. So, every
-minute (a periodic job of the queue: ``sweep_tab_states()``; nothing here runs on the event loop):
+written expires even while its tab is open, and a closed tab's state stays an hour. When a tab's
+socket closes, Reflex deletes its socket record ``token_manager_socket_record_<token>`` at once. So,
+every minute (a periodic job of the queue: ``sweep_tab_states()``; nothing here runs on the event
+loop):
 
 - tabs with a socket record (open, on any backend): every state key gets its TTL back;
-- tabs without one, whose root state has not been touched for ``grace_seconds`` (OBJECT IDLETIME: every
-  event reads the root), lose all their keys; the grace lets a reload or a reconnect find its state.
-  A tab that comes back later gets a fresh state and its page's on_load, as after an expiry.
+- tabs without one, whose root state has not been touched for ``grace_seconds`` (OBJECT IDLETIME:
+  every event reads the root), lose all their keys; the grace lets a reload or a reconnect find its
+  state. A tab that comes back later gets a fresh state and its page's on_load, as after an expiry.
 - tabs with a lock held (an event in progress) are left alone.
 
 One SCAN over the keyspace per run; only keys that start with a tab token followed by Reflex's state
@@ -90,7 +91,7 @@ def sweep_tab_states(
     *, redis_url: str | None = None, grace_seconds: int = GRACE_SECONDS
 ) -> SweepReport | None:
     """The periodic job (every minute): None when Reflex's state is not in Redis."""
-    from espace.settings import get_settings
+    from espace.core.settings import get_settings
 
     url = redis_url if redis_url is not None else get_settings().redis_url
     if not url:

@@ -48,7 +48,9 @@ def staff_deliveries_page() -> rx.Component:
             rx.el.p("Aucun envoi en échec.", class_name="empty"),
         ),
         rx.el.div(rx.foreach(S.rows, delivery_card), class_name="stack", id="failed-deliveries"),
-        subtitle="E-mails, SMS et notifications push que le serveur n'a pas pu remettre après "
-        "plusieurs essais. Vérifiez l'adresse ou le service en cause, puis renvoyez : chaque renvoi "
-        "est tracé. Le contenu des messages (codes, liens) n'est pas affiché.",
+        subtitle=(
+            "E-mails, SMS et notifications push que le serveur n'a pas pu remettre après plusieurs "
+            "essais. Vérifiez l'adresse ou le service en cause, puis renvoyez : chaque renvoi est "
+            "tracé. Le contenu des messages (codes, liens) n'est pas affiché."
+        ),
     )

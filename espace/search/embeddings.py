@@ -9,7 +9,7 @@ import threading
 
 import numpy as np
 
-from espace.settings import get_settings
+from espace.core.settings import get_settings
 
 log = logging.getLogger(__name__)
 DIM = 384

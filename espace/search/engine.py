@@ -16,7 +16,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from sqlmodel import Session, select
 
-from espace.models import Contract, ContractStatus, Formula
+from espace.contracts.models import Contract, ContractStatus, Formula
 from espace.search import embeddings, sources, text
 from espace.search.index import SearchIndex, get_index
 

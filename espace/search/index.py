@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from espace.core.settings import get_settings
 from espace.search import text
-from espace.settings import get_settings
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS item (

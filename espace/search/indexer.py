@@ -10,17 +10,12 @@ import threading
 from sqlalchemy import event
 from sqlmodel import Session, select
 
-from espace.db import session_scope
-from espace.models import (
-    Claim,
-    ClaimEvent,
-    ClaimItem,
-    ClaimMessage,
-    Contract,
-    Document,
-    Payment,
-    Policyholder,
-)
+from espace.billing.models import Payment
+from espace.claims.models import Claim, ClaimEvent, ClaimItem, ClaimMessage
+from espace.contracts.models import Contract
+from espace.core.db import session_scope
+from espace.documents.models import Document
+from espace.identity.models import Policyholder
 from espace.search import embeddings, sources
 from espace.search.index import SearchDoc, SearchIndex, get_index
 

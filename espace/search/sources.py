@@ -13,22 +13,13 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from espace import formatting as fmt
-from espace import labels, routes
-from espace.models import (
-    Claim,
-    ClaimEvent,
-    ClaimItem,
-    ClaimMessage,
-    Contract,
-    Document,
-    Formula,
-    FormulaGuarantee,
-    Guarantee,
-    InsuredProperty,
-    Payment,
-    PaymentStatus,
-)
+from espace import routes
+from espace.billing.models import Payment, PaymentStatus
+from espace.claims.models import Claim, ClaimEvent, ClaimItem, ClaimMessage
+from espace.contracts import labels
+from espace.contracts.models import Contract, Formula, FormulaGuarantee, Guarantee, InsuredProperty
+from espace.core import formatting as fmt
+from espace.documents.models import Document
 from espace.search.index import SearchDoc
 
 PUBLIC = "pub"
@@ -77,7 +68,7 @@ def faq_docs() -> Iterator[SearchDoc]:
 
 
 def condition_docs() -> Iterator[SearchDoc]:
-    from espace.services import conditions_data as cg
+    from espace.contracts import conditions_data as cg
 
     for article in cg.ARTICLES:
         body = "\n\n".join(cg.visible_text(p) for p in article["paragraphs"])
@@ -116,7 +107,7 @@ def related_terms(*labels_: str) -> list[str]:
 
 
 def guarantee_docs(session: Session) -> Iterator[SearchDoc]:
-    from espace.services.coverage import deductible_text, example
+    from espace.contracts.coverage import deductible_text, example
 
     rows = session.exec(
         select(FormulaGuarantee, Guarantee, Formula)
@@ -215,7 +206,7 @@ def _contract_words(contract_number: str, place: str) -> str:
 
 
 def document_doc(document: Document, contract_number: str = "", place: str = "") -> SearchDoc:
-    from espace.services.documents import KIND_LABELS
+    from espace.documents.library import KIND_LABELS
 
     kind_label = KIND_LABELS.get(document.kind, document.kind)
     issued = document.issued_at.astimezone(fmt.PARIS).date() if document.issued_at else None
@@ -251,7 +242,8 @@ def document_doc(document: Document, contract_number: str = "", place: str = "")
 def claim_doc(
     session: Session, claim: Claim, contract_number: str = "", place: str | None = None
 ) -> SearchDoc:
-    from espace.services import claim_perils, claim_stages
+    from espace.claims import perils as claim_perils
+    from espace.claims import stages as claim_stages
 
     found = claim_perils.peril(claim.peril)
     answers = (
@@ -328,7 +320,7 @@ def _payment_standing(payment: Payment) -> str:
 
 
 def payment_doc(payment: Payment, contract_number: str, place: str = "") -> SearchDoc:
-    from espace.services.payments import METHOD_LABELS, STATUS_LABELS
+    from espace.billing.payments import METHOD_LABELS, STATUS_LABELS
 
     status = STATUS_LABELS.get(payment.status, payment.status)
     title = f"Échéance du {fmt.date_fr(payment.due_date)} — {fmt.money(payment.amount_cents)} ({status.lower()})"

@@ -1,1 +1,3 @@
-"""The domain: plain functions taking a SQLModel Session. No Reflex here."""
+"""Temporary home of ``knowledge_data`` (the help articles) until they become content files.
+
+The domain code lives in one package per domain (``espace/<domain>/``, see ARCHITECTURE.md)."""

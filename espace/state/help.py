@@ -6,9 +6,10 @@ import dataclasses
 
 import reflex as rx
 
-from espace.db import session_scope
-from espace.services import help_feedback, knowledge_data
+from espace.core.db import session_scope
+from espace.services import knowledge_data
 from espace.state.session import SessionState
+from espace.support import help_feedback
 
 
 @dataclasses.dataclass

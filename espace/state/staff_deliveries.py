@@ -1,6 +1,6 @@
 """Failed deliveries (/gestion/envois): the e-mails, SMS and push messages the worker gave up on,
 for managers, with "Renvoyer". Thin: every handler re-checks the staff session, then calls
-``deliveries``, which checks the role itself (managers only) and audits the resend."""
+``failed_deliveries``, which checks the role itself (managers only) and audits the resend."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ import dataclasses
 
 import reflex as rx
 
-from espace import formatting as fmt
 from espace import routes
-from espace.db import session_scope
-from espace.services import deliveries
-from espace.services.staff_access import StaffForbidden
+from espace.core import formatting as fmt
+from espace.core.db import session_scope
+from espace.identity import failed_deliveries
+from espace.identity.staff_access import StaffForbidden
+from espace.notifications import deliveries
 from espace.state.staff import StaffSessionState
 
 
@@ -28,7 +29,7 @@ class DeliveryItem:
     error: str = ""
 
 
-def to_item(row: deliveries.FailedRow) -> DeliveryItem:
+def to_item(row: failed_deliveries.FailedRow) -> DeliveryItem:
     return DeliveryItem(
         id=row.id,
         channel=deliveries.CHANNEL_LABELS.get(row.channel, row.channel),
@@ -61,7 +62,7 @@ class StaffDeliveriesState(StaffSessionState):
     def _refresh(self, staff_id: int) -> None:
         try:
             with session_scope() as db:
-                rows = deliveries.failed(session=db, staff_id=staff_id)
+                rows = failed_deliveries.failed(session=db, staff_id=staff_id)
         except StaffForbidden as error:
             self.rows, self.error = [], str(error)
             return
@@ -76,8 +77,8 @@ class StaffDeliveriesState(StaffSessionState):
         try:
             message_id = int(str(form.get("message_id", "0"))[:12])
             with session_scope() as db:
-                deliveries.resend(session=db, staff_id=staff_id, message_id=message_id)
-        except (StaffForbidden, deliveries.NotResendable) as error:
+                failed_deliveries.resend(session=db, staff_id=staff_id, message_id=message_id)
+        except (StaffForbidden, failed_deliveries.NotResendable) as error:
             self.error, self.info = str(error), ""
             return None
         except ValueError:

@@ -1,5 +1,5 @@
-"""Failed deliveries in the back office (/gestion/envois): a manager sees a message the worker gave up
-on, without its content, and sends it again; a handler gets no list."""
+"""Failed deliveries in the back office (/gestion/envois): a manager sees a message the worker gave
+up on, without its content, and sends it again; a handler gets no list."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import re
 
 from sqlmodel import Session
 
-from espace.models import OutboxMessage, StaffRole
-from espace.services.seed import STAFF
+from espace.demo.seed import STAFF
+from espace.identity.models import StaffRole
+from espace.notifications.models import OutboxMessage
 from tests.e2e.conftest import assert_accessible, expect, staff_login, wait_ready
 
 MANAGER = next(email for email, _, role in STAFF if role == StaffRole.MANAGER)

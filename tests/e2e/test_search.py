@@ -11,7 +11,8 @@ from tests.e2e.conftest import assert_accessible, demo_claim_number, login, new_
 
 
 def wait_for_index(page: Page) -> None:
-    """The app builds its index in the background on a fresh installation: retry until it answers."""
+    """The app builds its index in the background on a fresh installation: retry until it
+    answers."""
     for _ in range(40):
         page.goto("/recherche?q=attestation")
         if page.locator("#results").count():

@@ -34,8 +34,10 @@ import re
 
 from sqlmodel import Session, select
 
-from espace.models import Claim, ClaimMessage, Contract, Document, Payment, PaymentStatus
-from espace.models.document import DocumentKind
+from espace.billing.models import Payment, PaymentStatus
+from espace.claims.models import Claim, ClaimMessage
+from espace.contracts.models import Contract
+from espace.documents.models import Document, DocumentKind
 
 # ----- shorthands for items that answer many queries -------------------------------------------
 

@@ -1,10 +1,11 @@
-"""Two Espace processes behind nginx, sharing PostgreSQL, Redis and object storage (issue 18, item 5).
+"""Two Espace processes behind nginx, sharing PostgreSQL, Redis and object storage (issue 18, item
+5).
 
-The walk pins each step on one process by leaving only that one running (nginx then has no choice), so
-"served by the other" is a fact, not a hope: sign in and declare a claim with a photo on process A;
-the tracker, the photo and a staff action on process B; the holder's page on A shows B's action; the
-acknowledgement e-mail exists once; a logout on one process ends the session on both. Then both run
-together behind round-robin (no sticky sessions) and each serves events of the same tabs.
+The walk pins each step on one process by leaving only that one running (nginx then has no choice),
+so "served by the other" is a fact, not a hope: sign in and declare a claim with a photo on process
+A; the tracker, the photo and a staff action on process B; the holder's page on A shows B's action;
+the acknowledgement e-mail exists once; a logout on one process ends the session on both. Then both
+run together behind round-robin (no sticky sessions) and each serves events of the same tabs.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
-from espace.formatting import PARIS
-from espace.models import Claim, ClaimFile, OutboxMessage
-from espace.services.seed import STAFF, STAFF_PASSWORD
+from espace.claims.models import Claim, ClaimFile
+from espace.core.formatting import PARIS
+from espace.demo.seed import STAFF, STAFF_PASSWORD
+from espace.notifications.models import OutboxMessage
 from espace.testing_stack import build_frontend, wait_for
 from tests.e2e.conftest import new_holder, outbox_code
 
@@ -146,7 +148,7 @@ def test_a_holder_and_staff_across_two_processes(
     assert stack.s3 is not None  # the photo went to object storage, not to A's disk
     assert not list((stack.folder / "backends").glob(f"data-{a.port}/private/*/*"))
 
-    # --- process B only: tracker, photo, staff action ----------------------------------------------
+    # --- process B only: tracker, photo, staff action ---------------------------------------------
     b = stack.only(1)
     _goto(page, f"/sinistre?n={number}")
     expect(page.locator("#tracker")).to_contain_text("Déclaration reçue")
@@ -176,7 +178,7 @@ def test_a_holder_and_staff_across_two_processes(
         ).all()
     assert len(acknowledgements) == 1
 
-    # --- both processes, round robin, no stickiness -------------------------------------------------
+    # --- both processes, round robin, no stickiness -----------------------------------------------
     stack.all_up()
     served_before = [_events_served(backend) for backend in stack.backends]
     for _ in range(3):  # each full navigation opens a new socket; nginx alternates the backends
@@ -190,7 +192,7 @@ def test_a_holder_and_staff_across_two_processes(
         served_after,
     )
 
-    # --- logout on one process ends the session on every process -----------------------------------
+    # --- logout on one process ends the session on every process ----------------------------------
     cookies = {c["name"]: c["value"] for c in holder_context.cookies()}
     session_cookie = next(name for name in cookies if name.endswith("espace_session"))
     cookie = f"{session_cookie}={cookies[session_cookie]}"
@@ -234,8 +236,9 @@ def test_a_holder_and_staff_across_two_processes(
 
 
 def test_the_frontend_is_one_build_served_by_nginx_with_each_page_policy(production_stack):
-    """Pages come from nginx with the same Content-Security-Policy the backend would send (the hashes of
-    that page's inline scripts), so the scripts run; the backends serve no pages at all."""
+    """Pages come from nginx with the same Content-Security-Policy the backend would send (the
+    hashes of that page's inline scripts), so the scripts run; the backends serve no pages at
+    all."""
     from espace.api.headers import inline_script_hashes
 
     with urllib.request.urlopen(f"{production_stack.url}/connexion", timeout=10) as response:
@@ -254,8 +257,8 @@ def test_the_frontend_is_one_build_served_by_nginx_with_each_page_policy(product
 
 
 def test_a_second_build_is_byte_identical(production_stack):
-    """Build the frontend again in another working folder: the same files, byte for byte, so any machine
-    can build it (and an old node never serves chunk names another does not have)."""
+    """Build the frontend again in another working folder: the same files, byte for byte, so any
+    machine can build it (and an old node never serves chunk names another does not have)."""
     folder = production_stack.folder
     again = build_frontend(
         folder / "frontend-again", env=production_stack.env, log=folder / "b2.log"
