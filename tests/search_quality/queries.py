@@ -34,7 +34,15 @@ import re
 
 from sqlmodel import Session, select
 
-from espace.models import Claim, ClaimMessage, Contract, Document, Payment, PaymentStatus
+from espace.models import (
+    Claim,
+    ClaimMessage,
+    Contract,
+    Document,
+    Payment,
+    PaymentStatus,
+    SupportThread,
+)
 from espace.models.document import DocumentKind
 
 # ----- shorthands for items that answer many queries -------------------------------------------
@@ -298,6 +306,9 @@ QUERIES: list[tuple[str, str, set[str]]] = [
 ]
 
 CATEGORIES = (
+    "english",
+    "negation",
+    "everyday",
     "synonym",
     "typo",
     "accents",
@@ -392,6 +403,13 @@ def resolve(session: Session, holder_id: int, key: str) -> str:
         messages = session.exec(select(ClaimMessage).where(ClaimMessage.claim_id == claim.id)).all()
         wanted = [m for m in messages if (m.staff_id is not None) == (author == "staff")]
         return f"message:{_only(wanted, key).id}"
+    if kind == "thread":
+        from espace.search.text import fold
+
+        threads = session.exec(
+            select(SupportThread).where(SupportThread.holder_id == holder_id)
+        ).all()
+        return f"thread:{_only([t for t in threads if fold(ref) in fold(t.subject)], key).id}"
     if kind == "payment":
         if ref == "rejected":
             rejected = [
