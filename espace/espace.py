@@ -97,11 +97,12 @@ app = rx.App(
 
 
 def _start_search() -> None:
-    """Keep the search index in step with every commit; build it on a fresh installation."""
+    """Keep the search index in step with every commit. An index not built yet (run.sh builds it before
+    serving) is built by `espace reindex --if-needed` in a separate, low-priority process."""
     from espace.search import indexer
 
     indexer.install()
-    indexer.ensure_built_in_background()
+    indexer.build_in_separate_process()
 
 
 app.register_lifespan_task(_start_search)

@@ -2,7 +2,8 @@
 
 Public: the FAQ, the general conditions' articles and the glossary. Per formula: each guarantee
 with its ceiling, deductible, exclusions and examples. Per holder: their documents (text extracted
-from the PDFs), claims, claim messages and payments. URLs may hold ``{contract}``, filled at query
+from the PDFs), claims, claim messages, message threads with advisers and payments. For the back
+office only (scope ``s``): one card per holder (name, e-mail, contract and claim numbers). URLs may hold ``{contract}``, filled at query
 time with the holder's own contract number."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlmodel import Session, select
 from espace import formatting as fmt
 from espace import labels, routes
 from espace.models import (
+    Account,
     Claim,
     ClaimEvent,
     ClaimItem,
@@ -28,6 +30,9 @@ from espace.models import (
     InsuredProperty,
     Payment,
     PaymentStatus,
+    Policyholder,
+    SupportMessage,
+    SupportThread,
 )
 from espace.search.index import SearchDoc
 
@@ -61,9 +66,9 @@ def formula_scope(code: str) -> str:
 
 
 def faq_docs() -> Iterator[SearchDoc]:
-    from espace.services import knowledge_data
+    from espace import content
 
-    for article in knowledge_data.ARTICLES:
+    for article in content.help_centre().articles:
         body = "\n\n".join([article.body, " ".join(article.keywords)])
         yield SearchDoc(
             key=f"faq:{article.slug}",
@@ -72,7 +77,7 @@ def faq_docs() -> Iterator[SearchDoc]:
             title=article.title,
             body=body,
             url=f"{routes.HELP}#{article.slug}",
-            category=knowledge_data.CATEGORIES.get(article.category, ""),
+            category=content.help_centre().categories.get(article.category, ""),
         )
 
 
@@ -103,13 +108,13 @@ def condition_docs() -> Iterator[SearchDoc]:
 def related_terms(*labels_: str) -> list[str]:
     """The usual names (first expression of each thesaurus group) of what a guarantee's labels name:
     "Vol et vandalisme" is also "cambriolage" and "dépôt de plainte" for people who search for it."""
-    from espace.search import text, thesaurus_data
+    from espace.search import text, thesaurus
 
     parts = {p.strip() for label in labels_ for p in re.split(r",|\bet\b|\(", label) if p.strip()}
     known = text.fold(" ".join(labels_))
     found: list[str] = []
     for part in sorted(parts):
-        for group in thesaurus_data.groups_for(part):
+        for group in thesaurus.groups_for(part):
             if group[0] not in found and text.fold(group[0]) not in known:
                 found.append(group[0])
     return found
@@ -352,6 +357,75 @@ def payment_doc(payment: Payment, contract_number: str, place: str = "") -> Sear
     )
 
 
+def thread_doc(thread: SupportThread, messages: list[SupportMessage]) -> SearchDoc:
+    """A conversation with the advisers: its subject and every message (the assistant's transcript
+    carried into it included: the holder wrote it)."""
+    body = "\n".join(m.body for m in messages)
+    return SearchDoc(
+        key=f"thread:{thread.id}",
+        kind="thread",
+        scope=holder_scope(thread.holder_id),
+        title=f"Conversation — {thread.subject}",
+        body=body[:DOCUMENT_TEXT_LIMIT],
+        url=f"{routes.MESSAGE}?n={thread.id}",
+        day=thread.last_message_at.astimezone(fmt.PARIS).date() if thread.last_message_at else None,
+    )
+
+
+def thread_docs(session: Session, holder_id: int) -> list[SearchDoc]:
+    threads = session.exec(select(SupportThread).where(SupportThread.holder_id == holder_id)).all()
+    if not threads:
+        return []
+    messages: dict[int, list[SupportMessage]] = {}
+    for message in session.exec(
+        select(SupportMessage)
+        .where(SupportMessage.thread_id.in_([t.id for t in threads]))
+        .order_by(SupportMessage.created_at, SupportMessage.id)
+    ).all():
+        messages.setdefault(message.thread_id, []).append(message)
+    return [thread_doc(t, messages.get(t.id, [])) for t in threads]
+
+
+STAFF_SCOPE = "s"
+
+
+def holder_card(session: Session, holder: Policyholder) -> SearchDoc:
+    """What the back office finds a holder by: name, e-mail, phone, contract and claim numbers, town."""
+    contracts = session.exec(select(Contract).where(Contract.holder_id == holder.id)).all()
+    claims = session.exec(
+        select(Claim.number).where(Claim.holder_id == holder.id, Claim.number.is_not(None))
+    ).all()
+    emails = {holder.email or ""} | {
+        a.email for a in session.exec(select(Account).where(Account.holder_id == holder.id)).all()
+    }
+    towns = {contract_place(session, c.id) for c in contracts}
+    body = " ".join(
+        x
+        for x in (
+            *sorted(e for e in emails if e),
+            *(e.replace("@", " ").replace(".", " ") for e in sorted(emails) if e),
+            holder.phone or "",
+            *(c.number for c in contracts),
+            *claims,
+            *sorted(t for t in towns if t),
+        )
+        if x
+    )
+    return SearchDoc(
+        key=f"holder:{holder.id}",
+        kind="holder",
+        scope=STAFF_SCOPE,
+        title=f"{holder.first_name} {holder.last_name}",
+        body=body,
+        url="",
+    )
+
+
+def staff_docs(session: Session, holder_id: int) -> list[SearchDoc]:
+    holder = session.get(Policyholder, holder_id)
+    return [holder_card(session, holder)] if holder else []
+
+
 def holder_docs(session: Session, holder_id: int, *, today: date | None = None) -> list[SearchDoc]:
     contracts = session.exec(select(Contract).where(Contract.holder_id == holder_id)).all()
     numbers = {c.id: c.number for c in contracts}
@@ -379,4 +453,5 @@ def holder_docs(session: Session, holder_id: int, *, today: date | None = None) 
         payment_doc(p, numbers.get(p.contract_id, ""), places.get(p.contract_id, ""))
         for p in session.exec(select(Payment).where(Payment.holder_id == holder_id)).all()
     ]
+    docs += thread_docs(session, holder_id)
     return docs

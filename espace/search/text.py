@@ -25,7 +25,16 @@ comment combien quand pourquoi puis peut peux faut fait faire mon ma mes si sans
 moins tres tout tous toute toutes aussi donc alors car comme dont ou la-bas ici y-a-t il-y
 apres avant pendant depuis entre vers contre lors selon jusqu jusque deja encore ni oui quoi lequel laquelle
 dois doit doivent devez veux veut voulez vais va vont avoir ete sera serait fais font pouvez bonjour merci svp stp
+the to my how is in of on for what when will with from can it be are was by at this that your our and do does
+did have has who which where why i if there get got should would could am we us they them its
+not no without never
 """.split()
+)
+
+# Words that change the sense of an expression: kept when queries are matched against the thesaurus
+# ("pas couvert" is the opposite of "couvert"; "par mois" is a rhythm of payment, "2 mois" a duration).
+SENSE_WORDS = frozenset(
+    "pas non sans jamais aucun aucune not no without never par chaque tous".split()
 )
 
 
@@ -45,8 +54,32 @@ def terms(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())]
 
 
-# Words whose Snowball stem collides with an unrelated insurance word ("vente" would meet "vent").
-_KEEP = {"vente": "vente", "ventes": "vente"}
+def sense_terms(text: str) -> list[str]:
+    """Like :func:`terms`, with the words that change the sense of an expression kept."""
+    return [
+        w
+        for w in words(text)
+        if w in SENSE_WORDS or (w not in STOP_WORDS and (len(w) > 1 or w.isdigit()))
+    ]
+
+
+# Words whose Snowball stem collides with an unrelated insurance word ("vente" would meet "vent"):
+# rewritten to a word of the same sense whose stem is its own.
+_REWRITE = {"vente": "vendre", "ventes": "vendre"}
+_Y_BETWEEN_VOWELS = re.compile(r"(?<=[aeiou])y(?=[aeiou])")
+
+
+def canonical(word: str) -> str:
+    """A folded word rewritten so that its Snowball stem meets its family's: the feminine participle that
+    folding breaks ("cassée" folds to "cassee": "casse", like "cassé") and the y/i alternation ("payer",
+    "paie", "paiement": "paier"). The index stems these words with Snowball French (PyStemmer, or
+    PostgreSQL's dictionary), so both backends agree."""
+    if word.isdigit():
+        return word
+    word = _REWRITE.get(word, word)
+    if len(word) > 4 and word.endswith(("ee", "ees")):
+        word = word[:-1] if word.endswith("ee") else word[:-2]
+    return _Y_BETWEEN_VOWELS.sub("i", word)
 
 
 @lru_cache(maxsize=1)
@@ -56,17 +89,11 @@ def _stemmer() -> Stemmer.Stemmer:
 
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
-    """Snowball stem of a folded word. Folding first keeps typed-without-accents words on the same stem
-    as the written ones; two endings that folding breaks are put back together: the feminine participle
-    ("cassée" folds to "cassee", like "cassé") and the y/i alternation ("payé", "paie", "paiement")."""
+    """Snowball stem of a folded word (see :func:`canonical`). Folding first keeps typed-without-accents
+    words on the same stem as the written ones."""
     if word.isdigit():
         return word
-    if word in _KEEP:
-        return _KEEP[word]
-    if len(word) > 4 and word.endswith(("ee", "ees")):
-        word = word[:-1] if word.endswith("ee") else word[:-2]
-    stemmed = _stemmer().stemWord(word)
-    return stemmed[:-1] + "i" if stemmed.endswith("y") and len(stemmed) > 2 else stemmed
+    return _stemmer().stemWord(canonical(word))
 
 
 def stems(text: str) -> list[str]:
@@ -76,3 +103,9 @@ def stems(text: str) -> list[str]:
 def normalise(text: str) -> str:
     """What the full-text index stores: the stems of the meaningful words."""
     return " ".join(stems(text))
+
+
+def canonical_text(text: str) -> str:
+    """The meaningful words, folded and rewritten (:func:`canonical`), for an index that stems them
+    itself (PostgreSQL)."""
+    return " ".join(canonical(w) for w in terms(text))

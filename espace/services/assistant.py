@@ -14,11 +14,12 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from espace import content as knowledge_data
 from espace import formatting as fmt
 from espace import labels, routes
 from espace.models import Claim, Contract, ContractStatus, Formula, InsuredProperty
 from espace.search import text
-from espace.services import claim_indemnity, claim_stages, coverage, knowledge_data, payments
+from espace.services import claim_indemnity, claim_stages, coverage, payments
 from espace.services.claim_stages import OPEN_STATUSES
 
 
@@ -630,7 +631,7 @@ def best_article(question: str) -> tuple[knowledge_data.FaqArticle | None, bool]
     wanted = [s for s in _stems(question) if s not in _GENERIC]
     if not wanted:
         return None, False
-    from espace.search.engine import expand
+    from espace.search.thesaurus import expand
 
     synonyms = {s: {x for e in expand(s) for x in _stems(e)} | {s} for s in wanted}
     best, best_score, confident = None, 0, False

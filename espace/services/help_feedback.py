@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
+from espace import content as knowledge_data
 from espace.models import ArticleFeedback
 from espace.models.base import utcnow
-from espace.services import knowledge_data
 
 
 def record(*, session: Session, holder_id: int, slug: str, helpful: bool) -> ArticleFeedback:

@@ -6,8 +6,9 @@ import dataclasses
 
 import reflex as rx
 
+from espace import content as knowledge_data
 from espace.db import session_scope
-from espace.services import help_feedback, knowledge_data
+from espace.services import help_feedback
 from espace.state.session import SessionState
 
 

@@ -114,7 +114,7 @@ def figures_text(found: support.InboxFigures) -> list[list[str]]:
 
 def help_articles_text(counts: dict[str, tuple[int, int]], limit: int = 5) -> list[list[str]]:
     """The help articles holders found least helpful: [title, slug, "n oui", "n non"], worst first."""
-    from espace.services import knowledge_data
+    from espace import content as knowledge_data
 
     ranked = sorted(
         (

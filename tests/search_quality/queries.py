@@ -73,6 +73,62 @@ MY_STORM_CLAIM = (
 )
 
 QUERIES: list[tuple[str, str, set[str]]] = [
+    # ----- english: the same needs typed in English -----
+    ("english", "water leak from the ceiling", WATER | {"faq:degat-des-eaux", MY_WATER_CLAIM}),
+    ("english", "burglary theft", THEFT | {"faq:vol-cambriolage"}),
+    ("english", "stolen jewellery", THEFT | {"faq:vol-cambriolage", "glossary:objets-de-valeur"}),
+    ("english", "cracked glass door", GLASS | {"faq:reglement-express-bris-de-glace"}),
+    ("english", "house fire", FIRE),
+    ("english", "lightning damaged my tv", ELECTRIC),
+    (
+        "english",
+        "home insurance certificate",
+        {"faq:attestation-habitation", "faq:types-attestations"},
+    ),
+    ("english", "how do I file a claim", {"faq:declarer-sinistre", "article:art-17"}),
+    ("english", "change my bank account", {"faq:compte-bancaire-mandat"}),
+    ("english", "payment receipt", {"faq:quittances", "document@receipt*"}),
+    ("english", "third party liability", LIABILITY),
+    (
+        "english",
+        "earthquake",
+        NATCAT | {"faq:catastrophe-naturelle", "glossary:catastrophe-naturelle"},
+    ),
+    ("english", "emergency locksmith", ASSISTANCE | {"faq:assistance-urgence"}),
+    ("english", "delete my personal data", {"faq:effacement-donnees", "faq:droits-rgpd"}),
+    # ----- negation: what is NOT covered, what did NOT happen -----
+    ("negation", "qu'est-ce qui n'est jamais garanti", {"article:art-15"}),
+    ("negation", "ce qui n'est pas couvert par le dégât des eaux", WATER),
+    ("negation", "je ne reçois pas le SMS", {"faq:code-nouvel-appareil"}),
+    ("negation", "pas de franchise", {"article:art-16", "faq:franchise", "glossary:franchise"}),
+    ("negation", "le voisin ne veut pas signer le constat", {"faq:constat-amiable-degat-des-eaux"}),
+    ("negation", "exclusions non couvertes", {"article:art-15"}),
+    (
+        "negation",
+        "je n'ai pas de mobile pour recevoir le code",
+        {"faq:acces-email-perdu", "faq:code-nouvel-appareil"},
+    ),
+    ("negation", "not covered damage", {"article:art-15"}),
+    # ----- everyday: situations told as people tell them (words with several senses) -----
+    ("everyday", "je pars 2 mois en vacances", {"article:art-4", "article:art-9"}),
+    (
+        "everyday",
+        "qui paye si mon voisin est inondé",
+        LIABILITY | WATER | {"faq:constat-amiable-degat-des-eaux"},
+    ),
+    ("everyday", "mon fils a cassé la vitre de l'école", LIABILITY),
+    ("everyday", "il vient de pleuvoir dans la chambre", WATER | STORM),
+    ("everyday", "je paie trop cher", {"faq:modifier-contrat", "article:art-16"}),
+    ("everyday", "ma fille part étudier à l'étranger", {"article:art-2", "article:art-4"}),
+    ("everyday", "mon logement reste vide tout l'été", {"article:art-9", "article:art-4"}),
+    ("everyday", "mon colocataire est-il assuré", {"article:art-2", "glossary:assure"}),
+    ("everyday", "fuite sous l'évier", WATER | {"faq:degat-des-eaux"}),
+    ("everyday", "ma paie arrive le 10", {"faq:date-prelevement"}),
+    # ----- typo in short words -----
+    ("typo", "dégat des eau", WATER | {"faq:degat-des-eaux", MY_WATER_CLAIM}),
+    ("typo", "bri de vitre", GLASS | {"faq:reglement-express-bris-de-glace"}),
+    ("typo", "feu de cheminé", FIRE),
+    ("typo", "vole bijoux", THEFT | {"faq:vol-cambriolage", "glossary:objets-de-valeur"}),
     # ----- synonym: the holder's word is not the insurer's -----
     ("synonym", "fuite", WATER | {"faq:degat-des-eaux", MY_WATER_CLAIM}),
     ("synonym", "cambriolage", THEFT | {"faq:vol-cambriolage"}),
