@@ -36,6 +36,7 @@ from espace.pages.security import security_page
 from espace.pages.staff import staff_access_page, staff_login_page
 from espace.pages.staff_claims import staff_claim_page, staff_claims_page
 from espace.pages.staff_inbox import staff_inbox_page, staff_thread_page
+from espace.pages.staff_search import staff_search_page
 from espace.pages.verify import verify_page
 from espace.settings import get_settings
 from espace.state.account_flows import (
@@ -68,6 +69,7 @@ from espace.state.session import SessionState
 from espace.state.staff import StaffAccessState, StaffLoginState
 from espace.state.staff_claims import StaffClaimsState, StaffClaimState
 from espace.state.staff_inbox import StaffInboxState, StaffThreadState
+from espace.state.staff_search import StaffSearchState
 from espace.state.verify import VerifyState
 
 # A page restored from the back/forward cache must be rebuilt from the server (which checks
@@ -284,6 +286,12 @@ app.add_page(
     route=routes.STAFF_THREAD,
     title="Conversation · Gestion",
     on_load=StaffThreadState.load,
+)
+app.add_page(
+    staff_search_page,
+    route=routes.STAFF_SEARCH,
+    title="Recherche · Gestion",
+    on_load=StaffSearchState.load,
 )
 if get_settings().env != "prod":  # the development outbox never exists in production
     app.add_page(

@@ -41,6 +41,7 @@ STAFF_CLAIMS = "/gestion/sinistres"
 STAFF_CLAIM = "/gestion/sinistre"
 STAFF_INBOX = "/gestion/messages"
 STAFF_THREAD = "/gestion/message"  # /gestion/message?n=<thread id>
+STAFF_SEARCH = "/gestion/recherche"  # ?q=<query>
 
 HANDOFF = "/api/auth/handoff"
 DOCUMENT_FILE = "/api/documents/{document_id:int}"
@@ -76,7 +77,14 @@ PRIVATE_PAGES = (
     MESSAGE_NEW,
     ASSISTANT,
 )
-STAFF_PAGES = (STAFF_ACCESS_REQUESTS, STAFF_CLAIMS, STAFF_CLAIM, STAFF_INBOX, STAFF_THREAD)
+STAFF_PAGES = (
+    STAFF_ACCESS_REQUESTS,
+    STAFF_CLAIMS,
+    STAFF_CLAIM,
+    STAFF_INBOX,
+    STAFF_THREAD,
+    STAFF_SEARCH,
+)
 
 
 _SAFE_QUERY = re.compile(r"^[A-Za-z0-9_=&%.\-]{0,120}$")

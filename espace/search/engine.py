@@ -25,6 +25,7 @@ from rapidfuzz.distance import OSA
 from sqlmodel import Session, select
 
 from espace.models import Contract, ContractStatus, Formula
+from espace.models.base import today_paris
 from espace.search import embeddings, lexicon, sources, text, thesaurus, vectors
 from espace.search.index import Clause, SearchIndex, Where, get_index
 
@@ -47,9 +48,21 @@ class Tuning:
     keyword_limit: int = 100
     coverage_min: float = 0.5  # share of the best item's word coverage needed to be ranked
     cut: float = 0.25  # results keep a fused score of at least this share of the best one
+    own_boost: float = (
+        0.5  # "mon", "mes", "prochain"...: the holder's own items count this much more
+    )
 
 
-TUNING = Tuning()
+TUNING = Tuning(
+    w_words=0.7,
+    w_expressions=1.3,
+    w_meaning=1.3,
+    w_meaning_sentence=1.0,
+    dense_floor=0.8,
+    dense_margin=0.05,
+    cut=0.4,
+    own_boost=0.3,
+)
 KINDS = {
     "guarantee": "Garanties",
     "article": "Conditions générales",
@@ -96,6 +109,13 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     semantic: bool = False
     indexing: tuple[int, int] | None = None  # (done, total) while the index is being built
+
+
+# Words that say the query is about the holder's own items ("mon sinistre", "prochain prélèvement").
+OWN_CUES = frozenset(
+    "mon ma mes my mine notre nos our prochain prochaine prochains dernier derniere derniers "
+    "recu recus next last".split()
+)
 
 
 # ----- typos ------------------------------------------------------------------------------------
@@ -220,7 +240,13 @@ def _words_ranker(
 def _expressions_ranker(
     index: SearchIndex, expressions: list[str], where: Where, tuning: Tuning
 ) -> list[int]:
-    clauses = [Clause(tuple(text.canonical(w) for w in text.terms(e))) for e in expressions]
+    # An expression whose sense rests on a word the index does not keep ("pas couvert": "pas" is a
+    # stop word) would match its opposite: only the others are searched.
+    clauses = [
+        Clause(tuple(text.canonical(w) for w in text.terms(e)))
+        for e in expressions
+        if not (set(text.words(e)) & text.SENSE_WORDS & text.STOP_WORDS)
+    ]
     clauses = [c for c in clauses if c.words]
     return index.keyword(clauses, where, tuning.keyword_limit) if clauses else []
 
@@ -239,7 +265,18 @@ def _meaning_ranker(
     if not found:
         return [], True
     floor = max(tuning.dense_floor, found[0][1] - tuning.dense_margin)
-    ranked = [item_id for item_id, score in found if score >= floor]
+    found = [(item_id, score) for item_id, score in found if score >= floor]
+    # Near-identical items (a holder's monthly payments differ only by their dates): the one nearest
+    # to today first. Finer than three decimals, float16 vectors' cosines are noise.
+    days = {i: r.day for i, r in index.rows([i for i, _ in found]).items()}
+    today = today_paris()
+    found.sort(
+        key=lambda pair: (
+            -round(pair[1], 3),
+            abs((days[pair[0]] - today).days) if days.get(pair[0]) else 10**6,
+        )
+    )
+    ranked = [item_id for item_id, _score in found]
     if not where.only_scopes:
         allowed = index.filter_ids(ranked, where)
         ranked = [i for i in ranked if i in allowed]
@@ -303,7 +340,11 @@ def rank(
             index, " ".join(corrected) if did_you_mean else query, where, tuning
         )
         rankings.append((dense, tuning.w_meaning_sentence if sentence else tuning.w_meaning))
-    fused = sorted(_fuse(rankings, tuning.rrf_k).items(), key=lambda kv: -kv[1])
+    scores = _fuse(rankings, tuning.rrf_k)
+    if own_scope and tuning.own_boost and OWN_CUES & set(text.words(query)):
+        own = {r.id for r in index.rows(list(scores)).values() if r.scope == own_scope}
+        scores = {i: s * (1 + tuning.own_boost) if i in own else s for i, s in scores.items()}
+    fused = sorted(scores.items(), key=lambda kv: -kv[1])
     if fused and not prefix:
         best = fused[0][1]
         fused = [(i, s) for i, s in fused if s >= tuning.cut * best]

@@ -146,7 +146,9 @@ def guarantee_docs(session: Session) -> Iterator[SearchDoc]:
         body = (
             f"{guarantee.description}\n\nCatégorie : {category}. "
             f"Plafond : {ceiling}. Franchise : {deductible}. {guarantee.article_refs} des conditions générales.\n\n"
-            f"Exemple couvert : {yes} Non couvert : {no}\n\nExclusions : "
+            # Labels repeated in every guarantee would make all of them answer "non couvert": the
+            # example that is not covered is introduced without those words.
+            f"Exemple couvert : {yes} Exemple hors garantie : {no}\n\nExclusions : "
             + " ".join(cover.exclusions)
             + (f"\n\nVoir aussi : {', '.join(related)}." if related else "")
         )
