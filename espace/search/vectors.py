@@ -28,6 +28,7 @@ EXACT_MAX = 4_096  # vectors of a scope searched exactly; above, an HNSW graph
 MAX_VECTORS = 2_000_000  # held in memory by one process (about 1.5 GB as float16 + graph)
 CHECK_EVERY = 0.0  # seconds between two looks at the change log (one indexed query: ~20 µs)
 EXPANSION = 128  # HNSW search breadth: recall ~0.99 at 100 000 vectors
+REREAD = 50  # changes read again at each look (see _sync)
 
 
 @dataclass
@@ -61,15 +62,18 @@ class VectorStore:
         last = self.index.last_change()
         if last <= self._seq:
             return
-        changes = self.index.changes_since(self._seq)
-        if len(changes) > 100_000 or (changes and changes[0][0] > self._seq + 1 and self._seq):
-            # Too far behind (or the log was pruned past us): start again from the index.
+        # A few changes before the last one applied are read again: on PostgreSQL a transaction may
+        # commit after another that took a later number (applying a change twice is harmless).
+        changes = self.index.changes_since(max(0, self._seq - REREAD))
+        if len(changes) > 100_000:  # too far behind: start again from the index
             self._scopes.clear()
             self._seq = last
             return
         touched: dict[str, set[int]] = {}
-        for _seq, item_id, scope in changes:
+        for seq, item_id, scope in changes:
             if scope in self._scopes:
+                if item_id < 0 and seq <= self._seq:
+                    continue
                 if item_id < 0:  # the whole scope was rebuilt
                     self._scopes.pop(scope, None)
                     touched.pop(scope, None)
