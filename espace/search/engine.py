@@ -114,7 +114,7 @@ class SearchResult:
 # Words that say the query is about the holder's own items ("mon sinistre", "prochain prélèvement").
 OWN_CUES = frozenset(
     "mon ma mes my mine notre nos our prochain prochaine prochains dernier derniere derniers "
-    "recu recus next last".split()
+    "next last".split()
 )
 
 
@@ -223,7 +223,12 @@ def _words_ranker(
     stems = [text.stem(w) for w in words]
     held = index.contained(ranked, stems)
     frequencies, total = index.doc_freq(stems)
-    weight = {s: math.log((total + 1) / (frequencies.get(s, 0) + 0.5)) for s in stems}
+    ambiguous = {text.stem(w) for w in words if w in thesaurus.ambiguous_words()}
+    # A word with several senses ("arrêter" / "arrêté") is weak evidence alone.
+    weight = {
+        s: math.log((total + 1) / (frequencies.get(s, 0) + 0.5)) * (0.3 if s in ambiguous else 1)
+        for s in stems
+    }
     if prefix:  # the word being typed matches by its start
         held = {i: found | ({stems[-1]} if i in ranked else set()) for i, found in held.items()}
     coverage = {i: sum(weight[s] for s in held.get(i, ())) for i in ranked}
@@ -267,12 +272,12 @@ def _meaning_ranker(
     floor = max(tuning.dense_floor, found[0][1] - tuning.dense_margin)
     found = [(item_id, score) for item_id, score in found if score >= floor]
     # Near-identical items (a holder's monthly payments differ only by their dates): the one nearest
-    # to today first. Finer than three decimals, float16 vectors' cosines are noise.
+    # to today first: their cosines differ by the noise of float16 vectors.
     days = {i: r.day for i, r in index.rows([i for i, _ in found]).items()}
     today = today_paris()
     found.sort(
         key=lambda pair: (
-            -round(pair[1], 3),
+            -round(pair[1], 2),
             abs((days[pair[0]] - today).days) if days.get(pair[0]) else 10**6,
         )
     )
@@ -325,7 +330,10 @@ def rank(
     did_you_mean = " ".join(corrected) if corrected != words else ""
     sense = [fixes.get(w, w) for w in text.sense_terms(query)]
     expressions = [] if prefix else thesaurus.expand_words(sense)
-    canonical = [text.canonical(w) for w in corrected]
+    # Words a negation turns into their opposite ("pas couvert") are left to the expressions ranker.
+    negated = thesaurus.negated_stems(sense) if not prefix else set()
+    literal = [w for w in corrected if text.stem(w) not in negated] or corrected
+    canonical = [text.canonical(w) for w in literal]
     rankings: list[tuple[list[int], float]] = [
         (_words_ranker(index, canonical, where, prefix, tuning), tuning.w_words)
     ]

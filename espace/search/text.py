@@ -44,9 +44,13 @@ def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+# English negative contractions ("isn't covered") read as "is not": "not" changes the sense.
+_NOT = re.compile(r"\b(is|are|was|were|do|does|did|has|have|had|ca|wo|could|should|would)n'?t\b")
+
+
 def words(text: str) -> list[str]:
     """Folded words, stop words kept (for phrases and snippets)."""
-    return _WORD.findall(fold(text))
+    return _WORD.findall(_NOT.sub(r"\1 not", fold(text)))
 
 
 def terms(text: str) -> list[str]:

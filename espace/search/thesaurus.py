@@ -44,7 +44,7 @@ def reload() -> None:
     _folded.cache_clear()
     _by_stems.cache_clear()
     _by_member.cache_clear()
-    ambiguous_stems.cache_clear()
+    ambiguous_words.cache_clear()
     _index.cache_clear()
 
 
@@ -73,8 +73,10 @@ def known_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def ambiguous_stems() -> frozenset[str]:
-    return frozenset(text.stem(text.fold(w)) for w in content.thesaurus().ambiguous)
+def ambiguous_words() -> frozenset[str]:
+    """Word forms with several senses ("inondé": the neighbour's flat or a flood; "inondation" is not
+    one of them although it has the same stem)."""
+    return frozenset(text.fold(w) for w in content.thesaurus().ambiguous)
 
 
 def _stem(word: str) -> str:
@@ -136,14 +138,31 @@ def matched_expressions(words: list[str]) -> list[tuple[str, ...]]:
     stems = [_stem(w) for w in words]
     spans = _spans(stems)
     kept = []
+    ambiguous_forms = ambiguous_words()
     for i, j, key in spans:
         longer = any(
             a <= i and j <= b and (b - a, len(k)) > (j - i, len(key)) for a, b, k in spans
         ) or any(len(k) > len(key) and set(key) < set(k) for _a, _b, k in spans)
-        ambiguous = len(key) == 1 and key[0] in ambiguous_stems()
+        ambiguous = j - i == 1 and words[i] in ambiguous_forms
         if not longer and not ambiguous and key not in kept:
             kept.append(key)
     return kept
+
+
+NEGATIONS = frozenset("~pas ~non ~sans ~jamais ~aucun ~aucune ~not ~no ~never ~without".split())
+
+
+def negated_stems(words: list[str]) -> set[str]:
+    """The stems a negation turns into their opposite ("pas couvert": "couvert"): counted as plain
+    words, they would find what the query excludes."""
+    spelled = text.sense_terms(" ".join(abbreviations().get(w, w) for w in words))
+    return {
+        s
+        for key in matched_expressions(spelled)
+        if NEGATIONS & set(key)
+        for s in key
+        if not s.startswith("~")
+    }
 
 
 def expand_words(words: list[str]) -> list[str]:

@@ -23,8 +23,8 @@ def schema_diff(url: str) -> list:
                     "compare_type": True,
                     "render_as_batch": True,
                     # The search index's tables on PostgreSQL (migration 0014) are not ORM models.
-                    "include_name": lambda name, type_, _parent: not (
-                        type_ == "table" and (name or "").startswith("search_")
+                    "include_name": lambda name, type_, _parent: (
+                        not (type_ == "table" and (name or "").startswith("search_"))
                     ),
                 },
             )
