@@ -105,6 +105,7 @@ def _start_search() -> None:
 
     indexer.install()
     indexer.build_in_separate_process()
+    indexer.warm_in_background()
 
 
 app.register_lifespan_task(_start_search)

@@ -67,6 +67,7 @@ STATEMENTS = [
     """CREATE TABLE IF NOT EXISTS search_change (
         seq BIGSERIAL PRIMARY KEY, item_id BIGINT NOT NULL, scope TEXT NOT NULL
     )""",
+    "CREATE INDEX IF NOT EXISTS search_change_scope ON search_change (scope, seq)",
 ]
 
 

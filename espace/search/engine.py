@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -141,31 +142,37 @@ def _stems_of(vocabulary: tuple[str, ...]) -> frozenset[str]:
 def correct(
     words: list[str],
     index: SearchIndex,
-    own: set[str] | frozenset[str] = frozenset(),
+    own: set[str] | frozenset[str] | Callable[[], set[str]] = frozenset(),
     *,
     keep_last: bool = False,
 ) -> list[str]:
     """Replace words unknown to the index and the thesaurus by the closest known word (typos): the
     fewest edits (a swap of two neighbouring letters counts as one), then the most frequent word.
-    Known words are those of shared items, the thesaurus and ``own`` (the holder's own items')."""
+    Known words are those of shared items, the thesaurus and ``own`` (the holder's own items': a
+    function, called only when a word is unknown to the rest)."""
     known = thesaurus.known_words()
     shared = index.vocabulary()
     shared_set = index.vocabulary_set()
-    vocab_stems = _stems_of(tuple(shared)) | {text.stem(w) for w in own}
+    shared_stems = _stems_of(tuple(shared))
     fixed = []
+    own_words: set[str] | None = None
     for position, word in enumerate(words):
         edits = _max_edits(word)
         if (
             not edits
             or (keep_last and position == len(words) - 1)
             or word in shared_set
-            or word in own
             or word in known
-            or text.stem(word) in vocab_stems
+            or text.stem(word) in shared_stems
         ):
             fixed.append(word)
             continue
-        choices = [*shared, *sorted(own - shared_set), *sorted(known - shared_set)]
+        if own_words is None:
+            own_words = set(own() if callable(own) else own)
+        if word in own_words or text.stem(word) in {text.stem(w) for w in own_words}:
+            fixed.append(word)
+            continue
+        choices = [*shared, *sorted(own_words - shared_set), *sorted(known - shared_set)]
         if len(word) < 5:  # a short word's typo rarely hits its first letter
             choices = [c for c in choices if c[:1] == word[:1]]
         found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=edits, limit=None)
@@ -324,8 +331,9 @@ def rank(
             recent = index.recent(where, limit)
             return Ranked([(i, 1.0) for i in recent], "", set(), False)
         return Ranked([], "", set(), False)
-    own = index.own_words(own_scope) if own_scope else set()
-    corrected = correct(words, index, own, keep_last=prefix)
+    corrected = correct(
+        words, index, lambda: index.own_words(own_scope) if own_scope else set(), keep_last=prefix
+    )
     fixes = dict(zip(words, corrected, strict=True))
     did_you_mean = " ".join(corrected) if corrected != words else ""
     sense = [fixes.get(w, w) for w in text.sense_terms(query)]

@@ -188,6 +188,25 @@ class SearchIndex:
         raise NotImplementedError
 
     def own_words(self, scope: str) -> set[str]:
+        """The folded words of one holder's own items (their own typos are corrected against them),
+        cached until that scope changes."""
+        version = self.scope_version(scope)
+        cache = self.__dict__.setdefault("_own_cache", {})
+        found = cache.get(scope)
+        if found is None or found[0] != version:
+            words: set[str] = set()
+            for title, body in self.scope_texts(scope, 2000):
+                words.update(words_of(title, body))
+            found = cache[scope] = (version, frozenset(words))
+            if len(cache) > 2000:
+                cache.pop(next(iter(cache)))
+        return set(found[1])
+
+    def scope_version(self, scope: str) -> int:
+        """The last change of a scope (its cached data is stale when it moves)."""
+        raise NotImplementedError
+
+    def scope_texts(self, scope: str, limit: int) -> list[tuple[str, str]]:
         raise NotImplementedError
 
     def keyword(self, clauses: list[Clause], where: Where, limit: int) -> list[int]:
@@ -255,6 +274,7 @@ CREATE TABLE IF NOT EXISTS word (word TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS vector_cache (digest TEXT PRIMARY KEY, vec BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS change_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, item_id INTEGER NOT NULL, scope TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS change_log_scope ON change_log(scope, seq);
 """
 _NEAREST = "abs(julianday(coalesce(item.day, date('now'))) - julianday(date('now')))"
 _ROW = "id, key, kind, scope, title, body, url, day, amount_cents, category, contract"
@@ -469,14 +489,13 @@ class SqliteIndex(SearchIndex):
             )
         )
 
-    def own_words(self, scope: str) -> set[str]:
-        """The folded words of one holder's own items (their own typos are corrected against them)."""
-        found: set[str] = set()
-        for title, body in self.execute(
-            "SELECT title, body FROM item WHERE scope = ? LIMIT 2000", (scope,)
-        ):
-            found.update(words_of(title, body))
-        return found
+    def scope_version(self, scope: str) -> int:
+        return self.execute("SELECT max(seq) FROM change_log WHERE scope = ?", (scope,))[0][0] or 0
+
+    def scope_texts(self, scope: str, limit: int) -> list[tuple[str, str]]:
+        return self.execute(
+            f"SELECT title, body FROM item WHERE scope = ? LIMIT {int(limit)}", (scope,)
+        )
 
     def _where(self, where: Where) -> tuple[str, list]:
         clauses: list[str] = []

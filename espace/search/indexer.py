@@ -122,6 +122,19 @@ def ensure_built(*, index: SearchIndex | None = None) -> bool:
         return True
 
 
+def warm_in_background() -> None:
+    """Load the word lists and the embedding model before the first search needs them."""
+    import threading
+
+    def warm() -> None:
+        from espace.search import lexicon
+
+        lexicon.warm()
+        embeddings.available()
+
+    threading.Thread(target=warm, name="search-warm", daemon=True).start()
+
+
 def build_in_separate_process() -> subprocess.Popen | None:
     """From the web worker at start: when the index is not built, ``espace reindex --if-needed`` in its
     own process at low priority (the worker keeps serving; search says indexing is under way)."""

@@ -241,13 +241,16 @@ class PostgresIndex(SearchIndex):
             )
         )
 
-    def own_words(self, scope: str) -> set[str]:
-        found: set[str] = set()
-        for title, body in self._all(
-            "SELECT title, body FROM search_item WHERE scope = :scope LIMIT 2000", {"scope": scope}
-        ):
-            found.update(words_of(title, body))
-        return found
+    def scope_version(self, scope: str) -> int:
+        return self._all(
+            "SELECT coalesce(max(seq), 0) FROM search_change WHERE scope = :scope", {"scope": scope}
+        )[0][0]
+
+    def scope_texts(self, scope: str, limit: int) -> list[tuple[str, str]]:
+        return self._all(
+            f"SELECT title, body FROM search_item WHERE scope = :scope LIMIT {int(limit)}",
+            {"scope": scope},
+        )
 
     def _where(self, where: Where, params: dict) -> tuple[str, tuple[str, ...]]:
         clauses: list[str] = []

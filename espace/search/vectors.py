@@ -112,7 +112,7 @@ class VectorStore:
             return
         held.position[item_id] = len(held.ids)
         held.ids = np.append(held.ids, np.int64(item_id))
-        held.matrix = np.vstack([held.matrix, vector.astype(np.float16)[None, :]])
+        held.matrix = np.vstack([held.matrix, vector.astype(held.matrix.dtype)[None, :]])
         if held.graph is not None:
             held.graph.add(item_id, vector.astype(np.float32))
 
@@ -124,7 +124,9 @@ class VectorStore:
             self._scopes.move_to_end(scope)
             return held
         ids, matrix = self.index.scope_vectors(scope)
-        held = _Scope(ids=ids, matrix=np.array(matrix, dtype=np.float16))
+        # Exact scopes keep float32 (one product per query, no conversion); large ones float16.
+        dtype = np.float32 if len(ids) <= EXACT_MAX else np.float16
+        held = _Scope(ids=ids, matrix=np.array(matrix, dtype=dtype))
         held.position = {int(i): n for n, i in enumerate(ids)}
         if len(ids) > EXACT_MAX:
             held.graph = _graph(ids, held.matrix)
@@ -156,13 +158,13 @@ class VectorStore:
                 if held.size == 0:
                     continue
                 if held.graph is not None:
-                    matches = held.graph.search(query, min(k, held.size))
+                    matches = held.graph.search(query, min(k, held.size), threads=1)
                     found += [
                         (int(key), 1.0 - float(distance))
                         for key, distance in zip(matches.keys, matches.distances, strict=True)
                     ]
                     continue
-                scores = held.matrix.astype(np.float32) @ query
+                scores = held.matrix @ query
                 top = np.argsort(-scores)[: k + held.removed]
                 found += [
                     (int(held.ids[i]), float(scores[i]))

@@ -63,9 +63,9 @@ def test_handlers_and_managers_find_claims_holders_messages_and_threads(
     assert f"holder:{camille.id}" in found(contract)
     assert f"holder:{camille.id}" in found(f"{camille.first_name} {camille.last_name}")
     assert f"holder:{camille.id}" in found(camille.last_name.lower())  # any case, no accents needed
-    assert f"claim:{claim.id}" in found("ballon d'eau chaude du voisin")
-    assert any(k.startswith("message:") for k in found("Lefèvre visite"))
-    assert any(k.startswith("thread:") for k in found("devis du plombier"))
+    assert f"claim:{claim.id}" in found("ballon voisin du dessus parquet séjour")
+    assert any(k.startswith("message:") for k in found("fixer la visite cette semaine"))
+    assert any(k.startswith("thread:") for k in found("plombier reprise du parquet"))
 
 
 def test_an_expert_finds_his_claims_and_their_holder_but_no_threads(db, team, search_index):
@@ -78,9 +78,9 @@ def test_an_expert_finds_his_claims_and_their_holder_but_no_threads(db, team, se
         )
 
     assert f"claim:{claim.id}" in found(claim.number)
-    assert f"claim:{claim.id}" in found("ballon d'eau chaude du voisin")
+    assert f"claim:{claim.id}" in found("ballon voisin du dessus parquet séjour")
     assert f"holder:{camille.id}" in found(camille.email)
-    assert not any(k.startswith("thread:") for k in found("devis du plombier"))
+    assert not any(k.startswith("thread:") for k in found("plombier reprise du parquet"))
     # Camille's storm claim is not his: neither by number nor by its words.
     storm = db.exec(
         select(Claim).where(Claim.holder_id == camille.id, Claim.peril != "water_damage")
@@ -95,11 +95,11 @@ def test_an_expert_searching_another_experts_claim_finds_nothing(db, team, searc
     other = people["other_expert"].id
     for query in (
         claim.number,
-        "ballon d'eau chaude du voisin",
-        "Lefèvre visite",
+        "ballon voisin du dessus parquet séjour",
+        "fixer la visite cette semaine",
         camille.email,
         f"{camille.first_name} {camille.last_name}",
-        "devis du plombier",
+        "plombier reprise du parquet",
     ):
         assert (
             staff_search.search(session=db, staff_id=other, query=query, index=search_index) == []
