@@ -24,11 +24,32 @@ ESPACE_SEARCH_THREADS="${ESPACE_SEARCH_THREADS:-2}" "$VENV/bin/espace" reindex -
 log "==================================================================================="
 log "DEMO MODE (ESPACE_ENV=${ESPACE_ENV:-dev}): not a production setup."
 log " - demo accounts whose passwords are published in README.md;"
-log " - e-mails and SMS are not sent: codes and sign-in links are shown in the development"
-log "   mailbox $ESPACE_PUBLIC_BASE_URL/dev/boite-mail (answers browsers on this machine only)."
+log " - e-mails and SMS are not sent (no ESPACE_SMTP_HOST): codes and sign-in links are shown in"
+log "   the development mailbox $ESPACE_PUBLIC_BASE_URL/dev/boite-mail (this machine only)."
 log "Production: ESPACE_ENV=prod, a secret key, an https:// base URL, SMTP, no demo data;"
 log "see \"Running in production\" in README.md."
 log "==================================================================================="
+# The worker sends e-mails, SMS and push after each commit and runs the periodic jobs (debit
+# reminders, purges, contract terms). Its own session: Ctrl+C reaches the app only, and the worker
+# is stopped gracefully (SIGTERM: the message being sent finishes) when the app stops.
+log "Starting the worker (e-mails, SMS, push, periodic jobs)"
+if command -v setsid >/dev/null 2>&1; then
+  setsid "$VENV/bin/espace" worker &
+else
+  "$VENV/bin/espace" worker &
+fi
+WORKER_PID=$!
+stop_worker() {
+  if kill -0 "$WORKER_PID" 2>/dev/null; then
+    log "Stopping the worker"
+    kill -TERM "$WORKER_PID" 2>/dev/null || true
+    wait "$WORKER_PID" 2>/dev/null || true
+  fi
+}
+trap stop_worker EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 log "Starting the Espace demo on $ESPACE_PUBLIC_BASE_URL (Ctrl+C to stop)"
 log "Demo holder: camille.martin@example.com (or contract MRH0412857) / Tournesol#Lyon2026"
-exec "$VENV/bin/reflex" run --env prod --frontend-port "$PORT" --backend-port "$PORT"
+"$VENV/bin/reflex" run --env prod --frontend-port "$PORT" --backend-port "$PORT"

@@ -2,10 +2,10 @@
 
 from sqlmodel import SQLModel
 
-import espace.models  # noqa: F401  (registers every table)
+import espace.tables  # noqa: F401  (registers every table)
 from alembic import context
-from espace.db import make_engine
-from espace.settings import get_settings
+from espace.core.db import make_engine
+from espace.core.settings import get_settings
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -45,9 +45,9 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
-        # The search index's tables on PostgreSQL (migration 0014) are derived data, not ORM models.
-        include_name=lambda name, type_, _parent: not (
-            type_ == "table" and (name or "").startswith("search_")
+        # The search index's tables on PostgreSQL (migration 0015) are derived data, not ORM models.
+        include_name=lambda name, type_, _parent: (
+            not (type_ == "table" and (name or "").startswith("search_"))
         ),
     )
     with context.begin_transaction():

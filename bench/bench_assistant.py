@@ -1,6 +1,6 @@
-"""Assistant Espace: answer time for the five common questions and for help-article questions, on the
-demo holder (two contracts), and the share of a set of everyday questions it answers or admits not
-knowing. Prints p50/p95.
+"""Assistant Espace: answer time for the five common questions and for help-article questions, on
+the demo holder (two contracts), and the share of a set of everyday questions it answers or admits
+not knowing. Prints p50/p95.
 
 Run: .venv/bin/python bench/bench_assistant.py [--n 200]
 """
@@ -25,11 +25,11 @@ os.environ.setdefault("ESPACE_DATABASE_URL", f"sqlite:///{_TMP / 'bench.db'}")
 from sqlmodel import Session, select  # noqa: E402
 
 from bench.bench_documents import summary  # noqa: E402
-from espace.db import get_engine  # noqa: E402
-from espace.migrations import upgrade_to_head  # noqa: E402
-from espace.models import Account  # noqa: E402
-from espace.services import assistant  # noqa: E402
-from espace.services.seed import DEMO_EMAIL, seed_demo  # noqa: E402
+from espace.core.db import get_engine  # noqa: E402
+from espace.core.migrations import upgrade_to_head  # noqa: E402
+from espace.demo.seed import DEMO_EMAIL, seed_demo  # noqa: E402
+from espace.identity.models import Account  # noqa: E402
+from espace.support import assistant  # noqa: E402
 
 FAQ_QUESTIONS = (
     "comment résilier mon contrat ?",
@@ -75,8 +75,12 @@ def main() -> None:
         results = {
             "five_common_questions": timed(ask, assistant.SUGGESTIONS, args.n),
             "help_article_questions": timed(ask, FAQ_QUESTIONS, args.n),
-            "faq_questions_answered": f"{sum(ask(q).understood for q in FAQ_QUESTIONS)}/{len(FAQ_QUESTIONS)}",
-            "out_of_scope_admitted": f"{sum(not ask(q).understood for q in OUT_OF_SCOPE)}/{len(OUT_OF_SCOPE)}",
+            "faq_questions_answered": (
+                f"{sum(ask(q).understood for q in FAQ_QUESTIONS)}/{len(FAQ_QUESTIONS)}"
+            ),
+            "out_of_scope_admitted": (
+                f"{sum(not ask(q).understood for q in OUT_OF_SCOPE)}/{len(OUT_OF_SCOPE)}"
+            ),
         }
     print(json.dumps(results, indent=2, ensure_ascii=False))
 

@@ -27,26 +27,28 @@ from PIL import Image  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
 from bench.bench_documents import summary  # noqa: E402
-from espace.db import get_engine  # noqa: E402
-from espace.migrations import upgrade_to_head  # noqa: E402
-from espace.models import Claim, ClaimEvent, ClaimStatus, Contract, StaffRole, StaffUser  # noqa: E402
-from espace.models.base import utcnow  # noqa: E402
-from espace.services import claims, claims_staff, uploads  # noqa: E402
-from espace.services.seed import seed_demo, seed_volume  # noqa: E402
+from espace.claims import declaration, uploads, workflow  # noqa: E402
+from espace.claims.models import Claim, ClaimEvent, ClaimStatus  # noqa: E402
+from espace.contracts.models import Contract  # noqa: E402
+from espace.core.db import get_engine  # noqa: E402
+from espace.core.migrations import upgrade_to_head  # noqa: E402
+from espace.core.models import utcnow  # noqa: E402
+from espace.demo.seed import seed_demo, seed_volume  # noqa: E402
+from espace.identity.models import StaffRole, StaffUser  # noqa: E402
 
 
 def _draft(session: Session, contract: Contract, now) -> Claim:
-    claim = claims.start_draft(
+    claim = declaration.start_draft(
         session=session, holder_id=contract.holder_id, account_id=None, contract_id=contract.id
     )
-    claims.set_peril(session=session, claim=claim, peril_code="glass_breakage")
-    claims.set_answers(
+    declaration.set_peril(session=session, claim=claim, peril_code="glass_breakage")
+    declaration.set_answers(
         session=session,
         claim=claim,
         raw={"pane": "window", "glass_cause": "accident"},
         today=now.date(),
     )
-    claims.set_when(
+    declaration.set_when(
         session=session,
         claim=claim,
         day_text=(now - timedelta(days=1)).date().isoformat(),
@@ -54,7 +56,7 @@ def _draft(session: Session, contract: Contract, now) -> Claim:
         description="Vitre de la cuisine fendue par un choc.",
         now=now,
     )
-    claims.add_item(
+    declaration.add_item(
         session=session,
         claim=claim,
         description="Vitre",
@@ -122,7 +124,7 @@ def main() -> None:
         for contract in contracts:
             claim = _draft(session, contract, now)
             start = time.perf_counter()
-            claims.submit(session=session, claim=claim, now=now)
+            declaration.submit(session=session, claim=claim, now=now)
             session.commit()
             times.append(time.perf_counter() - start)
         results["send_declaration"] = summary(times)
@@ -145,14 +147,14 @@ def main() -> None:
         total = session.exec(select(Claim.id)).all()
         handler = session.exec(select(StaffUser).where(StaffUser.role == StaffRole.MANAGER)).first()
         for name, filters in (
-            ("queue_open", claims_staff.QueueFilters(status="open")),
-            ("queue_late_only", claims_staff.QueueFilters(late_only=True)),
-            ("queue_water_gt30", claims_staff.QueueFilters(peril="water_damage", age="gt30")),
+            ("queue_open", workflow.QueueFilters(status="open")),
+            ("queue_late_only", workflow.QueueFilters(late_only=True)),
+            ("queue_water_gt30", workflow.QueueFilters(peril="water_damage", age="gt30")),
         ):
             times = []
             for _ in range(50):
                 start = time.perf_counter()
-                claims_staff.queue(session=session, staff_id=handler.id, filters=filters)
+                workflow.queue(session=session, staff_id=handler.id, filters=filters)
                 times.append(time.perf_counter() - start)
             results[name] = {**summary(times), "claims_in_db": len(total)}
     print(json.dumps(results, indent=2, ensure_ascii=False))

@@ -23,14 +23,15 @@ os.environ.setdefault("ESPACE_DATABASE_URL", f"sqlite:///{_TMP / 'bench.db'}")
 
 from sqlmodel import Session, select  # noqa: E402
 
-from espace.db import get_engine  # noqa: E402
-from espace.migrations import upgrade_to_head  # noqa: E402
-from espace.models import Account, Contract  # noqa: E402
-from espace.pdf.attestation import render_attestation  # noqa: E402
-from espace.services import attestations  # noqa: E402
-from espace.services.attestations import AttestationRequest  # noqa: E402
-from espace.services.document_data import attestation_data  # noqa: E402
-from espace.services.seed import DEMO_EMAIL, seed_demo  # noqa: E402
+from espace.contracts import attestations  # noqa: E402
+from espace.contracts.attestations import AttestationRequest  # noqa: E402
+from espace.contracts.certificates import attestation_data  # noqa: E402
+from espace.contracts.models import Contract  # noqa: E402
+from espace.core.db import get_engine  # noqa: E402
+from espace.core.migrations import upgrade_to_head  # noqa: E402
+from espace.demo.seed import DEMO_EMAIL, seed_demo  # noqa: E402
+from espace.documents.pdf.attestation import render_attestation  # noqa: E402
+from espace.identity.models import Account  # noqa: E402
 
 
 def pct(values: list[float], p: float) -> float:

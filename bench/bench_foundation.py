@@ -22,10 +22,10 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
-from espace.db import make_engine  # noqa: E402
-from espace.migrations import upgrade_to_head  # noqa: E402
-from espace.models import Account  # noqa: E402
-from espace.services.seed import DEMO_EMAIL, OTHER_HOLDER_PASSWORD, seed_demo, seed_volume  # noqa: E402
+from espace.core.db import make_engine  # noqa: E402
+from espace.core.migrations import upgrade_to_head  # noqa: E402
+from espace.demo.seed import DEMO_EMAIL, OTHER_HOLDER_PASSWORD, seed_demo, seed_volume  # noqa: E402
+from espace.identity.models import Account  # noqa: E402
 from espace.testing import CHROMIUM_ARGS, chromium_executable, start_app, tool_env  # noqa: E402
 
 CLICK_JS = """
@@ -41,7 +41,10 @@ async (n) => {
     const hidden = wantIdentifierError ? 'password-error' : 'identifier-error';
     const done = new Promise((resolve) => {
       const observer = new MutationObserver(() => {
-        if (document.getElementById(shown) && !document.getElementById(hidden)) { observer.disconnect(); resolve(); }
+        if (document.getElementById(shown) && !document.getElementById(hidden)) {
+          observer.disconnect();
+          resolve();
+        }
       });
       observer.observe(document.body, {childList: true, subtree: true});
     });
@@ -58,7 +61,7 @@ async (n) => {
 def latest_code(url: str, email: str) -> str:
     import re
 
-    from espace.models import OutboxMessage
+    from espace.notifications.models import OutboxMessage
 
     engine = make_engine(url)
     with Session(engine) as session:

@@ -1,8 +1,10 @@
-"""Lighthouse (npm `lighthouse`, Debian Chromium) at mobile settings for the login page and signed-in
-pages (dashboard, assistant, messages, profile): performance, accessibility and best-practices scores, and the PWA manifest's
-installability. Targets: performance >= 90, accessibility 100.
+"""Lighthouse (npm `lighthouse`, Debian Chromium) at mobile settings for the login page and
+signed-in pages (dashboard, assistant, messages, profile): performance, accessibility and
+best-practices scores, and the PWA manifest's installability. Targets: performance >= 90,
+accessibility 100.
 
-Needs `npm install --prefix .tools lighthouse@12` once. Run: .venv/bin/python bench/bench_lighthouse.py
+Needs `npm install --prefix .tools lighthouse@12` once. Run: .venv/bin/python
+bench/bench_lighthouse.py
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from bench.bench_foundation import latest_code  # noqa: E402
-from espace.db import make_engine  # noqa: E402
-from espace.migrations import upgrade_to_head  # noqa: E402
-from espace.services.seed import DEMO_EMAIL, DEMO_PASSWORD, seed_demo  # noqa: E402
+from espace.core.db import make_engine  # noqa: E402
+from espace.core.migrations import upgrade_to_head  # noqa: E402
+from espace.demo.seed import DEMO_EMAIL, DEMO_PASSWORD, seed_demo  # noqa: E402
 from espace.testing import CHROMIUM_ARGS, chromium_executable, start_app, tool_env  # noqa: E402
 
 LIGHTHOUSE = ROOT / ".tools" / "node_modules" / ".bin" / "lighthouse"

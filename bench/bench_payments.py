@@ -24,10 +24,10 @@ os.environ.setdefault("ESPACE_DATABASE_URL", f"sqlite:///{_TMP / 'bench.db'}")
 from sqlmodel import Session  # noqa: E402
 
 from bench.bench_documents import summary  # noqa: E402
-from espace.db import get_engine  # noqa: E402
-from espace.migrations import upgrade_to_head  # noqa: E402
-from espace.services import billing, payment_exports, payments  # noqa: E402
-from espace.services.seed import seed_demo  # noqa: E402
+from espace.billing import exports, instalments, payments  # noqa: E402
+from espace.core.db import get_engine  # noqa: E402
+from espace.core.migrations import upgrade_to_head  # noqa: E402
+from espace.demo.seed import seed_demo  # noqa: E402
 from tests import factories  # noqa: E402
 
 
@@ -57,7 +57,7 @@ def main() -> None:
         ]
         count = sum(
             len(
-                billing.seed_history(
+                instalments.seed_history(
                     session=db, contract=c, today=today, ahead_until=date(today.year, 12, 31)
                 )
             )
@@ -71,15 +71,11 @@ def main() -> None:
                 lambda: payments.history(session=db, holder_id=person.id, today=today), args.n
             ),
             "export_csv_10_years": timed(
-                lambda: payment_exports.export_csv(
-                    session=db, holder_id=person.id, start=start, end=end
-                ),
+                lambda: exports.export_csv(session=db, holder_id=person.id, start=start, end=end),
                 args.n,
             ),
             "export_ofx_10_years": timed(
-                lambda: payment_exports.export_ofx(
-                    session=db, holder_id=person.id, start=start, end=end
-                ),
+                lambda: exports.export_ofx(session=db, holder_id=person.id, start=start, end=end),
                 args.n,
             ),
             "debit_day_preview": timed(

@@ -1,6 +1,6 @@
-"""Search at volume, with the semantic ranker on: query latency p50/p95 and the held-out set's quality at
-1 000, 10 000 and 100 000 items **reachable by the searching holder** (public items, her formulas'
-guarantees and her own items), plus the time from a commit to the item being searchable.
+"""Search at volume, with the semantic ranker on: query latency p50/p95 and the held-out set's
+quality at 1 000, 10 000 and 100 000 items **reachable by the searching holder** (public items, her
+formulas' guarantees and her own items), plus the time from a commit to the item being searchable.
 
 The demo holder (Camille Martin) gets generated own items up to each size: mostly payments and
 receipts (what a holder accumulates), on other contracts and earlier years than her real ones, and
@@ -39,12 +39,13 @@ os.environ.setdefault("ESPACE_DATABASE_URL", f"sqlite:///{_TMP / 'bench.db'}")
 import numpy as np  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
-from espace.db import get_engine  # noqa: E402
-from espace.migrations import upgrade_to_head  # noqa: E402
-from espace.models import Account, Claim, ClaimMessage  # noqa: E402
+from espace.claims.models import Claim, ClaimMessage  # noqa: E402
+from espace.core.db import get_engine  # noqa: E402
+from espace.core.migrations import upgrade_to_head  # noqa: E402
+from espace.demo.seed import DEMO_EMAIL, seed_demo  # noqa: E402
+from espace.identity.models import Account  # noqa: E402
 from espace.search import embeddings, engine, indexer, sources, vectors  # noqa: E402
 from espace.search.index import SearchDoc, SqliteIndex  # noqa: E402
-from espace.services.seed import DEMO_EMAIL, seed_demo  # noqa: E402
 from tests.search_quality import metrics  # noqa: E402
 
 TOWNS = ["Annecy", "Brest", "Dijon", "Metz", "Nîmes", "Pau", "Tours", "Vannes"]
@@ -131,7 +132,7 @@ def vector_pool(rng: random.Random, holder_id: int) -> dict:
 
 def freshness(db_engine, holder_id: int, index: SqliteIndex) -> float:
     """Seconds from the commit of a claim message to its search hit (the commit hook indexes it)."""
-    from espace.db import session_scope
+    from espace.core.db import session_scope
 
     indexer.install()
     try:

@@ -1,6 +1,6 @@
-"""Secure messaging at scale: the staff inbox and its figures with 10 000 threads (a third of them in
-the last 30 days), a holder's thread list, and opening a thread with the assistant's conversation.
-Prints p50/p95.
+"""Secure messaging at scale: the staff inbox and its figures with 10 000 threads (a third of them
+in the last 30 days), a holder's thread list, and opening a thread with the assistant's
+conversation. Prints p50/p95.
 
 Run: .venv/bin/python bench/bench_support.py [--threads 10000] [--n 50]
 """
@@ -26,12 +26,13 @@ os.environ.setdefault("ESPACE_DATABASE_URL", f"sqlite:///{_TMP / 'bench.db'}")
 from sqlmodel import Session, select  # noqa: E402
 
 from bench.bench_documents import summary  # noqa: E402
-from espace.db import get_engine  # noqa: E402
-from espace.migrations import upgrade_to_head  # noqa: E402
-from espace.models import StaffUser, SupportMessage, SupportThread  # noqa: E402
-from espace.models.base import utcnow  # noqa: E402
-from espace.services import support  # noqa: E402
-from espace.services.seed import seed_demo  # noqa: E402
+from espace.core.db import get_engine  # noqa: E402
+from espace.core.migrations import upgrade_to_head  # noqa: E402
+from espace.core.models import utcnow  # noqa: E402
+from espace.demo.seed import seed_demo  # noqa: E402
+from espace.identity.models import StaffUser  # noqa: E402
+from espace.support import threads as support  # noqa: E402
+from espace.support.models import SupportMessage, SupportThread  # noqa: E402
 from tests import factories  # noqa: E402
 
 

@@ -1,5 +1,5 @@
-"""Rating engine speed: p50/p95 of ``price()`` over N (default 1 000) varied homes, random but seeded.
-Target p95 < 20 ms. No assertion: targets are read by people.
+"""Rating engine speed: p50/p95 of ``price()`` over N (default 1 000) varied homes, random but
+seeded. Target p95 < 20 ms. No assertion: targets are read by people.
 
 Run: .venv/bin/python bench/bench_tariff.py [--n 1000] [--seed 2026]
 """
@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from espace.services.tariff import RatingError, RatingInput, price  # noqa: E402
-from espace.services.tariff_data import CURRENT  # noqa: E402
+from espace.contracts.tariff import RatingError, RatingInput, price  # noqa: E402
+from espace.contracts.tariff_data import CURRENT  # noqa: E402
 
 POSTAL_CODES = [
     "69006",

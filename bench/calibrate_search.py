@@ -39,12 +39,12 @@ def main() -> None:
 
     from sqlmodel import Session, select
 
-    from espace.db import get_engine, session_scope
-    from espace.migrations import upgrade_to_head
-    from espace.models import Account
+    from espace.core.db import get_engine, session_scope
+    from espace.core.migrations import upgrade_to_head
+    from espace.demo.seed import DEMO_EMAIL, seed_demo
+    from espace.identity.models import Account
     from espace.search import engine, indexer
     from espace.search.index import SqliteIndex
-    from espace.services.seed import DEMO_EMAIL, seed_demo
     from tests.search_quality import metrics
 
     if fresh:

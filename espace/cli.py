@@ -1,5 +1,5 @@
-"""Admin commands: ``espace migrate | seed | create-staff | purge | purge-files | terminate-contract | reindex |
-search | remind-debits | apply-terms``."""
+"""Admin commands: ``espace migrate | seed | create-staff | purge | purge-files | terminate-contract
+| reindex | search | remind-debits | apply-terms | worker``."""
 
 from __future__ import annotations
 
@@ -9,17 +9,14 @@ import os
 import sys
 from datetime import timedelta
 
-from espace.db import session_scope
-from espace.migrations import upgrade_to_head
-from espace.models import StaffRole, StaffUser
-from espace.models.base import today_paris, utcnow
-from espace.services import seed as seed_service
-from espace.services.identifiers import normalise_email
-from espace.services.passwords import hash_password
-from espace.services.security_overview import purge_login_events
-from espace.services.sessions import purge_sessions
-
-CONNECTION_LOG_RETENTION = timedelta(days=396)  # 13 months
+from espace.core.db import session_scope
+from espace.core.migrations import upgrade_to_head
+from espace.core.models import today_paris, utcnow
+from espace.demo import seed as seed_service
+from espace.identity.identifiers import normalise_email
+from espace.identity.models import StaffRole, StaffUser
+from espace.identity.passwords import hash_password
+from espace.privacy.retention import purge_connection_data
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
@@ -35,7 +32,8 @@ def cmd_seed(args: argparse.Namespace) -> int:
             return 0
         report = seed_service.seed_demo(session)
         print(
-            f"Démo : {report.holders} assurés, {report.contracts} contrats, {report.staff} collaborateurs."
+            f"Démo : {report.holders} assurés, {report.contracts} contrats, {report.staff} "
+            "collaborateurs."
         )
     if args.holders:
         with session_scope() as session:
@@ -63,30 +61,28 @@ def cmd_create_staff(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(_args: argparse.Namespace) -> int:
-    cutoff = utcnow() - CONNECTION_LOG_RETENTION
-    from espace.services import staff_reads
-
     with session_scope() as session:
-        count = purge_sessions(session=session, older_than=cutoff)
-        events = purge_login_events(session=session, older_than=cutoff)
-        reads = staff_reads.purge(session=session, older_than=cutoff)
+        purged = purge_connection_data(session=session, now=utcnow())
     print(
-        f"{count} sessions, {events} entrées de l'historique de connexion et {reads} consultations de dossiers "
-        "par les collaborateurs de plus de 13 mois supprimées."
+        f"{purged.sessions} sessions, {purged.login_events} entrées de l'historique de connexion "
+        f"et {purged.staff_reads} consultations de dossiers par les collaborateurs de plus de 13 "
+        "mois supprimées."
     )
     return cmd_purge_files(_args)
 
 
 def cmd_purge_files(args: argparse.Namespace) -> int:
-    """Stored files that no row names any more (safe while the app runs: recent files are left alone)."""
-    from espace.services import private_files
+    """Stored files that no row names any more (safe while the app runs: recent files are left
+    alone)."""
+    from espace.documents import private_files
 
     grace = timedelta(minutes=max(getattr(args, "grace_minutes", 60) or 60, 10))
     with session_scope() as session:
         report = private_files.purge_orphans(session=session, grace=grace)
     print(
-        f"{report.deleted} fichier(s) orphelin(s) supprimé(s) ({report.bytes_freed / 1_048_576:.1f} Mo libérés, "
-        f"{report.checked} fichier(s) de plus de {int(grace.total_seconds() // 60)} minutes examiné(s))."
+        f"{report.deleted} fichier(s) orphelin(s) supprimé(s) "
+        f"({report.bytes_freed / 1_048_576:.1f} Mo libérés, {report.checked} fichier(s) de plus "
+        f"de {int(grace.total_seconds() // 60)} minutes examiné(s))."
     )
     return 0
 
@@ -94,7 +90,7 @@ def cmd_purge_files(args: argparse.Namespace) -> int:
 def cmd_terminate(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from espace.services.contracts_admin import terminate
+    from espace.contracts.admin import terminate
 
     end = date.fromisoformat(args.date) if args.date else today_paris()
     try:
@@ -104,7 +100,8 @@ def cmd_terminate(args: argparse.Namespace) -> int:
         print(str(error), file=sys.stderr)
         return 2
     print(
-        f"Contrat {args.number.upper()} résilié au {end:%d/%m/%Y} ; ses attestations sont révoquées."
+        f"Contrat {args.number.upper()} résilié au {end:%d/%m/%Y} ; ses attestations sont "
+        "révoquées."
     )
     return 0
 
@@ -162,8 +159,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_remind_debits(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from espace.formatting import PARIS
-    from espace.services.debit_reminders import send_due_reminders
+    from espace.billing.debit_reminders import send_due_reminders
+    from espace.core.formatting import PARIS
 
     today = date.fromisoformat(args.today) if args.today else utcnow().astimezone(PARIS).date()
     with session_scope() as session:
@@ -175,14 +172,22 @@ def cmd_remind_debits(args: argparse.Namespace) -> int:
 def cmd_apply_terms(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from espace.formatting import PARIS
-    from espace.services.contract_terms import apply_due
+    from espace.contracts.terms import apply_due
+    from espace.core.formatting import PARIS
 
     today = date.fromisoformat(args.today) if args.today else utcnow().astimezone(PARIS).date()
     with session_scope() as session:
         count = apply_due(session=session, today=today)
     print(f"{count} contrat(s) mis à jour avec les conditions en vigueur le {today:%d/%m/%Y}.")
     return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from espace.core import jobs
+
+    return jobs.run_worker(
+        workers=args.workers, catch_up=not args.no_catch_up, periodic_jobs=not args.no_periodic
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -243,13 +248,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     terms.add_argument("--today", help="date du jour AAAA-MM-JJ (aujourd'hui par défaut)")
     terms.set_defaults(func=cmd_apply_terms)
+    worker = sub.add_parser(
+        "worker",
+        help="envoie les e-mails, SMS et notifications push et lance les tâches périodiques "
+        "(à lancer à côté de l'application)",
+    )
+    worker.add_argument("--workers", type=int, default=2, help="tâches en parallèle (2 par défaut)")
+    worker.add_argument(
+        "--no-catch-up",
+        action="store_true",
+        help="ne pas lancer au démarrage les tâches du jour pas encore faites",
+    )
+    worker.add_argument(
+        "--no-periodic",
+        action="store_true",
+        help="seulement les envois, sans les tâches périodiques (un autre worker les lance)",
+    )
+    worker.set_defaults(func=cmd_worker)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    from espace.fake_clock import install_from_env
+    from espace.core.fake_clock import install_from_env
 
-    install_from_env()  # tests only: a CLI run by the suite at another date (ESPACE_FAKE_NOW, ESPACE_ENV=test)
+    # tests only: a CLI run by the suite at another date (ESPACE_FAKE_NOW, ESPACE_ENV=test)
+    install_from_env()
     args = build_parser().parse_args(argv)
     return args.func(args)
 

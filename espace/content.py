@@ -1,8 +1,8 @@
 """Content shipped as files: the help centre's articles and the search thesaurus.
 
-The default folder is ``content/`` at the project root; ``ESPACE_CONTENT_DIR`` points to another one,
-so that an insurer ships its own articles (and thesaurus) without touching code. A file missing from
-that folder falls back to the default one.
+The default folder is ``content/`` at the project root; ``ESPACE_CONTENT_DIR`` points to another
+one, so that an insurer ships its own articles (and thesaurus) without touching code. A file missing
+from that folder falls back to the default one.
 
 - ``aide/_index.yaml``: the themes of the help centre (in display order) and the contact details;
 - ``aide/<slug>.md``: one article per file, YAML front matter (``title``, ``category``, ``order``,
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from espace.settings import PROJECT_ROOT, get_settings
+from espace.core.settings import PROJECT_ROOT, get_settings
 
 DEFAULT_DIR = PROJECT_ROOT / "content"
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.S)
@@ -29,7 +29,8 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
 class ContentError(ValueError):
-    """A content file that cannot be read: the app refuses to start rather than show half a help centre."""
+    """A content file that cannot be read: the app refuses to start rather than show half a help
+    centre."""
 
 
 @dataclass(frozen=True)

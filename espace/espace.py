@@ -3,9 +3,13 @@
 import reflex as rx
 
 from espace import routes
+from espace.api import observability
 from espace.api.headers import security_headers
 from espace.api.routes import build_api
 from espace.components.search_box import SHORTCUT_SCRIPT
+from espace.core import health, metrics
+from espace.core.settings import get_settings
+from espace.identity import signin_metrics
 from espace.pages.account_flows import (
     activation_page,
     forgot_page,
@@ -35,10 +39,10 @@ from espace.pages.search import search_page
 from espace.pages.security import security_page
 from espace.pages.staff import staff_access_page, staff_login_page
 from espace.pages.staff_claims import staff_claim_page, staff_claims_page
+from espace.pages.staff_deliveries import staff_deliveries_page
 from espace.pages.staff_inbox import staff_inbox_page, staff_thread_page
 from espace.pages.staff_search import staff_search_page
 from espace.pages.verify import verify_page
-from espace.settings import get_settings
 from espace.state.account_flows import (
     ForgotState,
     LinkState,
@@ -68,6 +72,7 @@ from espace.state.security import SecurityState
 from espace.state.session import SessionState
 from espace.state.staff import StaffAccessState, StaffLoginState
 from espace.state.staff_claims import StaffClaimsState, StaffClaimState
+from espace.state.staff_deliveries import StaffDeliveriesState
 from espace.state.staff_inbox import StaffInboxState, StaffThreadState
 from espace.state.staff_search import StaffSearchState
 from espace.state.verify import VerifyState
@@ -94,13 +99,41 @@ app = rx.App(
         rx.el.script(_BFCACHE_GUARD),
         rx.el.script(SHORTCUT_SCRIPT),
     ],
-    api_transformer=[build_api(), security_headers],
+    api_transformer=[build_api(), security_headers, observability.observe_requests],
 )
+observability.install()  # JSON logs with request ids, event timing
+signin_metrics.install()  # failed sign-ins counted where they are recorded
+
+
+def _queue_ready() -> None:
+    from espace.core import jobs
+
+    if not jobs.ping():
+        raise RuntimeError("job queue unreachable")
+
+
+def _failed_deliveries() -> dict[str, int]:
+    from espace.core.db import session_scope
+    from espace.notifications import deliveries
+
+    with session_scope() as db:
+        return deliveries.failed_count(session=db)
+
+
+def _queue_depth() -> dict[str, int]:
+    from espace.core import jobs
+
+    return {"pending": jobs.queue_depth(), "scheduled": jobs.scheduled_count()}
+
+
+health.register_readiness_check("queue", _queue_ready)
+metrics.register_queue_depth(_queue_depth)
+metrics.register_failed_deliveries(_failed_deliveries)
 
 
 def _start_search() -> None:
-    """Keep the search index in step with every commit. An index not built yet (run.sh builds it before
-    serving) is built by `espace reindex --if-needed` in a separate, low-priority process."""
+    """Keep the search index in step with every commit. An index not built yet (run.sh builds it
+    before serving) is built by `espace reindex --if-needed` in a separate, low-priority process."""
     from espace.search import indexer
 
     indexer.install()
@@ -293,6 +326,12 @@ app.add_page(
     route=routes.STAFF_SEARCH,
     title="Recherche · Gestion",
     on_load=StaffSearchState.load,
+)
+app.add_page(
+    staff_deliveries_page,
+    route=routes.STAFF_DELIVERIES,
+    title="Envois en échec · Gestion",
+    on_load=StaffDeliveriesState.load,
 )
 if get_settings().env != "prod":  # the development outbox never exists in production
     app.add_page(

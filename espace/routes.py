@@ -42,6 +42,7 @@ STAFF_CLAIM = "/gestion/sinistre"
 STAFF_INBOX = "/gestion/messages"
 STAFF_THREAD = "/gestion/message"  # /gestion/message?n=<thread id>
 STAFF_SEARCH = "/gestion/recherche"  # ?q=<query>
+STAFF_DELIVERIES = "/gestion/envois"  # failed e-mails, SMS and push (managers)
 
 HANDOFF = "/api/auth/handoff"
 DOCUMENT_FILE = "/api/documents/{document_id:int}"
@@ -84,6 +85,7 @@ STAFF_PAGES = (
     STAFF_INBOX,
     STAFF_THREAD,
     STAFF_SEARCH,
+    STAFF_DELIVERIES,
 )
 
 

@@ -12,7 +12,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from espace.settings import PROJECT_ROOT
+from espace.core.settings import PROJECT_ROOT
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -1,11 +1,11 @@
 """A client of Reflex 0.10.1's event socket, for attack tests and load benchmarks.
 
 A browser talks to the app over Socket.IO: it connects to ``/_event`` (namespace and path) with
-``?token=<tab id>`` and its cookies, sends ``event`` messages
-``{"name": "<state path>.<handler>", "payload": {...}, "router_data": {"pathname", "asPath", "query"}}``
-and receives ``event`` messages ``{"delta": {state path: {var + "_rx_state_": value}}, "events": [...]}``
-(``events`` are the frontend's: ``_redirect``, ``_call_script``…). Nothing stops a hostile client from
-naming any handler of any State with any payload, which is what this client does.
+``?token=<tab id>`` and its cookies, sends ``event`` messages ``{"name": "<state path>.<handler>",
+"payload": {...}, "router_data": {"pathname", "asPath", "query"}}`` and receives ``event`` messages
+``{"delta": {state path: {var + "_rx_state_": value}}, "events": [...]}`` (``events`` are the
+frontend's: ``_redirect``, ``_call_script``…). Nothing stops a hostile client from naming any
+handler of any State with any payload, which is what this client does.
 
 Reflex 0.10 sends no "done" marker: the server runs a tab's events one after another, so after an
 event the client sends a probe (``OnLoadInternalState.set_is_hydrated`` false then true) and the
@@ -16,8 +16,9 @@ the server are queued behind it; ``call(..., rounds=2)`` (the default) waits for
     from espace.testing_ws import ReflexSocket
     with ReflexSocket(app.url, cookies={"espace_session": token}) as ws:
         ws.open_page("/sinistre?n=12")              # what a page load sends (hydrate + on_load)
-        reply = ws.call(ClaimState, "load")          # or ws.call("reflex___state____state.<…>.load")
-        reply.state(ClaimState)["number"], reply.redirects, reply.scripts
+        reply = ws.call(ClaimState, "load")          # or
+        ws.call("reflex___state____state.<…>.load") reply.state(ClaimState)["number"],
+        reply.redirects, reply.scripts
 
 ``ReflexSocket`` runs its own event loop in a thread, so it works from synchronous tests (next to
 Playwright's sync API) and benchmarks; ``AsyncReflexSocket`` is the same client for asyncio code
@@ -65,7 +66,8 @@ class Reply:
     events: list[dict[str, Any]] = field(default_factory=list)
 
     def state(self, state: type | str) -> dict[str, Any]:
-        """The vars of one substate the server changed (merged, in order), names without Reflex's suffix."""
+        """The vars of one substate the server changed (merged, in order), names without Reflex's
+        suffix."""
         path, merged = state_path(state), {}
         for delta in self.deltas:
             for name, value in delta.get(path, {}).items():
@@ -73,7 +75,8 @@ class Reply:
         return merged
 
     def changed(self) -> dict[str, dict[str, Any]]:
-        """Every substate the server changed, as ``state()`` gives them (the probe's flag left out)."""
+        """Every substate the server changed, as ``state()`` gives them (the probe's flag left
+        out)."""
         paths = {path for delta in self.deltas for path in delta}
         found = {path: self.state(path) for path in paths}
         root = found.get(ROOT_STATE, {})
@@ -178,8 +181,9 @@ class AsyncReflexSocket:
         return await self._settle(rounds)
 
     async def open_page(self, page: str, *, rounds: int = 1) -> Reply:
-        """What a page load sends: the hydrate event, which resets the tab's state and runs the page's
-        on_load handlers; returns once the page is hydrated (and ``rounds`` probes have gone through)."""
+        """What a page load sends: the hydrate event, which resets the tab's state and runs the
+        page's on_load handlers; returns once the page is hydrated (and ``rounds`` probes have gone
+        through)."""
         self.page = page
         reply = Reply()
         await self.send(HYDRATE, {}, page=page)
@@ -195,7 +199,8 @@ class AsyncReflexSocket:
         return reply
 
     async def _probe(self, reply: Reply) -> None:
-        """Everything queued for this tab before the probe has run once ``is_hydrated`` comes back true."""
+        """Everything queued for this tab before the probe has run once ``is_hydrated`` comes back
+        true."""
         await self.send(_PROBE, {"value": False})
         await self.send(_PROBE, {"value": True})
         await self._collect(reply)

@@ -3,7 +3,7 @@
 #   scripts/at_date.sh 2026-12-31T23:30 tests/unit tests/integration
 #   scripts/at_date.sh 2028-02-29T12:00 tests/e2e -k payments
 # The moment is Paris time unless it carries an offset (2027-01-01T00:30 is still 31 December in UTC).
-# It moves the pytest process, the app the e2e tests start and the browser's pages; see espace/fake_clock.py.
+# It moves the pytest process, the app the e2e tests start and the browser's pages; see espace/core/fake_clock.py.
 set -euo pipefail
 if [ $# -lt 1 ] || [[ "$1" == -* ]]; then
   echo "usage: $0 YYYY-MM-DD[THH:MM[:SS][+HH:MM]] [pytest arguments]" >&2

@@ -79,3 +79,36 @@ ensure_postgres() {
   log "Installing PostgreSQL (for the migration tests)"
   apt_install postgresql || log "PostgreSQL not installed: its tests will be skipped"
 }
+
+# run_checks: lint (ruff), formatting (ruff format) and the import contracts (lint-imports, see
+# ARCHITECTURE.md), before any test. Needs the "test" extra. ESPACE_SKIP_CHECKS=1 skips them.
+run_checks() {
+  if [ "${ESPACE_SKIP_CHECKS:-}" = "1" ]; then
+    return 0
+  fi
+  log "Checking the code: ruff check, ruff format --check, lint-imports"
+  (
+    cd "$ROOT"
+    "$VENV/bin/ruff" check --quiet .
+    "$VENV/bin/ruff" format --check --quiet .
+    if ! report="$("$VENV/bin/lint-imports" --no-logo 2>&1)"; then
+      printf '%s\n' "$report" >&2
+      exit 1
+    fi
+  )
+}
+
+# ensure_stack_servers: Redis and nginx, for the production-layout tests (tests/stack: two backends
+# behind nginx on PostgreSQL, Redis and an S3 server). Without them those tests are skipped.
+ensure_stack_servers() {
+  local missing=()
+  command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "Installing ${missing[*]} (for the production-layout tests)"
+  apt_install "${missing[@]}" || log "${missing[*]} not installed: the production-layout tests will be skipped"
+  # Debian starts the packaged services; the tests start their own on free ports
+  if command -v systemctl >/dev/null 2>&1; then
+    systemctl disable --now redis-server nginx >/dev/null 2>&1 || true
+  fi
+}

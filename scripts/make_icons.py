@@ -2,9 +2,11 @@
 
 Run again after changing the brand colour or the mark: ``.venv/bin/python scripts/make_icons.py``.
 
-- icon-192.png / icon-512.png (purpose "any"): rounded square, transparent corners, like favicon.svg;
-- maskable-192.png / maskable-512.png (purpose "maskable"): full-bleed colour, the "E" kept well inside the
-  safe zone (the centred circle whose diameter is 80 % of the icon), so no platform mask can clip it;
+- icon-192.png / icon-512.png (purpose "any"): rounded square, transparent corners, like
+  favicon.svg;
+- maskable-192.png / maskable-512.png (purpose "maskable"): full-bleed colour, the "E" kept well
+  inside the safe zone (the centred circle whose diameter is 80 % of the icon), so no platform mask
+  can clip it;
 - apple-touch-icon.png (180): full-bleed and opaque, iOS rounds the corners itself.
 """
 
@@ -48,7 +50,8 @@ def _letter(draw: ImageDraw.ImageDraw, side: int, height_share: float) -> None:
         y = (side - (bottom - top)) / 2 - top
         draw.text((x, y), "E", font=font, fill=WHITE)
         return
-    # No bundled font: the geometric "E" of favicon.svg (path M20 18h24v6H27v5h15v6H27v5h17v6H20z, 24x28).
+    # No bundled font: the geometric "E" of favicon.svg (path M20 18h24v6H27v5h15v6H27v5h17v6H20z,
+    # 24x28).
     scale = target / 28
     ox, oy = (side - 24 * scale) / 2, (side - target) / 2
     points = [

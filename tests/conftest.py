@@ -13,17 +13,20 @@ os.environ.pop("ESPACE_REDIS_URL", None)
 
 import pytest  # noqa: E402
 
-from espace import fake_clock  # noqa: E402
+from espace.core import fake_clock  # noqa: E402
 
-# ESPACE_FAKE_NOW=2026-12-31T23:30 runs the suite at that date (scripts/at_date.sh): the clock moves before
-# any test module is imported, and the app started by the e2e tests inherits the same clock.
+# ESPACE_FAKE_NOW=2026-12-31T23:30 runs the suite at that date (scripts/at_date.sh): the clock moves
+# before any test module is imported, and the app started by the e2e tests inherits the same clock.
 fake_clock.install_from_env()
 
 
 def pytest_report_header(config):
     start = fake_clock.requested()
     if start:
-        return f"fake clock: started at {start.astimezone(fake_clock.PARIS):%Y-%m-%d %H:%M} in Paris, ticking"
+        return (
+            f"fake clock: started at {start.astimezone(fake_clock.PARIS):%Y-%m-%d %H:%M} in "
+            "Paris, ticking"
+        )
     return None
 
 

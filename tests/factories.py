@@ -8,18 +8,10 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from espace.models import (
-    Account,
-    Contract,
-    Formula,
-    InsuredProperty,
-    Occupancy,
-    Policyholder,
-    PropertyType,
-    StaffUser,
-)
-from espace.models.base import utcnow
-from espace.services.passwords import hash_password
+from espace.contracts.models import Contract, Formula, InsuredProperty, Occupancy, PropertyType
+from espace.core.models import utcnow
+from espace.identity.models import Account, Policyholder, StaffUser
+from espace.identity.passwords import hash_password
 
 PASSWORD = "Tournesol#Test2026"
 _counter = itertools.count(1)
@@ -80,8 +72,9 @@ def contract(
     priced: bool = False,
     **fields,
 ) -> Contract:
-    """A contract with its first version of terms from its start date (as a subscription records it);
-    ``priced``: premium and option prices from the tariff engine instead of the fixed test amounts."""
+    """A contract with its first version of terms from its start date (as a subscription records
+    it); ``priced``: premium and option prices from the tariff engine instead of the fixed test
+    amounts."""
     prop = InsuredProperty(
         holder_id=person.id,
         address_line1="1 place du Commerce",
@@ -112,13 +105,13 @@ def contract(
     session.add(row)
     session.flush()
     if priced or options:
-        from espace.services.seed import price_contract
+        from espace.demo.seed import price_contract
 
         price_contract(session, row, prop, formula_code, tuple(options))
     else:
-        from espace.services import contract_terms
+        from espace.contracts import terms
 
-        contract_terms.record_initial(session=session, contract=row)
+        terms.record_initial(session=session, contract=row)
     session.flush()
     return row
 
@@ -139,7 +132,7 @@ def staff(session: Session, *, role: str = "handler", password: str = PASSWORD) 
 def committed(fn):
     """Run ``fn(db)`` in its own session and commit, for tests whose code under test opens its own
     sessions (state handlers, API routes); returns what ``fn`` returned, usable after the commit."""
-    from espace.db import get_engine
+    from espace.core.db import get_engine
 
     with Session(get_engine(), expire_on_commit=False) as db:
         result = fn(db)
@@ -149,7 +142,7 @@ def committed(fn):
 
 def signed_in(session: Session, person: Policyholder):
     """(session token, Principal) of a fresh signed-in portal session of ``person``."""
-    from espace.services import sessions
+    from espace.identity import sessions
 
     account = account_of(session, person)
     token = sessions.complete_handoff(
@@ -162,7 +155,7 @@ def last_code(session: Session, to: str, channel: str = "email") -> str:
     """The 6-digit code of the latest message sent to ``to``."""
     import re
 
-    from espace.models import OutboxMessage
+    from espace.notifications.models import OutboxMessage
 
     message = session.exec(
         select(OutboxMessage)
@@ -173,9 +166,10 @@ def last_code(session: Session, to: str, channel: str = "email") -> str:
 
 
 def step_up(session: Session, person: Policyholder, *, session_id: int | None = None, now=None):
-    """A genuine step-up proof of ``person`` (an account without an authenticator app): a code e-mailed and
-    typed in a signed-in session (a new one unless ``session_id``), as ``stepup.complete_step_up`` checks it."""
-    from espace.services import second_factor, stepup
+    """A genuine step-up proof of ``person`` (an account without an authenticator app): a code
+    e-mailed and typed in a signed-in session (a new one unless ``session_id``), as
+    ``stepup.complete_step_up`` checks it."""
+    from espace.identity import second_factor, stepup
 
     account = account_of(session, person)
     if session_id is None:
@@ -195,6 +189,7 @@ def step_up(session: Session, person: Policyholder, *, session_id: int | None = 
 
 
 def signed_in_with_step_up(session: Session, person: Policyholder):
-    """(session token, Principal, StepUpProof) of a fresh session of ``person`` that just passed a step-up."""
+    """(session token, Principal, StepUpProof) of a fresh session of ``person`` that just passed a
+    step-up."""
     token, principal = signed_in(session, person)
     return token, principal, step_up(session, person, session_id=principal.session_id)

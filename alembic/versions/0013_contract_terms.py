@@ -11,14 +11,15 @@ ceiling, deductible, exclusions, article).
 
 Backfill, per existing contract:
 - without endorsement: one version from the start date, equal to the contract row;
-- with endorsements: the history is rebuilt backwards from the contract row, undoing each endorsement's
-  recorded changes (formula, capital, deductible, options, rooms and surface, address) and taking its
-  ``old_premium_cents``: one version from the start date, then one per endorsement from its effective
-  date. What endorsements did not record is estimated: the tax of an earlier version is the current
-  tax scaled by the premium, an option removed since gets a price of 0, and the second address line
-  before a change is lost (the old code cleared it at every endorsement). When a change cannot be read
-  back, or effective dates do not follow the order of signature, the contract gets one version from its
-  start date equal to its row (what the old code used for every claim).
+- with endorsements: the history is rebuilt backwards from the contract row, undoing each
+  endorsement's recorded changes (formula, capital, deductible, options, rooms and surface, address)
+  and taking its ``old_premium_cents``: one version from the start date, then one per endorsement
+  from its effective date. What endorsements did not record is estimated: the tax of an earlier
+  version is the current tax scaled by the premium, an option removed since gets a price of 0, and
+  the second address line before a change is lost (the old code cleared it at every endorsement).
+  When a change cannot be read back, or effective dates do not follow the order of signature, the
+  contract gets one version from its start date equal to its row (what the old code used for every
+  claim).
 - The old code wrote an endorsement's terms on the contract at signature, even when effective later:
   for those contracts the row, its options and its insured home are set back to the version in force
   on the day of the migration; the coming version stays pending (``applied_at`` empty) until
@@ -41,7 +42,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # catalogue_data.OPTION_COVER at the time of this migration:
-# code -> (granted guarantee code, ceiling_cents, ceiling_note, deductible_kind, deductible_value, exclusions, article)
+# code -> (granted guarantee code, ceiling_cents, ceiling_note, deductible_kind, deductible_value,
+# exclusions, article)
 OPTION_COVER = {
     "PROTECTION_JURIDIQUE": (
         "PROTECTION_JURIDIQUE",
@@ -347,7 +349,8 @@ def _undo(state: dict, changes: list, formulas: dict[str, int], options: dict[st
 def _history(
     row, state: dict, endorsements: list, formulas: dict[str, int], options: dict[str, str]
 ) -> list:
-    """[(effective_from, state, endorsement_id)], oldest first; one version when history cannot be read."""
+    """[(effective_from, state, endorsement_id)], oldest first; one version when history cannot be
+    read."""
     single = [(row.start_date, state, None)]
     if not endorsements:
         return single

@@ -1,11 +1,11 @@
-"""The client address of an HTTP request (ASGI scope), through ``services.client_address``."""
+"""The client address of an HTTP request (ASGI scope), through ``core.client_address``."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from espace.services.client_address import client_address, is_loopback_client
+from espace.core.client_address import client_address, is_loopback_client
 
 
 def _peer_and_forwarded(scope: Mapping[str, Any]) -> tuple[str, str]:

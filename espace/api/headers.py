@@ -24,8 +24,9 @@ import anyio
 
 from espace import routes
 from espace.api.client import request_is_local
-from espace.services import support, uploads
-from espace.settings import get_settings
+from espace.claims import uploads
+from espace.core.settings import get_settings
+from espace.support import threads
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -44,22 +45,23 @@ _ALWAYS = [
 HSTS = b"max-age=63072000; includeSubDomains"  # two years; served only in production / over HTTPS
 
 # Reflex's upload endpoint buffers the request before our handlers see the files. The largest valid
-# request is a message with its 5 attachments of 10 Mo (a claim's drop zone takes the same per file);
-# 1 Mo more covers the multipart framing and the form fields.
+# request is a message with its 5 attachments of 10 Mo (a claim's drop zone takes the same per
+# file); 1 Mo more covers the multipart framing and the form fields.
 UPLOAD_PATH = "/_upload"
-UPLOAD_REQUEST_LIMIT = support.MAX_FILES_PER_MESSAGE * uploads.MAX_BYTES + 1024 * 1024
+UPLOAD_REQUEST_LIMIT = threads.MAX_FILES_PER_MESSAGE * uploads.MAX_BYTES + 1024 * 1024
 
 DEV_PREFIX = "/dev/"  # the development mailbox (routes.OUTBOX) and nothing else lives here
 assert routes.OUTBOX.startswith(DEV_PREFIX)
 
 
-# ---- Content-Security-Policy ------------------------------------------------------------------------
+# ---- Content-Security-Policy ---------------------------------------------------------------------
 #
 # What Reflex 0.10.1's production build needs (read from .web/ after a build and from its state.js):
-# - inline <script> blocks in every prerendered page (theme, scroll restoration, React Router's context
-#   and module entry, our head scripts): allowed by their hashes, computed from the page being served;
-# - eval: `rx.call_script` (full navigations, focus, history updates) runs `eval(javascript_code)` in
-#   state.js, so 'unsafe-eval' stays until no handler uses call_script;
+# - inline <script> blocks in every prerendered page (theme, scroll restoration, React Router's
+#   context and module entry, our head scripts): allowed by their hashes, computed from the page
+#   being served;
+# - eval: `rx.call_script` (full navigations, focus, history updates) runs `eval(javascript_code)`
+#   in state.js, so 'unsafe-eval' stays until no handler uses call_script;
 # - inline styles: Emotion inserts <style> elements at run time and components set style attributes,
 #   neither can carry a hash or nonce in Reflex, hence style-src 'unsafe-inline';
 # - the event socket (ws/wss) and uploads go to ESPACE_PUBLIC_BASE_URL (connect-src);
@@ -130,7 +132,8 @@ def _page_script_hashes(body: bytes, encoding: bytes) -> list[str]:
             html = None
         if html is None:
             log.warning(
-                "HTML page in an encoding the policy cannot read (%r): its inline scripts are blocked",
+                "HTML page in an encoding the policy cannot read (%r): its inline scripts are "
+                "blocked",
                 encoding,
             )
         found = _hashes[key] = inline_script_hashes(html or b"")
@@ -148,7 +151,7 @@ def _file_bytes(path: str) -> bytes | None:
     return data if len(data) <= _MAX_HTML_BYTES else None
 
 
-# ---- helpers on raw ASGI messages -------------------------------------------------------------------
+# ---- helpers on raw ASGI messages ----------------------------------------------------------------
 
 
 def _header(headers, name: bytes) -> bytes | None:
@@ -206,8 +209,8 @@ def _capped(receive):
 def _has_valid_session(scope: Scope) -> bool:
     from starlette.requests import cookie_parser
 
-    from espace.db import session_scope
-    from espace.services import sessions
+    from espace.core.db import session_scope
+    from espace.identity import sessions
 
     cookie = "; ".join(
         v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"cookie"
@@ -232,7 +235,7 @@ def _only_gzip(scope: Scope) -> Scope:
     }
 
 
-# ---- the middleware ---------------------------------------------------------------------------------
+# ---- the middleware ------------------------------------------------------------------------------
 
 
 def security_headers(app: ASGIApp) -> ASGIApp:
@@ -249,7 +252,8 @@ def security_headers(app: ASGIApp) -> ASGIApp:
             await _plain(send, 404, "Page introuvable.")
             return
         if path.startswith(UPLOAD_PATH) and scope.get("method") != "OPTIONS":
-            # Refused before a byte of the body is read: an anonymous client cannot make us buffer anything.
+            # Refused before a byte of the body is read: an anonymous client cannot make us buffer
+            # anything.
             if not await anyio.to_thread.run_sync(_has_valid_session, scope):
                 await _plain(send, 401, "Connectez-vous pour envoyer des fichiers.")
                 return
@@ -261,7 +265,8 @@ def security_headers(app: ASGIApp) -> ASGIApp:
                 )
                 return
             receive = _capped(receive)  # a chunked body has no length: count what is actually read
-        # The app's pages: files of Reflex's build (never our API routes, nor Reflex's /_upload, /_health…)
+        # The app's pages: files of Reflex's build (never our API routes, nor Reflex's /_upload,
+        # /_health…)
         pages = not path.startswith(("/api/", "/_")) and scope.get("method") in ("GET", "HEAD")
         if pages:
             scope = _only_gzip(scope)
@@ -304,7 +309,8 @@ def security_headers(app: ASGIApp) -> ASGIApp:
                 await send(finish_headers(message, None))
                 return
             if message["type"] == "http.response.pathsend" and "start" in held:
-                # The server sends the file itself (Granian's pathsend extension): hash the file's scripts.
+                # The server sends the file itself (Granian's pathsend extension): hash the file's
+                # scripts.
                 start = held.pop("start")
                 await send(
                     finish_headers(

@@ -11,9 +11,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from espace.db import session_scope
-from espace.services import push, sessions
-from espace.settings import get_settings
+from espace.core.db import session_scope
+from espace.core.settings import get_settings
+from espace.identity import sessions
+from espace.notifications import push
 
 KEY_PATH = "/api/push/cle"
 SUBSCRIPTION_PATH = "/api/push/abonnement"

@@ -6,16 +6,17 @@ from urllib.parse import quote
 
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from espace import routes
 from espace.api.client import request_ip
-from espace.db import get_engine, session_scope
-from espace.services import sessions
-from espace.services.signin import finish_login
-from espace.settings import get_settings
+from espace.core.db import get_engine, session_scope
+from espace.core.settings import get_settings
+from espace.identity import sessions
+from espace.identity.signin import finish_login
 
 DEVICE_COOKIE_SECONDS = 400 * 24 * 3600  # browsers cap cookie lifetime at 400 days
 
@@ -28,8 +29,8 @@ def _redirect(location: str) -> RedirectResponse:
 
 def _from_another_site(request: Request) -> bool:
     """A request another site (or anything but one of our pages) started: a ``Sec-Fetch-Site`` other
-    than same-origin, or an ``Origin`` that is not ours. Browsers without these headers are covered by
-    the hand-off cookie (SameSite=Strict) all the same."""
+    than same-origin, or an ``Origin`` that is not ours. Browsers without these headers are covered
+    by the hand-off cookie (SameSite=Strict) all the same."""
     fetch_site = request.headers.get("sec-fetch-site")
     if fetch_site is not None and fetch_site != "same-origin":
         return True
@@ -114,8 +115,13 @@ def _not_found() -> PlainTextResponse:
 
 async def document(request: Request) -> Response:
     """A holder's own document, after checking the session; each download is recorded."""
-    from espace.models import Account
-    from espace.services import documents
+    return await run_in_threadpool(_document, request)  # database and file storage block
+
+
+def _document(request: Request) -> Response:
+    from espace.billing import receipts
+    from espace.documents import library
+    from espace.identity.models import Account
 
     settings = get_settings()
     inline = request.query_params.get("apercu") == "1"
@@ -129,7 +135,7 @@ async def document(request: Request) -> Response:
                 status_code=401,
                 headers={"Cache-Control": "no-store"},
             )
-        doc = documents.owned_document(
+        doc = library.owned_document(
             session=db,
             holder_id=principal.holder_id,
             document_id=request.path_params["document_id"],
@@ -137,10 +143,10 @@ async def document(request: Request) -> Response:
         if doc is None:
             return _not_found()
         try:
-            data = documents.content(session=db, document=doc)
+            data = library.content(session=db, document=doc, render_missing=receipts.render_missing)
         except FileNotFoundError:
             return _not_found()
-        documents.record_download(
+        library.record_download(
             session=db,
             document=doc,
             account=db.get(Account, principal.account_id),
@@ -165,7 +171,7 @@ async def document(request: Request) -> Response:
 def _private_file(request: Request, for_holder, for_staff) -> tuple[object, Response | None]:
     """The record a signed-in holder or staff member may read (``for_holder(db, holder_id)`` /
     ``for_staff(db, staff_id)``), or the 401/404 response to send instead."""
-    from espace.services.staff_access import StaffForbidden
+    from espace.identity.staff_access import StaffForbidden
 
     settings = get_settings()
     with session_scope() as db:
@@ -189,19 +195,26 @@ def _private_file(request: Request, for_holder, for_staff) -> tuple[object, Resp
         return record, (_not_found() if record is None else None)
 
 
-def _file_response(key: str, mime: str, filename: str, *, inline: bool) -> Response:
-    from espace.services import storage
+async def _file_response(key: str, mime: str, filename: str, *, inline: bool) -> Response:
+    """Stream a stored file (local folder or object storage: both block, so in a worker thread)."""
+    from starlette.concurrency import iterate_in_threadpool
+    from starlette.responses import StreamingResponse
+
+    from espace.core import storage
 
     try:
-        data = storage.get(key)
+        chunks = await run_in_threadpool(storage.chunks, key)
     except FileNotFoundError:
         return _not_found()
-    return Response(
-        data,
+    return StreamingResponse(
+        iterate_in_threadpool(chunks),
         media_type=mime,
         headers={
             "Cache-Control": "no-store",
-            "Content-Disposition": f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(filename.replace(chr(34), ''))}",
+            "Content-Disposition": (
+                f"{'inline' if inline else 'attachment'}; "
+                f"filename*=UTF-8''{quote(filename.replace(chr(34), ''))}"
+            ),
             "X-Frame-Options": "SAMEORIGIN",
             "Content-Security-Policy": "frame-ancestors 'self'",
         },
@@ -210,23 +223,24 @@ def _file_response(key: str, mime: str, filename: str, *, inline: bool) -> Respo
 
 async def claim_file(request: Request) -> Response:
     """A claim's photo or document: for its holder, or for staff allowed to see the claim."""
-    from espace.services import claims, claims_staff
+    from espace.claims import declaration, workflow
 
     file_id = request.path_params["file_id"]
     wants_thumbnail = request.query_params.get("miniature") == "1"
-    record, refusal = _private_file(
+    record, refusal = await run_in_threadpool(
+        _private_file,
         request,
-        lambda db, holder_id: claims.file_for_holder(
+        lambda db, holder_id: declaration.file_for_holder(
             session=db, holder_id=holder_id, file_id=file_id
         ),
-        lambda db, staff_id: claims_staff.file_for_staff(
+        lambda db, staff_id: workflow.file_for_staff(
             session=db, staff_id=staff_id, file_id=file_id, thumbnail=wants_thumbnail
         ),
     )
     if refusal is not None:
         return refusal
     thumbnail = wants_thumbnail and bool(record.thumbnail_key)
-    return _file_response(
+    return await _file_response(
         record.thumbnail_key if thumbnail else record.storage_key,
         "image/jpeg" if thumbnail else record.mime_type,
         record.filename,
@@ -236,28 +250,30 @@ async def claim_file(request: Request) -> Response:
 
 async def message_file(request: Request) -> Response:
     """A file joined to a secure message: for the holder of the thread, or staff with the inbox."""
-    from espace.services import support
+    from espace.support import threads
 
     attachment_id = request.path_params["attachment_id"]
-    record, refusal = _private_file(
+    record, refusal = await run_in_threadpool(
+        _private_file,
         request,
-        lambda db, holder_id: support.attachment_for_holder(
+        lambda db, holder_id: threads.attachment_for_holder(
             session=db, holder_id=holder_id, attachment_id=attachment_id
         ),
-        lambda db, staff_id: support.attachment_for_staff(
+        lambda db, staff_id: threads.attachment_for_staff(
             session=db, staff_id=staff_id, attachment_id=attachment_id
         ),
     )
     if refusal is not None:
         return refusal
-    return _file_response(record.storage_key, record.mime_type, record.filename, inline=False)
+    return await _file_response(record.storage_key, record.mime_type, record.filename, inline=False)
 
 
 async def payments_export(request: Request) -> Response:
-    """The holder's payments over a period, as CSV (spreadsheet) or OFX (personal finance software)."""
+    """The holder's payments over a period, as CSV (spreadsheet) or OFX (personal finance
+    software)."""
     from datetime import date
 
-    from espace.services import payment_exports
+    from espace.billing import exports
 
     settings = get_settings()
     kind = request.query_params.get("format", "csv")
@@ -284,10 +300,10 @@ async def payments_export(request: Request) -> Response:
                 status_code=401,
                 headers={"Cache-Control": "no-store"},
             )
-        build = payment_exports.export_csv if kind == "csv" else payment_exports.export_ofx
+        build = exports.export_csv if kind == "csv" else exports.export_ofx
         try:
             data = build(session=db, holder_id=principal.holder_id, start=start, end=end)
-        except payment_exports.ExportError as error:
+        except exports.ExportError as error:
             return PlainTextResponse(
                 str(error), status_code=400, headers={"Cache-Control": "no-store"}
             )
@@ -305,7 +321,7 @@ async def payments_export(request: Request) -> Response:
 
 async def data_export(request: Request) -> Response:
     """The holder's own data, as JSON and CSV files in a ZIP (GDPR access and portability)."""
-    from espace.services import privacy
+    from espace.privacy import rights
 
     settings = get_settings()
     with session_scope() as db:
@@ -318,7 +334,7 @@ async def data_export(request: Request) -> Response:
                 status_code=401,
                 headers={"Cache-Control": "no-store"},
             )
-        data = privacy.export_zip(session=db, holder_id=principal.holder_id)
+        data = rights.export_zip(session=db, holder_id=principal.holder_id)
     return Response(
         data,
         media_type="application/zip",
@@ -336,10 +352,12 @@ async def health(_request: Request) -> JSONResponse:
 
 
 def build_api() -> Starlette:
+    from espace.api.observability import routes as ops_routes
     from espace.api.push_routes import routes as push_routes
 
     return Starlette(
         routes=[
+            *ops_routes(),
             *push_routes(),
             Route(routes.HANDOFF, handoff, methods=["GET"]),
             Route(routes.LOGOUT, logout, methods=["GET"]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from espace.services.password_policy import RULES_TEXT
+from espace.identity.password_policy import RULES_TEXT
 
 
 def field_error(message: rx.Var, field_id: str) -> rx.Component:
@@ -13,7 +13,8 @@ def field_error(message: rx.Var, field_id: str) -> rx.Component:
         rx.el.p(
             rx.icon("circle-alert", size=16, aria_hidden="true"),
             message,
-            id=f"{field_id}-error",
+            id=field_id
+            + "-error",  # a Var stays a Var: an f-string would embed its (per-process) hash
             class_name="field-error",
         ),
     )
@@ -48,7 +49,8 @@ def text_field(
 def select_field(
     *, field_id: str, label: str, options, value, first: str | None = None, **props
 ) -> rx.Component:
-    """A labelled <select> of ``options`` ([value, label] pairs), with an optional empty first choice."""
+    """A labelled <select> of ``options`` ([value, label] pairs), with an optional empty first
+    choice."""
     return rx.el.div(
         rx.el.label(label, html_for=field_id, class_name="field-label"),
         rx.el.select(
@@ -161,7 +163,8 @@ def new_password_fields(
     confirm_error: rx.Var,
     password_label: str = "Nouveau mot de passe",
 ) -> rx.Component:
-    """New password with the live meter, and its confirmation. ``state`` is a PasswordMeterState subclass."""
+    """New password with the live meter, and its confirmation. ``state`` is a PasswordMeterState
+    subclass."""
     return rx.fragment(
         rx.el.div(
             rx.el.label(password_label, html_for="password", class_name="field-label"),
@@ -195,7 +198,8 @@ def new_password_fields(
 
 
 def labelled_upload(zone: rx.Component, label: str) -> rx.Component:
-    """Give the file input that ``rx.upload`` generates an accessible name (Reflex offers no prop for it)."""
+    """Give the file input that ``rx.upload`` generates an accessible name (Reflex offers no prop
+    for it)."""
     from reflex_components_core.el.elements.forms import Input
 
     def visit(component) -> bool:

@@ -6,7 +6,7 @@ import reflex as rx
 
 from espace import routes
 from espace.components.layout import brand
-from espace.settings import get_settings
+from espace.core.settings import get_settings
 
 
 def demo_banner() -> rx.Component:

@@ -68,7 +68,9 @@ def search_box() -> rx.Component:
 
 # "/" focuses the search field, as on many sites (not while typing in another field).
 SHORTCUT_SCRIPT = (
-    "document.addEventListener('keydown',function(e){if(e.key!=='/'||e.ctrlKey||e.metaKey||e.altKey)return;"
-    "var t=e.target;if(t&&(t.isContentEditable||/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)))return;"
+    "document.addEventListener('keydown',function(e){"
+    "if(e.key!=='/'||e.ctrlKey||e.metaKey||e.altKey)return;"
+    "var t=e.target;"
+    "if(t&&(t.isContentEditable||/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)))return;"
     "var f=document.getElementById('site-search');if(f){e.preventDefault();f.focus();}});"
 )

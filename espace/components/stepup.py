@@ -13,8 +13,8 @@ from espace.components.forms import code_field, submit_button
 def step_up_panel(
     state, *, only: tuple[str, ...] = (), besides: tuple[str, ...] = ()
 ) -> rx.Component:
-    """The panel, shown while an action waits for its code; ``only``/``besides`` place some actions' panel
-    elsewhere on the page (one panel at a time is on the page, whatever the action)."""
+    """The panel, shown while an action waits for its code; ``only``/``besides`` place some actions'
+    panel elsewhere on the page (one panel at a time is on the page, whatever the action)."""
     shown = state.stepup_for != ""
     if only:
         shown = functools.reduce(operator.or_, [state.stepup_for == action for action in only])

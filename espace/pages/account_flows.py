@@ -128,7 +128,8 @@ def signup_page() -> rx.Component:
             ),
             rx.el.form(
                 rx.el.p(
-                    "Pour vérifier que vous êtes bien titulaire d'un contrat, saisissez ces quatre informations.",
+                    "Pour vérifier que vous êtes bien titulaire d'un contrat, saisissez ces "
+                    "quatre informations.",
                     class_name="field-hint",
                 ),
                 identity_fields(s),
@@ -151,13 +152,14 @@ def activation_page() -> rx.Component:
             LinkState.outcome == "invalid",
             rx.el.div(
                 rx.el.p(
-                    "Ce lien d'activation n'est plus valable : il a déjà servi ou il a expiré (72 heures).",
+                    "Ce lien d'activation n'est plus valable : il a déjà servi ou il a expiré "
+                    "(72 heures).",
                     class_name="form-error",
                     role="alert",
                 ),
                 rx.el.p(
-                    "Connectez-vous avec votre adresse e-mail et votre mot de passe : vous pourrez demander un "
-                    "nouveau lien.",
+                    "Connectez-vous avec votre adresse e-mail et votre mot de passe : vous "
+                    "pourrez demander un nouveau lien.",
                     class_name="field-hint",
                 ),
             ),
@@ -176,14 +178,15 @@ def not_me_page() -> rx.Component:
                 "ok",
                 rx.el.div(
                     rx.el.p(
-                        "Merci. Toutes les sessions de votre espace ont été fermées et votre mot de passe a été "
-                        "désactivé.",
+                        "Merci. Toutes les sessions de votre espace ont été fermées et votre mot "
+                        "de passe a été désactivé.",
                         class_name="notice notice-ok",
                         role="status",
                     ),
                     rx.el.p(
-                        "Nous venons de vous envoyer un e-mail pour choisir un nouveau mot de passe. Activez ensuite "
-                        "la double authentification depuis la page Sécurité.",
+                        "Nous venons de vous envoyer un e-mail pour choisir un nouveau mot de "
+                        "passe. Activez ensuite la double authentification depuis la page "
+                        "Sécurité.",
                         class_name="field-hint",
                     ),
                 ),
@@ -191,8 +194,8 @@ def not_me_page() -> rx.Component:
             (
                 "invalid",
                 rx.el.p(
-                    "Ce lien n'est plus valable. Si vous pensez que quelqu'un accède à votre espace, "
-                    "réinitialisez votre mot de passe.",
+                    "Ce lien n'est plus valable. Si vous pensez que quelqu'un accède à votre "
+                    "espace, réinitialisez votre mot de passe.",
                     class_name="form-error",
                     role="alert",
                 ),
@@ -216,8 +219,8 @@ def forgot_page() -> rx.Component:
             (
                 "sent",
                 rx.el.p(
-                    "Si un espace correspond, un e-mail contenant un lien de réinitialisation vient d'être "
-                    "envoyé à l'adresse enregistrée. Le lien est valable 24 heures.",
+                    "Si un espace correspond, un e-mail contenant un lien de réinitialisation "
+                    "vient d'être envoyé à l'adresse enregistrée. Le lien est valable 24 heures.",
                     class_name="notice notice-ok",
                     role="status",
                 ),
@@ -226,8 +229,8 @@ def forgot_page() -> rx.Component:
                 "sms",
                 rx.el.form(
                     rx.el.p(
-                        "Si un espace correspond et qu'un téléphone mobile est enregistré, un code vient d'être envoyé "
-                        "par SMS. Il est valable 10 minutes.",
+                        "Si un espace correspond et qu'un téléphone mobile est enregistré, un "
+                        "code vient d'être envoyé par SMS. Il est valable 10 minutes.",
                         class_name="notice notice-ok",
                         role="status",
                     ),
@@ -344,7 +347,8 @@ def lost_access_page() -> rx.Component:
                     rx.el.p(
                         "Un code vient d'être envoyé par SMS au ",
                         rx.el.strong(s.masked_phone),
-                        ". Saisissez-le, puis votre nouvelle adresse e-mail et un nouveau mot de passe.",
+                        ". Saisissez-le, puis votre nouvelle adresse e-mail et un nouveau mot "
+                        "de passe.",
                         class_name="notice notice-ok",
                         role="status",
                     ),
@@ -374,8 +378,9 @@ def lost_access_page() -> rx.Component:
             (
                 "request",
                 rx.el.p(
-                    "Votre demande est enregistrée. Aucun téléphone n'étant enregistré sur votre dossier, "
-                    "un conseiller vérifiera votre identité et vous recontactera sous 48 heures.",
+                    "Votre demande est enregistrée. Aucun téléphone n'étant enregistré sur votre "
+                    "dossier, un conseiller vérifiera votre identité et vous recontactera sous 48 "
+                    "heures.",
                     class_name="notice notice-ok",
                     role="status",
                 ),
@@ -384,7 +389,8 @@ def lost_access_page() -> rx.Component:
                 "done",
                 rx.el.div(
                     rx.el.p(
-                        "C'est fait : votre nouvelle adresse e-mail et votre nouveau mot de passe sont enregistrés.",
+                        "C'est fait : votre nouvelle adresse e-mail et votre nouveau mot de "
+                        "passe sont enregistrés.",
                         class_name="notice notice-ok",
                         role="status",
                     ),

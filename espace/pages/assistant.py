@@ -112,8 +112,9 @@ def _escalation() -> rx.Component:
     return rx.el.section(
         rx.el.h2("Parler à un conseiller", class_name="card-title", id="escalate-title"),
         rx.el.p(
-            "Votre conseiller recevra toute cette conversation dans votre messagerie sécurisée : inutile de "
-            "répéter votre question. Réponse sous 2 jours ouvrés (1 jour pour un sinistre).",
+            "Votre conseiller recevra toute cette conversation dans votre messagerie sécurisée : "
+            "inutile de répéter votre question. Réponse sous 2 jours ouvrés (1 jour pour un "
+            "sinistre).",
             class_name="field-hint",
         ),
         rx.el.form(
@@ -172,8 +173,9 @@ def assistant_page() -> rx.Component:
                         rx.el.div(
                             rx.el.p("Assistant Espace", class_name="chat-author"),
                             rx.el.p(
-                                "Bonjour ! Je réponds à partir de vos contrats et de notre aide : attestation, "
-                                "franchise, remboursement, sinistre, paiement… Je vous dis quand je ne sais pas.",
+                                "Bonjour ! Je réponds à partir de vos contrats et de notre aide : "
+                                "attestation, franchise, remboursement, sinistre, paiement… Je "
+                                "vous dis quand je ne sais pas.",
                                 class_name="chat-text",
                             ),
                             class_name="chat-bubble",

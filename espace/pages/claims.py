@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from espace import routes
+from espace.claims import declaration, perils
 from espace.components.contact import assistance_link
 from espace.components.facts import fact
 from espace.components.forms import (
@@ -16,7 +17,6 @@ from espace.components.forms import (
     text_field,
 )
 from espace.components.layout import app_shell, loading
-from espace.services import claim_perils, claims
 from espace.state.claims import (
     HOLDER_FILE_KINDS,
     ClaimCard,
@@ -135,8 +135,8 @@ def claims_page() -> rx.Component:
                     rx.cond(
                         S.cards.length() == 0,
                         rx.el.p(
-                            "Vous n'avez déclaré aucun sinistre. En cas de besoin, la déclaration prend "
-                            "quelques minutes, 24 h/24.",
+                            "Vous n'avez déclaré aucun sinistre. En cas de besoin, la déclaration "
+                            "prend quelques minutes, 24 h/24.",
                             class_name="empty",
                         ),
                     ),
@@ -230,7 +230,7 @@ def step_peril() -> rx.Component:
     return rx.el.form(
         rx.el.fieldset(
             rx.el.legend("Que s'est-il passé ?", class_name="field-label"),
-            rx.el.div(*[_peril_option(p) for p in claim_perils.PERILS], class_name="peril-grid"),
+            rx.el.div(*[_peril_option(p) for p in perils.PERILS], class_name="peril-grid"),
             field_error(W.errors.get("peril", ""), "peril"),
             class_name="field fieldset",
         ),
@@ -381,8 +381,9 @@ def step_where() -> rx.Component:
         rx.el.div(
             rx.el.h3("Ailleurs (dépendance, jardin, lieu proche)", class_name="card-title"),
             rx.el.p(
-                "Avec votre accord, nous enregistrons la position de votre téléphone ou ordinateur, une seule fois, "
-                "pour ce sinistre. Votre navigateur vous demandera l'autorisation.",
+                "Avec votre accord, nous enregistrons la position de votre téléphone ou "
+                "ordinateur, une seule fois, pour ce sinistre. Votre navigateur vous demandera "
+                "l'autorisation.",
                 class_name="field-hint",
             ),
             rx.cond(W.position_text != "", rx.el.p(W.position_text)),
@@ -430,7 +431,8 @@ def step_items() -> rx.Component:
     err = W.errors
     return rx.el.div(
         rx.el.p(
-            "Listez les biens abîmés ou volés, avec une estimation de leur valeur ou du coût de remise en état.",
+            "Listez les biens abîmés ou volés, avec une estimation de leur valeur ou du coût "
+            "de remise en état.",
             class_name="field-hint",
         ),
         rx.cond(
@@ -454,10 +456,7 @@ def step_items() -> rx.Component:
                 rx.el.label("Catégorie", html_for="item_category", class_name="field-label"),
                 rx.el.select(
                     rx.el.option("Choisissez", value=""),
-                    *[
-                        rx.el.option(label, value=value)
-                        for value, label in claim_perils.ITEM_CATEGORIES
-                    ],
+                    *[rx.el.option(label, value=value) for value, label in perils.ITEM_CATEGORIES],
                     id="item_category",
                     name="item_category",
                     class_name="field-input",
@@ -643,8 +642,8 @@ def step_summary() -> rx.Component:
             rx.cond(W.estimate.length() > 0, _facts(W.estimate)),
             rx.el.p(W.estimate_note, class_name="field-hint", id="estimate-note"),
             rx.el.p(
-                "Estimation indicative à partir de vos montants : l'indemnité définitive dépend de l'évaluation des "
-                "dommages (expertise, justificatifs).",
+                "Estimation indicative à partir de vos montants : l'indemnité définitive dépend "
+                "de l'évaluation des dommages (expertise, justificatifs).",
                 class_name="field-hint",
             ),
             rx.cond(W.express_hint != "", rx.el.p(W.express_hint, class_name="notice")),
@@ -692,8 +691,8 @@ def step_summary() -> rx.Component:
                     id="certify",
                 ),
                 rx.el.span(
-                    "Je certifie l'exactitude de ma déclaration. Une fausse déclaration peut entraîner la "
-                    "perte du droit à indemnité."
+                    "Je certifie l'exactitude de ma déclaration. Une fausse déclaration peut "
+                    "entraîner la perte du droit à indemnité."
                 ),
                 class_name="check-row",
             ),
@@ -754,7 +753,7 @@ def stepper() -> rx.Component:
             role="progressbar",
             aria_valuenow=W.step + 1,
             aria_valuemin=1,
-            aria_valuemax=len(claims.STEPS),
+            aria_valuemax=len(declaration.STEPS),
             aria_label="Avancement de la déclaration",
         ),
         rx.el.ol(
@@ -768,7 +767,7 @@ def stepper() -> rx.Component:
                         rx.el.span(label, aria_current=rx.cond(W.step == i, "step", "false")),
                     )
                 )
-                for i, label in enumerate(claims.STEPS)
+                for i, label in enumerate(declaration.STEPS)
             ],
             class_name="stepper-steps",
         ),
@@ -818,7 +817,9 @@ def claim_wizard_page() -> rx.Component:
             ),
             loading(),
         ),
-        subtitle="Votre déclaration est enregistrée à chaque étape : vous pouvez la reprendre plus tard.",
+        subtitle=(
+            "Votre déclaration est enregistrée à chaque étape : vous pouvez la reprendre plus tard."
+        ),
     )
 
 
@@ -891,8 +892,8 @@ def claim_page() -> rx.Component:
             rx.cond(
                 S.late,
                 rx.el.p(
-                    "Cette étape a pris du retard : votre gestionnaire en est informé. Vous pouvez lui écrire "
-                    "ci-dessous.",
+                    "Cette étape a pris du retard : votre gestionnaire en est informé. Vous "
+                    "pouvez lui écrire ci-dessous.",
                     class_name="notice notice-warn",
                 ),
             ),

@@ -118,5 +118,8 @@ def conditions_page() -> rx.Component:
             ),
             loading(),
         ),
-        subtitle="Ce que disent vos conditions générales, avec ce que vos conditions particulières y changent.",
+        subtitle=(
+            "Ce que disent vos conditions générales, avec ce que vos conditions particulières y "
+            "changent."
+        ),
     )

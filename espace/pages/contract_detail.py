@@ -222,8 +222,8 @@ def contract_detail_page() -> rx.Component:
             rx.el.section(
                 rx.el.h2("Modification à venir", class_name="card-title"),
                 rx.el.p(
-                    "Ces changements ont été acceptés : ils s'appliqueront à leur date d'effet. D'ici là, vos garanties "
-                    "restent celles indiquées ci-dessous.",
+                    "Ces changements ont été acceptés : ils s'appliqueront à leur date d'effet. "
+                    "D'ici là, vos garanties restent celles indiquées ci-dessous.",
                     class_name="field-hint",
                 ),
                 rx.el.ul(rx.foreach(C.coming, coming), class_name="doc-list"),

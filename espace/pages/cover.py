@@ -1,4 +1,5 @@
-"""/contrat/modifier: compare formulas, change the cover with an instant price, simulations, avenant."""
+"""/contrat/modifier: compare formulas, change the cover with an instant price, simulations,
+avenant."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import reflex as rx
 from espace import routes
 from espace.components.forms import field_error, submit_button
 from espace.components.layout import app_shell, loading
-from espace.services.cover_change import CONSENT_TEXT
+from espace.contracts.cover_change import CONSENT_TEXT
 from espace.state.cover import CoverState as V
 from espace.state.cover import FormulaColumn, SimItem
 
@@ -490,5 +491,8 @@ def cover_page() -> rx.Component:
             ),
             loading(),
         ),
-        subtitle="Chaque changement est chiffré immédiatement ; rien n'est modifié avant votre validation.",
+        subtitle=(
+            "Chaque changement est chiffré immédiatement ; rien n'est modifié avant votre "
+            "validation."
+        ),
     )

@@ -1,4 +1,5 @@
-"""/dev/boite-mail: development-only view of sent e-mails and SMS (never registered in production)."""
+"""/dev/boite-mail: development-only view of sent e-mails and SMS (never registered in
+production)."""
 
 from __future__ import annotations
 
@@ -38,8 +39,8 @@ def outbox_page() -> rx.Component:
         rx.el.main(
             rx.el.h1("Messages envoyés", class_name="page-title"),
             rx.el.p(
-                "En développement, les e-mails et SMS ne partent pas : ils sont affichés ici. Cette page n'existe "
-                "pas en production.",
+                "En développement, les e-mails et SMS ne partent pas : ils sont affichés ici. "
+                "Cette page n'existe pas en production.",
                 class_name="page-subtitle",
             ),
             rx.el.button(

@@ -6,7 +6,7 @@ import reflex as rx
 
 from espace.components.forms import field_error, select_field, submit_button, text_field
 from espace.components.layout import app_shell, loading
-from espace.services.attestations import KIND_LABELS
+from espace.contracts.attestations import KIND_LABELS
 from espace.state.documents import DocItem
 from espace.state.documents import DocumentsState as D
 
@@ -73,8 +73,8 @@ def issue_card() -> rx.Component:
     return rx.el.section(
         rx.el.h2("Obtenir une attestation", class_name="card-title"),
         rx.el.p(
-            "Chaque attestation porte un QR code : votre bailleur, votre syndic ou votre banque peut vérifier "
-            "en ligne qu'elle est authentique et en vigueur.",
+            "Chaque attestation porte un QR code : votre bailleur, votre syndic ou votre banque "
+            "peut vérifier en ligne qu'elle est authentique et en vigueur.",
             class_name="field-hint",
         ),
         attestation_form(),

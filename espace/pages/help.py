@@ -81,8 +81,8 @@ def category(item: CategoryView) -> rx.Component:
     )
 
 
-# An article opened from a search result or a link (#slug) is unfolded and shown (a file: no inline script
-# for the Content-Security-Policy to allow).
+# An article opened from a search result or a link (#slug) is unfolded and shown (a file: no inline
+# script for the Content-Security-Policy to allow).
 OPEN_ANCHOR_SCRIPT = "/help-anchor.js"
 
 
@@ -93,8 +93,8 @@ def help_page() -> rx.Component:
             HelpState.loaded,
             rx.el.div(
                 rx.el.p(
-                    "Une question ? Cherchez-la avec la barre de recherche en haut de la page, parcourez les "
-                    "réponses ci-dessous, ou ",
+                    "Une question ? Cherchez-la avec la barre de recherche en haut de la page, "
+                    "parcourez les réponses ci-dessous, ou ",
                     rx.el.a("posez-la à l'assistant", href=routes.ASSISTANT),
                     ".",
                     class_name="field-hint",

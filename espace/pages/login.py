@@ -118,8 +118,8 @@ def login_page() -> rx.Component:
         form_alert(LoginState.form_error, element_id="login-error"),
         rx.cond(LoginState.step == "second_factor", second_factor_step(), password_step()),
         rx.el.p(
-            "Vos données sont protégées : la connexion est chiffrée et votre session se ferme après 30 minutes "
-            "d'inactivité.",
+            "Vos données sont protégées : la connexion est chiffrée et votre session se ferme "
+            "après 30 minutes d'inactivité.",
             class_name="login-footnote",
         ),
         lead="Suivez vos contrats, vos sinistres et vos documents en toute sécurité.",

@@ -1,4 +1,5 @@
-"""'Mes messages': the holder's conversations with the insurer's advisers, a new message, one conversation."""
+"""'Mes messages': the holder's conversations with the insurer's advisers, a new message, one
+conversation."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from espace.components.forms import (
     text_field,
 )
 from espace.components.layout import app_shell, loading
-from espace.services import support
 from espace.state.messages import (
     CATEGORY_OPTIONS,
     NEW_UPLOAD_ID,
@@ -27,6 +27,7 @@ from espace.state.messages import (
     ThreadCard,
     ThreadState,
 )
+from espace.support import threads as support
 
 FILES_HINT = (
     f"Facultatif. Photos (JPEG, PNG, HEIC) ou PDF, 10 Mo au plus par fichier, "
@@ -104,7 +105,7 @@ def attachment_zone(upload_id: str, error: rx.Var) -> rx.Component:
     )
 
 
-# ----- list ----------------------------------------------------------------------------------------
+# ----- list ---------------------------------------------------------------------------------------
 
 
 def thread_card(card: ThreadCard) -> rx.Component:
@@ -159,8 +160,8 @@ def messages_page() -> rx.Component:
                 rx.cond(
                     S.threads.length() == 0,
                     rx.el.p(
-                        "Aucune conversation pour l'instant. Posez votre question à un conseiller : "
-                        "il vous répond ici, en toute confidentialité.",
+                        "Aucune conversation pour l'instant. Posez votre question à un conseiller "
+                        ": il vous répond ici, en toute confidentialité.",
                         class_name="empty",
                     ),
                 ),
@@ -169,12 +170,14 @@ def messages_page() -> rx.Component:
             ),
             loading(),
         ),
-        subtitle="Échangez en toute sécurité avec nos conseillers. Nous répondons sous 1 jour ouvré pour un sinistre, "
-        "2 jours ouvrés pour les autres questions.",
+        subtitle=(
+            "Échangez en toute sécurité avec nos conseillers. Nous répondons sous 1 jour ouvré "
+            "pour un sinistre, 2 jours ouvrés pour les autres questions."
+        ),
     )
 
 
-# ----- new message -----------------------------------------------------------------------------------
+# ----- new message --------------------------------------------------------------------------------
 
 
 def _link_select(field_id: str, label: str, options: rx.Var, first: str) -> rx.Component:
@@ -255,7 +258,7 @@ def new_message_page() -> rx.Component:
     )
 
 
-# ----- one conversation -------------------------------------------------------------------------------
+# ----- one conversation ---------------------------------------------------------------------------
 
 
 def _file_link(item: FileLink) -> rx.Component:
@@ -296,7 +299,8 @@ def _transcript() -> rx.Component:
         rx.el.section(
             rx.el.h2("Conversation avec l'assistant", class_name="card-title"),
             rx.el.p(
-                "Votre échange avec l'assistant Espace, transmis à votre conseiller avec votre demande.",
+                "Votre échange avec l'assistant Espace, transmis à votre conseiller avec "
+                "votre demande.",
                 class_name="field-hint",
             ),
             rx.el.ol(

@@ -63,8 +63,8 @@ def preferences() -> rx.Component:
     return rx.el.section(
         rx.el.h2("Préférences de notification", class_name="card-title", id="preferences"),
         rx.el.p(
-            "Choisissez comment être prévenu, thème par thème. Les alertes de sécurité (nouvel appareil, "
-            "changement de mot de passe) vous sont toujours envoyées.",
+            "Choisissez comment être prévenu, thème par thème. Les alertes de sécurité (nouvel "
+            "appareil, changement de mot de passe) vous sont toujours envoyées.",
             class_name="field-hint",
         ),
         rx.el.form(
@@ -106,8 +106,9 @@ def preferences() -> rx.Component:
                     id="critical-only",
                 ),
                 rx.el.span(
-                    "Seulement l'essentiel : en dehors de mon espace, ne me prévenir que des messages "
-                    "importants (sécurité, incidents de paiement, décisions sur mes sinistres)."
+                    "Seulement l'essentiel : en dehors de mon espace, ne me prévenir que des "
+                    "messages importants (sécurité, incidents de paiement, décisions sur mes "
+                    "sinistres)."
                 ),
                 class_name="check-row",
             ),

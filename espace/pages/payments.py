@@ -5,11 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from espace import routes
+from espace.billing.card_payments import TEST_CARDS
+from espace.billing.payments import ALLOWED_DEBIT_DAYS
 from espace.components.forms import form_alert, notice, select_field, submit_button, text_field
 from espace.components.layout import app_shell, loading
 from espace.components.stepup import step_up_panel
-from espace.services.payment_provider import TEST_CARDS
-from espace.services.payments import ALLOWED_DEBIT_DAYS
 from espace.state.payments import (
     FREQUENCY_LABELS,
     AccountRow,
@@ -451,7 +451,9 @@ def accounts_section() -> rx.Component:
                 spell_check=False,
                 auto_capitalize="characters",
                 max_length=50,
-                hint="27 caractères pour un compte français : FR76 suivi de 23 chiffres ou lettres.",
+                hint=(
+                    "27 caractères pour un compte français : FR76 suivi de 23 chiffres ou lettres."
+                ),
             ),
             rx.el.div(
                 text_field(
@@ -488,8 +490,8 @@ def export_section() -> rx.Component:
     return rx.el.section(
         rx.el.h2("Export pour votre comptabilité", class_name="card-title", id="export"),
         rx.el.p(
-            "Les paiements effectués sur la période : CSV pour un tableur (séparateur point-virgule, virgule "
-            "décimale), OFX pour un logiciel de gestion de comptes.",
+            "Les paiements effectués sur la période : CSV pour un tableur (séparateur "
+            "point-virgule, virgule décimale), OFX pour un logiciel de gestion de comptes.",
             class_name="field-hint",
         ),
         rx.el.div(

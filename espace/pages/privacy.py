@@ -110,8 +110,9 @@ def staff_reads() -> rx.Component:
     return rx.el.section(
         rx.el.h2("Qui a consulté mon dossier", class_name="card-title"),
         rx.el.p(
-            "Chaque fois qu'un de nos collaborateurs ouvre un de vos sinistres, une de vos conversations, un de "
-            "vos fichiers ou une de vos demandes, nous l'enregistrons (13 mois).",
+            "Chaque fois qu'un de nos collaborateurs ouvre un de vos sinistres, une de vos "
+            "conversations, un de vos fichiers ou une de vos demandes, nous l'enregistrons (13 "
+            "mois).",
             class_name="field-hint",
         ),
         rx.cond(
@@ -163,8 +164,8 @@ def rights() -> rx.Component:
     return rx.el.section(
         rx.el.h2("Exercer mes droits", class_name="card-title"),
         rx.el.p(
-            "Accès et portabilité : téléchargez toutes vos données, lisibles par un tableur ou un autre service "
-            "(fichiers JSON et CSV dans une archive ZIP)."
+            "Accès et portabilité : téléchargez toutes vos données, lisibles par un tableur ou un "
+            "autre service (fichiers JSON et CSV dans une archive ZIP)."
         ),
         rx.el.a(
             rx.icon("download", size=18, aria_hidden="true"),
@@ -178,8 +179,8 @@ def rights() -> rx.Component:
         rx.el.p(
             "Rectification : vos coordonnées se modifient depuis ",
             rx.el.a("Mon profil", href=routes.PROFILE),
-            " ; pour le reste, écrivez-nous depuis un dossier ou au délégué à la protection des données "
-            "(dpo@espace-assurances.example).",
+            " ; pour le reste, écrivez-nous depuis un dossier ou au délégué à la protection des "
+            "données (dpo@espace-assurances.example).",
             class_name="field-hint",
         ),
         rx.el.h3("Supprimer mon espace client", class_name="card-subtitle"),
@@ -214,5 +215,7 @@ def privacy_page() -> rx.Component:
             ),
             loading(),
         ),
-        subtitle="Vos données personnelles : ce que nous en faisons, vos choix et vos droits (RGPD).",
+        subtitle=(
+            "Vos données personnelles : ce que nous en faisons, vos choix et vos droits (RGPD)."
+        ),
     )

@@ -90,7 +90,8 @@ def address_form() -> rx.Component:
             class_name="address-grid",
         ),
         rx.el.p(
-            "Pays : France. Le logement assuré ne change pas : pour un déménagement, contactez-nous.",
+            "Pays : France. Le logement assuré ne change pas : pour un déménagement, "
+            "contactez-nous.",
             class_name="field-hint",
         ),
         on_submit=S.save_address,
@@ -106,7 +107,10 @@ def phone_form() -> rx.Component:
             label="Nouveau numéro de mobile",
             error=_error("phone"),
             type="tel",
-            hint="Un mobile qui reçoit les SMS : 06 ou 07 en France, ou avec l'indicatif (+32…) à l'étranger.",
+            hint=(
+                "Un mobile qui reçoit les SMS : 06 ou 07 en France, ou avec l'indicatif (+32…) à "
+                "l'étranger."
+            ),
             auto_complete="tel",
             max_length=30,
             default_value=S.form_values["new_phone"],
@@ -124,8 +128,10 @@ def email_form() -> rx.Component:
             label="Nouvelle adresse e-mail",
             error=_error("email"),
             type="email",
-            hint="Elle deviendra votre identifiant de connexion quand vous aurez ouvert le lien que nous y "
-            "enverrons.",
+            hint=(
+                "Elle deviendra votre identifiant de connexion quand vous aurez ouvert le lien que "
+                "nous y enverrons."
+            ),
             auto_complete="email",
             max_length=254,
             default_value=S.form_values["new_email"],
@@ -343,8 +349,8 @@ def email_confirm_page() -> rx.Component:
                 rx.el.div(
                     rx.el.p(s.message, class_name="form-error", role="alert"),
                     rx.el.p(
-                        "Connectez-vous, puis recommencez depuis Mon profil si vous souhaitez toujours changer "
-                        "d'adresse.",
+                        "Connectez-vous, puis recommencez depuis Mon profil si vous souhaitez "
+                        "toujours changer d'adresse.",
                         class_name="field-hint",
                     ),
                     rx.el.a(

@@ -215,5 +215,7 @@ def search_page() -> rx.Component:
             ),
             loading(),
         ),
-        subtitle="Garanties, conditions générales, documents, sinistres, messages, paiements et aide.",
+        subtitle=(
+            "Garanties, conditions générales, documents, sinistres, messages, paiements et aide."
+        ),
     )

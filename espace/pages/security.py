@@ -104,8 +104,8 @@ def two_factor_card() -> rx.Component:
     enrol = rx.el.div(
         rx.el.ol(
             rx.el.li(
-                "Ouvrez votre application d'authentification (Google Authenticator, Microsoft Authenticator, "
-                "FreeOTP, Aegis…)."
+                "Ouvrez votre application d'authentification (Google Authenticator, Microsoft "
+                "Authenticator, FreeOTP, Aegis…)."
             ),
             rx.el.li("Scannez ce QR code, ou saisissez la clé à la main."),
             rx.el.li("Saisissez le code à 6 chiffres affiché pour confirmer."),
@@ -167,8 +167,9 @@ def two_factor_card() -> rx.Component:
                 enrol,
                 rx.el.div(
                     rx.el.p(
-                        "Sans application, un code vous est envoyé par e-mail à chaque connexion depuis un nouvel "
-                        "appareil. Avec une application, vous êtes protégé(e) même si votre messagerie est piratée.",
+                        "Sans application, un code vous est envoyé par e-mail à chaque connexion "
+                        "depuis un nouvel appareil. Avec une application, vous êtes protégé(e) "
+                        "même si votre messagerie est piratée.",
                         class_name="field-hint",
                     ),
                     rx.el.button(
@@ -183,7 +184,8 @@ def two_factor_card() -> rx.Component:
         rx.el.div(
             rx.el.h3("Codes de secours", class_name="card-subtitle"),
             rx.el.p(
-                "Ils vous permettent de vous connecter si vous perdez votre téléphone. Chacun ne sert qu'une fois. ",
+                "Ils vous permettent de vous connecter si vous perdez votre téléphone. Chacun "
+                "ne sert qu'une fois. ",
                 rx.cond(
                     S.codes_left > 0,
                     rx.el.span("Codes restants : ", rx.el.strong(S.codes_left.to_string()), "."),
@@ -402,5 +404,8 @@ def security_page() -> rx.Component:
             ),
             loading(),
         ),
-        subtitle="Protégez l'accès à votre espace : vos contrats, vos sinistres et vos coordonnées bancaires.",
+        subtitle=(
+            "Protégez l'accès à votre espace : vos contrats, vos sinistres et vos coordonnées "
+            "bancaires."
+        ),
     )

@@ -1,4 +1,5 @@
-"""/gestion: staff sign-in, the shared staff shell (header, navigation) and access-recovery requests."""
+"""/gestion: staff sign-in, the shared staff shell (header, navigation) and access-recovery
+requests."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ STAFF_NAV = [
     (routes.STAFF_INBOX, "Messages", "mail"),
     (routes.STAFF_ACCESS_REQUESTS, "Demandes d'accès", "key-round"),
     (routes.STAFF_SEARCH, "Recherche", "search"),
+    (routes.STAFF_DELIVERIES, "Envois en échec", "mail-warning"),
 ]
 
 
@@ -64,7 +66,10 @@ def staff_login_page() -> rx.Component:
         "Espace gestion",
         form_alert(L.form_error),
         rx.cond(L.second_step, code_form, password_form),
-        lead="Réservé aux collaborateurs. Chaque connexion demande un code envoyé à votre e-mail professionnel.",
+        lead=(
+            "Réservé aux collaborateurs. Chaque connexion demande un code envoyé à votre e-mail "
+            "professionnel."
+        ),
     )
 
 
@@ -153,7 +158,8 @@ def staff_nav() -> rx.Component:
 def staff_shell(
     title: str | rx.Var, *children: rx.Component, subtitle: str | rx.Var = ""
 ) -> rx.Component:
-    """Every staff page: skip link, header with the staff member and sign-out, navigation, one <main>."""
+    """Every staff page: skip link, header with the staff member and sign-out, navigation, one
+    <main>."""
     return rx.el.div(
         rx.el.a("Aller au contenu", href="#contenu", class_name="skip-link"),
         staff_header(),
@@ -196,8 +202,10 @@ def staff_access_page() -> rx.Component:
             class_name="stack",
             id="privacy-requests",
         ),
-        subtitle="Assurés sans accès à leur e-mail et sans téléphone au dossier : vérifiez leur identité et "
-        "recontactez-les sous 48 heures. Demandes d'exercice des droits RGPD.",
+        subtitle=(
+            "Assurés sans accès à leur e-mail et sans téléphone au dossier : vérifiez leur "
+            "identité et recontactez-les sous 48 heures. Demandes d'exercice des droits RGPD."
+        ),
     )
 
 

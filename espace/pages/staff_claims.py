@@ -1,10 +1,12 @@
-"""/gestion/sinistres (the claims queue) and /gestion/sinistre?n=… (one claim with its action panel)."""
+"""/gestion/sinistres (the claims queue) and /gestion/sinistre?n=… (one claim with its action
+panel)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from espace import routes
+from espace.claims.uploads import MAX_BYTES
 from espace.components.facts import fact
 from espace.components.forms import (
     field_error,
@@ -16,7 +18,6 @@ from espace.components.forms import (
 )
 from espace.components.layout import loading
 from espace.pages.staff import staff_shell
-from espace.services.uploads import MAX_BYTES
 from espace.state.staff_claims import (
     AGE_FILTERS,
     CATEGORY_OPTIONS,
@@ -601,7 +602,10 @@ def messages_card() -> rx.Component:
                     error=_err("message"),
                     rows=4,
                     max_length=4000,
-                    hint="L'assuré est prévenu par e-mail ; le texte n'est lisible que dans son espace.",
+                    hint=(
+                        "L'assuré est prévenu par e-mail ; le texte n'est lisible que dans son "
+                        "espace."
+                    ),
                 ),
                 submit_button("Envoyer le message", block=False, id="reply"),
                 on_submit=C.reply,
@@ -658,8 +662,8 @@ def audit_card() -> rx.Component:
             ),
             rx.el.h3("Consultations du dossier", class_name="card-subtitle"),
             rx.el.p(
-                "Chaque ouverture du dossier ou d'un de ses fichiers par un collaborateur (l'assuré en voit la date, "
-                "le rôle et l'objet dans « Mes données »).",
+                "Chaque ouverture du dossier ou d'un de ses fichiers par un collaborateur "
+                "(l'assuré en voit la date, le rôle et l'objet dans « Mes données »).",
                 class_name="field-hint",
             ),
             rx.cond(
@@ -689,7 +693,7 @@ def audit_card() -> rx.Component:
     )
 
 
-# ----- one claim: the action panel -----------------------------------------------------------------
+# ----- one claim: the action panel ----------------------------------------------------------------
 
 
 def _action(title: str, action_id: str, *children) -> rx.Component:

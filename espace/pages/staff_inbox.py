@@ -1,4 +1,5 @@
-"""/gestion/messages (the inbox of holders' secure messages) and /gestion/message?n=… (one conversation)."""
+"""/gestion/messages (the inbox of holders' secure messages) and /gestion/message?n=… (one
+conversation)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from espace.components.layout import loading
 from espace.pages.messages import attachment_zone, message_item
 from espace.pages.staff import staff_shell
 from espace.pages.staff_claims import select_field, textarea_field
-from espace.services import support
 from espace.state.staff_inbox import (
     ASSIGNED_FILTERS,
     CATEGORY_FILTERS,
@@ -22,6 +22,7 @@ from espace.state.staff_inbox import (
 )
 from espace.state.staff_inbox import StaffInboxState as I
 from espace.state.staff_inbox import StaffThreadState as T
+from espace.support import threads
 
 # ----- the inbox ---------------------------------------------------------------------------------
 
@@ -152,7 +153,8 @@ def inbox_table() -> rx.Component:
 
 
 def unhelpful_articles() -> rx.Component:
-    """Help articles holders answered "Non" to "Cet article vous a-t-il aidé ?": what to rewrite first."""
+    """Help articles holders answered "Non" to "Cet article vous a-t-il aidé ?": what to rewrite
+    first."""
     return rx.cond(
         I.unhelpful_articles.length() > 0,
         rx.el.section(
@@ -203,12 +205,15 @@ def staff_inbox_page() -> rx.Component:
                 ),
             ),
         ),
-        subtitle=f"Objectifs de réponse : sinistre {support.REPLY_TARGET_WORKING_DAYS['claim']} jour ouvré, "
-        f"autres sujets {support.REPLY_TARGET_WORKING_DAYS['other']} jours ouvrés (avant 18 h).",
+        subtitle=(
+            f"Objectifs de réponse : sinistre {threads.REPLY_TARGET_WORKING_DAYS['claim']} jour "
+            f"ouvré, autres sujets {threads.REPLY_TARGET_WORKING_DAYS['other']} jours ouvrés "
+            "(avant 18 h)."
+        ),
     )
 
 
-# ----- one conversation ------------------------------------------------------------------------------
+# ----- one conversation ---------------------------------------------------------------------------
 
 
 def _err(name: str) -> rx.Var:
@@ -252,7 +257,8 @@ def transcript_card() -> rx.Component:
             "Conversation avec l'assistant",
             "assistant-transcript",
             rx.el.p(
-                "Échange de l'assuré avec l'assistant Espace, avant la transmission à un conseiller.",
+                "Échange de l'assuré avec l'assistant Espace, avant la transmission à un "
+                "conseiller.",
                 class_name="field-hint",
             ),
             rx.el.ol(rx.foreach(T.transcript, message_item), class_name="messages"),
@@ -281,8 +287,11 @@ def reply_card() -> rx.Component:
                     label="Votre réponse",
                     error=_err("body"),
                     rows=6,
-                    max_length=support.BODY_MAX,
-                    hint="L'assuré est prévenu par e-mail ; votre texte n'est lisible que dans son espace.",
+                    max_length=threads.BODY_MAX,
+                    hint=(
+                        "L'assuré est prévenu par e-mail ; votre texte n'est lisible que dans son "
+                        "espace."
+                    ),
                 ),
                 attachment_zone(STAFF_REPLY_UPLOAD_ID, _err("files")),
                 rx.el.div(

@@ -1,4 +1,5 @@
-"""/gestion/recherche: search the back office (claims, holders, messages, threads) within one's rights."""
+"""/gestion/recherche: search the back office (claims, holders, messages, threads) within one's
+rights."""
 
 from __future__ import annotations
 
@@ -54,5 +55,8 @@ def staff_search_page() -> rx.Component:
             ),
         ),
         rx.el.ul(rx.foreach(S.hits, _hit), class_name="hits", id="staff-results"),
-        subtitle="Sinistres, assurés (nom, e-mail, numéro de contrat ou de sinistre), messages et conversations.",
+        subtitle=(
+            "Sinistres, assurés (nom, e-mail, numéro de contrat ou de sinistre), messages et"
+            " conversations."
+        ),
     )

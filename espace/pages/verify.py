@@ -68,8 +68,9 @@ def verify_page() -> rx.Component:
             ),
         ),
         rx.el.p(
-            "Cette page indique seulement si l'attestation a été délivrée par Espace Assurances et si elle est "
-            "en vigueur. Une attestation est révoquée quand le contrat prend fin ou est remplacé.",
+            "Cette page indique seulement si l'attestation a été délivrée par Espace Assurances "
+            "et si elle est en vigueur. Une attestation est révoquée quand le contrat prend fin "
+            "ou est remplacé.",
             class_name="login-footnote",
         ),
         lead="Service de vérification d'Espace Assurances.",

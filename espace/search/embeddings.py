@@ -14,7 +14,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from espace.settings import get_settings
+from espace.core.settings import get_settings
 
 log = logging.getLogger(__name__)
 DIM = 384

@@ -4,13 +4,14 @@ evidence once, then a relevance cut-off.
 1. **Words**: the query's words (typos corrected against the index's vocabulary), items holding the
    rarest and most of them first (FTS5 / PostgreSQL full text).
 2. **Expressions**: the thesaurus groups of the expressions the query contains (longest first, with
-   the words that change a sense kept: "pas couvert", "voisin inondé", "par mois"; English ones too).
+   the words that change a sense kept: "pas couvert", "voisin inondé", "par mois"; English ones
+   too).
 3. **Meaning**: the sentence embedding of the query against the items' (multilingual-e5-small, from
    a per-process vector index), always run, with a floor under which a neighbour is noise.
 
-A holder only ever reaches public items, their formulas' guarantees and their own data; the back office
-(``espace.search.staff``) reaches what the staff member's role allows. The same code runs on both
-index backends (SQLite, PostgreSQL)."""
+A holder only ever reaches public items, their formulas' guarantees and their own data; the back
+office (``espace.search.staff``) reaches what the staff member's role allows. The same code runs on
+both index backends (SQLite, PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -25,8 +26,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from sqlmodel import Session, select
 
-from espace.models import Contract, ContractStatus, Formula
-from espace.models.base import today_paris
+from espace.contracts.models import Contract, ContractStatus, Formula
+from espace.core.models import today_paris
 from espace.search import embeddings, lexicon, sources, text, thesaurus, vectors
 from espace.search.index import Clause, SearchIndex, Where, get_index
 

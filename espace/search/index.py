@@ -2,15 +2,15 @@
 
 - **SQLite** (the embedded default): one file beside the data (``data/search.db``), FTS5 over the
   stems of the text, vectors as float16 blobs.
-- **PostgreSQL** (``espace.search.pg``, chosen automatically when the database is PostgreSQL): tables
-  in the application's database, a ``tsvector`` column with a GIN index built by a French text-search
-  configuration (``unaccent`` then Snowball French), the embeddings in a table; every process of the
-  deployment shares it.
+- **PostgreSQL** (``espace.search.pg``, chosen automatically when the database is PostgreSQL):
+  tables in the application's database, a ``tsvector`` column with a GIN index built by a French
+  text-search configuration (``unaccent`` then Snowball French), the embeddings in a table; every
+  process of the deployment shares it.
 
 Either can be rebuilt at any time from the database (``espace reindex``). Every item has a *scope*
 that says who may find it: ``pub`` (everyone: help articles, general conditions, glossary),
-``f<formula>`` (holders of that formula: its guarantees), ``h<holder id>`` (one holder's own documents,
-claims, messages, threads, payments) or ``s`` (the back office only: holder cards).
+``f<formula>`` (holders of that formula: its guarantees), ``h<holder id>`` (one holder's own
+documents, claims, messages, threads, payments) or ``s`` (the back office only: holder cards).
 
 Each write appends to a change log (a counter): every process keeps its in-memory vector index
 (``espace.search.vectors``) in step by reading the changes since the last one it applied."""
@@ -26,8 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from espace.core.settings import get_settings
 from espace.search import text
-from espace.settings import get_settings
 
 STAFF_SCOPE = "s"
 
@@ -35,7 +35,8 @@ STAFF_SCOPE = "s"
 @dataclass
 class SearchDoc:
     key: str  # e.g. "claim:12"
-    kind: str  # guarantee | article | glossary | faq | document | claim | message | thread | payment | holder
+    # guarantee | article | glossary | faq | document | claim | message | thread | payment | holder
+    kind: str
     scope: str
     title: str
     body: str
@@ -84,8 +85,8 @@ class Where:
 
 @dataclass(frozen=True)
 class Clause:
-    """One alternative of a keyword query: a phrase of stems (one stem: a word); ``prefix`` for a word
-    being typed."""
+    """One alternative of a keyword query: a phrase of stems (one stem: a word); ``prefix`` for a
+    word being typed."""
 
     words: tuple[str, ...]  # folded words, canonical form (see text.canonical)
     prefix: bool = False
@@ -111,8 +112,8 @@ class Row:
 
 
 def is_shared(scope: str) -> bool:
-    """Public items and formula guarantees: their words may be suggested to anybody (typo correction).
-    A holder's own items ("h<id>") and the back office's ("s") never."""
+    """Public items and formula guarantees: their words may be suggested to anybody (typo
+    correction). A holder's own items ("h<id>") and the back office's ("s") never."""
     return scope == "pub" or scope.startswith("f")
 
 
@@ -123,7 +124,8 @@ def words_of(doc_title: str, doc_body: str) -> Counter:
 
 
 class SearchIndex:
-    """What the engine needs from a backend. Thread-safe (Reflex handlers run in several threads)."""
+    """What the engine needs from a backend. Thread-safe (Reflex handlers run in several
+    threads)."""
 
     backend = "abstract"
 
@@ -154,7 +156,7 @@ class SearchIndex:
         return self.meta("built") is not None
 
     def mark_built(self) -> None:
-        from espace.models.base import utcnow
+        from espace.core.models import utcnow
 
         self.set_meta("built", utcnow().isoformat())
         self.set_meta("progress", None)
@@ -268,12 +270,15 @@ CREATE TABLE IF NOT EXISTS item (
     vec BLOB
 );
 CREATE INDEX IF NOT EXISTS item_scope ON item(scope);
-CREATE VIRTUAL TABLE IF NOT EXISTS item_fts USING fts5(scope, title, body, tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS item_fts
+    USING fts5(scope, title, body, tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE IF NOT EXISTS item_vocab USING fts5vocab(item_fts, 'row');
 CREATE TABLE IF NOT EXISTS word (word TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS vector_cache (digest TEXT PRIMARY KEY, vec BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS change_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, item_id INTEGER NOT NULL, scope TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS change_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, item_id INTEGER NOT NULL, scope TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS change_log_scope ON change_log(scope, seq);
 """
 _NEAREST = "abs(julianday(coalesce(item.day, date('now'))) - julianday(date('now')))"
@@ -349,7 +354,8 @@ class SqliteIndex(SearchIndex):
                         ),
                     )
                     rowid = cur.lastrowid
-                    # The scope is a token too: a holder's query only walks the posting lists of their scopes.
+                    # The scope is a token too: a holder's query only walks the posting lists of
+                    # their scopes.
                     cur.execute(
                         "INSERT INTO item_fts(rowid, scope, title, body) VALUES (?,?,?,?)",
                         (rowid, doc.scope, text.normalise(doc.title), text.normalise(doc.body)),
@@ -384,14 +390,15 @@ class SqliteIndex(SearchIndex):
 
     @staticmethod
     def _count_words(cur: sqlite3.Cursor, scope: str, title: str, body: str, sign: int) -> None:
-        """The shared vocabulary (typo correction) holds only the words of shared items: the words of a
-        holder's own messages or documents must never be suggested to anybody else."""
+        """The shared vocabulary (typo correction) holds only the words of shared items: the words
+        of a holder's own messages or documents must never be suggested to anybody else."""
         if not is_shared(scope):
             return
         counts = words_of(title, body)
         if sign > 0:
             cur.executemany(
-                "INSERT INTO word(word, n) VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET n = n + excluded.n",
+                "INSERT INTO word(word, n) VALUES (?, ?)"
+                " ON CONFLICT(word) DO UPDATE SET n = n + excluded.n",
                 list(counts.items()),
             )
         else:
@@ -407,7 +414,8 @@ class SqliteIndex(SearchIndex):
             for start in range(0, len(digests), 500):
                 chunk = digests[start : start + 500]
                 for digest, blob in self._conn.execute(
-                    f"SELECT digest, vec FROM vector_cache WHERE digest IN ({','.join('?' * len(chunk))})",
+                    "SELECT digest, vec FROM vector_cache"
+                    f" WHERE digest IN ({','.join('?' * len(chunk))})",
                     chunk,
                 ):
                     found[digest] = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
@@ -547,8 +555,8 @@ class SqliteIndex(SearchIndex):
         if where.scopes is not None:
             match = "scope : (" + " OR ".join(_quote(s) for s in where.scopes) + f") AND ({match})"
         sql_where, params = self._where(where)
-        # Items that score the same (a holder's monthly payments or receipts differ only by their dates):
-        # the one nearest to today first.
+        # Items that score the same (a holder's monthly payments or receipts differ only by their
+        # dates): the one nearest to today first.
         sql = (
             f"SELECT item.id FROM item_fts JOIN item ON item.id = item_fts.rowid "
             f"WHERE item_fts MATCH ? AND {sql_where} "
@@ -574,7 +582,8 @@ class SqliteIndex(SearchIndex):
         if stems:
             found = dict(
                 self.execute(
-                    f"SELECT term, doc FROM item_vocab WHERE term IN ({','.join('?' * len(stems))})",
+                    "SELECT term, doc FROM item_vocab"
+                    f" WHERE term IN ({','.join('?' * len(stems))})",
                     stems,
                 )
             )
@@ -620,7 +629,8 @@ class SqliteIndex(SearchIndex):
         return [
             (r[0], r[1], r[2])
             for r in self.execute(
-                "SELECT seq, item_id, scope FROM change_log WHERE seq > ? ORDER BY seq LIMIT 100001",
+                "SELECT seq, item_id, scope FROM change_log"
+                " WHERE seq > ? ORDER BY seq LIMIT 100001",
                 (seq,),
             )
         ]

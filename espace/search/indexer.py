@@ -20,22 +20,16 @@ import sys
 from sqlalchemy import event
 from sqlmodel import Session, select
 
-from espace.db import session_scope
-from espace.models import (
-    Claim,
-    ClaimEvent,
-    ClaimItem,
-    ClaimMessage,
-    Contract,
-    Document,
-    Payment,
-    Policyholder,
-    SupportMessage,
-    SupportThread,
-)
+from espace.billing.models import Payment
+from espace.claims.models import Claim, ClaimEvent, ClaimItem, ClaimMessage
+from espace.contracts.models import Contract
+from espace.core.db import session_scope
+from espace.core.settings import get_settings
+from espace.documents.models import Document
+from espace.identity.models import Policyholder
 from espace.search import embeddings, sources
 from espace.search.index import SearchDoc, SearchIndex, get_index
-from espace.settings import get_settings
+from espace.support.models import SupportMessage, SupportThread
 
 log = logging.getLogger(__name__)
 BATCH = 8  # small batches: queries get the model between two batches
@@ -102,8 +96,9 @@ def _lock_path():
 
 
 def ensure_built(*, index: SearchIndex | None = None) -> bool:
-    """Build the index unless it is built (a fresh installation, or an interrupted build). One builder
-    at a time on this machine (a lock file): a second caller returns at once. Returns whether it built."""
+    """Build the index unless it is built (a fresh installation, or an interrupted build). One
+    builder at a time on this machine (a lock file): a second caller returns at once. Returns
+    whether it built."""
     index = index or get_index()
     if index.is_built():
         return False
@@ -136,8 +131,9 @@ def warm_in_background() -> None:
 
 
 def build_in_separate_process() -> subprocess.Popen | None:
-    """From the web worker at start: when the index is not built, ``espace reindex --if-needed`` in its
-    own process at low priority (the worker keeps serving; search says indexing is under way)."""
+    """From the web worker at start: when the index is not built, ``espace reindex --if-needed`` in
+    its own process at low priority (the worker keeps serving; search says indexing is under
+    way)."""
     index = get_index()
     if index.is_built():
         return None

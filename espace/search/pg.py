@@ -1,4 +1,5 @@
-"""The search index in PostgreSQL (tables of migration 0014), shared by every process of the deployment.
+"""The search index in PostgreSQL (tables of migration 0015), shared by every process of the
+deployment.
 
 Full text: a ``tsvector`` column with a GIN index, built by the ``espace_fr`` configuration
 (``unaccent`` then Snowball French). The engine sends the meaningful words folded and in their
@@ -37,7 +38,7 @@ class PostgresIndex(SearchIndex):
     backend = "postgresql"
 
     def __init__(self, engine=None):
-        from espace.db import get_engine
+        from espace.core.db import get_engine
 
         self.engine = engine or get_engine()
         self._lock = threading.RLock()
@@ -62,8 +63,9 @@ class PostgresIndex(SearchIndex):
                 self._delete(conn, doc.key)
                 item_id = conn.execute(
                     sql(
-                        "INSERT INTO search_item(key, kind, scope, title, body, url, day, amount_cents, "
-                        "category, contract, stems, tsv) VALUES (:key, :kind, :scope, :title, :body, "
+                        "INSERT INTO search_item(key, kind, scope, title, body, url, day, "
+                        "amount_cents, category, contract, stems, tsv) "
+                        "VALUES (:key, :kind, :scope, :title, :body, "
                         ":url, :day, :amount, :category, :contract, :stems, "
                         "setweight(to_tsvector('espace_fr', :ctitle), 'A') || "
                         "setweight(to_tsvector('espace_fr', :cbody), 'D')) RETURNING id"
@@ -119,7 +121,8 @@ class PostgresIndex(SearchIndex):
         if stems:
             conn.execute(
                 sql(
-                    "INSERT INTO search_term(stem, n) SELECT s, :sign FROM unnest(CAST(:stems AS text[])) s "
+                    "INSERT INTO search_term(stem, n) "
+                    "SELECT s, :sign FROM unnest(CAST(:stems AS text[])) s "
                     "ON CONFLICT (stem) DO UPDATE SET n = search_term.n + :sign"
                 ),
                 {"stems": stems, "sign": sign},
@@ -203,7 +206,8 @@ class PostgresIndex(SearchIndex):
         with self.engine.begin() as conn:
             conn.execute(
                 sql(
-                    "DELETE FROM search_change WHERE seq < (SELECT max(seq) FROM search_change) - :k"
+                    "DELETE FROM search_change"
+                    " WHERE seq < (SELECT max(seq) FROM search_change) - :k"
                 ),
                 {"k": CHANGE_LOG_KEEP},
             )
@@ -380,7 +384,8 @@ class PostgresIndex(SearchIndex):
 
     def changes_since(self, seq: int) -> list[tuple[int, int, str]]:
         return self._all(
-            "SELECT seq, item_id, scope FROM search_change WHERE seq > :seq ORDER BY seq LIMIT 100001",
+            "SELECT seq, item_id, scope FROM search_change"
+            " WHERE seq > :seq ORDER BY seq LIMIT 100001",
             {"seq": seq},
         )
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from espace.models import Account, Policyholder
+from espace.identity.identifiers import normalise_email
+from espace.identity.models import Account, Policyholder
 from espace.search import engine, sources
 from espace.search.index import SearchIndex, Where, get_index
-from espace.services.identifiers import normalise_email
 
 
 def holder_by_email(*, session: Session, email: str) -> int | None:
@@ -48,7 +48,8 @@ def run(
     limit: int = 10,
     index: SearchIndex | None = None,
 ) -> dict:
-    """Ranked results (kind, id, title, score) of one query in the holder's scope, or the public one."""
+    """Ranked results (kind, id, title, score) of one query in the holder's scope, or the public
+    one."""
     if holder_id is None:
         result = search_public(query=query, limit=limit, index=index)
     else:

@@ -3,8 +3,8 @@
 Public: the FAQ, the general conditions' articles and the glossary. Per formula: each guarantee
 with its ceiling, deductible, exclusions and examples. Per holder: their documents (text extracted
 from the PDFs), claims, claim messages, message threads with advisers and payments. For the back
-office only (scope ``s``): one card per holder (name, e-mail, contract and claim numbers). URLs may hold ``{contract}``, filled at query
-time with the holder's own contract number."""
+office only (scope ``s``): one card per holder (name, e-mail, contract and claim numbers). URLs may
+hold ``{contract}``, filled at query time with the holder's own contract number."""
 
 from __future__ import annotations
 
@@ -14,27 +14,16 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from espace import formatting as fmt
-from espace import labels, routes
-from espace.models import (
-    Account,
-    Claim,
-    ClaimEvent,
-    ClaimItem,
-    ClaimMessage,
-    Contract,
-    Document,
-    Formula,
-    FormulaGuarantee,
-    Guarantee,
-    InsuredProperty,
-    Payment,
-    PaymentStatus,
-    Policyholder,
-    SupportMessage,
-    SupportThread,
-)
+from espace import routes
+from espace.billing.models import Payment, PaymentStatus
+from espace.claims.models import Claim, ClaimEvent, ClaimItem, ClaimMessage
+from espace.contracts import labels
+from espace.contracts.models import Contract, Formula, FormulaGuarantee, Guarantee, InsuredProperty
+from espace.core import formatting as fmt
+from espace.documents.models import Document
+from espace.identity.models import Account, Policyholder
 from espace.search.index import SearchDoc
+from espace.support.models import SupportMessage, SupportThread
 
 PUBLIC = "pub"
 DOCUMENT_TEXT_LIMIT = 6000  # the beginning of a PDF's text is what identifies it
@@ -82,7 +71,7 @@ def faq_docs() -> Iterator[SearchDoc]:
 
 
 def condition_docs() -> Iterator[SearchDoc]:
-    from espace.services import conditions_data as cg
+    from espace.contracts import conditions_data as cg
 
     for article in cg.ARTICLES:
         body = "\n\n".join(cg.visible_text(p) for p in article["paragraphs"])
@@ -107,7 +96,8 @@ def condition_docs() -> Iterator[SearchDoc]:
 
 def related_terms(*labels_: str) -> list[str]:
     """The usual names (first expression of each thesaurus group) of what a guarantee's labels name:
-    "Vol et vandalisme" is also "cambriolage" and "dépôt de plainte" for people who search for it."""
+    "Vol et vandalisme" is also "cambriolage" and "dépôt de plainte" for people who search for
+    it."""
     from espace.search import text, thesaurus
 
     parts = {p.strip() for label in labels_ for p in re.split(r",|\bet\b|\(", label) if p.strip()}
@@ -121,7 +111,7 @@ def related_terms(*labels_: str) -> list[str]:
 
 
 def guarantee_docs(session: Session) -> Iterator[SearchDoc]:
-    from espace.services.coverage import deductible_text, example
+    from espace.contracts.coverage import deductible_text, example
 
     rows = session.exec(
         select(FormulaGuarantee, Guarantee, Formula)
@@ -145,7 +135,8 @@ def guarantee_docs(session: Session) -> Iterator[SearchDoc]:
         related = related_terms(guarantee.name, category)
         body = (
             f"{guarantee.description}\n\nCatégorie : {category}. "
-            f"Plafond : {ceiling}. Franchise : {deductible}. {guarantee.article_refs} des conditions générales.\n\n"
+            f"Plafond : {ceiling}. Franchise : {deductible}. "
+            f"{guarantee.article_refs} des conditions générales.\n\n"
             # Labels repeated in every guarantee would make all of them answer "non couvert": the
             # example that is not covered is introduced without those words.
             f"Exemple couvert : {yes} Exemple hors garantie : {no}\n\nExclusions : "
@@ -206,8 +197,8 @@ def _rhythm(start: date | None, end: date | None) -> str:
 
 def contract_place(session: Session, contract_id: int | None) -> str:
     """The town of a contract's home, as people name it ("la maison de Carnac"). Not "maison" or
-    "appartement": those words are in many questions ("je quitte mon appartement") that are not about
-    every payment and receipt of the contract."""
+    "appartement": those words are in many questions ("je quitte mon appartement") that are not
+    about every payment and receipt of the contract."""
     contract = session.get(Contract, contract_id) if contract_id is not None else None
     prop = session.get(InsuredProperty, contract.property_id) if contract else None
     return prop.city if prop else ""
@@ -222,7 +213,7 @@ def _contract_words(contract_number: str, place: str) -> str:
 
 
 def document_doc(document: Document, contract_number: str = "", place: str = "") -> SearchDoc:
-    from espace.services.documents import KIND_LABELS
+    from espace.documents.library import KIND_LABELS
 
     kind_label = KIND_LABELS.get(document.kind, document.kind)
     issued = document.issued_at.astimezone(fmt.PARIS).date() if document.issued_at else None
@@ -258,7 +249,8 @@ def document_doc(document: Document, contract_number: str = "", place: str = "")
 def claim_doc(
     session: Session, claim: Claim, contract_number: str = "", place: str | None = None
 ) -> SearchDoc:
-    from espace.services import claim_perils, claim_stages
+    from espace.claims import perils as claim_perils
+    from espace.claims import stages as claim_stages
 
     found = claim_perils.peril(claim.peril)
     answers = (
@@ -297,7 +289,10 @@ def claim_doc(
         key=f"claim:{claim.id}",
         kind="claim",
         scope=holder_scope(claim.holder_id),
-        title=f"Sinistre {claim.number} — {claim_perils.label(claim.peril)} ({claim_stages.label(claim.status)})",
+        title=(
+            f"Sinistre {claim.number} — {claim_perils.label(claim.peril)}"
+            f" ({claim_stages.label(claim.status)})"
+        ),
         body=body,
         url=f"{routes.CLAIM}?n={claim.number}",
         day=claim.occurred_at.astimezone(fmt.PARIS).date() if claim.occurred_at else None,
@@ -335,15 +330,21 @@ def _payment_standing(payment: Payment) -> str:
 
 
 def payment_doc(payment: Payment, contract_number: str, place: str = "") -> SearchDoc:
-    from espace.services.payments import METHOD_LABELS, STATUS_LABELS
+    from espace.billing.payments import METHOD_LABELS, STATUS_LABELS
 
     status = STATUS_LABELS.get(payment.status, payment.status)
-    title = f"Échéance du {fmt.date_fr(payment.due_date)} — {fmt.money(payment.amount_cents)} ({status.lower()})"
+    title = (
+        f"Échéance du {fmt.date_fr(payment.due_date)} — {fmt.money(payment.amount_cents)}"
+        f" ({status.lower()})"
+    )
     rhythm = _rhythm(payment.period_start, payment.period_end)
     body = (
-        f"Cotisation {rhythm + ' ' if rhythm else ''}du contrat {contract_number}{f' ({place})' if place else ''}, "
-        f"{_period(payment.period_start, payment.period_end)}. Échéance de {month_year(payment.due_date)}. "
-        f"{METHOD_LABELS.get(payment.method, payment.method)}. {status}. {_payment_standing(payment)} "
+        f"Cotisation {rhythm + ' ' if rhythm else ''}du contrat {contract_number}"
+        f"{f' ({place})' if place else ''}, "
+        f"{_period(payment.period_start, payment.period_end)}. "
+        f"Échéance de {month_year(payment.due_date)}. "
+        f"{METHOD_LABELS.get(payment.method, payment.method)}. {status}. "
+        f"{_payment_standing(payment)} "
         f"{payment.rejection_reason}"
     )
     return SearchDoc(
@@ -392,7 +393,8 @@ STAFF_SCOPE = "s"
 
 
 def holder_card(session: Session, holder: Policyholder) -> SearchDoc:
-    """What the back office finds a holder by: name, e-mail, phone, contract and claim numbers, town."""
+    """What the back office finds a holder by: name, e-mail, phone, contract and claim numbers,
+    town."""
     contracts = session.exec(select(Contract).where(Contract.holder_id == holder.id)).all()
     claims = session.exec(
         select(Claim.number).where(Claim.holder_id == holder.id, Claim.number.is_not(None))

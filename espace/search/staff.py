@@ -17,13 +17,16 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from espace import routes
-from espace.models import Claim, ClaimMessage, ClaimStatus, Contract, Policyholder, StaffRole
+from espace.claims import perils, stages
+from espace.claims.models import Claim, ClaimMessage, ClaimStatus
+from espace.claims.workflow import active_staff
+from espace.contracts.models import Contract
+from espace.identity import staff_reads
+from espace.identity.identifiers import normalise_email
+from espace.identity.models import Policyholder, StaffRole
+from espace.identity.staff_access import StaffForbidden
 from espace.search import engine, sources
 from espace.search.index import SearchIndex, Where, get_index
-from espace.services import claim_perils, claim_stages, staff_reads
-from espace.services.claims_staff import active_staff
-from espace.services.identifiers import normalise_email
-from espace.services.staff_access import StaffForbidden
 
 KIND_LABELS = {
     "claim": "Sinistre",
@@ -69,8 +72,8 @@ def _claim_hit(session: Session, claim: Claim) -> StaffHit:
     return StaffHit(
         kind="claim",
         key=f"claim:{claim.id}",
-        title=f"Sinistre {claim.number} — {claim_perils.label(claim.peril)}",
-        detail=f"{name} · {claim_stages.label(claim.status)}",
+        title=f"Sinistre {claim.number} — {perils.label(claim.peril)}",
+        detail=f"{name} · {stages.label(claim.status)}",
         url=f"{routes.STAFF_CLAIM}?n={claim.number}",
     )
 
@@ -202,7 +205,7 @@ def _hit_for(session: Session, staff_id: int, role: str, kind: str, ident: int) 
             return None
         return _holder_hit(session, staff_id, role, holder)
     if kind == "thread" and role in THREAD_ROLES:
-        from espace.models import SupportThread
+        from espace.support.models import SupportThread
 
         thread = session.get(SupportThread, ident)
         if thread is None:
@@ -222,7 +225,7 @@ def _trace(session: Session, staff_id: int, hit: StaffHit) -> None:
     kind, _, ident = hit.key.partition(":")
     if kind not in ("claim", "thread"):
         return
-    from espace.models import SupportThread
+    from espace.support.models import SupportThread
 
     row = session.get(Claim if kind == "claim" else SupportThread, int(ident))
     if row is not None:

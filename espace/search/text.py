@@ -18,21 +18,29 @@ _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "ß": "ss"})
 # couvert" is the opposite of "couvert".
 STOP_WORDS = frozenset(
     """
-a au aux avec ce ces cet cette dans de des du elle en est et etre il ils je la le les leur leurs lui ma mais me
-mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos
-votre vous y d l j m n s t c qu est sont ai as avons avez ont suis es etes sommes etait quel quelle quels quelles
-comment combien quand pourquoi puis peut peux faut fait faire mon ma mes si sans sous chez ca cela ceci plus
+a au aux avec ce ces cet cette dans de des du elle en est et etre il ils je la le les leur leurs lui
+ma mais me
+mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu
+un une vos
+votre vous y d l j m n s t c qu est sont ai as avons avez ont suis es etes sommes etait quel quelle
+quels quelles
+comment combien quand pourquoi puis peut peux faut fait faire mon ma mes si sans sous chez ca cela
+ceci plus
 moins tres tout tous toute toutes aussi donc alors car comme dont ou la-bas ici y-a-t il-y
-apres avant pendant depuis entre vers contre lors selon jusqu jusque deja encore ni oui quoi lequel laquelle
-dois doit doivent devez veux veut voulez vais va vont avoir ete sera serait fais font pouvez bonjour merci svp stp
-the to my how is in of on for what when will with from can it be are was by at this that your our and do does
+apres avant pendant depuis entre vers contre lors selon jusqu jusque deja encore ni oui quoi lequel
+laquelle
+dois doit doivent devez veux veut voulez vais va vont avoir ete sera serait fais font pouvez bonjour
+merci svp stp
+the to my how is in of on for what when will with from can it be are was by at this that your our
+and do does
 did have has who which where why i if there get got should would could am we us they them its
 not no without never
 """.split()
 )
 
 # Words that change the sense of an expression: kept when queries are matched against the thesaurus
-# ("pas couvert" is the opposite of "couvert"; "par mois" is a rhythm of payment, "2 mois" a duration).
+# ("pas couvert" is the opposite of "couvert"; "par mois" is a rhythm of payment, "2 mois" a
+# duration).
 SENSE_WORDS = frozenset(
     "pas non sans jamais aucun aucune not no without never par chaque tous".split()
 )
@@ -96,10 +104,10 @@ _Y_BETWEEN_VOWELS = re.compile(r"(?<=[aeiou])y(?=[aeiou])")
 
 
 def canonical(word: str) -> str:
-    """A folded word rewritten so that its Snowball stem meets its family's: the feminine participle that
-    folding breaks ("cassée" folds to "cassee": "casse", like "cassé") and the y/i alternation ("payer",
-    "paie", "paiement": "paier"). The index stems these words with Snowball French (PyStemmer, or
-    PostgreSQL's dictionary), so both backends agree."""
+    """A folded word rewritten so that its Snowball stem meets its family's: the feminine participle
+    that folding breaks ("cassée" folds to "cassee": "casse", like "cassé") and the y/i alternation
+    ("payer", "paie", "paiement": "paier"). The index stems these words with Snowball French
+    (PyStemmer, or PostgreSQL's dictionary), so both backends agree."""
     if word.isdigit():
         return word
     word = _REWRITE.get(word, word)
@@ -115,8 +123,8 @@ def _stemmer() -> Stemmer.Stemmer:
 
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
-    """Snowball stem of a folded word (see :func:`canonical`). Folding first keeps typed-without-accents
-    words on the same stem as the written ones."""
+    """Snowball stem of a folded word (see :func:`canonical`). Folding first keeps
+    typed-without-accents words on the same stem as the written ones."""
     if word.isdigit():
         return word
     return _stemmer().stemWord(canonical(word))

@@ -1,10 +1,10 @@
 """The insurance thesaurus (``content/search/thesaurus.txt``) as the engine uses it.
 
 Expressions are compared as sequences of stems, with the words that change their sense kept ("pas
-couvert", "par mois": see ``text.SENSE_WORDS``). A query brings the groups of the *longest* expressions
-it contains, so an ambiguous stem written inside an expression ("voisin inondé", "par mois") does not
-pull the groups of its other senses ("inondation", "2 mois"). The words of an expression may come in
-another order and with one word between them ("inondé mon voisin")."""
+couvert", "par mois": see ``text.SENSE_WORDS``). A query brings the groups of the *longest*
+expressions it contains, so an ambiguous stem written inside an expression ("voisin inondé", "par
+mois") does not pull the groups of its other senses ("inondation", "2 mois"). The words of an
+expression may come in another order and with one word between them ("inondé mon voisin")."""
 
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ def reload() -> None:
 
 @lru_cache(maxsize=1)
 def _folded() -> tuple[list[tuple[str, ...]], dict[str, str], frozenset[str]]:
-    """Groups and abbreviations folded; every word they contain (known words are never "corrected")."""
+    """Groups and abbreviations folded; every word they contain (known words are never
+    "corrected")."""
     groups_, abbreviations_ = _data()
     groups = [tuple(dict.fromkeys(text.fold(e) for e in group)) for group in groups_]
     abbreviations = {text.fold(k): text.fold(v) for k, v in abbreviations_.items()}
@@ -74,8 +75,8 @@ def known_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def ambiguous_words() -> frozenset[str]:
-    """Word forms with several senses ("inondé": the neighbour's flat or a flood; "inondation" is not
-    one of them although it has the same stem)."""
+    """Word forms with several senses ("inondé": the neighbour's flat or a flood; "inondation" is
+    not one of them although it has the same stem)."""
     return frozenset(text.fold(w) for w in content.thesaurus().ambiguous)
 
 
@@ -111,8 +112,9 @@ def _by_member() -> dict[str, tuple[tuple[str, ...], ...]]:
 
 
 def _spans(stems: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
-    """(start, end, expression) of every thesaurus expression found in the stems: in its order, or in any
-    order with at most one other word between its words ("inondé mon voisin" for "voisin inondé")."""
+    """(start, end, expression) of every thesaurus expression found in the stems: in its order, or
+    in any order with at most one other word between its words ("inondé mon voisin" for "voisin
+    inondé")."""
     by_stems, longest = _by_stems()
     by_member = _by_member()
     found: list[tuple[int, int, tuple[str, ...]]] = []

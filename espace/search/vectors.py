@@ -1,4 +1,5 @@
-"""The vector index of this process: nearest items by meaning, without reading every vector per query.
+"""The vector index of this process: nearest items by meaning, without reading every vector per
+query.
 
 Vectors are kept in memory per scope, loaded from the index on first use (a scope is what one query
 may reach: the public items, a formula's guarantees, one holder's own items). A scope of up to

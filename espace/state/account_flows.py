@@ -7,10 +7,10 @@ from datetime import date, datetime
 import reflex as rx
 
 from espace import routes
-from espace.db import session_scope
-from espace.models.base import today_paris, utcnow
-from espace.services import accounts
-from espace.services.accounts import AccountError, mask_email
+from espace.core.db import session_scope
+from espace.core.models import today_paris, utcnow
+from espace.identity import accounts
+from espace.identity.accounts import AccountError, mask_email
 from espace.state.session import client_ip
 
 IDENTITY_FIELDS = ("contract", "last_name", "birth_date", "postal_code")
@@ -126,7 +126,7 @@ class SignupState(IdentityForm):
         self.errors, self.form_error = {}, ""
         try:
             with session_scope() as db:
-                from espace.models import Policyholder
+                from espace.identity.models import Policyholder
 
                 holder = db.get(Policyholder, self._holder_id)
                 email = str(form.get("email", ""))[:254]
@@ -140,7 +140,8 @@ class SignupState(IdentityForm):
         except AccountError as error:
             self._apply(error)
             return
-        # A new account or an address that already had one (its owner is told by e-mail): the same answer.
+        # A new account or an address that already had one (its owner is told by e-mail): the same
+        # answer.
         email = accounts.clean_email(email)
         self._account_id = account.id if account is not None else None
         self._email = "" if account is not None else email

@@ -11,20 +11,21 @@ import json
 import reflex as rx
 
 from espace import routes
-from espace.db import session_scope
-from espace.formatting import PARIS
-from espace.models.base import utcnow
-from espace.services import assistant
+from espace.core.db import session_scope
+from espace.core.formatting import PARIS
+from espace.core.models import utcnow
 from espace.state.quick_attestation import issue_today
 from espace.state.session import SessionState
+from espace.support import assistant
 
 MAX_TURNS = 40  # questions kept in one conversation (the page and the hand-over)
 
-# After an answer: the question asked at the top of the screen, its answer below, the field ready for the next one.
+# After an answer: the question asked at the top of the screen, its answer below, the field ready
+# for the next one.
 SHOW_LATEST = (
-    "setTimeout(function(){var b=document.querySelectorAll('#assistant-log .chat-mine');"
-    "var q=b[b.length-1];if(q){q.scrollIntoView({block:'start',behavior:'smooth'});}"
-    "var f=document.getElementById('assistant-question');if(f){f.focus({preventScroll:true});}},150)"
+    "setTimeout(function(){var b=document.querySelectorAll('#assistant-log .chat-mine');var "
+    "q=b[b.length-1];if(q){q.scrollIntoView({block:'start',behavior:'smooth'});}var "
+    "f=document.getElementById('assistant-question');if(f){f.focus({preventScroll:true});}},150)"
 )
 
 CATEGORY_OPTIONS = [
@@ -97,7 +98,8 @@ class AssistantState(SessionState):
         self.escalating, self.escalate_subject, self.escalate_errors, self.error = False, "", {}, ""
 
     def _own(self, holder_id: int) -> None:
-        """A conversation started by someone else in this tab (before a sign-out) is never shown nor sent."""
+        """A conversation started by someone else in this tab (before a sign-out) is never shown nor
+        sent."""
         if self._owner != holder_id:
             self._forget()
             self._owner = holder_id
@@ -122,7 +124,10 @@ class AssistantState(SessionState):
             self.error = "Écrivez votre question."
             return None
         if len(self._transcript) >= 2 * MAX_TURNS:
-            self.error = "Cette conversation est longue : effacez-la pour en commencer une autre, ou parlez à un conseiller."
+            self.error = (
+                "Cette conversation est longue : effacez-la pour en commencer une autre, ou "
+                "parlez à un conseiller."
+            )
             return None
         with session_scope() as db:
             reply = assistant.answer(
@@ -184,7 +189,7 @@ class AssistantState(SessionState):
     @rx.event
     def escalate(self, form: dict):
         """Open a message thread carrying the whole conversation, then show it."""
-        from espace.services import support
+        from espace.support import threads
 
         principal = self._holder_principal()
         if principal is None:
@@ -205,7 +210,7 @@ class AssistantState(SessionState):
         self.escalate_subject, self.escalate_category = subject[:120], category
         try:
             with session_scope() as db:
-                thread = support.open_thread(
+                thread = threads.open_thread(
                     session=db,
                     holder_id=principal.holder_id,
                     subject=subject,

@@ -10,15 +10,16 @@ import dataclasses
 
 import reflex as rx
 
-from espace import formatting as fmt
 from espace import routes
-from espace.db import session_scope
-from espace.formatting import PARIS
-from espace.models import Claim, ClaimFile, ClaimItem, Contract, InsuredProperty
-from espace.models.base import utcnow
-from espace.services import claim_perils, claim_stages, claims, claims_staff, uploads
-from espace.services.claim_deadlines import describe as describe_deadline
-from espace.services.claims import ClaimInputError
+from espace.claims import declaration, perils, stages, uploads, workflow
+from espace.claims.deadlines import describe as describe_deadline
+from espace.claims.declaration import ClaimInputError
+from espace.claims.models import Claim, ClaimFile, ClaimItem
+from espace.contracts.models import Contract, InsuredProperty
+from espace.core import formatting as fmt
+from espace.core.db import session_scope
+from espace.core.formatting import PARIS
+from espace.core.models import utcnow
 from espace.state.session import SessionState
 
 FILE_KIND_LABELS = {
@@ -163,7 +164,7 @@ def item_view(item: ClaimItem) -> ItemView:
     return ItemView(
         id=item.id,
         description=item.description,
-        category=claim_perils.ITEM_CATEGORY_LABELS.get(item.category, item.category),
+        category=perils.ITEM_CATEGORY_LABELS.get(item.category, item.category),
         purchase=purchase or "—",
         estimate=fmt.money(item.estimate_cents),
     )
@@ -186,7 +187,8 @@ def _contract_label(contract: Contract, prop: InsuredProperty) -> str:
 
 
 async def add_uploads(db, claim: Claim, files: list, kind: str, add) -> tuple[int, list[str]]:
-    """Add each file on its own (a refused file leaves the others); return (added, French refusals)."""
+    """Add each file on its own (a refused file leaves the others); return (added, French
+    refusals)."""
     added, problems = 0, []
     for upload in files:
         data = await upload.read()
@@ -229,7 +231,8 @@ class ClaimsState(SessionState):
         now = utcnow()
         with session_scope() as db:
             contracts = {
-                c.id: (c, p) for c, p in claims.eligible_contracts(session=db, holder_id=holder_id)
+                c.id: (c, p)
+                for c, p in declaration.eligible_contracts(session=db, holder_id=holder_id)
             }
             from sqlmodel import select
 
@@ -241,17 +244,15 @@ class ClaimsState(SessionState):
                     .where(Contract.holder_id == holder_id)
                 ).all()
             }
-            rows = claims.list_claims(session=db, holder_id=holder_id)
+            rows = declaration.list_claims(session=db, holder_id=holder_id)
             cards, drafts = [], []
             for claim in rows:
                 card = ClaimCard(
                     number=claim.number or "",
                     draft_id=claim.id if claim.number is None else 0,
-                    peril=claim_perils.label(claim.peril)
-                    if claim.peril
-                    else "Événement à préciser",
+                    peril=perils.label(claim.peril) if claim.peril else "Événement à préciser",
                     contract=labels.get(claim.contract_id, ""),
-                    status=claim_stages.label(claim.status),
+                    status=stages.label(claim.status),
                     stage=claim.status,
                     date=(
                         f"Déclaré le {fmt.date_fr(claim.submitted_at)}"
@@ -275,9 +276,9 @@ class ClaimsState(SessionState):
         if holder_id is None:
             return self._to_login()
         with session_scope() as db:
-            claim = claims.owned_draft(session=db, holder_id=holder_id, claim_id=int(claim_id))
+            claim = declaration.owned_draft(session=db, holder_id=holder_id, claim_id=int(claim_id))
             if claim is not None:
-                claims.delete_draft(session=db, claim=claim)
+                declaration.delete_draft(session=db, claim=claim)
                 self.flash = "Le brouillon a été supprimé."
         self._refresh(holder_id)
         return None
@@ -286,7 +287,7 @@ class ClaimsState(SessionState):
 def _current_next_step(db, claim: Claim) -> str:
     if claim.number is None:
         return "Brouillon : reprenez votre déclaration là où vous l'aviez laissée."
-    history = claim_stages.events(session=db, claim_id=claim.id)
+    history = stages.events(session=db, claim_id=claim.id)
     staged = [e for e in history if e.kind != "documents_added"]
     return staged[-1].next_step if staged else ""
 
@@ -335,15 +336,15 @@ class ClaimWizardState(SessionState):
 
     @rx.var
     def step_label(self) -> str:
-        return claims.STEPS[self.step] if 0 <= self.step < len(claims.STEPS) else ""
+        return declaration.STEPS[self.step] if 0 <= self.step < len(declaration.STEPS) else ""
 
     @rx.var
     def step_number(self) -> str:
-        return f"Étape {self.step + 1} sur {len(claims.STEPS)}"
+        return f"Étape {self.step + 1} sur {len(declaration.STEPS)}"
 
     @rx.var
     def progress(self) -> str:
-        return f"{round((self.step + 1) * 100 / len(claims.STEPS))}%"
+        return f"{round((self.step + 1) * 100 / len(declaration.STEPS))}%"
 
     # -- loading --
 
@@ -356,21 +357,22 @@ class ClaimWizardState(SessionState):
         self._load_header(holder_id)
         draft_param = self.router.url.query_parameters.get("brouillon", "")
         peril_param = self.router.url.query_parameters.get("peril", "")
-        # "?peril=theft" (from the assistant): the event is preselected, the holder can still change it.
-        self._suggested_peril = peril_param if claim_perils.peril(peril_param) else ""
+        # "?peril=theft" (from the assistant): the event is preselected, the holder can still change
+        # it.
+        self._suggested_peril = peril_param if perils.peril(peril_param) else ""
         with session_scope() as db:
             self.contracts = [
                 Option(str(c.id), _contract_label(c, p))
-                for c, p in claims.eligible_contracts(session=db, holder_id=holder_id)
+                for c, p in declaration.eligible_contracts(session=db, holder_id=holder_id)
             ]
             claim = None
             if draft_param.isdigit():
-                claim = claims.owned_draft(
+                claim = declaration.owned_draft(
                     session=db, holder_id=holder_id, claim_id=int(draft_param)
                 )
             if claim is not None:
                 self._show(db, claim)
-                self.step = min(claim.draft_step, claims.STEP_SUMMARY)
+                self.step = min(claim.draft_step, declaration.STEP_SUMMARY)
             elif len(self.contracts) == 1:
                 self.contract_id = self.contracts[0].value
         self.loaded = True
@@ -385,17 +387,19 @@ class ClaimWizardState(SessionState):
         """Copy the draft into display fields."""
         self.claim_id, self.reached = claim.id, claim.draft_step
         self.contract_id, self.peril = str(claim.contract_id), claim.peril
-        found = claim_perils.peril(claim.peril)
+        found = perils.peril(claim.peril)
         self.peril_label = found.label if found else ""
         self.documents_hint = found.documents_hint if found else ""
         self.answers = {k: str(v) for k, v in claim.answers.items()}
         self._build_questions()
-        local = claims.occurred_local(claim)
+        local = declaration.occurred_local(claim)
         self.occurred_date = local.date().isoformat() if local else ""
         self.occurred_time = f"{local:%H:%M}" if local else ""
         self.description = claim.description
         self._deadline(claim)
-        prop = claims.loss_terms(session=db, claim=claim)  # the home insured on the day of the loss
+        prop = declaration.loss_terms(
+            session=db, claim=claim
+        )  # the home insured on the day of the loss
         self.property_address = f"{prop.address_line1}, {prop.postal_code} {prop.city}"
         self.location_kind = claim.location_kind
         self.position_text = (
@@ -404,31 +408,33 @@ class ClaimWizardState(SessionState):
             if claim.latitude is not None
             else ""
         )
-        rows = claims.items(session=db, claim_id=claim.id)
+        rows = declaration.items(session=db, claim_id=claim.id)
         self.items = [item_view(i) for i in rows]
         self.total = fmt.money(sum(i.estimate_cents for i in rows))
-        self.files = [file_view(f, {}) for f in claims.files(session=db, claim_id=claim.id)]
+        self.files = [file_view(f, {}) for f in declaration.files(session=db, claim_id=claim.id)]
         self.summary_answers = (
-            [Fact(q, a) for q, a in claim_perils.answer_text(found, claim.answers)] if found else []
+            [Fact(q, a) for q, a in perils.answer_text(found, claim.answers)] if found else []
         )
-        result = claims.estimate(session=db, claim=claim)
+        result = declaration.estimate(session=db, claim=claim)
         self.estimate = estimate_facts(result.as_dict())
         self.estimate_note = result.explanation
-        self.express_hint = claims.EXPRESS_RULES if claim.peril in claims.EXPRESS_PERILS else ""
-        self.missing = list(claims.missing_steps(session=db, claim=claim).values())
+        self.express_hint = (
+            declaration.EXPRESS_RULES if claim.peril in declaration.EXPRESS_PERILS else ""
+        )
+        self.missing = list(declaration.missing_steps(session=db, claim=claim).values())
 
     def _deadline(self, claim: Claim) -> None:
-        found = claims.deadline_for(claim, today=utcnow().astimezone(PARIS).date())
+        found = declaration.deadline_for(claim, today=utcnow().astimezone(PARIS).date())
         self.deadline_text = describe_deadline(found) if found else ""
         self.late_text = found.consequence if found else ""
 
     def _build_questions(self) -> None:
-        found = claim_perils.peril(self.peril)
+        found = perils.peril(self.peril)
         if found is None:
             self.questions = []
             return
         # All the peril's questions are rendered (hidden ones too), so that inputs keep their place.
-        visible = {q.id for q in claim_perils.visible_questions(found, self.answers)}
+        visible = {q.id for q in perils.visible_questions(found, self.answers)}
         self.questions = [
             QuestionView(
                 id=q.id,
@@ -446,13 +452,14 @@ class ClaimWizardState(SessionState):
 
     def _draft(self, db, holder_id: int) -> Claim | None:
         return (
-            claims.owned_draft(session=db, holder_id=holder_id, claim_id=self.claim_id)
+            declaration.owned_draft(session=db, holder_id=holder_id, claim_id=self.claim_id)
             if self.claim_id
             else None
         )
 
     def _save(self, action, *, creating: bool = False) -> rx.event.EventSpec | None:
-        """Run ``action(db, claim, holder_id)`` on the holder's draft; show errors next to fields, or refresh."""
+        """Run ``action(db, claim, holder_id)`` on the holder's draft; show errors next to fields,
+        or refresh."""
         principal = self._holder_principal()
         if principal is None:
             return self._to_login()
@@ -492,22 +499,22 @@ class ClaimWizardState(SessionState):
 
         def action(db, claim, principal):
             if claim is None:
-                claim = claims.start_draft(
+                claim = declaration.start_draft(
                     session=db,
                     holder_id=principal.holder_id,
                     account_id=principal.account_id,
                     contract_id=int(contract_id),
                 )
                 if self._suggested_peril:
-                    claims.set_peril(session=db, claim=claim, peril_code=self._suggested_peril)
+                    declaration.set_peril(session=db, claim=claim, peril_code=self._suggested_peril)
                 return claim
-            claims.set_contract(session=db, claim=claim, contract_id=int(contract_id))
+            declaration.set_contract(session=db, claim=claim, contract_id=int(contract_id))
             return claim
 
         outcome = self._save(action, creating=True)
         if outcome is not None or self.errors:
             return outcome
-        self._go(claims.STEP_PERIL)
+        self._go(declaration.STEP_PERIL)
         return rx.call_script(
             f"window.history.replaceState(null,'','{routes.CLAIM_NEW}?brouillon={self.claim_id}')"
         )
@@ -516,17 +523,17 @@ class ClaimWizardState(SessionState):
     def choose_peril(self, form: dict):
         peril = str(form.get("peril") or "")
         outcome = self._save(
-            lambda db, claim, _p: claims.set_peril(session=db, claim=claim, peril_code=peril)
+            lambda db, claim, _p: declaration.set_peril(session=db, claim=claim, peril_code=peril)
         )
         if not self.errors:
-            self._go(claims.STEP_QUESTIONS)
+            self._go(declaration.STEP_QUESTIONS)
         return outcome
 
     @rx.event
     def set_answer(self, question_id: str, value: str):
         """Live answers, so that conditional questions appear; saved with the step's form."""
-        if claim_perils.peril(self.peril) and question_id in {
-            q.id for q in claim_perils.peril(self.peril).questions
+        if perils.peril(self.peril) and question_id in {
+            q.id for q in perils.peril(self.peril).questions
         }:
             self.answers = {**self.answers, question_id: str(value)[:500]}
             self._build_questions()
@@ -535,12 +542,12 @@ class ClaimWizardState(SessionState):
     def save_answers(self, form: dict):
         raw = {**self.answers, **{k: str(v or "") for k, v in form.items()}}
         outcome = self._save(
-            lambda db, claim, _p: claims.set_answers(
+            lambda db, claim, _p: declaration.set_answers(
                 session=db, claim=claim, raw=raw, today=utcnow().astimezone(PARIS).date()
             )
         )
         if not self.errors:
-            self._go(claims.STEP_WHEN)
+            self._go(declaration.STEP_WHEN)
         else:
             self.answers = {k: str(v) for k, v in raw.items()}
             self._build_questions()
@@ -549,15 +556,15 @@ class ClaimWizardState(SessionState):
     @rx.event
     def preview_deadline(self, day: str):
         """Show the legal deadline as soon as the date is typed (explained, never blocking)."""
-        parsed = claim_perils.parse_date(day)
-        found = claim_perils.peril(self.peril)
+        parsed = perils.parse_date(day)
+        found = perils.peril(self.peril)
         if parsed is None or found is None:
             self.deadline_text = self.late_text = ""
             return
-        from espace.services.claim_deadlines import deadline
+        from espace.claims.deadlines import deadline
 
         order = (
-            claim_perils.parse_date(self.answers.get("order_date", ""))
+            perils.parse_date(self.answers.get("order_date", ""))
             if found.deadline == "natcat"
             else None
         )
@@ -575,7 +582,7 @@ class ClaimWizardState(SessionState):
         text = str(form.get("description") or "")
         self.occurred_date, self.occurred_time, self.description = day[:10], hour[:5], text[:4000]
         outcome = self._save(
-            lambda db, claim, _p: claims.set_when(
+            lambda db, claim, _p: declaration.set_when(
                 session=db,
                 claim=claim,
                 day_text=day,
@@ -585,7 +592,7 @@ class ClaimWizardState(SessionState):
             )
         )
         if not self.errors:
-            self._go(claims.STEP_WHERE)
+            self._go(declaration.STEP_WHERE)
         else:
             self.occurred_date, self.occurred_time, self.description = (
                 day[:10],
@@ -597,20 +604,20 @@ class ClaimWizardState(SessionState):
     @rx.event
     def use_property_address(self):
         outcome = self._save(
-            lambda db, claim, _p: claims.set_location(session=db, claim=claim, kind="property")
+            lambda db, claim, _p: declaration.set_location(session=db, claim=claim, kind="property")
         )
         if not self.errors:
-            self._go(claims.STEP_ITEMS)
+            self._go(declaration.STEP_ITEMS)
         return outcome
 
     @rx.event
     def ask_position(self):
         self.errors = {}
         return rx.call_script(
-            "new Promise((resolve) => { if (!navigator.geolocation) { resolve({error: 'unsupported'}); return; }"
-            " navigator.geolocation.getCurrentPosition("
-            " (p) => resolve({lat: p.coords.latitude, lng: p.coords.longitude, acc: p.coords.accuracy}),"
-            " (e) => resolve({error: String(e.code)}), {timeout: 15000, maximumAge: 60000}); })",
+            "new Promise((resolve) => { if (!navigator.geolocation) { resolve({error: "
+            "'unsupported'}); return; } navigator.geolocation.getCurrentPosition( (p) => "
+            "resolve({lat: p.coords.latitude, lng: p.coords.longitude, acc: p.coords.accuracy}), "
+            "(e) => resolve({error: String(e.code)}), {timeout: 15000, maximumAge: 60000}); })",
             callback=ClaimWizardState.got_position,
         )
 
@@ -618,8 +625,10 @@ class ClaimWizardState(SessionState):
     def got_position(self, result: dict):
         if not isinstance(result, dict) or "lat" not in result:
             self.errors = {
-                "location": "Votre position n'a pas pu être lue (autorisation refusée ou indisponible). "
-                "Vous pouvez choisir l'adresse du logement."
+                "location": (
+                    "Votre position n'a pas pu être lue (autorisation refusée ou indisponible). "
+                    "Vous pouvez choisir l'adresse du logement."
+                )
             }
             return None
         try:
@@ -629,7 +638,7 @@ class ClaimWizardState(SessionState):
             self.errors = {"location": "Position illisible : choisissez l'adresse du logement."}
             return None
         outcome = self._save(
-            lambda db, claim, _p: claims.set_location(
+            lambda db, claim, _p: declaration.set_location(
                 session=db,
                 claim=claim,
                 kind="geolocation",
@@ -639,13 +648,13 @@ class ClaimWizardState(SessionState):
             )
         )
         if not self.errors:
-            self._go(claims.STEP_ITEMS)
+            self._go(declaration.STEP_ITEMS)
         return outcome
 
     @rx.event
     def add_item(self, form: dict):
         def action(db, claim, _p):
-            claims.add_item(
+            declaration.add_item(
                 session=db,
                 claim=claim,
                 description=str(form.get("item_description") or ""),
@@ -664,14 +673,16 @@ class ClaimWizardState(SessionState):
     @rx.event
     def remove_item(self, item_id: int):
         return self._save(
-            lambda db, claim, _p: claims.remove_item(session=db, claim=claim, item_id=int(item_id))
+            lambda db, claim, _p: declaration.remove_item(
+                session=db, claim=claim, item_id=int(item_id)
+            )
         )
 
     @rx.event
     def items_done(self):
-        outcome = self._save(lambda db, claim, _p: claims.items_done(session=db, claim=claim))
+        outcome = self._save(lambda db, claim, _p: declaration.items_done(session=db, claim=claim))
         if not self.errors:
-            self._go(claims.STEP_FILES)
+            self._go(declaration.STEP_FILES)
         return outcome
 
     @rx.event
@@ -690,7 +701,7 @@ class ClaimWizardState(SessionState):
                 self.upload_errors = ["Ce brouillon n'existe plus."]
                 return None
             _added, problems = await add_uploads(
-                db, claim, files, self.upload_kind, claims.add_file
+                db, claim, files, self.upload_kind, declaration.add_file
             )
             self._show(db, claim)
         self.upload_errors = problems
@@ -699,22 +710,24 @@ class ClaimWizardState(SessionState):
     @rx.event
     def remove_file(self, file_id: int):
         return self._save(
-            lambda db, claim, _p: claims.remove_draft_file(
+            lambda db, claim, _p: declaration.remove_draft_file(
                 session=db, claim=claim, file_id=int(file_id)
             )
         )
 
     @rx.event
     def files_done(self):
-        outcome = self._save(lambda db, claim, _p: claims.files_done(session=db, claim=claim))
+        outcome = self._save(lambda db, claim, _p: declaration.files_done(session=db, claim=claim))
         if not self.errors:
-            self._go(claims.STEP_SUMMARY)
+            self._go(declaration.STEP_SUMMARY)
         return outcome
 
     @rx.event
     def go_to(self, step: int):
         step = int(step)
-        if 0 <= step <= min(self.reached, claims.STEP_SUMMARY) and (self.claim_id or step == 0):
+        if 0 <= step <= min(self.reached, declaration.STEP_SUMMARY) and (
+            self.claim_id or step == 0
+        ):
             self.errors, self.upload_errors = {}, []
             self._go(step)
 
@@ -734,7 +747,7 @@ class ClaimWizardState(SessionState):
         sent_box: dict = {}
 
         def action(db, claim, _p):
-            sent = claims.submit(session=db, claim=claim, now=utcnow())
+            sent = declaration.submit(session=db, claim=claim, now=utcnow())
             sent_box.update(
                 number=sent.claim.number,
                 next_step=sent.next_step,
@@ -791,7 +804,7 @@ class ClaimState(SessionState):
 
     def _claim(self, db, holder_id: int) -> Claim | None:
         return (
-            claims.owned_claim(session=db, holder_id=holder_id, number=self.number)
+            declaration.owned_claim(session=db, holder_id=holder_id, number=self.number)
             if self.number
             else None
         )
@@ -816,21 +829,21 @@ class ClaimState(SessionState):
                 self.steps, self.history, self.files, self.messages, self.items = [], [], [], [], []
                 return
             self.found = True
-            claims.mark_staff_messages_read(session=db, claim=claim)
-            names = claims_staff.staff_names(session=db)
+            declaration.mark_staff_messages_read(session=db, claim=claim)
+            names = workflow.staff_names(session=db)
             contract = db.get(Contract, claim.contract_id)
-            prop = claims.loss_terms(
+            prop = declaration.loss_terms(
                 session=db, claim=claim
             )  # the home insured on the day of the loss
-            found = claim_perils.peril(claim.peril)
-            history = claim_stages.events(session=db, claim_id=claim.id)
+            found = perils.peril(claim.peril)
+            history = stages.events(session=db, claim_id=claim.id)
             staged = [e for e in history if e.kind != "documents_added"]
             now = utcnow()
             self.peril, self.contract = (
-                claim_perils.label(claim.peril),
+                perils.label(claim.peril),
                 _contract_label(contract, prop),
             )
-            self.status, self.stage = claim_stages.label(claim.status), claim.status
+            self.status, self.stage = stages.label(claim.status), claim.status
             self.occurred = fmt.datetime_fr(claim.occurred_at)
             self.submitted = fmt.datetime_fr(claim.submitted_at)
             self.next_step = staged[-1].next_step if staged else ""
@@ -849,16 +862,14 @@ class ClaimState(SessionState):
             )
             self.steps = [
                 StepView(s.label, s.state, fmt.date_fr(s.at) if s.at else "")
-                for s in claim_stages.tracker(claim=claim, history=history)
+                for s in stages.tracker(claim=claim, history=history)
             ]
             self.history = [
-                EventView(claim_stages.label(e.kind), fmt.datetime_fr(e.at), e.detail, e.next_step)
+                EventView(stages.label(e.kind), fmt.datetime_fr(e.at), e.detail, e.next_step)
                 for e in reversed(history)
             ]
             self.answers = (
-                [Fact(q, a) for q, a in claim_perils.answer_text(found, claim.answers)]
-                if found
-                else []
+                [Fact(q, a) for q, a in perils.answer_text(found, claim.answers)] if found else []
             )
             self.description = claim.description
             self.location = (
@@ -878,7 +889,7 @@ class ClaimState(SessionState):
                 if claim.declaration_deadline
                 else ""
             )
-            rows = claims.items(session=db, claim_id=claim.id)
+            rows = declaration.items(session=db, claim_id=claim.id)
             self.items, self.total = (
                 [item_view(i) for i in rows],
                 fmt.money(sum(i.estimate_cents for i in rows)),
@@ -902,7 +913,9 @@ class ClaimState(SessionState):
                         f"envoyé le {fmt.date_fr(claim.paid_at)} (réf. {claim.payment_reference})",
                     )
                 )
-            self.files = [file_view(f, names) for f in claims.files(session=db, claim_id=claim.id)]
+            self.files = [
+                file_view(f, names) for f in declaration.files(session=db, claim_id=claim.id)
+            ]
             self.messages = [
                 MessageView(
                     author=names.get(m.staff_id, "Votre gestionnaire") if m.staff_id else "Vous",
@@ -910,7 +923,7 @@ class ClaimState(SessionState):
                     date=fmt.datetime_fr(m.created_at),
                     body=m.body,
                 )
-                for m in claims.messages(session=db, claim_id=claim.id)
+                for m in declaration.messages(session=db, claim_id=claim.id)
             ]
 
     @rx.event
@@ -924,7 +937,9 @@ class ClaimState(SessionState):
                 self.message_error = "Ce sinistre est introuvable."
                 return None
             try:
-                claims.post_message(session=db, claim=claim, body=str(form.get("message") or ""))
+                declaration.post_message(
+                    session=db, claim=claim, body=str(form.get("message") or "")
+                )
             except ClaimInputError as error:
                 self.message_error = error.errors.get("message", str(error))
                 return None
@@ -948,7 +963,7 @@ class ClaimState(SessionState):
                 self.upload_errors = ["Ce sinistre est introuvable."]
                 return None
             added, problems = await add_uploads(
-                db, claim, files, self.upload_kind, claims.add_document
+                db, claim, files, self.upload_kind, declaration.add_document
             )
         self.upload_errors = problems
         self.flash = f"{added} fichier(s) ajouté(s) à votre dossier." if added else ""

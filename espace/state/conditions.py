@@ -7,9 +7,9 @@ import dataclasses
 
 import reflex as rx
 
-from espace.db import session_scope
-from espace.models import Formula
-from espace.services import conditions_data as cg
+from espace.contracts import conditions_data as cg
+from espace.contracts.models import Formula
+from espace.core.db import session_scope
 from espace.state.contract_detail import contract_by_number
 from espace.state.session import SessionState
 

@@ -1,5 +1,5 @@
-"""/contrat?n=…: one contract — guarantees by category (formula and options), options, coming changes,
-endorsements. The data comes from ``services.contract_view`` (the terms in force today)."""
+"""/contrat?n=…: one contract — guarantees by category (formula and options), options, coming
+changes, endorsements. The data comes from ``contracts.detail`` (the terms in force today)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import dataclasses
 import reflex as rx
 from sqlmodel import select
 
-from espace.db import session_scope
-from espace.models import Contract
-from espace.models.base import today_paris
-from espace.services import contract_view
+from espace.contracts import detail
+from espace.contracts.models import Contract
+from espace.core.db import session_scope
+from espace.core.models import today_paris
 from espace.state.session import SessionState
 
 
@@ -103,7 +103,7 @@ class ContractDetailState(SessionState):
         self._load_header(me.holder_id)
         self.loaded, self.found = False, False
         with session_scope() as db:
-            view = contract_view.build(
+            view = detail.build(
                 session=db,
                 holder_id=me.holder_id,
                 today=today_paris(),

@@ -6,10 +6,10 @@ import dataclasses
 
 import reflex as rx
 
-from espace import formatting as fmt
-from espace import labels
-from espace.db import session_scope
-from espace.services.portfolio import PropertySummary, list_portfolio
+from espace.contracts import labels
+from espace.contracts.portfolio import PropertySummary, list_portfolio
+from espace.core import formatting as fmt
+from espace.core.db import session_scope
 from espace.state.session import SessionState
 
 
@@ -45,7 +45,10 @@ def to_card(prop: PropertySummary) -> PropertyCard:
         icon="house" if prop.property_type == "house" else "building-2",
         headline=f"{labels.label(labels.PROPERTY_TYPE, prop.property_type)} à {prop.city}",
         address=f"{address}, {prop.postal_code} {prop.city}",
-        details=f"{prop.rooms} pièces · {prop.surface_m2} m² · {labels.label(labels.OCCUPANCY, prop.occupancy)}",
+        details=(
+            f"{prop.rooms} pièces · {prop.surface_m2} m² · "
+            f"{labels.label(labels.OCCUPANCY, prop.occupancy)}"
+        ),
         contracts=[
             ContractCard(
                 number=c.number,

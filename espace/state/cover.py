@@ -9,14 +9,14 @@ from datetime import date, timedelta
 import reflex as rx
 from sqlmodel import select
 
-from espace import formatting as fmt
-from espace import labels, routes
-from espace.db import session_scope
-from espace.models import ContractOptionDef, Formula, GuaranteeCategory
-from espace.models.base import today_paris
-from espace.services import contract_terms, cover_change, coverage, tariff_data
-from espace.services.cover_change import CoverChangeError, CoverChoice
-from espace.services.tariff import RatingError, instalment_cents
+from espace import routes
+from espace.contracts import cover_change, coverage, labels, tariff_data, terms
+from espace.contracts.cover_change import CoverChangeError, CoverChoice
+from espace.contracts.models import ContractOptionDef, Formula, GuaranteeCategory
+from espace.contracts.tariff import RatingError, instalment_cents
+from espace.core import formatting as fmt
+from espace.core.db import session_scope
+from espace.core.models import today_paris
 from espace.state.contract_detail import contract_by_number
 from espace.state.session import SessionState
 
@@ -134,17 +134,18 @@ class CoverState(SessionState):
     def _load_terms(self, db, contract) -> None:
         """Today's premium, and the change already signed that a new one must follow."""
         today = today_paris()
-        current = contract_terms.version_on(
+        current = terms.version_on(
             session=db, contract_id=contract.id, day=max(today, contract.start_date)
         )
         self.current_premium = fmt.money(
             current.annual_premium_cents if current else contract.annual_premium_cents
         )
-        coming = contract_terms.upcoming(session=db, contract=contract, today=today)
+        coming = terms.upcoming(session=db, contract=contract, today=today)
         self.pending = (
             f"Un avenant déjà accepté prend effet le {fmt.date_fr(coming[-1].start)} (cotisation "
-            f"{fmt.money(coming[-1].version.annual_premium_cents)} par an) : les choix ci-dessous partent de "
-            "cette nouvelle couverture, et une nouvelle modification prendra effet au plus tôt à cette date."
+            f"{fmt.money(coming[-1].version.annual_premium_cents)} par an) : les choix ci-dessous "
+            "partent de cette nouvelle couverture, et une nouvelle modification prendra effet au "
+            "plus tôt à cette date."
             if coming
             else ""
         )
@@ -204,8 +205,9 @@ class CoverState(SessionState):
                 s.id,
                 s.name,
                 fmt.money(s.annual_premium_cents),
-                f"{s.inputs['formula'].capitalize()} · franchise {fmt.money(s.inputs['deductible_cents'])} · "
-                f"capital {fmt.money(s.inputs['furniture_capital_cents'])}",
+                f"{s.inputs['formula'].capitalize()} · franchise "
+                f"{fmt.money(s.inputs['deductible_cents'])} · capital "
+                f"{fmt.money(s.inputs['furniture_capital_cents'])}",
                 [[label, fmt.money(amount)] for label, amount in s.lines],
                 s.id in selected,
             )
@@ -262,7 +264,10 @@ class CoverState(SessionState):
         self.q_ok = True
         self.q_lines = [[line.label, fmt.money(line.amount_cents)] for line in quote.lines]
         self.q_annual = fmt.money(quote.annual_premium_cents)
-        self.q_instalment = f"{fmt.money(instalment_cents(quote.annual_premium_cents, self.frequency))} {FREQUENCY_WORDS[self.frequency]}"
+        self.q_instalment = (
+            f"{fmt.money(instalment_cents(quote.annual_premium_cents, self.frequency))} "
+            f"{FREQUENCY_WORDS[self.frequency]}"
+        )
         effective = max(self._effective_date() or today_paris(), contract.start_date)
         prorata = cover_change.prorata_for(
             session=db,
@@ -275,12 +280,14 @@ class CoverState(SessionState):
         self.q_diff = (
             "Identique à votre cotisation actuelle"
             if diff == 0
-            else f"{'+' if diff > 0 else '−'} {fmt.money(abs(diff))} par an par rapport à aujourd'hui"
+            else f"{'+' if diff > 0 else '−'} {fmt.money(abs(diff))} par an par rapport à "
+            "aujourd'hui"
         )
         amount = prorata.amount_cents
         self.q_prorata = (
             f"{'À payer' if amount >= 0 else 'À vous rembourser'} pour l'année en cours (du "
-            f"{fmt.date_fr(effective)} au {fmt.date_fr(prorata.year_end)}) : {fmt.money(abs(amount))}"
+            f"{fmt.date_fr(effective)} au {fmt.date_fr(prorata.year_end)}) : "
+            f"{fmt.money(abs(amount))}"
         )
         self.q_advice = list(quote.advice)
 
@@ -454,8 +461,9 @@ class CoverState(SessionState):
                 return None
             self.done_url = routes.document_url(endorsement.document_id)
             self.done_text = (
-                f"Avenant n° {endorsement.number} enregistré : effet le {fmt.date_fr(endorsement.effective_date)}, "
-                f"nouvelle cotisation {fmt.money(endorsement.new_premium_cents)} par an."
+                f"Avenant n° {endorsement.number} enregistré : effet le "
+                f"{fmt.date_fr(endorsement.effective_date)}, nouvelle cotisation "
+                f"{fmt.money(endorsement.new_premium_cents)} par an."
             )
             self._load_terms(db, contract)
             self.effective = endorsement.effective_date.isoformat()

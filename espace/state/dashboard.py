@@ -7,11 +7,11 @@ import json
 
 import reflex as rx
 
-from espace.db import session_scope
-from espace.formatting import PARIS
-from espace.models.base import utcnow
-from espace.services import dashboard
-from espace.services.dashboard import Slot
+from espace.core.db import session_scope
+from espace.core.formatting import PARIS
+from espace.core.models import utcnow
+from espace.dashboard import widgets
+from espace.dashboard.widgets import Slot
 from espace.state.quick_attestation import issue_today
 from espace.state.session import SessionState
 
@@ -99,8 +99,8 @@ class DashboardState(SessionState):
 
     def _refresh(self, principal) -> None:
         with session_scope() as db:
-            slots = dashboard.layout(session=db, holder_id=principal.holder_id)
-            data = dashboard.collect(
+            slots = widgets.layout(session=db, holder_id=principal.holder_id)
+            data = widgets.collect(
                 session=db,
                 holder_id=principal.holder_id,
                 account_id=principal.account_id,
@@ -125,26 +125,27 @@ class DashboardState(SessionState):
 
     def _show_slots(self, slots: list[Slot]) -> None:
         self.slots = [
-            SlotView(s.id, dashboard.BY_ID[s.id].title, s.size, i == 0, i == len(slots) - 1)
+            SlotView(s.id, widgets.BY_ID[s.id].title, s.size, i == 0, i == len(slots) - 1)
             for i, s in enumerate(slots)
         ]
         shown = {s.id for s in slots}
         self.catalogue = [
             CatalogueItem(w.id, w.title, w.description)
-            for w in dashboard.CATALOGUE
+            for w in widgets.CATALOGUE
             if w.id not in shown
         ]
 
     def _change(self, change) -> None:
-        """Apply a layout change to the saved layout (the server's copy, not the browser's) and save it."""
+        """Apply a layout change to the saved layout (the server's copy, not the browser's) and save
+        it."""
         principal = self._holder_principal()
         if principal is None:
             return
         with session_scope() as db:
-            slots = dashboard.save(
+            slots = widgets.save(
                 session=db,
                 holder_id=principal.holder_id,
-                slots=change(dashboard.layout(session=db, holder_id=principal.holder_id)),
+                slots=change(widgets.layout(session=db, holder_id=principal.holder_id)),
             )
         self._refresh(principal)
         self._show_slots(slots)
@@ -157,16 +158,16 @@ class DashboardState(SessionState):
     def add_widget(self, widget_id: str):
         if self._holder_id() is None:
             return self._to_login()
-        if str(widget_id) in dashboard.BY_ID:
-            self._change(lambda slots: dashboard.add(slots, str(widget_id)))
-            self.flash = f"Module « {dashboard.BY_ID[str(widget_id)].title} » ajouté."
+        if str(widget_id) in widgets.BY_ID:
+            self._change(lambda slots: widgets.add(slots, str(widget_id)))
+            self.flash = f"Module « {widgets.BY_ID[str(widget_id)].title} » ajouté."
         return None
 
     @rx.event
     def remove_widget(self, widget_id: str):
         if self._holder_id() is None:
             return self._to_login()
-        self._change(lambda slots: dashboard.remove(slots, str(widget_id)))
+        self._change(lambda slots: widgets.remove(slots, str(widget_id)))
         return None
 
     @rx.event
@@ -174,17 +175,15 @@ class DashboardState(SessionState):
         if self._holder_id() is None:
             return self._to_login()
         step = -1 if int(delta) < 0 else 1
-        self._change(lambda slots: dashboard.move(slots, str(widget_id), step))
-        return rx.call_script(
-            f"document.getElementById({json.dumps('move-' + str(widget_id) + ('-up' if step < 0 else '-down'))})"
-            "?.focus()"
-        )
+        self._change(lambda slots: widgets.move(slots, str(widget_id), step))
+        button = f"move-{widget_id}-{'up' if step < 0 else 'down'}"
+        return rx.call_script(f"document.getElementById({json.dumps(button)})?.focus()")
 
     @rx.event
     def resize_widget(self, widget_id: str):
         if self._holder_id() is None:
             return self._to_login()
-        self._change(lambda slots: dashboard.resize(slots, str(widget_id)))
+        self._change(lambda slots: widgets.resize(slots, str(widget_id)))
         return None
 
     @rx.event
@@ -193,14 +192,14 @@ class DashboardState(SessionState):
         if self._holder_id() is None:
             return self._to_login()
         order = [part for part in str(form.get("order") or "").split(",") if part][:20]
-        self._change(lambda slots: dashboard.reorder(slots, order))
+        self._change(lambda slots: widgets.reorder(slots, order))
         return None
 
     @rx.event
     def reset_layout(self):
         if self._holder_id() is None:
             return self._to_login()
-        self._change(lambda _slots: dashboard.default_layout())
+        self._change(lambda _slots: widgets.default_layout())
         self.flash = "Tableau de bord rétabli tel qu'à l'origine."
         return None
 

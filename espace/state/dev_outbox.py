@@ -6,10 +6,10 @@ import dataclasses
 
 import reflex as rx
 
-from espace import formatting as fmt
-from espace.db import session_scope
-from espace.services import messaging
-from espace.settings import get_settings
+from espace.core import formatting as fmt
+from espace.core.db import session_scope
+from espace.core.settings import get_settings
+from espace.notifications import outbox
 from espace.state.session import client_is_local
 
 
@@ -49,9 +49,9 @@ class OutboxState(rx.State):
                     fmt.datetime_fr(m.created_at),
                     [
                         [text, "link" if is_link else ""]
-                        for text, is_link in messaging.split_links(m.body)
+                        for text, is_link in outbox.split_links(m.body)
                     ],
                 )
-                for m in messaging.latest(session=db)
+                for m in outbox.latest(session=db)
             ]
         return None

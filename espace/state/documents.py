@@ -8,13 +8,14 @@ import dataclasses
 import reflex as rx
 from sqlmodel import select
 
-from espace import formatting as fmt
-from espace import labels, routes
-from espace.db import session_scope
-from espace.models import Contract, ContractStatus, InsuredProperty
-from espace.services import attestations, documents
-from espace.services.attestations import AttestationError, AttestationRequest
-from espace.services.documents import DocumentFilters
+from espace import routes
+from espace.contracts import attestations, certificates, labels
+from espace.contracts.attestations import AttestationError, AttestationRequest
+from espace.contracts.models import Contract, ContractStatus, InsuredProperty
+from espace.core import formatting as fmt
+from espace.core.db import session_scope
+from espace.documents import library
+from espace.documents.library import DocumentFilters
 from espace.state.session import SessionState
 
 
@@ -47,7 +48,7 @@ def _field(form: dict, name: str, limit: int) -> str:
     return str(form.get(name) or "").strip()[:limit]
 
 
-def to_item(row: documents.DocumentRow) -> DocItem:
+def to_item(row: library.DocumentRow) -> DocItem:
     period = ""
     if row.period_start and row.period_end:
         period = f"du {fmt.date_fr(row.period_start)} au {fmt.date_fr(row.period_end)}"
@@ -59,7 +60,7 @@ def to_item(row: documents.DocumentRow) -> DocItem:
     return DocItem(
         id=row.id,
         kind=row.kind,
-        kind_label=documents.KIND_LABELS.get(row.kind, row.kind),
+        kind_label=library.KIND_LABELS.get(row.kind, row.kind),
         title=row.title,
         reference=row.reference,
         issued=fmt.date_fr(row.issued_at),
@@ -124,7 +125,8 @@ class DocumentsState(SessionState):
             self.active_contracts = [
                 [
                     str(c.id),
-                    f"{c.number} · {labels.label(labels.PROPERTY_TYPE, p.property_type)} à {p.city}",
+                    f"{c.number} · {labels.label(labels.PROPERTY_TYPE, p.property_type)} à "
+                    f"{p.city}",
                 ]
                 for c, p in rows
                 if c.status == ContractStatus.ACTIVE
@@ -147,12 +149,10 @@ class DocumentsState(SessionState):
 
     def _refresh(self, holder_id: int) -> None:
         with session_scope() as db:
-            everything = documents.list_documents(session=db, holder_id=holder_id)
-            rows = documents.list_documents(
-                session=db, holder_id=holder_id, filters=self._filters()
-            )
+            everything = library.list_documents(session=db, holder_id=holder_id)
+            rows = library.list_documents(session=db, holder_id=holder_id, filters=self._filters())
         kinds = sorted({r.kind for r in everything})
-        self.kind_options = [[k, documents.KIND_LABELS.get(k, k)] for k in kinds]
+        self.kind_options = [[k, library.KIND_LABELS.get(k, k)] for k in kinds]
         categories = sorted({r.guarantee_category for r in everything if r.guarantee_category})
         self.category_options = [
             [c, labels.label(labels.GUARANTEE_CATEGORY, c)] for c in categories
@@ -215,7 +215,7 @@ class DocumentsState(SessionState):
         if me is None:
             return self._to_login()
         with session_scope() as db:
-            doc = documents.owned_document(
+            doc = library.owned_document(
                 session=db, holder_id=me.holder_id, document_id=int(document_id)
             )
             if doc is None:
@@ -286,7 +286,7 @@ class DocumentsState(SessionState):
             return None
         try:
             with session_scope() as db:
-                doc = documents.issue_certificate(
+                doc = certificates.issue_certificate(
                     session=db, holder_id=me.holder_id, contract_id=int(contract)
                 )
                 self.issued_url, self.issued_title = routes.document_url(doc.id), doc.title

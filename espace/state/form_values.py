@@ -1,4 +1,5 @@
-"""Reading submitted form values: every field arrives from the browser and may be missing or of any type."""
+"""Reading submitted form values: every field arrives from the browser and may be missing or of any
+type."""
 
 from __future__ import annotations
 

@@ -8,15 +8,15 @@ from datetime import datetime, timedelta
 import reflex as rx
 
 from espace import routes
-from espace.db import session_scope
-from espace.models import Account, Policyholder
-from espace.models.base import utcnow
-from espace.services import accounts, auth, second_factor, sessions
-from espace.services.accounts import mask_email
-from espace.services.auth import Outcome
-from espace.services.second_factor import Method
-from espace.services.tokens import new_token
-from espace.settings import get_settings
+from espace.core.db import session_scope
+from espace.core.models import utcnow
+from espace.core.settings import get_settings
+from espace.core.tokens import new_token
+from espace.identity import accounts, auth, second_factor, sessions
+from espace.identity.accounts import mask_email
+from espace.identity.auth import Outcome
+from espace.identity.models import Account, Policyholder
+from espace.identity.second_factor import Method
 from espace.state.session import client_ip, handoff_navigation, read_cookie, read_session_cookie
 
 NOTICES = {
@@ -38,10 +38,20 @@ METHOD_LABELS = {
 def method_help(method: str, *, email: str, phone: str) -> str:
     """What to type for a second factor, and where an e-mail or SMS code was sent."""
     return {
-        Method.TOTP: "Saisissez le code à 6 chiffres affiché par votre application d'authentification.",
-        Method.RECOVERY: "Saisissez l'un de vos codes de secours (format XXXXX-XXXXX). Chacun ne sert qu'une fois.",
-        Method.EMAIL: f"Nous avons envoyé un code à {mask_email(email)}. Il est valable 10 minutes.",
-        Method.SMS: f"Nous avons envoyé un code par SMS au {accounts.mask_phone(phone)}. Il est valable 10 minutes.",
+        Method.TOTP: (
+            "Saisissez le code à 6 chiffres affiché par votre application d'authentification."
+        ),
+        Method.RECOVERY: (
+            "Saisissez l'un de vos codes de secours (format XXXXX-XXXXX). Chacun ne sert qu'une "
+            "fois."
+        ),
+        Method.EMAIL: (
+            f"Nous avons envoyé un code à {mask_email(email)}. Il est valable 10 minutes."
+        ),
+        Method.SMS: (
+            f"Nous avons envoyé un code par SMS au {accounts.mask_phone(phone)}. Il est valable "
+            "10 minutes."
+        ),
     }[Method(method)]
 
 

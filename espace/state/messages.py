@@ -1,8 +1,8 @@
 """Secure messaging for the holder: the list (/messages), a new message (/messages/nouveau) and one
 conversation (/message?n=<id>).
 
-Thin: every handler re-reads the session and calls ``support``, which loads the thread with the
-holder's id in the query. The thread's id stays on the server (``_thread_id``); forms are not
+Thin: every handler re-reads the session and calls ``support.threads``, which loads the thread with
+the holder's id in the query. The thread's id stays on the server (``_thread_id``); forms are not
 cleared on an error, so nothing typed is lost."""
 
 from __future__ import annotations
@@ -12,24 +12,18 @@ import dataclasses
 import reflex as rx
 from sqlmodel import select
 
-from espace import formatting as fmt
 from espace import routes
-from espace.db import session_scope
-from espace.models import (
-    Claim,
-    Contract,
-    InsuredProperty,
-    MessageAuthor,
-    SupportThread,
-    ThreadCategory,
-    ThreadStatus,
-)
-from espace.services import support
-from espace.services.claim_perils import label as peril_label
-from espace.services.claims_staff import staff_names
-from espace.services.uploads import MAX_BYTES
+from espace.claims.models import Claim
+from espace.claims.perils import label as peril_label
+from espace.claims.uploads import MAX_BYTES
+from espace.claims.workflow import staff_names
+from espace.contracts.models import Contract, InsuredProperty
+from espace.core import formatting as fmt
+from espace.core.db import session_scope
 from espace.state.form_values import text as _text
 from espace.state.session import SessionState
+from espace.support import threads as support
+from espace.support.models import MessageAuthor, SupportThread, ThreadCategory, ThreadStatus
 
 NEW_UPLOAD_ID = "message-files"
 REPLY_UPLOAD_ID = "reply-files"
@@ -87,9 +81,10 @@ def size_text(n: int) -> str:
 def message_views(
     db, thread: SupportThread, *, viewer: str
 ) -> tuple[list[MessageView], list[MessageView]]:
-    """(the assistant conversation carried into the thread, the conversation itself), named for ``viewer``
-    ("holder": "Vous" and the adviser's name; "staff": the holder's name and the adviser's)."""
-    from espace.models import Policyholder
+    """(the assistant conversation carried into the thread, the conversation itself), named for
+    ``viewer`` ("holder": "Vous" and the adviser's name; "staff": the holder's name and the
+    adviser's)."""
+    from espace.identity.models import Policyholder
 
     names = staff_names(session=db)
     holder = db.get(Policyholder, thread.holder_id)
@@ -119,7 +114,8 @@ def message_views(
 
 
 async def read_files(files: list) -> list[tuple[bytes, str]]:
-    """The uploaded files' bytes (at most one byte past the limit: the service refuses them by size)."""
+    """The uploaded files' bytes (at most one byte past the limit: the service refuses them by
+    size)."""
     return [
         (await upload.read(MAX_BYTES + 1), upload.name or "fichier")
         for upload in (files or [])[: support.MAX_FILES_PER_MESSAGE + 1]
@@ -305,7 +301,8 @@ class ThreadState(SessionState):
             self.rating, self.rating_comment = thread.rating or 0, thread.rating_comment
 
     def _act(self, call, success: str):
-        """Re-check the session, run ``call(db, holder_id, thread_id)``, show the outcome (errors by field)."""
+        """Re-check the session, run ``call(db, holder_id, thread_id)``, show the outcome (errors by
+        field)."""
         holder_id = self._holder_id()
         if holder_id is None:
             return self._to_login()

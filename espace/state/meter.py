@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from espace.services.password_policy import check_password
+from espace.identity.password_policy import check_password
 
 
 class PasswordMeterState(rx.State):

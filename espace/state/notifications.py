@@ -6,9 +6,9 @@ import dataclasses
 
 import reflex as rx
 
-from espace import formatting as fmt
-from espace.db import session_scope
-from espace.services import notifications
+from espace.core import formatting as fmt
+from espace.core.db import session_scope
+from espace.notifications import notices as notifications
 from espace.state.session import SessionState
 
 CATEGORY_LABELS = {
@@ -68,8 +68,8 @@ class NotificationsState(SessionState):
         return None
 
     def _refresh(self, holder_id: int) -> None:
-        from espace.services import notification_prefs as prefs
-        from espace.services import push
+        from espace.notifications import preferences as prefs
+        from espace.notifications import push
 
         self._load_header(holder_id)
         with session_scope() as db:
@@ -142,7 +142,7 @@ class NotificationsState(SessionState):
 
     @rx.event
     def save_preferences(self, form: dict):
-        from espace.services import notification_prefs as prefs
+        from espace.notifications import preferences as prefs
 
         holder_id = self._holder_id()
         if holder_id is None:
@@ -167,7 +167,8 @@ class NotificationsState(SessionState):
 
     @rx.event
     def subscribe_push(self):
-        """The browser subscribes (assets/pwa.js) and posts its subscription to /api/push/abonnement."""
+        """The browser subscribes (assets/pwa.js) and posts its subscription to
+        /api/push/abonnement."""
         return rx.call_script(
             "window.espacePush ? window.espacePush.subscribe() : "
             "Promise.resolve('Votre navigateur ne permet pas les notifications.')",

@@ -13,18 +13,19 @@ from typing import ClassVar
 import reflex as rx
 from sqlmodel import select
 
-from espace import formatting as fmt
 from espace import routes
-from espace.db import session_scope
-from espace.formatting import PARIS
-from espace.models import Contract, ContractStatus, InsuredProperty, MandateStatus
-from espace.models.base import utcnow
-from espace.services import bank_accounts, mandates, payments, regularisation
-from espace.services.bank_accounts import BankAccountError
-from espace.services.payment_provider import CardInput
-from espace.services.payments import PaymentChangeError
-from espace.services.sessions import Principal
-from espace.services.stepup import StepUpProof, StepUpRequired
+from espace.billing import bank_accounts, mandates, payments, regularisation
+from espace.billing.bank_accounts import BankAccountError
+from espace.billing.card_payments import CardInput
+from espace.billing.models import MandateStatus
+from espace.billing.payments import PaymentChangeError
+from espace.contracts.models import Contract, ContractStatus, InsuredProperty
+from espace.core import formatting as fmt
+from espace.core.db import session_scope
+from espace.core.formatting import PARIS
+from espace.core.models import utcnow
+from espace.identity.sessions import Principal
+from espace.identity.stepup import StepUpProof, StepUpRequired
 from espace.state.session import SessionState, client_ip
 from espace.state.stepup import StepUpMixin
 
@@ -117,13 +118,16 @@ def _row(row) -> PaymentRow:
 class PaymentsState(SessionState, StepUpMixin):
     STEP_UP_REASONS: ClassVar[dict[str, str]] = {
         "sign_mandate": (
-            "Mandat de prélèvement SEPA : en le signant, vous autorisez Espace Assurances à envoyer des "
-            "instructions à votre banque pour débiter votre compte, et votre banque à débiter votre compte "
-            "conformément à ces instructions. Vous pouvez être remboursé par votre banque dans les 8 semaines "
-            "suivant un prélèvement autorisé. Pour signer, saisissez le code de confirmation."
+            "Mandat de prélèvement SEPA : en le signant, vous autorisez Espace Assurances à "
+            "envoyer des instructions à votre banque pour débiter votre compte, et votre banque à "
+            "débiter votre compte conformément à ces instructions. Vous pouvez être remboursé par "
+            "votre banque dans les 8 semaines suivant un prélèvement autorisé. Pour signer, "
+            "saisissez le code de confirmation."
         ),
         "add_account": "Pour ajouter un compte bancaire, confirmez votre identité.",
-        "remove_account": "Retirer ce compte révoque aussi son mandat de prélèvement : confirmez votre identité.",
+        "remove_account": (
+            "Retirer ce compte révoque aussi son mandat de prélèvement : confirmez votre identité."
+        ),
     }
     ALWAYS_ASK: ClassVar[frozenset[str]] = frozenset(
         {"sign_mandate"}
@@ -238,7 +242,8 @@ class PaymentsState(SessionState, StepUpMixin):
                         mandate=(
                             f"Mandat {mandate.reference} signé le {fmt.date_fr(mandate.signed_at)}"
                             if mandate
-                            else "Aucun mandat : signez-le pour payer par prélèvement avec ce compte."
+                            else "Aucun mandat : signez-le pour payer par prélèvement avec ce "
+                            "compte."
                         ),
                         mandate_url=routes.document_url(mandate.document_id)
                         if mandate and mandate.document_id
@@ -365,7 +370,8 @@ class PaymentsState(SessionState, StepUpMixin):
 
     @rx.event
     def remove_account(self, account_id: int):
-        """Removing an account revokes its mandates: after a step-up (or within 5 minutes of one)."""
+        """Removing an account revokes its mandates: after a step-up (or within 5 minutes of
+        one)."""
         me = self._me()
         if me is None:
             return self._to_login()
@@ -493,7 +499,10 @@ class PaymentsState(SessionState, StepUpMixin):
                         frequency=self.change_value,
                         today=_today(),
                     )
-                    self.flash = f"Fractionnement changé : {FREQUENCY_LABELS.get(self.change_value, '').lower()}."
+                    self.flash = (
+                        "Fractionnement changé : "
+                        f"{FREQUENCY_LABELS.get(self.change_value, '').lower()}."
+                    )
         except PaymentChangeError as error:
             self.change_errors = dict(error.errors)
             return None
@@ -525,7 +534,7 @@ class PaymentsState(SessionState, StepUpMixin):
 
 
 def _provider_name() -> str:
-    from espace.services.payment_provider import get_provider
+    from espace.billing.card_payments import get_provider
 
     try:
         return get_provider().name

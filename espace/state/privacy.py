@@ -8,12 +8,13 @@ from typing import ClassVar
 
 import reflex as rx
 
-from espace import formatting as fmt
 from espace import routes
-from espace.db import session_scope
-from espace.services import privacy, staff_reads
-from espace.services.sessions import Principal
-from espace.services.stepup import StepUpProof
+from espace.core import formatting as fmt
+from espace.core.db import session_scope
+from espace.identity import staff_reads
+from espace.identity.sessions import Principal
+from espace.identity.stepup import StepUpProof
+from espace.privacy import rights
 from espace.state.session import SessionState, full_navigation
 from espace.state.stepup import StepUpMixin
 
@@ -58,7 +59,8 @@ def _field(row: dict, *names: str) -> str:
 class PrivacyState(SessionState, StepUpMixin):
     STEP_UP_REASONS: ClassVar[dict[str, str]] = {
         "erasure": (
-            "Supprimer votre espace client est définitif : confirmez votre identité avec le code reçu."
+            "Supprimer votre espace client est définitif : confirmez votre identité avec le "
+            "code reçu."
         ),
     }
     ALWAYS_ASK: ClassVar[frozenset[str]] = frozenset({"erasure"})
@@ -97,21 +99,21 @@ class PrivacyState(SessionState, StepUpMixin):
                 _field(r, "how_long", "retention", "duration"),
                 _field(r, "recipients", "who", "shared_with"),
             )
-            for r in privacy.DATA_INVENTORY
+            for r in rights.DATA_INVENTORY
         ]
         with session_scope() as db:
-            self.erasure_text = privacy.erasure_explanation(session=db, holder_id=holder_id)
-            current = privacy.consents(session=db, holder_id=holder_id)
-            history = privacy.consent_history(session=db, holder_id=holder_id)
+            self.erasure_text = rights.erasure_explanation(session=db, holder_id=holder_id)
+            current = rights.consents(session=db, holder_id=holder_id)
+            history = rights.consent_history(session=db, holder_id=holder_id)
             reads = staff_reads.for_holder(session=db, holder_id=holder_id, limit=READS_SHOWN)
             self.reads_total = staff_reads.count_for_holder(session=db, holder_id=holder_id)
         self.reads = [ReadRow(fmt.datetime_fr(r.at), r.role, r.detail or r.what) for r in reads]
         self.consent_rows = [
-            ConsentRow(p, privacy.PURPOSES[p], bool(current.get(p))) for p in privacy.PURPOSES
+            ConsentRow(p, rights.PURPOSES[p], bool(current.get(p))) for p in rights.PURPOSES
         ]
         self.history = [
             HistoryRow(
-                privacy.PURPOSES.get(c.purpose, c.purpose),
+                rights.PURPOSES.get(c.purpose, c.purpose),
                 "Accepté" if c.granted else "Refusé",
                 fmt.datetime_fr(c.changed_at),
             )
@@ -124,8 +126,8 @@ class PrivacyState(SessionState, StepUpMixin):
         if me is None:
             return self._to_login()
         with session_scope() as db:
-            for purpose in privacy.PURPOSES:
-                privacy.set_consent(
+            for purpose in rights.PURPOSES:
+                rights.set_consent(
                     session=db,
                     holder_id=me.holder_id,
                     purpose=purpose,
@@ -145,10 +147,10 @@ class PrivacyState(SessionState, StepUpMixin):
             return None
         try:
             with session_scope() as db:
-                privacy.request_erasure(
+                rights.request_erasure(
                     session=db, holder_id=me.holder_id, account_id=me.account_id, proof=proof
                 )
-        except privacy.PrivacyError:
+        except rights.PrivacyError:
             self.flash = "Cette demande n'a pas pu être enregistrée : contactez-nous."
             return None
         self.reset()

@@ -1,4 +1,5 @@
-"""'Mon profil': identity, contact details with inline changes (after a second factor), and their history.
+"""'Mon profil': identity, contact details with inline changes (after a second factor), and their
+history.
 
 What a form sent is checked first; then the second factor is asked (always for the phone and the
 e-mail, unless one was passed in the last 5 minutes for the address); only then is anything
@@ -13,13 +14,13 @@ from typing import ClassVar
 
 import reflex as rx
 
-from espace import formatting as fmt
-from espace.db import session_scope
-from espace.models import Account, Policyholder
-from espace.services import profile
-from espace.services.profile import ProfileError
-from espace.services.sessions import Principal
-from espace.services.stepup import StepUpProof
+from espace.core import formatting as fmt
+from espace.core.db import session_scope
+from espace.identity import profile
+from espace.identity.models import Account, Policyholder
+from espace.identity.profile import ProfileError
+from espace.identity.sessions import Principal
+from espace.identity.stepup import StepUpProof
 from espace.state.account_flows import link_token
 from espace.state.form_values import text as _text
 from espace.state.session import SessionState
@@ -45,12 +46,12 @@ class ProfileState(SessionState, StepUpMixin):
     STEP_UP_REASONS: ClassVar[dict[str, str]] = {
         profile.ADDRESS: "Pour modifier votre adresse postale, confirmez votre identité.",
         profile.PHONE: (
-            "Pour changer de numéro de mobile, confirmez votre identité. Un code sera ensuite envoyé par "
-            "SMS au nouveau numéro."
+            "Pour changer de numéro de mobile, confirmez votre identité. Un code sera ensuite "
+            "envoyé par SMS au nouveau numéro."
         ),
         profile.EMAIL: (
-            "Pour changer d'adresse e-mail, confirmez votre identité. Un lien sera ensuite envoyé à la "
-            "nouvelle adresse."
+            "Pour changer d'adresse e-mail, confirmez votre identité. Un lien sera ensuite envoyé "
+            "à la nouvelle adresse."
         ),
     }
     ALWAYS_ASK: ClassVar[frozenset[str]] = frozenset({profile.PHONE, profile.EMAIL})
@@ -127,7 +128,7 @@ class ProfileState(SessionState, StepUpMixin):
             self.form_values = current
             self.form_version += 1
 
-    # ---- opening and closing the inline forms ------------------------------------------------------
+    # ---- opening and closing the inline forms ----------------------------------------------------
 
     @rx.event
     def edit(self, field: str):
@@ -162,7 +163,7 @@ class ProfileState(SessionState, StepUpMixin):
     def _show_error(self, error: ProfileError) -> None:
         self.errors = {**self.errors, (error.field or "form"): str(error)}
 
-    # ---- submitting: checked, then the second factor -----------------------------------------------
+    # ---- submitting: checked, then the second factor ---------------------------------------------
 
     @rx.event
     def save_address(self, form: dict):
@@ -241,11 +242,15 @@ class ProfileState(SessionState, StepUpMixin):
             self._draft = {}
             self._show_error(error)
             return None
-        self._draft = {}  # kept until done: a proof refused meanwhile asks again for the same change
+        # kept until done: a proof refused meanwhile asks again for the same change
+        self._draft = {}
         self.flash = {
             profile.ADDRESS: "Votre adresse postale est modifiée.",
             profile.PHONE: "Un code vient d'être envoyé par SMS à votre nouveau numéro.",
-            profile.EMAIL: "Demande enregistrée : un lien de confirmation vient d'être envoyé à votre nouvelle adresse.",
+            profile.EMAIL: (
+                "Demande enregistrée : un lien de confirmation vient d'être envoyé à votre "
+                "nouvelle adresse."
+            ),
         }[action]
         self.editing = ""  # the pending change's banner takes over for the phone and the e-mail
         self._refresh(me.holder_id)
@@ -256,7 +261,7 @@ class ProfileState(SessionState, StepUpMixin):
             )
         return None
 
-    # ---- pending changes ------------------------------------------------------------------------------
+    # ---- pending changes -------------------------------------------------------------------------
 
     @rx.event
     def confirm_phone(self, form: dict):

@@ -1,17 +1,18 @@
-"""One tap: today's standard attestation for one of the holder's contracts (dashboard and assistant)."""
+"""One tap: today's standard attestation for one of the holder's contracts (dashboard and
+assistant)."""
 
 from __future__ import annotations
 
 from espace import routes
-from espace.db import session_scope
-from espace.formatting import PARIS
-from espace.models.base import utcnow
+from espace.core.db import session_scope
+from espace.core.formatting import PARIS
+from espace.core.models import utcnow
 
 
 def issue_today(*, holder_id: int, contract_id) -> tuple[str, str]:
-    """(download url, "") or ("", the French error); the contract must be the holder's (checked by the service).
-    ``contract_id`` comes from the browser: anything but an integer is refused."""
-    from espace.services import attestations
+    """(download url, "") or ("", the French error); the contract must be the holder's (checked by
+    the service). ``contract_id`` comes from the browser: anything but an integer is refused."""
+    from espace.contracts import attestations
 
     try:
         contract_id = int(contract_id)

@@ -8,9 +8,10 @@ from urllib.parse import quote
 
 import reflex as rx
 
-from espace import formatting as fmt
-from espace import labels, routes
-from espace.db import session_scope
+from espace import routes
+from espace.contracts import labels
+from espace.core import formatting as fmt
+from espace.core.db import session_scope
 from espace.search import engine
 from espace.search.engine import SearchFilters
 from espace.state.session import SessionState
@@ -167,7 +168,7 @@ class SearchState(SessionState):
     def _run(self, holder_id: int) -> None:
         from sqlmodel import select
 
-        from espace.models import Contract
+        from espace.contracts.models import Contract
 
         with session_scope() as db:
             self.contract_options = [
@@ -232,7 +233,8 @@ class SearchState(SessionState):
         self.form_version += 1
         self._run(holder_id)
         return rx.call_script(
-            f"window.history.replaceState(null, '', {json.dumps(routes.SEARCH + '?q=' + quote(self.query))})"
+            "window.history.replaceState(null, '', "
+            f"{json.dumps(routes.SEARCH + '?q=' + quote(self.query))})"
         )
 
     @rx.event

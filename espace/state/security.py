@@ -12,15 +12,15 @@ from typing import ClassVar
 
 import reflex as rx
 
-from espace import formatting as fmt
-from espace.db import session_scope
-from espace.models import Account, Policyholder
-from espace.services import accounts, second_factor
-from espace.services import security_overview as overview
-from espace.services.second_factor import SecondFactorError
-from espace.services.sessions import Principal
-from espace.services.stepup import StepUpProof, StepUpRequired
-from espace.state.session import SessionState
+from espace.core import formatting as fmt
+from espace.core.db import session_scope
+from espace.identity import accounts, second_factor
+from espace.identity import security_page as overview
+from espace.identity.models import Account, Policyholder
+from espace.identity.second_factor import SecondFactorError
+from espace.identity.sessions import Principal
+from espace.identity.stepup import StepUpProof, StepUpRequired
+from espace.state.session import SessionState, client_ip
 from espace.state.stepup import StepUpMixin
 
 
@@ -56,8 +56,8 @@ class SessionItem:
 
 STEP_UP_REASONS = {
     "enrol_totp": (
-        "Pour configurer une application d'authentification, confirmez votre identité avec un moyen "
-        "que votre espace connaît déjà."
+        "Pour configurer une application d'authentification, confirmez votre identité avec un "
+        "moyen que votre espace connaît déjà."
     ),
     "confirm_totp": (
         "Pour terminer la configuration de l'application, confirmez à nouveau votre identité, puis "
@@ -161,7 +161,8 @@ class SecurityState(SessionState, StepUpMixin):
 
     @rx.event
     def start_totp(self):
-        """Enrol (or replace) the authenticator app: after a step-up with a method the account already has."""
+        """Enrol (or replace) the authenticator app: after a step-up with a method the account
+        already has."""
         self.flash = ""
         return self._with_step_up("enrol_totp")
 
@@ -239,7 +240,10 @@ class SecurityState(SessionState, StepUpMixin):
                 self.shown_codes = second_factor.generate_recovery_codes(
                     session=db, account=account, proof=proof
                 )
-                self.flash = "Vos codes de secours sont prêts : notez-les maintenant, ils ne seront plus affichés."
+                self.flash = (
+                    "Vos codes de secours sont prêts : notez-les maintenant, ils ne seront plus "
+                    "affichés."
+                )
         self._refresh(me)
         return None
 
@@ -313,7 +317,7 @@ class SecurityState(SessionState, StepUpMixin):
                     new=str(form.get("password", ""))[:512],
                     confirm=str(form.get("confirm", ""))[:512],
                     proof=proof,
-                    ip=self.router.session.client_ip,
+                    ip=client_ip(self.router),
                     user_agent=self.router.headers.user_agent,
                 )
         except StepUpRequired:

@@ -9,11 +9,12 @@ from urllib.parse import quote
 import reflex as rx
 
 from espace import routes
-from espace.db import session_scope
-from espace.services import notifications, sessions
-from espace.services.client_address import client_address, is_loopback_client
-from espace.services.portfolio import holder as load_holder
-from espace.settings import get_settings
+from espace.contracts.portfolio import holder as load_holder
+from espace.core.client_address import client_address, is_loopback_client
+from espace.core.db import session_scope
+from espace.core.settings import get_settings
+from espace.identity import sessions
+from espace.notifications import notices
 
 
 def read_cookie(cookie_header: str, name: str) -> str | None:
@@ -37,12 +38,14 @@ def _forwarded_for(router) -> str:
 
 
 def client_ip(router) -> str:
-    """The address of the browser behind this socket (``self.router``), past trusted proxies only."""
+    """The address of the browser behind this socket (``self.router``), past trusted proxies
+    only."""
     return client_address(peer=router.session.client_ip, forwarded_for=_forwarded_for(router))
 
 
 def client_is_local(router) -> bool:
-    """True when the browser behind this socket runs on this machine (see ``is_loopback_client``)."""
+    """True when the browser behind this socket runs on this machine (see
+    ``is_loopback_client``)."""
     return is_loopback_client(peer=router.session.client_ip, forwarded_for=_forwarded_for(router))
 
 
@@ -51,8 +54,8 @@ def full_navigation(path: str, *, clear_client_state: bool = False) -> rx.event.
     target = json.dumps(path)
     if not clear_client_state:
         return rx.call_script(f"window.location.replace({target})")
-    # Logging out also forgets the attestations kept on this device for offline reading (assets/pwa.js),
-    # waiting for that at most a second.
+    # Logging out also forgets the attestations kept on this device for offline reading
+    # (assets/pwa.js), waiting for that at most a second.
     return rx.call_script(
         "sessionStorage.clear();"
         "Promise.race([Promise.resolve(window.espaceLogoutCleanup && window.espaceLogoutCleanup()),"
@@ -62,13 +65,14 @@ def full_navigation(path: str, *, clear_client_state: bool = False) -> rx.event.
 
 
 def handoff_navigation(code: str, binding: str, next_page: str) -> rx.event.EventSpec:
-    """Sign in through the hand-off route, from this tab only: ``binding`` (see ``sessions.begin_login``)
-    reaches this tab alone, over its socket, and goes into a short-lived SameSite=Strict cookie
-    (``__Host-`` in production) that the hand-off requires with the code."""
+    """Sign in through the hand-off route, from this tab only: ``binding`` (see
+    ``sessions.begin_login``) reaches this tab alone, over its socket, and goes into a short-lived
+    SameSite=Strict cookie (``__Host-`` in production) that the hand-off requires with the code."""
     settings = get_settings()
     cookie = (
-        f"{settings.handoff_cookie_name}={binding}; Path=/; Max-Age={settings.login_handoff_seconds}; "
-        "SameSite=Strict" + ("; Secure" if settings.secure_cookies else "")
+        f"{settings.handoff_cookie_name}={binding}; Path=/; "
+        f"Max-Age={settings.login_handoff_seconds}; SameSite=Strict"
+        + ("; Secure" if settings.secure_cookies else "")
     )
     target = json.dumps(f"{routes.HANDOFF}?code={quote(code)}&suite={quote(next_page)}")
     return rx.call_script(f"document.cookie={json.dumps(cookie)};window.location.replace({target})")
@@ -111,7 +115,7 @@ class SessionState(rx.State):
         with session_scope() as db:
             person = load_holder(session=db, holder_id=holder_id)
             self.holder_name = person.display_name if person else ""
-            self.unread_notifications = notifications.unread_count(session=db, holder_id=holder_id)
+            self.unread_notifications = notices.unread_count(session=db, holder_id=holder_id)
 
     @rx.event
     def route_home(self):

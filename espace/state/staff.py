@@ -8,17 +8,18 @@ import time
 import reflex as rx
 from sqlmodel import select
 
-from espace import formatting as fmt
 from espace import routes
-from espace.db import session_scope
-from espace.models import LoginResult
-from espace.services import auth, second_factor, sessions, staff_access
-from espace.services.tokens import new_token
+from espace.core import formatting as fmt
+from espace.core.db import session_scope
+from espace.core.tokens import new_token
+from espace.identity import auth, second_factor, sessions, staff_access
+from espace.identity.models import LoginResult
 from espace.state.session import client_ip, full_navigation, handoff_navigation, read_session_cookie
 
 
 class StaffLoginState(rx.State):
-    """Password, then a code sent to the professional e-mail: the back office always asks for both."""
+    """Password, then a code sent to the professional e-mail: the back office always asks for
+    both."""
 
     form_error: str = ""
     code_error: str = ""
@@ -54,7 +55,10 @@ class StaffLoginState(rx.State):
             else:
                 try:
                     second_factor.send_staff_code(session=db, staff=staff)
-                    self.sent_hint = "Un code à 6 chiffres vient d'être envoyé à votre adresse e-mail professionnelle."
+                    self.sent_hint = (
+                        "Un code à 6 chiffres vient d'être envoyé à votre adresse e-mail "
+                        "professionnelle."
+                    )
                 except second_factor.CodeThrottled as error:
                     self.sent_hint = str(error)
                 self._pending_staff_id, self._pending_since = staff.id, time.time()
@@ -97,7 +101,7 @@ class StaffLoginState(rx.State):
     def resend(self):
         if not self._pending_valid():
             return None
-        from espace.models import StaffUser
+        from espace.identity.models import StaffUser
 
         with session_scope() as db:
             staff = db.get(StaffUser, self._pending_staff_id)
@@ -150,8 +154,8 @@ class StaffSessionState(rx.State):
         return rx.redirect(routes.STAFF_LOGIN, replace=True)
 
     def _load_staff_header(self, staff_id: int) -> None:
-        from espace.models import StaffUser
-        from espace.services.claims_staff import ROLE_LABELS
+        from espace.claims.workflow import ROLE_LABELS
+        from espace.identity.models import StaffUser
 
         with session_scope() as db:
             staff = db.get(StaffUser, staff_id)
@@ -221,11 +225,11 @@ class StaffAccessState(StaffSessionState):
             )
             for r in rows
         ]
-        from espace.models import Policyholder
-        from espace.services import privacy
+        from espace.identity.models import Policyholder
+        from espace.privacy import rights
 
         with session_scope() as db:  # GDPR requests, answered within the one-month deadline
-            requests = privacy.open_requests(session=db)
+            requests = rights.open_requests(session=db)
             names = {
                 p.id: f"{p.civility} {p.first_name} {p.last_name}"
                 for p in db.exec(
@@ -247,7 +251,7 @@ class StaffAccessState(StaffSessionState):
 
     @rx.event
     def complete_privacy(self, form: dict):
-        from espace.services import privacy
+        from espace.privacy import rights
 
         staff_id = self._staff_id()
         if staff_id is None:
@@ -255,13 +259,13 @@ class StaffAccessState(StaffSessionState):
         try:
             with session_scope() as db:
                 staff_access.require_access_role(session=db, staff_id=staff_id)
-                privacy.complete(
+                rights.complete(
                     session=db,
                     request_id=int(form.get("request_id", 0)),
                     staff_id=staff_id,
                     note=str(form.get("note", ""))[:1000],
                 )
-        except (staff_access.StaffForbidden, privacy.PrivacyError, ValueError) as error:
+        except (staff_access.StaffForbidden, rights.PrivacyError, ValueError) as error:
             self.error = str(error)
             return None
         self._refresh(staff_id)

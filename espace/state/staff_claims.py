@@ -1,6 +1,7 @@
-"""The staff claims back office: the queue (/gestion/sinistres) and one claim (/gestion/sinistre?n=…).
+"""The staff claims back office: the queue (/gestion/sinistres) and one claim
+(/gestion/sinistre?n=…).
 
-Thin: every handler re-checks the staff session, then calls ``claims_staff`` which re-checks the
+Thin: every handler re-checks the staff session, then calls ``claims.workflow`` which re-checks the
 role and (for experts) that the claim is theirs. Public vars hold display strings only; the claim's
 id stays on the server (``_claim_id``)."""
 
@@ -10,24 +11,18 @@ import dataclasses
 
 import reflex as rx
 
-from espace import formatting as fmt
-from espace import labels, routes
-from espace.db import session_scope
-from espace.models import (
-    Claim,
-    ClaimFileKind,
-    ClaimStatus,
-    Contract,
-    Formula,
-    Policyholder,
-    StaffRole,
-    StaffUser,
-)
-from espace.models.base import utcnow
-from espace.services import claim_perils, claim_stages, claims, claims_staff
-from espace.services.claims import ClaimInputError
-from espace.services.staff_access import StaffForbidden
-from espace.services.uploads import MAX_BYTES, UploadRejected
+from espace import routes
+from espace.claims import declaration, perils, stages, workflow
+from espace.claims.declaration import ClaimInputError
+from espace.claims.models import Claim, ClaimFileKind, ClaimStatus
+from espace.claims.uploads import MAX_BYTES, UploadRejected
+from espace.contracts import labels
+from espace.contracts.models import Contract, Formula
+from espace.core import formatting as fmt
+from espace.core.db import session_scope
+from espace.core.models import utcnow
+from espace.identity.models import Policyholder, StaffRole, StaffUser
+from espace.identity.staff_access import StaffForbidden
 from espace.state.form_values import flag as _flag
 from espace.state.form_values import text as _text
 from espace.state.staff import StaffSessionState
@@ -38,10 +33,10 @@ NOT_FOUND = "Dossier introuvable."
 # ----- the queue's filters (also used by the page) ---------------------------------------------
 
 STATUS_FILTERS: list[list[str]] = [["open", "En cours"], ["", "Toutes les étapes"]] + [
-    [status.value, claim_stages.label(status)] for status in S if status != S.DRAFT
+    [status.value, stages.label(status)] for status in S if status != S.DRAFT
 ]
 PERIL_FILTERS: list[list[str]] = [["", "Tous les événements"]] + [
-    [p.code, p.label] for p in claim_perils.PERILS
+    [p.code, p.label] for p in perils.PERILS
 ]
 AGE_FILTERS: list[list[str]] = [
     ["", "Toutes"],
@@ -92,7 +87,7 @@ AUDIT_LABELS = {
 }
 
 # The actions of the panel: service permission, and the statuses where the service accepts them.
-_OPEN = tuple(claim_stages.OPEN_STATUSES)
+_OPEN = tuple(stages.OPEN_STATUSES)
 ACTION_RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "assign": ("assign_handler", _OPEN),
     "appoint": (
@@ -125,9 +120,10 @@ _EXPERT_ASSESS = (S.VISIT_PLANNED, S.EXPERT_REPORT, S.INDEMNITY_COMPUTED)
 
 
 def allowed_actions(staff: StaffUser, claim: Claim) -> dict[str, bool]:
-    """Which panel actions this staff member may do on this claim now (the service decides anyway)."""
+    """Which panel actions this staff member may do on this claim now (the service decides
+    anyway)."""
     allowed = {
-        name: claims_staff.can(staff, permission) and claim.status in statuses
+        name: workflow.can(staff, permission) and claim.status in statuses
         for name, (permission, statuses) in ACTION_RULES.items()
     }
     if staff.role == StaffRole.EXPERT:
@@ -139,8 +135,9 @@ def allowed_actions(staff: StaffUser, claim: Claim) -> dict[str, bool]:
     allowed["assign"] = allowed["assign"] and staff.role == StaffRole.MANAGER
     owed = (claim.indemnity_cents or 0) - claim.paid_cents
     allowed["payment"] = allowed["payment"] and owed > 0
-    # Nothing owed (damage under the deductible, or already paid): the claim closes without a transfer.
-    allowed["close"] = claims_staff.can(staff, "close") and (
+    # Nothing owed (damage under the deductible, or already paid): the claim closes without a
+    # transfer.
+    allowed["close"] = workflow.can(staff, "close") and (
         claim.status == S.PAYMENT_SENT or (claim.status == S.INDEMNITY_COMPUTED and owed <= 0)
     )
     return allowed
@@ -175,7 +172,7 @@ class QueueItem:
     indemnity: str = ""
 
 
-def to_queue_item(row: claims_staff.QueueRow) -> QueueItem:
+def to_queue_item(row: workflow.QueueRow) -> QueueItem:
     return QueueItem(
         number=row.number,
         url=f"{routes.STAFF_CLAIM}?n={row.number}",
@@ -215,8 +212,8 @@ class StaffClaimsState(StaffSessionState):
         self.loaded = True
         return None
 
-    def _filters(self) -> claims_staff.QueueFilters:
-        return claims_staff.QueueFilters(
+    def _filters(self) -> workflow.QueueFilters:
+        return workflow.QueueFilters(
             status=self.f_status,
             peril=self.f_peril,
             age=self.f_age,
@@ -227,7 +224,7 @@ class StaffClaimsState(StaffSessionState):
     def _refresh(self, staff_id: int) -> None:
         try:
             with session_scope() as db:
-                found = claims_staff.queue(session=db, staff_id=staff_id, filters=self._filters())
+                found = workflow.queue(session=db, staff_id=staff_id, filters=self._filters())
         except StaffForbidden as error:
             self.rows, self.error = [], str(error)
             return
@@ -477,7 +474,7 @@ class StaffClaimState(StaffSessionState):
         self._claim_id = 0
         try:
             with session_scope() as db:
-                claim = claims_staff.visible_claim(session=db, staff_id=staff_id, number=number)
+                claim = workflow.visible_claim(session=db, staff_id=staff_id, number=number)
                 if claim is not None:
                     self._claim_id = claim.id
                     self._fill(db, staff_id, claim)
@@ -502,7 +499,7 @@ class StaffClaimState(StaffSessionState):
                 claim = db.get(Claim, self._claim_id) if self._claim_id else None
                 visible = (
                     claim is not None
-                    and claims_staff.visible_claim(
+                    and workflow.visible_claim(
                         session=db, staff_id=staff_id, number=claim.number or ""
                     )
                     is not None
@@ -515,20 +512,20 @@ class StaffClaimState(StaffSessionState):
             self._clear()
 
     def _fill(self, db, staff_id: int, claim: Claim) -> None:
-        staff = claims_staff.active_staff(db, staff_id)
+        staff = workflow.active_staff(db, staff_id)
         holder = db.get(Policyholder, claim.holder_id)
         contract = db.get(Contract, claim.contract_id)
-        prop = claims.loss_terms(
+        prop = declaration.loss_terms(
             session=db, claim=claim
         )  # the home and formula insured on the day of the loss
         formula = db.get(Formula, prop.formula_id)
-        names = claims_staff.staff_names(session=db)
+        names = workflow.staff_names(session=db)
         now = utcnow()
         self.found = True
         self.number, self.status, self.status_label = (
             claim.number or "",
             claim.status,
-            claim_stages.label(claim.status),
+            stages.label(claim.status),
         )
         self.late = claim.next_step_due_at is not None and claim.next_step_due_at < now
         self.next_due = fmt.date_fr(claim.next_step_due_at)
@@ -554,10 +551,10 @@ class StaffClaimState(StaffSessionState):
         self._fill_items(db, claim)
         self._fill_estimate(claim)
         self._fill_files(db, claim, names)
-        history = claim_stages.events(session=db, claim_id=claim.id)
+        history = stages.events(session=db, claim_id=claim.id)
         self.timeline = [
             EventRow(
-                label=claim_stages.label(e.kind),
+                label=stages.label(e.kind),
                 at=fmt.datetime_fr(e.at),
                 detail=e.detail,
                 next_step=e.next_step,
@@ -595,7 +592,7 @@ class StaffClaimState(StaffSessionState):
                     body=m.body,
                     from_staff=m.staff_id is not None,
                 )
-                for m in claims.messages(session=db, claim_id=claim.id)
+                for m in declaration.messages(session=db, claim_id=claim.id)
             ]
             if self.allowed["messages"]
             else []
@@ -607,19 +604,19 @@ class StaffClaimState(StaffSessionState):
                 at=fmt.datetime_fr(log.at),
                 detail=log.detail,
             )
-            for log, who in claims_staff.audit_log(session=db, staff_id=staff_id, claim_id=claim.id)
+            for log, who in workflow.audit_log(session=db, staff_id=staff_id, claim_id=claim.id)
         ]
         self.reads = [
             ReadRow(who=who, role=role, at=fmt.datetime_fr(at), what=what)
-            for who, role, at, what in claims_staff.read_log(
+            for who, role, at, what in workflow.read_log(
                 session=db, staff_id=staff_id, claim_id=claim.id
             )
         ]
         self.handler_options = (
             [
-                [str(s.id), f"{s.full_name} ({claims_staff.ROLE_LABELS.get(s.role, s.role)})"]
+                [str(s.id), f"{s.full_name} ({workflow.ROLE_LABELS.get(s.role, s.role)})"]
                 for role in (StaffRole.HANDLER, StaffRole.MANAGER)
-                for s in claims_staff.staff_of_role(session=db, role=role)
+                for s in workflow.staff_of_role(session=db, role=role)
             ]
             if self.allowed["assign"]
             else []
@@ -627,19 +624,17 @@ class StaffClaimState(StaffSessionState):
         self.expert_options = (
             [
                 [str(s.id), s.full_name]
-                for s in claims_staff.staff_of_role(session=db, role=StaffRole.EXPERT)
+                for s in workflow.staff_of_role(session=db, role=StaffRole.EXPERT)
             ]
             if self.allowed["appoint"]
             else []
         )
 
     def _fill_declaration(self, claim: Claim) -> None:
-        found = claim_perils.peril(claim.peril)
-        self.peril, self.peril_label = claim.peril, claim_perils.label(claim.peril)
+        found = perils.peril(claim.peril)
+        self.peril, self.peril_label = claim.peril, perils.label(claim.peril)
         self.answers = (
-            [AnswerItem(q, a) for q, a in claim_perils.answer_text(found, claim.answers)]
-            if found
-            else []
+            [AnswerItem(q, a) for q, a in perils.answer_text(found, claim.answers)] if found else []
         )
         self.occurred = fmt.datetime_fr(claim.occurred_at)
         self.submitted = fmt.datetime_fr(claim.submitted_at)
@@ -655,9 +650,8 @@ class StaffClaimState(StaffSessionState):
                 else ""
             )
             self.location = (
-                f"Position relevée : latitude {claim.latitude:.5f} ; longitude {claim.longitude:.5f}".replace(
-                    ".", ","
-                )
+                f"Position relevée : latitude {claim.latitude:.5f} ; longitude "
+                f"{claim.longitude:.5f}".replace(".", ",")
                 + accuracy
             )
         else:
@@ -669,11 +663,11 @@ class StaffClaimState(StaffSessionState):
         )
 
     def _fill_items(self, db, claim: Claim) -> None:
-        rows = claims.items(session=db, claim_id=claim.id)
+        rows = declaration.items(session=db, claim_id=claim.id)
         self.items = [
             ItemRow(
                 description=i.description,
-                category=claim_perils.ITEM_CATEGORY_LABELS.get(i.category, i.category),
+                category=perils.ITEM_CATEGORY_LABELS.get(i.category, i.category),
                 purchased=fmt.date_fr(i.purchase_date) or "—",
                 price=fmt.money(i.purchase_price_cents) or "—",
                 estimate=fmt.money(i.estimate_cents),
@@ -701,7 +695,7 @@ class StaffClaimState(StaffSessionState):
 
     def _fill_files(self, db, claim: Claim, names: dict) -> None:
         rows = []
-        for f in claims.files(session=db, claim_id=claim.id):
+        for f in declaration.files(session=db, claim_id=claim.id):
             photo = f.mime_type.startswith("image/") and bool(f.thumbnail_key)
             kind = FILE_KIND_LABELS.get(f.kind, f.kind)
             uploaded = fmt.date_fr(f.uploaded_at)
@@ -735,15 +729,16 @@ class StaffClaimState(StaffSessionState):
                 break
         if not detail and claim.indemnity_cents is not None:
             detail = (
-                f"min(plafond {self.ceiling} ; dommages {self.assessed_damage} − franchise {self.deductible}) "
-                f"= {self.indemnity}"
+                f"min(plafond {self.ceiling} ; dommages {self.assessed_damage} − franchise "
+                f"{self.deductible}) = {self.indemnity}"
             )
         self.indemnity_detail = detail
 
     # ----- acting ----------------------------------------------------------------------------
 
     def _act(self, action: str, call, success: str):
-        """Re-check the session, run ``call(db, staff_id, claim_id)`` in one transaction, show the outcome.
+        """Re-check the session, run ``call(db, staff_id, claim_id)`` in one transaction, show the
+        outcome.
 
         On an error nothing was saved and the forms keep what was typed."""
         staff_id = self._staff_id()
@@ -780,7 +775,7 @@ class StaffClaimState(StaffSessionState):
     def take_claim(self):
         return self._act(
             "assign",
-            lambda db, me, cid: claims_staff.assign_handler(
+            lambda db, me, cid: workflow.assign_handler(
                 session=db, staff_id=me, claim_id=cid, handler_id=me
             ),
             "Vous êtes le gestionnaire de ce dossier.",
@@ -791,7 +786,7 @@ class StaffClaimState(StaffSessionState):
         handler_id = _int(_text(form, "handler", 12))
         return self._act(
             "assign",
-            lambda db, me, cid: claims_staff.assign_handler(
+            lambda db, me, cid: workflow.assign_handler(
                 session=db, staff_id=me, claim_id=cid, handler_id=handler_id
             ),
             "Gestionnaire attribué.",
@@ -802,7 +797,7 @@ class StaffClaimState(StaffSessionState):
         expert_id = _int(_text(form, "expert", 12))
         return self._act(
             "appoint",
-            lambda db, me, cid: claims_staff.appoint_expert(
+            lambda db, me, cid: workflow.appoint_expert(
                 session=db, staff_id=me, claim_id=cid, expert_id=expert_id
             ),
             "Expert missionné : l'assuré est prévenu.",
@@ -817,7 +812,7 @@ class StaffClaimState(StaffSessionState):
         )
         return self._act(
             "visit",
-            lambda db, me, cid: claims_staff.plan_visit(
+            lambda db, me, cid: workflow.plan_visit(
                 session=db, staff_id=me, claim_id=cid, day_text=day, time_text=hour, note=note
             ),
             "Visite planifiée : l'assuré est prévenu.",
@@ -836,7 +831,7 @@ class StaffClaimState(StaffSessionState):
         summary = self.report_summary
         return self._act(
             "report",
-            lambda db, me, cid: claims_staff.attach_report(
+            lambda db, me, cid: workflow.attach_report(
                 session=db, staff_id=me, claim_id=cid, data=data, filename=name, summary=summary
             ),
             "Rapport d'expertise joint : l'assuré est prévenu.",
@@ -845,7 +840,9 @@ class StaffClaimState(StaffSessionState):
     @rx.event
     def report_rejected(self, rejected: list[dict]):
         self.errors = {
-            "report_file": "Fichier refusé : une photo (JPEG, PNG, HEIC) ou un PDF de 10 Mo au plus."
+            "report_file": (
+                "Fichier refusé : une photo (JPEG, PNG, HEIC) ou un PDF de 10 Mo au plus."
+            )
         }
 
     @rx.event
@@ -855,7 +852,7 @@ class StaffClaimState(StaffSessionState):
             category = ""
         return self._act(
             "assess",
-            lambda db, me, cid: claims_staff.assess(
+            lambda db, me, cid: workflow.assess(
                 session=db, staff_id=me, claim_id=cid, damage_text=damage, category=category
             ),
             "Indemnité calculée : l'assuré est prévenu.",
@@ -866,7 +863,7 @@ class StaffClaimState(StaffSessionState):
         reference = _text(form, "payment_reference", 40)
         return self._act(
             "payment",
-            lambda db, me, cid: claims_staff.record_payment(
+            lambda db, me, cid: workflow.record_payment(
                 session=db, staff_id=me, claim_id=cid, reference=reference
             ),
             "Paiement enregistré : l'assuré est prévenu.",
@@ -877,7 +874,7 @@ class StaffClaimState(StaffSessionState):
         what = _text(form, "requested", 1000)
         return self._act(
             "documents",
-            lambda db, me, cid: claims_staff.request_documents(
+            lambda db, me, cid: workflow.request_documents(
                 session=db, staff_id=me, claim_id=cid, what=what
             ),
             "Documents demandés à l'assuré.",
@@ -888,7 +885,7 @@ class StaffClaimState(StaffSessionState):
         reason = _text(form, "refusal", 1000)
         return self._act(
             "refuse",
-            lambda db, me, cid: claims_staff.refuse(
+            lambda db, me, cid: workflow.refuse(
                 session=db, staff_id=me, claim_id=cid, reason=reason
             ),
             "Refus enregistré : l'assuré est prévenu.",
@@ -898,7 +895,7 @@ class StaffClaimState(StaffSessionState):
     def close_claim(self):
         return self._act(
             "close",
-            lambda db, me, cid: claims_staff.close(session=db, staff_id=me, claim_id=cid),
+            lambda db, me, cid: workflow.close(session=db, staff_id=me, claim_id=cid),
             "Dossier clôturé.",
         )
 
@@ -907,7 +904,7 @@ class StaffClaimState(StaffSessionState):
         reason = _text(form, "reopen_reason", 1000)
         return self._act(
             "reopen",
-            lambda db, me, cid: claims_staff.reopen(
+            lambda db, me, cid: workflow.reopen(
                 session=db, staff_id=me, claim_id=cid, reason=reason
             ),
             "Dossier rouvert.",
@@ -918,9 +915,7 @@ class StaffClaimState(StaffSessionState):
         body = _text(form, "reply_body", 4001)
         return self._act(
             "messages",
-            lambda db, me, cid: claims_staff.reply(
-                session=db, staff_id=me, claim_id=cid, body=body
-            ),
+            lambda db, me, cid: workflow.reply(session=db, staff_id=me, claim_id=cid, body=body),
             "Message envoyé à l'assuré.",
         )
 
@@ -936,7 +931,7 @@ class StaffClaimState(StaffSessionState):
         data, name, kind = await upload.read(MAX_BYTES + 1), upload.name or "", self.document_kind
         return self._act(
             "upload",
-            lambda db, me, cid: claims_staff.upload(
+            lambda db, me, cid: workflow.upload(
                 session=db, staff_id=me, claim_id=cid, data=data, filename=name, kind=kind
             ),
             "Document ajouté au dossier.",
@@ -945,5 +940,7 @@ class StaffClaimState(StaffSessionState):
     @rx.event
     def document_rejected(self, rejected: list[dict]):
         self.errors = {
-            "upload_file": "Fichier refusé : une photo (JPEG, PNG, HEIC) ou un PDF de 10 Mo au plus."
+            "upload_file": (
+                "Fichier refusé : une photo (JPEG, PNG, HEIC) ou un PDF de 10 Mo au plus."
+            )
         }

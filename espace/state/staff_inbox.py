@@ -1,7 +1,9 @@
-"""The staff inbox of secure messages (/gestion/messages) and one conversation (/gestion/message?n=<id>).
+"""The staff inbox of secure messages (/gestion/messages) and one conversation
+(/gestion/message?n=<id>).
 
-Thin: every handler re-checks the staff session, then calls ``support``, which re-checks the role
-(handlers and managers; experts have no inbox). The thread's id stays on the server (``_thread_id``)."""
+Thin: every handler re-checks the staff session, then calls ``support.threads``, which re-checks the
+role (handlers and managers; experts have no inbox). The thread's id stays on the server
+(``_thread_id``)."""
 
 from __future__ import annotations
 
@@ -10,14 +12,14 @@ import dataclasses
 import reflex as rx
 from sqlmodel import select
 
-from espace import formatting as fmt
 from espace import routes
-from espace.db import session_scope
-from espace.models import Contract, Policyholder, StaffRole, SupportThread, ThreadCategory
-from espace.models.base import utcnow
-from espace.services import help_feedback, support
-from espace.services.claims_staff import ROLE_LABELS, staff_of_role
-from espace.services.staff_access import StaffForbidden
+from espace.claims.workflow import ROLE_LABELS, staff_of_role
+from espace.contracts.models import Contract
+from espace.core import formatting as fmt
+from espace.core.db import session_scope
+from espace.core.models import utcnow
+from espace.identity.models import Policyholder, StaffRole
+from espace.identity.staff_access import StaffForbidden
 from espace.state.form_values import flag as _flag
 from espace.state.form_values import text as _text
 from espace.state.messages import (
@@ -28,6 +30,8 @@ from espace.state.messages import (
     read_files,
 )
 from espace.state.staff import StaffSessionState
+from espace.support import help_feedback, threads
+from espace.support.models import SupportThread, ThreadCategory
 
 STAFF_REPLY_UPLOAD_ID = "staff-" + REPLY_UPLOAD_ID
 STATUS_FILTERS: list[list[str]] = [
@@ -38,7 +42,7 @@ STATUS_FILTERS: list[list[str]] = [
     ["", "Toutes"],
 ]
 CATEGORY_FILTERS: list[list[str]] = [["", "Tous les sujets"]] + [
-    [c.value, support.CATEGORY_LABELS[c]] for c in ThreadCategory
+    [c.value, threads.CATEGORY_LABELS[c]] for c in ThreadCategory
 ]
 ASSIGNED_FILTERS: list[list[str]] = [
     ["all", "Toutes"],
@@ -79,13 +83,13 @@ class InboxItem:
     from_assistant: bool = False
 
 
-def to_item(row: support.InboxRow) -> InboxItem:
+def to_item(row: threads.InboxRow) -> InboxItem:
     return InboxItem(
         url=f"{routes.STAFF_THREAD}?n={row.id}",
         subject=row.subject,
         holder=row.holder_name,
-        category=support.CATEGORY_LABELS.get(row.category, row.category),
-        status=support.STAFF_STATUS_LABELS.get(row.status, row.status),
+        category=threads.CATEGORY_LABELS.get(row.category, row.category),
+        status=threads.STAFF_STATUS_LABELS.get(row.status, row.status),
         badge=STATUS_BADGE.get(row.status, ""),
         last=fmt.datetime_fr(row.last_message_at),
         due=fmt.datetime_fr(row.due_at) or "—",
@@ -97,7 +101,7 @@ def to_item(row: support.InboxRow) -> InboxItem:
     )
 
 
-def figures_text(found: support.InboxFigures) -> list[list[str]]:
+def figures_text(found: threads.InboxFigures) -> list[list[str]]:
     share = (
         "—" if found.within_target_share is None else f"{round(found.within_target_share * 100)} %"
     )
@@ -105,28 +109,24 @@ def figures_text(found: support.InboxFigures) -> list[list[str]]:
         ["À traiter", str(found.open_count)],
         ["En retard", str(found.late_count)],
         [
-            f"Délai médian de première réponse ({support.FIGURES_DAYS} jours)",
-            support.duration_text(found.median_first_reply),
+            f"Délai médian de première réponse ({threads.FIGURES_DAYS} jours)",
+            threads.duration_text(found.median_first_reply),
         ],
         ["Premières réponses dans les délais", share],
     ]
 
 
 def help_articles_text(counts: dict[str, tuple[int, int]], limit: int = 5) -> list[list[str]]:
-    """The help articles holders found least helpful: [title, slug, "n oui", "n non"], worst first."""
-    from espace import content as knowledge_data
+    """The help articles holders found least helpful: [title, slug, "n oui", "n non"], worst
+    first."""
+    from espace import content
 
     ranked = sorted(
-        (
-            (slug, yes, no)
-            for slug, (yes, no) in counts.items()
-            if no and knowledge_data.article(slug)
-        ),
+        ((slug, yes, no) for slug, (yes, no) in counts.items() if no and content.article(slug)),
         key=lambda row: (-row[2], row[1], row[0]),
     )[:limit]
     return [
-        [knowledge_data.article(slug).title, slug, f"{yes} oui", f"{no} non"]
-        for slug, yes, no in ranked
+        [content.article(slug).title, slug, f"{yes} oui", f"{no} non"] for slug, yes, no in ranked
     ]
 
 
@@ -152,7 +152,7 @@ class StaffInboxState(StaffSessionState):
         return None
 
     def _refresh(self, staff_id: int) -> None:
-        filters = support.InboxFilters(
+        filters = threads.InboxFilters(
             status=self.f_status,
             category=self.f_category,
             assigned=self.f_assigned,
@@ -160,8 +160,8 @@ class StaffInboxState(StaffSessionState):
         )
         try:
             with session_scope() as db:
-                found = support.inbox(session=db, staff_id=staff_id, filters=filters)
-                numbers = support.figures(session=db, staff_id=staff_id)
+                found = threads.inbox(session=db, staff_id=staff_id, filters=filters)
+                numbers = threads.figures(session=db, staff_id=staff_id)
                 self.unhelpful_articles = help_articles_text(help_feedback.tally(session=db))
         except StaffForbidden as error:
             self.rows, self.figures, self.error, self.unhelpful_articles = [], [], str(error), []
@@ -207,7 +207,7 @@ class StaffInboxState(StaffSessionState):
         )
 
 
-# ----- one conversation ------------------------------------------------------------------------------
+# ----- one conversation ---------------------------------------------------------------------------
 
 
 @dataclasses.dataclass
@@ -266,12 +266,12 @@ class StaffThreadState(StaffSessionState):
     def _refresh(self, staff_id: int, *, mark_read: bool = False) -> None:
         try:
             with session_scope() as db:
-                thread = support.staff_thread(
+                thread = threads.staff_thread(
                     session=db, staff_id=staff_id, thread_id=self._thread_id
                 )
                 if thread is not None:
                     if mark_read:
-                        support.mark_staff_read(session=db, staff_id=staff_id, thread_id=thread.id)
+                        threads.mark_staff_read(session=db, staff_id=staff_id, thread_id=thread.id)
                     self._fill(db, staff_id, thread)
         except StaffForbidden as error:
             thread = None
@@ -282,9 +282,9 @@ class StaffThreadState(StaffSessionState):
             self.reads = []
 
     def _fill(self, db, staff_id: int, thread: SupportThread) -> None:
-        from espace.services.claims_staff import staff_names
+        from espace.claims.workflow import staff_names
 
-        staff = support.inbox_staff(db, staff_id)
+        staff = threads.inbox_staff(db, staff_id)
         holder = db.get(Policyholder, thread.holder_id)
         now = utcnow()
         self.subject, self.status, self.badge = (
@@ -292,13 +292,13 @@ class StaffThreadState(StaffSessionState):
             thread.status,
             STATUS_BADGE.get(thread.status, ""),
         )
-        self.status_label = support.STAFF_STATUS_LABELS.get(thread.status, thread.status)
-        self.category = support.CATEGORY_LABELS.get(thread.category, thread.category)
+        self.status_label = threads.STAFF_STATUS_LABELS.get(thread.status, thread.status)
+        self.category = threads.CATEGORY_LABELS.get(thread.category, thread.category)
         self.origin = "Escalade de l'assistant" if thread.origin == "assistant" else "Espace client"
         self.created = fmt.datetime_fr(thread.created_at)
         self.due, self.left = (
             fmt.datetime_fr(thread.reply_due_at),
-            support.time_left(thread.reply_due_at, now),
+            threads.time_left(thread.reply_due_at, now),
         )
         self.late = thread.reply_due_at is not None and thread.reply_due_at < now
         self.holder_name = f"{holder.civility} {holder.first_name} {holder.last_name}"
@@ -313,7 +313,7 @@ class StaffThreadState(StaffSessionState):
             )
             or "—"
         )
-        self.linked = support.linked_label(session=db, thread=thread)
+        self.linked = threads.linked_label(session=db, thread=thread)
         self.assignee = staff_names(session=db).get(thread.assigned_staff_id, "")
         self.rating = (
             f"{thread.rating} sur 5"
@@ -326,11 +326,11 @@ class StaffThreadState(StaffSessionState):
             AuditItem(
                 who, AUDIT_LABELS.get(log.action, log.action), fmt.datetime_fr(log.at), log.detail
             )
-            for log, who in support.audit_log(session=db, staff_id=staff_id, thread_id=thread.id)
+            for log, who in threads.audit_log(session=db, staff_id=staff_id, thread_id=thread.id)
         ]
         self.reads = [
             AuditItem(who, "Consultation", fmt.datetime_fr(at), what)
-            for who, at, what in support.read_log(
+            for who, at, what in threads.read_log(
                 session=db, staff_id=staff_id, thread_id=thread.id
             )
         ]
@@ -339,7 +339,7 @@ class StaffThreadState(StaffSessionState):
         self.assignee_options = (
             [
                 [str(s.id), f"{s.full_name} ({ROLE_LABELS.get(s.role, s.role)})"]
-                for role in support.INBOX_ROLES
+                for role in threads.INBOX_ROLES
                 for s in staff_of_role(session=db, role=role)
             ]
             if self.can_assign
@@ -347,7 +347,8 @@ class StaffThreadState(StaffSessionState):
         )
 
     def _act(self, call, success: str):
-        """Re-check the session, run ``call(db, staff_id, thread_id)`` in one transaction, show the outcome."""
+        """Re-check the session, run ``call(db, staff_id, thread_id)`` in one transaction, show the
+        outcome."""
         staff_id = self._staff_id()
         if staff_id is None:
             return self._to_staff_login()
@@ -355,7 +356,7 @@ class StaffThreadState(StaffSessionState):
         try:
             with session_scope() as db:
                 call(db, staff_id, self._thread_id)
-        except support.SupportError as error:
+        except threads.SupportError as error:
             self.errors = {error.field or "form": str(error)}
             return None
         except StaffForbidden as error:
@@ -369,7 +370,7 @@ class StaffThreadState(StaffSessionState):
     @rx.event
     def take(self):
         return self._act(
-            lambda db, me, tid: support.take(session=db, staff_id=me, thread_id=tid),
+            lambda db, me, tid: threads.take(session=db, staff_id=me, thread_id=tid),
             "Vous traitez cette conversation.",
         )
 
@@ -378,7 +379,7 @@ class StaffThreadState(StaffSessionState):
         text = _text(form, "assignee", 12)
         assignee_id = int(text) if text.isdigit() else 0
         return self._act(
-            lambda db, me, tid: support.assign(
+            lambda db, me, tid: threads.assign(
                 session=db, staff_id=me, thread_id=tid, assignee_id=assignee_id
             ),
             "Conversation attribuée.",
@@ -386,9 +387,9 @@ class StaffThreadState(StaffSessionState):
 
     @rx.event
     async def reply(self, files: list[rx.UploadFile], form: dict):
-        body, attachments = _text(form, "body", support.BODY_MAX + 1), await read_files(files)
+        body, attachments = _text(form, "body", threads.BODY_MAX + 1), await read_files(files)
         outcome = self._act(
-            lambda db, me, tid: support.staff_reply(
+            lambda db, me, tid: threads.staff_reply(
                 session=db, staff_id=me, thread_id=tid, body=body, attachments=attachments
             ),
             "Réponse envoyée : l'assuré est prévenu par e-mail.",
@@ -400,13 +401,13 @@ class StaffThreadState(StaffSessionState):
     @rx.event
     def resolve(self):
         return self._act(
-            lambda db, me, tid: support.resolve(session=db, staff_id=me, thread_id=tid),
+            lambda db, me, tid: threads.resolve(session=db, staff_id=me, thread_id=tid),
             "Conversation résolue : l'assuré est invité à noter la réponse.",
         )
 
     @rx.event
     def reopen(self):
         return self._act(
-            lambda db, me, tid: support.reopen(session=db, staff_id=me, thread_id=tid),
+            lambda db, me, tid: threads.reopen(session=db, staff_id=me, thread_id=tid),
             "Conversation rouverte.",
         )

@@ -7,9 +7,9 @@ import dataclasses
 
 import reflex as rx
 
-from espace.db import session_scope
+from espace.core.db import session_scope
+from espace.identity.staff_access import StaffForbidden
 from espace.search import staff as staff_search
-from espace.services.staff_access import StaffForbidden
 from espace.state.staff import StaffSessionState
 
 

@@ -15,13 +15,14 @@ from typing import ClassVar
 
 import reflex as rx
 
-from espace.db import session_scope
-from espace.models import Account, Policyholder
-from espace.services import stepup
-from espace.services.second_factor import SecondFactorError
-from espace.services.sessions import Principal
-from espace.services.stepup import StepUpProof, StepUpRequired
+from espace.core.db import session_scope
+from espace.identity import stepup
+from espace.identity.models import Account, Policyholder
+from espace.identity.second_factor import SecondFactorError
+from espace.identity.sessions import Principal
+from espace.identity.stepup import StepUpProof, StepUpRequired
 from espace.state.login import METHOD_LABELS, method_help
+from espace.state.session import client_ip
 
 
 class StepUpMixin(rx.State, mixin=True):
@@ -33,7 +34,8 @@ class StepUpMixin(rx.State, mixin=True):
     stepup_error: str = ""
 
     STEP_UP_REASONS: ClassVar[dict[str, str]] = {}
-    # Actions that always ask for a code, even right after another check (a signature, for instance).
+    # Actions that always ask for a code, even right after another check (a signature, for
+    # instance).
     ALWAYS_ASK: ClassVar[frozenset[str]] = frozenset()
 
     def _me(self) -> Principal | None:  # provided by SessionState
@@ -118,7 +120,7 @@ class StepUpMixin(rx.State, mixin=True):
                     session_id=me.session_id,
                     method=self.stepup_method,
                     code=code,
-                    ip=self.router.session.client_ip,
+                    ip=client_ip(self.router),
                     user_agent=self.router.headers.user_agent,
                 )
         except SecondFactorError as error:

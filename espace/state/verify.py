@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from espace.db import session_scope
-from espace.services import attestations
+from espace.contracts import attestations
+from espace.core.db import session_scope
 
 
 class VerifyState(rx.State):

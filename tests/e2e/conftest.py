@@ -15,11 +15,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
-from espace import fake_clock
-from espace.db import make_engine
-from espace.migrations import upgrade_to_head
-from espace.services.seed import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
-from espace.settings import PROJECT_ROOT
+from espace.core import fake_clock
+from espace.core.db import make_engine
+from espace.core.migrations import upgrade_to_head
+from espace.core.settings import PROJECT_ROOT
+from espace.demo.seed import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
 from espace.testing import CHROMIUM_ARGS, RunningApp, chromium_executable, start_app
 
 DEVICES = {
@@ -191,8 +191,9 @@ def login(
 
 
 def staff_login(page: Page, email: str, password: str | None = None) -> None:
-    """Sign in to the back office on the current page (password, then the code e-mailed to staff)."""
-    from espace.services.seed import STAFF_PASSWORD
+    """Sign in to the back office on the current page (password, then the code e-mailed to
+    staff)."""
+    from espace.demo.seed import STAFF_PASSWORD
 
     page.get_by_label("Adresse e-mail professionnelle").fill(email)
     page.get_by_label("Mot de passe").fill(password or STAFF_PASSWORD)
@@ -207,14 +208,16 @@ def assert_accessible(page: Page) -> None:
     """Run axe-core (WCAG 2.1 A/AA) and fail on serious or critical violations."""
     if not AXE_JS.exists():
         pytest.fail(f"axe-core is missing at {AXE_JS}: run the README's test command")
-    # Served as a same-origin file (the pages' Content-Security-Policy rightly blocks an injected inline script).
+    # Served as a same-origin file (the pages' Content-Security-Policy rightly blocks an injected
+    # inline script).
     page.route(
         "**/__axe-core.js",
         lambda route: route.fulfill(path=str(AXE_JS), content_type="text/javascript"),
     )
     page.add_script_tag(url="/__axe-core.js")
     results = page.evaluate(
-        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})"
+        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', "
+        "'wcag21aa', 'best-practice']})"
     )
     bad = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
     summary = [
@@ -231,7 +234,7 @@ __all__ = ["assert_accessible", "expect", "login"]
 
 
 def outbox_text(engine, to: str, channel: str = "email") -> str:
-    from espace.models import OutboxMessage
+    from espace.notifications.models import OutboxMessage
 
     with Session(engine) as session:
         message = session.exec(
@@ -253,7 +256,8 @@ def outbox_link(engine, to: str) -> str:
 
 def demo_claim_number(engine, peril: str = "water_damage") -> str:
     """The demo holder's claim of that peril (its number carries the year of the seed's date)."""
-    from espace.models import Account, Claim
+    from espace.claims.models import Claim
+    from espace.identity.models import Account
 
     with Session(engine) as session:
         holder_id = session.exec(select(Account.holder_id).where(Account.email == DEMO_EMAIL)).one()

@@ -8,7 +8,7 @@ import time
 import pyotp
 from playwright.sync_api import Page, expect
 
-from espace.services.seed import STAFF
+from espace.demo.seed import STAFF
 from tests.e2e.conftest import (
     assert_accessible,
     login,

@@ -10,11 +10,12 @@ from datetime import date
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
-from espace import formatting as fmt
-from espace.models import Contract
-from espace.models.base import today_paris
-from espace.services import claim_indemnity, coverage
-from espace.services.seed import DEMO_CONTRACTS, DEMO_EMAIL, STAFF
+from espace.claims import indemnity
+from espace.contracts import coverage
+from espace.contracts.models import Contract
+from espace.core import formatting as fmt
+from espace.core.models import today_paris
+from espace.demo.seed import DEMO_CONTRACTS, DEMO_EMAIL, STAFF
 from tests.e2e.conftest import assert_accessible, login, outbox_text, staff_login, wait_ready
 
 
@@ -31,7 +32,7 @@ def _expected(app_engine) -> tuple[list[str], list[str]]:
             )
             deductibles.append(f"Contrat {number}")
             deductibles.append(f"est de {line.deductible}")
-            result = claim_indemnity.compute(
+            result = indemnity.compute(
                 session=db,
                 contract=contract,
                 peril_code="theft",

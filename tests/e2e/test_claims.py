@@ -1,4 +1,5 @@
-"""Claims in the browser: a holder declares on a phone, staff move the claim on, the holder follows it."""
+"""Claims in the browser: a holder declares on a phone, staff move the claim on, the holder follows
+it."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
-from espace import formatting as fmt
-from espace.formatting import PARIS
-from espace.models import Claim, Notification, OutboxMessage
-from espace.services.seed import STAFF
+from espace.claims.models import Claim
+from espace.core import formatting as fmt
+from espace.core.formatting import PARIS
+from espace.demo.seed import STAFF
+from espace.notifications.models import Notification, OutboxMessage
 from tests.e2e.conftest import (
     assert_accessible,
     login,
@@ -28,7 +30,8 @@ STAFF_BY_ROLE = {role: email for email, _name, role in STAFF}
 
 
 def _yesterday():
-    """Computed when the test runs (in Paris), not when the module was imported: a run may cross midnight."""
+    """Computed when the test runs (in Paris), not when the module was imported: a run may cross
+    midnight."""
     return (datetime.now(PARIS) - timedelta(days=1)).date()
 
 
@@ -99,7 +102,8 @@ def test_water_damage_from_phone_declaration_to_payment(new_page, app_engine, tm
     expect(page.locator("#claim-file-list li")).to_have_count(2)
     expect(page.locator("#claim-file-list img")).to_have_count(2)  # thumbnails
     next_step(page, 8)
-    # Estimate before sending: CONFORT water damage, contract deductible 150 €, ceiling = furniture capital.
+    # Estimate before sending: CONFORT water damage, contract deductible 150 €, ceiling = furniture
+    # capital.
     estimate = page.locator("#estimate")
     expect(estimate).to_contain_text(fmt.money(165_000))
     expect(estimate).to_contain_text(fmt.money(15_000))
@@ -299,7 +303,8 @@ def test_bad_input_is_refused_in_french_and_nothing_is_lost(new_page, app_engine
 
 
 def test_holders_reach_only_their_own_claims_and_never_the_back_office(new_page, app_engine):
-    """(The claim-file route is tested over HTTP with both holders' cookies in the integration tests.)"""
+    """(The claim-file route is tested over HTTP with both holders' cookies in the integration
+    tests.)"""
     with Session(app_engine) as db:
         demo_claim = db.exec(
             select(Claim).where(Claim.number.is_not(None)).order_by(Claim.id)

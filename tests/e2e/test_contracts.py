@@ -10,14 +10,16 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 from sqlmodel import Session
 
-from espace.models.base import today_paris
+from espace.core.models import today_paris
 from tests.e2e.conftest import assert_accessible, login, new_holder, wait_ready
 
 
 def holder_with_schedule(engine) -> dict:
-    """A fresh holder whose monthly contract is priced by the tariff and has its instalments scheduled."""
-    from espace.services import billing, cover_change
-    from espace.services.seed import price_contract
+    """A fresh holder whose monthly contract is priced by the tariff and has its instalments
+    scheduled."""
+    from espace.billing import instalments
+    from espace.contracts import cover_change
+    from espace.demo.seed import price_contract
     from tests import factories
 
     today = today_paris()
@@ -34,13 +36,13 @@ def holder_with_schedule(engine) -> dict:
             db,
             contract,
             db.get(
-                __import__("espace.models", fromlist=["InsuredProperty"]).InsuredProperty,
+                __import__("espace.contracts.models", fromlist=["InsuredProperty"]).InsuredProperty,
                 contract.property_id,
             ),
             "CONFORT",
         )
         _, year_end = cover_change.insurance_year(contract, today)
-        billing.seed_history(session=db, contract=contract, today=today, ahead_until=year_end)
+        instalments.seed_history(session=db, contract=contract, today=today, ahead_until=year_end)
         db.commit()
         return {"email": person.email, "password": factories.PASSWORD, "contract": contract.number}
 

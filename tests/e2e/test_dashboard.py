@@ -108,7 +108,7 @@ def test_attestation_readable_offline_then_forgotten_at_logout(new_page):
 def test_notification_preferences_stop_claim_emails_but_not_security(new_page, app_engine):
     from sqlmodel import Session
 
-    from espace.services import notification_prefs
+    from espace.notifications import preferences
 
     who = new_holder(app_engine)
     page = new_page("desktop")
@@ -127,7 +127,7 @@ def test_notification_preferences_stop_claim_emails_but_not_security(new_page, a
     expect(page.get_by_label("Sinistres : E-mail")).not_to_be_checked()
     assert_accessible(page)
     with Session(app_engine) as db:
-        prefs = notification_prefs.settings_for(session=db, holder_id=who["id"])
+        prefs = preferences.settings_for(session=db, holder_id=who["id"])
         assert (
             prefs.critical_only
             and not prefs.matrix["claims"]["email"]

@@ -15,8 +15,8 @@ import zxingcpp
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from espace import formatting as fmt
-from espace.models.base import today_paris
+from espace.core import formatting as fmt
+from espace.core.models import today_paris
 from tests.e2e.conftest import assert_accessible, login, new_holder, wait_ready
 
 
@@ -145,10 +145,11 @@ def test_bad_attestation_requests_are_refused_next_to_the_field(page: Page, app_
 
 
 def holder_with_receipts(engine) -> dict:
-    """A fresh holder with a quarterly contract in Lyon and an annual one in Nantes, and their receipts."""
+    """A fresh holder with a quarterly contract in Lyon and an annual one in Nantes, and their
+    receipts."""
     from sqlmodel import Session
 
-    from espace.services import billing, documents
+    from espace.billing import instalments, receipts
     from tests import factories
 
     today = today_paris()
@@ -173,10 +174,10 @@ def holder_with_receipts(engine) -> dict:
             annual_tax_cents=5_037,
         )
         for contract in (lyon, nantes):
-            billing.seed_history(
+            instalments.seed_history(
                 session=db, contract=contract, today=today, ahead_until=today + timedelta(days=200)
             )
-        documents.register_paid_receipts(session=db, holder_id=person.id)
+        receipts.register_paid_receipts(session=db, holder_id=person.id)
         db.commit()
         return {
             "email": person.email,

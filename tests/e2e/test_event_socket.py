@@ -8,8 +8,9 @@ import re
 
 from sqlmodel import Session, select
 
-from espace.models import Account, AuthSession, Claim, Policyholder
-from espace.services.seed import DEMO_EMAIL
+from espace.claims.models import Claim
+from espace.demo.seed import DEMO_EMAIL
+from espace.identity.models import Account, AuthSession, Policyholder
 from espace.state.claims import ClaimState
 from espace.state.dev_outbox import OutboxState
 from espace.state.login import LoginState
@@ -19,7 +20,8 @@ from tests.e2e.conftest import expect, login, new_holder, outbox_code, wait_read
 
 
 def _session_cookie(engine, email: str) -> dict[str, str]:
-    """The session cookie of a fresh signed-in session of this holder (as the hand-off would set it)."""
+    """The session cookie of a fresh signed-in session of this holder (as the hand-off would set
+    it)."""
     with Session(engine, expire_on_commit=False) as db:
         person = db.exec(select(Policyholder).where(Policyholder.email == email)).one()
         token, _ = factories.signed_in(db, person)
@@ -142,7 +144,8 @@ def test_an_attackers_sign_in_link_signs_the_victim_in_to_nothing(new_page, live
     victim.evaluate("() => { window.location.href = 'http://attaquant.example/' }")
     victim.locator("#go").click()
     wait_ready(victim, re.compile(r"/tableau-de-bord"))
-    # 2. the same link opened from one of our own pages (same-origin): her browser never signed in as him
+    # 2. the same link opened from one of our own pages (same-origin): her browser never signed in
+    #    as him
     victim.evaluate("url => { window.location.href = url }", link)
     wait_ready(victim, re.compile(r"/tableau-de-bord"))
     expect(victim.locator(".user-name").first).to_contain_text("Camille")

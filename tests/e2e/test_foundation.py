@@ -8,10 +8,10 @@ from datetime import date
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
-from espace import formatting as fmt
-from espace.models import AuthSession
-from espace.models.base import today_paris, utcnow
-from espace.services.seed import DEMO_EMAIL, DEMO_PASSWORD
+from espace.core import formatting as fmt
+from espace.core.models import today_paris, utcnow
+from espace.demo.seed import DEMO_EMAIL, DEMO_PASSWORD
+from espace.identity.models import AuthSession
 from tests.e2e.conftest import assert_accessible, login, second_factor_by_email
 
 FAILED = "Identifiant ou mot de passe incorrect."

@@ -9,8 +9,9 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 
-from espace.models import Claim, Policyholder
-from espace.services.seed import DEMO_EMAIL
+from espace.claims.models import Claim
+from espace.demo.seed import DEMO_EMAIL
+from espace.identity.models import Policyholder
 from tests import factories
 from tests.e2e.conftest import expect, login, wait_ready
 

@@ -11,8 +11,9 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
-from espace.models import Account, SupportThread
-from espace.services.seed import DEMO_EMAIL, STAFF
+from espace.demo.seed import DEMO_EMAIL, STAFF
+from espace.identity.models import Account
+from espace.support.models import SupportThread
 from tests.e2e.conftest import (
     assert_accessible,
     login,

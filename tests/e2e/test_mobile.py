@@ -26,12 +26,14 @@ PAGES = [
 ]
 
 SMALL_TARGETS = """() => [...document.querySelectorAll(
-    'button, .button, .button-small, .nav-link, .menu-item, select, input[type=text], input[type=email], input[type=search],'
-    + ' input[type=password], input[type=date], textarea')]
+    'button, .button, .button-small, .nav-link, .menu-item, select, input[type=text],'
+    + ' input[type=email], input[type=search], input[type=password], input[type=date], textarea')]
   .filter(e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
-                 return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && !e.closest('[hidden]'); })
+                 return r.width > 0 && r.height > 0 && s.visibility !== 'hidden'
+                        && !e.closest('[hidden]'); })
   .filter(e => { const r = e.getBoundingClientRect(); return r.height < 43.5 || r.width < 43.5; })
-  .map(e => (e.id || e.className || e.tagName) + ' ' + Math.round(e.getBoundingClientRect().width) + 'x'
+  .map(e => (e.id || e.className || e.tagName) + ' '
+             + Math.round(e.getBoundingClientRect().width) + 'x'
              + Math.round(e.getBoundingClientRect().height))"""
 
 

@@ -1,4 +1,5 @@
-"""Payments in the browser: bank account and SEPA mandate, debit day, exports, card regularisation."""
+"""Payments in the browser: bank account and SEPA mandate, debit day, exports, card
+regularisation."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
-from espace import formatting as fmt
-from espace.models import BankAccount, Contract, Payment, PaymentStatus, SepaMandate
-from espace.models.base import today_paris
-from espace.services import billing, documents
-from espace.settings import PROJECT_ROOT
+from espace.billing import instalments, receipts
+from espace.billing.models import BankAccount, Payment, PaymentStatus, SepaMandate
+from espace.contracts.models import Contract
+from espace.core import formatting as fmt
+from espace.core.models import today_paris
+from espace.core.settings import PROJECT_ROOT
 from tests.e2e.conftest import assert_accessible, login, new_holder, outbox_code, wait_ready
 
 VALID_IBAN = "FR76 3000 6000 0112 3456 7890 189"
@@ -24,7 +26,8 @@ WRONG_IBAN = "FR76 3000 6000 0112 3456 7890 188"  # one digit off: the check dig
 
 
 def holder_with_payments(engine, *, rejected: bool = False) -> dict:
-    """A new holder whose monthly contract started three years ago, with its payments (one rejected)."""
+    """A new holder whose monthly contract started three years ago, with its payments (one
+    rejected)."""
     who = new_holder(engine)
     who["today"] = today = (
         today_paris()
@@ -34,7 +37,7 @@ def holder_with_payments(engine, *, rejected: bool = False) -> dict:
         contract.start_date = date(today.year - 3, 1, 1)
         contract.annual_premium_cents, contract.annual_tax_cents = 24_000, 2_000
         db.add(contract)
-        payments = billing.seed_history(
+        payments = instalments.seed_history(
             session=db, contract=contract, today=today, ahead_until=today + timedelta(days=400)
         )
         if rejected:
@@ -47,7 +50,7 @@ def holder_with_payments(engine, *, rejected: bool = False) -> dict:
             db.add(last)
             who["rejected_id"] = last.id
         db.flush()
-        documents.register_paid_receipts(session=db, holder_id=who["id"])
+        receipts.register_paid_receipts(session=db, holder_id=who["id"])
         db.commit()
         who["contract_id"] = contract.id
     return who
@@ -202,8 +205,8 @@ def test_a_rejected_debit_is_regularised_by_card(new_page, app_engine, device):
 def test_another_holders_payment_and_mandate_give_nothing(new_page, app_engine):
     owner = holder_with_payments(app_engine, rejected=True)
     with Session(app_engine) as db:
-        from espace.services import bank_accounts, mandates
-        from espace.services.insurer_authority import InsurerRecord
+        from espace.billing import bank_accounts, mandates
+        from espace.identity.insurer_authority import InsurerRecord
 
         record = InsurerRecord(source="core_system")
         account = bank_accounts.add_account(

@@ -68,9 +68,9 @@ def test_erasure_needs_a_second_factor_then_the_account_is_closed(new_page, app_
     # The request is tracked in the staff area against the one-month deadline, and answered there.
     from datetime import timedelta
 
-    from espace import formatting as fmt
-    from espace.models.base import utcnow
-    from espace.services.seed import STAFF
+    from espace.core import formatting as fmt
+    from espace.core.models import utcnow
+    from espace.demo.seed import STAFF
 
     staff = new_page("desktop")
     staff.goto("/gestion/connexion")

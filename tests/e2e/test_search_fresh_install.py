@@ -1,7 +1,7 @@
-"""A fresh installation is searchable from the first minute: the app starts with no search index, builds
-it in a separate low-priority process (`espace reindex --if-needed`), and a search made right after it
-serves gets results or says "indexation en cours" (never "Aucun résultat" while the index is
-incomplete); the results are complete once the build ends."""
+"""A fresh installation is searchable from the first minute: the app starts with no search index,
+builds it in a separate low-priority process (`espace reindex --if-needed`), and a search made right
+after it serves gets results or says "indexation en cours" (never "Aucun résultat" while the index
+is incomplete); the results are complete once the build ends."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pytest
 from playwright.sync_api import Browser, expect
 from sqlmodel import Session
 
-from espace.db import make_engine
-from espace.migrations import upgrade_to_head
+from espace.core.db import make_engine
+from espace.core.migrations import upgrade_to_head
+from espace.demo.seed import seed_demo
 from espace.search.index import SqliteIndex
-from espace.services.seed import seed_demo
 from espace.testing import start_app
 from tests.e2e import conftest
 from tests.e2e.conftest import RESULTS, login, wait_ready

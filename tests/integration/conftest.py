@@ -1,4 +1,5 @@
-"""A real SQLite database migrated to head and seeded once; each test runs in a rolled-back transaction."""
+"""A real SQLite database migrated to head and seeded once; each test runs in a rolled-back
+transaction."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from espace.db import get_engine, session_scope
-from espace.migrations import upgrade_to_head
-from espace.services.seed import seed_demo
+from espace.core.db import get_engine, session_scope
+from espace.core.migrations import upgrade_to_head
+from espace.demo.seed import seed_demo
 
 
 @pytest.fixture(scope="session")

@@ -2,10 +2,10 @@
 
 Written before any of the engine changes of issue 22 and frozen since (any later edit would need a
 new, unseen set). The relevant keys were chosen by reading the items, from the meaning of the query,
-as for ``queries.py`` (same holder, same shorthands, same symbolic keys; ``thread@<word>`` is the demo
-holder's message thread whose subject holds that word). The quality test and the bench print only the
-aggregated scores of this set, never its per-query results, so that tuning on the other set cannot
-peek at it.
+as for ``queries.py`` (same holder, same shorthands, same symbolic keys; ``thread@<word>`` is the
+demo holder's message thread whose subject holds that word). The quality test and the bench print
+only the aggregated scores of this set, never its per-query results, so that tuning on the other set
+cannot peek at it.
 
 Categories are those of ``queries.CATEGORIES``: the classes of issue 22 (English, negation, everyday
 phrasings with polysemous words, short-word typos) next to the earlier ones.

@@ -1,11 +1,13 @@
-"""Search quality set: French queries a policyholder types on a phone, with the items that answer them.
+"""Search quality set: French queries a policyholder types on a phone, with the items that answer
+them.
 
 Each entry of ``QUERIES`` is ``(category, query, relevant keys)``. The relevant keys were chosen by
 reading the items (FAQ answers, general-conditions articles, glossary, the guarantees of the demo
 holder's formulas, her claims, messages, payments and documents), from the meaning of the query,
-never from what the engine returns. The demo holder is Camille Martin (``seed.DEMO_EMAIL``): contract
-MRH0412857 (formula Confort, flat in Lyon, paid monthly) and MRH0413922 (formula Intégrale, house in
-Carnac, paid yearly). Essentielle guarantees are out of her reach, so they never appear here.
+never from what the engine returns. The demo holder is Camille Martin (``seed.DEMO_EMAIL``):
+contract MRH0412857 (formula Confort, flat in Lyon, paid monthly) and MRH0413922 (formula Intégrale,
+house in Carnac, paid yearly). Essentielle guarantees are out of her reach, so they never appear
+here.
 
 Public items use their index keys as they are (``guarantee:confort:degats_eaux``, ``article:art-6``,
 ``glossary:franchise``, ``faq:degat-des-eaux``). Her own data has database ids that depend on the
@@ -13,11 +15,13 @@ seed, so it is written with symbolic keys that :func:`resolve` maps to index key
 
 - ``claim@water_damage`` / ``claim@storm``: her (only) claim of that peril (its number carries the
   year of the declaration, which moves with the seed's date; the peril does not). A query that is a
-  claim number is written ``{number@water_damage}`` and typed as that claim's number (:func:`query_text`);
-- ``message@water_damage:staff`` / ``message@water_damage:holder``: the message of that claim written
-  by the handler / by her;
+  claim number is written ``{number@water_damage}`` and typed as that claim's number
+  (:func:`query_text`);
+- ``message@water_damage:staff`` / ``message@water_damage:holder``: the message of that claim
+  written by the handler / by her;
 - ``payment@rejected``: her rejected direct debit; ``payment@next``: the next scheduled one;
-  ``payment@2025-11`` or ``payment@2026-04:MRH0413922``: the payment due that month (on that contract);
+  ``payment@2025-11`` or ``payment@2026-04:MRH0413922``: the payment due that month (on that
+  contract);
 - ``document@mandate``: her signed SEPA mandate; ``document@receipt:2025-11`` (optionally
   ``:MRH0412857``): the receipt of the payment due that month.
 
@@ -34,16 +38,11 @@ import re
 
 from sqlmodel import Session, select
 
-from espace.models import (
-    Claim,
-    ClaimMessage,
-    Contract,
-    Document,
-    Payment,
-    PaymentStatus,
-    SupportThread,
-)
-from espace.models.document import DocumentKind
+from espace.billing.models import Payment, PaymentStatus
+from espace.claims.models import Claim, ClaimMessage
+from espace.contracts.models import Contract
+from espace.documents.models import Document, DocumentKind
+from espace.support.models import SupportThread
 
 # ----- shorthands for items that answer many queries -------------------------------------------
 
@@ -124,7 +123,8 @@ QUERIES: list[tuple[str, str, set[str]]] = [
     ("everyday", "mon colocataire est-il assuré", {"article:art-2", "glossary:assure"}),
     ("everyday", "fuite sous l'évier", WATER | {"faq:degat-des-eaux"}),
     ("everyday", "ma paie arrive le 10", {"faq:date-prelevement"}),
-    # ----- more negation, everyday and paraphrase (grown while tuning, never from the held-out set) -----
+    # ----- more negation, everyday and paraphrase (grown while tuning, never from the held-out set)
+    # -----
     ("negation", "dommages non garantis", {"article:art-15"}),
     ("negation", "ce qui n'est pas pris en charge", {"article:art-15"}),
     (
@@ -441,7 +441,8 @@ def _contract_id(session: Session, holder_id: int, number: str) -> int:
 def _payments(
     session: Session, holder_id: int, month: str = "", contract: str = ""
 ) -> list[Payment]:
-    """The holder's payments due in ``month`` ("YYYY-MM" or "YYYY", all when empty), on ``contract``."""
+    """The holder's payments due in ``month`` ("YYYY-MM" or "YYYY", all when empty), on
+    ``contract``."""
     query = select(Payment).where(Payment.holder_id == holder_id)
     if contract:
         query = query.where(Payment.contract_id == _contract_id(session, holder_id, contract))
@@ -482,7 +483,8 @@ def _split(ref: str) -> tuple[str, str]:
 
 
 def resolve(session: Session, holder_id: int, key: str) -> str:
-    """The index key of one item: public keys as they are, symbolic keys (``kind@ref``) looked up."""
+    """The index key of one item: public keys as they are, symbolic keys (``kind@ref``) looked
+    up."""
     if "@" not in key:
         return key
     if key.endswith("*"):
@@ -526,12 +528,14 @@ def resolve(session: Session, holder_id: int, key: str) -> str:
             ).all()
             return f"document:{_only(list(mandates), key).id}"
         if ref.startswith("receipt:"):
-            return f"document:{_only(_receipts(session, holder_id, *_split(ref.removeprefix('receipt:'))), key).id}"
+            month, contract = _split(ref.removeprefix("receipt:"))
+            return f"document:{_only(_receipts(session, holder_id, month, contract), key).id}"
     raise ValueError(f"unknown symbolic key {key!r}")
 
 
 def resolve_all(session: Session, holder_id: int, key: str) -> set[str]:
-    """Like :func:`resolve`, and a key ending with ``*`` gives every item it matches (never none)."""
+    """Like :func:`resolve`, and a key ending with ``*`` gives every item it matches (never
+    none)."""
     if not key.endswith("*"):
         return {resolve(session, holder_id, key)}
     kind, ref = key[:-1].split("@", 1)
@@ -561,7 +565,8 @@ def resolve_all(session: Session, holder_id: int, key: str) -> set[str]:
 
 
 def query_text(session: Session, holder_id: int, query: str) -> str:
-    """What the holder types: ``{number@water_damage}`` becomes that claim's number (SIN-<year>-000001)."""
+    """What the holder types: ``{number@water_damage}`` becomes that claim's number
+    (SIN-<year>-000001)."""
     for ref in re.findall(r"\{number@(\w+)\}", query):
         query = query.replace(f"{{number@{ref}}}", _claim(session, holder_id, ref).number)
     return query

@@ -1,0 +1,2 @@
+"""Premiums: instalments, payments and their changes, SEPA mandates and bank accounts, card
+regularisation, receipts, exports, debit reminders."""

@@ -1,0 +1,168 @@
+"""Claims (sinistres): the declaration, its items, files, dated stages, messages; the staff audit
+log."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, Text
+from sqlmodel import Field, SQLModel
+
+from espace.core.models import utcnow
+
+
+class ClaimStatus(StrEnum):
+    DRAFT = "draft"
+    RECEIVED = "received"
+    DOCUMENTS_REQUESTED = "documents_requested"
+    EXPERT_APPOINTED = "expert_appointed"
+    VISIT_PLANNED = "visit_planned"
+    EXPERT_REPORT = "expert_report"
+    INDEMNITY_COMPUTED = "indemnity_computed"
+    PAYMENT_SENT = "payment_sent"
+    CLOSED = "closed"
+    REFUSED = "refused"
+
+
+class ClaimFileKind(StrEnum):
+    PHOTO = "photo"
+    DOCUMENT = "document"  # any document the holder adds (quote, invoice, complaint...)
+    QUOTE = "quote"
+    INVOICE = "invoice"
+    EXPERT_REPORT = "expert_report"
+    CORRESPONDENCE = "correspondence"
+    PAYMENT_PROOF = "payment_proof"
+
+
+class Claim(SQLModel, table=True):
+    """A claim, from the first draft of its declaration to its closing."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str | None = Field(
+        default=None, max_length=20, unique=True
+    )  # SIN-2026-000123, set when sent
+    holder_id: int = Field(foreign_key="policyholder.id", index=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    declared_by_account_id: int | None = Field(default=None, foreign_key="account.id")
+    status: str = Field(default=ClaimStatus.DRAFT, max_length=24, index=True)
+    draft_step: int = 0  # where the wizard resumes
+    peril: str = Field(default="", max_length=24, index=True)
+    guarantee_category: str = Field(
+        default="", max_length=30
+    )  # set by staff when the peril does not say
+    answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    occurred_at: datetime | None = None
+    location_kind: str = Field(default="property", max_length=12)  # property | geolocation
+    latitude: float | None = None
+    longitude: float | None = None
+    location_accuracy_m: int | None = None
+    declared_total_cents: int = 0
+    declaration_deadline: date | None = None
+    late_declaration: bool = False
+    # Estimate shown to the holder before sending, kept as it was shown.
+    estimate: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    handler_id: int | None = Field(default=None, foreign_key="staff_user.id", index=True)
+    expert_id: int | None = Field(default=None, foreign_key="staff_user.id", index=True)
+    visit_at: datetime | None = None
+    visit_note: str = Field(default="", max_length=300)
+    assessed_damage_cents: int | None = None
+    ceiling_cents: int | None = None
+    deductible_cents: int | None = None
+    indemnity_cents: int | None = None
+    paid_cents: int = 0  # what was transferred so far (a reopened claim only gets the balance)
+    payment_reference: str = Field(default="", max_length=40)
+    paid_at: datetime | None = None
+    refusal_reason: str = Field(default="", max_length=1000)
+    requested_documents: str = Field(default="", max_length=1000)
+    express: bool = False
+    express_reason: str = Field(default="", max_length=300)
+    next_step_due_at: datetime | None = Field(
+        default=None, index=True
+    )  # when the current stage is late
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    submitted_at: datetime | None = Field(default=None, index=True)
+    closed_at: datetime | None = None
+
+
+class ClaimItem(SQLModel, table=True):
+    """A damaged or stolen item declared by the holder."""
+
+    __tablename__ = "claim_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    description: str = Field(max_length=200)
+    category: str = Field(max_length=20)
+    purchase_date: date | None = None
+    purchase_price_cents: int | None = None
+    estimate_cents: int
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ClaimFile(SQLModel, table=True):
+    """A photo or document attached to a claim, stored privately."""
+
+    __tablename__ = "claim_file"
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    kind: str = Field(max_length=20)
+    filename: str = Field(max_length=120)
+    mime_type: str = Field(max_length=60)
+    size_bytes: int
+    sha256: str = Field(max_length=64)
+    storage_key: str = Field(max_length=80)
+    thumbnail_key: str = Field(default="", max_length=80)
+    uploaded_at: datetime = Field(default_factory=utcnow)
+    uploaded_by_staff_id: int | None = Field(
+        default=None, foreign_key="staff_user.id"
+    )  # None: the holder
+
+
+class ClaimEvent(SQLModel, table=True):
+    """A dated stage of a claim's life, as the holder sees it in the tracker."""
+
+    __tablename__ = "claim_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    kind: str = Field(
+        max_length=24
+    )  # a ClaimStatus value, or "reopened", "documents_added", "express"
+    at: datetime = Field(default_factory=utcnow)
+    detail: str = Field(default="", max_length=1000)  # shown to the holder
+    next_step: str = Field(default="", max_length=300)
+    due_at: datetime | None = None
+    staff_id: int | None = Field(default=None, foreign_key="staff_user.id")
+
+
+class ClaimMessage(SQLModel, table=True):
+    """The thread between the holder and the claim's handler."""
+
+    __tablename__ = "claim_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    staff_id: int | None = Field(
+        default=None, foreign_key="staff_user.id"
+    )  # None: written by the holder
+    body: str = Field(max_length=4000)
+    created_at: datetime = Field(default_factory=utcnow)
+    read_at: datetime | None = None  # by the other side
+
+
+class StaffAuditLog(SQLModel, table=True):
+    """Every staff action: who did what, on which object, when."""
+
+    __tablename__ = "staff_audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff_user.id", index=True)
+    action: str = Field(max_length=40)
+    object_type: str = Field(max_length=20)
+    object_id: int = Field(index=True)
+    detail: str = Field(default="", max_length=1000)
+    at: datetime = Field(default_factory=utcnow, index=True)

@@ -1,0 +1,102 @@
+"""Contract changes made by the insurer (staff, CLI, imports and the demo data): subscription and
+termination."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, select
+
+from espace.contracts import attestations
+from espace.contracts import terms as contract_terms
+from espace.contracts.models import (
+    Contract,
+    ContractStatus,
+    Formula,
+    InsuredProperty,
+    PaymentFrequency,
+)
+
+
+def open_contract(
+    *,
+    session: Session,
+    number: str,
+    holder_id: int,
+    prop: InsuredProperty,
+    formula_code: str,
+    furniture_capital_cents: int,
+    deductible_cents: int,
+    start_date: date,
+    options: tuple[str, ...] = (),
+    payment_frequency: str = PaymentFrequency.MONTHLY,
+    debit_day: int = 5,
+    claims_last_3_years: int = 0,
+    today: date | None = None,
+) -> Contract:
+    """Subscribe a contract on ``prop``: priced by the tariff engine (as the insurer's system
+    would), its first version of terms recorded from ``start_date``, and the contract's copy of
+    today's terms set."""
+    from espace.contracts.tariff import RatingInput, price
+    from espace.contracts.tariff_data import CURRENT
+
+    quote = price(
+        RatingInput(
+            postal_code=prop.postal_code,
+            property_type=prop.property_type,
+            rooms=prop.rooms,
+            surface_m2=prop.surface_m2,
+            occupancy=prop.occupancy,
+            formula=formula_code,
+            furniture_capital_cents=furniture_capital_cents,
+            deductible_cents=deductible_cents,
+            options=frozenset(options),
+            claims_last_3_years=claims_last_3_years,
+        )
+    )
+    formula_id = session.exec(select(Formula.id).where(Formula.code == formula_code)).one()
+    contract = Contract(
+        number=number,
+        holder_id=holder_id,
+        property_id=prop.id,
+        formula_id=formula_id,
+        furniture_capital_cents=furniture_capital_cents,
+        deductible_cents=deductible_cents,
+        annual_premium_cents=quote.annual_premium_cents,
+        annual_tax_cents=quote.taxes_cents,
+        payment_frequency=payment_frequency,
+        debit_day=debit_day,
+        start_date=start_date,
+    )
+    session.add(contract)
+    session.flush()
+    prices = {line.label: line.amount_cents for line in quote.lines}
+    terms = contract_terms.Terms(
+        formula_id=formula_id,
+        furniture_capital_cents=furniture_capital_cents,
+        deductible_cents=deductible_cents,
+        annual_premium_cents=quote.annual_premium_cents,
+        annual_tax_cents=quote.taxes_cents,
+        tariff_version=quote.version,
+        options={
+            code: prices.get(f"Option {CURRENT['options'][code]['name']}", 0) for code in options
+        },
+        **{name: getattr(prop, name) for name in contract_terms.PROPERTY_FIELDS},
+    )
+    contract_terms.record_version(
+        session=session, contract=contract, effective_from=start_date, terms=terms, today=today
+    )
+    return contract
+
+
+def terminate(
+    *, session: Session, number: str, end_date: date, reason: str = "Résiliation"
+) -> Contract:
+    contract = session.exec(select(Contract).where(Contract.number == number)).first()
+    if contract is None:
+        raise LookupError(f"Contrat inconnu : {number}")
+    contract.status = ContractStatus.TERMINATED
+    contract.end_date = end_date
+    session.add(contract)
+    attestations.revoke_for_contract(session=session, contract_id=contract.id, reason=reason)
+    return contract

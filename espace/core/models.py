@@ -1,0 +1,30 @@
+"""Shared helpers for the SQLModel tables of every domain: constraint naming, aware UTC timestamps,
+the Paris date."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import SQLModel
+
+# Deterministic constraint names, so that migrations behave the same on SQLite and PostgreSQL.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Aware UTC timestamp (SQLModel's UTCDateTime refuses naive values)."""
+    return datetime.now(UTC)
+
+
+def today_paris() -> date:
+    """Today in France, the portal's calendar, whatever the server's time zone (``date.today()`` is
+    the server's:
+    on a UTC server it is still 31 December at 00:30 on 1 January in Paris)."""
+    return utcnow().astimezone(ZoneInfo("Europe/Paris")).date()

@@ -1,0 +1,1 @@
+"""The holder's dashboard: widget catalogue, each holder's layout, the data each widget shows."""

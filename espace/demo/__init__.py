@@ -1,0 +1,1 @@
+"""Demo data (``espace seed``): holders, contracts, payments, claims and support threads."""

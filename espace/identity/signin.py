@@ -1,0 +1,91 @@
+"""The last step of signing in, run by the hand-off route: the session becomes active, the device
+is remembered, the connection is logged, and a sign-in from a new device is reported by e-mail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from espace.core import formatting as fmt
+from espace.core.models import utcnow
+from espace.core.tokens import new_token
+from espace.identity import accounts, devices, sessions
+from espace.identity.auth import record_event
+from espace.identity.models import Account, LoginResult
+from espace.notifications import outbox
+
+
+@dataclass(frozen=True)
+class FinishedLogin:
+    session_token: str
+    device_token: str
+    new_device: bool
+
+
+def finish_login(
+    *,
+    session: Session,
+    code: str,
+    binding: str,
+    previous_token: str | None,
+    device_token: str | None,
+    ip: str = "",
+    user_agent: str = "",
+) -> FinishedLogin | None:
+    """``binding``: the hand-off cookie of the browser redeeming the code (see
+    ``sessions.begin_login``); an empty one redeems nothing."""
+    if not binding:
+        return None
+    activated = sessions.activate(
+        session=session, code=code, previous_token=previous_token, binding=binding
+    )
+    if activated is None:
+        return None
+    token, row = activated
+    device_token = device_token or new_token()
+    if row.account_id is None:  # staff: no device bookkeeping
+        return FinishedLogin(token, device_token, new_device=False)
+    account = session.get(Account, row.account_id)
+    device, is_new = devices.remember_device(
+        session=session,
+        account_id=account.id,
+        device_token=device_token,
+        user_agent=user_agent or row.user_agent,
+        trust=row.trust_device,
+    )
+    row.device_id = device.id
+    session.add(row)
+    account.last_login_at = utcnow()
+    session.add(account)
+    record_event(
+        session=session,
+        result=LoginResult.SUCCESS,
+        account_id=account.id,
+        ip=ip or row.ip_address,
+        user_agent=user_agent or row.user_agent,
+        new_device=is_new,
+    )
+    if is_new:
+        _alert_new_device(session, account, user_agent or row.user_agent, ip or row.ip_address)
+    return FinishedLogin(token, device_token, new_device=is_new)
+
+
+def _alert_new_device(session: Session, account: Account, user_agent: str, ip: str) -> None:
+    label = devices.describe(user_agent)
+    outbox.send_email(
+        session=session,
+        to=account.email,
+        account_id=account.id,
+        subject="Nouvelle connexion à votre espace",
+        body=(
+            "Bonjour,\n\nUne connexion à votre espace a eu lieu depuis un appareil que nous ne "
+            f"connaissions pas :\n\n  Date : {fmt.datetime_fr(utcnow())}\n"
+            f"  Appareil : {label.kind}\n  Navigateur : {label.browser}\n"
+            f"  Système : {label.system}\n  Adresse IP : {devices.mask_ip(ip)}\n\n"
+            "Si c'était vous, il n'y a rien à faire.\n\n"
+            "Ce n'était pas vous ? Ouvrez ce lien : toutes les sessions seront fermées et vous "
+            "choisirez un nouveau mot de passe :\n"
+            f"{accounts.not_me_link(session=session, account=account)}"
+        ),
+    )

@@ -1,0 +1,1 @@
+"""GDPR: consents, data export, erasure requests."""

@@ -1,1 +1,0 @@
-"""The domain: plain functions taking a SQLModel Session. No Reflex here."""

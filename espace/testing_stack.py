@@ -1,0 +1,507 @@
+"""Start the production layout on one machine, for tests and benchmarks: PostgreSQL, Redis, an
+S3-compatible server (moto), N Espace backend processes (no ``reflex run`` supervisor) and nginx in
+front, serving the frontend built once (``deploy/build_frontend.sh``), with the configuration
+rendered from ``deploy/nginx/espace.conf.template``, the same template production uses.
+
+Each piece is a context manager that stops what it started; ``Stack`` starts them all. Nothing here
+is used in production; the pieces skip (``Unavailable``) when a server binary is not installed.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from espace.core.settings import PROJECT_ROOT
+from espace.testing import free_port, tool_env
+
+VENV_BIN = Path(sys.executable).parent
+DEPLOY = PROJECT_ROOT / "deploy"
+
+
+class Unavailable(RuntimeError):
+    """A server binary is missing (tests skip)."""
+
+
+def _binary(name: str, *candidates: str) -> str:
+    for candidate in (*candidates, str(VENV_BIN / name)):
+        if candidate and Path(candidate).exists():
+            return candidate
+    found = shutil.which(name)
+    if not found:
+        raise Unavailable(f"{name} is not installed")
+    return found
+
+
+def wait_for(
+    check, *, timeout: float, what: str, process: subprocess.Popen | None = None, log=None
+):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            tail = Path(log).read_text()[-3000:] if log else ""
+            raise RuntimeError(f"{what} exited early (code {process.returncode}):\n{tail}")
+        try:
+            if check():
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(
+        f"{what} did not start within {timeout:.0f} s" + (f"; see {log}" if log else "")
+    )
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def http_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=3) as response:
+            return 200 <= response.status < 300
+    except OSError:
+        return False
+
+
+def stop_process(process: subprocess.Popen, *, timeout: float = 20) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def _spawn(args: list[str], *, log: Path, env: dict | None = None, cwd: Path | None = None):
+    handle = log.open("ab")
+    try:
+        return subprocess.Popen(
+            args,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=cwd,
+            start_new_session=True,  # its own process group: stopped with everything it forked
+        )
+    finally:
+        handle.close()
+
+
+# ---- PostgreSQL ----------------------------------------------------------------------------------
+
+
+def _pg_bin(name: str) -> str:
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    if found:
+        return found[-1]
+    return _binary(name)
+
+
+@contextmanager
+def postgres() -> Iterator[str]:
+    """A throwaway cluster; yields its SQLAlchemy URL (database ``postgres``, user ``espace``). Its
+    folder is a fresh one under the system's temporary folder, which the postgres user can reach."""
+    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+    base = Path(tempfile.mkdtemp(prefix="espace-pg-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        as_user = ["runuser", "-u", "postgres", "--"]
+        entry = pwd.getpwnam("postgres")
+        os.chown(base, entry.pw_uid, entry.pw_gid)
+    data, port = base / "data", free_port()
+
+    def run(*args):
+        return subprocess.run([*as_user, *args], check=True, capture_output=True, timeout=120)
+
+    run(initdb, "-D", data, "-U", "espace", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
+    run(
+        pg_ctl,
+        "-D",
+        data,
+        "-w",
+        "-l",
+        base / "log",
+        "-o",
+        f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+        "start",
+    )
+    try:
+        yield f"postgresql+psycopg://espace@127.0.0.1:{port}/postgres"
+    finally:
+        run(pg_ctl, "-D", data, "-m", "immediate", "stop")
+        shutil.rmtree(base, ignore_errors=True)
+
+
+# ---- Redis ---------------------------------------------------------------------------------------
+
+
+@contextmanager
+def redis(folder: Path) -> Iterator[str]:
+    """A Redis server configured as ``deploy/redis/espace.conf`` says (no persistence here)."""
+    binary = _binary("redis-server", "/usr/bin/redis-server")
+    port = free_port()
+    folder.mkdir(parents=True, exist_ok=True)
+    log = folder / "redis.log"
+    process = _spawn(
+        [
+            binary,
+            str(DEPLOY / "redis" / "espace.conf"),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(folder),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "no",
+            "--logfile",
+            "",
+        ],
+        log=log,
+    )
+    try:
+        wait_for(lambda: port_open(port), timeout=20, what="redis-server", process=process, log=log)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        stop_process(process)
+
+
+# ---- S3 (moto server) ----------------------------------------------------------------------------
+
+
+@dataclass
+class S3Server:
+    endpoint: str
+    bucket: str = "espace-private"
+    access_key: str = "test-access"
+    secret_key: str = "test-secret-key"
+    region: str = "eu-west-3"
+
+    def env(self) -> dict[str, str]:
+        return {
+            "ESPACE_S3_ENDPOINT": self.endpoint,
+            "ESPACE_S3_BUCKET": self.bucket,
+            "ESPACE_S3_ACCESS_KEY": self.access_key,
+            "ESPACE_S3_SECRET_KEY": self.secret_key,
+            "ESPACE_S3_REGION": self.region,
+        }
+
+    def create_bucket(self) -> None:
+        from espace.core.file_store import S3Store
+
+        S3Store(
+            endpoint=self.endpoint,
+            bucket=self.bucket,
+            access_key=self.access_key,
+            secret_key=self.secret_key,
+            region=self.region,
+        ).ensure_bucket()
+
+
+@contextmanager
+def s3_server(folder: Path) -> Iterator[S3Server]:
+    """moto's S3 in server mode (``moto[s3]`` + flask + flask-cors), state in memory."""
+    binary = _binary("moto_server")
+    port = free_port()
+    folder.mkdir(parents=True, exist_ok=True)
+    log = folder / "moto.log"
+    process = _spawn([binary, "-H", "127.0.0.1", "-p", str(port)], log=log)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_for(
+            lambda: http_ok(f"{url}/moto-api/"),
+            timeout=30,
+            what="moto_server",
+            process=process,
+            log=log,
+        )
+        server = S3Server(endpoint=url)
+        server.create_bucket()
+        yield server
+    finally:
+        stop_process(process)
+
+
+# ---- the frontend, built once --------------------------------------------------------------------
+
+
+def build_frontend(out: Path, *, env: dict[str, str], log: Path) -> Path:
+    """``deploy/build_frontend.sh out`` with these settings (base URL, env); returns ``out``."""
+    full = tool_env({**env, "PYTHON": sys.executable, "REFLEX_WEB_WORKDIR": str(out / "web")})
+    with log.open("ab") as handle:
+        done = subprocess.run(
+            ["bash", str(DEPLOY / "build_frontend.sh"), str(out)],
+            cwd=PROJECT_ROOT,
+            env=full,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            timeout=900,
+        )
+    if done.returncode != 0:
+        raise RuntimeError(f"frontend build failed; see {log}:\n{log.read_text()[-3000:]}")
+    return out
+
+
+# ---- Espace backends -----------------------------------------------------------------------------
+
+
+@dataclass
+class Backend:
+    port: int
+    process: subprocess.Popen
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def rss_kb(self) -> int:
+        """Resident memory of the process and its children (granian forks a worker)."""
+        return process_tree_rss_kb(self.process.pid)
+
+    def stop(self) -> None:
+        stop_process(self.process)
+
+
+def process_tree_rss_kb(pid: int) -> int:
+    total = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        pending += [int(child) for child in children]
+    return total
+
+
+def start_backend(
+    *,
+    env: dict[str, str],
+    folder: Path,
+    server: str = "uvicorn",
+    timeout: float = 180,
+    port: int | None = None,
+) -> Backend:
+    """One backend process, with its own data folder (as on its own machine: nothing on local disk
+    is shared with the others)."""
+    from espace.core import serve
+
+    port = port or free_port()
+    folder.mkdir(parents=True, exist_ok=True)
+    log = folder / f"backend-{port}.log"
+    full = serve.environment(
+        port=port,
+        base={
+            **os.environ,
+            **env,
+            "ESPACE_DATA_DIR": str(folder / f"data-{port}"),
+            "REFLEX_WEB_WORKDIR": str(folder / f"web-{port}"),
+        },
+    )
+    process = _spawn(serve.command(port=port, server=server), log=log, env=full, cwd=PROJECT_ROOT)
+    backend = Backend(port=port, process=process, log=log)
+    try:
+        wait_for(
+            lambda: http_ok(f"{backend.url}/healthz"),
+            timeout=timeout,
+            what=f"backend on {port}",
+            process=process,
+            log=log,
+        )
+    except BaseException:
+        backend.stop()
+        raise
+    return backend
+
+
+# ---- nginx ---------------------------------------------------------------------------------------
+
+
+@contextmanager
+def nginx(*, port: int, backends: list[str], frontend: Path, folder: Path, dev_mailbox: bool):
+    from espace.core.nginx_conf import render
+
+    binary = _binary("nginx", "/usr/sbin/nginx")
+    folder.mkdir(parents=True, exist_ok=True)
+    site = folder / "espace.conf"
+    site.write_text(
+        render(
+            backends=backends,
+            frontend=frontend,
+            listen=f"127.0.0.1:{port}",
+            server_name="localhost",
+            dev_mailbox=dev_mailbox,
+            max_fails=0,  # backends are stopped and started within seconds here
+        )
+    )
+    main = folder / "nginx.conf"
+    temp = folder / "tmp"
+    temp.mkdir(exist_ok=True)
+    user = "user root root;\n" if os.geteuid() == 0 else ""  # test files live in private /tmp dirs
+    main.write_text(
+        f"""{user}worker_processes 1;
+pid {folder / "nginx.pid"};
+error_log {folder / "error.log"} warn;
+events {{ worker_connections 4096; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    log_format espace_upstream '$request_uri $status $upstream_addr';
+    access_log {folder / "access.log"} espace_upstream;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    include {site};
+}}
+"""
+    )
+    log = folder / "nginx.log"
+    check = subprocess.run(
+        [binary, "-t", "-c", str(main), "-p", str(folder)], capture_output=True, text=True
+    )
+    if check.returncode != 0:
+        raise RuntimeError(f"nginx refused its configuration:\n{check.stderr}")
+    process = _spawn([binary, "-c", str(main), "-p", str(folder), "-g", "daemon off;"], log=log)
+    try:
+        wait_for(lambda: port_open(port), timeout=20, what="nginx", process=process, log=log)
+        yield f"http://localhost:{port}"
+    finally:
+        stop_process(process)
+
+
+# ---- everything ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Stack:
+    """PostgreSQL, Redis, S3, N backends and nginx; ``url`` is the public address (nginx)."""
+
+    url: str
+    database_url: str
+    redis_url: str
+    s3: S3Server | None
+    backends: list[Backend]
+    env: dict[str, str]
+    folder: Path
+    server: str = "uvicorn"
+
+    def stop_backend(self, index: int) -> None:
+        self.backends[index].stop()
+
+    def start_backend(self, index: int) -> None:
+        old = self.backends[index]
+        if old.process.poll() is None:
+            return
+        self.backends[index] = start_backend(
+            env=self.env, folder=self.folder / "backends", server=self.server, port=old.port
+        )
+
+    def only(self, index: int) -> Backend:
+        """Leave only backend ``index`` running: whatever nginx forwards now, that process
+        answers."""
+        self.start_backend(index)
+        for other in range(len(self.backends)):
+            if other != index:
+                self.stop_backend(other)
+        return self.backends[index]
+
+    def all_up(self) -> None:
+        for index in range(len(self.backends)):
+            self.start_backend(index)
+
+
+@contextmanager
+def stack(
+    folder: Path,
+    *,
+    backends: int = 2,
+    server: str = "uvicorn",
+    extra_env: dict[str, str] | None = None,
+    with_s3: bool = True,
+    seed=None,
+    frontend: Path | None = None,
+) -> Iterator[Stack]:
+    """Start the production layout; ``seed(database_url)`` runs after the migrations, before the
+    backends start. ``frontend``: a build made earlier for the same port (benchmarks reuse it)."""
+    from espace.core.migrations import upgrade_to_head
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stop_all:
+        database_url = stop_all.enter_context(postgres())
+        redis_url = stop_all.enter_context(redis(folder / "redis"))
+        s3 = stop_all.enter_context(s3_server(folder / "s3")) if with_s3 else None
+        port = free_port()
+        url = f"http://localhost:{port}"
+        env = {
+            "ESPACE_ENV": "test",
+            "ESPACE_DATABASE_URL": database_url,
+            "ESPACE_REDIS_URL": redis_url,
+            "ESPACE_DATA_DIR": str(folder / "data"),
+            "ESPACE_PUBLIC_BASE_URL": url,
+            "ESPACE_TRUSTED_PROXIES": "127.0.0.1,::1",
+            # Shared by every process, as in production (each backend has its own data folder).
+            "ESPACE_SECRET_KEY": "stack-test-secret-0123456789abcdefghijklmnop",
+            **(s3.env() if s3 else {}),
+            **(extra_env or {}),
+        }
+        upgrade_to_head(database_url)
+        if seed is not None:
+            seed(database_url)
+        built = frontend or build_frontend(folder / "frontend", env=env, log=folder / "build.log")
+        running: list[Backend] = []
+        stop_all.callback(lambda: [b.stop() for b in running])
+        for _ in range(backends):
+            running.append(start_backend(env=env, folder=folder / "backends", server=server))
+        for backend in running:  # Redis, object storage and the database reachable from each
+            wait_for(lambda b=backend: http_ok(f"{b.url}/readyz"), timeout=60, what="readiness")
+        public = stop_all.enter_context(
+            nginx(
+                port=port,
+                backends=[f"127.0.0.1:{b.port}" for b in running],
+                frontend=built,
+                folder=folder / "nginx",
+                dev_mailbox=env["ESPACE_ENV"] != "prod",
+            )
+        )
+        yield Stack(
+            url=public,
+            database_url=database_url,
+            redis_url=redis_url,
+            s3=s3,
+            backends=running,
+            env=env,
+            folder=folder,
+            server=server,
+        )
