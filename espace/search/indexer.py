@@ -16,6 +16,7 @@ import logging
 import os
 import subprocess
 import sys
+from contextlib import nullcontext
 
 from sqlalchemy import event
 from sqlmodel import Session, select
@@ -97,8 +98,9 @@ def _lock_path():
 
 def ensure_built(*, index: SearchIndex | None = None) -> bool:
     """Build the index unless it is built (a fresh installation, or an interrupted build). One
-    builder at a time on this machine (a lock file): a second caller returns at once. Returns
-    whether it built."""
+    builder at a time on this machine (a lock file) and, for the PostgreSQL index shared by every
+    machine, in the deployment (an advisory lock): a second caller returns at once. Returns whether
+    it built."""
     index = index or get_index()
     if index.is_built():
         return False
@@ -109,10 +111,12 @@ def ensure_built(*, index: SearchIndex | None = None) -> bool:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return False  # another process is building it
-        if index.is_built():
-            return False
-        with session_scope() as db:
-            count = rebuild(session=db, index=index)
+        shared = index.build_lock() if hasattr(index, "build_lock") else nullcontext(True)
+        with shared as mine:
+            if not mine or index.is_built():
+                return False  # another machine is building it, or has just built it
+            with session_scope() as db:
+                count = rebuild(session=db, index=index)
         log.info("search index built: %s items", count)
         return True
 

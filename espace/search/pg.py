@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 from sqlalchemy import bindparam
@@ -32,6 +34,7 @@ from espace.search.index import (
 
 _ROW = "id, key, kind, scope, title, body, url, day, amount_cents, category, contract"
 _WEIGHTS = "'{0.33, 0.33, 0.33, 1.0}'"  # D (body), C, B, A (title)
+BUILD_LOCK = 7_365_724_163  # pg advisory lock key: one builder of the index per deployment
 
 
 class PostgresIndex(SearchIndex):
@@ -52,6 +55,22 @@ class PostgresIndex(SearchIndex):
             query = query.bindparams(*(bindparam(n, expanding=True) for n in expanding))
         with self.engine.connect() as conn:
             return [tuple(r) for r in conn.execute(query, params or {})]
+
+    @contextmanager
+    def build_lock(self) -> Iterator[bool]:
+        """Whether this process may build the index: one builder per deployment (the backends of
+        several machines start together on an unbuilt index), held until the build ends."""
+        with self.engine.connect() as conn:
+            mine = bool(
+                conn.execute(sql("SELECT pg_try_advisory_lock(:k)"), {"k": BUILD_LOCK}).scalar()
+            )
+            conn.commit()
+            try:
+                yield mine
+            finally:
+                if mine:
+                    conn.execute(sql("SELECT pg_advisory_unlock(:k)"), {"k": BUILD_LOCK})
+                    conn.commit()
 
     # ----- writing -----
 

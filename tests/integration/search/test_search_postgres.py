@@ -116,3 +116,22 @@ def test_a_second_process_sees_what_the_first_indexed(pg):
             session=db, holder_id=camille, query="aquarium renversé", index=other_process
         )
         assert not any(h.key == "message:test-sync" for h in gone.hits)
+
+
+def test_one_builder_per_deployment(pg, monkeypatch, tmp_path):
+    """The backends of several machines start together on an unbuilt index (each with its own data
+    folder, so its own lock file): only one of them builds the shared index."""
+    engine, index = pg
+    other_machine = PostgresIndex(engine)
+    monkeypatch.setattr(other_machine, "is_built", lambda: False)
+    monkeypatch.setattr(indexer, "_lock_path", lambda: tmp_path / "search-build.lock")
+    rebuilt: list[bool] = []
+    monkeypatch.setattr(indexer, "rebuild", lambda **_kw: rebuilt.append(True) or 0)
+    with index.build_lock() as mine:
+        assert mine
+        with other_machine.build_lock() as theirs:
+            assert not theirs
+        assert indexer.ensure_built(index=other_machine) is False
+    assert rebuilt == []
+    assert indexer.ensure_built(index=other_machine) is True  # the lock is released after a build
+    assert rebuilt == [True]
