@@ -19,7 +19,7 @@ from espace.search import indexer, sources, vectors
 from espace.search.index import SearchDoc
 from espace.search.pg import PostgresIndex
 from tests.integration.core.test_postgres import postgres_url  # noqa: F401 - the cluster fixture
-from tests.integration.search.test_search_quality import measure
+from tests.integration.search.test_search_quality import HELDOUT_GAP, measure
 
 pytestmark = [pytest.mark.postgres]
 
@@ -39,12 +39,25 @@ def pg(postgres_url) -> Iterator[tuple]:  # noqa: F811
     engine.dispose()
 
 
-@pytest.mark.search_quality
-def test_search_quality_on_postgres(pg):
+@pytest.fixture(scope="module")
+def measured(pg) -> tuple[str, list[str], list[str]]:
     engine, index = pg
-    report = measure(engine, index, "postgresql")
-    print("\n" + report)
-    assert "BELOW TARGET" not in report, report
+    found = measure(engine, index, "postgresql")
+    print("\n" + found[0])
+    return found
+
+
+@pytest.mark.search_quality
+def test_search_quality_on_postgres(measured):
+    report, tuned, _unseen = measured
+    assert not tuned, report
+
+
+@pytest.mark.search_quality
+@pytest.mark.xfail(strict=True, reason=HELDOUT_GAP)
+def test_search_quality_on_postgres_on_the_held_out_set(measured):
+    report, _tuned, unseen = measured
+    assert not unseen, report
 
 
 def test_unaccent_and_french_stemming_in_the_database(pg):
