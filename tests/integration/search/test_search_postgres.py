@@ -131,11 +131,12 @@ def test_a_second_process_sees_what_the_first_indexed(pg):
         assert not any(h.key == "message:test-sync" for h in gone.hits)
 
 
-def test_one_builder_per_deployment(pg, monkeypatch, tmp_path):
+def test_one_builder_per_deployment(postgres_url, monkeypatch, tmp_path):  # noqa: F811
     """The backends of several machines start together on an unbuilt index (each with its own data
     folder, so its own lock file): only one of them builds the shared index."""
-    engine, index = pg
-    other_machine = PostgresIndex(engine)
+    upgrade_to_head(postgres_url)
+    engine = make_engine(postgres_url)
+    index, other_machine = PostgresIndex(engine), PostgresIndex(engine)
     monkeypatch.setattr(other_machine, "is_built", lambda: False)
     monkeypatch.setattr(indexer, "_lock_path", lambda: tmp_path / "search-build.lock")
     rebuilt: list[bool] = []
@@ -148,3 +149,4 @@ def test_one_builder_per_deployment(pg, monkeypatch, tmp_path):
     assert rebuilt == []
     assert indexer.ensure_built(index=other_machine) is True  # the lock is released after a build
     assert rebuilt == [True]
+    engine.dispose()
