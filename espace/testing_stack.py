@@ -557,6 +557,15 @@ def stack(
         upgrade_to_head(database_url)
         if seed is not None:
             seed(database_url)
+        # As a deployment does after migrating: the search index shared in PostgreSQL is built
+        # once, before the backends serve.
+        subprocess.run(
+            [sys.executable, "-m", "espace.cli", "reindex", "--if-needed"],
+            env={**os.environ, **env, "ESPACE_DATA_DIR": str(folder / "reindex")},
+            cwd=PROJECT_ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         worker = start_worker(env=env, folder=folder / "worker") if with_worker else None
         if worker is not None:
             stop_all.callback(stop_process, worker)

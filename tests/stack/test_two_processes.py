@@ -295,11 +295,6 @@ def test_a_second_build_is_byte_identical(production_stack):
     ).read_text()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="waits for the shared search index in PostgreSQL (issue 18 item 3, search helper): each "
-    "process still keeps its own SQLite index",
-)
 def test_search_finds_a_claim_declared_through_the_other_process(
     production_stack, stack_engine, browser: Browser
 ):
