@@ -264,6 +264,17 @@ def _expressions_ranker(
     return index.keyword(clauses, where, tuning.keyword_limit) if clauses else []
 
 
+def _means_something(words: list[str], index: SearchIndex) -> bool:
+    """At least one word of the query is a word (French or English, the thesaurus, the shared
+    items' vocabulary) or a number: for "zzqxw" every neighbour of the embedding is noise, however
+    close (its cosine to a message was 0.80, the floor)."""
+    known = thesaurus.known_words()
+    shared = index.vocabulary_set()
+    return any(
+        w.isdigit() or w in known or w in shared or lexicon.is_word(w) or len(w) < 3 for w in words
+    )
+
+
 def _meaning_ranker(
     index: SearchIndex, phrase: str, where: Where, tuning: Tuning
 ) -> tuple[list[int], bool]:
@@ -351,7 +362,7 @@ def rank(
             (_expressions_ranker(index, expressions, where, tuning), tuning.w_expressions)
         )
     used_meaning = False
-    if semantic and not prefix:
+    if semantic and not prefix and _means_something(corrected, index):
         sentence = len(sense) >= 4
         dense, used_meaning = _meaning_ranker(
             index, " ".join(corrected) if did_you_mean else query, where, tuning

@@ -286,6 +286,18 @@ def test_english_queries_negation_and_the_cut_off(index):
         assert len(theft.hits) < 20
 
 
+def test_a_query_of_no_word_finds_nothing(index):
+    """Letters that make no word in any language: the meaning ranker's nearest neighbours are noise
+    (one message sat at the floor's cosine), so nothing is found, whatever the data's dates."""
+    with Session(get_engine()) as db:
+        camille = _camille(db)
+        for query in ("zzqxw", "qwxzz vbnkj"):
+            result = search.search(session=db, holder_id=camille, query=query, index=index)
+            assert result.hits == [], (query, _keys(result))
+        real = search.search(session=db, holder_id=camille, query="zzqxw fuite", index=index)
+        assert real.hits  # one real word is enough for the meaning ranker to run
+
+
 def test_short_word_typos_are_corrected_and_real_words_are_not(index):
     with Session(get_engine()) as db:
         camille = _camille(db)
