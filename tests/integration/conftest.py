@@ -33,11 +33,12 @@ def engine() -> Iterator[Engine]:
         with session_scope() as session:
             seed_demo(session)
         get_engine().dispose()
-        _SEEDED = Path(tempfile.mkstemp(prefix="seeded-", suffix=".db")[1])
-        shutil.copyfile(get_engine().url.database, _SEEDED)
+        database = Path(get_engine().url.database)
+        _SEEDED = database.with_name("seeded.db")  # in the run's own data directory
+        shutil.copyfile(database, _SEEDED)
     else:
         get_engine().dispose()
-        fresh = Path(tempfile.mkstemp(prefix="espace-run-", suffix=".db")[1])
+        fresh = Path(tempfile.mkstemp(prefix="run-", suffix=".db", dir=_SEEDED.parent)[1])
         shutil.copyfile(_SEEDED, fresh)
         os.environ["ESPACE_DATABASE_URL"] = f"sqlite:///{fresh}"
         get_settings.cache_clear()
