@@ -256,8 +256,9 @@ def test_another_holder_cannot_reach_an_account_or_a_mandate(db, holder, other):
         with pytest.raises(BankAccountError) as caught:
             action(session=db, holder_id=other.id, account_id=account.id)
         assert set(caught.value.errors) == {"account"}
-    with pytest.raises(BankAccountError):
+    with pytest.raises(BankAccountError) as caught:
         sign(db, other, account)
+    assert caught.value.errors == {"account": "Ce compte est introuvable."}  # shown by the field
 
     db.refresh(account)
     db.refresh(mandate)
