@@ -3,7 +3,11 @@ transaction."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -11,15 +15,38 @@ from sqlmodel import Session
 
 from espace.core.db import get_engine, session_scope
 from espace.core.migrations import upgrade_to_head
+from espace.core.settings import get_settings
 from espace.demo.seed import seed_demo
+
+_SEEDED: Path | None = None  # a copy of the database as seeded, before any test wrote to it
 
 
 @pytest.fixture(scope="session")
-def engine() -> Engine:
-    upgrade_to_head()
-    with session_scope() as session:
-        seed_demo(session)
-    return get_engine()
+def engine() -> Iterator[Engine]:
+    """The migrated and seeded database. When pytest runs again in the same process (mutmut runs
+    each mutant's tests that way, scripts/mutation.sh), each run gets a fresh copy of the seeded
+    database: what earlier runs committed is not seen."""
+    global _SEEDED
+    fresh = None
+    if _SEEDED is None:
+        upgrade_to_head()
+        with session_scope() as session:
+            seed_demo(session)
+        get_engine().dispose()
+        database = Path(get_engine().url.database)
+        _SEEDED = database.with_name("seeded.db")  # in the run's own data directory
+        shutil.copyfile(database, _SEEDED)
+    else:
+        get_engine().dispose()
+        fresh = Path(tempfile.mkstemp(prefix="run-", suffix=".db", dir=_SEEDED.parent)[1])
+        shutil.copyfile(_SEEDED, fresh)
+        os.environ["ESPACE_DATABASE_URL"] = f"sqlite:///{fresh}"
+        get_settings.cache_clear()
+        get_engine.cache_clear()
+    yield get_engine()
+    if fresh is not None:
+        get_engine().dispose()
+        fresh.unlink(missing_ok=True)
 
 
 @pytest.fixture

@@ -256,8 +256,9 @@ def test_another_holder_cannot_reach_an_account_or_a_mandate(db, holder, other):
         with pytest.raises(BankAccountError) as caught:
             action(session=db, holder_id=other.id, account_id=account.id)
         assert set(caught.value.errors) == {"account"}
-    with pytest.raises(BankAccountError):
+    with pytest.raises(BankAccountError) as caught:
         sign(db, other, account)
+    assert caught.value.errors == {"account": "Ce compte est introuvable."}  # shown by the field
 
     db.refresh(account)
     db.refresh(mandate)
@@ -351,3 +352,22 @@ def test_removed_account_cannot_get_a_mandate(db, holder):
     ba.remove_account(session=db, holder_id=holder.id, account_id=account.id, authority=RECORD)
     with pytest.raises(BankAccountError):
         sign(db, holder, account)
+
+
+def test_the_mandate_states_how_it_was_signed_when_the_caller_does_not_say(db, holder):
+    """Without a ``signature_method``, the mandate (and its PDF) states the second factor that
+    authorised it, or the insurer's source of a mandate it recorded."""
+    account = add(db, holder)
+    proof = factories.step_up(db, holder)  # a code e-mailed and typed
+    by_code = mandates.sign_mandate(
+        session=db, holder_id=holder.id, account_id=account.id, signed_ip="", authority=proof
+    )
+    assert by_code.signature_method == "code envoyé par e-mail"
+    on_paper = mandates.sign_mandate(
+        session=db,
+        holder_id=holder.id,
+        account_id=account.id,
+        signed_ip="",
+        authority=InsurerRecord(source="paper"),
+    )
+    assert on_paper.signature_method == "mandat papier reçu par courrier"

@@ -185,7 +185,10 @@ def check_a_committing_caller_counts_once(engine: Engine) -> None:
     with Session(engine, expire_on_commit=False) as db:
         db.add(
             OutboxMessage(
-                channel="email", recipient="caller@example.com", subject="committed work", body="x"
+                channel="email",
+                recipient="committer@example.com",
+                subject="committed work",
+                body="x",
             )
         )
         db.flush()

@@ -25,7 +25,7 @@ from espace.billing.models import BankAccount, SepaMandate
 from espace.core import crypto
 from espace.core.models import utcnow
 from espace.documents.models import Document
-from espace.identity import accounts, profile, second_factor, sessions, stepup
+from espace.identity import accounts, auth, profile, second_factor, sessions, stepup
 from espace.identity.insurer_authority import InsurerRecord
 from espace.identity.models import Account, AuthSession, Policyholder, ProfileChange, RecoveryCode
 from espace.identity.stepup import StepUpProof, StepUpRequired
@@ -370,6 +370,49 @@ def test_a_proof_of_a_signed_out_session_is_refused(db, sensitive):
     assert sensitive.snapshot(db, world.person, ctx) == before
 
 
+def _lock_by_wrong_passwords(db, person, now) -> None:
+    """Five wrong passwords typed elsewhere: the account is locked, its sessions live on."""
+    for _ in range(auth.MAX_FAILURES):
+        auth.record_failure(session=db, principal=_account(db, person), now=now)
+
+
+@pytest.mark.parametrize("sensitive", SENSITIVE, ids=IDS)
+def test_a_proof_is_refused_while_the_account_is_locked(db, sensitive):
+    world = _world(db)
+    ctx = sensitive.setup(db, world.person) if sensitive.setup else {}
+    now = world.proof.verified_at + timedelta(seconds=30)
+    _lock_by_wrong_passwords(db, world.person, now)
+    before = sensitive.snapshot(db, world.person, ctx)
+    with pytest.raises(StepUpRequired):
+        sensitive.call(db, world.person, ctx, world.proof, now)
+    assert sensitive.snapshot(db, world.person, ctx) == before
+
+
+def test_a_locked_account_passes_no_step_up_even_with_the_right_code(db):
+    person = factories.holder(db)
+    _, principal = factories.signed_in(db, person)
+    account = _account(db, person)
+    stepup.start_step_up(session=db, account=account, method="email")
+    code = factories.last_code(db, account.email)
+    now = utcnow()
+    _lock_by_wrong_passwords(db, person, now)
+    with pytest.raises(second_factor.SecondFactorError, match="verrouillé"):
+        stepup.complete_step_up(
+            session=db,
+            account=_account(db, person),
+            session_id=principal.session_id,
+            method="email",
+            code=code,
+            now=now,
+        )
+    assert (
+        stepup.recent_proof(
+            session=db, account_id=account.id, session_id=principal.session_id, now=now
+        )
+        is None
+    )
+
+
 SINGLE_USE = [s for s in SENSITIVE if s.single_use]
 
 
@@ -430,6 +473,27 @@ def test_every_sensitive_function_takes_a_proof_and_checks_it_first():
         source = inspect.getsource(function)
         checks = ("require_step_up(", "require_authority(", "_checked(")
         assert any(check in source for check in checks), function.__name__
+
+
+def test_the_list_holds_every_function_that_takes_a_proof():
+    """Every public domain function with a ``proof`` or ``authority`` parameter is in the list above
+    (so a sensitive function added later gets every test of this file once it is listed)."""
+    root = Path(espace.__file__).parent
+    browser_side = {"state", "pages", "components", "api"}
+    found = set()
+    for path in root.rglob("*.py"):
+        relative = path.relative_to(root)
+        if relative.parts[0] in browser_side or relative.as_posix() == "identity/stepup.py":
+            continue  # stepup.py holds the checks themselves
+        for node in ast.parse(path.read_text()).body:
+            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
+                continue
+            if "__mutmut_" in node.name:  # a mutant's copy (scripts/mutation.sh), not a function
+                continue
+            arguments = node.args.args + node.args.kwonlyargs
+            if any(argument.arg in ("proof", "authority") for argument in arguments):
+                found.add(f"{path.stem}.{node.name}")
+    assert found == set(IDS)
 
 
 def test_an_insurer_record_is_accepted_only_by_bank_details(db):
