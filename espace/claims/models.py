@@ -33,6 +33,7 @@ class ClaimFileKind(StrEnum):
     EXPERT_REPORT = "expert_report"
     CORRESPONDENCE = "correspondence"
     PAYMENT_PROOF = "payment_proof"
+    ACCEPTANCE = "acceptance"  # the holder's signed acceptance of the settlement offer
 
 
 class Claim(SQLModel, table=True):
@@ -166,3 +167,38 @@ class StaffAuditLog(SQLModel, table=True):
     object_id: int = Field(index=True)
     detail: str = Field(default="", max_length=1000)
     at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class SettlementOfferStatus(StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DISPUTED = "disputed"
+    WITHDRAWN = "withdrawn"  # replaced by a newer offer
+
+
+class SettlementOffer(SQLModel, table=True):
+    """The insurer's offer after the assessment, broken down, accepted or disputed by the holder."""
+
+    __tablename__ = "settlement_offer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    status: str = Field(default=SettlementOfferStatus.PROPOSED, max_length=10)
+    damage_cents: int
+    obsolescence_cents: int = 0  # vétusté
+    deductible_cents: int
+    ceiling_cents: int
+    immediate_cents: int  # paid once accepted
+    deferred_cents: int = 0  # new-for-old: paid on proof of replacement
+    new_for_old: bool = False
+    repair_in_kind_allowed: bool = False
+    made_at: datetime = Field(default_factory=utcnow)
+    made_by_staff_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    decided_at: datetime | None = None
+    payment_choice: str = Field(default="", max_length=10)  # transfer | repair
+    bank_account_id: int | None = Field(default=None, foreign_key="bank_account.id")
+    iban_masked: str = Field(default="", max_length=40)
+    dispute_reason: str = Field(default="", max_length=1000)
+    dispute_action: str = Field(default="", max_length=20)  # complaint | counter_assessment
+    complaint_id: int | None = Field(default=None, foreign_key="complaint.id")
+    acceptance_file_id: int | None = Field(default=None, foreign_key="claim_file.id")

@@ -17,6 +17,7 @@ from espace.components.forms import (
     text_field,
 )
 from espace.components.layout import app_shell, loading
+from espace.pages.settlement import holder_offer_section
 from espace.state.claims import (
     HOLDER_FILE_KINDS,
     ClaimCard,
@@ -940,6 +941,7 @@ def claim_page() -> rx.Component:
                 id="settlement",
             ),
         ),
+        holder_offer_section(),
         rx.el.section(
             rx.el.h2("Estimation à la déclaration", class_name="card-title"),
             rx.cond(S.estimate.length() > 0, _facts(S.estimate)),
@@ -988,6 +990,15 @@ def claim_page() -> rx.Component:
             rx.el.h2("Historique", class_name="card-title"),
             rx.el.ol(rx.foreach(S.history, history_row), class_name="history", id="history"),
             class_name="card",
+        ),
+        rx.el.p(
+            "Un désaccord sur ce dossier ? ",
+            rx.el.a(
+                "Faire une réclamation",
+                href=routes.COMPLAINTS + "?sinistre=" + S.number,
+                id="claim-complaint-link",
+            ),
+            " (réponse sous deux mois au plus).",
         ),
         rx.el.section(
             rx.el.h2("Votre déclaration", class_name="card-title"),

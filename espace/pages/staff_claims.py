@@ -17,6 +17,7 @@ from espace.components.forms import (
     text_field,
 )
 from espace.components.layout import loading
+from espace.pages.settlement import staff_offer_card
 from espace.pages.staff import staff_shell
 from espace.state.staff_claims import (
     AGE_FILTERS,
@@ -1105,6 +1106,7 @@ def staff_claim_page() -> rx.Component:
                             declaration_card(),
                             items_card(),
                             indemnity_card(),
+                            staff_offer_card(),
                             files_card(),
                             timeline_card(),
                             messages_card(),

@@ -30,6 +30,7 @@ FILE_KIND_LABELS = {
     "expert_report": "Rapport d'expertise",
     "correspondence": "Courrier",
     "payment_proof": "Justificatif de paiement",
+    "acceptance": "Acceptation de l'offre (signée)",
 }
 HOLDER_FILE_KINDS = [
     ["auto", "Détecter (photo ou document)"],
