@@ -79,6 +79,7 @@ from espace.state.staff_complaints import StaffComplaintsState, StaffComplaintSt
 from espace.state.staff_deliveries import StaffDeliveriesState
 from espace.state.staff_inbox import StaffInboxState, StaffThreadState
 from espace.state.verify import VerifyState
+from espace.state.visits import StaffVisitState, VisitState
 
 # A page restored from the back/forward cache must be rebuilt from the server (which checks
 # the session) rather than shown as it was before logout.
@@ -189,7 +190,7 @@ app.add_page(
     claim_page,
     route=routes.CLAIM,
     title="Suivi du sinistre · Espace",
-    on_load=[ClaimState.load, SettlementState.load],
+    on_load=[ClaimState.load, SettlementState.load, VisitState.load],
 )
 app.add_page(
     messages_page, route=routes.MESSAGES, title="Mes messages · Espace", on_load=MessagesState.load
@@ -311,7 +312,7 @@ app.add_page(
     staff_claim_page,
     route=routes.STAFF_CLAIM,
     title="Dossier sinistre · Gestion",
-    on_load=[StaffClaimState.load, StaffSettlementState.load],
+    on_load=[StaffClaimState.load, StaffSettlementState.load, StaffVisitState.load],
 )
 app.add_page(
     staff_inbox_page,

@@ -8,6 +8,9 @@ Create Date: 2026-12-06
 assignment and answer; ``complaint_message``: the exchange (the complaint, the acknowledgement, the
 answer, a disagreement). ``settlement_offer``: the offer after the assessment, its breakdown, and
 the holder's acceptance (payment account or repair in kind, signed PDF) or dispute.
+``claim_file.captured_at`` (a photo's EXIF capture time) and ``detected_amount_cents`` (the total
+read from an invoice or quote). ``visit_slot``: the expert's offered visit times, the one the holder
+picked, reschedules with their reason and the day-before reminder.
 """
 
 from collections.abc import Sequence
@@ -152,8 +155,41 @@ def upgrade() -> None:
             batch_op.f("ix_settlement_offer_claim_id"), ["claim_id"], unique=False
         )
 
+    with op.batch_alter_table("claim_file", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("captured_at", UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column("detected_amount_cents", sa.Integer(), nullable=True))
+
+    op.create_table(
+        "visit_slot",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("claim_id", sa.Integer(), nullable=False),
+        sa.Column("starts_at", UTCDateTime(), nullable=False),
+        sa.Column("status", AutoString(length=10), nullable=False),
+        sa.Column("offered_by_staff_id", sa.Integer(), nullable=True),
+        sa.Column("offered_at", UTCDateTime(), nullable=False),
+        sa.Column("decided_at", UTCDateTime(), nullable=True),
+        sa.Column("reason", AutoString(length=300), nullable=False),
+        sa.Column("reminder_sent_at", UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["claim_id"], ["claim.id"], name=op.f("fk_visit_slot_claim_id_claim")
+        ),
+        sa.ForeignKeyConstraint(
+            ["offered_by_staff_id"],
+            ["staff_user.id"],
+            name=op.f("fk_visit_slot_offered_by_staff_id_staff_user"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_visit_slot")),
+    )
+    with op.batch_alter_table("visit_slot", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_visit_slot_claim_id"), ["claim_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_visit_slot_starts_at"), ["starts_at"], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_table("visit_slot")
+    with op.batch_alter_table("claim_file", schema=None) as batch_op:
+        batch_op.drop_column("detected_amount_cents")
+        batch_op.drop_column("captured_at")
     op.drop_table("settlement_offer")
     op.drop_table("complaint_message")
     op.drop_table("complaint")

@@ -121,6 +121,10 @@ class ClaimFile(SQLModel, table=True):
     uploaded_by_staff_id: int | None = Field(
         default=None, foreign_key="staff_user.id"
     )  # None: the holder
+    # Read from the file itself: a photo's capture time (EXIF, before any stripping), the total of
+    # an invoice or quote recognised from a PDF's text (shown to the holder to confirm).
+    captured_at: datetime | None = None
+    detected_amount_cents: int | None = None
 
 
 class ClaimEvent(SQLModel, table=True):
@@ -202,3 +206,26 @@ class SettlementOffer(SQLModel, table=True):
     dispute_action: str = Field(default="", max_length=20)  # complaint | counter_assessment
     complaint_id: int | None = Field(default=None, foreign_key="complaint.id")
     acceptance_file_id: int | None = Field(default=None, foreign_key="claim_file.id")
+
+
+class VisitSlotStatus(StrEnum):
+    OFFERED = "offered"
+    CHOSEN = "chosen"
+    DECLINED = "declined"  # another slot was chosen, or the holder asked for others
+    CANCELLED = "cancelled"  # a chosen slot rescheduled by either side (with a reason)
+
+
+class VisitSlot(SQLModel, table=True):
+    """A time the expert (or the handler) offers for the visit; the holder picks one."""
+
+    __tablename__ = "visit_slot"
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    starts_at: datetime = Field(index=True)
+    status: str = Field(default=VisitSlotStatus.OFFERED, max_length=10)
+    offered_by_staff_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    offered_at: datetime = Field(default_factory=utcnow)
+    decided_at: datetime | None = None
+    reason: str = Field(default="", max_length=300)  # why it was rescheduled
+    reminder_sent_at: datetime | None = None

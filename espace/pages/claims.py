@@ -18,6 +18,7 @@ from espace.components.forms import (
 )
 from espace.components.layout import app_shell, loading
 from espace.pages.settlement import holder_offer_section
+from espace.pages.visits import holder_visit_section
 from espace.state.claims import (
     HOLDER_FILE_KINDS,
     ClaimCard,
@@ -543,6 +544,14 @@ def file_tile(item: FileView, on_remove=None) -> rx.Component:
                 class_name="file-name",
             ),
             rx.el.span(item.kind, " · ", item.size, " · ", item.uploaded, class_name="field-hint"),
+            rx.cond(
+                item.note != "",
+                rx.el.span(
+                    item.note,
+                    class_name=rx.cond(item.warn, "field-hint file-warn", "field-hint"),
+                    data_warn=rx.cond(item.warn, "true", "false"),
+                ),
+            ),
             class_name="file-text",
         ),
         *(
@@ -941,6 +950,7 @@ def claim_page() -> rx.Component:
                 id="settlement",
             ),
         ),
+        holder_visit_section(),
         holder_offer_section(),
         rx.el.section(
             rx.el.h2("Estimation à la déclaration", class_name="card-title"),
