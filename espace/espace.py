@@ -18,6 +18,7 @@ from espace.pages.account_flows import (
     reset_page,
     signup_page,
 )
+from espace.pages.assistance import assistance_page
 from espace.pages.assistant import assistant_page
 from espace.pages.claims import claim_page, claim_wizard_page, claims_page
 from espace.pages.complaints import complaint_page, complaints_page
@@ -51,6 +52,7 @@ from espace.state.account_flows import (
     ResetState,
     SignupState,
 )
+from espace.state.assistance import AssistanceState
 from espace.state.assistant import AssistantState
 from espace.state.claims import ClaimsState, ClaimState, ClaimWizardState
 from espace.state.complaints import ComplaintsState, ComplaintState
@@ -331,6 +333,9 @@ app.add_page(
     route=routes.STAFF_DELIVERIES,
     title="Envois en échec · Gestion",
     on_load=StaffDeliveriesState.load,
+)
+app.add_page(
+    assistance_page, route=routes.EMERGENCY, title="Urgence · Espace", on_load=AssistanceState.load
 )
 app.add_page(
     complaints_page,

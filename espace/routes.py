@@ -37,6 +37,7 @@ MESSAGE = "/message"  # one thread: /message?n=<thread id>
 MESSAGE_NEW = "/messages/nouveau"
 ASSISTANT = "/assistant"
 COMPLAINTS = "/reclamations"
+EMERGENCY = "/urgence"
 COMPLAINT = "/reclamation"  # one complaint: /reclamation?n=<id>
 EMAIL_CONFIRM = "/profil/confirmer-email"  # the link e-mailed to a new address: ?jeton=...
 STAFF_CLAIMS = "/gestion/sinistres"
@@ -82,6 +83,7 @@ PRIVATE_PAGES = (
     ASSISTANT,
     COMPLAINTS,
     COMPLAINT,
+    EMERGENCY,
 )
 STAFF_PAGES = (
     STAFF_ACCESS_REQUESTS,

@@ -10,7 +10,8 @@ answer, a disagreement). ``settlement_offer``: the offer after the assessment, i
 the holder's acceptance (payment account or repair in kind, signed PDF) or dispute.
 ``claim_file.captured_at`` (a photo's EXIF capture time) and ``detected_amount_cents`` (the total
 read from an invoice or quote). ``visit_slot``: the expert's offered visit times, the one the holder
-picked, reschedules with their reason and the day-before reminder.
+picked, reschedules with their reason and the day-before reminder. ``assistance_request``: an
+emergency request sent to the assistance provider, with its status.
 """
 
 from collections.abc import Sequence
@@ -184,8 +185,46 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_visit_slot_claim_id"), ["claim_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_visit_slot_starts_at"), ["starts_at"], unique=False)
 
+    op.create_table(
+        "assistance_request",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("holder_id", sa.Integer(), nullable=False),
+        sa.Column("contract_id", sa.Integer(), nullable=False),
+        sa.Column("claim_id", sa.Integer(), nullable=True),
+        sa.Column("situation", AutoString(length=20), nullable=False),
+        sa.Column("service", AutoString(length=12), nullable=False),
+        sa.Column("nights", sa.Integer(), nullable=False),
+        sa.Column("status", AutoString(length=12), nullable=False),
+        sa.Column("provider", AutoString(length=40), nullable=False),
+        sa.Column("provider_reference", AutoString(length=40), nullable=False),
+        sa.Column("scheduled_at", UTCDateTime(), nullable=True),
+        sa.Column("completed_at", UTCDateTime(), nullable=True),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("updated_at", UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["holder_id"],
+            ["policyholder.id"],
+            name=op.f("fk_assistance_request_holder_id_policyholder"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["contract_id"],
+            ["contract.id"],
+            name=op.f("fk_assistance_request_contract_id_contract"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["claim_id"], ["claim.id"], name=op.f("fk_assistance_request_claim_id_claim")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_assistance_request")),
+    )
+    with op.batch_alter_table("assistance_request", schema=None) as batch_op:
+        for column in ("holder_id", "contract_id", "claim_id"):
+            batch_op.create_index(
+                batch_op.f(f"ix_assistance_request_{column}"), [column], unique=False
+            )
+
 
 def downgrade() -> None:
+    op.drop_table("assistance_request")
     op.drop_table("visit_slot")
     with op.batch_alter_table("claim_file", schema=None) as batch_op:
         batch_op.drop_column("detected_amount_cents")

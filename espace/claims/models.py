@@ -229,3 +229,25 @@ class VisitSlot(SQLModel, table=True):
     decided_at: datetime | None = None
     reason: str = Field(default="", max_length=300)  # why it was rescheduled
     reminder_sent_at: datetime | None = None
+
+
+class AssistanceRequest(SQLModel, table=True):
+    """An emergency request handled by the insurer's assistance provider (plumber, locksmith,
+    glazier, emergency rehousing, guarding), within the contract's assistance guarantee."""
+
+    __tablename__ = "assistance_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    holder_id: int = Field(foreign_key="policyholder.id", index=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    claim_id: int | None = Field(default=None, foreign_key="claim.id", index=True)
+    situation: str = Field(max_length=20)  # water_leak | break_in | fire | uninhabitable
+    service: str = Field(max_length=12)  # plumber | locksmith | glazier | rehousing | guarding
+    nights: int = 0  # rehousing only
+    status: str = Field(default="requested", max_length=12)
+    provider: str = Field(default="", max_length=40)
+    provider_reference: str = Field(default="", max_length=40)
+    scheduled_at: datetime | None = None
+    completed_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

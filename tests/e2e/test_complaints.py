@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
@@ -23,6 +24,15 @@ from tests.e2e.conftest import (
 HANDLER = STAFF[0][0]
 SUBJECT = "Aucune nouvelle depuis la visite"
 ANSWER = "Nous avons relancé l'expert : son rapport vous sera transmis sous huit jours."
+
+
+@pytest.fixture(autouse=True)
+def patient_expectations():
+    """This machine runs several suites at once: give this module's assertions more time (the
+    setting is global, so it is put back afterwards)."""
+    expect.set_options(timeout=45_000)
+    yield
+    expect.set_options(timeout=10_000)
 
 
 def _file_complaint(page: Page, number: str, subject: str) -> str:
