@@ -13,34 +13,12 @@ from espace.state.settlement import SettlementState as S
 from espace.state.settlement import StaffSettlementState as T
 
 
-def _radio(name: str, value: str, label, field_id: str) -> rx.Component:
-    return rx.el.label(
-        rx.el.input(type="radio", name=name, value=value, id=field_id, class_name="radio"),
-        label,
-        class_name="check-row",
-        html_for=field_id,
-    )
-
-
 def _accept_form() -> rx.Component:
+    """Two ways to accept: a transfer to an account on file, or repair in kind when allowed (each
+    its own form: the choice travels as a hidden field)."""
     err = S.errors
-    return rx.el.form(
-        rx.el.h3("Accepter l'offre", class_name="card-subtitle"),
-        rx.el.fieldset(
-            rx.el.legend("Comment souhaitez-vous être indemnisé ?", class_name="field-label"),
-            _radio("choice", "transfer", "Par virement", "choice-transfer"),
-            rx.cond(
-                S.repair_allowed,
-                _radio(
-                    "choice",
-                    "repair",
-                    "Réparation en nature par un artisan partenaire",
-                    "choice-repair",
-                ),
-            ),
-            field_error(err.get("choice", ""), "choice"),
-            class_name="field",
-        ),
+    transfer = rx.el.form(
+        rx.el.input(type="hidden", name="choice", value="transfer"),
         rx.el.div(
             rx.el.label(
                 "Compte qui recevra le virement", html_for="account", class_name="field-label"
@@ -63,12 +41,30 @@ def _accept_form() -> rx.Component:
             field_error(err.get("account", ""), "account"),
             class_name="field",
         ),
-        submit_button("J'accepte et je signe", block=False, id="accept-offer"),
+        submit_button("J'accepte et je signe : virement", block=False, id="accept-offer"),
         on_submit=S.accept,
         reset_on_submit=False,
         no_validate=True,
         class_name="stack",
         id="accept-offer-form",
+    )
+    repair = rx.el.form(
+        rx.el.input(type="hidden", name="choice", value="repair"),
+        rx.el.p("Votre garantie permet aussi une réparation en nature par un artisan partenaire."),
+        field_error(err.get("choice", ""), "choice"),
+        submit_button(
+            "J'accepte et je signe : réparation en nature", block=False, id="accept-repair"
+        ),
+        on_submit=S.accept,
+        reset_on_submit=False,
+        no_validate=True,
+        class_name="stack",
+    )
+    return rx.el.div(
+        rx.el.h3("Accepter l'offre", class_name="card-subtitle"),
+        transfer,
+        rx.cond(S.repair_allowed, repair),
+        class_name="stack",
     )
 
 

@@ -28,21 +28,17 @@ def _reason_field(field_id: str, label: str, errors) -> rx.Component:
 
 def holder_visit_section() -> rx.Component:
     pick = rx.el.form(
-        rx.el.fieldset(
-            rx.el.legend("Choisissez un créneau", class_name="field-label"),
-            rx.foreach(
-                V.offered,
-                lambda s: rx.el.label(
-                    rx.el.input(
-                        type="radio",
-                        name="slot",
-                        value=s[0],
-                        id="slot-" + s[0],
-                        class_name="radio",
-                    ),
-                    s[1],
-                    class_name="check-row",
-                ),
+        rx.el.div(
+            rx.el.label(
+                "Créneaux proposés par l'expert", html_for="slot", class_name="field-label"
+            ),
+            rx.el.select(
+                rx.el.option("Choisissez un créneau", value=""),
+                rx.foreach(V.offered, lambda s: rx.el.option(s[1], value=s[0])),
+                id="slot",
+                name="slot",
+                class_name="field-input",
+                aria_describedby="slot-error",
             ),
             field_error(V.errors.get("slot", ""), "slot"),
             class_name="field",

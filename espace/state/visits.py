@@ -59,7 +59,10 @@ class VisitState(SessionState):
             return None
         self.errors, self.flash = {}, success
         self._refresh(holder_id)
-        return None
+        # The tracker above (another state) shows the new stage too.
+        from espace.state.claims import ClaimState
+
+        return ClaimState.load
 
     @rx.event
     def choose(self, form: dict):

@@ -13,13 +13,7 @@ from sqlmodel import Session, select
 
 from espace.demo.seed import STAFF
 from espace.support.models import Complaint
-from tests.e2e.conftest import (
-    assert_accessible,
-    demo_claim_number,
-    login,
-    staff_login,
-    wait_ready,
-)
+from tests.e2e.conftest import assert_accessible, login, new_holder, staff_login, wait_ready
 
 HANDLER = STAFF[0][0]
 SUBJECT = "Aucune nouvelle depuis la visite"
@@ -35,6 +29,28 @@ def patient_expectations():
     expect.set_options(timeout=10_000)
 
 
+def _holder_with_a_claim(engine) -> tuple[dict, str]:
+    """A new holder with one sent claim (the demo holder's pages are shared with other tests)."""
+    from espace.claims.models import Claim, ClaimStatus
+    from espace.contracts.models import Contract
+    from espace.core.models import utcnow
+
+    holder = new_holder(engine)
+    with Session(engine) as db:
+        contract = db.exec(select(Contract).where(Contract.number == holder["contract"])).one()
+        claim = Claim(
+            holder_id=holder["id"],
+            contract_id=contract.id,
+            status=ClaimStatus.EXPERT_APPOINTED,
+            peril="water_damage",
+            number=f"SIN-2026-1{holder['id']:05d}",
+            submitted_at=utcnow(),
+        )
+        db.add(claim)
+        db.commit()
+        return holder, claim.number
+
+
 def _file_complaint(page: Page, number: str, subject: str) -> str:
     page.goto(f"/sinistre?n={number}")
     page.locator("#claim-complaint-link").click()
@@ -43,7 +59,7 @@ def _file_complaint(page: Page, number: str, subject: str) -> str:
     expect(page.get_by_label("Votre réclamation concerne")).to_have_value("claim")
     expect(page.get_by_label("Sinistre concerné")).to_have_value(re.compile(r"\d+"))
     page.get_by_label("Objet").fill(subject)
-    page.get_by_label("Votre réclamation", exact=True).fill("Trop court")
+    page.get_by_label("Votre réclamation", exact=True).fill("Court")
     page.locator("#send-complaint").click()
     expect(page.locator("#complaint-body-error")).to_contain_text("10 caractères au moins")
     expect(page.get_by_label("Objet")).to_have_value(subject)  # nothing typed is lost
@@ -65,9 +81,9 @@ def _file_complaint(page: Page, number: str, subject: str) -> str:
 
 
 def test_a_complaint_is_answered_by_staff_and_read_by_the_holder(new_page, app_engine):
+    person, number = _holder_with_a_claim(app_engine)
     holder = new_page("phone")
-    login(holder)
-    number = demo_claim_number(app_engine)
+    login(holder, person["email"], person["password"])
     complaint_id = _file_complaint(holder, number, SUBJECT)
 
     staff = new_page("desktop")
@@ -106,9 +122,10 @@ def test_a_complaint_is_answered_by_staff_and_read_by_the_holder(new_page, app_e
 
 
 def test_an_unanswered_complaint_past_two_months_shows_the_mediator(new_page, app_engine):
+    person, number = _holder_with_a_claim(app_engine)
     holder = new_page("desktop")
-    login(holder)
-    complaint_id = _file_complaint(holder, demo_claim_number(app_engine), "Sans réponse")
+    login(holder, person["email"], person["password"])
+    complaint_id = _file_complaint(holder, number, "Sans réponse")
     with Session(app_engine) as db:  # the clock moved: received 2 months and 2 days ago
         complaint = db.get(Complaint, int(complaint_id))
         complaint.filed_at -= timedelta(days=64)
