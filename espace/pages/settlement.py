@@ -21,12 +21,14 @@ def _accept_form() -> rx.Component:
         rx.el.input(type="hidden", name="choice", value="transfer"),
         rx.el.div(
             rx.el.label(
-                "Compte qui recevra le virement", html_for="account", class_name="field-label"
+                "Compte qui recevra le virement", html_for="offer-account", class_name="field-label"
             ),
             rx.el.select(
                 rx.el.option("Choisissez", value=""),
                 rx.foreach(S.accounts, lambda o: rx.el.option(o[1], value=o[0])),
-                id="account",
+                # an id unlike the name: Reflex would replace the submitted value by the
+                # select's ref, which it does not keep
+                id="offer-account",
                 name="account",
                 class_name="field-input",
                 aria_describedby="account-hint account-error",

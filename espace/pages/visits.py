@@ -30,12 +30,12 @@ def holder_visit_section() -> rx.Component:
     pick = rx.el.form(
         rx.el.div(
             rx.el.label(
-                "Créneaux proposés par l'expert", html_for="slot", class_name="field-label"
+                "Créneaux proposés par l'expert", html_for="visit-slot", class_name="field-label"
             ),
             rx.el.select(
                 rx.el.option("Choisissez un créneau", value=""),
                 rx.foreach(V.offered, lambda s: rx.el.option(s[1], value=s[0])),
-                id="slot",
+                id="visit-slot",  # unlike the name: see pages/settlement.py
                 name="slot",
                 class_name="field-input",
                 aria_describedby="slot-error",

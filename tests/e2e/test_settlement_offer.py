@@ -157,7 +157,7 @@ def test_the_expert_offers_three_slots_and_the_holder_picks_one(new_page, app_en
     page = new_page("phone")
     login(page, holder["email"], holder["password"])
     page.goto(f"/sinistre?n={number}")
-    slots = page.locator("#slot option")
+    slots = page.locator("#visit-slot option")
     expect(slots).to_have_count(4)  # "Choisissez un créneau" and three slots
     expect(page.locator("#response-targets")).to_contain_text("messagerie du dossier")
     assert_accessible(page)

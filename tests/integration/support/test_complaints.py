@@ -170,3 +170,21 @@ def test_staff_queue_assignment_answer_and_audit(db):
     assert db.exec(
         select(ComplaintMessage.kind).where(ComplaintMessage.complaint_id == found.id)
     ).all() == ["complaint", "acknowledgement", "answer", "disagreement"]
+
+
+def test_staff_read_of_a_complaint_is_logged(db):
+    from espace.identity.models import StaffReadLog
+
+    person = factories.holder(db)
+    found = _file(db, person, _claim(db, person))
+    handler = factories.staff(db)
+    detail = complaints.staff_detail(
+        session=db, staff_id=handler.id, complaint_id=found.id, today=date(2027, 1, 1)
+    )
+    assert detail.complaint.reference == found.reference and detail.holder_name
+    logged = db.exec(
+        select(StaffReadLog).where(
+            StaffReadLog.object_type == "complaint", StaffReadLog.object_id == found.id
+        )
+    ).all()
+    assert len(logged) == 1
