@@ -18,8 +18,10 @@ from espace.pages.account_flows import (
     reset_page,
     signup_page,
 )
+from espace.pages.assistance import assistance_page
 from espace.pages.assistant import assistant_page
 from espace.pages.claims import claim_page, claim_wizard_page, claims_page
+from espace.pages.complaints import complaint_page, complaints_page
 from espace.pages.conditions import conditions_page
 from espace.pages.contract_detail import contract_detail_page
 from espace.pages.contracts import contracts_page
@@ -39,6 +41,7 @@ from espace.pages.search import search_page
 from espace.pages.security import security_page
 from espace.pages.staff import staff_access_page, staff_login_page
 from espace.pages.staff_claims import staff_claim_page, staff_claims_page
+from espace.pages.staff_complaints import staff_complaint_page, staff_complaints_page
 from espace.pages.staff_deliveries import staff_deliveries_page
 from espace.pages.staff_inbox import staff_inbox_page, staff_thread_page
 from espace.pages.staff_search import staff_search_page
@@ -50,8 +53,10 @@ from espace.state.account_flows import (
     ResetState,
     SignupState,
 )
+from espace.state.assistance import AssistanceState
 from espace.state.assistant import AssistantState
 from espace.state.claims import ClaimsState, ClaimState, ClaimWizardState
+from espace.state.complaints import ComplaintsState, ComplaintState
 from espace.state.conditions import ConditionsState
 from espace.state.contract_detail import ContractDetailState
 from espace.state.contracts import ContractsState
@@ -70,12 +75,15 @@ from espace.state.profile import EmailConfirmState, ProfileState
 from espace.state.search import SearchState
 from espace.state.security import SecurityState
 from espace.state.session import SessionState
+from espace.state.settlement import SettlementState, StaffSettlementState
 from espace.state.staff import StaffAccessState, StaffLoginState
 from espace.state.staff_claims import StaffClaimsState, StaffClaimState
+from espace.state.staff_complaints import StaffComplaintsState, StaffComplaintState
 from espace.state.staff_deliveries import StaffDeliveriesState
 from espace.state.staff_inbox import StaffInboxState, StaffThreadState
 from espace.state.staff_search import StaffSearchState
 from espace.state.verify import VerifyState
+from espace.state.visits import StaffVisitState, VisitState
 
 # A page restored from the back/forward cache must be rebuilt from the server (which checks
 # the session) rather than shown as it was before logout.
@@ -185,7 +193,10 @@ app.add_page(
     on_load=ClaimWizardState.load,
 )
 app.add_page(
-    claim_page, route=routes.CLAIM, title="Suivi du sinistre · Espace", on_load=ClaimState.load
+    claim_page,
+    route=routes.CLAIM,
+    title="Suivi du sinistre · Espace",
+    on_load=[ClaimState.load, SettlementState.load, VisitState.load],
 )
 app.add_page(
     messages_page, route=routes.MESSAGES, title="Mes messages · Espace", on_load=MessagesState.load
@@ -307,7 +318,7 @@ app.add_page(
     staff_claim_page,
     route=routes.STAFF_CLAIM,
     title="Dossier sinistre · Gestion",
-    on_load=StaffClaimState.load,
+    on_load=[StaffClaimState.load, StaffSettlementState.load, StaffVisitState.load],
 )
 app.add_page(
     staff_inbox_page,
@@ -332,6 +343,33 @@ app.add_page(
     route=routes.STAFF_DELIVERIES,
     title="Envois en échec · Gestion",
     on_load=StaffDeliveriesState.load,
+)
+app.add_page(
+    assistance_page, route=routes.EMERGENCY, title="Urgence · Espace", on_load=AssistanceState.load
+)
+app.add_page(
+    complaints_page,
+    route=routes.COMPLAINTS,
+    title="Mes réclamations · Espace",
+    on_load=ComplaintsState.load,
+)
+app.add_page(
+    complaint_page,
+    route=routes.COMPLAINT,
+    title="Réclamation · Espace",
+    on_load=ComplaintState.load,
+)
+app.add_page(
+    staff_complaints_page,
+    route=routes.STAFF_COMPLAINTS,
+    title="Réclamations · Gestion",
+    on_load=StaffComplaintsState.load,
+)
+app.add_page(
+    staff_complaint_page,
+    route=routes.STAFF_COMPLAINT,
+    title="Réclamation · Gestion",
+    on_load=StaffComplaintState.load,
 )
 if get_settings().env != "prod":  # the development outbox never exists in production
     app.add_page(

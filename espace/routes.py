@@ -36,6 +36,9 @@ MESSAGES = "/messages"
 MESSAGE = "/message"  # one thread: /message?n=<thread id>
 MESSAGE_NEW = "/messages/nouveau"
 ASSISTANT = "/assistant"
+COMPLAINTS = "/reclamations"
+EMERGENCY = "/urgence"
+COMPLAINT = "/reclamation"  # one complaint: /reclamation?n=<id>
 EMAIL_CONFIRM = "/profil/confirmer-email"  # the link e-mailed to a new address: ?jeton=...
 STAFF_CLAIMS = "/gestion/sinistres"
 STAFF_CLAIM = "/gestion/sinistre"
@@ -43,6 +46,8 @@ STAFF_INBOX = "/gestion/messages"
 STAFF_THREAD = "/gestion/message"  # /gestion/message?n=<thread id>
 STAFF_SEARCH = "/gestion/recherche"  # ?q=<query>
 STAFF_DELIVERIES = "/gestion/envois"  # failed e-mails, SMS and push (managers)
+STAFF_COMPLAINTS = "/gestion/reclamations"
+STAFF_COMPLAINT = "/gestion/reclamation"  # /gestion/reclamation?n=<complaint id>
 
 HANDOFF = "/api/auth/handoff"
 DOCUMENT_FILE = "/api/documents/{document_id:int}"
@@ -77,6 +82,9 @@ PRIVATE_PAGES = (
     MESSAGE,
     MESSAGE_NEW,
     ASSISTANT,
+    COMPLAINTS,
+    COMPLAINT,
+    EMERGENCY,
 )
 STAFF_PAGES = (
     STAFF_ACCESS_REQUESTS,
@@ -86,6 +94,8 @@ STAFF_PAGES = (
     STAFF_THREAD,
     STAFF_SEARCH,
     STAFF_DELIVERIES,
+    STAFF_COMPLAINTS,
+    STAFF_COMPLAINT,
 )
 
 

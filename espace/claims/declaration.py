@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from espace.claims import deadlines, perils, stages, uploads
+from espace.claims import deadlines, perils, recognition, stages, uploads
 from espace.claims import indemnity as claim_indemnity
 from espace.claims.deadlines import Deadline
 from espace.claims.models import (
@@ -56,9 +56,10 @@ TOO_MANY_DRAFTS = (
 EXPRESS_PERILS = ("glass_breakage",)
 EXPRESS_MAX_CENTS = 100_000
 EXPRESS_RULES = (
-    "Règlement express : bris de glace garanti, facture ou devis joint (choisissez « Facture » ou "
-    "« Devis » comme type de fichier), montant déclaré jusqu'à 1 000 €, déclaration dans les "
-    "délais et aucun autre sinistre sur le contrat depuis 12 mois."
+    "Règlement express : bris de glace garanti, facture ou devis joint (reconnu automatiquement "
+    "dans un PDF, ou choisissez « Facture » ou « Devis » comme type de fichier), montant déclaré "
+    "jusqu'à 1 000 €, déclaration dans les délais et aucun autre sinistre sur le contrat depuis "
+    "12 mois."
 )
 
 
@@ -480,8 +481,15 @@ def add_file(
     thumb = uploads.thumbnail(data=data, mime_type=checked.mime_type)
     key, digest = private_files.put(session=session, data=data, extension=checked.extension)
     thumb_key = private_files.put(session=session, data=thumb, extension="jpg")[0] if thumb else ""
-    if kind not in ClaimFileKind.__members__.values():
+    detected_amount = None
+    if kind not in ClaimFileKind.__members__.values():  # "Détecter": recognised by content
         kind = ClaimFileKind.PHOTO if checked.kind == "photo" else ClaimFileKind.DOCUMENT
+        if checked.mime_type == "application/pdf":
+            found = recognition.recognise_pdf(data)
+            kind, detected_amount = found.kind or kind, found.amount_cents
+    elif kind in (ClaimFileKind.INVOICE, ClaimFileKind.QUOTE) and checked.mime_type.endswith("pdf"):
+        detected_amount = recognition.recognise_pdf(data).amount_cents
+    captured = recognition.capture_time(data) if checked.kind == "photo" else None
     record = ClaimFile(
         claim_id=claim.id,
         kind=kind,
@@ -492,6 +500,8 @@ def add_file(
         storage_key=key,
         thumbnail_key=thumb_key,
         uploaded_by_staff_id=staff_id,
+        captured_at=captured,
+        detected_amount_cents=detected_amount,
     )
     session.add(record)
     claim.updated_at = utcnow()
@@ -642,7 +652,12 @@ def submit(*, session: Session, claim: Claim, now: datetime) -> Sent:
         event = settle_express(
             session=session, claim=claim, indemnity=result, reason=express_reason
         )
+    _emit("claim.declared", claim_id=claim.id, number=claim.number)
     return Sent(claim, event.next_step, event.due_at, bool(express_reason))
+
+
+def _emit(event: str, **payload: object) -> None:
+    """EMIT CALL SITE: the API helper's ``emit()`` (insurer webhooks) plugs in here at merge."""
 
 
 def express_eligibility(

@@ -33,6 +33,7 @@ class ClaimFileKind(StrEnum):
     EXPERT_REPORT = "expert_report"
     CORRESPONDENCE = "correspondence"
     PAYMENT_PROOF = "payment_proof"
+    ACCEPTANCE = "acceptance"  # the holder's signed acceptance of the settlement offer
 
 
 class Claim(SQLModel, table=True):
@@ -120,6 +121,10 @@ class ClaimFile(SQLModel, table=True):
     uploaded_by_staff_id: int | None = Field(
         default=None, foreign_key="staff_user.id"
     )  # None: the holder
+    # Read from the file itself: a photo's capture time (EXIF, before any stripping), the total of
+    # an invoice or quote recognised from a PDF's text (shown to the holder to confirm).
+    captured_at: datetime | None = None
+    detected_amount_cents: int | None = None
 
 
 class ClaimEvent(SQLModel, table=True):
@@ -166,3 +171,83 @@ class StaffAuditLog(SQLModel, table=True):
     object_id: int = Field(index=True)
     detail: str = Field(default="", max_length=1000)
     at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class SettlementOfferStatus(StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DISPUTED = "disputed"
+    WITHDRAWN = "withdrawn"  # replaced by a newer offer
+
+
+class SettlementOffer(SQLModel, table=True):
+    """The insurer's offer after the assessment, broken down, accepted or disputed by the holder."""
+
+    __tablename__ = "settlement_offer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    status: str = Field(default=SettlementOfferStatus.PROPOSED, max_length=10)
+    damage_cents: int
+    obsolescence_cents: int = 0  # vétusté
+    deductible_cents: int
+    ceiling_cents: int
+    immediate_cents: int  # paid once accepted
+    deferred_cents: int = 0  # new-for-old: paid on proof of replacement
+    new_for_old: bool = False
+    repair_in_kind_allowed: bool = False
+    made_at: datetime = Field(default_factory=utcnow)
+    made_by_staff_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    decided_at: datetime | None = None
+    payment_choice: str = Field(default="", max_length=10)  # transfer | repair
+    bank_account_id: int | None = Field(default=None, foreign_key="bank_account.id")
+    iban_masked: str = Field(default="", max_length=40)
+    dispute_reason: str = Field(default="", max_length=1000)
+    dispute_action: str = Field(default="", max_length=20)  # complaint | counter_assessment
+    complaint_id: int | None = Field(default=None, foreign_key="complaint.id")
+    acceptance_file_id: int | None = Field(default=None, foreign_key="claim_file.id")
+
+
+class VisitSlotStatus(StrEnum):
+    OFFERED = "offered"
+    CHOSEN = "chosen"
+    DECLINED = "declined"  # another slot was chosen, or the holder asked for others
+    CANCELLED = "cancelled"  # a chosen slot rescheduled by either side (with a reason)
+
+
+class VisitSlot(SQLModel, table=True):
+    """A time the expert (or the handler) offers for the visit; the holder picks one."""
+
+    __tablename__ = "visit_slot"
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    starts_at: datetime = Field(index=True)
+    status: str = Field(default=VisitSlotStatus.OFFERED, max_length=10)
+    offered_by_staff_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    offered_at: datetime = Field(default_factory=utcnow)
+    decided_at: datetime | None = None
+    reason: str = Field(default="", max_length=300)  # why it was rescheduled
+    reminder_sent_at: datetime | None = None
+
+
+class AssistanceRequest(SQLModel, table=True):
+    """An emergency request handled by the insurer's assistance provider (plumber, locksmith,
+    glazier, emergency rehousing, guarding), within the contract's assistance guarantee."""
+
+    __tablename__ = "assistance_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    holder_id: int = Field(foreign_key="policyholder.id", index=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    claim_id: int | None = Field(default=None, foreign_key="claim.id", index=True)
+    situation: str = Field(max_length=20)  # water_leak | break_in | fire | uninhabitable
+    service: str = Field(max_length=12)  # plumber | locksmith | glazier | rehousing | guarding
+    nights: int = 0  # rehousing only
+    status: str = Field(default="requested", max_length=12)
+    provider: str = Field(default="", max_length=40)
+    provider_reference: str = Field(default="", max_length=40)
+    scheduled_at: datetime | None = None
+    completed_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -267,6 +267,7 @@ periodic(
     crontab(minute="15", hour="5-18"),
     "espace.billing.debit_reminders:send_due_reminders",
 )
+periodic("remind-visits", crontab(minute="25", hour="6-17"), "espace.claims.visits:send_reminders")
 periodic(
     "purge", crontab(minute="30", hour="0-5"), "espace.privacy.retention:purge_connection_data"
 )

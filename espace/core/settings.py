@@ -79,6 +79,11 @@ class Settings(BaseSettings):
     vapid_subject: str = "mailto:dpo@espace-assurances.example"
 
     insurer_name: str = "Espace Assurances"
+    # The insurance mediator named to holders whose complaint got no answer within two months or
+    # who disagree with it (ACPR 2022-R-01).
+    mediator_name: str = "La Médiation de l'Assurance"
+    mediator_address: str = "TSA 50110, 75441 Paris Cedex 09"
+    mediator_url: str = "https://www.mediation-assurance.org"
     # SEPA creditor identifier (ICS) printed on mandates; the default is a test value.
     sepa_creditor_id: str = "FR12ZZZ123456"
     # Days before a direct debit when the reminder (notice + e-mail) is sent by `espace

@@ -17,6 +17,8 @@ from espace.components.forms import (
     text_field,
 )
 from espace.components.layout import app_shell, loading
+from espace.pages.settlement import holder_offer_section
+from espace.pages.visits import holder_visit_section
 from espace.state.claims import (
     HOLDER_FILE_KINDS,
     ClaimCard,
@@ -542,6 +544,14 @@ def file_tile(item: FileView, on_remove=None) -> rx.Component:
                 class_name="file-name",
             ),
             rx.el.span(item.kind, " · ", item.size, " · ", item.uploaded, class_name="field-hint"),
+            rx.cond(
+                item.note != "",
+                rx.el.span(
+                    item.note,
+                    class_name=rx.cond(item.warn, "field-hint file-warn", "field-hint"),
+                    data_warn=rx.cond(item.warn, "true", "false"),
+                ),
+            ),
             class_name="file-text",
         ),
         *(
@@ -940,6 +950,8 @@ def claim_page() -> rx.Component:
                 id="settlement",
             ),
         ),
+        holder_visit_section(),
+        holder_offer_section(),
         rx.el.section(
             rx.el.h2("Estimation à la déclaration", class_name="card-title"),
             rx.cond(S.estimate.length() > 0, _facts(S.estimate)),
@@ -988,6 +1000,15 @@ def claim_page() -> rx.Component:
             rx.el.h2("Historique", class_name="card-title"),
             rx.el.ol(rx.foreach(S.history, history_row), class_name="history", id="history"),
             class_name="card",
+        ),
+        rx.el.p(
+            "Un désaccord sur ce dossier ? ",
+            rx.el.a(
+                "Faire une réclamation",
+                href=routes.COMPLAINTS + "?sinistre=" + S.number,
+                id="claim-complaint-link",
+            ),
+            " (réponse sous deux mois au plus).",
         ),
         rx.el.section(
             rx.el.h2("Votre déclaration", class_name="card-title"),

@@ -276,6 +276,13 @@ def dashboard_page() -> rx.Component:
         rx.cond(
             D.loaded,
             rx.el.div(
+                rx.el.a(
+                    rx.icon("siren", size=18, aria_hidden="true"),
+                    "Urgence : fuite, effraction, incendie",
+                    href=routes.EMERGENCY,
+                    class_name="button button-secondary",
+                    id="emergency-link",
+                ),
                 notice(D.flash, kind="ok"),
                 rx.el.div(
                     rx.el.button(

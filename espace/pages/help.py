@@ -42,6 +42,8 @@ def _was_helpful(item: ArticleView) -> rx.Component:
                         rx.el.a("demandez à l'assistant", href=routes.ASSISTANT),
                         " ou ",
                         rx.el.a("écrivez à un conseiller", href=routes.MESSAGE_NEW),
+                        ". Un désaccord avec nous ? ",
+                        rx.el.a("Faites une réclamation", href=routes.COMPLAINTS),
                         ".",
                     ),
                 ),

@@ -17,7 +17,9 @@ from espace.components.forms import (
     text_field,
 )
 from espace.components.layout import loading
+from espace.pages.settlement import staff_offer_card
 from espace.pages.staff import staff_shell
+from espace.pages.visits import staff_visit_card
 from espace.state.staff_claims import (
     AGE_FILTERS,
     CATEGORY_OPTIONS,
@@ -1105,6 +1107,8 @@ def staff_claim_page() -> rx.Component:
                             declaration_card(),
                             items_card(),
                             indemnity_card(),
+                            staff_visit_card(),
+                            staff_offer_card(),
                             files_card(),
                             timeline_card(),
                             messages_card(),

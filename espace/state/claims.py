@@ -11,7 +11,7 @@ import dataclasses
 import reflex as rx
 
 from espace import routes
-from espace.claims import declaration, perils, stages, uploads, workflow
+from espace.claims import declaration, perils, recognition, stages, uploads, workflow
 from espace.claims.deadlines import describe as describe_deadline
 from espace.claims.declaration import ClaimInputError
 from espace.claims.models import Claim, ClaimFile, ClaimItem
@@ -30,6 +30,7 @@ FILE_KIND_LABELS = {
     "expert_report": "Rapport d'expertise",
     "correspondence": "Courrier",
     "payment_proof": "Justificatif de paiement",
+    "acceptance": "Acceptation de l'offre (signée)",
 }
 HOLDER_FILE_KINDS = [
     ["auto", "Détecter (photo ou document)"],
@@ -82,6 +83,8 @@ class FileView:
     url: str = ""
     preview_url: str = ""
     thumb_url: str = ""
+    note: str = ""  # "Prise le …", "Facture reconnue : 320,00 € (vérifiez le montant)"
+    warn: bool = False  # a photo taken before the loss
 
 
 @dataclasses.dataclass
@@ -135,8 +138,14 @@ def _size(n: int) -> str:
     )
 
 
-def file_view(record: ClaimFile, staff_names: dict[int, str]) -> FileView:
+def file_view(
+    record: ClaimFile, staff_names: dict[int, str], claim: Claim | None = None
+) -> FileView:
+    occurred = declaration.occurred_local(claim) if claim is not None else None
+    note, warn = recognition.photo_note(record.captured_at, occurred.date() if occurred else None)
     return FileView(
+        note=note or recognition.document_note(record.kind, record.detected_amount_cents),
+        warn=warn,
         id=record.id,
         name=record.filename,
         kind=FILE_KIND_LABELS.get(record.kind, record.kind),
@@ -411,7 +420,9 @@ class ClaimWizardState(SessionState):
         rows = declaration.items(session=db, claim_id=claim.id)
         self.items = [item_view(i) for i in rows]
         self.total = fmt.money(sum(i.estimate_cents for i in rows))
-        self.files = [file_view(f, {}) for f in declaration.files(session=db, claim_id=claim.id)]
+        self.files = [
+            file_view(f, {}, claim) for f in declaration.files(session=db, claim_id=claim.id)
+        ]
         self.summary_answers = (
             [Fact(q, a) for q, a in perils.answer_text(found, claim.answers)] if found else []
         )
@@ -914,7 +925,7 @@ class ClaimState(SessionState):
                     )
                 )
             self.files = [
-                file_view(f, names) for f in declaration.files(session=db, claim_id=claim.id)
+                file_view(f, names, claim) for f in declaration.files(session=db, claim_id=claim.id)
             ]
             self.messages = [
                 MessageView(

@@ -56,6 +56,7 @@ FILE_KIND_LABELS = {
     ClaimFileKind.EXPERT_REPORT: "Rapport d'expertise",
     ClaimFileKind.CORRESPONDENCE: "Courrier",
     ClaimFileKind.PAYMENT_PROOF: "Justificatif de paiement",
+    ClaimFileKind.ACCEPTANCE: "Acceptation de l'offre (signée)",
 }
 # What staff may add with "Ajouter un document".
 DOCUMENT_KINDS: list[list[str]] = [

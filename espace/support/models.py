@@ -3,7 +3,7 @@ feedback."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Column, Text, UniqueConstraint, false
@@ -99,3 +99,54 @@ class ArticleFeedback(SQLModel, table=True):
     article_slug: str = Field(max_length=80, index=True)
     helpful: bool
     answered_at: datetime = Field(default_factory=utcnow)
+
+
+class ComplaintTopic(StrEnum):
+    CLAIM = "claim"
+    PAYMENT = "payment"
+    CONTRACT = "contract"
+    SERVICE = "service"
+
+
+class ComplaintStatus(StrEnum):
+    OPEN = "open"  # acknowledged (at once by the portal), the insurer owes an answer
+    ANSWERED = "answered"  # the answer closes it
+
+
+class Complaint(SQLModel, table=True):
+    """A réclamation (ACPR recommendation 2022-R-01): acknowledged within 10 working days, answered
+    within two months; then La Médiation de l'Assurance. Separate from ordinary messages."""
+
+    __tablename__ = "complaint"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=20, unique=True)  # REC-2026-000012
+    holder_id: int = Field(foreign_key="policyholder.id", index=True)
+    topic: str = Field(max_length=10)  # a ComplaintTopic value
+    claim_id: int | None = Field(default=None, foreign_key="claim.id", index=True)
+    contract_id: int | None = Field(default=None, foreign_key="contract.id")
+    subject: str = Field(max_length=120)
+    status: str = Field(default=ComplaintStatus.OPEN, max_length=10, index=True)
+    origin: str = Field(default="portal", max_length=20)  # portal | settlement_dispute
+    filed_at: datetime = Field(default_factory=utcnow, index=True)
+    acknowledged_at: datetime | None = None
+    acknowledgement_due_on: date
+    answer_due_on: date = Field(index=True)
+    assigned_staff_id: int | None = Field(default=None, foreign_key="staff_user.id", index=True)
+    answered_at: datetime | None = None
+    answered_by_staff_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    holder_disagreed_at: datetime | None = None
+
+
+class ComplaintMessage(SQLModel, table=True):
+    """One piece of the exchange: the complaint, the acknowledgement, the answer, a disagreement."""
+
+    __tablename__ = "complaint_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    kind: str = Field(max_length=16)  # complaint | acknowledgement | answer | disagreement
+    author: str = Field(max_length=10)  # holder | staff | portal
+    staff_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)

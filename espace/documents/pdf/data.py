@@ -173,3 +173,34 @@ class MandateData:
     signature_method: str  # "après vérification par code envoyé par e-mail"
     payment_type: str = "récurrent"
     insurer: Insurer = field(default_factory=Insurer)
+
+
+@dataclass(frozen=True)
+class ComplaintData:
+    """'Réclamation': the whole exchange between the holder and the complaints service."""
+
+    reference: str  # REC-2026-000012
+    issued_on: str
+    holder_name: str
+    holder_address: list[str]
+    facts: list[tuple[str, str]]
+    messages: list[tuple[str, str]]  # (heading: what, who and when; text)
+    mediator: str
+    mediator_conditions: str
+    insurer: Insurer = field(default_factory=Insurer)
+
+
+@dataclass(frozen=True)
+class OfferAcceptanceData:
+    """'Acceptation de l'offre d'indemnisation': what the holder accepted, signed and dated."""
+
+    reference: str  # the claim number
+    issued_on: str
+    holder_name: str
+    holder_address: list[str]
+    contract_number: str
+    rows: list[tuple[str, str]]  # the offer's breakdown
+    payment: str
+    statement: str
+    signature: str
+    insurer: Insurer = field(default_factory=Insurer)

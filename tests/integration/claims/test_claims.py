@@ -252,7 +252,8 @@ def test_full_holder_flow(db, test_tmp):
         session=db, claim=claim, data=pdf_bytes("Devis plombier"), filename="devis.pdf"
     )
     assert (photo.kind, photo.mime_type) == (ClaimFileKind.PHOTO, "image/jpeg")
-    assert (quote.kind, quote.mime_type) == (ClaimFileKind.DOCUMENT, "application/pdf")
+    # Left on "Détecter": recognised as a quote by its text (issue 21).
+    assert (quote.kind, quote.mime_type) == (ClaimFileKind.QUOTE, "application/pdf")
     declaration.files_done(session=db, claim=claim)
     assert claim.draft_step == declaration.STEP_SUMMARY
     assert declaration.missing_steps(session=db, claim=claim) == {}
@@ -815,9 +816,19 @@ def test_no_express_without_a_document(db):
     assert claim.express is False and claim.status == S.RECEIVED and claim.express_reason == ""
 
 
-def test_no_express_when_the_pdf_is_not_typed_as_an_invoice_or_quote(db):
-    claim = _sent_claim(db, peril="glass_breakage", amounts=("300",), files=[INVOICE[:2]])
+def test_no_express_when_the_pdf_is_neither_an_invoice_nor_a_quote(db):
+    letter = (pdf_bytes("Attestation de votre voisin : la vitre est cassée"), "lettre.pdf")
+    claim = _sent_claim(db, peril="glass_breakage", amounts=("300",), files=[letter])
     assert claim.express is False
+
+
+def test_an_invoice_left_on_detect_is_recognised_and_settles_express(db):
+    """Issue 21's audit: the same invoice uploaded on "Détecter" (no type) got no express
+    settlement; it is now recognised by its text, with the amount found."""
+    claim = _sent_claim(db, peril="glass_breakage", amounts=("300",), files=[INVOICE[:2]])
+    record = declaration.files(session=db, claim_id=claim.id)[0]
+    assert record.kind == "invoice" and record.detected_amount_cents == 30_000
+    assert claim.express is True and claim.indemnity_cents == 22_500
 
 
 @pytest.mark.parametrize(

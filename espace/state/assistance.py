@@ -1,0 +1,96 @@
+"""Emergency assistance (/urgence): the number to call, a request to the assistance provider
+within the contract's guarantee, and the holder's requests with their status.
+
+Thin: every handler re-reads the session and calls ``claims.assistance``, which checks that the
+contract (and the claim, if any) is the holder's in the query."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from espace.claims import assistance
+from espace.claims.assistance import AssistanceError
+from espace.core.db import session_scope
+from espace.state.form_values import text as _text
+from espace.state.session import SessionState
+
+SITUATION_OPTIONS: list[list[str]] = [[k, v] for k, v in assistance.SITUATIONS.items()]
+
+
+@dataclasses.dataclass
+class RequestRow:
+    what: str = ""
+    status: str = ""
+    detail: str = ""
+
+
+class AssistanceState(SessionState):
+    loaded: bool = False
+    contract_options: list[list[str]] = []
+    situation: str = ""
+    service_options: list[list[str]] = []
+    service: str = ""
+    requests: list[RequestRow] = []
+    errors: dict[str, str] = {}
+    flash: str = ""
+
+    @rx.event
+    def load(self):
+        holder_id = self._holder_id()
+        if holder_id is None:
+            return self._to_login()
+        self._load_header(holder_id)
+        wanted = self.router.url.query_parameters.get("situation", "")
+        self.errors, self.flash = {}, ""
+        self._set_situation(wanted)
+        self._refresh(holder_id)
+        self.loaded = True
+        return None
+
+    def _refresh(self, holder_id: int) -> None:
+        with session_scope() as db:
+            contracts = assistance.contract_choices(session=db, holder_id=holder_id)
+            rows = assistance.holder_requests(session=db, holder_id=holder_id)
+        self.contract_options = [[str(i), label] for i, label in contracts]
+        self.requests = [RequestRow(r.what, r.status, r.detail) for r in rows]
+
+    def _set_situation(self, value: str) -> None:
+        self.situation = value if value in assistance.SITUATIONS else ""
+        self.service_options = [
+            [s, assistance.SERVICES[s]] for s in assistance.SERVICES_FOR.get(self.situation, ())
+        ]
+        self.service = ""
+
+    @rx.event
+    def set_situation(self, value: str):
+        self._set_situation(str(value)[:20])
+
+    @rx.event
+    def set_service(self, value: str):
+        self.service = str(value)[:12]
+
+    @rx.event
+    def submit(self, form: dict):
+        holder_id = self._holder_id()
+        if holder_id is None:
+            return self._to_login()
+        contract, nights = _text(form, "contract", 12), _text(form, "nights", 3)
+        try:
+            with session_scope() as db:
+                request = assistance.request_assistance(
+                    session=db,
+                    holder_id=holder_id,
+                    contract_id=int(contract) if contract.isdigit() else None,
+                    situation=_text(form, "situation", 20),
+                    service=_text(form, "service", 12),
+                    nights=int(nights) if nights.isdigit() else 0,
+                )
+                status = assistance.STATUS_LABELS.get(request.status, request.status)
+        except AssistanceError as error:
+            self.errors, self.flash = {error.field: str(error)}, ""
+            return None
+        self.errors, self.flash = {}, f"Demande transmise à l'assisteur : {status.lower()}."
+        self._refresh(holder_id)
+        return None

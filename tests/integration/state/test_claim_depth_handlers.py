@@ -1,0 +1,156 @@
+"""Settlement-offer, visit-slot and emergency handlers called as Reflex would call them: holder B
+on holder A's claim number (kept server-side in ``_number``), slot or contract gets nothing; an
+expert not appointed to the claim cannot make an offer."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from sqlmodel import Session
+
+from espace.claims import settlement
+from espace.claims.models import Claim, ClaimStatus, SettlementOffer
+from espace.core.db import get_engine
+from espace.core.models import utcnow
+from espace.state.settlement import SettlementState, StaffSettlementState
+from tests import factories
+from tests.integration.claims.test_settlement_offer import _account
+
+
+def _setup(db):
+    alice, bob = factories.holder(db), factories.holder(db)
+    contract = factories.contract(db, alice)
+    claim = Claim(
+        holder_id=alice.id,
+        contract_id=contract.id,
+        status=ClaimStatus.INDEMNITY_COMPUTED,
+        peril="water_damage",
+        submitted_at=utcnow(),
+        number=f"SIN-2026-6{alice.id:05d}",
+        assessed_damage_cents=100_000,
+        deductible_cents=15_000,
+        ceiling_cents=500_000,
+        indemnity_cents=85_000,
+    )
+    db.add(claim)
+    db.flush()
+    offer = settlement.make_offer(session=db, staff_id=factories.staff(db).id, claim_id=claim.id)
+    bob_account = _account(db, bob)
+    expert = factories.staff(db, role="expert")
+    return claim.number, claim.id, offer.id, bob.id, bob_account.id, expert.id
+
+
+def _bob(bob_id: int, number: str):
+    return SimpleNamespace(
+        _holder_id=lambda: bob_id,
+        _to_login=lambda: "login",
+        _refresh=lambda me: None,
+        _number=number,
+        holder_name="Bob",
+        errors={},
+        flash="",
+    )
+
+
+def test_another_holder_can_neither_accept_nor_dispute(engine):
+    number, _claim_id, offer_id, bob_id, bob_account, _ = factories.committed(_setup)
+    bob = _bob(bob_id, number)
+    SettlementState.accept.fn(bob, {"choice": "transfer", "account": str(bob_account)})
+    assert "offer" in bob.errors
+    bob.errors = {}
+    SettlementState.dispute.fn(
+        bob, {"action": "complaint", "reason": "Je conteste le dossier de quelqu'un d'autre."}
+    )
+    assert "offer" in bob.errors
+    with Session(get_engine()) as db:
+        assert db.get(SettlementOffer, offer_id).status == "proposed"
+
+
+def test_an_expert_not_appointed_cannot_make_an_offer(engine):
+    _number, claim_id, offer_id, _b, _a, expert_id = factories.committed(_setup)
+    expert = SimpleNamespace(
+        _staff_id=lambda: expert_id,
+        _to_staff_login=lambda: "login",
+        _refresh=lambda staff_id, number: None,
+        _claim_id=claim_id,
+        errors={},
+        flash="",
+        router=SimpleNamespace(url=SimpleNamespace(query_parameters={})),
+    )
+    StaffSettlementState.make_offer.fn(expert, {"obsolescence": "0"})
+    assert expert.errors and expert.flash == ""
+    with Session(get_engine()) as db:
+        assert db.get(SettlementOffer, offer_id).status == "proposed"
+
+
+def test_an_emergency_request_on_another_holders_contract_is_refused(engine):
+    from espace.claims.models import AssistanceRequest
+    from espace.state.assistance import AssistanceState
+
+    def setup(db):
+        alice, bob = factories.holder(db), factories.holder(db)
+        return factories.contract(db, alice).id, bob.id
+
+    contract_id, bob_id = factories.committed(setup)
+    bob = SimpleNamespace(
+        _holder_id=lambda: bob_id,
+        _to_login=lambda: "login",
+        _refresh=lambda me: None,
+        errors={},
+        flash="",
+    )
+    AssistanceState.submit.fn(
+        bob, {"contract": str(contract_id), "situation": "water_leak", "service": "plumber"}
+    )
+    assert "contract" in bob.errors and bob.flash == ""
+    with Session(get_engine()) as db:
+        from sqlmodel import select
+
+        assert not db.exec(
+            select(AssistanceRequest).where(AssistanceRequest.contract_id == contract_id)
+        ).all()
+
+
+def test_another_holder_cannot_pick_a_visit_slot(engine):
+    from datetime import timedelta
+
+    from espace.claims import visits
+    from espace.claims.models import VisitSlot
+    from espace.core.models import utcnow
+    from espace.state.visits import VisitState
+
+    def setup(db):
+        alice, bob = factories.holder(db), factories.holder(db)
+        expert = factories.staff(db, role="expert")
+        claim = Claim(
+            holder_id=alice.id,
+            contract_id=factories.contract(db, alice).id,
+            status=ClaimStatus.EXPERT_APPOINTED,
+            peril="water_damage",
+            number=f"SIN-2026-2{alice.id:05d}",
+            submitted_at=utcnow(),
+            expert_id=expert.id,
+        )
+        db.add(claim)
+        db.flush()
+        day = (utcnow() + timedelta(days=3)).strftime("%d/%m/%Y")
+        slot = visits.offer_slots(
+            session=db, staff_id=expert.id, claim_id=claim.id, slots=[(day, "10:00")]
+        )[0]
+        return claim.number, slot.id, bob.id
+
+    number, slot_id, bob_id = factories.committed(setup)
+    bob = SimpleNamespace(
+        _holder_id=lambda: bob_id,
+        _to_login=lambda: "login",
+        _refresh=lambda me: None,
+        _number=number,
+        errors={},
+        flash="",
+    )
+    bob._act = lambda call, success: VisitState._act(bob, call, success)
+    VisitState.choose.fn(bob, {"slot": str(slot_id)})
+    assert "slot" in bob.errors
+    VisitState.reschedule.fn(bob, {"reason": "Je reporte la visite d'une autre."})
+    with Session(get_engine()) as db:
+        assert db.get(VisitSlot, slot_id).status == "offered"
