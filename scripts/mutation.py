@@ -164,7 +164,7 @@ def _copy_tree(target: Path) -> None:
         shutil.rmtree(target)
     target.mkdir(parents=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for name in ("espace", "tests", "alembic", "assets"):
+    for name in ("espace", "tests", "alembic", "assets", "content"):
         shutil.copytree(ROOT / name, target / name, ignore=ignore)
     for name in ("alembic.ini", "pyproject.toml", "rxconfig.py"):
         shutil.copy2(ROOT / name, target / name)
