@@ -97,6 +97,7 @@ app = rx.App(
         rx.el.link(rel="apple-touch-icon", href="/icons/apple-touch-icon.png"),
         rx.el.script(src="/pwa.js", async_=True),
         rx.el.script(src="/dashboard.js", async_=True),  # drag and drop of the dashboard's widgets
+        rx.el.script(src="/skip-link.js", async_=True),  # the skip link moves the focus too
         rx.el.script(_BFCACHE_GUARD),
         rx.el.script(SHORTCUT_SCRIPT),
     ],

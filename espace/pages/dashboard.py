@@ -359,6 +359,15 @@ def dashboard_page() -> rx.Component:
                 ),
                 rx.el.div(rx.foreach(D.slots, widget), class_name="widget-grid", id="widgets"),
                 rx.cond(
+                    D.editing & (D.catalogue.length() == 0),
+                    rx.el.p(
+                        "Tous les modules sont affichés : retirez-en un pour le remplacer, ou "
+                        "changez leur ordre avec les flèches.",
+                        class_name="field-hint",
+                        id="catalogue-empty",
+                    ),
+                ),
+                rx.cond(
                     D.editing & (D.catalogue.length() > 0),
                     rx.el.section(
                         rx.el.h2("Ajouter un module", class_name="card-title"),

@@ -176,7 +176,7 @@ def history_section() -> rx.Component:
                 rx.el.caption("Total payé par année", class_name="sr-only"),
                 rx.el.thead(
                     rx.el.tr(
-                        rx.el.th("Année d'échéance", scope="col"),
+                        rx.el.th("Année", scope="col"),
                         rx.el.th("Paiements", scope="col"),
                         rx.el.th("Total payé", scope="col"),
                     )

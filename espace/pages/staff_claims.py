@@ -372,7 +372,23 @@ def people_card() -> rx.Component:
         "holder",
         rx.el.dl(
             fact("Assuré", C.holder_name),
-            fact("E-mail", C.holder_email),
+            rx.el.div(
+                rx.el.dt("E-mail"),
+                # an address wraps after its "@", never in the middle of a word
+                rx.el.dd(
+                    rx.cond(
+                        C.holder_email.contains("@"),
+                        rx.fragment(
+                            C.holder_email.split("@")[0] + "@",
+                            rx.el.wbr(),
+                            C.holder_email.split("@")[1],
+                        ),
+                        C.holder_email,
+                    ),
+                    class_name="email",
+                ),
+                class_name="fact",
+            ),
             fact("Téléphone", C.holder_phone),
             fact("Adresse", C.holder_address),
             fact("Contrat", C.contract_number),

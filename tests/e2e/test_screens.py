@@ -9,6 +9,7 @@ the light and the dark theme. Each first screen is saved as a PNG in ``test-resu
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -93,7 +94,7 @@ def test_holder_screens_fit_at_every_size(sized_page, app_engine, size):
     page = sized_page(size)
     login(page)
     problems = _visit(page, HOLDER_SCREENS, size, demo_claim_number(app_engine))
-    assert not problems, problems
+    assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
 
 
 @pytest.mark.parametrize("size", list(SIZES))
@@ -102,7 +103,7 @@ def test_staff_screens_fit_at_every_size(sized_page, app_engine, size):
     page.goto("/gestion/connexion")
     staff_login(page, STAFF_EMAIL)
     problems = _visit(page, STAFF_SCREENS, size, demo_claim_number(app_engine))
-    assert not problems, problems
+    assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
 
 
 def test_dark_theme_follows_the_system_and_stays_accessible(sized_page, app_engine):
@@ -127,4 +128,31 @@ def test_dark_theme_follows_the_system_and_stays_accessible(sized_page, app_engi
             staff.goto(path.format(claim=claim))
             _check(staff, screen, size, problems, dark=True)
             assert_accessible(staff)
-    assert not problems, problems
+    assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
+
+
+def test_reflow_at_320_css_px_and_at_200_percent_zoom(sized_page, app_engine):
+    """WCAG 1.4.10 / RGAA 10.11: at 320 CSS px, and on a 1280x800 screen zoomed to 200 % (640x400
+    CSS px), every page reads without sideways scrolling or clipped content."""
+    claim = demo_claim_number(app_engine)
+    problems: dict = {}
+    for size, viewport in (("320", (320, 568)), ("zoom-200", (640, 400))):
+        public = sized_page("360")
+        public.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+        for screen, path in (("connexion", "/connexion"), ("accessibilite", "/accessibilite")):
+            public.goto(path)
+            _check(public, screen, size, problems)
+        page = sized_page("360")
+        page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+        login(page)
+        for screen, path in HOLDER_SCREENS.items():
+            page.goto(path)
+            _check(page, screen, size, problems)
+        staff = sized_page("360")
+        staff.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+        staff.goto("/gestion/connexion")
+        staff_login(staff, STAFF_EMAIL)
+        for screen, path in STAFF_SCREENS.items():
+            staff.goto(path.format(claim=claim))
+            _check(staff, screen, size, problems)
+    assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
