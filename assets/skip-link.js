@@ -8,7 +8,8 @@
     function (event) {
       var link = event.target && event.target.closest && event.target.closest("a.skip-link");
       if (!link) return;
-      var target = document.getElementById((link.getAttribute("href") || "").replace(/^#/, ""));
+      // the router writes the href as "/page/#contenu": the target is what follows the "#"
+      var target = document.getElementById((link.getAttribute("href") || "").split("#")[1] || "");
       if (!target) return;
       event.preventDefault();
       event.stopPropagation();
