@@ -80,8 +80,10 @@ def test_the_main_journey_with_the_keyboard_alone(new_page):
     wait_ready(page, re.compile(r"/contrat\?n="))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
-    # An attestation: the only contract is chosen, Standard is checked; generate it.
+    # An attestation: choose the first contract with the arrow key (Standard is checked), generate.
     page.goto("/documents")
+    tab_to(page, re.compile(r"^Contrat$"))
+    page.keyboard.press("ArrowDown")
     tab_to(page, "Générer l'attestation")
     page.keyboard.press("Enter")
     expect(page.locator("#issued-link")).to_be_visible(timeout=60_000)
