@@ -10,6 +10,7 @@ from espace.components.search_box import SHORTCUT_SCRIPT
 from espace.core import health, metrics
 from espace.core.settings import get_settings
 from espace.identity import signin_metrics
+from espace.pages.accessibility import accessibility_page
 from espace.pages.account_flows import (
     activation_page,
     forgot_page,
@@ -97,13 +98,16 @@ app = rx.App(
     theme=None,
     toaster=None,
     head_components=[
-        rx.el.meta(name="theme-color", content="#0b4f6c"),
+        rx.el.meta(name="color-scheme", content="light dark"),  # dark theme: assets/espace.css
+        rx.el.meta(name="theme-color", content="#0b4f6c", media="(prefers-color-scheme: light)"),
+        rx.el.meta(name="theme-color", content="#0f1419", media="(prefers-color-scheme: dark)"),
         rx.el.meta(name="description", content="Espace client assurance habitation"),
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
         rx.el.link(rel="manifest", href="/manifest.webmanifest"),
         rx.el.link(rel="apple-touch-icon", href="/icons/apple-touch-icon.png"),
         rx.el.script(src="/pwa.js", async_=True),
         rx.el.script(src="/dashboard.js", async_=True),  # drag and drop of the dashboard's widgets
+        rx.el.script(src="/skip-link.js", async_=True),  # the skip link moves the focus too
         rx.el.script(_BFCACHE_GUARD),
         rx.el.script(SHORTCUT_SCRIPT),
     ],
@@ -239,6 +243,9 @@ app.add_page(
     route=routes.ASSISTANT,
     title="Assistant Espace · Espace",
     on_load=AssistantState.load,
+)
+app.add_page(
+    accessibility_page, route=routes.ACCESSIBILITY, title="Déclaration d'accessibilité · Espace"
 )
 app.add_page(help_page, route=routes.HELP, title="Aide · Espace", on_load=HelpState.load)
 app.add_page(search_page, route=routes.SEARCH, title="Recherche · Espace", on_load=SearchState.load)

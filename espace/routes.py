@@ -23,6 +23,7 @@ CONTRACT = "/contrat"
 CONDITIONS = "/contrat/conditions"
 COVER = "/contrat/modifier"
 VERIFY = "/verifier"
+ACCESSIBILITY = "/accessibilite"  # déclaration d'accessibilité (RGAA 4.1), linked from every footer
 CLAIMS = "/sinistres"
 CLAIM_NEW = "/sinistres/declarer"
 CLAIM = "/sinistre"

@@ -7,6 +7,31 @@ TOOLS="$ROOT/.tools"
 
 log() { printf '\033[1;34m[espace]\033[0m %s\n' "$*"; }
 
+# phase N TOTAL "what": a numbered step of the first run, so that a long one never looks hung.
+phase() { printf '\n\033[1;34m[espace %s/%s]\033[0m \033[1m%s\033[0m\n' "$1" "$2" "$3"; }
+
+# with_progress "label" command...: run a long, quiet command and say every 10 s that it still
+# works (pip and npm print nothing with --quiet); its exit status is the command's.
+with_progress() {
+  local label="$1" pid start rc=0
+  shift
+  start=$SECONDS
+  "$@" &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "  … $label ($((SECONDS - start)) s)" >&2
+    fi
+  done
+  wait "$pid" || rc=$?
+  [ "$rc" -eq 0 ] && log "  done: $label ($((SECONDS - start)) s)" >&2
+  return "$rc"
+}
+
 find_python() {
   for candidate in "${PYTHON:-}" python3.11 python3; do
     [ -n "$candidate" ] || continue
@@ -29,10 +54,12 @@ ensure_python_env() {
   fi
   stamp="$VENV/.espace-installed-$(cat "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)-${extra:-base}"
   if [ ! -f "$stamp" ]; then
-    log "Installing Python dependencies ($spec)"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT/$spec"
+    log "Installing Python dependencies ($spec): about 3 minutes the first time"
+    with_progress "pip install" "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+    with_progress "Python dependencies" "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT/$spec"
     touch "$stamp"
+  else
+    log "Python dependencies already installed"
   fi
 }
 
@@ -44,7 +71,9 @@ ensure_node_tools() {
   fi
   if [ ! -x "$TOOLS/node_modules/.bin/bun" ] || [ ! -f "$TOOLS/node_modules/axe-core/axe.min.js" ]; then
     log "Installing bun and axe-core from npm into .tools/"
-    npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error bun@1.4 axe-core@4 >/dev/null
+    with_progress "npm install" npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error bun@1.4 axe-core@4 >/dev/null
+  else
+    log "bun and axe-core already installed"
   fi
   export PATH="$TOOLS/node_modules/.bin:$PATH"
   export REFLEX_USE_SYSTEM_BUN=1 REFLEX_TELEMETRY_ENABLED=false

@@ -173,6 +173,49 @@ def _declared_length(scope: Scope) -> int:
         return 0
 
 
+_LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
+
+
+def _host_and_port(host: str) -> tuple[str, str]:
+    if host.startswith("["):  # [::1]:8000
+        name, _, port = host.partition("]")
+        return name + "]", port.lstrip(":")
+    name, _, port = host.partition(":")
+    return name, port
+
+
+def _loopback_alias_target(scope: Scope, base_url: str) -> str | None:
+    """Outside production, a page asked at another name of this machine than the base URL's
+    (127.0.0.1 when links say localhost) is sent to the base URL: the session cookie, e-mailed
+    links and QR codes then all use one address. Other hosts (a LAN address) are left alone."""
+    scheme, _, rest = base_url.partition("://")
+    base_host = rest.split("/", 1)[0].lower()
+    host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1").lower()
+    if not host or host == base_host:
+        return None
+    (name, port), (base_name, base_port) = _host_and_port(host), _host_and_port(base_host)
+    if name not in _LOOPBACK_HOSTS or base_name not in _LOOPBACK_HOSTS or port != base_port:
+        return None  # another machine, or another app on another port
+    query = scope.get("query_string", b"").decode("latin-1")
+    return f"{scheme}://{base_host}{scope.get('path', '/')}" + (f"?{query}" if query else "")
+
+
+async def _redirect(send, location: str) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 307,
+            "headers": [
+                (b"location", location.encode("latin-1")),
+                (b"content-length", b"0"),
+                (b"cache-control", b"no-store"),
+                *_ALWAYS,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": b""})
+
+
 async def _plain(send, status: int, text: str) -> None:
     body = text.encode()
     await send(
@@ -268,6 +311,11 @@ def security_headers(app: ASGIApp) -> ASGIApp:
         # The app's pages: files of Reflex's build (never our API routes, nor Reflex's /_upload,
         # /_health…)
         pages = not path.startswith(("/api/", "/_")) and scope.get("method") in ("GET", "HEAD")
+        if pages and settings.env != "prod":
+            target = _loopback_alias_target(scope, settings.public_base_url)
+            if target:
+                await _redirect(send, target)
+                return
         if pages:
             scope = _only_gzip(scope)
         held: dict[str, Any] = {}

@@ -10,6 +10,7 @@ import reflex as rx
 
 from espace import routes
 from espace.components.search_box import search_box
+from espace.components.text import plural
 from espace.state.session import SessionState
 
 # Only pages that exist appear here.
@@ -112,7 +113,9 @@ def notification_bell() -> rx.Component:
         rx.cond(count > 0, rx.el.span(count, class_name="bell-count", aria_hidden="true")),
         rx.el.span(
             rx.cond(
-                count > 0, "Notifications : " + count.to_string() + " non lue(s)", "Notifications"
+                count > 0,
+                "Notifications : " + plural(count, "non lue", "non lues"),
+                "Notifications",
             ),
             class_name="sr-only",
         ),
@@ -131,6 +134,17 @@ def assistant_link() -> rx.Component:
         id="assistant-link",
         title="Assistant Espace",
         aria_current=rx.cond(rx.State.router.page.path == routes.ASSISTANT, "page", "false"),
+    )
+
+
+def site_footer(*, with_help: bool = False) -> rx.Component:
+    """Every page's footer: the accessibility statement (the mention RGAA asks for), and help in
+    the holder's portal."""
+    return rx.el.footer(
+        rx.el.a("Accessibilité : partiellement conforme", href=routes.ACCESSIBILITY),
+        *([rx.el.a("Aide", href=routes.HELP)] if with_help else []),
+        rx.el.span("Espace Assurances", class_name="muted"),
+        class_name="site-footer",
     )
 
 
@@ -165,6 +179,7 @@ def app_shell(title: str, *children: rx.Component, subtitle: str | rx.Var = "") 
             ),
             class_name="shell",
         ),
+        site_footer(with_help=True),
         class_name="app",
         data_hydrated=rx.State.is_hydrated.to_string(),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from espace import routes
-from espace.components.layout import brand
+from espace.components.layout import brand, site_footer
 from espace.core.settings import get_settings
 
 
@@ -34,6 +34,7 @@ def public_page(
             class_name="login-card" + (" login-card-wide" if wide else ""),
             id="contenu",
         ),
+        site_footer(),
         class_name="login-page",
         data_hydrated=rx.State.is_hydrated.to_string(),
     )

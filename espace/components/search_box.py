@@ -17,7 +17,7 @@ def search_box() -> rx.Component:
             id="site-search",
             name="q",
             type="search",
-            placeholder="Rechercher (/)",
+            placeholder="Rechercher",
             auto_complete="off",
             max_length=200,
             class_name="search-input",
@@ -26,6 +26,10 @@ def search_box() -> rx.Component:
             aria_expanded=rx.cond(B.suggestions.length() > 0, "true", "false"),
             aria_autocomplete="list",
             role="combobox",
+        ),
+        # The "/" shortcut is a keyboard's: shown on wide screens only, never on a phone.
+        rx.el.kbd(
+            "/", class_name="search-shortcut", title="Raccourci : touche /", aria_hidden="true"
         ),
         rx.cond(
             B.suggestions.length() > 0,

@@ -8,6 +8,7 @@ same for a hypothetical choice (the formula comparison)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -98,10 +99,18 @@ def deductible_text(
     return fmt.money(contract_deductible_cents), contract_deductible_cents
 
 
+_AMOUNT = re.compile(r"\d[\d \u00a0\u202f]*(?:,\d+)?\s?€")
+
+
 def _ceiling_text(ceiling_cents: int | None, note: str) -> str:
     if ceiling_cents is None:
         return note
-    return f"{fmt.money(ceiling_cents)} ({note})" if note else fmt.money(ceiling_cents)
+    if not note:
+        return fmt.money(ceiling_cents)
+    # "4 500 000,00 € (dont dommages matériels : 1 500 000,00 €)": the note continues the
+    # sentence (lower case) and its amounts are written like the ceiling's.
+    note = _AMOUNT.sub(lambda m: fmt.money(fmt.parse_euros(m.group(0))), note)
+    return f"{fmt.money(ceiling_cents)} ({note[:1].lower()}{note[1:]})"
 
 
 def lines_for(

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 
@@ -21,6 +22,20 @@ def money(cents: int | None) -> str:
 
 def number(value: int | float) -> str:
     return format_decimal(value, locale=LOCALE)
+
+
+def plural(count: int, one: str, other: str) -> str:
+    """'1 document', '0 document', '2 documents': French plural rules from babel (CLDR: 0 and 1
+    take the singular)."""
+    form = Locale.parse(LOCALE).plural_form(count)
+    return f"{number(count)} {one if form == 'one' else other}"
+
+
+def plural_threshold() -> int:
+    """The smallest whole number French puts in the plural (CLDR, via babel): pages compare a
+    count that only the browser knows against it (see ``components.text.plural``)."""
+    locale = Locale.parse(LOCALE)
+    return next(n for n in range(100) if locale.plural_form(n) != "one")
 
 
 def date_fr(value: date | datetime | None) -> str:

@@ -127,6 +127,13 @@ class Settings(BaseSettings):
                 )
         elif not secret:
             self.secret_key = SecretStr(_dev_secret(self.data_dir))
+        if (
+            self.env == "dev"
+            and not self.vapid_public_key
+            and not self.vapid_private_key.get_secret_value()
+        ):  # the demo: Web Push works out of the box, with keys kept under data/
+            public, private = _dev_vapid_keys(self.data_dir)
+            self.vapid_public_key, self.vapid_private_key = public, SecretStr(private)
         return self
 
     @property
@@ -163,6 +170,38 @@ class Settings(BaseSettings):
     def device_cookie_name(self) -> str:
         """Identifies a browser across sign-ins (new-device alerts, trusted devices)."""
         return "__Host-espace_device" if self.secure_cookies else "espace_device"
+
+
+def _write_private(path: Path, value: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+
+
+def _dev_vapid_keys(data_dir: Path) -> tuple[str, str]:
+    """A VAPID key pair (P-256) generated once under ``data/`` for the demo: the public key as
+    browsers want it (base64url of the uncompressed point), the private one as pywebpush reads it
+    (base64url of the raw 32 bytes)."""
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    private_path, public_path = data_dir / "vapid_private_key", data_dir / "vapid_public_key"
+    if private_path.exists() and public_path.exists():
+        return public_path.read_text().strip(), private_path.read_text().strip()
+
+    def b64(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    private = b64(key.private_numbers().private_value.to_bytes(32, "big"))
+    public = b64(key.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    private_path.unlink(missing_ok=True)
+    _write_private(private_path, private)
+    public_path.write_text(public)
+    return public, private
 
 
 def _dev_secret(data_dir: Path) -> str:

@@ -15,6 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from espace.core import crypto
+from espace.core.formatting import plural
 from espace.core.models import utcnow
 from espace.core.settings import get_settings
 from espace.identity import stepup
@@ -235,7 +236,7 @@ def _verify(session: Session, owner, purpose: str, code: str) -> None:
     if not secrets.compare_digest(row.code_hash, crypto.code_digest(_digits(code))):
         left = CODE_MAX_ATTEMPTS - _count_wrong_try(session, row)
         raise SecondFactorError(
-            f"Code incorrect. Il vous reste {left} essai(s)."
+            f"Code incorrect. Il vous reste {plural(left, 'essai', 'essais')}."
             if left > 0
             else "Code incorrect. Trop d'essais : demandez un nouveau code."
         )

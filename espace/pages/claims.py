@@ -17,6 +17,7 @@ from espace.components.forms import (
     text_field,
 )
 from espace.components.layout import app_shell, loading
+from espace.components.text import plural
 from espace.pages.settlement import holder_offer_section
 from espace.pages.visits import holder_visit_section
 from espace.state.claims import (
@@ -677,7 +678,7 @@ def step_summary() -> rx.Component:
                 rx.foreach(W.items, lambda i: rx.el.li(i.description, " — ", i.estimate)),
                 class_name="plain-list",
             ),
-            rx.el.p(W.files.length().to_string(), " fichier(s) joint(s)."),
+            rx.el.p(plural(W.files.length(), "fichier joint", "fichiers joints"), "."),
             rx.cond(W.deadline_text != "", rx.el.p(W.deadline_text, class_name="field-hint")),
             rx.cond(W.late_text != "", rx.el.p(W.late_text, class_name="notice notice-warn")),
             class_name="card",

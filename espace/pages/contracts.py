@@ -6,6 +6,7 @@ import reflex as rx
 
 from espace.components.facts import fact
 from espace.components.layout import app_shell, loading
+from espace.components.text import plural
 from espace.state.contracts import ContractCard, ContractsState, PropertyCard
 
 
@@ -78,10 +79,9 @@ def contracts_page() -> rx.Component:
         ),
         subtitle=rx.cond(
             ContractsState.loaded,
-            ContractsState.properties.length().to_string()
-            + " bien(s) assuré(s) · "
-            + ContractsState.contract_count.to_string()
-            + " contrat(s)",
+            plural(ContractsState.properties.length(), "bien assuré", "biens assurés")
+            + " · "
+            + plural(ContractsState.contract_count, "contrat", "contrats"),
             "",
         ),
     )

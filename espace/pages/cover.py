@@ -57,8 +57,20 @@ def compare_table() -> rx.Component:
                             rx.el.th(label, scope="row"),
                             rx.foreach(
                                 V.formulas,
+                                # "Incluse dans la formule", not "Non couvert": a formula
+                                # without a guarantee still insures the home.
                                 lambda col: rx.el.td(
-                                    rx.cond(col.cells[i] == "Oui", "✓ Couvert", "— Non couvert"),
+                                    rx.cond(
+                                        col.cells[i] == "Oui",
+                                        rx.fragment(
+                                            rx.el.span("✓", aria_hidden="true"),
+                                            rx.el.span(" Incluse", class_name="cell-word"),
+                                        ),
+                                        rx.fragment(
+                                            rx.el.span("—", aria_hidden="true"),
+                                            rx.el.span(" Non incluse", class_name="cell-word"),
+                                        ),
+                                    ),
                                     class_name=rx.cond(col.cells[i] == "Oui", "ok", "muted"),
                                 ),
                             ),
@@ -244,6 +256,24 @@ def choice_form() -> rx.Component:
             class_name="button button-link",
         ),
         class_name="card",
+    )
+
+
+def price_bar() -> rx.Component:
+    """Phones and tablets: the new price stays in sight (sticky above the tab bar) while the
+    deductible or an option changes; the full quote follows the form."""
+    return rx.el.div(
+        rx.cond(
+            V.q_ok,
+            rx.fragment(
+                rx.el.span("Nouvelle cotisation", class_name="price-bar-label"),
+                rx.el.strong(V.q_annual, " / an", class_name="price-bar-amount"),
+                rx.el.span(V.q_diff, class_name=rx.cond(V.q_increase, "status-todo", "status-ok")),
+            ),
+            rx.el.span("Corrigez les informations signalées pour obtenir un prix."),
+        ),
+        rx.el.a("Détail", href="#quote", class_name="button-small"),
+        class_name="price-bar",
     )
 
 
@@ -478,7 +508,7 @@ def cover_page() -> rx.Component:
                         rx.el.p(V.pending, class_name="notice", role="status", id="pending-change"),
                     ),
                     compare_table(),
-                    rx.el.div(choice_form(), quote_panel(), class_name="cover-grid"),
+                    rx.el.div(choice_form(), price_bar(), quote_panel(), class_name="cover-grid"),
                     simulations(),
                     validation(),
                     class_name="stack",

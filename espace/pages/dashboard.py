@@ -10,6 +10,7 @@ from espace.components.contact import assistance_link, customer_service_link
 from espace.components.forms import form_alert, notice
 from espace.components.layout import app_shell, loading
 from espace.state.dashboard import CatalogueItem, ClaimCardView, DashboardState, SlotView
+from espace.state.session import SessionState
 
 D = DashboardState
 
@@ -270,12 +271,45 @@ def catalogue_item(item: CatalogueItem) -> rx.Component:
     )
 
 
+def greeting() -> rx.Component:
+    """The first thing on the first screen (phones included): who is signed in, and what needs the
+    holder now."""
+    return rx.el.section(
+        rx.el.p(
+            "Bonjour ",
+            rx.el.strong(SessionState.holder_name),
+            ".",
+            class_name="greeting",
+        ),
+        rx.cond(
+            D.next_payment_note != "",
+            rx.el.div(
+                rx.icon("circle-alert", size=20, aria_hidden="true"),
+                rx.el.div(
+                    rx.el.p(rx.el.strong("À faire maintenant"), class_name="attention-title"),
+                    rx.el.p(D.next_payment_note),
+                    rx.el.a(
+                        "Régulariser mon paiement",
+                        href=routes.PAYMENTS,
+                        class_name="button button-primary",
+                    ),
+                ),
+                class_name="attention",
+            ),
+            rx.el.p("Rien ne demande votre attention aujourd'hui.", class_name="field-hint"),
+        ),
+        aria_label="Bienvenue",
+        class_name="greeting-card",
+    )
+
+
 def dashboard_page() -> rx.Component:
     return app_shell(
         "Tableau de bord",
         rx.cond(
             D.loaded,
             rx.el.div(
+                greeting(),
                 rx.el.a(
                     rx.icon("siren", size=18, aria_hidden="true"),
                     "Urgence : fuite, effraction, incendie",
@@ -331,6 +365,15 @@ def dashboard_page() -> rx.Component:
                     id="dashboard-order-form",
                 ),
                 rx.el.div(rx.foreach(D.slots, widget), class_name="widget-grid", id="widgets"),
+                rx.cond(
+                    D.editing & (D.catalogue.length() == 0),
+                    rx.el.p(
+                        "Tous les modules sont affichés : retirez-en un pour le remplacer, ou "
+                        "changez leur ordre avec les flèches.",
+                        class_name="field-hint",
+                        id="catalogue-empty",
+                    ),
+                ),
                 rx.cond(
                     D.editing & (D.catalogue.length() > 0),
                     rx.el.section(

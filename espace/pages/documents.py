@@ -6,9 +6,13 @@ import reflex as rx
 
 from espace.components.forms import field_error, select_field, submit_button, text_field
 from espace.components.layout import app_shell, loading
+from espace.components.text import plural
 from espace.contracts.attestations import KIND_LABELS
 from espace.state.documents import DocItem
 from espace.state.documents import DocumentsState as D
+
+# A holder with one contract finds it already chosen in the forms.
+ONLY_CONTRACT = rx.cond(D.active_contracts.length() == 1, D.active_contracts[0][0], "")
 
 KIND_ICONS = {"attestation": "badge-check", "certificate": "shield", "receipt": "receipt"}
 
@@ -32,7 +36,7 @@ def attestation_form() -> rx.Component:
             )
             for kind, label in KIND_LABELS.items()
         ],
-        class_name="field fieldset",
+        class_name="field fieldset choice-grid",
     )
     period = rx.el.div(
         text_field(field_id="att_start", label="Du", type="date", error=err.get("start", "")),
@@ -44,7 +48,7 @@ def attestation_form() -> rx.Component:
             field_id="att_contract",
             label="Contrat",
             options=D.active_contracts,
-            value="",
+            value=ONLY_CONTRACT,
             first="Choisissez un contrat",
         ),
         field_error(err.get("contract", ""), "att_contract"),
@@ -85,7 +89,7 @@ def issue_card() -> rx.Component:
                     field_id="cert_contract",
                     label="Contrat",
                     options=D.active_contracts,
-                    value="",
+                    value=ONLY_CONTRACT,
                     first="Choisissez un contrat",
                 ),
                 submit_button("Obtenir le certificat", block=False),
@@ -118,6 +122,20 @@ def issue_card() -> rx.Component:
 
 
 def filters_form() -> rx.Component:
+    """Folded by default: most holders look for a recent document, not a filtered list."""
+    return rx.el.details(
+        rx.el.summary(
+            rx.icon("sliders-horizontal", size=18, aria_hidden="true"),
+            "Filtrer et trier",
+            class_name="filters-summary",
+        ),
+        _filters(),
+        class_name="filters filters-fold",
+        id="filters-fold",
+    )
+
+
+def _filters() -> rx.Component:
     return rx.el.form(
         rx.el.div(
             select_field(
@@ -289,18 +307,32 @@ def documents_page() -> rx.Component:
                 rx.el.section(
                     rx.el.h2("Tous mes documents", class_name="card-title"),
                     filters_form(),
-                    rx.el.p(
-                        D.items.length().to_string(),
-                        " document(s) sur ",
-                        D.total.to_string(),
-                        class_name="field-hint result-count",
-                        role="status",
-                        id="result-count",
+                    rx.cond(
+                        D.total > 0,
+                        rx.el.p(
+                            plural(D.items.length(), "document", "documents"),
+                            " sur ",
+                            D.total.to_string(),
+                            class_name="field-hint result-count",
+                            role="status",
+                            id="result-count",
+                        ),
                     ),
                     rx.cond(
                         D.items.length() > 0,
                         rx.el.ul(rx.foreach(D.items, document_row), class_name="doc-list"),
-                        rx.el.p("Aucun document ne correspond à ces critères.", class_name="empty"),
+                        rx.cond(
+                            D.total > 0,
+                            rx.el.p(
+                                "Aucun document ne correspond à ces critères.", class_name="empty"
+                            ),
+                            rx.el.p(
+                                "Vous n'avez pas encore de document. Les attestations et "
+                                "certificats que vous obtenez ci-dessus, et les reçus de vos "
+                                "cotisations, apparaîtront ici.",
+                                class_name="empty",
+                            ),
+                        ),
                     ),
                     class_name="card",
                 ),

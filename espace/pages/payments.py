@@ -54,15 +54,16 @@ def _payment_table(rows, *, caption: str, table_id: str, with_receipt: bool) -> 
                 rx.foreach(
                     rows,
                     lambda r: rx.el.tr(
-                        rx.el.td(r.due),
-                        rx.el.td(r.contract),
-                        rx.el.td(r.period, class_name="hide-phone"),
-                        rx.el.td(r.amount, class_name="num"),
+                        rx.el.td(r.due, data_label="Échéance"),
+                        rx.el.td(r.contract, data_label="Contrat"),
+                        rx.el.td(r.period, class_name="hide-phone", data_label="Période"),
+                        rx.el.td(r.amount, class_name="num", data_label="Montant"),
                         rx.el.td(
                             _status_badge(r),
                             rx.cond(
                                 r.reason != "", rx.el.span(r.reason, class_name="field-hint block")
                             ),
+                            data_label="Statut",
                         ),
                         *(
                             [
@@ -77,7 +78,8 @@ def _payment_table(rows, *, caption: str, table_id: str, with_receipt: bool) -> 
                                             custom_attrs={"reloadDocument": True},
                                         ),
                                         "—",
-                                    )
+                                    ),
+                                    data_label="Reçu",
                                 )
                             ]
                             if with_receipt
@@ -86,7 +88,7 @@ def _payment_table(rows, *, caption: str, table_id: str, with_receipt: bool) -> 
                     ),
                 )
             ),
-            class_name="table",
+            class_name="table table-cards",
             id=table_id,
         ),
         class_name="table-wrap",
@@ -174,7 +176,7 @@ def history_section() -> rx.Component:
                 rx.el.caption("Total payé par année", class_name="sr-only"),
                 rx.el.thead(
                     rx.el.tr(
-                        rx.el.th("Année d'échéance", scope="col"),
+                        rx.el.th("Année", scope="col"),
                         rx.el.th("Paiements", scope="col"),
                         rx.el.th("Total payé", scope="col"),
                     )
@@ -363,8 +365,12 @@ def debit_section() -> rx.Component:
         rx.el.h2(
             "Date de prélèvement et fractionnement", class_name="card-title", id="prelevement"
         ),
-        rx.el.p(P.debit_day_rules, class_name="field-hint"),
-        rx.el.p(P.frequency_rules, class_name="field-hint"),
+        rx.el.details(
+            rx.el.summary("Les règles en détail", class_name="filters-summary"),
+            rx.el.p(P.debit_day_rules, class_name="field-hint"),
+            rx.el.p(P.frequency_rules, class_name="field-hint"),
+            class_name="filters filters-fold",
+        ),
         rx.foreach(P.contracts, _contract_change),
         class_name="card",
     )
@@ -547,8 +553,23 @@ def payments_page() -> rx.Component:
                         rx.el.a(label, href=f"#{anchor}", class_name="button-small")
                         for anchor, label in SECTIONS
                     ],
-                    class_name="button-row",
+                    class_name="button-row toc-wide",
                     aria_label="Sections de la page",
+                ),
+                # Phones: one folded line instead of five buttons over the first screen.
+                rx.el.details(
+                    rx.el.summary("Aller à une section", class_name="filters-summary"),
+                    rx.el.nav(
+                        rx.el.ul(
+                            *[
+                                rx.el.li(rx.el.a(label, href=f"#{anchor}", class_name="menu-item"))
+                                for anchor, label in SECTIONS
+                            ],
+                            class_name="plain-list",
+                        ),
+                        aria_label="Sections de la page (mobile)",
+                    ),
+                    class_name="filters filters-fold toc-phone",
                 ),
                 schedule_section(),
                 history_section(),

@@ -7,6 +7,7 @@ import reflex as rx
 from espace import routes
 from espace.components.forms import form_alert, select_field, text_field
 from espace.components.layout import app_shell, loading
+from espace.components.text import plural
 from espace.state.search import Group, HitView, Part, SearchState
 
 S = SearchState
@@ -199,8 +200,7 @@ def search_page() -> rx.Component:
                         S.total > 0,
                         rx.el.div(
                             rx.el.p(
-                                S.total.to_string(),
-                                " résultat(s)",
+                                plural(S.total, "résultat", "résultats"),
                                 class_name="field-hint",
                                 role="status",
                             ),

@@ -7,7 +7,7 @@ import reflex as rx
 
 from espace import routes
 from espace.components.forms import code_field, form_alert, notice, submit_button, text_field
-from espace.components.layout import brand
+from espace.components.layout import brand, site_footer
 from espace.components.public import public_page
 from espace.state.staff import (
     PrivacyItem,
@@ -177,6 +177,7 @@ def staff_shell(
             tab_index=-1,
             class_name="content content-wide",
         ),
+        site_footer(),
         class_name="staff-app",
         data_hydrated=rx.State.is_hydrated.to_string(),
     )

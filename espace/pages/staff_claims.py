@@ -17,6 +17,7 @@ from espace.components.forms import (
     text_field,
 )
 from espace.components.layout import loading
+from espace.components.text import plural
 from espace.pages.settlement import staff_offer_card
 from espace.pages.staff import staff_shell
 from espace.pages.visits import staff_visit_card
@@ -228,20 +229,23 @@ def filters_form() -> rx.Component:
     )
 
 
+# Eight columns fit 1280 px without sideways scrolling: what belongs together shares a cell (the
+# holder and the contract, the date and the age, the handler and the expert, the amounts). Under
+# 900 px each row becomes a card whose cells carry their column's name (``data-label``).
 QUEUE_COLUMNS = (
-    "Numéro",
-    "Assuré",
-    "Contrat",
+    "Dossier",
+    "Assuré · contrat",
     "Événement",
     "Étape",
-    "Reçu le",
-    "Âge (jours)",
+    "Reçu",
     "Échéance",
-    "Gestionnaire",
-    "Expert",
-    "Montant déclaré",
-    "Indemnité",
+    "Suivi par",
+    "Montants",
 )
+
+
+def _cell(label: str, *children, **props) -> rx.Component:
+    return rx.el.td(*children, data_label=label, **props)
 
 
 def queue_row(row: QueueItem) -> rx.Component:
@@ -251,17 +255,34 @@ def queue_row(row: QueueItem) -> rx.Component:
             rx.cond(row.express, rx.el.span(" ", _badge("Express", "express-staff"))),
             scope="row",
         ),
-        rx.el.td(row.holder),
-        rx.el.td(row.contract, class_name="mono"),
-        rx.el.td(row.peril),
-        rx.el.td(row.status),
-        rx.el.td(row.received),
-        rx.el.td(row.age.to_string(), class_name="num"),
-        rx.el.td(row.due, rx.cond(row.late, rx.el.span(" ", _badge("En retard", "warn")))),
-        rx.el.td(row.handler),
-        rx.el.td(row.expert),
-        rx.el.td(row.declared, class_name="num"),
-        rx.el.td(row.indemnity, class_name="num"),
+        _cell(
+            "Assuré · contrat",
+            rx.el.span(row.holder, class_name="cell-main"),
+            rx.el.span(row.contract, class_name="cell-sub mono"),
+        ),
+        _cell("Événement", row.peril),
+        _cell("Étape", row.status),
+        _cell(
+            "Reçu",
+            rx.el.span(row.received, class_name="cell-main"),
+            rx.el.span(plural(row.age, "jour", "jours"), class_name="cell-sub"),
+        ),
+        _cell(
+            "Échéance",
+            rx.el.span(row.due, class_name="cell-main"),
+            rx.cond(row.late, _badge("En retard", "warn")),
+        ),
+        _cell(
+            "Suivi par",
+            rx.el.span(row.handler, class_name="cell-main"),
+            rx.el.span("Expert : ", row.expert, class_name="cell-sub"),
+        ),
+        _cell(
+            "Montants",
+            rx.el.span("Déclaré ", rx.el.strong(row.declared), class_name="cell-main"),
+            rx.el.span("Indemnité ", row.indemnity, class_name="cell-sub"),
+            class_name="num",
+        ),
         data_late=rx.cond(row.late, "true", "false"),
     )
 
@@ -276,9 +297,6 @@ def queue_table() -> rx.Component:
             id="claims-queue",
         ),
         class_name="staff-table-scroll",
-        role="region",
-        aria_label="Liste des dossiers (faites défiler horizontalement sur petit écran)",
-        tab_index=0,
     )
 
 
@@ -302,8 +320,7 @@ def staff_claims_page() -> rx.Component:
                 ),
                 rx.fragment(
                     rx.el.p(
-                        Q.rows.length().to_string(),
-                        rx.cond(Q.rows.length() == 1, " dossier", " dossiers"),
+                        plural(Q.rows.length(), "dossier", "dossiers"),
                         class_name="result-count",
                         role="status",
                     ),
@@ -357,7 +374,23 @@ def people_card() -> rx.Component:
         "holder",
         rx.el.dl(
             fact("Assuré", C.holder_name),
-            fact("E-mail", C.holder_email),
+            rx.el.div(
+                rx.el.dt("E-mail"),
+                # an address wraps after its "@", never in the middle of a word
+                rx.el.dd(
+                    rx.cond(
+                        C.holder_email.contains("@"),
+                        rx.fragment(
+                            C.holder_email.split("@")[0] + "@",
+                            rx.el.wbr(),
+                            C.holder_email.split("@")[1],
+                        ),
+                        C.holder_email,
+                    ),
+                    class_name="email",
+                ),
+                class_name="fact",
+            ),
             fact("Téléphone", C.holder_phone),
             fact("Adresse", C.holder_address),
             fact("Contrat", C.contract_number),
@@ -405,10 +438,10 @@ def declaration_card() -> rx.Component:
 def _item_row(item: ItemRow) -> rx.Component:
     return rx.el.tr(
         rx.el.th(item.description, scope="row"),
-        rx.el.td(item.category),
-        rx.el.td(item.purchased),
-        rx.el.td(item.price, class_name="num"),
-        rx.el.td(item.estimate, class_name="num"),
+        rx.el.td(item.category, data_label="Catégorie"),
+        rx.el.td(item.purchased, data_label="Acheté le"),
+        rx.el.td(item.price, class_name="num", data_label="Prix d'achat"),
+        rx.el.td(item.estimate, class_name="num", data_label="Estimation"),
     )
 
 
@@ -436,10 +469,12 @@ def items_card() -> rx.Component:
                 rx.el.tfoot(
                     rx.el.tr(
                         rx.el.th("Total déclaré", scope="row", col_span=4),
-                        rx.el.td(rx.el.strong(C.declared_total), class_name="num"),
+                        rx.el.td(
+                            rx.el.strong(C.declared_total), class_name="num", data_label="Total"
+                        ),
                     )
                 ),
-                class_name="table",
+                class_name="table table-cards",
             ),
             class_name="table-wrap",
             tab_index=0,

@@ -10,8 +10,14 @@ from espace.state.verify import VerifyState as V
 
 
 def verify_page() -> rx.Component:
+    # A verdict is shown only once this page's own check has run (``is_hydrated`` turns true after
+    # ``load``) and only for the reference in the address: never the previous page's verdict.
+    current = rx.State.is_hydrated & (
+        V.checked_ref == rx.State.router.url.query_parameters.get("ref", "")
+    )
+    status = rx.cond(current, V.status, "")
     verdict = rx.match(
-        V.status,
+        status,
         (
             "valide",
             rx.el.p(
@@ -58,7 +64,7 @@ def verify_page() -> rx.Component:
         "Vérification d'une attestation",
         verdict,
         rx.cond(
-            (V.status != "") & (V.status != "inconnue"),
+            (status != "") & (status != "inconnue"),
             rx.el.dl(
                 fact("Document", V.kind),
                 fact("Assuré", V.holder),

@@ -18,7 +18,7 @@ from espace.claims.models import Claim, ClaimFile, ClaimItem
 from espace.contracts.models import Contract, InsuredProperty
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
-from espace.core.formatting import PARIS
+from espace.core.formatting import PARIS, plural
 from espace.core.models import utcnow
 from espace.state.session import SessionState
 
@@ -977,6 +977,10 @@ class ClaimState(SessionState):
                 db, claim, files, self.upload_kind, declaration.add_document
             )
         self.upload_errors = problems
-        self.flash = f"{added} fichier(s) ajouté(s) à votre dossier." if added else ""
+        self.flash = (
+            f"{plural(added, 'fichier ajouté', 'fichiers ajoutés')} à votre dossier."
+            if added
+            else ""
+        )
         self._refresh(holder_id)
         return None

@@ -14,6 +14,7 @@ from espace.state.session import SessionState
 CATEGORY_LABELS = {
     "claims": "Sinistres",
     "payments": "Paiements",
+    "messages": "Messages",
     "documents": "Documents",
     "security": "Sécurité",
     "prevention": "Prévention",

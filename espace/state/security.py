@@ -14,6 +14,7 @@ import reflex as rx
 
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
+from espace.core.formatting import plural
 from espace.identity import accounts, second_factor
 from espace.identity import security_page as overview
 from espace.identity.models import Account, Policyholder
@@ -358,6 +359,6 @@ class SecurityState(SessionState, StepUpMixin):
             count = overview.end_other_sessions(
                 session=db, account_id=me.account_id, current_session_id=me.session_id
             )
-        self.flash = f"{count} autre(s) session(s) fermée(s)."
+        self.flash = f"{plural(count, 'autre session fermée', 'autres sessions fermées')}."
         self._refresh(me)
         return None

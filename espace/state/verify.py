@@ -10,6 +10,9 @@ from espace.core.db import session_scope
 
 class VerifyState(rx.State):
     status: str = ""  # valide | expirée | révoquée | inconnue
+    # The reference the verdict above belongs to: the page shows a verdict only for the reference
+    # in its own address (the state of the tab still holds the previous one until ``load`` ends).
+    checked_ref: str = ""
     kind: str = ""
     holder: str = ""
     town: str = ""
@@ -18,10 +21,10 @@ class VerifyState(rx.State):
 
     @rx.event
     def load(self):
+        reference = self.router.url.query_parameters.get("ref", "")
         with session_scope() as db:
-            result = attestations.verify(
-                session=db, reference=self.router.url.query_parameters.get("ref", "")
-            )
+            result = attestations.verify(session=db, reference=reference)
+        self.checked_ref = reference
         self.status, self.kind, self.holder, self.town = (
             result.status,
             result.kind,

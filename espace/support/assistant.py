@@ -50,6 +50,11 @@ class Reply:
     understood: bool = True
     category: str = "other"  # the message-thread category an escalation would use
 
+    def __post_init__(self) -> None:
+        # A sentence starts with a capital, also when the "Contrat … :" lead is left out (one
+        # contract): "Votre formule…", never "votre formule…".
+        self.paragraphs[:] = [p[:1].upper() + p[1:] for p in self.paragraphs]
+
 
 NOT_UNDERSTOOD = (
     "Je ne sais pas répondre à cette question. Reformulez-la, consultez l'aide, ou parlez à un "

@@ -192,6 +192,7 @@ def test_library_filters_preview_and_download_trace(page: Page, app_engine):
     who = holder_with_receipts(app_engine)
     login(page, who["email"], who["password"])
     page.goto("/documents")
+    page.get_by_text("Filtrer et trier").click()  # the filters are folded until needed
     filters = page.locator("#filters")
     filters.get_by_label("Type").select_option(label="Reçu de cotisation")
     filters.get_by_label("Contrat / logement").select_option(label=f"{who['nantes']} · Nantes")

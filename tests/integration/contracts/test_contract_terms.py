@@ -493,7 +493,7 @@ def test_protection_juridique_taken_as_an_option_is_covered_on_the_page_attestat
     )
     for document in (detailed, certificate):
         text = _pdf_text(document)
-        assert "Protection juridique (option) 20 000,00 € (Par litige" in text, document.kind
+        assert "Protection juridique (option) 20 000,00 € (par litige" in text, document.kind
     result = indemnity.compute(
         session=db,
         contract=lyon,

@@ -119,7 +119,7 @@ def test_reimbursement_is_computed_from_ceiling_and_deductible(db, holder_with_c
         today=TODAY,
     )
     text = _text(reply)
-    assert f"vous seriez remboursé {fmt.money(expected.indemnity_cents)}" in text
+    assert f"Vous seriez remboursé {fmt.money(expected.indemnity_cents)}" in text
     assert f"franchise de {fmt.money(expected.deductible_cents)}" in text and "(télé)" in text
     assert "effraction" in text and "estimation" in text
     assert reply.actions[0].href.endswith("?peril=theft")
@@ -139,7 +139,7 @@ def test_reimbursement_never_exceeds_the_ceiling(db):
         on=TODAY,
         category="theft_vandalism",
     ).ceiling_cents
-    assert f"vous seriez remboursé {fmt.money(ceiling)}" in _text(reply)
+    assert f"Vous seriez remboursé {fmt.money(ceiling)}" in _text(reply)
 
 
 def test_a_formula_without_the_guarantee_says_so(db):
@@ -331,3 +331,12 @@ def test_a_conversation_never_follows_the_tab_to_another_holder(two_holders):
             ).all()
             == []
         )
+
+
+def test_answers_start_with_a_capital_with_one_contract(db, holder_with_contract):
+    """With one contract the "Contrat … :" lead is left out: the sentence still starts with a
+    capital ("Votre formule…", never "votre formule…")."""
+    person, _ = holder_with_contract
+    for question in ("Quelle est ma franchise dégât des eaux ?", "Quel est mon plafond vol ?"):
+        reply = assistant.answer(session=db, holder_id=person.id, question=question, today=TODAY)
+        assert all(p[:1] == p[:1].upper() for p in reply.paragraphs), reply.paragraphs

@@ -186,3 +186,37 @@ def test_pages_are_asked_for_in_gzip_only_so_that_they_can_be_read():
             }
             pool.submit(asyncio.run, security_headers(app)(scope, None, send)).result()
     assert seen == [b"gzip", b"identity"]
+
+
+# ---- one address for the demo: 127.0.0.1 is sent to the base URL's localhost (issue 23) ----------
+
+
+def _scope(host: str, path: str = "/verifier", query: bytes = b"ref=x.y") -> dict:
+    return {
+        "type": "http",
+        "path": path,
+        "query_string": query,
+        "headers": [(b"host", host.encode())],
+    }
+
+
+def test_a_loopback_alias_of_the_base_url_is_redirected_to_it():
+    from espace.api.headers import _loopback_alias_target
+
+    base = "http://localhost:8000"
+    assert _loopback_alias_target(_scope("127.0.0.1:8000"), base) == (
+        "http://localhost:8000/verifier?ref=x.y"
+    )
+    assert _loopback_alias_target(_scope("[::1]:8000", query=b""), base) == (
+        "http://localhost:8000/verifier"
+    )
+    assert _loopback_alias_target(_scope("localhost:8000"), base) is None  # already there
+
+
+def test_other_hosts_and_ports_are_left_alone():
+    from espace.api.headers import _loopback_alias_target
+
+    base = "http://localhost:8000"
+    assert _loopback_alias_target(_scope("192.168.1.20:8000"), base) is None  # a LAN visitor
+    assert _loopback_alias_target(_scope("127.0.0.1:9000"), base) is None  # another app
+    assert _loopback_alias_target(_scope("127.0.0.1:8000"), "https://espace.example") is None

@@ -56,3 +56,26 @@ def test_allowed_origins_are_the_public_one_plus_loopback_aliases(tmp_path):
     ]
     public = Settings(data_dir=tmp_path, public_base_url="https://espace.example")
     assert public.allowed_origins == ["https://espace.example"]
+
+
+def test_demo_gets_vapid_keys_generated_once_under_data(tmp_path):
+    """Web Push works in the demo out of the box: a P-256 key pair kept under data/ (like the
+    secret key), the private half readable by its owner only; pywebpush accepts it."""
+    from py_vapid import Vapid01
+
+    first = Settings(env="dev", data_dir=tmp_path)
+    second = Settings(env="dev", data_dir=tmp_path)
+    assert first.vapid_public_key and first.vapid_public_key == second.vapid_public_key
+    private = first.vapid_private_key.get_secret_value()
+    assert private == second.vapid_private_key.get_secret_value()
+    assert (tmp_path / "vapid_private_key").stat().st_mode & 0o077 == 0
+    assert Vapid01.from_raw(private.encode()).private_key is not None
+    assert len(first.vapid_public_key) == 87  # base64url of the 65-byte uncompressed point
+
+
+def test_vapid_keys_are_never_invented_outside_the_demo(tmp_path):
+    assert Settings(env="test", data_dir=tmp_path).vapid_public_key == ""
+    prod = Settings(env="prod", data_dir=tmp_path, secret_key="k" * 40)
+    assert prod.vapid_public_key == "" and not (tmp_path / "vapid_private_key").exists()
+    given = Settings(env="dev", data_dir=tmp_path, vapid_public_key="P", vapid_private_key="S")
+    assert given.vapid_public_key == "P"
