@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import phonenumbers
 from sqlmodel import Session, select
 
 from espace.identity import accounts, profile
@@ -28,7 +29,18 @@ def _name(raw: str, field: str) -> str:
 
 
 def _phone(raw: str) -> str:
-    return profile.clean_mobile(raw) if (raw or "").strip() else ""
+    """The number the insurer's system holds, in E.164: a possible number, landline or mobile (the
+    holder's own change of mobile goes through ``profile``, which demands a mobile)."""
+    text = (raw or "").strip()
+    if not text:
+        return ""
+    try:
+        number = phonenumbers.parse(text[:40], "FR")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_possible_number(number):
+        raise ProfileError("Numéro de téléphone invalide, par exemple 06 12 34 56 78.", "phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _email(raw: str) -> str:
