@@ -152,9 +152,14 @@ async def _conflict(request: Request, exc: IdempotencyConflict) -> JSONResponse:
 # ----- audit --------------------------------------------------------------------------------------
 
 
+UNAUDITED = ("/openapi.json", "/docs", "/redoc", "/static-offline-docs")
+
+
 @api.middleware("http")
 async def _audit(request: Request, call_next):
     response = await call_next(request)
+    if request.url.path.removeprefix(request.scope.get("root_path", "")).startswith(UNAUDITED):
+        return response  # the public documentation, not a call on data
     client_id = getattr(request.state, "client_id", None)
     route = request.scope.get("route")
 

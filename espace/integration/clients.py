@@ -263,7 +263,7 @@ def calls(*, session: Session, client_id: int | None = None, limit: int = 50) ->
 
 
 class IdempotencyConflict(Exception):
-    """The key was used for another request (422), or its first request is still running (409)."""
+    """The key was used for another request, or its first request is still running (409)."""
 
     def __init__(self, status_code: int, message: str) -> None:
         super().__init__(message)
@@ -304,6 +304,6 @@ def begin_idempotent(
         return row, None
     if done.request_hash != fingerprint:
         raise IdempotencyConflict(
-            422, "Cette clé d'idempotence a déjà servi pour une autre requête (corps différent)."
+            409, "Cette clé d'idempotence a déjà servi pour une autre requête (corps différent)."
         )
     return None, done

@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -245,6 +245,8 @@ def create_contract(*, session: Session, authority, data: dict, today: date | No
     number = data.get("number") or _next_contract_number(session)
     if session.exec(select(Contract.id).where(Contract.number == number)).first() is not None:
         errors["number"] = "Ce numéro de contrat existe déjà."
+    if not today - timedelta(days=30 * 365) <= data["start_date"] <= today + timedelta(days=366):
+        errors["start_date"] = "Date d'effet entre il y a 30 ans et dans un an."
     if errors:
         raise OperationError(errors)
     try:
@@ -412,6 +414,8 @@ def declare_claim(
     if contract is None:
         raise OperationError({"contract_id": "Contrat inconnu."})
     occurred = data["occurred_at"]
+    if not now.year - 6 <= occurred.year <= now.year:
+        raise OperationError({"occurred_at": "Date du sinistre invalide."})
     if occurred.tzinfo is None:
         occurred = occurred.replace(tzinfo=PARIS)
     local = occurred.astimezone(PARIS)
@@ -477,7 +481,7 @@ def claim_action(
             )
         elif action == "plan_visit":
             at = data.get("visit_at")
-            if at is None:
+            if at is None or not 2000 <= at.year <= 2100:
                 raise OperationError({"visit_at": "Indiquez la date et l'heure de la visite."})
             if at.tzinfo is None:
                 at = at.replace(tzinfo=PARIS)

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 Strict = ConfigDict(extra="forbid")
+MAX_ID = 2**31 - 1
 Cursor = Field(default=None, max_length=200)
 
 
@@ -128,8 +129,8 @@ class FormulaOut(BaseModel):
 
 class ContractIn(BaseModel):
     model_config = Strict
-    holder_id: int = Field(ge=1)
-    property_id: int = Field(ge=1)
+    holder_id: int = Field(ge=1, le=MAX_ID)
+    property_id: int = Field(ge=1, le=MAX_ID)
     formula: str = Field(min_length=1, max_length=20, description="a formula code (/catalogue)")
     options: list[str] = Field(default_factory=list, max_length=10)
     furniture_capital_cents: int = Field(ge=300_000, le=30_000_000)
@@ -206,8 +207,8 @@ class PaymentEventIn(BaseModel):
 
 class DocumentIn(BaseModel):
     model_config = Strict
-    holder_id: int = Field(ge=1)
-    contract_id: int | None = Field(default=None, ge=1)
+    holder_id: int = Field(ge=1, le=MAX_ID)
+    contract_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     kind: Literal["conditions", "avenant", "avis_echeance", "courrier", "attestation"]
     title: str = Field(min_length=3, max_length=200)
     reference: str = Field(default="", max_length=40)
@@ -244,7 +245,7 @@ class ClaimItemIn(BaseModel):
 
 class ClaimIn(BaseModel):
     model_config = Strict
-    contract_id: int = Field(ge=1)
+    contract_id: int = Field(ge=1, le=MAX_ID)
     peril: str = Field(min_length=1, max_length=24)
     occurred_at: datetime
     description: str = Field(min_length=10, max_length=4000)
@@ -264,7 +265,7 @@ class ClaimActionIn(BaseModel):
         "close",
         "reopen",
     ]
-    expert_id: int | None = Field(default=None, ge=1)
+    expert_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     visit_at: datetime | None = None
     note: str = Field(default="", max_length=300)
     damage_cents: int | None = Field(default=None, ge=0, le=100_000_000)

@@ -128,11 +128,11 @@ def test_a_retried_write_with_the_same_key_creates_once_and_gets_the_same_answer
     assert _count(Policyholder) == before + 1
 
 
-def test_the_same_key_with_another_body_is_a_clear_422_and_writes_nothing(api, token):
+def test_the_same_key_with_another_body_is_a_clear_409_and_writes_nothing(api, token):
     api.post(f"{V1}/holders", json=holder_body(), headers=auth(token, key="reused"))
     before = _count(Policyholder)
     other = api.post(f"{V1}/holders", json=holder_body(), headers=auth(token, key="reused"))
-    assert other.status_code == 422
+    assert other.status_code == 409
     assert other.json()["error"] == "idempotency_conflict" and "clé" in other.json()["message"]
     assert _count(Policyholder) == before
 
