@@ -556,6 +556,31 @@ def get_contract(
         return _contract(db, row, with_terms=True)
 
 
+@api.post(
+    "/contracts/{contract_id}/endorsements",
+    response_model=s.ContractOut,
+    responses=WRITE_ERRORS,
+    tags=["contracts"],
+)
+def endorse_contract(
+    request: Request,
+    contract_id: IdPath,
+    body: s.EndorsementIn,
+    authority: Annotated[Auth, Depends(scope("contracts:write"))],
+    key: IdemKey,
+):
+    """An endorsement agreed with the holder: new terms from effective_date (within 90 days),
+    re-priced instalments, the avenant PDF in the holder's documents."""
+
+    def run(db):
+        row = operations.endorse_contract(
+            session=db, authority=authority, contract_id=contract_id, data=body.model_dump()
+        )
+        return _contract(db, row, with_terms=True), f"contract:{row.id}"
+
+    return _write(request, authority, key, body, 200, run)
+
+
 # ----- payments -----------------------------------------------------------------------------------
 
 

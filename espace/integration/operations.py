@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
@@ -44,6 +44,7 @@ from espace.integration.clients import ApiClientAuthority
 from espace.privacy.models import PrivacyRequest
 
 MAX_PAGE = 100
+NO_ACCOUNT_YET = "L'assuré n'a pas encore créé son espace : avenant impossible en ligne."
 
 
 class ScopeMissing(PermissionError):
@@ -267,6 +268,48 @@ def create_contract(*, session: Session, authority, data: dict, today: date | No
     except (KeyError, ValueError) as error:
         raise OperationError({"request": f"Contrat refusé par le tarif : {error}"}) from None
     seed_history(session=session, contract=contract, today=today, ahead_until=add_months(today, 12))
+    return contract
+
+
+def endorse_contract(
+    *, session: Session, authority, contract_id: int, data: dict, today: date | None = None
+) -> Contract:
+    """An endorsement the holder agreed with the insurer (phone, agency): recorded by the portal's
+    own function (new version of the terms from ``effective_date``, re-priced instalments, the
+    avenant PDF in "Mes documents", the e-mail). The holder must have an account: it is recorded
+    as accepted by them."""
+    from espace.contracts import cover_change
+    from espace.identity.accounts import account_of_holder
+
+    require(authority, "contracts:write")
+    contract = session.get(Contract, contract_id)
+    if contract is None:
+        raise LookupError("contract")
+    account = account_of_holder(session=session, holder_id=contract.holder_id)
+    if account is None:
+        raise OperationError({"contract_id": NO_ACCOUNT_YET})
+    current = cover_change.current_choice(session=session, contract=contract)
+    changes = {k: data[k] for k in ("formula", "furniture_capital_cents", "deductible_cents")}
+    changes = {k: v for k, v in changes.items() if v is not None}
+    if data.get("options") is not None:
+        changes["options"] = frozenset(data["options"])
+    choice = replace(current, **changes)
+    try:
+        cover_change.endorse(
+            session=session,
+            holder_id=contract.holder_id,
+            account_id=account.id,
+            contract_id=contract.id,
+            choice=choice,
+            effective=data["effective_date"],
+            consent=True,
+            today=today,
+        )
+    except cover_change.CoverChangeError as error:
+        raise _field_error(error) from None
+    except (KeyError, ValueError) as error:
+        raise OperationError({"request": f"Avenant refusé par le tarif : {error}"}) from None
+    session.refresh(contract)
     return contract
 
 

@@ -143,6 +143,15 @@ class ContractIn(BaseModel):
     )
 
 
+class EndorsementIn(BaseModel):
+    model_config = Strict
+    effective_date: date
+    formula: str | None = Field(default=None, min_length=1, max_length=20)
+    options: list[str] | None = Field(default=None, max_length=10)
+    furniture_capital_cents: int | None = Field(default=None, ge=300_000, le=30_000_000)
+    deductible_cents: Literal[15_000, 30_000, 50_000, 100_000] | None = None
+
+
 class TermsOut(BaseModel):
     effective_from: date
     formula: str

@@ -393,3 +393,39 @@ def test_the_openapi_document_and_offline_docs_are_served(api):
     assert "HTTPBearer" in schema.json()["components"]["securitySchemes"]
     docs = api.get(f"{V1}/docs")
     assert docs.status_code == 200 and "cdn.jsdelivr" not in docs.text
+
+
+def test_an_endorsement_agreed_with_the_holder_gets_new_terms_and_its_avenant_pdf(api, token):
+    from datetime import timedelta
+
+    from espace.core.models import today_paris, utcnow
+    from espace.identity.models import Account
+
+    holder, _, contract = _portfolio(api, token)
+    effective = (today_paris() + timedelta(days=10)).isoformat()
+    body = {"effective_date": effective, "formula": "INTEGRALE"}
+    without_account = api.post(
+        f"{V1}/contracts/{contract['id']}/endorsements", json=body, headers=auth(token)
+    )
+    assert without_account.status_code == 422 and "contract_id" in without_account.json()["fields"]
+    with session_scope() as db:
+        db.add(
+            Account(
+                holder_id=holder["id"],
+                email=holder["email"],
+                password_hash="!",
+                activated_at=utcnow(),
+            )
+        )
+    endorsed = api.post(
+        f"{V1}/contracts/{contract['id']}/endorsements", json=body, headers=auth(token)
+    )
+    assert endorsed.status_code == 200, endorsed.text
+    terms = endorsed.json()["terms"]
+    assert [t["formula"] for t in terms] == ["CONFORT", "INTEGRALE"]
+    assert terms[-1]["effective_from"] == effective
+    with session_scope() as db:
+        avenants = db.exec(
+            select(Document).where(Document.holder_id == holder["id"], Document.kind == "avenant")
+        ).all()
+    assert len(avenants) == 1 and avenants[0].contract_id == contract["id"]
