@@ -273,6 +273,7 @@ periodic(
 periodic(
     "purge-files", crontab(minute="45", hour="0-5"), "espace.documents.private_files:purge_orphans"
 )
+periodic("purge-api", crontab(minute="50", hour="0-5"), "espace.integration.clients:purge")
 
 
 @huey.periodic_task(crontab(minute="*"), name="sweep_tab_states")

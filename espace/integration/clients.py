@@ -14,9 +14,9 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -307,3 +307,31 @@ def begin_idempotent(
             409, "Cette clé d'idempotence a déjà servi pour une autre requête (corps différent)."
         )
     return None, done
+
+
+# ----- retention ---------------------------------------------------------------------------------
+
+IDEMPOTENCY_KEPT = timedelta(days=7)  # a retry comes within minutes; a week is generous
+CALLS_KEPT = timedelta(days=395)  # the audit of calls, like connection logs: 13 months
+
+
+@dataclass(frozen=True)
+class Purged:
+    windows: int
+    keys: int
+    calls: int
+
+
+def purge(*, session: Session, now: datetime | None = None) -> Purged:
+    """The periodic job ``purge-api``: old rate windows, idempotency keys and call audit rows."""
+    now = now or utcnow()
+    windows = session.exec(
+        delete(ApiRateWindow).where(
+            ApiRateWindow.window < (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+        )
+    ).rowcount
+    keys = session.exec(
+        delete(ApiIdempotencyKey).where(ApiIdempotencyKey.created_at < now - IDEMPOTENCY_KEPT)
+    ).rowcount
+    calls = session.exec(delete(ApiCall).where(ApiCall.at < now - CALLS_KEPT)).rowcount
+    return Purged(windows, keys, calls)

@@ -15,14 +15,14 @@ from sqlmodel import Session
 
 from espace.core.settings import PROJECT_ROOT
 from espace.integration import clients
-from tests.e2e.conftest import RESULTS, login, outbox_link, wait_ready
+from tests.e2e.conftest import login, outbox_link, wait_ready
 from tests.integration.notifications.queue_support import start_worker, stop_worker, worker_env
 
 PASSWORD = "Héron#Quai-Bondy2027"
 
 
 def test_the_core_system_example_feeds_the_portal_and_its_holder_sees_everything(
-    new_page, live_app, app_engine, app_db_url, tmp_path_factory
+    new_page, live_app, app_engine, app_db_url, tmp_path_factory, tmp_path
 ):
     app_dir = next(tmp_path_factory.getbasetemp().glob("e2e-app*"))  # the app's data dir
     with Session(app_engine) as db:
@@ -30,7 +30,7 @@ def test_the_core_system_example_feeds_the_portal_and_its_holder_sees_everything
         db.commit()
     worker = start_worker(
         worker_env(app_dir, app_db_url, None, ESPACE_WEBHOOK_RETRY_SECONDS="1"),
-        RESULTS / "core-system-worker.log",
+        tmp_path / "worker.log",
         "--workers",
         "1",
         "--no-periodic",
@@ -54,7 +54,7 @@ def test_the_core_system_example_feeds_the_portal_and_its_holder_sees_everything
         )
     finally:
         stop_worker(worker)
-    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.returncode == 0, run.stderr[-3000:] + (tmp_path / "worker.log").read_text()[-2000:]
     result = json.loads(run.stdout)
     assert result["webhook_verified"] and result["webhook"]["type"] == "claim.declared"
     holder, contract = result["holder"], result["contract"]

@@ -429,3 +429,23 @@ def test_an_endorsement_agreed_with_the_holder_gets_new_terms_and_its_avenant_pd
             select(Document).where(Document.holder_id == holder["id"], Document.kind == "avenant")
         ).all()
     assert len(avenants) == 1 and avenants[0].contract_id == contract["id"]
+
+
+def test_the_periodic_purge_drops_old_keys_windows_and_calls(db):
+    from datetime import timedelta
+
+    from espace.core.models import utcnow
+    from espace.integration.models import ApiRateWindow
+
+    client_id, _ = new_client("holders")
+    now = utcnow()
+    old = now - timedelta(days=400)
+    db.add(ApiRateWindow(client_id=client_id, window=old.strftime("%Y-%m-%dT%H:%M"), count=3))
+    db.add(ApiIdempotencyKey(client_id=client_id, key="ancienne", request_hash="x", created_at=old))
+    db.add(ApiIdempotencyKey(client_id=client_id, key="récente", request_hash="x", created_at=now))
+    db.add(ApiCall(client_id=client_id, at=old, method="GET", route="/", path="/", status_code=200))
+    db.flush()
+    purged = clients.purge(session=db, now=now)
+    assert (purged.windows, purged.keys, purged.calls) >= (1, 1, 1)
+    keys = db.exec(select(ApiIdempotencyKey.key).where(ApiIdempotencyKey.client_id == client_id))
+    assert keys.all() == ["récente"]
