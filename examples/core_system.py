@@ -64,17 +64,25 @@ class Api:
         request = urllib.request.Request(
             self.base + path, data=data, method=method, headers=headers
         )
-        for attempt in range(5):
+        for attempt in range(6):
             try:
-                with urllib.request.urlopen(request, timeout=30) as response:
+                with urllib.request.urlopen(request, timeout=60) as response:
                     return json.loads(response.read() or b"null")
             except urllib.error.HTTPError as error:
-                if error.code == 429 and attempt < 4:  # rate limited: wait as told
-                    time.sleep(int(error.headers.get("Retry-After", "1")))
+                if (
+                    error.code in (409, 429) and attempt < 5
+                ):  # same key still running, or rate limit
+                    time.sleep(int(error.headers.get("Retry-After", "2")))
                     continue
                 detail = error.read().decode(errors="replace")
                 raise SystemExit(f"{method} {path} -> {error.code}: {detail}") from None
-        raise SystemExit(f"{method} {path}: still rate limited")
+            except (TimeoutError, urllib.error.URLError) as error:
+                if attempt == 5:
+                    raise SystemExit(f"{method} {path}: {error}") from None
+                # No answer: send the same request with the same Idempotency-Key. If the first one
+                # was written, Espace answers it again instead of writing twice.
+                time.sleep(2)
+        raise SystemExit(f"{method} {path}: no answer")
 
     def get(self, path: str):
         return self.call("GET", path)

@@ -50,7 +50,7 @@ def test_the_core_system_example_feeds_the_portal_and_its_holder_sees_everything
             ],
             capture_output=True,
             text=True,
-            timeout=400,
+            timeout=900,
         )
     finally:
         stop_worker(worker)
