@@ -1,5 +1,6 @@
 """Admin commands: ``espace migrate | seed | create-staff | purge | purge-files | terminate-contract
-| reindex | search | remind-debits | apply-terms | worker``."""
+| reindex | search | remind-debits | apply-terms | worker``, and the integration's ``api-client |
+webhooks | bank`` (``espace/integration/commands.py``)."""
 
 from __future__ import annotations
 
@@ -265,6 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="seulement les envois, sans les tâches périodiques (un autre worker les lance)",
     )
     worker.set_defaults(func=cmd_worker)
+    from espace.integration import commands as integration_commands
+
+    integration_commands.register(sub)
     return parser
 
 

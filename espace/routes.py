@@ -57,6 +57,7 @@ HEALTH = "/api/health"
 CLAIM_FILE = "/api/sinistres/fichiers/{file_id:int}"
 PAYMENTS_EXPORT = "/api/paiements/export"
 DATA_EXPORT = "/api/donnees/export"
+API_V1 = "/api/v1"  # the insurer's integration API (espace/integration/app.py)
 MESSAGE_FILE = "/api/messages/fichiers/{attachment_id:int}"
 
 # Where the app lands after login when no safe "next" page was asked for.

@@ -9,7 +9,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from espace import routes
 from espace.api.client import request_ip
@@ -354,6 +354,7 @@ async def health(_request: Request) -> JSONResponse:
 def build_api() -> Starlette:
     from espace.api.observability import routes as ops_routes
     from espace.api.push_routes import routes as push_routes
+    from espace.integration.app import asgi_app
 
     return Starlette(
         routes=[
@@ -367,5 +368,6 @@ def build_api() -> Starlette:
             Route(routes.MESSAGE_FILE, message_file, methods=["GET"]),
             Route(routes.PAYMENTS_EXPORT, payments_export, methods=["GET"]),
             Route(routes.DATA_EXPORT, data_export, methods=["GET"]),
+            Mount(routes.API_V1, app=asgi_app()),  # the insurer's API (espace/integration)
         ]
     )

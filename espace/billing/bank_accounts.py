@@ -32,6 +32,7 @@ from espace.core.models import utcnow
 from espace.identity import stepup
 from espace.identity.insurer_authority import InsurerRecord
 from espace.identity.stepup import StepUpProof
+from espace.webhooks.events import emit
 
 IBAN_PURPOSE = b"iban"
 FINGERPRINT_PURPOSE = b"iban-fingerprint"
@@ -286,6 +287,11 @@ def add_account(
     )
     session.add(account)
     session.flush()
+    emit(
+        "holder.iban_changed",
+        {"holder_id": holder_id, "bank_account_id": account.id, "change": "added"},
+        session=session,
+    )
     return account
 
 
@@ -407,4 +413,9 @@ def remove_account(
     account.removed_at, account.is_default = now, False
     session.add(account)
     session.flush()
+    emit(
+        "holder.iban_changed",
+        {"holder_id": holder_id, "bank_account_id": account.id, "change": "removed"},
+        session=session,
+    )
     return account

@@ -29,6 +29,7 @@ from espace.identity.models import Policyholder
 from espace.identity.stepup import StepUpProof
 from espace.notifications import notices
 from espace.notifications.models import NotificationCategory
+from espace.webhooks.events import emit
 
 RUM_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # base32
 RUM_ATTEMPTS = 8
@@ -212,6 +213,11 @@ def sign_mandate(
         bank_accounts.make_default(session=session, holder_id=holder_id, account=account)
     _notify(session, mandate, account)
     session.flush()
+    emit(
+        "mandate.signed",
+        {"holder_id": holder_id, "mandate_id": mandate.id, "reference": mandate.reference},
+        session=session,
+    )
     return mandate
 
 
@@ -269,4 +275,9 @@ def revoke(
     mandate.status, mandate.revoked_at = MandateStatus.REVOKED, now or utcnow()
     session.add(mandate)
     session.flush()
+    emit(
+        "mandate.revoked",
+        {"holder_id": mandate.holder_id, "mandate_id": mandate.id, "reference": mandate.reference},
+        session=session,
+    )
     return mandate

@@ -17,6 +17,7 @@ class PaymentStatus(StrEnum):
     REJECTED = "rejected"  # rejeté
     REGULARISED = "regularised"  # régularisé
     PROCESSING = "processing"  # a card payment is under way (only one at a time)
+    REFUNDED = "refunded"  # remboursé (reported by the insurer's system)
 
 
 class PaymentMethod(StrEnum):

@@ -32,6 +32,7 @@ STATUS_LABELS = {
     PaymentStatus.REJECTED: "Rejeté",
     PaymentStatus.REGULARISED: "Régularisé",
     PaymentStatus.PROCESSING: "Paiement en cours",
+    PaymentStatus.REFUNDED: "Remboursé",
 }
 PAID_STATUSES = (PaymentStatus.PAID, PaymentStatus.REGULARISED)  # what was actually paid
 HISTORY_YEARS = 10  # the current year and the 9 before it

@@ -28,6 +28,7 @@ from espace.core.formatting import PARIS
 from espace.core.models import utcnow
 from espace.documents import private_files
 from espace.identity.models import StaffRole, StaffUser
+from espace.webhooks.events import emit
 
 STEPS = ("Contrat", "Événement", "Questions", "Date", "Lieu", "Biens", "Photos", "Récapitulatif")
 (
@@ -647,6 +648,18 @@ def submit(*, session: Session, claim: Claim, now: datetime) -> Sent:
         f"{fmt.money(result.indemnity_cents)}."
     )
     event = stages.move(session=session, claim=claim, kind=ClaimStatus.RECEIVED, detail=detail)
+    emit(
+        "claim.declared",
+        {
+            "claim_id": claim.id,
+            "number": claim.number,
+            "holder_id": claim.holder_id,
+            "contract_id": claim.contract_id,
+            "peril": claim.peril,
+            "declared_by": "holder" if claim.declared_by_account_id else "insurer",
+        },
+        session=session,
+    )
     express_reason = express_eligibility(session=session, claim=claim, indemnity=result)
     if express_reason:
         event = settle_express(
@@ -733,6 +746,11 @@ def add_document(
         kind="documents_added",
         detail=f"« {record.filename} » ajouté.",
     )
+    emit(
+        "claim.document_added",
+        {"claim_id": claim.id, "file_id": record.id, "holder_id": claim.holder_id},
+        session=session,
+    )
     return record
 
 
@@ -753,6 +771,12 @@ def post_message(
     claim.updated_at = utcnow()
     session.add(claim)
     session.flush()
+    if staff_id is None:  # the holder wrote
+        emit(
+            "claim.message_posted",
+            {"claim_id": claim.id, "message_id": message.id, "holder_id": claim.holder_id},
+            session=session,
+        )
     return message
 
 

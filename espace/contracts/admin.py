@@ -14,8 +14,68 @@ from espace.contracts.models import (
     ContractStatus,
     Formula,
     InsuredProperty,
+    Occupancy,
     PaymentFrequency,
+    PropertyType,
 )
+
+
+class PropertyError(ValueError):
+    """A French message tied to a field of the insured property."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def add_property(
+    *,
+    session: Session,
+    holder_id: int,
+    address_line1: str,
+    postal_code: str,
+    city: str,
+    property_type: str,
+    rooms: int,
+    surface_m2: int,
+    occupancy: str,
+    address_line2: str = "",
+    floor: int | None = None,
+    construction_year: int | None = None,
+) -> InsuredProperty:
+    """Record a property of the holder (the insurer's system, the API, the demo data)."""
+    from espace.identity.profile import ProfileError, clean_address
+
+    if property_type not in {t.value for t in PropertyType}:
+        raise PropertyError("Type de logement : house ou flat.", "property_type")
+    if occupancy not in {o.value for o in Occupancy}:
+        raise PropertyError("Occupation : owner, tenant ou landlord.", "occupancy")
+    if not 1 <= rooms <= 20:
+        raise PropertyError("Nombre de pièces : de 1 à 20.", "rooms")
+    if not 9 <= surface_m2 <= 1000:
+        raise PropertyError("Surface : de 9 à 1 000 m².", "surface_m2")
+    try:
+        address = clean_address(
+            line1=address_line1, line2=address_line2, postal_code=postal_code, city=city
+        )
+    except ProfileError as error:
+        raise PropertyError(str(error), error.field) from None
+    prop = InsuredProperty(
+        holder_id=holder_id,
+        address_line1=address.line1,
+        address_line2=address.line2,
+        postal_code=address.postal_code,
+        city=address.city,
+        property_type=property_type,
+        rooms=rooms,
+        surface_m2=surface_m2,
+        occupancy=occupancy,
+        floor=floor,
+        construction_year=construction_year,
+    )
+    session.add(prop)
+    session.flush()
+    return prop
 
 
 def open_contract(

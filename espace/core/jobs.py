@@ -50,7 +50,7 @@ _PENDING = "espace_jobs_after_commit"
 # Modules defining tasks of their own (``@jobs.huey.task()``), imported by the worker at start: the
 # delivery of the outbox (``deliver_message``, its sweeper, what a worker stopped at once gives
 # back). Named, not imported: core imports no domain (a test checks each one imports).
-TASK_MODULES: list[str] = ["espace.notifications.deliveries"]
+TASK_MODULES: list[str] = ["espace.notifications.deliveries", "espace.webhooks.delivery"]
 
 
 def make_huey(settings: Settings | None = None) -> Huey:
@@ -274,6 +274,7 @@ periodic(
 periodic(
     "purge-files", crontab(minute="45", hour="0-5"), "espace.documents.private_files:purge_orphans"
 )
+periodic("purge-api", crontab(minute="50", hour="0-5"), "espace.integration.clients:purge")
 
 
 @huey.periodic_task(crontab(minute="*"), name="sweep_tab_states")

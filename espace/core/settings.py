@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     mediator_url: str = "https://www.mediation-assurance.org"
     # SEPA creditor identifier (ICS) printed on mandates; the default is a test value.
     sepa_creditor_id: str = "FR12ZZZ123456"
+    # The insurer's account credited by direct debits (pain.008 files); test values by default.
+    sepa_creditor_iban: str = "FR7630006000011234567890189"
+    sepa_creditor_bic: str = "AGRIFRPPXXX"
     # Days before a direct debit when the reminder (notice + e-mail) is sent by `espace
     # remind-debits`.
     debit_reminder_days: int = 5
@@ -97,6 +100,14 @@ class Settings(BaseSettings):
     delivery_attempts: int = 6
     delivery_retry_seconds: int = 30
     delivery_stale_seconds: int = 600
+    # Webhooks to the insurer's systems (espace/webhooks): tries per delivery, the first retry delay
+    # (doubled at each retry) and the HTTP timeout of one try.
+    webhook_attempts: int = 8
+    webhook_retry_seconds: int = 30
+    webhook_timeout_seconds: float = 10.0
+    # The insurer's API (espace/integration): calls per minute per client unless the client says
+    # otherwise.
+    api_rate_limit_per_minute: int = 600
     # Python modules the worker imports at start, comma-separated: where an insurer plugs its SMS
     # gateway (outbox.configure_sms_sender) or registers its own periodic jobs.
     plugins: str = ""

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, func, select
 
 from espace.contracts import catalogue_data as cat
-from espace.contracts.admin import open_contract
+from espace.contracts.admin import add_property, open_contract
 from espace.contracts.models import (
     Contract,
     ContractOptionDef,
@@ -26,6 +26,7 @@ from espace.contracts.models import (
     PropertyType,
 )
 from espace.core.models import today_paris, utcnow
+from espace.identity.holders import register_holder
 from espace.identity.models import Account, Policyholder, StaffRole, StaffUser
 from espace.identity.passwords import hash_password
 
@@ -529,11 +530,13 @@ def _seed_generated(
     formulas: list[Formula],
     rng: random.Random,
 ) -> SeedReport:
+    # The same service functions as the insurer's API (espace/integration/operations.py).
     people = []
     for i in range(start, start + count):
         postal_code, city = rng.choice(_PLACES)
         people.append(
-            Policyholder(
+            register_holder(
+                session=session,
                 civility=rng.choice(["M.", "Mme"]),
                 first_name=rng.choice(_FIRST),
                 last_name=rng.choice(_LAST),
@@ -545,8 +548,6 @@ def _seed_generated(
                 city=city,
             )
         )
-    session.add_all(people)
-    session.flush()
     properties: list[InsuredProperty] = []
     for person in people:
         session.add(
@@ -561,7 +562,8 @@ def _seed_generated(
             is_house = n == 1 or rng.random() < 0.35
             rooms = rng.randrange(3, 7) if is_house else rng.randrange(1, 5)
             properties.append(
-                InsuredProperty(
+                add_property(
+                    session=session,
                     holder_id=person.id,
                     address_line1=person.address_line1
                     if n == 0
@@ -576,8 +578,6 @@ def _seed_generated(
                     else Occupancy.LANDLORD,
                 )
             )
-    session.add_all(properties)
-    session.flush()
     contracts = []
     for prop in properties:
         formula = rng.choice(formulas)

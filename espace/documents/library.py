@@ -24,6 +24,9 @@ KIND_LABELS = {
     DocumentKind.RECEIPT: "Reçu de cotisation",
     DocumentKind.AVENANT: "Avenant",
     DocumentKind.MANDATE: "Mandat de prélèvement SEPA",
+    DocumentKind.CONDITIONS: "Conditions particulières",
+    DocumentKind.NOTICE: "Avis d'échéance",
+    DocumentKind.LETTER: "Courrier",
 }
 SORTS = {
     "date_desc": (Document.issued_at.desc(), Document.id.desc()),

@@ -17,6 +17,9 @@ class DocumentKind(StrEnum):
     RECEIPT = "receipt"
     AVENANT = "avenant"
     MANDATE = "mandate"  # mandat de prélèvement SEPA
+    CONDITIONS = "conditions"  # conditions particulières, published by the insurer
+    NOTICE = "avis_echeance"  # avis d'échéance
+    LETTER = "courrier"  # a letter from the insurer
 
 
 class Document(SQLModel, table=True):

@@ -36,6 +36,7 @@ from espace.identity.models import (
 from espace.identity.stepup import StepUpProof
 from espace.notifications import notices, outbox
 from espace.notifications.models import NotificationCategory
+from espace.webhooks.events import emit
 
 ADDRESS, PHONE, EMAIL = "address", "phone", "email"
 PENDING, DONE, CANCELLED = "pending", "done", "cancelled"
@@ -223,6 +224,11 @@ def _record(
     return change
 
 
+def _emit_changed(session: Session, holder_id: int, field: str) -> None:
+    """Tell the insurer's systems (webhook holder.profile_changed): which field, not its value."""
+    emit("holder.profile_changed", {"holder_id": holder_id, "field": field}, session=session)
+
+
 def _pending(session: Session, holder_id: int, field: str) -> list[ProfileChange]:
     return list(
         session.exec(
@@ -311,6 +317,7 @@ def update_address(
     )
     session.add(holder)
     change = _record(session, holder_id, ADDRESS, old, address.one_line(), DONE, how)
+    _emit_changed(session, holder_id, ADDRESS)
     _alert(
         session,
         holder_id,
@@ -424,6 +431,7 @@ def confirm_phone_change(*, session: Session, holder_id: int, code: str) -> Prof
     account.phone_verified_at = utcnow()
     change.status, change.changed_at = DONE, utcnow()
     session.add_all([holder, account, change])
+    _emit_changed(session, holder_id, PHONE)
     _alert_phone_changed(session, account, old, change.new_value)
     return change
 
@@ -591,6 +599,7 @@ def _switch_email(session: Session, account: Account, change: ProfileChange) -> 
     account.email = holder.email = change.new_value.lower()
     change.status, change.changed_at = DONE, utcnow()
     session.add_all([account, holder, change])
+    _emit_changed(session, holder.id, EMAIL)
     _supersede(session, holder, account, EMAIL)  # burns this link and any other
     outbox.send_email(
         session=session,

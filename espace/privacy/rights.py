@@ -61,6 +61,7 @@ from espace.notifications.models import (
 )
 from espace.privacy.models import REQUEST_DEADLINE, Consent, PrivacyRequest
 from espace.support.models import ArticleFeedback, SupportAttachment, SupportMessage, SupportThread
+from espace.webhooks.events import emit
 
 # ---------------------------------------------------------------------------------------------
 # Consents
@@ -442,6 +443,7 @@ def export_zip(*, session: Session, holder_id: int) -> bytes:
         )
     )
     session.flush()
+    emit("gdpr.requested", {"holder_id": holder_id, "kind": "export"}, session=session)
     buffer = io.BytesIO()
     names = []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -692,6 +694,11 @@ def request_erasure(
     )
     session.add(request)
     session.flush()
+    emit(
+        "gdpr.requested",
+        {"request_id": request.id, "holder_id": holder_id, "kind": "erasure"},
+        session=session,
+    )
     return request
 
 

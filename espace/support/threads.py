@@ -37,6 +37,7 @@ from espace.support.models import (
     ThreadCategory,
     ThreadStatus,
 )
+from espace.webhooks.events import emit
 
 T = ThreadStatus
 
@@ -234,6 +235,12 @@ def _post(
     _store(session, message, checked or [])
     thread.last_message_at = message.created_at
     session.add(thread)
+    if author == MessageAuthor.HOLDER:
+        emit(
+            "support.message_posted",
+            {"thread_id": thread.id, "message_id": message.id, "holder_id": thread.holder_id},
+            session=session,
+        )
     return message
 
 

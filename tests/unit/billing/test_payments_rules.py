@@ -47,6 +47,7 @@ def test_status_labels_are_french_and_complete():
         PaymentStatus.REJECTED: "Rejeté",
         PaymentStatus.REGULARISED: "Régularisé",
         PaymentStatus.PROCESSING: "Paiement en cours",
+        PaymentStatus.REFUNDED: "Remboursé",
     }
     assert ALLOWED_DEBIT_DAYS == (5, 10, 15)
     assert any("échéance principale" in rule for rule in FREQUENCY_RULES)
