@@ -12,6 +12,8 @@ from espace.core.formatting import PARIS
 from espace.core.models import utcnow
 from espace.dashboard import widgets
 from espace.dashboard.widgets import Slot
+from espace.identity.sessions import Principal
+from espace.state.handlers import holder_event
 from espace.state.quick_attestation import issue_today
 from espace.state.session import SessionState
 
@@ -86,11 +88,9 @@ class DashboardState(SessionState):
     security_todo: list[str] = []
     attestation_error: str = ""
 
-    @rx.event
-    def load(self):
-        principal = self._holder_principal()
-        if principal is None:
-            return self._to_login()
+    @holder_event
+    def load(self, me: Principal):
+        principal = me
         self._load_header(principal.holder_id)
         self.flash, self.attestation_error = "", ""
         self._refresh(principal)
@@ -154,61 +154,47 @@ class DashboardState(SessionState):
     def toggle_editing(self):
         self.editing = not self.editing
 
-    @rx.event
-    def add_widget(self, widget_id: str):
-        if self._holder_id() is None:
-            return self._to_login()
+    @holder_event
+    def add_widget(self, me: Principal, widget_id: str):
         if str(widget_id) in widgets.BY_ID:
             self._change(lambda slots: widgets.add(slots, str(widget_id)))
             self.flash = f"Module « {widgets.BY_ID[str(widget_id)].title} » ajouté."
         return None
 
-    @rx.event
-    def remove_widget(self, widget_id: str):
-        if self._holder_id() is None:
-            return self._to_login()
+    @holder_event
+    def remove_widget(self, me: Principal, widget_id: str):
         self._change(lambda slots: widgets.remove(slots, str(widget_id)))
         return None
 
-    @rx.event
-    def move_widget(self, widget_id: str, delta: int):
-        if self._holder_id() is None:
-            return self._to_login()
+    @holder_event
+    def move_widget(self, me: Principal, widget_id: str, delta: int):
         step = -1 if int(delta) < 0 else 1
         self._change(lambda slots: widgets.move(slots, str(widget_id), step))
         button = f"move-{widget_id}-{'up' if step < 0 else 'down'}"
         return rx.call_script(f"document.getElementById({json.dumps(button)})?.focus()")
 
-    @rx.event
-    def resize_widget(self, widget_id: str):
-        if self._holder_id() is None:
-            return self._to_login()
+    @holder_event
+    def resize_widget(self, me: Principal, widget_id: str):
         self._change(lambda slots: widgets.resize(slots, str(widget_id)))
         return None
 
-    @rx.event
-    def reorder(self, form: dict):
+    @holder_event
+    def reorder(self, me: Principal, form: dict):
         """Drag and drop (assets/dashboard.js writes the new order into the hidden field)."""
-        if self._holder_id() is None:
-            return self._to_login()
         order = [part for part in str(form.get("order") or "").split(",") if part][:20]
         self._change(lambda slots: widgets.reorder(slots, order))
         return None
 
-    @rx.event
-    def reset_layout(self):
-        if self._holder_id() is None:
-            return self._to_login()
+    @holder_event
+    def reset_layout(self, me: Principal):
         self._change(lambda _slots: widgets.default_layout())
         self.flash = "Tableau de bord rétabli tel qu'à l'origine."
         return None
 
-    @rx.event
-    def quick_attestation(self, contract_id: int):
+    @holder_event
+    def quick_attestation(self, me: Principal, contract_id: int):
         """One tap: a standard attestation for today, downloaded at once."""
-        principal = self._holder_principal()
-        if principal is None:
-            return self._to_login()
+        principal = me
         url, self.attestation_error = issue_today(
             holder_id=principal.holder_id, contract_id=contract_id
         )

@@ -11,7 +11,6 @@ from datetime import date
 from typing import ClassVar
 
 import reflex as rx
-from sqlmodel import select
 
 from espace import routes
 from espace.billing import bank_accounts, mandates, payments, regularisation
@@ -19,13 +18,15 @@ from espace.billing.bank_accounts import BankAccountError
 from espace.billing.card_payments import CardInput
 from espace.billing.models import MandateStatus
 from espace.billing.payments import PaymentChangeError
-from espace.contracts.models import Contract, ContractStatus, InsuredProperty
+from espace.contracts import portfolio
+from espace.contracts.models import Contract, ContractStatus
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
 from espace.core.formatting import PARIS
 from espace.core.models import utcnow
 from espace.identity.sessions import Principal
 from espace.identity.stepup import StepUpProof, StepUpRequired
+from espace.state.handlers import holder_event
 from espace.state.session import SessionState, client_ip
 from espace.state.stepup import StepUpMixin
 
@@ -169,11 +170,8 @@ class PaymentsState(SessionState, StepUpMixin):
     def _me(self) -> Principal | None:
         return self._holder_principal()
 
-    @rx.event
-    def load(self):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def load(self, me: Principal):
         self._load_header(me.holder_id)
         self.flash, self.change_preview, self.change_errors, self.account_errors = "", [], {}, {}
         self.accounts_error, self._mandate_account_id, self._remove_account_id = "", 0, 0
@@ -192,12 +190,7 @@ class PaymentsState(SessionState, StepUpMixin):
     def _refresh(self, holder_id: int) -> None:
         today = _today()
         with session_scope() as db:
-            owned = db.exec(
-                select(Contract, InsuredProperty)
-                .join(InsuredProperty, InsuredProperty.id == Contract.property_id)
-                .where(Contract.holder_id == holder_id)
-                .order_by(Contract.number)
-            ).all()
+            owned = portfolio.holder_contracts(session=db, holder_id=holder_id)
             self.contract_options = [[str(c.id), f"{c.number} · {p.city}"] for c, p in owned]
             self.contracts = [
                 ContractBilling(
@@ -229,8 +222,12 @@ class PaymentsState(SessionState, StepUpMixin):
             self.history_total = fmt.money(result.total_cents)
             self.year_options = [[str(y), str(y)] for y in result.years_available]
             self.accounts = []
-            for account in bank_accounts.list_accounts(session=db, holder_id=holder_id):
-                mandate = mandates.active_mandate_for(session=db, account_id=account.id)
+            owned_accounts = bank_accounts.list_accounts(session=db, holder_id=holder_id)
+            active = mandates.active_mandates_for(
+                session=db, account_ids=[a.id for a in owned_accounts]
+            )
+            for account in owned_accounts:
+                mandate = active.get(account.id)
                 self.accounts.append(
                     AccountRow(
                         id=account.id,
@@ -254,11 +251,8 @@ class PaymentsState(SessionState, StepUpMixin):
 
     # ----- history filters -----
 
-    @rx.event
-    def filter_history(self, form: dict):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def filter_history(self, me: Principal, form: dict):
         self.f_year = str(form.get("f_year") or "")[:4]
         self.f_contract = str(form.get("f_contract") or "")[:10]
         self._refresh(me.holder_id)
@@ -266,11 +260,8 @@ class PaymentsState(SessionState, StepUpMixin):
 
     # ----- bank accounts and mandates -----
 
-    @rx.event
-    def add_account(self, form: dict):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def add_account(self, me: Principal, form: dict):
         fields = {
             "iban": str(form.get("iban") or "")[:60],
             "bic": str(form.get("bic") or "")[:20],
@@ -303,11 +294,8 @@ class PaymentsState(SessionState, StepUpMixin):
         self._refresh(me.holder_id)
         return None
 
-    @rx.event
-    def ask_sign_mandate(self, account_id: int):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def ask_sign_mandate(self, me: Principal, account_id: int):
         with session_scope() as db:
             owned = (
                 bank_accounts.owned_account(
@@ -348,11 +336,8 @@ class PaymentsState(SessionState, StepUpMixin):
         self._refresh(me.holder_id)
         return None
 
-    @rx.event
-    def make_default(self, account_id: int):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def make_default(self, me: Principal, account_id: int):
         try:
             with session_scope() as db:
                 bank_accounts.set_default(
@@ -368,13 +353,10 @@ class PaymentsState(SessionState, StepUpMixin):
         self._refresh(me.holder_id)
         return None
 
-    @rx.event
-    def remove_account(self, account_id: int):
+    @holder_event
+    def remove_account(self, me: Principal, account_id: int):
         """Removing an account revokes its mandates: after a step-up (or within 5 minutes of
         one)."""
-        me = self._me()
-        if me is None:
-            return self._to_login()
         with session_scope() as db:
             owned = (
                 bank_accounts.owned_account(
@@ -407,11 +389,8 @@ class PaymentsState(SessionState, StepUpMixin):
 
     # ----- debit day and frequency -----
 
-    @rx.event
-    def preview_change(self, form: dict):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def preview_change(self, me: Principal, form: dict):
         self.change_contract = str(form.get("contract_id") or "")[:10]
         self.change_kind = str(form.get("kind") or "")[:12]
         self.change_value = str(form.get("value") or "")[:12]
@@ -469,11 +448,8 @@ class PaymentsState(SessionState, StepUpMixin):
             }
         return None
 
-    @rx.event
-    def confirm_change(self):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def confirm_change(self, me: Principal):
         if (
             not self.change_preview
             or _int(self.change_contract) is None
@@ -560,11 +536,9 @@ class RegularisationState(SessionState):
     test_mode: bool = False  # the built-in test provider: its test cards are shown
     _card_payment_id: int = 0
 
-    @rx.event
-    def load(self):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def load(self, me: Principal):
+        holder_id = me.holder_id
         self._load_header(holder_id)
         self.reset()
         raw = self.router.url.query_parameters.get("p", "")
@@ -586,11 +560,9 @@ class RegularisationState(SessionState):
         self.loaded = True
         return None
 
-    @rx.event
-    def pay(self, form: dict):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def pay(self, me: Principal, form: dict):
+        holder_id = me.holder_id
         expiry = str(form.get("card_expiry") or "").replace(" ", "")
         month, _, year = expiry.partition("/")
         card = CardInput(
@@ -607,11 +579,9 @@ class RegularisationState(SessionState):
         self._show(outcome)
         return None
 
-    @rx.event
-    def confirm(self, form: dict):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def confirm(self, me: Principal, form: dict):
+        holder_id = me.holder_id
         with session_scope() as db:
             outcome = regularisation.confirm_card_payment(
                 session=db,

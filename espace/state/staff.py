@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import time
 
@@ -14,6 +15,14 @@ from espace.core.db import session_scope
 from espace.core.tokens import new_token
 from espace.identity import auth, second_factor, sessions, staff_access
 from espace.identity.models import LoginResult
+from espace.identity.sessions import Principal
+from espace.state.handlers import (
+    blocking_event,
+    current_principal,
+    off_loop,
+    staff_event,
+    validate_token,
+)
 from espace.state.session import client_ip, full_navigation, handoff_navigation, read_session_cookie
 
 
@@ -34,13 +43,21 @@ class StaffLoginState(rx.State):
 
     @rx.event
     async def submit(self, form: dict):
-        import asyncio
-
         email, password = (
             str(form.get("email", "")).strip()[:254],
             str(form.get("password", ""))[:512],
         )
         ip, user_agent = client_ip(self.router), self.router.headers.user_agent
+        staff, failures = await off_loop(self._check_password, email, password, ip, user_agent)
+        if staff is None:
+            await asyncio.sleep(auth.ip_delay(failures))
+            self.form_error = auth.LOGIN_FAILED_MESSAGE
+            return None
+        self.form_error, self.code_error, self.second_step = "", "", True
+        return None
+
+    def _check_password(self, email: str, password: str, ip: str, user_agent: str):
+        """Blocking (argon2, SQL, the code by e-mail): runs in the pool."""
         with session_scope() as db:
             failures = auth.recent_failures_from(session=db, ip=ip)
             staff = (
@@ -52,22 +69,17 @@ class StaffLoginState(rx.State):
                 auth.record_event(
                     session=db, result=LoginResult.BAD_CREDENTIALS, ip=ip, user_agent=user_agent
                 )
-            else:
-                try:
-                    second_factor.send_staff_code(session=db, staff=staff)
-                    self.sent_hint = (
-                        "Un code à 6 chiffres vient d'être envoyé à votre adresse e-mail "
-                        "professionnelle."
-                    )
-                except second_factor.CodeThrottled as error:
-                    self.sent_hint = str(error)
-                self._pending_staff_id, self._pending_since = staff.id, time.time()
-        if staff is None:
-            await asyncio.sleep(auth.ip_delay(failures))
-            self.form_error = auth.LOGIN_FAILED_MESSAGE
-            return None
-        self.form_error, self.code_error, self.second_step = "", "", True
-        return None
+                return None, failures
+            try:
+                second_factor.send_staff_code(session=db, staff=staff)
+                self.sent_hint = (
+                    "Un code à 6 chiffres vient d'être envoyé à votre adresse e-mail "
+                    "professionnelle."
+                )
+            except second_factor.CodeThrottled as error:
+                self.sent_hint = str(error)
+            self._pending_staff_id, self._pending_since = staff.id, time.time()
+            return staff.id, failures
 
     def _pending_valid(self) -> bool:
         if self._pending_staff_id and 0 <= time.time() - self._pending_since <= PENDING_SECONDS:
@@ -76,7 +88,7 @@ class StaffLoginState(rx.State):
         self.form_error = "Connexion expirée : saisissez à nouveau votre mot de passe."
         return False
 
-    @rx.event
+    @blocking_event
     def verify(self, form: dict):
         staff_id = self._pending_staff_id
         if not self._pending_valid():
@@ -97,7 +109,7 @@ class StaffLoginState(rx.State):
         self.reset()
         return handoff_navigation(handoff, binding, routes.STAFF_CLAIMS)
 
-    @rx.event
+    @blocking_event
     def resend(self):
         if not self._pending_valid():
             return None
@@ -140,12 +152,12 @@ class StaffSessionState(rx.State):
     staff_name: str = ""
     staff_role: str = ""
 
+    def _token(self) -> str | None:
+        return read_session_cookie(self.router.headers.cookie)
+
     def _staff_id(self) -> int | None:
         """The signed-in staff member's id, or None (no session, expired, or a holder's session)."""
-        with session_scope() as db:
-            principal = sessions.validate(
-                session=db, token=read_session_cookie(self.router.headers.cookie)
-            )
+        principal = current_principal() or validate_token(self._token())
         return principal.staff_id if principal and principal.staff_id else None
 
     def _to_staff_login(self) -> rx.event.EventSpec:
@@ -162,7 +174,7 @@ class StaffSessionState(rx.State):
             self.staff_name = staff.full_name if staff else ""
             self.staff_role = ROLE_LABELS.get(staff.role, "") if staff else ""
 
-    @rx.event
+    @blocking_event
     def logout(self):
         with session_scope() as db:
             sessions.revoke(
@@ -192,11 +204,9 @@ class StaffAccessState(StaffSessionState):
     error: str = ""
     loaded: bool = False
 
-    @rx.event
-    def load(self):
-        staff_id = self._staff_id()
-        if staff_id is None:
-            return self._to_staff_login()
+    @staff_event
+    def load(self, me: Principal):
+        staff_id = me.staff_id
         self._refresh(staff_id)
         self.loaded = True
         return None
@@ -249,13 +259,11 @@ class StaffAccessState(StaffSessionState):
             for r in requests
         ]
 
-    @rx.event
-    def complete_privacy(self, form: dict):
+    @staff_event
+    def complete_privacy(self, me: Principal, form: dict):
         from espace.privacy import rights
 
-        staff_id = self._staff_id()
-        if staff_id is None:
-            return rx.redirect(routes.STAFF_LOGIN, replace=True)
+        staff_id = me.staff_id
         try:
             with session_scope() as db:
                 staff_access.require_access_role(session=db, staff_id=staff_id)
@@ -271,11 +279,9 @@ class StaffAccessState(StaffSessionState):
         self._refresh(staff_id)
         return None
 
-    @rx.event
-    def handle(self, form: dict):
-        staff_id = self._staff_id()
-        if staff_id is None:
-            return rx.redirect(routes.STAFF_LOGIN, replace=True)
+    @staff_event
+    def handle(self, me: Principal, form: dict):
+        staff_id = me.staff_id
         try:
             with session_scope() as db:
                 staff_access.mark_handled(

@@ -21,6 +21,7 @@ from espace.identity.models import Account, Policyholder
 from espace.identity.second_factor import SecondFactorError
 from espace.identity.sessions import Principal
 from espace.identity.stepup import StepUpProof, StepUpRequired
+from espace.state.handlers import holder_event
 from espace.state.login import METHOD_LABELS, method_help
 from espace.state.session import client_ip
 
@@ -91,20 +92,14 @@ class StepUpMixin(rx.State, mixin=True):
             except SecondFactorError as error:  # throttled: nothing sent
                 self.stepup_error = str(error)
 
-    @rx.event
-    def stepup_choose(self, method: str):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def stepup_choose(self, me: Principal, method: str):
         if self.stepup_for and method in [m[0] for m in self.stepup_methods]:
             self._stepup_send(method, me)
         return None
 
-    @rx.event
-    def stepup_submit(self, form: dict):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def stepup_submit(self, me: Principal, form: dict):
         action = self.stepup_for
         if action not in self.STEP_UP_REASONS:
             return None

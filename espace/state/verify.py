@@ -6,6 +6,7 @@ import reflex as rx
 
 from espace.contracts import attestations
 from espace.core.db import session_scope
+from espace.state.handlers import blocking_event
 
 
 class VerifyState(rx.State):
@@ -16,7 +17,7 @@ class VerifyState(rx.State):
     valid_from: str = ""
     valid_until: str = ""
 
-    @rx.event
+    @blocking_event
     def load(self):
         with session_scope() as db:
             result = attestations.verify(

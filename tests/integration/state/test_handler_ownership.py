@@ -18,6 +18,7 @@ from espace.identity.models import AccessRecoveryRequest, AuthSession
 from espace.state.security import SecurityState
 from espace.state.staff import StaffAccessState
 from tests import factories
+from tests.events import run_handler
 
 
 def test_ending_a_session_by_id_only_reaches_your_own(engine):
@@ -29,7 +30,7 @@ def test_ending_a_session_by_id_only_reaches_your_own(engine):
     bob_self = SimpleNamespace(
         _me=lambda: bob, _refresh=lambda me: None, _to_login=lambda: "login", flash=""
     )
-    SecurityState.end_session.fn(bob_self, alice.session_id)
+    run_handler(SecurityState.end_session, bob_self, alice.session_id)
     with Session(get_engine()) as db:
         assert sessions.validate(session=db, token=alice_token) is not None
         assert db.get(AuthSession, alice.session_id).revoked_at is None
@@ -38,8 +39,8 @@ def test_ending_a_session_by_id_only_reaches_your_own(engine):
 
 def test_signed_out_caller_is_sent_to_login(engine):
     nobody = SimpleNamespace(_me=lambda: None, _to_login=lambda: "login")
-    assert SecurityState.end_session.fn(nobody, 1) == "login"
-    assert SecurityState.end_others.fn(nobody) == "login"
+    assert run_handler(SecurityState.end_session, nobody, 1) == "login"
+    assert run_handler(SecurityState.end_others, nobody) == "login"
 
 
 def test_only_handlers_and_managers_handle_access_requests(engine):
@@ -58,7 +59,7 @@ def test_only_handlers_and_managers_handle_access_requests(engine):
     expert_self = SimpleNamespace(
         _staff_id=lambda: expert_id, _refresh=lambda staff_id: None, error=""
     )
-    StaffAccessState.handle.fn(expert_self, {"request_id": str(request_id), "note": "x"})
+    run_handler(StaffAccessState.handle, expert_self, {"request_id": str(request_id), "note": "x"})
     assert "rôle" in expert_self.error
     with Session(get_engine()) as db:
         assert db.get(AccessRecoveryRequest, request_id).status == "open"
@@ -67,8 +68,10 @@ def test_only_handlers_and_managers_handle_access_requests(engine):
     handler_self = SimpleNamespace(
         _staff_id=lambda: handler_id, _refresh=lambda staff_id: None, error=""
     )
-    StaffAccessState.handle.fn(
-        handler_self, {"request_id": str(request_id), "note": "Identité vérifiée"}
+    run_handler(
+        StaffAccessState.handle,
+        handler_self,
+        {"request_id": str(request_id), "note": "Identité vérifiée"},
     )
     with Session(get_engine()) as db:
         row = db.exec(
