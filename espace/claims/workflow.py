@@ -15,7 +15,7 @@ from espace.claims import declaration, perils, stages
 from espace.claims import indemnity as claim_indemnity
 from espace.claims.declaration import ClaimInputError
 from espace.claims.models import Claim, ClaimFileKind, ClaimStatus, StaffAuditLog
-from espace.contracts.models import Contract
+from espace.contracts.models import Contract, Formula
 from espace.core import formatting as fmt
 from espace.core.formatting import PARIS
 from espace.core.models import utcnow
@@ -160,6 +160,26 @@ def visible_claim(*, session: Session, staff_id: int, number: str) -> Claim | No
     if claim is not None:
         _trace_claim_read(session, staff, claim)
     return claim
+
+
+def visible_claim_by_id(*, session: Session, staff_id: int, claim_id: int) -> Claim | None:
+    """``visible_claim`` for the claim the page already shows (its server-side id)."""
+    claim = session.get(Claim, claim_id) if claim_id else None
+    if claim is None or not claim.number:
+        return None
+    return visible_claim(session=session, staff_id=staff_id, number=claim.number)
+
+
+def claim_parties(*, session: Session, claim: Claim):
+    """(policyholder, contract, terms on the day of the loss, formula of those terms) of a claim
+    the caller may see (``visible_claim``)."""
+    terms = declaration.loss_terms(session=session, claim=claim)
+    return (
+        session.get(Policyholder, claim.holder_id),
+        session.get(Contract, claim.contract_id),
+        terms,
+        session.get(Formula, terms.formula_id),
+    )
 
 
 def _trace_claim_read(session: Session, staff: StaffUser, claim: Claim) -> None:

@@ -80,6 +80,22 @@ def holder_contracts(
     )
 
 
+def owned_contract_by_id(*, session: Session, holder_id: int, contract_id: int) -> Contract | None:
+    """One of *this holder's* contracts by its id (another holder's id finds nothing)."""
+    return session.exec(
+        select(Contract).where(Contract.id == contract_id, Contract.holder_id == holder_id)
+    ).first()
+
+
+def contract_numbers(*, session: Session, holder_id: int) -> list[str]:
+    """The numbers of the holder's contracts, in order."""
+    return list(
+        session.exec(
+            select(Contract.number).where(Contract.holder_id == holder_id).order_by(Contract.number)
+        ).all()
+    )
+
+
 def owned_contract(*, session: Session, holder_id: int, number: str) -> Contract | None:
     """One of *this holder's* contracts by its number (another holder's number finds nothing)."""
     return session.exec(

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import reflex as rx
 
 from espace import routes
+from espace.contracts import portfolio
 from espace.core.db import session_scope
 from espace.core.models import today_paris, utcnow
 from espace.identity import accounts
@@ -127,9 +128,7 @@ class SignupState(IdentityForm):
         self.errors, self.form_error = {}, ""
         try:
             with session_scope() as db:
-                from espace.identity.models import Policyholder
-
-                holder = db.get(Policyholder, self._holder_id)
+                holder = portfolio.holder(session=db, holder_id=self._holder_id)
                 email = str(form.get("email", ""))[:254]
                 account = accounts.sign_up(
                     session=db,

@@ -818,7 +818,9 @@ class ClaimState(SessionState):
             self.found = True
             declaration.mark_staff_messages_read(session=db, claim=claim)
             names = workflow.staff_names(session=db)
-            contract = db.get(Contract, claim.contract_id)
+            contract = portfolio.owned_contract_by_id(
+                session=db, holder_id=holder_id, contract_id=claim.contract_id
+            )
             prop = declaration.loss_terms(
                 session=db, claim=claim
             )  # the home insured on the day of the loss

@@ -7,9 +7,8 @@ import dataclasses
 
 import reflex as rx
 
+from espace.contracts import catalogue, portfolio
 from espace.contracts import conditions_data as cg
-from espace.contracts import portfolio
-from espace.contracts.models import Formula
 from espace.core.db import session_scope
 from espace.identity.sessions import Principal
 from espace.state.handlers import holder_event
@@ -105,7 +104,9 @@ class ConditionsState(SessionState):
                 holder_id=me.holder_id,
                 number=self.router.url.query_parameters.get("n", ""),
             )
-            formula = db.get(Formula, contract.formula_id) if contract else None
+            formula = catalogue.formula(
+                session=db, formula_id=contract.formula_id if contract else None
+            )
         self.number = contract.number if contract else ""
         self.formula = formula.name if formula else ""
         self.articles = build_articles(formula.code if formula else "")

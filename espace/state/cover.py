@@ -7,12 +7,19 @@ import dataclasses
 from datetime import date, timedelta
 
 import reflex as rx
-from sqlmodel import select
 
 from espace import routes
-from espace.contracts import cover_change, coverage, labels, portfolio, tariff_data, terms
+from espace.contracts import (
+    catalogue,
+    cover_change,
+    coverage,
+    labels,
+    portfolio,
+    tariff_data,
+    terms,
+)
 from espace.contracts.cover_change import CoverChangeError, CoverChoice
-from espace.contracts.models import ContractOptionDef, Formula, GuaranteeCategory
+from espace.contracts.models import GuaranteeCategory
 from espace.contracts.tariff import RatingError, instalment_cents
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
@@ -121,8 +128,7 @@ class CoverState(SessionState):
             self._set_fields(choice)
             self.current_formula = choice.formula
             self.option_choices = [
-                [o.code, o.name, o.description]
-                for o in db.exec(select(ContractOptionDef).order_by(ContractOptionDef.id)).all()
+                [o.code, o.name, o.description] for o in catalogue.option_definitions(session=db)
             ]
             self._load_formulas(db, contract)
             self._load_sims(db, me.holder_id, contract.id)
@@ -167,7 +173,7 @@ class CoverState(SessionState):
     def _load_formulas(self, db, contract) -> None:
         categories = list(GuaranteeCategory)
         self.categories = [labels.label(labels.GUARANTEE_CATEGORY, c) for c in categories]
-        ids = {f.code: f.id for f in db.exec(select(Formula)).all()}
+        ids = catalogue.formula_ids(session=db)
         base = cover_change.current_choice(session=db, contract=contract)
 
         def cells(

@@ -15,7 +15,6 @@ from espace.core.tokens import new_token
 from espace.identity import accounts, auth, second_factor, sessions
 from espace.identity.accounts import mask_email
 from espace.identity.auth import Outcome
-from espace.identity.models import Account, Policyholder
 from espace.identity.second_factor import Method
 from espace.state.handlers import blocking_event, off_loop
 from espace.state.session import client_ip, handoff_navigation, read_cookie, read_session_cookie
@@ -163,8 +162,9 @@ class LoginState(rx.State):
     def _select(self, method: str, *, sent: bool = False) -> None:
         self.method, self.code_error = method, ""
         with session_scope() as db:
-            account = db.get(Account, self._pending_account_id)
-            holder = db.get(Policyholder, account.holder_id)
+            account, holder = accounts.account_and_holder(
+                session=db, account_id=self._pending_account_id
+            )
             self.method_help = method_help(method, email=account.email, phone=holder.phone)
             if method in (Method.EMAIL, Method.SMS) and not sent:
                 try:

@@ -10,10 +10,9 @@ from __future__ import annotations
 import dataclasses
 
 import reflex as rx
-from sqlmodel import select
 
 from espace import routes
-from espace.claims.models import Claim
+from espace.claims import declaration
 from espace.claims.perils import label as peril_label
 from espace.claims.uploads import MAX_BYTES
 from espace.claims.workflow import staff_names
@@ -86,10 +85,8 @@ def message_views(
     """(the assistant conversation carried into the thread, the conversation itself), named for
     ``viewer`` ("holder": "Vous" and the adviser's name; "staff": the holder's name and the
     adviser's)."""
-    from espace.identity.models import Policyholder
-
     names = staff_names(session=db)
-    holder = db.get(Policyholder, thread.holder_id)
+    holder = portfolio.holder(session=db, holder_id=thread.holder_id)
     files = support.attachments_by_message(session=db, thread_id=thread.id)
     transcript, conversation = [], []
     for message in support.messages(session=db, thread_id=thread.id):
@@ -182,11 +179,8 @@ class NewMessageState(SessionState):
             ]
             self.claim_options = [
                 [str(c.id), f"{c.number} · {peril_label(c.peril)}"]
-                for c in db.exec(
-                    select(Claim)
-                    .where(Claim.holder_id == holder_id, Claim.number.is_not(None))
-                    .order_by(Claim.submitted_at.desc())
-                ).all()
+                for c in declaration.list_claims(session=db, holder_id=holder_id)
+                if c.number is not None
             ]
         self.loaded = True
         return None

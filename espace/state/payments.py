@@ -19,7 +19,7 @@ from espace.billing.card_payments import CardInput
 from espace.billing.models import MandateStatus
 from espace.billing.payments import PaymentChangeError
 from espace.contracts import portfolio
-from espace.contracts.models import Contract, ContractStatus
+from espace.contracts.models import ContractStatus
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
 from espace.core.formatting import PARIS
@@ -549,7 +549,9 @@ class RegularisationState(SessionState):
                 else None
             )
             if payment is not None and payment.status == "rejected":
-                contract = db.get(Contract, payment.contract_id)
+                contract = portfolio.owned_contract_by_id(
+                    session=db, holder_id=holder_id, contract_id=payment.contract_id
+                )
                 self.found, self.payment_id, self.contract = True, payment.id, contract.number
                 self.amount, self.due = (
                     fmt.money(payment.amount_cents),

@@ -14,10 +14,10 @@ from typing import ClassVar
 
 import reflex as rx
 
+from espace.contracts import portfolio
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
-from espace.identity import profile
-from espace.identity.models import Account, Policyholder
+from espace.identity import accounts, profile
 from espace.identity.profile import ProfileError
 from espace.identity.sessions import Principal
 from espace.identity.stepup import StepUpProof
@@ -94,7 +94,7 @@ class ProfileState(SessionState, StepUpMixin):
 
     def _refresh(self, holder_id: int) -> None:
         with session_scope() as db:
-            person = db.get(Policyholder, holder_id)
+            person = portfolio.holder(session=db, holder_id=holder_id)
             pending = profile.pending_changes(session=db, holder_id=holder_id)
             views = [profile.describe(c) for c in profile.history(session=db, holder_id=holder_id)]
             self.civility_name = f"{person.civility} {person.first_name} {person.last_name}"
@@ -184,7 +184,7 @@ class ProfileState(SessionState, StepUpMixin):
     def save_email(self, me: Principal, form: dict):
         self._keep_typed(form, ("new_email",))
         with session_scope() as db:
-            current = db.get(Account, me.account_id).email
+            current = accounts.account(session=db, account_id=me.account_id).email
         try:
             new = profile.clean_new_email(self.form_values["new_email"], current=current)
         except ProfileError as error:

@@ -16,7 +16,6 @@ from espace.core import formatting as fmt
 from espace.core.db import session_scope
 from espace.identity import accounts, second_factor
 from espace.identity import security_page as overview
-from espace.identity.models import Account, Policyholder
 from espace.identity.second_factor import SecondFactorError
 from espace.identity.sessions import Principal
 from espace.identity.stepup import StepUpProof, StepUpRequired
@@ -114,8 +113,7 @@ class SecurityState(SessionState, StepUpMixin):
 
     def _refresh(self, me: Principal) -> None:
         with session_scope() as db:
-            account = db.get(Account, me.account_id)
-            holder = db.get(Policyholder, account.holder_id)
+            account, holder = accounts.account_and_holder(session=db, account_id=me.account_id)
             result = overview.security_score(
                 session=db, account=account, current_session_id=me.session_id
             )
@@ -176,7 +174,10 @@ class SecurityState(SessionState, StepUpMixin):
         try:
             with session_scope() as db:
                 second_factor.confirm_totp(
-                    session=db, account=db.get(Account, me.account_id), code=code, proof=proof
+                    session=db,
+                    account=accounts.account(session=db, account_id=me.account_id),
+                    code=code,
+                    proof=proof,
                 )
         except StepUpRequired:
             return self._with_step_up("confirm_totp")
@@ -191,7 +192,9 @@ class SecurityState(SessionState, StepUpMixin):
     @holder_event
     def cancel_totp(self, me: Principal):
         with session_scope() as db:  # only the enrolment in progress: an active app stays as it is
-            second_factor.cancel_totp(session=db, account=db.get(Account, me.account_id))
+            second_factor.cancel_totp(
+                session=db, account=accounts.account(session=db, account_id=me.account_id)
+            )
         self._cancel_enrolment()
         return None
 
@@ -211,7 +214,7 @@ class SecurityState(SessionState, StepUpMixin):
         if action == "password":  # the browser sends the form again, now that a check was passed
             return rx.call_script("document.getElementById('password-form').requestSubmit()")
         with session_scope() as db:
-            account = db.get(Account, me.account_id)
+            account = accounts.account(session=db, account_id=me.account_id)
             if action == "enrol_totp":
                 enrolment = second_factor.begin_totp(session=db, account=account, proof=proof)
                 self.enrolling, self.enrol_qr, self.enrol_key = (
@@ -244,8 +247,8 @@ class SecurityState(SessionState, StepUpMixin):
     @holder_event
     def send_phone_code(self, me: Principal):
         with session_scope() as db:
-            account = db.get(Account, me.account_id)
-            if not db.get(Policyholder, account.holder_id).phone:
+            account, holder = accounts.account_and_holder(session=db, account_id=me.account_id)
+            if not holder.phone:
                 self.phone_error = (
                     "Aucun numéro de mobile n'est enregistré : ajoutez-le depuis Mon profil."
                 )
@@ -266,7 +269,7 @@ class SecurityState(SessionState, StepUpMixin):
             ):  # a wrong code is counted by the service, whatever happens here
                 overview.confirm_phone(
                     session=db,
-                    account=db.get(Account, me.account_id),
+                    account=accounts.account(session=db, account_id=me.account_id),
                     code=str(form.get("phone_code", "")).strip()[:12],
                 )
         except SecondFactorError as error:

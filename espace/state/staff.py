@@ -7,7 +7,6 @@ import dataclasses
 import time
 
 import reflex as rx
-from sqlmodel import select
 
 from espace import routes
 from espace.core import formatting as fmt
@@ -113,10 +112,8 @@ class StaffLoginState(rx.State):
     def resend(self):
         if not self._pending_valid():
             return None
-        from espace.identity.models import StaffUser
-
         with session_scope() as db:
-            staff = db.get(StaffUser, self._pending_staff_id)
+            staff = staff_access.staff_member(session=db, staff_id=self._pending_staff_id)
             if staff is None or not staff.is_active:
                 self.reset()
                 self.form_error = auth.LOGIN_FAILED_MESSAGE
@@ -167,10 +164,9 @@ class StaffSessionState(rx.State):
 
     def _load_staff_header(self, staff_id: int) -> None:
         from espace.claims.workflow import ROLE_LABELS
-        from espace.identity.models import StaffUser
 
         with session_scope() as db:
-            staff = db.get(StaffUser, staff_id)
+            staff = staff_access.staff_member(session=db, staff_id=staff_id)
             self.staff_name = staff.full_name if staff else ""
             self.staff_role = ROLE_LABELS.get(staff.role, "") if staff else ""
 
@@ -235,17 +231,13 @@ class StaffAccessState(StaffSessionState):
             )
             for r in rows
         ]
-        from espace.identity.models import Policyholder
         from espace.privacy import rights
 
         with session_scope() as db:  # GDPR requests, answered within the one-month deadline
             requests = rights.open_requests(session=db)
-            names = {
-                p.id: f"{p.civility} {p.first_name} {p.last_name}"
-                for p in db.exec(
-                    select(Policyholder).where(Policyholder.id.in_([r.holder_id for r in requests]))
-                ).all()
-            }
+            names = staff_access.holder_names(
+                session=db, holder_ids=[r.holder_id for r in requests]
+            )
         self.privacy_items = [
             PrivacyItem(
                 r.id,

@@ -17,11 +17,10 @@ from espace.claims.declaration import ClaimInputError
 from espace.claims.models import Claim, ClaimFileKind, ClaimStatus
 from espace.claims.uploads import MAX_BYTES, UploadRejected
 from espace.contracts import labels
-from espace.contracts.models import Contract, Formula
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
 from espace.core.models import utcnow
-from espace.identity.models import Policyholder, StaffRole
+from espace.identity.models import StaffRole
 from espace.identity.sessions import Principal
 from espace.identity.staff_access import StaffForbidden
 from espace.state.form_values import flag as _flag
@@ -438,14 +437,10 @@ class StaffClaimState(StaffSessionState):
         visible = False
         try:
             with session_scope() as db:
-                claim = db.get(Claim, self._claim_id) if self._claim_id else None
-                visible = (
-                    claim is not None
-                    and workflow.visible_claim(
-                        session=db, staff_id=staff_id, number=claim.number or ""
-                    )
-                    is not None
+                claim = workflow.visible_claim_by_id(
+                    session=db, staff_id=staff_id, claim_id=self._claim_id
                 )
+                visible = claim is not None
                 if visible:
                     self._fill(db, staff_id, claim)
         except StaffForbidden:
@@ -455,12 +450,8 @@ class StaffClaimState(StaffSessionState):
 
     def _fill(self, db, staff_id: int, claim: Claim) -> None:
         staff = workflow.active_staff(db, staff_id)
-        holder = db.get(Policyholder, claim.holder_id)
-        contract = db.get(Contract, claim.contract_id)
-        prop = declaration.loss_terms(
-            session=db, claim=claim
-        )  # the home and formula insured on the day of the loss
-        formula = db.get(Formula, prop.formula_id)
+        # the home and formula insured on the day of the loss
+        holder, contract, prop, formula = workflow.claim_parties(session=db, claim=claim)
         names = workflow.staff_names(session=db)
         now = utcnow()
         self.found = True

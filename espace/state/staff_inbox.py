@@ -10,15 +10,15 @@ from __future__ import annotations
 import dataclasses
 
 import reflex as rx
-from sqlmodel import select
 
 from espace import routes
+from espace.claims import stages
 from espace.claims.workflow import ROLE_LABELS, staff_of_role
-from espace.contracts.models import Contract
+from espace.contracts import portfolio
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
 from espace.core.models import utcnow
-from espace.identity.models import Policyholder, StaffRole
+from espace.identity.models import StaffRole
 from espace.identity.sessions import Principal
 from espace.identity.staff_access import StaffForbidden
 from espace.state.form_values import flag as _flag
@@ -288,7 +288,7 @@ class StaffThreadState(StaffSessionState):
         from espace.claims.workflow import staff_names
 
         staff = threads.inbox_staff(db, staff_id)
-        holder = db.get(Policyholder, thread.holder_id)
+        holder = portfolio.holder(session=db, holder_id=thread.holder_id)
         now = utcnow()
         self.subject, self.status, self.badge = (
             thread.subject,
@@ -303,18 +303,11 @@ class StaffThreadState(StaffSessionState):
             fmt.datetime_fr(thread.reply_due_at),
             threads.time_left(thread.reply_due_at, now),
         )
-        self.late = thread.reply_due_at is not None and thread.reply_due_at < now
+        self.late = stages.is_late(thread.reply_due_at, now)
         self.holder_name = f"{holder.civility} {holder.first_name} {holder.last_name}"
         self.holder_email = holder.email
         self.contract_numbers = (
-            ", ".join(
-                db.exec(
-                    select(Contract.number)
-                    .where(Contract.holder_id == holder.id)
-                    .order_by(Contract.number)
-                ).all()
-            )
-            or "—"
+            ", ".join(portfolio.contract_numbers(session=db, holder_id=holder.id)) or "—"
         )
         self.linked = threads.linked_label(session=db, thread=thread)
         self.assignee = staff_names(session=db).get(thread.assigned_staff_id, "")

@@ -16,8 +16,7 @@ from typing import ClassVar
 import reflex as rx
 
 from espace.core.db import session_scope
-from espace.identity import stepup
-from espace.identity.models import Account, Policyholder
+from espace.identity import accounts, stepup
 from espace.identity.second_factor import SecondFactorError
 from espace.identity.sessions import Principal
 from espace.identity.stepup import StepUpProof, StepUpRequired
@@ -75,7 +74,9 @@ class StepUpMixin(rx.State, mixin=True):
 
     def _stepup_open(self, action: str, me: Principal, error: str = "") -> None:
         with session_scope() as db:
-            methods = stepup.step_up_methods(session=db, account=db.get(Account, me.account_id))
+            methods = stepup.step_up_methods(
+                session=db, account=accounts.account(session=db, account_id=me.account_id)
+            )
         self.stepup_for, self.stepup_reason = action, self.STEP_UP_REASONS[action]
         self.stepup_methods = [[str(m), METHOD_LABELS[m]] for m in methods]
         self._stepup_send(str(methods[0]), me)
@@ -84,8 +85,7 @@ class StepUpMixin(rx.State, mixin=True):
     def _stepup_send(self, method: str, me: Principal) -> None:
         self.stepup_method, self.stepup_error = method, ""
         with session_scope() as db:
-            account = db.get(Account, me.account_id)
-            holder = db.get(Policyholder, account.holder_id)
+            account, holder = accounts.account_and_holder(session=db, account_id=me.account_id)
             self.stepup_help = method_help(method, email=account.email, phone=holder.phone)
             try:
                 stepup.start_step_up(session=db, account=account, method=method)
@@ -111,7 +111,7 @@ class StepUpMixin(rx.State, mixin=True):
             with session_scope() as db:
                 proof = stepup.complete_step_up(
                     session=db,
-                    account=db.get(Account, me.account_id),
+                    account=accounts.account(session=db, account_id=me.account_id),
                     session_id=me.session_id,
                     method=self.stepup_method,
                     code=code,
