@@ -187,7 +187,9 @@ class PaymentsState(SessionState, StepUpMixin):
         self.loaded = True
         return None
 
-    def _refresh(self, holder_id: int) -> None:
+    def _refresh(self, holder_id: int, *, history: bool = True, accounts: bool = True) -> None:
+        """Read the page again; a change of schedule leaves the history (past payments) and the
+        bank accounts as they are, so it skips them (``history=False, accounts=False``)."""
         today = _today()
         with session_scope() as db:
             owned = portfolio.holder_contracts(session=db, holder_id=holder_id)
@@ -207,47 +209,54 @@ class PaymentsState(SessionState, StepUpMixin):
             rows = payments.schedule(session=db, holder_id=holder_id, today=today)
             self.upcoming = [_row(r) for r in rows if r.status == "scheduled"]
             self.rejected = [_row(r) for r in rows if r.status == "rejected"]
-            result = payments.history(
-                session=db,
-                holder_id=holder_id,
-                today=today,
-                year=_int(self.f_year),
-                contract_id=_int(self.f_contract),
-            )
-            self.history = [_row(r) for r in result.rows]
-            self.totals = [
-                YearTotal(str(year), fmt.money(total), str(count))
-                for year, total, count in result.yearly_totals
-            ]
-            self.history_total = fmt.money(result.total_cents)
-            self.year_options = [[str(y), str(y)] for y in result.years_available]
-            self.accounts = []
-            owned_accounts = bank_accounts.list_accounts(session=db, holder_id=holder_id)
-            active = mandates.active_mandates_for(
-                session=db, account_ids=[a.id for a in owned_accounts]
-            )
-            for account in owned_accounts:
-                mandate = active.get(account.id)
-                self.accounts.append(
-                    AccountRow(
-                        id=account.id,
-                        label=account.label or account.bank_name or "Compte bancaire",
-                        owner=account.account_holder,
-                        masked=bank_accounts.masked(account),
-                        bank=account.bank_name,
-                        is_default=account.is_default,
-                        mandate=(
-                            f"Mandat {mandate.reference} signé le {fmt.date_fr(mandate.signed_at)}"
-                            if mandate
-                            else "Aucun mandat : signez-le pour payer par prélèvement avec ce "
-                            "compte."
-                        ),
-                        mandate_url=routes.document_url(mandate.document_id)
-                        if mandate and mandate.document_id
-                        else "",
-                        has_mandate=mandate is not None and mandate.status == MandateStatus.ACTIVE,
-                    )
+            if history:
+                self._refresh_history(db, holder_id, today)
+            if accounts:
+                self._refresh_accounts(db, holder_id)
+
+    def _refresh_history(self, db, holder_id: int, today: date) -> None:
+        result = payments.history(
+            session=db,
+            holder_id=holder_id,
+            today=today,
+            year=_int(self.f_year),
+            contract_id=_int(self.f_contract),
+        )
+        self.history = [_row(r) for r in result.rows]
+        self.totals = [
+            YearTotal(str(year), fmt.money(total), str(count))
+            for year, total, count in result.yearly_totals
+        ]
+        self.history_total = fmt.money(result.total_cents)
+        self.year_options = [[str(y), str(y)] for y in result.years_available]
+
+    def _refresh_accounts(self, db, holder_id: int) -> None:
+        self.accounts = []
+        owned_accounts = bank_accounts.list_accounts(session=db, holder_id=holder_id)
+        active = mandates.active_mandates_for(
+            session=db, account_ids=[a.id for a in owned_accounts]
+        )
+        for account in owned_accounts:
+            mandate = active.get(account.id)
+            self.accounts.append(
+                AccountRow(
+                    id=account.id,
+                    label=account.label or account.bank_name or "Compte bancaire",
+                    owner=account.account_holder,
+                    masked=bank_accounts.masked(account),
+                    bank=account.bank_name,
+                    is_default=account.is_default,
+                    mandate=(
+                        f"Mandat {mandate.reference} signé le {fmt.date_fr(mandate.signed_at)}"
+                        if mandate
+                        else "Aucun mandat : signez-le pour payer par prélèvement avec ce compte."
+                    ),
+                    mandate_url=routes.document_url(mandate.document_id)
+                    if mandate and mandate.document_id
+                    else "",
+                    has_mandate=mandate is not None and mandate.status == MandateStatus.ACTIVE,
                 )
+            )
 
     # ----- history filters -----
 
@@ -483,7 +492,7 @@ class PaymentsState(SessionState, StepUpMixin):
             self.change_errors = dict(error.errors)
             return None
         self.change_preview, self.change_errors, self.change_note = [], {}, ""
-        self._refresh(me.holder_id)
+        self._refresh(me.holder_id, history=False, accounts=False)  # only coming debits moved
         return None
 
     @rx.event
