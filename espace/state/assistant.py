@@ -158,8 +158,7 @@ class AssistantState(SessionState):
 
     @holder_event
     def download_attestation(self, me: Principal, contract_id: int):
-        principal = me
-        url, self.error = issue_today(holder_id=principal.holder_id, contract_id=contract_id)
+        url, self.error = issue_today(holder_id=me.holder_id, contract_id=contract_id)
         return rx.call_script(f"window.location.href = {json.dumps(url)}") if url else None
 
     @holder_event
@@ -185,9 +184,8 @@ class AssistantState(SessionState):
         """Open a message thread carrying the whole conversation, then show it."""
         from espace.support import threads
 
-        principal = me
-        if self._owner != principal.holder_id or not self._transcript:
-            self._own(principal.holder_id)
+        if self._owner != me.holder_id or not self._transcript:
+            self._own(me.holder_id)
             self.escalate_errors = {
                 "body": "Posez d'abord votre question à l'assistant, ou écrivez directement "
                 "à un conseiller depuis « Mes messages »."
@@ -204,7 +202,7 @@ class AssistantState(SessionState):
             with session_scope() as db:
                 thread = threads.open_thread(
                     session=db,
-                    holder_id=principal.holder_id,
+                    holder_id=me.holder_id,
                     subject=subject,
                     category=category,
                     body=body,

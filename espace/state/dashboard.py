@@ -90,10 +90,9 @@ class DashboardState(SessionState):
 
     @holder_event
     def load(self, me: Principal):
-        principal = me
-        self._load_header(principal.holder_id)
+        self._load_header(me.holder_id)
         self.flash, self.attestation_error = "", ""
-        self._refresh(principal)
+        self._refresh(me)
         self.loaded = True
         return None
 
@@ -208,8 +207,5 @@ class DashboardState(SessionState):
     @holder_event
     def quick_attestation(self, me: Principal, contract_id: int):
         """One tap: a standard attestation for today, downloaded at once."""
-        principal = me
-        url, self.attestation_error = issue_today(
-            holder_id=principal.holder_id, contract_id=contract_id
-        )
+        url, self.attestation_error = issue_today(holder_id=me.holder_id, contract_id=contract_id)
         return rx.call_script(f"window.location.href = {json.dumps(url)}") if url else None
