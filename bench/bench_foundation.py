@@ -202,7 +202,7 @@ def main() -> None:
                 page.get_by_label("Code de vérification").wait_for()
                 page.get_by_label("Code de vérification").fill(latest_code(url, email))
                 page.get_by_role("button", name="Valider").click()
-                page.wait_for_url(f"**{routes.AFTER_LOGIN}*")  # sign-in lands on the dashboard
+                page.wait_for_url(f"**{routes.AFTER_LOGIN}**", wait_until="commit")  # the dashboard
                 page.goto(routes.CONTRACTS)
                 page.get_by_role("heading", name="Mes contrats").wait_for()
                 page.locator(".contract").first.wait_for()
