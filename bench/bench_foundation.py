@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
+from espace import routes  # noqa: E402
 from espace.core.db import make_engine  # noqa: E402
 from espace.core.migrations import upgrade_to_head  # noqa: E402
 from espace.demo.seed import DEMO_EMAIL, OTHER_HOLDER_PASSWORD, seed_demo, seed_volume  # noqa: E402
@@ -201,6 +202,8 @@ def main() -> None:
                 page.get_by_label("Code de vérification").wait_for()
                 page.get_by_label("Code de vérification").fill(latest_code(url, email))
                 page.get_by_role("button", name="Valider").click()
+                page.wait_for_url(f"**{routes.AFTER_LOGIN}**", wait_until="commit")  # the dashboard
+                page.goto(routes.CONTRACTS)
                 page.get_by_role("heading", name="Mes contrats").wait_for()
                 page.locator(".contract").first.wait_for()
                 contexts.append(context)

@@ -231,6 +231,23 @@ def active_mandate_for(*, session: Session, account_id: int) -> SepaMandate | No
     ).first()
 
 
+def active_mandates_for(*, session: Session, account_ids: list[int]) -> dict[int, SepaMandate]:
+    """The active mandate of each bank account (by account id), the latest signed: one query."""
+    found: dict[int, SepaMandate] = {}
+    if not account_ids:
+        return found
+    for mandate in session.exec(
+        select(SepaMandate)
+        .where(
+            SepaMandate.bank_account_id.in_(account_ids),
+            SepaMandate.status == MandateStatus.ACTIVE,
+        )
+        .order_by(SepaMandate.signed_at, SepaMandate.id)
+    ).all():
+        found[mandate.bank_account_id] = mandate  # the latest one wins
+    return found
+
+
 def list_mandates(*, session: Session, holder_id: int) -> list[SepaMandate]:
     """All the holder's mandates, active and revoked, the most recent first."""
     return list(

@@ -18,6 +18,11 @@ from espace.notifications import notices, outbox
 from espace.notifications.models import NotificationCategory
 
 
+def is_late(due_at: datetime | None, now: datetime) -> bool:
+    """A step is late once its deadline has passed (no deadline: never late)."""
+    return due_at is not None and due_at < now
+
+
 @dataclass(frozen=True)
 class Stage:
     label: str
@@ -199,6 +204,24 @@ def events(*, session: Session, claim_id: int) -> list[ClaimEvent]:
             .order_by(ClaimEvent.at, ClaimEvent.id)
         ).all()
     )
+
+
+DRAFT_NEXT_STEP = "Brouillon : reprenez votre déclaration là où vous l'aviez laissée."
+
+
+def next_steps(*, session: Session, claims: list[Claim]) -> dict[int, str]:
+    """What happens next for each claim (by claim id), from its latest stage event: one query
+    for the whole list (documents added do not move a claim on)."""
+    sent = [c.id for c in claims if c.number is not None]
+    found: dict[int, str] = {c.id: DRAFT_NEXT_STEP for c in claims if c.number is None}
+    if sent:
+        for event in session.exec(
+            select(ClaimEvent)
+            .where(ClaimEvent.claim_id.in_(sent), ClaimEvent.kind != "documents_added")
+            .order_by(ClaimEvent.at, ClaimEvent.id)
+        ).all():
+            found[event.claim_id] = event.next_step  # the latest one wins
+    return {c.id: found.get(c.id, "") for c in claims}
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from espace.claims import declaration, perils, stages
 from espace.claims import indemnity as claim_indemnity
 from espace.claims.declaration import ClaimInputError
 from espace.claims.models import Claim, ClaimFileKind, ClaimStatus, StaffAuditLog
-from espace.contracts.models import Contract
+from espace.contracts.models import Contract, Formula
 from espace.core import formatting as fmt
 from espace.core.formatting import PARIS
 from espace.core.models import utcnow
@@ -48,11 +48,77 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit": frozenset({R.MANAGER}),
 }
 
+# ... and in which statuses of the claim. With PERMISSIONS, the one role x status table of the
+# back office: the services refuse anything else, and the claim page offers exactly this.
+_OPEN = tuple(stages.OPEN_STATUSES)
+_SENT = tuple(s for s in S if s != S.DRAFT)
+STATUSES: dict[str, tuple[str, ...]] = {
+    "assign_handler": _OPEN,
+    "appoint_expert": (S.RECEIVED, S.DOCUMENTS_REQUESTED, S.EXPERT_APPOINTED, S.VISIT_PLANNED),
+    "plan_visit": (S.EXPERT_APPOINTED, S.VISIT_PLANNED),
+    "attach_report": (S.EXPERT_APPOINTED, S.VISIT_PLANNED, S.EXPERT_REPORT),
+    "assess": (
+        S.RECEIVED,
+        S.DOCUMENTS_REQUESTED,
+        S.EXPERT_APPOINTED,
+        S.VISIT_PLANNED,
+        S.EXPERT_REPORT,
+        S.INDEMNITY_COMPUTED,
+    ),
+    "record_payment": (S.INDEMNITY_COMPUTED,),
+    "request_documents": _OPEN[:-1],
+    "refuse": _OPEN[:-2],
+    "close": (S.PAYMENT_SENT,),  # or nothing owed once the indemnity is computed (see close)
+    "reopen": (S.CLOSED, S.REFUSED),
+    "messages": _SENT,
+    "upload": _SENT,
+    "audit": _SENT,
+}
+# An expert chiffre the damage after the visit only.
+EXPERT_ASSESS = (S.VISIT_PLANNED, S.EXPERT_REPORT, S.INDEMNITY_COMPUTED)
+# The buttons of the claim page and the action each one performs.
+PANEL: dict[str, str] = {
+    "assign": "assign_handler",
+    "appoint": "appoint_expert",
+    "visit": "plan_visit",
+    "report": "attach_report",
+    "assess": "assess",
+    "payment": "record_payment",
+    "documents": "request_documents",
+    "refuse": "refuse",
+    "close": "close",
+    "reopen": "reopen",
+    "messages": "messages",
+    "upload": "upload",
+    "audit": "audit",
+}
+
 ROLE_LABELS = {R.HANDLER: "Gestionnaire sinistres", R.EXPERT: "Expert", R.MANAGER: "Responsable"}
 
 
 def can(staff: StaffUser, action: str) -> bool:
     return staff.role in PERMISSIONS.get(action, frozenset())
+
+
+def allowed_actions(staff: StaffUser, claim: Claim) -> dict[str, bool]:
+    """Which buttons of the claim page this staff member may use on this claim now, read from the
+    table above (the services check the same table when the button is used)."""
+    owed = (claim.indemnity_cents or 0) - claim.paid_cents
+    allowed = {
+        name: can(staff, action) and claim.status in STATUSES[action]
+        for name, action in PANEL.items()
+    }
+    if staff.role == R.EXPERT:
+        allowed["assess"] = allowed["assess"] and claim.status in EXPERT_ASSESS
+    # A handler takes the claim for themself; a manager picks any handler.
+    allowed["take"] = allowed["assign"] and staff.role == R.HANDLER and claim.handler_id != staff.id
+    allowed["assign"] = allowed["assign"] and staff.role == R.MANAGER
+    allowed["payment"] = allowed["payment"] and owed > 0
+    # Nothing owed (damage under the deductible, or already paid): it closes without a transfer.
+    allowed["close"] = can(staff, "close") and (
+        claim.status in STATUSES["close"] or (claim.status == S.INDEMNITY_COMPUTED and owed <= 0)
+    )
+    return allowed
 
 
 def active_staff(session: Session, staff_id: int | None) -> StaffUser:
@@ -94,6 +160,26 @@ def visible_claim(*, session: Session, staff_id: int, number: str) -> Claim | No
     if claim is not None:
         _trace_claim_read(session, staff, claim)
     return claim
+
+
+def visible_claim_by_id(*, session: Session, staff_id: int, claim_id: int) -> Claim | None:
+    """``visible_claim`` for the claim the page already shows (its server-side id)."""
+    claim = session.get(Claim, claim_id) if claim_id else None
+    if claim is None or not claim.number:
+        return None
+    return visible_claim(session=session, staff_id=staff_id, number=claim.number)
+
+
+def claim_parties(*, session: Session, claim: Claim):
+    """(policyholder, contract, terms on the day of the loss, formula of those terms) of a claim
+    the caller may see (``visible_claim``)."""
+    terms = declaration.loss_terms(session=session, claim=claim)
+    return (
+        session.get(Policyholder, claim.holder_id),
+        session.get(Contract, claim.contract_id),
+        terms,
+        session.get(Formula, terms.formula_id),
+    )
 
 
 def _trace_claim_read(session: Session, staff: StaffUser, claim: Claim) -> None:
@@ -212,7 +298,7 @@ def queue(
             submitted_at=c.submitted_at,
             age_days=(now - c.submitted_at).days,
             due_at=c.next_step_due_at,
-            late=c.next_step_due_at is not None and c.next_step_due_at < now,
+            late=stages.is_late(c.next_step_due_at, now),
             handler=names.get(c.handler_id, ""),
             expert=names.get(c.expert_id, ""),
             express=c.express,
@@ -243,6 +329,7 @@ def staff_of_role(*, session: Session, role: str) -> list[StaffUser]:
 
 def assign_handler(*, session: Session, staff_id: int, claim_id: int, handler_id: int) -> Claim:
     staff, claim = _claim_for(session, staff_id, claim_id, "assign_handler")
+    _require_status(claim, STATUSES["assign_handler"], "Ce dossier est terminé.")
     if staff.role == R.HANDLER and handler_id != staff.id:
         raise StaffForbidden("Un gestionnaire ne peut prendre un dossier que pour lui-même.")
     handler = session.get(StaffUser, handler_id)
@@ -258,7 +345,7 @@ def appoint_expert(*, session: Session, staff_id: int, claim_id: int, expert_id:
     staff, claim = _claim_for(session, staff_id, claim_id, "appoint_expert")
     _require_status(
         claim,
-        (S.RECEIVED, S.DOCUMENTS_REQUESTED, S.EXPERT_APPOINTED, S.VISIT_PLANNED),
+        STATUSES["appoint_expert"],
         "Un expert ne peut plus être missionné à ce stade.",
     )
     expert = session.get(StaffUser, expert_id)
@@ -287,7 +374,7 @@ def plan_visit(
     now: datetime | None = None,
 ) -> Claim:
     staff, claim = _claim_for(session, staff_id, claim_id, "plan_visit")
-    _require_status(claim, (S.EXPERT_APPOINTED, S.VISIT_PLANNED), "Missionnez d'abord un expert.")
+    _require_status(claim, STATUSES["plan_visit"], "Missionnez d'abord un expert.")
     now = now or utcnow()
     day = perils.parse_date(day_text)
     errors: dict[str, str] = {}
@@ -326,7 +413,7 @@ def attach_report(
     staff, claim = _claim_for(session, staff_id, claim_id, "attach_report")
     _require_status(
         claim,
-        (S.EXPERT_APPOINTED, S.VISIT_PLANNED, S.EXPERT_REPORT),
+        STATUSES["attach_report"],
         "Le rapport suit la mission de l'expert.",
     )
     summary = (summary or "").strip()
@@ -361,21 +448,10 @@ def assess(
     staff, claim = _claim_for(session, staff_id, claim_id, "assess")
     _require_status(
         claim,
-        (
-            S.RECEIVED,
-            S.DOCUMENTS_REQUESTED,
-            S.EXPERT_APPOINTED,
-            S.VISIT_PLANNED,
-            S.EXPERT_REPORT,
-            S.INDEMNITY_COMPUTED,
-        ),
+        STATUSES["assess"],
         "L'indemnité ne peut plus être modifiée à ce stade.",
     )
-    if staff.role == R.EXPERT and claim.status not in (
-        S.VISIT_PLANNED,
-        S.EXPERT_REPORT,
-        S.INDEMNITY_COMPUTED,
-    ):
+    if staff.role == R.EXPERT and claim.status not in EXPERT_ASSESS:
         raise StaffForbidden("L'expert chiffre les dommages après sa visite.")
     try:
         damage = fmt.parse_euros(damage_text)
@@ -425,7 +501,7 @@ def assess(
 
 def record_payment(*, session: Session, staff_id: int, claim_id: int, reference: str = "") -> Claim:
     staff, claim = _claim_for(session, staff_id, claim_id, "record_payment")
-    _require_status(claim, (S.INDEMNITY_COMPUTED,), "Calculez d'abord l'indemnité.")
+    _require_status(claim, STATUSES["record_payment"], "Calculez d'abord l'indemnité.")
     balance = (claim.indemnity_cents or 0) - claim.paid_cents
     if balance <= 0:
         raise ClaimInputError(
@@ -531,7 +607,7 @@ def _guarantee_name(session: Session, contract: Contract, claim: Claim) -> str:
 
 def request_documents(*, session: Session, staff_id: int, claim_id: int, what: str) -> Claim:
     staff, claim = _claim_for(session, staff_id, claim_id, "request_documents")
-    _require_status(claim, stages.OPEN_STATUSES[:-1], "Ce dossier est terminé ou déjà payé.")
+    _require_status(claim, STATUSES["request_documents"], "Ce dossier est terminé ou déjà payé.")
     what = (what or "").strip()
     if len(what) < 5:
         raise ClaimInputError({"requested": "Précisez les documents attendus."})
@@ -549,7 +625,7 @@ def request_documents(*, session: Session, staff_id: int, claim_id: int, what: s
 
 def refuse(*, session: Session, staff_id: int, claim_id: int, reason: str) -> Claim:
     staff, claim = _claim_for(session, staff_id, claim_id, "refuse")
-    _require_status(claim, stages.OPEN_STATUSES[:-2], "Ce dossier ne peut plus être refusé.")
+    _require_status(claim, STATUSES["refuse"], "Ce dossier ne peut plus être refusé.")
     reason = (reason or "").strip()
     if len(reason) < 20:
         raise ClaimInputError(
@@ -572,7 +648,7 @@ def close(*, session: Session, staff_id: int, claim_id: int) -> Claim:
     nothing_owed = (
         claim.status == S.INDEMNITY_COMPUTED and (claim.indemnity_cents or 0) <= claim.paid_cents
     )
-    if claim.status != S.PAYMENT_SENT and not nothing_owed:
+    if claim.status not in STATUSES["close"] and not nothing_owed:
         raise ClaimInputError(
             {"action": "Un dossier se clôture après le paiement (sinon, refusez-le)."}
         )
@@ -590,7 +666,7 @@ def close(*, session: Session, staff_id: int, claim_id: int) -> Claim:
 def reopen(*, session: Session, staff_id: int, claim_id: int, reason: str) -> Claim:
     staff, claim = _claim_for(session, staff_id, claim_id, "reopen")
     _require_status(
-        claim, (S.CLOSED, S.REFUSED), "Seul un dossier clôturé ou refusé peut être rouvert."
+        claim, STATUSES["reopen"], "Seul un dossier clôturé ou refusé peut être rouvert."
     )
     reason = (reason or "").strip()
     if len(reason) < 10:

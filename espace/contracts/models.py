@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from espace.core.models import utcnow
@@ -157,6 +157,10 @@ class Contract(SQLModel, table=True):
     copy of the version in force today, kept by ``contracts.terms.apply_due`` (daily) for
     lists and summaries. Whatever reads cover on a date (claims, attestations, the contract page)
     reads ``ContractTerms`` instead."""
+
+    # "the holder's active contracts" (dashboard, claims, assistant, bank accounts): without it
+    # the planner picks the status index, which nearly every contract shares.
+    __table_args__ = (Index("ix_contract_holder_status", "holder_id", "status"),)
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=10, unique=True)  # "MRH" + 7 digits

@@ -64,6 +64,47 @@ def holder(*, session: Session, holder_id: int) -> Policyholder | None:
     return session.get(Policyholder, holder_id)
 
 
+def holder_contracts(
+    *, session: Session, holder_id: int, by_start: bool = False
+) -> list[tuple[Contract, InsuredProperty]]:
+    """The holder's contracts with their insured property, by number (or by start date): one
+    query, filtered on the holder (another holder's contracts never come back)."""
+    order = Contract.start_date if by_start else Contract.number
+    return list(
+        session.exec(
+            select(Contract, InsuredProperty)
+            .join(InsuredProperty, InsuredProperty.id == Contract.property_id)
+            .where(Contract.holder_id == holder_id)
+            .order_by(order, Contract.id)
+        ).all()
+    )
+
+
+def owned_contract_by_id(*, session: Session, holder_id: int, contract_id: int) -> Contract | None:
+    """One of *this holder's* contracts by its id (another holder's id finds nothing)."""
+    return session.exec(
+        select(Contract).where(Contract.id == contract_id, Contract.holder_id == holder_id)
+    ).first()
+
+
+def contract_numbers(*, session: Session, holder_id: int) -> list[str]:
+    """The numbers of the holder's contracts, in order."""
+    return list(
+        session.exec(
+            select(Contract.number).where(Contract.holder_id == holder_id).order_by(Contract.number)
+        ).all()
+    )
+
+
+def owned_contract(*, session: Session, holder_id: int, number: str) -> Contract | None:
+    """One of *this holder's* contracts by its number (another holder's number finds nothing)."""
+    return session.exec(
+        select(Contract).where(
+            Contract.number == number.strip().upper()[:10], Contract.holder_id == holder_id
+        )
+    ).first()
+
+
 def list_portfolio(
     *, session: Session, holder_id: int, today: date | None = None
 ) -> list[PropertySummary]:

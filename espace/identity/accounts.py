@@ -104,6 +104,19 @@ def account_of_holder(*, session: Session, holder_id: int) -> Account | None:
     return session.exec(select(Account).where(Account.holder_id == holder_id)).first()
 
 
+def account(*, session: Session, account_id: int | None) -> Account | None:
+    """The account behind a principal (``Principal.account_id``), or None."""
+    return session.get(Account, account_id) if account_id else None
+
+
+def account_and_holder(*, session: Session, account_id: int) -> tuple[Account, Policyholder]:
+    """The account behind a principal and its policyholder (where codes are sent)."""
+    found = session.get(Account, account_id)
+    if found is None:
+        raise LookupError(account_id)
+    return found, session.get(Policyholder, found.holder_id)
+
+
 def holder_personal_words(holder: Policyholder, email: str = "") -> list[str]:
     return personal_words(
         first_name=holder.first_name,

@@ -31,6 +31,21 @@ class RequestRow:
     note: str
 
 
+def staff_member(*, session: Session, staff_id: int) -> StaffUser | None:
+    """A staff member by id (active or not), for the back office's header and sign-in."""
+    return session.get(StaffUser, staff_id)
+
+
+def holder_names(*, session: Session, holder_ids: list[int]) -> dict[int, str]:
+    """``Civilité Prénom Nom`` of each policyholder (by id), in one query."""
+    if not holder_ids:
+        return {}
+    return {
+        p.id: f"{p.civility} {p.first_name} {p.last_name}"
+        for p in session.exec(select(Policyholder).where(Policyholder.id.in_(holder_ids))).all()
+    }
+
+
 def _require_role(session: Session, staff_id: int) -> StaffUser:
     staff = session.get(StaffUser, staff_id)
     if staff is None or not staff.is_active or staff.role not in ROLES_HANDLING_ACCESS:

@@ -7,10 +7,12 @@ from datetime import date, datetime
 import reflex as rx
 
 from espace import routes
+from espace.contracts import portfolio
 from espace.core.db import session_scope
 from espace.core.models import today_paris, utcnow
 from espace.identity import accounts
 from espace.identity.accounts import AccountError, mask_email
+from espace.state.handlers import blocking_event
 from espace.state.session import client_ip
 
 IDENTITY_FIELDS = ("contract", "last_name", "birth_date", "postal_code")
@@ -98,11 +100,11 @@ class SignupState(IdentityForm):
         str
     ] = []  # ISO times of this sign-up's e-mails, for the same "send again" limits
 
-    @rx.event
+    @blocking_event
     def on_load(self):
         self._restart()
 
-    @rx.event
+    @blocking_event
     def check_identity(self, form: dict):
         holder = self._identity(form)
         if holder is None:
@@ -118,7 +120,7 @@ class SignupState(IdentityForm):
             "credentials",
         )
 
-    @rx.event
+    @blocking_event
     def create(self, form: dict):
         if self._holder_id is None:
             self.step = "identity"
@@ -126,9 +128,7 @@ class SignupState(IdentityForm):
         self.errors, self.form_error = {}, ""
         try:
             with session_scope() as db:
-                from espace.identity.models import Policyholder
-
-                holder = db.get(Policyholder, self._holder_id)
+                holder = portfolio.holder(session=db, holder_id=self._holder_id)
                 email = str(form.get("email", ""))[:254]
                 account = accounts.sign_up(
                     session=db,
@@ -148,7 +148,7 @@ class SignupState(IdentityForm):
         self.sent_to, self._sent_times = mask_email(email), [utcnow().isoformat()]
         self.step = "sent"
 
-    @rx.event
+    @blocking_event
     def resend(self):
         if self._account_id is None and not self._email:
             return
@@ -176,7 +176,7 @@ class LinkState(rx.State):
     def _token(self) -> str:
         return link_token(self)
 
-    @rx.event
+    @blocking_event
     def activate(self):
         with session_scope() as db:
             self.outcome = "ok" if accounts.activate(session=db, token=self._token()) else "invalid"
@@ -184,7 +184,7 @@ class LinkState(rx.State):
             return rx.redirect(f"{routes.LOGIN}?info=active", replace=True)
         return None
 
-    @rx.event
+    @blocking_event
     def not_me(self):
         with session_scope() as db:
             self.outcome = (
@@ -205,7 +205,7 @@ class ForgotState(rx.State):
     def on_load(self):
         self.reset()
 
-    @rx.event
+    @blocking_event
     def request(self, form: dict):
         identifier = str(form.get("identifier", "")).strip()[:254]
         channel = "sms" if form.get("channel") == "sms" else "email"
@@ -225,7 +225,7 @@ class ForgotState(rx.State):
         self._account_id = account_id if channel == "sms" else None
         self.step = "sms" if channel == "sms" else "sent"
 
-    @rx.event
+    @blocking_event
     def reset_by_code(self, form: dict):
         self.code_error = self.password_error = self.confirm_error = self.form_error = ""
         code = str(form.get("code", "")).strip()
@@ -256,7 +256,7 @@ class ResetState(rx.State):
     confirm_error: str = ""
     form_error: str = ""
 
-    @rx.event
+    @blocking_event
     def on_load(self):
         self.reset()
         with session_scope() as db:
@@ -268,7 +268,7 @@ class ResetState(rx.State):
     def _token(self) -> str:
         return link_token(self)
 
-    @rx.event
+    @blocking_event
     def save(self, form: dict):
         self.password_error = self.confirm_error = self.form_error = ""
         try:
@@ -290,11 +290,11 @@ class LostAccessState(IdentityForm):
     masked_phone: str = ""
     _account_id: int | None = None
 
-    @rx.event
+    @blocking_event
     def on_load(self):
         self._restart()
 
-    @rx.event
+    @blocking_event
     def check_identity(self, form: dict):
         holder = self._identity(form)
         if holder is None:
@@ -315,7 +315,7 @@ class LostAccessState(IdentityForm):
         else:
             self.step = "request"
 
-    @rx.event
+    @blocking_event
     def finish(self, form: dict):
         if self._account_id is None:
             self.step = "identity"

@@ -14,6 +14,8 @@ from espace import routes
 from espace.core.db import session_scope
 from espace.core.formatting import PARIS
 from espace.core.models import utcnow
+from espace.identity.sessions import Principal
+from espace.state.handlers import holder_event
 from espace.state.quick_attestation import issue_today
 from espace.state.session import SessionState
 from espace.support import assistant
@@ -104,11 +106,9 @@ class AssistantState(SessionState):
             self._forget()
             self._owner = holder_id
 
-    @rx.event
-    def load(self):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def load(self, me: Principal):
+        holder_id = me.holder_id
         self._load_header(holder_id)
         self._own(holder_id)
         self.loaded = True
@@ -146,36 +146,29 @@ class AssistantState(SessionState):
         self.form_version += 1
         return rx.call_script(SHOW_LATEST)
 
-    @rx.event
-    def ask(self, form: dict):
+    @holder_event
+    def ask(self, me: Principal, form: dict):
         return self._ask(str(form.get("question", "")))
 
-    @rx.event
-    def ask_suggestion(self, question: str):
+    @holder_event
+    def ask_suggestion(self, me: Principal, question: str):
         if question not in assistant.SUGGESTIONS:
             return None
         return self._ask(question)
 
-    @rx.event
-    def download_attestation(self, contract_id: int):
-        principal = self._holder_principal()
-        if principal is None:
-            return self._to_login()
-        url, self.error = issue_today(holder_id=principal.holder_id, contract_id=contract_id)
+    @holder_event
+    def download_attestation(self, me: Principal, contract_id: int):
+        url, self.error = issue_today(holder_id=me.holder_id, contract_id=contract_id)
         return rx.call_script(f"window.location.href = {json.dumps(url)}") if url else None
 
-    @rx.event
-    def clear(self):
-        if self._holder_id() is None:
-            return self._to_login()
+    @holder_event
+    def clear(self, me: Principal):
         self._forget()
         self.form_version += 1
         return None
 
-    @rx.event
-    def start_escalation(self):
-        if self._holder_id() is None:
-            return self._to_login()
+    @holder_event
+    def start_escalation(self, me: Principal):
         self.escalating, self.escalate_errors = True, {}
         self.escalate_category = self._category
         if not self.escalate_subject:
@@ -186,16 +179,13 @@ class AssistantState(SessionState):
     def cancel_escalation(self):
         self.escalating, self.escalate_errors = False, {}
 
-    @rx.event
-    def escalate(self, form: dict):
+    @holder_event
+    def escalate(self, me: Principal, form: dict):
         """Open a message thread carrying the whole conversation, then show it."""
         from espace.support import threads
 
-        principal = self._holder_principal()
-        if principal is None:
-            return self._to_login()
-        if self._owner != principal.holder_id or not self._transcript:
-            self._own(principal.holder_id)
+        if self._owner != me.holder_id or not self._transcript:
+            self._own(me.holder_id)
             self.escalate_errors = {
                 "body": "Posez d'abord votre question à l'assistant, ou écrivez directement "
                 "à un conseiller depuis « Mes messages »."
@@ -212,7 +202,7 @@ class AssistantState(SessionState):
             with session_scope() as db:
                 thread = threads.open_thread(
                     session=db,
-                    holder_id=principal.holder_id,
+                    holder_id=me.holder_id,
                     subject=subject,
                     category=category,
                     body=body,

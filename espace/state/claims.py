@@ -15,11 +15,14 @@ from espace.claims import declaration, perils, recognition, stages, uploads, wor
 from espace.claims.deadlines import describe as describe_deadline
 from espace.claims.declaration import ClaimInputError
 from espace.claims.models import Claim, ClaimFile, ClaimItem
+from espace.contracts import portfolio
 from espace.contracts.models import Contract, InsuredProperty
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
 from espace.core.formatting import PARIS, plural
 from espace.core.models import utcnow
+from espace.identity.sessions import Principal
+from espace.state.handlers import holder_event, off_loop
 from espace.state.session import SessionState
 
 FILE_KIND_LABELS = {
@@ -195,19 +198,23 @@ def _contract_label(contract: Contract, prop: InsuredProperty) -> str:
     return f"{contract.number} · {prop.address_line1}, {prop.city}"
 
 
-async def add_uploads(db, claim: Claim, files: list, kind: str, add) -> tuple[int, list[str]]:
+async def read_uploads(files: list) -> list[tuple[bytes, str]]:
+    """The uploaded files' bytes and names, read on the loop (the service checks each one)."""
+    return [(await upload.read(), upload.name or "fichier") for upload in files or []]
+
+
+def add_uploads(db, claim: Claim, files: list, kind: str, add) -> tuple[int, list[str]]:
     """Add each file on its own (a refused file leaves the others); return (added, French
-    refusals)."""
+    refusals). ``files``: ``read_uploads``'s (bytes, name) pairs; blocking, call it off the loop."""
     added, problems = 0, []
-    for upload in files:
-        data = await upload.read()
+    for data, name in files:
         try:
             with db.begin_nested():
                 add(
                     session=db,
                     claim=claim,
                     data=data,
-                    filename=upload.name or "fichier",
+                    filename=name,
                     kind="" if kind == "auto" else kind,
                 )
             added += 1
@@ -226,11 +233,9 @@ class ClaimsState(SessionState):
     can_declare: bool = False
     flash: str = ""
 
-    @rx.event
-    def load(self):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def load(self, me: Principal):
+        holder_id = me.holder_id
         self._load_header(holder_id)
         self._refresh(holder_id)
         self.loaded = True
@@ -243,17 +248,12 @@ class ClaimsState(SessionState):
                 c.id: (c, p)
                 for c, p in declaration.eligible_contracts(session=db, holder_id=holder_id)
             }
-            from sqlmodel import select
-
             labels = {
                 c.id: _contract_label(c, p)
-                for c, p in db.exec(
-                    select(Contract, InsuredProperty)
-                    .join(InsuredProperty, InsuredProperty.id == Contract.property_id)
-                    .where(Contract.holder_id == holder_id)
-                ).all()
+                for c, p in portfolio.holder_contracts(session=db, holder_id=holder_id)
             }
             rows = declaration.list_claims(session=db, holder_id=holder_id)
+            next_steps = stages.next_steps(session=db, claims=rows)
             cards, drafts = [], []
             for claim in rows:
                 card = ClaimCard(
@@ -268,22 +268,20 @@ class ClaimsState(SessionState):
                         if claim.submitted_at
                         else f"Commencé le {fmt.date_fr(claim.created_at)}"
                     ),
-                    next_step=_current_next_step(db, claim),
+                    next_step=next_steps[claim.id],
                     amount=(
                         f"Indemnité : {fmt.money(claim.indemnity_cents)}"
                         if claim.indemnity_cents is not None
                         else ""
                     ),
-                    late=bool(claim.next_step_due_at and claim.next_step_due_at < now),
+                    late=stages.is_late(claim.next_step_due_at, now),
                 )
                 (drafts if claim.number is None else cards).append(card)
         self.cards, self.drafts, self.can_declare = cards, drafts, bool(contracts)
 
-    @rx.event
-    def delete_draft(self, claim_id: int):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def delete_draft(self, me: Principal, claim_id: int):
+        holder_id = me.holder_id
         with session_scope() as db:
             claim = declaration.owned_draft(session=db, holder_id=holder_id, claim_id=int(claim_id))
             if claim is not None:
@@ -291,14 +289,6 @@ class ClaimsState(SessionState):
                 self.flash = "Le brouillon a été supprimé."
         self._refresh(holder_id)
         return None
-
-
-def _current_next_step(db, claim: Claim) -> str:
-    if claim.number is None:
-        return "Brouillon : reprenez votre déclaration là où vous l'aviez laissée."
-    history = stages.events(session=db, claim_id=claim.id)
-    staged = [e for e in history if e.kind != "documents_added"]
-    return staged[-1].next_step if staged else ""
 
 
 # ----- the wizard ----------------------------------------------------------------------------
@@ -357,11 +347,9 @@ class ClaimWizardState(SessionState):
 
     # -- loading --
 
-    @rx.event
-    def load(self):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def load(self, me: Principal):
+        holder_id = me.holder_id
         self._clear()
         self._load_header(holder_id)
         draft_param = self.router.url.query_parameters.get("brouillon", "")
@@ -501,8 +489,8 @@ class ClaimWizardState(SessionState):
 
     # -- steps --
 
-    @rx.event
-    def choose_contract(self, form: dict):
+    @holder_event
+    def choose_contract(self, me: Principal, form: dict):
         contract_id = str(form.get("contract") or "")
         if not contract_id.isdigit():
             self.errors = {"contract": "Choisissez le contrat concerné."}
@@ -530,8 +518,8 @@ class ClaimWizardState(SessionState):
             f"window.history.replaceState(null,'','{routes.CLAIM_NEW}?brouillon={self.claim_id}')"
         )
 
-    @rx.event
-    def choose_peril(self, form: dict):
+    @holder_event
+    def choose_peril(self, me: Principal, form: dict):
         peril = str(form.get("peril") or "")
         outcome = self._save(
             lambda db, claim, _p: declaration.set_peril(session=db, claim=claim, peril_code=peril)
@@ -540,8 +528,8 @@ class ClaimWizardState(SessionState):
             self._go(declaration.STEP_QUESTIONS)
         return outcome
 
-    @rx.event
-    def set_answer(self, question_id: str, value: str):
+    @holder_event
+    def set_answer(self, me: Principal, question_id: str, value: str):
         """Live answers, so that conditional questions appear; saved with the step's form."""
         if perils.peril(self.peril) and question_id in {
             q.id for q in perils.peril(self.peril).questions
@@ -549,8 +537,8 @@ class ClaimWizardState(SessionState):
             self.answers = {**self.answers, question_id: str(value)[:500]}
             self._build_questions()
 
-    @rx.event
-    def save_answers(self, form: dict):
+    @holder_event
+    def save_answers(self, me: Principal, form: dict):
         raw = {**self.answers, **{k: str(v or "") for k, v in form.items()}}
         outcome = self._save(
             lambda db, claim, _p: declaration.set_answers(
@@ -587,8 +575,8 @@ class ClaimWizardState(SessionState):
         )
         self.deadline_text, self.late_text = describe_deadline(result), result.consequence
 
-    @rx.event
-    def save_when(self, form: dict):
+    @holder_event
+    def save_when(self, me: Principal, form: dict):
         day, hour = str(form.get("occurred_date") or ""), str(form.get("occurred_time") or "")
         text = str(form.get("description") or "")
         self.occurred_date, self.occurred_time, self.description = day[:10], hour[:5], text[:4000]
@@ -612,8 +600,8 @@ class ClaimWizardState(SessionState):
             )
         return outcome
 
-    @rx.event
-    def use_property_address(self):
+    @holder_event
+    def use_property_address(self, me: Principal):
         outcome = self._save(
             lambda db, claim, _p: declaration.set_location(session=db, claim=claim, kind="property")
         )
@@ -632,8 +620,8 @@ class ClaimWizardState(SessionState):
             callback=ClaimWizardState.got_position,
         )
 
-    @rx.event
-    def got_position(self, result: dict):
+    @holder_event
+    def got_position(self, me: Principal, result: dict):
         if not isinstance(result, dict) or "lat" not in result:
             self.errors = {
                 "location": (
@@ -662,8 +650,8 @@ class ClaimWizardState(SessionState):
             self._go(declaration.STEP_ITEMS)
         return outcome
 
-    @rx.event
-    def add_item(self, form: dict):
+    @holder_event
+    def add_item(self, me: Principal, form: dict):
         def action(db, claim, _p):
             declaration.add_item(
                 session=db,
@@ -681,16 +669,16 @@ class ClaimWizardState(SessionState):
             self.form_version += 1  # empty the item form for the next one
         return outcome
 
-    @rx.event
-    def remove_item(self, item_id: int):
+    @holder_event
+    def remove_item(self, me: Principal, item_id: int):
         return self._save(
             lambda db, claim, _p: declaration.remove_item(
                 session=db, claim=claim, item_id=int(item_id)
             )
         )
 
-    @rx.event
-    def items_done(self):
+    @holder_event
+    def items_done(self, me: Principal):
         outcome = self._save(lambda db, claim, _p: declaration.items_done(session=db, claim=claim))
         if not self.errors:
             self._go(declaration.STEP_FILES)
@@ -700,41 +688,42 @@ class ClaimWizardState(SessionState):
     def set_upload_kind(self, value: str):
         self.upload_kind = value if value in {k for k, _ in HOLDER_FILE_KINDS} else "auto"
 
-    @rx.event
-    async def upload(self, files: list[rx.UploadFile]):
-        principal = self._holder_principal()
-        if principal is None:
-            return self._to_login()
+    @holder_event
+    async def upload(self, me: Principal, files: list[rx.UploadFile]):
+        received = await read_uploads(files)
+        return await off_loop(self._store_uploads, me, received)
+
+    def _store_uploads(self, me: Principal, received: list[tuple[bytes, str]]):
         self.upload_errors = []
         with session_scope() as db:
-            claim = self._draft(db, principal.holder_id)
+            claim = self._draft(db, me.holder_id)
             if claim is None:
                 self.upload_errors = ["Ce brouillon n'existe plus."]
                 return None
-            _added, problems = await add_uploads(
-                db, claim, files, self.upload_kind, declaration.add_file
+            _added, problems = add_uploads(
+                db, claim, received, self.upload_kind, declaration.add_file
             )
             self._show(db, claim)
         self.upload_errors = problems
         return None
 
-    @rx.event
-    def remove_file(self, file_id: int):
+    @holder_event
+    def remove_file(self, me: Principal, file_id: int):
         return self._save(
             lambda db, claim, _p: declaration.remove_draft_file(
                 session=db, claim=claim, file_id=int(file_id)
             )
         )
 
-    @rx.event
-    def files_done(self):
+    @holder_event
+    def files_done(self, me: Principal):
         outcome = self._save(lambda db, claim, _p: declaration.files_done(session=db, claim=claim))
         if not self.errors:
             self._go(declaration.STEP_SUMMARY)
         return outcome
 
-    @rx.event
-    def go_to(self, step: int):
+    @holder_event
+    def go_to(self, me: Principal, step: int):
         step = int(step)
         if 0 <= step <= min(self.reached, declaration.STEP_SUMMARY) and (
             self.claim_id or step == 0
@@ -742,14 +731,14 @@ class ClaimWizardState(SessionState):
             self.errors, self.upload_errors = {}, []
             self._go(step)
 
-    @rx.event
-    def back(self):
+    @holder_event
+    def back(self, me: Principal):
         if self.step > 0:
             self.errors, self.upload_errors = {}, []
             self._go(self.step - 1)
 
-    @rx.event
-    def send(self, form: dict):
+    @holder_event
+    def send(self, me: Principal, form: dict):
         if not form.get("certify"):
             self.errors = {
                 "certify": "Cochez la case pour certifier l'exactitude de votre déclaration."
@@ -820,11 +809,9 @@ class ClaimState(SessionState):
             else None
         )
 
-    @rx.event
-    def load(self):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def load(self, me: Principal):
+        holder_id = me.holder_id
         self._load_header(holder_id)
         self.number = self.router.url.query_parameters.get("n", "")[:20].upper()
         self.flash, self.message_error, self.upload_errors = "", "", []
@@ -842,7 +829,9 @@ class ClaimState(SessionState):
             self.found = True
             declaration.mark_staff_messages_read(session=db, claim=claim)
             names = workflow.staff_names(session=db)
-            contract = db.get(Contract, claim.contract_id)
+            contract = portfolio.owned_contract_by_id(
+                session=db, holder_id=holder_id, contract_id=claim.contract_id
+            )
             prop = declaration.loss_terms(
                 session=db, claim=claim
             )  # the home insured on the day of the loss
@@ -858,7 +847,7 @@ class ClaimState(SessionState):
             self.occurred = fmt.datetime_fr(claim.occurred_at)
             self.submitted = fmt.datetime_fr(claim.submitted_at)
             self.next_step = staged[-1].next_step if staged else ""
-            self.late = bool(claim.next_step_due_at and claim.next_step_due_at < now)
+            self.late = stages.is_late(claim.next_step_due_at, now)
             self.handler = names.get(claim.handler_id, "")
             self.expert = names.get(claim.expert_id, "")
             self.visit = (
@@ -937,11 +926,9 @@ class ClaimState(SessionState):
                 for m in declaration.messages(session=db, claim_id=claim.id)
             ]
 
-    @rx.event
-    def send_message(self, form: dict):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def send_message(self, me: Principal, form: dict):
+        holder_id = me.holder_id
         with session_scope() as db:
             claim = self._claim(db, holder_id)
             if claim is None:
@@ -963,18 +950,20 @@ class ClaimState(SessionState):
     def set_upload_kind(self, value: str):
         self.upload_kind = value if value in {k for k, _ in HOLDER_FILE_KINDS} else "auto"
 
-    @rx.event
-    async def upload(self, files: list[rx.UploadFile]):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    async def upload(self, me: Principal, files: list[rx.UploadFile]):
+        received = await read_uploads(files)
+        return await off_loop(self._store_uploads, me, received)
+
+    def _store_uploads(self, me: Principal, received: list[tuple[bytes, str]]):
+        holder_id = me.holder_id
         with session_scope() as db:
             claim = self._claim(db, holder_id)
             if claim is None:
                 self.upload_errors = ["Ce sinistre est introuvable."]
                 return None
-            added, problems = await add_uploads(
-                db, claim, files, self.upload_kind, declaration.add_document
+            added, problems = add_uploads(
+                db, claim, received, self.upload_kind, declaration.add_document
             )
         self.upload_errors = problems
         self.flash = (

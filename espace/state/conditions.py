@@ -7,10 +7,11 @@ import dataclasses
 
 import reflex as rx
 
+from espace.contracts import catalogue, portfolio
 from espace.contracts import conditions_data as cg
-from espace.contracts.models import Formula
 from espace.core.db import session_scope
-from espace.state.contract_detail import contract_by_number
+from espace.identity.sessions import Principal
+from espace.state.handlers import holder_event
 from espace.state.session import SessionState
 
 
@@ -94,17 +95,18 @@ class ConditionsState(SessionState):
     toc: list[TocEntry] = []
     glossary: list[GlossaryEntry] = []
 
-    @rx.event
-    def load(self):
-        me = self._holder_principal()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def load(self, me: Principal):
         self._load_header(me.holder_id)
         with session_scope() as db:
-            contract = contract_by_number(
-                db, me.holder_id, self.router.url.query_parameters.get("n", "")
+            contract = portfolio.owned_contract(
+                session=db,
+                holder_id=me.holder_id,
+                number=self.router.url.query_parameters.get("n", ""),
             )
-            formula = db.get(Formula, contract.formula_id) if contract else None
+            formula = catalogue.formula(
+                session=db, formula_id=contract.formula_id if contract else None
+            )
         self.number = contract.number if contract else ""
         self.formula = formula.name if formula else ""
         self.articles = build_articles(formula.code if formula else "")

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 
-import reflex as rx
-from sqlmodel import select
-
 from espace.contracts import detail
-from espace.contracts.models import Contract
 from espace.core.db import session_scope
 from espace.core.models import today_paris
+from espace.identity.sessions import Principal
+from espace.state.handlers import holder_event
 from espace.state.session import SessionState
 
 
@@ -68,15 +66,6 @@ class EndorsementItem:
     url: str = ""
 
 
-def contract_by_number(db, holder_id: int, number: str) -> Contract | None:
-    """One of *this holder's* contracts by number (another holder's number finds nothing)."""
-    return db.exec(
-        select(Contract).where(
-            Contract.number == number.strip().upper()[:10], Contract.holder_id == holder_id
-        )
-    ).first()
-
-
 class ContractDetailState(SessionState):
     loaded: bool = False
     found: bool = False
@@ -95,11 +84,8 @@ class ContractDetailState(SessionState):
     endorsements: list[EndorsementItem] = []
     instalments: list[InstalmentItem] = []
 
-    @rx.event
-    def load(self):
-        me = self._holder_principal()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def load(self, me: Principal):
         self._load_header(me.holder_id)
         self.loaded, self.found = False, False
         with session_scope() as db:

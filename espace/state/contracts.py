@@ -10,6 +10,8 @@ from espace.contracts import labels
 from espace.contracts.portfolio import PropertySummary, list_portfolio
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
+from espace.identity.sessions import Principal
+from espace.state.handlers import holder_event
 from espace.state.session import SessionState
 
 
@@ -72,11 +74,9 @@ class ContractsState(SessionState):
     properties: list[PropertyCard] = []
     loaded: bool = False
 
-    @rx.event
-    def load(self):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def load(self, me: Principal):
+        holder_id = me.holder_id
         self._load_header(holder_id)
         with session_scope() as db:
             self.properties = [to_card(p) for p in list_portfolio(session=db, holder_id=holder_id)]

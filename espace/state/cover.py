@@ -7,17 +7,25 @@ import dataclasses
 from datetime import date, timedelta
 
 import reflex as rx
-from sqlmodel import select
 
 from espace import routes
-from espace.contracts import cover_change, coverage, labels, tariff_data, terms
+from espace.contracts import (
+    catalogue,
+    cover_change,
+    coverage,
+    labels,
+    portfolio,
+    tariff_data,
+    terms,
+)
 from espace.contracts.cover_change import CoverChangeError, CoverChoice
-from espace.contracts.models import ContractOptionDef, Formula, GuaranteeCategory
+from espace.contracts.models import GuaranteeCategory
 from espace.contracts.tariff import RatingError, instalment_cents
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
 from espace.core.models import today_paris
-from espace.state.contract_detail import contract_by_number
+from espace.identity.sessions import Principal
+from espace.state.handlers import holder_event
 from espace.state.session import SessionState
 
 DEDUCTIBLE_LEVELS = sorted(tariff_data.CURRENT["deductible_coef_bp"])
@@ -90,13 +98,11 @@ class CoverState(SessionState):
     done_text: str = ""
 
     def _contract(self, db, me):
-        return contract_by_number(db, me.holder_id, self.router.url.query_parameters.get("n", ""))
+        number = self.router.url.query_parameters.get("n", "")
+        return portfolio.owned_contract(session=db, holder_id=me.holder_id, number=number)
 
-    @rx.event
-    def load(self):
-        me = self._holder_principal()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def load(self, me: Principal):
         self._load_header(me.holder_id)
         self.found, self.done_url, self.done_text, self.endorse_error, self.sim_error = (
             False,
@@ -122,8 +128,7 @@ class CoverState(SessionState):
             self._set_fields(choice)
             self.current_formula = choice.formula
             self.option_choices = [
-                [o.code, o.name, o.description]
-                for o in db.exec(select(ContractOptionDef).order_by(ContractOptionDef.id)).all()
+                [o.code, o.name, o.description] for o in catalogue.option_definitions(session=db)
             ]
             self._load_formulas(db, contract)
             self._load_sims(db, me.holder_id, contract.id)
@@ -168,7 +173,7 @@ class CoverState(SessionState):
     def _load_formulas(self, db, contract) -> None:
         categories = list(GuaranteeCategory)
         self.categories = [labels.label(labels.GUARANTEE_CATEGORY, c) for c in categories]
-        ids = {f.code: f.id for f in db.exec(select(Formula)).all()}
+        ids = catalogue.formula_ids(session=db)
         base = cover_change.current_choice(session=db, contract=contract)
 
         def cells(
@@ -313,61 +318,64 @@ class CoverState(SessionState):
         self.done_url = ""
         return self._with_contract(lambda db, me, contract: self._reprice(db, contract))
 
-    @rx.event
-    def set_formula(self, code: str):
+    @holder_event
+    def set_formula(self, me: Principal, code: str):
+        return self._set_formula(code)
+
+    def _set_formula(self, code: str):
         if code in ("ESSENTIELLE", "CONFORT", "INTEGRALE"):
             return self._update(c_formula=code)
         return None
 
-    @rx.event
-    def set_capital(self, value: str):
+    @holder_event
+    def set_capital(self, me: Principal, value: str):
         return self._update(c_capital=str(value)[:12])
 
-    @rx.event
-    def set_deductible(self, value: str):
+    @holder_event
+    def set_deductible(self, me: Principal, value: str):
         if value.isdigit() and int(value) in DEDUCTIBLE_LEVELS:
             return self._update(c_deductible=value)
         return None
 
-    @rx.event
-    def toggle_option(self, code: str):
+    @holder_event
+    def toggle_option(self, me: Principal, code: str):
         options = set(self.c_options) ^ {code}
         return self._update(
             c_options=sorted(o for o in options if o in {c[0] for c in self.option_choices})
         )
 
-    @rx.event
-    def set_rooms(self, value: str):
+    @holder_event
+    def set_rooms(self, me: Principal, value: str):
         return self._update(c_rooms=str(value)[:3])
 
-    @rx.event
-    def set_surface(self, value: str):
+    @holder_event
+    def set_surface(self, me: Principal, value: str):
         return self._update(c_surface=str(value)[:5])
 
     @rx.event
     def set_moving(self, value: bool):
         self.moving = bool(value)
 
-    @rx.event
-    def set_move(self, form: dict):
+    @holder_event
+    def set_move(self, me: Principal, form: dict):
         return self._update(
             c_address=str(form.get("c_address") or "")[:200],
             c_postal=str(form.get("c_postal") or "")[:5],
             c_city=str(form.get("c_city") or "")[:100],
         )
 
-    @rx.event
-    def set_effective(self, value: str):
+    @holder_event
+    def set_effective(self, me: Principal, value: str):
         return self._update(effective=str(value)[:10])
 
-    @rx.event
-    def choose_formula(self, code: str):
-        return self.set_formula(code)
+    @holder_event
+    def choose_formula(self, me: Principal, code: str):
+        return self._set_formula(code)
 
     # ---- simulations ----
 
-    @rx.event
-    def save_simulation(self, form: dict):
+    @holder_event
+    def save_simulation(self, me: Principal, form: dict):
         def action(db, me, contract):
             self.sim_error = ""
             choice = self._choice()
@@ -389,8 +397,8 @@ class CoverState(SessionState):
 
         return self._with_contract(action)
 
-    @rx.event
-    def delete_simulation(self, simulation_id: int):
+    @holder_event
+    def delete_simulation(self, me: Principal, simulation_id: int):
         def action(db, me, contract):
             cover_change.delete_simulation(
                 session=db, holder_id=me.holder_id, simulation_id=int(simulation_id)
@@ -408,8 +416,8 @@ class CoverState(SessionState):
             for s in self.sims
         ]
 
-    @rx.event
-    def apply_simulation(self, simulation_id: int):
+    @holder_event
+    def apply_simulation(self, me: Principal, simulation_id: int):
         def action(db, me, contract):
             sim = next(
                 (
@@ -427,8 +435,8 @@ class CoverState(SessionState):
 
         return self._with_contract(action)
 
-    @rx.event
-    def reset_choice(self):
+    @holder_event
+    def reset_choice(self, me: Principal):
         def action(db, me, contract):
             self._set_fields(cover_change.current_choice(session=db, contract=contract))
             self._reprice(db, contract)
@@ -437,8 +445,8 @@ class CoverState(SessionState):
 
     # ---- validation ----
 
-    @rx.event
-    def endorse(self, form: dict):
+    @holder_event
+    def endorse(self, me: Principal, form: dict):
         def action(db, me, contract):
             self.endorse_error = ""
             choice = self._choice()

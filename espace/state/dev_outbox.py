@@ -10,6 +10,7 @@ from espace.core import formatting as fmt
 from espace.core.db import session_scope
 from espace.core.settings import get_settings
 from espace.notifications import outbox
+from espace.state.handlers import blocking_event
 from espace.state.session import client_is_local
 
 
@@ -33,7 +34,7 @@ class OutboxState(rx.State):
     items: list[OutboxItem] = []
     enabled: bool = False
 
-    @rx.event
+    @blocking_event
     def load(self):
         self.enabled = mailbox_open_to(self.router)
         if not self.enabled:

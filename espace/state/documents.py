@@ -6,16 +6,17 @@ import asyncio
 import dataclasses
 
 import reflex as rx
-from sqlmodel import select
 
 from espace import routes
-from espace.contracts import attestations, certificates, labels
+from espace.contracts import attestations, certificates, labels, portfolio
 from espace.contracts.attestations import AttestationError, AttestationRequest
-from espace.contracts.models import Contract, ContractStatus, InsuredProperty
+from espace.contracts.models import ContractStatus
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
 from espace.documents import library
 from espace.documents.library import DocumentFilters
+from espace.identity.sessions import Principal
+from espace.state.handlers import holder_event, off_loop
 from espace.state.session import SessionState
 
 
@@ -105,22 +106,14 @@ class DocumentsState(SessionState):
     issued_url: str = ""
     issued_title: str = ""
 
-    @rx.event
-    def load(self):
-        me = self._holder_principal()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def load(self, me: Principal):
         self._load_header(me.holder_id)
         self.flash = self.preview_url = self.issued_url = ""
         self.att_errors = {}
         self.att_kind = "standard"  # matches the radio checked by default
         with session_scope() as db:
-            rows = db.exec(
-                select(Contract, InsuredProperty)
-                .join(InsuredProperty, InsuredProperty.id == Contract.property_id)
-                .where(Contract.holder_id == me.holder_id)
-                .order_by(Contract.start_date)
-            ).all()
+            rows = portfolio.holder_contracts(session=db, holder_id=me.holder_id, by_start=True)
             self.contract_options = [[str(c.id), f"{c.number} · {p.city}"] for c, p in rows]
             self.active_contracts = [
                 [
@@ -160,11 +153,8 @@ class DocumentsState(SessionState):
         self.total = len(everything)
         self.items = [to_item(r) for r in rows]
 
-    @rx.event
-    def apply_filters(self, form: dict):
-        me = self._holder_principal()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def apply_filters(self, me: Principal, form: dict):
         self.amount_error = self.date_error = ""
         f_min, f_max = _field(form, "f_min", 20), _field(form, "f_max", 20)
         try:
@@ -196,11 +186,8 @@ class DocumentsState(SessionState):
         self._refresh(me.holder_id)
         return None
 
-    @rx.event
-    def clear_filters(self):
-        me = self._holder_principal()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def clear_filters(self, me: Principal):
         self.f_kind = self.f_contract = self.f_from = self.f_to = self.f_min = self.f_max = (
             self.f_category
         ) = ""
@@ -209,11 +196,8 @@ class DocumentsState(SessionState):
         self._refresh(me.holder_id)
         return rx.call_script("document.getElementById('filters').reset()")
 
-    @rx.event
-    def open_preview(self, document_id: int):
-        me = self._holder_principal()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def open_preview(self, me: Principal, document_id: int):
         with session_scope() as db:
             doc = library.owned_document(
                 session=db, holder_id=me.holder_id, document_id=int(document_id)
@@ -231,13 +215,11 @@ class DocumentsState(SessionState):
     def close_preview(self):
         self.preview_url = self.preview_title = ""
 
-    @rx.event
-    async def downloaded(self):
+    @holder_event
+    async def downloaded(self, me: Principal):
         """After a download link was followed: show 'téléchargé le …' once the file was served."""
         await asyncio.sleep(1.0)
-        me = self._holder_principal()
-        if me is not None:
-            self._refresh(me.holder_id)
+        await off_loop(self._refresh, me.holder_id)
 
     @rx.event
     def choose_kind(self, kind: str):
@@ -245,11 +227,8 @@ class DocumentsState(SessionState):
             self.att_kind = kind
             self.att_errors = {}
 
-    @rx.event
-    def issue_attestation(self, form: dict):
-        me = self._holder_principal()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def issue_attestation(self, me: Principal, form: dict):
         self.att_errors, self.issued_url, self.flash = {}, "", ""
         contract = _field(form, "att_contract", 12)
         if not contract.isdigit():
@@ -275,11 +254,8 @@ class DocumentsState(SessionState):
         self._refresh(me.holder_id)
         return None
 
-    @rx.event
-    def issue_certificate(self, form: dict):
-        me = self._holder_principal()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def issue_certificate(self, me: Principal, form: dict):
         contract = _field(form, "cert_contract", 12)
         self.issued_url, self.flash = "", ""
         if not contract.isdigit():

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
-import reflex as rx
-
 from espace import content
 from espace.core.db import session_scope
+from espace.identity.sessions import Principal
+from espace.state.handlers import holder_event
 from espace.state.session import SessionState
 from espace.support import help_feedback
 
@@ -50,11 +50,9 @@ class HelpState(SessionState):
     categories: list[CategoryView] = _categories()
     feedback: dict[str, str] = {}  # slug -> "yes" | "no": the holder's answer to "was this helpful"
 
-    @rx.event
-    def load(self):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def load(self, me: Principal):
+        holder_id = me.holder_id
         self._load_header(holder_id)
         with session_scope() as db:
             self.feedback = {
@@ -64,11 +62,9 @@ class HelpState(SessionState):
         self.loaded = True
         return None
 
-    @rx.event
-    def rate(self, slug: str, helpful: bool):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def rate(self, me: Principal, slug: str, helpful: bool):
+        holder_id = me.holder_id
         if content.article(str(slug)) is None:
             return None
         with session_scope() as db:

@@ -15,8 +15,8 @@ from espace.core.tokens import new_token
 from espace.identity import accounts, auth, second_factor, sessions
 from espace.identity.accounts import mask_email
 from espace.identity.auth import Outcome
-from espace.identity.models import Account, Policyholder
 from espace.identity.second_factor import Method
+from espace.state.handlers import blocking_event, off_loop
 from espace.state.session import client_ip, handoff_navigation, read_cookie, read_session_cookie
 
 NOTICES = {
@@ -55,6 +55,19 @@ def method_help(method: str, *, email: str, phone: str) -> str:
     }[Method(method)]
 
 
+def _attempt_password(identifier, password, ip, user_agent, device):
+    """The password check (argon2: tens of ms), in the pool."""
+    with session_scope() as db:
+        return auth.attempt_password(
+            session=db,
+            identifier=identifier,
+            password=password,
+            ip=ip,
+            user_agent=user_agent,
+            device_token=device,
+        )
+
+
 class LoginState(rx.State):
     identifier_error: str = ""
     password_error: str = ""
@@ -77,7 +90,7 @@ class LoginState(rx.State):
     def method_choices(self) -> list[list[str]]:
         return [[m, METHOD_LABELS[Method(m)]] for m in self.methods if m != self.method]
 
-    @rx.event
+    @blocking_event
     def on_load(self):
         self._reset_form()
         self.notice = NOTICES.get(self.router.url.query_parameters.get("info", ""), "")
@@ -115,17 +128,12 @@ class LoginState(rx.State):
             return None
         ip, user_agent = self._client()
         device = read_cookie(self.router.headers.cookie, get_settings().device_cookie_name)
-        with session_scope() as db:
-            attempt = auth.attempt_password(
-                session=db,
-                identifier=identifier,
-                password=password,
-                ip=ip,
-                user_agent=user_agent,
-                device_token=device,
-            )
+        attempt = await off_loop(_attempt_password, identifier, password, ip, user_agent, device)
         if attempt.delay_seconds:
             await asyncio.sleep(attempt.delay_seconds)
+        return await off_loop(self._after_password, attempt)
+
+    def _after_password(self, attempt):
         if attempt.outcome in (Outcome.FAILED, Outcome.THROTTLED):
             self.form_error = attempt.message
             return None
@@ -154,8 +162,9 @@ class LoginState(rx.State):
     def _select(self, method: str, *, sent: bool = False) -> None:
         self.method, self.code_error = method, ""
         with session_scope() as db:
-            account = db.get(Account, self._pending_account_id)
-            holder = db.get(Policyholder, account.holder_id)
+            account, holder = accounts.account_and_holder(
+                session=db, account_id=self._pending_account_id
+            )
             self.method_help = method_help(method, email=account.email, phone=holder.phone)
             if method in (Method.EMAIL, Method.SMS) and not sent:
                 try:
@@ -165,7 +174,7 @@ class LoginState(rx.State):
                 except second_factor.CodeThrottled as error:
                     self.code_error = str(error)
 
-    @rx.event
+    @blocking_event
     def choose_method(self, method: str):
         if self._pending() is None:
             return self._expired()
@@ -173,7 +182,7 @@ class LoginState(rx.State):
             self._select(method)
         return None
 
-    @rx.event
+    @blocking_event
     def resend_code(self):
         if self._pending() is None:
             return self._expired()
@@ -185,7 +194,7 @@ class LoginState(rx.State):
                 )
         return None
 
-    @rx.event
+    @blocking_event
     def verify(self, form_data: dict):
         account_id = self._pending()
         if account_id is None:
@@ -217,11 +226,11 @@ class LoginState(rx.State):
         self.form_error = "Votre connexion a expiré : saisissez à nouveau votre mot de passe."
         return None
 
-    @rx.event
+    @blocking_event
     def back(self):
         self._reset_form()
 
-    @rx.event
+    @blocking_event
     def resend_activation(self):
         account_id = self._pending()
         if account_id is None:

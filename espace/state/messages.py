@@ -10,17 +10,18 @@ from __future__ import annotations
 import dataclasses
 
 import reflex as rx
-from sqlmodel import select
 
 from espace import routes
-from espace.claims.models import Claim
+from espace.claims import declaration
 from espace.claims.perils import label as peril_label
 from espace.claims.uploads import MAX_BYTES
 from espace.claims.workflow import staff_names
-from espace.contracts.models import Contract, InsuredProperty
+from espace.contracts import portfolio
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
+from espace.identity.sessions import Principal
 from espace.state.form_values import text as _text
+from espace.state.handlers import holder_event, off_loop
 from espace.state.session import SessionState
 from espace.support import threads as support
 from espace.support.models import MessageAuthor, SupportThread, ThreadCategory, ThreadStatus
@@ -84,10 +85,8 @@ def message_views(
     """(the assistant conversation carried into the thread, the conversation itself), named for
     ``viewer`` ("holder": "Vous" and the adviser's name; "staff": the holder's name and the
     adviser's)."""
-    from espace.identity.models import Policyholder
-
     names = staff_names(session=db)
-    holder = db.get(Policyholder, thread.holder_id)
+    holder = portfolio.holder(session=db, holder_id=thread.holder_id)
     files = support.attachments_by_message(session=db, thread_id=thread.id)
     transcript, conversation = [], []
     for message in support.messages(session=db, thread_id=thread.id):
@@ -133,11 +132,9 @@ class MessagesState(SessionState):
     loaded: bool = False
     threads: list[ThreadCard] = []
 
-    @rx.event
-    def load(self):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def load(self, me: Principal):
+        holder_id = me.holder_id
         self._load_header(holder_id)
         with session_scope() as db:
             rows = support.list_threads(session=db, holder_id=holder_id)
@@ -168,11 +165,9 @@ class NewMessageState(SessionState):
     claim_options: list[list[str]] = []
     errors: dict[str, str] = {}
 
-    @rx.event
-    def load(self):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def load(self, me: Principal):
+        holder_id = me.holder_id
         self._load_header(holder_id)
         self.errors = {}
         wanted = self.router.url.query_parameters.get("sujet", "")
@@ -180,20 +175,12 @@ class NewMessageState(SessionState):
         with session_scope() as db:
             self.contract_options = [
                 [str(c.id), f"{c.number} · {p.address_line1}, {p.city}"]
-                for c, p in db.exec(
-                    select(Contract, InsuredProperty)
-                    .join(InsuredProperty, InsuredProperty.id == Contract.property_id)
-                    .where(Contract.holder_id == holder_id)
-                    .order_by(Contract.number)
-                ).all()
+                for c, p in portfolio.holder_contracts(session=db, holder_id=holder_id)
             ]
             self.claim_options = [
                 [str(c.id), f"{c.number} · {peril_label(c.peril)}"]
-                for c in db.exec(
-                    select(Claim)
-                    .where(Claim.holder_id == holder_id, Claim.number.is_not(None))
-                    .order_by(Claim.submitted_at.desc())
-                ).all()
+                for c in declaration.list_claims(session=db, holder_id=holder_id)
+                if c.number is not None
             ]
         self.loaded = True
         return None
@@ -205,11 +192,9 @@ class NewMessageState(SessionState):
             k: v for k, v in self.errors.items() if k not in ("category", "contract", "claim")
         }
 
-    @rx.event
-    async def send(self, files: list[rx.UploadFile], form: dict):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    async def send(self, me: Principal, files: list[rx.UploadFile], form: dict):
+        holder_id = me.holder_id
         category = _text(form, "category", 12)
         linked = {
             "contract_id": _int_or_none(_text(form, "contract", 12))
@@ -220,6 +205,9 @@ class NewMessageState(SessionState):
             else None,
         }
         attachments = await read_files(files)
+        return await off_loop(self._open, holder_id, form, category, linked, attachments)
+
+    def _open(self, holder_id: int, form: dict, category: str, linked: dict, attachments: list):
         try:
             with session_scope() as db:
                 thread = support.open_thread(
@@ -264,11 +252,9 @@ class ThreadState(SessionState):
 
     _thread_id: int = 0
 
-    @rx.event
-    def load(self):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def load(self, me: Principal):
+        holder_id = me.holder_id
         self._load_header(holder_id)
         param = self.router.url.query_parameters.get("n", "")[:12]
         self._thread_id = int(param) if param.isdigit() else 0
@@ -318,9 +304,12 @@ class ThreadState(SessionState):
         self._refresh(holder_id)
         return None
 
-    @rx.event
-    async def reply(self, files: list[rx.UploadFile], form: dict):
+    @holder_event
+    async def reply(self, me: Principal, files: list[rx.UploadFile], form: dict):
         body, attachments = _text(form, "body", support.BODY_MAX + 1), await read_files(files)
+        return await off_loop(self._reply, body, attachments)
+
+    def _reply(self, body: str, attachments: list):
         outcome = self._act(
             lambda db, me, tid: support.reply(
                 session=db, holder_id=me, thread_id=tid, body=body, attachments=attachments
@@ -331,15 +320,15 @@ class ThreadState(SessionState):
             return rx.clear_selected_files(REPLY_UPLOAD_ID)
         return outcome
 
-    @rx.event
-    def resolve(self):
+    @holder_event
+    def resolve(self, me: Principal):
         return self._act(
             lambda db, me, tid: support.resolve_by_holder(session=db, holder_id=me, thread_id=tid),
             "Conversation marquée comme résolue. Merci !",
         )
 
-    @rx.event
-    def rate(self, form: dict):
+    @holder_event
+    def rate(self, me: Principal, form: dict):
         rating = _int_or_none(_text(form, "rating", 2)) or 0
         comment = _text(form, "comment", support.RATING_COMMENT_MAX + 1)
         return self._act(

@@ -8,7 +8,9 @@ import reflex as rx
 
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
+from espace.identity.sessions import Principal
 from espace.notifications import notices as notifications
+from espace.state.handlers import holder_event
 from espace.state.session import SessionState
 
 CATEGORY_LABELS = {
@@ -59,11 +61,9 @@ class NotificationsState(SessionState):
     push_available: bool = False
     push_message: str = ""
 
-    @rx.event
-    def load(self):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def load(self, me: Principal):
+        holder_id = me.holder_id
         self._refresh(holder_id)
         self.loaded = True
         return None
@@ -109,12 +109,10 @@ class NotificationsState(SessionState):
                 for n in rows
             ]
 
-    @rx.event
-    def open_notice(self, notification_id: int):
+    @holder_event
+    def open_notice(self, me: Principal, notification_id: int):
         """Mark as read, then go to the object it is about (only an internal page of ours)."""
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+        holder_id = me.holder_id
         with session_scope() as db:
             notice = notifications.mark_read(
                 session=db, holder_id=holder_id, notification_id=int(notification_id)
@@ -129,11 +127,9 @@ class NotificationsState(SessionState):
         self._refresh(holder_id)
         return rx.redirect(link) if link else None
 
-    @rx.event
-    def mark_read(self, notification_id: int):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def mark_read(self, me: Principal, notification_id: int):
+        holder_id = me.holder_id
         with session_scope() as db:
             notifications.mark_read(
                 session=db, holder_id=holder_id, notification_id=int(notification_id)
@@ -141,13 +137,11 @@ class NotificationsState(SessionState):
         self._refresh(holder_id)
         return None
 
-    @rx.event
-    def save_preferences(self, form: dict):
+    @holder_event
+    def save_preferences(self, me: Principal, form: dict):
         from espace.notifications import preferences as prefs
 
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+        holder_id = me.holder_id
         matrix = {
             category: {
                 channel: bool(form.get(f"{category}.{channel}")) for channel in prefs.CHANNELS
@@ -180,11 +174,9 @@ class NotificationsState(SessionState):
     def push_done(self, message: str):
         self.push_message = str(message or "")[:200]
 
-    @rx.event
-    def mark_all_read(self):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def mark_all_read(self, me: Principal):
+        holder_id = me.holder_id
         with session_scope() as db:
             notifications.mark_all_read(session=db, holder_id=holder_id)
         self._refresh(holder_id)

@@ -11,7 +11,6 @@ from datetime import date
 from typing import ClassVar
 
 import reflex as rx
-from sqlmodel import select
 
 from espace import routes
 from espace.billing import bank_accounts, mandates, payments, regularisation
@@ -19,13 +18,15 @@ from espace.billing.bank_accounts import BankAccountError
 from espace.billing.card_payments import CardInput
 from espace.billing.models import MandateStatus
 from espace.billing.payments import PaymentChangeError
-from espace.contracts.models import Contract, ContractStatus, InsuredProperty
+from espace.contracts import portfolio
+from espace.contracts.models import ContractStatus
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
 from espace.core.formatting import PARIS
 from espace.core.models import utcnow
 from espace.identity.sessions import Principal
 from espace.identity.stepup import StepUpProof, StepUpRequired
+from espace.state.handlers import holder_event
 from espace.state.session import SessionState, client_ip
 from espace.state.stepup import StepUpMixin
 
@@ -169,11 +170,8 @@ class PaymentsState(SessionState, StepUpMixin):
     def _me(self) -> Principal | None:
         return self._holder_principal()
 
-    @rx.event
-    def load(self):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def load(self, me: Principal):
         self._load_header(me.holder_id)
         self.flash, self.change_preview, self.change_errors, self.account_errors = "", [], {}, {}
         self.accounts_error, self._mandate_account_id, self._remove_account_id = "", 0, 0
@@ -189,15 +187,12 @@ class PaymentsState(SessionState, StepUpMixin):
         self.loaded = True
         return None
 
-    def _refresh(self, holder_id: int) -> None:
+    def _refresh(self, holder_id: int, *, history: bool = True, accounts: bool = True) -> None:
+        """Read the page again; a change of schedule leaves the history (past payments) and the
+        bank accounts as they are, so it skips them (``history=False, accounts=False``)."""
         today = _today()
         with session_scope() as db:
-            owned = db.exec(
-                select(Contract, InsuredProperty)
-                .join(InsuredProperty, InsuredProperty.id == Contract.property_id)
-                .where(Contract.holder_id == holder_id)
-                .order_by(Contract.number)
-            ).all()
+            owned = portfolio.holder_contracts(session=db, holder_id=holder_id)
             self.contract_options = [[str(c.id), f"{c.number} · {p.city}"] for c, p in owned]
             self.contracts = [
                 ContractBilling(
@@ -214,51 +209,59 @@ class PaymentsState(SessionState, StepUpMixin):
             rows = payments.schedule(session=db, holder_id=holder_id, today=today)
             self.upcoming = [_row(r) for r in rows if r.status == "scheduled"]
             self.rejected = [_row(r) for r in rows if r.status == "rejected"]
-            result = payments.history(
-                session=db,
-                holder_id=holder_id,
-                today=today,
-                year=_int(self.f_year),
-                contract_id=_int(self.f_contract),
-            )
-            self.history = [_row(r) for r in result.rows]
-            self.totals = [
-                YearTotal(str(year), fmt.money(total), str(count))
-                for year, total, count in result.yearly_totals
-            ]
-            self.history_total = fmt.money(result.total_cents)
-            self.year_options = [[str(y), str(y)] for y in result.years_available]
-            self.accounts = []
-            for account in bank_accounts.list_accounts(session=db, holder_id=holder_id):
-                mandate = mandates.active_mandate_for(session=db, account_id=account.id)
-                self.accounts.append(
-                    AccountRow(
-                        id=account.id,
-                        label=account.label or account.bank_name or "Compte bancaire",
-                        owner=account.account_holder,
-                        masked=bank_accounts.masked(account),
-                        bank=account.bank_name,
-                        is_default=account.is_default,
-                        mandate=(
-                            f"Mandat {mandate.reference} signé le {fmt.date_fr(mandate.signed_at)}"
-                            if mandate
-                            else "Aucun mandat : signez-le pour payer par prélèvement avec ce "
-                            "compte."
-                        ),
-                        mandate_url=routes.document_url(mandate.document_id)
-                        if mandate and mandate.document_id
-                        else "",
-                        has_mandate=mandate is not None and mandate.status == MandateStatus.ACTIVE,
-                    )
+            if history:
+                self._refresh_history(db, holder_id, today)
+            if accounts:
+                self._refresh_accounts(db, holder_id)
+
+    def _refresh_history(self, db, holder_id: int, today: date) -> None:
+        result = payments.history(
+            session=db,
+            holder_id=holder_id,
+            today=today,
+            year=_int(self.f_year),
+            contract_id=_int(self.f_contract),
+        )
+        self.history = [_row(r) for r in result.rows]
+        self.totals = [
+            YearTotal(str(year), fmt.money(total), str(count))
+            for year, total, count in result.yearly_totals
+        ]
+        self.history_total = fmt.money(result.total_cents)
+        self.year_options = [[str(y), str(y)] for y in result.years_available]
+
+    def _refresh_accounts(self, db, holder_id: int) -> None:
+        self.accounts = []
+        owned_accounts = bank_accounts.list_accounts(session=db, holder_id=holder_id)
+        active = mandates.active_mandates_for(
+            session=db, account_ids=[a.id for a in owned_accounts]
+        )
+        for account in owned_accounts:
+            mandate = active.get(account.id)
+            self.accounts.append(
+                AccountRow(
+                    id=account.id,
+                    label=account.label or account.bank_name or "Compte bancaire",
+                    owner=account.account_holder,
+                    masked=bank_accounts.masked(account),
+                    bank=account.bank_name,
+                    is_default=account.is_default,
+                    mandate=(
+                        f"Mandat {mandate.reference} signé le {fmt.date_fr(mandate.signed_at)}"
+                        if mandate
+                        else "Aucun mandat : signez-le pour payer par prélèvement avec ce compte."
+                    ),
+                    mandate_url=routes.document_url(mandate.document_id)
+                    if mandate and mandate.document_id
+                    else "",
+                    has_mandate=mandate is not None and mandate.status == MandateStatus.ACTIVE,
                 )
+            )
 
     # ----- history filters -----
 
-    @rx.event
-    def filter_history(self, form: dict):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def filter_history(self, me: Principal, form: dict):
         self.f_year = str(form.get("f_year") or "")[:4]
         self.f_contract = str(form.get("f_contract") or "")[:10]
         self._refresh(me.holder_id)
@@ -266,11 +269,8 @@ class PaymentsState(SessionState, StepUpMixin):
 
     # ----- bank accounts and mandates -----
 
-    @rx.event
-    def add_account(self, form: dict):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def add_account(self, me: Principal, form: dict):
         fields = {
             "iban": str(form.get("iban") or "")[:60],
             "bic": str(form.get("bic") or "")[:20],
@@ -303,11 +303,8 @@ class PaymentsState(SessionState, StepUpMixin):
         self._refresh(me.holder_id)
         return None
 
-    @rx.event
-    def ask_sign_mandate(self, account_id: int):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def ask_sign_mandate(self, me: Principal, account_id: int):
         with session_scope() as db:
             owned = (
                 bank_accounts.owned_account(
@@ -348,11 +345,8 @@ class PaymentsState(SessionState, StepUpMixin):
         self._refresh(me.holder_id)
         return None
 
-    @rx.event
-    def make_default(self, account_id: int):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def make_default(self, me: Principal, account_id: int):
         try:
             with session_scope() as db:
                 bank_accounts.set_default(
@@ -368,13 +362,10 @@ class PaymentsState(SessionState, StepUpMixin):
         self._refresh(me.holder_id)
         return None
 
-    @rx.event
-    def remove_account(self, account_id: int):
+    @holder_event
+    def remove_account(self, me: Principal, account_id: int):
         """Removing an account revokes its mandates: after a step-up (or within 5 minutes of
         one)."""
-        me = self._me()
-        if me is None:
-            return self._to_login()
         with session_scope() as db:
             owned = (
                 bank_accounts.owned_account(
@@ -407,11 +398,8 @@ class PaymentsState(SessionState, StepUpMixin):
 
     # ----- debit day and frequency -----
 
-    @rx.event
-    def preview_change(self, form: dict):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def preview_change(self, me: Principal, form: dict):
         self.change_contract = str(form.get("contract_id") or "")[:10]
         self.change_kind = str(form.get("kind") or "")[:12]
         self.change_value = str(form.get("value") or "")[:12]
@@ -469,11 +457,8 @@ class PaymentsState(SessionState, StepUpMixin):
             }
         return None
 
-    @rx.event
-    def confirm_change(self):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def confirm_change(self, me: Principal):
         if (
             not self.change_preview
             or _int(self.change_contract) is None
@@ -507,7 +492,7 @@ class PaymentsState(SessionState, StepUpMixin):
             self.change_errors = dict(error.errors)
             return None
         self.change_preview, self.change_errors, self.change_note = [], {}, ""
-        self._refresh(me.holder_id)
+        self._refresh(me.holder_id, history=False, accounts=False)  # only coming debits moved
         return None
 
     @rx.event
@@ -560,11 +545,9 @@ class RegularisationState(SessionState):
     test_mode: bool = False  # the built-in test provider: its test cards are shown
     _card_payment_id: int = 0
 
-    @rx.event
-    def load(self):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def load(self, me: Principal):
+        holder_id = me.holder_id
         self._load_header(holder_id)
         self.reset()
         raw = self.router.url.query_parameters.get("p", "")
@@ -575,7 +558,9 @@ class RegularisationState(SessionState):
                 else None
             )
             if payment is not None and payment.status == "rejected":
-                contract = db.get(Contract, payment.contract_id)
+                contract = portfolio.owned_contract_by_id(
+                    session=db, holder_id=holder_id, contract_id=payment.contract_id
+                )
                 self.found, self.payment_id, self.contract = True, payment.id, contract.number
                 self.amount, self.due = (
                     fmt.money(payment.amount_cents),
@@ -586,11 +571,9 @@ class RegularisationState(SessionState):
         self.loaded = True
         return None
 
-    @rx.event
-    def pay(self, form: dict):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def pay(self, me: Principal, form: dict):
+        holder_id = me.holder_id
         expiry = str(form.get("card_expiry") or "").replace(" ", "")
         month, _, year = expiry.partition("/")
         card = CardInput(
@@ -607,11 +590,9 @@ class RegularisationState(SessionState):
         self._show(outcome)
         return None
 
-    @rx.event
-    def confirm(self, form: dict):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def confirm(self, me: Principal, form: dict):
+        holder_id = me.holder_id
         with session_scope() as db:
             outcome = regularisation.confirm_card_payment(
                 session=db,

@@ -6,8 +6,6 @@ from __future__ import annotations
 import dataclasses
 from typing import ClassVar
 
-import reflex as rx
-
 from espace import routes
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
@@ -15,6 +13,7 @@ from espace.identity import staff_reads
 from espace.identity.sessions import Principal
 from espace.identity.stepup import StepUpProof
 from espace.privacy import rights
+from espace.state.handlers import holder_event
 from espace.state.session import SessionState, full_navigation
 from espace.state.stepup import StepUpMixin
 
@@ -78,11 +77,8 @@ class PrivacyState(SessionState, StepUpMixin):
     def _me(self) -> Principal | None:
         return self._holder_principal()
 
-    @rx.event
-    def load(self):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def load(self, me: Principal):
         self._load_header(me.holder_id)
         self._stepup_clear()
         self.flash = ""
@@ -120,11 +116,8 @@ class PrivacyState(SessionState, StepUpMixin):
             for c in history[:20]
         ]
 
-    @rx.event
-    def save_consents(self, form: dict):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def save_consents(self, me: Principal, form: dict):
         with session_scope() as db:
             for purpose in rights.PURPOSES:
                 rights.set_consent(
@@ -138,8 +131,8 @@ class PrivacyState(SessionState, StepUpMixin):
         self._refresh(me.holder_id)
         return None
 
-    @rx.event
-    def ask_erasure(self):
+    @holder_event
+    def ask_erasure(self, me: Principal):
         return self._with_step_up("erasure")
 
     def _run_stepped_up(self, action: str, me: Principal, proof: StepUpProof):

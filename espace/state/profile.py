@@ -14,15 +14,16 @@ from typing import ClassVar
 
 import reflex as rx
 
+from espace.contracts import portfolio
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
-from espace.identity import profile
-from espace.identity.models import Account, Policyholder
+from espace.identity import accounts, profile
 from espace.identity.profile import ProfileError
 from espace.identity.sessions import Principal
 from espace.identity.stepup import StepUpProof
 from espace.state.account_flows import link_token
 from espace.state.form_values import text as _text
+from espace.state.handlers import blocking_event, holder_event
 from espace.state.session import SessionState
 from espace.state.stepup import StepUpMixin
 
@@ -81,11 +82,9 @@ class ProfileState(SessionState, StepUpMixin):
 
     # ---- loading --------------------------------------------------------------------------------
 
-    @rx.event
-    def load(self):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def load(self, me: Principal):
+        holder_id = me.holder_id
         self._load_header(holder_id)
         self._stepup_clear()
         self.flash, self.editing, self.errors, self._draft = "", "", {}, {}
@@ -95,7 +94,7 @@ class ProfileState(SessionState, StepUpMixin):
 
     def _refresh(self, holder_id: int) -> None:
         with session_scope() as db:
-            person = db.get(Policyholder, holder_id)
+            person = portfolio.holder(session=db, holder_id=holder_id)
             pending = profile.pending_changes(session=db, holder_id=holder_id)
             views = [profile.describe(c) for c in profile.history(session=db, holder_id=holder_id)]
             self.civility_name = f"{person.civility} {person.first_name} {person.last_name}"
@@ -130,11 +129,8 @@ class ProfileState(SessionState, StepUpMixin):
 
     # ---- opening and closing the inline forms ----------------------------------------------------
 
-    @rx.event
-    def edit(self, field: str):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def edit(self, me: Principal, field: str):
         if field not in FIELDS:
             return None
         self._stepup_clear()
@@ -146,11 +142,8 @@ class ProfileState(SessionState, StepUpMixin):
             "if(e){e.focus();}},50)"
         )
 
-    @rx.event
-    def close_edit(self):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def close_edit(self, me: Principal):
         self._stepup_clear()
         self.editing, self.errors, self._draft = "", {}, {}
         self._refresh(me.holder_id)
@@ -165,11 +158,8 @@ class ProfileState(SessionState, StepUpMixin):
 
     # ---- submitting: checked, then the second factor ---------------------------------------------
 
-    @rx.event
-    def save_address(self, form: dict):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def save_address(self, me: Principal, form: dict):
         self._keep_typed(form, ADDRESS_INPUTS)
         values = {n: self.form_values[n] for n in ADDRESS_INPUTS}
         self.errors = profile.address_errors(**values)
@@ -177,11 +167,8 @@ class ProfileState(SessionState, StepUpMixin):
             return None
         return self._ask(profile.ADDRESS, values)
 
-    @rx.event
-    def save_phone(self, form: dict):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def save_phone(self, me: Principal, form: dict):
         self._keep_typed(form, ("new_phone",))
         try:
             with session_scope() as db:
@@ -193,14 +180,11 @@ class ProfileState(SessionState, StepUpMixin):
             return None
         return self._ask(profile.PHONE, {"phone": number})
 
-    @rx.event
-    def save_email(self, form: dict):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def save_email(self, me: Principal, form: dict):
         self._keep_typed(form, ("new_email",))
         with session_scope() as db:
-            current = db.get(Account, me.account_id).email
+            current = accounts.account(session=db, account_id=me.account_id).email
         try:
             new = profile.clean_new_email(self.form_values["new_email"], current=current)
         except ProfileError as error:
@@ -263,11 +247,8 @@ class ProfileState(SessionState, StepUpMixin):
 
     # ---- pending changes -------------------------------------------------------------------------
 
-    @rx.event
-    def confirm_phone(self, form: dict):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def confirm_phone(self, me: Principal, form: dict):
         self.errors, self.flash = {}, ""
         code = _text(form, "phone_code", 20).strip()
         if not code:
@@ -283,14 +264,14 @@ class ProfileState(SessionState, StepUpMixin):
         self._refresh(me.holder_id)
         return None
 
-    @rx.event
-    def resend_phone(self):
+    @holder_event
+    def resend_phone(self, me: Principal):
         return self._resend(
             profile.resend_phone_code, "code", "Un nouveau code vient d'être envoyé par SMS."
         )
 
-    @rx.event
-    def resend_email(self):
+    @holder_event
+    def resend_email(self, me: Principal):
         return self._resend(
             profile.resend_email_link,
             "email_link",
@@ -312,11 +293,8 @@ class ProfileState(SessionState, StepUpMixin):
         self._refresh(me.holder_id)
         return None
 
-    @rx.event
-    def cancel_change(self, change_id: int):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def cancel_change(self, me: Principal, change_id: int):
         if not str(change_id).isdigit():
             return None
         with session_scope() as db:
@@ -336,7 +314,7 @@ class EmailConfirmState(rx.State):
     message: str = ""
     new_email: str = ""
 
-    @rx.event
+    @blocking_event
     def confirm(self):
         self.outcome, self.message, self.new_email = "", "", ""
         with session_scope() as db:  # a request that can no longer succeed is cancelled (committed)

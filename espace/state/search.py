@@ -9,11 +9,13 @@ from urllib.parse import quote
 import reflex as rx
 
 from espace import routes
-from espace.contracts import labels
+from espace.contracts import labels, portfolio
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
+from espace.identity.sessions import Principal
 from espace.search import engine
 from espace.search.engine import SearchFilters
+from espace.state.handlers import holder_event
 from espace.state.session import SessionState
 
 
@@ -68,8 +70,8 @@ class SearchBoxState(SessionState):
     box_query: str = ""
     suggestions: list[Suggestion] = []
 
-    @rx.event
-    def suggest(self, value: str):
+    @holder_event
+    def suggest(self, me: Principal, value: str):
         self.box_query = str(value)[:200]
         holder_id = self._holder_id()
         if holder_id is None or len(self.box_query.strip()) < 2:
@@ -128,11 +130,9 @@ class SearchState(SessionState):
     contract_options: list[list[str]] = []
     form_version: int = 0
 
-    @rx.event
-    def load(self):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def load(self, me: Principal):
+        holder_id = me.holder_id
         self._load_header(holder_id)
         params = self.router.url.query_parameters
         self.query = str(params.get("q", ""))[:200]
@@ -166,18 +166,10 @@ class SearchState(SessionState):
         )
 
     def _run(self, holder_id: int) -> None:
-        from sqlmodel import select
-
-        from espace.contracts.models import Contract
-
         with session_scope() as db:
             self.contract_options = [
                 [c.number, c.number]
-                for c in db.exec(
-                    select(Contract)
-                    .where(Contract.holder_id == holder_id)
-                    .order_by(Contract.number)
-                ).all()
+                for c, _p in portfolio.holder_contracts(session=db, holder_id=holder_id)
             ]
             filters = self._filters()
             if filters is None:
@@ -207,11 +199,9 @@ class SearchState(SessionState):
         self.groups = list(groups.values())
         self.total = len(found.hits)
 
-    @rx.event
-    def apply(self, form: dict):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def apply(self, me: Principal, form: dict):
+        holder_id = me.holder_id
         self.query = str(form.get("q") or "").strip()[:200]
         for name in ("f_kind", "f_start", "f_end", "f_min", "f_max", "f_category", "f_contract"):
             setattr(self, name, str(form.get(name) or "")[:40])
@@ -224,11 +214,9 @@ class SearchState(SessionState):
         url = f"{routes.SEARCH}?q={quote(self.query)}" + (f"&{query}" if query else "")
         return rx.call_script(f"window.history.replaceState(null, '', {json.dumps(url)})")
 
-    @rx.event
-    def use_suggestion(self):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def use_suggestion(self, me: Principal):
+        holder_id = me.holder_id
         self.query, self.did_you_mean = self.did_you_mean, ""
         self.form_version += 1
         self._run(holder_id)
@@ -237,11 +225,9 @@ class SearchState(SessionState):
             f"{json.dumps(routes.SEARCH + '?q=' + quote(self.query))})"
         )
 
-    @rx.event
-    def clear_filters(self):
-        holder_id = self._holder_id()
-        if holder_id is None:
-            return self._to_login()
+    @holder_event
+    def clear_filters(self, me: Principal):
+        holder_id = me.holder_id
         for name in ("f_kind", "f_start", "f_end", "f_min", "f_max", "f_category", "f_contract"):
             setattr(self, name, "")
         self.form_version += 1

@@ -17,10 +17,10 @@ from espace.core.db import session_scope
 from espace.core.formatting import plural
 from espace.identity import accounts, second_factor
 from espace.identity import security_page as overview
-from espace.identity.models import Account, Policyholder
 from espace.identity.second_factor import SecondFactorError
 from espace.identity.sessions import Principal
 from espace.identity.stepup import StepUpProof, StepUpRequired
+from espace.state.handlers import holder_event
 from espace.state.session import SessionState, client_ip
 from espace.state.stepup import StepUpMixin
 
@@ -102,11 +102,8 @@ class SecurityState(SessionState, StepUpMixin):
     def _me(self) -> Principal | None:
         return self._holder_principal()
 
-    @rx.event
-    def load(self):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def load(self, me: Principal):
         self._load_header(me.holder_id)
         self.flash = ""
         self.shown_codes = []
@@ -117,8 +114,7 @@ class SecurityState(SessionState, StepUpMixin):
 
     def _refresh(self, me: Principal) -> None:
         with session_scope() as db:
-            account = db.get(Account, me.account_id)
-            holder = db.get(Policyholder, account.holder_id)
+            account, holder = accounts.account_and_holder(session=db, account_id=me.account_id)
             result = overview.security_score(
                 session=db, account=account, current_session_id=me.session_id
             )
@@ -160,18 +156,15 @@ class SecurityState(SessionState, StepUpMixin):
     def _cancel_enrolment(self) -> None:
         self.enrolling, self.enrol_qr, self.enrol_key, self.enrol_error = False, "", "", ""
 
-    @rx.event
-    def start_totp(self):
+    @holder_event
+    def start_totp(self, me: Principal):
         """Enrol (or replace) the authenticator app: after a step-up with a method the account
         already has."""
         self.flash = ""
         return self._with_step_up("enrol_totp")
 
-    @rx.event
-    def confirm_totp(self, form: dict):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def confirm_totp(self, me: Principal, form: dict):
         code = str(form.get("totp_code", "")).strip()[:12]
         if not code:
             self.enrol_error = "Saisissez le code affiché par votre application."
@@ -182,7 +175,10 @@ class SecurityState(SessionState, StepUpMixin):
         try:
             with session_scope() as db:
                 second_factor.confirm_totp(
-                    session=db, account=db.get(Account, me.account_id), code=code, proof=proof
+                    session=db,
+                    account=accounts.account(session=db, account_id=me.account_id),
+                    code=code,
+                    proof=proof,
                 )
         except StepUpRequired:
             return self._with_step_up("confirm_totp")
@@ -194,22 +190,21 @@ class SecurityState(SessionState, StepUpMixin):
         self._refresh(me)
         return None
 
-    @rx.event
-    def cancel_totp(self):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def cancel_totp(self, me: Principal):
         with session_scope() as db:  # only the enrolment in progress: an active app stays as it is
-            second_factor.cancel_totp(session=db, account=db.get(Account, me.account_id))
+            second_factor.cancel_totp(
+                session=db, account=accounts.account(session=db, account_id=me.account_id)
+            )
         self._cancel_enrolment()
         return None
 
-    @rx.event
-    def ask_disable_totp(self):
+    @holder_event
+    def ask_disable_totp(self, me: Principal):
         return self._with_step_up("disable_totp")
 
-    @rx.event
-    def ask_recovery_codes(self):
+    @holder_event
+    def ask_recovery_codes(self, me: Principal):
         return self._with_step_up("recovery_codes")
 
     @rx.event
@@ -220,7 +215,7 @@ class SecurityState(SessionState, StepUpMixin):
         if action == "password":  # the browser sends the form again, now that a check was passed
             return rx.call_script("document.getElementById('password-form').requestSubmit()")
         with session_scope() as db:
-            account = db.get(Account, me.account_id)
+            account = accounts.account(session=db, account_id=me.account_id)
             if action == "enrol_totp":
                 enrolment = second_factor.begin_totp(session=db, account=account, proof=proof)
                 self.enrolling, self.enrol_qr, self.enrol_key = (
@@ -250,14 +245,11 @@ class SecurityState(SessionState, StepUpMixin):
 
     # ---- phone, password, sessions ------------------------------------------------------------
 
-    @rx.event
-    def send_phone_code(self):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def send_phone_code(self, me: Principal):
         with session_scope() as db:
-            account = db.get(Account, me.account_id)
-            if not db.get(Policyholder, account.holder_id).phone:
+            account, holder = accounts.account_and_holder(session=db, account_id=me.account_id)
+            if not holder.phone:
                 self.phone_error = (
                     "Aucun numéro de mobile n'est enregistré : ajoutez-le depuis Mon profil."
                 )
@@ -270,18 +262,15 @@ class SecurityState(SessionState, StepUpMixin):
         self.awaiting_phone_check, self.phone_error, self.flash = True, "", ""
         return None
 
-    @rx.event
-    def confirm_phone(self, form: dict):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def confirm_phone(self, me: Principal, form: dict):
         try:
             with (
                 session_scope() as db
             ):  # a wrong code is counted by the service, whatever happens here
                 overview.confirm_phone(
                     session=db,
-                    account=db.get(Account, me.account_id),
+                    account=accounts.account(session=db, account_id=me.account_id),
                     code=str(form.get("phone_code", "")).strip()[:12],
                 )
         except SecondFactorError as error:
@@ -295,11 +284,8 @@ class SecurityState(SessionState, StepUpMixin):
         self._refresh(me)
         return None
 
-    @rx.event
-    def change_password(self, form: dict):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def change_password(self, me: Principal, form: dict):
         self.pw_current_error = self.pw_new_error = self.pw_confirm_error = self.flash = ""
         if not form.get("current"):
             self.pw_current_error = "Saisissez votre mot de passe actuel."
@@ -335,11 +321,8 @@ class SecurityState(SessionState, StepUpMixin):
         self._refresh(me)
         return rx.call_script("document.getElementById('password-form').reset()")
 
-    @rx.event
-    def end_session(self, session_id: int):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def end_session(self, me: Principal, session_id: int):
         with session_scope() as db:
             ended = overview.end_session(
                 session=db, account_id=me.account_id, session_id=int(session_id)
@@ -350,11 +333,8 @@ class SecurityState(SessionState, StepUpMixin):
         self._refresh(me)
         return None
 
-    @rx.event
-    def end_others(self):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def end_others(self, me: Principal):
         with session_scope() as db:
             count = overview.end_other_sessions(
                 session=db, account_id=me.account_id, current_session_id=me.session_id

@@ -15,6 +15,7 @@ from espace.core.db import session_scope
 from espace.core.settings import get_settings
 from espace.identity import sessions
 from espace.notifications import notices
+from espace.state.handlers import blocking_event, current_principal, validate_token
 
 
 def read_cookie(cookie_header: str, name: str) -> str | None:
@@ -88,8 +89,8 @@ class SessionState(rx.State):
         return read_session_cookie(self.router.headers.cookie)
 
     def _principal(self) -> sessions.Principal | None:
-        with session_scope() as db:
-            return sessions.validate(session=db, token=self._token())
+        """The principal validated for this event by ``holder_event`` (validated here otherwise)."""
+        return current_principal() or validate_token(self._token())
 
     def _holder_principal(self) -> sessions.Principal | None:
         """The signed-in holder's principal (with account and session ids), or None."""
@@ -117,14 +118,14 @@ class SessionState(rx.State):
             self.holder_name = person.display_name if person else ""
             self.unread_notifications = notices.unread_count(session=db, holder_id=holder_id)
 
-    @rx.event
+    @blocking_event
     def route_home(self):
         """``/``: the portal for a signed-in holder, the login page otherwise."""
         if self._holder_id() is None:
             return rx.redirect(routes.LOGIN, replace=True)
         return rx.redirect(routes.AFTER_LOGIN, replace=True)
 
-    @rx.event
+    @blocking_event
     def logout(self):
         with session_scope() as db:
             sessions.revoke(session=db, token=self._token(), reason="logout")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import time
 
 import reflex as rx
-from sqlmodel import select
 
 from espace import routes
 from espace.core import formatting as fmt
@@ -14,6 +14,14 @@ from espace.core.db import session_scope
 from espace.core.tokens import new_token
 from espace.identity import auth, second_factor, sessions, staff_access
 from espace.identity.models import LoginResult
+from espace.identity.sessions import Principal
+from espace.state.handlers import (
+    blocking_event,
+    current_principal,
+    off_loop,
+    staff_event,
+    validate_token,
+)
 from espace.state.session import client_ip, full_navigation, handoff_navigation, read_session_cookie
 
 
@@ -34,13 +42,21 @@ class StaffLoginState(rx.State):
 
     @rx.event
     async def submit(self, form: dict):
-        import asyncio
-
         email, password = (
             str(form.get("email", "")).strip()[:254],
             str(form.get("password", ""))[:512],
         )
         ip, user_agent = client_ip(self.router), self.router.headers.user_agent
+        staff, failures = await off_loop(self._check_password, email, password, ip, user_agent)
+        if staff is None:
+            await asyncio.sleep(auth.ip_delay(failures))
+            self.form_error = auth.LOGIN_FAILED_MESSAGE
+            return None
+        self.form_error, self.code_error, self.second_step = "", "", True
+        return None
+
+    def _check_password(self, email: str, password: str, ip: str, user_agent: str):
+        """Blocking (argon2, SQL, the code by e-mail): runs in the pool."""
         with session_scope() as db:
             failures = auth.recent_failures_from(session=db, ip=ip)
             staff = (
@@ -52,22 +68,17 @@ class StaffLoginState(rx.State):
                 auth.record_event(
                     session=db, result=LoginResult.BAD_CREDENTIALS, ip=ip, user_agent=user_agent
                 )
-            else:
-                try:
-                    second_factor.send_staff_code(session=db, staff=staff)
-                    self.sent_hint = (
-                        "Un code à 6 chiffres vient d'être envoyé à votre adresse e-mail "
-                        "professionnelle."
-                    )
-                except second_factor.CodeThrottled as error:
-                    self.sent_hint = str(error)
-                self._pending_staff_id, self._pending_since = staff.id, time.time()
-        if staff is None:
-            await asyncio.sleep(auth.ip_delay(failures))
-            self.form_error = auth.LOGIN_FAILED_MESSAGE
-            return None
-        self.form_error, self.code_error, self.second_step = "", "", True
-        return None
+                return None, failures
+            try:
+                second_factor.send_staff_code(session=db, staff=staff)
+                self.sent_hint = (
+                    "Un code à 6 chiffres vient d'être envoyé à votre adresse e-mail "
+                    "professionnelle."
+                )
+            except second_factor.CodeThrottled as error:
+                self.sent_hint = str(error)
+            self._pending_staff_id, self._pending_since = staff.id, time.time()
+            return staff.id, failures
 
     def _pending_valid(self) -> bool:
         if self._pending_staff_id and 0 <= time.time() - self._pending_since <= PENDING_SECONDS:
@@ -76,7 +87,7 @@ class StaffLoginState(rx.State):
         self.form_error = "Connexion expirée : saisissez à nouveau votre mot de passe."
         return False
 
-    @rx.event
+    @blocking_event
     def verify(self, form: dict):
         staff_id = self._pending_staff_id
         if not self._pending_valid():
@@ -97,14 +108,12 @@ class StaffLoginState(rx.State):
         self.reset()
         return handoff_navigation(handoff, binding, routes.STAFF_CLAIMS)
 
-    @rx.event
+    @blocking_event
     def resend(self):
         if not self._pending_valid():
             return None
-        from espace.identity.models import StaffUser
-
         with session_scope() as db:
-            staff = db.get(StaffUser, self._pending_staff_id)
+            staff = staff_access.staff_member(session=db, staff_id=self._pending_staff_id)
             if staff is None or not staff.is_active:
                 self.reset()
                 self.form_error = auth.LOGIN_FAILED_MESSAGE
@@ -140,12 +149,12 @@ class StaffSessionState(rx.State):
     staff_name: str = ""
     staff_role: str = ""
 
+    def _token(self) -> str | None:
+        return read_session_cookie(self.router.headers.cookie)
+
     def _staff_id(self) -> int | None:
         """The signed-in staff member's id, or None (no session, expired, or a holder's session)."""
-        with session_scope() as db:
-            principal = sessions.validate(
-                session=db, token=read_session_cookie(self.router.headers.cookie)
-            )
+        principal = current_principal() or validate_token(self._token())
         return principal.staff_id if principal and principal.staff_id else None
 
     def _to_staff_login(self) -> rx.event.EventSpec:
@@ -155,14 +164,13 @@ class StaffSessionState(rx.State):
 
     def _load_staff_header(self, staff_id: int) -> None:
         from espace.claims.workflow import ROLE_LABELS
-        from espace.identity.models import StaffUser
 
         with session_scope() as db:
-            staff = db.get(StaffUser, staff_id)
+            staff = staff_access.staff_member(session=db, staff_id=staff_id)
             self.staff_name = staff.full_name if staff else ""
             self.staff_role = ROLE_LABELS.get(staff.role, "") if staff else ""
 
-    @rx.event
+    @blocking_event
     def logout(self):
         with session_scope() as db:
             sessions.revoke(
@@ -192,11 +200,9 @@ class StaffAccessState(StaffSessionState):
     error: str = ""
     loaded: bool = False
 
-    @rx.event
-    def load(self):
-        staff_id = self._staff_id()
-        if staff_id is None:
-            return self._to_staff_login()
+    @staff_event
+    def load(self, me: Principal):
+        staff_id = me.staff_id
         self._refresh(staff_id)
         self.loaded = True
         return None
@@ -225,17 +231,13 @@ class StaffAccessState(StaffSessionState):
             )
             for r in rows
         ]
-        from espace.identity.models import Policyholder
         from espace.privacy import rights
 
         with session_scope() as db:  # GDPR requests, answered within the one-month deadline
             requests = rights.open_requests(session=db)
-            names = {
-                p.id: f"{p.civility} {p.first_name} {p.last_name}"
-                for p in db.exec(
-                    select(Policyholder).where(Policyholder.id.in_([r.holder_id for r in requests]))
-                ).all()
-            }
+            names = staff_access.holder_names(
+                session=db, holder_ids=[r.holder_id for r in requests]
+            )
         self.privacy_items = [
             PrivacyItem(
                 r.id,
@@ -249,13 +251,11 @@ class StaffAccessState(StaffSessionState):
             for r in requests
         ]
 
-    @rx.event
-    def complete_privacy(self, form: dict):
+    @staff_event
+    def complete_privacy(self, me: Principal, form: dict):
         from espace.privacy import rights
 
-        staff_id = self._staff_id()
-        if staff_id is None:
-            return rx.redirect(routes.STAFF_LOGIN, replace=True)
+        staff_id = me.staff_id
         try:
             with session_scope() as db:
                 staff_access.require_access_role(session=db, staff_id=staff_id)
@@ -271,11 +271,9 @@ class StaffAccessState(StaffSessionState):
         self._refresh(staff_id)
         return None
 
-    @rx.event
-    def handle(self, form: dict):
-        staff_id = self._staff_id()
-        if staff_id is None:
-            return rx.redirect(routes.STAFF_LOGIN, replace=True)
+    @staff_event
+    def handle(self, me: Principal, form: dict):
+        staff_id = me.staff_id
         try:
             with session_scope() as db:
                 staff_access.mark_handled(

@@ -17,14 +17,15 @@ from espace.claims.declaration import ClaimInputError
 from espace.claims.models import Claim, ClaimFileKind, ClaimStatus
 from espace.claims.uploads import MAX_BYTES, UploadRejected
 from espace.contracts import labels
-from espace.contracts.models import Contract, Formula
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
 from espace.core.models import utcnow
-from espace.identity.models import Policyholder, StaffRole, StaffUser
+from espace.identity.models import StaffRole
+from espace.identity.sessions import Principal
 from espace.identity.staff_access import StaffForbidden
 from espace.state.form_values import flag as _flag
 from espace.state.form_values import text as _text
+from espace.state.handlers import off_loop, staff_event
 from espace.state.staff import StaffSessionState
 
 S = ClaimStatus
@@ -87,62 +88,6 @@ AUDIT_LABELS = {
     "upload": "Document ajouté",
 }
 
-# The actions of the panel: service permission, and the statuses where the service accepts them.
-_OPEN = tuple(stages.OPEN_STATUSES)
-ACTION_RULES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "assign": ("assign_handler", _OPEN),
-    "appoint": (
-        "appoint_expert",
-        (S.RECEIVED, S.DOCUMENTS_REQUESTED, S.EXPERT_APPOINTED, S.VISIT_PLANNED),
-    ),
-    "visit": ("plan_visit", (S.EXPERT_APPOINTED, S.VISIT_PLANNED)),
-    "report": ("attach_report", (S.EXPERT_APPOINTED, S.VISIT_PLANNED, S.EXPERT_REPORT)),
-    "assess": (
-        "assess",
-        (
-            S.RECEIVED,
-            S.DOCUMENTS_REQUESTED,
-            S.EXPERT_APPOINTED,
-            S.VISIT_PLANNED,
-            S.EXPERT_REPORT,
-            S.INDEMNITY_COMPUTED,
-        ),
-    ),
-    "payment": ("record_payment", (S.INDEMNITY_COMPUTED,)),
-    "documents": ("request_documents", _OPEN[:-1]),
-    "refuse": ("refuse", _OPEN[:-2]),
-    "close": ("close", (S.PAYMENT_SENT,)),
-    "reopen": ("reopen", (S.CLOSED, S.REFUSED)),
-    "messages": ("messages", tuple(s for s in S if s != S.DRAFT)),
-    "upload": ("upload", tuple(s for s in S if s != S.DRAFT)),
-    "audit": ("audit", tuple(s for s in S if s != S.DRAFT)),
-}
-_EXPERT_ASSESS = (S.VISIT_PLANNED, S.EXPERT_REPORT, S.INDEMNITY_COMPUTED)
-
-
-def allowed_actions(staff: StaffUser, claim: Claim) -> dict[str, bool]:
-    """Which panel actions this staff member may do on this claim now (the service decides
-    anyway)."""
-    allowed = {
-        name: workflow.can(staff, permission) and claim.status in statuses
-        for name, (permission, statuses) in ACTION_RULES.items()
-    }
-    if staff.role == StaffRole.EXPERT:
-        allowed["assess"] = allowed["assess"] and claim.status in _EXPERT_ASSESS
-    # A handler takes the claim for themself; a manager picks any handler.
-    allowed["take"] = (
-        allowed["assign"] and staff.role == StaffRole.HANDLER and claim.handler_id != staff.id
-    )
-    allowed["assign"] = allowed["assign"] and staff.role == StaffRole.MANAGER
-    owed = (claim.indemnity_cents or 0) - claim.paid_cents
-    allowed["payment"] = allowed["payment"] and owed > 0
-    # Nothing owed (damage under the deductible, or already paid): the claim closes without a
-    # transfer.
-    allowed["close"] = workflow.can(staff, "close") and (
-        claim.status == S.PAYMENT_SENT or (claim.status == S.INDEMNITY_COMPUTED and owed <= 0)
-    )
-    return allowed
-
 
 def _int(text: str) -> int:
     try:
@@ -203,11 +148,9 @@ class StaffClaimsState(StaffSessionState):
     f_late: bool = False
     f_mine: bool = False
 
-    @rx.event
-    def load(self):
-        staff_id = self._staff_id()
-        if staff_id is None:
-            return self._to_staff_login()
+    @staff_event
+    def load(self, me: Principal):
+        staff_id = me.staff_id
         self._load_staff_header(staff_id)
         self._refresh(staff_id)
         self.loaded = True
@@ -252,8 +195,8 @@ class StaffClaimsState(StaffSessionState):
         self._refresh(staff_id)
         return None
 
-    @rx.event
-    def apply_filters(self, form: dict):
+    @staff_event
+    def apply_filters(self, me: Principal, form: dict):
         """The filters form, submitted as a whole."""
         return self._apply(
             status=_text(form, "status", 40),
@@ -263,28 +206,28 @@ class StaffClaimsState(StaffSessionState):
             mine=_flag(form.get("mine")),
         )
 
-    @rx.event
-    def filter_status(self, value: str):
+    @staff_event
+    def filter_status(self, me: Principal, value: str):
         return self._apply(status=str(value)[:40])
 
-    @rx.event
-    def filter_peril(self, value: str):
+    @staff_event
+    def filter_peril(self, me: Principal, value: str):
         return self._apply(peril=str(value)[:40])
 
-    @rx.event
-    def filter_age(self, value: str):
+    @staff_event
+    def filter_age(self, me: Principal, value: str):
         return self._apply(age=str(value)[:10])
 
-    @rx.event
-    def filter_late(self, checked: bool):
+    @staff_event
+    def filter_late(self, me: Principal, checked: bool):
         return self._apply(late=_flag(checked))
 
-    @rx.event
-    def filter_mine(self, checked: bool):
+    @staff_event
+    def filter_mine(self, me: Principal, checked: bool):
         return self._apply(mine=_flag(checked))
 
-    @rx.event
-    def clear_filters(self):
+    @staff_event
+    def clear_filters(self, me: Principal):
         return self._apply(status="open", peril="", age="", late=False, mine=False)
 
 
@@ -464,11 +407,9 @@ class StaffClaimState(StaffSessionState):
 
     # ----- loading ---------------------------------------------------------------------------
 
-    @rx.event
-    def load(self):
-        staff_id = self._staff_id()
-        if staff_id is None:
-            return self._to_staff_login()
+    @staff_event
+    def load(self, me: Principal):
+        staff_id = me.staff_id
         self._load_staff_header(staff_id)
         self.flash, self.errors, self.report_summary, self.document_kind = "", {}, "", ""
         number = self.router.url.query_parameters.get("n", "")[:20]
@@ -497,14 +438,10 @@ class StaffClaimState(StaffSessionState):
         visible = False
         try:
             with session_scope() as db:
-                claim = db.get(Claim, self._claim_id) if self._claim_id else None
-                visible = (
-                    claim is not None
-                    and workflow.visible_claim(
-                        session=db, staff_id=staff_id, number=claim.number or ""
-                    )
-                    is not None
+                claim = workflow.visible_claim_by_id(
+                    session=db, staff_id=staff_id, claim_id=self._claim_id
                 )
+                visible = claim is not None
                 if visible:
                     self._fill(db, staff_id, claim)
         except StaffForbidden:
@@ -514,12 +451,8 @@ class StaffClaimState(StaffSessionState):
 
     def _fill(self, db, staff_id: int, claim: Claim) -> None:
         staff = workflow.active_staff(db, staff_id)
-        holder = db.get(Policyholder, claim.holder_id)
-        contract = db.get(Contract, claim.contract_id)
-        prop = declaration.loss_terms(
-            session=db, claim=claim
-        )  # the home and formula insured on the day of the loss
-        formula = db.get(Formula, prop.formula_id)
+        # the home and formula insured on the day of the loss
+        holder, contract, prop, formula = workflow.claim_parties(session=db, claim=claim)
         names = workflow.staff_names(session=db)
         now = utcnow()
         self.found = True
@@ -528,7 +461,7 @@ class StaffClaimState(StaffSessionState):
             claim.status,
             stages.label(claim.status),
         )
-        self.late = claim.next_step_due_at is not None and claim.next_step_due_at < now
+        self.late = stages.is_late(claim.next_step_due_at, now)
         self.next_due = fmt.date_fr(claim.next_step_due_at)
         self.express, self.express_reason = claim.express, claim.express_reason
         self.holder_name = f"{holder.civility} {holder.first_name} {holder.last_name}".strip()
@@ -584,7 +517,7 @@ class StaffClaimState(StaffSessionState):
             claim.refusal_reason,
             claim.requested_documents,
         )
-        self.allowed = allowed_actions(staff, claim)
+        self.allowed = workflow.allowed_actions(staff, claim)
         self.messages = (
             [
                 MessageRow(
@@ -772,8 +705,8 @@ class StaffClaimState(StaffSessionState):
         self._refresh(staff_id)
         return None
 
-    @rx.event
-    def take_claim(self):
+    @staff_event
+    def take_claim(self, me: Principal):
         return self._act(
             "assign",
             lambda db, me, cid: workflow.assign_handler(
@@ -782,8 +715,8 @@ class StaffClaimState(StaffSessionState):
             "Vous êtes le gestionnaire de ce dossier.",
         )
 
-    @rx.event
-    def assign_handler(self, form: dict):
+    @staff_event
+    def assign_handler(self, me: Principal, form: dict):
         handler_id = _int(_text(form, "handler", 12))
         return self._act(
             "assign",
@@ -793,8 +726,8 @@ class StaffClaimState(StaffSessionState):
             "Gestionnaire attribué.",
         )
 
-    @rx.event
-    def appoint_expert(self, form: dict):
+    @staff_event
+    def appoint_expert(self, me: Principal, form: dict):
         expert_id = _int(_text(form, "expert", 12))
         return self._act(
             "appoint",
@@ -804,8 +737,8 @@ class StaffClaimState(StaffSessionState):
             "Expert missionné : l'assuré est prévenu.",
         )
 
-    @rx.event
-    def plan_visit(self, form: dict):
+    @staff_event
+    def plan_visit(self, me: Principal, form: dict):
         day, hour, note = (
             _text(form, "visit_date", 20),
             _text(form, "visit_time", 10),
@@ -823,14 +756,15 @@ class StaffClaimState(StaffSessionState):
     def set_report_summary(self, value: str):
         self.report_summary = str(value or "")[:1000]
 
-    @rx.event
-    async def upload_report(self, files: list[rx.UploadFile]):
+    @staff_event
+    async def upload_report(self, me: Principal, files: list[rx.UploadFile]):
         if not files:
             return None
         upload = files[0]
         data, name = await upload.read(MAX_BYTES + 1), upload.name or ""
         summary = self.report_summary
-        return self._act(
+        return await off_loop(
+            self._act,
             "report",
             lambda db, me, cid: workflow.attach_report(
                 session=db, staff_id=me, claim_id=cid, data=data, filename=name, summary=summary
@@ -846,8 +780,8 @@ class StaffClaimState(StaffSessionState):
             )
         }
 
-    @rx.event
-    def assess(self, form: dict):
+    @staff_event
+    def assess(self, me: Principal, form: dict):
         damage, category = _text(form, "damage", 30), _text(form, "category", 30)
         if self.peril != "other":
             category = ""
@@ -859,8 +793,8 @@ class StaffClaimState(StaffSessionState):
             "Indemnité calculée : l'assuré est prévenu.",
         )
 
-    @rx.event
-    def record_payment(self, form: dict):
+    @staff_event
+    def record_payment(self, me: Principal, form: dict):
         reference = _text(form, "payment_reference", 40)
         return self._act(
             "payment",
@@ -870,8 +804,8 @@ class StaffClaimState(StaffSessionState):
             "Paiement enregistré : l'assuré est prévenu.",
         )
 
-    @rx.event
-    def request_documents(self, form: dict):
+    @staff_event
+    def request_documents(self, me: Principal, form: dict):
         what = _text(form, "requested", 1000)
         return self._act(
             "documents",
@@ -881,8 +815,8 @@ class StaffClaimState(StaffSessionState):
             "Documents demandés à l'assuré.",
         )
 
-    @rx.event
-    def refuse(self, form: dict):
+    @staff_event
+    def refuse(self, me: Principal, form: dict):
         reason = _text(form, "refusal", 1000)
         return self._act(
             "refuse",
@@ -892,16 +826,16 @@ class StaffClaimState(StaffSessionState):
             "Refus enregistré : l'assuré est prévenu.",
         )
 
-    @rx.event
-    def close_claim(self):
+    @staff_event
+    def close_claim(self, me: Principal):
         return self._act(
             "close",
             lambda db, me, cid: workflow.close(session=db, staff_id=me, claim_id=cid),
             "Dossier clôturé.",
         )
 
-    @rx.event
-    def reopen(self, form: dict):
+    @staff_event
+    def reopen(self, me: Principal, form: dict):
         reason = _text(form, "reopen_reason", 1000)
         return self._act(
             "reopen",
@@ -911,8 +845,8 @@ class StaffClaimState(StaffSessionState):
             "Dossier rouvert.",
         )
 
-    @rx.event
-    def reply(self, form: dict):
+    @staff_event
+    def reply(self, me: Principal, form: dict):
         body = _text(form, "reply_body", 4001)
         return self._act(
             "messages",
@@ -924,13 +858,14 @@ class StaffClaimState(StaffSessionState):
     def set_document_kind(self, value: str):
         self.document_kind = str(value or "")[:20]
 
-    @rx.event
-    async def upload_document(self, files: list[rx.UploadFile]):
+    @staff_event
+    async def upload_document(self, me: Principal, files: list[rx.UploadFile]):
         if not files:
             return None
         upload = files[0]
         data, name, kind = await upload.read(MAX_BYTES + 1), upload.name or "", self.document_kind
-        return self._act(
+        return await off_loop(
+            self._act,
             "upload",
             lambda db, me, cid: workflow.upload(
                 session=db, staff_id=me, claim_id=cid, data=data, filename=name, kind=kind

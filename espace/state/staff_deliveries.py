@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import dataclasses
 
-import reflex as rx
-
-from espace import routes
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
 from espace.identity import failed_deliveries
+from espace.identity.sessions import Principal
 from espace.identity.staff_access import StaffForbidden
 from espace.notifications import deliveries
+from espace.state.handlers import staff_event
 from espace.state.staff import StaffSessionState
 
 
@@ -48,11 +47,9 @@ class StaffDeliveriesState(StaffSessionState):
     error: str = ""
     info: str = ""
 
-    @rx.event
-    def load(self):
-        staff_id = self._staff_id()
-        if staff_id is None:
-            return self._to_staff_login()
+    @staff_event
+    def load(self, me: Principal):
+        staff_id = me.staff_id
         self._load_staff_header(staff_id)
         self.info = ""
         self._refresh(staff_id)
@@ -69,11 +66,9 @@ class StaffDeliveriesState(StaffSessionState):
         self.error = ""
         self.rows = [to_item(row) for row in rows]
 
-    @rx.event
-    def resend(self, form: dict):
-        staff_id = self._staff_id()
-        if staff_id is None:
-            return rx.redirect(routes.STAFF_LOGIN, replace=True)
+    @staff_event
+    def resend(self, me: Principal, form: dict):
+        staff_id = me.staff_id
         try:
             message_id = int(str(form.get("message_id", "0"))[:12])
             with session_scope() as db:

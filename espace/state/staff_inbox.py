@@ -10,18 +10,20 @@ from __future__ import annotations
 import dataclasses
 
 import reflex as rx
-from sqlmodel import select
 
 from espace import routes
+from espace.claims import stages
 from espace.claims.workflow import ROLE_LABELS, staff_of_role
-from espace.contracts.models import Contract
+from espace.contracts import portfolio
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
 from espace.core.models import utcnow
-from espace.identity.models import Policyholder, StaffRole
+from espace.identity.models import StaffRole
+from espace.identity.sessions import Principal
 from espace.identity.staff_access import StaffForbidden
 from espace.state.form_values import flag as _flag
 from espace.state.form_values import text as _text
+from espace.state.handlers import off_loop, staff_event
 from espace.state.messages import (
     REPLY_UPLOAD_ID,
     STATUS_BADGE,
@@ -141,11 +143,9 @@ class StaffInboxState(StaffSessionState):
     f_assigned: str = "all"
     f_late: bool = False
 
-    @rx.event
-    def load(self):
-        staff_id = self._staff_id()
-        if staff_id is None:
-            return self._to_staff_login()
+    @staff_event
+    def load(self, me: Principal):
+        staff_id = me.staff_id
         self._load_staff_header(staff_id)
         self._refresh(staff_id)
         self.loaded = True
@@ -181,24 +181,24 @@ class StaffInboxState(StaffSessionState):
         self._refresh(staff_id)
         return None
 
-    @rx.event
-    def filter_status(self, value: str):
+    @staff_event
+    def filter_status(self, me: Principal, value: str):
         return self._apply(status=str(value)[:12])
 
-    @rx.event
-    def filter_category(self, value: str):
+    @staff_event
+    def filter_category(self, me: Principal, value: str):
         return self._apply(category=str(value)[:12])
 
-    @rx.event
-    def filter_assigned(self, value: str):
+    @staff_event
+    def filter_assigned(self, me: Principal, value: str):
         return self._apply(assigned=str(value)[:12])
 
-    @rx.event
-    def filter_late(self, checked: bool):
+    @staff_event
+    def filter_late(self, me: Principal, checked: bool):
         return self._apply(late=checked)
 
-    @rx.event
-    def apply_filters(self, form: dict):
+    @staff_event
+    def apply_filters(self, me: Principal, form: dict):
         return self._apply(
             status=_text(form, "status", 12),
             category=_text(form, "category", 12),
@@ -250,11 +250,9 @@ class StaffThreadState(StaffSessionState):
 
     _thread_id: int = 0
 
-    @rx.event
-    def load(self):
-        staff_id = self._staff_id()
-        if staff_id is None:
-            return self._to_staff_login()
+    @staff_event
+    def load(self, me: Principal):
+        staff_id = me.staff_id
         self._load_staff_header(staff_id)
         param = self.router.url.query_parameters.get("n", "")[:12]
         self._thread_id = int(param) if param.isdigit() else 0
@@ -285,7 +283,7 @@ class StaffThreadState(StaffSessionState):
         from espace.claims.workflow import staff_names
 
         staff = threads.inbox_staff(db, staff_id)
-        holder = db.get(Policyholder, thread.holder_id)
+        holder = portfolio.holder(session=db, holder_id=thread.holder_id)
         now = utcnow()
         self.subject, self.status, self.badge = (
             thread.subject,
@@ -300,18 +298,11 @@ class StaffThreadState(StaffSessionState):
             fmt.datetime_fr(thread.reply_due_at),
             threads.time_left(thread.reply_due_at, now),
         )
-        self.late = thread.reply_due_at is not None and thread.reply_due_at < now
+        self.late = stages.is_late(thread.reply_due_at, now)
         self.holder_name = f"{holder.civility} {holder.first_name} {holder.last_name}"
         self.holder_email = holder.email
         self.contract_numbers = (
-            ", ".join(
-                db.exec(
-                    select(Contract.number)
-                    .where(Contract.holder_id == holder.id)
-                    .order_by(Contract.number)
-                ).all()
-            )
-            or "—"
+            ", ".join(portfolio.contract_numbers(session=db, holder_id=holder.id)) or "—"
         )
         self.linked = threads.linked_label(session=db, thread=thread)
         self.assignee = staff_names(session=db).get(thread.assigned_staff_id, "")
@@ -367,15 +358,15 @@ class StaffThreadState(StaffSessionState):
         self._refresh(staff_id)
         return None
 
-    @rx.event
-    def take(self):
+    @staff_event
+    def take(self, me: Principal):
         return self._act(
             lambda db, me, tid: threads.take(session=db, staff_id=me, thread_id=tid),
             "Vous traitez cette conversation.",
         )
 
-    @rx.event
-    def assign(self, form: dict):
+    @staff_event
+    def assign(self, me: Principal, form: dict):
         text = _text(form, "assignee", 12)
         assignee_id = int(text) if text.isdigit() else 0
         return self._act(
@@ -385,9 +376,12 @@ class StaffThreadState(StaffSessionState):
             "Conversation attribuée.",
         )
 
-    @rx.event
-    async def reply(self, files: list[rx.UploadFile], form: dict):
+    @staff_event
+    async def reply(self, me: Principal, files: list[rx.UploadFile], form: dict):
         body, attachments = _text(form, "body", threads.BODY_MAX + 1), await read_files(files)
+        return await off_loop(self._reply, body, attachments)
+
+    def _reply(self, body: str, attachments: list):
         outcome = self._act(
             lambda db, me, tid: threads.staff_reply(
                 session=db, staff_id=me, thread_id=tid, body=body, attachments=attachments
@@ -398,15 +392,15 @@ class StaffThreadState(StaffSessionState):
             return rx.clear_selected_files(STAFF_REPLY_UPLOAD_ID)
         return outcome
 
-    @rx.event
-    def resolve(self):
+    @staff_event
+    def resolve(self, me: Principal):
         return self._act(
             lambda db, me, tid: threads.resolve(session=db, staff_id=me, thread_id=tid),
             "Conversation résolue : l'assuré est invité à noter la réponse.",
         )
 
-    @rx.event
-    def reopen(self):
+    @staff_event
+    def reopen(self, me: Principal):
         return self._act(
             lambda db, me, tid: threads.reopen(session=db, staff_id=me, thread_id=tid),
             "Conversation rouverte.",

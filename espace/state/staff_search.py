@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 
-import reflex as rx
-
 from espace.core.db import session_scope
+from espace.identity.sessions import Principal
 from espace.identity.staff_access import StaffForbidden
 from espace.search import staff as staff_search
+from espace.state.handlers import staff_event
 from espace.state.staff import StaffSessionState
 
 
@@ -28,11 +28,9 @@ class StaffSearchState(StaffSessionState):
     searched: bool = False
     error: str = ""
 
-    @rx.event
-    def load(self):
-        staff_id = self._staff_id()
-        if staff_id is None:
-            return self._to_staff_login()
+    @staff_event
+    def load(self, me: Principal):
+        staff_id = me.staff_id
         self._load_staff_header(staff_id)
         self.query = str(self.router.url.query_parameters.get("q", ""))[:200]
         self._run(staff_id)
@@ -55,11 +53,8 @@ class StaffSearchState(StaffSessionState):
             for h in found
         ]
 
-    @rx.event
-    def submit(self, form: dict):
-        staff_id = self._staff_id()
-        if staff_id is None:
-            return self._to_staff_login()
+    @staff_event
+    def submit(self, me: Principal, form: dict):
         self.query = str(form.get("q") or "").strip()[:200]
-        self._run(staff_id)
+        self._run(me.staff_id)
         return None

@@ -16,11 +16,11 @@ from typing import ClassVar
 import reflex as rx
 
 from espace.core.db import session_scope
-from espace.identity import stepup
-from espace.identity.models import Account, Policyholder
+from espace.identity import accounts, stepup
 from espace.identity.second_factor import SecondFactorError
 from espace.identity.sessions import Principal
 from espace.identity.stepup import StepUpProof, StepUpRequired
+from espace.state.handlers import holder_event
 from espace.state.login import METHOD_LABELS, method_help
 from espace.state.session import client_ip
 
@@ -74,7 +74,9 @@ class StepUpMixin(rx.State, mixin=True):
 
     def _stepup_open(self, action: str, me: Principal, error: str = "") -> None:
         with session_scope() as db:
-            methods = stepup.step_up_methods(session=db, account=db.get(Account, me.account_id))
+            methods = stepup.step_up_methods(
+                session=db, account=accounts.account(session=db, account_id=me.account_id)
+            )
         self.stepup_for, self.stepup_reason = action, self.STEP_UP_REASONS[action]
         self.stepup_methods = [[str(m), METHOD_LABELS[m]] for m in methods]
         self._stepup_send(str(methods[0]), me)
@@ -83,28 +85,21 @@ class StepUpMixin(rx.State, mixin=True):
     def _stepup_send(self, method: str, me: Principal) -> None:
         self.stepup_method, self.stepup_error = method, ""
         with session_scope() as db:
-            account = db.get(Account, me.account_id)
-            holder = db.get(Policyholder, account.holder_id)
+            account, holder = accounts.account_and_holder(session=db, account_id=me.account_id)
             self.stepup_help = method_help(method, email=account.email, phone=holder.phone)
             try:
                 stepup.start_step_up(session=db, account=account, method=method)
             except SecondFactorError as error:  # throttled: nothing sent
                 self.stepup_error = str(error)
 
-    @rx.event
-    def stepup_choose(self, method: str):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def stepup_choose(self, me: Principal, method: str):
         if self.stepup_for and method in [m[0] for m in self.stepup_methods]:
             self._stepup_send(method, me)
         return None
 
-    @rx.event
-    def stepup_submit(self, form: dict):
-        me = self._me()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    def stepup_submit(self, me: Principal, form: dict):
         action = self.stepup_for
         if action not in self.STEP_UP_REASONS:
             return None
@@ -116,7 +111,7 @@ class StepUpMixin(rx.State, mixin=True):
             with session_scope() as db:
                 proof = stepup.complete_step_up(
                     session=db,
-                    account=db.get(Account, me.account_id),
+                    account=accounts.account(session=db, account_id=me.account_id),
                     session_id=me.session_id,
                     method=self.stepup_method,
                     code=code,

@@ -6,6 +6,7 @@ import reflex as rx
 
 from espace.contracts import attestations
 from espace.core.db import session_scope
+from espace.state.handlers import blocking_event
 
 
 class VerifyState(rx.State):
@@ -19,7 +20,7 @@ class VerifyState(rx.State):
     valid_from: str = ""
     valid_until: str = ""
 
-    @rx.event
+    @blocking_event
     def load(self):
         reference = self.router.url.query_parameters.get("ref", "")
         with session_scope() as db:

@@ -17,6 +17,7 @@ from espace.identity import second_factor, sessions
 from espace.identity.auth import authenticate
 from espace.notifications.models import OutboxMessage
 from tests import factories
+from tests.events import run_handler
 
 COOKIE = "espace_session"
 HANDOFF_COOKIE = "espace_handoff"
@@ -220,7 +221,7 @@ def _staff_sign_in():
         ),
     )
     tab._pending_valid = types.MethodType(StaffLoginState._pending_valid, tab)
-    return _issued_by_the_app(StaffLoginState.verify.fn(tab, {"code": code}))
+    return _issued_by_the_app(run_handler(StaffLoginState.verify, tab, {"code": code}))
 
 
 @pytest.mark.parametrize("sign_in", [_holder_sign_in, _staff_sign_in], ids=["holder", "staff"])

@@ -7,7 +7,6 @@ gets real HTTP requests from the proxy's address.
 
 from __future__ import annotations
 
-import asyncio
 import types
 from types import SimpleNamespace
 
@@ -22,6 +21,7 @@ from espace.identity import sessions
 from espace.identity.models import LoginEvent
 from espace.state.login import LoginState
 from tests import factories
+from tests.events import run_handler
 
 PROXY = "10.20.30.40"
 
@@ -62,13 +62,13 @@ def _browser(peer: str, forwarded_for: str = ""):
             url=SimpleNamespace(query_parameters={}),
         ),
     )
-    for name in ("_client", "_select", "_finish", "_next", "_reset_form"):
+    for name in ("_client", "_after_password", "_select", "_finish", "_next", "_reset_form"):
         setattr(tab, name, types.MethodType(getattr(LoginState, name), tab))
     return tab
 
 
 def _submit(tab, email: str, password: str):
-    asyncio.run(LoginState.submit.fn(tab, {"identifier": email, "password": password}))
+    run_handler(LoginState.submit, tab, {"identifier": email, "password": password})
     return tab
 
 

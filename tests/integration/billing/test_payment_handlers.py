@@ -16,6 +16,7 @@ from espace.identity import stepup
 from espace.identity.insurer_authority import InsurerRecord
 from espace.state.payments import PaymentsState, RegularisationState
 from tests import factories
+from tests.events import run_handler
 
 IBAN = "FR7630006000011234567890189"
 
@@ -104,10 +105,10 @@ def _proof(principal):
 
 def test_account_handlers_refuse_another_holders_account(two_holders):
     bob = _payments_self(two_holders.bob)
-    PaymentsState.ask_sign_mandate.fn(bob, two_holders.other)
+    run_handler(PaymentsState.ask_sign_mandate, bob, two_holders.other)
     assert bob.accounts_error and bob._mandate_account_id == 0
-    PaymentsState.make_default.fn(bob, two_holders.account)
-    PaymentsState.remove_account.fn(bob, two_holders.account)
+    run_handler(PaymentsState.make_default, bob, two_holders.account)
+    run_handler(PaymentsState.remove_account, bob, two_holders.account)
     with Session(get_engine()) as db:
         account = db.get(BankAccount, two_holders.account)
         assert account.removed_at is None and account.is_default
@@ -144,7 +145,8 @@ def test_regularisation_refuses_another_holders_payment(two_holders):
     bob._holder_id = lambda: two_holders.bob.holder_id
     bob._to_login = lambda: "login"
     bob._show = types.MethodType(payments_state.RegularisationState._show, bob)
-    RegularisationState.pay.fn(
+    run_handler(
+        RegularisationState.pay,
         bob,
         {
             "card_number": "5555 5555 5555 4444",

@@ -5,7 +5,6 @@ browser), on the real database; the file route is called over HTTP with each one
 
 from __future__ import annotations
 
-import asyncio
 import io
 import types
 from datetime import timedelta
@@ -28,6 +27,7 @@ from espace.notifications.models import Notification
 from espace.state.claims import ClaimsState, ClaimState, ClaimWizardState
 from espace.state.notifications import NotificationsState
 from tests import factories
+from tests.events import run_handler
 
 COOKIE = "espace_session"
 
@@ -118,6 +118,7 @@ def _stand_in(cls, principal, **fields):
         "_go",
         "_claim",
         "_refresh",
+        "_store_uploads",
     ):
         if hasattr(cls, name):
             setattr(me, name, types.MethodType(getattr(cls, name), me))
@@ -145,15 +146,16 @@ def test_wizard_handlers_never_touch_another_holders_draft(two_holders):
         _count(ClaimItem, claim_id=two_holders.a_draft),
         _count(ClaimFile, claim_id=two_holders.a_draft),
     )
-    ClaimWizardState.add_item.fn(
+    run_handler(
+        ClaimWizardState.add_item,
         me,
         {"item_description": "Télévision", "item_category": "appliances", "item_estimate": "900"},
     )
     assert "claim" in me.errors
     me.claim_id = two_holders.a_draft
-    ClaimWizardState.remove_item.fn(me, two_holders.a_item)
+    run_handler(ClaimWizardState.remove_item, me, two_holders.a_item)
     me.claim_id = two_holders.a_draft
-    ClaimWizardState.choose_peril.fn(me, {"peril": "theft"})
+    run_handler(ClaimWizardState.choose_peril, me, {"peril": "theft"})
     me.claim_id = two_holders.a_draft
 
     class Upload:
@@ -162,15 +164,15 @@ def test_wizard_handlers_never_touch_another_holders_draft(two_holders):
         async def read(self):
             return _jpeg()
 
-    asyncio.run(ClaimWizardState.upload.fn(me, [Upload()]))
+    run_handler(ClaimWizardState.upload, me, [Upload()])
     assert _count(ClaimItem, claim_id=two_holders.a_draft) == items_before
     assert _count(ClaimFile, claim_id=two_holders.a_draft) == files_before
     with Session(get_engine()) as db:
         assert db.get(Claim, two_holders.a_draft).peril == "fire"
     # B's own draft, with A's item and file ids: nothing of A's is removed.
     me = _stand_in(ClaimWizardState, bob, claim_id=two_holders.b_draft, peril="fire", answers={})
-    ClaimWizardState.remove_item.fn(me, two_holders.a_item)
-    ClaimWizardState.remove_file.fn(me, two_holders.a_file)
+    run_handler(ClaimWizardState.remove_item, me, two_holders.a_item)
+    run_handler(ClaimWizardState.remove_file, me, two_holders.a_file)
     assert (
         _count(ClaimItem, id=two_holders.a_item) == 1
         and _count(ClaimFile, id=two_holders.a_file) == 1
@@ -179,21 +181,23 @@ def test_wizard_handlers_never_touch_another_holders_draft(two_holders):
 
 def test_list_tracker_and_notification_handlers_refuse_other_ids(two_holders):
     bob = two_holders.bob[1]
-    ClaimsState.delete_draft.fn(
-        _stand_in(ClaimsState, bob, cards=[], drafts=[], can_declare=False), two_holders.a_draft
+    run_handler(
+        ClaimsState.delete_draft,
+        _stand_in(ClaimsState, bob, cards=[], drafts=[], can_declare=False),
+        two_holders.a_draft,
     )
     assert _count(Claim, id=two_holders.a_draft) == 1
 
     tracker = _stand_in(ClaimState, bob, number=two_holders.a_number)
     tracker._refresh(bob.holder_id)
     assert tracker.found is False and tracker.files == [] and tracker.messages == []
-    ClaimState.send_message.fn(tracker, {"message": "Je lis votre dossier"})
+    run_handler(ClaimState.send_message, tracker, {"message": "Je lis votre dossier"})
     assert "introuvable" in tracker.message_error
     assert _count(ClaimMessage, claim_id=two_holders.a_sent) == 0
 
     notices = _stand_in(NotificationsState, bob, notices=[])
-    NotificationsState.mark_read.fn(notices, two_holders.a_notice)
-    assert NotificationsState.open_notice.fn(notices, two_holders.a_notice) is None
+    run_handler(NotificationsState.mark_read, notices, two_holders.a_notice)
+    assert run_handler(NotificationsState.open_notice, notices, two_holders.a_notice) is None
     with Session(get_engine()) as db:
         assert db.get(Notification, two_holders.a_notice).read_at is None
         assert notifications.unread_count(session=db, holder_id=bob.holder_id) == 0
@@ -203,12 +207,12 @@ def test_signed_out_callers_go_to_login(engine):
     nobody = SimpleNamespace(
         _holder_id=lambda: None, _holder_principal=lambda: None, _to_login=lambda: "login"
     )
-    assert ClaimsState.delete_draft.fn(nobody, 1) == "login"
-    assert ClaimState.send_message.fn(nobody, {"message": "x"}) == "login"
+    assert run_handler(ClaimsState.delete_draft, nobody, 1) == "login"
+    assert run_handler(ClaimState.send_message, nobody, {"message": "x"}) == "login"
     wizard = _stand_in(ClaimWizardState, None, claim_id=1)
     wizard._holder_principal = lambda: None
-    assert ClaimWizardState.add_item.fn(wizard, {}) == "login"
-    assert NotificationsState.mark_all_read.fn(nobody) == "login"
+    assert run_handler(ClaimWizardState.add_item, wizard, {}) == "login"
+    assert run_handler(NotificationsState.mark_all_read, nobody) == "login"
 
 
 @pytest.fixture
@@ -292,7 +296,7 @@ def test_a_peril_suggested_by_the_assistant_is_preselected_on_the_new_draft(two_
         reached=0,
         _suggested_peril="theft",
     )
-    ClaimWizardState.choose_contract.fn(me, {"contract": str(contract.id)})
+    run_handler(ClaimWizardState.choose_contract, me, {"contract": str(contract.id)})
     assert me.errors == {} and me.claim_id
     with Session(get_engine()) as db:
         assert db.get(Claim, me.claim_id).peril == "theft"

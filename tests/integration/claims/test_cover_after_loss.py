@@ -9,7 +9,6 @@ settlement and the staff indemnity must use the terms in force on the day of the
 
 from __future__ import annotations
 
-import asyncio
 import io
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -33,6 +32,7 @@ from espace.state.claims import ClaimWizardState
 from espace.state.cover import CoverState
 from espace.state.staff_claims import StaffClaimState
 from tests import factories
+from tests.events import run_handler
 
 NOW = datetime(2026, 11, 9, 10, 0, tzinfo=PARIS)  # a Monday
 TODAY = NOW.date()
@@ -122,20 +122,23 @@ def manager(engine):
 
 def _change_cover_in_three_months(token: str, number: str, formula: str) -> None:
     page = _state(CoverState, token, routes.COVER, {"n": number})
-    assert CoverState.load.fn(page) is None and page.found
-    CoverState.set_formula.fn(page, formula)
-    CoverState.set_effective.fn(page, (TODAY + timedelta(days=90)).isoformat())
-    CoverState.endorse.fn(page, {"consent": "1"})
+    assert run_handler(CoverState.load, page) is None and page.found
+    run_handler(CoverState.set_formula, page, formula)
+    run_handler(CoverState.set_effective, page, (TODAY + timedelta(days=90)).isoformat())
+    run_handler(CoverState.endorse, page, {"consent": "1"})
     assert page.endorse_error == "" and page.done_url
 
 
 def _declare_yesterdays_broken_window(token: str, contract_id: int) -> tuple[ClaimWizardState, str]:
     wizard = _state(ClaimWizardState, token, routes.CLAIM_NEW, {})
-    ClaimWizardState.load.fn(wizard)
-    ClaimWizardState.choose_contract.fn(wizard, {"contract": str(contract_id)})
-    ClaimWizardState.choose_peril.fn(wizard, {"peril": "glass_breakage"})
-    ClaimWizardState.save_answers.fn(wizard, {"pane": "window", "glass_cause": "accident"})
-    ClaimWizardState.save_when.fn(
+    run_handler(ClaimWizardState.load, wizard)
+    run_handler(ClaimWizardState.choose_contract, wizard, {"contract": str(contract_id)})
+    run_handler(ClaimWizardState.choose_peril, wizard, {"peril": "glass_breakage"})
+    run_handler(
+        ClaimWizardState.save_answers, wizard, {"pane": "window", "glass_cause": "accident"}
+    )
+    run_handler(
+        ClaimWizardState.save_when,
         wizard,
         {
             "occurred_date": (TODAY - timedelta(days=1)).isoformat(),
@@ -143,8 +146,9 @@ def _declare_yesterdays_broken_window(token: str, contract_id: int) -> tuple[Cla
             "description": "Un ballon a brisé la baie vitrée du salon.",
         },
     )
-    ClaimWizardState.use_property_address.fn(wizard)
-    ClaimWizardState.add_item.fn(
+    run_handler(ClaimWizardState.use_property_address, wizard)
+    run_handler(
+        ClaimWizardState.add_item,
         wizard,
         {
             "item_description": "Baie vitrée du salon",
@@ -152,17 +156,17 @@ def _declare_yesterdays_broken_window(token: str, contract_id: int) -> tuple[Cla
             "item_estimate": "950",
         },
     )
-    ClaimWizardState.items_done.fn(wizard)
-    ClaimWizardState.set_upload_kind.fn(wizard, "invoice")
-    asyncio.run(
-        ClaimWizardState.upload.fn(
-            wizard, [rx.UploadFile(file=io.BytesIO(_invoice()), path=Path("facture.pdf"))]
-        )
+    run_handler(ClaimWizardState.items_done, wizard)
+    run_handler(ClaimWizardState.set_upload_kind, wizard, "invoice")
+    run_handler(
+        ClaimWizardState.upload,
+        wizard,
+        [rx.UploadFile(file=io.BytesIO(_invoice()), path=Path("facture.pdf"))],
     )
-    ClaimWizardState.files_done.fn(wizard)
+    run_handler(ClaimWizardState.files_done, wizard)
     assert wizard.errors == {} and wizard.upload_errors == []
     summary = dict((fact.label, fact.value) for fact in wizard.estimate)
-    ClaimWizardState.send.fn(wizard, {"certify": "1"})
+    run_handler(ClaimWizardState.send, wizard, {"certify": "1"})
     assert wizard.sent_number, wizard.errors
     return wizard, summary.get("Indemnité estimée", "")
 
@@ -208,8 +212,8 @@ def test_a_change_effective_in_three_months_does_not_apply_to_yesterdays_loss(
 
     staff_id, staff_token = manager
     page = _state(StaffClaimState, staff_token, routes.STAFF_CLAIM, {"n": wizard.sent_number})
-    assert StaffClaimState.load.fn(page) is None and page.found
-    StaffClaimState.assess.fn(page, {"damage": "950"})
+    assert run_handler(StaffClaimState.load, page) is None and page.found
+    run_handler(StaffClaimState.assess, page, {"damage": "950"})
     with Session(get_engine()) as db:
         claim = db.exec(select(Claim).where(Claim.number == wizard.sent_number)).one()
         if covered:
@@ -240,7 +244,7 @@ def test_the_contract_page_shows_protection_juridique_taken_as_an_option_as_cove
         )
     )
     page = _state(ContractDetailState, token, routes.CONTRACT, {"n": DEMO_CONTRACTS[0]})
-    assert ContractDetailState.load.fn(page) is None and page.found
+    assert run_handler(ContractDetailState.load, page) is None and page.found
     legal = next(block for block in page.categories if block.key == "legal_protection")
     assert legal.covered and [g.name for g in legal.guarantees] == ["Protection juridique (option)"]
     assert next(o for o in page.options if o.name == "Protection juridique").taken

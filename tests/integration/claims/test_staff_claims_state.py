@@ -6,7 +6,6 @@ member's, a holder's, or none); the database is the real one, so the test data i
 
 from __future__ import annotations
 
-import asyncio
 import io
 from datetime import timedelta
 from pathlib import Path
@@ -29,6 +28,7 @@ from espace.identity import sessions
 from espace.identity.models import StaffUser
 from espace.state.staff_claims import StaffClaimsState, StaffClaimState
 from tests import factories
+from tests.events import run_handler
 
 S = ClaimStatus
 
@@ -166,7 +166,7 @@ def team(engine):
 
 def _claim_page(team, role: str, number: str) -> StaffClaimState:
     state = _state(StaffClaimState, team[role][1], number)
-    assert StaffClaimState.load.fn(state) is None
+    assert run_handler(StaffClaimState.load, state) is None
     return state
 
 
@@ -183,17 +183,17 @@ def test_a_holder_session_cannot_use_any_staff_handler(engine, team):
     before_status, before_audit = _status(claim_id), _audit(claim_id)
     queue = _state(StaffClaimsState, holder_token)
     for call in (
-        lambda: StaffClaimsState.load.fn(queue),
-        lambda: StaffClaimsState.apply_filters.fn(queue, {"status": ""}),
-        lambda: StaffClaimsState.filter_status.fn(queue, "received"),
-        lambda: StaffClaimsState.filter_late.fn(queue, True),
-        lambda: StaffClaimsState.clear_filters.fn(queue),
+        lambda: run_handler(StaffClaimsState.load, queue),
+        lambda: run_handler(StaffClaimsState.apply_filters, queue, {"status": ""}),
+        lambda: run_handler(StaffClaimsState.filter_status, queue, "received"),
+        lambda: run_handler(StaffClaimsState.filter_late, queue, True),
+        lambda: run_handler(StaffClaimsState.clear_filters, queue),
     ):
         assert _is_login_redirect(call())
     assert queue.rows == []
 
     page = _state(StaffClaimState, holder_token, number)
-    assert _is_login_redirect(StaffClaimState.load.fn(page))
+    assert _is_login_redirect(run_handler(StaffClaimState.load, page))
     assert not page.found and page.number == ""
     page._claim_id = (
         claim_id  # even with the claim's id on the server side, every action is refused
@@ -201,27 +201,25 @@ def test_a_holder_session_cannot_use_any_staff_handler(engine, team):
     handler_id = team["handler"][0]
     expert_id = team["expert"][0]
     calls = [
-        lambda: StaffClaimState.take_claim.fn(page),
-        lambda: StaffClaimState.assign_handler.fn(page, {"handler": str(handler_id)}),
-        lambda: StaffClaimState.appoint_expert.fn(page, {"expert": str(expert_id)}),
-        lambda: StaffClaimState.plan_visit.fn(
-            page, {"visit_date": "2030-01-01", "visit_time": "10:00"}
+        lambda: run_handler(StaffClaimState.take_claim, page),
+        lambda: run_handler(StaffClaimState.assign_handler, page, {"handler": str(handler_id)}),
+        lambda: run_handler(StaffClaimState.appoint_expert, page, {"expert": str(expert_id)}),
+        lambda: run_handler(
+            StaffClaimState.plan_visit, page, {"visit_date": "2030-01-01", "visit_time": "10:00"}
         ),
-        lambda: StaffClaimState.assess.fn(page, {"damage": "1000"}),
-        lambda: StaffClaimState.record_payment.fn(page, {}),
-        lambda: StaffClaimState.request_documents.fn(page, {"requested": "Facture du parquet"}),
-        lambda: StaffClaimState.refuse.fn(
-            page, {"refusal": "Exclusion : défaut d'entretien manifeste."}
+        lambda: run_handler(StaffClaimState.assess, page, {"damage": "1000"}),
+        lambda: run_handler(StaffClaimState.record_payment, page, {}),
+        lambda: run_handler(
+            StaffClaimState.request_documents, page, {"requested": "Facture du parquet"}
         ),
-        lambda: StaffClaimState.close_claim.fn(page),
-        lambda: StaffClaimState.reopen.fn(page, {"reopen_reason": "Nouvel élément reçu"}),
-        lambda: StaffClaimState.reply.fn(page, {"reply_body": "Bonjour"}),
-        lambda: asyncio.run(
-            StaffClaimState.upload_report.fn(page, [_upload(_jpeg(), "rapport.jpg")])
+        lambda: run_handler(
+            StaffClaimState.refuse, page, {"refusal": "Exclusion : défaut d'entretien manifeste."}
         ),
-        lambda: asyncio.run(
-            StaffClaimState.upload_document.fn(page, [_upload(_jpeg(), "devis.jpg")])
-        ),
+        lambda: run_handler(StaffClaimState.close_claim, page),
+        lambda: run_handler(StaffClaimState.reopen, page, {"reopen_reason": "Nouvel élément reçu"}),
+        lambda: run_handler(StaffClaimState.reply, page, {"reply_body": "Bonjour"}),
+        lambda: run_handler(StaffClaimState.upload_report, page, [_upload(_jpeg(), "rapport.jpg")]),
+        lambda: run_handler(StaffClaimState.upload_document, page, [_upload(_jpeg(), "devis.jpg")]),
     ]
     for call in calls:
         page._claim_id = claim_id
@@ -235,12 +233,12 @@ def test_a_holder_session_cannot_use_any_staff_handler(engine, team):
 
 
 def test_no_session_at_all_is_sent_to_staff_login(engine):
-    assert _is_login_redirect(StaffClaimsState.load.fn(_state(StaffClaimsState, None)))
+    assert _is_login_redirect(run_handler(StaffClaimsState.load, _state(StaffClaimsState, None)))
     assert _is_login_redirect(
-        StaffClaimState.load.fn(_state(StaffClaimState, None, "SIN-2026-000001"))
+        run_handler(StaffClaimState.load, _state(StaffClaimState, None, "SIN-2026-000001"))
     )
     assert _is_login_redirect(
-        StaffClaimState.load.fn(_state(StaffClaimState, "not-a-token", "SIN-2026-000001"))
+        run_handler(StaffClaimState.load, _state(StaffClaimState, "not-a-token", "SIN-2026-000001"))
     )
 
 
@@ -250,13 +248,13 @@ def test_no_session_at_all_is_sent_to_staff_login(engine):
 def test_an_expert_neither_sees_nor_acts_on_a_claim_they_are_not_appointed_to(engine, team):
     claim_id, number = factories.committed(lambda db: (lambda c: (c.id, c.number))(_claim(db)))
     page = _claim_page(team, "handler", number)
-    StaffClaimState.appoint_expert.fn(page, {"expert": str(team["expert"][0])})
+    run_handler(StaffClaimState.appoint_expert, page, {"expert": str(team["expert"][0])})
     assert page.errors == {} and _status(claim_id) == S.EXPERT_APPOINTED
 
     # The other expert: not in the queue, "Dossier introuvable" on the page.
     queue = _state(StaffClaimsState, team["other_expert"][1])
-    StaffClaimsState.load.fn(queue)
-    StaffClaimsState.apply_filters.fn(queue, {"status": ""})
+    run_handler(StaffClaimsState.load, queue)
+    run_handler(StaffClaimsState.apply_filters, queue, {"status": ""})
     assert number not in {row.number for row in queue.rows}
     other = _claim_page(team, "other_expert", number)
     assert other.loaded and not other.found and other.number == ""
@@ -264,7 +262,8 @@ def test_an_expert_neither_sees_nor_acts_on_a_claim_they_are_not_appointed_to(en
     # ... and acting by id (as if the id had been planted on the server) is refused by the service.
     before = _audit(claim_id)
     other._claim_id = claim_id
-    StaffClaimState.plan_visit.fn(
+    run_handler(
+        StaffClaimState.plan_visit,
         other,
         {
             "visit_date": (utcnow() + timedelta(days=3)).date().isoformat(),
@@ -274,13 +273,13 @@ def test_an_expert_neither_sees_nor_acts_on_a_claim_they_are_not_appointed_to(en
     )
     assert "attribué" in other.errors.get("visit", "")
     other._claim_id = claim_id
-    asyncio.run(StaffClaimState.upload_report.fn(other, [_upload(_jpeg(), "rapport.jpg")]))
+    run_handler(StaffClaimState.upload_report, other, [_upload(_jpeg(), "rapport.jpg")])
     assert "report" in other.errors
     assert _status(claim_id) == S.EXPERT_APPOINTED and _audit(claim_id) == before
 
     # The appointed expert sees it and may plan the visit, but not appoint or refuse.
     mine = _state(StaffClaimsState, team["expert"][1])
-    StaffClaimsState.load.fn(mine)
+    run_handler(StaffClaimsState.load, mine)
     assert number in {row.number for row in mine.rows}
     expert = _claim_page(team, "expert", number)
     assert (
@@ -295,8 +294,10 @@ def test_an_expert_neither_sees_nor_acts_on_a_claim_they_are_not_appointed_to(en
         and expert.messages == []
         and expert.audit == []
     )
-    StaffClaimState.refuse.fn(
-        expert, {"refusal": "Je refuse ce dossier pour une raison quelconque."}
+    run_handler(
+        StaffClaimState.refuse,
+        expert,
+        {"refusal": "Je refuse ce dossier pour une raison quelconque."},
     )
     assert "rôle" in expert.errors.get("refuse", "")
     assert _status(claim_id) == S.EXPERT_APPOINTED
@@ -308,18 +309,22 @@ def test_an_expert_neither_sees_nor_acts_on_a_claim_they_are_not_appointed_to(en
 def test_a_handler_cannot_reopen_a_claim_only_a_manager_can(engine, team):
     claim_id, number = factories.committed(lambda db: (lambda c: (c.id, c.number))(_claim(db)))
     handler = _claim_page(team, "handler", number)
-    StaffClaimState.refuse.fn(handler, {"refusal": "Trop court"})
+    run_handler(StaffClaimState.refuse, handler, {"refusal": "Trop court"})
     assert (
         handler.errors.get("refusal") and _status(claim_id) == S.RECEIVED
     )  # nothing saved on an error
-    StaffClaimState.refuse.fn(
-        handler, {"refusal": "La fuite provient d'un défaut d'entretien exclu (art. 12)."}
+    run_handler(
+        StaffClaimState.refuse,
+        handler,
+        {"refusal": "La fuite provient d'un défaut d'entretien exclu (art. 12)."},
     )
     assert _status(claim_id) == S.REFUSED
     assert not handler.allowed["reopen"]
 
-    StaffClaimState.reopen.fn(
-        handler, {"reopen_reason": "L'assuré a envoyé une facture d'entretien."}
+    run_handler(
+        StaffClaimState.reopen,
+        handler,
+        {"reopen_reason": "L'assuré a envoyé une facture d'entretien."},
     )
     assert "rôle" in handler.errors.get("reopen", "")
     assert _status(claim_id) == S.REFUSED
@@ -327,8 +332,10 @@ def test_a_handler_cannot_reopen_a_claim_only_a_manager_can(engine, team):
 
     manager = _claim_page(team, "manager", number)
     assert manager.allowed["reopen"]
-    StaffClaimState.reopen.fn(
-        manager, {"reopen_reason": "L'assuré a envoyé une facture d'entretien."}
+    run_handler(
+        StaffClaimState.reopen,
+        manager,
+        {"reopen_reason": "L'assuré a envoyé une facture d'entretien."},
     )
     assert manager.errors == {} and _status(claim_id) == S.RECEIVED
     assert ("reopen", team["manager"][0]) in _audit(claim_id)
@@ -349,48 +356,58 @@ def test_each_action_writes_an_audit_row_with_the_staff_id(engine, team):
         assert state.errors == {}, state.errors
         assert _audit(claim_id)[-1] == (action, staff_id)
 
-    StaffClaimState.assign_handler.fn(manager, {"handler": str(handler_id)})
+    run_handler(StaffClaimState.assign_handler, manager, {"handler": str(handler_id)})
     done(manager, "assign_handler", manager_id)
-    StaffClaimState.take_claim.fn(handler)
+    run_handler(StaffClaimState.take_claim, handler)
     done(handler, "assign_handler", handler_id)
-    StaffClaimState.request_documents.fn(
-        handler, {"requested": "Facture du parquet et photos de la fuite."}
+    run_handler(
+        StaffClaimState.request_documents,
+        handler,
+        {"requested": "Facture du parquet et photos de la fuite."},
     )
     done(handler, "request_documents", handler_id)
-    StaffClaimState.reply.fn(
-        handler, {"reply_body": "Bonjour, merci d'ajouter la facture du parquet."}
+    run_handler(
+        StaffClaimState.reply,
+        handler,
+        {"reply_body": "Bonjour, merci d'ajouter la facture du parquet."},
     )
     done(handler, "reply", handler_id)
     assert handler.messages[-1].from_staff
-    StaffClaimState.set_document_kind.fn(handler, "correspondence")
-    asyncio.run(StaffClaimState.upload_document.fn(handler, [_upload(_jpeg(), "courrier.jpg")]))
+    run_handler(StaffClaimState.set_document_kind, handler, "correspondence")
+    run_handler(StaffClaimState.upload_document, handler, [_upload(_jpeg(), "courrier.jpg")])
     done(handler, "upload", handler_id)
     assert handler.files[-1].kind == "Courrier" and handler.files[-1].thumbnail_url.endswith(
         "?miniature=1"
     )
-    StaffClaimState.appoint_expert.fn(handler, {"expert": str(expert_id)})
+    run_handler(StaffClaimState.appoint_expert, handler, {"expert": str(expert_id)})
     done(handler, "appoint_expert", handler_id)
 
     expert = _claim_page(team, "expert", number)
-    StaffClaimState.plan_visit.fn(expert, {"visit_date": "2001-01-01", "visit_time": "10:00"})
+    run_handler(
+        StaffClaimState.plan_visit, expert, {"visit_date": "2001-01-01", "visit_time": "10:00"}
+    )
     assert expert.errors.get("visit_date")  # in the past: refused, nothing saved
     day = (utcnow().astimezone(PARIS) + timedelta(days=3)).date().isoformat()
-    StaffClaimState.plan_visit.fn(
-        expert, {"visit_date": day, "visit_time": "14:30", "visit_note": "Sonner au 2e"}
+    run_handler(
+        StaffClaimState.plan_visit,
+        expert,
+        {"visit_date": day, "visit_time": "14:30", "visit_note": "Sonner au 2e"},
     )
     done(expert, "plan_visit", expert_id)
-    asyncio.run(StaffClaimState.upload_report.fn(expert, [_upload(_jpeg(), "rapport.jpg")]))
+    run_handler(StaffClaimState.upload_report, expert, [_upload(_jpeg(), "rapport.jpg")])
     assert (
         expert.errors.get("report_summary") and _status(claim_id) == S.VISIT_PLANNED
     )  # the summary comes first
-    StaffClaimState.set_report_summary.fn(expert, "Fuite du siphon, parquet à remplacer sur 6 m².")
-    asyncio.run(StaffClaimState.upload_report.fn(expert, [_upload(b"not an image", "rapport.exe")]))
+    run_handler(
+        StaffClaimState.set_report_summary, expert, "Fuite du siphon, parquet à remplacer sur 6 m²."
+    )
+    run_handler(StaffClaimState.upload_report, expert, [_upload(b"not an image", "rapport.exe")])
     assert expert.errors.get("report_file") and _status(claim_id) == S.VISIT_PLANNED
-    asyncio.run(StaffClaimState.upload_report.fn(expert, [_upload(_jpeg(), "rapport.jpg")]))
+    run_handler(StaffClaimState.upload_report, expert, [_upload(_jpeg(), "rapport.jpg")])
     done(expert, "attach_report", expert_id)
-    StaffClaimState.assess.fn(expert, {"damage": "deux mille"})
+    run_handler(StaffClaimState.assess, expert, {"damage": "deux mille"})
     assert expert.errors.get("damage") and _status(claim_id) == S.EXPERT_REPORT
-    StaffClaimState.assess.fn(expert, {"damage": "2 450,00"})
+    run_handler(StaffClaimState.assess, expert, {"damage": "2 450,00"})
     done(expert, "assess", expert_id)
     assert (
         expert.assessed_damage == fmt.money(245_000)
@@ -399,15 +416,19 @@ def test_each_action_writes_an_audit_row_with_the_staff_id(engine, team):
     )
 
     handler = _claim_page(team, "handler", number)
-    StaffClaimState.record_payment.fn(handler, {"payment_reference": "VIR-TEST-1"})
+    run_handler(StaffClaimState.record_payment, handler, {"payment_reference": "VIR-TEST-1"})
     done(handler, "record_payment", handler_id)
-    StaffClaimState.close_claim.fn(handler)
+    run_handler(StaffClaimState.close_claim, handler)
     done(handler, "close", handler_id)
     assert _status(claim_id) == S.CLOSED and not handler.allowed["close"]
-    StaffClaimState.reopen.fn(manager, {"reopen_reason": "Dommage complémentaire découvert."})
+    run_handler(
+        StaffClaimState.reopen, manager, {"reopen_reason": "Dommage complémentaire découvert."}
+    )
     done(manager, "reopen", manager_id)
-    StaffClaimState.refuse.fn(
-        handler, {"refusal": "Le dommage complémentaire relève d'une exclusion du contrat."}
+    run_handler(
+        StaffClaimState.refuse,
+        handler,
+        {"refusal": "Le dommage complémentaire relève d'une exclusion du contrat."},
     )
     done(handler, "refuse", handler_id)
     assert _status(claim_id) == S.REFUSED
@@ -451,41 +472,45 @@ def test_queue_filters_late_peril_and_status(engine, team):
 
     water, glass, late = factories.committed(setup)
     queue = _state(StaffClaimsState, token)
-    StaffClaimsState.load.fn(queue)
-    StaffClaimsState.filter_mine.fn(queue, True)
+    run_handler(StaffClaimsState.load, queue)
+    run_handler(StaffClaimsState.filter_mine, queue, True)
     assert {row.number for row in queue.rows} == {
         water,
         late,
     }  # "en cours" by default: the refused one is out
 
-    StaffClaimsState.filter_status.fn(queue, "")
+    run_handler(StaffClaimsState.filter_status, queue, "")
     assert {row.number for row in queue.rows} == {water, glass, late}
-    StaffClaimsState.filter_status.fn(queue, "refused")
+    run_handler(StaffClaimsState.filter_status, queue, "refused")
     assert [row.number for row in queue.rows] == [glass]
     assert (
         queue.rows[0].status == "Prise en charge refusée"
         and queue.rows[0].url == f"{routes.STAFF_CLAIM}?n={glass}"
     )
 
-    StaffClaimsState.apply_filters.fn(
-        queue, {"status": "", "peril": "glass_breakage", "age": "", "mine": "on"}
+    run_handler(
+        StaffClaimsState.apply_filters,
+        queue,
+        {"status": "", "peril": "glass_breakage", "age": "", "mine": "on"},
     )
     assert [row.number for row in queue.rows] == [glass]
-    StaffClaimsState.filter_peril.fn(queue, "water_damage")
+    run_handler(StaffClaimsState.filter_peril, queue, "water_damage")
     assert {row.number for row in queue.rows} == {water, late}
 
-    StaffClaimsState.filter_late.fn(queue, True)
+    run_handler(StaffClaimsState.filter_late, queue, True)
     assert [row.number for row in queue.rows] == [late]
     assert queue.rows[0].late and queue.rows[0].handler.startswith("Agent")
 
-    StaffClaimsState.filter_age.fn(queue, "gt30")
+    run_handler(StaffClaimsState.filter_age, queue, "gt30")
     assert queue.rows == []
-    StaffClaimsState.filter_age.fn(queue, "lt7")
+    run_handler(StaffClaimsState.filter_age, queue, "lt7")
     assert [row.number for row in queue.rows] == [late]
 
-    StaffClaimsState.filter_status.fn(queue, "nonsense")  # unknown values fall back to the defaults
+    run_handler(
+        StaffClaimsState.filter_status, queue, "nonsense"
+    )  # unknown values fall back to the defaults
     assert queue.f_status == "open"
-    StaffClaimsState.clear_filters.fn(queue)
+    run_handler(StaffClaimsState.clear_filters, queue)
     assert (queue.f_status, queue.f_peril, queue.f_age, queue.f_late, queue.f_mine) == (
         "open",
         "",
@@ -498,5 +523,5 @@ def test_queue_filters_late_peril_and_status(engine, team):
 def test_unknown_number_shows_dossier_introuvable(engine, team):
     page = _claim_page(team, "manager", "SIN-1999-999999")
     assert page.loaded and not page.found and page.number == ""
-    StaffClaimState.close_claim.fn(page)
+    run_handler(StaffClaimState.close_claim, page)
     assert page.errors == {"close": "Dossier introuvable."}

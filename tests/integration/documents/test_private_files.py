@@ -26,6 +26,7 @@ from espace.state.claims import ClaimsState, ClaimWizardState
 from espace.support import threads
 from espace.support.models import SupportAttachment
 from tests import factories
+from tests.events import run_handler
 
 
 def _jpeg(color: str = "green") -> bytes:
@@ -92,7 +93,7 @@ def test_deleting_a_draft_from_the_list_removes_its_photos_and_thumbnails(engine
 
     principal, draft_id, keys = factories.committed(setup)
     assert len(keys) == 4 and all(_path(key).exists() for key in keys)  # 2 photos, 2 thumbnails
-    ClaimsState.delete_draft.fn(_stand_in(ClaimsState, principal), draft_id)
+    run_handler(ClaimsState.delete_draft, _stand_in(ClaimsState, principal), draft_id)
     with Session(get_engine()) as db:
         assert db.get(Claim, draft_id) is None
     assert not any(_path(key).exists() for key in keys)
@@ -111,8 +112,10 @@ def test_removing_a_file_from_the_wizard_removes_it_from_disk(engine):
         )
 
     principal, draft_id, file_id, keys = factories.committed(setup)
-    ClaimWizardState.remove_file.fn(
-        _stand_in(ClaimWizardState, principal, claim_id=draft_id), file_id
+    run_handler(
+        ClaimWizardState.remove_file,
+        _stand_in(ClaimWizardState, principal, claim_id=draft_id),
+        file_id,
     )
     assert not any(_path(key).exists() for key in keys)
 
@@ -212,10 +215,10 @@ def test_a_holder_cannot_open_more_than_five_drafts(engine):
     principal, contract_id = factories.committed(setup)
     for _ in range(declaration.MAX_OPEN_DRAFTS):
         me = _stand_in(ClaimWizardState, principal)
-        ClaimWizardState.choose_contract.fn(me, {"contract": str(contract_id)})
+        run_handler(ClaimWizardState.choose_contract, me, {"contract": str(contract_id)})
         assert me.errors == {} and me.claim_id
     me = _stand_in(ClaimWizardState, principal)
-    ClaimWizardState.choose_contract.fn(me, {"contract": str(contract_id)})
+    run_handler(ClaimWizardState.choose_contract, me, {"contract": str(contract_id)})
     assert (
         me.errors == {"contract": declaration.TOO_MANY_DRAFTS}
         and "déjà 5 déclarations" in me.errors["contract"]
@@ -231,7 +234,7 @@ def test_a_holder_cannot_open_more_than_five_drafts(engine):
             claim=db.exec(select(Claim).where(Claim.holder_id == principal.holder_id)).first(),
         )
         db.commit()
-    ClaimWizardState.choose_contract.fn(me, {"contract": str(contract_id)})
+    run_handler(ClaimWizardState.choose_contract, me, {"contract": str(contract_id)})
     assert me.errors == {} and me.claim_id
 
 

@@ -22,6 +22,7 @@ from espace.identity.models import Account
 from espace.notifications.models import OutboxMessage
 from espace.state.account_flows import ForgotState, SignupState
 from tests import factories
+from tests.events import run_handler
 
 RESET_SUBJECT = "Réinitialisez votre mot de passe"
 NEW_PASSWORD = "Girafe#Bleue-Quai2027"
@@ -62,7 +63,7 @@ def test_reset_emails_to_one_account_are_throttled_like_codes(engine):
     answers = set()
     for _ in range(20):  # 20 requests in a burst: one e-mail, the same answer every time
         me = _forgot("203.0.113.50")
-        ForgotState.request.fn(me, {"identifier": email, "channel": "email"})
+        run_handler(ForgotState.request, me, {"identifier": email, "channel": "email"})
         answers.add(_answer(me))
     assert answers == {("sent", "", "", None)}
     assert len(_mails(email, RESET_SUBJECT)) == 1
@@ -73,7 +74,7 @@ def test_reset_emails_to_one_account_are_throttled_like_codes(engine):
     ):  # one request after each pause, from fresh addresses
         with time_machine.travel(start + timedelta(seconds=(settings.code_resend_seconds + 1) * n)):
             me = _forgot(f"203.0.113.{100 + n}")
-            ForgotState.request.fn(me, {"identifier": email, "channel": "email"})
+            run_handler(ForgotState.request, me, {"identifier": email, "channel": "email"})
             assert _answer(me) == ("sent", "", "", None)
     assert len(_mails(email, RESET_SUBJECT)) == settings.codes_per_hour  # the hourly cap
 
@@ -81,10 +82,12 @@ def test_reset_emails_to_one_account_are_throttled_like_codes(engine):
 def test_reset_requests_from_one_address_are_capped_whatever_the_accounts(engine):
     emails = factories.committed(lambda db: [factories.holder(db).email for _ in range(25)])
     ghost = _forgot("198.51.100.77")
-    ForgotState.request.fn(ghost, {"identifier": "personne@example.com", "channel": "email"})
+    run_handler(
+        ForgotState.request, ghost, {"identifier": "personne@example.com", "channel": "email"}
+    )
     for email in emails:
         me = _forgot("198.51.100.77")
-        ForgotState.request.fn(me, {"identifier": email, "channel": "email"})
+        run_handler(ForgotState.request, me, {"identifier": email, "channel": "email"})
         assert _answer(me) == _answer(ghost) == ("sent", "", "", None)
     sent = [email for email in emails if _mails(email, RESET_SUBJECT)]
     assert (
@@ -92,12 +95,12 @@ def test_reset_requests_from_one_address_are_capped_whatever_the_accounts(engine
     )  # the unknown address counted too
     late = emails[-1]
     assert late not in sent
-    ForgotState.request.fn(
-        _forgot("198.51.100.78"), {"identifier": late, "channel": "email"}
+    run_handler(
+        ForgotState.request, _forgot("198.51.100.78"), {"identifier": late, "channel": "email"}
     )  # another address
     assert len(_mails(late, RESET_SUBJECT)) == 1
     sms = _forgot("198.51.100.77")  # the SMS channel is capped for the address as well
-    ForgotState.request.fn(sms, {"identifier": emails[0], "channel": "sms"})
+    run_handler(ForgotState.request, sms, {"identifier": emails[0], "channel": "sms"})
     assert (sms.step, sms._account_id) == ("sms", None)
 
 
@@ -160,8 +163,8 @@ def test_sign_up_with_a_taken_address_answers_like_a_free_one_and_tells_the_owne
     free_email = f"t{owner_email}"  # same first letter and domain: the masked addresses look alike
     free, taken = _signup(newcomer_id), _signup(other_id)
     form = {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
-    SignupState.create.fn(free, {**form, "email": free_email})
-    SignupState.create.fn(taken, {**form, "email": owner_email.upper()})
+    run_handler(SignupState.create, free, {**form, "email": free_email})
+    run_handler(SignupState.create, taken, {**form, "email": owner_email.upper()})
     assert _shown(taken) == _shown(free) and taken.step == "sent" and taken.errors == {}
     assert "déjà utilisée" not in repr(vars(taken))
 
@@ -179,11 +182,11 @@ def test_sign_up_with_a_taken_address_answers_like_a_free_one_and_tells_the_owne
 
     # "Send it again": the same answers, in the same order, for both.
     for me in (free, taken):
-        SignupState.resend.fn(me)
+        run_handler(SignupState.resend, me)
     assert free.form_error == taken.form_error and "patientez" in taken.form_error
     with time_machine.travel(utcnow() + timedelta(seconds=61)):
         for me in (free, taken):
-            SignupState.resend.fn(me)
+            run_handler(SignupState.resend, me)
     assert (
         free.notice == taken.notice == "Un nouvel e-mail vient de vous être envoyé."
         and taken.form_error == ""

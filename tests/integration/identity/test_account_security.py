@@ -37,6 +37,7 @@ from espace.identity.models import (
 from espace.identity.second_factor import SecondFactorError
 from espace.notifications.models import OutboxMessage
 from tests import factories
+from tests.events import run_handler
 
 IP = "198.51.100.23"
 NEW_PASSWORD = "Girafe#Bleue-Quai2027"
@@ -772,11 +773,15 @@ def test_wrong_sms_codes_of_a_reset_stay_counted_through_the_handler(engine):
     )
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(5):
-        ForgotState.reset_by_code.fn(
-            me, {"code": wrong, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+        run_handler(
+            ForgotState.reset_by_code,
+            me,
+            {"code": wrong, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
         )
-    ForgotState.reset_by_code.fn(
-        me, {"code": code, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    run_handler(
+        ForgotState.reset_by_code,
+        me,
+        {"code": code, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
     )
     assert "Trop d'essais" in me.code_error
     with _Session(get_engine()) as db:

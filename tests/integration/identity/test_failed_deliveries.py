@@ -22,6 +22,7 @@ from espace.notifications import deliveries
 from espace.notifications.models import OutboxMessage
 from espace.state.staff_deliveries import StaffDeliveriesState
 from tests import factories
+from tests.events import run_handler
 
 SECRET = "Votre code de connexion : 482913"
 
@@ -128,7 +129,7 @@ def _audit(message_id: int) -> list[tuple[str, int]]:
 def test_a_manager_sees_a_failed_delivery_and_sends_it_again(team, failed_message, queue):
     ids, tokens = team
     page = _state(tokens["manager"])
-    assert StaffDeliveriesState.load.fn(page) is None and page.error == ""
+    assert run_handler(StaffDeliveriesState.load, page) is None and page.error == ""
     [item] = [row for row in page.rows if row.id == failed_message]
     assert (item.channel, item.recipient, item.subject) == (
         "E-mail",
@@ -138,7 +139,7 @@ def test_a_manager_sees_a_failed_delivery_and_sends_it_again(team, failed_messag
     assert "550 boîte pleine" in item.error and item.attempts == "6 essais"
     assert "482913" not in str(page.dict())  # the content (a code) never reaches the browser
 
-    StaffDeliveriesState.resend.fn(page, {"message_id": str(failed_message)})
+    run_handler(StaffDeliveriesState.resend, page, {"message_id": str(failed_message)})
     assert page.error == "" and "file d'envoi" in page.info
     assert failed_message not in {row.id for row in page.rows}
     message = _message(failed_message)
@@ -147,7 +148,9 @@ def test_a_manager_sees_a_failed_delivery_and_sends_it_again(team, failed_messag
     [task] = [jobs.huey.deserialize_task(data) for data in queue.enqueued_items()]
     assert task.args == (failed_message,)  # the worker sends it after the commit
 
-    StaffDeliveriesState.resend.fn(page, {"message_id": str(failed_message)})  # a double click
+    run_handler(
+        StaffDeliveriesState.resend, page, {"message_id": str(failed_message)}
+    )  # a double click
     assert "n'est plus en échec" in page.error and len(_audit(failed_message)) == 1
 
 
@@ -155,9 +158,9 @@ def test_a_manager_sees_a_failed_delivery_and_sends_it_again(team, failed_messag
 def test_other_staff_neither_see_nor_resend(role, team, failed_message, queue):
     _, tokens = team
     page = _state(tokens[role])
-    assert StaffDeliveriesState.load.fn(page) is None
+    assert run_handler(StaffDeliveriesState.load, page) is None
     assert page.rows == [] and "responsables" in page.error
-    StaffDeliveriesState.resend.fn(page, {"message_id": str(failed_message)})
+    run_handler(StaffDeliveriesState.resend, page, {"message_id": str(failed_message)})
     assert "responsables" in page.error and page.rows == []
     assert _message(failed_message).status == "failed" and _audit(failed_message) == []
     assert queue.enqueued_items() == []
@@ -167,8 +170,8 @@ def test_other_staff_neither_see_nor_resend(role, team, failed_message, queue):
 def test_a_holder_or_no_session_is_sent_to_the_staff_sign_in(who, team, failed_message, queue):
     _, tokens = team
     page = _state({"holder": tokens["holder"], "nobody": None, "forged": "not-a-token"}[who])
-    assert _is_login_redirect(StaffDeliveriesState.load.fn(page)) and page.rows == []
-    spec = StaffDeliveriesState.resend.fn(page, {"message_id": str(failed_message)})
+    assert _is_login_redirect(run_handler(StaffDeliveriesState.load, page)) and page.rows == []
+    spec = run_handler(StaffDeliveriesState.resend, page, {"message_id": str(failed_message)})
     assert isinstance(spec, rx.event.EventSpec)
     assert _message(failed_message).status == "failed" and _audit(failed_message) == []
     assert queue.enqueued_items() == []

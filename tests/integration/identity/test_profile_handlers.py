@@ -21,6 +21,7 @@ from espace.identity.models import OneTimeCode, Policyholder, ProfileChange
 from espace.notifications.models import OutboxMessage
 from espace.state.profile import EmailConfirmState, ProfileState
 from tests import factories
+from tests.events import run_handler
 
 importlib.import_module("espace.espace")  # registers every state and page
 S = ProfileState
@@ -118,7 +119,7 @@ def _step_up_now(signed_in: dict) -> None:
 
 def _loaded(token: str):
     state = _state(S, token)
-    assert S.load.fn(state) is None and state.loaded
+    assert run_handler(S.load, state) is None and state.loaded
     return state
 
 
@@ -143,7 +144,7 @@ def test_every_handler_sends_a_signed_out_caller_to_login(signed_in):
     for token in (None, "forged-" + "A" * 40):
         for handler, args in calls:
             state = _state(S, token)
-            assert _is_login_redirect(handler.fn(state, *args)), handler.fn.__name__
+            assert _is_login_redirect(run_handler(handler, state, *args)), handler.fn.__name__
     assert _changes(signed_in["id"]) == []
 
 
@@ -151,17 +152,17 @@ def test_email_change_waits_for_a_fresh_second_factor(signed_in):
     new = f"handler{signed_in['id']}@example.com"
     _step_up_now(signed_in)  # even right after another check: always asked
     state = _loaded(signed_in["token"])
-    S.edit.fn(state, "email")
-    S.save_email.fn(state, {"new_email": new})
+    run_handler(S.edit, state, "email")
+    run_handler(S.save_email, state, {"new_email": new})
     assert state.stepup_for == "email" and state.editing == "email"
     assert _changes(signed_in["id"]) == [] and _mail(new) == []
     step_up_code = _code(signed_in["email"])
 
     wrong = "000000" if step_up_code != "000000" else "111111"
-    S.stepup_submit.fn(state, {"stepup_code": wrong})
+    run_handler(S.stepup_submit, state, {"stepup_code": wrong})
     assert state.stepup_error and _changes(signed_in["id"]) == [] and _mail(new) == []
 
-    S.stepup_submit.fn(state, {"stepup_code": step_up_code})
+    run_handler(S.stepup_submit, state, {"stepup_code": step_up_code})
     [change] = _changes(signed_in["id"])
     assert (change.status, change.new_value, change.second_factor) == ("pending", new, "email")
     assert (
@@ -173,13 +174,13 @@ def test_email_change_waits_for_a_fresh_second_factor(signed_in):
 def test_the_address_asks_unless_a_check_was_passed_in_the_last_five_minutes(signed_in):
     state = _loaded(signed_in["token"])
     before = profile.current_address(_holder(signed_in["id"]))
-    S.save_address.fn(state, {**ADDRESS, "postal_code": "4400"})
+    run_handler(S.save_address, state, {**ADDRESS, "postal_code": "4400"})
     assert state.errors["postal_code"] and state.stepup_for == ""
     assert (
         state.form_values["postal_code"] == "4400"
         and state.form_values["line1"] == ADDRESS["line1"]
     )  # kept
-    S.save_address.fn(state, ADDRESS)
+    run_handler(S.save_address, state, ADDRESS)
     assert state.stepup_for == "address"
     assert (
         profile.current_address(_holder(signed_in["id"])) == before
@@ -188,7 +189,7 @@ def test_the_address_asks_unless_a_check_was_passed_in_the_last_five_minutes(sig
 
     _step_up_now(signed_in)
     state = _loaded(signed_in["token"])
-    S.save_address.fn(state, ADDRESS)
+    run_handler(S.save_address, state, ADDRESS)
     assert state.stepup_for == "" and state.flash == "Votre adresse postale est modifiée."
     assert profile.current_address(_holder(signed_in["id"])) == "5 quai de la Fosse, 44000 Nantes"
     [change] = _changes(signed_in["id"])
@@ -199,19 +200,19 @@ def test_the_address_asks_unless_a_check_was_passed_in_the_last_five_minutes(sig
 def test_the_phone_always_asks_and_wrong_codes_are_counted(signed_in):
     _step_up_now(signed_in)
     state = _loaded(signed_in["token"])
-    S.save_phone.fn(state, {"new_phone": "07 81 23 45 67"})
+    run_handler(S.save_phone, state, {"new_phone": "07 81 23 45 67"})
     assert (
         state.stepup_for == "phone"
         and _mail("+33781234567", "sms") == []
         and _changes(signed_in["id"]) == []
     )
-    S.stepup_submit.fn(state, {"stepup_code": _code(signed_in["email"])})
+    run_handler(S.stepup_submit, state, {"stepup_code": _code(signed_in["email"])})
     assert state.pending_phone == "07 81 23 45 67" and state.stepup_for == ""
     sms_code = _code("+33781234567", "sms")
     wrong = "000000" if sms_code != "000000" else "111111"
     for _ in range(5):  # each wrong try is committed, so a guesser runs out of tries
-        S.confirm_phone.fn(state, {"phone_code": wrong})
-    S.confirm_phone.fn(state, {"phone_code": sms_code})
+        run_handler(S.confirm_phone, state, {"phone_code": wrong})
+    run_handler(S.confirm_phone, state, {"phone_code": sms_code})
     assert "Trop d'essais" in state.errors["code"]
     assert _holder(signed_in["id"]).phone == signed_in["phone"]
     with Session(get_engine()) as db:
@@ -229,9 +230,9 @@ def test_the_phone_always_asks_and_wrong_codes_are_counted(signed_in):
 
 def test_phone_change_confirmed_by_the_handler(signed_in):
     state = _loaded(signed_in["token"])
-    S.save_phone.fn(state, {"new_phone": "0699887766"})
-    S.stepup_submit.fn(state, {"stepup_code": _code(signed_in["email"])})
-    S.confirm_phone.fn(state, {"phone_code": _code("+33699887766", "sms")})
+    run_handler(S.save_phone, state, {"new_phone": "0699887766"})
+    run_handler(S.stepup_submit, state, {"stepup_code": _code(signed_in["email"])})
+    run_handler(S.confirm_phone, state, {"phone_code": _code("+33699887766", "sms")})
     assert (
         state.flash == "Votre numéro de mobile est modifié et vérifié."
         and state.phone == "06 99 88 77 66"
@@ -249,7 +250,7 @@ def test_a_pending_change_of_another_holder_cannot_be_cancelled(signed_in, engin
 
     change_id = factories.committed(setup)
     state = _loaded(signed_in["token"])
-    S.cancel_change.fn(state, change_id)
+    run_handler(S.cancel_change, state, change_id)
     with Session(get_engine()) as db:
         assert db.get(ProfileChange, change_id).status == "pending"
     assert state.flash == ""
@@ -259,12 +260,12 @@ def test_the_step_up_runs_only_the_action_checked_with_the_values_checked(signed
     """A code typed for one action cannot be replayed for another one, nor without a form sent
     first."""
     state = _loaded(signed_in["token"])
-    S.stepup_submit.fn(state, {"stepup_code": "123456"})  # nothing was asked
+    run_handler(S.stepup_submit, state, {"stepup_code": "123456"})  # nothing was asked
     assert _changes(signed_in["id"]) == []
-    S.save_email.fn(state, {"new_email": f"premiere{signed_in['id']}@example.com"})
-    S.edit.fn(state, "address")  # leaving the e-mail form forgets it
+    run_handler(S.save_email, state, {"new_email": f"premiere{signed_in['id']}@example.com"})
+    run_handler(S.edit, state, "address")  # leaving the e-mail form forgets it
     assert state.stepup_for == "" and state._draft == {}
-    S.stepup_submit.fn(state, {"stepup_code": _code(signed_in["email"])})
+    run_handler(S.stepup_submit, state, {"stepup_code": _code(signed_in["email"])})
     assert _changes(signed_in["id"]) == []
 
 
@@ -282,11 +283,11 @@ def test_the_confirmation_page_needs_no_session(signed_in):
     )
     token = re.search(r"jeton=([\w-]+)", _mail(new)[-1].body).group(1)
     page = _state(EmailConfirmState, None, routes.EMAIL_CONFIRM, {"jeton": token})
-    EmailConfirmState.confirm.fn(page)
+    run_handler(EmailConfirmState.confirm, page)
     assert page.outcome == "ok" and page.new_email == "l•••@example.com"
     assert _holder(signed_in["id"]).email == new
     again = _state(EmailConfirmState, None, routes.EMAIL_CONFIRM, {"jeton": token})
-    EmailConfirmState.confirm.fn(again)
+    run_handler(EmailConfirmState.confirm, again)
     assert again.outcome == "invalid" and again.message.startswith("Lien expiré ou déjà utilisé")
 
 
@@ -294,13 +295,13 @@ def test_wrong_step_up_codes_are_counted_until_the_right_one_is_refused(signed_i
     """Each wrong code is committed with its handler's work: the fifth locks the account and ends
     the session, so even the right code is refused afterwards."""
     state = _loaded(signed_in["token"])
-    S.save_email.fn(state, {"new_email": f"guess{signed_in['id']}@example.com"})
+    run_handler(S.save_email, state, {"new_email": f"guess{signed_in['id']}@example.com"})
     step_up_code = _code(signed_in["email"])
     wrong = "000000" if step_up_code != "000000" else "111111"
     for _ in range(5):
-        S.stepup_submit.fn(state, {"stepup_code": wrong})
+        run_handler(S.stepup_submit, state, {"stepup_code": wrong})
     assert "verrouillé" in state.stepup_error
-    assert _is_login_redirect(S.stepup_submit.fn(state, {"stepup_code": step_up_code}))
+    assert _is_login_redirect(run_handler(S.stepup_submit, state, {"stepup_code": step_up_code}))
     assert _changes(signed_in["id"]) == []
     with Session(get_engine()) as db:
         assert (

@@ -10,7 +10,6 @@ step-up (low findings).
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import re
 import time
@@ -37,6 +36,7 @@ from espace.state.payments import PaymentsState
 from espace.state.security import SecurityState
 from espace.state.staff import StaffLoginState
 from tests import factories
+from tests.events import run_handler
 
 importlib.import_module("espace.espace")  # registers every state and page
 
@@ -110,7 +110,7 @@ def _with_app(db, person) -> pyotp.TOTP:
 def _passes_step_up(state, email: str):
     """If the handler opened the step-up panel, type the e-mailed code (what the holder does)."""
     if state.stepup_for:
-        return type(state).stepup_submit.fn(state, {"stepup_code": _code(email)})
+        return run_handler(type(state).stepup_submit, state, {"stepup_code": _code(email)})
     return None
 
 
@@ -127,14 +127,16 @@ def test_a_stolen_session_cannot_enrol_its_own_authenticator(engine):
     email, account_id, token, victim_secret = factories.committed(setup)
     before = _account(account_id)
     attacker = _state(SecurityState, token=token, path=routes.SECURITY)
-    SecurityState.start_totp.fn(attacker)
+    run_handler(SecurityState.start_totp, attacker)
     shown_key = attacker.enrol_key.replace(" ", "")
     if (
         shown_key
     ):  # the old code handed out a fresh secret at once: the attacker's app is set up with it
-        SecurityState.confirm_totp.fn(attacker, {"totp_code": pyotp.TOTP(shown_key).now()})
-    SecurityState.confirm_totp.fn(attacker, {"totp_code": "123456"})
-    SecurityState.cancel_totp.fn(attacker)
+        run_handler(
+            SecurityState.confirm_totp, attacker, {"totp_code": pyotp.TOTP(shown_key).now()}
+        )
+    run_handler(SecurityState.confirm_totp, attacker, {"totp_code": "123456"})
+    run_handler(SecurityState.cancel_totp, attacker)
     after = _account(account_id)
     assert shown_key == "" and attacker.enrolling is False
     assert attacker.stepup_for in ("enrol_totp", "confirm_totp")
@@ -163,10 +165,10 @@ def test_replacing_the_authenticator_keeps_the_old_one_until_the_new_one_is_conf
     holder = _state(SecurityState, token=token, path=routes.SECURITY)
     start = time.time()
     with time_machine.travel(start, tick=False):
-        SecurityState.start_totp.fn(holder)
+        run_handler(SecurityState.start_totp, holder)
         assert holder.stepup_for == "enrol_totp"
-        SecurityState.stepup_submit.fn(
-            holder, {"stepup_code": old_app.at(start)}
+        run_handler(
+            SecurityState.stepup_submit, holder, {"stepup_code": old_app.at(start)}
         )  # a method the account had
     new_app = pyotp.TOTP(holder.enrol_key.replace(" ", ""))
     account = _account(account_id)
@@ -183,7 +185,7 @@ def test_replacing_the_authenticator_keeps_the_old_one_until_the_new_one_is_conf
             second_factor.verify_totp(
                 session=db, account=db.get(Account, account_id), code=old_app.at(start + 30)
             )
-        SecurityState.confirm_totp.fn(holder, {"totp_code": new_app.at(start + 30)})
+        run_handler(SecurityState.confirm_totp, holder, {"totp_code": new_app.at(start + 30)})
     assert holder.flash == "La double authentification par application est activée."
     account = _account(account_id)
     assert crypto.decrypt(account.totp_secret_encrypted, purpose=b"totp") == new_app.secret
@@ -201,11 +203,11 @@ def test_a_first_authenticator_is_enrolled_after_an_email_code(engine):
 
     email, account_id, token = factories.committed(setup)
     holder = _state(SecurityState, token=token, path=routes.SECURITY)
-    SecurityState.start_totp.fn(holder)
+    run_handler(SecurityState.start_totp, holder)
     assert holder.stepup_for == "enrol_totp" and holder.enrol_key == ""
     _passes_step_up(holder, email)
     app = pyotp.TOTP(holder.enrol_key.replace(" ", ""))
-    SecurityState.confirm_totp.fn(holder, {"totp_code": app.now()})
+    run_handler(SecurityState.confirm_totp, holder, {"totp_code": app.now()})
     assert _account(account_id).totp_enabled_at is not None and holder.app_factor_on
 
 
@@ -223,16 +225,16 @@ def test_wrong_codes_lock_at_five_even_with_the_right_password_in_between(engine
     ip = "198.51.100.41"
     for _ in range(2):  # 4 wrong codes, the right password again, 4 wrong codes...
         login = _state(LoginState, ip=ip, path=routes.LOGIN)
-        asyncio.run(
-            LoginState.submit.fn(login, {"identifier": email, "password": factories.PASSWORD})
-        )
+        run_handler(LoginState.submit, login, {"identifier": email, "password": factories.PASSWORD})
         for _ in range(4):
             if login.step == "second_factor":
-                LoginState.verify.fn(login, {"code": _wrong(app.now())})
+                run_handler(LoginState.verify, login, {"code": _wrong(app.now())})
     login = _state(LoginState, ip=ip, path=routes.LOGIN)
-    asyncio.run(LoginState.submit.fn(login, {"identifier": email, "password": factories.PASSWORD}))
+    run_handler(LoginState.submit, login, {"identifier": email, "password": factories.PASSWORD})
     if login.step == "second_factor":
-        LoginState.verify.fn(login, {"code": app.now()})  # the right code, after 8 wrong ones
+        run_handler(
+            LoginState.verify, login, {"code": app.now()}
+        )  # the right code, after 8 wrong ones
     assert auth.is_locked(_account(account_id))
     with Session(get_engine()) as db:
         opened = db.exec(
@@ -270,13 +272,13 @@ def test_guessing_the_current_password_locks_the_account_and_ends_the_session(en
         "password": "Girafe#Bleue-Quai2027",
         "confirm": "Girafe#Bleue-Quai2027",
     }
-    SecurityState.change_password.fn(holder, guess)
+    run_handler(SecurityState.change_password, holder, guess)
     _passes_step_up(
         holder, email
     )  # the change asks for a second factor first (the stolen session has none)
     answers = []
     for _ in range(6):
-        answers.append(SecurityState.change_password.fn(holder, guess))
+        answers.append(run_handler(SecurityState.change_password, holder, guess))
     assert auth.is_locked(_account(account_id))
     with Session(get_engine()) as db:
         failed = db.exec(
@@ -304,12 +306,12 @@ def test_the_password_change_needs_a_step_up_and_keeps_nothing_typed(engine):
         "password": "Girafe#Bleue-Quai2027",
         "confirm": "Girafe#Bleue-Quai2027",
     }
-    assert SecurityState.change_password.fn(holder, form) is None
+    assert run_handler(SecurityState.change_password, holder, form) is None
     assert holder.stepup_for == "password" and _account(account_id).password_hash == before
     assert "Girafe" not in repr(holder.dict())  # the new password is not kept in the state
     resubmit = _passes_step_up(holder, email)
     assert "password-form" in str(resubmit)  # the browser sends the form again
-    SecurityState.change_password.fn(holder, form)
+    run_handler(SecurityState.change_password, holder, form)
     assert _account(account_id).password_hash != before and holder.flash.startswith(
         "Mot de passe modifié"
     )
@@ -323,11 +325,9 @@ def test_staff_are_locked_after_five_wrong_passwords(engine):
     ip = "198.51.100.61"
     for _ in range(5):
         page = _state(StaffLoginState, ip=ip, path=routes.STAFF_LOGIN)
-        asyncio.run(
-            StaffLoginState.submit.fn(page, {"email": email, "password": "Mauvais#Essai2026"})
-        )
+        run_handler(StaffLoginState.submit, page, {"email": email, "password": "Mauvais#Essai2026"})
     page = _state(StaffLoginState, ip=ip, path=routes.STAFF_LOGIN)
-    asyncio.run(StaffLoginState.submit.fn(page, {"email": email, "password": factories.PASSWORD}))
+    run_handler(StaffLoginState.submit, page, {"email": email, "password": factories.PASSWORD})
     assert page.second_step is False and page.form_error == auth.LOGIN_FAILED_MESSAGE
     with Session(get_engine()) as db:
         staff = db.exec(select(StaffUser).where(StaffUser.email == email)).one()
@@ -335,9 +335,7 @@ def test_staff_are_locked_after_five_wrong_passwords(engine):
     assert "verrouillé" in _outbox(email)[-1].subject
     with time_machine.travel(utcnow() + timedelta(minutes=31)):
         page = _state(StaffLoginState, ip="198.51.100.62", path=routes.STAFF_LOGIN)
-        asyncio.run(
-            StaffLoginState.submit.fn(page, {"email": email, "password": factories.PASSWORD})
-        )
+        run_handler(StaffLoginState.submit, page, {"email": email, "password": factories.PASSWORD})
         assert page.second_step is True
 
 
@@ -345,18 +343,16 @@ def test_staff_are_locked_after_five_wrong_codes_whatever_the_password_does(engi
     email = factories.committed(lambda db: factories.staff(db).email)
     ip = "198.51.100.63"
     page = _state(StaffLoginState, ip=ip, path=routes.STAFF_LOGIN)
-    asyncio.run(StaffLoginState.submit.fn(page, {"email": email, "password": factories.PASSWORD}))
+    run_handler(StaffLoginState.submit, page, {"email": email, "password": factories.PASSWORD})
     for _ in range(4):
-        StaffLoginState.verify.fn(page, {"code": _wrong(_code(email))})
+        run_handler(StaffLoginState.verify, page, {"code": _wrong(_code(email))})
     start = utcnow()
     with time_machine.travel(start + timedelta(seconds=31)):  # the password again: a new code
         page = _state(StaffLoginState, ip=ip, path=routes.STAFF_LOGIN)
-        asyncio.run(
-            StaffLoginState.submit.fn(page, {"email": email, "password": factories.PASSWORD})
-        )
+        run_handler(StaffLoginState.submit, page, {"email": email, "password": factories.PASSWORD})
         right = _code(email)
-        StaffLoginState.verify.fn(page, {"code": _wrong(right)})
-        StaffLoginState.verify.fn(page, {"code": right})
+        run_handler(StaffLoginState.verify, page, {"code": _wrong(right)})
+        run_handler(StaffLoginState.verify, page, {"code": right})
     assert page.code_error  # the right code is refused: the access is locked
     with Session(get_engine()) as db:
         staff = db.exec(select(StaffUser).where(StaffUser.email == email)).one()
@@ -376,11 +372,13 @@ def test_staff_are_locked_after_five_wrong_codes_whatever_the_password_does(engi
 
 def _sign_in(email: str, device: str, *, trust: bool, ip: str):
     login = _state(LoginState, device=device, ip=ip, path=routes.LOGIN)
-    result = asyncio.run(
-        LoginState.submit.fn(login, {"identifier": email, "password": factories.PASSWORD})
+    result = run_handler(
+        LoginState.submit, login, {"identifier": email, "password": factories.PASSWORD}
     )
     if login.step == "second_factor":
-        result = LoginState.verify.fn(login, {"code": _code(email), "trust": "on" if trust else ""})
+        result = run_handler(
+            LoginState.verify, login, {"code": _code(email), "trust": "on" if trust else ""}
+        )
     code = re.search(r"code=([\w-]+)", str(result)).group(1)
     binding = re.search(r"handoff=([\w-]+);", str(result)).group(
         1
@@ -398,7 +396,7 @@ def test_a_browser_seen_once_without_the_tick_is_asked_again(engine):
     first = _sign_in(email, "browser-A", trust=False, ip="198.51.100.71")
     assert first.step == "second_factor"
     again = _state(LoginState, device="browser-A", ip="198.51.100.71", path=routes.LOGIN)
-    asyncio.run(LoginState.submit.fn(again, {"identifier": email, "password": factories.PASSWORD}))
+    run_handler(LoginState.submit, again, {"identifier": email, "password": factories.PASSWORD})
     assert again.step == "second_factor"  # a new session: the code is asked again
 
 
@@ -406,13 +404,11 @@ def test_a_trusted_browser_is_not_asked_for_30_days(engine):
     email = factories.committed(lambda db: factories.holder(db).email)
     _sign_in(email, "browser-B", trust=True, ip="198.51.100.72")
     again = _state(LoginState, device="browser-B", ip="198.51.100.72", path=routes.LOGIN)
-    asyncio.run(LoginState.submit.fn(again, {"identifier": email, "password": factories.PASSWORD}))
+    run_handler(LoginState.submit, again, {"identifier": email, "password": factories.PASSWORD})
     assert again.step == "password"  # signed in straight away
     with time_machine.travel(utcnow() + timedelta(days=31)):
         later = _state(LoginState, device="browser-B", ip="198.51.100.72", path=routes.LOGIN)
-        asyncio.run(
-            LoginState.submit.fn(later, {"identifier": email, "password": factories.PASSWORD})
-        )
+        run_handler(LoginState.submit, later, {"identifier": email, "password": factories.PASSWORD})
         assert later.step == "second_factor"
 
 
@@ -439,8 +435,9 @@ def test_a_stolen_session_cannot_remove_a_bank_account_or_add_one(engine):
 
     holder_id, account_id, token = factories.committed(setup)
     attacker = _state(PaymentsState, token=token, path=routes.PAYMENTS)
-    PaymentsState.remove_account.fn(attacker, account_id)
-    PaymentsState.add_account.fn(
+    run_handler(PaymentsState.remove_account, attacker, account_id)
+    run_handler(
+        PaymentsState.add_account,
         attacker,
         {"iban": "DE89370400440532013000", "bic": "", "account_holder": "Mallory", "label": ""},
     )

@@ -38,6 +38,7 @@ from espace.state.staff_inbox import StaffThreadState
 from espace.support import threads
 from espace.support.models import SupportAttachment
 from tests import factories
+from tests.events import run_handler
 
 COOKIE = "espace_session"
 
@@ -167,27 +168,33 @@ def world(engine):
 def test_opening_a_claim_a_conversation_or_the_access_requests_is_logged(world):
     assert _reads(world.holder_id) == []
     handler_id, handler_token = world.handler
-    StaffClaimState.load.fn(
-        _state(StaffClaimState, handler_token, routes.STAFF_CLAIM, world.number)
+    run_handler(
+        StaffClaimState.load,
+        _state(StaffClaimState, handler_token, routes.STAFF_CLAIM, world.number),
     )
-    StaffThreadState.load.fn(
-        _state(StaffThreadState, handler_token, routes.STAFF_THREAD, str(world.thread))
+    run_handler(
+        StaffThreadState.load,
+        _state(StaffThreadState, handler_token, routes.STAFF_THREAD, str(world.thread)),
     )
-    StaffAccessState.load.fn(_state(StaffAccessState, handler_token, routes.STAFF_ACCESS_REQUESTS))
+    run_handler(
+        StaffAccessState.load, _state(StaffAccessState, handler_token, routes.STAFF_ACCESS_REQUESTS)
+    )
     assert _reads(world.holder_id) == [
         ("claim", world.claim_id, handler_id),
         ("support_thread", world.thread, handler_id),
         ("access_request", world.request, handler_id),
     ]
     # The same page again (or refreshed after an action) within 10 minutes is the same read...
-    StaffClaimState.load.fn(
-        _state(StaffClaimState, handler_token, routes.STAFF_CLAIM, world.number)
+    run_handler(
+        StaffClaimState.load,
+        _state(StaffClaimState, handler_token, routes.STAFF_CLAIM, world.number),
     )
     assert len(_reads(world.holder_id)) == 3
     # ...later it is another one.
     with time_machine.travel(utcnow() + timedelta(minutes=11)):
-        StaffClaimState.load.fn(
-            _state(StaffClaimState, handler_token, routes.STAFF_CLAIM, world.number)
+        run_handler(
+            StaffClaimState.load,
+            _state(StaffClaimState, handler_token, routes.STAFF_CLAIM, world.number),
         )
     assert _reads(world.holder_id)[-1] == ("claim", world.claim_id, handler_id)
 
@@ -218,24 +225,26 @@ def test_staff_file_downloads_are_logged_and_the_holders_own_are_not(world):
 
 
 def test_managers_see_the_reads_of_a_claim_and_a_conversation_handlers_do_not(world):
-    StaffClaimState.load.fn(
-        _state(StaffClaimState, world.handler[1], routes.STAFF_CLAIM, world.number)
+    run_handler(
+        StaffClaimState.load,
+        _state(StaffClaimState, world.handler[1], routes.STAFF_CLAIM, world.number),
     )
-    StaffThreadState.load.fn(
-        _state(StaffThreadState, world.handler[1], routes.STAFF_THREAD, str(world.thread))
+    run_handler(
+        StaffThreadState.load,
+        _state(StaffThreadState, world.handler[1], routes.STAFF_THREAD, str(world.thread)),
     )
     handler_claim = _state(StaffClaimState, world.handler[1], routes.STAFF_CLAIM, world.number)
-    StaffClaimState.load.fn(handler_claim)
+    run_handler(StaffClaimState.load, handler_claim)
     assert handler_claim.found and handler_claim.reads == []
     manager_claim = _state(StaffClaimState, world.manager[1], routes.STAFF_CLAIM, world.number)
-    StaffClaimState.load.fn(manager_claim)
+    run_handler(StaffClaimState.load, manager_claim)
     assert {(r.who, r.what) for r in manager_claim.reads} >= {
         (world.handler_name, f"Sinistre {world.number}")
     }
     manager_thread = _state(
         StaffThreadState, world.manager[1], routes.STAFF_THREAD, str(world.thread)
     )
-    StaffThreadState.load.fn(manager_thread)
+    run_handler(StaffThreadState.load, manager_thread)
     assert any(
         r.who == world.handler_name and r.detail == "Conversation « Franchise »"
         for r in manager_thread.reads
@@ -243,16 +252,18 @@ def test_managers_see_the_reads_of_a_claim_and_a_conversation_handlers_do_not(wo
     handler_thread = _state(
         StaffThreadState, world.handler[1], routes.STAFF_THREAD, str(world.thread)
     )
-    StaffThreadState.load.fn(handler_thread)
+    run_handler(StaffThreadState.load, handler_thread)
     assert handler_thread.reads == []
 
 
 def test_the_holder_sees_who_consulted_the_file_by_role_in_mes_donnees_and_the_export(world):
-    StaffClaimState.load.fn(
-        _state(StaffClaimState, world.handler[1], routes.STAFF_CLAIM, world.number)
+    run_handler(
+        StaffClaimState.load,
+        _state(StaffClaimState, world.handler[1], routes.STAFF_CLAIM, world.number),
     )
-    StaffThreadState.load.fn(
-        _state(StaffThreadState, world.manager[1], routes.STAFF_THREAD, str(world.thread))
+    run_handler(
+        StaffThreadState.load,
+        _state(StaffThreadState, world.manager[1], routes.STAFF_THREAD, str(world.thread)),
     )
     page = SimpleNamespace()
     PrivacyState._refresh(page, world.holder_id)

@@ -14,6 +14,7 @@ from espace.identity.second_factor import SecondFactorError
 from espace.notifications.models import OutboxMessage
 from espace.state.staff import StaffLoginState
 from tests import factories
+from tests.events import run_handler
 
 
 def _code_sent_to(db, email: str) -> str:
@@ -71,7 +72,7 @@ def test_the_code_step_needs_the_password_step_first(engine):
         _pending_staff_id=0, _pending_since=0.0, form_error="", code_error="", reset=lambda: None
     )
     me._pending_valid = types.MethodType(StaffLoginState._pending_valid, me)
-    assert StaffLoginState.verify.fn(me, {"code": "123456"}) is None
+    assert run_handler(StaffLoginState.verify, me, {"code": "123456"}) is None
     assert "mot de passe" in me.form_error
 
 
@@ -86,4 +87,4 @@ def test_a_pending_sign_in_expires_after_ten_minutes(engine):
         reset=lambda: None,
     )
     me._pending_valid = types.MethodType(StaffLoginState._pending_valid, me)
-    assert StaffLoginState.resend.fn(me) is None and "expirée" in me.form_error
+    assert run_handler(StaffLoginState.resend, me) is None and "expirée" in me.form_error

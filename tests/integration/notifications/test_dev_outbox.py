@@ -17,6 +17,7 @@ from espace.core.settings import get_settings
 from espace.notifications import outbox
 from espace.state.dev_outbox import OutboxState
 from tests import factories
+from tests.events import run_handler
 
 
 def _tab(peer: str, forwarded_for: str = ""):
@@ -42,7 +43,7 @@ def a_code_in_the_outbox(engine):
 
 def test_a_browser_on_this_machine_reads_the_mailbox(a_code_in_the_outbox):
     tab = _tab("127.0.0.1")
-    assert OutboxState.load.fn(tab) is None
+    assert run_handler(OutboxState.load, tab) is None
     assert tab.enabled and any(item.recipient == "victim@example.com" for item in tab.items)
 
 
@@ -56,14 +57,14 @@ def test_a_browser_on_this_machine_reads_the_mailbox(a_code_in_the_outbox):
 )
 def test_the_handler_gives_other_clients_nothing(a_code_in_the_outbox, peer, forwarded_for):
     tab = _tab(peer, forwarded_for)
-    OutboxState.load.fn(tab)
+    run_handler(OutboxState.load, tab)
     assert tab.items == [] and not tab.enabled
 
 
 def test_production_has_no_mailbox_even_for_this_machine(a_code_in_the_outbox, monkeypatch):
     monkeypatch.setattr(get_settings(), "env", "prod")
     tab = _tab("127.0.0.1")
-    OutboxState.load.fn(tab)
+    run_handler(OutboxState.load, tab)
     assert tab.items == []
 
 

@@ -28,6 +28,7 @@ from espace.core.settings import get_settings
 from espace.notifications import outbox
 from espace.notifications.models import OutboxMessage
 from tests import factories
+from tests.events import run_handler
 from tests.integration.notifications.queue_support import (
     Receiver,
     free_port,
@@ -321,7 +322,7 @@ def test_a_slow_smtp_server_does_not_hold_the_request_that_queued_the_mail(
         monkeypatch.setattr(settings, "smtp_starttls", False)
 
         me = _forgot("192.0.2.61")
-        ForgotState.request.fn(me, {"identifier": first, "channel": "email"})
+        run_handler(ForgotState.request, me, {"identifier": first, "channel": "email"})
         # The handler has returned: the page says "sent", the SMTP server has seen nothing yet.
         assert me.step == "sent"
         assert receiver.mail_from == 0 and receiver.received == []
@@ -339,7 +340,7 @@ def test_a_slow_smtp_server_does_not_hold_the_request_that_queued_the_mail(
         try:
             wait_for(receiver.holding.is_set, "the worker reaches the slow server")
             other = _forgot("192.0.2.62")  # meanwhile, another request is answered
-            ForgotState.request.fn(other, {"identifier": second, "channel": "email"})
+            run_handler(ForgotState.request, other, {"identifier": second, "channel": "email"})
             assert other.step == "sent" and not receiver.released.is_set()  # the first still held
             wait_for(
                 lambda: receiver.accepted_subjects()[RESET_SUBJECT] == 2,

@@ -17,6 +17,7 @@ from espace.identity.staff_access import StaffForbidden
 from espace.search import staff as staff_search
 from espace.state.staff_search import StaffSearchState
 from tests import factories
+from tests.events import run_handler
 
 
 def _camille(db) -> Policyholder:
@@ -141,13 +142,13 @@ def test_the_search_handler_refuses_another_experts_claim(engine, search_index, 
             page._staff_id = lambda staff_id=staff_id: staff_id
             page._to_staff_login = lambda: "login"
             page._run = lambda staff_id, page=page: StaffSearchState._run(page, staff_id)
-            StaffSearchState.submit.fn(page, {"q": number})
+            run_handler(StaffSearchState.submit, page, {"q": number})
             assert page.searched
             assert {f"{h.kind}:{h.url.split('=')[-1]}" for h in page.hits if h.kind == "claim"} == (
                 {f"claim:{number}"} if expected else set()
             )
         nobody = SimpleNamespace(_staff_id=lambda: None, _to_staff_login=lambda: "login")
-        assert StaffSearchState.submit.fn(nobody, {"q": number}) == "login"
+        assert run_handler(StaffSearchState.submit, nobody, {"q": number}) == "login"
     finally:
 
         def restore(db):

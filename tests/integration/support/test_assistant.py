@@ -19,6 +19,7 @@ from espace.state.assistant import AssistantState
 from espace.support import assistant
 from espace.support.models import SupportMessage, SupportThread
 from tests import factories
+from tests.events import run_handler
 
 TODAY = date(2026, 11, 23)
 
@@ -253,32 +254,41 @@ def _documents(contract_id: int) -> int:
 def test_attestation_download_refuses_another_holders_contract(two_holders):
     me = _stand_in(two_holders.bob)
     before = _documents(two_holders.a_contract)
-    assert AssistantState.download_attestation.fn(me, two_holders.a_contract) is None
+    assert run_handler(AssistantState.download_attestation, me, two_holders.a_contract) is None
     assert me.error and _documents(two_holders.a_contract) == before
     mine = _stand_in(two_holders.alice)
-    assert AssistantState.download_attestation.fn(mine, two_holders.a_contract) is not None
+    assert (
+        run_handler(AssistantState.download_attestation, mine, two_holders.a_contract) is not None
+    )
     assert _documents(two_holders.a_contract) == before + 1
 
 
 def test_suggestions_only_and_signed_out_callers_go_to_login(two_holders):
     me = _stand_in(two_holders.bob)
     assert (
-        AssistantState.ask_suggestion.fn(me, "<script>alert(1)</script>") is None and me.turns == []
+        run_handler(AssistantState.ask_suggestion, me, "<script>alert(1)</script>") is None
+        and me.turns == []
     )
     nobody = _stand_in(None)
-    assert AssistantState.ask.fn(nobody, {"question": "bonjour"}) == "login"
-    assert AssistantState.download_attestation.fn(nobody, two_holders.a_contract) == "login"
-    assert AssistantState.escalate.fn(nobody, {"subject": "x", "category": "other"}) == "login"
+    assert run_handler(AssistantState.ask, nobody, {"question": "bonjour"}) == "login"
+    assert (
+        run_handler(AssistantState.download_attestation, nobody, two_holders.a_contract) == "login"
+    )
+    assert (
+        run_handler(AssistantState.escalate, nobody, {"subject": "x", "category": "other"})
+        == "login"
+    )
 
 
 def test_escalation_carries_the_servers_transcript(two_holders):
     me = _stand_in(two_holders.alice)
-    AssistantState.ask.fn(me, {"question": "Quelle est ma franchise dégât des eaux ?"})
-    AssistantState.ask.fn(me, {"question": "Je veux parler à un conseiller"})
+    run_handler(AssistantState.ask, me, {"question": "Quelle est ma franchise dégât des eaux ?"})
+    run_handler(AssistantState.ask, me, {"question": "Je veux parler à un conseiller"})
     assert len(me.turns) == 4 and me._category == "contract"
     # What the browser shows is not what is sent: only the backend transcript goes to the adviser.
     me.turns[0].paragraphs = ["Faux message"]
-    result = AssistantState.escalate.fn(
+    result = run_handler(
+        AssistantState.escalate,
         me,
         {
             "subject": "Franchise de mon appartement",
@@ -306,8 +316,8 @@ def test_escalation_carries_the_servers_transcript(two_holders):
 
 def test_escalation_errors_stay_next_to_the_field(two_holders):
     me = _stand_in(two_holders.alice)
-    AssistantState.ask.fn(me, {"question": "bonjour"})
-    assert AssistantState.escalate.fn(me, {"subject": "", "category": "other"}) is None
+    run_handler(AssistantState.ask, me, {"question": "bonjour"})
+    assert run_handler(AssistantState.escalate, me, {"subject": "", "category": "other"}) is None
     assert me.escalate_errors and len(me._transcript) == 2  # nothing lost
 
 
@@ -315,14 +325,16 @@ def test_a_conversation_never_follows_the_tab_to_another_holder(two_holders):
     """A's conversation, left in a browser tab, is neither shown to B nor sent to an adviser in B's
     name."""
     tab = _stand_in(two_holders.alice)
-    AssistantState.ask.fn(tab, {"question": "Quelle est ma franchise dégât des eaux ?"})
+    run_handler(AssistantState.ask, tab, {"question": "Quelle est ma franchise dégât des eaux ?"})
     assert tab.turns and tab._transcript
     tab = _stand_in(two_holders.bob, me=tab)
-    AssistantState.escalate.fn(
-        tab, {"subject": "Voler la conversation", "category": "other", "body": "x"}
+    run_handler(
+        AssistantState.escalate,
+        tab,
+        {"subject": "Voler la conversation", "category": "other", "body": "x"},
     )
     assert tab.escalate_errors and tab.turns == [] and tab._transcript == []
-    AssistantState.load.fn(tab)
+    run_handler(AssistantState.load, tab)
     assert tab.turns == [] and tab._owner == two_holders.bob.holder_id
     with Session(get_engine()) as db:
         assert (

@@ -13,6 +13,7 @@ from espace.state.help import HelpState
 from espace.support import help_feedback
 from espace.support.models import ArticleFeedback
 from tests import factories
+from tests.events import run_handler
 
 
 def test_the_latest_answer_counts_and_the_tally_adds_holders_up(db):
@@ -38,15 +39,15 @@ def test_rate_handler_records_for_the_signed_in_holder_only(engine):
         person = factories.holder(db)
         db.commit()
     me = SimpleNamespace(feedback={}, _holder_id=lambda: person.id, _to_login=lambda: "login")
-    HelpState.rate.fn(me, "declarer-sinistre", False)
-    HelpState.rate.fn(me, "<img src=x>", True)
+    run_handler(HelpState.rate, me, "declarer-sinistre", False)
+    run_handler(HelpState.rate, me, "<img src=x>", True)
     assert me.feedback == {"declarer-sinistre": "no"}
     with Session(get_engine()) as db:
         assert help_feedback.answers(session=db, holder_id=person.id) == {
             "declarer-sinistre": False
         }
     nobody = SimpleNamespace(_holder_id=lambda: None, _to_login=lambda: "login")
-    assert HelpState.rate.fn(nobody, "franchise", True) == "login"
+    assert run_handler(HelpState.rate, nobody, "franchise", True) == "login"
 
 
 def test_staff_see_the_least_helpful_articles_first():

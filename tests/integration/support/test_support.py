@@ -5,7 +5,6 @@ every service function, every state handler and the download route gets nothing.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import types
 from datetime import timedelta
@@ -37,6 +36,7 @@ from espace.support import threads as support
 from espace.support.models import SupportAttachment, SupportMessage, SupportThread
 from espace.support.threads import SupportError
 from tests import factories
+from tests.events import run_handler
 
 COOKIE = "espace_session"
 STAFF_TEXT = "Votre franchise contractuelle est de 150 euros, code interne Z-77"
@@ -649,7 +649,7 @@ def two_holders(engine):
 
 def _stand_in(cls, *, holder=None, staff_id=None, **fields):
     me = SimpleNamespace(errors={}, flash="", form_version=0, **fields)
-    for name in ("_act", "_refresh", "_fill"):
+    for name in ("_act", "_refresh", "_fill", "_reply", "_open"):
         if hasattr(cls, name):
             setattr(me, name, types.MethodType(getattr(cls, name), me))
     me._holder_id = lambda: holder.holder_id if holder else None
@@ -701,16 +701,16 @@ def test_thread_handlers_refuse_another_holders_thread(two_holders):
     )
     me._refresh(bob.holder_id)
     assert me.found is False and me.conversation == [] and me.transcript == []
-    asyncio.run(ThreadState.reply.fn(me, [_Upload()], {"body": "Je lis votre fil"}))
+    run_handler(ThreadState.reply, me, [_Upload()], {"body": "Je lis votre fil"})
     assert "introuvable" in me.errors.get("thread", "")
-    ThreadState.resolve.fn(me)
+    run_handler(ThreadState.resolve, me)
     assert "introuvable" in me.errors.get("thread", "")
-    ThreadState.rate.fn(me, {"rating": "1", "comment": "Nul"})
+    run_handler(ThreadState.rate, me, {"rating": "1", "comment": "Nul"})
     assert "introuvable" in me.errors.get("thread", "")
     assert _snapshot(two_holders.thread) == before
     nobody = _stand_in(ThreadState, _thread_id=two_holders.thread)
-    assert ThreadState.resolve.fn(nobody) == "login"
-    assert asyncio.run(ThreadState.reply.fn(nobody, [], {"body": "x"})) == "login"
+    assert run_handler(ThreadState.resolve, nobody) == "login"
+    assert run_handler(ThreadState.reply, nobody, [], {"body": "x"}) == "login"
 
 
 def test_the_new_message_handler_refuses_another_holders_contract_and_claim(two_holders):
@@ -726,15 +726,16 @@ def test_the_new_message_handler_refuses_another_holders_contract_and_claim(two_
             field: str(linked_id),
             "body": "Bonjour",
         }
-        assert asyncio.run(NewMessageState.send.fn(me, [], form)) is None
+        assert run_handler(NewMessageState.send, me, [], form) is None
         assert me.errors == {field: me.errors[field]} and "Choisissez" in me.errors[field]
     with Session(get_engine()) as db:
         assert support.list_threads(session=db, holder_id=two_holders.bob_id) == []
     me = _stand_in(NewMessageState, holder=bob)
-    outcome = asyncio.run(
-        NewMessageState.send.fn(
-            me, [_Upload()], {"subject": "Ma question", "category": "other", "body": "Bonjour"}
-        )
+    outcome = run_handler(
+        NewMessageState.send,
+        me,
+        [_Upload()],
+        {"subject": "Ma question", "category": "other", "body": "Bonjour"},
     )
     assert me.errors == {} and outcome is not None
     with Session(get_engine()) as db:
@@ -765,11 +766,11 @@ def test_staff_handlers_refuse_experts(two_holders):
     me._refresh(expert_id)
     assert me.found is False and me.conversation == [] and "rôle" in me.errors["form"]
     for call in (
-        lambda: StaffThreadState.take.fn(me),
-        lambda: StaffThreadState.resolve.fn(me),
-        lambda: StaffThreadState.reopen.fn(me),
-        lambda: StaffThreadState.assign.fn(me, {"assignee": str(expert_id)}),
-        lambda: asyncio.run(StaffThreadState.reply.fn(me, [_Upload()], {"body": "Réponse"})),
+        lambda: run_handler(StaffThreadState.take, me),
+        lambda: run_handler(StaffThreadState.resolve, me),
+        lambda: run_handler(StaffThreadState.reopen, me),
+        lambda: run_handler(StaffThreadState.assign, me, {"assignee": str(expert_id)}),
+        lambda: run_handler(StaffThreadState.reply, me, [_Upload()], {"body": "Réponse"}),
     ):
         me.errors = {}
         call()
@@ -789,16 +790,16 @@ def test_staff_handlers_refuse_experts(two_holders):
     StaffInboxState._refresh(inbox, expert_id)
     assert inbox.rows == [] and "rôle" in inbox.error
     nobody = _stand_in(StaffThreadState, _thread_id=two_holders.thread)
-    assert StaffThreadState.take.fn(nobody) == "login"
+    assert run_handler(StaffThreadState.take, nobody) == "login"
 
 
 def test_a_handler_answers_through_the_state(two_holders):
     handler_id = two_holders.handler[0]
     me = _stand_in(StaffThreadState, staff_id=handler_id, _thread_id=two_holders.thread)
-    StaffThreadState.take.fn(me)
-    asyncio.run(StaffThreadState.reply.fn(me, [], {"body": "  "}))
+    run_handler(StaffThreadState.take, me)
+    run_handler(StaffThreadState.reply, me, [], {"body": "  "})
     assert "body" in me.errors
-    asyncio.run(StaffThreadState.reply.fn(me, [_Upload()], {"body": "Voici la réponse."}))
+    run_handler(StaffThreadState.reply, me, [_Upload()], {"body": "Voici la réponse."})
     assert (
         me.errors == {}
         and me.status == "waiting"
