@@ -13,7 +13,9 @@ import reflex as rx
 from espace.claims import assistance
 from espace.claims.assistance import AssistanceError
 from espace.core.db import session_scope
+from espace.identity.sessions import Principal
 from espace.state.form_values import text as _text
+from espace.state.handlers import holder_event
 from espace.state.session import SessionState
 
 SITUATION_OPTIONS: list[list[str]] = [[k, v] for k, v in assistance.SITUATIONS.items()]
@@ -36,8 +38,8 @@ class AssistanceState(SessionState):
     errors: dict[str, str] = {}
     flash: str = ""
 
-    @rx.event
-    def load(self):
+    @holder_event
+    def load(self, me: Principal):
         holder_id = self._holder_id()
         if holder_id is None:
             return self._to_login()
@@ -71,8 +73,8 @@ class AssistanceState(SessionState):
     def set_service(self, value: str):
         self.service = str(value)[:12]
 
-    @rx.event
-    def submit(self, form: dict):
+    @holder_event
+    def submit(self, me: Principal, form: dict):
         holder_id = self._holder_id()
         if holder_id is None:
             return self._to_login()

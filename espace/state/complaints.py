@@ -14,7 +14,9 @@ import reflex as rx
 from espace import routes
 from espace.core.db import session_scope
 from espace.core.models import today_paris
+from espace.identity.sessions import Principal
 from espace.state.form_values import text as _text
+from espace.state.handlers import holder_event
 from espace.state.session import SessionState
 from espace.support import complaints
 from espace.support.complaints import ComplaintError
@@ -80,8 +82,8 @@ class ComplaintsState(SessionState):
     chosen_contract: str = ""
     errors: dict[str, str] = {}
 
-    @rx.event
-    def load(self):
+    @holder_event
+    def load(self, me: Principal):
         holder_id = self._holder_id()
         if holder_id is None:
             return self._to_login()
@@ -115,8 +117,8 @@ class ComplaintsState(SessionState):
         self.topic = value if value in set(ComplaintTopic) else ""
         self.errors = {k: v for k, v in self.errors.items() if k not in ("topic", "claim")}
 
-    @rx.event
-    def file(self, form: dict):
+    @holder_event
+    def file(self, me: Principal, form: dict):
         holder_id = self._holder_id()
         if holder_id is None:
             return self._to_login()
@@ -158,8 +160,8 @@ class ComplaintState(SessionState):
 
     _complaint_id: int = 0
 
-    @rx.event
-    def load(self):
+    @holder_event
+    def load(self, me: Principal):
         holder_id = self._holder_id()
         if holder_id is None:
             return self._to_login()
@@ -195,8 +197,8 @@ class ComplaintState(SessionState):
         self.mediator_url = detail.mediator.url
         self.mediator_conditions = detail.mediator.conditions
 
-    @rx.event
-    def disagree(self, form: dict):
+    @holder_event
+    def disagree(self, me: Principal, form: dict):
         holder_id = self._holder_id()
         if holder_id is None:
             return self._to_login()
@@ -216,8 +218,8 @@ class ComplaintState(SessionState):
         self._refresh(holder_id)
         return None
 
-    @rx.event
-    def download(self):
+    @holder_event
+    def download(self, me: Principal):
         """The whole exchange as a PDF, rendered for this holder only."""
         holder_id = self._holder_id()
         if holder_id is None:

@@ -13,9 +13,11 @@ from espace import routes
 from espace.claims import settlement
 from espace.claims.declaration import ClaimInputError
 from espace.core.db import session_scope
+from espace.identity.sessions import Principal
 from espace.identity.staff_access import StaffForbidden
 from espace.state.form_values import flag as _flag
 from espace.state.form_values import text as _text
+from espace.state.handlers import holder_event, staff_event
 from espace.state.session import SessionState
 from espace.state.staff import StaffSessionState
 from espace.support import complaints
@@ -41,8 +43,8 @@ class SettlementState(SessionState):
 
     _number: str = ""
 
-    @rx.event
-    def load(self):
+    @holder_event
+    def load(self, me: Principal):
         holder_id = self._holder_id()
         if holder_id is None:
             return None  # the claim page's own handler sends the browser to the login page
@@ -63,8 +65,8 @@ class SettlementState(SessionState):
         self.repair_allowed, self.decided = found.repair_in_kind_allowed, found.decided
         self.accounts = [[str(i), label] for i, label in found.accounts]
 
-    @rx.event
-    def accept(self, form: dict):
+    @holder_event
+    def accept(self, me: Principal, form: dict):
         holder_id = self._holder_id()
         if holder_id is None:
             return self._to_login()
@@ -87,8 +89,8 @@ class SettlementState(SessionState):
         self._refresh(holder_id)
         return None
 
-    @rx.event
-    def dispute(self, form: dict):
+    @holder_event
+    def dispute(self, me: Principal, form: dict):
         holder_id = self._holder_id()
         if holder_id is None:
             return self._to_login()
@@ -128,8 +130,8 @@ class StaffSettlementState(StaffSessionState):
 
     _claim_id: int = 0
 
-    @rx.event
-    def load(self):
+    @staff_event
+    def load(self, me: Principal):
         staff_id = self._staff_id()
         if staff_id is None:
             return None  # the staff claim page's own handler redirects
@@ -151,8 +153,8 @@ class StaffSettlementState(StaffSessionState):
         self.status, self.outcome = found.status, found.outcome
         self.rows = [list(row) for row in found.rows]
 
-    @rx.event
-    def make_offer(self, form: dict):
+    @staff_event
+    def make_offer(self, me: Principal, form: dict):
         staff_id = self._staff_id()
         if staff_id is None:
             return self._to_staff_login()

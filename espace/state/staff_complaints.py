@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 
-import reflex as rx
-
 from espace import routes
 from espace.core.db import session_scope
 from espace.core.models import today_paris
+from espace.identity.sessions import Principal
 from espace.identity.staff_access import StaffForbidden
 from espace.state.complaints import ComplaintRow, ExchangeRow, to_row
 from espace.state.form_values import flag as _flag
 from espace.state.form_values import text as _text
+from espace.state.handlers import staff_event
 from espace.state.staff import StaffSessionState
 from espace.support import complaints
 from espace.support.complaints import ComplaintError
@@ -75,8 +75,8 @@ class StaffComplaintsState(StaffSessionState):
     f_assigned: str = "all"
     f_late: bool = False
 
-    @rx.event
-    def load(self):
+    @staff_event
+    def load(self, me: Principal):
         staff_id = self._staff_id()
         if staff_id is None:
             return self._to_staff_login()
@@ -117,8 +117,8 @@ class StaffComplaintsState(StaffSessionState):
             for row in found
         ]
 
-    @rx.event
-    def apply_filters(self, form: dict):
+    @staff_event
+    def apply_filters(self, me: Principal, form: dict):
         staff_id = self._staff_id()
         if staff_id is None:
             return self._to_staff_login()
@@ -150,8 +150,8 @@ class StaffComplaintState(StaffSessionState):
 
     _complaint_id: int = 0
 
-    @rx.event
-    def load(self):
+    @staff_event
+    def load(self, me: Principal):
         staff_id = self._staff_id()
         if staff_id is None:
             return self._to_staff_login()
@@ -204,8 +204,8 @@ class StaffComplaintState(StaffSessionState):
         self._refresh(staff_id)
         return None
 
-    @rx.event
-    def take(self):
+    @staff_event
+    def take(self, me: Principal):
         return self._act(
             lambda db, me, cid: complaints.assign(
                 session=db, staff_id=me, complaint_id=cid, assignee_id=me
@@ -213,8 +213,8 @@ class StaffComplaintState(StaffSessionState):
             "La réclamation vous est attribuée.",
         )
 
-    @rx.event
-    def assign(self, form: dict):
+    @staff_event
+    def assign(self, me: Principal, form: dict):
         wanted = _text(form, "assignee", 12)
         return self._act(
             lambda db, me, cid: complaints.assign(
@@ -226,8 +226,8 @@ class StaffComplaintState(StaffSessionState):
             "Réclamation attribuée.",
         )
 
-    @rx.event
-    def answer(self, form: dict):
+    @staff_event
+    def answer(self, me: Principal, form: dict):
         body = _text(form, "body", complaints.BODY_MAX + 1)
         return self._act(
             lambda db, me, cid: complaints.answer(

@@ -7,13 +7,13 @@ and id stay on the server; a slot id from the browser is checked against the hol
 
 from __future__ import annotations
 
-import reflex as rx
-
 from espace.claims import visits
 from espace.claims.declaration import ClaimInputError
 from espace.core.db import session_scope
+from espace.identity.sessions import Principal
 from espace.identity.staff_access import StaffForbidden
 from espace.state.form_values import text as _text
+from espace.state.handlers import holder_event, staff_event
 from espace.state.session import SessionState
 from espace.state.staff import StaffSessionState
 
@@ -29,8 +29,8 @@ class VisitState(SessionState):
 
     _number: str = ""
 
-    @rx.event
-    def load(self):
+    @holder_event
+    def load(self, me: Principal):
         holder_id = self._holder_id()
         if holder_id is None:
             return None  # the claim page's own handler sends the browser to the login page
@@ -64,8 +64,8 @@ class VisitState(SessionState):
 
         return ClaimState.load
 
-    @rx.event
-    def choose(self, form: dict):
+    @holder_event
+    def choose(self, me: Principal, form: dict):
         wanted = _text(form, "slot", 12)
         return self._act(
             lambda db, me: visits.choose(
@@ -77,8 +77,8 @@ class VisitState(SessionState):
             "Créneau confirmé : l'expert est prévenu, un rappel vous sera envoyé la veille.",
         )
 
-    @rx.event
-    def ask_others(self, form: dict):
+    @holder_event
+    def ask_others(self, me: Principal, form: dict):
         reason = _text(form, "reason", 400)
         return self._act(
             lambda db, me: visits.ask_for_others(
@@ -87,8 +87,8 @@ class VisitState(SessionState):
             "Demande envoyée : d'autres créneaux vont vous être proposés.",
         )
 
-    @rx.event
-    def reschedule(self, form: dict):
+    @holder_event
+    def reschedule(self, me: Principal, form: dict):
         reason = _text(form, "reason", 400)
         return self._act(
             lambda db, me: visits.reschedule_by_holder(
@@ -106,8 +106,8 @@ class StaffVisitState(StaffSessionState):
 
     _claim_id: int = 0
 
-    @rx.event
-    def load(self):
+    @staff_event
+    def load(self, me: Principal):
         staff_id = self._staff_id()
         if staff_id is None:
             return None  # the staff claim page's own handler redirects
@@ -150,8 +150,8 @@ class StaffVisitState(StaffSessionState):
         self._refresh(staff_id)
         return None
 
-    @rx.event
-    def offer(self, form: dict):
+    @staff_event
+    def offer(self, me: Principal, form: dict):
         slots = [(_text(form, f"day{i}", 12), _text(form, f"time{i}", 8)) for i in range(1, 4)]
         return self._act(
             lambda db, me: visits.offer_slots(
@@ -160,8 +160,8 @@ class StaffVisitState(StaffSessionState):
             "Créneaux proposés à l'assuré.",
         )
 
-    @rx.event
-    def reschedule(self, form: dict):
+    @staff_event
+    def reschedule(self, me: Principal, form: dict):
         reason = _text(form, "reason", 400)
         return self._act(
             lambda db, me: visits.reschedule_by_staff(

@@ -14,6 +14,7 @@ from espace.core.db import get_engine
 from espace.core.models import utcnow
 from espace.state.settlement import SettlementState, StaffSettlementState
 from tests import factories
+from tests.events import run_handler
 from tests.integration.claims.test_settlement_offer import _account
 
 
@@ -55,11 +56,13 @@ def _bob(bob_id: int, number: str):
 def test_another_holder_can_neither_accept_nor_dispute(engine):
     number, _claim_id, offer_id, bob_id, bob_account, _ = factories.committed(_setup)
     bob = _bob(bob_id, number)
-    SettlementState.accept.fn(bob, {"choice": "transfer", "account": str(bob_account)})
+    run_handler(SettlementState.accept, bob, {"choice": "transfer", "account": str(bob_account)})
     assert "offer" in bob.errors
     bob.errors = {}
-    SettlementState.dispute.fn(
-        bob, {"action": "complaint", "reason": "Je conteste le dossier de quelqu'un d'autre."}
+    run_handler(
+        SettlementState.dispute,
+        bob,
+        {"action": "complaint", "reason": "Je conteste le dossier de quelqu'un d'autre."},
     )
     assert "offer" in bob.errors
     with Session(get_engine()) as db:
@@ -77,7 +80,7 @@ def test_an_expert_not_appointed_cannot_make_an_offer(engine):
         flash="",
         router=SimpleNamespace(url=SimpleNamespace(query_parameters={})),
     )
-    StaffSettlementState.make_offer.fn(expert, {"obsolescence": "0"})
+    run_handler(StaffSettlementState.make_offer, expert, {"obsolescence": "0"})
     assert expert.errors and expert.flash == ""
     with Session(get_engine()) as db:
         assert db.get(SettlementOffer, offer_id).status == "proposed"
@@ -99,8 +102,10 @@ def test_an_emergency_request_on_another_holders_contract_is_refused(engine):
         errors={},
         flash="",
     )
-    AssistanceState.submit.fn(
-        bob, {"contract": str(contract_id), "situation": "water_leak", "service": "plumber"}
+    run_handler(
+        AssistanceState.submit,
+        bob,
+        {"contract": str(contract_id), "situation": "water_leak", "service": "plumber"},
     )
     assert "contract" in bob.errors and bob.flash == ""
     with Session(get_engine()) as db:
@@ -149,8 +154,8 @@ def test_another_holder_cannot_pick_a_visit_slot(engine):
         flash="",
     )
     bob._act = lambda call, success: VisitState._act(bob, call, success)
-    VisitState.choose.fn(bob, {"slot": str(slot_id)})
+    run_handler(VisitState.choose, bob, {"slot": str(slot_id)})
     assert "slot" in bob.errors
-    VisitState.reschedule.fn(bob, {"reason": "Je reporte la visite d'une autre."})
+    run_handler(VisitState.reschedule, bob, {"reason": "Je reporte la visite d'une autre."})
     with Session(get_engine()) as db:
         assert db.get(VisitSlot, slot_id).status == "offered"

@@ -16,6 +16,7 @@ from espace.state.staff_complaints import StaffComplaintState
 from espace.support import complaints
 from espace.support.models import Complaint, ComplaintMessage
 from tests import factories
+from tests.events import run_handler
 
 
 def _setup(db):
@@ -63,9 +64,9 @@ def test_another_holder_cannot_disagree_or_download(engine):
         db.add(complaint)
         db.commit()
     bob = _holder_self(bob_id, complaint_id)
-    ComplaintState.disagree.fn(bob, {"reason": "Je conteste pour elle."})
+    run_handler(ComplaintState.disagree, bob, {"reason": "Je conteste pour elle."})
     assert bob.errors == {"form": "Cette réclamation est introuvable."}
-    assert ComplaintState.download.fn(bob) is None
+    assert run_handler(ComplaintState.download, bob) is None
     assert bob.errors == {"form": "Cette réclamation est introuvable."}
     with Session(get_engine()) as db:
         assert db.get(Complaint, complaint_id).holder_disagreed_at is None
@@ -74,7 +75,8 @@ def test_another_holder_cannot_disagree_or_download(engine):
 def test_a_complaint_cannot_name_another_holders_claim(engine):
     alice_id, bob_id, claim_id, _complaint_id, _ = factories.committed(_setup)
     bob = _holder_self(bob_id)
-    result = ComplaintsState.file.fn(
+    result = run_handler(
+        ComplaintsState.file,
         bob,
         {
             "topic": "claim",
@@ -100,9 +102,9 @@ def test_an_expert_cannot_answer_or_take(engine):
         form_version=0,
     )
     expert._act = lambda call, success: StaffComplaintState._act(expert, call, success)
-    StaffComplaintState.answer.fn(expert, {"body": "Réponse d'un expert non autorisé."})
+    run_handler(StaffComplaintState.answer, expert, {"body": "Réponse d'un expert non autorisé."})
     assert "rôle" in expert.errors["form"]
-    StaffComplaintState.take.fn(expert)
+    run_handler(StaffComplaintState.take, expert)
     with Session(get_engine()) as db:
         assert db.get(Complaint, complaint_id).status == "open"
         assert db.get(Complaint, complaint_id).assigned_staff_id is None
@@ -114,6 +116,6 @@ def test_an_expert_cannot_answer_or_take(engine):
 
 def test_signed_out_callers_go_to_login(engine):
     nobody = _holder_self(None)
-    assert ComplaintState.disagree.fn(nobody, {}) == "login"
-    assert ComplaintState.download.fn(nobody) == "login"
-    assert ComplaintsState.file.fn(nobody, {}) == "login"
+    assert run_handler(ComplaintState.disagree, nobody, {}) == "login"
+    assert run_handler(ComplaintState.download, nobody) == "login"
+    assert run_handler(ComplaintsState.file, nobody, {}) == "login"

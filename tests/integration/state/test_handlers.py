@@ -28,7 +28,10 @@ from tests import factories
 # Handlers that only change what the page shows (no database, no hash, no file): they stay
 # synchronous on the loop. Anything else must choose one of the decorators.
 PURE = {
+    "AssistanceState.set_service",
+    "AssistanceState.set_situation",
     "AssistantState.cancel_escalation",
+    "ComplaintsState.set_topic",
     "ClaimState.set_upload_kind",
     "ClaimWizardState.ask_position",
     "ClaimWizardState.preview_deadline",
