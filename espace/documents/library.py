@@ -24,6 +24,11 @@ KIND_LABELS = {
     DocumentKind.RECEIPT: "Reçu de cotisation",
     DocumentKind.AVENANT: "Avenant",
     DocumentKind.MANDATE: "Mandat de prélèvement SEPA",
+    DocumentKind.NOTICE: "Avis d'échéance",
+    DocumentKind.PARTICULAR_CONDITIONS: "Conditions particulières",
+    DocumentKind.GENERAL_CONDITIONS: "Conditions générales",
+    DocumentKind.CLAIMS_HISTORY: "Relevé de sinistralité",
+    DocumentKind.CANCELLATION: "Résiliation",
 }
 SORTS = {
     "date_desc": (Document.issued_at.desc(), Document.id.desc()),

@@ -17,6 +17,11 @@ class DocumentKind(StrEnum):
     RECEIPT = "receipt"
     AVENANT = "avenant"
     MANDATE = "mandate"  # mandat de prélèvement SEPA
+    NOTICE = "avis_echeance"  # avis d'échéance (annual notice, with the loi Chatel mention)
+    PARTICULAR_CONDITIONS = "conditions_part"  # conditions particulières
+    GENERAL_CONDITIONS = "conditions_gen"  # conditions générales of the contract's version
+    CLAIMS_HISTORY = "releve_sinistres"  # relevé de sinistralité (last 5 years)
+    CANCELLATION = "resiliation"  # accusé de réception d'une demande de résiliation
 
 
 class Document(SQLModel, table=True):
