@@ -19,6 +19,7 @@ from espace.pages.account_flows import (
     signup_page,
 )
 from espace.pages.assistant import assistant_page
+from espace.pages.cancellation import cancellation_page, staff_cancellations_page
 from espace.pages.claims import claim_page, claim_wizard_page, claims_page
 from espace.pages.conditions import conditions_page
 from espace.pages.contract_detail import contract_detail_page
@@ -50,6 +51,7 @@ from espace.state.account_flows import (
     SignupState,
 )
 from espace.state.assistant import AssistantState
+from espace.state.cancellation import CancellationState, StaffCancellationsState
 from espace.state.claims import ClaimsState, ClaimState, ClaimWizardState
 from espace.state.conditions import ConditionsState
 from espace.state.contract_detail import ContractDetailState
@@ -322,6 +324,18 @@ app.add_page(
     route=routes.STAFF_DELIVERIES,
     title="Envois en échec · Gestion",
     on_load=StaffDeliveriesState.load,
+)
+app.add_page(
+    cancellation_page,
+    route=routes.CANCEL,
+    title="Résilier mon contrat · Espace",
+    on_load=CancellationState.load,
+)
+app.add_page(
+    staff_cancellations_page,
+    route=routes.STAFF_CANCELLATIONS,
+    title="Résiliations · Gestion",
+    on_load=StaffCancellationsState.load,
 )
 if get_settings().env != "prod":  # the development outbox never exists in production
     app.add_page(

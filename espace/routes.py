@@ -22,6 +22,7 @@ DOCUMENTS = "/documents"
 CONTRACT = "/contrat"
 CONDITIONS = "/contrat/conditions"
 COVER = "/contrat/modifier"
+CANCEL = "/contrat/resilier"  # online cancellation: /contrat/resilier?n=<contract number>
 VERIFY = "/verifier"
 CLAIMS = "/sinistres"
 CLAIM_NEW = "/sinistres/declarer"
@@ -41,6 +42,7 @@ STAFF_CLAIMS = "/gestion/sinistres"
 STAFF_CLAIM = "/gestion/sinistre"
 STAFF_INBOX = "/gestion/messages"
 STAFF_THREAD = "/gestion/message"  # /gestion/message?n=<thread id>
+STAFF_CANCELLATIONS = "/gestion/resiliations"
 STAFF_DELIVERIES = "/gestion/envois"  # failed e-mails, SMS and push (managers)
 
 HANDOFF = "/api/auth/handoff"
@@ -63,6 +65,7 @@ PRIVATE_PAGES = (
     CONTRACT,
     CONDITIONS,
     COVER,
+    CANCEL,
     CLAIMS,
     CLAIM_NEW,
     CLAIM,
@@ -84,6 +87,7 @@ STAFF_PAGES = (
     STAFF_INBOX,
     STAFF_THREAD,
     STAFF_DELIVERIES,
+    STAFF_CANCELLATIONS,
 )
 
 

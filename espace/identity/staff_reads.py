@@ -39,6 +39,7 @@ OBJECT_LABELS = {
     "support_thread": "Conversation avec un conseiller",
     "support_attachment": "Pièce jointe d'un message",
     "access_request": "Demande de récupération d'accès",
+    "cancellation": "Demande de résiliation",
 }
 
 

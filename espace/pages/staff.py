@@ -22,6 +22,7 @@ STAFF_NAV = [
     (routes.STAFF_INBOX, "Messages", "mail"),
     (routes.STAFF_ACCESS_REQUESTS, "Demandes d'accès", "key-round"),
     (routes.STAFF_DELIVERIES, "Envois en échec", "mail-warning"),
+    (routes.STAFF_CANCELLATIONS, "Résiliations", "file-x"),
 ]
 
 
