@@ -577,11 +577,19 @@ def replay_history(*, session: Session, contract: Contract, today: date) -> None
     demo seeds in every test run)."""
     documents_from = add_months(today, -12 * DOCUMENT_YEARS)
     from espace.billing.instalments import collect_due
+    from espace.contracts.contract_documents import issue_particular_conditions
 
     first = contract_terms.version_on(
         session=session, contract_id=contract.id, day=contract.start_date
     )
     schedule_year(session=session, contract=contract, year_start=contract.start_date, version=first)
+    issue_particular_conditions(
+        session=session,
+        contract=contract,
+        version=first,
+        issued_on=contract.start_date,
+        now=at(contract.start_date, 9),
+    )
     if documents_from <= contract.start_date <= today:
         document = attestations.issue(
             session=session,
