@@ -542,11 +542,13 @@ def renew_due(*, session: Session, today: date, now: datetime | None = None) -> 
         select(Contract).where(Contract.status == ContractStatus.ACTIVE).order_by(Contract.id)
     ).all()
     for contract in contracts:
+        ensure_schedule(session=session, contract=contract, today=today)
         anniversary = next_anniversary(contract.start_date, today - timedelta(days=1))
-        if anniversary <= contract.start_date or (contract.id, anniversary) in done:
-            continue
-        if anniversary - timedelta(days=NOTICE_LEAD_DAYS) > today:
-            ensure_schedule(session=session, contract=contract, today=today)
+        if (
+            anniversary <= contract.start_date
+            or (contract.id, anniversary) in done
+            or anniversary - timedelta(days=NOTICE_LEAD_DAYS) > today
+        ):
             continue
         if renew(session=session, contract=contract, anniversary=anniversary, today=today, now=now):
             renewed += 1

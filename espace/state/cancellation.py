@@ -95,6 +95,9 @@ class CancellationState(SessionState, StepUpMixin):
     }
     ALWAYS_ASK: ClassVar[frozenset[str]] = frozenset({"cancel"})
 
+    def _me(self) -> Principal | None:
+        return self._holder_principal()
+
     def _show_existing(self, row: cancellation.CancellationRow) -> None:
         self.done, self.reference = True, row.reference
         self.received = fmt.datetime_fr(row.received_at)

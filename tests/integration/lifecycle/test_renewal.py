@@ -255,3 +255,15 @@ def test_every_seeded_contract_has_a_schedule_a_payment_history_and_documents(db
         ).first()
         is not None
     )
+
+
+def test_a_contract_imported_without_a_schedule_gets_its_year(db):
+    person = factories.holder(db)
+    contract = factories.contract(
+        db, person, start_date=date(2024, 2, 29), payment_frequency=PaymentFrequency.QUARTERLY
+    )
+    today = date(2026, 12, 31)
+    assert renewal.ensure_schedule(session=db, contract=contract, today=today) == 4
+    year = db.exec(select(Payment).where(Payment.contract_id == contract.id)).all()
+    assert min(p.period_start for p in year) == date(2026, 2, 28)
+    assert renewal.ensure_schedule(session=db, contract=contract, today=today) == 0
