@@ -73,9 +73,10 @@ def test_a_new_holder_cancels_under_loi_hamon_and_the_attestation_is_then_revoke
     expect(page.get_by_role("heading", name="Confirmez votre identité")).to_be_visible()
     page.get_by_label("Code de confirmation").fill(outbox_code(app_engine, who["email"]))
     page.get_by_role("button", name="Confirmer", exact=True).click()
+    # the request is recorded and its acknowledgement rendered as a PDF before the page answers
     expect(
         page.get_by_role("heading", name="Votre demande de résiliation est enregistrée")
-    ).to_be_visible()
+    ).to_be_visible(timeout=30_000)
     ack = page.locator("#cancellation-ack")
     expect(ack).to_contain_text(fmt.date_fr(effective))
     expect(ack).to_contain_text(fmt.date_fr(today))
