@@ -1,7 +1,7 @@
 """contract lifecycle: renewals, cancellation requests and their files
 
 Revision ID: 0018
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-06
 
 ``contract_renewal``: one row per contract and anniversary, inserted first by the renewal job (the
@@ -18,7 +18,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0018"
-down_revision: str | None = "0014"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
