@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from espace.core import formatting as fmt
 from espace.core.models import today_paris
 from tests.e2e.conftest import assert_accessible, login, outbox_code, wait_ready
+from tests.e2e.test_documents import issue, qr_url
 
 
 def holder_with_history(engine) -> dict:
@@ -42,7 +43,7 @@ def holder_with_history(engine) -> dict:
             "password": factories.PASSWORD,
             "contract": contract.number,
             "contract_id": contract.id,
-            "public_id": attestation.public_id,
+            "attestation_document_id": attestation.document_id,
         }
 
 
@@ -50,7 +51,6 @@ def test_a_new_holder_cancels_under_loi_hamon_and_the_attestation_is_then_revoke
     new_page, app_engine
 ):
     from espace.billing.instalments import add_months
-    from espace.contracts import attestations
     from espace.lifecycle import renewal
 
     who = holder_with_history(app_engine)
@@ -58,6 +58,10 @@ def test_a_new_holder_cancels_under_loi_hamon_and_the_attestation_is_then_revoke
     effective = add_months(today, 1)
     page = new_page("desktop")
     login(page, who["email"], who["password"])
+    # an attestation for the landlord, and its QR code as the landlord would scan it
+    page.goto("/documents")
+    attestation_pdf = issue(page, "Standard (bailleur, administration)")
+    verify_path = re.sub(r"^https?://[^/]+", "", qr_url(attestation_pdf))
     page.goto(f"/contrat?n={who['contract']}")
     page.get_by_role("link", name="Résilier mon contrat").click()
     wait_ready(page, re.compile(r"/contrat/resilier"))
@@ -93,12 +97,11 @@ def test_a_new_holder_cancels_under_loi_hamon_and_the_attestation_is_then_revoke
     page.goto(f"/contrat/resilier?n={who['contract']}")
     expect(page.locator("#cancellation-ack")).to_contain_text(fmt.date_fr(effective))
 
-    reference = attestations.sign(who["public_id"])
-    page.goto(f"/verifier?ref={reference}")
+    page.goto(verify_path)
     # still valid until the effective date
     expect(page.locator("#verdict")).to_have_text("Attestation valide")
     with Session(app_engine) as db:  # the daily job, run on the effective date
         assert renewal.end_cancelled(session=db, today=effective) >= 1
         db.commit()
-    page.goto(f"/verifier?ref={reference}")
+    page.goto(verify_path)
     expect(page.locator("#verdict")).to_have_text("Attestation révoquée")
