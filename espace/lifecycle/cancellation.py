@@ -39,9 +39,8 @@ from espace.contracts import attestations
 from espace.contracts.models import Contract, ContractStatus, Formula
 from espace.contracts.portfolio import next_anniversary
 from espace.core import formatting as fmt
-from espace.core import storage
 from espace.core.models import today_paris, utcnow
-from espace.documents import library
+from espace.documents import library, private_files
 from espace.documents.addresses import holder_lines
 from espace.documents.models import Document, DocumentKind
 from espace.documents.pdf.letter import (
@@ -400,7 +399,7 @@ def request_cancellation(
     session.add(row)
     session.flush()
     for meta, data in checked:
-        key, sha = storage.put(data, extension=meta.extension)
+        key, sha = private_files.put(session=session, data=data, extension=meta.extension)
         session.add(
             CancellationFile(
                 cancellation_id=row.id,

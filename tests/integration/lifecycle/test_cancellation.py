@@ -260,6 +260,14 @@ def test_a_move_needs_its_proof_checked_like_a_claim_file(db):
     )
     assert row.effective_date == date(2027, 1, 31)
     assert "bail.pdf" in db.get(Document, row.document_id).text_content
+    # the proof is kept: the purge of orphan files knows its row
+    from espace.documents import private_files
+    from espace.lifecycle.models import CancellationFile
+
+    [kept] = db.exec(
+        select(CancellationFile).where(CancellationFile.cancellation_id == row.id)
+    ).all()
+    assert private_files.referenced(db, [kept.storage_key]) == {kept.storage_key}
 
 
 def test_chatel_takes_effect_at_the_anniversary_until_the_notice_deadline(db):
