@@ -22,6 +22,7 @@ DOCUMENTS = "/documents"
 CONTRACT = "/contrat"
 CONDITIONS = "/contrat/conditions"
 COVER = "/contrat/modifier"
+CANCEL = "/contrat/resilier"  # online cancellation: /contrat/resilier?n=<contract number>
 VERIFY = "/verifier"
 ACCESSIBILITY = "/accessibilite"  # déclaration d'accessibilité (RGAA 4.1), linked from every footer
 CLAIMS = "/sinistres"
@@ -45,6 +46,7 @@ STAFF_CLAIMS = "/gestion/sinistres"
 STAFF_CLAIM = "/gestion/sinistre"
 STAFF_INBOX = "/gestion/messages"
 STAFF_THREAD = "/gestion/message"  # /gestion/message?n=<thread id>
+STAFF_CANCELLATIONS = "/gestion/resiliations"
 STAFF_SEARCH = "/gestion/recherche"  # ?q=<query>
 STAFF_DELIVERIES = "/gestion/envois"  # failed e-mails, SMS and push (managers)
 STAFF_COMPLAINTS = "/gestion/reclamations"
@@ -71,6 +73,7 @@ PRIVATE_PAGES = (
     CONTRACT,
     CONDITIONS,
     COVER,
+    CANCEL,
     CLAIMS,
     CLAIM_NEW,
     CLAIM,
@@ -98,6 +101,7 @@ STAFF_PAGES = (
     STAFF_DELIVERIES,
     STAFF_COMPLAINTS,
     STAFF_COMPLAINT,
+    STAFF_CANCELLATIONS,
 )
 
 

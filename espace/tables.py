@@ -14,6 +14,7 @@ import espace.dashboard.models  # noqa: F401
 import espace.documents.models  # noqa: F401
 import espace.identity.models  # noqa: F401
 import espace.integration.models  # noqa: F401
+import espace.lifecycle.models  # noqa: F401
 import espace.notifications.models  # noqa: F401
 import espace.privacy.models  # noqa: F401
 import espace.support.models  # noqa: F401

@@ -90,3 +90,24 @@ def seed_history(
     session.add_all(payments)
     session.flush()
     return payments
+
+
+def collect_due(*, session: Session, contract_id: int, today: date) -> int:
+    """Scheduled instalments due on or before ``today`` recorded as paid on their due date (what the
+    bank's settlement of the debits, or the transfer received, records): for the demo data and
+    imports. Returns how many."""
+    from sqlmodel import select
+
+    rows = session.exec(
+        select(Payment).where(
+            Payment.contract_id == contract_id,
+            Payment.status == PaymentStatus.SCHEDULED,
+            Payment.due_date <= today,
+        )
+    ).all()
+    for payment in rows:
+        payment.status = PaymentStatus.PAID
+        payment.paid_at = datetime.combine(payment.due_date, time(9, 0), tzinfo=PARIS)
+        session.add(payment)
+    session.flush()
+    return len(rows)

@@ -665,12 +665,7 @@ def submit(*, session: Session, claim: Claim, now: datetime) -> Sent:
         event = settle_express(
             session=session, claim=claim, indemnity=result, reason=express_reason
         )
-    _emit("claim.declared", claim_id=claim.id, number=claim.number)
     return Sent(claim, event.next_step, event.due_at, bool(express_reason))
-
-
-def _emit(event: str, **payload: object) -> None:
-    """EMIT CALL SITE: the API helper's ``emit()`` (insurer webhooks) plugs in here at merge."""
 
 
 def express_eligibility(

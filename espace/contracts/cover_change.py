@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 
 from espace.billing.models import Payment, PaymentStatus
 from espace.claims.models import Claim, ClaimStatus
-from espace.contracts import attestations
+from espace.contracts import attestations, contract_documents
 from espace.contracts import terms as contract_terms
 from espace.contracts.models import (
     MONTHS_PER_PERIOD,
@@ -505,6 +505,13 @@ def endorse(
         session, contract, endorsement, version, prorata.year_end, render_avenant, today
     ).id
     session.add(endorsement)
+    contract_documents.issue_particular_conditions(
+        session=session,
+        contract=contract,
+        version=version,
+        issued_on=today,
+        endorsement_number=number,
+    )
     account = session.get(Account, account_id)
     outbox.send_email(
         session=session,

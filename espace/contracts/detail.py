@@ -5,14 +5,20 @@ endorsements."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
 from espace import routes
 from espace.billing.models import Payment, PaymentStatus
 from espace.contracts import cover_change, coverage, labels, terms
-from espace.contracts.models import Contract, ContractOptionDef, Endorsement, GuaranteeCategory
+from espace.contracts.models import (
+    Contract,
+    ContractOptionDef,
+    ContractStatus,
+    Endorsement,
+    GuaranteeCategory,
+)
 from espace.contracts.portfolio import next_anniversary
 from espace.core import formatting as fmt
 
@@ -177,7 +183,11 @@ def build(*, session: Session, holder_id: int, number: str, today: date) -> Cont
     return ContractView(
         id=contract.id,
         number=contract.number,
-        status_label=labels.label(labels.CONTRACT_STATUS, contract.status),
+        status_label=(
+            f"Résilié à compter du {fmt.date_fr(contract.end_date + timedelta(days=1))}"
+            if contract.end_date is not None and contract.status == ContractStatus.ACTIVE
+            else labels.label(labels.CONTRACT_STATUS, contract.status)
+        ),
         headline=f"{labels.label(labels.PROPERTY_TYPE, home.property_type)} à {home.city}",
         address=f"{home.address_line1}, {home.postal_code} {home.city}",
         formula=cover.formula_name,

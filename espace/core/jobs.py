@@ -275,6 +275,7 @@ periodic(
     "purge-files", crontab(minute="45", hour="0-5"), "espace.documents.private_files:purge_orphans"
 )
 periodic("purge-api", crontab(minute="50", hour="0-5"), "espace.integration.clients:purge")
+periodic("renew-contracts", crontab(minute="0", hour="4-20"), "espace.lifecycle.renewal:renew_due")
 
 
 @huey.periodic_task(crontab(minute="*"), name="sweep_tab_states")
@@ -287,9 +288,6 @@ def sweep_tab_states() -> None:
 
 
 # Slots for work in progress elsewhere (one line each when it lands):
-# periodic(
-#     "renew-contracts", crontab(minute="0", hour="4-20"), "espace.contracts.renewal:renew_due"
-# )
 # periodic(
 #     "search-catch-up", crontab(minute="*/10"), "espace.search.indexer:catch_up", every="hour"
 # )

@@ -24,8 +24,11 @@ KIND_LABELS = {
     DocumentKind.RECEIPT: "Reçu de cotisation",
     DocumentKind.AVENANT: "Avenant",
     DocumentKind.MANDATE: "Mandat de prélèvement SEPA",
-    DocumentKind.CONDITIONS: "Conditions particulières",
     DocumentKind.NOTICE: "Avis d'échéance",
+    DocumentKind.PARTICULAR_CONDITIONS: "Conditions particulières",
+    DocumentKind.GENERAL_CONDITIONS: "Conditions générales",
+    DocumentKind.CLAIMS_HISTORY: "Relevé de sinistralité",
+    DocumentKind.CANCELLATION: "Résiliation",
     DocumentKind.LETTER: "Courrier",
 }
 SORTS = {

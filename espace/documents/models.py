@@ -17,8 +17,13 @@ class DocumentKind(StrEnum):
     RECEIPT = "receipt"
     AVENANT = "avenant"
     MANDATE = "mandate"  # mandat de prélèvement SEPA
-    CONDITIONS = "conditions"  # conditions particulières, published by the insurer
-    NOTICE = "avis_echeance"  # avis d'échéance
+    NOTICE = "avis_echeance"  # avis d'échéance (annual notice, with the loi Chatel mention)
+    # conditions particulières: issued at subscription and at each endorsement, or published by the
+    # insurer's systems (the API's kind "conditions")
+    PARTICULAR_CONDITIONS = "conditions"
+    GENERAL_CONDITIONS = "conditions_gen"  # conditions générales of the contract's version
+    CLAIMS_HISTORY = "releve_sinistres"  # relevé de sinistralité (last 5 years)
+    CANCELLATION = "resiliation"  # accusé de réception d'une demande de résiliation
     LETTER = "courrier"  # a letter from the insurer
 
 

@@ -40,6 +40,7 @@ _DOOMED = "espace.private_files.doomed"  # keys whose rows were deleted in it
 def _key_columns():
     from espace.claims.models import ClaimFile
     from espace.documents.models import Document
+    from espace.lifecycle.models import CancellationFile
     from espace.support.models import SupportAttachment
 
     return (
@@ -47,6 +48,7 @@ def _key_columns():
         ClaimFile.thumbnail_key,
         SupportAttachment.storage_key,
         Document.storage_key,
+        CancellationFile.storage_key,
     )
 
 

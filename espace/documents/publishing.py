@@ -20,7 +20,7 @@ from espace.notifications.models import NotificationCategory
 
 MAX_BYTES = 10 * 1024 * 1024
 PUBLISHABLE = (
-    DocumentKind.CONDITIONS,
+    DocumentKind.PARTICULAR_CONDITIONS,
     DocumentKind.AVENANT,
     DocumentKind.NOTICE,
     DocumentKind.LETTER,

@@ -40,6 +40,7 @@ OBJECT_LABELS = {
     "support_attachment": "Pièce jointe d'un message",
     "access_request": "Demande de récupération d'accès",
     "complaint": "Réclamation",
+    "cancellation": "Demande de résiliation",
 }
 
 

@@ -17,6 +17,7 @@ from espace.state.contract_detail import (
 from espace.state.contract_detail import (
     ContractDetailState as C,
 )
+from espace.state.contract_documents import ContractDocumentsState
 
 
 def guarantee(item: GuaranteeItem) -> rx.Component:
@@ -148,6 +149,52 @@ def endorsement(item: EndorsementItem) -> rx.Component:
     )
 
 
+def contract_documents_card() -> rx.Component:
+    D = ContractDocumentsState
+    return rx.el.section(
+        rx.el.h2("Documents du contrat", class_name="card-title"),
+        rx.el.p(
+            "Vos conditions particulières, avis d'échéance et attestations sont dans « Mes "
+            "documents ». Obtenez ici, immédiatement :",
+            class_name="field-hint",
+        ),
+        rx.el.div(
+            rx.el.button(
+                "Conditions générales (PDF)",
+                type="button",
+                on_click=D.general_conditions(C.number),
+                class_name="button button-secondary",
+            ),
+            rx.el.button(
+                "Relevé de sinistralité (5 ans)",
+                type="button",
+                on_click=D.claims_history(C.number),
+                class_name="button button-secondary",
+            ),
+            class_name="button-row",
+        ),
+        rx.cond(
+            D.issued_url != "",
+            rx.el.p(
+                rx.el.a(
+                    "Télécharger : ",
+                    D.issued_title,
+                    href=D.issued_url,
+                    download="",
+                    custom_attrs={"reloadDocument": True},
+                ),
+                role="status",
+                id="contract-document-link",
+            ),
+        ),
+        rx.cond(
+            D.issue_error != "", rx.el.p(D.issue_error, class_name="field-error", role="alert")
+        ),
+        class_name="card",
+        id="documents-du-contrat",
+    )
+
+
 def contract_detail_page() -> rx.Component:
     body = rx.el.div(
         rx.el.section(
@@ -182,6 +229,11 @@ def contract_detail_page() -> rx.Component:
                 rx.el.a(
                     "Conditions générales",
                     href=routes.CONDITIONS + "?n=" + C.number,
+                    class_name="button button-secondary",
+                ),
+                rx.el.a(
+                    "Résilier mon contrat",
+                    href=routes.CANCEL + "?n=" + C.number,
                     class_name="button button-secondary",
                 ),
                 class_name="button-row",
@@ -242,6 +294,7 @@ def contract_detail_page() -> rx.Component:
             rx.el.ul(rx.foreach(C.options, option), class_name="plain-list"),
             class_name="card",
         ),
+        contract_documents_card(),
         rx.el.section(
             rx.el.h2("Historique des avenants", class_name="card-title"),
             rx.cond(

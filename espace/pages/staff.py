@@ -24,6 +24,7 @@ STAFF_NAV = [
     (routes.STAFF_ACCESS_REQUESTS, "Demandes d'accès", "key-round"),
     (routes.STAFF_SEARCH, "Recherche", "search"),
     (routes.STAFF_DELIVERIES, "Envois en échec", "mail-warning"),
+    (routes.STAFF_CANCELLATIONS, "Résiliations", "file-x"),
 ]
 
 

@@ -39,6 +39,7 @@ from espace.support.models import (
     ComplaintStatus,
     ComplaintTopic,
 )
+from espace.webhooks.events import emit
 
 ACKNOWLEDGEMENT_WORKING_DAYS = 10
 ANSWER_MONTHS = 2
@@ -142,10 +143,6 @@ def _clean(text: str | None, *, field: str, minimum: int, maximum: int, what: st
     if len(cleaned) > maximum:
         raise ComplaintError(f"Le texte est trop long : {maximum} caractères au plus.", field)
     return cleaned
-
-
-def _emit(event: str, **payload: object) -> None:
-    """EMIT CALL SITE: the API helper's ``emit()`` (insurer webhooks) plugs in here at merge."""
 
 
 # ----- the holder --------------------------------------------------------------------------------
@@ -275,7 +272,18 @@ def file_complaint(
         email_body=acknowledgement + "\n\nSuivez-la depuis votre espace, rubrique Réclamations.",
     )
     session.flush()
-    _emit("complaint.filed", complaint_id=complaint.id, reference=complaint.reference)
+    emit(
+        "complaint.filed",
+        {
+            "complaint_id": complaint.id,
+            "reference": complaint.reference,
+            "holder_id": complaint.holder_id,
+            "topic": str(complaint.topic),
+            "claim_id": complaint.claim_id,
+            "contract_id": complaint.contract_id,
+        },
+        session=session,
+    )
     return complaint
 
 

@@ -1,0 +1,1 @@
+"""A contract's life after subscription: renewal at each anniversary and cancellation."""
