@@ -27,6 +27,7 @@ from espace.lifecycle.cancellation import (
     CancellationRequest,
     UploadedFile,
 )
+from espace.state.handlers import holder_event, off_loop, staff_event
 from espace.state.session import SessionState
 from espace.state.staff import StaffSessionState
 from espace.state.stepup import StepUpMixin
@@ -105,8 +106,8 @@ class CancellationState(SessionState, StepUpMixin):
         self.ack_refund = fmt.money(row.refund_cents)
         self.ack_url = routes.document_url(row.document_id) if row.document_id else ""
 
-    @rx.event
-    def load(self):
+    @holder_event
+    def load(self, me: Principal):
         me = self._holder_principal()
         if me is None:
             return self._to_login()
@@ -138,17 +139,17 @@ class CancellationState(SessionState, StepUpMixin):
         self.file_help = FILE_HELP.get(self.ground, "") if self.ground else ""
         self.previewed, self.errors = False, {}
 
-    @rx.event
-    async def upload(self, files: list[rx.UploadFile]):
-        me = self._holder_principal()
-        if me is None:
-            return self._to_login()
+    @holder_event
+    async def upload(self, me: Principal, files: list[rx.UploadFile]):
+        received = [(await upload.read(), upload.name or "fichier") for upload in files]
+        return await off_loop(self._check_files, received)
+
+    def _check_files(self, received: list[tuple[bytes, str]]):
         errors = {}
-        for upload in files:
-            data = await upload.read()
+        for data, filename in received:
             try:
                 name = cancellation.check_file(
-                    data=data, filename=upload.name or "fichier", existing_count=len(self._files)
+                    data=data, filename=filename, existing_count=len(self._files)
                 )
             except CancellationError as error:
                 errors = error.errors
@@ -164,8 +165,8 @@ class CancellationState(SessionState, StepUpMixin):
             self._files = [f for i, f in enumerate(self._files) if i != int(index)]
         self.files = [name for name, _ in self._files]
 
-    @rx.event
-    def preview(self, form: dict):
+    @holder_event
+    def preview(self, me: Principal, form: dict):
         me = self._holder_principal()
         if me is None:
             return self._to_login()
@@ -204,8 +205,8 @@ class CancellationState(SessionState, StepUpMixin):
     def edit(self):
         self.previewed = False
 
-    @rx.event
-    def confirm(self):
+    @holder_event
+    def confirm(self, me: Principal):
         if not self.previewed:
             return None
         return self._with_step_up("cancel")
@@ -256,8 +257,8 @@ class StaffCancellationsState(StaffSessionState):
     rows: list[StaffCancellationItem] = []
     error: str = ""
 
-    @rx.event
-    def load(self):
+    @staff_event
+    def load(self, me: Principal):
         staff_id = self._staff_id()
         if staff_id is None:
             return self._to_staff_login()

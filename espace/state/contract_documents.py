@@ -4,13 +4,13 @@ the contract *among this holder's* by its number."""
 
 from __future__ import annotations
 
-import reflex as rx
-
 from espace import routes
 from espace.claims import statement
 from espace.contracts import contract_documents
 from espace.core.db import session_scope
 from espace.core.models import today_paris
+from espace.identity.sessions import Principal
+from espace.state.handlers import holder_event
 from espace.state.session import SessionState
 
 
@@ -37,10 +37,10 @@ class ContractDocumentsState(SessionState):
             self.issue_error = str(error)
         return None
 
-    @rx.event
-    def general_conditions(self, number: str):
+    @holder_event
+    def general_conditions(self, me: Principal, number: str):
         return self._issue(contract_documents.issue_general_conditions, number)
 
-    @rx.event
-    def claims_history(self, number: str):
+    @holder_event
+    def claims_history(self, me: Principal, number: str):
         return self._issue(statement.issue_claims_history, number)

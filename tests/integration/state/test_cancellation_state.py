@@ -15,6 +15,7 @@ from espace.core.db import get_engine
 from espace.lifecycle.models import Cancellation
 from espace.state.cancellation import CancellationState, StaffCancellationsState
 from tests import factories
+from tests.events import run_handler
 
 
 def _two_holders(db):
@@ -41,7 +42,7 @@ def _stand_in(principal, contract_id):
 def test_another_holders_contract_is_neither_previewed_nor_cancelled(engine):
     contract_id, bob, bob_proof = factories.committed(_two_holders)
     bob_self = _stand_in(bob, contract_id)
-    CancellationState.preview.fn(bob_self, {"ground": "hamon"})
+    run_handler(CancellationState.preview, bob_self, {"ground": "hamon"})
     assert bob_self.errors == {"contract": "Contrat introuvable."} and not bob_self.previewed
     CancellationState._run_stepped_up(bob_self, "cancel", bob, bob_proof)
     assert bob_self.errors == {"contract": "Contrat introuvable."}
@@ -55,10 +56,12 @@ def test_another_holders_contract_is_neither_previewed_nor_cancelled(engine):
 
 def test_confirming_without_a_preview_does_nothing_and_signed_out_goes_to_login(engine):
     nobody = SimpleNamespace(_holder_principal=lambda: None, _to_login=lambda: "login")
-    assert CancellationState.preview.fn(nobody, {"ground": "hamon"}) == "login"
-    assert CancellationState.load.fn(nobody) == "login"
-    not_previewed = SimpleNamespace(previewed=False)
-    assert CancellationState.confirm.fn(not_previewed) is None
+    assert run_handler(CancellationState.preview, nobody, {"ground": "hamon"}) == "login"
+    assert run_handler(CancellationState.load, nobody) == "login"
+    not_previewed = SimpleNamespace(
+        previewed=False, _holder_id=lambda: 1, _to_login=lambda: "login"
+    )
+    assert run_handler(CancellationState.confirm, not_previewed) is None
 
 
 def test_the_staff_list_refuses_an_expert(engine):
@@ -70,5 +73,5 @@ def test_the_staff_list_refuses_an_expert(engine):
         error="",
         loaded=False,
     )
-    StaffCancellationsState.load.fn(expert_self)
+    run_handler(StaffCancellationsState.load, expert_self)
     assert expert_self.rows == [] and "rôle" in expert_self.error

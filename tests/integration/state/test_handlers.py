@@ -28,6 +28,9 @@ from tests import factories
 # Handlers that only change what the page shows (no database, no hash, no file): they stay
 # synchronous on the loop. Anything else must choose one of the decorators.
 PURE = {
+    "CancellationState.choose_ground",
+    "CancellationState.edit",
+    "CancellationState.remove_file",
     "AssistanceState.set_service",
     "AssistanceState.set_situation",
     "AssistantState.cancel_escalation",
