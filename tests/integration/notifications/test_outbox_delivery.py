@@ -266,7 +266,9 @@ def _runs(engine, name: str) -> list[JobRun]:
 
 
 def test_two_workers_running_the_same_periodic_job_do_it_once(fresh_engine, test_job):
-    job = test_job("tests.integration.notifications.test_outbox_delivery:slow_job", "test-two-workers")
+    job = test_job(
+        "tests.integration.notifications.test_outbox_delivery:slow_job", "test-two-workers"
+    )
     now = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)
     start = threading.Barrier(4)
     outcomes: list[str] = []
