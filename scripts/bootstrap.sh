@@ -27,7 +27,7 @@ ensure_uv() {
   if [ ! -x "$UV" ] || [ "$("$UV" --version 2>/dev/null | cut -d' ' -f2)" != "$UV_VERSION" ]; then
     log "Installing uv $UV_VERSION from PyPI into .tools/uv"
     rm -rf "$TOOLS/uv"
-    "$(find_python)" -m pip install --quiet --disable-pip-version-check --target "$TOOLS/uv" \
+    "$(find_python)" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target "$TOOLS/uv" \
       "uv==$UV_VERSION"
   fi
   export UV_PYTHON_DOWNLOADS=never  # the system's Python 3.11, never a downloaded one
