@@ -15,6 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from espace.core import crypto
+from espace.core.insurer import insurer
 from espace.core.models import utcnow
 from espace.core.settings import get_settings
 from espace.identity import stepup
@@ -34,7 +35,6 @@ CODE_MAX_ATTEMPTS = 5
 
 RECOVERY_CODE_COUNT = 10
 _RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
-ISSUER = "Espace Assurances"
 
 
 class SecondFactorError(ValueError):
@@ -296,7 +296,7 @@ def begin_totp(
     account.totp_pending_encrypted = crypto.encrypt(secret, purpose=b"totp")
     account.totp_pending_at = now
     session.add(account)
-    uri = pyotp.TOTP(secret).provisioning_uri(name=account.email, issuer_name=ISSUER)
+    uri = pyotp.TOTP(secret).provisioning_uri(name=account.email, issuer_name=insurer().name)
     data_uri = segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
     return TotpEnrolment(
         secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),

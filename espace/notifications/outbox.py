@@ -16,15 +16,18 @@ from urllib.parse import urlsplit
 from sqlmodel import Session
 
 from espace.core import jobs
+from espace.core.insurer import insurer
 from espace.core.settings import Settings, get_settings
 from espace.notifications.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
-EMAIL_SIGNATURE = (
-    "\n\n—\nEspace Assurances · Votre espace client\n"
-    "Cet e-mail est envoyé automatiquement, merci de ne pas y répondre."
-)
+
+def email_signature() -> str:
+    return (
+        f"\n\n—\n{insurer().name} · Votre espace client\n"
+        "Cet e-mail est envoyé automatiquement, merci de ne pas y répondre."
+    )
 
 
 class EmailSender(Protocol):
@@ -98,7 +101,7 @@ def send_email(
         channel="email",
         recipient=to,
         subject=subject,
-        body=body + EMAIL_SIGNATURE,
+        body=body + email_signature(),
         account_id=account_id,
         category=category,
     )
