@@ -28,7 +28,7 @@ from espace.identity.models import (
     RecoveryCode,
     StaffUser,
 )
-from espace.notifications import outbox
+from espace.notifications import messages, outbox
 
 CODE_LIFETIME = timedelta(minutes=10)
 CODE_MAX_ATTEMPTS = 5
@@ -145,17 +145,21 @@ def send_code(*, session: Session, account: Account, purpose: str, channel: str)
         session, _owner(account_id=account.id), {"account_id": account.id}, purpose, channel
     )
     subject, why = _CODE_TEXTS[CodePurpose(purpose)]
-    text = _code_text(code, why)
     if channel == "sms":
         holder = session.get(Policyholder, account.holder_id)
-        outbox.send_sms(session=session, to=holder.phone, body=text, account_id=account.id)
+        outbox.send_sms(
+            session=session,
+            to=holder.phone,
+            body=messages.sms("code", code=code, why=why),
+            account_id=account.id,
+        )
     else:
+        email = messages.email("code", subject=subject, code=code, why=why)
         outbox.send_email(
             session=session,
             to=account.email,
-            subject=subject,
-            body=f"Bonjour,\n\n{text}\n\nSi vous n'êtes pas à l'origine de cette demande, "
-            "changez votre mot de passe.",
+            subject=email.subject,
+            body=email.body,
             account_id=account.id,
         )
     return row
@@ -178,17 +182,10 @@ def send_code_to_phone(*, session: Session, account: Account, phone: str) -> One
     outbox.send_sms(
         session=session,
         to=phone,
-        body=_code_text(code, _CODE_TEXTS[CodePurpose.NEW_PHONE][1]),
+        body=messages.sms("code", code=code, why=_CODE_TEXTS[CodePurpose.NEW_PHONE][1]),
         account_id=account.id,
     )
     return row
-
-
-def _code_text(code: str, why: str) -> str:
-    return (
-        f"{code} est votre code Espace {why}. Il est valable 10 minutes. Ne le communiquez à "
-        "personne."
-    )
 
 
 def send_staff_code(*, session: Session, staff: StaffUser) -> OneTimeCode:
@@ -197,17 +194,8 @@ def send_staff_code(*, session: Session, staff: StaffUser) -> OneTimeCode:
     row, code = _issue(
         session, _owner(staff_id=staff.id), {"staff_id": staff.id}, CodePurpose.LOGIN, "email"
     )
-    outbox.send_email(
-        session=session,
-        to=staff.email,
-        subject="Votre code de connexion à l'espace gestion",
-        body=(
-            f"Bonjour,\n\n{code} est votre code de connexion à l'espace gestion d'Espace. Il est "
-            "valable 10 minutes. Ne le communiquez à personne.\n\n"
-            "Si vous n'êtes pas à l'origine de cette connexion, prévenez immédiatement la "
-            "sécurité informatique."
-        ),
-    )
+    email = messages.email("staff_code", code=code)
+    outbox.send_email(session=session, to=staff.email, subject=email.subject, body=email.body)
     return row
 
 
