@@ -18,6 +18,8 @@ export ESPACE_PUBLIC_BASE_URL="${ESPACE_PUBLIC_BASE_URL:-http://localhost:$PORT}
 
 "$VENV/bin/espace" migrate
 "$VENV/bin/espace" seed --if-empty
+log "Building the search index when it is not built yet (a fresh installation: about a minute)"
+ESPACE_SEARCH_THREADS="${ESPACE_SEARCH_THREADS:-2}" "$VENV/bin/espace" reindex --if-needed
 
 log "==================================================================================="
 log "DEMO MODE (ESPACE_ENV=${ESPACE_ENV:-dev}): not a production setup."

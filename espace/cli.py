@@ -1,5 +1,5 @@
 """Admin commands: ``espace migrate | seed | create-staff | purge | purge-files | terminate-contract
-| reindex | remind-debits | apply-terms | worker``."""
+| reindex | search | remind-debits | apply-terms | worker``."""
 
 from __future__ import annotations
 
@@ -112,11 +112,47 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     from espace.search import indexer
 
     start = time.perf_counter()
+    if args.if_needed:
+        if indexer.ensure_built():
+            print(f"Index de recherche construit en {time.perf_counter() - start:.1f} s.")
+        else:
+            print("Index de recherche déjà construit (ou en construction) : rien à faire.")
+        return 0
     with session_scope() as session:
         count = indexer.rebuild(session=session)
     print(
         f"Index de recherche reconstruit : {count} éléments en {time.perf_counter() - start:.1f} s."
     )
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """The app's search, for admins: the holder's scope (or the public one), ranked results."""
+    import json
+
+    from espace.search import service
+
+    queries = [args.query] if args.query else []
+    if args.queries_file:
+        with open(args.queries_file, encoding="utf-8") as handle:
+            queries += [line.strip() for line in handle if line.strip()]
+    if not queries:
+        print("Indiquez une requête ou --queries-file.", file=sys.stderr)
+        return 2
+    with session_scope() as session:
+        try:
+            holder_id = service.holder_by_email(session=session, email=args.holder)
+        except LookupError as error:
+            print(str(error), file=sys.stderr)
+            return 2
+        for query in queries:
+            found = service.run(session=session, holder_id=holder_id, query=query, limit=args.limit)
+            if args.json or args.queries_file:
+                print(json.dumps(found, ensure_ascii=False))
+            else:
+                print(f"« {query} » : {len(found['results'])} résultat(s)")
+                for n, hit in enumerate(found["results"], 1):
+                    print(f"{n:>3}. [{hit['kind']}] {hit['title']}  ({hit['id']}, {hit['score']})")
     return 0
 
 
@@ -189,9 +225,20 @@ def build_parser() -> argparse.ArgumentParser:
     term.add_argument("--date", help="date d'effet AAAA-MM-JJ (aujourd'hui par défaut)")
     term.add_argument("--reason", default="Résiliation")
     term.set_defaults(func=cmd_terminate)
-    sub.add_parser("reindex", help="reconstruit l'index de recherche").set_defaults(
-        func=cmd_reindex
+    reindex = sub.add_parser(
+        "reindex", help="reconstruit l'index de recherche (articles du dossier de contenu compris)"
     )
+    reindex.add_argument(
+        "--if-needed", action="store_true", help="seulement s'il n'est pas encore construit"
+    )
+    reindex.set_defaults(func=cmd_reindex)
+    search = sub.add_parser("search", help="recherche comme dans l'application (pour vérifier)")
+    search.add_argument("query", nargs="?", default="", help="la requête")
+    search.add_argument("--holder", default="", help="e-mail de l'assuré (sinon : contenu public)")
+    search.add_argument("--limit", type=int, default=10)
+    search.add_argument("--json", action="store_true", help="une ligne JSON par requête")
+    search.add_argument("--queries-file", help="une requête par ligne, une ligne JSON par requête")
+    search.set_defaults(func=cmd_search)
     remind = sub.add_parser("remind-debits", help="prévient les assurés des prochains prélèvements")
     remind.add_argument("--today", help="date du jour AAAA-MM-JJ (aujourd'hui par défaut)")
     remind.add_argument("--days", type=int, default=None, help="prélèvements des N prochains jours")

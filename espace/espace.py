@@ -41,6 +41,7 @@ from espace.pages.staff import staff_access_page, staff_login_page
 from espace.pages.staff_claims import staff_claim_page, staff_claims_page
 from espace.pages.staff_deliveries import staff_deliveries_page
 from espace.pages.staff_inbox import staff_inbox_page, staff_thread_page
+from espace.pages.staff_search import staff_search_page
 from espace.pages.verify import verify_page
 from espace.state.account_flows import (
     ForgotState,
@@ -73,6 +74,7 @@ from espace.state.staff import StaffAccessState, StaffLoginState
 from espace.state.staff_claims import StaffClaimsState, StaffClaimState
 from espace.state.staff_deliveries import StaffDeliveriesState
 from espace.state.staff_inbox import StaffInboxState, StaffThreadState
+from espace.state.staff_search import StaffSearchState
 from espace.state.verify import VerifyState
 
 # A page restored from the back/forward cache must be rebuilt from the server (which checks
@@ -130,11 +132,13 @@ metrics.register_failed_deliveries(_failed_deliveries)
 
 
 def _start_search() -> None:
-    """Keep the search index in step with every commit; build it on a fresh installation."""
+    """Keep the search index in step with every commit. An index not built yet (run.sh builds it
+    before serving) is built by `espace reindex --if-needed` in a separate, low-priority process."""
     from espace.search import indexer
 
     indexer.install()
-    indexer.ensure_built_in_background()
+    indexer.build_in_separate_process()
+    indexer.warm_in_background()
 
 
 app.register_lifespan_task(_start_search)
@@ -316,6 +320,12 @@ app.add_page(
     route=routes.STAFF_THREAD,
     title="Conversation · Gestion",
     on_load=StaffThreadState.load,
+)
+app.add_page(
+    staff_search_page,
+    route=routes.STAFF_SEARCH,
+    title="Recherche · Gestion",
+    on_load=StaffSearchState.load,
 )
 app.add_page(
     staff_deliveries_page,

@@ -41,6 +41,7 @@ STAFF_CLAIMS = "/gestion/sinistres"
 STAFF_CLAIM = "/gestion/sinistre"
 STAFF_INBOX = "/gestion/messages"
 STAFF_THREAD = "/gestion/message"  # /gestion/message?n=<thread id>
+STAFF_SEARCH = "/gestion/recherche"  # ?q=<query>
 STAFF_DELIVERIES = "/gestion/envois"  # failed e-mails, SMS and push (managers)
 
 HANDOFF = "/api/auth/handoff"
@@ -83,6 +84,7 @@ STAFF_PAGES = (
     STAFF_CLAIM,
     STAFF_INBOX,
     STAFF_THREAD,
+    STAFF_SEARCH,
     STAFF_DELIVERIES,
 )
 

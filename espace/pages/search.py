@@ -156,6 +156,20 @@ def empty_state() -> rx.Component:
     )
 
 
+def indexing_notice() -> rx.Component:
+    """While the index is being built (a fresh installation): say so, with the progress, instead of
+    "Aucun résultat"."""
+    return rx.el.p(
+        "Indexation en cours",
+        rx.cond(S.indexing_progress != "", " (" + S.indexing_progress + ")", ""),
+        " : la recherche sera complète dans quelques instants. ",
+        rx.el.a("Actualiser", href=routes.SEARCH + "?q=" + S.query, class_name="button-link"),
+        class_name="notice",
+        id="indexing",
+        role="status",
+    )
+
+
 def search_page() -> rx.Component:
     return app_shell(
         "Recherche",
@@ -178,6 +192,7 @@ def search_page() -> rx.Component:
                         class_name="notice",
                     ),
                 ),
+                rx.cond(S.indexing, indexing_notice()),
                 rx.cond(
                     S.query != "",
                     rx.cond(
@@ -193,7 +208,7 @@ def search_page() -> rx.Component:
                             class_name="stack",
                             id="results",
                         ),
-                        empty_state(),
+                        rx.cond(S.indexing, rx.fragment(), empty_state()),
                     ),
                 ),
                 class_name="stack",

@@ -21,6 +21,7 @@ STAFF_NAV = [
     (routes.STAFF_CLAIMS, "Sinistres", "folder-open"),
     (routes.STAFF_INBOX, "Messages", "mail"),
     (routes.STAFF_ACCESS_REQUESTS, "Demandes d'accès", "key-round"),
+    (routes.STAFF_SEARCH, "Recherche", "search"),
     (routes.STAFF_DELIVERIES, "Envois en échec", "mail-warning"),
 ]
 

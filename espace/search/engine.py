@@ -1,37 +1,70 @@
-"""Hybrid search for a holder, three rankers merged by reciprocal rank fusion, each bringing one kind
-of evidence once: the words of the query (FTS5, typos corrected, items with all of them first), their
-synonyms from the insurance thesaurus (FTS5) and the meaning (sentence embeddings). A holder only ever
-reaches public items, their formulas' guarantees and their own data."""
+"""Hybrid search: three rankers merged by weighted reciprocal rank fusion, each bringing one kind of
+evidence once, then a relevance cut-off.
+
+1. **Words**: the query's words (typos corrected against the index's vocabulary), items holding the
+   rarest and most of them first (FTS5 / PostgreSQL full text).
+2. **Expressions**: the thesaurus groups of the expressions the query contains (longest first, with
+   the words that change a sense kept: "pas couvert", "voisin inondé", "par mois"; English ones
+   too).
+3. **Meaning**: the sentence embedding of the query against the items' (multilingual-e5-small, from
+   a per-process vector index), always run, with a floor under which a neighbour is noise.
+
+A holder only ever reaches public items, their formulas' guarantees and their own data; the back
+office (``espace.search.staff``) reaches what the staff member's role allows. The same code runs on
+both index backends (SQLite, PostgreSQL)."""
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from sqlmodel import Session, select
 
 from espace.contracts.models import Contract, ContractStatus, Formula
-from espace.search import embeddings, sources, text
-from espace.search.index import SearchIndex, get_index
+from espace.core.models import today_paris
+from espace.search import embeddings, lexicon, sources, text, thesaurus, vectors
+from espace.search.index import Clause, SearchIndex, Where, get_index
 
-# Fusion: score = sum of weight / (RRF_K + rank). Our rankings are short (a few hundred reachable items),
-# so their first places carry the evidence: 60, the usual value for long web rankings, flattened them.
-RRF_K = 20
-KEYWORD_LIMIT = 100
-DENSE_LIMIT = 30
-DENSE_MIN = 0.80  # e5 cosine below this is noise for our short texts
-STRICT_WEIGHT = 1.2  # the words of the query, the items with all of them first
-COVERAGE_MIN = (
-    0.5  # share of the best item's coverage (idf of the query words found) to be ranked there
+
+@dataclass(frozen=True)
+class Tuning:
+    """The fusion and cut-off, calibrated on the tuning set of tests/search_quality (never on the
+    held-out set): see bench/calibrate_search.py."""
+
+    rrf_k: float = (
+        8.0  # score = weight / (rrf_k + rank): our rankings are short, their heads matter
+    )
+    w_words: float = 1.0
+    w_expressions: float = 1.0
+    w_meaning: float = 1.0
+    w_meaning_sentence: float = 1.6  # a query of 4 words or more is a sentence: meaning counts more
+    dense_floor: float = 0.78  # e5 cosine under which a neighbour is noise
+    dense_margin: float = 0.08  # ... or this far below the best neighbour
+    dense_k: int = 30
+    keyword_limit: int = 100
+    coverage_min: float = 0.5  # share of the best item's word coverage needed to be ranked
+    cut: float = 0.25  # results keep a fused score of at least this share of the best one
+    own_boost: float = (
+        0.5  # "mon", "mes", "prochain"...: the holder's own items count this much more
+    )
+
+
+TUNING = Tuning(
+    w_words=0.7,
+    w_expressions=1.3,
+    w_meaning=1.3,
+    w_meaning_sentence=1.0,
+    dense_floor=0.8,
+    dense_margin=0.05,
+    cut=0.4,
+    own_boost=0.3,
 )
-WIDE_WEIGHT = 1.0  # their synonyms (the words themselves when the thesaurus knows none)
-DENSE_WEIGHT = 0.8  # sentence embeddings
 KINDS = {
     "guarantee": "Garanties",
     "article": "Conditions générales",
@@ -40,6 +73,7 @@ KINDS = {
     "document": "Documents",
     "claim": "Sinistres",
     "message": "Messages",
+    "thread": "Conversations",
     "payment": "Paiements",
 }
 
@@ -76,35 +110,29 @@ class SearchResult:
     did_you_mean: str = ""
     hits: list[Hit] = field(default_factory=list)
     semantic: bool = False
+    indexing: tuple[int, int] | None = None  # (done, total) while the index is being built
 
 
-# ----- query understanding --------------------------------------------------------------------
+# Words that say the query is about the holder's own items ("mon sinistre", "prochain prélèvement").
+OWN_CUES = frozenset(
+    "mon ma mes my mine notre nos our prochain prochaine prochains dernier derniere derniers "
+    "next last".split()
+)
 
 
-@lru_cache(maxsize=1)
-def _thesaurus() -> tuple[list[tuple[str, ...]], dict[str, str], frozenset[str]]:
-    from espace.search import thesaurus_data as data
-
-    groups = [tuple(dict.fromkeys(text.fold(e) for e in group)) for group in data.SYNONYM_GROUPS]
-    abbreviations = {text.fold(k): text.fold(v) for k, v in data.ABBREVIATIONS.items()}
-    known = frozenset(w for group in groups for e in group for w in text.words(e)) | frozenset(
-        abbreviations
-    )
-    return groups, abbreviations, known
+# ----- typos ------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _groups_by_stems() -> tuple[dict[tuple[str, ...], tuple[int, ...]], int]:
-    """Each thesaurus expression as its sequence of stems (stop words out: "dégâts d'eau" and "dégât des
-    eaux" meet), with the groups it belongs to; and the longest sequence."""
-    groups, _abbreviations, _known = _thesaurus()
-    found: dict[tuple[str, ...], list[int]] = {}
-    for number, group in enumerate(groups):
-        for expression in group:
-            key = tuple(text.stems(expression))
-            if key and number not in found.setdefault(key, []):
-                found[key].append(number)
-    return {k: tuple(v) for k, v in found.items()}, max(len(k) for k in found)
+def _max_edits(word: str) -> int:
+    """Typos tolerated in a word: one from 3 letters ("eaus", "bri"), two from 9. A real word
+    (French or English, pyspellchecker's lists) is left alone when it is common ("vient", "policy"),
+    and short words are only corrected when they are no word at all."""
+    if len(word) < 3 or word.isdigit():
+        return 0
+    frequency = lexicon.frequency(word)
+    if frequency >= lexicon.COMMON or (len(word) < 5 and frequency):
+        return 0
+    return 1 if len(word) < 9 else 2
 
 
 @lru_cache(maxsize=4)
@@ -112,90 +140,53 @@ def _stems_of(vocabulary: tuple[str, ...]) -> frozenset[str]:
     return frozenset(text.stem(w) for w in vocabulary)
 
 
-def _max_edits(word: str) -> int:
-    """Typos tolerated in a word: none under 5 letters ("fils" is not a typo of "fois"), one up to 8
-    letters, two beyond. More would turn real words the index lacks into other words ("quitte" into
-    "quittance", "envolées" into "envoyée")."""
-    return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
-
-
 def correct(
-    words: list[str], index: SearchIndex, own: set[str] | frozenset[str] = frozenset()
+    words: list[str],
+    index: SearchIndex,
+    own: set[str] | frozenset[str] | Callable[[], set[str]] = frozenset(),
+    *,
+    keep_last: bool = False,
 ) -> list[str]:
     """Replace words unknown to the index and the thesaurus by the closest known word (typos): the
     fewest edits (a swap of two neighbouring letters counts as one), then the most frequent word.
-    Known words are those of shared items, the thesaurus, and ``own`` (the holder's own items')."""
-    _groups, abbreviations, known = _thesaurus()
+    Known words are those of shared items, the thesaurus and ``own`` (the holder's own items': a
+    function, called only when a word is unknown to the rest)."""
+    known = thesaurus.known_words()
     shared = index.vocabulary()
-    vocabulary = [*shared, *sorted(own - index.vocabulary_set())]
-    vocab_set = set(vocabulary)
-    # The shared stems are cached (the shared vocabulary changes rarely); the holder's own are few.
-    vocab_stems = _stems_of(tuple(shared)) | {text.stem(w) for w in own}
+    shared_set = index.vocabulary_set()
+    shared_stems = _stems_of(tuple(shared))
     fixed = []
-    for word in words:
+    own_words: set[str] | None = None
+    for position, word in enumerate(words):
         edits = _max_edits(word)
         if (
-            word in vocab_set
+            not edits
+            or (keep_last and position == len(words) - 1)
+            or word in shared_set
             or word in known
-            or word.isdigit()
-            or not edits
-            or word in text.STOP_WORDS
-            or text.stem(word) in vocab_stems
+            or text.stem(word) in shared_stems
         ):
             fixed.append(word)
             continue
-        choices = [*vocabulary, *sorted(known - vocab_set)]
+        if own_words is None:
+            own_words = set(own() if callable(own) else own)
+        if word in own_words or text.stem(word) in {text.stem(w) for w in own_words}:
+            fixed.append(word)
+            continue
+        choices = [*shared, *sorted(own_words - shared_set), *sorted(known - shared_set)]
+        if len(word) < 5:  # a short word's typo rarely hits its first letter
+            choices = [c for c in choices if c[:1] == word[:1]]
         found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=edits, limit=None)
         if not found:
             fixed.append(word)
             continue
         fewest = min(distance for _w, distance, _i in found)
-        candidates = [w for w, distance, _i in found if distance == fewest]
-        counts = dict(
-            index.execute(
-                f"SELECT word, n FROM word WHERE word IN ({','.join('?' * len(candidates))})",
-                candidates,
-            )
+        candidates = sorted({w for w, distance, _i in found if distance == fewest})
+        counts = index.word_counts(candidates)
+        fixed.append(
+            max(candidates, key=lambda w: (counts.get(w, 0), w in known, lexicon.frequency(w)))
         )
-        fixed.append(max(candidates, key=lambda w: (counts.get(w, 0), w in known)))
     return fixed
-
-
-def expand(phrase: str) -> list[str]:
-    """Synonym expressions (folded) of the thesaurus groups the phrase mentions.
-
-    Expressions are compared as stems, so plurals, feminines and stop words do not matter, and only
-    the longest expressions found count: "prélèvement rejeté" brings the group of payment incidents,
-    not every group of "prélèvement" too; "plafond de garantie" the ceilings, not the guarantees."""
-    groups, abbreviations, _known = _thesaurus()
-    by_stems, longest = _groups_by_stems()
-    words = " ".join(abbreviations.get(w, w) for w in phrase.split())
-    stems = text.stems(words)
-    spans = [
-        (i, j)
-        for i in range(len(stems))
-        for j in range(i + 1, min(len(stems), i + longest) + 1)
-        if tuple(stems[i:j]) in by_stems
-    ]
-    kept = [
-        (i, j)
-        for i, j in spans
-        if not any(a <= i and j <= b and (a, b) != (i, j) for a, b in spans)
-    ]
-    found: list[str] = []
-    for i, j in kept:
-        for number in by_stems[tuple(stems[i:j])]:
-            found.extend(e for e in groups[number] if e not in found)
-    return found
-
-
-def _fts_term(stem: str, prefix: bool = False) -> str:
-    return f'"{stem}"' + ("*" if prefix else "")
-
-
-def _fts_phrase(expression: str) -> str | None:
-    stems = text.stems(expression)
-    return ('"' + " ".join(stems) + '"') if stems else None
 
 
 # ----- the holder's reach ---------------------------------------------------------------------
@@ -226,114 +217,156 @@ def reach(session: Session, holder_id: int) -> Reach:
 # ----- rankers --------------------------------------------------------------------------------
 
 
-def _where(reach_: Reach, filters: SearchFilters) -> tuple[str, list]:
-    clauses = [f"item.scope IN ({','.join('?' * len(reach_.scopes))})"]
-    params: list = list(reach_.scopes)
-    if filters.kinds:
-        clauses.append(f"item.kind IN ({','.join('?' * len(filters.kinds))})")
-        params += list(filters.kinds)
-    if filters.start:
-        clauses.append("item.day >= ?")
-        params.append(filters.start.isoformat())
-    if filters.end:
-        clauses.append("item.day <= ?")
-        params.append(filters.end.isoformat())
-    if filters.min_cents is not None:
-        clauses.append("item.amount_cents >= ?")
-        params.append(filters.min_cents)
-    if filters.max_cents is not None:
-        clauses.append("item.amount_cents <= ?")
-        params.append(filters.max_cents)
-    if filters.category:
-        clauses.append("item.category = ?")
-        params.append(filters.category)
-    if filters.contract:
-        clauses.append("(item.contract = ? OR item.scope = ?)")
-        params += [filters.contract, sources.PUBLIC]
-    return " AND ".join(clauses), params
-
-
-_NEAREST = "abs(julianday(coalesce(item.day, date('now'))) - julianday(date('now')))"
-
-
-def _keyword(index: SearchIndex, match: str, reach_: Reach, filters: SearchFilters) -> list[int]:
-    scope_filter = "scope : (" + " OR ".join(f'"{s}"' for s in reach_.scopes) + ")"
-    where, params = _where(reach_, filters)
-    # Items that score the same (a holder's monthly payments or receipts differ only by their dates):
-    # the one nearest to today first.
-    sql = (
-        f"SELECT item.id FROM item_fts JOIN item ON item.id = item_fts.rowid "
-        f"WHERE item_fts MATCH ? AND {where} ORDER BY round(bm25(item_fts, 0.0, 3.0, 1.0), 2), {_NEAREST} "
-        f"LIMIT {KEYWORD_LIMIT}"
-    )
-    try:
-        return [row[0] for row in index.execute(sql, [f"{scope_filter} AND ({match})", *params])]
-    except Exception:  # noqa: BLE001 - a malformed match (should not happen: terms are quoted) finds nothing
-        return []
-
-
-def _coordinated(
-    index: SearchIndex, terms: list[str], reach_: Reach, filters: SearchFilters
+def _words_ranker(
+    index: SearchIndex, words: list[str], where: Where, prefix: bool, tuning: Tuning
 ) -> list[int]:
-    """The items with every word of the query first, then those with most of them, a rare word counting
-    more than a common one (idf); BM25 order among equals. A strict AND would find nothing for "ma box a
-    grillé pendant l'orage" where the item about electrical damage has two of its three words."""
-    terms = list(dict.fromkeys(terms))
-    ranked = _keyword(index, " OR ".join(terms), reach_, filters)
-    if len(terms) == 1 or not ranked:
+    """Items with the query's words: those holding the rarest and the most of them first (idf
+    coverage), BM25 order among equals. A strict AND would find nothing for "ma box a grillé pendant
+    l'orage" where the item about electrical damage has two of its three words."""
+    words = list(dict.fromkeys(words))
+    clauses = [Clause((w,), prefix and i == len(words) - 1) for i, w in enumerate(words)]
+    ranked = index.keyword(clauses, where, tuning.keyword_limit)
+    if len(words) == 1 or not ranked:
         return ranked
-    scope_filter = "scope : (" + " OR ".join(f'"{s}"' for s in reach_.scopes) + ")"
-    total = index.execute(
-        f"SELECT count(*) FROM item WHERE scope IN ({','.join('?' * len(reach_.scopes))})",
-        list(reach_.scopes),
-    )[0][0]
-    coverage: dict[int, float] = dict.fromkeys(ranked, 0.0)
-    for term in terms:
-        found = {
-            row[0]
-            for row in index.execute(
-                "SELECT rowid FROM item_fts WHERE item_fts MATCH ?",
-                [f"{scope_filter} AND ({term})"],
-            )
-        }
-        weight = math.log((total + 1) / (len(found) + 0.5))
-        for item_id in found.intersection(coverage):
-            coverage[item_id] += weight
-    # An item with a minor part of the query (the common word of "mandat sepa" on every payment) is
-    # left to the widened ranker: here it would vote as if it matched the query.
+    stems = [text.stem(w) for w in words]
+    held = index.contained(ranked, stems)
+    frequencies, total = index.doc_freq(stems)
+    ambiguous = {text.stem(w) for w in words if w in thesaurus.ambiguous_words()}
+    # A word with several senses ("arrêter" / "arrêté") is weak evidence alone.
+    weight = {
+        s: math.log((total + 1) / (frequencies.get(s, 0) + 0.5)) * (0.3 if s in ambiguous else 1)
+        for s in stems
+    }
+    if prefix:  # the word being typed matches by its start
+        held = {i: found | ({stems[-1]} if i in ranked else set()) for i, found in held.items()}
+    coverage = {i: sum(weight[s] for s in held.get(i, ())) for i in ranked}
     best = max(coverage.values())
-    position = {item_id: i for i, item_id in enumerate(ranked)}
+    position = {item_id: n for n, item_id in enumerate(ranked)}
+    # An item with a minor part of the query (the common word of "mandat sepa" on every payment) is
+    # left to the other rankers: here it would vote as if it matched the query.
     return sorted(
-        (item_id for item_id in ranked if coverage[item_id] >= COVERAGE_MIN * best),
-        key=lambda item_id: (-round(coverage[item_id], 3), position[item_id]),
+        (i for i in ranked if coverage[i] >= tuning.coverage_min * best),
+        key=lambda i: (-round(coverage[i], 3), position[i]),
     )
 
 
-def _dense(index: SearchIndex, phrase: str, reach_: Reach, filters: SearchFilters) -> list[int]:
+def _expressions_ranker(
+    index: SearchIndex, expressions: list[str], where: Where, tuning: Tuning
+) -> list[int]:
+    # An expression whose sense rests on a word the index does not keep ("pas couvert": "pas" is a
+    # stop word) would match its opposite: only the others are searched.
+    clauses = [
+        Clause(tuple(text.canonical(w) for w in text.terms(e)))
+        for e in expressions
+        if not (set(text.words(e)) & text.SENSE_WORDS & text.STOP_WORDS)
+    ]
+    clauses = [c for c in clauses if c.words]
+    return index.keyword(clauses, where, tuning.keyword_limit) if clauses else []
+
+
+def _meaning_ranker(
+    index: SearchIndex, phrase: str, where: Where, tuning: Tuning
+) -> tuple[list[int], bool]:
+    if where.scopes is None or not embeddings.available():
+        return [], False
     vector = embeddings.query(phrase)
     if vector is None:
-        return []
-    where, params = _where(reach_, filters)
-    rows = index.execute(
-        f"SELECT item.id, item.vec, {_NEAREST} FROM item WHERE item.vec IS NOT NULL AND {where}",
-        params,
+        return [], False
+    found = vectors.store(index).nearest(
+        where.scopes, vector, tuning.dense_k * (1 if where.only_scopes else 4)
     )
-    if not rows:
-        return []
-    matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float16).reshape(
-        len(rows), embeddings.DIM
+    if not found:
+        return [], True
+    floor = max(tuning.dense_floor, found[0][1] - tuning.dense_margin)
+    found = [(item_id, score) for item_id, score in found if score >= floor]
+    # Near-identical items (a holder's monthly payments differ only by their dates): the one nearest
+    # to today first: their cosines differ by the noise of float16 vectors.
+    days = {i: r.day for i, r in index.rows([i for i, _ in found]).items()}
+    today = today_paris()
+    found.sort(
+        key=lambda pair: (
+            -round(pair[1], 2),
+            abs((days[pair[0]] - today).days) if days.get(pair[0]) else 10**6,
+        )
     )
-    scores = np.round(matrix.astype(np.float32) @ vector, 3)  # float16 vectors: finer is noise
-    order = np.lexsort((np.array([r[2] for r in rows], dtype=np.float64), -scores))[:DENSE_LIMIT]
-    return [rows[i][0] for i in order if scores[i] >= DENSE_MIN]
+    ranked = [item_id for item_id, _score in found]
+    if not where.only_scopes:
+        allowed = index.filter_ids(ranked, where)
+        ranked = [i for i in ranked if i in allowed]
+    return ranked[: tuning.dense_k], True
 
 
-def _fuse(rankings: list[tuple[list[int], float]]) -> dict[int, float]:
+def _fuse(rankings: list[tuple[list[int], float]], k: float) -> dict[int, float]:
     scores: dict[int, float] = {}
     for ranking, weight in rankings:
         for rank, item_id in enumerate(ranking):
-            scores[item_id] = scores.get(item_id, 0.0) + weight / (RRF_K + rank + 1)
+            scores[item_id] = scores.get(item_id, 0.0) + weight / (k + rank + 1)
     return scores
+
+
+@dataclass
+class Ranked:
+    ids: list[tuple[int, float]]
+    did_you_mean: str
+    wanted: set[str]
+    semantic: bool
+
+
+def rank(
+    *,
+    index: SearchIndex,
+    query: str,
+    where: Where,
+    own_scope: str | None = None,
+    limit: int = 40,
+    prefix: bool = False,
+    semantic: bool = True,
+    tuning: Tuning | None = None,
+) -> Ranked:
+    """The items of ``where`` that answer ``query``, best first, with their fused scores."""
+    tuning = tuning or TUNING
+    query = (query or "").strip()[:200]
+    words = text.terms(query)
+    if not words:
+        if where.kinds:  # filters only: the newest items of these kinds
+            recent = index.recent(where, limit)
+            return Ranked([(i, 1.0) for i in recent], "", set(), False)
+        return Ranked([], "", set(), False)
+    corrected = correct(
+        words, index, lambda: index.own_words(own_scope) if own_scope else set(), keep_last=prefix
+    )
+    fixes = dict(zip(words, corrected, strict=True))
+    did_you_mean = " ".join(corrected) if corrected != words else ""
+    sense = [fixes.get(w, w) for w in text.sense_terms(query)]
+    expressions = [] if prefix else thesaurus.expand_words(sense)
+    # Words a negation turns into their opposite ("pas couvert") are left to the expressions ranker.
+    negated = thesaurus.negated_stems(sense) if not prefix else set()
+    literal = [w for w in corrected if text.stem(w) not in negated] or corrected
+    canonical = [text.canonical(w) for w in literal]
+    rankings: list[tuple[list[int], float]] = [
+        (_words_ranker(index, canonical, where, prefix, tuning), tuning.w_words)
+    ]
+    if expressions:
+        rankings.append(
+            (_expressions_ranker(index, expressions, where, tuning), tuning.w_expressions)
+        )
+    used_meaning = False
+    if semantic and not prefix:
+        sentence = len(sense) >= 4
+        dense, used_meaning = _meaning_ranker(
+            index, " ".join(corrected) if did_you_mean else query, where, tuning
+        )
+        rankings.append((dense, tuning.w_meaning_sentence if sentence else tuning.w_meaning))
+    scores = _fuse(rankings, tuning.rrf_k)
+    if own_scope and tuning.own_boost and OWN_CUES & set(text.words(query)):
+        own = {r.id for r in index.rows(list(scores)).values() if r.scope == own_scope}
+        scores = {i: s * (1 + tuning.own_boost) if i in own else s for i, s in scores.items()}
+    fused = sorted(scores.items(), key=lambda kv: -kv[1])
+    if fused and not prefix:
+        best = fused[0][1]
+        fused = [(i, s) for i, s in fused if s >= tuning.cut * best]
+    wanted = {text.stem(w) for w in corrected} | {s for e in expressions for s in text.stems(e)}
+    return Ranked(fused[:limit], did_you_mean, wanted, used_meaning)
 
 
 # ----- snippets -------------------------------------------------------------------------------
@@ -375,12 +408,50 @@ def highlight(original: str, wanted: set[str], *, window: int = 0) -> list[tuple
 # ----- search ---------------------------------------------------------------------------------
 
 
-def _understood(words: list[str], index: SearchIndex) -> bool:
-    """Whether any word of the query is a word of the index or of the thesaurus."""
-    _groups, _abbreviations, known = _thesaurus()
-    vocabulary = index.vocabulary_set()
-    stems = _stems_of(tuple(index.vocabulary()))
-    return any(w in vocabulary or w in known or text.stem(w) in stems for w in words)
+def holder_where(reach_: Reach, filters: SearchFilters) -> Where:
+    return Where(
+        scopes=reach_.scopes,
+        kinds=filters.kinds,
+        start=filters.start,
+        end=filters.end,
+        min_cents=filters.min_cents,
+        max_cents=filters.max_cents,
+        category=filters.category,
+        contract=filters.contract,
+        public_scope=sources.PUBLIC,
+    )
+
+
+def hits(
+    index: SearchIndex, ranked: Ranked, reach_: Reach | None = None, *, snippet_window: int = 28
+) -> list[Hit]:
+    rows = index.rows([item_id for item_id, _ in ranked.ids])
+    found: list[Hit] = []
+    for item_id, score in ranked.ids:
+        row = rows.get(item_id)
+        if row is None:
+            continue
+        url = row.url
+        if reach_ is not None:
+            url = url.replace(
+                "{contract}", reach_.contract_by_formula.get(row.scope, reach_.default_contract)
+            )
+        found.append(
+            Hit(
+                key=row.key,
+                kind=row.kind,
+                title=row.title,
+                url=url,
+                snippet=highlight(row.body, ranked.wanted, window=snippet_window),
+                title_parts=highlight(row.title, ranked.wanted),
+                day=row.day,
+                amount_cents=row.amount_cents,
+                category=row.category,
+                contract=row.contract,
+                score=round(score, 4),
+            )
+        )
+    return found
 
 
 def search(
@@ -393,85 +464,28 @@ def search(
     index: SearchIndex | None = None,
     prefix: bool = False,
     semantic: bool = True,
+    tuning: Tuning | None = None,
 ) -> SearchResult:
+    """What a holder finds: public items, their formulas' guarantees, their own data."""
     index = index or get_index()
     query = (query or "").strip()[:200]
-    words = text.terms(query)
     result = SearchResult(query=query)
-    if not words and not filters.kinds:
+    if not index.is_built():
+        result.indexing = index.progress() or (0, 0)
+    if not text.terms(query) and not filters.kinds:
         return result
     reach_ = reach(session, holder_id)
-    corrected = correct(words, index, index.own_words(sources.holder_scope(holder_id)))
-    if corrected != words:
-        result.did_you_mean = " ".join(corrected)
-    phrase = " ".join(corrected)
-    stems = [text.stem(w) for w in corrected]
-    expansions = expand(" ".join(text.words(" ".join(corrected))))
-    wanted = set(stems) | {s for e in expansions for s in text.stems(e)}
-    rankings: list[tuple[list[int], float]] = []
-    if stems:
-        words_ = [_fts_term(s, prefix and i == len(stems) - 1) for i, s in enumerate(stems)]
-        rankings.append((_coordinated(index, words_, reach_, filters), STRICT_WEIGHT))
-        # The words themselves already vote in the first ranker: counted again here, a word in an
-        # unrelated sense ("casse" in "votre enfant casse les lunettes" for "carreau cassé") would win.
-        widened = [p for p in (_fts_phrase(e) for e in expansions) if p] or words_
-        if prefix:  # a word being typed has no synonyms yet
-            widened.append(words_[-1])
-        rankings.append(
-            (_keyword(index, " OR ".join(dict.fromkeys(widened)), reach_, filters), WIDE_WEIGHT)
-        )
-        keyword_found = any(ranking for ranking, _weight in rankings)
-        if semantic and (keyword_found or _understood(corrected, index)):
-            # Meaning helps a query made of real words; for gibberish ("zzqxw") the nearest vectors are noise.
-            dense = _dense(index, query if not result.did_you_mean else phrase, reach_, filters)
-            result.semantic = bool(dense) or embeddings.available()
-            rankings.append((dense, DENSE_WEIGHT))
-    else:  # filters only: the newest items of these kinds
-        where, params = _where(reach_, filters)
-        rankings.append(
-            (
-                [
-                    r[0]
-                    for r in index.execute(
-                        f"SELECT item.id FROM item WHERE {where} ORDER BY item.day DESC "
-                        f"LIMIT {limit}",
-                        params,
-                    )
-                ],
-                1.0,
-            )
-        )
-    fused = sorted(_fuse(rankings).items(), key=lambda kv: -kv[1])[:limit]
-    if not fused:
-        return result
-    ids = [item_id for item_id, _ in fused]
-    rows = {
-        r[0]: r
-        for r in index.execute(
-            f"SELECT id, key, kind, scope, title, body, url, day, amount_cents, category, contract FROM item "
-            f"WHERE id IN ({','.join('?' * len(ids))})",
-            ids,
-        )
-    }
-    for item_id, score in fused:
-        row = rows.get(item_id)
-        if row is None:
-            continue
-        _id, key, kind, scope, title, body, url, day, amount, category, contract = row
-        contract_number = reach_.contract_by_formula.get(scope, reach_.default_contract)
-        result.hits.append(
-            Hit(
-                key=key,
-                kind=kind,
-                title=title,
-                url=url.replace("{contract}", contract_number),
-                snippet=highlight(body, wanted, window=28),
-                title_parts=highlight(title, wanted),
-                day=date.fromisoformat(day) if day else None,
-                amount_cents=amount,
-                category=category,
-                contract=contract,
-                score=score,
-            )
-        )
+    ranked = rank(
+        index=index,
+        query=query,
+        where=holder_where(reach_, filters),
+        own_scope=sources.holder_scope(holder_id),
+        limit=limit,
+        prefix=prefix,
+        semantic=semantic,
+        tuning=tuning,
+    )
+    result.did_you_mean = ranked.did_you_mean
+    result.semantic = ranked.semantic
+    result.hits = hits(index, ranked, reach_)
     return result

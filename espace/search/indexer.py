@@ -1,11 +1,22 @@
 """Keeping the index current: a full rebuild (``espace reindex``), and the items touched by each
-committed database transaction re-indexed right after the commit."""
+committed database transaction re-indexed right after the commit.
+
+A fresh installation builds the index before it serves (``run.sh`` runs ``espace reindex
+--if-needed``). When the app starts on an index that is not built (a first start without run.sh,
+or an interrupted build), it starts that same command as a **separate process** at low priority
+(``nice``), never inside the web worker: embedding thousands of texts would take the worker's
+cores and its event loop. Meanwhile the search page says that indexing is under way, with its
+progress (``SearchIndex.progress``)."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
-import threading
+import os
+import subprocess
+import sys
+from contextlib import nullcontext
 
 from sqlalchemy import event
 from sqlmodel import Session, select
@@ -14,10 +25,12 @@ from espace.billing.models import Payment
 from espace.claims.models import Claim, ClaimEvent, ClaimItem, ClaimMessage
 from espace.contracts.models import Contract
 from espace.core.db import session_scope
+from espace.core.settings import get_settings
 from espace.documents.models import Document
 from espace.identity.models import Policyholder
 from espace.search import embeddings, sources
 from espace.search.index import SearchDoc, SearchIndex, get_index
+from espace.support.models import SupportMessage, SupportThread
 
 log = logging.getLogger(__name__)
 BATCH = 8  # small batches: queries get the model between two batches
@@ -50,36 +63,92 @@ def embed(docs: list[SearchDoc], index: SearchIndex | None = None) -> None:
         )
 
 
-def rebuild(*, session: Session, index: SearchIndex | None = None) -> int:
-    """Everything, from scratch. Returns the number of items."""
+def rebuild(*, session: Session, index: SearchIndex | None = None, progress=None) -> int:
+    """Everything, from scratch: help articles (from the content folder), general conditions,
+    guarantees, every holder's own items and the back office's holder cards. Returns the number of
+    items. The public items come first: search answers the questions of the help centre as soon as
+    they are in."""
     index = index or get_index()
+    holders = session.exec(select(Policyholder.id).order_by(Policyholder.id)).all()
     index.clear()
     docs = sources.public_docs(session)
     embed(docs, index)
     index.upsert(docs)
     total = len(docs)
-    for holder_id in session.exec(select(Policyholder.id)).all():
+    index.set_progress(0, len(holders))
+    for done, holder_id in enumerate(holders, 1):
         docs = sources.holder_docs(session, holder_id)
         embed(docs, index)
+        docs += sources.staff_docs(session, holder_id)
         index.upsert(docs)
         total += len(docs)
+        if done % 20 == 0 or done == len(holders):
+            index.set_progress(done, len(holders))
+            if progress:
+                progress(done, len(holders))
     index.mark_built()
+    if hasattr(index, "prune_changes"):
+        index.prune_changes()
     return total
 
 
-def ensure_built(*, index: SearchIndex | None = None) -> None:
-    """Build the index on a fresh installation, or when a first build was interrupted."""
+def _lock_path():
+    return get_settings().data_dir / "search-build.lock"
+
+
+def ensure_built(*, index: SearchIndex | None = None) -> bool:
+    """Build the index unless it is built (a fresh installation, or an interrupted build). One
+    builder at a time on this machine (a lock file) and, for the PostgreSQL index shared by every
+    machine, in the deployment (an advisory lock): a second caller returns at once. Returns whether
+    it built."""
     index = index or get_index()
-    if not index.is_built():
-        with session_scope() as db:
-            count = rebuild(session=db, index=index)
+    if index.is_built():
+        return False
+    path = _lock_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False  # another process is building it
+        shared = index.build_lock() if hasattr(index, "build_lock") else nullcontext(True)
+        with shared as mine:
+            if not mine or index.is_built():
+                return False  # another machine is building it, or has just built it
+            with session_scope() as db:
+                count = rebuild(session=db, index=index)
         log.info("search index built: %s items", count)
+        return True
 
 
-def ensure_built_in_background() -> threading.Thread:
-    thread = threading.Thread(target=ensure_built, name="search-index", daemon=True)
-    thread.start()
-    return thread
+def warm_in_background() -> None:
+    """Load the word lists and the embedding model before the first search needs them."""
+    import threading
+
+    def warm() -> None:
+        from espace.search import lexicon
+
+        lexicon.warm()
+        embeddings.available()
+
+    threading.Thread(target=warm, name="search-warm", daemon=True).start()
+
+
+def build_in_separate_process() -> subprocess.Popen | None:
+    """From the web worker at start: when the index is not built, ``espace reindex --if-needed`` in
+    its own process at low priority (the worker keeps serving; search says indexing is under
+    way)."""
+    index = get_index()
+    if index.is_built():
+        return None
+    command = [sys.executable, "-m", "espace.cli", "reindex", "--if-needed"]
+    return subprocess.Popen(  # noqa: S603 - our own CLI, no user input
+        ["nice", "-n", "10", *command],
+        env={**os.environ, "ESPACE_SEARCH_THREADS": os.environ.get("ESPACE_SEARCH_THREADS", "1")},
+        stdout=subprocess.DEVNULL,
+        stderr=None,
+        start_new_session=True,
+    )
 
 
 # ----- after each commit ----------------------------------------------------------------------
@@ -96,6 +165,12 @@ def _touched_key(obj) -> tuple[str, int] | None:
         return ("message", obj.id)
     if isinstance(obj, Payment):
         return ("payment", obj.id)
+    if isinstance(obj, SupportThread):
+        return ("thread", obj.id)
+    if isinstance(obj, SupportMessage):
+        return ("thread", obj.thread_id)
+    if isinstance(obj, Policyholder):
+        return ("holder", obj.id)
     return None
 
 
@@ -105,6 +180,9 @@ def _collect(session, _flush_context) -> None:
         key = _touched_key(obj)
         if key and key[1] is not None:
             touched.add(key)
+        # The back office finds a holder by their claim and contract numbers too.
+        if isinstance(obj, (Claim, Contract)) and getattr(obj, "holder_id", None) is not None:
+            touched.add(("holder", obj.holder_id))
     for obj in session.deleted:
         key = _touched_key(obj)
         if key and key[1] is not None:
@@ -149,7 +227,7 @@ def refresh(
                 docs.append(built)
     if gone:
         index.delete(gone)
-    embed(docs, index)
+    embed([d for d in docs if d.kind != "holder"], index)
     index.upsert(docs)
 
 
@@ -194,6 +272,19 @@ def _build(db, kind: str, ident: int, numbers: dict) -> SearchDoc | None:
         message = db.get(ClaimMessage, ident)
         claim = db.get(Claim, message.claim_id) if message else None
         return sources.message_doc(message, claim) if claim else None
+    if kind == "thread":
+        thread = db.get(SupportThread, ident)
+        if thread is None:
+            return None
+        messages = db.exec(
+            select(SupportMessage)
+            .where(SupportMessage.thread_id == ident)
+            .order_by(SupportMessage.created_at, SupportMessage.id)
+        ).all()
+        return sources.thread_doc(thread, list(messages))
+    if kind == "holder":
+        holder = db.get(Policyholder, ident)
+        return sources.holder_card(db, holder) if holder else None
     if kind == "payment":
         payment = db.get(Payment, ident)
         return (

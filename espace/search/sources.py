@@ -2,8 +2,9 @@
 
 Public: the FAQ, the general conditions' articles and the glossary. Per formula: each guarantee
 with its ceiling, deductible, exclusions and examples. Per holder: their documents (text extracted
-from the PDFs), claims, claim messages and payments. URLs may hold ``{contract}``, filled at query
-time with the holder's own contract number."""
+from the PDFs), claims, claim messages, message threads with advisers and payments. For the back
+office only (scope ``s``): one card per holder (name, e-mail, contract and claim numbers). URLs may
+hold ``{contract}``, filled at query time with the holder's own contract number."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ from espace.contracts import labels
 from espace.contracts.models import Contract, Formula, FormulaGuarantee, Guarantee, InsuredProperty
 from espace.core import formatting as fmt
 from espace.documents.models import Document
+from espace.identity.models import Account, Policyholder
 from espace.search.index import SearchDoc
+from espace.support.models import SupportMessage, SupportThread
 
 PUBLIC = "pub"
 DOCUMENT_TEXT_LIMIT = 6000  # the beginning of a PDF's text is what identifies it
@@ -52,9 +55,9 @@ def formula_scope(code: str) -> str:
 
 
 def faq_docs() -> Iterator[SearchDoc]:
-    from espace.services import knowledge_data
+    from espace import content
 
-    for article in knowledge_data.ARTICLES:
+    for article in content.help_centre().articles:
         body = "\n\n".join([article.body, " ".join(article.keywords)])
         yield SearchDoc(
             key=f"faq:{article.slug}",
@@ -63,7 +66,7 @@ def faq_docs() -> Iterator[SearchDoc]:
             title=article.title,
             body=body,
             url=f"{routes.HELP}#{article.slug}",
-            category=knowledge_data.CATEGORIES.get(article.category, ""),
+            category=content.help_centre().categories.get(article.category, ""),
         )
 
 
@@ -93,14 +96,15 @@ def condition_docs() -> Iterator[SearchDoc]:
 
 def related_terms(*labels_: str) -> list[str]:
     """The usual names (first expression of each thesaurus group) of what a guarantee's labels name:
-    "Vol et vandalisme" is also "cambriolage" and "dépôt de plainte" for people who search for it."""
-    from espace.search import text, thesaurus_data
+    "Vol et vandalisme" is also "cambriolage" and "dépôt de plainte" for people who search for
+    it."""
+    from espace.search import text, thesaurus
 
     parts = {p.strip() for label in labels_ for p in re.split(r",|\bet\b|\(", label) if p.strip()}
     known = text.fold(" ".join(labels_))
     found: list[str] = []
     for part in sorted(parts):
-        for group in thesaurus_data.groups_for(part):
+        for group in thesaurus.groups_for(part):
             if group[0] not in found and text.fold(group[0]) not in known:
                 found.append(group[0])
     return found
@@ -131,8 +135,11 @@ def guarantee_docs(session: Session) -> Iterator[SearchDoc]:
         related = related_terms(guarantee.name, category)
         body = (
             f"{guarantee.description}\n\nCatégorie : {category}. "
-            f"Plafond : {ceiling}. Franchise : {deductible}. {guarantee.article_refs} des conditions générales.\n\n"
-            f"Exemple couvert : {yes} Non couvert : {no}\n\nExclusions : "
+            f"Plafond : {ceiling}. Franchise : {deductible}. "
+            f"{guarantee.article_refs} des conditions générales.\n\n"
+            # Labels repeated in every guarantee would make all of them answer "non couvert": the
+            # example that is not covered is introduced without those words.
+            f"Exemple couvert : {yes} Exemple hors garantie : {no}\n\nExclusions : "
             + " ".join(cover.exclusions)
             + (f"\n\nVoir aussi : {', '.join(related)}." if related else "")
         )
@@ -190,8 +197,8 @@ def _rhythm(start: date | None, end: date | None) -> str:
 
 def contract_place(session: Session, contract_id: int | None) -> str:
     """The town of a contract's home, as people name it ("la maison de Carnac"). Not "maison" or
-    "appartement": those words are in many questions ("je quitte mon appartement") that are not about
-    every payment and receipt of the contract."""
+    "appartement": those words are in many questions ("je quitte mon appartement") that are not
+    about every payment and receipt of the contract."""
     contract = session.get(Contract, contract_id) if contract_id is not None else None
     prop = session.get(InsuredProperty, contract.property_id) if contract else None
     return prop.city if prop else ""
@@ -282,7 +289,10 @@ def claim_doc(
         key=f"claim:{claim.id}",
         kind="claim",
         scope=holder_scope(claim.holder_id),
-        title=f"Sinistre {claim.number} — {claim_perils.label(claim.peril)} ({claim_stages.label(claim.status)})",
+        title=(
+            f"Sinistre {claim.number} — {claim_perils.label(claim.peril)}"
+            f" ({claim_stages.label(claim.status)})"
+        ),
         body=body,
         url=f"{routes.CLAIM}?n={claim.number}",
         day=claim.occurred_at.astimezone(fmt.PARIS).date() if claim.occurred_at else None,
@@ -323,12 +333,18 @@ def payment_doc(payment: Payment, contract_number: str, place: str = "") -> Sear
     from espace.billing.payments import METHOD_LABELS, STATUS_LABELS
 
     status = STATUS_LABELS.get(payment.status, payment.status)
-    title = f"Échéance du {fmt.date_fr(payment.due_date)} — {fmt.money(payment.amount_cents)} ({status.lower()})"
+    title = (
+        f"Échéance du {fmt.date_fr(payment.due_date)} — {fmt.money(payment.amount_cents)}"
+        f" ({status.lower()})"
+    )
     rhythm = _rhythm(payment.period_start, payment.period_end)
     body = (
-        f"Cotisation {rhythm + ' ' if rhythm else ''}du contrat {contract_number}{f' ({place})' if place else ''}, "
-        f"{_period(payment.period_start, payment.period_end)}. Échéance de {month_year(payment.due_date)}. "
-        f"{METHOD_LABELS.get(payment.method, payment.method)}. {status}. {_payment_standing(payment)} "
+        f"Cotisation {rhythm + ' ' if rhythm else ''}du contrat {contract_number}"
+        f"{f' ({place})' if place else ''}, "
+        f"{_period(payment.period_start, payment.period_end)}. "
+        f"Échéance de {month_year(payment.due_date)}. "
+        f"{METHOD_LABELS.get(payment.method, payment.method)}. {status}. "
+        f"{_payment_standing(payment)} "
         f"{payment.rejection_reason}"
     )
     return SearchDoc(
@@ -342,6 +358,76 @@ def payment_doc(payment: Payment, contract_number: str, place: str = "") -> Sear
         amount_cents=payment.amount_cents,
         contract=contract_number,
     )
+
+
+def thread_doc(thread: SupportThread, messages: list[SupportMessage]) -> SearchDoc:
+    """A conversation with the advisers: its subject and every message (the assistant's transcript
+    carried into it included: the holder wrote it)."""
+    body = "\n".join(m.body for m in messages)
+    return SearchDoc(
+        key=f"thread:{thread.id}",
+        kind="thread",
+        scope=holder_scope(thread.holder_id),
+        title=f"Conversation — {thread.subject}",
+        body=body[:DOCUMENT_TEXT_LIMIT],
+        url=f"{routes.MESSAGE}?n={thread.id}",
+        day=thread.last_message_at.astimezone(fmt.PARIS).date() if thread.last_message_at else None,
+    )
+
+
+def thread_docs(session: Session, holder_id: int) -> list[SearchDoc]:
+    threads = session.exec(select(SupportThread).where(SupportThread.holder_id == holder_id)).all()
+    if not threads:
+        return []
+    messages: dict[int, list[SupportMessage]] = {}
+    for message in session.exec(
+        select(SupportMessage)
+        .where(SupportMessage.thread_id.in_([t.id for t in threads]))
+        .order_by(SupportMessage.created_at, SupportMessage.id)
+    ).all():
+        messages.setdefault(message.thread_id, []).append(message)
+    return [thread_doc(t, messages.get(t.id, [])) for t in threads]
+
+
+STAFF_SCOPE = "s"
+
+
+def holder_card(session: Session, holder: Policyholder) -> SearchDoc:
+    """What the back office finds a holder by: name, e-mail, phone, contract and claim numbers,
+    town."""
+    contracts = session.exec(select(Contract).where(Contract.holder_id == holder.id)).all()
+    claims = session.exec(
+        select(Claim.number).where(Claim.holder_id == holder.id, Claim.number.is_not(None))
+    ).all()
+    emails = {holder.email or ""} | {
+        a.email for a in session.exec(select(Account).where(Account.holder_id == holder.id)).all()
+    }
+    towns = {contract_place(session, c.id) for c in contracts}
+    body = " ".join(
+        x
+        for x in (
+            *sorted(e for e in emails if e),
+            *(e.replace("@", " ").replace(".", " ") for e in sorted(emails) if e),
+            holder.phone or "",
+            *(c.number for c in contracts),
+            *claims,
+            *sorted(t for t in towns if t),
+        )
+        if x
+    )
+    return SearchDoc(
+        key=f"holder:{holder.id}",
+        kind="holder",
+        scope=STAFF_SCOPE,
+        title=f"{holder.first_name} {holder.last_name}",
+        body=body,
+        url="",
+    )
+
+
+def staff_docs(session: Session, holder_id: int) -> list[SearchDoc]:
+    holder = session.get(Policyholder, holder_id)
+    return [holder_card(session, holder)] if holder else []
 
 
 def holder_docs(session: Session, holder_id: int, *, today: date | None = None) -> list[SearchDoc]:
@@ -371,4 +457,5 @@ def holder_docs(session: Session, holder_id: int, *, today: date | None = None) 
         payment_doc(p, numbers.get(p.contract_id, ""), places.get(p.contract_id, ""))
         for p in session.exec(select(Payment).where(Payment.holder_id == holder_id)).all()
     ]
+    docs += thread_docs(session, holder_id)
     return docs

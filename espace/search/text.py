@@ -18,26 +18,69 @@ _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "ß": "ss"})
 # couvert" is the opposite of "couvert".
 STOP_WORDS = frozenset(
     """
-a au aux avec ce ces cet cette dans de des du elle en est et etre il ils je la le les leur leurs lui ma mais me
-mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos
-votre vous y d l j m n s t c qu est sont ai as avons avez ont suis es etes sommes etait quel quelle quels quelles
-comment combien quand pourquoi puis peut peux faut fait faire mon ma mes si sans sous chez ca cela ceci plus
+a au aux avec ce ces cet cette dans de des du elle en est et etre il ils je la le les leur leurs lui
+ma mais me
+mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu
+un une vos
+votre vous y d l j m n s t c qu est sont ai as avons avez ont suis es etes sommes etait quel quelle
+quels quelles
+comment combien quand pourquoi puis peut peux faut fait faire mon ma mes si sans sous chez ca cela
+ceci plus
 moins tres tout tous toute toutes aussi donc alors car comme dont ou la-bas ici y-a-t il-y
-apres avant pendant depuis entre vers contre lors selon jusqu jusque deja encore ni oui quoi lequel laquelle
-dois doit doivent devez veux veut voulez vais va vont avoir ete sera serait fais font pouvez bonjour merci svp stp
+apres avant pendant depuis entre vers contre lors selon jusqu jusque deja encore ni oui quoi lequel
+laquelle
+dois doit doivent devez veux veut voulez vais va vont avoir ete sera serait fais font pouvez bonjour
+merci svp stp
+the to my how is in of on for what when will with from can it be are was by at this that your our
+and do does
+did have has who which where why i if there get got should would could am we us they them its
+not no without never
 """.split()
 )
+
+# Words that change the sense of an expression: kept when queries are matched against the thesaurus
+# ("pas couvert" is the opposite of "couvert"; "par mois" is a rhythm of payment, "2 mois" a
+# duration).
+SENSE_WORDS = frozenset(
+    "pas non sans jamais aucun aucune not no without never par chaque tous".split()
+)
+
+
+def _accent_table() -> dict[int, str]:
+    table = {}
+    for code in range(0xC0, 0x250):
+        char = chr(code).lower()
+        if len(char) != 1:
+            continue
+        bare = "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        )
+        if bare != char:
+            table[ord(char)] = bare
+    return table
+
+
+_ACCENTS = {
+    **_accent_table(),
+    **{ord(k): v for k, v in {"œ": "oe", "æ": "ae", "’": "'", "ß": "ss"}.items()},
+}
 
 
 def fold(text: str) -> str:
     """Lowercase without accents: "Dégâts des eaux" -> "degats des eaux"."""
-    text = (text or "").lower().translate(_LIGATURES)
+    text = (text or "").lower().translate(_ACCENTS)
+    if text.isascii():
+        return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+# English negative contractions ("isn't covered") read as "is not": "not" changes the sense.
+_NOT = re.compile(r"\b(is|are|was|were|do|does|did|has|have|had|ca|wo|could|should|would)n'?t\b")
 
 
 def words(text: str) -> list[str]:
     """Folded words, stop words kept (for phrases and snippets)."""
-    return _WORD.findall(fold(text))
+    return _WORD.findall(_NOT.sub(r"\1 not", fold(text)))
 
 
 def terms(text: str) -> list[str]:
@@ -45,8 +88,32 @@ def terms(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())]
 
 
-# Words whose Snowball stem collides with an unrelated insurance word ("vente" would meet "vent").
-_KEEP = {"vente": "vente", "ventes": "vente"}
+def sense_terms(text: str) -> list[str]:
+    """Like :func:`terms`, with the words that change the sense of an expression kept."""
+    return [
+        w
+        for w in words(text)
+        if w in SENSE_WORDS or (w not in STOP_WORDS and (len(w) > 1 or w.isdigit()))
+    ]
+
+
+# Words whose Snowball stem collides with an unrelated insurance word ("vente" would meet "vent"):
+# rewritten to a word of the same sense whose stem is its own.
+_REWRITE = {"vente": "vendre", "ventes": "vendre"}
+_Y_BETWEEN_VOWELS = re.compile(r"(?<=[aeiou])y(?=[aeiou])")
+
+
+def canonical(word: str) -> str:
+    """A folded word rewritten so that its Snowball stem meets its family's: the feminine participle
+    that folding breaks ("cassée" folds to "cassee": "casse", like "cassé") and the y/i alternation
+    ("payer", "paie", "paiement": "paier"). The index stems these words with Snowball French
+    (PyStemmer, or PostgreSQL's dictionary), so both backends agree."""
+    if word.isdigit():
+        return word
+    word = _REWRITE.get(word, word)
+    if len(word) > 4 and word.endswith(("ee", "ees")):
+        word = word[:-1] if word.endswith("ee") else word[:-2]
+    return _Y_BETWEEN_VOWELS.sub("i", word)
 
 
 @lru_cache(maxsize=1)
@@ -56,17 +123,11 @@ def _stemmer() -> Stemmer.Stemmer:
 
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
-    """Snowball stem of a folded word. Folding first keeps typed-without-accents words on the same stem
-    as the written ones; two endings that folding breaks are put back together: the feminine participle
-    ("cassée" folds to "cassee", like "cassé") and the y/i alternation ("payé", "paie", "paiement")."""
+    """Snowball stem of a folded word (see :func:`canonical`). Folding first keeps
+    typed-without-accents words on the same stem as the written ones."""
     if word.isdigit():
         return word
-    if word in _KEEP:
-        return _KEEP[word]
-    if len(word) > 4 and word.endswith(("ee", "ees")):
-        word = word[:-1] if word.endswith("ee") else word[:-2]
-    stemmed = _stemmer().stemWord(word)
-    return stemmed[:-1] + "i" if stemmed.endswith("y") and len(stemmed) > 2 else stemmed
+    return _stemmer().stemWord(canonical(word))
 
 
 def stems(text: str) -> list[str]:
@@ -76,3 +137,9 @@ def stems(text: str) -> list[str]:
 def normalise(text: str) -> str:
     """What the full-text index stores: the stems of the meaningful words."""
     return " ".join(stems(text))
+
+
+def canonical_text(text: str) -> str:
+    """The meaningful words, folded and rewritten (:func:`canonical`), for an index that stems them
+    itself (PostgreSQL)."""
+    return " ".join(canonical(w) for w in terms(text))

@@ -6,8 +6,8 @@ import dataclasses
 
 import reflex as rx
 
+from espace import content
 from espace.core.db import session_scope
-from espace.services import knowledge_data
 from espace.state.session import SessionState
 from espace.support import help_feedback
 
@@ -35,10 +35,10 @@ class CategoryView:
 
 def _categories() -> list[CategoryView]:
     views = []
-    for key, label in knowledge_data.CATEGORIES.items():
+    for key, label in content.CATEGORIES.items():
         articles = [
             ArticleView(a.slug, a.title, a.body.split("\n\n"), [LinkView(t, h) for t, h in a.links])
-            for a in knowledge_data.ARTICLES
+            for a in content.ARTICLES
             if a.category == key
         ]
         views.append(CategoryView(key, label, articles))
@@ -69,7 +69,7 @@ class HelpState(SessionState):
         holder_id = self._holder_id()
         if holder_id is None:
             return self._to_login()
-        if knowledge_data.article(str(slug)) is None:
+        if content.article(str(slug)) is None:
             return None
         with session_scope() as db:
             help_feedback.record(

@@ -121,6 +121,8 @@ class SearchState(SessionState):
     f_category: str = ""
     f_contract: str = ""
     filter_error: str = ""
+    indexing: bool = False  # the index is being built: results may be incomplete
+    indexing_progress: str = ""
     kind_options: list[list[str]] = [[k, v] for k, v in engine.KINDS.items()]
     category_options: list[list[str]] = [[str(k), v] for k, v in labels.GUARANTEE_CATEGORY.items()]
     contract_options: list[list[str]] = []
@@ -185,6 +187,9 @@ class SearchState(SessionState):
                 session=db, holder_id=holder_id, query=self.query, filters=filters
             )
         self.did_you_mean = found.did_you_mean
+        self.indexing = found.indexing is not None
+        done, total = found.indexing or (0, 0)
+        self.indexing_progress = f"{round(100 * done / total)} %" if total else ""
         groups: dict[str, Group] = {}
         for hit in found.hits:
             group = groups.setdefault(

@@ -119,19 +119,14 @@ def figures_text(found: threads.InboxFigures) -> list[list[str]]:
 def help_articles_text(counts: dict[str, tuple[int, int]], limit: int = 5) -> list[list[str]]:
     """The help articles holders found least helpful: [title, slug, "n oui", "n non"], worst
     first."""
-    from espace.services import knowledge_data
+    from espace import content
 
     ranked = sorted(
-        (
-            (slug, yes, no)
-            for slug, (yes, no) in counts.items()
-            if no and knowledge_data.article(slug)
-        ),
+        ((slug, yes, no) for slug, (yes, no) in counts.items() if no and content.article(slug)),
         key=lambda row: (-row[2], row[1], row[0]),
     )[:limit]
     return [
-        [knowledge_data.article(slug).title, slug, f"{yes} oui", f"{no} non"]
-        for slug, yes, no in ranked
+        [content.article(slug).title, slug, f"{yes} oui", f"{no} non"] for slug, yes, no in ranked
     ]
 
 

@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from espace import routes
+from espace import content, routes
 from espace.billing import payments
 from espace.claims import indemnity, stages
 from espace.claims.models import Claim
@@ -23,7 +23,6 @@ from espace.contracts import coverage, labels
 from espace.contracts.models import Contract, ContractStatus, Formula, InsuredProperty
 from espace.core import formatting as fmt
 from espace.search import text
-from espace.services import knowledge_data
 
 
 @dataclass(frozen=True)
@@ -282,7 +281,7 @@ def _contract_source(item: _Contract) -> Source:
 
 
 def _article_source(slug: str) -> Source:
-    article = knowledge_data.article(slug)
+    article = content.article(slug)
     return (
         Source(f"Aide : « {article.title} »", f"{routes.HELP}#{slug}")
         if article
@@ -513,7 +512,7 @@ def _declare(_session: Session, _holder_id: int, q: Question) -> Reply:
             "s'enregistre à chaque étape.",
             "Préparez vos photos, vos factures et, en cas de vol, votre dépôt de plainte. En cas "
             "d'urgence (fuite, effraction), appelez l'assistance 24 h/24 au "
-            f"{knowledge_data.ASSISTANCE_PHONE}.",
+            f"{content.ASSISTANCE_PHONE}.",
         ],
         [Action("Déclarer un sinistre", href)],
         [_article_source("declarer-sinistre")],
@@ -590,7 +589,7 @@ def _human(_session: Session, _holder_id: int, _q: Question) -> Reply:
             "Je peux vous mettre en relation avec un conseiller par la messagerie sécurisée : il "
             "recevra notre conversation, vous n'aurez pas à répéter votre question. Réponse sous "
             "2 jours ouvrés. Pour une urgence, appelez l'assistance 24 h/24 au "
-            f"{knowledge_data.ASSISTANCE_PHONE}."
+            f"{content.ASSISTANCE_PHONE}."
         ],
         [Action("Parler à un conseiller", kind="escalate")],
     )
@@ -629,17 +628,16 @@ def _stems(phrase: str) -> set[str]:
     return set(text.stems(phrase))
 
 
-def _article_stems() -> list[tuple[knowledge_data.FaqArticle, set[str], set[str]]]:
+def _article_stems() -> list[tuple[content.FaqArticle, set[str], set[str]]]:
     return [
-        (a, _stems(a.title + " " + " ".join(a.keywords)), _stems(a.body))
-        for a in knowledge_data.ARTICLES
+        (a, _stems(a.title + " " + " ".join(a.keywords)), _stems(a.body)) for a in content.ARTICLES
     ]
 
 
 _ARTICLES = _article_stems()
 
 
-def best_article(question: str) -> tuple[knowledge_data.FaqArticle | None, bool]:
+def best_article(question: str) -> tuple[content.FaqArticle | None, bool]:
     """The help article that answers best, and whether it answers well enough to be shown.
 
     A word of the question counts when it (or a synonym from the search thesaurus) is in the
@@ -648,7 +646,7 @@ def best_article(question: str) -> tuple[knowledge_data.FaqArticle | None, bool]
     wanted = [s for s in _stems(question) if s not in _GENERIC]
     if not wanted:
         return None, False
-    from espace.search.engine import expand
+    from espace.search.thesaurus import expand
 
     synonyms = {s: {x for e in expand(s) for x in _stems(e)} | {s} for s in wanted}
     best, best_score, confident = None, 0, False

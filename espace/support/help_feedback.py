@@ -6,13 +6,13 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
+from espace import content
 from espace.core.models import utcnow
-from espace.services import knowledge_data
 from espace.support.models import ArticleFeedback
 
 
 def record(*, session: Session, holder_id: int, slug: str, helpful: bool) -> ArticleFeedback:
-    if knowledge_data.article(slug) is None:
+    if content.article(slug) is None:
         raise ValueError("Cet article n'existe pas.")
     query = select(ArticleFeedback).where(
         ArticleFeedback.holder_id == holder_id, ArticleFeedback.article_slug == slug

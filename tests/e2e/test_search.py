@@ -11,11 +11,11 @@ from tests.e2e.conftest import assert_accessible, demo_claim_number, login, new_
 
 
 def wait_for_index(page: Page) -> None:
-    """The app builds its index in the background on a fresh installation: retry until it
-    answers."""
-    for _ in range(40):
+    """A fresh installation builds its index in a separate process (the page says "indexation en
+    cours" meanwhile): retry until it is complete."""
+    for _ in range(300):
         page.goto("/recherche?q=attestation")
-        if page.locator("#results").count():
+        if page.locator("#results").count() and not page.locator("#indexing").count():
             return
         page.wait_for_timeout(1000)
     raise AssertionError("the search index was not built")

@@ -41,9 +41,9 @@ def db(engine: Engine) -> Iterator[Session]:
 def search_index(engine: Engine, tmp_path_factory):
     """A search index of the seeded database, built once (embedding takes ~10 s on 2 cores)."""
     from espace.search import indexer
-    from espace.search.index import SearchIndex
+    from espace.search.index import SqliteIndex
 
-    built = SearchIndex(tmp_path_factory.mktemp("search") / "search.db")
+    built = SqliteIndex(tmp_path_factory.mktemp("search") / "search.db")
     with Session(engine) as session:
         indexer.rebuild(session=session, index=built)
     yield built

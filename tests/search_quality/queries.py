@@ -1,11 +1,13 @@
-"""Search quality set: French queries a policyholder types on a phone, with the items that answer them.
+"""Search quality set: French queries a policyholder types on a phone, with the items that answer
+them.
 
 Each entry of ``QUERIES`` is ``(category, query, relevant keys)``. The relevant keys were chosen by
 reading the items (FAQ answers, general-conditions articles, glossary, the guarantees of the demo
 holder's formulas, her claims, messages, payments and documents), from the meaning of the query,
-never from what the engine returns. The demo holder is Camille Martin (``seed.DEMO_EMAIL``): contract
-MRH0412857 (formula Confort, flat in Lyon, paid monthly) and MRH0413922 (formula Intégrale, house in
-Carnac, paid yearly). Essentielle guarantees are out of her reach, so they never appear here.
+never from what the engine returns. The demo holder is Camille Martin (``seed.DEMO_EMAIL``):
+contract MRH0412857 (formula Confort, flat in Lyon, paid monthly) and MRH0413922 (formula Intégrale,
+house in Carnac, paid yearly). Essentielle guarantees are out of her reach, so they never appear
+here.
 
 Public items use their index keys as they are (``guarantee:confort:degats_eaux``, ``article:art-6``,
 ``glossary:franchise``, ``faq:degat-des-eaux``). Her own data has database ids that depend on the
@@ -13,11 +15,13 @@ seed, so it is written with symbolic keys that :func:`resolve` maps to index key
 
 - ``claim@water_damage`` / ``claim@storm``: her (only) claim of that peril (its number carries the
   year of the declaration, which moves with the seed's date; the peril does not). A query that is a
-  claim number is written ``{number@water_damage}`` and typed as that claim's number (:func:`query_text`);
-- ``message@water_damage:staff`` / ``message@water_damage:holder``: the message of that claim written
-  by the handler / by her;
+  claim number is written ``{number@water_damage}`` and typed as that claim's number
+  (:func:`query_text`);
+- ``message@water_damage:staff`` / ``message@water_damage:holder``: the message of that claim
+  written by the handler / by her;
 - ``payment@rejected``: her rejected direct debit; ``payment@next``: the next scheduled one;
-  ``payment@2025-11`` or ``payment@2026-04:MRH0413922``: the payment due that month (on that contract);
+  ``payment@2025-11`` or ``payment@2026-04:MRH0413922``: the payment due that month (on that
+  contract);
 - ``document@mandate``: her signed SEPA mandate; ``document@receipt:2025-11`` (optionally
   ``:MRH0412857``): the receipt of the payment due that month.
 
@@ -38,6 +42,7 @@ from espace.billing.models import Payment, PaymentStatus
 from espace.claims.models import Claim, ClaimMessage
 from espace.contracts.models import Contract
 from espace.documents.models import Document, DocumentKind
+from espace.support.models import SupportThread
 
 # ----- shorthands for items that answer many queries -------------------------------------------
 
@@ -67,6 +72,100 @@ MY_STORM_CLAIM = (
 )
 
 QUERIES: list[tuple[str, str, set[str]]] = [
+    # ----- english: the same needs typed in English -----
+    ("english", "water leak from the ceiling", WATER | {"faq:degat-des-eaux", MY_WATER_CLAIM}),
+    ("english", "burglary theft", THEFT | {"faq:vol-cambriolage"}),
+    ("english", "stolen jewellery", THEFT | {"faq:vol-cambriolage", "glossary:objets-de-valeur"}),
+    ("english", "cracked glass door", GLASS | {"faq:reglement-express-bris-de-glace"}),
+    ("english", "house fire", FIRE),
+    ("english", "lightning damaged my tv", ELECTRIC),
+    (
+        "english",
+        "home insurance certificate",
+        {"faq:attestation-habitation", "faq:types-attestations"},
+    ),
+    ("english", "how do I file a claim", {"faq:declarer-sinistre", "article:art-17"}),
+    ("english", "change my bank account", {"faq:compte-bancaire-mandat"}),
+    ("english", "payment receipt", {"faq:quittances", "document@receipt*"}),
+    ("english", "third party liability", LIABILITY),
+    (
+        "english",
+        "earthquake",
+        NATCAT | {"faq:catastrophe-naturelle", "glossary:catastrophe-naturelle"},
+    ),
+    ("english", "emergency locksmith", ASSISTANCE | {"faq:assistance-urgence"}),
+    ("english", "delete my personal data", {"faq:effacement-donnees", "faq:droits-rgpd"}),
+    # ----- negation: what is NOT covered, what did NOT happen -----
+    ("negation", "qu'est-ce qui n'est jamais garanti", {"article:art-15"}),
+    ("negation", "ce qui n'est pas couvert par le dégât des eaux", WATER),
+    ("negation", "je ne reçois pas le SMS", {"faq:code-nouvel-appareil"}),
+    ("negation", "pas de franchise", {"article:art-16", "faq:franchise", "glossary:franchise"}),
+    ("negation", "le voisin ne veut pas signer le constat", {"faq:constat-amiable-degat-des-eaux"}),
+    ("negation", "exclusions non couvertes", {"article:art-15"}),
+    (
+        "negation",
+        "je n'ai pas de mobile pour recevoir le code",
+        {"faq:acces-email-perdu", "faq:code-nouvel-appareil"},
+    ),
+    ("negation", "not covered damage", {"article:art-15"}),
+    # ----- everyday: situations told as people tell them (words with several senses) -----
+    ("everyday", "je pars 2 mois en vacances", {"article:art-4", "article:art-9"}),
+    (
+        "everyday",
+        "qui paye si mon voisin est inondé",
+        LIABILITY | WATER | {"faq:constat-amiable-degat-des-eaux"},
+    ),
+    ("everyday", "mon fils a cassé la vitre de l'école", LIABILITY),
+    ("everyday", "il vient de pleuvoir dans la chambre", WATER | STORM),
+    ("everyday", "je paie trop cher", {"faq:modifier-contrat", "article:art-16"}),
+    ("everyday", "ma fille part étudier à l'étranger", {"article:art-2", "article:art-4"}),
+    ("everyday", "mon logement reste vide tout l'été", {"article:art-9", "article:art-4"}),
+    ("everyday", "mon colocataire est-il assuré", {"article:art-2", "glossary:assure"}),
+    ("everyday", "fuite sous l'évier", WATER | {"faq:degat-des-eaux"}),
+    ("everyday", "ma paie arrive le 10", {"faq:date-prelevement"}),
+    # ----- more negation, everyday and paraphrase (grown while tuning, never from the held-out set)
+    # -----
+    ("negation", "dommages non garantis", {"article:art-15"}),
+    ("negation", "ce qui n'est pas pris en charge", {"article:art-15"}),
+    (
+        "negation",
+        "vol non couvert",
+        {"article:art-9", "guarantee:confort:vol", "guarantee:integrale:vol"},
+    ),
+    (
+        "negation",
+        "je ne trouve pas mon attestation",
+        {"faq:attestation-habitation", "faq:types-attestations"},
+    ),
+    ("negation", "mon prélèvement n'est pas passé", {"payment@rejected", "faq:prelevement-rejete"}),
+    ("negation", "what isn't covered by my insurance", {"article:art-15"}),
+    ("negation", "le code n'arrive pas", {"faq:code-nouvel-appareil"}),
+    ("everyday", "mon chat a renversé un vase chez la voisine", LIABILITY),
+    ("everyday", "on m'a piqué mon ordinateur", THEFT | {"faq:vol-cambriolage"}),
+    ("everyday", "le lave-linge a débordé", WATER | {"faq:degat-des-eaux"}),
+    (
+        "everyday",
+        "ma maison a été inondée par la rivière",
+        NATCAT | {"faq:catastrophe-naturelle", "glossary:catastrophe-naturelle"},
+    ),
+    ("everyday", "je n'habite plus là", {"faq:demenagement", "article:art-21", "article:art-4"}),
+    (
+        "paraphrase",
+        "la serrure a été forcée",
+        THEFT | {"faq:vol-cambriolage", "glossary:effraction"},
+    ),
+    (
+        "paraphrase",
+        "de l'eau coule sous la porte de la salle de bain",
+        WATER | {"faq:degat-des-eaux"},
+    ),
+    ("paraphrase", "je veux arrêter mon assurance", {"faq:resilier-contrat", "article:art-21"}),
+    ("paraphrase", "quelqu'un a tagué ma façade", THEFT),
+    # ----- typo in short words -----
+    ("typo", "dégat des eau", WATER | {"faq:degat-des-eaux", MY_WATER_CLAIM}),
+    ("typo", "bri de vitre", GLASS | {"faq:reglement-express-bris-de-glace"}),
+    ("typo", "feu de cheminé", FIRE),
+    ("typo", "vole bijoux", THEFT | {"faq:vol-cambriolage", "glossary:objets-de-valeur"}),
     # ----- synonym: the holder's word is not the insurer's -----
     ("synonym", "fuite", WATER | {"faq:degat-des-eaux", MY_WATER_CLAIM}),
     ("synonym", "cambriolage", THEFT | {"faq:vol-cambriolage"}),
@@ -300,6 +399,9 @@ QUERIES: list[tuple[str, str, set[str]]] = [
 ]
 
 CATEGORIES = (
+    "english",
+    "negation",
+    "everyday",
     "synonym",
     "typo",
     "accents",
@@ -339,7 +441,8 @@ def _contract_id(session: Session, holder_id: int, number: str) -> int:
 def _payments(
     session: Session, holder_id: int, month: str = "", contract: str = ""
 ) -> list[Payment]:
-    """The holder's payments due in ``month`` ("YYYY-MM" or "YYYY", all when empty), on ``contract``."""
+    """The holder's payments due in ``month`` ("YYYY-MM" or "YYYY", all when empty), on
+    ``contract``."""
     query = select(Payment).where(Payment.holder_id == holder_id)
     if contract:
         query = query.where(Payment.contract_id == _contract_id(session, holder_id, contract))
@@ -380,7 +483,8 @@ def _split(ref: str) -> tuple[str, str]:
 
 
 def resolve(session: Session, holder_id: int, key: str) -> str:
-    """The index key of one item: public keys as they are, symbolic keys (``kind@ref``) looked up."""
+    """The index key of one item: public keys as they are, symbolic keys (``kind@ref``) looked
+    up."""
     if "@" not in key:
         return key
     if key.endswith("*"):
@@ -394,6 +498,13 @@ def resolve(session: Session, holder_id: int, key: str) -> str:
         messages = session.exec(select(ClaimMessage).where(ClaimMessage.claim_id == claim.id)).all()
         wanted = [m for m in messages if (m.staff_id is not None) == (author == "staff")]
         return f"message:{_only(wanted, key).id}"
+    if kind == "thread":
+        from espace.search.text import fold
+
+        threads = session.exec(
+            select(SupportThread).where(SupportThread.holder_id == holder_id)
+        ).all()
+        return f"thread:{_only([t for t in threads if fold(ref) in fold(t.subject)], key).id}"
     if kind == "payment":
         if ref == "rejected":
             rejected = [
@@ -417,12 +528,14 @@ def resolve(session: Session, holder_id: int, key: str) -> str:
             ).all()
             return f"document:{_only(list(mandates), key).id}"
         if ref.startswith("receipt:"):
-            return f"document:{_only(_receipts(session, holder_id, *_split(ref.removeprefix('receipt:'))), key).id}"
+            month, contract = _split(ref.removeprefix("receipt:"))
+            return f"document:{_only(_receipts(session, holder_id, month, contract), key).id}"
     raise ValueError(f"unknown symbolic key {key!r}")
 
 
 def resolve_all(session: Session, holder_id: int, key: str) -> set[str]:
-    """Like :func:`resolve`, and a key ending with ``*`` gives every item it matches (never none)."""
+    """Like :func:`resolve`, and a key ending with ``*`` gives every item it matches (never
+    none)."""
     if not key.endswith("*"):
         return {resolve(session, holder_id, key)}
     kind, ref = key[:-1].split("@", 1)
@@ -452,7 +565,8 @@ def resolve_all(session: Session, holder_id: int, key: str) -> set[str]:
 
 
 def query_text(session: Session, holder_id: int, query: str) -> str:
-    """What the holder types: ``{number@water_damage}`` becomes that claim's number (SIN-<year>-000001)."""
+    """What the holder types: ``{number@water_damage}`` becomes that claim's number
+    (SIN-<year>-000001)."""
     for ref in re.findall(r"\{number@(\w+)\}", query):
         query = query.replace(f"{{number@{ref}}}", _claim(session, holder_id, ref).number)
     return query

@@ -18,7 +18,15 @@ def schema_diff(url: str) -> list:
     try:
         with engine.connect() as conn:
             context = MigrationContext.configure(
-                conn, opts={"compare_type": True, "render_as_batch": True}
+                conn,
+                opts={
+                    "compare_type": True,
+                    "render_as_batch": True,
+                    # The search index's tables on PostgreSQL (migration 0015) are not ORM models.
+                    "include_name": lambda name, type_, _parent: (
+                        not (type_ == "table" and (name or "").startswith("search_"))
+                    ),
+                },
             )
             return compare_metadata(context, SQLModel.metadata)
     finally:

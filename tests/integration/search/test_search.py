@@ -3,7 +3,6 @@ items are searchable right after the commit; filters; keyword search without the
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -129,7 +128,9 @@ def live_indexing():
     indexer.uninstall()
 
 
-def test_a_new_message_is_searchable_within_a_second_of_the_commit(engine, live_indexing):
+def test_a_new_message_is_searchable_right_after_the_commit(engine, live_indexing):
+    """Freshness by behaviour: the commit hook indexes the message before the commit returns (the
+    delay is measured by bench/bench_search.py, not asserted against the wall clock here)."""
     with session_scope() as db:
         person = factories.holder(db)
         contract = factories.contract(db, person)
@@ -164,18 +165,15 @@ def test_a_new_message_is_searchable_within_a_second_of_the_commit(engine, live_
         )
         declaration.submit(session=db, claim=claim, now=now)
         holder_id, claim_id = person.id, claim.id
-    started = time.perf_counter()
     with session_scope() as db:
         db.add(
             ClaimMessage(claim_id=claim_id, body="Le carreleur Zébulon passe jeudi pour le devis.")
         )
     with Session(get_engine()) as db:
         found = search.search(session=db, holder_id=holder_id, query="zebulon carreleur")
-    elapsed = time.perf_counter() - started
     assert any(h.kind == "message" for h in found.hits), (
         "the message was not indexed after the commit"
     )
-    assert elapsed < 1.0
     with Session(get_engine()) as db:
         fire = search.search(session=db, holder_id=holder_id, query="friteuse")
     assert any(h.kind == "claim" for h in fire.hits)
@@ -262,3 +260,93 @@ def test_a_savepoint_inside_a_transaction_does_not_lose_or_rush_the_index_update
     with Session(get_engine()) as db:
         found = search.search(session=db, holder_id=holder_id, query="vitrier anatole")
     assert any(h.kind == "message" for h in found.hits)
+
+
+def test_english_queries_negation_and_the_cut_off(index):
+    """Issue 22's classes (queries of the tuning set: the held-out ones are never run one by one):
+    an English query finds the French passage, a negation finds the exclusions, and a query returns
+    what is relevant, not everything (no water-damage claim for "cambriolage")."""
+    with Session(get_engine()) as db:
+        camille = _camille(db)
+        english = search.search(session=db, holder_id=camille, query="burglary theft", index=index)
+        assert any("vol" in k for k in _keys(english)[:3])
+        bank = search.search(
+            session=db, holder_id=camille, query="change my bank account", index=index
+        )
+        assert bank.did_you_mean == "" and "faq:compte-bancaire-mandat" in _keys(bank)[:3]
+        negation = search.search(
+            session=db, holder_id=camille, query="qu'est-ce qui n'est jamais garanti", index=index
+        )
+        assert "article:art-15" in _keys(negation)[:3]
+        theft = search.search(session=db, holder_id=camille, query="cambriolage", index=index)
+        water_claim = db.exec(
+            select(Claim.id).where(Claim.holder_id == camille, Claim.peril == "water_damage")
+        ).one()
+        assert f"claim:{water_claim}" not in _keys(theft)
+        assert len(theft.hits) < 20
+
+
+def test_short_word_typos_are_corrected_and_real_words_are_not(index):
+    with Session(get_engine()) as db:
+        camille = _camille(db)
+        short = search.search(session=db, holder_id=camille, query="bri de vitre", index=index)
+        assert short.did_you_mean.split()[0] == "bris"  # a 3-letter typo
+        real = search.search(
+            session=db, holder_id=camille, query="il vient de pleuvoir dans la chambre", index=index
+        )
+        assert "vent" not in real.did_you_mean.split()
+
+
+def test_message_threads_are_indexed_for_their_holder_only(index):
+    with Session(get_engine()) as db:
+        camille = _camille(db)
+        stranger = db.exec(
+            select(Account.holder_id).where(Account.email == "assure000001@example.com")
+        ).one()
+        own = search.search(
+            session=db, holder_id=camille, query="reprise du parquet plombier", index=index
+        )
+        assert any(h.kind == "thread" for h in own.hits[:3])
+        other = search.search(
+            session=db, holder_id=stranger, query="reprise du parquet plombier", index=index
+        )
+        assert not any(h.kind == "thread" for h in other.hits)
+
+
+def test_a_new_thread_message_is_indexed_after_the_commit(engine, live_indexing):
+    from espace.support import threads
+
+    with session_scope() as db:
+        person = factories.holder(db)
+        factories.contract(db, person)
+        thread = threads.open_thread(
+            session=db,
+            holder_id=person.id,
+            category="other",
+            subject="Question sur ma véranda",
+            body="La véranda de Clothilde fuit quand il pleut fort.",
+        )
+        holder_id, thread_id = person.id, thread.id
+    with Session(get_engine()) as db:
+        found = search.search(session=db, holder_id=holder_id, query="clothilde veranda")
+    assert f"thread:{thread_id}" in _keys(found)
+
+
+def test_indexing_in_progress_is_reported(tmp_path):
+    """A search on an index still being built says so (the page shows "indexation en cours")."""
+    from espace.search.index import SqliteIndex
+
+    building = SqliteIndex(tmp_path / "building.db")
+    building.set_progress(3, 20)
+    with Session(get_engine()) as db:
+        result = search.search(session=db, holder_id=_camille(db), query="fuite", index=building)
+    assert result.indexing == (3, 20)
+    building.mark_built()
+    with Session(get_engine()) as db:
+        assert (
+            search.search(
+                session=db, holder_id=_camille(db), query="fuite", index=building
+            ).indexing
+            is None
+        )
+    building.close()

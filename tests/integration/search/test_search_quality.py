@@ -1,19 +1,15 @@
-"""Search quality: the labelled French queries of ``tests/search_quality`` run as the demo holder against
-an index of the seeded database, with recall@5 and MRR per category.
-
-Run it alone, with the table printed:
+"""Search quality: the labelled queries of ``tests/search_quality`` run as the demo holder against
+an index of the seeded database; success@3 and MRR@10 per category on the tuning set, the held-out
+set (never tuned on: only its aggregated scores are printed) and both.
 
     .venv/bin/pytest -m search_quality -s tests/integration/search/test_search_quality.py
 
-The table is also written to ``test-results/search_quality.txt``.
-"""
+The table is also written to ``test-results/search_quality.txt``. The same test runs on PostgreSQL
+(tests/integration/search/test_search_postgres.py)."""
 
 from __future__ import annotations
 
-import statistics
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -23,111 +19,20 @@ from espace.demo.seed import DEMO_EMAIL
 from espace.identity.models import Account
 from espace.search import engine as search_engine
 from espace.search.index import SearchIndex
-from tests.search_quality.queries import CATEGORIES, QUERIES, query_text, relevant
+from tests.search_quality import metrics
+from tests.search_quality.heldout import HELDOUT
+from tests.search_quality.queries import CATEGORIES, QUERIES, relevant
 
 pytestmark = pytest.mark.search_quality
 
-TOP = 5
-MIN_HIT_RECALL = 0.9
-MIN_MRR = 0.8
 REPORT = Path(__file__).resolve().parents[3] / "test-results" / "search_quality.txt"
-
-
-@dataclass
-class Outcome:
-    category: str
-    query: str
-    relevant: set[str]
-    ranked: list[str]
-    seconds: float
-
-    @property
-    def first_rank(self) -> int | None:
-        """1-based rank of the first relevant item (in the whole result list), None when absent."""
-        return next((i + 1 for i, key in enumerate(self.ranked) if key in self.relevant), None)
-
-    @property
-    def hit(self) -> float:
-        """1 when at least one relevant item is in the top 5."""
-        return 1.0 if any(key in self.relevant for key in self.ranked[:TOP]) else 0.0
-
-    @property
-    def full(self) -> float:
-        """Share of the relevant items found in the top 5, out of what the top 5 can hold."""
-        return len(self.relevant & set(self.ranked[:TOP])) / min(TOP, len(self.relevant))
-
-    @property
-    def reciprocal_rank(self) -> float:
-        rank = self.first_rank
-        return 1.0 / rank if rank else 0.0
-
-
-@dataclass
-class Scores:
-    outcomes: list[Outcome] = field(default_factory=list)
-
-    @property
-    def hit_recall(self) -> float:
-        # recall@5 as "hit rate": the fraction of queries with at least one relevant item in the top 5.
-        return statistics.fmean(o.hit for o in self.outcomes)
-
-    @property
-    def full_recall(self) -> float:
-        # full recall@5: mean over queries of |relevant ∩ top 5| / min(5, |relevant|).
-        return statistics.fmean(o.full for o in self.outcomes)
-
-    @property
-    def mrr(self) -> float:
-        # mean reciprocal rank of the first relevant item (0 when none is returned).
-        return statistics.fmean(o.reciprocal_rank for o in self.outcomes)
-
-
-def run_queries(db: Session, holder_id: int, index: SearchIndex) -> list[Outcome]:
-    outcomes = []
-    search_engine.search(
-        session=db, holder_id=holder_id, query="échauffement", index=index
-    )  # loads the model
-    for category, labelled, keys in QUERIES:
-        query = query_text(db, holder_id, labelled)
-        wanted = relevant(db, holder_id, keys)
-        started = time.perf_counter()
-        result = search_engine.search(session=db, holder_id=holder_id, query=query, index=index)
-        elapsed = time.perf_counter() - started
-        outcomes.append(Outcome(category, query, wanted, [hit.key for hit in result.hits], elapsed))
-    return outcomes
-
-
-def report(outcomes: list[Outcome], titles: dict[str, str]) -> str:
-    lines = [f"{'category':<12} {'n':>3} {'recall@5 hit':>13} {'recall@5 full':>14} {'MRR':>6}"]
-    groups = [(c, Scores([o for o in outcomes if o.category == c])) for c in CATEGORIES]
-    for name, scores in [*groups, ("ALL", Scores(outcomes))]:
-        if name == "ALL":
-            lines.append("-" * len(lines[0]))
-        lines.append(
-            f"{name:<12} {len(scores.outcomes):>3} {scores.hit_recall:>13.3f} {scores.full_recall:>14.3f} "
-            f"{scores.mrr:>6.3f}"
-        )
-    times = sorted(o.seconds * 1000 for o in outcomes)
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    lines.append(
-        f"latency: p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, max {times[-1]:.1f} ms"
-    )
-    misses = [o for o in outcomes if o.full < 1.0]
-    if misses:
-        lines += [
-            "",
-            "Queries with relevant items missing from the top 5 (rank of the first relevant item; top 5):",
-        ]
-        for o in misses:
-            lines.append(
-                f"- [{o.category}] {o.query!r}: first relevant at {o.first_rank or '-'}, "
-                f"found {len(o.relevant & set(o.ranked[:TOP]))}/{min(TOP, len(o.relevant))}"
-            )
-            for key in o.ranked[:TOP]:
-                lines.append(
-                    f"    {'+' if key in o.relevant else ' '} {key:<40} {titles.get(key, '')[:70]}"
-                )
-    return "\n".join(lines)
+# The engine meets the targets on the set it was tuned on, not yet on the frozen held-out set
+# (issue 22 open). The held-out set is never tuned on: this xfail (strict) flips to a failure the
+# day the engine gets there by other means, and the xfail must then go.
+HELDOUT_GAP = (
+    "issue 22 not met on the held-out set: success@3 ~0.93 (target 0.95) and negation ~0.63-0.75"
+    " (the set is frozen and never tuned on)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -135,21 +40,63 @@ def quality_index(search_index: SearchIndex) -> Iterator[SearchIndex]:
     yield search_index  # built once from the seeded database (tests/integration/conftest.py)
 
 
-def test_search_quality(engine, quality_index: SearchIndex) -> None:
-    assert len(QUERIES) >= 70
-    for category in CATEGORIES:
-        assert sum(1 for c, _q, _k in QUERIES if c == category) >= 8, category
-    with Session(engine) as db:
+def measure(engine_, index: SearchIndex, label: str = "sqlite") -> tuple[str, list[str], list[str]]:
+    """The report, the tuning set's shortfalls and the held-out (and whole) set's."""
+    with Session(engine_) as db:
         camille = db.exec(select(Account.holder_id).where(Account.email == DEMO_EMAIL)).one()
-        indexed = {row[0]: row[1] for row in quality_index.execute("SELECT key, title FROM item")}
-        for _category, query, keys in QUERIES:  # a label that names no item would be a silent miss
-            missing = relevant(db, camille, keys) - set(indexed)
+        indexed = index.titles()
+        for _category, query, keys in [*QUERIES, *HELDOUT]:
+            missing = relevant(db, camille, keys) - set(indexed)  # a label naming no item
             assert not missing, f"{query!r}: {sorted(missing)} not in the index"
-        outcomes = run_queries(db, camille, quality_index)
-    table = report(outcomes, indexed)
-    print("\n" + table)
+
+        def search(query: str) -> list[str]:
+            found = search_engine.search(session=db, holder_id=camille, query=query, index=index)
+            return [hit.key for hit in found.hits]
+
+        search("échauffement")  # loads the model
+        tuning = metrics.run(db, camille, QUERIES, search)
+        heldout = metrics.run(db, camille, HELDOUT, search)
+    whole = tuning + heldout
+    counts = [len(o.ranked) for o in whole]
+    text = "\n".join(
+        [
+            f"Search quality ({label}): {len(QUERIES)} tuning + {len(HELDOUT)} held-out queries",
+            metrics.table({"tuning": tuning, "held-out": heldout, "whole": whole}),
+            f"results per query: mean {sum(counts) / len(counts):.1f}, max {max(counts)}",
+            "",
+            "Tuning-set queries without a relevant item in the top 3 (held-out ones never shown):",
+            metrics.misses(tuning, indexed) or "(none)",
+        ]
+    )
+    tuned = [f"tuning {f}" for f in metrics.meets_targets(tuning)]
+    unseen = [f"held-out {f}" for f in metrics.meets_targets(heldout)] + [
+        f"whole {f}" for f in metrics.meets_targets(whole)
+    ]
+    failures = tuned + unseen
+    report = text + ("\n\nBELOW TARGET: " + "; ".join(failures) if failures else "")
+    return report, tuned, unseen
+
+
+@pytest.fixture(scope="module")
+def measured(engine, quality_index: SearchIndex) -> tuple[str, list[str], list[str]]:
+    found = measure(engine, quality_index)
+    print("\n" + found[0])
     REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(table + "\n", encoding="utf-8")
-    scores = Scores(outcomes)
-    assert scores.hit_recall >= MIN_HIT_RECALL, table
-    assert scores.mrr >= MIN_MRR, table
+    REPORT.write_text(found[0] + "\n", encoding="utf-8")
+    return found
+
+
+def test_search_quality(measured) -> None:
+    """The labelled sets' size, and the targets on the tuning set."""
+    assert len(QUERIES) + len(HELDOUT) >= 200
+    for category in CATEGORIES:
+        assert sum(1 for c, _q, _k in QUERIES if c == category) >= 6, category
+        assert sum(1 for c, _q, _k in HELDOUT if c == category) >= 5, category
+    report, tuned, _unseen = measured
+    assert not tuned, report
+
+
+@pytest.mark.xfail(strict=True, reason=HELDOUT_GAP)
+def test_search_quality_on_the_held_out_set(measured) -> None:
+    report, _tuned, unseen = measured
+    assert not unseen, report

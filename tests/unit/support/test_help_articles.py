@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from espace.services.knowledge_data import ARTICLES, BY_SLUG, CATEGORIES, FaqArticle, article
+from espace.content import ARTICLES, BY_SLUG, CATEGORIES, FaqArticle, article
 
 ALLOWED_ROUTES = {
     "/connexion",

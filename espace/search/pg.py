@@ -1,0 +1,430 @@
+"""The search index in PostgreSQL (tables of migration 0015), shared by every process of the
+deployment.
+
+Full text: a ``tsvector`` column with a GIN index, built by the ``espace_fr`` configuration
+(``unaccent`` then Snowball French). The engine sends the meaningful words folded and in their
+canonical form (``text.canonical``: the same rewrite as the SQLite backend, whose stems PyStemmer
+computes), so both backends match the same words; ranking is ``ts_rank`` with the title weighing
+three times the body. Embeddings are float16 bytes in ``search_vector``; each process searches them
+through its own in-memory vector index (``espace.search.vectors``), kept in step by the change log
+``search_change``: pgvector is not needed (nor packaged for Debian 12)."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+from sqlalchemy import bindparam
+from sqlalchemy import text as sql
+
+from espace.search import text
+from espace.search.index import (
+    Clause,
+    Row,
+    SearchDoc,
+    SearchIndex,
+    Where,
+    _matrix,
+    is_shared,
+    words_of,
+)
+
+_ROW = "id, key, kind, scope, title, body, url, day, amount_cents, category, contract"
+_WEIGHTS = "'{0.33, 0.33, 0.33, 1.0}'"  # D (body), C, B, A (title)
+BUILD_LOCK = 7_365_724_163  # pg advisory lock key: one builder of the index per deployment
+
+
+class PostgresIndex(SearchIndex):
+    backend = "postgresql"
+
+    def __init__(self, engine=None):
+        from espace.core.db import get_engine
+
+        self.engine = engine or get_engine()
+        self._lock = threading.RLock()
+        self._vocabulary: list[str] | None = None
+        self._vocabulary_set: frozenset[str] = frozenset()
+        self._vocabulary_version = ""
+
+    def _all(self, statement: str, params: dict | None = None, *, expanding=()) -> list[tuple]:
+        query = sql(statement)
+        if expanding:
+            query = query.bindparams(*(bindparam(n, expanding=True) for n in expanding))
+        with self.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(query, params or {})]
+
+    @contextmanager
+    def build_lock(self) -> Iterator[bool]:
+        """Whether this process may build the index: one builder per deployment (the backends of
+        several machines start together on an unbuilt index), held until the build ends."""
+        with self.engine.connect() as conn:
+            mine = bool(
+                conn.execute(sql("SELECT pg_try_advisory_lock(:k)"), {"k": BUILD_LOCK}).scalar()
+            )
+            conn.commit()
+            try:
+                yield mine
+            finally:
+                if mine:
+                    conn.execute(sql("SELECT pg_advisory_unlock(:k)"), {"k": BUILD_LOCK})
+                    conn.commit()
+
+    # ----- writing -----
+
+    def upsert(self, docs: list[SearchDoc]) -> None:
+        if not docs:
+            return
+        with self.engine.begin() as conn:
+            for doc in docs:
+                self._delete(conn, doc.key)
+                item_id = conn.execute(
+                    sql(
+                        "INSERT INTO search_item(key, kind, scope, title, body, url, day, "
+                        "amount_cents, category, contract, stems, tsv) "
+                        "VALUES (:key, :kind, :scope, :title, :body, "
+                        ":url, :day, :amount, :category, :contract, :stems, "
+                        "setweight(to_tsvector('espace_fr', :ctitle), 'A') || "
+                        "setweight(to_tsvector('espace_fr', :cbody), 'D')) RETURNING id"
+                    ),
+                    {
+                        "key": doc.key,
+                        "kind": doc.kind,
+                        "scope": doc.scope,
+                        "title": doc.title,
+                        "body": doc.body,
+                        "url": doc.url,
+                        "day": doc.day,
+                        "amount": doc.amount_cents,
+                        "category": doc.category,
+                        "contract": doc.contract,
+                        "stems": text.normalise(doc.indexed_text),
+                        "ctitle": text.canonical_text(doc.title),
+                        "cbody": text.canonical_text(doc.body),
+                    },
+                ).scalar_one()
+                if doc.vector is not None:
+                    conn.execute(
+                        sql("INSERT INTO search_vector(item_id, vec) VALUES (:id, :vec)"),
+                        {"id": item_id, "vec": doc.vector.astype(np.float16).tobytes()},
+                    )
+                conn.execute(
+                    sql("INSERT INTO search_change(item_id, scope) VALUES (:id, :scope)"),
+                    {"id": item_id, "scope": doc.scope},
+                )
+                self._count(conn, doc.scope, doc.title, doc.body, +1)
+
+    def delete(self, keys: list[str]) -> None:
+        with self.engine.begin() as conn:
+            for key in keys:
+                self._delete(conn, key)
+
+    def _delete(self, conn, key: str) -> None:
+        row = conn.execute(
+            sql("DELETE FROM search_item WHERE key = :key RETURNING id, scope, title, body"),
+            {"key": key},
+        ).first()
+        if row is None:
+            return
+        conn.execute(
+            sql("INSERT INTO search_change(item_id, scope) VALUES (:id, :scope)"),
+            {"id": row[0], "scope": row[1]},
+        )
+        self._count(conn, row[1], row[2], row[3], -1)
+
+    @staticmethod
+    def _count(conn, scope: str, title: str, body: str, sign: int) -> None:
+        stems = sorted(set(text.stems(f"{title}\n{body}")))
+        if stems:
+            conn.execute(
+                sql(
+                    "INSERT INTO search_term(stem, n) "
+                    "SELECT s, :sign FROM unnest(CAST(:stems AS text[])) s "
+                    "ON CONFLICT (stem) DO UPDATE SET n = search_term.n + :sign"
+                ),
+                {"stems": stems, "sign": sign},
+            )
+        if not is_shared(scope):
+            return
+        counts: Counter = words_of(title, body)
+        if not counts:
+            return
+        words, numbers = zip(*sorted(counts.items()), strict=True)
+        conn.execute(
+            sql(
+                "INSERT INTO search_word(word, n) SELECT w, :sign * n FROM "
+                "unnest(CAST(:words AS text[]), CAST(:numbers AS int[])) AS t(w, n) "
+                "ON CONFLICT (word) DO UPDATE SET n = search_word.n + excluded.n"
+            ),
+            {"words": list(words), "numbers": list(numbers), "sign": sign},
+        )
+        if sign < 0:
+            conn.execute(sql("DELETE FROM search_word WHERE n <= 0"))
+        conn.execute(
+            sql(
+                "INSERT INTO search_meta(key, value) VALUES ('words', md5(random()::text)) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+            )
+        )
+
+    def cached_vectors(self, digests: list[str]) -> dict[str, np.ndarray]:
+        if not digests:
+            return {}
+        rows = self._all(
+            "SELECT digest, vec FROM search_vector_cache WHERE digest IN :digests",
+            {"digests": digests},
+            expanding=("digests",),
+        )
+        return {d: np.frombuffer(bytes(v), dtype=np.float16).astype(np.float32) for d, v in rows}
+
+    def cache_vectors(self, pairs: list[tuple[str, np.ndarray]]) -> None:
+        if not pairs:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(
+                sql(
+                    "INSERT INTO search_vector_cache(digest, vec) VALUES (:digest, :vec) "
+                    "ON CONFLICT (digest) DO UPDATE SET vec = excluded.vec"
+                ),
+                [{"digest": d, "vec": v.astype(np.float16).tobytes()} for d, v in pairs],
+            )
+
+    def meta(self, key: str) -> str | None:
+        rows = self._all("SELECT value FROM search_meta WHERE key = :key", {"key": key})
+        return rows[0][0] if rows else None
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        with self.engine.begin() as conn:
+            if value is None:
+                conn.execute(sql("DELETE FROM search_meta WHERE key = :key"), {"key": key})
+            else:
+                conn.execute(
+                    sql(
+                        "INSERT INTO search_meta(key, value) VALUES (:key, :value) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+                    ),
+                    {"key": key, "value": value},
+                )
+
+    def clear(self) -> None:
+        with self.engine.begin() as conn:
+            scopes = [r[0] for r in conn.execute(sql("SELECT DISTINCT scope FROM search_item"))]
+            conn.execute(sql("TRUNCATE search_vector, search_item, search_word, search_term"))
+            conn.execute(sql("DELETE FROM search_meta WHERE key IN ('built', 'progress')"))
+            for scope in scopes:  # every process reloads the scopes it holds
+                conn.execute(
+                    sql("INSERT INTO search_change(item_id, scope) VALUES (-1, :scope)"),
+                    {"scope": scope},
+                )
+
+    def prune_changes(self) -> None:
+        from espace.search.index import CHANGE_LOG_KEEP
+
+        with self.engine.begin() as conn:
+            conn.execute(
+                sql(
+                    "DELETE FROM search_change"
+                    " WHERE seq < (SELECT max(seq) FROM search_change) - :k"
+                ),
+                {"k": CHANGE_LOG_KEEP},
+            )
+
+    # ----- reading -----
+
+    def count(self) -> int:
+        return self._all("SELECT count(*) FROM search_item")[0][0]
+
+    def titles(self) -> dict[str, str]:
+        return dict(self._all("SELECT key, title FROM search_item"))
+
+    def vocabulary(self) -> list[str]:
+        with self._lock:
+            version = self.meta("words") or ""
+            if self._vocabulary is None or version != self._vocabulary_version:
+                self._vocabulary = [r[0] for r in self._all("SELECT word FROM search_word")]
+                self._vocabulary_set = frozenset(self._vocabulary)
+                self._vocabulary_version = version
+            return self._vocabulary
+
+    def vocabulary_set(self) -> frozenset[str]:
+        with self._lock:
+            self.vocabulary()
+            return self._vocabulary_set
+
+    def word_counts(self, words: list[str]) -> dict[str, int]:
+        if not words:
+            return {}
+        return dict(
+            self._all(
+                "SELECT word, n FROM search_word WHERE word IN :words",
+                {"words": words},
+                expanding=("words",),
+            )
+        )
+
+    def scope_version(self, scope: str) -> int:
+        return self._all(
+            "SELECT coalesce(max(seq), 0) FROM search_change WHERE scope = :scope", {"scope": scope}
+        )[0][0]
+
+    def scope_texts(self, scope: str, limit: int) -> list[tuple[str, str]]:
+        return self._all(
+            f"SELECT title, body FROM search_item WHERE scope = :scope LIMIT {int(limit)}",
+            {"scope": scope},
+        )
+
+    def _where(self, where: Where, params: dict) -> tuple[str, tuple[str, ...]]:
+        clauses: list[str] = []
+        expanding: list[str] = []
+        if where.scopes is not None:
+            clauses.append("scope IN :scopes")
+            params["scopes"] = list(where.scopes) or [""]
+            expanding.append("scopes")
+        if where.kinds:
+            clauses.append("kind IN :kinds")
+            params["kinds"] = list(where.kinds)
+            expanding.append("kinds")
+        if where.keys is not None:
+            clauses.append("key IN :keys")
+            params["keys"] = list(where.keys) or [""]
+            expanding.append("keys")
+        if where.start:
+            clauses.append("day >= :start")
+            params["start"] = where.start
+        if where.end:
+            clauses.append("day <= :end")
+            params["end"] = where.end
+        if where.min_cents is not None:
+            clauses.append("amount_cents >= :min_cents")
+            params["min_cents"] = where.min_cents
+        if where.max_cents is not None:
+            clauses.append("amount_cents <= :max_cents")
+            params["max_cents"] = where.max_cents
+        if where.category:
+            clauses.append("category = :category")
+            params["category"] = where.category
+        if where.contract:
+            clauses.append("(contract = :contract OR scope = :public_scope)")
+            params["contract"], params["public_scope"] = where.contract, where.public_scope
+        return (" AND ".join(clauses) or "TRUE"), tuple(expanding)
+
+    def keyword(self, clauses: list[Clause], where: Where, limit: int) -> list[int]:
+        params: dict = {}
+        parts = []
+        for n, clause in enumerate(clauses):
+            words = [w for w in clause.words if w.isalnum()]
+            if not words:
+                continue
+            if clause.prefix:
+                params[f"q{n}"] = " <-> ".join(words) + ":*"
+                parts.append(f"to_tsquery('espace_fr', :q{n})")
+            else:
+                params[f"q{n}"] = " ".join(words)
+                parts.append(f"phraseto_tsquery('espace_fr', :q{n})")
+        if not parts or (where.scopes is not None and not where.scopes):
+            return []
+        condition, expanding = self._where(where, params)
+        query = "(" + " || ".join(parts) + ")"
+        statement = (
+            f"WITH q AS (SELECT {query} AS q) "
+            f"SELECT id FROM search_item, q WHERE tsv @@ q.q AND {condition} "
+            f"ORDER BY round(CAST(ts_rank({_WEIGHTS}, tsv, q.q, 1) AS numeric), 3) DESC, "
+            f"abs(coalesce(day, current_date) - current_date) LIMIT {int(limit)}"
+        )
+        return [r[0] for r in self._all(statement, params, expanding=expanding)]
+
+    def contained(self, ids: list[int], stems: list[str]) -> dict[int, set[str]]:
+        if not ids:
+            return {}
+        wanted = set(stems)
+        rows = self._all(
+            "SELECT id, stems FROM search_item WHERE id IN :ids", {"ids": ids}, expanding=("ids",)
+        )
+        return {r[0]: wanted.intersection(r[1].split()) for r in rows}
+
+    def doc_freq(self, stems: list[str]) -> tuple[dict[str, int], int]:
+        found = (
+            dict(
+                self._all(
+                    "SELECT stem, n FROM search_term WHERE stem IN :stems",
+                    {"stems": stems},
+                    expanding=("stems",),
+                )
+            )
+            if stems
+            else {}
+        )
+        total = self._all("SELECT coalesce(max(id), 0) FROM search_item")[0][0]
+        return found, total
+
+    def rows(self, ids: list[int]) -> dict[int, Row]:
+        if not ids:
+            return {}
+        return {
+            r[0]: Row(*r)
+            for r in self._all(
+                f"SELECT {_ROW} FROM search_item WHERE id IN :ids",
+                {"ids": ids},
+                expanding=("ids",),
+            )
+        }
+
+    def filter_ids(self, ids: list[int], where: Where) -> set[int]:
+        if not ids:
+            return set()
+        params: dict = {"ids": ids}
+        condition, expanding = self._where(where, params)
+        return {
+            r[0]
+            for r in self._all(
+                f"SELECT id FROM search_item WHERE id IN :ids AND {condition}",
+                params,
+                expanding=("ids", *expanding),
+            )
+        }
+
+    def recent(self, where: Where, limit: int) -> list[int]:
+        params: dict = {}
+        condition, expanding = self._where(where, params)
+        return [
+            r[0]
+            for r in self._all(
+                f"SELECT id FROM search_item WHERE {condition} "
+                f"ORDER BY day DESC NULLS LAST LIMIT {int(limit)}",
+                params,
+                expanding=expanding,
+            )
+        ]
+
+    def last_change(self) -> int:
+        return self._all("SELECT coalesce(max(seq), 0) FROM search_change")[0][0]
+
+    def changes_since(self, seq: int) -> list[tuple[int, int, str]]:
+        return self._all(
+            "SELECT seq, item_id, scope FROM search_change"
+            " WHERE seq > :seq ORDER BY seq LIMIT 100001",
+            {"seq": seq},
+        )
+
+    def scope_vectors(self, scope: str) -> tuple[np.ndarray, np.ndarray]:
+        rows = self._all(
+            "SELECT i.id, v.vec FROM search_item i JOIN search_vector v ON v.item_id = i.id "
+            "WHERE i.scope = :scope ORDER BY i.id",
+            {"scope": scope},
+        )
+        return _matrix(rows)
+
+    def vectors_of(self, ids: list[int]) -> dict[int, tuple[str, np.ndarray | None]]:
+        if not ids:
+            return {}
+        return {
+            r[0]: (r[1], np.frombuffer(bytes(r[2]), dtype=np.float16) if r[2] is not None else None)
+            for r in self._all(
+                "SELECT i.id, i.scope, v.vec FROM search_item i "
+                "LEFT JOIN search_vector v ON v.item_id = i.id WHERE i.id IN :ids",
+                {"ids": ids},
+                expanding=("ids",),
+            )
+        }

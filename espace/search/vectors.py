@@ -1,0 +1,204 @@
+"""The vector index of this process: nearest items by meaning, without reading every vector per
+query.
+
+Vectors are kept in memory per scope, loaded from the index on first use (a scope is what one query
+may reach: the public items, a formula's guarantees, one holder's own items). A scope of up to
+``EXACT_MAX`` vectors is searched exactly (one matrix product: a holder has about a hundred items);
+a larger one gets an HNSW graph (usearch), so a query at 100 000 reachable items visits a few
+thousand vectors instead of all of them.
+
+Every process keeps its copy in step with the shared index through the index's change log (a
+counter): before a search, the changes written since the last one applied (by this process or
+another, e.g. a second web worker or ``espace reindex``) are read and applied to the scopes held.
+Scopes not used for a while are dropped beyond ``MAX_VECTORS``."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from espace.search.index import SearchIndex
+
+log = logging.getLogger(__name__)
+EXACT_MAX = 4_096  # vectors of a scope searched exactly; above, an HNSW graph
+MAX_VECTORS = 2_000_000  # held in memory by one process (about 1.5 GB as float16 + graph)
+CHECK_EVERY = 0.0  # seconds between two looks at the change log (one indexed query: ~20 µs)
+EXPANSION = 128  # HNSW search breadth: recall ~0.99 at 100 000 vectors
+REREAD = 50  # changes read again at each look (see _sync)
+
+
+@dataclass
+class _Scope:
+    ids: np.ndarray  # int64
+    matrix: np.ndarray  # float16 (n, dim), rows of removed items zeroed
+    position: dict[int, int] = field(default_factory=dict)
+    graph: object | None = None  # usearch Index for large scopes
+    removed: int = 0
+
+    @property
+    def size(self) -> int:
+        return len(self.ids) - self.removed
+
+
+class VectorStore:
+    def __init__(self, index: SearchIndex):
+        self.index = index
+        self._scopes: OrderedDict[str, _Scope] = OrderedDict()
+        self._lock = threading.RLock()
+        self._seq = index.last_change()
+        self._checked = 0.0
+
+    # ----- keeping in step -----
+
+    def _sync(self) -> None:
+        now = time.monotonic()
+        if now - self._checked < CHECK_EVERY:
+            return
+        self._checked = now
+        last = self.index.last_change()
+        if last <= self._seq:
+            return
+        # A few changes before the last one applied are read again: on PostgreSQL a transaction may
+        # commit after another that took a later number (applying a change twice is harmless).
+        changes = self.index.changes_since(max(0, self._seq - REREAD))
+        if len(changes) > 100_000:  # too far behind: start again from the index
+            self._scopes.clear()
+            self._seq = last
+            return
+        touched: dict[str, set[int]] = {}
+        for seq, item_id, scope in changes:
+            if scope in self._scopes:
+                if item_id < 0 and seq <= self._seq:
+                    continue
+                if item_id < 0:  # the whole scope was rebuilt
+                    self._scopes.pop(scope, None)
+                    touched.pop(scope, None)
+                else:
+                    touched.setdefault(scope, set()).add(item_id)
+        self._seq = max(last, changes[-1][0] if changes else last)
+        if not touched:
+            return
+        current = self.index.vectors_of(sorted({i for ids in touched.values() for i in ids}))
+        for scope, ids in touched.items():
+            held = self._scopes.get(scope)
+            if held is None:
+                continue
+            for item_id in ids:
+                found = current.get(item_id)
+                if found is None or found[0] != scope or found[1] is None:
+                    self._remove(held, item_id)
+                else:
+                    self._put(held, item_id, found[1])
+
+    def _remove(self, held: _Scope, item_id: int) -> None:
+        position = held.position.pop(item_id, None)
+        if position is None:
+            return
+        held.matrix[position] = 0
+        held.removed += 1
+        if held.graph is not None:
+            held.graph.remove(item_id)
+
+    def _put(self, held: _Scope, item_id: int, vector: np.ndarray) -> None:
+        if item_id in held.position:
+            held.matrix[held.position[item_id]] = vector
+            if held.graph is not None:
+                held.graph.remove(item_id)
+                held.graph.add(item_id, vector.astype(np.float32))
+            return
+        held.position[item_id] = len(held.ids)
+        held.ids = np.append(held.ids, np.int64(item_id))
+        held.matrix = np.vstack([held.matrix, vector.astype(held.matrix.dtype)[None, :]])
+        if held.graph is not None:
+            held.graph.add(item_id, vector.astype(np.float32))
+
+    # ----- loading -----
+
+    def _scope(self, scope: str) -> _Scope:
+        held = self._scopes.get(scope)
+        if held is not None:
+            self._scopes.move_to_end(scope)
+            return held
+        ids, matrix = self.index.scope_vectors(scope)
+        # Exact scopes keep float32 (one product per query, no conversion); large ones float16.
+        dtype = np.float32 if len(ids) <= EXACT_MAX else np.float16
+        held = _Scope(ids=ids, matrix=np.array(matrix, dtype=dtype))
+        held.position = {int(i): n for n, i in enumerate(ids)}
+        if len(ids) > EXACT_MAX:
+            held.graph = _graph(ids, held.matrix)
+        self._scopes[scope] = held
+        total = sum(len(s.ids) for s in self._scopes.values())
+        while total > MAX_VECTORS and len(self._scopes) > 1:
+            _name, dropped = self._scopes.popitem(last=False)
+            total -= len(dropped.ids)
+        return held
+
+    def warm(self, scopes: list[str]) -> None:
+        with self._lock:
+            self._sync()
+            for scope in scopes:
+                self._scope(scope)
+
+    # ----- searching -----
+
+    def nearest(
+        self, scopes: tuple[str, ...], vector: np.ndarray, k: int
+    ) -> list[tuple[int, float]]:
+        """The ``k`` items of these scopes nearest to ``vector`` (cosine), best first."""
+        found: list[tuple[int, float]] = []
+        query = np.asarray(vector, dtype=np.float32)
+        with self._lock:
+            self._sync()
+            for scope in scopes:
+                held = self._scope(scope)
+                if held.size == 0:
+                    continue
+                if held.graph is not None:
+                    matches = held.graph.search(query, min(k, held.size), threads=1)
+                    found += [
+                        (int(key), 1.0 - float(distance))
+                        for key, distance in zip(matches.keys, matches.distances, strict=True)
+                    ]
+                    continue
+                scores = held.matrix @ query
+                top = np.argsort(-scores)[: k + held.removed]
+                found += [
+                    (int(held.ids[i]), float(scores[i]))
+                    for i in top
+                    if int(held.ids[i]) in held.position
+                ][:k]
+        found.sort(key=lambda pair: -pair[1])
+        return found[:k]
+
+
+def _graph(ids: np.ndarray, matrix: np.ndarray):
+    from usearch.index import Index
+
+    graph = Index(ndim=matrix.shape[1], metric="cos", dtype="f16", connectivity=16)
+    graph.expansion_search = EXPANSION
+    started = time.perf_counter()
+    graph.add(ids, matrix.astype(np.float32), threads=1)
+    log.info("vector graph of %s items built in %.1f s", len(ids), time.perf_counter() - started)
+    return graph
+
+
+_stores: dict[int, VectorStore] = {}
+_stores_lock = threading.Lock()
+
+
+def store(index: SearchIndex) -> VectorStore:
+    with _stores_lock:
+        found = _stores.get(id(index))
+        if found is None or found.index is not index:
+            found = _stores[id(index)] = VectorStore(index)
+        return found
+
+
+def reset() -> None:
+    with _stores_lock:
+        _stores.clear()
