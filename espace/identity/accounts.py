@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import unicodedata
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -14,6 +13,7 @@ from sqlmodel import Session, func, select
 from espace.contracts.models import Contract, InsuredProperty
 from espace.core.models import utcnow
 from espace.core.settings import get_settings
+from espace.core.text import fold
 from espace.core.tokens import digest, new_token
 from espace.identity import second_factor, sessions, stepup
 from espace.identity.identifiers import normalise_contract_number, normalise_email
@@ -66,8 +66,7 @@ class AccountError(ValueError):
 
 
 def _fold_name(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.strip().lower())
-    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c))
+    return "".join(c for c in fold(text.strip()) if c.isalnum())
 
 
 def match_contract_identity(
