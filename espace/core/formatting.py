@@ -31,6 +31,11 @@ def date_fr(value: date | datetime | None) -> str:
     return format_date(value, "dd/MM/yyyy", locale=LOCALE)
 
 
+def month_fr(value: date) -> str:
+    """ "janvier 2027" (babel's French month names)."""
+    return format_date(value, "MMMM y", locale=LOCALE)
+
+
 def datetime_fr(value: datetime | None) -> str:
     if value is None:
         return ""

@@ -40,3 +40,14 @@ def test_parse_euros_reads_french_amounts():
         except ValueError:
             continue
         raise AssertionError(f"{bad!r} was accepted")
+
+
+def test_month_names_come_from_babel():
+    from espace.core.formatting import month_fr
+
+    assert [month_fr(date(2027, month, 1)) for month in (1, 2, 8, 12)] == [
+        "janvier 2027",
+        "février 2027",
+        "août 2027",
+        "décembre 2027",
+    ]
