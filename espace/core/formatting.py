@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 
@@ -21,6 +22,13 @@ def money(cents: int | None) -> str:
 
 def number(value: int | float) -> str:
     return format_decimal(value, locale=LOCALE)
+
+
+def count_fr(n: int, one: str, other: str) -> str:
+    """A count and its noun in the right form: "1 document", "0 document", "2 documents",
+    "1 234 documents" (French plural rules from babel's CLDR data: 0 and 1 take the singular)."""
+    form = Locale.parse(LOCALE).plural_form(abs(n))
+    return f"{number(n)} {one if form == 'one' else other}"
 
 
 def date_fr(value: date | datetime | None) -> str:

@@ -15,6 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from espace.core import crypto
+from espace.core import formatting as fmt
 from espace.core.insurer import insurer
 from espace.core.models import utcnow
 from espace.core.settings import get_settings
@@ -223,7 +224,7 @@ def _verify(session: Session, owner, purpose: str, code: str) -> None:
     if not secrets.compare_digest(row.code_hash, crypto.code_digest(_digits(code))):
         left = CODE_MAX_ATTEMPTS - _count_wrong_try(session, row)
         raise SecondFactorError(
-            f"Code incorrect. Il vous reste {left} essai(s)."
+            f"Code incorrect. Il vous reste {fmt.count_fr(left, 'essai', 'essais')}."
             if left > 0
             else "Code incorrect. Trop d'essais : demandez un nouveau code."
         )

@@ -51,3 +51,13 @@ def test_month_names_come_from_babel():
         "août 2027",
         "décembre 2027",
     ]
+
+
+def test_counts_take_the_french_plural():
+    from espace.core.formatting import count_fr
+
+    assert [count_fr(n, "document", "documents") for n in (0, 1, 2)] == [
+        "0 document",
+        "1 document",
+        "2 documents",
+    ]
