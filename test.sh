@@ -1,17 +1,39 @@
 #!/usr/bin/env bash
-# Install what the tests need (Python deps, bun, axe-core, Chromium, PostgreSQL, Redis, nginx), check
-# the code (ruff, ruff format, lint-imports) and run the whole suite.
-# Extra arguments go to pytest, e.g. ./test.sh tests/unit -x  (ESPACE_SKIP_CHECKS=1: no checks)
+# Install what the selected tests need, check the code (ruff, ruff format, lint-imports, the lock)
+# and run the tests. Extra arguments go to pytest, e.g. ./test.sh tests/unit -x
+#   - Python dependencies come from uv.lock (scripts/bootstrap.sh);
+#   - tests/unit needs nothing more; tests/integration a PostgreSQL server (the migration tests run
+#     on it too); tests/e2e bun, axe-core and Chromium; tests/stack all that plus Redis and nginx.
+#     No path argument: the whole suite, so everything.
+#   - ESPACE_SKIP_CHECKS=1: no checks. -n 2 (pytest-xdist) runs unit and integration tests on two
+#     processes, each with its own data directory and database.
+#   - ESPACE_E2E_REUSE_BUILD=1 serves the frontend built by the previous e2e run (tests/e2e/conftest.py).
 set -euo pipefail
 source "$(dirname "$0")/scripts/bootstrap.sh"
 cd "$ROOT"
 
+need_postgres="" need_browser="" need_stack="" selected=""
+for arg in "$@"; do
+  case "${arg#./}" in
+    tests/unit | tests/unit/*) selected=1 ;;
+    tests/integration | tests/integration/*) selected=1 need_postgres=1 ;;
+    tests/e2e | tests/e2e/*) selected=1 need_browser=1 ;;
+    tests/stack | tests/stack/*) selected=1 need_browser=1 need_postgres=1 need_stack=1 ;;
+    tests | tests/ | tests/*) selected=1 need_browser=1 need_postgres=1 need_stack=1 ;;
+  esac
+done
+if [ -z "$selected" ]; then
+  need_postgres=1 need_browser=1 need_stack=1
+fi
+
 ensure_python_env test
 run_checks
-ensure_node_tools
-ensure_browser
-ensure_postgres
-ensure_stack_servers
+if [ -n "$need_browser" ]; then
+  ensure_node_tools
+  ensure_browser
+fi
+[ -n "$need_postgres" ] && ensure_postgres
+[ -n "$need_stack" ] && ensure_stack_servers
 
-log "Running the test suite"
+log "Running the tests"
 exec "$VENV/bin/python" -m pytest "$@"

@@ -35,8 +35,6 @@ export REFLEX_WEB_WORKDIR="${REFLEX_WEB_WORKDIR:-.web-build}"
 printf '{"version": "%s", "project_hash": 0}' "$("$PY" -c 'from importlib.metadata import version; print(version("reflex"))')" \
   > "$REFLEX_WEB_WORKDIR/reflex.json"
 "$PY" -c 'from reflex.utils import build; build.build()'
-# reflex.lock/package.json may be rewritten by the export: it is the committed lock, keep it as it was
-git -C "$ROOT" checkout --quiet -- reflex.lock/package.json 2>/dev/null || true
 
 rm -rf "$OUT/client.new"
 cp -a "$REFLEX_WEB_WORKDIR/build/client" "$OUT/client.new"

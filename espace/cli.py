@@ -10,6 +10,7 @@ import os
 import sys
 from datetime import timedelta
 
+from espace.core import formatting as fmt
 from espace.core.db import session_scope
 from espace.core.migrations import upgrade_to_head
 from espace.core.models import today_paris, utcnow
@@ -80,10 +81,14 @@ def cmd_purge_files(args: argparse.Namespace) -> int:
     grace = timedelta(minutes=max(getattr(args, "grace_minutes", 60) or 60, 10))
     with session_scope() as session:
         report = private_files.purge_orphans(session=session, grace=grace)
+    deleted = fmt.plural(
+        report.deleted, "fichier orphelin supprimé", "fichiers orphelins supprimés"
+    )
     print(
-        f"{report.deleted} fichier(s) orphelin(s) supprimé(s) "
-        f"({report.bytes_freed / 1_048_576:.1f} Mo libérés, {report.checked} fichier(s) de plus "
-        f"de {int(grace.total_seconds() // 60)} minutes examiné(s))."
+        f"{deleted} "
+        f"({report.bytes_freed / 1_048_576:.1f} Mo libérés, "
+        f"{fmt.plural(report.checked, 'fichier examiné', 'fichiers examinés')} de plus "
+        f"de {int(grace.total_seconds() // 60)} minutes)."
     )
     return 0
 
@@ -151,7 +156,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             if args.json or args.queries_file:
                 print(json.dumps(found, ensure_ascii=False))
             else:
-                print(f"« {query} » : {len(found['results'])} résultat(s)")
+                results = fmt.plural(len(found["results"]), "résultat", "résultats")
+                print(f"« {query} » : {results}")
                 for n, hit in enumerate(found["results"], 1):
                     print(f"{n:>3}. [{hit['kind']}] {hit['title']}  ({hit['id']}, {hit['score']})")
     return 0
@@ -166,7 +172,7 @@ def cmd_remind_debits(args: argparse.Namespace) -> int:
     today = date.fromisoformat(args.today) if args.today else utcnow().astimezone(PARIS).date()
     with session_scope() as session:
         count = send_due_reminders(session=session, today=today, days=args.days)
-    print(f"{count} rappel(s) envoyé(s).")
+    print(f"{fmt.plural(count, 'rappel envoyé', 'rappels envoyés')}.")
     return 0
 
 
@@ -179,7 +185,10 @@ def cmd_apply_terms(args: argparse.Namespace) -> int:
     today = date.fromisoformat(args.today) if args.today else utcnow().astimezone(PARIS).date()
     with session_scope() as session:
         count = apply_due(session=session, today=today)
-    print(f"{count} contrat(s) mis à jour avec les conditions en vigueur le {today:%d/%m/%Y}.")
+    print(
+        f"{fmt.plural(count, 'contrat mis', 'contrats mis')} à jour avec les conditions en "
+        f"vigueur le {fmt.date_fr(today)}."
+    )
     return 0
 
 

@@ -23,9 +23,9 @@ from espace.billing.payments import METHOD_LABELS, PAID_STATUSES, STATUS_LABELS
 from espace.contracts.models import Contract
 from espace.core import formatting as fmt
 from espace.core.csv_cells import safe_row
+from espace.core.insurer import insurer
 
 MAX_YEARS = 10
-PAYEE_NAME = "Espace Assurances"
 CSV_HEADER = [
     "Date de paiement",
     "Date d'échéance",
@@ -168,7 +168,7 @@ def export_ofx(*, session: Session, holder_id: int, start: date, end: date) -> b
             dtuser=datetime.combine(line.payment.due_date, time(), tzinfo=fmt.PARIS),
             trnamt=_euros(-line.payment.amount_cents),
             fitid=f"ESPACE-PAY-{line.payment.id}",
-            name=PAYEE_NAME,
+            name=insurer().name,
             memo=f"Contrat {line.contract_number} - période {_period(line.payment)}",
         )
         for line in lines

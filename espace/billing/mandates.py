@@ -7,6 +7,7 @@ the document's searchable text does not."""
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from datetime import datetime
 
@@ -16,12 +17,13 @@ from espace.billing import bank_accounts
 from espace.billing.bank_accounts import MESSAGES, BankAccountError
 from espace.billing.models import BankAccount, MandateStatus, SepaMandate
 from espace.core import formatting as fmt
+from espace.core.insurer import insurer as current_insurer
 from espace.core.models import utcnow
 from espace.core.settings import get_settings
 from espace.documents import library
 from espace.documents.addresses import holder_lines
 from espace.documents.models import Document, DocumentKind
-from espace.documents.pdf.data import Insurer, MandateData
+from espace.documents.pdf.data import MandateData
 from espace.documents.pdf.mandate import TITLE, render_mandate
 from espace.identity import stepup
 from espace.identity.insurer_authority import SOURCES, InsurerRecord
@@ -84,11 +86,8 @@ def mandate_text(mandate: SepaMandate, account: BankAccount) -> str:
 def _mandate_data(session: Session, mandate: SepaMandate, account: BankAccount) -> MandateData:
     holder = session.get(Policyholder, mandate.holder_id)
     _, address = holder_lines(holder)
-    insurer = (
-        Insurer(name=mandate.creditor_name)
-        if mandate.creditor_name != Insurer().name
-        else Insurer()
-    )
+    # the creditor as named when the mandate was signed, even if the insurer was renamed since
+    insurer = dataclasses.replace(current_insurer(), name=mandate.creditor_name)
     signed = (
         mandate.signed_at.astimezone(fmt.PARIS) if mandate.signed_at.tzinfo else mandate.signed_at
     )

@@ -19,25 +19,9 @@ from espace.identity.models import Policyholder
 METHOD_LABELS = {"sepa_debit": "Prélèvement SEPA", "card": "Carte bancaire", "transfer": "Virement"}
 
 
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
-
-
 def period_label(payment: Payment) -> str:
     if payment.period_start.day == 1 and (payment.period_end - payment.period_start).days < 31:
-        return f"{MONTHS[payment.period_start.month - 1].capitalize()} {payment.period_start.year}"
+        return fmt.month_fr(payment.period_start).capitalize()
     return f"du {fmt.date_fr(payment.period_start)} au {fmt.date_fr(payment.period_end)}"
 
 

@@ -15,7 +15,6 @@ always agree.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from espace.contracts.catalogue_data import (
     COVER,
@@ -24,6 +23,7 @@ from espace.contracts.catalogue_data import (
     NATURAL_DISASTER_DEDUCTIBLE_CENTS,
 )
 from espace.core import formatting as fmt
+from espace.core.text import fold
 
 GENERAL_CONDITIONS_VERSION = "CG-MRH-2026-01"
 
@@ -734,8 +734,7 @@ GLOSSARY: dict[str, dict[str, str]] = {
 
 def glossary_anchor(key: str) -> str:
     """An ASCII anchor for a glossary key: ``"valeur à neuf"`` -> ``"valeur-a-neuf"``."""
-    ascii_key = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_key.lower()).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", fold(key)).strip("-")
 
 
 # ---------------------------------------------------------------------------------------------

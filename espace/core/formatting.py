@@ -7,7 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 
 # Parsed once: babel parses a locale given by name on every call (a third of a page's formatting).
@@ -28,7 +28,7 @@ def number(value: int | float) -> str:
 def plural(count: int, one: str, other: str) -> str:
     """'1 document', '0 document', '2 documents': French plural rules from babel (CLDR: 0 and 1
     take the singular)."""
-    form = Locale.parse(LOCALE).plural_form(count)
+    form = Locale.parse(LOCALE).plural_form(abs(count))
     return f"{number(count)} {one if form == 'one' else other}"
 
 
@@ -45,6 +45,11 @@ def date_fr(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = value.astimezone(PARIS).date() if value.tzinfo else value.date()
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"  # babel's dd/MM/yyyy
+
+
+def month_fr(value: date) -> str:
+    """ "janvier 2027" (babel's French month names)."""
+    return format_date(value, "MMMM y", locale=LOCALE)
 
 
 def datetime_fr(value: datetime | None) -> str:

@@ -36,7 +36,7 @@ from huey.api import Huey, TaskWrapper
 from sqlalchemy import and_, event, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from espace.core.settings import Settings, get_settings
 
@@ -182,11 +182,11 @@ def _claim_run(name: str, period: str, now: datetime) -> int | None:
         claimed = db.exec(
             update(JobRun)
             .where(
-                JobRun.name == name,
-                JobRun.period == period,
+                col(JobRun.name) == name,
+                col(JobRun.period) == period,
                 or_(
-                    JobRun.status == "failed",
-                    and_(JobRun.status == "running", JobRun.started_at < now - JOB_STALE),
+                    col(JobRun.status) == "failed",
+                    and_(col(JobRun.status) == "running", col(JobRun.started_at) < now - JOB_STALE),
                 ),
             )
             .values(
@@ -215,7 +215,7 @@ def _finish_run(run_id: int, status: str, result: str) -> None:
     with Session(get_engine()) as db:
         db.exec(
             update(JobRun)
-            .where(JobRun.id == run_id)
+            .where(col(JobRun.id) == run_id)
             .values(status=status, finished_at=utcnow(), result=result[:200])
             .execution_options(synchronize_session=False)
         )
@@ -341,7 +341,7 @@ def run_worker(*, workers: int = 2, catch_up: bool = True, periodic_jobs: bool =
         function()
     if catch_up and periodic_jobs:  # jobs missed while no worker ran (each runs once a day anyway)
         for job in PERIODIC.values():
-            huey.enqueue(job.task.s())
+            huey.enqueue(job.task.s())  # type: ignore[union-attr]
     consumer = huey.create_consumer(
         workers=max(1, workers),
         worker_type="thread",

@@ -120,14 +120,14 @@ _STANDARD = set(vars(logging.LogRecord("x", 0, "x", 0, "", None, None))) | {
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry = {
+        entry: dict[str, object] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
         }
-        if getattr(record, "request_id", ""):
-            entry["request_id"] = record.request_id
+        if request := getattr(record, "request_id", ""):
+            entry["request_id"] = request
         for key, value in vars(record).items():  # extra={...} fields
             if key not in _STANDARD and not key.startswith("_"):
                 entry[key] = value if isinstance(value, int | float | bool | None) else str(value)

@@ -142,7 +142,7 @@ def install_event_timing() -> None:
             request_id.reset(token)
 
     timed._espace_timed = True  # type: ignore[attr-defined]
-    BaseStateEventProcessor._execute_event = timed
+    BaseStateEventProcessor._execute_event = timed  # type: ignore[method-assign]
 
 
 _installed = False

@@ -78,7 +78,15 @@ class Settings(BaseSettings):
     vapid_private_key: SecretStr = SecretStr("")
     vapid_subject: str = "mailto:dpo@espace-assurances.example"
 
+    # The insurer's identity (espace/core/insurer.py): documents, e-mails, exports, authenticators.
     insurer_name: str = "Espace Assurances"
+    insurer_address: str = "12 quai de la Fosse, 44000 Nantes"
+    insurer_legal: str = (
+        "Espace Assurances, société anonyme au capital de 12 000 000 €, RCS Nantes 912 345 678, "
+        "entreprise régie par le Code des assurances, sous le contrôle de l'ACPR, "
+        "4 place de Budapest, 75436 Paris Cedex 09."
+    )
+    insurer_phone: str = "09 70 80 90 00"
     # The insurance mediator named to holders whose complaint got no answer within two months or
     # who disagree with it (ACPR 2022-R-01).
     mediator_name: str = "La Médiation de l'Assurance"

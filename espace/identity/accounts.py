@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import unicodedata
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -14,6 +13,7 @@ from sqlmodel import Session, func, select
 from espace.contracts.models import Contract, InsuredProperty
 from espace.core.models import utcnow
 from espace.core.settings import get_settings
+from espace.core.text import fold
 from espace.core.tokens import digest, new_token
 from espace.identity import second_factor, sessions, stepup
 from espace.identity.identifiers import normalise_contract_number, normalise_email
@@ -66,8 +66,7 @@ class AccountError(ValueError):
 
 
 def _fold_name(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.strip().lower())
-    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c))
+    return "".join(c for c in fold(text.strip()) if c.isalnum())
 
 
 def match_contract_identity(
@@ -185,17 +184,12 @@ def _store_password(*, session: Session, account: Account, password: str) -> Non
 
 
 def _notify_password_changed(session: Session, account: Account) -> None:
-    outbox.send_email(
+    outbox.send_email_template(
         session=session,
         to=account.email,
         account_id=account.id,
-        subject="Votre mot de passe a été modifié",
-        body=(
-            "Bonjour,\n\nLe mot de passe de votre espace vient d'être modifié et toutes vos "
-            "autres sessions ont été fermées.\n\n"
-            "Si vous n'êtes pas à l'origine de ce changement, réinitialisez-le tout de suite : "
-            f"{outbox.link('/mot-de-passe-oublie')}"
-        ),
+        template="password_changed",
+        reset_link=outbox.link("/mot-de-passe-oublie"),
     )
 
 
@@ -361,35 +355,25 @@ def _warn_address_owner(session: Session, owner: Account) -> None:
     )
     if len(sent) >= RESEND_PER_DAY or (sent and sent[0] > utcnow() - RESEND_INTERVAL):
         return
-    outbox.send_email(
+    outbox.send_email_template(
         session=session,
         to=owner.email,
         account_id=owner.id,
+        template="address_taken",
         subject=ADDRESS_TAKEN_SUBJECT,
-        body=(
-            "Bonjour,\n\nQuelqu'un vient de demander la création d'un espace client avec votre "
-            "adresse e-mail, qui est déjà celle de votre espace. Aucun nouvel espace n'a été "
-            "créé et le vôtre n'a pas changé.\n\n"
-            f"Si c'était vous, connectez-vous : {outbox.link('/connexion')}\n"
-            "Mot de passe oublié ? Choisissez-en un nouveau : "
-            f"{outbox.link('/mot-de-passe-oublie')}\n\n"
-            "Si ce n'était pas vous, vous n'avez rien à faire."
-        ),
+        login_link=outbox.link("/connexion"),
+        reset_link=outbox.link("/mot-de-passe-oublie"),
     )
 
 
 def send_activation(*, session: Session, account: Account) -> None:
     token = _issue_token(session, account, TokenPurpose.ACTIVATION, ACTIVATION_VALIDITY)
-    outbox.send_email(
+    outbox.send_email_template(
         session=session,
         to=account.email,
         account_id=account.id,
-        subject="Activez votre espace client",
-        body=(
-            "Bonjour,\n\nPour activer votre espace client, ouvrez ce lien (valable 72 heures, "
-            f"une seule fois) :\n{outbox.link('/activation?jeton=' + token)}\n\n"
-            "Si vous n'avez pas demandé la création d'un espace, ignorez cet e-mail."
-        ),
+        template="activation",
+        link=outbox.link("/activation?jeton=" + token),
     )
 
 
@@ -515,17 +499,12 @@ def _reset_links_throttled(session: Session, account: Account) -> bool:
 
 def _send_reset_link(session: Session, account: Account) -> None:
     token = _issue_token(session, account, TokenPurpose.RESET, RESET_VALIDITY)
-    outbox.send_email(
+    outbox.send_email_template(
         session=session,
         to=account.email,
         account_id=account.id,
-        subject="Réinitialisez votre mot de passe",
-        body=(
-            "Bonjour,\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable 24 "
-            f"heures, une seule fois) :\n{outbox.link('/mot-de-passe/nouveau?jeton=' + token)}\n\n"
-            "Si vous n'avez rien demandé, ignorez cet e-mail : votre mot de passe actuel reste "
-            "valable."
-        ),
+        template="reset_link",
+        link=outbox.link("/mot-de-passe/nouveau?jeton=" + token),
     )
 
 
@@ -668,24 +647,15 @@ def finish_recovery(
         session=session, account_id=account.id, reason="access_recovered"
     )
     if old_email != email:
-        outbox.send_email(
+        outbox.send_email_template(
             session=session,
             to=old_email,
             account_id=account.id,
-            subject="Votre adresse de connexion a changé",
-            body=(
-                "Bonjour,\n\nL'accès à votre espace a été récupéré par SMS et l'adresse de "
-                f"connexion a été remplacée par {email}.\n\n"
-                "Si vous n'êtes pas à l'origine de ce changement, appelez-nous immédiatement."
-            ),
+            template="login_address_replaced",
+            new_email=email,
         )
-    outbox.send_email(
-        session=session,
-        to=email,
-        account_id=account.id,
-        subject="Accès à votre espace récupéré",
-        body="Bonjour,\n\nVotre nouvelle adresse de connexion et votre nouveau mot de passe sont "
-        "enregistrés. Vous pouvez vous connecter.",
+    outbox.send_email_template(
+        session=session, to=email, account_id=account.id, template="access_recovered"
     )
     return account
 

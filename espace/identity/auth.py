@@ -20,7 +20,7 @@ from espace.identity.identifiers import normalise_contract_number, normalise_ema
 from espace.identity.models import Account, LoginEvent, LoginResult, Policyholder, StaffUser
 from espace.identity.passwords import burn_verification_time, verify_password
 from espace.identity.second_factor import Method
-from espace.notifications import outbox
+from espace.notifications import messages, outbox
 
 # One message for every failure: it never tells whether the account exists or is locked
 # (a locked holder learns it by e-mail).
@@ -194,28 +194,18 @@ def record_failure(
 def _lock_email(db: Session, principal: Account | StaffUser, counter: str) -> None:
     why = _LOCK_TEXTS[counter]
     if isinstance(principal, StaffUser):
-        outbox.send_email(
-            session=db,
-            to=principal.email,
-            subject="Votre accès à l'espace gestion est verrouillé pendant 30 minutes",
-            body=(
-                f"Bonjour,\n\n{why} : par sécurité, votre accès à l'espace gestion est suspendu "
-                "pendant 30 minutes.\n\nSi ce n'était pas vous, prévenez immédiatement la "
-                "sécurité informatique."
-            ),
-        )
+        email = messages.email("staff_locked", why=why)
+        outbox.send_email(session=db, to=principal.email, subject=email.subject, body=email.body)
         return
+    email = messages.email(
+        "account_locked", why=why, reset_link=outbox.link("/mot-de-passe-oublie")
+    )
     outbox.send_email(
         session=db,
         to=principal.email,
         account_id=principal.id,
-        subject="Votre espace est verrouillé pendant 30 minutes",
-        body=(
-            f"Bonjour,\n\n{why} : par sécurité, l'accès à votre espace est suspendu pendant 30 "
-            "minutes.\n\nPour le débloquer tout de suite, choisissez un nouveau mot de passe : "
-            f"{outbox.link('/mot-de-passe-oublie')}\n\n"
-            "Si ce n'était pas vous, nous vous recommandons de le faire dès maintenant."
-        ),
+        subject=email.subject,
+        body=email.body,
     )
 
 

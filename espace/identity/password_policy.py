@@ -4,11 +4,12 @@ passwords (zxcvbn's frequency lists) and words tied to the person or the brand."
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
 from zxcvbn import zxcvbn
+
+from espace.core.text import fold
 
 MAX_LENGTH = 128
 BRAND_WORDS = ("espace", "assurance", "assurances", "mrh")
@@ -50,8 +51,7 @@ def meets_cnil_rules(password: str) -> bool:
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in text if not unicodedata.combining(c)).translate(_LEET)
+    return fold(text).translate(_LEET)
 
 
 def personal_words(

@@ -15,7 +15,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from espace.core import crypto
-from espace.core.formatting import plural
+from espace.core import formatting as fmt
+from espace.core.insurer import insurer
 from espace.core.models import utcnow
 from espace.core.settings import get_settings
 from espace.identity import stepup
@@ -28,14 +29,13 @@ from espace.identity.models import (
     RecoveryCode,
     StaffUser,
 )
-from espace.notifications import outbox
+from espace.notifications import messages, outbox
 
 CODE_LIFETIME = timedelta(minutes=10)
 CODE_MAX_ATTEMPTS = 5
 
 RECOVERY_CODE_COUNT = 10
 _RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
-ISSUER = "Espace Assurances"
 
 
 class SecondFactorError(ValueError):
@@ -146,17 +146,21 @@ def send_code(*, session: Session, account: Account, purpose: str, channel: str)
         session, _owner(account_id=account.id), {"account_id": account.id}, purpose, channel
     )
     subject, why = _CODE_TEXTS[CodePurpose(purpose)]
-    text = _code_text(code, why)
     if channel == "sms":
         holder = session.get(Policyholder, account.holder_id)
-        outbox.send_sms(session=session, to=holder.phone, body=text, account_id=account.id)
+        outbox.send_sms(
+            session=session,
+            to=holder.phone,
+            body=messages.sms("code", code=code, why=why),
+            account_id=account.id,
+        )
     else:
+        email = messages.email("code", subject=subject, code=code, why=why)
         outbox.send_email(
             session=session,
             to=account.email,
-            subject=subject,
-            body=f"Bonjour,\n\n{text}\n\nSi vous n'êtes pas à l'origine de cette demande, "
-            "changez votre mot de passe.",
+            subject=email.subject,
+            body=email.body,
             account_id=account.id,
         )
     return row
@@ -179,17 +183,10 @@ def send_code_to_phone(*, session: Session, account: Account, phone: str) -> One
     outbox.send_sms(
         session=session,
         to=phone,
-        body=_code_text(code, _CODE_TEXTS[CodePurpose.NEW_PHONE][1]),
+        body=messages.sms("code", code=code, why=_CODE_TEXTS[CodePurpose.NEW_PHONE][1]),
         account_id=account.id,
     )
     return row
-
-
-def _code_text(code: str, why: str) -> str:
-    return (
-        f"{code} est votre code Espace {why}. Il est valable 10 minutes. Ne le communiquez à "
-        "personne."
-    )
 
 
 def send_staff_code(*, session: Session, staff: StaffUser) -> OneTimeCode:
@@ -198,17 +195,8 @@ def send_staff_code(*, session: Session, staff: StaffUser) -> OneTimeCode:
     row, code = _issue(
         session, _owner(staff_id=staff.id), {"staff_id": staff.id}, CodePurpose.LOGIN, "email"
     )
-    outbox.send_email(
-        session=session,
-        to=staff.email,
-        subject="Votre code de connexion à l'espace gestion",
-        body=(
-            f"Bonjour,\n\n{code} est votre code de connexion à l'espace gestion d'Espace. Il est "
-            "valable 10 minutes. Ne le communiquez à personne.\n\n"
-            "Si vous n'êtes pas à l'origine de cette connexion, prévenez immédiatement la "
-            "sécurité informatique."
-        ),
-    )
+    email = messages.email("staff_code", code=code)
+    outbox.send_email(session=session, to=staff.email, subject=email.subject, body=email.body)
     return row
 
 
@@ -236,7 +224,7 @@ def _verify(session: Session, owner, purpose: str, code: str) -> None:
     if not secrets.compare_digest(row.code_hash, crypto.code_digest(_digits(code))):
         left = CODE_MAX_ATTEMPTS - _count_wrong_try(session, row)
         raise SecondFactorError(
-            f"Code incorrect. Il vous reste {plural(left, 'essai', 'essais')}."
+            f"Code incorrect. Il vous reste {fmt.plural(left, 'essai', 'essais')}."
             if left > 0
             else "Code incorrect. Trop d'essais : demandez un nouveau code."
         )
@@ -297,7 +285,7 @@ def begin_totp(
     account.totp_pending_encrypted = crypto.encrypt(secret, purpose=b"totp")
     account.totp_pending_at = now
     session.add(account)
-    uri = pyotp.TOTP(secret).provisioning_uri(name=account.email, issuer_name=ISSUER)
+    uri = pyotp.TOTP(secret).provisioning_uri(name=account.email, issuer_name=insurer().name)
     data_uri = segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
     return TotpEnrolment(
         secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),

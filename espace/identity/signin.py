@@ -13,7 +13,7 @@ from espace.core.tokens import new_token
 from espace.identity import accounts, devices, sessions
 from espace.identity.auth import record_event
 from espace.identity.models import Account, LoginResult
-from espace.notifications import outbox
+from espace.notifications import messages, outbox
 
 
 @dataclass(frozen=True)
@@ -72,20 +72,17 @@ def finish_login(
 
 
 def _alert_new_device(session: Session, account: Account, user_agent: str, ip: str) -> None:
-    label = devices.describe(user_agent)
+    email = messages.email(
+        "new_device",
+        date=fmt.datetime_fr(utcnow()),
+        device=devices.describe(user_agent),
+        ip=devices.mask_ip(ip),
+        not_me_link=accounts.not_me_link(session=session, account=account),
+    )
     outbox.send_email(
         session=session,
         to=account.email,
         account_id=account.id,
-        subject="Nouvelle connexion à votre espace",
-        body=(
-            "Bonjour,\n\nUne connexion à votre espace a eu lieu depuis un appareil que nous ne "
-            f"connaissions pas :\n\n  Date : {fmt.datetime_fr(utcnow())}\n"
-            f"  Appareil : {label.kind}\n  Navigateur : {label.browser}\n"
-            f"  Système : {label.system}\n  Adresse IP : {devices.mask_ip(ip)}\n\n"
-            "Si c'était vous, il n'y a rien à faire.\n\n"
-            "Ce n'était pas vous ? Ouvrez ce lien : toutes les sessions seront fermées et vous "
-            "choisirez un nouveau mot de passe :\n"
-            f"{accounts.not_me_link(session=session, account=account)}"
-        ),
+        subject=email.subject,
+        body=email.body,
     )

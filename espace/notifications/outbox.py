@@ -10,21 +10,25 @@ import logging
 import smtplib
 from email.message import EmailMessage
 from email.utils import formatdate
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from sqlmodel import Session
 
 from espace.core import jobs
+from espace.core.insurer import insurer
 from espace.core.settings import Settings, get_settings
+from espace.notifications import messages
 from espace.notifications.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
-EMAIL_SIGNATURE = (
-    "\n\n—\nEspace Assurances · Votre espace client\n"
-    "Cet e-mail est envoyé automatiquement, merci de ne pas y répondre."
-)
+
+def email_signature() -> str:
+    return (
+        f"\n\n—\n{insurer().name} · Votre espace client\n"
+        "Cet e-mail est envoyé automatiquement, merci de ne pas y répondre."
+    )
 
 
 class EmailSender(Protocol):
@@ -44,6 +48,7 @@ class SmtpSender:
         email["Date"] = formatdate(localtime=True)
         email["Message-ID"] = message_id(message, settings)
         email.set_content(message.body)
+        email.add_alternative(messages.html(message.subject, message.body), subtype="html")
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=15) as smtp:
             if settings.smtp_starttls:
                 smtp.starttls()
@@ -98,11 +103,32 @@ def send_email(
         channel="email",
         recipient=to,
         subject=subject,
-        body=body + EMAIL_SIGNATURE,
+        body=body + email_signature(),
         account_id=account_id,
         category=category,
     )
     return _queue(session, message)
+
+
+def send_email_template(
+    *,
+    session: Session,
+    to: str,
+    template: str,
+    account_id: int | None = None,
+    category: str = "security",
+    **context: Any,
+) -> OutboxMessage:
+    """Queue the e-mail ``templates/email/<template>.txt`` rendered with ``context``."""
+    email = messages.email(template, **context)
+    return send_email(
+        session=session,
+        to=to,
+        subject=email.subject,
+        body=email.body,
+        account_id=account_id,
+        category=category,
+    )
 
 
 def send_sms(

@@ -27,20 +27,6 @@ from espace.support.models import SupportMessage, SupportThread
 
 PUBLIC = "pub"
 DOCUMENT_TEXT_LIMIT = 6000  # the beginning of a PDF's text is what identifies it
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 def holder_scope(holder_id: int) -> str:
@@ -164,7 +150,7 @@ def public_docs(session: Session) -> list[SearchDoc]:
 
 
 def month_year(day: date | None) -> str:
-    return f"{MONTHS[day.month - 1]} {day.year}" if day else ""
+    return fmt.month_fr(day) if day else ""
 
 
 def _period(start: date | None, end: date | None) -> str:

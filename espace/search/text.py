@@ -6,10 +6,11 @@ The index and the queries go through the same functions, so that "Dégâts", "de
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 import Stemmer
+
+from espace.core.text import fold
 
 _WORD = re.compile(r"[a-z0-9]+")
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "ß": "ss"})
@@ -44,34 +45,6 @@ not no without never
 SENSE_WORDS = frozenset(
     "pas non sans jamais aucun aucune not no without never par chaque tous".split()
 )
-
-
-def _accent_table() -> dict[int, str]:
-    table = {}
-    for code in range(0xC0, 0x250):
-        char = chr(code).lower()
-        if len(char) != 1:
-            continue
-        bare = "".join(
-            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
-        )
-        if bare != char:
-            table[ord(char)] = bare
-    return table
-
-
-_ACCENTS = {
-    **_accent_table(),
-    **{ord(k): v for k, v in {"œ": "oe", "æ": "ae", "’": "'", "ß": "ss"}.items()},
-}
-
-
-def fold(text: str) -> str:
-    """Lowercase without accents: "Dégâts des eaux" -> "degats des eaux"."""
-    text = (text or "").lower().translate(_ACCENTS)
-    if text.isascii():
-        return text
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 # English negative contractions ("isn't covered") read as "is not": "not" changes the sense.

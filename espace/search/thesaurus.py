@@ -8,20 +8,18 @@ expression may come in another order and with one word between them ("inondé mo
 
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
 
 from espace import content
+from espace.core.text import fold
 from espace.search import text
 
-_FOLDED_LETTERS = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "‘": "'", "-": " "})
+_FOLDED_LETTERS = str.maketrans({"-": " "})
 
 
 def normalize(expression: str) -> str:
     """Case- and accent-insensitive key of an expression (hyphens and apostrophes folded)."""
-    decomposed = unicodedata.normalize("NFKD", expression.casefold())
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(bare.translate(_FOLDED_LETTERS).split())
+    return " ".join(fold(expression).translate(_FOLDED_LETTERS).split())
 
 
 @lru_cache(maxsize=1)

@@ -2,11 +2,18 @@
 
 Every browser test runs at desktop (1280x800) and phone (390x844) size. A failing test leaves
 a screenshot in ``test-results/``.
+
+- ``ESPACE_E2E_REUSE_BUILD=1``: serve the previous production build of the frontend when it was
+  made from the same code and settings (``espace.testing.start_app``), else build it;
+- ``ESPACE_E2E_URL`` and ``ESPACE_E2E_DATABASE_URL``: drive an app already running there on that
+  (migrated, seeded) database instead of starting one. It must run with the settings of
+  ``live_app`` below (ESPACE_ENV=test, the throttles lifted).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -37,8 +44,28 @@ RESULTS = PROJECT_ROOT / "test-results"
 expect.set_options(timeout=10_000)
 
 
+RUNNING_URL = os.environ.get("ESPACE_E2E_URL", "").rstrip("/")
+REUSE_BUILD = os.environ.get("ESPACE_E2E_REUSE_BUILD") == "1"
+# The settings the app runs with in these tests (an app started by hand must run with them too).
+# Every browser here shares 127.0.0.1: the per-address throttle (tested in integration tests)
+# would otherwise block the suite's own deliberate failures.
+APP_SETTINGS = {
+    "ESPACE_IP_SLOWDOWN_AFTER": "100000",
+    "ESPACE_IP_BLOCK_AFTER": "100000",
+    # the demo holder signs in from dozens of new browsers within minutes
+    "ESPACE_CODE_RESEND_SECONDS": "0",
+    "ESPACE_CODES_PER_HOUR": "100000",
+    "ESPACE_RESET_REQUESTS_PER_IP_HOUR": "100000",
+}
+
+
 @pytest.fixture(scope="session")
 def app_db_url(tmp_path_factory) -> str:
+    if RUNNING_URL:
+        database_url = os.environ.get("ESPACE_E2E_DATABASE_URL")
+        if not database_url:
+            pytest.exit("ESPACE_E2E_URL needs ESPACE_E2E_DATABASE_URL (the running app's database)")
+        return database_url
     folder = tmp_path_factory.mktemp("e2e-db")
     url = f"sqlite:///{folder / 'espace-e2e.db'}"
     upgrade_to_head(url)
@@ -52,22 +79,17 @@ def app_db_url(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def live_app(app_db_url, tmp_path_factory) -> Iterator[RunningApp]:
-    folder = tmp_path_factory.mktemp("e2e-app")
     RESULTS.mkdir(exist_ok=True)
-    # Every browser here shares 127.0.0.1: the per-address throttle (tested in integration tests)
-    # would otherwise block the suite's own deliberate failures.
+    if RUNNING_URL:
+        yield RunningApp(url=RUNNING_URL, process=None, log_path=RESULTS / "app.log", started_in=0)
+        return
+    folder = tmp_path_factory.mktemp("e2e-app")
     app = start_app(
         database_url=app_db_url,
         data_dir=folder,
         log_path=RESULTS / "app.log",
-        extra_env={
-            "ESPACE_IP_SLOWDOWN_AFTER": "100000",
-            "ESPACE_IP_BLOCK_AFTER": "100000",
-            # the demo holder signs in from dozens of new browsers within minutes
-            "ESPACE_CODE_RESEND_SECONDS": "0",
-            "ESPACE_CODES_PER_HOUR": "100000",
-            "ESPACE_RESET_REQUESTS_PER_IP_HOUR": "100000",
-        },
+        extra_env=APP_SETTINGS,
+        reuse_build=REUSE_BUILD,
     )
     yield app
     app.stop()

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from espace.core.insurer import Insurer
+from espace.core.insurer import insurer as current_insurer
 
-@dataclass(frozen=True)
-class Insurer:
-    name: str = "Espace Assurances"
-    address: str = "12 quai de la Fosse, 44000 Nantes"
-    legal: str = (
-        "Espace Assurances, société anonyme au capital de 12 000 000 €, RCS Nantes 912 345 678, "
-        "entreprise régie par le Code des assurances, sous le contrôle de l'ACPR, "
-        "4 place de Budapest, 75436 Paris Cedex 09."
-    )
-    phone: str = "09 70 80 90 00"
+__all__ = ["Insurer"]
 
 
 @dataclass(frozen=True)
@@ -53,7 +46,7 @@ class AttestationData:
         ""  # kind-specific sentence (seasonal rental place/dates, temporary period reason)
     )
     guarantees: list[GuaranteeLine] = field(default_factory=list)  # filled for "detailed"
-    insurer: Insurer = field(default_factory=Insurer)
+    insurer: Insurer = field(default_factory=current_insurer)
 
 
 @dataclass(frozen=True)
@@ -74,7 +67,7 @@ class CertificateData:
     deductible: str  # the contract's general deductible, "150,00 €"
     options: list[str]
     guarantees: list[GuaranteeLine]
-    insurer: Insurer = field(default_factory=Insurer)
+    insurer: Insurer = field(default_factory=current_insurer)
 
 
 @dataclass(frozen=True)
@@ -95,7 +88,7 @@ class ReceiptData:
     amount_excl_tax: str  # "171,01 €"
     tax: str  # "15,39 €"
     amount: str  # "186,40 €" (TTC)
-    insurer: Insurer = field(default_factory=Insurer)
+    insurer: Insurer = field(default_factory=current_insurer)
 
 
 @dataclass(frozen=True)
@@ -124,7 +117,7 @@ class AvenantData:
     prorata: str  # "+ 12,34 € pour la période du 01/12/2026 au 31/08/2027" or a refund
     next_instalment: str  # "15,92 € par mois à partir du 05/12/2026"
     consent: str  # "Accepté en ligne le 23/11/2026 à 10:42 par Mme Camille Martin"
-    insurer: Insurer = field(default_factory=Insurer)
+    insurer: Insurer = field(default_factory=current_insurer)
 
 
 @dataclass(frozen=True)
@@ -150,7 +143,7 @@ class SettlementData:
     express_reason: str = ""
     already_paid: str = ""  # a reopened claim: what earlier transfers paid
     paid_now: str = ""  # this transfer (the balance)
-    insurer: Insurer = field(default_factory=Insurer)
+    insurer: Insurer = field(default_factory=current_insurer)
 
 
 @dataclass(frozen=True)
@@ -172,7 +165,7 @@ class MandateData:
     signed_time: str  # "10:42"
     signature_method: str  # "après vérification par code envoyé par e-mail"
     payment_type: str = "récurrent"
-    insurer: Insurer = field(default_factory=Insurer)
+    insurer: Insurer = field(default_factory=current_insurer)
 
 
 @dataclass(frozen=True)
@@ -187,7 +180,7 @@ class ComplaintData:
     messages: list[tuple[str, str]]  # (heading: what, who and when; text)
     mediator: str
     mediator_conditions: str
-    insurer: Insurer = field(default_factory=Insurer)
+    insurer: Insurer = field(default_factory=current_insurer)
 
 
 @dataclass(frozen=True)
@@ -203,4 +196,4 @@ class OfferAcceptanceData:
     payment: str
     statement: str
     signature: str
-    insurer: Insurer = field(default_factory=Insurer)
+    insurer: Insurer = field(default_factory=current_insurer)

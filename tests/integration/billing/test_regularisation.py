@@ -389,9 +389,9 @@ def test_cli_remind_debits(db, holder_a, monkeypatch, capsys):
 
     monkeypatch.setattr(cli, "session_scope", scope)
     assert cli.main(["remind-debits", "--today", FAR.isoformat(), "--days", "3"]) == 0
-    assert capsys.readouterr().out.strip() == "1 rappel(s) envoyé(s)."
+    assert capsys.readouterr().out.strip() == "1 rappel envoyé."
     assert cli.main(["remind-debits", "--today", FAR.isoformat()]) == 0
-    assert capsys.readouterr().out.strip() == "0 rappel(s) envoyé(s)."
+    assert capsys.readouterr().out.strip() == "0 rappel envoyé."
 
 
 def test_only_one_card_attempt_can_hold_a_payment(db):

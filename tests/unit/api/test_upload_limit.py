@@ -62,3 +62,22 @@ def test_other_routes_and_small_uploads_are_untouched(monkeypatch):
     assert seen == ["http.request", "http.request"] and sent[0]["status"] == 200
     seen, _ = _run({"type": "http", "path": "/api/health", "headers": []}, [b"x" * 500])
     assert seen == ["http.request"]
+
+
+def test_security_limits_are_pinned():
+    """The tests above shrink the limit to stay small; these numbers are the real ones, and a
+    change to them must be deliberate (and change this test)."""
+    from espace.claims import uploads
+    from espace.support import threads
+
+    assert uploads.MAX_BYTES == 10 * 1024 * 1024
+    assert uploads.MAX_FILES_PER_CLAIM == 20
+    assert threads.MAX_FILES_PER_MESSAGE == 5
+    assert headers.UPLOAD_REQUEST_LIMIT == 51 * 1024 * 1024
+
+
+def test_the_real_limit_refuses_one_byte_more_before_reading():
+    over = str(headers.UPLOAD_REQUEST_LIMIT + 1).encode()
+    scope = {"type": "http", "path": "/_upload", "headers": [(b"content-length", over)]}
+    seen, sent = _run(scope, [b"x"])
+    assert seen == [] and sent[0]["status"] == 413

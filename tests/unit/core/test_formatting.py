@@ -40,3 +40,24 @@ def test_parse_euros_reads_french_amounts():
         except ValueError:
             continue
         raise AssertionError(f"{bad!r} was accepted")
+
+
+def test_month_names_come_from_babel():
+    from espace.core.formatting import month_fr
+
+    assert [month_fr(date(2027, month, 1)) for month in (1, 2, 8, 12)] == [
+        "janvier 2027",
+        "février 2027",
+        "août 2027",
+        "décembre 2027",
+    ]
+
+
+def test_counts_take_the_french_plural():
+    from espace.core.formatting import plural as count_fr
+
+    assert [count_fr(n, "document", "documents") for n in (0, 1, 2)] == [
+        "0 document",
+        "1 document",
+        "2 documents",
+    ]

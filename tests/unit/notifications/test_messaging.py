@@ -51,4 +51,6 @@ def test_smtp_sender_uses_settings(monkeypatch, tmp_path):
     outbox.SmtpSender().send(outgoing, settings)
     assert sent["server"] == ("smtp.example", 2525) and sent["tls"] and sent["login"] == ("u", "p")
     assert sent["message"]["To"] == "a@b.fr" and sent["message"]["Subject"] == "Sujet é"
-    assert "Corps" in sent["message"].get_content()
+    # a text part and its HTML alternative (espace/notifications/messages.py)
+    assert "Corps" in sent["message"].get_body(("plain",)).get_content()
+    assert "<p " in sent["message"].get_body(("html",)).get_content()

@@ -1,0 +1,74 @@
+"""E-mail and SMS texts come from the Jinja2 templates: every template renders with its values,
+a missing value fails instead of printing nothing, and the HTML part escapes what it shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from jinja2 import UndefinedError
+
+from espace.notifications import messages
+
+DEVICE = SimpleNamespace(kind="Ordinateur", browser="Firefox 140", system="Linux")
+EMAILS = {
+    "code": {"subject": "Votre code de connexion", "code": "123456", "why": "pour vous connecter"},
+    "staff_code": {"code": "123456"},
+    "staff_locked": {"why": "Cinq codes de vérification erronés ont été saisis"},
+    "account_locked": {"why": "Cinq tentatives", "reset_link": "https://x.fr/mot-de-passe-oublie"},
+    "new_device": {
+        "date": "06/12/2026 à 15:00",
+        "device": DEVICE,
+        "ip": "203.0.113.x",
+        "not_me_link": "https://x.fr/pas-moi?jeton=abc",
+    },
+    "password_changed": {"reset_link": "https://x.fr/mot-de-passe-oublie"},
+    "address_taken": {
+        "subject": "Tentative de création",
+        "login_link": "https://x.fr/connexion",
+        "reset_link": "https://x.fr/mot-de-passe-oublie",
+    },
+    "activation": {"link": "https://x.fr/activation?jeton=abc"},
+    "reset_link": {"link": "https://x.fr/mot-de-passe/nouveau?jeton=abc"},
+    "login_address_replaced": {"new_email": "b@example.com"},
+    "access_recovered": {},
+}
+
+
+def test_every_template_is_tested():
+    names = {
+        path.stem for path in (Path(messages.__file__).parent / "templates" / "email").glob("*.txt")
+    }
+    assert names == set(EMAILS)
+
+
+@pytest.mark.parametrize("name", sorted(EMAILS))
+def test_every_email_renders_a_subject_and_a_text(name):
+    email = messages.email(name, **EMAILS[name])
+    assert email.subject and "\n" not in email.subject
+    assert email.body.startswith("Bonjour,\n\n") and "{" not in email.body
+    assert "\n\n\n" not in email.body
+
+
+def test_code_email_and_sms_say_the_same_thing():
+    text = messages.sms("code", code="123456", why="pour vous connecter")
+    assert text == (
+        "123456 est votre code Espace pour vous connecter. Il est valable 10 minutes. "
+        "Ne le communiquez à personne."
+    )
+    email = messages.email("code", **EMAILS["code"])
+    assert f"Bonjour,\n\n{text}\n\nSi vous n'êtes pas" in email.body
+
+
+def test_a_missing_value_fails_the_render():
+    with pytest.raises(UndefinedError):
+        messages.email("staff_code")
+
+
+def test_html_part_escapes_the_text_and_links_the_urls():
+    html = messages.html("Sujet <b>", "Bonjour <script>,\n\nLien : https://x.fr/a?b=1&c=2\nfin")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert '<a href="https://x.fr/a?b=1&amp;c=2"' in html
+    assert "<title>Sujet &lt;b&gt;</title>" in html
+    assert html.count("<p ") == 3  # the insurer's name, then one paragraph per block
