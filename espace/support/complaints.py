@@ -427,7 +427,7 @@ def exchange_pdf(*, session: Session, holder_id: int, complaint_id: int, today: 
     """The whole exchange, for the holder's records or the mediator; LookupError if not theirs."""
     from espace.documents.addresses import holder_lines
     from espace.documents.pdf.complaint import render_complaint
-    from espace.documents.pdf.data import ComplaintData, Insurer
+    from espace.documents.pdf.data import ComplaintData
 
     complaint = holder_complaint(session=session, holder_id=holder_id, complaint_id=complaint_id)
     if complaint is None:
@@ -441,7 +441,6 @@ def exchange_pdf(*, session: Session, holder_id: int, complaint_id: int, today: 
             issued_on=fmt.date_fr(today),
             holder_name=name,
             holder_address=address,
-            insurer=Insurer(name=get_settings().insurer_name),
             facts=[
                 ("Objet", f"{shown.topic} : {shown.subject}"),
                 ("Concerne", shown.linked or "—"),

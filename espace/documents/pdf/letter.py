@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from fpdf.enums import Align, XPos, YPos
 
-from espace.documents.pdf.data import Insurer
+from espace.documents.pdf.data import Insurer, current_insurer
 from espace.documents.pdf.template import MUTED, TEAL, EspaceDocument
 
 ISSUE_PLACE = "Nantes"
@@ -72,7 +72,7 @@ class LetterData:
     facts: list[tuple[str, str]]  # top-left facts (contract number...)
     blocks: list[Block] = field(default_factory=list)
     signed: bool = True  # "Fait à Nantes, le …, pour Espace Assurances"
-    insurer: Insurer = field(default_factory=Insurer)
+    insurer: Insurer = field(default_factory=current_insurer)
 
 
 def render_letter(data: LetterData) -> bytes:

@@ -22,6 +22,7 @@ from sqlmodel import func, select
 import espace
 from espace.billing import bank_accounts, mandates
 from espace.billing.models import BankAccount, SepaMandate
+from espace.contracts.models import Contract
 from espace.core import crypto
 from espace.core.models import utcnow
 from espace.documents.models import Document
@@ -29,6 +30,9 @@ from espace.identity import accounts, auth, profile, second_factor, sessions, st
 from espace.identity.insurer_authority import InsurerRecord
 from espace.identity.models import Account, AuthSession, Policyholder, ProfileChange, RecoveryCode
 from espace.identity.stepup import StepUpProof, StepUpRequired
+from espace.lifecycle import cancellation
+from espace.lifecycle.cancellation import CancellationRequest
+from espace.lifecycle.models import Cancellation
 from espace.notifications.models import OutboxMessage
 from espace.privacy import rights
 from espace.privacy.models import PrivacyRequest
@@ -292,6 +296,42 @@ SENSITIVE = [
         ),
     ),
 ]
+
+
+def _with_contract(db, person):
+    start = utcnow().date() - timedelta(days=800)  # past its first year: loi Hamon applies
+    return {"contract": factories.contract(db, person, start_date=start).id}
+
+
+def _cancellation(db, person, ctx) -> tuple:
+    contract = db.exec(
+        select(Contract)
+        .where(Contract.id == ctx["contract"])
+        .execution_options(populate_existing=True)
+    ).one()
+    return contract.end_date, _count(db, Cancellation, Cancellation.contract_id == contract.id)
+
+
+SENSITIVE.append(
+    Sensitive(
+        "cancellation.request_cancellation",
+        single_use=True,
+        setup=_with_contract,
+        call=lambda db, p, ctx, proof, now: cancellation.request_cancellation(
+            session=db,
+            holder_id=p.id,
+            contract_id=ctx["contract"],
+            request=CancellationRequest(
+                ground="hamon", new_insurer_name="Mutuelle du Littoral", new_insurer_contract="ML-1"
+            ),
+            files=[],
+            proof=proof,
+            today=now.date(),
+            now=now,
+        ),
+        snapshot=_cancellation,
+    )
+)
 IDS = [s.name for s in SENSITIVE]
 
 
@@ -479,7 +519,9 @@ def test_the_list_holds_every_function_that_takes_a_proof():
     """Every public domain function with a ``proof`` or ``authority`` parameter is in the list above
     (so a sensitive function added later gets every test of this file once it is listed)."""
     root = Path(espace.__file__).parent
-    browser_side = {"state", "pages", "components", "api"}
+    # Callers, not services: the browser's side and the insurer's API (its routes receive the
+    # API client's authority and hand it to the services listed here).
+    browser_side = {"state", "pages", "components", "api", "integration"}
     found = set()
     for path in root.rglob("*.py"):
         relative = path.relative_to(root)
