@@ -24,6 +24,7 @@ from espace.claims.models import (
 from espace.contracts import terms
 from espace.contracts.models import Contract, ContractStatus, InsuredProperty
 from espace.core import formatting as fmt
+from espace.core.db import savepoint
 from espace.core.formatting import PARIS
 from espace.core.models import utcnow
 from espace.documents import private_files
@@ -589,7 +590,7 @@ def _assign_number(session: Session, claim: Claim, year: int) -> None:
 
     for attempt in range(5):
         try:
-            with session.begin_nested():
+            with savepoint(session):
                 claim.number = _next_number(session, year)
                 session.add(claim)
                 session.flush()

@@ -34,6 +34,22 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+@contextmanager
+def savepoint(session: Session) -> Iterator[None]:
+    """``session.begin_nested()``, safe on SQLite too: pysqlite (legacy transaction mode) sends no
+    BEGIN before a SAVEPOINT, so a savepoint opened before the unit of work's first write started
+    its own transaction, and releasing it COMMITTED what it held even if the unit of work then
+    rolled back (a renewal claimed but never done, an idempotency key without its answer). The
+    unit of work's transaction is opened first, as the first write would have opened it."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        driver = connection.connection.driver_connection
+        if driver is not None and not driver.in_transaction:
+            connection.exec_driver_sql("BEGIN")
+    with session.begin_nested():
+        yield
+
+
 @lru_cache
 def get_engine() -> Engine:
     return make_engine(get_settings().database_url)

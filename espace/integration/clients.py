@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from espace.core import tokens
+from espace.core.db import savepoint
 from espace.core.models import utcnow
 from espace.core.settings import get_settings
 from espace.identity.insurer_authority import InsurerRecord
@@ -203,7 +204,7 @@ def take_call(
     )
     if bumped.rowcount == 0:
         try:
-            with session.begin_nested():
+            with savepoint(session):
                 session.add(ApiRateWindow(client_id=client_id, window=window, count=1))
         except IntegrityError:  # another process created the row meanwhile
             session.exec(

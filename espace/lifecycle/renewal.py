@@ -49,6 +49,7 @@ from espace.contracts.portfolio import next_anniversary
 from espace.contracts.tariff import RatingError, price
 from espace.contracts.tariff_data import CURRENT
 from espace.core import formatting as fmt
+from espace.core.db import savepoint
 from espace.core.formatting import PARIS
 from espace.core.models import utcnow
 from espace.core.working_days import add_working_days
@@ -249,7 +250,7 @@ def _price(session: Session, contract: Contract, base: ContractTerms, anniversar
 def _claim(session: Session, contract: Contract, anniversary: date) -> ContractRenewal | None:
     """The renewal row, inserted first; None when another run already renewed this year."""
     try:
-        with session.begin_nested():
+        with savepoint(session):
             row = ContractRenewal(contract_id=contract.id, anniversary=anniversary)
             session.add(row)
             session.flush()

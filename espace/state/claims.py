@@ -18,7 +18,7 @@ from espace.claims.models import Claim, ClaimFile, ClaimItem
 from espace.contracts import portfolio
 from espace.contracts.models import Contract, InsuredProperty
 from espace.core import formatting as fmt
-from espace.core.db import session_scope
+from espace.core.db import savepoint, session_scope
 from espace.core.formatting import PARIS, plural
 from espace.core.models import utcnow
 from espace.identity.sessions import Principal
@@ -209,7 +209,7 @@ def add_uploads(db, claim: Claim, files: list, kind: str, add) -> tuple[int, lis
     added, problems = 0, []
     for data, name in files:
         try:
-            with db.begin_nested():
+            with savepoint(db):
                 add(
                     session=db,
                     claim=claim,

@@ -24,6 +24,7 @@ from espace import routes
 from espace.claims.models import Claim, ClaimStatus, StaffAuditLog
 from espace.contracts.models import Contract
 from espace.core import formatting as fmt
+from espace.core.db import savepoint
 from espace.core.formatting import PARIS
 from espace.core.models import utcnow
 from espace.core.settings import get_settings
@@ -222,7 +223,7 @@ def file_complaint(
 
     for attempt in range(5):
         try:
-            with session.begin_nested():
+            with savepoint(session):
                 complaint = Complaint(
                     reference=_next_reference(session, filed.year),
                     holder_id=holder_id,

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from espace import content
+from espace.core.db import savepoint
 from espace.core.models import utcnow
 from espace.support.models import ArticleFeedback
 
@@ -20,9 +21,8 @@ def record(*, session: Session, holder_id: int, slug: str, helpful: bool) -> Art
     row = session.exec(query).first()
     if row is None:
         try:
-            with (
-                session.begin_nested()
-            ):  # two quick clicks: the second insert meets the first one's row
+            # two quick clicks: the second insert meets the first one's row
+            with savepoint(session):
                 row = ArticleFeedback(holder_id=holder_id, article_slug=slug, helpful=bool(helpful))
                 session.add(row)
             return row
