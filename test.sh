@@ -36,4 +36,14 @@ fi
 [ -n "$need_stack" ] && ensure_stack_servers
 
 log "Running the tests"
+if [ -z "$selected" ] && [ "$(nproc)" -ge 2 ]; then
+  # The whole suite: unit and integration tests on two processes (pytest-xdist; each worker has its
+  # own data folder and databases), then the browser and stack tests, which start servers of their
+  # own, one at a time. Both parts always run; the exit status is the first failure's.
+  first=0 second=0
+  "$VENV/bin/python" -m pytest -n 2 tests/unit tests/integration "$@" || first=$?
+  "$VENV/bin/python" -m pytest tests/e2e tests/stack "$@" || second=$?
+  [ "$first" -ne 0 ] && exit "$first"
+  exit "$second"
+fi
 exec "$VENV/bin/python" -m pytest "$@"
