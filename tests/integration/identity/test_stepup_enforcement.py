@@ -501,6 +501,7 @@ def test_every_sensitive_function_takes_a_proof_and_checks_it_first():
         second_factor.disable_totp,
         second_factor.generate_recovery_codes,
         accounts.change_password,
+        cancellation.request_cancellation,
     ]
     assert {f"{f.__module__.rsplit('.', 1)[-1]}.{f.__name__}" for f in functions} == set(IDS)
     for function in functions:
