@@ -319,3 +319,9 @@ def second_factor_by_email(page: Page, engine, email: str, *, trust: bool = Fals
     # The browser now goes through the hand-off route to the portal: wait until it is there.
     expect(page).not_to_have_url(re.compile(r"/connexion"))
     wait_ready(page)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that build a second app in the shared ``.web`` folder (``own_build``) run last: the
+    bundle they leave there names their port, not the session app's."""
+    items.sort(key=lambda item: item.get_closest_marker("own_build") is not None)

@@ -19,6 +19,10 @@ from espace.testing import start_app
 from tests.e2e import conftest
 from tests.e2e.conftest import RESULTS, login, wait_ready
 
+# Its build replaces the shared .web folder's bundle (which names its own port): it runs after the
+# tests served by the session's app (tests/e2e/conftest.py).
+pytestmark = pytest.mark.own_build
+
 
 @pytest.fixture(scope="module")
 def fresh_app(tmp_path_factory):
