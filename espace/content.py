@@ -1,13 +1,19 @@
-"""Content shipped as files: the help centre's articles and the search thesaurus.
+"""Content shipped as files: the help centre's articles, the search thesaurus and the general
+conditions.
 
 The default folder is ``content/`` at the project root; ``ESPACE_CONTENT_DIR`` points to another
 one, so that an insurer ships its own articles (and thesaurus) without touching code. A file missing
 from that folder falls back to the default one.
 
-- ``aide/_index.yaml``: the themes of the help centre (in display order) and the contact details;
+- ``aide/_index.yaml``: the themes of the help centre (in display order);
 - ``aide/<slug>.md``: one article per file, YAML front matter (``title``, ``category``, ``order``,
   ``keywords``, ``links``) then the answer in plain text, paragraphs separated by a blank line;
-- ``search/thesaurus.txt``: one group of equivalent expressions per line, then abbreviations.
+- ``search/thesaurus.txt``: one group of equivalent expressions per line, then abbreviations;
+- ``conditions/<version>.md``: the general conditions of one version of the contract (see
+  ``parse_conditions``).
+
+The insurer's phone numbers and addresses are not content: they come from settings
+(``espace/core/insurer.py``), and the texts name them with ``$insurer_phone``-style fields.
 
 Loaded once per process (``reload()`` forgets it). The module keeps the names the help pages and the
 assistant used (``ARTICLES``, ``CATEGORIES``, ``article()``, ``ASSISTANCE_PHONE``...)."""
@@ -15,12 +21,15 @@ assistant used (``ARTICLES``, ``CATEGORIES``, ``article()``, ``ASSISTANCE_PHONE`
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from string import Template
 
 import yaml
 
+from espace.core.insurer import insurer
 from espace.core.settings import PROJECT_ROOT, get_settings
 
 DEFAULT_DIR = PROJECT_ROOT / "content"
@@ -48,7 +57,6 @@ class HelpCentre:
     categories: dict[str, str]
     articles: tuple[FaqArticle, ...]
     by_slug: dict[str, FaqArticle]
-    contact: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -112,7 +120,6 @@ def help_centre() -> HelpCentre:
         categories=categories,
         articles=articles,
         by_slug={a.slug: a for a in articles},
-        contact={str(k): str(v) for k, v in (index.get("contact") or {}).items()},
     )
 
 
@@ -153,6 +160,120 @@ def thesaurus() -> Thesaurus:
 def reload() -> None:
     help_centre.cache_clear()
     thesaurus.cache_clear()
+    _conditions_file.cache_clear()
+
+
+# ---- general conditions -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConditionsArticle:
+    number: str  # "Art. 16": what cross-references ([[Art. 16]]) name
+    slug: str  # "art-16": its anchor
+    title: str
+    chapter: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Conditions:
+    version: str  # "CG-MRH-2026-01": printed on the documents and the contract
+    title: str
+    articles: tuple[ConditionsArticle, ...]
+    glossary: dict[str, tuple[str, str]]  # key (the term in lower case) -> (term, definition)
+
+
+_ARTICLE = re.compile(r"^Art\. (\d+) — (.+)$")
+GLOSSARY_CHAPTER = "Lexique"
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """Paragraphs separated by blank lines; the lines of one paragraph joined by a space."""
+    text = "\n".join(lines).strip()
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def parse_conditions(text: str, values: Mapping[str, str], *, name: str = "") -> Conditions:
+    """The general conditions from their text: YAML front matter (``version``, ``title``), then
+    ``# Chapter`` headings, each holding ``## Art. N — Title`` articles whose paragraphs are
+    separated by a blank line (a paragraph may be wrapped over several lines). The last chapter,
+    ``# Lexique``, holds the glossary: ``## Term`` then its definition.
+
+    ``$field`` (or ``${field}``) is replaced by ``values[field]`` (amounts, the insurer's phone and
+    address...): a field that ``values`` lacks is an error, so a typo never reaches a holder. The
+    link markup ``[[Art. N]]`` and ``{{term}}`` is kept for the page to render."""
+    match = _FRONT.match(text)
+    if not match:
+        raise ContentError(f"{name}: front matter (--- ... ---) missing")
+    front = yaml.safe_load(match.group(1)) or {}
+    try:
+        body = Template(match.group(2)).substitute(values)
+    except (KeyError, ValueError) as error:
+        raise ContentError(f"{name}: unknown or malformed field {error}") from error
+    sections: list[tuple[str, str, list[str]]] = []  # (chapter, heading, lines)
+    chapter = ""
+    for line in body.splitlines():
+        if line.startswith("# "):
+            chapter = line[2:].strip()
+        elif line.startswith("## "):
+            if not chapter:
+                raise ContentError(f"{name}: {line!r} comes before any chapter")
+            sections.append((chapter, line[3:].strip(), []))
+        elif line.strip() and not sections:
+            raise ContentError(f"{name}: text before the first article: {line!r}")
+        elif sections:
+            sections[-1][2].append(line)
+    articles: list[ConditionsArticle] = []
+    glossary: dict[str, tuple[str, str]] = {}
+    for chapter, heading, lines in sections:
+        paragraphs = _paragraphs(lines)
+        if not paragraphs:
+            raise ContentError(f"{name}: {heading!r} has no text")
+        if chapter == GLOSSARY_CHAPTER:
+            glossary[heading.lower()] = (heading, " ".join(paragraphs))
+            continue
+        found = _ARTICLE.match(heading)
+        if not found:
+            raise ContentError(f"{name}: {heading!r} is not 'Art. N — Title'")
+        number = found.group(1)
+        articles.append(
+            ConditionsArticle(
+                number=f"Art. {number}",
+                slug=f"art-{number}",
+                title=found.group(2).strip(),
+                chapter=chapter,
+                paragraphs=tuple(paragraphs),
+            )
+        )
+    numbers = [a.number for a in articles]
+    if len(set(numbers)) != len(numbers):
+        raise ContentError(f"{name}: an article number is used twice")
+    return Conditions(
+        version=str(front.get("version") or ""),
+        title=str(front.get("title") or ""),
+        articles=tuple(articles),
+        glossary=glossary,
+    )
+
+
+@lru_cache(maxsize=8)
+def _conditions_file(version: str) -> tuple[str, str]:
+    if not re.fullmatch(r"[A-Za-z0-9-]{1,40}", version):
+        raise ContentError(f"conditions version {version!r} is not a file name")
+    path = _file(f"conditions/{version}.md")
+    if not path.exists():
+        raise ContentError(f"no general conditions {version} in {content_dir()} or {DEFAULT_DIR}")
+    return path.read_text(encoding="utf-8"), str(path)
+
+
+def conditions(version: str, values: Mapping[str, str]) -> Conditions:
+    """The general conditions of ``version`` (``conditions/<version>.md``, the insurer's folder
+    first), their fields filled with ``values``."""
+    text, path = _conditions_file(version)
+    parsed = parse_conditions(text, values, name=path)
+    if parsed.version != version:
+        raise ContentError(f"{path}: says version {parsed.version!r}, expected {version!r}")
+    return parsed
 
 
 def article(slug: str | None) -> FaqArticle | None:
@@ -166,10 +287,14 @@ def __getattr__(name: str):
         "ARTICLES": lambda c: c.articles,
         "BY_SLUG": lambda c: c.by_slug,
         "CATEGORIES": lambda c: c.categories,
-        "ASSISTANCE_PHONE": lambda c: c.contact.get("assistance_phone", ""),
-        "CUSTOMER_SERVICE_PHONE": lambda c: c.contact.get("customer_service_phone", ""),
-        "DPO_EMAIL": lambda c: c.contact.get("dpo_email", ""),
     }
     if name in values:
         return values[name](help_centre())
+    contact = {
+        "ASSISTANCE_PHONE": "assistance_phone",
+        "CUSTOMER_SERVICE_PHONE": "phone",
+        "DPO_EMAIL": "dpo_email",
+    }
+    if name in contact:
+        return getattr(insurer(), contact[name])
     raise AttributeError(name)

@@ -20,9 +20,9 @@ from espace.contracts import coverage
 from espace.contracts.models import Contract, GuaranteeCategory
 from espace.core import formatting as fmt
 from espace.core.formatting import PARIS
+from espace.core.insurer import insurer
 from espace.core.models import utcnow
 
-ASSISTANCE_PHONE = "01 86 95 00 00"
 SITUATIONS = {
     "water_leak": "Fuite d'eau",
     "break_in": "Cambriolage, effraction",
@@ -184,7 +184,8 @@ def request_assistance(
     found = allowance(session=session, contract=contract, on=now.astimezone(PARIS).date())
     if not found.covered:
         raise AssistanceError(
-            f"{found.text} Appelez tout de même le {ASSISTANCE_PHONE} : nous vous orientons."
+            f"{found.text} Appelez tout de même le {insurer().assistance_phone} : nous vous "
+            "orientons."
         )
     if service == "rehousing":
         if not 1 <= nights <= 60:
@@ -193,7 +194,7 @@ def request_assistance(
             raise AssistanceError(
                 f"Votre garantie assistance prend en charge {found.nights} nuits d'hôtel au plus "
                 f"({found.text}). Demandez {found.nights} nuits ou moins ; au-delà, appelez le "
-                f"{ASSISTANCE_PHONE}.",
+                f"{insurer().assistance_phone}.",
                 "nights",
             )
     else:

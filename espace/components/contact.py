@@ -1,4 +1,4 @@
-"""The insurer's phone numbers as tap-to-call links (one source: ``content/aide/_index.yaml``)."""
+"""The insurer's phone numbers as tap-to-call links (from the settings: espace/core/insurer.py)."""
 
 from __future__ import annotations
 

@@ -15,6 +15,9 @@ class Insurer:
     address: str  # head office, one line
     legal: str  # the legal mention printed at the foot of documents
     phone: str  # customer service, as printed
+    assistance_phone: str  # emergency assistance, 24 h/24
+    dpo_email: str  # the data protection officer
+    complaints_email: str  # the complaints department
     creditor_id: str  # SEPA creditor identifier (ICS)
     mediator: str  # the insurance mediator, as quoted in the conditions and complaints answers
 
@@ -27,6 +30,9 @@ def insurer(settings: Settings | None = None) -> Insurer:
         address=settings.insurer_address,
         legal=settings.insurer_legal,
         phone=settings.insurer_phone,
+        assistance_phone=settings.insurer_assistance_phone,
+        dpo_email=settings.insurer_dpo_email,
+        complaints_email=settings.insurer_complaints_email,
         creditor_id=settings.sepa_creditor_id,
         mediator=f"{settings.mediator_name}, {settings.mediator_address}, {settings.mediator_url.removeprefix('https://')}",
     )

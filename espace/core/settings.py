@@ -86,7 +86,10 @@ class Settings(BaseSettings):
         "entreprise régie par le Code des assurances, sous le contrôle de l'ACPR, "
         "4 place de Budapest, 75436 Paris Cedex 09."
     )
-    insurer_phone: str = "09 70 80 90 00"
+    insurer_phone: str = "09 70 80 90 00"  # customer service
+    insurer_assistance_phone: str = "01 86 95 00 00"  # emergency assistance, 24 h/24
+    insurer_dpo_email: str = "dpo@espace-assurances.example"  # data protection officer
+    insurer_complaints_email: str = "reclamations@espace-assurances.example"
     # The insurance mediator named to holders whose complaint got no answer within two months or
     # who disagree with it (ACPR 2022-R-01).
     mediator_name: str = "La Médiation de l'Assurance"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from espace.claims.assistance import ASSISTANCE_PHONE
+from espace import content
 from espace.components.forms import field_error, form_alert, notice, submit_button
 from espace.components.layout import app_shell, loading
 from espace.state.assistance import SITUATION_OPTIONS, RequestRow
@@ -92,8 +92,8 @@ def assistance_page() -> rx.Component:
             rx.el.p("Une urgence au logement ? Appelez l'assistance 24 h/24 et 7 j/7 :"),
             rx.el.a(
                 rx.icon("phone", size=18, aria_hidden="true"),
-                ASSISTANCE_PHONE,
-                href="tel:" + ASSISTANCE_PHONE.replace(" ", ""),
+                content.ASSISTANCE_PHONE,
+                href="tel:" + content.ASSISTANCE_PHONE.replace(" ", ""),
                 class_name="button",
                 id="assistance-phone",
             ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from espace import routes
+from espace import content, routes
 from espace.components.forms import notice
 from espace.components.layout import app_shell, loading
 from espace.components.stepup import step_up_panel
@@ -180,7 +180,7 @@ def rights() -> rx.Component:
             "Rectification : vos coordonnées se modifient depuis ",
             rx.el.a("Mon profil", href=routes.PROFILE),
             " ; pour le reste, écrivez-nous depuis un dossier ou au délégué à la protection des "
-            "données (dpo@espace-assurances.example).",
+            f"données ({content.DPO_EMAIL}).",
             class_name="field-hint",
         ),
         rx.el.h3("Supprimer mon espace client", class_name="card-subtitle"),

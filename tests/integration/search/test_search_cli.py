@@ -101,7 +101,7 @@ def test_an_insurer_ships_its_own_articles(tmp_path, monkeypatch):
     files it does not ship (the thesaurus) come from the default folder."""
     (tmp_path / "aide").mkdir()
     (tmp_path / "aide" / "_index.yaml").write_text(
-        "categories:\n  claims: Sinistres\ncontact:\n  assistance_phone: 01 23 45 67 89\n",
+        "categories:\n  claims: Sinistres\n",
         encoding="utf-8",
     )
     (tmp_path / "aide" / "grele-veranda.md").write_text(
@@ -111,6 +111,7 @@ def test_an_insurer_ships_its_own_articles(tmp_path, monkeypatch):
         encoding="utf-8",
     )
     monkeypatch.setattr(get_settings(), "content_dir", tmp_path)
+    monkeypatch.setattr(get_settings(), "insurer_assistance_phone", "01 23 45 67 89")
     content.reload()
     try:
         assert [a.slug for a in content.ARTICLES] == ["grele-veranda"]
