@@ -10,8 +10,8 @@ amounts). Paragraphs carry two markups that the web page turns into links (see `
   ``{{key|displayed text}}``, where ``key`` is a key of `GLOSSARY`.
 
 `PARTICULAR_OVERRIDES` lists, per formula, what the particular conditions change compared to the
-general ones, as plain text (no markup). Its amounts are computed from `catalogue_data.COVER`, so both
-always agree.
+general ones, as plain text (no markup). Its amounts are computed from `catalogue_data.COVER`, so
+both always agree.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ NBSP = "\u00a0"
 
 
 def format_euros(cents: int) -> str:
-    """A whole amount in euros, French style: ``4 500 000 €`` (narrow no-break thousands separator)."""
+    """A whole amount in euros, French style: ``4 500 000 €`` (narrow no-break thousands
+    separator)."""
     return f"{fmt.number(cents // 100)}{NBSP}€"
 
 
@@ -50,7 +51,8 @@ def _amount_in(text: str, index: int = -1) -> int:
 
 
 def _number_in(text: str, unit: str) -> int:
-    """The number written before `unit` in a catalogue note (``"30 % du capital"``, ``"5 nuits"``)."""
+    """The number written before `unit` in a catalogue note (``"30 % du capital"``,
+    ``"5 nuits"``)."""
     match = re.search(rf"(\d+)\s?{unit}", text)
     if match is None:
         raise ValueError(f"no {unit!r} in {text!r}")
@@ -161,7 +163,8 @@ def _liability(formula: str) -> dict:
     ceiling_cents, note, *_rest = _cover(formula, "RC_VIE_PRIVEE")
     return {
         "article": "Art. 12",
-        "text": f"La garantie est accordée à hauteur de {format_euros(ceiling_cents)} par sinistre, dont "
+        "text": f"La garantie est accordée à hauteur de {format_euros(ceiling_cents)} par "
+        "sinistre, dont "
         f"{format_euros(_amount_in(note))} pour les dommages matériels.",
     }
 
@@ -189,7 +192,8 @@ def _legal_protection_threshold(formula: str) -> str:
 
 
 _OPTIONAL_LEGAL_PROTECTION = (
-    "La protection juridique n'est pas incluse dans la formule {formula} ; elle peut être souscrite "
+    "La protection juridique n'est pas incluse dans la formule {formula} ; elle peut être "
+    "souscrite "
     "en option, avec un plafond et un seuil d'intervention fixés lors de sa souscription."
 )
 
@@ -197,14 +201,17 @@ PARTICULAR_OVERRIDES: dict[str, list[dict]] = {
     "ESSENTIELLE": [
         {
             "article": "Art. 5",
-            "text": "Les bâtiments sont indemnisés sur la base de leur valeur de reconstruction, vétusté "
+            "text": "Les bâtiments sont indemnisés sur la base de leur valeur de reconstruction, "
+            "vétusté "
             "déduite, et le mobilier dans la limite du capital mobilier. Les brûlures de fumeurs "
             "sans incendie ne sont pas garanties.",
         },
         {
             "article": "Art. 6",
-            "text": "Les dommages sont garantis dans la limite du capital mobilier et des frais de remise en "
-            "état ; la recherche de fuite est prise en charge au titre de ces frais. Les infiltrations "
+            "text": "Les dommages sont garantis dans la limite du capital mobilier et des frais de "
+            "remise en "
+            "état ; la recherche de fuite est prise en charge au titre de ces frais. Les "
+            "infiltrations "
             "par les façades ne sont pas garanties.",
         },
         {
@@ -221,13 +228,15 @@ PARTICULAR_OVERRIDES: dict[str, list[dict]] = {
     "CONFORT": [
         {
             "article": "Art. 5",
-            "text": "Les bâtiments sont indemnisés sur la base de leur valeur de reconstruction, vétusté "
+            "text": "Les bâtiments sont indemnisés sur la base de leur valeur de reconstruction, "
+            "vétusté "
             "déduite, et le mobilier dans la limite du capital mobilier. Les brûlures de fumeurs "
             "sans incendie ne sont pas garanties.",
         },
         {
             "article": "Art. 6",
-            "text": f"Les frais de recherche de fuite sont pris en charge jusqu'à {_leak_search('CONFORT')} "
+            "text": "Les frais de recherche de fuite sont pris en charge jusqu'à "
+            f"{_leak_search('CONFORT')} "
             "par sinistre. Les infiltrations par les façades ne sont pas garanties.",
         },
         {
@@ -236,18 +245,22 @@ PARTICULAR_OVERRIDES: dict[str, list[dict]] = {
         },
         {
             "article": "Art. 9",
-            "text": f"Les objets de valeur sont garantis dans la limite de {_valuables_share('CONFORT')} % "
-            "du capital mobilier. Le vol commis dans les parties communes de l'immeuble n'est pas garanti.",
+            "text": "Les objets de valeur sont garantis dans la limite de "
+            f"{_valuables_share('CONFORT')} % "
+            "du capital mobilier. Le vol commis dans les parties communes de l'immeuble n'est pas "
+            "garanti.",
         },
         {
             "article": "Art. 10",
-            "text": f"La garantie est accordée à hauteur de {_ceiling('CONFORT', 'BRIS_GLACE')} par sinistre, "
+            "text": f"La garantie est accordée à hauteur de {_ceiling('CONFORT', 'BRIS_GLACE')} "
+            "par sinistre, "
             f"après application d'une franchise spécifique de "
             f"{format_euros(_cover('CONFORT', 'BRIS_GLACE')[3])}.",
         },
         {
             "article": "Art. 11",
-            "text": f"La garantie est accordée à hauteur de {_ceiling('CONFORT', 'DOMMAGES_ELEC')} par sinistre. "
+            "text": f"La garantie est accordée à hauteur de {_ceiling('CONFORT', 'DOMMAGES_ELEC')} "
+            "par sinistre. "
             "La vétusté est déduite pour les appareils de plus de 5 ans ; les appareils de plus de "
             "10 ans ne sont pas garantis.",
         },
@@ -259,39 +272,49 @@ PARTICULAR_OVERRIDES: dict[str, list[dict]] = {
         {
             "article": "Art. 5",
             "text": "Les bâtiments et le mobilier sont indemnisés en valeur à neuf (voir Art. 19). "
-            "Par dérogation aux conditions générales, les brûlures de fumeurs sans incendie sont garanties.",
+            "Par dérogation aux conditions générales, les brûlures de fumeurs sans incendie sont "
+            "garanties.",
         },
         {
             "article": "Art. 6",
-            "text": f"Les frais de recherche de fuite sont pris en charge jusqu'à {_leak_search('INTEGRALE')} "
+            "text": "Les frais de recherche de fuite sont pris en charge jusqu'à "
+            f"{_leak_search('INTEGRALE')} "
             "par sinistre. Les infiltrations accidentelles par les façades sont garanties.",
         },
         {
             "article": "Art. 7",
-            "text": "Les dommages sont indemnisés en valeur à neuf. Les clôtures sont garanties ; les antennes "
+            "text": "Les dommages sont indemnisés en valeur à neuf. Les clôtures sont garanties ; "
+            "les antennes "
             "et stores extérieurs restent exclus.",
         },
         {
             "article": "Art. 9",
-            "text": f"Les objets de valeur sont garantis dans la limite de {_valuables_share('INTEGRALE')} % "
-            "du capital mobilier. Le vol commis dans les parties communes de l'immeuble est garanti.",
+            "text": "Les objets de valeur sont garantis dans la limite de "
+            f"{_valuables_share('INTEGRALE')} % "
+            "du capital mobilier. Le vol commis dans les parties communes de l'immeuble est "
+            "garanti.",
         },
         {
             "article": "Art. 10",
-            "text": f"La garantie est accordée à hauteur de {_ceiling('INTEGRALE', 'BRIS_GLACE')} par sinistre, "
+            "text": f"La garantie est accordée à hauteur de {_ceiling('INTEGRALE', 'BRIS_GLACE')} "
+            "par sinistre, "
             "sans franchise.",
         },
         {
             "article": "Art. 11",
-            "text": f"La garantie est accordée à hauteur de {_ceiling('INTEGRALE', 'DOMMAGES_ELEC')} par sinistre. "
-            "Les appareils de moins de 5 ans sont indemnisés en valeur à neuf ; au-delà, la vétusté "
+            "text": "La garantie est accordée à hauteur de "
+            f"{_ceiling('INTEGRALE', 'DOMMAGES_ELEC')} par sinistre. "
+            "Les appareils de moins de 5 ans sont indemnisés en valeur à neuf ; au-delà, la "
+            "vétusté "
             "est déduite, sans limite d'âge des appareils garantis.",
         },
         _liability("INTEGRALE"),
         {
             "article": "Art. 13",
-            "text": "La protection juridique est incluse : nous prenons en charge les frais jusqu'à "
-            f"{_ceiling('INTEGRALE', 'PROTECTION_JURIDIQUE')} par litige, avec un seuil d'intervention "
+            "text": "La protection juridique est incluse : nous prenons en charge les frais "
+            "jusqu'à "
+            f"{_ceiling('INTEGRALE', 'PROTECTION_JURIDIQUE')} par litige, avec un seuil "
+            "d'intervention "
             f"de {_legal_protection_threshold('INTEGRALE')}.",
         },
         _assistance(
