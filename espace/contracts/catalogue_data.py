@@ -31,6 +31,7 @@ FORMULAS = [
         3,
     ),
 ]
+FORMULA_NAMES = {code: name for code, name, _description, _rank in FORMULAS}
 
 GUARANTEES = [
     (
@@ -110,6 +111,7 @@ GUARANTEES = [
         "Art. 14",
     ),
 ]
+FORMULA_NAMES = {code: name for code, name, _description, _rank in FORMULAS}
 
 _COMMON_EXCLUSIONS = [
     "Les dommages causés intentionnellement par l'assuré.",
@@ -347,6 +349,7 @@ OPTIONS = [
         C.ASSISTANCE,
     ),
 ]
+FORMULA_NAMES = {code: name for code, name, _description, _rank in FORMULAS}
 
 # What each option covers: option code -> (granted guarantee code or None, ceiling_cents,
 # ceiling_note, deductible_kind, deductible_value, exclusions, article of the general conditions). A

@@ -22,7 +22,7 @@ from espace import content
 from espace.contracts import tariff_data
 from espace.contracts.catalogue_data import (
     COVER,
-    FORMULAS,
+    FORMULA_NAMES,
     GUARANTEES,
     NATURAL_DISASTER_DEDUCTIBLE_CENTS,
 )
@@ -140,7 +140,7 @@ def glossary_anchor(key: str) -> str:
 
 _GUARANTEE_ARTICLES = {code: number for code, _category, _name, _description, number in GUARANTEES}
 _GUARANTEE_NAMES = {code: name for code, _category, name, _description, _number in GUARANTEES}
-_FORMULA_NAMES = {code: name for code, name, _description, _rank in FORMULAS}
+_FORMULA_NAMES = FORMULA_NAMES
 
 
 def _cover(formula: str, guarantee: str) -> tuple:
@@ -222,7 +222,10 @@ PARTICULAR_OVERRIDES: dict[str, list[dict]] = {
         _not_covered("ESSENTIELLE", "BRIS_GLACE"),
         _not_covered("ESSENTIELLE", "DOMMAGES_ELEC"),
         _liability("ESSENTIELLE"),
-        {"article": "Art. 13", "text": _OPTIONAL_LEGAL_PROTECTION.format(formula="Essentielle")},
+        {
+            "article": "Art. 13",
+            "text": _OPTIONAL_LEGAL_PROTECTION.format(formula=FORMULA_NAMES["ESSENTIELLE"]),
+        },
         _assistance("ESSENTIELLE"),
     ],
     "CONFORT": [
@@ -265,7 +268,10 @@ PARTICULAR_OVERRIDES: dict[str, list[dict]] = {
             "10 ans ne sont pas garantis.",
         },
         _liability("CONFORT"),
-        {"article": "Art. 13", "text": _OPTIONAL_LEGAL_PROTECTION.format(formula="Confort")},
+        {
+            "article": "Art. 13",
+            "text": _OPTIONAL_LEGAL_PROTECTION.format(formula=FORMULA_NAMES["CONFORT"]),
+        },
         _assistance("CONFORT"),
     ],
     "INTEGRALE": [

@@ -22,10 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from espace.contracts.catalogue_data import FORMULA_NAMES
 from espace.contracts.tariff_data import (
     CURRENT,
     DEPARTEMENTS,
-    FORMULA_NAMES,
     OCCUPANCY_NAMES,
     PROPERTY_NAMES,
     PROPERTY_PLURALS,

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 PROPERTY_NAMES = {"flat": "appartement", "house": "maison"}
 PROPERTY_PLURALS = {"flat": "appartements", "house": "maisons"}
-FORMULA_NAMES = {"ESSENTIELLE": "Essentielle", "CONFORT": "Confort", "INTEGRALE": "Intégrale"}
 OCCUPANCY_NAMES = {
     "owner": "Propriétaire occupant",
     "tenant": "Locataire",

@@ -8,11 +8,10 @@ import reflex as rx
 from espace import routes
 from espace.components.forms import field_error, submit_button
 from espace.components.layout import app_shell, loading
+from espace.contracts.catalogue_data import FORMULA_NAMES
 from espace.contracts.cover_change import CONSENT_TEXT
 from espace.state.cover import CoverState as V
 from espace.state.cover import FormulaColumn, SimItem
-
-FORMULAS = [("ESSENTIELLE", "Essentielle"), ("CONFORT", "Confort"), ("INTEGRALE", "Intégrale")]
 
 
 def compare_table() -> rx.Component:
@@ -104,7 +103,7 @@ def choice_form() -> rx.Component:
                         aria_pressed=V.c_formula == code,
                         class_name="segment",
                     )
-                    for code, name in FORMULAS
+                    for code, name in FORMULA_NAMES.items()
                 ],
                 class_name="segments",
             ),
