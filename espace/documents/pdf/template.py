@@ -8,7 +8,9 @@ Fonts: DejaVu Sans (regular and bold) from `assets/fonts`, embedded as subsets i
 glyphs again when fpdf2 subsets it at output (about 15 ms per face). So each face is prepared once
 per process (see `_Face`): the parsed metrics (widths, cmap, glyph ids) are shared by every
 document, which only gets its own subset state and, at output, a fresh fontTools object over
-cached bytes (fpdf2 subsets that object in place).
+cached bytes (fpdf2 subsets that object in place). fpdf2's line breaking measures each character
+it adds to a line with one call; the widths of the strings measured are remembered per face
+(`_DocumentFont`, about 7 % of an attestation's CPU time; bench/bench_documents.py).
 """
 
 from __future__ import annotations
@@ -152,13 +154,41 @@ def _copy_descriptor(desc: PDFFontDescriptor) -> PDFFontDescriptor:
     )
 
 
+# Widths (in font units) of the strings measured so far, per face: fpdf2's line breaking measures
+# every character it adds to a line, one call each, and a document's labels come back in the next.
+_WIDTHS: dict[str, dict[str, int]] = {}
+_WIDTHS_MAX = 100_000  # strings kept per face (most are one character or one word)
+
+
+class _DocumentFont(TTFFont):
+    """fpdf2's TTFFont with the width of a string remembered per face (the same result as
+    `TTFFont.get_text_width`: the sum of the characters' advance widths, scaled by the size)."""
+
+    __slots__ = ()
+
+    def get_text_width(
+        self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any] | None
+    ) -> tuple[int, float]:
+        if text_shaping_params or self.is_symbol:
+            return super().get_text_width(text, font_size_pt, text_shaping_params)
+        if font_size_pt > self.biggest_size_pt:
+            self.biggest_size_pt = font_size_pt
+        widths = _WIDTHS.setdefault(self.fontkey, {})
+        units = widths.get(text)
+        if units is None:
+            units = sum(map(self.cw.__getitem__, map(ord, text)))
+            if len(widths) < _WIDTHS_MAX:
+                widths[text] = units
+        return len(text), units * font_size_pt * 0.001
+
+
 def _document_font(face: _Face, index: int) -> TTFFont:
     """A TTFFont for one document: shared read-only metrics, its own subset state.
 
     Without text shaping fpdf2 only needs the fontTools font (`ttfont`) to write the subset:
     `_attach_font_program` sets it just before the output.
     """
-    font = TTFFont.__new__(TTFFont)
+    font = _DocumentFont.__new__(_DocumentFont)
     for slot in TTFFont.__slots__:
         if hasattr(face.prototype, slot):  # some slots are only set for some fonts
             setattr(font, slot, getattr(face.prototype, slot))

@@ -365,6 +365,26 @@ def test_each_document_embeds_its_own_font_subset():
     )  # subsets, not the whole font
 
 
+def test_remembered_text_widths_are_fpdf2s_own(monkeypatch):
+    """The widths remembered per face (template._DocumentFont) change nothing in the layout: the
+    same widths as fpdf2 computes, the same PDF page content as without the memory."""
+    from fpdf.fonts import TTFFont
+
+    from espace.documents.pdf import template
+
+    font = template._document_font(template._face(""), 1)
+    for text in ("a", "Garantie", "1\u202f234,56\u00a0€", "Ελένη Дмитрий", "", "ﬁ œ Ω"):
+        assert font.get_text_width(text, 9.5, None) == TTFFont.get_text_width(font, text, 9.5, None)
+
+    def pages(pdf: bytes) -> list[bytes]:
+        return [page.get_contents().get_data() for page in pypdf.PdfReader(BytesIO(pdf)).pages]
+
+    data = attestation("detailed", holder_name="Mme Ελένη Strauß")
+    remembered = pages(render_attestation(data))
+    monkeypatch.setattr(template._DocumentFont, "get_text_width", TTFFont.get_text_width)
+    assert pages(render_attestation(data)) == remembered
+
+
 def test_characters_outside_latin_are_embedded_too(caplog):
     name = "Mme Eléni Papadopoúlou (Ελένη Παπαδοπούλου), M. Dmitri Ivanov (Дмитрий Иванов)"
     with caplog.at_level(logging.WARNING, logger="fpdf"):
