@@ -10,6 +10,10 @@ import pytest
 from espace.contracts import conditions_data as cg
 from espace.contracts.catalogue_data import COVER, FORMULAS, GUARANTEES
 
+# Checks of the shipped general conditions and their agreement with the catalogue, not of code:
+# counted apart (-m data_lint).
+pytestmark = pytest.mark.data_lint
+
 REF = re.compile(r"\[\[([^\]]*)\]\]")
 TERM = re.compile(r"\{\{([^}]*)\}\}")
 

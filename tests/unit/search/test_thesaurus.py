@@ -22,10 +22,12 @@ def linked(a: str, b: str) -> bool:
 # --- Shape -----------------------------------------------------------------
 
 
+@pytest.mark.data_lint
 def test_at_least_45_groups() -> None:
     assert len(SYNONYM_GROUPS) >= 45
 
 
+@pytest.mark.data_lint
 @pytest.mark.parametrize("group", SYNONYM_GROUPS, ids=lambda g: g[0])
 def test_group_shape(group: tuple[str, ...]) -> None:
     assert isinstance(group, tuple)
@@ -40,11 +42,13 @@ def test_group_shape(group: tuple[str, ...]) -> None:
     assert len({th.normalize(e) for e in group}) == len(group), "duplicate once accents are folded"
 
 
+@pytest.mark.data_lint
 def test_no_two_identical_groups() -> None:
     as_sets = [frozenset(group) for group in SYNONYM_GROUPS]
     assert len(set(as_sets)) == len(as_sets)
 
 
+@pytest.mark.data_lint
 def test_accents_are_written() -> None:
     # Expressions keep their normal French spelling (the user may not, the data does).
     written_forms = (
@@ -64,6 +68,7 @@ def test_accents_are_written() -> None:
 # --- Coverage of the policyholders' words -----------------------------------
 
 
+@pytest.mark.data_lint
 @pytest.mark.parametrize(
     "expression",
     [
@@ -211,6 +216,7 @@ def test_expression_is_present(expression: str) -> None:
 # --- Links ------------------------------------------------------------------
 
 
+@pytest.mark.data_lint
 @pytest.mark.parametrize(
     ("a", "b"),
     [
@@ -330,6 +336,7 @@ def test_synonyms_of() -> None:
 # --- Abbreviations --------------------------------------------------------------
 
 
+@pytest.mark.data_lint
 @pytest.mark.parametrize(
     ("abbreviation", "expansion"),
     [
@@ -348,6 +355,7 @@ def test_known_abbreviations(abbreviation: str, expansion: str) -> None:
     assert th.expand_abbreviation(abbreviation.upper()) == expansion
 
 
+@pytest.mark.data_lint
 @pytest.mark.parametrize(("abbreviation", "expansion"), sorted(ABBREVIATIONS.items()))
 def test_abbreviation_expands_into_the_thesaurus(abbreviation: str, expansion: str) -> None:
     assert abbreviation == abbreviation.lower().strip() and abbreviation
@@ -356,6 +364,7 @@ def test_abbreviation_expands_into_the_thesaurus(abbreviation: str, expansion: s
     assert groups_for(expansion)
 
 
+@pytest.mark.data_lint
 @pytest.mark.parametrize("abbreviation", ["dde", "rc", "catnat", "cg", "cp", "pj", "mrh", "rib"])
 def test_abbreviation_shares_a_group_with_its_expansion(abbreviation: str) -> None:
     assert linked(abbreviation, ABBREVIATIONS[abbreviation])

@@ -10,6 +10,9 @@ import pytest
 
 from espace.content import ARTICLES, BY_SLUG, CATEGORIES, FaqArticle, article
 
+# Checks of the shipped help articles (content/aide), not of code: counted apart (-m data_lint).
+pytestmark = pytest.mark.data_lint
+
 ALLOWED_ROUTES = {
     "/connexion",
     "/mot-de-passe-oublie",
