@@ -118,6 +118,8 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     from espace.search import indexer
 
     start = time.perf_counter()
+    if args.stop_with:
+        indexer.stop_with(args.stop_with)
     if args.if_needed:
         if indexer.ensure_built():
             print(f"Index de recherche construit en {time.perf_counter() - start:.1f} s.")
@@ -240,6 +242,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reindex.add_argument(
         "--if-needed", action="store_true", help="seulement s'il n'est pas encore construit"
+    )
+    reindex.add_argument(
+        "--stop-with", type=int, default=0, metavar="PID", help="s'arrêter quand ce processus finit"
     )
     reindex.set_defaults(func=cmd_reindex)
     search = sub.add_parser("search", help="recherche comme dans l'application (pour vérifier)")

@@ -16,6 +16,8 @@ import logging
 import os
 import subprocess
 import sys
+import threading
+import time
 from contextlib import nullcontext
 
 from sqlalchemy import event
@@ -121,9 +123,28 @@ def ensure_built(*, index: SearchIndex | None = None) -> bool:
         return True
 
 
+def stop_with(pid: int, *, every: float = 1.0) -> threading.Thread:
+    """Exit this process as soon as process ``pid`` has ended (the web worker that started this
+    build)."""
+
+    def watch() -> None:
+        while True:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                log.info("search index build stopped: its server (pid %s) has ended", pid)
+                os._exit(3)
+            except PermissionError:
+                pass  # alive, another user's (a reused pid would keep us going: harmless)
+            time.sleep(every)
+
+    thread = threading.Thread(target=watch, name="stop-with-server", daemon=True)
+    thread.start()
+    return thread
+
+
 def warm_in_background() -> None:
     """Load the word lists and the embedding model before the first search needs them."""
-    import threading
 
     def warm() -> None:
         from espace.search import lexicon
@@ -137,11 +158,16 @@ def warm_in_background() -> None:
 def build_in_separate_process() -> subprocess.Popen | None:
     """From the web worker at start: when the index is not built, ``espace reindex --if-needed`` in
     its own process at low priority (the worker keeps serving; search says indexing is under
-    way)."""
+    way). The builder stops when the worker does (``--stop-with``): its own session keeps it out of
+    the terminal's Ctrl-C, not alive after the server (an interrupted build is resumed at the next
+    start)."""
     index = get_index()
     if index.is_built():
         return None
-    command = [sys.executable, "-m", "espace.cli", "reindex", "--if-needed"]
+    command = [
+        *(sys.executable, "-m", "espace.cli", "reindex", "--if-needed"),
+        *("--stop-with", str(os.getpid())),
+    ]
     return subprocess.Popen(  # noqa: S603 - our own CLI, no user input
         ["nice", "-n", "10", *command],
         env={**os.environ, "ESPACE_SEARCH_THREADS": os.environ.get("ESPACE_SEARCH_THREADS", "1")},
