@@ -366,6 +366,52 @@ def step_when() -> rx.Component:
     )
 
 
+def address_form() -> rx.Component:
+    """The address where the loss happened, typed when it is not the insured home."""
+    return rx.el.form(
+        text_field(
+            field_id="location_street",
+            label="Numéro et voie",
+            error=W.errors.get("location_street", ""),
+            default_value=W.address_street,
+            auto_complete="street-address",
+            max_length=120,
+        ),
+        rx.el.div(
+            text_field(
+                field_id="location_postal_code",
+                label="Code postal",
+                error=W.errors.get("location_postal_code", ""),
+                default_value=W.address_postal_code,
+                auto_complete="postal-code",
+                input_mode="numeric",
+                max_length=5,
+            ),
+            text_field(
+                field_id="location_town",
+                label="Commune",
+                error=W.errors.get("location_town", ""),
+                default_value=W.address_town,
+                auto_complete="address-level2",
+                max_length=80,
+            ),
+            class_name="grid-2",
+        ),
+        rx.el.button(
+            "Valider cette adresse",
+            type="submit",
+            class_name="button button-primary",
+            id="save-address",
+        ),
+        on_submit=W.use_typed_address,
+        reset_on_submit=False,
+        no_validate=True,
+        key=W.form_version.to_string(),
+        class_name="stack",
+        id="address-form",
+    )
+
+
 def step_where() -> rx.Component:
     return rx.el.div(
         rx.el.p("Où s'est produit le sinistre ?", class_name="field-label"),
@@ -382,7 +428,28 @@ def step_where() -> rx.Component:
             class_name="card",
         ),
         rx.el.div(
-            rx.el.h3("Ailleurs (dépendance, jardin, lieu proche)", class_name="card-title"),
+            rx.el.h3("Ailleurs, à une autre adresse", class_name="card-title"),
+            rx.el.p(
+                "Une résidence de vacances, un garage loué, le logement d'un proche : indiquez "
+                "l'adresse du lieu du sinistre.",
+                class_name="field-hint",
+            ),
+            rx.cond(
+                W.address_open,
+                address_form(),
+                rx.el.button(
+                    "Saisir l'adresse",
+                    type="button",
+                    on_click=W.open_address,
+                    class_name="button button-secondary",
+                    id="type-address",
+                ),
+            ),
+            class_name="card",
+            id="address-card",
+        ),
+        rx.el.div(
+            rx.el.h3("Tout près, sans adresse (jardin, dépendance)", class_name="card-title"),
             rx.el.p(
                 "Avec votre accord, nous enregistrons la position de votre téléphone ou "
                 "ordinateur, une seule fois, pour ce sinistre. Votre navigateur vous demandera "
@@ -668,7 +735,7 @@ def step_summary() -> rx.Component:
                 fact("Date", W.occurred_date),
                 fact(
                     "Lieu",
-                    rx.cond(W.location_kind == "property", W.property_address, W.position_text),
+                    W.location_text,
                 ),
                 class_name="facts",
             ),

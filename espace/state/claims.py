@@ -319,7 +319,12 @@ class ClaimWizardState(SessionState):
     late_text: str = ""
     property_address: str = ""
     location_kind: str = "property"
+    location_text: str = ""
     position_text: str = ""
+    address_open: bool = False  # the "Saisir l'adresse" form is shown
+    address_street: str = ""
+    address_postal_code: str = ""
+    address_town: str = ""
     items: list[ItemView] = []
     total: str = ""
     files: list[FileView] = []
@@ -399,6 +404,11 @@ class ClaimWizardState(SessionState):
         )  # the home insured on the day of the loss
         self.property_address = f"{prop.address_line1}, {prop.postal_code} {prop.city}"
         self.location_kind = claim.location_kind
+        self.location_text = declaration.location_text(claim, prop)
+        self.address_street = claim.location_street
+        self.address_postal_code = claim.location_postal_code
+        self.address_town = claim.location_town
+        self.address_open = claim.location_kind == "address"
         self.position_text = (
             f"Position enregistrée : {fmt.number(claim.latitude)}, {fmt.number(claim.longitude)}"
             + (f" (à {claim.location_accuracy_m} m près)" if claim.location_accuracy_m else "")
@@ -607,6 +617,38 @@ class ClaimWizardState(SessionState):
         )
         if not self.errors:
             self._go(declaration.STEP_ITEMS)
+        return outcome
+
+    @rx.event
+    def open_address(self):
+        """Show the form to type the address where the loss happened."""
+        self.address_open, self.errors = True, {}
+
+    @holder_event
+    def use_typed_address(self, me: Principal, form: dict):
+        street = str(form.get("location_street") or "")[:200]
+        postal_code = str(form.get("location_postal_code") or "")[:20]
+        town = str(form.get("location_town") or "")[:120]
+        outcome = self._save(
+            lambda db, claim, _p: declaration.set_location(
+                session=db,
+                claim=claim,
+                kind="address",
+                street=street,
+                postal_code=postal_code,
+                town=town,
+            )
+        )
+        if not self.errors:
+            self._go(declaration.STEP_ITEMS)
+        else:  # what was typed stays in the form, next to its errors
+            self.address_open = True
+            self.address_street, self.address_postal_code, self.address_town = (
+                street[:120],
+                postal_code[:5],
+                town[:80],
+            )
+            self.form_version += 1
         return outcome
 
     @rx.event
@@ -872,11 +914,7 @@ class ClaimState(SessionState):
                 [Fact(q, a) for q, a in perils.answer_text(found, claim.answers)] if found else []
             )
             self.description = claim.description
-            self.location = (
-                f"{prop.address_line1}, {prop.postal_code} {prop.city}"
-                if claim.location_kind == "property"
-                else f"Position GPS : {fmt.number(claim.latitude)}, {fmt.number(claim.longitude)}"
-            )
+            self.location = declaration.location_text(claim, prop)
             self.declared_deadline = (
                 (
                     (
