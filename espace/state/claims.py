@@ -11,7 +11,7 @@ import dataclasses
 import reflex as rx
 
 from espace import routes
-from espace.claims import declaration, perils, recognition, stages, uploads, workflow
+from espace.claims import assistance, declaration, perils, recognition, stages, uploads, workflow
 from espace.claims.deadlines import describe as describe_deadline
 from espace.claims.declaration import ClaimInputError
 from espace.claims.models import Claim, ClaimFile, ClaimItem
@@ -88,6 +88,14 @@ class FileView:
     thumb_url: str = ""
     note: str = ""  # "Prise le …", "Facture reconnue : 320,00 € (vérifiez le montant)"
     warn: bool = False  # a photo taken before the loss
+
+
+@dataclasses.dataclass
+class AssistanceView:
+    what: str = ""
+    status: str = ""
+    stage: str = ""  # requested | accepted | scheduled | completed | refused
+    detail: str = ""
 
 
 @dataclasses.dataclass
@@ -499,6 +507,12 @@ class ClaimWizardState(SessionState):
 
     # -- steps --
 
+    @rx.event
+    def pick_contract(self, value: str):
+        """The contract ticked on the first step (the emergency link follows it)."""
+        if str(value) in {o.value for o in self.contracts}:
+            self.contract_id = str(value)
+
     @holder_event
     def choose_contract(self, me: Principal, form: dict):
         contract_id = str(form.get("contract") or "")
@@ -836,6 +850,7 @@ class ClaimState(SessionState):
     estimate: list[Fact] = []
     estimate_note: str = ""
     settlement: list[Fact] = []
+    assistance: list[AssistanceView] = []
     files: list[FileView] = []
     messages: list[MessageView] = []
     message_error: str = ""
@@ -867,6 +882,7 @@ class ClaimState(SessionState):
             if claim is None or claim.number is None:
                 self.found = False
                 self.steps, self.history, self.files, self.messages, self.items = [], [], [], [], []
+                self.assistance = []
                 return
             self.found = True
             declaration.mark_staff_messages_read(session=db, claim=claim)
@@ -953,6 +969,12 @@ class ClaimState(SessionState):
                 )
             self.files = [
                 file_view(f, names, claim) for f in declaration.files(session=db, claim_id=claim.id)
+            ]
+            self.assistance = [
+                AssistanceView(r.what, r.status, r.stage, r.detail)
+                for r in assistance.claim_requests(
+                    session=db, holder_id=holder_id, claim_id=claim.id
+                )
             ]
             self.messages = [
                 MessageView(
