@@ -22,7 +22,7 @@ def assistance_call_button(element_id: str) -> rx.Component:
     return rx.el.a(
         rx.icon("phone", size=18, aria_hidden="true"),
         "Appeler le ",
-        ASSISTANCE_PHONE,
+        rx.el.span(ASSISTANCE_PHONE, class_name="nowrap"),
         href=_tel(ASSISTANCE_PHONE),
         class_name="button button-primary",
         id=element_id,

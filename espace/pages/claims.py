@@ -206,9 +206,9 @@ def emergency_panel() -> rx.Component:
             rx.icon("siren", size=20, aria_hidden="true"), "Une urgence ?", class_name="card-title"
         ),
         rx.el.p(
-            "Fuite d'eau, cambriolage, incendie, logement devenu inhabitable : l'assistance "
-            "répond 24 h/24 et peut envoyer un plombier, un serrurier, un vitrier, vous reloger "
-            "ou faire garder le logement. Vous pourrez déclarer le sinistre ensuite."
+            "Fuite d'eau, cambriolage, incendie, logement inhabitable : l'assistance intervient "
+            "24 h/24 (plombier, serrurier, vitrier, relogement, gardiennage). Vous déclarerez le "
+            "sinistre ensuite."
         ),
         rx.el.div(
             assistance_call_button("wizard-emergency-phone"),
@@ -224,7 +224,7 @@ def emergency_panel() -> rx.Component:
             ),
             class_name="button-row",
         ),
-        class_name="notice notice-warn stack emergency-panel",
+        class_name="notice notice-warn emergency-panel",
         id="emergency-panel",
         aria_label="Urgence",
     )
