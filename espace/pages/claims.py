@@ -423,7 +423,7 @@ def address_form() -> rx.Component:
                 field_id="location_postal_code",
                 label="Code postal",
                 error=W.errors.get("location_postal_code", ""),
-                default_value=W.address_postal_code,
+                default_value=W.address_zip,
                 auto_complete="postal-code",
                 input_mode="numeric",
                 max_length=5,

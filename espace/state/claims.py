@@ -331,7 +331,7 @@ class ClaimWizardState(SessionState):
     position_text: str = ""
     address_open: bool = False  # the "Saisir l'adresse" form is shown
     address_street: str = ""
-    address_postal_code: str = ""
+    address_zip: str = ""
     address_town: str = ""
     items: list[ItemView] = []
     total: str = ""
@@ -414,7 +414,7 @@ class ClaimWizardState(SessionState):
         self.location_kind = claim.location_kind
         self.location_text = declaration.location_text(claim, prop)
         self.address_street = claim.location_street
-        self.address_postal_code = claim.location_postal_code
+        self.address_zip = claim.location_postal_code
         self.address_town = claim.location_town
         self.address_open = claim.location_kind == "address"
         self.position_text = (
@@ -657,7 +657,7 @@ class ClaimWizardState(SessionState):
             self._go(declaration.STEP_ITEMS)
         else:  # what was typed stays in the form, next to its errors
             self.address_open = True
-            self.address_street, self.address_postal_code, self.address_town = (
+            self.address_street, self.address_zip, self.address_town = (
                 street[:120],
                 postal_code[:5],
                 town[:80],
