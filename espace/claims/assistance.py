@@ -36,6 +36,8 @@ SERVICES = {
     "rehousing": "Relogement d'urgence (hôtel)",
     "guarding": "Gardiennage du logement",
 }
+# The emergency a claim's peril suggests, when the request is made from its tracker.
+SITUATION_FOR_PERIL = {"water_damage": "water_leak", "theft": "break_in", "fire": "fire"}
 # What each situation may call for.
 SERVICES_FOR = {
     "water_leak": ("plumber", "rehousing"),
@@ -176,11 +178,16 @@ def request_assistance(
     if service not in SERVICES_FOR[situation]:
         raise AssistanceError("Choisissez l'aide dont vous avez besoin.", "service")
     if claim_id is not None:
-        owned = session.exec(
-            select(Claim.id).where(Claim.id == claim_id, Claim.holder_id == holder_id)
+        claim_contract = session.exec(
+            select(Claim.contract_id).where(Claim.id == claim_id, Claim.holder_id == holder_id)
         ).first()
-        if owned is None:
+        if claim_contract is None:
             raise AssistanceError("Ce sinistre est introuvable.", "form")
+        if claim_contract != contract.id:
+            raise AssistanceError(
+                "Ce sinistre concerne un autre contrat : choisissez le logement du sinistre.",
+                "contract",
+            )
     found = allowance(session=session, contract=contract, on=now.astimezone(PARIS).date())
     if not found.covered:
         raise AssistanceError(
@@ -258,6 +265,36 @@ class RequestView:
     what: str
     status: str
     detail: str
+    stage: str = ""  # the raw status, for styling and tests
+
+
+def _detail(r: AssistanceRequest) -> str:
+    """What the holder needs to know at each status: when and by whom, or what to do."""
+    reference = f" (réf. {r.provider_reference})" if r.provider_reference else ""
+    by = f" · {r.provider}" if r.provider else ""
+    if r.status == "scheduled" and r.scheduled_at:
+        return f"Prévu le {fmt.datetime_fr(r.scheduled_at)}{by}{reference}"
+    if r.status == "completed" and r.completed_at:
+        return f"Terminée le {fmt.datetime_fr(r.completed_at)}{by}{reference}"
+    if r.status == "refused":
+        phone = insurer().assistance_phone
+        return f"L'assisteur n'a pas pu la prendre en charge : appelez le {phone}."
+    if r.status == "accepted":
+        return f"L'assisteur vous rappelle pour fixer l'heure{by}{reference}"
+    return f"Envoyée le {fmt.datetime_fr(r.created_at)}"
+
+
+def _views(rows) -> list[RequestView]:
+    return [
+        RequestView(
+            what=f"{SERVICES[r.service]} · {SITUATIONS[r.situation]}"
+            + (f" · {r.nights} nuit{'s' if r.nights > 1 else ''}" if r.nights else ""),
+            status=STATUS_LABELS.get(r.status, r.status),
+            detail=_detail(r),
+            stage=r.status,
+        )
+        for r in rows
+    ]
 
 
 def holder_requests(*, session: Session, holder_id: int) -> list[RequestView]:
@@ -266,19 +303,40 @@ def holder_requests(*, session: Session, holder_id: int) -> list[RequestView]:
         .where(AssistanceRequest.holder_id == holder_id)
         .order_by(AssistanceRequest.created_at.desc(), AssistanceRequest.id.desc())
     ).all()
-    return [
-        RequestView(
-            what=f"{SERVICES[r.service]} · {SITUATIONS[r.situation]}"
-            + (f" · {r.nights} nuit{'s' if r.nights > 1 else ''}" if r.nights else ""),
-            status=STATUS_LABELS.get(r.status, r.status),
-            detail=(
-                f"Prévu le {fmt.datetime_fr(r.scheduled_at)} (réf. {r.provider_reference})"
-                if r.status == "scheduled" and r.scheduled_at
-                else (f"Réf. {r.provider_reference}" if r.provider_reference else "")
-            ),
+    return _views(rows)
+
+
+def claim_requests(*, session: Session, holder_id: int, claim_id: int) -> list[RequestView]:
+    """The requests made for one of the holder's claims, newest first (its tracker shows them)."""
+    rows = session.exec(
+        select(AssistanceRequest)
+        .where(AssistanceRequest.claim_id == claim_id, AssistanceRequest.holder_id == holder_id)
+        .order_by(AssistanceRequest.created_at.desc(), AssistanceRequest.id.desc())
+    ).all()
+    return _views(rows)
+
+
+@dataclass(frozen=True)
+class ClaimContext:
+    claim_id: int
+    number: str
+    contract_id: int
+    situation: str  # suggested by the peril ("" when none fits)
+
+
+def claim_context(*, session: Session, holder_id: int, number: str) -> ClaimContext | None:
+    """One of the holder's sent claims, by number, for a request made from its tracker (None for
+    another holder's or an unknown number)."""
+    claim = session.exec(
+        select(Claim).where(
+            Claim.number == (number or "").strip().upper()[:20], Claim.holder_id == holder_id
         )
-        for r in rows
-    ]
+    ).first()
+    if claim is None or claim.number is None:
+        return None
+    return ClaimContext(
+        claim.id, claim.number, claim.contract_id, SITUATION_FOR_PERIL.get(claim.peril, "")
+    )
 
 
 def contract_choices(*, session: Session, holder_id: int) -> list[tuple[int, str]]:

@@ -24,6 +24,7 @@ from espace.claims.models import (
 from espace.contracts import terms
 from espace.contracts.models import Contract, ContractStatus, InsuredProperty
 from espace.core import formatting as fmt
+from espace.core import postal_codes
 from espace.core.db import savepoint
 from espace.core.formatting import PARIS
 from espace.core.models import utcnow
@@ -350,6 +351,35 @@ def set_when(
     _touch(session, claim, STEP_WHERE)
 
 
+def _typed_address(street: str, postal_code: str, town: str) -> tuple[str, str, str]:
+    """The address typed when the loss happened elsewhere: (street, postal code, town as spelled
+    officially), or ClaimInputError with a French message next to each wrong field."""
+    street = " ".join((street or "").split())
+    errors: dict[str, str] = {}
+    if not street:
+        errors["location_street"] = "Indiquez le numéro et la voie (par exemple 12 rue des Lilas)."
+    elif len(street) < 3 or not any(c.isalpha() for c in street):
+        errors["location_street"] = "Adresse incomplète : indiquez le numéro et le nom de la voie."
+    elif len(street) > 120:
+        errors["location_street"] = "L'adresse est trop longue (120 caractères au plus)."
+    checked, town_errors = postal_codes.check(postal_code, town)
+    errors.update({f"location_{field}": message for field, message in town_errors.items()})
+    if errors or checked is None:
+        raise ClaimInputError(errors)
+    return street, checked.postal_code, checked.town
+
+
+def location_text(claim: Claim, home: InsuredProperty | None) -> str:
+    """Where the loss happened, as the holder and staff read it."""
+    if claim.location_kind == "address":
+        return f"{claim.location_street}, {claim.location_postal_code} {claim.location_town}"
+    if claim.location_kind == "geolocation" and claim.latitude is not None:
+        return f"Position GPS : {fmt.number(claim.latitude)}, {fmt.number(claim.longitude)}"
+    if home is None:
+        return "À l'adresse du logement assuré"
+    return f"{home.address_line1}, {home.postal_code} {home.city}"
+
+
 def set_location(
     *,
     session: Session,
@@ -358,8 +388,21 @@ def set_location(
     latitude: float | None = None,
     longitude: float | None = None,
     accuracy_m: float | None = None,
+    street: str = "",
+    postal_code: str = "",
+    town: str = "",
 ) -> None:
-    if kind == "geolocation":
+    """Where the loss happened: the insured home ("property"), an address the holder types
+    ("address": postal code and town checked), or the device's position ("geolocation")."""
+    if kind == "address":
+        street, postal_code, town = _typed_address(street, postal_code, town)
+        claim.location_street, claim.location_postal_code, claim.location_town = (
+            street,
+            postal_code,
+            town,
+        )
+        claim.latitude = claim.longitude = claim.location_accuracy_m = None
+    elif kind == "geolocation":
         if (
             latitude is None
             or longitude is None
@@ -374,6 +417,8 @@ def set_location(
         claim.latitude = claim.longitude = claim.location_accuracy_m = None
     else:
         raise ClaimInputError({"location": "Choisissez où s'est produit le sinistre."})
+    if kind != "address":
+        claim.location_street = claim.location_postal_code = claim.location_town = ""
     claim.location_kind = kind
     _touch(session, claim, STEP_ITEMS)
 

@@ -58,7 +58,13 @@ class Claim(SQLModel, table=True):
     answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     description: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     occurred_at: datetime | None = None
-    location_kind: str = Field(default="property", max_length=12)  # property | geolocation
+    location_kind: str = Field(
+        default="property", max_length=12
+    )  # property | address | geolocation
+    # A typed address (location_kind "address"); its postal code and town are checked.
+    location_street: str = Field(default="", max_length=120)
+    location_postal_code: str = Field(default="", max_length=5)
+    location_town: str = Field(default="", max_length=80)
     latitude: float | None = None
     longitude: float | None = None
     location_accuracy_m: int | None = None

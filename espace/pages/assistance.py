@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from espace import content
+from espace import content, routes
 from espace.components.forms import field_error, form_alert, notice, submit_button
 from espace.components.layout import app_shell, loading
 from espace.state.assistance import SITUATION_OPTIONS, RequestRow
@@ -45,7 +45,24 @@ def assistance_page() -> rx.Component:
     form = rx.el.form(
         rx.el.h2("Demander une intervention", class_name="card-title"),
         form_alert(A.errors.get("form", "")),
-        _select("contract", "Logement concerné", A.contract_options, "Choisissez"),
+        rx.cond(
+            A.for_claim != "",
+            rx.el.p(
+                "Demande liée au sinistre ",
+                rx.el.a(A.for_claim, href=routes.CLAIM + "?n=" + A.for_claim),
+                " : elle apparaîtra dans son suivi.",
+                class_name="notice",
+                id="assistance-claim",
+            ),
+        ),
+        _select(
+            "contract",
+            "Logement concerné",
+            A.contract_options,
+            "Choisissez",
+            value=A.contract_id,
+            on_change=A.set_contract,
+        ),
         _select(
             "situation",
             "Que se passe-t-il ?",

@@ -6,7 +6,7 @@ import reflex as rx
 
 from espace import routes
 from espace.claims import declaration, perils
-from espace.components.contact import assistance_link
+from espace.components.contact import assistance_call_button, assistance_link
 from espace.components.facts import fact
 from espace.components.forms import (
     field_error,
@@ -22,6 +22,7 @@ from espace.pages.settlement import holder_offer_section
 from espace.pages.visits import holder_visit_section
 from espace.state.claims import (
     HOLDER_FILE_KINDS,
+    AssistanceView,
     ClaimCard,
     ClaimsState,
     ClaimState,
@@ -198,19 +199,59 @@ def _nav(next_label: str = "Continuer", *, next_props: dict | None = None) -> rx
     )
 
 
-def step_contract() -> rx.Component:
-    return rx.el.form(
-        rx.el.fieldset(
-            rx.el.legend("Quel logement est concerné ?", class_name="field-label"),
-            rx.foreach(W.contracts, lambda o: _radio_card("contract", o, o.value == W.contract_id)),
-            field_error(W.errors.get("contract", ""), "contract"),
-            class_name="field fieldset",
+def emergency_panel() -> rx.Component:
+    """Before declaring: an emergency needs help now (the declaration can wait)."""
+    return rx.el.aside(
+        rx.el.h2(
+            rx.icon("siren", size=20, aria_hidden="true"), "Une urgence ?", class_name="card-title"
         ),
-        _nav(),
-        on_submit=W.choose_contract,
-        reset_on_submit=False,
-        no_validate=True,
-        key=W.form_version.to_string(),
+        rx.el.p(
+            "Fuite d'eau, cambriolage, incendie, logement inhabitable : l'assistance intervient "
+            "24 h/24 (plombier, serrurier, vitrier, relogement, gardiennage). Vous déclarerez le "
+            "sinistre ensuite."
+        ),
+        rx.el.div(
+            assistance_call_button("wizard-emergency-phone"),
+            rx.el.a(
+                "Demander un dépannage",
+                href=rx.cond(
+                    W.contract_id != "",
+                    routes.EMERGENCY + "?contrat=" + W.contract_id,
+                    routes.EMERGENCY,
+                ),
+                class_name="button button-secondary",
+                id="wizard-emergency-link",
+            ),
+            class_name="button-row",
+        ),
+        class_name="notice notice-warn emergency-panel",
+        id="emergency-panel",
+        aria_label="Urgence",
+    )
+
+
+def step_contract() -> rx.Component:
+    return rx.el.div(
+        emergency_panel(),
+        rx.el.form(
+            rx.el.fieldset(
+                rx.el.legend("Quel logement est concerné ?", class_name="field-label"),
+                rx.foreach(
+                    W.contracts,
+                    lambda o: _radio_card(
+                        "contract", o, o.value == W.contract_id, W.pick_contract(o.value)
+                    ),
+                ),
+                field_error(W.errors.get("contract", ""), "contract"),
+                class_name="field fieldset",
+            ),
+            _nav(),
+            on_submit=W.choose_contract,
+            reset_on_submit=False,
+            no_validate=True,
+            key=W.form_version.to_string(),
+        ),
+        class_name="stack",
     )
 
 
@@ -366,6 +407,52 @@ def step_when() -> rx.Component:
     )
 
 
+def address_form() -> rx.Component:
+    """The address where the loss happened, typed when it is not the insured home."""
+    return rx.el.form(
+        text_field(
+            field_id="location_street",
+            label="Numéro et voie",
+            error=W.errors.get("location_street", ""),
+            default_value=W.address_street,
+            auto_complete="street-address",
+            max_length=120,
+        ),
+        rx.el.div(
+            text_field(
+                field_id="location_postal_code",
+                label="Code postal",
+                error=W.errors.get("location_postal_code", ""),
+                default_value=W.address_zip,
+                auto_complete="postal-code",
+                input_mode="numeric",
+                max_length=5,
+            ),
+            text_field(
+                field_id="location_town",
+                label="Commune",
+                error=W.errors.get("location_town", ""),
+                default_value=W.address_town,
+                auto_complete="address-level2",
+                max_length=80,
+            ),
+            class_name="grid-2",
+        ),
+        rx.el.button(
+            "Valider cette adresse",
+            type="submit",
+            class_name="button button-primary",
+            id="save-address",
+        ),
+        on_submit=W.use_typed_address,
+        reset_on_submit=False,
+        no_validate=True,
+        key=W.form_version.to_string(),
+        class_name="stack",
+        id="address-form",
+    )
+
+
 def step_where() -> rx.Component:
     return rx.el.div(
         rx.el.p("Où s'est produit le sinistre ?", class_name="field-label"),
@@ -382,7 +469,28 @@ def step_where() -> rx.Component:
             class_name="card",
         ),
         rx.el.div(
-            rx.el.h3("Ailleurs (dépendance, jardin, lieu proche)", class_name="card-title"),
+            rx.el.h3("Ailleurs, à une autre adresse", class_name="card-title"),
+            rx.el.p(
+                "Une résidence de vacances, un garage loué, le logement d'un proche : indiquez "
+                "l'adresse du lieu du sinistre.",
+                class_name="field-hint",
+            ),
+            rx.cond(
+                W.address_open,
+                address_form(),
+                rx.el.button(
+                    "Saisir l'adresse",
+                    type="button",
+                    on_click=W.open_address,
+                    class_name="button button-secondary",
+                    id="type-address",
+                ),
+            ),
+            class_name="card",
+            id="address-card",
+        ),
+        rx.el.div(
+            rx.el.h3("Tout près, sans adresse (jardin, dépendance)", class_name="card-title"),
             rx.el.p(
                 "Avec votre accord, nous enregistrons la position de votre téléphone ou "
                 "ordinateur, une seule fois, pour ce sinistre. Votre navigateur vous demandera "
@@ -668,7 +776,7 @@ def step_summary() -> rx.Component:
                 fact("Date", W.occurred_date),
                 fact(
                     "Lieu",
-                    rx.cond(W.location_kind == "property", W.property_address, W.position_text),
+                    W.location_text,
                 ),
                 class_name="facts",
             ),
@@ -875,6 +983,52 @@ def message_row(message: MessageView) -> rx.Component:
     )
 
 
+def assistance_row(row: AssistanceView) -> rx.Component:
+    return rx.el.li(
+        rx.el.div(
+            rx.el.strong(row.what),
+            rx.el.span(row.status, class_name="badge", data_status=row.stage),
+            class_name="card-head",
+        ),
+        rx.cond(row.detail != "", rx.el.p(row.detail, class_name="field-hint")),
+        class_name="history-row",
+    )
+
+
+def assistance_section() -> rx.Component:
+    """Emergency help for this claim (plumber, locksmith, rehousing...) and its status."""
+    S = ClaimState
+    return rx.el.section(
+        rx.el.h2("Assistance d'urgence", class_name="card-title"),
+        rx.cond(
+            S.assistance.length() > 0,
+            rx.el.ul(
+                rx.foreach(S.assistance, assistance_row),
+                class_name="history",
+                id="claim-assistance",
+            ),
+            rx.el.p(
+                "Fuite à arrêter, serrure à changer, logement inhabitable : l'assistance peut "
+                "envoyer un professionnel ou vous reloger.",
+                class_name="field-hint",
+            ),
+        ),
+        rx.el.div(
+            rx.el.a(
+                rx.icon("siren", size=18, aria_hidden="true"),
+                "Demander un dépannage",
+                href=routes.EMERGENCY + "?sinistre=" + S.number,
+                class_name="button button-secondary",
+                id="claim-emergency-link",
+            ),
+            class_name="button-row",
+        ),
+        rx.el.p("Ou appelez l'assistance 24 h/24 : ", assistance_link(), class_name="field-hint"),
+        class_name="card",
+        id="assistance",
+    )
+
+
 def claim_page() -> rx.Component:
     S = ClaimState
     body = rx.el.div(
@@ -951,6 +1105,7 @@ def claim_page() -> rx.Component:
                 id="settlement",
             ),
         ),
+        assistance_section(),
         holder_visit_section(),
         holder_offer_section(),
         rx.el.section(

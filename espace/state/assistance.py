@@ -31,6 +31,9 @@ class RequestRow:
 class AssistanceState(SessionState):
     loaded: bool = False
     contract_options: list[list[str]] = []
+    contract_id: str = ""
+    for_claim: str = ""  # the claim number when the request is made from its tracker
+    _claim_number: str = ""  # the same, kept server-side: what submit trusts
     situation: str = ""
     service_options: list[list[str]] = []
     service: str = ""
@@ -44,10 +47,25 @@ class AssistanceState(SessionState):
         if holder_id is None:
             return self._to_login()
         self._load_header(holder_id)
-        wanted = self.router.url.query_parameters.get("situation", "")
+        params = self.router.url.query_parameters
+        wanted = params.get("situation", "")
         self.errors, self.flash = {}, ""
-        self._set_situation(wanted)
         self._refresh(holder_id)
+        # ?sinistre=SIN-… (from a claim's tracker): the request is attached to that claim, on its
+        # contract; ?contrat=<id> (from the declaration wizard): that contract is preselected.
+        self._claim_number = self.for_claim = ""
+        contract = str(params.get("contrat", ""))[:12]
+        number = str(params.get("sinistre", ""))[:20]
+        if number:
+            with session_scope() as db:
+                found = assistance.claim_context(session=db, holder_id=holder_id, number=number)
+            if found is not None:
+                self._claim_number = self.for_claim = found.number
+                contract, wanted = str(found.contract_id), wanted or found.situation
+        self.contract_id = (
+            contract if contract in {value for value, _label in self.contract_options} else ""
+        )
+        self._set_situation(wanted)
         self.loaded = True
         return None
 
@@ -70,6 +88,10 @@ class AssistanceState(SessionState):
         self._set_situation(str(value)[:20])
 
     @rx.event
+    def set_contract(self, value: str):
+        self.contract_id = str(value)[:12]
+
+    @rx.event
     def set_service(self, value: str):
         self.service = str(value)[:12]
 
@@ -81,6 +103,14 @@ class AssistanceState(SessionState):
         contract, nights = _text(form, "contract", 12), _text(form, "nights", 3)
         try:
             with session_scope() as db:
+                claim_id = None
+                if self._claim_number:  # re-checked: the claim must still be this holder's
+                    found = assistance.claim_context(
+                        session=db, holder_id=holder_id, number=self._claim_number
+                    )
+                    if found is None:
+                        raise AssistanceError("Ce sinistre est introuvable.")
+                    claim_id = found.claim_id
                 request = assistance.request_assistance(
                     session=db,
                     holder_id=holder_id,
@@ -88,11 +118,20 @@ class AssistanceState(SessionState):
                     situation=_text(form, "situation", 20),
                     service=_text(form, "service", 12),
                     nights=int(nights) if nights.isdigit() else 0,
+                    claim_id=claim_id,
                 )
                 status = assistance.STATUS_LABELS.get(request.status, request.status)
         except AssistanceError as error:
             self.errors, self.flash = {error.field: str(error)}, ""
             return None
-        self.errors, self.flash = {}, f"Demande transmise à l'assisteur : {status.lower()}."
+        self.errors, self.flash = (
+            {},
+            f"Demande transmise à l'assisteur : {status.lower()}."
+            + (
+                f" Elle figure dans le suivi du sinistre {self._claim_number}."
+                if self._claim_number
+                else ""
+            ),
+        )
         self._refresh(holder_id)
         return None

@@ -11,7 +11,7 @@ import dataclasses
 import reflex as rx
 
 from espace import routes
-from espace.claims import declaration, perils, recognition, stages, uploads, workflow
+from espace.claims import assistance, declaration, perils, recognition, stages, uploads, workflow
 from espace.claims.deadlines import describe as describe_deadline
 from espace.claims.declaration import ClaimInputError
 from espace.claims.models import Claim, ClaimFile, ClaimItem
@@ -88,6 +88,14 @@ class FileView:
     thumb_url: str = ""
     note: str = ""  # "Prise le …", "Facture reconnue : 320,00 € (vérifiez le montant)"
     warn: bool = False  # a photo taken before the loss
+
+
+@dataclasses.dataclass
+class AssistanceView:
+    what: str = ""
+    status: str = ""
+    stage: str = ""  # requested | accepted | scheduled | completed | refused
+    detail: str = ""
 
 
 @dataclasses.dataclass
@@ -319,7 +327,12 @@ class ClaimWizardState(SessionState):
     late_text: str = ""
     property_address: str = ""
     location_kind: str = "property"
+    location_text: str = ""
     position_text: str = ""
+    address_open: bool = False  # the "Saisir l'adresse" form is shown
+    address_street: str = ""
+    address_zip: str = ""
+    address_town: str = ""
     items: list[ItemView] = []
     total: str = ""
     files: list[FileView] = []
@@ -399,6 +412,11 @@ class ClaimWizardState(SessionState):
         )  # the home insured on the day of the loss
         self.property_address = f"{prop.address_line1}, {prop.postal_code} {prop.city}"
         self.location_kind = claim.location_kind
+        self.location_text = declaration.location_text(claim, prop)
+        self.address_street = claim.location_street
+        self.address_zip = claim.location_postal_code
+        self.address_town = claim.location_town
+        self.address_open = claim.location_kind == "address"
         self.position_text = (
             f"Position enregistrée : {fmt.number(claim.latitude)}, {fmt.number(claim.longitude)}"
             + (f" (à {claim.location_accuracy_m} m près)" if claim.location_accuracy_m else "")
@@ -488,6 +506,12 @@ class ClaimWizardState(SessionState):
         self.form_version += 1
 
     # -- steps --
+
+    @rx.event
+    def pick_contract(self, value: str):
+        """The contract ticked on the first step (the emergency link follows it)."""
+        if str(value) in {o.value for o in self.contracts}:
+            self.contract_id = str(value)
 
     @holder_event
     def choose_contract(self, me: Principal, form: dict):
@@ -607,6 +631,38 @@ class ClaimWizardState(SessionState):
         )
         if not self.errors:
             self._go(declaration.STEP_ITEMS)
+        return outcome
+
+    @rx.event
+    def open_address(self):
+        """Show the form to type the address where the loss happened."""
+        self.address_open, self.errors = True, {}
+
+    @holder_event
+    def use_typed_address(self, me: Principal, form: dict):
+        street = str(form.get("location_street") or "")[:200]
+        postal_code = str(form.get("location_postal_code") or "")[:20]
+        town = str(form.get("location_town") or "")[:120]
+        outcome = self._save(
+            lambda db, claim, _p: declaration.set_location(
+                session=db,
+                claim=claim,
+                kind="address",
+                street=street,
+                postal_code=postal_code,
+                town=town,
+            )
+        )
+        if not self.errors:
+            self._go(declaration.STEP_ITEMS)
+        else:  # what was typed stays in the form, next to its errors
+            self.address_open = True
+            self.address_street, self.address_zip, self.address_town = (
+                street[:120],
+                postal_code[:5],
+                town[:80],
+            )
+            self.form_version += 1
         return outcome
 
     @rx.event
@@ -794,6 +850,7 @@ class ClaimState(SessionState):
     estimate: list[Fact] = []
     estimate_note: str = ""
     settlement: list[Fact] = []
+    assistance: list[AssistanceView] = []
     files: list[FileView] = []
     messages: list[MessageView] = []
     message_error: str = ""
@@ -825,6 +882,7 @@ class ClaimState(SessionState):
             if claim is None or claim.number is None:
                 self.found = False
                 self.steps, self.history, self.files, self.messages, self.items = [], [], [], [], []
+                self.assistance = []
                 return
             self.found = True
             declaration.mark_staff_messages_read(session=db, claim=claim)
@@ -872,11 +930,7 @@ class ClaimState(SessionState):
                 [Fact(q, a) for q, a in perils.answer_text(found, claim.answers)] if found else []
             )
             self.description = claim.description
-            self.location = (
-                f"{prop.address_line1}, {prop.postal_code} {prop.city}"
-                if claim.location_kind == "property"
-                else f"Position GPS : {fmt.number(claim.latitude)}, {fmt.number(claim.longitude)}"
-            )
+            self.location = declaration.location_text(claim, prop)
             self.declared_deadline = (
                 (
                     (
@@ -915,6 +969,12 @@ class ClaimState(SessionState):
                 )
             self.files = [
                 file_view(f, names, claim) for f in declaration.files(session=db, claim_id=claim.id)
+            ]
+            self.assistance = [
+                AssistanceView(r.what, r.status, r.stage, r.detail)
+                for r in assistance.claim_requests(
+                    session=db, holder_id=holder_id, claim_id=claim.id
+                )
             ]
             self.messages = [
                 MessageView(

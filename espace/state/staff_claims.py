@@ -588,6 +588,11 @@ class StaffClaimState(StaffSessionState):
                 f"{claim.longitude:.5f}".replace(".", ",")
                 + accuracy
             )
+        elif claim.location_kind == "address":
+            self.location = (
+                f"Adresse saisie par l'assuré : {claim.location_street}, "
+                f"{claim.location_postal_code} {claim.location_town}"
+            )
         else:
             self.location = "À l'adresse du logement assuré"
         self.deadline = fmt.date_fr(claim.declaration_deadline) or "—"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from fpdf import FPDF
@@ -27,6 +28,13 @@ from tests.e2e.conftest import (
 )
 
 STAFF_BY_ROLE = {role: email for email, _name, role in STAFF}
+LAYOUT_PROBLEMS = (Path(__file__).parent / "layout_problems.js").read_text()
+
+
+def assert_fits(page: Page, what: str) -> None:
+    """No sideways scroll, no control outside its card or window (tests/e2e/layout_problems.js)."""
+    page.wait_for_timeout(300)  # fonts and late rows settle
+    assert page.evaluate(LAYOUT_PROBLEMS) == [], what
 
 
 def _yesterday():
@@ -319,3 +327,94 @@ def test_holders_reach_only_their_own_claims_and_never_the_back_office(new_page,
     wait_ready(page, re.compile(r"/gestion/connexion"))
     page.goto(f"/gestion/sinistre?n={demo_claim.number}")
     wait_ready(page, re.compile(r"/gestion/connexion"))
+
+
+def test_a_loss_elsewhere_with_a_typed_address_and_emergency_help_on_a_phone(new_page, app_engine):
+    """On a phone (390x844): the first step offers emergency help for the chosen contract; a
+    loss at another address is typed, its town checked against the postal code; the sent claim
+    shows the address; a plumber requested from its tracker shows there with its status. Every
+    screen fits the phone."""
+    holder = new_holder(app_engine)
+    page = new_page("phone")
+    open_wizard(page, holder)
+    panel = page.locator("#emergency-panel")
+    expect(panel).to_contain_text("Une urgence ?")
+    expect(page.locator("#wizard-emergency-phone")).to_have_attribute("href", "tel:+33186950000")
+    expect(page.locator("#wizard-emergency-link")).to_have_attribute(
+        "href", re.compile(r"/urgence\?contrat=\d+$")
+    )
+    assert_fits(page, "wizard step 1 with the emergency panel")
+    assert_accessible(page)
+    next_step(page, 2)
+    page.get_by_text("Dégât des eaux", exact=True).click()
+    next_step(page, 3)
+    pick(page, "origin", "Fuite d'une canalisation ou d'un appareil")
+    pick(page, "neighbour_involved", "Non")
+    pick(page, "leak_stopped", "Oui")
+    next_step(page, 4)
+    page.get_by_label("Date du sinistre (ou de sa découverte)").fill(_yesterday().isoformat())
+    page.get_by_label("Que s'est-il passé ?").fill(
+        "Une canalisation a fui dans le garage loué à Montmerle : cartons et outils mouillés."
+    )
+    next_step(page, 5)
+    page.locator("#type-address").click()
+    page.get_by_label("Numéro et voie").fill("12 chemin des Vignes")
+    page.get_by_label("Code postal").fill("01090")
+    page.get_by_label("Commune").fill("Lyon")
+    page.locator("#save-address").click()
+    expect(page.locator("#location_town-error")).to_contain_text(
+        "ne correspond pas au code postal 01090"
+    )
+    expect(page.locator("#location_town-error")).to_contain_text("Montmerle-sur-Saône")
+    expect(page.get_by_label("Numéro et voie")).to_have_value("12 chemin des Vignes")
+    expect(page.locator("#step-label")).to_contain_text("Étape 5 sur 8")
+    assert_fits(page, "wizard step 5 with the address form and its error")
+    assert_accessible(page)
+    page.get_by_label("Code postal").fill("0109")
+    page.get_by_label("Commune").fill("montmerle sur saone")
+    page.locator("#save-address").click()
+    expect(page.locator("#location_postal_code-error")).to_contain_text("5 chiffres")
+    page.get_by_label("Code postal").fill("01090")
+    page.locator("#save-address").click()
+    expect(page.locator("#step-label")).to_contain_text("Étape 6 sur 8")
+    page.get_by_label("Description").fill("Outils du garage")
+    page.get_by_label("Catégorie").select_option("furniture")
+    page.get_by_label("Estimation du dommage en €").fill("400")
+    page.locator("#add-item").click()
+    expect(page.locator("#items li")).to_have_count(1)
+    next_step(page, 7)
+    next_step(page, 8)
+    expect(page.locator("main")).to_contain_text("12 chemin des Vignes, 01090 Montmerle-sur-Saône")
+    assert_fits(page, "wizard summary")
+    page.get_by_text("Je certifie l'exactitude de ma déclaration").click()
+    page.locator("#send-claim").click()
+    expect(page.locator("#claim-number")).to_have_text(re.compile(r"^SIN-\d{4}-\d{6}$"))
+    number = page.locator("#claim-number").inner_text()
+
+    page.locator("#follow-claim").click()
+    wait_ready(page, re.compile(r"/sinistre\?n="))
+    expect(page.locator("main")).to_contain_text("12 chemin des Vignes, 01090 Montmerle-sur-Saône")
+    page.locator("#claim-emergency-link").click()
+    wait_ready(page, re.compile(r"/urgence\?sinistre="))
+    expect(page.locator("#assistance-claim")).to_contain_text(number)
+    expect(page.get_by_label("Que se passe-t-il ?")).to_have_value("water_leak")
+    expect(page.get_by_label("Logement concerné")).not_to_have_value("")
+    page.get_by_label("Aide demandée").select_option("plumber")
+    page.locator("#send-assistance").click()
+    expect(page.locator("#assistance-requests")).to_contain_text("Intervention programmée")
+    page.locator("#assistance-claim a").click()
+    wait_ready(page, re.compile(r"/sinistre\?n="))
+    assistance = page.locator("#claim-assistance")
+    expect(assistance).to_contain_text("Plombier")
+    expect(assistance).to_contain_text("Intervention programmée")
+    expect(assistance).to_contain_text("Assistance test")
+    assert_fits(page, "tracker with an assistance request")
+    assert_accessible(page)
+
+    staff = new_page("desktop")
+    staff.goto("/gestion/connexion")
+    staff_login(staff, STAFF_BY_ROLE["manager"])
+    staff.goto(f"/gestion/sinistre?n={number}")
+    expect(staff.locator("main")).to_contain_text(
+        "Adresse saisie par l'assuré : 12 chemin des Vignes, 01090 Montmerle-sur-Saône"
+    )

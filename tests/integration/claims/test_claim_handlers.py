@@ -300,3 +300,30 @@ def test_a_peril_suggested_by_the_assistant_is_preselected_on_the_new_draft(two_
     assert me.errors == {} and me.claim_id
     with Session(get_engine()) as db:
         assert db.get(Claim, me.claim_id).peril == "theft"
+
+
+def test_a_typed_address_reaches_only_the_callers_draft(two_holders):
+    """B sends A's draft id with an address: A's draft keeps its place; B's own draft gets it,
+    shown in the wizard, and a wrong postal code stays in the form with its error."""
+    bob = two_holders.bob[1]
+    form = {
+        "location_street": "5 rue du Port",
+        "location_postal_code": "13001",
+        "location_town": "Marseille",
+    }
+    me = _stand_in(ClaimWizardState, bob, claim_id=two_holders.a_draft, peril="fire", answers={})
+    run_handler(ClaimWizardState.use_typed_address, me, form)
+    assert "claim" in me.errors
+    with Session(get_engine()) as db:
+        a_draft = db.get(Claim, two_holders.a_draft)
+        assert a_draft.location_kind == "property" and a_draft.location_street == ""
+
+    me = _stand_in(ClaimWizardState, bob, claim_id=two_holders.b_draft, peril="fire", answers={})
+    run_handler(ClaimWizardState.use_typed_address, me, {**form, "location_postal_code": "13OO1"})
+    assert "5 chiffres" in me.errors["location_postal_code"]
+    assert me.address_open and me.address_street == "5 rue du Port"
+    run_handler(ClaimWizardState.use_typed_address, me, form)
+    assert me.errors == {} and me.step == declaration.STEP_ITEMS
+    assert me.location_text == "5 rue du Port, 13001 Marseille"
+    with Session(get_engine()) as db:
+        assert db.get(Claim, two_holders.b_draft).location_kind == "address"

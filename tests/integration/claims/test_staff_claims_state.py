@@ -525,3 +525,31 @@ def test_unknown_number_shows_dossier_introuvable(engine, team):
     assert page.loaded and not page.found and page.number == ""
     run_handler(StaffClaimState.close_claim, page)
     assert page.errors == {"close": "Dossier introuvable."}
+
+
+def test_the_staff_page_shows_where_the_loss_happened():
+    """The claim page tells staff the typed address, the device's position or the insured home."""
+    from types import MethodType, SimpleNamespace
+
+    from espace.claims.models import Claim
+    from espace.state.staff_claims import StaffClaimState
+
+    def shown(**location) -> str:
+        me = SimpleNamespace()
+        claim = Claim(holder_id=1, contract_id=1, peril="water_damage", **location)
+        MethodType(StaffClaimState._fill_declaration, me)(claim)
+        return me.location
+
+    assert (
+        shown(
+            location_kind="address",
+            location_street="12 chemin des Vignes",
+            location_postal_code="01090",
+            location_town="Montmerle-sur-Saône",
+        )
+        == "Adresse saisie par l'assuré : 12 chemin des Vignes, 01090 Montmerle-sur-Saône"
+    )
+    assert shown(location_kind="geolocation", latitude=45.1, longitude=4.8).startswith(
+        "Position relevée"
+    )
+    assert shown() == "À l'adresse du logement assuré"

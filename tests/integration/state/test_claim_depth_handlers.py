@@ -99,6 +99,7 @@ def test_an_emergency_request_on_another_holders_contract_is_refused(engine):
         _holder_id=lambda: bob_id,
         _to_login=lambda: "login",
         _refresh=lambda me: None,
+        _claim_number="",
         errors={},
         flash="",
     )
@@ -159,3 +160,100 @@ def test_another_holder_cannot_pick_a_visit_slot(engine):
     run_handler(VisitState.reschedule, bob, {"reason": "Je reporte la visite d'une autre."})
     with Session(get_engine()) as db:
         assert db.get(VisitSlot, slot_id).status == "offered"
+
+
+def _assistance_stand_in(holder_id, **query):
+    import types
+
+    from espace.state.assistance import AssistanceState
+
+    me = SimpleNamespace(
+        _holder_id=lambda: holder_id,
+        _to_login=lambda: "login",
+        _load_header=lambda holder_id: None,
+        _claim_number="",
+        router=SimpleNamespace(url=SimpleNamespace(query_parameters=query)),
+        errors={},
+        flash="",
+    )
+    for name in ("_refresh", "_set_situation"):
+        setattr(me, name, types.MethodType(getattr(AssistanceState, name), me))
+    return me
+
+
+def test_an_emergency_request_is_attached_only_to_the_callers_own_claim(engine):
+    """B opens /urgence with A's claim number and contract id: nothing of A's is preselected;
+    a request B sends while ``_claim_number`` holds A's number is refused. A's own request from
+    the tracker is attached to the claim and shows on A's tracker, never on B's."""
+    from sqlmodel import select
+
+    from espace.claims.models import AssistanceRequest
+    from espace.state.assistance import AssistanceState
+    from espace.state.claims import ClaimState
+
+    def make(db):
+        alice, bob = factories.holder(db), factories.holder(db)
+        a_contract, b_contract = factories.contract(db, alice), factories.contract(db, bob)
+        claim = Claim(
+            holder_id=alice.id,
+            contract_id=a_contract.id,
+            status=ClaimStatus.RECEIVED,
+            peril="water_damage",
+            submitted_at=utcnow(),
+            number=f"SIN-2026-8{alice.id:05d}",
+        )
+        db.add(claim)
+        db.flush()
+        return SimpleNamespace(
+            alice=alice.id,
+            bob=bob.id,
+            a_contract=a_contract.id,
+            b_contract=b_contract.id,
+            claim_id=claim.id,
+            number=claim.number,
+        )
+
+    ids = factories.committed(make)
+    bob = _assistance_stand_in(ids.bob, sinistre=ids.number, contrat=str(ids.a_contract))
+    run_handler(AssistanceState.load, bob)
+    assert bob.for_claim == "" and bob._claim_number == "" and bob.contract_id == ""
+    assert bob.contract_options == [[str(ids.b_contract), bob.contract_options[0][1]]]
+
+    bob._claim_number = ids.number  # as if forged: the handler re-checks the claim's holder
+    run_handler(
+        AssistanceState.submit,
+        bob,
+        {"contract": str(ids.b_contract), "situation": "water_leak", "service": "plumber"},
+    )
+    assert "introuvable" in bob.errors["form"] and bob.flash == ""
+
+    alice = _assistance_stand_in(ids.alice, sinistre=ids.number.lower())
+    run_handler(AssistanceState.load, alice)
+    assert alice.for_claim == ids.number and alice.contract_id == str(ids.a_contract)
+    assert alice.situation == "water_leak"
+    run_handler(
+        AssistanceState.submit,
+        alice,
+        {"contract": alice.contract_id, "situation": "water_leak", "service": "plumber"},
+    )
+    assert alice.errors == {} and ids.number in alice.flash
+    with Session(get_engine()) as db:
+        rows = db.exec(
+            select(AssistanceRequest).where(AssistanceRequest.holder_id.in_([ids.alice, ids.bob]))
+        ).all()
+        assert [(r.holder_id, r.claim_id) for r in rows] == [(ids.alice, ids.claim_id)]
+
+    import types
+
+    def tracker(holder_id):
+        me = SimpleNamespace(number=ids.number)
+        for name in ("_claim", "_refresh"):
+            setattr(me, name, types.MethodType(getattr(ClaimState, name), me))
+        me._refresh(holder_id)
+        return me
+
+    shown = tracker(ids.alice)
+    assert [(r.stage, r.status) for r in shown.assistance] == [
+        ("scheduled", "Intervention programmée")
+    ]
+    assert tracker(ids.bob).assistance == []
