@@ -10,6 +10,7 @@ import pytest
 from espace.claims import assistance
 from espace.claims.assistance import AssistanceError
 from espace.contracts.models import Contract
+from espace.core.insurer import insurer
 from tests import factories
 
 NOW = datetime(2026, 12, 23, 10, 0, tzinfo=UTC)
@@ -143,7 +144,7 @@ def test_a_request_for_a_claim_shows_on_it_with_each_status(db):
         assistance.configure_provider(assistance.TestAssistanceProvider())
     shown = assistance.claim_requests(session=db, holder_id=person.id, claim_id=claim.id)
     assert [r.stage for r in shown] == ["refused", "completed"]
-    assert assistance.ASSISTANCE_PHONE in shown[0].detail
+    assert insurer().assistance_phone in shown[0].detail
     # A request made without the claim does not show on it.
     assistance.request_assistance(
         session=db,
