@@ -13,12 +13,29 @@ import sys
 from playwright.sync_api import expect
 from sqlmodel import Session
 
+from espace.core import fake_clock
 from espace.core.settings import PROJECT_ROOT
 from espace.integration import clients
 from tests.e2e.conftest import login, outbox_link, wait_ready
 from tests.integration.notifications.queue_support import start_worker, stop_worker, worker_env
 
 PASSWORD = "Héron#Quai-Bondy2027"
+
+
+def _python_on_the_suites_clock() -> list[str]:
+    """Python for the example: the insurer's system shares the app's clock, moved too when the suite
+    runs at another date (scripts/at_date.sh), as the browser's is; the example itself stays
+    standard-library only."""
+    if fake_clock.requested() is None:
+        return [sys.executable]
+    launcher = (
+        "import runpy, sys\n"
+        "from espace.core import fake_clock\n"
+        "fake_clock.install_from_env()\n"
+        "sys.argv = sys.argv[1:]\n"
+        "runpy.run_path(sys.argv[0], run_name='__main__')\n"
+    )
+    return [sys.executable, "-c", launcher]
 
 
 def test_the_core_system_example_feeds_the_portal_and_its_holder_sees_everything(
@@ -38,7 +55,7 @@ def test_the_core_system_example_feeds_the_portal_and_its_holder_sees_everything
     try:
         run = subprocess.run(
             [
-                sys.executable,
+                *_python_on_the_suites_clock(),
                 str(PROJECT_ROOT / "examples" / "core_system.py"),
                 "--base-url",
                 live_app.url,
