@@ -1,9 +1,10 @@
 """Shared helpers for the SQLModel tables of every domain: constraint naming, aware UTC timestamps,
-the Paris date."""
+the Paris date, the id of a saved row."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel import SQLModel
@@ -28,3 +29,16 @@ def today_paris() -> date:
     the server's:
     on a UTC server it is still 31 December at 00:30 on 1 January in Paris)."""
     return utcnow().astimezone(ZoneInfo("Europe/Paris")).date()
+
+
+class _Row(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def saved_id(row: _Row) -> int:
+    """The primary key of a row already saved (flushed or loaded). SQLModel types ``id`` as
+    ``int | None`` because it is None until the INSERT; a row used as a foreign key has one."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id: it was never flushed")
+    return row.id

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from fontTools import subset, ttLib
 from fpdf import FPDF
@@ -124,7 +124,13 @@ def _face(style: str) -> _Face:
         face = _FACES.get(style)
         if face is None:
             program = _without_dropped_tables(FONT_DIR / FONT_FILES[style])
-            prototype = TTFFont(FPDF(), BytesIO(program), f"{FONT_FAMILY.lower()}{style}", style)
+            # fpdf2 types the file as a Path; it hands it to fontTools, which reads a stream too
+            prototype = TTFFont(
+                FPDF(),
+                BytesIO(program),  # type: ignore[arg-type]
+                f"{FONT_FAMILY.lower()}{style}",
+                style,
+            )
             prototype.ttfont.close()
             prototype.ttfont = None
             latin = _restricted(program, LATIN)
@@ -213,8 +219,9 @@ class EspaceDocument(FPDF):
 
     def output(self, *args: Any, **kwargs: Any) -> Any:
         for key, face in self._faces.items():
-            if self.fonts[key].ttfont is None:
-                _attach_font_program(self.fonts[key], face)
+            font = self.fonts[key]  # a TTFFont: _register_fonts put it there
+            if isinstance(font, TTFFont) and font.ttfont is None:
+                _attach_font_program(font, face)
         return super().output(*args, **kwargs)
 
     def to_bytes(self) -> bytes:
@@ -283,9 +290,10 @@ class EspaceDocument(FPDF):
 
     def text_height(self, text: str, width: float, line_height: float) -> float:
         """Height of `text` in a multi_cell of `width`, with the current font."""
-        return self.multi_cell(
+        height = self.multi_cell(
             width, line_height, text, dry_run=True, output=MethodReturnValue.HEIGHT
         )
+        return cast(float, height)  # fpdf2 types every output choice; HEIGHT alone is a float
 
     def ensure_space(self, height: float) -> None:
         if self.will_page_break(height):
