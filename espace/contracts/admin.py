@@ -18,6 +18,7 @@ from espace.contracts.models import (
     PaymentFrequency,
     PropertyType,
 )
+from espace.core.models import saved_id
 
 
 class PropertyError(ValueError):
@@ -114,11 +115,11 @@ def open_contract(
             claims_last_3_years=claims_last_3_years,
         )
     )
-    formula_id = session.exec(select(Formula.id).where(Formula.code == formula_code)).one()
+    formula_id = saved_id(session.exec(select(Formula).where(Formula.code == formula_code)).one())
     contract = Contract(
         number=number,
         holder_id=holder_id,
-        property_id=prop.id,
+        property_id=saved_id(prop),
         formula_id=formula_id,
         furniture_capital_cents=furniture_capital_cents,
         deductible_cents=deductible_cents,
@@ -158,5 +159,5 @@ def terminate(
     contract.status = ContractStatus.TERMINATED
     contract.end_date = end_date
     session.add(contract)
-    attestations.revoke_for_contract(session=session, contract_id=contract.id, reason=reason)
+    attestations.revoke_for_contract(session=session, contract_id=saved_id(contract), reason=reason)
     return contract

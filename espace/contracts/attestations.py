@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from espace.contracts import terms
 from espace.contracts.certificates import attestation_data
@@ -25,20 +25,20 @@ from espace.contracts.models import (
 )
 from espace.contracts.portfolio import next_anniversary
 from espace.core import formatting as fmt
-from espace.core.models import today_paris, utcnow
+from espace.core.models import get_existing, saved_id, today_paris, utcnow
 from espace.core.settings import get_settings
 from espace.documents import library
 from espace.documents.models import Document, DocumentKind
 from espace.identity.models import Policyholder
 from espace.notifications import outbox
 
-TITLES = {
+TITLES: dict[str, str] = {  # keyed by AttestationKind, whose members are their text
     AttestationKind.STANDARD: "Attestation d'assurance habitation",
     AttestationKind.DETAILED: "Attestation d'assurance habitation détaillée",
     AttestationKind.SEASONAL: "Attestation d'assurance — location saisonnière",
     AttestationKind.TEMPORARY: "Attestation d'assurance temporaire",
 }
-KIND_LABELS = {
+KIND_LABELS: dict[str, str] = {  # keyed by AttestationKind
     AttestationKind.STANDARD: "Standard (bailleur, administration)",
     AttestationKind.DETAILED: "Détaillée (syndic, banque : garanties et plafonds)",
     AttestationKind.SEASONAL: "Location saisonnière",
@@ -234,8 +234,8 @@ def issue(
     session.flush()
     session.add(
         Attestation(
-            document_id=document.id,
-            contract_id=contract.id,
+            document_id=saved_id(document),
+            contract_id=saved_id(contract),
             kind=request.kind,
             public_id=public_id,
             valid_from=valid_from,
@@ -275,11 +275,13 @@ def verify(*, session: Session, reference: str, today: date | None = None) -> Ve
     )
     if row is None:
         return Verification(status="inconnue")
-    contract = session.get(Contract, row.contract_id)
-    holder = session.get(Policyholder, contract.holder_id)
+    contract = get_existing(session, Contract, row.contract_id)
+    holder = get_existing(session, Policyholder, contract.holder_id)
     prop = terms.version_on(
-        session=session, contract_id=contract.id, day=max(row.valid_from, contract.start_date)
-    ) or session.get(InsuredProperty, contract.property_id)  # the home the attestation names
+        session=session,
+        contract_id=saved_id(contract),
+        day=max(row.valid_from, contract.start_date),
+    ) or get_existing(session, InsuredProperty, contract.property_id)  # the home it names
     today = today or today_paris()
     ended = contract.status == ContractStatus.TERMINATED or (
         contract.end_date is not None and contract.end_date < today
@@ -317,7 +319,7 @@ def revoke_for_contract(
     today = today or today_paris()
     rows = session.exec(
         select(Attestation).where(
-            Attestation.contract_id == contract_id, Attestation.revoked_at.is_(None)
+            Attestation.contract_id == contract_id, col(Attestation.revoked_at).is_(None)
         )
     ).all()
     count = 0

@@ -12,7 +12,7 @@ from espace.contracts import labels
 from espace.contracts.coverage import Cover, cover_on, shown_day
 from espace.contracts.models import Contract
 from espace.core import formatting as fmt
-from espace.core.models import today_paris
+from espace.core.models import get_existing, today_paris
 from espace.documents import library
 from espace.documents.addresses import holder_lines, property_lines
 from espace.documents.models import Document, DocumentKind
@@ -69,7 +69,7 @@ def attestation_data(
 ) -> AttestationData:
     """What the attestation states: the terms in force from ``valid_from`` (``attestations.issue``
     keeps the validity within one version of what it states)."""
-    holder = session.get(Policyholder, contract.holder_id)
+    holder = get_existing(session, Policyholder, contract.holder_id)
     cover = document_cover(session, contract, valid_from)
     name, address = holder_lines(holder)
     return AttestationData(
@@ -97,7 +97,7 @@ def certificate_data(
     *, session: Session, contract: Contract, reference: str, issued_on: date
 ) -> CertificateData:
     """The guarantees in force on the day of issue, the options taken included."""
-    holder = session.get(Policyholder, contract.holder_id)
+    holder = get_existing(session, Policyholder, contract.holder_id)
     cover = document_cover(session, contract, issued_on)
     name, address = holder_lines(holder)
     return CertificateData(

@@ -19,11 +19,12 @@ from espace.contracts.certificates import property_description
 from espace.contracts.coverage import cover_of
 from espace.contracts.models import Contract, ContractTerms, Formula, PaymentFrequency
 from espace.core import formatting as fmt
-from espace.core.models import today_paris, utcnow
+from espace.core.models import get_existing, today_paris, utcnow
 from espace.documents import library
 from espace.documents.addresses import holder_lines, property_lines
 from espace.documents.models import Document, DocumentKind
 from espace.documents.pdf.letter import (
+    Block,
     Bullets,
     Facts,
     LetterData,
@@ -71,13 +72,13 @@ def issue_particular_conditions(
     now: datetime | None = None,
 ) -> Document:
     """The particular conditions of ``version`` (what this contract covers from its date)."""
-    holder = session.get(Policyholder, contract.holder_id)
+    holder = get_existing(session, Policyholder, contract.holder_id)
     name, address = holder_lines(holder)
     cover = cover_of(session=session, version=version, on=version.effective_from)
     frequency = labels.label(labels.PAYMENT_FREQUENCY, PaymentFrequency(contract.payment_frequency))
     suffix = f" — avenant n°\u00a0{endorsement_number}" if endorsement_number else ""
     reference = f"CP-{contract.number[3:]}-{version.effective_from:%Y%m%d}"
-    blocks = [
+    blocks: list[Block] = [
         Paragraph(
             "Les présentes conditions particulières complètent les conditions générales "
             f"{cg.GENERAL_CONDITIONS_VERSION} du contrat d'assurance multirisque habitation "
@@ -195,10 +196,10 @@ def issue_general_conditions(
     documents"."""
     today = today or today_paris()
     contract = owned_contract(session, holder_id, contract_id, number)
-    formula = session.get(Formula, contract.formula_id)
-    holder = session.get(Policyholder, contract.holder_id)
+    formula = get_existing(session, Formula, contract.formula_id)
+    holder = get_existing(session, Policyholder, contract.holder_id)
     name, address = holder_lines(holder)
-    blocks: list = [
+    blocks: list[Block] = [
         Paragraph(
             f"Conditions générales {cg.GENERAL_CONDITIONS_VERSION} du contrat d'assurance "
             f"multirisque habitation n°\u00a0{contract.number}, formule {formula.name}. Elles "

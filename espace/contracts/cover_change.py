@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from espace.billing.models import Payment, PaymentStatus
 from espace.claims.models import Claim, ClaimStatus
@@ -28,7 +28,7 @@ from espace.contracts.portfolio import next_anniversary
 from espace.contracts.tariff import Quote, RatingError, RatingInput, price, prorata_cents
 from espace.core import formatting as fmt
 from espace.core.formatting import PARIS
-from espace.core.models import today_paris
+from espace.core.models import get_existing, saved_id, today_paris
 from espace.documents import library
 from espace.documents.models import Document, DocumentKind
 from espace.identity.models import Account, Policyholder
@@ -83,9 +83,9 @@ def option_codes(session: Session, contract: Contract, on: date | None = None) -
 
 def _version(session: Session, contract: Contract, on: date | None) -> ContractTerms | None:
     if on is None:
-        return contract_terms.latest(session=session, contract_id=contract.id)
+        return contract_terms.latest(session=session, contract_id=saved_id(contract))
     return contract_terms.version_on(
-        session=session, contract_id=contract.id, day=max(on, contract.start_date)
+        session=session, contract_id=saved_id(contract), day=max(on, contract.start_date)
     )
 
 
@@ -93,12 +93,12 @@ def _base_version(session: Session, contract: Contract, today: date) -> Contract
     """The newest version, on which a change builds (recorded from the contract row if it has none
     yet)."""
     return contract_terms.latest(
-        session=session, contract_id=contract.id
+        session=session, contract_id=saved_id(contract)
     ) or contract_terms.record_initial(session=session, contract=contract, today=today)
 
 
 def choice_of(session: Session, version: ContractTerms) -> CoverChoice:
-    formula = session.get(Formula, version.formula_id)
+    formula = get_existing(session, Formula, version.formula_id)
     return CoverChoice(
         formula=formula.code,
         furniture_capital_cents=version.furniture_capital_cents,
@@ -120,7 +120,7 @@ def current_choice(*, session: Session, contract: Contract, on: date | None = No
         version is None
     ):  # a contract row without versions (built directly): its copy is its only version
         terms = contract_terms.snapshot(session=session, contract=contract)
-        formula = session.get(Formula, terms.formula_id)
+        formula = get_existing(session, Formula, terms.formula_id)
         return CoverChoice(
             formula=formula.code,
             furniture_capital_cents=terms.furniture_capital_cents,
@@ -162,10 +162,10 @@ def claims_counted(*, session: Session, contract_id: int, on: date) -> int:
         .select_from(Claim)
         .where(
             Claim.contract_id == contract_id,
-            Claim.status.not_in((ClaimStatus.DRAFT, ClaimStatus.REFUSED)),
-            Claim.occurred_at.is_not(None),
-            Claim.occurred_at >= since,
-            Claim.occurred_at < until,
+            col(Claim.status).not_in((ClaimStatus.DRAFT, ClaimStatus.REFUSED)),
+            col(Claim.occurred_at).is_not(None),
+            col(Claim.occurred_at) >= since,
+            col(Claim.occurred_at) < until,
         )
     ).one()
 
@@ -218,8 +218,8 @@ def compare_formulas(
     """(code, name, quote or None, error) for every formula, with the holder's other choices
     kept."""
     base = current_choice(session=session, contract=contract)
-    result = []
-    for formula in session.exec(select(Formula).order_by(Formula.rank)).all():
+    result: list[tuple[str, str, Quote | None, str]] = []
+    for formula in session.exec(select(Formula).order_by(col(Formula.rank))).all():
         options = kept_options(base.options, formula.code)
         try:
             result.append(
@@ -257,7 +257,7 @@ def save_simulation(
     result = quote(session=session, contract=contract, choice=choice)
     simulation = Simulation(
         holder_id=holder_id,
-        contract_id=contract.id,
+        contract_id=saved_id(contract),
         name=name[:60],
         inputs=choice.as_json(),
         lines=[[line.label, line.amount_cents] for line in result.lines],
@@ -274,7 +274,7 @@ def simulations(*, session: Session, holder_id: int, contract_id: int) -> list[S
         session.exec(
             select(Simulation)
             .where(Simulation.holder_id == holder_id, Simulation.contract_id == contract_id)
-            .order_by(Simulation.created_at, Simulation.id)
+            .order_by(col(Simulation.created_at), col(Simulation.id))
         ).all()
     )
 
@@ -387,7 +387,7 @@ def prorata_for(
     version in force on that date (a version signed earlier and starting later already carries its
     own prorata)."""
     version = contract_terms.version_on(
-        session=session, contract_id=contract.id, day=max(effective, contract.start_date)
+        session=session, contract_id=saved_id(contract), day=max(effective, contract.start_date)
     )
     old = version.annual_premium_cents if version is not None else contract.annual_premium_cents
     year_start, year_end = insurance_year(contract, effective)
@@ -401,7 +401,7 @@ def prorata_for(
 
 def earliest_effective(*, session: Session, contract: Contract, today: date) -> date:
     """A change takes effect at the earliest today, and never before a version already signed."""
-    newest = contract_terms.latest(session=session, contract_id=contract.id)
+    newest = contract_terms.latest(session=session, contract_id=saved_id(contract))
     return max(today, newest.effective_from) if newest is not None else today
 
 
@@ -464,7 +464,7 @@ def endorse(
         + 1
     )
     endorsement = Endorsement(
-        contract_id=contract.id,
+        contract_id=saved_id(contract),
         number=number,
         effective_date=effective,
         changes=changes,
@@ -493,7 +493,7 @@ def endorse(
     if moved:  # attestations naming the old address stop the day before the move
         attestations.revoke_for_contract(
             session=session,
-            contract_id=contract.id,
+            contract_id=saved_id(contract),
             reason="Déménagement",
             effective=effective,
             today=today,
@@ -512,7 +512,7 @@ def endorse(
         issued_on=today,
         endorsement_number=number,
     )
-    account = session.get(Account, account_id)
+    account = get_existing(session, Account, account_id)
     outbox.send_email(
         session=session,
         to=account.email,
@@ -557,7 +557,9 @@ def _new_terms(
     )
     return replace(
         contract_terms.terms_of(base),
-        formula_id=session.exec(select(Formula.id).where(Formula.code == choice.formula)).one(),
+        formula_id=saved_id(
+            session.exec(select(Formula).where(Formula.code == choice.formula)).one()
+        ),
         furniture_capital_cents=choice.furniture_capital_cents,
         deductible_cents=choice.deductible_cents,
         annual_premium_cents=new_quote.annual_premium_cents,
@@ -584,7 +586,7 @@ def _reprice_instalments(
     scheduled = session.exec(
         select(Payment)
         .where(Payment.contract_id == contract.id, Payment.status == PaymentStatus.SCHEDULED)
-        .order_by(Payment.due_date)
+        .order_by(col(Payment.due_date))
     ).all()
     this_year = [p for p in scheduled if p.period_end <= year_end and p.due_date >= effective]
     later = [p for p in scheduled if p.period_start > year_end]
@@ -603,7 +605,7 @@ def _reprice_instalments(
         due = max(effective, today)
         session.add(
             Payment(
-                contract_id=contract.id,
+                contract_id=saved_id(contract),
                 holder_id=contract.holder_id,
                 due_date=due,
                 period_start=effective,
@@ -627,7 +629,7 @@ def _avenant_document(
     from espace.documents.addresses import holder_lines, property_lines
     from espace.documents.pdf.data import AvenantChange, AvenantData
 
-    holder = session.get(Policyholder, contract.holder_id)
+    holder = get_existing(session, Policyholder, contract.holder_id)
     name, address = holder_lines(holder)
     per_year = 12 // MONTHS_PER_PERIOD[contract.payment_frequency]
     sign = "+ " if endorsement.prorata_cents >= 0 else "− "
@@ -643,7 +645,7 @@ def _avenant_document(
         holder_name=name,
         holder_address=address,
         contract_number=contract.number,
-        formula=session.get(Formula, version.formula_id).name,
+        formula=get_existing(session, Formula, version.formula_id).name,
         property_address=property_lines(version),
         changes=[AvenantChange(c["label"], c["before"], c["after"]) for c in endorsement.changes],
         old_premium=fmt.money(endorsement.old_premium_cents),
@@ -678,6 +680,6 @@ def endorsements_of(*, session: Session, contract_id: int) -> list[Endorsement]:
         session.exec(
             select(Endorsement)
             .where(Endorsement.contract_id == contract_id)
-            .order_by(Endorsement.number.desc())
+            .order_by(col(Endorsement.number).desc())
         ).all()
     )

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from espace.contracts import labels, terms
 from espace.contracts.models import (
@@ -26,6 +26,7 @@ from espace.contracts.models import (
     Guarantee,
 )
 from espace.core import formatting as fmt
+from espace.core.models import get_existing, saved_id
 
 
 @dataclass(frozen=True)
@@ -119,9 +120,9 @@ def lines_for(
     """The guarantees of a formula in catalogue order, then those of the options taken."""
     rows = session.exec(
         select(FormulaGuarantee, Guarantee)
-        .join(Guarantee, Guarantee.id == FormulaGuarantee.guarantee_id)
+        .join(Guarantee, col(Guarantee.id) == FormulaGuarantee.guarantee_id)
         .where(FormulaGuarantee.formula_id == formula_id)
-        .order_by(Guarantee.id)  # catalogue order
+        .order_by(col(Guarantee.id))  # catalogue order
     ).all()
     lines = []
     for cover, guarantee in rows:
@@ -150,14 +151,14 @@ def lines_for(
     formula_categories = {line.category for line in lines}
     defs = session.exec(
         select(ContractOptionDef)
-        .where(ContractOptionDef.code.in_(sorted(codes)))
-        .order_by(ContractOptionDef.id)
+        .where(col(ContractOptionDef.code).in_(sorted(codes)))
+        .order_by(col(ContractOptionDef.id))
     ).all()
     granting = {
         g.code: g
         for g in session.exec(
             select(Guarantee).where(
-                Guarantee.code.in_([o.guarantee_code for o in defs if o.guarantee_code])
+                col(Guarantee.code).in_([o.guarantee_code for o in defs if o.guarantee_code])
             )
         ).all()
     }
@@ -201,13 +202,13 @@ def lines_for(
 
 
 def cover_of(*, session: Session, version: ContractTerms, on: date) -> Cover:
-    formula = session.get(Formula, version.formula_id)
+    formula = get_existing(session, Formula, version.formula_id)
     prices = terms.terms_of(version).options
     names = (
         dict(
             session.exec(
                 select(ContractOptionDef.code, ContractOptionDef.name).where(
-                    ContractOptionDef.code.in_(sorted(prices))
+                    col(ContractOptionDef.code).in_(sorted(prices))
                 )
             ).all()
         )
@@ -239,7 +240,7 @@ def cover_on(*, session: Session, contract: Contract, on: date) -> Cover | None:
     """What ``contract`` covers on ``on`` (None before its terms start and after its end date)."""
     if contract.end_date is not None and on > contract.end_date:
         return None
-    version = terms.version_on(session=session, contract_id=contract.id, day=on)
+    version = terms.version_on(session=session, contract_id=saved_id(contract), day=on)
     return cover_of(session=session, version=version, on=on) if version is not None else None
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from espace import routes
 from espace.billing.models import Payment, PaymentStatus
@@ -21,6 +21,7 @@ from espace.contracts.models import (
 )
 from espace.contracts.portfolio import next_anniversary
 from espace.core import formatting as fmt
+from espace.core.models import saved_id
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ def build(*, session: Session, holder_id: int, number: str, today: date) -> Cont
     if cover is None:  # a contract row without versions: record its first one from the row itself
         terms.record_initial(session=session, contract=contract, today=today)
         cover = coverage.cover_on(session=session, contract=contract, on=shown)
+        assert cover is not None  # record_initial wrote the first version
     home = cover.version
     taken = {o.code: o for o in cover.options}
     options = [
@@ -172,16 +174,16 @@ def build(*, session: Session, holder_id: int, number: str, today: date) -> Cont
             if o.code in taken and taken[o.code].annual_price_cents
             else "",
         )
-        for o in session.exec(select(ContractOptionDef).order_by(ContractOptionDef.id)).all()
+        for o in session.exec(select(ContractOptionDef).order_by(col(ContractOptionDef.id))).all()
     ]
     upcoming = session.exec(
         select(Payment)
         .where(Payment.contract_id == contract.id, Payment.status == PaymentStatus.SCHEDULED)
-        .order_by(Payment.due_date)
+        .order_by(col(Payment.due_date))
         .limit(4)
     ).all()
     return ContractView(
-        id=contract.id,
+        id=saved_id(contract),
         number=contract.number,
         status_label=(
             f"Résilié à compter du {fmt.date_fr(contract.end_date + timedelta(days=1))}"
@@ -214,6 +216,6 @@ def build(*, session: Session, holder_id: int, number: str, today: date) -> Cont
                 fmt.money(e.new_premium_cents),
                 routes.document_url(e.document_id) if e.document_id else "",
             )
-            for e in cover_change.endorsements_of(session=session, contract_id=contract.id)
+            for e in cover_change.endorsements_of(session=session, contract_id=saved_id(contract))
         ],
     )

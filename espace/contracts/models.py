@@ -36,7 +36,7 @@ class PaymentFrequency(StrEnum):
 
 
 # Months covered by one instalment.
-MONTHS_PER_PERIOD = {
+MONTHS_PER_PERIOD: dict[str, int] = {  # keyed by PaymentFrequency
     PaymentFrequency.MONTHLY: 1,
     PaymentFrequency.QUARTERLY: 3,
     PaymentFrequency.ANNUAL: 12,

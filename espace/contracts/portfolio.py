@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from espace.contracts.models import (
     Contract,
@@ -14,7 +14,7 @@ from espace.contracts.models import (
     Formula,
     InsuredProperty,
 )
-from espace.core.models import today_paris
+from espace.core.models import saved_id, today_paris
 from espace.identity.models import Policyholder
 
 
@@ -69,13 +69,13 @@ def holder_contracts(
 ) -> list[tuple[Contract, InsuredProperty]]:
     """The holder's contracts with their insured property, by number (or by start date): one
     query, filtered on the holder (another holder's contracts never come back)."""
-    order = Contract.start_date if by_start else Contract.number
+    order = col(Contract.start_date) if by_start else col(Contract.number)
     return list(
         session.exec(
             select(Contract, InsuredProperty)
-            .join(InsuredProperty, InsuredProperty.id == Contract.property_id)
+            .join(InsuredProperty, col(InsuredProperty.id) == Contract.property_id)
             .where(Contract.holder_id == holder_id)
-            .order_by(order, Contract.id)
+            .order_by(order, col(Contract.id))
         ).all()
     )
 
@@ -113,18 +113,18 @@ def list_portfolio(
     properties = session.exec(
         select(InsuredProperty)
         .where(InsuredProperty.holder_id == holder_id)
-        .order_by(InsuredProperty.id)
+        .order_by(col(InsuredProperty.id))
     ).all()
     rows = session.exec(
         select(Contract, Formula)
-        .join(Formula, Formula.id == Contract.formula_id)
+        .join(Formula, col(Formula.id) == Contract.formula_id)
         .where(Contract.holder_id == holder_id)
-        .order_by(Contract.start_date)
+        .order_by(col(Contract.start_date))
     ).all()
     option_rows = session.exec(
         select(ContractOption.contract_id, ContractOptionDef.name)
-        .join(ContractOptionDef, ContractOptionDef.id == ContractOption.option_id)
-        .join(Contract, Contract.id == ContractOption.contract_id)
+        .join(ContractOptionDef, col(ContractOptionDef.id) == ContractOption.option_id)
+        .join(Contract, col(Contract.id) == ContractOption.contract_id)
         .where(Contract.holder_id == holder_id)
         .order_by(ContractOptionDef.name)
     ).all()
@@ -135,7 +135,7 @@ def list_portfolio(
     for contract, formula in rows:
         by_property.setdefault(contract.property_id, []).append(
             ContractSummary(
-                id=contract.id,
+                id=saved_id(contract),
                 number=contract.number,
                 formula=formula.name,
                 status=contract.status,
@@ -145,12 +145,12 @@ def list_portfolio(
                 payment_frequency=contract.payment_frequency,
                 start_date=contract.start_date,
                 next_anniversary=next_anniversary(contract.start_date, today),
-                options=options.get(contract.id, []),
+                options=options.get(saved_id(contract), []),
             )
         )
     return [
         PropertySummary(
-            id=p.id,
+            id=saved_id(p),
             property_type=p.property_type,
             address_line1=p.address_line1,
             address_line2=p.address_line2,
@@ -159,7 +159,7 @@ def list_portfolio(
             rooms=p.rooms,
             surface_m2=p.surface_m2,
             occupancy=p.occupancy,
-            contracts=by_property.get(p.id, []),
+            contracts=by_property.get(saved_id(p), []),
         )
         for p in properties
     ]

@@ -348,6 +348,7 @@ def _home(sheet: _Sheet, data: RatingInput, tariff: dict) -> None:
 
 def _location(sheet: _Sheet, data: RatingInput, t: _Tables) -> None:
     dept = departement_of(data.postal_code)
+    assert dept is not None  # _validate refused an unknown postal code
     zone, coef_bp = t.zone_of_dept[dept]
     sheet.scale(f"Zone {zone} ({DEPARTEMENTS.get(dept, dept)}) × {_coef(coef_bp)}", coef_bp)
     occupancy_bp = t.tariff["occupancy_coef_bp"][data.occupancy]

@@ -16,6 +16,8 @@ Where the values come from:
 
 from __future__ import annotations
 
+from typing import Any
+
 PROPERTY_NAMES = {"flat": "appartement", "house": "maison"}
 PROPERTY_PLURALS = {"flat": "appartements", "house": "maisons"}
 OCCUPANCY_NAMES = {
@@ -130,7 +132,7 @@ DEPARTEMENTS = {
     "976": "Mayotte",
 }
 
-TARIFF_2026 = {
+TARIFF_2026: dict[str, Any] = {
     "version": "2026-01",
     # --- Property and furniture limits (validation) -----------------------------------------------
     "limits": {

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from espace.contracts.models import (
     Contract,
@@ -29,7 +29,7 @@ from espace.contracts.models import (
     ContractTerms,
     InsuredProperty,
 )
-from espace.core.models import today_paris, utcnow
+from espace.core.models import saved_id, today_paris, utcnow
 
 PROPERTY_FIELDS = (
     "address_line1",
@@ -112,7 +112,7 @@ def versions(*, session: Session, contract_id: int) -> list[ContractTerms]:
         session.exec(
             select(ContractTerms)
             .where(ContractTerms.contract_id == contract_id)
-            .order_by(ContractTerms.effective_from, ContractTerms.id)
+            .order_by(col(ContractTerms.effective_from), col(ContractTerms.id))
         ).all()
     )
 
@@ -122,7 +122,7 @@ def version_on(*, session: Session, contract_id: int, day: date) -> ContractTerm
     return session.exec(
         select(ContractTerms)
         .where(ContractTerms.contract_id == contract_id, ContractTerms.effective_from <= day)
-        .order_by(ContractTerms.effective_from.desc(), ContractTerms.id.desc())
+        .order_by(col(ContractTerms.effective_from).desc(), col(ContractTerms.id).desc())
     ).first()
 
 
@@ -131,14 +131,14 @@ def latest(*, session: Session, contract_id: int) -> ContractTerms | None:
     return session.exec(
         select(ContractTerms)
         .where(ContractTerms.contract_id == contract_id)
-        .order_by(ContractTerms.effective_from.desc(), ContractTerms.id.desc())
+        .order_by(col(ContractTerms.effective_from).desc(), col(ContractTerms.id).desc())
     ).first()
 
 
 def periods(*, session: Session, contract: Contract) -> list[Period]:
     """The versions that take effect, each with its first and last day (superseded ones left
     out)."""
-    rows = versions(session=session, contract_id=contract.id)
+    rows = versions(session=session, contract_id=saved_id(contract))
     kept = [
         row
         for index, row in enumerate(rows)
@@ -195,11 +195,11 @@ def record_version(
         raise TermsError(
             f"effective date {effective_from} before the contract's start {contract.start_date}"
         )
-    newest = latest(session=session, contract_id=contract.id)
+    newest = latest(session=session, contract_id=saved_id(contract))
     if newest is not None and newest.effective_from > effective_from:
         raise TermsError(f"a version starts on {newest.effective_from}, after {effective_from}")
     row = ContractTerms(
-        contract_id=contract.id,
+        contract_id=saved_id(contract),
         effective_from=effective_from,
         formula_id=terms.formula_id,
         furniture_capital_cents=terms.furniture_capital_cents,
@@ -226,7 +226,7 @@ def snapshot(*, session: Session, contract: Contract) -> Terms:
     prop = session.get(InsuredProperty, contract.property_id)
     options = session.exec(
         select(ContractOptionDef.code, ContractOption.annual_price_cents)
-        .join(ContractOption, ContractOption.option_id == ContractOptionDef.id)
+        .join(ContractOption, col(ContractOption.option_id) == ContractOptionDef.id)
         .where(ContractOption.contract_id == contract.id)
     ).all()
     return Terms(
@@ -245,7 +245,7 @@ def record_initial(
 ) -> ContractTerms:
     """The first version, from the start date, as the contract row describes it (subscription,
     import)."""
-    existing = versions(session=session, contract_id=contract.id)
+    existing = versions(session=session, contract_id=saved_id(contract))
     if existing:
         return existing[0]
     return record_version(
@@ -262,7 +262,7 @@ def sync_current(*, session: Session, contract: Contract, today: date) -> bool:
 
     Idempotent; returns whether anything on the contract, its options or its property changed."""
     day = max(today, contract.start_date)
-    version = version_on(session=session, contract_id=contract.id, day=day)
+    version = version_on(session=session, contract_id=saved_id(contract), day=day)
     if version is None:
         return False
     changed = False
@@ -283,7 +283,7 @@ def sync_current(*, session: Session, contract: Contract, today: date) -> bool:
     wanted = {o["code"]: int(o.get("annual_price_cents", 0)) for o in version.options}
     rows = session.exec(
         select(ContractOption, ContractOptionDef.code)
-        .join(ContractOptionDef, ContractOptionDef.id == ContractOption.option_id)
+        .join(ContractOptionDef, col(ContractOptionDef.id) == ContractOption.option_id)
         .where(ContractOption.contract_id == contract.id)
     ).all()
     if {code: row.annual_price_cents for row, code in rows} != wanted:
@@ -291,33 +291,35 @@ def sync_current(*, session: Session, contract: Contract, today: date) -> bool:
             session.delete(row)
         session.flush()
         ids = (
-            dict(
-                session.exec(
+            {
+                code: option_id
+                for code, option_id in session.exec(
                     select(ContractOptionDef.code, ContractOptionDef.id).where(
-                        ContractOptionDef.code.in_(list(wanted))
+                        col(ContractOptionDef.code).in_(list(wanted))
                     )
                 ).all()
-            )
+                if option_id is not None  # a primary key: never None
+            }
             if wanted
             else {}
         )
         for code, price in sorted(wanted.items()):
             session.add(
                 ContractOption(
-                    contract_id=contract.id, option_id=ids[code], annual_price_cents=price
+                    contract_id=saved_id(contract), option_id=ids[code], annual_price_cents=price
                 )
             )
         changed = True
     now = utcnow()
-    for row in session.exec(
+    for pending in session.exec(
         select(ContractTerms).where(
             ContractTerms.contract_id == contract.id,
             ContractTerms.effective_from <= day,
-            ContractTerms.applied_at.is_(None),
+            col(ContractTerms.applied_at).is_(None),
         )
     ).all():
-        row.applied_at = now
-        session.add(row)
+        pending.applied_at = now
+        session.add(pending)
     session.flush()
     return changed
 
@@ -329,7 +331,7 @@ def apply_due(*, session: Session, today: date) -> int:
     nothing."""
     contract_ids = session.exec(
         select(ContractTerms.contract_id)
-        .where(ContractTerms.effective_from <= today, ContractTerms.applied_at.is_(None))
+        .where(ContractTerms.effective_from <= today, col(ContractTerms.applied_at).is_(None))
         .distinct()
     ).all()
     changed = 0

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -105,3 +107,9 @@ def parse_iso_date(raw: str) -> date | None:
         return date.fromisoformat(raw) if raw else None
     except ValueError:
         return None
+
+
+def label(labels: Mapping[Any, str], value: str) -> str:
+    """The French label of a value stored as text, or the value itself. ``labels`` may be keyed by
+    a StrEnum: its members are equal to their text."""
+    return labels.get(value, value)

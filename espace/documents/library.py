@@ -9,12 +9,12 @@ from datetime import date, datetime, time
 
 from pypdf import PdfReader
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from espace.contracts.models import Contract, InsuredProperty
 from espace.core import storage
 from espace.core.formatting import PARIS
-from espace.core.models import utcnow
+from espace.core.models import saved_id, utcnow
 from espace.documents.models import Document, DocumentDownload, DocumentKind
 from espace.identity.models import Account
 
@@ -32,10 +32,10 @@ KIND_LABELS = {
     DocumentKind.LETTER: "Courrier",
 }
 SORTS = {
-    "date_desc": (Document.issued_at.desc(), Document.id.desc()),
-    "date_asc": (Document.issued_at.asc(), Document.id.asc()),
-    "amount_desc": (Document.amount_cents.desc(), Document.issued_at.desc()),
-    "amount_asc": (Document.amount_cents.asc(), Document.issued_at.desc()),
+    "date_desc": (col(Document.issued_at).desc(), col(Document.id).desc()),
+    "date_asc": (col(Document.issued_at).asc(), col(Document.id).asc()),
+    "amount_desc": (col(Document.amount_cents).desc(), col(Document.issued_at).desc()),
+    "amount_asc": (col(Document.amount_cents).asc(), col(Document.issued_at).desc()),
 }
 
 
@@ -95,14 +95,17 @@ def list_documents(
         select(
             DocumentDownload.document_id,
             func.max(DocumentDownload.downloaded_at).label("last"),
-            func.count(DocumentDownload.id).label("count"),
+            func.count(col(DocumentDownload.id)).label("count"),
         )
-        .where(DocumentDownload.inline.is_(False))
-        .group_by(DocumentDownload.document_id)
+        .where(col(DocumentDownload.inline).is_(False))
+        .group_by(col(DocumentDownload.document_id))
         .subquery()
     )
     query = (
-        select(Document, Contract.number, InsuredProperty.city, downloads.c.last, downloads.c.count)
+        # SQLModel's select() is typed for up to 4 entities
+        select(  # type: ignore[call-overload]
+            Document, Contract.number, InsuredProperty.city, downloads.c.last, downloads.c.count
+        )
         .outerjoin(Contract, Contract.id == Document.contract_id)
         .outerjoin(InsuredProperty, InsuredProperty.id == Contract.property_id)
         .outerjoin(downloads, downloads.c.document_id == Document.id)
@@ -121,9 +124,9 @@ def list_documents(
             Document.issued_at <= datetime.combine(filters.date_to, time.max, tzinfo=PARIS)
         )
     if filters.amount_min_cents is not None:
-        query = query.where(Document.amount_cents >= filters.amount_min_cents)
+        query = query.where(col(Document.amount_cents) >= filters.amount_min_cents)
     if filters.amount_max_cents is not None:
-        query = query.where(Document.amount_cents <= filters.amount_max_cents)
+        query = query.where(col(Document.amount_cents) <= filters.amount_max_cents)
     if filters.guarantee_category:
         query = query.where(Document.guarantee_category == filters.guarantee_category)
     query = query.order_by(*SORTS.get(filters.sort, SORTS["date_desc"])).limit(limit)
@@ -177,8 +180,8 @@ def record_download(
 ) -> None:
     session.add(
         DocumentDownload(
-            document_id=document.id,
-            account_id=account.id,
+            document_id=saved_id(document),
+            account_id=saved_id(account),
             inline=inline,
             ip_address=ip[:45],
             downloaded_at=utcnow(),

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from espace.contracts.models import Contract, InsuredProperty
-from espace.core.models import utcnow
+from espace.core.models import get_existing, saved_id, utcnow
 from espace.core.settings import get_settings
 from espace.core.text import fold
 from espace.core.tokens import digest, new_token
@@ -83,8 +83,8 @@ def match_contract_identity(
         return None
     row = session.exec(
         select(Policyholder, InsuredProperty)
-        .join(Contract, Contract.holder_id == Policyholder.id)
-        .join(InsuredProperty, InsuredProperty.id == Contract.property_id)
+        .join(Contract, col(Contract.holder_id) == Policyholder.id)
+        .join(InsuredProperty, col(InsuredProperty.id) == Contract.property_id)
         .where(Contract.number == number)
     ).first()
     if row is None:
@@ -113,7 +113,7 @@ def account_and_holder(*, session: Session, account_id: int) -> tuple[Account, P
     found = session.get(Account, account_id)
     if found is None:
         raise LookupError(account_id)
-    return found, session.get(Policyholder, found.holder_id)
+    return found, get_existing(session, Policyholder, found.holder_id)
 
 
 def holder_personal_words(holder: Policyholder, email: str = "") -> list[str]:
@@ -155,7 +155,7 @@ def _validate_new_password(
         previous = session.exec(
             select(PasswordHistory.password_hash)
             .where(PasswordHistory.account_id == account.id)
-            .order_by(PasswordHistory.id.desc())
+            .order_by(col(PasswordHistory.id).desc())
             .limit(PASSWORD_HISTORY)
         ).all()
         if any(verify_password(password, old) for old in {account.password_hash, *previous}):
@@ -171,12 +171,12 @@ def _store_password(*, session: Session, account: Account, password: str) -> Non
     account.failed_login_count = account.failed_code_count = 0  # a new password (a reset) unlocks
     account.locked_until = None
     session.add(account)
-    session.add(PasswordHistory(account_id=account.id, password_hash=account.password_hash))
+    session.add(PasswordHistory(account_id=saved_id(account), password_hash=account.password_hash))
     session.flush()
     old = session.exec(
         select(PasswordHistory)
         .where(PasswordHistory.account_id == account.id)
-        .order_by(PasswordHistory.id.desc())
+        .order_by(col(PasswordHistory.id).desc())
         .offset(PASSWORD_HISTORY)
     ).all()
     for row in old:
@@ -221,7 +221,7 @@ def change_password(
 
     now = now or utcnow()
     stepup.require_step_up(session=session, proof=proof, account_id=account_id, now=now)
-    account = session.get(Account, account_id)
+    account = get_existing(session, Account, account_id)
     if auth.ip_blocked(auth.recent_failures_from(session=session, ip=ip)):
         raise AccountError(auth.THROTTLED_MESSAGE, "current")
     if not verify_password(current, account.password_hash):
@@ -237,14 +237,14 @@ def change_password(
         ):
             raise AccountError(PASSWORD_CHANGE_LOCKED, "current")
         raise AccountError("Mot de passe actuel incorrect.", "current")
-    holder = session.get(Policyholder, account.holder_id)
+    holder = get_existing(session, Policyholder, account.holder_id)
     _validate_new_password(
         session=session, holder=holder, password=new, confirm=confirm, account=account
     )
     _store_password(session=session, account=account, password=new)
     sessions.revoke_all_for_account(
         session=session,
-        account_id=account.id,
+        account_id=saved_id(account),
         reason="password_changed",
         except_session_id=proof.session_id,
     )
@@ -264,7 +264,7 @@ def _issue_token(
     token = new_token()
     session.add(
         ActionToken(
-            account_id=account.id,
+            account_id=saved_id(account),
             purpose=purpose,
             token_hash=digest(token),
             expires_at=utcnow() + validity,
@@ -311,7 +311,7 @@ def sign_up(
     owner of the address is told by e-mail instead, and the caller answers exactly as for a new
     account ("check your mailbox"), so that sign-up never tells whether an address has an
     account."""
-    if account_of_holder(session=session, holder_id=holder.id) is not None:
+    if account_of_holder(session=session, holder_id=saved_id(holder)) is not None:
         raise AccountError(ACCOUNT_EXISTS_MESSAGE)
     email = clean_email(email)
     _validate_new_password(
@@ -329,7 +329,7 @@ def sign_up(
         )  # the same work as creating the account: no timing difference either
         _warn_address_owner(session, taken)
         return None
-    account = Account(holder_id=holder.id, email=email, password_hash="!", activated_at=None)
+    account = Account(holder_id=saved_id(holder), email=email, password_hash="!", activated_at=None)
     session.add(account)
     session.flush()
     _store_password(session=session, account=account, password=password)
@@ -350,7 +350,7 @@ def _warn_address_owner(session: Session, owner: Account) -> None:
                 OutboxMessage.subject == ADDRESS_TAKEN_SUBJECT,
                 OutboxMessage.created_at > utcnow() - timedelta(days=1),
             )
-            .order_by(OutboxMessage.created_at.desc())
+            .order_by(col(OutboxMessage.created_at).desc())
         ).all()
     )
     if len(sent) >= RESEND_PER_DAY or (sent and sent[0] > utcnow() - RESEND_INTERVAL):
@@ -425,7 +425,7 @@ def activate(*, session: Session, token: str) -> Account | None:
     row = _consume_token(session, token, TokenPurpose.ACTIVATION)
     if row is None:
         return None
-    account = session.get(Account, row.account_id)
+    account = get_existing(session, Account, row.account_id)
     account.activated_at = account.activated_at or utcnow()
     session.add(account)
     return account
@@ -455,7 +455,7 @@ def request_reset(
     account = find_account(session=session, identifier=identifier)
     if account is None or not account.is_active:
         return None
-    holder = session.get(Policyholder, account.holder_id)
+    holder = get_existing(session, Policyholder, account.holder_id)
     if channel == "sms" and holder.phone:
         with suppress(
             second_factor.CodeThrottled
@@ -509,7 +509,7 @@ def _send_reset_link(session: Session, account: Account) -> None:
 
 
 def _finish_reset(session: Session, account: Account, password: str, confirm: str) -> None:
-    holder = session.get(Policyholder, account.holder_id)
+    holder = get_existing(session, Policyholder, account.holder_id)
     _validate_new_password(
         session=session, holder=holder, password=password, confirm=confirm, account=account
     )
@@ -518,14 +518,16 @@ def _finish_reset(session: Session, account: Account, password: str, confirm: st
         select(ActionToken).where(
             ActionToken.account_id == account.id,
             ActionToken.purpose == TokenPurpose.RESET,
-            ActionToken.used_at.is_(None),
+            col(ActionToken.used_at).is_(None),
         )
     ).all():
         other.used_at = utcnow()
         session.add(other)
     if account.activated_at is None:  # a reset link proves the e-mail address too
         account.activated_at = utcnow()
-    sessions.revoke_all_for_account(session=session, account_id=account.id, reason="password_reset")
+    sessions.revoke_all_for_account(
+        session=session, account_id=saved_id(account), reason="password_reset"
+    )
     _notify_password_changed(session, account)
 
 
@@ -535,7 +537,7 @@ def reset_with_token(*, session: Session, token: str, password: str, confirm: st
         raise AccountError(
             "Ce lien n'est plus valable (déjà utilisé ou expiré). Demandez-en un nouveau."
         )
-    account = session.get(Account, row.account_id)
+    account = get_existing(session, Account, row.account_id)
     _finish_reset(
         session, account, password, confirm
     )  # raises before the token is spent on a bad password
@@ -549,13 +551,15 @@ def reset_with_code(
     if account_id is None:
         raise AccountError("Code incorrect ou expiré : demandez-en un nouveau.", "code")
     account = session.get(Account, account_id)
-    holder = session.get(Policyholder, account.holder_id)
+    if account is None:
+        raise AccountError("Code incorrect ou expiré : demandez-en un nouveau.", "code")
+    holder = get_existing(session, Policyholder, account.holder_id)
     _validate_new_password(
         session=session, holder=holder, password=password, confirm=confirm, account=account
     )
     try:
         second_factor.verify_code(
-            session=session, account_id=account.id, purpose=CodePurpose.RESET, code=code
+            session=session, account_id=saved_id(account), purpose=CodePurpose.RESET, code=code
         )
     except second_factor.SecondFactorError as error:
         raise AccountError(str(error), "code") from None
@@ -592,7 +596,7 @@ def mask_phone(phone: str) -> str:
 def start_recovery(
     *, session: Session, holder: Policyholder, contact_email: str = "", message: str = ""
 ) -> RecoveryStart:
-    account = account_of_holder(session=session, holder_id=holder.id)
+    account = account_of_holder(session=session, holder_id=saved_id(holder))
     if account is not None and holder.phone:
         with suppress(second_factor.CodeThrottled):
             second_factor.send_code(
@@ -603,7 +607,7 @@ def start_recovery(
         )
     number = session.exec(select(Contract.number).where(Contract.holder_id == holder.id)).first()
     request = AccessRecoveryRequest(
-        holder_id=holder.id,
+        holder_id=saved_id(holder),
         contract_number=number or "",
         contact_email=contact_email[:254],
         message=message[:1000],
@@ -619,13 +623,15 @@ def finish_recovery(
 ) -> Account:
     """SMS code verified: new login e-mail and password; the old address is told."""
     account = session.get(Account, account_id)
+    if account is None:
+        raise AccountError("Code incorrect ou expiré : demandez-en un nouveau.", "code")
     email = clean_email(new_email)
     taken = session.exec(
         select(Account).where(Account.email == email, Account.id != account.id)
     ).first()
     if taken is not None:
         raise AccountError("Cette adresse e-mail est déjà utilisée par un autre espace.", "email")
-    holder = session.get(Policyholder, account.holder_id)
+    holder = get_existing(session, Policyholder, account.holder_id)
     _validate_new_password(
         session=session,
         holder=holder,
@@ -636,7 +642,7 @@ def finish_recovery(
     )
     try:
         second_factor.verify_code(
-            session=session, account_id=account.id, purpose=CodePurpose.RECOVERY, code=code
+            session=session, account_id=saved_id(account), purpose=CodePurpose.RECOVERY, code=code
         )
     except second_factor.SecondFactorError as error:
         raise AccountError(str(error), "code") from None
@@ -644,7 +650,7 @@ def finish_recovery(
     account.email = email
     _store_password(session=session, account=account, password=password)
     sessions.revoke_all_for_account(
-        session=session, account_id=account.id, reason="access_recovered"
+        session=session, account_id=saved_id(account), reason="access_recovered"
     )
     if old_email != email:
         outbox.send_email_template(
@@ -674,11 +680,11 @@ def report_not_me(*, session: Session, token: str) -> bool:
     row = _consume_token(session, token, TokenPurpose.NOT_ME)
     if row is None:
         return False
-    account = session.get(Account, row.account_id)
+    account = get_existing(session, Account, row.account_id)
     account.password_hash = "!" + secrets.token_hex(16)  # matches no password
     account.password_changed_at = utcnow()
     session.add(account)
-    sessions.revoke_all_for_account(session=session, account_id=account.id, reason="not_me")
+    sessions.revoke_all_for_account(session=session, account_id=saved_id(account), reason="not_me")
     if account.is_active:
         _send_reset_link(session, account)  # never throttled: the holder has no other way back in
     return True

@@ -9,10 +9,10 @@ from enum import StrEnum
 
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from espace.contracts.models import Contract
-from espace.core.models import utcnow
+from espace.core.models import get_existing, saved_id, utcnow
 from espace.core.settings import get_settings
 from espace.identity import devices, second_factor, sessions
 from espace.identity.failures import commit_apart
@@ -72,7 +72,7 @@ def find_account(*, session: Session, identifier: str) -> Account | None:
     if number:
         statement = (
             select(Account)
-            .join(Contract, Contract.holder_id == Account.holder_id)
+            .join(Contract, col(Contract.holder_id) == Account.holder_id)
             .where(Contract.number == number)
         )
     else:
@@ -109,7 +109,7 @@ def recent_failures_from(*, session: Session, ip: str) -> int:
         .where(
             LoginEvent.ip_address == ip,
             LoginEvent.occurred_at > utcnow() - IP_WINDOW,
-            LoginEvent.result.in_(_FAILURES),
+            col(LoginEvent.result).in_(_FAILURES),
         )
     ).one()
 
@@ -154,12 +154,13 @@ def record_failure(
     lock, the connection-history line (``result``, holders only) and the e-mail are committed on
     their own (``failures.commit_apart``): a caller that rolls back its work does not erase them."""
     model, target_id, now = type(principal), principal.id, now or utcnow()
-    column = model.failed_code_count if counter == CODE else model.failed_login_count
+    field = "failed_code_count" if counter == CODE else "failed_login_count"
+    column = col(getattr(model, field))
 
     def work(db: Session) -> tuple[int, datetime | None]:
         db.exec(
             update(model)
-            .where(model.id == target_id)
+            .where(col(model.id) == target_id)
             .values({column: column + 1})
             .execution_options(synchronize_session=False)
         )
@@ -170,7 +171,7 @@ def record_failure(
             count, locked_until = 0, now + LOCK_DURATION
             db.exec(
                 update(model)
-                .where(model.id == target_id)
+                .where(col(model.id) == target_id)
                 .values({column: 0, model.locked_until: locked_until})
                 .execution_options(synchronize_session=False)
             )
@@ -186,7 +187,7 @@ def record_failure(
         return count, locked_until
 
     count, locked_until = commit_apart(session, work)
-    set_committed_value(principal, column.key, count)
+    set_committed_value(principal, field, count)
     set_committed_value(principal, "locked_until", locked_until)
     return is_locked(principal, now)
 
@@ -281,12 +282,14 @@ def second_factor_methods(
     """None on a device trusted less than 30 days ago ("Faire confiance à cet appareil"); otherwise
     the app (or a recovery code) when enrolled, else a code by e-mail (or SMS). A browser that
     signed in before without that tick is asked again at every new sign-in."""
-    device = devices.find_device(session=session, account_id=account.id, device_token=device_token)
+    device = devices.find_device(
+        session=session, account_id=saved_id(account), device_token=device_token
+    )
     if devices.is_trusted(device):
         return []
     if account.totp_enabled_at is not None:
         return [Method.TOTP, Method.RECOVERY]
-    holder = session.get(Policyholder, account.holder_id)
+    holder = get_existing(session, Policyholder, account.holder_id)
     return (
         [Method.EMAIL, Method.SMS] if account.phone_verified_at and holder.phone else [Method.EMAIL]
     )

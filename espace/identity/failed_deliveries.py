@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from espace.claims.models import StaffAuditLog
 from espace.core import jobs
-from espace.core.models import utcnow
+from espace.core.models import get_existing, saved_id, utcnow
 from espace.identity.models import StaffRole, StaffUser
 from espace.identity.staff_access import StaffForbidden
 from espace.notifications.deliveries import CHANNEL_LABELS, deliver_message
@@ -54,12 +54,12 @@ def failed(*, session: Session, staff_id: int, limit: int = 200) -> list[FailedR
     rows = session.exec(
         select(OutboxMessage)
         .where(OutboxMessage.status == "failed")
-        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .order_by(col(OutboxMessage.created_at).desc(), col(OutboxMessage.id).desc())
         .limit(limit)
     ).all()
     return [
         FailedRow(
-            m.id,
+            saved_id(m),
             m.channel,
             m.recipient,
             m.subject,
@@ -78,21 +78,21 @@ def resend(*, session: Session, staff_id: int, message_id: int) -> OutboxMessage
     staff = _manager(session, staff_id)
     taken = session.exec(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == "failed")
+        .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.status) == "failed")
         .values(status="queued", attempts=0, error="", due_at=utcnow(), claimed_at=None)
         .execution_options(synchronize_session=False)
     )
     if taken.rowcount != 1:
         raise NotResendable("Ce message n'est plus en échec : il a peut-être déjà été renvoyé.")
-    message = session.get(OutboxMessage, message_id)
+    message = get_existing(session, OutboxMessage, message_id)
     session.refresh(message)
     label = CHANNEL_LABELS.get(message.channel, message.channel)
     session.add(
         StaffAuditLog(
-            staff_id=staff.id,
+            staff_id=saved_id(staff),
             action="resend_message",
             object_type="outbox_message",
-            object_id=message.id,
+            object_id=saved_id(message),
             detail=f"{label} à {message.recipient} : {message.subject}"[:1000],
         )
     )

@@ -40,7 +40,8 @@ def _has_written(session: Session) -> bool:
     connection = session.connection()
     name = connection.dialect.name
     if name == "sqlite":  # pysqlite opens a transaction at the first write only
-        return bool(connection.connection.dbapi_connection.in_transaction)
+        dbapi = connection.connection.dbapi_connection
+        return dbapi is not None and bool(dbapi.in_transaction)
     if name == "postgresql":  # a transaction id is assigned at the first write only
         return (
             connection.exec_driver_sql("SELECT pg_current_xact_id_if_assigned()").scalar()

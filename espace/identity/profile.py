@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import phonenumbers
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from espace import routes
 from espace.core import formatting as fmt
-from espace.core.models import utcnow
+from espace.core.models import get_existing, saved_id, utcnow
 from espace.identity import accounts, second_factor, stepup
 from espace.identity.accounts import mask_email
 from espace.identity.models import (
@@ -250,7 +250,7 @@ def _burn_email_links(session: Session, account_id: int) -> None:
         select(ActionToken).where(
             ActionToken.account_id == account_id,
             ActionToken.purpose == TokenPurpose.EMAIL_CHANGE,
-            ActionToken.used_at.is_(None),
+            col(ActionToken.used_at).is_(None),
         )
     ).all():
         row.used_at = utcnow()
@@ -259,11 +259,11 @@ def _burn_email_links(session: Session, account_id: int) -> None:
 
 def _supersede(session: Session, holder: Policyholder, account: Account, field: str) -> None:
     """Cancel the holder's pending changes of this field (an e-mail change's links stop working)."""
-    for change in _pending(session, holder.id, field):
+    for change in _pending(session, saved_id(holder), field):
         change.status = CANCELLED
         session.add(change)
     if field == EMAIL:
-        _burn_email_links(session, account.id)
+        _burn_email_links(session, saved_id(account))
 
 
 def _alert(
@@ -422,7 +422,7 @@ def confirm_phone_change(*, session: Session, holder_id: int, code: str) -> Prof
         )
     try:
         second_factor.verify_code(
-            session=session, account_id=account.id, purpose=CodePurpose.NEW_PHONE, code=code
+            session=session, account_id=saved_id(account), purpose=CodePurpose.NEW_PHONE, code=code
         )
     except second_factor.SecondFactorError as error:
         raise ProfileError(str(error), "code") from None
@@ -507,7 +507,7 @@ def start_email_change(
 
 
 def _send_email_link(session: Session, account: Account, change: ProfileChange) -> None:
-    _burn_email_links(session, account.id)  # only the latest link works
+    _burn_email_links(session, saved_id(account))  # only the latest link works
     token = accounts._issue_token(
         session,
         account,
@@ -538,7 +538,7 @@ def resend_email_link(*, session: Session, holder_id: int) -> ProfileChange:
         .where(
             ActionToken.account_id == account.id, ActionToken.purpose == TokenPurpose.EMAIL_CHANGE
         )
-        .order_by(ActionToken.created_at.desc())
+        .order_by(col(ActionToken.created_at).desc())
     ).first()
     if last is not None and last > utcnow() - accounts.RESEND_INTERVAL:
         raise ProfileError(
@@ -578,7 +578,9 @@ def confirm_email_change(*, session: Session, token: str) -> ProfileChange:
 def _email_request(session: Session, token: str) -> tuple[Account, ProfileChange] | None:
     """The active account and the pending change a link's token stands for, or None."""
     row = accounts.peek_token(session=session, token=token, purpose=TokenPurpose.EMAIL_CHANGE)
-    account = session.get(Account, row.account_id) if row is not None else None
+    if row is None:
+        return None
+    account = session.get(Account, row.account_id)
     if account is None or not account.is_active:
         return None
     change_id, email = row.payload.get("change_id"), row.payload.get("email")
@@ -594,12 +596,12 @@ def _email_request(session: Session, token: str) -> tuple[Account, ProfileChange
 
 
 def _switch_email(session: Session, account: Account, change: ProfileChange) -> ProfileChange:
-    holder = session.get(Policyholder, account.holder_id)
+    holder = get_existing(session, Policyholder, account.holder_id)
     old = account.email
     account.email = holder.email = change.new_value.lower()
     change.status, change.changed_at = DONE, utcnow()
     session.add_all([account, holder, change])
-    _emit_changed(session, holder.id, EMAIL)
+    _emit_changed(session, saved_id(holder), EMAIL)
     _supersede(session, holder, account, EMAIL)  # burns this link and any other
     outbox.send_email(
         session=session,
@@ -627,7 +629,7 @@ def _cancel(session: Session, change: ProfileChange, account: Account) -> None:
     change.status = CANCELLED
     session.add(change)
     if change.field == EMAIL:
-        _burn_email_links(session, account.id)
+        _burn_email_links(session, saved_id(account))
 
 
 def cancel_change(*, session: Session, holder_id: int, change_id: int) -> bool:
@@ -659,7 +661,7 @@ def history(*, session: Session, holder_id: int, limit: int = 50) -> list[Profil
         session.exec(
             select(ProfileChange)
             .where(ProfileChange.holder_id == holder_id)
-            .order_by(ProfileChange.changed_at.desc(), ProfileChange.id.desc())
+            .order_by(col(ProfileChange.changed_at).desc(), col(ProfileChange.id).desc())
             .limit(limit)
         ).all()
     )

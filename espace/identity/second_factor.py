@@ -12,12 +12,12 @@ import pyotp
 import segno
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from espace.core import crypto
 from espace.core import formatting as fmt
 from espace.core.insurer import insurer
-from espace.core.models import utcnow
+from espace.core.models import get_existing, saved_id, utcnow
 from espace.core.settings import get_settings
 from espace.identity import stepup
 from espace.identity.failures import commit_apart
@@ -54,9 +54,9 @@ def verify(*, session: Session, account: Account, method: str, code: str, purpos
     if method == Method.TOTP:
         verify_totp(session=session, account=account, code=code)
     elif method == Method.RECOVERY:
-        use_recovery_code(session=session, account_id=account.id, code=code)
+        use_recovery_code(session=session, account_id=saved_id(account), code=code)
     else:
-        verify_code(session=session, account_id=account.id, purpose=purpose, code=code)
+        verify_code(session=session, account_id=saved_id(account), purpose=purpose, code=code)
 
 
 # ---- codes by e-mail or SMS -------------------------------------------------------------
@@ -116,7 +116,7 @@ def _issue(
     _check_throttle(session, owner, purpose, channel)
     for old in session.exec(
         select(OneTimeCode).where(
-            owner, OneTimeCode.purpose == purpose, OneTimeCode.used_at.is_(None)
+            owner, OneTimeCode.purpose == purpose, col(OneTimeCode.used_at).is_(None)
         )
     ).all():
         old.attempts = (
@@ -147,7 +147,7 @@ def send_code(*, session: Session, account: Account, purpose: str, channel: str)
     )
     subject, why = _CODE_TEXTS[CodePurpose(purpose)]
     if channel == "sms":
-        holder = session.get(Policyholder, account.holder_id)
+        holder = get_existing(session, Policyholder, account.holder_id)
         outbox.send_sms(
             session=session,
             to=holder.phone,
@@ -212,8 +212,8 @@ def verify_staff_code(*, session: Session, staff_id: int, code: str) -> None:
 def _verify(session: Session, owner, purpose: str, code: str) -> None:
     row = session.exec(
         select(OneTimeCode)
-        .where(owner, OneTimeCode.purpose == purpose, OneTimeCode.used_at.is_(None))
-        .order_by(OneTimeCode.id.desc())
+        .where(owner, OneTimeCode.purpose == purpose, col(OneTimeCode.used_at).is_(None))
+        .order_by(col(OneTimeCode.id).desc())
     ).first()
     if row is None:
         raise SecondFactorError("Aucun code en cours : demandez-en un nouveau.")
@@ -241,7 +241,7 @@ def _count_wrong_try(session: Session, row: OneTimeCode) -> int:
     def work(db: Session) -> int:
         db.exec(
             update(OneTimeCode)
-            .where(OneTimeCode.id == code_id)
+            .where(col(OneTimeCode.id) == code_id)
             .values(attempts=OneTimeCode.attempts + 1)
             .execution_options(synchronize_session=False)
         )
@@ -381,7 +381,7 @@ def generate_recovery_codes(
         for _ in range(RECOVERY_CODE_COUNT)
     ]
     session.add_all(
-        RecoveryCode(account_id=account.id, code_hash=crypto.code_digest(c)) for c in codes
+        RecoveryCode(account_id=saved_id(account), code_hash=crypto.code_digest(c)) for c in codes
     )
     account.recovery_codes_generated_at = utcnow()
     session.add(account)
@@ -395,7 +395,7 @@ def use_recovery_code(*, session: Session, account_id: int, code: str) -> None:
         select(RecoveryCode).where(
             RecoveryCode.account_id == account_id,
             RecoveryCode.code_hash == crypto.code_digest(normalised),
-            RecoveryCode.used_at.is_(None),
+            col(RecoveryCode.used_at).is_(None),
         )
     ).first()
     if row is None:
@@ -408,7 +408,7 @@ def recovery_codes_left(*, session: Session, account_id: int) -> int:
     return len(
         session.exec(
             select(RecoveryCode.id).where(
-                RecoveryCode.account_id == account_id, RecoveryCode.used_at.is_(None)
+                RecoveryCode.account_id == account_id, col(RecoveryCode.used_at).is_(None)
             )
         ).all()
     )

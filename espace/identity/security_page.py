@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from espace.core.models import utcnow
+from espace.core.models import get_existing, saved_id, utcnow
 from espace.identity import devices, second_factor, sessions
 from espace.identity.models import Account, AuthSession, LoginEvent, LoginResult, Policyholder
 
 PASSWORD_MAX_AGE = timedelta(days=365)
 
-RESULT_LABELS = {
+RESULT_LABELS: dict[str, str] = {  # the column holds the LoginResult value
     LoginResult.SUCCESS: "Connexion réussie",
     LoginResult.BAD_CREDENTIALS: "Mot de passe incorrect",
     LoginResult.LOCKED: "Refusée (espace verrouillé)",
@@ -67,7 +67,7 @@ def connection_history(*, session: Session, account_id: int, limit: int = 30) ->
     events = session.exec(
         select(LoginEvent)
         .where(LoginEvent.account_id == account_id)
-        .order_by(LoginEvent.occurred_at.desc(), LoginEvent.id.desc())
+        .order_by(col(LoginEvent.occurred_at).desc(), col(LoginEvent.id).desc())
         .limit(limit)
     ).all()
     rows = []
@@ -95,18 +95,18 @@ def open_sessions(
         select(AuthSession)
         .where(
             AuthSession.account_id == account_id,
-            AuthSession.revoked_at.is_(None),
-            AuthSession.token_hash.is_not(None),
+            col(AuthSession.revoked_at).is_(None),
+            col(AuthSession.token_hash).is_not(None),
             AuthSession.expires_at > now,
         )
-        .order_by(AuthSession.last_seen_at.desc())
+        .order_by(col(AuthSession.last_seen_at).desc())
     ).all()
     result = []
     for row in rows:
         label = devices.describe(row.user_agent)
         result.append(
             OpenSession(
-                id=row.id,
+                id=saved_id(row),
                 device=str(label),
                 kind=label.kind,
                 ip=devices.mask_ip(row.ip_address),
@@ -125,7 +125,7 @@ def end_session(*, session: Session, account_id: int, session_id: int) -> bool:
         select(AuthSession).where(
             AuthSession.id == session_id,
             AuthSession.account_id == account_id,
-            AuthSession.revoked_at.is_(None),
+            col(AuthSession.revoked_at).is_(None),
         )
     ).first()
     if row is None:
@@ -150,11 +150,11 @@ def security_score(
     others = [
         s
         for s in open_sessions(
-            session=session, account_id=account.id, current_session_id=current_session_id
+            session=session, account_id=saved_id(account), current_session_id=current_session_id
         )
         if not s.current
     ]
-    holder = session.get(Policyholder, account.holder_id)
+    holder = get_existing(session, Policyholder, account.holder_id)
     items = [
         ScoreItem(
             "totp",
@@ -167,7 +167,7 @@ def security_score(
             "recovery",
             "Codes de secours générés",
             15,
-            second_factor.recovery_codes_left(session=session, account_id=account.id) > 0,
+            second_factor.recovery_codes_left(session=session, account_id=saved_id(account)) > 0,
             "Générer",
         ),
         ScoreItem(
@@ -196,11 +196,13 @@ def security_score(
 
 
 def purge_login_events(*, session: Session, older_than: datetime) -> int:
-    result = session.exec(delete(LoginEvent).where(LoginEvent.occurred_at < older_than))
+    result = session.exec(delete(LoginEvent).where(col(LoginEvent.occurred_at) < older_than))
     return result.rowcount or 0
 
 
 def confirm_phone(*, session: Session, account: Account, code: str) -> None:
-    second_factor.verify_code(session=session, account_id=account.id, purpose="phone", code=code)
+    second_factor.verify_code(
+        session=session, account_id=saved_id(account), purpose="phone", code=code
+    )
     account.phone_verified_at = utcnow()
     session.add(account)

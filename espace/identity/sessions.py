@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from espace.core.models import utcnow
+from espace.core.models import saved_id, utcnow
 from espace.core.settings import Settings, get_settings
 from espace.core.tokens import digest, new_token
 from espace.identity.models import Account, AuthSession, StaffUser
@@ -95,10 +95,10 @@ def activate(
     result = session.exec(
         update(AuthSession)
         .where(
-            AuthSession.handoff_hash == _handoff_digest(code, binding),
-            AuthSession.token_hash.is_(None),
-            AuthSession.revoked_at.is_(None),
-            AuthSession.handoff_expires_at > now,
+            col(AuthSession.handoff_hash) == _handoff_digest(code, binding),
+            col(AuthSession.token_hash).is_(None),
+            col(AuthSession.revoked_at).is_(None),
+            col(AuthSession.handoff_expires_at) > now,
         )
         .values(token_hash=digest(token), handoff_hash=None, activated_at=now, last_seen_at=now)
     )
@@ -142,11 +142,13 @@ def _principal(session: Session, row: AuthSession) -> Principal | None:
         account = session.get(Account, row.account_id)
         if account is None or not account.is_active:
             return None
-        return Principal(session_id=row.id, account_id=account.id, holder_id=account.holder_id)
+        return Principal(
+            session_id=saved_id(row), account_id=account.id, holder_id=account.holder_id
+        )
     staff = session.get(StaffUser, row.staff_id)
     if staff is None or not staff.is_active:
         return None
-    return Principal(session_id=row.id, staff_id=staff.id, staff_role=staff.role)
+    return Principal(session_id=saved_id(row), staff_id=staff.id, staff_role=staff.role)
 
 
 def revoke(*, session: Session, token: str | None, reason: str = "logout") -> bool:
@@ -173,7 +175,7 @@ def revoke_all_for_account(
 ) -> int:
     rows = session.exec(
         select(AuthSession).where(
-            AuthSession.account_id == account_id, AuthSession.revoked_at.is_(None)
+            AuthSession.account_id == account_id, col(AuthSession.revoked_at).is_(None)
         )
     ).all()
     now = utcnow()

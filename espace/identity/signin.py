@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from espace.core import formatting as fmt
-from espace.core.models import utcnow
+from espace.core.models import get_existing, saved_id, utcnow
 from espace.core.tokens import new_token
 from espace.identity import accounts, devices, sessions
 from espace.identity.auth import record_event
@@ -46,10 +46,10 @@ def finish_login(
     device_token = device_token or new_token()
     if row.account_id is None:  # staff: no device bookkeeping
         return FinishedLogin(token, device_token, new_device=False)
-    account = session.get(Account, row.account_id)
+    account = get_existing(session, Account, row.account_id)
     device, is_new = devices.remember_device(
         session=session,
-        account_id=account.id,
+        account_id=saved_id(account),
         device_token=device_token,
         user_agent=user_agent or row.user_agent,
         trust=row.trust_device,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from espace.core.models import utcnow
+from espace.core.models import saved_id, utcnow
 from espace.identity.models import AccessRecoveryRequest, Policyholder, StaffRole, StaffUser
 
 ROLES_HANDLING_ACCESS = (StaffRole.HANDLER, StaffRole.MANAGER)
@@ -41,8 +41,10 @@ def holder_names(*, session: Session, holder_ids: list[int]) -> dict[int, str]:
     if not holder_ids:
         return {}
     return {
-        p.id: f"{p.civility} {p.first_name} {p.last_name}"
-        for p in session.exec(select(Policyholder).where(Policyholder.id.in_(holder_ids))).all()
+        saved_id(p): f"{p.civility} {p.first_name} {p.last_name}"
+        for p in session.exec(
+            select(Policyholder).where(col(Policyholder.id).in_(holder_ids))
+        ).all()
     }
 
 
@@ -68,22 +70,22 @@ def list_requests(*, session: Session, staff_id: int) -> list[RequestRow]:
     now = utcnow()
     rows = session.exec(
         select(AccessRecoveryRequest, Policyholder)
-        .join(Policyholder, Policyholder.id == AccessRecoveryRequest.holder_id)
-        .order_by(AccessRecoveryRequest.status.desc(), AccessRecoveryRequest.due_at)
+        .join(Policyholder, col(Policyholder.id) == AccessRecoveryRequest.holder_id)
+        .order_by(col(AccessRecoveryRequest.status).desc(), col(AccessRecoveryRequest.due_at))
     ).all()
     for request, holder in rows:
         staff_reads.record(
             session=session,
-            staff_id=staff.id,
-            holder_id=holder.id,
+            staff_id=saved_id(staff),
+            holder_id=saved_id(holder),
             object_type="access_request",
-            object_id=request.id,
+            object_id=saved_id(request),
             now=now,
             detail=f"Demande de récupération d'accès du {fmt.date_fr(request.created_at)}",
         )
     return [
         RequestRow(
-            id=r.id,
+            id=saved_id(r),
             holder_name=f"{h.civility} {h.first_name} {h.last_name}",
             contract_number=r.contract_number,
             contact_email=r.contact_email,

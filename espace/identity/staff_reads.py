@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from espace.core.models import utcnow
 from espace.identity.models import StaffReadLog, StaffRole, StaffUser
 
 REPEAT_WINDOW = timedelta(minutes=10)
-ROLE_LABELS = {
+ROLE_LABELS: dict[str, str] = {  # the column holds the StaffRole value
     StaffRole.HANDLER: "Gestionnaire",
     StaffRole.EXPERT: "Expert mandaté",
     StaffRole.MANAGER: "Responsable",
@@ -96,9 +96,9 @@ def for_holder(*, session: Session, holder_id: int, limit: int | None = None) ->
     """Who (by role) consulted the holder's file, most recent first."""
     query = (
         select(StaffReadLog, StaffUser.role)
-        .join(StaffUser, StaffUser.id == StaffReadLog.staff_id)
+        .join(StaffUser, col(StaffUser.id) == StaffReadLog.staff_id)
         .where(StaffReadLog.holder_id == holder_id)
-        .order_by(StaffReadLog.at.desc(), StaffReadLog.id.desc())
+        .order_by(col(StaffReadLog.at).desc(), col(StaffReadLog.id).desc())
     )
     if limit:
         query = query.limit(limit)
@@ -126,7 +126,7 @@ def for_objects(
     (for managers:
     the caller checks the role)."""
     conditions = [
-        (StaffReadLog.object_type == kind) & StaffReadLog.object_id.in_(list(ids))
+        (col(StaffReadLog.object_type) == kind) & col(StaffReadLog.object_id).in_(list(ids))
         for kind, ids in objects
         if ids
     ]
@@ -135,9 +135,9 @@ def for_objects(
     return list(
         session.exec(
             select(StaffReadLog, StaffUser)
-            .join(StaffUser, StaffUser.id == StaffReadLog.staff_id)
+            .join(StaffUser, col(StaffUser.id) == StaffReadLog.staff_id)
             .where(or_(*conditions))
-            .order_by(StaffReadLog.at.desc(), StaffReadLog.id.desc())
+            .order_by(col(StaffReadLog.at).desc(), col(StaffReadLog.id).desc())
             .limit(limit)
         ).all()
     )
@@ -145,4 +145,4 @@ def for_objects(
 
 def purge(*, session: Session, older_than: datetime) -> int:
     """Delete reads older than the retention of connection logs (13 months)."""
-    return session.exec(delete(StaffReadLog).where(StaffReadLog.at < older_than)).rowcount or 0
+    return session.exec(delete(StaffReadLog).where(col(StaffReadLog.at) < older_than)).rowcount or 0

@@ -60,12 +60,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeGuard
 
 from sqlalchemy import or_, update
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from espace.core.models import utcnow
+from espace.core.models import get_existing, saved_id, utcnow
 from espace.identity.insurer_authority import InsurerRecord
 from espace.identity.models import Account, AuthSession, LoginResult, Policyholder
 
@@ -109,7 +110,7 @@ def _session_row(session: Session, session_id: int) -> AuthSession | None:
     ).first()
 
 
-def _signed_in(row: AuthSession | None, account_id: int, now: datetime) -> bool:
+def _signed_in(row: AuthSession | None, account_id: int, now: datetime) -> TypeGuard[AuthSession]:
     return (
         row is not None
         and row.account_id == account_id
@@ -125,7 +126,8 @@ def _fresh(row: AuthSession, now: datetime) -> bool:
 
 
 def _unspent(row: AuthSession) -> bool:
-    return row.step_up_spent_at is None or row.step_up_spent_at < row.step_up_at
+    spent, checked = row.step_up_spent_at, row.step_up_at
+    return spent is None or (checked is not None and spent < checked)
 
 
 def recent_proof(
@@ -137,9 +139,10 @@ def recent_proof(
     row = _session_row(session, session_id)
     if not _signed_in(row, account_id, now) or not _fresh(row, now):
         return None
+    assert row.step_up_at is not None  # _fresh checked it
     return StepUpProof(
         account_id=account_id,
-        session_id=row.id,
+        session_id=saved_id(row),
         verified_at=row.step_up_at,
         method=row.step_up_method,
         recent=True,
@@ -191,7 +194,7 @@ def require_step_up(
         raise StepUpRequired()
     row = _session_row(session, proof.session_id)
     if (
-        not _signed_in(row, account.id, now)
+        not _signed_in(row, saved_id(account), now)
         or not _fresh(row, now)
         or row.step_up_at != proof.verified_at
     ):
@@ -202,11 +205,11 @@ def require_step_up(
         spent = session.exec(
             update(AuthSession)
             .where(
-                AuthSession.id == row.id,
-                AuthSession.step_up_at.is_not(None),
+                col(AuthSession.id) == row.id,
+                col(AuthSession.step_up_at).is_not(None),
                 or_(
-                    AuthSession.step_up_spent_at.is_(None),
-                    AuthSession.step_up_spent_at < AuthSession.step_up_at,
+                    col(AuthSession.step_up_spent_at).is_(None),
+                    col(AuthSession.step_up_spent_at) < AuthSession.step_up_at,
                 ),
             )
             .values(step_up_spent_at=now)
@@ -235,6 +238,7 @@ def require_authority(
     require_step_up(
         session=session, proof=proof, holder_id=holder_id, now=now, single_use=single_use
     )
+    assert proof is not None  # require_step_up refuses a missing proof
     return proof.method
 
 
@@ -248,7 +252,7 @@ def step_up_methods(*, session: Session, account: Account) -> list[str]:
 
     if account.totp_enabled_at is not None:
         return [Method.TOTP, Method.RECOVERY]
-    holder = session.get(Policyholder, account.holder_id)
+    holder = get_existing(session, Policyholder, account.holder_id)
     return (
         [Method.EMAIL, Method.SMS] if account.phone_verified_at and holder.phone else [Method.EMAIL]
     )
@@ -289,7 +293,7 @@ def complete_step_up(
     if auth.is_locked(account, now):
         raise second_factor.SecondFactorError(LOCKED_STEP_UP)
     row = _session_row(session, session_id)
-    if not _signed_in(row, account.id, now):
+    if not _signed_in(row, saved_id(account), now):
         raise second_factor.SecondFactorError("Votre session a expiré : reconnectez-vous.")
     if method not in step_up_methods(session=session, account=account):
         raise second_factor.SecondFactorError("Cette méthode de vérification n'est pas disponible.")
@@ -315,5 +319,5 @@ def complete_step_up(
     session.add_all([account, row])
     session.flush()
     return StepUpProof(
-        account_id=account.id, session_id=row.id, verified_at=now, method=str(method)
+        account_id=saved_id(account), session_id=saved_id(row), verified_at=now, method=str(method)
     )

@@ -26,7 +26,7 @@ from huey.exceptions import RetryTask
 from huey.signals import SIGNAL_INTERRUPTED
 from sqlalchemy import update
 from sqlalchemy.engine import Connection, Engine
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from espace.core import jobs
 from espace.core.models import utcnow
@@ -123,7 +123,7 @@ def deliver(
     with Session(bind, expire_on_commit=False) as db:
         claimed = db.exec(
             update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, OutboxMessage.status.in_(CLAIMABLE))
+            .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.status).in_(CLAIMABLE))
             .values(
                 status="sending",
                 attempts=OutboxMessage.attempts + 1,
@@ -137,6 +137,7 @@ def deliver(
             return Outcome("skipped")  # sent, being sent by another worker, or gone
         message = db.get(OutboxMessage, message_id)
         db.commit()
+    assert message is not None  # claimed by the update above, in the same transaction
     mine = [
         OutboxMessage.id == message_id,
         OutboxMessage.status == "sending",
@@ -198,23 +199,24 @@ def sweep(*, bind: Engine | Connection | None = None, now: datetime | None = Non
     with Session(bind) as db:
         stuck = db.exec(
             select(OutboxMessage.id)
-            .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < cutoff)
+            .where(OutboxMessage.status == "sending", col(OutboxMessage.claimed_at) < cutoff)
             .limit(SWEEP_BATCH)
         ).all()
         lost = db.exec(
             select(OutboxMessage.id)
-            .where(OutboxMessage.status.in_(CLAIMABLE), OutboxMessage.due_at < cutoff)
+            .where(col(OutboxMessage.status).in_(CLAIMABLE), col(OutboxMessage.due_at) < cutoff)
             .limit(SWEEP_BATCH)
         ).all()
     ids = [
         i
         for i in stuck
-        if _update(
+        if i is not None
+        and _update(
             bind,
             [
                 OutboxMessage.id == i,
                 OutboxMessage.status == "sending",
-                OutboxMessage.claimed_at < cutoff,
+                col(OutboxMessage.claimed_at) < cutoff,
             ],
             {"status": "queued", "due_at": now},
         )
@@ -222,12 +224,13 @@ def sweep(*, bind: Engine | Connection | None = None, now: datetime | None = Non
     ids += [
         i
         for i in lost
-        if _update(
+        if i is not None
+        and _update(
             bind,
             [
                 OutboxMessage.id == i,
-                OutboxMessage.status.in_(CLAIMABLE),
-                OutboxMessage.due_at < cutoff,
+                col(OutboxMessage.status).in_(CLAIMABLE),
+                col(OutboxMessage.due_at) < cutoff,
             ],
             {"due_at": now},
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from espace.core.models import utcnow
 from espace.identity.models import Account, Policyholder
@@ -68,7 +68,7 @@ def notify(
         select(Account).where(Account.holder_id == holder_id, Account.is_active)
     ).first()
     emailed = bool(email_body) and account is not None and wants("email")
-    if emailed:
+    if emailed and account is not None:
         outbox.send_email(
             session=session,
             to=account.email,
@@ -111,7 +111,7 @@ def unread_count(*, session: Session, holder_id: int) -> int:
     return session.exec(
         select(func.count())
         .select_from(Notification)
-        .where(Notification.holder_id == holder_id, Notification.read_at.is_(None))
+        .where(Notification.holder_id == holder_id, col(Notification.read_at).is_(None))
     ).one()
 
 
@@ -120,7 +120,7 @@ def latest(*, session: Session, holder_id: int, limit: int = 50) -> list[Notific
         session.exec(
             select(Notification)
             .where(Notification.holder_id == holder_id)
-            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
             .limit(limit)
         ).all()
     )
@@ -141,7 +141,7 @@ def mark_read(*, session: Session, holder_id: int, notification_id: int) -> Noti
 def mark_all_read(*, session: Session, holder_id: int) -> int:
     notices = session.exec(
         select(Notification).where(
-            Notification.holder_id == holder_id, Notification.read_at.is_(None)
+            Notification.holder_id == holder_id, col(Notification.read_at).is_(None)
         )
     ).all()
     now = utcnow()

@@ -13,7 +13,7 @@ from email.utils import formatdate
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from espace.core import jobs
 from espace.core.insurer import insurer
@@ -178,7 +178,7 @@ def latest(*, session: Session, limit: int = 50) -> list[OutboxMessage]:
         session.exec(
             select(OutboxMessage)
             .where(OutboxMessage.channel != "push")
-            .order_by(OutboxMessage.id.desc())
+            .order_by(col(OutboxMessage.id).desc())
             .limit(limit)
         ).all()
     )

@@ -12,7 +12,7 @@ import logging
 import re
 from urllib.parse import urlsplit
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from espace.core.settings import get_settings
 from espace.notifications.models import PushSubscription
@@ -149,7 +149,7 @@ def list_for(*, session: Session, holder_id: int) -> list[PushSubscription]:
         session.exec(
             select(PushSubscription)
             .where(PushSubscription.holder_id == holder_id)
-            .order_by(PushSubscription.created_at.desc(), PushSubscription.id.desc())
+            .order_by(col(PushSubscription.created_at).desc(), col(PushSubscription.id).desc())
         ).all()
     )
 

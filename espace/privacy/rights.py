@@ -11,7 +11,7 @@ import zipfile
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from espace.billing.bank_accounts import masked
 from espace.billing.models import BankAccount, CardPayment, Payment, SepaMandate
@@ -33,7 +33,7 @@ from espace.contracts.models import (
     Simulation,
 )
 from espace.core.csv_cells import safe_cell, safe_row
-from espace.core.models import today_paris, utcnow
+from espace.core.models import saved_id, today_paris, utcnow
 from espace.dashboard.models import DashboardLayout
 from espace.documents.models import Document
 from espace.identity import staff_reads, stepup
@@ -86,7 +86,9 @@ def consents(*, session: Session, holder_id: int) -> dict[str, bool]:
 def consent_history(*, session: Session, holder_id: int) -> list[Consent]:
     """Every change, newest first."""
     query = select(Consent).where(Consent.holder_id == holder_id)
-    return list(session.exec(query.order_by(Consent.changed_at.desc(), Consent.id.desc())).all())
+    return list(
+        session.exec(query.order_by(col(Consent.changed_at).desc(), col(Consent.id).desc())).all()
+    )
 
 
 def set_consent(
@@ -322,7 +324,7 @@ def _row(table: str, row: SQLModel) -> dict[str, Any]:
     data = row.model_dump()
     if table == "account":
         data = {key: data[key] for key in _ACCOUNT_FIELDS}
-    elif table == "bank_account":
+    elif table == "bank_account" and isinstance(row, BankAccount):
         data["iban_masked"] = masked(row)
     elif table == "known_device":
         data = {
@@ -491,13 +493,14 @@ def retention_until(*, session: Session, holder_id: int) -> str:
     """The date (dd/mm/yyyy) until which contract data is kept, or a description while a contract
     runs."""
     ends = list(
-        session.exec(select(Contract.end_date).where(Contract.holder_id == holder_id)).all()
+        session.exec(select(col(Contract.end_date)).where(Contract.holder_id == holder_id)).all()
     )
     if not ends:
         return today_paris().strftime("%d/%m/%Y")
-    if any(end is None for end in ends):
+    known = [end for end in ends if end is not None]
+    if len(known) < len(ends):  # a contract without an end: it still runs
         return "dixième anniversaire de la fin de votre dernier contrat"
-    last = max(ends)
+    last = max(known)
     try:
         until = last.replace(year=last.year + 10)
     except ValueError:  # 29 February
@@ -523,10 +526,10 @@ def _delete(session: Session, rows) -> int:
 
 def _forget_account_secrets(session: Session, account: Account) -> None:
     """Sessions revoked; devices, codes, tokens and old password hashes deleted."""
-    revoke_all_for_account(session=session, account_id=account.id, reason="erasure")
+    revoke_all_for_account(session=session, account_id=saved_id(account), reason="erasure")
     for auth in session.exec(
         select(AuthSession).where(
-            AuthSession.account_id == account.id, AuthSession.device_id.is_not(None)
+            AuthSession.account_id == account.id, col(AuthSession.device_id).is_not(None)
         )
     ).all():
         auth.device_id = None
@@ -560,7 +563,7 @@ def _contact_points(session: Session, account: Account, person: Policyholder) ->
     points = {account.email, person.email, person.phone}
     for change in session.exec(
         select(ProfileChange).where(
-            ProfileChange.holder_id == person.id, ProfileChange.field.in_(("email", "phone"))
+            ProfileChange.holder_id == person.id, col(ProfileChange.field).in_(("email", "phone"))
         )
     ).all():
         points.update((change.old_value, change.new_value))
@@ -585,8 +588,8 @@ def _forget_outbox(
     dispute) needs no address and no content. ``keep_id``: the erasure confirmation while it still
     has to be delivered."""
     query = select(OutboxMessage).where(
-        (OutboxMessage.account_id == account_id)
-        | OutboxMessage.recipient.in_(sorted(contact_points) or [""])
+        (col(OutboxMessage.account_id) == account_id)
+        | col(OutboxMessage.recipient).in_(sorted(contact_points) or [""])
     )
     count = 0
     for message in session.exec(query).all():
@@ -659,12 +662,12 @@ def request_erasure(
     explanation = erasure_explanation(session=session, holder_id=holder_id)
     contact_points = _contact_points(session, account, person)  # before the history of changes goes
     confirmation = _confirm(
-        session, to=original_email, account_id=account.id, explanation=explanation
+        session, to=original_email, account_id=saved_id(account), explanation=explanation
     )
     # The confirmation keeps its address until it is delivered; complete() strips it with the rest.
     _forget_outbox(
         session,
-        account_id=account.id,
+        account_id=saved_id(account),
         contact_points=contact_points,
         anonymous=anonymous,
         keep_id=None if confirmation.status == "sent" else confirmation.id,
@@ -710,7 +713,9 @@ def request_erasure(
 def open_requests(*, session: Session) -> list[PrivacyRequest]:
     """Open requests, the most urgent first; read ``request.overdue`` for the one-month deadline."""
     query = select(PrivacyRequest).where(PrivacyRequest.status == "open")
-    return list(session.exec(query.order_by(PrivacyRequest.due_at, PrivacyRequest.id)).all())
+    return list(
+        session.exec(query.order_by(col(PrivacyRequest.due_at), col(PrivacyRequest.id))).all()
+    )
 
 
 def complete(*, session: Session, request_id: int, staff_id: int, note: str = "") -> PrivacyRequest:
@@ -731,14 +736,14 @@ def complete(*, session: Session, request_id: int, staff_id: int, note: str = ""
             select(Account).where(Account.holder_id == request.holder_id)
         ).all():
             _forget_outbox(
-                session, account_id=account.id, contact_points=set(), anonymous=account.email
+                session, account_id=saved_id(account), contact_points=set(), anonymous=account.email
             )
     session.add(
         StaffAuditLog(
             staff_id=staff_id,
             action="privacy_request_done",
             object_type="privacy_request",
-            object_id=request.id,
+            object_id=saved_id(request),
             detail=note.strip()[:1000],
         )
     )

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from espace.contracts.models import Contract, ContractStatus, Formula
 from espace.core.models import today_paris
@@ -202,9 +202,9 @@ class Reach:
 def reach(session: Session, holder_id: int) -> Reach:
     rows = session.exec(
         select(Contract, Formula)
-        .join(Formula, Formula.id == Contract.formula_id)
+        .join(Formula, col(Formula.id) == Contract.formula_id)
         .where(Contract.holder_id == holder_id)
-        .order_by(Contract.status != ContractStatus.ACTIVE, Contract.number)
+        .order_by(col(Contract.status) != ContractStatus.ACTIVE, col(Contract.number))
     ).all()
     by_formula: dict[str, str] = {}
     for contract, formula in rows:
@@ -294,12 +294,11 @@ def _meaning_ranker(
     # to today first: their cosines differ by the noise of float16 vectors.
     days = {i: r.day for i, r in index.rows([i for i, _ in found]).items()}
     today = today_paris()
-    found.sort(
-        key=lambda pair: (
-            -round(pair[1], 2),
-            abs((days[pair[0]] - today).days) if days.get(pair[0]) else 10**6,
-        )
-    )
+
+    def distance(day: date | None) -> int:
+        return abs((day - today).days) if day else 10**6
+
+    found.sort(key=lambda pair: (-round(pair[1], 2), distance(days.get(pair[0]))))
     ranked = [item_id for item_id, _score in found]
     if not where.only_scopes:
         allowed = index.filter_ids(ranked, where)

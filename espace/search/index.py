@@ -317,7 +317,7 @@ class SqliteIndex(SearchIndex):
         self._conn.executescript(SCHEMA)
         self._vocabulary: list[str] | None = None
         self._vocabulary_set: frozenset[str] = frozenset()
-        self._vocabulary_seq = -1
+        self._vocabulary_seq: str | None = None
 
     def execute(self, sql: str, params: tuple | list = ()) -> list[tuple]:
         with self._lock:

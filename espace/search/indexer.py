@@ -18,10 +18,11 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Set as AbstractSet
 from contextlib import nullcontext
 
 from sqlalchemy import event
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from espace.billing.models import Payment
 from espace.claims.models import Claim, ClaimEvent, ClaimItem, ClaimMessage
@@ -71,7 +72,11 @@ def rebuild(*, session: Session, index: SearchIndex | None = None, progress=None
     items. The public items come first: search answers the questions of the help centre as soon as
     they are in."""
     index = index or get_index()
-    holders = session.exec(select(Policyholder.id).order_by(Policyholder.id)).all()
+    holders = [
+        i  # primary keys: never None
+        for i in session.exec(select(Policyholder.id).order_by(col(Policyholder.id))).all()
+        if i is not None
+    ]
     index.clear()
     docs = sources.public_docs(session)
     embed(docs, index)
@@ -180,7 +185,7 @@ def build_in_separate_process() -> subprocess.Popen | None:
 # ----- after each commit ----------------------------------------------------------------------
 
 
-def _touched_key(obj) -> tuple[str, int] | None:
+def _touched_key(obj) -> tuple[str, int | None] | None:  # None: a row not flushed yet
     if isinstance(obj, Document):
         return ("document", obj.id)
     if isinstance(obj, Claim):
@@ -236,7 +241,7 @@ def _after_rollback(session) -> None:
 def refresh(
     *,
     touched: set[tuple[str, int]],
-    deleted: set[tuple[str, int]] = frozenset(),
+    deleted: AbstractSet[tuple[str, int]] = frozenset(),
     bind=None,
     index: SearchIndex | None = None,
 ) -> None:
@@ -244,7 +249,7 @@ def refresh(
     gone = [f"{kind}:{ident}" for kind, ident in deleted]
     docs: list[SearchDoc] = []
     with Session(bind) if bind is not None else session_scope() as db:
-        numbers = {}
+        numbers: dict[object, str] = {}  # contract id or ("place", id) -> text
         for kind, ident in touched:
             built = _build(db, kind, ident, numbers)
             if built is None:
@@ -305,7 +310,7 @@ def _build(db, kind: str, ident: int, numbers: dict) -> SearchDoc | None:
         messages = db.exec(
             select(SupportMessage)
             .where(SupportMessage.thread_id == ident)
-            .order_by(SupportMessage.created_at, SupportMessage.id)
+            .order_by(col(SupportMessage.created_at), col(SupportMessage.id))
         ).all()
         return sources.thread_doc(thread, list(messages))
     if kind == "holder":

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from espace import routes
 from espace.billing.models import Payment, PaymentStatus
@@ -20,6 +20,7 @@ from espace.claims.models import Claim, ClaimEvent, ClaimItem, ClaimMessage
 from espace.contracts import labels
 from espace.contracts.models import Contract, Formula, FormulaGuarantee, Guarantee, InsuredProperty
 from espace.core import formatting as fmt
+from espace.core.models import saved_id
 from espace.documents.models import Document
 from espace.identity.models import Account, Policyholder
 from espace.search.index import SearchDoc
@@ -101,8 +102,8 @@ def guarantee_docs(session: Session) -> Iterator[SearchDoc]:
 
     rows = session.exec(
         select(FormulaGuarantee, Guarantee, Formula)
-        .join(Guarantee, Guarantee.id == FormulaGuarantee.guarantee_id)
-        .join(Formula, Formula.id == FormulaGuarantee.formula_id)
+        .join(Guarantee, col(Guarantee.id) == FormulaGuarantee.guarantee_id)
+        .join(Formula, col(Formula.id) == FormulaGuarantee.formula_id)
     ).all()
     for cover, guarantee, formula in rows:
         ceiling = (
@@ -201,7 +202,7 @@ def _contract_words(contract_number: str, place: str) -> str:
 def document_doc(document: Document, contract_number: str = "", place: str = "") -> SearchDoc:
     from espace.documents.library import KIND_LABELS
 
-    kind_label = KIND_LABELS.get(document.kind, document.kind)
+    kind_label = fmt.label(KIND_LABELS, document.kind)
     issued = document.issued_at.astimezone(fmt.PARIS).date() if document.issued_at else None
     rhythm = _rhythm(document.period_start, document.period_end) if document.payment_id else ""
     facts = [
@@ -224,7 +225,7 @@ def document_doc(document: Document, contract_number: str = "", place: str = "")
         scope=holder_scope(document.holder_id),
         title=document.title,
         body=body,
-        url=routes.document_url(document.id, preview=True),
+        url=routes.document_url(saved_id(document), preview=True),
         day=document.issued_at.astimezone(fmt.PARIS).date() if document.issued_at else None,
         amount_cents=document.amount_cents,
         category=document.guarantee_category,
@@ -318,7 +319,7 @@ def _payment_standing(payment: Payment) -> str:
 def payment_doc(payment: Payment, contract_number: str, place: str = "") -> SearchDoc:
     from espace.billing.payments import METHOD_LABELS, STATUS_LABELS
 
-    status = STATUS_LABELS.get(payment.status, payment.status)
+    status = fmt.label(STATUS_LABELS, payment.status)
     title = (
         f"Échéance du {fmt.date_fr(payment.due_date)} — {fmt.money(payment.amount_cents)}"
         f" ({status.lower()})"
@@ -368,11 +369,11 @@ def thread_docs(session: Session, holder_id: int) -> list[SearchDoc]:
     messages: dict[int, list[SupportMessage]] = {}
     for message in session.exec(
         select(SupportMessage)
-        .where(SupportMessage.thread_id.in_([t.id for t in threads]))
-        .order_by(SupportMessage.created_at, SupportMessage.id)
+        .where(col(SupportMessage.thread_id).in_([t.id for t in threads]))
+        .order_by(col(SupportMessage.created_at), col(SupportMessage.id))
     ).all():
         messages.setdefault(message.thread_id, []).append(message)
-    return [thread_doc(t, messages.get(t.id, [])) for t in threads]
+    return [thread_doc(t, messages.get(saved_id(t), [])) for t in threads]
 
 
 STAFF_SCOPE = "s"
@@ -383,7 +384,7 @@ def holder_card(session: Session, holder: Policyholder) -> SearchDoc:
     town."""
     contracts = session.exec(select(Contract).where(Contract.holder_id == holder.id)).all()
     claims = session.exec(
-        select(Claim.number).where(Claim.holder_id == holder.id, Claim.number.is_not(None))
+        select(Claim.number).where(Claim.holder_id == holder.id, col(Claim.number).is_not(None))
     ).all()
     emails = {holder.email or ""} | {
         a.email for a in session.exec(select(Account).where(Account.holder_id == holder.id)).all()
@@ -425,7 +426,7 @@ def holder_docs(session: Session, holder_id: int, *, today: date | None = None) 
         for d in session.exec(select(Document).where(Document.holder_id == holder_id)).all()
     ]
     claims = session.exec(
-        select(Claim).where(Claim.holder_id == holder_id, Claim.number.is_not(None))
+        select(Claim).where(Claim.holder_id == holder_id, col(Claim.number).is_not(None))
     ).all()
     docs += [
         claim_doc(session, c, numbers.get(c.contract_id, ""), places.get(c.contract_id, ""))
@@ -436,7 +437,7 @@ def holder_docs(session: Session, holder_id: int, *, today: date | None = None) 
         docs += [
             message_doc(m, by_id[m.claim_id])
             for m in session.exec(
-                select(ClaimMessage).where(ClaimMessage.claim_id.in_(list(by_id)))
+                select(ClaimMessage).where(col(ClaimMessage.claim_id).in_(list(by_id)))
             ).all()
         ]
     docs += [

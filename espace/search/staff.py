@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from espace import routes
 from espace.claims import perils, stages
 from espace.claims.models import Claim, ClaimMessage, ClaimStatus
 from espace.claims.workflow import active_staff
 from espace.contracts.models import Contract
+from espace.core.models import saved_id
 from espace.identity import staff_reads
 from espace.identity.identifiers import normalise_email
 from espace.identity.models import Policyholder, StaffRole
@@ -55,7 +56,7 @@ def _allowed_keys(session: Session, staff_id: int) -> tuple[str, ...] | None:
     ).all()
     claim_ids = [c for c, _h in claims]
     messages = (
-        session.exec(select(ClaimMessage.id).where(ClaimMessage.claim_id.in_(claim_ids))).all()
+        session.exec(select(ClaimMessage.id).where(col(ClaimMessage.claim_id).in_(claim_ids))).all()
         if claim_ids
         else []
     )
@@ -95,7 +96,7 @@ def _exact(session: Session, staff_id: int, role: str, query: str) -> list[Staff
         holders = list(
             session.exec(
                 select(Policyholder)
-                .join(Contract, Contract.holder_id == Policyholder.id)
+                .join(Contract, col(Contract.holder_id) == Policyholder.id)
                 .where(Contract.number == wanted.upper())
             ).all()
         )
@@ -120,7 +121,7 @@ def _holder_hit(session: Session, staff_id: int, role: str, holder: Policyholder
     claims = select(Claim).where(Claim.holder_id == holder.id, Claim.status != ClaimStatus.DRAFT)
     if role == StaffRole.EXPERT:
         claims = claims.where(Claim.expert_id == staff_id)
-    latest = session.exec(claims.order_by(Claim.submitted_at.desc())).first()
+    latest = session.exec(claims.order_by(col(Claim.submitted_at).desc())).first()
     return StaffHit(
         kind="holder",
         key=f"holder:{holder.id}",
@@ -145,9 +146,10 @@ def search(
     if not query:
         return []
     index = index or get_index()
-    hits = _exact(session, staff.id, staff.role, query)
+    staff_id = saved_id(staff)
+    hits = _exact(session, staff_id, staff.role, query)
     kinds = ("claim", "message", "holder") + (("thread",) if staff.role in THREAD_ROLES else ())
-    keys = _allowed_keys(session, staff.id) if staff.role == StaffRole.EXPERT else None
+    keys = _allowed_keys(session, staff_id) if staff.role == StaffRole.EXPERT else None
     if keys == ():
         return hits
     where = Where(scopes=None, kinds=kinds, keys=keys, public_scope=sources.PUBLIC)
@@ -158,24 +160,22 @@ def search(
         row = rows.get(item_id)
         if row is None or row.key in seen:
             continue
-        hit = _hit_for(session, staff.id, staff.role, row.kind, int(row.key.split(":")[1]))
+        hit = _hit_for(session, staff_id, staff.role, row.kind, int(row.key.split(":")[1]))
         if hit is not None:
             hits.append(hit)
             seen.add(hit.key)
     for hit in hits:
-        _trace(session, staff.id, hit)
+        _trace(session, staff_id, hit)
     return hits[:limit]
 
 
 def _hit_for(session: Session, staff_id: int, role: str, kind: str, ident: int) -> StaffHit | None:
     """The hit, re-checked against the database and the role (the index may lag a commit behind)."""
     if kind in ("claim", "message"):
-        claim_id = ident
-        if kind == "message":
-            message = session.get(ClaimMessage, ident)
-            if message is None:
-                return None
-            claim_id = message.claim_id
+        message = session.get(ClaimMessage, ident) if kind == "message" else None
+        if kind == "message" and message is None:
+            return None
+        claim_id = message.claim_id if message is not None else ident
         query = select(Claim).where(Claim.id == claim_id, Claim.status != ClaimStatus.DRAFT)
         if role == StaffRole.EXPERT:
             query = query.where(Claim.expert_id == staff_id)
@@ -183,7 +183,7 @@ def _hit_for(session: Session, staff_id: int, role: str, kind: str, ident: int) 
         if claim is None:
             return None
         hit = _claim_hit(session, claim)
-        if kind == "message":
+        if message is not None:
             return StaffHit(
                 "message",
                 f"message:{ident}",
@@ -227,13 +227,17 @@ def _trace(session: Session, staff_id: int, hit: StaffHit) -> None:
         return
     from espace.support.models import SupportThread
 
-    row = session.get(Claim if kind == "claim" else SupportThread, int(ident))
+    row: Claim | SupportThread | None = (
+        session.get(Claim, int(ident))
+        if kind == "claim"
+        else session.get(SupportThread, int(ident))
+    )
     if row is not None:
         staff_reads.record(
             session=session,
             staff_id=staff_id,
             holder_id=row.holder_id,
             object_type="claim" if kind == "claim" else "support_thread",
-            object_id=row.id,
+            object_id=saved_id(row),
             detail=f"Résultat de recherche : {hit.title}"[:200],
         )

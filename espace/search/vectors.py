@@ -19,10 +19,14 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from espace.search.index import SearchIndex
+
+if TYPE_CHECKING:
+    from usearch.index import Index
 
 log = logging.getLogger(__name__)
 EXACT_MAX = 4_096  # vectors of a scope searched exactly; above, an HNSW graph
@@ -37,7 +41,7 @@ class _Scope:
     ids: np.ndarray  # int64
     matrix: np.ndarray  # float16 (n, dim), rows of removed items zeroed
     position: dict[int, int] = field(default_factory=dict)
-    graph: object | None = None  # usearch Index for large scopes
+    graph: Index | None = None  # for large scopes
     removed: int = 0
 
     @property
@@ -179,8 +183,13 @@ class VectorStore:
 def _graph(ids: np.ndarray, matrix: np.ndarray):
     from usearch.index import Index
 
-    graph = Index(ndim=matrix.shape[1], metric="cos", dtype="f16", connectivity=16)
-    graph.expansion_search = EXPANSION
+    graph = Index(
+        ndim=matrix.shape[1],
+        metric="cos",
+        dtype="f16",
+        connectivity=16,
+        expansion_search=EXPANSION,
+    )
     started = time.perf_counter()
     graph.add(ids, matrix.astype(np.float32), threads=1)
     log.info("vector graph of %s items built in %.1f s", len(ids), time.perf_counter() - started)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from espace import content, routes
 from espace.billing import payments
@@ -22,6 +22,7 @@ from espace.claims.stages import OPEN_STATUSES
 from espace.contracts import coverage, labels
 from espace.contracts.models import Contract, ContractStatus, Formula, InsuredProperty
 from espace.core import formatting as fmt
+from espace.core.models import saved_id
 from espace.search import text
 
 
@@ -250,10 +251,10 @@ class _Contract:
 def _contracts(session: Session, holder_id: int, today: date | None = None) -> list[_Contract]:
     rows = session.exec(
         select(Contract, Formula, InsuredProperty)
-        .join(Formula, Formula.id == Contract.formula_id)
-        .join(InsuredProperty, InsuredProperty.id == Contract.property_id)
+        .join(Formula, col(Formula.id) == Contract.formula_id)
+        .join(InsuredProperty, col(InsuredProperty.id) == Contract.property_id)
         .where(Contract.holder_id == holder_id, Contract.status == ContractStatus.ACTIVE)
-        .order_by(Contract.start_date)
+        .order_by(col(Contract.start_date))
     ).all()
     if today is None:
         return [
@@ -388,7 +389,7 @@ def _ceiling(session: Session, holder_id: int, q: Question, today: date) -> Repl
             f"{_lead(contracts, item)}"
             + (
                 f"votre formule {item.formula} ne comprend pas la garantie {name}."
-                if line is None
+                if line is None or item.cover is None  # no cover today: no line either
                 else f"plafond de la garantie « {line.name} » : "
                 f"{_ceiling_text(line, item.cover)} ; franchise : {line.deductible}."
             )
@@ -464,7 +465,7 @@ def _attestation(session: Session, holder_id: int, q: Question) -> Reply:
             if len(contracts) > 1
             else "Télécharger mon attestation",
             kind="attestation",
-            contract_id=item.contract.id,
+            contract_id=saved_id(item.contract),
         )
         for item in contracts
     ]
@@ -528,8 +529,8 @@ def _declare(_session: Session, _holder_id: int, q: Question) -> Reply:
 def _claim_status(session: Session, holder_id: int, _q: Question) -> Reply:
     claims = session.exec(
         select(Claim)
-        .where(Claim.holder_id == holder_id, Claim.status.in_(OPEN_STATUSES))
-        .order_by(Claim.submitted_at.desc())
+        .where(Claim.holder_id == holder_id, col(Claim.status).in_(OPEN_STATUSES))
+        .order_by(col(Claim.submitted_at).desc())
     ).all()
     if not claims:
         return Reply(

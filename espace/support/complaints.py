@@ -13,12 +13,13 @@ action to the staff audit log. Complaints are separate from secure messages.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from espace import routes
 from espace.claims.models import Claim, ClaimStatus, StaffAuditLog
@@ -26,7 +27,7 @@ from espace.contracts.models import Contract
 from espace.core import formatting as fmt
 from espace.core.db import savepoint
 from espace.core.formatting import PARIS
-from espace.core.models import utcnow
+from espace.core.models import get_existing, saved_id, utcnow
 from espace.core.settings import get_settings
 from espace.core.working_days import add_working_days
 from espace.identity import staff_reads
@@ -49,13 +50,13 @@ BODY_MIN, BODY_MAX = 10, 5000
 STAFF_ROLES = (StaffRole.HANDLER, StaffRole.MANAGER)
 FIGURES_DAYS = 90
 
-TOPIC_LABELS = {
+TOPIC_LABELS: dict[str, str] = {  # keyed by ComplaintTopic, whose members are their text
     ComplaintTopic.CLAIM: "Un sinistre",
     ComplaintTopic.PAYMENT: "Un paiement",
     ComplaintTopic.CONTRACT: "Mon contrat",
     ComplaintTopic.SERVICE: "La qualité du service",
 }
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {  # keyed by ComplaintStatus
     ComplaintStatus.OPEN: "En cours d'examen",
     ComplaintStatus.ANSWERED: "Répondue",
 }
@@ -153,8 +154,8 @@ def _next_reference(session: Session, year: int) -> str:
     prefix = f"REC-{year}-"
     last = session.exec(
         select(Complaint.reference)
-        .where(Complaint.reference.like(f"{prefix}%"))
-        .order_by(Complaint.reference.desc())
+        .where(col(Complaint.reference).like(f"{prefix}%"))
+        .order_by(col(Complaint.reference).desc())
     ).first()
     return f"{prefix}{(int(last[-6:]) if last else 0) + 1:06d}"
 
@@ -243,9 +244,14 @@ def file_complaint(
         except IntegrityError:
             if attempt == 4:
                 raise
+    assert complaint is not None  # saved by the loop, which raised otherwise
     session.add(
         ComplaintMessage(
-            complaint_id=complaint.id, kind="complaint", author="holder", body=body, created_at=now
+            complaint_id=saved_id(complaint),
+            kind="complaint",
+            author="holder",
+            body=body,
+            created_at=now,
         )
     )
     acknowledgement = ACKNOWLEDGEMENT_TEXT.format(
@@ -255,7 +261,7 @@ def file_complaint(
     )
     session.add(
         ComplaintMessage(
-            complaint_id=complaint.id,
+            complaint_id=saved_id(complaint),
             kind="acknowledgement",
             author="portal",
             body=acknowledgement,
@@ -305,7 +311,7 @@ def list_complaints(*, session: Session, holder_id: int) -> list[Complaint]:
         session.exec(
             select(Complaint)
             .where(Complaint.holder_id == holder_id)
-            .order_by(Complaint.filed_at.desc(), Complaint.id.desc())
+            .order_by(col(Complaint.filed_at).desc(), col(Complaint.id).desc())
         ).all()
     )
 
@@ -315,7 +321,7 @@ def exchange(*, session: Session, complaint_id: int) -> list[ComplaintMessage]:
         session.exec(
             select(ComplaintMessage)
             .where(ComplaintMessage.complaint_id == complaint_id)
-            .order_by(ComplaintMessage.created_at, ComplaintMessage.id)
+            .order_by(col(ComplaintMessage.created_at), col(ComplaintMessage.id))
         ).all()
     )
 
@@ -342,7 +348,7 @@ def disagree(
     session.add(complaint)
     session.add(
         ComplaintMessage(
-            complaint_id=complaint.id,
+            complaint_id=saved_id(complaint),
             kind="disagreement",
             author="holder",
             body=reason,
@@ -378,7 +384,7 @@ class ComplaintView:
 
 def view(session: Session, complaint: Complaint, today: date) -> ComplaintView:
     return ComplaintView(
-        id=complaint.id,
+        id=saved_id(complaint),
         reference=complaint.reference,
         topic=TOPIC_LABELS.get(complaint.topic, complaint.topic),
         subject=complaint.subject,
@@ -433,7 +439,7 @@ def exchange_pdf(*, session: Session, holder_id: int, complaint_id: int, today: 
     complaint = holder_complaint(session=session, holder_id=holder_id, complaint_id=complaint_id)
     if complaint is None:
         raise LookupError(complaint_id)
-    name, address = holder_lines(session.get(Policyholder, holder_id))
+    name, address = holder_lines(get_existing(session, Policyholder, holder_id))
     shown = view(session, complaint, today)
     found = mediator()
     return render_complaint(
@@ -456,7 +462,7 @@ def exchange_pdf(*, session: Session, holder_id: int, complaint_id: int, today: 
                     f"{AUTHOR_LABELS.get(m.author, m.author)}, {fmt.datetime_fr(m.created_at)}",
                     m.body,
                 )
-                for m in exchange(session=session, complaint_id=complaint.id)
+                for m in exchange(session=session, complaint_id=saved_id(complaint))
             ],
             mediator=f"{found.name}, {found.address} ({found.url})",
             mediator_conditions=found.conditions,
@@ -479,10 +485,10 @@ def complaint_staff(session: Session, staff_id: int | None) -> StaffUser:
 def _audit(session: Session, staff: StaffUser, action: str, complaint: Complaint, detail: str = ""):
     session.add(
         StaffAuditLog(
-            staff_id=staff.id,
+            staff_id=saved_id(staff),
             action=action,
             object_type="complaint",
-            object_id=complaint.id,
+            object_id=saved_id(complaint),
             detail=detail[:1000],
         )
     )
@@ -504,10 +510,10 @@ def staff_complaint(*, session: Session, staff_id: int, complaint_id: int) -> Co
     if complaint is not None:
         staff_reads.record(
             session=session,
-            staff_id=staff.id,
+            staff_id=saved_id(staff),
             holder_id=complaint.holder_id,
             object_type="complaint",
-            object_id=complaint.id,
+            object_id=saved_id(complaint),
             detail=f"Réclamation {complaint.reference}",
         )
     return complaint
@@ -551,23 +557,23 @@ def queue(
     staff = complaint_staff(session, staff_id)
     today = today or _paris_date(utcnow())
     query = select(Complaint, Policyholder).join(
-        Policyholder, Policyholder.id == Complaint.holder_id
+        Policyholder, col(Policyholder.id) == Complaint.holder_id
     )
     if filters.status in set(ComplaintStatus):
         query = query.where(Complaint.status == filters.status)
     if filters.assigned == "mine":
         query = query.where(Complaint.assigned_staff_id == staff.id)
     elif filters.assigned == "unassigned":
-        query = query.where(Complaint.assigned_staff_id.is_(None))
+        query = query.where(col(Complaint.assigned_staff_id).is_(None))
     if filters.late_only:
         query = query.where(
             Complaint.status == ComplaintStatus.OPEN, Complaint.answer_due_on < today
         )
-    query = query.order_by(Complaint.answer_due_on, Complaint.id).limit(limit)
+    query = query.order_by(col(Complaint.answer_due_on), col(Complaint.id)).limit(limit)
     names = staff_names(session=session)
     return [
         QueueRow(
-            id=c.id,
+            id=saved_id(c),
             reference=c.reference,
             holder_name=f"{h.first_name} {h.last_name}",
             topic=TOPIC_LABELS.get(c.topic, c.topic),
@@ -578,7 +584,7 @@ def queue(
             answer_due=fmt.date_fr(c.answer_due_on),
             left=days_left(c, today),
             late=is_late(c, today),
-            assignee=names.get(c.assigned_staff_id, ""),
+            assignee=_staff_name(names, c.assigned_staff_id),
             disputed_offer=c.origin == "settlement_dispute",
         )
         for c, h in session.exec(query).all()
@@ -606,12 +612,16 @@ def figures(*, session: Session, staff_id: int, today: date | None = None) -> Fi
     ).one()
     since = datetime.combine(today - timedelta(days=FIGURES_DAYS), datetime.min.time(), PARIS)
     answered = session.exec(
-        select(Complaint.answered_at, Complaint.answer_due_on).where(
-            Complaint.status == ComplaintStatus.ANSWERED, Complaint.answered_at >= since
+        select(col(Complaint.answered_at), col(Complaint.answer_due_on)).where(
+            col(Complaint.status) == ComplaintStatus.ANSWERED, col(Complaint.answered_at) >= since
         )
     ).all()
-    met = sum(1 for at, due in answered if _paris_date(_aware(at)) <= due)
+    met = sum(1 for at, due in answered if at is not None and _paris_date(_aware(at)) <= due)
     return Figures(open_count, late_count, len(answered), met / len(answered) if answered else None)
+
+
+def _staff_name(names: dict[int, str], staff_id: int | None) -> str:
+    return names.get(staff_id, "") if staff_id is not None else ""
 
 
 def _aware(moment: datetime) -> datetime:
@@ -687,9 +697,9 @@ def audit_log(
     complaint_staff(session, staff_id)
     rows = session.exec(
         select(StaffAuditLog, StaffUser)
-        .join(StaffUser, StaffUser.id == StaffAuditLog.staff_id)
+        .join(StaffUser, col(StaffUser.id) == StaffAuditLog.staff_id)
         .where(StaffAuditLog.object_type == "complaint", StaffAuditLog.object_id == complaint_id)
-        .order_by(StaffAuditLog.at, StaffAuditLog.id)
+        .order_by(col(StaffAuditLog.at), col(StaffAuditLog.id))
     ).all()
     return [(log, who.full_name) for log, who in rows]
 
@@ -713,8 +723,8 @@ class Detail:
     holder_name: str = ""
     assignee: str = ""
     assignee_id: int = 0
-    assignable: list[tuple[int, str]] = ()  # staff ids and names (managers assign)
-    audit: list[tuple[str, str, str, str]] = ()  # who, action, when, detail
+    assignable: Sequence[tuple[int, str]] = ()  # staff ids and names (managers assign)
+    audit: Sequence[tuple[str, str, str, str]] = ()  # who, action, when, detail
 
 
 def filing_choices(
@@ -726,14 +736,14 @@ def filing_choices(
     claims = session.exec(
         select(Claim)
         .where(Claim.holder_id == holder_id, Claim.status != ClaimStatus.DRAFT)
-        .order_by(Claim.submitted_at.desc(), Claim.id.desc())
+        .order_by(col(Claim.submitted_at).desc(), col(Claim.id).desc())
     ).all()
     contracts = session.exec(
         select(Contract).where(Contract.holder_id == holder_id).order_by(Contract.number)
     ).all()
     return (
-        [(c.id, f"{c.number} · {peril_label(c.peril)}") for c in claims if c.number],
-        [(c.id, f"Contrat {c.number}") for c in contracts],
+        [(saved_id(c), f"{c.number} · {peril_label(c.peril)}") for c in claims if c.number],
+        [(saved_id(c), f"Contrat {c.number}") for c in contracts],
     )
 
 
@@ -750,7 +760,7 @@ def _exchange_items(session: Session, complaint: Complaint, *, for_staff: bool) 
             at=fmt.datetime_fr(m.created_at),
             body=m.body,
         )
-        for m in exchange(session=session, complaint_id=complaint.id)
+        for m in exchange(session=session, complaint_id=saved_id(complaint))
     ]
 
 
@@ -776,11 +786,11 @@ def staff_detail(
     complaint = staff_complaint(session=session, staff_id=staff_id, complaint_id=complaint_id)
     if complaint is None:
         return None
-    holder = session.get(Policyholder, complaint.holder_id)
+    holder = get_existing(session, Policyholder, complaint.holder_id)
     names = staff_names(session=session)
     assignable = session.exec(
         select(StaffUser)
-        .where(StaffUser.role.in_(STAFF_ROLES), StaffUser.is_active)
+        .where(col(StaffUser.role).in_(STAFF_ROLES), StaffUser.is_active)
         .order_by(StaffUser.full_name)
     ).all()
     return Detail(
@@ -788,12 +798,14 @@ def staff_detail(
         exchange=_exchange_items(session, complaint, for_staff=True),
         mediator=mediator(),
         holder_name=f"{holder.first_name} {holder.last_name}",
-        assignee=names.get(complaint.assigned_staff_id, ""),
+        assignee=_staff_name(names, complaint.assigned_staff_id),
         assignee_id=complaint.assigned_staff_id or 0,
-        assignable=[(s.id, s.full_name) for s in assignable],
+        assignable=[(saved_id(s), s.full_name) for s in assignable],
         audit=[
             (who, AUDIT_LABELS.get(log.action, log.action), fmt.datetime_fr(log.at), log.detail)
-            for log, who in audit_log(session=session, staff_id=staff_id, complaint_id=complaint.id)
+            for log, who in audit_log(
+                session=session, staff_id=staff_id, complaint_id=saved_id(complaint)
+            )
         ],
     )
 

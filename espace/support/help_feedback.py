@@ -4,7 +4,7 @@ counts."""
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from espace import content
 from espace.core.db import savepoint
@@ -44,7 +44,7 @@ def tally(*, session: Session) -> dict[str, tuple[int, int]]:
     """Per article: (helpful, not helpful) answers, for the editors of the help centre."""
     rows = session.exec(
         select(ArticleFeedback.article_slug, ArticleFeedback.helpful, func.count()).group_by(
-            ArticleFeedback.article_slug, ArticleFeedback.helpful
+            col(ArticleFeedback.article_slug), col(ArticleFeedback.helpful)
         )
     ).all()
     counts: dict[str, list[int]] = {}

@@ -14,15 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
+from typing import Protocol
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from espace import routes
 from espace.claims import stages, uploads
 from espace.claims.models import Claim, StaffAuditLog
 from espace.contracts.models import Contract
-from espace.core.models import utcnow
+from espace.core.models import saved_id, utcnow
 from espace.documents import private_files
 from espace.identity import staff_reads
 from espace.identity.models import Policyholder, StaffRole, StaffUser
@@ -91,7 +92,9 @@ class SupportError(ValueError):
 
 def reply_due(category: str, start: datetime) -> datetime:
     """When the insurer's answer is due for a message written at ``start``."""
-    return stages.due_after(start, REPLY_TARGET_WORKING_DAYS.get(category, 2))
+    due = stages.due_after(start, REPLY_TARGET_WORKING_DAYS.get(category, 2))
+    assert due is not None  # None only without a number of days
+    return due
 
 
 def time_left(due: datetime | None, now: datetime) -> str:
@@ -199,7 +202,7 @@ def _store(
         session.add(
             SupportAttachment(
                 thread_id=message.thread_id,
-                message_id=message.id,
+                message_id=saved_id(message),
                 filename=upload.filename,
                 mime_type=upload.mime_type,
                 size_bytes=upload.size_bytes,
@@ -223,7 +226,7 @@ def _post(
 ) -> SupportMessage:
     """A message (and its already checked files) in the thread."""
     message = SupportMessage(
-        thread_id=thread.id,
+        thread_id=saved_id(thread),
         author=author,
         staff_id=staff_id,
         body=body,
@@ -262,7 +265,7 @@ def _owned_link(
         claim_id is not None
         and session.exec(
             select(Claim.id).where(
-                Claim.id == claim_id, Claim.holder_id == holder_id, Claim.number.is_not(None)
+                Claim.id == claim_id, Claim.holder_id == holder_id, col(Claim.number).is_not(None)
             )
         ).first()
         is None
@@ -352,7 +355,7 @@ def reply(
     turn)."""
     body = clean_body(body)
     thread = _holder_thread_or_fail(session, holder_id, thread_id)
-    checked = _checked_files(attachments, _thread_files(session, thread.id))
+    checked = _checked_files(attachments, _thread_files(session, saved_id(thread)))
     message = _post(session, thread, author=MessageAuthor.HOLDER, body=body, checked=checked)
     if (
         thread.status != T.OPEN or thread.reply_due_at is None
@@ -413,7 +416,7 @@ def _last_staff_message():
     return (
         select(SupportMessage.thread_id, func.max(SupportMessage.created_at).label("at"))
         .where(SupportMessage.author == MessageAuthor.STAFF)
-        .group_by(SupportMessage.thread_id)
+        .group_by(col(SupportMessage.thread_id))
         .subquery()
     )
 
@@ -444,11 +447,11 @@ def list_threads(*, session: Session, holder_id: int) -> list[ThreadSummary]:
         select(SupportThread, last.c.at)
         .join(last, last.c.thread_id == SupportThread.id, isouter=True)
         .where(SupportThread.holder_id == holder_id)
-        .order_by(SupportThread.last_message_at.desc(), SupportThread.id.desc())
+        .order_by(col(SupportThread.last_message_at).desc(), col(SupportThread.id).desc())
     ).all()
     return [
         ThreadSummary(
-            t.id,
+            saved_id(t),
             t.subject,
             t.category,
             t.status,
@@ -475,7 +478,7 @@ def messages(*, session: Session, thread_id: int) -> list[SupportMessage]:
         session.exec(
             select(SupportMessage)
             .where(SupportMessage.thread_id == thread_id)
-            .order_by(SupportMessage.created_at, SupportMessage.id)
+            .order_by(col(SupportMessage.created_at), col(SupportMessage.id))
         ).all()
     )
 
@@ -487,7 +490,7 @@ def attachments_by_message(
     for row in session.exec(
         select(SupportAttachment)
         .where(SupportAttachment.thread_id == thread_id)
-        .order_by(SupportAttachment.id)
+        .order_by(col(SupportAttachment.id))
     ).all():
         grouped.setdefault(row.message_id, []).append(row)
     return grouped
@@ -503,7 +506,7 @@ def attachment_for_holder(
 ) -> SupportAttachment | None:
     return session.exec(
         select(SupportAttachment)
-        .join(SupportThread, SupportThread.id == SupportAttachment.thread_id)
+        .join(SupportThread, col(SupportThread.id) == SupportAttachment.thread_id)
         .where(SupportAttachment.id == attachment_id, SupportThread.holder_id == holder_id)
     ).first()
 
@@ -544,10 +547,10 @@ def _audit(
 ) -> None:
     session.add(
         StaffAuditLog(
-            staff_id=staff.id,
+            staff_id=saved_id(staff),
             action=action,
             object_type="support_thread",
-            object_id=thread.id,
+            object_id=saved_id(thread),
             detail=detail[:1000],
         )
     )
@@ -561,10 +564,10 @@ def staff_thread(*, session: Session, staff_id: int, thread_id: int) -> SupportT
     if thread is not None:
         staff_reads.record(
             session=session,
-            staff_id=staff.id,
+            staff_id=saved_id(staff),
             holder_id=thread.holder_id,
             object_type="support_thread",
-            object_id=thread.id,
+            object_id=saved_id(thread),
             detail=f"Conversation « {thread.subject} »",
         )
     return thread
@@ -604,10 +607,10 @@ class InboxRow:
 
 def _inbox_query(staff: StaffUser, filters: InboxFilters, now: datetime):
     query = select(SupportThread, Policyholder).join(
-        Policyholder, Policyholder.id == SupportThread.holder_id
+        Policyholder, col(Policyholder.id) == SupportThread.holder_id
     )
     if filters.status == "active":
-        query = query.where(SupportThread.status.in_((T.OPEN, T.WAITING)))
+        query = query.where(col(SupportThread.status).in_((T.OPEN, T.WAITING)))
     elif filters.status in set(T):
         query = query.where(SupportThread.status == filters.status)
     if filters.category in set(ThreadCategory):
@@ -615,15 +618,15 @@ def _inbox_query(staff: StaffUser, filters: InboxFilters, now: datetime):
     if filters.assigned == "mine":
         query = query.where(SupportThread.assigned_staff_id == staff.id)
     elif filters.assigned == "unassigned":
-        query = query.where(SupportThread.assigned_staff_id.is_(None))
+        query = query.where(col(SupportThread.assigned_staff_id).is_(None))
     if filters.late_only:
         query = query.where(
-            SupportThread.reply_due_at.is_not(None), SupportThread.reply_due_at < now
+            col(SupportThread.reply_due_at).is_not(None), col(SupportThread.reply_due_at) < now
         )
     return query.order_by(
-        SupportThread.reply_due_at.is_(None),
-        SupportThread.reply_due_at,
-        SupportThread.last_message_at.desc(),
+        col(SupportThread.reply_due_at).is_(None),
+        col(SupportThread.reply_due_at),
+        col(SupportThread.last_message_at).desc(),
     )
 
 
@@ -646,9 +649,9 @@ def inbox(
             select(SupportMessage.thread_id, func.max(SupportMessage.created_at))
             .where(
                 SupportMessage.author == MessageAuthor.HOLDER,
-                SupportMessage.thread_id.in_([t.id for t, _h in rows]),
+                col(SupportMessage.thread_id).in_([t.id for t, _h in rows]),
             )
-            .group_by(SupportMessage.thread_id)
+            .group_by(col(SupportMessage.thread_id))
         ).all()
     )
     names = staff_names(session=session)
@@ -680,13 +683,32 @@ class InboxFigures:
     within_target_share: float | None  # of those whose first answer is known or overdue
 
 
+class ReplyTimes(Protocol):
+    """What the figures read of a thread (a SupportThread, or only these columns)."""
+
+    @property
+    def category(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def first_reply_at(self) -> datetime | None: ...
+
+
+@dataclass(frozen=True)
+class _ThreadTimes:
+    category: str
+    created_at: datetime
+    first_reply_at: datetime | None
+
+
 def first_reply_stats(
-    threads: Sequence[SupportThread], now: datetime
+    threads: Sequence[ReplyTimes], now: datetime
 ) -> tuple[timedelta | None, float | None]:
     """Median first-response time, and the share of first answers given within the target (a thread
     still unanswered after its target counts as missed; one unanswered within its target is not
     counted yet)."""
-    delays, met, counted = [], 0, 0
+    delays: list[timedelta] = []
+    met, counted = 0, 0
     for thread in threads:
         target = reply_due(thread.category, thread.created_at)
         if thread.first_reply_at is not None:
@@ -695,7 +717,9 @@ def first_reply_stats(
             met += thread.first_reply_at <= target
         elif target < now:
             counted += 1
-    return (median(delays) if delays else None), (met / counted if counted else None)
+    # statistics.median is typed for numbers; it only sorts and halves, which timedelta supports
+    middle = median(delays) if delays else None  # type: ignore[type-var]
+    return middle, (met / counted if counted else None)
 
 
 def figures(*, session: Session, staff_id: int, now: datetime | None = None) -> InboxFigures:
@@ -709,16 +733,19 @@ def figures(*, session: Session, staff_id: int, now: datetime | None = None) -> 
         .select_from(SupportThread)
         .where(
             SupportThread.status == T.OPEN,
-            SupportThread.reply_due_at.is_not(None),
-            SupportThread.reply_due_at < now,
+            col(SupportThread.reply_due_at).is_not(None),
+            col(SupportThread.reply_due_at) < now,
         )
     ).one()
-    # Only the three columns the figures need (rows with the same attribute names as a thread).
-    recent = session.exec(
-        select(
-            SupportThread.category, SupportThread.created_at, SupportThread.first_reply_at
-        ).where(SupportThread.created_at >= now - timedelta(days=FIGURES_DAYS))
-    ).all()
+    # Only the three columns the figures need.
+    recent = [
+        _ThreadTimes(*row)
+        for row in session.exec(
+            select(
+                SupportThread.category, SupportThread.created_at, SupportThread.first_reply_at
+            ).where(SupportThread.created_at >= now - timedelta(days=FIGURES_DAYS))
+        ).all()
+    ]
     delay, share = first_reply_stats(recent, now)
     return InboxFigures(open_count, late_count, delay, share)
 
@@ -759,7 +786,7 @@ def staff_reply(
     staff, thread = _thread_for(session, staff_id, thread_id)
     if thread.status == T.RESOLVED:
         raise SupportError("Cette conversation est résolue : rouvrez-la avant de répondre.", "body")
-    checked = _checked_files(attachments, _thread_files(session, thread.id))
+    checked = _checked_files(attachments, _thread_files(session, saved_id(thread)))
     message = _post(
         session, thread, author=MessageAuthor.STAFF, body=body, staff_id=staff.id, checked=checked
     )
@@ -851,10 +878,10 @@ def attachment_for_staff(
         return None
     staff_reads.record(
         session=session,
-        staff_id=staff.id,
+        staff_id=saved_id(staff),
         holder_id=thread.holder_id,
         object_type="support_attachment",
-        object_id=attachment.id,
+        object_id=saved_id(attachment),
         detail=f"« {attachment.filename} » (conversation « {thread.subject} »)",
     )
     return attachment
@@ -865,9 +892,13 @@ def read_log(*, session: Session, staff_id: int, thread_id: int) -> list[tuple[s
     staff = inbox_staff(session, staff_id)
     if staff.role != StaffRole.MANAGER:
         return []
-    files = session.exec(
-        select(SupportAttachment.id).where(SupportAttachment.thread_id == thread_id)
-    ).all()
+    files = [
+        i  # primary keys: never None
+        for i in session.exec(
+            select(SupportAttachment.id).where(SupportAttachment.thread_id == thread_id)
+        ).all()
+        if i is not None
+    ]
     rows = staff_reads.for_objects(
         session=session, objects=[("support_thread", [thread_id]), ("support_attachment", files)]
     )
@@ -880,8 +911,8 @@ def audit_log(
     inbox_staff(session, staff_id)
     rows = session.exec(
         select(StaffAuditLog, StaffUser)
-        .join(StaffUser, StaffUser.id == StaffAuditLog.staff_id)
+        .join(StaffUser, col(StaffUser.id) == StaffAuditLog.staff_id)
         .where(StaffAuditLog.object_type == "support_thread", StaffAuditLog.object_id == thread_id)
-        .order_by(StaffAuditLog.at.desc(), StaffAuditLog.id.desc())
+        .order_by(col(StaffAuditLog.at).desc(), col(StaffAuditLog.id).desc())
     ).all()
     return [(log, user.full_name) for log, user in rows]

@@ -29,7 +29,7 @@ from urllib.parse import urlparse
 from huey.exceptions import RetryTask
 from sqlalchemy import update
 from sqlalchemy.engine import Connection, Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from standardwebhooks import Webhook
 
 from espace.core import crypto, jobs
@@ -196,7 +196,9 @@ def deliver(
     with Session(bind, expire_on_commit=False) as db:
         claimed = db.exec(
             update(WebhookDelivery)
-            .where(WebhookDelivery.id == delivery_id, WebhookDelivery.status.in_(CLAIMABLE))
+            .where(
+                col(WebhookDelivery.id) == delivery_id, col(WebhookDelivery.status).in_(CLAIMABLE)
+            )
             .values(status="sending", attempts=WebhookDelivery.attempts + 1, claimed_at=now)
             .execution_options(synchronize_session=False)
         )
@@ -204,9 +206,11 @@ def deliver(
             db.rollback()
             return Outcome("skipped")
         row = db.get(WebhookDelivery, delivery_id)
+        assert row is not None  # claimed by the update above, in the same transaction
         event = db.get(WebhookEvent, row.event_id)
         endpoint = db.get(WebhookEndpoint, row.endpoint_id)
         db.commit()
+    assert event is not None and endpoint is not None  # foreign keys of the delivery
     body = body_of(event)
     started = time.monotonic()
     status_code, error, excerpt = None, "", ""
@@ -244,7 +248,7 @@ def deliver(
             outcome = Outcome("retry", delay)
         db.exec(
             update(WebhookDelivery)
-            .where(WebhookDelivery.id == delivery_id, WebhookDelivery.status == "sending")
+            .where(col(WebhookDelivery.id) == delivery_id, col(WebhookDelivery.status) == "sending")
             .values(last_status_code=status_code, last_error=error, **values)
             .execution_options(synchronize_session=False)
         )
@@ -271,7 +275,7 @@ def attempts(*, session: Session, delivery_id: int) -> list[WebhookAttempt]:
         session.exec(
             select(WebhookAttempt)
             .where(WebhookAttempt.delivery_id == delivery_id)
-            .order_by(WebhookAttempt.number)
+            .order_by(col(WebhookAttempt.number))
         ).all()
     )
 
@@ -283,17 +287,20 @@ def sweep(*, bind: Engine | Connection | None = None, now: datetime | None = Non
     with Session(bind) as db:
         db.exec(
             update(WebhookDelivery)
-            .where(WebhookDelivery.status == "sending", WebhookDelivery.claimed_at < cutoff)
+            .where(
+                col(WebhookDelivery.status) == "sending", col(WebhookDelivery.claimed_at) < cutoff
+            )
             .values(status="retry", next_attempt_at=now)
             .execution_options(synchronize_session=False)
         )
         ids = db.exec(
             select(WebhookDelivery.id).where(
-                WebhookDelivery.status.in_(CLAIMABLE), WebhookDelivery.next_attempt_at < cutoff
+                col(WebhookDelivery.status).in_(CLAIMABLE),
+                col(WebhookDelivery.next_attempt_at) < cutoff,
             )
         ).all()
         db.commit()
-    return list(ids)
+    return [i for i in ids if i is not None]  # primary keys: never None
 
 
 # ----- the jobs -----------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from espace.core.models import utcnow
+from espace.core.models import saved_id, utcnow
 from espace.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 EVENT_TYPES: dict[str, str] = {
@@ -76,7 +76,10 @@ def queue_delivery(
     from espace.webhooks import delivery
 
     row = WebhookDelivery(
-        event_id=event.id, endpoint_id=endpoint.id, status="pending", next_attempt_at=now
+        event_id=saved_id(event),
+        endpoint_id=saved_id(endpoint),
+        status="pending",
+        next_attempt_at=now,
     )
     session.add(row)
     session.flush()

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from fontTools import subset, ttLib
 from fpdf import FPDF
@@ -126,7 +126,13 @@ def _face(style: str) -> _Face:
         face = _FACES.get(style)
         if face is None:
             program = _without_dropped_tables(FONT_DIR / FONT_FILES[style])
-            prototype = TTFFont(FPDF(), BytesIO(program), f"{FONT_FAMILY.lower()}{style}", style)
+            # fpdf2 types the file as a Path; it hands it to fontTools, which reads a stream too
+            prototype = TTFFont(
+                FPDF(),
+                BytesIO(program),  # type: ignore[arg-type]
+                f"{FONT_FAMILY.lower()}{style}",
+                style,
+            )
             prototype.ttfont.close()
             prototype.ttfont = None
             latin = _restricted(program, LATIN)
@@ -156,7 +162,7 @@ def _copy_descriptor(desc: PDFFontDescriptor) -> PDFFontDescriptor:
 
 # Widths (in font units) of the strings measured so far, per face: fpdf2's line breaking measures
 # every character it adds to a line, one call each, and a document's labels come back in the next.
-_WIDTHS: dict[str, dict[str, int]] = {}
+_WIDTHS: dict[str, dict[str, float]] = {}
 _WIDTHS_MAX = 100_000  # strings kept per face (most are one character or one word)
 
 
@@ -174,12 +180,12 @@ class _DocumentFont(TTFFont):
         if font_size_pt > self.biggest_size_pt:
             self.biggest_size_pt = font_size_pt
         widths = _WIDTHS.setdefault(self.fontkey, {})
-        units = widths.get(text)
-        if units is None:
-            units = sum(map(self.cw.__getitem__, map(ord, text)))
+        known = widths.get(text)
+        if known is None:
+            known = float(sum(map(self.cw.__getitem__, map(ord, text))))
             if len(widths) < _WIDTHS_MAX:
-                widths[text] = units
-        return len(text), units * font_size_pt * 0.001
+                widths[text] = known
+        return len(text), known * font_size_pt * 0.001
 
 
 def _document_font(face: _Face, index: int) -> TTFFont:
@@ -243,8 +249,9 @@ class EspaceDocument(FPDF):
 
     def output(self, *args: Any, **kwargs: Any) -> Any:
         for key, face in self._faces.items():
-            if self.fonts[key].ttfont is None:
-                _attach_font_program(self.fonts[key], face)
+            font = self.fonts[key]  # a TTFFont: _register_fonts put it there
+            if isinstance(font, TTFFont) and font.ttfont is None:
+                _attach_font_program(font, face)
         return super().output(*args, **kwargs)
 
     def to_bytes(self) -> bytes:
@@ -313,9 +320,10 @@ class EspaceDocument(FPDF):
 
     def text_height(self, text: str, width: float, line_height: float) -> float:
         """Height of `text` in a multi_cell of `width`, with the current font."""
-        return self.multi_cell(
+        height = self.multi_cell(
             width, line_height, text, dry_run=True, output=MethodReturnValue.HEIGHT
         )
+        return cast(float, height)  # fpdf2 types every output choice; HEIGHT alone is a float
 
     def ensure_space(self, height: float) -> None:
         if self.will_page_break(height):
