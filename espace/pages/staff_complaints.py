@@ -57,6 +57,7 @@ def _filters() -> rx.Component:
 
 
 def _row(row: QueueItem) -> rx.Component:
+    # Each cell carries its column's name: under 900 px the rows become cards (as the claims queue).
     return rx.el.tr(
         rx.el.th(
             rx.el.a(row.reference, href=row.url),
@@ -66,19 +67,20 @@ def _row(row: QueueItem) -> rx.Component:
             ),
             scope="row",
         ),
-        rx.el.td(row.holder),
-        rx.el.td(row.topic, " : ", row.subject),
-        rx.el.td(row.status),
-        rx.el.td(row.filed),
-        rx.el.td(row.acknowledgement_due),
-        rx.el.td(row.answer_due),
+        rx.el.td(row.holder, data_label=COLUMNS[1]),
+        rx.el.td(row.topic, " : ", row.subject, data_label=COLUMNS[2]),
+        rx.el.td(row.status, data_label=COLUMNS[3]),
+        rx.el.td(row.filed, data_label=COLUMNS[4]),
+        rx.el.td(row.acknowledgement_due, data_label=COLUMNS[5]),
+        rx.el.td(row.answer_due, data_label=COLUMNS[6]),
         rx.el.td(
             row.left,
             rx.cond(
                 row.late, rx.el.span(" ", rx.el.span("En retard", class_name="badge badge-warn"))
             ),
+            data_label=COLUMNS[7],
         ),
-        rx.el.td(row.assignee),
+        rx.el.td(row.assignee, data_label=COLUMNS[8]),
         data_late=rx.cond(row.late, "true", "false"),
     )
 

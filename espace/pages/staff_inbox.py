@@ -90,6 +90,7 @@ INBOX_COLUMNS = (
 
 
 def inbox_row(row: InboxItem) -> rx.Component:
+    # Each cell carries its column's name: under 900 px the rows become cards (as the claims queue).
     return rx.el.tr(
         rx.el.th(
             rx.el.a(row.subject, href=row.url),
@@ -101,19 +102,23 @@ def inbox_row(row: InboxItem) -> rx.Component:
                 rx.el.span(" ", rx.el.span("Assistant", class_name="badge staff-badge-express")),
             ),
             scope="row",
+            class_name="cell-wrap",
         ),
-        rx.el.td(row.holder),
-        rx.el.td(row.category),
-        rx.el.td(rx.el.span(row.status, class_name="badge", data_status=row.badge)),
-        rx.el.td(row.last),
-        rx.el.td(row.due),
+        rx.el.td(row.holder, data_label="Assuré"),
+        rx.el.td(row.category, data_label="Sujet"),
+        rx.el.td(
+            rx.el.span(row.status, class_name="badge", data_status=row.badge), data_label="Statut"
+        ),
+        rx.el.td(row.last, data_label="Dernier message"),
+        rx.el.td(row.due, data_label="Réponse attendue"),
         rx.el.td(
             row.left,
             rx.cond(
                 row.late, rx.el.span(" ", rx.el.span("En retard", class_name="badge badge-warn"))
             ),
+            data_label="Délai",
         ),
-        rx.el.td(row.assignee),
+        rx.el.td(row.assignee, data_label="Attribuée à"),
         data_late=rx.cond(row.late, "true", "false"),
     )
 
