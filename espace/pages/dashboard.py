@@ -9,7 +9,13 @@ from espace import routes
 from espace.components.contact import assistance_link, customer_service_link
 from espace.components.forms import form_alert, notice
 from espace.components.layout import app_shell, loading
-from espace.state.dashboard import CatalogueItem, ClaimCardView, DashboardState, SlotView
+from espace.state.dashboard import (
+    AttentionView,
+    CatalogueItem,
+    ClaimCardView,
+    DashboardState,
+    SlotView,
+)
 from espace.state.session import SessionState
 
 D = DashboardState
@@ -271,9 +277,19 @@ def catalogue_item(item: CatalogueItem) -> rx.Component:
     )
 
 
+def _attention_item(item: AttentionView) -> rx.Component:
+    return rx.el.li(
+        rx.el.p(item.text),
+        rx.el.a(item.action, href=item.link, class_name="button button-primary"),
+        class_name="attention-item",
+        data_kind=item.kind,
+    )
+
+
 def greeting() -> rx.Component:
     """The first thing on the first screen (phones included): who is signed in, and what needs the
-    holder now."""
+    holder now (a rejected or due payment, a claim waiting for the holder, a visit slot to choose,
+    an offer to answer, an adviser's answer), whatever widgets the holder chose."""
     return rx.el.section(
         rx.el.p(
             "Bonjour ",
@@ -282,21 +298,25 @@ def greeting() -> rx.Component:
             class_name="greeting",
         ),
         rx.cond(
-            D.next_payment_note != "",
+            D.attention.length() > 0,
             rx.el.div(
                 rx.icon("circle-alert", size=20, aria_hidden="true"),
                 rx.el.div(
-                    rx.el.p(rx.el.strong("À faire maintenant"), class_name="attention-title"),
-                    rx.el.p(D.next_payment_note),
-                    rx.el.a(
-                        "Régulariser mon paiement",
-                        href=routes.PAYMENTS,
-                        class_name="button button-primary",
+                    rx.el.h2("À faire maintenant", class_name="attention-title"),
+                    rx.el.ul(
+                        rx.foreach(D.attention, _attention_item),
+                        class_name="attention-list",
                     ),
+                    class_name="attention-body",
                 ),
                 class_name="attention",
+                id="attention",
             ),
-            rx.el.p("Rien ne demande votre attention aujourd'hui.", class_name="field-hint"),
+            rx.el.p(
+                "Rien ne demande votre attention aujourd'hui.",
+                class_name="field-hint",
+                id="attention-none",
+            ),
         ),
         aria_label="Bienvenue",
         class_name="greeting-card",

@@ -8,6 +8,7 @@ import reflex as rx
 from espace import routes
 from espace.claims.uploads import MAX_BYTES
 from espace.components.facts import fact
+from espace.components.filters import filter_check, queue_filters
 from espace.components.forms import (
     field_error,
     form_alert,
@@ -156,60 +157,44 @@ def _version(name: str) -> rx.Var:
 
 
 def filters_form() -> rx.Component:
-    return rx.el.form(
-        rx.el.div(
-            select_field(
-                field_id="f-status",
-                name="status",
-                label="Étape",
-                options=STATUS_FILTERS,
-                value=Q.f_status,
-                on_change=Q.filter_status,
-            ),
-            select_field(
-                field_id="f-peril",
-                name="peril",
-                label="Événement",
-                options=PERIL_FILTERS,
-                value=Q.f_peril,
-                on_change=Q.filter_peril,
-            ),
-            select_field(
-                field_id="f-age",
-                name="age",
-                label="Ancienneté de la déclaration",
-                options=AGE_FILTERS,
-                value=Q.f_age,
-                on_change=Q.filter_age,
-            ),
-            class_name="filters-grid",
+    return queue_filters(
+        select_field(
+            field_id="f-status",
+            name="status",
+            label="Étape",
+            options=STATUS_FILTERS,
+            value=Q.f_status,
+            on_change=Q.filter_status,
         ),
-        rx.el.div(
-            rx.el.label(
-                rx.el.input(
-                    type="checkbox",
-                    id="f-late",
-                    name="late",
-                    checked=Q.f_late,
-                    on_change=Q.filter_late,
-                    class_name="checkbox",
-                ),
-                "En retard seulement",
-                class_name="check-row",
+        select_field(
+            field_id="f-peril",
+            name="peril",
+            label="Événement",
+            options=PERIL_FILTERS,
+            value=Q.f_peril,
+            on_change=Q.filter_peril,
+        ),
+        select_field(
+            field_id="f-age",
+            name="age",
+            label="Ancienneté de la déclaration",
+            options=AGE_FILTERS,
+            value=Q.f_age,
+            on_change=Q.filter_age,
+        ),
+        checks=(
+            filter_check(
+                "f-late", "late", "En retard seulement", checked=Q.f_late, on_change=Q.filter_late
             ),
-            rx.el.label(
-                rx.el.input(
-                    type="checkbox",
-                    id="f-mine",
-                    name="mine",
-                    checked=Q.f_mine,
-                    on_change=Q.filter_mine,
-                    class_name="checkbox",
-                ),
+            filter_check(
+                "f-mine",
+                "mine",
                 "Mes dossiers seulement",
-                class_name="check-row",
+                checked=Q.f_mine,
+                on_change=Q.filter_mine,
             ),
-            submit_button("Filtrer", block=False, id="apply-filters"),
+        ),
+        buttons=(
             rx.el.button(
                 "Réinitialiser",
                 type="button",
@@ -217,15 +202,12 @@ def filters_form() -> rx.Component:
                 class_name="button button-secondary",
                 id="clear-filters",
             ),
-            class_name="button-row",
         ),
+        active=Q.active_filters,
         on_submit=Q.apply_filters,
-        reset_on_submit=False,
-        no_validate=True,
-        role="search",
-        aria_label="Filtrer les dossiers",
-        class_name="card staff-queue-filters",
-        id="queue-filters",
+        label="Filtrer les dossiers",
+        form_id="queue-filters",
+        submit_id="apply-filters",
     )
 
 

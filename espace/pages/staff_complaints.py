@@ -7,6 +7,7 @@ import reflex as rx
 
 from espace import routes
 from espace.components.facts import fact
+from espace.components.filters import filter_check, queue_filters
 from espace.components.forms import form_alert, notice, submit_button
 from espace.components.layout import loading
 from espace.pages.complaints import _exchange_item
@@ -31,49 +32,32 @@ COLUMNS = (
 
 
 def _filters() -> rx.Component:
-    return rx.el.form(
-        rx.el.div(
-            select_field(
-                field_id="c-status",
-                name="status",
-                label="Statut",
-                options=STATUS_FILTERS,
-                default_value=Q.f_status,
-            ),
-            select_field(
-                field_id="c-assigned",
-                name="assigned",
-                label="Attribution",
-                options=ASSIGNED_FILTERS,
-                default_value=Q.f_assigned,
-            ),
-            class_name="filters-grid",
+    return queue_filters(
+        select_field(
+            field_id="c-status",
+            name="status",
+            label="Statut",
+            options=STATUS_FILTERS,
+            default_value=Q.f_status,
         ),
-        rx.el.div(
-            rx.el.label(
-                rx.el.input(
-                    type="checkbox",
-                    id="c-late",
-                    name="late",
-                    default_checked=Q.f_late,
-                    class_name="checkbox",
-                ),
-                "En retard seulement",
-                class_name="check-row",
-            ),
-            submit_button("Filtrer", block=False, id="apply-complaint-filters"),
-            class_name="button-row",
+        select_field(
+            field_id="c-assigned",
+            name="assigned",
+            label="Attribution",
+            options=ASSIGNED_FILTERS,
+            default_value=Q.f_assigned,
         ),
+        checks=(filter_check("c-late", "late", "En retard seulement", default_checked=Q.f_late),),
+        active=Q.active_filters,
         on_submit=Q.apply_filters,
-        reset_on_submit=False,
-        no_validate=True,
-        role="search",
-        aria_label="Filtrer les réclamations",
-        class_name="card staff-queue-filters",
+        label="Filtrer les réclamations",
+        form_id="complaint-filters",
+        submit_id="apply-complaint-filters",
     )
 
 
 def _row(row: QueueItem) -> rx.Component:
+    # Each cell carries its column's name: under 900 px the rows become cards (as the claims queue).
     return rx.el.tr(
         rx.el.th(
             rx.el.a(row.reference, href=row.url),
@@ -83,19 +67,20 @@ def _row(row: QueueItem) -> rx.Component:
             ),
             scope="row",
         ),
-        rx.el.td(row.holder),
-        rx.el.td(row.topic, " : ", row.subject),
-        rx.el.td(row.status),
-        rx.el.td(row.filed),
-        rx.el.td(row.acknowledgement_due),
-        rx.el.td(row.answer_due),
+        rx.el.td(row.holder, data_label=COLUMNS[1]),
+        rx.el.td(row.topic, " : ", row.subject, data_label=COLUMNS[2]),
+        rx.el.td(row.status, data_label=COLUMNS[3]),
+        rx.el.td(row.filed, data_label=COLUMNS[4]),
+        rx.el.td(row.acknowledgement_due, data_label=COLUMNS[5]),
+        rx.el.td(row.answer_due, data_label=COLUMNS[6]),
         rx.el.td(
             row.left,
             rx.cond(
                 row.late, rx.el.span(" ", rx.el.span("En retard", class_name="badge badge-warn"))
             ),
+            data_label=COLUMNS[7],
         ),
-        rx.el.td(row.assignee),
+        rx.el.td(row.assignee, data_label=COLUMNS[8]),
         data_late=rx.cond(row.late, "true", "false"),
     )
 
@@ -168,7 +153,11 @@ def _assignment() -> rx.Component:
             C.is_manager,
             rx.el.form(
                 select_field(
-                    field_id="assignee",
+                    # an id unlike the name: Reflex replaces a submitted field by the ref of the
+                    # control whose id equals its name, and keeps no ref for this select (the
+                    # choice arrived empty); see pages/settlement.py
+                    field_id="complaint-assign-to",
+                    name="assignee",
                     label="Attribuer à",
                     options=C.assignable,
                     default_value=C.assignee_id,

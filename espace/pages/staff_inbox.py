@@ -7,6 +7,7 @@ import reflex as rx
 
 from espace import routes
 from espace.components.facts import fact
+from espace.components.filters import filter_check, queue_filters
 from espace.components.forms import field_error, form_alert, notice, submit_button
 from espace.components.layout import loading
 from espace.pages.messages import attachment_zone, message_item
@@ -28,57 +29,41 @@ from espace.support import threads
 
 
 def inbox_filters() -> rx.Component:
-    return rx.el.form(
-        rx.el.div(
-            select_field(
-                field_id="f-status",
-                name="status",
-                label="Statut",
-                options=STATUS_FILTERS,
-                value=I.f_status,
-                on_change=I.filter_status,
-            ),
-            select_field(
-                field_id="f-category",
-                name="category",
-                label="Sujet",
-                options=CATEGORY_FILTERS,
-                value=I.f_category,
-                on_change=I.filter_category,
-            ),
-            select_field(
-                field_id="f-assigned",
-                name="assigned",
-                label="Attribution",
-                options=ASSIGNED_FILTERS,
-                value=I.f_assigned,
-                on_change=I.filter_assigned,
-            ),
-            class_name="filters-grid",
+    return queue_filters(
+        select_field(
+            field_id="f-status",
+            name="status",
+            label="Statut",
+            options=STATUS_FILTERS,
+            value=I.f_status,
+            on_change=I.filter_status,
         ),
-        rx.el.div(
-            rx.el.label(
-                rx.el.input(
-                    type="checkbox",
-                    id="f-late",
-                    name="late",
-                    checked=I.f_late,
-                    on_change=I.filter_late,
-                    class_name="checkbox",
-                ),
-                "En retard seulement",
-                class_name="check-row",
-            ),
-            submit_button("Filtrer", block=False, id="apply-inbox-filters"),
-            class_name="button-row",
+        select_field(
+            field_id="f-category",
+            name="category",
+            label="Sujet",
+            options=CATEGORY_FILTERS,
+            value=I.f_category,
+            on_change=I.filter_category,
         ),
+        select_field(
+            field_id="f-assigned",
+            name="assigned",
+            label="Attribution",
+            options=ASSIGNED_FILTERS,
+            value=I.f_assigned,
+            on_change=I.filter_assigned,
+        ),
+        checks=(
+            filter_check(
+                "f-late", "late", "En retard seulement", checked=I.f_late, on_change=I.filter_late
+            ),
+        ),
+        active=I.active_filters,
         on_submit=I.apply_filters,
-        reset_on_submit=False,
-        no_validate=True,
-        role="search",
-        aria_label="Filtrer les conversations",
-        class_name="card staff-queue-filters",
-        id="inbox-filters",
+        label="Filtrer les conversations",
+        form_id="inbox-filters",
+        submit_id="apply-inbox-filters",
     )
 
 
@@ -105,6 +90,7 @@ INBOX_COLUMNS = (
 
 
 def inbox_row(row: InboxItem) -> rx.Component:
+    # Each cell carries its column's name: under 900 px the rows become cards (as the claims queue).
     return rx.el.tr(
         rx.el.th(
             rx.el.a(row.subject, href=row.url),
@@ -116,19 +102,23 @@ def inbox_row(row: InboxItem) -> rx.Component:
                 rx.el.span(" ", rx.el.span("Assistant", class_name="badge staff-badge-express")),
             ),
             scope="row",
+            class_name="cell-wrap",
         ),
-        rx.el.td(row.holder),
-        rx.el.td(row.category),
-        rx.el.td(rx.el.span(row.status, class_name="badge", data_status=row.badge)),
-        rx.el.td(row.last),
-        rx.el.td(row.due),
+        rx.el.td(row.holder, data_label="Assuré"),
+        rx.el.td(row.category, data_label="Sujet"),
+        rx.el.td(
+            rx.el.span(row.status, class_name="badge", data_status=row.badge), data_label="Statut"
+        ),
+        rx.el.td(row.last, data_label="Dernier message"),
+        rx.el.td(row.due, data_label="Réponse attendue"),
         rx.el.td(
             row.left,
             rx.cond(
                 row.late, rx.el.span(" ", rx.el.span("En retard", class_name="badge badge-warn"))
             ),
+            data_label="Délai",
         ),
-        rx.el.td(row.assignee),
+        rx.el.td(row.assignee, data_label="Attribuée à"),
         data_late=rx.cond(row.late, "true", "false"),
     )
 
@@ -341,7 +331,8 @@ def actions_panel() -> rx.Component:
             T.can_assign,
             rx.el.form(
                 select_field(
-                    field_id="assignee",
+                    field_id="thread-assign-to",  # unlike the name: see pages/staff_complaints.py
+                    name="assignee",
                     label="Attribuer à",
                     options=T.assignee_options,
                     first="Choisissez un gestionnaire",

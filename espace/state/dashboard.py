@@ -11,6 +11,7 @@ from espace.core.db import session_scope
 from espace.core.formatting import PARIS
 from espace.core.models import utcnow
 from espace.dashboard import widgets
+from espace.dashboard.attention import needing_attention
 from espace.dashboard.widgets import Slot
 from espace.identity.sessions import Principal
 from espace.state.handlers import holder_event
@@ -63,6 +64,14 @@ class ContractCardView:
 
 
 @dataclasses.dataclass
+class AttentionView:
+    kind: str = ""
+    text: str = ""
+    action: str = ""
+    link: str = ""
+
+
+@dataclasses.dataclass
 class LinkItem:
     title: str = ""
     detail: str = ""
@@ -87,12 +96,20 @@ class DashboardState(SessionState):
     security_score: int = 0
     security_todo: list[str] = []
     attestation_error: str = ""
+    attention: list[AttentionView] = []
 
     @holder_event
     def load(self, me: Principal):
         self._load_header(me.holder_id)
         self.flash, self.attestation_error = "", ""
         self._refresh(me)
+        with session_scope() as db:
+            self.attention = [
+                AttentionView(a.kind, a.text, a.action, a.link)
+                for a in needing_attention(
+                    session=db, holder_id=me.holder_id, today=utcnow().astimezone(PARIS).date()
+                )
+            ]
         self.loaded = True
         return None
 

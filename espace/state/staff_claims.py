@@ -148,6 +148,19 @@ class StaffClaimsState(StaffSessionState):
     f_late: bool = False
     f_mine: bool = False
 
+    @rx.var
+    def active_filters(self) -> int:
+        """How many filters narrow the default view (shown on the folded filters of a phone)."""
+        return sum(
+            (
+                self.f_status != "open",
+                self.f_peril != "",
+                self.f_age != "",
+                self.f_late,
+                self.f_mine,
+            )
+        )
+
     @staff_event
     def load(self, me: Principal):
         staff_id = me.staff_id

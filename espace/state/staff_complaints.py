@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import reflex as rx
+
 from espace import routes
 from espace.core.db import session_scope
 from espace.core.models import today_paris
@@ -74,6 +76,11 @@ class StaffComplaintsState(StaffSessionState):
     f_status: str = "open"
     f_assigned: str = "all"
     f_late: bool = False
+
+    @rx.var
+    def active_filters(self) -> int:
+        """How many filters narrow the default view (shown on the folded filters of a phone)."""
+        return sum((self.f_status != "open", self.f_assigned != "all", self.f_late))
 
     @staff_event
     def load(self, me: Principal):

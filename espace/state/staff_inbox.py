@@ -143,6 +143,18 @@ class StaffInboxState(StaffSessionState):
     f_assigned: str = "all"
     f_late: bool = False
 
+    @rx.var
+    def active_filters(self) -> int:
+        """How many filters narrow the default view (shown on the folded filters of a phone)."""
+        return sum(
+            (
+                self.f_status != "active",
+                self.f_category != "",
+                self.f_assigned != "all",
+                self.f_late,
+            )
+        )
+
     @staff_event
     def load(self, me: Principal):
         staff_id = me.staff_id

@@ -44,6 +44,9 @@ HOLDER_SCREENS = {
 STAFF_SCREENS = {
     "gestion-sinistres": "/gestion/sinistres",
     "gestion-dossier": "/gestion/sinistre?n={claim}",
+    # the other queues share the claims queue's filters (components/filters.py)
+    "gestion-reclamations": "/gestion/reclamations",
+    "gestion-messages": "/gestion/messages",
 }
 STAFF_EMAIL = "sophie.bernard@espace-assurances.example"
 OUT = (
@@ -62,8 +65,10 @@ def _check(page: Page, screen: str, size: str, problems: dict, *, dark: bool = F
     found = page.evaluate(LAYOUT_PROBLEMS)
     if found:
         problems[f"{screen} at {size}{' (dark)' if dark else ''}"] = found
-    OUT.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(OUT / f"{screen}-{size}{'-dark' if dark else ''}.png"))
+    # docs/screens/ holds the sizes the README shows; the reflow checks' images stay in test-results
+    out = OUT if size in SIZES else PROJECT_ROOT / "test-results" / "screens"
+    out.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(out / f"{screen}-{size}{'-dark' if dark else ''}.png"))
 
 
 def _visit(page: Page, screens: dict[str, str], size: str, claim: str) -> dict:
