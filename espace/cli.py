@@ -117,7 +117,6 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
     from espace.search import indexer
 
-    indexer.exit_with_parent()  # started by the app: stop with it
     start = time.perf_counter()
     if args.stop_with:
         indexer.stop_with(args.stop_with)

@@ -160,34 +160,6 @@ def warm_in_background() -> None:
     threading.Thread(target=warm, name="search-warm", daemon=True).start()
 
 
-# Set by the web worker on the builder it starts: the builder stops when that worker is gone. It
-# runs in its own session (a Ctrl+C in the terminal is not for it), so without this it outlived an
-# app that was stopped (every e2e run left a builder embedding for many minutes on the machine).
-PARENT_PID_ENV = "ESPACE_REINDEX_PARENT_PID"
-
-
-def exit_with_parent(*, poll_seconds: float = 2.0) -> bool:
-    """In a builder started by ``build_in_separate_process``: exit as soon as the web worker that
-    started it is gone (its locks go with the process; the next start builds again). Returns
-    whether it watches."""
-    import threading
-    import time
-
-    wanted = os.environ.get(PARENT_PID_ENV, "")
-    if not wanted.isdigit():
-        return False
-    parent = int(wanted)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(poll_seconds)
-        log.info("search index build stopped: the app that started it is gone")
-        os._exit(0)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
-    return True
-
-
 def build_in_separate_process() -> subprocess.Popen | None:
     """From the web worker at start: when the index is not built, ``espace reindex --if-needed`` in
     its own process at low priority (the worker keeps serving; search says indexing is under
@@ -203,11 +175,7 @@ def build_in_separate_process() -> subprocess.Popen | None:
     ]
     return subprocess.Popen(  # noqa: S603 - our own CLI, no user input
         ["nice", "-n", "10", *command],
-        env={
-            **os.environ,
-            "ESPACE_SEARCH_THREADS": os.environ.get("ESPACE_SEARCH_THREADS", "1"),
-            PARENT_PID_ENV: str(os.getpid()),  # `nice` execs the CLI: its parent is this worker
-        },
+        env={**os.environ, "ESPACE_SEARCH_THREADS": os.environ.get("ESPACE_SEARCH_THREADS", "1")},
         stdout=subprocess.DEVNULL,
         stderr=None,
         start_new_session=True,
