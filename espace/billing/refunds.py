@@ -264,6 +264,42 @@ def mark_paid(
     return refund, True
 
 
+def returned(
+    *, session: Session, refund_id: int, code: str = "", now: datetime | None = None
+) -> bool:
+    """The bank rejected or returned the transfer (closed account, wrong IBAN...): the refund
+    waits for the holder's bank details again, and the holder is asked for them. False when it
+    was already waiting (a file imported twice)."""
+    refund = session.get(PremiumRefund, refund_id)
+    if refund is None:
+        raise LookupError("refund")
+    if refund.status in (R.AWAITING_BANK, R.CANCELLED):
+        return False
+    refund.status, refund.paid_at, refund.paid_via = R.AWAITING_BANK, None, ""
+    refund.bank_account_id, refund.iban_masked, refund.sent_at = None, "", None
+    refund.paid_reference = f"retour {code}"[:40] if code else ""
+    session.add(refund)
+    session.flush()
+    notices.notify(
+        session=session,
+        holder_id=refund.holder_id,
+        category=NotificationCategory.PAYMENTS,
+        title="Votre remboursement n'a pas pu être versé",
+        body=f"Votre banque a refusé le virement de {fmt.money(refund.amount_cents)}. Indiquez "
+        "un compte bancaire valide dans « Mes paiements ».",
+        link=routes.PAYMENTS,
+        email_subject="Votre remboursement de cotisation n'a pas pu être versé",
+        email_body=(
+            "Bonjour,\n\n"
+            f"Le virement de {fmt.money(refund.amount_cents)} (remboursement {refund.reference}) "
+            "a été refusé par votre banque. Ajoutez un compte bancaire valide dans votre espace, "
+            "rubrique « Mes paiements » : nous vous le verserons aussitôt.\n"
+        ),
+        critical=True,
+    )
+    return True
+
+
 def cancel(*, session: Session, refund: PremiumRefund, reason: str, now: datetime | None = None):
     """No longer owed (its cancellation was refused). Refuses once it has gone to the bank."""
     if refund.status == R.CANCELLED:
