@@ -723,6 +723,8 @@ def screen(*, session: Session, holder_id: int, number: str, today: date) -> Scr
     formula = session.get(Formula, contract.formula_id)
     prop = session.get(InsuredProperty, contract.property_id)
     anniversary = next_anniversary(contract.start_date, today)
+    # a refused request no longer stands: the holder may ask again
+    existing = for_contract(session=session, holder_id=holder_id, contract_id=contract.id)
     return Screen(
         contract_id=contract.id,
         contract_number=contract.number,
@@ -732,7 +734,7 @@ def screen(*, session: Session, holder_id: int, number: str, today: date) -> Scr
         hamon_from=next_anniversary(contract.start_date, contract.start_date),
         next_anniversary=anniversary,
         chatel_deadline=_chatel_deadline(session, contract, anniversary),
-        existing=for_contract(session=session, holder_id=holder_id, contract_id=contract.id),
+        existing=existing if existing and existing.status != CancellationStatus.REFUSED else None,
     )
 
 

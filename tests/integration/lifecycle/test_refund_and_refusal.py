@@ -192,6 +192,11 @@ def test_a_refused_move_restores_exactly_what_the_request_changed(db, frequency)
     assert db.exec(
         select(StaffAuditLog).where(StaffAuditLog.action == "refuse_cancellation")
     ).first()
+    # the holder's page offers the form again, not the refused request
+    screen = cancellation.screen(
+        session=db, holder_id=person.id, number=contract.number, today=TODAY
+    )
+    assert screen.existing is None
     # refused once: a second refusal is refused, and the holder may ask again
     with pytest.raises(CancellationError):
         cancellation.refuse(
