@@ -21,7 +21,11 @@ from espace.pages.account_flows import (
 )
 from espace.pages.assistance import assistance_page
 from espace.pages.assistant import assistant_page
-from espace.pages.cancellation import cancellation_page, staff_cancellations_page
+from espace.pages.cancellation import (
+    cancellation_page,
+    staff_cancellation_page,
+    staff_cancellations_page,
+)
 from espace.pages.claims import claim_page, claim_wizard_page, claims_page
 from espace.pages.complaints import complaint_page, complaints_page
 from espace.pages.conditions import conditions_page
@@ -57,7 +61,11 @@ from espace.state.account_flows import (
 )
 from espace.state.assistance import AssistanceState
 from espace.state.assistant import AssistantState
-from espace.state.cancellation import CancellationState, StaffCancellationsState
+from espace.state.cancellation import (
+    CancellationState,
+    StaffCancellationsState,
+    StaffCancellationState,
+)
 from espace.state.claims import ClaimsState, ClaimState, ClaimWizardState
 from espace.state.complaints import ComplaintsState, ComplaintState
 from espace.state.conditions import ConditionsState
@@ -391,6 +399,12 @@ app.add_page(
     route=routes.STAFF_CANCELLATIONS,
     title="Résiliations · Gestion",
     on_load=StaffCancellationsState.load,
+)
+app.add_page(
+    staff_cancellation_page,
+    route=routes.STAFF_CANCELLATION,
+    title="Résiliation · Gestion",
+    on_load=StaffCancellationState.load,
 )
 if get_settings().env != "prod":  # the development outbox never exists in production
     app.add_page(

@@ -47,6 +47,7 @@ STAFF_CLAIM = "/gestion/sinistre"
 STAFF_INBOX = "/gestion/messages"
 STAFF_THREAD = "/gestion/message"  # /gestion/message?n=<thread id>
 STAFF_CANCELLATIONS = "/gestion/resiliations"
+STAFF_CANCELLATION = "/gestion/resiliation"  # /gestion/resiliation?n=<cancellation id>
 STAFF_SEARCH = "/gestion/recherche"  # ?q=<query>
 STAFF_DELIVERIES = "/gestion/envois"  # failed e-mails, SMS and push (managers)
 STAFF_COMPLAINTS = "/gestion/reclamations"
@@ -61,6 +62,8 @@ PAYMENTS_EXPORT = "/api/paiements/export"
 DATA_EXPORT = "/api/donnees/export"
 API_V1 = "/api/v1"  # the insurer's integration API (espace/integration/app.py)
 MESSAGE_FILE = "/api/messages/fichiers/{attachment_id:int}"
+CANCELLATION_FILE = "/api/resiliations/fichiers/{file_id:int}"
+CANCELLATION_ACK = "/api/resiliations/{cancellation_id:int}/accuse"  # staff: the acknowledgement
 
 # Where the app lands after login when no safe "next" page was asked for.
 AFTER_LOGIN = DASHBOARD
@@ -102,6 +105,7 @@ STAFF_PAGES = (
     STAFF_COMPLAINTS,
     STAFF_COMPLAINT,
     STAFF_CANCELLATIONS,
+    STAFF_CANCELLATION,
 )
 
 
@@ -127,3 +131,11 @@ def claim_file_url(file_id: int, *, thumbnail: bool = False, inline: bool = Fals
 
 def message_file_url(attachment_id: int) -> str:
     return f"/api/messages/fichiers/{attachment_id}"
+
+
+def cancellation_file_url(file_id: int) -> str:
+    return f"/api/resiliations/fichiers/{file_id}"
+
+
+def cancellation_ack_url(cancellation_id: int) -> str:
+    return f"/api/resiliations/{cancellation_id}/accuse"

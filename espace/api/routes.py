@@ -268,6 +268,75 @@ async def message_file(request: Request) -> Response:
     return await _file_response(record.storage_key, record.mime_type, record.filename, inline=False)
 
 
+async def cancellation_file(request: Request) -> Response:
+    """A cancellation's supporting document: for its holder, or handlers and managers (the role is
+    checked and the download traced by ``lifecycle.cancellation``)."""
+    from espace.lifecycle import cancellation
+
+    file_id = request.path_params["file_id"]
+    record, refusal = await run_in_threadpool(
+        _private_file,
+        request,
+        lambda db, holder_id: cancellation.file_for_holder(
+            session=db, holder_id=holder_id, file_id=file_id
+        ),
+        lambda db, staff_id: cancellation.file_for_staff(
+            session=db, staff_id=staff_id, file_id=file_id
+        ),
+    )
+    if refusal is not None:
+        return refusal
+    return await _file_response(
+        record.storage_key,
+        record.mime_type,
+        record.filename,
+        inline=request.query_params.get("apercu") == "1",
+    )
+
+
+async def cancellation_acknowledgement(request: Request) -> Response:
+    """The acknowledgement PDF of a cancellation, for handlers and managers (holders have it in
+    "Mes documents")."""
+    return await run_in_threadpool(_cancellation_acknowledgement, request)
+
+
+def _cancellation_acknowledgement(request: Request) -> Response:
+    from espace.billing import receipts
+    from espace.documents import library
+    from espace.lifecycle import cancellation
+
+    cancellation_id = request.path_params["cancellation_id"]
+
+    def for_staff(db, staff_id):
+        document = cancellation.acknowledgement_for_staff(
+            session=db, staff_id=staff_id, cancellation_id=cancellation_id
+        )
+        if document is None:
+            return None
+        try:
+            data = library.content(
+                session=db, document=document, render_missing=receipts.render_missing
+            )
+        except FileNotFoundError:
+            return None
+        return document.reference, data
+
+    found, refusal = _private_file(request, lambda db, holder_id: None, for_staff)
+    if refusal is not None:
+        return refusal
+    reference, data = found
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={
+            "Cache-Control": "no-store",
+            "Content-Disposition": f'attachment; filename="{reference}.pdf"',
+            "X-Frame-Options": "SAMEORIGIN",
+            "Content-Security-Policy": "frame-ancestors 'self'",
+        },
+    )
+
+
 async def payments_export(request: Request) -> Response:
     """The holder's payments over a period, as CSV (spreadsheet) or OFX (personal finance
     software)."""
@@ -366,6 +435,8 @@ def build_api() -> Starlette:
             Route(routes.DOCUMENT_FILE, document, methods=["GET"]),
             Route(routes.CLAIM_FILE, claim_file, methods=["GET"]),
             Route(routes.MESSAGE_FILE, message_file, methods=["GET"]),
+            Route(routes.CANCELLATION_FILE, cancellation_file, methods=["GET"]),
+            Route(routes.CANCELLATION_ACK, cancellation_acknowledgement, methods=["GET"]),
             Route(routes.PAYMENTS_EXPORT, payments_export, methods=["GET"]),
             Route(routes.DATA_EXPORT, data_export, methods=["GET"]),
             Mount(routes.API_V1, app=asgi_app()),  # the insurer's API (espace/integration)

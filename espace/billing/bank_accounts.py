@@ -287,6 +287,9 @@ def add_account(
     )
     session.add(account)
     session.flush()
+    from espace.billing import refunds  # refunds reads the accounts: imported here, no cycle
+
+    refunds.attach_account(session=session, holder_id=holder_id, account=account)
     emit(
         "holder.iban_changed",
         {"holder_id": holder_id, "bank_account_id": account.id, "change": "added"},

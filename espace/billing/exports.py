@@ -1,6 +1,6 @@
-"""Exports of what a holder actually paid (paid and regularised instalments) over a period:
-a CSV for spreadsheets (French conventions) and an OFX 2 bank statement for personal-finance
-software.
+"""Exports of what a holder actually paid (paid and regularised instalments, less the refunds of
+premium paid back) over a period: a CSV for spreadsheets (French conventions) and an OFX 2 bank
+statement for personal-finance software.
 
 Only the holder's own payments; no bank details (the OFX account is a pseudo identifier, never an
 IBAN)."""
@@ -18,7 +18,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from espace.billing.instalments import add_months
-from espace.billing.models import Payment
+from espace.billing.models import Payment, PremiumRefund, RefundStatus
 from espace.billing.payments import METHOD_LABELS, PAID_STATUSES, STATUS_LABELS
 from espace.contracts.models import Contract
 from espace.core import formatting as fmt
@@ -87,6 +87,39 @@ def paid_lines(*, session: Session, holder_id: int, start: date, end: date) -> l
     return sorted(lines, key=lambda line: (line.paid_at, line.payment.id))
 
 
+@dataclass(frozen=True)
+class RefundLine:
+    refund: PremiumRefund
+    contract_number: str
+    paid_on: date
+    paid_at: datetime  # aware
+
+
+def refund_lines(*, session: Session, holder_id: int, start: date, end: date) -> list[RefundLine]:
+    """Refunds paid to the holder whose payment date (Paris) is in [start, end]: money received,
+    written as negative amounts next to the premiums paid."""
+    check_period(start, end)
+    rows = session.exec(
+        select(PremiumRefund, Contract.number)
+        .join(Contract, Contract.id == PremiumRefund.contract_id)
+        .where(
+            PremiumRefund.holder_id == holder_id,
+            Contract.holder_id == holder_id,
+            PremiumRefund.status == RefundStatus.PAID,
+            PremiumRefund.paid_at >= datetime.combine(start, time(), tzinfo=fmt.PARIS),
+            PremiumRefund.paid_at
+            < datetime.combine(end + timedelta(days=1), time(), tzinfo=fmt.PARIS),
+        )
+    ).all()
+    lines = []
+    for refund, number in rows:
+        when = _aware(refund.paid_at)
+        paid_on = when.astimezone(fmt.PARIS).date()
+        if start <= paid_on <= end:
+            lines.append(RefundLine(refund, number, paid_on, when))
+    return sorted(lines, key=lambda line: (line.paid_at, line.refund.id))
+
+
 def cents_fr(cents: int) -> str:
     """12345 -> '123,45' (no thousands separator, for spreadsheets)."""
     sign = "-" if cents < 0 else ""
@@ -123,6 +156,24 @@ def export_csv(*, session: Session, holder_id: int, start: date, end: date) -> b
                 ]
             )
         )
+    back = refund_lines(session=session, holder_id=holder_id, start=start, end=end)
+    for line in back:
+        r = line.refund
+        writer.writerow(
+            safe_row(
+                [
+                    fmt.date_fr(line.paid_on),
+                    "",
+                    line.contract_number,
+                    f"Remboursement de cotisation {r.reference}"
+                    + (f" (résiliation {r.origin_reference})" if r.origin_reference else ""),
+                    "Virement reçu",
+                    "Remboursé",
+                    cents_fr(-r.amount_cents),
+                    "",
+                ]
+            )
+        )
     writer.writerow(
         safe_row(
             [
@@ -132,7 +183,10 @@ def export_csv(*, session: Session, holder_id: int, start: date, end: date) -> b
                 "",
                 "",
                 "",
-                cents_fr(sum(line.payment.amount_cents for line in lines)),
+                cents_fr(
+                    sum(line.payment.amount_cents for line in lines)
+                    - sum(line.refund.amount_cents for line in back)
+                ),
                 cents_fr(sum(line.payment.tax_cents for line in lines)),
             ]
         )
@@ -173,7 +227,23 @@ def export_ofx(*, session: Session, holder_id: int, start: date, end: date) -> b
         )
         for line in lines
     ]
-    total = _euros(-sum(line.payment.amount_cents for line in lines))
+    back = refund_lines(session=session, holder_id=holder_id, start=start, end=end)
+    transactions += [
+        STMTTRN(
+            trntype="CREDIT",
+            dtposted=line.paid_at,
+            trnamt=_euros(line.refund.amount_cents),
+            fitid=f"ESPACE-RMB-{line.refund.id}",
+            name=insurer().name,
+            memo=f"Remboursement de cotisation {line.refund.reference} - contrat "
+            f"{line.contract_number}",
+        )
+        for line in back
+    ]
+    total = _euros(
+        sum(line.refund.amount_cents for line in back)
+        - sum(line.payment.amount_cents for line in lines)
+    )
     statement = STMTRS(
         curdef="EUR",
         bankacctfrom=BANKACCTFROM(

@@ -120,3 +120,40 @@ class CardPayment(SQLModel, table=True):
     card_last4: str = Field(default="", max_length=4)
     created_at: datetime = Field(default_factory=utcnow)
     completed_at: datetime | None = None
+
+
+class RefundStatus(StrEnum):
+    AWAITING_BANK = "awaiting_bank"  # no bank account known: the holder is asked for an IBAN
+    TO_PAY = "to_pay"  # à verser
+    SENT = "sent"  # in a SEPA credit transfer file sent to the bank
+    PAID = "paid"  # versé (the bank or the insurer's system confirmed it)
+    CANCELLED = "cancelled"  # annulé (e.g. the cancellation it came from was refused)
+
+
+class PremiumRefund(SQLModel, table=True):
+    """Money owed to a holder: the unearned premium of a cancelled contract, paid by SEPA credit
+    transfer to the account known when it was created (its id and masked IBAN kept: the IBAN itself
+    stays encrypted in ``bank_account``)."""
+
+    __tablename__ = "premium_refund"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=24, unique=True)  # e.g. RMB-2026-1A2B3C
+    holder_id: int = Field(foreign_key="policyholder.id", index=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    origin: str = Field(default="cancellation", max_length=20)
+    cancellation_id: int | None = Field(default=None, foreign_key="cancellation.id", index=True)
+    origin_reference: str = Field(default="", max_length=24)  # the cancellation's RES-... reference
+    amount_cents: int
+    bank_account_id: int | None = Field(default=None, foreign_key="bank_account.id")
+    iban_masked: str = Field(default="", max_length=40)
+    status: str = Field(default=RefundStatus.TO_PAY, max_length=14, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+    message_id: str = Field(default="", max_length=35)  # the pain.001 it was sent in
+    paid_at: datetime | None = None
+    paid_via: str = Field(default="", max_length=10)  # sepa | transfer
+    paid_reference: str = Field(default="", max_length=40)  # the bank's reference, if given
+    paid_by_staff_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    cancelled_at: datetime | None = None
+    cancelled_reason: str = Field(default="", max_length=200)

@@ -13,6 +13,7 @@ loop."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
@@ -646,6 +647,75 @@ def payment_event(
     return _write(request, authority, key, body, 200, run)
 
 
+# ----- refunds owed to holders --------------------------------------------------------------------
+
+
+def _refund(row) -> s.RefundOut:
+    return s.RefundOut.model_validate(row, from_attributes=True)
+
+
+@api.get("/refunds", response_model=s.RefundPage, responses=ERRORS, tags=["payments"])
+def list_refunds(
+    authority: Annotated[Auth, Depends(scope("payments:read"))],
+    cursor: CursorQ = None,
+    limit: LimitQ = 50,
+    holder_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    status: Annotated[
+        str | None, Query(pattern="^(awaiting_bank|to_pay|sent|paid|cancelled)$")
+    ] = None,
+) -> s.RefundPage:
+    """Refunds owed to holders (the unearned premium of a cancelled contract)."""
+    with session_scope() as db:
+        found = operations.list_refunds(
+            session=db,
+            authority=authority,
+            cursor=cursor,
+            limit=limit,
+            holder_id=holder_id,
+            status=status,
+        )
+        return s.RefundPage(data=[_refund(r) for r in found.rows], next_cursor=found.next_cursor)
+
+
+@api.get("/refunds/{refund_id}", response_model=s.RefundOut, responses=ERRORS, tags=["payments"])
+def get_refund(
+    request: Request,
+    refund_id: IdPath,
+    authority: Annotated[Auth, Depends(scope("payments:read"))],
+) -> s.RefundOut:
+    request.state.object_ref = f"refund:{refund_id}"
+    with session_scope() as db:
+        return _refund(operations.get_refund(session=db, authority=authority, refund_id=refund_id))
+
+
+@api.post(
+    "/refunds/{refund_id}/events",
+    response_model=s.RefundOut,
+    responses=WRITE_ERRORS,
+    tags=["payments"],
+)
+def refund_event(
+    request: Request,
+    refund_id: IdPath,
+    body: s.RefundEventIn,
+    authority: Annotated[Auth, Depends(scope("payments:write"))],
+    key: IdemKey,
+):
+    """The bank or the core system confirms the refund paid: the holder is told, "refund.paid"."""
+
+    def run(db):
+        row = operations.refund_event(
+            session=db,
+            authority=authority,
+            refund_id=refund_id,
+            kind=body.event,
+            reference=body.reference,
+        )
+        return _refund(row), f"refund:{row.id}"
+
+    return _write(request, authority, key, body, 200, run)
+
+
 # ----- banking files ------------------------------------------------------------------------------
 
 
@@ -673,6 +743,36 @@ def direct_debits(
         media_type="application/xml",
         headers={"Content-Disposition": f'attachment; filename="{collection.message_id}.xml"'},
     )
+
+
+@api.post(
+    "/banking/credit-transfers",
+    response_model=s.CreditTransferFile,
+    responses=WRITE_ERRORS,
+    tags=["payments"],
+)
+def credit_transfers(
+    request: Request,
+    authority: Annotated[Auth, Depends(scope("payments:write"))],
+    key: IdemKey,
+):
+    """The pain.001.001.09 credit transfer file of every refund to pay; the refunds in it are
+    marked "sent". Retried with the same Idempotency-Key, the same file comes back."""
+
+    def run(db):
+        try:
+            transfers = banking.export_refunds(session=db)
+        except banking.BankFileError as error:
+            raise OperationError({"refunds": str(error)}) from None
+        body = s.CreditTransferFile(
+            message_id=transfers.message_id,
+            refund_ids=transfers.refund_ids,
+            total_cents=transfers.total_cents,
+            content_base64=base64.b64encode(transfers.xml).decode(),
+        )
+        return body, f"pain.001:{transfers.message_id}"[:80]
+
+    return _write(request, authority, key, None, 200, run)
 
 
 @api.post(

@@ -4,10 +4,18 @@
   period (instalments still scheduled, paid by debit, of holders with an active mandate), written
   with ``sepaxml`` and validated by it against the ISO 20022 schema shipped in its wheel. Each
   transaction's end-to-end id is ``ESP-PAY-<payment id>``: the bank's returns quote it.
+- ``export_refunds``: the pain.001.001.09 credit transfer file of the refunds owed to holders
+  (``billing.refunds``, status "to pay"), from the insurer's account to each one's account (the
+  one recorded with the refund; if it was removed since, the holder's current one, else the refund
+  waits for an IBAN again). Each transaction's end-to-end id is ``ESP-RMB-<refund id>``; the
+  refunds in the file are marked "sent" with its message id.
 - ``import_returns``: a pain.002 (status report) or camt.054 (debit notification) file from the
   bank; each rejected or returned transaction marks its payment rejected with the SEPA reason
   (``billing.debit_results.reject``: the holder is told and the regularisation by card starts).
-  Importing a file twice changes nothing the second time.
+  The same files report the refunds' transfers: accepted and settled (pain.002 ``ACSC``) or booked
+  on the insurer's account without a return (camt.054) marks the refund paid; rejected or returned,
+  it waits for the holder's bank details again. Importing a file twice changes nothing the second
+  time.
 
 XSDs: ISO 20022 publishes them; their licence terms could not be confirmed, so Espace ships none.
 The tests validate against the copies inside installed PyPI wheels (``sepaxml``)."""
@@ -19,16 +27,18 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from lxml import etree
-from sepaxml import SepaDD
+from sepaxml import SepaDD, SepaTransfer
 from sqlmodel import Session, select
 
-from espace.billing import bank_accounts, debit_results
+from espace.billing import bank_accounts, debit_results, refunds
 from espace.billing.models import (
     BankAccount,
     MandateStatus,
     Payment,
     PaymentMethod,
     PaymentStatus,
+    PremiumRefund,
+    RefundStatus,
     SepaMandate,
 )
 from espace.contracts.models import Contract
@@ -36,7 +46,9 @@ from espace.core.settings import get_settings
 from espace.identity.models import Policyholder
 
 SCHEMA = "pain.008.001.08"
+TRANSFER_SCHEMA = "pain.001.001.09"
 END_TO_END = re.compile(r"^ESP-PAY-(\d{1,12})$")
+REFUND_END_TO_END = re.compile(r"^ESP-RMB-(\d{1,12})$")
 MAX_RETURN_BYTES = 5 * 1024 * 1024
 
 
@@ -130,6 +142,85 @@ def export_direct_debits(
     return Collection(xml, sepa.msg_id, ids, total)
 
 
+# ----- refunds: credit transfers ----------------------------------------------------------------
+
+
+@dataclass
+class Transfers:
+    xml: bytes
+    message_id: str
+    refund_ids: list[int]
+    total_cents: int
+
+
+def export_refunds(
+    *,
+    session: Session,
+    today: date | None = None,
+    execution_date: date | None = None,
+    now=None,
+) -> Transfers:
+    """The pain.001 file of every refund to pay (validated against the schema); the refunds in it
+    are marked sent. Raises BankFileError when none is to pay."""
+    settings = get_settings()
+    today = today or date.today()
+    execution = max(execution_date or today + timedelta(days=1), today)
+    rows = session.exec(
+        select(PremiumRefund)
+        .where(PremiumRefund.status == RefundStatus.TO_PAY)
+        .order_by(PremiumRefund.created_at, PremiumRefund.id)
+    ).all()
+    sepa = SepaTransfer(
+        {
+            "name": settings.insurer_name[:70],
+            "IBAN": settings.sepa_creditor_iban,
+            "BIC": settings.sepa_creditor_bic,
+            "batch": True,
+            "currency": "EUR",
+        },
+        schema=TRANSFER_SCHEMA,
+        clean=True,
+    )
+    sent: list[PremiumRefund] = []
+    for refund in rows:
+        account = (
+            session.get(BankAccount, refund.bank_account_id) if refund.bank_account_id else None
+        )
+        if (
+            account is None
+            or account.removed_at is not None
+            or account.holder_id != refund.holder_id
+        ):
+            account = refunds.account_for_refund(session=session, holder_id=refund.holder_id)
+            refund.bank_account_id = account.id if account else None
+            refund.iban_masked = bank_accounts.masked(account) if account else ""
+            if account is None:
+                refund.status = RefundStatus.AWAITING_BANK
+                session.add(refund)
+                continue
+            session.add(refund)
+        entry = {
+            "name": account.account_holder[:70],
+            "IBAN": bank_accounts.full_iban(account),
+            "amount": refund.amount_cents,
+            "execution_date": execution,
+            "description": f"Remboursement cotisation {refund.reference} {refund.origin_reference}",
+            "endtoend_id": refunds.end_to_end_id(refund.id),
+        }
+        if account.bic:
+            entry["BIC"] = account.bic
+        sepa.add_payment(entry)
+        sent.append(refund)
+    session.flush()
+    if not sent:
+        raise BankFileError("Aucun remboursement à verser.")
+    xml = sepa.export(validate=True, pretty_print=True)
+    for refund in sent:
+        refunds.mark_sent(session=session, refund=refund, message_id=sepa.msg_id, now=now)
+    session.flush()
+    return Transfers(xml, sepa.msg_id, [r.id for r in sent], sum(r.amount_cents for r in sent))
+
+
 # ----- returns ----------------------------------------------------------------------------------
 
 
@@ -146,6 +237,8 @@ class ImportResult:
     rejected: list[int] = field(default_factory=list)
     already_rejected: list[int] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    refunds_paid: list[int] = field(default_factory=list)
+    refunds_returned: list[int] = field(default_factory=list)
 
 
 def _ln(element, path: str) -> list:
@@ -157,8 +250,7 @@ def _text(element, path: str) -> str:
     return (found[0].text or "").strip() if found else ""
 
 
-def parse_returns(xml: bytes) -> tuple[str, list[Return]]:
-    """(message type, rejected transactions) of a pain.002 or camt.054 file."""
+def _parse(xml: bytes):
     if len(xml) > MAX_RETURN_BYTES:
         raise BankFileError("Fichier trop volumineux (5 Mo au plus).")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -167,7 +259,12 @@ def parse_returns(xml: bytes) -> tuple[str, list[Return]]:
     except etree.XMLSyntaxError:
         raise BankFileError("Ce fichier n'est pas un XML lisible.") from None
     namespace = etree.QName(document).namespace or ""
-    kind = namespace.rsplit(":", 1)[-1]
+    return document, namespace.rsplit(":", 1)[-1]
+
+
+def parse_returns(xml: bytes) -> tuple[str, list[Return]]:
+    """(message type, rejected transactions) of a pain.002 or camt.054 file."""
+    document, kind = _parse(xml)
     found: list[Return] = []
     if kind.startswith("pain.002"):
         for tx in _ln(document, "CstmrPmtStsRpt/OrgnlPmtInfAndSts/TxInfAndSts"):
@@ -184,10 +281,56 @@ def parse_returns(xml: bytes) -> tuple[str, list[Return]]:
     return kind, found
 
 
+def parse_refund_reports(xml: bytes) -> list[Return]:
+    """What a pain.002 or camt.054 says of the refunds' transfers (``ESP-RMB-`` ids): status
+    "PAID" (settled, or booked without a return) or "RJCT"/"RTRN" with its reason."""
+    document, kind = _parse(xml)
+    found: list[Return] = []
+    if kind.startswith("pain.002"):
+        for tx in _ln(document, "CstmrPmtStsRpt/OrgnlPmtInfAndSts/TxInfAndSts"):
+            e2e, status = _text(tx, "OrgnlEndToEndId"), _text(tx, "TxSts")
+            if not REFUND_END_TO_END.match(e2e):
+                continue
+            if status == "ACSC":
+                found.append(Return(e2e, "PAID", ""))
+            elif status == "RJCT":
+                reason = _text(tx, "StsRsnInf/Rsn/Cd") or _text(tx, "StsRsnInf/Rsn/Prtry")
+                found.append(Return(e2e, "RJCT", reason or "MS03"))
+    elif kind.startswith("camt.054"):
+        for entry in _ln(document, "BkToCstmrDbtCdtNtfctn/Ntfctn/Ntry"):
+            booked = (_text(entry, "Sts/Cd") or _text(entry, "Sts")) in ("BOOK", "")
+            for tx in _ln(entry, "NtryDtls/TxDtls"):
+                e2e = _text(tx, "Refs/EndToEndId")
+                if not REFUND_END_TO_END.match(e2e):
+                    continue
+                reason = _text(tx, "RtrInf/Rsn/Cd") or _text(tx, "RtrInf/Rsn/Prtry")
+                if reason:
+                    found.append(Return(e2e, "RTRN", reason))
+                elif booked:
+                    found.append(Return(e2e, "PAID", ""))
+    return found
+
+
 def import_returns(*, session: Session, xml: bytes) -> ImportResult:
     kind, returns = parse_returns(xml)
     result = ImportResult(kind)
+    for item in parse_refund_reports(xml):
+        refund_id = int(REFUND_END_TO_END.match(item.end_to_end_id).group(1))
+        if session.get(PremiumRefund, refund_id) is None:
+            result.unknown.append(item.end_to_end_id[:40])
+            continue
+        try:
+            if item.status == "PAID":
+                _, changed = refunds.mark_paid(session=session, refund_id=refund_id, via="sepa")
+                if changed:
+                    result.refunds_paid.append(refund_id)
+            elif refunds.returned(session=session, refund_id=refund_id, code=item.reason):
+                result.refunds_returned.append(refund_id)
+        except refunds.RefundError:
+            result.unknown.append(item.end_to_end_id[:40])
     for item in returns:
+        if REFUND_END_TO_END.match(item.end_to_end_id):
+            continue
         match = END_TO_END.match(item.end_to_end_id)
         payment = session.get(Payment, int(match.group(1))) if match else None
         if payment is None or payment.method != PaymentMethod.SEPA_DEBIT:

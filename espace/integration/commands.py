@@ -224,6 +224,24 @@ def cmd_bank_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bank_export_refunds(args: argparse.Namespace) -> int:
+    from espace.integration import banking
+
+    try:
+        with session_scope() as db:
+            transfers = banking.export_refunds(session=db)
+    except banking.BankFileError as error:
+        return _fail(str(error))
+    out = Path(args.output or f"{transfers.message_id}.xml")
+    out.write_bytes(transfers.xml)
+    print(
+        f"{out} : {len(transfers.refund_ids)} remboursement(s), "
+        f"{transfers.total_cents / 100:.2f} EUR ({banking.TRANSFER_SCHEMA}, "
+        f"message {transfers.message_id}), marqués transmis à la banque."
+    )
+    return 0
+
+
 def cmd_bank_import(args: argparse.Namespace) -> int:
     from espace.integration import banking
 
@@ -234,7 +252,9 @@ def cmd_bank_import(args: argparse.Namespace) -> int:
         return _fail(str(error))
     print(
         f"{result.message_type} : {len(result.rejected)} rejet(s) enregistré(s), "
-        f"{len(result.already_rejected)} déjà connu(s), {len(result.unknown)} inconnu(s)."
+        f"{len(result.already_rejected)} déjà connu(s), {len(result.unknown)} inconnu(s) ; "
+        f"remboursements : {len(result.refunds_paid)} versé(s), "
+        f"{len(result.refunds_returned)} refusé(s) par la banque."
     )
     return 0
 
@@ -301,6 +321,11 @@ def register(sub) -> None:
     export.add_argument("--to", dest="end", required=True, help="AAAA-MM-JJ")
     export.add_argument("-o", "--output", help="fichier de sortie (<MsgId>.xml par défaut)")
     export.set_defaults(func=cmd_bank_export)
+    transfers = bsub.add_parser(
+        "export-refunds", help="fichier pain.001 des remboursements à verser (marqués transmis)"
+    )
+    transfers.add_argument("-o", "--output", help="fichier de sortie (<MsgId>.xml par défaut)")
+    transfers.set_defaults(func=cmd_bank_export_refunds)
     returns = bsub.add_parser("import-returns", help="importe un pain.002 ou camt.054 de rejets")
     returns.add_argument("file")
     returns.set_defaults(func=cmd_bank_import)

@@ -18,8 +18,8 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from espace.billing import debit_results
-from espace.billing.models import Payment, SepaMandate
+from espace.billing import debit_results, refunds
+from espace.billing.models import Payment, PremiumRefund, SepaMandate
 from espace.claims import declaration, stages, workflow
 from espace.claims.declaration import ClaimInputError
 from espace.claims.models import Claim, ClaimEvent, ClaimStatus
@@ -354,6 +354,45 @@ def payment_event(
     except debit_results.DebitResultError as error:
         raise _field_error(error) from None
     return payment
+
+
+# ----- refunds owed to holders --------------------------------------------------------------------
+
+
+def list_refunds(
+    *, session: Session, authority, cursor=None, limit=50, holder_id=None, status=None
+) -> Page:
+    require(authority, "payments:read")
+    query = select(PremiumRefund)
+    if holder_id is not None:
+        query = query.where(PremiumRefund.holder_id == holder_id)
+    if status:
+        query = query.where(PremiumRefund.status == status)
+    return page(session, query, PremiumRefund, cursor=cursor, limit=limit)
+
+
+def get_refund(*, session: Session, authority, refund_id: int) -> PremiumRefund:
+    require(authority, "payments:read")
+    refund = session.get(PremiumRefund, refund_id)
+    if refund is None:
+        raise LookupError("refund")
+    return refund
+
+
+def refund_event(
+    *, session: Session, authority, refund_id: int, kind: str, reference: str = ""
+) -> PremiumRefund:
+    """The core system or the bank confirms a refund paid (by a SEPA file or another transfer)."""
+    require(authority, "payments:write")
+    if kind != "paid":
+        raise OperationError({"event": "Événement : paid."})
+    try:
+        refund, _ = refunds.mark_paid(
+            session=session, refund_id=refund_id, via="sepa", reference=reference
+        )
+    except refunds.RefundError as error:
+        raise _field_error(error) from None
+    return refund
 
 
 # ----- documents ----------------------------------------------------------------------------------

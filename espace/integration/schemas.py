@@ -204,6 +204,42 @@ class PaymentPage(PageOf):
     data: list[PaymentOut]
 
 
+class RefundOut(BaseModel):
+    id: int
+    reference: str
+    holder_id: int
+    contract_id: int
+    origin: str
+    origin_reference: str = Field(description="the cancellation it comes from (RES-...)")
+    amount_cents: int
+    bank_account_id: int | None
+    iban_masked: str
+    status: Literal["awaiting_bank", "to_pay", "sent", "paid", "cancelled"]
+    created_at: datetime
+    sent_at: datetime | None
+    message_id: str = Field(description="the pain.001 it was sent in")
+    paid_at: datetime | None
+    paid_via: str
+    paid_reference: str
+
+
+class RefundPage(PageOf):
+    data: list[RefundOut]
+
+
+class RefundEventIn(BaseModel):
+    model_config = Strict
+    event: Literal["paid"]
+    reference: str = Field(default="", max_length=40, description="the bank's reference")
+
+
+class CreditTransferFile(BaseModel):
+    message_id: str
+    refund_ids: list[int]
+    total_cents: int
+    content_base64: str = Field(description="the pain.001.001.09 XML file")
+
+
 class PaymentEventIn(BaseModel):
     model_config = Strict
     event: Literal["paid", "rejected", "refunded"]
@@ -427,3 +463,7 @@ class ReturnsResult(BaseModel):
     rejected: list[int] = Field(description="payments marked rejected by this file")
     already_rejected: list[int]
     unknown: list[str] = Field(description="end-to-end ids that match no payment")
+    refunds_paid: list[int] = Field(default=[], description="refunds marked paid by this file")
+    refunds_returned: list[int] = Field(
+        default=[], description="refunds whose transfer was rejected or returned"
+    )

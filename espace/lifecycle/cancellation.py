@@ -30,13 +30,14 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, select
 
 from espace import routes
+from espace.billing import refunds
 from espace.billing.instalments import add_months
 from espace.billing.models import Payment, PaymentStatus
 from espace.billing.payments import PAID_STATUSES
 from espace.claims.models import StaffAuditLog
 from espace.claims.uploads import UploadRejected, check_upload
 from espace.contracts import attestations
-from espace.contracts.models import Contract, ContractStatus, Formula
+from espace.contracts.models import Attestation, Contract, ContractStatus, Formula
 from espace.contracts.portfolio import next_anniversary
 from espace.core import formatting as fmt
 from espace.core.models import today_paris, utcnow
@@ -383,6 +384,7 @@ def request_cancellation(
     )
     contract = _owned_contract(session, holder_id, contract_id)
     refund, cancelled, reduced = _money_effects(session, contract, plan.effective_date)
+    changes = _changes(session, contract, cancelled, reduced)
     row = Cancellation(
         reference=f"RES-{today.year}-{secrets.token_hex(3).upper()}",
         contract_id=contract.id,
@@ -396,6 +398,7 @@ def request_cancellation(
         refund_cents=refund,
         cancelled_debits=len(cancelled),
         account_id=account.id,
+        changes=changes,
     )
     session.add(row)
     session.flush()
@@ -433,9 +436,57 @@ def request_cancellation(
     row.document_id = document.id
     session.add(row)
     session.flush()
+    refunds.create_for_cancellation(
+        session=session,
+        holder_id=holder_id,
+        contract_id=contract.id,
+        cancellation_id=row.id,
+        cancellation_reference=row.reference,
+        amount_cents=refund,
+        now=now,
+    )
     _tell_holder(session, contract, row, plan)
     _emit_cancellation_requested(session, row)
     return row
+
+
+def _changes(
+    session: Session,
+    contract: Contract,
+    cancelled: list[Payment],
+    reduced: list[tuple[Payment, int]],
+) -> dict:
+    """What the request is about to change, as it was before (JSON), so that a refusal restores
+    exactly that: the debits deleted (whole rows), the instalment reduced (its amount, tax and
+    period), the attestations not yet revoked (their validity and reason, their PDF's period)."""
+    deleted = [p.model_dump(mode="json") for p in cancelled]
+    shortened = [
+        {
+            "id": p.id,
+            "amount_cents": p.amount_cents,
+            "tax_cents": p.tax_cents,
+            "period_end": p.period_end.isoformat(),
+        }
+        for p, _ in reduced
+    ]
+    kept = []
+    for att in session.exec(
+        select(Attestation).where(
+            Attestation.contract_id == contract.id, Attestation.revoked_at.is_(None)
+        )
+    ).all():
+        document = session.get(Document, att.document_id) if att.document_id else None
+        kept.append(
+            {
+                "id": att.id,
+                "valid_until": att.valid_until.isoformat(),
+                "revoked_reason": att.revoked_reason,
+                "document_period_end": (
+                    document.period_end.isoformat() if document and document.period_end else None
+                ),
+            }
+        )
+    return {"deleted_payments": deleted, "reduced_payments": shortened, "attestations": kept}
 
 
 def _emit_cancellation_requested(session: Session, row: Cancellation) -> None:
@@ -672,6 +723,8 @@ def screen(*, session: Session, holder_id: int, number: str, today: date) -> Scr
     formula = session.get(Formula, contract.formula_id)
     prop = session.get(InsuredProperty, contract.property_id)
     anniversary = next_anniversary(contract.start_date, today)
+    # a refused request no longer stands: the holder may ask again
+    existing = for_contract(session=session, holder_id=holder_id, contract_id=contract.id)
     return Screen(
         contract_id=contract.id,
         contract_number=contract.number,
@@ -681,7 +734,7 @@ def screen(*, session: Session, holder_id: int, number: str, today: date) -> Scr
         hamon_from=next_anniversary(contract.start_date, contract.start_date),
         next_anniversary=anniversary,
         chatel_deadline=_chatel_deadline(session, contract, anniversary),
-        existing=for_contract(session=session, holder_id=holder_id, contract_id=contract.id),
+        existing=existing if existing and existing.status != CancellationStatus.REFUSED else None,
     )
 
 
@@ -694,3 +747,301 @@ def check_file(*, data: bytes, filename: str, existing_count: int) -> str:
         return check_upload(data=data, filename=filename, existing_count=existing_count).filename
     except UploadRejected as error:
         raise CancellationError({"files": error.message}) from None
+
+
+# ---- the back office: one request, its files, refusal -------------------------------------------
+
+REFUSABLE_GROUNDS = (G.MOVE, G.SALE, G.OTHER)  # grounds resting on an event the holder must prove
+MIN_REASON = 10
+
+
+@dataclass(frozen=True)
+class StaffFile:
+    id: int
+    filename: str
+    size_bytes: int
+    mime_type: str
+
+
+@dataclass(frozen=True)
+class StaffDetail:
+    """One cancellation as handlers and managers see it."""
+
+    row: CancellationRow
+    holder_id: int
+    ground: str
+    event_label: str
+    event_date: date | None
+    details: str
+    last_day: date
+    files: list[StaffFile]
+    refund: object | None  # billing.models.PremiumRefund
+    refusal_reason: str
+    refused_at: datetime | None
+    can_refuse: bool
+    refuse_help: str
+
+
+def _staff_lookup(session: Session, cancellation_id: int):
+    return session.exec(
+        select(Cancellation, Contract.number, Policyholder)
+        .join(Contract, Contract.id == Cancellation.contract_id)
+        .join(Policyholder, Policyholder.id == Cancellation.holder_id)
+        .where(Cancellation.id == cancellation_id)
+    ).first()
+
+
+def _refusable(row: Cancellation, refund) -> tuple[bool, str]:
+    if row.status != CancellationStatus.RECEIVED:
+        return False, "La demande n'est plus en cours : elle ne peut plus être refusée."
+    if row.ground not in REFUSABLE_GROUNDS:
+        return False, (
+            "Ce motif (loi Hamon ou Chatel) ne dépend d'aucun justificatif : la demande ne peut "
+            "pas être refusée."
+        )
+    if refund is not None and refund.status not in (
+        refunds.R.AWAITING_BANK,
+        refunds.R.TO_PAY,
+        refunds.R.CANCELLED,
+    ):
+        return False, "Le remboursement a déjà été transmis à la banque : refus impossible."
+    return True, ""
+
+
+def detail_for_staff(*, session: Session, staff_id: int, cancellation_id: int) -> StaffDetail:
+    """One request with its files and refund, for handlers and managers (the role is checked
+    here); the read is logged in the holder's trace and the staff audit log. LookupError when
+    unknown."""
+    staff = staff_access.require_access_role(session=session, staff_id=staff_id)
+    found = _staff_lookup(session, cancellation_id)
+    if found is None:
+        raise LookupError("cancellation")
+    row, number, holder = found
+    files = session.exec(
+        select(CancellationFile)
+        .where(CancellationFile.cancellation_id == row.id)
+        .order_by(CancellationFile.id)
+    ).all()
+    refund = refunds.for_cancellation(session=session, cancellation_id=row.id)
+    staff_reads.record(
+        session=session,
+        staff_id=staff.id,
+        holder_id=holder.id,
+        object_type="cancellation",
+        object_id=row.id,
+        detail=f"Demande de résiliation {row.reference}",
+    )
+    session.add(
+        StaffAuditLog(
+            staff_id=staff.id,
+            action="view_cancellation",
+            object_type="cancellation",
+            object_id=row.id,
+            detail=f"Demande {row.reference} consultée",
+        )
+    )
+    session.flush()
+    can_refuse, help_text = _refusable(row, refund)
+    return StaffDetail(
+        row=_row(row, number, holder),
+        holder_id=holder.id,
+        ground=row.ground,
+        event_label=EVENT_LABELS.get(row.ground, ""),
+        event_date=row.event_date,
+        details=row.details,
+        last_day=row.effective_date - timedelta(days=1),
+        files=[StaffFile(f.id, f.filename, f.size_bytes, f.mime_type) for f in files],
+        refund=refund,
+        refusal_reason=row.refusal_reason,
+        refused_at=row.refused_at,
+        can_refuse=can_refuse,
+        refuse_help=help_text,
+    )
+
+
+def file_for_staff(*, session: Session, staff_id: int, file_id: int) -> CancellationFile | None:
+    """A supporting document for handlers and managers (role checked here: StaffForbidden);
+    each download is logged in the holder's trace."""
+    staff = staff_access.require_access_role(session=session, staff_id=staff_id)
+    found = session.exec(
+        select(CancellationFile, Cancellation)
+        .join(Cancellation, Cancellation.id == CancellationFile.cancellation_id)
+        .where(CancellationFile.id == file_id)
+    ).first()
+    if found is None:
+        return None
+    record, row = found
+    staff_reads.record(
+        session=session,
+        staff_id=staff.id,
+        holder_id=row.holder_id,
+        object_type="cancellation",
+        object_id=row.id,
+        detail=f"Justificatif {record.filename[:80]} ({row.reference})",
+    )
+    return record
+
+
+def file_for_holder(*, session: Session, holder_id: int, file_id: int) -> CancellationFile | None:
+    """A supporting document of the holder's own request (None for anyone else's)."""
+    return session.exec(
+        select(CancellationFile)
+        .join(Cancellation, Cancellation.id == CancellationFile.cancellation_id)
+        .where(CancellationFile.id == file_id, Cancellation.holder_id == holder_id)
+    ).first()
+
+
+def acknowledgement_for_staff(
+    *, session: Session, staff_id: int, cancellation_id: int
+) -> Document | None:
+    """The acknowledgement PDF of a request, for handlers and managers (role checked, logged)."""
+    staff = staff_access.require_access_role(session=session, staff_id=staff_id)
+    row = session.get(Cancellation, cancellation_id)
+    if row is None or row.document_id is None:
+        return None
+    staff_reads.record(
+        session=session,
+        staff_id=staff.id,
+        holder_id=row.holder_id,
+        object_type="cancellation",
+        object_id=row.id,
+        detail=f"Accusé de réception {row.reference}",
+    )
+    return session.exec(
+        select(Document).where(Document.id == row.document_id, Document.holder_id == row.holder_id)
+    ).first()
+
+
+def refuse(
+    *,
+    session: Session,
+    staff_id: int,
+    cancellation_id: int,
+    reason: str,
+    today: date | None = None,
+    now: datetime | None = None,
+) -> Cancellation:
+    """A handler refuses a request whose ground is not proven (move, sale, other legal case: never
+    Hamon or Chatel, which rest on dates alone). In one transaction: the refund (not yet sent) is
+    cancelled, the contract's cover, the deleted debits, the reduced instalment and the
+    attestations are restored exactly as the request found them, and the holder is told why (notice
+    and e-mail). CancellationError with a French message by field."""
+    now = now or utcnow()
+    today = today or today_paris()
+    staff = staff_access.require_access_role(session=session, staff_id=staff_id)
+    reason = " ".join((reason or "").split())
+    if len(reason) < MIN_REASON:
+        raise CancellationError({"reason": "Expliquez à l'assuré pourquoi la demande est refusée."})
+    if len(reason) > MAX_DETAILS:
+        raise CancellationError({"reason": f"{MAX_DETAILS} caractères au plus."})
+    row = session.get(Cancellation, cancellation_id)
+    if row is None:
+        raise CancellationError({"cancellation": "Demande introuvable."})
+    contract = session.exec(
+        select(Contract).where(Contract.id == row.contract_id, Contract.holder_id == row.holder_id)
+    ).one()
+    refund = refunds.for_cancellation(session=session, cancellation_id=row.id)
+    allowed, why = _refusable(row, refund)
+    if not allowed or contract.status != ContractStatus.ACTIVE:
+        raise CancellationError({"cancellation": why or "Le contrat n'est plus en cours."})
+    if refund is not None:
+        try:
+            refunds.cancel(
+                session=session,
+                refund=refund,
+                reason=f"Résiliation {row.reference} refusée",
+                now=now,
+            )
+        except refunds.RefundError as error:
+            raise CancellationError({"cancellation": str(error)}) from None
+    _restore(session, contract, row.changes or {}, today)
+    row.status, row.refused_at, row.refused_by_staff_id = CancellationStatus.REFUSED, now, staff.id
+    row.refusal_reason = reason
+    session.add(row)
+    session.add(
+        StaffAuditLog(
+            staff_id=staff.id,
+            action="refuse_cancellation",
+            object_type="cancellation",
+            object_id=row.id,
+            detail=f"Résiliation {row.reference} refusée : {reason}"[:1000],
+            at=now,
+        )
+    )
+    session.flush()
+    notices.notify(
+        session=session,
+        holder_id=row.holder_id,
+        category=NotificationCategory.DOCUMENTS,
+        title=f"Demande de résiliation refusée — {contract.number}",
+        body=f"{reason} Votre contrat continue : vos garanties et vos échéances sont rétablies.",
+        link=routes.CONTRACTS,
+        email_subject=f"Votre demande de résiliation — {contract.number}",
+        email_body=(
+            "Bonjour,\n\n"
+            f"Nous ne pouvons pas donner suite à votre demande de résiliation du contrat "
+            f"{contract.number} (référence {row.reference}, reçue le "
+            f"{fmt.datetime_fr(row.received_at)}).\n\n"
+            f"Motif : {reason}\n\n"
+            "Votre contrat continue sans interruption : vos garanties, vos attestations et vos "
+            "échéances sont rétablies. Vous pouvez refaire une demande depuis votre espace avec "
+            "le justificatif attendu, ou nous écrire depuis la messagerie.\n"
+        ),
+        critical=True,
+    )
+    emit(
+        "cancellation.refused",
+        {
+            "reference": row.reference,
+            "contract_id": row.contract_id,
+            "holder_id": row.holder_id,
+            "refused_at": now.isoformat(),
+        },
+        session=session,
+    )
+    return row
+
+
+def _restore(session: Session, contract: Contract, changes: dict, today: date) -> None:
+    """Undo what ``request_cancellation`` changed (see ``_changes``)."""
+    contract.end_date = None
+    session.add(contract)
+    for data in changes.get("deleted_payments", []):
+        if session.get(Payment, data["id"]) is None:
+            session.add(Payment.model_validate(data))
+    for data in changes.get("reduced_payments", []):
+        payment = session.get(Payment, data["id"])
+        if payment is None:
+            continue
+        old_end = date.fromisoformat(data["period_end"])
+        if payment.status == PaymentStatus.SCHEDULED:
+            payment.amount_cents, payment.tax_cents = data["amount_cents"], data["tax_cents"]
+        elif data["amount_cents"] > payment.amount_cents:
+            # collected at its reduced amount meanwhile: the rest is due as its own instalment
+            session.add(
+                Payment(
+                    contract_id=payment.contract_id,
+                    holder_id=payment.holder_id,
+                    due_date=max(today, payment.due_date),
+                    period_start=payment.period_end + timedelta(days=1),
+                    period_end=old_end,
+                    amount_cents=data["amount_cents"] - payment.amount_cents,
+                    tax_cents=max(data["tax_cents"] - payment.tax_cents, 0),
+                    method=payment.method,
+                )
+            )
+            continue
+        payment.period_end = old_end
+        session.add(payment)
+    for data in changes.get("attestations", []):
+        att = session.get(Attestation, data["id"])
+        if att is None:
+            continue
+        att.revoked_at, att.revoked_reason = None, data["revoked_reason"]
+        att.valid_until = date.fromisoformat(data["valid_until"])
+        session.add(att)
+        document = session.get(Document, att.document_id) if att.document_id else None
+        if document is not None and data.get("document_period_end"):
+            document.period_end = date.fromisoformat(data["document_period_end"])
+            session.add(document)
+    session.flush()

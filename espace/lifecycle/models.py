@@ -45,6 +45,7 @@ class CancellationGround(StrEnum):
 class CancellationStatus(StrEnum):
     RECEIVED = "received"  # acknowledged; effective on ``effective_date``
     EFFECTIVE = "effective"  # the contract has ended
+    REFUSED = "refused"  # a handler refused it (ground not proven): cover and debits restored
 
 
 class Cancellation(SQLModel, table=True):
@@ -68,6 +69,12 @@ class Cancellation(SQLModel, table=True):
     document_id: int | None = Field(default=None, foreign_key="document.id")
     account_id: int | None = Field(default=None, foreign_key="account.id")
     created_at: datetime = Field(default_factory=utcnow)
+    # what the request changed (debits deleted, instalment reduced, attestations cut short), kept so
+    # that a refusal restores exactly that
+    changes: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    refused_at: datetime | None = None
+    refused_by_staff_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    refusal_reason: str = Field(default="", max_length=1000)
 
 
 class CancellationFile(SQLModel, table=True):

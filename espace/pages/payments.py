@@ -17,6 +17,7 @@ from espace.state.payments import (
     PaymentRow,
     PaymentsState,
     PreviewRow,
+    RefundView,
     RegularisationState,
     YearTotal,
 )
@@ -127,6 +128,47 @@ def rejected_alert() -> rx.Component:
             class_name="card card-alert",
             role="alert",
             id="rejected",
+        ),
+    )
+
+
+def _refund_item(r: RefundView) -> rx.Component:
+    return rx.el.li(
+        rx.el.p(rx.el.strong(r.text)),
+        rx.el.p(
+            "Référence ",
+            r.reference,
+            " · contrat ",
+            r.contract,
+            " · résiliation ",
+            r.origin,
+            class_name="field-hint",
+        ),
+        class_name="stack-sm",
+        data_status=r.status,
+        id="refund-" + r.id.to_string(),
+    )
+
+
+def refunds_section() -> rx.Component:
+    """Money we owe the holder (the unearned premium of a cancelled contract)."""
+    return rx.cond(
+        P.refunds.length() > 0,
+        rx.el.section(
+            rx.el.h2("Remboursements", class_name="card-title", id="remboursements"),
+            rx.el.ul(rx.foreach(P.refunds, _refund_item), class_name="plain-list stack"),
+            rx.cond(
+                P.refund_needs_iban,
+                rx.el.p(
+                    "Pour recevoir votre remboursement par virement, indiquez un compte bancaire "
+                    "à votre nom. ",
+                    rx.el.a("Ajouter un compte", href="#comptes", class_name="button-small"),
+                    class_name="notice",
+                    role="status",
+                    id="refund-iban-needed",
+                ),
+            ),
+            class_name="card",
         ),
     )
 
@@ -571,6 +613,7 @@ def payments_page() -> rx.Component:
                     ),
                     class_name="filters filters-fold toc-phone",
                 ),
+                refunds_section(),
                 schedule_section(),
                 history_section(),
                 accounts_section(),

@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session, SQLModel, col, select
 
 from espace.billing.bank_accounts import masked
-from espace.billing.models import BankAccount, CardPayment, Payment, SepaMandate
+from espace.billing.models import BankAccount, CardPayment, Payment, PremiumRefund, SepaMandate
 from espace.claims.models import (
     Claim,
     ClaimEvent,
@@ -302,6 +302,7 @@ def _tables(session: Session, holder_id: int) -> list[tuple[str, list[SQLModel]]
         ("bank_account", by_holder(BankAccount)),
         ("sepa_mandate", by_holder(SepaMandate)),
         ("card_payment", by_holder(CardPayment)),
+        ("premium_refund", by_holder(PremiumRefund)),
         ("login_event", by(LoginEvent, LoginEvent.account_id, accounts)),
         ("known_device", by(KnownDevice, KnownDevice.account_id, accounts)),
         ("consent", by_holder(Consent)),

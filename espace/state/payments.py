@@ -13,7 +13,7 @@ from typing import ClassVar
 import reflex as rx
 
 from espace import routes
-from espace.billing import bank_accounts, mandates, payments, regularisation
+from espace.billing import bank_accounts, mandates, payments, refunds, regularisation
 from espace.billing.bank_accounts import BankAccountError
 from espace.billing.card_payments import CardInput
 from espace.billing.models import MandateStatus
@@ -90,6 +90,19 @@ class ContractBilling:
 
 
 @dataclasses.dataclass
+class RefundView:
+    """A refund owed to the holder: "Remboursement de cotisation — 123,45 € — à verser sur …"."""
+
+    id: int = 0
+    reference: str = ""
+    contract: str = ""
+    origin: str = ""
+    text: str = ""
+    status: str = ""
+    needs_iban: bool = False
+
+
+@dataclasses.dataclass
 class PreviewRow:
     period: str = ""
     before: str = ""
@@ -139,6 +152,8 @@ class PaymentsState(SessionState, StepUpMixin):
     rejected: list[PaymentRow] = []
     upcoming: list[PaymentRow] = []
     history: list[PaymentRow] = []
+    refunds: list[RefundView] = []
+    refund_needs_iban: bool = False
     totals: list[YearTotal] = []
     history_total: str = ""
     year_options: list[list[str]] = []
@@ -206,6 +221,19 @@ class PaymentsState(SessionState, StepUpMixin):
                 for c, p in owned
                 if c.status == ContractStatus.ACTIVE
             ]
+            self.refunds = [
+                RefundView(
+                    id=r.id,
+                    reference=r.reference,
+                    contract=r.contract_number,
+                    origin=r.origin_reference,
+                    text=r.sentence,
+                    status=r.status,
+                    needs_iban=r.status == "awaiting_bank",
+                )
+                for r in refunds.for_holder(session=db, holder_id=holder_id)
+            ]
+            self.refund_needs_iban = any(r.needs_iban for r in self.refunds)
             rows = payments.schedule(session=db, holder_id=holder_id, today=today)
             self.upcoming = [_row(r) for r in rows if r.status == "scheduled"]
             self.rejected = [_row(r) for r in rows if r.status == "rejected"]

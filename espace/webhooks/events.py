@@ -37,9 +37,12 @@ EVENT_TYPES: dict[str, str] = {
     "mandate.signed": "Mandat SEPA signé",
     "mandate.revoked": "Mandat SEPA révoqué",
     "cancellation.requested": "Demande de résiliation",
+    "cancellation.refused": "Demande de résiliation refusée par un gestionnaire",
     "complaint.filed": "Réclamation déposée",
     "gdpr.requested": "Demande RGPD (effacement, accès)",
     "payment.rejected": "Prélèvement rejeté (retour de la banque)",
+    "refund.created": "Remboursement de cotisation dû à l'assuré",
+    "refund.paid": "Remboursement de cotisation versé",
 }
 
 

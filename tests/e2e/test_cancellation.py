@@ -1,5 +1,6 @@
 """A holder, as a new user would, cancels a contract online under loi Hamon: the effective date and
-the refund before confirming, a code, the acknowledgement on screen and as a PDF; the attestation's
+the refund before confirming, a code, the acknowledgement on screen and as a PDF, the refund to pay
+in "Mes paiements" (asking for an IBAN, as none is known); the attestation's
 public check says "révoquée" once the cancellation has taken effect. Dates follow the app's clock
 (run at other dates with scripts/at_date.sh)."""
 
@@ -18,7 +19,7 @@ from tests.e2e.conftest import assert_accessible, login, outbox_code, wait_ready
 from tests.e2e.test_documents import issue, qr_url
 
 
-def holder_with_history(engine) -> dict:
+def holder_with_history(engine, frequency: str = "monthly") -> dict:
     """A new holder whose contract started two years ago, its past run by the real functions."""
     from espace.billing.instalments import add_months
     from espace.contracts.models import Attestation
@@ -29,7 +30,7 @@ def holder_with_history(engine) -> dict:
     with Session(engine, expire_on_commit=False) as db:
         person = factories.holder(db)
         contract = factories.contract(
-            db, person, payment_frequency="monthly", start_date=add_months(today, -25)
+            db, person, payment_frequency=frequency, start_date=add_months(today, -25)
         )
         renewal.replay_history(session=db, contract=contract, today=today)
         attestation = db.exec(
@@ -53,7 +54,7 @@ def test_a_new_holder_cancels_under_loi_hamon_and_the_attestation_is_then_revoke
     from espace.billing.instalments import add_months
     from espace.lifecycle import renewal
 
-    who = holder_with_history(app_engine)
+    who = holder_with_history(app_engine, "annual")  # the year paid: part of it is refunded
     today = today_paris()
     effective = add_months(today, 1)
     page = new_page("desktop")
@@ -93,6 +94,21 @@ def test_a_new_holder_cancels_under_loi_hamon_and_the_attestation_is_then_revoke
     assert "Accusé de réception" in text and "Date de réception" in text
     assert fmt.date_fr(today) in text and fmt.date_fr(effective) in text
     assert "Mutuelle du Littoral" in text
+    # "Mes paiements": the refund to pay; no bank account yet, so the holder is asked for one
+    from espace.billing.models import PremiumRefund
+
+    with Session(app_engine) as db:
+        refund = db.exec(
+            select(PremiumRefund).where(PremiumRefund.contract_id == who["contract_id"])
+        ).one()
+    assert refund.amount_cents > 0 and refund.status == "awaiting_bank"
+    page.goto("/paiements")
+    refunds = page.locator("#remboursements").locator("xpath=..")
+    expect(refunds).to_contain_text(
+        f"Remboursement de cotisation — {fmt.money(refund.amount_cents)}"
+    )
+    expect(refunds).to_contain_text("en attente de vos coordonnées bancaires")
+    expect(page.locator("#refund-iban-needed")).to_contain_text("indiquez un compte bancaire")
     # Coming back to the page shows the request, not the form again
     page.goto(f"/contrat/resilier?n={who['contract']}")
     expect(page.locator("#cancellation-ack")).to_contain_text(fmt.date_fr(effective))
