@@ -325,7 +325,7 @@
         if (item.status === "error") {
           var errors = item.errors || {};
           var messages = Object.keys(errors).map(function (name) { return errors[name]; });
-          if (messages.length) li.appendChild(el("p", { class: "error" }, messages.join(" ")));
+          if (messages.length) li.appendChild(el("p", { class: "error item-errors" }, messages.join(" ")));
           var fix = el("button", { type: "button" }, "Corriger");
           fix.addEventListener("click", function () { edit(item); formEl.scrollIntoView(); });
           actions.appendChild(fix);

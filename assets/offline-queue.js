@@ -34,11 +34,17 @@
     });
   }
 
-  function open() {
+  /* The database, created only when something is written (create): reading never brings back a database
+   * that a logout deleted. Resolves to null when there is none. */
+  function open(create) {
     if (opened) return opened;
-    opened = new Promise(function (resolve, reject) {
+    var attempt = new Promise(function (resolve, reject) {
       var req = scope.indexedDB.open(DB_NAME, DB_VERSION);
-      req.onupgradeneeded = function () {
+      req.onupgradeneeded = function (event) {
+        if (!create && event.oldVersion === 0) {
+          req.transaction.abort(); // nothing stored on this device: do not create it to read nothing
+          return;
+        }
         var db = req.result;
         if (!db.objectStoreNames.contains("keys")) db.createObjectStore("keys");
         if (!db.objectStoreNames.contains("meta")) db.createObjectStore("meta");
@@ -53,23 +59,38 @@
         };
         resolve(db);
       };
-      req.onerror = function () {
-        opened = null;
+      req.onerror = function (event) {
+        if (!create && req.error && req.error.name === "AbortError") {
+          if (event && event.preventDefault) event.preventDefault();
+          resolve(null);
+          return;
+        }
         reject(req.error);
       };
       req.onblocked = function () { /* another connection closes on versionchange */ };
     });
+    opened = attempt.then(
+      function (db) {
+        if (!db) opened = null; // none yet: a later write creates it
+        return db;
+      },
+      function (error) {
+        opened = null;
+        throw error;
+      }
+    );
     return opened;
   }
 
   function store(name, mode) {
-    return open().then(function (db) {
-      return db.transaction(name, mode).objectStore(name);
-    });
+    var write = mode === "readwrite";
+    return open(write)
+      .then(function (db) { return db || !write ? db : open(true); }) // a read found none meanwhile
+      .then(function (db) { return db ? db.transaction(name, mode).objectStore(name) : null; });
   }
 
   function get(name, key) {
-    return store(name, "readonly").then(function (s) { return request(s.get(key)); });
+    return store(name, "readonly").then(function (s) { return s ? request(s.get(key)) : undefined; });
   }
 
   function put(name, value, key) {
@@ -83,7 +104,7 @@
   }
 
   function all(name) {
-    return store(name, "readonly").then(function (s) { return request(s.getAll()); });
+    return store(name, "readonly").then(function (s) { return s ? request(s.getAll()) : []; });
   }
 
   /* ---------- encryption ---------- */
@@ -397,7 +418,7 @@
   function wipe() {
     keyPromise = null;
     var closing = opened
-      ? opened.then(function (db) { db.close(); }, function () {})
+      ? opened.then(function (db) { if (db) db.close(); }, function () {})
       : Promise.resolve();
     opened = null;
     return closing.then(function () {

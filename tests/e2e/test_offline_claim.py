@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from espace.claims.models import Claim, ClaimFile
 from espace.core.formatting import PARIS
-from tests.e2e.conftest import login, new_holder
+from tests.e2e.conftest import assert_accessible, login, new_holder
 
 SW_CONTROLS = "navigator.serviceWorker && navigator.serviceWorker.controller !== null"
 DATABASE_EXISTS = (
@@ -121,3 +121,78 @@ def test_declaration_filled_offline_is_sent_when_the_network_returns(new_page, a
     expect(page).to_have_url(re.compile(r"/connexion"))
     page.wait_for_function(f"{DATABASE_EXISTS}.then(found => !found)", timeout=10_000)
     assert page.evaluate(DATABASE_EXISTS) is False
+
+
+def _fill(page, *, photo_name: str, photo: bytes) -> None:
+    page.get_by_label("Que s'est-il passé ?").select_option("water_damage")
+    page.get_by_label("Fuite d'une canalisation ou d'un appareil").check()
+    page.locator("#q_neighbour_involved-1").check()
+    page.locator("#q_leak_stopped-0").check()
+    yesterday = (datetime.now(PARIS) - timedelta(days=1)).date()
+    page.get_by_label("Date du sinistre").fill(yesterday.isoformat())
+    page.get_by_label("Décrivez ce qui s'est passé").fill(DESCRIPTION)
+    page.get_by_label("Bien", exact=True).fill("Chaudière")
+    page.get_by_label("Catégorie").select_option("building")
+    page.get_by_label("Estimation des dégâts (€)").fill("1 200")
+    page.locator("#photos").set_input_files(
+        files=[{"name": photo_name, "mimeType": "image/jpeg", "buffer": photo}]
+    )
+    page.get_by_role("button", name="Enregistrer la déclaration").click()
+
+
+def test_offline_declaration_waits_for_sign_in_and_keeps_what_the_server_refused(
+    new_page, app_engine
+):
+    from espace.identity import sessions
+    from espace.identity.models import Account
+
+    who = new_holder(app_engine)
+    page = new_page("phone")
+    login(page, who["email"], who["password"])
+    page.wait_for_function(SW_CONTROLS, timeout=20_000)
+    page.goto("/sinistres")
+    # The claims page points to the offline declaration while the network is gone.
+    expect(page.locator("#offline-claim-link")).to_be_hidden()
+    page.context.set_offline(True)
+    expect(page.locator("#offline-claim-link")).to_be_visible()
+    page.context.set_offline(False)
+    page.locator("#prepare-offline-claim").click()
+    expect(page.get_by_role("heading", name="Déclarer un sinistre hors ligne")).to_be_visible()
+    expect(page.locator("#contract")).to_have_value(re.compile(r"^\d+$"))
+    assert_accessible(page)
+
+    page.context.set_offline(True)
+    _fill(page, photo_name="cave.jpg", photo=b"not a photo at all, whatever its name says")
+    expect(page.locator("#file-etat")).to_have_text("1 déclaration en attente d'envoi")
+
+    # The session ends while the phone is offline: the declaration stays, and says why.
+    with Session(app_engine) as db:
+        account = db.exec(select(Account).where(Account.holder_id == who["id"])).one()
+        sessions.revoke_all_for_account(session=db, account_id=account.id, reason="test")
+        db.commit()
+    page.context.set_offline(False)
+    status = page.locator("#file li .status")
+    expect(status).to_have_text("Connectez-vous pour envoyer votre déclaration", timeout=30_000)
+
+    # Signed in again: sent at once; the server refuses the "photo", the declaration is kept.
+    login(page, who["email"], who["password"])
+    banner = page.locator("#offline-claims-banner")
+    expect(banner).to_contain_text("1 déclaration hors ligne est à corriger.", timeout=30_000)
+    banner.get_by_role("link", name="Voir mes déclarations hors ligne").click()
+    expect(status).to_have_text("À corriger avant l'envoi")
+    expect(page.locator("#file li .item-errors")).to_contain_text("cave.jpg")
+    page.get_by_role("button", name="Corriger").click()
+    expect(page.locator("#photos-erreur")).to_contain_text("cave.jpg")
+    expect(page.get_by_label("Décrivez ce qui s'est passé")).to_have_value(DESCRIPTION)
+    page.locator("#photos").set_input_files(
+        files=[{"name": "cave.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}]
+    )
+    page.get_by_role("button", name="Enregistrer la déclaration").click()
+    expect(status).to_have_text(
+        re.compile(r"^Envoyée — sinistre n° SIN-\d{4}-\d{6}$"), timeout=30_000
+    )
+    with Session(app_engine) as db:
+        claims = db.exec(select(Claim).where(Claim.holder_id == who["id"])).all()
+        assert [c.status for c in claims] == [
+            "received"
+        ]  # one claim, nothing left from the refusal

@@ -215,6 +215,29 @@ def test_offline_page_is_self_contained_french_and_accessible():
     assert "/__attestations.json" in text and "?apercu=1" in text
 
 
+def test_offline_claim_page_is_self_contained_french_and_takes_photos():
+    text = (ASSETS / "declaration-hors-ligne.html").read_text(encoding="utf-8")
+    page = _PageParser()
+    page.feed(text)
+    page.close()
+    assert page.html_lang == "fr"
+    assert page.h1_text.strip() == "Déclarer un sinistre hors ligne"
+    assert {"main", "header", "footer", "form"} <= set(page.tags)
+    assert not [u for u in page.urls if re.match(r"^(https?:)?//", u)], page.urls
+    assert "http://" not in text and "https://" not in text
+    assert "<script>" not in text  # the page's Content-Security-Policy allows no inline script
+    assert 'type="file" accept="image/*" capture="environment"' in text
+    for script in ("/offline-queue.js", "/offline-claim.js", "/pwa.js"):
+        assert f'src="{script}"' in text and _asset(script).is_file()
+    # every field has its label
+    for field in re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', text):
+        assert f'for="{field}"' in text, field
+    queue = (ASSETS / "offline-queue.js").read_text(encoding="utf-8")
+    assert '"AES-GCM"' in queue and "false, [\"encrypt\", \"decrypt\"]" in queue  # non-extractable
+    assert '"Idempotency-Key"' in queue and '"/api/sinistres/hors-ligne"' in queue
+    assert "/declaration-hors-ligne.html" in OFFLINE.read_text(encoding="utf-8")
+
+
 def test_pwa_script_registers_the_service_worker():
     source = PWA.read_text(encoding="utf-8")
     assert 'register("/sw.js", { scope: "/" })' in source
