@@ -233,7 +233,7 @@ def test_offline_claim_page_is_self_contained_french_and_takes_photos():
     for field in re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', text):
         assert f'for="{field}"' in text, field
     queue = (ASSETS / "offline-queue.js").read_text(encoding="utf-8")
-    assert '"AES-GCM"' in queue and "false, [\"encrypt\", \"decrypt\"]" in queue  # non-extractable
+    assert '"AES-GCM"' in queue and 'false, ["encrypt", "decrypt"]' in queue  # non-extractable
     assert '"Idempotency-Key"' in queue and '"/api/sinistres/hors-ligne"' in queue
     assert "/declaration-hors-ligne.html" in OFFLINE.read_text(encoding="utf-8")
 
