@@ -96,6 +96,13 @@ def test_declaration_filled_offline_is_sent_when_the_network_returns(new_page, a
     assert raw["photoStart"] != [0xFF, 0xD8, 0xFF]
     assert raw["extractable"] is False and raw["algorithm"] == "AES-GCM"
 
+    # Any other page without network: the offline page says it waits, and leads back to it.
+    page.evaluate("location.assign('/sinistres')")
+    expect(page.get_by_role("heading", name="Vous êtes hors ligne")).to_be_visible()
+    expect(page.locator("#declarations-etat")).to_have_text("1 déclaration en attente d'envoi")
+    page.get_by_role("link", name="Déclarer un sinistre hors ligne").click()
+    expect(page.locator("#file-etat")).to_have_text("1 déclaration en attente d'envoi")
+
     # Back online: sent on its own, with its number.
     page.context.set_offline(False)
     status = page.locator("#file li .status")

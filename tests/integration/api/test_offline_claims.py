@@ -32,10 +32,10 @@ def _jpeg() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def people(engine):
-    """Two holders with a contract each and a signed-in session each (committed: the routes open
-    their own database sessions)."""
+    """Two holders with a contract each and a signed-in session each, committed once for the module
+    (the routes open their own database sessions; every test's database sees them)."""
 
     def build(db):
         found = {}
@@ -101,6 +101,17 @@ def _claims_of(holder_id: int) -> list[Claim]:
         return list(db.exec(select(Claim).where(Claim.holder_id == holder_id)).all())
 
 
+@pytest.fixture
+def nothing_kept(people):
+    """``nothing_kept()``: no claim and no key was added for either holder since the test began."""
+
+    def counts():
+        return {name: (len(_claims_of(p["id"])), _markers(p["id"])) for name, p in people.items()}
+
+    before = counts()
+    return lambda: counts() == before
+
+
 def _markers(holder_id: int) -> int:
     with Session(get_engine()) as db:
         return db.exec(
@@ -159,11 +170,12 @@ def test_declaration_is_sent_with_its_photo_and_gets_its_number(people):
 def test_the_same_key_sent_again_answers_with_the_same_claim(people):
     owner = people["owner"]
     client, key = _client(owner["token"]), uuid.uuid4().hex
+    before = len(_claims_of(owner["id"]))
     first = _post(client, _fields(owner["contract_id"]), key=key)
     again = _post(client, _fields(owner["contract_id"]), key=key)
     assert first.status_code == 201 and again.status_code == 200
     assert again.json() == {"number": first.json()["number"], "next_step": "", "duplicate": True}
-    assert len(_claims_of(owner["id"])) == 1
+    assert len(_claims_of(owner["id"])) == before + 1
 
 
 def test_another_holder_reusing_a_key_never_gets_the_first_holders_claim(people):
@@ -175,23 +187,22 @@ def test_another_holder_reusing_a_key_never_gets_the_first_holders_claim(people)
     assert theirs.json()["number"] != mine.json()["number"]
 
 
-def test_another_holders_contract_is_refused_and_nothing_is_kept(people):
+def test_another_holders_contract_is_refused_and_nothing_is_kept(people, nothing_kept):
     owner, other = people["owner"], people["other"]
     response = _post(_client(owner["token"]), _fields(other["contract_id"]))
     assert response.status_code == 422
     assert response.json()["errors"] == {"contract": "Choisissez un de vos contrats en cours."}
-    assert _claims_of(owner["id"]) == [] and _claims_of(other["id"]) == []
-    assert _markers(owner["id"]) == 0
+    assert nothing_kept()
 
 
-def test_without_a_session_the_declaration_is_refused(people):
+def test_without_a_session_the_declaration_is_refused(people, nothing_kept):
     owner = people["owner"]
     response = _post(_client(None), _fields(owner["contract_id"]))
     assert response.status_code == 401
     assert response.json()["error"] == "Connectez-vous pour envoyer votre déclaration."
     expired = _post(_client("not-a-valid-session-token"), _fields(owner["contract_id"]))
     assert expired.status_code == 401
-    assert _claims_of(owner["id"]) == []
+    assert nothing_kept()
 
 
 @pytest.mark.parametrize(
@@ -203,24 +214,26 @@ def test_without_a_session_the_declaration_is_refused(people):
     ],
     ids=["cross-site", "same-site", "foreign-origin"],
 )
-def test_a_request_from_another_site_is_refused(people, headers):
+def test_a_request_from_another_site_is_refused(people, nothing_kept, headers):
     owner = people["owner"]
     response = _post(_client(owner["token"]), _fields(owner["contract_id"]), headers=headers)
     assert response.status_code == 403
-    assert _claims_of(owner["id"]) == []
+    assert nothing_kept()
 
 
-def test_a_request_without_the_devices_key_is_refused(people):
+def test_a_request_without_the_devices_key_is_refused(people, nothing_kept):
     owner = people["owner"]
     for key in ("", "short", "x" * 65, "../../etc/passwd-and-more"):
         response = _post(
             _client(owner["token"]), _fields(owner["contract_id"]), headers={"Idempotency-Key": key}
         )
         assert response.status_code == 400, key
-    assert _claims_of(owner["id"]) == []
+    assert nothing_kept()
 
 
-def test_a_bad_photo_is_refused_with_nothing_kept_and_the_same_key_can_be_sent_again(people):
+def test_a_bad_photo_is_refused_with_nothing_kept_and_the_same_key_can_be_sent_again(
+    people, nothing_kept
+):
     owner = people["owner"]
     client, key = _client(owner["token"]), uuid.uuid4().hex
     refused = _post(
@@ -232,12 +245,12 @@ def test_a_bad_photo_is_refused_with_nothing_kept_and_the_same_key_can_be_sent_a
     assert refused.status_code == 422
     assert set(refused.json()["errors"]) == {"photos"}
     assert "cave.jpg" in refused.json()["errors"]["photos"]
-    assert _claims_of(owner["id"]) == [] and _markers(owner["id"]) == 0
+    assert nothing_kept()
     corrected = _post(client, _fields(owner["contract_id"]), key=key)
     assert corrected.status_code == 201
 
 
-def test_field_errors_come_back_in_french_by_field(people):
+def test_field_errors_come_back_in_french_by_field(people, nothing_kept):
     owner = people["owner"]
     response = _post(
         _client(owner["token"]),
@@ -248,39 +261,39 @@ def test_field_errors_come_back_in_french_by_field(people):
     assert errors["origin"] == "Choisissez une réponse."
     assert "10 caractères" in errors["description"]
     assert errors["item_estimate"].startswith("Montant invalide")
-    assert _claims_of(owner["id"]) == []
+    assert nothing_kept()
 
 
-def test_the_drafts_cap_applies(people):
-    owner = people["owner"]
-
-    def fill(db):
+def test_the_drafts_cap_applies(engine):
+    def fill(db):  # a holder of its own: the module's holders must stay under the cap
+        person = factories.holder(db)
+        contract = factories.contract(db, person)
         for _ in range(declaration.MAX_OPEN_DRAFTS):
             declaration.start_draft(
-                session=db,
-                holder_id=owner["id"],
-                account_id=None,
-                contract_id=owner["contract_id"],
+                session=db, holder_id=person.id, account_id=None, contract_id=contract.id
             )
+        return factories.signed_in(db, person)[0], contract.id
 
-    factories.committed(fill)
-    response = _post(_client(owner["token"]), _fields(owner["contract_id"]))
+    token, contract_id = factories.committed(fill)
+    response = _post(_client(token), _fields(contract_id))
     assert response.status_code == 422
     assert response.json()["errors"]["contract"] == declaration.TOO_MANY_DRAFTS
 
 
-def test_too_many_photos_are_refused(people):
+def test_too_many_photos_are_refused(people, nothing_kept):
     owner = people["owner"]
     photos = [(f"p{n}.jpg", _jpeg()) for n in range(offline.MAX_PHOTOS + 1)]
     response = _post(_client(owner["token"]), _fields(owner["contract_id"]), photos=photos)
     assert response.status_code in (400, 422)
-    assert _claims_of(owner["id"]) == []
+    assert nothing_kept()
 
 
-def test_a_request_over_the_size_limit_is_refused_before_anything_is_stored(people, monkeypatch):
+def test_a_request_over_the_size_limit_is_refused_before_anything_is_stored(
+    people, nothing_kept, monkeypatch
+):
     owner = people["owner"]
     monkeypatch.setattr(offline, "MAX_REQUEST_BYTES", 2048)
     response = _post(_client(owner["token"]), _fields(owner["contract_id"]))
     assert response.status_code == 413
     assert "trop volumineuse" in response.json()["error"]
-    assert _claims_of(owner["id"]) == []
+    assert nothing_kept()
