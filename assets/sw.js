@@ -8,22 +8,31 @@
  *   and served from there only when the network fails. Nothing else under /api/documents is stored.
  * - Never touched: non-GET, cross-origin, /_event (websocket), /_upload, /api/auth/*. Everything else is
  *   left to the browser as if there were no service worker.
- * - Logout ({type: "logout"} message, or a navigation to /api/auth/logout): the attestations are deleted.
+ * - Offline claim declaration: /declaration-hors-ligne.html and its scripts are in the shell (a navigation to
+ *   it without network gets the cached page, not /offline.html); the queue (offline-queue.js, imported here)
+ *   is sent on Background Sync ("espace-offline-claims") where the browser has it.
+ * - Logout ({type: "logout"} message, or a navigation to /api/auth/logout): the attestations are deleted,
+ *   and the offline declarations' database (key, form, declarations) too.
  * - Web push: notifications from a JSON payload {title, body, url, tag}.
  */
 "use strict";
 
-const SHELL_CACHE = "espace-shell-v1";
+const SHELL_CACHE = "espace-shell-v2";
 const SHELL_PREFIX = "espace-shell-";
 const ATTESTATIONS_CACHE = "espace-attestations";
 const ATTESTATIONS_INDEX = "/__attestations.json";
 const ATTESTATIONS_KEEP = 5;
 const OFFLINE_URL = "/offline.html";
+const OFFLINE_CLAIM_URL = "/declaration-hors-ligne.html";
 const HOME_URL = "/tableau-de-bord";
 const NOTIFICATION_ICON = "/icons/icon-192.png";
 
 const SHELL_URLS = [
   OFFLINE_URL,
+  OFFLINE_CLAIM_URL,
+  "/offline-claim.js",
+  "/offline-queue.js",
+  "/pwa.js",
   "/espace.css",
   "/favicon.svg",
   "/manifest.webmanifest",
@@ -39,6 +48,22 @@ const EXCLUDED_PREFIXES = ["/_event", "/_upload", "/api/auth/"];
 const HANDOFF_PATH = "/api/auth/handoff";
 const LOGOUT_PATH = "/api/auth/logout";
 const DOCUMENT_PATH = /^\/api\/documents\/(\d+)\/?$/;
+
+// The offline declarations' queue (self.espaceOfflineClaims); a worker without it still serves the shell.
+try {
+  if (typeof importScripts === "function") importScripts("/offline-queue.js");
+} catch (error) {
+  // not available: pages send the queue themselves
+}
+
+function offlineClaims() {
+  return typeof self.espaceOfflineClaims === "object" && self.espaceOfflineClaims ? self.espaceOfflineClaims : null;
+}
+
+function forgetOnLogout() {
+  const claims = offlineClaims();
+  return Promise.all([clearAttestations(), claims ? claims.wipe().catch(() => false) : Promise.resolve(false)]);
+}
 
 function isExcluded(pathname) {
   return pathname === "/api/auth" || EXCLUDED_PREFIXES.some((prefix) => pathname.startsWith(prefix));
@@ -81,7 +106,10 @@ self.addEventListener("fetch", (event) => {
     // Not intercepted (no respondWith): the request goes to the network untouched. Logging out also
     // forgets the attestations, even if the page could not send its "logout" message first.
     // Signing in (the hand-off) too: whoever signs in on this device never sees the previous person's copies.
-    if (url.pathname === LOGOUT_PATH || url.pathname === HANDOFF_PATH) event.waitUntil(clearAttestations());
+    // The offline declarations are kept at sign-in (a holder whose session expired sends them after
+    // signing in again; the holder tag keeps another person's away) and deleted at logout.
+    if (url.pathname === LOGOUT_PATH) event.waitUntil(forgetOnLogout());
+    else if (url.pathname === HANDOFF_PATH) event.waitUntil(clearAttestations());
     return;
   }
 
@@ -91,7 +119,12 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (request.mode === "navigate") {
-    event.respondWith(networkOr(request, offlinePage));
+    const shellPage = url.pathname === OFFLINE_CLAIM_URL;
+    event.respondWith(
+      networkOr(request, () =>
+        shellPage ? caches.match(url.pathname, { cacheName: SHELL_CACHE }).then((hit) => hit || offlinePage()) : offlinePage()
+      )
+    );
     return;
   }
   if (SHELL_URLS.includes(url.pathname) && !url.search) {
@@ -248,7 +281,21 @@ function clearAttestations() {
 
 self.addEventListener("message", (event) => {
   const data = event.data;
-  if (data && data.type === "logout") event.waitUntil(clearAttestations());
+  if (data && data.type === "logout") event.waitUntil(forgetOnLogout());
+});
+
+/* ---------- Background Sync: the offline declarations ---------- */
+
+self.addEventListener("sync", (event) => {
+  const claims = offlineClaims();
+  if (event.tag === "espace-offline-claims" && claims) {
+    // A declaration still waiting (no network again, server error) rejects, so the browser retries later.
+    event.waitUntil(
+      claims.send().then((result) => {
+        if (result.offline) throw new Error("offline declarations still waiting");
+      })
+    );
+  }
 });
 
 /* ---------- web push ---------- */

@@ -28,6 +28,9 @@ ACCESSIBILITY = "/accessibilite"  # déclaration d'accessibilité (RGAA 4.1), li
 CLAIMS = "/sinistres"
 CLAIM_NEW = "/sinistres/declarer"
 CLAIM = "/sinistre"
+OFFLINE_CLAIM = (
+    "/declaration-hors-ligne.html"  # static page (assets/), precached by the service worker
+)
 NOTIFICATIONS = "/notifications"
 HELP = "/aide"
 PRIVACY = "/mes-donnees"

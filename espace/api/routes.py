@@ -421,6 +421,7 @@ async def health(_request: Request) -> JSONResponse:
 
 
 def build_api() -> Starlette:
+    from espace.api.claim_routes import routes as offline_claim_routes
     from espace.api.observability import routes as ops_routes
     from espace.api.push_routes import routes as push_routes
     from espace.integration.app import asgi_app
@@ -429,6 +430,7 @@ def build_api() -> Starlette:
         routes=[
             *ops_routes(),
             *push_routes(),
+            *offline_claim_routes(),
             Route(routes.HANDOFF, handoff, methods=["GET"]),
             Route(routes.LOGOUT, logout, methods=["GET"]),
             Route(routes.HEALTH, health, methods=["GET"]),

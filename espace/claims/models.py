@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Index, Text
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from espace.core.models import utcnow
@@ -260,3 +260,18 @@ class AssistanceRequest(SQLModel, table=True):
     completed_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class OfflineSubmission(SQLModel, table=True):
+    """A declaration filled without network and sent later by the holder's device: the key the
+    device generated for it, so that a retry (page, service worker, second tab) never creates a
+    second claim."""
+
+    __tablename__ = "offline_submission"
+    __table_args__ = (UniqueConstraint("holder_id", "idempotency_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    holder_id: int = Field(foreign_key="policyholder.id", index=True)
+    idempotency_key: str = Field(max_length=64)
+    claim_id: int | None = Field(default=None, foreign_key="claim.id")
+    created_at: datetime = Field(default_factory=utcnow)

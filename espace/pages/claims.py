@@ -104,10 +104,29 @@ def draft_card(card: ClaimCard) -> rx.Component:
     )
 
 
+def offline_callout() -> rx.Component:
+    """Shown only while the browser is offline (pwa.js sets ``html.espace-offline``): the page
+    itself cannot load anything without the network, the offline declaration can."""
+    return rx.el.p(
+        rx.icon("wifi-off", size=18, aria_hidden="true"),
+        "Pas de réseau ? ",
+        rx.el.a(
+            "Déclarez hors ligne",
+            href=routes.OFFLINE_CLAIM,
+            id="offline-claim-link",
+            custom_attrs={"reloadDocument": True},  # a static page, not a route of the app
+        ),
+        " : votre déclaration reste sur ce téléphone et part au retour de la connexion.",
+        class_name="notice notice-warn offline-callout",
+        custom_attrs={"data-offline-only": "true"},
+    )
+
+
 def claims_page() -> rx.Component:
     S = ClaimsState
     return app_shell(
         "Mes sinistres",
+        offline_callout(),
         rx.cond(
             S.loaded,
             rx.el.div(
@@ -152,6 +171,18 @@ def claims_page() -> rx.Component:
                     assistance_link(),
                     ".",
                     class_name="notice",
+                ),
+                rx.el.p(
+                    "Un sous-sol sans réseau ? ",
+                    rx.el.a(
+                        "Préparez la déclaration hors ligne",
+                        href=routes.OFFLINE_CLAIM,
+                        id="prepare-offline-claim",
+                        custom_attrs={"reloadDocument": True},
+                    ),
+                    " : ouverte une fois ici, elle fonctionne ensuite sans connexion sur ce "
+                    "téléphone.",
+                    class_name="hint",
                 ),
                 class_name="stack",
             ),
@@ -898,6 +929,7 @@ def stepper() -> rx.Component:
 def claim_wizard_page() -> rx.Component:
     return app_shell(
         "Déclarer un sinistre",
+        offline_callout(),
         rx.cond(
             W.loaded,
             rx.cond(

@@ -151,7 +151,7 @@ def test_service_worker_exclusions_fallback_and_caches():
     assert "url.origin !== self.location.origin" in source
     assert 'const OFFLINE_URL = "/offline.html"' in source
     assert 'request.mode === "navigate"' in source
-    assert '"espace-shell-v1"' in source
+    assert '"espace-shell-v2"' in source
     assert '"espace-attestations"' in source
     assert '"/__attestations.json"' in source
     assert "X-Espace-Offline" in source and "X-Espace-Title" in source
@@ -160,6 +160,10 @@ def test_service_worker_exclusions_fallback_and_caches():
         "/espace.css",
         "/favicon.svg",
         "/manifest.webmanifest",
+        "/declaration-hors-ligne.html",
+        "/offline-claim.js",
+        "/offline-queue.js",
+        "/pwa.js",
         *(f"/icons/{n}" for n in ICON_FILES),
     ):
         assert f'"{url}"' in source, url
@@ -211,6 +215,29 @@ def test_offline_page_is_self_contained_french_and_accessible():
     assert "/__attestations.json" in text and "?apercu=1" in text
 
 
+def test_offline_claim_page_is_self_contained_french_and_takes_photos():
+    text = (ASSETS / "declaration-hors-ligne.html").read_text(encoding="utf-8")
+    page = _PageParser()
+    page.feed(text)
+    page.close()
+    assert page.html_lang == "fr"
+    assert page.h1_text.strip() == "Déclarer un sinistre hors ligne"
+    assert {"main", "header", "footer", "form"} <= set(page.tags)
+    assert not [u for u in page.urls if re.match(r"^(https?:)?//", u)], page.urls
+    assert "http://" not in text and "https://" not in text
+    assert "<script>" not in text  # the page's Content-Security-Policy allows no inline script
+    assert 'type="file" accept="image/*" capture="environment"' in text
+    for script in ("/offline-queue.js", "/offline-claim.js", "/pwa.js"):
+        assert f'src="{script}"' in text and _asset(script).is_file()
+    # every field has its label
+    for field in re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', text):
+        assert f'for="{field}"' in text, field
+    queue = (ASSETS / "offline-queue.js").read_text(encoding="utf-8")
+    assert '"AES-GCM"' in queue and 'false, ["encrypt", "decrypt"]' in queue  # non-extractable
+    assert '"Idempotency-Key"' in queue and '"/api/sinistres/hors-ligne"' in queue
+    assert "/declaration-hors-ligne.html" in OFFLINE.read_text(encoding="utf-8")
+
+
 def test_pwa_script_registers_the_service_worker():
     source = PWA.read_text(encoding="utf-8")
     assert 'register("/sw.js", { scope: "/" })' in source
@@ -233,7 +260,9 @@ def _node_works() -> bool:
 
 @needs_node
 @pytest.mark.parametrize(
-    "script", [SW, PWA, ASSETS / "dashboard.js"], ids=["sw.js", "pwa.js", "dashboard.js"]
+    "script",
+    [SW, PWA, ASSETS / "dashboard.js", ASSETS / "offline-queue.js", ASSETS / "offline-claim.js"],
+    ids=["sw.js", "pwa.js", "dashboard.js", "offline-queue.js", "offline-claim.js"],
 )
 def test_javascript_syntax(script):
     if not _node_works():
@@ -273,6 +302,7 @@ async function fakeFetch(input) {
   }
   const path = new URL(request.url).pathname;
   if (path === "/offline.html" || path === "/espace.css" || path === "/favicon.svg" ||
+      path === "/declaration-hors-ligne.html" || path.endsWith(".js") ||
       path === "/manifest.webmanifest" || path.startsWith("/icons/")) return shellFile(path);
   return new Response("page " + path, { status: 200, headers: { "Content-Type": "text/html" } });
 }
@@ -314,7 +344,9 @@ const caches = {
 
 // ----- the worker's global scope -----
 const listeners = {};
-const log = { skipWaiting: 0, claim: 0, notifications: [], opened: [], focused: [] };
+const log = {
+  skipWaiting: 0, claim: 0, notifications: [], opened: [], focused: [], wiped: 0, sent: 0,
+};
 const windows = [];
 const self = {
   location: new URL(ORIGIN + "/sw.js"),
@@ -327,6 +359,14 @@ const self = {
   },
   registration: {
     async showNotification(title, options) { log.notifications.push({ title, options }); },
+  },
+  // offline-queue.js stand-in (a browser's worker gets the real one through importScripts)
+  espaceOfflineClaims: {
+    async wipe() { log.wiped += 1; return true; },
+    async send() {
+      log.sent += 1;
+      return { sent: 1, login: 0, error: 0, offline: log.sent > 1 ? 1 : 0 };
+    },
   },
 };
 new Function("self", "caches", "fetch", "Request", fs.readFileSync(process.env.SW, "utf8"))(
@@ -383,19 +423,20 @@ async function index() {
   // install: precache the shell, then skip waiting
   const installed = dispatch("install");
   await installed.settled();
-  const shell = stores.get("espace-shell-v1");
+  const shell = stores.get("espace-shell-v2");
   assert.deepEqual(shell.paths(), [
     "/espace.css", "/favicon.svg", "/icons/apple-touch-icon.png", "/icons/icon-192.png",
     "/icons/icon-512.png",
     "/icons/maskable-192.png", "/icons/maskable-512.png", "/manifest.webmanifest",
-    "/offline.html"].sort());
+    "/offline.html", "/declaration-hors-ligne.html", "/offline-claim.js", "/offline-queue.js",
+    "/pwa.js"].sort());
   assert.equal(log.skipWaiting, 1);
 
   // activate: old shell versions go, the attestations stay
   await caches.open("espace-shell-v0");
   await caches.open("espace-attestations");
   await dispatch("activate").settled();
-  assert.deepEqual((await caches.keys()).sort(), ["espace-attestations", "espace-shell-v1"]);
+  assert.deepEqual((await caches.keys()).sort(), ["espace-attestations", "espace-shell-v2"]);
   assert.equal(log.claim, 1);
   await caches.delete("espace-attestations");
 
@@ -420,7 +461,21 @@ async function index() {
   assert.match(await result.response.text(), /Vous êtes hors ligne/);
   result = await get("/espace.css");
   assert.equal(result.response.status, 200);  // shell files from the cache
+  // the offline declaration page is served from the cache, not replaced by /offline.html
+  result = await get("/declaration-hors-ligne.html", { mode: "navigate" });
+  assert.match(await result.response.text(), /Déclarer un sinistre hors ligne/);
+  result = await get("/offline-queue.js");
+  assert.match(await result.response.text(), /espaceOfflineClaims/);
   network.online = true;
+
+  // Background Sync sends the queued declarations; one still waiting makes the browser retry
+  let sync = dispatch("sync", { tag: "espace-offline-claims" });
+  await sync.settled();
+  assert.equal(log.sent, 1);
+  sync = dispatch("sync", { tag: "espace-offline-claims" });
+  await assert.rejects(sync.settled());
+  await dispatch("sync", { tag: "something-else" }).settled();
+  assert.equal(log.sent, 2);
 
   // attestations: stored under both URLs, with an index; other documents are not stored
   network.handler = docRoute((id) => id === "8"
@@ -468,9 +523,11 @@ async function index() {
   await get("/api/documents/11?apercu=1");  // seen again: back on top, not duplicated
   assert.deepEqual((await index()).map((e) => e.id), ["11", "14", "13", "12", "10"]);
 
-  // logout message forgets everything
+  // logout message forgets everything, the offline declarations included
+  const wipedAtFirst = log.wiped;  // the logout navigation above already wiped them once
   await dispatch("message", { data: { type: "logout" } }).settled();
   assert.equal(stores.has("espace-attestations"), false);
+  assert.equal(log.wiped, wipedAtFirst + 1);
 
   // a download that started before logout is not stored after it
   let release;
@@ -491,6 +548,10 @@ async function index() {
   result = await get("/api/auth/logout", { mode: "navigate" });
   assert.equal(result.intercepted, false);
   assert.equal(stores.has("espace-attestations"), false);
+  const wipedBefore = log.wiped;
+  // signing in again keeps the declarations (a holder whose session expired sends them after)
+  await get("/api/auth/handoff?code=x", { mode: "navigate" });
+  assert.equal(log.wiped, wipedBefore);
 
   // and so does a 401 (session gone)
   await get("/api/documents/22");
@@ -573,6 +634,16 @@ const window = {
 };
 const caches = { delete(name) { log.deleted.push(name); return Promise.resolve(true); } };
 window.caches = caches;
+const deletedDatabases = [];
+window.indexedDB = {
+  deleteDatabase(name) {
+    deletedDatabases.push(name);
+    const request = {};
+    setTimeout(() => request.onsuccess && request.onsuccess(), 0);
+    return request;
+  },
+  databases() { return Promise.resolve([]); },  // nothing queued: offline-queue.js is not loaded
+};
 const location = new URL("https://espace.test/profil");
 
 new Function("window", "document", "navigator", "caches", "location", "Element",
@@ -605,10 +676,12 @@ new Function("window", "document", "navigator", "caches", "location", "Element",
   windowListeners.appinstalled();
   assert.ok(!classes.has("espace-installable"));
 
-  // logout cleanup: message to the worker and direct deletion
+  // logout cleanup: message to the worker and direct deletion, the offline declarations' database
+  // too
   assert.equal(await window.espaceLogoutCleanup(), true);
   assert.deepEqual(log.messages, [{ type: "logout" }]);
   assert.deepEqual(log.deleted, ["espace-attestations"]);
+  assert.deepEqual(deletedDatabases, ["espace-offline"]);
   navigator.serviceWorker.controller = null;  // not controlled yet: still deletes
   await window.espaceLogoutCleanup();
   assert.deepEqual(log.deleted, ["espace-attestations", "espace-attestations"]);
