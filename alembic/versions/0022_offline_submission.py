@@ -1,7 +1,7 @@
 """offline claim declarations (issue 21, item 6): the device's idempotency keys
 
-Revision ID: 0020
-Revises: 0018
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-06
 
 ``offline_submission``: one row per declaration a holder's device sent after filling it without
@@ -16,8 +16,8 @@ import sqlmodel
 
 from alembic import op
 
-revision: str = "0020"
-down_revision: str | None = "0018"
+revision: str = "0022"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
