@@ -200,10 +200,11 @@ def test_the_address_asks_unless_a_check_was_passed_in_the_last_five_minutes(sig
 def test_the_phone_always_asks_and_wrong_codes_are_counted(signed_in):
     _step_up_now(signed_in)
     state = _loaded(signed_in["token"])
+    texted = len(_mail("+33781234567", "sms"))  # another test may have texted this number
     run_handler(S.save_phone, state, {"new_phone": "07 81 23 45 67"})
     assert (
         state.stepup_for == "phone"
-        and _mail("+33781234567", "sms") == []
+        and len(_mail("+33781234567", "sms")) == texted
         and _changes(signed_in["id"]) == []
     )
     run_handler(S.stepup_submit, state, {"stepup_code": _code(signed_in["email"])})
