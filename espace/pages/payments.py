@@ -158,7 +158,7 @@ def refunds_section() -> rx.Component:
             rx.el.h2("Remboursements", class_name="card-title", id="remboursements"),
             rx.el.ul(rx.foreach(P.refunds, _refund_item), class_name="plain-list stack"),
             rx.cond(
-                P.refund_needs_iban,
+                P.refund_awaiting_account,
                 rx.el.p(
                     "Pour recevoir votre remboursement par virement, indiquez un compte bancaire "
                     "à votre nom. ",

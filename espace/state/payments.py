@@ -153,7 +153,7 @@ class PaymentsState(SessionState, StepUpMixin):
     upcoming: list[PaymentRow] = []
     history: list[PaymentRow] = []
     refunds: list[RefundView] = []
-    refund_needs_iban: bool = False
+    refund_awaiting_account: bool = False
     totals: list[YearTotal] = []
     history_total: str = ""
     year_options: list[list[str]] = []
@@ -233,7 +233,7 @@ class PaymentsState(SessionState, StepUpMixin):
                 )
                 for r in refunds.for_holder(session=db, holder_id=holder_id)
             ]
-            self.refund_needs_iban = any(r.needs_iban for r in self.refunds)
+            self.refund_awaiting_account = any(r.needs_iban for r in self.refunds)
             rows = payments.schedule(session=db, holder_id=holder_id, today=today)
             self.upcoming = [_row(r) for r in rows if r.status == "scheduled"]
             self.rejected = [_row(r) for r in rows if r.status == "rejected"]
