@@ -119,8 +119,14 @@ def test_change_phone_with_the_sms_code_then_the_address(page: Page, app_engine,
     assert outbox_text(app_engine, who["email"]).startswith("Votre numéro de mobile a été modifié")
 
     page.get_by_role("button", name="Modifier l'adresse postale").click()
-    page.get_by_label("Numéro et voie").fill("5 quai de la Fosse")
-    page.get_by_label("Code postal").fill("4400")
+    street, postal_code = page.get_by_label("Numéro et voie"), page.get_by_label("Code postal")
+    # Opening the form moves the focus to its first field a moment later: typing into the postal
+    # code before that happened sent the rest of the typing into the street.
+    expect(street).to_be_focused()
+    street.fill("5 quai de la Fosse")
+    postal_code.fill("4400")
+    expect(street).to_have_value("5 quai de la Fosse")
+    expect(postal_code).to_have_value("4400")
     page.get_by_role("button", name="Enregistrer l'adresse").click()
     expect(page.locator("#postal_code-error")).to_contain_text("5 chiffres")
     expect(page.get_by_label("Numéro et voie")).to_have_value("5 quai de la Fosse")
