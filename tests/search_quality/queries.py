@@ -28,7 +28,8 @@ seed, so it is written with symbolic keys that :func:`resolve` maps to index key
 A key ending with ``*`` stands for every item it matches (see :func:`resolve_all`):
 ``payment@upcoming*`` (every scheduled payment), ``document@receipt*`` (every receipt),
 ``document@receipt:2024*`` (the receipts of payments due in 2024),
-``document@receipt:MRH0413922*`` (the receipts of that contract), ``payment@contract:MRH0413922*``.
+``document@receipt:MRH0413922*`` (the receipts of that contract), ``payment@contract:MRH0413922*``,
+``document@attestation*`` (every home-insurance attestation issued to her).
 Every one of those items answers the query equally well (e.g. any receipt for « quittance »).
 """
 
@@ -82,7 +83,7 @@ QUERIES: list[tuple[str, str, set[str]]] = [
     (
         "english",
         "home insurance certificate",
-        {"faq:attestation-habitation", "faq:types-attestations"},
+        {"faq:attestation-habitation", "faq:types-attestations", "document@attestation*"},
     ),
     ("english", "how do I file a claim", {"faq:declarer-sinistre", "article:art-17"}),
     ("english", "change my bank account", {"faq:compte-bancaire-mandat"}),
@@ -135,7 +136,7 @@ QUERIES: list[tuple[str, str, set[str]]] = [
     (
         "negation",
         "je ne trouve pas mon attestation",
-        {"faq:attestation-habitation", "faq:types-attestations"},
+        {"faq:attestation-habitation", "faq:types-attestations", "document@attestation*"},
     ),
     ("negation", "mon prélèvement n'est pas passé", {"payment@rejected", "faq:prelevement-rejete"}),
     ("negation", "what isn't covered by my insurance", {"article:art-15"}),
@@ -295,7 +296,7 @@ QUERIES: list[tuple[str, str, set[str]]] = [
     (
         "question",
         "où est mon attestation d'assurance ?",
-        {"faq:attestation-habitation", "faq:types-attestations"},
+        {"faq:attestation-habitation", "faq:types-attestations", "document@attestation*"},
     ),
     (
         "question",
@@ -391,7 +392,12 @@ QUERIES: list[tuple[str, str, set[str]]] = [
     (
         "short",
         "attestation",
-        {"faq:attestation-habitation", "faq:types-attestations", "faq:verifier-attestation"},
+        {
+            "faq:attestation-habitation",
+            "faq:types-attestations",
+            "faq:verifier-attestation",
+            "document@attestation*",
+        },
     ),
     ("short", "rib", {"faq:compte-bancaire-mandat", "document@mandate"}),
     ("short", "serrurier", ASSISTANCE | {"faq:assistance-urgence", "faq:vol-cambriolage"}),
@@ -549,6 +555,15 @@ def resolve_all(session: Session, holder_id: int, key: str) -> set[str]:
         found = [
             f"payment:{p.id}"
             for p in _payments(session, holder_id, contract=ref.removeprefix("contract:"))
+        ]
+    elif kind == "document" and ref == "attestation":
+        found = [
+            f"document:{d.id}"
+            for d in session.exec(
+                select(Document).where(
+                    Document.holder_id == holder_id, Document.kind == DocumentKind.ATTESTATION
+                )
+            ).all()
         ]
     elif kind == "document" and (ref == "receipt" or ref.startswith("receipt:")):
         found = [
