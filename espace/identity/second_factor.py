@@ -49,6 +49,14 @@ class Method(StrEnum):
     SMS = "sms"
 
 
+METHOD_LABELS: dict[str, str] = {
+    Method.TOTP: "Application d'authentification",
+    Method.RECOVERY: "Code de secours",
+    Method.EMAIL: "Code par e-mail",
+    Method.SMS: "Code par SMS",
+}
+
+
 def verify(*, session: Session, account: Account, method: str, code: str, purpose: str) -> None:
     """Check one second factor of any kind; ``purpose`` applies to e-mail and SMS codes."""
     if method == Method.TOTP:

@@ -29,6 +29,13 @@ CATEGORY_LABELS: dict[str, str] = {
     NotificationCategory.OFFERS.value: "Offres",
 }
 
+# The shorter names of the notification centre (the bell), where the category tags each notice.
+SHORT_CATEGORY_LABELS: dict[str, str] = {
+    **CATEGORY_LABELS,
+    NotificationCategory.MESSAGES.value: "Messages",
+    NotificationCategory.PREVENTION.value: "Prévention",
+}
+
 
 def _row(
     *, in_app: bool = True, email: bool = False, sms: bool = False, push: bool = False

@@ -10,8 +10,8 @@ from espace.billing.payments import ALLOWED_DEBIT_DAYS
 from espace.components.forms import form_alert, notice, select_field, submit_button, text_field
 from espace.components.layout import app_shell, loading
 from espace.components.stepup import step_up_panel
+from espace.contracts import labels
 from espace.state.payments import (
-    FREQUENCY_LABELS,
     AccountRow,
     ContractBilling,
     PaymentRow,
@@ -368,8 +368,8 @@ def _contract_change(contract: ContractBilling) -> rx.Component:
                 ),
                 rx.el.select(
                     *[
-                        rx.el.option(label, value=value)
-                        for value, label in FREQUENCY_LABELS.items()
+                        rx.el.option(label, value=str(value))
+                        for value, label in labels.PAYMENT_FREQUENCY.items()
                     ],
                     id="frequency-" + contract.id.to_string(),
                     name="value",

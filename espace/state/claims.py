@@ -14,6 +14,7 @@ from espace import routes
 from espace.claims import assistance, declaration, perils, recognition, stages, uploads, workflow
 from espace.claims.deadlines import describe as describe_deadline
 from espace.claims.declaration import ClaimInputError
+from espace.claims.labels import FILE_KIND_LABELS
 from espace.claims.models import Claim, ClaimFile, ClaimItem
 from espace.contracts import portfolio
 from espace.contracts.models import Contract, InsuredProperty
@@ -25,16 +26,6 @@ from espace.identity.sessions import Principal
 from espace.state.handlers import holder_event, off_loop
 from espace.state.session import SessionState
 
-FILE_KIND_LABELS = {
-    "photo": "Photo",
-    "document": "Document",
-    "quote": "Devis",
-    "invoice": "Facture",
-    "expert_report": "Rapport d'expertise",
-    "correspondence": "Courrier",
-    "payment_proof": "Justificatif de paiement",
-    "acceptance": "Acceptation de l'offre (signée)",
-}
 HOLDER_FILE_KINDS = [
     ["auto", "Détecter (photo ou document)"],
     ["invoice", "Facture"],

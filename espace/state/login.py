@@ -15,7 +15,7 @@ from espace.core.tokens import new_token
 from espace.identity import accounts, auth, second_factor, sessions
 from espace.identity.accounts import mask_email
 from espace.identity.auth import Outcome
-from espace.identity.second_factor import Method
+from espace.identity.second_factor import METHOD_LABELS, Method
 from espace.state.handlers import blocking_event, off_loop
 from espace.state.session import client_ip, handoff_navigation, read_cookie, read_session_cookie
 
@@ -27,12 +27,6 @@ NOTICES = {
     "nouveau-mdp": "Votre mot de passe est enregistré : vous pouvez vous connecter.",
 }
 PENDING_LIFETIME = timedelta(minutes=10)
-METHOD_LABELS = {
-    Method.TOTP: "Application d'authentification",
-    Method.RECOVERY: "Code de secours",
-    Method.EMAIL: "Code par e-mail",
-    Method.SMS: "Code par SMS",
-}
 
 
 def method_help(method: str, *, email: str, phone: str) -> str:

@@ -10,18 +10,9 @@ from espace.core import formatting as fmt
 from espace.core.db import session_scope
 from espace.identity.sessions import Principal
 from espace.notifications import notices as notifications
+from espace.notifications import preferences as prefs
 from espace.state.handlers import holder_event
 from espace.state.session import SessionState
-
-CATEGORY_LABELS = {
-    "claims": "Sinistres",
-    "payments": "Paiements",
-    "messages": "Messages",
-    "documents": "Documents",
-    "security": "Sécurité",
-    "prevention": "Prévention",
-    "offers": "Offres",
-}
 
 
 @dataclasses.dataclass
@@ -69,7 +60,6 @@ class NotificationsState(SessionState):
         return None
 
     def _refresh(self, holder_id: int) -> None:
-        from espace.notifications import preferences as prefs
         from espace.notifications import push
 
         self._load_header(holder_id)
@@ -99,7 +89,7 @@ class NotificationsState(SessionState):
             self.notices = [
                 NoticeView(
                     id=n.id,
-                    category=CATEGORY_LABELS.get(n.category, n.category),
+                    category=prefs.SHORT_CATEGORY_LABELS.get(n.category, n.category),
                     title=n.title,
                     body=n.body,
                     link=n.link,
@@ -139,8 +129,6 @@ class NotificationsState(SessionState):
 
     @holder_event
     def save_preferences(self, me: Principal, form: dict):
-        from espace.notifications import preferences as prefs
-
         holder_id = me.holder_id
         matrix = {
             category: {

@@ -18,7 +18,7 @@ from espace.billing.bank_accounts import BankAccountError
 from espace.billing.card_payments import CardInput
 from espace.billing.models import MandateStatus
 from espace.billing.payments import PaymentChangeError
-from espace.contracts import portfolio
+from espace.contracts import labels, portfolio
 from espace.contracts.models import ContractStatus
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
@@ -29,8 +29,6 @@ from espace.identity.stepup import StepUpProof, StepUpRequired
 from espace.state.handlers import holder_event
 from espace.state.session import SessionState, client_ip
 from espace.state.stepup import StepUpMixin
-
-FREQUENCY_LABELS = {"monthly": "Mensuel", "quarterly": "Trimestriel", "annual": "Annuel"}
 
 
 def _int(text) -> int | None:
@@ -214,7 +212,7 @@ class PaymentsState(SessionState, StepUpMixin):
                     id=c.id,
                     label=f"{c.number} · {p.address_line1}, {p.city}",
                     frequency=c.payment_frequency,
-                    frequency_label=FREQUENCY_LABELS.get(c.payment_frequency, c.payment_frequency),
+                    frequency_label=fmt.label(labels.PAYMENT_FREQUENCY, c.payment_frequency),
                     debit_day=c.debit_day,
                     by_debit=c.payment_frequency != "annual",
                 )
@@ -514,7 +512,7 @@ class PaymentsState(SessionState, StepUpMixin):
                     )
                     self.flash = (
                         "Fractionnement changé : "
-                        f"{FREQUENCY_LABELS.get(self.change_value, '').lower()}."
+                        f"{labels.PAYMENT_FREQUENCY.get(self.change_value, '').lower()}."
                     )
         except PaymentChangeError as error:
             self.change_errors = dict(error.errors)

@@ -14,6 +14,7 @@ import reflex as rx
 from espace import routes
 from espace.claims import declaration, perils, stages, workflow
 from espace.claims.declaration import ClaimInputError
+from espace.claims.labels import AUDIT_LABELS, FILE_KIND_LABELS
 from espace.claims.models import Claim, ClaimFileKind, ClaimStatus
 from espace.claims.uploads import MAX_BYTES, UploadRejected
 from espace.contracts import labels
@@ -49,16 +50,6 @@ _STATUS_VALUES = {value for value, _ in STATUS_FILTERS}
 _PERIL_VALUES = {value for value, _ in PERIL_FILTERS}
 _AGE_VALUES = {value for value, _ in AGE_FILTERS}
 
-FILE_KIND_LABELS = {
-    ClaimFileKind.PHOTO: "Photo",
-    ClaimFileKind.DOCUMENT: "Document",
-    ClaimFileKind.QUOTE: "Devis",
-    ClaimFileKind.INVOICE: "Facture",
-    ClaimFileKind.EXPERT_REPORT: "Rapport d'expertise",
-    ClaimFileKind.CORRESPONDENCE: "Courrier",
-    ClaimFileKind.PAYMENT_PROOF: "Justificatif de paiement",
-    ClaimFileKind.ACCEPTANCE: "Acceptation de l'offre (signée)",
-}
 # What staff may add with "Ajouter un document".
 DOCUMENT_KINDS: list[list[str]] = [
     [kind.value, FILE_KIND_LABELS[kind]]
@@ -72,21 +63,6 @@ DOCUMENT_KINDS: list[list[str]] = [
 CATEGORY_OPTIONS: list[list[str]] = [
     [str(code), text] for code, text in labels.GUARANTEE_CATEGORY.items()
 ]
-
-AUDIT_LABELS = {
-    "assign_handler": "Attribution du gestionnaire",
-    "appoint_expert": "Expert missionné",
-    "plan_visit": "Visite planifiée",
-    "attach_report": "Rapport d'expertise joint",
-    "assess": "Dommages chiffrés",
-    "record_payment": "Paiement enregistré",
-    "request_documents": "Documents demandés",
-    "refuse": "Prise en charge refusée",
-    "close": "Dossier clôturé",
-    "reopen": "Dossier rouvert",
-    "reply": "Message envoyé à l'assuré",
-    "upload": "Document ajouté",
-}
 
 
 def _int(text: str) -> int:

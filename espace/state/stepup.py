@@ -17,11 +17,11 @@ import reflex as rx
 
 from espace.core.db import session_scope
 from espace.identity import accounts, stepup
-from espace.identity.second_factor import SecondFactorError
+from espace.identity.second_factor import METHOD_LABELS, SecondFactorError
 from espace.identity.sessions import Principal
 from espace.identity.stepup import StepUpProof, StepUpRequired
 from espace.state.handlers import holder_event
-from espace.state.login import METHOD_LABELS, method_help
+from espace.state.login import method_help
 from espace.state.session import client_ip
 
 
