@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import types
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -50,6 +50,7 @@ def _jpeg(color: str = "green") -> bytes:
 
 def _pdf(text: str = "Devis du plombier") -> bytes:
     pdf = FPDF()
+    pdf.set_creation_date(datetime(2026, 1, 5, tzinfo=UTC))  # the same bytes at each call
     pdf.add_page()
     pdf.set_font("helvetica", size=12)
     pdf.cell(text=text)
