@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from espace.core.db import session_scope
 from espace.integration import clients
 from espace.integration.clients import IdempotencyConflict
-from espace.integration.operations import OperationError, ScopeMissing
+from espace.integration.operations.common import OperationError, ScopeMissing
 from espace.integration.routes import (
     claims,
     contracts,

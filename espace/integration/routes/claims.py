@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from espace.core.db import session_scope
-from espace.integration import operations
 from espace.integration import schemas as s
+from espace.integration.operations import claims
 from espace.integration.routes.common import (
     ERRORS,
     WRITE_ERRORS,
@@ -38,7 +38,7 @@ def list_claims(
     status: Annotated[str | None, Query(pattern="^[a-z_]{1,24}$")] = None,
 ) -> s.ClaimPage:
     with session_scope() as db:
-        found = operations.list_claims(
+        found = claims.list_claims(
             session=db,
             authority=authority,
             cursor=cursor,
@@ -65,7 +65,7 @@ def declare_claim(
     """A claim reported to the insurer (phone, agency): filed as the portal's declaration is."""
 
     def run(db):
-        detail = operations.declare_claim(session=db, authority=authority, data=body.model_dump())
+        detail = claims.declare_claim(session=db, authority=authority, data=body.model_dump())
         return _claim_detail(detail), f"claim:{detail.claim.id}"
 
     return _write(request, authority, key, body, 201, run)
@@ -81,9 +81,7 @@ def get_claim(
 ) -> s.ClaimDetailOut:
     request.state.object_ref = f"claim:{claim_id}"
     with session_scope() as db:
-        return _claim_detail(
-            operations.get_claim(session=db, authority=authority, claim_id=claim_id)
-        )
+        return _claim_detail(claims.get_claim(session=db, authority=authority, claim_id=claim_id))
 
 
 @router.post(
@@ -103,7 +101,7 @@ def claim_action(
     refuse, close, reopen (the portal's tracker and the holder's notices follow)."""
 
     def run(db):
-        detail = operations.claim_action(
+        detail = claims.claim_action(
             session=db,
             authority=authority,
             claim_id=claim_id,
@@ -129,7 +127,7 @@ def claim_message(
     key: IdemKey,
 ):
     def run(db):
-        detail = operations.claim_message(
+        detail = claims.claim_message(
             session=db, authority=authority, claim_id=claim_id, body=body.body
         )
         return _claim_detail(detail), f"claim:{claim_id}"

@@ -16,10 +16,11 @@ from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from espace.core.db import session_scope
-from espace.integration import clients, operations
+from espace.integration import clients
 from espace.integration import schemas as s
 from espace.integration.clients import ApiClientAuthority
-from espace.integration.operations import ScopeMissing
+from espace.integration.operations import claims, contracts
+from espace.integration.operations.common import ScopeMissing
 from espace.webhooks import delivery as webhook_delivery
 from espace.webhooks.models import WebhookDelivery, WebhookEvent
 
@@ -144,7 +145,7 @@ def _property(row) -> s.PropertyOut:
 
 
 def _contract(db: Session, row, with_terms: bool = False) -> s.ContractOut:
-    codes = operations.formula_codes(db)
+    codes = contracts.formula_codes(db)
     terms = []
     if with_terms:
         from espace.contracts.models import ContractTerms
@@ -197,7 +198,7 @@ def _claim(row) -> s.ClaimOut:
     return s.ClaimOut.model_validate(row, from_attributes=True)
 
 
-def _claim_detail(detail: operations.ClaimDetail) -> s.ClaimDetailOut:
+def _claim_detail(detail: claims.ClaimDetail) -> s.ClaimDetailOut:
     return s.ClaimDetailOut(
         **_claim(detail.claim).model_dump(),
         events=[s.ClaimEventOut.model_validate(e, from_attributes=True) for e in detail.events],

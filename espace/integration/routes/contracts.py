@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from espace.core.db import session_scope
-from espace.integration import operations
 from espace.integration import schemas as s
+from espace.integration.operations import contracts
 from espace.integration.routes.common import (
     ERRORS,
     WRITE_ERRORS,
@@ -48,7 +48,7 @@ def catalogue(authority: Annotated[Auth, Depends(scope("contracts:read"))]) -> l
                     for line, g in lines
                 ],
             )
-            for formula, lines in operations.catalogue(session=db, authority=authority)
+            for formula, lines in contracts.catalogue(session=db, authority=authority)
         ]
 
 
@@ -60,7 +60,7 @@ def list_contracts(
     holder_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> s.ContractPage:
     with session_scope() as db:
-        found = operations.list_contracts(
+        found = contracts.list_contracts(
             session=db, authority=authority, cursor=cursor, limit=limit, holder_id=holder_id
         )
         return s.ContractPage(
@@ -82,7 +82,7 @@ def create_contract(
     key: IdemKey,
 ):
     def run(db):
-        row = operations.create_contract(session=db, authority=authority, data=body.model_dump())
+        row = contracts.create_contract(session=db, authority=authority, data=body.model_dump())
         return _contract(db, row, with_terms=True), f"contract:{row.id}"
 
     return _write(request, authority, key, body, 201, run)
@@ -98,7 +98,7 @@ def get_contract(
 ) -> s.ContractOut:
     request.state.object_ref = f"contract:{contract_id}"
     with session_scope() as db:
-        row = operations.get_contract(session=db, authority=authority, contract_id=contract_id)
+        row = contracts.get_contract(session=db, authority=authority, contract_id=contract_id)
         return _contract(db, row, with_terms=True)
 
 
@@ -119,7 +119,7 @@ def endorse_contract(
     re-priced instalments, the avenant PDF in the holder's documents."""
 
     def run(db):
-        row = operations.endorse_contract(
+        row = contracts.endorse_contract(
             session=db, authority=authority, contract_id=contract_id, data=body.model_dump()
         )
         return _contract(db, row, with_terms=True), f"contract:{row.id}"

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from espace.core.db import session_scope
-from espace.integration import operations
 from espace.integration import schemas as s
+from espace.integration.operations import documents
 from espace.integration.routes.common import (
     ERRORS,
     WRITE_ERRORS,
@@ -37,7 +37,7 @@ def list_documents(
     contract_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> s.DocumentPage:
     with session_scope() as db:
-        found = operations.list_documents(
+        found = documents.list_documents(
             session=db,
             authority=authority,
             cursor=cursor,
@@ -66,7 +66,7 @@ def publish_document(
     """Publish a PDF to the holder's "Mes documents" (searchable; the holder is told)."""
 
     def run(db):
-        row = operations.publish_document(session=db, authority=authority, data=body.model_dump())
+        row = documents.publish_document(session=db, authority=authority, data=body.model_dump())
         return _document(row), f"document:{row.id}"
 
     return _write(request, authority, key, body, 201, run)
@@ -83,5 +83,5 @@ def get_document(
     request.state.object_ref = f"document:{document_id}"
     with session_scope() as db:
         return _document(
-            operations.get_document(session=db, authority=authority, document_id=document_id)
+            documents.get_document(session=db, authority=authority, document_id=document_id)
         )

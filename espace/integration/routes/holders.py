@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from espace.core.db import session_scope
-from espace.integration import operations
 from espace.integration import schemas as s
+from espace.integration.operations import holders
 from espace.integration.routes.common import (
     ERRORS,
     WRITE_ERRORS,
@@ -37,7 +37,7 @@ def list_holders(
     email: Annotated[str, Query(max_length=254)] = "",
 ) -> s.HolderPage:
     with session_scope() as db:
-        found = operations.list_holders(
+        found = holders.list_holders(
             session=db, authority=authority, cursor=cursor, limit=limit, email=email
         )
         return s.HolderPage(data=[_holder(r) for r in found.rows], next_cursor=found.next_cursor)
@@ -57,7 +57,7 @@ def create_holder(
     key: IdemKey,
 ):
     def run(db):
-        row = operations.create_holder(session=db, authority=authority, data=body.model_dump())
+        row = holders.create_holder(session=db, authority=authority, data=body.model_dump())
         return _holder(row), f"holder:{row.id}"
 
     return _write(request, authority, key, body, 201, run)
@@ -71,7 +71,7 @@ def get_holder(
 ) -> s.HolderOut:
     request.state.object_ref = f"holder:{holder_id}"
     with session_scope() as db:
-        return _holder(operations.get_holder(session=db, authority=authority, holder_id=holder_id))
+        return _holder(holders.get_holder(session=db, authority=authority, holder_id=holder_id))
 
 
 @router.patch(
@@ -86,9 +86,7 @@ def update_holder(
 ):
     def run(db):
         data = body.model_dump(exclude_unset=True)
-        row = operations.update_holder(
-            session=db, authority=authority, holder_id=holder_id, data=data
-        )
+        row = holders.update_holder(session=db, authority=authority, holder_id=holder_id, data=data)
         return _holder(row), f"holder:{row.id}"
 
     return _write(request, authority, key, body, 200, run)
@@ -107,7 +105,7 @@ def list_properties(
     limit: LimitQ = 50,
 ) -> s.PropertyPage:
     with session_scope() as db:
-        found = operations.list_properties(
+        found = holders.list_properties(
             session=db, authority=authority, holder_id=holder_id, cursor=cursor, limit=limit
         )
         return s.PropertyPage(
@@ -130,7 +128,7 @@ def create_property(
     key: IdemKey,
 ):
     def run(db):
-        row = operations.create_property(
+        row = holders.create_property(
             session=db, authority=authority, holder_id=holder_id, data=body.model_dump()
         )
         return _property(row), f"property:{row.id}"

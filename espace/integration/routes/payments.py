@@ -13,9 +13,10 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from espace.core.db import session_scope
-from espace.integration import banking, operations
+from espace.integration import banking
 from espace.integration import schemas as s
-from espace.integration.operations import OperationError
+from espace.integration.operations import payments
+from espace.integration.operations.common import OperationError
 from espace.integration.routes.common import (
     ERRORS,
     WRITE_ERRORS,
@@ -47,7 +48,7 @@ def list_payments(
     ] = None,
 ) -> s.PaymentPage:
     with session_scope() as db:
-        found = operations.list_payments(
+        found = payments.list_payments(
             session=db,
             authority=authority,
             cursor=cursor,
@@ -69,7 +70,7 @@ def get_payment(
     request.state.object_ref = f"payment:{payment_id}"
     with session_scope() as db:
         return _payment(
-            operations.get_payment(session=db, authority=authority, payment_id=payment_id)
+            payments.get_payment(session=db, authority=authority, payment_id=payment_id)
         )
 
 
@@ -87,7 +88,7 @@ def payment_event(
     key: IdemKey,
 ):
     def run(db):
-        row = operations.payment_event(
+        row = payments.payment_event(
             session=db,
             authority=authority,
             payment_id=payment_id,
@@ -115,7 +116,7 @@ def list_refunds(
 ) -> s.RefundPage:
     """Refunds owed to holders (the unearned premium of a cancelled contract)."""
     with session_scope() as db:
-        found = operations.list_refunds(
+        found = payments.list_refunds(
             session=db,
             authority=authority,
             cursor=cursor,
@@ -134,7 +135,7 @@ def get_refund(
 ) -> s.RefundOut:
     request.state.object_ref = f"refund:{refund_id}"
     with session_scope() as db:
-        return _refund(operations.get_refund(session=db, authority=authority, refund_id=refund_id))
+        return _refund(payments.get_refund(session=db, authority=authority, refund_id=refund_id))
 
 
 @router.post(
@@ -153,7 +154,7 @@ def refund_event(
     """The bank or the core system confirms the refund paid: the holder is told, "refund.paid"."""
 
     def run(db):
-        row = operations.refund_event(
+        row = payments.refund_event(
             session=db,
             authority=authority,
             refund_id=refund_id,

@@ -7,14 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from espace.core.db import session_scope
-from espace.integration import operations
 from espace.integration import schemas as s
-from espace.integration.routes.common import (
-    ERRORS,
-    Auth,
-    LimitQ,
-    scope,
-)
+from espace.integration.operations import portal_requests
+from espace.integration.routes.common import ERRORS, Auth, LimitQ, scope
 
 router = APIRouter()
 
@@ -29,7 +24,7 @@ def list_requests(
     limit: LimitQ = 100,
 ) -> s.RequestList:
     with session_scope() as db:
-        rows = operations.list_requests(
+        rows = portal_requests.list_requests(
             session=db, authority=authority, holder_id=holder_id, limit=limit
         )
         return s.RequestList(data=[s.RequestOut(**r.__dict__) for r in rows])

@@ -8,9 +8,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlmodel import select
 
 from espace.core.db import session_scope
-from espace.integration import operations
 from espace.integration import schemas as s
-from espace.integration.operations import OperationError
+from espace.integration.operations.common import OperationError, page
 from espace.integration.routes.common import (
     ERRORS,
     WRITE_ERRORS,
@@ -132,7 +131,7 @@ def list_deliveries(
             query = query.where(WebhookDelivery.endpoint_id == endpoint_id)
         if status:
             query = query.where(WebhookDelivery.status == status)
-        found = operations.page(db, query, WebhookDelivery, cursor=cursor, limit=limit)
+        found = page(db, query, WebhookDelivery, cursor=cursor, limit=limit)
         return s.DeliveryPage(
             data=[_delivery(db, r) for r in found.rows], next_cursor=found.next_cursor
         )
