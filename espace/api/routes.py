@@ -1,17 +1,17 @@
-"""Starlette routes: the login hand-off that sets the HttpOnly session cookie, logout, health."""
+"""Starlette routes: the login hand-off that sets the HttpOnly session cookie, logout, health;
+``build_api`` mounts them with the downloads of private files (``file_routes``), the holder's
+exports (``export_routes``), the other routes of ``espace.api`` and the insurer's API."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from sqlalchemy import text
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Mount, Route
 
 from espace import routes
+from espace.api import export_routes, file_routes
 from espace.api.client import request_ip
 from espace.core.db import get_engine, session_scope
 from espace.core.settings import get_settings
@@ -107,313 +107,6 @@ async def logout(request: Request) -> RedirectResponse:
     return response
 
 
-def _not_found() -> PlainTextResponse:
-    return PlainTextResponse(
-        "Document introuvable.", status_code=404, headers={"Cache-Control": "no-store"}
-    )
-
-
-async def document(request: Request) -> Response:
-    """A holder's own document, after checking the session; each download is recorded."""
-    return await run_in_threadpool(_document, request)  # database and file storage block
-
-
-def _document(request: Request) -> Response:
-    from espace.billing import receipts
-    from espace.documents import library
-    from espace.identity.models import Account
-
-    settings = get_settings()
-    inline = request.query_params.get("apercu") == "1"
-    with session_scope() as db:
-        principal = sessions.validate(
-            session=db, token=request.cookies.get(settings.session_cookie_name)
-        )
-        if principal is None or principal.holder_id is None:
-            return PlainTextResponse(
-                "Connectez-vous pour accéder à vos documents.",
-                status_code=401,
-                headers={"Cache-Control": "no-store"},
-            )
-        doc = library.owned_document(
-            session=db,
-            holder_id=principal.holder_id,
-            document_id=request.path_params["document_id"],
-        )
-        if doc is None:
-            return _not_found()
-        try:
-            data = library.content(session=db, document=doc, render_missing=receipts.render_missing)
-        except FileNotFoundError:
-            return _not_found()
-        library.record_download(
-            session=db,
-            document=doc,
-            account=db.get(Account, principal.account_id),
-            inline=inline,
-            ip=request_ip(request.scope),
-        )
-        filename = f"{doc.reference}.pdf" if doc.mime_type == "application/pdf" else doc.reference
-        mime, kind, title = doc.mime_type, doc.kind, f"{doc.title} ({doc.reference})"
-    disposition = "inline" if inline else "attachment"
-    headers = {
-        "Cache-Control": "no-store",
-        "Content-Disposition": f'{disposition}; filename="{filename}"',
-        "X-Frame-Options": "SAMEORIGIN",  # the library previews PDFs in a frame of the same site
-        "Content-Security-Policy": "frame-ancestors 'self'",
-    }
-    if kind == "attestation":  # the service worker keeps the last attestations for offline reading
-        headers["X-Espace-Offline"] = "attestation"
-        headers["X-Espace-Title"] = quote(title)
-    return Response(data, media_type=mime, headers=headers)
-
-
-def _private_file(request: Request, for_holder, for_staff) -> tuple[object, Response | None]:
-    """The record a signed-in holder or staff member may read (``for_holder(db, holder_id)`` /
-    ``for_staff(db, staff_id)``), or the 401/404 response to send instead."""
-    from espace.identity.staff_access import StaffForbidden
-
-    settings = get_settings()
-    with session_scope() as db:
-        principal = sessions.validate(
-            session=db, token=request.cookies.get(settings.session_cookie_name)
-        )
-        if principal is None:
-            return None, PlainTextResponse(
-                "Connectez-vous pour accéder à ce fichier.",
-                status_code=401,
-                headers={"Cache-Control": "no-store"},
-            )
-        try:
-            record = (
-                for_holder(db, principal.holder_id)
-                if principal.holder_id
-                else for_staff(db, principal.staff_id)
-            )
-        except StaffForbidden:
-            record = None
-        return record, (_not_found() if record is None else None)
-
-
-async def _file_response(key: str, mime: str, filename: str, *, inline: bool) -> Response:
-    """Stream a stored file (local folder or object storage: both block, so in a worker thread)."""
-    from starlette.concurrency import iterate_in_threadpool
-    from starlette.responses import StreamingResponse
-
-    from espace.core import storage
-
-    try:
-        chunks = await run_in_threadpool(storage.chunks, key)
-    except FileNotFoundError:
-        return _not_found()
-    return StreamingResponse(
-        iterate_in_threadpool(chunks),
-        media_type=mime,
-        headers={
-            "Cache-Control": "no-store",
-            "Content-Disposition": (
-                f"{'inline' if inline else 'attachment'}; "
-                f"filename*=UTF-8''{quote(filename.replace(chr(34), ''))}"
-            ),
-            "X-Frame-Options": "SAMEORIGIN",
-            "Content-Security-Policy": "frame-ancestors 'self'",
-        },
-    )
-
-
-async def claim_file(request: Request) -> Response:
-    """A claim's photo or document: for its holder, or for staff allowed to see the claim."""
-    from espace.claims import declaration, workflow
-
-    file_id = request.path_params["file_id"]
-    wants_thumbnail = request.query_params.get("miniature") == "1"
-    record, refusal = await run_in_threadpool(
-        _private_file,
-        request,
-        lambda db, holder_id: declaration.file_for_holder(
-            session=db, holder_id=holder_id, file_id=file_id
-        ),
-        lambda db, staff_id: workflow.file_for_staff(
-            session=db, staff_id=staff_id, file_id=file_id, thumbnail=wants_thumbnail
-        ),
-    )
-    if refusal is not None:
-        return refusal
-    thumbnail = wants_thumbnail and bool(record.thumbnail_key)
-    return await _file_response(
-        record.thumbnail_key if thumbnail else record.storage_key,
-        "image/jpeg" if thumbnail else record.mime_type,
-        record.filename,
-        inline=thumbnail or request.query_params.get("apercu") == "1",
-    )
-
-
-async def message_file(request: Request) -> Response:
-    """A file joined to a secure message: for the holder of the thread, or staff with the inbox."""
-    from espace.support import threads
-
-    attachment_id = request.path_params["attachment_id"]
-    record, refusal = await run_in_threadpool(
-        _private_file,
-        request,
-        lambda db, holder_id: threads.attachment_for_holder(
-            session=db, holder_id=holder_id, attachment_id=attachment_id
-        ),
-        lambda db, staff_id: threads.attachment_for_staff(
-            session=db, staff_id=staff_id, attachment_id=attachment_id
-        ),
-    )
-    if refusal is not None:
-        return refusal
-    return await _file_response(record.storage_key, record.mime_type, record.filename, inline=False)
-
-
-async def cancellation_file(request: Request) -> Response:
-    """A cancellation's supporting document: for its holder, or handlers and managers (the role is
-    checked and the download traced by ``lifecycle.cancellation``)."""
-    from espace.lifecycle import cancellation
-
-    file_id = request.path_params["file_id"]
-    record, refusal = await run_in_threadpool(
-        _private_file,
-        request,
-        lambda db, holder_id: cancellation.file_for_holder(
-            session=db, holder_id=holder_id, file_id=file_id
-        ),
-        lambda db, staff_id: cancellation.file_for_staff(
-            session=db, staff_id=staff_id, file_id=file_id
-        ),
-    )
-    if refusal is not None:
-        return refusal
-    return await _file_response(
-        record.storage_key,
-        record.mime_type,
-        record.filename,
-        inline=request.query_params.get("apercu") == "1",
-    )
-
-
-async def cancellation_acknowledgement(request: Request) -> Response:
-    """The acknowledgement PDF of a cancellation, for handlers and managers (holders have it in
-    "Mes documents")."""
-    return await run_in_threadpool(_cancellation_acknowledgement, request)
-
-
-def _cancellation_acknowledgement(request: Request) -> Response:
-    from espace.billing import receipts
-    from espace.documents import library
-    from espace.lifecycle import cancellation
-
-    cancellation_id = request.path_params["cancellation_id"]
-
-    def for_staff(db, staff_id):
-        document = cancellation.acknowledgement_for_staff(
-            session=db, staff_id=staff_id, cancellation_id=cancellation_id
-        )
-        if document is None:
-            return None
-        try:
-            data = library.content(
-                session=db, document=document, render_missing=receipts.render_missing
-            )
-        except FileNotFoundError:
-            return None
-        return document.reference, data
-
-    found, refusal = _private_file(request, lambda db, holder_id: None, for_staff)
-    if refusal is not None:
-        return refusal
-    reference, data = found
-    return Response(
-        data,
-        media_type="application/pdf",
-        headers={
-            "Cache-Control": "no-store",
-            "Content-Disposition": f'attachment; filename="{reference}.pdf"',
-            "X-Frame-Options": "SAMEORIGIN",
-            "Content-Security-Policy": "frame-ancestors 'self'",
-        },
-    )
-
-
-async def payments_export(request: Request) -> Response:
-    """The holder's payments over a period, as CSV (spreadsheet) or OFX (personal finance
-    software)."""
-    from datetime import date
-
-    from espace.billing import exports
-
-    settings = get_settings()
-    kind = request.query_params.get("format", "csv")
-    try:
-        start = date.fromisoformat(request.query_params.get("du", ""))
-        end = date.fromisoformat(request.query_params.get("au", ""))
-    except ValueError:
-        return PlainTextResponse(
-            "Indiquez une période valide (du … au …).",
-            status_code=400,
-            headers={"Cache-Control": "no-store"},
-        )
-    if kind not in ("csv", "ofx"):
-        return PlainTextResponse(
-            "Format inconnu : csv ou ofx.", status_code=400, headers={"Cache-Control": "no-store"}
-        )
-    with session_scope() as db:
-        principal = sessions.validate(
-            session=db, token=request.cookies.get(settings.session_cookie_name)
-        )
-        if principal is None or principal.holder_id is None:
-            return PlainTextResponse(
-                "Connectez-vous pour exporter vos paiements.",
-                status_code=401,
-                headers={"Cache-Control": "no-store"},
-            )
-        build = exports.export_csv if kind == "csv" else exports.export_ofx
-        try:
-            data = build(session=db, holder_id=principal.holder_id, start=start, end=end)
-        except exports.ExportError as error:
-            return PlainTextResponse(
-                str(error), status_code=400, headers={"Cache-Control": "no-store"}
-            )
-    media = "text/csv; charset=utf-8" if kind == "csv" else "application/x-ofx"
-    filename = f"espace-paiements-{start.isoformat()}-{end.isoformat()}.{kind}"
-    return Response(
-        data,
-        media_type=media,
-        headers={
-            "Cache-Control": "no-store",
-            "Content-Disposition": f'attachment; filename="{filename}"',
-        },
-    )
-
-
-async def data_export(request: Request) -> Response:
-    """The holder's own data, as JSON and CSV files in a ZIP (GDPR access and portability)."""
-    from espace.privacy import rights
-
-    settings = get_settings()
-    with session_scope() as db:
-        principal = sessions.validate(
-            session=db, token=request.cookies.get(settings.session_cookie_name)
-        )
-        if principal is None or principal.holder_id is None:
-            return PlainTextResponse(
-                "Connectez-vous pour exporter vos données.",
-                status_code=401,
-                headers={"Cache-Control": "no-store"},
-            )
-        data = rights.export_zip(session=db, holder_id=principal.holder_id)
-    return Response(
-        data,
-        media_type="application/zip",
-        headers={
-            "Cache-Control": "no-store",
-            "Content-Disposition": 'attachment; filename="mes-donnees-espace.zip"',
-        },
-    )
-
-
 async def health(_request: Request) -> JSONResponse:
     with get_engine().connect() as conn:
         conn.execute(text("SELECT 1"))
@@ -434,13 +127,15 @@ def build_api() -> Starlette:
             Route(routes.HANDOFF, handoff, methods=["GET"]),
             Route(routes.LOGOUT, logout, methods=["GET"]),
             Route(routes.HEALTH, health, methods=["GET"]),
-            Route(routes.DOCUMENT_FILE, document, methods=["GET"]),
-            Route(routes.CLAIM_FILE, claim_file, methods=["GET"]),
-            Route(routes.MESSAGE_FILE, message_file, methods=["GET"]),
-            Route(routes.CANCELLATION_FILE, cancellation_file, methods=["GET"]),
-            Route(routes.CANCELLATION_ACK, cancellation_acknowledgement, methods=["GET"]),
-            Route(routes.PAYMENTS_EXPORT, payments_export, methods=["GET"]),
-            Route(routes.DATA_EXPORT, data_export, methods=["GET"]),
+            Route(routes.DOCUMENT_FILE, file_routes.document, methods=["GET"]),
+            Route(routes.CLAIM_FILE, file_routes.claim_file, methods=["GET"]),
+            Route(routes.MESSAGE_FILE, file_routes.message_file, methods=["GET"]),
+            Route(routes.CANCELLATION_FILE, file_routes.cancellation_file, methods=["GET"]),
+            Route(
+                routes.CANCELLATION_ACK, file_routes.cancellation_acknowledgement, methods=["GET"]
+            ),
+            Route(routes.PAYMENTS_EXPORT, export_routes.payments_export, methods=["GET"]),
+            Route(routes.DATA_EXPORT, export_routes.data_export, methods=["GET"]),
             Mount(routes.API_V1, app=asgi_app()),  # the insurer's API (espace/integration)
         ]
     )

@@ -595,7 +595,7 @@ def _seed_generated(
     formulas: list[Formula],
     rng: random.Random,
 ) -> SeedReport:
-    # The same service functions as the insurer's API (espace/integration/operations.py).
+    # The same service functions as the insurer's API (espace/integration/operations/).
     people = []
     for i in range(start, start + count):
         postal_code, city = rng.choice(_PLACES)
