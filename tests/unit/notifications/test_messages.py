@@ -33,22 +33,87 @@ EMAILS = {
     "reset_link": {"link": "https://x.fr/mot-de-passe/nouveau?jeton=abc"},
     "login_address_replaced": {"new_email": "b@example.com"},
     "access_recovered": {},
+    # identity/profile.py: the context its callers give (the date, the 'not me' link and the values)
+    "address_changed": {
+        "date": "06/12/2026 à 15:00",
+        "old": "12 rue des Lilas, 75011 Paris",
+        "new": "3 rue Neuve, 44000 Nantes",
+        "not_me_link": "https://x.fr/pas-moi?jeton=abc",
+    },
+    "phone_changed": {
+        "date": "06/12/2026 à 15:00",
+        "old": "•• •• •• 00 42",
+        "new": "•• •• •• 77 66",
+        "not_me_link": "https://x.fr/pas-moi?jeton=abc",
+    },
+    "email_change_requested": {
+        "date": "06/12/2026 à 15:00",
+        "new": "n•••@example.com",
+        "not_me_link": "https://x.fr/pas-moi?jeton=abc",
+    },
+    "email_change_link": {"link": "https://x.fr/confirmer-adresse?jeton=abc"},
+    "email_changed": {
+        "new": "n•••@example.com",
+        "date": "06/12/2026 à 15:00",
+        "lost_access_link": "https://x.fr/acces-perdu",
+    },
 }
+SMS = {
+    "code": {"code": "123456", "why": "pour vous connecter"},
+    "phone_replaced": {"new": "•• •• •• 77 66"},
+}
+TEMPLATES = Path(messages.__file__).parent / "templates"
+
+
+def _names(folder: str) -> set[str]:
+    """The templates of a folder, less the partials (``_name.txt``: included, never sent alone)."""
+    return {p.stem for p in (TEMPLATES / folder).glob("*.txt") if not p.stem.startswith("_")}
 
 
 def test_every_template_is_tested():
-    names = {
-        path.stem for path in (Path(messages.__file__).parent / "templates" / "email").glob("*.txt")
-    }
-    assert names == set(EMAILS)
+    assert _names("email") == set(EMAILS)
+    assert _names("sms") == set(SMS)
 
 
 @pytest.mark.parametrize("name", sorted(EMAILS))
 def test_every_email_renders_a_subject_and_a_text(name):
     email = messages.email(name, **EMAILS[name])
     assert email.subject and "\n" not in email.subject
-    assert email.body.startswith("Bonjour,\n\n") and "{" not in email.body
+    assert email.body.startswith("Bonjour,\n\n")
+    assert "{" not in email.body and "}" not in email.body
     assert "\n\n\n" not in email.body
+
+
+@pytest.mark.parametrize("name", sorted(SMS))
+def test_every_sms_renders_one_short_line(name):
+    text = messages.sms(name, **SMS[name])
+    assert text and "\n" not in text and "{" not in text
+
+
+@pytest.mark.parametrize("name", sorted(EMAILS))
+def test_every_value_is_needed(name):
+    """StrictUndefined: an e-mail rendered without one of its values fails instead of printing
+    nothing (so the contexts above are exactly what the callers must give)."""
+    for key in EMAILS[name]:
+        with pytest.raises(UndefinedError):
+            messages.email(name, **{k: v for k, v in EMAILS[name].items() if k != key})
+
+
+@pytest.mark.parametrize("name", sorted(SMS))
+def test_every_sms_value_is_needed(name):
+    for key in SMS[name]:
+        with pytest.raises(UndefinedError):
+            messages.sms(name, **{k: v for k, v in SMS[name].items() if k != key})
+
+
+def test_the_profile_emails_share_the_not_me_paragraph():
+    for name in ("address_changed", "phone_changed", "email_change_requested"):
+        body = messages.email(name, **EMAILS[name]).body
+        assert body.endswith(
+            "\n\nSi c'est vous, il n'y a rien à faire.\n\nCe n'était pas vous ? Ouvrez ce lien : "
+            "toutes les sessions seront fermées et vous choisirez un nouveau mot de passe :\n"
+            "https://x.fr/pas-moi?jeton=abc"
+        )
 
 
 def test_code_email_and_sms_say_the_same_thing():
