@@ -91,12 +91,24 @@ EMAILS = {
         "due": "05/12/2026",
         "reason": "Provision insuffisante.",
     },
+    # claims: the stage's label and the next step as the claim shows them; the Paris time of a visit
+    "claim_stage": {
+        "number": "SIN-2026-000012",
+        "stage": "Expert missionné",
+        "date": "06/12/2026 à 15:00",
+        "next_step": "L'expert vous appelle. Au plus tard le 11/12/2026.",
+        "claim_link": "https://x.fr/sinistre?n=SIN-2026-000012",
+    },
+    "visit_slots_offered": {"number": "SIN-2026-000012"},
+    "visit_reminder": {"number": "SIN-2026-000012", "when": "07/12/2026 à 09:30"},
+    "settlement_offer": {"number": "SIN-2026-000012"},
 }
 # Texts moved word for word from the code, which had no greeting (issue 17 kept them as they were).
-NO_GREETING = {"debit_rejected"}
+NO_GREETING = {"debit_rejected", "visit_slots_offered", "visit_reminder", "settlement_offer"}
 SMS = {
     "code": {"code": "123456", "why": "pour vous connecter"},
     "phone_replaced": {"new": "•• •• •• 77 66"},
+    "visit_reminder": {"number": "SIN-2026-000012", "when": "07/12/2026 à 09:30"},
 }
 TEMPLATES = Path(messages.__file__).parent / "templates"
 
@@ -165,6 +177,20 @@ def test_the_debit_emails_leave_out_the_account_when_there_is_none():
 def test_a_subject_is_one_line_and_keeps_its_no_break_spaces():
     email = messages.email("debit_reminder", **EMAILS["debit_reminder"])
     assert email.subject == "Prélèvement de 42,50\u00a0€ le 05/01/2027"
+
+
+def test_the_claim_stage_email_names_the_next_step_only_when_there_is_one():
+    email = messages.email("claim_stage", **EMAILS["claim_stage"])
+    assert email.subject == "Sinistre SIN-2026-000012 : expert missionné"
+    assert email.body == (
+        "Bonjour,\n\nVotre sinistre SIN-2026-000012 a avancé : Expert missionné, le 06/12/2026 à "
+        "15:00.\n\nLe détail est dans votre espace client.\n\nProchaine étape : L'expert vous "
+        "appelle. Au plus tard le 11/12/2026.\n\n"
+        "Suivre votre dossier : https://x.fr/sinistre?n=SIN-2026-000012"
+    )
+    closed = messages.email("claim_stage", **{**EMAILS["claim_stage"], "next_step": ""})
+    assert "Prochaine étape" not in closed.body
+    assert "client.\n\nSuivre votre dossier" in closed.body
 
 
 def test_code_email_and_sms_say_the_same_thing():
