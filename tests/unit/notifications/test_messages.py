@@ -102,6 +102,13 @@ EMAILS = {
     "visit_slots_offered": {"number": "SIN-2026-000012"},
     "visit_reminder": {"number": "SIN-2026-000012", "when": "07/12/2026 à 09:30"},
     "settlement_offer": {"number": "SIN-2026-000012"},
+    # lifecycle/renewal.py: the loi Chatel paragraph is the one the notice's PDF prints
+    "renewal_notice": {
+        "number": "MRH0412857",
+        "anniversary": "01/02/2027",
+        "premium": "417,81\u00a0€",
+        "chatel": "Conformément à l'article L113-15-1 du Code des assurances (loi Chatel), ...",
+    },
 }
 # Texts moved word for word from the code, which had no greeting (issue 17 kept them as they were).
 NO_GREETING = {"debit_rejected", "visit_slots_offered", "visit_reminder", "settlement_offer"}
