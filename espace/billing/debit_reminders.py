@@ -17,7 +17,7 @@ from espace.contracts.models import Contract, ContractStatus
 from espace.core import formatting as fmt
 from espace.core.models import utcnow
 from espace.core.settings import get_settings
-from espace.notifications import notices, outbox
+from espace.notifications import messages, notices, outbox
 from espace.notifications.models import NotificationCategory
 
 
@@ -87,11 +87,13 @@ def _remind(session: Session, payment: Payment, contract: Contract) -> None:
     account = _default_account(session, payment.holder_id)
     on_account = f" sur le compte {masked_account(account)}" if account is not None else ""
     body = f"Votre cotisation du contrat {contract.number} sera prélevée le {day}{on_account}."
-    email = (
-        f"Bonjour,\n\nLe {day}, nous prélèverons {amount} pour votre contrat d'assurance "
-        f"habitation {contract.number}{on_account}.\n\n"
-        "Pensez à vérifier que votre compte est approvisionné : un prélèvement rejeté peut "
-        f"entraîner des frais bancaires.\n\nVos échéances : {outbox.link(routes.PAYMENTS)}"
+    email = messages.email(
+        "debit_reminder",
+        amount=amount,
+        day=day,
+        number=contract.number,
+        account=masked_account(account) if account is not None else "",
+        payments_link=outbox.link(routes.PAYMENTS),
     )
     title = f"Prélèvement de {amount} le {day}"
     notices.notify(
@@ -101,6 +103,6 @@ def _remind(session: Session, payment: Payment, contract: Contract) -> None:
         title=title,
         body=body,
         link=routes.PAYMENTS,
-        email_subject=title,
-        email_body=email,
+        email_subject=email.subject,
+        email_body=email.body,
     )

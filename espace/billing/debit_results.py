@@ -16,7 +16,7 @@ from espace import routes
 from espace.billing.models import Payment, PaymentStatus
 from espace.core import formatting as fmt
 from espace.core.models import utcnow
-from espace.notifications import notices
+from espace.notifications import messages, notices
 from espace.notifications.models import NotificationCategory
 from espace.webhooks.events import emit
 
@@ -79,6 +79,12 @@ def reject(
     payment.rejection_reason = (reason or reason_text(code))[:200]
     session.add(payment)
     session.flush()
+    email = messages.email(
+        "debit_rejected",
+        amount=fmt.money(payment.amount_cents),
+        due=fmt.date_fr(payment.due_date),
+        reason=payment.rejection_reason,
+    )
     notices.notify(
         session=session,
         holder_id=payment.holder_id,
@@ -86,12 +92,8 @@ def reject(
         title=f"Prélèvement de {fmt.money(payment.amount_cents)} rejeté",
         body=f"{payment.rejection_reason} Vous pouvez régler cette échéance par carte.",
         link=routes.PAYMENT_REGULARISE,
-        email_subject="Votre prélèvement a été rejeté",
-        email_body=(
-            f"Le prélèvement de {fmt.money(payment.amount_cents)} du "
-            f"{fmt.date_fr(payment.due_date)} a été rejeté : {payment.rejection_reason}\n"
-            "Vous pouvez régler cette échéance par carte depuis votre espace, rubrique Paiements."
-        ),
+        email_subject=email.subject,
+        email_body=email.body,
         critical=True,
     )
     emit(

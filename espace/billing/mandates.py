@@ -29,7 +29,7 @@ from espace.identity import stepup
 from espace.identity.insurer_authority import SOURCES, InsurerRecord
 from espace.identity.models import Policyholder
 from espace.identity.stepup import StepUpProof
-from espace.notifications import notices
+from espace.notifications import messages, notices
 from espace.notifications.models import NotificationCategory
 from espace.webhooks.events import emit
 
@@ -138,6 +138,13 @@ def _revoke_active(session: Session, account_id: int, now: datetime) -> None:
 
 def _notify(session: Session, mandate: SepaMandate, account: BankAccount) -> None:
     iban = bank_accounts.masked(account)
+    email = messages.email(
+        "mandate_signed",
+        reference=mandate.reference,
+        iban=iban,
+        creditor_name=mandate.creditor_name,
+        creditor_identifier=mandate.creditor_identifier,
+    )
     notices.notify(
         session=session,
         holder_id=mandate.holder_id,
@@ -148,12 +155,8 @@ def _notify(session: Session, mandate: SepaMandate, account: BankAccount) -> Non
             "dans vos documents."
         ),
         link=PAYMENTS_LINK,
-        email_body=(
-            f"Bonjour,\n\nVous avez signé le mandat de prélèvement SEPA {mandate.reference} pour "
-            f"le compte {iban} ({mandate.creditor_name}, ICS {mandate.creditor_identifier}).\n\n"
-            "Le mandat est disponible dans la rubrique Mes documents de votre espace client. Si "
-            "vous n'êtes pas à l'origine de cette signature, contactez-nous sans attendre."
-        ),
+        email_subject=email.subject,
+        email_body=email.body,
     )
 
 

@@ -27,7 +27,7 @@ from espace.contracts.models import Contract
 from espace.core import formatting as fmt
 from espace.core.models import utcnow
 from espace.identity import staff_access
-from espace.notifications import notices
+from espace.notifications import messages, notices
 from espace.notifications.models import NotificationCategory
 from espace.webhooks.events import emit
 
@@ -246,6 +246,13 @@ def mark_paid(
         )
     session.flush()
     where = f" sur le compte {refund.iban_masked}" if refund.iban_masked else ""
+    email = messages.email(
+        "refund_paid",
+        amount=fmt.money(refund.amount_cents),
+        reference=refund.reference,
+        date=fmt.date_fr(now),
+        account=refund.iban_masked,
+    )
     notices.notify(
         session=session,
         holder_id=refund.holder_id,
@@ -253,12 +260,8 @@ def mark_paid(
         title=f"Remboursement de {fmt.money(refund.amount_cents)} versé",
         body=f"Le remboursement de votre cotisation a été versé{where}.",
         link=routes.PAYMENTS,
-        email_subject="Votre remboursement de cotisation a été versé",
-        email_body=(
-            "Bonjour,\n\n"
-            f"Le remboursement de cotisation de {fmt.money(refund.amount_cents)} "
-            f"(référence {refund.reference}) a été versé le {fmt.date_fr(now)}{where}.\n"
-        ),
+        email_subject=email.subject,
+        email_body=email.body,
     )
     emit("refund.paid", refund_event(refund), session=session)
     return refund, True
@@ -280,6 +283,9 @@ def returned(
     refund.paid_reference = f"retour {code}"[:40] if code else ""
     session.add(refund)
     session.flush()
+    email = messages.email(
+        "refund_returned", amount=fmt.money(refund.amount_cents), reference=refund.reference
+    )
     notices.notify(
         session=session,
         holder_id=refund.holder_id,
@@ -288,13 +294,8 @@ def returned(
         body=f"Votre banque a refusé le virement de {fmt.money(refund.amount_cents)}. Indiquez "
         "un compte bancaire valide dans « Mes paiements ».",
         link=routes.PAYMENTS,
-        email_subject="Votre remboursement de cotisation n'a pas pu être versé",
-        email_body=(
-            "Bonjour,\n\n"
-            f"Le virement de {fmt.money(refund.amount_cents)} (remboursement {refund.reference}) "
-            "a été refusé par votre banque. Ajoutez un compte bancaire valide dans votre espace, "
-            "rubrique « Mes paiements » : nous vous le verserons aussitôt.\n"
-        ),
+        email_subject=email.subject,
+        email_body=email.body,
         critical=True,
     )
     return True

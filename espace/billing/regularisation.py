@@ -20,7 +20,7 @@ from espace.contracts.models import Contract
 from espace.core import formatting as fmt
 from espace.core.models import utcnow
 from espace.documents.models import Document
-from espace.notifications import notices, outbox
+from espace.notifications import messages, notices, outbox
 from espace.notifications.models import NotificationCategory
 
 log = logging.getLogger(__name__)
@@ -235,9 +235,14 @@ def _notify_settled(session: Session, payment: Payment, row: CardPayment) -> Non
         f"Votre paiement de {amount} par {card} a été accepté : l'échéance du {due} "
         f"du contrat {contract.number} est régularisée."
     )
-    email = (
-        f"Bonjour,\n\n{body}\n\nLe reçu de cotisation est disponible dans vos documents : "
-        f"{outbox.link(routes.DOCUMENTS)}\n\nVos paiements : {outbox.link(routes.PAYMENTS)}"
+    email = messages.email(
+        "payment_regularised",
+        amount=amount,
+        card=card,
+        due=due,
+        number=contract.number,
+        documents_link=outbox.link(routes.DOCUMENTS),
+        payments_link=outbox.link(routes.PAYMENTS),
     )
     notices.notify(
         session=session,
@@ -246,6 +251,6 @@ def _notify_settled(session: Session, payment: Payment, row: CardPayment) -> Non
         title="Paiement régularisé",
         body=body,
         link=routes.PAYMENTS,
-        email_subject=f"Paiement régularisé — contrat {contract.number}",
-        email_body=email,
+        email_subject=email.subject,
+        email_body=email.body,
     )

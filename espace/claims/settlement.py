@@ -29,7 +29,7 @@ from espace.claims.models import (
 )
 from espace.core import formatting as fmt
 from espace.core.models import utcnow
-from espace.notifications import notices
+from espace.notifications import messages, notices
 from espace.notifications.models import NotificationCategory
 
 Offer = SettlementOfferStatus
@@ -128,6 +128,7 @@ def make_offer(
     workflow._audit(
         session, staff, "settlement_offer", claim, f"{fmt.money(immediate)} + {fmt.money(deferred)}"
     )
+    email = messages.email("settlement_offer", number=claim.number)
     notices.notify(
         session=session,
         holder_id=claim.holder_id,
@@ -135,11 +136,8 @@ def make_offer(
         title=f"Offre d'indemnisation pour le sinistre {claim.number}",
         body="Consultez le détail de l'offre et acceptez-la ou contestez-la dans votre espace.",
         link=f"/sinistre?n={claim.number}",
-        email_subject=f"Votre offre d'indemnisation (sinistre {claim.number})",
-        email_body=(
-            f"Une offre d'indemnisation vous attend pour le sinistre {claim.number}. Consultez son "
-            "détail dans votre espace, puis acceptez-la ou contestez-la."
-        ),
+        email_subject=email.subject,
+        email_body=email.body,
     )
     return offer
 

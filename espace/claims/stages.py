@@ -14,7 +14,7 @@ from espace.core import formatting as fmt
 from espace.core.formatting import PARIS
 from espace.core.models import utcnow
 from espace.core.working_days import add_working_days
-from espace.notifications import notices, outbox
+from espace.notifications import messages, notices, outbox
 from espace.notifications.models import NotificationCategory
 
 
@@ -175,14 +175,14 @@ def _notify(session: Session, claim: Claim, event: ClaimEvent) -> None:
     title = f"Sinistre {claim.number} : {label(event.kind).lower()}"
     # The e-mail names the stage and the next step only: what staff wrote (reasons, amounts, report
     # conclusions) stays behind the sign-in.
-    lines = [
-        f"Bonjour,\n\nVotre sinistre {claim.number} a avancé : {label(event.kind)}, le "
-        f"{fmt.datetime_fr(event.at)}.",
-        "Le détail est dans votre espace client.",
-    ]
-    if event.next_step:
-        lines.append(f"Prochaine étape : {event.next_step}")
-    lines.append(f"Suivre votre dossier : {outbox.link(claim_link(claim))}")
+    email = messages.email(
+        "claim_stage",
+        number=claim.number,
+        stage=label(event.kind),
+        date=fmt.datetime_fr(event.at),
+        next_step=event.next_step,
+        claim_link=outbox.link(claim_link(claim)),
+    )
     notices.notify(
         session=session,
         holder_id=claim.holder_id,
@@ -190,8 +190,8 @@ def _notify(session: Session, claim: Claim, event: ClaimEvent) -> None:
         title=title,
         body=event.detail or event.next_step,
         link=claim_link(claim),
-        email_subject=title,
-        email_body="\n\n".join(lines),
+        email_subject=email.subject,
+        email_body=email.body,
         critical=event.kind in CRITICAL_STAGES,
     )
 

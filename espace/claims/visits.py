@@ -18,7 +18,7 @@ from espace.claims.models import Claim, ClaimMessage, ClaimStatus, VisitSlot, Vi
 from espace.core import formatting as fmt
 from espace.core.formatting import PARIS
 from espace.core.models import utcnow
-from espace.notifications import notices
+from espace.notifications import messages, notices
 from espace.notifications.models import NotificationCategory
 
 V = VisitSlotStatus
@@ -87,6 +87,7 @@ def offer_slots(
     workflow._audit(
         session, staff, "offer_slots", claim, ", ".join(_label(m) for m in sorted(set(moments)))
     )
+    email = messages.email("visit_slots_offered", number=claim.number)
     notices.notify(
         session=session,
         holder_id=claim.holder_id,
@@ -94,11 +95,8 @@ def offer_slots(
         title=f"Choisissez le créneau de la visite de l'expert ({claim.number})",
         body="L'expert vous propose des créneaux : choisissez-en un dans le suivi du sinistre.",
         link=f"/sinistre?n={claim.number}",
-        email_subject=f"Visite de l'expert : choisissez un créneau (sinistre {claim.number})",
-        email_body=(
-            "L'expert vous propose des créneaux de visite. Choisissez-en un, ou demandez-en "
-            "d'autres, dans le suivi de votre sinistre."
-        ),
+        email_subject=email.subject,
+        email_body=email.body,
     )
     return created
 
@@ -280,19 +278,18 @@ def send_reminders(*, session: Session, now: datetime) -> int:
         )
     ).all()
     for slot, claim in due:
+        when = _label(slot.starts_at)
+        email = messages.email("visit_reminder", number=claim.number, when=when)
         notices.notify(
             session=session,
             holder_id=claim.holder_id,
             category=NotificationCategory.CLAIMS,
             title=f"Rappel : visite de l'expert demain ({claim.number})",
-            body=f"L'expert passe le {_label(slot.starts_at)}.",
+            body=f"L'expert passe le {when}.",
             link=f"/sinistre?n={claim.number}",
-            email_subject=f"Rappel : visite de l'expert demain (sinistre {claim.number})",
-            email_body=(
-                f"L'expert passe chez vous le {_label(slot.starts_at)}. Un empêchement ? "
-                "Reportez la visite depuis le suivi de votre sinistre."
-            ),
-            sms_body=f"Espace : visite de l'expert le {_label(slot.starts_at)} ({claim.number}).",
+            email_subject=email.subject,
+            email_body=email.body,
+            sms_body=messages.sms("visit_reminder", number=claim.number, when=when),
         )
         slot.reminder_sent_at = now
         session.add(slot)

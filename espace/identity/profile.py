@@ -34,7 +34,7 @@ from espace.identity.models import (
     TokenPurpose,
 )
 from espace.identity.stepup import StepUpProof
-from espace.notifications import notices, outbox
+from espace.notifications import messages, notices, outbox
 from espace.notifications.models import NotificationCategory
 from espace.webhooks.events import emit
 
@@ -267,7 +267,7 @@ def _supersede(session: Session, holder: Policyholder, account: Account, field: 
 
 
 def _alert(
-    session: Session, holder_id: int, *, title: str, body: str, email_body: str = ""
+    session: Session, holder_id: int, *, title: str, body: str, email: messages.Email | None = None
 ) -> None:
     notices.notify(
         session=session,
@@ -276,16 +276,20 @@ def _alert(
         title=title,
         body=body,
         link=routes.PROFILE,
-        email_body=email_body,
+        email_subject=email.subject if email else "",
+        email_body=email.body if email else "",
     )
 
 
-def _not_me(session: Session, account: Account) -> str:
-    return (
-        "Si c'est vous, il n'y a rien à faire.\n\n"
-        "Ce n'était pas vous ? Ouvrez ce lien : toutes les sessions seront fermées et vous "
-        "choisirez un nouveau mot de passe :\n"
-        f"{accounts.not_me_link(session=session, account=account)}"
+def _security_email(
+    name: str, session: Session, account: Account, **context: str
+) -> messages.Email:
+    """A profile change's e-mail: its date, and the 'not me' link (``email/_not_me.txt``)."""
+    return messages.email(
+        name,
+        date=fmt.datetime_fr(utcnow()),
+        not_me_link=accounts.not_me_link(session=session, account=account),
+        **context,
     )
 
 
@@ -323,11 +327,7 @@ def update_address(
         holder_id,
         title="Votre adresse postale a été modifiée",
         body=f"Nouvelle adresse : {address.one_line()}.",
-        email_body=(
-            "Bonjour,\n\nL'adresse postale de votre espace a été modifiée le "
-            f"{fmt.datetime_fr(utcnow())}.\n\n  Ancienne adresse : {old}\n"
-            f"  Nouvelle adresse : {address.one_line()}\n\n{_not_me(session, account)}"
-        ),
+        email=_security_email("address_changed", session, account, old=old, new=address.one_line()),
     )
     return change
 
@@ -442,11 +442,8 @@ def _alert_phone_changed(session: Session, account: Account, old: str, new: str)
         account.holder_id,
         title="Votre numéro de mobile a été modifié",
         body=f"Nouveau numéro : {fmt.phone(new)}.",
-        email_body=(
-            "Bonjour,\n\nLe numéro de mobile de votre espace a été modifié le "
-            f"{fmt.datetime_fr(utcnow())} : {masked(PHONE, old)} → {masked(PHONE, new)}.\n"
-            "Les codes par SMS seront désormais envoyés au nouveau numéro.\n\n"
-            f"{_not_me(session, account)}"
+        email=_security_email(
+            "phone_changed", session, account, old=masked(PHONE, old), new=masked(PHONE, new)
         ),
     )
     if old:
@@ -454,11 +451,7 @@ def _alert_phone_changed(session: Session, account: Account, old: str, new: str)
             session=session,
             to=old,
             account_id=account.id,
-            body=(
-                "Espace : le numéro de mobile de votre espace a été remplacé par "
-                f"{masked(PHONE, new)}. Si ce n'est pas vous, appelez-nous ou ouvrez le lien reçu "
-                "par e-mail."
-            ),
+            body=messages.sms("phone_replaced", new=masked(PHONE, new)),
         )
 
 
@@ -497,11 +490,7 @@ def start_email_change(
         holder_id,
         title="Demande de changement d'adresse e-mail",
         body=f"Un lien de confirmation a été envoyé à {new}.",
-        email_body=(
-            "Bonjour,\n\nUne demande de changement de votre adresse e-mail vers "
-            f"{mask_email(new)} a été faite le {fmt.datetime_fr(utcnow())}. Elle ne prendra effet "
-            f"que si le lien envoyé à cette adresse est ouvert.\n\n{_not_me(session, account)}"
-        ),
+        email=_security_email("email_change_requested", session, account, new=mask_email(new)),
     )
     return change
 
@@ -515,17 +504,12 @@ def _send_email_link(session: Session, account: Account, change: ProfileChange) 
         PENDING_VALIDITY,
         {"email": change.new_value, "change_id": change.id},
     )
-    outbox.send_email(
+    outbox.send_email_template(
         session=session,
         to=change.new_value,
         account_id=account.id,
-        subject="Confirmez votre nouvelle adresse e-mail",
-        body=(
-            "Bonjour,\n\nPour que cette adresse devienne celle de votre espace client (et votre "
-            "identifiant de connexion), ouvrez ce lien, valable 24 heures et une seule fois :\n"
-            f"{outbox.link(f'{routes.EMAIL_CONFIRM}?jeton={token}')}\n\n"
-            "Si vous n'avez rien demandé, ignorez cet e-mail : rien ne changera."
-        ),
+        template="email_change_link",
+        link=outbox.link(f"{routes.EMAIL_CONFIRM}?jeton={token}"),
     )
 
 
@@ -603,18 +587,14 @@ def _switch_email(session: Session, account: Account, change: ProfileChange) -> 
     session.add_all([account, holder, change])
     _emit_changed(session, saved_id(holder), EMAIL)
     _supersede(session, holder, account, EMAIL)  # burns this link and any other
-    outbox.send_email(
+    outbox.send_email_template(
         session=session,
         to=old,
         account_id=account.id,
-        subject="Votre adresse e-mail a été modifiée",
-        body=(
-            "Bonjour,\n\nL'adresse e-mail de votre espace client est désormais "
-            f"{mask_email(change.new_value)} depuis le {fmt.datetime_fr(utcnow())}. C'est elle "
-            "qui sert à vous connecter ; cette adresse-ci ne recevra plus nos messages.\n\n"
-            "Si vous n'êtes pas à l'origine de ce changement, récupérez l'accès à votre espace "
-            f"par SMS : {outbox.link(routes.LOST_ACCESS)}, puis contactez-nous."
-        ),
+        template="email_changed",
+        new=mask_email(change.new_value),
+        date=fmt.datetime_fr(utcnow()),
+        lost_access_link=outbox.link(routes.LOST_ACCESS),
     )
     _alert(
         session,

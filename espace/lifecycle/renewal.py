@@ -67,7 +67,7 @@ from espace.documents.pdf.letter import (
 )
 from espace.identity.models import Policyholder
 from espace.lifecycle.models import Cancellation, CancellationStatus, ContractRenewal
-from espace.notifications import notices
+from espace.notifications import messages, notices
 from espace.notifications.models import NotificationCategory
 
 NOTICE_LEAD_DAYS = 90  # the notice goes out this many days before the anniversary
@@ -422,6 +422,13 @@ def _announce(
 ) -> None:
     premium = fmt.money(row.new_premium_cents)
     anniversary = fmt.date_fr(row.anniversary)
+    email = messages.email(
+        "renewal_notice",
+        number=contract.number,
+        anniversary=anniversary,
+        premium=premium,
+        chatel=chatel.mention,
+    )
     notices.notify(
         session=session,
         holder_id=contract.holder_id,
@@ -432,16 +439,8 @@ def _announce(
             f"{premium}. Votre avis d'échéance et votre échéancier sont dans « Mes documents »."
         ),
         link=routes.DOCUMENTS,
-        email_subject=f"Votre avis d'échéance — contrat {contract.number}",
-        email_body=(
-            "Bonjour,\n\n"
-            f"Votre contrat d'assurance habitation {contract.number} arrive à échéance le "
-            f"{anniversary} et sera reconduit pour un an. Votre nouvelle cotisation annuelle est "
-            f"de {premium}.\n\n"
-            "Votre avis d'échéance et votre nouvel échéancier sont disponibles dans votre espace, "
-            "rubrique « Mes documents ».\n\n"
-            f"{chatel.mention}\n"
-        ),
+        email_subject=email.subject,
+        email_body=email.body,
     )
 
 

@@ -27,6 +27,7 @@ _ENV = Environment(
     lstrip_blocks=True,
 )
 _URL = re.compile(r"(https?://[^\s<>\"']+)")
+_BREAKS = re.compile(r"[ \t\r\n]+")
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,8 @@ def email(name: str, **context: Any) -> Email:
     template = _ENV.get_template(f"email/{name}.txt")
     values = template.new_context({"insurer": insurer(), **context})
     return Email(
-        subject=" ".join("".join(template.blocks["subject"](values)).split()),
+        # one line; a no-break space stays ("12,50\u00a0€", as ``core.formatting`` writes it)
+        subject=_BREAKS.sub(" ", "".join(template.blocks["subject"](values))).strip(),
         body="".join(template.blocks["body"](values)).strip(),
     )
 

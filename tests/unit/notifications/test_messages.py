@@ -33,22 +33,171 @@ EMAILS = {
     "reset_link": {"link": "https://x.fr/mot-de-passe/nouveau?jeton=abc"},
     "login_address_replaced": {"new_email": "b@example.com"},
     "access_recovered": {},
+    # identity/profile.py: the context its callers give (the date, the 'not me' link and the values)
+    "address_changed": {
+        "date": "06/12/2026 à 15:00",
+        "old": "12 rue des Lilas, 75011 Paris",
+        "new": "3 rue Neuve, 44000 Nantes",
+        "not_me_link": "https://x.fr/pas-moi?jeton=abc",
+    },
+    "phone_changed": {
+        "date": "06/12/2026 à 15:00",
+        "old": "•• •• •• 00 42",
+        "new": "•• •• •• 77 66",
+        "not_me_link": "https://x.fr/pas-moi?jeton=abc",
+    },
+    "email_change_requested": {
+        "date": "06/12/2026 à 15:00",
+        "new": "n•••@example.com",
+        "not_me_link": "https://x.fr/pas-moi?jeton=abc",
+    },
+    "email_change_link": {"link": "https://x.fr/confirmer-adresse?jeton=abc"},
+    "email_changed": {
+        "new": "n•••@example.com",
+        "date": "06/12/2026 à 15:00",
+        "lost_access_link": "https://x.fr/acces-perdu",
+    },
+    # billing: amounts and dates formatted by the caller, the masked IBAN ("" when none)
+    "mandate_signed": {
+        "reference": "ESP-00000001-ABCDEFGHIJ",
+        "iban": "FR76 •••• •••• •••• 0189",
+        "creditor_name": "Espace Assurances",
+        "creditor_identifier": "FR12ZZZ123456",
+    },
+    "debit_reminder": {
+        "amount": "42,50\u00a0€",
+        "day": "05/01/2027",
+        "number": "MRH0412857",
+        "account": "FR76 •••• •••• •••• 0189",
+        "payments_link": "https://x.fr/paiements",
+    },
+    "refund_paid": {
+        "amount": "42,50\u00a0€",
+        "reference": "RBT-2026-000001",
+        "date": "06/12/2026",
+        "account": "FR76 •••• •••• •••• 0189",
+    },
+    "refund_returned": {"amount": "42,50\u00a0€", "reference": "RBT-2026-000001"},
+    "payment_regularised": {
+        "amount": "42,50\u00a0€",
+        "card": "carte Visa se terminant par 4242",
+        "due": "05/12/2026",
+        "number": "MRH0412857",
+        "documents_link": "https://x.fr/documents",
+        "payments_link": "https://x.fr/paiements",
+    },
+    "debit_rejected": {
+        "amount": "42,50\u00a0€",
+        "due": "05/12/2026",
+        "reason": "Provision insuffisante.",
+    },
+    # claims: the stage's label and the next step as the claim shows them; the Paris time of a visit
+    "claim_stage": {
+        "number": "SIN-2026-000012",
+        "stage": "Expert missionné",
+        "date": "06/12/2026 à 15:00",
+        "next_step": "L'expert vous appelle. Au plus tard le 11/12/2026.",
+        "claim_link": "https://x.fr/sinistre?n=SIN-2026-000012",
+    },
+    "visit_slots_offered": {"number": "SIN-2026-000012"},
+    "visit_reminder": {"number": "SIN-2026-000012", "when": "07/12/2026 à 09:30"},
+    "settlement_offer": {"number": "SIN-2026-000012"},
+    # lifecycle/renewal.py: the loi Chatel paragraph is the one the notice's PDF prints
+    "renewal_notice": {
+        "number": "MRH0412857",
+        "anniversary": "01/02/2027",
+        "premium": "417,81\u00a0€",
+        "chatel": "Conformément à l'article L113-15-1 du Code des assurances (loi Chatel), ...",
+    },
 }
+# Texts moved word for word from the code, which had no greeting (issue 17 kept them as they were).
+NO_GREETING = {"debit_rejected", "visit_slots_offered", "visit_reminder", "settlement_offer"}
+SMS = {
+    "code": {"code": "123456", "why": "pour vous connecter"},
+    "phone_replaced": {"new": "•• •• •• 77 66"},
+    "visit_reminder": {"number": "SIN-2026-000012", "when": "07/12/2026 à 09:30"},
+}
+TEMPLATES = Path(messages.__file__).parent / "templates"
+
+
+def _names(folder: str) -> set[str]:
+    """The templates of a folder, less the partials (``_name.txt``: included, never sent alone)."""
+    return {p.stem for p in (TEMPLATES / folder).glob("*.txt") if not p.stem.startswith("_")}
 
 
 def test_every_template_is_tested():
-    names = {
-        path.stem for path in (Path(messages.__file__).parent / "templates" / "email").glob("*.txt")
-    }
-    assert names == set(EMAILS)
+    assert _names("email") == set(EMAILS)
+    assert _names("sms") == set(SMS)
 
 
 @pytest.mark.parametrize("name", sorted(EMAILS))
 def test_every_email_renders_a_subject_and_a_text(name):
     email = messages.email(name, **EMAILS[name])
     assert email.subject and "\n" not in email.subject
-    assert email.body.startswith("Bonjour,\n\n") and "{" not in email.body
+    assert email.body.startswith("Bonjour,\n\n") or name in NO_GREETING
+    assert "{" not in email.body and "}" not in email.body
     assert "\n\n\n" not in email.body
+
+
+@pytest.mark.parametrize("name", sorted(SMS))
+def test_every_sms_renders_one_short_line(name):
+    text = messages.sms(name, **SMS[name])
+    assert text and "\n" not in text and "{" not in text
+
+
+@pytest.mark.parametrize("name", sorted(EMAILS))
+def test_every_value_is_needed(name):
+    """StrictUndefined: an e-mail rendered without one of its values fails instead of printing
+    nothing (so the contexts above are exactly what the callers must give)."""
+    for key in EMAILS[name]:
+        with pytest.raises(UndefinedError):
+            messages.email(name, **{k: v for k, v in EMAILS[name].items() if k != key})
+
+
+@pytest.mark.parametrize("name", sorted(SMS))
+def test_every_sms_value_is_needed(name):
+    for key in SMS[name]:
+        with pytest.raises(UndefinedError):
+            messages.sms(name, **{k: v for k, v in SMS[name].items() if k != key})
+
+
+def test_the_profile_emails_share_the_not_me_paragraph():
+    for name in ("address_changed", "phone_changed", "email_change_requested"):
+        body = messages.email(name, **EMAILS[name]).body
+        assert body.endswith(
+            "\n\nSi c'est vous, il n'y a rien à faire.\n\nCe n'était pas vous ? Ouvrez ce lien : "
+            "toutes les sessions seront fermées et vous choisirez un nouveau mot de passe :\n"
+            "https://x.fr/pas-moi?jeton=abc"
+        )
+
+
+def test_the_debit_emails_leave_out_the_account_when_there_is_none():
+    reminder = messages.email("debit_reminder", **{**EMAILS["debit_reminder"], "account": ""})
+    assert "habitation MRH0412857.\n" in reminder.body and "compte FR76" not in reminder.body
+    paid = messages.email("refund_paid", **{**EMAILS["refund_paid"], "account": ""})
+    assert paid.body.endswith("a été versé le 06/12/2026.")
+    assert messages.email("refund_paid", **EMAILS["refund_paid"]).body.endswith(
+        "a été versé le 06/12/2026 sur le compte FR76 •••• •••• •••• 0189."
+    )
+
+
+def test_a_subject_is_one_line_and_keeps_its_no_break_spaces():
+    email = messages.email("debit_reminder", **EMAILS["debit_reminder"])
+    assert email.subject == "Prélèvement de 42,50\u00a0€ le 05/01/2027"
+
+
+def test_the_claim_stage_email_names_the_next_step_only_when_there_is_one():
+    email = messages.email("claim_stage", **EMAILS["claim_stage"])
+    assert email.subject == "Sinistre SIN-2026-000012 : expert missionné"
+    assert email.body == (
+        "Bonjour,\n\nVotre sinistre SIN-2026-000012 a avancé : Expert missionné, le 06/12/2026 à "
+        "15:00.\n\nLe détail est dans votre espace client.\n\nProchaine étape : L'expert vous "
+        "appelle. Au plus tard le 11/12/2026.\n\n"
+        "Suivre votre dossier : https://x.fr/sinistre?n=SIN-2026-000012"
+    )
+    closed = messages.email("claim_stage", **{**EMAILS["claim_stage"], "next_step": ""})
+    assert "Prochaine étape" not in closed.body
+    assert "client.\n\nSuivre votre dossier" in closed.body
 
 
 def test_code_email_and_sms_say_the_same_thing():
