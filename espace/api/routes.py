@@ -270,17 +270,17 @@ async def message_file(request: Request) -> Response:
 
 async def cancellation_file(request: Request) -> Response:
     """A cancellation's supporting document: for its holder, or handlers and managers (the role is
-    checked and the download traced by ``lifecycle.cancellation``)."""
-    from espace.lifecycle import cancellation
+    checked and the download traced by ``lifecycle.cancellation_staff``)."""
+    from espace.lifecycle import cancellation_staff, cancellation_views
 
     file_id = request.path_params["file_id"]
     record, refusal = await run_in_threadpool(
         _private_file,
         request,
-        lambda db, holder_id: cancellation.file_for_holder(
+        lambda db, holder_id: cancellation_views.file_for_holder(
             session=db, holder_id=holder_id, file_id=file_id
         ),
-        lambda db, staff_id: cancellation.file_for_staff(
+        lambda db, staff_id: cancellation_staff.file_for_staff(
             session=db, staff_id=staff_id, file_id=file_id
         ),
     )
@@ -303,12 +303,12 @@ async def cancellation_acknowledgement(request: Request) -> Response:
 def _cancellation_acknowledgement(request: Request) -> Response:
     from espace.billing import receipts
     from espace.documents import library
-    from espace.lifecycle import cancellation
+    from espace.lifecycle import cancellation_staff
 
     cancellation_id = request.path_params["cancellation_id"]
 
     def for_staff(db, staff_id):
-        document = cancellation.acknowledgement_for_staff(
+        document = cancellation_staff.acknowledgement_for_staff(
             session=db, staff_id=staff_id, cancellation_id=cancellation_id
         )
         if document is None:
