@@ -250,16 +250,16 @@ async def claim_file(request: Request) -> Response:
 
 async def message_file(request: Request) -> Response:
     """A file joined to a secure message: for the holder of the thread, or staff with the inbox."""
-    from espace.support import threads
+    from espace.support import thread_inbox, thread_views
 
     attachment_id = request.path_params["attachment_id"]
     record, refusal = await run_in_threadpool(
         _private_file,
         request,
-        lambda db, holder_id: threads.attachment_for_holder(
+        lambda db, holder_id: thread_views.attachment_for_holder(
             session=db, holder_id=holder_id, attachment_id=attachment_id
         ),
-        lambda db, staff_id: threads.attachment_for_staff(
+        lambda db, staff_id: thread_inbox.attachment_for_staff(
             session=db, staff_id=staff_id, attachment_id=attachment_id
         ),
     )

@@ -35,7 +35,7 @@ from espace.state.privacy import PrivacyState
 from espace.state.staff import StaffAccessState
 from espace.state.staff_claims import StaffClaimState
 from espace.state.staff_inbox import StaffThreadState
-from espace.support import threads
+from espace.support import thread_inbox, threads
 from espace.support.models import SupportAttachment
 from tests import factories
 from tests.events import run_handler
@@ -291,8 +291,8 @@ def test_the_read_log_is_written_by_the_services_whoever_calls_them(world):
     with Session(get_engine()) as db:
         workflow.visible_claim(session=db, staff_id=world.manager[0], number=world.number)
         workflow.file_for_staff(session=db, staff_id=world.manager[0], file_id=world.photo)
-        threads.staff_thread(session=db, staff_id=world.manager[0], thread_id=world.thread)
-        threads.attachment_for_staff(
+        thread_inbox.staff_thread(session=db, staff_id=world.manager[0], thread_id=world.thread)
+        thread_inbox.attachment_for_staff(
             session=db, staff_id=world.manager[0], attachment_id=world.attachment
         )
         types = [
