@@ -27,7 +27,7 @@ from PIL import Image  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
 from bench.bench_documents import summary  # noqa: E402
-from espace.claims import declaration, uploads, workflow  # noqa: E402
+from espace.claims import declaration, declaration_contents, declaration_sending, uploads, workflow  # noqa: E402
 from espace.claims.models import Claim, ClaimEvent, ClaimStatus  # noqa: E402
 from espace.contracts.models import Contract  # noqa: E402
 from espace.core.db import get_engine  # noqa: E402
@@ -56,7 +56,7 @@ def _draft(session: Session, contract: Contract, now) -> Claim:
         description="Vitre de la cuisine fendue par un choc.",
         now=now,
     )
-    declaration.add_item(
+    declaration_contents.add_item(
         session=session,
         claim=claim,
         description="Vitre",
@@ -124,7 +124,7 @@ def main() -> None:
         for contract in contracts:
             claim = _draft(session, contract, now)
             start = time.perf_counter()
-            declaration.submit(session=session, claim=claim, now=now)
+            declaration_sending.submit(session=session, claim=claim, now=now)
             session.commit()
             times.append(time.perf_counter() - start)
         results["send_declaration"] = summary(times)

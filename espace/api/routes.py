@@ -223,14 +223,14 @@ async def _file_response(key: str, mime: str, filename: str, *, inline: bool) ->
 
 async def claim_file(request: Request) -> Response:
     """A claim's photo or document: for its holder, or for staff allowed to see the claim."""
-    from espace.claims import declaration, workflow
+    from espace.claims import declaration_queries, workflow
 
     file_id = request.path_params["file_id"]
     wants_thumbnail = request.query_params.get("miniature") == "1"
     record, refusal = await run_in_threadpool(
         _private_file,
         request,
-        lambda db, holder_id: declaration.file_for_holder(
+        lambda db, holder_id: declaration_queries.file_for_holder(
             session=db, holder_id=holder_id, file_id=file_id
         ),
         lambda db, staff_id: workflow.file_for_staff(

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
-from espace.claims import declaration, perils, stages
+from espace.claims import declaration_contents, declaration_queries, perils, stages
 from espace.claims import indemnity as claim_indemnity
 from espace.claims.declaration import ClaimInputError
 from espace.claims.models import Claim, ClaimFileKind, ClaimStatus, StaffAuditLog
@@ -173,7 +173,7 @@ def visible_claim_by_id(*, session: Session, staff_id: int, claim_id: int) -> Cl
 def claim_parties(*, session: Session, claim: Claim):
     """(policyholder, contract, terms on the day of the loss, formula of those terms) of a claim
     the caller may see (``visible_claim``)."""
-    terms = declaration.loss_terms(session=session, claim=claim)
+    terms = declaration_queries.loss_terms(session=session, claim=claim)
     return (
         session.get(Policyholder, claim.holder_id),
         session.get(Contract, claim.contract_id),
@@ -425,7 +425,7 @@ def attach_report(
                 )
             }
         )
-    record = declaration.add_file(
+    record = declaration_contents.add_file(
         session=session,
         claim=claim,
         data=data,
@@ -468,7 +468,7 @@ def assess(
         contract=contract,
         peril_code=claim.peril,
         damage_cents=damage,
-        on=declaration.loss_date(claim),
+        on=declaration_queries.loss_date(claim),
         category=category,
         answers=claim.answers,
     )
@@ -547,7 +547,7 @@ def _store_settlement_advice(
     from espace.identity.models import Policyholder
 
     contract = session.get(Contract, claim.contract_id)
-    loss_terms = declaration.loss_terms(
+    loss_terms = declaration_queries.loss_terms(
         session=session, claim=claim
     )  # the home and formula of the loss date
     holder_name, holder_address = holder_lines(session.get(Policyholder, claim.holder_id))
@@ -599,7 +599,7 @@ def _guarantee_name(session: Session, contract: Contract, claim: Claim) -> str:
         contract=contract,
         peril_code=claim.peril,
         damage_cents=0,
-        on=declaration.loss_date(claim),
+        on=declaration_queries.loss_date(claim),
         category=claim.guarantee_category,
     )
     return result.guarantee
@@ -686,7 +686,7 @@ def reopen(*, session: Session, staff_id: int, claim_id: int, reason: str) -> Cl
 
 def reply(*, session: Session, staff_id: int, claim_id: int, body: str) -> None:
     staff, claim = _claim_for(session, staff_id, claim_id, "messages")
-    declaration.post_message(session=session, claim=claim, body=body, staff_id=staff.id)
+    declaration_contents.post_message(session=session, claim=claim, body=body, staff_id=staff.id)
     link = stages.claim_link(claim)
     notices.notify(
         session=session,
@@ -719,7 +719,7 @@ def upload(
     )
     if kind not in allowed:
         raise ClaimInputError({"kind": "Choisissez le type de document."})
-    record = declaration.add_file(
+    record = declaration_contents.add_file(
         session=session, claim=claim, data=data, filename=filename, kind=kind, staff_id=staff.id
     )
     stages.record(

@@ -20,7 +20,14 @@ from sqlmodel import Session, select
 
 from espace.billing import debit_results, refunds
 from espace.billing.models import Payment, PremiumRefund, SepaMandate
-from espace.claims import declaration, stages, workflow
+from espace.claims import (
+    declaration,
+    declaration_contents,
+    declaration_queries,
+    declaration_sending,
+    stages,
+    workflow,
+)
 from espace.claims.declaration import ClaimInputError
 from espace.claims.models import Claim, ClaimEvent, ClaimStatus
 from espace.contracts import admin
@@ -476,8 +483,8 @@ def get_claim(*, session: Session, authority, claim_id: int) -> ClaimDetail:
     return ClaimDetail(
         claim,
         stages.events(session=session, claim_id=claim.id),
-        declaration.files(session=session, claim_id=claim.id),
-        declaration.messages(session=session, claim_id=claim.id),
+        declaration_queries.files(session=session, claim_id=claim.id),
+        declaration_queries.messages(session=session, claim_id=claim.id),
     )
 
 
@@ -519,7 +526,7 @@ def declare_claim(
         )
         declaration.set_location(session=session, claim=claim, kind="property")
         for item in data["items"]:
-            declaration.add_item(
+            declaration_contents.add_item(
                 session=session,
                 claim=claim,
                 description=item["description"],
@@ -529,7 +536,7 @@ def declare_claim(
                 estimate_text=f"{item['estimate_cents'] / 100:.2f}",
                 today=local.date(),
             )
-        declaration.submit(session=session, claim=claim, now=now)
+        declaration_sending.submit(session=session, claim=claim, now=now)
     except ClaimInputError as error:
         raise _claim_errors(error) from None
     return get_claim(session=session, authority=authority, claim_id=claim.id)

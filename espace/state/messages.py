@@ -12,7 +12,7 @@ import dataclasses
 import reflex as rx
 
 from espace import routes
-from espace.claims import declaration
+from espace.claims import declaration_queries
 from espace.claims.perils import label as peril_label
 from espace.claims.uploads import MAX_BYTES
 from espace.claims.workflow import staff_names
@@ -180,7 +180,7 @@ class NewMessageState(SessionState):
             ]
             self.claim_options = [
                 [str(c.id), f"{c.number} · {peril_label(c.peril)}"]
-                for c in declaration.list_claims(session=db, holder_id=holder_id)
+                for c in declaration_queries.list_claims(session=db, holder_id=holder_id)
                 if c.number is not None
             ]
         self.loaded = True

@@ -12,7 +12,7 @@ import dataclasses
 import reflex as rx
 
 from espace import routes
-from espace.claims import declaration, perils, stages, workflow
+from espace.claims import declaration_queries, perils, stages, workflow
 from espace.claims.declaration import ClaimInputError
 from espace.claims.models import Claim, ClaimFileKind, ClaimStatus
 from espace.claims.uploads import MAX_BYTES, UploadRejected
@@ -539,7 +539,7 @@ class StaffClaimState(StaffSessionState):
                     body=m.body,
                     from_staff=m.staff_id is not None,
                 )
-                for m in declaration.messages(session=db, claim_id=claim.id)
+                for m in declaration_queries.messages(session=db, claim_id=claim.id)
             ]
             if self.allowed["messages"]
             else []
@@ -615,7 +615,7 @@ class StaffClaimState(StaffSessionState):
         )
 
     def _fill_items(self, db, claim: Claim) -> None:
-        rows = declaration.items(session=db, claim_id=claim.id)
+        rows = declaration_queries.items(session=db, claim_id=claim.id)
         self.items = [
             ItemRow(
                 description=i.description,
@@ -647,7 +647,7 @@ class StaffClaimState(StaffSessionState):
 
     def _fill_files(self, db, claim: Claim, names: dict) -> None:
         rows = []
-        for f in declaration.files(session=db, claim_id=claim.id):
+        for f in declaration_queries.files(session=db, claim_id=claim.id):
             photo = f.mime_type.startswith("image/") and bool(f.thumbnail_key)
             kind = FILE_KIND_LABELS.get(f.kind, f.kind)
             uploaded = fmt.date_fr(f.uploaded_at)

@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 
 from espace import routes
 from espace.api.routes import build_api
-from espace.claims import declaration, workflow
+from espace.claims import declaration, declaration_contents, declaration_sending, workflow
 from espace.claims.models import Claim, ClaimFile, ClaimItem, ClaimMessage
 from espace.core.db import get_engine
 from espace.core.models import utcnow
@@ -59,7 +59,7 @@ def _claim(db, person, *, send: bool) -> Claim:
         description="Un feu de poêle a noirci la cuisine.",
         now=now,
     )
-    declaration.add_item(
+    declaration_contents.add_item(
         session=db,
         claim=claim,
         description="Hotte",
@@ -69,9 +69,9 @@ def _claim(db, person, *, send: bool) -> Claim:
         estimate_text="400",
         today=now.date(),
     )
-    declaration.add_file(session=db, claim=claim, data=_jpeg(), filename="cuisine.jpg")
+    declaration_contents.add_file(session=db, claim=claim, data=_jpeg(), filename="cuisine.jpg")
     if send:
-        declaration.submit(session=db, claim=claim, now=now)
+        declaration_sending.submit(session=db, claim=claim, now=now)
     return claim
 
 

@@ -24,7 +24,7 @@ from starlette.testclient import TestClient
 import espace.espace  # noqa: F401  (registers every state)
 from espace import cli, routes
 from espace.api.routes import build_api
-from espace.claims import declaration, workflow
+from espace.claims import declaration, declaration_contents, declaration_sending, workflow
 from espace.core.db import get_engine
 from espace.core.models import utcnow
 from espace.core.settings import get_settings
@@ -110,7 +110,7 @@ def world(engine):
             description="Un feu de poêle a noirci la cuisine.",
             now=now,
         )
-        declaration.add_item(
+        declaration_contents.add_item(
             session=db,
             claim=claim,
             description="Hotte",
@@ -120,8 +120,10 @@ def world(engine):
             estimate_text="400",
             today=now.date(),
         )
-        photo = declaration.add_file(session=db, claim=claim, data=_jpeg(), filename="cuisine.jpg")
-        declaration.submit(session=db, claim=claim, now=now)
+        photo = declaration_contents.add_file(
+            session=db, claim=claim, data=_jpeg(), filename="cuisine.jpg"
+        )
+        declaration_sending.submit(session=db, claim=claim, now=now)
         thread = threads.open_thread(
             session=db,
             holder_id=person.id,

@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 
 from espace import routes
 from espace.api.routes import build_api
-from espace.claims import declaration
+from espace.claims import declaration, declaration_contents, declaration_sending
 from espace.claims.models import StaffAuditLog
 from espace.core import storage
 from espace.core.db import get_engine
@@ -93,7 +93,7 @@ def _sent_claim(db, person):
         description="Un feu de poêle a noirci la cuisine.",
         now=now,
     )
-    declaration.add_item(
+    declaration_contents.add_item(
         session=db,
         claim=claim,
         description="Hotte",
@@ -103,7 +103,7 @@ def _sent_claim(db, person):
         estimate_text="400",
         today=now.date(),
     )
-    declaration.submit(session=db, claim=claim, now=now)
+    declaration_sending.submit(session=db, claim=claim, now=now)
     return claim
 
 
