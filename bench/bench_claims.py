@@ -27,7 +27,13 @@ from PIL import Image  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
 from bench.bench_documents import summary  # noqa: E402
-from espace.claims import declaration, declaration_contents, declaration_sending, uploads, workflow  # noqa: E402
+from espace.claims import (  # noqa: E402
+    declaration,
+    declaration_contents,
+    declaration_sending,
+    uploads,
+    workflow_views,
+)
 from espace.claims.models import Claim, ClaimEvent, ClaimStatus  # noqa: E402
 from espace.contracts.models import Contract  # noqa: E402
 from espace.core.db import get_engine  # noqa: E402
@@ -147,14 +153,14 @@ def main() -> None:
         total = session.exec(select(Claim.id)).all()
         handler = session.exec(select(StaffUser).where(StaffUser.role == StaffRole.MANAGER)).first()
         for name, filters in (
-            ("queue_open", workflow.QueueFilters(status="open")),
-            ("queue_late_only", workflow.QueueFilters(late_only=True)),
-            ("queue_water_gt30", workflow.QueueFilters(peril="water_damage", age="gt30")),
+            ("queue_open", workflow_views.QueueFilters(status="open")),
+            ("queue_late_only", workflow_views.QueueFilters(late_only=True)),
+            ("queue_water_gt30", workflow_views.QueueFilters(peril="water_damage", age="gt30")),
         ):
             times = []
             for _ in range(50):
                 start = time.perf_counter()
-                workflow.queue(session=session, staff_id=handler.id, filters=filters)
+                workflow_views.queue(session=session, staff_id=handler.id, filters=filters)
                 times.append(time.perf_counter() - start)
             results[name] = {**summary(times), "claims_in_db": len(total)}
     print(json.dumps(results, indent=2, ensure_ascii=False))

@@ -223,7 +223,7 @@ async def _file_response(key: str, mime: str, filename: str, *, inline: bool) ->
 
 async def claim_file(request: Request) -> Response:
     """A claim's photo or document: for its holder, or for staff allowed to see the claim."""
-    from espace.claims import declaration_queries, workflow
+    from espace.claims import declaration_queries, workflow_views
 
     file_id = request.path_params["file_id"]
     wants_thumbnail = request.query_params.get("miniature") == "1"
@@ -233,7 +233,7 @@ async def claim_file(request: Request) -> Response:
         lambda db, holder_id: declaration_queries.file_for_holder(
             session=db, holder_id=holder_id, file_id=file_id
         ),
-        lambda db, staff_id: workflow.file_for_staff(
+        lambda db, staff_id: workflow_views.file_for_staff(
             session=db, staff_id=staff_id, file_id=file_id, thumbnail=wants_thumbnail
         ),
     )

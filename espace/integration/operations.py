@@ -27,6 +27,7 @@ from espace.claims import (
     declaration_sending,
     stages,
     workflow,
+    workflow_assessment,
 )
 from espace.claims.declaration import ClaimInputError
 from espace.claims.models import Claim, ClaimEvent, ClaimStatus
@@ -565,7 +566,7 @@ def claim_action(
     try:
         if action == "appoint_expert":
             expert_id = data.get("expert_id") or _any_expert(session)
-            workflow.appoint_expert(
+            workflow_assessment.appoint_expert(
                 session=session, staff_id=staff_id, claim_id=claim_id, expert_id=expert_id
             )
         elif action == "plan_visit":
@@ -575,7 +576,7 @@ def claim_action(
             if at.tzinfo is None:
                 at = at.replace(tzinfo=PARIS)
             local = at.astimezone(PARIS)
-            workflow.plan_visit(
+            workflow_assessment.plan_visit(
                 session=session,
                 staff_id=staff_id,
                 claim_id=claim_id,
@@ -587,14 +588,14 @@ def claim_action(
             damage = data.get("damage_cents")
             if damage is None:
                 raise OperationError({"damage_cents": "Indiquez le montant des dommages."})
-            workflow.assess(
+            workflow_assessment.assess(
                 session=session,
                 staff_id=staff_id,
                 claim_id=claim_id,
                 damage_text=f"{damage / 100:.2f}",
             )
         elif action == "record_payment":
-            workflow.record_payment(
+            workflow_assessment.record_payment(
                 session=session,
                 staff_id=staff_id,
                 claim_id=claim_id,

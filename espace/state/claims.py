@@ -21,7 +21,7 @@ from espace.claims import (
     recognition,
     stages,
     uploads,
-    workflow,
+    workflow_views,
 )
 from espace.claims.deadlines import describe as describe_deadline
 from espace.claims.declaration import ClaimInputError
@@ -906,7 +906,7 @@ class ClaimState(SessionState):
                 return
             self.found = True
             declaration_contents.mark_staff_messages_read(session=db, claim=claim)
-            names = workflow.staff_names(session=db)
+            names = workflow_views.staff_names(session=db)
             contract = portfolio.owned_contract_by_id(
                 session=db, holder_id=holder_id, contract_id=claim.contract_id
             )

@@ -15,7 +15,7 @@ from espace import routes
 from espace.claims import declaration_queries
 from espace.claims.perils import label as peril_label
 from espace.claims.uploads import MAX_BYTES
-from espace.claims.workflow import staff_names
+from espace.claims.workflow_views import staff_names
 from espace.contracts import portfolio
 from espace.core import formatting as fmt
 from espace.core.db import session_scope

@@ -13,7 +13,8 @@ import reflex as rx
 
 from espace import routes
 from espace.claims import stages
-from espace.claims.workflow import ROLE_LABELS, staff_of_role
+from espace.claims.workflow_permissions import ROLE_LABELS
+from espace.claims.workflow_views import staff_of_role
 from espace.contracts import portfolio
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
@@ -300,7 +301,7 @@ class StaffThreadState(StaffSessionState):
             self.reads = []
 
     def _fill(self, db, staff_id: int, thread: SupportThread) -> None:
-        from espace.claims.workflow import staff_names
+        from espace.claims.workflow_views import staff_names
 
         staff = thread_inbox.inbox_staff(db, staff_id)
         holder = portfolio.holder(session=db, holder_id=thread.holder_id)

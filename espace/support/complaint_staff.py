@@ -117,7 +117,7 @@ def queue(
     limit: int = 200,
 ) -> list[QueueRow]:
     """Complaints for the back office, the nearest answer date first."""
-    from espace.claims.workflow import staff_names
+    from espace.claims.workflow_views import staff_names
 
     staff = complaint_staff(session, staff_id)
     today = today or _paris_date(utcnow())
@@ -273,7 +273,7 @@ def staff_detail(
     *, session: Session, staff_id: int, complaint_id: int, today: date
 ) -> Detail | None:
     """One complaint for staff (the read is logged), with the audit trail."""
-    from espace.claims.workflow import staff_names
+    from espace.claims.workflow_views import staff_names
 
     complaint = staff_complaint(session=session, staff_id=staff_id, complaint_id=complaint_id)
     if complaint is None:

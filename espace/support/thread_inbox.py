@@ -114,7 +114,7 @@ def inbox(
     limit: int = 200,
 ) -> list[InboxRow]:
     """Threads for the back office, the most urgent answer first."""
-    from espace.claims.workflow import staff_names
+    from espace.claims.workflow_views import staff_names
 
     staff = inbox_staff(session, staff_id)
     now = now or utcnow()

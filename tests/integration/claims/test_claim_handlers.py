@@ -17,7 +17,12 @@ from starlette.testclient import TestClient
 
 from espace import routes
 from espace.api.routes import build_api
-from espace.claims import declaration, declaration_contents, declaration_sending, workflow
+from espace.claims import (
+    declaration,
+    declaration_contents,
+    declaration_sending,
+    workflow_assessment,
+)
 from espace.claims.models import Claim, ClaimFile, ClaimItem, ClaimMessage
 from espace.core.db import get_engine
 from espace.core.models import utcnow
@@ -254,7 +259,7 @@ def test_claim_files_are_served_only_to_their_holder_and_allowed_staff(two_holde
     assert client.get(url).status_code == 200
 
     def appoint(db):
-        workflow.appoint_expert(
+        workflow_assessment.appoint_expert(
             session=db, staff_id=handler_id, claim_id=two_holders.a_sent, expert_id=expert_id
         )
 

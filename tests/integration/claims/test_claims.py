@@ -26,6 +26,8 @@ from espace.claims import (
     declaration_sending,
     stages,
     workflow,
+    workflow_assessment,
+    workflow_views,
 )
 from espace.claims import indemnity as claim_indemnity
 from espace.claims.declaration import ClaimInputError
@@ -38,7 +40,7 @@ from espace.claims.models import (
     StaffAuditLog,
 )
 from espace.claims.uploads import UploadRejected
-from espace.claims.workflow import QueueFilters
+from espace.claims.workflow_views import QueueFilters
 from espace.contracts.catalogue_data import NATURAL_DISASTER_DEDUCTIBLE_CENTS
 from espace.core import formatting as fmt
 from espace.core import storage
@@ -958,9 +960,11 @@ def test_the_main_path_through_the_back_office(db, team):
     handler, expert, manager = team["handler"], team["expert"], team["manager"]
     claim = _sent_claim(db, peril="water_damage", amounts=("3 000",))
 
-    workflow.appoint_expert(session=db, staff_id=handler.id, claim_id=claim.id, expert_id=expert.id)
+    workflow_assessment.appoint_expert(
+        session=db, staff_id=handler.id, claim_id=claim.id, expert_id=expert.id
+    )
     assert claim.status == S.EXPERT_APPOINTED and claim.expert_id == expert.id
-    workflow.plan_visit(
+    workflow_assessment.plan_visit(
         session=db,
         staff_id=expert.id,
         claim_id=claim.id,
@@ -971,7 +975,7 @@ def test_the_main_path_through_the_back_office(db, team):
     assert claim.status == S.VISIT_PLANNED
     assert claim.visit_at == datetime(2026, 11, 16, 14, 30, tzinfo=PARIS)
     assert claim.next_step_due_at == claim.visit_at
-    workflow.attach_report(
+    workflow_assessment.attach_report(
         session=db,
         staff_id=expert.id,
         claim_id=claim.id,
@@ -983,7 +987,7 @@ def test_the_main_path_through_the_back_office(db, team):
     report = declaration_queries.files(session=db, claim_id=claim.id)[-1]
     assert report.kind == ClaimFileKind.EXPERT_REPORT and report.uploaded_by_staff_id == expert.id
 
-    result = workflow.assess(
+    result = workflow_assessment.assess(
         session=db, staff_id=expert.id, claim_id=claim.id, damage_text="2 450,00"
     )
     assert (
@@ -1001,8 +1005,8 @@ def test_the_main_path_through_the_back_office(db, team):
     assert claim.status == S.INDEMNITY_COMPUTED and claim.guarantee_category == ""
 
     with pytest.raises(StaffForbidden):
-        workflow.record_payment(session=db, staff_id=expert.id, claim_id=claim.id)
-    workflow.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
+        workflow_assessment.record_payment(session=db, staff_id=expert.id, claim_id=claim.id)
+    workflow_assessment.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
     assert claim.status == S.PAYMENT_SENT and claim.payment_reference == f"VIR-{claim.number}"
     assert claim.paid_at == NOW
     advice = declaration_queries.files(session=db, claim_id=claim.id)[
@@ -1060,9 +1064,9 @@ def test_the_main_path_through_the_back_office(db, team):
         (handler.id, "close"),
         (manager.id, "reopen"),
     ]
-    logged = workflow.audit_log(session=db, staff_id=manager.id, claim_id=claim.id)
+    logged = workflow_views.audit_log(session=db, staff_id=manager.id, claim_id=claim.id)
     assert len(logged) == 7 and logged[0][1] == manager.full_name
-    assert workflow.audit_log(session=db, staff_id=handler.id, claim_id=claim.id) == []
+    assert workflow_views.audit_log(session=db, staff_id=handler.id, claim_id=claim.id) == []
     # every stage told the holder
     assert _count(db, Notification, Notification.holder_id == claim.holder_id) == 8
 
@@ -1071,24 +1075,31 @@ def test_experts_only_see_and_act_on_their_own_claims(db, team):
     handler, expert = team["handler"], team["expert"]
     other_expert = factories.staff(db, role="expert")
     mine, theirs, unassigned = _sent_claim(db), _sent_claim(db), _sent_claim(db)
-    workflow.appoint_expert(session=db, staff_id=handler.id, claim_id=mine.id, expert_id=expert.id)
-    workflow.appoint_expert(
+    workflow_assessment.appoint_expert(
+        session=db, staff_id=handler.id, claim_id=mine.id, expert_id=expert.id
+    )
+    workflow_assessment.appoint_expert(
         session=db, staff_id=handler.id, claim_id=theirs.id, expert_id=other_expert.id
     )
 
-    assert workflow.visible_claim(session=db, staff_id=expert.id, number=mine.number) is mine
-    assert workflow.visible_claim(session=db, staff_id=expert.id, number=theirs.number) is None
-    assert workflow.visible_claim(session=db, staff_id=expert.id, number=unassigned.number) is None
+    assert workflow_views.visible_claim(session=db, staff_id=expert.id, number=mine.number) is mine
     assert (
-        workflow.visible_claim(session=db, staff_id=handler.id, number=unassigned.number)
+        workflow_views.visible_claim(session=db, staff_id=expert.id, number=theirs.number) is None
+    )
+    assert (
+        workflow_views.visible_claim(session=db, staff_id=expert.id, number=unassigned.number)
+        is None
+    )
+    assert (
+        workflow_views.visible_claim(session=db, staff_id=handler.id, number=unassigned.number)
         is unassigned
     )
-    rows = workflow.queue(session=db, staff_id=expert.id)
+    rows = workflow_views.queue(session=db, staff_id=expert.id)
     assert [row.number for row in rows] == [mine.number]
 
     for claim in (theirs, unassigned):
         with pytest.raises(StaffForbidden):
-            workflow.plan_visit(
+            workflow_assessment.plan_visit(
                 session=db,
                 staff_id=expert.id,
                 claim_id=claim.id,
@@ -1099,9 +1110,11 @@ def test_experts_only_see_and_act_on_their_own_claims(db, team):
     own_file = declaration_contents.add_document(
         session=db, claim=theirs, data=pdf_bytes(), filename="x.pdf"
     )
-    assert workflow.file_for_staff(session=db, staff_id=expert.id, file_id=own_file.id) is None
     assert (
-        workflow.file_for_staff(session=db, staff_id=other_expert.id, file_id=own_file.id)
+        workflow_views.file_for_staff(session=db, staff_id=expert.id, file_id=own_file.id) is None
+    )
+    assert (
+        workflow_views.file_for_staff(session=db, staff_id=other_expert.id, file_id=own_file.id)
         is own_file
     )
     assert _audit(db, theirs) == [(handler.id, "appoint_expert")]
@@ -1110,19 +1123,23 @@ def test_experts_only_see_and_act_on_their_own_claims(db, team):
 def test_expert_permissions(db, team):
     handler, expert = team["handler"], team["expert"]
     claim = _sent_claim(db)
-    workflow.appoint_expert(session=db, staff_id=handler.id, claim_id=claim.id, expert_id=expert.id)
+    workflow_assessment.appoint_expert(
+        session=db, staff_id=handler.id, claim_id=claim.id, expert_id=expert.id
+    )
     for action in (
-        lambda: workflow.record_payment(session=db, staff_id=expert.id, claim_id=claim.id),
+        lambda: workflow_assessment.record_payment(
+            session=db, staff_id=expert.id, claim_id=claim.id
+        ),
         lambda: workflow.refuse(session=db, staff_id=expert.id, claim_id=claim.id, reason="x" * 40),
         lambda: workflow.request_documents(
             session=db, staff_id=expert.id, claim_id=claim.id, what="Factures"
         ),
         lambda: workflow.reply(session=db, staff_id=expert.id, claim_id=claim.id, body="Bonjour"),
-        lambda: workflow.appoint_expert(
+        lambda: workflow_assessment.appoint_expert(
             session=db, staff_id=expert.id, claim_id=claim.id, expert_id=expert.id
         ),
         lambda: workflow.close(session=db, staff_id=expert.id, claim_id=claim.id),
-        lambda: workflow.assess(
+        lambda: workflow_assessment.assess(
             session=db, staff_id=expert.id, claim_id=claim.id, damage_text="100"
         ),  # before visit
     ):
@@ -1164,18 +1181,18 @@ def test_inactive_staff_and_drafts_are_out_of_reach(db, team):
         workflow.request_documents(
             session=db, staff_id=handler.id, claim_id=draft.id, what="Factures"
         )
-    assert all(row.id != draft.id for row in workflow.queue(session=db, staff_id=handler.id))
+    assert all(row.id != draft.id for row in workflow_views.queue(session=db, staff_id=handler.id))
     handler.is_active = False
     db.add(handler)
     with pytest.raises(StaffForbidden):
-        workflow.queue(session=db, staff_id=handler.id)
+        workflow_views.queue(session=db, staff_id=handler.id)
 
 
 def test_transitions_are_checked(db, team):
     handler, expert = team["handler"], team["expert"]
     claim = _sent_claim(db)
     with pytest.raises(ClaimInputError) as error:
-        workflow.plan_visit(
+        workflow_assessment.plan_visit(
             session=db,
             staff_id=handler.id,
             claim_id=claim.id,
@@ -1184,12 +1201,12 @@ def test_transitions_are_checked(db, team):
         )
     assert set(error.value.errors) == {"action"}
     with pytest.raises(ClaimInputError) as error:
-        workflow.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
+        workflow_assessment.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
     assert set(error.value.errors) == {"action"}
     with pytest.raises(ClaimInputError):
         workflow.close(session=db, staff_id=handler.id, claim_id=claim.id)
     with pytest.raises(ClaimInputError):
-        workflow.attach_report(
+        workflow_assessment.attach_report(
             session=db,
             staff_id=team["manager"].id,
             claim_id=claim.id,
@@ -1199,14 +1216,16 @@ def test_transitions_are_checked(db, team):
         )
     assert claim.status == S.RECEIVED and claim.paid_at is None
 
-    workflow.appoint_expert(session=db, staff_id=handler.id, claim_id=claim.id, expert_id=expert.id)
+    workflow_assessment.appoint_expert(
+        session=db, staff_id=handler.id, claim_id=claim.id, expert_id=expert.id
+    )
     for day_text, time_text, now in (
         ("09/11/2026", "09:59", None),  # earlier today
         ("06/11/2026", "10:00", None),
         ("16/11/2026", "10:00", NOW + timedelta(days=8)),
     ):
         with pytest.raises(ClaimInputError) as error:
-            workflow.plan_visit(
+            workflow_assessment.plan_visit(
                 session=db,
                 staff_id=expert.id,
                 claim_id=claim.id,
@@ -1216,7 +1235,7 @@ def test_transitions_are_checked(db, team):
             )
         assert set(error.value.errors) == {"visit_date"}
     with pytest.raises(ClaimInputError) as error:
-        workflow.plan_visit(
+        workflow_assessment.plan_visit(
             session=db,
             staff_id=expert.id,
             claim_id=claim.id,
@@ -1225,7 +1244,7 @@ def test_transitions_are_checked(db, team):
         )
     assert set(error.value.errors) == {"visit_date"}  # more than 90 days ahead
     with pytest.raises(ClaimInputError) as error:
-        workflow.plan_visit(
+        workflow_assessment.plan_visit(
             session=db, staff_id=expert.id, claim_id=claim.id, day_text="demain", time_text="dix"
         )
     assert set(error.value.errors) == {"visit_date", "visit_time"}
@@ -1246,7 +1265,9 @@ def test_transitions_are_checked(db, team):
 def test_assess_computes_the_indemnity(db, team, peril, damage, ceiling, deductible, indemnity):
     handler = team["handler"]
     claim = _sent_claim(db, peril=peril, amounts=("300",))  # no document: never express
-    result = workflow.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text=damage)
+    result = workflow_assessment.assess(
+        session=db, staff_id=handler.id, claim_id=claim.id, damage_text=damage
+    )
     assert (result.ceiling_cents, result.deductible_cents, result.indemnity_cents) == (
         ceiling,
         deductible,
@@ -1270,13 +1291,17 @@ def test_assess_refuses_bad_amounts_and_uncovered_events(db, team):
     claim = _sent_claim(db, peril="other", answers={})
     for text in ("abc", "-10", ""):
         with pytest.raises(ClaimInputError) as error:
-            workflow.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text=text)
+            workflow_assessment.assess(
+                session=db, staff_id=handler.id, claim_id=claim.id, damage_text=text
+            )
         assert set(error.value.errors) == {"damage"}
     with pytest.raises(ClaimInputError):
-        workflow.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text="800")
+        workflow_assessment.assess(
+            session=db, staff_id=handler.id, claim_id=claim.id, damage_text="800"
+        )
     assert claim.indemnity_cents is None and claim.status == S.RECEIVED
     # the handler chooses the guarantee for an "other" event
-    result = workflow.assess(
+    result = workflow_assessment.assess(
         session=db,
         staff_id=handler.id,
         claim_id=claim.id,
@@ -1433,11 +1458,13 @@ def test_queue_filters(db, team):
         claim_id=refused.id,
         reason="Exclusion : défaut d'entretien connu.",
     )
-    workflow.appoint_expert(session=db, staff_id=handler.id, claim_id=theft.id, expert_id=expert.id)
+    workflow_assessment.appoint_expert(
+        session=db, staff_id=handler.id, claim_id=theft.id, expert_id=expert.id
+    )
     ours = {water.number, theft.number, glass.number, refused.number}
 
     def numbers(staff=handler, now=None, **filters):
-        rows = workflow.queue(
+        rows = workflow_views.queue(
             session=db, staff_id=staff.id, filters=QueueFilters(**filters), now=now
         )
         return {row.number for row in rows} & ours
@@ -1464,7 +1491,9 @@ def test_queue_filters(db, team):
 
     rows = {
         row.number: row
-        for row in workflow.queue(session=db, staff_id=handler.id, now=NOW + timedelta(days=4))
+        for row in workflow_views.queue(
+            session=db, staff_id=handler.id, now=NOW + timedelta(days=4)
+        )
     }
     assert rows[water.number].late is True and rows[water.number].peril == "Dégât des eaux"
     assert rows[water.number].status == "Déclaration reçue" and rows[water.number].age_days == 4
@@ -1484,7 +1513,9 @@ def test_queue_mine_only(db, team):
         workflow.assign_handler(
             session=db, staff_id=manager.id, claim_id=other.id, handler_id=manager.id
         )
-    rows = workflow.queue(session=db, staff_id=handler.id, filters=QueueFilters(mine_only=True))
+    rows = workflow_views.queue(
+        session=db, staff_id=handler.id, filters=QueueFilters(mine_only=True)
+    )
     assert [row.number for row in rows] == [claim.number]
 
 
@@ -1495,7 +1526,7 @@ def test_unread_count_and_mark_all_read(db, team):
     person = factories.holder(db)
     claim = _sent_claim(db, person)
     assert notifications.unread_count(session=db, holder_id=person.id) == 1
-    workflow.appoint_expert(
+    workflow_assessment.appoint_expert(
         session=db, staff_id=team["handler"].id, claim_id=claim.id, expert_id=team["expert"].id
     )
     workflow.reply(session=db, staff_id=team["handler"].id, claim_id=claim.id, body="Bonjour")
@@ -1532,13 +1563,15 @@ def test_no_email_without_an_active_account(db):
 def _assessed(db, *, damage="2 450,00"):
     handler, manager = factories.staff(db, role="handler"), factories.staff(db, role="manager")
     claim = _sent_claim(db)
-    workflow.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text=damage)
+    workflow_assessment.assess(
+        session=db, staff_id=handler.id, claim_id=claim.id, damage_text=damage
+    )
     return claim, handler, manager
 
 
 def test_a_claim_is_paid_once_and_a_reopened_claim_only_gets_the_balance(db):
     claim, handler, manager = _assessed(db)
-    workflow.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
+    workflow_assessment.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
     assert claim.paid_cents == 230_000
     with pytest.raises(ClaimInputError):  # no more documents requests or refusals once paid
         workflow.request_documents(
@@ -1552,17 +1585,21 @@ def test_a_claim_is_paid_once_and_a_reopened_claim_only_gets_the_balance(db):
     workflow.reopen(
         session=db, staff_id=manager.id, claim_id=claim.id, reason="Nouvelle facture du parqueteur."
     )
-    workflow.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text="2 450,00")
+    workflow_assessment.assess(
+        session=db, staff_id=handler.id, claim_id=claim.id, damage_text="2 450,00"
+    )
     with pytest.raises(ClaimInputError, match="déjà été versée"):
-        workflow.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
+        workflow_assessment.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
     workflow.close(
         session=db, staff_id=handler.id, claim_id=claim.id
     )  # nothing owed: closing is allowed
     workflow.reopen(
         session=db, staff_id=manager.id, claim_id=claim.id, reason="Dommages complémentaires."
     )
-    workflow.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text="2 650,00")
-    workflow.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
+    workflow_assessment.assess(
+        session=db, staff_id=handler.id, claim_id=claim.id, damage_text="2 650,00"
+    )
+    workflow_assessment.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
     assert claim.paid_cents == 250_000 and claim.payment_reference == f"VIR-{claim.number}-2"
     assert claim.refusal_reason == ""
 
@@ -1571,7 +1608,7 @@ def test_a_zero_indemnity_claim_can_be_closed_without_a_transfer(db):
     claim, handler, _ = _assessed(db, damage="100")
     assert claim.indemnity_cents == 0
     with pytest.raises(ClaimInputError):
-        workflow.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
+        workflow_assessment.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
     workflow.close(session=db, staff_id=handler.id, claim_id=claim.id)
     assert claim.status == S.CLOSED
 

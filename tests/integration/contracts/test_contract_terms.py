@@ -21,7 +21,7 @@ from espace.claims import (
     declaration_queries,
     declaration_sending,
     indemnity,
-    workflow,
+    workflow_assessment,
 )
 from espace.claims.declaration import ClaimInputError
 from espace.claims.models import Claim
@@ -453,8 +453,12 @@ def test_a_claim_dated_before_an_upgrade_is_assessed_on_the_old_terms(db):
     )
     manager = factories.staff(db, role="manager")
     with pytest.raises(ClaimInputError):
-        workflow.assess(session=db, staff_id=manager.id, claim_id=glass.id, damage_text="950")
-    result = workflow.assess(session=db, staff_id=manager.id, claim_id=water.id, damage_text="3000")
+        workflow_assessment.assess(
+            session=db, staff_id=manager.id, claim_id=glass.id, damage_text="950"
+        )
+    result = workflow_assessment.assess(
+        session=db, staff_id=manager.id, claim_id=water.id, damage_text="3000"
+    )
     assert (result.deductible_cents, result.indemnity_cents) == (50_000, 250_000)
     assert (
         indemnity.compute(

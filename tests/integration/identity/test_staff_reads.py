@@ -24,7 +24,12 @@ from starlette.testclient import TestClient
 import espace.espace  # noqa: F401  (registers every state)
 from espace import cli, routes
 from espace.api.routes import build_api
-from espace.claims import declaration, declaration_contents, declaration_sending, workflow
+from espace.claims import (
+    declaration,
+    declaration_contents,
+    declaration_sending,
+    workflow_views,
+)
 from espace.core.db import get_engine
 from espace.core.models import utcnow
 from espace.core.settings import get_settings
@@ -291,8 +296,8 @@ def test_the_holder_sees_who_consulted_the_file_by_role_in_mes_donnees_and_the_e
 
 def test_the_read_log_is_written_by_the_services_whoever_calls_them(world):
     with Session(get_engine()) as db:
-        workflow.visible_claim(session=db, staff_id=world.manager[0], number=world.number)
-        workflow.file_for_staff(session=db, staff_id=world.manager[0], file_id=world.photo)
+        workflow_views.visible_claim(session=db, staff_id=world.manager[0], number=world.number)
+        workflow_views.file_for_staff(session=db, staff_id=world.manager[0], file_id=world.photo)
         thread_inbox.staff_thread(session=db, staff_id=world.manager[0], thread_id=world.thread)
         thread_inbox.attachment_for_staff(
             session=db, staff_id=world.manager[0], attachment_id=world.attachment
