@@ -35,7 +35,7 @@ from espace.core.models import utcnow
 from espace.core.settings import get_settings
 from espace.identity import sessions, staff_reads
 from espace.identity.models import AccessRecoveryRequest, StaffReadLog, StaffUser
-from espace.privacy import rights
+from espace.privacy import export
 from espace.state.privacy import PrivacyState
 from espace.state.staff import StaffAccessState
 from espace.state.staff_claims import StaffClaimState
@@ -281,14 +281,14 @@ def test_the_holder_sees_who_consulted_the_file_by_role_in_mes_donnees_and_the_e
     assert page.reads_total == 2
     with Session(get_engine()) as db:
         archive = zipfile.ZipFile(
-            io.BytesIO(rights.export_zip(session=db, holder_id=world.holder_id))
+            io.BytesIO(export.export_zip(session=db, holder_id=world.holder_id))
         )
-    rows = json.loads(archive.read(f"{rights.READS_FILE}.json"))
+    rows = json.loads(archive.read(f"{export.READS_FILE}.json"))
     assert [(r["staff_role"], r["detail"]) for r in rows] == [
         ("Responsable", "Conversation « Franchise »"),
         ("Gestionnaire", f"Sinistre {world.number}"),
     ]
-    assert f"{rights.READS_FILE}.csv" in archive.namelist()
+    assert f"{export.READS_FILE}.csv" in archive.namelist()
     assert "qui a consulté mon dossier" in archive.read("LISEZ-MOI.txt").decode("utf-8-sig")
     everything = "".join(archive.read(name).decode("utf-8-sig") for name in archive.namelist())
     assert world.handler_name not in everything  # roles, not names (CJEU C-579/21)
