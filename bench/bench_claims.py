@@ -27,7 +27,13 @@ from PIL import Image  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
 from bench.bench_documents import summary  # noqa: E402
-from espace.claims import declaration, uploads, workflow  # noqa: E402
+from espace.claims import (  # noqa: E402
+    declaration,
+    declaration_contents,
+    declaration_sending,
+    uploads,
+    workflow_views,
+)
 from espace.claims.models import Claim, ClaimEvent, ClaimStatus  # noqa: E402
 from espace.contracts.models import Contract  # noqa: E402
 from espace.core.db import get_engine  # noqa: E402
@@ -56,7 +62,7 @@ def _draft(session: Session, contract: Contract, now) -> Claim:
         description="Vitre de la cuisine fendue par un choc.",
         now=now,
     )
-    declaration.add_item(
+    declaration_contents.add_item(
         session=session,
         claim=claim,
         description="Vitre",
@@ -124,7 +130,7 @@ def main() -> None:
         for contract in contracts:
             claim = _draft(session, contract, now)
             start = time.perf_counter()
-            declaration.submit(session=session, claim=claim, now=now)
+            declaration_sending.submit(session=session, claim=claim, now=now)
             session.commit()
             times.append(time.perf_counter() - start)
         results["send_declaration"] = summary(times)
@@ -147,14 +153,14 @@ def main() -> None:
         total = session.exec(select(Claim.id)).all()
         handler = session.exec(select(StaffUser).where(StaffUser.role == StaffRole.MANAGER)).first()
         for name, filters in (
-            ("queue_open", workflow.QueueFilters(status="open")),
-            ("queue_late_only", workflow.QueueFilters(late_only=True)),
-            ("queue_water_gt30", workflow.QueueFilters(peril="water_damage", age="gt30")),
+            ("queue_open", workflow_views.QueueFilters(status="open")),
+            ("queue_late_only", workflow_views.QueueFilters(late_only=True)),
+            ("queue_water_gt30", workflow_views.QueueFilters(peril="water_damage", age="gt30")),
         ):
             times = []
             for _ in range(50):
                 start = time.perf_counter()
-                workflow.queue(session=session, staff_id=handler.id, filters=filters)
+                workflow_views.queue(session=session, staff_id=handler.id, filters=filters)
                 times.append(time.perf_counter() - start)
             results[name] = {**summary(times), "claims_in_db": len(total)}
     print(json.dumps(results, indent=2, ensure_ascii=False))

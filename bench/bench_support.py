@@ -31,6 +31,7 @@ from espace.core.migrations import upgrade_to_head  # noqa: E402
 from espace.core.models import utcnow  # noqa: E402
 from espace.demo.seed import seed_demo  # noqa: E402
 from espace.identity.models import StaffUser  # noqa: E402
+from espace.support import thread_inbox, thread_rules, thread_views  # noqa: E402
 from espace.support import threads as support  # noqa: E402
 from espace.support.models import SupportMessage, SupportThread  # noqa: E402
 from tests import factories  # noqa: E402
@@ -62,7 +63,7 @@ def populate(db: Session, count: int) -> tuple[int, int]:
             status=status,
             created_at=created,
             last_message_at=first or created,
-            reply_due_at=support.reply_due(category, created) if status == "open" else None,
+            reply_due_at=thread_rules.reply_due(category, created) if status == "open" else None,
             first_reply_at=first,
             assigned_staff_id=rng.choice(handlers + [None]),
         )
@@ -112,29 +113,33 @@ def main() -> None:
         db.commit()
         results = {
             "threads": args.threads,
-            "inbox_default": timed(lambda: support.inbox(session=db, staff_id=handler.id), args.n),
+            "inbox_default": timed(
+                lambda: thread_inbox.inbox(session=db, staff_id=handler.id), args.n
+            ),
             "inbox_late_only": timed(
-                lambda: support.inbox(
-                    session=db, staff_id=handler.id, filters=support.InboxFilters(late_only=True)
+                lambda: thread_inbox.inbox(
+                    session=db,
+                    staff_id=handler.id,
+                    filters=thread_inbox.InboxFilters(late_only=True),
                 ),
                 args.n,
             ),
             "inbox_mine_claims": timed(
-                lambda: support.inbox(
+                lambda: thread_inbox.inbox(
                     session=db,
                     staff_id=handler.id,
-                    filters=support.InboxFilters(category="claim", assigned="mine"),
+                    filters=thread_inbox.InboxFilters(category="claim", assigned="mine"),
                 ),
                 args.n,
             ),
             "figures_30_days": timed(
-                lambda: support.figures(session=db, staff_id=handler.id), args.n
+                lambda: thread_inbox.figures(session=db, staff_id=handler.id), args.n
             ),
             "holder_thread_list": timed(
-                lambda: support.list_threads(session=db, holder_id=holder_id), args.n
+                lambda: thread_views.list_threads(session=db, holder_id=holder_id), args.n
             ),
             "open_escalated_thread": timed(
-                lambda: support.messages(session=db, thread_id=escalated.id), args.n
+                lambda: thread_views.messages(session=db, thread_id=escalated.id), args.n
             ),
         }
     print(json.dumps(results, indent=2, ensure_ascii=False))

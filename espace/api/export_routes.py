@@ -64,7 +64,7 @@ async def payments_export(request: Request) -> Response:
 
 async def data_export(request: Request) -> Response:
     """The holder's own data, as JSON and CSV files in a ZIP (GDPR access and portability)."""
-    from espace.privacy import rights
+    from espace.privacy import export
 
     settings = get_settings()
     with session_scope() as db:
@@ -77,7 +77,7 @@ async def data_export(request: Request) -> Response:
                 status_code=401,
                 headers={"Cache-Control": "no-store"},
             )
-        data = rights.export_zip(session=db, holder_id=principal.holder_id)
+        data = export.export_zip(session=db, holder_id=principal.holder_id)
     return Response(
         data,
         media_type="application/zip",

@@ -132,17 +132,17 @@ async def _file_response(key: str, mime: str, filename: str, *, inline: bool) ->
 
 async def claim_file(request: Request) -> Response:
     """A claim's photo or document: for its holder, or for staff allowed to see the claim."""
-    from espace.claims import declaration, workflow
+    from espace.claims import declaration_queries, workflow_views
 
     file_id = request.path_params["file_id"]
     wants_thumbnail = request.query_params.get("miniature") == "1"
     record, refusal = await run_in_threadpool(
         _private_file,
         request,
-        lambda db, holder_id: declaration.file_for_holder(
+        lambda db, holder_id: declaration_queries.file_for_holder(
             session=db, holder_id=holder_id, file_id=file_id
         ),
-        lambda db, staff_id: workflow.file_for_staff(
+        lambda db, staff_id: workflow_views.file_for_staff(
             session=db, staff_id=staff_id, file_id=file_id, thumbnail=wants_thumbnail
         ),
     )
@@ -159,16 +159,16 @@ async def claim_file(request: Request) -> Response:
 
 async def message_file(request: Request) -> Response:
     """A file joined to a secure message: for the holder of the thread, or staff with the inbox."""
-    from espace.support import threads
+    from espace.support import thread_inbox, thread_views
 
     attachment_id = request.path_params["attachment_id"]
     record, refusal = await run_in_threadpool(
         _private_file,
         request,
-        lambda db, holder_id: threads.attachment_for_holder(
+        lambda db, holder_id: thread_views.attachment_for_holder(
             session=db, holder_id=holder_id, attachment_id=attachment_id
         ),
-        lambda db, staff_id: threads.attachment_for_staff(
+        lambda db, staff_id: thread_inbox.attachment_for_staff(
             session=db, staff_id=staff_id, attachment_id=attachment_id
         ),
     )
@@ -179,17 +179,17 @@ async def message_file(request: Request) -> Response:
 
 async def cancellation_file(request: Request) -> Response:
     """A cancellation's supporting document: for its holder, or handlers and managers (the role is
-    checked and the download traced by ``lifecycle.cancellation``)."""
-    from espace.lifecycle import cancellation
+    checked and the download traced by ``lifecycle.cancellation_staff``)."""
+    from espace.lifecycle import cancellation_staff, cancellation_views
 
     file_id = request.path_params["file_id"]
     record, refusal = await run_in_threadpool(
         _private_file,
         request,
-        lambda db, holder_id: cancellation.file_for_holder(
+        lambda db, holder_id: cancellation_views.file_for_holder(
             session=db, holder_id=holder_id, file_id=file_id
         ),
-        lambda db, staff_id: cancellation.file_for_staff(
+        lambda db, staff_id: cancellation_staff.file_for_staff(
             session=db, staff_id=staff_id, file_id=file_id
         ),
     )
@@ -212,12 +212,12 @@ async def cancellation_acknowledgement(request: Request) -> Response:
 def _cancellation_acknowledgement(request: Request) -> Response:
     from espace.billing import receipts
     from espace.documents import library
-    from espace.lifecycle import cancellation
+    from espace.lifecycle import cancellation_staff
 
     cancellation_id = request.path_params["cancellation_id"]
 
     def for_staff(db, staff_id):
-        document = cancellation.acknowledgement_for_staff(
+        document = cancellation_staff.acknowledgement_for_staff(
             session=db, staff_id=staff_id, cancellation_id=cancellation_id
         )
         if document is None:

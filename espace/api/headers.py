@@ -26,7 +26,7 @@ from espace import routes
 from espace.api.client import request_is_local
 from espace.claims import uploads
 from espace.core.settings import get_settings
-from espace.support import threads
+from espace.support import thread_rules
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -48,7 +48,7 @@ HSTS = b"max-age=63072000; includeSubDomains"  # two years; served only in produ
 # request is a message with its 5 attachments of 10 Mo (a claim's drop zone takes the same per
 # file); 1 Mo more covers the multipart framing and the form fields.
 UPLOAD_PATH = "/_upload"
-UPLOAD_REQUEST_LIMIT = threads.MAX_FILES_PER_MESSAGE * uploads.MAX_BYTES + 1024 * 1024
+UPLOAD_REQUEST_LIMIT = thread_rules.MAX_FILES_PER_MESSAGE * uploads.MAX_BYTES + 1024 * 1024
 
 DEV_PREFIX = "/dev/"  # the development mailbox (routes.OUTBOX) and nothing else lives here
 assert routes.OUTBOX.startswith(DEV_PREFIX)

@@ -19,7 +19,14 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from espace.claims import declaration, perils, uploads
+from espace.claims import (
+    declaration,
+    declaration_contents,
+    declaration_queries,
+    declaration_sending,
+    perils,
+    uploads,
+)
 from espace.claims.declaration import ClaimInputError
 from espace.claims.models import Claim, OfflineSubmission
 from espace.core import formatting as fmt
@@ -73,7 +80,9 @@ def form(*, session: Session, holder_id: int, tag: str) -> dict:
             "number": contract.number,
             "address": f"{prop.address_line1}, {prop.postal_code} {prop.city}",
         }
-        for contract, prop in declaration.eligible_contracts(session=session, holder_id=holder_id)
+        for contract, prop in declaration_queries.eligible_contracts(
+            session=session, holder_id=holder_id
+        )
     ]
     return {
         "version": 1,
@@ -199,7 +208,7 @@ def submit_offline(
     _step(errors, lambda: declaration.set_location(session=session, claim=claim, kind="property"))
     if _step(
         errors,
-        lambda: declaration.add_item(
+        lambda: declaration_contents.add_item(
             session=session,
             claim=claim,
             description=data.item_description,
@@ -210,11 +219,11 @@ def submit_offline(
             today=today,
         ),
     ):
-        _step(errors, lambda: declaration.items_done(session=session, claim=claim))
+        _step(errors, lambda: declaration_contents.items_done(session=session, claim=claim))
     refused = []
     for content, filename in data.photos:
         try:
-            declaration.add_file(
+            declaration_contents.add_file(
                 session=session, claim=claim, data=content, filename=filename, kind=""
             )
         except uploads.UploadRejected as error:
@@ -223,15 +232,15 @@ def submit_offline(
         errors["photos"] = " ".join(refused)
     if errors:
         raise ClaimInputError(errors)
-    declaration.files_done(session=session, claim=claim)
-    sent = declaration.submit(session=session, claim=claim, now=now)
+    declaration_contents.files_done(session=session, claim=claim)
+    sent = declaration_sending.submit(session=session, claim=claim, now=now)
     marker.claim_id = claim.id
     session.add(marker)
     session.flush()
     return OfflineResult(sent.claim.number or "", _next_step_text(sent), duplicate=False)
 
 
-def _next_step_text(sent: declaration.Sent) -> str:
+def _next_step_text(sent: declaration_sending.Sent) -> str:
     if sent.due_at is None:
         return sent.next_step
     return f"{sent.next_step} (d'ici le {fmt.date_fr(sent.due_at)})"

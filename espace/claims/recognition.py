@@ -2,7 +2,7 @@
 the amount found, shown to the holder for confirmation), and the capture date of a photo read from
 its EXIF metadata before anything strips it.
 
-Pure functions on bytes and text (no database): ``declaration.add_file`` calls them."""
+Pure functions on bytes and text (no database): ``declaration_contents.add_file`` calls them."""
 
 from __future__ import annotations
 

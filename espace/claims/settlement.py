@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from espace.claims import indemnity as claim_indemnity
-from espace.claims import workflow
+from espace.claims import workflow_permissions, workflow_views
 from espace.claims.declaration import ClaimInputError
 from espace.claims.models import (
     Claim,
@@ -86,7 +86,7 @@ def make_offer(
     now: datetime | None = None,
 ) -> SettlementOffer:
     """An offer from the assessed damage and the terms of the loss date (ceiling, deductible)."""
-    staff, claim = workflow._claim_for(session, staff_id, claim_id, "assess")
+    staff, claim = workflow_permissions._claim_for(session, staff_id, claim_id, "assess")
     if claim.status != ClaimStatus.INDEMNITY_COMPUTED or claim.assessed_damage_cents is None:
         raise ClaimInputError({"offer": "Chiffrez d'abord les dommages (indemnité calculée)."})
     try:
@@ -125,7 +125,7 @@ def make_offer(
     )
     session.add(offer)
     session.flush()
-    workflow._audit(
+    workflow_permissions._audit(
         session, staff, "settlement_offer", claim, f"{fmt.money(immediate)} + {fmt.money(deferred)}"
     )
     email = messages.email("settlement_offer", number=claim.number)
@@ -395,7 +395,7 @@ STAFF_STATUS = {
 
 
 def staff_offer(*, session: Session, staff_id: int, number: str) -> StaffOfferView | None:
-    claim = workflow.visible_claim(session=session, staff_id=staff_id, number=number)
+    claim = workflow_views.visible_claim(session=session, staff_id=staff_id, number=number)
     if claim is None:
         return None
     offer = current_offer(session, claim.id)

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
-from espace.claims import perils, stages, workflow
+from espace.claims import perils, stages, workflow_permissions
 from espace.claims.declaration import ClaimInputError
 from espace.claims.models import Claim, ClaimMessage, ClaimStatus, VisitSlot, VisitSlotStatus
 from espace.core import formatting as fmt
@@ -57,7 +57,7 @@ def offer_slots(
     now: datetime | None = None,
 ) -> list[VisitSlot]:
     """Offer 1 to 5 visit times ((day, time) as typed); earlier offers still open are replaced."""
-    staff, claim = workflow._claim_for(session, staff_id, claim_id, "plan_visit")
+    staff, claim = workflow_permissions._claim_for(session, staff_id, claim_id, "plan_visit")
     if claim.status not in VISIT_STATUSES:
         raise ClaimInputError({"slots": "Missionnez d'abord un expert."})
     now = now or utcnow()
@@ -84,7 +84,7 @@ def offer_slots(
     ]
     session.add_all(created)
     session.flush()
-    workflow._audit(
+    workflow_permissions._audit(
         session, staff, "offer_slots", claim, ", ".join(_label(m) for m in sorted(set(moments)))
     )
     email = messages.email("visit_slots_offered", number=claim.number)
@@ -234,7 +234,7 @@ def reschedule_by_holder(*, session: Session, holder_id: int, number: str, reaso
 
 
 def reschedule_by_staff(*, session: Session, staff_id: int, claim_id: int, reason: str) -> None:
-    staff, claim = workflow._claim_for(session, staff_id, claim_id, "plan_visit")
+    staff, claim = workflow_permissions._claim_for(session, staff_id, claim_id, "plan_visit")
     reason, now = _reason(reason), utcnow()
     slot = _cancel_chosen(session, claim, reason, now)
     session.add(
@@ -246,12 +246,12 @@ def reschedule_by_staff(*, session: Session, staff_id: int, claim_id: int, reaso
             created_at=now,
         )
     )
-    workflow._audit(session, staff, "reschedule_visit", claim, reason)
+    workflow_permissions._audit(session, staff, "reschedule_visit", claim, reason)
 
 
 def staff_slots(*, session: Session, staff_id: int, claim_id: int) -> list[tuple[str, str]]:
     """(when, status label) of the claim's slots, for the staff claim page."""
-    workflow._claim_for(session, staff_id, claim_id, "view_queue")
+    workflow_permissions._claim_for(session, staff_id, claim_id, "view_queue")
     labels = {
         V.OFFERED: "proposé",
         V.CHOSEN: "choisi",
@@ -299,12 +299,12 @@ def send_reminders(*, session: Session, now: datetime) -> int:
 
 def staff_claim_id(*, session: Session, staff_id: int, number: str) -> int | None:
     """The id of a claim this staff member may plan a visit for (experts: their own claims)."""
-    staff = workflow.active_staff(session, staff_id)
-    if not workflow.can(staff, "plan_visit"):
+    staff = workflow_permissions.active_staff(session, staff_id)
+    if not workflow_permissions.can(staff, "plan_visit"):
         return None
     query = select(Claim.id).where(
         Claim.number == (number or "").strip().upper(), Claim.status != S.DRAFT
     )
-    if staff.role == workflow.R.EXPERT:
+    if staff.role == workflow_permissions.R.EXPERT:
         query = query.where(Claim.expert_id == staff.id)
     return session.exec(query).first()

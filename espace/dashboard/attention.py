@@ -149,10 +149,10 @@ def _claims(session: Session, holder_id: int) -> list[AttentionItem]:
 
 
 def _threads(session: Session, holder_id: int) -> list[AttentionItem]:
-    from espace.support import threads
+    from espace.support import thread_views
 
     unread = [
-        t for t in threads.needing_attention(session=session, holder_id=holder_id) if t.unread
+        t for t in thread_views.needing_attention(session=session, holder_id=holder_id) if t.unread
     ]
     if not unread:
         return []

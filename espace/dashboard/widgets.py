@@ -217,17 +217,17 @@ def collect(
 def _messages(session: Session, holder_id: int, data: DashboardData) -> None:
     """Secure-messaging threads with an unread answer or waiting for the holder's reply, then the
     latest messages of claim handlers."""
-    from espace.support import threads
+    from espace.support import thread_rules, thread_views
 
     data.messages = [
         {
             "title": t.subject,
             "date": fmt.date_fr(t.last_message_at),
             "unread": t.unread,
-            "body": "Nouvelle réponse" if t.unread else threads.HOLDER_STATUS_LABELS[t.status],
+            "body": "Nouvelle réponse" if t.unread else thread_rules.HOLDER_STATUS_LABELS[t.status],
             "link": f"{routes.MESSAGE}?n={t.id}",
         }
-        for t in threads.needing_attention(session=session, holder_id=holder_id)
+        for t in thread_views.needing_attention(session=session, holder_id=holder_id)
     ]
     rows = session.exec(
         select(ClaimMessage, Claim)

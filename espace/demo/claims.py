@@ -7,7 +7,13 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, delete, select
 
-from espace.claims import declaration, workflow
+from espace.claims import (
+    declaration,
+    declaration_contents,
+    declaration_sending,
+    workflow,
+    workflow_assessment,
+)
 from espace.claims.models import Claim, ClaimEvent, ClaimMessage
 from espace.contracts.models import Contract
 from espace.core.models import utcnow
@@ -53,7 +59,7 @@ def _draft(
     )
     declaration.set_location(session=session, claim=claim, kind="property")
     for text, category, amount in items:
-        declaration.add_item(
+        declaration_contents.add_item(
             session=session,
             claim=claim,
             description=text,
@@ -124,19 +130,21 @@ def seed_claims(session: Session, *, demo_contracts: list[Contract], others: lis
         ],
         now - timedelta(days=420),
     )
-    declaration.submit(session=session, claim=storm, now=now - timedelta(days=419))
-    workflow.appoint_expert(
+    declaration_sending.submit(session=session, claim=storm, now=now - timedelta(days=419))
+    workflow_assessment.appoint_expert(
         session=session, staff_id=handler.id, claim_id=storm.id, expert_id=expert.id
     )
-    workflow.plan_visit(
+    workflow_assessment.plan_visit(
         session=session,
         staff_id=expert.id,
         claim_id=storm.id,
         day_text=(now + timedelta(days=2)).date().isoformat(),
         time_text="10:00",
     )
-    workflow.assess(session=session, staff_id=expert.id, claim_id=storm.id, damage_text="2 300")
-    workflow.record_payment(session=session, staff_id=handler.id, claim_id=storm.id)
+    workflow_assessment.assess(
+        session=session, staff_id=expert.id, claim_id=storm.id, damage_text="2 300"
+    )
+    workflow_assessment.record_payment(session=session, staff_id=handler.id, claim_id=storm.id)
     workflow.close(session=session, staff_id=handler.id, claim_id=storm.id)
     _backdate(session, storm, now - timedelta(days=419), timedelta(days=6))
 
@@ -150,11 +158,11 @@ def seed_claims(session: Session, *, demo_contracts: list[Contract], others: lis
         [("Parquet du séjour", "building", "1 800"), ("Peinture du plafond", "building", "650")],
         now - timedelta(days=7),
     )
-    declaration.submit(session=session, claim=water, now=now - timedelta(days=6))
-    workflow.appoint_expert(
+    declaration_sending.submit(session=session, claim=water, now=now - timedelta(days=6))
+    workflow_assessment.appoint_expert(
         session=session, staff_id=handler.id, claim_id=water.id, expert_id=expert.id
     )
-    declaration.post_message(
+    declaration_contents.post_message(
         session=session,
         claim=water,
         body="Bonjour, le voisin a fait réparer son ballon. Quand l'expert peut-il passer ?",
@@ -179,9 +187,9 @@ def seed_claims(session: Session, *, demo_contracts: list[Contract], others: lis
         claim = _draft(
             session, others[index], peril, answers, text, items, now - timedelta(days=days + 1)
         )
-        declaration.submit(session=session, claim=claim, now=now - timedelta(days=days))
+        declaration_sending.submit(session=session, claim=claim, now=now - timedelta(days=days))
         if "expert" in stages:
-            workflow.appoint_expert(
+            workflow_assessment.appoint_expert(
                 session=session, staff_id=manager.id, claim_id=claim.id, expert_id=expert.id
             )
         if "docs" in stages:

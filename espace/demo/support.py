@@ -14,7 +14,7 @@ from espace.contracts.models import Contract
 from espace.core.models import utcnow
 from espace.identity.models import Account, StaffRole, StaffUser
 from espace.notifications.models import Notification, OutboxMessage
-from espace.support import threads
+from espace.support import thread_handling, thread_rules, thread_views, threads
 from espace.support.models import SupportMessage, SupportThread, ThreadStatus
 
 
@@ -27,7 +27,7 @@ def _dated(session: Session, thread: SupportThread, start: datetime, step: timed
         .where(SupportMessage.thread_id == thread.id)
         .order_by(SupportMessage.created_at, SupportMessage.id)
     ).all()
-    transcript = [m for m in rows if threads.in_transcript(thread, m)]
+    transcript = [m for m in rows if thread_views.in_transcript(thread, m)]
     for index, message in enumerate(transcript):
         message.created_at = start - timedelta(minutes=len(transcript) - index)
     for index, message in enumerate(rows[len(transcript) :]):
@@ -39,7 +39,7 @@ def _dated(session: Session, thread: SupportThread, start: datetime, step: timed
     thread.staff_read_at = last if staff else None  # nobody has read an unanswered question yet
     thread.holder_read_at = last if thread.status == ThreadStatus.RESOLVED else start
     if thread.status == ThreadStatus.OPEN:
-        thread.reply_due_at = threads.reply_due(thread.category, last)
+        thread.reply_due_at = thread_rules.reply_due(thread.category, last)
     if thread.resolved_at:
         thread.resolved_at = thread.rated_at = last + step
     session.add(thread)
@@ -51,7 +51,7 @@ def _dated(session: Session, thread: SupportThread, start: datetime, step: timed
         log.at = last
         session.add(log)
     for notice in session.exec(
-        select(Notification).where(Notification.link == threads.thread_link(thread))
+        select(Notification).where(Notification.link == thread_views.thread_link(thread))
     ).all():
         notice.created_at = last
         notice.read_at = last if thread.status == ThreadStatus.RESOLVED else None
@@ -103,7 +103,7 @@ def _debit_question(session: Session, holder_id: int, handler: StaffUser, now: d
             f"{lyon.number if lyon else ''}.\n\nMerci, Camille Martin"
         ),
     )
-    threads.staff_reply(
+    thread_handling.staff_reply(
         session=session,
         staff_id=handler.id,
         thread_id=thread.id,
@@ -116,7 +116,7 @@ def _debit_question(session: Session, holder_id: int, handler: StaffUser, now: d
     threads.reply(
         session=session, holder_id=holder_id, thread_id=thread.id, body="Parfait, merci beaucoup !"
     )
-    threads.resolve(session=session, staff_id=handler.id, thread_id=thread.id)
+    thread_handling.resolve(session=session, staff_id=handler.id, thread_id=thread.id)
     threads.rate(
         session=session,
         holder_id=holder_id,
@@ -142,7 +142,7 @@ def _water_question(session: Session, holder_id: int, handler: StaffUser, now: d
         body="Bonjour,\n\nLe plombier est passé et m'a remis un devis pour la reprise du parquet. "
         "Dois-je attendre la visite de l'expert pour lancer les travaux ?",
     )
-    threads.staff_reply(
+    thread_handling.staff_reply(
         session=session,
         staff_id=handler.id,
         thread_id=thread.id,
@@ -190,7 +190,7 @@ def _inbox_work(session: Session, holder_ids: list[int], manager: StaffUser, now
             ("holder", "D'accord."),
         ],
     )
-    threads.assign(
+    thread_handling.assign(
         session=session, staff_id=manager.id, thread_id=escalated.id, assignee_id=manager.id
     )
     _dated(session, escalated, now - timedelta(hours=3), timedelta(minutes=1))

@@ -2,10 +2,11 @@
 access request, who, when and what.
 
 The services that give staff a holder's data record the read themselves
-(``claims.workflow.visible_claim`` and ``file_for_staff``, ``support.threads.staff_thread`` and
-``attachment_for_staff``, ``staff_access.list_requests``), so no screen, API or job can read without
-leaving a trace. Managers see the reads of a claim or a conversation next to its audit log; the
-holder sees them on "Mes données" and in the GDPR export.
+(``claims.workflow_views.visible_claim`` and ``file_for_staff``,
+``support.thread_inbox.staff_thread`` and ``attachment_for_staff``,
+``staff_access.list_requests``), so no screen, API or job can read without leaving a trace.
+Managers see the reads of a claim or a conversation next to its audit log; the holder sees them on
+"Mes données" and in the GDPR export.
 
 Opening the same thing again within ``REPEAT_WINDOW`` is one read (a page refreshed after each
 action, the thumbnails of a claim's photos), so the log stays readable.

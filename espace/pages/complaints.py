@@ -12,7 +12,7 @@ from espace.components.layout import app_shell, loading
 from espace.state.complaints import TOPIC_OPTIONS, ComplaintRow, ExchangeRow
 from espace.state.complaints import ComplaintsState as L
 from espace.state.complaints import ComplaintState as C
-from espace.support import complaints
+from espace.support import complaint_rules
 
 
 def _described(field_id: str, error: rx.Var, hint: bool = False) -> dict:
@@ -49,7 +49,7 @@ def _textarea(field_id: str, name: str, label: str, error: rx.Var, hint: str) ->
             id=field_id,
             name=name,
             rows=6,
-            max_length=complaints.BODY_MAX,
+            max_length=complaint_rules.BODY_MAX,
             class_name="field-input",
             **_described(field_id, error, True),
         ),
@@ -102,8 +102,8 @@ def complaint_form() -> rx.Component:
             label="Objet",
             error=err.get("subject", ""),
             type="text",
-            max_length=complaints.SUBJECT_MAX,
-            hint=f"De {complaints.SUBJECT_MIN} à {complaints.SUBJECT_MAX} caractères.",
+            max_length=complaint_rules.SUBJECT_MAX,
+            hint=f"De {complaint_rules.SUBJECT_MIN} à {complaint_rules.SUBJECT_MAX} caractères.",
         ),
         _textarea(
             "complaint-body",
@@ -208,7 +208,7 @@ def disagree_form() -> rx.Component:
                 id="reason",
                 name="reason",
                 rows=3,
-                max_length=complaints.BODY_MAX,
+                max_length=complaint_rules.BODY_MAX,
                 class_name="field-input",
                 **_described("reason", err.get("reason", "")),
             ),

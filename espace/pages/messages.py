@@ -27,11 +27,11 @@ from espace.state.messages import (
     ThreadCard,
     ThreadState,
 )
-from espace.support import threads as support
+from espace.support import thread_rules
 
 FILES_HINT = (
     f"Facultatif. Photos (JPEG, PNG, HEIC) ou PDF, 10 Mo au plus par fichier, "
-    f"{support.MAX_FILES_PER_MESSAGE} fichiers au plus par message."
+    f"{thread_rules.MAX_FILES_PER_MESSAGE} fichiers au plus par message."
 )
 
 
@@ -50,7 +50,7 @@ def textarea(
             id=field_id,
             name="body",
             rows=rows,
-            max_length=support.BODY_MAX,
+            max_length=thread_rules.BODY_MAX,
             class_name="field-input",
             **_described(field_id, error, bool(hint)),
         ),
@@ -205,8 +205,8 @@ def new_message_page() -> rx.Component:
             label="Objet",
             error=err.get("subject", ""),
             type="text",
-            max_length=support.SUBJECT_MAX,
-            hint=f"De {support.SUBJECT_MIN} à {support.SUBJECT_MAX} caractères.",
+            max_length=thread_rules.SUBJECT_MAX,
+            hint=f"De {thread_rules.SUBJECT_MIN} à {thread_rules.SUBJECT_MAX} caractères.",
         ),
         rx.el.div(
             select_field(
@@ -344,7 +344,7 @@ def _resolve_and_rate() -> rx.Component:
                 id="comment",
                 name="comment",
                 rows=3,
-                max_length=support.RATING_COMMENT_MAX,
+                max_length=thread_rules.RATING_COMMENT_MAX,
                 class_name="field-input",
                 **_described("comment", err.get("comment", "")),
             ),

@@ -16,7 +16,7 @@ from espace.pages.staff_claims import select_field, textarea_field
 from espace.state.staff_complaints import ASSIGNED_FILTERS, STATUS_FILTERS, QueueItem
 from espace.state.staff_complaints import StaffComplaintsState as Q
 from espace.state.staff_complaints import StaffComplaintState as C
-from espace.support import complaints
+from espace.support import complaint_rules
 
 COLUMNS = (
     "Référence",
@@ -183,7 +183,7 @@ def _answer_form() -> rx.Component:
             label="Réponse à l'assuré (elle clôt la réclamation)",
             error=C.errors.get("body", ""),
             rows=6,
-            max_length=complaints.BODY_MAX,
+            max_length=complaint_rules.BODY_MAX,
             hint="La réponse rappelle au besoin la possibilité de saisir le médiateur.",
         ),
         submit_button("Envoyer la réponse", block=False, id="send-complaint-answer"),

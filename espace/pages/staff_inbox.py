@@ -23,7 +23,7 @@ from espace.state.staff_inbox import (
 )
 from espace.state.staff_inbox import StaffInboxState as I
 from espace.state.staff_inbox import StaffThreadState as T
-from espace.support import threads
+from espace.support import thread_rules
 
 # ----- the inbox ---------------------------------------------------------------------------------
 
@@ -196,9 +196,9 @@ def staff_inbox_page() -> rx.Component:
             ),
         ),
         subtitle=(
-            f"Objectifs de réponse : sinistre {threads.REPLY_TARGET_WORKING_DAYS['claim']} jour "
-            f"ouvré, autres sujets {threads.REPLY_TARGET_WORKING_DAYS['other']} jours ouvrés "
-            "(avant 18 h)."
+            "Objectifs de réponse : sinistre "
+            f"{thread_rules.REPLY_TARGET_WORKING_DAYS['claim']} jour ouvré, autres sujets "
+            f"{thread_rules.REPLY_TARGET_WORKING_DAYS['other']} jours ouvrés (avant 18 h)."
         ),
     )
 
@@ -277,7 +277,7 @@ def reply_card() -> rx.Component:
                     label="Votre réponse",
                     error=_err("body"),
                     rows=6,
-                    max_length=threads.BODY_MAX,
+                    max_length=thread_rules.BODY_MAX,
                     hint=(
                         "L'assuré est prévenu par e-mail ; votre texte n'est lisible que dans son "
                         "espace."

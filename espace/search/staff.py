@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from espace import routes
 from espace.claims import perils, stages
 from espace.claims.models import Claim, ClaimMessage, ClaimStatus
-from espace.claims.workflow import active_staff
+from espace.claims.workflow_permissions import active_staff
 from espace.contracts.models import Contract
 from espace.core.models import saved_id
 from espace.identity import staff_reads

@@ -1,8 +1,8 @@
 """/contrat/resilier?n=…: "Résilier mon contrat" (the holder), and /gestion/resiliations (staff).
 
-Thin: each handler re-checks the session and calls one function of ``lifecycle.cancellation``, which
-checks ownership, the ground, the files and the step-up proof itself. The contract's id and the
-files received stay server-side (backend vars); only display strings go to the browser."""
+Thin: each handler re-checks the session and calls one function of ``lifecycle.cancellation*``,
+which checks ownership, the ground, the files and the step-up proof itself. The contract's id and
+the files received stay server-side (backend vars); only display strings go to the browser."""
 
 from __future__ import annotations
 
@@ -18,14 +18,19 @@ from espace.core.models import today_paris
 from espace.identity.sessions import Principal
 from espace.identity.staff_access import StaffForbidden
 from espace.identity.stepup import StepUpProof
-from espace.lifecycle import cancellation
-from espace.lifecycle.cancellation import (
+from espace.lifecycle import (
+    cancellation,
+    cancellation_rules,
+    cancellation_staff,
+    cancellation_views,
+)
+from espace.lifecycle.cancellation import UploadedFile
+from espace.lifecycle.cancellation_rules import (
     EVENT_LABELS,
     FILE_HELP,
     GROUND_LABELS,
     CancellationError,
     CancellationRequest,
-    UploadedFile,
 )
 from espace.state.handlers import holder_event, off_loop, staff_event
 from espace.state.session import SessionState
@@ -99,7 +104,7 @@ class CancellationState(SessionState, StepUpMixin):
     def _me(self) -> Principal | None:
         return self._holder_principal()
 
-    def _show_existing(self, row: cancellation.CancellationRow) -> None:
+    def _show_existing(self, row: cancellation_views.CancellationRow) -> None:
         self.done, self.reference = True, row.reference
         self.received = fmt.datetime_fr(row.received_at)
         self.ack_effective = fmt.date_fr(row.effective_date)
@@ -114,7 +119,7 @@ class CancellationState(SessionState, StepUpMixin):
         self.reset()
         self._load_header(me.holder_id)
         with session_scope() as db:
-            view = cancellation.screen(
+            view = cancellation_views.screen(
                 session=db,
                 holder_id=me.holder_id,
                 number=self.router.url.query_parameters.get("n", ""),
@@ -174,7 +179,7 @@ class CancellationState(SessionState, StepUpMixin):
         self._values["ground"] = self._values["ground"] or self.ground
         try:
             with session_scope() as db:
-                plan = cancellation.preview(
+                plan = cancellation_rules.preview(
                     session=db,
                     holder_id=me.holder_id,
                     contract_id=self._contract_id,
@@ -225,7 +230,7 @@ class CancellationState(SessionState, StepUpMixin):
                     proof=proof,
                     today=today_paris(),
                 )
-                shown = cancellation.for_contract(
+                shown = cancellation_views.for_contract(
                     session=db, holder_id=me.holder_id, contract_id=row.contract_id
                 )
         except CancellationError as error:
@@ -266,7 +271,7 @@ class StaffCancellationsState(StaffSessionState):
         self._load_staff_header(staff_id)
         try:
             with session_scope() as db:
-                rows = cancellation.list_for_staff(session=db, staff_id=staff_id)
+                rows = cancellation_staff.list_for_staff(session=db, staff_id=staff_id)
         except StaffForbidden as error:
             self.rows, self.error, self.loaded = [], str(error), True
             return None
@@ -337,7 +342,7 @@ class StaffCancellationState(StaffSessionState):
         self._refund_id = 0
         try:
             with session_scope() as db:
-                detail = cancellation.detail_for_staff(
+                detail = cancellation_staff.detail_for_staff(
                     session=db, staff_id=staff_id, cancellation_id=self._cancellation_id
                 )
         except StaffForbidden as error:
@@ -434,11 +439,11 @@ class StaffCancellationState(StaffSessionState):
 
     @staff_event
     def refuse(self, me: Principal, form: dict):
-        reason = str(form.get("reason") or "")[: cancellation.MAX_DETAILS + 1]
+        reason = str(form.get("reason") or "")[: cancellation_rules.MAX_DETAILS + 1]
         cancellation_id = self._cancellation_id
         return self._act(
             me,
-            lambda db, staff_id: cancellation.refuse(
+            lambda db, staff_id: cancellation_staff.refuse(
                 session=db,
                 staff_id=staff_id,
                 cancellation_id=cancellation_id,

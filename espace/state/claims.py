@@ -11,7 +11,18 @@ import dataclasses
 import reflex as rx
 
 from espace import routes
-from espace.claims import assistance, declaration, perils, recognition, stages, uploads, workflow
+from espace.claims import (
+    assistance,
+    declaration,
+    declaration_contents,
+    declaration_queries,
+    declaration_sending,
+    perils,
+    recognition,
+    stages,
+    uploads,
+    workflow_views,
+)
 from espace.claims.deadlines import describe as describe_deadline
 from espace.claims.declaration import ClaimInputError
 from espace.claims.labels import FILE_KIND_LABELS
@@ -143,7 +154,7 @@ def _size(n: int) -> str:
 def file_view(
     record: ClaimFile, staff_names: dict[int, str], claim: Claim | None = None
 ) -> FileView:
-    occurred = declaration.occurred_local(claim) if claim is not None else None
+    occurred = declaration_queries.occurred_local(claim) if claim is not None else None
     note, warn = recognition.photo_note(record.captured_at, occurred.date() if occurred else None)
     return FileView(
         note=note or recognition.document_note(record.kind, record.detected_amount_cents),
@@ -245,13 +256,13 @@ class ClaimsState(SessionState):
         with session_scope() as db:
             contracts = {
                 c.id: (c, p)
-                for c, p in declaration.eligible_contracts(session=db, holder_id=holder_id)
+                for c, p in declaration_queries.eligible_contracts(session=db, holder_id=holder_id)
             }
             labels = {
                 c.id: _contract_label(c, p)
                 for c, p in portfolio.holder_contracts(session=db, holder_id=holder_id)
             }
-            rows = declaration.list_claims(session=db, holder_id=holder_id)
+            rows = declaration_queries.list_claims(session=db, holder_id=holder_id)
             next_steps = stages.next_steps(session=db, claims=rows)
             cards, drafts = [], []
             for claim in rows:
@@ -282,9 +293,11 @@ class ClaimsState(SessionState):
     def delete_draft(self, me: Principal, claim_id: int):
         holder_id = me.holder_id
         with session_scope() as db:
-            claim = declaration.owned_draft(session=db, holder_id=holder_id, claim_id=int(claim_id))
+            claim = declaration_queries.owned_draft(
+                session=db, holder_id=holder_id, claim_id=int(claim_id)
+            )
             if claim is not None:
-                declaration.delete_draft(session=db, claim=claim)
+                declaration_contents.delete_draft(session=db, claim=claim)
                 self.flash = "Le brouillon a été supprimé."
         self._refresh(holder_id)
         return None
@@ -364,11 +377,11 @@ class ClaimWizardState(SessionState):
         with session_scope() as db:
             self.contracts = [
                 Option(str(c.id), _contract_label(c, p))
-                for c, p in declaration.eligible_contracts(session=db, holder_id=holder_id)
+                for c, p in declaration_queries.eligible_contracts(session=db, holder_id=holder_id)
             ]
             claim = None
             if draft_param.isdigit():
-                claim = declaration.owned_draft(
+                claim = declaration_queries.owned_draft(
                     session=db, holder_id=holder_id, claim_id=int(draft_param)
                 )
             if claim is not None:
@@ -393,12 +406,12 @@ class ClaimWizardState(SessionState):
         self.documents_hint = found.documents_hint if found else ""
         self.answers = {k: str(v) for k, v in claim.answers.items()}
         self._build_questions()
-        local = declaration.occurred_local(claim)
+        local = declaration_queries.occurred_local(claim)
         self.occurred_date = local.date().isoformat() if local else ""
         self.occurred_time = f"{local:%H:%M}" if local else ""
         self.description = claim.description
         self._deadline(claim)
-        prop = declaration.loss_terms(
+        prop = declaration_queries.loss_terms(
             session=db, claim=claim
         )  # the home insured on the day of the loss
         self.property_address = f"{prop.address_line1}, {prop.postal_code} {prop.city}"
@@ -414,25 +427,28 @@ class ClaimWizardState(SessionState):
             if claim.latitude is not None
             else ""
         )
-        rows = declaration.items(session=db, claim_id=claim.id)
+        rows = declaration_queries.items(session=db, claim_id=claim.id)
         self.items = [item_view(i) for i in rows]
         self.total = fmt.money(sum(i.estimate_cents for i in rows))
         self.files = [
-            file_view(f, {}, claim) for f in declaration.files(session=db, claim_id=claim.id)
+            file_view(f, {}, claim)
+            for f in declaration_queries.files(session=db, claim_id=claim.id)
         ]
         self.summary_answers = (
             [Fact(q, a) for q, a in perils.answer_text(found, claim.answers)] if found else []
         )
-        result = declaration.estimate(session=db, claim=claim)
+        result = declaration_queries.estimate(session=db, claim=claim)
         self.estimate = estimate_facts(result.as_dict())
         self.estimate_note = result.explanation
         self.express_hint = (
-            declaration.EXPRESS_RULES if claim.peril in declaration.EXPRESS_PERILS else ""
+            declaration_sending.EXPRESS_RULES
+            if claim.peril in declaration_sending.EXPRESS_PERILS
+            else ""
         )
-        self.missing = list(declaration.missing_steps(session=db, claim=claim).values())
+        self.missing = list(declaration_sending.missing_steps(session=db, claim=claim).values())
 
     def _deadline(self, claim: Claim) -> None:
-        found = declaration.deadline_for(claim, today=utcnow().astimezone(PARIS).date())
+        found = declaration_queries.deadline_for(claim, today=utcnow().astimezone(PARIS).date())
         self.deadline_text = describe_deadline(found) if found else ""
         self.late_text = found.consequence if found else ""
 
@@ -460,7 +476,7 @@ class ClaimWizardState(SessionState):
 
     def _draft(self, db, holder_id: int) -> Claim | None:
         return (
-            declaration.owned_draft(session=db, holder_id=holder_id, claim_id=self.claim_id)
+            declaration_queries.owned_draft(session=db, holder_id=holder_id, claim_id=self.claim_id)
             if self.claim_id
             else None
         )
@@ -700,7 +716,7 @@ class ClaimWizardState(SessionState):
     @holder_event
     def add_item(self, me: Principal, form: dict):
         def action(db, claim, _p):
-            declaration.add_item(
+            declaration_contents.add_item(
                 session=db,
                 claim=claim,
                 description=str(form.get("item_description") or ""),
@@ -719,14 +735,16 @@ class ClaimWizardState(SessionState):
     @holder_event
     def remove_item(self, me: Principal, item_id: int):
         return self._save(
-            lambda db, claim, _p: declaration.remove_item(
+            lambda db, claim, _p: declaration_contents.remove_item(
                 session=db, claim=claim, item_id=int(item_id)
             )
         )
 
     @holder_event
     def items_done(self, me: Principal):
-        outcome = self._save(lambda db, claim, _p: declaration.items_done(session=db, claim=claim))
+        outcome = self._save(
+            lambda db, claim, _p: declaration_contents.items_done(session=db, claim=claim)
+        )
         if not self.errors:
             self._go(declaration.STEP_FILES)
         return outcome
@@ -748,7 +766,7 @@ class ClaimWizardState(SessionState):
                 self.upload_errors = ["Ce brouillon n'existe plus."]
                 return None
             _added, problems = add_uploads(
-                db, claim, received, self.upload_kind, declaration.add_file
+                db, claim, received, self.upload_kind, declaration_contents.add_file
             )
             self._show(db, claim)
         self.upload_errors = problems
@@ -757,14 +775,16 @@ class ClaimWizardState(SessionState):
     @holder_event
     def remove_file(self, me: Principal, file_id: int):
         return self._save(
-            lambda db, claim, _p: declaration.remove_draft_file(
+            lambda db, claim, _p: declaration_contents.remove_draft_file(
                 session=db, claim=claim, file_id=int(file_id)
             )
         )
 
     @holder_event
     def files_done(self, me: Principal):
-        outcome = self._save(lambda db, claim, _p: declaration.files_done(session=db, claim=claim))
+        outcome = self._save(
+            lambda db, claim, _p: declaration_contents.files_done(session=db, claim=claim)
+        )
         if not self.errors:
             self._go(declaration.STEP_SUMMARY)
         return outcome
@@ -794,7 +814,7 @@ class ClaimWizardState(SessionState):
         sent_box: dict = {}
 
         def action(db, claim, _p):
-            sent = declaration.submit(session=db, claim=claim, now=utcnow())
+            sent = declaration_sending.submit(session=db, claim=claim, now=utcnow())
             sent_box.update(
                 number=sent.claim.number,
                 next_step=sent.next_step,
@@ -852,7 +872,7 @@ class ClaimState(SessionState):
 
     def _claim(self, db, holder_id: int) -> Claim | None:
         return (
-            declaration.owned_claim(session=db, holder_id=holder_id, number=self.number)
+            declaration_queries.owned_claim(session=db, holder_id=holder_id, number=self.number)
             if self.number
             else None
         )
@@ -876,12 +896,12 @@ class ClaimState(SessionState):
                 self.assistance = []
                 return
             self.found = True
-            declaration.mark_staff_messages_read(session=db, claim=claim)
-            names = workflow.staff_names(session=db)
+            declaration_contents.mark_staff_messages_read(session=db, claim=claim)
+            names = workflow_views.staff_names(session=db)
             contract = portfolio.owned_contract_by_id(
                 session=db, holder_id=holder_id, contract_id=claim.contract_id
             )
-            prop = declaration.loss_terms(
+            prop = declaration_queries.loss_terms(
                 session=db, claim=claim
             )  # the home insured on the day of the loss
             found = perils.peril(claim.peril)
@@ -934,7 +954,7 @@ class ClaimState(SessionState):
                 if claim.declaration_deadline
                 else ""
             )
-            rows = declaration.items(session=db, claim_id=claim.id)
+            rows = declaration_queries.items(session=db, claim_id=claim.id)
             self.items, self.total = (
                 [item_view(i) for i in rows],
                 fmt.money(sum(i.estimate_cents for i in rows)),
@@ -959,7 +979,8 @@ class ClaimState(SessionState):
                     )
                 )
             self.files = [
-                file_view(f, names, claim) for f in declaration.files(session=db, claim_id=claim.id)
+                file_view(f, names, claim)
+                for f in declaration_queries.files(session=db, claim_id=claim.id)
             ]
             self.assistance = [
                 AssistanceView(r.what, r.status, r.stage, r.detail)
@@ -974,7 +995,7 @@ class ClaimState(SessionState):
                     date=fmt.datetime_fr(m.created_at),
                     body=m.body,
                 )
-                for m in declaration.messages(session=db, claim_id=claim.id)
+                for m in declaration_queries.messages(session=db, claim_id=claim.id)
             ]
 
     @holder_event
@@ -986,7 +1007,7 @@ class ClaimState(SessionState):
                 self.message_error = "Ce sinistre est introuvable."
                 return None
             try:
-                declaration.post_message(
+                declaration_contents.post_message(
                     session=db, claim=claim, body=str(form.get("message") or "")
                 )
             except ClaimInputError as error:
@@ -1014,7 +1035,7 @@ class ClaimState(SessionState):
                 self.upload_errors = ["Ce sinistre est introuvable."]
                 return None
             added, problems = add_uploads(
-                db, claim, received, self.upload_kind, declaration.add_document
+                db, claim, received, self.upload_kind, declaration_contents.add_document
             )
         self.upload_errors = problems
         self.flash = (

@@ -18,11 +18,13 @@ from espace.identity.sessions import Principal
 from espace.state.form_values import text as _text
 from espace.state.handlers import holder_event
 from espace.state.session import SessionState
-from espace.support import complaints
-from espace.support.complaints import ComplaintError
+from espace.support import complaint_rules, complaint_views, complaints
+from espace.support.complaint_rules import ComplaintError
 from espace.support.models import ComplaintTopic
 
-TOPIC_OPTIONS: list[list[str]] = [[t.value, complaints.TOPIC_LABELS[t]] for t in ComplaintTopic]
+TOPIC_OPTIONS: list[list[str]] = [
+    [t.value, complaint_rules.TOPIC_LABELS[t]] for t in ComplaintTopic
+]
 
 
 @dataclasses.dataclass
@@ -50,7 +52,7 @@ class ExchangeRow:
     body: str = ""
 
 
-def to_row(found: complaints.ComplaintView) -> ComplaintRow:
+def to_row(found: complaint_views.ComplaintView) -> ComplaintRow:
     return ComplaintRow(
         url=f"{routes.COMPLAINT}?n={found.id}",
         reference=found.reference,
@@ -90,8 +92,10 @@ class ComplaintsState(SessionState):
         self._load_header(holder_id)
         params = self.router.url.query_parameters
         with session_scope() as db:
-            claims, contracts = complaints.filing_choices(session=db, holder_id=holder_id)
-            found = complaints.holder_rows(session=db, holder_id=holder_id, today=today_paris())
+            claims, contracts = complaint_views.filing_choices(session=db, holder_id=holder_id)
+            found = complaint_views.holder_rows(
+                session=db, holder_id=holder_id, today=today_paris()
+            )
         self.claim_options = [[str(i), label] for i, label in claims]
         self.contract_options = [[str(i), label] for i, label in contracts]
         wanted_claim = params.get("sinistre", "")[:20].upper()
@@ -130,7 +134,7 @@ class ComplaintsState(SessionState):
                     holder_id=holder_id,
                     topic=topic,
                     subject=_text(form, "subject", 300),
-                    body=_text(form, "body", complaints.BODY_MAX + 1),
+                    body=_text(form, "body", complaint_rules.BODY_MAX + 1),
                     claim_id=_int(_text(form, "claim", 12)) if topic == "claim" else None,
                     contract_id=_int(_text(form, "contract", 12))
                     if topic in ("contract", "payment")
@@ -180,7 +184,7 @@ class ComplaintState(SessionState):
 
     def _refresh(self, holder_id: int) -> None:
         with session_scope() as db:
-            detail = complaints.holder_detail(
+            detail = complaint_views.holder_detail(
                 session=db,
                 holder_id=holder_id,
                 complaint_id=self._complaint_id,
@@ -208,7 +212,7 @@ class ComplaintState(SessionState):
                     session=db,
                     holder_id=holder_id,
                     complaint_id=self._complaint_id,
-                    reason=_text(form, "reason", complaints.BODY_MAX + 1),
+                    reason=_text(form, "reason", complaint_rules.BODY_MAX + 1),
                 )
         except ComplaintError as error:
             self.errors = {error.field or "form": str(error)}
@@ -226,7 +230,7 @@ class ComplaintState(SessionState):
             return self._to_login()
         try:
             with session_scope() as db:
-                pdf = complaints.exchange_pdf(
+                pdf = complaint_views.exchange_pdf(
                     session=db,
                     holder_id=holder_id,
                     complaint_id=self._complaint_id,

@@ -12,10 +12,10 @@ import dataclasses
 import reflex as rx
 
 from espace import routes
-from espace.claims import declaration
+from espace.claims import declaration_queries
 from espace.claims.perils import label as peril_label
 from espace.claims.uploads import MAX_BYTES
-from espace.claims.workflow import staff_names
+from espace.claims.workflow_views import staff_names
 from espace.contracts import portfolio
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
@@ -23,6 +23,7 @@ from espace.identity.sessions import Principal
 from espace.state.form_values import text as _text
 from espace.state.handlers import holder_event, off_loop
 from espace.state.session import SessionState
+from espace.support import thread_rules, thread_views
 from espace.support import threads as support
 from espace.support.models import MessageAuthor, SupportThread, ThreadCategory, ThreadStatus
 
@@ -87,15 +88,15 @@ def message_views(
     adviser's)."""
     names = staff_names(session=db)
     holder = portfolio.holder(session=db, holder_id=thread.holder_id)
-    files = support.attachments_by_message(session=db, thread_id=thread.id)
+    files = thread_views.attachments_by_message(session=db, thread_id=thread.id)
     transcript, conversation = [], []
-    for message in support.messages(session=db, thread_id=thread.id):
+    for message in thread_views.messages(session=db, thread_id=thread.id):
         if message.author == MessageAuthor.HOLDER:
             author = "Vous" if viewer == "holder" else holder.display_name
         elif message.author == MessageAuthor.STAFF:
             author = names.get(message.staff_id, "Votre conseiller")
         else:
-            author = support.ASSISTANT_NAME
+            author = thread_rules.ASSISTANT_NAME
         view = MessageView(
             author=author,
             kind=message.author,
@@ -108,7 +109,7 @@ def message_views(
                 for f in files.get(message.id, [])
             ],
         )
-        (transcript if support.in_transcript(thread, message) else conversation).append(view)
+        (transcript if thread_views.in_transcript(thread, message) else conversation).append(view)
     return transcript, conversation
 
 
@@ -117,7 +118,7 @@ async def read_files(files: list) -> list[tuple[bytes, str]]:
     size)."""
     return [
         (await upload.read(MAX_BYTES + 1), upload.name or "fichier")
-        for upload in (files or [])[: support.MAX_FILES_PER_MESSAGE + 1]
+        for upload in (files or [])[: thread_rules.MAX_FILES_PER_MESSAGE + 1]
     ]
 
 
@@ -137,13 +138,13 @@ class MessagesState(SessionState):
         holder_id = me.holder_id
         self._load_header(holder_id)
         with session_scope() as db:
-            rows = support.list_threads(session=db, holder_id=holder_id)
+            rows = thread_views.list_threads(session=db, holder_id=holder_id)
         self.threads = [
             ThreadCard(
                 url=f"{routes.MESSAGE}?n={t.id}",
                 subject=t.subject,
-                category=support.CATEGORY_LABELS.get(t.category, t.category),
-                status=support.HOLDER_STATUS_LABELS.get(t.status, t.status),
+                category=thread_rules.CATEGORY_LABELS.get(t.category, t.category),
+                status=thread_rules.HOLDER_STATUS_LABELS.get(t.status, t.status),
                 badge=STATUS_BADGE.get(t.status, ""),
                 date=fmt.datetime_fr(t.last_message_at),
                 unread=t.unread,
@@ -179,7 +180,7 @@ class NewMessageState(SessionState):
             ]
             self.claim_options = [
                 [str(c.id), f"{c.number} · {peril_label(c.peril)}"]
-                for c in declaration.list_claims(session=db, holder_id=holder_id)
+                for c in declaration_queries.list_claims(session=db, holder_id=holder_id)
                 if c.number is not None
             ]
         self.loaded = True
@@ -215,12 +216,12 @@ class NewMessageState(SessionState):
                     holder_id=holder_id,
                     subject=_text(form, "subject", 300),
                     category=category,
-                    body=_text(form, "body", support.BODY_MAX + 1),
+                    body=_text(form, "body", thread_rules.BODY_MAX + 1),
                     attachments=attachments,
                     **linked,
                 )
                 thread_id = thread.id
-        except support.SupportError as error:
+        except thread_rules.SupportError as error:
             self.errors = {error.field or "form": str(error)}
             return None
         self.errors = {}
@@ -279,9 +280,9 @@ class ThreadState(SessionState):
                 return
             support.mark_read(session=db, holder_id=holder_id, thread_id=thread.id)
             self.subject, self.status = thread.subject, thread.status
-            self.category = support.CATEGORY_LABELS.get(thread.category, thread.category)
-            self.linked = support.linked_label(session=db, thread=thread)
-            self.status_label = support.HOLDER_STATUS_LABELS.get(thread.status, thread.status)
+            self.category = thread_rules.CATEGORY_LABELS.get(thread.category, thread.category)
+            self.linked = thread_views.linked_label(session=db, thread=thread)
+            self.status_label = thread_rules.HOLDER_STATUS_LABELS.get(thread.status, thread.status)
             self.badge = STATUS_BADGE.get(thread.status, "")
             self.transcript, self.conversation = message_views(db, thread, viewer="holder")
             self.rating, self.rating_comment = thread.rating or 0, thread.rating_comment
@@ -296,7 +297,7 @@ class ThreadState(SessionState):
         try:
             with session_scope() as db:
                 call(db, holder_id, self._thread_id)
-        except support.SupportError as error:
+        except thread_rules.SupportError as error:
             self.errors = {error.field or "form": str(error)}
             return None
         self.errors, self.flash = {}, success
@@ -306,7 +307,7 @@ class ThreadState(SessionState):
 
     @holder_event
     async def reply(self, me: Principal, files: list[rx.UploadFile], form: dict):
-        body, attachments = _text(form, "body", support.BODY_MAX + 1), await read_files(files)
+        body, attachments = _text(form, "body", thread_rules.BODY_MAX + 1), await read_files(files)
         return await off_loop(self._reply, body, attachments)
 
     def _reply(self, body: str, attachments: list):
@@ -330,7 +331,7 @@ class ThreadState(SessionState):
     @holder_event
     def rate(self, me: Principal, form: dict):
         rating = _int_or_none(_text(form, "rating", 2)) or 0
-        comment = _text(form, "comment", support.RATING_COMMENT_MAX + 1)
+        comment = _text(form, "comment", thread_rules.RATING_COMMENT_MAX + 1)
         return self._act(
             lambda db, me, tid: support.rate(
                 session=db, holder_id=me, thread_id=tid, rating=rating, comment=comment

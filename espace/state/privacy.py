@@ -12,7 +12,7 @@ from espace.core.db import session_scope
 from espace.identity import staff_reads
 from espace.identity.sessions import Principal
 from espace.identity.stepup import StepUpProof
-from espace.privacy import rights
+from espace.privacy import data_inventory, rights
 from espace.state.handlers import holder_event
 from espace.state.session import SessionState, full_navigation
 from espace.state.stepup import StepUpMixin
@@ -95,7 +95,7 @@ class PrivacyState(SessionState, StepUpMixin):
                 _field(r, "how_long", "retention", "duration"),
                 _field(r, "recipients", "who", "shared_with"),
             )
-            for r in rights.DATA_INVENTORY
+            for r in data_inventory.DATA_INVENTORY
         ]
         with session_scope() as db:
             self.erasure_text = rights.erasure_explanation(session=db, holder_id=holder_id)

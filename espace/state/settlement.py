@@ -21,7 +21,7 @@ from espace.state.handlers import holder_event, staff_event
 from espace.state.session import SessionState
 from espace.state.staff import StaffSessionState
 from espace.support import complaints
-from espace.support.complaints import ComplaintError
+from espace.support.complaint_rules import ComplaintError
 
 DISPUTE_OPTIONS: list[list[str]] = [[k, v] for k, v in settlement.DISPUTE_ACTIONS.items()]
 

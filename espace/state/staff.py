@@ -163,7 +163,7 @@ class StaffSessionState(rx.State):
         return rx.redirect(routes.STAFF_LOGIN, replace=True)
 
     def _load_staff_header(self, staff_id: int) -> None:
-        from espace.claims.workflow import ROLE_LABELS
+        from espace.claims.workflow_permissions import ROLE_LABELS
 
         with session_scope() as db:
             staff = staff_access.staff_member(session=db, staff_id=staff_id)

@@ -12,7 +12,15 @@ import dataclasses
 import reflex as rx
 
 from espace import routes
-from espace.claims import declaration, perils, stages, workflow
+from espace.claims import (
+    declaration_queries,
+    perils,
+    stages,
+    workflow,
+    workflow_assessment,
+    workflow_permissions,
+    workflow_views,
+)
 from espace.claims.declaration import ClaimInputError
 from espace.claims.labels import AUDIT_LABELS, FILE_KIND_LABELS
 from espace.claims.models import Claim, ClaimFileKind, ClaimStatus
@@ -94,7 +102,7 @@ class QueueItem:
     indemnity: str = ""
 
 
-def to_queue_item(row: workflow.QueueRow) -> QueueItem:
+def to_queue_item(row: workflow_views.QueueRow) -> QueueItem:
     return QueueItem(
         number=row.number,
         url=f"{routes.STAFF_CLAIM}?n={row.number}",
@@ -145,8 +153,8 @@ class StaffClaimsState(StaffSessionState):
         self.loaded = True
         return None
 
-    def _filters(self) -> workflow.QueueFilters:
-        return workflow.QueueFilters(
+    def _filters(self) -> workflow_views.QueueFilters:
+        return workflow_views.QueueFilters(
             status=self.f_status,
             peril=self.f_peril,
             age=self.f_age,
@@ -157,7 +165,7 @@ class StaffClaimsState(StaffSessionState):
     def _refresh(self, staff_id: int) -> None:
         try:
             with session_scope() as db:
-                found = workflow.queue(session=db, staff_id=staff_id, filters=self._filters())
+                found = workflow_views.queue(session=db, staff_id=staff_id, filters=self._filters())
         except StaffForbidden as error:
             self.rows, self.error = [], str(error)
             return
@@ -405,7 +413,7 @@ class StaffClaimState(StaffSessionState):
         self._claim_id = 0
         try:
             with session_scope() as db:
-                claim = workflow.visible_claim(session=db, staff_id=staff_id, number=number)
+                claim = workflow_views.visible_claim(session=db, staff_id=staff_id, number=number)
                 if claim is not None:
                     self._claim_id = claim.id
                     self._fill(db, staff_id, claim)
@@ -427,7 +435,7 @@ class StaffClaimState(StaffSessionState):
         visible = False
         try:
             with session_scope() as db:
-                claim = workflow.visible_claim_by_id(
+                claim = workflow_views.visible_claim_by_id(
                     session=db, staff_id=staff_id, claim_id=self._claim_id
                 )
                 visible = claim is not None
@@ -439,10 +447,10 @@ class StaffClaimState(StaffSessionState):
             self._clear()
 
     def _fill(self, db, staff_id: int, claim: Claim) -> None:
-        staff = workflow.active_staff(db, staff_id)
+        staff = workflow_permissions.active_staff(db, staff_id)
         # the home and formula insured on the day of the loss
-        holder, contract, prop, formula = workflow.claim_parties(session=db, claim=claim)
-        names = workflow.staff_names(session=db)
+        holder, contract, prop, formula = workflow_views.claim_parties(session=db, claim=claim)
+        names = workflow_views.staff_names(session=db)
         now = utcnow()
         self.found = True
         self.number, self.status, self.status_label = (
@@ -506,7 +514,7 @@ class StaffClaimState(StaffSessionState):
             claim.refusal_reason,
             claim.requested_documents,
         )
-        self.allowed = workflow.allowed_actions(staff, claim)
+        self.allowed = workflow_permissions.allowed_actions(staff, claim)
         self.messages = (
             [
                 MessageRow(
@@ -515,7 +523,7 @@ class StaffClaimState(StaffSessionState):
                     body=m.body,
                     from_staff=m.staff_id is not None,
                 )
-                for m in declaration.messages(session=db, claim_id=claim.id)
+                for m in declaration_queries.messages(session=db, claim_id=claim.id)
             ]
             if self.allowed["messages"]
             else []
@@ -527,19 +535,24 @@ class StaffClaimState(StaffSessionState):
                 at=fmt.datetime_fr(log.at),
                 detail=log.detail,
             )
-            for log, who in workflow.audit_log(session=db, staff_id=staff_id, claim_id=claim.id)
+            for log, who in workflow_views.audit_log(
+                session=db, staff_id=staff_id, claim_id=claim.id
+            )
         ]
         self.reads = [
             ReadRow(who=who, role=role, at=fmt.datetime_fr(at), what=what)
-            for who, role, at, what in workflow.read_log(
+            for who, role, at, what in workflow_views.read_log(
                 session=db, staff_id=staff_id, claim_id=claim.id
             )
         ]
         self.handler_options = (
             [
-                [str(s.id), f"{s.full_name} ({workflow.ROLE_LABELS.get(s.role, s.role)})"]
+                [
+                    str(s.id),
+                    f"{s.full_name} ({workflow_permissions.ROLE_LABELS.get(s.role, s.role)})",
+                ]
                 for role in (StaffRole.HANDLER, StaffRole.MANAGER)
-                for s in workflow.staff_of_role(session=db, role=role)
+                for s in workflow_views.staff_of_role(session=db, role=role)
             ]
             if self.allowed["assign"]
             else []
@@ -547,7 +560,7 @@ class StaffClaimState(StaffSessionState):
         self.expert_options = (
             [
                 [str(s.id), s.full_name]
-                for s in workflow.staff_of_role(session=db, role=StaffRole.EXPERT)
+                for s in workflow_views.staff_of_role(session=db, role=StaffRole.EXPERT)
             ]
             if self.allowed["appoint"]
             else []
@@ -591,7 +604,7 @@ class StaffClaimState(StaffSessionState):
         )
 
     def _fill_items(self, db, claim: Claim) -> None:
-        rows = declaration.items(session=db, claim_id=claim.id)
+        rows = declaration_queries.items(session=db, claim_id=claim.id)
         self.items = [
             ItemRow(
                 description=i.description,
@@ -623,7 +636,7 @@ class StaffClaimState(StaffSessionState):
 
     def _fill_files(self, db, claim: Claim, names: dict) -> None:
         rows = []
-        for f in declaration.files(session=db, claim_id=claim.id):
+        for f in declaration_queries.files(session=db, claim_id=claim.id):
             photo = f.mime_type.startswith("image/") and bool(f.thumbnail_key)
             kind = FILE_KIND_LABELS.get(f.kind, f.kind)
             uploaded = fmt.date_fr(f.uploaded_at)
@@ -725,7 +738,7 @@ class StaffClaimState(StaffSessionState):
         expert_id = _int(_text(form, "expert", 12))
         return self._act(
             "appoint",
-            lambda db, me, cid: workflow.appoint_expert(
+            lambda db, me, cid: workflow_assessment.appoint_expert(
                 session=db, staff_id=me, claim_id=cid, expert_id=expert_id
             ),
             "Expert missionné : l'assuré est prévenu.",
@@ -740,7 +753,7 @@ class StaffClaimState(StaffSessionState):
         )
         return self._act(
             "visit",
-            lambda db, me, cid: workflow.plan_visit(
+            lambda db, me, cid: workflow_assessment.plan_visit(
                 session=db, staff_id=me, claim_id=cid, day_text=day, time_text=hour, note=note
             ),
             "Visite planifiée : l'assuré est prévenu.",
@@ -760,7 +773,7 @@ class StaffClaimState(StaffSessionState):
         return await off_loop(
             self._act,
             "report",
-            lambda db, me, cid: workflow.attach_report(
+            lambda db, me, cid: workflow_assessment.attach_report(
                 session=db, staff_id=me, claim_id=cid, data=data, filename=name, summary=summary
             ),
             "Rapport d'expertise joint : l'assuré est prévenu.",
@@ -781,7 +794,7 @@ class StaffClaimState(StaffSessionState):
             category = ""
         return self._act(
             "assess",
-            lambda db, me, cid: workflow.assess(
+            lambda db, me, cid: workflow_assessment.assess(
                 session=db, staff_id=me, claim_id=cid, damage_text=damage, category=category
             ),
             "Indemnité calculée : l'assuré est prévenu.",
@@ -792,7 +805,7 @@ class StaffClaimState(StaffSessionState):
         reference = _text(form, "payment_reference", 40)
         return self._act(
             "payment",
-            lambda db, me, cid: workflow.record_payment(
+            lambda db, me, cid: workflow_assessment.record_payment(
                 session=db, staff_id=me, claim_id=cid, reference=reference
             ),
             "Paiement enregistré : l'assuré est prévenu.",

@@ -21,8 +21,8 @@ from espace.state.form_values import flag as _flag
 from espace.state.form_values import text as _text
 from espace.state.handlers import staff_event
 from espace.state.staff import StaffSessionState
-from espace.support import complaints
-from espace.support.complaints import ComplaintError
+from espace.support import complaint_rules, complaint_staff
+from espace.support.complaint_rules import ComplaintError
 
 STATUS_FILTERS: list[list[str]] = [
     ["open", "En cours (réponse due)"],
@@ -54,7 +54,7 @@ class QueueItem:
     disputed_offer: bool = False
 
 
-def figures_text(found: complaints.Figures) -> list[list[str]]:
+def figures_text(found: complaint_staff.Figures) -> list[list[str]]:
     share = (
         "—"
         if found.within_deadline_share is None
@@ -63,7 +63,7 @@ def figures_text(found: complaints.Figures) -> list[list[str]]:
     return [
         ["Réclamations en cours", str(found.open_count)],
         ["Réclamations en retard (plus de 2 mois)", str(found.late_count)],
-        [f"Répondues ({complaints.FIGURES_DAYS} jours)", str(found.answered_recently)],
+        [f"Répondues ({complaint_rules.FIGURES_DAYS} jours)", str(found.answered_recently)],
         ["Répondues dans les 2 mois", share],
     ]
 
@@ -93,13 +93,13 @@ class StaffComplaintsState(StaffSessionState):
         return None
 
     def _refresh(self, staff_id: int) -> None:
-        filters = complaints.QueueFilters(
+        filters = complaint_staff.QueueFilters(
             status=self.f_status, assigned=self.f_assigned, late_only=self.f_late
         )
         try:
             with session_scope() as db:
-                found = complaints.queue(session=db, staff_id=staff_id, filters=filters)
-                numbers = complaints.figures(session=db, staff_id=staff_id)
+                found = complaint_staff.queue(session=db, staff_id=staff_id, filters=filters)
+                numbers = complaint_staff.figures(session=db, staff_id=staff_id)
         except StaffForbidden as error:
             self.rows, self.figures, self.error = [], [], str(error)
             return
@@ -173,7 +173,7 @@ class StaffComplaintState(StaffSessionState):
     def _refresh(self, staff_id: int) -> None:
         try:
             with session_scope() as db:
-                detail = complaints.staff_detail(
+                detail = complaint_staff.staff_detail(
                     session=db,
                     staff_id=staff_id,
                     complaint_id=self._complaint_id,
@@ -214,7 +214,7 @@ class StaffComplaintState(StaffSessionState):
     @staff_event
     def take(self, me: Principal):
         return self._act(
-            lambda db, me, cid: complaints.assign(
+            lambda db, me, cid: complaint_staff.assign(
                 session=db, staff_id=me, complaint_id=cid, assignee_id=me
             ),
             "La réclamation vous est attribuée.",
@@ -224,7 +224,7 @@ class StaffComplaintState(StaffSessionState):
     def assign(self, me: Principal, form: dict):
         wanted = _text(form, "assignee", 12)
         return self._act(
-            lambda db, me, cid: complaints.assign(
+            lambda db, me, cid: complaint_staff.assign(
                 session=db,
                 staff_id=me,
                 complaint_id=cid,
@@ -235,9 +235,9 @@ class StaffComplaintState(StaffSessionState):
 
     @staff_event
     def answer(self, me: Principal, form: dict):
-        body = _text(form, "body", complaints.BODY_MAX + 1)
+        body = _text(form, "body", complaint_rules.BODY_MAX + 1)
         return self._act(
-            lambda db, me, cid: complaints.answer(
+            lambda db, me, cid: complaint_staff.answer(
                 session=db, staff_id=me, complaint_id=cid, body=body
             ),
             "Réponse envoyée : la réclamation est close et l'assuré est prévenu.",

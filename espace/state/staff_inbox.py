@@ -13,7 +13,8 @@ import reflex as rx
 
 from espace import routes
 from espace.claims import stages
-from espace.claims.workflow import ROLE_LABELS, staff_of_role
+from espace.claims.workflow_permissions import ROLE_LABELS
+from espace.claims.workflow_views import staff_of_role
 from espace.contracts import portfolio
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
@@ -32,7 +33,13 @@ from espace.state.messages import (
     read_files,
 )
 from espace.state.staff import StaffSessionState
-from espace.support import help_feedback, threads
+from espace.support import (
+    help_feedback,
+    thread_handling,
+    thread_inbox,
+    thread_rules,
+    thread_views,
+)
 from espace.support.models import SupportThread, ThreadCategory
 
 STAFF_REPLY_UPLOAD_ID = "staff-" + REPLY_UPLOAD_ID
@@ -44,7 +51,7 @@ STATUS_FILTERS: list[list[str]] = [
     ["", "Toutes"],
 ]
 CATEGORY_FILTERS: list[list[str]] = [["", "Tous les sujets"]] + [
-    [c.value, threads.CATEGORY_LABELS[c]] for c in ThreadCategory
+    [c.value, thread_rules.CATEGORY_LABELS[c]] for c in ThreadCategory
 ]
 ASSIGNED_FILTERS: list[list[str]] = [
     ["all", "Toutes"],
@@ -85,13 +92,13 @@ class InboxItem:
     from_assistant: bool = False
 
 
-def to_item(row: threads.InboxRow) -> InboxItem:
+def to_item(row: thread_inbox.InboxRow) -> InboxItem:
     return InboxItem(
         url=f"{routes.STAFF_THREAD}?n={row.id}",
         subject=row.subject,
         holder=row.holder_name,
-        category=threads.CATEGORY_LABELS.get(row.category, row.category),
-        status=threads.STAFF_STATUS_LABELS.get(row.status, row.status),
+        category=thread_rules.CATEGORY_LABELS.get(row.category, row.category),
+        status=thread_rules.STAFF_STATUS_LABELS.get(row.status, row.status),
         badge=STATUS_BADGE.get(row.status, ""),
         last=fmt.datetime_fr(row.last_message_at),
         due=fmt.datetime_fr(row.due_at) or "—",
@@ -103,7 +110,7 @@ def to_item(row: threads.InboxRow) -> InboxItem:
     )
 
 
-def figures_text(found: threads.InboxFigures) -> list[list[str]]:
+def figures_text(found: thread_inbox.InboxFigures) -> list[list[str]]:
     share = (
         "—" if found.within_target_share is None else f"{round(found.within_target_share * 100)} %"
     )
@@ -111,8 +118,8 @@ def figures_text(found: threads.InboxFigures) -> list[list[str]]:
         ["À traiter", str(found.open_count)],
         ["En retard", str(found.late_count)],
         [
-            f"Délai médian de première réponse ({threads.FIGURES_DAYS} jours)",
-            threads.duration_text(found.median_first_reply),
+            f"Délai médian de première réponse ({thread_rules.FIGURES_DAYS} jours)",
+            thread_rules.duration_text(found.median_first_reply),
         ],
         ["Premières réponses dans les délais", share],
     ]
@@ -164,7 +171,7 @@ class StaffInboxState(StaffSessionState):
         return None
 
     def _refresh(self, staff_id: int) -> None:
-        filters = threads.InboxFilters(
+        filters = thread_inbox.InboxFilters(
             status=self.f_status,
             category=self.f_category,
             assigned=self.f_assigned,
@@ -172,8 +179,8 @@ class StaffInboxState(StaffSessionState):
         )
         try:
             with session_scope() as db:
-                found = threads.inbox(session=db, staff_id=staff_id, filters=filters)
-                numbers = threads.figures(session=db, staff_id=staff_id)
+                found = thread_inbox.inbox(session=db, staff_id=staff_id, filters=filters)
+                numbers = thread_inbox.figures(session=db, staff_id=staff_id)
                 self.unhelpful_articles = help_articles_text(help_feedback.tally(session=db))
         except StaffForbidden as error:
             self.rows, self.figures, self.error, self.unhelpful_articles = [], [], str(error), []
@@ -276,12 +283,14 @@ class StaffThreadState(StaffSessionState):
     def _refresh(self, staff_id: int, *, mark_read: bool = False) -> None:
         try:
             with session_scope() as db:
-                thread = threads.staff_thread(
+                thread = thread_inbox.staff_thread(
                     session=db, staff_id=staff_id, thread_id=self._thread_id
                 )
                 if thread is not None:
                     if mark_read:
-                        threads.mark_staff_read(session=db, staff_id=staff_id, thread_id=thread.id)
+                        thread_handling.mark_staff_read(
+                            session=db, staff_id=staff_id, thread_id=thread.id
+                        )
                     self._fill(db, staff_id, thread)
         except StaffForbidden as error:
             thread = None
@@ -292,9 +301,9 @@ class StaffThreadState(StaffSessionState):
             self.reads = []
 
     def _fill(self, db, staff_id: int, thread: SupportThread) -> None:
-        from espace.claims.workflow import staff_names
+        from espace.claims.workflow_views import staff_names
 
-        staff = threads.inbox_staff(db, staff_id)
+        staff = thread_inbox.inbox_staff(db, staff_id)
         holder = portfolio.holder(session=db, holder_id=thread.holder_id)
         now = utcnow()
         self.subject, self.status, self.badge = (
@@ -302,13 +311,13 @@ class StaffThreadState(StaffSessionState):
             thread.status,
             STATUS_BADGE.get(thread.status, ""),
         )
-        self.status_label = threads.STAFF_STATUS_LABELS.get(thread.status, thread.status)
-        self.category = threads.CATEGORY_LABELS.get(thread.category, thread.category)
+        self.status_label = thread_rules.STAFF_STATUS_LABELS.get(thread.status, thread.status)
+        self.category = thread_rules.CATEGORY_LABELS.get(thread.category, thread.category)
         self.origin = "Escalade de l'assistant" if thread.origin == "assistant" else "Espace client"
         self.created = fmt.datetime_fr(thread.created_at)
         self.due, self.left = (
             fmt.datetime_fr(thread.reply_due_at),
-            threads.time_left(thread.reply_due_at, now),
+            thread_rules.time_left(thread.reply_due_at, now),
         )
         self.late = stages.is_late(thread.reply_due_at, now)
         self.holder_name = f"{holder.civility} {holder.first_name} {holder.last_name}"
@@ -316,7 +325,7 @@ class StaffThreadState(StaffSessionState):
         self.contract_numbers = (
             ", ".join(portfolio.contract_numbers(session=db, holder_id=holder.id)) or "—"
         )
-        self.linked = threads.linked_label(session=db, thread=thread)
+        self.linked = thread_views.linked_label(session=db, thread=thread)
         self.assignee = staff_names(session=db).get(thread.assigned_staff_id, "")
         self.rating = (
             f"{thread.rating} sur 5"
@@ -329,11 +338,13 @@ class StaffThreadState(StaffSessionState):
             AuditItem(
                 who, AUDIT_LABELS.get(log.action, log.action), fmt.datetime_fr(log.at), log.detail
             )
-            for log, who in threads.audit_log(session=db, staff_id=staff_id, thread_id=thread.id)
+            for log, who in thread_inbox.audit_log(
+                session=db, staff_id=staff_id, thread_id=thread.id
+            )
         ]
         self.reads = [
             AuditItem(who, "Consultation", fmt.datetime_fr(at), what)
-            for who, at, what in threads.read_log(
+            for who, at, what in thread_inbox.read_log(
                 session=db, staff_id=staff_id, thread_id=thread.id
             )
         ]
@@ -342,7 +353,7 @@ class StaffThreadState(StaffSessionState):
         self.assignee_options = (
             [
                 [str(s.id), f"{s.full_name} ({ROLE_LABELS.get(s.role, s.role)})"]
-                for role in threads.INBOX_ROLES
+                for role in thread_rules.INBOX_ROLES
                 for s in staff_of_role(session=db, role=role)
             ]
             if self.can_assign
@@ -359,7 +370,7 @@ class StaffThreadState(StaffSessionState):
         try:
             with session_scope() as db:
                 call(db, staff_id, self._thread_id)
-        except threads.SupportError as error:
+        except thread_rules.SupportError as error:
             self.errors = {error.field or "form": str(error)}
             return None
         except StaffForbidden as error:
@@ -373,7 +384,7 @@ class StaffThreadState(StaffSessionState):
     @staff_event
     def take(self, me: Principal):
         return self._act(
-            lambda db, me, tid: threads.take(session=db, staff_id=me, thread_id=tid),
+            lambda db, me, tid: thread_handling.take(session=db, staff_id=me, thread_id=tid),
             "Vous traitez cette conversation.",
         )
 
@@ -382,7 +393,7 @@ class StaffThreadState(StaffSessionState):
         text = _text(form, "assignee", 12)
         assignee_id = int(text) if text.isdigit() else 0
         return self._act(
-            lambda db, me, tid: threads.assign(
+            lambda db, me, tid: thread_handling.assign(
                 session=db, staff_id=me, thread_id=tid, assignee_id=assignee_id
             ),
             "Conversation attribuée.",
@@ -390,12 +401,12 @@ class StaffThreadState(StaffSessionState):
 
     @staff_event
     async def reply(self, me: Principal, files: list[rx.UploadFile], form: dict):
-        body, attachments = _text(form, "body", threads.BODY_MAX + 1), await read_files(files)
+        body, attachments = _text(form, "body", thread_rules.BODY_MAX + 1), await read_files(files)
         return await off_loop(self._reply, body, attachments)
 
     def _reply(self, body: str, attachments: list):
         outcome = self._act(
-            lambda db, me, tid: threads.staff_reply(
+            lambda db, me, tid: thread_handling.staff_reply(
                 session=db, staff_id=me, thread_id=tid, body=body, attachments=attachments
             ),
             "Réponse envoyée : l'assuré est prévenu par e-mail.",
@@ -407,13 +418,13 @@ class StaffThreadState(StaffSessionState):
     @staff_event
     def resolve(self, me: Principal):
         return self._act(
-            lambda db, me, tid: threads.resolve(session=db, staff_id=me, thread_id=tid),
+            lambda db, me, tid: thread_handling.resolve(session=db, staff_id=me, thread_id=tid),
             "Conversation résolue : l'assuré est invité à noter la réponse.",
         )
 
     @staff_event
     def reopen(self, me: Principal):
         return self._act(
-            lambda db, me, tid: threads.reopen(session=db, staff_id=me, thread_id=tid),
+            lambda db, me, tid: thread_handling.reopen(session=db, staff_id=me, thread_id=tid),
             "Conversation rouverte.",
         )

@@ -7,7 +7,15 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from espace.claims import declaration, stages, workflow
+from espace.claims import (
+    declaration,
+    declaration_contents,
+    declaration_queries,
+    declaration_sending,
+    stages,
+    workflow,
+    workflow_assessment,
+)
 from espace.claims.declaration import ClaimInputError
 from espace.claims.models import Claim, ClaimEvent, ClaimStatus
 from espace.contracts.models import Contract
@@ -55,8 +63,8 @@ def get_claim(*, session: Session, authority, claim_id: int) -> ClaimDetail:
     return ClaimDetail(
         claim,
         stages.events(session=session, claim_id=claim.id),
-        declaration.files(session=session, claim_id=claim.id),
-        declaration.messages(session=session, claim_id=claim.id),
+        declaration_queries.files(session=session, claim_id=claim.id),
+        declaration_queries.messages(session=session, claim_id=claim.id),
     )
 
 
@@ -98,7 +106,7 @@ def declare_claim(
         )
         declaration.set_location(session=session, claim=claim, kind="property")
         for item in data["items"]:
-            declaration.add_item(
+            declaration_contents.add_item(
                 session=session,
                 claim=claim,
                 description=item["description"],
@@ -108,7 +116,7 @@ def declare_claim(
                 estimate_text=f"{item['estimate_cents'] / 100:.2f}",
                 today=local.date(),
             )
-        declaration.submit(session=session, claim=claim, now=now)
+        declaration_sending.submit(session=session, claim=claim, now=now)
     except ClaimInputError as error:
         raise _claim_errors(error) from None
     return get_claim(session=session, authority=authority, claim_id=claim.id)
@@ -137,7 +145,7 @@ def claim_action(
     try:
         if action == "appoint_expert":
             expert_id = data.get("expert_id") or _any_expert(session)
-            workflow.appoint_expert(
+            workflow_assessment.appoint_expert(
                 session=session, staff_id=staff_id, claim_id=claim_id, expert_id=expert_id
             )
         elif action == "plan_visit":
@@ -147,7 +155,7 @@ def claim_action(
             if at.tzinfo is None:
                 at = at.replace(tzinfo=PARIS)
             local = at.astimezone(PARIS)
-            workflow.plan_visit(
+            workflow_assessment.plan_visit(
                 session=session,
                 staff_id=staff_id,
                 claim_id=claim_id,
@@ -159,14 +167,14 @@ def claim_action(
             damage = data.get("damage_cents")
             if damage is None:
                 raise OperationError({"damage_cents": "Indiquez le montant des dommages."})
-            workflow.assess(
+            workflow_assessment.assess(
                 session=session,
                 staff_id=staff_id,
                 claim_id=claim_id,
                 damage_text=f"{damage / 100:.2f}",
             )
         elif action == "record_payment":
-            workflow.record_payment(
+            workflow_assessment.record_payment(
                 session=session,
                 staff_id=staff_id,
                 claim_id=claim_id,

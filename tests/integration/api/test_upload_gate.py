@@ -11,7 +11,7 @@ import pytest
 
 from espace.api.headers import UPLOAD_REQUEST_LIMIT, security_headers
 from espace.claims import uploads
-from espace.support import threads
+from espace.support import thread_rules
 from tests import factories
 
 MB = 1024 * 1024
@@ -69,7 +69,11 @@ def session_cookie(engine):
 
 
 def test_the_cap_is_what_the_handlers_accept():
-    assert UPLOAD_REQUEST_LIMIT == threads.MAX_FILES_PER_MESSAGE * uploads.MAX_BYTES + MB < 64 * MB
+    assert (
+        UPLOAD_REQUEST_LIMIT
+        == thread_rules.MAX_FILES_PER_MESSAGE * uploads.MAX_BYTES + MB
+        < 64 * MB
+    )
 
 
 @pytest.mark.parametrize("cookie", [None, "espace_session=forged", "other=1"])

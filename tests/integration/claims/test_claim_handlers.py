@@ -17,7 +17,12 @@ from starlette.testclient import TestClient
 
 from espace import routes
 from espace.api.routes import build_api
-from espace.claims import declaration, workflow
+from espace.claims import (
+    declaration,
+    declaration_contents,
+    declaration_sending,
+    workflow_assessment,
+)
 from espace.claims.models import Claim, ClaimFile, ClaimItem, ClaimMessage
 from espace.core.db import get_engine
 from espace.core.models import utcnow
@@ -59,7 +64,7 @@ def _claim(db, person, *, send: bool) -> Claim:
         description="Un feu de poêle a noirci la cuisine.",
         now=now,
     )
-    declaration.add_item(
+    declaration_contents.add_item(
         session=db,
         claim=claim,
         description="Hotte",
@@ -69,9 +74,9 @@ def _claim(db, person, *, send: bool) -> Claim:
         estimate_text="400",
         today=now.date(),
     )
-    declaration.add_file(session=db, claim=claim, data=_jpeg(), filename="cuisine.jpg")
+    declaration_contents.add_file(session=db, claim=claim, data=_jpeg(), filename="cuisine.jpg")
     if send:
-        declaration.submit(session=db, claim=claim, now=now)
+        declaration_sending.submit(session=db, claim=claim, now=now)
     return claim
 
 
@@ -254,7 +259,7 @@ def test_claim_files_are_served_only_to_their_holder_and_allowed_staff(two_holde
     assert client.get(url).status_code == 200
 
     def appoint(db):
-        workflow.appoint_expert(
+        workflow_assessment.appoint_expert(
             session=db, staff_id=handler_id, claim_id=two_holders.a_sent, expert_id=expert_id
         )
 

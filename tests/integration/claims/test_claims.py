@@ -19,7 +19,16 @@ from pypdf import PdfReader
 from sqlmodel import func, select
 
 from espace import routes
-from espace.claims import declaration, stages, workflow
+from espace.claims import (
+    declaration,
+    declaration_contents,
+    declaration_queries,
+    declaration_sending,
+    stages,
+    workflow,
+    workflow_assessment,
+    workflow_views,
+)
 from espace.claims import indemnity as claim_indemnity
 from espace.claims.declaration import ClaimInputError
 from espace.claims.models import (
@@ -31,7 +40,7 @@ from espace.claims.models import (
     StaffAuditLog,
 )
 from espace.claims.uploads import UploadRejected
-from espace.claims.workflow import QueueFilters
+from espace.claims.workflow_views import QueueFilters
 from espace.contracts.catalogue_data import NATURAL_DISASTER_DEDUCTIBLE_CENTS
 from espace.core import formatting as fmt
 from espace.core import storage
@@ -126,7 +135,7 @@ def _draft(
     )
     declaration.set_location(session=db, claim=claim, kind="property")
     for index, amount in enumerate(amounts):
-        declaration.add_item(
+        declaration_contents.add_item(
             session=db,
             claim=claim,
             description=f"Bien {index + 1}",
@@ -142,10 +151,10 @@ def _draft(
 def _sent_claim(db, person=None, contract=None, *, files=(), now: datetime = NOW, **draft) -> Claim:
     claim = _draft(db, person, contract, now=now, **draft)
     for data, name, *kind in files:
-        declaration.add_file(
+        declaration_contents.add_file(
             session=db, claim=claim, data=data, filename=name, kind=kind[0] if kind else ""
         )
-    declaration.submit(session=db, claim=claim, now=now)
+    declaration_sending.submit(session=db, claim=claim, now=now)
     return claim
 
 
@@ -178,7 +187,9 @@ def test_full_holder_flow(db, test_tmp):
         and claim.number is None
         and claim.draft_step == declaration.STEP_PERIL
     )
-    assert declaration.owned_draft(session=db, holder_id=person.id, claim_id=claim.id) is claim
+    assert (
+        declaration_queries.owned_draft(session=db, holder_id=person.id, claim_id=claim.id) is claim
+    )
 
     declaration.set_peril(session=db, claim=claim, peril_code="water_damage")
     declaration.set_answers(
@@ -222,7 +233,7 @@ def test_full_holder_flow(db, test_tmp):
         -1.553621,
         12,
     )
-    first = declaration.add_item(
+    first = declaration_contents.add_item(
         session=db,
         claim=claim,
         description="Parquet du salon",
@@ -232,7 +243,7 @@ def test_full_holder_flow(db, test_tmp):
         estimate_text="1 450,50",
         today=TODAY,
     )
-    declaration.add_item(
+    declaration_contents.add_item(
         session=db,
         claim=claim,
         description="Meuble sous évier",
@@ -245,20 +256,22 @@ def test_full_holder_flow(db, test_tmp):
     assert first.purchase_date == date(2022, 3, 15) and first.purchase_price_cents == 180_000
     assert first.estimate_cents == 145_050
     assert claim.declared_total_cents == 180_000
-    assert declaration.declared_total(session=db, claim_id=claim.id) == 180_000
-    declaration.items_done(session=db, claim=claim)
-    photo = declaration.add_file(session=db, claim=claim, data=jpeg_bytes(), filename="cuisine.jpg")
-    quote = declaration.add_file(
+    assert declaration_queries.declared_total(session=db, claim_id=claim.id) == 180_000
+    declaration_contents.items_done(session=db, claim=claim)
+    photo = declaration_contents.add_file(
+        session=db, claim=claim, data=jpeg_bytes(), filename="cuisine.jpg"
+    )
+    quote = declaration_contents.add_file(
         session=db, claim=claim, data=pdf_bytes("Devis plombier"), filename="devis.pdf"
     )
     assert (photo.kind, photo.mime_type) == (ClaimFileKind.PHOTO, "image/jpeg")
     # Left on "Détecter": recognised as a quote by its text (issue 21).
     assert (quote.kind, quote.mime_type) == (ClaimFileKind.QUOTE, "application/pdf")
-    declaration.files_done(session=db, claim=claim)
+    declaration_contents.files_done(session=db, claim=claim)
     assert claim.draft_step == declaration.STEP_SUMMARY
-    assert declaration.missing_steps(session=db, claim=claim) == {}
+    assert declaration_sending.missing_steps(session=db, claim=claim) == {}
 
-    estimate = declaration.estimate(session=db, claim=claim)
+    estimate = declaration_queries.estimate(session=db, claim=claim)
     assert estimate.covered and estimate.guarantee == "Dégâts des eaux et gel"
     assert (
         estimate.damage_cents,
@@ -267,7 +280,7 @@ def test_full_holder_flow(db, test_tmp):
         estimate.indemnity_cents,
     ) == (180_000, 1_500_000, 15_000, 165_000)
 
-    sent = declaration.submit(session=db, claim=claim, now=NOW)
+    sent = declaration_sending.submit(session=db, claim=claim, now=NOW)
 
     match = NUMBER.match(claim.number)
     assert match and match.group(1) == "2026"
@@ -309,12 +322,16 @@ def test_full_holder_flow(db, test_tmp):
         assert ".web" not in path.parts and "uploaded_files" not in path.parts
         assert storage.get(record.storage_key)[:4] in (b"\xff\xd8\xff\xe0", b"%PDF")
 
-    assert declaration.list_claims(session=db, holder_id=person.id) == [claim]
+    assert declaration_queries.list_claims(session=db, holder_id=person.id) == [claim]
     assert (
-        declaration.owned_claim(session=db, holder_id=person.id, number=claim.number.lower())
+        declaration_queries.owned_claim(
+            session=db, holder_id=person.id, number=claim.number.lower()
+        )
         is claim
     )
-    assert declaration.owned_draft(session=db, holder_id=person.id, claim_id=claim.id) is None
+    assert (
+        declaration_queries.owned_draft(session=db, holder_id=person.id, claim_id=claim.id) is None
+    )
 
 
 def test_numbers_increase_across_holders(db):
@@ -349,8 +366,8 @@ def test_claims_are_spread_over_the_least_busy_handlers(db):
 
 def _estimate(db, **draft):
     claim = _draft(db, **draft)
-    shown = declaration.estimate(session=db, claim=claim)
-    declaration.submit(session=db, claim=claim, now=NOW)
+    shown = declaration_queries.estimate(session=db, claim=claim)
+    declaration_sending.submit(session=db, claim=claim, now=NOW)
     assert claim.estimate == shown.as_dict()  # kept as it was shown
     return shown
 
@@ -504,7 +521,7 @@ def test_when_errors_name_their_field(db, day, time_text, field):
 def test_an_item_with_an_invalid_amount_is_refused_and_nothing_added(db, amount):
     claim = _draft(db, amounts=("120",))
     with pytest.raises(ClaimInputError) as error:
-        declaration.add_item(
+        declaration_contents.add_item(
             session=db,
             claim=claim,
             description="Télévision",
@@ -515,14 +532,14 @@ def test_an_item_with_an_invalid_amount_is_refused_and_nothing_added(db, amount)
             today=TODAY,
         )
     assert set(error.value.errors) == {"item_estimate"}
-    assert len(declaration.items(session=db, claim_id=claim.id)) == 1
+    assert len(declaration_queries.items(session=db, claim_id=claim.id)) == 1
     assert claim.declared_total_cents == 12_000
 
 
 def test_item_errors(db):
     claim = _draft(db, amounts=())
     with pytest.raises(ClaimInputError) as error:
-        declaration.add_item(
+        declaration_contents.add_item(
             session=db,
             claim=claim,
             description="x",
@@ -538,19 +555,19 @@ def test_item_errors(db):
         "item_purchase_date",
         "item_purchase_price",
     }
-    assert declaration.items(session=db, claim_id=claim.id) == []
+    assert declaration_queries.items(session=db, claim_id=claim.id) == []
     with pytest.raises(ClaimInputError) as error:
-        declaration.items_done(session=db, claim=claim)
+        declaration_contents.items_done(session=db, claim=claim)
     assert set(error.value.errors) == {"items"}
 
 
 def test_removing_an_item_updates_the_total(db):
     claim = _draft(db, amounts=("100", "250,50"))
     assert claim.declared_total_cents == 35_050
-    first = declaration.items(session=db, claim_id=claim.id)[0]
-    assert declaration.remove_item(session=db, claim=claim, item_id=first.id) is True
+    first = declaration_queries.items(session=db, claim_id=claim.id)[0]
+    assert declaration_contents.remove_item(session=db, claim=claim, item_id=first.id) is True
     assert claim.declared_total_cents == 25_050
-    assert declaration.remove_item(session=db, claim=claim, item_id=first.id) is False
+    assert declaration_contents.remove_item(session=db, claim=claim, item_id=first.id) is False
 
 
 def test_submit_with_missing_steps_is_refused_by_step(db):
@@ -560,7 +577,7 @@ def test_submit_with_missing_steps_is_refused_by_step(db):
         session=db, holder_id=person.id, account_id=None, contract_id=contract.id
     )
     with pytest.raises(ClaimInputError) as error:
-        declaration.submit(session=db, claim=claim, now=NOW)
+        declaration_sending.submit(session=db, claim=claim, now=NOW)
     assert set(error.value.errors) == {
         f"step_{declaration.STEP_PERIL}",
         f"step_{declaration.STEP_WHEN}",
@@ -568,7 +585,7 @@ def test_submit_with_missing_steps_is_refused_by_step(db):
     }
     declaration.set_peril(session=db, claim=claim, peril_code="theft")
     with pytest.raises(ClaimInputError) as error:
-        declaration.submit(session=db, claim=claim, now=NOW)
+        declaration_sending.submit(session=db, claim=claim, now=NOW)
     assert set(error.value.errors) == {
         f"step_{declaration.STEP_QUESTIONS}",
         f"step_{declaration.STEP_WHEN}",
@@ -582,7 +599,7 @@ def test_submitting_twice_is_refused(db):
     claim = _sent_claim(db)
     number = claim.number
     with pytest.raises(ClaimInputError) as error:
-        declaration.submit(session=db, claim=claim, now=NOW)
+        declaration_sending.submit(session=db, claim=claim, now=NOW)
     assert set(error.value.errors) == {"claim"}
     assert claim.number == number and _events(db, claim) == [S.RECEIVED]
 
@@ -627,7 +644,7 @@ def test_a_late_theft_is_flagged_and_still_accepted(db):
     assert claim.late_declaration is True
     # Friday 30 October + 2 working days (weekend, Toussaint on the Sunday) = Tuesday 3 November.
     assert claim.declaration_deadline == date(2026, 11, 3)
-    found = declaration.deadline_for(claim, today=TODAY)
+    found = declaration_queries.deadline_for(claim, today=TODAY)
     assert found.late and "L113-2" in found.consequence
 
 
@@ -662,9 +679,11 @@ def test_an_executable_renamed_jpg_is_refused(db):
         + b"\x00" * 400
     )
     with pytest.raises(UploadRejected) as error:
-        declaration.add_file(session=db, claim=claim, data=exe, filename="photo.jpg")
+        declaration_contents.add_file(session=db, claim=claim, data=exe, filename="photo.jpg")
     assert "photo.jpg" in error.value.message
-    assert declaration.files(session=db, claim_id=claim.id) == [] and _stored_files() == before
+    assert (
+        declaration_queries.files(session=db, claim_id=claim.id) == [] and _stored_files() == before
+    )
 
 
 def test_a_file_over_10_mb_is_refused(db):
@@ -672,32 +691,39 @@ def test_a_file_over_10_mb_is_refused(db):
     before = _stored_files()
     big = jpeg_bytes() + b"\x00" * (11 * 1024 * 1024)
     with pytest.raises(UploadRejected) as error:
-        declaration.add_file(session=db, claim=claim, data=big, filename="grande.jpg")
+        declaration_contents.add_file(session=db, claim=claim, data=big, filename="grande.jpg")
     assert "10 Mo" in error.value.message
-    assert declaration.files(session=db, claim_id=claim.id) == [] and _stored_files() == before
+    assert (
+        declaration_queries.files(session=db, claim_id=claim.id) == [] and _stored_files() == before
+    )
 
 
 def test_the_21st_file_is_refused(db):
     claim = _draft(db)
     photo, document = jpeg_bytes((64, 48)), pdf_bytes()
     for index in range(20):
-        declaration.add_file(
+        declaration_contents.add_file(
             session=db, claim=claim, data=photo if index % 2 else document, filename=f"f{index}.bin"
         )
-    assert len(declaration.files(session=db, claim_id=claim.id)) == 20
+    assert len(declaration_queries.files(session=db, claim_id=claim.id)) == 20
     before = _stored_files()
     with pytest.raises(UploadRejected) as error:
-        declaration.add_file(session=db, claim=claim, data=photo, filename="vingt-et-un.jpg")
+        declaration_contents.add_file(
+            session=db, claim=claim, data=photo, filename="vingt-et-un.jpg"
+        )
     assert "20 fichiers" in error.value.message
-    assert len(declaration.files(session=db, claim_id=claim.id)) == 20 and _stored_files() == before
+    assert (
+        len(declaration_queries.files(session=db, claim_id=claim.id)) == 20
+        and _stored_files() == before
+    )
 
 
 def test_photos_get_a_thumbnail_and_pdfs_none(db, test_tmp):
     claim = _draft(db)
-    photo = declaration.add_file(
+    photo = declaration_contents.add_file(
         session=db, claim=claim, data=jpeg_bytes((1600, 1200)), filename="salon.JPG"
     )
-    document = declaration.add_file(
+    document = declaration_contents.add_file(
         session=db, claim=claim, data=pdf_bytes(), filename="facture.pdf", kind="invoice"
     )
     assert (
@@ -718,7 +744,7 @@ def test_photos_get_a_thumbnail_and_pdfs_none(db, test_tmp):
 
 def test_documents_added_after_sending_are_dated(db):
     claim = _sent_claim(db)
-    record = declaration.add_document(
+    record = declaration_contents.add_document(
         session=db, claim=claim, data=pdf_bytes(), filename="facture.pdf"
     )
     assert record.claim_id == claim.id
@@ -738,10 +764,10 @@ INVOICE = (
 def test_express_settlement_for_a_small_glass_breakage_with_an_invoice(db):
     person = factories.holder(db)
     claim = _draft(db, person, peril="glass_breakage", amounts=("300",))
-    declaration.add_file(
+    declaration_contents.add_file(
         session=db, claim=claim, data=INVOICE[0], filename=INVOICE[1], kind=INVOICE[2]
     )
-    sent = declaration.submit(session=db, claim=claim, now=NOW)
+    sent = declaration_sending.submit(session=db, claim=claim, now=NOW)
     assert sent.express is True and claim.express is True and claim.express_reason
     assert claim.status == S.INDEMNITY_COMPUTED
     assert (
@@ -826,7 +852,7 @@ def test_an_invoice_left_on_detect_is_recognised_and_settles_express(db):
     """Issue 21's audit: the same invoice uploaded on "Détecter" (no type) got no express
     settlement; it is now recognised by its text, with the amount found."""
     claim = _sent_claim(db, peril="glass_breakage", amounts=("300",), files=[INVOICE[:2]])
-    record = declaration.files(session=db, claim_id=claim.id)[0]
+    record = declaration_queries.files(session=db, claim_id=claim.id)[0]
     assert record.kind == "invoice" and record.detected_amount_cents == 30_000
     assert claim.express is True and claim.indemnity_cents == 22_500
 
@@ -863,18 +889,25 @@ def test_another_holder_gets_nothing(db):
     factories.contract(db, bob)
     sent = _sent_claim(db, alice, alice_contract, files=[(jpeg_bytes(), "a.jpg")])
     draft = _draft(db, alice, alice_contract)
-    file_id = declaration.files(session=db, claim_id=sent.id)[0].id
+    file_id = declaration_queries.files(session=db, claim_id=sent.id)[0].id
 
-    assert declaration.owned_claim(session=db, holder_id=alice.id, claim_id=sent.id) is sent
-    assert declaration.file_for_holder(session=db, holder_id=alice.id, file_id=file_id) is not None
-    assert declaration.owned_draft(session=db, holder_id=alice.id, claim_id=draft.id) is draft
+    assert declaration_queries.owned_claim(session=db, holder_id=alice.id, claim_id=sent.id) is sent
+    assert (
+        declaration_queries.file_for_holder(session=db, holder_id=alice.id, file_id=file_id)
+        is not None
+    )
+    assert (
+        declaration_queries.owned_draft(session=db, holder_id=alice.id, claim_id=draft.id) is draft
+    )
 
-    assert declaration.owned_claim(session=db, holder_id=bob.id, claim_id=sent.id) is None
-    assert declaration.owned_claim(session=db, holder_id=bob.id, number=sent.number) is None
-    assert declaration.owned_claim(session=db, holder_id=bob.id) is None
-    assert declaration.owned_draft(session=db, holder_id=bob.id, claim_id=draft.id) is None
-    assert declaration.file_for_holder(session=db, holder_id=bob.id, file_id=file_id) is None
-    assert declaration.list_claims(session=db, holder_id=bob.id) == []
+    assert declaration_queries.owned_claim(session=db, holder_id=bob.id, claim_id=sent.id) is None
+    assert declaration_queries.owned_claim(session=db, holder_id=bob.id, number=sent.number) is None
+    assert declaration_queries.owned_claim(session=db, holder_id=bob.id) is None
+    assert declaration_queries.owned_draft(session=db, holder_id=bob.id, claim_id=draft.id) is None
+    assert (
+        declaration_queries.file_for_holder(session=db, holder_id=bob.id, file_id=file_id) is None
+    )
+    assert declaration_queries.list_claims(session=db, holder_id=bob.id) == []
 
     with pytest.raises(ClaimInputError) as error:
         declaration.start_draft(
@@ -903,7 +936,7 @@ def test_terminated_contracts_cannot_be_declared_on(db):
         declaration.start_draft(
             session=db, holder_id=person.id, account_id=None, contract_id=contract.id
         )
-    assert declaration.eligible_contracts(session=db, holder_id=person.id) == []
+    assert declaration_queries.eligible_contracts(session=db, holder_id=person.id) == []
 
 
 # ----- the staff back office ------------------------------------------------------------------
@@ -927,9 +960,11 @@ def test_the_main_path_through_the_back_office(db, team):
     handler, expert, manager = team["handler"], team["expert"], team["manager"]
     claim = _sent_claim(db, peril="water_damage", amounts=("3 000",))
 
-    workflow.appoint_expert(session=db, staff_id=handler.id, claim_id=claim.id, expert_id=expert.id)
+    workflow_assessment.appoint_expert(
+        session=db, staff_id=handler.id, claim_id=claim.id, expert_id=expert.id
+    )
     assert claim.status == S.EXPERT_APPOINTED and claim.expert_id == expert.id
-    workflow.plan_visit(
+    workflow_assessment.plan_visit(
         session=db,
         staff_id=expert.id,
         claim_id=claim.id,
@@ -940,7 +975,7 @@ def test_the_main_path_through_the_back_office(db, team):
     assert claim.status == S.VISIT_PLANNED
     assert claim.visit_at == datetime(2026, 11, 16, 14, 30, tzinfo=PARIS)
     assert claim.next_step_due_at == claim.visit_at
-    workflow.attach_report(
+    workflow_assessment.attach_report(
         session=db,
         staff_id=expert.id,
         claim_id=claim.id,
@@ -949,10 +984,10 @@ def test_the_main_path_through_the_back_office(db, team):
         summary="Dégâts confirmés sur le parquet et le meuble.",
     )
     assert claim.status == S.EXPERT_REPORT
-    report = declaration.files(session=db, claim_id=claim.id)[-1]
+    report = declaration_queries.files(session=db, claim_id=claim.id)[-1]
     assert report.kind == ClaimFileKind.EXPERT_REPORT and report.uploaded_by_staff_id == expert.id
 
-    result = workflow.assess(
+    result = workflow_assessment.assess(
         session=db, staff_id=expert.id, claim_id=claim.id, damage_text="2 450,00"
     )
     assert (
@@ -970,11 +1005,11 @@ def test_the_main_path_through_the_back_office(db, team):
     assert claim.status == S.INDEMNITY_COMPUTED and claim.guarantee_category == ""
 
     with pytest.raises(StaffForbidden):
-        workflow.record_payment(session=db, staff_id=expert.id, claim_id=claim.id)
-    workflow.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
+        workflow_assessment.record_payment(session=db, staff_id=expert.id, claim_id=claim.id)
+    workflow_assessment.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
     assert claim.status == S.PAYMENT_SENT and claim.payment_reference == f"VIR-{claim.number}"
     assert claim.paid_at == NOW
-    advice = declaration.files(session=db, claim_id=claim.id)[
+    advice = declaration_queries.files(session=db, claim_id=claim.id)[
         -1
     ]  # the settlement advice, as the payment proof
     assert advice.kind == ClaimFileKind.PAYMENT_PROOF and advice.mime_type == "application/pdf"
@@ -1029,9 +1064,9 @@ def test_the_main_path_through_the_back_office(db, team):
         (handler.id, "close"),
         (manager.id, "reopen"),
     ]
-    logged = workflow.audit_log(session=db, staff_id=manager.id, claim_id=claim.id)
+    logged = workflow_views.audit_log(session=db, staff_id=manager.id, claim_id=claim.id)
     assert len(logged) == 7 and logged[0][1] == manager.full_name
-    assert workflow.audit_log(session=db, staff_id=handler.id, claim_id=claim.id) == []
+    assert workflow_views.audit_log(session=db, staff_id=handler.id, claim_id=claim.id) == []
     # every stage told the holder
     assert _count(db, Notification, Notification.holder_id == claim.holder_id) == 8
 
@@ -1040,24 +1075,31 @@ def test_experts_only_see_and_act_on_their_own_claims(db, team):
     handler, expert = team["handler"], team["expert"]
     other_expert = factories.staff(db, role="expert")
     mine, theirs, unassigned = _sent_claim(db), _sent_claim(db), _sent_claim(db)
-    workflow.appoint_expert(session=db, staff_id=handler.id, claim_id=mine.id, expert_id=expert.id)
-    workflow.appoint_expert(
+    workflow_assessment.appoint_expert(
+        session=db, staff_id=handler.id, claim_id=mine.id, expert_id=expert.id
+    )
+    workflow_assessment.appoint_expert(
         session=db, staff_id=handler.id, claim_id=theirs.id, expert_id=other_expert.id
     )
 
-    assert workflow.visible_claim(session=db, staff_id=expert.id, number=mine.number) is mine
-    assert workflow.visible_claim(session=db, staff_id=expert.id, number=theirs.number) is None
-    assert workflow.visible_claim(session=db, staff_id=expert.id, number=unassigned.number) is None
+    assert workflow_views.visible_claim(session=db, staff_id=expert.id, number=mine.number) is mine
     assert (
-        workflow.visible_claim(session=db, staff_id=handler.id, number=unassigned.number)
+        workflow_views.visible_claim(session=db, staff_id=expert.id, number=theirs.number) is None
+    )
+    assert (
+        workflow_views.visible_claim(session=db, staff_id=expert.id, number=unassigned.number)
+        is None
+    )
+    assert (
+        workflow_views.visible_claim(session=db, staff_id=handler.id, number=unassigned.number)
         is unassigned
     )
-    rows = workflow.queue(session=db, staff_id=expert.id)
+    rows = workflow_views.queue(session=db, staff_id=expert.id)
     assert [row.number for row in rows] == [mine.number]
 
     for claim in (theirs, unassigned):
         with pytest.raises(StaffForbidden):
-            workflow.plan_visit(
+            workflow_assessment.plan_visit(
                 session=db,
                 staff_id=expert.id,
                 claim_id=claim.id,
@@ -1065,12 +1107,14 @@ def test_experts_only_see_and_act_on_their_own_claims(db, team):
                 time_text="10:00",
             )
     assert theirs.status == S.EXPERT_APPOINTED and theirs.visit_at is None
-    own_file = declaration.add_document(
+    own_file = declaration_contents.add_document(
         session=db, claim=theirs, data=pdf_bytes(), filename="x.pdf"
     )
-    assert workflow.file_for_staff(session=db, staff_id=expert.id, file_id=own_file.id) is None
     assert (
-        workflow.file_for_staff(session=db, staff_id=other_expert.id, file_id=own_file.id)
+        workflow_views.file_for_staff(session=db, staff_id=expert.id, file_id=own_file.id) is None
+    )
+    assert (
+        workflow_views.file_for_staff(session=db, staff_id=other_expert.id, file_id=own_file.id)
         is own_file
     )
     assert _audit(db, theirs) == [(handler.id, "appoint_expert")]
@@ -1079,19 +1123,23 @@ def test_experts_only_see_and_act_on_their_own_claims(db, team):
 def test_expert_permissions(db, team):
     handler, expert = team["handler"], team["expert"]
     claim = _sent_claim(db)
-    workflow.appoint_expert(session=db, staff_id=handler.id, claim_id=claim.id, expert_id=expert.id)
+    workflow_assessment.appoint_expert(
+        session=db, staff_id=handler.id, claim_id=claim.id, expert_id=expert.id
+    )
     for action in (
-        lambda: workflow.record_payment(session=db, staff_id=expert.id, claim_id=claim.id),
+        lambda: workflow_assessment.record_payment(
+            session=db, staff_id=expert.id, claim_id=claim.id
+        ),
         lambda: workflow.refuse(session=db, staff_id=expert.id, claim_id=claim.id, reason="x" * 40),
         lambda: workflow.request_documents(
             session=db, staff_id=expert.id, claim_id=claim.id, what="Factures"
         ),
         lambda: workflow.reply(session=db, staff_id=expert.id, claim_id=claim.id, body="Bonjour"),
-        lambda: workflow.appoint_expert(
+        lambda: workflow_assessment.appoint_expert(
             session=db, staff_id=expert.id, claim_id=claim.id, expert_id=expert.id
         ),
         lambda: workflow.close(session=db, staff_id=expert.id, claim_id=claim.id),
-        lambda: workflow.assess(
+        lambda: workflow_assessment.assess(
             session=db, staff_id=expert.id, claim_id=claim.id, damage_text="100"
         ),  # before visit
     ):
@@ -1133,18 +1181,18 @@ def test_inactive_staff_and_drafts_are_out_of_reach(db, team):
         workflow.request_documents(
             session=db, staff_id=handler.id, claim_id=draft.id, what="Factures"
         )
-    assert all(row.id != draft.id for row in workflow.queue(session=db, staff_id=handler.id))
+    assert all(row.id != draft.id for row in workflow_views.queue(session=db, staff_id=handler.id))
     handler.is_active = False
     db.add(handler)
     with pytest.raises(StaffForbidden):
-        workflow.queue(session=db, staff_id=handler.id)
+        workflow_views.queue(session=db, staff_id=handler.id)
 
 
 def test_transitions_are_checked(db, team):
     handler, expert = team["handler"], team["expert"]
     claim = _sent_claim(db)
     with pytest.raises(ClaimInputError) as error:
-        workflow.plan_visit(
+        workflow_assessment.plan_visit(
             session=db,
             staff_id=handler.id,
             claim_id=claim.id,
@@ -1153,12 +1201,12 @@ def test_transitions_are_checked(db, team):
         )
     assert set(error.value.errors) == {"action"}
     with pytest.raises(ClaimInputError) as error:
-        workflow.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
+        workflow_assessment.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
     assert set(error.value.errors) == {"action"}
     with pytest.raises(ClaimInputError):
         workflow.close(session=db, staff_id=handler.id, claim_id=claim.id)
     with pytest.raises(ClaimInputError):
-        workflow.attach_report(
+        workflow_assessment.attach_report(
             session=db,
             staff_id=team["manager"].id,
             claim_id=claim.id,
@@ -1168,14 +1216,16 @@ def test_transitions_are_checked(db, team):
         )
     assert claim.status == S.RECEIVED and claim.paid_at is None
 
-    workflow.appoint_expert(session=db, staff_id=handler.id, claim_id=claim.id, expert_id=expert.id)
+    workflow_assessment.appoint_expert(
+        session=db, staff_id=handler.id, claim_id=claim.id, expert_id=expert.id
+    )
     for day_text, time_text, now in (
         ("09/11/2026", "09:59", None),  # earlier today
         ("06/11/2026", "10:00", None),
         ("16/11/2026", "10:00", NOW + timedelta(days=8)),
     ):
         with pytest.raises(ClaimInputError) as error:
-            workflow.plan_visit(
+            workflow_assessment.plan_visit(
                 session=db,
                 staff_id=expert.id,
                 claim_id=claim.id,
@@ -1185,7 +1235,7 @@ def test_transitions_are_checked(db, team):
             )
         assert set(error.value.errors) == {"visit_date"}
     with pytest.raises(ClaimInputError) as error:
-        workflow.plan_visit(
+        workflow_assessment.plan_visit(
             session=db,
             staff_id=expert.id,
             claim_id=claim.id,
@@ -1194,7 +1244,7 @@ def test_transitions_are_checked(db, team):
         )
     assert set(error.value.errors) == {"visit_date"}  # more than 90 days ahead
     with pytest.raises(ClaimInputError) as error:
-        workflow.plan_visit(
+        workflow_assessment.plan_visit(
             session=db, staff_id=expert.id, claim_id=claim.id, day_text="demain", time_text="dix"
         )
     assert set(error.value.errors) == {"visit_date", "visit_time"}
@@ -1215,7 +1265,9 @@ def test_transitions_are_checked(db, team):
 def test_assess_computes_the_indemnity(db, team, peril, damage, ceiling, deductible, indemnity):
     handler = team["handler"]
     claim = _sent_claim(db, peril=peril, amounts=("300",))  # no document: never express
-    result = workflow.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text=damage)
+    result = workflow_assessment.assess(
+        session=db, staff_id=handler.id, claim_id=claim.id, damage_text=damage
+    )
     assert (result.ceiling_cents, result.deductible_cents, result.indemnity_cents) == (
         ceiling,
         deductible,
@@ -1239,13 +1291,17 @@ def test_assess_refuses_bad_amounts_and_uncovered_events(db, team):
     claim = _sent_claim(db, peril="other", answers={})
     for text in ("abc", "-10", ""):
         with pytest.raises(ClaimInputError) as error:
-            workflow.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text=text)
+            workflow_assessment.assess(
+                session=db, staff_id=handler.id, claim_id=claim.id, damage_text=text
+            )
         assert set(error.value.errors) == {"damage"}
     with pytest.raises(ClaimInputError):
-        workflow.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text="800")
+        workflow_assessment.assess(
+            session=db, staff_id=handler.id, claim_id=claim.id, damage_text="800"
+        )
     assert claim.indemnity_cents is None and claim.status == S.RECEIVED
     # the handler chooses the guarantee for an "other" event
-    result = workflow.assess(
+    result = workflow_assessment.assess(
         session=db,
         staff_id=handler.id,
         claim_id=claim.id,
@@ -1325,7 +1381,7 @@ def test_a_reply_notifies_the_holder_without_copying_the_message(db, team):
     secret = "Le code du portail est 4521, l'expert passe mardi."
     workflow.reply(session=db, staff_id=handler.id, claim_id=claim.id, body=f"  {secret}  ")
 
-    message = declaration.messages(session=db, claim_id=claim.id)[-1]
+    message = declaration_queries.messages(session=db, claim_id=claim.id)[-1]
     assert message.body == secret and message.staff_id == handler.id and message.read_at is None
     notice = db.exec(
         select(Notification)
@@ -1343,7 +1399,7 @@ def test_a_reply_notifies_the_holder_without_copying_the_message(db, team):
     assert f"{routes.CLAIM}?n={claim.number}" in mail.body
     assert secret not in mail.body and "4521" not in mail.body
     assert _audit(db, claim) == [(handler.id, "reply")]
-    declaration.mark_staff_messages_read(session=db, claim=claim)
+    declaration_contents.mark_staff_messages_read(session=db, claim=claim)
     assert message.read_at == NOW
     with pytest.raises(ClaimInputError):
         workflow.reply(session=db, staff_id=handler.id, claim_id=claim.id, body="   ")
@@ -1353,11 +1409,13 @@ def test_a_reply_notifies_the_holder_without_copying_the_message(db, team):
 def test_holder_messages_need_a_sent_claim(db):
     draft = _draft(db)
     with pytest.raises(ClaimInputError):
-        declaration.post_message(session=db, claim=draft, body="Bonjour")
+        declaration_contents.post_message(session=db, claim=draft, body="Bonjour")
     sent = _sent_claim(db)
     with pytest.raises(ClaimInputError):
-        declaration.post_message(session=db, claim=sent, body="x" * 4001)
-    message = declaration.post_message(session=db, claim=sent, body="Le plombier passe demain.")
+        declaration_contents.post_message(session=db, claim=sent, body="x" * 4001)
+    message = declaration_contents.post_message(
+        session=db, claim=sent, body="Le plombier passe demain."
+    )
     assert message.staff_id is None
 
 
@@ -1381,7 +1439,7 @@ def test_staff_uploads(db, team):
         filename="courrier.pdf",
         kind="correspondence",
     )
-    record = declaration.files(session=db, claim_id=claim.id)[-1]
+    record = declaration_queries.files(session=db, claim_id=claim.id)[-1]
     assert record.kind == ClaimFileKind.CORRESPONDENCE and record.uploaded_by_staff_id == handler.id
     assert _events(db, claim) == [S.RECEIVED, "documents_added"]
     assert _audit(db, claim) == [(handler.id, "upload")]
@@ -1400,11 +1458,13 @@ def test_queue_filters(db, team):
         claim_id=refused.id,
         reason="Exclusion : défaut d'entretien connu.",
     )
-    workflow.appoint_expert(session=db, staff_id=handler.id, claim_id=theft.id, expert_id=expert.id)
+    workflow_assessment.appoint_expert(
+        session=db, staff_id=handler.id, claim_id=theft.id, expert_id=expert.id
+    )
     ours = {water.number, theft.number, glass.number, refused.number}
 
     def numbers(staff=handler, now=None, **filters):
-        rows = workflow.queue(
+        rows = workflow_views.queue(
             session=db, staff_id=staff.id, filters=QueueFilters(**filters), now=now
         )
         return {row.number for row in rows} & ours
@@ -1431,7 +1491,9 @@ def test_queue_filters(db, team):
 
     rows = {
         row.number: row
-        for row in workflow.queue(session=db, staff_id=handler.id, now=NOW + timedelta(days=4))
+        for row in workflow_views.queue(
+            session=db, staff_id=handler.id, now=NOW + timedelta(days=4)
+        )
     }
     assert rows[water.number].late is True and rows[water.number].peril == "Dégât des eaux"
     assert rows[water.number].status == "Déclaration reçue" and rows[water.number].age_days == 4
@@ -1451,7 +1513,9 @@ def test_queue_mine_only(db, team):
         workflow.assign_handler(
             session=db, staff_id=manager.id, claim_id=other.id, handler_id=manager.id
         )
-    rows = workflow.queue(session=db, staff_id=handler.id, filters=QueueFilters(mine_only=True))
+    rows = workflow_views.queue(
+        session=db, staff_id=handler.id, filters=QueueFilters(mine_only=True)
+    )
     assert [row.number for row in rows] == [claim.number]
 
 
@@ -1462,7 +1526,7 @@ def test_unread_count_and_mark_all_read(db, team):
     person = factories.holder(db)
     claim = _sent_claim(db, person)
     assert notifications.unread_count(session=db, holder_id=person.id) == 1
-    workflow.appoint_expert(
+    workflow_assessment.appoint_expert(
         session=db, staff_id=team["handler"].id, claim_id=claim.id, expert_id=team["expert"].id
     )
     workflow.reply(session=db, staff_id=team["handler"].id, claim_id=claim.id, body="Bonjour")
@@ -1499,13 +1563,15 @@ def test_no_email_without_an_active_account(db):
 def _assessed(db, *, damage="2 450,00"):
     handler, manager = factories.staff(db, role="handler"), factories.staff(db, role="manager")
     claim = _sent_claim(db)
-    workflow.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text=damage)
+    workflow_assessment.assess(
+        session=db, staff_id=handler.id, claim_id=claim.id, damage_text=damage
+    )
     return claim, handler, manager
 
 
 def test_a_claim_is_paid_once_and_a_reopened_claim_only_gets_the_balance(db):
     claim, handler, manager = _assessed(db)
-    workflow.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
+    workflow_assessment.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
     assert claim.paid_cents == 230_000
     with pytest.raises(ClaimInputError):  # no more documents requests or refusals once paid
         workflow.request_documents(
@@ -1519,17 +1585,21 @@ def test_a_claim_is_paid_once_and_a_reopened_claim_only_gets_the_balance(db):
     workflow.reopen(
         session=db, staff_id=manager.id, claim_id=claim.id, reason="Nouvelle facture du parqueteur."
     )
-    workflow.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text="2 450,00")
+    workflow_assessment.assess(
+        session=db, staff_id=handler.id, claim_id=claim.id, damage_text="2 450,00"
+    )
     with pytest.raises(ClaimInputError, match="déjà été versée"):
-        workflow.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
+        workflow_assessment.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
     workflow.close(
         session=db, staff_id=handler.id, claim_id=claim.id
     )  # nothing owed: closing is allowed
     workflow.reopen(
         session=db, staff_id=manager.id, claim_id=claim.id, reason="Dommages complémentaires."
     )
-    workflow.assess(session=db, staff_id=handler.id, claim_id=claim.id, damage_text="2 650,00")
-    workflow.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
+    workflow_assessment.assess(
+        session=db, staff_id=handler.id, claim_id=claim.id, damage_text="2 650,00"
+    )
+    workflow_assessment.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
     assert claim.paid_cents == 250_000 and claim.payment_reference == f"VIR-{claim.number}-2"
     assert claim.refusal_reason == ""
 
@@ -1538,7 +1608,7 @@ def test_a_zero_indemnity_claim_can_be_closed_without_a_transfer(db):
     claim, handler, _ = _assessed(db, damage="100")
     assert claim.indemnity_cents == 0
     with pytest.raises(ClaimInputError):
-        workflow.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
+        workflow_assessment.record_payment(session=db, staff_id=handler.id, claim_id=claim.id)
     workflow.close(session=db, staff_id=handler.id, claim_id=claim.id)
     assert claim.status == S.CLOSED
 
@@ -1564,10 +1634,14 @@ def test_the_event_must_fall_within_the_contract(db):
 
 def test_staff_files_do_not_count_against_the_holders_twenty(db):
     claim, handler, _ = _assessed(db)
-    for index in range(20 - len(declaration.files(session=db, claim_id=claim.id))):
-        declaration.add_file(session=db, claim=claim, data=jpeg_bytes(), filename=f"p{index}.jpg")
+    for index in range(20 - len(declaration_queries.files(session=db, claim_id=claim.id))):
+        declaration_contents.add_file(
+            session=db, claim=claim, data=jpeg_bytes(), filename=f"p{index}.jpg"
+        )
     with pytest.raises(UploadRejected):
-        declaration.add_file(session=db, claim=claim, data=jpeg_bytes(), filename="p21.jpg")
+        declaration_contents.add_file(
+            session=db, claim=claim, data=jpeg_bytes(), filename="p21.jpg"
+        )
     workflow.upload(
         session=db,
         staff_id=handler.id,

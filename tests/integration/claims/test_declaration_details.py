@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from espace.claims import declaration
+from espace.claims import declaration, declaration_contents, declaration_sending
 from espace.claims.declaration import ClaimInputError
 from tests import factories
 from tests.integration.claims.test_claims import _draft, pdf_bytes
@@ -14,10 +14,10 @@ from tests.unit.claims.test_recognition import _jpeg
 
 def test_capture_time_and_recognised_amount_are_kept(db):
     claim = _draft(db, factories.holder(db), peril="glass_breakage", amounts=("300",))
-    photo = declaration.add_file(
+    photo = declaration_contents.add_file(
         session=db, claim=claim, data=_jpeg("2026:11:02 18:45:10"), filename="vitre.jpg"
     )
-    invoice = declaration.add_file(
+    invoice = declaration_contents.add_file(
         session=db,
         claim=claim,
         data=pdf_bytes("Facture - Total TTC : 280,00 EUR"),
@@ -52,7 +52,7 @@ def test_a_typed_address_is_kept_with_the_towns_official_spelling_and_sent(db):
     assert (
         declaration.location_text(claim, None) == "12 chemin des Vignes, 01090 Montmerle-sur-Saône"
     )
-    sent = declaration.submit(session=db, claim=claim, now=claim.created_at)
+    sent = declaration_sending.submit(session=db, claim=claim, now=claim.created_at)
     assert sent.claim.number and sent.claim.location_town == "Montmerle-sur-Saône"
 
 

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 import espace.espace  # noqa: F401  (registers every state)
 from espace import routes
-from espace.claims import declaration, workflow
+from espace.claims import declaration, declaration_contents, declaration_sending, workflow
 from espace.claims.models import Claim, ClaimFile, ClaimMessage, ClaimStatus, StaffAuditLog
 from espace.core import formatting as fmt
 from espace.core.db import get_engine
@@ -94,7 +94,7 @@ def _claim(db, *, peril: str = "water_damage") -> Claim:
         description="Fuite sous l'évier de la cuisine, parquet gonflé.",
         now=now,
     )
-    declaration.add_item(
+    declaration_contents.add_item(
         session=db,
         claim=claim,
         description="Parquet de la cuisine",
@@ -104,7 +104,7 @@ def _claim(db, *, peril: str = "water_damage") -> Claim:
         estimate_text="1 200,00",
         today=today,
     )
-    declaration.submit(session=db, claim=claim, now=now)
+    declaration_sending.submit(session=db, claim=claim, now=now)
     return claim
 
 

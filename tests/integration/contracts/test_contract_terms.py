@@ -15,7 +15,14 @@ from fpdf import FPDF
 from pypdf import PdfReader
 from sqlmodel import select
 
-from espace.claims import declaration, indemnity, workflow
+from espace.claims import (
+    declaration,
+    declaration_contents,
+    declaration_queries,
+    declaration_sending,
+    indemnity,
+    workflow_assessment,
+)
 from espace.claims.declaration import ClaimInputError
 from espace.claims.models import Claim
 from espace.contracts import attestations, certificates, cover_change, coverage, detail
@@ -100,7 +107,7 @@ def _claim(
         now=now,
     )
     declaration.set_location(session=db, claim=claim, kind="property")
-    declaration.add_item(
+    declaration_contents.add_item(
         session=db,
         claim=claim,
         description="Bien endommagé",
@@ -111,10 +118,10 @@ def _claim(
         today=now.date(),
     )
     if invoice:
-        declaration.add_file(
+        declaration_contents.add_file(
             session=db, claim=claim, data=_invoice(), filename="facture.pdf", kind="invoice"
         )
-    declaration.submit(session=db, claim=claim, now=now)
+    declaration_sending.submit(session=db, claim=claim, now=now)
     return claim
 
 
@@ -446,8 +453,12 @@ def test_a_claim_dated_before_an_upgrade_is_assessed_on_the_old_terms(db):
     )
     manager = factories.staff(db, role="manager")
     with pytest.raises(ClaimInputError):
-        workflow.assess(session=db, staff_id=manager.id, claim_id=glass.id, damage_text="950")
-    result = workflow.assess(session=db, staff_id=manager.id, claim_id=water.id, damage_text="3000")
+        workflow_assessment.assess(
+            session=db, staff_id=manager.id, claim_id=glass.id, damage_text="950"
+        )
+    result = workflow_assessment.assess(
+        session=db, staff_id=manager.id, claim_id=water.id, damage_text="3000"
+    )
     assert (result.deductible_cents, result.indemnity_cents) == (50_000, 250_000)
     assert (
         indemnity.compute(
@@ -581,7 +592,7 @@ def test_contract_copy_on_the_row_stays_the_insured_home_until_a_move(db):
             now=_noon(today),
             peril="water_damage",
         )
-    assert declaration.loss_terms(session=db, claim=claim).city == "Nantes"
+    assert declaration_queries.loss_terms(session=db, claim=claim).city == "Nantes"
     assert db.get(InsuredProperty, contract.property_id).city == "Nantes"
 
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from espace.billing import exports
 from espace.billing.models import Payment
 from espace.core.formatting import PARIS
-from espace.privacy import rights
+from espace.privacy import export
 from espace.support import threads as support
 from tests import factories
 
@@ -81,7 +81,7 @@ def test_privacy_export_csv_neutralises_subjects_and_messages_but_json_keeps_the
         category="contract",
         body=HOSTILE_BODY,
     )
-    archive = zipfile.ZipFile(io.BytesIO(rights.export_zip(session=db, holder_id=person.id)))
+    archive = zipfile.ZipFile(io.BytesIO(export.export_zip(session=db, holder_id=person.id)))
     threads = _table(archive.read("support_thread.csv"))
     subject = threads[0].index("subject")
     assert threads[1][subject] == "'" + HOSTILE_SUBJECT

@@ -137,7 +137,7 @@ def test_claim_photo_on_object_storage_streams_to_its_holder_only(on_s3, engine)
     from starlette.testclient import TestClient
 
     from espace.api.routes import build_api
-    from espace.claims import declaration
+    from espace.claims import declaration, declaration_contents
     from espace.core.db import session_scope
     from espace.identity import sessions
     from tests import factories
@@ -151,7 +151,9 @@ def test_claim_photo_on_object_storage_streams_to_its_holder_only(on_s3, engine)
         claim = declaration.start_draft(
             session=db, holder_id=owner.id, account_id=None, contract_id=contract.id
         )
-        record = declaration.add_file(session=db, claim=claim, data=photo, filename="degats.jpg")
+        record = declaration_contents.add_file(
+            session=db, claim=claim, data=photo, filename="degats.jpg"
+        )
         db.flush()
         file_id, key = record.id, record.storage_key
         tokens = [

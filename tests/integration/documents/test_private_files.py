@@ -17,7 +17,7 @@ from PIL import Image
 from sqlmodel import Session, select
 
 from espace import cli
-from espace.claims import declaration
+from espace.claims import declaration, declaration_contents
 from espace.claims.models import Claim, ClaimFile
 from espace.core import storage
 from espace.core.db import get_engine, session_scope
@@ -46,7 +46,9 @@ def _draft_with_photos(db, person, photos: int = 2) -> Claim:
         session=db, holder_id=person.id, account_id=None, contract_id=contract.id
     )
     for n in range(photos):
-        declaration.add_file(session=db, claim=claim, data=_jpeg(), filename=f"photo{n}.jpg")
+        declaration_contents.add_file(
+            session=db, claim=claim, data=_jpeg(), filename=f"photo{n}.jpg"
+        )
     return claim
 
 
@@ -125,7 +127,7 @@ def test_a_rolled_back_deletion_keeps_the_files(db):
     claim = _draft_with_photos(db, factories.holder(db))
     db.commit()
     keys = _keys(db, claim.id)
-    declaration.delete_draft(session=db, claim=claim)
+    declaration_contents.delete_draft(session=db, claim=claim)
     assert all(_path(key).exists() for key in keys)  # nothing goes before the commit
     db.rollback()
     assert all(_path(key).exists() for key in keys) and db.get(Claim, claim.id) is not None
@@ -141,14 +143,14 @@ def test_a_deletion_in_a_released_savepoint_waits_for_the_real_commit(engine):
         )
         db.flush()
         with db.begin_nested():
-            declaration.delete_draft(session=db, claim=claim)
+            declaration_contents.delete_draft(session=db, claim=claim)
         assert all(
             _path(key).exists() for key in keys
         )  # released savepoint: the outer transaction may still fail
         db.rollback()
         assert all(_path(key).exists() for key in keys)
         with db.begin_nested():
-            declaration.delete_draft(session=db, claim=db.get(Claim, claim_id))
+            declaration_contents.delete_draft(session=db, claim=db.get(Claim, claim_id))
         db.commit()  # this time the outer transaction commits: the files go
     assert not any(_path(key).exists() for key in keys)
 
@@ -194,7 +196,7 @@ def test_a_file_whose_savepoint_rolled_back_goes_and_the_others_stay(engine):
         claim = _draft_with_photos(db, factories.holder(db), photos=1)
         kept = _keys(db, claim.id)
         with pytest.raises(RuntimeError), db.begin_nested():
-            declaration.add_file(
+            declaration_contents.add_file(
                 session=db, claim=claim, data=_jpeg("blue"), filename="refused.jpg"
             )
             lost = [k for k in _keys(db, claim.id) if k not in kept]
@@ -230,7 +232,7 @@ def test_a_holder_cannot_open_more_than_five_drafts(engine):
             == declaration.MAX_OPEN_DRAFTS
         )
         # Deleting one frees a place; a sent claim never counts.
-        declaration.delete_draft(
+        declaration_contents.delete_draft(
             session=db,
             claim=db.exec(select(Claim).where(Claim.holder_id == principal.holder_id)).first(),
         )

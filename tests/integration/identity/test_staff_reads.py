@@ -24,18 +24,23 @@ from starlette.testclient import TestClient
 import espace.espace  # noqa: F401  (registers every state)
 from espace import cli, routes
 from espace.api.routes import build_api
-from espace.claims import declaration, workflow
+from espace.claims import (
+    declaration,
+    declaration_contents,
+    declaration_sending,
+    workflow_views,
+)
 from espace.core.db import get_engine
 from espace.core.models import utcnow
 from espace.core.settings import get_settings
 from espace.identity import sessions, staff_reads
 from espace.identity.models import AccessRecoveryRequest, StaffReadLog, StaffUser
-from espace.privacy import rights
+from espace.privacy import export
 from espace.state.privacy import PrivacyState
 from espace.state.staff import StaffAccessState
 from espace.state.staff_claims import StaffClaimState
 from espace.state.staff_inbox import StaffThreadState
-from espace.support import threads
+from espace.support import thread_inbox, threads
 from espace.support.models import SupportAttachment
 from tests import factories
 from tests.events import run_handler
@@ -110,7 +115,7 @@ def world(engine):
             description="Un feu de poêle a noirci la cuisine.",
             now=now,
         )
-        declaration.add_item(
+        declaration_contents.add_item(
             session=db,
             claim=claim,
             description="Hotte",
@@ -120,8 +125,10 @@ def world(engine):
             estimate_text="400",
             today=now.date(),
         )
-        photo = declaration.add_file(session=db, claim=claim, data=_jpeg(), filename="cuisine.jpg")
-        declaration.submit(session=db, claim=claim, now=now)
+        photo = declaration_contents.add_file(
+            session=db, claim=claim, data=_jpeg(), filename="cuisine.jpg"
+        )
+        declaration_sending.submit(session=db, claim=claim, now=now)
         thread = threads.open_thread(
             session=db,
             holder_id=person.id,
@@ -274,14 +281,14 @@ def test_the_holder_sees_who_consulted_the_file_by_role_in_mes_donnees_and_the_e
     assert page.reads_total == 2
     with Session(get_engine()) as db:
         archive = zipfile.ZipFile(
-            io.BytesIO(rights.export_zip(session=db, holder_id=world.holder_id))
+            io.BytesIO(export.export_zip(session=db, holder_id=world.holder_id))
         )
-    rows = json.loads(archive.read(f"{rights.READS_FILE}.json"))
+    rows = json.loads(archive.read(f"{export.READS_FILE}.json"))
     assert [(r["staff_role"], r["detail"]) for r in rows] == [
         ("Responsable", "Conversation « Franchise »"),
         ("Gestionnaire", f"Sinistre {world.number}"),
     ]
-    assert f"{rights.READS_FILE}.csv" in archive.namelist()
+    assert f"{export.READS_FILE}.csv" in archive.namelist()
     assert "qui a consulté mon dossier" in archive.read("LISEZ-MOI.txt").decode("utf-8-sig")
     everything = "".join(archive.read(name).decode("utf-8-sig") for name in archive.namelist())
     assert world.handler_name not in everything  # roles, not names (CJEU C-579/21)
@@ -289,10 +296,10 @@ def test_the_holder_sees_who_consulted_the_file_by_role_in_mes_donnees_and_the_e
 
 def test_the_read_log_is_written_by_the_services_whoever_calls_them(world):
     with Session(get_engine()) as db:
-        workflow.visible_claim(session=db, staff_id=world.manager[0], number=world.number)
-        workflow.file_for_staff(session=db, staff_id=world.manager[0], file_id=world.photo)
-        threads.staff_thread(session=db, staff_id=world.manager[0], thread_id=world.thread)
-        threads.attachment_for_staff(
+        workflow_views.visible_claim(session=db, staff_id=world.manager[0], number=world.number)
+        workflow_views.file_for_staff(session=db, staff_id=world.manager[0], file_id=world.photo)
+        thread_inbox.staff_thread(session=db, staff_id=world.manager[0], thread_id=world.thread)
+        thread_inbox.attachment_for_staff(
             session=db, staff_id=world.manager[0], attachment_id=world.attachment
         )
         types = [

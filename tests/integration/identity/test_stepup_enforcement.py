@@ -31,7 +31,7 @@ from espace.identity.insurer_authority import InsurerRecord
 from espace.identity.models import Account, AuthSession, Policyholder, ProfileChange, RecoveryCode
 from espace.identity.stepup import StepUpProof, StepUpRequired
 from espace.lifecycle import cancellation
-from espace.lifecycle.cancellation import CancellationRequest
+from espace.lifecycle.cancellation_rules import CancellationRequest
 from espace.lifecycle.models import Cancellation
 from espace.notifications.models import OutboxMessage
 from espace.privacy import rights

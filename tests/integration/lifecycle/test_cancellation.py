@@ -22,8 +22,15 @@ from espace.core.formatting import PARIS
 from espace.documents.models import Document, DocumentKind
 from espace.identity import staff_access, stepup
 from espace.identity.models import StaffReadLog
-from espace.lifecycle import cancellation, renewal
-from espace.lifecycle.cancellation import CancellationError, CancellationRequest, UploadedFile
+from espace.lifecycle import (
+    cancellation,
+    cancellation_rules,
+    cancellation_staff,
+    cancellation_views,
+    renewal,
+)
+from espace.lifecycle.cancellation import UploadedFile
+from espace.lifecycle.cancellation_rules import CancellationError, CancellationRequest
 from espace.notifications.models import OutboxMessage
 from tests import factories
 
@@ -80,7 +87,7 @@ def test_hamon_preview_shows_the_date_one_month_later_and_the_refund_before_anyt
         select(Payment).where(Payment.contract_id == contract.id, Payment.period_end >= TODAY)
     ).all()
     assert paid.status == PaymentStatus.PAID  # the year 28/02/2026 - 27/02/2027, paid at its start
-    plan = cancellation.preview(
+    plan = cancellation_rules.preview(
         session=db, holder_id=person.id, contract_id=contract.id, request=HAMON, today=TODAY
     )
     # 31 December + one month: 31 January, cover until the 30th
@@ -94,7 +101,7 @@ def test_hamon_preview_shows_the_date_one_month_later_and_the_refund_before_anyt
 def test_hamon_is_refused_in_the_first_year(db):
     person, contract = _holder_with_contract(db, start=date(2026, 6, 1))
     with pytest.raises(CancellationError) as error:
-        cancellation.preview(
+        cancellation_rules.preview(
             session=db, holder_id=person.id, contract_id=contract.id, request=HAMON, today=TODAY
         )
     assert "01/06/2027" in error.value.errors["ground"]
@@ -106,7 +113,7 @@ def test_a_confirmed_hamon_cancellation_ends_cover_cancels_debits_and_acknowledg
         a.id
         for a in db.exec(select(Attestation).where(Attestation.contract_id == contract.id)).all()
     ]
-    plan = cancellation.preview(
+    plan = cancellation_rules.preview(
         session=db, holder_id=person.id, contract_id=contract.id, request=HAMON, today=TODAY
     )
     row = cancellation.request_cancellation(
@@ -219,7 +226,7 @@ def test_another_holders_contract_looks_like_an_unknown_one(db):
     assert error.value.errors == {"contract": "Contrat introuvable."}
     assert contract.end_date is None
     assert (
-        cancellation.for_contract(session=db, holder_id=intruder.id, contract_id=contract.id)
+        cancellation_views.for_contract(session=db, holder_id=intruder.id, contract_id=contract.id)
         is None
     )
 
@@ -273,7 +280,7 @@ def test_a_move_needs_its_proof_checked_like_a_claim_file(db):
 def test_chatel_takes_effect_at_the_anniversary_until_the_notice_deadline(db):
     person, contract = _holder_with_contract(db, start=date(2024, 4, 1))
     chatel = CancellationRequest(ground="chatel")
-    plan = cancellation.preview(
+    plan = cancellation_rules.preview(
         session=db,
         holder_id=person.id,
         contract_id=contract.id,
@@ -282,7 +289,7 @@ def test_chatel_takes_effect_at_the_anniversary_until_the_notice_deadline(db):
     )
     assert plan.effective_date == date(2027, 4, 1)
     with pytest.raises(CancellationError) as error:
-        cancellation.preview(
+        cancellation_rules.preview(
             session=db,
             holder_id=person.id,
             contract_id=contract.id,
@@ -305,8 +312,8 @@ def test_the_staff_view_is_for_handlers_and_managers_and_is_audited(db):
     )
     expert, handler = factories.staff(db, role="expert"), factories.staff(db, role="handler")
     with pytest.raises(staff_access.StaffForbidden):
-        cancellation.list_for_staff(session=db, staff_id=expert.id)
-    rows = cancellation.list_for_staff(session=db, staff_id=handler.id)
+        cancellation_staff.list_for_staff(session=db, staff_id=expert.id)
+    rows = cancellation_staff.list_for_staff(session=db, staff_id=handler.id)
     assert any(r.contract_number == contract.number for r in rows)
     assert db.exec(
         select(StaffReadLog).where(

@@ -18,8 +18,14 @@ from espace.documents.models import Document
 from espace.identity import staff_access
 from espace.identity.insurer_authority import InsurerRecord
 from espace.identity.models import StaffReadLog
-from espace.lifecycle import cancellation
-from espace.lifecycle.cancellation import CancellationError, CancellationRequest, UploadedFile
+from espace.lifecycle import (
+    cancellation,
+    cancellation_rules,
+    cancellation_staff,
+    cancellation_views,
+)
+from espace.lifecycle.cancellation import UploadedFile
+from espace.lifecycle.cancellation_rules import CancellationError, CancellationRequest
 from espace.lifecycle.models import Cancellation
 from espace.notifications.models import Notification, OutboxMessage
 from espace.webhooks.models import WebhookEvent
@@ -162,9 +168,11 @@ def test_a_refused_move_restores_exactly_what_the_request_changed(db, frequency)
         assert row.refund_cents > 0
     handler = factories.staff(db, role="handler")
     with pytest.raises(CancellationError) as error:
-        cancellation.refuse(session=db, staff_id=handler.id, cancellation_id=row.id, reason="non")
+        cancellation_staff.refuse(
+            session=db, staff_id=handler.id, cancellation_id=row.id, reason="non"
+        )
     assert "reason" in error.value.errors
-    cancellation.refuse(
+    cancellation_staff.refuse(
         session=db,
         staff_id=handler.id,
         cancellation_id=row.id,
@@ -193,16 +201,16 @@ def test_a_refused_move_restores_exactly_what_the_request_changed(db, frequency)
         select(StaffAuditLog).where(StaffAuditLog.action == "refuse_cancellation")
     ).first()
     # the holder's page offers the form again, not the refused request
-    screen = cancellation.screen(
+    screen = cancellation_views.screen(
         session=db, holder_id=person.id, number=contract.number, today=TODAY
     )
     assert screen.existing is None
     # refused once: a second refusal is refused, and the holder may ask again
     with pytest.raises(CancellationError):
-        cancellation.refuse(
+        cancellation_staff.refuse(
             session=db, staff_id=handler.id, cancellation_id=row.id, reason="Encore une fois."
         )
-    assert cancellation.preview(
+    assert cancellation_rules.preview(
         session=db, holder_id=person.id, contract_id=contract.id, request=HAMON, today=TODAY
     )
 
@@ -213,7 +221,7 @@ def test_hamon_cannot_be_refused_nor_a_refund_already_sent(db):
     row = _cancel(db, person, contract)
     manager = factories.staff(db, role="manager")
     with pytest.raises(CancellationError) as error:
-        cancellation.refuse(
+        cancellation_staff.refuse(
             session=db, staff_id=manager.id, cancellation_id=row.id, reason="Motif quelconque."
         )
     assert "Hamon" in error.value.errors["cancellation"]
@@ -223,7 +231,7 @@ def test_hamon_cannot_be_refused_nor_a_refund_already_sent(db):
     [refund] = _refunds(db, other_contract)
     refunds.mark_sent(session=db, refund=refund, message_id="MSG-1")
     with pytest.raises(CancellationError) as error:
-        cancellation.refuse(
+        cancellation_staff.refuse(
             session=db,
             staff_id=manager.id,
             cancellation_id=moved.id,
@@ -239,18 +247,20 @@ def test_only_handlers_and_managers_open_refuse_or_mark_paid(db):
     row = _cancel(db, person, contract, MOVE, [UploadedFile("bail.pdf", pdf_bytes())])
     [refund] = _refunds(db, contract)
     expert = factories.staff(db, role="expert")
-    [file_row] = cancellation.detail_for_staff(
+    [file_row] = cancellation_staff.detail_for_staff(
         session=db, staff_id=factories.staff(db, role="handler").id, cancellation_id=row.id
     ).files
     for call in (
-        lambda: cancellation.detail_for_staff(
+        lambda: cancellation_staff.detail_for_staff(
             session=db, staff_id=expert.id, cancellation_id=row.id
         ),
-        lambda: cancellation.refuse(
+        lambda: cancellation_staff.refuse(
             session=db, staff_id=expert.id, cancellation_id=row.id, reason="Pas de justificatif."
         ),
-        lambda: cancellation.file_for_staff(session=db, staff_id=expert.id, file_id=file_row.id),
-        lambda: cancellation.acknowledgement_for_staff(
+        lambda: cancellation_staff.file_for_staff(
+            session=db, staff_id=expert.id, file_id=file_row.id
+        ),
+        lambda: cancellation_staff.acknowledgement_for_staff(
             session=db, staff_id=expert.id, cancellation_id=row.id
         ),
         lambda: refunds.mark_paid(
@@ -264,9 +274,10 @@ def test_only_handlers_and_managers_open_refuse_or_mark_paid(db):
     # a holder reaches only their own supporting document
     intruder = factories.holder(db)
     assert (
-        cancellation.file_for_holder(session=db, holder_id=intruder.id, file_id=file_row.id) is None
+        cancellation_views.file_for_holder(session=db, holder_id=intruder.id, file_id=file_row.id)
+        is None
     )
-    assert cancellation.file_for_holder(session=db, holder_id=person.id, file_id=file_row.id)
+    assert cancellation_views.file_for_holder(session=db, holder_id=person.id, file_id=file_row.id)
 
 
 def test_the_detail_is_audited_and_a_transfer_marks_the_refund_paid(db):
@@ -274,7 +285,9 @@ def test_the_detail_is_audited_and_a_transfer_marks_the_refund_paid(db):
     _account(db, person)
     row = _cancel(db, person, contract, MOVE, [UploadedFile("bail.pdf", pdf_bytes())])
     handler = factories.staff(db, role="handler")
-    detail = cancellation.detail_for_staff(session=db, staff_id=handler.id, cancellation_id=row.id)
+    detail = cancellation_staff.detail_for_staff(
+        session=db, staff_id=handler.id, cancellation_id=row.id
+    )
     assert detail.can_refuse and detail.refund.amount_cents == row.refund_cents
     assert [f.filename for f in detail.files] == ["bail.pdf"]
     assert db.exec(
@@ -285,7 +298,7 @@ def test_the_detail_is_audited_and_a_transfer_marks_the_refund_paid(db):
         )
     ).first()
     assert db.exec(select(StaffAuditLog).where(StaffAuditLog.action == "view_cancellation")).first()
-    document = cancellation.acknowledgement_for_staff(
+    document = cancellation_staff.acknowledgement_for_staff(
         session=db, staff_id=handler.id, cancellation_id=row.id
     )
     assert document.id == row.document_id
@@ -302,6 +315,6 @@ def test_the_detail_is_audited_and_a_transfer_marks_the_refund_paid(db):
     assert " — versé le " in shown.sentence and "sur FR14" in shown.sentence
     assert db.exec(select(WebhookEvent).where(WebhookEvent.type == "refund.paid")).first()
     # paid: the request can no longer be refused
-    assert not cancellation.detail_for_staff(
+    assert not cancellation_staff.detail_for_staff(
         session=db, staff_id=handler.id, cancellation_id=row.id
     ).can_refuse

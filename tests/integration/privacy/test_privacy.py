@@ -27,7 +27,7 @@ from espace.notifications.models import (
     OutboxMessage,
     PushSubscription,
 )
-from espace.privacy import rights
+from espace.privacy import data_inventory, export, rights
 from espace.privacy.models import Consent, PrivacyRequest
 from espace.support import help_feedback, threads
 from espace.support.models import ArticleFeedback, SupportThread
@@ -145,7 +145,7 @@ def test_consents_default_to_false_and_keep_a_history(db):
 
 
 def test_data_inventory_covers_every_category_with_retention():
-    categories = " ".join(item["category"] for item in rights.DATA_INVENTORY).lower()
+    categories = " ".join(item["category"] for item in data_inventory.DATA_INVENTORY).lower()
     for word in (
         "identité",
         "contrats",
@@ -157,9 +157,9 @@ def test_data_inventory_covers_every_category_with_retention():
         "consentements",
     ):
         assert word in categories
-    for item in rights.DATA_INVENTORY:
+    for item in data_inventory.DATA_INVENTORY:
         assert set(item) == {"category", "what", "why", "how_long", "who"} and all(item.values())
-    by_category = {item["category"]: item for item in rights.DATA_INVENTORY}
+    by_category = {item["category"]: item for item in data_inventory.DATA_INVENTORY}
     assert "13 mois" in by_category["Journaux de connexion"]["how_long"]
     assert "10 ans" in by_category["Contrats et biens assurés"]["how_long"]
 
@@ -168,7 +168,7 @@ def test_export_holds_only_the_holders_rows_and_no_secrets(db):
     alice, alice_account, alice_contract, alice_claim, _ = _populate(db, tag="A")
     bob, bob_account, bob_contract, bob_claim, _ = _populate(db, tag="B")
 
-    data = rights.export_zip(session=db, holder_id=alice.id)
+    data = export.export_zip(session=db, holder_id=alice.id)
     archive = zipfile.ZipFile(io.BytesIO(data))
     files = _json_files(archive)
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from espace.claims import declaration
+from espace.claims import declaration, declaration_contents, declaration_sending
 from espace.claims.models import Claim, ClaimMessage
 from espace.core.db import get_engine, session_scope
 from espace.core.models import today_paris, utcnow
@@ -153,7 +153,7 @@ def test_a_new_message_is_searchable_right_after_the_commit(engine, live_indexin
             description="La friteuse a pris feu dans la cuisine.",
             now=now,
         )
-        declaration.add_item(
+        declaration_contents.add_item(
             session=db,
             claim=claim,
             description="Hotte",
@@ -163,7 +163,7 @@ def test_a_new_message_is_searchable_right_after_the_commit(engine, live_indexin
             estimate_text="300",
             today=today_paris(),
         )
-        declaration.submit(session=db, claim=claim, now=now)
+        declaration_sending.submit(session=db, claim=claim, now=now)
         holder_id, claim_id = person.id, claim.id
     with session_scope() as db:
         db.add(
@@ -235,7 +235,7 @@ def test_a_savepoint_inside_a_transaction_does_not_lose_or_rush_the_index_update
             description="La vitre de la véranda est fendue.",
             now=now,
         )
-        declaration.add_item(
+        declaration_contents.add_item(
             session=db,
             claim=claim,
             description="Vitre",
@@ -245,7 +245,7 @@ def test_a_savepoint_inside_a_transaction_does_not_lose_or_rush_the_index_update
             estimate_text="200",
             today=today_paris(),
         )
-        declaration.submit(session=db, claim=claim, now=now)
+        declaration_sending.submit(session=db, claim=claim, now=now)
         holder_id, claim_id = person.id, claim.id
     with session_scope() as db:
         db.add(ClaimMessage(claim_id=claim_id, body="Le vitrier Anatole viendra mardi."))

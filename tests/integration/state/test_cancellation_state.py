@@ -92,7 +92,8 @@ def _moved_with_refund(db):
     from espace.core.models import today_paris
     from espace.identity.insurer_authority import InsurerRecord
     from espace.lifecycle import cancellation
-    from espace.lifecycle.cancellation import CancellationRequest, UploadedFile
+    from espace.lifecycle.cancellation import UploadedFile
+    from espace.lifecycle.cancellation_rules import CancellationRequest
     from espace.lifecycle.renewal import schedule_year
 
     today = today_paris()

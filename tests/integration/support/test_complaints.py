@@ -12,8 +12,8 @@ from sqlmodel import select
 from espace.claims.models import Claim, ClaimStatus, StaffAuditLog
 from espace.core.models import utcnow
 from espace.identity.staff_access import StaffForbidden
-from espace.support import complaints
-from espace.support.complaints import ComplaintError
+from espace.support import complaint_rules, complaint_staff, complaint_views, complaints
+from espace.support.complaint_rules import ComplaintError
 from espace.support.models import ComplaintMessage
 from tests import factories
 
@@ -62,8 +62,8 @@ def test_filing_acknowledges_at_once_with_both_deadlines(db):
 
 
 def test_two_months_from_the_end_of_a_month():
-    assert complaints.answer_due(date(2026, 12, 31)) == date(2027, 2, 28)
-    assert complaints.answer_due(date(2027, 12, 31)) == date(2028, 2, 29)
+    assert complaint_rules.answer_due(date(2026, 12, 31)) == date(2027, 2, 28)
+    assert complaint_rules.answer_due(date(2027, 12, 31)) == date(2028, 2, 29)
 
 
 def test_another_holders_claim_is_refused_like_an_unknown_one(db):
@@ -98,7 +98,7 @@ def test_holder_reads_only_their_complaints(db):
         complaints.holder_complaint(session=db, holder_id=other.id, complaint_id=found.id) is None
     )
     with pytest.raises(LookupError):
-        complaints.exchange_pdf(
+        complaint_views.exchange_pdf(
             session=db, holder_id=other.id, complaint_id=found.id, today=NOW.date()
         )
     with pytest.raises(ComplaintError):
@@ -108,11 +108,11 @@ def test_holder_reads_only_their_complaints(db):
 def test_late_after_two_months_opens_the_mediator_route(db):
     person = factories.holder(db)
     found = _file(db, person, _claim(db, person))
-    assert not complaints.mediator_open(found, date(2027, 2, 23))
-    assert complaints.days_left(found, date(2027, 2, 23)) == "Échéance aujourd'hui"
-    assert complaints.is_late(found, date(2027, 2, 24))
-    assert complaints.mediator_open(found, date(2027, 2, 24))
-    assert complaints.days_left(found, date(2027, 2, 26)) == "En retard de 3 jours"
+    assert not complaint_rules.mediator_open(found, date(2027, 2, 23))
+    assert complaint_rules.days_left(found, date(2027, 2, 23)) == "Échéance aujourd'hui"
+    assert complaint_rules.is_late(found, date(2027, 2, 24))
+    assert complaint_rules.mediator_open(found, date(2027, 2, 24))
+    assert complaint_rules.days_left(found, date(2027, 2, 26)) == "En retard de 3 jours"
 
 
 def test_staff_queue_assignment_answer_and_audit(db):
@@ -121,22 +121,22 @@ def test_staff_queue_assignment_answer_and_audit(db):
     handler, manager = factories.staff(db), factories.staff(db, role="manager")
     expert = factories.staff(db, role="expert")
     with pytest.raises(StaffForbidden):
-        complaints.queue(session=db, staff_id=expert.id)
-    late = complaints.queue(
+        complaint_staff.queue(session=db, staff_id=expert.id)
+    late = complaint_staff.queue(
         session=db,
         staff_id=handler.id,
-        filters=complaints.QueueFilters(late_only=True),
+        filters=complaint_staff.QueueFilters(late_only=True),
         today=date(2027, 3, 1),
     )
     assert found.id in [row.id for row in late]
     with pytest.raises(StaffForbidden):  # a handler only takes it for themself
-        complaints.assign(
+        complaint_staff.assign(
             session=db, staff_id=handler.id, complaint_id=found.id, assignee_id=manager.id
         )
-    complaints.assign(
+    complaint_staff.assign(
         session=db, staff_id=manager.id, complaint_id=found.id, assignee_id=handler.id
     )
-    complaints.answer(
+    complaint_staff.answer(
         session=db,
         staff_id=handler.id,
         complaint_id=found.id,
@@ -145,21 +145,23 @@ def test_staff_queue_assignment_answer_and_audit(db):
     )
     assert found.status == "answered"
     with pytest.raises(ComplaintError):
-        complaints.answer(session=db, staff_id=handler.id, complaint_id=found.id, body="x" * 20)
+        complaint_staff.answer(
+            session=db, staff_id=handler.id, complaint_id=found.id, body="x" * 20
+        )
     actions = db.exec(
         select(StaffAuditLog.action).where(
             StaffAuditLog.object_type == "complaint", StaffAuditLog.object_id == found.id
         )
     ).all()
     assert actions == ["complaint_assign", "complaint_answer"]
-    numbers = complaints.figures(session=db, staff_id=manager.id, today=date(2027, 1, 4))
+    numbers = complaint_staff.figures(session=db, staff_id=manager.id, today=date(2027, 1, 4))
     assert numbers.answered_recently >= 1
     # The holder disagrees: recorded, the mediator route opens.
     complaints.disagree(
         session=db, holder_id=person.id, complaint_id=found.id, reason="Cela ne règle rien."
     )
-    assert complaints.mediator_open(found, date(2027, 1, 5))
-    pdf = complaints.exchange_pdf(
+    assert complaint_rules.mediator_open(found, date(2027, 1, 5))
+    pdf = complaint_views.exchange_pdf(
         session=db, holder_id=person.id, complaint_id=found.id, today=date(2027, 1, 5)
     )
     text = " ".join(
@@ -178,7 +180,7 @@ def test_staff_read_of_a_complaint_is_logged(db):
     person = factories.holder(db)
     found = _file(db, person, _claim(db, person))
     handler = factories.staff(db)
-    detail = complaints.staff_detail(
+    detail = complaint_staff.staff_detail(
         session=db, staff_id=handler.id, complaint_id=found.id, today=date(2027, 1, 1)
     )
     assert detail.complaint.reference == found.reference and detail.holder_name

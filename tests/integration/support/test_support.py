@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 
 from espace import routes
 from espace.api.routes import build_api
-from espace.claims import declaration
+from espace.claims import declaration, declaration_contents, declaration_sending
 from espace.claims.models import StaffAuditLog
 from espace.core import storage
 from espace.core.db import get_engine
@@ -32,9 +32,10 @@ from espace.notifications import preferences
 from espace.notifications.models import Notification, OutboxMessage
 from espace.state.messages import NewMessageState, ThreadState
 from espace.state.staff_inbox import StaffInboxState, StaffThreadState
+from espace.support import thread_handling, thread_inbox, thread_rules, thread_views
 from espace.support import threads as support
 from espace.support.models import SupportAttachment, SupportMessage, SupportThread
-from espace.support.threads import SupportError
+from espace.support.thread_rules import SupportError
 from tests import factories
 from tests.events import run_handler
 
@@ -93,7 +94,7 @@ def _sent_claim(db, person):
         description="Un feu de poêle a noirci la cuisine.",
         now=now,
     )
-    declaration.add_item(
+    declaration_contents.add_item(
         session=db,
         claim=claim,
         description="Hotte",
@@ -103,7 +104,7 @@ def _sent_claim(db, person):
         estimate_text="400",
         today=now.date(),
     )
-    declaration.submit(session=db, claim=claim, now=now)
+    declaration_sending.submit(session=db, claim=claim, now=now)
     return claim
 
 
@@ -146,7 +147,7 @@ def test_open_thread_validates_each_field_in_french(db):
     )
     own_claim = _sent_claim(db, person)
     assert _open(db, person.id, category="claim", claim_id=own_claim.id).claim_id == own_claim.id
-    assert support.linked_label(session=db, thread=thread) == f"Contrat {mine.number}"
+    assert thread_views.linked_label(session=db, thread=thread) == f"Contrat {mine.number}"
 
 
 def test_an_assistant_escalation_keeps_the_transcript_before_the_holders_message(db):
@@ -163,14 +164,14 @@ def test_an_assistant_escalation_keeps_the_transcript_before_the_holders_message
             ("holder", "Oui, la baie vitrée."),
         ],
     )
-    rows = support.messages(session=db, thread_id=thread.id)
+    rows = thread_views.messages(session=db, thread_id=thread.id)
     assert [(m.author, m.body) for m in rows] == [
         ("holder", "Ma fenêtre est cassée"),
         ("assistant", "Est-ce un bris de glace ?"),
         ("holder", "Oui, la baie vitrée."),
         ("holder", "Je voudrais parler à un conseiller."),
     ]
-    assert [support.in_transcript(thread, m) for m in rows] == [True, True, True, False]
+    assert [thread_views.in_transcript(thread, m) for m in rows] == [True, True, True, False]
     assert thread.origin == "assistant" and thread.status == "open"
     with pytest.raises(ValueError):
         _open(db, person.id, transcript=[("staff", "Je suis un conseiller")])
@@ -182,7 +183,7 @@ def test_an_assistant_escalation_keeps_the_transcript_before_the_holders_message
 def test_statuses_and_response_time_targets_follow_the_conversation(db):
     person, handler = factories.holder(db), factories.staff(db, role="handler")
     thread = _open(db, person.id, category="claim")
-    assert thread.status == "open" and thread.reply_due_at == support.reply_due(
+    assert thread.status == "open" and thread.reply_due_at == thread_rules.reply_due(
         "claim", thread.created_at
     )
     first_due = thread.reply_due_at
@@ -191,7 +192,7 @@ def test_statuses_and_response_time_targets_follow_the_conversation(db):
     )
     assert thread.reply_due_at == first_due  # an answer already owed keeps its target
 
-    support.staff_reply(
+    thread_handling.staff_reply(
         session=db, staff_id=handler.id, thread_id=thread.id, body="Bonjour, voici la réponse."
     )
     assert thread.status == "waiting" and thread.reply_due_at is None
@@ -200,10 +201,10 @@ def test_statuses_and_response_time_targets_follow_the_conversation(db):
     message = support.reply(
         session=db, holder_id=person.id, thread_id=thread.id, body="Merci, et pour la suite ?"
     )
-    assert thread.status == "open" and thread.reply_due_at == support.reply_due(
+    assert thread.status == "open" and thread.reply_due_at == thread_rules.reply_due(
         "claim", message.created_at
     )
-    support.staff_reply(
+    thread_handling.staff_reply(
         session=db, staff_id=handler.id, thread_id=thread.id, body="La suite arrive."
     )
     assert thread.first_reply_at == first_reply  # the figures measure the first answer
@@ -224,24 +225,26 @@ def test_statuses_and_response_time_targets_follow_the_conversation(db):
         thread.status == "open" and thread.resolved_at is None and thread.reply_due_at is not None
     )
 
-    support.resolve(session=db, staff_id=handler.id, thread_id=thread.id)
+    thread_handling.resolve(session=db, staff_id=handler.id, thread_id=thread.id)
     assert thread.status == "resolved"
     assert (
         _field(
-            lambda: support.staff_reply(
+            lambda: thread_handling.staff_reply(
                 session=db, staff_id=handler.id, thread_id=thread.id, body="x"
             )
         )
         == "body"
     )
     assert (
-        _field(lambda: support.resolve(session=db, staff_id=handler.id, thread_id=thread.id))
+        _field(
+            lambda: thread_handling.resolve(session=db, staff_id=handler.id, thread_id=thread.id)
+        )
         == "action"
     )
-    support.reopen(session=db, staff_id=handler.id, thread_id=thread.id)
+    thread_handling.reopen(session=db, staff_id=handler.id, thread_id=thread.id)
     assert thread.status == "open" and thread.reply_due_at is not None
     assert (
-        _field(lambda: support.reopen(session=db, staff_id=handler.id, thread_id=thread.id))
+        _field(lambda: thread_handling.reopen(session=db, staff_id=handler.id, thread_id=thread.id))
         == "action"
     )
     actions = db.exec(
@@ -255,25 +258,29 @@ def test_statuses_and_response_time_targets_follow_the_conversation(db):
 def test_unread_flags_for_holder_and_staff(db):
     person, handler = factories.holder(db), factories.staff(db, role="handler")
     thread = _open(db, person.id)
-    [summary] = support.list_threads(session=db, holder_id=person.id)
+    [summary] = thread_views.list_threads(session=db, holder_id=person.id)
     assert summary.unread is False  # the holder's own message
     row = next(
         r
-        for r in support.inbox(
-            session=db, staff_id=handler.id, filters=support.InboxFilters(status="")
+        for r in thread_inbox.inbox(
+            session=db, staff_id=handler.id, filters=thread_inbox.InboxFilters(status="")
         )
         if r.id == thread.id
     )
     assert row.unread is True
-    support.staff_reply(session=db, staff_id=handler.id, thread_id=thread.id, body="Réponse")
-    [summary] = support.list_threads(session=db, holder_id=person.id)
+    thread_handling.staff_reply(
+        session=db, staff_id=handler.id, thread_id=thread.id, body="Réponse"
+    )
+    [summary] = thread_views.list_threads(session=db, holder_id=person.id)
     assert summary.unread is True and summary.status == "waiting"
-    assert [t.id for t in support.needing_attention(session=db, holder_id=person.id)] == [thread.id]
+    assert [t.id for t in thread_views.needing_attention(session=db, holder_id=person.id)] == [
+        thread.id
+    ]
     thread.holder_read_at = utcnow() + timedelta(seconds=1)
     db.add(thread)
-    [summary] = support.list_threads(session=db, holder_id=person.id)
+    [summary] = thread_views.list_threads(session=db, holder_id=person.id)
     assert summary.unread is False
-    assert [t.id for t in support.needing_attention(session=db, holder_id=person.id)] == [
+    assert [t.id for t in thread_views.needing_attention(session=db, holder_id=person.id)] == [
         thread.id
     ]  # still waiting
 
@@ -293,7 +300,9 @@ def test_a_staff_reply_is_announced_without_its_text(db):
     person, handler = factories.holder(db), factories.staff(db, role="handler")
     thread = _open(db, person.id, subject="Franchise dégât des eaux")
     before = len(_mails(db, person.email))
-    support.staff_reply(session=db, staff_id=handler.id, thread_id=thread.id, body=STAFF_TEXT)
+    thread_handling.staff_reply(
+        session=db, staff_id=handler.id, thread_id=thread.id, body=STAFF_TEXT
+    )
     [mail] = _mails(db, person.email)[before:]
     assert mail.category == "messages" and "« Franchise dégât des eaux »" in mail.subject
     assert f"{routes.MESSAGE}?n={thread.id}" in mail.body and "espace" in mail.body
@@ -320,7 +329,9 @@ def test_the_e_mail_respects_the_holders_preferences(db):
         matrix={"messages": {"email": False, "in_app": True}},
     )
     thread = _open(db, person.id)
-    support.staff_reply(session=db, staff_id=handler.id, thread_id=thread.id, body="Réponse")
+    thread_handling.staff_reply(
+        session=db, staff_id=handler.id, thread_id=thread.id, body="Réponse"
+    )
     assert _mails(db, person.email) == []
     assert (
         db.exec(
@@ -334,14 +345,16 @@ def test_the_e_mail_respects_the_holders_preferences(db):
         session=db, holder_id=person.id, critical_only=True, matrix={"messages": {"email": True}}
     )
     support.reply(session=db, holder_id=person.id, thread_id=thread.id, body="Merci")
-    support.staff_reply(session=db, staff_id=handler.id, thread_id=thread.id, body="Avec plaisir")
+    thread_handling.staff_reply(
+        session=db, staff_id=handler.id, thread_id=thread.id, body="Avec plaisir"
+    )
     assert _mails(db, person.email) == []  # "critical only": a message is not critical
 
 
 def test_resolving_invites_the_holder_to_rate(db):
     person, handler = factories.holder(db), factories.staff(db, role="handler")
     thread = _open(db, person.id, subject="Attestation scolaire")
-    support.resolve(session=db, staff_id=handler.id, thread_id=thread.id)
+    thread_handling.resolve(session=db, staff_id=handler.id, thread_id=thread.id)
     [mail] = _mails(db, person.email)
     assert "résolue" in mail.subject and f"{routes.MESSAGE}?n={thread.id}" in mail.body
     assert (
@@ -384,16 +397,20 @@ def test_experts_have_no_inbox(db):
     person, expert = factories.holder(db), factories.staff(db, role="expert")
     thread = _open(db, person.id)
     calls = [
-        lambda: support.inbox(session=db, staff_id=expert.id),
-        lambda: support.figures(session=db, staff_id=expert.id),
-        lambda: support.staff_thread(session=db, staff_id=expert.id, thread_id=thread.id),
-        lambda: support.take(session=db, staff_id=expert.id, thread_id=thread.id),
-        lambda: support.staff_reply(session=db, staff_id=expert.id, thread_id=thread.id, body="x"),
-        lambda: support.resolve(session=db, staff_id=expert.id, thread_id=thread.id),
-        lambda: support.reopen(session=db, staff_id=expert.id, thread_id=thread.id),
-        lambda: support.mark_staff_read(session=db, staff_id=expert.id, thread_id=thread.id),
-        lambda: support.attachment_for_staff(session=db, staff_id=expert.id, attachment_id=1),
-        lambda: support.audit_log(session=db, staff_id=expert.id, thread_id=thread.id),
+        lambda: thread_inbox.inbox(session=db, staff_id=expert.id),
+        lambda: thread_inbox.figures(session=db, staff_id=expert.id),
+        lambda: thread_inbox.staff_thread(session=db, staff_id=expert.id, thread_id=thread.id),
+        lambda: thread_handling.take(session=db, staff_id=expert.id, thread_id=thread.id),
+        lambda: thread_handling.staff_reply(
+            session=db, staff_id=expert.id, thread_id=thread.id, body="x"
+        ),
+        lambda: thread_handling.resolve(session=db, staff_id=expert.id, thread_id=thread.id),
+        lambda: thread_handling.reopen(session=db, staff_id=expert.id, thread_id=thread.id),
+        lambda: thread_handling.mark_staff_read(
+            session=db, staff_id=expert.id, thread_id=thread.id
+        ),
+        lambda: thread_inbox.attachment_for_staff(session=db, staff_id=expert.id, attachment_id=1),
+        lambda: thread_inbox.audit_log(session=db, staff_id=expert.id, thread_id=thread.id),
     ]
     for call in calls:
         with pytest.raises(StaffForbidden):
@@ -402,7 +419,7 @@ def test_experts_have_no_inbox(db):
     inactive.is_active = False
     db.add(inactive)
     with pytest.raises(StaffForbidden):
-        support.inbox(session=db, staff_id=inactive.id)
+        thread_inbox.inbox(session=db, staff_id=inactive.id)
     assert thread.status == "open" and thread.assigned_staff_id is None
 
 
@@ -414,23 +431,28 @@ def test_a_handler_takes_for_himself_and_a_manager_assigns_anyone(db):
     expert = factories.staff(db, role="expert")
     thread = _open(db, person.id)
     with pytest.raises(StaffForbidden):
-        support.assign(session=db, staff_id=handler.id, thread_id=thread.id, assignee_id=other.id)
-    support.take(session=db, staff_id=handler.id, thread_id=thread.id)
+        thread_handling.assign(
+            session=db, staff_id=handler.id, thread_id=thread.id, assignee_id=other.id
+        )
+    thread_handling.take(session=db, staff_id=handler.id, thread_id=thread.id)
     assert thread.assigned_staff_id == handler.id
-    support.assign(session=db, staff_id=manager.id, thread_id=thread.id, assignee_id=other.id)
+    thread_handling.assign(
+        session=db, staff_id=manager.id, thread_id=thread.id, assignee_id=other.id
+    )
     assert thread.assigned_staff_id == other.id
     assert (
         _field(
-            lambda: support.assign(
+            lambda: thread_handling.assign(
                 session=db, staff_id=manager.id, thread_id=thread.id, assignee_id=expert.id
             )
         )
         == "assignee"
     )
     assert (
-        _field(lambda: support.take(session=db, staff_id=handler.id, thread_id=999_999)) == "thread"
+        _field(lambda: thread_handling.take(session=db, staff_id=handler.id, thread_id=999_999))
+        == "thread"
     )
-    log = support.audit_log(session=db, staff_id=manager.id, thread_id=thread.id)
+    log = thread_inbox.audit_log(session=db, staff_id=manager.id, thread_id=thread.id)
     assert [(entry.action, entry.staff_id, who) for entry, who in reversed(log)] == [
         ("take", handler.id, handler.full_name),
         ("assign", manager.id, manager.full_name),
@@ -441,20 +463,22 @@ def test_a_handler_takes_for_himself_and_a_manager_assigns_anyone(db):
 def test_inbox_filters_and_figures(db):
     people = [factories.holder(db) for _ in range(3)]
     handler, manager = factories.staff(db, role="handler"), factories.staff(db, role="manager")
-    figures_before = support.figures(session=db, staff_id=handler.id)
+    figures_before = thread_inbox.figures(session=db, staff_id=handler.id)
     claim_thread = _open(db, people[0].id, category="claim", subject="Sinistre en cours")
     late = _open(db, people[1].id, category="payment", subject="Prélèvement en double")
     late.reply_due_at = utcnow() - timedelta(hours=3)
     db.add(late)
     answered = _open(db, people[2].id, category="other", subject="Changement d'adresse")
-    support.staff_reply(session=db, staff_id=handler.id, thread_id=answered.id, body="C'est noté.")
+    thread_handling.staff_reply(
+        session=db, staff_id=handler.id, thread_id=answered.id, body="C'est noté."
+    )
     ours = {claim_thread.id, late.id, answered.id}
 
     def ids(**filters):
         return {
             r.id
-            for r in support.inbox(
-                session=db, staff_id=manager.id, filters=support.InboxFilters(**filters)
+            for r in thread_inbox.inbox(
+                session=db, staff_id=manager.id, filters=thread_inbox.InboxFilters(**filters)
             )
         } & ours
 
@@ -466,15 +490,17 @@ def test_inbox_filters_and_figures(db):
     assert ids(assigned="unassigned") == {claim_thread.id, late.id}
     assert {
         r.id
-        for r in support.inbox(
-            session=db, staff_id=handler.id, filters=support.InboxFilters(assigned="mine")
+        for r in thread_inbox.inbox(
+            session=db, staff_id=handler.id, filters=thread_inbox.InboxFilters(assigned="mine")
         )
     } & ours == {answered.id}
-    late_row = next(r for r in support.inbox(session=db, staff_id=manager.id) if r.id == late.id)
+    late_row = next(
+        r for r in thread_inbox.inbox(session=db, staff_id=manager.id) if r.id == late.id
+    )
     assert late_row.late and late_row.time_left.startswith("En retard de") and late_row.holder_name
-    rows = [r.id for r in support.inbox(session=db, staff_id=manager.id) if r.id in ours]
+    rows = [r.id for r in thread_inbox.inbox(session=db, staff_id=manager.id) if r.id in ours]
     assert rows.index(late.id) < rows.index(claim_thread.id)  # the most urgent answer first
-    figures = support.figures(session=db, staff_id=manager.id)
+    figures = thread_inbox.figures(session=db, staff_id=manager.id)
     assert figures.open_count == figures_before.open_count + 2
     assert figures.late_count == figures_before.late_count + 1
     assert figures.median_first_reply is not None
@@ -498,18 +524,20 @@ def test_attachments_are_checked_by_content_and_stored_privately(db):
         ("devis.pdf", "application/pdf"),
     ]
     assert storage.get(rows[1].storage_key) == _pdf()
-    assert support.attachments_by_message(session=db, thread_id=thread.id).keys() == {
+    assert thread_views.attachments_by_message(session=db, thread_id=thread.id).keys() == {
         rows[0].message_id
     }
     assert (
-        support.attachment_for_holder(session=db, holder_id=person.id, attachment_id=rows[0].id)
+        thread_views.attachment_for_holder(
+            session=db, holder_id=person.id, attachment_id=rows[0].id
+        )
         == rows[0]
     )
     assert (
-        support.attachment_for_staff(session=db, staff_id=handler.id, attachment_id=rows[0].id)
+        thread_inbox.attachment_for_staff(session=db, staff_id=handler.id, attachment_id=rows[0].id)
         == rows[0]
     )
-    support.staff_reply(
+    thread_handling.staff_reply(
         session=db,
         staff_id=handler.id,
         thread_id=thread.id,
@@ -561,7 +589,7 @@ def test_refused_files_stop_the_whole_message(db):
             body="Encore des photos",
             attachments=[(_jpeg(), f"{n}.jpg") for n in range(5)],
         )
-    messages_before = len(support.messages(session=db, thread_id=thread.id))
+    messages_before = len(thread_views.messages(session=db, thread_id=thread.id))
     with pytest.raises(SupportError) as error:
         support.reply(
             session=db,
@@ -571,7 +599,7 @@ def test_refused_files_stop_the_whole_message(db):
             attachments=[(_jpeg(), "21.jpg")],
         )
     assert error.value.field == "files" and "20 fichiers" in str(error.value)
-    assert len(support.messages(session=db, thread_id=thread.id)) == messages_before
+    assert len(thread_views.messages(session=db, thread_id=thread.id)) == messages_before
 
 
 # ----- ownership: services ------------------------------------------------------------------------
@@ -587,11 +615,13 @@ def test_holder_b_gets_nothing_from_holder_as_thread_in_any_service(db):
     assert support.holder_thread(session=db, holder_id=bob.id, thread_id=thread_id) is None
     assert support.mark_read(session=db, holder_id=bob.id, thread_id=thread_id) is False
     assert (
-        support.attachment_for_holder(session=db, holder_id=bob.id, attachment_id=attachment.id)
+        thread_views.attachment_for_holder(
+            session=db, holder_id=bob.id, attachment_id=attachment.id
+        )
         is None
     )
-    assert support.list_threads(session=db, holder_id=bob.id) == []
-    assert support.needing_attention(session=db, holder_id=bob.id) == []
+    assert thread_views.list_threads(session=db, holder_id=bob.id) == []
+    assert thread_views.needing_attention(session=db, holder_id=bob.id) == []
     for call in (
         lambda: support.reply(
             session=db, holder_id=bob.id, thread_id=thread_id, body="Je lis tout"
@@ -600,7 +630,7 @@ def test_holder_b_gets_nothing_from_holder_as_thread_in_any_service(db):
         lambda: support.rate(session=db, holder_id=bob.id, thread_id=thread_id, rating=1),
     ):
         assert _field(call) == "thread"
-    assert [m.body for m in support.messages(session=db, thread_id=thread_id)] == [
+    assert [m.body for m in thread_views.messages(session=db, thread_id=thread_id)] == [
         "Bonjour, une question."
     ]
     assert thread.status == "open" and thread.rating is None
@@ -730,7 +760,7 @@ def test_the_new_message_handler_refuses_another_holders_contract_and_claim(two_
         assert run_handler(NewMessageState.send, me, [], form) is None
         assert me.errors == {field: me.errors[field]} and "Choisissez" in me.errors[field]
     with Session(get_engine()) as db:
-        assert support.list_threads(session=db, holder_id=two_holders.bob_id) == []
+        assert thread_views.list_threads(session=db, holder_id=two_holders.bob_id) == []
     me = _stand_in(NewMessageState, holder=bob)
     outcome = run_handler(
         NewMessageState.send,
@@ -740,7 +770,7 @@ def test_the_new_message_handler_refuses_another_holders_contract_and_claim(two_
     )
     assert me.errors == {} and outcome is not None
     with Session(get_engine()) as db:
-        [mine] = support.list_threads(session=db, holder_id=two_holders.bob_id)
+        [mine] = thread_views.list_threads(session=db, holder_id=two_holders.bob_id)
         assert (
             db.exec(
                 select(func.count())
@@ -846,15 +876,16 @@ def test_the_demo_holder_has_a_rated_and_a_waiting_conversation(db):
     from espace.identity.models import Account
 
     holder_id = db.exec(select(Account.holder_id).where(Account.email == DEMO_EMAIL)).one()
-    threads = support.list_threads(session=db, holder_id=holder_id)
+    threads = thread_views.list_threads(session=db, holder_id=holder_id)
     assert {t.status for t in threads} == {"resolved", "waiting"}
     assert next(t for t in threads if t.status == "resolved").rating == 5
     waiting = next(t for t in threads if t.status == "waiting")
     assert (
         waiting.unread
-        and [m.author for m in support.messages(session=db, thread_id=waiting.id)][-1] == "staff"
+        and [m.author for m in thread_views.messages(session=db, thread_id=waiting.id)][-1]
+        == "staff"
     )
     assert seed_support(db, demo_holder_id=holder_id) == 0  # idempotent
     manager = db.exec(select(StaffUser).where(StaffUser.email.like("nadia%"))).one()
-    assert any(r.late for r in support.inbox(session=db, staff_id=manager.id))
-    assert any(r.origin == "assistant" for r in support.inbox(session=db, staff_id=manager.id))
+    assert any(r.late for r in thread_inbox.inbox(session=db, staff_id=manager.id))
+    assert any(r.origin == "assistant" for r in thread_inbox.inbox(session=db, staff_id=manager.id))

@@ -168,7 +168,7 @@ def _events(db, event_type: str) -> list[WebhookEvent]:
 
 
 def test_a_holder_message_on_a_claim_is_emitted_a_staff_reply_is_not(db):
-    from espace.claims import declaration
+    from espace.claims import declaration_contents
     from espace.claims.models import Claim, ClaimStatus
 
     person = factories.holder(db)
@@ -179,8 +179,10 @@ def test_a_holder_message_on_a_claim_is_emitted_a_staff_reply_is_not(db):
     db.add(claim)
     db.flush()
     before = len(_events(db, "claim.message_posted"))
-    declaration.post_message(session=db, claim=claim, body="Bonjour, où en est mon dossier ?")
-    declaration.post_message(
+    declaration_contents.post_message(
+        session=db, claim=claim, body="Bonjour, où en est mon dossier ?"
+    )
+    declaration_contents.post_message(
         session=db, claim=claim, body="Réponse", staff_id=factories.staff(db).id
     )
     events = _events(db, "claim.message_posted")

@@ -68,11 +68,11 @@ def test_security_limits_are_pinned():
     """The tests above shrink the limit to stay small; these numbers are the real ones, and a
     change to them must be deliberate (and change this test)."""
     from espace.claims import uploads
-    from espace.support import threads
+    from espace.support import thread_rules
 
     assert uploads.MAX_BYTES == 10 * 1024 * 1024
     assert uploads.MAX_FILES_PER_CLAIM == 20
-    assert threads.MAX_FILES_PER_MESSAGE == 5
+    assert thread_rules.MAX_FILES_PER_MESSAGE == 5
     assert headers.UPLOAD_REQUEST_LIMIT == 51 * 1024 * 1024
 
 

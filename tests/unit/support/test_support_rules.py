@@ -8,15 +8,10 @@ from datetime import datetime, timedelta
 import pytest
 
 from espace.core.formatting import PARIS
-from espace.support import threads as support
+from espace.support import thread_rules
 from espace.support.models import SupportThread, ThreadCategory
-from espace.support.threads import (
-    SupportError,
-    duration_text,
-    first_reply_stats,
-    reply_due,
-    time_left,
-)
+from espace.support.thread_inbox import first_reply_stats
+from espace.support.thread_rules import SupportError, duration_text, reply_due, time_left
 
 
 def paris(*args) -> datetime:
@@ -24,11 +19,11 @@ def paris(*args) -> datetime:
 
 
 def test_every_category_has_a_target_and_claims_are_the_fastest():
-    assert set(support.REPLY_TARGET_WORKING_DAYS) == set(ThreadCategory)
-    assert support.REPLY_TARGET_WORKING_DAYS[ThreadCategory.CLAIM] == 1
+    assert set(thread_rules.REPLY_TARGET_WORKING_DAYS) == set(ThreadCategory)
+    assert thread_rules.REPLY_TARGET_WORKING_DAYS[ThreadCategory.CLAIM] == 1
     assert all(
         days == 2
-        for category, days in support.REPLY_TARGET_WORKING_DAYS.items()
+        for category, days in thread_rules.REPLY_TARGET_WORKING_DAYS.items()
         if category != "claim"
     )
 
@@ -126,22 +121,22 @@ def test_first_reply_figures_without_data():
 )
 def test_subject_length(subject, field_ok):
     if field_ok:
-        assert support.clean_subject(subject) == subject.strip()
+        assert thread_rules.clean_subject(subject) == subject.strip()
     else:
         with pytest.raises(SupportError) as error:
-            support.clean_subject(subject)
+            thread_rules.clean_subject(subject)
         assert error.value.field == "subject"
 
 
 def test_body_and_category_errors_are_french_and_name_their_field():
     with pytest.raises(SupportError) as empty:
-        support.clean_body("   ")
+        thread_rules.clean_body("   ")
     assert empty.value.field == "body" and "Écrivez votre message" in str(empty.value)
     with pytest.raises(SupportError) as long:
-        support.clean_body("x" * 5001)
+        thread_rules.clean_body("x" * 5001)
     assert long.value.field == "body" and "trop long" in str(long.value)
-    assert support.clean_body("x" * 5000) == "x" * 5000
+    assert thread_rules.clean_body("x" * 5000) == "x" * 5000
     with pytest.raises(SupportError) as category:
-        support.clean_category("complaint")
+        thread_rules.clean_category("complaint")
     assert category.value.field == "category" and "Choisissez" in str(category.value)
     assert isinstance(category.value, ValueError)
