@@ -40,6 +40,7 @@ import numpy as np  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
 from espace.claims.models import Claim, ClaimMessage  # noqa: E402
+from espace.core import formatting as fmt  # noqa: E402
 from espace.core.db import get_engine  # noqa: E402
 from espace.core.migrations import upgrade_to_head  # noqa: E402
 from espace.demo.seed import DEMO_EMAIL, seed_demo  # noqa: E402
@@ -49,7 +50,6 @@ from espace.search.index import SearchDoc, SqliteIndex  # noqa: E402
 from tests.search_quality import metrics  # noqa: E402
 
 TOWNS = ["Annecy", "Brest", "Dijon", "Metz", "Nîmes", "Pau", "Tours", "Vannes"]
-MONTHS = sources.MONTHS
 MESSAGES = [
     "Bonjour, pouvez-vous me rappeler demain matin ? Merci.",
     "Merci pour votre retour rapide, bonne journée.",
@@ -73,7 +73,7 @@ def generated(holder_id: int, n: int, start: int, rng: random.Random) -> list[Se
         day = date(1995, 1, 5) + timedelta(days=30 * rng.randrange(260))
         town, number = rng.choice(TOWNS), f"MRH09{rng.randrange(10**5):05d}"
         amount = rng.randrange(1_500, 9_000)
-        period = f"{MONTHS[day.month - 1]} {day.year}"
+        period = fmt.month_fr(day)
         if kind == "payment":
             title = f"Échéance du {day:%d/%m/%Y} — {amount / 100:.2f} € (payé)".replace(".", ",")
             body = (

@@ -1,0 +1,74 @@
+"""Every ``module.name`` the code, the benches, the scripts and the tests read from an Espace module
+exists: a function moved to another module (or renamed) fails here, not in a bench nobody ran or
+in a route's body at its first request."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.util
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+FOLDERS = ("espace", "bench", "scripts", "tests")
+
+
+def _module_names(tree: ast.AST) -> dict[str, str]:
+    """Local name -> module, for the Espace modules a file imports (``from espace.x import y`` where
+    y is a module, ``import espace.x as y``)."""
+    names: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("espace"):
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                if importlib.util.find_spec(node.module or "") and _is_module(full):
+                    names[alias.asname or alias.name] = full
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("espace") and alias.asname:
+                    names[alias.asname] = alias.name
+    return names
+
+
+def _is_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def missing_attributes(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = _module_names(tree)
+    found = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in names
+            and isinstance(node.ctx, ast.Load)
+        ):
+            module = importlib.import_module(names[node.value.id])
+            if not hasattr(module, node.attr):
+                found.append(f"{path}:{node.lineno} {names[node.value.id]}.{node.attr}")
+    return found
+
+
+def test_every_name_read_from_an_espace_module_exists():
+    files = [p for folder in FOLDERS for p in sorted((ROOT / folder).rglob("*.py"))]
+    assert len(files) > 300
+    missing = [line for path in files for line in missing_attributes(path)]
+    assert missing == []
+
+
+def test_the_check_sees_a_moved_function(tmp_path):
+    stale = tmp_path / "stale.py"
+    stale.write_text(
+        "from espace.core import formatting as fmt\n"
+        "from espace.search import sources\n"
+        "fmt.month_fr\nsources.MONTHS\n",
+        encoding="utf-8",
+    )
+    assert [line.split(" ")[1] for line in missing_attributes(stale)] == [
+        "espace.search.sources.MONTHS"
+    ]
