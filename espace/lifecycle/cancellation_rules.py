@@ -39,6 +39,11 @@ from espace.lifecycle.models import (
 from espace.lifecycle.renewal import CHATEL_NOTICE_MONTHS
 
 G = CancellationGround
+STATUS_LABELS = {
+    CancellationStatus.RECEIVED: "Reçue",
+    CancellationStatus.EFFECTIVE: "Effective",
+    CancellationStatus.REFUSED: "Refusée",
+}
 GROUND_LABELS = {
     G.HAMON: "Résiliation à tout moment après la première année (loi Hamon)",
     G.CHATEL: "Refus de la reconduction à l'échéance annuelle (loi Chatel)",

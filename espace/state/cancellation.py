@@ -29,6 +29,7 @@ from espace.lifecycle.cancellation_rules import (
     EVENT_LABELS,
     FILE_HELP,
     GROUND_LABELS,
+    STATUS_LABELS,
     CancellationError,
     CancellationRequest,
 )
@@ -255,9 +256,6 @@ class StaffCancellationItem:
     new_insurer: str = ""
 
 
-STATUS_LABELS = {"received": "Reçue", "effective": "Effective", "refused": "Refusée"}
-
-
 class StaffCancellationsState(StaffSessionState):
     loaded: bool = False
     rows: list[StaffCancellationItem] = []
@@ -286,7 +284,7 @@ class StaffCancellationsState(StaffSessionState):
                 received=fmt.datetime_fr(r.received_at),
                 effective=fmt.date_fr(r.effective_date),
                 refund=fmt.money(r.refund_cents),
-                status=STATUS_LABELS.get(r.status, r.status),
+                status=fmt.label(STATUS_LABELS, r.status),
                 new_insurer=r.new_insurer,
             )
             for r in rows
@@ -362,7 +360,7 @@ class StaffCancellationState(StaffSessionState):
             received=fmt.datetime_fr(r.received_at),
             effective=fmt.date_fr(r.effective_date),
             refund=fmt.money(r.refund_cents),
-            status=STATUS_LABELS.get(r.status, r.status),
+            status=fmt.label(STATUS_LABELS, r.status),
             new_insurer=r.new_insurer,
         )
         facts = [

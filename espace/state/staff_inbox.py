@@ -63,13 +63,6 @@ _VALUES = {
     "category": {v for v, _ in CATEGORY_FILTERS},
     "assigned": {v for v, _ in ASSIGNED_FILTERS},
 }
-AUDIT_LABELS = {
-    "take": "Prise en charge",
-    "assign": "Attribution",
-    "reply": "Réponse envoyée",
-    "resolve": "Résolue",
-    "reopen": "Rouverte",
-}
 
 
 # ----- the inbox ---------------------------------------------------------------------------------
@@ -336,7 +329,10 @@ class StaffThreadState(StaffSessionState):
         self.transcript, self.conversation = message_views(db, thread, viewer="staff")
         self.audit = [
             AuditItem(
-                who, AUDIT_LABELS.get(log.action, log.action), fmt.datetime_fr(log.at), log.detail
+                who,
+                thread_rules.AUDIT_LABELS.get(log.action, log.action),
+                fmt.datetime_fr(log.at),
+                log.detail,
             )
             for log, who in thread_inbox.audit_log(
                 session=db, staff_id=staff_id, thread_id=thread.id

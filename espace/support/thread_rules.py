@@ -46,6 +46,14 @@ STAFF_STATUS_LABELS = {
     T.WAITING: "En attente de l'assuré",
     T.RESOLVED: "Résolu",
 }
+# The advisers' actions recorded in a thread's audit trail, as the inbox's history shows them.
+AUDIT_LABELS = {
+    "take": "Prise en charge",
+    "assign": "Attribution",
+    "reply": "Réponse envoyée",
+    "resolve": "Résolue",
+    "reopen": "Rouverte",
+}
 ASSISTANT_NAME = "Assistant Espace"
 
 
