@@ -24,7 +24,7 @@ from espace.documents.pdf.letter import (
 from espace.identity.models import Policyholder
 from espace.lifecycle.cancellation_rules import EVENT_LABELS, G, Preview
 from espace.lifecycle.models import Cancellation
-from espace.notifications import notices
+from espace.notifications import messages, notices
 from espace.notifications.models import NotificationCategory
 
 
@@ -120,6 +120,17 @@ def _acknowledgement(
 
 def _tell_holder(session: Session, contract: Contract, row: Cancellation, plan: Preview) -> None:
     effective = fmt.date_fr(row.effective_date)
+    email = messages.email(
+        "cancellation_received",
+        number=contract.number,
+        received=fmt.datetime_fr(row.received_at),
+        reference=row.reference,
+        ground=plan.ground_label,
+        effective=effective,
+        last_day=fmt.date_fr(plan.last_day),
+        refund=fmt.money(row.refund_cents),
+        cancelled_debits=str(row.cancelled_debits),
+    )
     notices.notify(
         session=session,
         holder_id=contract.holder_id,
@@ -128,18 +139,7 @@ def _tell_holder(session: Session, contract: Contract, row: Cancellation, plan: 
         body=f"Votre contrat prend fin le {effective}. Votre accusé de réception est dans « Mes "
         "documents ».",
         link=routes.DOCUMENTS,
-        email_subject=f"Accusé de réception de votre demande de résiliation — {contract.number}",
-        email_body=(
-            "Bonjour,\n\n"
-            f"Nous avons bien reçu le {fmt.datetime_fr(row.received_at)} votre demande de "
-            f"résiliation du contrat {contract.number} (référence {row.reference}).\n\n"
-            f"Motif : {plan.ground_label}.\n"
-            f"Date d'effet : {effective} ; vous êtes couvert jusqu'au "
-            f"{fmt.date_fr(plan.last_day)} inclus.\n"
-            f"Cotisation non courue remboursée : {fmt.money(row.refund_cents)}.\n"
-            f"Prélèvements à venir annulés : {row.cancelled_debits}.\n\n"
-            "L'accusé de réception est disponible en PDF dans votre espace, rubrique « Mes "
-            "documents ».\n"
-        ),
+        email_subject=email.subject,
+        email_body=email.body,
         critical=True,
     )

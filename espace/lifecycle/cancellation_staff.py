@@ -23,7 +23,7 @@ from espace.lifecycle.cancellation import _restore
 from espace.lifecycle.cancellation_rules import EVENT_LABELS, MAX_DETAILS, CancellationError, G
 from espace.lifecycle.cancellation_views import CancellationRow, _row
 from espace.lifecycle.models import Cancellation, CancellationFile, CancellationStatus
-from espace.notifications import notices
+from espace.notifications import messages, notices
 from espace.notifications.models import NotificationCategory
 from espace.webhooks.events import emit
 
@@ -269,6 +269,13 @@ def refuse(
         )
     )
     session.flush()
+    email = messages.email(
+        "cancellation_refused",
+        number=contract.number,
+        reference=row.reference,
+        received=fmt.datetime_fr(row.received_at),
+        reason=reason,
+    )
     notices.notify(
         session=session,
         holder_id=row.holder_id,
@@ -276,17 +283,8 @@ def refuse(
         title=f"Demande de résiliation refusée — {contract.number}",
         body=f"{reason} Votre contrat continue : vos garanties et vos échéances sont rétablies.",
         link=routes.CONTRACTS,
-        email_subject=f"Votre demande de résiliation — {contract.number}",
-        email_body=(
-            "Bonjour,\n\n"
-            f"Nous ne pouvons pas donner suite à votre demande de résiliation du contrat "
-            f"{contract.number} (référence {row.reference}, reçue le "
-            f"{fmt.datetime_fr(row.received_at)}).\n\n"
-            f"Motif : {reason}\n\n"
-            "Votre contrat continue sans interruption : vos garanties, vos attestations et vos "
-            "échéances sont rétablies. Vous pouvez refaire une demande depuis votre espace avec "
-            "le justificatif attendu, ou nous écrire depuis la messagerie.\n"
-        ),
+        email_subject=email.subject,
+        email_body=email.body,
         critical=True,
     )
     emit(

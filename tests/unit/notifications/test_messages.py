@@ -109,6 +109,24 @@ EMAILS = {
         "premium": "417,81\u00a0€",
         "chatel": "Conformément à l'article L113-15-1 du Code des assurances (loi Chatel), ...",
     },
+    # lifecycle/cancellation_*: dates, amount and count formatted by the caller; the refusal's
+    # reason as staff wrote it
+    "cancellation_received": {
+        "number": "MRH0412857",
+        "received": "06/12/2026 à 15:00",
+        "reference": "RES-2026-000001",
+        "ground": "Loi Hamon (contrat de plus d'un an)",
+        "effective": "07/01/2027",
+        "last_day": "06/01/2027",
+        "refund": "42,50\u00a0€",
+        "cancelled_debits": "3",
+    },
+    "cancellation_refused": {
+        "number": "MRH0412857",
+        "reference": "RES-2026-000001",
+        "received": "06/12/2026 à 15:00",
+        "reason": "Le justificatif de vente n'est pas lisible.",
+    },
 }
 # Texts moved word for word from the code, which had no greeting (issue 17 kept them as they were).
 NO_GREETING = {"debit_rejected", "visit_slots_offered", "visit_reminder", "settlement_offer"}

@@ -17,7 +17,6 @@ ROOT = Path(espace.__file__).parent
 # Remove an entry once its texts are templates.
 SPLIT_IN_PROGRESS = "being split by another change: its texts move once the split is merged"
 NOT_YET = {
-    "lifecycle/cancellation": SPLIT_IN_PROGRESS,
     "support/thread": SPLIT_IN_PROGRESS,  # threads.py, thread_*.py
     "support/complaint": SPLIT_IN_PROGRESS,  # complaints.py, complaint_*.py
     "claims/workflow": SPLIT_IN_PROGRESS,
