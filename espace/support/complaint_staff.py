@@ -17,7 +17,7 @@ from espace.core.models import get_existing, saved_id, utcnow
 from espace.identity import staff_reads
 from espace.identity.models import Policyholder, StaffRole, StaffUser
 from espace.identity.staff_access import StaffForbidden
-from espace.notifications import notices
+from espace.notifications import messages, notices
 from espace.notifications.models import NotificationCategory
 from espace.support.complaint_rules import (
     BODY_MAX,
@@ -240,6 +240,7 @@ def answer(
         )
     )
     _audit(session, staff, "complaint_answer", complaint, "après l'échéance" if late else "")
+    email = messages.email("complaint_answered", reference=complaint.reference)
     notices.notify(
         session=session,
         holder_id=complaint.holder_id,
@@ -247,11 +248,8 @@ def answer(
         title=f"Réponse à votre réclamation {complaint.reference}",
         body="Notre service Réclamations vous a répondu : lisez sa réponse dans votre espace.",
         link=complaint_link(complaint),
-        email_subject=f"Réponse à votre réclamation {complaint.reference}",
-        email_body=(
-            "Notre service Réclamations a répondu à votre réclamation "
-            f"{complaint.reference}. Lisez sa réponse dans votre espace, rubrique Réclamations."
-        ),
+        email_subject=email.subject,
+        email_body=email.body,
     )
     return complaint
 

@@ -27,7 +27,7 @@ from espace.contracts.models import Contract
 from espace.core import formatting as fmt
 from espace.core.db import savepoint
 from espace.core.models import saved_id, utcnow
-from espace.notifications import notices
+from espace.notifications import messages, notices
 from espace.notifications.models import NotificationCategory
 from espace.support.complaint_rules import (
     ACKNOWLEDGEMENT_TEXT,
@@ -165,6 +165,9 @@ def file_complaint(
             created_at=now,
         )
     )
+    email = messages.email(
+        "complaint_received", reference=complaint.reference, acknowledgement=acknowledgement
+    )
     notices.notify(
         session=session,
         holder_id=holder_id,
@@ -172,8 +175,8 @@ def file_complaint(
         title=f"Réclamation {complaint.reference} reçue",
         body=acknowledgement,
         link=complaint_link(complaint),
-        email_subject=f"Accusé de réception de votre réclamation {complaint.reference}",
-        email_body=acknowledgement + "\n\nSuivez-la depuis votre espace, rubrique Réclamations.",
+        email_subject=email.subject,
+        email_body=email.body,
     )
     session.flush()
     emit(

@@ -12,7 +12,7 @@ from espace.claims.models import StaffAuditLog
 from espace.core.models import saved_id, utcnow
 from espace.identity.models import StaffRole, StaffUser
 from espace.identity.staff_access import StaffForbidden
-from espace.notifications import notices, outbox
+from espace.notifications import messages, notices, outbox
 from espace.notifications.models import NotificationCategory
 from espace.support.models import MessageAuthor, SupportMessage, SupportThread
 from espace.support.thread_inbox import inbox_staff
@@ -95,6 +95,7 @@ def staff_reply(
 
 def _notify_reply(session: Session, thread: SupportThread, staff: StaffUser) -> None:
     link = thread_link(thread)
+    email = messages.email("thread_reply", subject=thread.subject, link=outbox.link(link))
     notices.notify(
         session=session,
         holder_id=thread.holder_id,
@@ -102,12 +103,8 @@ def _notify_reply(session: Session, thread: SupportThread, staff: StaffUser) -> 
         title=f"Nouveau message : « {thread.subject} »",
         body=f"{staff.full_name} vous a répondu.",
         link=link,
-        email_subject=f"Nouveau message au sujet de « {thread.subject} »",
-        email_body=(
-            f"Bonjour,\n\nUn nouveau message au sujet de « {thread.subject} » vous attend dans "
-            "votre espace sécurisé. Pour votre confidentialité, il n'est pas copié dans cet "
-            f"e-mail.\n\nLire le message : {outbox.link(link)}"
-        ),
+        email_subject=email.subject,
+        email_body=email.body,
     )
 
 
@@ -124,6 +121,7 @@ def resolve(*, session: Session, staff_id: int, thread_id: int) -> SupportThread
 
 def _invite_rating(session: Session, thread: SupportThread) -> None:
     link = thread_link(thread)
+    email = messages.email("thread_resolved", subject=thread.subject, link=outbox.link(link))
     notices.notify(
         session=session,
         holder_id=thread.holder_id,
@@ -131,12 +129,8 @@ def _invite_rating(session: Session, thread: SupportThread) -> None:
         title=f"Demande résolue : « {thread.subject} »",
         body="Notez la réponse reçue : votre avis nous aide.",
         link=link,
-        email_subject=f"Votre demande « {thread.subject} » est résolue",
-        email_body=(
-            f"Bonjour,\n\nVotre demande « {thread.subject} » est résolue. Dites-nous en un clic "
-            "si la réponse vous a aidé, et écrivez-nous à nouveau dans la même conversation si "
-            f"besoin : {outbox.link(link)}"
-        ),
+        email_subject=email.subject,
+        email_body=email.body,
     )
 
 

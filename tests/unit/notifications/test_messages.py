@@ -127,9 +127,31 @@ EMAILS = {
         "received": "06/12/2026 à 15:00",
         "reason": "Le justificatif de vente n'est pas lisible.",
     },
+    # support: a conversation's subject as the holder wrote it and its address; a complaint's
+    # acknowledgement paragraph (complaint_rules.ACKNOWLEDGEMENT_TEXT filled in, shown in-app too)
+    "thread_reply": {
+        "subject": "Question sur mon contrat",
+        "link": "https://x.fr/messages?conversation=12",
+    },
+    "thread_resolved": {
+        "subject": "Question sur mon contrat",
+        "link": "https://x.fr/messages?conversation=12",
+    },
+    "complaint_received": {
+        "reference": "REC-2026-000001",
+        "acknowledgement": "Nous avons bien reçu votre réclamation REC-2026-000001 le 06/12/2026.",
+    },
+    "complaint_answered": {"reference": "REC-2026-000001"},
 }
 # Texts moved word for word from the code, which had no greeting (issue 17 kept them as they were).
-NO_GREETING = {"debit_rejected", "visit_slots_offered", "visit_reminder", "settlement_offer"}
+NO_GREETING = {
+    "debit_rejected",
+    "visit_slots_offered",
+    "visit_reminder",
+    "settlement_offer",
+    "complaint_received",
+    "complaint_answered",
+}
 SMS = {
     "code": {"code": "123456", "why": "pour vous connecter"},
     "phone_replaced": {"new": "•• •• •• 77 66"},

@@ -17,8 +17,6 @@ ROOT = Path(espace.__file__).parent
 # Remove an entry once its texts are templates.
 SPLIT_IN_PROGRESS = "being split by another change: its texts move once the split is merged"
 NOT_YET = {
-    "support/thread": SPLIT_IN_PROGRESS,  # threads.py, thread_*.py
-    "support/complaint": SPLIT_IN_PROGRESS,  # complaints.py, complaint_*.py
     "claims/workflow": SPLIT_IN_PROGRESS,
     "claims/declaration": SPLIT_IN_PROGRESS,
     "privacy/rights": SPLIT_IN_PROGRESS,
