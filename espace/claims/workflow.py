@@ -24,7 +24,7 @@ from espace.core.formatting import PARIS
 from espace.core.models import utcnow
 from espace.identity.models import StaffUser
 from espace.identity.staff_access import StaffForbidden
-from espace.notifications import notices, outbox
+from espace.notifications import messages, notices, outbox
 from espace.notifications.models import NotificationCategory
 
 # ----- actions -------------------------------------------------------------------------------
@@ -127,6 +127,9 @@ def reply(*, session: Session, staff_id: int, claim_id: int, body: str) -> None:
     staff, claim = _claim_for(session, staff_id, claim_id, "messages")
     declaration_contents.post_message(session=session, claim=claim, body=body, staff_id=staff.id)
     link = stages.claim_link(claim)
+    email = messages.email(
+        "claim_message", staff_name=staff.full_name, number=claim.number, link=outbox.link(link)
+    )
     notices.notify(
         session=session,
         holder_id=claim.holder_id,
@@ -134,12 +137,8 @@ def reply(*, session: Session, staff_id: int, claim_id: int, body: str) -> None:
         title=f"Nouveau message sur votre sinistre {claim.number}",
         body=body.strip()[:200],
         link=link,
-        email_subject=f"Nouveau message sur votre sinistre {claim.number}",
-        email_body=(
-            f"Bonjour,\n\n{staff.full_name} vous a écrit au sujet de votre sinistre "
-            f"{claim.number}. Lisez le message dans votre espace (il n'est pas copié dans cet "
-            f"e-mail) : {outbox.link(link)}"
-        ),
+        email_subject=email.subject,
+        email_body=email.body,
     )
     _audit(session, staff, "reply", claim)
 

@@ -102,6 +102,11 @@ EMAILS = {
     "visit_slots_offered": {"number": "SIN-2026-000012"},
     "visit_reminder": {"number": "SIN-2026-000012", "when": "07/12/2026 à 09:30"},
     "settlement_offer": {"number": "SIN-2026-000012"},
+    "claim_message": {  # claims/workflow.reply: who wrote, and the claim's address
+        "staff_name": "Camille Martin",
+        "number": "SIN-2026-000012",
+        "link": "https://x.fr/sinistre?n=SIN-2026-000012",
+    },
     # lifecycle/renewal.py: the loi Chatel paragraph is the one the notice's PDF prints
     "renewal_notice": {
         "number": "MRH0412857",
