@@ -214,18 +214,13 @@ def _forget_outbox(
 
 
 def _confirm(session: Session, *, to: str, account_id: int, explanation: str) -> OutboxMessage:
-    return outbox.send_email(
+    return outbox.send_email_template(
         session=session,
         to=to,
         account_id=account_id,
         category="security",
-        subject="Votre demande d'effacement de données",
-        body=(
-            "Bonjour,\n\nNous avons bien reçu votre demande d'effacement de vos données "
-            "personnelles. Votre compte Espace est fermé dès maintenant et vous ne recevrez plus "
-            f"de message à cette adresse.\n\n{explanation}\n\n"
-            "Si vous n'êtes pas à l'origine de cette demande, contactez-nous sans attendre."
-        ),
+        template="erasure_received",
+        explanation=explanation,
     )
 
 

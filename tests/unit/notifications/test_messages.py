@@ -147,6 +147,10 @@ EMAILS = {
         "acknowledgement": "Nous avons bien reçu votre réclamation REC-2026-000001 le 06/12/2026.",
     },
     "complaint_answered": {"reference": "REC-2026-000001"},
+    # privacy/rights: the erasure's explanation, the text the erasure page shows
+    "erasure_received": {
+        "explanation": "Nous conservons vos contrats et sinistres jusqu'au 31/12/2036.",
+    },
 }
 # Texts moved word for word from the code, which had no greeting (issue 17 kept them as they were).
 NO_GREETING = {

@@ -17,7 +17,6 @@ ROOT = Path(espace.__file__).parent
 # Remove an entry once its texts are templates.
 SPLIT_IN_PROGRESS = "being split by another change: its texts move once the split is merged"
 NOT_YET = {
-    "privacy/rights": SPLIT_IN_PROGRESS,
     "contracts/cover_change": "the endorsement e-mail (send_email): not in issue 17's list",
 }
 # The keywords that carry a message's text: notify's, in any call (a helper that passes them on,
