@@ -513,18 +513,16 @@ def endorse(
         endorsement_number=number,
     )
     account = get_existing(session, Account, account_id)
-    outbox.send_email(
+    outbox.send_email_template(
         session=session,
         to=account.email,
         account_id=account.id,
         category="contracts",
-        subject=f"Votre avenant n° {number} au contrat {contract.number}",
-        body=(
-            f"Bonjour,\n\nVotre avenant n° {number} au contrat {contract.number} prend effet le "
-            f"{fmt.date_fr(effective)}. Nouvelle cotisation annuelle : "
-            f"{fmt.money(new_quote.annual_premium_cents)}.\n"
-            "Vous le trouverez dans « Mes documents »."
-        ),
+        template="endorsement",
+        endorsement=str(number),
+        number=contract.number,
+        effective=fmt.date_fr(effective),
+        premium=fmt.money(new_quote.annual_premium_cents),
     )
     return endorsement
 

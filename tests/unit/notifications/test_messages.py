@@ -151,6 +151,13 @@ EMAILS = {
     "erasure_received": {
         "explanation": "Nous conservons vos contrats et sinistres jusqu'au 31/12/2036.",
     },
+    # contracts/cover_change: the endorsement's number, its date and the new annual premium
+    "endorsement": {
+        "endorsement": "2",
+        "number": "MRH0412857",
+        "effective": "15/01/2027",
+        "premium": "417,81\u00a0€",
+    },
 }
 # Texts moved word for word from the code, which had no greeting (issue 17 kept them as they were).
 NO_GREETING = {

@@ -1,8 +1,9 @@
 """Issue 17, content out of code: the e-mails and SMS a domain sends are Jinja templates
 (``espace/notifications/templates``, rendered by ``notifications.messages``), never text written
 in the call. An AST check of every ``notices.notify(...)``, ``outbox.send_email(...)`` and
-``outbox.send_sms(...)`` call in ``espace/``: its e-mail subject and body and its SMS text must not
-be a string literal or an f-string (nor a local variable holding one)."""
+``outbox.send_sms(...)`` call in ``espace/``, every module (no exemption is left): its e-mail
+subject and body and its SMS text must not be a string literal or an f-string (nor a local variable
+holding one)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,6 @@ from pathlib import Path
 import espace
 
 ROOT = Path(espace.__file__).parent
-# Texts still written in the code, for now: modules by the start of their path (a module being
-# split keeps its family: lifecycle/cancellation.py and lifecycle/cancellation_staff.py...).
-# Remove an entry once its texts are templates.
-SPLIT_IN_PROGRESS = "being split by another change: its texts move once the split is merged"
-NOT_YET = {
-    "contracts/cover_change": "the endorsement e-mail (send_email): not in issue 17's list",
-}
 # The keywords that carry a message's text: notify's, in any call (a helper that passes them on,
 # like profile's _alert, is checked too), and the outbox's, by the call's last name.
 NOTIFY_TEXTS = {"email_subject", "email_body", "sms_body"}
@@ -86,7 +80,7 @@ def test_no_message_text_is_written_in_the_code():
     offenders = {}
     for path in _modules():
         name = path.relative_to(ROOT).as_posix()
-        if name in OWN_FILES or any(name.startswith(family) for family in NOT_YET):
+        if name in OWN_FILES:
             continue
         found = _texts_in_code(path)
         if found:
@@ -122,10 +116,3 @@ def test_the_check_finds_a_text_written_in_the_code(tmp_path):
         "send_email(body=...) line 7",
         "_alert(email_body=...) line 8",
     ]
-
-
-def test_the_files_left_for_later_still_exist():
-    """A renamed module leaves this list: its texts must then pass the check."""
-    modules = [path.relative_to(ROOT).as_posix() for path in _modules()]
-    missing = sorted(f for f in NOT_YET if not any(name.startswith(f) for name in modules))
-    assert missing == [], f"remove from NOT_YET (renamed?): {missing}"
