@@ -21,7 +21,7 @@ def _module_names(tree: ast.AST) -> dict[str, str]:
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("espace"):
             for alias in node.names:
                 full = f"{node.module}.{alias.name}"
-                if importlib.util.find_spec(node.module or "") and _is_module(full):
+                if _is_module(full):
                     names[alias.asname or alias.name] = full
         elif isinstance(node, ast.Import):
             for alias in node.names:
