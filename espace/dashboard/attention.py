@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from espace import routes
 from espace.billing.models import Payment, PaymentMethod, PaymentStatus
@@ -110,11 +110,12 @@ def _claims(session: Session, holder_id: int) -> list[AttentionItem]:
                 f"{routes.CLAIM}?n={claim.number}",
             )
         )
+    # A subquery rather than a join and DISTINCT: PostgreSQL cannot compare the JSON columns
+    # of a claim row, so SELECT DISTINCT claim.* fails there.
+    offered = select(VisitSlot.claim_id).where(VisitSlot.status == VisitSlotStatus.OFFERED)
     slots = session.exec(
         select(Claim)
-        .join(VisitSlot, VisitSlot.claim_id == Claim.id)
-        .where(Claim.holder_id == holder_id, VisitSlot.status == VisitSlotStatus.OFFERED)
-        .distinct()
+        .where(Claim.holder_id == holder_id, col(Claim.id).in_(offered))
         .order_by(Claim.number)
     ).all()
     for claim in slots:

@@ -28,6 +28,8 @@ from espace.core.migrations import upgrade_to_head
 from espace.core.settings import PROJECT_ROOT
 from espace.demo.seed import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
 from espace.testing import CHROMIUM_ARGS, RunningApp, chromium_executable, start_app
+from tests import server_logs
+from tests.server_logs import LogWatch
 
 DEVICES = {
     "desktop": {"viewport": {"width": 1280, "height": 800}},
@@ -120,6 +122,17 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture(autouse=True)
+def no_server_exception(request):
+    """A test fails when the app logged a traceback while it ran (see tests/server_logs.py)."""
+    if "live_app" not in request.fixturenames:
+        yield
+        return
+    watch = LogWatch([request.getfixturevalue("live_app").log_path])
+    yield
+    server_logs.check(watch)
 
 
 @pytest.fixture(params=list(DEVICES))

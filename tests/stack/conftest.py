@@ -13,6 +13,8 @@ from espace.core.db import make_engine
 from espace.demo.seed import seed_demo
 from espace.testing import CHROMIUM_ARGS, chromium_executable
 from espace.testing_stack import Unavailable, stack
+from tests import server_logs
+from tests.server_logs import LogWatch
 
 
 def _seed(database_url: str) -> None:
@@ -47,6 +49,18 @@ def production_stack(tmp_path_factory):
             yield running
     except Unavailable as missing:
         pytest.skip(str(missing))
+
+
+@pytest.fixture(autouse=True)
+def no_server_exception(request):
+    """A test fails when a backend logged a traceback while it ran (see tests/server_logs.py)."""
+    if "production_stack" not in request.fixturenames:
+        yield
+        return
+    running = request.getfixturevalue("production_stack")
+    watch = LogWatch([backend.log for backend in running.backends])
+    yield
+    server_logs.check(watch)
 
 
 @pytest.fixture(scope="module")

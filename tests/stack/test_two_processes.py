@@ -19,11 +19,13 @@ from datetime import datetime, timedelta
 import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from espace import routes
 from espace.claims.models import Claim, ClaimFile
 from espace.core.formatting import PARIS
-from espace.demo.seed import STAFF, STAFF_PASSWORD
+from espace.demo.seed import DEMO_EMAIL, DEMO_PASSWORD, STAFF, STAFF_PASSWORD
+from espace.identity.models import Account
 from espace.notifications.models import OutboxMessage
 from espace.testing_stack import build_frontend, wait_for
 from tests.e2e.conftest import new_holder, outbox_code
@@ -319,3 +321,77 @@ def _photo_path(page: Page) -> str:
     path = f"{folder}/photo.jpg"
     Image.new("RGB", (320, 240), "olive").save(path, "JPEG")
     return path
+
+
+def _demo_links(engine) -> tuple[dict[str, str], dict[str, str]]:
+    """The ``?n=`` of each detail page, for the demo holder (a complaint filed for the walk)."""
+    from espace.contracts.models import Contract
+    from espace.lifecycle.models import Cancellation
+    from espace.support import complaints
+    from espace.support.models import Complaint, SupportThread
+
+    with Session(engine) as db:
+        account = db.exec(select(Account).where(Account.email == DEMO_EMAIL)).one()
+        holder_id = account.holder_id
+        claim = db.exec(
+            select(Claim).where(Claim.holder_id == holder_id, col(Claim.number).is_not(None))
+        ).first()
+        thread = db.exec(select(SupportThread).where(SupportThread.holder_id == holder_id)).first()
+        complaint = db.exec(select(Complaint).where(Complaint.holder_id == holder_id)).first()
+        if complaint is None:
+            complaint = complaints.file_complaint(
+                session=db,
+                holder_id=holder_id,
+                topic="service",
+                subject="Délai de réponse",
+                body="Ma question attend une réponse depuis trop longtemps.",
+            )
+            db.commit()
+        contract = db.exec(select(Contract).where(Contract.holder_id == holder_id)).first()
+        cancellation = db.exec(select(Cancellation)).first()
+        assert claim and thread and contract
+        holder = {
+            routes.CONTRACT: contract.number,
+            routes.CONDITIONS: contract.number,
+            routes.COVER: contract.number,
+            routes.CANCEL: contract.number,
+            routes.CLAIM: claim.number,
+            routes.MESSAGE: str(thread.id),
+            routes.COMPLAINT: str(complaint.id),
+        }
+        staff = {
+            routes.STAFF_CLAIM: claim.number,
+            routes.STAFF_THREAD: str(thread.id),
+            routes.STAFF_COMPLAINT: str(complaint.id),
+        }
+        if cancellation is not None:
+            staff[routes.STAFF_CANCELLATION] = str(cancellation.id)
+        return holder, staff
+
+
+def test_every_page_opens_on_postgresql_without_a_server_error(
+    production_stack, stack_engine, browser: Browser
+):
+    """Each holder page and each back-office page, with the demo's data, on the production layout
+    (PostgreSQL): the page hydrates and no backend logs an exception (the conftest's log watch).
+    A query SQLite accepts and PostgreSQL refuses shows the visitor only a toast."""
+    holder_links, staff_links = _demo_links(stack_engine)
+    context = _context(browser, production_stack.url)
+    page = context.new_page()
+    _sign_in(page, stack_engine, DEMO_EMAIL, DEMO_PASSWORD)
+    for route in routes.PRIVATE_PAGES:
+        number = holder_links.get(route)
+        _goto(page, f"{route}?n={number}" if number else route)
+        expect(page.locator("main")).to_be_visible()
+    staff = context.browser.new_context(
+        base_url=production_stack.url, locale="fr-FR", timezone_id="Europe/Paris"
+    ).new_page()
+    _staff_sign_in(staff, stack_engine, MANAGER)
+    for route in routes.STAFF_PAGES:
+        if route == routes.STAFF_CANCELLATION and route not in staff_links:
+            continue
+        number = staff_links.get(route)
+        _goto(staff, f"{route}?n={number}" if number else route)
+        expect(staff.locator("main")).to_be_visible()
+    staff.context.close()
+    context.close()

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterator
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from espace.contracts.portfolio import list_portfolio
 from espace.core.db import make_engine
@@ -121,5 +121,58 @@ def test_failed_checks_survive_the_callers_rollback_on_postgres(postgres_url):
             counting.check_code_tries_survive_the_callers_rollback(engine, write_first=write_first)
         counting.check_password_change_failures_survive_the_callers_rollback(engine)
         counting.check_a_committing_caller_counts_once(engine)
+    finally:
+        engine.dispose()
+
+
+def test_every_holders_dashboard_reads_on_postgres(postgres_url):
+    """The dashboard's queries on PostgreSQL, for every demo holder, with an offered visit slot:
+    SELECT DISTINCT over a claim row (JSON columns) failed there and broke every dashboard."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import text
+
+    from espace.claims.models import Claim, ClaimStatus, VisitSlot
+    from espace.core.models import utcnow
+    from espace.dashboard import widgets
+    from espace.dashboard.attention import needing_attention
+    from espace.identity.models import Policyholder
+
+    admin = make_engine(postgres_url)
+    try:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("DROP DATABASE IF EXISTS dashboard_reads"))
+            conn.execute(text("CREATE DATABASE dashboard_reads"))
+    finally:
+        admin.dispose()
+    url = postgres_url.rsplit("/", 1)[0] + "/dashboard_reads"
+    upgrade_to_head(url)
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            seed_demo(session)
+            claim = session.exec(select(Claim).where(col(Claim.number).is_not(None))).first()
+            claim.status = ClaimStatus.EXPERT_APPOINTED
+            session.add(claim)
+            session.add(VisitSlot(claim_id=claim.id, starts_at=utcnow() + timedelta(days=3)))
+            session.commit()
+            holder_ids = session.exec(select(Policyholder.id)).all()
+            visit_holder = claim.holder_id
+        today = date(2027, 3, 15)
+        with Session(engine) as session:
+            for holder_id in holder_ids:
+                kinds = [
+                    item.kind
+                    for item in needing_attention(session=session, holder_id=holder_id, today=today)
+                ]
+                assert ("visit" in kinds) == (holder_id == visit_holder)
+                widgets.collect(
+                    session=session,
+                    holder_id=holder_id,
+                    account_id=None,
+                    session_id=None,
+                    today=today,
+                    wanted=set(widgets.BY_ID),
+                )
     finally:
         engine.dispose()
