@@ -238,6 +238,15 @@ def contract_detail_page() -> rx.Component:
                 ),
                 class_name="button-row",
             ),
+            rx.el.p(
+                "Un désaccord sur ce contrat ? ",
+                rx.el.a(
+                    "Faire une réclamation",
+                    href=routes.COMPLAINTS + "?contrat=" + C.number,
+                    id="contract-complaint-link",
+                ),
+                " (réponse sous deux mois au plus).",
+            ),
             class_name="card",
         ),
         rx.el.section(

@@ -619,6 +619,15 @@ def payments_page() -> rx.Component:
                 accounts_section(),
                 debit_section(),
                 export_section(),
+                rx.el.p(
+                    "Un désaccord sur un prélèvement ou un remboursement ? ",
+                    rx.el.a(
+                        "Faire une réclamation",
+                        href=routes.COMPLAINTS + "?objet=payment",
+                        id="payment-complaint-link",
+                    ),
+                    " (réponse sous deux mois au plus).",
+                ),
                 class_name="stack",
             ),
             loading(),

@@ -104,8 +104,9 @@ class ComplaintsState(SessionState):
         self.chosen_claim = next(
             (i for i, label in self.claim_options if label.split(" · ")[0] == wanted_claim), ""
         )
-        self.chosen_contract = (
-            wanted_contract if wanted_contract in {i for i, _ in self.contract_options} else ""
+        # ?contrat=<contract number>, from the contract's page
+        self.chosen_contract = next(
+            (i for i, label in self.contract_options if label == f"Contrat {wanted_contract}"), ""
         )
         wanted_topic = params.get("objet", "")
         self.topic = "claim" if self.chosen_claim else ("contract" if self.chosen_contract else "")

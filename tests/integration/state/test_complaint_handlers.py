@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from sqlmodel import Session, select
 
 from espace.claims.models import Claim, ClaimStatus
+from espace.contracts.models import Contract
 from espace.core.db import get_engine
 from espace.core.models import utcnow
 from espace.state.complaints import ComplaintRow, ComplaintsState, ComplaintState
@@ -119,3 +120,30 @@ def test_signed_out_callers_go_to_login(engine):
     assert run_handler(ComplaintState.disagree, nobody, {}) == "login"
     assert run_handler(ComplaintState.download, nobody) == "login"
     assert run_handler(ComplaintsState.file, nobody, {}) == "login"
+
+
+def _load_self(holder_id: int, query: dict[str, str]):
+    me = _holder_self(holder_id)
+    me._load_header = lambda holder_id: None
+    me.router = SimpleNamespace(url=SimpleNamespace(query_parameters=query))
+    return me
+
+
+def test_the_contract_and_payment_pages_links_prefill_the_form(engine):
+    alice_id, bob_id, _claim_id, _complaint_id, _ = factories.committed(_setup)
+    with Session(get_engine()) as db:
+        contract_id = db.exec(select(Claim).where(Claim.holder_id == alice_id)).one().contract_id
+        contract_number = db.get(Contract, contract_id).number
+    alice = _load_self(alice_id, {"contrat": contract_number})
+    run_handler(ComplaintsState.load, alice)
+    assert alice.topic == "contract"
+    assert alice.chosen_contract and [alice.chosen_contract, f"Contrat {contract_number}"] in (
+        alice.contract_options
+    )
+    # Holder B with A's contract number in the link: nothing chosen for him.
+    bob = _load_self(bob_id, {"contrat": contract_number})
+    run_handler(ComplaintsState.load, bob)
+    assert bob.chosen_contract == "" and bob.topic == ""
+    payer = _load_self(alice_id, {"objet": "payment"})
+    run_handler(ComplaintsState.load, payer)
+    assert payer.topic == "payment" and payer.chosen_contract == ""
