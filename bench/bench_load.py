@@ -131,10 +131,13 @@ async def run_load(
         tab = Tab(url, cookies=target.cookies[index], headers={"Origin": origin}, timeout=60)
         try:
             await tab.connect()
-            reply = await tab.open_page(target.page, rounds=0)
+            reply = await tab.open_page(target.page, rounds=1)
             payload = dict(target.payloads[0])
             if target.widget_from_load:
-                payload["widget_id"] = reply.state(target.state)["slots"][0]["id"]
+                slots = reply.state(target.state).get("slots") or []
+                if not slots:
+                    raise RuntimeError(f"dashboard without widgets: {reply.deltas} {reply.events}")
+                payload["widget_id"] = slots[0]["id"]
             await tab.click(f"{target.state}.{target.handler}", payload, target.state, timeout=60)
         finally:
             await _close(tab)
@@ -150,7 +153,7 @@ async def run_load(
             try:
                 started = time.perf_counter()
                 await tab.connect()
-                reply = await tab.open_page(target.page, rounds=0)
+                reply = await tab.open_page(target.page, rounds=1)
                 opened_ms.append((time.perf_counter() - started) * 1000)
                 if target.widget_from_load:
                     slots = reply.state(target.state).get("slots") or []
