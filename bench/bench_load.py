@@ -13,6 +13,9 @@ each):
   Espace, two processes:     N = 500 behind nginx       (--two)
   bare Reflex app, one proc: the same N                 (bench/bare_app: one state, one handler)
   memory with granian:       N = 200                    (--granian; uvicorn is the default server)
+  slow SMTP, one process:    N = 200                    (--slow-smtp: the worker sends to a mail
+      server that takes 10 s per message while e-mails keep being queued; the tabs' round trips
+      are compared with the same N without it)
 
     .venv/bin/python bench/bench_load.py                       # everything, 60 s per scenario
     .venv/bin/python bench/bench_load.py --sizes 50 --two 0 --duration 20 --granian 0
@@ -30,6 +33,7 @@ import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -294,6 +298,86 @@ def start_bare(folder: Path, redis_url: str, origin: str, server: str):
     return backend
 
 
+def slow_smtp_scenario(args, env: dict, folder: Path, target: Target, scenario, results) -> None:
+    """The tabs click while the worker is stuck on a mail server that takes ``--smtp-delay`` s per
+    message and e-mails keep being queued (one a second, as other holders' actions would)."""
+    from sqlalchemy import text
+
+    from espace.core.db import make_engine
+    from espace.testing_stack import (
+        _spawn,
+        port_open,
+        start_backend,
+        start_worker,
+        stop_process,
+        wait_for,
+    )
+
+    port = free_port()
+    smtp_env = {
+        **env,
+        "ESPACE_SMTP_HOST": "127.0.0.1",
+        "ESPACE_SMTP_PORT": str(port),
+        "ESPACE_SMTP_STARTTLS": "false",
+    }
+    sink = _spawn(
+        [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}"]
+        + ["-c", "slow_smtp.SlowSink", str(args.smtp_delay)],
+        log=folder / "slow-smtp.log",
+        env={**os.environ, "PYTHONPATH": str(ROOT / "bench")},
+    )
+    started = []
+    try:
+        wait_for(lambda: port_open(port), timeout=30, what="the slow SMTP server", process=sink)
+        started.append(start_worker(env=smtp_env, folder=folder / "worker"))
+        started.append(
+            _spawn(
+                [sys.executable, str(ROOT / "bench" / "slow_smtp.py"), "mail"]
+                + ["--per-second", "1", "--seconds", str(args.duration + 30)],
+                log=folder / "mailer.log",
+                env={**os.environ, **smtp_env, "ESPACE_DATA_DIR": str(folder / "data-mailer")},
+            )
+        )
+        backend = start_backend(env=smtp_env, folder=folder / "backends", server=args.server)
+        try:
+            scenario(
+                f"espace 1 process, SMTP {args.smtp_delay:.0f} s/msg",
+                target,
+                args.slow_smtp,
+                [backend],
+                backend.url,
+                args.server,
+            )
+        finally:
+            backend.stop()
+    finally:
+        for process in reversed(started):
+            stop_process(process)
+        stop_process(sink)
+    engine = make_engine(env["ESPACE_DATABASE_URL"])
+    with engine.connect() as db:
+        counts = dict(
+            db.execute(
+                text(
+                    "SELECT status, count(*) FROM outbox_message "
+                    "WHERE recipient LIKE 'lent%' GROUP BY status"
+                )
+            ).all()
+        )
+    engine.dispose()
+    print(f"  slow SMTP: e-mails by status at the end {counts}", flush=True)
+    slow = results[-1]
+    same = [
+        r for r in results[:-1] if r.sessions == slow.sessions and r.name.startswith("espace 1")
+    ]
+    if same and same[0].p95_ms:
+        print(
+            f"  slow SMTP: p95 {slow.p95_ms:.1f} ms against {same[0].p95_ms:.1f} ms without "
+            f"(ratio {slow.p95_ms / same[0].p95_ms:.2f})",
+            flush=True,
+        )
+
+
 def print_row(r: Result) -> None:
     print(
         f"{r.name:<34} {r.sessions:>5} {r.opened:>6} {r.clicks:>6} {r.errors:>6} "
@@ -317,6 +401,10 @@ def main() -> int:
     parser.add_argument(
         "--duration", type=float, default=60, help="seconds of clicking per scenario"
     )
+    parser.add_argument(
+        "--slow-smtp", type=int, default=200, help="sessions with a slow SMTP server (0: skip)"
+    )
+    parser.add_argument("--smtp-delay", type=float, default=10, help="seconds per message")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare Reflex app")
     parser.add_argument("--server", default="uvicorn", choices=["uvicorn", "granian"])
     args = parser.parse_args()
@@ -354,6 +442,15 @@ def main() -> int:
             "ESPACE_SEARCH_MODEL": "none",
             "ESPACE_LOG_FORMAT": "text",
         }
+        # The search index is built once, before any backend: a first backend would otherwise
+        # build it while it is measured (memory freed after the build read as negative KB/tab).
+        subprocess.run(
+            [sys.executable, "-m", "espace.cli", "reindex"],
+            env={**os.environ, **env, "ESPACE_DATA_DIR": str(folder / "data-index")},
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         cookie_name = "espace_session"  # http:// base URL outside production
         cookies = session_cookies(database_url, most, cookie_name)
         from espace.state.dashboard import DashboardState
@@ -411,6 +508,8 @@ def main() -> int:
                     )
                 finally:
                     bare.stop()
+        if args.slow_smtp:
+            slow_smtp_scenario(args, env, folder, espace_target, scenario, results)
         if args.granian and args.server != "granian":
             backend = start_backend(env=env, folder=folder / "backends", server="granian")
             try:
