@@ -159,15 +159,6 @@ EMAILS = {
         "premium": "417,81\u00a0€",
     },
 }
-# Texts moved word for word from the code, which had no greeting (issue 17 kept them as they were).
-NO_GREETING = {
-    "debit_rejected",
-    "visit_slots_offered",
-    "visit_reminder",
-    "settlement_offer",
-    "complaint_received",
-    "complaint_answered",
-}
 SMS = {
     "code": {"code": "123456", "why": "pour vous connecter"},
     "phone_replaced": {"new": "•• •• •• 77 66"},
@@ -190,7 +181,7 @@ def test_every_template_is_tested():
 def test_every_email_renders_a_subject_and_a_text(name):
     email = messages.email(name, **EMAILS[name])
     assert email.subject and "\n" not in email.subject
-    assert email.body.startswith("Bonjour,\n\n") or name in NO_GREETING
+    assert email.body.startswith("Bonjour,\n\n")
     assert "{" not in email.body and "}" not in email.body
     assert "\n\n\n" not in email.body
 
