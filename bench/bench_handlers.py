@@ -2,7 +2,11 @@
 the dashboard's load and widget move, and the payments page's change of debit day for a holder with
 ten years of monthly history. Prints p50/p95 in ms.
 
-Run: .venv/bin/python bench/bench_handlers.py [--n 60]
+Then the dashboard's load again at scale: its p50 with 20 holders in the database, then with
+``--holders`` (100 000 by default; generated holders with accounts and contracts, by the demo's own
+``seed_volume``: about 6 min on SQLite), and the ratio of the two (the target: within 10 %).
+
+Run: .venv/bin/python bench/bench_handlers.py [--n 60] [--holders 100000 | --holders 0 to skip]
 """
 
 from __future__ import annotations
@@ -24,14 +28,14 @@ os.environ.setdefault("ESPACE_DATA_DIR", str(_TMP))
 os.environ.setdefault("ESPACE_DATABASE_URL", f"sqlite:///{_TMP / 'bench.db'}")
 
 import reflex as rx  # noqa: E402
-from sqlmodel import Session, select  # noqa: E402
+from sqlmodel import Session, func, select  # noqa: E402
 
 from bench.bench_documents import summary  # noqa: E402
 from espace.billing import instalments  # noqa: E402
 from espace.core.db import get_engine  # noqa: E402
 from espace.core.migrations import upgrade_to_head  # noqa: E402
 from espace.core.settings import get_settings  # noqa: E402
-from espace.demo.seed import DEMO_EMAIL, seed_demo  # noqa: E402
+from espace.demo.seed import DEMO_EMAIL, seed_demo, seed_volume  # noqa: E402
 from espace.identity.models import Policyholder  # noqa: E402
 from tests import factories  # noqa: E402
 
@@ -63,6 +67,7 @@ def _timed(fn, n: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=60)
+    parser.add_argument("--holders", type=int, default=100_000, help="0: skip the scale run")
     args = parser.parse_args()
     upgrade_to_head()
     today = date.today()
@@ -103,7 +108,38 @@ def main() -> None:
         ),
         "payments_preview_and_confirm_debit_day": _timed(change_day, min(args.n, 27)),
     }
-    print(json.dumps(results, indent=2))
+    print(json.dumps(results, indent=2), flush=True)
+    if args.holders:
+        scale(dashboard, args.n, args.holders)
+
+
+def _holders() -> int:
+    with Session(get_engine()) as db:
+        return db.exec(select(func.count()).select_from(Policyholder)).one()
+
+
+def scale(dashboard, n: int, holders: int) -> None:
+    """The demo holder's dashboard load at 20 holders, then at ``holders``."""
+    from espace.state.dashboard import DashboardState
+
+    figures, counts = {}, {}
+    for size in (20, holders):  # the demo alone has a few more than 20
+        missing = size - _holders()
+        if missing > 0:
+            started = time.perf_counter()
+            with Session(get_engine()) as db:
+                seed_volume(db, holders=missing)
+                db.commit()
+            took = time.perf_counter() - started
+            print(f"{missing} holders generated in {took:.0f} s", flush=True)
+        figures[size] = _timed(lambda i: _call(DashboardState.load, dashboard), n)
+        counts[size] = _holders()
+        print(f"dashboard_load at {counts[size]} holders: {json.dumps(figures[size])}", flush=True)
+    small, large = figures[20]["p50_ms"], figures[holders]["p50_ms"]
+    print(
+        f"dashboard_load p50 at {counts[holders]} holders / at {counts[20]}: {large / small:.2f}",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":
