@@ -5,8 +5,8 @@
 #   - tests/unit needs nothing more; tests/integration a PostgreSQL server (the migration tests run
 #     on it too); tests/e2e bun, axe-core and Chromium; tests/stack all that plus Redis and nginx.
 #     No path argument: the whole suite, so everything.
-#   - ESPACE_SKIP_CHECKS=1: no checks. -n 2 (pytest-xdist) runs unit and integration tests on two
-#     processes, each with its own data directory and database.
+#   - ESPACE_SKIP_CHECKS=1: no checks. pytest-xdist runs unit and integration tests on one process
+#     per core (at most 4), each with its own data directory and database.
 #   - ESPACE_E2E_REUSE_BUILD=1 serves the frontend built by the previous e2e run (tests/e2e/conftest.py).
 set -euo pipefail
 source "$(dirname "$0")/scripts/bootstrap.sh"
@@ -37,11 +37,14 @@ fi
 
 log "Running the tests"
 if [ -z "$selected" ] && [ "$(nproc)" -ge 2 ]; then
-  # The whole suite: unit and integration tests on two processes (pytest-xdist; each worker has its
-  # own data folder and databases), then the browser and stack tests, which start servers of their
+  # The whole suite: unit and integration tests on one process per core (pytest-xdist; each worker
+  # has its own data folder and databases), then the browser and stack tests, which start servers of their
   # own, one at a time. Both parts always run; the exit status is the first failure's.
+  # Up to 4 workers: each loads the search model (a few hundred MB).
+  workers=$(nproc)
+  [ "$workers" -gt 4 ] && workers=4
   first=0 second=0
-  "$VENV/bin/python" -m pytest -n 2 tests/unit tests/integration "$@" || first=$?
+  "$VENV/bin/python" -m pytest -n "$workers" tests/unit tests/integration "$@" || first=$?
   "$VENV/bin/python" -m pytest tests/e2e tests/stack "$@" || second=$?
   [ "$first" -ne 0 ] && exit "$first"
   exit "$second"
