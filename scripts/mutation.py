@@ -68,6 +68,8 @@ MODULES: dict[str, list[str]] = {
     "identity/devices": _IDENTITY,
     "identity/second_factor": _IDENTITY,
     "identity/accounts": _IDENTITY + ["tests/integration/privacy"],
+    "identity/signup": _IDENTITY,
+    "identity/account_recovery": _IDENTITY + ["tests/integration/privacy"],
     "identity/profile": _IDENTITY,
     "privacy/rights": [_STEPUP, "tests/integration/privacy"],
     "billing/mandates": _BANK,

@@ -22,8 +22,8 @@ from sqlmodel import Session, col, select
 from espace import routes
 from espace.core import formatting as fmt
 from espace.core.models import get_existing, saved_id, utcnow
-from espace.identity import accounts, second_factor, stepup
-from espace.identity.accounts import mask_email
+from espace.identity import account_recovery, accounts, second_factor, signup, stepup
+from espace.identity.account_recovery import mask_email
 from espace.identity.models import (
     Account,
     ActionToken,
@@ -183,7 +183,7 @@ def masked(field: str, value: str) -> str:
     if not value:
         return "—"
     if field == PHONE:
-        return accounts.mask_phone(value)
+        return account_recovery.mask_phone(value)
     return mask_email(value) if field == EMAIL else value
 
 
@@ -288,7 +288,7 @@ def _security_email(
     return messages.email(
         name,
         date=fmt.datetime_fr(utcnow()),
-        not_me_link=accounts.not_me_link(session=session, account=account),
+        not_me_link=account_recovery.not_me_link(session=session, account=account),
         **context,
     )
 
@@ -524,7 +524,7 @@ def resend_email_link(*, session: Session, holder_id: int) -> ProfileChange:
         )
         .order_by(col(ActionToken.created_at).desc())
     ).first()
-    if last is not None and last > utcnow() - accounts.RESEND_INTERVAL:
+    if last is not None and last > utcnow() - signup.RESEND_INTERVAL:
         raise ProfileError(
             "Un e-mail vient d'être envoyé : patientez une minute avant de le redemander.", "email"
         )
