@@ -71,6 +71,8 @@ MODULES: dict[str, list[str]] = {
     "identity/signup": _IDENTITY,
     "identity/account_recovery": _IDENTITY + ["tests/integration/privacy"],
     "identity/profile": _IDENTITY,
+    "identity/profile_validation": _IDENTITY,
+    "identity/profile_confirmation": _IDENTITY,
     "privacy/rights": [_STEPUP, "tests/integration/privacy"],
     "billing/mandates": _BANK,
     "billing/bank_accounts": _BANK,

@@ -45,7 +45,7 @@ def add_property(
     construction_year: int | None = None,
 ) -> InsuredProperty:
     """Record a property of the holder (the insurer's system, the API, the demo data)."""
-    from espace.identity.profile import ProfileError, clean_address
+    from espace.identity.profile_validation import ProfileError, clean_address
 
     if property_type not in {t.value for t in PropertyType}:
         raise PropertyError("Type de logement : house ou flat.", "property_type")
