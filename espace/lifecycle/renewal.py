@@ -36,7 +36,8 @@ from espace.billing.instalments import add_months
 from espace.billing.models import Payment, PaymentMethod, PaymentStatus
 from espace.contracts import attestations
 from espace.contracts import terms as contract_terms
-from espace.contracts.cover_change import choice_of, claims_counted, rating_input
+from espace.contracts.cover_choice import choice_of
+from espace.contracts.cover_quotes import claims_counted, rating_input
 from espace.contracts.models import (
     AttestationKind,
     Contract,
