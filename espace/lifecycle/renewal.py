@@ -34,7 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from espace import routes
-from espace.billing import payments as billing
+from espace.billing import payment_changes
 from espace.billing.instalments import add_months
 from espace.contracts import attestations
 from espace.contracts import terms as contract_terms
@@ -162,7 +162,7 @@ def renew(
         contract=contract,
         year_start=anniversary,
         version=version,
-        earliest=add_working_days(today, billing.NOTICE_WORKING_DAYS),
+        earliest=add_working_days(today, payment_changes.NOTICE_WORKING_DAYS),
     )
     chatel = chatel_terms(anniversary, today)
     row.old_premium_cents = before.annual_premium_cents
