@@ -98,7 +98,8 @@ def open_contract(
     """Subscribe a contract on ``prop``: priced by the tariff engine (as the insurer's system
     would), its first version of terms recorded from ``start_date``, and the contract's copy of
     today's terms set."""
-    from espace.contracts.tariff import RatingInput, price
+    from espace.contracts.rating import RatingInput
+    from espace.contracts.tariff import price
     from espace.contracts.tariff_data import CURRENT
 
     quote = price(

@@ -32,7 +32,8 @@ from espace.contracts.models import (
     Formula,
 )
 from espace.contracts.portfolio import next_anniversary
-from espace.contracts.tariff import Quote, prorata_cents
+from espace.contracts.rating import Quote
+from espace.contracts.tariff import prorata_cents
 from espace.core import formatting as fmt
 from espace.core.models import get_existing, saved_id, today_paris
 from espace.documents import library

@@ -23,7 +23,8 @@ from espace.contracts.models import (
     Simulation,
 )
 from espace.contracts.portfolio import next_anniversary
-from espace.contracts.tariff import Quote, RatingError, RatingInput, price
+from espace.contracts.rating import Quote, RatingError, RatingInput
+from espace.contracts.tariff import price
 from espace.core import formatting as fmt
 from espace.core.formatting import PARIS
 from espace.core.models import saved_id, today_paris

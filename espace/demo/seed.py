@@ -154,7 +154,8 @@ def price_contract(
     from the start date become this formula, these options and the tariff's premium (a version
     replacing any of that day; later versions must not exist)."""
     from espace.contracts import terms as contract_terms
-    from espace.contracts.tariff import RatingInput, price
+    from espace.contracts.rating import RatingInput
+    from espace.contracts.tariff import price
     from espace.contracts.tariff_data import CURRENT
 
     quote = price(

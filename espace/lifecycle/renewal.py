@@ -47,7 +47,8 @@ from espace.contracts.models import (
     ContractTerms,
 )
 from espace.contracts.portfolio import next_anniversary
-from espace.contracts.tariff import RatingError, price
+from espace.contracts.rating import RatingError
+from espace.contracts.tariff import price
 from espace.contracts.tariff_data import CURRENT
 from espace.core.db import savepoint
 from espace.core.formatting import PARIS

@@ -22,7 +22,8 @@ from espace.contracts import (
 )
 from espace.contracts.cover_choice import CoverChangeError, CoverChoice
 from espace.contracts.models import GuaranteeCategory
-from espace.contracts.tariff import RatingError, instalment_cents
+from espace.contracts.rating import RatingError
+from espace.contracts.tariff import instalment_cents
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
 from espace.core.models import today_paris

@@ -21,7 +21,7 @@ from espace.contracts.models import (
     Endorsement,
     InsuredProperty,
 )
-from espace.contracts.tariff import RatingError
+from espace.contracts.rating import RatingError
 from espace.core import formatting as fmt
 from espace.core import storage
 from espace.core.models import today_paris
