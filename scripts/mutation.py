@@ -76,6 +76,7 @@ MODULES: dict[str, list[str]] = {
     "privacy/rights": [_STEPUP, "tests/integration/privacy"],
     "billing/mandates": _BANK,
     "billing/bank_accounts": _BANK,
+    "billing/bank_details": _BANK,
     "claims/uploads": [
         "tests/unit/claims/test_uploads.py",
         "tests/integration/api/test_upload_gate.py",

@@ -15,6 +15,7 @@ import reflex as rx
 from espace import routes
 from espace.billing import (
     bank_accounts,
+    bank_details,
     mandates,
     payment_changes,
     payments,
@@ -310,7 +311,7 @@ class PaymentsState(SessionState, StepUpMixin):
             "account_holder": str(form.get("account_holder") or "")[:140],
             "label": str(form.get("label") or "")[:60],
         }
-        errors = bank_accounts.check_fields(**fields).errors
+        errors = bank_details.check_fields(**fields).errors
         if errors:  # what can be checked before the second factor
             self.account_errors = dict(errors)
             return None
