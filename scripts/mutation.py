@@ -67,6 +67,7 @@ MODULES: dict[str, list[str]] = {
     "identity/sessions": _IDENTITY + ["tests/integration/api", "tests/integration/state"],
     "identity/devices": _IDENTITY,
     "identity/second_factor": _IDENTITY,
+    "identity/one_time_codes": _IDENTITY,
     "identity/accounts": _IDENTITY + ["tests/integration/privacy"],
     "identity/signup": _IDENTITY,
     "identity/account_recovery": _IDENTITY + ["tests/integration/privacy"],

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, func, select
 from espace.contracts.models import Contract
 from espace.core.models import get_existing, saved_id, utcnow
 from espace.core.settings import get_settings
-from espace.identity import second_factor, sessions
+from espace.identity import one_time_codes, second_factor, sessions
 from espace.identity.accounts import (
     AccountError,
     _consume_token,
@@ -70,9 +70,9 @@ def request_reset(
     holder = get_existing(session, Policyholder, account.holder_id)
     if channel == "sms" and holder.phone:
         with suppress(
-            second_factor.CodeThrottled
+            one_time_codes.CodeThrottled
         ):  # the code sent moments ago still works; same answer
-            second_factor.send_code(
+            one_time_codes.send_code(
                 session=session, account=account, purpose=CodePurpose.RESET, channel="sms"
             )
         return account.id
@@ -210,8 +210,8 @@ def start_recovery(
 ) -> RecoveryStart:
     account = account_of_holder(session=session, holder_id=saved_id(holder))
     if account is not None and holder.phone:
-        with suppress(second_factor.CodeThrottled):
-            second_factor.send_code(
+        with suppress(one_time_codes.CodeThrottled):
+            one_time_codes.send_code(
                 session=session, account=account, purpose=CodePurpose.RECOVERY, channel="sms"
             )
         return RecoveryStart(

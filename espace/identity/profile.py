@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 from espace import routes
 from espace.core import formatting as fmt
 from espace.core.models import saved_id, utcnow
-from espace.identity import account_recovery, accounts, second_factor, stepup
+from espace.identity import account_recovery, accounts, one_time_codes, stepup
 from espace.identity.account_recovery import mask_email
 from espace.identity.models import (
     Account,
@@ -221,10 +221,10 @@ def _send_phone_code(
     session: Session, account: Account, change: ProfileChange, *, field: str
 ) -> None:
     try:
-        row = second_factor.send_code_to_phone(
+        row = one_time_codes.send_code_to_phone(
             session=session, account=account, phone=change.new_value
         )
-    except second_factor.CodeThrottled as error:  # nothing sent
+    except one_time_codes.CodeThrottled as error:  # nothing sent
         raise ProfileError(str(error), field) from None
     change.changed_at = (
         row.created_at

@@ -12,7 +12,15 @@ from espace.core.db import session_scope
 from espace.core.models import utcnow
 from espace.core.settings import get_settings
 from espace.core.tokens import new_token
-from espace.identity import account_recovery, accounts, auth, second_factor, sessions, signup
+from espace.identity import (
+    account_recovery,
+    accounts,
+    auth,
+    one_time_codes,
+    second_factor,
+    sessions,
+    signup,
+)
 from espace.identity.account_recovery import mask_email
 from espace.identity.auth import Outcome
 from espace.identity.second_factor import METHOD_LABELS, Method
@@ -162,10 +170,10 @@ class LoginState(rx.State):
             self.method_help = method_help(method, email=account.email, phone=holder.phone)
             if method in (Method.EMAIL, Method.SMS) and not sent:
                 try:
-                    second_factor.send_code(
+                    one_time_codes.send_code(
                         session=db, account=account, purpose="login", channel=method
                     )
-                except second_factor.CodeThrottled as error:
+                except one_time_codes.CodeThrottled as error:
                     self.code_error = str(error)
 
     @blocking_event

@@ -19,6 +19,7 @@ from espace.identity import (
     account_recovery,
     accounts,
     auth,
+    one_time_codes,
     passwords,
     second_factor,
     security_page,
@@ -188,13 +189,13 @@ def test_only_a_trusted_device_skips_the_code(db):
 def test_email_code_expires_after_10_minutes_and_allows_5_tries(db):
     person = factories.holder(db)
     account = factories.account_of(db, person)
-    second_factor.send_code(session=db, account=account, purpose="login", channel="email")
+    one_time_codes.send_code(session=db, account=account, purpose="login", channel="email")
     code = last_code(db, person.email)
     later = utcnow() + timedelta(minutes=11)
     with time_machine.travel(later):
         with pytest.raises(SecondFactorError, match="expiré"):
             second_factor.verify_code(session=db, account_id=account.id, purpose="login", code=code)
-        second_factor.send_code(session=db, account=account, purpose="login", channel="email")
+        one_time_codes.send_code(session=db, account=account, purpose="login", channel="email")
         code = last_code(db, person.email)
         for _ in range(5):
             with pytest.raises(SecondFactorError):
@@ -653,7 +654,7 @@ def test_login_events_older_than_13_months_are_purged(db):
 def test_phone_verification(db):
     person = factories.holder(db)
     account = factories.account_of(db, person)
-    second_factor.send_code(session=db, account=account, purpose="phone", channel="sms")
+    one_time_codes.send_code(session=db, account=account, purpose="phone", channel="sms")
     security_page.confirm_phone(
         session=db, account=account, code=last_code(db, person.phone, "sms")
     )
@@ -667,20 +668,20 @@ def test_phone_verification(db):
 def test_codes_cannot_be_pumped(db):
     person = factories.holder(db)
     account = factories.account_of(db, person)
-    second_factor.send_code(session=db, account=account, purpose="login", channel="email")
-    with pytest.raises(second_factor.CodeThrottled, match="30 secondes"):
-        second_factor.send_code(session=db, account=account, purpose="login", channel="email")
-    second_factor.send_code(
+    one_time_codes.send_code(session=db, account=account, purpose="login", channel="email")
+    with pytest.raises(one_time_codes.CodeThrottled, match="30 secondes"):
+        one_time_codes.send_code(session=db, account=account, purpose="login", channel="email")
+    one_time_codes.send_code(
         session=db, account=account, purpose="login", channel="sms"
     )  # another channel
     start = utcnow()
     for i in range(1, 7):
         with time_machine.travel(start + timedelta(seconds=31 * i)):
-            second_factor.send_code(session=db, account=account, purpose="login", channel="email")
+            one_time_codes.send_code(session=db, account=account, purpose="login", channel="email")
     with time_machine.travel(start + timedelta(seconds=31 * 7)):
-        with pytest.raises(second_factor.CodeThrottled, match="une heure"):
-            second_factor.send_code(session=db, account=account, purpose="login", channel="email")
-        second_factor.send_code(
+        with pytest.raises(one_time_codes.CodeThrottled, match="une heure"):
+            one_time_codes.send_code(session=db, account=account, purpose="login", channel="email")
+        one_time_codes.send_code(
             session=db, account=account, purpose="step_up", channel="email"
         )  # other purpose
     assert len(outbox(db, person.email)) == 8  # 7 login + 1 step-up: nothing sent when refused
@@ -700,11 +701,11 @@ def test_a_throttled_reset_by_sms_answers_the_same_and_the_first_code_still_work
 def test_a_used_code_does_not_delay_the_next_sign_in(db):
     person = factories.holder(db)
     account = factories.account_of(db, person)
-    second_factor.send_code(session=db, account=account, purpose="login", channel="email")
+    one_time_codes.send_code(session=db, account=account, purpose="login", channel="email")
     second_factor.verify_code(
         session=db, account_id=account.id, purpose="login", code=last_code(db, person.email)
     )
-    second_factor.send_code(
+    one_time_codes.send_code(
         session=db, account=account, purpose="login", channel="email"
     )  # not throttled
     second_factor.verify_code(
@@ -715,11 +716,11 @@ def test_a_used_code_does_not_delay_the_next_sign_in(db):
 def test_switching_channel_does_not_bypass_the_pause_and_old_codes_die(db):
     person = factories.holder(db)
     account = factories.account_of(db, person)
-    second_factor.send_code(session=db, account=account, purpose="login", channel="email")
+    one_time_codes.send_code(session=db, account=account, purpose="login", channel="email")
     first = last_code(db, person.email)
-    second_factor.send_code(session=db, account=account, purpose="login", channel="sms")
-    with pytest.raises(second_factor.CodeThrottled):
-        second_factor.send_code(session=db, account=account, purpose="login", channel="email")
+    one_time_codes.send_code(session=db, account=account, purpose="login", channel="sms")
+    with pytest.raises(one_time_codes.CodeThrottled):
+        one_time_codes.send_code(session=db, account=account, purpose="login", channel="email")
     with pytest.raises(SecondFactorError):  # superseded by the SMS code
         second_factor.verify_code(
             session=db,

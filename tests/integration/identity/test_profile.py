@@ -13,9 +13,9 @@ from sqlmodel import select
 from espace.core.models import utcnow
 from espace.identity import (
     auth,
+    one_time_codes,
     profile,
     profile_confirmation,
-    second_factor,
     security_page,
     stepup,
 )
@@ -222,7 +222,7 @@ def test_a_code_sent_to_the_old_number_cannot_confirm_a_new_one(db, person):
     account = factories.account_of(db, person)
     start_phone(db, person, "0781234567")
     with later(31):
-        second_factor.send_code(session=db, account=account, purpose="phone", channel="sms")
+        one_time_codes.send_code(session=db, account=account, purpose="phone", channel="sms")
         old_number_code = code_in(outbox(db, "+33611112222", "sms")[-1])
         with pytest.raises(ProfileError, match="Code incorrect"):
             profile_confirmation.confirm_phone_change(
