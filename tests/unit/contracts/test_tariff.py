@@ -11,7 +11,8 @@ from datetime import date
 import pytest
 
 from espace.contracts import tariff_data
-from espace.contracts.catalogue_data import COVER, OPTIONS
+from espace.contracts.catalogue_data import OPTIONS
+from espace.contracts.cover_data import COVER
 from espace.contracts.models import PaymentFrequency
 from espace.contracts.rating import (
     PriceLine,
