@@ -24,7 +24,7 @@ os.environ.setdefault("ESPACE_DATABASE_URL", f"sqlite:///{_TMP / 'bench.db'}")
 from sqlmodel import Session  # noqa: E402
 
 from bench.bench_documents import summary  # noqa: E402
-from espace.billing import exports, instalments, payments  # noqa: E402
+from espace.billing import exports, instalments, payment_changes, payments  # noqa: E402
 from espace.core.db import get_engine  # noqa: E402
 from espace.core.migrations import upgrade_to_head  # noqa: E402
 from espace.demo.seed import seed_demo  # noqa: E402
@@ -79,7 +79,7 @@ def main() -> None:
                 args.n,
             ),
             "debit_day_preview": timed(
-                lambda: payments.debit_day_preview(
+                lambda: payment_changes.debit_day_preview(
                     session=db,
                     holder_id=person.id,
                     contract_id=contracts[0].id,

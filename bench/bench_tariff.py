@@ -15,7 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from espace.contracts.tariff import RatingError, RatingInput, price  # noqa: E402
+from espace.contracts.rating import RatingError, RatingInput  # noqa: E402
+from espace.contracts.tariff import price  # noqa: E402
 from espace.contracts.tariff_data import CURRENT  # noqa: E402
 
 POSTAL_CODES = [

@@ -169,13 +169,13 @@ def step_up(session: Session, person: Policyholder, *, session_id: int | None = 
     """A genuine step-up proof of ``person`` (an account without an authenticator app): a code
     e-mailed and typed in a signed-in session (a new one unless ``session_id``), as
     ``stepup.complete_step_up`` checks it."""
-    from espace.identity import second_factor, stepup
+    from espace.identity import one_time_codes, stepup
 
     account = account_of(session, person)
     if session_id is None:
         session_id = signed_in(session, person)[1].session_id
     with contextlib.suppress(
-        second_factor.CodeThrottled
+        one_time_codes.CodeThrottled
     ):  # a code sent moments ago is still pending: typed here
         stepup.start_step_up(session=session, account=account, method="email")
     return stepup.complete_step_up(

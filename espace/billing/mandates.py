@@ -14,7 +14,8 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from espace.billing import bank_accounts
-from espace.billing.bank_accounts import MESSAGES, BankAccountError
+from espace.billing.bank_accounts import BankAccountError
+from espace.billing.bank_details import MESSAGES
 from espace.billing.models import BankAccount, MandateStatus, SepaMandate
 from espace.core import formatting as fmt
 from espace.core.insurer import insurer as current_insurer

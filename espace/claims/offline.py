@@ -24,6 +24,7 @@ from espace.claims import (
     declaration_contents,
     declaration_queries,
     declaration_sending,
+    peril_data,
     perils,
     uploads,
 )
@@ -107,7 +108,7 @@ def form(*, session: Session, holder_id: int, tag: str) -> dict:
                     for question in peril.questions
                 ],
             }
-            for peril in perils.PERILS
+            for peril in peril_data.PERILS
         ],
         "categories": [list(category) for category in perils.ITEM_CATEGORIES],
         "max_photos": MAX_PHOTOS,

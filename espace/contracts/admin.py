@@ -45,7 +45,7 @@ def add_property(
     construction_year: int | None = None,
 ) -> InsuredProperty:
     """Record a property of the holder (the insurer's system, the API, the demo data)."""
-    from espace.identity.profile import ProfileError, clean_address
+    from espace.identity.profile_validation import ProfileError, clean_address
 
     if property_type not in {t.value for t in PropertyType}:
         raise PropertyError("Type de logement : house ou flat.", "property_type")
@@ -98,7 +98,8 @@ def open_contract(
     """Subscribe a contract on ``prop``: priced by the tariff engine (as the insurer's system
     would), its first version of terms recorded from ``start_date``, and the contract's copy of
     today's terms set."""
-    from espace.contracts.tariff import RatingInput, price
+    from espace.contracts.rating import RatingInput
+    from espace.contracts.tariff import price
     from espace.contracts.tariff_data import CURRENT
 
     quote = price(

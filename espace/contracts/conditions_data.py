@@ -10,7 +10,7 @@ amounts). Paragraphs carry two markups that the web page turns into links (see `
   ``{{key|displayed text}}``, where ``key`` is a key of `GLOSSARY`.
 
 `PARTICULAR_OVERRIDES` lists, per formula, what the particular conditions change compared to the
-general ones, as plain text (no markup). Its amounts are computed from `catalogue_data.COVER`, so
+general ones, as plain text (no markup). Its amounts are computed from `cover_data.COVER`, so
 both always agree.
 """
 
@@ -21,11 +21,11 @@ import re
 from espace import content
 from espace.contracts import tariff_data
 from espace.contracts.catalogue_data import (
-    COVER,
     FORMULA_NAMES,
     GUARANTEES,
     NATURAL_DISASTER_DEDUCTIBLE_CENTS,
 )
+from espace.contracts.cover_data import COVER
 from espace.core import formatting as fmt
 from espace.core.insurer import insurer
 from espace.core.settings import get_settings

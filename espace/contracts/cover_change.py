@@ -1,18 +1,27 @@
-"""Changing one's cover: quotes from the tariff engine, formula comparison, saved simulations, and
-the endorsement (avenant): a new version of the contract's terms from its effective date (nothing
-changes before it), the instalments of the year re-priced with the prorata, the avenant PDF."""
+"""Changing one's cover: the endorsement (avenant): a new version of the contract's terms from its
+effective date (nothing changes before it), the instalments of the year re-priced with the prorata,
+the avenant PDF. The choice itself is in ``cover_choice``, quotes and simulations in
+``cover_quotes``."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from sqlmodel import Session, col, func, select
 
 from espace.billing.models import Payment, PaymentStatus
-from espace.claims.models import Claim, ClaimStatus
 from espace.contracts import attestations, contract_documents
 from espace.contracts import terms as contract_terms
+from espace.contracts.cover_choice import (
+    CoverChangeError,
+    CoverChoice,
+    _base_version,
+    choice_of,
+    describe_changes,
+    owned_contract,
+)
+from espace.contracts.cover_quotes import quote
 from espace.contracts.models import (
     MONTHS_PER_PERIOD,
     Contract,
@@ -21,13 +30,11 @@ from espace.contracts.models import (
     ContractTerms,
     Endorsement,
     Formula,
-    InsuredProperty,
-    Simulation,
 )
 from espace.contracts.portfolio import next_anniversary
-from espace.contracts.tariff import Quote, RatingError, RatingInput, price, prorata_cents
+from espace.contracts.rating import Quote
+from espace.contracts.tariff import prorata_cents
 from espace.core import formatting as fmt
-from espace.core.formatting import PARIS
 from espace.core.models import get_existing, saved_id, today_paris
 from espace.documents import library
 from espace.documents.models import Document, DocumentKind
@@ -41,254 +48,6 @@ CONSENT_TEXT = (
 )
 
 
-class CoverChangeError(ValueError):
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.field = field
-
-
-@dataclass(frozen=True)
-class CoverChoice:
-    formula: str
-    furniture_capital_cents: int
-    deductible_cents: int
-    options: frozenset[str] = field(default_factory=frozenset)
-    rooms: int = 0
-    surface_m2: int = 0
-    address_line1: str = ""  # a move: new address of the insured home
-    postal_code: str = ""
-    city: str = ""
-
-    def as_json(self) -> dict:
-        data = asdict(self)
-        data["options"] = sorted(self.options)
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict) -> CoverChoice:
-        return cls(**{**data, "options": frozenset(data.get("options", []))})
-
-
-def owned_contract(*, session: Session, holder_id: int, contract_id: int) -> Contract | None:
-    return session.exec(
-        select(Contract).where(Contract.id == contract_id, Contract.holder_id == holder_id)
-    ).first()
-
-
-def option_codes(session: Session, contract: Contract, on: date | None = None) -> frozenset[str]:
-    """Options taken on ``on`` (default: in the newest version of the terms)."""
-    version = _version(session, contract, on)
-    return contract_terms.option_codes(version) if version is not None else frozenset()
-
-
-def _version(session: Session, contract: Contract, on: date | None) -> ContractTerms | None:
-    if on is None:
-        return contract_terms.latest(session=session, contract_id=saved_id(contract))
-    return contract_terms.version_on(
-        session=session, contract_id=saved_id(contract), day=max(on, contract.start_date)
-    )
-
-
-def _base_version(session: Session, contract: Contract, today: date) -> ContractTerms:
-    """The newest version, on which a change builds (recorded from the contract row if it has none
-    yet)."""
-    return contract_terms.latest(
-        session=session, contract_id=saved_id(contract)
-    ) or contract_terms.record_initial(session=session, contract=contract, today=today)
-
-
-def choice_of(session: Session, version: ContractTerms) -> CoverChoice:
-    formula = get_existing(session, Formula, version.formula_id)
-    return CoverChoice(
-        formula=formula.code,
-        furniture_capital_cents=version.furniture_capital_cents,
-        deductible_cents=version.deductible_cents,
-        options=contract_terms.option_codes(version),
-        rooms=version.rooms,
-        surface_m2=version.surface_m2,
-        address_line1=version.address_line1,
-        postal_code=version.postal_code,
-        city=version.city,
-    )
-
-
-def current_choice(*, session: Session, contract: Contract, on: date | None = None) -> CoverChoice:
-    """The terms in force on ``on`` as a choice; without a date, the newest signed terms (in force
-    or coming), on which a new change builds."""
-    version = _version(session, contract, on)
-    if (
-        version is None
-    ):  # a contract row without versions (built directly): its copy is its only version
-        terms = contract_terms.snapshot(session=session, contract=contract)
-        formula = get_existing(session, Formula, terms.formula_id)
-        return CoverChoice(
-            formula=formula.code,
-            furniture_capital_cents=terms.furniture_capital_cents,
-            deductible_cents=terms.deductible_cents,
-            options=terms.option_codes,
-            rooms=terms.rooms,
-            surface_m2=terms.surface_m2,
-            address_line1=terms.address_line1,
-            postal_code=terms.postal_code,
-            city=terms.city,
-        )
-    return choice_of(session, version)
-
-
-def rating_input(prop, choice: CoverChoice, claims_not_yet_rated: int = 0) -> RatingInput:
-    """``prop``: the insured home as rated (a version of the terms, or the property row)."""
-    return RatingInput(
-        postal_code=choice.postal_code or prop.postal_code,
-        property_type=prop.property_type,
-        rooms=choice.rooms or prop.rooms,
-        surface_m2=choice.surface_m2 or prop.surface_m2,
-        occupancy=prop.occupancy,
-        formula=choice.formula,
-        furniture_capital_cents=choice.furniture_capital_cents,
-        deductible_cents=choice.deductible_cents,
-        options=choice.options,
-        claims_last_3_years=0,
-        claims_not_yet_rated=claims_not_yet_rated,
-    )
-
-
-def claims_counted(*, session: Session, contract_id: int, on: date) -> int:
-    """Claims the tariff counts on ``on``: declared (not drafts), not refused, occurred in the 3
-    years before."""
-    since = datetime.combine(on - timedelta(days=3 * 365), time(0), tzinfo=PARIS)
-    until = datetime.combine(on + timedelta(days=1), time(0), tzinfo=PARIS)
-    return session.exec(
-        select(func.count())
-        .select_from(Claim)
-        .where(
-            Claim.contract_id == contract_id,
-            col(Claim.status).not_in((ClaimStatus.DRAFT, ClaimStatus.REFUSED)),
-            col(Claim.occurred_at).is_not(None),
-            col(Claim.occurred_at) >= since,
-            col(Claim.occurred_at) < until,
-        )
-    ).one()
-
-
-def quote(
-    *, session: Session, contract: Contract, choice: CoverChoice, today: date | None = None
-) -> Quote:
-    """Price a choice for this contract's home (raises RatingError with a French message and field).
-
-    A change in the middle of the year keeps the claims coefficient set at the anniversary; claims
-    declared since are counted at the next one, so a no-claims bonus shows as "not renewed", not
-    earned."""
-    today = today or today_paris()
-    prop = _version(session, contract, None) or session.get(InsuredProperty, contract.property_id)
-    pending = (
-        claims_counted(session=session, contract_id=contract.id, on=today) if contract.id else 0
-    )
-    result = price(rating_input(prop, choice, pending))
-    if pending:
-        anniversary = next_anniversary(contract.start_date, today)
-        result = replace(
-            result,
-            advice=[
-                *result.advice,
-                (
-                    f"{pending} sinistre{'s' if pending > 1 else ''} "
-                    f"déclaré{'s' if pending > 1 else ''} ces 3 dernières années : le bonus sans "
-                    f"sinistre s'applique jusqu'à l'échéance du {fmt.date_fr(anniversary)} et ne "
-                    "sera pas reconduit ; votre cotisation sera revue à cette date."
-                ),
-            ],
-        )
-    return result
-
-
-def kept_options(options: frozenset[str], formula_code: str) -> frozenset[str]:
-    """The options that still make sense with another formula (Intégrale includes legal protection;
-    reinforced glass breakage needs the formula's glass breakage)."""
-    return frozenset(
-        o
-        for o in options
-        if not (formula_code == "INTEGRALE" and o == "PROTECTION_JURIDIQUE")
-        and not (formula_code == "ESSENTIELLE" and o == "BRIS_GLACE")
-    )
-
-
-def compare_formulas(
-    *, session: Session, contract: Contract, today: date | None = None
-) -> list[tuple[str, str, Quote | None, str]]:
-    """(code, name, quote or None, error) for every formula, with the holder's other choices
-    kept."""
-    base = current_choice(session=session, contract=contract)
-    result: list[tuple[str, str, Quote | None, str]] = []
-    for formula in session.exec(select(Formula).order_by(col(Formula.rank))).all():
-        options = kept_options(base.options, formula.code)
-        try:
-            result.append(
-                (
-                    formula.code,
-                    formula.name,
-                    quote(
-                        session=session,
-                        contract=contract,
-                        today=today,
-                        choice=replace(base, formula=formula.code, options=options),
-                    ),
-                    "",
-                )
-            )
-        except RatingError as error:
-            result.append((formula.code, formula.name, None, error.message))
-    return result
-
-
-# ---- simulations --------------------------------------------------------------------------
-
-
-def save_simulation(
-    *, session: Session, holder_id: int, contract_id: int, name: str, choice: CoverChoice
-) -> Simulation:
-    contract = owned_contract(session=session, holder_id=holder_id, contract_id=contract_id)
-    if contract is None:
-        raise CoverChangeError("Contrat introuvable.")
-    name = name.strip()
-    if not name:
-        raise CoverChangeError(
-            "Donnez un nom à cette simulation, par exemple « Franchise 300 € ».", "name"
-        )
-    result = quote(session=session, contract=contract, choice=choice)
-    simulation = Simulation(
-        holder_id=holder_id,
-        contract_id=saved_id(contract),
-        name=name[:60],
-        inputs=choice.as_json(),
-        lines=[[line.label, line.amount_cents] for line in result.lines],
-        annual_premium_cents=result.annual_premium_cents,
-        tariff_version=result.version,
-    )
-    session.add(simulation)
-    session.flush()
-    return simulation
-
-
-def simulations(*, session: Session, holder_id: int, contract_id: int) -> list[Simulation]:
-    return list(
-        session.exec(
-            select(Simulation)
-            .where(Simulation.holder_id == holder_id, Simulation.contract_id == contract_id)
-            .order_by(col(Simulation.created_at), col(Simulation.id))
-        ).all()
-    )
-
-
-def delete_simulation(*, session: Session, holder_id: int, simulation_id: int) -> bool:
-    row = session.exec(
-        select(Simulation).where(Simulation.id == simulation_id, Simulation.holder_id == holder_id)
-    ).first()
-    if row is None:
-        return False
-    session.delete(row)
-    return True
-
-
 # ---- endorsement ----------------------------------------------------------------------------
 
 
@@ -298,63 +57,6 @@ def insurance_year(contract: Contract, day: date) -> tuple[date, date]:
     end = next_anniversary(contract.start_date, day) - timedelta(days=1)
     start = next_anniversary(contract.start_date, end - timedelta(days=366))
     return max(start, contract.start_date), end
-
-
-def describe_changes(session: Session, before: CoverChoice, after: CoverChoice) -> list[dict]:
-    names = {f.code: f.name for f in session.exec(select(Formula)).all()}
-    option_names = {o.code: o.name for o in session.exec(select(ContractOptionDef)).all()}
-    changes = []
-    if before.formula != after.formula:
-        changes.append(
-            {"label": "Formule", "before": names[before.formula], "after": names[after.formula]}
-        )
-    if before.furniture_capital_cents != after.furniture_capital_cents:
-        changes.append(
-            {
-                "label": "Capital mobilier",
-                "before": fmt.money(before.furniture_capital_cents),
-                "after": fmt.money(after.furniture_capital_cents),
-            }
-        )
-    if before.deductible_cents != after.deductible_cents:
-        changes.append(
-            {
-                "label": "Franchise",
-                "before": fmt.money(before.deductible_cents),
-                "after": fmt.money(after.deductible_cents),
-            }
-        )
-    for code in sorted(before.options ^ after.options):
-        taken = code in after.options
-        changes.append(
-            {
-                "label": f"Option {option_names.get(code, code)}",
-                "before": "Souscrite" if not taken else "Non souscrite",
-                "after": "Souscrite" if taken else "Non souscrite",
-            }
-        )
-    if (before.rooms, before.surface_m2) != (after.rooms, after.surface_m2):
-        changes.append(
-            {
-                "label": "Logement (pièces, surface)",
-                "before": f"{before.rooms} pièces, {before.surface_m2} m²",
-                "after": f"{after.rooms} pièces, {after.surface_m2} m²",
-            }
-        )
-    moved = (after.address_line1, after.postal_code, after.city) != (
-        before.address_line1,
-        before.postal_code,
-        before.city,
-    )
-    if moved:
-        changes.append(
-            {
-                "label": "Adresse du logement (déménagement)",
-                "before": f"{before.address_line1}, {before.postal_code} {before.city}",
-                "after": f"{after.address_line1}, {after.postal_code} {after.city}",
-            }
-        )
-    return changes
 
 
 def _validate_move(choice: CoverChoice, before: CoverChoice) -> None:

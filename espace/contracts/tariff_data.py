@@ -304,7 +304,7 @@ TARIFF_2026: dict[str, Any] = {
     # --- Claims history over the last 3 years (market) --------------------------------------------
     # Number of claims -> coefficient; the last entry applies to that number and more.
     "claims_coef_bp": {0: 9_500, 1: 10_000, 2: 11_500, 3: 13_500},
-    # --- What the formulas include (from catalogue_data.COVER; checked by the tests) --------------
+    # --- What the formulas include (from cover_data.COVER; checked by the tests) --------------
     "formula_covers": {
         "ESSENTIELLE": frozenset(),
         "CONFORT": frozenset({"theft", "glass"}),

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, func, select
 
 from espace.contracts import catalogue_data as cat
+from espace.contracts import cover_data
 from espace.contracts.admin import add_property, open_contract
 from espace.contracts.models import (
     Contract,
@@ -154,7 +155,8 @@ def price_contract(
     from the start date become this formula, these options and the tariff's premium (a version
     replacing any of that day; later versions must not exist)."""
     from espace.contracts import terms as contract_terms
-    from espace.contracts.tariff import RatingInput, price
+    from espace.contracts.rating import RatingInput
+    from espace.contracts.tariff import price
     from espace.contracts.tariff_data import CURRENT
 
     quote = price(
@@ -212,7 +214,7 @@ def seed_catalogue(session: Session) -> None:
     session.add_all([*formulas.values(), *guarantees.values()])
     session.flush()
     for code, name, desc, category in cat.OPTIONS:
-        granted, ceiling, note, kind, value, exclusions, refs = cat.OPTION_COVER[code]
+        granted, ceiling, note, kind, value, exclusions, refs = cover_data.OPTION_COVER[code]
         session.add(
             ContractOptionDef(
                 code=code,
@@ -229,7 +231,7 @@ def seed_catalogue(session: Session) -> None:
             )
         )
     session.flush()
-    for formula_code, covers in cat.COVER.items():
+    for formula_code, covers in cover_data.COVER.items():
         for guarantee_code, (ceiling, note, kind, value, exclusions) in covers.items():
             session.add(
                 FormulaGuarantee(

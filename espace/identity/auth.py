@@ -14,7 +14,7 @@ from sqlmodel import Session, col, func, select
 from espace.contracts.models import Contract
 from espace.core.models import get_existing, saved_id, utcnow
 from espace.core.settings import get_settings
-from espace.identity import devices, second_factor, sessions
+from espace.identity import devices, one_time_codes, second_factor, sessions
 from espace.identity.failures import commit_apart
 from espace.identity.identifiers import normalise_contract_number, normalise_email
 from espace.identity.models import Account, LoginEvent, LoginResult, Policyholder, StaffUser
@@ -269,8 +269,8 @@ def attempt_password(
     if (
         methods[0] is Method.EMAIL
     ):  # new device without an authenticator app: e-mail code by default
-        with suppress(second_factor.CodeThrottled):  # the previous code is still valid
-            second_factor.send_code(
+        with suppress(one_time_codes.CodeThrottled):  # the previous code is still valid
+            one_time_codes.send_code(
                 session=session, account=account, purpose="login", channel="email"
             )
     return LoginAttempt(Outcome.SECOND_FACTOR, account_id=account.id, methods=methods)

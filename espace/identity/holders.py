@@ -12,9 +12,9 @@ from datetime import date
 import phonenumbers
 from sqlmodel import Session, select
 
-from espace.identity import accounts, profile
+from espace.identity import accounts, profile_validation
 from espace.identity.models import Civility, Policyholder
-from espace.identity.profile import ProfileError
+from espace.identity.profile_validation import ProfileError
 
 NAME_MAX = 100
 
@@ -74,7 +74,7 @@ def register_holder(
     """A new policyholder (no account: the holder signs up with a contract number)."""
     if civility not in {c.value for c in Civility}:
         raise ProfileError("Civilité : M. ou Mme.", "civility")
-    address = profile.clean_address(
+    address = profile_validation.clean_address(
         line1=address_line1, line2=address_line2, postal_code=postal_code, city=city
     )
     holder = Policyholder(
@@ -111,7 +111,7 @@ def correct_record(
     if phone is not None:
         holder.phone = _phone(phone)
     if address is not None:
-        clean = profile.clean_address(
+        clean = profile_validation.clean_address(
             line1=address.get("line1", ""),
             line2=address.get("line2", ""),
             postal_code=address.get("postal_code", ""),

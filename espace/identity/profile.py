@@ -8,183 +8,50 @@ holder's (a code by SMS to the new number; a link e-mailed to the new address).
 The ``start_*``/``update_*`` functions check their own step-up proof (``stepup.require_step_up``): a
 fresh second factor of this holder's account; the phone and the e-mail changes spend it. The history
 records how it was passed (the method, or "recent" for a check passed shortly before).
+
+This module starts the changes; ``profile_validation`` checks the values, ``profile_confirmation``
+completes, resends and cancels the pending ones.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import phonenumbers
 from sqlmodel import Session, col, select
 
 from espace import routes
 from espace.core import formatting as fmt
-from espace.core.models import get_existing, saved_id, utcnow
-from espace.identity import accounts, second_factor, stepup
-from espace.identity.accounts import mask_email
+from espace.core.models import saved_id, utcnow
+from espace.identity import account_recovery, accounts, one_time_codes, stepup
+from espace.identity.account_recovery import mask_email
 from espace.identity.models import (
     Account,
     ActionToken,
-    CodePurpose,
-    OneTimeCode,
     Policyholder,
     ProfileChange,
     TokenPurpose,
+)
+from espace.identity.profile_validation import (
+    ADDRESS,
+    EMAIL,
+    PHONE,
+    Address,
+    ProfileError,
+    clean_address,
+    clean_mobile,
+    clean_new_email,
+    masked,
 )
 from espace.identity.stepup import StepUpProof
 from espace.notifications import messages, notices, outbox
 from espace.notifications.models import NotificationCategory
 from espace.webhooks.events import emit
 
-ADDRESS, PHONE, EMAIL = "address", "phone", "email"
 PENDING, DONE, CANCELLED = "pending", "done", "cancelled"
 PENDING_VALIDITY = timedelta(
     hours=24
 )  # a pending change (and its e-mailed link) lapses after a day
-LINE_MAX, CITY_MAX = 100, 100
-MOBILE_TYPES = (
-    phonenumbers.PhoneNumberType.MOBILE,
-    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-)
-LINK_INVALID = (
-    "Lien expiré ou déjà utilisé : un lien de confirmation ne sert qu'une fois, pendant 24 "
-    "heures, et une demande plus récente le remplace."
-)
-
-
-class ProfileError(ValueError):
-    """A French message for the person, tied to a form field when ``field`` is set."""
-
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.field = field
-
-
-# ---- validation (no database) ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Address:
-    line1: str
-    line2: str
-    postal_code: str
-    city: str
-    country: str = "FR"
-
-    def one_line(self) -> str:
-        return ", ".join(
-            x for x in (self.line1, self.line2, f"{self.postal_code} {self.city}") if x
-        )
-
-
-def _text(raw: str) -> str:
-    """Trimmed, one line, single spaces (no control characters reach a postal label)."""
-    return " ".join("".join(c if c.isprintable() else " " for c in (raw or "")).split())
-
-
-def _departement_exists(code: str) -> bool:
-    """Metropolitan départements 01–95 (Corsica's 20xxx: 200–206), overseas 971–976, 986–988."""
-    prefix, three = int(code[:2]), int(code[:3])
-    if prefix == 20:
-        return three <= 206
-    if prefix == 97:
-        return 971 <= three <= 976
-    if prefix == 98:
-        return (
-            986 <= three <= 988
-        )  # Wallis-et-Futuna, Polynésie, Nouvelle-Calédonie (980: Monaco, not France)
-    return 1 <= prefix <= 95
-
-
-def clean_postal_code(raw: str) -> str:
-    code = re.sub(r"\s", "", raw or "")
-    if not code:
-        raise ProfileError("Saisissez le code postal.", "postal_code")
-    if not re.fullmatch(r"\d{5}", code):
-        raise ProfileError("Le code postal compte 5 chiffres, par exemple 44000.", "postal_code")
-    if not _departement_exists(code):
-        raise ProfileError(
-            "Ce code postal ne correspond à aucun département français.", "postal_code"
-        )
-    return code
-
-
-def clean_address(*, line1: str, line2: str, postal_code: str, city: str) -> Address:
-    """Raises ProfileError on the first wrong field (see ``address_errors`` for all of them)."""
-    errors = address_errors(line1=line1, line2=line2, postal_code=postal_code, city=city)
-    if errors:
-        field, message = next(iter(errors.items()))
-        raise ProfileError(message, field)
-    return Address(_text(line1), _text(line2), clean_postal_code(postal_code), _text(city))
-
-
-def address_errors(*, line1: str, line2: str, postal_code: str, city: str) -> dict[str, str]:
-    """Every wrong field of an address form, by input name (empty when the address is fine)."""
-    errors: dict[str, str] = {}
-    first, second, town = _text(line1), _text(line2), _text(city)
-    if not first:
-        errors["line1"] = "Saisissez le numéro et la voie, par exemple 12 rue des Lilas."
-    elif len(first) > LINE_MAX:
-        errors["line1"] = (
-            f"{LINE_MAX} caractères au plus : utilisez le complément d'adresse pour la suite."
-        )
-    if len(second) > LINE_MAX:
-        errors["line2"] = f"{LINE_MAX} caractères au plus."
-    try:
-        clean_postal_code(postal_code)
-    except ProfileError as error:
-        errors["postal_code"] = str(error)
-    if not town or not any(c.isalpha() for c in town):
-        errors["city"] = "Saisissez la commune."
-    elif len(town) > CITY_MAX:
-        errors["city"] = f"{CITY_MAX} caractères au plus."
-    return errors
-
-
-def clean_mobile(raw: str) -> str:
-    """A mobile number able to receive SMS, in E.164 (``+33612345678``); French by default."""
-    text = (raw or "").strip()
-    if not text:
-        raise ProfileError("Saisissez votre numéro de mobile.", "phone")
-    try:
-        number = phonenumbers.parse(text[:40], "FR")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or number.extension or not phonenumbers.is_valid_number(number):
-        raise ProfileError(
-            "Ce numéro n'est pas valide : saisissez par exemple 06 12 34 56 78, ou +32 470 12 34 "
-            "56 pour un numéro étranger.",
-            "phone",
-        )
-    if phonenumbers.number_type(number) not in MOBILE_TYPES:
-        raise ProfileError(
-            "Ce numéro n'est pas un mobile : saisissez un numéro qui peut recevoir des SMS "
-            "(06 ou 07 en France).",
-            "phone",
-        )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def clean_new_email(raw: str, *, current: str) -> str:
-    """Format and 'not the current one': what can be checked without looking at other accounts."""
-    try:
-        email = accounts.clean_email((raw or "")[:254])
-    except accounts.AccountError as error:
-        raise ProfileError(str(error), "email") from None
-    if email == (current or "").lower():
-        raise ProfileError("C'est déjà votre adresse e-mail actuelle.", "email")
-    return email
-
-
-def masked(field: str, value: str) -> str:
-    """What the history shows of a value: phone and e-mail partly hidden, the address in full."""
-    if not value:
-        return "—"
-    if field == PHONE:
-        return accounts.mask_phone(value)
-    return mask_email(value) if field == EMAIL else value
 
 
 # ---- shared steps --------------------------------------------------------------------------------
@@ -288,7 +155,7 @@ def _security_email(
     return messages.email(
         name,
         date=fmt.datetime_fr(utcnow()),
-        not_me_link=accounts.not_me_link(session=session, account=account),
+        not_me_link=account_recovery.not_me_link(session=session, account=account),
         **context,
     )
 
@@ -354,10 +221,10 @@ def _send_phone_code(
     session: Session, account: Account, change: ProfileChange, *, field: str
 ) -> None:
     try:
-        row = second_factor.send_code_to_phone(
+        row = one_time_codes.send_code_to_phone(
             session=session, account=account, phone=change.new_value
         )
-    except second_factor.CodeThrottled as error:  # nothing sent
+    except one_time_codes.CodeThrottled as error:  # nothing sent
         raise ProfileError(str(error), field) from None
     change.changed_at = (
         row.created_at
@@ -377,82 +244,6 @@ def start_phone_change(
     change = _record(session, holder_id, PHONE, holder.phone, number, PENDING, how)
     _send_phone_code(session, account, change, field="phone")
     return change
-
-
-def _live_pending(session: Session, holder_id: int, field: str) -> ProfileChange:
-    change = next((c for c in _pending(session, holder_id, field) if _live(c)), None)
-    if change is None:
-        what = "de numéro" if field == PHONE else "d'adresse e-mail"
-        raise ProfileError(
-            f"Aucun changement {what} en attente : recommencez.",
-            "code" if field == PHONE else "email",
-        )
-    return change
-
-
-def resend_phone_code(*, session: Session, holder_id: int) -> ProfileChange:
-    _, account = _holder_and_account(session, holder_id)
-    change = _live_pending(session, holder_id, PHONE)
-    _send_phone_code(session, account, change, field="code")
-    return change
-
-
-def _code_is_for(session: Session, account: Account, change: ProfileChange) -> bool:
-    """No phone code was sent after this change's (e.g. the 'Sécurité' page's check of the old
-    number)."""
-    later = session.exec(
-        select(OneTimeCode.id).where(
-            OneTimeCode.account_id == account.id,
-            OneTimeCode.purpose == CodePurpose.NEW_PHONE,
-            OneTimeCode.created_at > change.changed_at,
-        )
-    ).first()
-    return later is None
-
-
-def confirm_phone_change(*, session: Session, holder_id: int, code: str) -> ProfileChange:
-    """Check the code sent to the new number, then switch to it (verified) and warn the old one.
-
-    A wrong code raises ProfileError *after* counting the attempt: commit the session anyway."""
-    holder, account = _holder_and_account(session, holder_id)
-    change = _live_pending(session, holder_id, PHONE)
-    if not _code_is_for(session, account, change):
-        raise ProfileError(
-            "Ce code ne correspond plus à votre demande : demandez un nouveau code.", "code"
-        )
-    try:
-        second_factor.verify_code(
-            session=session, account_id=saved_id(account), purpose=CodePurpose.NEW_PHONE, code=code
-        )
-    except second_factor.SecondFactorError as error:
-        raise ProfileError(str(error), "code") from None
-    old = holder.phone
-    holder.phone = change.new_value
-    account.phone_verified_at = utcnow()
-    change.status, change.changed_at = DONE, utcnow()
-    session.add_all([holder, account, change])
-    _emit_changed(session, holder_id, PHONE)
-    _alert_phone_changed(session, account, old, change.new_value)
-    return change
-
-
-def _alert_phone_changed(session: Session, account: Account, old: str, new: str) -> None:
-    _alert(
-        session,
-        account.holder_id,
-        title="Votre numéro de mobile a été modifié",
-        body=f"Nouveau numéro : {fmt.phone(new)}.",
-        email=_security_email(
-            "phone_changed", session, account, old=masked(PHONE, old), new=masked(PHONE, new)
-        ),
-    )
-    if old:
-        outbox.send_sms(
-            session=session,
-            to=old,
-            account_id=account.id,
-            body=messages.sms("phone_replaced", new=masked(PHONE, new)),
-        )
 
 
 # ---- e-mail address ------------------------------------------------------------------------------
@@ -511,121 +302,6 @@ def _send_email_link(session: Session, account: Account, change: ProfileChange) 
         template="email_change_link",
         link=outbox.link(f"{routes.EMAIL_CONFIRM}?jeton={token}"),
     )
-
-
-def resend_email_link(*, session: Session, holder_id: int) -> ProfileChange:
-    """A new link for the pending change (the previous one stops working), at most once a minute."""
-    _, account = _holder_and_account(session, holder_id)
-    change = _live_pending(session, holder_id, EMAIL)
-    last = session.exec(
-        select(ActionToken.created_at)
-        .where(
-            ActionToken.account_id == account.id, ActionToken.purpose == TokenPurpose.EMAIL_CHANGE
-        )
-        .order_by(col(ActionToken.created_at).desc())
-    ).first()
-    if last is not None and last > utcnow() - accounts.RESEND_INTERVAL:
-        raise ProfileError(
-            "Un e-mail vient d'être envoyé : patientez une minute avant de le redemander.", "email"
-        )
-    _send_email_link(session, account, change)
-    change.changed_at = utcnow()
-    session.add(change)
-    return change
-
-
-def confirm_email_change(*, session: Session, token: str) -> ProfileChange:
-    """The link's token alone (it may be opened on another device, signed out) switches the address.
-
-    A request that can no longer succeed is cancelled before ProfileError is raised: commit
-    anyway."""
-    found = _email_request(session, token)
-    if found is None:
-        raise ProfileError(LINK_INVALID)
-    account, change = found
-    if (
-        account.password_changed_at > change.changed_at
-    ):  # "ce n'était pas moi" or a reset since the request
-        _cancel(session, change, account)
-        raise ProfileError(LINK_INVALID)
-    try:
-        _refuse_taken(session, account, change.new_value)
-    except ProfileError:
-        _cancel(session, change, account)
-        raise ProfileError(
-            "Cette adresse e-mail est désormais utilisée par un autre espace : la demande est "
-            "annulée. Connectez-vous pour en choisir une autre."
-        ) from None
-    return _switch_email(session, account, change)
-
-
-def _email_request(session: Session, token: str) -> tuple[Account, ProfileChange] | None:
-    """The active account and the pending change a link's token stands for, or None."""
-    row = accounts.peek_token(session=session, token=token, purpose=TokenPurpose.EMAIL_CHANGE)
-    if row is None:
-        return None
-    account = session.get(Account, row.account_id)
-    if account is None or not account.is_active:
-        return None
-    change_id, email = row.payload.get("change_id"), row.payload.get("email")
-    change = session.exec(
-        select(ProfileChange).where(
-            ProfileChange.id == int(change_id or 0),
-            ProfileChange.holder_id == account.holder_id,
-            ProfileChange.field == EMAIL,
-            ProfileChange.status == PENDING,
-        )
-    ).first()
-    return (account, change) if change is not None and change.new_value == email else None
-
-
-def _switch_email(session: Session, account: Account, change: ProfileChange) -> ProfileChange:
-    holder = get_existing(session, Policyholder, account.holder_id)
-    old = account.email
-    account.email = holder.email = change.new_value.lower()
-    change.status, change.changed_at = DONE, utcnow()
-    session.add_all([account, holder, change])
-    _emit_changed(session, saved_id(holder), EMAIL)
-    _supersede(session, holder, account, EMAIL)  # burns this link and any other
-    outbox.send_email_template(
-        session=session,
-        to=old,
-        account_id=account.id,
-        template="email_changed",
-        new=mask_email(change.new_value),
-        date=fmt.datetime_fr(utcnow()),
-        lost_access_link=outbox.link(routes.LOST_ACCESS),
-    )
-    _alert(
-        session,
-        account.holder_id,
-        title="Votre adresse e-mail a été modifiée",
-        body=f"Votre nouvelle adresse, {change.new_value}, sert désormais à vous connecter.",
-    )
-    return change
-
-
-def _cancel(session: Session, change: ProfileChange, account: Account) -> None:
-    change.status = CANCELLED
-    session.add(change)
-    if change.field == EMAIL:
-        _burn_email_links(session, saved_id(account))
-
-
-def cancel_change(*, session: Session, holder_id: int, change_id: int) -> bool:
-    """Cancel one of *this holder's* pending changes (another holder's id matches nothing)."""
-    change = session.exec(
-        select(ProfileChange).where(
-            ProfileChange.id == change_id,
-            ProfileChange.holder_id == holder_id,
-            ProfileChange.status == PENDING,
-        )
-    ).first()
-    account = accounts.account_of_holder(session=session, holder_id=holder_id)
-    if change is None or account is None:
-        return False
-    _cancel(session, change, account)
-    return True
 
 
 # ---- reading -------------------------------------------------------------------------------------

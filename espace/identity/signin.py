@@ -10,7 +10,7 @@ from sqlmodel import Session
 from espace.core import formatting as fmt
 from espace.core.models import get_existing, saved_id, utcnow
 from espace.core.tokens import new_token
-from espace.identity import accounts, devices, sessions
+from espace.identity import account_recovery, devices, sessions
 from espace.identity.auth import record_event
 from espace.identity.models import Account, LoginResult
 from espace.notifications import messages, outbox
@@ -77,7 +77,7 @@ def _alert_new_device(session: Session, account: Account, user_agent: str, ip: s
         date=fmt.datetime_fr(utcnow()),
         device=devices.describe(user_agent),
         ip=devices.mask_ip(ip),
-        not_me_link=accounts.not_me_link(session=session, account=account),
+        not_me_link=account_recovery.not_me_link(session=session, account=account),
     )
     outbox.send_email(
         session=session,

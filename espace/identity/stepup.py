@@ -261,12 +261,12 @@ def step_up_methods(*, session: Session, account: Account) -> list[str]:
 def start_step_up(*, session: Session, account: Account, method: str) -> None:
     """Send the code of an e-mail or SMS step-up (nothing to send for the app or a recovery
     code)."""
-    from espace.identity import second_factor
+    from espace.identity import one_time_codes, second_factor
 
     if method not in step_up_methods(session=session, account=account):
         raise second_factor.SecondFactorError("Cette méthode de vérification n'est pas disponible.")
     if method in (second_factor.Method.EMAIL, second_factor.Method.SMS):
-        second_factor.send_code(
+        one_time_codes.send_code(
             session=session, account=account, purpose="step_up", channel=str(method)
         )
 

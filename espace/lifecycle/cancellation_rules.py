@@ -36,7 +36,7 @@ from espace.lifecycle.models import (
     CancellationStatus,
     ContractRenewal,
 )
-from espace.lifecycle.renewal import CHATEL_NOTICE_MONTHS
+from espace.lifecycle.renewal_notice import CHATEL_NOTICE_MONTHS
 
 G = CancellationGround
 STATUS_LABELS = {

@@ -19,6 +19,9 @@ Chatel (article L113-15-1 du Code des assurances): the notice must reach the hol
 notice period) and at the earliest 3 months before it. Sent at 90 days, it is in that window. A
 notice sent later gives the holder 20 days from its sending; without a notice, the holder may cancel
 at any time from the anniversary.
+
+The schedule of a year is written by ``renewal_schedule``, the notice and its Chatel mention by
+``renewal_notice``.
 """
 
 from __future__ import annotations
@@ -31,66 +34,34 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from espace import routes
-from espace.billing import payments as billing
+from espace.billing import payment_changes
 from espace.billing.instalments import add_months
-from espace.billing.models import Payment, PaymentMethod, PaymentStatus
 from espace.contracts import attestations
 from espace.contracts import terms as contract_terms
-from espace.contracts.cover_change import choice_of, claims_counted, rating_input
+from espace.contracts.cover_choice import choice_of
+from espace.contracts.cover_quotes import claims_counted, rating_input
 from espace.contracts.models import (
     AttestationKind,
     Contract,
     ContractStatus,
     ContractTerms,
-    Formula,
-    PaymentFrequency,
 )
 from espace.contracts.portfolio import next_anniversary
-from espace.contracts.tariff import RatingError, price
+from espace.contracts.rating import RatingError
+from espace.contracts.tariff import price
 from espace.contracts.tariff_data import CURRENT
-from espace.core import formatting as fmt
 from espace.core.db import savepoint
 from espace.core.formatting import PARIS
 from espace.core.models import utcnow
 from espace.core.working_days import add_working_days
-from espace.documents import library
-from espace.documents.addresses import holder_lines
-from espace.documents.models import Document, DocumentKind
-from espace.documents.pdf.letter import (
-    Amounts,
-    Boxed,
-    LetterData,
-    Paragraph,
-    Section,
-    Table,
-    render_letter,
-)
-from espace.identity.models import Policyholder
+from espace.documents.models import Document
 from espace.lifecycle.models import Cancellation, CancellationStatus, ContractRenewal
-from espace.notifications import messages, notices
+from espace.lifecycle.renewal_notice import _announce, _notice_document, chatel_terms
+from espace.lifecycle.renewal_schedule import ensure_schedule, schedule_year
+from espace.notifications import notices
 from espace.notifications.models import NotificationCategory
 
 NOTICE_LEAD_DAYS = 90  # the notice goes out this many days before the anniversary
-CHATEL_NOTICE_MONTHS = 2  # the holder may refuse the renewal up to 2 months before it
-LATE_NOTICE_DAYS = 15  # a notice sent less than 15 days before that deadline is late...
-LATE_WINDOW_DAYS = 20  # ...and gives 20 days from its sending instead
-FREQUENCY_WORDS = {
-    PaymentFrequency.MONTHLY: "12 mensualités",
-    PaymentFrequency.QUARTERLY: "4 trimestrialités",
-    PaymentFrequency.ANNUAL: "un paiement annuel",
-}
-METHOD_WORDS = {
-    PaymentMethod.SEPA_DEBIT: "prélèvement SEPA",
-    PaymentMethod.TRANSFER: "virement",
-    PaymentMethod.CARD: "carte bancaire",
-}
-
-
-@dataclass(frozen=True)
-class ChatelTerms:
-    deadline: date  # last day to refuse the renewal
-    late: bool
-    mention: str
 
 
 @dataclass(frozen=True)
@@ -103,116 +74,6 @@ class RenewalReport:
 def at(day: date, hour: int = 6) -> datetime:
     """A moment of ``day`` in Paris (the time a document issued by the job on that day bears)."""
     return datetime.combine(day, time(hour, 0), tzinfo=PARIS)
-
-
-def chatel_terms(anniversary: date, sent_on: date) -> ChatelTerms:
-    """The right not to renew as the notice states it (article L113-15-1)."""
-    normal = add_months(anniversary, -CHATEL_NOTICE_MONTHS)
-    late = sent_on > normal - timedelta(days=LATE_NOTICE_DAYS)
-    deadline = sent_on + timedelta(days=LATE_WINDOW_DAYS) if late else normal
-    first = (
-        "Conformément à l'article L113-15-1 du Code des assurances (loi Chatel), vous pouvez "
-        "refuser la reconduction de votre contrat et le résilier à son échéance du "
-        f"{fmt.date_fr(anniversary)}, en nous l'indiquant au plus tard le {fmt.date_fr(deadline)} "
-        "(depuis votre espace : « Résilier mon contrat », par e-mail ou par lettre, le cachet de "
-        "la poste ou la date d'envoi faisant foi)."
-    )
-    if late:
-        consequence = (
-            " Cet avis vous étant adressé moins de quinze jours avant la date limite prévue au "
-            f"contrat ({fmt.date_fr(normal)}), vous disposez d'un délai de vingt jours à compter "
-            "de son envoi pour dénoncer la reconduction."
-        )
-    else:
-        consequence = (
-            " Cet avis vous est adressé au moins quinze jours avant cette date. S'il vous était "
-            "parvenu moins de quinze jours avant elle, ou après, vous disposeriez de vingt jours "
-            "à compter de son envoi pour dénoncer la reconduction ; sans avis, vous pourriez "
-            "résilier sans pénalité à tout moment à partir de l'échéance, la résiliation prenant "
-            "effet le lendemain de votre demande. Vous restez redevable de la cotisation de la "
-            "seule période pendant laquelle le risque a couru."
-        )
-    return ChatelTerms(deadline=deadline, late=late, mention=first + consequence)
-
-
-# ---- the schedule ---------------------------------------------------------------------------
-
-
-def _payment_method(session: Session, contract: Contract) -> str:
-    last = session.exec(
-        select(Payment.method)
-        .where(Payment.contract_id == contract.id, Payment.method != PaymentMethod.CARD)
-        .order_by(Payment.due_date.desc(), Payment.id.desc())
-    ).first()
-    if last is not None:
-        return last
-    debit = billing.has_active_mandate(session=session, holder_id=contract.holder_id)
-    return PaymentMethod.SEPA_DEBIT if debit else PaymentMethod.TRANSFER
-
-
-def schedule_year(
-    *,
-    session: Session,
-    contract: Contract,
-    year_start: date,
-    version: ContractTerms,
-    earliest: date | None = None,
-) -> list[Payment]:
-    """The instalments of the insurance year from ``year_start`` at ``version``'s premium, in the
-    contract's frequency; those of that year still scheduled are replaced. A year with an instalment
-    already paid or rejected is left as it is (returns [])."""
-    year_end = add_months(year_start, 12) - timedelta(days=1)
-    existing = session.exec(
-        select(Payment).where(
-            Payment.contract_id == contract.id,
-            Payment.period_start >= year_start,
-            Payment.period_start <= year_end,
-        )
-    ).all()
-    if any(p.status != PaymentStatus.SCHEDULED for p in existing):
-        return []
-    method = _payment_method(session, contract)
-    for payment in existing:
-        session.delete(payment)
-    session.flush()
-    rows = [
-        Payment(
-            contract_id=contract.id,
-            holder_id=contract.holder_id,
-            due_date=row.due_date,
-            period_start=row.period_start,
-            period_end=row.period_end,
-            amount_cents=row.amount_cents,
-            tax_cents=row.tax_cents,
-            status=PaymentStatus.SCHEDULED,
-            method=method,
-        )
-        for row in billing.new_instalments(
-            contract, contract.payment_frequency, year_start, earliest=earliest, terms=version
-        )
-        if contract.end_date is None or row.period_start <= contract.end_date
-    ]
-    session.add_all(rows)
-    session.flush()
-    return rows
-
-
-def ensure_schedule(*, session: Session, contract: Contract, today: date) -> int:
-    """Every active contract has the schedule of its current insurance year (a contract imported
-    without one gets it); returns the number of instalments created."""
-    if contract.status != ContractStatus.ACTIVE or contract.start_date > today:
-        return 0
-    year_start = add_months(next_anniversary(contract.start_date, today), -12)
-    year_start = max(year_start, contract.start_date)
-    has_any = session.exec(
-        select(Payment.id).where(Payment.contract_id == contract.id, Payment.period_end >= today)
-    ).first()
-    version = contract_terms.version_on(session=session, contract_id=contract.id, day=year_start)
-    if has_any is not None or version is None:
-        return 0
-    return len(
-        schedule_year(session=session, contract=contract, year_start=year_start, version=version)
-    )
 
 
 # ---- renewing one contract ------------------------------------------------------------------
@@ -302,7 +163,7 @@ def renew(
         contract=contract,
         year_start=anniversary,
         version=version,
-        earliest=add_working_days(today, billing.NOTICE_WORKING_DAYS),
+        earliest=add_working_days(today, payment_changes.NOTICE_WORKING_DAYS),
     )
     chatel = chatel_terms(anniversary, today)
     row.old_premium_cents = before.annual_premium_cents
@@ -322,126 +183,6 @@ def renew(
     session.flush()
     _announce(session, contract, row, chatel)
     return row
-
-
-def _notice_document(
-    session: Session,
-    contract: Contract,
-    row: ContractRenewal,
-    version: ContractTerms,
-    instalments: list[Payment],
-    chatel: ChatelTerms,
-    now: datetime,
-) -> Document:
-    holder = session.get(Policyholder, contract.holder_id)
-    formula = session.get(Formula, version.formula_id)
-    name, address = holder_lines(holder)
-    year_end = add_months(row.anniversary, 12) - timedelta(days=1)
-    reference = f"AE-{row.anniversary.year}-{contract.number[3:]}"
-    method = instalments[0].method if instalments else _payment_method(session, contract)
-    frequency = PaymentFrequency(contract.payment_frequency)
-    rows = [
-        [
-            f"{fmt.date_fr(p.period_start)} au {fmt.date_fr(p.period_end)}",
-            fmt.date_fr(p.due_date),
-            fmt.money(p.amount_cents),
-        ]
-        for p in instalments
-    ]
-    change = row.new_premium_cents - row.old_premium_cents
-    trend = (
-        "inchangée"
-        if change == 0
-        else f"en hausse de {fmt.money(change)}"
-        if change > 0
-        else f"en baisse de {fmt.money(-change)}"
-    )
-    blocks = [
-        Paragraph(
-            f"Votre contrat d'assurance multirisque habitation n°\u00a0{contract.number} "
-            f"(formule {formula.name}) arrive à son échéance principale le "
-            f"{fmt.date_fr(row.anniversary)}. Sauf refus de votre part, il est reconduit pour un "
-            f"an, du {fmt.date_fr(row.anniversary)} au {fmt.date_fr(year_end)}, aux conditions "
-            "ci-dessous."
-        ),
-        Section(f"Votre cotisation du {fmt.date_fr(row.anniversary)} au {fmt.date_fr(year_end)}"),
-        Amounts(
-            [
-                ("Cotisation annuelle en cours (TTC)", fmt.money(row.old_premium_cents)),
-                ("dont taxes (nouvelle cotisation)", fmt.money(version.annual_tax_cents)),
-            ],
-            ("Nouvelle cotisation annuelle TTC", fmt.money(row.new_premium_cents)),
-        ),
-        Paragraph(
-            f"Cotisation {trend}. Tarif en vigueur : version {version.tariff_version or '—'} ; "
-            f"sinistres retenus sur les trois dernières années : {row.claims_counted}.",
-            small=True,
-        ),
-        Section("Votre échéancier"),
-        Paragraph(
-            f"Paiement en {FREQUENCY_WORDS.get(frequency, frequency)}, par "
-            f"{METHOD_WORDS.get(method, method)}."
-        ),
-        Table(["Période couverte", "Échéance", "Montant TTC"], rows, [94.0, 40.0, 40.0]),
-        Boxed("Votre droit de ne pas reconduire votre contrat (loi Chatel)", chatel.mention),
-        Paragraph(
-            "Après la première année, vous pouvez aussi résilier votre contrat à tout moment (loi "
-            "Hamon, article L113-15-2) : la résiliation prend effet un mois après que nous en "
-            "avons reçu la notification, et la part de cotisation non courue vous est remboursée.",
-            small=True,
-        ),
-    ]
-    data = LetterData(
-        title=f"Avis d'échéance du {fmt.date_fr(row.anniversary)}",
-        reference=reference,
-        issued_on=fmt.date_fr(row.notice_sent_on),
-        holder_name=name,
-        holder_address=address,
-        facts=[("Contrat n°", contract.number), ("Échéance", fmt.date_fr(row.anniversary))],
-        blocks=blocks,
-    )
-    document = Document(
-        holder_id=contract.holder_id,
-        contract_id=contract.id,
-        kind=DocumentKind.NOTICE,
-        title=f"Avis d'échéance du {fmt.date_fr(row.anniversary)} — {contract.number}",
-        reference=reference,
-        issued_at=now,
-        period_start=row.anniversary,
-        period_end=year_end,
-        amount_cents=row.new_premium_cents,
-    )
-    library.store_pdf(document, render_letter(data))
-    session.add(document)
-    session.flush()
-    return document
-
-
-def _announce(
-    session: Session, contract: Contract, row: ContractRenewal, chatel: ChatelTerms
-) -> None:
-    premium = fmt.money(row.new_premium_cents)
-    anniversary = fmt.date_fr(row.anniversary)
-    email = messages.email(
-        "renewal_notice",
-        number=contract.number,
-        anniversary=anniversary,
-        premium=premium,
-        chatel=chatel.mention,
-    )
-    notices.notify(
-        session=session,
-        holder_id=contract.holder_id,
-        category=NotificationCategory.PAYMENTS,
-        title=f"Avis d'échéance — {contract.number}",
-        body=(
-            f"Votre contrat est reconduit le {anniversary} : nouvelle cotisation annuelle "
-            f"{premium}. Votre avis d'échéance et votre échéancier sont dans « Mes documents »."
-        ),
-        link=routes.DOCUMENTS,
-        email_subject=email.subject,
-        email_body=email.body,
-    )
 
 
 # ---- the attestation of the new year ---------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from espace import routes
-from espace.claims import declaration, perils
+from espace.claims import declaration, peril_data, perils
 from espace.components.contact import assistance_call_button, assistance_link
 from espace.components.facts import fact
 from espace.components.forms import (
@@ -305,7 +305,7 @@ def step_peril() -> rx.Component:
     return rx.el.form(
         rx.el.fieldset(
             rx.el.legend("Que s'est-il passé ?", class_name="field-label"),
-            rx.el.div(*[_peril_option(p) for p in perils.PERILS], class_name="peril-grid"),
+            rx.el.div(*[_peril_option(p) for p in peril_data.PERILS], class_name="peril-grid"),
             field_error(W.errors.get("peril", ""), "peril"),
             class_name="field fieldset",
         ),

@@ -6,7 +6,7 @@ import reflex as rx
 
 from espace import routes
 from espace.billing.card_payments import TEST_CARDS
-from espace.billing.payments import ALLOWED_DEBIT_DAYS
+from espace.billing.payment_changes import ALLOWED_DEBIT_DAYS
 from espace.components.forms import form_alert, notice, select_field, submit_button, text_field
 from espace.components.layout import app_shell, loading
 from espace.components.stepup import step_up_panel

@@ -10,8 +10,9 @@ from espace import routes
 from espace.contracts import portfolio
 from espace.core.db import session_scope
 from espace.core.models import today_paris, utcnow
-from espace.identity import accounts
-from espace.identity.accounts import AccountError, mask_email
+from espace.identity import account_recovery, accounts, signup
+from espace.identity.account_recovery import mask_email
+from espace.identity.accounts import AccountError
 from espace.state.handlers import blocking_event
 from espace.state.session import client_ip
 
@@ -61,7 +62,7 @@ class IdentityForm(rx.State):
             return None
         try:
             with session_scope() as db:
-                holder = accounts.verify_identity(
+                holder = signup.verify_identity(
                     session=db,
                     contract_number=str(form["contract"]),
                     last_name=str(form["last_name"])[:100],
@@ -112,7 +113,7 @@ class SignupState(IdentityForm):
         with session_scope() as db:
             exists = accounts.account_of_holder(session=db, holder_id=holder.id) is not None
         if exists:
-            self.form_error = accounts.ACCOUNT_EXISTS_MESSAGE
+            self.form_error = signup.ACCOUNT_EXISTS_MESSAGE
             return
         self._holder_id, self.holder_first_name, self.step = (
             holder.id,
@@ -130,7 +131,7 @@ class SignupState(IdentityForm):
             with session_scope() as db:
                 holder = portfolio.holder(session=db, holder_id=self._holder_id)
                 email = str(form.get("email", ""))[:254]
-                account = accounts.sign_up(
+                account = signup.sign_up(
                     session=db,
                     holder=holder,
                     email=email,
@@ -155,9 +156,9 @@ class SignupState(IdentityForm):
         try:
             with session_scope() as db:
                 if self._account_id is not None:
-                    accounts.resend_activation(session=db, account_id=self._account_id)
+                    signup.resend_activation(session=db, account_id=self._account_id)
                 else:
-                    accounts.resend_address_warning(
+                    signup.resend_address_warning(
                         session=db,
                         email=self._email,
                         previous=[datetime.fromisoformat(at) for at in self._sent_times],
@@ -179,7 +180,7 @@ class LinkState(rx.State):
     @blocking_event
     def activate(self):
         with session_scope() as db:
-            self.outcome = "ok" if accounts.activate(session=db, token=self._token()) else "invalid"
+            self.outcome = "ok" if signup.activate(session=db, token=self._token()) else "invalid"
         if self.outcome == "ok":
             return rx.redirect(f"{routes.LOGIN}?info=active", replace=True)
         return None
@@ -188,7 +189,9 @@ class LinkState(rx.State):
     def not_me(self):
         with session_scope() as db:
             self.outcome = (
-                "ok" if accounts.report_not_me(session=db, token=self._token()) else "invalid"
+                "ok"
+                if account_recovery.report_not_me(session=db, token=self._token())
+                else "invalid"
             )
 
 
@@ -215,7 +218,7 @@ class ForgotState(rx.State):
         if self.identifier_error:
             return
         with session_scope() as db:
-            account_id = accounts.request_reset(
+            account_id = account_recovery.request_reset(
                 session=db,
                 identifier=identifier,
                 channel=channel,
@@ -236,7 +239,7 @@ class ForgotState(rx.State):
             with (
                 session_scope() as db
             ):  # a wrong code stays counted: the service commits the try itself
-                accounts.reset_with_code(
+                account_recovery.reset_with_code(
                     session=db,
                     account_id=self._account_id,
                     code=code[:20],
@@ -273,7 +276,7 @@ class ResetState(rx.State):
         self.password_error = self.confirm_error = self.form_error = ""
         try:
             with session_scope() as db:
-                accounts.reset_with_token(
+                account_recovery.reset_with_token(
                     session=db,
                     token=self._token(),
                     password=str(form.get("password", ""))[:512],
@@ -300,7 +303,7 @@ class LostAccessState(IdentityForm):
         if holder is None:
             return
         with session_scope() as db:
-            start = accounts.start_recovery(
+            start = account_recovery.start_recovery(
                 session=db,
                 holder=holder,
                 contact_email=str(form.get("contact_email", "")).strip()[:254],
@@ -328,7 +331,7 @@ class LostAccessState(IdentityForm):
             with (
                 session_scope() as db
             ):  # a wrong code stays counted: the service commits the try itself
-                accounts.finish_recovery(
+                account_recovery.finish_recovery(
                     session=db,
                     account_id=self._account_id,
                     code=str(form["code"])[:20],

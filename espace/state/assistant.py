@@ -18,7 +18,7 @@ from espace.identity.sessions import Principal
 from espace.state.handlers import holder_event
 from espace.state.quick_attestation import issue_today
 from espace.state.session import SessionState
-from espace.support import assistant
+from espace.support import assistant, assistant_questions, assistant_replies
 
 MAX_TURNS = 40  # questions kept in one conversation (the page and the hand-over)
 
@@ -61,7 +61,7 @@ class TurnView:
     understood: bool = True
 
 
-def _view(reply: assistant.Reply) -> TurnView:
+def _view(reply: assistant_replies.Reply) -> TurnView:
     return TurnView(
         "assistant",
         list(reply.paragraphs),
@@ -71,7 +71,7 @@ def _view(reply: assistant.Reply) -> TurnView:
     )
 
 
-def _plain(reply: assistant.Reply) -> str:
+def _plain(reply: assistant_replies.Reply) -> str:
     """The answer as the adviser reads it in the thread: text, then its sources."""
     lines = list(reply.paragraphs)
     if reply.sources:
@@ -119,7 +119,7 @@ class AssistantState(SessionState):
         if principal is None:
             return self._to_login()
         self._own(principal.holder_id)
-        question = (question or "").strip()[: assistant.MAX_QUESTION_CHARS]
+        question = (question or "").strip()[: assistant_questions.MAX_QUESTION_CHARS]
         if not question:
             self.error = "Écrivez votre question."
             return None

@@ -12,15 +12,18 @@ from espace import routes
 from espace.contracts import (
     catalogue,
     cover_change,
+    cover_choice,
+    cover_quotes,
     coverage,
     labels,
     portfolio,
     tariff_data,
     terms,
 )
-from espace.contracts.cover_change import CoverChangeError, CoverChoice
+from espace.contracts.cover_choice import CoverChangeError, CoverChoice
 from espace.contracts.models import GuaranteeCategory
-from espace.contracts.tariff import RatingError, instalment_cents
+from espace.contracts.rating import RatingError
+from espace.contracts.tariff import instalment_cents
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
 from espace.core.models import today_paris
@@ -122,7 +125,7 @@ class CoverState(SessionState):
                 contract.payment_frequency,
             )
             self._load_terms(db, contract)
-            choice = cover_change.current_choice(
+            choice = cover_choice.current_choice(
                 session=db, contract=contract
             )  # the newest signed terms
             self._set_fields(choice)
@@ -174,12 +177,12 @@ class CoverState(SessionState):
         categories = list(GuaranteeCategory)
         self.categories = [labels.label(labels.GUARANTEE_CATEGORY, c) for c in categories]
         ids = catalogue.formula_ids(session=db)
-        base = cover_change.current_choice(session=db, contract=contract)
+        base = cover_choice.current_choice(session=db, contract=contract)
 
         def cells(
             code: str,
         ) -> list[str]:  # what this formula covers with the options the holder keeps
-            options = cover_change.kept_options(base.options, code)
+            options = cover_quotes.kept_options(base.options, code)
             lines = coverage.lines_for(
                 session=db,
                 formula_id=ids[code],
@@ -200,7 +203,7 @@ class CoverState(SessionState):
                 error,
                 cells(code),
             )
-            for code, name, q, error in cover_change.compare_formulas(session=db, contract=contract)
+            for code, name, q, error in cover_quotes.compare_formulas(session=db, contract=contract)
         ]
 
     def _load_sims(self, db, holder_id: int, contract_id: int) -> None:
@@ -216,7 +219,7 @@ class CoverState(SessionState):
                 [[label, fmt.money(amount)] for label, amount in s.lines],
                 s.id in selected,
             )
-            for s in cover_change.simulations(
+            for s in cover_quotes.simulations(
                 session=db, holder_id=holder_id, contract_id=contract_id
             )
         ]
@@ -256,7 +259,7 @@ class CoverState(SessionState):
         if choice is None:
             return
         try:
-            quote = cover_change.quote(session=db, contract=contract, choice=choice)
+            quote = cover_quotes.quote(session=db, contract=contract, choice=choice)
         except RatingError as error:
             field = {
                 "furniture_capital_cents": "capital",
@@ -382,7 +385,7 @@ class CoverState(SessionState):
             if choice is None:
                 return None
             try:
-                cover_change.save_simulation(
+                cover_quotes.save_simulation(
                     session=db,
                     holder_id=me.holder_id,
                     contract_id=contract.id,
@@ -400,7 +403,7 @@ class CoverState(SessionState):
     @holder_event
     def delete_simulation(self, me: Principal, simulation_id: int):
         def action(db, me, contract):
-            cover_change.delete_simulation(
+            cover_quotes.delete_simulation(
                 session=db, holder_id=me.holder_id, simulation_id=int(simulation_id)
             )
             self._load_sims(db, me.holder_id, contract.id)
@@ -422,7 +425,7 @@ class CoverState(SessionState):
             sim = next(
                 (
                     s
-                    for s in cover_change.simulations(
+                    for s in cover_quotes.simulations(
                         session=db, holder_id=me.holder_id, contract_id=contract.id
                     )
                     if s.id == int(simulation_id)
@@ -438,7 +441,7 @@ class CoverState(SessionState):
     @holder_event
     def reset_choice(self, me: Principal):
         def action(db, me, contract):
-            self._set_fields(cover_change.current_choice(session=db, contract=contract))
+            self._set_fields(cover_choice.current_choice(session=db, contract=contract))
             self._reprice(db, contract)
 
         return self._with_contract(action)

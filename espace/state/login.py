@@ -12,8 +12,16 @@ from espace.core.db import session_scope
 from espace.core.models import utcnow
 from espace.core.settings import get_settings
 from espace.core.tokens import new_token
-from espace.identity import accounts, auth, second_factor, sessions
-from espace.identity.accounts import mask_email
+from espace.identity import (
+    account_recovery,
+    accounts,
+    auth,
+    one_time_codes,
+    second_factor,
+    sessions,
+    signup,
+)
+from espace.identity.account_recovery import mask_email
 from espace.identity.auth import Outcome
 from espace.identity.second_factor import METHOD_LABELS, Method
 from espace.state.handlers import blocking_event, off_loop
@@ -43,8 +51,8 @@ def method_help(method: str, *, email: str, phone: str) -> str:
             f"Nous avons envoyé un code à {mask_email(email)}. Il est valable 10 minutes."
         ),
         Method.SMS: (
-            f"Nous avons envoyé un code par SMS au {accounts.mask_phone(phone)}. Il est valable "
-            "10 minutes."
+            f"Nous avons envoyé un code par SMS au {account_recovery.mask_phone(phone)}. "
+            "Il est valable 10 minutes."
         ),
     }[Method(method)]
 
@@ -162,10 +170,10 @@ class LoginState(rx.State):
             self.method_help = method_help(method, email=account.email, phone=holder.phone)
             if method in (Method.EMAIL, Method.SMS) and not sent:
                 try:
-                    second_factor.send_code(
+                    one_time_codes.send_code(
                         session=db, account=account, purpose="login", channel=method
                     )
-                except second_factor.CodeThrottled as error:
+                except one_time_codes.CodeThrottled as error:
                     self.code_error = str(error)
 
     @blocking_event
@@ -231,7 +239,7 @@ class LoginState(rx.State):
             return self._expired()
         try:
             with session_scope() as db:
-                accounts.resend_activation(session=db, account_id=account_id)
+                signup.resend_activation(session=db, account_id=account_id)
         except accounts.AccountError as error:
             self.form_error = str(error)
             return None

@@ -13,11 +13,19 @@ from typing import ClassVar
 import reflex as rx
 
 from espace import routes
-from espace.billing import bank_accounts, mandates, payments, refunds, regularisation
+from espace.billing import (
+    bank_accounts,
+    bank_details,
+    mandates,
+    payment_changes,
+    payments,
+    refunds,
+    regularisation,
+)
 from espace.billing.bank_accounts import BankAccountError
 from espace.billing.card_payments import CardInput
 from espace.billing.models import MandateStatus
-from espace.billing.payments import PaymentChangeError
+from espace.billing.payment_changes import PaymentChangeError
 from espace.contracts import labels, portfolio
 from espace.contracts.models import ContractStatus
 from espace.core import formatting as fmt
@@ -171,8 +179,8 @@ class PaymentsState(SessionState, StepUpMixin):
     change_preview: list[PreviewRow] = []
     change_note: str = ""
     change_errors: dict[str, str] = {}
-    frequency_rules: str = " ".join(payments.FREQUENCY_RULES)
-    debit_day_rules: str = " ".join(payments.DEBIT_DAY_RULES)
+    frequency_rules: str = " ".join(payment_changes.FREQUENCY_RULES)
+    debit_day_rules: str = " ".join(payment_changes.DEBIT_DAY_RULES)
 
     export_start: str = ""
     export_end: str = ""
@@ -303,7 +311,7 @@ class PaymentsState(SessionState, StepUpMixin):
             "account_holder": str(form.get("account_holder") or "")[:140],
             "label": str(form.get("label") or "")[:60],
         }
-        errors = bank_accounts.check_fields(**fields).errors
+        errors = bank_details.check_fields(**fields).errors
         if errors:  # what can be checked before the second factor
             self.account_errors = dict(errors)
             return None
@@ -437,7 +445,7 @@ class PaymentsState(SessionState, StepUpMixin):
             with session_scope() as db:
                 if self.change_kind == "debit_day":
                     day = _int(self.change_value) or 0
-                    moved = payments.debit_day_preview(
+                    moved = payment_changes.debit_day_preview(
                         session=db,
                         holder_id=me.holder_id,
                         contract_id=int(self.change_contract),
@@ -455,7 +463,7 @@ class PaymentsState(SessionState, StepUpMixin):
                     ]
                     self.change_note = f"Vos prochains prélèvements auront lieu le {day} du mois."
                 else:
-                    preview = payments.frequency_preview(
+                    preview = payment_changes.frequency_preview(
                         session=db,
                         holder_id=me.holder_id,
                         contract_id=int(self.change_contract),
@@ -494,7 +502,7 @@ class PaymentsState(SessionState, StepUpMixin):
         try:
             with session_scope() as db:
                 if self.change_kind == "debit_day":
-                    payments.change_debit_day(
+                    payment_changes.change_debit_day(
                         session=db,
                         holder_id=me.holder_id,
                         contract_id=int(self.change_contract),
@@ -503,7 +511,7 @@ class PaymentsState(SessionState, StepUpMixin):
                     )
                     self.flash = f"Date de prélèvement changée : le {self.change_value} du mois."
                 else:
-                    payments.change_frequency(
+                    payment_changes.change_frequency(
                         session=db,
                         holder_id=me.holder_id,
                         contract_id=int(self.change_contract),

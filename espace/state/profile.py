@@ -17,8 +17,8 @@ import reflex as rx
 from espace.contracts import portfolio
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
-from espace.identity import accounts, profile
-from espace.identity.profile import ProfileError
+from espace.identity import accounts, profile, profile_confirmation, profile_validation
+from espace.identity.profile_validation import ProfileError
 from espace.identity.sessions import Principal
 from espace.identity.stepup import StepUpProof
 from espace.state.account_flows import link_token
@@ -27,9 +27,13 @@ from espace.state.handlers import blocking_event, holder_event
 from espace.state.session import SessionState
 from espace.state.stepup import StepUpMixin
 
-FIELDS = (profile.ADDRESS, profile.PHONE, profile.EMAIL)
+FIELDS = (profile_validation.ADDRESS, profile_validation.PHONE, profile_validation.EMAIL)
 ADDRESS_INPUTS = ("line1", "line2", "postal_code", "city")
-FIRST_INPUT = {profile.ADDRESS: "line1", profile.PHONE: "new_phone", profile.EMAIL: "new_email"}
+FIRST_INPUT = {
+    profile_validation.ADDRESS: "line1",
+    profile_validation.PHONE: "new_phone",
+    profile_validation.EMAIL: "new_email",
+}
 
 
 @dataclasses.dataclass
@@ -45,17 +49,21 @@ class ChangeRow:
 
 class ProfileState(SessionState, StepUpMixin):
     STEP_UP_REASONS: ClassVar[dict[str, str]] = {
-        profile.ADDRESS: "Pour modifier votre adresse postale, confirmez votre identité.",
-        profile.PHONE: (
+        profile_validation.ADDRESS: (
+            "Pour modifier votre adresse postale, confirmez votre identité."
+        ),
+        profile_validation.PHONE: (
             "Pour changer de numéro de mobile, confirmez votre identité. Un code sera ensuite "
             "envoyé par SMS au nouveau numéro."
         ),
-        profile.EMAIL: (
+        profile_validation.EMAIL: (
             "Pour changer d'adresse e-mail, confirmez votre identité. Un lien sera ensuite envoyé "
             "à la nouvelle adresse."
         ),
     }
-    ALWAYS_ASK: ClassVar[frozenset[str]] = frozenset({profile.PHONE, profile.EMAIL})
+    ALWAYS_ASK: ClassVar[frozenset[str]] = frozenset(
+        {profile_validation.PHONE, profile_validation.EMAIL}
+    )
 
     loaded: bool = False
     flash: str = ""
@@ -112,7 +120,7 @@ class ProfileState(SessionState, StepUpMixin):
                 "new_phone": "",
                 "new_email": "",
             }
-        phone, mail = pending.get(profile.PHONE), pending.get(profile.EMAIL)
+        phone, mail = pending.get(profile_validation.PHONE), pending.get(profile_validation.EMAIL)
         self.pending_phone, self.pending_phone_id = (
             (fmt.phone(phone.new_value), phone.id) if phone else ("", 0)
         )
@@ -162,10 +170,10 @@ class ProfileState(SessionState, StepUpMixin):
     def save_address(self, me: Principal, form: dict):
         self._keep_typed(form, ADDRESS_INPUTS)
         values = {n: self.form_values[n] for n in ADDRESS_INPUTS}
-        self.errors = profile.address_errors(**values)
+        self.errors = profile_validation.address_errors(**values)
         if self.errors:
             return None
-        return self._ask(profile.ADDRESS, values)
+        return self._ask(profile_validation.ADDRESS, values)
 
     @holder_event
     def save_phone(self, me: Principal, form: dict):
@@ -178,7 +186,7 @@ class ProfileState(SessionState, StepUpMixin):
         except ProfileError as error:
             self._show_error(error)
             return None
-        return self._ask(profile.PHONE, {"phone": number})
+        return self._ask(profile_validation.PHONE, {"phone": number})
 
     @holder_event
     def save_email(self, me: Principal, form: dict):
@@ -186,12 +194,12 @@ class ProfileState(SessionState, StepUpMixin):
         with session_scope() as db:
             current = accounts.account(session=db, account_id=me.account_id).email
         try:
-            new = profile.clean_new_email(self.form_values["new_email"], current=current)
+            new = profile_validation.clean_new_email(self.form_values["new_email"], current=current)
         except ProfileError as error:
             self._show_error(error)
             return None
         return self._ask(
-            profile.EMAIL, {"email": new}
+            profile_validation.EMAIL, {"email": new}
         )  # whether another account uses it: after the code
 
     def _ask(self, action: str, values: dict[str, str]):
@@ -204,7 +212,7 @@ class ProfileState(SessionState, StepUpMixin):
             return None
         try:
             with session_scope() as db:
-                if action == profile.ADDRESS:
+                if action == profile_validation.ADDRESS:
                     profile.update_address(
                         session=db,
                         holder_id=me.holder_id,
@@ -214,11 +222,11 @@ class ProfileState(SessionState, StepUpMixin):
                         city=draft["city"],
                         proof=proof,
                     )
-                elif action == profile.PHONE:
+                elif action == profile_validation.PHONE:
                     profile.start_phone_change(
                         session=db, holder_id=me.holder_id, phone=draft["phone"], proof=proof
                     )
-                elif action == profile.EMAIL:
+                elif action == profile_validation.EMAIL:
                     profile.start_email_change(
                         session=db, holder_id=me.holder_id, email=draft["email"], proof=proof
                     )
@@ -229,16 +237,16 @@ class ProfileState(SessionState, StepUpMixin):
         # kept until done: a proof refused meanwhile asks again for the same change
         self._draft = {}
         self.flash = {
-            profile.ADDRESS: "Votre adresse postale est modifiée.",
-            profile.PHONE: "Un code vient d'être envoyé par SMS à votre nouveau numéro.",
-            profile.EMAIL: (
+            profile_validation.ADDRESS: "Votre adresse postale est modifiée.",
+            profile_validation.PHONE: "Un code vient d'être envoyé par SMS à votre nouveau numéro.",
+            profile_validation.EMAIL: (
                 "Demande enregistrée : un lien de confirmation vient d'être envoyé à votre "
                 "nouvelle adresse."
             ),
         }[action]
         self.editing = ""  # the pending change's banner takes over for the phone and the e-mail
         self._refresh(me.holder_id)
-        if action == profile.PHONE:
+        if action == profile_validation.PHONE:
             return rx.call_script(
                 "setTimeout(function(){var e=document.getElementById('phone_code');"
                 "if(e){e.focus();}},50)"
@@ -256,7 +264,9 @@ class ProfileState(SessionState, StepUpMixin):
             return None
         with session_scope() as db:  # a wrong code is counted (committed) like a right one
             try:
-                profile.confirm_phone_change(session=db, holder_id=me.holder_id, code=code)
+                profile_confirmation.confirm_phone_change(
+                    session=db, holder_id=me.holder_id, code=code
+                )
             except ProfileError as error:
                 self._show_error(error)
                 return None
@@ -267,13 +277,15 @@ class ProfileState(SessionState, StepUpMixin):
     @holder_event
     def resend_phone(self, me: Principal):
         return self._resend(
-            profile.resend_phone_code, "code", "Un nouveau code vient d'être envoyé par SMS."
+            profile_confirmation.resend_phone_code,
+            "code",
+            "Un nouveau code vient d'être envoyé par SMS.",
         )
 
     @holder_event
     def resend_email(self, me: Principal):
         return self._resend(
-            profile.resend_email_link,
+            profile_confirmation.resend_email_link,
             "email_link",
             "Un nouveau lien vient d'être envoyé ; le précédent ne fonctionne plus.",
         )
@@ -298,7 +310,7 @@ class ProfileState(SessionState, StepUpMixin):
         if not str(change_id).isdigit():
             return None
         with session_scope() as db:
-            cancelled = profile.cancel_change(
+            cancelled = profile_confirmation.cancel_change(
                 session=db, holder_id=me.holder_id, change_id=int(change_id)
             )
         self.editing, self.errors = "", {}
@@ -319,7 +331,9 @@ class EmailConfirmState(rx.State):
         self.outcome, self.message, self.new_email = "", "", ""
         with session_scope() as db:  # a request that can no longer succeed is cancelled (committed)
             try:
-                change = profile.confirm_email_change(session=db, token=link_token(self))
+                change = profile_confirmation.confirm_email_change(
+                    session=db, token=link_token(self)
+                )
             except ProfileError as error:
                 self.outcome, self.message = "invalid", str(error)
                 return

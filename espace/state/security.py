@@ -15,7 +15,7 @@ import reflex as rx
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
 from espace.core.formatting import plural
-from espace.identity import accounts, second_factor
+from espace.identity import account_recovery, accounts, one_time_codes, second_factor
 from espace.identity import security_page as overview
 from espace.identity.second_factor import SecondFactorError
 from espace.identity.sessions import Principal
@@ -148,7 +148,7 @@ class SecurityState(SessionState, StepUpMixin):
             ]
             self.app_factor_on = account.totp_enabled_at is not None
             self.codes_left = second_factor.recovery_codes_left(session=db, account_id=account.id)
-            self.phone_masked = accounts.mask_phone(holder.phone) if holder.phone else ""
+            self.phone_masked = account_recovery.mask_phone(holder.phone) if holder.phone else ""
             self.phone_verified = account.phone_verified_at is not None
 
     # ---- authenticator app ------------------------------------------------------------------
@@ -255,7 +255,9 @@ class SecurityState(SessionState, StepUpMixin):
                 )
                 return None
             try:
-                second_factor.send_code(session=db, account=account, purpose="phone", channel="sms")
+                one_time_codes.send_code(
+                    session=db, account=account, purpose="phone", channel="sms"
+                )
             except SecondFactorError as error:
                 self.awaiting_phone_check, self.phone_error = True, str(error)
                 return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import reflex as rx
 
 from espace import routes
-from espace.claims import settlement
+from espace.claims import settlement, settlement_views
 from espace.claims.declaration import ClaimInputError
 from espace.core.db import session_scope
 from espace.identity.sessions import Principal
@@ -55,7 +55,9 @@ class SettlementState(SessionState):
 
     def _refresh(self, holder_id: int) -> None:
         with session_scope() as db:
-            found = settlement.holder_offer(session=db, holder_id=holder_id, number=self._number)
+            found = settlement_views.holder_offer(
+                session=db, holder_id=holder_id, number=self._number
+            )
         self.has_offer = found is not None
         if found is None:
             self.rows, self.accounts, self.status = [], [], ""
@@ -143,7 +145,7 @@ class StaffSettlementState(StaffSessionState):
     def _refresh(self, staff_id: int, number: str) -> None:
         try:
             with session_scope() as db:
-                found = settlement.staff_offer(session=db, staff_id=staff_id, number=number)
+                found = settlement_views.staff_offer(session=db, staff_id=staff_id, number=number)
         except StaffForbidden:
             found = None
         if found is None:

@@ -12,7 +12,7 @@ from espace import routes
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
 from espace.core.tokens import new_token
-from espace.identity import auth, second_factor, sessions, staff_access
+from espace.identity import auth, one_time_codes, second_factor, sessions, staff_access
 from espace.identity.models import LoginResult
 from espace.identity.sessions import Principal
 from espace.state.handlers import (
@@ -70,12 +70,12 @@ class StaffLoginState(rx.State):
                 )
                 return None, failures
             try:
-                second_factor.send_staff_code(session=db, staff=staff)
+                one_time_codes.send_staff_code(session=db, staff=staff)
                 self.sent_hint = (
                     "Un code à 6 chiffres vient d'être envoyé à votre adresse e-mail "
                     "professionnelle."
                 )
-            except second_factor.CodeThrottled as error:
+            except one_time_codes.CodeThrottled as error:
                 self.sent_hint = str(error)
             self._pending_staff_id, self._pending_since = staff.id, time.time()
             return staff.id, failures
@@ -119,9 +119,9 @@ class StaffLoginState(rx.State):
                 self.form_error = auth.LOGIN_FAILED_MESSAGE
                 return None
             try:
-                second_factor.send_staff_code(session=db, staff=staff)
+                one_time_codes.send_staff_code(session=db, staff=staff)
                 self.sent_hint, self.code_error = "Un nouveau code vient d'être envoyé.", ""
-            except second_factor.CodeThrottled as error:
+            except one_time_codes.CodeThrottled as error:
                 self.code_error = str(error)
         return None
 

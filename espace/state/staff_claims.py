@@ -14,6 +14,7 @@ import reflex as rx
 from espace import routes
 from espace.claims import (
     declaration_queries,
+    peril_data,
     perils,
     stages,
     workflow,
@@ -46,7 +47,7 @@ STATUS_FILTERS: list[list[str]] = [["open", "En cours"], ["", "Toutes les étape
     [status.value, stages.label(status)] for status in S if status != S.DRAFT
 ]
 PERIL_FILTERS: list[list[str]] = [["", "Tous les événements"]] + [
-    [p.code, p.label] for p in perils.PERILS
+    [p.code, p.label] for p in peril_data.PERILS
 ]
 AGE_FILTERS: list[list[str]] = [
     ["", "Toutes"],

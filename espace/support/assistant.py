@@ -4,64 +4,47 @@ holder's own contracts, claims and payments.
 Deterministic and local: a question is folded and stemmed like search queries (``search.text``),
 matched against a few intents in order, and answered from the database; anything else goes to
 the help articles, and when none fits well the assistant says it does not know and offers an
-adviser. Every answer names its sources."""
+adviser. Every answer names its sources.
+
+What a question means is read by ``assistant_questions``, the replies' shape and the holder's
+contracts they draw on are in ``assistant_replies``, the answers about the cover in
+``assistant_cover``."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from datetime import date
 
 from sqlmodel import Session, col, select
 
 from espace import content, routes
 from espace.billing import payments
-from espace.claims import indemnity, stages
+from espace.claims import stages
 from espace.claims.models import Claim
 from espace.claims.stages import OPEN_STATUSES
-from espace.contracts import coverage, labels
-from espace.contracts.models import Contract, ContractStatus, Formula, InsuredProperty
 from espace.core import formatting as fmt
 from espace.core.models import saved_id
 from espace.search import text
-
-
-@dataclass(frozen=True)
-class Action:
-    label: str
-    href: str = ""  # an internal page; empty for an in-page action
-    # link | attestation (issue and download today's attestation for contract_id) | escalate (to an
-    # adviser)
-    kind: str = "link"
-    contract_id: int = 0
-
-
-@dataclass(frozen=True)
-class Source:
-    label: str
-    href: str = ""
-
-
-@dataclass(frozen=True)
-class Reply:
-    intent: str
-    paragraphs: list[str]
-    actions: list[Action] = field(default_factory=list)
-    sources: list[Source] = field(default_factory=list)
-    understood: bool = True
-    category: str = "other"  # the message-thread category an escalation would use
-
-    def __post_init__(self) -> None:
-        # A sentence starts with a capital, also when the "Contrat … :" lead is left out (one
-        # contract): "Votre formule…", never "votre formule…".
-        self.paragraphs[:] = [p[:1].upper() + p[1:] for p in self.paragraphs]
-
+from espace.support.assistant_cover import _ceiling, _deductible, _reimbursement
+from espace.support.assistant_questions import (
+    _PERIL_OF_CATEGORY,
+    Question,
+    category_of,
+    intent_of,
+    parse,
+)
+from espace.support.assistant_replies import (
+    Action,
+    Reply,
+    Source,
+    _article_source,
+    _contracts,
+    _no_contract,
+)
 
 NOT_UNDERSTOOD = (
     "Je ne sais pas répondre à cette question. Reformulez-la, consultez l'aide, ou parlez à un "
     "conseiller : il recevra notre conversation et vous n'aurez rien à répéter."
 )
-MAX_QUESTION_CHARS = 500
 
 SUGGESTIONS = (
     "Où est mon attestation ?",
@@ -71,388 +54,8 @@ SUGGESTIONS = (
     "Déclarer un sinistre",
 )
 
-# Words that point at a guarantee category (folded; compared as stems).
-_CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
-    "water_damage": (
-        "degat des eaux",
-        "degats des eaux",
-        "eau",
-        "eaux",
-        "fuite",
-        "infiltration",
-        "debordement",
-        "canalisation",
-        "tuyau",
-        "gel",
-        "plomberie",
-        "humidite",
-    ),
-    "theft_vandalism": (
-        "vol",
-        "vole",
-        "volee",
-        "voles",
-        "cambriolage",
-        "cambriole",
-        "effraction",
-        "vandalisme",
-        "tag",
-    ),
-    "fire": ("incendie", "feu", "fumee", "explosion", "brule"),
-    "glass_breakage": (
-        "bris de glace",
-        "vitre",
-        "fenetre",
-        "baie vitree",
-        "miroir",
-        "vitroceramique",
-    ),
-    "storm_hail_snow": ("tempete", "grele", "neige", "vent"),
-    "natural_disaster": (
-        "catastrophe naturelle",
-        "inondation",
-        "secheresse",
-        "seisme",
-        "coulee de boue",
-    ),
-    "home_damage": (
-        "dommage electrique",
-        "dommages electriques",
-        "surtension",
-        "foudre",
-        "court circuit",
-    ),
-    "civil_liability": ("responsabilite civile", "tiers"),
-    "legal_protection": ("protection juridique", "litige", "avocat"),
-    "assistance": ("assistance", "serrurier", "relogement"),
-}
-
-_PERIL_OF_CATEGORY = {
-    "water_damage": "water_damage",
-    "theft_vandalism": "theft",
-    "fire": "fire",
-    "glass_breakage": "glass_breakage",
-    "storm_hail_snow": "storm",
-    "natural_disaster": "natural_disaster",
-    "civil_liability": "third_party",
-}
-
-_AMOUNT = re.compile(
-    r"(\d{1,3}(?:[  \u202f.]\d{3})+|\d+)(?:,(\d{1,2}))?\s*(?:€|euros?\b|eur\b|e\b)", re.IGNORECASE
-)
-_ITEM = re.compile(
-    r"\b(?:pour|d'|de)\s*(?:un|une|mon|ma|mes|le|la|les|des)\s+([a-zà-ÿ' "
-    r"-]{2,30}?)\s+(?:de|d'une valeur de|à)\s+\d",
-    re.IGNORECASE,
-)
-
-
-# ----- understanding --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Question:
-    raw: str
-    folded: str
-    stems: frozenset[str]
-
-    def has(self, *stems: str) -> bool:
-        return any(s in self.stems for s in stems)
-
-    def says(self, *phrases: str) -> bool:
-        return any(re.search(rf"\b{re.escape(p)}\b", self.folded) for p in phrases)
-
-
-def parse(question: str) -> Question:
-    raw = (question or "").strip()[:MAX_QUESTION_CHARS]
-    folded = " ".join(text.words(raw))
-    return Question(raw, folded, frozenset(text.stem(w) for w in text.words(raw)))
-
-
-def amount_cents(question: str) -> int | None:
-    """'800 €', '1 200 euros', '1.200,50€' -> cents."""
-    match = _AMOUNT.search(question or "")
-    if match is None:
-        return None
-    whole = re.sub(r"\D", "", match.group(1))
-    return int(whole) * 100 + int((match.group(2) or "0").ljust(2, "0"))
-
-
-def item_name(question: str) -> str:
-    match = _ITEM.search(question or "")
-    return match.group(1).strip() if match else ""
-
-
-def category_of(q: Question) -> str:
-    """The guarantee category the question talks about ("" when none); the longest phrase wins."""
-    best, best_len = "", 0
-    for category, phrases in _CATEGORY_WORDS.items():
-        for phrase in phrases:
-            if len(phrase) > best_len and (
-                q.says(phrase) or (" " not in phrase and text.stem(phrase) in q.stems)
-            ):
-                best, best_len = category, len(phrase)
-    return best
-
-
-def intent_of(q: Question) -> str:
-    if q.says("mot de passe", "mdp", "password") or (q.has("identifi") and q.has("oubli", "perdu")):
-        return "password"
-    if q.has("franchis"):
-        return "deductible"
-    if amount_cents(q.raw) is not None and (
-        q.has("rembours", "indemnis", "indemn", "touch", "percevr", "recevr")
-        or q.says("combien", "pris en charge", "prise en charge")
-    ):
-        return "reimbursement"
-    if (
-        q.folded.startswith("plafond")
-        or q.says("quel est le plafond", "quel plafond", "plafonds", "jusqu a combien")
-        or (q.has("plafond") and q.has("garant", "rembours", "maximum", "combien"))
-    ):
-        return "ceiling"
-    if q.has("attest") and not q.has("verifi", "authent", "qr"):
-        return "attestation"
-    if q.says("ou en est", "ou en sont", "suivi", "avancement", "etat de mon") and q.has(
-        "sinistr", "dossi", "declar"
-    ):
-        return "claim_status"
-    if q.has("declar", "signal") and (q.has("sinistr") or category_of(q)):
-        return "declare"
-    if q.says(
-        "prochain prelevement", "prochaine echeance", "prochain paiement", "prochaine mensualite"
-    ) or (q.says("quand") and q.has("prelev", "pai", "echeanc")):
-        return "next_payment"
-    if q.says(
-        "conseiller",
-        "conseillere",
-        "humain",
-        "parler a quelqu un",
-        "parler a une personne",
-        "joindre",
-    ):
-        return "human"
-    if q.folded in ("bonjour", "salut", "bonsoir", "hello", "merci", "merci beaucoup", "au revoir"):
-        return "smalltalk"
-    return "faq"
-
-
-# ----- the holder's data ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Contract:
-    contract: Contract
-    formula: str
-    place: str  # "appartement, Lyon"
-    cover: coverage.Cover | None = None  # in force today
-
-
-def _contracts(session: Session, holder_id: int, today: date | None = None) -> list[_Contract]:
-    rows = session.exec(
-        select(Contract, Formula, InsuredProperty)
-        .join(Formula, col(Formula.id) == Contract.formula_id)
-        .join(InsuredProperty, col(InsuredProperty.id) == Contract.property_id)
-        .where(Contract.holder_id == holder_id, Contract.status == ContractStatus.ACTIVE)
-        .order_by(col(Contract.start_date))
-    ).all()
-    if today is None:
-        return [
-            _Contract(
-                c,
-                f.name,
-                f"{labels.label(labels.PROPERTY_TYPE, p.property_type).lower()}, {p.city}",
-            )
-            for c, f, p in rows
-        ]
-    result = []
-    for c, f, p in rows:
-        cover = coverage.cover_on(session=session, contract=c, on=coverage.shown_day(c, today))
-        result.append(
-            _Contract(
-                c,
-                cover.formula_name if cover else f.name,
-                f"{labels.label(labels.PROPERTY_TYPE, p.property_type).lower()}, {p.city}",
-                cover,
-            )
-        )
-    return result
-
-
-def _contract_source(item: _Contract) -> Source:
-    return Source(
-        f"Vos garanties — contrat {item.contract.number} (formule {item.formula})",
-        f"{routes.CONTRACT}?n={item.contract.number}",
-    )
-
-
-def _article_source(slug: str) -> Source:
-    article = content.article(slug)
-    return (
-        Source(f"Aide : « {article.title} »", f"{routes.HELP}#{slug}")
-        if article
-        else Source("Aide", routes.HELP)
-    )
-
-
-def _lead(contracts: list[_Contract], item: _Contract) -> str:
-    return f"Contrat {item.contract.number} ({item.place}) : " if len(contracts) > 1 else ""
-
-
-def _line_for(item: _Contract, category: str) -> coverage.CoverLine | None:
-    """The guarantee answering ``category`` today, the options taken included."""
-    return item.cover.line_for(category) if item.cover else None
-
-
-def _no_contract() -> Reply:
-    return Reply(
-        "no_contract",
-        [
-            "Vous n'avez pas de contrat en cours : je ne peux pas répondre à partir de vos "
-            "garanties."
-        ],
-        [Action("Voir mes contrats", routes.CONTRACTS)],
-        understood=True,
-        category="contract",
-    )
-
-
-def _ask_category(what: str) -> Reply:
-    examples = "dégât des eaux, vol, incendie, bris de glace, tempête, catastrophe naturelle"
-    return Reply(
-        "ask_category",
-        [f"Pour quel type de sinistre voulez-vous connaître {what} ? Par exemple : {examples}."],
-        [Action("Voir toutes mes garanties", routes.CONTRACTS)],
-        category="contract",
-    )
-
 
 # ----- answers --------------------------------------------------------------------------------
-
-
-def _deductible(session: Session, holder_id: int, q: Question, today: date) -> Reply:
-    category = category_of(q)
-    contracts = _contracts(session, holder_id, today)
-    if not contracts:
-        return _no_contract()
-    if not category:
-        return _ask_category("la franchise")
-    name = labels.label(labels.GUARANTEE_CATEGORY, category).lower()
-    lines, sources = [], []
-    for item in contracts:
-        line = _line_for(item, category)
-        sources.append(_contract_source(item))
-        if line is None:
-            lines.append(
-                f"{_lead(contracts, item)}votre formule {item.formula} ne comprend pas la "
-                f"garantie {name}."
-            )
-        else:
-            lines.append(
-                f"{_lead(contracts, item)}votre franchise {name} (garantie « {line.name} ») est de "
-                f"{line.deductible}."
-            )
-    lines.append(
-        "La franchise est la part des dommages qui reste à votre charge : elle est déduite de "
-        "l'indemnité."
-    )
-    return Reply(
-        "deductible",
-        lines,
-        [Action("Voir mes garanties", sources[0].href)],
-        sources + [_article_source("franchise")],
-        category="contract",
-    )
-
-
-def _ceiling_text(line: coverage.CoverLine, cover: coverage.Cover) -> str:
-    if line.ceiling_cents is not None:
-        return line.ceiling
-    capital, note = fmt.money(cover.furniture_capital_cents), line.ceiling
-    if note.lower().startswith("capital mobilier"):
-        return f"{capital} (votre capital mobilier{note[len('capital mobilier') :]})"
-    return f"{note[:1].lower()}{note[1:]} (capital mobilier : {capital})"
-
-
-def _ceiling(session: Session, holder_id: int, q: Question, today: date) -> Reply:
-    category = category_of(q)
-    contracts = _contracts(session, holder_id, today)
-    if not contracts:
-        return _no_contract()
-    if not category:
-        return _ask_category("le plafond")
-    name = labels.label(labels.GUARANTEE_CATEGORY, category).lower()
-    lines = []
-    for item in contracts:
-        line = _line_for(item, category)
-        lines.append(
-            f"{_lead(contracts, item)}"
-            + (
-                f"votre formule {item.formula} ne comprend pas la garantie {name}."
-                if line is None or item.cover is None  # no cover today: no line either
-                else f"plafond de la garantie « {line.name} » : "
-                f"{_ceiling_text(line, item.cover)} ; franchise : {line.deductible}."
-            )
-        )
-    return Reply(
-        "ceiling",
-        lines,
-        [Action("Voir mes garanties", _contract_source(contracts[0]).href)],
-        [_contract_source(item) for item in contracts],
-        category="contract",
-    )
-
-
-def _reimbursement(session: Session, holder_id: int, q: Question, today: date) -> Reply:
-    damage = amount_cents(q.raw) or 0
-    category = category_of(q)
-    contracts = _contracts(session, holder_id, today)
-    if not contracts:
-        return _no_contract()
-    if not category:
-        return _ask_category("le remboursement")
-    thing = item_name(q.raw)
-    subject = (
-        f"un bien ({thing}) de {fmt.money(damage)}" if thing else f"{fmt.money(damage)} de dommages"
-    )
-    peril = _PERIL_OF_CATEGORY.get(category, "other")
-    name = labels.label(labels.GUARANTEE_CATEGORY, category).lower()
-    lines = [f"Pour {subject} ({name}), voici ce que prévoient vos garanties :"]
-    for item in contracts:
-        result = indemnity.compute(
-            session=session,
-            contract=item.contract,
-            peril_code=peril,
-            damage_cents=damage,
-            on=coverage.shown_day(item.contract, today),
-            category=category,
-        )
-        if not result.covered:
-            lines.append(f"{_lead(contracts, item)}{result.explanation}")
-            continue
-        lines.append(
-            f"{_lead(contracts, item)}vous seriez remboursé {fmt.money(result.indemnity_cents)} : "
-            f"{fmt.money(damage)} − franchise de {fmt.money(result.deductible_cents)}, dans la "
-            f"limite du plafond de {fmt.money(result.ceiling_cents)} (garantie « "
-            f"{result.guarantee} »)."
-        )
-    if category == "theft_vandalism":
-        lines.append(
-            "Le vol doit avoir eu lieu avec effraction, escalade, fausses clés ou agression, et "
-            "vous devez porter plainte puis nous le déclarer sous 2 jours ouvrés."
-        )
-    lines.append(
-        "C'est une estimation à partir de la valeur que vous indiquez : le montant définitif "
-        "dépend des justificatifs (facture, photos) et de la vétusté prévue par vos conditions "
-        "générales."
-    )
-    return Reply(
-        "reimbursement",
-        lines,
-        [Action("Déclarer ce sinistre", f"{routes.CLAIM_NEW}?peril={peril}")],
-        [_contract_source(item) for item in contracts] + [_article_source("franchise")],
-        category="claim",
-    )
 
 
 def _attestation(session: Session, holder_id: int, q: Question) -> Reply:

@@ -146,7 +146,7 @@ def endorse_contract(
     own function (new version of the terms from ``effective_date``, re-priced instalments, the
     avenant PDF in "Mes documents", the e-mail). The holder must have an account: it is recorded
     as accepted by them."""
-    from espace.contracts import cover_change
+    from espace.contracts import cover_change, cover_choice
     from espace.identity.accounts import account_of_holder
 
     require(authority, "contracts:write")
@@ -156,7 +156,7 @@ def endorse_contract(
     account = account_of_holder(session=session, holder_id=contract.holder_id)
     if account is None:
         raise OperationError({"contract_id": NO_ACCOUNT_YET})
-    current = cover_change.current_choice(session=session, contract=contract)
+    current = cover_choice.current_choice(session=session, contract=contract)
     changes = {k: data[k] for k in ("formula", "furniture_capital_cents", "deductible_cents")}
     changes = {k: v for k, v in changes.items() if v is not None}
     if data.get("options") is not None:
@@ -173,7 +173,7 @@ def endorse_contract(
             consent=True,
             today=today,
         )
-    except cover_change.CoverChangeError as error:
+    except cover_choice.CoverChangeError as error:
         raise _field_error(error) from None
     except (KeyError, ValueError) as error:
         raise OperationError({"request": f"Avenant refusé par le tarif : {error}"}) from None

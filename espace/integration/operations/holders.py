@@ -10,7 +10,7 @@ from espace.contracts import admin
 from espace.contracts.models import InsuredProperty
 from espace.identity import holders
 from espace.identity.models import Policyholder
-from espace.identity.profile import ProfileError
+from espace.identity.profile_validation import ProfileError
 from espace.integration.operations.common import Page, _field_error, _holder, page, require
 
 # ----- holders and properties ---------------------------------------------------------------------

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from espace.api.routes import build_api
 from espace.core.db import session_scope
 from espace.demo.seed import DEMO_EMAIL, DEMO_PASSWORD
-from espace.identity import second_factor, sessions
+from espace.identity import one_time_codes, sessions
 from espace.identity.auth import authenticate
 from espace.notifications.models import OutboxMessage
 from tests import factories
@@ -204,7 +204,7 @@ def _staff_sign_in():
 
     def setup(db):
         staff = factories.staff(db)
-        second_factor.send_staff_code(session=db, staff=staff)
+        one_time_codes.send_staff_code(session=db, staff=staff)
         message = db.exec(select(OutboxMessage).where(OutboxMessage.recipient == staff.email)).one()
         return staff.id, re.search(r"\b(\d{6})\b", message.body).group(1)
 

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlmodel import func, select
 
 from espace.billing import bank_accounts as ba
-from espace.billing import mandates
+from espace.billing import bank_details, mandates
 from espace.billing.bank_accounts import BankAccountError
 from espace.billing.models import BankAccount, MandateStatus, SepaMandate
 from espace.contracts.models import ContractStatus
@@ -99,7 +99,7 @@ def test_same_iban_refused_for_the_same_holder_only(db, holder, other):
     add(db, holder)
     with pytest.raises(BankAccountError) as caught:
         add(db, holder, iban=IBAN_A_GROUPED.lower())
-    assert caught.value.errors == {"iban": ba.MESSAGES["iban_duplicate"]}
+    assert caught.value.errors == {"iban": bank_details.MESSAGES["iban_duplicate"]}
     assert not leaks(caught.value)
     add(db, other)  # another holder may register the same account (a joint account)
     assert count(db, BankAccount, BankAccount.holder_id == holder.id) == 1

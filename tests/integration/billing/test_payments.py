@@ -12,10 +12,10 @@ import pytest
 from ofxtools.Parser import OFXTree
 from sqlmodel import select
 
-from espace.billing import exports, instalments, payments
+from espace.billing import exports, instalments, payment_changes, payments
 from espace.billing.exports import ExportError
 from espace.billing.models import BankAccount, MandateStatus, Payment, PaymentStatus, SepaMandate
-from espace.billing.payments import PaymentChangeError
+from espace.billing.payment_changes import PaymentChangeError
 from espace.billing.receipts import register_paid_receipts
 from espace.core.formatting import PARIS
 from espace.documents.models import Document
@@ -216,14 +216,14 @@ def test_debit_day_moves_from_the_next_period_but_not_a_debit_due_within_two_wor
         db, until=date(2027, 3, 3), start_date=date(2024, 3, 4), payment_frequency="monthly"
     )
     before = {p.id: p.due_date for p in _payments(db, contract)}
-    preview = payments.debit_day_preview(
+    preview = payment_changes.debit_day_preview(
         session=db, holder_id=person.id, contract_id=contract.id, day=10, today=TODAY
     )
     assert [(r.old_due, r.new_due) for r in preview] == [
         (date(2026, m, 5), date(2026, m, 10)) for m in range(7, 13)
     ] + [(date(2027, m, 5), date(2027, m, 10)) for m in (1, 2)]
     assert (
-        payments.change_debit_day(
+        payment_changes.change_debit_day(
             session=db, holder_id=person.id, contract_id=contract.id, day=10, today=TODAY
         )
         == 8
@@ -254,7 +254,7 @@ def test_debit_day_keeps_the_current_period(db):
         start_date=date(2024, 3, 1),
         payment_frequency="quarterly",
     )
-    preview = payments.debit_day_preview(
+    preview = payment_changes.debit_day_preview(
         session=db, holder_id=person.id, contract_id=contract.id, day=15, today=monday
     )
     # the quarter starting today (due 5 June, 4 working days away) keeps its date
@@ -282,30 +282,30 @@ def test_debit_day_refusals_change_nothing(db):
     before = {p.id: p.due_date for p in _payments(db, monthly)}
 
     with pytest.raises(PaymentChangeError) as refused:
-        payments.change_debit_day(
+        payment_changes.change_debit_day(
             session=db, holder_id=person.id, contract_id=annual.id, day=10, today=TODAY
         )
     assert "anniversaire" in refused.value.errors["frequency"]
     with pytest.raises(PaymentChangeError) as refused:
-        payments.debit_day_preview(
+        payment_changes.debit_day_preview(
             session=db, holder_id=person.id, contract_id=monthly.id, day=12, today=TODAY
         )
     assert refused.value.errors == {"debit_day": "Choisissez le 5, le 10 ou le 15 du mois."}
     with pytest.raises(PaymentChangeError) as refused:
-        payments.change_debit_day(
+        payment_changes.change_debit_day(
             session=db, holder_id=person.id, contract_id=monthly.id, day=5, today=TODAY
         )
     assert "déjà" in refused.value.errors["debit_day"]
     intruder = factories.holder(db)
     with pytest.raises(PaymentChangeError) as refused:
-        payments.change_debit_day(
+        payment_changes.change_debit_day(
             session=db, holder_id=intruder.id, contract_id=monthly.id, day=10, today=TODAY
         )
     assert refused.value.errors == {"contract": "Contrat introuvable."}
     monthly.status = "terminated"
     db.add(monthly)
     with pytest.raises(PaymentChangeError) as refused:
-        payments.change_debit_day(
+        payment_changes.change_debit_day(
             session=db, holder_id=person.id, contract_id=monthly.id, day=10, today=TODAY
         )
     assert "contract" in refused.value.errors
@@ -328,7 +328,7 @@ def test_monthly_needs_an_active_mandate_and_the_new_split_adds_up(db):
         annual_tax_cents=1_539,
     )
     with pytest.raises(PaymentChangeError) as refused:
-        payments.frequency_preview(
+        payment_changes.frequency_preview(
             session=db,
             holder_id=person.id,
             contract_id=contract.id,
@@ -341,7 +341,7 @@ def test_monthly_needs_an_active_mandate_and_the_new_split_adds_up(db):
     db.add(mandate)
     db.flush()
     with pytest.raises(PaymentChangeError):
-        payments.change_frequency(
+        payment_changes.change_frequency(
             session=db,
             holder_id=person.id,
             contract_id=contract.id,
@@ -352,7 +352,7 @@ def test_monthly_needs_an_active_mandate_and_the_new_split_adds_up(db):
     db.add(mandate)
     db.flush()
 
-    preview = payments.frequency_preview(
+    preview = payment_changes.frequency_preview(
         session=db, holder_id=person.id, contract_id=contract.id, frequency="monthly", today=TODAY
     )
     assert preview.effective == date(2026, 9, 15) and "15/09/2026" in preview.notice
@@ -362,7 +362,7 @@ def test_monthly_needs_an_active_mandate_and_the_new_split_adds_up(db):
     db.refresh(contract)
     assert contract.payment_frequency == "annual"  # a preview changes nothing
 
-    applied = payments.change_frequency(
+    applied = payment_changes.change_frequency(
         session=db, holder_id=person.id, contract_id=contract.id, frequency="monthly", today=TODAY
     )
     db.refresh(contract)
@@ -377,7 +377,7 @@ def test_monthly_needs_an_active_mandate_and_the_new_split_adds_up(db):
     assert all(p.due_date.day == contract.debit_day for p in new)
 
     with pytest.raises(PaymentChangeError) as refused:
-        payments.change_frequency(
+        payment_changes.change_frequency(
             session=db,
             holder_id=person.id,
             contract_id=contract.id,
@@ -391,7 +391,7 @@ def test_annual_needs_no_mandate_and_is_due_on_the_anniversary(db):
     person, contract = _seeded(
         db, until=date(2027, 3, 31), start_date=date(2024, 4, 1), payment_frequency="quarterly"
     )
-    applied = payments.change_frequency(
+    applied = payment_changes.change_frequency(
         session=db, holder_id=person.id, contract_id=contract.id, frequency="annual", today=TODAY
     )
     assert applied.effective == date(2027, 4, 1)
@@ -419,7 +419,7 @@ def test_frequency_change_of_another_holders_contract_is_refused(db):
     intruder = factories.holder(db)
     _mandate(db, intruder)
     with pytest.raises(PaymentChangeError) as refused:
-        payments.change_frequency(
+        payment_changes.change_frequency(
             session=db,
             holder_id=intruder.id,
             contract_id=contract.id,
@@ -428,7 +428,7 @@ def test_frequency_change_of_another_holders_contract_is_refused(db):
         )
     assert refused.value.errors == {"contract": "Contrat introuvable."}
     with pytest.raises(PaymentChangeError) as refused:
-        payments.frequency_preview(
+        payment_changes.frequency_preview(
             session=db,
             holder_id=contract.holder_id,
             contract_id=contract.id,
@@ -574,7 +574,7 @@ def test_exports_refuse_bad_periods(db):
 def test_moving_the_debit_day_clears_the_reminder_of_moved_instalments(db):
     from datetime import date, timedelta
 
-    from espace.billing import instalments, payments
+    from espace.billing import instalments
     from espace.billing.models import Payment, PaymentStatus
     from tests import factories
 
@@ -594,7 +594,7 @@ def test_moving_the_debit_day_clears_the_reminder_of_moved_instalments(db):
     for payment in future:
         payment.reminder_sent_at = datetime(2030, 3, 1, tzinfo=UTC)
         db.add(payment)
-    payments.change_debit_day(
+    payment_changes.change_debit_day(
         session=db, holder_id=person.id, contract_id=contract.id, day=15, today=today
     )
     assert all(p.due_date.day == 15 and p.reminder_sent_at is None for p in future)
@@ -603,7 +603,6 @@ def test_moving_the_debit_day_clears_the_reminder_of_moved_instalments(db):
 def test_a_frequency_change_never_schedules_a_debit_in_the_past(db):
     from datetime import date
 
-    from espace.billing import payments
     from espace.billing.models import SepaMandate
     from tests import factories
 
@@ -623,7 +622,7 @@ def test_a_frequency_change_never_schedules_a_debit_in_the_past(db):
     )
     db.flush()
     today = date(2030, 6, 10)
-    preview = payments.frequency_preview(
+    preview = payment_changes.frequency_preview(
         session=db, holder_id=person.id, contract_id=contract.id, frequency="monthly", today=today
     )
     assert preview.rows[0].period_start == date(2030, 6, 20)

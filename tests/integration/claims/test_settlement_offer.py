@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from espace.billing.models import BankAccount
-from espace.claims import settlement
+from espace.claims import settlement, settlement_views
 from espace.claims.declaration import ClaimInputError
 from espace.claims.models import Claim, ClaimFile, ClaimStatus, StaffAuditLog
 from espace.core import storage
@@ -93,7 +93,7 @@ def test_offer_accepted_to_an_account_on_file_is_signed_in_the_claim(db, test_tm
     assert db.exec(
         select(StaffAuditLog.action).where(StaffAuditLog.object_id == claim.id)
     ).all() == ["settlement_offer"]
-    shown = settlement.holder_offer(session=db, holder_id=person_id, number=claim.number)
+    shown = settlement_views.holder_offer(session=db, holder_id=person_id, number=claim.number)
     assert ("Vétusté", "− 600,00\u00a0€") in shown.rows
     with pytest.raises(ClaimInputError):  # repair in kind is not offered here
         settlement.accept(session=db, holder_id=person_id, number=claim.number, choice="repair")
@@ -138,7 +138,10 @@ def test_another_holder_can_neither_see_accept_nor_dispute(db):
     claim = _assessed_claim(db)
     settlement.make_offer(session=db, staff_id=factories.staff(db).id, claim_id=claim.id)
     intruder = factories.holder(db)
-    assert settlement.holder_offer(session=db, holder_id=intruder.id, number=claim.number) is None
+    assert (
+        settlement_views.holder_offer(session=db, holder_id=intruder.id, number=claim.number)
+        is None
+    )
     account = _account(db, intruder)
     with pytest.raises(ClaimInputError):
         settlement.accept(

@@ -25,10 +25,18 @@ from espace.claims import (
 )
 from espace.claims.declaration import ClaimInputError
 from espace.claims.models import Claim
-from espace.contracts import attestations, certificates, cover_change, coverage, detail
+from espace.contracts import (
+    attestations,
+    certificates,
+    cover_change,
+    cover_choice,
+    cover_quotes,
+    coverage,
+    detail,
+)
 from espace.contracts import terms as contract_terms
 from espace.contracts.attestations import AttestationError, AttestationRequest
-from espace.contracts.cover_change import CoverChangeError
+from espace.contracts.cover_choice import CoverChangeError
 from espace.contracts.models import (
     Attestation,
     Contract,
@@ -239,7 +247,7 @@ def test_an_endorsement_next_month_changes_nothing_before_its_date(db, today):
             db, person, formula_code="ESSENTIELLE", start_date=date(2024, 2, 29)
         )
         account = factories.account_of(db, person)
-        before = cover_change.current_choice(session=db, contract=contract)
+        before = cover_choice.current_choice(session=db, contract=contract)
         endorsement = cover_change.endorse(
             session=db,
             holder_id=person.id,
@@ -348,7 +356,7 @@ def test_the_prorata_follows_the_version_boundaries(db):
         person = factories.holder(db)
         contract = factories.contract(db, person, priced=True, start_date=date(2024, 2, 29))
         account = factories.account_of(db, person)
-        base = cover_change.current_choice(session=db, contract=contract)
+        base = cover_choice.current_choice(session=db, contract=contract)
         p0 = contract.annual_premium_cents
         first = cover_change.endorse(
             session=db,
@@ -400,7 +408,7 @@ def test_a_claim_dated_before_an_upgrade_is_assessed_on_the_old_terms(db):
             deductible_cents=50_000,
         )
         account = factories.account_of(db, person)
-        before = cover_change.current_choice(session=db, contract=contract)
+        before = cover_choice.current_choice(session=db, contract=contract)
         cover_change.endorse(
             session=db,
             holder_id=person.id,
@@ -542,8 +550,8 @@ def test_the_no_claims_bonus_is_not_shown_as_earned_while_a_claim_counts(db):
     with time_machine.travel(_noon(today), tick=False):
         person = factories.holder(db)
         contract = factories.contract(db, person, priced=True, start_date=date(2024, 2, 29))
-        choice = cover_change.current_choice(session=db, contract=contract)
-        clean = cover_change.quote(session=db, contract=contract, choice=choice, today=today)
+        choice = cover_choice.current_choice(session=db, contract=contract)
+        clean = cover_quotes.quote(session=db, contract=contract, choice=choice, today=today)
         assert any(line.label == "Bonus sans sinistre \u22125\u00a0%" for line in clean.lines)
         _claim(
             db,
@@ -553,7 +561,7 @@ def test_the_no_claims_bonus_is_not_shown_as_earned_while_a_claim_counts(db):
             now=_noon(today),
             peril="water_damage",
         )
-        with_claim = cover_change.quote(session=db, contract=contract, choice=choice, today=today)
+        with_claim = cover_quotes.quote(session=db, contract=contract, choice=choice, today=today)
     labels = [line.label for line in with_claim.lines]
     assert "Bonus sans sinistre \u22125\u00a0%" not in labels
     assert any(
@@ -571,7 +579,7 @@ def test_contract_copy_on_the_row_stays_the_insured_home_until_a_move(db):
         person = factories.holder(db)
         contract = factories.contract(db, person, start_date=date(2024, 2, 29))
         account = factories.account_of(db, person)
-        before = cover_change.current_choice(session=db, contract=contract)
+        before = cover_choice.current_choice(session=db, contract=contract)
         cover_change.endorse(
             session=db,
             holder_id=person.id,

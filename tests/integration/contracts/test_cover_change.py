@@ -12,8 +12,8 @@ from sqlmodel import select
 
 from espace.billing import instalments
 from espace.billing.models import Payment, PaymentStatus
-from espace.contracts import cover_change
-from espace.contracts.cover_change import CoverChangeError
+from espace.contracts import cover_change, cover_choice, cover_quotes
+from espace.contracts.cover_choice import CoverChangeError
 from espace.contracts.models import (
     Attestation,
     Contract,
@@ -21,7 +21,7 @@ from espace.contracts.models import (
     Endorsement,
     InsuredProperty,
 )
-from espace.contracts.tariff import RatingError
+from espace.contracts.rating import RatingError
 from espace.core import formatting as fmt
 from espace.core import storage
 from espace.core.models import today_paris
@@ -35,7 +35,7 @@ TODAY = today_paris()  # the portal's calendar is France's, whatever the server'
 def _setup(db, **contract_fields):
     person = factories.holder(db)
     contract = factories.contract(db, person, priced=True, **contract_fields)
-    current = cover_change.current_choice(session=db, contract=contract)
+    current = cover_choice.current_choice(session=db, contract=contract)
     account = factories.account_of(db, person)
     return person, account, contract, current
 
@@ -43,14 +43,14 @@ def _setup(db, **contract_fields):
 def test_an_unchanged_choice_costs_the_current_premium(db):
     _, _, contract, current = _setup(db)
     assert (
-        cover_change.quote(session=db, contract=contract, choice=current).annual_premium_cents
+        cover_quotes.quote(session=db, contract=contract, choice=current).annual_premium_cents
         == contract.annual_premium_cents
     )
 
 
 def test_formulas_compare_in_order_of_price(db):
     _, _, contract, _ = _setup(db)
-    rows = cover_change.compare_formulas(session=db, contract=contract)
+    rows = cover_quotes.compare_formulas(session=db, contract=contract)
     assert [r[0] for r in rows] == ["ESSENTIELLE", "CONFORT", "INTEGRALE"]
     prices = [r[2].annual_premium_cents for r in rows]
     assert prices == sorted(prices) and all(r[3] == "" for r in rows)
@@ -75,7 +75,7 @@ def test_endorsement_updates_contract_schedule_documents_and_history(db):
         deductible_cents=15_000 if current.deductible_cents != 15_000 else 30_000,
         options=current.options | {"ASSISTANCE_PLUS"},
     )
-    expected = cover_change.quote(session=db, contract=contract, choice=new)
+    expected = cover_quotes.quote(session=db, contract=contract, choice=new)
     old_premium = contract.annual_premium_cents
     endorsement = cover_change.endorse(
         session=db,
@@ -253,14 +253,14 @@ def test_another_holders_contract_and_simulations_give_nothing(db):
             today=TODAY,
         )
     with pytest.raises(CoverChangeError):
-        cover_change.save_simulation(
+        cover_quotes.save_simulation(
             session=db,
             holder_id=bob.id,
             contract_id=alice_contract.id,
             name="x",
             choice=alice_choice,
         )
-    simulation = cover_change.save_simulation(
+    simulation = cover_quotes.save_simulation(
         session=db,
         holder_id=alice.id,
         contract_id=alice_contract.id,
@@ -268,18 +268,18 @@ def test_another_holders_contract_and_simulations_give_nothing(db):
         choice=replace(alice_choice, deductible_cents=50_000),
     )
     assert (
-        cover_change.simulations(session=db, holder_id=bob.id, contract_id=alice_contract.id) == []
+        cover_quotes.simulations(session=db, holder_id=bob.id, contract_id=alice_contract.id) == []
     )
-    assert not cover_change.delete_simulation(
+    assert not cover_quotes.delete_simulation(
         session=db, holder_id=bob.id, simulation_id=simulation.id
     )
     assert (
-        cover_change.simulations(session=db, holder_id=alice.id, contract_id=alice_contract.id)[
+        cover_quotes.simulations(session=db, holder_id=alice.id, contract_id=alice_contract.id)[
             0
         ].id
         == simulation.id
     )
-    assert cover_change.delete_simulation(
+    assert cover_quotes.delete_simulation(
         session=db, holder_id=alice.id, simulation_id=simulation.id
     )
 
@@ -287,13 +287,13 @@ def test_another_holders_contract_and_simulations_give_nothing(db):
 def test_simulations_are_named_and_keep_their_breakdown(db):
     alice, _, contract, choice = _setup(db)
     with pytest.raises(CoverChangeError, match="nom"):
-        cover_change.save_simulation(
+        cover_quotes.save_simulation(
             session=db, holder_id=alice.id, contract_id=contract.id, name="  ", choice=choice
         )
-    a = cover_change.save_simulation(
+    a = cover_quotes.save_simulation(
         session=db, holder_id=alice.id, contract_id=contract.id, name="A", choice=choice
     )
-    b = cover_change.save_simulation(
+    b = cover_quotes.save_simulation(
         session=db,
         holder_id=alice.id,
         contract_id=contract.id,
@@ -302,7 +302,7 @@ def test_simulations_are_named_and_keep_their_breakdown(db):
     )
     assert b.annual_premium_cents < a.annual_premium_cents
     assert sum(amount for _, amount in a.lines) == a.annual_premium_cents
-    assert cover_change.CoverChoice.from_json(b.inputs).deductible_cents == 100_000
+    assert cover_choice.CoverChoice.from_json(b.inputs).deductible_cents == 100_000
 
 
 def test_insurance_year_bounds(db):

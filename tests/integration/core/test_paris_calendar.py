@@ -16,9 +16,9 @@ import time_machine
 from sqlmodel import select
 
 from espace.billing.card_payments import CardInput, validate_card
-from espace.contracts import attestations, cover_change
+from espace.contracts import attestations, cover_change, cover_choice
 from espace.contracts.attestations import AttestationRequest
-from espace.contracts.cover_change import CoverChangeError
+from espace.contracts.cover_choice import CoverChangeError
 from espace.contracts.models import Attestation
 from espace.core.models import today_paris
 from tests import factories
@@ -62,7 +62,7 @@ def test_a_cover_change_cannot_take_effect_on_the_day_before_in_paris(db):
     person = factories.holder(db)
     contract = factories.contract(db, person)
     account = factories.account_of(db, person)
-    current = cover_change.current_choice(session=db, contract=contract)
+    current = cover_choice.current_choice(session=db, contract=contract)
     cheaper = replace(current, deductible_cents=50_000)
     with time_machine.travel(NEW_YEAR_IN_PARIS, tick=False):
         with pytest.raises(CoverChangeError) as refused:

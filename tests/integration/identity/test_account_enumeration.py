@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from espace.core.db import get_engine
 from espace.core.models import utcnow
 from espace.core.settings import get_settings
-from espace.identity import accounts
+from espace.identity import account_recovery, accounts, signup
 from espace.identity.models import Account
 from espace.notifications.models import OutboxMessage
 from espace.state.account_flows import ForgotState, SignupState
@@ -108,7 +108,7 @@ def test_ce_n_etait_pas_moi_still_sends_a_link_after_a_flood(db):
     person = factories.holder(db)
     account = factories.account_of(db, person)
     for _ in range(3):
-        accounts.request_reset(
+        account_recovery.request_reset(
             session=db, identifier=person.email, channel="email", ip="192.0.2.40"
         )
     before = db.exec(
@@ -116,8 +116,8 @@ def test_ce_n_etait_pas_moi_still_sends_a_link_after_a_flood(db):
             OutboxMessage.subject == RESET_SUBJECT, OutboxMessage.account_id == account.id
         )
     ).all()
-    token = accounts.not_me_link(session=db, account=account).rsplit("=", 1)[1]
-    assert accounts.report_not_me(session=db, token=token)
+    token = account_recovery.not_me_link(session=db, account=account).rsplit("=", 1)[1]
+    assert account_recovery.report_not_me(session=db, token=token)
     after = db.exec(
         select(OutboxMessage).where(
             OutboxMessage.subject == RESET_SUBJECT, OutboxMessage.account_id == account.id
@@ -176,7 +176,7 @@ def test_sign_up_with_a_taken_address_answers_like_a_free_one_and_tells_the_owne
             db.exec(select(Account).where(Account.holder_id == newcomer_id)).one().email
             == free_email
         )
-    (warning,) = _mails(owner_email, accounts.ADDRESS_TAKEN_SUBJECT)
+    (warning,) = _mails(owner_email, signup.ADDRESS_TAKEN_SUBJECT)
     assert "/connexion" in warning.body and "/mot-de-passe-oublie" in warning.body
     assert _mails(owner_email, "Activez votre espace client") == []
 
@@ -191,7 +191,7 @@ def test_sign_up_with_a_taken_address_answers_like_a_free_one_and_tells_the_owne
         free.notice == taken.notice == "Un nouvel e-mail vient de vous être envoyé."
         and taken.form_error == ""
     )
-    assert len(_mails(owner_email, accounts.ADDRESS_TAKEN_SUBJECT)) == 2
+    assert len(_mails(owner_email, signup.ADDRESS_TAKEN_SUBJECT)) == 2
 
 
 def test_the_owner_is_not_flooded_by_repeated_attempts(db):
@@ -199,7 +199,7 @@ def test_the_owner_is_not_flooded_by_repeated_attempts(db):
     for _ in range(10):
         newcomer = factories.holder(db, with_account=False)
         assert (
-            accounts.sign_up(
+            signup.sign_up(
                 session=db,
                 holder=newcomer,
                 email=owner.email,
@@ -218,7 +218,7 @@ def test_password_errors_come_first_for_taken_and_free_addresses_alike(db):
     newcomer = factories.holder(db, with_account=False)
     for email in (owner.email, "libre@example.com"):
         try:
-            accounts.sign_up(
+            signup.sign_up(
                 session=db, holder=newcomer, email=email, password="court", confirm="court"
             )
         except accounts.AccountError as error:

@@ -16,13 +16,16 @@ from sqlmodel import select
 from espace.core import crypto
 from espace.core.models import utcnow
 from espace.identity import (
+    account_recovery,
     accounts,
     auth,
+    one_time_codes,
     passwords,
     second_factor,
     security_page,
     sessions,
     signin,
+    signup,
     stepup,
 )
 from espace.identity.auth import Method, Outcome
@@ -120,8 +123,8 @@ def test_a_reset_unlocks_the_account(db):
     person = factories.holder(db)
     for _ in range(5):
         attempt(db, person, password="Wrong#Password2026")
-    accounts.request_reset(session=db, identifier=person.email, channel="email")
-    accounts.reset_with_token(
+    account_recovery.request_reset(session=db, identifier=person.email, channel="email")
+    account_recovery.reset_with_token(
         session=db,
         token=last_link_token(db, person.email),
         password=NEW_PASSWORD,
@@ -186,13 +189,13 @@ def test_only_a_trusted_device_skips_the_code(db):
 def test_email_code_expires_after_10_minutes_and_allows_5_tries(db):
     person = factories.holder(db)
     account = factories.account_of(db, person)
-    second_factor.send_code(session=db, account=account, purpose="login", channel="email")
+    one_time_codes.send_code(session=db, account=account, purpose="login", channel="email")
     code = last_code(db, person.email)
     later = utcnow() + timedelta(minutes=11)
     with time_machine.travel(later):
         with pytest.raises(SecondFactorError, match="expiré"):
             second_factor.verify_code(session=db, account_id=account.id, purpose="login", code=code)
-        second_factor.send_code(session=db, account=account, purpose="login", channel="email")
+        one_time_codes.send_code(session=db, account=account, purpose="login", channel="email")
         code = last_code(db, person.email)
         for _ in range(5):
             with pytest.raises(SecondFactorError):
@@ -313,19 +316,19 @@ def test_identity_must_match_all_four_fields(db):
         birth_date=date(1979, 6, 2),
         postal_code="44000",
     )
-    assert accounts.match_contract_identity(session=db, **good).id == person.id
+    assert signup.match_contract_identity(session=db, **good).id == person.id
     for field, wrong in [
         ("contract_number", "MRH0000001"),
         ("last_name", "Le Bian"),
         ("birth_date", date(1979, 6, 3)),
         ("postal_code", "44100"),
     ]:
-        assert accounts.match_contract_identity(session=db, **{**good, field: wrong}) is None
+        assert signup.match_contract_identity(session=db, **{**good, field: wrong}) is None
 
 
 def test_sign_up_activation_and_login(db):
     person, _ = _identity(db)
-    account = accounts.sign_up(
+    account = signup.sign_up(
         session=db,
         holder=person,
         email="Nouveau.Client@Example.com",
@@ -336,14 +339,14 @@ def test_sign_up_activation_and_login(db):
     pending = auth.attempt_password(session=db, identifier=account.email, password=NEW_PASSWORD)
     assert pending.outcome is Outcome.NOT_ACTIVATED
     token = last_link_token(db, account.email)
-    assert accounts.activate(session=db, token=token).id == account.id
-    assert accounts.activate(session=db, token=token) is None  # single use
+    assert signup.activate(session=db, token=token).id == account.id
+    assert signup.activate(session=db, token=token) is None  # single use
     assert (
         auth.attempt_password(session=db, identifier=account.email, password=NEW_PASSWORD).outcome
         is Outcome.SECOND_FACTOR
     )
     with pytest.raises(accounts.AccountError, match="existe déjà"):
-        accounts.sign_up(
+        signup.sign_up(
             session=db,
             holder=person,
             email="autre@example.com",
@@ -354,7 +357,7 @@ def test_sign_up_activation_and_login(db):
 
 def test_activation_link_expires_after_72_hours_and_can_be_resent(db):
     person, _ = _identity(db)
-    account = accounts.sign_up(
+    account = signup.sign_up(
         session=db,
         holder=person,
         email="tardif@example.com",
@@ -363,11 +366,11 @@ def test_activation_link_expires_after_72_hours_and_can_be_resent(db):
     )
     token = last_link_token(db, account.email)
     with time_machine.travel(utcnow() + timedelta(hours=73)):
-        assert accounts.activate(session=db, token=token) is None
-        accounts.resend_activation(session=db, account_id=account.id)
+        assert signup.activate(session=db, token=token) is None
+        signup.resend_activation(session=db, account_id=account.id)
         with pytest.raises(accounts.AccountError, match="patientez"):
-            accounts.resend_activation(session=db, account_id=account.id)
-        assert accounts.activate(session=db, token=last_link_token(db, account.email)) is not None
+            signup.resend_activation(session=db, account_id=account.id)
+        assert signup.activate(session=db, token=last_link_token(db, account.email)) is not None
 
 
 @pytest.mark.parametrize(
@@ -382,7 +385,7 @@ def test_activation_link_expires_after_72_hours_and_can_be_resent(db):
 def test_sign_up_refusals_point_at_the_field(db, email, password, confirm, field):
     person, _ = _identity(db)
     with pytest.raises(accounts.AccountError) as error:
-        accounts.sign_up(session=db, holder=person, email=email, password=password, confirm=confirm)
+        signup.sign_up(session=db, holder=person, email=email, password=password, confirm=confirm)
     assert error.value.field == field
     assert accounts.account_of_holder(session=db, holder_id=person.id) is None
 
@@ -393,18 +396,22 @@ def test_sign_up_refusals_point_at_the_field(db, email, password, confirm, field
 def test_reset_link_is_single_use_expires_and_ends_sessions(db):
     person = factories.holder(db)
     token_a, _ = login_session(db, person)
-    accounts.request_reset(session=db, identifier=person.email, channel="email")
+    account_recovery.request_reset(session=db, identifier=person.email, channel="email")
     link = last_link_token(db, person.email)
     with time_machine.travel(utcnow() + timedelta(hours=25)):
         with pytest.raises(accounts.AccountError, match="plus valable"):
-            accounts.reset_with_token(
+            account_recovery.reset_with_token(
                 session=db, token=link, password=NEW_PASSWORD, confirm=NEW_PASSWORD
             )
     with pytest.raises(accounts.AccountError):  # a weak password does not spend the link
-        accounts.reset_with_token(session=db, token=link, password="faible", confirm="faible")
-    accounts.reset_with_token(session=db, token=link, password=NEW_PASSWORD, confirm=NEW_PASSWORD)
+        account_recovery.reset_with_token(
+            session=db, token=link, password="faible", confirm="faible"
+        )
+    account_recovery.reset_with_token(
+        session=db, token=link, password=NEW_PASSWORD, confirm=NEW_PASSWORD
+    )
     with pytest.raises(accounts.AccountError, match="plus valable"):
-        accounts.reset_with_token(
+        account_recovery.reset_with_token(
             session=db, token=link, password=NEW_PASSWORD + "9", confirm=NEW_PASSWORD + "9"
         )
     assert sessions.validate(session=db, token=token_a) is None
@@ -413,9 +420,9 @@ def test_reset_link_is_single_use_expires_and_ends_sessions(db):
 
 def test_reset_by_sms_code(db):
     person = factories.holder(db)
-    account_id = accounts.request_reset(session=db, identifier=person.email, channel="sms")
+    account_id = account_recovery.request_reset(session=db, identifier=person.email, channel="sms")
     code = last_code(db, person.phone, "sms")
-    accounts.reset_with_code(
+    account_recovery.reset_with_code(
         session=db, account_id=account_id, code=code, password=NEW_PASSWORD, confirm=NEW_PASSWORD
     )
     assert auth.authenticate(session=db, identifier=person.email, password=NEW_PASSWORD) is not None
@@ -424,9 +431,13 @@ def test_reset_by_sms_code(db):
 def test_reset_request_for_unknown_account_sends_nothing(db):
     before = len(db.exec(select(OutboxMessage)).all())
     assert (
-        accounts.request_reset(session=db, identifier="ghost@example.com", channel="email") is None
+        account_recovery.request_reset(session=db, identifier="ghost@example.com", channel="email")
+        is None
     )
-    assert accounts.request_reset(session=db, identifier="ghost@example.com", channel="sms") is None
+    assert (
+        account_recovery.request_reset(session=db, identifier="ghost@example.com", channel="sms")
+        is None
+    )
     assert len(db.exec(select(OutboxMessage)).all()) == before
 
 
@@ -492,13 +503,13 @@ def test_change_password_needs_the_current_one_and_ends_other_sessions(db):
 
 def test_lost_access_with_a_phone_goes_through_an_sms_code(db):
     person = factories.holder(db)
-    start = accounts.start_recovery(session=db, holder=person)
+    start = account_recovery.start_recovery(session=db, holder=person)
     assert start.kind == "sms" and start.masked_phone.endswith(
         f"{person.phone[-4:-2]} {person.phone[-2:]}"
     )
     code = last_code(db, person.phone, "sms")
     old_email = person.email
-    accounts.finish_recovery(
+    account_recovery.finish_recovery(
         session=db,
         account_id=start.account_id,
         code=code,
@@ -512,7 +523,7 @@ def test_lost_access_with_a_phone_goes_through_an_sms_code(db):
 
 def test_lost_access_without_a_phone_becomes_a_staff_request(db):
     person = factories.holder(db, phone="")
-    start = accounts.start_recovery(
+    start = account_recovery.start_recovery(
         session=db, holder=person, contact_email="joignable@example.com"
     )
     assert start.kind == "request"
@@ -531,13 +542,13 @@ def test_new_device_alert_and_not_me_link(db):
     login_session(db, person, device="new-one")
     assert outbox(db, person.email)[-1].id == alert.id  # same device: no second alert
     not_me = re.search(r"jeton=([\w-]+)", alert.body).group(1)
-    assert accounts.report_not_me(session=db, token=not_me)
+    assert account_recovery.report_not_me(session=db, token=not_me)
     assert sessions.validate(session=db, token=token) is None
     assert (
         auth.authenticate(session=db, identifier=person.email, password=factories.PASSWORD) is None
     )
     assert outbox(db, person.email)[-1].subject == "Réinitialisez votre mot de passe"
-    assert not accounts.report_not_me(session=db, token=not_me)
+    assert not account_recovery.report_not_me(session=db, token=not_me)
 
 
 # ---- security page services ----------------------------------------------------------------------
@@ -643,7 +654,7 @@ def test_login_events_older_than_13_months_are_purged(db):
 def test_phone_verification(db):
     person = factories.holder(db)
     account = factories.account_of(db, person)
-    second_factor.send_code(session=db, account=account, purpose="phone", channel="sms")
+    one_time_codes.send_code(session=db, account=account, purpose="phone", channel="sms")
     security_page.confirm_phone(
         session=db, account=account, code=last_code(db, person.phone, "sms")
     )
@@ -657,20 +668,20 @@ def test_phone_verification(db):
 def test_codes_cannot_be_pumped(db):
     person = factories.holder(db)
     account = factories.account_of(db, person)
-    second_factor.send_code(session=db, account=account, purpose="login", channel="email")
-    with pytest.raises(second_factor.CodeThrottled, match="30 secondes"):
-        second_factor.send_code(session=db, account=account, purpose="login", channel="email")
-    second_factor.send_code(
+    one_time_codes.send_code(session=db, account=account, purpose="login", channel="email")
+    with pytest.raises(one_time_codes.CodeThrottled, match="30 secondes"):
+        one_time_codes.send_code(session=db, account=account, purpose="login", channel="email")
+    one_time_codes.send_code(
         session=db, account=account, purpose="login", channel="sms"
     )  # another channel
     start = utcnow()
     for i in range(1, 7):
         with time_machine.travel(start + timedelta(seconds=31 * i)):
-            second_factor.send_code(session=db, account=account, purpose="login", channel="email")
+            one_time_codes.send_code(session=db, account=account, purpose="login", channel="email")
     with time_machine.travel(start + timedelta(seconds=31 * 7)):
-        with pytest.raises(second_factor.CodeThrottled, match="une heure"):
-            second_factor.send_code(session=db, account=account, purpose="login", channel="email")
-        second_factor.send_code(
+        with pytest.raises(one_time_codes.CodeThrottled, match="une heure"):
+            one_time_codes.send_code(session=db, account=account, purpose="login", channel="email")
+        one_time_codes.send_code(
             session=db, account=account, purpose="step_up", channel="email"
         )  # other purpose
     assert len(outbox(db, person.email)) == 8  # 7 login + 1 step-up: nothing sent when refused
@@ -678,11 +689,11 @@ def test_codes_cannot_be_pumped(db):
 
 def test_a_throttled_reset_by_sms_answers_the_same_and_the_first_code_still_works(db):
     person = factories.holder(db)
-    first = accounts.request_reset(session=db, identifier=person.email, channel="sms")
+    first = account_recovery.request_reset(session=db, identifier=person.email, channel="sms")
     code = last_code(db, person.phone, "sms")
-    again = accounts.request_reset(session=db, identifier=person.email, channel="sms")
+    again = account_recovery.request_reset(session=db, identifier=person.email, channel="sms")
     assert first == again and len(outbox(db, person.phone, "sms")) == 1
-    accounts.reset_with_code(
+    account_recovery.reset_with_code(
         session=db, account_id=again, code=code, password=NEW_PASSWORD, confirm=NEW_PASSWORD
     )
 
@@ -690,11 +701,11 @@ def test_a_throttled_reset_by_sms_answers_the_same_and_the_first_code_still_work
 def test_a_used_code_does_not_delay_the_next_sign_in(db):
     person = factories.holder(db)
     account = factories.account_of(db, person)
-    second_factor.send_code(session=db, account=account, purpose="login", channel="email")
+    one_time_codes.send_code(session=db, account=account, purpose="login", channel="email")
     second_factor.verify_code(
         session=db, account_id=account.id, purpose="login", code=last_code(db, person.email)
     )
-    second_factor.send_code(
+    one_time_codes.send_code(
         session=db, account=account, purpose="login", channel="email"
     )  # not throttled
     second_factor.verify_code(
@@ -705,11 +716,11 @@ def test_a_used_code_does_not_delay_the_next_sign_in(db):
 def test_switching_channel_does_not_bypass_the_pause_and_old_codes_die(db):
     person = factories.holder(db)
     account = factories.account_of(db, person)
-    second_factor.send_code(session=db, account=account, purpose="login", channel="email")
+    one_time_codes.send_code(session=db, account=account, purpose="login", channel="email")
     first = last_code(db, person.email)
-    second_factor.send_code(session=db, account=account, purpose="login", channel="sms")
-    with pytest.raises(second_factor.CodeThrottled):
-        second_factor.send_code(session=db, account=account, purpose="login", channel="email")
+    one_time_codes.send_code(session=db, account=account, purpose="login", channel="sms")
+    with pytest.raises(one_time_codes.CodeThrottled):
+        one_time_codes.send_code(session=db, account=account, purpose="login", channel="email")
     with pytest.raises(SecondFactorError):  # superseded by the SMS code
         second_factor.verify_code(
             session=db,
@@ -762,7 +773,9 @@ def test_wrong_sms_codes_of_a_reset_stay_counted_through_the_handler(engine):
 
     with _Session(get_engine(), expire_on_commit=False) as db:
         person = factories.holder(db)
-        account_id = accounts.request_reset(session=db, identifier=person.email, channel="sms")
+        account_id = account_recovery.request_reset(
+            session=db, identifier=person.email, channel="sms"
+        )
         db.commit()
         code = last_code(db, person.phone, "sms")
     me = SimpleNamespace(

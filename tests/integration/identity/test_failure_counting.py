@@ -18,7 +18,7 @@ from sqlmodel import Session, func, select
 
 from espace.core import crypto
 from espace.core.models import utcnow
-from espace.identity import accounts, auth, second_factor, sessions, stepup
+from espace.identity import accounts, auth, one_time_codes, sessions, stepup
 from espace.identity.models import (
     Account,
     AuthSession,
@@ -136,7 +136,7 @@ def check_code_tries_survive_the_callers_rollback(engine: Engine, *, write_first
     def setup(db):
         person = factories.holder(db)
         account = factories.account_of(db, person)
-        second_factor.send_code(session=db, account=account, purpose="login", channel="email")
+        one_time_codes.send_code(session=db, account=account, purpose="login", channel="email")
         return account.id, factories.last_code(db, account.email)
 
     account_id, code = _committed(engine, setup)
@@ -233,7 +233,7 @@ def test_a_committing_caller_counts_once(engine):
 def test_staff_failures_survive_the_callers_rollback(engine):
     def setup(db):
         staff = factories.staff(db)
-        second_factor.send_staff_code(session=db, staff=staff)
+        one_time_codes.send_staff_code(session=db, staff=staff)
         message = db.exec(select(OutboxMessage).where(OutboxMessage.recipient == staff.email)).one()
         return staff.id, staff.email, re.search(r"\b(\d{6})\b", message.body).group(1)
 

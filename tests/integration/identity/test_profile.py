@@ -11,9 +11,16 @@ import time_machine
 from sqlmodel import select
 
 from espace.core.models import utcnow
-from espace.identity import auth, profile, second_factor, security_page, stepup
+from espace.identity import (
+    auth,
+    one_time_codes,
+    profile,
+    profile_confirmation,
+    security_page,
+    stepup,
+)
 from espace.identity.models import Account, Policyholder, ProfileChange
-from espace.identity.profile import ProfileError
+from espace.identity.profile_validation import ProfileError
 from espace.identity.second_factor import SecondFactorError
 from espace.notifications.models import Notification, OutboxMessage
 from tests import factories
@@ -165,9 +172,11 @@ def test_phone_change_needs_the_code_sent_to_the_new_number(db, person):
 
     wrong = "000000" if code_in(sms) != "000000" else "111111"
     with pytest.raises(ProfileError) as error:
-        profile.confirm_phone_change(session=db, holder_id=person.id, code=wrong)
+        profile_confirmation.confirm_phone_change(session=db, holder_id=person.id, code=wrong)
     assert error.value.field == "code" and "Code incorrect" in str(error.value)
-    done = profile.confirm_phone_change(session=db, holder_id=person.id, code=code_in(sms))
+    done = profile_confirmation.confirm_phone_change(
+        session=db, holder_id=person.id, code=code_in(sms)
+    )
     db.refresh(person)
     db.refresh(account)
     assert person.phone == "+33781234567" and account.phone_verified_at is not None
@@ -180,7 +189,9 @@ def test_phone_change_needs_the_code_sent_to_the_new_number(db, person):
     [warning] = outbox(db, "+33611112222", "sms")
     assert "remplacé" in warning.body and "45 67" in warning.body
     with pytest.raises(ProfileError, match="Aucun changement"):  # the code works once
-        profile.confirm_phone_change(session=db, holder_id=person.id, code=code_in(sms))
+        profile_confirmation.confirm_phone_change(
+            session=db, holder_id=person.id, code=code_in(sms)
+        )
 
 
 def test_starting_again_supersedes_the_pending_phone_change(db, person):
@@ -195,8 +206,10 @@ def test_starting_again_supersedes_the_pending_phone_change(db, person):
         db.refresh(first)
         assert first.status == "cancelled" and second.status == "pending"
         with pytest.raises(ProfileError):
-            profile.confirm_phone_change(session=db, holder_id=person.id, code=first_code)
-        profile.confirm_phone_change(
+            profile_confirmation.confirm_phone_change(
+                session=db, holder_id=person.id, code=first_code
+            )
+        profile_confirmation.confirm_phone_change(
             session=db, holder_id=person.id, code=code_in(outbox(db, "+33699887766", "sms")[-1])
         )
     db.refresh(person)
@@ -209,10 +222,12 @@ def test_a_code_sent_to_the_old_number_cannot_confirm_a_new_one(db, person):
     account = factories.account_of(db, person)
     start_phone(db, person, "0781234567")
     with later(31):
-        second_factor.send_code(session=db, account=account, purpose="phone", channel="sms")
+        one_time_codes.send_code(session=db, account=account, purpose="phone", channel="sms")
         old_number_code = code_in(outbox(db, "+33611112222", "sms")[-1])
         with pytest.raises(ProfileError, match="Code incorrect"):
-            profile.confirm_phone_change(session=db, holder_id=person.id, code=old_number_code)
+            profile_confirmation.confirm_phone_change(
+                session=db, holder_id=person.id, code=old_number_code
+            )
         new_number_code = code_in(outbox(db, "+33781234567", "sms")[-1])
         with pytest.raises(SecondFactorError):
             security_page.confirm_phone(session=db, account=account, code=new_number_code)
@@ -222,9 +237,9 @@ def test_a_code_sent_to_the_old_number_cannot_confirm_a_new_one(db, person):
 
 def test_a_cancelled_phone_change_cannot_be_confirmed(db, person):
     change = start_phone(db, person, "0781234567")
-    assert profile.cancel_change(session=db, holder_id=person.id, change_id=change.id)
+    assert profile_confirmation.cancel_change(session=db, holder_id=person.id, change_id=change.id)
     with pytest.raises(ProfileError, match="Aucun changement"):
-        profile.confirm_phone_change(
+        profile_confirmation.confirm_phone_change(
             session=db, holder_id=person.id, code=code_in(outbox(db, "+33781234567", "sms")[-1])
         )
     assert changes(db, person)[0].status == "cancelled"
@@ -263,7 +278,7 @@ def test_email_change_goes_through_a_link_sent_to_the_new_address(db, person):
         factories.account_of(db, person).email == old
     )  # nothing changes before the link is opened
 
-    done = profile.confirm_email_change(session=db, token=token_in(link_mail))
+    done = profile_confirmation.confirm_email_change(session=db, token=token_in(link_mail))
     account = factories.account_of(db, person)
     db.refresh(person)
     assert account.email == person.email == new and done.status == "done"
@@ -277,7 +292,7 @@ def test_email_change_goes_through_a_link_sent_to_the_new_address(db, person):
     assert auth.authenticate(session=db, identifier=new, password=factories.PASSWORD) is not None
     assert auth.authenticate(session=db, identifier=old, password=factories.PASSWORD) is None
     with pytest.raises(ProfileError, match="Lien expiré ou déjà utilisé"):  # once only
-        profile.confirm_email_change(session=db, token=token_in(link_mail))
+        profile_confirmation.confirm_email_change(session=db, token=token_in(link_mail))
 
 
 def test_an_address_of_another_account_is_refused_at_the_start_and_at_the_link(db, person):
@@ -295,7 +310,9 @@ def test_an_address_of_another_account_is_refused_at_the_start_and_at_the_link(d
     db.add(other_account)
     db.flush()
     with pytest.raises(ProfileError, match="désormais utilisée"):
-        profile.confirm_email_change(session=db, token=token_in(outbox(db, wanted)[-1]))
+        profile_confirmation.confirm_email_change(
+            session=db, token=token_in(outbox(db, wanted)[-1])
+        )
     assert factories.account_of(db, person).email == person.email
     assert changes(db, person)[-1].status == "cancelled"
 
@@ -307,18 +324,18 @@ def test_expired_superseded_and_cancelled_links_do_not_work(db, person):
     db.refresh(first)
     assert first.status == "cancelled"
     with pytest.raises(ProfileError, match="Lien expiré"):
-        profile.confirm_email_change(session=db, token=first_token)
+        profile_confirmation.confirm_email_change(session=db, token=first_token)
     second_token = token_in(outbox(db, second.new_value)[-1])
     with time_machine.travel(utcnow() + timedelta(hours=25)):
         with pytest.raises(ProfileError, match="Lien expiré"):
-            profile.confirm_email_change(session=db, token=second_token)
+            profile_confirmation.confirm_email_change(session=db, token=second_token)
         assert profile.pending_changes(session=db, holder_id=person.id) == {}
         assert profile.describe(second).status_label == "Expirée"
-    assert profile.cancel_change(session=db, holder_id=person.id, change_id=second.id)
+    assert profile_confirmation.cancel_change(session=db, holder_id=person.id, change_id=second.id)
     with pytest.raises(ProfileError, match="Lien expiré"):
-        profile.confirm_email_change(session=db, token=second_token)
+        profile_confirmation.confirm_email_change(session=db, token=second_token)
     with pytest.raises(ProfileError, match="Lien expiré"):
-        profile.confirm_email_change(session=db, token="not-a-token")
+        profile_confirmation.confirm_email_change(session=db, token="not-a-token")
     assert factories.account_of(db, person).email == person.email
 
 
@@ -326,12 +343,14 @@ def test_a_resent_link_replaces_the_previous_one(db, person):
     change = _start_email(db, person, f"renvoi{person.id}@example.com")
     first_token = token_in(outbox(db, change.new_value)[-1])
     with pytest.raises(ProfileError, match="patientez"):
-        profile.resend_email_link(session=db, holder_id=person.id)
+        profile_confirmation.resend_email_link(session=db, holder_id=person.id)
     with later():
-        profile.resend_email_link(session=db, holder_id=person.id)
+        profile_confirmation.resend_email_link(session=db, holder_id=person.id)
         with pytest.raises(ProfileError):
-            profile.confirm_email_change(session=db, token=first_token)
-        profile.confirm_email_change(session=db, token=token_in(outbox(db, change.new_value)[-1]))
+            profile_confirmation.confirm_email_change(session=db, token=first_token)
+        profile_confirmation.confirm_email_change(
+            session=db, token=token_in(outbox(db, change.new_value)[-1])
+        )
     assert factories.account_of(db, person).email == change.new_value
 
 
@@ -344,7 +363,7 @@ def test_a_password_reset_after_the_request_voids_the_link(db, person):
         db.add(account)
         db.flush()
         with pytest.raises(ProfileError, match="Lien expiré"):
-            profile.confirm_email_change(
+            profile_confirmation.confirm_email_change(
                 session=db, token=token_in(outbox(db, change.new_value)[-1])
             )
     assert factories.account_of(db, person).email == person.email
@@ -354,7 +373,9 @@ def test_a_password_reset_after_the_request_voids_the_link(db, person):
 
 def test_holder_and_account_emails_both_change(db, person):
     change = _start_email(db, person, f"Double{person.id}@Example.com")
-    profile.confirm_email_change(session=db, token=token_in(outbox(db, change.new_value)[-1]))
+    profile_confirmation.confirm_email_change(
+        session=db, token=token_in(outbox(db, change.new_value)[-1])
+    )
     holder = db.get(Policyholder, person.id)
     account = db.exec(select(Account).where(Account.holder_id == person.id)).one()
     assert holder.email == account.email == f"double{person.id}@example.com"
@@ -377,7 +398,7 @@ def test_history_is_newest_first_and_masks_phone_and_email(db, person):
         start_phone(db, person, "0781234567")
         code = code_in(outbox(db, "+33781234567", "sms")[-1])
     with later(4):
-        profile.confirm_phone_change(session=db, holder_id=person.id, code=code)
+        profile_confirmation.confirm_phone_change(session=db, holder_id=person.id, code=code)
     with later(6):
         _start_email(db, person, f"hist{person.id}@example.com")
         rows = profile.history(session=db, holder_id=person.id)
@@ -402,7 +423,9 @@ def test_history_is_newest_first_and_masks_phone_and_email(db, person):
 def test_another_holders_pending_change_cannot_be_cancelled(db, person):
     change = start_phone(db, person, "0781234567")
     intruder = factories.holder(db)
-    assert not profile.cancel_change(session=db, holder_id=intruder.id, change_id=change.id)
+    assert not profile_confirmation.cancel_change(
+        session=db, holder_id=intruder.id, change_id=change.id
+    )
     db.refresh(change)
     assert change.status == "pending"
     assert profile.pending_changes(session=db, holder_id=person.id)["phone"].id == change.id

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from sqlmodel import select
 
-from espace.identity import second_factor
+from espace.identity import one_time_codes, second_factor
 from espace.identity.models import OneTimeCode
 from espace.identity.second_factor import SecondFactorError
 from espace.notifications.models import OutboxMessage
@@ -30,7 +30,7 @@ def _code_sent_to(db, email: str) -> str:
 
 def test_a_staff_code_works_once_and_only_for_its_staff_member(db):
     alice, bob = factories.staff(db, role="handler"), factories.staff(db, role="manager")
-    second_factor.send_staff_code(session=db, staff=alice)
+    one_time_codes.send_staff_code(session=db, staff=alice)
     code = _code_sent_to(db, alice.email)
     row = db.exec(select(OneTimeCode).where(OneTimeCode.staff_id == alice.id)).one()
     assert row.account_id is None and row.code_hash != code  # only a keyed digest is stored
@@ -45,9 +45,9 @@ def test_wrong_staff_codes_run_out_and_a_holder_code_is_no_staff_code(db):
     staff = factories.staff(db)
     person = factories.holder(db)
     account = factories.account_of(db, person)
-    second_factor.send_code(session=db, account=account, purpose="login", channel="email")
+    one_time_codes.send_code(session=db, account=account, purpose="login", channel="email")
     holder_code = _code_sent_to(db, account.email)
-    second_factor.send_staff_code(session=db, staff=staff)
+    one_time_codes.send_staff_code(session=db, staff=staff)
     real = _code_sent_to(db, staff.email)
     wrong = "000000" if real != "000000" else "111111"
     if holder_code != real:
@@ -62,9 +62,9 @@ def test_wrong_staff_codes_run_out_and_a_holder_code_is_no_staff_code(db):
 
 def test_resending_too_soon_is_refused(db):
     staff = factories.staff(db)
-    second_factor.send_staff_code(session=db, staff=staff)
-    with pytest.raises(second_factor.CodeThrottled):
-        second_factor.send_staff_code(session=db, staff=staff)
+    one_time_codes.send_staff_code(session=db, staff=staff)
+    with pytest.raises(one_time_codes.CodeThrottled):
+        one_time_codes.send_staff_code(session=db, staff=staff)
 
 
 def test_the_code_step_needs_the_password_step_first(engine):

@@ -28,6 +28,7 @@ from espace.lifecycle import (
     cancellation_staff,
     cancellation_views,
     renewal,
+    renewal_schedule,
 )
 from espace.lifecycle.cancellation import UploadedFile
 from espace.lifecycle.cancellation_rules import CancellationError, CancellationRequest
@@ -60,7 +61,9 @@ def _holder_with_contract(db, *, start=date(2024, 2, 29), frequency=PaymentFrequ
     contract = factories.contract(db, person, start_date=start, payment_frequency=frequency)
     year_start, _ = insurance_year(contract, TODAY)
     version = terms.version_on(session=db, contract_id=contract.id, day=year_start)
-    renewal.schedule_year(session=db, contract=contract, year_start=year_start, version=version)
+    renewal_schedule.schedule_year(
+        session=db, contract=contract, year_start=year_start, version=version
+    )
     collect_due(session=db, contract_id=contract.id, today=TODAY)
     attestations.issue(
         session=db,

@@ -23,7 +23,7 @@ from espace.contracts.models import (
 )
 from espace.core import jobs
 from espace.documents.models import Document, DocumentKind
-from espace.lifecycle import renewal
+from espace.lifecycle import renewal, renewal_schedule
 from espace.lifecycle.models import ContractRenewal
 from espace.notifications.models import Notification, OutboxMessage
 from tests import factories
@@ -56,7 +56,7 @@ def _open(db: Session, *, start: date, frequency=PaymentFrequency.MONTHLY) -> Co
         start_date=start,
         today=start,
     )
-    renewal.schedule_year(
+    renewal_schedule.schedule_year(
         session=db,
         contract=contract,
         year_start=start,
@@ -207,7 +207,9 @@ def test_the_new_schedule_replaces_one_made_at_the_old_premium(db):
     version = renewal.contract_terms.version_on(
         session=db, contract_id=contract.id, day=anniversary
     )
-    renewal.schedule_year(session=db, contract=contract, year_start=anniversary, version=version)
+    renewal_schedule.schedule_year(
+        session=db, contract=contract, year_start=anniversary, version=version
+    )
     row = renewal.renew(
         session=db, contract=contract, anniversary=anniversary, today=date(2025, 2, 9)
     )
@@ -263,7 +265,7 @@ def test_a_contract_imported_without_a_schedule_gets_its_year(db):
         db, person, start_date=date(2024, 2, 29), payment_frequency=PaymentFrequency.QUARTERLY
     )
     today = date(2026, 12, 31)
-    assert renewal.ensure_schedule(session=db, contract=contract, today=today) == 4
+    assert renewal_schedule.ensure_schedule(session=db, contract=contract, today=today) == 4
     year = db.exec(select(Payment).where(Payment.contract_id == contract.id)).all()
     assert min(p.period_start for p in year) == date(2026, 2, 28)
-    assert renewal.ensure_schedule(session=db, contract=contract, today=today) == 0
+    assert renewal_schedule.ensure_schedule(session=db, contract=contract, today=today) == 0

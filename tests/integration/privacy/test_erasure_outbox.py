@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from espace.identity import accounts
+from espace.identity import account_recovery
 from espace.identity.models import ProfileChange
 from espace.notifications import notices, outbox
 from espace.notifications.models import OutboxMessage
@@ -29,7 +29,7 @@ def test_erasure_strips_addresses_and_bodies_from_the_outbox(db):
     db.add(
         ProfileChange(holder_id=alice.id, field="phone", old_value=old_phone, new_value=alice.phone)
     )
-    accounts.request_reset(
+    account_recovery.request_reset(
         session=db, identifier=alice.email, channel="email"
     )  # a secret link in the body
     notices.notify(
@@ -46,7 +46,7 @@ def test_erasure_strips_addresses_and_bodies_from_the_outbox(db):
     )  # no account id
     outbox.send_sms(session=db, to=old_phone, body="Votre code : 123456")
     outbox.send_sms(session=db, to=alice.phone, body="Votre code : 654321", account_id=account.id)
-    accounts.request_reset(session=db, identifier=bob.email, channel="email")
+    account_recovery.request_reset(session=db, identifier=bob.email, channel="email")
     original_email, phone = alice.email, alice.phone
     before = {
         m.id: (m.channel, m.category, m.created_at, m.status)

@@ -94,7 +94,7 @@ def _moved_with_refund(db):
     from espace.lifecycle import cancellation
     from espace.lifecycle.cancellation import UploadedFile
     from espace.lifecycle.cancellation_rules import CancellationRequest
-    from espace.lifecycle.renewal import schedule_year
+    from espace.lifecycle.renewal_schedule import schedule_year
 
     today = today_paris()
     person = factories.holder(db)

@@ -116,7 +116,7 @@ def _page(cls, token: str, path: str, query: dict | None = None):
 
 @pytest.fixture
 def alice_and_bob(engine):
-    from espace.contracts import attestations, cover_change
+    from espace.contracts import attestations, cover_choice, cover_quotes
 
     def setup(db):
         alice, bob = factories.holder(db), factories.holder(db)
@@ -127,10 +127,10 @@ def alice_and_bob(engine):
             contract_id=a_contract.id,
             request=attestations.AttestationRequest(kind="standard"),
         )
-        current = cover_change.current_choice(session=db, contract=a_contract)
+        current = cover_choice.current_choice(session=db, contract=a_contract)
         other = "INTEGRALE" if current.formula != "INTEGRALE" else "ESSENTIELLE"
         choice = dataclasses.replace(current, formula=other)  # not what Bob's page shows
-        simulation = cover_change.save_simulation(
+        simulation = cover_quotes.save_simulation(
             session=db, holder_id=alice.id, contract_id=a_contract.id, name="A", choice=choice
         )
         return SimpleNamespace(

@@ -16,7 +16,7 @@ from espace.core import formatting as fmt
 from espace.core.db import get_engine
 from espace.documents.models import Document
 from espace.state.assistant import AssistantState
-from espace.support import assistant
+from espace.support import assistant, assistant_questions, assistant_replies
 from espace.support.models import SupportMessage, SupportThread
 from tests import factories
 from tests.events import run_handler
@@ -36,7 +36,7 @@ TODAY = date(2026, 11, 23)
     ],
 )
 def test_amounts_are_read_in_french(text, cents):
-    assert assistant.amount_cents(text) == cents
+    assert assistant_questions.amount_cents(text) == cents
 
 
 @pytest.mark.parametrize(
@@ -61,7 +61,7 @@ def test_amounts_are_read_in_french(text, cents):
     ],
 )
 def test_intents(question, intent):
-    assert assistant.intent_of(assistant.parse(question)) == intent
+    assert assistant_questions.intent_of(assistant_questions.parse(question)) == intent
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def holder_with_contract(db):
     return person, contract
 
 
-def _text(reply: assistant.Reply) -> str:
+def _text(reply: assistant_replies.Reply) -> str:
     return "\n".join(reply.paragraphs)
 
 

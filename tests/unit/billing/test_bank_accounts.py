@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from espace.billing import bank_accounts as ba
+from espace.billing import bank_details
 from espace.billing.mandates import method_phrase, new_reference
 from espace.billing.models import BankAccount
 from espace.documents.pdf.data import MandateData
@@ -21,8 +22,8 @@ BRAZIL = "BR1800360305000010009795493C1"  # valid check digits, outside the SEPA
 
 def check(
     iban: str = VALID_FR, bic: str = "", holder: str = "Camille Martin", label: str = ""
-) -> ba.Checked:
-    return ba.check_fields(iban=iban, bic=bic, account_holder=holder, label=label)
+) -> bank_details.Checked:
+    return bank_details.check_fields(iban=iban, bic=bic, account_holder=holder, label=label)
 
 
 def test_masked_shows_prefix_three_groups_and_last_four():
@@ -40,7 +41,7 @@ def test_masked_shows_prefix_three_groups_and_last_four():
 
 def test_grouped_and_normalise():
     assert ba.grouped("fr76 3000-6000 0112 3456 7890 189") == "FR76 3000 6000 0112 3456 7890 189"
-    assert ba.normalise(" fr76\u00a03000 6000 ") == "FR7630006000"
+    assert bank_details.normalise(" fr76\u00a03000 6000 ") == "FR7630006000"
 
 
 def test_valid_iban_derives_bic():
@@ -72,7 +73,7 @@ def test_wrong_national_key():
 
 
 def test_empty_iban():
-    assert check("").errors["iban"] == ba.MESSAGES["iban_empty"]
+    assert check("").errors["iban"] == bank_details.MESSAGES["iban_empty"]
 
 
 def test_non_sepa_country_refused():
@@ -93,12 +94,12 @@ def test_bic_given_valid_and_matching():
 
 
 def test_bic_country_mismatch():
-    assert check(bic="DEUTDEFF").errors["bic"] == ba.MESSAGES["bic_country"]
+    assert check(bic="DEUTDEFF").errors["bic"] == bank_details.MESSAGES["bic_country"]
 
 
 def test_bic_format_invalid():
-    assert check(bic="AGRI1RPP").errors["bic"] == ba.MESSAGES["bic_invalid"]
-    assert check(bic="ABC").errors["bic"] == ba.MESSAGES["bic_invalid"]
+    assert check(bic="AGRI1RPP").errors["bic"] == bank_details.MESSAGES["bic_invalid"]
+    assert check(bic="ABC").errors["bic"] == bank_details.MESSAGES["bic_invalid"]
 
 
 def test_bic_of_french_overseas_bank_accepted_for_fr_iban():
@@ -108,7 +109,7 @@ def test_bic_of_french_overseas_bank_accepted_for_fr_iban():
 def test_bic_required_when_it_cannot_be_derived():
     # Belgian IBAN: valid, in the SEPA zone, but schwifty has no BIC for its bank code.
     result = check("BE68539007547034")
-    assert result.errors == {"bic": ba.MESSAGES["bic_needed"]}
+    assert result.errors == {"bic": bank_details.MESSAGES["bic_needed"]}
     assert check("BE68539007547034", bic="GEBABEBB").errors == {}
 
 

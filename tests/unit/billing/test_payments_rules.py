@@ -11,13 +11,8 @@ import pytest
 from espace.billing import instalments as billing
 from espace.billing.exports import ExportError, cents_fr, check_period
 from espace.billing.models import PaymentStatus
-from espace.billing.payments import (
-    ALLOWED_DEBIT_DAYS,
-    FREQUENCY_RULES,
-    STATUS_LABELS,
-    new_instalments,
-    split_annual,
-)
+from espace.billing.payment_changes import ALLOWED_DEBIT_DAYS, FREQUENCY_RULES
+from espace.billing.payments import STATUS_LABELS, new_instalments, split_annual
 from espace.contracts.models import Contract
 
 

@@ -10,7 +10,8 @@ import pytest
 from espace.claims import deadlines, indemnity, perils, stages
 from espace.claims.deadlines import deadline
 from espace.claims.models import Claim, ClaimEvent, ClaimStatus
-from espace.claims.perils import BY_CODE, PERILS, clean_answers, parse_date, visible_questions
+from espace.claims.peril_data import PERILS
+from espace.claims.perils import BY_CODE, clean_answers, parse_date, visible_questions
 from espace.core.formatting import PARIS
 from espace.core.working_days import add_working_days, is_working_day
 

@@ -8,7 +8,8 @@ import re
 import pytest
 
 from espace.contracts import conditions_data as cg
-from espace.contracts.catalogue_data import COVER, FORMULAS, GUARANTEES
+from espace.contracts.catalogue_data import FORMULAS, GUARANTEES
+from espace.contracts.cover_data import COVER
 
 # Checks of the shipped general conditions and their agreement with the catalogue, not of code:
 # counted apart (-m data_lint).

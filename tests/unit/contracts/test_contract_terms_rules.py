@@ -11,7 +11,8 @@ from types import SimpleNamespace
 import pytest
 
 from espace.contracts.coverage import Cover, CoverLine
-from espace.contracts.tariff import RatingInput, price
+from espace.contracts.rating import RatingInput
+from espace.contracts.tariff import price
 from espace.core import formatting as fmt
 
 MIGRATION = Path(__file__).resolve().parents[3] / "alembic" / "versions" / "0013_contract_terms.py"

@@ -11,20 +11,18 @@ from datetime import date
 import pytest
 
 from espace.contracts import tariff_data
-from espace.contracts.catalogue_data import COVER, OPTIONS
+from espace.contracts.catalogue_data import OPTIONS
+from espace.contracts.cover_data import COVER
 from espace.contracts.models import PaymentFrequency
-from espace.contracts.tariff import (
+from espace.contracts.rating import (
     PriceLine,
     Quote,
     RatingError,
     RatingInput,
-    advice,
     departement_of,
-    instalment_cents,
-    price,
-    prorata_cents,
     zone_of,
 )
+from espace.contracts.tariff import advice, instalment_cents, price, prorata_cents
 
 NNBSP = "\u202f"  # thousands separator in French amounts
 NBSP = "\u00a0"

@@ -3,7 +3,8 @@ notice changes (article L113-15-1)."""
 
 from datetime import date
 
-from espace.lifecycle.renewal import NOTICE_LEAD_DAYS, chatel_terms
+from espace.lifecycle.renewal import NOTICE_LEAD_DAYS
+from espace.lifecycle.renewal_notice import chatel_terms
 
 
 def test_a_notice_sent_in_time_gives_the_contract_deadline_two_months_before():

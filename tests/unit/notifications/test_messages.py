@@ -107,7 +107,7 @@ EMAILS = {
         "number": "SIN-2026-000012",
         "link": "https://x.fr/sinistre?n=SIN-2026-000012",
     },
-    # lifecycle/renewal.py: the loi Chatel paragraph is the one the notice's PDF prints
+    # lifecycle/renewal_notice.py: the loi Chatel paragraph is the one the notice's PDF prints
     "renewal_notice": {
         "number": "MRH0412857",
         "anniversary": "01/02/2027",
