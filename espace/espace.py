@@ -40,9 +40,10 @@ from espace.pages.login import login_page
 from espace.pages.messages import messages_page, new_message_page, thread_page
 from espace.pages.misc import home_page, not_found_page
 from espace.pages.notifications import notifications_page
-from espace.pages.payments import payments_page, regularisation_page
+from espace.pages.payments import payments_page
 from espace.pages.privacy import privacy_page
 from espace.pages.profile import email_confirm_page, profile_page
+from espace.pages.regularisation import regularisation_page
 from espace.pages.search import search_page
 from espace.pages.security import security_page
 from espace.pages.staff import staff_access_page, staff_login_page
