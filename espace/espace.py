@@ -81,9 +81,10 @@ from espace.state.login import LoginState
 from espace.state.messages import MessagesState, NewMessageState, ThreadState
 from espace.state.meter import PasswordMeterState
 from espace.state.notifications import NotificationsState
-from espace.state.payments import PaymentsState, RegularisationState
+from espace.state.payments import PaymentsState
 from espace.state.privacy import PrivacyState
 from espace.state.profile import EmailConfirmState, ProfileState
+from espace.state.regularisation import RegularisationState
 from espace.state.search import SearchState
 from espace.state.security import SecurityState
 from espace.state.session import SessionState

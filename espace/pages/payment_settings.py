@@ -8,7 +8,8 @@ from espace.billing.payments import ALLOWED_DEBIT_DAYS
 from espace.components.forms import form_alert, submit_button, text_field
 from espace.components.stepup import step_up_panel
 from espace.contracts import labels
-from espace.state.payments import AccountRow, ContractBilling, PaymentsState
+from espace.state.payment_rows import AccountRow, ContractBilling
+from espace.state.payments import PaymentsState
 
 P = PaymentsState
 

@@ -8,13 +8,8 @@ from espace import routes
 from espace.components.forms import notice, select_field, submit_button, text_field
 from espace.components.layout import app_shell, loading
 from espace.pages.payment_settings import accounts_section, debit_section
-from espace.state.payments import (
-    PaymentRow,
-    PaymentsState,
-    PreviewRow,
-    RefundView,
-    YearTotal,
-)
+from espace.state.payment_rows import PaymentRow, PreviewRow, RefundView, YearTotal
+from espace.state.payments import PaymentsState
 
 P = PaymentsState
 SECTIONS = [

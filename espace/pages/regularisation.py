@@ -8,7 +8,7 @@ from espace import routes
 from espace.billing.card_payments import TEST_CARDS
 from espace.components.forms import submit_button, text_field
 from espace.components.layout import app_shell, loading
-from espace.state.payments import RegularisationState
+from espace.state.regularisation import RegularisationState
 
 R = RegularisationState
 
