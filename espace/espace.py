@@ -62,11 +62,7 @@ from espace.state.account_flows import (
 )
 from espace.state.assistance import AssistanceState
 from espace.state.assistant import AssistantState
-from espace.state.cancellation import (
-    CancellationState,
-    StaffCancellationsState,
-    StaffCancellationState,
-)
+from espace.state.cancellation import CancellationState
 from espace.state.claims import ClaimsState, ClaimState, ClaimWizardState
 from espace.state.complaints import ComplaintsState, ComplaintState
 from espace.state.conditions import ConditionsState
@@ -90,6 +86,7 @@ from espace.state.security import SecurityState
 from espace.state.session import SessionState
 from espace.state.settlement import SettlementState, StaffSettlementState
 from espace.state.staff import StaffAccessState, StaffLoginState
+from espace.state.staff_cancellations import StaffCancellationsState, StaffCancellationState
 from espace.state.staff_claims import StaffClaimsState, StaffClaimState
 from espace.state.staff_complaints import StaffComplaintsState, StaffComplaintState
 from espace.state.staff_deliveries import StaffDeliveriesState

@@ -20,10 +20,11 @@ from espace.components.layout import app_shell, loading
 from espace.components.stepup import step_up_panel
 from espace.pages.staff import staff_shell
 from espace.pages.staff_claims import textarea_field
-from espace.state.cancellation import GROUND_OPTIONS, StaffCancellationItem
+from espace.state.cancellation import GROUND_OPTIONS
 from espace.state.cancellation import CancellationState as S
-from espace.state.cancellation import StaffCancellationsState as T
-from espace.state.cancellation import StaffCancellationState as D
+from espace.state.staff_cancellations import StaffCancellationItem
+from espace.state.staff_cancellations import StaffCancellationsState as T
+from espace.state.staff_cancellations import StaffCancellationState as D
 
 UPLOAD_ID = "cancellation-files"
 
