@@ -37,7 +37,8 @@ from espace.pages.dev_outbox import outbox_page
 from espace.pages.documents import documents_page
 from espace.pages.help import help_page
 from espace.pages.login import login_page
-from espace.pages.messages import messages_page, new_message_page, thread_page
+from espace.pages.message_thread import thread_page
+from espace.pages.messages import messages_page, new_message_page
 from espace.pages.misc import home_page, not_found_page
 from espace.pages.notifications import notifications_page
 from espace.pages.payments import payments_page

@@ -10,7 +10,8 @@ from espace.components.facts import fact
 from espace.components.filters import filter_check, queue_filters
 from espace.components.forms import field_error, form_alert, notice, submit_button
 from espace.components.layout import loading
-from espace.pages.messages import attachment_zone, message_item
+from espace.pages.message_thread import message_item
+from espace.pages.messages import attachment_zone
 from espace.pages.staff import staff_shell
 from espace.pages.staff_claims import select_field, textarea_field
 from espace.state.staff_inbox import (
