@@ -21,11 +21,7 @@ from espace.pages.account_flows import (
 )
 from espace.pages.assistance import assistance_page
 from espace.pages.assistant import assistant_page
-from espace.pages.cancellation import (
-    cancellation_page,
-    staff_cancellation_page,
-    staff_cancellations_page,
-)
+from espace.pages.cancellation import cancellation_page
 from espace.pages.claims import claim_page, claim_wizard_page, claims_page
 from espace.pages.complaints import complaint_page, complaints_page
 from espace.pages.conditions import conditions_page
@@ -48,6 +44,7 @@ from espace.pages.regularisation import regularisation_page
 from espace.pages.search import search_page
 from espace.pages.security import security_page
 from espace.pages.staff import staff_access_page, staff_login_page
+from espace.pages.staff_cancellations import staff_cancellation_page, staff_cancellations_page
 from espace.pages.staff_claims import staff_claim_page, staff_claims_page
 from espace.pages.staff_complaints import staff_complaint_page, staff_complaints_page
 from espace.pages.staff_deliveries import staff_deliveries_page
