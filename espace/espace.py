@@ -48,8 +48,9 @@ from espace.pages.staff_cancellations import staff_cancellation_page, staff_canc
 from espace.pages.staff_claims import staff_claim_page, staff_claims_page
 from espace.pages.staff_complaints import staff_complaint_page, staff_complaints_page
 from espace.pages.staff_deliveries import staff_deliveries_page
-from espace.pages.staff_inbox import staff_inbox_page, staff_thread_page
+from espace.pages.staff_inbox import staff_inbox_page
 from espace.pages.staff_search import staff_search_page
+from espace.pages.staff_thread import staff_thread_page
 from espace.pages.verify import verify_page
 from espace.state.account_flows import (
     ForgotState,
