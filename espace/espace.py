@@ -89,8 +89,9 @@ from espace.state.staff_cancellations import StaffCancellationsState, StaffCance
 from espace.state.staff_claims import StaffClaimsState, StaffClaimState
 from espace.state.staff_complaints import StaffComplaintsState, StaffComplaintState
 from espace.state.staff_deliveries import StaffDeliveriesState
-from espace.state.staff_inbox import StaffInboxState, StaffThreadState
+from espace.state.staff_inbox import StaffInboxState
 from espace.state.staff_search import StaffSearchState
+from espace.state.staff_thread import StaffThreadState
 from espace.state.verify import VerifyState
 from espace.state.visits import StaffVisitState, VisitState
 
