@@ -11,14 +11,8 @@ from espace.core import health, metrics
 from espace.core.settings import get_settings
 from espace.identity import signin_metrics
 from espace.pages.accessibility import accessibility_page
-from espace.pages.account_flows import (
-    activation_page,
-    forgot_page,
-    lost_access_page,
-    not_me_page,
-    reset_page,
-    signup_page,
-)
+from espace.pages.account_flows import activation_page, not_me_page, signup_page
+from espace.pages.account_recovery import forgot_page, lost_access_page, reset_page
 from espace.pages.assistance import assistance_page
 from espace.pages.assistant import assistant_page
 from espace.pages.cancellation import cancellation_page
