@@ -28,6 +28,7 @@ from espace.core import formatting as fmt
 from espace.core.db import session_scope
 from espace.core.models import today_paris
 from espace.identity.sessions import Principal
+from espace.state.cover_simulations import CoverSimulationsMixin
 from espace.state.handlers import holder_event
 from espace.state.session import SessionState
 
@@ -45,17 +46,7 @@ class FormulaColumn:
     cells: list[str] = dataclasses.field(default_factory=list)  # one per guarantee category
 
 
-@dataclasses.dataclass
-class SimItem:
-    id: int = 0
-    name: str = ""
-    premium: str = ""
-    summary: str = ""
-    lines: list[list[str]] = dataclasses.field(default_factory=list)
-    selected: bool = False
-
-
-class CoverState(SessionState):
+class CoverState(SessionState, CoverSimulationsMixin):
     loaded: bool = False
     found: bool = False
     number: str = ""
@@ -93,8 +84,6 @@ class CoverState(SessionState):
     q_advice: list[str] = []
     errors: dict[str, str] = {}
 
-    sims: list[SimItem] = []
-    sim_error: str = ""
     endorse_error: str = ""
     effective: str = ""
     done_url: str = ""
@@ -204,24 +193,6 @@ class CoverState(SessionState):
                 cells(code),
             )
             for code, name, q, error in cover_quotes.compare_formulas(session=db, contract=contract)
-        ]
-
-    def _load_sims(self, db, holder_id: int, contract_id: int) -> None:
-        selected = {s.id for s in self.sims if s.selected}
-        self.sims = [
-            SimItem(
-                s.id,
-                s.name,
-                fmt.money(s.annual_premium_cents),
-                f"{s.inputs['formula'].capitalize()} · franchise "
-                f"{fmt.money(s.inputs['deductible_cents'])} · capital "
-                f"{fmt.money(s.inputs['furniture_capital_cents'])}",
-                [[label, fmt.money(amount)] for label, amount in s.lines],
-                s.id in selected,
-            )
-            for s in cover_quotes.simulations(
-                session=db, holder_id=holder_id, contract_id=contract_id
-            )
         ]
 
     def _choice(self) -> CoverChoice | None:
@@ -375,69 +346,6 @@ class CoverState(SessionState):
     def choose_formula(self, me: Principal, code: str):
         return self._set_formula(code)
 
-    # ---- simulations ----
-
-    @holder_event
-    def save_simulation(self, me: Principal, form: dict):
-        def action(db, me, contract):
-            self.sim_error = ""
-            choice = self._choice()
-            if choice is None:
-                return None
-            try:
-                cover_quotes.save_simulation(
-                    session=db,
-                    holder_id=me.holder_id,
-                    contract_id=contract.id,
-                    name=str(form.get("sim_name") or ""),
-                    choice=choice,
-                )
-            except (CoverChangeError, RatingError) as error:
-                self.sim_error = getattr(error, "message", str(error))
-                return None
-            self._load_sims(db, me.holder_id, contract.id)
-            return rx.call_script("document.getElementById('sim-form').reset()")
-
-        return self._with_contract(action)
-
-    @holder_event
-    def delete_simulation(self, me: Principal, simulation_id: int):
-        def action(db, me, contract):
-            cover_quotes.delete_simulation(
-                session=db, holder_id=me.holder_id, simulation_id=int(simulation_id)
-            )
-            self._load_sims(db, me.holder_id, contract.id)
-
-        return self._with_contract(action)
-
-    @rx.event
-    def toggle_compare(self, simulation_id: int):
-        self.sims = [
-            dataclasses.replace(
-                s, selected=(not s.selected) if s.id == int(simulation_id) else s.selected
-            )
-            for s in self.sims
-        ]
-
-    @holder_event
-    def apply_simulation(self, me: Principal, simulation_id: int):
-        def action(db, me, contract):
-            sim = next(
-                (
-                    s
-                    for s in cover_quotes.simulations(
-                        session=db, holder_id=me.holder_id, contract_id=contract.id
-                    )
-                    if s.id == int(simulation_id)
-                ),
-                None,
-            )
-            if sim is not None:
-                self._set_fields(CoverChoice.from_json(sim.inputs))
-                self._reprice(db, contract)
-
-        return self._with_contract(action)
-
     @holder_event
     def reset_choice(self, me: Principal):
         def action(db, me, contract):
@@ -484,10 +392,6 @@ class CoverState(SessionState):
             return None
 
         return self._with_contract(action)
-
-    @rx.var
-    def compared(self) -> list[SimItem]:
-        return [s for s in self.sims if s.selected]
 
     @rx.var
     def max_effective(self) -> str:

@@ -1,12 +1,11 @@
 """'Mes paiements': schedule, history, debit day and frequency, bank accounts and SEPA mandates,
-exports; and the card regularisation of a rejected debit.
+exports.
 
 The full IBAN never enters a State var: accounts are shown masked, and the IBAN typed in the
 form goes straight to the service (which encrypts it) without being kept."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 from typing import ClassVar
 
@@ -20,135 +19,39 @@ from espace.billing import (
     payment_changes,
     payments,
     refunds,
-    regularisation,
 )
 from espace.billing.bank_accounts import BankAccountError
-from espace.billing.card_payments import CardInput
-from espace.billing.models import MandateStatus
 from espace.billing.payment_changes import PaymentChangeError
 from espace.contracts import labels, portfolio
 from espace.contracts.models import ContractStatus
 from espace.core import formatting as fmt
 from espace.core.db import session_scope
-from espace.core.formatting import PARIS
-from espace.core.models import utcnow
 from espace.identity.sessions import Principal
 from espace.identity.stepup import StepUpProof, StepUpRequired
 from espace.state.handlers import holder_event
+from espace.state.payment_rows import (
+    PAYMENT_STEP_UP_REASONS,
+    AccountRow,
+    ContractBilling,
+    PaymentRow,
+    PreviewRow,
+    RefundView,
+    YearTotal,
+    _int,
+    _row,
+    _today,
+    account_row,
+    contract_billing,
+    debit_day_preview_row,
+    frequency_preview_row,
+    refund_view,
+)
 from espace.state.session import SessionState, client_ip
 from espace.state.stepup import StepUpMixin
 
 
-def _int(text) -> int | None:
-    """A number typed or sent by the browser ("²" is a digit for str.isdigit, not for int)."""
-    try:
-        return int(str(text))
-    except ValueError:
-        return None
-
-
-def _today() -> date:
-    return utcnow().astimezone(PARIS).date()
-
-
-@dataclasses.dataclass
-class PaymentRow:
-    id: int = 0
-    contract: str = ""
-    due: str = ""
-    period: str = ""
-    amount: str = ""
-    status: str = ""
-    status_label: str = ""
-    method: str = ""
-    reason: str = ""
-    receipt_url: str = ""
-
-
-@dataclasses.dataclass
-class YearTotal:
-    year: str = ""
-    total: str = ""
-    count: str = ""
-
-
-@dataclasses.dataclass
-class AccountRow:
-    id: int = 0
-    label: str = ""
-    owner: str = ""
-    masked: str = ""
-    bank: str = ""
-    is_default: bool = False
-    mandate: str = ""
-    mandate_url: str = ""
-    has_mandate: bool = False
-
-
-@dataclasses.dataclass
-class ContractBilling:
-    id: int = 0
-    label: str = ""
-    frequency: str = ""
-    frequency_label: str = ""
-    debit_day: int = 5
-    by_debit: bool = True
-
-
-@dataclasses.dataclass
-class RefundView:
-    """A refund owed to the holder: "Remboursement de cotisation — 123,45 € — à verser sur …"."""
-
-    id: int = 0
-    reference: str = ""
-    contract: str = ""
-    origin: str = ""
-    text: str = ""
-    status: str = ""
-    needs_iban: bool = False
-
-
-@dataclasses.dataclass
-class PreviewRow:
-    period: str = ""
-    before: str = ""
-    after: str = ""
-    amount: str = ""
-
-
-def _period(start: date, end: date) -> str:
-    return f"du {fmt.date_fr(start)} au {fmt.date_fr(end)}"
-
-
-def _row(row) -> PaymentRow:
-    return PaymentRow(
-        id=row.id,
-        contract=row.contract_number,
-        due=fmt.date_fr(row.due_date),
-        period=_period(row.period_start, row.period_end),
-        amount=fmt.money(row.amount_cents),
-        status=row.status,
-        status_label=row.status_label,
-        method=row.method_label,
-        reason=row.rejection_reason or "",
-        receipt_url=routes.document_url(row.receipt_document_id) if row.receipt_document_id else "",
-    )
-
-
 class PaymentsState(SessionState, StepUpMixin):
-    STEP_UP_REASONS: ClassVar[dict[str, str]] = {
-        "sign_mandate": (
-            "Mandat de prélèvement SEPA : en le signant, vous autorisez Espace Assurances à "
-            "envoyer des instructions à votre banque pour débiter votre compte, et votre banque à "
-            "débiter votre compte conformément à ces instructions. Vous pouvez être remboursé par "
-            "votre banque dans les 8 semaines suivant un prélèvement autorisé. Pour signer, "
-            "saisissez le code de confirmation."
-        ),
-        "add_account": "Pour ajouter un compte bancaire, confirmez votre identité.",
-        "remove_account": (
-            "Retirer ce compte révoque aussi son mandat de prélèvement : confirmez votre identité."
-        ),
-    }
+    STEP_UP_REASONS: ClassVar[dict[str, str]] = PAYMENT_STEP_UP_REASONS
     ALWAYS_ASK: ClassVar[frozenset[str]] = frozenset(
         {"sign_mandate"}
     )  # a signature is never implied by an earlier check
@@ -216,28 +119,10 @@ class PaymentsState(SessionState, StepUpMixin):
             owned = portfolio.holder_contracts(session=db, holder_id=holder_id)
             self.contract_options = [[str(c.id), f"{c.number} · {p.city}"] for c, p in owned]
             self.contracts = [
-                ContractBilling(
-                    id=c.id,
-                    label=f"{c.number} · {p.address_line1}, {p.city}",
-                    frequency=c.payment_frequency,
-                    frequency_label=fmt.label(labels.PAYMENT_FREQUENCY, c.payment_frequency),
-                    debit_day=c.debit_day,
-                    by_debit=c.payment_frequency != "annual",
-                )
-                for c, p in owned
-                if c.status == ContractStatus.ACTIVE
+                contract_billing(c, p) for c, p in owned if c.status == ContractStatus.ACTIVE
             ]
             self.refunds = [
-                RefundView(
-                    id=r.id,
-                    reference=r.reference,
-                    contract=r.contract_number,
-                    origin=r.origin_reference,
-                    text=r.sentence,
-                    status=r.status,
-                    needs_iban=r.status == "awaiting_bank",
-                )
-                for r in refunds.for_holder(session=db, holder_id=holder_id)
+                refund_view(r) for r in refunds.for_holder(session=db, holder_id=holder_id)
             ]
             self.refund_awaiting_account = any(r.needs_iban for r in self.refunds)
             rows = payments.schedule(session=db, holder_id=holder_id, today=today)
@@ -272,25 +157,7 @@ class PaymentsState(SessionState, StepUpMixin):
         )
         for account in owned_accounts:
             mandate = active.get(account.id)
-            self.accounts.append(
-                AccountRow(
-                    id=account.id,
-                    label=account.label or account.bank_name or "Compte bancaire",
-                    owner=account.account_holder,
-                    masked=bank_accounts.masked(account),
-                    bank=account.bank_name,
-                    is_default=account.is_default,
-                    mandate=(
-                        f"Mandat {mandate.reference} signé le {fmt.date_fr(mandate.signed_at)}"
-                        if mandate
-                        else "Aucun mandat : signez-le pour payer par prélèvement avec ce compte."
-                    ),
-                    mandate_url=routes.document_url(mandate.document_id)
-                    if mandate and mandate.document_id
-                    else "",
-                    has_mandate=mandate is not None and mandate.status == MandateStatus.ACTIVE,
-                )
-            )
+            self.accounts.append(account_row(account, mandate))
 
     # ----- history filters -----
 
@@ -452,15 +319,7 @@ class PaymentsState(SessionState, StepUpMixin):
                         day=day,
                         today=_today(),
                     )
-                    rows = [
-                        PreviewRow(
-                            _period(r.period_start, r.period_end),
-                            fmt.date_fr(r.old_due),
-                            fmt.date_fr(r.new_due),
-                            fmt.money(r.amount_cents),
-                        )
-                        for r in moved
-                    ]
+                    rows = [debit_day_preview_row(r) for r in moved]
                     self.change_note = f"Vos prochains prélèvements auront lieu le {day} du mois."
                 else:
                     preview = payment_changes.frequency_preview(
@@ -470,15 +329,7 @@ class PaymentsState(SessionState, StepUpMixin):
                         frequency=self.change_value,
                         today=_today(),
                     )
-                    rows = [
-                        PreviewRow(
-                            _period(r.period_start, r.period_end),
-                            "—",
-                            fmt.date_fr(r.due_date),
-                            fmt.money(r.amount_cents),
-                        )
-                        for r in preview.rows
-                    ]
+                    rows = [frequency_preview_row(r) for r in preview.rows]
                     self.change_note = preview.notice
         except PaymentChangeError as error:
             self.change_errors = dict(error.errors)
@@ -550,100 +401,3 @@ class PaymentsState(SessionState, StepUpMixin):
     @rx.var
     def export_ofx_url(self) -> str:
         return f"{routes.PAYMENTS_EXPORT}?format=ofx&du={self.export_start}&au={self.export_end}"
-
-
-def _provider_name() -> str:
-    from espace.billing.card_payments import get_provider
-
-    try:
-        return get_provider().name
-    except Exception:  # noqa: BLE001 - no provider configured (production without a PSP)
-        return ""
-
-
-class RegularisationState(SessionState):
-    """Pay a rejected instalment by card through the payment provider (3-D Secure step included)."""
-
-    loaded: bool = False
-    found: bool = False
-    payment_id: int = 0
-    contract: str = ""
-    amount: str = ""
-    due: str = ""
-    reason: str = ""
-    errors: dict[str, str] = {}
-    message: str = ""
-    challenge: str = ""
-    done: bool = False
-    form_version: int = 0
-    test_mode: bool = False  # the built-in test provider: its test cards are shown
-    _card_payment_id: int = 0
-
-    @holder_event
-    def load(self, me: Principal):
-        holder_id = me.holder_id
-        self._load_header(holder_id)
-        self.reset()
-        raw = self.router.url.query_parameters.get("p", "")
-        with session_scope() as db:
-            payment = (
-                regularisation.owned_payment(session=db, holder_id=holder_id, payment_id=_int(raw))
-                if _int(raw) is not None
-                else None
-            )
-            if payment is not None and payment.status == "rejected":
-                contract = portfolio.owned_contract_by_id(
-                    session=db, holder_id=holder_id, contract_id=payment.contract_id
-                )
-                self.found, self.payment_id, self.contract = True, payment.id, contract.number
-                self.amount, self.due = (
-                    fmt.money(payment.amount_cents),
-                    fmt.date_fr(payment.due_date),
-                )
-                self.reason = payment.rejection_reason
-        self.test_mode = _provider_name() == "test"
-        self.loaded = True
-        return None
-
-    @holder_event
-    def pay(self, me: Principal, form: dict):
-        holder_id = me.holder_id
-        expiry = str(form.get("card_expiry") or "").replace(" ", "")
-        month, _, year = expiry.partition("/")
-        card = CardInput(
-            number=str(form.get("card_number") or "")[:30],
-            expiry_month=month[:2],
-            expiry_year=year[:4],
-            cvc=str(form.get("card_cvc") or "")[:4],
-            holder_name=str(form.get("card_holder") or "")[:100],
-        )
-        with session_scope() as db:
-            outcome = regularisation.start_card_payment(
-                session=db, holder_id=holder_id, payment_id=self.payment_id, card=card
-            )
-        self._show(outcome)
-        return None
-
-    @holder_event
-    def confirm(self, me: Principal, form: dict):
-        holder_id = me.holder_id
-        with session_scope() as db:
-            outcome = regularisation.confirm_card_payment(
-                session=db,
-                holder_id=holder_id,
-                card_payment_id=self._card_payment_id,
-                code=str(form.get("secure_code") or "")[:12],
-            )
-        self._show(outcome)
-        return None
-
-    def _show(self, outcome) -> None:
-        self.errors = dict(getattr(outcome, "errors", None) or {})
-        self.message = outcome.message
-        self.challenge = outcome.challenge_hint if outcome.status == "requires_action" else ""
-        self._card_payment_id = (
-            outcome.card_payment_id or 0 if outcome.status == "requires_action" else 0
-        )
-        self.done = outcome.status == "succeeded"
-        if outcome.status in ("declined", "failed"):
-            self.form_version += 1  # the card form is emptied: the number is never kept

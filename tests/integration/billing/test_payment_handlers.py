@@ -14,7 +14,8 @@ from espace.billing.models import BankAccount, CardPayment, Payment, PaymentStat
 from espace.core.db import get_engine
 from espace.identity import stepup
 from espace.identity.insurer_authority import InsurerRecord
-from espace.state.payments import PaymentsState, RegularisationState
+from espace.state.payments import PaymentsState
+from espace.state.regularisation import RegularisationState
 from tests import factories
 from tests.events import run_handler
 
@@ -131,7 +132,7 @@ def test_account_handlers_refuse_another_holders_account(two_holders):
 
 
 def test_regularisation_refuses_another_holders_payment(two_holders):
-    from espace.state import payments as payments_state
+    from espace.state import regularisation as regularisation_state
 
     bob = SimpleNamespace(
         payment_id=two_holders.payment,
@@ -144,7 +145,7 @@ def test_regularisation_refuses_another_holders_payment(two_holders):
     )
     bob._holder_id = lambda: two_holders.bob.holder_id
     bob._to_login = lambda: "login"
-    bob._show = types.MethodType(payments_state.RegularisationState._show, bob)
+    bob._show = types.MethodType(regularisation_state.RegularisationState._show, bob)
     run_handler(
         RegularisationState.pay,
         bob,

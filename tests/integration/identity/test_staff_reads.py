@@ -39,7 +39,7 @@ from espace.privacy import export
 from espace.state.privacy import PrivacyState
 from espace.state.staff import StaffAccessState
 from espace.state.staff_claims import StaffClaimState
-from espace.state.staff_inbox import StaffThreadState
+from espace.state.staff_thread import StaffThreadState
 from espace.support import thread_inbox, threads
 from espace.support.models import SupportAttachment
 from tests import factories

@@ -13,7 +13,8 @@ from sqlmodel import Session, select
 from espace.contracts.models import Contract
 from espace.core.db import get_engine
 from espace.lifecycle.models import Cancellation
-from espace.state.cancellation import CancellationState, StaffCancellationsState
+from espace.state.cancellation import CancellationState
+from espace.state.staff_cancellations import StaffCancellationsState
 from tests import factories
 from tests.events import run_handler
 
@@ -136,7 +137,7 @@ def _moved_with_refund(db):
 
 
 def _staff_self(staff_id, cancellation_id, refund_id=0):
-    from espace.state.cancellation import StaffCancellationItem
+    from espace.state.staff_cancellations import StaffCancellationItem
 
     return SimpleNamespace(
         _staff_id=lambda: staff_id,
@@ -155,7 +156,7 @@ def _staff_self(staff_id, cancellation_id, refund_id=0):
 
 
 def _bind(stand_in):
-    from espace.state.cancellation import StaffCancellationState
+    from espace.state.staff_cancellations import StaffCancellationState
 
     stand_in._refresh = lambda staff_id: StaffCancellationState._refresh(stand_in, staff_id)
     stand_in._act = lambda me, call, success: StaffCancellationState._act(
@@ -166,7 +167,7 @@ def _bind(stand_in):
 
 def test_an_expert_can_neither_open_refuse_nor_mark_a_refund_paid(engine):
     from espace.billing.models import PremiumRefund
-    from espace.state.cancellation import StaffCancellationState
+    from espace.state.staff_cancellations import StaffCancellationState
 
     cancellation_id, refund_id, contract_id, expert_id, _h, _p = factories.committed(
         _moved_with_refund
@@ -187,7 +188,7 @@ def test_an_expert_can_neither_open_refuse_nor_mark_a_refund_paid(engine):
 
 
 def test_a_holder_or_nobody_is_sent_to_the_staff_login(engine):
-    from espace.state.cancellation import StaffCancellationState
+    from espace.state.staff_cancellations import StaffCancellationState
 
     cancellation_id, refund_id, contract_id, _e, _h, person_id = factories.committed(
         _moved_with_refund
@@ -208,7 +209,7 @@ def test_a_holder_or_nobody_is_sent_to_the_staff_login(engine):
 
 
 def test_a_handler_opens_refuses_and_the_cover_is_back(engine):
-    from espace.state.cancellation import StaffCancellationState
+    from espace.state.staff_cancellations import StaffCancellationState
 
     cancellation_id, refund_id, contract_id, _e, handler_id, _p = factories.committed(
         _moved_with_refund

@@ -31,7 +31,8 @@ from espace.identity.staff_access import StaffForbidden
 from espace.notifications import preferences
 from espace.notifications.models import Notification, OutboxMessage
 from espace.state.messages import NewMessageState, ThreadState
-from espace.state.staff_inbox import StaffInboxState, StaffThreadState
+from espace.state.staff_inbox import StaffInboxState
+from espace.state.staff_thread import StaffThreadState
 from espace.support import thread_handling, thread_inbox, thread_rules, thread_views
 from espace.support import threads as support
 from espace.support.models import SupportAttachment, SupportMessage, SupportThread
