@@ -26,7 +26,9 @@ from espace.pages.cancellation import (
     staff_cancellation_page,
     staff_cancellations_page,
 )
-from espace.pages.claims import claim_page, claim_wizard_page, claims_page
+from espace.pages.claim_tracker import claim_page
+from espace.pages.claim_wizard import claim_wizard_page
+from espace.pages.claims import claims_page
 from espace.pages.complaints import complaint_page, complaints_page
 from espace.pages.conditions import conditions_page
 from espace.pages.contract_detail import contract_detail_page
