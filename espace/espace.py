@@ -68,7 +68,8 @@ from espace.state.cancellation import (
     StaffCancellationsState,
     StaffCancellationState,
 )
-from espace.state.claims import ClaimsState, ClaimState, ClaimWizardState
+from espace.state.claim_wizard import ClaimWizardState
+from espace.state.claims import ClaimsState, ClaimState
 from espace.state.complaints import ComplaintsState, ComplaintState
 from espace.state.conditions import ConditionsState
 from espace.state.contract_detail import ContractDetailState

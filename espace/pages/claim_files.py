@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from espace.components.forms import labelled_upload
-from espace.state.claims import HOLDER_FILE_KINDS, FileView
+from espace.state.claim_rows import HOLDER_FILE_KINDS, FileView
 
 UPLOAD_HINT = (
     "Photos (JPEG, PNG, HEIC) ou PDF, 10 Mo au plus par fichier, 20 fichiers au plus par sinistre."

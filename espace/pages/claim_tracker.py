@@ -14,7 +14,8 @@ from espace.pages.claim_files import file_tile, upload_zone
 from espace.pages.claims import _facts
 from espace.pages.settlement import holder_offer_section
 from espace.pages.visits import holder_visit_section
-from espace.state.claims import AssistanceView, ClaimState, EventView, MessageView, StepView
+from espace.state.claim_rows import AssistanceView, EventView, MessageView, StepView
+from espace.state.claims import ClaimState
 
 
 def tracker_step(step: StepView) -> rx.Component:

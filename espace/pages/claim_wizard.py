@@ -14,7 +14,7 @@ from espace.components.text import plural
 from espace.pages.claim_wizard_damage import step_files, step_items, step_where
 from espace.pages.claim_wizard_event import step_contract, step_peril, step_questions, step_when
 from espace.pages.claims import _facts, offline_callout
-from espace.state.claims import ClaimWizardState
+from espace.state.claim_wizard import ClaimWizardState
 
 W = ClaimWizardState
 

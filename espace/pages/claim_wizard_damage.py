@@ -8,7 +8,8 @@ import reflex as rx
 from espace.claims import perils
 from espace.components.forms import field_error, text_field
 from espace.pages.claim_files import file_tile, upload_zone
-from espace.state.claims import ClaimWizardState, ItemView
+from espace.state.claim_rows import ItemView
+from espace.state.claim_wizard import ClaimWizardState
 
 W = ClaimWizardState
 

@@ -9,7 +9,8 @@ from espace import routes
 from espace.claims import perils
 from espace.components.contact import assistance_call_button
 from espace.components.forms import field_error, text_field
-from espace.state.claims import ClaimWizardState, Option, QuestionView
+from espace.state.claim_rows import Option, QuestionView
+from espace.state.claim_wizard import ClaimWizardState
 
 W = ClaimWizardState
 

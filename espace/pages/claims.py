@@ -10,7 +10,8 @@ from espace.components.contact import assistance_link
 from espace.components.facts import fact
 from espace.components.forms import notice
 from espace.components.layout import app_shell, loading
-from espace.state.claims import ClaimCard, ClaimsState
+from espace.state.claim_rows import ClaimCard
+from espace.state.claims import ClaimsState
 
 
 def _facts(rows) -> rx.Component:
