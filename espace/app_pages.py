@@ -11,7 +11,9 @@ from espace.pages.account_recovery import forgot_page, lost_access_page, reset_p
 from espace.pages.assistance import assistance_page
 from espace.pages.assistant import assistant_page
 from espace.pages.cancellation import cancellation_page
-from espace.pages.claims import claim_page, claim_wizard_page, claims_page
+from espace.pages.claim_tracker import claim_page
+from espace.pages.claim_wizard import claim_wizard_page
+from espace.pages.claims import claims_page
 from espace.pages.complaints import complaint_page, complaints_page
 from espace.pages.conditions import conditions_page
 from espace.pages.contract_detail import contract_detail_page
@@ -51,7 +53,8 @@ from espace.state.account_flows import (
 from espace.state.assistance import AssistanceState
 from espace.state.assistant import AssistantState
 from espace.state.cancellation import CancellationState
-from espace.state.claims import ClaimsState, ClaimState, ClaimWizardState
+from espace.state.claim_wizard import ClaimWizardState
+from espace.state.claims import ClaimsState, ClaimState
 from espace.state.complaints import ComplaintsState, ComplaintState
 from espace.state.conditions import ConditionsState
 from espace.state.contract_detail import ContractDetailState

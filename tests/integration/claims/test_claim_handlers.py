@@ -29,7 +29,8 @@ from espace.core.models import utcnow
 from espace.identity import sessions
 from espace.notifications import notices as notifications
 from espace.notifications.models import Notification
-from espace.state.claims import ClaimsState, ClaimState, ClaimWizardState
+from espace.state.claim_wizard import ClaimWizardState
+from espace.state.claims import ClaimsState, ClaimState
 from espace.state.notifications import NotificationsState
 from tests import factories
 from tests.events import run_handler

@@ -28,7 +28,7 @@ from espace.core.formatting import PARIS
 from espace.core.settings import get_settings
 from espace.identity import sessions
 from espace.identity.models import AuthSession, StaffUser
-from espace.state.claims import ClaimWizardState
+from espace.state.claim_wizard import ClaimWizardState
 from espace.state.cover import CoverState
 from espace.state.staff_claims import StaffClaimState
 from tests import factories

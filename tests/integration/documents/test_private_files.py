@@ -23,7 +23,8 @@ from espace.core import storage
 from espace.core.db import get_engine, session_scope
 from espace.core.models import utcnow
 from espace.documents import private_files
-from espace.state.claims import ClaimsState, ClaimWizardState
+from espace.state.claim_wizard import ClaimWizardState
+from espace.state.claims import ClaimsState
 from espace.support import threads
 from espace.support.models import SupportAttachment
 from tests import factories
