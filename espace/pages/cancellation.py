@@ -19,7 +19,7 @@ from espace.components.forms import (
 from espace.components.layout import app_shell, loading
 from espace.components.stepup import step_up_panel
 from espace.pages.staff import staff_shell
-from espace.pages.staff_claims import textarea_field
+from espace.pages.staff_fields import textarea_field
 from espace.state.cancellation import GROUND_OPTIONS, StaffCancellationItem
 from espace.state.cancellation import CancellationState as S
 from espace.state.cancellation import StaffCancellationsState as T

@@ -12,7 +12,7 @@ from espace.components.forms import field_error, form_alert, notice, submit_butt
 from espace.components.layout import loading
 from espace.pages.messages import attachment_zone, message_item
 from espace.pages.staff import staff_shell
-from espace.pages.staff_claims import select_field, textarea_field
+from espace.pages.staff_fields import select_field, textarea_field
 from espace.state.staff_inbox import (
     ASSIGNED_FILTERS,
     CATEGORY_FILTERS,
