@@ -15,7 +15,7 @@ from espace.pages.staff_claim_assessment import (
 )
 from espace.pages.staff_claim_parts import _action, _allowed, _dropzone, _err, _form, _version
 from espace.pages.staff_fields import select_field, textarea_field
-from espace.state.staff_claims import DOCUMENT_KINDS
+from espace.state.staff_claim_rows import DOCUMENT_KINDS
 from espace.state.staff_claims import StaffClaimState as C
 
 

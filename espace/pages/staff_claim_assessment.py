@@ -8,7 +8,7 @@ import reflex as rx
 from espace.components.forms import form_alert, submit_button, text_field
 from espace.pages.staff_claim_parts import _action, _allowed, _dropzone, _err, _form, _version
 from espace.pages.staff_fields import select_field, textarea_field
-from espace.state.staff_claims import CATEGORY_OPTIONS
+from espace.state.staff_claim_rows import CATEGORY_OPTIONS
 from espace.state.staff_claims import StaffClaimState as C
 
 

@@ -7,7 +7,7 @@ import reflex as rx
 
 from espace.components.facts import fact
 from espace.pages.staff_claim_parts import _badge, _section
-from espace.state.staff_claims import AnswerItem, FileRow, ItemRow
+from espace.state.staff_claim_rows import AnswerItem, FileRow, ItemRow
 from espace.state.staff_claims import StaffClaimState as C
 
 

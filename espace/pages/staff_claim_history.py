@@ -8,7 +8,7 @@ import reflex as rx
 from espace.components.forms import form_alert, submit_button
 from espace.pages.staff_claim_parts import _allowed, _err, _section, _version
 from espace.pages.staff_fields import textarea_field
-from espace.state.staff_claims import AuditRow, EventRow, MessageRow
+from espace.state.staff_claim_rows import AuditRow, EventRow, MessageRow
 from espace.state.staff_claims import StaffClaimState as C
 
 

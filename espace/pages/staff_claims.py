@@ -24,7 +24,7 @@ from espace.pages.staff_claim_history import audit_card, messages_card, timeline
 from espace.pages.staff_claim_parts import _badge
 from espace.pages.staff_fields import select_field
 from espace.pages.visits import staff_visit_card
-from espace.state.staff_claims import AGE_FILTERS, PERIL_FILTERS, STATUS_FILTERS, QueueItem
+from espace.state.staff_claim_rows import AGE_FILTERS, PERIL_FILTERS, STATUS_FILTERS, QueueItem
 from espace.state.staff_claims import StaffClaimsState as Q
 from espace.state.staff_claims import StaffClaimState as C
 
