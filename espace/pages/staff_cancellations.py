@@ -10,7 +10,7 @@ from espace.components.facts import fact
 from espace.components.forms import form_alert, notice, submit_button, text_field
 from espace.components.layout import loading
 from espace.pages.staff import staff_shell
-from espace.pages.staff_claims import textarea_field
+from espace.pages.staff_fields import textarea_field
 from espace.state.staff_cancellations import StaffCancellationItem
 from espace.state.staff_cancellations import StaffCancellationsState as T
 from espace.state.staff_cancellations import StaffCancellationState as D

@@ -12,7 +12,7 @@ from espace.components.forms import form_alert, notice, submit_button
 from espace.components.layout import loading
 from espace.pages.complaints import _exchange_item
 from espace.pages.staff import staff_shell
-from espace.pages.staff_claims import select_field, textarea_field
+from espace.pages.staff_fields import select_field, textarea_field
 from espace.state.staff_complaints import ASSIGNED_FILTERS, STATUS_FILTERS, QueueItem
 from espace.state.staff_complaints import StaffComplaintsState as Q
 from espace.state.staff_complaints import StaffComplaintState as C

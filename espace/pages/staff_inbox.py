@@ -10,7 +10,7 @@ from espace.components.filters import filter_check, queue_filters
 from espace.components.forms import form_alert
 from espace.components.layout import loading
 from espace.pages.staff import staff_shell
-from espace.pages.staff_claims import select_field
+from espace.pages.staff_fields import select_field
 from espace.state.staff_inbox import ASSIGNED_FILTERS, CATEGORY_FILTERS, STATUS_FILTERS, InboxItem
 from espace.state.staff_inbox import StaffInboxState as I
 from espace.support import thread_rules

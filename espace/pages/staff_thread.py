@@ -12,7 +12,7 @@ from espace.components.layout import loading
 from espace.pages.message_thread import message_item
 from espace.pages.messages import attachment_zone
 from espace.pages.staff import staff_shell
-from espace.pages.staff_claims import select_field, textarea_field
+from espace.pages.staff_fields import select_field, textarea_field
 from espace.state.staff_thread import STAFF_REPLY_UPLOAD_ID, AuditItem
 from espace.state.staff_thread import StaffThreadState as T
 from espace.support import thread_rules
