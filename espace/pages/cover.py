@@ -12,7 +12,7 @@ from espace.contracts.catalogue_data import FORMULA_NAMES
 from espace.contracts.cover_change import CONSENT_TEXT
 from espace.pages.cover_quote import price_bar, quote_panel, simulations
 from espace.state.cover import CoverState as V
-from espace.state.cover import FormulaColumn
+from espace.state.cover_rows import FormulaColumn
 
 
 def compare_table() -> rx.Component:

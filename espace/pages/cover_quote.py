@@ -6,7 +6,7 @@ import reflex as rx
 
 from espace.components.forms import field_error, submit_button
 from espace.state.cover import CoverState as V
-from espace.state.cover_simulations import SimItem
+from espace.state.cover_rows import SimItem
 
 
 def price_bar() -> rx.Component:

@@ -3,7 +3,6 @@ compare simulations, and validate the change as an avenant."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, timedelta
 
 import reflex as rx
@@ -28,22 +27,13 @@ from espace.core import formatting as fmt
 from espace.core.db import session_scope
 from espace.core.models import today_paris
 from espace.identity.sessions import Principal
+from espace.state.cover_rows import FormulaColumn
 from espace.state.cover_simulations import CoverSimulationsMixin
 from espace.state.handlers import holder_event
 from espace.state.session import SessionState
 
 DEDUCTIBLE_LEVELS = sorted(tariff_data.CURRENT["deductible_coef_bp"])
 FREQUENCY_WORDS = {"monthly": "par mois", "quarterly": "par trimestre", "annual": "par an"}
-
-
-@dataclasses.dataclass
-class FormulaColumn:
-    code: str = ""
-    name: str = ""
-    premium: str = ""
-    current: bool = False
-    error: str = ""
-    cells: list[str] = dataclasses.field(default_factory=list)  # one per guarantee category
 
 
 class CoverState(SessionState, CoverSimulationsMixin):

@@ -11,17 +11,8 @@ from espace.contracts.cover_choice import CoverChangeError, CoverChoice
 from espace.contracts.rating import RatingError
 from espace.core import formatting as fmt
 from espace.identity.sessions import Principal
+from espace.state.cover_rows import SimItem
 from espace.state.handlers import holder_event
-
-
-@dataclasses.dataclass
-class SimItem:
-    id: int = 0
-    name: str = ""
-    premium: str = ""
-    summary: str = ""
-    lines: list[list[str]] = dataclasses.field(default_factory=list)
-    selected: bool = False
 
 
 class CoverSimulationsMixin(rx.State, mixin=True):

@@ -12,14 +12,7 @@ from typing import ClassVar
 import reflex as rx
 
 from espace import routes
-from espace.billing import (
-    bank_accounts,
-    bank_details,
-    mandates,
-    payment_changes,
-    payments,
-    refunds,
-)
+from espace.billing import bank_accounts, bank_details, mandates, payment_changes, payments, refunds
 from espace.billing.bank_accounts import BankAccountError
 from espace.billing.payment_changes import PaymentChangeError
 from espace.contracts import labels, portfolio
