@@ -18,7 +18,7 @@ from espace.core.db import get_engine
 from espace.core.settings import get_settings
 from espace.demo.seed import DEMO_EMAIL
 from espace.search import service, sources
-from espace.search.index import SqliteIndex
+from espace.search.sqlite import SqliteIndex
 
 ROOT = Path(__file__).resolve().parents[3]
 
