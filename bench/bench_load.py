@@ -222,7 +222,8 @@ def seed(database_url: str, holders: int) -> None:
     from sqlmodel import Session
 
     from espace.core.db import make_engine
-    from espace.demo.seed import seed_demo, seed_volume
+    from espace.demo.generated import seed_volume
+    from espace.demo.seed import seed_demo
 
     engine = make_engine(database_url)
     with Session(engine) as session:
