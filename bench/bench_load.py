@@ -268,7 +268,8 @@ def session_cookies(database_url: str, count: int, cookie_name: str) -> list[dic
 
 def start_bare(folder: Path, redis_url: str, origin: str, server: str):
     from espace.core import serve
-    from espace.testing_stack import Backend, _spawn, http_ok, wait_for
+    from espace.testing_servers import _spawn, http_ok, wait_for
+    from espace.testing_stack import Backend
 
     port = free_port()
     env = {
@@ -324,13 +325,8 @@ def main() -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     most = max([*sizes, args.two, args.granian, 1])
 
-    from espace.testing_stack import (
-        nginx,
-        postgres,
-        process_tree_rss_kb,
-        redis,
-        start_backend,
-    )
+    from espace.testing_servers import postgres, redis
+    from espace.testing_stack import nginx, process_tree_rss_kb, start_backend
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="espace-bench-load-"))
