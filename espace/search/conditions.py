@@ -48,3 +48,39 @@ def sqlite_match(clauses: list[Clause]) -> str:
         phrase = '"' + " ".join(s.replace('"', "") for s in stems) + '"'
         parts.append(phrase + ("*" if clause.prefix else ""))
     return " OR ".join(dict.fromkeys(parts))
+
+
+def pg_where(where: Where, params: dict) -> tuple[str, tuple[str, ...]]:
+    clauses: list[str] = []
+    expanding: list[str] = []
+    if where.scopes is not None:
+        clauses.append("scope IN :scopes")
+        params["scopes"] = list(where.scopes) or [""]
+        expanding.append("scopes")
+    if where.kinds:
+        clauses.append("kind IN :kinds")
+        params["kinds"] = list(where.kinds)
+        expanding.append("kinds")
+    if where.keys is not None:
+        clauses.append("key IN :keys")
+        params["keys"] = list(where.keys) or [""]
+        expanding.append("keys")
+    if where.start:
+        clauses.append("day >= :start")
+        params["start"] = where.start
+    if where.end:
+        clauses.append("day <= :end")
+        params["end"] = where.end
+    if where.min_cents is not None:
+        clauses.append("amount_cents >= :min_cents")
+        params["min_cents"] = where.min_cents
+    if where.max_cents is not None:
+        clauses.append("amount_cents <= :max_cents")
+        params["max_cents"] = where.max_cents
+    if where.category:
+        clauses.append("category = :category")
+        params["category"] = where.category
+    if where.contract:
+        clauses.append("(contract = :contract OR scope = :public_scope)")
+        params["contract"], params["public_scope"] = where.contract, where.public_scope
+    return (" AND ".join(clauses) or "TRUE"), tuple(expanding)
