@@ -39,7 +39,8 @@ from espace.contracts.models import Contract  # noqa: E402
 from espace.core.db import get_engine  # noqa: E402
 from espace.core.migrations import upgrade_to_head  # noqa: E402
 from espace.core.models import utcnow  # noqa: E402
-from espace.demo.seed import seed_demo, seed_volume  # noqa: E402
+from espace.demo.generated import seed_volume  # noqa: E402
+from espace.demo.seed import seed_demo  # noqa: E402
 from espace.identity.models import StaffRole, StaffUser  # noqa: E402
 
 

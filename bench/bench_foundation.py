@@ -25,7 +25,8 @@ from sqlmodel import Session, select  # noqa: E402
 from espace import routes  # noqa: E402
 from espace.core.db import make_engine  # noqa: E402
 from espace.core.migrations import upgrade_to_head  # noqa: E402
-from espace.demo.seed import DEMO_EMAIL, OTHER_HOLDER_PASSWORD, seed_demo, seed_volume  # noqa: E402
+from espace.demo.generated import seed_volume  # noqa: E402
+from espace.demo.seed import DEMO_EMAIL, OTHER_HOLDER_PASSWORD, seed_demo  # noqa: E402
 from espace.identity.models import Account  # noqa: E402
 from espace.testing import CHROMIUM_ARGS, chromium_executable, start_app, tool_env  # noqa: E402
 

@@ -35,7 +35,8 @@ from espace.billing import instalments  # noqa: E402
 from espace.core.db import get_engine  # noqa: E402
 from espace.core.migrations import upgrade_to_head  # noqa: E402
 from espace.core.settings import get_settings  # noqa: E402
-from espace.demo.seed import DEMO_EMAIL, seed_demo, seed_volume  # noqa: E402
+from espace.demo.generated import seed_volume  # noqa: E402
+from espace.demo.seed import DEMO_EMAIL, seed_demo  # noqa: E402
 from espace.identity.models import Policyholder  # noqa: E402
 from tests import factories  # noqa: E402
 

@@ -226,7 +226,8 @@ def seed(database_url: str, holders: int) -> None:
     from sqlmodel import Session
 
     from espace.core.db import make_engine
-    from espace.demo.seed import seed_demo, seed_volume
+    from espace.demo.generated import seed_volume
+    from espace.demo.seed import seed_demo
 
     engine = make_engine(database_url)
     with Session(engine) as session:
@@ -271,7 +272,8 @@ def session_cookies(database_url: str, count: int, cookie_name: str) -> list[dic
 
 def start_bare(folder: Path, redis_url: str, origin: str, server: str):
     from espace.core import serve
-    from espace.testing_stack import Backend, _spawn, http_ok, wait_for
+    from espace.testing_servers import _spawn, http_ok, wait_for
+    from espace.testing_stack import Backend
 
     port = free_port()
     env = {
@@ -411,13 +413,8 @@ def main() -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     most = max([*sizes, args.two, args.granian, 1])
 
-    from espace.testing_stack import (
-        nginx,
-        postgres,
-        process_tree_rss_kb,
-        redis,
-        start_backend,
-    )
+    from espace.testing_servers import postgres, redis
+    from espace.testing_stack import nginx, process_tree_rss_kb, start_backend
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="espace-bench-load-"))

@@ -46,7 +46,8 @@ from espace.core.migrations import upgrade_to_head  # noqa: E402
 from espace.demo.seed import DEMO_EMAIL, seed_demo  # noqa: E402
 from espace.identity.models import Account  # noqa: E402
 from espace.search import embeddings, engine, indexer, sources, vectors  # noqa: E402
-from espace.search.index import SearchDoc, SqliteIndex  # noqa: E402
+from espace.search.index import SearchDoc  # noqa: E402
+from espace.search.sqlite import SqliteIndex  # noqa: E402
 from tests.search_quality import metrics  # noqa: E402
 
 TOWNS = ["Annecy", "Brest", "Dijon", "Metz", "Nîmes", "Pau", "Tours", "Vannes"]

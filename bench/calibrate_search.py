@@ -44,7 +44,7 @@ def main() -> None:
     from espace.demo.seed import DEMO_EMAIL, seed_demo
     from espace.identity.models import Account
     from espace.search import engine, indexer
-    from espace.search.index import SqliteIndex
+    from espace.search.sqlite import SqliteIndex
     from tests.search_quality import metrics
 
     if fresh:

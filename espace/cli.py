@@ -14,6 +14,7 @@ from espace.core import formatting as fmt
 from espace.core.db import session_scope
 from espace.core.migrations import upgrade_to_head
 from espace.core.models import today_paris, utcnow
+from espace.demo import generated
 from espace.demo import seed as seed_service
 from espace.identity.identifiers import normalise_email
 from espace.identity.models import StaffRole, StaffUser
@@ -39,7 +40,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
         )
     if args.holders:
         with session_scope() as session:
-            report = seed_service.seed_volume(session, holders=args.holders)
+            report = generated.seed_volume(session, holders=args.holders)
         print(f"Volume : {report.holders} assurés, {report.contracts} contrats ajoutés.")
     return 0
 

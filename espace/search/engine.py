@@ -1,8 +1,8 @@
 """Hybrid search: three rankers merged by weighted reciprocal rank fusion, each bringing one kind of
 evidence once, then a relevance cut-off.
 
-1. **Words**: the query's words (typos corrected against the index's vocabulary), items holding the
-   rarest and most of them first (FTS5 / PostgreSQL full text).
+1. **Words**: the query's words (typos corrected against the index's vocabulary: ``typos``),
+   items holding the rarest and most of them first (FTS5 / PostgreSQL full text).
 2. **Expressions**: the thesaurus groups of the expressions the query contains (longest first, with
    the words that change a sense kept: "pas couvert", "voisin inondé", "par mois"; English ones
    too).
@@ -16,20 +16,17 @@ both index backends (SQLite, PostgreSQL)."""
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 from sqlmodel import Session, col, select
 
 from espace.contracts.models import Contract, ContractStatus, Formula
 from espace.core.models import today_paris
 from espace.search import embeddings, lexicon, sources, text, thesaurus, vectors
 from espace.search.index import Clause, SearchIndex, Where, get_index
+from espace.search.snippets import highlight
+from espace.search.typos import correct
 
 
 @dataclass(frozen=True)
@@ -118,75 +115,6 @@ OWN_CUES = frozenset(
     "mon ma mes my mine notre nos our prochain prochaine prochains dernier derniere derniers "
     "next last".split()
 )
-
-
-# ----- typos ------------------------------------------------------------------------------------
-
-
-def _max_edits(word: str) -> int:
-    """Typos tolerated in a word: one from 3 letters ("eaus", "bri"), two from 9. A real word
-    (French or English, pyspellchecker's lists) is left alone when it is common ("vient", "policy"),
-    and short words are only corrected when they are no word at all."""
-    if len(word) < 3 or word.isdigit():
-        return 0
-    frequency = lexicon.frequency(word)
-    if frequency >= lexicon.COMMON or (len(word) < 5 and frequency):
-        return 0
-    return 1 if len(word) < 9 else 2
-
-
-@lru_cache(maxsize=4)
-def _stems_of(vocabulary: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(text.stem(w) for w in vocabulary)
-
-
-def correct(
-    words: list[str],
-    index: SearchIndex,
-    own: set[str] | frozenset[str] | Callable[[], set[str]] = frozenset(),
-    *,
-    keep_last: bool = False,
-) -> list[str]:
-    """Replace words unknown to the index and the thesaurus by the closest known word (typos): the
-    fewest edits (a swap of two neighbouring letters counts as one), then the most frequent word.
-    Known words are those of shared items, the thesaurus and ``own`` (the holder's own items': a
-    function, called only when a word is unknown to the rest)."""
-    known = thesaurus.known_words()
-    shared = index.vocabulary()
-    shared_set = index.vocabulary_set()
-    shared_stems = _stems_of(tuple(shared))
-    fixed = []
-    own_words: set[str] | None = None
-    for position, word in enumerate(words):
-        edits = _max_edits(word)
-        if (
-            not edits
-            or (keep_last and position == len(words) - 1)
-            or word in shared_set
-            or word in known
-            or text.stem(word) in shared_stems
-        ):
-            fixed.append(word)
-            continue
-        if own_words is None:
-            own_words = set(own() if callable(own) else own)
-        if word in own_words or text.stem(word) in {text.stem(w) for w in own_words}:
-            fixed.append(word)
-            continue
-        choices = [*shared, *sorted(own_words - shared_set), *sorted(known - shared_set)]
-        if len(word) < 5:  # a short word's typo rarely hits its first letter
-            choices = [c for c in choices if c[:1] == word[:1]]
-        found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=edits, limit=None)
-        if not found:
-            fixed.append(word)
-            continue
-        fewest = min(distance for _w, distance, _i in found)
-        candidates = sorted({w for w, distance, _i in found if distance == fewest})
-        counts = index.word_counts(candidates)
-        fixed.append(
-            max(candidates, key=lambda w: (counts.get(w, 0), w in known, lexicon.frequency(w)))
-        )
-    return fixed
 
 
 # ----- the holder's reach ---------------------------------------------------------------------
@@ -377,42 +305,6 @@ def rank(
         fused = [(i, s) for i, s in fused if s >= tuning.cut * best]
     wanted = {text.stem(w) for w in corrected} | {s for e in expressions for s in text.stems(e)}
     return Ranked(fused[:limit], did_you_mean, wanted, used_meaning)
-
-
-# ----- snippets -------------------------------------------------------------------------------
-
-_TOKEN = re.compile(r"\w+", re.UNICODE)
-
-
-@lru_cache(maxsize=100_000)
-def _token_stem(token: str) -> str:
-    return text.stem(text.fold(token))
-
-
-def highlight(original: str, wanted: set[str], *, window: int = 0) -> list[tuple[str, bool]]:
-    """Split ``original`` into (text, highlighted) parts; with ``window``, keep the words around the
-    first match (an excerpt)."""
-    tokens = list(_TOKEN.finditer(original))
-    marks = [_token_stem(t.group()) in wanted for t in tokens]
-    start_char, end_char = 0, len(original)
-    if window and tokens:
-        first = next((i for i, m in enumerate(marks) if m), 0)
-        lo, hi = max(0, first - window // 3), min(len(tokens) - 1, first + window)
-        start_char, end_char = tokens[lo].start(), tokens[hi].end()
-    parts: list[tuple[str, bool]] = [("… ", False)] if start_char > 0 else []
-    position = start_char
-    for token, marked in zip(tokens, marks, strict=True):
-        if token.start() < start_char or token.end() > end_char or not marked:
-            continue
-        if token.start() > position:
-            parts.append((original[position : token.start()], False))
-        parts.append((token.group(), True))
-        position = token.end()
-    if position < end_char:
-        parts.append((original[position:end_char], False))
-    if end_char < len(original):
-        parts.append((" …", False))
-    return [(t.replace("\n", " "), h) for t, h in parts if t]
 
 
 # ----- search ---------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from espace.core.db import session_scope
 from espace.core.settings import get_settings
 from espace.documents.models import Document
 from espace.identity.models import Policyholder
-from espace.search import embeddings, sources
+from espace.search import embeddings, public_sources, sources
 from espace.search.index import SearchDoc, SearchIndex, get_index
 from espace.support.models import SupportMessage, SupportThread
 
@@ -78,7 +78,7 @@ def rebuild(*, session: Session, index: SearchIndex | None = None, progress=None
         if i is not None
     ]
     index.clear()
-    docs = sources.public_docs(session)
+    docs = public_sources.public_docs(session)
     embed(docs, index)
     index.upsert(docs)
     total = len(docs)

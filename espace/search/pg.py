@@ -21,6 +21,7 @@ from sqlalchemy import bindparam
 from sqlalchemy import text as sql
 
 from espace.search import text
+from espace.search.conditions import pg_where
 from espace.search.index import (
     Clause,
     Row,
@@ -275,41 +276,6 @@ class PostgresIndex(SearchIndex):
             {"scope": scope},
         )
 
-    def _where(self, where: Where, params: dict) -> tuple[str, tuple[str, ...]]:
-        clauses: list[str] = []
-        expanding: list[str] = []
-        if where.scopes is not None:
-            clauses.append("scope IN :scopes")
-            params["scopes"] = list(where.scopes) or [""]
-            expanding.append("scopes")
-        if where.kinds:
-            clauses.append("kind IN :kinds")
-            params["kinds"] = list(where.kinds)
-            expanding.append("kinds")
-        if where.keys is not None:
-            clauses.append("key IN :keys")
-            params["keys"] = list(where.keys) or [""]
-            expanding.append("keys")
-        if where.start:
-            clauses.append("day >= :start")
-            params["start"] = where.start
-        if where.end:
-            clauses.append("day <= :end")
-            params["end"] = where.end
-        if where.min_cents is not None:
-            clauses.append("amount_cents >= :min_cents")
-            params["min_cents"] = where.min_cents
-        if where.max_cents is not None:
-            clauses.append("amount_cents <= :max_cents")
-            params["max_cents"] = where.max_cents
-        if where.category:
-            clauses.append("category = :category")
-            params["category"] = where.category
-        if where.contract:
-            clauses.append("(contract = :contract OR scope = :public_scope)")
-            params["contract"], params["public_scope"] = where.contract, where.public_scope
-        return (" AND ".join(clauses) or "TRUE"), tuple(expanding)
-
     def keyword(self, clauses: list[Clause], where: Where, limit: int) -> list[int]:
         params: dict = {}
         parts = []
@@ -325,7 +291,7 @@ class PostgresIndex(SearchIndex):
                 parts.append(f"phraseto_tsquery('espace_fr', :q{n})")
         if not parts or (where.scopes is not None and not where.scopes):
             return []
-        condition, expanding = self._where(where, params)
+        condition, expanding = pg_where(where, params)
         query = "(" + " || ".join(parts) + ")"
         statement = (
             f"WITH q AS (SELECT {query} AS q) "
@@ -375,7 +341,7 @@ class PostgresIndex(SearchIndex):
         if not ids:
             return set()
         params: dict = {"ids": ids}
-        condition, expanding = self._where(where, params)
+        condition, expanding = pg_where(where, params)
         return {
             r[0]
             for r in self._all(
@@ -387,7 +353,7 @@ class PostgresIndex(SearchIndex):
 
     def recent(self, where: Where, limit: int) -> list[int]:
         params: dict = {}
-        condition, expanding = self._where(where, params)
+        condition, expanding = pg_where(where, params)
         return [
             r[0]
             for r in self._all(

@@ -1,15 +1,14 @@
 """What is searched, as SearchDocs built from the database and the product's texts.
 
 Public: the FAQ, the general conditions' articles and the glossary. Per formula: each guarantee
-with its ceiling, deductible, exclusions and examples. Per holder: their documents (text extracted
-from the PDFs), claims, claim messages, message threads with advisers and payments. For the back
-office only (scope ``s``): one card per holder (name, e-mail, contract and claim numbers). URLs may
-hold ``{contract}``, filled at query time with the holder's own contract number."""
+with its ceiling, deductible, exclusions and examples (both in ``public_sources``). Per holder:
+their documents (text extracted from the PDFs), claims, claim messages, message threads with
+advisers and payments. For the back office only (scope ``s``): one card per holder (name, e-mail,
+contract and claim numbers). URLs may hold ``{contract}``, filled at query time with the holder's
+own contract number."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from datetime import date
 
 from sqlmodel import Session, col, select
@@ -17,8 +16,7 @@ from sqlmodel import Session, col, select
 from espace import routes
 from espace.billing.models import Payment, PaymentStatus
 from espace.claims.models import Claim, ClaimEvent, ClaimItem, ClaimMessage
-from espace.contracts import labels
-from espace.contracts.models import Contract, Formula, FormulaGuarantee, Guarantee, InsuredProperty
+from espace.contracts.models import Contract, InsuredProperty
 from espace.core import formatting as fmt
 from espace.core.models import saved_id
 from espace.documents.models import Document
@@ -36,113 +34,6 @@ def holder_scope(holder_id: int) -> str:
 
 def formula_scope(code: str) -> str:
     return f"f{code.lower()}"
-
-
-# ----- public and per-formula content ---------------------------------------------------------
-
-
-def faq_docs() -> Iterator[SearchDoc]:
-    from espace import content
-
-    for article in content.help_centre().articles:
-        body = "\n\n".join([article.body, " ".join(article.keywords)])
-        yield SearchDoc(
-            key=f"faq:{article.slug}",
-            kind="faq",
-            scope=PUBLIC,
-            title=article.title,
-            body=body,
-            url=f"{routes.HELP}#{article.slug}",
-            category=content.help_centre().categories.get(article.category, ""),
-        )
-
-
-def condition_docs() -> Iterator[SearchDoc]:
-    from espace.contracts import conditions_data as cg
-
-    for article in cg.ARTICLES:
-        body = "\n\n".join(cg.visible_text(p) for p in article["paragraphs"])
-        yield SearchDoc(
-            key=f"article:{article['slug']}",
-            kind="article",
-            scope=PUBLIC,
-            title=f"{article['number']} — {article['title']}",
-            body=body,
-            url=f"{routes.CONDITIONS}?n={{contract}}#{article['slug']}",
-        )
-    for key, entry in cg.GLOSSARY.items():
-        yield SearchDoc(
-            key=f"glossary:{cg.glossary_anchor(key)}",
-            kind="glossary",
-            scope=PUBLIC,
-            title=entry["term"],
-            body=entry["definition"],
-            url=f"{routes.CONDITIONS}?n={{contract}}#glossaire-{key}",
-        )
-
-
-def related_terms(*labels_: str) -> list[str]:
-    """The usual names (first expression of each thesaurus group) of what a guarantee's labels name:
-    "Vol et vandalisme" is also "cambriolage" and "dépôt de plainte" for people who search for
-    it."""
-    from espace.search import text, thesaurus
-
-    parts = {p.strip() for label in labels_ for p in re.split(r",|\bet\b|\(", label) if p.strip()}
-    known = text.fold(" ".join(labels_))
-    found: list[str] = []
-    for part in sorted(parts):
-        for group in thesaurus.groups_for(part):
-            if group[0] not in found and text.fold(group[0]) not in known:
-                found.append(group[0])
-    return found
-
-
-def guarantee_docs(session: Session) -> Iterator[SearchDoc]:
-    from espace.contracts.coverage import deductible_text, example
-
-    rows = session.exec(
-        select(FormulaGuarantee, Guarantee, Formula)
-        .join(Guarantee, col(Guarantee.id) == FormulaGuarantee.guarantee_id)
-        .join(Formula, col(Formula.id) == FormulaGuarantee.formula_id)
-    ).all()
-    for cover, guarantee, formula in rows:
-        ceiling = (
-            fmt.money(cover.ceiling_cents)
-            if cover.ceiling_cents is not None
-            else cover.ceiling_note
-        )
-        kind = cover.deductible_kind
-        deductible = (
-            "la franchise choisie dans votre contrat"
-            if kind == "contract"
-            else deductible_text(kind, cover.deductible_value, None)[0]
-        )
-        yes, no = example(guarantee.category)
-        category = labels.label(labels.GUARANTEE_CATEGORY, guarantee.category)
-        related = related_terms(guarantee.name, category)
-        body = (
-            f"{guarantee.description}\n\nCatégorie : {category}. "
-            f"Plafond : {ceiling}. Franchise : {deductible}. "
-            f"{guarantee.article_refs} des conditions générales.\n\n"
-            # Labels repeated in every guarantee would make all of them answer "non couvert": the
-            # example that is not covered is introduced without those words.
-            f"Exemple couvert : {yes} Exemple hors garantie : {no}\n\nExclusions : "
-            + " ".join(cover.exclusions)
-            + (f"\n\nVoir aussi : {', '.join(related)}." if related else "")
-        )
-        yield SearchDoc(
-            key=f"guarantee:{formula.code.lower()}:{guarantee.code.lower()}",
-            kind="guarantee",
-            scope=formula_scope(formula.code),
-            title=f"{guarantee.name} (formule {formula.name})",
-            body=body,
-            url=f"{routes.CONTRACT}?n={{contract}}",
-            category=guarantee.category,
-        )
-
-
-def public_docs(session: Session) -> list[SearchDoc]:
-    return [*faq_docs(), *condition_docs(), *guarantee_docs(session)]
 
 
 # ----- a holder's own data --------------------------------------------------------------------

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from espace.core.db import make_engine
 from espace.core.migrations import upgrade_to_head
 from espace.demo.seed import seed_demo
-from espace.search.index import SqliteIndex
+from espace.search.sqlite import SqliteIndex
 from espace.testing import start_app
 from tests.e2e import conftest
 from tests.e2e.conftest import RESULTS, login, wait_ready

@@ -68,7 +68,7 @@ def db(engine: Engine) -> Iterator[Session]:
 def search_index(engine: Engine, tmp_path_factory):
     """A search index of the seeded database, built once (embedding takes ~10 s on 2 cores)."""
     from espace.search import indexer
-    from espace.search.index import SqliteIndex
+    from espace.search.sqlite import SqliteIndex
 
     built = SqliteIndex(tmp_path_factory.mktemp("search") / "search.db")
     with Session(engine) as session:

@@ -12,7 +12,8 @@ from sqlmodel import Session
 from espace.core.db import make_engine
 from espace.demo.seed import seed_demo
 from espace.testing import CHROMIUM_ARGS, chromium_executable
-from espace.testing_stack import Unavailable, stack
+from espace.testing_servers import Unavailable
+from espace.testing_stack import stack
 from tests import server_logs
 from tests.server_logs import LogWatch
 

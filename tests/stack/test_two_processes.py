@@ -27,7 +27,8 @@ from espace.core.formatting import PARIS
 from espace.demo.seed import DEMO_EMAIL, DEMO_PASSWORD, STAFF, STAFF_PASSWORD
 from espace.identity.models import Account
 from espace.notifications.models import OutboxMessage
-from espace.testing_stack import build_frontend, wait_for
+from espace.testing_servers import wait_for
+from espace.testing_stack import build_frontend
 from tests.e2e.conftest import new_holder, outbox_code
 
 pytestmark = pytest.mark.stack

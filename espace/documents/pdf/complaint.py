@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from espace.documents.pdf.data import ComplaintData
-from espace.documents.pdf.template import LATIN, MUTED, EspaceDocument
+from espace.documents.pdf.fonts import LATIN
+from espace.documents.pdf.template import MUTED, EspaceDocument
 
 TITLE = "Réclamation : échange complet"
 

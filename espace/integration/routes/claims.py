@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from espace.core.db import session_scope
-from espace.integration import schemas as s
+from espace.integration import claim_schemas as cs
 from espace.integration.operations import claims
 from espace.integration.routes.common import (
     ERRORS,
@@ -29,14 +29,14 @@ router = APIRouter()
 # ----- claims -------------------------------------------------------------------------------------
 
 
-@router.get("/claims", response_model=s.ClaimPage, responses=ERRORS, tags=["claims"])
+@router.get("/claims", response_model=cs.ClaimPage, responses=ERRORS, tags=["claims"])
 def list_claims(
     authority: Annotated[Auth, Depends(scope("claims:read"))],
     cursor: CursorQ = None,
     limit: LimitQ = 50,
     holder_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     status: Annotated[str | None, Query(pattern="^[a-z_]{1,24}$")] = None,
-) -> s.ClaimPage:
+) -> cs.ClaimPage:
     with session_scope() as db:
         found = claims.list_claims(
             session=db,
@@ -46,19 +46,19 @@ def list_claims(
             holder_id=holder_id,
             status=status,
         )
-        return s.ClaimPage(data=[_claim(r) for r in found.rows], next_cursor=found.next_cursor)
+        return cs.ClaimPage(data=[_claim(r) for r in found.rows], next_cursor=found.next_cursor)
 
 
 @router.post(
     "/claims",
     status_code=201,
-    response_model=s.ClaimDetailOut,
+    response_model=cs.ClaimDetailOut,
     responses=WRITE_ERRORS,
     tags=["claims"],
 )
 def declare_claim(
     request: Request,
-    body: s.ClaimIn,
+    body: cs.ClaimIn,
     authority: Annotated[Auth, Depends(scope("claims:write"))],
     key: IdemKey,
 ):
@@ -72,13 +72,13 @@ def declare_claim(
 
 
 @router.get(
-    "/claims/{claim_id}", response_model=s.ClaimDetailOut, responses=ERRORS, tags=["claims"]
+    "/claims/{claim_id}", response_model=cs.ClaimDetailOut, responses=ERRORS, tags=["claims"]
 )
 def get_claim(
     request: Request,
     claim_id: IdPath,
     authority: Annotated[Auth, Depends(scope("claims:read"))],
-) -> s.ClaimDetailOut:
+) -> cs.ClaimDetailOut:
     request.state.object_ref = f"claim:{claim_id}"
     with session_scope() as db:
         return _claim_detail(claims.get_claim(session=db, authority=authority, claim_id=claim_id))
@@ -86,14 +86,14 @@ def get_claim(
 
 @router.post(
     "/claims/{claim_id}/actions",
-    response_model=s.ClaimDetailOut,
+    response_model=cs.ClaimDetailOut,
     responses=WRITE_ERRORS,
     tags=["claims"],
 )
 def claim_action(
     request: Request,
     claim_id: IdPath,
-    body: s.ClaimActionIn,
+    body: cs.ClaimActionIn,
     authority: Annotated[Auth, Depends(scope("claims:write"))],
     key: IdemKey,
 ):
@@ -115,14 +115,14 @@ def claim_action(
 
 @router.post(
     "/claims/{claim_id}/messages",
-    response_model=s.ClaimDetailOut,
+    response_model=cs.ClaimDetailOut,
     responses=WRITE_ERRORS,
     tags=["claims"],
 )
 def claim_message(
     request: Request,
     claim_id: IdPath,
-    body: s.MessageIn,
+    body: cs.MessageIn,
     authority: Annotated[Auth, Depends(scope("claims:write"))],
     key: IdemKey,
 ):

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from espace.core.db import session_scope
+from espace.integration import claim_schemas as cs
 from espace.integration import clients
 from espace.integration import schemas as s
 from espace.integration.clients import ApiClientAuthority
@@ -194,17 +195,17 @@ def _document(row) -> s.DocumentOut:
     return s.DocumentOut.model_validate(row, from_attributes=True)
 
 
-def _claim(row) -> s.ClaimOut:
-    return s.ClaimOut.model_validate(row, from_attributes=True)
+def _claim(row) -> cs.ClaimOut:
+    return cs.ClaimOut.model_validate(row, from_attributes=True)
 
 
-def _claim_detail(detail: claims.ClaimDetail) -> s.ClaimDetailOut:
-    return s.ClaimDetailOut(
+def _claim_detail(detail: claims.ClaimDetail) -> cs.ClaimDetailOut:
+    return cs.ClaimDetailOut(
         **_claim(detail.claim).model_dump(),
-        events=[s.ClaimEventOut.model_validate(e, from_attributes=True) for e in detail.events],
-        files=[s.ClaimFileOut.model_validate(f, from_attributes=True) for f in detail.files],
+        events=[cs.ClaimEventOut.model_validate(e, from_attributes=True) for e in detail.events],
+        files=[cs.ClaimFileOut.model_validate(f, from_attributes=True) for f in detail.files],
         messages=[
-            s.ClaimMessageOut(
+            cs.ClaimMessageOut(
                 id=m.id, from_holder=m.staff_id is None, body=m.body, created_at=m.created_at
             )
             for m in detail.messages

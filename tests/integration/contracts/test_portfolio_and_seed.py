@@ -4,7 +4,8 @@ from sqlmodel import func, select
 
 from espace.contracts.models import Contract
 from espace.contracts.portfolio import list_portfolio
-from espace.demo.seed import DEMO_CONTRACTS, DEMO_EMAIL, seed_demo, seed_volume
+from espace.demo.generated import seed_volume
+from espace.demo.seed import DEMO_CONTRACTS, DEMO_EMAIL, seed_demo
 from espace.identity.models import Account, Policyholder, StaffUser
 from tests import factories
 

@@ -16,7 +16,7 @@ import pytest
 
 from espace.core import file_store
 from espace.core.settings import get_settings
-from espace.testing_stack import Unavailable, s3_server
+from espace.testing_servers import Unavailable, s3_server
 
 KEY_A = "ab/" + "a" * 32 + ".pdf"
 KEY_B = "cd/" + "b" * 32 + ".jpg"

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from espace.core import state_sweeper
-from espace.testing_stack import Unavailable, redis
+from espace.testing_servers import Unavailable, redis
 
 ROOT = state_sweeper.ROOT_STATE
 SUB = f"{ROOT}.espace___state___dashboard____dashboard_state"

@@ -346,7 +346,7 @@ def test_a_new_thread_message_is_indexed_after_the_commit(engine, live_indexing)
 
 def test_indexing_in_progress_is_reported(tmp_path):
     """A search on an index still being built says so (the page shows "indexation en cours")."""
-    from espace.search.index import SqliteIndex
+    from espace.search.sqlite import SqliteIndex
 
     building = SqliteIndex(tmp_path / "building.db")
     building.set_progress(3, 20)

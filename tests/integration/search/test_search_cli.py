@@ -17,8 +17,8 @@ from espace import content
 from espace.core.db import get_engine
 from espace.core.settings import get_settings
 from espace.demo.seed import DEMO_EMAIL
-from espace.search import service, sources
-from espace.search.index import SqliteIndex
+from espace.search import public_sources, service
+from espace.search.sqlite import SqliteIndex
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -121,7 +121,7 @@ def test_an_insurer_ships_its_own_articles(tmp_path, monkeypatch):
         )
         assert article.links == (("Déclarer", "/sinistres/declarer"),)
         assert content.ASSISTANCE_PHONE == "01 23 45 67 89"
-        assert [d.key for d in sources.faq_docs()] == ["faq:grele-veranda"]
+        assert [d.key for d in public_sources.faq_docs()] == ["faq:grele-veranda"]
         assert content.thesaurus().groups  # the default thesaurus
     finally:
         monkeypatch.undo()

@@ -1,6 +1,7 @@
 """Every ``module.name`` the code, the benches, the scripts and the tests read from an Espace module
-exists: a function moved to another module (or renamed) fails here, not in a bench nobody ran or
-in a route's body at its first request."""
+exists, and so does every name they import with ``from espace.x import name`` (at the top of a
+file or inside a function): a function moved to another module (or renamed) fails here, not in a
+bench nobody ran or in a route's body at its first request."""
 
 from __future__ import annotations
 
@@ -54,10 +55,31 @@ def missing_attributes(path: Path) -> list[str]:
     return found
 
 
+def missing_imports(path: Path) -> list[str]:
+    """``from espace.x import name`` where espace.x has no ``name`` (nor a submodule of it)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.ImportFrom) and node.level == 0):
+            continue
+        if not (node.module or "").startswith("espace"):
+            continue
+        module = importlib.import_module(node.module)
+        for alias in node.names:
+            if not hasattr(module, alias.name) and not _is_module(f"{node.module}.{alias.name}"):
+                found.append(f"{path}:{node.lineno} {node.module}.{alias.name}")
+    return found
+
+
 def test_every_name_read_from_an_espace_module_exists():
     files = [p for folder in FOLDERS for p in sorted((ROOT / folder).rglob("*.py"))]
     assert len(files) > 300
     missing = [line for path in files for line in missing_attributes(path)]
+    assert missing == []
+
+
+def test_every_name_imported_from_an_espace_module_exists():
+    files = [p for folder in FOLDERS for p in sorted((ROOT / folder).rglob("*.py"))]
+    missing = [line for path in files for line in missing_imports(path)]
     assert missing == []
 
 
@@ -71,4 +93,17 @@ def test_the_check_sees_a_moved_function(tmp_path):
     )
     assert [line.split(" ")[1] for line in missing_attributes(stale)] == [
         "espace.search.sources.MONTHS"
+    ]
+
+
+def test_the_check_sees_an_import_of_a_moved_function(tmp_path):
+    stale = tmp_path / "stale.py"
+    stale.write_text(
+        "def later():\n"
+        "    from espace.core.formatting import month_fr\n"
+        "    from espace.demo.seed import seed_volume\n",
+        encoding="utf-8",
+    )
+    assert [line.split(" ")[1] for line in missing_imports(stale)] == [
+        "espace.demo.seed.seed_volume"
     ]

@@ -15,8 +15,8 @@ import zxingcpp
 from espace.documents.pdf.attestation import render_attestation
 from espace.documents.pdf.certificate import render_certificate
 from espace.documents.pdf.data import AttestationData, CertificateData, GuaranteeLine, ReceiptData
+from espace.documents.pdf.fonts import FONT_DIR
 from espace.documents.pdf.receipt import render_receipt
-from espace.documents.pdf.template import FONT_DIR
 
 NNBSP = "\u202f"  # French thousands separator
 NBSP = "\u00a0"
@@ -366,13 +366,13 @@ def test_each_document_embeds_its_own_font_subset():
 
 
 def test_remembered_text_widths_are_fpdf2s_own(monkeypatch):
-    """The widths remembered per face (template._DocumentFont) change nothing in the layout: the
+    """The widths remembered per face (fonts._DocumentFont) change nothing in the layout: the
     same widths as fpdf2 computes, the same PDF page content as without the memory."""
     from fpdf.fonts import TTFFont
 
-    from espace.documents.pdf import template
+    from espace.documents.pdf import fonts
 
-    font = template._document_font(template._face(""), 1)
+    font = fonts._document_font(fonts._face(""), 1)
     for text in ("a", "Garantie", "1\u202f234,56\u00a0€", "Ελένη Дмитрий", "", "ﬁ œ Ω"):
         assert font.get_text_width(text, 9.5, None) == TTFFont.get_text_width(font, text, 9.5, None)
 
@@ -381,7 +381,7 @@ def test_remembered_text_widths_are_fpdf2s_own(monkeypatch):
 
     data = attestation("detailed", holder_name="Mme Ελένη Strauß")
     remembered = pages(render_attestation(data))
-    monkeypatch.setattr(template._DocumentFont, "get_text_width", TTFFont.get_text_width)
+    monkeypatch.setattr(fonts._DocumentFont, "get_text_width", TTFFont.get_text_width)
     assert pages(render_attestation(data)) == remembered
 
 
