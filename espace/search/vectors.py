@@ -34,6 +34,7 @@ MAX_VECTORS = 2_000_000  # held in memory by one process (about 1.5 GB as float1
 CHECK_EVERY = 0.0  # seconds between two looks at the change log (one indexed query: ~20 µs)
 EXPANSION = 128  # HNSW search breadth: recall ~0.99 at 100 000 vectors
 REREAD = 50  # changes read again at each look (see _sync)
+RELOAD_AFTER = 1_000  # changes to a held scope above which it is read again from the index
 
 
 @dataclass
@@ -87,17 +88,29 @@ class VectorStore:
         self._seq = max(last, changes[-1][0] if changes else last)
         if not touched:
             return
-        current = self.index.vectors_of(sorted({i for ids in touched.values() for i in ids}))
         for scope, ids in touched.items():
             held = self._scopes.get(scope)
-            if held is None:
+            if held is not None and len(ids) > max(RELOAD_AFTER, held.size // 4):
+                # Many changes (a bulk import, a holder's history loaded): reading the scope again
+                # costs one query, applying them one by one would copy its matrix each time.
+                self._scopes.pop(scope)
+                touched[scope] = set()
+        wanted = sorted({i for ids in touched.values() for i in ids})
+        current = self.index.vectors_of(wanted) if wanted else {}
+        for scope, ids in touched.items():
+            held = self._scopes.get(scope)
+            if held is None or not ids:
                 continue
-            for item_id in ids:
+            added: list[tuple[int, np.ndarray]] = []
+            for item_id in sorted(ids):
                 found = current.get(item_id)
                 if found is None or found[0] != scope or found[1] is None:
                     self._remove(held, item_id)
+                elif item_id in held.position:
+                    self._replace(held, item_id, found[1])
                 else:
-                    self._put(held, item_id, found[1])
+                    added.append((item_id, found[1]))
+            self._append(held, added)
 
     def _remove(self, held: _Scope, item_id: int) -> None:
         position = held.position.pop(item_id, None)
@@ -108,18 +121,24 @@ class VectorStore:
         if held.graph is not None:
             held.graph.remove(item_id)
 
-    def _put(self, held: _Scope, item_id: int, vector: np.ndarray) -> None:
-        if item_id in held.position:
-            held.matrix[held.position[item_id]] = vector
-            if held.graph is not None:
-                held.graph.remove(item_id)
-                held.graph.add(item_id, vector.astype(np.float32))
-            return
-        held.position[item_id] = len(held.ids)
-        held.ids = np.append(held.ids, np.int64(item_id))
-        held.matrix = np.vstack([held.matrix, vector.astype(held.matrix.dtype)[None, :]])
+    def _replace(self, held: _Scope, item_id: int, vector: np.ndarray) -> None:
+        held.matrix[held.position[item_id]] = vector
         if held.graph is not None:
+            held.graph.remove(item_id)
             held.graph.add(item_id, vector.astype(np.float32))
+
+    def _append(self, held: _Scope, added: list[tuple[int, np.ndarray]]) -> None:
+        """New items of a held scope, in one copy of its matrix."""
+        if not added:
+            return
+        ids = np.array([item_id for item_id, _v in added], dtype=np.int64)
+        rows = np.stack([vector for _i, vector in added]).astype(held.matrix.dtype)
+        for offset, item_id in enumerate(ids):
+            held.position[int(item_id)] = len(held.ids) + offset
+        held.ids = np.concatenate([held.ids, ids])
+        held.matrix = np.vstack([held.matrix, rows])
+        if held.graph is not None:
+            held.graph.add(ids, rows.astype(np.float32), threads=1)
 
     # ----- loading -----
 
