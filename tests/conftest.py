@@ -10,6 +10,12 @@ os.environ["ESPACE_DATA_DIR"] = str(_TMP)
 os.environ["ESPACE_DATABASE_URL"] = f"sqlite:///{_TMP / 'espace-test.db'}"
 os.environ.pop("ESPACE_SECRET_KEY", None)
 os.environ.pop("ESPACE_REDIS_URL", None)
+# The search indexes the suite builds (pytest-xdist workers, PostgreSQL, the apps of the e2e tests)
+# embed the same texts: each is embedded once per machine (espace/search/shared_vectors.py).
+os.environ.setdefault(
+    "ESPACE_SEARCH_VECTOR_CACHE",
+    str(Path(__file__).resolve().parent.parent / ".cache" / "search-vectors.sqlite"),
+)
 
 import pytest  # noqa: E402
 

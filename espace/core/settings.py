@@ -131,6 +131,10 @@ class Settings(BaseSettings):
     # Help articles (aide/*.md) and the search thesaurus (search/thesaurus.txt): another folder lets
     # an insurer ship its own without touching code (files it lacks come from the default folder).
     content_dir: Path = PROJECT_ROOT / "content"
+    # A file of passage embeddings shared by every index built on this machine (test runs,
+    # benches, demo restarts: each text embedded once). Ignored in production: it keeps the vectors
+    # of erased texts.
+    search_vector_cache: Path | None = None
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:

@@ -31,7 +31,7 @@ from espace.core.db import session_scope
 from espace.core.settings import get_settings
 from espace.documents.models import Document
 from espace.identity.models import Policyholder
-from espace.search import embeddings, public_sources, sources
+from espace.search import embeddings, public_sources, shared_vectors, sources
 from espace.search.index import SearchDoc, SearchIndex, get_index
 from espace.support.models import SupportMessage, SupportThread
 
@@ -44,7 +44,8 @@ def _digest(doc: SearchDoc) -> str:
 
 
 def embed(docs: list[SearchDoc], index: SearchIndex | None = None) -> None:
-    """Vectors for the documents, reusing those already computed for the same text."""
+    """Vectors for the documents, reusing those already computed for the same text (by this index,
+    or by any index of the machine when ``ESPACE_SEARCH_VECTOR_CACHE`` is set)."""
     if not docs or not embeddings.available():
         return
     index = index or get_index()
@@ -54,16 +55,38 @@ def embed(docs: list[SearchDoc], index: SearchIndex | None = None) -> None:
     for doc, digest in zip(docs, digests, strict=True):
         if digest in known:
             doc.vector = known[digest]
+    if not missing:
+        return
+    machine = shared_vectors.shared()
+    if machine is None:
+        _compute(missing, index, None)
+        return
+    # A bulk build waits for another process's (it may be embedding the same texts); a few items
+    # (a commit's) never wait.
+    with machine.one_builder() if len(missing) > BATCH else nullcontext():
+        found = machine.get([digest for _d, digest in missing])
+        for doc, digest in missing:
+            doc.vector = found.get(digest)
+        index.cache_vectors([(digest, found[digest]) for _d, digest in missing if digest in found])
+        _compute([(d, digest) for d, digest in missing if digest not in found], index, machine)
+
+
+def _compute(
+    missing: list[tuple[SearchDoc, str]],
+    index: SearchIndex,
+    machine: shared_vectors.SharedVectors | None,
+) -> None:
     for start in range(0, len(missing), BATCH):
         chunk = missing[start : start + BATCH]
         vectors = embeddings.passages([d.indexed_text for d, _ in chunk])
         if vectors is None:
             return
-        for (doc, _doc_digest), vector in zip(chunk, vectors, strict=True):
+        pairs = [(digest, vector) for (_d, digest), vector in zip(chunk, vectors, strict=True)]
+        for (doc, _digest), vector in zip(chunk, vectors, strict=True):
             doc.vector = vector
-        index.cache_vectors(
-            [(digest, vector) for (_d, digest), vector in zip(chunk, vectors, strict=True)]
-        )
+        index.cache_vectors(pairs)
+        if machine is not None:
+            machine.put(pairs)
 
 
 def rebuild(*, session: Session, index: SearchIndex | None = None, progress=None) -> int:

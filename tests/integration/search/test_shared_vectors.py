@@ -1,0 +1,68 @@
+"""Indexes built on one machine share their passage embeddings (ESPACE_SEARCH_VECTOR_CACHE): the
+second build of the same texts embeds nothing, a changed text is embedded again, and production
+ignores the file (it would keep erased texts' vectors)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from espace.core.settings import get_settings
+from espace.search import embeddings, indexer, shared_vectors
+from espace.search.index import SearchDoc
+from espace.search.sqlite import SqliteIndex
+
+
+@pytest.fixture
+def embedded(monkeypatch, tmp_path) -> list[str]:
+    """The texts the model is asked to embed (a fake model: one vector per text length)."""
+    asked: list[str] = []
+
+    def passages(texts: list[str]) -> np.ndarray:
+        asked.extend(texts)
+        return np.stack([np.full(embeddings.DIM, len(t) / 1000, dtype=np.float32) for t in texts])
+
+    monkeypatch.setattr(embeddings, "available", lambda: True)
+    monkeypatch.setattr(embeddings, "passages", passages)
+    monkeypatch.setattr(get_settings(), "search_vector_cache", tmp_path / "shared.sqlite")
+    return asked
+
+
+def docs(body: str = "Dégât des eaux") -> list[SearchDoc]:
+    return [
+        SearchDoc(
+            key=f"faq:{i}", kind="faq", scope="pub", title=f"Question {i}", body=body, url="/"
+        )
+        for i in range(20)
+    ]
+
+
+def test_a_second_index_of_the_same_texts_embeds_nothing(embedded, tmp_path):
+    first, second = SqliteIndex(tmp_path / "a.db"), SqliteIndex(tmp_path / "b.db")
+    indexer.embed(docs(), first)
+    assert len(embedded) == 20
+
+    again = docs()
+    indexer.embed(again, second)
+
+    assert len(embedded) == 20  # all found in the machine's file
+    assert all(d.vector is not None for d in again)
+    assert second.cached_vectors([indexer._digest(again[0])])  # and kept by the index itself
+    first.close()
+    second.close()
+
+
+def test_a_changed_text_is_embedded_again(embedded, tmp_path):
+    index = SqliteIndex(tmp_path / "a.db")
+    indexer.embed(docs(), index)
+    changed = docs("Bris de glace")
+    indexer.embed(changed, SqliteIndex(tmp_path / "b.db"))
+    assert len(embedded) == 40
+    assert changed[0].vector is not None
+
+
+def test_production_ignores_the_shared_file(embedded, monkeypatch, tmp_path):
+    monkeypatch.setattr(get_settings(), "env", "prod")
+    assert shared_vectors.shared() is None
+    indexer.embed(docs(), SqliteIndex(tmp_path / "a.db"))
+    assert not (tmp_path / "shared.sqlite").exists()
