@@ -44,8 +44,9 @@ if [ -z "$selected" ] && [ "$(nproc)" -ge 2 ]; then
   workers=$(nproc)
   [ "$workers" -gt 4 ] && workers=4
   first=0 second=0
-  "$VENV/bin/python" -m pytest -n "$workers" tests/unit tests/integration "$@" || first=$?
-  "$VENV/bin/python" -m pytest tests/e2e tests/stack "$@" || second=$?
+  # --durations: the slowest tests are named at the end of each part (where the suite's time goes).
+  "$VENV/bin/python" -m pytest -n "$workers" --durations=15 tests/unit tests/integration "$@" || first=$?
+  "$VENV/bin/python" -m pytest --durations=15 tests/e2e tests/stack "$@" || second=$?
   [ "$first" -ne 0 ] && exit "$first"
   exit "$second"
 fi
