@@ -259,6 +259,30 @@ def _mutmut(*args: str, capture: bool = False) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=ROOT, capture_output=capture, text=True, check=False)
 
 
+def seed_once() -> None:
+    """The demo database seeded once for every mutant's test run (each seeding costs ~15 s of
+    argon2id hashes and PDFs: more than most mutants' tests)."""
+    seeded = MUTANTS / "seeded.db"
+    seeded.unlink(missing_ok=True)
+    shutil.rmtree(f"{seeded}.data", ignore_errors=True)
+    code = (
+        "from espace.core.db import session_scope\n"
+        "from espace.core.migrations import upgrade_to_head\n"
+        "from espace.demo.seed import seed_demo\n"
+        "upgrade_to_head()\n"
+        "with session_scope() as session:\n"
+        "    seed_demo(session)\n"
+    )
+    env = {
+        **os.environ,
+        "ESPACE_ENV": "test",
+        "ESPACE_DATA_DIR": f"{seeded}.data",
+        "ESPACE_DATABASE_URL": f"sqlite:///{seeded}",
+    }
+    subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env, check=True)
+    os.environ["ESPACE_TEST_SEEDED_DB"] = str(seeded)
+
+
 def run_mutmut(module: str, children: int, function: str = "") -> tuple[list[str], list[str]]:
     """Run mutmut's mutants of one module (or of one of its functions: a name or a glob); returns
     (lines for the report, surviving names)."""
@@ -314,6 +338,8 @@ def main() -> int:
     MUTANTS.mkdir(exist_ok=True)
     if not options.mutmut:
         _copy_tree(MUTANTS / "guards")  # the current code and tests
+    if not options.guards:
+        seed_once()
     sections, survived = [], 0
     for target in modules:
         module, _, function = target.partition(":")

@@ -23,17 +23,27 @@ _SEEDED: Path | None = None  # a copy of the database as seeded, before any test
 
 @pytest.fixture(scope="session")
 def engine() -> Iterator[Engine]:
-    """The migrated and seeded database. When pytest runs again in the same process (mutmut runs
-    each mutant's tests that way, scripts/mutation.sh), each run gets a fresh copy of the seeded
-    database: what earlier runs committed is not seen."""
+    """The migrated and seeded database. When pytest runs again in the same process, each run gets
+    a fresh copy of the seeded database: what earlier runs committed is not seen.
+    ``ESPACE_TEST_SEEDED_DB`` names a database seeded beforehand to copy instead of seeding (mutmut
+    forks a new test process per mutant: scripts/mutation.py seeds once for all of them)."""
     global _SEEDED
     fresh = None
+    given = os.environ.get("ESPACE_TEST_SEEDED_DB")  # scripts/mutation.py: seeded once per run
     if _SEEDED is None:
-        upgrade_to_head()
-        with session_scope() as session:
-            seed_demo(session)
-        get_engine().dispose()
         database = Path(get_engine().url.database)
+        if given and Path(given).exists():
+            # The database and the files it refers to (documents, the key that signed them).
+            get_engine().dispose()
+            shutil.copytree(Path(given + ".data"), get_settings().data_dir, dirs_exist_ok=True)
+            shutil.copyfile(given, database)
+            get_settings.cache_clear()
+            get_engine.cache_clear()
+        else:
+            upgrade_to_head()
+            with session_scope() as session:
+                seed_demo(session)
+            get_engine().dispose()
         _SEEDED = database.with_name("seeded.db")  # in the run's own data directory
         shutil.copyfile(database, _SEEDED)
     else:
