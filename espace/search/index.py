@@ -127,6 +127,7 @@ class SearchIndex:
     threads)."""
 
     backend = "abstract"
+    _vocabulary_lock = threading.RLock()  # the cache below is read by every handler thread
 
     # writing
     def upsert(self, docs: list[SearchDoc]) -> None:
@@ -179,11 +180,25 @@ class SearchIndex:
         """Every item's key and title (tests, admin checks)."""
         raise NotImplementedError
 
-    def vocabulary(self) -> list[str]:
+    def _read_vocabulary(self) -> list[str]:
+        """The folded words of the shared items, read from the backend."""
         raise NotImplementedError
 
+    def vocabulary(self) -> list[str]:
+        """The folded words of the shared items, for typo correction (kept until they change: the
+        index's "words" meta changes with them)."""
+        with self._vocabulary_lock:
+            version = self.meta("words") or ""
+            held = self.__dict__.get("_vocabulary")
+            if held is None or held[0] != version:
+                words = self._read_vocabulary()
+                held = self.__dict__["_vocabulary"] = (version, words, frozenset(words))
+            return held[1]
+
     def vocabulary_set(self) -> frozenset[str]:
-        raise NotImplementedError
+        with self._vocabulary_lock:
+            self.vocabulary()
+            return self.__dict__["_vocabulary"][2]
 
     def word_counts(self, words: list[str]) -> dict[str, int]:
         raise NotImplementedError

@@ -46,9 +46,6 @@ class PostgresIndex(SearchIndex):
 
         self.engine = engine or get_engine()
         self._lock = threading.RLock()
-        self._vocabulary: list[str] | None = None
-        self._vocabulary_set: frozenset[str] = frozenset()
-        self._vocabulary_version = ""
 
     def _all(self, statement: str, params: dict | None = None, *, expanding=()) -> list[tuple]:
         query = sql(statement)
@@ -240,19 +237,8 @@ class PostgresIndex(SearchIndex):
     def titles(self) -> dict[str, str]:
         return dict(self._all("SELECT key, title FROM search_item"))
 
-    def vocabulary(self) -> list[str]:
-        with self._lock:
-            version = self.meta("words") or ""
-            if self._vocabulary is None or version != self._vocabulary_version:
-                self._vocabulary = [r[0] for r in self._all("SELECT word FROM search_word")]
-                self._vocabulary_set = frozenset(self._vocabulary)
-                self._vocabulary_version = version
-            return self._vocabulary
-
-    def vocabulary_set(self) -> frozenset[str]:
-        with self._lock:
-            self.vocabulary()
-            return self._vocabulary_set
+    def _read_vocabulary(self) -> list[str]:
+        return [r[0] for r in self._all("SELECT word FROM search_word")]
 
     def word_counts(self, words: list[str]) -> dict[str, int]:
         if not words:

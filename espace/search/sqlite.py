@@ -92,9 +92,6 @@ class SqliteIndex(SearchIndex):
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(SCHEMA)
-        self._vocabulary: list[str] | None = None
-        self._vocabulary_set: frozenset[str] = frozenset()
-        self._vocabulary_seq: str | None = None
         self._months: dict[str, tuple[int, list[tuple[str, int]]]] = {}
         self._doc_freq: dict[str, tuple[int, float]] = {}  # stem -> (items, when counted)
 
@@ -269,23 +266,8 @@ class SqliteIndex(SearchIndex):
     def titles(self) -> dict[str, str]:
         return dict(self.execute("SELECT key, title FROM item"))
 
-    def _words_version(self) -> str:
-        return self.meta("words") or ""
-
-    def vocabulary(self) -> list[str]:
-        """The folded words of the shared items, for typo correction (cached until they change)."""
-        with self._lock:
-            version = self._words_version()
-            if self._vocabulary is None or self._vocabulary_seq != version:
-                self._vocabulary = [row[0] for row in self._conn.execute("SELECT word FROM word")]
-                self._vocabulary_set = frozenset(self._vocabulary)
-                self._vocabulary_seq = version
-            return self._vocabulary
-
-    def vocabulary_set(self) -> frozenset[str]:
-        with self._lock:
-            self.vocabulary()
-            return self._vocabulary_set
+    def _read_vocabulary(self) -> list[str]:
+        return [row[0] for row in self.execute("SELECT word FROM word")]
 
     def word_counts(self, words: list[str]) -> dict[str, int]:
         if not words:
