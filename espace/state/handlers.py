@@ -32,6 +32,7 @@ import asyncio
 import contextvars
 import functools
 import inspect
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
@@ -48,6 +49,16 @@ T = TypeVar("T")
 # for a thread (on the loop, without blocking it) instead of starving the pool.
 POOL_THREADS = 8
 _POOL = ThreadPoolExecutor(max_workers=POOL_THREADS, thread_name_prefix="espace-blocking")
+
+
+def _new_pool_in_child() -> None:
+    """A forked process (a server that forks its workers after import, mutmut's run per mutant)
+    does not inherit the pool's threads: work queued to the parent's pool would wait forever."""
+    global _POOL
+    _POOL = ThreadPoolExecutor(max_workers=POOL_THREADS, thread_name_prefix="espace-blocking")
+
+
+os.register_at_fork(after_in_child=_new_pool_in_child)
 
 NOT_FOUND_MESSAGE = "Cet élément est introuvable."
 
