@@ -127,7 +127,6 @@ class SearchIndex:
     threads)."""
 
     backend = "abstract"
-    _vocabulary_lock = threading.RLock()  # the cache below is read by every handler thread
 
     # writing
     def upsert(self, docs: list[SearchDoc]) -> None:
@@ -184,21 +183,22 @@ class SearchIndex:
         """The folded words of the shared items, read from the backend."""
         raise NotImplementedError
 
+    def _vocabulary_held(self) -> tuple[str, list[str], frozenset[str]]:
+        """(version, words, set of words), read again when the index's "words" meta changed. No
+        lock: two threads may both read a change, and the last one's copy is kept."""
+        version = self.meta("words") or ""
+        held = self.__dict__.get("_vocabulary")
+        if held is None or held[0] != version:
+            words = self._read_vocabulary()
+            held = self.__dict__["_vocabulary"] = (version, words, frozenset(words))
+        return held
+
     def vocabulary(self) -> list[str]:
-        """The folded words of the shared items, for typo correction (kept until they change: the
-        index's "words" meta changes with them)."""
-        with self._vocabulary_lock:
-            version = self.meta("words") or ""
-            held = self.__dict__.get("_vocabulary")
-            if held is None or held[0] != version:
-                words = self._read_vocabulary()
-                held = self.__dict__["_vocabulary"] = (version, words, frozenset(words))
-            return held[1]
+        """The folded words of the shared items, for typo correction (kept until they change)."""
+        return self._vocabulary_held()[1]
 
     def vocabulary_set(self) -> frozenset[str]:
-        with self._vocabulary_lock:
-            self.vocabulary()
-            return self.__dict__["_vocabulary"][2]
+        return self._vocabulary_held()[2]
 
     def word_counts(self, words: list[str]) -> dict[str, int]:
         raise NotImplementedError

@@ -320,7 +320,7 @@ class SqliteIndex(SearchIndex):
         tokens, held = [f"{scope}y0"], 0
         for year, year_months in by_year.items():
             total = sum(n for _m, n in year_months)
-            if held + total <= RECENT_ITEMS or not year_months:
+            if held + total <= RECENT_ITEMS:
                 tokens.append(f"{scope}y{year}")
                 held += total
                 continue
@@ -360,8 +360,12 @@ class SqliteIndex(SearchIndex):
         the index, or DOC_FREQ_SECONDS after another one did; as weights they need no more
         precision."""
         now = time.monotonic()
+        fresh: dict[str, int] = {}
         with self._lock:
-            fresh = {s: n for s, (n, at) in self._doc_freq.items() if now - at < DOC_FREQ_SECONDS}
+            for stem in dict.fromkeys(stems):
+                held = self._doc_freq.get(stem)
+                if held is not None and now - held[1] < DOC_FREQ_SECONDS:
+                    fresh[stem] = held[0]
         wanted = [s for s in dict.fromkeys(stems) if s not in fresh]
         if wanted:
             counted = dict(
