@@ -265,21 +265,20 @@ def seed_once() -> None:
     seeded = MUTANTS / "seeded.db"
     seeded.unlink(missing_ok=True)
     shutil.rmtree(f"{seeded}.data", ignore_errors=True)
-    code = (
-        "from espace.core.db import session_scope\n"
-        "from espace.core.migrations import upgrade_to_head\n"
-        "from espace.demo.seed import seed_demo\n"
-        "upgrade_to_head()\n"
-        "with session_scope() as session:\n"
-        "    seed_demo(session)\n"
-    )
     env = {
         **os.environ,
         "ESPACE_ENV": "test",
         "ESPACE_DATA_DIR": f"{seeded}.data",
         "ESPACE_DATABASE_URL": f"sqlite:///{seeded}",
     }
-    subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env, check=True)
+    for command in ("migrate", "seed"):  # the admin commands a deployment runs
+        subprocess.run(
+            [PYTHON, "-m", "espace.cli", command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     os.environ["ESPACE_TEST_SEEDED_DB"] = str(seeded)
 
 

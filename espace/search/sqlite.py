@@ -69,6 +69,14 @@ RECENT_ITEMS = 500
 DOC_FREQ_SECONDS = 300.0
 
 
+def _year_token(scope: str, year: str | int) -> str:
+    return f"{scope}y{year}"  # year 0: the scope's items without a date
+
+
+def _month_token(scope: str, month: str) -> str:
+    return f"{scope}m{month.replace('-', '')}"  # month: "YYYY-MM"
+
+
 def _row(r: tuple) -> Row:
     return Row(
         r[0], r[1], r[2], r[3], r[4], r[5], r[6], date.fromisoformat(r[7]) if r[7] else None, *r[8:]
@@ -141,9 +149,10 @@ class SqliteIndex(SearchIndex):
                     # The scope is a token too: a holder's query only walks the posting lists of
                     # their scopes.
                     period = (
-                        f"{doc.scope}y{doc.day:%Y} {doc.scope}m{doc.day:%Y%m}"
+                        f"{_year_token(doc.scope, doc.day.year)} "
+                        f"{_month_token(doc.scope, f'{doc.day:%Y-%m}')}"
                         if doc.day
-                        else f"{doc.scope}y0"
+                        else _year_token(doc.scope, 0)
                     )
                     cur.execute(
                         "INSERT INTO item_fts(rowid, scope, title, body) VALUES (?,?,?,?)",
@@ -317,15 +326,15 @@ class SqliteIndex(SearchIndex):
         by_year: dict[str, list[tuple[str, int]]] = {}
         for month, count in months:  # latest first
             by_year.setdefault(month[:4], []).append((month, count))
-        tokens, held = [f"{scope}y0"], 0
+        tokens, held = [_year_token(scope, 0)], 0
         for year, year_months in by_year.items():
             total = sum(n for _m, n in year_months)
             if held + total <= RECENT_ITEMS:
-                tokens.append(f"{scope}y{year}")
+                tokens.append(_year_token(scope, year))
                 held += total
                 continue
             for month, count in year_months:
-                tokens.append(f"{scope}m{month.replace('-', '')}")
+                tokens.append(_month_token(scope, month))
                 held += count
                 if held >= RECENT_ITEMS:
                     return tokens

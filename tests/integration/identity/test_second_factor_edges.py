@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import pyotp
 import pytest
-from sqlmodel import select
 
 from espace.core import crypto
 from espace.identity import devices, one_time_codes, second_factor
-from espace.identity.models import Account
 from espace.identity.second_factor import SecondFactorError
 from tests import factories
 
@@ -32,13 +30,9 @@ def test_an_app_code_is_accepted_one_step_either_side_of_the_time_given(steps, a
             second_factor._check_totp(encrypted, 0, code, at=AT)
 
 
-def _account(db, person) -> Account:
-    return db.exec(select(Account).where(Account.holder_id == person.id)).one()
-
-
 def test_a_wrong_code_says_how_many_tries_are_left_then_that_there_are_none(db):
     person = factories.holder(db)
-    account = _account(db, person)
+    account = factories.account_of(db, person)
     one_time_codes.send_code(session=db, account=account, purpose="login", channel="email")
     messages = []
     for _ in range(second_factor.CODE_MAX_ATTEMPTS):
@@ -57,16 +51,20 @@ def test_a_browser_trusted_by_one_account_is_unknown_to_another(db):
     token = "browser-token-shared-by-two-people"
     devices.remember_device(
         session=db,
-        account_id=_account(db, first).id,
+        account_id=factories.account_of(db, first).id,
         device_token=token,
         user_agent="Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0",
         trust=True,
     )
     db.flush()
     assert devices.is_trusted(
-        devices.find_device(session=db, account_id=_account(db, first).id, device_token=token)
+        devices.find_device(
+            session=db, account_id=factories.account_of(db, first).id, device_token=token
+        )
     )
     assert (
-        devices.find_device(session=db, account_id=_account(db, second).id, device_token=token)
+        devices.find_device(
+            session=db, account_id=factories.account_of(db, second).id, device_token=token
+        )
         is None
     )

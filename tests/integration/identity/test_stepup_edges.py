@@ -8,21 +8,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select
 
 from espace.core.models import utcnow
 from espace.identity import auth, stepup
-from espace.identity.models import Account, AuthSession
+from espace.identity.models import AuthSession
 from espace.identity.stepup import StepUpRequired
 from tests import factories
-
-
-def _account(db, person) -> Account:
-    return db.exec(
-        select(Account)
-        .where(Account.holder_id == person.id)
-        .execution_options(populate_existing=True)
-    ).one()
 
 
 def _require(db, proof, now, *, single_use=False):
@@ -52,7 +43,7 @@ def test_a_proof_ends_with_its_session(db):
 def test_a_closed_account_passes_no_step_up(db):
     person = factories.holder(db)
     proof = factories.step_up(db, person)
-    account = _account(db, person)
+    account = factories.account_of(db, person)
     account.is_active = False
     db.add(account)
     db.flush()
@@ -67,7 +58,7 @@ def test_the_lock_is_judged_at_the_time_given(db):
     then = utcnow() - timedelta(hours=2)
     proof = factories.step_up(db, person, now=then)
     for _ in range(auth.MAX_FAILURES):
-        auth.record_failure(session=db, principal=_account(db, person), now=then)
+        auth.record_failure(session=db, principal=factories.account_of(db, person), now=then)
     with pytest.raises(StepUpRequired):
         _require(db, proof, then + timedelta(minutes=1))
 
@@ -103,7 +94,7 @@ def test_a_spent_check_without_a_check_time_is_spent():
 
 def test_a_verified_phone_offers_the_sms_method(db):
     person = factories.holder(db)
-    account = _account(db, person)
+    account = factories.account_of(db, person)
     assert stepup.step_up_methods(session=db, account=account) == ["email"]
     account.phone_verified_at = utcnow()
     db.add(account)
