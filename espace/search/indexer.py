@@ -21,6 +21,7 @@ import time
 from collections.abc import Set as AbstractSet
 from contextlib import nullcontext
 
+import numpy as np
 from sqlalchemy import event
 from sqlmodel import Session, col, select
 
@@ -59,34 +60,37 @@ def embed(docs: list[SearchDoc], index: SearchIndex | None = None) -> None:
         return
     machine = shared_vectors.shared()
     if machine is None:
-        _compute(missing, index, None)
+        _compute(missing, index)
         return
-    # A bulk build waits for another process's (it may be embedding the same texts); a few items
-    # (a commit's) never wait.
-    with machine.one_builder() if len(missing) > BATCH else nullcontext():
-        found = machine.get([digest for _d, digest in missing])
-        for doc, digest in missing:
+    by_digest: dict[str, list[SearchDoc]] = {}
+    for doc, digest in missing:
+        by_digest.setdefault(digest, []).append(doc)
+
+    def compute(digests: list[str]) -> dict[str, np.ndarray]:
+        return _compute([(by_digest[d][0], d) for d in digests], index)
+
+    found = machine.share_work(list(by_digest), compute, batch=BATCH)
+    index.cache_vectors(list(found.items()))
+    for digest, same_text in by_digest.items():
+        for doc in same_text:
             doc.vector = found.get(digest)
-        index.cache_vectors([(digest, found[digest]) for _d, digest in missing if digest in found])
-        _compute([(d, digest) for d, digest in missing if digest not in found], index, machine)
 
 
-def _compute(
-    missing: list[tuple[SearchDoc, str]],
-    index: SearchIndex,
-    machine: shared_vectors.SharedVectors | None,
-) -> None:
+def _compute(missing: list[tuple[SearchDoc, str]], index: SearchIndex) -> dict[str, np.ndarray]:
+    """Embed the documents (``BATCH`` at a time: queries get the model between two batches) and
+    keep their vectors in the index's own cache; returns them by digest."""
+    computed: dict[str, np.ndarray] = {}
     for start in range(0, len(missing), BATCH):
         chunk = missing[start : start + BATCH]
         vectors = embeddings.passages([d.indexed_text for d, _ in chunk])
         if vectors is None:
-            return
+            break
         pairs = [(digest, vector) for (_d, digest), vector in zip(chunk, vectors, strict=True)]
         for (doc, _digest), vector in zip(chunk, vectors, strict=True):
             doc.vector = vector
         index.cache_vectors(pairs)
-        if machine is not None:
-            machine.put(pairs)
+        computed.update(pairs)
+    return computed
 
 
 def rebuild(*, session: Session, index: SearchIndex | None = None, progress=None) -> int:

@@ -3,8 +3,11 @@
 indexes of the same texts, and embedding them costs about a quarter of a second of one core each
 (ten minutes for the demo's 2 600 items). With this file each text is embedded once per machine.
 
-One builder embeds at a time (a lock beside the file): a second one waits, then finds the first
-one's vectors. Vectors are keyed by the digest of the text and by the model that made them.
+Several processes often build at once (the test workers, a server and its build process): they
+share the work. Each text has a lock (a byte of a lock file beside the cache, at an offset given by
+the text's digest); a builder embeds the texts whose lock it gets at once, then waits for the
+others and reads their vectors from the file. Two builders of the same texts thus each embed about
+half of them. Vectors are keyed by the digest of the text and by the model that made them.
 
 Not for production (ignored there, with a warning): the file keeps the vectors of texts that were
 erased since, which an index's own cache forgets (``forget_vectors_not_in_use``)."""
@@ -13,10 +16,10 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import os
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -49,6 +52,9 @@ class SharedVectors:
             "vec BLOB NOT NULL, PRIMARY KEY (model, digest))"
         )
         self._conn.commit()
+        # Record locks (``lockf``) belong to the process and are all freed when any of its
+        # descriptors of the file is closed: one descriptor, opened once, kept open.
+        self._lock_file = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT)
 
     def get(self, digests: list[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
@@ -71,15 +77,65 @@ class SharedVectors:
             )
             self._conn.commit()
 
-    @contextmanager
-    def one_builder(self) -> Iterator[None]:
-        """Embed while no other process does (it may be embedding the same texts)."""
-        with open(self.path.with_name(self.path.name + ".lock"), "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+    def share_work(
+        self,
+        digests: list[str],
+        compute: Callable[[list[str]], dict[str, np.ndarray]],
+        *,
+        batch: int,
+    ) -> dict[str, np.ndarray]:
+        """The vectors of the digests: those already in the file; those of the texts no other
+        process is embedding, computed here (``compute``, ``batch`` at a time) and written to the
+        file; then the others', waited for (and computed here if their builder stopped).
+
+        A builder never waits while it holds a lock, so two builders cannot wait for each other."""
+        found = self.get(digests)
+        busy: list[str] = []
+        mine: list[str] = []
+        for digest in (d for d in digests if d not in found):
+            if self._lock_text(digest, wait=False):
+                mine.append(digest)
+            else:
+                busy.append(digest)
+            if len(mine) == batch:
+                found |= self._compute_locked(mine, compute)
+                mine = []
+        if mine:
+            found |= self._compute_locked(mine, compute)
+        for digest in busy:
+            self._lock_text(digest, wait=True)
+            found |= self._compute_locked([digest], compute)
+        return found
+
+    def _compute_locked(
+        self, digests: list[str], compute: Callable[[list[str]], dict[str, np.ndarray]]
+    ) -> dict[str, np.ndarray]:
+        """Read or compute the vectors of texts whose locks this process holds, then free them."""
+        try:
+            found = self.get(digests)  # another builder may have finished them meanwhile
+            missing = [d for d in digests if d not in found]
+            if missing:
+                computed = compute(missing)
+                self.put(list(computed.items()))
+                found |= computed
+            return found
+        finally:
+            for digest in digests:
+                fcntl.lockf(self._lock_file, fcntl.LOCK_UN, 1, _offset(digest))
+
+    def _lock_text(self, digest: str, *, wait: bool) -> bool:
+        flags = fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB
+        try:
+            fcntl.lockf(self._lock_file, flags, 1, _offset(digest))
+        except OSError:  # held by another process
+            return False
+        return True
+
+
+def _offset(digest: str) -> int:
+    """Where the text's lock is in the lock file (two texts rarely share one; if they do, one
+    builder embeds both)."""
+    return int(digest[:8], 16)
 
 
 _opened: dict[Path, SharedVectors] = {}

@@ -29,7 +29,12 @@ def _seed(database_url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def production_stack(tmp_path_factory):
+def production_stack(tmp_path_factory, browser_name):
+    """Two backends behind nginx, on PostgreSQL and Redis, started once for the module.
+
+    ``browser_name`` (pytest-playwright's browser parameter) makes every test of the stack a
+    ``[chromium]`` test: pytest orders a session's tests by that parameter, so the stack's tests
+    without a browser would otherwise run apart from the others, and the stack start twice."""
     from playwright.sync_api import expect
 
     expect.set_options(timeout=20_000)  # two backends, nginx and the servers share the cores

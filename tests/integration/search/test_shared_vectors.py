@@ -4,6 +4,12 @@ ignores the file (it would keep erased texts' vectors)."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import time
+from collections import Counter
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -66,3 +72,56 @@ def test_production_ignores_the_shared_file(embedded, monkeypatch, tmp_path):
     assert shared_vectors.shared() is None
     indexer.embed(docs(), SqliteIndex(tmp_path / "a.db"))
     assert not (tmp_path / "shared.sqlite").exists()
+
+
+def _build_in_a_child(path: str, log: str, go) -> None:
+    """A second process building an index of the same texts (a fake model: 20 ms per text, each
+    text written to ``log`` as it is embedded)."""
+
+    def passages(texts: list[str]) -> np.ndarray:
+        with open(log, "a") as out:
+            for text in texts:
+                time.sleep(0.02)
+                out.write(f"{os.getpid()} {text.splitlines()[0]}\n")
+        return np.stack([np.full(embeddings.DIM, len(t) / 1000, dtype=np.float32) for t in texts])
+
+    embeddings.passages = passages  # the child's own copy of the module
+    go.wait()
+    indexer.embed(many_docs(), SqliteIndex(Path(path)))
+
+
+def many_docs() -> list[SearchDoc]:
+    return [
+        SearchDoc(key=f"faq:{i}", kind="faq", scope="pub", title=f"Q{i}", body="Bris", url="/")
+        for i in range(160)
+    ]
+
+
+def test_two_builders_of_the_same_texts_share_the_work(embedded, tmp_path):
+    """Two processes building at once embed each text once between them, each about half: neither
+    waits for the other to do everything (the suite's test workers, or a server and its build
+    process)."""
+    log = tmp_path / "embedded.log"
+    context = multiprocessing.get_context("fork")
+    go = context.Event()
+    builders = [
+        context.Process(target=_build_in_a_child, args=(str(tmp_path / f"{n}.db"), str(log), go))
+        for n in range(2)
+    ]
+    for builder in builders:
+        builder.start()
+    go.set()
+    for builder in builders:
+        builder.join(timeout=60)
+        assert builder.exitcode == 0
+
+    lines = log.read_text().splitlines()
+    texts = [line.split(" ", 1)[1] for line in lines]
+    assert len(texts) == len(set(texts)) == 160  # each text embedded once, by one of the two
+    per_process = Counter(line.split(" ", 1)[0] for line in lines)
+    assert len(per_process) == 2 and min(per_process.values()) >= 40, per_process
+    # and both indexes have every vector
+    for n in range(2):
+        index = SqliteIndex(tmp_path / f"{n}.db")
+        assert len(index.cached_vectors([indexer._digest(d) for d in many_docs()])) == 160
+        index.close()
