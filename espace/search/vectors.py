@@ -5,7 +5,11 @@ Vectors are kept in memory per scope, loaded from the index on first use (a scop
 may reach: the public items, a formula's guarantees, one holder's own items). A scope of up to
 ``EXACT_MAX`` vectors is searched exactly (one matrix product: a holder has about a hundred items);
 a larger one gets an HNSW graph (usearch), so a query at 100 000 reachable items visits a few
-thousand vectors instead of all of them.
+thousand vectors instead of all of them. The graph holds each distinct vector once: identical
+vectors (the same text in many items: "Merci pour votre retour", a template's receipts) all linked
+to each other would form islands the search cannot leave. Either way a search returns one item per
+distinct vector, the latest indexed standing for its twins: fifty identical neighbours are one piece
+of evidence, and would otherwise push every other item out of the ``k`` nearest.
 
 Every process keeps its copy in step with the shared index through the index's change log (a
 counter): before a search, the changes written since the last one applied (by this process or
@@ -42,8 +46,12 @@ class _Scope:
     ids: np.ndarray  # int64
     matrix: np.ndarray  # float16 (n, dim), rows of removed items zeroed
     position: dict[int, int] = field(default_factory=dict)
-    graph: Index | None = None  # for large scopes
+    graph: Index | None = None  # for large scopes: one node per distinct vector (a "group")
     removed: int = 0
+    group_of_vector: dict[bytes, int] = field(default_factory=dict)
+    members: dict[int, list[int]] = field(default_factory=dict)  # group -> items, oldest first
+    group_of: dict[int, int] = field(default_factory=dict)  # item -> group
+    next_group: int = 0
 
     @property
     def size(self) -> int:
@@ -116,16 +124,18 @@ class VectorStore:
         position = held.position.pop(item_id, None)
         if position is None:
             return
+        if held.graph is not None:
+            _ungroup(held, item_id, held.matrix[position].tobytes())
         held.matrix[position] = 0
         held.removed += 1
-        if held.graph is not None:
-            held.graph.remove(item_id)
 
     def _replace(self, held: _Scope, item_id: int, vector: np.ndarray) -> None:
-        held.matrix[held.position[item_id]] = vector
+        position = held.position[item_id]
         if held.graph is not None:
-            held.graph.remove(item_id)
-            held.graph.add(item_id, vector.astype(np.float32))
+            _ungroup(held, item_id, held.matrix[position].tobytes())
+        held.matrix[position] = vector
+        if held.graph is not None:
+            _group(held, [(item_id, held.matrix[position])])
 
     def _append(self, held: _Scope, added: list[tuple[int, np.ndarray]]) -> None:
         """New items of a held scope, in one copy of its matrix."""
@@ -138,7 +148,7 @@ class VectorStore:
         held.ids = np.concatenate([held.ids, ids])
         held.matrix = np.vstack([held.matrix, rows])
         if held.graph is not None:
-            held.graph.add(ids, rows.astype(np.float32), threads=1)
+            _group(held, list(zip(ids.tolist(), rows, strict=True)))
 
     # ----- loading -----
 
@@ -153,7 +163,15 @@ class VectorStore:
         held = _Scope(ids=ids, matrix=np.array(matrix, dtype=dtype))
         held.position = {int(i): n for n, i in enumerate(ids)}
         if len(ids) > EXACT_MAX:
-            held.graph = _graph(ids, held.matrix)
+            held.graph = _graph(held.matrix.shape[1])
+            started = time.perf_counter()
+            _group(held, list(zip(ids.tolist(), held.matrix, strict=True)))
+            log.info(
+                "vector graph of %s items (%s distinct) built in %.1f s",
+                len(ids),
+                len(held.members),
+                time.perf_counter() - started,
+            )
         self._scopes[scope] = held
         total = sum(len(s.ids) for s in self._scopes.values())
         while total > MAX_VECTORS and len(self._scopes) > 1:
@@ -172,8 +190,9 @@ class VectorStore:
     def nearest(
         self, scopes: tuple[str, ...], vector: np.ndarray, k: int
     ) -> list[tuple[int, float]]:
-        """The ``k`` items of these scopes nearest to ``vector`` (cosine), best first."""
-        found: list[tuple[int, float]] = []
+        """The ``k`` items of these scopes nearest to ``vector`` (cosine), best first, one per
+        distinct vector (the same guarantee in two formulas' scopes counts once)."""
+        found: list[tuple[int, float, _Scope]] = []
         query = np.asarray(vector, dtype=np.float32)
         with self._lock:
             self._sync()
@@ -182,37 +201,88 @@ class VectorStore:
                 if held.size == 0:
                     continue
                 if held.graph is not None:
-                    matches = held.graph.search(query, min(k, held.size), threads=1)
+                    matches = held.graph.search(query, min(k, len(held.members)), threads=1)
                     found += [
-                        (int(key), 1.0 - float(distance))
-                        for key, distance in zip(matches.keys, matches.distances, strict=True)
+                        (held.members[int(group)][-1], 1.0 - float(distance), held)
+                        for group, distance in zip(matches.keys, matches.distances, strict=True)
                     ]
-                    continue
-                scores = held.matrix @ query
-                top = np.argsort(-scores)[: k + held.removed]
-                found += [
-                    (int(held.ids[i]), float(scores[i]))
-                    for i in top
-                    if int(held.ids[i]) in held.position
-                ][:k]
-        found.sort(key=lambda pair: -pair[1])
-        return found[:k]
+                else:
+                    found += [(i, d, held) for i, d in _distinct_top(held, held.matrix @ query, k)]
+            found.sort(key=lambda found_: -found_[1])
+            nearest: list[tuple[int, float]] = []
+            seen: set[bytes] = set()
+            for item_id, score, held in found:
+                if len(scopes) > 1:
+                    raw = held.matrix[held.position[item_id]].astype(np.float16).tobytes()
+                    if raw in seen:
+                        continue
+                    seen.add(raw)
+                nearest.append((item_id, score))
+                if len(nearest) == k:
+                    break
+            return nearest
 
 
-def _graph(ids: np.ndarray, matrix: np.ndarray):
+def _distinct_top(held: _Scope, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """The ``k`` best items of an exactly searched scope, one per distinct vector like the graph's:
+    the latest indexed of identical vectors stands for the others. (Their scores agree to about
+    1e-7, not exactly: the matrix product rounds each row its own way.)"""
+    rounded = np.round(scores, 5)
+    order = np.lexsort((-np.arange(len(scores)), -rounded))  # best first, then latest first
+    found: list[tuple[int, float]] = []
+    previous = -1
+    for row in order:
+        item_id = int(held.ids[row])
+        if item_id not in held.position:  # removed
+            continue
+        if previous >= 0 and rounded[row] == rounded[previous]:
+            if np.array_equal(held.matrix[row], held.matrix[previous]):
+                continue  # a twin of the item just taken
+        found.append((item_id, float(scores[row])))
+        previous = row
+        if len(found) == k:
+            break
+    return found
+
+
+def _graph(dim: int):
     from usearch.index import Index
 
-    graph = Index(
-        ndim=matrix.shape[1],
-        metric="cos",
-        dtype="f16",
-        connectivity=16,
-        expansion_search=EXPANSION,
-    )
-    started = time.perf_counter()
-    graph.add(ids, matrix.astype(np.float32), threads=1)
-    log.info("vector graph of %s items built in %.1f s", len(ids), time.perf_counter() - started)
-    return graph
+    return Index(ndim=dim, metric="cos", dtype="f16", connectivity=16, expansion_search=EXPANSION)
+
+
+def _group(held: _Scope, items: list[tuple[int, np.ndarray]]) -> None:
+    """Put items (with their rows of the scope's matrix) in the groups of their vectors; a new
+    vector gets a node of the graph."""
+    keys: list[int] = []
+    rows: list[np.ndarray] = []
+    for item_id, row in items:
+        raw = row.tobytes()
+        group = held.group_of_vector.get(raw)
+        if group is None:
+            group = held.group_of_vector[raw] = held.next_group
+            held.next_group += 1
+            held.members[group] = []
+            keys.append(group)
+            rows.append(row)
+        held.members[group].append(item_id)
+        held.group_of[item_id] = group
+    if keys and held.graph is not None:
+        held.graph.add(np.array(keys, dtype=np.int64), np.stack(rows).astype(np.float32), threads=1)
+
+
+def _ungroup(held: _Scope, item_id: int, raw: bytes) -> None:
+    """Take an item out of its vector's group; the last one out removes the graph's node."""
+    group = held.group_of.pop(item_id, None)
+    if group is None:
+        return
+    members = held.members[group]
+    members.remove(item_id)
+    if not members:
+        del held.members[group]
+        held.group_of_vector.pop(raw, None)
+        if held.graph is not None:
+            held.graph.remove(group)
 
 
 _stores: dict[int, VectorStore] = {}

@@ -91,3 +91,72 @@ def test_other_scopes_changes_do_not_reach_a_held_scope(index):
     found = [item_id for item_id, _s in store.nearest(("h1",), unit(102), 10)]
     keys = {index.execute("SELECT key FROM item WHERE id = ?", (i,))[0][0] for i in found}
     assert keys == {f"payment:{i}" for i in range(5)}
+
+
+def clones(start: int, count: int, vector: np.ndarray) -> list[SearchDoc]:
+    """Items with the very same vector (one text repeated: a template's receipts, "Merci")."""
+    made = docs(start, count)
+    for doc in made:
+        doc.vector = vector
+    return made
+
+
+def test_a_large_scope_of_repeated_texts_still_finds_the_one_nearest_item(index):
+    """A holder whose scope holds a few texts repeated thousands of times, and one claim: the claim
+    is the nearest item of a query about it. In an HNSW graph, identical vectors link only to each
+    other and form islands the search never leaves: the graph holds each distinct vector once."""
+    repeated = [unit(seed) for seed in range(8)]
+    written = 0
+    for vector in repeated:
+        index.upsert(clones(written, 700, vector))
+        written += 700
+    claim = unit(4242)
+    index.upsert(clones(written, 1, claim))  # "payment:5600", the one item about the query
+    store = vectors.VectorStore(index)
+    store.warm(["h1"])
+    held = store._scopes["h1"]
+    assert held.graph is not None and len(held.members) == 9
+
+    near_claim = claim + 0.6 * unit(77)  # a query about the claim, in other words
+    found = store.nearest(("h1",), near_claim / np.linalg.norm(near_claim), 30)
+
+    assert nearest_key(index, store, 4242) == f"payment:{written}"
+    assert index.execute("SELECT key FROM item WHERE id = ?", (found[0][0],))[0][0] == (
+        f"payment:{written}"
+    )
+    # one item per distinct vector: the latest indexed of each stands for its twins
+    assert len(found) == 9
+    assert {item_id for item_id, _s in found} >= {held.members[g][-1] for g in held.members}
+
+    index.delete([f"payment:{written}"])  # the claim erased: its node goes, the others stay
+    assert len(store.nearest(("h1",), claim, 30)) == 8
+    index.upsert(clones(written + 1, 1, repeated[0]))  # one more receipt: no new node
+    store.nearest(("h1",), claim, 30)
+    assert len(held.members) == 8 and held.graph is not None and len(held.graph) == 8
+
+
+def test_identical_neighbours_count_once_in_the_meaning_ranking(index, monkeypatch):
+    """Fifty items with the same text (so the same vector) do not fill the meaning ranker's list:
+    the latest indexed stands for the others, and the next distinct item follows it (it was 51st,
+    out of the list). Otherwise they outvote an exact match of the words ranker by sheer number.
+    The same text in two scopes (a guarantee in two formulas) counts once too."""
+    from espace.search import embeddings, engine
+    from espace.search.index import Where
+
+    repeated, other = unit(1), unit(2)
+    index.upsert(clones(0, 50, repeated))
+    index.upsert(clones(50, 1, other))
+    query = repeated + 0.9 * other
+    monkeypatch.setattr(embeddings, "available", lambda: True)
+    monkeypatch.setattr(embeddings, "query", lambda _text: query / np.linalg.norm(query))
+    monkeypatch.setattr(vectors, "_stores", {})
+    tuning = engine.Tuning(dense_floor=0.0, dense_margin=1.0)
+
+    ranked, used = engine._meaning_ranker(index, "q", Where(scopes=("h1",)), tuning)
+
+    keys = [row.key for row in (index.rows(ranked)[i] for i in ranked)]
+    assert used and keys == ["payment:49", "payment:50"]
+
+    index.upsert([SearchDoc(**{**vars(clones(60, 1, repeated)[0]), "scope": "h2"})])
+    ranked, _used = engine._meaning_ranker(index, "q", Where(scopes=("h1", "h2")), tuning)
+    assert len(ranked) == 2
