@@ -45,6 +45,9 @@ CREATE INDEX IF NOT EXISTS item_scope ON item(scope);
 CREATE INDEX IF NOT EXISTS item_scope_day ON item(scope, day);
 CREATE VIRTUAL TABLE IF NOT EXISTS item_fts
     USING fts5(scope, title, body, tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS item_hot
+    USING fts5(scope, title, body, tokenize='unicode61 remove_diacritics 2');
+CREATE TABLE IF NOT EXISTS hot_cut (scope TEXT PRIMARY KEY, month TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS item_vocab USING fts5vocab(item_fts, 'row');
 CREATE TABLE IF NOT EXISTS word (word TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS vector_cache (digest TEXT PRIMARY KEY, vec BLOB NOT NULL);
@@ -63,7 +66,13 @@ _ROW = "id, key, kind, scope, title, body, url, day, amount_cents, category, con
 # at 100 000 items. There, the words are searched among the scope's latest years (or months)
 # holding RECENT_ITEMS items, within the query's dates when it names some; older items are still
 # found by meaning, by their dates and by rarer words.
-FTS_FORMAT = "2"  # an index written before (no year tokens) is built again at start
+# Even so, FTS5 walked the posting lists of the whole table (a common word's 90 000 entries, and
+# again for bm25's statistics of each of an expression's thirty variants). So the full-text index
+# is kept twice: ``item_fts`` holds every item, ``item_hot`` all but the items of a large scope
+# older than its latest 2 x RECENT_ITEMS (the month where that scope's "cold" part ends is in
+# ``hot_cut``). A query without dates searches ``item_hot`` (its window is inside the hot part),
+# one with dates ``item_fts``. Without any large scope, both hold the same items.
+FTS_FORMAT = "3"  # an index written before (no hot table) is built again at start
 LARGE_SCOPE = 5_000
 RECENT_ITEMS = 500
 DOC_FREQ_SECONDS = 300.0
@@ -75,6 +84,52 @@ def _year_token(scope: str, year: str | int) -> str:
 
 def _month_token(scope: str, month: str) -> str:
     return f"{scope}m{month.replace('-', '')}"  # month: "YYYY-MM"
+
+
+def _hot_cut(cur: sqlite3.Cursor, scope: str) -> str | None:
+    """The month ("YYYY-MM") before which the scope's items are not in ``item_hot`` (None: all
+    are)."""
+    row = cur.execute("SELECT month FROM hot_cut WHERE scope = ?", (scope,)).fetchone()
+    return row[0] if row else None
+
+
+def _move_hot_cut(cur: sqlite3.Cursor, scope: str) -> None:
+    """Keep in ``item_hot`` the scope's latest 2 x RECENT_ITEMS dated items (from the month of the
+    last of them) when it has more than LARGE_SCOPE, else all its items; only the items between
+    the old and the new cut move."""
+    wanted = None
+    large = cur.execute(
+        "SELECT 1 FROM item WHERE scope = ? AND day IS NOT NULL LIMIT 1 OFFSET ?",
+        (scope, LARGE_SCOPE),
+    ).fetchone()
+    if large:
+        last_hot = cur.execute(
+            "SELECT day FROM item WHERE scope = ? AND day IS NOT NULL "
+            "ORDER BY day DESC LIMIT 1 OFFSET ?",
+            (scope, 2 * RECENT_ITEMS - 1),
+        ).fetchone()
+        wanted = str(last_hot[0])[:7]
+    current = _hot_cut(cur, scope)
+    if wanted == current:
+        return
+    # Between the two cuts: older than the later one, not older than the earlier one.
+    later, earlier = sorted([wanted or "", current or ""], reverse=True)
+    between = (
+        "SELECT id FROM item WHERE scope = ? AND day IS NOT NULL AND day < ? AND day >= ?",
+        (scope, f"{later}-01", f"{earlier or '0000-00'}-01"),
+    )
+    if current is None or (wanted is not None and wanted > current):  # more items are cold
+        cur.execute(f"DELETE FROM item_hot WHERE rowid IN ({between[0]})", between[1])
+    else:  # fewer: they are hot again
+        cur.execute(
+            "INSERT INTO item_hot(rowid, scope, title, body) SELECT rowid, scope, title, body "
+            f"FROM item_fts WHERE rowid IN ({between[0]})",
+            between[1],
+        )
+    if wanted is None:
+        cur.execute("DELETE FROM hot_cut WHERE scope = ?", (scope,))
+    else:
+        cur.execute("INSERT OR REPLACE INTO hot_cut(scope, month) VALUES (?, ?)", (scope, wanted))
 
 
 def _row(r: tuple) -> Row:
@@ -123,6 +178,7 @@ class SqliteIndex(SearchIndex):
             self._doc_freq.clear()
             cur = self._conn.cursor()
             cur.execute("BEGIN IMMEDIATE")
+            cuts: dict[str, str | None] = {}
             try:
                 for doc in docs:
                     self._delete(cur, doc.key)
@@ -154,19 +210,27 @@ class SqliteIndex(SearchIndex):
                         if doc.day
                         else _year_token(doc.scope, 0)
                     )
-                    cur.execute(
-                        "INSERT INTO item_fts(rowid, scope, title, body) VALUES (?,?,?,?)",
-                        (
-                            rowid,
-                            f"{doc.scope} {period}",
-                            text.normalise(doc.title),
-                            text.normalise(doc.body),
-                        ),
+                    indexed = (
+                        rowid,
+                        f"{doc.scope} {period}",
+                        text.normalise(doc.title),
+                        text.normalise(doc.body),
                     )
+                    cur.execute(
+                        "INSERT INTO item_fts(rowid, scope, title, body) VALUES (?,?,?,?)", indexed
+                    )
+                    cut = cuts.setdefault(doc.scope, _hot_cut(cur, doc.scope))
+                    if not (cut and doc.day and f"{doc.day:%Y-%m}" < cut):
+                        cur.execute(
+                            "INSERT INTO item_hot(rowid, scope, title, body) VALUES (?,?,?,?)",
+                            indexed,
+                        )
                     cur.execute(
                         "INSERT INTO change_log(item_id, scope) VALUES (?, ?)", (rowid, doc.scope)
                     )
                     self._count_words(cur, doc.scope, doc.title, doc.body, +1)
+                for scope in cuts:
+                    _move_hot_cut(cur, scope)
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")
@@ -177,20 +241,24 @@ class SqliteIndex(SearchIndex):
             self._doc_freq.clear()
             cur = self._conn.cursor()
             cur.execute("BEGIN IMMEDIATE")
-            for key in keys:
-                self._delete(cur, key)
+            scopes = {scope for key in keys if (scope := self._delete(cur, key))}
+            for scope in scopes:
+                _move_hot_cut(cur, scope)  # fewer items: the hot part may reach back again
             cur.execute("COMMIT")
 
-    def _delete(self, cur: sqlite3.Cursor, key: str) -> None:
+    def _delete(self, cur: sqlite3.Cursor, key: str) -> str | None:
+        """Remove an item; returns its scope (None: there was no such item)."""
         row = cur.execute(
             "SELECT id, title, body, scope FROM item WHERE key = ?", (key,)
         ).fetchone()
         if row is None:
-            return
+            return None
         cur.execute("DELETE FROM item_fts WHERE rowid = ?", (row[0],))
+        cur.execute("DELETE FROM item_hot WHERE rowid = ?", (row[0],))
         cur.execute("DELETE FROM item WHERE id = ?", (row[0],))
         cur.execute("INSERT INTO change_log(item_id, scope) VALUES (?, ?)", (row[0], row[3]))
         self._count_words(cur, row[3], row[1], row[2], -1)
+        return row[3]
 
     @staticmethod
     def _count_words(cur: sqlite3.Cursor, scope: str, title: str, body: str, sign: int) -> None:
@@ -251,7 +319,8 @@ class SqliteIndex(SearchIndex):
             self._doc_freq.clear()
             ids = [r[0] for r in self._conn.execute("SELECT DISTINCT scope FROM item")]
             self._conn.executescript(
-                "BEGIN; DELETE FROM item; DELETE FROM item_fts; DELETE FROM word; "
+                "BEGIN; DELETE FROM item; DELETE FROM item_fts; DELETE FROM item_hot; "
+                "DELETE FROM hot_cut; DELETE FROM word; "
                 "DELETE FROM meta WHERE key IN ('built', 'progress'); COMMIT;"
             )
             # Every process reloads the scopes it holds.
@@ -303,12 +372,13 @@ class SqliteIndex(SearchIndex):
             tokens = [t for scope in where.scopes for t in self._scope_tokens(scope, where)]
             match = "scope : (" + " OR ".join(_quote(t) for t in tokens) + f") AND ({match})"
         sql_where, params = sqlite_where(where)
+        fts = "item_fts" if where.start or where.end else "item_hot"  # see FTS_FORMAT
         # Items that score the same (a holder's monthly payments or receipts differ only by their
         # dates): the one nearest to today first.
         sql = (
-            f"SELECT item.id FROM item_fts JOIN item ON item.id = item_fts.rowid "
-            f"WHERE item_fts MATCH ? AND {sql_where} "
-            f"ORDER BY round(bm25(item_fts, 0.0, 3.0, 1.0), 2), {_NEAREST} LIMIT {int(limit)}"
+            f"SELECT item.id FROM {fts} JOIN item ON item.id = {fts}.rowid "
+            f"WHERE {fts} MATCH ? AND {sql_where} "
+            f"ORDER BY round(bm25({fts}, 0.0, 3.0, 1.0), 2), {_NEAREST} LIMIT {int(limit)}"
         )
         try:
             return [row[0] for row in self.execute(sql, [match, *params])]

@@ -86,3 +86,33 @@ def test_an_index_written_before_the_period_tokens_is_built_again(index):
     assert index.is_built()
     index.set_meta("fts_format", "1")
     assert not index.is_built()  # the app's start rebuilds it (espace reindex --if-needed)
+
+
+def hot_rows(index: SqliteIndex, scope: str) -> int:
+    return index.execute(
+        "SELECT count(*) FROM item_hot WHERE rowid IN (SELECT id FROM item WHERE scope = ?)",
+        (scope,),
+    )[0][0]
+
+
+def test_the_old_items_of_a_large_scope_leave_the_hot_index_and_come_back_when_it_shrinks(index):
+    """The full-text table a query without dates walks (``item_hot``) holds a large scope's latest
+    2 x RECENT_ITEMS items only, so its posting lists stay short; a query with dates still finds
+    the old ones, and a scope that shrinks is searched whole again."""
+    index.upsert(payments("h1", 120))  # ten years of monthly payments
+    index.upsert(payments("h2", 30))  # an ordinary scope
+
+    assert hot_rows(index, "h1") == 20  # 2 x RECENT_ITEMS (10)
+    assert hot_rows(index, "h2") == 30
+    assert min(found_days(index, "h1")) >= date(2025, 1, 1)
+    old = found_days(index, "h1", start=date(2017, 1, 1), end=date(2017, 12, 31))
+    assert old == {date(2017, month, 5) for month in range(1, 13)}
+
+    late = payments("h1", 1, last=date(2016, 3, 5))[0]
+    late.key = "payment:late"
+    index.upsert([late])  # an old one written late: cold at once
+    assert hot_rows(index, "h1") == 20
+
+    index.delete([f"payment:h1-{back}" for back in range(100)])  # the latest 100 erased: 21 left
+    assert hot_rows(index, "h1") == 21
+    assert min(found_days(index, "h1")) == date(2016, 3, 5)  # the whole scope again
