@@ -54,6 +54,7 @@ _BANK = [
     _STEPUP,
     _FINDINGS,
     "tests/unit/billing/test_bank_accounts.py",
+    "tests/integration/billing/test_bank_edges.py",
     "tests/integration/billing/test_mandates.py",
     "tests/integration/billing/test_payment_handlers.py",
     "tests/integration/billing/test_payments.py",
