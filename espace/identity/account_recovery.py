@@ -157,24 +157,30 @@ def reset_with_token(*, session: Session, token: str, password: str, confirm: st
     return account
 
 
+WRONG_RESET_CODE = "Code incorrect ou expiré : demandez-en un nouveau."
+
+
 def reset_with_code(
     *, session: Session, account_id: int | None, code: str, password: str, confirm: str
 ) -> Account:
-    if account_id is None:
-        raise AccountError("Code incorrect ou expiré : demandez-en un nouveau.", "code")
-    account = session.get(Account, account_id)
+    """The reset by SMS code. Whoever types an identifier gets the same answers whether an account
+    has it or not (``account_id`` None): one message for every wrong, expired, exhausted or missing
+    code, and the code checked before the password (a password refused only for a known account
+    would tell it exists). A right code is spent only if the caller commits: the form handler
+    rolls it back when the password is refused."""
+    account = session.get(Account, account_id) if account_id is not None else None
     if account is None:
-        raise AccountError("Code incorrect ou expiré : demandez-en un nouveau.", "code")
-    holder = get_existing(session, Policyholder, account.holder_id)
-    _validate_new_password(
-        session=session, holder=holder, password=password, confirm=confirm, account=account
-    )
+        raise AccountError(WRONG_RESET_CODE, "code")
     try:
         second_factor.verify_code(
             session=session, account_id=saved_id(account), purpose=CodePurpose.RESET, code=code
         )
-    except second_factor.SecondFactorError as error:
-        raise AccountError(str(error), "code") from None
+    except second_factor.SecondFactorError:
+        raise AccountError(WRONG_RESET_CODE, "code") from None
+    holder = get_existing(session, Policyholder, account.holder_id)
+    _validate_new_password(
+        session=session, holder=holder, password=password, confirm=confirm, account=account
+    )
     _finish_reset(session, account, password, confirm)
     return account
 

@@ -225,3 +225,47 @@ def test_password_errors_come_first_for_taken_and_free_addresses_alike(db):
             assert error.field == "password"
         else:
             raise AssertionError("a weak password must be refused")
+
+
+def _visible(me) -> tuple:
+    return me.step, me.code_error, me.password_error, me.confirm_error, me.form_error
+
+
+def test_a_reset_by_sms_code_answers_the_same_for_an_unknown_identifier(engine):
+    """Typing codes into the SMS reset form does not tell whether the identifier has an account:
+    a wrong code, a weak password or both get the answers an unknown identifier gets (before, a
+    known account said "Il vous reste 4 essais" or refused the password first)."""
+    email = factories.committed(lambda db: factories.holder(db).email)
+    answers: dict[str, set[tuple]] = {"known": set(), "unknown": set()}
+    for who, identifier in (("known", email), ("unknown", "personne@example.org")):
+        for n, (code, password) in enumerate(
+            [("000000", NEW_PASSWORD), ("000000", "faible"), ("", NEW_PASSWORD)]
+        ):
+            me = _forgot(f"192.0.2.{10 * n + (who == 'known')}")
+            run_handler(ForgotState.request, me, {"identifier": identifier, "channel": "sms"})
+            form = {"code": code, "password": password, "confirm": password}
+            run_handler(ForgotState.reset_by_code, me, form)
+            answers[who].add(_visible(me))
+    assert answers["known"] == answers["unknown"]
+    assert len(answers["known"]) == 2  # a wrong code (whatever the password), an empty one
+
+
+def test_a_right_code_with_a_refused_password_can_be_used_again(engine):
+    """The code is checked first; a password refused then leaves the code unspent."""
+    email, phone = factories.committed(
+        lambda db: (lambda p: (p.email, p.phone))(factories.holder(db))
+    )
+    me = _forgot("192.0.2.177")
+    run_handler(ForgotState.request, me, {"identifier": email, "channel": "sms"})
+    with Session(get_engine()) as db:
+        code = factories.last_code(db, phone, "sms")
+    run_handler(
+        ForgotState.reset_by_code, me, {"code": code, "password": "faible", "confirm": "faible"}
+    )
+    assert me.password_error and not me.code_error
+    run_handler(
+        ForgotState.reset_by_code,
+        me,
+        {"code": code, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
+    assert not me.code_error and not me.password_error
