@@ -290,7 +290,7 @@ def request_erasure(
     session.add(person)
     _forget_preferences(session, holder_id)
 
-    now = utcnow()
+    now = now or utcnow()
     request = PrivacyRequest(
         holder_id=holder_id,
         kind="erasure",

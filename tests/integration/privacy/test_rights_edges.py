@@ -183,3 +183,18 @@ def test_completion_audits_the_action_and_the_note_within_1000_characters(db):
     assert log.action == "privacy_request_done"
     assert log.detail == ("Archivé " * 150).strip()[:1000] and len(log.detail) == 1000
     assert len(request.note) == 1000 and request.note.endswith("Archivé")
+
+
+def test_the_request_and_its_one_month_deadline_date_from_the_time_given(db):
+    alice = factories.holder(db)
+    account = factories.account_of(db, alice)
+    at = utcnow() + timedelta(minutes=1)  # within the step-up proof's five minutes
+    request = rights.request_erasure(
+        session=db,
+        holder_id=alice.id,
+        account_id=account.id,
+        proof=factories.step_up(db, alice),
+        now=at,
+    )
+    assert request.created_at == at
+    assert request.due_at == at + rights.REQUEST_DEADLINE
