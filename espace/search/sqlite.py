@@ -219,7 +219,9 @@ class SqliteIndex(SearchIndex):
                     cur.execute(
                         "INSERT INTO item_fts(rowid, scope, title, body) VALUES (?,?,?,?)", indexed
                     )
-                    cut = cuts.setdefault(doc.scope, _hot_cut(cur, doc.scope))
+                    if doc.scope not in cuts:
+                        cuts[doc.scope] = _hot_cut(cur, doc.scope)
+                    cut = cuts[doc.scope]
                     if not (cut and doc.day and f"{doc.day:%Y-%m}" < cut):
                         cur.execute(
                             "INSERT INTO item_hot(rowid, scope, title, body) VALUES (?,?,?,?)",

@@ -44,6 +44,7 @@ from espace.identity.insurer_authority import InsurerRecord
 from espace.notifications.models import Notification, OutboxMessage
 from espace.webhooks.models import WebhookEvent
 from tests import factories
+from tests.integration.billing.test_mandates import add
 
 IBAN_A = "FR7630006000011234567890189"
 IBAN_B = "DE89370400440532013000"
@@ -51,18 +52,6 @@ IBAN_C = "FR1420041010050500013M02606"
 IBAN_BE = "BE68539007547034"  # schwifty knows no bank for it: its name comes from the BIC
 RECORD = InsurerRecord(source="core_system")  # who may act is tested in test_stepup_enforcement
 T0 = datetime(2026, 11, 23, 9, 42, tzinfo=UTC)
-
-
-def add(db, holder, iban=IBAN_A, **fields) -> BankAccount:
-    return ba.add_account(
-        session=db,
-        holder_id=holder.id,
-        iban=iban,
-        bic=fields.pop("bic", ""),
-        account_holder=fields.pop("account_holder", "Camille Martin"),
-        authority=RECORD,
-        **fields,
-    )
 
 
 def sign(db, holder, account, now=T0, **fields) -> SepaMandate:

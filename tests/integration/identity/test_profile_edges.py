@@ -29,9 +29,10 @@ from espace.identity.profile_validation import (
     clean_new_email,
     clean_postal_code,
 )
-from espace.notifications.models import Notification, OutboxMessage
+from espace.notifications.models import Notification
 from espace.webhooks.models import WebhookEvent
 from tests import factories
+from tests.integration.identity.test_profile import outbox as sent
 
 OLD_PHONE, NEW_PHONE, OTHER_PHONE = "+33611112222", "+33781234567", "+33699887766"
 
@@ -39,21 +40,6 @@ OLD_PHONE, NEW_PHONE, OTHER_PHONE = "+33611112222", "+33781234567", "+3369988776
 @pytest.fixture
 def person(db):
     return factories.holder(db, phone=OLD_PHONE)
-
-
-def sent(db, to: str, channel: str = "email") -> list[OutboxMessage]:
-    """What was sent to ``to``, but the step-up codes the tests type to get their proofs."""
-    return list(
-        db.exec(
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.recipient == to,
-                OutboxMessage.channel == channel,
-                OutboxMessage.subject != "Votre code de confirmation",
-            )
-            .order_by(OutboxMessage.id)
-        ).all()
-    )
 
 
 def last_code(db, to: str) -> str:
