@@ -50,7 +50,6 @@ class _Scope:
     removed: int = 0
     group_of_vector: dict[bytes, int] = field(default_factory=dict)
     members: dict[int, list[int]] = field(default_factory=dict)  # group -> items, oldest first
-    group_of: dict[int, int] = field(default_factory=dict)  # item -> group
     next_group: int = 0
 
     @property
@@ -131,11 +130,12 @@ class VectorStore:
 
     def _replace(self, held: _Scope, item_id: int, vector: np.ndarray) -> None:
         position = held.position[item_id]
-        if held.graph is not None:
-            _ungroup(held, item_id, held.matrix[position].tobytes())
+        if held.graph is None:
+            held.matrix[position] = vector
+            return
+        _ungroup(held, item_id, held.matrix[position].tobytes())
         held.matrix[position] = vector
-        if held.graph is not None:
-            _group(held, [(item_id, held.matrix[position])])
+        _group(held, [(item_id, held.matrix[position])])
 
     def _append(self, held: _Scope, added: list[tuple[int, np.ndarray]]) -> None:
         """New items of a held scope, in one copy of its matrix."""
@@ -266,15 +266,15 @@ def _group(held: _Scope, items: list[tuple[int, np.ndarray]]) -> None:
             keys.append(group)
             rows.append(row)
         held.members[group].append(item_id)
-        held.group_of[item_id] = group
     if keys and held.graph is not None:
         held.graph.add(np.array(keys, dtype=np.int64), np.stack(rows).astype(np.float32), threads=1)
 
 
 def _ungroup(held: _Scope, item_id: int, raw: bytes) -> None:
-    """Take an item out of its vector's group; the last one out removes the graph's node."""
-    group = held.group_of.pop(item_id, None)
-    if group is None:
+    """Take an item out of the group of its vector (``raw``, its row of the matrix); the last one
+    out removes the graph's node."""
+    group = held.group_of_vector.get(raw)
+    if group is None or item_id not in held.members[group]:
         return
     members = held.members[group]
     members.remove(item_id)
