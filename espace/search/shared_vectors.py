@@ -46,12 +46,19 @@ class SharedVectors:
         self.path = path
         self.model = _model_id()
         self._conn = sqlite3.connect(path, timeout=60, check_same_thread=False)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute(
-            "CREATE TABLE IF NOT EXISTS vector (model TEXT NOT NULL, digest TEXT NOT NULL, "
-            "vec BLOB NOT NULL, PRIMARY KEY (model, digest))"
-        )
-        self._conn.commit()
+        # Two processes turning a new file to WAL at once: SQLite answers "database is locked" to
+        # one of them at once, without waiting (its deadlock rule). One process at a time here.
+        init = os.open(path.with_name(path.name + ".init"), os.O_RDWR | os.O_CREAT)
+        try:
+            fcntl.flock(init, fcntl.LOCK_EX)
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS vector (model TEXT NOT NULL, digest TEXT NOT NULL, "
+                "vec BLOB NOT NULL, PRIMARY KEY (model, digest))"
+            )
+            self._conn.commit()
+        finally:
+            os.close(init)  # frees the lock
         # Record locks (``lockf``) belong to the process and are all freed when any of its
         # descriptors of the file is closed: one descriptor, opened once, kept open.
         self._lock_file = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT)

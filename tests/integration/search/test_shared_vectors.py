@@ -125,3 +125,32 @@ def test_two_builders_of_the_same_texts_share_the_work(embedded, tmp_path):
         index = SqliteIndex(tmp_path / f"{n}.db")
         assert len(index.cached_vectors([indexer._digest(d) for d in many_docs()])) == 160
         index.close()
+
+
+def _open_in_a_child(path: str, go, failures) -> None:
+    go.wait()
+    try:
+        shared_vectors.SharedVectors(Path(path))
+    except Exception as error:  # noqa: BLE001 - reported to the parent
+        failures.put(repr(error))
+
+
+def test_processes_opening_a_new_file_at_once_all_open_it(tmp_path):
+    """Turning a new file to WAL from several processes at once: SQLite refuses one of them at once
+    ("database is locked", without waiting for its timeout) unless they take turns (this failed one
+    run in a few of the two builders above)."""
+    context = multiprocessing.get_context("fork")
+    failures = context.Queue()
+    for attempt in range(10):
+        go = context.Event()
+        path = str(tmp_path / f"new-{attempt}.sqlite")
+        children = [
+            context.Process(target=_open_in_a_child, args=(path, go, failures)) for _ in range(6)
+        ]
+        for child in children:
+            child.start()
+        go.set()
+        for child in children:
+            child.join(timeout=60)
+            assert child.exitcode == 0
+    assert failures.empty(), failures.get()
