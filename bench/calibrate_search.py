@@ -3,7 +3,7 @@
 Builds the seeded demo database and its index once (cached in --cache), then tries the fusion
 weights, the meaning ranker's floor and the cut-off one at a time around the current values
 (coordinate ascent), scoring success@3 + MRR@10 on the tuning queries (fewer results per query break
-ties). Prints the best ``Tuning`` to paste into espace/search/engine.py; ``--heldout`` prints, once
+ties). Prints the best ``Tuning`` to paste into espace/search/tuning.py; ``--heldout`` prints, once
 at the end, the held-out set's aggregated scores for the chosen values (its per-query results are
 never printed).
 
@@ -81,6 +81,9 @@ def main() -> None:
             "coverage_min": [0.3, 0.5, 0.7],
             "cut": [0.15, 0.2, 0.25, 0.3, 0.4],
             "own_boost": [0.0, 0.3, 0.5, 1.0, 1.5],
+            "w_single": [0.3, 0.5, 0.7, 1.0],
+            "w_meaning_negated": [0.0, 0.3, 0.5, 1.0],
+            "definition_boost": [0.0, 0.3, 0.5, 1.0],
         }
         best = engine.TUNING
         best_score, outcomes = score(best, metrics.QUERIES)

@@ -5,9 +5,12 @@ evidence once, then a relevance cut-off.
    items holding the rarest and most of them first (FTS5 / PostgreSQL full text).
 2. **Expressions**: the thesaurus groups of the expressions the query contains (longest first, with
    the words that change a sense kept: "pas couvert", "voisin inondé", "par mois"; English ones
-   too).
+   too), those of its phrases apart from and above those of its single words.
 3. **Meaning**: the sentence embedding of the query against the items' (multilingual-e5-small, from
-   a per-process vector index), always run, with a floor under which a neighbour is noise.
+   a per-process vector index), always run, with a floor under which a neighbour is noise; it
+   counts less where the query holds a negation (an embedding hardly reads one).
+
+The weights and the query's cues (own items, definitions) are in ``espace.search.tuning``.
 
 A holder only ever reaches public items, their formulas' guarantees and their own data; the back
 office (``espace.search.staff``) reaches what the staff member's role allows. The same code runs on
@@ -16,6 +19,7 @@ both index backends (SQLite, PostgreSQL)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -24,44 +28,11 @@ from sqlmodel import Session, col, select
 from espace.contracts.models import Contract, ContractStatus, Formula
 from espace.core.models import today_paris
 from espace.search import embeddings, lexicon, sources, text, thesaurus, vectors
-from espace.search.index import Clause, SearchIndex, Where, get_index
+from espace.search.index import Clause, Row, SearchIndex, Where, get_index
 from espace.search.snippets import highlight
+from espace.search.tuning import TUNING, Tuning, asks_for_definition, asks_for_own_items
 from espace.search.typos import correct
 
-
-@dataclass(frozen=True)
-class Tuning:
-    """The fusion and cut-off, calibrated on the tuning set of tests/search_quality (never on the
-    held-out set): see bench/calibrate_search.py."""
-
-    rrf_k: float = (
-        8.0  # score = weight / (rrf_k + rank): our rankings are short, their heads matter
-    )
-    w_words: float = 1.0
-    w_expressions: float = 1.0
-    w_meaning: float = 1.0
-    w_meaning_sentence: float = 1.6  # a query of 4 words or more is a sentence: meaning counts more
-    dense_floor: float = 0.78  # e5 cosine under which a neighbour is noise
-    dense_margin: float = 0.08  # ... or this far below the best neighbour
-    dense_k: int = 30
-    keyword_limit: int = 100
-    coverage_min: float = 0.5  # share of the best item's word coverage needed to be ranked
-    cut: float = 0.25  # results keep a fused score of at least this share of the best one
-    own_boost: float = (
-        0.5  # "mon", "mes", "prochain"...: the holder's own items count this much more
-    )
-
-
-TUNING = Tuning(
-    w_words=0.7,
-    w_expressions=1.3,
-    w_meaning=1.3,
-    w_meaning_sentence=1.0,
-    dense_floor=0.8,
-    dense_margin=0.05,
-    cut=0.4,
-    own_boost=0.3,
-)
 KINDS = {
     "guarantee": "Garanties",
     "article": "Conditions générales",
@@ -108,13 +79,6 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     semantic: bool = False
     indexing: tuple[int, int] | None = None  # (done, total) while the index is being built
-
-
-# Words that say the query is about the holder's own items ("mon sinistre", "prochain prélèvement").
-OWN_CUES = frozenset(
-    "mon ma mes my mine notre nos our prochain prochaine prochains dernier derniere derniers "
-    "next last".split()
-)
 
 
 # ----- the holder's reach ---------------------------------------------------------------------
@@ -186,7 +150,7 @@ def _expressions_ranker(
     clauses = [
         Clause(tuple(text.canonical(w) for w in text.terms(e)))
         for e in expressions
-        if not (set(text.words(e)) & text.SENSE_WORDS & text.STOP_WORDS)
+        if not (set(text.sense_terms(e)) & text.STOP_WORDS)
     ]
     clauses = [c for c in clauses if c.words]
     return index.keyword(clauses, where, tuning.keyword_limit) if clauses else []
@@ -242,6 +206,14 @@ def _fuse(rankings: list[tuple[list[int], float]], k: float) -> dict[int, float]
     return scores
 
 
+def _boost(
+    index: SearchIndex, scores: dict[int, float], chosen: Callable[[Row], bool], boost: float
+) -> dict[int, float]:
+    """The scores of the items ``chosen`` picks, raised by ``boost`` (a share of their score)."""
+    picked = {i for i, row in index.rows(list(scores)).items() if chosen(row)}
+    return {i: s * (1 + boost) if i in picked else s for i, s in scores.items()}
+
+
 @dataclass
 class Ranked:
     ids: list[tuple[int, float]]
@@ -276,29 +248,40 @@ def rank(
     fixes = dict(zip(words, corrected, strict=True))
     did_you_mean = " ".join(corrected) if corrected != words else ""
     sense = [fixes.get(w, w) for w in text.sense_terms(query)]
-    expressions = [] if prefix else thesaurus.expand_words(sense)
+    phrases, single = ([], []) if prefix else thesaurus.expand_by_span(sense)
+    expressions = [*phrases, *(e for e in single if e not in phrases)]
     # Words a negation turns into their opposite ("pas couvert") are left to the expressions ranker.
     negated = thesaurus.negated_stems(sense) if not prefix else set()
-    literal = [w for w in corrected if text.stem(w) not in negated] or corrected
+    literal = [w for w in corrected if text.stem(w) not in negated]
+    if negated and not literal and not expressions:
+        literal = corrected  # nothing else would answer
     canonical = [text.canonical(w) for w in literal]
-    rankings: list[tuple[list[int], float]] = [
-        (_words_ranker(index, canonical, where, prefix, tuning), tuning.w_words)
-    ]
-    if expressions:
-        rankings.append(
-            (_expressions_ranker(index, expressions, where, tuning), tuning.w_expressions)
-        )
+    rankings: list[tuple[list[int], float]] = []
+    if canonical:
+        rankings.append((_words_ranker(index, canonical, where, prefix, tuning), tuning.w_words))
+    if phrases and single and tuning.w_single < 1:
+        # A sense the query spells out in several words ("pas habité") outweighs the groups of its
+        # other words ("logement"): merged, the common words' groups drown it.
+        rankings.append((_expressions_ranker(index, phrases, where, tuning), tuning.w_expressions))
+        weight = tuning.w_expressions * tuning.w_single
+        rankings.append((_expressions_ranker(index, single, where, tuning), weight))
+    elif expressions:
+        ranked = _expressions_ranker(index, expressions, where, tuning)
+        rankings.append((ranked, tuning.w_expressions))
     used_meaning = False
     if semantic and not prefix and _means_something(corrected, index):
-        sentence = len(sense) >= 4
         dense, used_meaning = _meaning_ranker(
             index, " ".join(corrected) if did_you_mean else query, where, tuning
         )
-        rankings.append((dense, tuning.w_meaning_sentence if sentence else tuning.w_meaning))
+        weight = tuning.w_meaning_sentence if len(sense) >= 4 else tuning.w_meaning
+        # A sentence embedding hardly tells "covered" from "not covered": where the thesaurus read a
+        # negation, the meaning ranker counts less.
+        rankings.append((dense, weight * (tuning.w_meaning_negated if negated else 1.0)))
     scores = _fuse(rankings, tuning.rrf_k)
-    if own_scope and tuning.own_boost and OWN_CUES & set(text.words(query)):
-        own = {r.id for r in index.rows(list(scores)).values() if r.scope == own_scope}
-        scores = {i: s * (1 + tuning.own_boost) if i in own else s for i, s in scores.items()}
+    if own_scope and tuning.own_boost and asks_for_own_items(query):
+        scores = _boost(index, scores, lambda r: r.scope == own_scope, tuning.own_boost)
+    if tuning.definition_boost and asks_for_definition(query):
+        scores = _boost(index, scores, lambda r: r.kind == "glossary", tuning.definition_boost)
     fused = sorted(scores.items(), key=lambda kv: -kv[1])
     if fused and not prefix:
         best = fused[0][1]

@@ -47,6 +47,14 @@ SENSE_WORDS = frozenset(
 )
 
 
+# Words that deny what follows or precedes them: one sense for the thesaurus ("jamais garanti", "ne
+# rembourse pas", "aucune garantie" and "not covered" meet "pas couvert").
+NEGATION_WORDS = frozenset("pas non sans jamais aucun aucune not no without never".split())
+# "ne ... plus" (no longer: "je n'habite plus là") and "ne ... rien" ("on ne me rembourse rien"):
+# the second word is kept as a sense word only after "ne"; alone, "plus" and "rien" are stop words.
+_NE = frozenset({"ne", "n"})
+_AFTER_NE = {"plus": "plus", "rien": "pas", "guere": "pas"}
+
 # English negative contractions ("isn't covered") read as "is not": "not" changes the sense.
 _NOT = re.compile(r"\b(is|are|was|were|do|does|did|has|have|had|ca|wo|could|should|would)n'?t\b")
 
@@ -62,12 +70,16 @@ def terms(text: str) -> list[str]:
 
 
 def sense_terms(text: str) -> list[str]:
-    """Like :func:`terms`, with the words that change the sense of an expression kept."""
-    return [
-        w
-        for w in words(text)
-        if w in SENSE_WORDS or (w not in STOP_WORDS and (len(w) > 1 or w.isdigit()))
-    ]
+    """Like :func:`terms`, with the words that change the sense of an expression kept: the sense
+    words, and the second word of "ne ... plus" ("plus") and "ne ... rien" ("pas")."""
+    found = words(text)
+    kept = []
+    for i, w in enumerate(found):
+        if w in _AFTER_NE and _NE & set(found[max(0, i - 3) : i]):
+            kept.append(_AFTER_NE[w])
+        elif w in SENSE_WORDS or (w not in STOP_WORDS and (len(w) > 1 or w.isdigit())):
+            kept.append(w)
+    return kept
 
 
 # Words whose Snowball stem collides with an unrelated insurance word ("vente" would meet "vent"):

@@ -79,8 +79,15 @@ def ambiguous_words() -> frozenset[str]:
 
 
 def _stem(word: str) -> str:
-    """A sense word stays itself, marked: "pars" (stem "par") must not meet "par" of "par mois"."""
-    return "~" + word if word in text.SENSE_WORDS else text.stem(word)
+    """A sense word stays itself, marked: "pars" (stem "par") must not meet "par" of "par mois".
+    Every negation is one mark ("jamais garanti" is "pas garanti"); "plus" reaches here only from
+    "ne ... plus" (``text.sense_terms``): no longer, which is not "not" ("je n'habite plus là" has
+    moved, "le logement n'est pas habité" is empty)."""
+    if word in text.NEGATION_WORDS:
+        return "~pas"
+    if word in text.SENSE_WORDS or word == "plus":
+        return "~" + word
+    return text.stem(word)
 
 
 def expression_stems(expression: str) -> tuple[str, ...]:
@@ -149,13 +156,23 @@ def matched_expressions(words: list[str]) -> list[tuple[str, ...]]:
     return kept
 
 
-NEGATIONS = frozenset("~pas ~non ~sans ~jamais ~aucun ~aucune ~not ~no ~never ~without".split())
+NEGATIONS = frozenset({"~pas", "~plus"})
+
+
+def _spelled(words: list[str]) -> list[str]:
+    """The sense terms of a query (``text.sense_terms``), abbreviations written out."""
+    abbreviations_ = abbreviations()
+    return [
+        t
+        for w in words
+        for t in (text.sense_terms(abbreviations_[w]) if w in abbreviations_ else [w])
+    ]
 
 
 def negated_stems(words: list[str]) -> set[str]:
     """The stems a negation turns into their opposite ("pas couvert": "couvert"): counted as plain
     words, they would find what the query excludes."""
-    spelled = text.sense_terms(" ".join(abbreviations().get(w, w) for w in words))
+    spelled = _spelled(words)
     return {
         s
         for key in matched_expressions(spelled)
@@ -167,14 +184,23 @@ def negated_stems(words: list[str]) -> set[str]:
 
 def expand_words(words: list[str]) -> list[str]:
     """The expressions (folded) of the thesaurus groups that the query's words mention."""
-    abbreviations_ = abbreviations()
-    spelled = text.sense_terms(" ".join(abbreviations_.get(w, w) for w in words))
+    phrases, single = expand_by_span(words)
+    return [*phrases, *(e for e in single if e not in phrases)]
+
+
+def expand_by_span(words: list[str]) -> tuple[list[str], list[str]]:
+    """The expressions (folded) of the groups that the query mentions, in two parts: those of the
+    expressions of several words it holds ("pas habité", "voisin inondé": a precise sense), and
+    those of its single words ("logement")."""
+    spelled = _spelled(words)
     by_stems, _longest = _by_stems()
-    found: list[str] = []
+    phrases: list[str] = []
+    single: list[str] = []
     for key in matched_expressions(spelled):
+        found = phrases if len(key) > 1 else single
         for number in by_stems[key]:
             found.extend(e for e in groups()[number] if e not in found)
-    return found
+    return phrases, single
 
 
 def expand(phrase: str) -> list[str]:

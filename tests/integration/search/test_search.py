@@ -286,6 +286,26 @@ def test_english_queries_negation_and_the_cut_off(index):
         assert len(theft.hits) < 20
 
 
+def test_a_negation_of_cover_finds_the_exclusions_first(index):
+    """Issue 22's own example: "qu'est-ce qui n'est pas couvert" searched "couvert" as a word and
+    let the meaning ranker (which reads it as "couvert") vote in full: the exclusions came 6th, then
+    out of the list. The words a negation turns over are not searched, and meaning counts less."""
+    with Session(get_engine()) as db:
+        camille = _camille(db)
+        for query in ("qu'est-ce qui n'est pas couvert", "ce que l'assurance ne rembourse jamais"):
+            found = search.search(session=db, holder_id=camille, query=query, index=index)
+            assert _keys(found)[0] == "article:art-15", (query, _keys(found)[:5])
+
+
+def test_a_definition_is_answered_by_the_glossary(index):
+    with Session(get_engine()) as db:
+        camille = _camille(db)
+        found = search.search(
+            session=db, holder_id=camille, query="définition du sinistre", index=index
+        )
+        assert _keys(found)[0] == "glossary:sinistre", _keys(found)[:5]
+
+
 def test_a_query_of_no_word_finds_nothing(index):
     """Letters that make no word in any language: the meaning ranker's nearest neighbours are noise
     (one message sat at the floor's cosine), so nothing is found, whatever the data's dates."""

@@ -1,0 +1,56 @@
+"""Negations as the thesaurus reads them: every negation word is one sense ("jamais garanti", "ne
+rembourse pas", "aucune couverture" and "not covered" meet "pas couvert"), "ne ... plus" is its own
+(no longer: moved out, not empty), and the words a negation turns over are known to the engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from espace.search import text
+from espace.search import thesaurus as th
+
+
+def groups_of(query: str) -> list[str]:
+    return th.expand_words(text.sense_terms(query))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ce que l'assurance ne rembourse jamais",
+        "les dommages qu'elle ne prend pas en charge",
+        "aucune couverture pour ça",
+        "what isn't covered",
+        "qu'est-ce qui n'est pas couvert",
+    ],
+)
+def test_every_negation_of_cover_finds_the_exclusions(query: str) -> None:
+    assert "exclusions" in groups_of(query)
+    assert th.negated_stems(text.sense_terms(query))  # and the covered word is not searched as is
+
+
+def test_ne_plus_and_ne_rien_are_kept_ne_alone_and_plus_alone_are_not() -> None:
+    assert text.sense_terms("je n'habite plus là") == ["habite", "plus"]
+    assert text.sense_terms("on ne me rembourse rien") == ["rembourse", "pas"]
+    assert text.sense_terms("plus de 90 jours") == ["90", "jours"]  # "plus" without "ne": no sense
+
+
+def test_no_longer_is_not_not() -> None:
+    moved = groups_of("je n'habite plus là")
+    empty = groups_of("le logement n'est pas habité")
+    assert "demenagement" in moved and "demenagement" not in empty
+    assert "inoccupation" in empty and "inoccupation" not in moved
+
+
+def test_the_negated_stems_are_those_of_the_expression_only() -> None:
+    assert th.negated_stems(text.sense_terms("vol non couvert")) == {"couvert"}
+    assert th.negated_stems(text.sense_terms("vol couvert")) == set()
+
+
+def test_a_phrase_and_single_words_bring_their_groups_apart() -> None:
+    phrases, single = th.expand_by_span(text.sense_terms("le logement n'est pas habité"))
+    assert "inoccupation" in phrases and "inoccupation" not in single
+    assert "appartement" in single and "appartement" not in phrases  # the group of "logement"
+    assert th.expand_words(text.sense_terms("le logement n'est pas habité")) == phrases + [
+        e for e in single if e not in phrases
+    ]
