@@ -56,12 +56,18 @@ _NE = frozenset({"ne", "n"})
 _AFTER_NE = {"plus": "plus", "rien": "pas", "guere": "pas"}
 
 # English negative contractions ("isn't covered") read as "is not": "not" changes the sense.
-_NOT = re.compile(r"\b(is|are|was|were|do|does|did|has|have|had|ca|wo|could|should|would)n'?t\b")
+_NOT = re.compile(
+    r"\b(is|are|was|were|do|does|did|has|have|had|ca|wo|could|should|would)n'?t\b|\b(can)(not)\b"
+)
+# English verbs in two words whose second is a stop word ("log in": "log" alone would meet the stem
+# of "logement"): one word.
+_COMPOUNDS = re.compile(r"\b(log|sign)[ -]?(in|on|out)\b")
 
 
 def words(text: str) -> list[str]:
     """Folded words, stop words kept (for phrases and snippets)."""
-    return _WORD.findall(_NOT.sub(r"\1 not", fold(text)))
+    folded = _NOT.sub(lambda m: f"{m.group(1) or m.group(2)} not", fold(text))
+    return _WORD.findall(_COMPOUNDS.sub(r"\1\2", folded))
 
 
 def terms(text: str) -> list[str]:

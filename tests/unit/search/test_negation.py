@@ -54,3 +54,22 @@ def test_a_phrase_and_single_words_bring_their_groups_apart() -> None:
     assert th.expand_words(text.sense_terms("le logement n'est pas habité")) == phrases + [
         e for e in single if e not in phrases
     ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("I can't log in", ["not", "login"]),
+        ("I cannot sign-in", ["not", "signin"]),
+        ("my insurance won't pay", ["not", "pay"]),
+    ],
+)
+def test_english_negations_and_two_word_verbs(typed: str, read: list[str]) -> None:
+    """"log in" read as two words left "log", whose stem is that of "logement" (the buildings' group
+    answered "I can't log in"); "cannot" and "won't" are negations."""
+    assert [w for w in text.sense_terms(typed) if w not in ("insurance",)] == read
+    assert "connexion" in groups_of(typed) or "exclusions" in groups_of(typed)
+
+
+def test_a_word_holding_log_is_left_alone() -> None:
+    assert text.words("blog catalog") == ["blog", "catalog"]
