@@ -59,6 +59,7 @@ _AFTER_NE = {"plus": "plus", "rien": "pas", "guere": "pas"}
 _NOT = re.compile(
     r"\b(is|are|was|were|do|does|did|has|have|had|ca|wo|could|should|would)n'?t\b|\b(can)(not)\b"
 )
+_FULL = {"wo": "will", "ca": "can"}  # "won't", "can't"
 # English verbs in two words whose second is a stop word ("log in": "log" alone would meet the stem
 # of "logement"): one word.
 _COMPOUNDS = re.compile(r"\b(log|sign)[ -]?(in|on|out)\b")
@@ -66,7 +67,9 @@ _COMPOUNDS = re.compile(r"\b(log|sign)[ -]?(in|on|out)\b")
 
 def words(text: str) -> list[str]:
     """Folded words, stop words kept (for phrases and snippets)."""
-    folded = _NOT.sub(lambda m: f"{m.group(1) or m.group(2)} not", fold(text))
+    folded = _NOT.sub(
+        lambda m: f"{_FULL.get(m.group(1), m.group(1) or m.group(2))} not", fold(text)
+    )
     return _WORD.findall(_COMPOUNDS.sub(r"\1\2", folded))
 
 
