@@ -97,23 +97,26 @@ def many_docs() -> list[SearchDoc]:
     ]
 
 
+def at_once(target, arguments: list[tuple]) -> None:
+    """One forked process per tuple of ``arguments``, all let go at the same moment (the last
+    argument of ``target`` is the event they wait for), each ending well."""
+    context = multiprocessing.get_context("fork")
+    go = context.Event()
+    children = [context.Process(target=target, args=(*args, go)) for args in arguments]
+    for child in children:
+        child.start()
+    go.set()
+    for child in children:
+        child.join(timeout=60)
+        assert child.exitcode == 0
+
+
 def test_two_builders_of_the_same_texts_share_the_work(embedded, tmp_path):
     """Two processes building at once embed each text once between them, each about half: neither
     waits for the other to do everything (the suite's test workers, or a server and its build
     process)."""
     log = tmp_path / "embedded.log"
-    context = multiprocessing.get_context("fork")
-    go = context.Event()
-    builders = [
-        context.Process(target=_build_in_a_child, args=(str(tmp_path / f"{n}.db"), str(log), go))
-        for n in range(2)
-    ]
-    for builder in builders:
-        builder.start()
-    go.set()
-    for builder in builders:
-        builder.join(timeout=60)
-        assert builder.exitcode == 0
+    at_once(_build_in_a_child, [(str(tmp_path / f"{n}.db"), str(log)) for n in range(2)])
 
     lines = log.read_text().splitlines()
     texts = [line.split(" ", 1)[1] for line in lines]
@@ -127,7 +130,7 @@ def test_two_builders_of_the_same_texts_share_the_work(embedded, tmp_path):
         index.close()
 
 
-def _open_in_a_child(path: str, go, failures) -> None:
+def _open_in_a_child(path: str, failures, go) -> None:
     go.wait()
     try:
         shared_vectors.SharedVectors(Path(path))
@@ -139,18 +142,8 @@ def test_processes_opening_a_new_file_at_once_all_open_it(tmp_path):
     """Turning a new file to WAL from several processes at once: SQLite refuses one of them at once
     ("database is locked", without waiting for its timeout) unless they take turns (this failed one
     run in a few of the two builders above)."""
-    context = multiprocessing.get_context("fork")
-    failures = context.Queue()
+    failures = multiprocessing.get_context("fork").Queue()
     for attempt in range(10):
-        go = context.Event()
         path = str(tmp_path / f"new-{attempt}.sqlite")
-        children = [
-            context.Process(target=_open_in_a_child, args=(path, go, failures)) for _ in range(6)
-        ]
-        for child in children:
-            child.start()
-        go.set()
-        for child in children:
-            child.join(timeout=60)
-            assert child.exitcode == 0
+        at_once(_open_in_a_child, [(path, failures)] * 6)
     assert failures.empty(), failures.get()
