@@ -65,8 +65,8 @@ def test_a_phrase_and_single_words_bring_their_groups_apart() -> None:
     ],
 )
 def test_english_negations_and_two_word_verbs(typed: str, read: list[str]) -> None:
-    """"log in" read as two words left "log", whose stem is that of "logement" (the buildings' group
-    answered "I can't log in"); "cannot" and "won't" are negations."""
+    """Read as two words, "log in" left "log", the stem of "logement" (the buildings' group answered
+    "I can't log in"); "cannot" and "won't" are negations."""
     assert [w for w in text.sense_terms(typed) if w not in ("insurance",)] == read
     assert "connexion" in groups_of(typed) or "exclusions" in groups_of(typed)
 
