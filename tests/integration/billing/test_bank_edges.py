@@ -90,16 +90,6 @@ def status_of(db, mandate: SepaMandate) -> tuple[str, datetime | None]:
     return row.status, row.revoked_at
 
 
-@pytest.fixture
-def holder(db):
-    return factories.holder(db)
-
-
-@pytest.fixture
-def other(db):
-    return factories.holder(db)
-
-
 # -- signing and removing touch one account's mandates only ----------------------------------------
 
 

@@ -67,16 +67,6 @@ def count(db, model, *where) -> int:
     return db.exec(select(func.count()).select_from(model).where(*where)).one()
 
 
-@pytest.fixture
-def holder(db):
-    return factories.holder(db)
-
-
-@pytest.fixture
-def other(db):
-    return factories.holder(db)
-
-
 # -- adding accounts ---------------------------------------------------------------------------
 
 

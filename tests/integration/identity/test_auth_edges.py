@@ -48,10 +48,10 @@ from espace.identity.auth import Method, Outcome
 from espace.identity.models import Account, CodePurpose, LoginEvent, LoginResult
 from espace.identity.second_factor import SecondFactorError
 from espace.notifications import outbox
-from espace.notifications.models import OutboxMessage
 from espace.privacy import rights
 from tests import factories
 from tests.integration.identity.conftest import argon2_cost
+from tests.integration.identity.test_account_security import outbox as sent_to
 
 IP = "203.0.113.57"
 UA = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
@@ -62,14 +62,6 @@ NEW_DEVICE_SUBJECT = "Nouvelle connexion à votre espace"
 
 def _wrong(right: str) -> str:
     return "000000" if right != "000000" else "111111"
-
-
-def _mails(db, to: str) -> list[OutboxMessage]:
-    return list(
-        db.exec(
-            select(OutboxMessage).where(OutboxMessage.recipient == to).order_by(OutboxMessage.id)
-        ).all()
-    )
 
 
 def _password(db, identifier: str, password: str = factories.PASSWORD, **kwargs):
@@ -269,7 +261,7 @@ def test_the_lock_email_says_why_and_links_to_the_reset_page(db):
     person = factories.holder(db)
     for _ in range(auth.MAX_FAILURES):
         _password(db, person.email, WRONG)
-    mail = _mails(db, person.email)[-1]
+    mail = sent_to(db, person.email)[-1]
     assert auth._LOCK_TEXTS[auth.PASSWORD] in mail.body
     assert f"{outbox.link(routes.FORGOT)}\n" in mail.body
 
@@ -327,7 +319,7 @@ def test_a_right_staff_code_starts_the_count_again_and_the_fifth_wrong_one_locks
     with pytest.raises(SecondFactorError) as locked:
         verify(_wrong(code))
     assert "verrouillé" in str(locked.value).lower() and auth.is_locked(staff)
-    assert auth._LOCK_TEXTS[auth.CODE] in _mails(db, staff.email)[-1].body
+    assert auth._LOCK_TEXTS[auth.CODE] in sent_to(db, staff.email)[-1].body
 
 
 def test_a_staff_code_is_refused_once_the_access_is_closed_or_for_nobody(db):
@@ -363,7 +355,7 @@ def test_a_second_password_submission_keeps_the_pending_code(db):
     account = factories.account_of(db, person)
     assert _password(db, person.email).outcome is Outcome.SECOND_FACTOR
     assert _password(db, person.email).outcome is Outcome.SECOND_FACTOR
-    assert len(_mails(db, person.email)) == 1
+    assert len(sent_to(db, person.email)) == 1
     with pytest.raises(one_time_codes.CodeThrottled):
         one_time_codes.send_code(session=db, account=account, purpose="login", channel="email")
 
@@ -456,7 +448,7 @@ def test_the_history_marks_the_first_sign_in_from_a_browser_and_only_that_one(db
     seen = [(h.success, h.new_device, h.device, h.ip) for h in _history(db, account)]
     label, ip = str(devices.describe(UA)), devices.mask_ip(IP)
     assert seen == [(True, False, label, ip), (True, True, label, ip)]
-    assert [m.subject for m in _mails(db, account.email)] == [NEW_DEVICE_SUBJECT]
+    assert [m.subject for m in sent_to(db, account.email)] == [NEW_DEVICE_SUBJECT]
 
 
 def test_a_staff_sign_in_hands_back_the_browsers_device_token(db):
@@ -480,7 +472,7 @@ def test_a_hand_off_without_address_or_browser_takes_those_of_the_sign_in(db):
     (row,) = _history(db, account)
     label = devices.describe(UA)
     assert (row.device, row.ip) == (str(label), devices.mask_ip(IP))
-    (alert,) = _mails(db, account.email)
+    (alert,) = sent_to(db, account.email)
     assert f"Navigateur : {label.browser}" in alert.body
     assert f"Adresse IP : {devices.mask_ip(IP)}" in alert.body
 
@@ -490,7 +482,7 @@ def test_the_new_device_alert_says_when_from_which_device_and_address(db):
     now = utcnow()
     with time_machine.travel(now, tick=False):
         _finish(db, account)
-    (alert,) = _mails(db, account.email)
+    (alert,) = sent_to(db, account.email)
     label = devices.describe(UA)
     for line in (
         f"Date : {fmt.datetime_fr(now)}",
@@ -512,7 +504,7 @@ def test_an_erasure_strips_the_new_device_alert_sent_to_a_former_login_address(d
     db.add(account)
     db.flush()
     _finish(db, account)
-    (alert,) = _mails(db, former)
+    (alert,) = sent_to(db, former)
     one_time_codes.send_code(
         session=db, account=account, purpose=CodePurpose.RECOVERY, channel="sms"
     )

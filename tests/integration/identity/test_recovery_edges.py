@@ -10,7 +10,6 @@ sessions and its alerts filed under the account."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -31,6 +30,7 @@ from espace.identity.models import (
 from espace.notifications.models import OutboxMessage
 from espace.privacy import rights
 from tests import factories
+from tests.integration.identity.test_account_security import last_link_token, outbox
 
 TICK = timedelta(microseconds=1)
 NEW_PASSWORD = "Girafe#Bleue-Quai2027"
@@ -42,17 +42,8 @@ def _at(instant):
     return time_machine.travel(instant, tick=False)
 
 
-def _mails(db, to: str, subject: str | None = None) -> list[OutboxMessage]:
-    query = select(OutboxMessage).where(
-        OutboxMessage.recipient == to, OutboxMessage.channel == "email"
-    )
-    if subject is not None:
-        query = query.where(OutboxMessage.subject == subject)
-    return list(db.exec(query.order_by(OutboxMessage.id)).all())
-
-
-def _link_token(db, to: str) -> str:
-    return re.search(r"jeton=([\w-]+)", _mails(db, to)[-1].body).group(1)
+def _mails(db, to: str, subject: str) -> list[OutboxMessage]:
+    return [m for m in outbox(db, to) if m.subject == subject]
 
 
 def _ask(db, identifier: str, ip: str = "", channel: str = "sms") -> int | None:
@@ -75,13 +66,6 @@ def _recover(db, account_id: int, code: str, email: str, password: str = NEW_PAS
         new_email=email,
         password=password,
         confirm=password,
-    )
-
-
-def _open_session(db, person) -> str:
-    account = factories.account_of(db, person)
-    return sessions.complete_handoff(
-        session=db, code=sessions.begin_login(session=db, account_id=account.id)
     )
 
 
@@ -181,11 +165,11 @@ def test_a_reset_spends_the_accounts_other_links_and_no_other_link(db):
     with _at(start):
         _ask(db, person.email, channel="email")
         _ask(db, other.email, channel="email")
-    first, others = _link_token(db, person.email), _link_token(db, other.email)
+    first, others = last_link_token(db, person.email), last_link_token(db, other.email)
     not_me = account_recovery.not_me_link(session=db, account=factories.account_of(db, person))
     with _at(start + timedelta(minutes=1)):
         _ask(db, person.email, channel="email")
-    second = _link_token(db, person.email)
+    second = last_link_token(db, person.email)
     assert second != first
     _reset_with_link(db, second)
     with pytest.raises(AccountError, match="plus valable"):
@@ -204,7 +188,7 @@ def test_a_reset_link_activates_an_account_and_leaves_an_activation_date_alone(d
     with _at(utcnow() + timedelta(minutes=5)):
         for person in (waiting, active):
             _ask(db, person.email, channel="email")
-            _reset_with_link(db, _link_token(db, person.email))
+            _reset_with_link(db, last_link_token(db, person.email))
     assert pending.activated_at is not None
     assert factories.account_of(db, active).activated_at == activated_at
 
@@ -313,7 +297,7 @@ def test_a_recovery_may_keep_the_login_address(db):
     start = account_recovery.start_recovery(session=db, holder=person)
     _recover(db, start.account_id, factories.last_code(db, person.phone, "sms"), person.email)
     assert auth.authenticate(session=db, identifier=person.email, password=NEW_PASSWORD)
-    subjects = [mail.subject for mail in _mails(db, person.email)]
+    subjects = [mail.subject for mail in outbox(db, person.email)]
     assert "Votre adresse de connexion a changé" not in subjects
 
 
@@ -339,7 +323,7 @@ def test_a_recovery_password_may_not_hold_the_new_address(db):
 
 def test_a_recovery_ends_every_session(db):
     person = factories.holder(db)
-    token = _open_session(db, person)
+    token = factories.signed_in(db, person)[0]
     start = account_recovery.start_recovery(session=db, holder=person)
     _recover(db, start.account_id, factories.last_code(db, person.phone, "sms"), person.email)
     assert sessions.validate(session=db, token=token) is None
@@ -372,7 +356,7 @@ def test_the_alerts_of_a_recovery_name_the_new_address_and_are_erased_with_the_a
             code = factories.last_code(db, person.phone, "sms")
             _recover(db, account.id, code, email, password)
     assert first in _mails(db, typed, "Votre adresse de connexion a changé")[-1].body
-    given_up = _mails(db, typed) + _mails(db, first)
+    given_up = outbox(db, typed) + outbox(db, first)
     assert len(given_up) >= 3
     rights.request_erasure(
         session=db,

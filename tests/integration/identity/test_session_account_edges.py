@@ -19,7 +19,6 @@ end."""
 from __future__ import annotations
 
 import itertools
-import re
 from datetime import date, timedelta
 
 import pytest
@@ -47,6 +46,8 @@ from espace.notifications import outbox
 from espace.notifications.models import OutboxMessage
 from espace.privacy import rights
 from tests import factories
+from tests.integration.identity.test_account_security import last_link_token
+from tests.integration.identity.test_account_security import outbox as sent_to
 
 TICK = timedelta(microseconds=1)
 NEW_PASSWORD = "Girafe#Bleue-Quai2027"
@@ -79,18 +80,6 @@ def _change(db, person, proof, *, current=factories.PASSWORD, new=NEW_PASSWORD, 
         proof=proof,
         **kwargs,
     )
-
-
-def _last_mail(db, to: str) -> OutboxMessage:
-    return db.exec(
-        select(OutboxMessage)
-        .where(OutboxMessage.recipient == to, OutboxMessage.channel == "email")
-        .order_by(OutboxMessage.id.desc())
-    ).first()
-
-
-def _link_token(db, to: str) -> str:
-    return re.search(r"jeton=([\w-]+)", _last_mail(db, to).body).group(1)
 
 
 # ---- sessions: the ends of a code and of a session -----------------------------------------------
@@ -325,7 +314,7 @@ def test_a_recently_used_password_is_refused_on_the_password_field_of_a_reset(db
     account_recovery.request_reset(session=db, identifier=person.email, channel="email")
     with pytest.raises(AccountError) as refused:
         account_recovery.reset_with_token(
-            session=db, token=_link_token(db, person.email), password=current, confirm=current
+            session=db, token=last_link_token(db, person.email), password=current, confirm=current
         )
     assert refused.value.field == "password" and "déjà utilisé" in str(refused.value)
 
@@ -388,7 +377,7 @@ def test_a_new_password_restarts_the_failure_count(db):
 def test_the_password_changed_alert_carries_the_reset_link(db):
     person = factories.holder(db)
     _change(db, person, factories.step_up(db, person))
-    assert outbox.link("/mot-de-passe-oublie") + "\n" in _last_mail(db, person.email).body
+    assert outbox.link("/mot-de-passe-oublie") + "\n" in sent_to(db, person.email)[-1].body
 
 
 def test_the_password_changed_alert_is_erased_with_the_account_at_a_replaced_address(db):
@@ -404,7 +393,7 @@ def test_the_password_changed_alert_is_erased_with_the_account_at_a_replaced_add
         confirm=factories.PASSWORD,
     )
     _change(db, person, factories.step_up(db, person))
-    alert = _last_mail(db, typed)
+    alert = sent_to(db, typed)[-1]
     assert "/mot-de-passe-oublie" in alert.body
     one_time_codes.send_code(
         session=db, account=account, purpose=CodePurpose.RECOVERY, channel="sms"
@@ -467,7 +456,7 @@ def test_a_blocked_address_cannot_change_the_password(db):
 def test_a_link_works_only_for_its_own_purpose(db):
     person = factories.holder(db)
     account_recovery.request_reset(session=db, identifier=person.email, channel="email")
-    reset = _link_token(db, person.email)
+    reset = last_link_token(db, person.email)
     assert signup.activate(session=db, token=reset) is None
     assert account_recovery.report_not_me(session=db, token=reset) is False
     account_recovery.reset_with_token(
@@ -484,7 +473,10 @@ def test_a_link_works_only_for_its_own_purpose(db):
     )
     with pytest.raises(AccountError):
         account_recovery.reset_with_token(
-            session=db, token=_link_token(db, typed), password=NEW_PASSWORD, confirm=NEW_PASSWORD
+            session=db,
+            token=last_link_token(db, typed),
+            password=NEW_PASSWORD,
+            confirm=NEW_PASSWORD,
         )
 
 
@@ -502,7 +494,7 @@ def test_links_end_exactly_at_their_expiry(db):
             password=factories.PASSWORD,
             confirm=factories.PASSWORD,
         )
-    reset, activation = _link_token(db, person.email), _link_token(db, typed)
+    reset, activation = last_link_token(db, person.email), last_link_token(db, typed)
     with _at(start + account_recovery.RESET_VALIDITY - TICK):
         assert accounts.peek_token(session=db, token=reset, purpose="reset") is not None
     with _at(start + account_recovery.RESET_VALIDITY):
