@@ -152,12 +152,14 @@ class SearchIndex:
         raise NotImplementedError
 
     def is_built(self) -> bool:
-        return self.meta("built") is not None
+        """Built, and with the words of this version of the code (``text.TEXT_FORMAT``)."""
+        return self.meta("built") is not None and self.meta("text_format") == text.TEXT_FORMAT
 
     def mark_built(self) -> None:
         from espace.core.models import utcnow
 
         self.set_meta("built", utcnow().isoformat())
+        self.set_meta("text_format", text.TEXT_FORMAT)
         self.set_meta("progress", None)
 
     def set_progress(self, done: int, total: int) -> None:

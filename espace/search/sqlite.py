@@ -159,7 +159,7 @@ class SqliteIndex(SearchIndex):
         self._doc_freq: dict[str, tuple[int, float]] = {}  # stem -> (items, when counted)
 
     def is_built(self) -> bool:
-        return self.meta("built") is not None and self.meta("fts_format") == FTS_FORMAT
+        return super().is_built() and self.meta("fts_format") == FTS_FORMAT
 
     def mark_built(self) -> None:
         super().mark_built()

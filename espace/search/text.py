@@ -97,14 +97,36 @@ _REWRITE = {"vente": "vendre", "ventes": "vendre"}
 _Y_BETWEEN_VOWELS = re.compile(r"(?<=[aeiou])y(?=[aeiou])")
 
 
+# The version of what the index stores for a text (``normalise``, ``canonical_text``): an index
+# written with another one is built again at start (``SearchIndex.is_built``).
+TEXT_FORMAT = "2"  # 2: English -ed and -ing forms
+
+
+def _english_base(word: str) -> str:
+    """The base of an English past participle or gerund ("flooded", "leaking": "flood", "leak"),
+    which Snowball French keeps whole. No French word of five letters or more ends in "-ed" or
+    "-ing" but anglicisms ("parking"), which then meet their English family too."""
+    if len(word) >= 6 and word.endswith("ing"):
+        base = word[:-3]
+    elif len(word) >= 5 and word.endswith("ied"):
+        base = word[:-3] + "y"  # carried
+    elif len(word) >= 5 and word.endswith("ed"):
+        base = word[:-2]
+    else:
+        return word
+    if len(base) >= 4 and base[-1] == base[-2] and (base[-1] not in "sfzl" or len(base) >= 6):
+        base = base[:-1]  # stopped, cancelled (not "filled", "missed")
+    return base
+
+
 def canonical(word: str) -> str:
     """A folded word rewritten so that its Snowball stem meets its family's: the feminine participle
-    that folding breaks ("cassée" folds to "cassee": "casse", like "cassé") and the y/i alternation
-    ("payer", "paie", "paiement": "paier"). The index stems these words with Snowball French
-    (PyStemmer, or PostgreSQL's dictionary), so both backends agree."""
+    that folding breaks ("cassée" folds to "cassee": "casse", like "cassé"), the y/i alternation
+    ("payer", "paie", "paiement": "paier") and English -ed/-ing forms. The index stems these words
+    with Snowball French (PyStemmer, or PostgreSQL's dictionary), so both backends agree."""
     if word.isdigit():
         return word
-    word = _REWRITE.get(word, word)
+    word = _english_base(_REWRITE.get(word, word))
     if len(word) > 4 and word.endswith(("ee", "ees")):
         word = word[:-1] if word.endswith("ee") else word[:-2]
     return _Y_BETWEEN_VOWELS.sub("i", word)

@@ -1,0 +1,39 @@
+"""English past participles and gerunds meet their base word ("flooded", "flooding": "flood"):
+Snowball French keeps them whole, so "my basement flooded" met no group of the thesaurus and
+"leaking" no item holding "leak". French words keep their stems."""
+
+from __future__ import annotations
+
+import pytest
+
+from espace.search import text
+from espace.search import thesaurus as th
+
+
+@pytest.mark.parametrize(
+    ("form", "base"),
+    [
+        ("flooded", "flood"),
+        ("flooding", "flood"),
+        ("leaking", "leak"),
+        ("damaged", "damage"),
+        ("cancelled", "cancel"),
+        ("canceled", "cancel"),
+        ("stopped", "stop"),
+        ("carried", "carry"),
+        ("moved", "move"),
+        ("filled", "fill"),
+        ("missed", "miss"),
+    ],
+)
+def test_an_english_form_has_the_stem_of_its_base(form: str, base: str) -> None:
+    assert text.stem(form) == text.stem(base)
+
+
+@pytest.mark.parametrize("word", ["inondé", "fermé", "pied", "bled", "logement", "séchage"])
+def test_french_words_are_left_as_they_are(word: str) -> None:
+    assert text.canonical(text.fold(word)) == text.fold(word)
+
+
+def test_an_english_participle_reaches_the_group_of_its_base() -> None:
+    assert "inondation" in th.expand_words(text.sense_terms("my basement flooded"))
