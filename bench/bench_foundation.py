@@ -150,8 +150,8 @@ def main() -> None:
     try:
         with sync_playwright() as pw:
             launch = {"args": CHROMIUM_ARGS}
-            if chromium_executable():
-                launch["executable_path"] = chromium_executable()
+            if chromium_executable(whole=True):
+                launch["executable_path"] = chromium_executable(whole=True)
             browser = pw.chromium.launch(**launch)
 
             renders, fcps = [], []

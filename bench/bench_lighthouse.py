@@ -64,7 +64,7 @@ def lighthouse(url: str, cookie: str = "") -> dict:
     ]
     if cookie:
         command.append(f"--extra-headers={json.dumps({'Cookie': cookie})}")
-    env = tool_env({"CHROME_PATH": chromium_executable() or "/usr/bin/chromium"})
+    env = tool_env({"CHROME_PATH": chromium_executable(whole=True) or "/usr/bin/chromium"})
     subprocess.run(command, env=env, check=True, timeout=300, capture_output=True)
     report = json.loads(out.read_text())
     scores = {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}

