@@ -207,6 +207,11 @@ def _payment_standing(payment: Payment) -> str:
     return ""
 
 
+def _of(month: str) -> str:
+    """ "de" before a month, elided before a vowel: "d'avril", "d'août", "de mai"."""
+    return f"d'{month}" if month[:1].lower() in "aeiouyâéè" else f"de {month}"
+
+
 def payment_doc(payment: Payment, contract_number: str, place: str = "") -> SearchDoc:
     from espace.billing.payments import METHOD_LABELS, STATUS_LABELS
 
@@ -220,7 +225,7 @@ def payment_doc(payment: Payment, contract_number: str, place: str = "") -> Sear
         f"Cotisation {rhythm + ' ' if rhythm else ''}du contrat {contract_number}"
         f"{f' ({place})' if place else ''}, "
         f"{_period(payment.period_start, payment.period_end)}. "
-        f"Échéance de {month_year(payment.due_date)}. "
+        f"Échéance {_of(month_year(payment.due_date))}. "
         f"{METHOD_LABELS.get(payment.method, payment.method)}. {status}. "
         f"{_payment_standing(payment)} "
         f"{payment.rejection_reason}"
