@@ -19,9 +19,6 @@ from espace.search import engine as search
 from espace.search.engine import SearchFilters
 from tests import factories
 
-# on the worker that builds the seeded index for the search modules (./test.sh)
-pytestmark = pytest.mark.xdist_group("search_index")
-
 
 @pytest.fixture(scope="module")
 def index(search_index):

@@ -21,8 +21,7 @@ from espace.search.pg import PostgresIndex
 from tests.integration.core.test_postgres import postgres_url  # noqa: F401 - the cluster fixture
 from tests.integration.search.test_search_quality import HELDOUT_GAP, measure
 
-# xdist_group: this module's tests on one worker (./test.sh): the cluster is seeded and indexed once
-pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("search_postgres")]
+pytestmark = [pytest.mark.postgres]
 
 
 @pytest.fixture(scope="module")

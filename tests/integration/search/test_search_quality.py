@@ -23,8 +23,7 @@ from tests.search_quality import metrics
 from tests.search_quality.heldout import HELDOUT
 from tests.search_quality.queries import CATEGORIES, QUERIES, relevant
 
-# xdist_group: the modules searching the seeded index run on one worker (./test.sh), which builds it
-pytestmark = [pytest.mark.search_quality, pytest.mark.xdist_group("search_index")]
+pytestmark = pytest.mark.search_quality
 
 REPORT = Path(__file__).resolve().parents[3] / "test-results" / "search_quality.txt"
 # The engine meets the targets on the set it was tuned on, not yet on the frozen held-out set

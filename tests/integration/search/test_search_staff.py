@@ -19,9 +19,6 @@ from espace.state.staff_search import StaffSearchState
 from tests import factories
 from tests.events import run_handler
 
-# on the worker that builds the seeded index for the search modules (./test.sh)
-pytestmark = pytest.mark.xdist_group("search_index")
-
 
 def _camille(db) -> Policyholder:
     holder_id = db.exec(select(Account.holder_id).where(Account.email == DEMO_EMAIL)).one()
