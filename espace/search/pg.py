@@ -5,12 +5,14 @@ Full text: a ``tsvector`` column with a GIN index, built by the ``espace_fr`` co
 (``unaccent`` then Snowball French). The engine sends the meaningful words folded and in their
 canonical form (``text.canonical``: the same rewrite as the SQLite backend, whose stems PyStemmer
 computes), so both backends match the same words; ranking is ``ts_rank`` with the title weighing
-three times the body. Embeddings are float16 bytes in ``search_vector``; each process searches them
-through its own in-memory vector index (``espace.search.vectors``), kept in step by the change log
-``search_change``: pgvector is not needed (nor packaged for Debian 12)."""
+three times the body, each of the query's alternatives weighed by its rarity (idf from
+``search_term``) as BM25 does on SQLite. Embeddings are float16 bytes in ``search_vector``; each
+process searches them through its own in-memory vector index (``espace.search.vectors``), kept in
+step by the change log ``search_change``: pgvector is not needed (nor packaged for Debian 12)."""
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -264,28 +266,59 @@ class PostgresIndex(SearchIndex):
 
     def keyword(self, clauses: list[Clause], where: Where, limit: int) -> list[int]:
         params: dict = {}
-        parts = []
+        parts: list[tuple[str, Clause]] = []
         for n, clause in enumerate(clauses):
             words = [w for w in clause.words if w.isalnum()]
             if not words:
                 continue
             if clause.prefix:
                 params[f"q{n}"] = " <-> ".join(words) + ":*"
-                parts.append(f"to_tsquery('espace_fr', :q{n})")
+                parts.append((f"to_tsquery('espace_fr', :q{n})", clause))
             else:
                 params[f"q{n}"] = " ".join(words)
-                parts.append(f"phraseto_tsquery('espace_fr', :q{n})")
+                parts.append((f"phraseto_tsquery('espace_fr', :q{n})", clause))
         if not parts or (where.scopes is not None and not where.scopes):
             return []
         condition, expanding = pg_where(where, params)
-        query = "(" + " || ".join(parts) + ")"
+        query = "(" + " || ".join(q for q, _c in parts) + ")"
+        if len(parts) == 1:
+            rank = f"ts_rank({_WEIGHTS}, tsv, q.q, 1)"
+        else:
+            # ts_rank weighs every alternative alike: the items holding a word hundreds of her own
+            # items hold ("prélèvement" on every payment) would come before the one holding the
+            # query's rare word. Each alternative's rank is weighed by its rarity (idf), as BM25
+            # does on SQLite.
+            ranks = []
+            for n, (weight, (tsquery, _clause)) in enumerate(
+                zip(self._rarity([c for _q, c in parts]), parts, strict=True)
+            ):
+                params[f"w{n}"] = weight
+                ranks.append(f":w{n} * ts_rank({_WEIGHTS}, tsv, {tsquery}, 1)")
+            rank = " + ".join(ranks)
         statement = (
             f"WITH q AS (SELECT {query} AS q) "
             f"SELECT id FROM search_item, q WHERE tsv @@ q.q AND {condition} "
-            f"ORDER BY round(CAST(ts_rank({_WEIGHTS}, tsv, q.q, 1) AS numeric), 3) DESC, "
+            f"ORDER BY round(CAST({rank} AS numeric), 3) DESC, "
             f"abs(coalesce(day, current_date) - current_date) LIMIT {int(limit)}"
         )
         return [r[0] for r in self._all(statement, params, expanding=expanding)]
+
+    def _rarity(self, clauses: list[Clause]) -> list[float]:
+        """Each alternative's idf: a phrase is at least as rare as its rarest word; a word the index
+        does not hold whole (one being typed) counts as rare."""
+        frequencies, total = self.doc_freq(sorted({s for c in clauses for s in c.stems}))
+        rare = math.log(total + 1)
+        return [
+            max(
+                (
+                    math.log((total + 1) / (frequencies[s] + 0.5))
+                    for s in c.stems
+                    if s in frequencies
+                ),
+                default=rare,
+            )
+            for c in clauses
+        ]
 
     def contained(self, ids: list[int], stems: list[str]) -> dict[int, set[str]]:
         if not ids:

@@ -15,8 +15,8 @@ from espace.core.migrations import upgrade_to_head
 from espace.demo.seed import DEMO_EMAIL, seed_demo
 from espace.identity.models import Account
 from espace.search import engine as search_engine
-from espace.search import indexer, sources, vectors
-from espace.search.index import SearchDoc
+from espace.search import indexer, sources, text, vectors
+from espace.search.index import Clause, SearchDoc, Where
 from espace.search.pg import PostgresIndex
 from tests.integration.core.test_postgres import postgres_url  # noqa: F401 - the cluster fixture
 from tests.integration.search.test_search_quality import HELDOUT_GAP, measure
@@ -150,3 +150,38 @@ def test_one_builder_per_deployment(postgres_url, monkeypatch, tmp_path):  # noq
     assert indexer.ensure_built(index=other_machine) is True  # the lock is released after a build
     assert rebuilt == [True]
     engine.dispose()
+
+
+def test_a_rare_word_outranks_a_word_hundreds_of_items_hold_on_postgres(pg):
+    """ts_rank alone weighs the query's words alike: the payments holding "prélèvement" in their
+    title came before the one item holding the query's rare word. Each word is weighed by its
+    rarity, as BM25 does on SQLite."""
+    _engine, index = pg
+    scope = sources.holder_scope(999_999)
+    payments = [
+        SearchDoc(
+            key=f"payment:test-rarity-{n}",
+            kind="payment",
+            scope=scope,
+            title=f"Prélèvement du 05/{n % 12 + 1:02d}",
+            body="Prélèvement SEPA de la cotisation mensuelle. Payé.",
+            url="/",
+        )
+        for n in range(60)
+    ]
+    rare = SearchDoc(
+        key="faq:test-rarity",
+        kind="faq",
+        scope=scope,
+        title="Payer en plusieurs fois",
+        body="Le fractionnement de la cotisation se fait par prélèvement, chaque mois.",
+        url="/",
+    )
+    index.upsert([*payments, rare])
+    try:
+        words = [text.canonical(w) for w in text.terms("prélèvement fractionnement")]
+        found = index.keyword([Clause((w,)) for w in words], Where(scopes=(scope,)), 100)
+        keys = [row.key for row in index.rows(found[:1]).values()]
+        assert len(found) == 61 and keys == ["faq:test-rarity"]
+    finally:
+        index.delete([d.key for d in (*payments, rare)])
