@@ -143,7 +143,18 @@ def _spans(stems: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
 def matched_expressions(words: list[str]) -> list[tuple[str, ...]]:
     """The longest thesaurus expressions (as stems) found in the folded words of a query."""
     stems = [_stem(w) for w in words]
-    spans = _spans(stems)
+    found = _spans(stems)
+    # "pas propriétaire, suis-je couvert": the negation belongs to the word right after it, not to
+    # a word further on ("pas [...] couvert"). Of two expressions as long that share words, the one
+    # with a word between its words gives way.
+    spans = [
+        (i, j, key)
+        for i, j, key in found
+        if not any(
+            a < j and i < b and len(k) >= len(key) and b - a - len(k) < j - i - len(key)
+            for a, b, k in found
+        )
+    ]
     kept = []
     ambiguous_forms = ambiguous_words()
     for i, j, key in spans:

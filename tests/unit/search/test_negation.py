@@ -73,3 +73,17 @@ def test_english_negations_and_two_word_verbs(typed: str, read: list[str]) -> No
 
 def test_a_word_holding_log_is_left_alone() -> None:
     assert text.words("blog catalog") == ["blog", "catalog"]
+
+
+def test_a_negation_belongs_to_the_word_right_after_it() -> None:
+    """ "pas [propriétaire] couvert" also spells "pas couvert" with a word between: the negation is
+    the owner's, not the cover's, so the exclusions are not what the query asks for."""
+    asked = text.sense_terms("je ne suis pas propriétaire, suis-je couvert ?")
+    assert th.negated_stems(asked) == {text.stem(text.fold("propriétaire"))}
+    assert "exclusions" not in th.expand_words(asked)
+    assert "locataire" in th.expand_words(asked)
+    # "sans assurance habitation" is not "pas habité" (an empty home)
+    assert "inoccupation" not in groups_of("sans assurance habitation")
+    assert "assurance obligatoire" in groups_of("sans assurance habitation")
+    # with nothing tighter, a word between still reads: "inondé mon voisin"
+    assert "voisin inonde" in groups_of("il a inondé mon voisin")
