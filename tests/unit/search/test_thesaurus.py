@@ -380,3 +380,12 @@ def test_an_ambiguous_word_brings_no_group_alone(word: str) -> None:
     # around it ("arrêté interministériel", "voisin inondé") choose the sense.
     assert th.normalize(word) in th.ambiguous_words()
     assert groups_for(word) == []
+
+
+def test_no_expression_is_a_small_word_away_from_a_bare_person() -> None:
+    """ "d'un ami" compares as "ami" (small words are ignored): a friend would pull liability into
+    "je pars vivre chez mon ami". Damage to a friend's things is written with its verb ("cassé chez
+    un ami", "fille a fait tomber")."""
+    assert th.expand("je pars vivre chez mon ami") == th.expand("je pars vivre chez mon cousin")
+    assert "responsabilite civile" in th.expand("ma fille a fait tomber l'ordinateur d'une amie")
+    assert "responsabilite civile" in th.expand("j'ai cassé un vase chez un ami")
