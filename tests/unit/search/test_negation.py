@@ -87,3 +87,15 @@ def test_a_negation_belongs_to_the_word_right_after_it() -> None:
     assert "assurance obligatoire" in groups_of("sans assurance habitation")
     # with nothing tighter, a word between still reads: "inondé mon voisin"
     assert "voisin inonde" in groups_of("il a inondé mon voisin")
+
+
+@pytest.mark.parametrize(
+    ("query", "group"),
+    [
+        ("I no longer live there", "demenagement"),  # "no longer": "ne ... plus"
+        ("my claim was not accepted", "refus de prise en charge"),
+        ("mon sinistre a été refusé", "refus de prise en charge"),
+    ],
+)
+def test_a_refusal_and_no_longer_in_english(query: str, group: str) -> None:
+    assert group in groups_of(query)
