@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import threading
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -31,9 +30,8 @@ from espace.search.index import (
     SearchIndex,
     Where,
     _matrix,
-    is_shared,
-    words_of,
 )
+from espace.search.pg_counts import Counts
 
 _ROW = "id, key, kind, scope, title, body, url, day, amount_cents, category, contract"
 _WEIGHTS = "'{0.33, 0.33, 0.33, 1.0}'"  # D (body), C, B, A (title)
@@ -77,9 +75,10 @@ class PostgresIndex(SearchIndex):
     def upsert(self, docs: list[SearchDoc]) -> None:
         if not docs:
             return
+        counts = Counts()
         with self.engine.begin() as conn:
             for doc in docs:
-                self._delete(conn, doc.key)
+                self._delete(conn, doc.key, counts)
                 item_id = conn.execute(
                     sql(
                         "INSERT INTO search_item(key, kind, scope, title, body, url, day, "
@@ -114,14 +113,17 @@ class PostgresIndex(SearchIndex):
                     sql("INSERT INTO search_change(item_id, scope) VALUES (:id, :scope)"),
                     {"id": item_id, "scope": doc.scope},
                 )
-                self._count(conn, doc.scope, doc.title, doc.body, +1)
+                counts.add(doc.scope, doc.title, doc.body, +1)
+            counts.write(conn)
 
     def delete(self, keys: list[str]) -> None:
+        counts = Counts()
         with self.engine.begin() as conn:
             for key in keys:
-                self._delete(conn, key)
+                self._delete(conn, key, counts)
+            counts.write(conn)
 
-    def _delete(self, conn, key: str) -> None:
+    def _delete(self, conn, key: str, counts: Counts) -> None:
         row = conn.execute(
             sql("DELETE FROM search_item WHERE key = :key RETURNING id, scope, title, body"),
             {"key": key},
@@ -132,42 +134,7 @@ class PostgresIndex(SearchIndex):
             sql("INSERT INTO search_change(item_id, scope) VALUES (:id, :scope)"),
             {"id": row[0], "scope": row[1]},
         )
-        self._count(conn, row[1], row[2], row[3], -1)
-
-    @staticmethod
-    def _count(conn, scope: str, title: str, body: str, sign: int) -> None:
-        stems = sorted(set(text.stems(f"{title}\n{body}")))
-        if stems:
-            conn.execute(
-                sql(
-                    "INSERT INTO search_term(stem, n) "
-                    "SELECT s, :sign FROM unnest(CAST(:stems AS text[])) s "
-                    "ON CONFLICT (stem) DO UPDATE SET n = search_term.n + :sign"
-                ),
-                {"stems": stems, "sign": sign},
-            )
-        if not is_shared(scope):
-            return
-        counts: Counter = words_of(title, body)
-        if not counts:
-            return
-        words, numbers = zip(*sorted(counts.items()), strict=True)
-        conn.execute(
-            sql(
-                "INSERT INTO search_word(word, n) SELECT w, :sign * n FROM "
-                "unnest(CAST(:words AS text[]), CAST(:numbers AS int[])) AS t(w, n) "
-                "ON CONFLICT (word) DO UPDATE SET n = search_word.n + excluded.n"
-            ),
-            {"words": list(words), "numbers": list(numbers), "sign": sign},
-        )
-        if sign < 0:
-            conn.execute(sql("DELETE FROM search_word WHERE n <= 0"))
-        conn.execute(
-            sql(
-                "INSERT INTO search_meta(key, value) VALUES ('words', md5(random()::text)) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-            )
-        )
+        counts.add(row[1], row[2], row[3], -1)
 
     def cached_vectors(self, digests: list[str]) -> dict[str, np.ndarray]:
         if not digests:

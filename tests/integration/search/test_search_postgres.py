@@ -185,3 +185,42 @@ def test_a_rare_word_outranks_a_word_hundreds_of_items_hold_on_postgres(pg):
         assert len(found) == 61 and keys == ["faq:test-rarity"]
     finally:
         index.delete([d.key for d in (*payments, rare)])
+
+
+def test_the_counts_follow_a_bulk_write_a_rewrite_and_a_deletion_on_postgres(pg):
+    """The items holding each stem (the rarity weights) and the shared items' words (the typo
+    corrector's vocabulary) are counted once per write, for the whole batch."""
+    _engine, index = pg
+    stem = text.stems("prélèvement")[0]
+    before = index.doc_freq([stem])[0].get(stem, 0)
+    own = [
+        SearchDoc(
+            key=f"payment:test-counts-{n}",
+            kind="payment",
+            scope=sources.holder_scope(999_998),
+            title="Prélèvement",
+            body="Prélèvement SEPA, prélèvement mensuel.",  # counted once per item
+            url="/",
+        )
+        for n in range(300)
+    ]
+    shared = SearchDoc(
+        key="faq:test-counts",
+        kind="faq",
+        scope=sources.PUBLIC,
+        title="Le zorglubien",
+        body="Un zorglubien par prélèvement.",
+        url="/",
+    )
+    try:
+        index.upsert([*own, shared])
+        assert index.doc_freq([stem])[0][stem] == before + 301
+        assert index.word_counts(["zorglubien"]) == {"zorglubien": 2}
+        index.upsert([*own[:100], shared])  # the same items written again: the same counts
+        assert index.doc_freq([stem])[0][stem] == before + 301
+        assert index.word_counts(["zorglubien"]) == {"zorglubien": 2}
+    finally:
+        index.delete([d.key for d in (*own, shared)])
+    assert index.doc_freq([stem])[0].get(stem, 0) == before
+    assert index.word_counts(["zorglubien"]) == {}
+    assert "zorglubien" not in index.vocabulary_set()
