@@ -14,8 +14,8 @@ from espace.search.index import is_shared, words_of
 class Counts:
     """What a write changes in the counts of stems (``search_term``: the items holding each) and of
     the shared items' words (``search_word``: the typo corrector's vocabulary), written once per
-    transaction: a row per stem updated once, not once per item (a bulk import of 5 000 payments
-    updated the row of "prélèvement" 5 000 times, 20 ms per item)."""
+    transaction: a row per stem updated once, not once per item (5 000 payments written in one
+    transaction updated the row of "prélèvement" 5 000 times: 11.3 s, now 4.5 s)."""
 
     def __init__(self) -> None:
         self.terms: Counter = Counter()
