@@ -33,36 +33,32 @@ class Counts:
                     self.words[word] += sign * n
 
     def write(self, conn) -> None:
-        # Sorted: two writers lock the rows they share in the same order (no deadlock).
-        terms = sorted((s, n) for s, n in self.terms.items() if n)
-        if terms:
-            stems, deltas = zip(*terms, strict=True)
-            conn.execute(
-                sql(
-                    "INSERT INTO search_term(stem, n) SELECT s, d FROM "
-                    "unnest(CAST(:stems AS text[]), CAST(:deltas AS int[])) AS t(s, d) "
-                    "ON CONFLICT (stem) DO UPDATE SET n = search_term.n + excluded.n"
-                ),
-                {"stems": list(stems), "deltas": list(deltas)},
-            )
+        _add(conn, "search_term", "stem", self.terms)
         if not self.words_touched:
             return
-        words = sorted((w, n) for w, n in self.words.items() if n)
-        if words:
-            names, numbers = zip(*words, strict=True)
-            conn.execute(
-                sql(
-                    "INSERT INTO search_word(word, n) SELECT w, n FROM "
-                    "unnest(CAST(:words AS text[]), CAST(:numbers AS int[])) AS t(w, n) "
-                    "ON CONFLICT (word) DO UPDATE SET n = search_word.n + excluded.n"
-                ),
-                {"words": list(names), "numbers": list(numbers)},
-            )
-            if any(n < 0 for _w, n in words):
-                conn.execute(sql("DELETE FROM search_word WHERE n <= 0"))
+        if _add(conn, "search_word", "word", self.words):
+            conn.execute(sql("DELETE FROM search_word WHERE n <= 0"))
         conn.execute(
             sql(
                 "INSERT INTO search_meta(key, value) VALUES ('words', md5(random()::text)) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
             )
         )
+
+
+def _add(conn, table: str, column: str, changes: Counter) -> bool:
+    """Add ``changes`` to the counts ``n`` of ``table`` (keyed by ``column``); whether a count went
+    down. Sorted: two writers lock the rows they share in the same order (no deadlock)."""
+    rows = sorted((key, n) for key, n in changes.items() if n)
+    if not rows:
+        return False
+    keys, deltas = zip(*rows, strict=True)
+    conn.execute(
+        sql(
+            f"INSERT INTO {table}({column}, n) SELECT k, d FROM "
+            "unnest(CAST(:keys AS text[]), CAST(:deltas AS int[])) AS t(k, d) "
+            f"ON CONFLICT ({column}) DO UPDATE SET n = {table}.n + excluded.n"
+        ),
+        {"keys": list(keys), "deltas": list(deltas)},
+    )
+    return any(n < 0 for n in deltas)
