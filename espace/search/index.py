@@ -18,6 +18,7 @@ Each write appends to a change log (a counter): every process keeps its in-memor
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -120,6 +121,9 @@ def words_of(doc_title: str, doc_body: str) -> Counter:
     return Counter(
         w for w in text.terms(f"{doc_title}\n{doc_body}") if not w.isdigit() and len(w) > 2
     )
+
+
+DOC_FREQ_SECONDS = 300.0  # how long counts another process may have changed are trusted
 
 
 class SearchIndex:
@@ -236,7 +240,41 @@ class SearchIndex:
         raise NotImplementedError
 
     def doc_freq(self, stems: list[str]) -> tuple[dict[str, int], int]:
-        """How many items hold each stem, and how many items there are (all scopes)."""
+        """How many items hold each stem, and how many items there are (all scopes). Counting a
+        stem reads its posting list (2.5 ms for a word on 50 000 payments on SQLite) and one search
+        asks twice (keywords, then the words ranker): counts are kept until this process writes to
+        the index, or DOC_FREQ_SECONDS after another one did; as weights they need no more
+        precision. Only the stems not held are counted."""
+        now = time.monotonic()
+        held: dict = self.__dict__.setdefault("_doc_freq", {})  # stem -> (items, when counted)
+        fresh: dict[str, int] = {}
+        for stem in dict.fromkeys(stems):
+            found = held.get(stem)
+            if found is not None and now - found[1] < DOC_FREQ_SECONDS:
+                fresh[stem] = found[0]
+        wanted = [s for s in dict.fromkeys(stems) if s not in fresh]
+        if wanted:
+            counted = self._count_stems(wanted)
+            if len(held) > 50_000:
+                held.clear()
+            for stem in wanted:
+                fresh[stem] = counted.get(stem, 0)
+                held[stem] = (fresh[stem], now)
+        total = held.get(None)
+        if total is None or now - total[1] >= DOC_FREQ_SECONDS:
+            total = held[None] = (self._count_items(), now)
+        return {s: fresh[s] for s in stems if fresh.get(s)}, total[0]
+
+    def _forget_counts(self) -> None:
+        """This process wrote to the index: the counts ``doc_freq`` keeps are stale."""
+        self.__dict__.get("_doc_freq", {}).clear()
+
+    def _count_stems(self, stems: list[str]) -> dict[str, int]:
+        """How many items hold each of these stems (the ones no item holds may be left out)."""
+        raise NotImplementedError
+
+    def _count_items(self) -> int:
+        """The number of items (an upper bound will do: ids are never reused)."""
         raise NotImplementedError
 
     def rows(self, ids: list[int]) -> dict[int, Row]:

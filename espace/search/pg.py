@@ -115,6 +115,7 @@ class PostgresIndex(SearchIndex):
                 )
                 counts.add(doc.scope, doc.title, doc.body, +1)
             counts.write(conn)
+        self._forget_counts()
 
     def delete(self, keys: list[str]) -> None:
         counts = Counts()
@@ -122,6 +123,7 @@ class PostgresIndex(SearchIndex):
             for key in keys:
                 self._delete(conn, key, counts)
             counts.write(conn)
+        self._forget_counts()
 
     def _delete(self, conn, key: str, counts: Counts) -> None:
         row = conn.execute(
@@ -185,6 +187,7 @@ class PostgresIndex(SearchIndex):
                     sql("INSERT INTO search_change(item_id, scope) VALUES (-1, :scope)"),
                     {"scope": scope},
                 )
+        self._forget_counts()
 
     def prune_changes(self) -> None:
         from espace.search.index import CHANGE_LOG_KEEP
@@ -296,20 +299,17 @@ class PostgresIndex(SearchIndex):
         )
         return {r[0]: wanted.intersection(r[1].split()) for r in rows}
 
-    def doc_freq(self, stems: list[str]) -> tuple[dict[str, int], int]:
-        found = (
-            dict(
-                self._all(
-                    "SELECT stem, n FROM search_term WHERE stem IN :stems",
-                    {"stems": stems},
-                    expanding=("stems",),
-                )
+    def _count_stems(self, stems: list[str]) -> dict[str, int]:
+        return dict(
+            self._all(
+                "SELECT stem, n FROM search_term WHERE stem IN :stems",
+                {"stems": stems},
+                expanding=("stems",),
             )
-            if stems
-            else {}
         )
-        total = self._all("SELECT coalesce(max(id), 0) FROM search_item")[0][0]
-        return found, total
+
+    def _count_items(self) -> int:
+        return self._all("SELECT coalesce(max(id), 0) FROM search_item")[0][0]
 
     def rows(self, ids: list[int]) -> dict[int, Row]:
         if not ids:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from datetime import date
 from pathlib import Path
 
@@ -75,7 +74,6 @@ _ROW = "id, key, kind, scope, title, body, url, day, amount_cents, category, con
 FTS_FORMAT = "3"  # an index written before (no hot table) is built again at start
 LARGE_SCOPE = 5_000
 RECENT_ITEMS = 500
-DOC_FREQ_SECONDS = 300.0
 
 
 def _year_token(scope: str, year: str | int) -> str:
@@ -156,7 +154,6 @@ class SqliteIndex(SearchIndex):
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(SCHEMA)
         self._months: dict[str, tuple[int, list[tuple[str, int]]]] = {}
-        self._doc_freq: dict[str, tuple[int, float]] = {}  # stem -> (items, when counted)
 
     def is_built(self) -> bool:
         return super().is_built() and self.meta("fts_format") == FTS_FORMAT
@@ -175,7 +172,7 @@ class SqliteIndex(SearchIndex):
         if not docs:
             return
         with self._lock:
-            self._doc_freq.clear()
+            self._forget_counts()
             cur = self._conn.cursor()
             cur.execute("BEGIN IMMEDIATE")
             cuts: dict[str, str | None] = {}
@@ -240,7 +237,7 @@ class SqliteIndex(SearchIndex):
 
     def delete(self, keys: list[str]) -> None:
         with self._lock:
-            self._doc_freq.clear()
+            self._forget_counts()
             cur = self._conn.cursor()
             cur.execute("BEGIN IMMEDIATE")
             scopes = {scope for key in keys if (scope := self._delete(cur, key))}
@@ -318,7 +315,7 @@ class SqliteIndex(SearchIndex):
     def clear(self) -> None:
         """Empty the index (the vector cache stays: a rebuild re-embeds only what changed)."""
         with self._lock:
-            self._doc_freq.clear()
+            self._forget_counts()
             ids = [r[0] for r in self._conn.execute("SELECT DISTINCT scope FROM item")]
             self._conn.executescript(
                 "BEGIN; DELETE FROM item; DELETE FROM item_fts; DELETE FROM item_hot; "
@@ -435,35 +432,16 @@ class SqliteIndex(SearchIndex):
         )
         return {r[0]: wanted.intersection(f"{r[1]} {r[2]}".split()) for r in rows}
 
-    def doc_freq(self, stems: list[str]) -> tuple[dict[str, int], int]:
-        """Items holding each stem, and the number of items. Counting a stem reads its whole posting
-        list (2.5 ms for a word on 50 000 payments): counts are kept until this process writes to
-        the index, or DOC_FREQ_SECONDS after another one did; as weights they need no more
-        precision."""
-        now = time.monotonic()
-        fresh: dict[str, int] = {}
-        with self._lock:
-            for stem in dict.fromkeys(stems):
-                held = self._doc_freq.get(stem)
-                if held is not None and now - held[1] < DOC_FREQ_SECONDS:
-                    fresh[stem] = held[0]
-        wanted = [s for s in dict.fromkeys(stems) if s not in fresh]
-        if wanted:
-            counted = dict(
-                self.execute(
-                    "SELECT term, doc FROM item_vocab"
-                    f" WHERE term IN ({','.join('?' * len(wanted))})",
-                    wanted,
-                )
+    def _count_stems(self, stems: list[str]) -> dict[str, int]:
+        return dict(
+            self.execute(
+                f"SELECT term, doc FROM item_vocab WHERE term IN ({','.join('?' * len(stems))})",
+                stems,
             )
-            with self._lock:
-                if len(self._doc_freq) > 50_000:
-                    self._doc_freq.clear()
-                for stem in wanted:
-                    fresh[stem] = counted.get(stem, 0)
-                    self._doc_freq[stem] = (fresh[stem], now)
-        total = self.execute("SELECT max(id) FROM item")[0][0] or 0
-        return {s: fresh[s] for s in stems if fresh.get(s)}, total
+        )
+
+    def _count_items(self) -> int:
+        return self.execute("SELECT max(id) FROM item")[0][0] or 0
 
     def rows(self, ids: list[int]) -> dict[int, Row]:
         if not ids:

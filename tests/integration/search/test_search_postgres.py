@@ -224,3 +224,24 @@ def test_the_counts_follow_a_bulk_write_a_rewrite_and_a_deletion_on_postgres(pg)
     assert index.doc_freq([stem])[0].get(stem, 0) == before
     assert index.word_counts(["zorglubien"]) == {}
     assert "zorglubien" not in index.vocabulary_set()
+
+
+def test_one_search_counts_each_stem_once_on_postgres(pg, monkeypatch):
+    """The keyword ranker (rarity of each alternative) and the words ranker both weigh the query's
+    stems: they share one count per stem (it read the counts twice before)."""
+    engine, index = pg
+    asked: list[str] = []
+    count = index._count_stems
+    monkeypatch.setattr(index, "_count_stems", lambda stems: asked.extend(stems) or count(stems))
+    index._forget_counts()
+    with Session(engine) as db:
+        holder = db.exec(select(Account.holder_id).where(Account.email == DEMO_EMAIL)).one()
+        search_engine.search(
+            session=db, holder_id=holder, query="prélèvement fractionnement", index=index
+        )
+        assert asked and len(asked) == len(set(asked))
+        asked.clear()
+        search_engine.search(
+            session=db, holder_id=holder, query="prélèvement fractionnement", index=index
+        )
+    assert asked == []
