@@ -38,18 +38,32 @@ fi
 log "Running the tests"
 if [ -z "$selected" ] && [ "$(nproc)" -ge 2 ]; then
   # The whole suite: unit and integration tests on one process per core (pytest-xdist; each worker
-  # has its own data folder and databases), then the browser and stack tests, which start servers of their
-  # own, one at a time. Both parts always run; the exit status is the first failure's.
-  # Up to 4 workers: each loads the search model (a few hundred MB).
+  # has its own data folder and databases), then the browser tests and the stack tests side by
+  # side: each waits on its servers and browser for a third of its time, so two sessions fill the
+  # cores (8.8 min for both, against 12.5 one after the other). Every part always runs; the exit
+  # status is the first failure's. Up to 4 workers: each loads the search model (a few hundred MB).
   workers=$(nproc)
   [ "$workers" -gt 4 ] && workers=4
-  first=0 second=0
+  first=0 second=0 third=0
   # --durations: the slowest tests are named at the end of each part (where the suite's time goes).
   # The default distribution (load): --dist loadscope or loadgroup run one test per node id, and
   # schemathesis gives its 36 API operations one (35 of the 2 718 tests would not run, silently).
   "$VENV/bin/python" -m pytest -n "$workers" --durations=15 tests/unit tests/integration "$@" || first=$?
-  "$VENV/bin/python" -m pytest --durations=15 tests/e2e tests/stack "$@" || second=$?
-  [ "$first" -ne 0 ] && exit "$first"
-  exit "$second"
+  # The stack's session has its own Playwright output folder (each session empties its own at
+  # start) and its own log, printed when it ends; its servers and builds use folders of their own.
+  mkdir -p test-results-stack
+  stack_log="test-results-stack/pytest.log"
+  log "Stack tests in the background (their output: $stack_log, printed at the end)"
+  "$VENV/bin/python" -m pytest --durations=15 --output test-results-stack/playwright \
+    tests/stack "$@" >"$stack_log" 2>&1 &
+  stack_pid=$!
+  "$VENV/bin/python" -m pytest --durations=15 tests/e2e "$@" || second=$?
+  wait "$stack_pid" || third=$?
+  log "Stack tests (tests/stack)"
+  cat "$stack_log"
+  for status in "$first" "$second" "$third"; do
+    [ "$status" -ne 0 ] && exit "$status"
+  done
+  exit 0
 fi
 exec "$VENV/bin/python" -m pytest "$@"
