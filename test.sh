@@ -27,6 +27,25 @@ if [ -z "$selected" ]; then
 fi
 
 ensure_python_env test
+# One fake clock for every process of the run (scripts/at_date.sh): the seeding below included.
+if [ -n "${ESPACE_FAKE_NOW:-}" ] && [ -z "${ESPACE_FAKE_NOW_ANCHOR:-}" ]; then
+  ESPACE_FAKE_NOW_ANCHOR="$(date +%s.%N)"
+  export ESPACE_FAKE_NOW_ANCHOR
+fi
+# The demo database, seeded once for every test session of the run while the code is checked
+# (tests/seeded.py): about 35 s of one core, which seven sessions spent each.
+seed_dir="" seed_pid=""
+if [ -n "$need_postgres$need_browser" ] && [ -z "${ESPACE_TEST_SEEDED_DB:-}" ]; then
+  seed_dir="$(mktemp -d -t espace-seeded-XXXXXX)"
+  trap 'rm -rf "$seed_dir"' EXIT
+  (
+    export ESPACE_ENV=test ESPACE_DATA_DIR="$seed_dir/seeded.db.data"
+    export ESPACE_DATABASE_URL="sqlite:///$seed_dir/seeded.db"
+    unset ESPACE_SECRET_KEY ESPACE_REDIS_URL
+    "$VENV/bin/python" -m espace.cli migrate && "$VENV/bin/python" -m espace.cli seed
+  ) >"$seed_dir/seed.log" 2>&1 &
+  seed_pid=$!
+fi
 run_checks
 if [ -n "$need_browser" ]; then
   ensure_node_tools
@@ -35,6 +54,14 @@ fi
 [ -n "$need_postgres" ] && ensure_postgres
 [ -n "$need_stack" ] && ensure_stack_servers
 
+if [ -n "$seed_pid" ]; then
+  if wait "$seed_pid"; then
+    export ESPACE_TEST_SEEDED_DB="$seed_dir/seeded.db"
+  else
+    log "Seeding the demo database once failed (each test session seeds its own):"
+    cat "$seed_dir/seed.log"
+  fi
+fi
 log "Running the tests"
 if [ -z "$selected" ] && [ "$(nproc)" -ge 2 ]; then
   # The whole suite: unit and integration tests on one process per core (pytest-xdist; each worker
@@ -49,15 +76,16 @@ if [ -z "$selected" ] && [ "$(nproc)" -ge 2 ]; then
   # The default distribution (load): --dist loadscope or loadgroup run one test per node id, and
   # schemathesis gives its 36 API operations one (35 of the 2 718 tests would not run, silently).
   "$VENV/bin/python" -m pytest -n "$workers" --durations=15 tests/unit tests/integration "$@" || first=$?
-  # The stack's session has its own Playwright output folder (each session empties its own at
-  # start) and its own log, printed when it ends; its servers and builds use folders of their own.
+  # The second session takes the stack tests and the browser tests that build an app of their own
+  # (own_build); it has its own Playwright output folder (each session empties its own at start)
+  # and its own log, printed when it ends. Its servers and builds use folders of their own.
   mkdir -p test-results-stack
   stack_log="test-results-stack/pytest.log"
   log "Stack tests in the background (their output: $stack_log, printed at the end)"
   "$VENV/bin/python" -m pytest --durations=15 --output test-results-stack/playwright \
-    tests/stack "$@" >"$stack_log" 2>&1 &
+    -m "stack or own_build" tests/stack tests/e2e "$@" >"$stack_log" 2>&1 &
   stack_pid=$!
-  "$VENV/bin/python" -m pytest --durations=15 tests/e2e "$@" || second=$?
+  "$VENV/bin/python" -m pytest --durations=15 -m "not own_build" tests/e2e "$@" || second=$?
   wait "$stack_pid" || third=$?
   log "Stack tests (tests/stack)"
   cat "$stack_log"
@@ -66,4 +94,6 @@ if [ -z "$selected" ] && [ "$(nproc)" -ge 2 ]; then
   done
   exit 0
 fi
-exec "$VENV/bin/python" -m pytest "$@"
+status=0
+"$VENV/bin/python" -m pytest "$@" || status=$?
+exit "$status"

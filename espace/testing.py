@@ -136,14 +136,17 @@ def start_app(
     timeout: float = 300,
     extra_env: dict[str, str] | None = None,
     reuse_build: bool = False,
+    web_dir: Path | None = None,
 ) -> RunningApp:
     """Build (production mode) and serve the app on one free port; return when it answers.
 
     ``reuse_build``: when the last build (``.web``) was made from the same code and environment,
-    serve it on its port without building again."""
+    serve it on its port without building again. ``web_dir``: build in that folder instead of
+    ``.web`` (an app built beside another one that is serving from ``.web``: the bundle names its
+    port); never reused."""
     settings = {"ESPACE_ENV": "test", **(extra_env or {})}
     fingerprint = frontend_fingerprint(settings)
-    reused_port = _reusable_build(fingerprint) if reuse_build else None
+    reused_port = _reusable_build(fingerprint) if reuse_build and web_dir is None else None
     port = reused_port or free_port()
     url = f"http://localhost:{port}"
     env = tool_env(
@@ -155,6 +158,8 @@ def start_app(
             **settings,
         }
     )
+    if web_dir is not None:
+        env["REFLEX_WEB_WORKDIR"] = str(web_dir)
     beside_python = Path(sys.executable).parent
     if reused_port:
         # one backend process, no build: it mounts .web/build/client as `reflex run` does
@@ -196,7 +201,7 @@ def start_app(
             )
         if _answers(f"{url}/api/health") and _answers(f"{url}/connexion"):
             app.started_in = time.monotonic() - started
-            if not reused_port and _built():
+            if web_dir is None and not reused_port and _built():
                 BUILD_STAMP.write_text(json.dumps({"fingerprint": fingerprint, "port": port}))
             return app
         time.sleep(0.5)

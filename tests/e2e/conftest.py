@@ -25,11 +25,11 @@ from sqlmodel import Session, select
 
 from espace.core import fake_clock
 from espace.core.db import make_engine
-from espace.core.migrations import upgrade_to_head
 from espace.core.settings import PROJECT_ROOT
-from espace.demo.seed import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
+from espace.demo.seed import DEMO_EMAIL, DEMO_PASSWORD
 from espace.testing import CHROMIUM_ARGS, RunningApp, chromium_executable, start_app
 from tests import server_logs
+from tests.seeded import seeded_database
 from tests.server_logs import LogWatch
 
 DEVICES = {
@@ -71,12 +71,7 @@ def app_db_url(tmp_path_factory) -> str:
         return database_url
     folder = tmp_path_factory.mktemp("e2e-db")
     url = f"sqlite:///{folder / 'espace-e2e.db'}"
-    upgrade_to_head(url)
-    engine = make_engine(url)
-    with Session(engine) as session:
-        seed_demo(session)
-        session.commit()
-    engine.dispose()
+    seeded_database(url, replace_files=True)  # the first fixture of the session
     return url
 
 
@@ -336,9 +331,3 @@ def second_factor_by_email(page: Page, engine, email: str, *, trust: bool = Fals
     # The browser now goes through the hand-off route to the portal: wait until it is there.
     expect(page).not_to_have_url(re.compile(r"/connexion"))
     wait_ready(page)
-
-
-def pytest_collection_modifyitems(config, items):
-    """Tests that build a second app in the shared ``.web`` folder (``own_build``) run last: the
-    bundle they leave there names their port, not the session app's."""
-    items.sort(key=lambda item: item.get_closest_marker("own_build") is not None)

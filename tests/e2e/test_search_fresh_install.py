@@ -9,18 +9,17 @@ import time
 
 import pytest
 from playwright.sync_api import Browser, expect
-from sqlmodel import Session
 
 from espace.core.db import make_engine
-from espace.core.migrations import upgrade_to_head
-from espace.demo.seed import seed_demo
+from espace.core.settings import PROJECT_ROOT
 from espace.search.sqlite import SqliteIndex
 from espace.testing import start_app
 from tests.e2e import conftest
 from tests.e2e.conftest import RESULTS, login, wait_ready
+from tests.seeded import seeded_database
 
-# Its build replaces the shared .web folder's bundle (which names its own port): it runs after the
-# tests served by the session's app (tests/e2e/conftest.py).
+# It builds an app of its own, in a folder of its own (a bundle names its port): ./test.sh runs it
+# beside the stack tests, while the other browser tests use the session's app.
 pytestmark = pytest.mark.own_build
 
 
@@ -28,16 +27,14 @@ pytestmark = pytest.mark.own_build
 def fresh_app(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fresh-install")
     url = f"sqlite:///{folder / 'espace.db'}"
-    upgrade_to_head(url)
+    seeded_database(url)
     engine = make_engine(url)
-    with Session(engine) as session:
-        seed_demo(session)
-        session.commit()
     RESULTS.mkdir(exist_ok=True)
     app = start_app(
         database_url=url,
         data_dir=folder / "data",
         log_path=RESULTS / "app-fresh-install.log",
+        web_dir=PROJECT_ROOT / ".web-fresh-install",
         extra_env={"ESPACE_CODE_RESEND_SECONDS": "0", "ESPACE_CODES_PER_HOUR": "100000"},
     )
     served = time.monotonic()

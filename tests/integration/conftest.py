@@ -13,10 +13,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from espace.core.db import get_engine, session_scope
-from espace.core.migrations import upgrade_to_head
+from espace.core.db import get_engine
 from espace.core.settings import get_settings
-from espace.demo.seed import seed_demo
+from tests.seeded import seeded_database
 
 _SEEDED: Path | None = None  # a copy of the database as seeded, before any test wrote to it
 
@@ -25,25 +24,16 @@ _SEEDED: Path | None = None  # a copy of the database as seeded, before any test
 def engine() -> Iterator[Engine]:
     """The migrated and seeded database. When pytest runs again in the same process, each run gets
     a fresh copy of the seeded database: what earlier runs committed is not seen.
-    ``ESPACE_TEST_SEEDED_DB`` names a database seeded beforehand to copy instead of seeding (mutmut
-    forks a new test process per mutant: scripts/mutation.py seeds once for all of them)."""
+    ``ESPACE_TEST_SEEDED_DB`` names a database seeded beforehand to copy instead of seeding
+    (tests/seeded.py: ./test.sh seeds once per run, scripts/mutation.py once for all mutants)."""
     global _SEEDED
     fresh = None
-    given = os.environ.get("ESPACE_TEST_SEEDED_DB")  # scripts/mutation.py: seeded once per run
     if _SEEDED is None:
         database = Path(get_engine().url.database)
-        if given and Path(given).exists():
-            # The database and the files it refers to (documents, the key that signed them).
-            get_engine().dispose()
-            shutil.copytree(Path(given + ".data"), get_settings().data_dir, dirs_exist_ok=True)
-            shutil.copyfile(given, database)
-            get_settings.cache_clear()
-            get_engine.cache_clear()
-        else:
-            upgrade_to_head()
-            with session_scope() as session:
-                seed_demo(session)
-            get_engine().dispose()
+        get_engine().dispose()
+        # The database and the files it refers to (documents, the key that signed them).
+        seeded_database(f"sqlite:///{database}", replace_files=True)
+        get_engine().dispose()
         _SEEDED = database.with_name("seeded.db")  # in the run's own data directory
         shutil.copyfile(database, _SEEDED)
     else:

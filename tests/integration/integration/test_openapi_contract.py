@@ -19,10 +19,9 @@ from hypothesis import strategies as st
 from espace.api.routes import build_api
 from espace.core import db as core_db
 from espace.core.db import make_engine
-from espace.core.migrations import upgrade_to_head
-from espace.demo.seed import seed_demo
 from espace.integration.models import ApiClient
 from tests.integration.integration.api_support import new_client
+from tests.seeded import seeded_database
 
 # format "email": addresses email-validator accepts (hypothesis' own use reserved TLDs, refused)
 schemathesis.openapi.format("email", st.from_regex(r"\A[a-z0-9]{1,12}@[a-z]{2,12}\.fr\Z"))
@@ -57,17 +56,14 @@ class ClientToken:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def own_database(tmp_path_factory):
-    from sqlmodel import Session
-
+def own_database(tmp_path_factory, engine):
+    """The API on a database of its own: the session's seeded one (``engine``: its files and key
+    are this process's) copied."""
     url = f"sqlite:///{tmp_path_factory.mktemp('contract') / 'espace.db'}"
-    upgrade_to_head(url)
-    engine = make_engine(url)
-    with Session(engine) as session:
-        seed_demo(session)
-        session.commit()
+    seeded_database(url)
+    own = make_engine(url)
     patch = pytest.MonkeyPatch()
-    patch.setattr(core_db, "get_engine", lambda: engine)
+    patch.setattr(core_db, "get_engine", lambda: own)
     client_id, _ = new_client("*", rate_limit_per_minute=1_000_000)
     with core_db.session_scope() as db:
         row = db.get(ApiClient, client_id)
@@ -75,7 +71,7 @@ def own_database(tmp_path_factory):
         db.add(row)
     yield
     patch.undo()
-    engine.dispose()
+    own.dispose()
 
 
 @schema.parametrize()
