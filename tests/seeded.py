@@ -50,19 +50,24 @@ def copy_seeded_files(source: Path, *, replace: bool) -> None:
         get_engine.cache_clear()
 
 
+def seed_at(database_url: str) -> None:
+    """Seed the demo into the (migrated) database at that address, here (SQLite or PostgreSQL)."""
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            seed_demo(session)
+            session.commit()
+    finally:
+        engine.dispose()
+
+
 def seeded_database(url: str, *, replace_files: bool = False) -> None:
     """Make the SQLite database at ``url`` the migrated and seeded demo: a copy of the run's, or
     seeded here."""
     source = seeded_copy()
     if source is None:
         upgrade_to_head(url)
-        engine = make_engine(url)
-        try:
-            with Session(engine) as session:
-                seed_demo(session)
-                session.commit()
-        finally:
-            engine.dispose()
+        seed_at(url)
         return
     copy_seeded_files(source, replace=replace_files)
     database = make_url(url).database

@@ -7,25 +7,14 @@ where a server binary is missing (``./test.sh`` installs them)."""
 from __future__ import annotations
 
 import pytest
-from sqlmodel import Session
 
 from espace.core.db import make_engine
-from espace.demo.seed import seed_demo
 from espace.testing import CHROMIUM_ARGS, chromium_executable
 from espace.testing_servers import Unavailable
 from espace.testing_stack import stack
 from tests import server_logs
+from tests.seeded import seed_at
 from tests.server_logs import LogWatch
-
-
-def _seed(database_url: str) -> None:
-    engine = make_engine(database_url)
-    try:
-        with Session(engine) as session:
-            seed_demo(session)
-            session.commit()
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +31,7 @@ def production_stack(tmp_path_factory, browser_name):
         with stack(
             tmp_path_factory.mktemp("stack"),
             backends=2,
-            seed=_seed,
+            seed=seed_at,
             extra_env={
                 # keywords: two processes embedding at start is slow here
                 "ESPACE_SEARCH_MODEL": "none",

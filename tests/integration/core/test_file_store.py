@@ -74,8 +74,12 @@ def test_large_file_streams_back_in_chunks_identical(store):
     assert hashlib.sha256(b"".join(parts)).hexdigest() == hashlib.sha256(data).hexdigest()
 
 
-def test_stored_lists_keys_with_size_and_utc_time(store):
-    before = datetime.now(UTC) - timedelta(minutes=5)
+def test_stored_lists_keys_with_size_and_utc_time(store, tmp_path):
+    # The disk's and the S3 server's clocks: real ones, even when the suite runs at another date
+    # (scripts/at_date.sh moves only the processes' clocks).
+    probe = tmp_path / "probe"
+    probe.write_bytes(b"")
+    before = datetime.fromtimestamp(probe.stat().st_mtime, UTC) - timedelta(minutes=5)
     store.put(KEY_A, b"1234")
     store.put(KEY_B, b"123456")
     listed = {key: (modified, size) for key, modified, size in store.stored()}

@@ -118,10 +118,15 @@ def test_revoke_all_but_current(db):
 
 
 def test_purge_removes_sessions_older_than_retention(db):
+    """Only this account's session is looked at: the session's database may hold sessions other
+    tests committed, expired by now."""
     _, account, code = _login(db)
-    sessions.complete_handoff(session=db, code=code)
-    assert sessions.purge_sessions(session=db, older_than=utcnow()) == 0
+    token = sessions.complete_handoff(session=db, code=code)
+    assert token
+    sessions.purge_sessions(session=db, older_than=utcnow())
+    assert sessions.validate(session=db, token=token) is not None  # not ended: kept
     assert sessions.purge_sessions(session=db, older_than=utcnow() + timedelta(days=1)) >= 1
+    assert sessions.validate(session=db, token=token) is None
 
 
 def test_session_scope_rolls_back_on_any_error(engine):
