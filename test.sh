@@ -33,7 +33,7 @@ if [ -n "${ESPACE_FAKE_NOW:-}" ] && [ -z "${ESPACE_FAKE_NOW_ANCHOR:-}" ]; then
   export ESPACE_FAKE_NOW_ANCHOR
 fi
 # The demo database, seeded once for every test session of the run while the code is checked
-# (tests/seeded.py): about 35 s of one core, which seven sessions spent each.
+# (tests/seeded.py): about 35 s of one core, which five sessions spent each on two cores.
 seed_dir="" seed_pid=""
 if [ -n "$need_postgres$need_browser" ] && [ -z "${ESPACE_TEST_SEEDED_DB:-}" ]; then
   seed_dir="$(mktemp -d -t espace-seeded-XXXXXX)"

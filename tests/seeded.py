@@ -1,7 +1,7 @@
 """The demo database, seeded once per run of ``./test.sh`` and copied by each session that needs a
 seeded SQLite database (the integration workers, the browser tests' app, the fresh installation,
 the API contract test). Seeding costs about 35 s of one core (ten years of renewals and their PDF
-letters, argon2id hashes): it was done seven times per run.
+letters, argon2id hashes): it was done five times per run on SQLite (two workers here).
 
 ``./test.sh`` seeds with the admin commands a deployment runs (``espace migrate``, ``espace seed``)
 while the code is checked, and names the result in ``ESPACE_TEST_SEEDED_DB``; the files the seeding
