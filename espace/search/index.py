@@ -248,11 +248,13 @@ class SearchIndex:
         now = time.monotonic()
         held: dict = self.__dict__.setdefault("_doc_freq", {})  # stem -> (items, when counted)
         fresh: dict[str, int] = {}
+        wanted: list[str] = []
         for stem in dict.fromkeys(stems):
             found = held.get(stem)
             if found is not None and now - found[1] < DOC_FREQ_SECONDS:
                 fresh[stem] = found[0]
-        wanted = [s for s in dict.fromkeys(stems) if s not in fresh]
+            else:
+                wanted.append(stem)
         if wanted:
             counted = self._count_stems(wanted)
             if len(held) > 50_000:

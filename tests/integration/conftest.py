@@ -33,7 +33,6 @@ def engine() -> Iterator[Engine]:
         get_engine().dispose()
         # The database and the files it refers to (documents, the key that signed them).
         seeded_database(f"sqlite:///{database}", replace_files=True)
-        get_engine().dispose()
         _SEEDED = database.with_name("seeded.db")  # in the run's own data directory
         shutil.copyfile(database, _SEEDED)
     else:
