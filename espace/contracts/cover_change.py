@@ -101,6 +101,11 @@ def prorata_for(
     )
 
 
+def latest_effective(*, today: date) -> date:
+    """A change takes effect at the latest ``MAX_EFFECTIVE_DELAY`` from today."""
+    return today + MAX_EFFECTIVE_DELAY
+
+
 def earliest_effective(*, session: Session, contract: Contract, today: date) -> date:
     """A change takes effect at the earliest today, and never before a version already signed."""
     newest = contract_terms.latest(session=session, contract_id=saved_id(contract))
@@ -129,7 +134,7 @@ def endorse(
         raise CoverChangeError("Ce contrat ne peut pas être modifié en ligne.")
     if not consent:
         raise CoverChangeError("Cochez la case pour accepter l'avenant.", "consent")
-    if effective < today or effective > today + MAX_EFFECTIVE_DELAY:
+    if effective < today or effective > latest_effective(today=today):
         raise CoverChangeError(
             "La date d'effet doit être comprise entre aujourd'hui et dans 90 jours.", "effective"
         )

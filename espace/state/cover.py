@@ -3,7 +3,7 @@ compare simulations, and validate the change as an avenant."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import reflex as rx
 
@@ -45,6 +45,7 @@ class CoverState(SessionState, CoverSimulationsMixin):
     current_formula: str = ""
     pending: str = ""  # a signed change not in force yet: "à partir du …"
     min_effective: str = ""
+    max_effective: str = ""  # set on load: a value computed here would be the build's day
     categories: list[str] = []
     formulas: list[FormulaColumn] = []
     option_choices: list[list[str]] = []  # [code, name, description]
@@ -138,6 +139,7 @@ class CoverState(SessionState, CoverSimulationsMixin):
         )
         earliest = cover_change.earliest_effective(session=db, contract=contract, today=today)
         self.min_effective = self.effective = earliest.isoformat()
+        self.max_effective = cover_change.latest_effective(today=today).isoformat()
 
     def _set_fields(self, choice: CoverChoice) -> None:
         self.c_formula, self.c_options = choice.formula, sorted(choice.options)
@@ -382,11 +384,3 @@ class CoverState(SessionState, CoverSimulationsMixin):
             return None
 
         return self._with_contract(action)
-
-    @rx.var
-    def max_effective(self) -> str:
-        return (today_paris() + timedelta(days=90)).isoformat()
-
-    @rx.var
-    def today_iso(self) -> str:
-        return today_paris().isoformat()
