@@ -75,19 +75,26 @@ if [ -z "$selected" ] && [ "$(nproc)" -ge 2 ]; then
   # --durations: the slowest tests are named at the end of each part (where the suite's time goes).
   # The default distribution (load): --dist loadscope or loadgroup run one test per node id, and
   # schemathesis gives its 36 API operations one (35 of the 2 718 tests would not run, silently).
-  "$VENV/bin/python" -m pytest -n "$workers" --durations=15 tests/unit tests/integration "$@" || first=$?
-  # The second session takes the stack tests and the browser tests that build an app of their own
-  # (own_build); it has its own Playwright output folder (each session empties its own at start)
-  # and its own log, printed when it ends. Its servers and builds use folders of their own.
+  # The PostgreSQL tests (marked postgres: a cluster, a demo seeded into it, a search index built
+  # on it) run one after the other on a single worker and ended this part alone, a core idle for
+  # 100 s: they go with the second session below, which ends well before the browser tests.
+  "$VENV/bin/python" -m pytest -n "$workers" --durations=15 -m "not postgres" \
+    tests/unit tests/integration "$@" || first=$?
+  # The second session takes the stack tests, the browser tests that build an app of their own
+  # (own_build) and the PostgreSQL tests; it has its own Playwright output folder (each session
+  # empties its own at start) and its own log, printed when it ends. Its servers and builds use
+  # folders of their own.
   mkdir -p test-results-stack
   stack_log="test-results-stack/pytest.log"
-  log "Stack tests in the background (their output: $stack_log, printed at the end)"
+  mapfile -t postgres_modules < <(grep -rl --include='test_*.py' "mark.postgres" tests/integration | sort)
+  log "Stack and PostgreSQL tests in the background (their output: $stack_log, printed at the end)"
   "$VENV/bin/python" -m pytest --durations=15 --output test-results-stack/playwright \
-    -m "stack or own_build" tests/stack tests/e2e "$@" >"$stack_log" 2>&1 &
+    -m "stack or own_build or postgres" tests/stack tests/e2e "${postgres_modules[@]}" "$@" \
+    >"$stack_log" 2>&1 &
   stack_pid=$!
   "$VENV/bin/python" -m pytest --durations=15 -m "not own_build" tests/e2e "$@" || second=$?
   wait "$stack_pid" || third=$?
-  log "Stack tests (tests/stack)"
+  log "Stack and PostgreSQL tests (tests/stack, the tests marked postgres)"
   cat "$stack_log"
   for status in "$first" "$second" "$third"; do
     [ "$status" -ne 0 ] && exit "$status"

@@ -16,6 +16,7 @@ import os
 import shutil
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -59,6 +60,21 @@ def seed_at(database_url: str) -> None:
             session.commit()
     finally:
         engine.dispose()
+
+
+def postgres_database(postgres_url: str, name: str, *, template: str | None = None) -> str:
+    """A new (empty, or a copy of ``template``) database of the PostgreSQL cluster at
+    ``postgres_url``, replacing any of that name; returns its URL."""
+    admin = make_engine(postgres_url)
+    try:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(
+                text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+            )
+    finally:
+        admin.dispose()
+    return postgres_url.rsplit("/", 1)[0] + f"/{name}"
 
 
 def seeded_database(url: str, *, replace_files: bool = False) -> None:

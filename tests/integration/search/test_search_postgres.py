@@ -12,25 +12,20 @@ from sqlmodel import Session, select
 from espace.claims.models import Claim
 from espace.core.db import make_engine
 from espace.core.migrations import upgrade_to_head
-from espace.demo.seed import DEMO_EMAIL, seed_demo
+from espace.demo.seed import DEMO_EMAIL
 from espace.identity.models import Account
 from espace.search import engine as search_engine
 from espace.search import indexer, sources, text, vectors
 from espace.search.index import Clause, SearchDoc, Where
 from espace.search.pg import PostgresIndex
-from tests.integration.core.test_postgres import postgres_url  # noqa: F401 - the cluster fixture
 from tests.integration.search.test_search_quality import HELDOUT_GAP, measure
 
 pytestmark = [pytest.mark.postgres]
 
 
 @pytest.fixture(scope="module")
-def pg(postgres_url) -> Iterator[tuple]:  # noqa: F811
-    upgrade_to_head(postgres_url)
-    engine = make_engine(postgres_url)
-    with Session(engine) as session:
-        seed_demo(session)
-        session.commit()
+def pg(postgres_demo) -> Iterator[tuple]:
+    engine = make_engine(postgres_demo("search"))
     index = PostgresIndex(engine)
     with Session(engine) as session:
         indexer.rebuild(session=session, index=index)
@@ -131,7 +126,7 @@ def test_a_second_process_sees_what_the_first_indexed(pg):
         assert not any(h.key == "message:test-sync" for h in gone.hits)
 
 
-def test_one_builder_per_deployment(postgres_url, monkeypatch, tmp_path):  # noqa: F811
+def test_one_builder_per_deployment(postgres_url, monkeypatch, tmp_path):
     """The backends of several machines start together on an unbuilt index (each with its own data
     folder, so its own lock file): only one of them builds the shared index."""
     upgrade_to_head(postgres_url)
