@@ -65,10 +65,11 @@ fi
 log "Running the tests"
 if [ -z "$selected" ] && [ "$(nproc)" -ge 2 ]; then
   # The whole suite: unit and integration tests on one process per core (pytest-xdist; each worker
-  # has its own data folder and databases), then the browser tests and the stack tests side by
-  # side: each waits on its servers and browser for a third of its time, so two sessions fill the
-  # cores (8.8 min for both, against 12.5 one after the other). Every part always runs; the exit
-  # status is the first failure's. Up to 4 workers: each loads the search model (a few hundred MB).
+  # has its own data folder and databases), then the browser tests and the stack (and PostgreSQL)
+  # tests side by side: each waits on its servers and browser for a third of its time, so two
+  # sessions fill the cores (8.8 min for both, against 12.5 one after the other). Every part always
+  # runs; the exit status is the first failure's. Up to 4 workers: each loads the search model (a
+  # few hundred MB).
   workers=$(nproc)
   [ "$workers" -gt 4 ] && workers=4
   first=0 second=0 third=0
@@ -86,7 +87,9 @@ if [ -z "$selected" ] && [ "$(nproc)" -ge 2 ]; then
   # folders of their own.
   mkdir -p test-results-stack
   stack_log="test-results-stack/pytest.log"
-  mapfile -t postgres_modules < <(grep -rl --include='test_*.py' "mark.postgres" tests/integration | sort)
+  mapfile -t postgres_modules < <(
+    grep -rl --include='test_*.py' "mark.postgres" tests/integration | sort
+  )
   log "Stack and PostgreSQL tests in the background (their output: $stack_log, printed at the end)"
   "$VENV/bin/python" -m pytest --durations=15 --output test-results-stack/playwright \
     -m "stack or own_build or postgres" tests/stack tests/e2e "${postgres_modules[@]}" "$@" \
