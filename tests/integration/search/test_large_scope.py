@@ -7,15 +7,15 @@ from datetime import date
 
 import pytest
 
-from espace.search import sqlite as sqlite_index
+from espace.search import sqlite_layout
 from espace.search.index import Clause, SearchDoc, Where
 from espace.search.sqlite import SqliteIndex
 
 
 @pytest.fixture
 def index(tmp_path, monkeypatch):
-    monkeypatch.setattr(sqlite_index, "LARGE_SCOPE", 40)
-    monkeypatch.setattr(sqlite_index, "RECENT_ITEMS", 10)
+    monkeypatch.setattr(sqlite_layout, "LARGE_SCOPE", 40)
+    monkeypatch.setattr(sqlite_layout, "RECENT_ITEMS", 10)
     built = SqliteIndex(tmp_path / "search.db")
     yield built
     built.close()
