@@ -127,18 +127,20 @@ ensure_postgres() {
 }
 
 # run_checks: lint (ruff), formatting (ruff format), types (mypy, on the packages of [tool.mypy]),
-# the import contracts (lint-imports, see ARCHITECTURE.md) and the lock in step with pyproject.toml,
-# before any test. Needs the "test" extra. ESPACE_SKIP_CHECKS=1 skips them.
+# the import contracts (lint-imports, see ARCHITECTURE.md), the modules' size (400 lines at most)
+# and the lock in step with pyproject.toml, before any test. Needs the "test" extra. ESPACE_SKIP_CHECKS=1 skips them.
 run_checks() {
   if [ "${ESPACE_SKIP_CHECKS:-}" = "1" ]; then
     return 0
   fi
-  log "Checking the code: ruff check, ruff format --check, mypy, lint-imports, uv lock --check"
+  log "Checking the code: ruff check, ruff format --check, mypy, lint-imports, module sizes," \
+    "uv lock --check"
   (
     cd "$ROOT"
     "$VENV/bin/ruff" check --quiet .
     "$VENV/bin/ruff" format --check --quiet .
     "$VENV/bin/mypy" --no-error-summary
+    scripts/check_module_size.sh
     ensure_uv
     "$UV" lock --check --offline --quiet --project "$ROOT" ||
       { echo "uv.lock is out of step with pyproject.toml: run uv lock" >&2; exit 1; }
