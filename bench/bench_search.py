@@ -10,10 +10,12 @@ text of its kind and topic (the query cost does not depend on which vectors they
 embedded for real (the query-vector cache is cleared before each one).
 
 The held-out queries (tests/search_quality/heldout.py, never used for tuning) are the timed queries;
-their success@3 and MRR@10 are printed next to the latency (aggregated only). The machine's load
-average is printed with the figures: other processes share its 2 cores.
+their success@3 and MRR@10 are printed next to the latency (aggregated only). The tuning set's are
+printed too (untimed), and ``--misses`` lists the tuning queries the smallest size misses, then
+those each larger size misses that the smallest did not. The machine's load average is printed with
+the figures: other processes share its 2 cores.
 
-Run: .venv/bin/python bench/bench_search.py [--sizes 1000 10000 100000] [--rounds 2]
+Run: .venv/bin/python bench/bench_search.py [--sizes 1000 10000 100000] [--rounds 2] [--misses]
 
 Embedding the seeded database's items takes about ten minutes of one core. With
 ``ESPACE_BENCH_SEARCH_DIR=folder`` the index (and its cache of vectors by text) is kept there, and
@@ -160,12 +162,23 @@ def freshness(db_engine, holder_id: int, index: SqliteIndex) -> float:
         indexer.uninstall()
 
 
+def _ranked_keys(db: Session, holder_id: int, query: str, index: SqliteIndex) -> list[str]:
+    embeddings.clear_cache()
+    found = engine.search(session=db, holder_id=holder_id, query=query, index=index)
+    return [h.key for h in found.hits]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--rounds", type=int, default=2, help="passes over the held-out queries")
     parser.add_argument(
         "--profile", action="store_true", help="cProfile of the last size's queries"
+    )
+    parser.add_argument(
+        "--misses",
+        action="store_true",
+        help="print the tuning set's misses at the smallest size, then the new ones at each size",
     )
     args = parser.parse_args()
     upgrade_to_head()
@@ -192,6 +205,7 @@ def main() -> None:
             1000 * freshness(db_engine, camille, index), 1
         )
         pool = vector_pool(rng, camille)
+        first_misses: set[str] = set()
         for size in sorted(args.sizes):
             added_s = fill(index, camille, size, rng, pool)
             store = vectors.store(index)
@@ -210,6 +224,19 @@ def main() -> None:
                     return [h.key for h in found.hits]
 
                 outcomes = metrics.run(db, camille, metrics.HELDOUT, search)
+            # The tuning set too (untimed): what the volume changes there can be looked at query
+            # by query (--misses), where the held-out set is only ever aggregated.
+            tuned = metrics.run(
+                db, camille, metrics.QUERIES, lambda q: _ranked_keys(db, camille, q, index)
+            )
+            if args.misses:
+                missed = [o for o in tuned if not o.success3 and o.query not in first_misses]
+                print(
+                    f"tuning-set misses at {size} items"
+                    + (", not at the smallest size:" if first_misses else ":")
+                )
+                print(metrics.misses(missed, index.titles()) or "(none)", flush=True)
+                first_misses = first_misses or {o.query for o in tuned if not o.success3}
             reachable = index.execute(
                 "SELECT count(*) FROM item WHERE scope IN ('pub', ?) OR scope LIKE 'f%'",
                 (sources.holder_scope(camille),),
@@ -221,6 +248,8 @@ def main() -> None:
                 "query_max_ms": round(max(times), 1),
                 "heldout_success3": round(metrics.success(outcomes), 3),
                 "heldout_mrr10": round(metrics.mrr(outcomes), 3),
+                "tuning_success3": round(metrics.success(tuned), 3),
+                "tuning_mrr10": round(metrics.mrr(tuned), 3),
                 "vector_index_load_s": round(warm_s, 1),
                 "fill_s": round(added_s, 1),
                 "load_average": [round(x, 2) for x in os.getloadavg()],
