@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Install what the selected tests need, check the code (ruff, ruff format, lint-imports, the lock)
-# and run the tests. Extra arguments go to pytest, e.g. ./test.sh tests/unit -x
+# Install what the selected tests need, check the code (ruff, ruff format, mypy, lint-imports, the
+# modules' size, the lock) and run the tests. Extra arguments go to pytest, e.g.
+# ./test.sh tests/unit -x
 #   - Python dependencies come from uv.lock (scripts/bootstrap.sh);
 #   - tests/unit needs nothing more; tests/integration a PostgreSQL server (the migration tests run
 #     on it too); tests/e2e bun, axe-core and Chromium; tests/stack all that plus Redis and nginx.
 #     No path argument: the whole suite, so everything.
-#   - ESPACE_SKIP_CHECKS=1: no checks. pytest-xdist runs unit and integration tests on one process
-#     per core (at most 4), each with its own data directory and database.
+#   - ESPACE_SKIP_CHECKS=1: no checks. The whole suite runs unit and integration tests with
+#     pytest-xdist, one process per core (at most 4), each with its own data directory and database
+#     (the tests marked postgres run beside the stack tests, see below).
 #   - ESPACE_E2E_REUSE_BUILD=1 serves the frontend built by the previous e2e run (tests/e2e/conftest.py).
 set -euo pipefail
 source "$(dirname "$0")/scripts/bootstrap.sh"
@@ -88,7 +90,7 @@ if [ -z "$selected" ] && [ "$(nproc)" -ge 2 ]; then
   mkdir -p test-results-stack
   stack_log="test-results-stack/pytest.log"
   mapfile -t postgres_modules < <(
-    grep -rl --include='test_*.py' "mark.postgres" tests/integration | sort
+    grep -rl --include='test_*.py' "mark.postgres" tests/unit tests/integration | sort
   )
   log "Stack and PostgreSQL tests in the background (their output: $stack_log, printed at the end)"
   "$VENV/bin/python" -m pytest --durations=15 --output test-results-stack/playwright \

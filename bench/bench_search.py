@@ -205,7 +205,7 @@ def main() -> None:
             1000 * freshness(db_engine, camille, index), 1
         )
         pool = vector_pool(rng, camille)
-        first_misses: set[str] = set()
+        first_misses: set[str] | None = None  # the smallest size's misses
         for size in sorted(args.sizes):
             added_s = fill(index, camille, size, rng, pool)
             store = vectors.store(index)
@@ -224,19 +224,24 @@ def main() -> None:
                     return [h.key for h in found.hits]
 
                 outcomes = metrics.run(db, camille, metrics.HELDOUT, search)
+            # read while the latency was timed, before the untimed run below adds its own work
+            load_average = [round(x, 2) for x in os.getloadavg()]
+            rss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
             # The tuning set too (untimed): what the volume changes there can be looked at query
             # by query (--misses), where the held-out set is only ever aggregated.
             tuned = metrics.run(
                 db, camille, metrics.QUERIES, lambda q: _ranked_keys(db, camille, q, index)
             )
             if args.misses:
-                missed = [o for o in tuned if not o.success3 and o.query not in first_misses]
+                earlier = first_misses or set()
+                missed = [o for o in tuned if not o.success3 and o.query not in earlier]
                 print(
                     f"tuning-set misses at {size} items"
-                    + (", not at the smallest size:" if first_misses else ":")
+                    + (", not at the smallest size:" if first_misses is not None else ":")
                 )
                 print(metrics.misses(missed, index.titles()) or "(none)", flush=True)
-                first_misses = first_misses or {o.query for o in tuned if not o.success3}
+                if first_misses is None:
+                    first_misses = {o.query for o in tuned if not o.success3}
             reachable = index.execute(
                 "SELECT count(*) FROM item WHERE scope IN ('pub', ?) OR scope LIKE 'f%'",
                 (sources.holder_scope(camille),),
@@ -252,8 +257,8 @@ def main() -> None:
                 "tuning_mrr10": round(metrics.mrr(tuned), 3),
                 "vector_index_load_s": round(warm_s, 1),
                 "fill_s": round(added_s, 1),
-                "load_average": [round(x, 2) for x in os.getloadavg()],
-                "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                "load_average": load_average,
+                "rss_mb": rss_mb,
             }
             results[f"reachable_{reachable}"] = row
             print(json.dumps({f"reachable_{reachable}": row}, ensure_ascii=False), flush=True)

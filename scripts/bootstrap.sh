@@ -128,7 +128,8 @@ ensure_postgres() {
 
 # run_checks: lint (ruff), formatting (ruff format), types (mypy, on the packages of [tool.mypy]),
 # the import contracts (lint-imports, see ARCHITECTURE.md), the modules' size (400 lines at most)
-# and the lock in step with pyproject.toml, before any test. Needs the "test" extra. ESPACE_SKIP_CHECKS=1 skips them.
+# and the lock in step with pyproject.toml, before any test. Needs the "test" extra.
+# ESPACE_SKIP_CHECKS=1 skips them.
 run_checks() {
   if [ "${ESPACE_SKIP_CHECKS:-}" = "1" ]; then
     return 0

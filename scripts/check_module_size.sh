@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# No module of espace/ over 400 lines (ARCHITECTURE.md): run by ./test.sh's checks and pre-commit.
+# No module of espace/ over 400 lines (ARCHITECTURE.md, "The rule of each layer"): run by the
+# checks of ./test.sh and by pre-commit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 long="$(find espace -name '*.py' -print0 | xargs -0 wc -l | awk '$2 != "total" && $1 > 400')"

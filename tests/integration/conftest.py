@@ -1,5 +1,6 @@
 """A real SQLite database migrated to head and seeded once; each test runs in a rolled-back
-transaction."""
+transaction. For the tests marked postgres: a throwaway PostgreSQL cluster (``postgres_url``) and
+copies of the demo seeded into it once (``postgres_demo``)."""
 
 from __future__ import annotations
 
