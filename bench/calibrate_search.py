@@ -84,6 +84,7 @@ def main() -> None:
             "w_single": [0.3, 0.5, 0.7, 1.0],
             "w_meaning_negated": [0.0, 0.3, 0.5, 1.0],
             "definition_boost": [0.0, 0.3, 0.5, 1.0],
+            "chat_meaning_only": [0.0, 0.3, 0.5, 0.7, 1.0],
         }
         best = engine.TUNING
         best_score, outcomes = score(best, metrics.QUERIES)

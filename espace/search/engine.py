@@ -8,7 +8,8 @@ evidence once, then a relevance cut-off.
    too), those of its phrases apart from and above those of its single words.
 3. **Meaning**: the sentence embedding of the query against the items' (multilingual-e5-small, from
    a per-process vector index), always run, with a floor under which a neighbour is noise; it
-   counts less where the query holds a negation (an embedding hardly reads one).
+   counts less where the query holds a negation (an embedding hardly reads one), and a conversation
+   it alone finds counts less (short exchanges sit near every query).
 
 The weights and the query's cues (own items, definitions) are in ``espace.search.tuning``.
 
@@ -214,6 +215,27 @@ def _boost(
     return {i: s * (1 + boost) if i in picked else s for i, s in scores.items()}
 
 
+# Conversations: short exchanges ("Merci pour votre retour, bonne journée") whose embeddings sit
+# near every query (hubs): the meaning ranker alone is weak evidence for them.
+CHAT_KINDS = frozenset({"message", "thread"})
+
+
+def _demote_chat_without_words(
+    index: SearchIndex,
+    scores: dict[int, float],
+    lexical: list[tuple[list[int], float]],
+    tuning: Tuning,
+) -> dict[int, float]:
+    """The conversations that only the meaning ranker found, counted ``chat_meaning_only`` as
+    much."""
+    worded = {i for ranking, _weight in lexical for i in ranking}
+    alone = [i for i in scores if i not in worded]
+    if not alone:
+        return scores
+    chats = {i for i, row in index.rows(alone).items() if row.kind in CHAT_KINDS}
+    return {i: s * tuning.chat_meaning_only if i in chats else s for i, s in scores.items()}
+
+
 @dataclass
 class Ranked:
     ids: list[tuple[int, float]]
@@ -278,6 +300,8 @@ def rank(
         # negation, the meaning ranker counts less.
         rankings.append((dense, weight * (tuning.w_meaning_negated if negated else 1.0)))
     scores = _fuse(rankings, tuning.rrf_k)
+    if used_meaning and tuning.chat_meaning_only < 1:
+        scores = _demote_chat_without_words(index, scores, rankings[:-1], tuning)
     if own_scope and tuning.own_boost and asks_for_own_items(query):
         scores = _boost(index, scores, lambda r: r.scope == own_scope, tuning.own_boost)
     if tuning.definition_boost and asks_for_definition(query):

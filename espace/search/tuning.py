@@ -34,6 +34,7 @@ class Tuning:
         0.5  # "mon", "mes", "prochain"...: the holder's own items count this much more
     )
     definition_boost: float = 0.5  # "définition", "signifie": the glossary counts this much more
+    chat_meaning_only: float = 1.0  # factor of a conversation's score when no word matched it
 
 
 TUNING = Tuning(
@@ -49,6 +50,7 @@ TUNING = Tuning(
     w_single=0.7,
     w_meaning_negated=0.3,
     definition_boost=1.0,
+    chat_meaning_only=0.3,
 )
 
 
