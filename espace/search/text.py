@@ -55,11 +55,19 @@ NEGATION_WORDS = frozenset("pas non sans jamais aucun aucune not no without neve
 _NE = frozenset({"ne", "n"})
 _AFTER_NE = {"plus": "plus", "rien": "pas", "guere": "pas"}
 
-# English negative contractions ("isn't covered") read as "is not": "not" changes the sense.
+# English negative contractions ("isn't covered") read as "is not": "not" changes the sense. "Can't"
+# and "couldn't" read as "unable": "I can't pay" is not "it won't pay".
 _NOT = re.compile(
     r"\b(is|are|was|were|do|does|did|has|have|had|ca|wo|could|should|would)n'?t\b|\b(can)(not)\b"
 )
-_FULL = {"wo": "will", "ca": "can"}  # "won't", "can't"
+_FULL = {"wo": "will not", "ca": "unable", "can": "unable", "could": "unable"}
+
+
+def _negative(match: re.Match[str]) -> str:
+    verb = match.group(1) or match.group(2)
+    return _FULL.get(verb, f"{verb} not")
+
+
 # English verbs in two words whose second is a stop word ("log in": "log" alone would meet the stem
 # of "logement"): one word.
 _COMPOUNDS = re.compile(r"\b(log|sign)[ -]?(in|on|out)\b")
@@ -67,9 +75,7 @@ _COMPOUNDS = re.compile(r"\b(log|sign)[ -]?(in|on|out)\b")
 
 def words(text: str) -> list[str]:
     """Folded words, stop words kept (for phrases and snippets)."""
-    folded = _NOT.sub(
-        lambda m: f"{_FULL.get(m.group(1), m.group(1) or m.group(2))} not", fold(text)
-    )
+    folded = _NOT.sub(_negative, fold(text))
     return _WORD.findall(_COMPOUNDS.sub(r"\1\2", folded))
 
 
@@ -99,7 +105,7 @@ _Y_BETWEEN_VOWELS = re.compile(r"(?<=[aeiou])y(?=[aeiou])")
 
 # The version of what the index stores for a text (``normalise``, ``canonical_text``): an index
 # written with another one is built again at start (``SearchIndex.is_built``).
-TEXT_FORMAT = "2"  # 2: English -ed and -ing forms
+TEXT_FORMAT = "3"  # 2: English -ed and -ing forms; 3: "can't" read as "unable"
 
 
 def _english_base(word: str) -> str:

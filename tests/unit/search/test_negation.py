@@ -59,16 +59,34 @@ def test_a_phrase_and_single_words_bring_their_groups_apart() -> None:
 @pytest.mark.parametrize(
     ("typed", "read"),
     [
-        ("I can't log in", ["not", "login"]),
-        ("I cannot sign-in", ["not", "signin"]),
+        ("I can't log in", ["unable", "login"]),
+        ("I cannot sign-in", ["unable", "signin"]),
         ("my insurance won't pay", ["not", "pay"]),
+        ("it isn't covered", ["not", "covered"]),
     ],
 )
 def test_english_negations_and_two_word_verbs(typed: str, read: list[str]) -> None:
     """Read as two words, "log in" left "log", the stem of "logement" (the buildings' group answered
-    "I can't log in"); "cannot" and "won't" are negations."""
+    "I can't log in"); "won't" and "isn't" are negations, "can't" and "cannot" an inability."""
     assert [w for w in text.sense_terms(typed) if w not in ("insurance",)] == read
     assert "connexion" in groups_of(typed) or "exclusions" in groups_of(typed)
+
+
+def test_what_i_cannot_do_is_not_what_the_insurer_will_not_do() -> None:
+    """ "I can't pay" (the premium) read as "not pay" met "won't pay" (the exclusions)."""
+    assert "impaye" in groups_of("I can't pay this month")
+    assert "exclusions" not in groups_of("I can't pay this month")
+    assert "exclusions" in groups_of("my insurance won't pay for the damage")
+    assert "impaye" not in groups_of("my insurance won't pay for the damage")
+    assert th.negated_stems(text.sense_terms("I can't pay")) == set()
+
+
+def test_a_negation_turns_over_the_words_next_to_it_only() -> None:
+    """ "la serrure ne ferme plus": the lock is still what the query is about, so "serrure" is
+    searched as a word; "ferme" is not."""
+    negated = th.negated_stems(text.sense_terms("la serrure ne ferme plus"))
+    assert negated == {text.stem("ferme")}
+    assert th.negated_stems(text.sense_terms("ce qui n'est pas couvert")) == {"couvert"}
 
 
 def test_a_word_holding_log_is_left_alone() -> None:
