@@ -37,3 +37,12 @@ def test_french_words_are_left_as_they_are(word: str) -> None:
 
 def test_an_english_participle_reaches_the_group_of_its_base() -> None:
     assert "inondation" in th.expand_words(text.sense_terms("my basement flooded"))
+
+
+def test_insurance_alone_brings_no_group() -> None:
+    """ "Insurance" and "insured" are every query's words in English, as "assurance" is in French:
+    alone, "insured" (the stems of "who is insured") pulled the insured persons' group into "cancel
+    my home insurance". In an expression they still count ("not insured")."""
+    groups = th.expand_words(text.sense_terms("cancel my home insurance"))
+    assert "resiliation" in groups and "personnes assurees" not in groups
+    assert "exclusions" in th.expand_words(text.sense_terms("what is not insured"))
