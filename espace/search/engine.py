@@ -170,22 +170,24 @@ def _means_something(words: list[str], index: SearchIndex) -> bool:
 
 def _meaning_ranker(
     index: SearchIndex, phrase: str, where: Where, tuning: Tuning
-) -> tuple[list[int], bool]:
+) -> tuple[list[int], bool, set[int]]:
+    """The nearest items, whether the model ran, and which of them are conversations."""
     if where.scopes is None or not embeddings.available():
-        return [], False
+        return [], False, set()
     vector = embeddings.query(phrase)
     if vector is None:
-        return [], False
+        return [], False, set()
     found = vectors.store(index).nearest(
         where.scopes, vector, tuning.dense_k * (1 if where.only_scopes else 4)
     )
     if not found:
-        return [], True
+        return [], True, set()
     floor = max(tuning.dense_floor, found[0][1] - tuning.dense_margin)
     found = [(item_id, score) for item_id, score in found if score >= floor]
     # Near-identical items (a holder's monthly payments differ only by their dates): the one nearest
     # to today first: their cosines differ by the noise of float16 vectors.
-    days = {i: r.day for i, r in index.rows([i for i, _ in found]).items()}
+    rows = index.rows([i for i, _ in found])
+    days = {i: r.day for i, r in rows.items()}
     today = today_paris()
 
     def distance(day: date | None) -> int:
@@ -196,7 +198,8 @@ def _meaning_ranker(
     if not where.only_scopes:
         allowed = index.filter_ids(ranked, where)
         ranked = [i for i in ranked if i in allowed]
-    return ranked[: tuning.dense_k], True
+    ranked = ranked[: tuning.dense_k]
+    return ranked, True, {i for i in ranked if i in rows and rows[i].kind in CHAT_KINDS}
 
 
 def _fuse(rankings: list[tuple[list[int], float]], k: float) -> dict[int, float]:
@@ -221,19 +224,11 @@ CHAT_KINDS = frozenset({"message", "thread"})
 
 
 def _demote_chat_without_words(
-    index: SearchIndex,
-    scores: dict[int, float],
-    lexical: list[tuple[list[int], float]],
-    tuning: Tuning,
+    scores: dict[int, float], chats: set[int], lexical: list[tuple[list[int], float]], factor: float
 ) -> dict[int, float]:
-    """The conversations that only the meaning ranker found, counted ``chat_meaning_only`` as
-    much."""
-    worded = {i for ranking, _weight in lexical for i in ranking}
-    alone = [i for i in scores if i not in worded]
-    if not alone:
-        return scores
-    chats = {i for i, row in index.rows(alone).items() if row.kind in CHAT_KINDS}
-    return {i: s * tuning.chat_meaning_only if i in chats else s for i, s in scores.items()}
+    """The conversations that only the meaning ranker found, counted ``factor`` as much."""
+    alone = chats - {i for ranking, _weight in lexical for i in ranking}
+    return {i: s * factor if i in alone else s for i, s in scores.items()}
 
 
 @dataclass
@@ -290,9 +285,9 @@ def rank(
     elif expressions:
         ranked = _expressions_ranker(index, expressions, where, tuning)
         rankings.append((ranked, tuning.w_expressions))
-    used_meaning = False
+    lexical, chats, used_meaning = list(rankings), set[int](), False
     if semantic and not prefix and _means_something(corrected, index):
-        dense, used_meaning = _meaning_ranker(
+        dense, used_meaning, chats = _meaning_ranker(
             index, " ".join(corrected) if did_you_mean else query, where, tuning
         )
         weight = tuning.w_meaning_sentence if len(sense) >= 4 else tuning.w_meaning
@@ -300,8 +295,8 @@ def rank(
         # negation, the meaning ranker counts less.
         rankings.append((dense, weight * (tuning.w_meaning_negated if negated else 1.0)))
     scores = _fuse(rankings, tuning.rrf_k)
-    if used_meaning and tuning.chat_meaning_only < 1:
-        scores = _demote_chat_without_words(index, scores, rankings[:-1], tuning)
+    if chats and tuning.chat_meaning_only < 1:
+        scores = _demote_chat_without_words(scores, chats, lexical, tuning.chat_meaning_only)
     if own_scope and tuning.own_boost and asks_for_own_items(query):
         scores = _boost(index, scores, lambda r: r.scope == own_scope, tuning.own_boost)
     if tuning.definition_boost and asks_for_definition(query):

@@ -152,11 +152,11 @@ def test_identical_neighbours_count_once_in_the_meaning_ranking(index, monkeypat
     monkeypatch.setattr(vectors, "_stores", {})
     tuning = engine.Tuning(dense_floor=0.0, dense_margin=1.0)
 
-    ranked, used = engine._meaning_ranker(index, "q", Where(scopes=("h1",)), tuning)
+    ranked, used, _chats = engine._meaning_ranker(index, "q", Where(scopes=("h1",)), tuning)
 
     keys = [row.key for row in (index.rows(ranked)[i] for i in ranked)]
     assert used and keys == ["payment:49", "payment:50"]
 
     index.upsert([SearchDoc(**{**vars(clones(60, 1, repeated)[0]), "scope": "h2"})])
-    ranked, _used = engine._meaning_ranker(index, "q", Where(scopes=("h1", "h2")), tuning)
+    ranked, _used, _chats = engine._meaning_ranker(index, "q", Where(scopes=("h1", "h2")), tuning)
     assert len(ranked) == 2
