@@ -55,10 +55,10 @@ NEGATION_WORDS = frozenset("pas non sans jamais aucun aucune not no without neve
 _NE = frozenset({"ne", "n"})
 _AFTER_NE = {"plus": "plus", "rien": "pas", "guere": "pas"}
 
-# English negative contractions ("isn't covered") read as "is not": "not" changes the sense. "Can't"
-# and "couldn't" read as "unable": "I can't pay" is not "it won't pay".
+# English negative contractions ("isn't covered") read as "is not": "not" changes the sense.
+# "Can't", "cannot", "can not" and "couldn't" read as "unable": "I can't pay" is not "it won't pay".
 _NOT = re.compile(
-    r"\b(is|are|was|were|do|does|did|has|have|had|ca|wo|could|should|would)n'?t\b|\b(can)(not)\b"
+    r"\b(is|are|was|were|do|does|did|has|have|had|ca|wo|could|should|would)n'?t\b|\b(can) ?(not)\b"
 )
 _FULL = {"wo": "will not", "ca": "unable", "can": "unable", "could": "unable"}
 

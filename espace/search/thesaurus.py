@@ -182,15 +182,16 @@ def _spelled(words: list[str]) -> list[str]:
 
 def negated_stems(words: list[str]) -> set[str]:
     """The stems a negation turns into their opposite ("pas couvert": "couvert"): counted as plain
-    words, they would find what the query excludes. A negation denies the words next to it only:
-    in "la serrure ne ferme plus", the lock is still what the query is about."""
+    words, they would find what the query excludes. A negation denies the words after it and the
+    one right before it ("ne ferme plus"): in "la serrure ne ferme plus", the lock is still what the
+    query is about; in "pas pris en charge", "charge" is denied too."""
     spelled = _spelled(words)
     return {
         s
         for key in matched_expressions(spelled)
         if NEGATIONS & set(key)
         for i, s in enumerate(key)
-        if not s.startswith("~") and NEGATIONS & {*key[max(0, i - 1) : i], *key[i + 1 : i + 2]}
+        if not s.startswith("~") and NEGATIONS & {*key[:i], *key[i + 1 : i + 2]}
     }
 
 

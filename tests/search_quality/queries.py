@@ -1240,7 +1240,11 @@ QUERIES: list[tuple[str, str, set[str]]] = [
         "je n'ai pas de facture pour ma télé volée",
         {"faq:justificatifs-a-conserver", "article:art-17"},
     ),
-    ("negation", "on ne m'a pas proposé de relogement après l'incendie", ASSISTANCE),
+    (
+        "negation",
+        "on ne m'a pas proposé de relogement après l'incendie",
+        ASSISTANCE | {"article:art-5"},
+    ),
     (
         "negation",
         "je ne suis pas d'accord avec le montant proposé",
@@ -1309,7 +1313,7 @@ QUERIES: list[tuple[str, str, set[str]]] = [
     (
         "negation",
         "pas de remboursement des honoraires de mon expert ?",
-        {"faq:visite-expert", "article:art-18"},
+        {"faq:visite-expert", "article:art-18", "article:art-5"},
     ),
     (
         "negation",

@@ -58,7 +58,7 @@ def index(tmp_path, monkeypatch):
             title="Conversation — Devis du plombier",
             body="Le plombier passe mardi pour réparer la fuite sous l'évier.",
             url="/messages/1",
-            vector=_unit(0.2, 0.0, 0.0, 1.0),  # far from the query
+            vector=_unit(1.0, 0.0, 0.0, 0.4),  # cosine 0.93: the meaning ranker finds it too
         ),
     ]
     built.upsert(docs)
@@ -85,4 +85,17 @@ def test_a_conversation_found_by_meaning_alone_comes_after_the_answer(index):
 
 
 def test_a_conversation_the_words_find_is_not_demoted(index):
-    assert _ranked(index, "devis du plombier")[0] == "thread:plombier"
+    """The thread is near the query's vector too (the meaning ranker returns it): as the words
+    found it, its score is the one it gets with the factor at 1.0."""
+    counted_in_full = dataclasses.replace(TUNING, chat_meaning_only=1.0)
+
+    def scores(tuning) -> dict[str, float]:
+        ranked = engine.rank(
+            index=index, query="devis du plombier", where=WHERE, own_scope="h1", tuning=tuning
+        )
+        rows = index.rows([item_id for item_id, _score in ranked.ids])
+        return {rows[item_id].key: score for item_id, score in ranked.ids}
+
+    found = scores(TUNING)
+    assert next(iter(found)) == "thread:plombier"
+    assert found["thread:plombier"] == scores(counted_in_full)["thread:plombier"]

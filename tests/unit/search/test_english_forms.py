@@ -46,3 +46,14 @@ def test_insurance_alone_brings_no_group() -> None:
     groups = th.expand_words(text.sense_terms("cancel my home insurance"))
     assert "resiliation" in groups and "personnes assurees" not in groups
     assert "exclusions" in th.expand_words(text.sense_terms("what is not insured"))
+    for query in ("my insurer is slow", "how to insure my bike", "cancel my home insurances"):
+        assert "personnes assurees" not in th.expand_words(text.sense_terms(query)), query
+
+
+def test_words_with_another_sense_bring_no_family_group() -> None:
+    """ "Les fils électriques", "la rupture du flexible", "le toit fuit": wires, a burst hose and a
+    roof, not a son, a separation or the people under one's roof."""
+    wires, hose, roof = "les fils électriques ont fondu", "rupture du flexible", "le toit fuit"
+    for query in (wires, hose, roof):
+        groups = th.expand_words(text.sense_terms(query))
+        assert "personnes assurees" not in groups and "separation" not in groups, query

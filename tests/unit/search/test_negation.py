@@ -79,14 +79,20 @@ def test_what_i_cannot_do_is_not_what_the_insurer_will_not_do() -> None:
     assert "exclusions" in groups_of("my insurance won't pay for the damage")
     assert "impaye" not in groups_of("my insurance won't pay for the damage")
     assert th.negated_stems(text.sense_terms("I can't pay")) == set()
+    assert text.sense_terms("I can not pay") == ["unable", "pay"]
 
 
-def test_a_negation_turns_over_the_words_next_to_it_only() -> None:
+def test_a_negation_turns_over_the_words_after_it_and_the_one_before() -> None:
     """ "la serrure ne ferme plus": the lock is still what the query is about, so "serrure" is
     searched as a word; "ferme" is not."""
     negated = th.negated_stems(text.sense_terms("la serrure ne ferme plus"))
     assert negated == {text.stem("ferme")}
     assert th.negated_stems(text.sense_terms("ce qui n'est pas couvert")) == {"couvert"}
+    # every word after the negation is denied: "charge" would find every "prise en charge"
+    assert th.negated_stems(text.sense_terms("dommages pas pris en charge")) >= {
+        text.stem("pris"),
+        text.stem("charge"),
+    }
 
 
 def test_a_word_holding_log_is_left_alone() -> None:
