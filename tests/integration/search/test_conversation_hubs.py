@@ -67,16 +67,23 @@ def index(tmp_path, monkeypatch):
     built.close()
 
 
-def _ranked(index: SqliteIndex, query: str, tuning=TUNING) -> list[str]:
+COUNTED_IN_FULL = dataclasses.replace(TUNING, chat_meaning_only=1.0)
+
+
+def _scores(index: SqliteIndex, query: str, tuning=TUNING) -> dict[str, float]:
+    """The fused scores by key, best first."""
     ranked = engine.rank(index=index, query=query, where=WHERE, own_scope="h1", tuning=tuning)
     rows = index.rows([item_id for item_id, _score in ranked.ids])
-    return [rows[item_id].key for item_id, _score in ranked.ids]
+    return {rows[item_id].key: score for item_id, score in ranked.ids}
+
+
+def _ranked(index: SqliteIndex, query: str, tuning=TUNING) -> list[str]:
+    return list(_scores(index, query, tuning))
 
 
 def test_a_conversation_found_by_meaning_alone_comes_after_the_answer(index):
     query = "partis tout l'été au Canada"  # no word of the answer: meaning alone finds both
-    counted_in_full = dataclasses.replace(TUNING, chat_meaning_only=1.0)
-    assert _ranked(index, query, counted_in_full)[0] == "message:hub"  # what it was
+    assert _ranked(index, query, COUNTED_IN_FULL)[0] == "message:hub"  # what it was
 
     found = _ranked(index, query)
 
@@ -87,15 +94,9 @@ def test_a_conversation_found_by_meaning_alone_comes_after_the_answer(index):
 def test_a_conversation_the_words_find_is_not_demoted(index):
     """The thread is near the query's vector too (the meaning ranker returns it): as the words
     found it, its score is the one it gets with the factor at 1.0."""
-    counted_in_full = dataclasses.replace(TUNING, chat_meaning_only=1.0)
-
-    def scores(tuning) -> dict[str, float]:
-        ranked = engine.rank(
-            index=index, query="devis du plombier", where=WHERE, own_scope="h1", tuning=tuning
-        )
-        rows = index.rows([item_id for item_id, _score in ranked.ids])
-        return {rows[item_id].key: score for item_id, score in ranked.ids}
-
-    found = scores(TUNING)
+    found = _scores(index, "devis du plombier")
     assert next(iter(found)) == "thread:plombier"
-    assert found["thread:plombier"] == scores(counted_in_full)["thread:plombier"]
+    assert (
+        found["thread:plombier"]
+        == _scores(index, "devis du plombier", COUNTED_IN_FULL)["thread:plombier"]
+    )
